@@ -32,6 +32,7 @@ from backends import Backend
 from okrdesk.cli import cli
 from okrdesk.periods import Period
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
+from okrdesk.store.migrations import NO_NUMBER_INDEX
 from sample_workspace import WriteWorkspace, trusted
 
 THROUGH = "2026-03-15"  # 11 ISO weeks of 2026: W01 to W11
@@ -624,7 +625,7 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
             connection.execute(f"{insert}'collect', {os.getpid()})")
             connection.commit()
     with backend.open(root) as store:
-        assert store.schema_version == SCHEMA_VERSION == 18
+        assert store.schema_version == SCHEMA_VERSION == 19
         (kept,) = store.runs()
     assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
     told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -764,7 +765,7 @@ def test_a_figure_that_is_no_number_is_named_not_added_up_as_0(
     read that adds it up is then refused, naming the changed type and now the row too."""
     root = backend.workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
-    # Read once while whole: what was seen then (kept in the user's cache) hides no edit.
+    # Read once while whole: nothing seen then hides a later edit.
     assert run(root, "report", "--as-of", THROUGH).exit_code == 0
     with backend.open(root) as store:
         ((metric, period, subject),) = store.query(
@@ -812,6 +813,36 @@ def test_a_figure_that_is_no_number_is_named_not_added_up_as_0(
     with backend.open(root) as store:
         after = store.query("SELECT * FROM observations ORDER BY metric, period, subject, slice")
     assert after == before
+
+
+@pytest.mark.parametrize("upgraded", [False, True], ids=["index dropped", "schema 18 upgraded"])
+def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
+    write_workspace: WriteWorkspace, upgraded: bool
+) -> None:
+    """The look for such a figure reads an index of those rows alone (schema 19): a store
+    whose index was dropped by hand is looked through row by row, and one written before
+    the index existed has it made, over the rows it already holds, as it is upgraded."""
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+        connection.execute(f"DROP INDEX {NO_NUMBER_INDEX}")
+        if upgraded:
+            connection.execute("PRAGMA user_version = 18")
+        connection.execute(
+            "UPDATE observations SET value = 'n/a' WHERE (metric, period, subject, slice) "
+            "IN (SELECT metric, period, subject, slice FROM observations WHERE slice = '' AND "
+            "value IS NOT NULL ORDER BY metric, period, subject LIMIT 1)"
+        )
+    result = run(root, "report", "--as-of", THROUGH, "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert "holds 'n/a', which okrdesk never writes" in " ".join(result.output.split())
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        made = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?",
+            (NO_NUMBER_INDEX,),
+        ).fetchone()[0]
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+    assert (made, version) == ((1, 19) if upgraded else (0, 19))
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")

@@ -24,7 +24,7 @@ from typing import Any
 
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
-from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from okrdesk.store.migrations import MIGRATIONS, NO_NUMBER, NO_NUMBER_INDEX, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MANY_ROWS_CACHE = 64 << 20
@@ -354,26 +354,22 @@ class SqliteStore(Store):
         return [str(r[1]) for r in self._connection.execute(f"PRAGMA table_info({table})")]
 
     def _numbers_only(self) -> None:
-        # Looked through again only once the file has changed since it last held only
-        # numbers (numbers_checked): a firm's store takes over a second to look through.
-        from okrdesk.store import numbers_checked
-
-        if getattr(self, "_only_numbers", False) or self.path == Path(":memory:"):
-            return
-        state = numbers_checked.state_of(self.path)
-        if not numbers_checked.seen_whole(self.path, state):
+        if self.path != Path(":memory:"):
             super()._numbers_only()
-            numbers_checked.remember(self.path, state)
-        self._only_numbers = True
 
     def _first_unsummable(self) -> tuple[str, str, str, str, str, object] | None:
         # A REAL column keeps text that does not read as a number (``abc``, ``1.2万``).
-        odd = " OR ".join(f"typeof({c}) IN ('text', 'blob')" for c in _FIGURES)
+        # Asked of the index of such rows (empty while there are none), unless a hand
+        # edit dropped it.
+        indexed = self._one(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (NO_NUMBER_INDEX,)
+        )
+        hint = f"INDEXED BY {NO_NUMBER_INDEX} " if indexed else ""
         which = " ".join(f"WHEN typeof({c}) IN ('text', 'blob') THEN '{c}'" for c in _FIGURES)
         shown = " ".join(f"WHEN typeof({c}) IN ('text', 'blob') THEN {c}" for c in _FIGURES)
         row = self._one(
             f"SELECT metric, period, subject, slice, CASE {which} END, CASE {shown} END "
-            f"FROM observations WHERE {odd} LIMIT 1"
+            f"FROM observations {hint}WHERE {NO_NUMBER} LIMIT 1"
         )
         return None if row is None else (*map(str, row[:5]), row[5])
 
