@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from decimal import Decimal
@@ -147,6 +148,29 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     assert metric == "nps"
     assert message == f"surveys.csv: file not found in '{tmp_path / 'tiny'}'"
     assert found.errors_zh == [("nps", f"surveys.csv：文件夹 '{tmp_path / 'tiny'}' 里没有这个文件")]
+    assert found.values("aum")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("kind", ["named pipe", "folder"])
+def test_an_export_that_is_no_regular_file_is_named_for_it_not_waited_on(
+    tmp_path: Path, kind: str
+) -> None:
+    # A workspace sent as an archive may hold a named pipe where an export was: reading
+    # it would wait for a writer for ever.
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / "surveys.csv"
+    path.unlink()
+    if kind == "named pipe":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    found = collect(["nps", "aum"], workspace=tmp_path)
+    assert found.errors == [("nps", "surveys.csv: is not a regular file (a folder, named pipe "
+                                    "or device): replace it with the export file")]  # fmt: skip
+    assert found.errors_zh == [
+        ("nps", "surveys.csv：不是普通文件（而是文件夹、命名管道或设备）：请换成导出的文件")
+    ]
     assert found.values("aum")
 
 

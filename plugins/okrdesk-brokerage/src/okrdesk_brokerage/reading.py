@@ -476,6 +476,15 @@ class CsvRows:
         self.spec = spec
         self.name = spec.name
         self.path = path = export.folder / spec.name
+        if not path.is_file() and path.exists():
+            # A folder, a named pipe (which a workspace sent as an archive can hold, and
+            # whose reading would wait for ever) or a device: there, but no file to read.
+            raise ExportError(
+                spec.name,
+                "is not a regular file (a folder, named pipe or device): replace it with the "
+                "export file",
+                zh="不是普通文件（而是文件夹、命名管道或设备）：请换成导出的文件",
+            )
         if not path.is_file():
             shown = str(export.folder)
             there, there_zh = look_alikes(export.folder, spec.name)
