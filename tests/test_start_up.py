@@ -21,7 +21,6 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.model import Checkin
 from okrdesk.report.document import Report
 from okrdesk.report.reads import read_for_one_report
 from okrdesk.report.render import printable_copy
@@ -165,18 +164,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _Counting:
-    """The store, counting how often its check-ins are asked for."""
+    """The store, counting how often each of its reads is asked for."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.asked = 0
-
-    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
-        self.asked += 1
-        return self.store.checkins(key_result, subject)
+        self.asked: dict[str, int] = {}
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
+        found = getattr(self.store, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.asked[name] = self.asked.get(name, 0) + 1
+            return found(*args, **kwargs)
+
+        return counted
 
 
 def test_a_report_reads_the_check_ins_once_and_answers_as_the_store(
@@ -197,9 +198,42 @@ def test_a_report_reads_the_check_ins_once_and_answers_as_the_store(
         for kr in key_results:
             for subject in subjects:
                 assert reads.checkins(kr, subject) == store.checkins(kr, subject)
-        assert counting.asked == 1
+        assert counting.asked == {"checkins": 1}
         assert reads.checkins() == every
         assert reads.spend() == store.spend()  # everything else is the store's
+
+
+def test_a_report_asks_how_far_each_metric_reaches_once_and_as_the_store(
+    demo: Path, tmp_path: Path
+) -> None:
+    """Each key result on a metric, and each alert, asks for its latest period and the
+    day its latest collect read through; the report asks the store once for each."""
+    import sqlite3
+
+    from okrdesk.periods import Grain
+
+    copy = tmp_path / "okrdesk.db"
+    copy.write_bytes((demo / "okrdesk.db").read_bytes())
+    with sqlite3.connect(copy) as connection:
+        metrics = [row[0] for row in connection.execute("SELECT DISTINCT metric FROM observations")]
+    with Store.open(copy, create=False) as store:
+        asked = [(m, g) for m in [*metrics, "no_such_metric"] for g in (Grain.WEEK, Grain.MONTH)]
+        counting = _Counting(store)
+        reads = read_for_one_report(counting)  # type: ignore[arg-type]
+        for _ in range(3):
+            for metric, grain in asked:
+                latest = reads.latest_period_end(metric, grain)
+                assert latest == store.latest_period_end(metric, grain)
+                through = reads.collected_through(metric, grain)
+                assert through == store.collected_through(metric, grain)
+            runs = reads.runs()
+            assert runs == store.runs() and runs
+            runs.clear()  # a caller's list is its own
+        assert any(reads.latest_period_end(m, g) is not None for m, g in asked)
+        assert any(reads.collected_through(m, g) is None for m, g in asked)
+        assert counting.asked == {
+            "latest_period_end": len(asked), "collected_through": len(asked), "runs": 1,
+        }  # fmt: skip
 
 
 # ------------------------------------------------------------------- --as-of

@@ -1,26 +1,36 @@
-"""The store as one report reads it: every check-in in one query.
+"""The store as one report reads it: every check-in in one query, and what the engine
+asks of each metric's latest period, and of the collects, asked once.
 
 The engine asks for a key result's check-ins wherever it needs them (its
 figure, its members', who owes one, the latest shown beside it): some 160
 queries for the demo's report, each making its ``Checkin`` objects again.
+It asks how far a metric's figures reach (``latest_period_end``,
+``collected_through``) for each key result on it and again for its alerts,
+and reads the list of collects for the figures, their change and the alerts.
 A report reads one state of the store (``Store.reading``), whatever a collect
 commits meanwhile, so the check-ins are read once, oldest first, and each
-question is answered from them, in the order the store would give. Everything
-else goes to the store as it is.
+question is answered from them, in the order the store would give; each of the
+other answers is kept from the first time it is asked. Everything else goes to
+the store as it is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
-from okrdesk.model import Checkin
+from okrdesk.model import Checkin, Run
+from okrdesk.periods import Grain
 from okrdesk.store.reader import StoreReader
 
 
-class _CheckinsReadOnce:
+class _ReadOnce:
     def __init__(self, store: StoreReader) -> None:
         self._store = store
         self._by_key_result: dict[str, list[Checkin]] | None = None
+        self._latest: dict[tuple[str, Grain], dt.date | None] = {}
+        self._collected: dict[tuple[str, Grain], dt.date | None] = {}
+        self._runs: list[Run] | None = None
 
     def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
         if key_result is None:
@@ -35,10 +45,29 @@ class _CheckinsReadOnce:
             return list(mine)
         return [c for c in mine if c.subject == subject]
 
+    def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
+        key = (metric, grain)
+        if key not in self._latest:
+            self._latest[key] = self._store.latest_period_end(metric, grain)
+        return self._latest[key]
+
+    def collected_through(self, metric: str, grain: Grain) -> dt.date | None:
+        key = (metric, grain)
+        if key not in self._collected:
+            self._collected[key] = self._store.collected_through(metric, grain)
+        return self._collected[key]
+
+    def runs(self) -> list[Run]:
+        if self._runs is None:
+            self._runs = self._store.runs()
+        return list(self._runs)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
 
 def read_for_one_report(store: StoreReader) -> StoreReader:
-    """``store``, with its check-ins read in one query when first asked for."""
-    return cast(StoreReader, _CheckinsReadOnce(store))
+    """``store``, with its check-ins read in one query when first asked for, and each
+    metric's latest period end, the day its latest collect read through and the list
+    of collects read when first asked for."""
+    return cast(StoreReader, _ReadOnce(store))
