@@ -714,3 +714,47 @@ def test_the_part_of_a_figure_no_member_with_a_share_brings_is_named(store: Stor
     # A rate is no sum of its parts.
     rate = kr("R", "conversion", "0.3", "%", member_targets={"cm01": Decimal("0.3")})
     assert Engine(make_plan(rate, owner="wm1"), store, AS_OF, METRICS).unshared(rate, "wm1") is None
+
+
+class _SeriesCounted:
+    """The store, counting the reads of a metric's series (a key result's trend)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.series_read = 0
+
+    def __getattr__(self, name: str) -> object:
+        found = getattr(self.store, name)
+        if not name.startswith("series"):
+            return found
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.series_read += 1
+            return found(*args, **kwargs)
+
+        return counted
+
+
+def test_alerts_judge_a_key_result_owned_inside_without_reading_its_trend(store: Store) -> None:
+    """A team's own key result, in its branch's alerts: judged as the report judges it,
+    with no read of its series, which no alert shows."""
+    branch = kr("KR1", "new_accounts", "360")
+    team = attrs.evolve(kr("KR1", "new_accounts", "300"), id="T1.KR1", objective="T1")
+    plan = attrs.evolve(
+        make_plan(branch),
+        objectives=(*make_plan(branch).objectives,
+                    Objective("T1", "团队目标", "wm1", key_results=(team,))),
+    )  # fmt: skip
+    put(store, "new_accounts", [("cm01", week, 1.0) for week in range(4)])
+    counted = _SeriesCounted(store)
+    engine = Engine(plan, counted, AS_OF, METRICS)  # type: ignore[arg-type]
+    engine.progress("szft", members=False)
+    read_before = counted.series_read
+    found = attention.alerts(engine, budget_progress(engine, []), "szft")
+    assert counted.series_read == read_before
+    assert [a.key for a in found if a.subject == "T1.KR1"] == ["kr.off_track"]
+    judged = engine.judged(team, "wm1")
+    full = engine.key_result(team, "wm1")
+    assert judged is not None and full is not None and full.trend
+    assert attrs.evolve(judged, trend=full.trend, forecast=full.forecast) == full
+    assert engine.judged(branch, "szft") is engine.key_result(branch, "szft")

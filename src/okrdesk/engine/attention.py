@@ -331,7 +331,7 @@ def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgr
     for kr in plan.key_results_by_id.values():
         owner = owner_of(plan, kr)
         at = owner if owner in inside else (scope if scope in kr.member_targets else None)
-        if at is not None and (p := engine.key_result(kr, at)) is not None:
+        if at is not None and (p := engine.judged(kr, at)) is not None:
             found.append(p)
     return found
 

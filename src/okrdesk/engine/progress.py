@@ -258,6 +258,15 @@ class Engine:
             self._judged[key] = self._key_result(kr, subject)
         return self._judged[key]
 
+    def judged(self, kr: KeyResult, subject: str) -> KeyResultProgress | None:
+        """The key result at ``subject`` for what needs only its judgement (its status,
+        figure and target; no trend or forecast, as alerts): as this engine judged it
+        already, else judged without trends, which cost a read of each metric's series."""
+        key = (kr.id, subject)
+        if key in self._judged:
+            return self._judged[key]
+        return self._without_trends().key_result(kr, subject)
+
     def unprovided(self, metric: str) -> str | None:
         """``plan_calendar.unprovided``, found once a metric: it is asked at every subject."""
         if metric not in self._unprovided:
