@@ -353,6 +353,32 @@ def test_tables_come_out_as_rich_laid_them_out() -> None:
     assert compared > 60 and filled > 30, (compared, filled)
 
 
+def test_only_a_column_laid_out_by_its_longest_word_is_split_into_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A key result table's title column folds and its figures do not wrap: neither is
+    held to its longest word, so no cell of theirs is split into words to measure it."""
+    import okrdesk.report.text_layout as layout
+
+    split: list[str] = []
+    words = layout._words
+
+    def counted(text: str, *how: bool) -> list[str]:
+        split.append(text)
+        return words(text, *how)
+
+    monkeypatch.setattr(layout, "_words", counted)
+    table = TextTable()
+    table.add_column("关键结果", overflow="fold_figures")
+    table.add_column("实际", justify="right", no_wrap=True)
+    table.add_column("说明")
+    table.add_row("C1.KR1 客户资产净增 ≥ 45亿元", "40.27亿", "最近打卡 2026-10-31 陈建国")
+    lines = printed(table, 40)
+    assert split == ["最近打卡 2026-10-31 陈建国", "说明"]
+    assert any("40.27亿" in line for line in lines)
+    assert not any("…" in line for line in lines)  # 2026-10-31, its longest word, is whole
+
+
 # ------------------------------------------------------------------ one line
 
 

@@ -218,9 +218,9 @@ _SIGNS = frozenset("≥≤<>=≈±")
 _SPACES_AFTER = re.compile(rf"[^\S{NO_BREAK}]+$")
 
 
-def _words(text: str, whole_runs: bool = False) -> list[str]:
+def _words(text: str) -> list[str]:
     """The words a line may break between, as ``wrap`` breaks it."""
-    return [word.strip() for _, word in _glued(text, whole_runs)]
+    return [word.strip() for _, word in _glued(text, whole_runs=False)]
 
 
 def _glued(text: str, whole_runs: bool) -> list[tuple[int, str]]:
@@ -848,12 +848,21 @@ class _Measure(NamedTuple):
     widest_cell: int
     """Its widest line below the heading."""
     longest_word: int
+    """Its longest word, heading included; measured only where a column is held to it
+    (``_held_to_words``), 0 elsewhere."""
     longest_cell_word: int
 
 
 def _widest_line(text: str) -> int:
     lines = text.splitlines()
     return max(map(cell_width, lines)) if lines else 0
+
+
+def _held_to_words(column: _Column) -> bool:
+    """Whether a column is laid out by its longest word: one that wraps and ends a word
+    too long for it with …; one that does not wrap is held to its widest line, one that
+    folds to a few cells (``_cuts``, ``_squeezed``)."""
+    return column.overflow == "ellipsis" and not column.no_wrap
 
 
 class TextTable:
@@ -898,9 +907,10 @@ class TextTable:
                 if self.show_footer:
                     body.append(column.footer)
                 lines = max(map(_widest_line, body), default=0)
-                runs = column.overflow == "fold_figures"
-                words = max((cell_width(w) for text in body for w in _words(text, runs)), default=0)
-                head_words = max(map(cell_width, _words(column.header)), default=0)
+                words = head_words = 0
+                if _held_to_words(column):
+                    words = max((cell_width(w) for text in body for w in _words(text)), default=0)
+                    head_words = max(map(cell_width, _words(column.header)), default=0)
                 measures.append(_Measure(
                     max(lines, _widest_line(column.header)), lines,
                     max(words, head_words), words,
@@ -947,7 +957,7 @@ class TextTable:
         for column, measure, room in zip(self.columns, self._measures(), widths, strict=True):
             if column.no_wrap:
                 needed = measure.widest
-            elif column.overflow == "ellipsis":
+            elif _held_to_words(column):
                 needed = measure.longest_word
             else:
                 needed = min(measure.widest, _NARROWEST_TEXT)
@@ -964,7 +974,7 @@ class TextTable:
         for column, measure in zip(self.columns, self._measures(), strict=True):
             if column.no_wrap:
                 floor = measure.widest_cell
-            elif column.overflow == "ellipsis":
+            elif _held_to_words(column):
                 floor = measure.longest_cell_word
             else:
                 floor = min(measure.widest, _NARROWEST_TEXT)
