@@ -211,7 +211,8 @@ NO_BREAK = "\xa0"
 """A space that joins the words on either side: a line never breaks there."""
 
 _WORD = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")
-_TRAILING_SPACE = re.compile(r"\s+$")
+# Patterns the demo's report never needs are compiled where first used (re keeps them).
+_TRAILING_SPACE = r"\s+$"
 
 
 _SIGNS = frozenset("≥≤<>=≈±")
@@ -404,7 +405,7 @@ def _strip_beyond(piece: _Piece, plain: str, width: int) -> None:
     """Drop the spaces a line ends with when it is longer than ``width`` characters."""
     length = piece.end - piece.start
     if length > width:
-        spaces = _TRAILING_SPACE.search(plain, piece.start, piece.end)
+        spaces = re.compile(_TRAILING_SPACE).search(plain, piece.start, piece.end)
         if spaces is not None:
             piece.end -= min(len(spaces.group()), length - width)
 
@@ -415,8 +416,8 @@ _FIGURE_PARTS = frozenset(
 )
 """What a figure, a date or a period is written with, beside its digits: 46.9%,
 +3.2万, 12.5百分点, 2026-W11, 2026-03-01, O1.KR3."""
-_FIGURE = re.compile(r"\d[\d.,]*(?![\d.,]|…)")
-_FIGURE_RUN = re.compile("[" + re.escape("".join(sorted(_FIGURE_PARTS))) + "]+")
+_FIGURE = r"\d[\d.,]*(?![\d.,]|…)"
+_FIGURE_RUN = "[" + re.escape("".join(sorted(_FIGURE_PARTS))) + "]+"
 """A run of what figures are written with: a figure where it holds a digit."""
 
 
@@ -504,7 +505,7 @@ def _days_without_year(text: Text) -> Text | None:
     return dated
 
 
-_WHOLE_FIGURE = re.compile(r"\d(?:[\d.,-]*\d)?")
+_WHOLE_FIGURE = r"\d(?:[\d.,-]*\d)?"
 
 
 def _whole_figures(text: Text, line: Line) -> int:
@@ -513,7 +514,7 @@ def _whole_figures(text: Text, line: Line) -> int:
     said = "".join(part for at, (part, _) in enumerate(text.runs) if at != text.yielding)
     shown = "".join(part for part, _ in line)
     found = 0
-    for figure in _WHOLE_FIGURE.findall(said):
+    for figure in re.findall(_WHOLE_FIGURE, said):
         whole = rf"(?<!\d)(?<!\d[.,-]){re.escape(figure)}(?!\d|[.,-]\d)"
         found += bool(re.search(whole, shown))
     return found
@@ -616,7 +617,7 @@ def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
     reach into the title."""
     plain = "".join(part for part, _ in head)
     start = _length(head[: yielding + 1]) if yielding is not None else 0
-    figures = [m for m in _FIGURE_RUN.finditer(plain, start) if _measured(plain, m)]
+    figures = [m for m in re.compile(_FIGURE_RUN).finditer(plain, start) if _measured(plain, m)]
     if not figures:
         return None
     whole = Text()
@@ -740,7 +741,7 @@ def _unit_after(plain: str, kept: int) -> bool:
 
 def _figures(line: Line, start: int) -> int:
     """How many figures ``line`` shows whole from character ``start`` on."""
-    return len(_FIGURE.findall("".join(part for part, _ in line)[start:]))
+    return len(re.findall(_FIGURE, "".join(part for part, _ in line)[start:]))
 
 
 def _shortened(text: str, over: int) -> str:

@@ -298,14 +298,11 @@ def target_files(targets: Path) -> list[Path]:
     return [targets / name for name in names]
 
 
-_ID_IN_TEXT = re.compile(
-    r"""\bid[ \t　]*[=＝：][ \t　]*(?:["'“]([^"'”\n]*)["'”]|([^\s"'“”#,}\]]+))"""
-)
+_ID_IN_TEXT = r"""\bid[ \t　]*[=＝：][ \t　]*(?:["'“]([^"'”\n]*)["'”]|([^\s"'“”#,}\]]+))"""
 """An id written in a file's text, quoted or not: ``id = cm05``, without its quotes, is
-often the very mistake that stops the file reading."""
-
-
-_ROLE_IN_TEXT = re.compile(_ID_IN_TEXT.pattern.replace(r"\bid", r"\brole", 1))
+often the very mistake that stops the file reading. (Compiled only for a file that does
+not read.)"""
+_ROLE_IN_TEXT = _ID_IN_TEXT.replace(r"\bid", r"\brole", 1)
 """A person's role written in a file's text, as an id is."""
 
 
@@ -329,8 +326,8 @@ def _written_in_text(path: Path) -> tuple[set[str], set[str]] | None:
         except UnicodeDecodeError:
             continue
         return (
-            {q or bare for q, bare in _ID_IN_TEXT.findall(text)},
-            {q or bare for q, bare in _ROLE_IN_TEXT.findall(text)},
+            {q or bare for q, bare in re.findall(_ID_IN_TEXT, text)},
+            {q or bare for q, bare in re.findall(_ROLE_IN_TEXT, text)},
         )
     return None
 
