@@ -1,7 +1,9 @@
 """Rows cited from a file with blank lines: each the row a spreadsheet shows.
 
 DuckDB skips a blank line of a CSV file; every row after it must still be cited by its
-own line, a quoted cell with a line break staying one row."""
+own line, a quoted cell with a line break staying one row. A line of spaces or a tab is a
+blank line too (DuckDB's sniffer read a file with one as a file of one column), and blank
+lines above the header are passed over (DuckDB read the header as a row of data)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from okrdesk.plugins.csv_lines import Lines, lines_found
 from okrdesk.plugins.sql_files import TableCache, table_file
 from sample_workspace import WriteWorkspace
 from test_explain_sources import GROUPED, VISITS, sql_workspace
@@ -163,3 +166,210 @@ def test_a_tab_file_named_csv_with_a_quoted_empty_line(tmp_path: Path) -> None:
     path = write(tmp_path, "calls.csv", data.encode())
     check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
     assert _source(check) == "SQL metric made: calls.csv rows 4, 8"
+
+
+# ------------------------------------------------------------- lines of spaces
+
+
+@pytest.mark.parametrize(
+    "blank", ["   ", "\t", " \t ", "\u3000"], ids=["spaces", "tab", "mixed", "full-width"]
+)
+def test_a_line_of_spaces_is_a_blank_line(tmp_path: Path, blank: str) -> None:
+    # lines: 1 header, 2-4 rows, 5 spaces, 6-8 rows; 2026-01-08 rows are lines 4 and 8
+    data = HEADER + "".join(ROWS[:3]) + blank + "\n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("all", "flow", CALLS))  # fmt: skip
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 3 + 6
+    assert check.value("all", "cm01", "2026-W02").value == 1 + 2 + 3 + 4 + 5 + 6
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 8"
+    assert _source(check, "all") == "SQL metric all: calls.csv rows 2-8 (6 rows)"
+
+
+def test_lines_of_spaces_in_a_semicolon_file_with_crlf(tmp_path: Path) -> None:
+    lines = [HEADER, *ROWS[:2], "  \n", *ROWS[2:4], "\n", " \n", *ROWS[4:]]
+    data = "".join(lines).replace(",", ";").replace("\n", "\r\n")
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 3 + 6
+    # 1 header, 2-3 rows, 4 spaces, 5-6 rows, 7 blank, 8 spaces, 9-10 rows
+    assert _source(check) == "SQL metric made: calls.csv rows 5, 10"
+
+
+@pytest.mark.parametrize("end", ["  \n", "  ", "\t\n\n"])
+def test_lines_of_spaces_ending_the_file(tmp_path: Path, end: str) -> None:
+    data = HEADER + "".join(ROWS) + "合计,,21\n" + end
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("all", "flow", CALLS))
+    check.assert_valid()
+    assert check.value("all", "cm01", "2026-W02").value == 21
+    (warning,) = check.warnings
+    assert "calls.csv row 8 is a summary row" in warning
+
+
+def test_a_line_of_spaces_inside_a_quoted_cell_stays_in_it(tmp_path: Path) -> None:
+    data = "day,cm,calls,note\n" + "".join(r[:-1] + ",x\n" for r in ROWS[:3])
+    data += '2026-01-06,cm01,4,"first line\n   \nthird line"\n'
+    data += "".join(r[:-1] + ",x\n" for r in ROWS[4:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    notes = "SELECT cm AS subject, day, length(note) AS value FROM calls WHERE day = '2026-01-06'"
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("notes", "flow", notes))  # fmt: skip
+    check.assert_valid()
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 7"
+    # "x" (1) and "first line\n   \nthird line" (25), its line of spaces kept
+    assert check.value("notes", "cm01", "2026-W02").value == 1 + 25
+
+
+def test_a_line_of_spaces_in_gzip_and_gbk_and_utf16(tmp_path: Path) -> None:
+    data = "日期,cm,calls\n" + "".join(ROWS[:3]) + "  \n" + "".join(ROWS[3:])
+    gz = write(tmp_path, "calls.csv.gz", gzip.compress(data.encode()))
+    gbk = write(tmp_path, "gbk.csv", data.encode("gbk"))
+    wide = write(tmp_path, "wide.csv", data.replace("\n", "\r\n").encode("utf-16"))
+    query = "SELECT cm AS subject, 日期 AS day, calls AS value FROM calls WHERE 日期 = '2026-01-08'"
+    check = run(tmp_path, {"calls": gz, "gbk": {"path": gbk, "encoding": "GBK"}, "wide": wide},
+                metric("made", "flow", query),
+                metric("gbk", "flow", query.replace("calls WHERE", "gbk WHERE")),
+                metric("wide", "flow", query.replace("calls WHERE", "wide WHERE")))  # fmt: skip
+    check.assert_valid()
+    assert _source(check) == "SQL metric made: calls.csv.gz rows 4, 8"
+    assert _source(check, "gbk") == "SQL metric gbk: gbk.csv rows 4, 8"
+    assert _source(check, "wide") == "SQL metric wide: wide.csv rows 4, 8"
+
+
+def test_a_line_of_spaces_in_a_file_without_a_header(tmp_path: Path) -> None:
+    data = "".join(ROWS[:3]) + " \n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "header": False, "columns": ["day", "cm", "calls"]}
+    check = run(tmp_path, {"calls": table}, metric("made", "flow", ONE_DAY))
+    check.assert_valid()
+    assert _source(check) == "SQL metric made: calls.csv rows 3, 7"
+
+
+def test_a_cell_not_its_type_after_a_line_of_spaces(tmp_path: Path) -> None:
+    data = HEADER + "".join(ROWS[:3]) + "\t\n" + "".join(ROWS[3:5]) + "2026-01-08,cm01,N/A\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "types": {"calls": "integer"}}
+    check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS))
+    assert any("calls.csv:8:calls" in error for error in check.problems), check.problems
+
+
+def test_a_cached_table_with_lines_of_spaces_cites_the_same_rows(tmp_path: Path) -> None:
+    data = "\n  \n" + HEADER + "".join(ROWS[:3]) + "  \n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    first = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    kept = TableCache(tmp_path)
+    assert kept.lookup(table_file("calls", path, tmp_path, [])) is not None
+    # two lines above the header, one before the 4th row (rowid 3)
+    assert kept.blanks(table_file("calls", path, tmp_path, [])) == (0, 0, 3)
+    again = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    assert _source(first) == _source(again) == "SQL metric made: calls.csv rows 6, 10"
+
+
+def test_an_xlsx_cell_of_spaces_alone_in_its_row_and_a_cell_with_a_line_break(
+    tmp_path: Path,
+) -> None:
+    """A workbook with a line break in a cell (an address, a remark) was refused as "not a
+    readable xlsx file": DuckDB's parallel reader cannot read rows short of cells in a
+    file with a quoted line break."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["day", "cm", "calls", "note"])
+    for row in ROWS[:3]:
+        sheet.append([*row.strip().split(","), "line one\nline two"])
+    sheet.append(["   "])
+    for row in ROWS[3:]:
+        sheet.append(row.strip().split(","))
+    (tmp_path / "data").mkdir(exist_ok=True)
+    book.save(tmp_path / "data" / "calls.xlsx")
+    check = run(tmp_path, {"calls": "data/calls.xlsx"}, metric("made", "flow", ONE_DAY))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 3 + 6
+    assert _source(check) == "SQL metric made: calls.xlsx rows 4, 8"
+
+
+# ------------------------------------------------------- blank lines above the header
+
+
+@pytest.mark.parametrize("above", ["\n", "\n\n", "  \n", "\ufeff\n\t\n"])
+def test_blank_lines_above_the_header(tmp_path: Path, above: str) -> None:
+    """The header is found below them, not read as a row of data (which made every column
+    text: ``sum`` failed, and the header was a client named "cm")."""
+    data = above + HEADER + "".join(ROWS)
+    path = write(tmp_path, "calls.csv", data.encode())
+    every = "SELECT cm AS subject, day, sum(calls) AS value FROM calls GROUP BY ALL"
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("all", "flow", every))  # fmt: skip
+    check.assert_valid()
+    assert check.value("all", "cm01", "2026-W02").value == 21
+    lines = above.count("\n")
+    assert _source(check) == f"SQL metric made: calls.csv rows {4 + lines}, {7 + lines}"
+
+
+def test_blank_lines_between_a_title_and_the_header(tmp_path: Path) -> None:
+    data = "客户外呼日报 2026-01\n\n \n" + HEADER + "".join(ROWS)
+    path = write(tmp_path, "calls.csv", data.encode())
+    refused = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    (problem,) = refused.problems
+    assert "calls.csv:1: the row read as the header names one column" in problem
+    assert "pass over it with skip = 1" in problem
+    check = run(tmp_path, {"calls": {"path": path, "skip": 1}}, metric("made", "flow", ONE_DAY))
+    check.assert_valid()
+    assert _source(check) == "SQL metric made: calls.csv rows 7, 10"
+
+
+def test_a_file_of_blank_lines_alone(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", b"\r\n  \r\n\r\n")
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    (problem,) = check.problems
+    assert (
+        "sources.sql.tables.calls: calls.csv holds nothing but blank lines, without even a "
+        "header row; was the export cut short?" in problem
+    )
+
+
+def test_collect_and_explain_a_file_with_lines_of_spaces(write_workspace: WriteWorkspace) -> None:
+    """Through the ``okrdesk`` command: VISITS below a blank line, with a line of spaces
+    after its third line, so its rows 3-6 are the file's lines 6-9."""
+    lines = VISITS.splitlines(keepends=True)
+    root = sql_workspace(write_workspace, GROUPED)
+    text = "".join(["\n", *lines[:3], "   \n", *lines[3:]])
+    (root / "data" / "visits.csv").write_text(text, "utf-8")
+    done = okrdesk("collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "(table visits: visits.csv rows 8-9)" in done.stdout + done.stderr
+    explain = ["explain", "V.KR1", "--person", "cm01", "--as-of", "2026-01-18", "-w", str(root)]
+    en = okrdesk(*explain, "--lang", "en")
+    assert en.stdout.splitlines()[-1].endswith(
+        "  SQL metric visits: visits.csv rows 3-6 (2 rows), 7"
+    )
+
+
+def _rows_of(size: int) -> bytes:
+    """Rows of the file's shape, ``size`` bytes in all, the last line ended."""
+    row = b"2026-01-06,cm01,1\n"
+    rows = row * (size // len(row) - 1)
+    return (
+        rows + b"2026-01-06,cm01," + b"1" * (size - len(rows) - len(b"2026-01-06,cm01,\n")) + b"\n"
+    )
+
+
+@pytest.mark.parametrize("cut", [1, 2])
+def test_a_line_of_spaces_cut_between_two_reads(tmp_path: Path, cut: int) -> None:
+    # The file is looked at a megabyte at a time after its header: the line of spaces (or
+    # the full-width space, three bytes) begins ``cut`` bytes before the second megabyte.
+    for blank in (b"  ", "\u3000".encode()):
+        data = HEADER.encode() + _rows_of((1 << 20) - cut) + blank + b"\n" + _rows_of(100)
+        path = tmp_path / "calls.csv"
+        path.write_bytes(data)
+        assert lines_found(path, 0) == Lines(spaces=True), blank
+    path.write_bytes(HEADER.encode() + _rows_of((1 << 20) - cut) + b"\r\n" + _rows_of(100))
+    assert lines_found(path, 0) == Lines(empty=True)
+    path.write_bytes(HEADER.encode() + _rows_of((1 << 20) - cut) + b"  ")
+    assert lines_found(path, 0) == Lines(spaces=True)
+    path.write_bytes(HEADER.encode() + _rows_of(1 << 20) + _rows_of(100))
+    assert lines_found(path, 0) == Lines()

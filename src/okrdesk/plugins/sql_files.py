@@ -15,8 +15,9 @@ inside the file (小计, a subtotal) is refused at its row.
 
 A table's ``rowid`` is its row's place among the file's rows: ``TableFile.file_row``
 makes it the row a spreadsheet shows (the first line is 1), counting the header, the
-lines ``skip`` passes over and the blank lines DuckDB skips in a text file of more than
-one column (``blank_lines``); a cell holding a line break stays one row.
+lines ``skip`` passes over and the blank lines of a text file of more than one column
+(``csv_lines``: DuckDB skips an empty line, and a line of spaces is taken out as one);
+a cell holding a line break stays one row. Blank lines above the header are passed over.
 """
 
 from __future__ import annotations
@@ -24,15 +25,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import gzip
 import hashlib
-import io
 import itertools
 import json
 import math
 import os
 import re
 import threading
+import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -43,6 +43,8 @@ import attrs
 
 from okrdesk.errors import Said, printable
 from okrdesk.files import user_cache_folder, write_text_atomically
+from okrdesk.plugins.csv_lines import Lines, blank_lines, lines_found
+from okrdesk.plugins.csv_lines import opened as _opened
 from okrdesk.plugins.sql_scratch import Metered, TooMuchScratch, most_scratch, too_much
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
@@ -167,7 +169,7 @@ def file_row(rowid: int, first_row: int, blanks: tuple[int, ...]) -> int:
     return rowid + first_row + (bisect_right(blanks, rowid) if blanks else 0)
 
 
-READ = 8
+READ = 9
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
@@ -177,7 +179,8 @@ numbers, 2026年3月5日 a date, a date with its year last is refused unless tol
 summary rows ending a file are left out; 7: a summary row inside a file is refused,
 percentages beside plain numbers in a column left text are refused, 1_5 is no number
 and 2026 年 3 月 5 日 a date; 8: a table keeps its file's blank lines, for the rows
-it cites), so that a table kept by an older okrdesk is
+it cites; 9: a line of spaces is a blank line, and blank lines above the header are
+passed over), so that a table kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -326,13 +329,16 @@ def load_table(
     digest = _Digest(table.path) if cache is not None else None
     raw = f"__okrdesk_raw_{table.name}"
     try:
-        reader, copy = _reader(table, scratch)
+        path, copy = _source(table, scratch)
         try:
-            connection.execute(f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {reader}")
-            table = attrs.evolve(table, blanks=_blanks_read(connection, table, raw, copy))
-            _title_row(connection, table, raw, copy)
+            layout = _layout(connection, table, path, copy)
+            connection.execute(
+                f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {_reader(table, layout)}"
+            )
+            table = attrs.evolve(table, blanks=_blanks_read(connection, table, raw, layout))
+            _title_row(connection, table, raw, layout)
             summaries = _summaries_left_out(connection, table, raw)
-            _ambiguous(connection, table, raw, copy)
+            _ambiguous(connection, table, raw, layout)
             _written_with_a_point(connection, table, raw)
         finally:
             # Read into the table: a copy need not take room until the collect ends, beside
@@ -361,7 +367,7 @@ _UNNAMED = re.compile(r"column[0-9]+")
 
 
 def _title_row(
-    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, copy: Path | None
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
 ) -> None:
     """Refuse ``table`` where the row read as its header names one column and the rows
     under it fill more: a title above the header (``客户资产日报 2026-03``), which ``skip``
@@ -373,10 +379,12 @@ def _title_row(
     if len([n for n in names if _UNNAMED.fullmatch(n) is None]) != 1:
         return
     if len(names) == 1:
+        # As set, not as sniffed with the title in the way (_layout).
         delimiter = f", delim = {_literal(table.delimiter)}" if table.delimiter else ""
         found = connection.execute(
-            f"SELECT len(Columns) FROM sniff_csv({_literal(str(copy or table.path))}, "
-            f"skip = {table.skip + 1}, header = true, all_varchar = true{delimiter})"
+            f"SELECT len(Columns) FROM sniff_csv({_literal(str(layout.path))}, "
+            f"skip = {_past_blank_lines(layout.path, layout.skip + 1)}, header = true, "
+            f"all_varchar = true{delimiter})"
         ).fetchone()
     else:
         filled = " + ".join(f"({quoted(n)} IS NOT NULL)::INTEGER" for n in names)
@@ -385,8 +393,8 @@ def _title_row(
         ).fetchone()
     if found is None or int(found[0]) < 2:
         return
-    at = f"sources.sql.tables.{table.name}: {table.path.name}:{table.skip + 1}"
-    skip = table.skip + 1
+    skip = layout.skip + 1  # the blank lines above the title are passed over too
+    at = f"sources.sql.tables.{table.name}: {table.path.name}:{skip}"
     raise SqlMetricError(
         f"{at}: the row read as the header names one column, and the rows under it fill "
         f"more: a title above the header (as 客户资产日报 2026-03)? pass over it with "
@@ -394,6 +402,11 @@ def _title_row(
         f"{at}: 读作表头的这一行只写了一列的名字，下面的行却有更多列：是不是表头上面的标题行"
         f"（如“客户资产日报 2026-03”）？请用 skip = {skip} 跳过它",
     )
+
+
+def _past_blank_lines(path: Path, skip: int) -> int:
+    """``skip``, and the blank lines of the text file ``path`` right after as many."""
+    return skip + lines_found(path, skip).leading
 
 
 SUMMARY = re.compile(r"(合计|总计|小计|总合计|共计|total|grandtotal|subtotal)([:：(（].*)?")
@@ -497,99 +510,148 @@ def _no_summary_inside(
     )
 
 
-def _blanks_read(
-    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, copy: Path | None
-) -> tuple[int, ...]:
-    """``TableFile.blanks`` of ``table``, read into the text table ``raw`` from its file
-    (or ``copy``, the UTF-8 copy DuckDB read). DuckDB keeps a blank line of a file of one
-    column, as a row of NULL: only a file of more columns has its blank lines skipped."""
-    if table.kind != "csv" and copy is None:
-        return ()
-    columns = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
-    if len(columns) < 2:
-        return ()
-    path = copy or table.path
-    if not _has_blank_line(path):
-        return ()
-    delimiter = "," if table.kind == "xlsx" else table.delimiter
-    if delimiter is None:
-        # As DuckDB found it: a quote is one only at a cell's start, so a wrong delimiter
-        # could take a quoted cell's empty line for a blank line.
-        header = "true" if table.header else "false"
-        sniffed = connection.execute(
-            f"SELECT Delimiter FROM sniff_csv({_literal(str(path))}, header = {header}, "
-            f"skip = {table.skip}, all_varchar = true)"
-        ).fetchone()
-        delimiter = "," if sniffed is None else str(sniffed[0])
-    return blank_lines(path, delimiter, table.skip, table.header)
+@attrs.frozen
+class _Layout:
+    """How DuckDB reads a table's file: which file, past how many lines, and what blank
+    lines it has (``csv_lines``)."""
+
+    path: Path
+    """The file DuckDB reads: the table's, or ``copy``."""
+    copy: Path | None
+    """The UTF-8 copy of a sheet, or of text in another encoding, if any."""
+    skip: int
+    """The lines passed over: the table's ``skip``, then the blank lines after them."""
+    lines: Lines = attrs.field(factory=Lines)
+    delimiter: str | None = None
+    """The delimiter, where it is set or had to be sniffed before reading (a file with
+    blank lines); None where DuckDB sniffs it as it reads."""
 
 
-_BLANK = re.compile(rb"\n\r?\n")
-
-
-def _has_blank_line(path: Path) -> bool:
-    """Whether the text file ``path`` has a line with nothing on it: one pass over its
-    bytes, so that a file without one (the usual file) costs next to nothing more."""
-    with _opened(path) as file:
-        tail = b""
-        while block := file.read(_CHUNK):
-            if _BLANK.search(tail + block) is not None:
-                return True
-            tail = block[-2:]
-    return False
-
-
-def blank_lines(path: Path, delimiter: str, skip: int, header: bool) -> tuple[int, ...]:
-    """The rowids before which the UTF-8 text file ``path`` (read as DuckDB reads it:
-    ``skip`` lines passed over, then a header row if ``header``) has a blank line, one
-    entry a line. A line break inside a quoted cell is no blank line: the cell is one row."""
-    found: list[int] = []
-    with _opened(path) as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
-        for _ in range(skip):
-            text.readline()
-        records = csv.reader(text, delimiter=delimiter)
-        if header:
-            next(records, None)
-        rowid = 0
-        for record in records:
-            if record:
-                rowid += 1
-            else:
-                found.append(rowid)
-    return tuple(found)
-
-
-def _reader(table: TableFile, scratch: Path) -> tuple[str, Path | None]:
-    """The DuckDB table function that reads ``table``'s file, and the UTF-8 copy in
-    ``scratch`` it reads instead (of a sheet, or of text in another encoding), if any."""
-    if table.kind == "parquet":
-        return f"read_parquet({_literal(str(table.path))})", None
-    if table.kind == "json":
-        return f"read_json({_literal(str(table.path))}, format = 'newline_delimited')", None
-    path, extra = table.path, ""
-    if table.kind == "xlsx":
-        path, extra = (
-            _sheet_as_csv(table, scratch),
-            ", delim = ',', quote = '\"', null_padding = true",
+def _layout(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, path: Path, copy: Path | None
+) -> _Layout:
+    """The layout of ``table``'s file, read from ``path`` (``copy``, if any). A text file
+    is looked at for blank lines first (one pass over its bytes); only one that has them
+    has its delimiter sniffed before it is read."""
+    if table.kind not in {"csv", "xlsx"}:
+        return _Layout(path, copy, table.skip)
+    try:
+        lines = lines_found(path, table.skip)
+    except (OSError, EOFError, zlib.error) as error:  # a damaged .gz
+        raise SqlMetricError(*_not_readable(table, error)) from None
+    if not lines.filled:
+        key, file = f"sources.sql.tables.{table.name}", table.path.name
+        passed = (Said("", "") if not table.skip else
+                  Said(f" past the {table.skip} lines skip passes over",
+                       f"（skip 跳过的 {table.skip} 行之后）"))  # fmt: skip
+        raise SqlMetricError(
+            f"{key}: {file} holds nothing but blank lines{passed.en}, without even a header "
+            "row; was the export cut short?",
+            f"{key}: {file}{passed.zh}只有空行，连表头都没有；是不是导出时中断了？",
         )
-    else:
-        # A byte-order mark says what the file is, whatever the setting (as the brokerage
-        # plugin reads one): Excel's "CSV UTF-8" beside a GBK export, read as GBK, would
-        # begin its first column's name with "锘".
-        try:
-            encoding = _bom_encoding(table.path) or table.encoding
-        except OSError as error:  # a .gz that is no gzip file: this table fails, not all
-            raise SqlMetricError(*_not_readable(table, error)) from None
-        if encoding not in {None, "utf-8", "utf-8-sig"}:
-            path = _transcoded(table, encoding, scratch)
-    options = [f"header = {'true' if table.header else 'false'}", f"skip = {table.skip}",
+    skip = table.skip + lines.leading
+    delimiter = "," if table.kind == "xlsx" else table.delimiter
+    if delimiter is None and lines.blank:
+        # A line of spaces makes DuckDB's sniffer find one column, unless rows short of
+        # cells are read (null_padding), as the file is then.
+        delimiter = _sniffed_delimiter(connection, path, table.header, skip, lines.spaces)
+    return _Layout(path, copy, skip, lines, delimiter)
+
+
+def _sniffed_delimiter(
+    connection: duckdb.DuckDBPyConnection, path: Path, header: bool, skip: int, padded: bool
+) -> str:
+    """The delimiter of the text file ``path`` as DuckDB's sniffer finds it."""
+    # As DuckDB finds it: a quote is one only at a cell's start, so a wrong delimiter
+    # could take a quoted cell's empty line for a blank line.
+    found = connection.execute(
+        f"SELECT Delimiter FROM sniff_csv({_literal(str(path))}, "
+        f"header = {'true' if header else 'false'}, skip = {skip}, all_varchar = true"
+        f"{', null_padding = true' if padded else ''})"
+    ).fetchone()
+    return "," if found is None else str(found[0])
+
+
+def _blanks_read(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
+) -> tuple[int, ...]:
+    """``TableFile.blanks`` of ``table``, read into the text table ``raw`` as ``layout``
+    says: the blank lines above its header (each before its first row), and those among
+    its rows. DuckDB keeps a blank line of a file of one column, as a row of NULL: only a
+    file of more columns has its blank lines skipped. A line of spaces DuckDB read as a
+    row, which is taken out of ``raw`` here."""
+    if table.kind not in {"csv", "xlsx"}:
+        return ()
+    above = (0,) * layout.lines.leading
+    if not layout.lines.blank:
+        return above
+    columns = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    if len(columns) < 2 or layout.delimiter is None:
+        return above
+    blanks, spaced = blank_lines(
+        layout.path, layout.delimiter, layout.skip, table.header, len(columns)
+    )
+    if spaced and layout.lines.spaces:
+        _rows_taken_out(connection, raw, spaced)
+    return above + blanks
+
+
+def _rows_taken_out(connection: duckdb.DuckDBPyConnection, raw: str, rowids: Sequence[int]) -> None:
+    """Take the rows ``rowids`` out of the text table ``raw``, the rows after them
+    renumbered: a table's rowids are its rows' places, without them."""
+    kept = f"{raw}__kept"
+    connection.execute(
+        f"CREATE TEMP TABLE {quoted(kept)} AS SELECT * FROM {quoted(raw)} "
+        "WHERE rowid NOT IN (SELECT unnest($rowids::BIGINT[])) ORDER BY rowid",
+        {"rowids": list(rowids)},
+    )
+    connection.execute(f"DROP TABLE {quoted(raw)}")
+    connection.execute(f"ALTER TABLE {quoted(kept)} RENAME TO {quoted(raw)}")
+
+
+def _source(table: TableFile, scratch: Path) -> tuple[Path, Path | None]:
+    """The file DuckDB reads for ``table``, and whether it is a UTF-8 copy in ``scratch``
+    (of a sheet, or of text in another encoding)."""
+    if table.kind in {"parquet", "json"}:
+        return table.path, None
+    if table.kind == "xlsx":
+        copy = _sheet_as_csv(table, scratch)
+        return copy, copy
+    # A byte-order mark says what the file is, whatever the setting (as the brokerage
+    # plugin reads one): Excel's "CSV UTF-8" beside a GBK export, read as GBK, would
+    # begin its first column's name with "锘".
+    try:
+        encoding = _bom_encoding(table.path) or table.encoding
+    except OSError as error:  # a .gz that is no gzip file: this table fails, not all
+        raise SqlMetricError(*_not_readable(table, error)) from None
+    if encoding not in {None, "utf-8", "utf-8-sig"}:
+        copy = _transcoded(table, encoding, scratch)
+        return copy, copy
+    return table.path, None
+
+
+def _reader(table: TableFile, layout: _Layout) -> str:
+    """The DuckDB table function that reads ``table``'s file as ``layout`` says."""
+    path = _literal(str(layout.path))
+    if table.kind == "parquet":
+        return f"read_parquet({path})"
+    if table.kind == "json":
+        return f"read_json({path}, format = 'newline_delimited')"
+    options = [f"header = {'true' if table.header else 'false'}", f"skip = {layout.skip}",
                "all_varchar = true"]  # fmt: skip
-    if table.delimiter is not None and table.kind == "csv":
+    # DuckDB's parallel reader refuses rows short of cells (null_padding) in a file with
+    # a line break in a quoted cell: read one such file a line after another.
+    padded = ["null_padding = true", "parallel = false"]
+    if table.kind == "xlsx":
+        options += ["delim = ','", "quote = '\"'", *padded]
+    elif layout.lines.spaces:
+        # Its lines of spaces read as rows short of cells, then taken out (_blanks_read).
+        options += [f"delim = {_literal(layout.delimiter or ',')}", *padded]
+    elif table.delimiter is not None:
         options.append(f"delim = {_literal(table.delimiter)}")
     if table.columns:
         options.append(f"names = [{', '.join(_literal(c) for c in table.columns)}]")
-    copy = None if path == table.path else path
-    return f"read_csv({_literal(str(path))}, {', '.join(options)}{extra})", copy
+    return f"read_csv({path}, {', '.join(options)})"
 
 
 _SNIFFED_BYTES = 64 << 10
@@ -597,31 +659,21 @@ _SNIFFED_BYTES = 64 << 10
 delimiter: a file with none there is read as ever."""
 
 
-def _delimiter(table: TableFile, copy: Path | None, connection: duckdb.DuckDBPyConnection) -> str:
-    """The delimiter of ``table``'s text file (read from ``copy``, its UTF-8 copy, if any) as
-    set, else as DuckDB sniffs it reading the file; "," where the file's first
+def _delimiter(table: TableFile, layout: _Layout, connection: duckdb.DuckDBPyConnection) -> str:
+    """The delimiter of ``table``'s text file (read as ``layout`` says) as set or found
+    already, else as DuckDB sniffs it reading the file; "," where the file's first
     ``_SNIFFED_BYTES`` hold no semicolon (a file of commas or tabs: no need to ask)."""
-    if table.delimiter is not None:
-        return table.delimiter
-    path = copy or table.path
-    with _opened(path) as file:
+    if layout.delimiter is not None:
+        return layout.delimiter
+    with _opened(layout.path) as file:
         if b";" not in file.read(_SNIFFED_BYTES):
             return ","  # no semicolon to sniff: DuckDB's sniffing again would cost a tenth
-    header = "true" if table.header else "false"
-    found = connection.execute(
-        f"SELECT Delimiter FROM sniff_csv({_literal(str(path))}, header = {header}, "
-        f"skip = {table.skip}, all_varchar = true)"
-    ).fetchone()
-    return "," if found is None else str(found[0])
+    return _sniffed_delimiter(connection, layout.path, table.header, layout.skip, False)
 
 
 def _scratch_writer(path: Path) -> TextIO:
     """A UTF-8 copy of a file, in the scratch folder that goes when the collect ends."""
     return path.open("w", encoding="utf-8", newline="")  # scratch: a temporary folder
-
-
-def _opened(path: Path) -> Any:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
 
 def _bom_encoding(path: Path) -> str | None:
@@ -691,7 +743,7 @@ class _Read:
             raise _ReadFailed(error) from error
 
 
-def _not_readable(table: TableFile, error: OSError) -> Said:
+def _not_readable(table: TableFile, error: Exception) -> Said:
     """What a table's file that could not be read is told (a .gz file that is no gzip,
     or damaged), as DuckDB's failures to read one are (``_unreadable``)."""
     at, kind = f"sources.sql.tables.{table.name}: {table.path.name}", type(error).__name__
@@ -1444,7 +1496,7 @@ counts them."""
 
 
 def _ambiguous(
-    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, copy: Path | None
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
 ) -> None:
     """Refuse ``table``, a text file whose ``decimal`` is not set, where a cell of the text
     table ``raw`` read from it (from ``copy``, its UTF-8 copy, if any) is a number written
@@ -1463,7 +1515,7 @@ def _ambiguous(
     if not columns or any_comma is None or not any_comma[0]:
         return
     setting = f"[sources.sql.tables.{table.name}]"
-    if table.delimiter in {None, ";"} and _delimiter(table, copy, connection) == ";":
+    if table.delimiter in {None, ";"} and _delimiter(table, layout, connection) == ";":
         _refuse_cells(
             connection,
             table,

@@ -1,0 +1,124 @@
+"""The blank lines of a text file that DuckDB's CSV reader does not read as a spreadsheet
+shows them.
+
+DuckDB skips a line with nothing on it, where a spreadsheet counts it as a row. A line
+holding only spaces or a tab (Excel exports and hand-edited files have them) is worse:
+its sniffer then finds one column in the whole file. Blank lines before the header make
+it read the header as a row of data. ``lines_found`` looks for them in one pass over the
+bytes (the usual file has none, and costs next to nothing more); ``blank_lines`` then
+places them among the file's rows, reading it as CSV, so that a quoted cell's empty line
+is not taken for one.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+_CHUNK = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+_SPACES = rb"(?:[ \t]|\xe3\x80\x80)"  # U+3000, the full-width space, in UTF-8
+_BLANK = re.compile(rb"\n(" + _SPACES + rb"*)\r?\n")
+_SPACES_ONLY = re.compile(_SPACES + rb"*\r?\n?")
+_MAYBE_SPACES = re.compile(rb"[ \t\r\xe3\x80]*")
+"""A line's start that may still become a blank line in the next block (a full-width
+space can be cut between blocks)."""
+
+
+@attrs.frozen
+class Lines:
+    """What ``lines_found`` found in a text file, past the lines ``skip`` passes over."""
+
+    leading: int = 0
+    """Blank lines, or lines of spaces, before the first filled line (the header)."""
+    empty: bool = False
+    """Whether a line after it has nothing on it."""
+    spaces: bool = False
+    """Whether a line after it holds only spaces or tabs."""
+    filled: bool = True
+    """Whether the file has a filled line at all."""
+
+    @property
+    def blank(self) -> bool:
+        return self.empty or self.spaces
+
+
+def opened(path: Path) -> Any:
+    """``path`` opened to read its bytes, a ``.gz`` file's uncompressed."""
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
+def _blank(line: bytes) -> bool:
+    return _SPACES_ONLY.fullmatch(line) is not None
+
+
+def lines_found(path: Path, skip: int) -> Lines:
+    """The blank lines of the UTF-8 text file ``path``, past its first ``skip`` lines:
+    one pass over its bytes, stopped once both kinds are found."""
+    with opened(path) as file:
+        for _ in range(skip):
+            if not file.readline():
+                return Lines(filled=False)
+        leading = 0
+        line = file.readline().removeprefix(_BOM) if skip == 0 else file.readline()
+        while line and _blank(line):
+            leading += 1
+            line = file.readline()
+        if not line:
+            return Lines(leading=leading, filled=False)
+        empty = spaces = False
+        tail = b"\n" if line.endswith(b"\n") else line
+        while (block := file.read(_CHUNK)) and not (empty and spaces):
+            text = tail + block
+            for match in _BLANK.finditer(text):
+                if match.group(1):
+                    spaces = True
+                else:
+                    empty = True
+                if empty and spaces:
+                    break
+            start = text.rfind(b"\n")
+            rest = text[start + 1 :] if start >= 0 else b"?"
+            tail = text[start:] if _MAYBE_SPACES.fullmatch(rest) else b""
+        # A last line of spaces without a line break: DuckDB reads it as a row.
+        last = tail[1:] if tail.startswith(b"\n") else b""
+        if last.strip(b"\r\n") and _blank(last):
+            spaces = True
+    return Lines(leading=leading, empty=empty, spaces=spaces)
+
+
+def blank_lines(
+    path: Path, delimiter: str, skip: int, header: bool, width: int
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The blank lines of the UTF-8 text file ``path`` of ``width`` columns, read as
+    DuckDB reads it (``skip`` lines passed over, then a header row if ``header``): the
+    rowids before which it has one (one entry a line), a table's rowids once its rows of
+    spaces are taken out; and the rowids of the rows of spaces DuckDB read, each a line
+    that holds only spaces or tabs. A line break inside a quoted cell is no blank line:
+    the cell is one row."""
+    found: list[int] = []
+    spaced: list[int] = []
+    with opened(path) as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
+        for _ in range(skip):
+            text.readline()
+        records = csv.reader(text, delimiter=delimiter)
+        if header:
+            next(records, None)
+        rowid = read = 0
+        for record in records:
+            if not record:
+                found.append(rowid)  # DuckDB skips it
+            elif len(record) < width and not "".join(record).strip():
+                found.append(rowid)
+                spaced.append(read)
+                read += 1
+            else:
+                rowid += 1
+                read += 1
+    return tuple(found), tuple(spaced)
