@@ -179,8 +179,8 @@ numbers, 2026年3月5日 a date, a date with its year last is refused unless tol
 summary rows ending a file are left out; 7: a summary row inside a file is refused,
 percentages beside plain numbers in a column left text are refused, 1_5 is no number
 and 2026 年 3 月 5 日 a date; 8: a table keeps its file's blank lines, for the rows
-it cites; 9: a line of spaces is a blank line, and blank lines above the header are
-passed over), so that a table kept by an older okrdesk is
+it cites; 9: a line of spaces is a blank line, blank lines above the header are passed
+over, and a workbook named as text is read as one), so that a table kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -201,7 +201,7 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
         raise SqlMetricError(f"{key}.path: missing; expected the file's path",
                              f"{key}.path: 缺少；应为文件的路径")  # fmt: skip
     path = confined(workspace, written, key, allowed)
-    kind = _kind(path)
+    kind = _kind(path, key)
     encoding = written_encoding = _text(options, "encoding", key)
     if encoding is not None:
         named = text_encoding(encoding)
@@ -282,7 +282,14 @@ def _texts(options: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _kind(path: Path) -> str:
+_WORKBOOK, _PARQUET, _OLD_WORKBOOK = b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0"
+"""How an .xlsx workbook (a zip archive), a Parquet file and an .xls workbook begin."""
+
+
+def _kind(path: Path, key: str) -> str:
+    """csv, parquet, json or xlsx: as the file's name says, but for a file named as
+    text that is a workbook or Parquet (a workbook saved as crm.csv, or renamed so):
+    what its first bytes say it is. An .xls workbook is refused."""
     name = path.name.lower().removesuffix(".gz")
     if name.endswith(".parquet"):
         return "parquet"
@@ -290,6 +297,23 @@ def _kind(path: Path) -> str:
         return "json"
     if name.endswith((".xlsx", ".xlsm")):
         return "xlsx"
+    start = b""
+    if not path.name.lower().endswith(".gz"):
+        # An unreadable file is said so when it is read.
+        with contextlib.suppress(OSError), path.open("rb") as opened:
+            start = opened.read(4)
+    if start == _OLD_WORKBOOK or name.endswith(".xls"):
+        file = printable(path.name)[:80]
+        raise SqlMetricError(
+            f"{key}: {file} is an Excel 97-2003 workbook (.xls), which okrdesk does not read; "
+            "save it from Excel as .xlsx, or as CSV",
+            f"{key}: {file} 是 Excel 97-2003 工作簿（.xls），okrdesk 读不了；请在 Excel 里"
+            "另存为 .xlsx 或 CSV",
+        )
+    if start == _WORKBOOK:
+        return "xlsx"
+    if start == _PARQUET:
+        return "parquet"
     return "csv"
 
 
@@ -776,9 +800,14 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    given: BinaryIO | None = None
     try:
-        book = load_workbook(table.path, read_only=True, data_only=True)
+        if not table.path.name.lower().endswith((".xlsx", ".xlsm")):
+            given = table.path.open("rb")  # openpyxl refuses a name such as crm.csv
+        book = load_workbook(given or table.path, read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as error:
+        if given is not None:
+            given.close()
         at, kind = f"sources.sql.tables.{table.name}: {table.path.name}", type(error).__name__
         raise SqlMetricError(f"{at} is not a readable .xlsx file ({kind})",
                              f"{at} 不是能读的 .xlsx 文件（{kind}）") from None  # fmt: skip
@@ -813,6 +842,8 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
         return target
     finally:
         book.close()
+        if given is not None:
+            given.close()
 
 
 class _SerialDates:

@@ -1,0 +1,108 @@
+"""The SQL metric source on CSV files shaped as an analyst gets them: no line break at
+the end, a delimiter ending every line, names with spaces or in Chinese, a BOM before
+semicolons, tabs, and a workbook saved under a .csv name.
+
+Every file is made here; every figure expected is worked out beside it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from test_sql_files import metric, run, write
+
+HEADER = "day,cm,calls\n"
+ROWS = [f"2026-01-0{6 + k % 3},cm01,{k + 1}\n" for k in range(6)]
+CALLS = "SELECT cm AS subject, day, calls AS value FROM calls"
+WEEK = 1 + 2 + 3 + 4 + 5 + 6  # every row lies in 2026-W02
+
+
+def _made(tmp_path: Path, data: bytes | str, name: str = "calls.csv", query: str = CALLS,
+          **options: object) -> tuple[float, str]:  # fmt: skip
+    path = write(tmp_path, name, data if isinstance(data, bytes) else data.encode())
+    check = run(tmp_path, {"calls": {"path": path, **options}}, metric("made", "flow", query))
+    check.assert_valid()
+    found = check.value("made", "cm01", "2026-W02")
+    return found.value, str(found.source)
+
+
+def test_no_line_break_after_the_last_row(tmp_path: Path) -> None:
+    data = (HEADER + "".join(ROWS)).removesuffix("\n")
+    assert _made(tmp_path, data) == (WEEK, "SQL metric made: calls.csv rows 2-7")
+
+
+def test_a_delimiter_ending_every_line(tmp_path: Path) -> None:
+    # The empty last column is a column of no cells: it makes no other column text.
+    data = "".join(line.replace("\n", ",\n") for line in [HEADER, *ROWS])
+    assert _made(tmp_path, data) == (WEEK, "SQL metric made: calls.csv rows 2-7")
+    semicolons = data.replace(",", ";").replace("\n", "\r\n")
+    assert _made(tmp_path, semicolons) == (WEEK, "SQL metric made: calls.csv rows 2-7")
+
+
+def test_spaces_and_chinese_in_the_header_quoted_in_the_query(tmp_path: Path) -> None:
+    data = " 日 期 ,客户 经理,外呼 次数\n" + "".join(ROWS)
+    query = 'SELECT "客户 经理" AS subject, "日 期" AS day, "外呼 次数" AS value FROM calls'
+    assert _made(tmp_path, data, query=query) == (WEEK, "SQL metric made: calls.csv rows 2-7")
+
+
+def test_a_bom_before_semicolons(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" where the list separator is a semicolon: the BOM is no part
+    of the first column's name."""
+    data = ("\ufeff" + HEADER + "".join(ROWS)).replace(",", ";").replace("\n", "\r\n")
+    assert _made(tmp_path, data.encode()) == (WEEK, "SQL metric made: calls.csv rows 2-7")
+
+
+def test_a_tsv_file_with_a_line_of_a_tab(tmp_path: Path) -> None:
+    data = (HEADER + "".join(ROWS[:3]) + "\t\n" + "".join(ROWS[3:])).replace(",", "\t")
+    assert _made(tmp_path, data, name="calls.tsv") == (
+        WEEK, "SQL metric made: calls.tsv rows 2-8 (6 rows)",
+    )  # fmt: skip
+
+
+# --------------------------------------------------- a file that is not what its name says
+
+
+def _workbook() -> bytes:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["day", "cm", "calls"])
+    for row in ROWS:
+        day, cm, calls = row.strip().split(",")
+        sheet.append([day, cm, int(calls)])
+    saved = io.BytesIO()
+    book.save(saved)
+    return saved.getvalue()
+
+
+def test_a_workbook_saved_as_csv_is_read_as_one(tmp_path: Path) -> None:
+    """Read as text, it was "not UTF-8 text; set encoding", which no encoding mends."""
+    assert _made(tmp_path, _workbook()) == (WEEK, "SQL metric made: calls.csv rows 2-7")
+
+
+def test_parquet_saved_as_csv_is_read_as_parquet(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    source = tmp_path / "data" / "source.csv"
+    source.write_text(HEADER + "".join(ROWS), encoding="utf-8")
+    target = tmp_path / "data" / "calls.csv"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{source}')) TO '{target}' (FORMAT parquet)")
+    check = run(tmp_path, {"calls": "data/calls.csv"}, metric("made", "flow", CALLS))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == WEEK
+
+
+@pytest.mark.parametrize("name", ["calls.csv", "calls.xls"])
+def test_an_xls_workbook_is_told_to_be_saved_as_xlsx(tmp_path: Path, name: str) -> None:
+    # The first bytes of every Excel 97-2003 file (an OLE2 compound file)
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    path = write(tmp_path, name, data)
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert (
+        f"sources.sql.tables.calls: {name} is an Excel 97-2003 workbook (.xls), which okrdesk "
+        "does not read; save it from Excel as .xlsx, or as CSV"
+    ) in problem
