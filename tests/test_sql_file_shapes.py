@@ -1,6 +1,6 @@
 """The SQL metric source on CSV files shaped as an analyst gets them: no line break at
-the end, a delimiter ending every line, names with spaces or in Chinese, a BOM before
-semicolons, tabs, and a workbook saved under a .csv name.
+the end, a delimiter ending every line, names with spaces or in Chinese, a header and no
+rows, a BOM before semicolons, tabs, and a workbook saved under a .csv name.
 
 Every file is made here; every figure expected is worked out beside it.
 """
@@ -61,6 +61,46 @@ def test_a_tsv_file_with_a_line_of_a_tab(tmp_path: Path) -> None:
     assert _made(tmp_path, data, name="calls.tsv") == (
         WEEK, "SQL metric made: calls.tsv rows 2-8 (6 rows)",
     )  # fmt: skip
+
+
+# ------------------------------------------------------------- a header and no rows
+
+ON_A_DAY = "SELECT cm AS subject, day, calls AS value FROM calls WHERE day >= DATE '2026-01-01'"
+
+
+def test_a_header_and_no_rows_gives_no_figures(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", HEADER.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    check.assert_valid()
+    assert not check.observations
+    assert not check.warnings
+
+
+def test_a_header_and_no_rows_under_a_query_that_needs_the_types(tmp_path: Path) -> None:
+    """Its columns have no cell to type them by: a query comparing a date with one fails,
+    told why and what to do."""
+    path = write(tmp_path, "calls.csv", HEADER.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ON_A_DAY))
+    (problem,) = check.problems
+    assert "Cannot compare values of type" in problem
+    assert (
+        "table calls has no rows (calls.csv holds no row below its header), so its columns "
+        "have no cell to tell their types by and are read as numbers: give them their types "
+        'in the table\'s types (as types = { day = "date" })'
+    ) in problem
+    typed = {"path": path, "types": {"day": "date", "cm": "text", "calls": "integer"}}
+    check = run(tmp_path, {"calls": typed}, metric("made", "flow", ON_A_DAY))
+    check.assert_valid()
+    assert not check.observations
+
+
+def test_a_query_failing_on_a_table_with_rows_is_not_told_it_has_none(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", (HEADER + "".join(ROWS)).encode())
+    query = "SELECT cm AS subject, day, calls AS value FROM calls WHERE calls >= DATE '2026-01-01'"
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", query))
+    (problem,) = check.problems
+    assert "Cannot compare values of type" in problem
+    assert "no rows" not in problem
 
 
 # --------------------------------------------------- a file that is not what its name says

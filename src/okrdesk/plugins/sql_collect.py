@@ -46,6 +46,7 @@ from okrdesk.plugins.sql_files import (
     confined,
     file_row,
     load_table,
+    quoted,
     table_file,
 )  # fmt: skip
 from okrdesk.plugins.sql_metrics import _definitions, _views
@@ -487,11 +488,35 @@ class _DuckSource:
             )
         else:
             said = engine_said(error)
+            said = self._rowless(query, said) if "Binder Error" in str(error) else said
         advice = sqlite_advice(query)
         if advice:
             more = listed(advice)
             said = Said(f"{said.en}; written for SQLite? {more.en}",
                         f"{said.zh}；是不是按 SQLite 写的？{more.zh}")  # fmt: skip
+        return said
+
+    def _rowless(self, query: str, said: Said) -> Said:
+        """``said`` of ``query`` that could not be bound, and why, where a table it reads
+        has no rows: a file of a header alone (an export of a day with nothing in it)
+        has no cell to type its columns by, so they are number columns."""
+        try:
+            read = sorted(self.queries.facts(to_duckdb(query), "duckdb").tables)
+        except SqlMetricError:
+            return said
+        for name in self._tables_behind([n for n in read if n in {*self.tables, *self.views}]):
+            found = self.connection.execute(f"SELECT count(*) FROM {quoted(name)}").fetchone()
+            if found is None or found[0]:
+                continue
+            file = self.tables[name].path.name
+            return Said(
+                f"{said.en.rstrip('.')}; table {name} has no rows ({file} holds no row below "
+                "its header), so its columns have no cell to tell their types by and are read as "
+                "numbers: "
+                'give them their types in the table\'s types (as types = { day = "date" })',
+                f"{said.zh}；表 {name} 没有数据行（{file} 表头下面没有行），各列没有格可定类型，"
+                '都按数读：请在这张表的 types 里写明各列的类型（如 types = { day = "date" }）',
+            )
         return said
 
     def cursor(self, stop: Stop) -> duckdb.DuckDBPyConnection:
