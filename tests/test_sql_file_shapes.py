@@ -1,6 +1,7 @@
 """The SQL metric source on CSV files shaped as an analyst gets them: no line break at
-the end, a delimiter ending every line, names with spaces or in Chinese, a header and no
-rows, a BOM before semicolons, tabs, and a workbook saved under a .csv name.
+the end, a delimiter ending every line, a header naming two columns alike, names with
+spaces or in Chinese, a header and no rows, a BOM before semicolons, tabs, and a
+workbook saved under a .csv name.
 
 Every file is made here; every figure expected is worked out beside it.
 """
@@ -13,6 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from okrdesk.plugins.sql_files import TableCache, table_file
+from sample_workspace import WriteWorkspace
+from test_explain_sources import GROUPED, VISITS, sql_workspace
+from test_report import okrdesk
 from test_sql_files import metric, run, write
 
 HEADER = "day,cm,calls\n"
@@ -101,6 +106,67 @@ def test_a_query_failing_on_a_table_with_rows_is_not_told_it_has_none(tmp_path: 
     (problem,) = check.problems
     assert "Cannot compare values of type" in problem
     assert "no rows" not in problem
+
+
+# ------------------------------------------------------- columns named alike
+
+
+def test_columns_named_alike_are_said_with_the_names_a_query_reads(tmp_path: Path) -> None:
+    """DuckDB reads a second calls as calls_1, and the file's own calls_1 as calls_1_1: a
+    query naming calls_1 reads the second calls, and is warned so."""
+    data = "day,cm,Calls,calls,calls_1\n" + "".join(r[:-1] + ",10,100\n" for r in ROWS)
+    path = write(tmp_path, "calls.csv", data.encode())
+    query = "SELECT cm AS subject, day, calls_1 AS value FROM calls"
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", query))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 6 * 10
+    (warning,) = check.warnings
+    assert warning.endswith(
+        "table calls: calls.csv:1: the header names columns alike (capitals aside), and a "
+        "query reads them by other names: column D (calls) is calls_1, E (calls_1) is "
+        "calls_1_1; if a query reads another column than it means, name the file's columns "
+        "with columns = [...]"
+    )
+    # Named, they are read by their names, with no warning.
+    named = {"path": path, "columns": ["day", "cm", "calls", "calls_b", "calls_1"]}
+    check = run(tmp_path, {"calls": named}, metric("made", "flow", query))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 6 * 100
+    assert not check.warnings
+
+
+def test_a_column_named_as_duckdb_names_a_twin_is_not_one(tmp_path: Path) -> None:
+    data = "day,cm,calls,calls_1\n" + "".join(r[:-1] + ",10\n" for r in ROWS)
+    path = write(tmp_path, "calls.csv", data.encode())
+    query = "SELECT cm AS subject, day, calls_1 AS value FROM calls"
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", query))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 6 * 10
+    assert not check.warnings
+
+
+def test_columns_named_alike_in_a_kept_table_and_after_blank_lines(tmp_path: Path) -> None:
+    data = "\n  \n" + "day;cm;calls;calls\n" + "".join(r[:-1] + ";10\n" for r in ROWS)
+    path = write(tmp_path, "calls.csv", data.replace(",", ";").encode())
+    first = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    assert TableCache(tmp_path).lookup(table_file("calls", path, tmp_path, [])) is not None
+    again = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    assert first.warnings == again.warnings
+    (warning,) = again.warnings
+    assert "calls.csv:3: the header names columns alike" in warning
+    assert "column D (calls) is calls_1;" in warning
+
+
+def test_columns_named_alike_through_the_command(write_workspace: WriteWorkspace) -> None:
+    root = sql_workspace(write_workspace, GROUPED)
+    lines = VISITS.splitlines(keepends=True)
+    text = lines[0].replace("\n", ",visits\n") + "".join(r.replace("\n", ",1\n") for r in lines[1:])
+    (root / "data" / "visits.csv").write_text(text, "utf-8")
+    done = okrdesk("collect", "--through", "2026-01-18", "-w", str(root))
+    assert done.returncode == 0, done.stderr
+    said = "".join((done.stdout + done.stderr).split())  # as the terminal wraps it
+    assert "表visits：visits.csv:1：表头里有同名的列" in said
+    assert "D列（visits）是visits_1；" in said
 
 
 # --------------------------------------------------- a file that is not what its name says

@@ -383,6 +383,33 @@ class _DuckSource:
             ))  # fmt: skip
         return found
 
+    def renamed_said(self, query: str) -> list[Said]:
+        """A warning for each table ``query`` reads (through views too) whose header names
+        two columns alike, so that a query reads one of them, or a column after them,
+        under another name than its header's (calls_1)."""
+        if not any(table.renamed for table in self.tables.values()):
+            return []
+        facts = self.queries.facts(to_duckdb(query), "duckdb")
+        read = sorted(facts.tables & {*self.tables, *self.views})
+        found = []
+        for name in self._tables_behind(read):
+            table = self.tables[name]
+            if not table.renamed:
+                continue
+            at = f"{table.path.name}:{table.renamed[0][0]}"
+            en = ", ".join(f"{letter} ({header}) is {read}"
+                           for _, letter, header, read in table.renamed)  # fmt: skip
+            zh = "，".join(f"{letter} 列（{header}）是 {read}"
+                          for _, letter, header, read in table.renamed)  # fmt: skip
+            found.append(Said(
+                f"table {name}: {at}: the header names columns alike (capitals aside), and a "
+                f"query reads them by other names: column {en}; if a query reads another "
+                "column than it means, name the file's columns with columns = [...]",
+                f"表 {name}：{at}：表头里有同名的列（不分大小写），查询要用别的名字读它们："
+                f"{zh}；查询读到的若不是想要的列，请用 columns = [...] 给文件的各列命名",
+            ))  # fmt: skip
+        return found
+
     def _tables_behind(self, names: list[str]) -> list[str]:
         """The tables ``names`` are, a view's tables for a view."""
         tables: list[str] = []
@@ -890,7 +917,7 @@ def _collect_one(
     }
     parts = _parts_of(spec)
     if isinstance(source, _DuckSource):
-        for said in source.summaries_said(query):
+        for said in [*source.summaries_said(query), *source.renamed_said(query)]:
             _warn(emit, spec.name, said)
         grouped = ahead() if ahead is not None else source.grouped(spec, query, request, parts)
         if grouped is not None:

@@ -26,6 +26,7 @@ import contextlib
 import csv
 import datetime as dt
 import hashlib
+import io
 import itertools
 import json
 import math
@@ -141,6 +142,10 @@ class TableFile:
     (``"day-first"``: 05.03.2026 is 5 March; ``"month-first"``: 3 May); None where it is
     not said, and a file with such a date in it is refused (``_year_last``)."""
     blanks: tuple[int, ...] = ()
+    renamed: tuple[tuple[int, str, str, str], ...] = ()
+    """The columns read under another name than their header's, found as the file is read
+    (``_renamed``): each its header's file row, its letter, its header and the name a
+    query reads it by (a second ``calls`` is read as ``calls_1``)."""
     """The rowids before which the file has a blank line (one entry a line), found as it
     is read (``blank_lines``): DuckDB skips them, a spreadsheet counts them."""
 
@@ -158,7 +163,7 @@ class TableFile:
     def fingerprint(self) -> str:
         # How the encoding is spelt reads the file no otherwise: its copy is still good.
         # Blank lines are found reading the file, not set.
-        unread = {"path", "encoding_written", "blanks"}
+        unread = {"path", "encoding_written", "blanks", "renamed"}
         fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name not in unread)
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
@@ -180,8 +185,9 @@ summary rows ending a file are left out; 7: a summary row inside a file is refus
 percentages beside plain numbers in a column left text are refused, 1_5 is no number
 and 2026 年 3 月 5 日 a date; 8: a table keeps its file's blank lines, for the rows
 it cites; 9: a line of spaces is a blank line, blank lines above the header are passed
-over, and a workbook named as text is read as one), so that a table kept by an older okrdesk is
-read again, and checked, rather than used."""
+over, a workbook named as text is read as one, and a table keeps its columns named alike,
+for a warning), so that a table kept by an older okrdesk is read again, and checked,
+rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
@@ -340,7 +346,8 @@ def load_table(
     if cached is not None and cache is not None:
         reader = f"read_parquet({_literal(str(cached))})"
         connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
-        return attrs.evolve(table, blanks=cache.blanks(table)), cache.summaries(table)
+        kept = attrs.evolve(table, blanks=cache.blanks(table), renamed=cache.renamed(table))
+        return kept, cache.summaries(table)
     if table.path.stat().st_size == 0:
         # DuckDB reads it as a table of no columns, which every query then fails on
         # naming a column: say what is wrong with the file instead.
@@ -363,6 +370,7 @@ def load_table(
             _title_row(connection, table, raw, layout)
             summaries = _summaries_left_out(connection, table, raw)
             _ambiguous(connection, table, raw, layout)
+            table = attrs.evolve(table, renamed=_renamed(connection, table, raw, layout))
             _written_with_a_point(connection, table, raw)
         finally:
             # Read into the table: a copy need not take room until the collect ends, beside
@@ -388,6 +396,47 @@ def load_table(
 
 _UNNAMED = re.compile(r"column[0-9]+")
 """How DuckDB names a column whose header cell is empty."""
+_TWIN = re.compile(r".+_[0-9]+")
+"""How DuckDB names a column whose header's name an earlier column has (calls_1)."""
+
+
+def _renamed(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
+) -> tuple[tuple[int, str, str, str], ...]:
+    """``TableFile.renamed`` of ``table``, read into the text table ``raw``: the columns
+    DuckDB names otherwise than their header, which names an earlier column alike (in any
+    case: a query's names do not tell capitals apart). The header row is read only where
+    a column's name is of the shape DuckDB gives them (calls_1)."""
+    if not table.header or table.columns or table.kind not in {"csv", "xlsx"}:
+        return ()
+    names = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
+    if not any(_TWIN.fullmatch(name) for name in names):
+        return ()
+    delimiter = layout.delimiter or _sniffed_delimiter(
+        connection, layout.path, True, layout.skip, layout.lines.spaces
+    )
+    with _opened(layout.path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
+        for _ in range(layout.skip):
+            text.readline()
+        header = next(csv.reader(text, delimiter=delimiter), [])
+    if len(header) != len(names):
+        return ()  # not the row DuckDB read as the header: nothing to say of it
+    row = layout.skip + 1
+    return tuple(
+        (row, _letter(n), written.strip(), name)
+        for n, (written, name) in enumerate(zip(header, names, strict=True))
+        if written.strip() and written.strip() != name
+    )
+
+
+def _letter(n: int) -> str:
+    """The letter a spreadsheet gives its column ``n`` (0 is A, 26 is AA)."""
+    letters = ""
+    n += 1
+    while n:
+        n, left = divmod(n - 1, 26)
+        letters = chr(ord("A") + left) + letters
+    return letters
 
 
 def _title_row(
@@ -1658,6 +1707,18 @@ class TableCache:
         rows = entry.get("blanks", []) if isinstance(entry, dict) else []
         return tuple(int(r) for r in rows) if isinstance(rows, list) else ()
 
+    def renamed(self, table: TableFile) -> tuple[tuple[int, str, str, str], ...]:
+        """``TableFile.renamed`` of ``table``'s file when it was kept."""
+        entry = self.entries.get(table.name)
+        columns = entry.get("renamed", []) if isinstance(entry, dict) else []
+        if not isinstance(columns, list):
+            return ()
+        return tuple(
+            (int(c[0]), str(c[1]), str(c[2]), str(c[3]))
+            for c in columns
+            if isinstance(c, list) and len(c) == 4
+        )
+
     def store(
         self,
         connection: duckdb.DuckDBPyConnection,
@@ -1685,6 +1746,7 @@ class TableCache:
                 "path": str(table.path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                 "sha256": digest, "options": table.fingerprint(), "parquet": name,
                 "summaries": list(summaries), "blanks": list(table.blanks),
+                "renamed": [list(column) for column in table.renamed],
             }  # fmt: skip
             self._save()
             if isinstance(old, dict) and old.get("parquet") not in {None, name}:
