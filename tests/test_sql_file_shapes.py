@@ -212,3 +212,45 @@ def test_an_xls_workbook_is_told_to_be_saved_as_xlsx(tmp_path: Path, name: str) 
         f"sources.sql.tables.calls: {name} is an Excel 97-2003 workbook (.xls), which okrdesk "
         "does not read; save it from Excel as .xlsx, or as CSV"
     ) in problem
+
+
+# ------------------------------------------------- a row of more or fewer cells
+
+
+@pytest.mark.parametrize(
+    ("row", "cells"), [("2026-01-08,cm01\n", 2), ("2026-01-08,cm01,1,234\n", 4)]
+)
+@pytest.mark.parametrize("before", ["", "  \n"], ids=["plain", "after-a-line-of-spaces"])
+def test_a_row_of_more_or_fewer_cells_is_named(
+    tmp_path: Path, row: str, cells: int, before: str
+) -> None:
+    """DuckDB's sniffer read such a file as one column, and every query failed with
+    "column cm not found"; read with rows short of cells (after a line of spaces), a
+    short row would be padded with NULL."""
+    data = HEADER + "".join(ROWS[:3]) + before + row + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    line = 5 + before.count("\n")
+    assert (
+        f"sources.sql.tables.calls: calls.csv:{line}: this row has {cells} cells and the header "
+        "3: a delimiter missing, or one too many (a number such as 1,234 not in quotes)? "
+        "correct the row in the export"
+    ) in problem
+
+
+def test_a_row_of_fewer_cells_past_skip_in_a_file_without_a_header(tmp_path: Path) -> None:
+    data = "客户外呼日报\n" + "".join(ROWS[:4]) + "2026-01-08,cm01\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "skip": 1, "header": False}
+    check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert "calls.csv:6: this row has 2 cells and the first row 3" in problem
+
+
+def test_a_file_of_one_column_is_no_row_of_fewer_cells(tmp_path: Path) -> None:
+    path = write(tmp_path, "ids.csv", b"cm\ncm01\ncm01\ncm02\n")
+    query = "SELECT cm AS subject, DATE '2026-01-06' AS day, count(*) AS value FROM ids GROUP BY 1"
+    check = run(tmp_path, {"ids": path}, metric("made", "flow", query))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 2

@@ -93,17 +93,28 @@ def lines_found(path: Path, skip: int) -> Lines:
     return Lines(leading=leading, empty=empty, spaces=spaces)
 
 
-def blank_lines(
-    path: Path, delimiter: str, skip: int, header: bool, width: int
-) -> tuple[tuple[int, ...], tuple[int, ...]]:
+@attrs.frozen
+class BlankLines:
+    """What ``blank_lines`` found."""
+
+    before: tuple[int, ...]
+    """The rowids before which the file has a blank line (one entry a line), a table's
+    rowids once its rows of spaces are taken out."""
+    spaced: tuple[int, ...]
+    """The rowids of the rows of spaces DuckDB read, each a line that holds only spaces
+    or tabs."""
+    misfit: tuple[int, int] | None = None
+    """The first row, no blank line, with more or fewer cells than the file's columns:
+    its place among the rows (0 is the first, blank lines counted) and its cells."""
+
+
+def blank_lines(path: Path, delimiter: str, skip: int, header: bool, width: int) -> BlankLines:
     """The blank lines of the UTF-8 text file ``path`` of ``width`` columns, read as
-    DuckDB reads it (``skip`` lines passed over, then a header row if ``header``): the
-    rowids before which it has one (one entry a line), a table's rowids once its rows of
-    spaces are taken out; and the rowids of the rows of spaces DuckDB read, each a line
-    that holds only spaces or tabs. A line break inside a quoted cell is no blank line:
-    the cell is one row."""
+    DuckDB reads it (``skip`` lines passed over, then a header row if ``header``). A line
+    break inside a quoted cell is no blank line: the cell is one row."""
     found: list[int] = []
     spaced: list[int] = []
+    misfit = None
     with opened(path) as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
         for _ in range(skip):
             text.readline()
@@ -111,7 +122,7 @@ def blank_lines(
         if header:
             next(records, None)
         rowid = read = 0
-        for record in records:
+        for number, record in enumerate(records):
             if not record:
                 found.append(rowid)  # DuckDB skips it
             elif len(record) < width and not "".join(record).strip():
@@ -119,6 +130,8 @@ def blank_lines(
                 spaced.append(read)
                 read += 1
             else:
+                if len(record) != width and misfit is None:
+                    misfit = (number, len(record))
                 rowid += 1
                 read += 1
-    return tuple(found), tuple(spaced)
+    return BlankLines(tuple(found), tuple(spaced), misfit)

@@ -368,6 +368,7 @@ def load_table(
             )
             table = attrs.evolve(table, blanks=_blanks_read(connection, table, raw, layout))
             _title_row(connection, table, raw, layout)
+            _cells_counted(connection, table, raw, layout)
             summaries = _summaries_left_out(connection, table, raw)
             _ambiguous(connection, table, raw, layout)
             table = attrs.evolve(table, renamed=_renamed(connection, table, raw, layout))
@@ -474,6 +475,56 @@ def _title_row(
         f"skip = {skip}",
         f"{at}: 读作表头的这一行只写了一列的名字，下面的行却有更多列：是不是表头上面的标题行"
         f"（如“客户资产日报 2026-03”）？请用 skip = {skip} 跳过它",
+    )
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _cells_counted(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
+) -> None:
+    """Refuse ``table``, a text file DuckDB read as one column though its first row has
+    a delimiter in it, at its first row with more or fewer cells than the first: DuckDB's
+    sniffer finds one column in a file with such a row, and every query then fails on a
+    column it names. The file is read again only then."""
+    if table.kind != "csv" or table.columns:
+        return
+    if len(connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()) != 1:
+        return
+    with _opened(layout.path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
+        for _ in range(layout.skip):
+            text.readline()
+        first = text.readline()
+        delimiter = table.delimiter or max(_DELIMITERS, key=first.count)
+        if delimiter not in first:
+            return  # a file of one column
+        records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+        width = len(next(records, []))
+        misfit = _misfit(records, width)
+    if misfit is not None:
+        raise _misfit_refused(table, layout.skip + 2 + misfit[0], misfit[1], width)
+
+
+def _misfit(records: Iterator[list[str]], width: int) -> tuple[int, int] | None:
+    """The place among ``records`` (0 is the first) of the first that is no blank line
+    and has more or fewer cells than ``width``, and its cells."""
+    for number, record in enumerate(records):
+        if record and "".join(record).strip() and len(record) != width:
+            return number, len(record)
+    return None
+
+
+def _misfit_refused(table: TableFile, row: int, cells: int, width: int) -> SqlMetricError:
+    """The error of ``table`` whose file's ``row`` has ``cells`` cells, where its header (or
+    first row) has ``width``."""
+    at, first = f"sources.sql.tables.{table.name}: {table.path.name}:{row}", table.header
+    return SqlMetricError(
+        f"{at}: this row has {cells} cells and the {'header' if first else 'first row'} "
+        f"{width}: a delimiter missing, or one too many (a number such as 1,234 not in "
+        "quotes)? correct the row in the export",
+        f"{at}: 这一行有 {cells} 格，{'表头' if first else '第一行'}却有 {width} 格："
+        "是不是少了分隔符，或多了一个（如没加引号的 1,234）？请改正导出文件里的这一行",
     )
 
 
@@ -661,12 +712,16 @@ def _blanks_read(
     columns = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
     if len(columns) < 2 or layout.delimiter is None:
         return above
-    blanks, spaced = blank_lines(
-        layout.path, layout.delimiter, layout.skip, table.header, len(columns)
-    )
-    if spaced and layout.lines.spaces:
-        _rows_taken_out(connection, raw, spaced)
-    return above + blanks
+    found = blank_lines(layout.path, layout.delimiter, layout.skip, table.header, len(columns))
+    if table.kind == "csv" and layout.lines.spaces and found.misfit is not None:
+        # Read with rows short of cells (null_padding), as a sheet's rows are, where DuckDB
+        # would have found one column (_cells_counted).
+        number, cells = found.misfit
+        row = table.first_row + layout.lines.leading + number
+        raise _misfit_refused(table, row, cells, len(columns))
+    if found.spaced and layout.lines.spaces:
+        _rows_taken_out(connection, raw, found.spaced)
+    return above + found.before
 
 
 def _rows_taken_out(connection: duckdb.DuckDBPyConnection, raw: str, rowids: Sequence[int]) -> None:
