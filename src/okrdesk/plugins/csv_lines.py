@@ -66,10 +66,13 @@ def lines_found(path: Path, skip: int) -> Lines:
             if not file.readline():
                 return Lines(filled=False)
         leading = 0
-        line = file.readline().removeprefix(_BOM) if skip == 0 else file.readline()
+        # At most a block: a file whose lines end in \r alone (Excel for Mac's CSV) is one
+        # line to readline.
+        line = file.readline(_CHUNK)
+        line = line.removeprefix(_BOM) if skip == 0 else line
         while line and _blank(line):
             leading += 1
-            line = file.readline()
+            line = file.readline(_CHUNK)
         if not line:
             return Lines(leading=leading, filled=False)
         empty = spaces = False
