@@ -8,6 +8,7 @@ Every file is made here; every figure expected is worked out beside it.
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 
@@ -254,3 +255,17 @@ def test_a_file_of_one_column_is_no_row_of_fewer_cells(tmp_path: Path) -> None:
     check = run(tmp_path, {"ids": path}, metric("made", "flow", query))
     check.assert_valid()
     assert check.value("made", "cm01", "2026-W02").value == 2
+
+
+@pytest.mark.parametrize("damage", ["cut short", "bytes lost"])
+def test_a_damaged_gzip_file_is_said_unreadable(tmp_path: Path, damage: str) -> None:
+    """Looked at for blank lines before DuckDB reads it: a damaged file is refused there,
+    by name (the bytes lost made DuckDB read it as one column, "column day not found")."""
+    whole = gzip.compress((HEADER + "".join(ROWS) * 2000).encode())
+    data = (
+        whole[: len(whole) // 2] if damage == "cut short" else whole[:100] + bytes(50) + whole[150:]
+    )
+    path = write(tmp_path, "calls.csv.gz", data)
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert "sources.sql.tables.calls: calls.csv.gz: not a readable csv file (" in problem
