@@ -373,3 +373,17 @@ def test_a_line_of_spaces_cut_between_two_reads(tmp_path: Path, cut: int) -> Non
     assert lines_found(path, 0) == Lines(spaces=True)
     path.write_bytes(HEADER.encode() + _rows_of(1 << 20) + _rows_of(100))
     assert lines_found(path, 0) == Lines()
+
+
+@pytest.mark.parametrize("blank", ["", "  "], ids=["empty", "spaces"])
+def test_lines_ended_in_a_carriage_return_alone(tmp_path: Path, blank: str) -> None:
+    """Excel for Mac's CSV ends its lines in \\r alone: a blank line there, and one above
+    the header, counts as in any other file."""
+    data = "\n" + HEADER + "".join(ROWS[:3]) + blank + "\n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.replace("\n", "\r").encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("all", "flow", CALLS))  # fmt: skip
+    check.assert_valid()
+    assert check.value("all", "cm01", "2026-W02").value == 21
+    # 1 blank, 2 header, 3-5 rows, 6 blank, 7-9 rows
+    assert _source(check) == "SQL metric made: calls.csv rows 5, 9"

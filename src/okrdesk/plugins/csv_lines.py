@@ -22,6 +22,8 @@ from typing import Any
 import attrs
 
 _CHUNK = 1 << 20
+_PEEKED = 4096
+"""Bytes of a file's start in which a \r with no \n says its lines end in \r alone."""
 _BOM = b"\xef\xbb\xbf"
 _SPACES = rb"(?:[ \t]|\xe3\x80\x80)"  # U+3000, the full-width space, in UTF-8
 _BLANK = re.compile(rb"\n(" + _SPACES + rb"*)\r?\n")
@@ -58,10 +60,29 @@ def _blank(line: bytes) -> bool:
     return _SPACES_ONLY.fullmatch(line) is not None
 
 
+class _EndedInCr(io.RawIOBase):
+    """A file whose lines end in \r alone (Excel for Mac's CSV), read as if they ended
+    in \n."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._file.read(len(buffer)).replace(b"\r", b"\n")
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def lines_found(path: Path, skip: int) -> Lines:
     """The blank lines of the UTF-8 text file ``path``, past its first ``skip`` lines:
     one pass over its bytes, stopped once both kinds are found."""
-    with opened(path) as file:
+    with opened(path) as opened_file:
+        start = opened_file.peek(_PEEKED)[:_PEEKED]
+        ended_in_cr = b"\r" in start and b"\n" not in start
+        file = io.BufferedReader(_EndedInCr(opened_file)) if ended_in_cr else opened_file
         for _ in range(skip):
             if not file.readline():
                 return Lines(filled=False)
