@@ -125,6 +125,10 @@ def _naming(
     return line.append(message[old.end() :], style)
 
 
+_NAME_AND_FIGURE = re.compile(r"(?P<name>[^（(、，,;；：:]*?)(?P<figure> ?[（(][^（()）]*[）)])")
+"""What follows a key result's id in a list of them: its name, then its figure in brackets."""
+
+
 def _first_of(
     whole: Text, line: Text, message: str, first: str, style: str, lang: str
 ) -> Text | None:
@@ -138,12 +142,13 @@ def _first_of(
     end, it was the first to go, and with an old figure's day kept the words before it
     were cut inside a bracket. None where ``first`` is not followed by a figure in
     brackets."""
-    item = re.compile(
-        rf"{re.escape(first)}(?P<name>[^（(、，,;；：:]*?)(?P<figure> ?[（(][^（()）]*[）)])"
-    )
-    found = item.search(message)
+    at, found = message.find(first), None
+    while at >= 0 and found is None:
+        found = _NAME_AND_FIGURE.match(message, at + len(first))
+        at = at if found is not None else message.find(first, at + 1)
     if found is None:
         return None
+    item = message[at : found.end()]
     days = list(_every_old_day(lang).finditer(message))
     own = next((day for day in days if day.start() == found.end()), None)
     kept = first + ("…" if found.group("name").strip() else "") + found.group("figure")
@@ -153,8 +158,8 @@ def _first_of(
         kept += "…" + days[0].group()
     else:
         kept += "…"
-    whole.holds = (found.group(), own.group()) if own is not None else (found.group(),)
-    head = message[: found.start()]
+    whole.holds = (item, own.group()) if own is not None else (item,)
+    head = message[:at]
     if head.endswith(" "):  # a space kept before the id where the words before it are cut
         head, kept = head.rstrip(" "), " " + kept
     return line.append(head, style, yields=True).append(kept, style, kept=True)
