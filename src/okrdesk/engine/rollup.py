@@ -565,6 +565,25 @@ def _members(plan: Plan, unit_id: str) -> list[str]:
     return [u.id for u in plan.child_units(unit_id)] + [p.id for p in plan.people_in(unit_id)]
 
 
+def _units_above(plan: Plan, subjects: Iterable[str]) -> list[OrgUnit]:
+    """The units above any of ``subjects`` (each unit among them too), the deepest first:
+    the only ones a figure of theirs is added up into, in an order that has every unit's
+    members before it. A firm's tree is not walked for the few who checked in."""
+    depth: dict[str, int] = {}
+    for subject in subjects:
+        person = plan.people_by_id.get(subject)
+        chain: list[str] = []
+        unit = plan.units_by_id.get(person.unit if person is not None else subject)
+        while unit is not None and unit.id not in depth and unit.id not in chain:
+            chain.append(unit.id)
+            unit = plan.units_by_id.get(unit.parent) if unit.parent is not None else None
+        below = depth[unit.id] if unit is not None and unit.id in depth else -1
+        for distance, found in enumerate(reversed(chain), start=1):
+            depth[found] = below + distance
+    deepest_first = sorted(depth, key=lambda unit_id: -depth[unit_id])
+    return [plan.units_by_id[unit_id] for unit_id in deepest_first]
+
+
 def _bottom_up(plan: Plan) -> list[OrgUnit]:
     order: list[OrgUnit] = []
     roots = [u for u in plan.units if u.parent is None or u.parent not in plan.units_by_id]
@@ -583,7 +602,7 @@ def _checkins_up_the_tree(
     behind read on track); its members' late check-ins are owed, and said so."""
     figures = {s: Figure(value, observations=1) for s, (value, _) in latest.items()}
     days = {s: day for s, (_, day) in latest.items()}
-    for unit in _bottom_up(plan):
+    for unit in _units_above(plan, latest):
         if unit.id in days:
             continue
         members = [m for m in _members(plan, unit.id) if m in days]
