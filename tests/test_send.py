@@ -1023,9 +1023,13 @@ def test_send_due_posts_who_owes_what_to_every_channel(owing: Path, bot: Bot) ->
     wecom = bot.received[0]["body"]["markdown"]["content"]
     # Team A's lead owes its monthly check-in, never made since the plan began.
     assert "2026-03-15 待打卡：1 项，1 人" in wecom
-    assert "**王芳**：1 项，逾期 1 项（自 2026-01-01 起未打卡）" in wecom
-    # January and February went by without one; March's is still open.
-    assert "- T1.VISITS 客户回访（财富管理一部，每月一次，尚无打卡，已缺 2 个月）" in wecom
+    assert "**王芳**：1 项，逾期 1 项\n" in wecom
+    # January and February went by without one; March's is still open. As due says it.
+    owed = "T1.VISITS 客户回访（财富管理一部，每月一次，自 2026-01-01 起尚无打卡，已缺 2 个月）"
+    assert f"- {owed}\n" in wecom
+    due = CliRunner().invoke(cli, ["due", "--as-of", "2026-03-15", "-w", str(owing)],
+                             env={"COLUMNS": "200"})  # fmt: skip
+    assert f"  {owed}\n" in due.output
     assert bot.received[1]["body"]["msgtype"] == "markdown"
     assert not (owing / "out").exists()  # a reminder writes no report
 
@@ -1041,10 +1045,11 @@ def test_send_due_in_english_counts_people_and_missed_periods_as_due_does(
     assert done.exit_code == 0, done.output
     wecom = bot.received[0]["body"]["markdown"]["content"]
     assert "Check-ins owed on 2026-03-15: 1, by 1 person\n" in wecom
-    assert "- T1.VISITS 客户回访 (财富管理一部, every month, none yet, 2 months missed)" in wecom
-    due = CliRunner().invoke(cli, ["due", *args])
+    owed = "T1.VISITS 客户回访 (财富管理一部, every month, none since 2026-01-01, 2 months missed)"
+    assert f"- {owed}\n" in wecom
+    due = CliRunner().invoke(cli, ["due", *args], env={"COLUMNS": "200"})
     assert "Check-ins owed on 2026-03-15: 1, by 1 person." in due.output
-    assert "none since 2026-01-01 (2 months missed)" in due.output
+    assert f"  {owed}\n" in due.output
 
 
 def test_a_dry_run_counts_its_messages_in_english(owing: Path, bot: Bot) -> None:

@@ -154,32 +154,37 @@ def test_who_owes_what_since_when_by_hand(write_workspace: WriteWorkspace) -> No
 
 
 def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> None:
+    """No key result is owed by two people: each is a line under who owes it."""
     root = rhythm(write_workspace)
     assert run(root, "checkin", "O1.ENPS", "40", "--date", "2026-03-04").exit_code == 0
-    done = run(root, "due", "--as-of", "2026-03-20", "--lang", "en")
+    wide = {"COLUMNS": "200"}
+    done = run(root, "due", "--as-of", "2026-03-20", "--lang", "en", env=wide)
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
-    assert lines[0] == "Check-ins owed on 2026-03-20: 3, by 2 people."
-    assert "王芳 (cm01): 2" in lines
-    assert any(
-        line.startswith("  O1.ENPS for 财富管理一部: every week, owed since 2026-03-09 "
-                        "(last 2026-03-04, 1 week missed)")
-        for line in lines
-    ), lines  # fmt: skip
+    # The branch with no lead is no person.
+    assert lines[0] == "Check-ins owed on 2026-03-20: 3, by 1 person and 1 unit with no lead."
+    assert "王芳: 2, 2 late" in lines
+    assert (
+        "  O1.ENPS 员工 eNPS (财富管理一部, every week, owed since 2026-03-09, "
+        "last 2026-03-04, 1 week missed)"
+    ) in lines
     # The periods gone by whole, as the reminder counts them: January and February.
     # Never checked in: said once (none since the plan began), not "owed since…, none yet".
-    assert any("O1.REV" in line and "none since 2026-01-01 (2 months missed)" in line
-               for line in lines)  # fmt: skip
+    assert (
+        "  O1.REV 营业收入 (财富管理一部, every month, none since 2026-01-01, 2 months missed)"
+    ) in lines
     assert "福田营业部 (no lead in the plan): 1" in lines
+    assert (
+        "  O2.ZERO 合规事故为零 (福田营业部, every quarter, due by 2026-03-31, none yet)"
+    ) in lines
     # In Chinese, the language of a workspace that names none.
-    lines = run(root, "due", "--as-of", "2026-03-20").output.splitlines()
-    assert lines[0] == "2026-03-20 待打卡：3 项，2 人。"
-    assert "王芳（cm01）：2 项" in lines
-    assert any(
-        line == "  O1.ENPS 员工 eNPS（财富管理一部，每周一次，自 2026-03-09 起未打卡，"
-                "上次 2026-03-04，已缺 1 周）"
-        for line in lines
-    ), lines  # fmt: skip
+    lines = run(root, "due", "--as-of", "2026-03-20", env=wide).output.splitlines()
+    assert lines[0] == "2026-03-20 待打卡：3 项，1 人及 1 个未设负责人的单位。"
+    assert "王芳：2 项，逾期 2 项" in lines
+    assert (
+        "  O1.ENPS 员工 eNPS（财富管理一部，每周一次，自 2026-03-09 起未打卡，"
+        "上次 2026-03-04，已缺 1 周）"
+    ) in lines
     assert "福田营业部（未设负责人）：1 项" in lines
     never = "  O1.REV 营业收入（财富管理一部，每月一次，自 2026-01-01 起尚无打卡，已缺 2 个月）"
     assert never in lines
@@ -188,8 +193,27 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     wangfang = run(root, "due", "--as-of", "2026-03-20", "--unit", "cm01", "--lang", "en")
     assert wangfang.output.splitlines()[:2] == [
         "Check-ins owed on 2026-03-20: 2, by 1 person.",
-        "王芳 (cm01): 2",
+        "王芳: 2, 2 late",
     ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_okrdesk_due_folds_a_key_results_line_under_its_title(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """At 60 columns a key result's line goes on under its title, not at the margin, and
+    every word of it is kept."""
+    root = rhythm(write_workspace)
+    narrow = run(root, "due", "--as-of", "2026-03-20", "--lang", lang, env={"COLUMNS": "60"})
+    wide = run(root, "due", "--as-of", "2026-03-20", "--lang", lang, env={"COLUMNS": "200"})
+    lines = narrow.output.splitlines()
+    assert max(cell_width(line) for line in lines) <= 60
+    assert len(lines) > len(wide.output.splitlines())
+    at = next(n for n, line in enumerate(lines) if line.startswith("  O1.REV "))
+    assert lines[at + 1].startswith(" " * len("  O1.REV ")) and lines[at + 1][9] != " "
+    assert "".join(line.strip() for line in lines).replace(" ", "") == "".join(
+        line.strip() for line in wide.output.splitlines()
+    ).replace(" ", "")
 
 
 def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
@@ -203,8 +227,9 @@ def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
     assert "Check-ins owed: 2, all this period's, the first due 2026-04-30" in on_time
     assert "王芳 (财富管理一部): 1, due by 2026-04-30" in on_time
     assert "福田营业部: 1, due by 2026-06-30" in on_time
-    due = run(root, "due", "--as-of", "2026-04-01", "--lang", "en").output
-    assert "  O1.REV for 财富管理一部: every month, due by 2026-04-30 (last 2026-03-31)" in due
+    due = run(root, "due", "--as-of", "2026-04-01", "--lang", "en", env={"COLUMNS": "200"})
+    owed = "  O1.REV 营业收入 (财富管理一部, every month, due by 2026-04-30, last 2026-03-31)"
+    assert owed in due.output.splitlines()
     # 15 April: ENPS missed W15 whole; REV and ZERO are still this period's.
     later = run(root, "report", "--brief", "--as-of", "2026-04-15", "--lang", "zh").output
     assert "待打卡：3 项，其中逾期 1 项" in later

@@ -141,20 +141,6 @@ def tagged(alert: Alert, lang: str, column: int = KIND_COLUMN) -> str:
     return kind + " " * max(1, column - display_width(kind)) + alert.text(lang)
 
 
-def folded(line: str, column: int, width: int) -> list[str]:
-    """A line of ``check`` as a terminal ``width`` cells wide shows it: broken between
-    words, the lines after the first indented to the messages' ``column``, so that the
-    kinds stay a column of their own (a terminal left to wrap it starts the rest at
-    its margin, under the kinds). Too narrow a terminal for that gets the line whole."""
-    from okrdesk.report.text_layout import HANGING_ROOM, Text, fitted
-
-    if width - column < HANGING_ROOM:
-        return [line]
-    text = Text(line)
-    text.hanging = column
-    return ["".join(part for part, _ in shown) for shown in fitted(text, width)]
-
-
 def summary(count: int, lang: str, info: int = 0) -> str:
     """The last line: how many things need attention (``count``: errors and warnings),
     and apart how many lines were told for information only (``info``)."""

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import groupby
 
 from okrdesk.app.session import Session, stored
+from okrdesk.delivery.owed_list import owed_list
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import BadInput, Said
-from okrdesk.messages import ALERTS, label
+from okrdesk.messages import display_width, label
 from okrdesk.model import Checkin
+from okrdesk.report.folded_lines import folded
 from okrdesk.targets.reader import no_such
 
 
@@ -41,69 +42,54 @@ def owed_on(
         return day, owed(plan, store, day, unit)
 
 
-_WORDS = {
-    "en": {
-        "none": "No check-ins owed on {day}.",
-        "heading": "Check-ins owed on {day}: {n}, by {people} {who}.",
-        "person": "{name} ({person}): {n}", "no_lead": "{name} (no lead in the plan): {n}",
-        "item": "  {kr} for {subject}: every {cadence}, {when}{more}  {title}",
-        "since": "owed since {day}", "by": "due by {day}", "none_since": "none since {day}",
-        # The periods gone by whole, as the reminder send --due posts: not the current.
-        "last": "last {day}", "never": "none yet", "late": "{missed} {periods} missed",
-    },
-    "zh": {
-        "none": "{day} 无待打卡。",
-        "heading": "{day} 待打卡：{n} 项，{people} 人。",
-        "person": "{name}（{person}）：{n} 项", "no_lead": "{name}（未设负责人）：{n} 项",
-        "item": "  {kr} {title}（{subject}，每{cadence}一次，{when}{more}）",
-        "since": "自 {day} 起未打卡", "by": "{day} 前完成", "none_since": "自 {day} 起尚无打卡",
-        # As the reminder send --due posts words it: the periods gone by whole, counted
-        # as the report's alert counts them (已 12 周未打卡).
-        "last": "上次 {day}", "never": "尚无打卡", "late": "已缺 {missed} {cadences}",
-    },
-}  # fmt: skip
-
-_PERIODS = {"week": ("week", "weeks"), "month": ("month", "months"),
-            "quarter": ("quarter", "quarters")}  # fmt: skip
-"""One and several periods of a cadence, after their number, in English."""
+_NONE = {"en": "No check-ins owed on {day}.", "zh": "{day} 无待打卡。"}
+_END = {"en": ".", "zh": "。"}
 
 
-def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: str) -> list[str]:
-    """What is owed, grouped by who owes it, the longest owed first within each, in
-    ``lang``."""
-    words = _WORDS[lang]
+def due_lines(
+    session: Session, as_of: dt.date | None, unit: str | None, lang: str, width: int = 80
+) -> list[str]:
+    """What is owed, in ``lang``, in lines of at most ``width`` cells (a word or name
+    longer than a line aside): by key result where one is owed by several people, each
+    state it is in with who owes it; else by who owes it, the longest owed first."""
     day, found = owed_on(session, as_of, unit)
     if not found:
-        return [words["none"].format(day=day)]
-    people = len({(o.person, o.name) for o in found})
-    who = "person" if people == 1 else "people"
-    lines = [words["heading"].format(day=day, n=len(found), people=people, who=who)]
-    by_who = sorted(found, key=lambda o: (o.name, o.person or "", o.since, o.key_result))
-    for (person, name), entries in groupby(by_who, key=lambda o: (o.person, o.name)):
-        items = list(entries)
-        said = words["person"] if person else words["no_lead"]
-        lines.append(said.format(name=name, person=person, n=len(items)))
-        lines += [_owed_line(o, words, lang, session.plan.name_of(o.subject)) for o in items]
+        return [_NONE[lang].format(day=day)]
+    listed = owed_list(found, day, lang, session.plan.name_of)
+    colon = label(lang, "colon")
+    lines = folded(listed.heading + _END[lang], 2, width)
+    for group in listed.groups:
+        # A key result's title goes on under itself, after its id; a person's line is short.
+        under = display_width(group.head.split(" ")[0]) + 1 if listed.by_key_result else 2
+        lines += folded(f"{group.head}{colon}{group.said}", under, width)
+        for entry in group.entries:
+            if not entry.names:  # a key result owed, under its person
+                lines += folded(f"  {entry.text}", display_width(entry.text.split(" ")[0]) + 3,
+                                width)  # fmt: skip
+                continue
+            lines += _named(f"  {entry.text}{colon}", entry.names, lang, width)
     return lines
 
 
-def _owed_line(o: Owed, words: dict[str, str], lang: str, subject: str) -> str:
-    missed = o.missed
-    periods = _PERIODS[o.cadence.value][missed != 1]
-    cadences = ALERTS[f"cadences.{o.cadence.value}"][lang]
-    more = []
-    if o.late and o.last is None:
-        # Owed since the plan began and never made: said once, not "owed since …, none yet".
-        when = words["none_since"].format(day=o.since)
-    else:
-        when = words["since"].format(day=o.since) if o.late else words["by"].format(day=o.due)
-        more.append(words["last"].format(day=o.last) if o.last else words["never"])
-    if missed:
-        more.append(words["late"].format(missed=missed, periods=periods, cadences=cadences))
-    if lang == "en":
-        said = f" ({', '.join(more)})" if more else ""
-    else:
-        said = "".join(f"，{m}" for m in more)
-    cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
-    return words["item"].format(kr=o.key_result, subject=subject, cadence=cadence,
-                                when=when, more=said, title=o.title)  # fmt: skip
+_NAMES_INDENT = "    "
+
+
+def _named(state: str, names: tuple[str, ...], lang: str, width: int) -> list[str]:
+    """A state of a key result's check-ins and who owes them: on its line when they fit
+    there, else below it, as many whole names a line as fit, the lines indented."""
+    separator = label(lang, "list_sep")
+    whole = state + separator.join(names)
+    if display_width(whole) <= width:
+        return [whole]
+    lines = folded(state.rstrip(), 4, width)
+    room = width - len(_NAMES_INDENT)
+    line = ""
+    for n, name in enumerate(names):
+        said = name + (separator.rstrip() if n < len(names) - 1 else "")
+        joined = f"{line}{' ' if line and lang == 'en' else ''}{said}"
+        if line and display_width(joined) > room:
+            lines.append(_NAMES_INDENT + line)
+            joined = said
+        line = joined
+    lines.append(_NAMES_INDENT + line)
+    return [part for line in lines for part in folded(line, len(_NAMES_INDENT), width)]

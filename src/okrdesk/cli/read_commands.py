@@ -165,11 +165,12 @@ def check(
     Meant for cron: when all is clear it prints nothing (with -v: says so)
     and exits 0.
     """
-    from okrdesk.app.check import as_json, folded, kind_column, summary, tagged
+    from okrdesk.app.check import as_json, kind_column, summary, tagged
     from okrdesk.app.check import check as check_workspace
     from okrdesk.app.session import open_session
     from okrdesk.engine.attention import Level
     from okrdesk.engine.plan_calendar import clamp_to_plan
+    from okrdesk.report.folded_lines import folded
     from okrdesk.report.text_layout import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
@@ -298,15 +299,21 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
 
     A key result without a metric is owed one check-in every week, month or
     quarter (its `cadence` in the target files; weekly by default). A
-    person owes their own; a unit's are owed by its lead. Exit 0 either
-    way: `okrdesk check` is the one that fails when something is late.
+    person owes their own; a unit's are owed by its lead. A key result
+    owed by several people (a head office's branches) is said once, then
+    each state it is in (none yet, late since a day, due by a day) with who
+    owes it and for which unit; otherwise a line a person, then a line a key
+    result. Lines fold to the terminal's width. Exit 0 either way:
+    `okrdesk check` is the one that fails when something is late.
     """
     from okrdesk.app.due import due_lines
     from okrdesk.app.session import open_session
+    from okrdesk.report.text_layout import terminal_width
 
     started()
     session = open_session(workspace_path())
-    for text in due_lines(session, day_of(as_of), unit, session.workspace.language(lang)):
+    chosen = session.workspace.language(lang)
+    for text in due_lines(session, day_of(as_of), unit, chosen, terminal_width()):
         say(text)
 
 

@@ -1,0 +1,207 @@
+"""Who owes which check-ins, in words: what ``okrdesk due`` prints and ``okrdesk send
+--due`` posts, said by one function so that the two say the same.
+
+A list in which one key result is owed by several people (a head office's: thirty
+branch managers owing the firm's monthly figure) is told by key result: the key
+result once, then, for each state it is in (never made, late since a day, due by a
+day), who owes it, each by name with the unit it is for. Any other list (a branch
+manager's own) is told by person: each key result a line under who owes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar
+
+import attrs
+
+from okrdesk.engine.cadence import Owed
+from okrdesk.messages import ALERTS, counted
+
+
+@attrs.frozen
+class OwedEntry:
+    """A line under a group: a key result owed (by person), or a state a key result is
+    in and the names of who owes it in that state (by key result)."""
+
+    text: str
+    names: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class OwedGroup:
+    """A person and what they owe, or a key result and who owes it."""
+
+    head: str
+    said: str
+    entries: tuple[OwedEntry, ...]
+
+
+@attrs.frozen
+class OwedList:
+    heading: str
+    groups: tuple[OwedGroup, ...]
+    by_key_result: bool
+
+
+_WORDS = {
+    "zh": {
+        "heading": "{day} 待打卡：{n} 项，{who}",
+        "people": "{n} 人", "units": "{n} 个未设负责人的单位", "and": "及 ",
+        "person": "{n} 项", "person_late": "{n} 项，逾期 {late} 项", "no_lead": "（未设负责人）",
+        "item": "{kr} {title}（{subject}，每{cadence}一次，{state}）",
+        "key_result": "每{cadence}一次，{n} 项", "state_count": "{state}（{n} 项）",
+        "named": "{name}（{about}）", "about_sep": "，",
+        "since": "自 {day} 起未打卡", "none_since": "自 {day} 起尚无打卡", "by": "{day} 前完成",
+        "last": "上次 {day}", "never": "尚无打卡", "missed": "已缺 {n} {cadences}",
+        "state_sep": "，",
+    },
+    "en": {
+        "heading": "Check-ins owed on {day}: {n}, by {who}",
+        "people": "{n}", "units": "{n}", "and": " and ",
+        "person": "{n}", "person_late": "{n}, {late} late", "no_lead": " (no lead in the plan)",
+        "item": "{kr} {title} ({subject}, every {cadence}, {state})",
+        "key_result": "every {cadence}, {n} owed", "state_count": "{state} ({n})",
+        "named": "{name} ({about})", "about_sep": ", ",
+        "since": "owed since {day}", "none_since": "none since {day}", "by": "due by {day}",
+        "last": "last {day}", "never": "none yet", "missed": "{n} missed",
+        "state_sep": ", ",
+    },
+}  # fmt: skip
+
+_LEADLESS = {"zh": "未设负责人", "en": "no lead in the plan"}
+
+
+def owed_list(
+    owed: Sequence[Owed],
+    day: dt.date,
+    lang: str,
+    name_of: Callable[[str], str],
+    escape: Callable[[str], str] = str,
+) -> OwedList:
+    """Everything owed on ``day`` in ``lang``: by key result where one is owed by several
+    people, else by person; each unit or person a check-in is for by its name
+    (``name_of``), and what the plan's files wrote (titles, names, ids) through
+    ``escape`` (Markdown's, for a chat message)."""
+    words = _WORDS[lang]
+    owers = {(o.person, o.name) for o in owed}
+    people = sum(1 for person, _ in owers if person is not None)
+    units = len(owers) - people
+    who = [
+        *([_counted(words["people"], people, "person", lang, "people")] if people else []),
+        *([_counted(words["units"], units, "unit with no lead", lang, "units with no lead")]
+          if units else []),
+    ]  # fmt: skip
+    heading = words["heading"].format(day=day.isoformat(), n=len(owed), who=words["and"].join(who))
+    by_key_result = any(
+        len({(o.person, o.name) for o in owed if o.key_result == kr}) > 1
+        for kr in {o.key_result for o in owed}
+    )
+    grouped = _by_key_result if by_key_result else _by_person
+    return OwedList(heading, tuple(grouped(owed, words, lang, name_of, escape)), by_key_result)
+
+
+def _counted(said: str, n: int, noun: str, lang: str, plural: str) -> str:
+    return said.format(n=counted(n, noun, plural) if lang == "en" else n)
+
+
+def _by_person(
+    owed: Sequence[Owed], words: dict[str, str], lang: str, name_of: Callable[[str], str],
+    escape: Callable[[str], str],
+) -> list[OwedGroup]:  # fmt: skip
+    groups = []
+    order = sorted(owed, key=lambda o: (o.name, o.person or "", o.since, o.key_result))
+    for (person, name), items in _runs(order, lambda o: (o.person, o.name)):
+        late = sum(o.late for o in items)
+        said = words["person_late" if late else "person"].format(n=len(items), late=late)
+        head = escape(name) + ("" if person else words["no_lead"])
+        entries = tuple(OwedEntry(_item(o, words, lang, escape(name_of(o.subject)), escape))
+                        for o in items)  # fmt: skip
+        groups.append(OwedGroup(head, said, entries))
+    return groups
+
+
+def _item(
+    o: Owed, words: dict[str, str], lang: str, subject: str, escape: Callable[[str], str]
+) -> str:
+    state = words["state_sep"].join(_state(o, words, lang, with_last=True))
+    cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
+    return words["item"].format(kr=escape(o.key_result), title=escape(o.title),
+                                subject=subject, cadence=cadence, state=state)  # fmt: skip
+
+
+def _state(o: Owed, words: dict[str, str], lang: str, with_last: bool) -> list[str]:
+    """Since when or by when, the last check-in (``with_last``) and the periods gone by
+    whole without one (已缺 2 个月, 2 months missed, as the report's alert counts them)."""
+    if o.late:
+        when = words["since" if o.last is not None else "none_since"].format(day=o.since)
+    else:
+        when = words["by"].format(day=o.due)
+    said = [when]
+    if with_last and not (o.late and o.last is None):  # never made: said once, by "none since"
+        said.append(_last(o, words))
+    if o.missed:
+        cadences = ALERTS[f"cadences.{o.cadence.value}"][lang]
+        n = counted(o.missed, o.cadence.value) if lang == "en" else o.missed
+        said.append(words["missed"].format(n=n, cadences=cadences))
+    return said
+
+
+def _last(o: Owed, words: dict[str, str]) -> str:
+    return words["last"].format(day=o.last) if o.last is not None else words["never"]
+
+
+def _by_key_result(
+    owed: Sequence[Owed], words: dict[str, str], lang: str, name_of: Callable[[str], str],
+    escape: Callable[[str], str],
+) -> list[OwedGroup]:  # fmt: skip
+    groups = []
+    for kr, items in _runs(owed, lambda o: o.key_result):
+        first = items[0]
+        cadence = ALERTS[f"cadence.{first.cadence.value}"][lang]
+        said = words["key_result"].format(cadence=cadence, n=len(items))
+        states = sorted(_runs(items, _state_key), key=lambda run: run[0])
+        entries = tuple(_state_entry(run, words, lang, name_of, escape) for _, run in states)
+        groups.append(OwedGroup(f"{escape(kr)} {escape(first.title)}", said, entries))
+    return groups
+
+
+def _state_key(o: Owed) -> tuple[bool, dt.date, bool, int]:
+    """Check-ins of one key result told on one line: late before due, the longest owed
+    first, never made before made once."""
+    return (not o.late, o.since if o.late else o.due, o.last is not None, -o.missed)
+
+
+def _state_entry(
+    items: list[Owed], words: dict[str, str], lang: str, name_of: Callable[[str], str],
+    escape: Callable[[str], str],
+) -> OwedEntry:  # fmt: skip
+    """The state of the check-ins ``items`` (one key result's, alike but for the day each
+    was last made), how many, and who owes them: the last check-in said once when it is
+    everyone's, else beside each name."""
+    shared = len({o.last for o in items}) == 1
+    state = _state(items[0], words, lang, with_last=shared)
+    said = words["state_count"].format(state=words["state_sep"].join(state), n=len(items))
+    names = []
+    for o in items:
+        about = [] if o.subject == o.person else [escape(name_of(o.subject))]
+        if o.person is None:
+            about = [_LEADLESS[lang]]
+        if not shared:
+            about.append(_last(o, words))
+        name = escape(o.name)
+        names.append(words["named"].format(name=name, about=words["about_sep"].join(about))
+                     if about else name)  # fmt: skip
+    return OwedEntry(said, tuple(names))
+
+
+_Key = TypeVar("_Key", bound=Hashable)
+
+
+def _runs(items: Sequence[Owed], key: Callable[[Owed], _Key]) -> list[tuple[_Key, list[Owed]]]:
+    """``items`` gathered by ``key``, in the order each key first comes."""
+    found: dict[_Key, list[Owed]] = {}
+    for item in items:
+        found.setdefault(key(item), []).append(item)
+    return list(found.items())
