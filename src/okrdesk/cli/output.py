@@ -24,6 +24,18 @@ def say(text: str = "", *, err: bool = False) -> None:
     click.echo("\n".join(printable(line) for line in text.split("\n")), err=err)
 
 
+def at_a_terminal() -> bool:
+    """Whether someone at a terminal ran the command: its output is on one, or its input
+    is (the output piped to a pager or a file from a shell); not for cron or a daemon."""
+    for stream in (sys.stdout, sys.stdin):
+        try:
+            if stream is not None and stream.isatty():
+                return True
+        except (AttributeError, ValueError):  # a stream closed or replaced
+            continue
+    return False
+
+
 def say_data(text: str) -> None:
     """Print data meant for another program (JSON, CSV): as it is when piped,
     made safe to show when standard output is a terminal."""

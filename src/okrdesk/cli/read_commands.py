@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
@@ -19,7 +18,7 @@ from okrdesk.cli.options import (
     workspace_option,
     workspace_path,
 )
-from okrdesk.cli.output import say, say_data, say_warnings, say_wrote
+from okrdesk.cli.output import at_a_terminal, say, say_data, say_warnings, say_wrote
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
 
@@ -141,8 +140,9 @@ def report(
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: a line an alert; json: the alerts with their level and kind, for a "
-    "monitoring system (printed when all is clear too; the exit status is the same).",
+    help="text: an alert a line, folded under its message at the report's width when run "
+    "from a terminal; json: the alerts with their level and kind, for a monitoring system "
+    "(printed when all is clear too; the exit status is the same).",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say so when all is clear, too.")
 @workspace_option
@@ -199,17 +199,22 @@ def check(
         if failed:
             raise SystemExit(EXIT_FAILED)
         return
+    # Someone at a terminal (check's output on it, or piped to less or a file from it)
+    # reads each line folded at the report's width under its message, the kinds a column
+    # of their own; cron's mail and a daemon's log, with no terminal, keep an alert a line.
+    width = terminal_width() if at_a_terminal() else None
+
+    def fold(line: str, column: int) -> str:
+        return line if width is None else "\n".join(folded(line, column, width))
+
     if found and checked.figures_through is not None:
-        say(checked.through_line(lang))  # what the lines below were judged on
+        say(fold(checked.through_line(lang), 2))  # what the lines below were judged on
     column = kind_column(found, lang)
-    # Cron's mail and a log keep an alert a line; a terminal folds it under its message.
-    width = terminal_width() if sys.stdout.isatty() else None
     for alert in found:
-        line = tagged(alert, lang, column)
-        say(line if width is None else "\n".join(folded(line, column, width)))
+        say(fold(tagged(alert, lang, column), column))
     if found or verbose:
         info = sum(alert.level is Level.INFO for alert in found)
-        say(summary(len(found) - info, lang, info))
+        say(fold(summary(len(found) - info, lang, info), 2))
     if failed:
         raise SystemExit(EXIT_FAILED)
 

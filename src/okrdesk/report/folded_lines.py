@@ -6,7 +6,12 @@ print lines rather than the report's tables: check, due and explain."""
 
 from __future__ import annotations
 
-from okrdesk.report.text_layout import HANGING_ROOM, Text, fitted
+import re
+
+from okrdesk.report.text_layout import HANGING_ROOM, NO_BREAK, Text, fitted
+
+_OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z-]*) (?=[^\s-])")
+"""An option and its value (--unit wm2): a command to copy, never parted by a fold."""
 
 
 def folded(line: str, column: int, width: int) -> list[str]:
@@ -18,7 +23,10 @@ def folded(line: str, column: int, width: int) -> list[str]:
     indent = len(line) - len(body)
     if width - column < HANGING_ROOM or column < indent:
         return [line]
-    text = Text(body)
+    text = Text(_OPTION.sub(rf"\1{NO_BREAK}", body))
     text.hanging = column - indent
     lead = " " * indent
-    return [lead + "".join(part for part, _ in shown) for shown in fitted(text, width - indent)]
+    return [
+        lead + "".join(part for part, _ in shown).replace(NO_BREAK, " ")
+        for shown in fitted(text, width - indent)
+    ]
