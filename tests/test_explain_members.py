@@ -141,8 +141,8 @@ def test_what_is_stored_on_the_unit_itself_is_its_own_row_and_listed(
         "  福田营业部 (branch) 本身   31户       1",
         "逐条观测值：okrdesk explain O1.KR1 --unit team-a（或其他成员）",
         "福田营业部 (branch) 本身的观测值：",
-        "  周期      对象                           数值  采集  来源",
-        "  2026-W20  branch                         31户     1  forum 第 84 行",
+        "  周期      对象    数值  采集  来源",
+        "  2026-W20  branch  31户     1  forum 第 84 行",
     ]
     english = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31", "--lang", "en")
     assert english.output.splitlines()[4] == (

@@ -6,6 +6,7 @@ shows, so that a manager can add them up by hand."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -48,8 +49,9 @@ from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.report.breakdown import slice_label
 from okrdesk.report.explained_by_member import MemberFigures
+from okrdesk.report.folded_lines import folded
 from okrdesk.report.numbers import percent, score_text
-from okrdesk.report.text_layout import Text, one_line, wrap
+from okrdesk.report.text_layout import Text, one_line
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
 from okrdesk.units import (
@@ -212,9 +214,11 @@ def explain_lines(
     unit: str | None,
     as_of: dt.date | None,
     lang: str = "zh",
+    width: int | None = None,
 ) -> list[str]:
     """Every number behind a key result's figure, its figures written as the report in
-    ``lang`` writes them (in the unit of the target file)."""
+    ``lang`` writes them (in the unit of the target file); a table's rows folded to
+    ``width`` cells, where given."""
     plan = session.plan
     kr = find_key_result(plan, key_result, lang)
     subject = find_subject(plan, kr, person, unit, lang)
@@ -241,14 +245,15 @@ def explain_lines(
             lines.append(said["through"].format(through=engine.through, period=cut.id,
                                                 end=cut.end, day=day))  # fmt: skip
         if kr.metric is None:
-            lines += _explain_checkins(store, rollup, kr, subject, day, lang)
+            lines += _explain_checkins(store, rollup, kr, subject, day, lang, width)
         else:
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
                 why = _unprovided(kr, session.host, session.workspace.root, lang)
                 rows = store.observations(metric=kr.metric, subjects=subjects,
                                           through=engine.through, grain=plan.grain)  # fmt: skip
-                raise NotMeasured(why, [*lines, *_stored_only(kr, rows, session.host, lang)])
+                stored = _stored_only(kr, rows, session.host, lang, width)
+                raise NotMeasured(why, [*lines, *stored])
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
@@ -266,7 +271,7 @@ def explain_lines(
             ends = engine.figure_day(kr, spec, subject)
             ends_early = ends if ends < engine.through and figure.value is not None else None
             lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why), members,
-                                     ends_early)  # fmt: skip
+                                     ends_early, width)  # fmt: skip
             basis = growth_basis(engine, kr, subject)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
@@ -285,8 +290,9 @@ class NotMeasured(OkrdeskError):
 
 
 def _stored_only(
-    kr: KeyResult, rows: Sequence[StoredObservation], host: PluginHost, lang: str
-) -> list[str]:
+    kr: KeyResult, rows: Sequence[StoredObservation], host: PluginHost, lang: str,
+    width: int | None = None,
+) -> list[str]:  # fmt: skip
     """What is stored of a metric no loaded plugin provides, each figure as collected with
     its provenance, not added up (whether it sums, takes the last or divides is its
     plugin's to say), and why each plugin that stored it is not loaded, as ``okrdesk
@@ -320,7 +326,7 @@ def _stored_only(
             return written(kr.unit, o.value, lang)
         return figure_of(o.value)  # a fraction or score as given: its unit is the plugin's
 
-    return lines + _observation_table(rows, shown, lang)
+    return lines + _observation_table(rows, shown, lang, width=width)
 
 
 def _counted_past(
@@ -512,6 +518,7 @@ def _explain_metric(
     why_none: tuple[str, str],
     members: MemberFigures,
     ends_early: dt.date | None = None,
+    width: int | None = None,
 ) -> list[str]:
     """``why_none``: the metric's plugin, and why it has no rows when it has none;
     ``members``: the observations added up by member, when too many to list;
@@ -564,10 +571,12 @@ def _explain_metric(
         lines.append(EXPLAIN_MEMBERS[lang]["rows"].format(observations=counted_rows, runs=runs))
         lines += members.lines(shown, lambda value: _shown(kr.unit, spec, value, lang), lang)
         if own := members.own_rows(shown):
-            lines += [members.own_heading(lang), *_observation_table(own, value, lang, spec)]
+            own_rows = _observation_table(own, value, lang, spec, width)
+            lines += [members.own_heading(lang), *own_rows]
         return lines + _others(rows, shown, lang)
     lines.append(said["rows"].format(observations=counted_rows, runs=runs))
-    return lines + _observation_table(shown, value, lang, spec) + _others(rows, shown, lang)
+    table = _observation_table(shown, value, lang, spec, width)
+    return lines + table + _others(rows, shown, lang)
 
 
 def _observation_table(
@@ -575,23 +584,75 @@ def _observation_table(
     value: Callable[[Observation], str],
     lang: str,
     spec: MetricSpec | None = None,
+    width: int | None = None,
 ) -> list[str]:
     """The heading, and a line for each stored observation: its period, person, value as
     ``value`` writes it, run, source rows (a slice named, with its metric's ``spec``) and
-    the day a partial period ran to."""
+    the day a partial period ran to. Each column as wide as what it holds; a source too
+    long for ``width`` goes on under itself, broken between the rows it cites."""
     said = _SAID[lang]
-    period, subject, heading, run, source = _HEADING[lang]
-    lines = [f"  {padded(period, 9)} {padded(subject, 12)} {padded(heading, 22, right=True)}  "
-             f"{padded(run, 4, right=True)}  {source}"]  # fmt: skip
+    cells = [list(_HEADING[lang][:4])]
+    sources = [_HEADING[lang][4]]
     for r in rows:
         o = r.observation
         part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
         cited = source_text(o.source, lang)
         if o.slice and spec is not None:
             cited = f"[{slice_label(spec, o.slice, lang)}] {cited}".rstrip()
-        lines.append(f"  {o.period:<9} {o.subject:<12} {padded(value(o), 22, right=True)}  "
-                     f"{r.run_id:>4}  {cited}{part}")  # fmt: skip
+        cells.append([o.period, o.subject, value(o), str(r.run_id)])
+        sources.append(f"{cited}{part}")
+    widths = [max(display_width(row[n]) for row in cells) for n in range(4)]
+    widths[3] = max(widths[3], 4)  # as wide as 采集 in English too: the tables line up alike
+    lines = []
+    for row, source in zip(cells, sources, strict=True):
+        period, subject, shown, run = (padded(cell, widths[n], right=n >= 2)
+                                       for n, cell in enumerate(row))  # fmt: skip
+        lines += _beside(f"  {period}  {subject}  {shown}  {run}  ", source, width)
     return lines
+
+
+SOURCE_ROOM = 24
+"""Cells a source needs beside a table's row to go on under itself; with fewer it has
+lines of its own below the row."""
+
+
+def _beside(head: str, source: str, width: int | None) -> list[str]:
+    """A table's row, ``head``, then ``source``: on one line when it fits ``width`` (or no
+    width is given), else broken between the rows it cites, the lines after the first
+    under its first; on lines of its own below ``head`` when too little is left beside
+    it. Nothing of the citation is cut."""
+    if width is None or display_width(head + source) <= width:
+        return [(head + source).rstrip()]
+    indent = display_width(head)
+    if width - indent >= SOURCE_ROOM:
+        parts = _cited(source, width - indent)
+        return [head + parts[0], *(" " * indent + part for part in parts[1:])]
+    below = " " * 6
+    return [head.rstrip(), *(below + part for part in _cited(source, width - len(below)))]
+
+
+_CITE_BREAK = re.compile(r"(?<=[、,；;])|(?<= )")
+_BOUND_BEFORE = ("第", "row", "rows")
+"""Words a citation's first row is written after (第 12 行, rows 12-14): never the end
+of a line."""
+
+
+def _cited(source: str, room: int) -> list[str]:
+    """``source`` in lines of at most ``room`` cells, broken only after a list separator
+    or at a space, never between 第/rows and the first row or before 行; a piece longer
+    than a line is kept whole."""
+    pieces: list[str] = []
+    for piece in (p for p in _CITE_BREAK.split(source) if p):
+        if pieces and (pieces[-1].strip() in _BOUND_BEFORE or piece.startswith("行")):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and display_width((lines[-1] + piece).rstrip()) > room:
+            lines.append("")
+        lines[-1] += piece
+    return [line.rstrip() for line in lines]
 
 
 def _others(
@@ -659,8 +720,9 @@ def _counting(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
 
 
 def _explain_checkins(
-    store: Store, rollup: Rollup, kr: KeyResult, subject: str, day: dt.date, lang: str
-) -> list[str]:
+    store: Store, rollup: Rollup, kr: KeyResult, subject: str, day: dt.date, lang: str,
+    width: int | None = None,
+) -> list[str]:  # fmt: skip
     plan = rollup.plan
     figure = rollup.checkin(kr, subject)
     subjects = set(subjects_under(plan, subject))
@@ -671,16 +733,20 @@ def _explain_checkins(
     if not history:
         return [*lines, said["no_checkins"].format(kr=kr.id)]
     latest = {c.subject: c.id for c in history}
-    for c in history:
+    values = [written(kr.unit, c.value, lang) for c in history]
+    wide = (max(display_width(c.subject) for c in history), max(map(display_width, values)))
+    for c, value in zip(history, values, strict=True):
         counts = latest[c.subject] == c.id and _counting(plan, c.subject, subject, set(latest))
         mark = said["counts"] if counts else ""
         story = said["by"].format(author=c.author) if c.author else ""
         if c.confidence is not None:
             story += said["confidence"].format(confidence=percentage(c.confidence, keep=0))
         note = f"  {c.note}" if c.note else ""
-        value = padded(written(kr.unit, c.value, lang), 18, right=True)
         recorded = said["recorded"].format(when=local_time(c.recorded))
-        lines.append(f"  {c.day}  {c.subject:<12} {value}  {recorded}{story}{note}{mark}")
+        head = f"  {c.day}  {padded(c.subject, wide[0])}  {padded(value, wide[1], right=True)}  "
+        line = f"{head}{recorded}{story}{note}{mark}"
+        # What was said of it goes on under when it was recorded.
+        lines += [line] if width is None else folded(line, display_width(head), width)
     return lines
 
 
@@ -743,10 +809,11 @@ def explain_any(
     unit: str | None,
     as_of: dt.date | None,
     lang: str = "zh",
+    width: int | None = None,
 ) -> list[str]:
     """``okrdesk explain [ITEM]``: a key result's figure (``O1.KR1``), an objective's
     score (``O1``), a budget line's row (``events``), or with no ``item`` the unit's or
-    person's score."""
+    person's score; a key result's tables folded to ``width`` cells, where given."""
     plan = session.plan
     objectives = {o.id for o in plan.objectives}
     budget_lines = {line.id for line in plan.budget.lines}
@@ -755,7 +822,7 @@ def explain_any(
             raise BadInput(_SAID_LINE[lang]["whose"].format(line=item))
         return budget_line_lines(session, item or "", as_of, lang)
     if (item is not None and "." in item) or item in plan.key_results_by_id:
-        return explain_lines(session, item or "", person, unit, as_of, lang)
+        return explain_lines(session, item or "", person, unit, as_of, lang, width)
     owner = plan.top if item is None else find_objective(plan, item, lang).owner
     subject = chosen_subject(plan, person, unit, owner, lang)
     return score_lines(session, item, subject, as_of, lang)
@@ -1096,14 +1163,8 @@ def _no_roi(plan: Plan, lp: LineProgress, metrics: Mapping[str, MetricSpec], lan
 
 def _wrapped(text: str) -> list[str]:
     """A long line in lines of at most ``FORMULA_WIDTH`` columns, those after the first
-    indented."""
-    if display_width(text) <= FORMULA_WIDTH:
-        return [text]
-    indent = " " * (len(text) - len(text.lstrip()) + 2)
-    out = wrap(Text(text), FORMULA_WIDTH)
-    return ["".join(part for part, _ in out[0]).rstrip()] + [
-        indent + "".join(part for part, _ in line).strip() for line in out[1:]
-    ]
+    indented under it (they ran past the width by their indent)."""
+    return folded(text, len(text) - len(text.lstrip()) + 2, FORMULA_WIDTH)
 
 
 def _kr_named(plan: Plan, kr_id: str) -> str:

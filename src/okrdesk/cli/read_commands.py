@@ -254,9 +254,13 @@ def explain(
     its ROI, its cost per result and where it stands against its breaker.
     With none: the unit's or person's score from its objectives' scores.
     Words and values in the language of --lang, as the report writes them.
+    Run from a terminal, lines fold at the report's width, a row's source
+    rows going on under themselves, none of them cut.
     """
     from okrdesk.app.explain import NotMeasured, explain_any
     from okrdesk.app.session import open_session
+    from okrdesk.report.folded_lines import folded
+    from okrdesk.report.text_layout import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
     started()
@@ -265,14 +269,21 @@ def explain(
     day = as_of_period(session.plan, period, day_of(as_of), chosen)
     # Why a metric stored is provided by no plugin: its name misspelt there.
     say_warnings(session.host.allow_list_warnings(), chosen)
+    # As check: folded at the report's width for someone at a terminal, each table row's
+    # source under itself; a line a row for a program.
+    width = terminal_width() if at_a_terminal() else None
+
+    def shown(lines: list[str]) -> None:
+        for text in lines:
+            indent = len(text) - len(text.lstrip(" "))
+            say(text if width is None else "\n".join(folded(text, indent + 2, width)))
+
     try:
-        lines = explain_any(session, item, person, unit, day, chosen)
+        lines = explain_any(session, item, person, unit, day, chosen, width)
     except NotMeasured as unmeasured:  # what is stored is shown, then why it is not added up
-        for text in unmeasured.listing:
-            say(text)
+        shown(unmeasured.listing)
         raise
-    for text in lines:
-        say(text)
+    shown(lines)
 
 
 @click.command(cls=HelpedCommand)

@@ -10,8 +10,9 @@ import re
 
 from okrdesk.report.text_layout import HANGING_ROOM, NO_BREAK, Text, fitted
 
-_OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z-]*) (?=[^\s-])")
-"""An option and its value (--unit wm2): a command to copy, never parted by a fold."""
+_HELD = re.compile(r"(?<![\w-])(--[a-z][a-z-]*) (?=[^\s-])|(\bCNY|[×÷=≈]) (?=[-\d])")
+"""What a fold never parts: an option and its value (--unit wm2), a command to copy; an
+amount and its currency (CNY 75,242k); an operator and the figure after it (× 1/4)."""
 
 
 def folded(line: str, column: int, width: int) -> list[str]:
@@ -23,7 +24,7 @@ def folded(line: str, column: int, width: int) -> list[str]:
     indent = len(line) - len(body)
     if width - column < HANGING_ROOM or column < indent:
         return [line]
-    text = Text(_OPTION.sub(rf"\1{NO_BREAK}", body))
+    text = Text(_HELD.sub(lambda found: (found[1] or found[2]) + NO_BREAK, body))
     text.hanging = column - indent
     lead = " " * indent
     return [

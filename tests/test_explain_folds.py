@@ -1,0 +1,60 @@
+"""`okrdesk explain --person` at a terminal of 80 columns: a row's source rows ran on to
+about 100 columns; now each column of the table is as wide as what it holds, and a
+source too long for the line goes on under itself, broken between the rows it cites,
+none of them cut. Piped with no terminal, a row stays one line. The demo workspace, the
+`okrdesk` process, a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from okrdesk.messages import display_width
+from test_report import AS_OF
+from test_weekly_rhythm import demo, in_a_terminal
+
+__all__ = ["demo"]  # the module's workspace, shared
+
+
+def piped(*args: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", *args], stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("key_result", "person"), [("WM1.NNA", "wumin"), ("O2.KR1", "zhuqiang")])
+def test_a_persons_sources_fold_under_themselves_at_80_columns(
+    demo: Path, lang: str, key_result: str, person: str
+) -> None:
+    args = ("explain", key_result, "--person", person, "-w", str(demo), "--as-of", AS_OF,
+            "--lang", lang)  # fmt: skip
+    whole = piped(*args)
+    assert any(display_width(line) > 80 for line in whole)
+    shown = [line.rstrip() for line in in_a_terminal(*args) if line.strip()]
+    assert all(display_width(line) <= 80 for line in shown), shown
+    assert "…" not in "".join(shown)
+    rows = [line for line in whole if re.match(r"  \d{4}-W\d\d  ", line)]
+    # Each row's lines joined again are the row; the lines after its first start where
+    # its source does.
+    told: list[str] = []
+    for line in shown:
+        if re.match(r"  \d{4}-W\d\d  ", line):
+            told.append(line)
+        elif told and line.startswith(" " * 12):
+            source = re.search(r"(?<=\d)  (?=\S)", told[-1][30:])
+            assert source is not None, told[-1]
+            indent = 30 + source.end()
+            assert display_width(told[-1][:indent]) == len(line) - len(line.lstrip()), line
+            told[-1] += "\n" + line
+    assert len(told) == len(rows) and len(told) > 40
+    assert any("\n" in row for row in told)  # some folded
+    assert ["".join(row.split()) for row in told] == ["".join(row.split()) for row in rows]
