@@ -15,10 +15,16 @@ from pathlib import Path
 import pytest
 
 from okrdesk.messages import display_width
-from test_report import AS_OF
-from test_weekly_rhythm import demo, in_a_terminal
+from test_report import AS_OF, okrdesk
+from test_weekly_rhythm import in_a_terminal
 
-__all__ = ["demo"]  # the module's workspace, shared
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("explain-folds") / "demo"
+    done = okrdesk("demo", str(root), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return root
 
 
 def piped(*args: str) -> list[str]:
