@@ -152,11 +152,11 @@ def test_a_branch_managers_own_due_is_a_line_a_key_result(firm: Path, lang: str)
     lines = run(firm, "due", "--unit", "b01", "--lang", lang, columns=200).stdout.splitlines()
     assert lines == {
         "zh": ["2026-06-17 待打卡：1 项，1 人。",
-               "王芳：1 项，逾期 1 项",
+               "王芳：1 项，逾期 1 项（自 2026-01-01 起未打卡）",
                "  F1.KR1 新开有效户数（含两融、期权账户，按公司口径）（深圳福田营业部，每月一次，"
                "自 2026-01-01 起尚无打卡，已缺 5 个月）"],
         "en": ["Check-ins owed on 2026-06-17: 1, by 1 person.",
-               "王芳: 1, 1 late",
+               "王芳: 1, 1 late (owed since 2026-01-01)",
                "  F1.KR1 新开有效户数（含两融、期权账户，按公司口径） (深圳福田营业部, "
                "every month, none since 2026-01-01, 5 months missed)"],
     }[lang]  # fmt: skip

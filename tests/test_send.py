@@ -1023,7 +1023,8 @@ def test_send_due_posts_who_owes_what_to_every_channel(owing: Path, bot: Bot) ->
     wecom = bot.received[0]["body"]["markdown"]["content"]
     # Team A's lead owes its monthly check-in, never made since the plan began.
     assert "2026-03-15 待打卡：1 项，1 人" in wecom
-    assert "**王芳**：1 项，逾期 1 项\n" in wecom
+    # As the report's first screen and okrdesk due say it.
+    assert "**王芳**：1 项，逾期 1 项（自 2026-01-01 起未打卡）\n" in wecom
     # January and February went by without one; March's is still open. As due says it.
     owed = "T1.VISITS 客户回访（财富管理一部，每月一次，自 2026-01-01 起尚无打卡，已缺 2 个月）"
     assert f"- {owed}\n" in wecom

@@ -163,7 +163,8 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     lines = done.output.splitlines()
     # The branch with no lead is no person.
     assert lines[0] == "Check-ins owed on 2026-03-20: 3, by 1 person and 1 unit with no lead."
-    assert "王芳: 2, 2 late" in lines
+    # Who owes what as the report's first screen says it.
+    assert "王芳: 2, 2 late (owed since 2026-01-01)" in lines
     assert (
         "  O1.ENPS 员工 eNPS (财富管理一部, every week, owed since 2026-03-09, "
         "last 2026-03-04, 1 week missed)"
@@ -173,19 +174,19 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     assert (
         "  O1.REV 营业收入 (财富管理一部, every month, none since 2026-01-01, 2 months missed)"
     ) in lines
-    assert "福田营业部 (no lead in the plan): 1" in lines
+    assert "福田营业部 (no lead in the plan): 1, due by 2026-03-31" in lines
     assert (
         "  O2.ZERO 合规事故为零 (福田营业部, every quarter, due by 2026-03-31, none yet)"
     ) in lines
     # In Chinese, the language of a workspace that names none.
     lines = run(root, "due", "--as-of", "2026-03-20", env=wide).output.splitlines()
     assert lines[0] == "2026-03-20 待打卡：3 项，1 人及 1 个未设负责人的单位。"
-    assert "王芳：2 项，逾期 2 项" in lines
+    assert "王芳：2 项，逾期 2 项（自 2026-01-01 起未打卡）" in lines
     assert (
         "  O1.ENPS 员工 eNPS（财富管理一部，每周一次，自 2026-03-09 起未打卡，"
         "上次 2026-03-04，已缺 1 周）"
     ) in lines
-    assert "福田营业部（未设负责人）：1 项" in lines
+    assert "福田营业部（未设负责人）：1 项，2026-03-31 前完成" in lines
     never = "  O1.REV 营业收入（财富管理一部，每月一次，自 2026-01-01 起尚无打卡，已缺 2 个月）"
     assert never in lines
     assert run(root, "due", "--unit", "nowhere").exit_code == 2
@@ -193,7 +194,7 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     wangfang = run(root, "due", "--as-of", "2026-03-20", "--unit", "cm01", "--lang", "en")
     assert wangfang.output.splitlines()[:2] == [
         "Check-ins owed on 2026-03-20: 2, by 1 person.",
-        "王芳: 2, 2 late",
+        "王芳: 2, 2 late (owed since 2026-01-01)",
     ]
 
 

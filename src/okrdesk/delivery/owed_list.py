@@ -17,7 +17,7 @@ from typing import TypeVar
 import attrs
 
 from okrdesk.engine.cadence import Owed
-from okrdesk.messages import ALERTS, counted
+from okrdesk.messages import ALERTS, counted, label
 
 
 @attrs.frozen
@@ -49,7 +49,7 @@ _WORDS = {
     "zh": {
         "heading": "{day} 待打卡：{n} 项，{who}",
         "people": "{n} 人", "units": "{n} 个未设负责人的单位", "and": "及 ",
-        "person": "{n} 项", "person_late": "{n} 项，逾期 {late} 项", "no_lead": "（未设负责人）",
+        "no_lead": "（未设负责人）",
         "item": "{kr} {title}（{subject}，每{cadence}一次，{state}）",
         "key_result": "每{cadence}一次，{n} 项", "state_count": "{state}（{n} 项）",
         "named": "{name}（{about}）", "about_sep": "，",
@@ -60,7 +60,7 @@ _WORDS = {
     "en": {
         "heading": "Check-ins owed on {day}: {n}, by {who}",
         "people": "{n}", "units": "{n}", "and": " and ",
-        "person": "{n}", "person_late": "{n}, {late} late", "no_lead": " (no lead in the plan)",
+        "no_lead": " (no lead in the plan)",
         "item": "{kr} {title} ({subject}, every {cadence}, {state})",
         "key_result": "every {cadence}, {n} owed", "state_count": "{state} ({n})",
         "named": "{name} ({about})", "about_sep": ", ",
@@ -112,13 +112,22 @@ def _by_person(
 ) -> list[OwedGroup]:  # fmt: skip
     groups = []
     order = sorted(owed, key=lambda o: (o.name, o.person or "", o.since, o.key_result))
+    colon = label(lang, "colon")
     for (person, name), items in _runs(order, lambda o: (o.person, o.name)):
-        late = sum(o.late for o in items)
-        said = words["person_late" if late else "person"].format(n=len(items), late=late)
-        head = escape(name) + ("" if person else words["no_lead"])
+        late = [o for o in items if o.late]
+        who = escape(name) + ("" if person else words["no_lead"])
+        # As the report's first screen says it: how many, how many late and since when.
+        if late:
+            since = min(o.since for o in late).isoformat()
+            said = label(lang, "owed_person_late", name=who, n=len(items), late=len(late),
+                         since=since)  # fmt: skip
+        else:
+            due = min(o.due for o in items).isoformat()
+            said = label(lang, "owed_person", name=who, n=len(items), due=due)
+        said = said.removeprefix(who + colon)  # the name is the group's head
         entries = tuple(OwedEntry(_item(o, words, lang, escape(name_of(o.subject)), escape))
                         for o in items)  # fmt: skip
-        groups.append(OwedGroup(head, said, entries))
+        groups.append(OwedGroup(who, said, entries))
     return groups
 
 
