@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import itertools
 import json
 import os
 import pty
@@ -164,16 +165,14 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     # The branch with no lead is no person.
     assert lines[0] == "Check-ins owed on 2026-03-20: 3, by 1 person and 1 unit with no lead."
     # Who owes what as the report's first screen says it.
-    assert "王芳: 2, 2 late (owed since 2026-01-01)" in lines
+    # What both of hers say alike (the unit they are for) is said once, on her line.
+    assert "王芳: 2, 2 late (owed since 2026-01-01); each: 财富管理一部" in lines
     assert (
-        "  O1.ENPS 员工 eNPS (财富管理一部, every week, owed since 2026-03-09, "
-        "last 2026-03-04, 1 week missed)"
+        "  O1.ENPS 员工 eNPS (every week, owed since 2026-03-09, last 2026-03-04, 1 week missed)"
     ) in lines
     # The periods gone by whole, as the reminder counts them: January and February.
     # Never checked in: said once (none since the plan began), not "owed since…, none yet".
-    assert (
-        "  O1.REV 营业收入 (财富管理一部, every month, none since 2026-01-01, 2 months missed)"
-    ) in lines
+    assert ("  O1.REV 营业收入 (every month, none since 2026-01-01, 2 months missed)") in lines
     assert "福田营业部 (no lead in the plan): 1, due by 2026-03-31" in lines
     assert (
         "  O2.ZERO 合规事故为零 (福田营业部, every quarter, due by 2026-03-31, none yet)"
@@ -181,20 +180,19 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     # In Chinese, the language of a workspace that names none.
     lines = run(root, "due", "--as-of", "2026-03-20", env=wide).output.splitlines()
     assert lines[0] == "2026-03-20 待打卡：3 项，1 人及 1 个未设负责人的单位。"
-    assert "王芳：2 项，逾期 2 项（自 2026-01-01 起未打卡）" in lines
+    assert "王芳：2 项，逾期 2 项（自 2026-01-01 起未打卡）；均为财富管理一部" in lines
     assert (
-        "  O1.ENPS 员工 eNPS（财富管理一部，每周一次，自 2026-03-09 起未打卡，"
-        "上次 2026-03-04，已缺 1 周）"
+        "  O1.ENPS 员工 eNPS（每周一次，自 2026-03-09 起未打卡，上次 2026-03-04，已缺 1 周）"
     ) in lines
     assert "福田营业部（未设负责人）：1 项，2026-03-31 前完成" in lines
-    never = "  O1.REV 营业收入（财富管理一部，每月一次，自 2026-01-01 起尚无打卡，已缺 2 个月）"
+    never = "  O1.REV 营业收入（每月一次，自 2026-01-01 起尚无打卡，已缺 2 个月）"
     assert never in lines
     assert run(root, "due", "--unit", "nowhere").exit_code == 2
     # A person's: what they owe, a unit's they lead as much as their own.
     wangfang = run(root, "due", "--as-of", "2026-03-20", "--unit", "cm01", "--lang", "en")
     assert wangfang.output.splitlines()[:2] == [
         "Check-ins owed on 2026-03-20: 2, by 1 person.",
-        "王芳: 2, 2 late (owed since 2026-01-01)",
+        "王芳: 2, 2 late (owed since 2026-01-01); each: 财富管理一部",
     ]
 
 
@@ -202,16 +200,23 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
 def test_okrdesk_due_folds_a_key_results_line_under_its_title(
     write_workspace: WriteWorkspace, lang: str
 ) -> None:
-    """At 60 columns a key result's line goes on under its title, not at the margin, and
+    """At 36 columns a key result's line goes on under its title, not at the margin, and
     every word of it is kept."""
     root = rhythm(write_workspace)
-    narrow = run(root, "due", "--as-of", "2026-03-20", "--lang", lang, env={"COLUMNS": "60"})
+    narrow = run(root, "due", "--as-of", "2026-03-20", "--lang", lang, env={"COLUMNS": "36"})
     wide = run(root, "due", "--as-of", "2026-03-20", "--lang", lang, env={"COLUMNS": "200"})
     lines = narrow.output.splitlines()
-    assert max(cell_width(line) for line in lines) <= 60
+    assert max(cell_width(line) for line in lines) <= 36
     assert len(lines) > len(wide.output.splitlines())
-    at = next(n for n, line in enumerate(lines) if line.startswith("  O1.REV "))
-    assert lines[at + 1].startswith(" " * len("  O1.REV ")) and lines[at + 1][9] != " "
+    folds = [
+        (line.split(" ")[2], after)
+        for line, after in itertools.pairwise(lines)
+        if line.startswith("  O") and after.startswith("   ")
+    ]
+    assert folds, lines
+    for kr, after in folds:
+        indent = len(f"  {kr} ")
+        assert after.startswith(" " * indent) and after[indent] != " ", (kr, after)
     assert "".join(line.strip() for line in lines).replace(" ", "") == "".join(
         line.strip() for line in wide.output.splitlines()
     ).replace(" ", "")

@@ -50,7 +50,9 @@ _WORDS = {
         "heading": "{day} 待打卡：{n} 项，{who}",
         "people": "{n} 人", "units": "{n} 个未设负责人的单位", "and": "及 ",
         "no_lead": "（未设负责人）",
-        "item": "{kr} {title}（{subject}，每{cadence}一次，{state}）",
+        "item": "{kr} {title}", "details": "（{details}）",
+        "shared": "；均为{details}", "shared_sep": "、",
+        "cadence": "每{cadence}一次",
         "key_result": "每{cadence}一次，{n} 项", "state_count": "{state}（{n} 项）",
         "named": "{name}（{about}）", "about_sep": "，",
         "since": "自 {day} 起未打卡", "none_since": "自 {day} 起尚无打卡", "by": "{day} 前完成",
@@ -61,7 +63,9 @@ _WORDS = {
         "heading": "Check-ins owed on {day}: {n}, by {who}",
         "people": "{n}", "units": "{n}", "and": " and ",
         "no_lead": " (no lead in the plan)",
-        "item": "{kr} {title} ({subject}, every {cadence}, {state})",
+        "item": "{kr} {title}", "details": " ({details})",
+        "shared": "; each: {details}", "shared_sep": ", ",
+        "cadence": "every {cadence}",
         "key_result": "every {cadence}, {n} owed", "state_count": "{state} ({n})",
         "named": "{name} ({about})", "about_sep": ", ",
         "since": "owed since {day}", "none_since": "none since {day}", "by": "due by {day}",
@@ -125,19 +129,40 @@ def _by_person(
             due = min(o.due for o in items).isoformat()
             said = label(lang, "owed_person", name=who, n=len(items), due=due)
         said = said.removeprefix(who + colon)  # the name is the group's head
-        entries = tuple(OwedEntry(_item(o, words, lang, escape(name_of(o.subject)), escape))
-                        for o in items)  # fmt: skip
+        details = [_details(o, words, lang, escape(name_of(o.subject))) for o in items]
+        # What every one of several items says alike (the unit, how often, the last
+        # check-in, the day due) is said once, on the person's line, not on each.
+        shared = (
+            {key for key in details[0] if all(d.get(key) == details[0][key] for d in details)}
+            if len(items) > 1
+            else set()
+        )
+        told = [details[0][key] for key in details[0] if key in shared and key != "when"]
+        if told:
+            said += words["shared"].format(details=words["shared_sep"].join(told))
+        entries = tuple(
+            OwedEntry(_item(o, words, escape, [v for k, v in d.items() if k not in shared]))
+            for o, d in zip(items, details, strict=True)
+        )
         groups.append(OwedGroup(who, said, entries))
     return groups
 
 
-def _item(
-    o: Owed, words: dict[str, str], lang: str, subject: str, escape: Callable[[str], str]
-) -> str:
-    state = words["state_sep"].join(_state(o, words, lang, with_last=True))
-    cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
-    return words["item"].format(kr=escape(o.key_result), title=escape(o.title),
-                                subject=subject, cadence=cadence, state=state)  # fmt: skip
+def _details(o: Owed, words: dict[str, str], lang: str, subject: str) -> dict[str, str]:
+    """What an item owed says in brackets after its title, by what each part is of."""
+    cadence = words["cadence"].format(cadence=ALERTS[f"cadence.{o.cadence.value}"][lang])
+    when, *rest = _state(o, words, lang, with_last=False)
+    found = {"subject": subject, "cadence": cadence, "when": when}
+    if not (o.late and o.last is None):  # never made: said once, by "none since"
+        found["last"] = _last(o, words)
+    return found | {f"more{n}": more for n, more in enumerate(rest)}
+
+
+def _item(o: Owed, words: dict[str, str], escape: Callable[[str], str], details: list[str]) -> str:
+    said = words["item"].format(kr=escape(o.key_result), title=escape(o.title))
+    if details:
+        said += words["details"].format(details=words["state_sep"].join(details))
+    return said
 
 
 def _state(o: Owed, words: dict[str, str], lang: str, with_last: bool) -> list[str]:
