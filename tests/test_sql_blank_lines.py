@@ -387,3 +387,132 @@ def test_lines_ended_in_a_carriage_return_alone(tmp_path: Path, blank: str) -> N
     assert check.value("all", "cm01", "2026-W02").value == 21
     # 1 blank, 2 header, 3-5 rows, 6 blank, 7-9 rows
     assert _source(check) == "SQL metric made: calls.csv rows 5, 9"
+
+
+# ------------------------------------------------------- rows of delimiters alone
+
+COUNTED = "SELECT 'cm01' AS subject, '2026-01-08' AS day, count(*) AS value FROM calls"
+"""Every row of the table, counted: a row of empty cells would be one more."""
+
+
+@pytest.mark.parametrize(
+    ("blank", "delimiter"),
+    [(",,", ","), (";;", ";"), ("\t\t", "\t"), (", ,\u3000", ","), (",", ","), ("||", "|")],
+    ids=["commas", "semicolons", "tabs", "spaces-between", "short", "pipes"],
+)
+def test_rows_of_delimiters_alone_are_blank_lines(
+    tmp_path: Path, blank: str, delimiter: str
+) -> None:
+    """Excel saves ``,,,`` for a row it thinks used (a row once formatted, in the middle
+    or below the data): no row, as a blank line is, where ``count(*)`` counted it and
+    a query naming its subject failed on the row's empty id."""
+    # 1 header, 2-4 rows, 5 delimiters, 6-8 rows, 9-10 delimiters
+    rows = [row.replace(",", delimiter) for row in [HEADER, *ROWS]]
+    lines = [*rows[:4], blank + "\n", *rows[4:], blank + "\n", blank + "\n"]
+    path = write(tmp_path, "calls.csv", "".join(lines).encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("all", "flow", CALLS), metric("counted", "flow", COUNTED))  # fmt: skip
+    check.assert_valid()
+    assert check.value("counted", "cm01", "2026-W02").value == 6
+    assert check.value("all", "cm01", "2026-W02").value == 21
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 8"
+    assert _source(check, "all") == "SQL metric all: calls.csv rows 2-8 (6 rows)"
+    assert not check.warnings
+
+
+def test_a_row_of_delimiters_before_a_summary_row_and_a_cell_not_its_type(tmp_path: Path) -> None:
+    # 1 header, 2-4 rows, 5 commas, 6-7 rows, 8 N/A, 9 commas, 10 total
+    data = HEADER + "".join(ROWS[:3]) + ",,\n" + "".join(ROWS[3:5])
+    typed = write(tmp_path, "typed.csv", (data + "2026-01-08,cm01,N/A\n").encode())
+    path = write(tmp_path, "calls.csv", (data + ROWS[5] + ",,\n合计,,21\n").encode())
+    check = run(tmp_path, {"calls": path}, metric("counted", "flow", COUNTED))
+    check.assert_valid()
+    assert check.value("counted", "cm01", "2026-W02").value == 6
+    (warning,) = check.warnings
+    assert "calls.csv row 10 is a summary row" in warning
+    refused = run(tmp_path, {"calls": {"path": typed, "types": {"calls": "integer"}}},
+                  metric("made", "flow", CALLS))  # fmt: skip
+    assert any("typed.csv:8:calls" in error for error in refused.problems), refused.problems
+
+
+def test_rows_of_delimiters_above_the_header_are_passed_over(tmp_path: Path) -> None:
+    data = ",,\n;;\n" + HEADER + "".join(ROWS)
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("counted", "flow", COUNTED))  # fmt: skip
+    check.assert_valid()
+    assert check.value("counted", "cm01", "2026-W02").value == 6
+    assert _source(check) == "SQL metric made: calls.csv rows 6, 9"
+
+
+def test_a_cell_of_delimiters_in_quotes_is_a_cell(tmp_path: Path) -> None:
+    data = "day,cm,calls,note\n" + "".join(r[:-1] + ",x\n" for r in ROWS[:3])
+    data += '2026-01-06,cm01,4,"\n,,,\n"\n' + "".join(r[:-1] + ",x\n" for r in ROWS[4:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("counted", "flow", COUNTED))  # fmt: skip
+    check.assert_valid()
+    assert check.value("counted", "cm01", "2026-W02").value == 6
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 7"
+
+
+def test_a_cached_table_without_its_rows_of_delimiters_cites_the_same_rows(
+    tmp_path: Path,
+) -> None:
+    data = HEADER + "".join(ROWS[:3]) + ",,\n,,\n" + "".join(ROWS[3:]) + ",,\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    first = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("counted", "flow", COUNTED))  # fmt: skip
+    kept = TableCache(tmp_path)
+    assert kept.lookup(table_file("calls", path, tmp_path, [])) is not None
+    # two before the 4th row (rowid 3), one after the last
+    assert kept.blanks(table_file("calls", path, tmp_path, [])) == (3, 3, 6)
+    again = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("counted", "flow", COUNTED))  # fmt: skip
+    for check in (first, again):
+        assert check.value("counted", "cm01", "2026-W02").value == 6
+        assert _source(check) == "SQL metric made: calls.csv rows 4, 9"
+
+
+def test_a_sheets_row_of_empty_cells_is_no_row(tmp_path: Path) -> None:
+    """A row whose cells are all empty, kept by the workbook because a cell of it was
+    formatted (below the data too), is written in the sheet's copy as a row of commas:
+    no row, as a blank line is."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["day", "cm", "calls"])
+    for row in ROWS[:3]:
+        sheet.append(row.strip().split(","))
+    sheet.append([None, "   ", None])
+    for row in ROWS[3:]:
+        sheet.append(row.strip().split(","))
+    sheet["B5"].number_format = "0.00"
+    sheet["C12"].number_format = "0.00"  # rows 9-12 empty, kept as formatted
+    (tmp_path / "data").mkdir(exist_ok=True)
+    book.save(tmp_path / "data" / "calls.xlsx")
+    check = run(tmp_path, {"calls": "data/calls.xlsx"}, metric("made", "flow", ONE_DAY),
+                metric("counted", "flow", COUNTED))  # fmt: skip
+    check.assert_valid()
+    assert check.value("counted", "cm01", "2026-W02").value == 6
+    assert _source(check) == "SQL metric made: calls.xlsx rows 4, 8"
+
+
+def test_collect_and_explain_a_file_with_rows_of_delimiters(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Through the ``okrdesk`` command: VISITS with a row of commas after its third line
+    and two at its end, so its rows 3-6 are the file's lines 5-8."""
+    lines = VISITS.splitlines(keepends=True)
+    counted = GROUPED.replace("sum(visits)", "count(*)")
+    root = sql_workspace(write_workspace, counted)
+    text = "".join([*lines[:3], ",,\n", *lines[3:], ",,\n", ",,\n"]).replace("\n", "\r\n")
+    (root / "data" / "visits.csv").write_text(text, "utf-8", newline="")
+    done = okrdesk("collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    explain = ["explain", "V.KR1", "--person", "cm01", "--as-of", "2026-01-18", "-w", str(root)]
+    en = okrdesk(*explain, "--lang", "en").stdout.splitlines()
+    # cm01: two rows on the 6th (lines 2 and 5), one on the 7th (line 6): 3 counted
+    assert en[2] == "= 3 accts"
+    assert en[-1].endswith("  SQL metric visits: visits.csv rows 2-5 (2 rows), 6")

@@ -3,11 +3,12 @@ shows them.
 
 DuckDB skips a line with nothing on it, where a spreadsheet counts it as a row. A line
 holding only spaces or a tab (Excel exports and hand-edited files have them) is worse:
-its sniffer then finds one column in the whole file. Blank lines before the header make
-it read the header as a row of data. ``lines_found`` looks for them in one pass over the
-bytes (the usual file has none, and costs next to nothing more); ``blank_lines`` then
-places them among the file's rows, reading it as CSV, so that a quoted cell's empty line
-is not taken for one.
+its sniffer then finds one column in the whole file. A line of delimiters alone (``,,,``,
+as Excel saves a row it thinks used) DuckDB reads as a row of empty cells, which
+``count(*)`` would count. Blank lines before the header make it read the header as a row
+of data. ``lines_found`` looks for them in one pass over the bytes (the usual file has
+none, and costs next to nothing more); ``blank_lines`` then places them among the file's
+rows, reading it as CSV, so that a quoted cell's empty line is not taken for one.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ _CHUNK = 1 << 20
 _PEEKED = 4096
 """Bytes of a file's start in which a \r with no \n says its lines end in \r alone."""
 _BOM = b"\xef\xbb\xbf"
-_SPACES = rb"(?:[ \t]|\xe3\x80\x80)"  # U+3000, the full-width space, in UTF-8
-_BLANK = re.compile(rb"\n(" + _SPACES + rb"*)\r?\n")
-_SPACES_ONLY = re.compile(_SPACES + rb"*\r?\n?")
-_MAYBE_SPACES = re.compile(rb"[ \t\r\xe3\x80]*")
+_NOTHING = rb"(?:[ \t,;|]|\xe3\x80\x80)"  # U+3000, the full-width space, in UTF-8
+"""What a line blank to a spreadsheet may hold: spaces, tabs and delimiters (``,,,``)."""
+_BLANK = re.compile(rb"\n(" + _NOTHING + rb"*)\r?\n")
+_SPACES_ONLY = re.compile(_NOTHING + rb"*\r?\n?")
+_MAYBE_SPACES = re.compile(rb"[ \t,;|\r\xe3\x80]*")
 """A line's start that may still become a blank line in the next block (a full-width
 space can be cut between blocks)."""
 
@@ -42,7 +44,8 @@ class Lines:
     empty: bool = False
     """Whether a line after it has nothing on it."""
     spaces: bool = False
-    """Whether a line after it holds only spaces or tabs."""
+    """Whether a line after it holds only spaces, tabs or delimiters (``,,,``), which
+    DuckDB reads as a row."""
     filled: bool = True
     """Whether the file has a filled line at all."""
 
@@ -125,8 +128,8 @@ class BlankLines:
     """The rowids before which the file has a blank line (one entry a line), a table's
     rowids once its rows of spaces are taken out."""
     spaced: tuple[int, ...]
-    """The rowids of the rows of spaces DuckDB read, each a line that holds only spaces
-    or tabs."""
+    """The rowids of the blank rows DuckDB read, each a line that holds only spaces, tabs
+    or delimiters (``,,,``)."""
     misfit: tuple[int, int] | None = None
     """The first row, no blank line, with more or fewer cells than the file's columns:
     its place among the rows (0 is the first, blank lines counted) and its cells."""
@@ -149,7 +152,7 @@ def blank_lines(path: Path, delimiter: str, skip: int, header: bool, width: int)
         for number, record in enumerate(records):
             if not record:
                 found.append(rowid)  # DuckDB skips it
-            elif len(record) < width and not "".join(record).strip():
+            elif not "".join(record).strip():
                 found.append(rowid)
                 spaced.append(read)
                 read += 1

@@ -16,8 +16,9 @@ inside the file (小计, a subtotal) is refused at its row.
 A table's ``rowid`` is its row's place among the file's rows: ``TableFile.file_row``
 makes it the row a spreadsheet shows (the first line is 1), counting the header, the
 lines ``skip`` passes over and the blank lines of a text file of more than one column
-(``csv_lines``: DuckDB skips an empty line, and a line of spaces is taken out as one);
-a cell holding a line break stays one row. Blank lines above the header are passed over.
+(``csv_lines``: DuckDB skips an empty line, and a line of spaces, or of delimiters
+alone, is taken out as one); a cell holding a line break stays one row. Blank lines
+above the header are passed over.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def file_row(rowid: int, first_row: int, blanks: tuple[int, ...]) -> int:
     return rowid + first_row + (bisect_right(blanks, rowid) if blanks else 0)
 
 
-READ = 9
+READ = 10
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
@@ -186,8 +187,9 @@ percentages beside plain numbers in a column left text are refused, 1_5 is no nu
 and 2026 年 3 月 5 日 a date; 8: a table keeps its file's blank lines, for the rows
 it cites; 9: a line of spaces is a blank line, blank lines above the header are passed
 over, a workbook named as text is read as one, and a table keeps its columns named alike,
-for a warning), so that a table kept by an older okrdesk is read again, and checked,
-rather than used."""
+for a warning; 10: a row of delimiters alone, or a sheet's row of empty cells, is a blank
+line), so that a table kept by an older okrdesk is read again, and checked, rather than
+used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
@@ -702,8 +704,8 @@ def _blanks_read(
     """``TableFile.blanks`` of ``table``, read into the text table ``raw`` as ``layout``
     says: the blank lines above its header (each before its first row), and those among
     its rows. DuckDB keeps a blank line of a file of one column, as a row of NULL: only a
-    file of more columns has its blank lines skipped. A line of spaces DuckDB read as a
-    row, which is taken out of ``raw`` here."""
+    file of more columns has its blank lines skipped. A line of spaces, or of delimiters
+    alone, DuckDB read as a row, which is taken out of ``raw`` here."""
     if table.kind not in {"csv", "xlsx"}:
         return ()
     above = (0,) * layout.lines.leading
