@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from okrdesk.plugins.sql_files import TableCache, table_file
+from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
 from test_explain_sources import GROUPED, VISITS, sql_workspace
 from test_report import okrdesk
@@ -269,3 +270,129 @@ def test_a_damaged_gzip_file_is_said_unreadable(tmp_path: Path, damage: str) -> 
     check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
     (problem,) = check.problems
     assert "sources.sql.tables.calls: calls.csv.gz: not a readable csv file (" in problem
+
+
+# ------------------------------------------------------- a quote never closed
+
+OPEN = (
+    "a quote opened in this row is never closed: every line after it was read into one "
+    "cell; close it, or take it out, in the export"
+)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ['2026-01-08,"cm01,3\n', '2026-01-08,cm01,"3\n', '"2026-01-08,cm01,3\n'],
+    ids=["subject", "value", "first-cell"],
+)
+def test_a_quote_never_closed_is_told_at_its_row(tmp_path: Path, bad: str) -> None:
+    """DuckDB read every quote of such a file as a character of its cell (its sniffer
+    finds no quote that closes): a quoted "cm01" was no id, and the row was refused as
+    one whose subject is not in the plan. Other tables' metrics land."""
+    # 1 header, 2 a quoted id, 3-4 rows, 5 the quote left open, 6-7 rows
+    data = HEADER + '2026-01-06,"cm01",1\n' + "".join(ROWS[1:3]) + bad + "".join(ROWS[4:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    other = write(tmp_path, "other.csv", (HEADER + "".join(ROWS)).encode())
+    check = run(tmp_path, {"calls": path, "other": other}, metric("made", "flow", CALLS),
+                metric("other", "flow", CALLS.replace("FROM calls", "FROM other")))  # fmt: skip
+    (problem,) = check.problems
+    assert f"sources.sql.tables.calls: calls.csv:5: {OPEN}" in problem
+    assert "none of its figures stored" in problem
+    assert not [o for o in check.observations if o.metric == "made"]
+    assert check.value("other", "cm01", "2026-W02").value == WEEK
+
+
+def test_a_quote_never_closed_in_the_last_row(tmp_path: Path) -> None:
+    data = HEADER + "".join(ROWS[:5]) + '2026-01-08,"cm01,6\n'
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert (
+        "calls.csv:7: a quote opened in this row is never closed: the rest of the row was "
+        "read as one cell"
+    ) in problem
+
+
+def _rows(count: int, start: int = 0) -> str:
+    return "".join(f"2026-01-0{6 + k % 3},cm01,{k % 7}\n" for k in range(start, start + count))
+
+
+@pytest.mark.parametrize(("before", "after"), [(30_000, 10), (5, 20_000)], ids=["late", "long"])
+def test_a_quote_never_closed_in_a_long_file(tmp_path: Path, before: int, after: int) -> None:
+    """Past the first lines, where DuckDB's sniffer looks at a file's quotes, and before
+    more text than the longest cell Python's CSV reader takes (131,072 characters): told
+    at its row all the same."""
+    data = HEADER + _rows(before) + '2026-01-08,"cm01,3\n' + _rows(after, before)
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert f"calls.csv:{before + 2}: {OPEN}" in problem
+
+
+def test_a_quote_never_closed_in_gbk_and_gzip_after_a_blank_line(tmp_path: Path) -> None:
+    # 1 blank, 2 header, 3-4 rows, 5 blank, 6 the quote left open
+    data = "\n日期,cm,calls\n" + "".join(ROWS[:2]) + '\n2026-01-08,cm01,"3\n' + "".join(ROWS[3:])
+    gbk = write(tmp_path, "gbk.csv", data.encode("gbk"))
+    gz = write(tmp_path, "calls.csv.gz", gzip.compress(data.encode()))
+    query = "SELECT cm AS subject, 日期 AS day, calls AS value FROM calls"
+    check = run(tmp_path, {"calls": gz, "gbk": {"path": gbk, "encoding": "GBK"}},
+                metric("made", "flow", query),
+                metric("gbk", "flow", query.replace("FROM calls", "FROM gbk")))  # fmt: skip
+    problems = " ".join(check.problems)
+    assert f"calls.csv.gz:6: {OPEN}" in problems
+    assert f"gbk.csv:6: {OPEN}" in problems
+
+
+def test_a_quote_inside_a_cell_is_a_character_of_it(tmp_path: Path) -> None:
+    """A quote that does not begin its cell opens nothing (as DuckDB and Excel read it):
+    a file with one, its quotes an odd count, is read as ever."""
+    notes = ['32" 显示器', '"a, b"', "x", "x", "x", "x"]  # three quotes
+    data = "day,cm,calls,note\n" + "".join(
+        r[:-1] + f",{n}\n" for r, n in zip(ROWS, notes, strict=True)
+    )
+    path = write(tmp_path, "calls.csv", data.encode())
+    lengths = "SELECT cm AS subject, day, length(note) AS value FROM calls"
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS),
+                metric("lengths", "flow", lengths))  # fmt: skip
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == WEEK
+    assert check.value("lengths", "cm01", "2026-W02").value == 7 + 4 + 4 * 1
+
+
+def test_collect_tells_a_quote_never_closed_and_stores_the_other_tables(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Through the ``okrdesk`` command, in Chinese and English: visits.csv's row 4 opens a
+    quote it never closes; its metric fails, the metric of calls.csv lands."""
+    two = GROUPED.replace(
+        'tables = { visits = "data/visits.csv" }',
+        'tables = { visits = "data/visits.csv", calls = "data/calls.csv" }',
+    ) + (
+        '\n[[sources.sql.metrics]]\nname = "calls"\nkind = "flow"\nunit = "人"\n'
+        'query = "SELECT cm AS subject, day, calls AS value FROM calls"\n'
+    )
+    root = sql_workspace(write_workspace, two)
+    (okrs,) = root.rglob("visits.toml")
+    with okrs.open("a", encoding="utf-8") as more:
+        more.write(
+            '\n[[objectives.key_results]]\nid = "KR2"\ntitle = "外呼"\nmetric = "calls"\n'
+            'target = 100\nunit = "人"\n'
+        )
+    lines = VISITS.splitlines(keepends=True)
+    lines[3] = '2026-01-06,"cm01,2\n'
+    (root / "data" / "visits.csv").write_text("".join(lines), "utf-8")
+    (root / "data" / "calls.csv").write_text(HEADER + "".join(ROWS), "utf-8")
+    zh = okrdesk("collect", "--through", "2026-01-18", "-w", str(root))
+    assert zh.returncode == 1, zh.stdout + zh.stderr
+    assert "Traceback" not in zh.stderr
+    told = " ".join((zh.stdout + zh.stderr).split())
+    assert (
+        "sources.sql.tables.visits: visits.csv:4: 这一行里开始的引号一直没有结束：它后面的每一行"
+        "都被读进了这一格；请在导出文件里补上结束的引号，或去掉它"
+    ) in told
+    en = okrdesk("collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    assert en.returncode == 1
+    assert f"visits.csv:4: {OPEN}" in " ".join((en.stdout + en.stderr).split())
+    with Store.open(root / "okrdesk.db") as store:
+        stored = store.query("SELECT DISTINCT metric FROM observations")
+    assert stored == [("calls",)]

@@ -8,7 +8,9 @@ as Excel saves a row it thinks used) DuckDB reads as a row of empty cells, which
 ``count(*)`` would count. Blank lines before the header make it read the header as a row
 of data. ``lines_found`` looks for them in one pass over the bytes (the usual file has
 none, and costs next to nothing more); ``blank_lines`` then places them among the file's
-rows, reading it as CSV, so that a quoted cell's empty line is not taken for one.
+rows, reading it as CSV, so that a quoted cell's empty line is not taken for one. The
+same pass counts the file's double quotes: an odd count is the one sign of a quote
+opened and never closed (``unclosed_quote`` then finds it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import csv
 import gzip
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,9 @@ class Lines:
     DuckDB reads as a row."""
     filled: bool = True
     """Whether the file has a filled line at all."""
+    odd_quotes: bool = False
+    """Whether the file holds an odd count of double quotes from its header on: a quote
+    may be opened and never closed (``unclosed_quote``)."""
 
     @property
     def blank(self) -> bool:
@@ -80,8 +86,8 @@ class _EndedInCr(io.RawIOBase):
 
 
 def lines_found(path: Path, skip: int) -> Lines:
-    """The blank lines of the UTF-8 text file ``path``, past its first ``skip`` lines:
-    one pass over its bytes, stopped once both kinds are found."""
+    """The blank lines of the UTF-8 text file ``path``, past its first ``skip`` lines,
+    and whether its double quotes are an odd count: one pass over its bytes."""
     with opened(path) as opened_file:
         start = opened_file.peek(_PEEKED)[:_PEEKED]
         ended_in_cr = b"\r" in start and b"\n" not in start
@@ -100,8 +106,12 @@ def lines_found(path: Path, skip: int) -> Lines:
         if not line:
             return Lines(leading=leading, filled=False)
         empty = spaces = False
+        quotes = line.count(b'"')
         tail = b"\n" if line.endswith(b"\n") else line
-        while (block := file.read(_CHUNK)) and not (empty and spaces):
+        while block := file.read(_CHUNK):
+            quotes += block.count(b'"')
+            if empty and spaces:
+                continue
             text = tail + block
             for match in _BLANK.finditer(text):
                 if match.group(1):
@@ -117,7 +127,7 @@ def lines_found(path: Path, skip: int) -> Lines:
         last = tail[1:] if tail.startswith(b"\n") else b""
         if last.strip(b"\r\n") and _blank(last):
             spaces = True
-    return Lines(leading=leading, empty=empty, spaces=spaces)
+    return Lines(leading=leading, empty=empty, spaces=spaces, odd_quotes=quotes % 2 == 1)
 
 
 @attrs.frozen
@@ -162,3 +172,46 @@ def blank_lines(path: Path, delimiter: str, skip: int, header: bool, width: int)
                 rowid += 1
                 read += 1
     return BlankLines(tuple(found), tuple(spaced), misfit)
+
+
+@attrs.frozen
+class Unclosed:
+    """A quote opened in a row of a text file and never closed."""
+
+    row: int
+    """The row's place among the file's rows (0 is the first, blank lines counted)."""
+    swallowed: bool
+    """Whether lines after the row's own were read into its cell."""
+
+
+def unclosed_quote(path: Path, delimiter: str, skip: int) -> Unclosed | None:
+    """The row of the UTF-8 text file ``path``, past its first ``skip`` lines, in which a
+    quote is opened and never closed, read as DuckDB reads one (a quote at a cell's start
+    opens it; one inside a cell is a character of it); None where every quote is closed."""
+    limit = csv.field_size_limit()
+    with opened(path) as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
+        for _ in range(skip):
+            text.readline()
+        read = [0, 0]  # characters read, and whether every line is
+        records = csv.reader(_counted(text, read), delimiter=delimiter, strict=True)
+        number = 0
+        while True:
+            start, characters = records.line_num, read[0]
+            try:
+                next(records)
+            except StopIteration:
+                return None
+            except csv.Error:
+                # At the file's end inside a quoted cell; or past the longest cell the
+                # reader takes, which only a quote left open reads (a cell of 128k
+                # characters), and which it stops at.
+                if read[1] or read[0] - characters > limit:
+                    return Unclosed(number, records.line_num > start + 1)
+            number += 1
+
+
+def _counted(lines: Iterator[str], read: list[int]) -> Iterator[str]:
+    for line in lines:
+        read[0] += len(line)
+        yield line
+    read[1] = 1

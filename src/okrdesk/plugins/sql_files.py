@@ -18,7 +18,7 @@ makes it the row a spreadsheet shows (the first line is 1), counting the header,
 lines ``skip`` passes over and the blank lines of a text file of more than one column
 (``csv_lines``: DuckDB skips an empty line, and a line of spaces, or of delimiters
 alone, is taken out as one); a cell holding a line break stays one row. Blank lines
-above the header are passed over.
+above the header are passed over. A quote opened and never closed is refused at its row.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ import attrs
 
 from okrdesk.errors import Said, printable
 from okrdesk.files import user_cache_folder, write_text_atomically
-from okrdesk.plugins.csv_lines import Lines, blank_lines, lines_found
+from okrdesk.plugins.csv_lines import Lines, blank_lines, lines_found, unclosed_quote
 from okrdesk.plugins.csv_lines import opened as _opened
 from okrdesk.plugins.sql_scratch import Metered, TooMuchScratch, most_scratch, too_much
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
@@ -188,8 +188,8 @@ and 2026 年 3 月 5 日 a date; 8: a table keeps its file's blank lines, for th
 it cites; 9: a line of spaces is a blank line, blank lines above the header are passed
 over, a workbook named as text is read as one, and a table keeps its columns named alike,
 for a warning; 10: a row of delimiters alone, or a sheet's row of empty cells, is a blank
-line), so that a table kept by an older okrdesk is read again, and checked, rather than
-used."""
+line, and a quote left open is refused), so that a table kept by an older okrdesk is
+read again, and checked, rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
@@ -676,12 +676,38 @@ def _layout(
             f"{key}: {file}{passed.zh}只有空行，连表头都没有；是不是导出时中断了？",
         )
     skip = table.skip + lines.leading
+    if lines.odd_quotes and table.kind == "csv":
+        _no_quote_left_open(table, path, skip)
     delimiter = "," if table.kind == "xlsx" else table.delimiter
     if delimiter is None and lines.blank:
         # A line of spaces makes DuckDB's sniffer find one column, unless rows short of
         # cells are read (null_padding), as the file is then.
         delimiter = _sniffed_delimiter(connection, path, table.header, skip, lines.spaces)
     return _Layout(path, copy, skip, lines, delimiter)
+
+
+def _no_quote_left_open(table: TableFile, path: Path, skip: int) -> None:
+    """Refuse ``table`` where a quote in its text file ``path`` (past ``skip`` lines) is
+    opened and never closed: DuckDB reads every line after it into one cell, or, where it
+    finds it among the lines it sniffs, reads every quote of the file as a character of
+    its cell (a quoted "cm01" is no id, a quoted "1,234" two cells)."""
+    with _opened(path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
+        for _ in range(skip):
+            text.readline()
+        first = text.readline()
+    delimiter = table.delimiter or max(_DELIMITERS, key=first.count)
+    found = unclosed_quote(path, delimiter, skip)
+    if found is None:
+        return
+    at = f"sources.sql.tables.{table.name}: {table.path.name}:{skip + 1 + found.row}"
+    read = Said("every line after it was read into one cell", "它后面的每一行都被读进了这一格")
+    if not found.swallowed:
+        read = Said("the rest of the row was read as one cell", "这一行余下的部分被读成了一格")
+    raise SqlMetricError(
+        f"{at}: a quote opened in this row is never closed: {read.en}; close it, or take it "
+        "out, in the export",
+        f"{at}: 这一行里开始的引号一直没有结束：{read.zh}；请在导出文件里补上结束的引号，或去掉它",
+    )
 
 
 def _sniffed_delimiter(
