@@ -700,6 +700,73 @@ def test_a_title_row_above_a_sheets_header_is_named_too(write_workspace: WriteWo
     assert _stored(root) == {("cm01", "2026-W10"): 100.0}
 
 
+TITLED_WITH_A_COMMA = (
+    "2026年10月客户明细,导出时间 2026-10-31,\ncm,day,amount\ncm01,2026-03-05,100\n"
+    "cm02,2026-03-10,7\n"
+)
+"""A title and its export time in two cells, padded to the header's width as Excel saves
+a row: read as a header naming two columns of three, the real header its first row."""
+
+
+def test_a_title_with_a_comma_is_named_and_skip_passes_over_it(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = _workspace(write_workspace, TITLED_WITH_A_COMMA)
+    code, output = _collect(root)
+    assert code == 1
+    assert (
+        "sources.sql.tables.crm: crm.csv:1: the row read as the header names 2 of its 3 "
+        "columns, and the row under it names all 3, as a header does: a title above the "
+        "header (as 2026年10月客户明细,导出时间 2026-10-31)? pass over it with skip = 1"
+    ) in _one_line(output)
+    code, output = _collect(root, lang="zh")
+    assert (
+        "crm.csv:1: 读作表头的这一行只写了 3 列中 2 列的名字，下面一行却像表头一样写全了 3 列："
+        "是不是表头上面的标题行（如“2026年10月客户明细,导出时间 2026-10-31”）？请用 skip = 1 "
+        "跳过它"
+    ) in _one_line(output)
+    skipped = _workspace(write_workspace, TITLED_WITH_A_COMMA, table="skip = 1",
+                         root=tmp_path / "skipped")  # fmt: skip
+    code, output = _collect(skipped)
+    assert code == 0, output
+    assert _stored(skipped) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+    assert _sources(skipped)["cm02"] == "SQL metric crm_amount: crm.csv row 4"
+
+
+def test_a_title_with_a_comma_over_more_columns_is_named_too(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Two cells above three columns: DuckDB reads the file as one column of whole lines.
+    data = TITLED_WITH_A_COMMA.replace("2026-10-31,\n", "2026-10-31\n", 1)
+    code, output = _collect(_workspace(write_workspace, data))
+    assert code == 1
+    assert (
+        "crm.csv:1: the row read as the header names one column, and the rows under it fill "
+        "more: a title above the header (as 客户资产日报 2026-03)? pass over it with skip = 1"
+    ) in _one_line(output)
+
+
+def test_a_sheets_title_in_two_cells_is_named(write_workspace: WriteWorkspace) -> None:
+    rows: list[list[object]] = [["2026年10月客户明细", "导出时间 2026-10-31"],
+                                ["cm", "day", "amount"],
+                                ["cm01", dt.datetime(2026, 3, 5), 100]]  # fmt: skip
+    root = _workspace(write_workspace, b"", name="crm.xlsx")
+    write_xlsx(root / "data" / "crm.xlsx", {"明细": rows})
+    code, output = _collect(root)
+    assert code == 1
+    assert "crm.xlsx:1: the row read as the header names 2 of its 3 columns" in _one_line(output)
+
+
+def test_a_header_with_a_column_unnamed_is_no_title(write_workspace: WriteWorkspace) -> None:
+    """A header that leaves a column's name empty, over rows of ids, dates and figures,
+    is the header: read, not taken for a title."""
+    data = "cm,day,,amount\ncm01,2026-03-05,A,100\ncm02,2026-03-10,B,7\n"
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+
+
 def test_two_header_rows_are_passed_over_and_the_columns_named(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -448,11 +448,17 @@ def _title_row(
     """Refuse ``table`` where the row read as its header names one column and the rows
     under it fill more: a title above the header (``客户资产日报 2026-03``), which ``skip``
     passes over. In a text file the rows under it are read as one column of whole lines;
-    DuckDB's sniffer, told to pass over the title, then finds the file's columns."""
+    DuckDB's sniffer, told to pass over the title, then finds the file's columns. A title
+    with a comma in it (``2026年10月客户明细,导出时间 2026-10-31,``) names more than one
+    column, and is told where the row under it names every column, as a header does."""
     if not table.header or table.columns or table.kind not in {"csv", "xlsx"}:
         return
     names = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
-    if len([n for n in names if _UNNAMED.fullmatch(n) is None]) != 1:
+    named = len([n for n in names if _UNNAMED.fullmatch(n) is None])
+    if 1 < named < len(names):
+        _no_title_of_cells(connection, table, raw, layout, named, names)
+        return
+    if named != 1:
         return
     if len(names) == 1:
         # As set, not as sniffed with the title in the way (_layout).
@@ -478,6 +484,41 @@ def _title_row(
         f"{at}: 读作表头的这一行只写了一列的名字，下面的行却有更多列：是不是表头上面的标题行"
         f"（如“客户资产日报 2026-03”）？请用 skip = {skip} 跳过它",
     )
+
+
+def _no_title_of_cells(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    raw: str,
+    layout: _Layout,
+    named: int,
+    names: Sequence[str],
+) -> None:
+    """Refuse ``table`` where the row read as its header names ``named`` of its columns
+    (``names``) and the row under it names them all, as a header does: each cell filled
+    with a name (a word, not a figure or a date). A title with a comma in it, padded to
+    the header's width as Excel saves a row."""
+    cells = ", ".join(quoted(n) for n in names)
+    row = connection.execute(f"SELECT {cells} FROM {quoted(raw)} ORDER BY rowid LIMIT 1").fetchone()
+    if row is None or not all(_a_name(cell) for cell in row):
+        return
+    skip, count = layout.skip + 1, len(names)
+    at = f"sources.sql.tables.{table.name}: {table.path.name}:{skip}"
+    raise SqlMetricError(
+        f"{at}: the row read as the header names {named} of its {count} columns, and the "
+        f"row under it names all {count}, as a header does: a title above the header (as "
+        f"2026年10月客户明细,导出时间 2026-10-31)? pass over it with skip = {skip}",
+        f"{at}: 读作表头的这一行只写了 {count} 列中 {named} 列的名字，下面一行却像表头一样"
+        f"写全了 {count} 列：是不是表头上面的标题行（如“2026年10月客户明细,导出时间 "
+        f"2026-10-31”）？请用 skip = {skip} 跳过它",
+    )
+
+
+def _a_name(cell: object) -> bool:
+    """Whether ``cell`` reads as a column's name: a word, where a row of data holds ids,
+    figures and dates, which begin with a digit."""
+    text = str(cell or "").strip()
+    return bool(text) and not text[0].isdigit() and any(c.isalpha() for c in text)
 
 
 _DELIMITERS = (",", ";", "\t", "|")
