@@ -109,7 +109,8 @@ def lines_found(path: Path, skip: int) -> Lines:
         quotes = line.count(b'"')
         tail = b"\n" if line.endswith(b"\n") else line
         while block := file.read(_CHUNK):
-            quotes += block.count(b'"')
+            if b'"' in block:  # a search for one byte costs a twentieth of a count of them
+                quotes += block.count(b'"')
             if empty and spaces:
                 continue
             text = tail + block
