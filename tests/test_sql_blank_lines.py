@@ -516,3 +516,20 @@ def test_collect_and_explain_a_file_with_rows_of_delimiters(
     # cm01: two rows on the 6th (lines 2 and 5), one on the 7th (line 6): 3 counted
     assert en[2] == "= 3 accts"
     assert en[-1].endswith("  SQL metric visits: visits.csv rows 2-5 (2 rows), 6")
+
+
+@pytest.mark.parametrize("end", [",,\n,,\n", ",,\r\n\r\n,,", ",,\n,,\n\n"])
+def test_rows_of_delimiters_ending_the_file(tmp_path: Path, end: str) -> None:
+    """As many delimiters as the header's, below the data alone: left out as the rows of no
+    cell filled that end a file are, without a look among the rows for blank lines."""
+    data = HEADER + "".join(ROWS) + end
+    if "\r" in end:
+        data = data.replace("\n", "\r\n").replace("\r\r", "\r")
+    path = write(tmp_path, "calls.csv", data.encode())
+    assert lines_found(tmp_path / path, 0) == Lines()
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("counted", "flow", COUNTED))  # fmt: skip
+    check.assert_valid()
+    assert check.value("counted", "cm01", "2026-W02").value == 6
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 7"
+    assert not check.warnings

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,13 +109,20 @@ def lines_found(path: Path, skip: int) -> Lines:
         empty = spaces = False
         quotes = line.count(b'"')
         tail = b"\n" if line.endswith(b"\n") else line
+        plain = file is opened_file and not path.name.lower().endswith(".gz")
+        ending = _rows_ending(path, line) if plain else math.inf
+        offset = file.tell() if plain else 0
         while block := file.read(_CHUNK):
             if b'"' in block:  # a search for one byte costs a twentieth of a count of them
                 quotes += block.count(b'"')
+            offset += len(block)
             if empty and spaces:
                 continue
             text = tail + block
+            begins = offset - len(text) + 1  # where a match's line begins, less its start
             for match in _BLANK.finditer(text):
+                if begins + match.start() >= ending:
+                    break
                 if match.group(1):
                     spaces = True
                 else:
@@ -126,9 +134,37 @@ def lines_found(path: Path, skip: int) -> Lines:
             tail = text[start:] if _MAYBE_SPACES.fullmatch(rest) else b""
         # A last line of spaces without a line break: DuckDB reads it as a row.
         last = tail[1:] if tail.startswith(b"\n") else b""
-        if last.strip(b"\r\n") and _blank(last):
+        if last.strip(b"\r\n") and _blank(last) and ending == math.inf:
             spaces = True
     return Lines(leading=leading, empty=empty, spaces=spaces, odd_quotes=quotes % 2 == 1)
+
+
+_ENDING = 64 << 10
+"""Bytes of a file's end looked at for the rows of delimiters alone that end it."""
+_DELIMITER_BYTES = (b",", b";", b"\t", b"|")
+
+
+def _rows_ending(path: Path, header: bytes) -> float:
+    """Where the lines begin that end the plain text file ``path`` (its ``header`` line
+    first) and that need no look among its rows: empty lines, which DuckDB skips, and rows
+    of delimiters alone as many as the header's (``,,,``, as Excel saves the rows below
+    the data it thinks used), which it reads as rows of empty cells, left out as rows of
+    no cell filled at a file's end are (``sql_files``). Infinity where there are none."""
+    with path.open("rb") as file:
+        size = file.seek(0, 2)
+        file.seek(max(0, size - _ENDING))
+        lines = file.read().split(b"\n")
+    if size > _ENDING:
+        lines = lines[1:]  # the first may be the end of a longer line
+    begins = size
+    for number, line in enumerate(reversed(lines)):
+        row = line.removesuffix(b"\r")
+        first = row[:1]
+        if row and not (first in _DELIMITER_BYTES and row.count(first) == len(row)
+                        and header.count(first) == len(row)):  # fmt: skip
+            break
+        begins -= len(line) + (number > 0)  # each line but the last ends in \n
+    return begins if begins < size else math.inf
 
 
 @attrs.frozen
