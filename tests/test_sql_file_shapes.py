@@ -396,3 +396,34 @@ def test_collect_tells_a_quote_never_closed_and_stores_the_other_tables(
     with Store.open(root / "okrdesk.db") as store:
         stored = store.query("SELECT DISTINCT metric FROM observations")
     assert stored == [("calls",)]
+
+
+# ------------------------------------------------------- lines ended in two ways
+
+
+@pytest.mark.parametrize(
+    ("crlf", "line", "ends", "first"),
+    [(set(), 8, "\\r\\n", "\\n"), ({1, 2, 3, 4}, 5, "\\n", "\\r\\n"), ({1}, 2, "\\n", "\\r\\n")],
+    ids=["last-crlf", "rows-appended", "header-crlf"],
+)
+def test_lines_ended_in_two_ways_are_told_at_the_first_that_differs(
+    tmp_path: Path, crlf: set[int], line: int, ends: str, first: str
+) -> None:
+    """A file written partly on Windows and partly elsewhere (rows added by a script, a
+    line ended by hand): DuckDB's sniffer reads it with no delimiter, and okrdesk said
+    to set the file's encoding, the sniffer's words naming utf-8."""
+    lines = [HEADER, *ROWS, "2026-01-08,cm01,7\n"]
+    lines[-1] = lines[-1].replace("\n", "\r\n") if not crlf else lines[-1]
+    data = "".join(
+        text.replace("\n", "\r\n") if number in crlf else text
+        for number, text in enumerate(lines, start=1)
+    )
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert (
+        f"sources.sql.tables.calls: calls.csv:{line}: this line ends in {ends} and the first "
+        f"line in {first}: a file whose lines end in two ways is read by no delimiter; save "
+        "it again with every line ended alike (as Excel saves a CSV file)"
+    ) in problem
+    assert "encoding" not in problem

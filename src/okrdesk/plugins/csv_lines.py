@@ -252,3 +252,32 @@ def _counted(lines: Iterator[str], read: list[int]) -> Iterator[str]:
         read[0] += len(line)
         yield line
     read[1] = 1
+
+
+@attrs.frozen
+class MixedEnds:
+    """A line of a text file ended otherwise than its first line."""
+
+    line: int
+    """The line (the first is 1)."""
+    ends: str
+    """How it ends: ``\\r\\n`` or ``\\n``."""
+    first: str
+    """How the first line ends."""
+
+
+def line_ends_mixed(path: Path) -> MixedEnds | None:
+    """The first line of the text file ``path`` that ends otherwise than its first line
+    (``\\r\\n`` against ``\\n``), which DuckDB's sniffer reads no file with; None where
+    every line ends alike."""
+    with opened(path) as file:
+        first = None
+        for number, line in enumerate(file, start=1):
+            if not line.endswith(b"\n"):
+                return None  # the last line, with no line break
+            ends = "\\r\\n" if line.endswith(b"\r\n") else "\\n"
+            if first is None:
+                first = ends
+            elif ends != first:
+                return MixedEnds(number, ends, first)
+    return None

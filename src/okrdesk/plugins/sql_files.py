@@ -45,7 +45,13 @@ import attrs
 
 from okrdesk.errors import Said, printable
 from okrdesk.files import user_cache_folder, write_text_atomically
-from okrdesk.plugins.csv_lines import Lines, blank_lines, lines_found, unclosed_quote
+from okrdesk.plugins.csv_lines import (
+    Lines,
+    blank_lines,
+    line_ends_mixed,
+    lines_found,
+    unclosed_quote,
+)
 from okrdesk.plugins.csv_lines import opened as _opened
 from okrdesk.plugins.sql_scratch import Metered, TooMuchScratch, most_scratch, too_much
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
@@ -1763,7 +1769,7 @@ def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
     line = re.search(r"\bline:? (\d+)", text, re.IGNORECASE)
     where = f"{table.path.name}:{line.group(1)}" if line else table.path.name
     at = f"sources.sql.tables.{table.name}: {where}"
-    if "unicode" in text.lower() or "utf" in text.lower():
+    if "invalid unicode" in text.lower():  # DuckDB's sniffer names the encoding it tried
         return Said(
             f'{at}: not UTF-8 text; set encoding (for example encoding = "gbk", "gb18030" or '
             '"utf-16") for this table',
@@ -1772,6 +1778,20 @@ def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
         )
     if "max_temp_directory_size" in text:
         return too_much(at)  # DuckDB's words would say to raise a setting out of reach
+    mixed = None
+    if "error when sniffing" in text.lower() and table.kind == "csv":
+        with contextlib.suppress(OSError, EOFError, zlib.error):
+            mixed = line_ends_mixed(table.path)
+    if mixed is not None:
+        at = f"sources.sql.tables.{table.name}: {table.path.name}:{mixed.line}"
+        return Said(
+            f"{at}: this line ends in {mixed.ends} and the first line in {mixed.first}: a "
+            "file whose lines end in two ways is read by no delimiter; save it again with "
+            "every line ended alike (as Excel saves a CSV file)",
+            f"{at}: 这一行以 {mixed.ends} 结尾，第一行却以 {mixed.first} 结尾：行尾两种写法"
+            "混用的文件，哪种分隔符都读不了；请重新保存，让每一行的结尾都一样（如用 Excel "
+            "另存为 CSV）",
+        )
     kind = type(error).__name__
     return Said(f"{at}: not a readable {table.kind} file ({kind})",
                 f"{at}: 不是能读的 {table.kind} 文件（{kind}）")  # fmt: skip
