@@ -158,13 +158,19 @@ def _rows_ending(path: Path, header: bytes) -> float:
         lines = lines[1:]  # the first may be the end of a longer line
     begins = size
     for number, line in enumerate(reversed(lines)):
-        row = line.removesuffix(b"\r")
-        first = row[:1]
-        if row and not (first in _DELIMITER_BYTES and row.count(first) == len(row)
-                        and header.count(first) == len(row)):  # fmt: skip
+        if not _no_row(line.removesuffix(b"\r"), header):
             break
         begins -= len(line) + (number > 0)  # each line but the last ends in \n
     return begins if begins < size else math.inf
+
+
+def _no_row(line: bytes, header: bytes) -> bool:
+    """Whether ``line`` is empty, or of one delimiter alone, as many as the ``header``
+    line has."""
+    first = line[:1]
+    return not line or (
+        first in _DELIMITER_BYTES and line.count(first) == len(line) == header.count(first)
+    )
 
 
 @attrs.frozen
