@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -341,6 +342,27 @@ def test_a_quote_never_closed_in_gbk_and_gzip_after_a_blank_line(tmp_path: Path)
     problems = " ".join(check.problems)
     assert f"calls.csv.gz:6: {OPEN}" in problems
     assert f"gbk.csv:6: {OPEN}" in problems
+
+
+@pytest.mark.parametrize(
+    ("name", "shape"),
+    [
+        ("calls.csv", lambda text: text.replace("\n", "\r").encode()),
+        ("wide.csv", lambda text: text.replace("\n", "\r\n").encode("utf-16")),
+        ("semi.csv", lambda text: text.replace(",", ";").replace("day", '"day"').encode()),
+    ],
+    ids=["cr-alone", "utf16", "semicolons"],
+)
+def test_a_quote_never_closed_in_other_shapes_of_file(
+    tmp_path: Path, name: str, shape: Callable[[str], bytes]
+) -> None:
+    """Lines ended in \\r alone (Excel for Mac), UTF-16 (read through its UTF-8 copy), and
+    semicolons under a quoted header name: the row is found all the same."""
+    data = HEADER + "".join(ROWS[:3]) + '2026-01-08,"cm01,3\n' + "".join(ROWS[4:])
+    path = write(tmp_path, name, shape(data))
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert f"{name}:5: {OPEN}" in problem
 
 
 def test_a_quote_inside_a_cell_is_a_character_of_it(tmp_path: Path) -> None:
