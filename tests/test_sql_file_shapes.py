@@ -242,6 +242,18 @@ def test_a_row_of_more_or_fewer_cells_is_named(
     ) in problem
 
 
+def test_a_row_of_more_delimiters_alone_than_the_header_has_cells_is_named(
+    tmp_path: Path,
+) -> None:
+    """Such a row made DuckDB's sniffer read the file as one column, and every query
+    failed on a column the header names (no column "day", near "day,cm,calls")."""
+    data = HEADER + "".join(ROWS[:3]) + ",,,\n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert "sources.sql.tables.calls: calls.csv:5: this row has 4 cells and the header 3" in problem
+
+
 def test_a_row_of_fewer_cells_past_skip_in_a_file_without_a_header(tmp_path: Path) -> None:
     data = "客户外呼日报\n" + "".join(ROWS[:4]) + "2026-01-08,cm01\n"
     path = write(tmp_path, "calls.csv", data.encode())

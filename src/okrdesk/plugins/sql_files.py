@@ -557,9 +557,11 @@ def _cells_counted(
 
 def _misfit(records: Iterator[list[str]], width: int) -> tuple[int, int] | None:
     """The place among ``records`` (0 is the first) of the first that is no blank line
-    and has more or fewer cells than ``width``, and its cells."""
+    and has more or fewer cells than ``width``, and its cells. A row of delimiters alone
+    wider than ``width`` is one too: DuckDB's sniffer finds one column for it as well."""
     for number, record in enumerate(records):
-        if record and "".join(record).strip() and len(record) != width:
+        filled = "".join(record).strip()
+        if record and (filled or len(record) > width) and len(record) != width:
             return number, len(record)
     return None
 
