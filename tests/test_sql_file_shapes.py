@@ -254,6 +254,18 @@ def test_a_row_of_more_delimiters_alone_than_the_header_has_cells_is_named(
     assert "sources.sql.tables.calls: calls.csv:5: this row has 4 cells and the header 3" in problem
 
 
+def test_a_header_with_a_column_unnamed_over_rows_of_words_is_no_title(tmp_path: Path) -> None:
+    """A table of names (who is in which team) whose header leaves a column unnamed: its
+    first row names every column as a header would, and so does the row after it. It
+    was refused as a title above the header, and skip = 1 would have lost cm01's row."""
+    teams = write(tmp_path, "teams.csv", "cm,,team\ncm01,刘洋,wm1\ncm02,黄婷,wm2\n".encode())
+    calls = write(tmp_path, "calls.csv", (HEADER + "".join(ROWS)).encode())
+    query = "SELECT cm AS subject, day, calls AS value FROM calls JOIN teams USING (cm)"
+    check = run(tmp_path, {"calls": calls, "teams": teams}, metric("made", "flow", query))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == WEEK
+
+
 def test_a_row_of_fewer_cells_past_skip_in_a_file_without_a_header(tmp_path: Path) -> None:
     data = "客户外呼日报\n" + "".join(ROWS[:4]) + "2026-01-08,cm01\n"
     path = write(tmp_path, "calls.csv", data.encode())

@@ -502,12 +502,15 @@ def _no_title_of_cells(
 ) -> None:
     """Refuse ``table`` where the row read as its header names ``named`` of its columns
     (``names``) and the row under it names them all, as a header does: each cell filled
-    with a name (a word, not a figure or a date). A title with a comma in it, padded to
-    the header's width as Excel saves a row."""
+    with a name (a word, not a figure or a date), where the row after that does not. A
+    title with a comma in it, padded to the header's width as Excel saves a row."""
     cells = ", ".join(quoted(n) for n in names)
-    row = connection.execute(f"SELECT {cells} FROM {quoted(raw)} ORDER BY rowid LIMIT 1").fetchone()
-    if row is None or not all(_a_name(cell) for cell in row):
+    first_two = f"SELECT {cells} FROM {quoted(raw)} ORDER BY rowid LIMIT 2"
+    rows = connection.execute(first_two).fetchall()
+    if len(rows) < 2 or not all(_a_name(cell) for cell in rows[0]):
         return
+    if all(_a_name(cell) for cell in rows[1]):
+        return  # rows of words alike: the header leaves a column unnamed over a table of names
     skip, count = layout.skip + 1, len(names)
     at = f"sources.sql.tables.{table.name}: {table.path.name}:{skip}"
     raise SqlMetricError(
