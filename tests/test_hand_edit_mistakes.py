@@ -1012,6 +1012,11 @@ FIRST_EDITS = {
         ["targets/okrs.toml:10: TOML syntax: 目标 is not a key: keys are written in English; "
          "write target = 360 (column 1)"],
     ),
+    "a key written in Chinese below a comment pasted with a line separator (U+2028)": (
+        {"okrs.toml": "# 全年\u2028（微信粘贴）\n" + OKRS.replace("target = 360", "目标 = 360")},
+        ["targets/okrs.toml:11: TOML syntax: 目标 is not a key: keys are written in English; "
+         "write target = 360 (column 1)"],
+    ),
     "a key written in Chinese, its value not yet written": (
         {"okrs.toml": OKRS.replace("target = 360", "目标 =   # 待定")},
         ["targets/okrs.toml:10: TOML syntax: 目标 is not a key: keys are written in English; "

@@ -364,7 +364,7 @@ def _written_twice(text: str, error_line: int) -> tuple[int, Said] | None:
     found = _KEY_AT_START.match(_line_text(text, error_line))
     if found is None:
         return None
-    key, lines = found.group(1), text.splitlines()
+    key, lines = found.group(1), _toml_lines(text)
     for index in range(error_line - 2, -1, -1):
         line = lines[index]
         if _TABLE_HEADER.match(line):
@@ -395,7 +395,7 @@ def _declared_twice(text: str, error_line: int, message: str) -> tuple[int, Said
     if name is None or here is None or here[1] != name:
         return None
     listed = first = None
-    for index, line in enumerate(text.splitlines()[: error_line - 1]):
+    for index, line in enumerate(_toml_lines(text)[: error_line - 1]):
         earlier = _header_of(line)
         if earlier is not None and earlier[1] == name and not here[0]:
             if earlier[0]:
@@ -568,7 +568,7 @@ def _misspelt_header(text: str, error_line: int) -> tuple[int, Said] | None:
 
     from okrdesk.errors import Said
 
-    lines = text.splitlines()
+    lines = _toml_lines(text)
     found = _AOT_HEADER.match(lines[error_line - 1]) if error_line <= len(lines) else None
     if found is None:
         return None
@@ -656,5 +656,12 @@ def _offset_of_line(text: str, line: int) -> int:
 
 
 def _line_text(text: str, line: int) -> str:
-    lines = text.splitlines()
+    lines = _toml_lines(text)
     return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _toml_lines(text: str) -> list[str]:
+    """The lines of ``text`` as TOML counts them: ended by \n (or \r\n) alone, where
+    ``str.splitlines`` also ends one at a line separator (U+2028, pasted from a chat
+    into a comment) and would count every line after it one too many."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
