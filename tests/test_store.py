@@ -845,6 +845,30 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
     assert (made, version) == ((1, 19) if upgraded else (0, 19))
 
 
+@pytest.mark.parametrize("on", ["(metric) WHERE value > 0", "(period) WHERE slice = ''"])
+def test_an_index_made_again_by_hand_under_the_same_name_is_looked_through(
+    write_workspace: WriteWorkspace, on: str
+) -> None:
+    """An index named as the store's own for figures that are no number, made by hand on
+    another condition, cannot answer the look for them: every command that read the
+    store was refused with SQLite's words alone (okrdesk.db: no query solution)."""
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+        connection.execute(f"DROP INDEX {NO_NUMBER_INDEX}")
+        connection.execute(f"CREATE INDEX {NO_NUMBER_INDEX} ON observations {on}")
+    assert run(root, "report", "--as-of", THROUGH, "--lang", "en").exit_code == 0
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+        connection.execute(
+            "UPDATE observations SET value = 'n/a' WHERE (metric, period, subject, slice) "
+            "IN (SELECT metric, period, subject, slice FROM observations WHERE slice = '' AND "
+            "value IS NOT NULL ORDER BY metric, period, subject LIMIT 1)"
+        )
+    result = run(root, "report", "--as-of", THROUGH, "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert "holds 'n/a', which okrdesk never writes" in " ".join(result.output.split())
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_in_place_of_the_database_is_refused_at_once(
     write_workspace: WriteWorkspace,

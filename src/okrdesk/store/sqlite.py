@@ -360,11 +360,15 @@ class SqliteStore(Store):
     def _first_unsummable(self) -> tuple[str, str, str, str, str, object] | None:
         # A REAL column keeps text that does not read as a number (``abc``, ``1.2万``).
         # Asked of the index of such rows (empty while there are none), unless a hand
-        # edit dropped it.
-        indexed = self._one(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (NO_NUMBER_INDEX,)
+        # edit dropped it, or made one of its name on another condition, which SQLite
+        # cannot answer the look with ("no query solution").
+        made = self._one(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ? "
+            "AND tbl_name = 'observations'",
+            (NO_NUMBER_INDEX,),
         )
-        hint = f"INDEXED BY {NO_NUMBER_INDEX} " if indexed else ""
+        ours = made is not None and " ".join(str(made[0]).split()).endswith(f"WHERE {NO_NUMBER}")
+        hint = f"INDEXED BY {NO_NUMBER_INDEX} " if ours else ""
         which = " ".join(f"WHEN typeof({c}) IN ('text', 'blob') THEN '{c}'" for c in _FIGURES)
         shown = " ".join(f"WHEN typeof({c}) IN ('text', 'blob') THEN {c}" for c in _FIGURES)
         row = self._one(
