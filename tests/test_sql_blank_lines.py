@@ -198,6 +198,23 @@ def test_lines_of_spaces_in_a_semicolon_file_with_crlf(tmp_path: Path) -> None:
     assert _source(check) == "SQL metric made: calls.csv rows 5, 10"
 
 
+@pytest.mark.parametrize("blank", ["", "\r"], ids=["lf", "crlf"])
+def test_a_line_of_spaces_right_below_an_empty_line(tmp_path: Path, blank: str) -> None:
+    """The look for blank lines took the empty line's end with it and never saw the line
+    of spaces under it: the file was read as one column, and every query failed on a
+    column its header names."""
+    # 1 header, 2-4 rows, 5 empty, 6 spaces, 7-9 rows
+    lines = [HEADER, *ROWS[:3], "\n", "  \n", *ROWS[3:]]
+    data = "".join(lines).replace("\n", blank + "\n")
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("counted", "flow", COUNTED))  # fmt: skip
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 3 + 6
+    assert check.value("counted", "cm01", "2026-W02").value == 6
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 9"
+
+
 @pytest.mark.parametrize("end", ["  \n", "  ", "\t\n\n"])
 def test_lines_of_spaces_ending_the_file(tmp_path: Path, end: str) -> None:
     data = HEADER + "".join(ROWS) + "合计,,21\n" + end

@@ -32,7 +32,9 @@ _PEEKED = 4096
 _BOM = b"\xef\xbb\xbf"
 _NOTHING = rb"(?:[ \t,;|]|\xe3\x80\x80)"  # U+3000, the full-width space, in UTF-8
 """What a line blank to a spreadsheet may hold: spaces, tabs and delimiters (``,,,``)."""
-_BLANK = re.compile(rb"\n(" + _NOTHING + rb"*)\r?\n")
+_BLANK = re.compile(rb"\n(" + _NOTHING + rb"*)\r?(?=\n)")
+"""A blank line, from the line break before it; the one ending it is left to begin the
+next (an empty line right above a line of spaces)."""
 _SPACES_ONLY = re.compile(_NOTHING + rb"*\r?\n?")
 _MAYBE_SPACES = re.compile(rb"[ \t,;|\r\xe3\x80]*")
 """A line's start that may still become a blank line in the next block (a full-width
