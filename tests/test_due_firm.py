@@ -189,3 +189,45 @@ def test_the_reminder_says_what_due_says(firm: Path, lang: str) -> None:
     first = [NAMED[lang].format(manager=MANAGERS[b - 1], city=CITIES[b - 1])
              for b in (1, 2, 3, 5, 6, 7, 9, 11, 13, 14)]  # fmt: skip
     assert said == f"- {state}{separator.join(first)}{separator.rstrip()}"
+
+
+NAMESAKES = """
+[[objectives]]
+id = "T1"
+title = "客户回访"
+owner = "team-a"
+
+  [[objectives.key_results]]
+  id = "KR1"
+  title = "高净值客户回访"
+  unit = "次"
+  [objectives.key_results.members]
+  cm01 = 40
+  cm02 = 40
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_two_people_of_one_name_are_told_apart_by_their_ids(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """Two client managers both named 王芳 owing the same check-in were listed as
+    王芳、王芳: which of them owes it, and which did not, could not be told."""
+    from sample_workspace import ORG
+
+    org = ORG.replace('name = "李强"', 'name = "王芳"')
+    root = write_workspace({"org.toml": org, "okrs.toml": NAMESAKES, "budget.toml": None},
+                           plugin=False)  # fmt: skip
+    lines = run(root, "due", "--lang", lang, columns=200).stdout.splitlines()
+    said = {"zh": "（2 项）：王芳（cm01）、王芳（cm02）", "en": " (2): 王芳 (cm01), 王芳 (cm02)"}
+    assert any(line.endswith(said[lang]) for line in lines), lines
+    # Each owing a key result of their own: a line a person, each with the id.
+    apart = NAMESAKES.replace("  cm02 = 40\n", "") + NAMESAKES.replace("T1", "T2").replace(
+        "  cm01 = 40\n", ""
+    )
+    (root / "targets" / "okrs.toml").write_text(apart, encoding="utf-8")
+    lines = run(root, "due", "--lang", lang, columns=200).stdout.splitlines()
+    heads = [line.split("：" if lang == "zh" else ": ")[0] for line in lines[1:]
+             if not line.startswith(" ")]  # fmt: skip
+    apart_heads = {"zh": ["王芳（cm01）", "王芳（cm02）"], "en": ["王芳 (cm01)", "王芳 (cm02)"]}
+    assert heads == apart_heads[lang]

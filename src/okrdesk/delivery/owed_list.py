@@ -102,8 +102,15 @@ def owed_list(
         len({(o.person, o.name) for o in owed if o.key_result == kr}) > 1
         for kr in {o.key_result for o in owed}
     )
+    # Two people of one name (a firm's two 王芳) are told apart by their ids.
+    ids_of: dict[str, set[str]] = {}
+    for person, name in owers:
+        if person is not None:
+            ids_of.setdefault(name, set()).add(person)
+    alike = {name for name, ids in ids_of.items() if len(ids) > 1}
     grouped = _by_key_result if by_key_result else _by_person
-    return OwedList(heading, tuple(grouped(owed, words, lang, name_of, escape)), by_key_result)
+    groups = grouped(owed, words, lang, name_of, escape, alike)
+    return OwedList(heading, tuple(groups), by_key_result)
 
 
 def _counted(said: str, n: int, noun: str, lang: str, plural: str) -> str:
@@ -112,7 +119,7 @@ def _counted(said: str, n: int, noun: str, lang: str, plural: str) -> str:
 
 def _by_person(
     owed: Sequence[Owed], words: dict[str, str], lang: str, name_of: Callable[[str], str],
-    escape: Callable[[str], str],
+    escape: Callable[[str], str], alike: set[str],
 ) -> list[OwedGroup]:  # fmt: skip
     groups = []
     order = sorted(owed, key=lambda o: (o.name, o.person or "", o.since, o.key_result))
@@ -120,6 +127,8 @@ def _by_person(
     for (person, name), items in _runs(order, lambda o: (o.person, o.name)):
         late = [o for o in items if o.late]
         who = escape(name) + ("" if person else words["no_lead"])
+        if person is not None and name in alike:
+            who = words["named"].format(name=who, about=escape(person))
         # As the report's first screen says it: how many, how many late and since when.
         if late:
             since = min(o.since for o in late).isoformat()
@@ -188,7 +197,7 @@ def _last(o: Owed, words: dict[str, str]) -> str:
 
 def _by_key_result(
     owed: Sequence[Owed], words: dict[str, str], lang: str, name_of: Callable[[str], str],
-    escape: Callable[[str], str],
+    escape: Callable[[str], str], alike: set[str],
 ) -> list[OwedGroup]:  # fmt: skip
     groups = []
     for kr, items in _runs(owed, lambda o: o.key_result):
@@ -196,7 +205,7 @@ def _by_key_result(
         cadence = ALERTS[f"cadence.{first.cadence.value}"][lang]
         said = words["key_result"].format(cadence=cadence, n=len(items))
         states = sorted(_runs(items, _state_key), key=lambda run: run[0])
-        entries = tuple(_state_entry(run, words, lang, name_of, escape) for _, run in states)
+        entries = tuple(_state_entry(run, words, lang, name_of, escape, alike) for _, run in states)
         groups.append(OwedGroup(f"{escape(kr)} {escape(first.title)}", said, entries))
     return groups
 
@@ -209,7 +218,7 @@ def _state_key(o: Owed) -> tuple[bool, dt.date, bool, int]:
 
 def _state_entry(
     items: list[Owed], words: dict[str, str], lang: str, name_of: Callable[[str], str],
-    escape: Callable[[str], str],
+    escape: Callable[[str], str], alike: set[str],
 ) -> OwedEntry:  # fmt: skip
     """The state of the check-ins ``items`` (one key result's, alike but for the day each
     was last made), how many, and who owes them: the last check-in said once when it is
@@ -222,6 +231,8 @@ def _state_entry(
         about = [] if o.subject == o.person else [escape(name_of(o.subject))]
         if o.person is None:
             about = [_LEADLESS[lang]]
+        elif o.name in alike:
+            about.insert(0, escape(o.person))
         if not shared:
             about.append(_last(o, words))
         name = escape(o.name)
