@@ -254,6 +254,19 @@ def test_a_row_of_more_delimiters_alone_than_the_header_has_cells_is_named(
     assert "sources.sql.tables.calls: calls.csv:5: this row has 4 cells and the header 3" in problem
 
 
+def test_a_wide_row_of_delimiters_in_a_file_without_a_header_is_named_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """DuckDB's sniffer finds | the delimiter of such a file, one column of whole lines;
+    the rows were counted by it, and the first refused for 1 cell against 3."""
+    data = "".join(ROWS[:3]) + ",,,\n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "header": False, "columns": ["day", "cm", "calls"]}
+    check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    assert "calls.csv:4: this row has 4 cells and the first row 3" in problem
+
+
 def test_a_header_with_a_column_unnamed_over_rows_of_words_is_no_title(tmp_path: Path) -> None:
     """A table of names (who is in which team) whose header leaves a column unnamed: its
     first row names every column as a header would, and so does the row after it. It

@@ -186,8 +186,9 @@ class BlankLines:
     """The rowids of the blank rows DuckDB read, each a line that holds only spaces, tabs
     or delimiters (``,,,``)."""
     misfit: tuple[int, int] | None = None
-    """The first row, no blank line, with more or fewer cells than the file's columns:
-    its place among the rows (0 is the first, blank lines counted) and its cells."""
+    """The first row, no blank line, with more or fewer cells than the file's columns (a
+    row of delimiters alone with more is one): its place among the rows (0 is the first,
+    blank lines counted) and its cells."""
 
 
 def blank_lines(path: Path, delimiter: str, skip: int, header: bool, width: int) -> BlankLines:
@@ -207,7 +208,7 @@ def blank_lines(path: Path, delimiter: str, skip: int, header: bool, width: int)
         for number, record in enumerate(records):
             if not record:
                 found.append(rowid)  # DuckDB skips it
-            elif not "".join(record).strip():
+            elif not "".join(record).strip() and len(record) <= width:
                 found.append(rowid)
                 spaced.append(read)
                 read += 1

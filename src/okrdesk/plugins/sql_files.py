@@ -792,7 +792,12 @@ def _blanks_read(
     columns = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
     if len(columns) < 2 or layout.delimiter is None:
         return above
-    found = blank_lines(layout.path, layout.delimiter, layout.skip, table.header, len(columns))
+    delimiter = layout.delimiter
+    if table.kind == "csv" and layout.lines.spaces:
+        # A row of more cells makes DuckDB's sniffer take for the delimiter one the file
+        # never writes (|, its lines read whole): its rows are counted by the first line's.
+        delimiter = _first_lines_delimiter(layout.path, layout.skip, delimiter)
+    found = blank_lines(layout.path, delimiter, layout.skip, table.header, len(columns))
     if table.kind == "csv" and layout.lines.spaces and found.misfit is not None:
         # Read with rows short of cells (null_padding), as a sheet's rows are, where DuckDB
         # would have found one column (_cells_counted).
@@ -802,6 +807,19 @@ def _blanks_read(
     if found.spaced and layout.lines.spaces:
         _rows_taken_out(connection, raw, found.spaced)
     return above + found.before
+
+
+def _first_lines_delimiter(path: Path, skip: int, sniffed: str) -> str:
+    """``sniffed``, the delimiter DuckDB found for the text file ``path``, where its
+    first line past ``skip`` holds it or holds none of the delimiters; else the one that
+    line holds most of."""
+    with _opened(path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
+        for _ in range(skip):
+            text.readline()
+        first = text.readline()
+    if sniffed in first or not any(d in first for d in _DELIMITERS):
+        return sniffed
+    return max(_DELIMITERS, key=first.count)
 
 
 def _rows_taken_out(connection: duckdb.DuckDBPyConnection, raw: str, rowids: Sequence[int]) -> None:
