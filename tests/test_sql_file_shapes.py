@@ -267,6 +267,21 @@ def test_a_wide_row_of_delimiters_in_a_file_without_a_header_is_named_at_its_lin
     assert "calls.csv:4: this row has 4 cells and the first row 3" in problem
 
 
+@pytest.mark.parametrize("row", ["2026-01-08,cm01\n", "2026-01-08,cm01,1,234\n"])
+def test_a_row_of_more_or_fewer_cells_than_the_columns_named_is_named(
+    tmp_path: Path, row: str
+) -> None:
+    """With the columns named (columns = [...]), DuckDB's sniffer gave up on such a file:
+    it was told "not a readable csv file (InvalidInputException)", no line named."""
+    data = "".join(ROWS[:3]) + row + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "header": False, "columns": ["day", "cm", "calls"]}
+    check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS))
+    (problem,) = check.problems
+    cells = row.count(",") + 1
+    assert f"calls.csv:4: this row has {cells} cells and the first row 3" in problem
+
+
 def test_a_header_with_a_column_unnamed_over_rows_of_words_is_no_title(tmp_path: Path) -> None:
     """A table of names (who is in which team) whose header leaves a column unnamed: its
     first row names every column as a header would, and so does the row after it. It

@@ -1786,6 +1786,26 @@ def _ambiguous(
     )
 
 
+def _misfit_of_named(table: TableFile) -> tuple[int, int, int] | None:
+    """The line, cells and columns of the first row of ``table``'s text file with more or
+    fewer cells than its ``columns`` name, where it names them: DuckDB's sniffer then
+    gives up on the file rather than read it as one column (_cells_counted)."""
+    if not table.columns:
+        return None
+    with _opened(table.path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
+        for _ in range(table.skip):
+            text.readline()
+        first = text.readline()
+        delimiter = table.delimiter or max(_DELIMITERS, key=first.count)
+        records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+        if table.header:
+            next(records, None)
+        misfit = _misfit(records, len(table.columns))
+    if misfit is None:
+        return None
+    return table.skip + 1 + table.header + misfit[0], misfit[1], len(table.columns)
+
+
 def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
     """What went wrong reading a file, with its row when DuckDB says it, never the content."""
     text = str(error)
@@ -1805,6 +1825,11 @@ def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
     if "error when sniffing" in text.lower() and table.kind == "csv":
         with contextlib.suppress(OSError, EOFError, zlib.error):
             mixed = line_ends_mixed(table.path)
+    if mixed is None and "error when sniffing" in text.lower() and table.kind == "csv":
+        with contextlib.suppress(OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error):
+            misfit = _misfit_of_named(table)
+            if misfit is not None:
+                return _misfit_refused(table, *misfit).said
     if mixed is not None:
         at = f"sources.sql.tables.{table.name}: {table.path.name}:{mixed.line}"
         return Said(
