@@ -574,7 +574,8 @@ def _misfit_refused(table: TableFile, row: int, cells: int, width: int) -> SqlMe
     first row) has ``width``."""
     at, first = f"sources.sql.tables.{table.name}: {table.path.name}:{row}", table.header
     return SqlMetricError(
-        f"{at}: this row has {cells} cells and the {'header' if first else 'first row'} "
+        f"{at}: this row has {cells} cell{'' if cells == 1 else 's'} and the "
+        f"{'header' if first else 'first row'} "
         f"{width}: a delimiter missing, or one too many (a number such as 1,234 not in "
         "quotes)? correct the row in the export",
         f"{at}: 这一行有 {cells} 格，{'表头' if first else '第一行'}却有 {width} 格："
