@@ -511,8 +511,7 @@ def written(
 
     Money: in zh in the unit's own scale without 元 after 万/亿 (45亿, 2,018万, 5,914元),
     but an amount under 1亿 of a unit in 亿 in 万 (9,306万, not 0.93亿), and one of 1万
-    or more of a unit in 元 in 万 or 亿 (2.17亿, not 217,262,978元), and one of 1亿 or
-    more of a unit in 万 in 亿 (11.9亿, not 118,966万);
+    or more of a unit in 元 in 万 or 亿 (2.17亿, not 217,262,978元);
     in en "CNY 784.6m" for a unit of 万元 or 亿元, but as ``money`` under CNY 1m (CNY
     10k, not CNY 0.01m) and for 元; as ``money`` too an amount that would read 0 in the
     unit's scale (9万, not 0亿). Counts carry their
@@ -639,12 +638,6 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
         return f"-{text}" if value < 0 else text
     if unit.factor == ZH_YI and value and abs(value) < ZH_YI:
         # Under 1亿 a branch writes 万: 9,306万 beside 9,260万, not 0.93亿 twice.
-        return money(value, lang)
-    if unit.factor == ZH_WAN and (
-        abs(value) >= ZH_YI or _reaches_ten_thousand(figure(value / unit.factor))
-    ):
-        # From 1亿 up a head office writes 亿: a firm's total of a target set in 万元 is
-        # 11.9亿, not 118,966万, as a target set in 元 reads 2.17亿.
         return money(value, lang)
     if unit.factor == 1 and (abs(value) >= ZH_WAN or _reaches_ten_thousand(figure(value))):
         # A target set in 元 does not make 2.17亿 read as 217,262,978元: from 1万 up a
