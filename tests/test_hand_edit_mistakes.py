@@ -1037,6 +1037,18 @@ FIRST_EDITS = {
          "member is written by its id, and an id that is not plain letters, digits, - and _ is "
          'quoted: "李雷" = ... (column 1)'],
     ),
+    "a key result's key in Chinese below its members' header": (
+        {"okrs.toml": OKRS.replace("target = 360\n",
+                                   "[objectives.key_results.members]\n目标 = 360\n")},
+        ["targets/okrs.toml:11: TOML syntax: 目标 is not a key: keys are written in English; "
+         "write target = 360, above the [objectives.key_results.members] header (every key "
+         "below it is a member) (column 1)"],
+    ),
+    "the budget's breaker written in Chinese": (
+        {"budget.toml": BUDGET.replace("total = 899", "total = 899\n熔断 = 0.1")},
+        ["targets/budget.toml:4: TOML syntax: 熔断 is not a key: keys are written in English; "
+         "write breaker_threshold = 0.1 (column 1)"],
+    ),
     "a key written in Chinese, in quotes": (
         {"okrs.toml": OKRS.replace("target = 360", '"目标" = 360')},
         ['targets/okrs.toml:10: objectives[O1].key_results[KR1].目标: unknown key (did you mean '
@@ -1317,5 +1329,9 @@ def test_a_mistake_whose_line_opens_a_list_is_the_last_told_in_its_file(
 def test_mistakes_of_syntax_are_told_up_to_a_limit(write_workspace: WriteWorkspace) -> None:
     many = "[[objectives]]\n" + "".join(f"目标 = {n}\n" for n in range(30))
     found = load_plan(write_workspace({"okrs.toml": many}), None).problems
-    told = [problem.line for problem in found if problem.file == "targets/okrs.toml"]
-    assert told == list(range(2, 22))
+    told = [problem for problem in found if problem.file == "targets/okrs.toml"]
+    assert [problem.line for problem in told] == [*range(2, 22), 22]
+    assert told[-1].message == (
+        "TOML syntax: more mistakes of syntax follow from this line; the first 20 are listed "
+        "above: fix them and validate again"
+    )

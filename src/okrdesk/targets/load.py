@@ -194,7 +194,7 @@ def _syntax_problems(shown: str, text: str, error: Exception) -> list[Problem]:
     from okrdesk.targets.syntax import MOST_SYNTAX_PROBLEMS, past_line_mistake
 
     problems = [_syntax_problem(shown, text, str(error))]
-    while len(problems) < MOST_SYNTAX_PROBLEMS:
+    while True:
         at = re.search(_POSITION, str(error))
         if at is None or int(at.group(1)) != problems[-1].line:
             break  # told at another line than tomllib's, or at the end: not its own
@@ -206,7 +206,16 @@ def _syntax_problems(shown: str, text: str, error: Exception) -> list[Problem]:
             tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as later:
             error = later
-            problems.append(_syntax_problem(shown, text, str(error)))
+            found = _syntax_problem(shown, text, str(error))
+            if len(problems) == MOST_SYNTAX_PROBLEMS:
+                most = MOST_SYNTAX_PROBLEMS
+                problems.append(Problem(shown, found.line, "",
+                    f"TOML syntax: more mistakes of syntax follow from this line; the first "
+                    f"{most} are listed above: fix them and validate again",
+                    f"TOML 语法错误：从这一行起还有语法错误；上面只列出了前 {most} 处："
+                    "改好后请再次检查"))  # fmt: skip
+                break
+            problems.append(found)
             continue
         except (ValueError, RecursionError):
             break

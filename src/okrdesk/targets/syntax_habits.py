@@ -26,6 +26,8 @@ KEYS_IN_CHINESE: dict[str, tuple[str, ...]] = {
     "角色": ("role",), "金额": ("amount",), "预算": ("amount", "total"), "总预算": ("total",),
     "总额": ("total", "amount"), "进度": ("schedule",),
     "层级": ("level",), "级别": ("level",), "护栏": ("guardrail",), "容差": ("band",),
+    "熔断": ("breaker_threshold",), "熔断线": ("breaker_threshold",),
+    "熔断阈值": ("breaker_threshold",),
 }  # fmt: skip
 """A key written in Chinese, and the keys of the target files it may mean."""
 
@@ -84,6 +86,15 @@ def habit_said(
         if found is None:
             return None
         word = found.group(1)
+        owner = table.removesuffix(".members")
+        if table.endswith(".members") and (of_owner := english_key(word, _keys_of(owner))):
+            value = _without_comment(line[found.end() :]).strip() or "..."
+            return Said(f"{word} is not a key: keys are written in English; write {of_owner} = "
+                        f"{value}, above the [{table}] header (every key below it is a "
+                        f"member) (column {column})",
+                        f"{word} 不是可用的键：键用英文写；请写 {of_owner} = {value}，"
+                        f"并写在 [{table}] 表头之上（该表头之下的键都是成员）"
+                        f"（第 {column} 列）")  # fmt: skip
         if table.endswith(".members"):
             return Said(f"{word} is not a key TOML reads without quotes: a member is written "
                         "by its id, and an id that is not plain letters, digits, - and _ is "
