@@ -453,12 +453,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def in_a_terminal(*args: str, columns: int = 80, lines: int = 24, status: int = 0) -> list[str]:
+def in_a_terminal(
+    *args: str, columns: int = 80, lines: int = 24, status: int = 0, plugins: str = "brokerage"
+) -> list[str]:
     """What `okrdesk ARGS` shows in a real pseudo-terminal of ``columns`` × ``lines``,
     exiting with ``status``."""
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage", "COLUMNS": str(columns),
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": plugins, "COLUMNS": str(columns),
            "LINES": str(lines), "TERM": "xterm-256color"}  # fmt: skip
     env.pop("NO_COLOR", None)
     process = subprocess.Popen([sys.executable, "-m", "okrdesk", *args], stdin=terminal,

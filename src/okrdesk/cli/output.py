@@ -25,15 +25,12 @@ def say(text: str = "", *, err: bool = False) -> None:
 
 
 def at_a_terminal() -> bool:
-    """Whether someone at a terminal ran the command: its output is on one, or its input
-    is (the output piped to a pager or a file from a shell); not for cron or a daemon."""
-    for stream in (sys.stdout, sys.stdin):
-        try:
-            if stream is not None and stream.isatty():
-                return True
-        except (AttributeError, ValueError):  # a stream closed or replaced
-            continue
-    return False
+    """Whether the command's output is shown on a terminal, where lines fold to its width;
+    piped (to grep, a file, cron's log) each line stays whole, as tools read it."""
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a stream closed or replaced
+        return False
 
 
 def say_data(text: str) -> None:

@@ -140,9 +140,9 @@ def report(
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: an alert a line, folded under its message at the report's width when run "
-    "from a terminal; json: the alerts with their level and kind, for a monitoring system "
-    "(printed when all is clear too; the exit status is the same).",
+    help="text: an alert a line, folded under its message at the report's width when shown "
+    "on a terminal (whole when piped); json: the alerts with their level and kind, for a "
+    "monitoring system (printed when all is clear too; the exit status is the same).",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say so when all is clear, too.")
 @workspace_option
@@ -199,9 +199,8 @@ def check(
         if failed:
             raise SystemExit(EXIT_FAILED)
         return
-    # Someone at a terminal (check's output on it, or piped to less or a file from it)
-    # reads each line folded at the report's width under its message, the kinds a column
-    # of their own; cron's mail and a daemon's log, with no terminal, keep an alert a line.
+    # Shown on a terminal, each line folds at the report's width under its message, the
+    # kinds a column of their own; piped (grep, a file, cron's mail) an alert stays a line.
     width = terminal_width() if at_a_terminal() else None
 
     def fold(line: str, column: int) -> str:
@@ -254,8 +253,8 @@ def explain(
     its ROI, its cost per result and where it stands against its breaker.
     With none: the unit's or person's score from its objectives' scores.
     Words and values in the language of --lang, as the report writes them.
-    Run from a terminal, lines fold at the report's width, a row's source
-    rows going on under themselves, none of them cut.
+    Shown on a terminal, lines fold at the report's width, a row's source
+    rows going on under themselves, none of them cut; piped, a row is a line.
     """
     from okrdesk.app.explain import NotMeasured, explain_any
     from okrdesk.app.session import open_session
@@ -269,8 +268,8 @@ def explain(
     day = as_of_period(session.plan, period, day_of(as_of), chosen)
     # Why a metric stored is provided by no plugin: its name misspelt there.
     say_warnings(session.host.allow_list_warnings(), chosen)
-    # As check: folded at the report's width for someone at a terminal, each table row's
-    # source under itself; a line a row for a program.
+    # As check: folded at the report's width on a terminal, each table row's source under
+    # itself; a line a row when piped.
     width = terminal_width() if at_a_terminal() else None
 
     def shown(lines: list[str]) -> None:
