@@ -424,10 +424,8 @@ def _renamed(
     delimiter = layout.delimiter or _sniffed_delimiter(
         connection, layout.path, True, layout.skip, layout.lines.spaces
     )
-    with _opened(layout.path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
-        for _ in range(layout.skip):
-            text.readline()
-        header = next(csv.reader(text, delimiter=delimiter), [])
+    with _past_skip(layout.path, layout.skip) as (first, text):
+        header = next(csv.reader(itertools.chain([first], text), delimiter=delimiter), [])
     if len(header) != len(names):
         return ()  # not the row DuckDB read as the header: nothing to say of it
     row = layout.skip + 1
@@ -533,6 +531,27 @@ def _a_name(cell: object) -> bool:
 _DELIMITERS = (",", ";", "\t", "|")
 
 
+@contextlib.contextmanager
+def _past_skip(path: Path, skip: int) -> Iterator[tuple[str, TextIO]]:
+    """The first line of the text file ``path`` after its ``skip`` lines, and the text
+    left after it."""
+    with _opened(path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
+        for _ in range(skip):
+            text.readline()
+        yield text.readline(), text
+
+
+def _first_line(path: Path, skip: int) -> str:
+    """The first line of the text file ``path`` after its ``skip`` lines."""
+    with _past_skip(path, skip) as (first, _):
+        return first
+
+
+def _most_held(line: str) -> str:
+    """The delimiter ``line`` holds most of."""
+    return max(_DELIMITERS, key=line.count)
+
+
 def _cells_counted(
     connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
 ) -> None:
@@ -544,11 +563,8 @@ def _cells_counted(
         return
     if len(connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()) != 1:
         return
-    with _opened(layout.path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
-        for _ in range(layout.skip):
-            text.readline()
-        first = text.readline()
-        delimiter = table.delimiter or max(_DELIMITERS, key=first.count)
+    with _past_skip(layout.path, layout.skip) as (first, text):
+        delimiter = table.delimiter or _most_held(first)
         if delimiter not in first:
             return  # a file of one column
         records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
@@ -744,11 +760,7 @@ def _no_quote_left_open(table: TableFile, path: Path, skip: int) -> None:
     opened and never closed: DuckDB reads every line after it into one cell, or, where it
     finds it among the lines it sniffs, reads every quote of the file as a character of
     its cell (a quoted "cm01" is no id, a quoted "1,234" two cells)."""
-    with _opened(path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
-        for _ in range(skip):
-            text.readline()
-        first = text.readline()
-    delimiter = table.delimiter or max(_DELIMITERS, key=first.count)
+    delimiter = table.delimiter or _most_held(_first_line(path, skip))
     found = unclosed_quote(path, delimiter, skip)
     if found is None:
         return
@@ -814,13 +826,10 @@ def _first_lines_delimiter(path: Path, skip: int, sniffed: str) -> str:
     """``sniffed``, the delimiter DuckDB found for the text file ``path``, where its
     first line past ``skip`` holds it or holds none of the delimiters; else the one that
     line holds most of."""
-    with _opened(path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
-        for _ in range(skip):
-            text.readline()
-        first = text.readline()
+    first = _first_line(path, skip)
     if sniffed in first or not any(d in first for d in _DELIMITERS):
         return sniffed
-    return max(_DELIMITERS, key=first.count)
+    return _most_held(first)
 
 
 def _rows_taken_out(connection: duckdb.DuckDBPyConnection, raw: str, rowids: Sequence[int]) -> None:
@@ -1793,11 +1802,8 @@ def _misfit_of_named(table: TableFile) -> tuple[int, int, int] | None:
     gives up on the file rather than read it as one column (_cells_counted)."""
     if not table.columns:
         return None
-    with _opened(table.path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
-        for _ in range(table.skip):
-            text.readline()
-        first = text.readline()
-        delimiter = table.delimiter or max(_DELIMITERS, key=first.count)
+    with _past_skip(table.path, table.skip) as (first, text):
+        delimiter = table.delimiter or _most_held(first)
         records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
         if table.header:
             next(records, None)
