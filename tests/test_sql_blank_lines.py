@@ -88,25 +88,37 @@ def test_summary_rows_after_a_blank_line(tmp_path: Path) -> None:
     assert "calls.csv rows 9-10" in warning  # line 8 is blank
 
 
-def test_a_cell_not_its_type_after_a_blank_line(tmp_path: Path) -> None:
-    data = HEADER + "".join(ROWS[:3]) + "\n" + "".join(ROWS[3:5]) + "2026-01-08,cm01,N/A\n"
+@pytest.mark.parametrize("blank", ["\n", "\t\n"], ids=["empty", "a tab"])
+def test_a_cell_not_its_type_after_a_blank_line(tmp_path: Path, blank: str) -> None:
+    data = HEADER + "".join(ROWS[:3]) + blank + "".join(ROWS[3:5]) + "2026-01-08,cm01,N/A\n"
     path = write(tmp_path, "calls.csv", data.encode())
     table = {"path": path, "types": {"calls": "integer"}}
     check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS))
     assert any("calls.csv:8:calls" in error for error in check.problems), check.problems
 
 
-def test_a_cached_table_cites_the_same_rows(tmp_path: Path) -> None:
-    data = HEADER + "".join(ROWS[:3]) + "\n" + "".join(ROWS[3:])
+@pytest.mark.parametrize(
+    ("above", "between", "blanks", "rows"),
+    [
+        # Kept with its blank line (before its 4th row, rowid 3), so the next collect
+        # reads the kept table, not the file.
+        ("", "\n", (3,), "rows 4, 8"),
+        # two lines above the header, one before the 4th row (rowid 3)
+        ("\n  \n", "  \n", (0, 0, 3), "rows 6, 10"),
+    ],
+    ids=["a blank line", "lines of spaces"],
+)
+def test_a_cached_table_cites_the_same_rows(
+    tmp_path: Path, above: str, between: str, blanks: tuple[int, ...], rows: str
+) -> None:
+    data = above + HEADER + "".join(ROWS[:3]) + between + "".join(ROWS[3:])
     path = write(tmp_path, "calls.csv", data.encode())
     first = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
-    # Kept with its blank line (before its 4th row, rowid 3), so the next collect reads
-    # the kept table, not the file.
     kept = TableCache(tmp_path)
     assert kept.lookup(table_file("calls", path, tmp_path, [])) is not None
-    assert kept.blanks(table_file("calls", path, tmp_path, [])) == (3,)
+    assert kept.blanks(table_file("calls", path, tmp_path, [])) == blanks
     again = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
-    assert _source(first) == _source(again) == "SQL metric made: calls.csv rows 4, 8"
+    assert _source(first) == _source(again) == f"SQL metric made: calls.csv {rows}"
 
 
 def test_an_empty_xlsx_row_counts(tmp_path: Path) -> None:
@@ -263,26 +275,6 @@ def test_a_line_of_spaces_in_a_file_without_a_header(tmp_path: Path) -> None:
     check = run(tmp_path, {"calls": table}, metric("made", "flow", ONE_DAY))
     check.assert_valid()
     assert _source(check) == "SQL metric made: calls.csv rows 3, 7"
-
-
-def test_a_cell_not_its_type_after_a_line_of_spaces(tmp_path: Path) -> None:
-    data = HEADER + "".join(ROWS[:3]) + "\t\n" + "".join(ROWS[3:5]) + "2026-01-08,cm01,N/A\n"
-    path = write(tmp_path, "calls.csv", data.encode())
-    table = {"path": path, "types": {"calls": "integer"}}
-    check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS))
-    assert any("calls.csv:8:calls" in error for error in check.problems), check.problems
-
-
-def test_a_cached_table_with_lines_of_spaces_cites_the_same_rows(tmp_path: Path) -> None:
-    data = "\n  \n" + HEADER + "".join(ROWS[:3]) + "  \n" + "".join(ROWS[3:])
-    path = write(tmp_path, "calls.csv", data.encode())
-    first = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
-    kept = TableCache(tmp_path)
-    assert kept.lookup(table_file("calls", path, tmp_path, [])) is not None
-    # two lines above the header, one before the 4th row (rowid 3)
-    assert kept.blanks(table_file("calls", path, tmp_path, [])) == (0, 0, 3)
-    again = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
-    assert _source(first) == _source(again) == "SQL metric made: calls.csv rows 6, 10"
 
 
 def test_an_xlsx_cell_of_spaces_alone_in_its_row_and_a_cell_with_a_line_break(

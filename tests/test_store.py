@@ -815,6 +815,14 @@ def test_a_figure_that_is_no_number_is_named_not_added_up_as_0(
     assert after == before
 
 
+FIRST_VALUE_MADE_TEXT = (
+    "UPDATE observations SET value = 'n/a' WHERE (metric, period, subject, slice) IN "
+    "(SELECT metric, period, subject, slice FROM observations WHERE slice = '' AND value IS "
+    "NOT NULL ORDER BY metric, period, subject LIMIT 1)"
+)
+"""A hand edit: the first whole figure stored made text."""
+
+
 @pytest.mark.parametrize("upgraded", [False, True], ids=["index dropped", "schema 18 upgraded"])
 def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
     write_workspace: WriteWorkspace, upgraded: bool
@@ -828,11 +836,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
         connection.execute(f"DROP INDEX {NO_NUMBER_INDEX}")
         if upgraded:
             connection.execute("PRAGMA user_version = 18")
-        connection.execute(
-            "UPDATE observations SET value = 'n/a' WHERE (metric, period, subject, slice) "
-            "IN (SELECT metric, period, subject, slice FROM observations WHERE slice = '' AND "
-            "value IS NOT NULL ORDER BY metric, period, subject LIMIT 1)"
-        )
+        connection.execute(FIRST_VALUE_MADE_TEXT)
     result = run(root, "report", "--as-of", THROUGH, "--lang", "en")
     assert result.exit_code == 2, result.output
     assert "holds 'n/a', which okrdesk never writes" in " ".join(result.output.split())
@@ -859,11 +863,7 @@ def test_an_index_made_again_by_hand_under_the_same_name_is_looked_through(
         connection.execute(f"CREATE INDEX {NO_NUMBER_INDEX} ON observations {on}")
     assert run(root, "report", "--as-of", THROUGH, "--lang", "en").exit_code == 0
     with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
-        connection.execute(
-            "UPDATE observations SET value = 'n/a' WHERE (metric, period, subject, slice) "
-            "IN (SELECT metric, period, subject, slice FROM observations WHERE slice = '' AND "
-            "value IS NOT NULL ORDER BY metric, period, subject LIMIT 1)"
-        )
+        connection.execute(FIRST_VALUE_MADE_TEXT)
     result = run(root, "report", "--as-of", THROUGH, "--lang", "en")
     assert result.exit_code == 2, result.output
     assert "holds 'n/a', which okrdesk never writes" in " ".join(result.output.split())
