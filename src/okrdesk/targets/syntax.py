@@ -602,11 +602,8 @@ def _inline_table_spread(text: str, line: int) -> str | None:
     key = re.search(r"([A-Za-z0-9_-]+)\s*=\s*$", text[text.rfind("\n", 0, brace) + 1 : brace])
     if key is None or len(state.brackets) > 1:
         return ""
-    for above in range(_line_at(text, brace), 0, -1):
-        header = _header_of(_line_text(text, above))
-        if header is not None:
-            return f"{header[1]}.{key.group(1)}"
-    return key.group(1)
+    table = _table_of_line(text, _line_at(text, brace) + 1)
+    return f"{table}.{key.group(1)}" if table else key.group(1)
 
 
 MOST_SYNTAX_PROBLEMS = 20
@@ -622,24 +619,24 @@ def past_line_mistake(text: str, line: int) -> str | None:
     below would join the table above), or a line inside, or opening, a string, an array
     or an inline table."""
     start = _offset_of_line(text, line)
-    if start >= len(text) or _line_text(text, line).lstrip()[:1] in ("[", "【", "［"):
-        return None
-    before, _ = _walk(text, start)
-    if before.string_line is not None or before.brackets:
-        return None
     newline = text.find("\n", start)
     end = len(text) if newline < 0 else newline
-    after, _ = _walk(text, end)
-    if after.string_line is not None or after.brackets:
+    if start >= len(text) or text[start:end].lstrip()[:1] in ("[", "【", "［"):
         return None
+    # Nothing is open where the line starts, so the line read alone says what it leaves open.
+    for upto, scanned in ((start, text), (end - start, text[start:end])):
+        state, _ = _walk(scanned, upto)
+        if state.string_line is not None or state.brackets:
+            return None
     return text[:start] + text[end:]
 
 
 def _table_of_line(text: str, line: int) -> str:
     """The dotted name of the table ``line`` is written in (``objectives.key_results``),
     by the nearest header above it; "" above every header."""
-    for above in range(line - 1, 0, -1):
-        header = _header_of(_line_text(text, above))
+    lines = _toml_lines(text)
+    for above in range(min(line, len(lines) + 1) - 1, 0, -1):
+        header = _header_of(lines[above - 1])
         if header is not None:
             return header[1]
     return ""
