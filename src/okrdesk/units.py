@@ -756,6 +756,18 @@ class Quantity:
     base: float | Decimal
     points: bool = False
     """A difference of two rates: written in 百分点 / pp."""
+    beside: float | Decimal | None = None
+    """Of an actual past its limit, the limit (of the limit, the actual, with
+    ``is_target``): where the two would read alike, both are written finer (8.004%
+    beside 8%, not 8.00%; ``okrdesk.figures_apart``)."""
+    is_target: bool = False
 
     def text(self, lang: str) -> str:
+        if self.beside is not None:
+            from okrdesk.figures_apart import beside_target
+
+            actual, target = (
+                (self.beside, self.base) if self.is_target else (self.base, self.beside)
+            )
+            return beside_target(self.unit, float(actual), float(target), lang)[self.is_target]
         return written(self.unit, self.base, lang, points=self.points and is_percent(self.unit))

@@ -907,7 +907,8 @@ def _limit_figures(p: KeyResultProgress) -> dict[str, Quantity] | None:
     kr, actual, limit = p.key_result, p.actual.value, p.target.value
     if actual is None or limit is None:
         return None
-    return {"actual": Quantity(kr.unit, actual), "limit": Quantity(kr.unit, limit),
+    return {"actual": Quantity(kr.unit, actual, beside=limit),
+            "limit": Quantity(kr.unit, limit, beside=actual, is_target=True),
             "band": Quantity(kr.unit, float(kr.band or 0), points=True)}  # fmt: skip
 
 

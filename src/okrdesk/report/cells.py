@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from okrdesk.figures_apart import attainment_short, beside_target
 from okrdesk.messages import label
 from okrdesk.report.document import Report, ReportKeyResult
-from okrdesk.report.numbers import in_unit
+from okrdesk.report.numbers import in_unit, percent
 from okrdesk.units import UNITS, Dimension, exact, half_up, is_percent
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -21,6 +22,28 @@ def _whole(result: ReportKeyResult) -> bool:
 def value(result: ReportKeyResult, base: float | None, lang: str) -> str:
     """A key result's figure in the unit its target is written in."""
     return in_unit(UNITS[result.unit], base, lang, whole=_whole(result))
+
+
+def actual(result: ReportKeyResult, lang: str) -> str:
+    """The actual column: the figure, written finer where short of the target it would
+    read as (``11,966万`` beside ``1.2亿``, not ``1.2亿`` twice; ``okrdesk.figures_apart``)."""
+    return _beside_target(result, lang)[0]
+
+
+def attainment(result: ReportKeyResult) -> str:
+    """The attainment column: 89.5%; below 100% never written as 100.0% (99.97%)."""
+    if result.attainment is None:
+        return percent(None)
+    return attainment_short(result.attainment, percent(result.attainment))
+
+
+def _beside_target(result: ReportKeyResult, lang: str) -> tuple[str, str]:
+    """The actual and the target as their columns write them."""
+    short = result.attainment is not None and result.attainment < 1
+    if not short or result.actual is None or result.target is None or result.band is not None:
+        return value(result, result.actual, lang), value(result, result.target, lang)
+    unit = UNITS[result.unit]
+    return beside_target(unit, result.actual, result.target, lang, whole=_whole(result))
 
 
 def due_on(result: ReportKeyResult, lang: str) -> str:
@@ -65,7 +88,7 @@ def target(result: ReportKeyResult, lang: str) -> str:
     """The target column: the figure, and for a ``within`` key result the band around
     it (``±1百分点`` about 0, ``23% ± 1%`` about anything else)."""
     if result.band is None:
-        return value(result, result.target, lang)
+        return _beside_target(result, lang)[1]
     band = value(result, result.band, lang)
     if not result.target:
         return f"±{band}"

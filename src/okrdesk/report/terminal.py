@@ -21,6 +21,8 @@ from typing import TextIO
 
 from okrdesk.messages import ALERTS, label
 from okrdesk.report.cells import (
+    actual,
+    attainment,
     change,
     change_heading,
     due_figure,
@@ -74,7 +76,7 @@ from okrdesk.report.notes import (
     unmeasured_story,
     unranked_notes,
 )
-from okrdesk.report.numbers import ledger, percent, ratio, score_text
+from okrdesk.report.numbers import ledger, ratio, score_text
 from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width, fitted
 
 STATUS_STYLE = {
@@ -342,11 +344,11 @@ def _title_width(objective: ReportObjective) -> int:
 
 def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     if column == "actual":
-        return value(kr, kr.actual, lang)
+        return actual(kr, lang)
     if column == "target":
         return target(kr, lang)
     if column == "attainment":
-        return percent(kr.attainment)
+        return attainment(kr)
     if column == "expected":
         # Of a figure out of date, the day it was due on, under it: no wider a column.
         day = due_on(kr, lang)

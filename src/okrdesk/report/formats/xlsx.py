@@ -30,6 +30,7 @@ from okrdesk.messages import kind_label, label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 from okrdesk.report.cells import (
     NO_CHANGE,
+    attainment,
     change,
     change_heading,
     compared_with,
@@ -51,7 +52,7 @@ from okrdesk.report.notes import (
     unmeasured_why,
     unranked_why,
 )
-from okrdesk.report.numbers import percent, score_text
+from okrdesk.report.numbers import score_text
 from okrdesk.units import (
     UNITS,
     ZH_WAN,
@@ -368,7 +369,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 (objective.id, None), (kr.id, None), (kr.title, None),
                 (_row_unit(unit, lang, scale), None),
                 _figure(unit, kr.actual, lang, scale), _target(kr, lang, scale),
-                _share(kr.attainment, percent(kr.attainment)),
+                _share(kr.attainment, attainment(kr)),
                 _due(kr, lang, scale),
                 (status(lang, kr.status), None), _change(kr, lang, scale),
                 _figure(unit, kr.forecast, lang, scale),

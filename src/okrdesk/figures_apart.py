@@ -1,0 +1,123 @@
+"""A figure short of its target never reads as the target.
+
+By the display rule (``okrdesk.units``) an actual of 119,660,000元 beside a target of
+1.2亿 reads 1.2亿 too, an attainment of 99.96% reads 100.0%, and a rate of 8.004%
+over a limit of 8% reads 8.00%: the status says "not met" while the figures say it is.
+Where a figure short of its target would read as the same number, it is written finer
+(a smaller scale, or more decimals) until the two differ: 11,966万, 99.96%, 8.004%.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from okrdesk.units import (
+    EN_MILLION,
+    EN_THOUSAND,
+    SMALLEST_PLACES,
+    ZH_WAN,
+    ZH_YI,
+    Dimension,
+    UnitOfMeasure,
+    exact,
+    figure,
+    shown_places,
+    written,
+)
+
+_WRITTEN = re.compile(r"(-)?[^\d-]*?([\d,]+(?:\.\d+)?)\s*(亿|万|m\b|k\b)?")
+_SCALE = {"亿": ZH_YI, "万": ZH_WAN, "m": EN_MILLION, "k": EN_THOUSAND, None: Decimal(1)}
+
+
+def read_as(text: str) -> Decimal | None:
+    """The number a reader takes from a written figure, in the scale it is written in:
+    1.2亿 and 12,000万 are both 120,000,000; 27.0% and 27% both 27; CNY 10k is 10,000."""
+    found = _WRITTEN.match(text)
+    if found is None:
+        return None
+    sign, digits, scale = found.groups()
+    number = Decimal(digits.replace(",", "")) * _SCALE[scale]
+    return -number if sign else number
+
+
+def beside_target(
+    unit: UnitOfMeasure, actual: float, target: float, lang: str, *, whole: bool = False
+) -> tuple[str, str]:
+    """``actual`` and ``target`` as ``written`` writes them, for a key result short of
+    its target. Where the two would read as one number, they are written at the first
+    finer step that tells them apart: the actual at that step, and the target as before
+    where that reads the same (1.2亿 beside 11,966万), else at that step too (12,346万
+    beside 12,345万, not 1.23亿, which would read as less). As written where no step
+    tells them apart (a gap under half a yuan, or beyond six decimals)."""
+    shown, target_shown = (written(unit, v, lang, whole=whole) for v in (actual, target))
+    if actual == target or read_as(shown) != read_as(target_shown):
+        return shown, target_shown
+    start = max(_decimals(shown), _decimals(target_shown)) + 1
+    steps = zip(
+        _finer(unit, exact(actual), lang, start),
+        _finer(unit, exact(target), lang, start),
+        strict=True,
+    )
+    for finer, target_finer in steps:
+        if read_as(finer) != read_as(target_finer):
+            same = read_as(target_finer) == read_as(target_shown)
+            return finer, target_shown if same else target_finer
+    return shown, target_shown
+
+
+def attainment_short(fraction: float, written_share: str) -> str:
+    """An attainment below 1 that the display rule writes as 100.0%: with as many
+    decimals as tell it from 100% (99.96%, 99.996%), cut rather than rounded up."""
+    if fraction >= 1 or read_as(written_share) != 100:
+        return written_share
+    value = exact(fraction) * 100
+    for places in range(shown_places(fraction) + 1, SMALLEST_PLACES + 1):
+        text = figure(value, places)
+        if read_as(text) != 100:
+            return f"{text}%"
+    return f"{figure(Decimal(100) - Decimal(1).scaleb(-SMALLEST_PLACES), SMALLEST_PLACES)}%"
+
+
+def _finer(unit: UnitOfMeasure, value: Decimal, lang: str, start: int) -> Iterator[str]:
+    """Writings of ``value`` each finer than the last, the same steps for any value of
+    ``unit``: money in 万 (CNY k) with up to two decimals, then in yuan; a count in whole
+    ones of its own word; anything else with ``start`` decimals and more."""
+    if unit.dimension is Dimension.MONEY:
+        sign, size = ("-" if value < 0 else ""), abs(value)
+        if lang == "en":
+            for places in range(3):
+                yield f"{sign}CNY {figure(size / EN_THOUSAND, places)}k"
+            yield f"{sign}CNY {figure(size, 0)}"
+        else:
+            for places in range(3):
+                yield f"{sign}{figure(size / ZH_WAN, places)}万"
+            yield f"{sign}{figure(size, 0)}元"
+        return
+    if unit.dimension is Dimension.COUNT:
+        # In ones of the count's own word (户 for 万户): 1,637,995户, not 163.8万户.
+        word = written(unit, 2, lang, whole=True).removeprefix("2")
+        for places in range(3):
+            yield f"{figure(value, places)}{word}"
+        return
+    shown = written(unit, value, lang)
+    exactly = value * 100 if unit.symbol in ("ratio", "fraction") else value / unit.factor
+    for places in range(start, SMALLEST_PLACES + 1):
+        yield _renumbered(shown, figure(exactly, places))
+
+
+def _decimals(text: str) -> int:
+    """How many decimals a written figure shows (27.0% → 1)."""
+    found = _WRITTEN.match(text)
+    fraction = found.group(2).partition(".")[2] if found else ""
+    return len(fraction)
+
+
+def _renumbered(text: str, number: str) -> str:
+    """``text`` with its figure written as ``number``, its sign and words kept."""
+    found = _WRITTEN.match(text)
+    if found is None:
+        return text
+    start, end = found.span(2)
+    return f"{text[:start]}{number.lstrip('-')}{text[end:]}"

@@ -1,0 +1,111 @@
+"""A figure short of its target never reads as the target: an actual of 1.1966亿 beside
+a target of 1.2亿 was written 1.2亿 beside 1.2亿 with the status "missed"; a share of
+99.966% read 100.0%. Written finer where, and only where, the two would read alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.figures_apart import attainment_short, beside_target, read_as
+from okrdesk.units import UNITS, percentage
+
+
+@pytest.mark.parametrize(
+    ("unit", "actual", "target", "lang", "written"),
+    [
+        ("元", 119_660_000, 120_000_000, "zh", ("11,966万", "1.2亿")),
+        ("亿元", 119_660_000, 120_000_000, "zh", ("11,966万", "1.2亿")),
+        ("亿元", 119_960_000, 120_000_000, "en", ("CNY 119,960k", "CNY 120m")),
+        ("元", 119_999_999, 120_000_000, "zh", ("119,999,999元", "1.2亿")),
+        # A target its column rounds is written at the same step, not left reading less.
+        ("亿元", 123_450_000, 123_456_000, "zh", ("12,345万", "12,346万")),
+        ("万元", -49_996, -50_000, "zh", ("-49,996元", "-5万")),
+        ("%", 0.26996, 0.27, "zh", ("26.996%", "27%")),
+        ("%", 0.08004, 0.08, "en", ("8.004%", "8%")),
+        ("‰", 0.0015004, 0.0015, "zh", ("1.5004‰", "1.5‰")),
+        ("户", 999.6, 1000, "zh", ("999.6户", "1,000户")),
+        ("户", 999.6, 1000, "en", ("999.6 accts", "1,000 accts")),
+        ("万户", 451_251, 451_252, "zh", ("451,251户", "451,252户")),
+        ("分", 59.996, 60, "zh", ("59.996分", "60分")),
+        ("倍", 3.4996, 3.5, "en", ("3.4996x", "3.5x")),
+        # Apart as written already, or not apart at any step: as the rule writes them.
+        ("亿元", 100_000_000, 120_000_000, "zh", ("1亿", "1.2亿")),
+        ("元", 119_999_999.7, 120_000_000, "zh", ("1.2亿", "1.2亿")),
+    ],
+)
+def test_a_figure_short_of_its_target_is_written_finer_until_they_differ(
+    unit: str, actual: float, target: float, lang: str, written: tuple[str, str]
+) -> None:
+    whole = unit in ("户", "万户")
+    assert beside_target(UNITS[unit], actual, target, lang, whole=whole) == written
+
+
+@pytest.mark.parametrize(
+    ("share", "written"),
+    [(0.99966, "99.97%"), (0.99996, "99.996%"), (0.9999996, "99.99996%"),
+     (0.9995, "99.95%"), (0.999, "99.9%"), (1.0, "100.0%"), (1.2, "120.0%")],
+)  # fmt: skip
+def test_an_attainment_below_one_never_reads_100(share: float, written: str) -> None:
+    assert attainment_short(share, percentage(share)) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1.2亿", 120_000_000), ("12,000万", 120_000_000), ("-CNY 709.9k", -709_900),
+     ("CNY 16.38m", 16_380_000), ("27.0%", 27), ("1,638万户", 16_380_000), ("3.5x", 3.5),
+     ("-0.5百分点", -0.5), ("—", None)],
+)  # fmt: skip
+def test_a_written_figure_is_read_as_a_reader_reads_it(text: str, number: float | None) -> None:
+    read = read_as(text)
+    assert read == (None if number is None else pytest.approx(number))
+
+
+REVENUE = """
+[[objectives]]
+id = "O2"
+title = "收入"
+owner = "branch"
+
+  [[objectives.key_results]]
+  id = "REV"
+  title = "营业收入"
+  target = 1.2
+  unit = "亿元"
+
+  [[objectives.key_results]]
+  id = "RATE"
+  title = "客户流失率"
+  direction = "at_most"
+  target = 8
+  unit = "%"
+"""
+
+
+def test_the_report_tells_a_missed_target_from_the_actual_short_of_it(tmp_path: Path) -> None:
+    root = tmp_path / "branch"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
+    plan = root / "targets" / "plan.toml"
+    plan.write_text(plan.read_text(encoding="utf-8") + REVENUE, encoding="utf-8")
+    for kr, figure in (("O2.REV", "1.1966"), ("O2.RATE", "8.004")):
+        done = CliRunner().invoke(cli, ["checkin", kr, figure, "--by", "张伟",
+                                        "--date", "2026-12-30", "-w", str(root)])  # fmt: skip
+        assert done.exit_code == 0, done.output
+    for lang, revenue, rate in (
+        ("zh", ("11,966万", "1.2亿", "99.7%"), ("8.004%", "8%", "99.95%")),
+        ("en", ("CNY 119.7m", "CNY 120m", "99.7%"), ("8.004%", "8%", "99.95%")),
+    ):
+        done = CliRunner().invoke(cli, ["report", "--as-of", "2026-12-31", "--lang", lang,
+                                        "-w", str(root)], env={"COLUMNS": "120"})  # fmt: skip
+        assert done.exit_code == 0, done.output
+        table = [line for line in done.output.splitlines() if line.startswith("│ O2.")]
+        rows = {line.split()[1]: line for line in table}
+        for kr, figures in (("O2.REV", revenue), ("O2.RATE", rate)):
+            cells = [cell.strip() for cell in rows[kr].split("│")]
+            assert tuple(cells[2:5]) == figures, rows[kr]  # actual, target, attainment
+        # The first screen's alert writes the figure past its limit as the table does.
+        breached = "8.004%，超过上限 8%" if lang == "zh" else "8.004%, above its limit of 8%"
+        assert any(breached in line for line in done.output.splitlines()[:8]), done.output
