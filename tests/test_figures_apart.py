@@ -109,3 +109,43 @@ def test_the_report_tells_a_missed_target_from_the_actual_short_of_it(tmp_path: 
         # The first screen's alert writes the figure past its limit as the table does.
         breached = "8.004%，超过上限 8%" if lang == "zh" else "8.004%, above its limit of 8%"
         assert any(breached in line for line in done.output.splitlines()[:8]), done.output
+
+
+def test_the_workbook_shows_a_missed_target_apart_from_the_actual(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    root = tmp_path / "branch"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
+    plan = root / "targets" / "plan.toml"
+    plan.write_text(plan.read_text(encoding="utf-8") + REVENUE, encoding="utf-8")
+    for kr, figure in (("O2.REV", "1.1966"), ("O2.RATE", "8.004")):
+        done = CliRunner().invoke(cli, ["checkin", kr, figure, "--by", "张伟",
+                                        "--date", "2026-12-30", "-w", str(root)])  # fmt: skip
+        assert done.exit_code == 0, done.output
+    book = tmp_path / "report.xlsx"
+    done = CliRunner().invoke(cli, ["report", "--as-of", "2026-12-31", "-o", str(book),
+                                    "-w", str(root)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(book)["关键结果"]
+    rows = {row[1].value: row for row in sheet.iter_rows() if row[1].value in ("O2.REV", "O2.RATE")}
+    # Held exactly; shown 1.197 beside 1.2 (亿) and 8.004% beside 8.0%, not alike.
+    revenue, rate = ([(c.value, c.number_format) for c in rows[kr][4:6]] for kr in rows)
+    assert revenue == [(1.1966, "#,##0.000"), (1.2, "#,##0.0")]
+    assert rate == [(0.08004, "0.000%"), (0.08, "0.0%")]
+
+
+@pytest.mark.parametrize(
+    ("actual", "target", "formats"),
+    [
+        ((123_450_000, '"CNY "#,##0,,"m"'), (123_456_000, '"CNY "#,##0,,"m"'),
+         ('"CNY "#,##0.00,,"m"', '"CNY "#,##0.00,,"m"')),
+        ((1.1966, "#,##0.0"), (1.2, "#,##0.0"), ("#,##0.000", "#,##0.0")),
+        ((0.9, "#,##0.0"), (1.2, "#,##0.0"), ("#,##0.0", "#,##0.0")),
+        ((59.996, '#,##0"分"'), (60, '#,##0"分"'), ('#,##0.000"分"', '#,##0"分"')),
+    ],
+)  # fmt: skip
+def test_two_cells_that_would_show_alike_get_the_decimals_that_part_them(
+    actual: tuple[float, str], target: tuple[float, str], formats: tuple[str, str]
+) -> None:
+    from okrdesk.report.formats.xlsx import apart_formats
+
+    assert apart_formats(actual, target) == formats

@@ -21,6 +21,7 @@ never as a formula.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -59,7 +60,9 @@ from okrdesk.units import (
     ZH_YI,
     Dimension,
     UnitOfMeasure,
+    exact,
     figure,
+    half_up,
     is_percent,
     ledger,
     percentage,
@@ -204,6 +207,51 @@ def figure_format(unit: UnitOfMeasure, value: float, lang: str, scale: int | Non
     return in_scale(value, scale or column_scale([value]))[1]
 
 
+_DIGITS = re.compile(r"(?:#,##)?0(?:\.(0+))?")
+
+
+def apart_formats(actual: Cell, target: Cell) -> tuple[str | None, str | None]:
+    """The formats of two number cells, an actual and the target it falls short of,
+    with decimals added to both where they would show as one number until they do not
+    (up to six); the target keeps its own where its figure shows the same with them."""
+    (first, first_format), (second, second_format) = actual, target
+    if not isinstance(first, (int, float)) or not isinstance(second, (int, float)):
+        return first_format, second_format
+    if first_format is None or second_format is None or first == second:
+        return first_format, second_format
+    shown, shown_target = _shown(first, first_format), _shown(second, second_format)
+    if shown != shown_target:
+        return first_format, second_format
+    for places in range(_places(first_format) + 1, 7):
+        finer, finer_target = (_with_places(f, places) for f in (first_format, second_format))
+        seen = _shown(second, finer_target)
+        if _shown(first, finer) != seen:
+            return finer, second_format if seen == shown_target else finer_target
+    return first_format, second_format
+
+
+def _places(number_format: str) -> int:
+    found = _DIGITS.search(number_format)
+    return len(found.group(1) or "") if found else 0
+
+
+def _with_places(number_format: str, places: int) -> str:
+    decimals = "." + "0" * places if places else ""
+    return _DIGITS.sub(lambda m: m.group(0).partition(".")[0] + decimals, number_format, 1)
+
+
+def _shown(value: float, number_format: str) -> Decimal:
+    """The number Excel shows of ``value`` in ``number_format``: scaled by its % and its
+    thousands-scaling commas, rounded half-up to its decimals."""
+    unquoted = re.sub(r'"[^"]*"', "", number_format)
+    number = exact(value) * (100 if "%" in unquoted else 1)
+    found = _DIGITS.search(unquoted)
+    scaling = (
+        len(unquoted[found.end() :]) - len(unquoted[found.end() :].lstrip(",")) if found else 0
+    )
+    return half_up(number / 1000**scaling, _places(number_format))
+
+
 def percent_format(shown: str) -> str:
     """The format of a percentage the report writes as ``shown``: 0.0%, or 0.00% where
     the percentage rule keeps a second decimal (5.10%, 6.87%, 56.25%), which 0.0% would
@@ -247,6 +295,20 @@ def _change(kr: Any, lang: str, scale: int | None) -> Cell:
     if change(kr, lang) == NO_CHANGE:
         return value, '"±0"'
     return value, f'+{fmt};-{fmt};"±0"'
+
+
+def _actual_and_target(kr: Any, lang: str, scale: int | None) -> tuple[Cell, Cell]:
+    """The actual's and the target's cells; of a key result short of its target whose
+    two would show as one number (1.1966 and 1.2 in a column of 亿 at ``#,##0.0``), with
+    the decimals that tell them apart, as the text report writes them
+    (``okrdesk.figures_apart``): 1.197 beside 1.2."""
+    unit = UNITS[kr.unit]
+    actual, target = _figure(unit, kr.actual, lang, scale), _target(kr, lang, scale)
+    short = kr.attainment is not None and kr.attainment < 1
+    if not short or actual[1] is None or target[1] is None:
+        return actual, target
+    formats = apart_formats(actual, target)
+    return (actual[0], formats[0]), (target[0], formats[1])
 
 
 def _target(kr: Any, lang: str, scale: int | None) -> Cell:
@@ -368,7 +430,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
             rows.append([
                 (objective.id, None), (kr.id, None), (kr.title, None),
                 (_row_unit(unit, lang, scale), None),
-                _figure(unit, kr.actual, lang, scale), _target(kr, lang, scale),
+                *_actual_and_target(kr, lang, scale),
                 _share(kr.attainment, attainment(kr)),
                 _due(kr, lang, scale),
                 (status(lang, kr.status), None), _change(kr, lang, scale),
