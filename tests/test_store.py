@@ -815,6 +815,22 @@ def test_a_figure_that_is_no_number_is_named_not_added_up_as_0(
     assert after == before
 
 
+def test_binary_data_in_a_figure_is_named_for_what_it_is(write_workspace: WriteWorkspace) -> None:
+    """A blob written by hand is said as binary data of its size, not as Python's
+    b'\\x00\\xff', which no manager reads."""
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+        connection.execute(FIRST_VALUE_MADE_TEXT.replace("'n/a'", "X'00FF'"))
+    result = run(root, "report", "--as-of", THROUGH, "--lang", "en")
+    shown = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "value holds binary data (2 bytes), which okrdesk never writes" in shown
+    assert "\\x" not in result.output
+    chinese = run(root, "report", "--as-of", THROUGH, "--lang", "zh")
+    assert "value 的值是二进制数据（2 字节），okrdesk 从不写入这样的值" in chinese.output
+
+
 FIRST_VALUE_MADE_TEXT = (
     "UPDATE observations SET value = 'n/a' WHERE (metric, period, subject, slice) IN "
     "(SELECT metric, period, subject, slice FROM observations WHERE slice = '' AND value IS "

@@ -327,6 +327,14 @@ def holds_no_number(found: tuple[str, str, str, str, str, object]) -> Said:
     at_zh = f"指标 {metric}，周期 {period}，对象 {subject}"
     if cut:
         at, at_zh = f"{at}, slice {cut}", f"{at_zh}，切片 {cut}"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        size = len(value)
+        return Said(
+            f"observations row ({at}): {column} holds binary data ({size} bytes), which "
+            "okrdesk never writes",
+            f"observations 表的一行（{at_zh}）：{column} 的值是二进制数据（{size} 字节），"
+            "okrdesk 从不写入这样的值",
+        )
     shown = printable(repr(value))[:80]
     return Said(
         f"observations row ({at}): {column} holds {shown}, which okrdesk never writes",
