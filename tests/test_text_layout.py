@@ -781,3 +781,50 @@ def test_an_english_cut_ends_before_a_word_not_inside_it() -> None:
     zh = Text("  提醒    O2.KR2 ").append("客户产品配置度", yields=True)
     zh.append("：按截至 2026-11-20 的数字落后，低于起点（基线）")
     assert cut(zh, 40) == "  提醒    O2.KR2 …：按截至 2026-11-20…", cut(zh, 40)
+
+
+# The patterns the layout once compiled in every report, kept here as what the code
+# that reads the same text without them must agree with.
+_WITH_UNIT = r"[-+]?\d[\d,.]*(?:百分点|[万亿][元户人]?|[元户人个笔次家单场倍分年月日周天季%‰])?"
+_NAME_AND_FIGURE = r"(?P<name>[^（(、，,;；：:]*?)(?P<figure> ?[（(][^（()）]*[）)])"
+
+
+def _texts(letters: list[str], count: int, seed: int) -> list[str]:
+    chosen = random.Random(seed)
+    return [
+        "".join(chosen.choice(letters) for _ in range(chosen.randint(0, 12))) for _ in range(count)
+    ]
+
+
+def test_figures_and_their_units_are_found_as_the_pattern_found_them() -> None:
+    from okrdesk.report.text_layout import _figures_with_units
+
+    letters = [*"0123456789+-.,万亿元户人个笔次家单场倍分年月日周天季%‰a ٣", "百分点", "百分"]
+    texts = ["45亿元", "12.5百分点", "+3万户", "1,000户(公司口径)", "3亿x", "90单", "7‰", "百分点5"]
+    for text in texts + _texts(letters, 20_000, 1):
+        expected = [(m.start(), m.end()) for m in re.finditer(_WITH_UNIT, text)]
+        assert list(_figures_with_units(text)) == expected, text
+
+
+def test_a_figure_is_shown_whole_as_the_pattern_said() -> None:
+    from okrdesk.report.text_layout import _shown_whole
+
+    chosen = random.Random(2)
+    texts = ["达成 45.2%", "2026-09-30", "09-30 前", "145", "4,5"]
+    for shown in texts + _texts(list("0123456789.,- a٣"), 20_000, 3):
+        figure = "".join(chosen.choice("0123456789.,-") for _ in range(chosen.randint(0, 2)))
+        figure = chosen.choice("0123456789") + figure
+        whole = rf"(?<!\d)(?<!\d[.,-]){re.escape(figure)}(?!\d|[.,-]\d)"
+        assert _shown_whole(figure, shown) == bool(re.search(whole, shown)), (figure, shown)
+
+
+def test_an_items_name_and_figure_are_read_as_the_pattern_read_them() -> None:
+    from okrdesk.report.terminal import _name_and_figure
+
+    letters = [*"（()）、，,;；：: ab1", "WM1", "52.1%"]
+    chosen = random.Random(4)
+    for message in ["：WM1.HNW 吴敏（52.1%）、WM1.NNA", *_texts(letters, 20_000, 5)]:
+        at = chosen.randint(0, len(message))
+        found = re.compile(_NAME_AND_FIGURE).match(message, at)
+        expected = None if found is None else (found["name"], found["figure"], found.end())
+        assert _name_and_figure(message, at) == expected, (message, at)

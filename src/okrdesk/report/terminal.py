@@ -127,8 +127,29 @@ def _naming(
     return line.append(message[old.end() :], style)
 
 
-_NAME_AND_FIGURE = re.compile(r"(?P<name>[^（(、，,;；：:]*?)(?P<figure> ?[（(][^（()）]*[）)])")
-"""What follows a key result's id in a list of them: its name, then its figure in brackets."""
+_LIST_STOPS = frozenset("、，,;；：:")
+"""What ends an item of a list, or the list: no name runs past one."""
+
+
+def _name_and_figure(message: str, at: int) -> tuple[str, str, int] | None:
+    """What follows a key result's id at ``at`` in a list of them: its name, then its
+    figure in brackets (with the space before them, if any), and where they end; None
+    where no bracketed figure follows before the item ends. Read without a pattern: a
+    set of Chinese characters in one costs Python's ``re`` about 0.15 ms to compile."""
+    opens = [found for found in (message.find("（", at), message.find("(", at)) if found >= 0]
+    if not opens:
+        return None
+    opening = min(opens)
+    name = message[at:opening]
+    if any(c in _LIST_STOPS for c in name):
+        return None
+    brackets = [message.find(c, opening + 1) for c in "（()）"]
+    closing = min((found for found in brackets if found >= 0), default=-1)
+    if closing < 0 or message[closing] not in "）)":
+        return None
+    if name.endswith(" "):
+        name, opening = name[:-1], opening - 1
+    return name, message[opening : closing + 1], closing + 1
 
 
 def _first_of(
@@ -146,17 +167,18 @@ def _first_of(
     brackets."""
     at, found = message.find(first), None
     while at >= 0 and found is None:
-        found = _NAME_AND_FIGURE.match(message, at + len(first))
+        found = _name_and_figure(message, at + len(first))
         at = at if found is not None else message.find(first, at + 1)
     if found is None:
         return None
-    item = message[at : found.end()]
+    name, figure, end = found
+    item = message[at:end]
     days = list(_every_old_day(lang).finditer(message))
-    own = next((day for day in days if day.start() == found.end()), None)
-    kept = first + ("…" if found.group("name").strip() else "") + found.group("figure")
+    own = next((day for day in days if day.start() == end), None)
+    kept = first + ("…" if name.strip() else "") + figure
     if own is not None:  # this item's own day, after its figure
         kept += own.group() + "…"
-    elif len(days) == 1 and days[0].start() > found.end():  # the list's, all of it old
+    elif len(days) == 1 and days[0].start() > end:  # the list's, all of it old
         kept += "…" + days[0].group()
     else:
         kept += "…"
