@@ -123,9 +123,13 @@ def test_a_cohort_checkpoint_says_its_figure_counts_later_conversions(cohorts: P
     assert reported(cohorts, "Q1.OPEN")["counted_through"] is None
 
 
-def test_explain_does_not_say_later_figures_are_left_out(cohorts: Path) -> None:
+def test_explain_does_not_say_later_figures_are_left_out(
+    cohorts: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """It said "之后的数据不计入" (nothing after it counts) over rows whose conversions
     came after the checkpoint."""
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     zh = run(cohorts, "explain", "Q1.FUND", "--as-of", AS_OF).output.splitlines()
     assert zh[2] == (
         "检查点，2026-03-31 截止：取截至当日各周期的数字（报告显示的也是它）；"

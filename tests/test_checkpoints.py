@@ -55,7 +55,11 @@ def reported(root: Path, key_result: str) -> dict[str, object]:
     )
 
 
-def test_explain_shows_the_figure_a_closed_checkpoint_is_reported_with(workspace: Path) -> None:
+def test_explain_shows_the_figure_a_closed_checkpoint_is_reported_with(
+    workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     closed = reported(workspace, "O1.Q1HNW")
     assert closed["closed"] == "2026-03-31"
     # Judged on its figures through the last whole week of March, against all of its

@@ -135,13 +135,13 @@ def test_a_formula_that_is_code_is_refused_by_name(write_workspace: WriteWorkspa
 def test_explain_shows_the_formula_and_its_inputs(derived: Path) -> None:
     done = CliRunner().invoke(cli, ["explain", "O1.KR3", "--as-of", AS_OF, "-w", str(derived)])
     assert done.exit_code == 0, done.output
-    assert "指标 hnw_per_person = new_hnw_clients / headcount，由汇总到 branch" in done.output
-    assert "  headcount = 2（计划中 branch 及其下属的人数）" in done.output
+    assert "指标 hnw_per_person = new_hnw_clients / headcount，由汇总到福田营业部" in done.output
+    assert "  headcount = 2（计划中福田营业部及其下属的人数）" in done.output
     assert "  new_hnw_clients = " in done.output and "[指标 new_hnw_clients（流量：" in done.output
     done = CliRunner().invoke(cli, ["explain", "O1.KR3", "--as-of", AS_OF, "--lang", "en",
                                     "-w", str(derived)])  # fmt: skip
     assert "metric hnw_per_person = new_hnw_clients / headcount" in done.output
-    assert "  headcount = 2 (people at or under branch in the plan)" in done.output
+    assert "  headcount = 2 (people at or under 福田营业部 in the plan)" in done.output
     assert "[metric new_hnw_clients (flow:" in done.output
 
 

@@ -540,13 +540,17 @@ def test_a_wrong_breakdown_is_named(workspace: Path, asked: str, message: str) -
     assert "Traceback" not in done.output
 
 
-def test_explain_lists_the_rows_of_each_slice(workspace: Path) -> None:
+def test_explain_lists_the_rows_of_each_slice(
+    workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     done = CliRunner().invoke(cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "-w", str(workspace)])
     assert done.exit_code == 0, done.output
     rows = [line.split() for line in done.output.splitlines()]
     # Each slice named as a breakdown names it: gender by the plugin's words, tier (which
     # it gave none) by its stored key.
-    assert ["2026-W01", "cm01", "20户", "1", "[性别：女，tier=600w]"] in rows
+    assert ["2026-W01", "王芳", "20户", "1", "[性别：女，tier=600w]"] in rows
     assert "男" not in done.output and "gender=" not in done.output
     english = CliRunner().invoke(cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "--lang", "en",
                                        "-w", str(workspace)])  # fmt: skip

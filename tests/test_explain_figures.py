@@ -101,6 +101,7 @@ def test_a_derived_metrics_money_input_is_written_as_the_report_writes_money(
     zh, en = explained(balances, "A.PER", "zh"), explained(balances, "A.PER", "en")
     assert zh[2] == "= 3亿"
     assert "  client_assets = 6亿  [指标 client_assets（存量：取最近一期的值，各人相加）]" in zh
-    assert "  client_assets = CNY 600m  [metric client_assets (stock: the latest period's " \
-           "values, summed over people)]" in en  # fmt: skip
-    assert "  headcount = 2（计划中 branch 及其下属的人数）" in zh
+    # At 80 columns, what the input is goes on under it.
+    assert "  client_assets = CNY 600m  [metric client_assets (stock: the latest period's, " \
+           "summed over people)]" in "\n".join(en).replace("\n    ", " ")  # fmt: skip
+    assert "  headcount = 2（计划中福田营业部及其下属的人数）" in zh

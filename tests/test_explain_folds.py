@@ -1,8 +1,9 @@
 """`okrdesk explain --person` at a terminal of 80 columns: a row's source rows ran on to
 about 100 columns; now each column of the table is as wide as what it holds, and a
 source too long for the line goes on under itself, broken between the rows it cites,
-none of them cut. Piped with no terminal, a row stays one line. The demo workspace, the
-`okrdesk` process, a real pseudo-terminal."""
+none of them cut. Piped, to a file or a mail, they fold alike at 80 columns; with
+COLUMNS=1000 a row is one line, for grep. The demo workspace, the `okrdesk` process, a
+real pseudo-terminal."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def piped(*args: str) -> list[str]:
+def piped(*args: str, columns: str | None = None) -> list[str]:
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+    env.pop("COLUMNS", None)
     done = subprocess.run(
         [sys.executable, "-m", "okrdesk", *args], stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"},
+        capture_output=True, text=True, env=env if columns is None else {**env, "COLUMNS": columns},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
@@ -43,10 +46,11 @@ def test_a_persons_sources_fold_under_themselves_at_80_columns(
 ) -> None:
     args = ("explain", key_result, "--person", person, "-w", str(demo), "--as-of", AS_OF,
             "--lang", lang)  # fmt: skip
-    whole = piped(*args)
+    whole = piped(*args, columns="1000")
     assert any(display_width(line) > 80 for line in whole)
     shown = [line.rstrip() for line in in_a_terminal(*args) if line.strip()]
     assert all(display_width(line) <= 80 for line in shown), shown
+    assert [line for line in piped(*args) if line.strip()] == shown
     assert "…" not in "".join(shown)
     rows = [line for line in whole if re.match(r"  \d{4}-W\d\d  ", line)]
     # Each row's lines joined again are the row; the lines after its first start where
@@ -56,9 +60,9 @@ def test_a_persons_sources_fold_under_themselves_at_80_columns(
         if re.match(r"  \d{4}-W\d\d  ", line):
             told.append(line)
         elif told and line.startswith(" " * 12):
-            source = re.search(r"(?<=\d)  (?=\S)", told[-1][30:])
+            source = re.search(r"(?<=\d)  (?=\S)", told[-1][12:])  # past the run
             assert source is not None, told[-1]
-            indent = 30 + source.end()
+            indent = 12 + source.end()
             assert display_width(told[-1][:indent]) == len(line) - len(line.lstrip()), line
             told[-1] += "\n" + line
     assert len(told) == len(rows) and len(told) > 40

@@ -51,17 +51,17 @@ def test_a_units_many_observations_are_added_up_by_member(workspace: Path) -> No
     assert lines[2] == "= 318户"
     assert lines[4:] == [
         "159 条观测值，来自第 1 次采集，按成员合计：",
-        "  成员                    数值  观测值",
-        "  财富管理一部 (team-a)  159户     106",
-        "  财富管理二部 (team-b)  159户      53",
+        "  成员           数值  观测值",
+        "  财富管理一部  159户     106",
+        "  财富管理二部  159户      53",
         "逐条观测值：okrdesk explain O1.KR1 --unit team-a（或其他成员）",
     ]
     english = run(workspace, "explain", "O1.KR1", "--as-of", "2026-12-31", "--lang", "en")
     assert english.output.splitlines()[4:] == [
         "159 observations, from run 1, added up by member:",
-        "  member                     value  observations",
-        "  财富管理一部 (team-a)  159 accts           106",
-        "  财富管理二部 (team-b)  159 accts            53",
+        "  member            value  observations",
+        "  财富管理一部  159 accts           106",
+        "  财富管理二部  159 accts            53",
         "Each observation: okrdesk explain O1.KR1 --unit team-a (or another member)",
     ]
 
@@ -69,7 +69,7 @@ def test_a_units_many_observations_are_added_up_by_member(workspace: Path) -> No
 def test_a_members_people_are_named_with_person(workspace: Path) -> None:
     lines = run(workspace, "explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31")
     said = lines.output.splitlines()
-    assert said[-3:-1] == ["  王芳 (cm01)   53户      53", "  李强 (cm02)  106户      53"]
+    assert said[-3:-1] == ["  王芳   53户      53", "  李强  106户      53"]
     assert said[-1] == "逐条观测值：okrdesk explain O1.KR1 --person cm01（或其他成员）"
 
 
@@ -94,15 +94,16 @@ def test_each_members_figure_stands_beside_its_share(write_workspace: WriteWorks
     root = write_workspace({"org.toml": TWO_TEAMS, "okrs.toml": shares})
     run(root, "collect", "--through", "2026-12-31")
     lines = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31").output.splitlines()
+    # Ranked by attainment as the report writes it; no share, no attainment (not 0%).
     assert lines[5:8] == [
-        "  成员                    数值  分解目标  观测值",
-        "  财富管理一部 (team-a)  159户     240户     106",
-        "  财富管理二部 (team-b)  159户         —      53",
+        "  名次  成员           数值  分解目标  完成率  观测值",
+        "     1  财富管理一部  159户     240户  66.25%     106",
+        "        财富管理二部  159户         —       —      53",
     ]
     english = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31", "--lang", "en")
     assert english.output.splitlines()[5:7] == [
-        "  member                     value     target  observations",
-        "  财富管理一部 (team-a)  159 accts  240 accts           106",
+        "  rank  member            value     target  attained  observations",
+        "     1  财富管理一部  159 accts  240 accts    66.25%           106",
     ]
     # A team's people have no shares of the branch's key result: no column for them.
     team = run(root, "explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31").output
@@ -135,17 +136,17 @@ def test_what_is_stored_on_the_unit_itself_is_its_own_row_and_listed(
     assert lines[2] == "= 349户"
     assert lines[4:] == [
         "160 条观测值，来自第 1、2 次采集，按成员合计：",
-        "  成员                       数值  观测值",
-        "  财富管理一部 (team-a)     159户     106",
-        "  财富管理二部 (team-b)     159户      53",
-        "  福田营业部 (branch) 本身   31户       1",
+        "  成员              数值  观测值",
+        "  财富管理一部     159户     106",
+        "  财富管理二部     159户      53",
+        "  福田营业部 本身   31户       1",
         "逐条观测值：okrdesk explain O1.KR1 --unit team-a（或其他成员）",
-        "福田营业部 (branch) 本身的观测值：",
-        "  周期      对象    数值  采集  来源",
-        "  2026-W20  branch  31户     1  forum 第 84 行",
+        "福田营业部 本身的观测值：",
+        "  周期      对象        数值  采集  来源",
+        "  2026-W20  福田营业部  31户     1  forum 第 84 行",
     ]
     english = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31", "--lang", "en")
     assert english.output.splitlines()[4] == (
         "160 observations, from runs 1, 2, added up by member:"
     )
-    assert english.output.splitlines()[8] == "  福田营业部 (branch) itself   31 accts             1"
+    assert english.output.splitlines()[8] == "  福田营业部 itself   31 accts             1"

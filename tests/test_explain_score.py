@@ -35,9 +35,10 @@ def report(demo: Path) -> dict[str, Any]:
 
 
 def explained(demo: Path, *args: str, lang: str = "zh") -> list[str]:
-    done = okrdesk("explain", *args, "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+    done = okrdesk("explain", *args, "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                   env={"COLUMNS": "80"})  # fmt: skip
     assert done.returncode == 0, done.stderr
-    too_wide = [line for line in done.stdout.splitlines() if display_width(line) > 100]
+    too_wide = [line for line in done.stdout.splitlines() if display_width(line) > 80]
     assert too_wide == []
     return done.stdout.splitlines()
 
@@ -191,11 +192,13 @@ def test_each_budget_lines_row_is_worked_out(demo: Path, report: dict[str, Any])
     for line in report["budget"]["lines"]:
         lines = explained(demo, line["id"])
         assert lines[0] == f"{line['id']} {line['name']}"
-        assert lines[2].startswith(
-            f"预算 {ledger(line['amount'], 'zh')}；已用 {ledger(line['spent'], 'zh')}（"
+        # Spent past its amount, over by so much; not "剩余 -47.76万".
+        left = Decimal(str(line["left"]))
+        assert lines[2] == (
+            f"预算 {ledger(line['amount'], 'zh')}；已用 {ledger(line['spent'], 'zh')}；"
+            + (f"剩余 {ledger(left, 'zh')}" if left >= 0 else f"超支 {ledger(-left, 'zh')}")
         )
-        assert lines[2].endswith(f"：okrdesk spend list --line {line['id']}）；剩余 "
-                                 f"{ledger(line['left'], 'zh')}")  # fmt: skip
+        assert lines[3].endswith(f" 笔支出：okrdesk spend list --line {line['id']}")
         text = "\n".join(lines)
         if line["roi"] is None:
             assert "ROI —：" in text
@@ -207,7 +210,9 @@ def test_each_budget_lines_row_is_worked_out(demo: Path, report: dict[str, Any])
             assert roi.endswith(f" = {ratio(line['roi'])}")
             assert abs(by_hand - Decimal(ratio(line["roi"]))) <= Decimal("0.01")
             # Each revenue key result's part: achieved × this line's stake ÷ all stakes.
-            parts = [row for row in lines if re.match(r"  \S+ .*：实现 ", row)]
+            # A part folded at 80 columns goes on under its key result.
+            joined = "\n".join(lines).replace("\n    ≈", " ≈").replace("\n    =", " =")
+            parts = [row for row in joined.split("\n") if re.match(r"  \S+ .*：实现 ", row)]
             assert parts
             total = Decimal(0)
             for part in parts:
@@ -236,20 +241,23 @@ def test_a_budget_line_is_explained_in_english_too(demo: Path, report: dict[str,
                       "--lang", "en")  # fmt: skip
     (experts,) = [x for x in json.loads(english.stdout)["budget"]["lines"] if x["id"] == "experts"]
     lines = explained(demo, "experts", lang="en")
-    assert lines[1] == "for chenjianguo (陈建国) as of 2026-11-20"
-    assert lines[2] == (
-        f"amount {ledger(experts['amount'], 'en')}; spent {ledger(experts['spent'], 'en')} "
-        f"(8 entries: okrdesk spend list --line experts); left {ledger(experts['left'], 'en')}"
-    )
+    assert lines[1] == "for 陈建国 (chenjianguo) as of 2026-11-20"
+    assert lines[2:4] == [
+        f"amount {ledger(experts['amount'], 'en')}; spent {ledger(experts['spent'], 'en')}; "
+        f"left {ledger(experts['left'], 'en')}",
+        "  8 entries: okrdesk spend list --line experts",
+    ]
     assert f"ROI = {ledger(experts['attributed_revenue'], 'en')} ÷ " in "\n".join(lines)
     assert lines[-2:] == [
         "breaker: not tripped: experts has spent 49.7% while its results allow 76.1%;",
         "  it trips beyond 10 pp ahead or 10% over",
     ]
     # Each stake and each spend on a volume key result, as the target file links them.
-    text = " ".join(row.strip() for row in lines)
-    assert "experts CNY 1,200k × 1/4 = CNY 300k, events CNY 3,800k × 1/3 = CNY 1,267k" in text
-    assert "experts CNY 596k × 1/2 = CNY 298k" in text
+    assert lines[lines.index("    each line's stake, its amount × its link weight:") + 1 :][:2] == [
+        "      experts CNY 1,200k × 1/4 = CNY 300k",
+        "      events CNY 3,800k × 1/3 = CNY 1,267k",
+    ]
+    assert "      experts CNY 596k × 1/2 = CNY 298k" in lines
 
 
 def test_an_unknown_budget_line_is_named_with_the_nearest(demo: Path) -> None:

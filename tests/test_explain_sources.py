@@ -34,6 +34,13 @@ def table_sources(lines: list[str]) -> list[str]:
     return [re.sub(r"  \[[^]]*\]$", "", row[4]) if len(row) > 4 else "" for row in fields]
 
 
+@pytest.fixture(autouse=True)
+def whole_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each row of explain's table a line, its citation whole, as `COLUMNS=1000` pipes
+    it to grep: these tests read what is cited, not how it folds (test_explain_width)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 # ------------------------------------------------------------ the demo workspace
 
 
@@ -46,7 +53,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def demo_explained(demo: Path, *args: str) -> list[str]:
-    done = okrdesk("explain", *args, "-w", str(demo), "--as-of", AS_OF)
+    done = okrdesk("explain", *args, "-w", str(demo), "--as-of", AS_OF, env={"COLUMNS": "1000"})
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
@@ -448,7 +455,7 @@ def test_explain_shows_what_is_stored_of_a_metric_whose_plugin_did_not_load(
             "salon_leads adds up is its plugin's to say:") in lines  # fmt: skip
     assert table_sources(lines) == ["leads.csv row 2", "leads.csv row 3"]
     assert [line.split()[:3] for line in lines if re.match(r"  \d{4}-", line)] == [
-        ["2026-W01", "cm01", "4"], ["2026-W02", "cm01", "5"]
+        ["2026-W01", "王芳", "4"], ["2026-W02", "王芳", "5"]
     ]  # fmt: skip
     zh = explained["zh"]
     assert zh.returncode == 1

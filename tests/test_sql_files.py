@@ -792,7 +792,11 @@ def salons_workspace(write_workspace: Any, query: str) -> Path:
     return root
 
 
-def test_collect_warns_and_explain_shows_the_file_rows(write_workspace: Any) -> None:
+def test_collect_warns_and_explain_shows_the_file_rows(
+    write_workspace: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     from click.testing import CliRunner
 
     from okrdesk.cli import cli

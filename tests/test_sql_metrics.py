@@ -654,9 +654,13 @@ def test_an_sql_flow_declared_never_negative_fails_on_a_figure_below_zero(
                for p in run_check(csv_workspace, bad).problems)  # fmt: skip
 
 
-def test_explain_says_why_a_metric_has_no_figure(write_workspace: WriteWorkspace) -> None:
+def test_explain_says_why_a_metric_has_no_figure(
+    write_workspace: WriteWorkspace,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Collected, and failed: explain named no plugin ("from plugin -") and said to run
     collect, which had been run. It names the source and the collect that failed it."""
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     settings = '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n' + ATTENDEES_DEFINITION
     root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
     (root / "data" / "salons.csv").write_text(
@@ -675,7 +679,7 @@ def test_explain_says_why_a_metric_has_no_figure(write_workspace: WriteWorkspace
     )
     assert failed.exit_code == 1
     en, zh = explained("en"), explained("zh")
-    assert en[-2].endswith("from plugin sql") and zh[-2].endswith("来自插件 sql")
+    assert en[-2].endswith(", plugin sql") and zh[-2].endswith("来自插件 sql")
     assert en[-1].startswith("No observations: the last collect of it (run 1, 20")
     assert "failed it: plugin sql metric salon_attendees: no row could be counted" in en[-1]
     assert zh[-1].startswith("没有数据：最近一次采集它（第 1 次，20")

@@ -1019,7 +1019,10 @@ unit = "亿元"
 """
 
 
-def test_checkins_keep_history_and_the_latest_counts(backend: Backend) -> None:
+def test_checkins_keep_history_and_the_latest_counts(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     root = backend.workspace({"okrs.toml": CHECKIN_OKRS})
     first = run(root, "checkin", "O1.REV", "1.1", "--date", "2026-03-31", "--note", "Q1 报表",
                 "--by", "王芳")  # fmt: skip
@@ -1049,7 +1052,9 @@ def test_checkins_keep_history_and_the_latest_counts(backend: Backend) -> None:
 
 def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
     backend: Backend,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     root = backend.workspace({"okrs.toml": CHECKIN_OKRS})
     # team-a reports 10 for itself; cm01, inside it, 3. The branch's figure is
     # team-a's own 10, not 13: cm01 is already in team-a's.
@@ -1060,7 +1065,7 @@ def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
     explained = run(root, "explain", "O1.REV", "--as-of", "2026-04-01", "--lang", "en")
     assert "= CNY 1,000m" in explained.output
     marked = {line.split()[1] for line in explained.output.splitlines() if "<- counts" in line}
-    assert marked == {"team-a"}
+    assert marked == {"财富管理一部"}
     report = json.loads(run(root, "report", "--as-of", "2026-04-01", "--format", "json").output)
     rev = next(kr for o in report["objectives"] for kr in o["key_results"] if kr["id"] == "O1.REV")
     assert rev["actual"] == 1_000_000_000
@@ -1172,14 +1177,14 @@ def test_explain_shows_plugin_run_and_source(backend: Backend) -> None:
     assert "指标 new_hnw_clients（流量：各周期、各人相加），来自插件 test_metrics" in result.output
     assert "8 条观测值，来自第 1 次采集：" in result.output
     # The test plugin cites its rows in the form okrdesk reads: said in the reader's language.
-    assert "  2026-W03  cm02" in result.output and "test 第 2 行" in result.output
+    assert "  2026-W03  李强" in result.output and "test 第 2 行" in result.output
     english = run(root, "explain", "O1.KR1", "--as-of", "2026-01-25", "--lang", "en")
     assert (
-        "metric new_hnw_clients (flow: summed over periods and people) from plugin test_metrics"
+        "metric new_hnw_clients (flow: summed over time and people), plugin test_metrics"
         in english.output
     )
     assert "8 observations, from run 1:" in english.output
-    assert "  2026-W03  cm02" in english.output and "2 accts     1  test rows 2-2" in english.output
+    assert "  2026-W03  李强" in english.output and "2 accts     1  test rows 2-2" in english.output
     assert "2户     1  test 第 2 行" in result.output
     ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-25", "--person", "cm02")
     # cm02 has 1 complaint per 1000 clients each week: 4 / 4000 = 1‰.

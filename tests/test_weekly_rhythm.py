@@ -407,7 +407,9 @@ def test_checkins_from_before_a_key_result_had_a_metric_are_still_listed(
 
 def test_the_report_and_explain_show_the_latest_checkins_story(
     write_workspace: WriteWorkspace,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     root = rhythm(write_workspace)
     assert run(root, "checkin", "O1.REV", "1.2", "--date", "2026-03-31", "--by", "王芳",
                "--confidence", "0.8", "--note", "Q1 报表").exit_code == 0  # fmt: skip

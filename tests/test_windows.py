@@ -413,7 +413,11 @@ def test_growth_needs_a_flow_and_baselines_a_known_place(write_workspace: WriteW
     assert 'baselines[1].subject: no unit or person "nobody"' in out
 
 
-def test_explain_check_and_split_take_a_growth_target(write_workspace: WriteWorkspace) -> None:
+def test_explain_check_and_split_take_a_growth_target(
+    write_workspace: WriteWorkspace,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS,
                                        "baselines.toml": baselines_toml()})  # fmt: skip
     runner = CliRunner()

@@ -51,6 +51,7 @@ from okrdesk.report.breakdown import slice_label
 from okrdesk.report.explained_by_member import MemberFigures
 from okrdesk.report.folded_lines import folded
 from okrdesk.report.numbers import percent, score_text
+from okrdesk.report.subject_names import names_told_apart
 from okrdesk.report.text_layout import Text, one_line
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
@@ -67,7 +68,7 @@ from okrdesk.units import figure as plain_figure
 
 _SAID: dict[str, dict[str, str]] = {
     "en": {
-        "for": "for {subject} ({name}) as of {day}",
+        "for": "for {name} ({subject}) as of {day}",
         "checkpoint": "a checkpoint, closed on {day}: the figure as it stood that day, which "
                       "the report shows; nothing after it counts",
         "checkpoint_changed": "a checkpoint, closed on {day}: the figures of its periods up "
@@ -80,7 +81,7 @@ _SAID: dict[str, dict[str, str]] = {
         "ends_early": " (figures as of {day}: the latest stored; judged on that day)",
         "no_ratio": "no data (0 / 0)",
         "nothing_stored": "no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first",
-        "metric": "metric {metric} ({rule}) from plugin {plugins}",
+        "metric": "metric {metric} ({rule}), plugin {plugins}",
         "parts": "numerator {numerator} ({numerator_over}) / "
                  "denominator {denominator} ({denominator_over})",
         "none_yet": "No observations yet: run `okrdesk collect`.",
@@ -151,9 +152,9 @@ _SAID: dict[str, dict[str, str]] = {
                    "含 {since} 之后的变动",
         "partial": "  [未完结：数据截至 {day}]",
         "others": "（另有其他周期的 {observations}，不计入此处。）",
-        "derived": "指标 {metric} = {formula}，由汇总到 {subject} 的各项输入算出"
+        "derived": "指标 {metric} = {formula}，由汇总到{subject}的各项输入算出"
                    "（先各自相加再计算，不是比率相加）",
-        "headcount": "{name} = {count}（计划中 {subject} 及其下属的{people}）",
+        "headcount": "{name} = {count}（计划中{subject}及其下属的{people}）",
         "people": "人数", "people_of": "角色为 {role} 的人数",
         "input": "指标 {metric}",
         "growth": "增长目标，窗口 {window}，与报告的算法相同：",
@@ -187,8 +188,8 @@ _SAID: dict[str, dict[str, str]] = {
 """What ``explain`` says, in each report language; its figures follow the same one."""
 _RULES: dict[str, dict[MetricKind, str]] = {
     "en": {
-        MetricKind.FLOW: "flow: summed over periods and people",
-        MetricKind.STOCK: "stock: the latest period's values, summed over people",
+        MetricKind.FLOW: "flow: summed over time and people",
+        MetricKind.STOCK: "stock: the latest period's, summed over people",
         MetricKind.RATIO: "ratio: Σ numerator / Σ denominator",
     },
     "zh": {
@@ -252,7 +253,8 @@ def explain_lines(
                 why = _unprovided(kr, session.host, session.workspace.root, lang)
                 rows = store.observations(metric=kr.metric, subjects=subjects,
                                           through=engine.through, grain=plan.grain)  # fmt: skip
-                stored = _stored_only(kr, rows, session.host, lang, width)
+                stored = _stored_only(kr, rows, session.host, names_told_apart(plan, lang),
+                                      lang, width)  # fmt: skip
                 raise NotMeasured(why, [*lines, *stored])
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
             figure = rollup.sliced(spec.name, subject, kr.where)
@@ -266,7 +268,9 @@ def explain_lines(
                 rows = [r for r in rows if _in_slice(r, kr.where)]
             owner = session.host.owners.get(spec.name, "-")
             why = _why_none(store.runs(), spec.name, owner, engine.through, lang)
-            members = MemberFigures(plan, rollup, kr, spec.name, subject)
+            # Each member's attainment of its share, judged as the report judges it.
+            attained = {p.subject: p.attainment for p in engine.shares_below(kr, subject)}
+            members = MemberFigures(plan, rollup, kr, spec.name, subject, lang, attained)
             # Figures ending before the report's say their day, as the report's due column.
             ends = engine.figure_day(kr, spec, subject)
             ends_early = ends if ends < engine.through and figure.value is not None else None
@@ -290,8 +294,8 @@ class NotMeasured(OkrdeskError):
 
 
 def _stored_only(
-    kr: KeyResult, rows: Sequence[StoredObservation], host: PluginHost, lang: str,
-    width: int | None = None,
+    kr: KeyResult, rows: Sequence[StoredObservation], host: PluginHost,
+    named: Callable[[str], str], lang: str, width: int | None = None,
 ) -> list[str]:  # fmt: skip
     """What is stored of a metric no loaded plugin provides, each figure as collected with
     its provenance, not added up (whether it sums, takes the last or divides is its
@@ -326,7 +330,7 @@ def _stored_only(
             return written(kr.unit, o.value, lang)
         return figure_of(o.value)  # a fraction or score as given: its unit is the plugin's
 
-    return lines + _observation_table(rows, shown, lang, width=width)
+    return lines + _observation_table(rows, shown, named, lang, width=width)
 
 
 def _counted_past(
@@ -462,9 +466,10 @@ def _explain_derived(
     """A derived metric: its formula, and each input as rolled up to the subject
     (`okrdesk explain` on a key result of that input shows its rows)."""
     said = _SAID[lang]
+    whose = names_told_apart(session.plan, lang)(subject)
     lines = [
         f"= {_shown(kr.unit, spec, total.value, lang)}",
-        said["derived"].format(metric=spec.name, formula=spec.formula, subject=subject),
+        said["derived"].format(metric=spec.name, formula=spec.formula, subject=whose),
     ]
     for name in parse(spec.formula or "").inputs:
         if is_fact(name):
@@ -472,7 +477,7 @@ def _explain_derived(
             people = said["people_of"].format(role=role) if role else said["people"]
             count = rollup.headcount(subject, role)
             lines.append("  " + said["headcount"].format(name=name, count=count, people=people,
-                                                         subject=subject))  # fmt: skip
+                                                         subject=whose))  # fmt: skip
             continue
         used = session.host.metrics.get(name)
         value = rollup.figure(name, subject).value if used is not None else None
@@ -569,19 +574,23 @@ def _explain_metric(
 
     if members.wanted(shown):
         lines.append(EXPLAIN_MEMBERS[lang]["rows"].format(observations=counted_rows, runs=runs))
-        lines += members.lines(shown, lambda value: _shown(kr.unit, spec, value, lang), lang)
+        lines += members.lines(shown, lambda value: _shown(kr.unit, spec, value, lang))
         if own := members.own_rows(shown):
-            own_rows = _observation_table(own, value, lang, spec, width)
-            lines += [members.own_heading(lang), *own_rows]
+            own_rows = _observation_table(own, value, members.named, lang, spec, width)
+            lines += [members.own_heading(), *own_rows]
         return lines + _others(rows, shown, lang)
+    if members.ranked():
+        lines.append(members.ranked_heading())
+        lines += members.lines(shown, lambda value: _shown(kr.unit, spec, value, lang))
     lines.append(said["rows"].format(observations=counted_rows, runs=runs))
-    table = _observation_table(shown, value, lang, spec, width)
+    table = _observation_table(shown, value, members.named, lang, spec, width)
     return lines + table + _others(rows, shown, lang)
 
 
 def _observation_table(
     rows: Sequence[StoredObservation],
     value: Callable[[Observation], str],
+    named: Callable[[str], str],
     lang: str,
     spec: MetricSpec | None = None,
     width: int | None = None,
@@ -599,7 +608,7 @@ def _observation_table(
         cited = source_text(o.source, lang)
         if o.slice and spec is not None:
             cited = f"[{slice_label(spec, o.slice, lang)}] {cited}".rstrip()
-        cells.append([o.period, o.subject, value(o), str(r.run_id)])
+        cells.append([o.period, named(o.subject), value(o), str(r.run_id)])
         sources.append(f"{cited}{part}")
     widths = [max(display_width(row[n]) for row in cells) for n in range(4)]
     widths[3] = max(widths[3], 4)  # as wide as 采集 in English too: the tables line up alike
@@ -734,7 +743,9 @@ def _explain_checkins(
         return [*lines, said["no_checkins"].format(kr=kr.id)]
     latest = {c.subject: c.id for c in history}
     values = [written(kr.unit, c.value, lang) for c in history]
-    wide = (max(display_width(c.subject) for c in history), max(map(display_width, values)))
+    named = names_told_apart(plan, lang)
+    wide = (max(display_width(named(c.subject)) for c in history),
+            max(map(display_width, values)))  # fmt: skip
     for c, value in zip(history, values, strict=True):
         counts = latest[c.subject] == c.id and _counting(plan, c.subject, subject, set(latest))
         mark = said["counts"] if counts else ""
@@ -743,7 +754,8 @@ def _explain_checkins(
             story += said["confidence"].format(confidence=percentage(c.confidence, keep=0))
         note = f"  {c.note}" if c.note else ""
         recorded = said["recorded"].format(when=local_time(c.recorded))
-        head = f"  {c.day}  {padded(c.subject, wide[0])}  {padded(value, wide[1], right=True)}  "
+        who = padded(named(c.subject), wide[0])
+        head = f"  {c.day}  {who}  {padded(value, wide[1], right=True)}  "
         line = f"{head}{recorded}{story}{note}{mark}"
         # What was said of it goes on under when it was recorded.
         lines += [line] if width is None else folded(line, display_width(head), width)
@@ -1029,11 +1041,12 @@ def _joined(items: Sequence[str], lang: str) -> str:
 
 _SAID_LINE: dict[str, dict[str, str]] = {
     "en": {
-        "spent": "amount {amount}; spent {spent} ({entries}: okrdesk spend list --line {line}); "
-        "left {left}",
+        "spent": "amount {amount}; spent {spent}; left {left}",
+        "overspent": "amount {amount}; spent {spent}; over by {over}",
+        "entries": "  {entries}: okrdesk spend list --line {line}",
         "revenue": "attributed revenue {revenue}:",
         "share": "  {kr}: achieved {achieved} × {stake} ÷ {stakes} {equals} {part}",
-        "stakes": "    each line's stake, its amount × its link weight: {stakes}",
+        "stakes": "    each line's stake, its amount × its link weight:",
         "roi": "ROI = {revenue} ÷ {spent} = {roi}",
         "no_roi": "ROI —: {why}",
         "no_revenue": "the line is linked to no revenue key result",
@@ -1041,18 +1054,19 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "nothing_spent": "nothing spent yet",
         "costs": "cost per result:",
         "cost": "  {kr}: {cost}",
-        "cost_parts": "    the lines spent {total} on it ÷ {achieved} achieved; each line's "
-        "spend × its link weight: {parts}",
+        "cost_parts": "    the lines spent {total} on it ÷ {achieved} achieved",
+        "parts": "    each line's part, its spend × its link weight:",
         "breaker": "breaker: {standing}",
         "whose": "budget line {line} is the plan's, not a unit's or a person's: "
         "leave out --unit and --person",
     },
     "zh": {
-        "spent": "预算 {amount}；已用 {spent}（{entries}：okrdesk spend list --line {line}）；"
-        "剩余 {left}",
+        "spent": "预算 {amount}；已用 {spent}；剩余 {left}",
+        "overspent": "预算 {amount}；已用 {spent}；超支 {over}",
+        "entries": "  {entries}支出：okrdesk spend list --line {line}",
         "revenue": "归因收入 {revenue}：",
         "share": "  {kr}：实现 {achieved} × {stake} ÷ {stakes} {equals} {part}",
-        "stakes": "    各预算项的份额，即金额 × 关联权重：{stakes}",
+        "stakes": "    各预算项的份额，即金额 × 关联权重：",
         "roi": "ROI = {revenue} ÷ {spent} = {roi}",
         "no_roi": "ROI —：{why}",
         "no_revenue": "本项未关联收入类关键结果",
@@ -1060,8 +1074,8 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "nothing_spent": "尚无支出",
         "costs": "单位成本：",
         "cost": "  {kr}：{cost}",
-        "cost_parts": "    各预算项为其花费 {total} ÷ 实现 {achieved}；"
-        "各项的已用 × 关联权重：{parts}",
+        "cost_parts": "    各预算项为其花费 {total} ÷ 实现 {achieved}",
+        "parts": "    其中各项的花费，即已用 × 关联权重：",
         "breaker": "熔断：{standing}",
         "whose": "预算项 {line} 属于整个计划，不分单位或人员：请去掉 --unit 和 --person",
     },
@@ -1088,12 +1102,13 @@ def budget_line_lines(
     lp = by_id[line_id]
     line = lp.line
     entries = f"{len(lp.entries):,} 笔" if lang == "zh" else counted(len(lp.entries), "entry")
-    spent = said["spent"].format(
-        amount=ledger(line.amount, lang), spent=ledger(lp.spent, lang), line=line.id,
-        entries=entries, left=ledger(lp.left, lang),
+    # Spent past its amount, a line is over by so much, as a manager says it: not "left -47万".
+    spent = said["spent" if lp.left >= 0 else "overspent"].format(
+        amount=ledger(line.amount, lang), spent=ledger(lp.spent, lang),
+        left=ledger(lp.left, lang), over=ledger(-lp.left, lang),
     )  # fmt: skip
-    lines = [f"{line.id} {line.name}", subject_line(plan, line.owner, day, lang), spent]
-    sep = label(lang, "list_sep")
+    lines = [f"{line.id} {line.name}", subject_line(plan, line.owner, day, lang), spent,
+             said["entries"].format(entries=entries, line=line.id)]  # fmt: skip
     if lp.revenue_shares and lp.attributed_revenue is not None:
         lines.append(said["revenue"].format(revenue=ledger(lp.attributed_revenue, lang)))
         for share in lp.revenue_shares:
@@ -1103,18 +1118,18 @@ def budget_line_lines(
             got, mine, everyone, result = (ledger_amount(v, lang) for v in shown)
             # The written figures are rounded: "≈" where they do not give the part exactly.
             exact = bool(everyone) and ledger_amount(got * mine / everyone, lang) == result
-            lines.append(said["share"].format(
+            lines += _wrapped(said["share"].format(
                 kr=_kr_named(plan, kr), achieved=ledger(share.achieved, lang),
                 stake=ledger(share.stakes[line.id], lang),
                 stakes=ledger(sum(share.stakes.values()), lang),
                 equals="=" if exact else "≈", part=ledger(part, lang),
             ))  # fmt: skip
-            stakes = sep.join(
-                _times(other, by_id[other].line.amount, by_id[other].line.key_results[kr], stake,
-                       lang)
+            lines.append(said["stakes"])
+            lines += [
+                "      " + _times(other, by_id[other].line.amount,
+                                  by_id[other].line.key_results[kr], stake, lang)
                 for other, stake in sorted(share.stakes.items(), key=lambda s: s[0] != line.id)
-            )  # fmt: skip
-            lines += _wrapped(said["stakes"].format(stakes=stakes))
+            ]  # fmt: skip
     if lp.roi is not None and lp.attributed_revenue is not None:
         revenue, spent_ = ledger(lp.attributed_revenue, lang), ledger(lp.spent, lang)
         lines.append(said["roi"].format(revenue=revenue, spent=spent_, roi=ratio(lp.roi)))
@@ -1126,15 +1141,16 @@ def budget_line_lines(
             measured = plan.key_results_by_id[cost.key_result]
             per = cost_text(plan, cost.key_result, cost.per_result, lang)
             lines.append(said["cost"].format(kr=_kr_named(plan, cost.key_result), cost=per))
-            parts = sep.join(
-                _times(other, by_id[other].spent, by_id[other].line.key_results[measured.id],
-                       part, lang)
-                for other, part in sorted(cost.spent.items(), key=lambda s: s[0] != line.id)
-            )  # fmt: skip
             lines += _wrapped(said["cost_parts"].format(
                 total=ledger(sum(cost.spent.values()), lang),
-                achieved=written(measured.unit, cost.achieved, lang), parts=parts,
+                achieved=written(measured.unit, cost.achieved, lang),
             ))  # fmt: skip
+            lines.append(said["parts"])
+            lines += [
+                "      " + _times(other, by_id[other].spent,
+                                  by_id[other].line.key_results[measured.id], part, lang)
+                for other, part in sorted(cost.spent.items(), key=lambda s: s[0] != line.id)
+            ]  # fmt: skip
     lines += _wrapped(said["breaker"].format(standing=lp.breaker.standing(lang)))
     return lines
 

@@ -24,6 +24,35 @@ def say(text: str = "", *, err: bool = False) -> None:
     click.echo("\n".join(printable(line) for line in text.split("\n")), err=err)
 
 
+def say_folded(text: str, column: int, width: int | None) -> None:
+    """Print ``text`` (one or more lines) made safe to show, each line then folded to
+    ``width`` cells with the lines after its first indented to ``column`` (``None``: as
+    it is). Escaped before folding, so that an escape pasted into a name, shown as
+    ``\\x1b``, is counted at the width it is shown; a tab, shown as it is, is the spaces
+    to the next stop of eight it takes on a terminal."""
+    from okrdesk.report.folded_lines import folded
+
+    shown = [_tabs_expanded(printable(line)) for line in text.split("\n")]
+    if width is not None:
+        shown = [part for line in shown for part in folded(line, column, width)]
+    click.echo("\n".join(shown))
+
+
+def _tabs_expanded(line: str) -> str:
+    """``line`` with each tab the spaces a terminal moves it by, counted in cells (a
+    Chinese character takes two), where ``str.expandtabs`` counts characters."""
+    if "\t" not in line:
+        return line
+    from okrdesk.messages import display_width
+
+    expanded = ""
+    for index, piece in enumerate(line.split("\t")):
+        if index:
+            expanded += " " * (8 - display_width(expanded) % 8)
+        expanded += piece
+    return expanded
+
+
 def at_a_terminal() -> bool:
     """Whether the command's output is shown on a terminal, where lines fold to its width;
     piped (to grep, a file, cron's log) each line stays whole, as tools read it."""

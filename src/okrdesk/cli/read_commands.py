@@ -18,7 +18,14 @@ from okrdesk.cli.options import (
     workspace_option,
     workspace_path,
 )
-from okrdesk.cli.output import at_a_terminal, say, say_data, say_warnings, say_wrote
+from okrdesk.cli.output import (
+    at_a_terminal,
+    say,
+    say_data,
+    say_folded,
+    say_warnings,
+    say_wrote,
+)
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
 
@@ -170,7 +177,6 @@ def check(
     from okrdesk.app.session import open_session
     from okrdesk.engine.attention import Level
     from okrdesk.engine.plan_calendar import clamp_to_plan
-    from okrdesk.report.folded_lines import folded
     from okrdesk.report.text_layout import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
@@ -202,18 +208,14 @@ def check(
     # Shown on a terminal, each line folds at the report's width under its message, the
     # kinds a column of their own; piped (grep, a file, cron's mail) an alert stays a line.
     width = terminal_width() if at_a_terminal() else None
-
-    def fold(line: str, column: int) -> str:
-        return line if width is None else "\n".join(folded(line, column, width))
-
     if found and checked.figures_through is not None:
-        say(fold(checked.through_line(lang), 2))  # what the lines below were judged on
+        say_folded(checked.through_line(lang), 2, width)  # what the lines below were judged on
     column = kind_column(found, lang)
     for alert in found:
-        say(fold(tagged(alert, lang, column), column))
+        say_folded(tagged(alert, lang, column), column, width)
     if found or verbose:
         info = sum(alert.level is Level.INFO for alert in found)
-        say(fold(summary(len(found) - info, lang, info), 2))
+        say_folded(summary(len(found) - info, lang, info), 2, width)
     if failed:
         raise SystemExit(EXIT_FAILED)
 
@@ -258,7 +260,7 @@ def explain(
     """
     from okrdesk.app.explain import NotMeasured, explain_any
     from okrdesk.app.session import open_session
-    from okrdesk.report.folded_lines import folded
+    from okrdesk.report.folded_lines import piped_width
     from okrdesk.report.text_layout import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
@@ -268,14 +270,13 @@ def explain(
     day = as_of_period(session.plan, period, day_of(as_of), chosen)
     # Why a metric stored is provided by no plugin: its name misspelt there.
     say_warnings(session.host.allow_list_warnings(), chosen)
-    # As check: folded at the report's width on a terminal, each table row's source under
-    # itself; a line a row when piped.
-    width = terminal_width() if at_a_terminal() else None
+    # Folded at the terminal's width, each table row's source under itself; piped (to a
+    # file, a mail, less), at the 80 columns a report is read at.
+    width = terminal_width() if at_a_terminal() else piped_width()
 
     def shown(lines: list[str]) -> None:
         for text in lines:
-            indent = len(text) - len(text.lstrip(" "))
-            say(text if width is None else "\n".join(folded(text, indent + 2, width)))
+            say_folded(text, len(text) - len(text.lstrip(" ")) + 2, width)
 
     try:
         lines = explain_any(session, item, person, unit, day, chosen, width)

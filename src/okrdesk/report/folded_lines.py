@@ -6,13 +6,28 @@ print lines rather than the report's tables: check, due and explain."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from okrdesk.report.text_layout import HANGING_ROOM, NO_BREAK, Text, fitted
 
-_HELD = re.compile(r"(?<![\w-])(--[a-z][a-z-]*) (?=[^\s-])|(\bCNY|[×÷=≈]) (?=[-\d])")
+PIPED_WIDTH = 80
+"""The columns explain's lines fold at when not shown on a terminal, unless ``COLUMNS``
+says otherwise: those a report is read at."""
+
+
+def piped_width() -> int:
+    """The width explain folds at when its output goes to a file, a mail or ``less``:
+    ``COLUMNS`` where set (``COLUMNS=1000`` keeps each row a line for grep), else 80.
+    Not the terminal's beside it: what is written to a file is read elsewhere."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
+
+
+_HELD = re.compile(r"(?<![\w-])(--[a-z][a-z-]*) (?=[^\s-])|(\bCNY|[×÷=≈]) (?=[-\d])|(←|<-) (?=\S)")
 """What a fold never parts: an option and its value (--unit wm2), a command to copy; an
-amount and its currency (CNY 75,242k); an operator and the figure after it (× 1/4)."""
+amount and its currency (CNY 75,242k); an operator and the figure after it (× 1/4); an
+arrow and what it marks (← 计入)."""
 
 
 def folded(line: str, column: int, width: int) -> list[str]:
@@ -24,7 +39,7 @@ def folded(line: str, column: int, width: int) -> list[str]:
     indent = len(line) - len(body)
     if width - column < HANGING_ROOM or column < indent:
         return [line]
-    text = Text(_HELD.sub(lambda found: (found[1] or found[2]) + NO_BREAK, body))
+    text = Text(_HELD.sub(lambda found: (found[1] or found[2] or found[3]) + NO_BREAK, body))
     text.hanging = column - indent
     lead = " " * indent
     return [

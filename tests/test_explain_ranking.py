@@ -1,0 +1,122 @@
+"""`okrdesk explain` of a key result whose target is shared out among a unit's members
+ranks them by attainment, highest first as the report ranks its members, each written as
+the report writes it; a member with no share shows no attainment. Units and people are
+named as a manager knows them, with the id only where two share a name. The demo
+workspace and the `okrdesk` process; a small workspace with two 王芳."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.report.numbers import percent
+from sample_workspace import ORG, WriteWorkspace
+from test_report import AS_OF, okrdesk
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("explain-ranking") / "demo"
+    done = okrdesk("demo", str(root), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def ranking(lines: list[str]) -> list[list[str]]:
+    """The rows of explain's ranking of members: rank, name, value, share, attainment,
+    observations (a row with no rank starts with its name)."""
+    start = next(n for n, line in enumerate(lines) if re.match(r"  (名次|rank) ", line))
+    rows = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("   "):
+            break
+        cells = re.split(r" {2,}", line.strip())
+        rows.append(cells if re.fullmatch(r"\d+", cells[0]) else ["", *cells])
+    return rows
+
+
+def reported_attainment(demo: Path, unit: str, key_result: str) -> float | None:
+    """The unit's attainment of its share of ``key_result``, as its own report has it."""
+    done = okrdesk("report", "--unit", unit, "-w", str(demo), "--as-of", AS_OF, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (found,) = [kr["attainment"] for o in json.loads(done.stdout)["objectives"]
+                for kr in o["key_results"] if kr["id"] == key_result]  # fmt: skip
+    return found
+
+
+def test_branches_holding_shares_are_ranked_by_attainment_as_the_report_has_it(
+    demo: Path,
+) -> None:
+    teams = {"财富管理一部": "wm1", "财富管理二部": "wm2", "机构业务部": "inst"}
+    done = okrdesk("explain", "C1.KR1", "-w", str(demo), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    rows = ranking(done.stdout.splitlines())
+    assert sorted(row[1] for row in rows) == sorted(teams)
+    attained = [reported_attainment(demo, teams[row[1]], "C1.KR1") for row in rows]
+    assert [row[4] for row in rows] == [percent(a) for a in attained]
+    assert attained == sorted(attained, key=lambda a: -(a or 0.0))
+    assert [row[0] for row in rows] == ["1", "2", "3"]
+
+
+def test_people_holding_shares_are_ranked_highest_first(demo: Path) -> None:
+    """A team's four customer managers on their shares of its new HNW clients, ranked
+    otherwise than the target file lists them (刘洋, 黄婷, 周杰, 吴敏)."""
+    for lang in ("zh", "en"):
+        done = okrdesk("explain", "WM1.HNW", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+        assert done.returncode == 0, done.stderr
+        rows = ranking(done.stdout.splitlines())
+        assert [row[1] for row in rows] == ["周杰", "刘洋", "黄婷", "吴敏"]
+        # Each one's figure over its share: 33户 of 38户 is 86.8%.
+        for row in rows:
+            value, share = (int(re.sub(r"\D", "", cell)) for cell in row[2:4])
+            assert row[4] == percent(value / share)
+
+
+def test_a_member_with_no_share_shows_no_attainment(demo: Path) -> None:
+    """高鹏, a trainee, brings in assets but holds no share of the team's 客户资产净增."""
+    for lang in ("zh", "en"):
+        done = okrdesk("explain", "WM1.NNA", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+        assert done.returncode == 0, done.stderr
+        rows = ranking(done.stdout.splitlines())
+        (trainee,) = [row for row in rows if row[1] == "高鹏"]
+        assert trainee[0] == "" and trainee[3] == trainee[4] == "—"
+        assert rows[-1] == trainee  # after those ranked
+        assert all(re.fullmatch(r"\d+\.\d+%", row[4]) for row in rows[:-1])
+
+
+NAMESAKES = (
+    ORG
+    + """
+[[units]]
+id = "team-b"
+name = "财富管理二部"
+level = "team"
+parent = "branch"
+
+[[people]]
+id = "cm03"
+name = "王芳"
+unit = "team-b"
+"""
+)
+
+
+def test_people_are_named_and_namesakes_told_apart_by_id(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"org.toml": NAMESAKES})
+    collected = CliRunner().invoke(cli, ["collect", "--through", "2026-01-25", "-w", str(root)])
+    assert collected.exit_code == 0, collected.output
+    for lang, first, third in (("zh", "王芳（cm01）", "王芳（cm03）"),
+                               ("en", "王芳 (cm01)", "王芳 (cm03)")):  # fmt: skip
+        done = CliRunner().invoke(cli, ["explain", "O1.KR1", "--as-of", "2026-01-25",
+                                        "--lang", lang, "-w", str(root)])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        week = [re.split(r" {2,}", line.strip())[1] for line in done.output.splitlines()
+                if line.startswith("  2026-W01  ")]  # fmt: skip
+        assert week == [first, "李强", third]

@@ -1,0 +1,57 @@
+"""Every line `okrdesk explain` prints fits 80 columns piped (to a file, a mail, less)
+as on a terminal of 80: a title holding an escape or tabs pasted into a target file is
+escaped before it is folded, so the width folded to is the width shown (the `okrdesk`
+process, piped and in a real pseudo-terminal)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.messages import display_width
+from sample_workspace import OKRS, WriteWorkspace
+from test_weekly_rhythm import in_a_terminal
+
+PASTED = OKRS.replace(
+    'title = "新增高净值客户"',
+    'title = "新增\\u001b[31m高净值客户' + "\\t" * 12 + '（以 CRM 口径\\u001b[0m为准）"',
+    1,
+)
+
+
+def piped(root: Path, *args: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", *args, "-w", str(root)], stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, env={**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+@pytest.fixture
+def pasted(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace({"okrs.toml": PASTED})
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-01-31", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return root
+
+
+def test_a_title_holding_an_escape_and_tabs_is_folded_as_it_is_shown(pasted: Path) -> None:
+    args = ("explain", "O1.KR1", "--as-of", "2026-01-31")
+    terminal = in_a_terminal(*args, "-w", str(pasted), plugins="test_metrics")
+    for shown in (piped(pasted, *args), terminal):
+        assert all("\x1b" not in line and "\t" not in line for line in shown)
+        assert all(display_width(line) <= 80 for line in shown), shown
+        # Nothing lost: the escapes written out, the tabs as spaces, the rest folded under.
+        title = [line for line in shown if line.strip()][:2]
+        assert title[1].startswith("  （以 CRM 口径"), title
+        assert (
+            "".join("".join(title).split())
+            == "O1.KR1新增\\x1b[31m高净值客户（以CRM口径\\x1b[0m为准）"
+        )
