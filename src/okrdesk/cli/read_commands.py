@@ -247,16 +247,19 @@ def explain(
     For a key result (O1.KR1): each observation (period, person, value,
     plugin, run and source rows) or check-in that makes up the figure, and
     how they add up; a unit's figure of more than 60 observations, added up
-    by its members (each one's figure, the share the key result set it, and
-    its observations; --unit or --person lists one's). For an objective (O1):
-    its score from its key results'
-    attainment, each with its weight and what it counts for up to the cap.
-    For a budget line (events): its spend, the revenue attributed to it and
-    its ROI, its cost per result and where it stands against its breaker.
-    With none: the unit's or person's score from its objectives' scores.
-    Words and values in the language of --lang, as the report writes them.
-    Shown on a terminal, lines fold at the report's width, a row's source
-    rows going on under themselves, none of them cut; piped, a row is a line.
+    by its members (each one's figure and observations; --unit or --person
+    lists one's). Where the key result shares its target among the members,
+    they are ranked by attainment, highest first, as the report ranks them;
+    one with no share has no attainment. Units and people by name, with the
+    id where two share a name. For an objective (O1): its score from its key
+    results' attainment, each with its weight and what it counts for up to
+    the cap. For a budget line (events): its spend, the revenue attributed
+    to it and its ROI, its cost per result and where it stands against its
+    breaker. With none: the unit's or person's score from its objectives'
+    scores. Words and values in the language of --lang, as the report writes
+    them. Lines fold at the terminal's width, or piped at 80 columns
+    (COLUMNS sets another: COLUMNS=1000 keeps a row a line for grep), a
+    row's source rows going on under themselves, none of them cut.
     """
     from okrdesk.app.explain import NotMeasured, explain_any
     from okrdesk.app.session import open_session
