@@ -55,3 +55,36 @@ def test_a_title_holding_an_escape_and_tabs_is_folded_as_it_is_shown(pasted: Pat
             "".join("".join(title).split())
             == "O1.KR1新增\\x1b[31m高净值客户（以CRM口径\\x1b[0m为准）"
         )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from test_report import okrdesk
+
+    root = tmp_path_factory.mktemp("explain-width") / "demo"
+    done = okrdesk("demo", str(root), "--as-of", DEMO_DAY)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+DEMO_DAY = "2026-11-20"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_budget_lines_explain_fits_80_columns_piped(demo: Path, lang: str) -> None:
+    """A line's spend and its shares of revenue ran to 85-97 columns piped; a line spent
+    past its amount read 剩余 -47.76万."""
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+    env.pop("COLUMNS", None)
+    said = ""
+    for line in ("events", "experts", "ai-signal"):
+        done = subprocess.run(
+            [sys.executable, "-m", "okrdesk", "explain", line, "--as-of", DEMO_DAY, "--lang",
+             lang, "-w", str(demo)], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            env=env,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert all(display_width(row) <= 80 for row in done.stdout.splitlines()), done.stdout
+        said += done.stdout
+    over = "超支 47.76万" if lang == "zh" else "over by CNY 478k"
+    assert over in said and "剩余 -" not in said and "left -" not in said

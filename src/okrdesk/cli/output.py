@@ -54,8 +54,9 @@ def _tabs_expanded(line: str) -> str:
 
 
 def at_a_terminal() -> bool:
-    """Whether the command's output is shown on a terminal, where lines fold to its width;
-    piped (to grep, a file, cron's log) each line stays whole, as tools read it."""
+    """Whether the command's output is shown on a terminal, where lines fold to its width.
+    Piped (to grep, a file, cron's log), check keeps each alert a line, as tools read it;
+    explain folds at 80 columns (``folded_lines.piped_width``)."""
     try:
         return sys.stdout is not None and sys.stdout.isatty()
     except (AttributeError, ValueError):  # a stream closed or replaced
