@@ -152,7 +152,9 @@ def test_a_teams_and_a_persons_score_are_theirs(demo: Path) -> None:
     assert shared[-1] == f"每项关键结果的数字：okrdesk explain C1.KR1 --unit wm1 --as-of {AS_OF}"
     nobody = okrdesk("explain", "--unit", "firm", "-w", str(demo), "--as-of", AS_OF)
     assert nobody.returncode == 0, nobody.stderr
-    assert nobody.stdout.splitlines()[1] == "没有得分：firm 既没有自己的目标，也没有分解到它的目标"
+    assert (
+        nobody.stdout.splitlines()[1] == "没有得分：示例证券既没有自己的目标，也没有分解到它的目标"
+    )
 
 
 def test_what_cannot_be_explained_is_named(demo: Path) -> None:

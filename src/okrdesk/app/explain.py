@@ -792,7 +792,7 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "score": "综合得分 {score}：各目标得分的加权平均",
         "objective_score": "综合得分 {score}：各关键结果完成率的加权平均，每项至多计 {cap}",
         "no_score": "没有得分：其中尚无一项有数字",
-        "no_objectives": "没有得分：{subject} 既没有自己的目标，也没有分解到它的目标",
+        "no_objectives": "没有得分：{subject}既没有自己的目标，也没有分解到它的目标",
         "left_out": "未计入得分：{items}",
         "no_data": "尚无数据",
         "no_objective_score": "尚无得分",
@@ -964,7 +964,9 @@ def _subject_lines(
 ) -> list[str]:
     said = _SAID_SCORE[lang]
     if not objectives:
-        return [said["no_objectives"].format(subject=hint.subject)]
+        return [
+            said["no_objectives"].format(subject=names_told_apart(hint.plan, lang)(hint.subject))
+        ]
     if score is None:
         return [said["no_score"]]
     name, scored, weight = _HEADINGS[lang]["objective"]
