@@ -146,10 +146,13 @@ def test_explain_does_not_say_later_figures_are_left_out(
     assert settled[2].startswith("检查点，2026-03-31 截止：取当日的数字")
 
 
-def test_a_past_days_report_on_a_cohort_metric_says_so_too(cohorts: Path) -> None:
+def test_a_past_days_report_on_a_cohort_metric_says_so_too(
+    cohorts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As of 20 March, before the checkpoint, the figures run through 15 March (the
     week holding the 20th is stored whole): one of the two accounts opened by then was
     funded that day, but the figure read on 15 April counts both."""
+    monkeypatch.setenv("COLUMNS", "1000")  # explain's rows whole: what it says, not how it folds
     funded = reported(cohorts, "Q1.FUND", as_of="2026-03-20")
     assert funded["closed"] is None
     assert (funded["numerator"], funded["denominator"]) == (2, 2)
