@@ -882,8 +882,8 @@ def test_a_crm_daily_report_through_the_okrdesk_command(
     assert explained.returncode == 0, explained.stderr
     lines = [" ".join(line.split()) for line in explained.stdout.splitlines()]
     assert "= 12.85万" in lines
-    assert "2026-W10 cm01 12.5万 1 SQL 指标 crm_amount：crm.csv 第 3 行" in lines
-    assert "2026-W11 cm02 3,500元 1 SQL 指标 crm_amount：crm.csv 第 4 行" in lines
+    assert "2026-W10 王芳 12.5万 1 SQL 指标 crm_amount：crm.csv 第 3 行" in lines
+    assert "2026-W11 李强 3,500元 1 SQL 指标 crm_amount：crm.csv 第 4 行" in lines
     reported = okrdesk("report", "--as-of", "2026-03-31", "--format", "md")
     assert reported.returncode == 0, reported.stderr
     row = next(line for line in reported.stdout.splitlines() if line.startswith("| O1.KR1"))
