@@ -106,6 +106,12 @@ def test_the_report_tells_a_missed_target_from_the_actual_short_of_it(tmp_path: 
         for kr, figures in (("O2.REV", revenue), ("O2.RATE", rate)):
             cells = [cell.strip() for cell in rows[kr].split("│")]
             assert tuple(cells[2:5]) == figures, rows[kr]  # actual, target, attainment
+        explained = CliRunner().invoke(cli, ["explain", "O2.REV", "--as-of", "2026-12-31",
+                                             "--lang", lang, "-w", str(root)])  # fmt: skip
+        assert explained.exit_code == 0, explained.output
+        figure_line = f"= {revenue[0]}"
+        assert figure_line in explained.output.splitlines(), explained.output
+        assert explained.output.count(revenue[0]) == 2  # the figure, and the check-in making it
         # The first screen's alert writes the figure past its limit as the table does.
         breached = "8.004%，超过上限 8%" if lang == "zh" else "8.004%, above its limit of 8%"
         assert any(breached in line for line in done.output.splitlines()[:8]), done.output

@@ -30,6 +30,7 @@ from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path
+from okrdesk.figures_apart import beside_target
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import EXPLAIN_MEMBERS, counted, display_width, label, padded
 from okrdesk.model import (
@@ -245,8 +246,9 @@ def explain_lines(
             cut = period_holding(day, plan.grain)
             lines.append(said["through"].format(through=engine.through, period=cut.id,
                                                 end=cut.end, day=day))  # fmt: skip
+        short_of = _short_of(engine, kr, subject)
         if kr.metric is None:
-            lines += _explain_checkins(store, rollup, kr, subject, day, lang, width)
+            lines += _explain_checkins(store, rollup, kr, subject, day, lang, width, short_of)
         else:
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
@@ -259,7 +261,8 @@ def explain_lines(
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
-                return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang)
+                return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang,
+                                                short_of)  # fmt: skip
             rows = store.observations(
                 metric=spec.name, subjects=subjects, through=engine.through, grain=plan.grain,
                 sliced=bool(spec.dimensions),
@@ -275,7 +278,7 @@ def explain_lines(
             ends = engine.figure_day(kr, spec, subject)
             ends_early = ends if ends < engine.through and figure.value is not None else None
             lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why), members,
-                                     ends_early, width)  # fmt: skip
+                                     ends_early, width, short_of)  # fmt: skip
             basis = growth_basis(engine, kr, subject)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
@@ -462,13 +465,14 @@ def _explain_derived(
     subject: str,
     session: Session,
     lang: str,
+    short_of: tuple[float, float] | None = None,
 ) -> list[str]:
     """A derived metric: its formula, and each input as rolled up to the subject
     (`okrdesk explain` on a key result of that input shows its rows)."""
     said = _SAID[lang]
     whose = names_told_apart(session.plan, lang)(subject)
     lines = [
-        f"= {_shown(kr.unit, spec, total.value, lang)}",
+        f"= {_shown(kr.unit, spec, total.value, lang, short_of)}",
         said["derived"].format(metric=spec.name, formula=spec.formula, subject=whose),
     ]
     for name in parse(spec.formula or "").inputs:
@@ -524,15 +528,17 @@ def _explain_metric(
     members: MemberFigures,
     ends_early: dt.date | None = None,
     width: int | None = None,
+    short_of: tuple[float, float] | None = None,
 ) -> list[str]:
     """``why_none``: the metric's plugin, and why it has no rows when it has none;
     ``members``: the observations added up by member, when too many to list;
-    ``ends_early``: the day the figure's metrics run through, where before the date's."""
+    ``ends_early``: the day the figure's metrics run through, where before the date's;
+    ``short_of``: the actual and the target it falls short of (``_short_of``)."""
     said, carried = _SAID[lang], _OVER[lang]
     plugins = sorted({r.plugin for r in rows}) or [why_none[0]]
     ends = "" if ends_early is None else said["ends_early"].format(day=ends_early)
     lines = [
-        f"= {_shown(kr.unit, spec, total.value, lang)}{ends}",
+        f"= {_shown(kr.unit, spec, total.value, lang, short_of)}{ends}",
         said["metric"].format(metric=spec.name, rule=_RULES[lang][spec.kind],
                               plugins=", ".join(plugins) or "-"),
     ]  # fmt: skip
@@ -700,15 +706,38 @@ def part_of(value: float | None, unit: UnitOfMeasure | None, lang: str) -> str:
     return written(unit, value or 0, lang, whole=unit.dimension is Dimension.COUNT)
 
 
-def _result(unit: UnitOfMeasure, value: float, lang: str) -> str:
-    """The figure as the report shows it: counts whole, the key result's unit, half-up."""
-    return written(unit, value, lang, whole=unit.dimension is Dimension.COUNT)
+def _result(
+    unit: UnitOfMeasure, value: float, lang: str, short_of: tuple[float, float] | None = None
+) -> str:
+    """The figure as the report shows it: counts whole, the key result's unit, half-up;
+    where it is the actual of ``short_of`` (actual, target), as the report's actual
+    column writes it, finer where it would read as the target (``figures_apart``)."""
+    whole = unit.dimension is Dimension.COUNT
+    if short_of is not None and short_of[0] == value:
+        return beside_target(unit, value, short_of[1], lang, whole=whole)[0]
+    return written(unit, value, lang, whole=whole)
 
 
-def _shown(unit: UnitOfMeasure, spec: MetricSpec, value: float | None, lang: str) -> str:
+def _shown(
+    unit: UnitOfMeasure,
+    spec: MetricSpec,
+    value: float | None,
+    lang: str,
+    short_of: tuple[float, float] | None = None,
+) -> str:
     if value is None:
         return _SAID[lang]["no_data" if spec.kind is not MetricKind.RATIO else "no_ratio"]
-    return _result(unit, value, lang)
+    return _result(unit, value, lang, short_of)
+
+
+def _short_of(engine: Engine, kr: KeyResult, subject: str) -> tuple[float, float] | None:
+    """The key result's actual and target at ``subject`` where the actual falls short of
+    the target (as the report judges it), for the figure's line; else None."""
+    judged = engine.judged(kr, subject)
+    if judged is None or judged.attainment is None or judged.attainment >= 1 or kr.band:
+        return None
+    actual, target = judged.actual.value, judged.target.value
+    return None if actual is None or target is None else (actual, target)
 
 
 def _counting(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
@@ -730,19 +759,27 @@ def _counting(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
 
 def _explain_checkins(
     store: Store, rollup: Rollup, kr: KeyResult, subject: str, day: dt.date, lang: str,
-    width: int | None = None,
+    width: int | None = None, short_of: tuple[float, float] | None = None,
 ) -> list[str]:  # fmt: skip
     plan = rollup.plan
     figure = rollup.checkin(kr, subject)
     subjects = set(subjects_under(plan, subject))
     history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
     said = _SAID[lang]
-    shown = said["no_data"] if figure.value is None else _result(kr.unit, figure.value, lang)
+    shown = (
+        said["no_data"] if figure.value is None else _result(kr.unit, figure.value, lang, short_of)
+    )
     lines = [f"= {shown}", said["checkins"].format(kr=kr.id)]
     if not history:
         return [*lines, said["no_checkins"].format(kr=kr.id)]
     latest = {c.subject: c.id for c in history}
-    values = [written(kr.unit, c.value, lang) for c in history]
+    # The check-in that makes the figure is written as the figure's line writes it.
+    values = [
+        _result(kr.unit, c.value, lang, short_of)
+        if short_of is not None and c.value == short_of[0]
+        else written(kr.unit, c.value, lang)
+        for c in history
+    ]
     named = names_told_apart(plan, lang)
     wide = (max(display_width(named(c.subject)) for c in history),
             max(map(display_width, values)))  # fmt: skip
