@@ -9,8 +9,9 @@ as Excel saves a row it thinks used) DuckDB reads as a row of empty cells, which
 of data. ``lines_found`` looks for them in one pass over the bytes (the usual file has
 none, and costs next to nothing more); ``blank_lines`` then places them among the file's
 rows, reading it as CSV, so that a quoted cell's empty line is not taken for one. The
-same pass counts the file's double quotes: an odd count is the one sign of a quote
-opened and never closed (``unclosed_quote`` then finds it).
+same pass looks for double quotes: only a file with one can hold a quote opened and never
+closed (``unclosed_quote`` then reads it for one; two left open make an even count, so
+their count says nothing).
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ class Lines:
     DuckDB reads as a row."""
     filled: bool = True
     """Whether the file has a filled line at all."""
-    odd_quotes: bool = False
-    """Whether the file holds an odd count of double quotes from its header on: a quote
-    may be opened and never closed (``unclosed_quote``)."""
+    quoted: bool = False
+    """Whether the file holds a double quote from its header on: one may be opened and
+    never closed (``unclosed_quote``)."""
 
     @property
     def blank(self) -> bool:
@@ -90,7 +91,7 @@ class _EndedInCr(io.RawIOBase):
 
 def lines_found(path: Path, skip: int) -> Lines:
     """The blank lines of the UTF-8 text file ``path``, past its first ``skip`` lines,
-    and whether its double quotes are an odd count: one pass over its bytes."""
+    and whether it holds a double quote: one pass over its bytes."""
     with opened(path) as opened_file:
         start = opened_file.peek(_PEEKED)[:_PEEKED]
         ended_in_cr = b"\r" in start and b"\n" not in start
@@ -109,14 +110,13 @@ def lines_found(path: Path, skip: int) -> Lines:
         if not line:
             return Lines(leading=leading, filled=False)
         empty = spaces = False
-        quotes = line.count(b'"')
+        quoted = b'"' in line
         tail = b"\n" if line.endswith(b"\n") else line
         plain = file is opened_file and not path.name.lower().endswith(".gz")
         ending = _rows_ending(path, line) if plain else math.inf
         offset = file.tell() if plain else 0
         while block := file.read(_CHUNK):
-            if b'"' in block:  # a search for one byte costs a twentieth of a count of them
-                quotes += block.count(b'"')
+            quoted = quoted or b'"' in block
             offset += len(block)
             if empty and spaces:
                 continue
@@ -138,7 +138,7 @@ def lines_found(path: Path, skip: int) -> Lines:
         last = tail[1:] if tail.startswith(b"\n") else b""
         if last.strip(b"\r\n") and _blank(last) and ending == math.inf:
             spaces = True
-    return Lines(leading=leading, empty=empty, spaces=spaces, odd_quotes=quotes % 2 == 1)
+    return Lines(leading=leading, empty=empty, spaces=spaces, quoted=quoted)
 
 
 _ENDING = 64 << 10
@@ -230,30 +230,61 @@ class Unclosed:
     """Whether lines after the row's own were read into its cell."""
 
 
-def unclosed_quote(path: Path, delimiter: str, skip: int) -> Unclosed | None:
-    """The row of the UTF-8 text file ``path``, past its first ``skip`` lines, in which a
+def unclosed_quote(
+    path: Path, delimiter: str, skip: int, encoding: str = "utf-8-sig"
+) -> Unclosed | None:
+    """The first row of the text file ``path``, past its first ``skip`` lines, in which a
     quote is opened and never closed, read as DuckDB reads one (a quote at a cell's start
-    opens it; one inside a cell is a character of it); None where every quote is closed."""
+    opens it; one inside a cell is a character of it); None where every quote is closed.
+
+    A quote left open reads the lines after it into its cell until the next quote. At
+    the file's end still inside the cell, it is the last one left open (an odd count of
+    quotes). Two left open close each other, an even count: the second then has the rest
+    of its cell after it (``"300``), or, ending a line, leaves a cell holding rows of the
+    file (a line of it with as many cells as the first row). A note's line breaks, a
+    doubled quote ("") and a quote inside a cell (5" monitor) are none of these."""
     limit = csv.field_size_limit()
-    with opened(path) as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
+    with opened(path) as raw, io.TextIOWrapper(raw, encoding, newline="") as text:
         for _ in range(skip):
             text.readline()
         read = [0, 0]  # characters read, and whether every line is
         records = csv.reader(_counted(text, read), delimiter=delimiter, strict=True)
+        width = 0
         number = 0
         while True:
             start, characters = records.line_num, read[0]
             try:
-                next(records)
+                record = next(records)
             except StopIteration:
                 return None
             except csv.Error:
-                # At the file's end inside a quoted cell; or past the longest cell the
-                # reader takes, which only a quote left open reads (a cell of 128k
-                # characters), and which it stops at.
-                if read[1] or read[0] - characters > limit:
-                    return Unclosed(number, records.line_num > start + 1)
+                # At the file's end inside a quoted cell; past the longest cell the reader
+                # takes, which only a quote left open reads (a cell of 128k characters); or
+                # at a closing quote with more of its cell after it, lines after its start
+                # (on its own line, it is a cell such as "5" monitor, not a quote left open).
+                swallowed = records.line_num > start + 1
+                if read[1] or read[0] - characters > limit or swallowed:
+                    return Unclosed(number, swallowed)
+            else:
+                if not width:
+                    width = len(record)  # the header, or the first row
+                elif records.line_num > start + 1 and _rows_inside(record, delimiter, width):
+                    return Unclosed(number, True)
             number += 1
+
+
+def _rows_inside(record: list[str], delimiter: str, width: int) -> bool:
+    """Whether a cell of ``record`` holds, past its first line, a line with as many
+    delimiters as a row of ``width`` cells and something between them: rows read into it
+    by a quote left open, which a note written over lines does not hold (a line of
+    delimiters alone, ``,,,``, may be a cell's)."""
+    if width < 2:
+        return False
+    for cell in record:
+        for line in cell.splitlines()[1:]:
+            if line.count(delimiter) >= width - 1 and line.replace(delimiter, "").strip():
+                return True
+    return False
 
 
 def _counted(lines: Iterator[str], read: list[int]) -> Iterator[str]:
@@ -270,23 +301,36 @@ class MixedEnds:
     line: int
     """The line (the first is 1)."""
     ends: str
-    """How it ends: ``\\r\\n`` or ``\\n``."""
+    """How it ends: ``\\r\\n``, ``\\n`` or ``\\r``."""
     first: str
     """How the first line ends."""
 
 
-def line_ends_mixed(path: Path) -> MixedEnds | None:
-    """The first line of the text file ``path`` that ends otherwise than its first line
-    (``\\r\\n`` against ``\\n``), which DuckDB's sniffer reads no file with; None where
-    every line ends alike."""
-    with opened(path) as file:
+def line_ends_mixed(path: Path, delimiter: str, encoding: str = "utf-8-sig") -> MixedEnds | None:
+    """The first line of the text file ``path`` that ends a row otherwise than its first
+    line (``\\r\\n`` against ``\\n``), which DuckDB's sniffer reads no file with; None
+    where every row ends alike. A line break inside a quoted cell ends no row: Excel
+    writes a note's line breaks as \\n in a file whose rows end in \\r\\n."""
+    last = [""]
+    with opened(path) as raw, io.TextIOWrapper(raw, encoding, newline="") as text:
+        records = csv.reader(_last_kept(text, last), delimiter=delimiter)
         first = None
-        for number, line in enumerate(file, start=1):
-            if not line.endswith(b"\n"):
+        while True:
+            try:
+                next(records)
+            except (StopIteration, csv.Error):
+                return None
+            line = last[0]
+            if not line.endswith(("\n", "\r")):
                 return None  # the last line, with no line break
-            ends = "\\r\\n" if line.endswith(b"\r\n") else "\\n"
+            ends = "\\r\\n" if line.endswith("\r\n") else "\\n" if line.endswith("\n") else "\\r"
             if first is None:
                 first = ends
             elif ends != first:
-                return MixedEnds(number, ends, first)
-    return None
+                return MixedEnds(records.line_num, ends, first)
+
+
+def _last_kept(lines: Iterator[str], last: list[str]) -> Iterator[str]:
+    for line in lines:
+        last[0] = line
+        yield line

@@ -181,7 +181,7 @@ def file_row(rowid: int, first_row: int, blanks: tuple[int, ...]) -> int:
     return rowid + first_row + (bisect_right(blanks, rowid) if blanks else 0)
 
 
-READ = 10
+READ = 11
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
@@ -194,7 +194,8 @@ and 2026 年 3 月 5 日 a date; 8: a table keeps its file's blank lines, for th
 it cites; 9: a line of spaces is a blank line, blank lines above the header are passed
 over, a workbook named as text is read as one, and a table keeps its columns named alike,
 for a warning; 10: a row of delimiters alone, or a sheet's row of empty cells, is a blank
-line, and a quote left open is refused), so that a table kept by an older okrdesk is
+line, and a quote left open is refused; 11: two quotes left open, an even count, are
+refused too), so that a table kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -532,18 +533,19 @@ _DELIMITERS = (",", ";", "\t", "|")
 
 
 @contextlib.contextmanager
-def _past_skip(path: Path, skip: int) -> Iterator[tuple[str, TextIO]]:
-    """The first line of the text file ``path`` after its ``skip`` lines, and the text
-    left after it."""
-    with _opened(path) as file, io.TextIOWrapper(file, "utf-8-sig", newline="") as text:
+def _past_skip(path: Path, skip: int, encoding: str = "utf-8-sig") -> Iterator[tuple[str, TextIO]]:
+    """The first line of the text file ``path`` (in ``encoding``) after its ``skip``
+    lines, and the text left after it."""
+    with _opened(path) as file, io.TextIOWrapper(file, encoding, newline="") as text:
         for _ in range(skip):
             text.readline()
         yield text.readline(), text
 
 
-def _first_line(path: Path, skip: int) -> str:
-    """The first line of the text file ``path`` after its ``skip`` lines."""
-    with _past_skip(path, skip) as (first, _):
+def _first_line(path: Path, skip: int, encoding: str = "utf-8-sig") -> str:
+    """The first line of the text file ``path`` (in ``encoding``) after its ``skip``
+    lines."""
+    with _past_skip(path, skip, encoding) as (first, _):
         return first
 
 
@@ -745,7 +747,7 @@ def _layout(
             f"{key}: {file}{passed.zh}只有空行，连表头都没有；是不是导出时中断了？",
         )
     skip = table.skip + lines.leading
-    if lines.odd_quotes and table.kind == "csv":
+    if lines.quoted and table.kind == "csv":
         _no_quote_left_open(table, path, skip)
     delimiter = "," if table.kind == "xlsx" else table.delimiter
     if delimiter is None and lines.blank:
@@ -1799,10 +1801,11 @@ def _ambiguous(
 def _misfit_of_named(table: TableFile) -> tuple[int, int, int] | None:
     """The line, cells and columns of the first row of ``table``'s text file with more or
     fewer cells than its ``columns`` name, where it names them: DuckDB's sniffer then
-    gives up on the file rather than read it as one column (_cells_counted)."""
+    gives up on the file rather than read it as one column (_cells_counted). The file is
+    read in its own encoding (its copy is gone by now)."""
     if not table.columns:
         return None
-    with _past_skip(table.path, table.skip) as (first, text):
+    with _past_skip(table.path, table.skip, _file_encoding(table)) as (first, text):
         delimiter = table.delimiter or _most_held(first)
         records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
         if table.header:
@@ -1811,6 +1814,13 @@ def _misfit_of_named(table: TableFile) -> tuple[int, int, int] | None:
     if misfit is None:
         return None
     return table.skip + 1 + table.header + misfit[0], misfit[1], len(table.columns)
+
+
+def _file_encoding(table: TableFile) -> str:
+    """The encoding Python reads ``table``'s own text file in: as its byte-order mark
+    says, else as the table says, else UTF-8."""
+    encoding = _bom_encoding(table.path) or table.encoding
+    return "utf-8-sig" if encoding in {None, "utf-8"} else encoding
 
 
 def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
@@ -1830,8 +1840,10 @@ def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
         return too_much(at)  # DuckDB's words would say to raise a setting out of reach
     mixed = None
     if "error when sniffing" in text.lower() and table.kind == "csv":
-        with contextlib.suppress(OSError, EOFError, zlib.error):
-            mixed = line_ends_mixed(table.path)
+        with contextlib.suppress(OSError, EOFError, zlib.error, UnicodeDecodeError):
+            encoding = _file_encoding(table)
+            delimiter = table.delimiter or _most_held(_first_line(table.path, 0, encoding))
+            mixed = line_ends_mixed(table.path, delimiter, encoding)
     if mixed is None and "error when sniffing" in text.lower() and table.kind == "csv":
         with contextlib.suppress(OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error):
             misfit = _misfit_of_named(table)
