@@ -264,19 +264,47 @@ def test_a_column_one_cell_leaves_text_still_reads_its_written_numbers(
     )
 
 
-def test_a_cell_with_an_underscore_is_no_number_as_on_the_command_line(
-    write_workspace: WriteWorkspace,
+@pytest.mark.parametrize("cell", ["1_5", "1_000", "1_5万", "1_234.5"])
+@pytest.mark.parametrize("query", [ROWS, SUMMED])
+def test_a_number_with_an_underscore_is_refused_at_its_cell_as_on_the_command_line(
+    write_workspace: WriteWorkspace, cell: str, query: str
 ) -> None:
     """DuckDB and Python both read 1_5 as 15; a person may have meant 1.5. As a check-in
-    of 1_5 is refused, such a cell is no number: its row is left out, named."""
-    data = "cm,day,amount\ncm01,2026-03-05,1_5\ncm01,2026-03-06,7\ncm02,2026-03-05,2\n"
-    root = _workspace(write_workspace, data)
+    of 1_5 is refused, so is such a cell in a column of numbers, at file:row:column, with
+    why: read as no number, it made the column text and left its row out unexplained."""
+    data = f"cm,day,amount\ncm01,2026-03-05,{cell}\ncm01,2026-03-06,7\ncm02,2026-03-05,2\n"
+    root = _workspace(write_workspace, data, query=query)
+    code, output = _collect(root)
+    assert code == 1, output
+    assert _stored(root) == {}
+    said = _one_line(output)
+    assert "sources.sql.tables.crm: crm.csv:2:amount: these cells are numbers but for an " in said
+    assert "(1_5 could be 15 or 1.5)" in said
+    code, output = _collect(root, "zh")
+    assert "crm.csv:2:amount：这些格除了下划线都是数" in _one_line(output)
+
+
+def test_a_column_of_ids_with_underscores_stays_text(write_workspace: WriteWorkspace) -> None:
+    """Ids such as 2026_001, no column of figures, are no numbers to doubt."""
+    data = "cm,day,amount,deal\ncm01,2026-03-05,5,2026_001\ncm02,2026-03-05,2,2026_002\n"
+    query = "SELECT cm AS subject, day, amount AS value FROM crm WHERE deal LIKE '2026_%'"
+    root = _workspace(write_workspace, data, query=query)
     code, output = _collect(root)
     assert code == 0, output
-    assert _stored(root) == {("cm01", "2026-W10"): 7.0, ("cm02", "2026-W10"): 2.0}
+    assert _stored(root) == {("cm01", "2026-W10"): 5.0, ("cm02", "2026-W10"): 2.0}
+
+
+def test_a_number_column_given_in_types_names_an_underscore_as_what_it_is(
+    write_workspace: WriteWorkspace,
+) -> None:
+    data = "cm,day,amount\ncm01,2026-03-05,7\ncm01,2026-03-06,1_5\n"
+    root = _workspace(write_workspace, data, table='types = { amount = "number" }')
+    code, output = _collect(root)
+    assert code == 1, output
     assert (
-        "1 row left out: column value holds text, not a number (table crm: crm.csv row 2)"
-        in _one_line(output)
+        "crm.csv:3:amount: types says column amount holds numbers (1234.5, 1,234.5, 12.5%), "
+        "and this cell holds a number with an underscore, which no reader takes the same way "
+        "(1_5 could be 15 or 1.5)" in _one_line(output)
     )
 
 

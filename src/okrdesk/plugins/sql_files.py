@@ -181,7 +181,7 @@ def file_row(rowid: int, first_row: int, blanks: tuple[int, ...]) -> int:
     return rowid + first_row + (bisect_right(blanks, rowid) if blanks else 0)
 
 
-READ = 11
+READ = 12
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
@@ -195,7 +195,8 @@ it cites; 9: a line of spaces is a blank line, blank lines above the header are 
 over, a workbook named as text is read as one, and a table keeps its columns named alike,
 for a warning; 10: a row of delimiters alone, or a sheet's row of empty cells, is a blank
 line, and a quote left open is refused; 11: two quotes left open, an even count, are
-refused too), so that a table kept by an older okrdesk is
+refused too; 12: a number with an underscore in a column of numbers is refused), so
+that a table kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -392,6 +393,7 @@ def load_table(
         try:
             _year_last(connection, table)
             _percentages_mixed(connection, table, raw)
+            _underscored(connection, table, raw)
         except SqlMetricError:
             connection.execute(f"DROP TABLE {quoted(table.name)}")
             raise
@@ -1495,6 +1497,14 @@ def _found_instead(cell: str, sql_type: str, decimal: str | None) -> Said:
     """What ``cell``, which does not fit ``sql_type``, holds instead, in words that do not
     quote it."""
     number = written_number(cell) if decimal != "," else _comma_number(cell)
+    if number is None and "_" in cell and sql_type in {"BIGINT", "DOUBLE"}:
+        plain = cell.replace("_", "")
+        if (written_number(plain) if decimal != "," else _comma_number(plain)) is not None:
+            return Said(
+                "a number with an underscore, which no reader takes the same way (1_5 could "
+                "be 15 or 1.5)",
+                "带下划线的数，各人读法不同（1_5 可读作 15，也可读作 1.5）",
+            )
     if sql_type in {"DATE", "TIMESTAMP"}:
         if number is not None:
             return Said("a number, not a date", "数，不是日期")
@@ -1670,6 +1680,66 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
             'the column "text" in types and read it in the query',
             "在百分数的列里（12.5% 即 0.125），这些格是没写 % 的数，可能是 8%，也可能是 8；"
             '请在导出文件里给它们写上 %，或在 types 里把这一列设为 "text"，在查询里自己读',
+        ),
+    )
+
+
+def _underscored(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
+    """Refuse ``table``, made and typed from the text table ``raw``, where a column left
+    text holds numbers and a cell that is one but for an underscore (``1_5``, which
+    DuckDB and Python read as 15, where a person may have meant 1.5): read as no number,
+    it made the column text, and a query's ``sum`` of it fails, or a value leaves its
+    row out with no word of why. A column ``types`` makes text is not looked at, nor one
+    with no plain number in it, or mostly other text (ids such as ``2026_001``). The
+    cells are named as ``_ambiguous`` names cells, told what a check-in of 1_5 is told."""
+    if table.kind not in {"csv", "xlsx"}:
+        return
+    described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
+    declared = dict(table.types)
+    columns = [str(n) for n, kind, *_ in described if kind == "VARCHAR" and str(n) not in declared]
+    if not columns:
+        return
+
+    def number(cell: str) -> str:
+        return f"TRY_CAST({_as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
+
+    def underscored(cell: str) -> str:
+        plain = number(f"replace({cell}, '_', '')")
+        return f"(contains({cell}, '_') AND {plain} IS NOT NULL)"
+
+    cells = {name: f"trim({quoted(name)})" for name in columns}
+    found = connection.execute(
+        "SELECT "
+        + ", ".join(
+            f"count(*) FILTER (WHERE {underscored(cell)}), "
+            f"count(*) FILTER (WHERE {number(cell)} IS NOT NULL), count({cell})"
+            for cell in cells.values()
+        )
+        + f" FROM {quoted(raw)}"
+    ).fetchone()
+    counts = list(found or ())
+    mixed = []
+    for n, name in enumerate(columns):
+        under, numbers, filled = counts[3 * n : 3 * n + 3]
+        if under and numbers and numbers * 2 >= filled - under:
+            mixed.append(name)
+    if not mixed:
+        return
+    _refuse_cells(
+        connection,
+        table,
+        raw,
+        mixed,
+        "contains(okrdesk_cell, '_')",
+        underscored,
+        Said(
+            "these cells are numbers but for an underscore, which no reader takes the same "
+            "way (1_5 could be 15 or 1.5), and okrdesk reads as no number, as it does a "
+            "check-in's; write each number without it in the export (or, if the column "
+            'holds no figures, give it "text" in types)',
+            "这些格除了下划线都是数；带下划线的数各人读法不同（1_5 可读作 15，也可读作 1.5），"
+            "okrdesk 和读打卡时一样不把它当作数；请在导出文件里去掉下划线再写（这一列若不是"
+            '数字，可在 types 里把它设为 "text"）',
         ),
     )
 
