@@ -628,7 +628,11 @@ def test_serial_numbers_in_a_workbooks_date_column_are_days_when_types_says_so(
     write_xlsx(plain / "data" / "crm.xlsx", {"明细": rows})
     code, output = _collect(plain)
     assert code == 1
-    assert "table crm, crm.xlsx row 2: column day is not a date (YYYY-MM-DD)" in output
+    assert (
+        "table crm, crm.xlsx row 2: column day holds a number, not a date: Excel's serial "
+        "number of a day" in _one_line(output)
+    )
+    assert 'give the column "date" in the table\'s types' in _one_line(output)
     dated = _workspace(
         write_workspace, b"", table='types = { day = "date" }', name="crm.xlsx",
         root=tmp_path / "dated",

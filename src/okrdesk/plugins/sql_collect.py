@@ -48,6 +48,7 @@ from okrdesk.plugins.sql_files import (
     load_table,
     quoted,
     table_file,
+    text_among_numbers,
 )  # fmt: skip
 from okrdesk.plugins.sql_metrics import _definitions, _views
 from okrdesk.plugins.sql_query_cache import QueryCache
@@ -516,11 +517,32 @@ class _DuckSource:
         else:
             said = engine_said(error)
             said = self._rowless(query, said) if "Binder Error" in str(error) else said
+            said = self._text_named(query, str(error), said)
         advice = sqlite_advice(query)
         if advice:
             more = listed(advice)
             said = Said(f"{said.en}; written for SQLite? {more.en}",
                         f"{said.zh}；是不是按 SQLite 写的？{more.zh}")  # fmt: skip
+        return said
+
+    def _text_named(self, query: str, error: str, said: Said) -> Said:
+        """``said`` of ``query``, which failed with ``error``, and, where that is a text
+        column given to a function of numbers (``sum``), the cells of the tables it reads
+        that made a column of numbers text (``text_among_numbers``)."""
+        from okrdesk.plugins.sql_engine import duckdb
+
+        if not _TEXT_COLUMN.search(error):
+            return said
+        words = set(re.findall(r"\w+", query.lower()))
+        for table in self.tables.values():
+            if table.name.lower() not in words:
+                continue
+            try:
+                cells = text_among_numbers(self.connection, table)
+            except duckdb.Error:
+                continue
+            if cells is not None:
+                return Said(f"{said.en}; {cells.en}", f"{said.zh}；{cells.zh}")
         return said
 
     def _rowless(self, query: str, said: Said) -> Said:
@@ -732,6 +754,27 @@ def _grouping_sql(
         f"SELECT {', '.join(names)}, {', '.join(sums)}, bool_and(okrdesk_clean), {spans} "
         f"FROM j GROUP BY {', '.join(names)}"
     )
+
+
+_SERIAL_DAY = Said(
+    "column day holds a number, not a date: Excel's serial number of a day (46086 is "
+    "2026-03-05), as it saves a column of dates not formatted as dates; format the column "
+    "as dates (yyyy-mm-dd) in Excel before saving the export (a workbook read as it is: "
+    'give the column "date" in the table\'s types)',
+    "day 列是数，不是日期：是 Excel 给日期的序号（46086 即 2026-03-05），没设成日期格式的"
+    "日期列会这样保存；请先在 Excel 里把这一列设成日期格式（yyyy-mm-dd），再导出（直接读"
+    '工作簿时，可在这张表的 types 里把这一列设为 "date"）',
+)
+
+
+def _serial_day(value: object) -> bool:
+    """Whether ``value``, a row's day, is a whole number in the range of Excel's serial
+    numbers of the days a plan may hold (1982 to 2173)."""
+    text = str(value).strip().removesuffix(".0")
+    return text.isascii() and text.isdigit() and 30_000 <= int(text) <= 100_000
+
+
+_TEXT_COLUMN = re.compile(r"No function matches the given name and argument types .*VARCHAR")
 
 
 def _query_failed(why: Said) -> Said:
@@ -1277,6 +1320,8 @@ class _Tally:
                 not_a_day = Said(
                     "column day is not a date (YYYY-MM-DD)", "day 列不是日期（YYYY-MM-DD）"
                 )
+                if _serial_day(row[1]):
+                    not_a_day = _SERIAL_DAY
                 raise self._fail(number, row, not_a_day) from None
             day = written
         index = bisect.bisect_right(self.starts, day) - 1

@@ -195,8 +195,8 @@ it cites; 9: a line of spaces is a blank line, blank lines above the header are 
 over, a workbook named as text is read as one, and a table keeps its columns named alike,
 for a warning; 10: a row of delimiters alone, or a sheet's row of empty cells, is a blank
 line, and a quote left open is refused; 11: two quotes left open, an even count, are
-refused too; 12: a number with an underscore in a column of numbers is refused), so
-that a table kept by an older okrdesk is
+refused too; 12: a number with an underscore in a column of numbers is refused, and
+so is a row repeating the header), so that a table kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -380,6 +380,7 @@ def load_table(
             _title_row(connection, table, raw, layout)
             _cells_counted(connection, table, raw, layout)
             summaries = _summaries_left_out(connection, table, raw)
+            _no_header_inside(connection, table, raw)
             _ambiguous(connection, table, raw, layout)
             table = attrs.evolve(table, renamed=_renamed(connection, table, raw, layout))
             _written_with_a_point(connection, table, raw)
@@ -706,6 +707,52 @@ def _no_summary_inside(
         "themselves)",
         f"{at}: {listed.zh}：是文件中间的小计或合计行（小计、合计、Total），是上面各行的和，"
         "查询会把它们再算一遍；请从导出文件里去掉这些行（文件末尾的合计行会自动略去）",
+    )
+
+
+def _no_header_inside(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
+    """Refuse ``table`` where a row of the text table ``raw`` read from its file repeats
+    its header, as an export printed in pages repeats it below each page break: read as a
+    client's row, its words would make every column text (a query's ``sum`` of one
+    fails) and its id no one's. Rows are named as ``_no_summary_inside`` names them."""
+    if not table.header or table.columns or table.kind not in {"csv", "xlsx"}:
+        return
+    names = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
+    named = [name for name in names if _UNNAMED.fullmatch(name) is None]
+    if len(named) < 2:
+        return
+
+    def written(name: str) -> str:
+        """SQL true of a cell that is ``name`` as a header writes it (a second ``calls``,
+        which DuckDB names ``calls_1``, too)."""
+        spellings = {name.lower()}
+        if _TWIN.fullmatch(name):
+            spellings.add(name.rsplit("_", 1)[0].lower())
+        listed = ", ".join(_literal(spelt) for spelt in sorted(spellings))
+        return f"lower(trim({quoted(name)})) IN ({listed})"
+
+    first = quoted(named[0])
+    rows = connection.execute(
+        f"SELECT rowid, count(*) OVER () FROM {quoted(raw)} "
+        f"WHERE contains(lower({first}), {_literal(named[0].lower()[:1])}) "
+        f"AND {' AND '.join(written(name) for name in named)} "
+        f"ORDER BY rowid LIMIT {AMBIGUOUS_SHOWN}"
+    ).fetchall()
+    if not rows:
+        return
+    count = int(rows[0][1])
+    listed = _listed(
+        [f"{table.path.name}:{table.file_row(int(row))}" for row, _ in rows],
+        count,
+        Said("rows", "行"),
+    )
+    at = f"sources.sql.tables.{table.name}"
+    raise SqlMetricError(
+        f"{at}: {listed.en}: {'these rows repeat' if count > 1 else 'this row repeats'} the "
+        "header, as an export printed in pages repeats it after each page break; read as a "
+        "client's row, it would make its columns text; take such rows out of the export",
+        f"{at}: {listed.zh}：重复了表头（按页导出的文件每个分页后都会重复表头）；当作客户的"
+        "行读，会让各列都成为文本；请从导出文件里去掉这些行",
     )
 
 
@@ -1741,6 +1788,76 @@ def _underscored(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: s
             "okrdesk 和读打卡时一样不把它当作数；请在导出文件里去掉下划线再写（这一列若不是"
             '数字，可在 types 里把它设为 "text"）',
         ),
+    )
+
+
+def text_among_numbers(connection: duckdb.DuckDBPyConnection, table: TableFile) -> Said | None:
+    """Where ``table``, made and typed, has a column left text that holds numbers (most
+    of its filled cells read as one, as a value reads them), its first cells that do not
+    (file:row:column, never the cell), counted: why a query's ``sum`` of it fails. A
+    column whose every cell is a number kept as text (written ``'100``, as Excel keeps
+    text, or ``0100``) has its first cell named, and said so. A column ``types`` makes
+    text is not looked at: the query owns its reading. None where there is no such
+    column."""
+    described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
+    declared = dict(table.types)
+    columns = [str(n) for n, kind, *_ in described if kind == "VARCHAR" and str(n) not in declared]
+    if not columns:
+        return None
+
+    def number(cell: str) -> str:
+        return f"TRY_CAST({_as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
+
+    counted = connection.execute(
+        "SELECT "
+        + ", ".join(
+            f"count(*) FILTER (WHERE {number(quoted(n))} IS NOT NULL), count({quoted(n)})"
+            for n in columns
+        )
+        + f" FROM {quoted(table.name)}"
+    ).fetchone()
+    found = list(counted or ())
+    numbers = [
+        n for i, n in enumerate(columns) if found[2 * i] and found[2 * i] * 2 >= found[2 * i + 1]
+    ]
+    if not numbers:
+        return None
+    stacked = " UNION ALL ".join(
+        f"SELECT {i} AS okrdesk_column, rowid AS okrdesk_row, {quoted(n)} AS okrdesk_cell "
+        f"FROM {quoted(table.name)}"
+        for i, n in enumerate(numbers)
+    )
+    first = connection.execute(
+        f"SELECT okrdesk_row, okrdesk_column, count(*) OVER () FROM ({stacked}) "
+        f"WHERE okrdesk_cell IS NOT NULL AND {number('okrdesk_cell')} IS NULL "
+        f"ORDER BY okrdesk_row, okrdesk_column LIMIT {AMBIGUOUS_SHOWN}"
+    ).fetchall()
+    if first:
+        count = int(first[0][2])
+        named = [
+            f"{table.path.name}:{table.file_row(int(row))}:{printable(numbers[column])[:80]}"
+            for row, column, _ in first
+        ]
+        cells = _listed(named, count, Said("cells", "格"))
+        many = count > 1
+        return Said(
+            f"{cells.en} {'are' if many else 'is'} no number, and left "
+            f"{'their columns' if many else 'its column'} text; correct the export, or list "
+            "such cells in the table's null",
+            f"{cells.zh} 不是数，让所在的列成了文本；请改正导出文件，或把这类格写进这张表的 null",
+        )
+    row = connection.execute(
+        f"SELECT rowid FROM {quoted(table.name)} WHERE {quoted(numbers[0])} IS NOT NULL "
+        "ORDER BY rowid LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    at = f"{table.path.name}:{table.file_row(int(row[0]))}:{printable(numbers[0])[:80]}"
+    return Said(
+        f"{at}: the column's numbers are written as text ('100, as Excel keeps text, or "
+        "0100); write them as numbers in the export, or TRY_CAST the column AS DOUBLE",
+        f"{at}：这一列的数是按文本写的（如 Excel 保留文本的 '100，或 0100）；请在导出文件里"
+        "按数写，或用 TRY_CAST(列 AS DOUBLE)",
     )
 
 
