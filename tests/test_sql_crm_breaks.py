@@ -10,6 +10,7 @@ import pytest
 
 from sample_workspace import WriteWorkspace
 from test_sql_exports import ROWS, SUMMED, _collect, _one_line, _stored, _workspace
+from test_sql_files import write_xlsx
 from test_sql_quotes_left_open import _validated
 
 HEADER = "cm,day,amount\n"
@@ -181,3 +182,31 @@ def test_serial_days_in_a_text_export_are_named_as_excels(
     )
     code, output = _collect(root, "zh")
     assert "day 列是数，不是日期：是 Excel 给日期的序号" in _one_line(output)
+
+
+def test_a_sheets_header_repeated_is_refused_at_its_row(write_workspace: WriteWorkspace) -> None:
+    rows: list[list[object]] = [
+        ["cm", "day", "amount"],
+        ["cm01", "2026-03-05", 100],
+        ["cm", "day", "amount"],
+        ["cm02", "2026-03-06", 200],
+        ["合计", None, 300],
+    ]
+    root = _workspace(write_workspace, b"", name="crm.xlsx")
+    write_xlsx(root / "data" / "crm.xlsx", {"明细": rows})
+    code, output = _collect(root)
+    assert code == 1, output
+    assert "crm.xlsx:3: this row repeats the header" in _one_line(output)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
+def test_a_chinese_header_repeated_is_refused_in_chinese_in_the_files_encoding(
+    write_workspace: WriteWorkspace, encoding: str
+) -> None:
+    data = "客户经理,日期,金额\ncm01,2026-03-05,100\n客户经理,日期,金额\ncm02,2026-03-06,200\n"
+    query = "SELECT 客户经理 AS subject, 日期 AS day, 金额 AS value FROM crm"
+    table = f'encoding = "{encoding}"'
+    root = _workspace(write_workspace, data.encode(encoding), table, query)
+    code, output = _collect(root, "zh")
+    assert code == 1, output
+    assert "crm.csv:3：重复了表头（按页导出的文件每个分页后都会重复表头）" in _one_line(output)

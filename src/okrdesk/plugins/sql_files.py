@@ -1744,6 +1744,12 @@ def _underscored(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: s
     described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
     declared = dict(table.types)
     columns = [str(n) for n, kind, *_ in described if kind == "VARCHAR" and str(n) not in declared]
+    if columns:
+        # Reading every cell as a number is the cost: only a column with an underscore in
+        # it is read so.
+        any_underscore = ", ".join(f"bool_or(contains({quoted(n)}, '_'))" for n in columns)
+        found_any = connection.execute(f"SELECT {any_underscore} FROM {quoted(raw)}").fetchone()
+        columns = [n for n, has in zip(columns, found_any or (), strict=False) if has]
     if not columns:
         return
 
