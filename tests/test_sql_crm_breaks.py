@@ -210,3 +210,20 @@ def test_a_chinese_header_repeated_is_refused_in_chinese_in_the_files_encoding(
     code, output = _collect(root, "zh")
     assert code == 1, output
     assert "crm.csv:3：重复了表头（按页导出的文件每个分页后都会重复表头）" in _one_line(output)
+
+
+@pytest.mark.parametrize("query", [ROWS, SUMMED], ids=["rows", "summed"])
+def test_tabs_a_crm_writes_around_ids_are_no_part_of_them(
+    write_workspace: WriteWorkspace, query: str
+) -> None:
+    """A tab before a long account number keeps Excel from rounding it: the column stays
+    text, every digit kept, and the tab, around a manager's id too, is dropped."""
+    data = (
+        "cm,day,amount,acct\n\tcm01,2026-03-05,100,\t6222021234567890123\n"
+        "cm02\t,2026-03-06,\t200,\t62220212345678901234\n"
+    )
+    query = query.replace("FROM crm", "FROM crm WHERE acct LIKE '622202123456789012%'")
+    root = _workspace(write_workspace, data, query=query)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W10"): 200.0}

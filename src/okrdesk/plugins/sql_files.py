@@ -181,7 +181,7 @@ def file_row(rowid: int, first_row: int, blanks: tuple[int, ...]) -> int:
     return rowid + first_row + (bisect_right(blanks, rowid) if blanks else 0)
 
 
-READ = 12
+READ = 13
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
@@ -196,7 +196,9 @@ over, a workbook named as text is read as one, and a table keeps its columns nam
 for a warning; 10: a row of delimiters alone, or a sheet's row of empty cells, is a blank
 line, and a quote left open is refused; 11: two quotes left open, an even count, are
 refused too; 12: a number with an underscore in a column of numbers is refused, and
-so is a row repeating the header), so that a table kept by an older okrdesk is
+so is a row repeating the header; 13: the tabs around a text cell, \t6222…, are
+dropped, and a column with a whole number of 16 digits or more is text), so that a table
+kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -1262,7 +1264,7 @@ def _create(
             # as 1234.50, 1,234 as 1.234 (_written_with_a_point refused the others).
             cell = ungrouped_sql(cleaned, ",")
         if kind == "VARCHAR" and wanted in {None, "VARCHAR"}:
-            cell = _apostrophe_dropped(cell)
+            cell = _apostrophe_dropped(_tabs_dropped(cell))
         if wanted is not None and str(name) in guessed:
             cell = _typed_name(number)
             tried.append(f"TRY_CAST({ready} AS {wanted}) AS {cell}")
@@ -1278,6 +1280,14 @@ def _create(
         f"FROM (SELECT {', '.join(inner)} FROM {quoted(raw)})))"
         # in the file's order: DuckDB keeps it (preserve_insertion_order)
     )
+
+
+def _tabs_dropped(cell: str) -> str:
+    """SQL for the text ``cell`` without the tabs around it: a CRM writes a tab before a
+    long account number (``\t6222…``) so that Excel keeps it as text, as an apostrophe
+    does; it made the column text (its digits are kept whole), and is no part of the id,
+    nor of a client manager's (``\tcm01``)."""
+    return f"trim({cell}, chr(9) || ' ')"
 
 
 def _apostrophe_dropped(cell: str) -> str:
@@ -1298,9 +1308,9 @@ def _unfit_guessed(cell: str, sql_type: str, ready: str, typed: str) -> str:
     but minus, no leading zero). A cell it rules out sends the file to the whole check,
     which decides as it always has."""
     if sql_type == "BIGINT":
-        return f"{typed} IS NULL OR CAST({typed} AS VARCHAR) <> {ready}"
+        return f"{typed} IS NULL OR CAST({typed} AS VARCHAR) <> {ready} OR {_long_digits(cell)}"
     if sql_type == "DOUBLE":
-        return f"{typed} IS NULL OR {_leading_zero(cell)}"
+        return f"{typed} IS NULL OR {_leading_zero(cell)} OR {_long_digits(cell)}"
     return f"{typed} IS NULL"
 
 
@@ -1483,8 +1493,19 @@ def _unfit_sniffed(
     one that is not of the type, or a number written with a leading zero (an id)."""
     unfit = _unfit(cell, sql_type, ready, dates=dates)
     if sql_type in {"BIGINT", "DOUBLE"}:
-        unfit += f" OR {_leading_zero(cell)}"
+        unfit += f" OR {_leading_zero(cell)} OR {_long_digits(cell)}"
     return unfit
+
+
+def _long_digits(cell: str) -> str:
+    """True for a whole number of 16 digits or more: an account or card number (Excel
+    shows no more than 15 digits of a number, and a CRM writes a tab before one so that
+    Excel keeps it as text), never a figure; read as a number, its last digits would be
+    lost."""
+    return f"(length({cell}) >= 16 AND regexp_full_match({cell}, {_literal(_LONG_DIGITS)}))"
+
+
+_LONG_DIGITS = r"\s*[+-]?[0-9]{16,}\s*"
 
 
 def _leading_zero(cell: str) -> str:
