@@ -227,3 +227,53 @@ def test_tabs_a_crm_writes_around_ids_are_no_part_of_them(
     code, output = _collect(root)
     assert code == 0, output
     assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W10"): 200.0}
+
+
+NOTES = [
+    pytest.param("合计,,300\n,,\n制表人：张三,,\n导出时间：2026-03-31 18:00,,\n",
+                 "crm.csv rows 6-7 are notes below the data", id="total-then-signature"),
+    pytest.param("制表人：张三,,\n合计,,300\n", "crm.csv row 4 is a note below the data",
+                 id="signature-then-total"),
+    pytest.param("第 1 页，共 1 页,,\n", "crm.csv row 4 is a note below the data",
+                 id="page-number"),
+    pytest.param("备注：金额单位为元,,\n", "crm.csv row 4 is a note below the data",
+                 id="remark"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("end", "said"), NOTES)
+@pytest.mark.parametrize("query", [ROWS, SUMMED], ids=["rows", "summed"])
+def test_notes_below_the_data_are_left_out_saying_so(
+    write_workspace: WriteWorkspace, end: str, said: str, query: str
+) -> None:
+    """Read again from the table kept in the cache, the notes are still said."""
+    data = HEADER + "cm01,2026-03-05,100\ncm02,2026-03-06,200\n" + end
+    root = _workspace(write_workspace, data, query=query)
+    for _ in range(2):
+        code, output = _collect(root)
+        assert code == 0, output
+        assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W10"): 200.0}
+        assert said in _one_line(output)
+    code, output = _collect(root, "zh")
+    assert "行是数据下面的说明（制表人：…、导出时间：…），不是客户的；不计入" in output
+
+
+def test_a_note_above_client_rows_is_no_note_left_out(write_workspace: WriteWorkspace) -> None:
+    data = HEADER + "cm01,2026-03-05,100\n制表人：张三,,\ncm02,2026-03-06,200\n"
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 1, output
+    assert "crm.csv row 3: column subject is not the id" in _one_line(output)
+
+
+@pytest.mark.parametrize("query", [ROWS, SUMMED], ids=["rows", "summed"])
+def test_a_subject_left_blank_by_merged_cells_is_told_so(
+    write_workspace: WriteWorkspace, query: str
+) -> None:
+    data = HEADER + "cm01,2026-03-05,100\n,2026-03-06,50\ncm02,2026-03-06,200\n"
+    root = _workspace(write_workspace, data, query=query)
+    code, output = _collect(root)
+    assert code == 1, output
+    assert "crm.csv row 3: column subject is empty: a cell merged over rows in Excel" in (
+        _one_line(output)
+    )

@@ -365,23 +365,32 @@ class _DuckSource:
     def summaries_said(self, query: str) -> list[Said]:
         """A warning for each table ``query`` reads (through views too) whose file ended
         in summary rows that were left out."""
-        if not self.summaries:
+        if not self.summaries and not any(t.notes for t in self.tables.values()):
             return []
         facts = self.queries.facts(to_duckdb(query), "duckdb")
         read = sorted(facts.tables & {*self.tables, *self.views})
         found = []
         for name in self._tables_behind(read):
             rows = self.summaries.get(name)
-            if not rows:
-                continue
-            file, shown = self.tables[name].path.name, _rows_text(list(rows), int)
-            many = len(rows) > 1
-            found.append(Said(
-                f"table {name}: {file} {shown} {'are summary rows' if many else 'is a summary row'}"
-                " (a total) at the end of the file, no client's; not counted",
-                f"表 {name}：{file} 第 {_rows_text_zh(rows)} 行是文件末尾的合计行（合计、总计、"
-                "Total），不是客户的；不计入",
-            ))  # fmt: skip
+            file = self.tables[name].path.name
+            if rows:
+                shown, many = _rows_text(list(rows), int), len(rows) > 1
+                found.append(Said(
+                    f"table {name}: {file} {shown} "
+                    f"{'are summary rows' if many else 'is a summary row'}"
+                    " (a total) at the end of the file, no client's; not counted",
+                    f"表 {name}：{file} 第 {_rows_text_zh(rows)} 行是文件末尾的合计行（合计、"
+                    "总计、Total），不是客户的；不计入",
+                ))  # fmt: skip
+            notes = self.tables[name].notes
+            if notes:
+                shown, many = _rows_text(list(notes), int), len(notes) > 1
+                found.append(Said(
+                    f"table {name}: {file} {shown} {'are notes' if many else 'is a note'} "
+                    "below the data (who made it, when it was exported), no client's; not counted",
+                    f"表 {name}：{file} 第 {_rows_text_zh(notes)} 行是数据下面的说明（制表人：…、"
+                    "导出时间：…），不是客户的；不计入",
+                ))  # fmt: skip
         return found
 
     def renamed_said(self, query: str) -> list[Said]:
@@ -756,6 +765,12 @@ def _grouping_sql(
     )
 
 
+_EMPTY_SUBJECT = Said(
+    "column subject is empty: a cell merged over rows in Excel is saved in the first row "
+    "alone, the rows below it blank; fill in each row's id in the export",
+    "subject 列是空的：Excel 里跨行合并的格，保存时只留在第一行，下面的行是空的；请在导出"
+    "文件里给每一行都填上 id",
+)
 _SERIAL_DAY = Said(
     "column day holds a number, not a date: Excel's serial number of a day (46086 is "
     "2026-03-05), as it saves a column of dates not formatted as dates; format the column "
@@ -1216,7 +1231,8 @@ class _Tally:
         if subject not in self.subjects:
             subject = str(subject)
             if subject not in self.subjects:
-                raise self._fail(number, row, Said(
+                empty = row[0] is None or not subject.strip()
+                raise self._fail(number, row, _EMPTY_SUBJECT if empty else Said(
                     "column subject is not the id of a person or unit in the plan",
                     "subject 列不是计划里人员或单位的 id",
                 ))  # fmt: skip

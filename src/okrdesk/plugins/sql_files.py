@@ -155,6 +155,9 @@ class TableFile:
     query reads it by (a second ``calls`` is read as ``calls_1``)."""
     """The rowids before which the file has a blank line (one entry a line), found as it
     is read (``blank_lines``): DuckDB skips them, a spreadsheet counts them."""
+    notes: tuple[int, ...] = ()
+    """The file rows of the notes below the data that ended the file and were left out
+    (制表人：…, 导出时间：…, 第 1 页，共 2 页), found as it is read (``FOOTER``)."""
 
     @property
     def first_row(self) -> int:
@@ -170,7 +173,7 @@ class TableFile:
     def fingerprint(self) -> str:
         # How the encoding is spelt reads the file no otherwise: its copy is still good.
         # Blank lines are found reading the file, not set.
-        unread = {"path", "encoding_written", "blanks", "renamed"}
+        unread = {"path", "encoding_written", "blanks", "renamed", "notes"}
         fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name not in unread)
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
@@ -181,7 +184,7 @@ def file_row(rowid: int, first_row: int, blanks: tuple[int, ...]) -> int:
     return rowid + first_row + (bisect_right(blanks, rowid) if blanks else 0)
 
 
-READ = 13
+READ = 14
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
@@ -197,8 +200,8 @@ for a warning; 10: a row of delimiters alone, or a sheet's row of empty cells, i
 line, and a quote left open is refused; 11: two quotes left open, an even count, are
 refused too; 12: a number with an underscore in a column of numbers is refused, and
 so is a row repeating the header; 13: the tabs around a text cell, \t6222…, are
-dropped, and a column with a whole number of 16 digits or more is text), so that a table
-kept by an older okrdesk is
+dropped, and a column with a whole number of 16 digits or more is text; 14: notes below
+the data, 制表人：…, are left out), so that a table kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -358,8 +361,13 @@ def load_table(
     if cached is not None and cache is not None:
         reader = f"read_parquet({_literal(str(cached))})"
         connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
-        kept = attrs.evolve(table, blanks=cache.blanks(table), renamed=cache.renamed(table))
-        return kept, cache.summaries(table)
+        kept = attrs.evolve(
+            table,
+            blanks=cache.blanks(table),
+            renamed=cache.renamed(table),
+            notes=cache.rows(table, "notes"),
+        )
+        return kept, cache.rows(table, "summaries")
     if table.path.stat().st_size == 0:
         # DuckDB reads it as a table of no columns, which every query then fails on
         # naming a column: say what is wrong with the file instead.
@@ -381,7 +389,8 @@ def load_table(
             table = attrs.evolve(table, blanks=_blanks_read(connection, table, raw, layout))
             _title_row(connection, table, raw, layout)
             _cells_counted(connection, table, raw, layout)
-            summaries = _summaries_left_out(connection, table, raw)
+            summaries, notes = _summaries_left_out(connection, table, raw)
+            table = attrs.evolve(table, notes=notes)
             _no_header_inside(connection, table, raw)
             _ambiguous(connection, table, raw, layout)
             table = attrs.evolve(table, renamed=_renamed(connection, table, raw, layout))
@@ -614,6 +623,13 @@ def _past_blank_lines(path: Path, skip: int) -> int:
 SUMMARY = re.compile(r"(合计|总计|小计|总合计|共计|total|grandtotal|subtotal)([:：(（].*)?")
 """The first filled cell of a summary row, its spaces taken out and lower-cased: 合计,
 总 计, 合计：, Total, Grand Total."""
+FOOTER = re.compile(
+    r"(制表人?|制单人?|编制人?|填报人|审核人?|复核人?|经办人?|负责人|导出(时间|日期|人)|"
+    r"打印(时间|日期|人)|报表日期|统计(日期|时间)|数据来源|数据截[止至]|截[止至](日期|时间)|"
+    r"备注|说明|注)[:：].*|第\d+页[,，]?共\d+页"
+)
+"""The first filled cell of a note an export writes below its data, its spaces taken out:
+制表人：张三, 导出时间：2026-03-31 18:00, 备注：…, 第1页，共2页."""
 _LAST_ROWS = 16
 """Rows at a file's end looked at a time for summary rows, until a row that is none: the
 block a pivot table's export ends in (each level's subtotals, then the total) can be ten
@@ -622,33 +638,39 @@ rows or more, and all of it is left out."""
 
 def _summaries_left_out(
     connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str
-) -> tuple[int, ...]:
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Take out of the text table ``raw`` the rows that end ``table``'s file and are no
     client's: summary rows, whose first filled cell says 合计, 总计 or Total (an export's
-    sum of the rows above, which a query's ``sum`` would count twice), and rows with no
-    cell filled. The file rows of the summary rows are returned, for a warning; the rows
-    before keep their place, so their rowids, and the file rows a figure cites, stay."""
+    sum of the rows above, which a query's ``sum`` would count twice), notes below the
+    data (``FOOTER``: 制表人：张三, 导出时间：…, in any order with them), and rows with no
+    cell filled. The file rows of the summary rows and of the notes are returned, for a
+    warning; the rows before keep their place, so their rowids, and the file rows a
+    figure cites, stay."""
     if table.kind not in {"csv", "xlsx"}:
-        return ()
+        return (), ()
     described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
     texts = [quoted(str(name)) for name, kind, *_ in described if kind == "VARCHAR"]
     if not texts:
-        return ()
+        return (), ()
     first = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in texts) + ")"
     summaries: list[int] = []
+    notes: list[int] = []
     cut = None
     for rowid, cell in _rows_from_the_end(connection, raw, first):
         if cell is not None:
             squeezed = re.sub(r"[\s\u3000]", "", str(cell)).lower()
-            if SUMMARY.fullmatch(squeezed) is None:
+            if SUMMARY.fullmatch(squeezed) is not None:
+                summaries.append(table.file_row(int(rowid)))
+            elif FOOTER.fullmatch(squeezed) is not None:
+                notes.append(table.file_row(int(rowid)))
+            else:
                 break
-            summaries.append(table.file_row(int(rowid)))
         cut = int(rowid)
     _no_summary_inside(connection, table, raw, texts[0], first, cut)
     if cut is None:
-        return ()
+        return (), ()
     connection.execute(f"DELETE FROM {quoted(raw)} WHERE rowid >= {cut}")
-    return tuple(sorted(summaries))
+    return tuple(sorted(summaries)), tuple(sorted(notes))
 
 
 def _rows_from_the_end(
@@ -2120,10 +2142,11 @@ class TableCache:
         self.hits.append(table.name)
         return parquet
 
-    def summaries(self, table: TableFile) -> tuple[int, ...]:
-        """The file rows of the summary rows left out of ``table`` when it was kept."""
+    def rows(self, table: TableFile, kind: str) -> tuple[int, ...]:
+        """The file rows of the ``kind`` rows (``summaries``, ``notes``) left out of
+        ``table`` when it was kept."""
         entry = self.entries.get(table.name)
-        rows = entry.get("summaries", []) if isinstance(entry, dict) else []
+        rows = entry.get(kind, []) if isinstance(entry, dict) else []
         return tuple(int(r) for r in rows) if isinstance(rows, list) else ()
 
     def blanks(self, table: TableFile) -> tuple[int, ...]:
@@ -2170,7 +2193,8 @@ class TableCache:
             self.entries[table.name] = {
                 "path": str(table.path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                 "sha256": digest, "options": table.fingerprint(), "parquet": name,
-                "summaries": list(summaries), "blanks": list(table.blanks),
+                "summaries": list(summaries), "notes": list(table.notes),
+                "blanks": list(table.blanks),
                 "renamed": [list(column) for column in table.renamed],
             }  # fmt: skip
             self._save()
