@@ -386,6 +386,9 @@ def load_table(
             connection.execute(
                 f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {_reader(table, layout)}"
             )
+            even = layout.lines.quoted and not layout.lines.odd_quotes
+            if even and table.kind == "csv" and _quotes_doubtful(connection, raw):
+                _no_quote_left_open(table, layout.path, layout.skip)
             table = attrs.evolve(table, blanks=_blanks_read(connection, table, raw, layout))
             _title_row(connection, table, raw, layout)
             _cells_counted(connection, table, raw, layout)
@@ -820,7 +823,7 @@ def _layout(
             f"{key}: {file}{passed.zh}只有空行，连表头都没有；是不是导出时中断了？",
         )
     skip = table.skip + lines.leading
-    if lines.quoted and table.kind == "csv":
+    if lines.odd_quotes and table.kind == "csv":
         _no_quote_left_open(table, path, skip)
     delimiter = "," if table.kind == "xlsx" else table.delimiter
     if delimiter is None and lines.blank:
@@ -830,13 +833,15 @@ def _layout(
     return _Layout(path, copy, skip, lines, delimiter)
 
 
-def _no_quote_left_open(table: TableFile, path: Path, skip: int) -> None:
-    """Refuse ``table`` where a quote in its text file ``path`` (past ``skip`` lines) is
-    opened and never closed: DuckDB reads every line after it into one cell, or, where it
-    finds it among the lines it sniffs, reads every quote of the file as a character of
-    its cell (a quoted "cm01" is no id, a quoted "1,234" two cells)."""
-    delimiter = table.delimiter or _most_held(_first_line(path, skip))
-    found = unclosed_quote(path, delimiter, skip)
+def _no_quote_left_open(
+    table: TableFile, path: Path, skip: int, encoding: str = "utf-8-sig"
+) -> None:
+    """Refuse ``table`` where a quote in its text file ``path`` (past ``skip`` lines, in
+    ``encoding``) is opened and never closed: DuckDB reads every line after it into one
+    cell, or, where it finds it among the lines it sniffs, reads every quote of the file
+    as a character of its cell (a quoted "cm01" is no id, a quoted "1,234" two cells)."""
+    delimiter = table.delimiter or _most_held(_first_line(path, skip, encoding))
+    found = unclosed_quote(path, delimiter, skip, encoding)
     if found is None:
         return
     at = f"sources.sql.tables.{table.name}: {table.path.name}:{skip + 1 + found.row}"
@@ -848,6 +853,25 @@ def _no_quote_left_open(table: TableFile, path: Path, skip: int) -> None:
         "out, in the export",
         f"{at}: 这一行里开始的引号一直没有结束：{read.zh}；请在导出文件里补上结束的引号，或去掉它",
     )
+
+
+def _quotes_doubtful(connection: duckdb.DuckDBPyConnection, raw: str) -> bool:
+    """Whether a cell of the text table ``raw`` is a sign of two quotes left open in its
+    file, an even count of them: a cell holding a line break (the lines one read into a
+    cell until the next closed it; a note's, as well), or beginning with a quote (DuckDB
+    then reads no quote as one). A file with neither is not read again for them: reading
+    every row in Python costs a second a 20 MB, ten times DuckDB's look."""
+    columns = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    signs = " OR ".join(
+        f"contains({quoted(str(n))}, chr(10)) OR contains({quoted(str(n))}, chr(13)) "
+        f"OR starts_with({quoted(str(n))}, '\"')"
+        for n, kind, *_ in columns
+        if kind == "VARCHAR"
+    )
+    if not signs:
+        return False
+    found = connection.execute(f"SELECT bool_or({signs}) FROM {quoted(raw)}").fetchone()
+    return bool(found and found[0])
 
 
 def _sniffed_delimiter(
@@ -2076,6 +2100,12 @@ def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
         return too_much(at)  # DuckDB's words would say to raise a setting out of reach
     mixed = None
     if "error when sniffing" in text.lower() and table.kind == "csv":
+        # Quotes left open are read for first: they throw the rows' ends out too.
+        with contextlib.suppress(OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error):
+            try:
+                _no_quote_left_open(table, table.path, table.skip, _file_encoding(table))
+            except SqlMetricError as left_open:
+                return left_open.said
         with contextlib.suppress(OSError, EOFError, zlib.error, UnicodeDecodeError):
             encoding = _file_encoding(table)
             delimiter = table.delimiter or _most_held(_first_line(table.path, 0, encoding))
