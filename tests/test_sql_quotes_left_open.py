@@ -190,3 +190,23 @@ def test_a_row_of_the_wrong_width_is_named_in_the_files_own_encoding(
     code, output = _validated(root)
     assert code == 2, output
     assert "crm.csv:3: this row has 4 cells" in _one_line(output)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_two_quotes_left_open_hiding_a_ragged_row_are_named_before_it(
+    write_workspace: WriteWorkspace, delimiter: str
+) -> None:
+    """A row of more cells makes DuckDB read the file as one column; the quotes left open
+    swallow that row into a cell, where a count of cells would not see it."""
+    rows = [
+        "cm,day,amount",
+        'cm01,2026-03-05,"100',
+        "cm02,2026-03-06,200,9",
+        'cm01,2026-03-07,"5',
+        "cm02,2026-03-08,7",
+    ]
+    data = "\n".join(row.replace(",", delimiter) for row in rows) + "\n"
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 1, output
+    assert "crm.csv:2: a quote opened in this row is never closed" in _one_line(output)

@@ -577,7 +577,8 @@ def _cells_counted(
     """Refuse ``table``, a text file DuckDB read as one column though its first row has
     a delimiter in it, at its first row with more or fewer cells than the first: DuckDB's
     sniffer finds one column in a file with such a row, and every query then fails on a
-    column it names. The file is read again only then."""
+    column it names. The file is read again only then: for quotes left open first, which
+    also make the sniffer give up, and hide such rows in the cells they swallow."""
     if table.kind != "csv" or table.columns:
         return
     if len(connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()) != 1:
@@ -586,6 +587,9 @@ def _cells_counted(
         delimiter = table.delimiter or _most_held(first)
         if delimiter not in first:
             return  # a file of one column
+    if layout.lines.quoted:
+        _no_quote_left_open(table, layout.path, layout.skip)
+    with _past_skip(layout.path, layout.skip) as (first, text):
         records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
         width = len(next(records, []))
         misfit = _misfit(records, width)
