@@ -754,18 +754,18 @@ def _no_header_inside(connection: duckdb.DuckDBPyConnection, table: TableFile, r
         return
 
     def written(name: str) -> str:
-        """SQL true of a cell that is ``name`` as a header writes it (a second ``calls``,
-        which DuckDB names ``calls_1``, too)."""
-        spellings = {name.lower()}
+        """SQL true of a cell that is ``name`` as the header writes it (a second
+        ``calls``, which DuckDB names ``calls_1``, too): the same export writes it alike
+        on every page."""
+        spellings = {name}
         if _TWIN.fullmatch(name):
-            spellings.add(name.rsplit("_", 1)[0].lower())
+            spellings.add(name.rsplit("_", 1)[0])
         listed = ", ".join(_literal(spelt) for spelt in sorted(spellings))
-        return f"lower(trim({quoted(name)})) IN ({listed})"
+        return f"trim({quoted(name)}) IN ({listed})"
 
-    first = quoted(named[0])
     rows = connection.execute(
         f"SELECT rowid, count(*) OVER () FROM {quoted(raw)} "
-        f"WHERE contains(lower({first}), {_literal(named[0].lower()[:1])}) "
+        f"WHERE contains({quoted(named[0])}, {_literal(named[0][:1])}) "
         f"AND {' AND '.join(written(name) for name in named)} "
         f"ORDER BY rowid LIMIT {AMBIGUOUS_SHOWN}"
     ).fetchall()
@@ -1337,7 +1337,7 @@ def _tabs_dropped(cell: str) -> str:
     long account number (``\t6222…``) so that Excel keeps it as text, as an apostrophe
     does; it made the column text (its digits are kept whole), and is no part of the id,
     nor of a client manager's (``\tcm01``)."""
-    return f"trim({cell}, chr(9) || ' ')"
+    return f"CASE WHEN contains({cell}, chr(9)) THEN trim({cell}, chr(9) || ' ') ELSE {cell} END"
 
 
 def _apostrophe_dropped(cell: str) -> str:
@@ -1552,7 +1552,7 @@ def _long_digits(cell: str) -> str:
     shows no more than 15 digits of a number, and a CRM writes a tab before one so that
     Excel keeps it as text), never a figure; read as a number, its last digits would be
     lost."""
-    return f"(length({cell}) >= 16 AND regexp_full_match({cell}, {_literal(_LONG_DIGITS)}))"
+    return f"(strlen({cell}) >= 16 AND regexp_full_match({cell}, {_literal(_LONG_DIGITS)}))"
 
 
 _LONG_DIGITS = r"\s*[+-]?[0-9]{16,}\s*"
