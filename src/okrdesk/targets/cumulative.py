@@ -41,12 +41,28 @@ def calendar_decreases(points: Sequence[tuple[str, Decimal]]) -> list[tuple[str,
     return found
 
 
-def shares_said(points: Sequence[tuple[str, Decimal]], what: str) -> Said:
+def curve_to_write(points: Sequence[tuple[str, str]], header: str | None) -> Said:
+    """The entries (period or phase id, figure as written) of a curve as they are to be
+    written where it is: an inline table, ``{ Q2 = 0.45, Q4 = 1.0 }``, or, below its own
+    ``header`` (``[objectives.key_results.milestones]``), one a line."""
+    entries = [f"{p} = {figure}" for p, figure in points]
+    if header is None:
+        inline = "{ " + ", ".join(entries) + " }"
+        return Said(inline, inline)
+    listed = ", ".join(entries[:-1]) + f" and {entries[-1]}" if len(entries) > 1 else entries[0]
+    return Said(f"{listed}, one a line below {header}",
+                f"{'、'.join(entries)}，在 {header} 下每行写一个")  # fmt: skip
+
+
+def shares_said(
+    points: Sequence[tuple[str, Decimal]], what: str, header: str | None = None
+) -> Said:
     """The problem with ``points`` (period id, fraction) in period order that
-    ``looks_like_shares``; ``what`` is "milestones", "schedule" or "calendar"."""
+    ``looks_like_shares``; ``what`` is "milestones", "schedule" or "calendar"; ``header``
+    the one it is written below, if any (``curve_to_write``)."""
     running = accumulate(fraction for _, fraction in points[:-1])
-    written = [f"{p} = {_plain(total)}" for (p, _), total in zip(points[:-1], running, strict=True)]
-    cumulative = "{ " + ", ".join([*written, f"{points[-1][0]} = 1.0"]) + " }"
+    written = [(p, _plain(total)) for (p, _), total in zip(points[:-1], running, strict=True)]
+    cumulative = curve_to_write([*written, (points[-1][0], "1.0")], header)
     last, share = points[-1][0], _plain(points[-1][1] * 100)
     each, each_zh = ("period", "每期") if what == "calendar" else ("phase", "每个阶段")
     counts = {"milestones": "milestones count", "schedule": "a schedule counts"}
@@ -54,9 +70,9 @@ def shares_said(points: Sequence[tuple[str, Decimal]], what: str) -> Said:
     return Said(
         f"the fractions add up to 1, as each {each}'s own share would; but "
         f"{counts.get(what, 'a calendar counts')} the share done by the end of each {each}, so "
-        f"only {share}% of the whole would be due by the end of {last}; write {cumulative}",
+        f"only {share}% of the whole would be due by the end of {last}; write {cumulative.en}",
         f"这些比例合计为 1，像是{each_zh}各自的份额；但{name_zh}写的是截至{each_zh}结束时"
-        f"累计完成的份额，这样写到 {last} 结束时只要求完成 {share}%；请写 {cumulative}",
+        f"累计完成的份额，这样写到 {last} 结束时只要求完成 {share}%；请写 {cumulative.zh}",
     )
 
 
@@ -98,10 +114,12 @@ def percent_said(
     whole: Decimal | None = None,
     whole_key: str = "target",
     start: Decimal = Decimal(0),
+    header: str | None = None,
 ) -> Said:
     """The problem with a curve (period or phase id, figure) ``written_in_percent``, or,
     with ``whole``, ``written_as_figures_of`` it, the table's ``whole_key`` ("target",
-    "amount"), from ``start``; ``what`` is "milestones", "schedule" or "calendar"."""
+    "amount"), from ``start``; ``what`` is "milestones", "schedule" or "calendar";
+    ``header`` the one it is written below, if any (``curve_to_write``)."""
     figures, figures_zh = (sep.join(format(n, "f") for _, n in points) for sep in (", ", "、"))
     if whole is None:
         shares = [(p, n / 100 if n > 1 else n) for p, n in points]
@@ -118,13 +136,13 @@ def percent_said(
                    f"baseline = {_plain(start)}, {whole_key} = {of})")  # fmt: skip
             how_zh = (f"从基线到{key_zh}之间的数值（{figures_zh}；baseline = {_plain(start)}，"
                       f"{whole_key} = {of}）")  # fmt: skip
-    fractions = "{ " + ", ".join(f"{p} = {_fraction(share)}" for p, share in shares) + " }"
+    fractions = curve_to_write([(p, _fraction(share)) for p, share in shares], header)
     name_zh = {"milestones": "里程碑", "schedule": "支出进度（schedule）"}.get(what, what)
     holds = {"milestones": "milestones hold", "schedule": "a schedule holds"}
     return Said(
         f"written {how}, but {holds.get(what, 'a calendar holds')} fractions of the whole, "
-        f"between 0 and 1; write {fractions}",
-        f"写成了{how_zh}，但{name_zh}写的是占全部的比例，为 0 到 1 之间的小数；请写 {fractions}",
+        f"between 0 and 1; write {fractions.en}",
+        f"写成了{how_zh}，但{name_zh}写的是占全部的比例，为 0 到 1 之间的小数；请写 {fractions.zh}",
     )
 
 

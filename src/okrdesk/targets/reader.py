@@ -68,6 +68,14 @@ class Where:
         shown = name if isinstance(name, str) and name else index
         return Where(self.file, (*self.path, index), f"{self.label}[{shown}]")
 
+    def header_above(self, first_key: str) -> str | None:
+        """For a table written below a header of its own, ``[a.b.c]`` (its ``first_key``
+        on another line than the table's name), that header; None where it is written
+        inline."""
+        if self.key(first_key).line == self.line:
+            return None
+        return "[" + ".".join(p for p in self.path if isinstance(p, str)) + "]"
+
     def problem(self, message: str, zh: str) -> Problem:
         """A problem at this key: ``message`` in English, ``zh`` in Chinese."""
         return Problem(self.file.display, self.line, self.label, message, zh)

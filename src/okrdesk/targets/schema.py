@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -453,6 +454,7 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
         if in_percent:
             continue
         if number is None:
+            why = _fraction_to_write(phase, raw) or why
             t.fail(at, f"expected a fraction between 0 and 1; {why.en}",
                    f"应为 0 到 1 之间的小数；{why.zh}")  # fmt: skip
         elif not 0 <= number <= 1:
@@ -464,6 +466,20 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
         else:
             milestones.append(model.Milestone(phase, number))
     return tuple(milestones)
+
+
+def _fraction_to_write(key: str, raw: object) -> Said | None:
+    """For a percent quoted as text where a fraction goes (``Q2 = "45%"``), the line to
+    write: ``Q2 = 0.45``."""
+    from okrdesk.targets.syntax import percent_as_fraction
+
+    if not isinstance(raw, str):
+        return None
+    fraction = percent_as_fraction(unicodedata.normalize("NFKC", raw).strip())
+    if fraction is None:
+        return None
+    return Said(f'got the text "{raw}": write {key} = {fraction}, without quotes',
+                f'现为文本 "{raw}"：请写 {key} = {fraction}，不加引号')  # fmt: skip
 
 
 def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
@@ -769,6 +785,10 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
         if in_percent:
             continue
         number, _ = plain_number(raw)
+        if number is None and (said := _fraction_to_write(period_id, raw)) is not None:
+            t.fail(at, f"expected a fraction between 0 and 1; {said.en}",
+                   f"应为 0 到 1 之间的小数；{said.zh}")  # fmt: skip
+            continue
         if number is None or not 0 <= number <= 1:
             shown = _shown(raw)
             hint = hint_zh = ""
@@ -824,7 +844,9 @@ def _said_in_percent(
             where.file.display,
             first,
             where.label,
-            *percent_said(points, what, said_whole, whole_key, start),
+            *percent_said(
+                points, what, said_whole, whole_key, start, where.header_above(points[0][0])
+            ),
         )
     )
     return True

@@ -278,7 +278,9 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
         from okrdesk.targets.spoken_dates import date_as_spoken
 
         said = date_as_spoken(_line_text(text, error_line), int(column[1]))
-        said = said or spoken_figure(_line_text(text, error_line), int(column[1]))
+        stopped, at_column = _line_text(text, error_line), int(column[1])
+        fraction_of = fraction_asked(stopped, at_column, _table_of_line(text, error_line))
+        said = said or spoken_figure(stopped, at_column, fraction_of)
         if said is None and message.startswith("Invalid value"):
             said = _text_without_quotes(_line_text(text, error_line), int(column[1]))
         if said is None:
@@ -301,7 +303,12 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
             closer = "]" if bracket == "[" else "}"
             return line, Said(f"this {kind} is never closed (a '{closer}' is missing)",
                               f"此{kind_zh}没有闭合（缺少 '{closer}'）")  # fmt: skip
-    if message.startswith("Cannot declare"):
+    if message.startswith(("Cannot declare", "Cannot mutate immutable namespace")):
+        from okrdesk.targets.inline_added_to import inline_added_to
+
+        added_to = inline_added_to(text, error_line)
+        if added_to is not None or message.startswith("Cannot mutate"):
+            return added_to
         return _declared_twice(text, error_line, message)
     if message.startswith("Cannot overwrite a value"):
         return _written_twice(text, error_line) or _misspelt_header(text, error_line)
@@ -481,11 +488,36 @@ def figure_as_spoken(line: str, column: int) -> str | None:
     return None if said is None else said.en
 
 
-def spoken_figure(line: str, column: int) -> Said | None:
+_CURVES = ("milestones", "schedule", "calendar")
+_FRACTION_KEYS = ("breaker_threshold", "expense_ratio_max")
+_KEY_OF_VALUE = re.compile(r'([A-Za-z0-9_-]+|"[^"\n]*")\s*=\s*[^=]*$')
+_OPEN_CURVE = re.compile(r"([A-Za-z0-9_-]+)\s*=\s*\{[^{}]*$")
+
+
+def fraction_asked(line: str, column: int, table: str) -> str | None:
+    """The key of the value at ``column`` (from 1) of ``line``, in ``table``, where that
+    value can only be a fraction: a phase's or period's figure in milestones, a schedule
+    or a calendar, written inline or below their header, or a budget's threshold."""
+    before = line[: column - 1]
+    key = _KEY_OF_VALUE.search(before)
+    if key is None:
+        return None
+    inline = _OPEN_CURVE.search(before)
+    if inline is not None:
+        return key[1] if inline[1] in _CURVES else None
+    if "{" in before or "[" in before:
+        return None
+    if table.rsplit(".", 1)[-1] in _CURVES or key[1] in _FRACTION_KEYS:
+        return key[1]
+    return None
+
+
+def spoken_figure(line: str, column: int, fraction_of: str | None = None) -> Said | None:
     """Where TOML stopped at ``column`` (from 1) right after a number: the figure written
     as a person says it, which TOML does not read, and how to write it (``15亿``: 15 for
     亿元, 150000 for 万元, ...; ``70%``: 0.7 for a fraction; ``3,000``: 3000), in English
-    and Chinese. None when that is not what stopped it."""
+    and Chinese; where the place takes only a fraction, the key ``fraction_of`` with
+    the fraction to write (``Q2 = 0.45``). None when that is not what stopped it."""
     from okrdesk.errors import Said
 
     number = _NUMBER_ENDING.search(line[: column - 1])
@@ -503,9 +535,16 @@ def spoken_figure(line: str, column: int) -> Said | None:
     # A unit after the number, not a second figure after a space (``15 15%``).
     token = re.match(r"[^\s,\]}#0-9.+-][^\s,\]}#]*", rest)
     # NFKC: a unit typed on a Chinese keyboard, 21％, is the 21% it reads as
-    said = plain_advice(unicodedata.normalize("NFKC", figure + token.group())) if token else None
+    spoken = unicodedata.normalize("NFKC", figure + token.group()) if token else ""
+    said = plain_advice(spoken) if token else None
     if token is not None and said is not None:
         written = number.group() + (grouped.group() if grouped else "") + token.group()
+        fraction = percent_as_fraction(spoken) if fraction_of else None
+        if fraction is not None:
+            return Said(f"{written} is not a TOML number: write {fraction_of} = {fraction} "
+                        f"(column {column})",
+                        f"{written} 不是 TOML 的数；请写 {fraction_of} = {fraction}"
+                        f"（第 {column} 列）")  # fmt: skip
         return Said(f"{written} is not a TOML number: {said.en} (column {column})",
                     f"{written} 不是 TOML 的数；{said.zh}（第 {column} 列）")  # fmt: skip
     if grouped and figure != number.group():
@@ -515,6 +554,16 @@ def spoken_figure(line: str, column: int) -> Said | None:
                     f"{figure} 不是 TOML 的数；写作 {plain}（或 {underscored}），"
                     f"不加千位分隔符（第 {column} 列）")  # fmt: skip
     return None
+
+
+def percent_as_fraction(spoken: str) -> str | None:
+    """``45%`` as 0.45, ``5‰`` as 0.005: the fraction a percent or per mille figure is."""
+    from okrdesk.units import plain_figures
+
+    figures = plain_figures(spoken)
+    if not figures or figures[0][1] != "a fraction":
+        return None
+    return "1.0" if figures[0][0] == "1" else figures[0][0]
 
 
 def _commas_said(figure: str, column: int) -> Said:
