@@ -307,7 +307,7 @@ class Table:
         value = self.data[key]
         wrong_bool = isinstance(value, bool) and bool not in kinds
         if not isinstance(value, kinds) or wrong_bool or _is_datetime_for_date(value, kinds):
-            hint = _how_to_write(value) if int in kinds else NOT_SAID
+            hint = self._how_to_write(key, value) if int in kinds else NOT_SAID
             if dt.date in kinds:
                 hint = _how_to_date(value)
             self.fail(
@@ -317,6 +317,29 @@ class Table:
             )
             return None
         return value
+
+    def _how_to_write(self, key: str, value: object) -> Said:
+        """For a figure quoted as text, the line to write where its key says which
+        (``breaker_threshold = 0.1`` for "10%", ``total = 899`` for "899万元" in a table
+        whose unit is 万元); else ``_how_to_write``'s advice."""
+        from okrdesk.targets.syntax import FRACTION_KEYS, IN_TABLE_UNIT, percent_as_fraction
+        from okrdesk.units import plain_figures
+
+        if not isinstance(value, str):
+            return _how_to_write(value)
+        plain = unicodedata.normalize("NFKC", value).strip()
+        fraction = percent_as_fraction(plain) if key in FRACTION_KEYS else None
+        if fraction is not None:
+            return Said(f"; write {key} = {fraction}, without quotes",
+                        f"；请写 {key} = {fraction}，不加引号")  # fmt: skip
+        unit = self.data.get("unit")
+        for number, units in plain_figures(plain) or () if key in IN_TABLE_UNIT else ():
+            if isinstance(unit, str) and unit in units.split(" or "):
+                said = f'unit = "{unit}"'
+                return Said(f"; write {key} = {number}, without quotes, in the table's unit "
+                            f"({said})",
+                            f"；请写 {key} = {number}，不加引号，用表的单位（{said}）")  # fmt: skip
+        return _how_to_write(value)
 
     def text(self, key: str) -> str | None:
         value: str | None = self._get(key, (str,), Said("a string", "文本"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
@@ -271,7 +272,7 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
     upto = len(text) if "end of document" in message else _offset_of_line(text, error_line)
     wide = full_width_on(_line_text(text, error_line))
     if wide is not None and "at end of document" not in message:
-        return error_line, wide
+        return error_line, _wide_figure(text, error_line, wide)
     column = re.search(r"column (\d+)\)", message)
     said = None
     if column:
@@ -280,7 +281,8 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
         said = date_as_spoken(_line_text(text, error_line), int(column[1]))
         stopped, at_column = _line_text(text, error_line), int(column[1])
         fraction_of = fraction_asked(stopped, at_column, _table_of_line(text, error_line))
-        said = said or spoken_figure(stopped, at_column, fraction_of)
+        unit = written_unit(text, error_line)
+        said = said or spoken_figure(stopped, at_column, fraction_of, unit)
         if said is None and message.startswith("Invalid value"):
             said = _text_without_quotes(_line_text(text, error_line), int(column[1]))
         if said is None:
@@ -311,7 +313,11 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
             return added_to
         return _declared_twice(text, error_line, message)
     if message.startswith("Cannot overwrite a value"):
-        return _written_twice(text, error_line) or _misspelt_header(text, error_line)
+        return (
+            _written_twice(text, error_line)
+            or _listed_after_table(text, error_line)
+            or _misspelt_header(text, error_line)
+        )
     if message.startswith("Illegal character '\\n'") and _opens_a_string(
         _line_text(text, error_line)
     ):
@@ -320,6 +326,27 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
             "此文本的引号没有闭合：这一行缺少结尾的引号",
         )
     return None
+
+
+def _wide_figure(text: str, line: int, wide: Said) -> Said:
+    """``wide``, and where the full-width digits are of a figure written with its unit
+    (``amount = ５１９万元``), how to write that figure too: typing 519 would only bring
+    the next mistake."""
+    from okrdesk.errors import Said
+
+    written = _line_text(text, line)
+    first = re.search(r"[０-９]", written)
+    plain = unicodedata.normalize("NFKC", written)
+    if first is None or len(plain) != len(written):
+        return wide
+    digits = re.match(r"[0-9][0-9_.]*", plain[first.start() :])
+    assert digits is not None
+    column = first.start() + len(digits.group()) + 1
+    fraction_of = fraction_asked(plain, column, _table_of_line(text, line))
+    figure = spoken_figure(plain, column, fraction_of, written_unit(text, line))
+    if figure is None:
+        return wide
+    return Said(f"{wide.en}; {figure.en}", f"{wide.zh}；{figure.zh}")
 
 
 _WHOLE_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
@@ -424,6 +451,26 @@ def _declared_twice(text: str, error_line: int, message: str) -> tuple[int, Said
     return None
 
 
+def _listed_after_table(text: str, error_line: int) -> tuple[int, Said] | None:
+    """``[[phases]]`` below a ``[phases]`` (the first one written with one bracket): that
+    one, told what to write there."""
+    from okrdesk.errors import Said
+
+    here = _header_of(_line_text(text, error_line))
+    if here is None or not here[0]:
+        return None
+    name = here[1]
+    for index, line in enumerate(_toml_lines(text)[: error_line - 1]):
+        if _header_of(line) == (False, name):
+            return index + 1, Said(
+                f"[{name}] is followed by [[{name}]] at line {error_line}, a list: write "
+                f"[[{name}]] here too (each item of the list starts with [[{name}]])",
+                f"[{name}] 后面第 {error_line} 行是 [[{name}]]，是个列表：这里也请写 "
+                f"[[{name}]]（列表的每一项都以 [[{name}]] 开头）",
+            )
+    return None
+
+
 _HEADER = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?\s*(?:#.*)?$")
 
 
@@ -489,7 +536,8 @@ def figure_as_spoken(line: str, column: int) -> str | None:
 
 
 _CURVES = ("milestones", "schedule", "calendar")
-_FRACTION_KEYS = ("breaker_threshold", "expense_ratio_max")
+FRACTION_KEYS = ("breaker_threshold", "expense_ratio_max", "weight")
+"""Keys whose figure is a fraction: 0.3 for 30%."""
 _KEY_OF_VALUE = re.compile(r'([A-Za-z0-9_-]+|"[^"\n]*")\s*=\s*[^=]*$')
 _OPEN_CURVE = re.compile(r"([A-Za-z0-9_-]+)\s*=\s*\{[^{}]*$")
 
@@ -507,17 +555,51 @@ def fraction_asked(line: str, column: int, table: str) -> str | None:
         return key[1] if inline[1] in _CURVES else None
     if "{" in before or "[" in before:
         return None
-    if table.rsplit(".", 1)[-1] in _CURVES or key[1] in _FRACTION_KEYS:
+    if table.rsplit(".", 1)[-1] in _CURVES or key[1] in FRACTION_KEYS:
         return key[1]
     return None
 
 
-def spoken_figure(line: str, column: int, fraction_of: str | None = None) -> Said | None:
+IN_TABLE_UNIT = ("target", "baseline", "band", "total", "expected_revenue", "amount")
+"""Keys whose figure is in the unit written in their table (``unit = "万元"``)."""
+_UNIT = re.compile(r"""\s*unit\s*=\s*"([^"\n]*)"\s*(?:#.*)?$""")
+
+
+def written_unit(text: str, line: int) -> tuple[str, int] | None:
+    """The ``unit`` written in the table ``line`` is in (a budget line's, else its
+    budget's), and its line; None where none is."""
+    lines = _toml_lines(text)
+    table = _table_of_line(text, line)
+    for wanted in (table, "budget") if table == "budget.lines" else (table,):
+        start = line - 1
+        while start > 0 and (_header_of(lines[start - 1]) or (False, ""))[1] != wanted:
+            start -= 1
+        if wanted != table and start == 0:
+            return None
+        end = start
+        while end < len(lines) and (end == start or _header_of(lines[end]) is None):
+            found = _UNIT.match(lines[end])
+            if found is not None:
+                return found[1], end + 1
+            end += 1
+        if wanted == table and table != "budget.lines":
+            return None
+    return None
+
+
+def spoken_figure(
+    line: str,
+    column: int,
+    fraction_of: str | None = None,
+    unit: tuple[str, int] | None = None,
+) -> Said | None:
     """Where TOML stopped at ``column`` (from 1) right after a number: the figure written
     as a person says it, which TOML does not read, and how to write it (``15亿``: 15 for
     亿元, 150000 for 万元, ...; ``70%``: 0.7 for a fraction; ``3,000``: 3000), in English
     and Chinese; where the place takes only a fraction, the key ``fraction_of`` with
-    the fraction to write (``Q2 = 0.45``). None when that is not what stopped it."""
+    the fraction to write (``Q2 = 0.45``); for a key in its table's ``unit`` (its symbol
+    and line), the figure in that unit (``total = 899``). None when that is not what
+    stopped it."""
     from okrdesk.errors import Said
 
     number = _NUMBER_ENDING.search(line[: column - 1])
@@ -537,6 +619,8 @@ def spoken_figure(line: str, column: int, fraction_of: str | None = None) -> Sai
     # NFKC: a unit typed on a Chinese keyboard, 21％, is the 21% it reads as
     spoken = unicodedata.normalize("NFKC", figure + token.group()) if token else ""
     said = plain_advice(spoken) if token else None
+    if token is not None and said is None:
+        return _seconds_said(line[: number.start()], figure, token.group(), column)
     if token is not None and said is not None:
         written = number.group() + (grouped.group() if grouped else "") + token.group()
         fraction = percent_as_fraction(spoken) if fraction_of else None
@@ -545,6 +629,10 @@ def spoken_figure(line: str, column: int, fraction_of: str | None = None) -> Sai
                         f"(column {column})",
                         f"{written} 不是 TOML 的数；请写 {fraction_of} = {fraction}"
                         f"（第 {column} 列）")  # fmt: skip
+        in_unit = _in_unit(line[: number.start()], spoken, unit)
+        if in_unit is not None:
+            return Said(f"{written} is not a TOML number: {in_unit.en} (column {column})",
+                        f"{written} 不是 TOML 的数；{in_unit.zh}（第 {column} 列）")  # fmt: skip
         return Said(f"{written} is not a TOML number: {said.en} (column {column})",
                     f"{written} 不是 TOML 的数；{said.zh}（第 {column} 列）")  # fmt: skip
     if grouped and figure != number.group():
@@ -553,6 +641,45 @@ def spoken_figure(line: str, column: int, fraction_of: str | None = None) -> Sai
                     f"without thousands separators (column {column})",
                     f"{figure} 不是 TOML 的数；写作 {plain}（或 {underscored}），"
                     f"不加千位分隔符（第 {column} 列）")  # fmt: skip
+    return None
+
+
+_SECONDS_KEYS = ("plugin_timeout",)
+_SECONDS_IN = {"s": 1, "sec": 1, "秒": 1, "秒钟": 1, "m": 60, "min": 60, "分": 60, "分钟": 60,
+               "h": 3600, "小时": 3600}  # fmt: skip
+
+
+def _seconds_said(before: str, figure: str, unit: str, column: int) -> Said | None:
+    """``plugin_timeout = 5分钟``: a key in seconds written with a unit of time, and the
+    number of seconds to write."""
+    from okrdesk.errors import Said
+
+    key = re.fullmatch(r"\s*([A-Za-z_]+)\s*=\s*", before)
+    factor = _SECONDS_IN.get(unicodedata.normalize("NFKC", unit).strip().lower())
+    if key is None or key[1] not in _SECONDS_KEYS or factor is None or "," in figure:
+        return None
+    seconds = format((Decimal(figure.replace("_", "")) * factor).normalize(), "f")
+    return Said(f"{figure}{unit} is not a TOML number: write {key[1]} = {seconds}, in seconds "
+                f"(column {column})",
+                f"{figure}{unit} 不是 TOML 的数；请写 {key[1]} = {seconds}，以秒计"
+                f"（第 {column} 列）")  # fmt: skip
+
+
+def _in_unit(before: str, spoken: str, unit: tuple[str, int] | None) -> Said | None:
+    """``total = 899`` for ``total = 899万元`` in a table whose unit is 万元: the line to
+    write, with where that unit is said; None where the key does not take its table's
+    unit, or the figure cannot be written in it."""
+    from okrdesk.errors import Said
+    from okrdesk.units import plain_figures
+
+    key = re.fullmatch(r"\s*([A-Za-z_]+)\s*=\s*", before)
+    if unit is None or key is None or key[1] not in IN_TABLE_UNIT:
+        return None
+    for number, units in plain_figures(spoken) or ():
+        if unit[0] in units.split(" or "):
+            said, at = f'unit = "{unit[0]}"', unit[1]
+            return Said(f"write {key[1]} = {number}, in the table's unit ({said} at line {at})",
+                        f"请写 {key[1]} = {number}，用表的单位（第 {at} 行 {said}）")  # fmt: skip
     return None
 
 
