@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sample_workspace import BUDGET, OKRS, ORG, WriteWorkspace
+from sample_workspace import BUDGET, OKRS, ORG, PLAN, WriteWorkspace
 from test_validate_written_where import validate
 
 # (file, text as the sample has it, as typed) -> validate's lines, in English and Chinese
@@ -68,8 +68,79 @@ CASES = {
         ["targets/org.toml:13: TOML 语法错误：[people] 后面第 18 行是 [[people]]，是个列表："
          "这里也请写 [[people]]（列表的每一项都以 [[people]] 开头）"],
     ),
+    "a member's target with its key result's unit": (
+        "okrs.toml", "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n",
+        "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n[objectives.key_results.members]\n"
+        "li-lei = ２００户\n",
+        ["targets/okrs.toml:14: TOML syntax: found the full-width ２; write 2 (column 10); "
+         "200户 is not a TOML number: write li-lei = 200, in the key result's unit "
+         '(unit = "户" at line 11) (column 13)'],
+        None,
+    ),
+    "a yes in Chinese for true": (
+        "budget.toml", "market_activity = true", "market_activity = 是",
+        ["targets/budget.toml:12: TOML syntax: true and false are written in lower case, "
+         "without quotes: write market_activity = true (column 19)"],
+        ["targets/budget.toml:12: TOML 语法错误：真假写作小写的 true 或 false，不加引号："
+         "请写 market_activity = true（第 19 列）"],
+    ),
+    "True as Python writes it": (
+        "budget.toml", "market_activity = true", "market_activity = True",
+        ["targets/budget.toml:12: TOML syntax: true and false are written in lower case, "
+         "without quotes: write market_activity = true (column 19)"],
+        None,
+    ),
+    "a year with 年": (
+        "plan.toml", "year = 2026", "year = 2026年",
+        ["targets/plan.toml:4: TOML syntax: 2026年 is not a TOML number: write year = 2026 "
+         "(column 12)"],
+        None,
+    ),
+    "a tab where = goes, pasted from a spreadsheet": (
+        "okrs.toml", "target = 360", "target\t360",
+        ["targets/okrs.toml:10: TOML syntax: a key and its value are joined by =: write "
+         "target = 360 (column 8)"],
+        None,
+    ),
+    "a header without its closing bracket": (
+        "plan.toml", "[plan]", "[plan",
+        ["targets/plan.toml:1: TOML syntax: this header is not closed with ]: write [plan]"],
+        ["targets/plan.toml:1: TOML 语法错误：此表头没有用 ] 闭合：请写 [plan]"],
+    ),
+    "a list's header with one closing bracket": (
+        "org.toml", "[[people]]", "[[people]",
+        ["targets/org.toml:13: TOML syntax: this header is not closed with ]]: write [[people]]"],
+        None,
+    ),
+    "an inline table without its closing brace": (
+        "okrs.toml", "Q4 = 1.0 }", "Q4 = 1.0",
+        ["targets/okrs.toml:12: TOML syntax: the closing } of this inline table is missing: "
+         "write milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }"],
+        None,
+    ),
+    "a key without a value": (
+        "okrs.toml", "target = 360", "target = ",
+        ["targets/okrs.toml:10: TOML syntax: target has no value after =: write one "
+         "(target = ...), or delete the line"],
+        None,
+    ),
+    "a phase written twice inside milestones": (
+        "okrs.toml", "Q4 = 1.0 }", "Q4 = 1.0, Q2 = 0.5 }",
+        ["targets/okrs.toml:12: TOML syntax: Q2 is written twice in this { ... }: keep the one "
+         "you mean and delete the other (column 56)"],
+        None,
+    ),
+    "a calendar in percent below its header": (
+        "okrs.toml", 'unit = "‰"\n', 'unit = "‰"\n[objectives.key_results.calendar]\n'
+        "2026-06 = 50%\n2026-12 = 100%\n",
+        ["targets/okrs.toml:22: TOML syntax: 50% is not a TOML number: write 2026-06 = 0.5 "
+         "(column 13)",
+         "targets/okrs.toml:23: TOML syntax: 100% is not a TOML number: write 2026-12 = 1.0 "
+         "(column 14)"],
+        None,
+    ),
 }  # fmt: skip
-SAMPLES = {"budget.toml": BUDGET, "okrs.toml": OKRS, "org.toml": ORG}
+SAMPLES = {"budget.toml": BUDGET, "okrs.toml": OKRS, "org.toml": ORG, "plan.toml": PLAN}
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -114,3 +185,26 @@ def test_every_mistake_of_a_file_typed_on_a_chinese_keyboard_is_told_in_one_run(
         "targets/okrs.toml:10: TOML syntax: found the full-width ：; write = (column 7)",
         "targets/okrs.toml:19: TOML syntax: found the full-width 。; write . (column 11)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [('database = C:\\okr\\okrdesk.db',
+      "text is written in quotes, and text with a \\ in single quotes, which keep it as "
+      "written: database = 'C:\\okr\\okrdesk.db' (column 12)"),
+     ('database = "C:\\okr\\okrdesk.db"',
+      "a \\ in double quotes starts an escape (\\n, \\t); write the text in single quotes, "
+      "which keep each \\ as written: database = 'C:\\okr\\okrdesk.db', or write / for each "
+      "\\ (column 17)")],
+)  # fmt: skip
+def test_a_windows_path_is_told_in_single_quotes(
+    write_workspace: WriteWorkspace, typed: str, told: str
+) -> None:
+    """The advice reads: "C:\\okr\\okrdesk.db" in double quotes would be the next mistake."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(f'[workspace]\nlang = "en"\n{typed}\n', encoding="utf-8")
+    assert validate(root) == [f"okrdesk.toml:3: TOML syntax: {told}"]
+    import tomllib
+
+    advised = told.split(": ", 1)[1].split("database = ", 1)[1].split(",")[0].split(" (")[0]
+    assert tomllib.loads(f"database = {advised}")["database"] == "C:\\okr\\okrdesk.db"

@@ -283,6 +283,8 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
         fraction_of = fraction_asked(stopped, at_column, _table_of_line(text, error_line))
         unit = written_unit(text, error_line)
         said = said or spoken_figure(stopped, at_column, fraction_of, unit)
+        if said is None and message.startswith("Unescaped '\\'"):
+            said = _backslash_said(stopped, at_column)
         if said is None and message.startswith("Invalid value"):
             said = _text_without_quotes(_line_text(text, error_line), int(column[1]))
         if said is None:
@@ -373,12 +375,58 @@ def _text_without_quotes(line: str, column: int) -> Said | None:
     value = (line[at : at + ends.start()] if ends else line[at:]).rstrip()
     if not value or '"' in value:
         return None
-    written = f'{key.group(1)} = "{value}"' if key else f'"{value}"'
+    truth = _TRUTH.get(value.lower())
+    flag = (key is not None and key.group(1) in _FLAGS) or value.lower() in ("true", "false")
+    if truth is not None and key is not None and flag:
+        return Said(f"true and false are written in lower case, without quotes: write "
+                    f"{key.group(1)} = {truth} (column {column})",
+                    f"真假写作小写的 true 或 false，不加引号：请写 {key.group(1)} = {truth}"
+                    f"（第 {column} 列）")  # fmt: skip
+    # A Windows path: in double quotes each \ would start an escape; single quotes keep it.
+    quoted = f"'{value}'" if "\\" in value and "'" not in value else f'"{value}"'
+    written = f"{key.group(1)} = {quoted}" if key else quoted
+    if quoted.startswith("'"):
+        return Said(f"text is written in quotes, and text with a \\ in single quotes, which "
+                    f"keep it as written: {written} (column {column})",
+                    f"文本要加引号，含 \\ 的文本加单引号（单引号里的 \\ 原样保留）：{written}"
+                    f"（第 {column} 列）")  # fmt: skip
     # Which keys take a number is the schema's to say, after the file reads: both ways
     # out are named, so that weight = two is not sent to weight = "two" and back.
     return Said(f"text is written in double quotes: {written} (column {column}); a number, "
                 "in digits (2, 0.7)",
                 f"文本要加双引号：{written}（第 {column} 列）；数则写成数字（2、0.7）")  # fmt: skip
+
+
+_TRUTH = {
+    "true": "true", "yes": "true", "y": "true", "是": "true", "对": "true", "真": "true",
+    "false": "false", "no": "false", "n": "false", "否": "false", "错": "false", "假": "false",
+}  # fmt: skip
+"""A yes or no as people write it, and the TOML it is written as."""
+_FLAGS = ("market_activity", "dual_signoff", "guardrail")
+"""The keys of the target files that take true or false."""
+
+
+def _backslash_said(line: str, column: int) -> Said | None:
+    """``database = "C:\\okr\\okrdesk.db"``: a Windows path in double quotes, where each
+    ``\\`` starts an escape; the line with the path in single quotes, which keep it."""
+    from okrdesk.errors import Said
+
+    for found in re.finditer(r'"((?:[^"\\\n]|\\.)*)"', line):
+        if found.start() < column <= found.end() and "'" not in found[1]:
+            written = (line[: found.start()] + f"'{found[1]}'" + line[found.end() :]).strip()
+            written = _without_comment_of(written)
+            return Said(f"a \\ in double quotes starts an escape (\\n, \\t); write the text in "
+                        f"single quotes, which keep each \\ as written: {written}, or write / for "
+                        f"each \\ (column {column})",
+                        f"双引号里的 \\ 表示转义（\\n、\\t）；请把文本改用单引号，单引号里的 \\ "
+                        f"原样保留：{written}，或把每个 \\ 写成 /（第 {column} 列）")  # fmt: skip
+    return None
+
+
+def _without_comment_of(line: str) -> str:
+    from okrdesk.targets.syntax_habits import _without_comment
+
+    return _without_comment(line).rstrip()
 
 
 def _opens_a_string(line: str) -> bool:
@@ -565,25 +613,25 @@ IN_TABLE_UNIT = ("target", "baseline", "band", "total", "expected_revenue", "amo
 _UNIT = re.compile(r"""\s*unit\s*=\s*"([^"\n]*)"\s*(?:#.*)?$""")
 
 
-def written_unit(text: str, line: int) -> tuple[str, int] | None:
+def written_unit(text: str, line: int) -> tuple[str, int, bool] | None:
     """The ``unit`` written in the table ``line`` is in (a budget line's, else its
-    budget's), and its line; None where none is."""
+    budget's; a member's target's, its key result's), its line, and whether ``line`` is
+    below a ``members`` header, whose every key takes it; None where none is written."""
     lines = _toml_lines(text)
     table = _table_of_line(text, line)
-    for wanted in (table, "budget") if table == "budget.lines" else (table,):
+    own = table.removesuffix(".members")
+    for wanted in (own, "budget") if own == "budget.lines" else (own,):
         start = line - 1
         while start > 0 and (_header_of(lines[start - 1]) or (False, ""))[1] != wanted:
             start -= 1
-        if wanted != table and start == 0:
+        if start == 0 and wanted:
             return None
-        end = start
-        while end < len(lines) and (end == start or _header_of(lines[end]) is None):
-            found = _UNIT.match(lines[end])
+        for index in range(start, len(lines)):
+            if index > start and _header_of(lines[index]) is not None:
+                break
+            found = _UNIT.match(lines[index])
             if found is not None:
-                return found[1], end + 1
-            end += 1
-        if wanted == table and table != "budget.lines":
-            return None
+                return found[1], index + 1, own != table
     return None
 
 
@@ -591,7 +639,7 @@ def spoken_figure(
     line: str,
     column: int,
     fraction_of: str | None = None,
-    unit: tuple[str, int] | None = None,
+    unit: tuple[str, int, bool] | None = None,
 ) -> Said | None:
     """Where TOML stopped at ``column`` (from 1) right after a number: the figure written
     as a person says it, which TOML does not read, and how to write it (``15亿``: 15 for
@@ -651,10 +699,15 @@ _SECONDS_IN = {"s": 1, "sec": 1, "秒": 1, "秒钟": 1, "m": 60, "min": 60, "分
 
 def _seconds_said(before: str, figure: str, unit: str, column: int) -> Said | None:
     """``plugin_timeout = 5分钟``: a key in seconds written with a unit of time, and the
-    number of seconds to write."""
+    number of seconds to write; ``year = 2026年``, the year."""
     from okrdesk.errors import Said
 
     key = re.fullmatch(r"\s*([A-Za-z_]+)\s*=\s*", before)
+    if key is not None and key[1] == "year" and unit.strip() == "年" and figure.isdigit():
+        written = f"{figure}{unit}"
+        return Said(f"{written} is not a TOML number: write year = {figure} (column {column})",
+                    f"{written} 不是 TOML 的数；请写 year = {figure}"
+                    f"（第 {column} 列）")  # fmt: skip
     factor = _SECONDS_IN.get(unicodedata.normalize("NFKC", unit).strip().lower())
     if key is None or key[1] not in _SECONDS_KEYS or factor is None or "," in figure:
         return None
@@ -665,21 +718,23 @@ def _seconds_said(before: str, figure: str, unit: str, column: int) -> Said | No
                 f"（第 {column} 列）")  # fmt: skip
 
 
-def _in_unit(before: str, spoken: str, unit: tuple[str, int] | None) -> Said | None:
-    """``total = 899`` for ``total = 899万元`` in a table whose unit is 万元: the line to
-    write, with where that unit is said; None where the key does not take its table's
-    unit, or the figure cannot be written in it."""
+def _in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Said | None:
+    """``total = 899`` for ``total = 899万元`` in a table whose unit is 万元 (a member's
+    ``li-lei = 200`` for ``200户`` in a key result in 户): the line to write, with where
+    that unit is said; None where the key does not take its table's unit, or the figure
+    cannot be written in it."""
     from okrdesk.errors import Said
     from okrdesk.units import plain_figures
 
-    key = re.fullmatch(r"\s*([A-Za-z_]+)\s*=\s*", before)
-    if unit is None or key is None or key[1] not in IN_TABLE_UNIT:
+    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
+    if unit is None or key is None or not (unit[2] or key[1] in IN_TABLE_UNIT):
         return None
+    whose, whose_zh = ("the key result's", "关键结果的") if unit[2] else ("the table's", "表的")
     for number, units in plain_figures(spoken) or ():
         if unit[0] in units.split(" or "):
-            said, at = f'unit = "{unit[0]}"', unit[1]
-            return Said(f"write {key[1]} = {number}, in the table's unit ({said} at line {at})",
-                        f"请写 {key[1]} = {number}，用表的单位（第 {at} 行 {said}）")  # fmt: skip
+            said, at, line = f'unit = "{unit[0]}"', unit[1], f"{key[1]} = {number}"
+            return Said(f"write {line}, in {whose} unit ({said} at line {at})",
+                        f"请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）")  # fmt: skip
     return None
 
 

@@ -134,6 +134,9 @@ def habit_said(
                         "one key a line",
                         "TOML 的内联表 { ... } 要写在同一行：请把它合成一行，或改写成单独的表："
                         f"{table}，下面每行一个键")  # fmt: skip
+    said = _unfinished_said(line, column, message)
+    if said is not None:
+        return said
     if message.startswith("Expected '=' after a key") and line[column - 1 : column] == ":":
         before = line[: column - 1]
         key = _KEY_BEFORE.search(before)
@@ -144,4 +147,46 @@ def habit_said(
             return Said(f"a key and its value are joined by =, not by ':'; write {written} "
                         f"(column {column})",
                         f"键和值之间用 =，不用 ':'；请写 {written}（第 {column} 列）")  # fmt: skip
+    return None
+
+
+_HEADER_OPEN = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]*?)\s*\]?\s*(?:#.*)?$")
+
+
+def _unfinished_said(line: str, column: int, message: str) -> Said | None:
+    """A line left unfinished, told with the line as it is to be written: a header without
+    its closing bracket, an inline table without its ``}``, a key without a value, a key
+    and value with no = between them (copied from a spreadsheet, a tab between them), a
+    key written twice inside ``{ ... }``."""
+    from okrdesk.errors import Said
+
+    text = _without_comment(line).rstrip()
+    if message.startswith(("Expected ']' at the end", "Expected ']]' at the end")):
+        header = _HEADER_OPEN.match(line)
+        if header is not None and header[2]:
+            closer = "]]" if header[1] == "[[" else "]"
+            written = f"{header[1]}{header[2]}{closer}"
+            return Said(f"this header is not closed with {closer}: write {written}",
+                        f"此表头没有用 {closer} 闭合：请写 {written}")  # fmt: skip
+    if message.startswith("Unclosed inline table") and column > len(text):
+        written = f"{text.rstrip(',').rstrip()} }}"
+        return Said(f"the closing }} of this inline table is missing: write {written.strip()}",
+                    f"此内联表缺少结尾的 }}：请写 {written.strip()}")  # fmt: skip
+    key = re.match(r'\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*$', text)
+    if message.startswith("Invalid value") and key is not None:
+        name = key[1]
+        return Said(f"{name} has no value after =: write one ({name} = ...), or delete the line",
+                    f"{name} 的 = 后面没有值：请写上值（{name} = ...），或删除这一行")  # fmt: skip
+    pair = re.match(r"\s*([A-Za-z0-9_-]+)[ \t]+([^\s=:][^=]*)$", text)
+    if message.startswith("Expected '=' after a key") and pair is not None:
+        written = f"{pair[1]} = {pair[2].strip()}"
+        return Said(f"a key and its value are joined by =: write {written} (column {column})",
+                    f"键和值之间要用 = 连接：请写 {written}（第 {column} 列）")  # fmt: skip
+    twice = re.match(r"Duplicate inline table key '([^']*)'", message)
+    if twice is not None:
+        name = twice[1]
+        return Said(f"{name} is written twice in this {{ ... }}: keep the one you mean and "
+                    f"delete the other (column {column})",
+                    f"{name} 在这个 {{ ... }} 里写了两次：保留要的那个，删除另一个"
+                    f"（第 {column} 列）")  # fmt: skip
     return None
