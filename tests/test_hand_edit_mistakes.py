@@ -103,9 +103,9 @@ DATES = {
     "2026年3月31日": ("TOML syntax: 2026年3月31日 is not a TOML date: write 2026-03-31 (year-"
                       "month-day, with two digits for the month and the day) (column 11)", ""),
     "3/31": ("TOML syntax: 3/31 is not a TOML date: write the year too, as year-month-day: "
-             "YYYY-03-31 (column 8)",
-             "TOML 语法错误：3/31 不是 TOML 的日期；请连同年份写成 年-月-日：YYYY-03-31"
-             "（第 8 列）"),
+             "2026-03-31 if it is in the plan's year (year = 2026) (column 8)",
+             "TOML 语法错误：3/31 不是 TOML 的日期；请连同年份写成 年-月-日：若在计划年度"
+             "（year = 2026）内，写作 2026-03-31（第 8 列）"),
     "2026/2/30": ("TOML syntax: 2026/2/30 is not a TOML date: there is no 2026-02-30 in the "
                   "calendar; write a real day as year-month-day (column 11)",
                   "TOML 语法错误：2026/2/30 不是 TOML 的日期；日历上没有 2026-02-30 这一天；"
@@ -336,7 +336,8 @@ def test_a_bare_key_in_full_width_letters_says_which_letter_to_write(
         'unit = "户"\n', 'unit = "户"\nmembers = { ｃｍ01 = 200, cm02 = 160 }\n'
     )
     assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
-        "targets/okrs.toml:11: TOML syntax: found the full-width ｃ; write c (column 13)"
+        "targets/okrs.toml:11: TOML syntax: found the full-width ｃ; write c (column 13); the "
+        "whole line, as TOML reads it: members = { cm01 = 200, cm02 = 160 }"
     )
 
 

@@ -139,6 +139,25 @@ CASES = {
          "(column 14)"],
         None,
     ),
+    "a colon and curly quotes on one line": (
+        "plan.toml", 'name = "攻坚"', "name：“攻坚”",
+        ["targets/plan.toml:21: TOML syntax: found the full-width ：; write = (column 5); the "
+         'whole line, as TOML reads it: name = "攻坚"'],
+        ["targets/plan.toml:21: TOML 语法错误：发现全角字符 ：；请改用半角的 =（第 5 列）；"
+         '整行应写作：name = "攻坚"'],
+    ),
+    "a list in full-width brackets, commas and curly quotes": (
+        "budget.toml", 'key_results = ["O1.KR1"]', "key_results = ［“O1.KR1”，“O1.KR2”］",
+        ["targets/budget.toml:11: TOML syntax: found the full-width ［; write [ (column 15); the "
+         'whole line, as TOML reads it: key_results = ["O1.KR1", "O1.KR2"]'],
+        None,
+    ),
+    "a day without its year, in the file of the plan": (
+        "plan.toml", "start = 2026-10-01", "start = 10月1日",
+        ["targets/plan.toml:28: TOML syntax: 10月1日 is not a TOML date: write the year too, as "
+         "year-month-day: 2026-10-01 if it is in the plan's year (year = 2026) (column 11)"],
+        None,
+    ),
 }  # fmt: skip
 SAMPLES = {"budget.toml": BUDGET, "okrs.toml": OKRS, "org.toml": ORG, "plan.toml": PLAN}
 

@@ -278,7 +278,9 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
     if column:
         from okrdesk.targets.spoken_dates import date_as_spoken
 
-        said = date_as_spoken(_line_text(text, error_line), int(column[1]))
+        year = re.search(r"^\s*year\s*=\s*(\d{4})\s*(?:#.*)?\r?$", text, re.MULTILINE)
+        plan_year = int(year[1]) if year and "[plan]" in text else None
+        said = date_as_spoken(_line_text(text, error_line), int(column[1]), plan_year)
         stopped, at_column = _line_text(text, error_line), int(column[1])
         fraction_of = fraction_asked(stopped, at_column, _table_of_line(text, error_line))
         unit = written_unit(text, error_line)
@@ -340,15 +342,54 @@ def _wide_figure(text: str, line: int, wide: Said) -> Said:
     first = re.search(r"[０-９]", written)
     plain = unicodedata.normalize("NFKC", written)
     if first is None or len(plain) != len(written):
-        return wide
+        return _wide_line(written, wide)
     digits = re.match(r"[0-9][0-9_.]*", plain[first.start() :])
     assert digits is not None
     column = first.start() + len(digits.group()) + 1
     fraction_of = fraction_asked(plain, column, _table_of_line(text, line))
     figure = spoken_figure(plain, column, fraction_of, written_unit(text, line))
     if figure is None:
-        return wide
+        return _wide_line(written, wide)
     return Said(f"{wide.en}; {figure.en}", f"{wide.zh}；{figure.zh}")
+
+
+def _wide_line(line: str, wide: Said) -> Said:
+    """``wide``, and where the line holds more than one such character (``name：“攻坚”``),
+    the whole line as TOML reads it: fixing the first would only bring the next."""
+    from okrdesk.errors import Said
+
+    fixed, changed, i = [], 0, 0
+    while i < len(line):
+        ch = line[i]
+        if ch == "#":
+            fixed.append(line[i:])
+            break
+        close = {'"': '"', "'": "'", "“": "”", "‘": "’"}.get(ch)
+        if close is not None:
+            end = line.find(close, i + 1)
+            end = len(line) if end < 0 else end
+            quote = "'" if ch == "'" else '"'
+            fixed.append(quote + line[i + 1 : end] + quote)
+            changed += ch != quote or (end < len(line) and line[end] != quote)  # a pair is one
+            i = end + 1
+            continue
+        ascii_form = _FULL_WIDTH.get(ch)
+        if ascii_form is not None:
+            spaced = {"=": " = ", ",": ", "}.get(ascii_form)
+            if spaced is not None and fixed:
+                fixed[-1] = fixed[-1].rstrip(" ")
+            fixed.append(" " if ch == "\u3000" else spaced or ascii_form)
+            while spaced is not None and line[i + 1 : i + 2] == " ":
+                i += 1
+            changed += 1
+        else:
+            fixed.append(ch)
+        i += 1
+    if changed < 2:
+        return wide
+    whole = "".join(fixed).strip()
+    return Said(f"{wide.en}; the whole line, as TOML reads it: {whole}",
+                f"{wide.zh}；整行应写作：{whole}")  # fmt: skip
 
 
 _WHOLE_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
