@@ -151,3 +151,40 @@ def test_a_table_written_twice_is_still_told_so(write_workspace: WriteWorkspace)
         "okrdesk.toml:7: TOML syntax: [sources.sql] is written twice; the first is at line 4: "
         "write these keys under it"
     ]
+
+
+def test_the_inline_table_named_is_the_one_of_the_same_key_result(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """KR1 writes its milestones inline, rightly; KR2 writes them inline and below a header
+    too: the line named is KR2's, and the line advised reads."""
+    okrs = OKRS.replace(
+        'unit = "‰"\n',
+        'unit = "‰"\nmilestones = { Q4 = 0.5 }\n[objectives.key_results.milestones]\nQ2 = 0.2\n',
+    )
+    root = write_workspace({"okrs.toml": okrs})
+    told = validate(root)
+    assert len(told) == 1
+    assert told[0].startswith(
+        "targets/okrs.toml:22: TOML syntax: objectives.key_results.milestones was already "
+        "written as an inline table at line 21 (milestones = { Q4 = 0.5 }), and TOML closes an "
+        "inline table where it ends: either add the entry inside it, writing line 21 as "
+        "milestones = { Q4 = 0.5, Q2 = 0.2 } and deleting [objectives.key_results.milestones] "
+        "and the lines below it"
+    )
+    fixed = okrs.replace(
+        "milestones = { Q4 = 0.5 }\n[objectives.key_results.milestones]\nQ2 = 0.2\n",
+        "milestones = { Q4 = 0.5, Q2 = 0.2 }\n",
+    )
+    (root / "targets" / "okrs.toml").write_text(fixed, encoding="utf-8")
+    assert not any("TOML syntax" in line for line in validate_any(root))
+
+
+def validate_any(root: Path) -> list[str]:
+    """validate's output lines, whatever its exit code."""
+    environment = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    done = subprocess.run([OKRDESK, "-w", str(root), "validate", "--lang", "en"],
+                          capture_output=True, text=True, encoding="utf-8", env=environment,
+                          check=False)  # fmt: skip
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout.splitlines()

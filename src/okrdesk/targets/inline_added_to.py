@@ -48,7 +48,9 @@ def inline_added_to(text: str, error_line: int) -> tuple[int, Said] | None:
             return None
         value = _without_comment(here[dotted.end() :]).strip()
         added = [*_path_of(_table_of_line(text, error_line)), *_parts(dotted[1])]
-    table = ""
+    table, found = "", None
+    # The last one above: an earlier item of a list of tables ([[objectives.key_results]])
+    # may write the same table inline, rightly.
     for index, line in enumerate(lines[: error_line - 1]):
         above = _header_of(line)
         if above is not None:
@@ -66,13 +68,13 @@ def inline_added_to(text: str, error_line: int) -> tuple[int, Said] | None:
             else:
                 entries = _entries_below(lines, error_line)
                 entry = _entry(added[end:], header[0], entries) if entries else None
-            said = _inline_said(index + 1, line, written.end(), added, end, entry, header)
-            return error_line, said
+            found = _inline_said(index + 1, line, written.end(), added, end, entry, header)
+            continue
         # A header that names a table a dotted key began: not one it is written in.
         begun = len(_path_of(table)) < len(added) < len(path)
         if header is not None and begun and path[: len(added)] == added:
-            return error_line, _dotted_said(index + 1, line, path, len(added), here)
-    return None
+            found = _dotted_said(index + 1, line, path, len(added), here)
+    return None if found is None else (error_line, found)
 
 
 def _entries_below(lines: list[str], header_line: int) -> list[str] | None:
