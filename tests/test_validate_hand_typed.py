@@ -158,6 +158,13 @@ CASES = {
          "year-month-day: 2026-10-01 if it is in the plan's year (year = 2026) (column 11)"],
         None,
     ),
+    "a list's header in Chinese": (
+        "okrs.toml", '[[objectives.key_results]]\nid = "KR2"', '[[目标.关键结果]]\nid = "KR2"',
+        ["targets/okrs.toml:14: TOML syntax: 目标.关键结果 is not a table's name: tables are "
+         "named in English; write [[objectives.key_results]]"],
+        ["targets/okrs.toml:14: TOML 语法错误：目标.关键结果 不是表名：表名用英文写；"
+         "请写 [[objectives.key_results]]"],
+    ),
 }  # fmt: skip
 SAMPLES = {"budget.toml": BUDGET, "okrs.toml": OKRS, "org.toml": ORG, "plan.toml": PLAN}
 
@@ -227,3 +234,14 @@ def test_a_windows_path_is_told_in_single_quotes(
 
     advised = told.split(": ", 1)[1].split("database = ", 1)[1].split(",")[0].split(" (")[0]
     assert tomllib.loads(f"database = {advised}")["database"] == "C:\\okr\\okrdesk.db"
+
+
+def test_a_header_in_chinese_in_okrdesk_toml_names_its_own_tables(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text('[工作区]\nlang = "en"\n', encoding="utf-8")
+    assert validate(root) == [
+        "okrdesk.toml:1: TOML syntax: 工作区 is not a table's name: okrdesk.toml's tables are "
+        "named in English: [workspace], [sources.<plugin name>], [checkin], [send]"
+    ]

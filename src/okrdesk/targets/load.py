@@ -234,7 +234,7 @@ def _syntax_problem(shown: str, text: str, message: str) -> Problem:
         where_zh = "（在文件末尾）"
     from okrdesk.targets.syntax import opening_line
 
-    better = opening_line(text, line, message)
+    better = opening_line(text, line, message, settings=shown.endswith("okrdesk.toml"))
     if better is not None:
         at, said = better
         return Problem(shown, at, "", f"TOML syntax: {said.en}", f"TOML 语法错误：{said.zh}")

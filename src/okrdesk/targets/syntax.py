@@ -260,8 +260,11 @@ def _long_numbers(text: str) -> list[re.Match[str]]:
     return found
 
 
-def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] | None:
-    """For an error tomllib places after the mistake, the line where it really is.
+def opening_line(
+    text: str, error_line: int, message: str, *, settings: bool = False
+) -> tuple[int, Said] | None:
+    """For an error tomllib places after the mistake, the line where it really is;
+    ``settings``: ``text`` is okrdesk.toml, not a target file.
 
     Returns (line, explanation in English and Chinese) for an unclosed string or
     array, or an array of tables whose header is misspelt; None when tomllib's line
@@ -294,7 +297,9 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
 
             spread = _inline_table_spread(text, error_line)
             table = _table_of_line(text, error_line)
-            said = habit_said(_line_text(text, error_line), int(column[1]), message, spread, table)
+            said = habit_said(
+                _line_text(text, error_line), int(column[1]), message, spread, table, settings
+            )
     if said is not None:
         return error_line, said
     state, _ = _walk(text, upto)

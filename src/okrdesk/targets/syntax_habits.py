@@ -73,12 +73,18 @@ def _keys_of(table: str) -> tuple[str, ...] | None:
 
 
 def habit_said(
-    line: str, column: int, message: str, spread_table: str | None, table: str = ""
+    line: str,
+    column: int,
+    message: str,
+    spread_table: str | None,
+    table: str = "",
+    settings: bool = False,
 ) -> Said | None:
     """What to write instead where tomllib's ``message`` at ``column`` of ``line`` comes
     from one of these habits; ``spread_table``: the dotted name of an inline table open
     at the end of the line and closed on a later one ("" if it cannot be told), else
-    None; ``table``: the dotted name of the table the line is in ("" if none)."""
+    None; ``table``: the dotted name of the table the line is in ("" if none);
+    ``settings``: the line is okrdesk.toml's, not a target file's."""
     from okrdesk.errors import Said
 
     if message.startswith("Invalid statement"):
@@ -120,6 +126,9 @@ def habit_said(
                     f"{word} 不是可用的键：键用英文写，见 docs/targets.md 中各表的说明；用作键的"
                     f'名字或 id 要加引号："{word}"（第 {column} 列）')  # fmt: skip
     if message.startswith("Invalid initial character for a key part"):
+        header = _header_in_chinese(line, settings)
+        if header is not None:
+            return header
         before = line[: column - 1].rstrip()
         if line[column - 1 : column] == "}" and before.endswith(","):
             comma = len(before)
@@ -190,3 +199,42 @@ def _unfinished_said(line: str, column: int, message: str) -> Said | None:
                     f"{name} 在这个 {{ ... }} 里写了两次：保留要的那个，删除另一个"
                     f"（第 {column} 列）")  # fmt: skip
     return None
+
+
+TABLES_IN_CHINESE = {
+    "计划": "plan", "阶段": "phases", "组织": "units", "单位": "units", "部门": "units",
+    "团队": "units", "人员": "people", "员工": "people", "目标": "objectives",
+    "关键结果": "key_results", "成员": "members", "预算": "budget", "预算项": "lines",
+    "费用": "lines", "考核": "scoring", "评分": "scoring", "计分": "scoring",
+    "里程碑": "milestones", "进度": "schedule", "支出进度": "schedule",
+}  # fmt: skip
+"""A table's name, or a part of it, written in Chinese in a header, and its name."""
+_CHINESE_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]#=\"']+?)\s*(\]\]?)\s*(?:#.*)?$")
+
+
+def _header_in_chinese(line: str, settings: bool) -> Said | None:
+    """``[[目标.关键结果]]``: a header written in Chinese, and the one to write; in
+    okrdesk.toml (``settings``), the tables it takes."""
+    from okrdesk.errors import Said
+
+    found = _CHINESE_HEADER.match(line)
+    if found is None or found[2].isascii():
+        return None
+    if settings:
+        return Said(f"{found[2]} is not a table's name: okrdesk.toml's tables are named in "
+                    "English: [workspace], [sources.<plugin name>], [checkin], [send]",
+                    f"{found[2]} 不是表名：okrdesk.toml 的表名用英文写：[workspace]、"
+                    "[sources.<插件名>]、[checkin]、[send]")  # fmt: skip
+    parts = [TABLES_IN_CHINESE.get(part.strip()) for part in re.split(r"[.．。]", found[2])]
+    if None in parts:
+        return Said(f"{found[2]} is not a table's name: tables are named in English, as "
+                    "docs/targets.md lists them ([plan], [[phases]], [[units]], [[people]], "
+                    "[[objectives]], [[objectives.key_results]], [budget], [[budget.lines]], "
+                    "[[scoring]])",
+                    f"{found[2]} 不是表名：表名用英文写，见 docs/targets.md（[plan]、[[phases]]、"
+                    "[[units]]、[[people]]、[[objectives]]、[[objectives.key_results]]、"
+                    "[budget]、[[budget.lines]]、[[scoring]]）")  # fmt: skip
+    closer = "]]" if found[1] == "[[" else "]"
+    written = f"{found[1]}{'.'.join(p for p in parts if p)}{closer}"
+    return Said(f"{found[2]} is not a table's name: tables are named in English; write {written}",
+                f"{found[2]} 不是表名：表名用英文写；请写 {written}")  # fmt: skip
