@@ -77,8 +77,15 @@ SYNTAX = {
         "TOML syntax: target is written twice in this table; the first is at line 10",
         "TOML 语法错误：target 在这张表里写了两次；第一次在第 10 行",
     ),
-    "tomllib's own message": (
+    "a second key on a line": (
         OKRS.replace('id = "KR2"', 'id = "KR2" title = "x"'),
+        15,
+        'TOML syntax: a second key on this line: write title = "x" on a line of its own '
+        "(column 12)",
+        'TOML 语法错误：这一行写了第二个键：请把 title = "x" 另起一行（第 12 列）',
+    ),
+    "tomllib's own message": (
+        OKRS.replace('id = "KR2"', 'id = "KR2" "x"'),
         15,
         "TOML syntax: expected newline or end of document after a statement (column 12)",
         "TOML 语法错误：一条语句之后应是换行或文件末尾（第 12 列）",

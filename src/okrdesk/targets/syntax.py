@@ -436,6 +436,9 @@ def _text_without_quotes(line: str, column: int) -> Said | None:
                     f"keep it as written: {written} (column {column})",
                     f"文本要加引号，含 \\ 的文本加单引号（单引号里的 \\ 原样保留）：{written}"
                     f"（第 {column} 列）")  # fmt: skip
+    if key is not None and key.group(1) in _TEXT_KEYS:
+        return Said(f"text is written in double quotes: {written} (column {column})",
+                    f"文本要加双引号：{written}（第 {column} 列）")  # fmt: skip
     # Which keys take a number is the schema's to say, after the file reads: both ways
     # out are named, so that weight = two is not sent to weight = "two" and back.
     return Said(f"text is written in double quotes: {written} (column {column}); a number, "
@@ -443,6 +446,11 @@ def _text_without_quotes(line: str, column: int) -> Said | None:
                 f"文本要加双引号：{written}（第 {column} 列）；数则写成数字（2、0.7）")  # fmt: skip
 
 
+_TEXT_KEYS = (
+    "id", "title", "name", "metric", "owner", "unit", "lead", "parent", "role", "level",
+    "direction", "cadence", "grain", "by", "database", "lang", "revenue_metric",
+)  # fmt: skip
+"""Keys that take only text: no number is meant where one is written without quotes."""
 _TRUTH = {
     "true": "true", "yes": "true", "y": "true", "是": "true", "对": "true", "真": "true",
     "false": "false", "no": "false", "n": "false", "否": "false", "错": "false", "假": "false",

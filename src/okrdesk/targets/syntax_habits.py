@@ -191,6 +191,12 @@ def _unfinished_said(line: str, column: int, message: str) -> Said | None:
         written = f"{pair[1]} = {pair[2].strip()}"
         return Said(f"a key and its value are joined by =: write {written} (column {column})",
                     f"键和值之间要用 = 连接：请写 {written}（第 {column} 列）")  # fmt: skip
+    second = re.match(r'\s*([A-Za-z0-9_-]+|"[^"]*")\s*=', line[column - 1 :])
+    if message.startswith("Expected newline or end of document") and second is not None:
+        written = _without_comment(line[column - 1 :]).strip()
+        return Said(f"a second key on this line: write {written} on a line of its own "
+                    f"(column {column})",
+                    f"这一行写了第二个键：请把 {written} 另起一行（第 {column} 列）")  # fmt: skip
     twice = re.match(r"Duplicate inline table key '([^']*)'", message)
     if twice is not None:
         name = twice[1]
