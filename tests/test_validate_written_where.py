@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sample_workspace import OKRS, WriteWorkspace
+from sample_workspace import BUDGET, OKRS, WriteWorkspace
 
 OKRDESK = str(Path(sys.executable).with_name("okrdesk"))
 INLINE = "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n"
@@ -188,3 +188,19 @@ def validate_any(root: Path) -> list[str]:
                           check=False)  # fmt: skip
     assert "Traceback" not in done.stdout + done.stderr
     return done.stdout.splitlines()
+
+
+def test_a_list_written_inline_then_given_a_header_names_its_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    budget = BUDGET.replace(
+        "expected_revenue = 10000\n",
+        'expected_revenue = 10000\nlines = [{ id = "gifts", name = "礼品", owner = "branch", '
+        "amount = 0 }]\n",
+    )
+    assert validate(write_workspace({"budget.toml": budget})) == [
+        "targets/budget.toml:7: TOML syntax: budget.lines was already written as an inline "
+        'array at line 5 (lines = [{ id = "gifts", name = "礼品", owner = "branch", amount = 0 '
+        "}]), and TOML closes an array where it ends: write each of its items as a "
+        "[[budget.lines]] table of its own, with its keys one a line below it, and delete line 5"
+    ]

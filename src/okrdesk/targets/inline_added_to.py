@@ -70,6 +70,10 @@ def inline_added_to(text: str, error_line: int) -> tuple[int, Said] | None:
                 entry = _entry(added[end:], header[0], entries) if entries else None
             found = _inline_said(index + 1, line, written.end(), added, end, entry, header)
             continue
+        array = line[written.end() :].lstrip().startswith("[")
+        if header is not None and header[0] and path == added and array:
+            found = _array_said(index + 1, line, header[1])
+            continue
         # A header that names a table a dotted key began: not one it is written in.
         begun = len(_path_of(table)) < len(added) < len(path)
         if header is not None and begun and path[: len(added)] == added:
@@ -191,4 +195,20 @@ def _dotted_said(at: int, line: str, path: list[str], end: int, here: str) -> Sa
         f"delete line {at}",
         f"{here.strip()} 声明了 {name}，但第 {at} 行已用带点的键开始写它（{line.strip()}）："
         f"请把这一项移到此表头下，写作 {moved}，并删掉第 {at} 行",
+    )
+
+
+def _array_said(at: int, line: str, name: str) -> Said:
+    """``lines = [{ ... }]`` written inline, then a ``[[budget.lines]]`` header below it."""
+    from okrdesk.errors import Said
+
+    inline = _without_comment(line.strip())
+    if len(inline) > LONGEST_SHOWN:
+        inline = inline[: LONGEST_SHOWN - 3] + "..."
+    return Said(
+        f"{name} was already written as an inline array at line {at} ({inline}), and TOML "
+        f"closes an array where it ends: write each of its items as a [[{name}]] table of its "
+        f"own, with its keys one a line below it, and delete line {at}",
+        f"{name} 已在第 {at} 行写成了内联数组（{inline}），TOML 的数组写完就不能再加："
+        f"请把其中每一项都改写成单独的 [[{name}]] 表，表头下每行一个键，并删掉第 {at} 行",
     )
