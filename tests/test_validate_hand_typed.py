@@ -165,6 +165,41 @@ CASES = {
         ["targets/okrs.toml:14: TOML 语法错误：目标.关键结果 不是表名：表名用英文写；"
          "请写 [[objectives.key_results]]"],
     ),
+    "a figure with a point and nothing after it": (
+        "okrs.toml", "target = 360", "target = 360.",
+        ["targets/okrs.toml:10: TOML syntax: 360. is not a TOML number: write target = 360"],
+        None,
+    ),
+    "a fraction without its 0": (
+        "okrs.toml", "target = 0.15", "target = .15",
+        ["targets/okrs.toml:19: TOML syntax: .15 is not a TOML number: write target = 0.15"],
+        None,
+    ),
+    "digits grouped by a space": (
+        "okrs.toml", "target = 360", "target = 1 200",
+        ["targets/okrs.toml:10: TOML syntax: 1 200 is not a TOML number: write target = 1200"],
+        None,
+    ),
+    "a yuan sign before a figure in 万": (
+        "budget.toml", "total = 899", "total = ¥899万",
+        ["targets/budget.toml:3: TOML syntax: ¥899万 is not a TOML number: write total = 899, "
+         'in the table\'s unit (unit = "万元" at line 2)'],
+        ['targets/budget.toml:3: TOML 语法错误：¥899万 不是 TOML 的数；请写 total = 899，'
+         '用表的单位（第 2 行 unit = "万元"）'],
+    ),
+    "a yuan sign before a figure in 元, in a table in 万元": (
+        "budget.toml", "total = 899", "total = ¥899",
+        ["targets/budget.toml:3: TOML syntax: ¥899 is not a TOML number: write total = 0.0899, "
+         'in the table\'s unit (unit = "万元" at line 2)'],
+        None,
+    ),
+    "a date in full-width digits": (
+        "plan.toml", "start = 2026-10-01", "start = ２０２６年１０月１日",
+        ["targets/plan.toml:28: TOML syntax: found the full-width ２; write 2 (column 9); "
+         "2026年10月1日 is not a TOML date: write 2026-10-01 (year-month-day, with two digits "
+         "for the month and the day) (column 13)"],
+        None,
+    ),
 }  # fmt: skip
 SAMPLES = {"budget.toml": BUDGET, "okrs.toml": OKRS, "org.toml": ORG, "plan.toml": PLAN}
 

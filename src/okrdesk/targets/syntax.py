@@ -288,6 +288,8 @@ def opening_line(
         fraction_of = fraction_asked(stopped, at_column, _table_of_line(text, error_line))
         unit = written_unit(text, error_line)
         said = said or spoken_figure(stopped, at_column, fraction_of, unit)
+        if said is None and not message.startswith("Unescaped"):
+            said = _odd_figure(text, error_line)
         if said is None and message.startswith("Unescaped '\\'"):
             said = _backslash_said(stopped, at_column)
         if said is None and message.startswith("Invalid value"):
@@ -339,8 +341,8 @@ def opening_line(
 
 def _wide_figure(text: str, line: int, wide: Said) -> Said:
     """``wide``, and where the full-width digits are of a figure written with its unit
-    (``amount = ５１９万元``), how to write that figure too: typing 519 would only bring
-    the next mistake."""
+    (``amount = ５１９万元``) or of a date (``２０２６年１０月１日``), how to write that too:
+    typing 519 would only bring the next mistake."""
     from okrdesk.errors import Said
 
     written = _line_text(text, line)
@@ -351,11 +353,56 @@ def _wide_figure(text: str, line: int, wide: Said) -> Said:
     digits = re.match(r"[0-9][0-9_.]*", plain[first.start() :])
     assert digits is not None
     column = first.start() + len(digits.group()) + 1
+    from okrdesk.targets.spoken_dates import date_as_spoken
+
     fraction_of = fraction_asked(plain, column, _table_of_line(text, line))
-    figure = spoken_figure(plain, column, fraction_of, written_unit(text, line))
+    figure = date_as_spoken(plain, column) or spoken_figure(
+        plain, column, fraction_of, written_unit(text, line)
+    )
     if figure is None:
         return _wide_line(written, wide)
     return Said(f"{wide.en}; {figure.en}", f"{wide.zh}；{figure.zh}")
+
+
+_ODD_FIGURE = re.compile(r"(\s*[A-Za-z0-9_-]+\s*=\s*)([^\s#\[{\"'][^#]*?)\s*(?:#.*)?$")
+
+
+def _odd_figure(text: str, line: int) -> Said | None:
+    """A figure written as no TOML number is, on a line of its own key: a currency sign
+    before it (``¥899万``), a point with nothing after it (``360.``) or before it (``.5``),
+    digits grouped by spaces (``1 200``). The line to write, with its unit's advice where
+    one follows (``spoken_figure``)."""
+    from okrdesk.errors import Said
+
+    found = _ODD_FIGURE.match(_line_text(text, line))
+    if found is None:
+        return None
+    key, value = found[1], found[2]
+    figure = re.sub(r"^[¥￥$]\s*", "", value)
+    figure = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", figure)
+    figure = re.sub(r"^([+-]?)\.(\d)", r"\g<1>0.\2", figure)
+    figure = re.sub(r"(\d)\.(?!\d)", r"\1", figure)
+    if figure == value:
+        return None
+    if value[0] in "¥￥" and re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure):
+        figure += "元"  # ¥899 is 899 元, whatever unit the table is in
+    if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure):
+        written = f"{key.strip()} {figure}"
+        return Said(f"{value} is not a TOML number: write {written}",
+                    f"{value} 不是 TOML 的数；请写 {written}")  # fmt: skip
+    number = re.match(r"[+-]?\d+(?:\.\d+)?", figure)
+    if number is None:
+        return None
+    plain = key + figure
+    column = len(key) + number.end() + 1
+    fraction_of = fraction_asked(plain, column, _table_of_line(text, line))
+    said = spoken_figure(plain, column, fraction_of, written_unit(text, line))
+    if said is None:
+        return None
+    advice = re.sub(r" \(column \d+\)$", "", said.en).split(": ", 1)[-1]
+    advice_zh = re.sub(r"（第 \d+ 列）$", "", said.zh).split("；", 1)[-1]
+    return Said(f"{value} is not a TOML number: {advice}",
+                f"{value} 不是 TOML 的数；{advice_zh}")  # fmt: skip
 
 
 def _wide_line(line: str, wide: Said) -> Said:
