@@ -200,6 +200,18 @@ CASES = {
          "for the month and the day) (column 13)"],
         None,
     ),
+    "a growth in percent": (
+        "okrs.toml", "target = 360", "growth = 18%",
+        ["targets/okrs.toml:10: TOML syntax: 18% is not a TOML number: write growth = 0.18 "
+         "(column 12)"],
+        None,
+    ),
+    "a band in per mille in a key result in ‰": (
+        "okrs.toml", "target = 0.15", "target = 0.15\nband = 5‰",
+        ["targets/okrs.toml:20: TOML syntax: 5‰ is not a TOML number: write band = 5, in the "
+         'table\'s unit (unit = "‰" at line 21) (column 9)'],
+        None,
+    ),
 }  # fmt: skip
 SAMPLES = {"budget.toml": BUDGET, "okrs.toml": OKRS, "org.toml": ORG, "plan.toml": PLAN}
 

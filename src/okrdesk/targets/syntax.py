@@ -685,7 +685,7 @@ def figure_as_spoken(line: str, column: int) -> str | None:
 
 
 _CURVES = ("milestones", "schedule", "calendar")
-FRACTION_KEYS = ("breaker_threshold", "expense_ratio_max", "weight")
+FRACTION_KEYS = ("breaker_threshold", "expense_ratio_max", "weight", "growth")
 """Keys whose figure is a fraction: 0.3 for 30%."""
 _KEY_OF_VALUE = re.compile(r'([A-Za-z0-9_-]+|"[^"\n]*")\s*=\s*[^=]*$')
 _OPEN_CURVE = re.compile(r"([A-Za-z0-9_-]+)\s*=\s*\{[^{}]*$")
