@@ -292,3 +292,14 @@ def test_a_header_in_chinese_in_okrdesk_toml_names_its_own_tables(
         "okrdesk.toml:1: TOML syntax: 工作区 is not a table's name: okrdesk.toml's tables are "
         "named in English: [workspace], [sources.<plugin name>], [checkin], [send]"
     ]
+
+
+def test_a_second_plan_header_with_keys_missing_is_told_as_a_second_plan(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A [plan] header pasted into a team's file, read before plan.toml: what is wrong is
+    that there are two, not only that this one lacks the keys of a whole plan."""
+    root = write_workspace({"a-team.toml": '[plan]\nid = "team-a-2026"\n'})
+    assert validate(root)[0] == (
+        "targets/a-team.toml:1: plan: a second [plan] table; the plan is at targets/plan.toml:1"
+    )

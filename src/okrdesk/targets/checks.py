@@ -175,13 +175,19 @@ def _check_ids(draft: Draft, findings: Findings) -> dict[str, dict[str, Where]]:
                 f'预算项 "{ident}" 与一个目标同名（{there}）：'
                 f"`okrdesk explain {ident}` 说明的是目标；请给预算项另取编号",
             ))  # fmt: skip
-    for later in draft.plans[1:]:
-        findings.problems.append(
-            later.where.problem(
-                f"a second [plan] table; the plan is at {_first_seen(draft.plans[0].where)}",
-                f"第二个 [plan] 表；计划已在 {_first_seen(draft.plans[0].where)}",
+    # The one that reads is the plan; of several that do not, the first. A second one that
+    # does not read (a [plan] header pasted with a team's file) is told so, not only that
+    # it lacks the keys that would make it a second plan.
+    tables = draft.plan_tables
+    the_plan = draft.plans[0].where if draft.plans else tables[0] if tables else None
+    for later in tables:
+        if the_plan is not None and later is not the_plan:
+            findings.problems.append(
+                later.problem(
+                    f"a second [plan] table; the plan is at {_first_seen(the_plan)}",
+                    f"第二个 [plan] 表；计划已在 {_first_seen(the_plan)}",
+                )
             )
-        )
     return known
 
 

@@ -137,6 +137,9 @@ class Draft:
     """Everything read from all target files, before cross-file checks."""
 
     plans: list[Located[PlanHeader]] = attrs.Factory(list)
+    plan_tables: list[Where] = attrs.Factory(list)
+    """Every ``[plan]`` written, read or not: a second one with problems of its own is
+    still a second one."""
     phases: list[Located[model.Phase]] = attrs.Factory(list)
     units: list[Located[model.OrgUnit]] = attrs.Factory(list)
     people: list[Located[model.Person]] = attrs.Factory(list)
@@ -345,6 +348,7 @@ _MONEY_UNITS = tuple(name for name, unit in UNITS.items() if unit.dimension is D
 
 
 def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    draft.plan_tables.append(where)
     t = Table(where, data, findings, PLAN_KEYS, required=("id", "name", "year", "unit"))
     plan_id, name, year, unit = t.text("id"), t.text("name"), t.integer("year"), t.text("unit")
     grain = t.choice("grain", GRAINS) or Grain.WEEK.value
