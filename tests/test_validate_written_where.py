@@ -204,3 +204,14 @@ def test_a_list_written_inline_then_given_a_header_names_its_line(
         "}]), and TOML closes an array where it ends: write each of its items as a "
         "[[budget.lines]] table of its own, with its keys one a line below it, and delete line 5"
     ]
+
+
+def test_milestones_written_as_dotted_keys_are_told_as_dotted_keys(
+    write_workspace: WriteWorkspace,
+) -> None:
+    dotted = "milestones.Q2 = 45\nmilestones.Q3 = 70\nmilestones.Q4 = 100\n"
+    assert validate(write_workspace({"okrs.toml": OKRS.replace(INLINE, dotted)})) == [
+        "targets/okrs.toml:12: objectives[O1].key_results[KR1].milestones: written in percent "
+        "(45, 70, 100), but milestones hold fractions of the whole, between 0 and 1; write "
+        "milestones.Q2 = 0.45, milestones.Q3 = 0.7 and milestones.Q4 = 1.0, one a line"
+    ]

@@ -522,7 +522,7 @@ def _check_calendars(plan: PlanHeader, draft: Draft, findings: Findings) -> None
         points = [(p.period, p.fraction) for p in entry.value]
         if looks_like_shares([fraction for _, fraction in points]):
             if entry.value[-1].end >= plan.end:
-                header = entry.where.header_above(points[0][0])
+                header = entry.where.header_above([p for p, _ in points])
                 findings.problems.append(entry.where.said(shares_said(points, "calendar", header)))
             else:
                 for period, said in calendar_decreases(points):
@@ -548,7 +548,7 @@ def _check_milestones(draft: Draft, findings: Findings) -> None:
         if looks_like_shares([m.fraction for m in known]) and ends.get(known[-1].phase) == last:
             what = str(entry.where.path[-1])
             points = [(m.phase, m.fraction) for m in known]
-            header = entry.where.header_above(points[0][0])
+            header = entry.where.header_above([p for p, _ in points])
             findings.problems.append(entry.where.said(shares_said(points, what, header)))
             continue
         for earlier, later in pairwise(known):

@@ -44,12 +44,16 @@ def calendar_decreases(points: Sequence[tuple[str, Decimal]]) -> list[tuple[str,
 def curve_to_write(points: Sequence[tuple[str, str]], header: str | None) -> Said:
     """The entries (period or phase id, figure as written) of a curve as they are to be
     written where it is: an inline table, ``{ Q2 = 0.45, Q4 = 1.0 }``, or, below its own
-    ``header`` (``[objectives.key_results.milestones]``), one a line."""
-    entries = [f"{p} = {figure}" for p, figure in points]
+    ``header`` (``[objectives.key_results.milestones]``), one a line; or, where ``header``
+    is a key and a dot (``milestones.``), as dotted keys, one a line."""
+    dotted = header if header is not None and header.endswith(".") else ""
+    entries = [f"{dotted}{p} = {figure}" for p, figure in points]
     if header is None:
         inline = "{ " + ", ".join(entries) + " }"
         return Said(inline, inline)
     listed = ", ".join(entries[:-1]) + f" and {entries[-1]}" if len(entries) > 1 else entries[0]
+    if dotted:
+        return Said(f"{listed}, one a line", f"{'、'.join(entries)}，每行写一个")
     return Said(f"{listed}, one a line below {header}",
                 f"{'、'.join(entries)}，在 {header} 下每行写一个")  # fmt: skip
 

@@ -68,12 +68,15 @@ class Where:
         shown = name if isinstance(name, str) and name else index
         return Where(self.file, (*self.path, index), f"{self.label}[{shown}]")
 
-    def header_above(self, first_key: str) -> str | None:
-        """For a table written below a header of its own, ``[a.b.c]`` (its ``first_key``
-        on another line than the table's name), that header; None where it is written
-        inline."""
-        if self.key(first_key).line == self.line:
+    def header_above(self, keys: list[str]) -> str | None:
+        """How a table of ``keys`` is written: below a header of its own, that header,
+        ``[a.b.c]``; with dotted keys one a line (``milestones.Q2 = 0.45``), its key and a
+        dot, ``milestones.``; inline, on the table's own line, None."""
+        lines = {self.key(key).line for key in keys}
+        if lines == {self.line}:
             return None
+        if self.line in lines:
+            return f"{self.path[-1]}."
         return "[" + ".".join(p for p in self.path if isinstance(p, str)) + "]"
 
     def problem(self, message: str, zh: str) -> Problem:

@@ -849,7 +849,12 @@ def _said_in_percent(
             first,
             where.label,
             *percent_said(
-                points, what, said_whole, whole_key, start, where.header_above(points[0][0])
+                points,
+                what,
+                said_whole,
+                whole_key,
+                start,
+                where.header_above([p for p, _ in points]),
             ),
         )
     )
