@@ -5,10 +5,13 @@ every mistake of a file in one run where each is its line's alone."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 
 from sample_workspace import BUDGET, OKRS, ORG, PLAN, WriteWorkspace
-from test_validate_written_where import validate
+from test_validate_written_where import OKRDESK, validate
 
 # (file, text as the sample has it, as typed) -> validate's lines, in English and Chinese
 CASES = {
@@ -302,4 +305,20 @@ def test_a_second_plan_header_with_keys_missing_is_told_as_a_second_plan(
     root = write_workspace({"a-team.toml": '[plan]\nid = "team-a-2026"\n'})
     assert validate(root)[0] == (
         "targets/a-team.toml:1: plan: a second [plan] table; the plan is at targets/plan.toml:1"
+    )
+
+
+def test_a_broken_okrdesk_toml_is_told_in_the_language_it_asks_for(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """lang = "en" above the mistake is honoured: the file does not read, its text does."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text('[workspace]\nlang = "en"\nname：“福田”\n', "utf-8")
+    environment = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    done = subprocess.run([OKRDESK, "-w", str(root), "validate"], capture_output=True,
+                          text=True, encoding="utf-8", env=environment, check=False)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout.startswith(
+        "okrdesk.toml:3: TOML syntax: found the full-width ：; write = (column 5); the whole "
+        'line, as TOML reads it: name = "福田"\n'
     )

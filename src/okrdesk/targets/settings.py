@@ -299,6 +299,27 @@ def locate(option: str | os.PathLike[str] | None) -> Path:
     return root
 
 
+_LANG_LINE = re.compile(r"""^[ \t]*lang[ \t]*=[ \t]*["']?(zh|en)["']?[ \t]*(?:#.*)?\r?$""")
+
+
+def _lang_in_text(path: Path) -> str | None:
+    """The ``lang`` an okrdesk.toml that does not read writes in its ``[workspace]``
+    table, found in its text; None where it writes none, or cannot be read."""
+    from okrdesk.targets.load import read_workspace_file
+
+    try:
+        text = read_workspace_file(path)[1].decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    table = ""
+    for line in text.split("\n"):
+        if line.lstrip().startswith("["):
+            table = line.strip().split("#", 1)[0].strip()
+        elif table == "[workspace]" and (found := _LANG_LINE.match(line)):
+            return found[1]
+    return None
+
+
 def read_settings(root: Path, findings: Findings) -> Workspace:
     """Read ``okrdesk.toml`` if there is one; problems go into ``findings``."""
     path = root / SETTINGS_FILE
@@ -307,7 +328,8 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
     # A link to nothing, or to a folder, is told: the defaults would silently stand in.
     source = parse_toml_file(path, root, findings, kept=True)
     if source is None:
-        return Workspace(root)
+        # Its mistakes are told in the language it asks for, where its text says one.
+        return Workspace(root, lang=_lang_in_text(path))
     top = Table(Where(source), source.data, findings, _TOP_KEYS)
     name, database, timeout = "", root / DEFAULT_DATABASE, None
     url: str | None = None
