@@ -325,7 +325,7 @@ class Table:
         """For a figure quoted as text, the line to write where its key says which
         (``breaker_threshold = 0.1`` for "10%", ``total = 899`` for "899万元" in a table
         whose unit is 万元); else ``_how_to_write``'s advice."""
-        from okrdesk.targets.syntax import FRACTION_KEYS, IN_TABLE_UNIT, percent_as_fraction
+        from okrdesk.targets.placed_advice import FRACTION_KEYS, IN_TABLE_UNIT, percent_as_fraction
         from okrdesk.units import plain_figures
 
         if not isinstance(value, str):

@@ -475,7 +475,7 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
 def _fraction_to_write(key: str, raw: object) -> Said | None:
     """For a percent quoted as text where a fraction goes (``Q2 = "45%"``), the line to
     write: ``Q2 = 0.45``."""
-    from okrdesk.targets.syntax import percent_as_fraction
+    from okrdesk.targets.placed_advice import percent_as_fraction
 
     if not isinstance(raw, str):
         return None

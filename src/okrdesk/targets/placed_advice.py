@@ -1,0 +1,237 @@
+"""Advice on a line that depends on where it is written: the unit its table writes
+(``total = 899万元`` below ``unit = "万元"``: ``total = 899``), a place that takes only a
+fraction (``Q2 = 45%`` in milestones: ``Q2 = 0.45``), a key in seconds, a figure TOML
+does not read for a sign or a point (``¥899万``, ``360.``), and a line typed on a Chinese
+keyboard, shown whole as TOML reads it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from okrdesk.targets.syntax import (
+    _FULL_WIDTH,
+    _header_of,
+    _line_text,
+    _table_of_line,
+    _toml_lines,
+    spoken_figure,
+)
+
+if TYPE_CHECKING:
+    from okrdesk.errors import Said
+
+
+def wide_figure(text: str, line: int, wide: Said) -> Said:
+    """``wide``, and where the full-width digits are of a figure written with its unit
+    (``amount = ５１９万元``) or of a date (``２０２６年１０月１日``), how to write that too:
+    typing 519 would only bring the next mistake."""
+    from okrdesk.errors import Said
+
+    written = _line_text(text, line)
+    first = re.search(r"[０-９]", written)
+    plain = unicodedata.normalize("NFKC", written)
+    if first is None or len(plain) != len(written):
+        return _wide_line(written, wide)
+    digits = re.match(r"[0-9][0-9_.]*", plain[first.start() :])
+    assert digits is not None
+    column = first.start() + len(digits.group()) + 1
+    from okrdesk.targets.spoken_dates import date_as_spoken
+
+    fraction_of = fraction_asked(plain, column, _table_of_line(text, line))
+    figure = date_as_spoken(plain, column) or spoken_figure(
+        plain, column, fraction_of, written_unit(text, line)
+    )
+    if figure is None:
+        return _wide_line(written, wide)
+    return Said(f"{wide.en}; {figure.en}", f"{wide.zh}；{figure.zh}")
+
+
+_ODD_FIGURE = re.compile(r"(\s*[A-Za-z0-9_-]+\s*=\s*)([^\s#\[{\"'][^#]*?)\s*(?:#.*)?$")
+
+
+def odd_figure(text: str, line: int) -> Said | None:
+    """A figure written as no TOML number is, on a line of its own key: a currency sign
+    before it (``¥899万``), a point with nothing after it (``360.``) or before it (``.5``),
+    digits grouped by spaces (``1 200``). The line to write, with its unit's advice where
+    one follows (``spoken_figure``)."""
+    from okrdesk.errors import Said
+
+    found = _ODD_FIGURE.match(_line_text(text, line))
+    if found is None:
+        return None
+    key, value = found[1], found[2]
+    figure = re.sub(r"^[¥￥$]\s*", "", value)
+    figure = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", figure)
+    figure = re.sub(r"^([+-]?)\.(\d)", r"\g<1>0.\2", figure)
+    figure = re.sub(r"(\d)\.(?!\d)", r"\1", figure)
+    if figure == value:
+        return None
+    if value[0] in "¥￥" and re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure):
+        figure += "元"  # ¥899 is 899 元, whatever unit the table is in
+    if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure):
+        written = f"{key.strip()} {figure}"
+        return Said(f"{value} is not a TOML number: write {written}",
+                    f"{value} 不是 TOML 的数；请写 {written}")  # fmt: skip
+    number = re.match(r"[+-]?\d+(?:\.\d+)?", figure)
+    if number is None:
+        return None
+    plain = key + figure
+    column = len(key) + number.end() + 1
+    fraction_of = fraction_asked(plain, column, _table_of_line(text, line))
+    said = spoken_figure(plain, column, fraction_of, written_unit(text, line))
+    if said is None:
+        return None
+    advice = re.sub(r" \(column \d+\)$", "", said.en).split(": ", 1)[-1]
+    advice_zh = re.sub(r"（第 \d+ 列）$", "", said.zh).split("；", 1)[-1]
+    return Said(f"{value} is not a TOML number: {advice}",
+                f"{value} 不是 TOML 的数；{advice_zh}")  # fmt: skip
+
+
+def _wide_line(line: str, wide: Said) -> Said:
+    """``wide``, and where the line holds more than one such character (``name：“攻坚”``),
+    the whole line as TOML reads it: fixing the first would only bring the next."""
+    from okrdesk.errors import Said
+
+    fixed, changed, i = [], 0, 0
+    while i < len(line):
+        ch = line[i]
+        if ch == "#":
+            fixed.append(line[i:])
+            break
+        close = {'"': '"', "'": "'", "“": "”", "‘": "’"}.get(ch)
+        if close is not None:
+            end = line.find(close, i + 1)
+            end = len(line) if end < 0 else end
+            quote = "'" if ch == "'" else '"'
+            fixed.append(quote + line[i + 1 : end] + quote)
+            changed += ch != quote or (end < len(line) and line[end] != quote)  # a pair is one
+            i = end + 1
+            continue
+        ascii_form = _FULL_WIDTH.get(ch)
+        if ascii_form is not None:
+            spaced = {"=": " = ", ",": ", "}.get(ascii_form)
+            if spaced is not None and fixed:
+                fixed[-1] = fixed[-1].rstrip(" ")
+            fixed.append(" " if ch == "\u3000" else spaced or ascii_form)
+            while spaced is not None and line[i + 1 : i + 2] == " ":
+                i += 1
+            changed += 1
+        else:
+            fixed.append(ch)
+        i += 1
+    if changed < 2:
+        return wide
+    whole = "".join(fixed).strip()
+    return Said(f"{wide.en}; the whole line, as TOML reads it: {whole}",
+                f"{wide.zh}；整行应写作：{whole}")  # fmt: skip
+
+
+_CURVES = ("milestones", "schedule", "calendar")
+FRACTION_KEYS = ("breaker_threshold", "expense_ratio_max", "weight", "growth")
+"""Keys whose figure is a fraction: 0.3 for 30%."""
+_KEY_OF_VALUE = re.compile(r'([A-Za-z0-9_-]+|"[^"\n]*")\s*=\s*[^=]*$')
+_OPEN_CURVE = re.compile(r"([A-Za-z0-9_-]+)\s*=\s*\{[^{}]*$")
+
+
+def fraction_asked(line: str, column: int, table: str) -> str | None:
+    """The key of the value at ``column`` (from 1) of ``line``, in ``table``, where that
+    value can only be a fraction: a phase's or period's figure in milestones, a schedule
+    or a calendar, written inline or below their header, or a budget's threshold."""
+    before = line[: column - 1]
+    key = _KEY_OF_VALUE.search(before)
+    if key is None:
+        return None
+    inline = _OPEN_CURVE.search(before)
+    if inline is not None:
+        return key[1] if inline[1] in _CURVES else None
+    if "{" in before or "[" in before:
+        return None
+    if table.rsplit(".", 1)[-1] in _CURVES or key[1] in FRACTION_KEYS:
+        return key[1]
+    return None
+
+
+IN_TABLE_UNIT = ("target", "baseline", "band", "total", "expected_revenue", "amount")
+"""Keys whose figure is in the unit written in their table (``unit = "万元"``)."""
+_UNIT = re.compile(r"""\s*unit\s*=\s*"([^"\n]*)"\s*(?:#.*)?$""")
+
+
+def written_unit(text: str, line: int) -> tuple[str, int, bool] | None:
+    """The ``unit`` written in the table ``line`` is in (a budget line's, else its
+    budget's; a member's target's, its key result's), its line, and whether ``line`` is
+    below a ``members`` header, whose every key takes it; None where none is written."""
+    lines = _toml_lines(text)
+    table = _table_of_line(text, line)
+    own = table.removesuffix(".members")
+    for wanted in (own, "budget") if own == "budget.lines" else (own,):
+        start = line - 1
+        while start > 0 and (_header_of(lines[start - 1]) or (False, ""))[1] != wanted:
+            start -= 1
+        if start == 0 and wanted:
+            return None
+        for index in range(start, len(lines)):
+            if index > start and _header_of(lines[index]) is not None:
+                break
+            found = _UNIT.match(lines[index])
+            if found is not None:
+                return found[1], index + 1, own != table
+    return None
+
+
+_SECONDS_KEYS = ("plugin_timeout",)
+_SECONDS_IN = {"s": 1, "sec": 1, "秒": 1, "秒钟": 1, "m": 60, "min": 60, "分": 60, "分钟": 60,
+               "h": 3600, "小时": 3600}  # fmt: skip
+
+
+def _seconds_said(before: str, figure: str, unit: str, column: int) -> Said | None:
+    """``plugin_timeout = 5分钟``: a key in seconds written with a unit of time, and the
+    number of seconds to write; ``year = 2026年``, the year."""
+    from okrdesk.errors import Said
+
+    key = re.fullmatch(r"\s*([A-Za-z_]+)\s*=\s*", before)
+    if key is not None and key[1] == "year" and unit.strip() == "年" and figure.isdigit():
+        written = f"{figure}{unit}"
+        return Said(f"{written} is not a TOML number: write year = {figure} (column {column})",
+                    f"{written} 不是 TOML 的数；请写 year = {figure}"
+                    f"（第 {column} 列）")  # fmt: skip
+    factor = _SECONDS_IN.get(unicodedata.normalize("NFKC", unit).strip().lower())
+    if key is None or key[1] not in _SECONDS_KEYS or factor is None or "," in figure:
+        return None
+    seconds = format((Decimal(figure.replace("_", "")) * factor).normalize(), "f")
+    return Said(f"{figure}{unit} is not a TOML number: write {key[1]} = {seconds}, in seconds "
+                f"(column {column})",
+                f"{figure}{unit} 不是 TOML 的数；请写 {key[1]} = {seconds}，以秒计"
+                f"（第 {column} 列）")  # fmt: skip
+
+
+def _in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Said | None:
+    """``total = 899`` for ``total = 899万元`` in a table whose unit is 万元 (a member's
+    ``li-lei = 200`` for ``200户`` in a key result in 户): the line to write, with where
+    that unit is said; None where the key does not take its table's unit, or the figure
+    cannot be written in it."""
+    from okrdesk.errors import Said
+    from okrdesk.units import plain_figures
+
+    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
+    if unit is None or key is None or not (unit[2] or key[1] in IN_TABLE_UNIT):
+        return None
+    whose, whose_zh = ("the key result's", "关键结果的") if unit[2] else ("the table's", "表的")
+    for number, units in plain_figures(spoken) or ():
+        if unit[0] in units.split(" or "):
+            said, at, line = f'unit = "{unit[0]}"', unit[1], f"{key[1]} = {number}"
+            return Said(f"write {line}, in {whose} unit ({said} at line {at})",
+                        f"请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）")  # fmt: skip
+    return None
+
+
+def percent_as_fraction(spoken: str) -> str | None:
+    """``45%`` as 0.45, ``5‰`` as 0.005: the fraction a percent or per mille figure is."""
+    from okrdesk.units import plain_figures
+
+    figures = plain_figures(spoken)
+    if not figures or figures[0][1] != "a fraction":
+        return None
+    return "1.0" if figures[0][0] == "1" else figures[0][0]
