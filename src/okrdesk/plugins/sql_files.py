@@ -684,16 +684,27 @@ def _rows_from_the_end(
     connection: duckdb.DuckDBPyConnection, raw: str, first: str
 ) -> Iterator[tuple[int, object]]:
     """The rowid and first filled cell (``first``, SQL) of each row of the text table
-    ``raw``, last row first, read ``_LAST_ROWS`` at a time as they are asked for."""
-    for offset in itertools.count(0, _LAST_ROWS):
+    ``raw``, last row first, read ``_LAST_ROWS`` rowids at a time as they are asked for.
+    By a range of rowids, not ORDER BY … LIMIT, under which DuckDB works out ``first``
+    for every row of the file before it keeps the last few (2 ms of a 41k-row load)."""
+
+    def last_at_most(rowid: int) -> int | None:
+        """The last rowid of ``raw`` up to ``rowid``: rows taken out leave gaps."""
+        found = connection.execute(
+            f"SELECT max(rowid) FROM {quoted(raw)} WHERE rowid <= ?", [rowid]
+        ).fetchone()
+        return None if found is None or found[0] is None else int(found[0])
+
+    top = last_at_most(2**62)
+    while top is not None:
         rows = connection.execute(
-            f"SELECT rowid, {first} FROM {quoted(raw)} ORDER BY rowid DESC "
-            f"LIMIT {_LAST_ROWS} OFFSET {offset}"
+            f"SELECT rowid, {first} FROM {quoted(raw)} WHERE rowid BETWEEN ? AND ? "
+            "ORDER BY rowid DESC",
+            [top - _LAST_ROWS + 1, top],
         ).fetchall()
         for rowid, cell in rows:
             yield int(rowid), cell
-        if len(rows) < _LAST_ROWS:
-            return
+        top = last_at_most(top - _LAST_ROWS)
 
 
 def _no_summary_inside(
