@@ -4,6 +4,8 @@ a target of 1.2亿 was written 1.2亿 beside 1.2亿 with the status "missed"; a 
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,28 @@ def test_two_cells_that_would_show_alike_get_the_decimals_that_part_them(
     from okrdesk.report.formats.xlsx import apart_formats
 
     assert apart_formats(actual, target) == formats
+
+
+def test_explain_tells_a_member_short_of_its_share_from_the_share(tmp_path: Path) -> None:
+    """A team whose share is set a few thousand yuan above its figure: explain's ranking
+    of members wrote 14.49亿 beside 14.49亿 and 100.0%, where the team is short."""
+    from test_report import AS_OF, okrdesk
+
+    root = tmp_path / "demo"
+    assert okrdesk("demo", str(root), "--as-of", AS_OF).returncode == 0
+    done = okrdesk("report", "--unit", "wm1", "-w", str(root), "--as-of", AS_OF,
+                   "--format", "json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (actual,) = [kr["actual"] for o in json.loads(done.stdout)["objectives"]
+                 for kr in o["key_results"] if kr["id"] == "C1.KR1"]  # fmt: skip
+    share = (Decimal(str(actual)) + 3000) / 10**8  # in 亿元, the key result's unit
+    branch = root / "targets" / "branch.toml"
+    text = branch.read_text(encoding="utf-8")
+    assert text.count("  wm1 = 16\n") == 1
+    branch.write_text(text.replace("  wm1 = 16\n", f"  wm1 = {share}\n"), encoding="utf-8")
+    explained = okrdesk("explain", "C1.KR1", "-w", str(root), "--as-of", AS_OF)
+    assert explained.returncode == 0, explained.stderr
+    (row,) = [line for line in explained.stdout.splitlines() if "财富管理一部" in line]
+    _, _, figure, target, attained, _ = row.split()
+    assert figure != target and attained != "100.0%", row
+    assert figure.endswith("万") and target.endswith("万"), row  # both written to the 万

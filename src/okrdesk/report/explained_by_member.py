@@ -21,10 +21,12 @@ import attrs
 
 from okrdesk.engine.rollup import Rollup, subjects_under
 from okrdesk.engine.tree_targets import owner_of
+from okrdesk.figures_apart import attainment_short, beside_target
 from okrdesk.messages import EXPLAIN_MEMBERS, display_width, padded
 from okrdesk.model import KeyResult, Plan, StoredObservation
 from okrdesk.report.numbers import percent
 from okrdesk.report.subject_names import names_told_apart
+from okrdesk.units import Dimension
 
 LISTED_AT_MOST = 60
 """Observations listed one by one; more are added up by member (a person's year of
@@ -95,13 +97,11 @@ class MemberFigures:
             members = self._by_attainment([m for m in members if m in shares])
             members += [m for m in _members(self.plan, self.subject)
                         if m not in shares and counts[m]]  # fmt: skip
-        ranks = _ranks([percent(self.attained.get(m)) if m in shares else None for m in members])
+        figures = {m: self._figures(m, written) for m in members}
+        ranks = _ranks([figures[m][2] if m in shares else None for m in members])
         rows = [
-            (*([str(rank or "")] if shares else []), self.named(m),
-             written(self.rollup.sliced(self.metric, m, self.kr.where).value),
-             *([written(float(shares[m])) if m in shares else "—",
-                percent(self.attained.get(m))] if shares else []),  # no share: no attainment
-             f"{counts[m]:,}")
+            (*([str(rank or "")] if shares else []), self.named(m), figures[m][0],
+             *(list(figures[m][1:]) if shares else []), f"{counts[m]:,}")
             for m, rank in zip(members, ranks, strict=True)
         ]  # fmt: skip
         if counts[self.subject]:
@@ -121,6 +121,23 @@ class MemberFigures:
             option = "--person" if first in self.plan.people_by_id else "--unit"
             lines.append(said["one_member"].format(kr=self.kr.id, option=option, member=first))
         return lines
+
+    def _figures(self, member: str, written: Callable[[float | None], str]) -> tuple[str, str, str]:
+        """A member's figure, share and attainment as its row writes them; a figure short
+        of its share never reads as the share, nor its attainment as 100.0%
+        (``okrdesk.figures_apart``, as the report's rows); a member with no share has no
+        attainment, not 0%."""
+        value = self.rollup.sliced(self.metric, member, self.kr.where).value
+        share = self.shares.get(member)
+        if share is None:
+            return written(value), "—", "—"
+        attained = self.attained.get(member)
+        shown = (written(value), written(float(share)), percent(attained))
+        if value is None or attained is None or attained >= 1:
+            return shown
+        whole = self.kr.unit.dimension is Dimension.COUNT
+        figure, target = beside_target(self.kr.unit, value, float(share), self.lang, whole=whole)
+        return figure, target, attainment_short(attained, shown[2])
 
     def ranked_heading(self) -> str:
         """What the ranking says it is, above it, where the observations are listed too."""
