@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.report.numbers import percent
+from okrdesk.report.numbers import attainment_percent
 from sample_workspace import ORG, WriteWorkspace
 from test_report import AS_OF, okrdesk
 
@@ -58,7 +58,7 @@ def test_branches_holding_shares_are_ranked_by_attainment_as_the_report_has_it(
     rows = ranking(done.stdout.splitlines())
     assert sorted(row[1] for row in rows) == sorted(teams)
     attained = [reported_attainment(demo, teams[row[1]], "C1.KR1") for row in rows]
-    assert [row[4] for row in rows] == [percent(a) for a in attained]
+    assert [row[4] for row in rows] == [attainment_percent(a) for a in attained]
     assert attained == sorted(attained, key=lambda a: -(a or 0.0))
     assert [row[0] for row in rows] == ["1", "2", "3"]
 
@@ -74,7 +74,7 @@ def test_people_holding_shares_are_ranked_highest_first(demo: Path) -> None:
         # Each one's figure over its share: 33户 of 38户 is 86.8%.
         for row in rows:
             value, share = (int(re.sub(r"\D", "", cell)) for cell in row[2:4])
-            assert row[4] == percent(value / share)
+            assert row[4] == attainment_percent(value / share)
 
 
 def test_a_member_with_no_share_shows_no_attainment(demo: Path) -> None:

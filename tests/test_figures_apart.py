@@ -182,3 +182,21 @@ def test_explain_tells_a_member_short_of_its_share_from_the_share(tmp_path: Path
     _, _, figure, target, attained, _ = row.split()
     assert figure != target and attained != "100.0%", row
     assert figure.endswith("万") and target.endswith("万"), row  # both written to the 万
+
+
+def test_explain_writes_an_attainment_short_of_100_as_the_report_does(tmp_path: Path) -> None:
+    """1.19995亿 of 1.2亿: the report's column says 99.996%, and so does explain's table
+    of the objective's key results, where it had said 100.0% of a target not met."""
+    root = tmp_path / "branch"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
+    plan = root / "targets" / "plan.toml"
+    plan.write_text(plan.read_text(encoding="utf-8") + REVENUE, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["checkin", "O2.REV", "1.19995", "--by", "张伟",
+                                    "--date", "2026-12-30", "-w", str(root)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    for lang in ("zh", "en"):
+        explained = CliRunner().invoke(cli, ["explain", "O2", "--as-of", "2026-12-31",
+                                             "--lang", lang, "-w", str(root)])  # fmt: skip
+        assert explained.exit_code == 0, explained.output
+        (row,) = [line for line in explained.output.splitlines() if line.startswith("  O2.REV ")]
+        assert row.split()[2] == "99.996%", row

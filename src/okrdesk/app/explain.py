@@ -51,7 +51,7 @@ from okrdesk.plugins.manager import PluginHost
 from okrdesk.report.breakdown import slice_label
 from okrdesk.report.explained_by_member import MemberFigures
 from okrdesk.report.folded_lines import folded
-from okrdesk.report.numbers import percent, score_text
+from okrdesk.report.numbers import attainment_percent, percent, score_text
 from okrdesk.report.subject_names import names_told_apart
 from okrdesk.report.text_layout import Text, one_line
 from okrdesk.store import Store
@@ -1057,7 +1057,7 @@ def _objective_lines(
             shown = _hundredths(counted_attainment(p.attainment, cap))
             parts.append((shown, p.key_result.weight))
             lines.append(_row((f"{p.key_result.id} {p.key_result.title}", 0),
-                              (percent(p.attainment), 8), (f"{shown}%", 8),
+                              (attainment_percent(p.attainment), 8), (f"{shown}%", 8),
                               (_weight(p.key_result.weight), 6)))  # fmt: skip
         lines += _formula(parts, found.score, lang)
     if left_out:

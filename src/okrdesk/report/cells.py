@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from okrdesk.figures_apart import attainment_short, beside_target
+from okrdesk.figures_apart import beside_target
 from okrdesk.messages import label
 from okrdesk.report.document import Report, ReportKeyResult
-from okrdesk.report.numbers import in_unit, percent
+from okrdesk.report.numbers import attainment_percent, in_unit
 from okrdesk.units import UNITS, Dimension, exact, half_up, is_percent
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -32,9 +32,7 @@ def actual(result: ReportKeyResult, lang: str) -> str:
 
 def attainment(result: ReportKeyResult) -> str:
     """The attainment column: 89.5%; below 100% never written as 100.0% (99.97%)."""
-    if result.attainment is None:
-        return percent(None)
-    return attainment_short(result.attainment, percent(result.attainment))
+    return attainment_percent(result.attainment)
 
 
 def _beside_target(result: ReportKeyResult, lang: str) -> tuple[str, str]:

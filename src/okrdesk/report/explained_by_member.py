@@ -21,10 +21,10 @@ import attrs
 
 from okrdesk.engine.rollup import Rollup, subjects_under
 from okrdesk.engine.tree_targets import owner_of
-from okrdesk.figures_apart import attainment_short, beside_target
+from okrdesk.figures_apart import beside_target
 from okrdesk.messages import EXPLAIN_MEMBERS, display_width, padded
 from okrdesk.model import KeyResult, Plan, StoredObservation
-from okrdesk.report.numbers import percent
+from okrdesk.report.numbers import attainment_percent
 from okrdesk.report.subject_names import names_told_apart
 from okrdesk.units import Dimension
 
@@ -132,12 +132,12 @@ class MemberFigures:
         if share is None:
             return written(value), "—", "—"
         attained = self.attained.get(member)
-        shown = (written(value), written(float(share)), percent(attained))
+        shown = (written(value), written(float(share)), attainment_percent(attained))
         if value is None or attained is None or attained >= 1:
             return shown
         whole = self.kr.unit.dimension is Dimension.COUNT
         figure, target = beside_target(self.kr.unit, value, float(share), self.lang, whole=whole)
-        return figure, target, attainment_short(attained, shown[2])
+        return figure, target, shown[2]
 
     def ranked_heading(self) -> str:
         """What the ranking says it is, above it, where the observations are listed too."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from okrdesk.figures_apart import attainment_short
 from okrdesk.units import UnitOfMeasure, figure, percentage, written
 from okrdesk.units import ledger as _ledger
 from okrdesk.units import money as _money
@@ -49,6 +50,12 @@ def percent(fraction: float | None, digits: int = 1) -> str:
     ``digits`` is the fewest decimals shown; 0 for a limit typed as a whole number.
     """
     return "—" if fraction is None else percentage(fraction, keep=digits)
+
+
+def attainment_percent(fraction: float | None) -> str:
+    """An attainment: 89.5%; one below 100% never written as 100.0% (99.996%), wherever
+    it is shown: the report's column, explain's table of key results and its ranking."""
+    return "—" if fraction is None else attainment_short(fraction, percent(fraction))
 
 
 def score_text(fraction: float | None) -> str:
