@@ -829,6 +829,10 @@ def test_binary_data_in_a_figure_is_named_for_what_it_is(write_workspace: WriteW
     assert "\\x" not in result.output
     chinese = run(root, "report", "--as-of", THROUGH, "--lang", "zh")
     assert "value 的值是二进制数据（2 字节），okrdesk 从不写入这样的值" in chinese.output
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+        connection.execute("UPDATE observations SET value = X'00' WHERE typeof(value) = 'blob'")
+    one = run(root, "report", "--as-of", THROUGH, "--lang", "en")
+    assert "value holds binary data (1 byte), which" in " ".join(one.output.split())
 
 
 FIRST_VALUE_MADE_TEXT = (

@@ -330,7 +330,8 @@ def holds_no_number(found: tuple[str, str, str, str, str, object]) -> Said:
     if isinstance(value, (bytes, bytearray, memoryview)):
         size = len(value)
         return Said(
-            f"observations row ({at}): {column} holds binary data ({size} bytes), which "
+            f"observations row ({at}): {column} holds binary data ({size} "
+            f"{'byte' if size == 1 else 'bytes'}), which "
             "okrdesk never writes",
             f"observations 表的一行（{at_zh}）：{column} 的值是二进制数据（{size} 字节），"
             "okrdesk 从不写入这样的值",
