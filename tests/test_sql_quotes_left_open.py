@@ -47,6 +47,18 @@ def _validated(root: object) -> tuple[int, str]:
             ],
             3,
         ),
+        # the same, the rows read into the cell written otherwise than its own (200.5, two
+        # words), as rows are: most of their cells alike is a row
+        (
+            [
+                "cm01,2026-03-05,1,a",
+                'cm01,2026-03-06,100,"called',
+                "cm02,2026-03-06,200.5,visited twice",
+                'cm01,2026-03-07,5,"',
+                "cm02,2026-03-08,7,z",
+            ],
+            3,
+        ),
         # opened in a number cell, closed at a quote inside a later row's cell
         (
             [
@@ -114,6 +126,14 @@ def test_a_quote_left_open_is_refused_at_its_row_however_many_there_are(
         # a note over lines holding a comma or two, short of a row
         (
             ['cm01,2026-03-05,100,"深圳,福田\n电话回访"', 'cm02,2026-03-06,200,"a\n,,,\nb"'],
+            {"cm01": 100.0, "cm02": 200.0},
+        ),
+        # a note over lines each holding a row's worth of commas (addresses), unlike a row
+        (
+            [
+                'cm01,2026-03-05,100,"广东省,深圳市,福田区,益田路\n广东省,广州市,天河区,体育西路"',
+                'cm02,2026-03-06,200,"call back,Monday,9:30,office\nthen,mail,the,brochure"',
+            ],
             {"cm01": 100.0, "cm02": 200.0},
         ),
     ],

@@ -247,7 +247,7 @@ def unclosed_quote(
     the file's end still inside the cell, it is the last one left open (an odd count of
     quotes). Two left open close each other, an even count: the second then has the rest
     of its cell after it (``"300``), or, ending a line, leaves a cell holding rows of the
-    file (a line of it with as many cells as the first row). A note's line breaks, a
+    file (``_rows_inside``). A note's line breaks, a
     doubled quote ("") and a quote inside a cell (5" monitor) are none of these."""
     limit = csv.field_size_limit()
     with opened(path) as raw, io.TextIOWrapper(raw, encoding, newline="") as text:
@@ -280,17 +280,40 @@ def unclosed_quote(
 
 
 def _rows_inside(record: list[str], delimiter: str, width: int) -> bool:
-    """Whether a cell of ``record`` holds, past its first line, a line with as many
-    delimiters as a row of ``width`` cells and something between them: rows read into it
-    by a quote left open, which a note written over lines does not hold (a line of
-    delimiters alone, ``,,,``, may be a cell's)."""
+    """Whether a cell of ``record`` holds, past its first line, a line that reads as a row
+    of the file: as many delimiters as a row of ``width`` cells, something between them,
+    and most of its cells shaped as the record's own beside them (cm02 as cm01, 2026-03-06
+    as 2026-03-05, 200.5 as 100): rows read into it by a quote left open. A note written
+    over lines holds none (a line of delimiters alone, ``,,,``, or of addresses,
+    广东省,深圳市,福田区,益田路)."""
     if width < 2:
         return False
-    for cell in record:
+    for at, cell in enumerate(record):
+        beside = [(n, _shape(c)) for n, c in enumerate(record) if n != at and c.strip()]
         for line in cell.splitlines()[1:]:
-            if line.count(delimiter) >= width - 1 and line.replace(delimiter, "").strip():
+            if line.count(delimiter) < width - 1 or not line.replace(delimiter, "").strip():
+                continue
+            cells = line.split(delimiter)
+            alike = [shape == _shape(cells[n]) for n, shape in beside if n < len(cells)]
+            if alike and 2 * sum(alike) > len(alike):
                 return True
     return False
+
+
+def _shape(cell: str) -> str:
+    """The kinds of characters a cell is written in, each run of one kind once: a number
+    is 9 (100, 1,234.5), a word of Latin letters a, of Chinese characters 汉, anything
+    else itself: cm01 is a9, 2026-03-05 is 9-9-9, 刘洋 is 汉."""
+    kinds: list[str] = []
+    for char in _NUMBER_IN_CELL.sub("9", cell.strip()):
+        kind = "a" if char.isascii() and char.isalpha() else char
+        kind = "汉" if "\u4e00" <= char <= "\u9fff" else kind
+        if not kinds or kinds[-1] != kind:
+            kinds.append(kind)
+    return "".join(kinds)
+
+
+_NUMBER_IN_CELL = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _counted(lines: Iterator[str], read: list[int]) -> Iterator[str]:
