@@ -267,13 +267,18 @@ def test_a_note_above_client_rows_is_no_note_left_out(write_workspace: WriteWork
 
 
 @pytest.mark.parametrize("query", [ROWS, SUMMED], ids=["rows", "summed"])
-def test_a_subject_left_blank_by_merged_cells_is_told_so(
+def test_a_subject_left_blank_is_told_so_with_both_causes(
     write_workspace: WriteWorkspace, query: str
 ) -> None:
+    """A blank subject is a client no manager holds yet as often as a row below cells
+    merged in Excel: the message names both, not merged cells alone."""
     data = HEADER + "cm01,2026-03-05,100\n,2026-03-06,50\ncm02,2026-03-06,200\n"
     root = _workspace(write_workspace, data, query=query)
     code, output = _collect(root)
     assert code == 1, output
-    assert "crm.csv row 3: column subject is empty: a cell merged over rows in Excel" in (
-        _one_line(output)
-    )
+    said = _one_line(output)
+    assert "crm.csv row 3: column subject is empty: the row is no one's (a client no " in said
+    assert "a cell merged over rows in Excel" in said
+    assert "or leave such rows out in the query" in said
+    code, output = _collect(root, "zh")
+    assert "subject 列是空的：这一行不属于任何人（还没有客户经理的客户" in _one_line(output)

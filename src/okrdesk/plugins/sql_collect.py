@@ -766,10 +766,12 @@ def _grouping_sql(
 
 
 _EMPTY_SUBJECT = Said(
-    "column subject is empty: a cell merged over rows in Excel is saved in the first row "
-    "alone, the rows below it blank; fill in each row's id in the export",
-    "subject 列是空的：Excel 里跨行合并的格，保存时只留在第一行，下面的行是空的；请在导出"
-    "文件里给每一行都填上 id",
+    "column subject is empty: the row is no one's (a client no manager holds yet, or a row "
+    "below a cell merged over rows in Excel, which is saved in the first row alone); fill "
+    "in each row's id in the export, or leave such rows out in the query",
+    "subject 列是空的：这一行不属于任何人（还没有客户经理的客户，或 Excel 里跨行合并的格"
+    "下面的行：合并的格保存时只留在第一行）；请在导出文件里给每一行都填上 id，或在查询里"
+    "去掉这样的行",
 )
 _SERIAL_DAY = Said(
     "column day holds a number, not a date: Excel's serial number of a day (46086 is "
