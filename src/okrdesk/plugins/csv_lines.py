@@ -289,8 +289,11 @@ def _rows_inside(record: list[str], delimiter: str, width: int) -> bool:
     if width < 2:
         return False
     for at, cell in enumerate(record):
+        lines = cell.splitlines()[1:]
+        if not lines:
+            continue
         beside = [(n, _shape(c)) for n, c in enumerate(record) if n != at and c.strip()]
-        for line in cell.splitlines()[1:]:
+        for line in lines:
             if line.count(delimiter) < width - 1 or not line.replace(delimiter, "").strip():
                 continue
             cells = line.split(delimiter)
