@@ -186,7 +186,8 @@ def test_explain_tells_a_member_short_of_its_share_from_the_share(tmp_path: Path
 
 def test_explain_writes_an_attainment_short_of_100_as_the_report_does(tmp_path: Path) -> None:
     """1.19995亿 of 1.2亿: the report's column says 99.996%, and so does explain's table
-    of the objective's key results, where it had said 100.0% of a target not met."""
+    of the objective's key results, where it had said 100.0% (counted as 100.00%) of a
+    target not met."""
     root = tmp_path / "branch"
     assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
     plan = root / "targets" / "plan.toml"
@@ -199,4 +200,4 @@ def test_explain_writes_an_attainment_short_of_100_as_the_report_does(tmp_path: 
                                              "--lang", lang, "-w", str(root)])  # fmt: skip
         assert explained.exit_code == 0, explained.output
         (row,) = [line for line in explained.output.splitlines() if line.startswith("  O2.REV ")]
-        assert row.split()[2] == "99.996%", row
+        assert row.split()[2:4] == ["99.996%", "99.996%"], row  # attained, counted

@@ -30,7 +30,7 @@ from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path
-from okrdesk.figures_apart import beside_target
+from okrdesk.figures_apart import attainment_short, beside_target
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import EXPLAIN_MEMBERS, counted, display_width, label, padded
 from okrdesk.model import (
@@ -956,6 +956,16 @@ def _hundredths(fraction: float) -> Decimal:
     return half_up(fraction * 100, 2)
 
 
+def _counted_shown(fraction: float) -> Decimal:
+    """What an attainment counts for in percent, as the formula adds it: to two decimals,
+    but one below 100% with as many as tell it from 100 (99.996, as its attainment is
+    written), never 100.00 beside an attainment of 99.996%."""
+    shown = _hundredths(fraction)
+    if fraction >= 1 or shown < 100:
+        return shown
+    return Decimal(attainment_short(fraction, "100.0%").removesuffix("%").replace(",", ""))
+
+
 def _weight(weight: Decimal) -> str:
     """A weight exactly as the target file gives it: 0.125, 2."""
     return f"{weight.normalize():f}"
@@ -1054,7 +1064,7 @@ def _objective_lines(
         for p in found.key_results:
             if p.attainment is None:
                 continue
-            shown = _hundredths(counted_attainment(p.attainment, cap))
+            shown = _counted_shown(counted_attainment(p.attainment, cap))
             parts.append((shown, p.key_result.weight))
             lines.append(_row((f"{p.key_result.id} {p.key_result.title}", 0),
                               (attainment_percent(p.attainment), 8), (f"{shown}%", 8),
