@@ -258,6 +258,23 @@ def test_notes_below_the_data_are_left_out_saying_so(
     assert "行是数据下面的说明（制表人：…、导出时间：…），不是客户的；不计入" in output
 
 
+@pytest.mark.parametrize("query", [ROWS, SUMMED], ids=["rows", "summed"])
+def test_a_clients_last_row_whose_first_cell_reads_as_a_note_is_kept(
+    write_workspace: WriteWorkspace, query: str
+) -> None:
+    """A remark column first in the row (注：新开户) on a client's last row made the row a
+    note below the data, dropped with its amount; a note is a row of notes alone, and one
+    of two (制表人, 审核人 side by side) still is."""
+    header = "remark,cm,day,amount\n"
+    data = (header + ",cm01,2026-03-05,100\n注：新开户,cm02,2026-03-06,200\n"
+            "制表人：张三,审核人：李四,,\n")  # fmt: skip
+    root = _workspace(write_workspace, data, query=query)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W10"): 200.0}
+    assert "crm.csv row 4 is a note below the data" in _one_line(output)
+
+
 def test_a_note_above_client_rows_is_no_note_left_out(write_workspace: WriteWorkspace) -> None:
     data = HEADER + "cm01,2026-03-05,100\n制表人：张三,,\ncm02,2026-03-06,200\n"
     root = _workspace(write_workspace, data)

@@ -649,10 +649,11 @@ def _summaries_left_out(
     """Take out of the text table ``raw`` the rows that end ``table``'s file and are no
     client's: summary rows, whose first filled cell says 合计, 总计 or Total (an export's
     sum of the rows above, which a query's ``sum`` would count twice), notes below the
-    data (``FOOTER``: 制表人：张三, 导出时间：…, in any order with them), and rows with no
-    cell filled. The file rows of the summary rows and of the notes are returned, for a
-    warning; the rows before keep their place, so their rowids, and the file rows a
-    figure cites, stay."""
+    data (``FOOTER``: 制表人：张三, 导出时间：…, in any order with them; a row only where
+    every filled cell of it is one, so that a client's last row whose first cell says
+    注：… is no note), and rows with no cell filled. The file rows of the summary rows
+    and of the notes are returned, for a warning; the rows before keep their place, so
+    their rowids, and the file rows a figure cites, stay."""
     if table.kind not in {"csv", "xlsx"}:
         return (), ()
     described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
@@ -663,16 +664,16 @@ def _summaries_left_out(
     summaries: list[int] = []
     notes: list[int] = []
     cut = None
-    for rowid, cell in _rows_from_the_end(connection, raw, first):
-        if cell is not None:
-            squeezed = re.sub(r"[\s\u3000]", "", str(cell)).lower()
-            if SUMMARY.fullmatch(squeezed) is not None:
-                summaries.append(table.file_row(int(rowid)))
-            elif FOOTER.fullmatch(squeezed) is not None:
-                notes.append(table.file_row(int(rowid)))
-            else:
-                break
-        cut = int(rowid)
+    for rowid, cells in _rows_from_the_end(connection, raw, texts):
+        squeezed = [re.sub(r"[\s\u3000]", "", cell).lower() for cell in cells]
+        squeezed = [cell for cell in squeezed if cell]  # a cell of spaces is no cell
+        if squeezed and SUMMARY.fullmatch(squeezed[0]) is not None:
+            summaries.append(table.file_row(rowid))
+        elif squeezed and all(FOOTER.fullmatch(cell) is not None for cell in squeezed):
+            notes.append(table.file_row(rowid))
+        elif squeezed:
+            break
+        cut = rowid
     _no_summary_inside(connection, table, raw, texts[0], first, cut)
     if cut is None:
         return (), ()
@@ -681,11 +682,12 @@ def _summaries_left_out(
 
 
 def _rows_from_the_end(
-    connection: duckdb.DuckDBPyConnection, raw: str, first: str
-) -> Iterator[tuple[int, object]]:
-    """The rowid and first filled cell (``first``, SQL) of each row of the text table
-    ``raw``, last row first, read ``_LAST_ROWS`` rowids at a time as they are asked for.
-    By a range of rowids, not ORDER BY … LIMIT, under which DuckDB works out ``first``
+    connection: duckdb.DuckDBPyConnection, raw: str, texts: Sequence[str]
+) -> Iterator[tuple[int, list[str]]]:
+    """The rowid and filled cells of the text columns ``texts`` (quoted) of each row of
+    the text table ``raw``, in order, last row first, read ``_LAST_ROWS`` rowids at a time
+    as they are asked for.
+    By a range of rowids, not ORDER BY … LIMIT, under which DuckDB works out the cells
     for every row of the file before it keeps the last few (2 ms of a 41k-row load)."""
 
     def last_at_most(rowid: int) -> int | None:
@@ -698,12 +700,12 @@ def _rows_from_the_end(
     top = last_at_most(2**62)
     while top is not None:
         rows = connection.execute(
-            f"SELECT rowid, {first} FROM {quoted(raw)} WHERE rowid BETWEEN ? AND ? "
+            f"SELECT rowid, {', '.join(texts)} FROM {quoted(raw)} WHERE rowid BETWEEN ? AND ? "
             "ORDER BY rowid DESC",
             [top - _LAST_ROWS + 1, top],
         ).fetchall()
-        for rowid, cell in rows:
-            yield int(rowid), cell
+        for rowid, *cells in rows:
+            yield int(rowid), [str(cell) for cell in cells if cell is not None]
         top = last_at_most(top - _LAST_ROWS)
 
 
