@@ -1912,23 +1912,12 @@ def text_among_numbers(connection: duckdb.DuckDBPyConnection, table: TableFile) 
     ]
     if not numbers:
         return None
-    stacked = " UNION ALL ".join(
-        f"SELECT {i} AS okrdesk_column, rowid AS okrdesk_row, {quoted(n)} AS okrdesk_cell "
-        f"FROM {quoted(table.name)}"
-        for i, n in enumerate(numbers)
-    )
-    first = connection.execute(
-        f"SELECT okrdesk_row, okrdesk_column, count(*) OVER () FROM ({stacked}) "
-        f"WHERE okrdesk_cell IS NOT NULL AND {number('okrdesk_cell')} IS NULL "
-        f"ORDER BY okrdesk_row, okrdesk_column LIMIT {AMBIGUOUS_SHOWN}"
-    ).fetchall()
-    if first:
-        count = int(first[0][2])
-        named = [
-            f"{table.path.name}:{table.file_row(int(row))}:{printable(numbers[column])[:80]}"
-            for row, column, _ in first
-        ]
-        cells = _listed(named, count, Said("cells", "格"))
+    unread = _cells_found(
+        connection, table, table.name, numbers,
+        lambda cell: f"{cell} IS NOT NULL AND {number(cell)} IS NULL", trimmed=False,
+    )  # fmt: skip
+    if unread is not None:
+        cells, count = unread
         many = count > 1
         return Said(
             f"{cells.en} {'are' if many else 'is'} no number, and left "
@@ -1978,11 +1967,35 @@ def _refuse_cells(
     one ``found`` says (SQL true of such a cell, given the cell's SQL), looked at only
     where ``gate`` (SQL of ``okrdesk_cell``, cheap) is true: the first ``AMBIGUOUS_SHOWN``
     are named (file:row:column, never the cell) and all of them counted, then ``why`` is
-    said. The cells of every column are stacked into one, so that DuckDB plans the check
-    once, not once a column (planning, not reading, was most of its cost)."""
+    said."""
+    cells = _cells_found(connection, table, raw, columns, found, gate=gate)
+    if cells is None:
+        return
+    at = f"sources.sql.tables.{table.name}"
+    raise SqlMetricError(f"{at}: {cells[0].en}: {why.en}", f"{at}: {cells[0].zh}：{why.zh}")
+
+
+def _cells_found(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    source: str,
+    columns: list[str],
+    found: Callable[[str], str],
+    *,
+    gate: str = "true",
+    trimmed: bool = True,
+) -> tuple[Said, int] | None:
+    """The cells of ``columns`` of the table ``source`` read from ``table``'s file
+    (``trimmed`` of spaces) that ``found`` says are (SQL true of such a cell, given the
+    cell's SQL), looked at only where ``gate`` (SQL of ``okrdesk_cell``, cheap) is true:
+    the first ``AMBIGUOUS_SHOWN`` named (file:row:column, never the cell) and how many
+    there are; None where there is none. The cells of every column are stacked into one,
+    so that DuckDB plans the look once, not once a column (planning, not reading, was
+    most of its cost)."""
     stacked = " UNION ALL ".join(
         f"SELECT {n} AS okrdesk_column, rowid AS okrdesk_row, "
-        f"trim({quoted(name)}) AS okrdesk_cell FROM {quoted(raw)}"
+        f"{f'trim({quoted(name)})' if trimmed else quoted(name)} AS okrdesk_cell "
+        f"FROM {quoted(source)}"
         for n, name in enumerate(columns)
     )
     first = connection.execute(
@@ -1991,14 +2004,13 @@ def _refuse_cells(
         f"ORDER BY okrdesk_row, okrdesk_column LIMIT {AMBIGUOUS_SHOWN}"
     ).fetchall()
     if not first:
-        return
+        return None
     count = int(first[0][2])
     named = [
         f"{table.path.name}:{table.file_row(int(row))}:{printable(columns[column])[:80]}"
         for row, column, _ in first
     ]
-    at, cells = f"sources.sql.tables.{table.name}", _listed(named, count, Said("cells", "格"))
-    raise SqlMetricError(f"{at}: {cells.en}: {why.en}", f"{at}: {cells.zh}：{why.zh}")
+    return _listed(named, count, Said("cells", "格")), count
 
 
 def _listed(named: list[str], count: int, things: Said) -> Said:
