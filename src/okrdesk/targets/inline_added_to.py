@@ -12,6 +12,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from okrdesk.targets.toml_text import (
+    header_of,
+    matching_end,
+    table_of_line,
+    toml_lines,
+    walk,
+    without_comment,
+)
+
 if TYPE_CHECKING:
     from okrdesk.errors import Said
 
@@ -34,11 +43,10 @@ def _parts(dotted: str) -> list[str]:
 def inline_added_to(text: str, error_line: int) -> tuple[int, Said] | None:
     """For a header or dotted key at ``error_line`` that adds to a table written earlier
     as an inline table, or with dotted keys, where that was and what to write; else None."""
-    from okrdesk.targets.syntax import _header_of, _table_of_line, _toml_lines
 
-    lines = _toml_lines(text)
+    lines = toml_lines(text)
     here = lines[error_line - 1] if 0 < error_line <= len(lines) else ""
-    header = _header_of(here)
+    header = header_of(here)
     value = ""
     if header is not None:
         added = header[1].split(".")
@@ -46,13 +54,13 @@ def inline_added_to(text: str, error_line: int) -> tuple[int, Said] | None:
         dotted = _DOTTED.match(here)
         if dotted is None:
             return None
-        value = _without_comment(here[dotted.end() :]).strip()
-        added = [*_path_of(_table_of_line(text, error_line)), *_parts(dotted[1])]
+        value = without_comment(here[dotted.end() :]).strip()
+        added = [*_path_of(table_of_line(text, error_line)), *_parts(dotted[1])]
     table, found = "", None
     # The last one above: an earlier item of a list of tables ([[objectives.key_results]])
     # may write the same table inline, rightly.
     for index, line in enumerate(lines[: error_line - 1]):
-        above = _header_of(line)
+        above = header_of(line)
         if above is not None:
             table = above[1]
             continue
@@ -84,26 +92,19 @@ def inline_added_to(text: str, error_line: int) -> tuple[int, Said] | None:
 def _entries_below(lines: list[str], header_line: int) -> list[str] | None:
     """The key = value lines below the header at ``header_line``, each whole on its own
     line; None where one is not (a value over several lines, a second header is fine)."""
-    from okrdesk.targets.syntax import _header_of, _walk
 
     entries = []
     for line in lines[header_line:]:
         bare = line.strip()
         if not bare or bare.startswith("#"):
             continue
-        if _header_of(line) is not None or bare.startswith("["):
+        if header_of(line) is not None or bare.startswith("["):
             break
-        state, _ = _walk(line)
+        state, _ = walk(line)
         if state.string_line is not None or state.brackets or not _ENTRY.match(line):
             return None
-        entries.append(_without_comment(bare))
+        entries.append(without_comment(bare).rstrip())
     return entries
-
-
-def _without_comment(line: str) -> str:
-    from okrdesk.targets.syntax_habits import _without_comment as cut
-
-    return cut(line).rstrip()
 
 
 def _inline_said(
@@ -118,10 +119,9 @@ def _inline_said(
     """Where ``added[:end]`` was written inline (line ``at``), and that line as it would
     be written with ``entry``, the later line's, inside it."""
     from okrdesk.errors import Said
-    from okrdesk.targets.syntax import _matching_end
 
     name = ".".join(added[:end])
-    inline = _without_comment(line.strip())
+    inline = without_comment(line.strip()).rstrip()
     if header is None:
         what, what_zh = "this line", "这一行"
     else:
@@ -135,7 +135,7 @@ def _inline_said(
     headed = f", below the keys of [{parent}]" if parent else ""
     headed_zh = f"（写在 [{parent}] 的各个键之后）" if parent else ""
     brace = line.index("{", after_key)
-    close = _matching_end(line, brace)
+    close = matching_end(line, brace)
     if entry is not None and line[close - 1 : close] == "}":
         inside = line[brace + 1 : close - 1].strip().rstrip(",").strip()
         joined = f"{{ {inside}, {entry} }}" if inside else f"{{ {entry} }}"
@@ -187,7 +187,7 @@ def _dotted_said(at: int, line: str, path: list[str], end: int, here: str) -> Sa
     name = ".".join(path[:end])
     written = _DOTTED.match(line)
     assert written is not None
-    value = _without_comment(line[written.end() :]).strip()
+    value = without_comment(line[written.end() :]).strip()
     moved = f"{'.'.join(_key(k) for k in path[end:])} = {value}"
     return Said(
         f"{here.strip()} declares {name}, which line {at} already began with a dotted key "
@@ -202,7 +202,7 @@ def _array_said(at: int, line: str, name: str) -> Said:
     """``lines = [{ ... }]`` written inline, then a ``[[budget.lines]]`` header below it."""
     from okrdesk.errors import Said
 
-    inline = _without_comment(line.strip())
+    inline = without_comment(line.strip()).rstrip()
     if len(inline) > LONGEST_SHOWN:
         inline = inline[: LONGEST_SHOWN - 3] + "..."
     return Said(

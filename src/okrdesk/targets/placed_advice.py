@@ -11,13 +11,13 @@ import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from okrdesk.targets.syntax import (
-    _FULL_WIDTH,
-    _header_of,
-    _line_text,
-    _table_of_line,
-    _toml_lines,
-    spoken_figure,
+from okrdesk.targets.syntax import spoken_figure
+from okrdesk.targets.toml_text import (
+    FULL_WIDTH,
+    header_of,
+    line_text,
+    table_of_line,
+    toml_lines,
 )
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def wide_figure(text: str, line: int, wide: Said) -> Said:
     typing 519 would only bring the next mistake."""
     from okrdesk.errors import Said
 
-    written = _line_text(text, line)
+    written = line_text(text, line)
     first = re.search(r"[０-９]", written)
     plain = unicodedata.normalize("NFKC", written)
     if first is None or len(plain) != len(written):
@@ -40,7 +40,7 @@ def wide_figure(text: str, line: int, wide: Said) -> Said:
     column = first.start() + len(digits.group()) + 1
     from okrdesk.targets.spoken_dates import date_as_spoken
 
-    fraction_of = fraction_asked(plain, column, _table_of_line(text, line))
+    fraction_of = fraction_asked(plain, column, table_of_line(text, line))
     figure = date_as_spoken(plain, column) or spoken_figure(
         plain, column, fraction_of, written_unit(text, line)
     )
@@ -59,7 +59,7 @@ def odd_figure(text: str, line: int) -> Said | None:
     one follows (``spoken_figure``)."""
     from okrdesk.errors import Said
 
-    found = _ODD_FIGURE.match(_line_text(text, line))
+    found = _ODD_FIGURE.match(line_text(text, line))
     if found is None:
         return None
     key, value = found[1], found[2]
@@ -80,7 +80,7 @@ def odd_figure(text: str, line: int) -> Said | None:
         return None
     plain = key + figure
     column = len(key) + number.end() + 1
-    fraction_of = fraction_asked(plain, column, _table_of_line(text, line))
+    fraction_of = fraction_asked(plain, column, table_of_line(text, line))
     said = spoken_figure(plain, column, fraction_of, written_unit(text, line))
     if said is None:
         return None
@@ -110,7 +110,7 @@ def _wide_line(line: str, wide: Said) -> Said:
             changed += ch != quote or (end < len(line) and line[end] != quote)  # a pair is one
             i = end + 1
             continue
-        ascii_form = _FULL_WIDTH.get(ch)
+        ascii_form = FULL_WIDTH.get(ch)
         if ascii_form is not None:
             spaced = {"=": " = ", ",": ", "}.get(ascii_form)
             if spaced is not None and fixed:
@@ -163,17 +163,17 @@ def written_unit(text: str, line: int) -> tuple[str, int, bool] | None:
     """The ``unit`` written in the table ``line`` is in (a budget line's, else its
     budget's; a member's target's, its key result's), its line, and whether ``line`` is
     below a ``members`` header, whose every key takes it; None where none is written."""
-    lines = _toml_lines(text)
-    table = _table_of_line(text, line)
+    lines = toml_lines(text)
+    table = table_of_line(text, line)
     own = table.removesuffix(".members")
     for wanted in (own, "budget") if own == "budget.lines" else (own,):
         start = line - 1
-        while start > 0 and (_header_of(lines[start - 1]) or (False, ""))[1] != wanted:
+        while start > 0 and (header_of(lines[start - 1]) or (False, ""))[1] != wanted:
             start -= 1
         if start == 0 and wanted:
             return None
         for index in range(start, len(lines)):
-            if index > start and _header_of(lines[index]) is not None:
+            if index > start and header_of(lines[index]) is not None:
                 break
             found = _UNIT.match(lines[index])
             if found is not None:
@@ -186,7 +186,7 @@ _SECONDS_IN = {"s": 1, "sec": 1, "秒": 1, "秒钟": 1, "m": 60, "min": 60, "分
                "h": 3600, "小时": 3600}  # fmt: skip
 
 
-def _seconds_said(before: str, figure: str, unit: str, column: int) -> Said | None:
+def seconds_said(before: str, figure: str, unit: str, column: int) -> Said | None:
     """``plugin_timeout = 5分钟``: a key in seconds written with a unit of time, and the
     number of seconds to write; ``year = 2026年``, the year."""
     from okrdesk.errors import Said
@@ -207,7 +207,7 @@ def _seconds_said(before: str, figure: str, unit: str, column: int) -> Said | No
                 f"（第 {column} 列）")  # fmt: skip
 
 
-def _in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Said | None:
+def in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Said | None:
     """``total = 899`` for ``total = 899万元`` in a table whose unit is 万元 (a member's
     ``li-lei = 200`` for ``200户`` in a key result in 户): the line to write, with where
     that unit is said; None where the key does not take its table's unit, or the figure

@@ -11,18 +11,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import attrs
 
 from okrdesk.records import shared_methods
+from okrdesk.targets.toml_text import (
+    FULL_WIDTH,
+    MAX_DEPTH,
+    header_of,
+    line_at,
+    line_text,
+    matching_end,
+    offset_of_line,
+    outside_strings,
+    table_of_line,
+    toml_lines,
+    walk,
+    without_comment,
+)
 
 if TYPE_CHECKING:
     from okrdesk.errors import Said
 
-MAX_DEPTH = 200
-"""Arrays and inline tables nested deeper than this are refused."""
 MAX_DIGITS = 1000
 """A number written with more digits than this is refused."""
 
@@ -65,125 +76,6 @@ class Hazard:
     """The message in Chinese."""
 
 
-@attrs.define
-class _Scan:
-    """Where the text stands at one offset: open strings and brackets."""
-
-    string_line: int | None = None
-    brackets: list[tuple[str, int, int]] = attrs.Factory(list)
-    """(bracket, line, offset) of every array or inline table still open."""
-
-
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def _walk(text: str, upto: int | None = None) -> tuple[_Scan, list[tuple[int, int]]]:
-    """Scan up to ``upto``; also return the (start, end) spans nested too deep."""
-    end = len(text) if upto is None else min(upto, len(text))
-    state = _Scan()
-    deep: list[tuple[int, int]] = []
-    i, line, at_line_start = 0, 1, True
-    while i < end:
-        ch = text[i]
-        if ch == "\n":
-            line += 1
-            at_line_start = True
-            i += 1
-            continue
-        if ch in " \t\r":
-            i += 1
-            continue
-        if ch == "#":
-            newline = text.find("\n", i)
-            i = end if newline < 0 else newline
-            continue
-        if ch in "\"'":
-            closed, i, line = _skip_string(text, i, line, end)
-            if not closed:
-                state.string_line = line if state.string_line is None else state.string_line
-                return state, deep
-            at_line_start = False
-            continue
-        if ch == "[" and at_line_start and not state.brackets:
-            close = text.find("]", i)
-            newline = text.find("\n", i)
-            if close >= 0 and (newline < 0 or close < newline):
-                i = close + 1 + (text[close + 1 : close + 2] == "]")
-                at_line_start = False
-                continue
-        if ch in "[{":
-            state.brackets.append((ch, line, i))
-            if len(state.brackets) == MAX_DEPTH + 1:
-                outer = state.brackets[0][2]
-                finish = _matching_end(text, outer)
-                deep.append((outer, finish))
-                i, line = finish, _line_at(text, finish)
-                state.brackets.clear()
-                continue
-        elif ch in "]}" and state.brackets:
-            state.brackets.pop()
-        at_line_start = False
-        i += 1
-    return state, deep
-
-
-def _skip_string(text: str, i: int, line: int, end: int) -> tuple[bool, int, int]:
-    """Skip the string starting at ``i``: (closed?, index after it, line after it)."""
-    quote = text[i]
-    start_line = line
-    if text.startswith(quote * 3, i):
-        j = i + 3
-        while j < end:
-            if quote == '"' and text[j] == "\\":
-                j += 2
-                continue
-            if text.startswith(quote * 3, j):
-                j += 3
-                while j < end and text[j] == quote:
-                    j += 1
-                return True, j, start_line + text.count("\n", i, j)
-            j += 1
-        return False, end, start_line
-    j = i + 1
-    while j < end and text[j] != "\n":
-        if quote == '"' and text[j] == "\\":
-            j += 2
-            continue
-        if text[j] == quote:
-            return True, j + 1, start_line
-        j += 1
-    return False, j, start_line
-
-
-def _outside_strings(text: str, start: int = 0) -> Iterator[int]:
-    """Indices of the characters that are TOML syntax: not in a string or a comment."""
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if ch in "\"'":
-            _, i, _ = _skip_string(text, i, 0, len(text))
-        elif ch == "#":
-            newline = text.find("\n", i)
-            i = len(text) if newline < 0 else newline
-        else:
-            yield i
-            i += 1
-
-
-def _matching_end(text: str, start: int) -> int:
-    """The index just after the bracket that closes the one at ``start`` (or the end)."""
-    depth = 0
-    for i in _outside_strings(text, start):
-        if text[i] in "[{":
-            depth += 1
-        elif text[i] in "]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)
-
-
 def _blank(text: str, start: int, end: int) -> str:
     """The text with [start, end) replaced by a 0 and blanks, newlines kept."""
     kept = "".join("\n" if c == "\n" else " " for c in text[start + 1 : end])
@@ -195,11 +87,11 @@ def neutralise(text: str) -> tuple[str, list[Hazard]]:
     hazards: list[Hazard] = []
     if not _may_hold_hazards(text):
         return text, hazards
-    _, deep = _walk(text)
+    _, deep = walk(text)
     for start, end in reversed(deep):
         hazards.append(
             Hazard(
-                _line_at(text, start),
+                line_at(text, start),
                 f"nested more than {MAX_DEPTH} levels deep; not read",
                 f"嵌套超过 {MAX_DEPTH} 层；未读取",
             )
@@ -209,7 +101,7 @@ def neutralise(text: str) -> tuple[str, list[Hazard]]:
         digits = sum(c in _ASCII_DIGITS for c in match.group())
         hazards.append(
             Hazard(
-                _line_at(text, match.start()),
+                line_at(text, match.start()),
                 f"a number of {digits:,} digits; nothing in a plan is that large",
                 f"一个 {digits:,} 位的数；计划里没有这么大的数",
             )
@@ -228,7 +120,7 @@ def merge_conflicts(text: str) -> list[Hazard]:
         return []
     found, opened = [], None
     for marker in _CONFLICT.finditer(text):
-        line = _line_at(text, marker.start())
+        line = line_at(text, marker.start())
         if marker.group(1)[0] == "<":
             opened = line
         elif marker.group(1)[0] == ">" and opened is not None:
@@ -245,7 +137,7 @@ def merge_conflicts(text: str) -> list[Hazard]:
 
 def _long_numbers(text: str) -> list[re.Match[str]]:
     found, resume = [], 0
-    for i in _outside_strings(text):
+    for i in outside_strings(text):
         if i < resume:
             continue
         # TOML numbers are ASCII: "²".isdigit() is true, but it is no digit here.
@@ -271,8 +163,8 @@ def opening_line(
     """
     from okrdesk.errors import Said
 
-    upto = len(text) if "end of document" in message else _offset_of_line(text, error_line)
-    wide = full_width_on(_line_text(text, error_line))
+    upto = len(text) if "end of document" in message else offset_of_line(text, error_line)
+    wide = full_width_on(line_text(text, error_line))
     if wide is not None and "at end of document" not in message:
         from okrdesk.targets.placed_advice import wide_figure
 
@@ -284,11 +176,11 @@ def opening_line(
 
         year = re.search(r"^\s*year\s*=\s*(\d{4})\s*(?:#.*)?\r?$", text, re.MULTILINE)
         plan_year = int(year[1]) if year and "[plan]" in text else None
-        said = date_as_spoken(_line_text(text, error_line), int(column[1]), plan_year)
-        stopped, at_column = _line_text(text, error_line), int(column[1])
+        said = date_as_spoken(line_text(text, error_line), int(column[1]), plan_year)
+        stopped, at_column = line_text(text, error_line), int(column[1])
         from okrdesk.targets.placed_advice import fraction_asked, odd_figure, written_unit
 
-        fraction_of = fraction_asked(stopped, at_column, _table_of_line(text, error_line))
+        fraction_of = fraction_asked(stopped, at_column, table_of_line(text, error_line))
         unit = written_unit(text, error_line)
         said = said or spoken_figure(stopped, at_column, fraction_of, unit)
         if said is None and not message.startswith("Unescaped"):
@@ -296,23 +188,23 @@ def opening_line(
         if said is None and message.startswith("Unescaped '\\'"):
             said = _backslash_said(stopped, at_column)
         if said is None and message.startswith("Invalid value"):
-            said = _text_without_quotes(_line_text(text, error_line), int(column[1]))
+            said = _text_without_quotes(line_text(text, error_line), int(column[1]))
         if said is None:
             from okrdesk.targets.syntax_habits import habit_said
 
             spread = _inline_table_spread(text, error_line)
-            table = _table_of_line(text, error_line)
+            table = table_of_line(text, error_line)
             said = habit_said(
-                _line_text(text, error_line), int(column[1]), message, spread, table, settings
+                line_text(text, error_line), int(column[1]), message, spread, table, settings
             )
     if said is not None:
         return error_line, said
-    state, _ = _walk(text, upto)
+    state, _ = walk(text, upto)
     if state.string_line is not None and "end of document" in message:
         return state.string_line, Said("this string is never closed", "此文本的引号没有闭合")
     if state.brackets:
         bracket, line, _ = state.brackets[-1]
-        at_statement = _STATEMENT.match(_line_text(text, error_line)) is not None
+        at_statement = _STATEMENT.match(line_text(text, error_line)) is not None
         if line < error_line and ("end of document" in message or at_statement):
             kind = "array" if bracket == "[" else "inline table"
             kind_zh = "数组" if bracket == "[" else "内联表"
@@ -333,7 +225,7 @@ def opening_line(
             or _misspelt_header(text, error_line)
         )
     if message.startswith("Illegal character '\\n'") and _opens_a_string(
-        _line_text(text, error_line)
+        line_text(text, error_line)
     ):
         return error_line, Said(
             "this string is never closed: its closing quote is missing on this line",
@@ -423,9 +315,8 @@ def _backslash_said(line: str, column: int) -> Said | None:
 
 
 def _without_comment_of(line: str) -> str:
-    from okrdesk.targets.syntax_habits import _without_comment
 
-    return _without_comment(line).rstrip()
+    return without_comment(line).rstrip()
 
 
 def _opens_a_string(line: str) -> bool:
@@ -442,10 +333,10 @@ def _written_twice(text: str, error_line: int) -> tuple[int, Said] | None:
     """A key written a second time in the same table: where the first one is."""
     from okrdesk.errors import Said
 
-    found = _KEY_AT_START.match(_line_text(text, error_line))
+    found = _KEY_AT_START.match(line_text(text, error_line))
     if found is None:
         return None
-    key, lines = found.group(1), _toml_lines(text)
+    key, lines = found.group(1), toml_lines(text)
     for index in range(error_line - 2, -1, -1):
         line = lines[index]
         if _TABLE_HEADER.match(line):
@@ -472,12 +363,12 @@ def _declared_twice(text: str, error_line: int, message: str) -> tuple[int, Said
     from okrdesk.errors import Said
 
     name = tomllib_key(message)
-    here = _header_of(_line_text(text, error_line))
+    here = header_of(line_text(text, error_line))
     if name is None or here is None or here[1] != name:
         return None
     listed = first = None
-    for index, line in enumerate(_toml_lines(text)[: error_line - 1]):
-        earlier = _header_of(line)
+    for index, line in enumerate(toml_lines(text)[: error_line - 1]):
+        earlier = header_of(line)
         if earlier is not None and earlier[1] == name and not here[0]:
             if earlier[0]:
                 listed = index + 1  # the last one above
@@ -503,12 +394,12 @@ def _listed_after_table(text: str, error_line: int) -> tuple[int, Said] | None:
     one, told what to write there."""
     from okrdesk.errors import Said
 
-    here = _header_of(_line_text(text, error_line))
+    here = header_of(line_text(text, error_line))
     if here is None or not here[0]:
         return None
     name = here[1]
-    for index, line in enumerate(_toml_lines(text)[: error_line - 1]):
-        if _header_of(line) == (False, name):
+    for index, line in enumerate(toml_lines(text)[: error_line - 1]):
+        if header_of(line) == (False, name):
             return index + 1, Said(
                 f"[{name}] is followed by [[{name}]] at line {error_line}, a list: write "
                 f"[[{name}]] here too (each item of the list starts with [[{name}]])",
@@ -518,26 +409,7 @@ def _listed_after_table(text: str, error_line: int) -> tuple[int, Said] | None:
     return None
 
 
-_HEADER = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?\s*(?:#.*)?$")
-
-
-def _header_of(line: str) -> tuple[bool, str] | None:
-    """(an array of tables?, its dotted name) for a table header line, else None."""
-    found = _HEADER.match(line)
-    if found is None:
-        return None
-    return found.group(1) == "[[", re.sub(r"\s*\.\s*", ".", found.group(2))
-
-
 _CURLY = {"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"', "»": '"'}
-_FULL_WIDTH = {
-    "，": ",", "：": "=", "＝": "=", "［": "[", "］": "]", "｛": "{", "｝": "}", "＂": '"',
-    "＇": "'", "＃": "#", "．": ".", "。": ".", "、": ",", "；": ",", "－": "-", "＋": "+",
-    "【": "[", "】": "]", "　": "a plain space",
-}  # fmt: skip
-_FULL_WIDTH.update({chr(0xFF10 + d): str(d) for d in range(10)})
-_FULL_WIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})  # Ａ-Ｚ
-_FULL_WIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})  # ａ-ｚ
 
 
 def full_width_on(line: str) -> Said | None:
@@ -546,7 +418,7 @@ def full_width_on(line: str) -> Said | None:
     English and Chinese."""
     from okrdesk.errors import Said
 
-    for i in _outside_strings(line):
+    for i in outside_strings(line):
         ch = line[i]
         if ch == "\u00a0" or unicodedata.category(ch) == "Cf":  # pasted from a web page
             named = "a no-break space" if ch == "\u00a0" else f"an invisible U+{ord(ch):04X}"
@@ -555,7 +427,7 @@ def full_width_on(line: str) -> Said | None:
                 "delete it", "请删除它")  # fmt: skip
             return Said(f"found {named}; {fix} (column {i + 1})",
                         f"发现{named_zh}；{fix_zh}（第 {i + 1} 列）")  # fmt: skip
-        ascii_form = _CURLY.get(ch) or _FULL_WIDTH.get(ch)
+        ascii_form = _CURLY.get(ch) or FULL_WIDTH.get(ch)
         if ascii_form is None:
             continue
         kind = "curly quote" if ch in _CURLY else "full-width"
@@ -612,12 +484,12 @@ def spoken_figure(
     # A unit after the number, not a second figure after a space (``15 15%``).
     token = re.match(r"[^\s,\]}#0-9.+-][^\s,\]}#]*", rest)
     # NFKC: a unit typed on a Chinese keyboard, 21％, is the 21% it reads as
-    from okrdesk.targets.placed_advice import _in_unit, _seconds_said, percent_as_fraction
+    from okrdesk.targets.placed_advice import in_unit, percent_as_fraction, seconds_said
 
     spoken = unicodedata.normalize("NFKC", figure + token.group()) if token else ""
     said = plain_advice(spoken) if token else None
     if token is not None and said is None:
-        return _seconds_said(line[: number.start()], figure, token.group(), column)
+        return seconds_said(line[: number.start()], figure, token.group(), column)
     if token is not None and said is not None:
         written = number.group() + (grouped.group() if grouped else "") + token.group()
         fraction = percent_as_fraction(spoken) if fraction_of else None
@@ -626,10 +498,10 @@ def spoken_figure(
                         f"(column {column})",
                         f"{written} 不是 TOML 的数；请写 {fraction_of} = {fraction}"
                         f"（第 {column} 列）")  # fmt: skip
-        in_unit = _in_unit(line[: number.start()], spoken, unit)
-        if in_unit is not None:
-            return Said(f"{written} is not a TOML number: {in_unit.en} (column {column})",
-                        f"{written} 不是 TOML 的数；{in_unit.zh}（第 {column} 列）")  # fmt: skip
+        unit_said = in_unit(line[: number.start()], spoken, unit)
+        if unit_said is not None:
+            return Said(f"{written} is not a TOML number: {unit_said.en} (column {column})",
+                        f"{written} 不是 TOML 的数；{unit_said.zh}（第 {column} 列）")  # fmt: skip
         return Said(f"{written} is not a TOML number: {said.en} (column {column})",
                     f"{written} 不是 TOML 的数；{said.zh}（第 {column} 列）")  # fmt: skip
     if grouped and figure != number.group():
@@ -692,7 +564,7 @@ def _misspelt_header(text: str, error_line: int) -> tuple[int, Said] | None:
 
     from okrdesk.errors import Said
 
-    lines = _toml_lines(text)
+    lines = toml_lines(text)
     found = _AOT_HEADER.match(lines[error_line - 1]) if error_line <= len(lines) else None
     if found is None:
         return None
@@ -716,17 +588,17 @@ def _inline_table_spread(text: str, line: int) -> str | None:
     """For an inline table open at the end of ``line`` and closed on a later line, as
     TOML 1.0 does not allow (one never closed is not), the dotted name of the table it
     would be written as ("" where that cannot be told); else None."""
-    state, _ = _walk(text, _offset_of_line(text, line + 1))
+    state, _ = walk(text, offset_of_line(text, line + 1))
     if not state.brackets or state.brackets[-1][0] != "{":
         return None
     brace = state.brackets[-1][2]
-    end = _matching_end(text, brace)
-    if text[end - 1 : end] != "}" or _line_at(text, end) <= line:
+    end = matching_end(text, brace)
+    if text[end - 1 : end] != "}" or line_at(text, end) <= line:
         return None
     key = re.search(r"([A-Za-z0-9_-]+)\s*=\s*$", text[text.rfind("\n", 0, brace) + 1 : brace])
     if key is None or len(state.brackets) > 1:
         return ""
-    table = _table_of_line(text, _line_at(text, brace) + 1)
+    table = table_of_line(text, line_at(text, brace) + 1)
     return f"{table}.{key.group(1)}" if table else key.group(1)
 
 
@@ -742,47 +614,14 @@ def past_line_mistake(text: str, line: int) -> str | None:
     None where blanking it could change how a later line reads: a table header (the keys
     below would join the table above), or a line inside, or opening, a string, an array
     or an inline table."""
-    start = _offset_of_line(text, line)
+    start = offset_of_line(text, line)
     newline = text.find("\n", start)
     end = len(text) if newline < 0 else newline
     if start >= len(text) or text[start:end].lstrip()[:1] in ("[", "【", "［"):
         return None
     # Nothing is open where the line starts, so the line read alone says what it leaves open.
     for upto, scanned in ((start, text), (end - start, text[start:end])):
-        state, _ = _walk(scanned, upto)
+        state, _ = walk(scanned, upto)
         if state.string_line is not None or state.brackets:
             return None
     return text[:start] + text[end:]
-
-
-def _table_of_line(text: str, line: int) -> str:
-    """The dotted name of the table ``line`` is written in (``objectives.key_results``),
-    by the nearest header above it; "" above every header."""
-    lines = _toml_lines(text)
-    for above in range(min(line, len(lines) + 1) - 1, 0, -1):
-        header = _header_of(lines[above - 1])
-        if header is not None:
-            return header[1]
-    return ""
-
-
-def _offset_of_line(text: str, line: int) -> int:
-    offset = 0
-    for _ in range(line - 1):
-        newline = text.find("\n", offset)
-        if newline < 0:
-            return len(text)
-        offset = newline + 1
-    return offset
-
-
-def _line_text(text: str, line: int) -> str:
-    lines = _toml_lines(text)
-    return lines[line - 1] if 0 < line <= len(lines) else ""
-
-
-def _toml_lines(text: str) -> list[str]:
-    """The lines of ``text`` as TOML counts them: ended by \n (or \r\n) alone, where
-    ``str.splitlines`` also ends one at a line separator (U+2028, pasted from a chat
-    into a comment) and would count every line after it one too many."""
-    return [line.removesuffix("\r") for line in text.split("\n")]

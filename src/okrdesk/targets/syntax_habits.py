@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from okrdesk.targets.toml_text import without_comment
+
 if TYPE_CHECKING:
     from okrdesk.errors import Said
 
@@ -39,19 +41,6 @@ def english_key(word: str, known: tuple[str, ...] | list[str] | None = None) -> 
     if known is not None:
         meant = tuple(key for key in meant if key in known)
     return meant[0] if meant else None
-
-
-def _without_comment(text: str) -> str:
-    """``text`` up to a ``#`` that is not inside quotes."""
-    quote = ""
-    for at, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            return text[:at]
-    return text
 
 
 _BARE_CHINESE_KEY = re.compile(r"\s*([^\x00-\x7f\s=\"'\[#][^=\"'#]*?)\s*=")
@@ -94,7 +83,7 @@ def habit_said(
         word = found.group(1)
         owner = table.removesuffix(".members")
         if table.endswith(".members") and (of_owner := english_key(word, _keys_of(owner))):
-            value = _without_comment(line[found.end() :]).strip() or "..."
+            value = without_comment(line[found.end() :]).strip() or "..."
             return Said(f"{word} is not a key: keys are written in English; write {of_owner} = "
                         f"{value}, above the [{table}] header (every key below it is a "
                         f"member) (column {column})",
@@ -110,7 +99,7 @@ def habit_said(
         known = _keys_of(table)
         meant = english_key(word, known) or (english_key(word) if known is None else None)
         if meant is not None:
-            value = _without_comment(line[found.end() :]).strip()
+            value = without_comment(line[found.end() :]).strip()
             if not value:
                 return Said(f"{word} is not a key: keys are written in English; write "
                             f"{meant}, and its value after = (column {column})",
@@ -169,7 +158,7 @@ def _unfinished_said(line: str, column: int, message: str) -> Said | None:
     key written twice inside ``{ ... }``."""
     from okrdesk.errors import Said
 
-    text = _without_comment(line).rstrip()
+    text = without_comment(line).rstrip()
     if message.startswith(("Expected ']' at the end", "Expected ']]' at the end")):
         header = _HEADER_OPEN.match(line)
         if header is not None and header[2]:
@@ -193,7 +182,7 @@ def _unfinished_said(line: str, column: int, message: str) -> Said | None:
                     f"键和值之间要用 = 连接：请写 {written}（第 {column} 列）")  # fmt: skip
     second = re.match(r'\s*([A-Za-z0-9_-]+|"[^"]*")\s*=', line[column - 1 :])
     if message.startswith("Expected newline or end of document") and second is not None:
-        written = _without_comment(line[column - 1 :]).strip()
+        written = without_comment(line[column - 1 :]).strip()
         return Said(f"a second key on this line: write {written} on a line of its own "
                     f"(column {column})",
                     f"这一行写了第二个键：请把 {written} 另起一行（第 {column} 列）")  # fmt: skip
