@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from okrdesk.cli import cli
 from okrdesk.report.numbers import attainment_percent
-from sample_workspace import ORG, WriteWorkspace
+from sample_workspace import WriteWorkspace
+from test_explain_members import TWO_TEAMS
 from test_report import AS_OF, okrdesk
 
 
@@ -89,21 +90,8 @@ def test_a_member_with_no_share_shows_no_attainment(demo: Path) -> None:
         assert all(re.fullmatch(r"\d+\.\d+%", row[4]) for row in rows[:-1])
 
 
-NAMESAKES = (
-    ORG
-    + """
-[[units]]
-id = "team-b"
-name = "财富管理二部"
-level = "team"
-parent = "branch"
-
-[[people]]
-id = "cm03"
-name = "王芳"
-unit = "team-b"
-"""
-)
+# test_explain_members' two teams, with a second 王芳 in team-b.
+NAMESAKES = TWO_TEAMS.replace('name = "张伟"', 'name = "王芳"')
 
 
 def test_people_are_named_and_namesakes_told_apart_by_id(

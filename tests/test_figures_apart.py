@@ -87,15 +87,22 @@ owner = "branch"
 """
 
 
-def test_the_report_tells_a_missed_target_from_the_actual_short_of_it(tmp_path: Path) -> None:
+def checked_in(tmp_path: Path, figures: dict[str, str]) -> Path:
+    """A workspace from `okrdesk init` with REVENUE's two key results, each checked in on
+    2026-12-30 at its figure in ``figures``."""
     root = tmp_path / "branch"
     assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
     plan = root / "targets" / "plan.toml"
     plan.write_text(plan.read_text(encoding="utf-8") + REVENUE, encoding="utf-8")
-    for kr, figure in (("O2.REV", "1.1966"), ("O2.RATE", "8.004")):
+    for kr, figure in figures.items():
         done = CliRunner().invoke(cli, ["checkin", kr, figure, "--by", "张伟",
                                         "--date", "2026-12-30", "-w", str(root)])  # fmt: skip
         assert done.exit_code == 0, done.output
+    return root
+
+
+def test_the_report_tells_a_missed_target_from_the_actual_short_of_it(tmp_path: Path) -> None:
+    root = checked_in(tmp_path, {"O2.REV": "1.1966", "O2.RATE": "8.004"})
     for lang, revenue, rate in (
         ("zh", ("11,966万", "1.2亿", "99.7%"), ("8.004%", "8%", "99.95%")),
         ("en", ("CNY 119.7m", "CNY 120m", "99.7%"), ("8.004%", "8%", "99.95%")),
@@ -121,14 +128,7 @@ def test_the_report_tells_a_missed_target_from_the_actual_short_of_it(tmp_path: 
 
 def test_the_workbook_shows_a_missed_target_apart_from_the_actual(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    root = tmp_path / "branch"
-    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
-    plan = root / "targets" / "plan.toml"
-    plan.write_text(plan.read_text(encoding="utf-8") + REVENUE, encoding="utf-8")
-    for kr, figure in (("O2.REV", "1.1966"), ("O2.RATE", "8.004")):
-        done = CliRunner().invoke(cli, ["checkin", kr, figure, "--by", "张伟",
-                                        "--date", "2026-12-30", "-w", str(root)])  # fmt: skip
-        assert done.exit_code == 0, done.output
+    root = checked_in(tmp_path, {"O2.REV": "1.1966", "O2.RATE": "8.004"})
     book = tmp_path / "report.xlsx"
     done = CliRunner().invoke(cli, ["report", "--as-of", "2026-12-31", "-o", str(book),
                                     "-w", str(root)])  # fmt: skip
@@ -188,13 +188,7 @@ def test_explain_writes_an_attainment_short_of_100_as_the_report_does(tmp_path: 
     """1.19995亿 of 1.2亿: the report's column says 99.996%, and so does explain's table
     of the objective's key results, where it had said 100.0% (counted as 100.00%) of a
     target not met."""
-    root = tmp_path / "branch"
-    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
-    plan = root / "targets" / "plan.toml"
-    plan.write_text(plan.read_text(encoding="utf-8") + REVENUE, encoding="utf-8")
-    done = CliRunner().invoke(cli, ["checkin", "O2.REV", "1.19995", "--by", "张伟",
-                                    "--date", "2026-12-30", "-w", str(root)])  # fmt: skip
-    assert done.exit_code == 0, done.output
+    root = checked_in(tmp_path, {"O2.REV": "1.19995"})
     for lang in ("zh", "en"):
         explained = CliRunner().invoke(cli, ["explain", "O2", "--as-of", "2026-12-31",
                                              "--lang", lang, "-w", str(root)])  # fmt: skip
