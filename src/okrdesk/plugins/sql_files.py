@@ -741,9 +741,8 @@ def _no_summary_inside(
     ).fetchall()
     if not rows:
         return
-    count = int(rows[0][1])
-    named = [f"{table.path.name}:{table.file_row(int(row))}" for row, _ in rows]
-    at, listed = f"sources.sql.tables.{table.name}", _listed(named, count, Said("rows", "行"))
+    listed, count = _rows_named(table, rows)
+    at = f"sources.sql.tables.{table.name}"
     raise SqlMetricError(
         f"{at}: {listed.en}: {'summary rows' if count > 1 else 'a summary row'} (a subtotal or "
         "total) inside the file, the sum of rows above, which a query would count again; "
@@ -752,6 +751,14 @@ def _no_summary_inside(
         f"{at}: {listed.zh}：是文件中间的小计或合计行（小计、合计、Total），是上面各行的和，"
         "查询会把它们再算一遍；请从导出文件里去掉这些行（文件末尾的合计行会自动略去）",
     )
+
+
+def _rows_named(table: TableFile, rows: list[Any]) -> tuple[Said, int]:
+    """The rows a check found, (rowid, how many in all) each as its query gives them the
+    first ``AMBIGUOUS_SHOWN``, named by file and row, and how many there are."""
+    count = int(rows[0][1])
+    named = [f"{table.path.name}:{table.file_row(int(row))}" for row, _ in rows]
+    return _listed(named, count, Said("rows", "行")), count
 
 
 def _no_header_inside(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
@@ -784,12 +791,7 @@ def _no_header_inside(connection: duckdb.DuckDBPyConnection, table: TableFile, r
     ).fetchall()
     if not rows:
         return
-    count = int(rows[0][1])
-    listed = _listed(
-        [f"{table.path.name}:{table.file_row(int(row))}" for row, _ in rows],
-        count,
-        Said("rows", "行"),
-    )
+    listed, count = _rows_named(table, rows)
     at = f"sources.sql.tables.{table.name}"
     raise SqlMetricError(
         f"{at}: {listed.en}: {'these rows repeat' if count > 1 else 'this row repeats'} the "
