@@ -23,6 +23,7 @@ from okrdesk.units import (
     UnitOfMeasure,
     exact,
     figure,
+    in_written_scale,
     shown_places,
     written,
 )
@@ -102,7 +103,7 @@ def _finer(unit: UnitOfMeasure, value: Decimal, lang: str, start: int) -> Iterat
             yield f"{figure(value, places)}{word}"
         return
     shown = written(unit, value, lang)
-    exactly = value * 100 if unit.symbol in ("ratio", "fraction") else value / unit.factor
+    exactly = in_written_scale(unit, value)
     for places in range(start, SMALLEST_PLACES + 1):
         yield _renumbered(shown, figure(exactly, places))
 

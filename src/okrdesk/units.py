@@ -523,10 +523,8 @@ def written(
     value = exact(base)
     if unit.dimension is Dimension.MONEY:
         return _money_in(unit, value, lang)
-    shown = value / unit.factor
+    shown = in_written_scale(unit, value)
     if unit.dimension is Dimension.FRACTION:
-        if unit.symbol in ("ratio", "fraction"):
-            shown = value * 100
         if points or unit.symbol in _POINTS:
             return f"{in_percent(shown)}百分点" if lang == "zh" else f"{in_percent(shown)} pp"
         return f"{in_percent(shown)}{'‰' if _permille(unit) else '%'}"
@@ -554,6 +552,14 @@ def written(
         label = _EN_OTHER.get(unit.symbol, unit.symbol)
         return f"{figure(shown)}{label}" if label == "x" else f"{figure(shown)} {label}"
     return figure(shown) + unit.symbol
+
+
+def in_written_scale(unit: UnitOfMeasure, value: Decimal) -> Decimal:
+    """A base value in the scale ``written`` shows it in, money and large counts aside:
+    a rate of ``ratio`` or ``fraction`` in percent, anything else in its unit's own."""
+    if unit.dimension is Dimension.FRACTION and unit.symbol in ("ratio", "fraction"):
+        return value * 100
+    return value / unit.factor
 
 
 COUNT_IN_FULL_BELOW = Decimal(10**6)
