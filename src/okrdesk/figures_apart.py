@@ -21,6 +21,7 @@ from okrdesk.units import (
     ZH_YI,
     Dimension,
     UnitOfMeasure,
+    count_word,
     exact,
     figure,
     in_written_scale,
@@ -98,7 +99,7 @@ def _finer(unit: UnitOfMeasure, value: Decimal, lang: str, start: int) -> Iterat
         return
     if unit.dimension is Dimension.COUNT:
         # In ones of the count's own word (户 for 万户): 1,637,995户, not 163.8万户.
-        word = written(unit, 2, lang, whole=True).removeprefix("2")
+        word = count_word(unit, lang)
         for places in range(3):
             yield f"{figure(value, places)}{word}"
         return

@@ -577,6 +577,15 @@ def _large_count(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     return f"{wan}万{_zh_count_word(unit)}"
 
 
+def count_word(unit: UnitOfMeasure, lang: str) -> str:
+    """What follows a count of several in ones of ``unit``, as ``written`` writes it:
+    户 for 户 and 万户 alike, " accts"; nothing for a plain ``count``."""
+    if lang == "en":
+        label = _EN_COUNTS.get(unit.symbol, "")
+        return f" {label}" if label else ""
+    return _zh_count_word(UNITS.get(unit.symbol.removeprefix("万"), unit))
+
+
 def _zh_count_word(unit: UnitOfMeasure) -> str:
     """户, 人, 单 after a count in Chinese; nothing for a plain ``count`` (12, not 12count)."""
     return "" if unit.symbol == "count" else unit.symbol
