@@ -32,7 +32,12 @@ from backends import Backend
 from okrdesk.cli import cli
 from okrdesk.periods import Period
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
-from okrdesk.store.migrations import NO_NUMBER_INDEX
+from okrdesk.store.migrations import (
+    HAND_EDITS,
+    NO_NUMBER_INDEX,
+    OKRDESK_WRITES,
+    SQLITE_EDIT_TRIGGERS,
+)
 from sample_workspace import WriteWorkspace, trusted
 
 THROUGH = "2026-03-15"  # 11 ISO weeks of 2026: W01 to W11
@@ -625,7 +630,7 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
             connection.execute(f"{insert}'collect', {os.getpid()})")
             connection.commit()
     with backend.open(root) as store:
-        assert store.schema_version == SCHEMA_VERSION == 19
+        assert store.schema_version == SCHEMA_VERSION == 20
         (kept,) = store.runs()
     assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
     told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -855,6 +860,10 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
     with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
         connection.execute(f"DROP INDEX {NO_NUMBER_INDEX}")
         if upgraded:
+            for trigger in SQLITE_EDIT_TRIGGERS:
+                connection.execute(f"DROP TRIGGER {trigger}")
+            connection.execute(f"DROP TABLE {HAND_EDITS}")
+            connection.execute(f"DROP TABLE {OKRDESK_WRITES}")
             connection.execute("PRAGMA user_version = 18")
         connection.execute(FIRST_VALUE_MADE_TEXT)
     result = run(root, "report", "--as-of", THROUGH, "--lang", "en")
@@ -866,7 +875,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             (NO_NUMBER_INDEX,),
         ).fetchone()[0]
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    assert (made, version) == ((1, 19) if upgraded else (0, 19))
+    assert (made, version) == ((1, 20) if upgraded else (0, 20))
 
 
 @pytest.mark.parametrize("on", ["(metric) WHERE value > 0", "(period) WHERE slice = ''"])

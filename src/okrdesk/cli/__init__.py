@@ -192,14 +192,17 @@ class OkrdeskGroup(HelpedGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            result = super().main(args, prog_name, complete_var, False, **extra)
-        except click.ClickException as error:
-            _say_error(_shown(error, self.command_line))
-            sys.exit(error.exit_code)
-        except click.Abort as error:
-            click.echo(_SAID[self.language()]["aborted"], err=True)
-            sys.exit(_aborted_status(error))
-        sys.exit(result if isinstance(result, int) else 0)
+            try:
+                result = super().main(args, prog_name, complete_var, False, **extra)
+            except click.ClickException as error:
+                _say_error(_shown(error, self.command_line))
+                sys.exit(error.exit_code)
+            except click.Abort as error:
+                click.echo(_SAID[self.language()]["aborted"], err=True)
+                sys.exit(_aborted_status(error))
+            sys.exit(result if isinstance(result, int) else 0)
+        finally:
+            _say_hand_edits_taken(self.language())
 
 
 _SAID = {
@@ -268,6 +271,17 @@ def _shown(error: click.ClickException, args: list[str]) -> str:
     shown = io.StringIO()
     error.show(file=shown)
     return shown.getvalue().rstrip("\n")
+
+
+def _say_hand_edits_taken(lang: str) -> None:
+    """Where a store the command opened had figures changed by other software, which it
+    added up again: said after everything else, on standard error."""
+    if "okrdesk.store.base" not in sys.modules:  # the command opened no store
+        return
+    from okrdesk.cli.output import say_warnings
+    from okrdesk.store.base import hand_edits_taken
+
+    say_warnings(hand_edits_taken(), lang)
 
 
 def _say_error(text: str) -> None:

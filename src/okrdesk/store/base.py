@@ -37,6 +37,7 @@ from okrdesk.model import (
 from okrdesk.periods import Grain, Period, period_holding
 from okrdesk.store.liveness import process_start, this_host
 from okrdesk.store.migrations import (
+    HAND_EDITS,
     PERIOD_TOTALS_GROUP,
     PERIOD_TOTALS_SELECT,
     RUNNING_TOTALS_INSERT,
@@ -277,9 +278,50 @@ _OPENED: dict[str, Path | str] = {}
 """Every store this process has opened (``Store.open``), for ``changed_by_hand``."""
 
 
+_EDITS_TAKEN: list[Said] = []
+"""What each store this process opened found written by other software and added up
+again (``Store.take_hand_edits``), for the command to say once it has run."""
+
+
 def forget_opened() -> None:
     """A new command starts: the stores opened before are not its own."""
     _OPENED.clear()
+    _EDITS_TAKEN.clear()
+
+
+def hand_edits_taken() -> list[Said]:
+    """What the stores opened since ``forget_opened`` found changed by other software and
+    added up again, each said once: the list is emptied."""
+    said = list(_EDITS_TAKEN)
+    _EDITS_TAKEN.clear()
+    return said
+
+
+def _periods_named(pairs: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """(metric, period) pairs as a few words, a metric's periods together: ``aum
+    (2026-W01, 2026-W02)``, the rest counted past the first few."""
+    by_metric: dict[str, list[str]] = {}
+    for metric, period in pairs:
+        by_metric.setdefault(metric, []).append(period)
+    en, zh = [], []
+    for metric, periods in sorted(by_metric.items()):
+        shown, rest = periods[:3], len(periods) - 3
+        en.append(f"{metric} ({', '.join(shown)}{f' and {rest} more' if rest > 0 else ''})")
+        more = f" 等 {len(periods)} 个周期" if rest > 0 else ""
+        zh.append(f"{metric}（{'、'.join(shown)}{more}）")
+    return "; ".join(en), "；".join(zh)
+
+
+def edits_unsummed(location: str, pairs: Sequence[tuple[str, str]], why: Said) -> Said:
+    """Why a store whose observations other software changed cannot be read here: their
+    totals must be added up again first, which ``why`` says cannot be done here."""
+    en, zh = _periods_named(pairs)
+    return Said(
+        f"{location}: figures of {en} were changed outside okrdesk since it last added them "
+        f"up, and they cannot be added up again here: {why.en}. Nothing was changed.",
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过，需要重新合计，而此处无法进行："
+        f"{why.zh}。未改动任何内容。",
+    )
 
 
 def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
@@ -427,6 +469,9 @@ class Store(ABC):
     @abstractmethod
     def _members(self, values: Iterable[str]) -> Any:
         """The parameter for ``_member``."""
+
+    _not_made_here: frozenset[str] = frozenset()
+    """Tables of SQLite's schema this backend does without."""
 
     _subject_index = ""
     """A hint to read whole figures (slice = '') through the subject index, which holds
@@ -847,6 +892,7 @@ class Store(ABC):
         self._rows(f"{RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS}")
         # Loaded rows were never brought to a collect here: the next compares them.
         self._rows("DELETE FROM collected_fingerprints")
+        self._rows(f"DELETE FROM {HAND_EDITS}")
 
     def _fuller_periods(
         self, collected: Mapping[str, str], partial: set[str], through: str | None
@@ -1717,6 +1763,60 @@ class Store(ABC):
             ))  # fmt: skip
         self._only_numbers = True
 
+    def take_hand_edits(self) -> None:
+        """Where observations were written by other software since okrdesk last wrote
+        them (a row corrected or deleted in a database browser, noted by the store's
+        triggers in ``hand_edits``): the totals of their periods added up again from the
+        rows as they now are, and the fingerprints of those periods dropped, so that the
+        report's figures are the sums of the rows explain lists and the next collect
+        compares those rows with what it collected. Said once the command has run
+        (``hand_edits_taken``). Left for later while a figure is no number: reading one
+        refuses it, naming its row, and its correction is a hand edit too."""
+        if self._one(f"SELECT 1 FROM {HAND_EDITS} LIMIT 1") is None:
+            return
+        if self._first_unsummable() is not None:
+            return
+        with self.transaction():
+            pairs = sorted(
+                (str(metric), str(period))
+                for metric, period in self._rows(f"SELECT metric, period FROM {HAND_EDITS}")
+            )
+            metrics = self._members(sorted({metric for metric, _ in pairs}))
+            grains = sorted(
+                (str(metric), str(grain))
+                for metric, grain in self._rows(
+                    f"SELECT DISTINCT metric, grain FROM running_totals "
+                    f"WHERE {self._member('metric')} UNION SELECT DISTINCT metric, grain "
+                    f"FROM observations WHERE {self._member('metric')}",
+                    (metrics, metrics),
+                )
+            )
+            self._total_periods(pairs)
+            self._run_totals(grains)
+            self._write_many(
+                "DELETE FROM collected_fingerprints WHERE metric = ? AND period = ?", pairs
+            )
+            self._rows(f"DELETE FROM {HAND_EDITS}")
+        if pairs:
+            en, zh = _periods_named(pairs)
+            _EDITS_TAKEN.append(Said(
+                f"{self.location}: figures of {en} were changed outside okrdesk; their totals "
+                "are added up again from the rows as they now are. The next `okrdesk "
+                "collect` brings them back to what their source says: to keep a "
+                "correction, make it in the source.",
+                f"{self.location}：{zh}的数字在 okrdesk 之外被改动过；已按现有的行重新合计。"
+                "下次 `okrdesk collect` 会把它们恢复为来源中的数字：要保留更正，"
+                "请在来源中更正。",
+            ))  # fmt: skip
+
+    def _hand_edits_waiting(self) -> list[tuple[str, str]]:
+        """The (metric, period) pairs other software changed that were not added up
+        again yet (a read-only store cannot)."""
+        return sorted(
+            (str(metric), str(period))
+            for metric, period in self._rows(f"SELECT metric, period FROM {HAND_EDITS}")
+        )
+
     @abstractmethod
     def _first_unsummable(self) -> tuple[str, str, str, str, str, object] | None:
         """The first observation with a value, numerator or denominator that is no number:
@@ -1751,6 +1851,8 @@ class Store(ABC):
         changed, each said; empty where they are whole."""
         found: list[Said] = []
         for table, made in tables_as_made().items():
+            if table in self._not_made_here:
+                continue
             there = self._column_types(table)
             if not there:
                 found.append(Said(f"no table {table}", f"没有 {table} 表"))
@@ -1808,6 +1910,7 @@ class Store(ABC):
         self._rows("DELETE FROM period_totals")
         self._rows("DELETE FROM running_totals")
         self._rows("DELETE FROM collected_fingerprints")
+        self._rows(f"DELETE FROM {HAND_EDITS}")
         for table in reversed(TABLES):
             self._rows(f"DELETE FROM {table}")
 

@@ -377,11 +377,66 @@ def _v19_figures_that_are_no_number(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX {NO_NUMBER_INDEX} ON observations (metric) WHERE {NO_NUMBER}")
 
 
+HAND_EDITS = "hand_edits"
+"""The table of (metric, period) pairs whose observations were written by anything but
+okrdesk since okrdesk last added them up (``Store.take_hand_edits``)."""
+
+OKRDESK_WRITES = "okrdesk_writes"
+"""SQLite's mark that okrdesk itself is writing: a row of it exists only inside
+okrdesk's own write transactions, never committed (PostgreSQL marks them with the
+setting ``okrdesk.writing`` instead)."""
+
+_BY_HAND = f"WHEN NOT EXISTS (SELECT 1 FROM {OKRDESK_WRITES})"
+
+
+def _noted(row: str) -> str:
+    return (
+        f"INSERT OR IGNORE INTO {HAND_EDITS} (metric, period) VALUES ({row}.metric, {row}.period);"
+    )
+
+
+SQLITE_EDIT_TRIGGERS: dict[str, str] = {
+    "observations_inserted_by_hand": (
+        f"CREATE TRIGGER observations_inserted_by_hand AFTER INSERT ON observations {_BY_HAND} "
+        f"BEGIN {_noted('NEW')} END"
+    ),
+    "observations_updated_by_hand": (
+        f"CREATE TRIGGER observations_updated_by_hand AFTER UPDATE ON observations {_BY_HAND} "
+        f"BEGIN {_noted('OLD')} {_noted('NEW')} END"
+    ),
+    "observations_deleted_by_hand": (
+        f"CREATE TRIGGER observations_deleted_by_hand AFTER DELETE ON observations {_BY_HAND} "
+        f"BEGIN {_noted('OLD')} END"
+    ),
+}
+"""The only triggers okrdesk makes, by name, each exactly as made (a store holding any
+other, or one of these changed, is refused): an observation written by other software
+(a row corrected by hand in a database browser) notes its metric and period, so that
+okrdesk adds up their totals again from the rows as they now are."""
+
+
+def _v20_hand_edits_noted(db: sqlite_utils.Database) -> None:
+    # The report reads totals kept beside the rows (period_totals, running_totals) and a
+    # collect skips a period whose figures it fingerprinted before: a row changed by hand
+    # went unseen by both, the report's figure no longer the sum of the rows explain lists.
+    db.execute(
+        f"""CREATE TABLE {HAND_EDITS} (
+            metric TEXT NOT NULL,
+            period TEXT NOT NULL,
+            PRIMARY KEY (metric, period)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(f"CREATE TABLE {OKRDESK_WRITES} (writing INTEGER NOT NULL)")
+    for trigger in SQLITE_EDIT_TRIGGERS.values():
+        db.execute(trigger)
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
     _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
+    _v20_hand_edits_noted,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -582,5 +637,33 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     # 19: nothing. SQLite's index of figures that are no number: a double precision
     # column holds numbers only.
     "SELECT 1;",
+    # 20: okrdesk's own writes set okrdesk.writing for their transaction; any other write
+    # to observations notes its metric and period. The function finds hand_edits on the
+    # search_path it was made with, not the one of whoever edits.
+    f"""
+    CREATE TABLE {HAND_EDITS} (
+        metric {_PG_TEXT} NOT NULL,
+        period {_PG_TEXT} NOT NULL,
+        PRIMARY KEY (metric, period)
+    );
+    CREATE FUNCTION okrdesk_note_hand_edit() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            INSERT INTO {HAND_EDITS} (metric, period) VALUES (OLD.metric, OLD.period)
+            ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO {HAND_EDITS} (metric, period) VALUES (NEW.metric, NEW.period)
+            ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER observations_edited_by_hand
+    AFTER INSERT OR UPDATE OR DELETE ON observations FOR EACH ROW
+    WHEN (current_setting('okrdesk.writing', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION okrdesk_note_hand_edit();
+    """,
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

@@ -43,9 +43,15 @@ from okrdesk.store.base import (
     Store,
     SumRows,
     busy_timeout,
+    edits_unsummed,
     holds_no_number,
 )
-from okrdesk.store.migrations import POSTGRES_MIGRATIONS, SCHEMA_VERSION
+from okrdesk.store.migrations import (
+    HAND_EDITS,
+    OKRDESK_WRITES,
+    POSTGRES_MIGRATIONS,
+    SCHEMA_VERSION,
+)
 from okrdesk.store.reader import SeriesOfMetrics
 
 # psycopg's import leaves some 25,000 objects that live as long as the process (its
@@ -108,6 +114,8 @@ _REFUSALS = (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTra
 role whose transactions are read-only): said as such, never a traceback."""
 
 _READING = b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+_OKRDESK_WRITING = b"SET LOCAL okrdesk.writing = 'on'"
+"""What marks a transaction's writes as okrdesk's own, not a hand edit's."""
 """What a ``reading`` transaction is, said before its first read."""
 
 
@@ -119,6 +127,7 @@ class PostgresStore(Store):
     # from the index alone; and a firm's hash one column fewer.
     _series_group = "GROUP BY period_start, period_end"
     _many_metrics_at_once = True
+    _not_made_here = frozenset({OKRDESK_WRITES})  # its writes set okrdesk.writing instead
 
     def _another(self) -> Callable[[], AbstractContextManager[Store]] | None:
         status = self._connection.info.transaction_status
@@ -160,6 +169,8 @@ class PostgresStore(Store):
         self._trends: dict[TrendsAsked, list[Row]] = {}
         self._reading = False
         """Inside ``reading``: one snapshot, which another connection may share."""
+        self._no_hand_edits = False
+        """Whether the opening found no hand edits waiting (``take_hand_edits``)."""
 
     def _forget_reads(self) -> None:
         """What was read once for later questions is dropped: the store is changing."""
@@ -230,6 +241,26 @@ class PostgresStore(Store):
                 if not isinstance(error.__cause__ or error.__context__, _REFUSALS):
                     raise
                 raise self._not_owner(version) from None
+        self._take_hand_edits_if_allowed()
+
+    def _take_hand_edits_if_allowed(self) -> None:
+        """``take_hand_edits``; where the role may not write (a reader, a replica), the
+        hand edits waiting refuse the store's figures, naming who can add them up."""
+        if self._no_hand_edits:
+            return
+        try:
+            self.take_hand_edits()
+        except OkrdeskError as error:
+            if not isinstance(error.__cause__ or error.__context__, _REFUSALS):
+                raise
+            role = self._connection.info.user
+            why = Said(
+                f"the role {role} may not write okrdesk's tables; any command run once by a "
+                "role that may (`okrdesk store upgrade`, say) adds them up",
+                f"角色 {role} 无权写入 okrdesk 的数据表；由有权写入的角色运行一次任一命令"
+                "（例如 `okrdesk store upgrade`）即可重新合计",
+            )
+            raise BadInput(edits_unsummed(self.location, self._hand_edits_waiting(), why)) from None
 
     def _not_owner(self, version: int | None) -> OkrdeskError:
         """The role may not create or upgrade okrdesk's tables: only their owner may (named,
@@ -287,13 +318,16 @@ class PostgresStore(Store):
         only when it is missing. Outside a transaction each statement sees what is
         committed, so a missing table is missing; under the schema lock, inside one,
         ``_stored_version`` asks the catalog."""
-        sql = f"SELECT max(version) FROM {VERSION_TABLE}"
+        # Asked with it, in the same round trip: whether hand edits wait (a store of this
+        # okrdesk's schema has the table; an older one answers as a missing table would).
+        sql = f"SELECT max(version), EXISTS (SELECT 1 FROM {HAND_EDITS}) FROM {VERSION_TABLE}"
         try:
             row = self._connection.execute(sql.encode()).fetchone()
         except psycopg.errors.UndefinedTable:
             return self._stored_version()
         except psycopg.Error as error:
             raise self._failed(error, sql) from None
+        self._no_hand_edits = row is not None and not row[1]
         return int(row[0]) if row is not None and row[0] is not None else 0
 
     def _stored_version(self) -> int | None:
@@ -358,6 +392,8 @@ class PostgresStore(Store):
         self._forget_reads()
         try:
             with self._named_errors(), self._connection.transaction():
+                # The store's trigger takes every write but okrdesk's for a hand edit.
+                self._connection.execute(_OKRDESK_WRITING)
                 yield None
         finally:
             self._forget_reads()

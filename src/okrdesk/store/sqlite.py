@@ -23,8 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
-from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
-from okrdesk.store.migrations import MIGRATIONS, NO_NUMBER, NO_NUMBER_INDEX, SCHEMA_VERSION
+from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout, edits_unsummed
+from okrdesk.store.migrations import (
+    MIGRATIONS,
+    NO_NUMBER,
+    NO_NUMBER_INDEX,
+    OKRDESK_WRITES,
+    SCHEMA_VERSION,
+    SQLITE_EDIT_TRIGGERS,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MANY_ROWS_CACHE = 64 << 20
@@ -54,6 +61,9 @@ class SqliteStore(Store):
         self.location = str(path)
         self._connection = connection
         self._timeout = busy_timeout() if timeout is None else timeout
+        self._marks_writes = False
+        """Whether the store's schema has the triggers that take other writes for hand
+        edits: okrdesk's transactions then mark their writes as its own."""
 
     # -------------------------------------------------------------- opening
 
@@ -146,11 +156,15 @@ class SqliteStore(Store):
                             "或复制整个工作区",
                         )
                     )
+                if waiting := self._hand_edits_waiting():
+                    raise BadInput(edits_unsummed(self.location, waiting, _READ_ONLY_HERE))
                 return
             self._switch_to_wal()
             self._connection.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
                 self._migrate(version)
+            self._marks_writes = True
+            self.take_hand_edits()
         except sqlite3.OperationalError as error:
             raise _operational(self.path, error) from None
         except sqlite3.DatabaseError as error:
@@ -180,13 +194,18 @@ class SqliteStore(Store):
                 time.sleep(0.01)
 
     def _refuse_code_in_the_schema(self) -> None:
-        """Refuse a store with triggers or views: okrdesk makes none, and one in a store
-        someone sent runs inside okrdesk's own writes (a trigger that sets every spend
-        entry's amount to one fen, or deletes the check-ins when a collect runs)."""
-        found = self._connection.execute(
-            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') "
-            "ORDER BY type, name"
-        ).fetchall()
+        """Refuse a store with triggers or views but okrdesk's own three triggers, each
+        exactly as okrdesk makes it (``SQLITE_EDIT_TRIGGERS``): one in a store someone
+        sent runs inside okrdesk's own writes (a trigger that sets every spend entry's
+        amount to one fen, or deletes the check-ins when a collect runs)."""
+        found = [
+            (kind, name)
+            for kind, name, text in self._connection.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') "
+                "ORDER BY type, name"
+            )
+            if not _made_by_okrdesk(kind, name, text)
+        ]
         # Clauses okrdesk's own tables never have, which would change what its writes do
         # without a word: a row replaced on a conflict (UNIQUE(line) ON CONFLICT REPLACE
         # kept one spend entry of six), rows deleted or changed along a foreign key, a
@@ -243,10 +262,17 @@ class SqliteStore(Store):
         """One write transaction, taken at once so concurrent writers queue, not fail."""
         try:
             self._connection.execute("BEGIN IMMEDIATE")
+            # The store's triggers take every write but okrdesk's for a hand edit.
+            marked = self._marks_writes
+            if marked:
+                self._connection.execute(f"INSERT INTO {OKRDESK_WRITES} VALUES (1)")
         except sqlite3.OperationalError as error:
+            self._rollback()
             raise _operational(self.path, error) from None
         try:
             yield None
+            if marked:
+                self._connection.execute(f"DELETE FROM {OKRDESK_WRITES}")
         except sqlite3.OperationalError as error:
             self._rollback()
             raise _operational(self.path, error) from None
@@ -390,6 +416,20 @@ class SqliteStore(Store):
 
 
 _FIGURES = ("value", "numerator", "denominator")
+
+_READ_ONLY_HERE = Said(
+    "the file is read-only here: run any okrdesk command on it once where it can be "
+    "written, or copy the workspace",
+    "此处文件只读：请在可写的地方对它运行一次任一 okrdesk 命令，或复制整个工作区",
+)
+
+
+def _made_by_okrdesk(kind: str, name: str, text: str | None) -> bool:
+    """Whether a trigger is one okrdesk makes, exactly as it makes it."""
+    made = SQLITE_EDIT_TRIGGERS.get(name) if kind == "trigger" else None
+    return made is not None and text is not None and text.split() == made.split()
+
+
 """The columns of an observation that are added up."""
 
 

@@ -1,0 +1,243 @@
+"""Observations written by other software (a figure corrected, a row deleted in a
+database browser or psql): the report's figures are the sums of the rows as they now are,
+explain lists the rows those sums are made of, the user is told once, and the next collect
+brings the rows back to what their source says. A store that cannot be written is refused
+while such edits wait, never read with totals the rows no longer add up to."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from backends import Backend
+from test_postgres_roles import Roles, said_plainly
+from test_postgres_roles import run as cli
+
+THROUGH = "2026-03-01"
+KR = "O1.KR1"
+
+
+def _figure(root: Path) -> float:
+    done = cli("report", "--as-of", THROUGH, "--format", "json", "-w", str(root))
+    said_plainly(done, 0)
+    report = json.loads(done.stdout)
+    for objective in report["objectives"]:
+        for kr in objective["key_results"]:
+            if kr["id"] == KR:
+                return float(kr["actual"])
+    raise AssertionError(f"{KR} not in the report")
+
+
+@contextmanager
+def _by_hand(backend: Backend, root: Path) -> Iterator[object]:
+    """A connection of other software to the workspace's store, committing on leaving."""
+    if backend.url is None:
+        with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+            yield connection
+            connection.commit()
+    else:
+        with psycopg.connect(backend.url, autocommit=True) as connection:
+            yield connection
+
+
+def _one_row(backend: Backend, root: Path) -> tuple[str, str, float]:
+    """A whole figure of new_hnw_clients in a period: (period, subject, value)."""
+    with _by_hand(backend, root) as connection:
+        row = connection.execute(  # type: ignore[attr-defined]
+            "SELECT period, subject, value FROM observations WHERE metric = "
+            "'new_hnw_clients' AND slice = '' AND value > 0 ORDER BY period, subject LIMIT 1"
+        ).fetchone()
+    return str(row[0]), str(row[1]), float(row[2])
+
+
+def _edit(backend: Backend, root: Path, sql: str, *params: object) -> None:
+    if backend.url is not None:
+        sql = sql.replace("?", "%s")
+    with _by_hand(backend, root) as connection:
+        connection.execute(sql, params)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def collected(backend: Backend) -> tuple[Backend, Path]:
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    return backend, root
+
+
+def test_a_figure_corrected_by_hand_is_what_the_report_adds_up_and_is_said_once(
+    collected: tuple[Backend, Path],
+) -> None:
+    backend, root = collected
+    before = _figure(root)
+    period, subject, value = _one_row(backend, root)
+    _edit(
+        backend, root,
+        "UPDATE observations SET value = ? WHERE metric = 'new_hnw_clients' AND period = ? "
+        "AND subject = ? AND slice = ''",
+        value + 100, period, subject,
+    )  # fmt: skip
+    done = cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root))
+    said_plainly(
+        done, 0, f"figures of new_hnw_clients ({period}) were changed outside okrdesk",
+        "added up again from the rows as they now are", "The next `okrdesk collect`",
+    )  # fmt: skip
+    assert _figure(root) == before + 100
+    again = cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root))
+    assert "outside okrdesk" not in again.output  # said once
+    listed = cli("explain", KR, "--as-of", THROUGH, "--person", subject, "-w", str(root))
+    said_plainly(listed, 0)
+    assert f"{value + 100:,.0f}" in listed.output
+    # The next collect compares the period's rows again and puts back the source's.
+    said_plainly(cli("collect", "--through", THROUGH, "--lang", "en", "-w", str(root)), 0)
+    assert _figure(root) == before
+
+
+def test_a_row_deleted_by_hand_is_left_out_of_the_figure_and_collected_again(
+    collected: tuple[Backend, Path],
+) -> None:
+    backend, root = collected
+    before = _figure(root)
+    period, subject, value = _one_row(backend, root)
+    _edit(
+        backend, root,
+        "DELETE FROM observations WHERE metric = 'new_hnw_clients' AND period = ? "
+        "AND subject = ?",
+        period, subject,
+    )  # fmt: skip
+    said_plainly(
+        cli("report", "--as-of", THROUGH, "-w", str(root)), 0,
+        f"new_hnw_clients（{period}）的数字在 okrdesk 之外被改动过", "已按现有的行重新合计",
+    )  # fmt: skip
+    assert _figure(root) == before - value
+    said_plainly(cli("collect", "--through", THROUGH, "--lang", "en", "-w", str(root)), 0)
+    assert _figure(root) == before
+    assert _one_row(backend, root) == (period, subject, value)
+
+
+def test_okrdesks_own_writes_are_not_taken_for_hand_edits(
+    collected: tuple[Backend, Path],
+) -> None:
+    backend, root = collected
+    for command in (
+        ["collect", "--through", "2026-03-15"],
+        ["checkin", "O1.KR2", "0.1", "--date", "2026-03-02"],
+        ["report", "--as-of", "2026-03-15"],
+    ):
+        done = cli(*command, "--lang", "en", "-w", str(root))
+        assert "outside okrdesk" not in done.output, done.output
+    with _by_hand(backend, root) as connection:
+        rows = connection.execute("SELECT count(*) FROM hand_edits").fetchone()  # type: ignore[attr-defined]
+    assert rows[0] == 0
+
+
+def test_a_figure_made_no_number_by_hand_is_refused_until_corrected_then_added_up(
+    write_workspace: object,
+) -> None:
+    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    before = _figure(root)
+    period, subject, value = _one_row(backend, root)
+    where = "metric = 'new_hnw_clients' AND period = ? AND subject = ? AND slice = ''"
+    _edit(backend, root, f"UPDATE observations SET value = 'abc' WHERE {where}", period, subject)
+    said_plainly(
+        cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root)), 2,
+        "holds 'abc', which okrdesk never writes", "Correct or delete that row",
+    )  # fmt: skip
+    _edit(
+        backend, root, f"UPDATE observations SET value = ? WHERE {where}",
+        value + 7, period, subject,
+    )  # fmt: skip
+    said_plainly(
+        cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root)), 0,
+        "were changed outside okrdesk",
+    )  # fmt: skip
+    assert _figure(root) == before + 7
+
+
+def test_a_read_only_file_with_hand_edits_waiting_is_refused_not_read_with_stale_totals(
+    write_workspace: object,
+) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes a read-only file")
+    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    period, subject, _ = _one_row(backend, root)
+    _edit(
+        backend, root,
+        "DELETE FROM observations WHERE metric = 'new_hnw_clients' AND period = ? "
+        "AND subject = ?",
+        period, subject,
+    )  # fmt: skip
+    db = root / "okrdesk.db"
+    for path in (db, root):
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        said_plainly(
+            cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root)), 2,
+            f"figures of new_hnw_clients ({period}) were changed outside okrdesk",
+            "the file is read-only here", "Nothing was changed",
+        )  # fmt: skip
+    finally:
+        for path in (root, db):
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按现有的行重新合计")
+
+
+def test_a_reader_role_with_hand_edits_waiting_is_told_who_can_add_them_up(
+    postgres_url: str, write_workspace: object
+) -> None:
+    roles = Roles(postgres_url)
+    try:
+        _reader_told(roles, write_workspace)
+    finally:
+        roles.drop()
+
+
+def _reader_told(roles: Roles, write_workspace: object) -> None:
+    from test_postgres_roles import workspace
+
+    owner = workspace(write_workspace, roles.owner_url)  # type: ignore[arg-type]
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(owner)), 0)
+    # (The reader's workspace below is the same folder, its okrdesk.toml written again.)
+    roles.grant()
+    with psycopg.connect(roles.owner_url, autocommit=True) as connection:
+        connection.execute(
+            "DELETE FROM observations WHERE (metric, period, subject) IN (SELECT metric, "
+            "period, subject FROM observations WHERE metric = 'new_hnw_clients' LIMIT 1)"
+        )
+    reader = workspace(write_workspace, roles.url(roles.reader))  # type: ignore[arg-type]
+    said_plainly(
+        cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(reader)), 2,
+        "were changed outside okrdesk", f"the role {roles.reader} may not write",
+        "`okrdesk store upgrade`", "Nothing was changed",
+    )  # fmt: skip
+    # What the message says to do: the owner's upgrade adds them up.
+    said_plainly(cli("store", "upgrade", roles.owner_url), 0, "已按现有的行重新合计")
+    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(reader)), 0)
+
+
+def test_a_trigger_of_okrdesks_name_changed_by_hand_is_refused(write_workspace: object) -> None:
+    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        connection.execute("DROP TRIGGER observations_deleted_by_hand")
+        connection.execute(
+            "CREATE TRIGGER observations_deleted_by_hand AFTER DELETE ON observations "
+            "BEGIN DELETE FROM spend; END"
+        )
+        connection.commit()
+    said_plainly(
+        cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root)), 2,
+        "holds what okrdesk never makes (trigger observations_deleted_by_hand)",
+    )  # fmt: skip
