@@ -196,6 +196,35 @@ CASES = {
          'in the table\'s unit (unit = "万元" at line 2)'],
         None,
     ),
+    "a yuan sign before a figure with thousands separators": (
+        "budget.toml", "total = 899", "total = ¥8,990,000",
+        ["targets/budget.toml:3: TOML syntax: ¥8,990,000 is not a TOML number: write total = "
+         '899, in the table\'s unit (unit = "万元" at line 2)'],
+        ['targets/budget.toml:3: TOML 语法错误：¥8,990,000 不是 TOML 的数；请写 total = 899，'
+         '用表的单位（第 2 行 unit = "万元"）'],
+    ),
+    "a yuan sign before a figure too small for a table in 万元": (
+        "budget.toml", "total = 899", "total = ¥30",
+        ["targets/budget.toml:3: TOML syntax: ¥30 is not a TOML number: write total = 30 for "
+         '30万元, in the table\'s unit (unit = "万元" at line 2); 30元 would be total = 0.003'],
+        ['targets/budget.toml:3: TOML 语法错误：¥30 不是 TOML 的数；30万元请写 total = 30，'
+         '用表的单位（第 2 行 unit = "万元"）；30元则应写 total = 0.003'],
+    ),
+    "a budget line's figure in 元, too small for its budget's 万元": (
+        "budget.toml", "amount = 380", "amount = 38元",
+        ["targets/budget.toml:10: TOML syntax: 38元 is not a TOML number: write amount = 38 "
+         'for 38万元, in the table\'s unit (unit = "万元" at line 2); 38元 would be amount = '
+         "0.0038 (column 12)"],
+        None,
+    ),
+    "a quoted figure in 元, too small for a table in 万元": (
+        "budget.toml", "total = 899", 'total = "30元"',
+        ["targets/budget.toml:3: budget.total: expected a number, got a string ('30元'); write "
+         "total = 30, without quotes, for 30万元, in the table's unit (unit = \"万元\"); 30元 "
+         "would be total = 0.003"],
+        ["targets/budget.toml:3: budget.total: 应为数，现为文本（'30元'）；30万元请写 total = 30，"
+         '不加引号，用表的单位（unit = "万元"）；30元则应写 total = 0.003'],
+    ),
     "a date in full-width digits": (
         "plan.toml", "start = 2026-10-01", "start = ２０２６年１０月１日",
         ["targets/plan.toml:28: TOML syntax: found the full-width ２; write 2 (column 9); "

@@ -54,16 +54,20 @@ _ODD_FIGURE = re.compile(r"(\s*[A-Za-z0-9_-]+\s*=\s*)([^\s#\[{\"'][^#]*?)\s*(?:#
 
 def odd_figure(text: str, line: int) -> Said | None:
     """A figure written as no TOML number is, on a line of its own key: a currency sign
-    before it (``¥899万``), a point with nothing after it (``360.``) or before it (``.5``),
-    digits grouped by spaces (``1 200``). The line to write, with its unit's advice where
-    one follows (``spoken_figure``)."""
+    before it (``¥899万``, ``¥8,990,000``), a point with nothing after it (``360.``) or
+    before it (``.5``), digits grouped by spaces (``1 200``). The line to write, with its
+    unit's advice where one follows (``spoken_figure``)."""
     from okrdesk.errors import Said
+    from okrdesk.units import without_separators
 
     found = _ODD_FIGURE.match(line_text(text, line))
     if found is None:
         return None
     key, value = found[1], found[2]
     figure = re.sub(r"^[¥￥$]\s*", "", value)
+    grouped = re.match(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", figure)
+    if grouped is not None:  # ¥8,990,000: the figure in its key's unit, not the commas alone
+        figure = (without_separators(grouped[0]) or grouped[0]) + figure[grouped.end() :]
     figure = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", figure)
     figure = re.sub(r"^([+-]?)\.(\d)", r"\g<1>0.\2", figure)
     figure = re.sub(r"(\d)\.(?!\d)", r"\1", figure)
@@ -219,11 +223,41 @@ def in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Sai
     if unit is None or key is None or not (unit[2] or key[1] in IN_TABLE_UNIT):
         return None
     whose, whose_zh = ("the key result's", "关键结果的") if unit[2] else ("the table's", "表的")
-    for number, units in plain_figures(spoken) or ():
+    figures = plain_figures(spoken) or []
+    said, at = f'unit = "{unit[0]}"', unit[1]
+    for number, units in figures:
         if unit[0] in units.split(" or "):
-            said, at, line = f'unit = "{unit[0]}"', unit[1], f"{key[1]} = {number}"
+            line = f"{key[1]} = {number}"
             return Said(f"write {line}, in {whose} unit ({said} at line {at})",
                         f"请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）")  # fmt: skip
+    small = too_small_for(figures, unit[0])
+    if small is None:
+        return None
+    number, written, exact = small
+    meant, line, tiny = f"{number}{unit[0]}", f"{key[1]} = {number}", f"{key[1]} = {exact}"
+    return Said(f"write {line} for {meant}, in {whose} unit ({said} at line {at}); "
+                f"{number}{written} would be {tiny}",
+                f"{meant}请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）；"
+                f"{number}{written}则应写 {tiny}")  # fmt: skip
+
+
+def too_small_for(figures: list[tuple[str, str]], symbol: str) -> tuple[str, str, str] | None:
+    """Where ``figures`` (``units.plain_figures``) cannot be written in ``symbol``, a
+    larger unit of money or of a count, because the figure is too small for it: the
+    figure, its unit, and what it is in ``symbol`` all the same. ``¥30`` in a table in
+    万元 is 30元, 0.003万元, which no branch writes: the 30万元 its writer meant is 30."""
+    from okrdesk.units import Dimension, lookup
+
+    larger = lookup(symbol)
+    if not figures or larger is None or larger.dimension not in (Dimension.MONEY,
+                                                                 Dimension.COUNT):  # fmt: skip
+        return None
+    number, units = figures[-1]
+    for written in units.split(" or "):
+        own = lookup(written)
+        if own is not None and own.dimension is larger.dimension and own.factor < larger.factor:
+            exact = Decimal(number) * own.factor / larger.factor
+            return number, written, f"{exact.normalize():f}"
     return None
 
 

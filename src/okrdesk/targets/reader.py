@@ -324,8 +324,14 @@ class Table:
     def _how_to_write(self, key: str, value: object) -> Said:
         """For a figure quoted as text, the line to write where its key says which
         (``breaker_threshold = 0.1`` for "10%", ``total = 899`` for "899万元" in a table
-        whose unit is 万元); else ``_how_to_write``'s advice."""
-        from okrdesk.targets.placed_advice import FRACTION_KEYS, IN_TABLE_UNIT, percent_as_fraction
+        whose unit is 万元, ``total = 30`` for "30元" there, which no one meant); else
+        ``_how_to_write``'s advice."""
+        from okrdesk.targets.placed_advice import (
+            FRACTION_KEYS,
+            IN_TABLE_UNIT,
+            percent_as_fraction,
+            too_small_for,
+        )
         from okrdesk.units import plain_figures
 
         if not isinstance(value, str):
@@ -336,13 +342,23 @@ class Table:
             return Said(f"; write {key} = {fraction}, without quotes",
                         f"；请写 {key} = {fraction}，不加引号")  # fmt: skip
         unit = self.data.get("unit")
-        for number, units in plain_figures(plain) or () if key in IN_TABLE_UNIT else ():
-            if isinstance(unit, str) and unit in units.split(" or "):
-                said = f'unit = "{unit}"'
+        figures = (plain_figures(plain) or []) if key in IN_TABLE_UNIT else []
+        if not isinstance(unit, str) or not figures:
+            return _how_to_write(value)
+        said = f'unit = "{unit}"'
+        for number, units in figures:
+            if unit in units.split(" or "):
                 return Said(f"; write {key} = {number}, without quotes, in the table's unit "
                             f"({said})",
                             f"；请写 {key} = {number}，不加引号，用表的单位（{said}）")  # fmt: skip
-        return _how_to_write(value)
+        small = too_small_for(figures, unit)
+        if small is None:
+            return _how_to_write(value)
+        number, written, exact = small
+        return Said(f"; write {key} = {number}, without quotes, for {number}{unit}, in the "
+                    f"table's unit ({said}); {number}{written} would be {key} = {exact}",
+                    f"；{number}{unit}请写 {key} = {number}，不加引号，用表的单位（{said}）；"
+                    f"{number}{written}则应写 {key} = {exact}")  # fmt: skip
 
     def text(self, key: str) -> str | None:
         value: str | None = self._get(key, (str,), Said("a string", "文本"))
