@@ -351,3 +351,61 @@ def test_a_broken_okrdesk_toml_is_told_in_the_language_it_asks_for(
         "okrdesk.toml:3: TOML syntax: found the full-width ：; write = (column 5); the whole "
         'line, as TOML reads it: name = "福田"\n'
     )
+
+
+PLAN_ALONE, _, PHASES = PLAN.partition("\n[[phases]]")
+PHASES = "[[phases]]" + PHASES
+
+
+@pytest.mark.parametrize(
+    ("plan", "told", "told_zh"),
+    [
+        pytest.param(
+            PLAN_ALONE,
+            "2026-03-31 if it is in the plan's year (year = 2026 at targets/plan.toml:4)",
+            "若在计划年度（targets/plan.toml:4 的 year = 2026）内，写作 2026-03-31",
+            id="the plan in plan.toml",
+        ),
+        pytest.param(
+            PLAN_ALONE.replace('name = "福田营业部 2026"', "name：“福田营业部 2027”").replace(
+                "year = 2026", "# the year of the plan\nyear = 2027  # 计划年度"
+            ),
+            "2027-03-31 if it is in the plan's year (year = 2027 at targets/plan.toml:5)",
+            "若在计划年度（targets/plan.toml:5 的 year = 2027）内，写作 2027-03-31",
+            id="plan.toml unreadable too, its year read from its text",
+        ),
+    ],
+)
+def test_a_day_without_its_year_in_a_file_of_its_own_is_named_in_the_plans_year(
+    write_workspace: WriteWorkspace, plan: str, told: str, told_zh: str
+) -> None:
+    """The phases in a file of their own, the plan in plan.toml: the year the day is
+    named in is the one plan.toml writes, read from its text as it stands."""
+    phases = PHASES.replace("end = 2026-03-31", "end = 3/31")
+    root = write_workspace({"plan.toml": plan, "phases.toml": phases})
+    told_en = [line for line in validate(root) if line.startswith("targets/phases.toml")]
+    assert told_en == [
+        "targets/phases.toml:5: TOML syntax: 3/31 is not a TOML date: write the year too, as "
+        f"year-month-day: {told} (column 8)"
+    ]
+    told_in_chinese = [line for line in validate(root, "zh") if "phases.toml" in line]
+    assert told_in_chinese == [
+        "targets/phases.toml:5: TOML 语法错误：3/31 不是 TOML 的日期；请连同年份写成 年-月-日："
+        f"{told_zh}（第 8 列）"
+    ]
+
+
+def test_a_day_without_its_year_beside_two_plans_of_different_years_names_no_year(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Two plans (one copied from last year): which year the day is in cannot be told."""
+    last_year = PLAN_ALONE.replace("plan-2026", "plan-2025").replace("year = 2026", "year = 2025")
+    phases = PHASES.replace("end = 2026-03-31", "end = 3/31")
+    root = write_workspace(
+        {"plan.toml": PLAN_ALONE, "phases.toml": phases, "last-year.toml": last_year}
+    )
+    told = [line for line in validate(root) if line.startswith("targets/phases.toml")]
+    assert told == [
+        "targets/phases.toml:5: TOML syntax: 3/31 is not a TOML date: write the year too, as "
+        "year-month-day: YYYY-03-31 (column 8)"
+    ]

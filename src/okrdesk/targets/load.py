@@ -8,9 +8,10 @@ problem with its position; the other files are still checked.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.reader import Findings, SourceFile, where_for
 
 if TYPE_CHECKING:
+    from okrdesk.targets.plan_year import PlanYear
     from okrdesk.targets.schema import Draft
     from okrdesk.targets.syntax import Hazard
 
@@ -64,13 +66,19 @@ class LoadResult:
 
 
 def parse_toml_file(
-    path: Path, root: Path, findings: Findings, *, kept: bool = False
+    path: Path,
+    root: Path,
+    findings: Findings,
+    *,
+    kept: bool = False,
+    plan_year: Callable[[], PlanYear | None] | None = None,
 ) -> SourceFile | None:
     """Parse one TOML file; every way it can be unreadable becomes one problem.
 
     ``kept``: what the same text gave before is read from the user's cache, and what
     it gives now is kept there (targets/toml_cache.py; for okrdesk.toml, which every
-    command reads)."""
+    command reads). ``plan_year``: the year of the plan the other target files write,
+    for a syntax error's advice on a day written without its year."""
     shown = _shown(path, root)
     if _leads_round(path):
         to = printable(os.readlink(path))
@@ -164,7 +172,7 @@ def parse_toml_file(
         try:
             data = tomllib.loads(read, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
-            findings.problems.extend(_syntax_problems(shown, read, error))
+            findings.problems.extend(_syntax_problems(shown, read, error, plan_year))
             return None
         except (ValueError, RecursionError) as error:  # tomllib's limits, past our checks
             findings.problems.append(
@@ -184,7 +192,12 @@ def parse_toml_file(
     return source
 
 
-def _syntax_problems(shown: str, text: str, error: Exception) -> list[Problem]:
+def _syntax_problems(
+    shown: str,
+    text: str,
+    error: Exception,
+    plan_year: Callable[[], PlanYear | None] | None = None,
+) -> list[Problem]:
     """Every mistake of syntax in the file, up to a limit, where tomllib stops at the
     first: each one that is its line's alone is left out and the rest read again, so
     that one run tells them all. The file's keys are not checked until it reads: a
@@ -193,7 +206,7 @@ def _syntax_problems(shown: str, text: str, error: Exception) -> list[Problem]:
 
     from okrdesk.targets.syntax import MOST_SYNTAX_PROBLEMS, past_line_mistake
 
-    problems = [_syntax_problem(shown, text, str(error))]
+    problems = [_syntax_problem(shown, text, str(error), plan_year)]
     while True:
         at = re.search(_POSITION, str(error))
         if at is None or int(at.group(1)) != problems[-1].line:
@@ -206,7 +219,7 @@ def _syntax_problems(shown: str, text: str, error: Exception) -> list[Problem]:
             tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as later:
             error = later
-            found = _syntax_problem(shown, text, str(error))
+            found = _syntax_problem(shown, text, str(error), plan_year)
             if len(problems) == MOST_SYNTAX_PROBLEMS:
                 most = MOST_SYNTAX_PROBLEMS
                 problems.append(Problem(shown, found.line, "",
@@ -223,7 +236,9 @@ def _syntax_problems(shown: str, text: str, error: Exception) -> list[Problem]:
     return problems
 
 
-def _syntax_problem(shown: str, text: str, message: str) -> Problem:
+def _syntax_problem(
+    shown: str, text: str, message: str, plan_year: Callable[[], PlanYear | None] | None
+) -> Problem:
     match = re.search(_POSITION, message)
     if match:
         line, column = int(match.group(1)), int(match.group(2))
@@ -234,7 +249,8 @@ def _syntax_problem(shown: str, text: str, message: str) -> Problem:
         where_zh = "（在文件末尾）"
     from okrdesk.targets.syntax import opening_line
 
-    better = opening_line(text, line, message, settings=shown.endswith("okrdesk.toml"))
+    settings = shown.endswith("okrdesk.toml")
+    better = opening_line(text, line, message, settings=settings, plan_year=plan_year)
     if better is not None:
         at, said = better
         return Problem(shown, at, "", f"TOML syntax: {said.en}", f"TOML 语法错误：{said.zh}")
@@ -474,8 +490,15 @@ def load_plan(
         findings.warnings.extend(_not_read(targets, root))
         findings.problems.extend(_folders_named_toml(targets, root))
     draft = Draft()
+
+    @functools.cache
+    def plan_year() -> PlanYear | None:
+        from okrdesk.targets.plan_year import plan_year_of  # for a day without its year only
+
+        return plan_year_of({_shown(path, root): path for path in files})
+
     for path in files:
-        source = parse_toml_file(path, root, findings)
+        source = parse_toml_file(path, root, findings, plan_year=plan_year)
         if source is None:
             draft.incomplete.add("files")
             written = _written_in_text(path)

@@ -43,7 +43,7 @@ def toml_date_for(written: object) -> Said | None:
     return _advice(str(written).strip(), quoted=isinstance(written, str))
 
 
-def _advice(text: str, *, quoted: bool, year: int | None = None) -> Said | None:
+def _advice(text: str, *, quoted: bool, year: int | None = None, where: str = "") -> Said | None:
     unquoted = Said(" without quotes", "，不加引号") if quoted else Said("", "")
     parts = year_month_day(text)
     if parts is not None:
@@ -64,18 +64,20 @@ def _advice(text: str, *, quoted: bool, year: int | None = None) -> Said | None:
     shown = f"YYYY-{int(found.group(1)):02d}-{int(found.group(2)):02d}"
     if year is not None and calendar_day(str(year), *found.groups()) is not None:
         shown = shown.replace("YYYY", str(year))
+        at, at_zh = (f" at {where}", f"{where} 的 ") if where else ("", "")
         return Said(f"write the year too, as year-month-day{unquoted.en}: {shown} if it is in "
-                    f"the plan's year (year = {year})",
-                    f"请连同年份写成 年-月-日{unquoted.zh}：若在计划年度（year = {year}）内，"
-                    f"写作 {shown}")  # fmt: skip
+                    f"the plan's year (year = {year}{at})",
+                    f"请连同年份写成 年-月-日{unquoted.zh}：若在计划年度（{at_zh}year = {year}）"
+                    f"内，写作 {shown}")  # fmt: skip
     return Said(f"write the year too, as year-month-day{unquoted.en}: {shown}",
                 f"请连同年份写成 年-月-日{unquoted.zh}：{shown}")  # fmt: skip
 
 
-def date_as_spoken(line: str, column: int, year: int | None = None) -> Said | None:
+def date_as_spoken(line: str, column: int, year: int | None = None, where: str = "") -> Said | None:
     """Where TOML stopped at ``column`` (from 1) inside a date written some other way
     (``end = 2026/3/31``): what it is and what to write; None for anything else. A day
-    without its year (``3月31日``) is given ``year``, the plan's, where it is known."""
+    without its year (``3月31日``) is given ``year``, the plan's, where it is known, and
+    ``where`` it is written when that is another file (targets/plan.toml:4)."""
     at = column - 1
     if not 0 <= at < len(line):
         return None
@@ -86,7 +88,7 @@ def date_as_spoken(line: str, column: int, year: int | None = None) -> Said | No
     while end < len(line) and line[end] not in _VALUE_ENDS:
         end += 1
     written = line[start:end]
-    said = _advice(written, quoted=False, year=year) if written[:1].isdigit() else None
+    said = _advice(written, quoted=False, year=year, where=where) if written[:1].isdigit() else None
     key = _KEY_BEFORE.search(line[:start])
     if said is None:
         # Spaces inside the date (2026 年 10 月 1 日): TOML stops after the year.

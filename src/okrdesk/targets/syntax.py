@@ -32,7 +32,10 @@ from okrdesk.targets.toml_text import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from okrdesk.errors import Said
+    from okrdesk.targets.plan_year import PlanYear
 
 MAX_DIGITS = 1000
 """A number written with more digits than this is refused."""
@@ -152,10 +155,17 @@ def _long_numbers(text: str) -> list[re.Match[str]]:
 
 
 def opening_line(
-    text: str, error_line: int, message: str, *, settings: bool = False
+    text: str,
+    error_line: int,
+    message: str,
+    *,
+    settings: bool = False,
+    plan_year: Callable[[], PlanYear | None] | None = None,
 ) -> tuple[int, Said] | None:
     """For an error tomllib places after the mistake, the line where it really is;
-    ``settings``: ``text`` is okrdesk.toml, not a target file.
+    ``settings``: ``text`` is okrdesk.toml, not a target file; ``plan_year``: the year of
+    the plan the workspace's other files write, asked for only where ``text`` has no
+    ``[plan]`` and a day is written without its year.
 
     Returns (line, explanation in English and Chinese) for an unclosed string or
     array, or an array of tables whose header is misspelt; None when tomllib's line
@@ -172,11 +182,9 @@ def opening_line(
     column = re.search(r"column (\d+)\)", message)
     said = None
     if column:
-        from okrdesk.targets.spoken_dates import date_as_spoken
-
         year = re.search(r"^\s*year\s*=\s*(\d{4})\s*(?:#.*)?\r?$", text, re.MULTILINE)
-        plan_year = int(year[1]) if year and "[plan]" in text else None
-        said = date_as_spoken(line_text(text, error_line), int(column[1]), plan_year)
+        own_year = int(year[1]) if year and "[plan]" in text else None
+        said = _date_said(line_text(text, error_line), int(column[1]), own_year, plan_year)
         stopped, at_column = line_text(text, error_line), int(column[1])
         from okrdesk.targets.placed_advice import fraction_asked, odd_figure, written_unit
 
@@ -232,6 +240,22 @@ def opening_line(
             "此文本的引号没有闭合：这一行缺少结尾的引号",
         )
     return None
+
+
+def _date_said(
+    line: str, column: int, own_year: int | None, plan_year: Callable[[], PlanYear | None] | None
+) -> Said | None:
+    """``date_as_spoken``'s advice, a day without its year named in the plan's: the year
+    ``text`` writes itself, else the one another file writes (``plan_year``)."""
+    from okrdesk.targets.spoken_dates import date_as_spoken
+
+    said = date_as_spoken(line, column, own_year)
+    if said is None or own_year is not None or plan_year is None or "YYYY-" not in said.en:
+        return said
+    elsewhere = plan_year()
+    if elsewhere is None:
+        return said
+    return date_as_spoken(line, column, elsewhere.year, elsewhere.where) or said
 
 
 _WHOLE_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
