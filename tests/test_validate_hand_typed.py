@@ -168,6 +168,52 @@ CASES = {
         ["targets/okrs.toml:14: TOML 语法错误：目标.关键结果 不是表名：表名用英文写；"
          "请写 [[objectives.key_results]]"],
     ),
+    "a list's header in Chinese, in quotes": (
+        "okrs.toml", '[[objectives.key_results]]\nid = "KR2"', '[["目标"."关键结果"]]\nid = "KR2"',
+        ["targets/okrs.toml:14: 目标: not a table's name: tables are named in English; write "
+         "[[objectives.key_results]]"],
+        ["targets/okrs.toml:14: 目标: 不是表名：表名用英文写；请写 [[objectives.key_results]]"],
+    ),
+    "a table's header in Chinese, in single quotes": (
+        "org.toml", '[[people]]\nid = "cm02"', "['人员']\nid = \"cm02\"",
+        ["targets/org.toml:18: 人员: not a table's name: tables are named in English; write "
+         "[people]"],
+        None,
+    ),
+    "a table written twice, its name in quotes": (
+        "budget.toml", "[budget]", '["budget"]\nunit = "万元"\n[ \'budget\' ]',
+        ["targets/budget.toml:3: TOML syntax: [budget] is written twice; the first is at line "
+         "1: write these keys under it"],
+        ["targets/budget.toml:3: TOML 语法错误：[budget] 写了两次，第一次在第 1 行："
+         "请把这些键写在那里"],
+    ),
+    "a table with a space in its quoted name, written twice": (
+        "plan.toml", 'unit = "branch"\n', 'unit = "branch"\n\n[targets."a b"]\nx = 1\n\n'
+        '[targets."a b"]\ny = 2\n',
+        ['targets/plan.toml:10: TOML syntax: [targets."a b"] is written twice; the first is at '
+         "line 7: write these keys under it"],
+        None,
+    ),
+    "the first of a list written as a table, its name in quotes": (
+        "org.toml", "[[people]]", '["people"]',
+        ["targets/org.toml:13: TOML syntax: [people] is followed by [[people]] at line 18, a "
+         "list: write [[people]] here too (each item of the list starts with [[people]])"],
+        None,
+    ),
+    "a key in Chinese below a quoted header": (
+        "budget.toml", "[budget]\nunit = \"万元\"\ntotal = 899",
+        "[\"budget\"]\nunit = \"万元\"\n预算 = 899",
+        ["targets/budget.toml:3: TOML syntax: 预算 is not a key: keys are written in English; "
+         "write total = 899 (column 1)"],
+        None,
+    ),
+    "a figure in 万元 below a quoted header in 万元": (
+        "budget.toml", "[budget]\nunit = \"万元\"\ntotal = 899",
+        "['budget']\nunit = \"万元\"\ntotal = 899万元",
+        ["targets/budget.toml:3: TOML syntax: 899万元 is not a TOML number: write total = 899, "
+         'in the table\'s unit (unit = "万元" at line 2) (column 12)'],
+        None,
+    ),
     "a figure with a point and nothing after it": (
         "okrs.toml", "target = 360", "target = 360.",
         ["targets/okrs.toml:10: TOML syntax: 360. is not a TOML number: write target = 360"],

@@ -33,7 +33,7 @@ LONGEST_SHOWN = 120
 
 
 def _path_of(table: str) -> list[str]:
-    return table.split(".") if table else []
+    return _parts(table) if table else []
 
 
 def _parts(dotted: str) -> list[str]:
@@ -49,7 +49,7 @@ def inline_added_to(text: str, error_line: int) -> tuple[int, Said] | None:
     header = header_of(here)
     value = ""
     if header is not None:
-        added = header[1].split(".")
+        added = _parts(header[1])
     else:
         dotted = _DOTTED.match(here)
         if dotted is None:

@@ -48,6 +48,11 @@ class KeyLocator:
                 return bisect.bisect_left(self._newlines, offset) + 1
         return 1
 
+    def text_of_line(self, line: int) -> str:
+        """The text of ``line`` (from 1), as TOML counts lines; "" past the end."""
+        lines = self._text.split("\n")
+        return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else ""
+
     def path_at_line(self, line: int) -> KeyPath | None:
         """The deepest key path written on ``line``, if any."""
         self._scan()

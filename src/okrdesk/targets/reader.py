@@ -283,6 +283,8 @@ class Table:
         for key in data:
             if key not in known and elsewhere and key in elsewhere:
                 self.fail(where.key(key), *elsewhere[key])
+            elif key not in known and (header := self._header_in_chinese(key)) is not None:
+                self.fail(where.key(key), *header)
             elif key not in known:
                 from okrdesk.targets.syntax_habits import english_key  # for a mistake only
 
@@ -298,6 +300,19 @@ class Table:
         for key in required:
             if key not in data and key not in self.misspelt:
                 self.fail(where.key(key), "missing; this key is required", "缺少；此键必填")
+
+    def _header_in_chinese(self, key: str) -> Said | None:
+        """For a table named in Chinese in a quoted header (``["团队"]``), which reads as
+        TOML where ``[团队]`` does not, the same advice: the header to write."""
+        value = self.data[key]
+        tables = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+        if not (isinstance(value, dict) or tables) or key.isascii():
+            return None
+        from okrdesk.targets.syntax_habits import header_in_english, table_name_said
+
+        at = self.where.key(key)
+        found = header_in_english(at.file.locator.text_of_line(at.line))
+        return None if found is None else table_name_said(found[1])
 
     def fail(self, where: Where, message: str, zh: str) -> None:
         """A problem at ``where``: ``message`` in English, ``zh`` in Chinese."""

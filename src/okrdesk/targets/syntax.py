@@ -19,6 +19,7 @@ from okrdesk.records import shared_methods
 from okrdesk.targets.toml_text import (
     FULL_WIDTH,
     MAX_DEPTH,
+    dotted_key,
     header_of,
     line_at,
     line_text,
@@ -375,10 +376,11 @@ def _written_twice(text: str, error_line: int) -> tuple[int, Said] | None:
 
 
 def tomllib_key(message: str) -> str | None:
-    """The key tomllib names as a Python tuple, ``('objectives', 'key_results')``, dotted."""
+    """The key tomllib names as a Python tuple, ``('objectives', 'key_results')``, dotted
+    as a header writes it (``dotted_key``: ``targets."a b"``)."""
     found = re.search(r"\(((?:'[^']*'|\"[^\"]*\")(?:, (?:'[^']*'|\"[^\"]*\"))*),?\)", message)
-    return None if found is None else ".".join(p[1:-1] for p in re.findall(
-        r"'[^']*'|\"[^\"]*\"", found.group(1)))  # fmt: skip
+    return None if found is None else dotted_key([p[1:-1] for p in re.findall(
+        r"'[^']*'|\"[^\"]*\"", found.group(1))])  # fmt: skip
 
 
 def _declared_twice(text: str, error_line: int, message: str) -> tuple[int, Said] | None:

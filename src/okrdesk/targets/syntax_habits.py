@@ -204,7 +204,26 @@ TABLES_IN_CHINESE = {
     "里程碑": "milestones", "进度": "schedule", "支出进度": "schedule",
 }  # fmt: skip
 """A table's name, or a part of it, written in Chinese in a header, and its name."""
-_CHINESE_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]#=\"']+?)\s*(\]\]?)\s*(?:#.*)?$")
+_CHINESE_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]#=]+?)\s*(\]\]?)\s*(?:#.*)?$")
+_TABLES_LISTED = (
+    "[plan], [[phases]], [[units]], [[people]], [[objectives]], [[objectives.key_results]], "
+    "[budget], [[budget.lines]], [[scoring]]"
+)
+
+
+def header_in_english(line: str) -> tuple[str, str | None] | None:
+    """For a header written in Chinese, bare or quoted (``[[目标.关键结果]]``,
+    ``["团队"]``), its name as written and the header to write (``[[objectives.key_results]]``,
+    ``[units]``), None where a part is no table's name; None for any other line."""
+    found = _CHINESE_HEADER.match(line)
+    if found is None or found[2].isascii():
+        return None
+    written = [part.strip().strip("\"'") for part in re.split(r"[.．。]", found[2])]
+    parts = [TABLES_IN_CHINESE.get(part) for part in written]
+    if None in parts:
+        return found[2], None
+    closer = "]]" if found[1] == "[[" else "]"
+    return found[2], f"{found[1]}{'.'.join(p for p in parts if p)}{closer}"
 
 
 def _header_in_chinese(line: str, settings: bool) -> Said | None:
@@ -212,24 +231,28 @@ def _header_in_chinese(line: str, settings: bool) -> Said | None:
     okrdesk.toml (``settings``), the tables it takes."""
     from okrdesk.errors import Said
 
-    found = _CHINESE_HEADER.match(line)
-    if found is None or found[2].isascii():
+    found = header_in_english(line)
+    if found is None:
         return None
+    name, written = found
     if settings:
-        return Said(f"{found[2]} is not a table's name: okrdesk.toml's tables are named in "
+        return Said(f"{name} is not a table's name: okrdesk.toml's tables are named in "
                     "English: [workspace], [sources.<plugin name>], [checkin], [send]",
-                    f"{found[2]} 不是表名：okrdesk.toml 的表名用英文写：[workspace]、"
+                    f"{name} 不是表名：okrdesk.toml 的表名用英文写：[workspace]、"
                     "[sources.<插件名>]、[checkin]、[send]")  # fmt: skip
-    parts = [TABLES_IN_CHINESE.get(part.strip()) for part in re.split(r"[.．。]", found[2])]
-    if None in parts:
-        return Said(f"{found[2]} is not a table's name: tables are named in English, as "
-                    "docs/targets.md lists them ([plan], [[phases]], [[units]], [[people]], "
-                    "[[objectives]], [[objectives.key_results]], [budget], [[budget.lines]], "
-                    "[[scoring]])",
-                    f"{found[2]} 不是表名：表名用英文写，见 docs/targets.md（[plan]、[[phases]]、"
-                    "[[units]]、[[people]]、[[objectives]]、[[objectives.key_results]]、"
-                    "[budget]、[[budget.lines]]、[[scoring]]）")  # fmt: skip
-    closer = "]]" if found[1] == "[[" else "]"
-    written = f"{found[1]}{'.'.join(p for p in parts if p)}{closer}"
-    return Said(f"{found[2]} is not a table's name: tables are named in English; write {written}",
-                f"{found[2]} 不是表名：表名用英文写；请写 {written}")  # fmt: skip
+    said = table_name_said(written)
+    return Said(f"{name} is {said.en}", f"{name} {said.zh}")
+
+
+def table_name_said(written: str | None) -> Said:
+    """What a header written in Chinese is told, after its name: the header to write
+    (``written``), or where none can be told, the tables there are."""
+    from okrdesk.errors import Said
+
+    if written is None:
+        listed_zh = _TABLES_LISTED.replace(", ", "、")
+        return Said(f"not a table's name: tables are named in English, as docs/targets.md "
+                    f"lists them ({_TABLES_LISTED})",
+                    f"不是表名：表名用英文写，见 docs/targets.md（{listed_zh}）")  # fmt: skip
+    return Said(f"not a table's name: tables are named in English; write {written}",
+                f"不是表名：表名用英文写；请写 {written}")  # fmt: skip

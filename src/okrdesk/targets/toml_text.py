@@ -133,15 +133,39 @@ def matching_end(text: str, start: int) -> int:
     return len(text)
 
 
-_HEADER = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
+_HEADER = re.compile(
+    rf"""\s*(\[\[?)\s*((?:{_KEY_PART})(?:\s*\.\s*(?:{_KEY_PART}))*)\s*\]\]?\s*(?:#.*)?$"""
+)
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def header_of(line: str) -> tuple[bool, str] | None:
-    """(an array of tables?, its dotted name) for a table header line, else None."""
+    """(an array of tables?, its dotted name) for a table header line, else None. The
+    name is written as ``dotted_key`` writes it: ``["people"]`` is ``[people]``, and
+    ``[targets."a b"]`` keeps the quotes its key needs."""
     found = _HEADER.match(line)
     if found is None:
         return None
-    return found.group(1) == "[[", re.sub(r"\s*\.\s*", ".", found.group(2))
+    parts = [_unquoted(part) for part in re.findall(_KEY_PART, found.group(2))]
+    return found.group(1) == "[[", dotted_key(parts)
+
+
+def dotted_key(parts: list[str]) -> str:
+    """A key path as TOML writes it: each key bare where it can be, else in quotes."""
+    return ".".join(part if _BARE.fullmatch(part) else _quoted(part) for part in parts)
+
+
+def _quoted(key: str) -> str:
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _unquoted(part: str) -> str:
+    if part[:1] == "'":
+        return part[1:-1]
+    if part[:1] == '"':
+        return re.sub(r"\\(.)", r"\1", part[1:-1])  # \" and \\ as the key reads
+    return part
 
 
 FULL_WIDTH = {
