@@ -455,3 +455,38 @@ def test_a_day_without_its_year_beside_two_plans_of_different_years_names_no_yea
         "targets/phases.toml:5: TOML syntax: 3/31 is not a TOML date: write the year too, as "
         "year-month-day: YYYY-03-31 (column 8)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("[年度计划]", "[plan]"),
+        ("[[季度]]", "[[phases]]"),
+        ("[[营业部]]", "[[units]]"),
+        ("[[组织架构]]", "[[units]]"),
+        ("[[客户经理]]", "[[people]]"),
+        ("[[目标.关键成果]]", "[[objectives.key_results]]"),
+        ("[[关键结果]]", "[[objectives.key_results]]"),
+        ("[目标.关键结果.任务分解]", "[objectives.key_results.members]"),
+        ("[里程碑]", "[objectives.key_results.milestones]"),
+        ("[目标.关键结果.日历]", "[objectives.key_results.calendar]"),
+        ("[费用预算]", "[budget]"),
+        ("[[预算明细]]", "[[budget.lines]]"),
+        ("[预算.费用明细.支出进度]", "[budget.lines.schedule]"),
+        ("[[绩效考核]]", "[[scoring]]"),
+        ("[[考核方案.考核项]]", "[[scoring.components]]"),
+        ("[[基数表]]", "[[baselines]]"),
+    ],
+)
+def test_a_header_in_the_words_of_a_branch_is_told_with_the_header_to_write(
+    write_workspace: WriteWorkspace, typed: str, written: str
+) -> None:
+    """The tables as a branch names them (its org chart, plan, budget and scoring policy,
+    and okrdesk's own Chinese words: 考核项, 基数表); a table written only inside another
+    is written with the one it is in."""
+    okrs = OKRS.replace('[[objectives.key_results]]\nid = "KR2"', f'{typed}\nid = "KR2"')
+    name = typed.strip("[]")
+    assert validate(write_workspace({"okrs.toml": okrs})) == [
+        f"targets/okrs.toml:14: TOML syntax: {name} is not a table's name: tables are named "
+        f"in English; write {written}"
+    ]

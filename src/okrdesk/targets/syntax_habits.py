@@ -197,13 +197,34 @@ def _unfinished_said(line: str, column: int, message: str) -> Said | None:
 
 
 TABLES_IN_CHINESE = {
-    "计划": "plan", "阶段": "phases", "组织": "units", "单位": "units", "部门": "units",
-    "团队": "units", "人员": "people", "员工": "people", "目标": "objectives",
-    "关键结果": "key_results", "成员": "members", "预算": "budget", "预算项": "lines",
-    "费用": "lines", "考核": "scoring", "评分": "scoring", "计分": "scoring",
-    "里程碑": "milestones", "进度": "schedule", "支出进度": "schedule",
+    "计划": "plan", "年度计划": "plan", "阶段": "phases", "季度": "phases",
+    "组织": "units", "组织架构": "units", "单位": "units", "部门": "units", "团队": "units",
+    "营业部": "units", "项目部": "units",
+    "人员": "people", "员工": "people", "客户经理": "people", "理财顾问": "people",
+    "营销经理": "people",
+    "目标": "objectives", "关键结果": "key_results", "关键成果": "key_results",
+    "成员": "members", "任务分解": "members", "分解": "members",
+    "里程碑": "milestones", "日历": "calendar",
+    "预算": "budget", "费用预算": "budget", "预算项": "lines", "费用": "lines",
+    "费用项": "lines", "明细": "lines", "预算明细": "lines", "费用明细": "lines",
+    "进度": "schedule", "支出进度": "schedule", "费用进度": "schedule",
+    "考核": "scoring", "评分": "scoring", "计分": "scoring", "考核方案": "scoring",
+    "考核办法": "scoring", "绩效考核": "scoring",
+    "考核项": "components", "评分项": "components", "计分项": "components",
+    "考核指标": "components",
+    "基数": "baselines", "基数表": "baselines", "基线": "baselines",
 }  # fmt: skip
-"""A table's name, or a part of it, written in Chinese in a header, and its name."""
+"""A table's name, or a part of it, written in Chinese in a header, and its name: the
+words a branch's org chart (营业部, 项目部, 客户经理), annual plan, budget and written
+scoring policy use, and those okrdesk's own Chinese messages use (考核方案, 考核项,
+预算项, 基数表)."""
+_WITHIN = {
+    "key_results": "objectives", "members": "objectives.key_results",
+    "milestones": "objectives.key_results", "calendar": "objectives.key_results",
+    "lines": "budget", "schedule": "budget.lines", "components": "scoring",
+}  # fmt: skip
+"""The tables written only inside another, by the name of the one they are in: a header
+that starts with one (``[[关键结果]]``) is written with it (``[[objectives.key_results]]``)."""
 _CHINESE_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]#=]+?)\s*(\]\]?)\s*(?:#.*)?$")
 _TABLES_LISTED = (
     "[plan], [[phases]], [[units]], [[people]], [[objectives]], [[objectives.key_results]], "
@@ -222,8 +243,11 @@ def header_in_english(line: str) -> tuple[str, str | None] | None:
     parts = [TABLES_IN_CHINESE.get(part) for part in written]
     if None in parts:
         return found[2], None
+    named = [part for part in parts if part]
+    if named and named[0] in _WITHIN:
+        named.insert(0, _WITHIN[named[0]])
     closer = "]]" if found[1] == "[[" else "]"
-    return found[2], f"{found[1]}{'.'.join(p for p in parts if p)}{closer}"
+    return found[2], f"{found[1]}{'.'.join(named)}{closer}"
 
 
 def _header_in_chinese(line: str, settings: bool) -> Said | None:
