@@ -200,6 +200,19 @@ CASES = {
          "list: write [[people]] here too (each item of the list starts with [[people]])"],
         None,
     ),
+    "a space for the underscore of a list's name": (
+        "okrs.toml", '[[objectives.key_results]]\nid = "KR2"',
+        '[[objectives.key results]]\nid = "KR2"',
+        ["targets/okrs.toml:14: TOML syntax: a table's name has no space: write "
+         "[[objectives.key_results]]"],
+        ["targets/okrs.toml:14: TOML 语法错误：表名里没有空格：请写 [[objectives.key_results]]"],
+    ),
+    "a name with a space in a header, without quotes": (
+        "plan.toml", 'unit = "branch"\n', 'unit = "branch"\n\n[targets.a b]\nx = 1\n',
+        ['targets/plan.toml:7: TOML syntax: a name with a space in it is written in quotes in a '
+         'header: write [targets."a b"]'],
+        ['targets/plan.toml:7: TOML 语法错误：表头里带空格的名字要加引号：请写 [targets."a b"]'],
+    ),
     "a key in Chinese below a quoted header": (
         "budget.toml", "[budget]\nunit = \"万元\"\ntotal = 899",
         "[\"budget\"]\nunit = \"万元\"\n预算 = 899",

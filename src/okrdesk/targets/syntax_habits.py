@@ -148,7 +148,7 @@ def habit_said(
     return None
 
 
-_HEADER_OPEN = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]*?)\s*\]?\s*(?:#.*)?$")
+_HEADER_OPEN = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]*?)\s*\]{0,2}\s*(?:#.*)?$")
 
 
 def _unfinished_said(line: str, column: int, message: str) -> Said | None:
@@ -163,6 +163,18 @@ def _unfinished_said(line: str, column: int, message: str) -> Said | None:
         header = _HEADER_OPEN.match(line)
         if header is not None and header[2]:
             closer = "]]" if header[1] == "[[" else "]"
+            parts = re.findall(r"""[^."']+|"[^"]*"|'[^']*'""", header[2])
+            named = ".".join(_quoted_if_spaced(part.strip()) for part in parts)
+            written = f"{header[1]}{named}{closer}"
+            bare = ".".join(part.strip() for part in parts)
+            if named != bare and _keys_of(re.sub(r" +", "_", bare)) is not None:
+                written = f"{header[1]}{re.sub(r' +', '_', bare)}{closer}"
+                return Said(f"a table's name has no space: write {written}",
+                            f"表名里没有空格：请写 {written}")  # fmt: skip
+            if named != bare:
+                return Said(f"a name with a space in it is written in quotes in a header: "
+                            f"write {written}",
+                            f"表头里带空格的名字要加引号：请写 {written}")  # fmt: skip
             written = f"{header[1]}{header[2]}{closer}"
             return Said(f"this header is not closed with {closer}: write {written}",
                         f"此表头没有用 {closer} 闭合：请写 {written}")  # fmt: skip
@@ -194,6 +206,11 @@ def _unfinished_said(line: str, column: int, message: str) -> Said | None:
                     f"{name} 在这个 {{ ... }} 里写了两次：保留要的那个，删除另一个"
                     f"（第 {column} 列）")  # fmt: skip
     return None
+
+
+def _quoted_if_spaced(part: str) -> str:
+    """A header's key as written, in double quotes where a space in it needs them."""
+    return f'"{part}"' if " " in part and part[:1] not in "\"'" else part
 
 
 TABLES_IN_CHINESE = {
