@@ -13,6 +13,7 @@ import pytest
 from sample_workspace import BUDGET, OKRS, ORG, PLAN, WriteWorkspace
 from test_validate_written_where import OKRDESK, validate
 
+INLINE_MILESTONES = "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n"
 # (file, text as the sample has it, as typed) -> validate's lines, in English and Chinese
 CASES = {
     "a figure in 万元 in a table in 万元": (
@@ -179,6 +180,21 @@ CASES = {
         ["targets/org.toml:18: 人员: not a table's name: tables are named in English; write "
          "[people]"],
         None,
+    ),
+    "a list's header half in English, half in Chinese": (
+        "okrs.toml", '[[objectives.key_results]]\nid = "KR2"',
+        '[[objectives.关键结果]]\nid = "KR2"',
+        ["targets/okrs.toml:14: TOML syntax: objectives.关键结果 is not a table's name: tables are "
+         "named in English; write [[objectives.key_results]]"],
+        None,
+    ),
+    "a key result's members below a header ending in Chinese, in quotes": (
+        "okrs.toml", INLINE_MILESTONES, INLINE_MILESTONES + '[objectives.key_results."成员"]\n'
+        "cm01 = 200\n",
+        ["targets/okrs.toml:13: objectives[O1].key_results[KR1].成员: not a table's name: tables "
+         "are named in English; write [objectives.key_results.members]"],
+        ["targets/okrs.toml:13: objectives[O1].key_results[KR1].成员: 不是表名：表名用英文写；"
+         "请写 [objectives.key_results.members]"],
     ),
     "a table written twice, its name in quotes": (
         "budget.toml", "[budget]", '["budget"]\nunit = "万元"\n[ \'budget\' ]',

@@ -257,7 +257,8 @@ def header_in_english(line: str) -> tuple[str, str | None] | None:
     if found is None or found[2].isascii():
         return None
     written = [part.strip().strip("\"'") for part in re.split(r"[.．。]", found[2])]
-    parts = [TABLES_IN_CHINESE.get(part) for part in written]
+    named_so = set(TABLES_IN_CHINESE.values())  # [objectives.关键结果] keeps objectives
+    parts = [part if part in named_so else TABLES_IN_CHINESE.get(part) for part in written]
     if None in parts:
         return found[2], None
     named = [part for part in parts if part]
