@@ -278,6 +278,24 @@ CASES = {
         ['targets/budget.toml:3: TOML 语法错误：¥8,990,000 不是 TOML 的数；请写 total = 899，'
          '用表的单位（第 2 行 unit = "万元"）'],
     ),
+    "a figure in 元 grouped by thousands, in a table in 万元": (
+        "budget.toml", "total = 899", "total = 8,990,000",
+        ["targets/budget.toml:3: TOML syntax: 8,990,000 is not a TOML number: if it means "
+         "8990000元, write total = 899, in the table's unit (unit = \"万元\" at line 2); if "
+         "8990000万元, write total = 8990000 (column 10)"],
+        ["targets/budget.toml:3: TOML 语法错误：8,990,000 不是 TOML 的数；若是 8990000元，请写 "
+         'total = 899，用表的单位（第 2 行 unit = "万元"）；若是 8990000万元，请写 '
+         "total = 8990000（第 10 列）"],
+    ),
+    "a quoted figure grouped by thousands, in a table in 万元": (
+        "budget.toml", "total = 899", 'total = "8,990,000"',
+        ["targets/budget.toml:3: budget.total: expected a number, got a string ('8,990,000'); "
+         "if it means 8990000元, write total = 899, without quotes, in the table's unit "
+         '(unit = "万元"); if 8990000万元, write total = 8990000'],
+        ["targets/budget.toml:3: budget.total: 应为数，现为文本（'8,990,000'）；若是 8990000元，"
+         '请写 total = 899，不加引号，用表的单位（unit = "万元"）；若是 8990000万元，请写 '
+         "total = 8990000"],
+    ),
     "a yuan sign before a figure too small for a table in 万元": (
         "budget.toml", "total = 899", "total = ¥30",
         ["targets/budget.toml:3: TOML syntax: ¥30 is not a TOML number: write total = 30 for "

@@ -241,6 +241,39 @@ def in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Sai
                 f"{number}{written}则应写 {tiny}")  # fmt: skip
 
 
+def grouped_in_unit(before: str, plain: str, unit: tuple[str, int, bool] | None) -> Said | None:
+    """``total = 8,990,000`` in a table in 万元 (``before`` is ``total = ``, ``plain`` the
+    figure without its commas): ``read_as_yuan``'s advice, where the key takes its
+    table's unit."""
+    from okrdesk.errors import Said
+
+    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
+    if unit is None or key is None or not (unit[2] or key[1] in IN_TABLE_UNIT):
+        return None
+    whose, whose_zh = ("the key result's", "关键结果的") if unit[2] else ("the table's", "表的")
+    said = f'unit = "{unit[0]}"'
+    return read_as_yuan(key[1], plain, unit[0], Said(f"in {whose} unit ({said} at line {unit[1]})",
+                        f"用{whose_zh}单位（第 {unit[1]} 行 {said}）"))  # fmt: skip
+
+
+def read_as_yuan(key: str, plain: str, symbol: str, where: Said) -> Said | None:
+    """A figure grouped by thousands the way an amount in 元 is written (8,990,000), for
+    ``key`` in a table in ``symbol``, 万元 or 亿元, where 8990000 would make it 899亿元:
+    the line to write if it is in 元 (``total = 899``, ``where`` that unit is said), then
+    if it is in the table's unit. None where ``symbol`` is no unit of money above 元."""
+    from okrdesk.errors import Said
+    from okrdesk.units import Dimension, lookup
+
+    larger = lookup(symbol)
+    if larger is None or larger.dimension is not Dimension.MONEY or larger.factor <= 1:
+        return None
+    in_yuan = f"{(Decimal(plain) / larger.factor).normalize():f}"
+    return Said(f"if it means {plain}元, write {key} = {in_yuan}, {where.en}; if "
+                f"{plain}{symbol}, write {key} = {plain}",
+                f"若是 {plain}元，请写 {key} = {in_yuan}，{where.zh}；"
+                f"若是 {plain}{symbol}，请写 {key} = {plain}")  # fmt: skip
+
+
 def too_small_for(figures: list[tuple[str, str]], symbol: str) -> tuple[str, str, str] | None:
     """Where ``figures`` (``units.plain_figures``) cannot be written in ``symbol``, a
     larger unit of money or of a count, because the figure is too small for it: the

@@ -345,9 +345,10 @@ class Table:
             FRACTION_KEYS,
             IN_TABLE_UNIT,
             percent_as_fraction,
+            read_as_yuan,
             too_small_for,
         )
-        from okrdesk.units import plain_figures
+        from okrdesk.units import plain_figures, without_separators
 
         if not isinstance(value, str):
             return _how_to_write(value)
@@ -358,6 +359,14 @@ class Table:
                         f"；请写 {key} = {fraction}，不加引号")  # fmt: skip
         unit = self.data.get("unit")
         figures = (plain_figures(plain) or []) if key in IN_TABLE_UNIT else []
+        grouped = without_separators(plain) if key in IN_TABLE_UNIT and "," in plain else None
+        if isinstance(unit, str) and grouped is not None:
+            said = f'unit = "{unit}"'
+            where = Said(f"without quotes, in the table's unit ({said})",
+                         f"不加引号，用表的单位（{said}）")  # fmt: skip
+            yuan = read_as_yuan(key, grouped, unit, where)
+            if yuan is not None:
+                return Said(f"; {yuan.en}", f"；{yuan.zh}")
         if not isinstance(unit, str) or not figures:
             return _how_to_write(value)
         said = f'unit = "{unit}"'

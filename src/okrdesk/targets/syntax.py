@@ -532,6 +532,12 @@ def spoken_figure(
                     f"{written} 不是 TOML 的数；{said.zh}（第 {column} 列）")  # fmt: skip
     if grouped and figure != number.group():
         plain, underscored = figure.replace(",", ""), figure.replace(",", "_")
+        from okrdesk.targets.placed_advice import grouped_in_unit
+
+        either = grouped_in_unit(line[: number.start()], plain, unit)
+        if either is not None:
+            return Said(f"{figure} is not a TOML number: {either.en} (column {column})",
+                        f"{figure} 不是 TOML 的数；{either.zh}（第 {column} 列）")  # fmt: skip
         return Said(f"{figure} is not a TOML number: write {plain} (or {underscored}), "
                     f"without thousands separators (column {column})",
                     f"{figure} 不是 TOML 的数；写作 {plain}（或 {underscored}），"
