@@ -65,7 +65,7 @@ def odd_figure(text: str, line: int) -> Said | None:
         return None
     key, value = found[1], found[2]
     figure = re.sub(r"^[¥￥$]\s*", "", value)
-    grouped = re.match(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", figure)
+    grouped = re.match(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])", figure)
     if grouped is not None:  # ¥8,990,000: the figure in its key's unit, not the commas alone
         figure = (without_separators(grouped[0]) or grouped[0]) + figure[grouped.end() :]
     figure = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", figure)
