@@ -775,8 +775,8 @@ EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
         "value": "数值",
         "target": "分解目标",
         "observations": "观测值",
-        "itself": "{name} 本身",
-        "own_rows": "{name} 本身的观测值：",
+        "itself": "{name}本身",
+        "own_rows": "{name}本身的观测值：",
         "one_member": "逐条观测值：okrdesk explain {kr} {option} {member}（或其他成员）",
     },
 }
