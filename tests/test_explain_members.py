@@ -150,3 +150,94 @@ def test_what_is_stored_on_the_unit_itself_is_its_own_row_and_listed(
         "160 observations, from runs 1, 2, added up by member:"
     )
     assert english.output.splitlines()[8] == "  福田营业部 itself   31 accts             1"
+
+
+def test_members_with_no_data_are_told_below_the_table_not_listed_as_measured(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A team with no one in it yet and a new CM no export names sat in the table as
+    rows of their own, `无数据  0`, beside the members measured: now the table lists
+    those with figures, and one line below says how many have none, and who."""
+    from sample_workspace import LOCAL_PLUGIN, trusted
+
+    org = (
+        TWO_TEAMS
+        + """
+[[units]]
+id = "team-c"
+name = "机构业务部"
+level = "team"
+parent = "branch"
+
+[[people]]
+id = "cm04"
+name = "赵敏"
+unit = "team-a"
+"""
+    )
+    root = write_workspace({"org.toml": org})
+    skipped = LOCAL_PLUGIN.replace(
+        "        for number, person in enumerate(request.people, start=1):\n",
+        "        for number, person in enumerate(request.people, start=1):\n"
+        "            if person.id == 'cm04':\n"
+        "                continue\n",
+        1,
+    )
+    assert skipped != LOCAL_PLUGIN
+    (root / "plugins" / "test_metrics.py").write_text(skipped, encoding="utf-8")
+    trusted(root)
+    run(root, "collect", "--through", "2026-12-31")
+    branch = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31").output.splitlines()
+    assert branch[5:9] == [
+        "  成员           数值  观测值",
+        "  财富管理一部  159户     106",
+        "  财富管理二部  159户      53",
+        "另有 1 个成员无数据：机构业务部",
+    ]
+    team = run(root, "explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31")
+    assert team.output.splitlines()[5:10] == [
+        "  成员   数值  观测值",
+        "  王芳   53户      53",
+        "  李强  106户      53",
+        "另有 1 人无数据：赵敏",
+        "逐条观测值：okrdesk explain O1.KR1 --person cm01（或其他成员）",
+    ]
+    english = run(root, "explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31",
+                  "--lang", "en")  # fmt: skip
+    assert english.output.splitlines()[8] == "1 more without data: 赵敏"
+    assert "无数据" not in "".join(english.output.splitlines()[5:8])
+
+
+def test_past_ten_members_with_no_data_the_first_ten_are_named(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Twelve new CMs no export names yet: one line counts them all, names ten."""
+    from sample_workspace import LOCAL_PLUGIN, trusted
+
+    newcomers = [(f"new{n:02d}", f"新人{n:02d}") for n in range(1, 13)]
+    org = ORG + "".join(
+        f'\n[[people]]\nid = "{pid}"\nname = "{name}"\nunit = "team-a"\n' for pid, name in newcomers
+    )
+    root = write_workspace({"org.toml": org})
+    skipped = LOCAL_PLUGIN.replace(
+        "        for number, person in enumerate(request.people, start=1):\n",
+        "        for number, person in enumerate(request.people, start=1):\n"
+        "            if person.id.startswith('new'):\n"
+        "                continue\n",
+        1,
+    )
+    (root / "plugins" / "test_metrics.py").write_text(skipped, encoding="utf-8")
+    trusted(root)
+    run(root, "collect", "--through", "2026-12-31")
+    args = ("explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31")
+    named = [name for _, name in newcomers]
+
+    def lines(*more: str) -> list[str]:  # each line whole, as COLUMNS=1000 keeps it
+        done = CliRunner().invoke(cli, [*args, *more, "-w", str(root)], env={"COLUMNS": "1000"})
+        assert done.exit_code == 0, done.output
+        return done.output.splitlines()
+
+    told = [line for line in lines() if "无数据" in line]
+    assert told == ["另有 12 人无数据：" + "、".join(named[:10]) + "等"]
+    told = [line for line in lines("--lang", "en") if "without data" in line]
+    assert told == ["12 more without data: " + ", ".join(named[:10]) + " and 2 others"]

@@ -768,6 +768,9 @@ EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
         "own_rows": "Stored on {name} itself:",
         "one_member": "Each observation: okrdesk explain {kr} {option} {member} "
         "(or another member)",
+        "no_data": "{count:,} more without data: {names}{more}",
+        "no_data_people": "{count:,} more without data: {names}{more}",
+        "no_data_more": " and {count:,} others",
     },
     "zh": {
         "rows": "{observations}，来自第 {runs} 次采集，按成员合计：",
@@ -778,6 +781,9 @@ EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
         "itself": "{name}本身",
         "own_rows": "{name}本身的观测值：",
         "one_member": "逐条观测值：okrdesk explain {kr} {option} {member}（或其他成员）",
+        "no_data": "另有 {count:,} 个成员无数据：{names}{more}",
+        "no_data_people": "另有 {count:,} 人无数据：{names}{more}",
+        "no_data_more": "等",
     },
 }
 """`okrdesk explain` of a figure made of more observations than it lists, by member

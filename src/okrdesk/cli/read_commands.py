@@ -248,7 +248,8 @@ def explain(
     plugin, run and source rows) or check-in that makes up the figure, and
     how they add up; a unit's figure of more than 60 observations, added up
     by its members (each one's figure and observations; --unit or --person
-    lists one's). Where the key result shares its target among the members,
+    lists one's; those with no data have no row, but a line below the table
+    says how many and who). Where the key result shares its target among the members,
     they are ranked by attainment, highest first, as the report ranks them;
     one with no share has no attainment. Units and people by name, with the
     id where two share a name. For an objective (O1): its score from its key

@@ -22,7 +22,7 @@ import attrs
 from okrdesk.engine.rollup import Rollup, subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.figures_apart import beside_target
-from okrdesk.messages import EXPLAIN_MEMBERS, display_width, padded
+from okrdesk.messages import EXPLAIN_MEMBERS, display_width, label, padded
 from okrdesk.model import KeyResult, Plan, StoredObservation
 from okrdesk.report.numbers import attainment_percent
 from okrdesk.report.subject_names import names_told_apart
@@ -31,6 +31,9 @@ from okrdesk.units import Dimension
 LISTED_AT_MOST = 60
 """Observations listed one by one; more are added up by member (a person's year of
 weeks, 53, is listed)."""
+
+NAMED_AT_MOST = 10
+"""Members with no data named below a table by member; more are counted."""
 
 _RANKED = {
     "en": {"rank": "rank", "attained": "attained",
@@ -84,19 +87,25 @@ class MemberFigures:
     ) -> list[str]:
         """A row for each member with its figure (``written`` as the explanation writes
         one) and its observations, the subject's own (stored on it, not below it) last;
-        ranked by attainment where the members hold shares; then, when the observations
-        are too many to list, how to see one member's."""
+        ranked by attainment where the members hold shares; then how many members have
+        no data, and who, where some have none; then, when the observations are too many
+        to list, how to see one member's."""
         said, ranked = EXPLAIN_MEMBERS[self.lang], _RANKED[self.lang]
         members = _members(self.plan, self.subject)
         member_of = {s: m for m in members for s in subjects_under(self.plan, m)}
         counts = Counter(member_of.get(r.observation.subject, self.subject)
                          for r in shown if not r.observation.slice)  # fmt: skip
         shares = self.shares
+        # A member with no figure and no observation is told once below, not a row of
+        # its own that reads as if measured; one holding a share keeps its row and its rank.
+        measured = [m for m in members if m in shares or counts[m] or self._value(m) is not None]
+        unmeasured = [m for m in members if m not in measured]
         if shares:
             # Those holding a share, best first; the rest only add to the figure.
-            members = self._by_attainment([m for m in members if m in shares])
-            members += [m for m in _members(self.plan, self.subject)
-                        if m not in shares and counts[m]]  # fmt: skip
+            measured = self._by_attainment([m for m in measured if m in shares]) + [
+                m for m in measured if m not in shares
+            ]
+        members = measured
         figures = {m: self._figures(m, written) for m in members}
         ranks = _ranks([figures[m][2] if m in shares else None for m in members])
         rows = [
@@ -116,6 +125,8 @@ class MemberFigures:
                   for i in range(len(heading))]  # fmt: skip
         name_at = 1 if shares else 0
         lines = [_row(heading, widths, name_at)] + [_row(row, widths, name_at) for row in rows]
+        if unmeasured:
+            lines.append(self._without_data(unmeasured))
         first = next((m for m in _members(self.plan, self.subject) if counts[m]), None)
         if first is not None and self.wanted(shown):
             option = "--person" if first in self.plan.people_by_id else "--unit"
@@ -127,7 +138,7 @@ class MemberFigures:
         of its share never reads as the share, nor its attainment as 100.0%
         (``okrdesk.figures_apart``, as the report's rows); a member with no share has no
         attainment, not 0%."""
-        value = self.rollup.sliced(self.metric, member, self.kr.where).value
+        value = self._value(member)
         share = self.shares.get(member)
         if share is None:
             return written(value), "—", "—"
@@ -138,6 +149,23 @@ class MemberFigures:
         whole = self.kr.unit.dimension is Dimension.COUNT
         figure, target = beside_target(self.kr.unit, value, float(share), self.lang, whole=whole)
         return figure, target, shown[2]
+
+    def _value(self, member: str) -> float | None:
+        return self.rollup.sliced(self.metric, member, self.kr.where).value
+
+    def _without_data(self, members: Sequence[str]) -> str:
+        """The members left out of the table for having no data, in one line: how many,
+        and who (the first ``NAMED_AT_MOST`` of them, where there are more)."""
+        said = EXPLAIN_MEMBERS[self.lang]
+        names = [self.named(m) for m in members[:NAMED_AT_MOST]]
+        more = len(members) - len(names)
+        people = all(m in self.plan.people_by_id for m in members)
+        key = "no_data_people" if people else "no_data"
+        return said[key].format(
+            count=len(members),
+            names=label(self.lang, "list_sep").join(names),
+            more=said["no_data_more"].format(count=more) if more else "",
+        )
 
     def ranked_heading(self) -> str:
         """What the ranking says it is, above it, where the observations are listed too."""
