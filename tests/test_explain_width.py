@@ -88,3 +88,35 @@ def test_every_budget_lines_explain_fits_80_columns_piped(demo: Path, lang: str)
         said += done.stdout
     over = "超支 47.76万" if lang == "zh" else "over by CNY 478k"
     assert over in said and "剩余 -" not in said and "left -" not in said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_refusal_of_a_key_result_no_plugin_measures_folds_as_explains_lines(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """Why a key result cannot be measured (its plugin not run in an untrusted workspace)
+    ran to about 125 columns in one line, where every other line explain prints folds at
+    80 piped: now it folds alike, the lines after its first indented, nothing lost."""
+    root = write_workspace(trusted=False)
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    env.pop("COLUMNS", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "okrdesk", *args, "-w", str(root)],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              env=env)  # fmt: skip
+
+    assert run("collect", "--through", "2026-03-15").returncode == 1  # its plugin not run
+    done = run("explain", "O1.KR1", "--as-of", "2026-03-15", "--lang", lang)
+    assert done.returncode == 1, done.stdout + done.stderr
+    told = done.stderr.splitlines()
+    assert len(told) > 1 and all(display_width(line) <= 80 for line in told), told
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in told[1:]), told
+    whole = {
+        "zh": "O1.KR1 无法测量：已加载的插件都不提供指标 new_hnw_clients；本工作区自带的插件"
+        "（plugins/test_metrics.py）未运行：`okrdesk trust` 可允许它们运行",
+        "en": "O1.KR1 cannot be measured: no loaded plugin provides metric new_hnw_clients; "
+        "the workspace's own plugins (plugins/test_metrics.py) were not run: `okrdesk trust` "
+        "allows them",
+    }[lang]
+    assert "".join(done.stderr.split()) == "".join(whole.split())

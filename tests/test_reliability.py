@@ -435,7 +435,9 @@ def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
     assert "指标 salon_visits：已加载的插件都不提供它，O1.KR3 无法测量" in check.stdout
     # explain says why there is nothing to explain, naming the plugin, and fails: the
     # figure cannot be computed (not a mistake in what was asked, which would be 2).
-    explained = okrdesk("explain", "O1.KR3", "--as-of", "2026-03-15", "-w", str(root), env=env)
+    # COLUMNS=1000: what explain says, whole (test_explain_width reads how it folds).
+    explained = okrdesk("explain", "O1.KR3", "--as-of", "2026-03-15", "-w", str(root),
+                        env={**env, "COLUMNS": "1000"})  # fmt: skip
     assert explained.returncode == 1
     assert "指标 salon_visits 没有任何已存的数据。" in explained.stdout.splitlines()
     assert explained.stderr.startswith(

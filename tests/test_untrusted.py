@@ -247,7 +247,9 @@ def test_report_and_check_say_the_plugin_was_skipped_and_still_work(
         run("check", "--as-of", "2026-03-15", "-w", str(root)).stdout.count("test_metrics：未运行")
         == 1
     )
-    explained = run("explain", "O1.KR1", "--as-of", "2026-03-15", "-w", str(root))
+    # COLUMNS=1000: what explain says, whole (test_explain_width reads how it folds).
+    explained = run("explain", "O1.KR1", "--as-of", "2026-03-15", "-w", str(root),
+                    env={"COLUMNS": "1000"})  # fmt: skip
     assert explained.returncode == 1
     assert explained.stderr.startswith(
         "O1.KR1 无法测量：已加载的插件都不提供指标 new_hnw_clients；"

@@ -24,18 +24,18 @@ def say(text: str = "", *, err: bool = False) -> None:
     click.echo("\n".join(printable(line) for line in text.split("\n")), err=err)
 
 
-def say_folded(text: str, column: int, width: int | None) -> None:
+def say_folded(text: str, column: int, width: int | None, *, err: bool = False) -> None:
     """Print ``text`` (one or more lines) made safe to show, each line then folded to
     ``width`` cells with the lines after its first indented to ``column`` (``None``: as
-    it is). Escaped before folding, so that an escape pasted into a name, shown as
-    ``\\x1b``, is counted at the width it is shown; a tab, shown as it is, is the spaces
-    to the next stop of eight it takes on a terminal."""
+    it is); on standard error with ``err``. Escaped before folding, so that an escape
+    pasted into a name, shown as ``\\x1b``, is counted at the width it is shown; a tab,
+    shown as it is, is the spaces to the next stop of eight it takes on a terminal."""
     from okrdesk.report.folded_lines import folded
 
     shown = [_tabs_expanded(printable(line)) for line in text.split("\n")]
     if width is not None:
         shown = [part for line in shown for part in folded(line, column, width)]
-    click.echo("\n".join(shown))
+    click.echo("\n".join(shown), err=err)
 
 
 def _tabs_expanded(line: str) -> str:

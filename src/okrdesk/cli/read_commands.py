@@ -286,7 +286,9 @@ def explain(
         lines = explain_any(session, item, person, unit, day, chosen, width)
     except NotMeasured as unmeasured:  # what is stored is shown, then why it is not added up
         shown(unmeasured.listing)
-        raise
+        # Said on standard error as any refusal is, but folded as the lines above it.
+        say_folded(unmeasured.said_in(chosen), 2, width, err=True)
+        raise SystemExit(unmeasured.exit_code) from None
     shown(lines)
 
 
