@@ -26,6 +26,7 @@ from okrdesk.units import (
     figure,
     in_written_scale,
     shown_places,
+    shows_a_digit,
     written,
 )
 
@@ -80,6 +81,49 @@ def attainment_short(fraction: float, written_share: str) -> str:
         if read_as(text) != 100:
             return f"{text}%"
     return f"{figure(Decimal(100) - Decimal(1).scaleb(-SMALLEST_PLACES), SMALLEST_PLACES)}%"
+
+
+def gap_written(unit: UnitOfMeasure, gap: float | Decimal, lang: str, *, points: bool) -> str:
+    """A gap other than 0 (a checkpoint's shortfall) as ``written`` writes it, but never
+    as 0, which reads as no gap at all: where the rule's writing shows no digit but 0,
+    written finer until it does (0.33元 short is 0.3元, not 0元; CNY 0.3, 0.001户), and
+    below the finest step as less than it (不到 0.01元, under CNY 0.01)."""
+    shown = written(unit, gap, lang, points=points)
+    if not gap or shows_a_digit(shown):
+        return shown
+    finer = shown
+    for finer in _finer_gap(unit, exact(gap), lang, _decimals(shown) + 1, points):
+        if shows_a_digit(finer):
+            return finer
+    places = FEN if unit.dimension is Dimension.MONEY else SMALLEST_PLACES
+    least = _renumbered(finer.lstrip("-"), figure(Decimal(1).scaleb(-places), places))
+    return f"不到 {least}" if lang == "zh" else f"under {least}"
+
+
+FEN = 2
+"""The decimals of a yuan written at the finest: a fen."""
+
+
+def _finer_gap(
+    unit: UnitOfMeasure, value: Decimal, lang: str, start: int, points: bool
+) -> Iterator[str]:
+    """Writings of a gap each finer than the last: money in yuan to the fen, a count in
+    ones of its word, anything else in its written scale, with ``start`` decimals and
+    more."""
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    if unit.dimension is Dimension.MONEY:
+        for places in range(1, FEN + 1):
+            amount = figure(size, places)
+            yield f"{sign}CNY {amount}" if lang == "en" else f"{sign}{amount}元"
+        return
+    if unit.dimension is Dimension.COUNT:
+        for places in range(start, SMALLEST_PLACES + 1):
+            yield f"{sign}{figure(size, places)}{count_word(unit, lang)}"
+        return
+    shown = written(unit, value, lang, points=points)
+    exactly = in_written_scale(unit, value)
+    for places in range(start, SMALLEST_PLACES + 1):
+        yield _renumbered(shown, figure(exactly, places))
 
 
 def _finer(unit: UnitOfMeasure, value: Decimal, lang: str, start: int) -> Iterator[str]:

@@ -776,8 +776,16 @@ class Quantity:
     ``is_target``): where the two would read alike, both are written finer (8.004%
     beside 8%, not 8.00%; ``okrdesk.figures_apart``)."""
     is_target: bool = False
+    gap: bool = False
+    """A gap (a checkpoint's shortfall): never written 0 where it is not (0.3元, not 0元;
+    ``okrdesk.figures_apart.gap_written``)."""
 
     def text(self, lang: str) -> str:
+        points = self.points and is_percent(self.unit)
+        if self.gap:
+            from okrdesk.figures_apart import gap_written
+
+            return gap_written(self.unit, self.base, lang, points=points)
         if self.beside is not None:
             from okrdesk.figures_apart import beside_target
 
@@ -785,4 +793,4 @@ class Quantity:
                 (self.beside, self.base) if self.is_target else (self.base, self.beside)
             )
             return beside_target(self.unit, float(actual), float(target), lang)[self.is_target]
-        return written(self.unit, self.base, lang, points=self.points and is_percent(self.unit))
+        return written(self.unit, self.base, lang, points=points)

@@ -407,7 +407,7 @@ def _key_result_alerts(
             # but its score keeps the shortfall, so the reader is told what it was.
             closed = p.closed or engine.plan.end
             params = {**about, "day": closed,
-                      "short": Quantity(kr.unit, -p.margin, points=True)}  # fmt: skip
+                      "short": Quantity(kr.unit, -p.margin, points=True, gap=True)}  # fmt: skip
             key = "kr.missed"
             stops = p.old_figure or p.figures_through
             if stops is not None and stops < closed:
@@ -835,7 +835,7 @@ def _missed_shares(
         return []
 
     def shortfall(p: KeyResultProgress) -> Quantity:
-        return Quantity(p.key_result.unit, -(p.margin or 0.0), points=True)
+        return Quantity(p.key_result.unit, -(p.margin or 0.0), points=True, gap=True)
 
     def short_by(p: KeyResultProgress, name: str) -> Said:
         return Said(f"{name} ({shortfall(p).text('en')} short)",
