@@ -229,3 +229,38 @@ def test_a_checkpoint_missed_by_under_half_a_yuan_is_not_told_missed_by_0(tmp_pa
                                           "-w", str(root)], env={"COLUMNS": "200"})  # fmt: skip
         assert report.exit_code == 0, report.output
         assert said in report.output
+
+
+def test_every_check_in_short_of_its_target_reads_apart_from_it(tmp_path: Path) -> None:
+    """Check-ins of 1.19998亿 and then 1.19996亿 against 1.2亿: in English explain wrote
+    the counted one CNY 119,996k but the one before it CNY 120m, by the plain rule, and
+    history and the check-in's own confirmation wrote both CNY 120m, which a manager
+    reads as met. Each is written apart from the target now, as the report's column."""
+    # A rate past its limit of 8% is written apart too; one past a target to reach, as is.
+    root = checked_in(tmp_path, {"O2.RATE": "8.004"})
+    told = {}
+    for day, figure in (("2026-12-20", "1.19998"), ("2026-12-30", "1.19996")):
+        done = CliRunner().invoke(cli, ["checkin", "O2.REV", figure, "--by", "张伟", "--date",
+                                        day, "--lang", "en", "-w", str(root)])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        told[day] = done.output
+    assert told["2026-12-20"].startswith("O2.REV 营业收入: CNY 119,998k for branch")
+    for lang, earlier, counted in (("en", "CNY 119,998k", "CNY 119,996k"),
+                                   ("zh", "11,999.8万", "11,999.6万")):  # fmt: skip
+        explained = CliRunner().invoke(cli, ["explain", "O2.REV", "--as-of", "2026-12-31",
+                                             "--lang", lang, "-w", str(root)])  # fmt: skip
+        assert explained.exit_code == 0, explained.output
+        rows = [line.split() for line in explained.output.splitlines()
+                if line.startswith("  2026-12-")]  # fmt: skip
+        written = [" ".join(row[2:4]) if lang == "en" else row[2] for row in rows]
+        assert written == [earlier, counted], explained.output
+        assert f"= {counted}" in explained.output.splitlines()
+        history = CliRunner().invoke(cli, ["history", "O2.REV", "--lang", lang, "-w", str(root)])
+        assert history.exit_code == 0, history.output
+        assert earlier in history.output and counted in history.output, history.output
+        assert ("CNY 120m" if lang == "en" else "1.2亿") not in history.output
+        rate = CliRunner().invoke(cli, ["history", "O2.RATE", "--lang", lang, "-w", str(root)])
+        assert "  8.004%  " in rate.output, rate.output
+    over = CliRunner().invoke(cli, ["checkin", "O2.REV", "1.20001", "--date", "2026-12-31",
+                                    "--lang", "en", "-w", str(root)])  # fmt: skip
+    assert over.output.startswith("O2.REV 营业收入: CNY 120m for branch"), over.output

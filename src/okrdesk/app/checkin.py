@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import math
 import os
 from decimal import Decimal
 
@@ -12,7 +13,8 @@ from okrdesk.app.session import Session, find_key_result, find_subject, open_sto
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.tree_targets import target_at
 from okrdesk.errors import BadInput, printable
-from okrdesk.model import KeyResult, says_nothing
+from okrdesk.figures_apart import beside_target
+from okrdesk.model import KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.units import (
     UNITS,
@@ -57,17 +59,14 @@ def record_checkin(
         count = len(store.checkins(kr.id, subject))
     words = _WORDS[lang]
     said = words["recorded"].format(
-        kr=kr.id, title=kr.title, value=shown(kr.unit, base, lang), subject=subject, day=day,
+        kr=kr.id, title=kr.title, value=shown_against(plan, kr, subject, base, lang),
+        subject=subject, day=day,
         author=printable(author), count=count, id=checkin_id,
     )  # fmt: skip
     closing = closes_on(plan, kr)
     if closing is not None and closing < day:
         said += words["closed"].format(kr=kr.id, closing=closing)
-    # What the report holds this subject to: its share, else the owner's target (the
-    # members' sum where the owner writes none); a key result tracked by check-ins has no
-    # metric, so no rate to weigh by denominators.
-    held = target_at(plan, kr, subject, None, lambda member: None)
-    target = None if held is None or held.value is None else Decimal(str(held.value))
+    target = held_to(plan, kr, subject)
     if target and abs(base) >= FAR_OFF * abs(target):
         # -400 for a target of 40 is not "10 times" it: its size is, its sign the other.
         far = "far_off" if (base < 0) == (target < 0) else "far_off_sign"
@@ -83,6 +82,32 @@ def shown(unit: UnitOfMeasure, base: float | Decimal, lang: str) -> str:
     110m, 34 accts, -0.5 pp), never the target file's 1.1 亿元 or -0.5 百分点, so that
     what a person is told they stored reads as the figure they will see."""
     return written(unit, base, lang, whole=unit.dimension is Dimension.COUNT)
+
+
+def held_to(plan: Plan, kr: KeyResult, subject: str) -> Decimal | None:
+    """What the report holds ``subject`` to on ``kr``: its share, else the owner's target
+    (the members' sum where the owner writes none); None where it sets none. A key result
+    tracked by check-ins has no metric, so no rate to weigh by denominators."""
+    held = target_at(plan, kr, subject, None, lambda member: None)
+    return None if held is None or held.value is None else Decimal(str(held.value))
+
+
+def shown_against(plan: Plan, kr: KeyResult, subject: str, base: float | Decimal, lang: str) -> str:
+    """A check-in's value as ``shown`` writes it, but one short of the target its subject
+    is held to never reading as that target (``okrdesk.figures_apart``): 5,998,000 of a
+    target of 600万 is CNY 5,998k, not CNY 6m, which reads as met; as the report's column
+    writes the same figure. A value past the target, or on a band, as the rule writes it."""
+    target = held_to(plan, kr, subject)
+    if target is None or not math.isfinite(base) or not _short(kr, base, target):
+        return shown(kr.unit, base, lang)
+    whole = kr.unit.dimension is Dimension.COUNT
+    return beside_target(kr.unit, float(base), float(target), lang, whole=whole)[0]
+
+
+def _short(kr: KeyResult, base: float | Decimal, target: Decimal) -> bool:
+    """Whether ``base`` falls short of ``target``: below it where higher is better, above
+    it where lower is; never for a band."""
+    return (kr.sense > 0 and base < target) or (kr.sense < 0 and base > target)
 
 
 FAR_OFF = 10
@@ -239,7 +264,9 @@ def withdraw_checkin(
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
 
     def said(value: float) -> str:
-        return shown(kr.unit, value, lang) if kr else f"{value:g}"
+        if kr is None:
+            return f"{value:g}"
+        return shown_against(session.plan, kr, withdrawn.subject, value, lang)
 
     words = _WORDS[lang]
     told = words["withdrew"].format(

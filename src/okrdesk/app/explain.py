@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from okrdesk.app.checkin import shown_against
 from okrdesk.app.session import (
     Session,
     chosen_subject,
@@ -773,13 +774,9 @@ def _explain_checkins(
     if not history:
         return [*lines, said["no_checkins"].format(kr=kr.id)]
     latest = {c.subject: c.id for c in history}
-    # The check-in that makes the figure is written as the figure's line writes it.
-    values = [
-        _result(kr.unit, c.value, lang, short_of)
-        if short_of is not None and c.value == short_of[0]
-        else written(kr.unit, c.value, lang)
-        for c in history
-    ]
+    # Each check-in, the one that makes the figure and those before it alike, short of its
+    # subject's target never reads as the target, as the figure's line writes it.
+    values = [shown_against(plan, kr, c.subject, c.value, lang) for c in history]
     named = names_told_apart(plan, lang)
     wide = (max(display_width(named(c.subject)) for c in history),
             max(map(display_width, values)))  # fmt: skip

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from okrdesk.app.checkin import shown_against
 from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.errors import BadInput, printable
 from okrdesk.messages import ALERTS, display_width, padded
-from okrdesk.model import Checkin, KeyResult
+from okrdesk.model import Checkin, KeyResult, Plan
 from okrdesk.periods import local_time
-from okrdesk.units import Dimension, percentage, written
+from okrdesk.units import percentage
 
 _WORDS = {
     "en": {
@@ -58,7 +59,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     if not entries:
         return [*lines, words["none"].format(kr=kr.id)]
     rows = [words["columns"].split()]
-    rows += [_row(kr, c, lang, words) for c in entries]
+    rows += [_row(session.plan, kr, c, lang, words) for c in entries]
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [padded(text, width, right=i in (0, 2, 5)) for i, (text, width)
@@ -70,9 +71,9 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     return lines
 
 
-def _row(kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]) -> list[str]:
-    whole = kr.unit.dimension is Dimension.COUNT
-    value = written(kr.unit, c.value, lang, whole=whole) if abs(c.value) <= 1e308 else "—"
+def _row(plan: Plan, kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]) -> list[str]:
+    # Short of its subject's target, a value never reads as the target (CNY 5,998k of 6m).
+    value = shown_against(plan, kr, c.subject, c.value, lang) if abs(c.value) <= 1e308 else "—"
     confidence = percentage(c.confidence, keep=0) if c.confidence is not None else "—"
     note = printable(c.note)
     if c.withdrawn is not None:
