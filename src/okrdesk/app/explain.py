@@ -1187,13 +1187,9 @@ def budget_line_lines(
             measured = plan.key_results_by_id[cost.key_result]
             per = cost_text(plan, cost.key_result, cost.per_result, lang)
             lines.append(said["cost"].format(kr=_kr_named(plan, cost.key_result), cost=per))
-            # An amount achieved is written as the spend beside it, to the hundred yuan in
-            # 万 (CNY thousands): not CNY 713k ÷ CNY 4,027m, two scales in one line.
-            money_achieved = measured.unit.dimension is Dimension.MONEY
             lines += _wrapped(said["cost_parts"].format(
                 total=ledger(sum(cost.spent.values()), lang),
-                achieved=ledger(cost.achieved, lang) if money_achieved
-                else written(measured.unit, cost.achieved, lang),
+                achieved=written(measured.unit, cost.achieved, lang),
             ))  # fmt: skip
             lines.append(said["parts"])
             lines += [
