@@ -264,3 +264,33 @@ def test_every_check_in_short_of_its_target_reads_apart_from_it(tmp_path: Path) 
     over = CliRunner().invoke(cli, ["checkin", "O2.REV", "1.20001", "--date", "2026-12-31",
                                     "--lang", "en", "-w", str(root)])  # fmt: skip
     assert over.output.startswith("O2.REV 营业收入: CNY 120m for branch"), over.output
+
+
+@pytest.mark.parametrize(
+    ("share", "said"),
+    [
+        # Apart by a yuan or more: the sum is written finer, as a figure beside its target.
+        ("1.19999999", {"zh": "O2.REV：成员目标合计 119,999,999元，比 branch 的目标 1.2亿 少 1元",
+                        "en": "O2.REV: the members' targets add up to CNY 119,999,999, CNY 1 "
+                              "less than the CNY 120m set for branch"}),
+        # Under a yuan apart, the two read alike at any step: the gap says by how much.
+        ("1.200000003", {"zh": "O2.REV：成员目标合计 1.2亿，比 branch 的目标 1.2亿 多 0.3元",
+                         "en": "O2.REV: the members' targets add up to CNY 120m, CNY 0.3 more "
+                               "than the CNY 120m set for branch"}),
+    ],
+)  # fmt: skip
+def test_members_targets_apart_from_the_declared_one_never_read_alike(
+    tmp_path: Path, share: str, said: dict[str, str]
+) -> None:
+    """A team's share typed a little off the branch's 1.2亿: check said the members'
+    targets add up to 1.2亿, 0元 more than the 1.2亿 set for the branch."""
+    root = checked_in(tmp_path, {})
+    plan = root / "targets" / "plan.toml"
+    text = plan.read_text(encoding="utf-8").replace(
+        'unit = "亿元"\n', f'unit = "亿元"\n  members = {{ wm1 = {share} }}\n', 1
+    )
+    plan.write_text(text, encoding="utf-8")
+    for lang in ("zh", "en"):
+        checked = CliRunner().invoke(cli, ["check", "--as-of", "2026-06-30", "--lang", lang,
+                                           "-w", str(root)], env={"COLUMNS": "300"})  # fmt: skip
+        assert said[lang] in checked.output, checked.output

@@ -381,9 +381,12 @@ def _key_result_alerts(
             told.append(
                 Alert(Level.WARNING, "target_mismatch", kr.id, "target.members_differ", {
                     "kr": kr.id, "subject": p.subject,
-                    "implied": Quantity(kr.unit, p.target.members),
-                    "declared": Quantity(kr.unit, p.target.value or 0.0),
-                    "gap": Quantity(kr.unit, abs(gap), points=True),
+                    # Apart where they would read alike (1.2亿 beside 1.2亿, 0元 less).
+                    "implied": Quantity(kr.unit, p.target.members, beside=p.target.value),
+                    "declared": Quantity(
+                        kr.unit, p.target.value or 0.0, beside=p.target.members, is_target=True
+                    ),
+                    "gap": Quantity(kr.unit, abs(gap), points=True, gap=True),
                     "more_or_less": "more" if gap > 0 else "less",
                 })
             )  # fmt: skip
