@@ -414,19 +414,25 @@ other, or one of these changed, is refused): an observation written by other sof
 (a row corrected by hand in a database browser) notes its metric and period, so that
 okrdesk adds up their totals again from the rows as they now are."""
 
+SQLITE_EDIT_TABLES: dict[str, str] = {
+    HAND_EDITS: f"""CREATE TABLE {HAND_EDITS} (
+            metric TEXT NOT NULL,
+            period TEXT NOT NULL,
+            PRIMARY KEY (metric, period)
+        ) WITHOUT ROWID""",
+    OKRDESK_WRITES: f"CREATE TABLE {OKRDESK_WRITES} (writing INTEGER NOT NULL)",
+}
+"""The tables those triggers and okrdesk's own transactions write, each of which a store
+must hold exactly as made, with no index of its own: one made otherwise (a foreign key
+that okrdesk's mark fails) would change what okrdesk's writes do."""
+
 
 def _v20_hand_edits_noted(db: sqlite_utils.Database) -> None:
     # The report reads totals kept beside the rows (period_totals, running_totals) and a
     # collect skips a period whose figures it fingerprinted before: a row changed by hand
     # went unseen by both, the report's figure no longer the sum of the rows explain lists.
-    db.execute(
-        f"""CREATE TABLE {HAND_EDITS} (
-            metric TEXT NOT NULL,
-            period TEXT NOT NULL,
-            PRIMARY KEY (metric, period)
-        ) WITHOUT ROWID"""
-    )
-    db.execute(f"CREATE TABLE {OKRDESK_WRITES} (writing INTEGER NOT NULL)")
+    for table in SQLITE_EDIT_TABLES.values():
+        db.execute(table)
     for trigger in SQLITE_EDIT_TRIGGERS.values():
         db.execute(trigger)
 
@@ -439,6 +445,8 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v20_hand_edits_noted,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
+WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
+"""The schema version from which okrdesk marks its own writes (``OKRDESK_WRITES``)."""
 
 
 @functools.cache

@@ -30,7 +30,9 @@ from okrdesk.store.migrations import (
     NO_NUMBER_INDEX,
     OKRDESK_WRITES,
     SCHEMA_VERSION,
+    SQLITE_EDIT_TABLES,
     SQLITE_EDIT_TRIGGERS,
+    WRITES_MARKED_SINCE,
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -161,6 +163,7 @@ class SqliteStore(Store):
                 return
             self._switch_to_wal()
             self._connection.execute("PRAGMA foreign_keys = ON")
+            self._marks_writes = version >= WRITES_MARKED_SINCE
             if version < SCHEMA_VERSION:
                 self._migrate(version)
             self._marks_writes = True
@@ -210,11 +213,15 @@ class SqliteStore(Store):
         # without a word: a row replaced on a conflict (UNIQUE(line) ON CONFLICT REPLACE
         # kept one spend entry of six), rows deleted or changed along a foreign key, a
         # column computed by the store rather than written.
-        for kind, name, text in self._connection.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'index') "
-            "AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        # The tables okrdesk's own transactions and triggers write to note hand edits
+        # must be exactly as made, without an index of their own.
+        for kind, name, table, text in self._connection.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', "
+            "'index') AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
         ):
-            if _ALTERING.search(_STRINGS.sub("''", str(text))):
+            made = SQLITE_EDIT_TABLES.get(str(table).lower())
+            otherwise = made is not None and not (kind == "table" and _same_words(text, made))
+            if otherwise or _ALTERING.search(_STRINGS.sub("''", str(text))):
                 found.append((kind, name))
         if found:
             named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
@@ -246,9 +253,16 @@ class SqliteStore(Store):
         with self.transaction():
             # Read again inside the write lock: another process may have migrated.
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
+            marked = self._marks_writes
             for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
                 migration(sqlite_utils.Database(self._connection))
                 self._connection.execute(f"PRAGMA user_version = {number:d}")
+                if not marked and number >= WRITES_MARKED_SINCE:
+                    # The triggers are made: what later versions write is okrdesk's own.
+                    self._connection.execute(f"INSERT INTO {OKRDESK_WRITES} VALUES (1)")
+                    marked = True
+            if marked and not self._marks_writes:
+                self._connection.execute(f"DELETE FROM {OKRDESK_WRITES}")
 
     def close(self) -> None:
         self._connection.close()
@@ -416,6 +430,7 @@ class SqliteStore(Store):
 
 
 _FIGURES = ("value", "numerator", "denominator")
+"""The columns of an observation that are added up."""
 
 _READ_ONLY_HERE = Said(
     "the file is read-only here: run any okrdesk command on it once where it can be "
@@ -427,10 +442,21 @@ _READ_ONLY_HERE = Said(
 def _made_by_okrdesk(kind: str, name: str, text: str | None) -> bool:
     """Whether a trigger is one okrdesk makes, exactly as it makes it."""
     made = SQLITE_EDIT_TRIGGERS.get(name) if kind == "trigger" else None
-    return made is not None and text is not None and text.split() == made.split()
+    return made is not None and _same_words(text, made)
 
 
-"""The columns of an observation that are added up."""
+_SQLITE_SPACE = re.compile(r"[ \t\n\f\r]+")
+"""What SQLite reads as space between words, and nothing else: Python's ``str.split``
+also splits at a no-break space, which SQLite reads as part of a name (``FROM`` and
+``x`` joined by one are one name), so a statement that splits into okrdesk's words
+could mean another."""
+
+
+def _same_words(text: str | None, made: str) -> bool:
+    """Whether ``text`` is ``made`` but for the space between its words."""
+    if text is None:
+        return False
+    return _SQLITE_SPACE.split(text.strip(" \t\n\f\r")) == _SQLITE_SPACE.split(made.strip())
 
 
 __all__ = ["BUSY_TIMEOUT_ENV", "SQLITE_HEADER", "SqliteStore", "busy_timeout"]
