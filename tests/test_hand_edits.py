@@ -309,3 +309,49 @@ def test_okrdesks_triggers_with_their_words_on_other_lines_are_still_its_own(
         value + 3, period, subject,
     )  # fmt: skip
     assert _figure(root) == before + 3
+
+
+def _as_schema_19(db: Path) -> None:
+    """The store as okrdesk wrote it before schema 20: without the notes of hand edits."""
+    with closing(sqlite3.connect(db)) as connection:
+        for trigger in ("inserted", "updated", "deleted"):
+            connection.execute(f"DROP TRIGGER observations_{trigger}_by_hand")
+        connection.execute("DROP TABLE hand_edits")
+        connection.execute("DROP TABLE okrdesk_writes")
+        connection.execute("PRAGMA user_version = 19")
+        connection.commit()
+
+
+@pytest.mark.parametrize("since", [19, 20])
+def test_what_a_later_schemas_upgrade_writes_is_okrdesks_own(
+    write_workspace: object, monkeypatch: pytest.MonkeyPatch, since: int
+) -> None:
+    import sqlite_utils
+
+    from okrdesk.store import sqlite as sqlite_store
+    from okrdesk.store.base import forget_opened, hand_edits_taken
+
+    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    db = root / "okrdesk.db"
+    if since == 19:
+        _as_schema_19(db)
+
+    def _v21(database: sqlite_utils.Database) -> None:  # a figure's source renamed, say
+        database.execute("UPDATE observations SET source = source || ' (renamed)'")
+
+    migrations = (*sqlite_store.MIGRATIONS, _v21)
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", migrations)
+    monkeypatch.setattr(sqlite_store, "SCHEMA_VERSION", len(migrations))
+    forget_opened()
+    with sqlite_store.SqliteStore.connect(db) as store:
+        assert store.schema_version == 21
+    assert hand_edits_taken() == []
+    with closing(sqlite3.connect(db)) as connection:
+        assert connection.execute("SELECT count(*) FROM hand_edits").fetchone()[0] == 0
+        assert connection.execute("SELECT count(*) FROM okrdesk_writes").fetchone()[0] == 0
+        renamed = connection.execute(
+            "SELECT count(*) FROM observations WHERE source LIKE '% (renamed)'"
+        ).fetchone()[0]
+    assert renamed > 0
