@@ -355,3 +355,21 @@ def test_what_a_later_schemas_upgrade_writes_is_okrdesks_own(
             "SELECT count(*) FROM observations WHERE source LIKE '% (renamed)'"
         ).fetchone()[0]
     assert renamed > 0
+
+
+def test_a_metric_named_by_hand_with_a_line_break_is_said_on_its_own_line(
+    write_workspace: object,
+) -> None:
+    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    period, subject, _ = _one_row(backend, root)
+    _edit(
+        backend, root,
+        "UPDATE observations SET metric = ? WHERE metric = 'new_hnw_clients' AND period = ? "
+        "AND subject = ? AND slice = ''",
+        "new_hnw_clients\nwarning: every figure checked", period, subject,
+    )  # fmt: skip
+    done = cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root))
+    said_plainly(done, 0, "new_hnw_clients\\nwarning: every figure checked")
+    assert "\nwarning: every figure checked" not in done.output

@@ -302,7 +302,8 @@ def _periods_named(pairs: Sequence[tuple[str, str]]) -> tuple[str, str]:
     (2026-W01, 2026-W02)``, the rest counted past the first few."""
     by_metric: dict[str, list[str]] = {}
     for metric, period in pairs:
-        by_metric.setdefault(metric, []).append(period)
+        # Written by other software: a line break in a name would forge a line of its own.
+        by_metric.setdefault(printable(metric), []).append(printable(period))
     en, zh = [], []
     for metric, periods in sorted(by_metric.items()):
         shown, rest = periods[:3], len(periods) - 3
