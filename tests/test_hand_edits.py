@@ -373,3 +373,40 @@ def test_a_metric_named_by_hand_with_a_line_break_is_said_on_its_own_line(
     done = cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root))
     said_plainly(done, 0, "new_hnw_clients\\nwarning: every figure checked")
     assert "\nwarning: every figure checked" not in done.output
+
+
+@pytest.mark.parametrize("between", [[], ["report", "--as-of", THROUGH]])
+def test_a_collect_that_puts_back_a_hand_edit_says_so_and_keeps_no_revision(
+    collected: tuple[Backend, Path], between: list[str]
+) -> None:
+    backend, root = collected
+    before = _figure(root)
+    period, subject, value = _one_row(backend, root)
+    _edit(
+        backend, root,
+        "UPDATE observations SET value = ? WHERE metric = 'new_hnw_clients' AND period = ? "
+        "AND subject = ? AND slice = ''",
+        value + 100, period, subject,
+    )  # fmt: skip
+    if between:  # a command after the edit adds it up; the collect comes later
+        said_plainly(cli(*between, "--lang", "en", "-w", str(root)), 0, "outside okrdesk")
+    done = cli("collect", "--through", THROUGH, "--lang", "en", "-w", str(root))
+    said_plainly(
+        done, 0, f"figures of new_hnw_clients ({period}), changed outside okrdesk, were put "
+        "back by this collect to what their source says",
+    )  # fmt: skip
+    assert "Revised" not in done.output
+    assert "The next `okrdesk collect`" not in done.output
+    assert _figure(root) == before
+    checked = cli("check", "--as-of", THROUGH, "--lang", "en", "-w", str(root))
+    assert "revised" not in checked.output.lower(), checked.output
+    with _by_hand(backend, root) as connection:
+        kept = connection.execute(  # type: ignore[attr-defined]
+            "SELECT count(*) FROM runs WHERE revised IS NOT NULL AND revised NOT IN ('', '{}')"
+        ).fetchone()
+    assert kept[0] == 0
+    # And the collect after it finds the period as it fingerprinted it: nothing to say.
+    again = cli("collect", "--through", THROUGH, "--lang", "en", "-w", str(root))
+    said_plainly(again, 0)
+    assert "outside okrdesk" not in again.output
+

@@ -278,23 +278,64 @@ _OPENED: dict[str, Path | str] = {}
 """Every store this process has opened (``Store.open``), for ``changed_by_hand``."""
 
 
-_EDITS_TAKEN: list[Said] = []
-"""What each store this process opened found written by other software and added up
-again (``Store.take_hand_edits``), for the command to say once it has run."""
+_EDITS_TAKEN: list[tuple[str, list[tuple[str, str]]]] = []
+"""Each store this process opened (its location) with the (metric, period) pairs it found
+written by other software and added up again (``Store.take_hand_edits``), for the
+command to say once it has run."""
+
+_PUT_BACK: list[tuple[str, tuple[str, str]]] = []
+"""(location, (metric, period)): what a collect of this process brought back to its
+source's figures after other software had changed it (``StoreChanges.put_back``)."""
+
+EDITED = "edited "
+"""Before a period's fingerprint, once other software changed its rows: a collect that
+gives the figures of that fingerprint puts the rows back, which is no restatement."""
 
 
 def forget_opened() -> None:
     """A new command starts: the stores opened before are not its own."""
     _OPENED.clear()
     _EDITS_TAKEN.clear()
+    _PUT_BACK.clear()
 
 
 def hand_edits_taken() -> list[Said]:
     """What the stores opened since ``forget_opened`` found changed by other software and
-    added up again, each said once: the list is emptied."""
-    said = list(_EDITS_TAKEN)
+    added up again, and what a collect then put back, each said once: emptied."""
+    back: dict[str, set[tuple[str, str]]] = {}
+    for location, pair in _PUT_BACK:
+        back.setdefault(location, set()).add(pair)
+    said: list[Said] = []
+    for location, pairs in _EDITS_TAKEN:
+        left = [pair for pair in pairs if pair not in back.get(location, ())]
+        if left:
+            said.append(_added_up_again(location, left))
+    said.extend(_put_back(location, sorted(pairs)) for location, pairs in back.items())
     _EDITS_TAKEN.clear()
+    _PUT_BACK.clear()
     return said
+
+
+def _added_up_again(location: str, pairs: Sequence[tuple[str, str]]) -> Said:
+    en, zh = _periods_named(pairs)
+    return Said(
+        f"{location}: figures of {en} were changed outside okrdesk; their totals are added "
+        "up again from the rows as they now are. The next `okrdesk collect` brings them "
+        "back to what their source says: to keep a correction, make it in the source.",
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过；已按现有的行重新合计。"
+        "下次 `okrdesk collect` 会把它们恢复为来源中的数字：要保留更正，请在来源中更正。",
+    )
+
+
+def _put_back(location: str, pairs: Sequence[tuple[str, str]]) -> Said:
+    en, zh = _periods_named(pairs)
+    return Said(
+        f"{location}: figures of {en}, changed outside okrdesk, were put back by this "
+        "collect to what their source says, which has not changed: to keep a correction, "
+        "make it in the source.",
+        f"{location}：{zh}在 okrdesk 之外被改动过的数字，已由本次采集恢复为来源中的数字"
+        "（来源未变）：要保留更正，请在来源中更正。",
+    )
 
 
 def _periods_named(pairs: Sequence[tuple[str, str]]) -> tuple[str, str]:
@@ -709,6 +750,7 @@ class Store(ABC):
                 if made is not None and held.get(pair) == made:
                     # Stored as they were brought to these very figures.
                     return len(figures) + _wholes_to_add(figures)
+                put_back = made is not None and held.get(pair) == EDITED + made
                 rows_now = [
                     (metric, period, subject, cut, *span, value, numerator, denominator,
                      source, plugin, run_id)
@@ -718,7 +760,7 @@ class Store(ABC):
                 changes = period_changes(self._rows(STORED_SELECT, pair), rows_now)
                 if changes.any:
                     written += self._write_changes(pair, changes)
-                    found.add(pair, changes)
+                    found.add(pair, changes, put_back=put_back)
                     changed.append(pair)
                 if held.get(pair) != made:
                     taken[pair] = made
@@ -744,6 +786,7 @@ class Store(ABC):
             landed = [metric for metric in collected if metric not in found.kept_unanswered]
             self._note_landed(run_id, landed, periods)
         self.changes.include(found)
+        _PUT_BACK.extend((self.location, pair) for pair in sorted(found.put_back))
         self._wrote(written)
         return count
 
@@ -1768,9 +1811,10 @@ class Store(ABC):
         """Where observations were written by other software since okrdesk last wrote
         them (a row corrected or deleted in a database browser, noted by the store's
         triggers in ``hand_edits``): the totals of their periods added up again from the
-        rows as they now are, and the fingerprints of those periods dropped, so that the
-        report's figures are the sums of the rows explain lists and the next collect
-        compares those rows with what it collected. Said once the command has run
+        rows as they now are, and the fingerprints of those periods marked ``EDITED``, so
+        that the report's figures are the sums of the rows explain lists and the next
+        collect compares those rows with what it collected (figures that come back as
+        they were before are put back, not revised). Said once the command has run
         (``hand_edits_taken``). Left for later while a figure is no number: reading one
         refuses it, naming its row, and its correction is a hand edit too."""
         if self._one(f"SELECT 1 FROM {HAND_EDITS} LIMIT 1") is None:
@@ -1794,21 +1838,16 @@ class Store(ABC):
             )
             self._total_periods(pairs)
             self._run_totals(grains)
+            # The next collect reads these periods' rows again; one that gives the figures
+            # they were brought to before puts them back, which is no restatement.
             self._write_many(
-                "DELETE FROM collected_fingerprints WHERE metric = ? AND period = ?", pairs
+                "UPDATE collected_fingerprints SET fingerprint = ? || fingerprint "
+                "WHERE metric = ? AND period = ? AND fingerprint NOT LIKE ?",
+                [(EDITED, metric, period, f"{EDITED}%") for metric, period in pairs],
             )
             self._rows(f"DELETE FROM {HAND_EDITS}")
         if pairs:
-            en, zh = _periods_named(pairs)
-            _EDITS_TAKEN.append(Said(
-                f"{self.location}: figures of {en} were changed outside okrdesk; their totals "
-                "are added up again from the rows as they now are. The next `okrdesk "
-                "collect` brings them back to what their source says: to keep a "
-                "correction, make it in the source.",
-                f"{self.location}：{zh}的数字在 okrdesk 之外被改动过；已按现有的行重新合计。"
-                "下次 `okrdesk collect` 会把它们恢复为来源中的数字：要保留更正，"
-                "请在来源中更正。",
-            ))  # fmt: skip
+            _EDITS_TAKEN.append((self.location, pairs))
 
     def _hand_edits_waiting(self) -> list[tuple[str, str]]:
         """The (metric, period) pairs other software changed that were not added up

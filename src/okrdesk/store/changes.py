@@ -127,12 +127,18 @@ class StoreChanges:
     kept_unanswered: dict[str, int] = attrs.Factory(dict)
     """Metric → rows kept as they were stored because the collect gave not one figure
     for the metric where some are stored (``Store.replace_rows``)."""
+    put_back: set[tuple[str, str]] = attrs.Factory(set)
+    """(metric, period) pairs whose rows other software had changed, brought back to
+    figures their source gives as it gave them before: no restatement of the source."""
 
-    def add(self, pair: tuple[str, str], changes: PeriodChanges) -> None:
-        """Count one (metric, period) ``pair``'s ``changes``."""
+    def add(self, pair: tuple[str, str], changes: PeriodChanges, *, put_back: bool) -> None:
+        """Count one (metric, period) ``pair``'s ``changes`` (``put_back``: undoing what
+        other software changed, the source's figures as they were)."""
         self.changed += changes.changed
         self.gone += changes.gone
-        if changes.revised:
+        if put_back:
+            self.put_back.add(pair)
+        elif changes.revised:
             self.revised[pair] = changes.revised
 
     def include(self, other: StoreChanges) -> None:
@@ -140,6 +146,7 @@ class StoreChanges:
         self.changed += other.changed
         self.gone += other.gone
         self.revised.update(other.revised)
+        self.put_back.update(other.put_back)
         for metric, rows in other.kept_unanswered.items():
             self.kept_unanswered[metric] = self.kept_unanswered.get(metric, 0) + rows
 
