@@ -410,3 +410,31 @@ def test_a_collect_that_puts_back_a_hand_edit_says_so_and_keeps_no_revision(
     said_plainly(again, 0)
     assert "outside okrdesk" not in again.output
 
+
+def test_a_role_whose_transactions_are_read_only_is_told_to_add_them_up_on_the_primary(
+    postgres_url: str, write_workspace: object
+) -> None:
+    """As on a read replica, where the hand edits waiting came with the primary's rows."""
+    from test_postgres_roles import workspace
+
+    roles = Roles(postgres_url)
+    try:
+        owner = workspace(write_workspace, roles.owner_url)  # type: ignore[arg-type]
+        said_plainly(cli("collect", "--through", THROUGH, "-w", str(owner)), 0)
+        roles.grant()
+        with psycopg.connect(roles.owner_url, autocommit=True) as connection:
+            connection.execute(
+                "DELETE FROM observations WHERE (metric, period, subject) IN (SELECT metric, "
+                "period, subject FROM observations WHERE metric = 'new_hnw_clients' LIMIT 1)"
+            )
+            connection.execute(
+                f"ALTER ROLE {roles.writer} SET default_transaction_read_only = on".encode()
+            )
+        root = workspace(write_workspace, roles.url(roles.writer))  # type: ignore[arg-type]
+        said_plainly(
+            cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root)), 2,
+            "were changed outside okrdesk", f"the server takes no writes from the role "
+            f"{roles.writer}", "against the primary server", "Nothing was changed",
+        )  # fmt: skip
+    finally:
+        roles.drop()

@@ -114,9 +114,9 @@ _REFUSALS = (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTra
 role whose transactions are read-only): said as such, never a traceback."""
 
 _READING = b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+"""What a ``reading`` transaction is, said before its first read."""
 _OKRDESK_WRITING = b"SET LOCAL okrdesk.writing = 'on'"
 """What marks a transaction's writes as okrdesk's own, not a hand edit's."""
-"""What a ``reading`` transaction is, said before its first read."""
 
 
 class PostgresStore(Store):
@@ -251,7 +251,8 @@ class PostgresStore(Store):
         try:
             self.take_hand_edits()
         except OkrdeskError as error:
-            if not isinstance(error.__cause__ or error.__context__, _REFUSALS):
+            cause = error.__cause__ or error.__context__
+            if not isinstance(cause, _REFUSALS):
                 raise
             role = self._connection.info.user
             why = Said(
@@ -260,6 +261,16 @@ class PostgresStore(Store):
                 f"角色 {role} 无权写入 okrdesk 的数据表；由有权写入的角色运行一次任一命令"
                 "（例如 `okrdesk store upgrade`）即可重新合计",
             )
+            if isinstance(cause, psycopg.errors.ReadOnlySqlTransaction):
+                why = Said(
+                    f"the server takes no writes from the role {role} (a read-only replica, or "
+                    "a role whose transactions are read-only); any command run once against "
+                    "the primary server by a role that may write (`okrdesk store upgrade`, "
+                    "say) adds them up",
+                    f"服务器不接受角色 {role} 的写入（只读副本，或该角色的事务默认只读）；"
+                    "对主服务器、以有写入权限的角色运行一次任一命令（例如 `okrdesk store "
+                    "upgrade`）即可重新合计",
+                )
             raise BadInput(edits_unsummed(self.location, self._hand_edits_waiting(), why)) from None
 
     def _not_owner(self, version: int | None) -> OkrdeskError:
