@@ -1821,6 +1821,7 @@ class Store(ABC):
             return
         if self._first_unsummable() is not None:
             return
+        self._refuse_periods_told_apart()
         with self.transaction():
             pairs = sorted(
                 (str(metric), str(period))
@@ -1848,6 +1849,39 @@ class Store(ABC):
             self._rows(f"DELETE FROM {HAND_EDITS}")
         if pairs:
             _EDITS_TAKEN.append((self.location, pairs))
+
+    def _refuse_periods_told_apart(self) -> None:
+        """A period's whole figures edited by hand into two spans (its id changed, not its
+        dates, or the other way round) cannot be added up as one period: refused, naming
+        the rows, until one is corrected or deleted, before anything is written."""
+        apart = self._one(
+            f"SELECT o.metric, o.period FROM observations o JOIN {HAND_EDITS} h "
+            "ON h.metric = o.metric AND h.period = o.period WHERE o.slice = '' "
+            "GROUP BY o.metric, o.period HAVING count(DISTINCT o.grain || ' ' || "
+            "o.period_start || ' ' || o.period_end) > 1 LIMIT 1"
+        )
+        if apart is None:
+            return
+        metric, period = str(apart[0]), str(apart[1])
+        spans = [
+            f"{printable(str(subject))}: {grain} {start} – {end}"
+            for subject, grain, start, end in self._rows(
+                "SELECT min(subject), grain, period_start, period_end FROM observations "
+                "WHERE metric = ? AND period = ? AND slice = '' "
+                "GROUP BY grain, period_start, period_end ORDER BY 3, 4, 2",
+                (metric, period),
+            )
+        ]
+        named, shown = f"{printable(metric)} {printable(period)}", "; ".join(spans)
+        raise BadInput(Said(
+            f"{self.location}: the rows of {named} were changed outside okrdesk into periods "
+            f"of different dates ({shown}), which cannot be added up as one: correct the "
+            "period, or the dates, of that row of observations, or delete it. Nothing was "
+            "changed.",
+            f"{self.location}：{named} 的行在 okrdesk 之外被改成了日期不同的周期（{shown}），"
+            "无法作为同一周期合计：请更正 observations 中那一行的周期或日期，或删除该行。"
+            "未改动任何内容。",
+        ))  # fmt: skip
 
     def _hand_edits_waiting(self) -> list[tuple[str, str]]:
         """The (metric, period) pairs other software changed that were not added up
