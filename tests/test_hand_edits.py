@@ -531,3 +531,29 @@ def _rounded(tables: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tupl
         ]
         for name, rows in tables.items()
     }
+
+
+def test_a_hand_edit_on_postgresql_is_noted_beside_the_table_whatever_the_editors_path(
+    postgres_url: str, write_workspace: object
+) -> None:
+    backend = Backend("postgresql", postgres_url, write_workspace)  # type: ignore[arg-type]
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    before = _figure(root)
+    period, subject, value = _one_row(backend, root)
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        # A table of the editor's own session, found first on any search_path.
+        connection.execute(
+            "CREATE TEMPORARY TABLE hand_edits (metric text, period text, "
+            "PRIMARY KEY (metric, period))"
+        )
+        connection.execute(
+            "UPDATE public.observations SET value = %s WHERE metric = 'new_hnw_clients' "
+            "AND period = %s AND subject = %s AND slice = ''",
+            (value + 9, period, subject),
+        )
+    said_plainly(
+        cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root)), 0,
+        f"figures of new_hnw_clients ({period}) were changed outside okrdesk",
+    )  # fmt: skip
+    assert _figure(root) == before + 9

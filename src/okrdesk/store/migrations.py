@@ -646,24 +646,27 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     # column holds numbers only.
     "SELECT 1;",
     # 20: okrdesk's own writes set okrdesk.writing for their transaction; any other write
-    # to observations notes its metric and period. The function finds hand_edits on the
-    # search_path it was made with, not the one of whoever edits.
+    # to observations notes its metric and period, in the hand_edits beside the table
+    # edited: not one that whoever edits finds first on a search_path of theirs (a
+    # temporary table, a schema named after their role).
     f"""
     CREATE TABLE {HAND_EDITS} (
         metric {_PG_TEXT} NOT NULL,
         period {_PG_TEXT} NOT NULL,
         PRIMARY KEY (metric, period)
     );
-    CREATE FUNCTION okrdesk_note_hand_edit() RETURNS trigger LANGUAGE plpgsql
-    SET search_path FROM CURRENT AS $$
+    CREATE FUNCTION okrdesk_note_hand_edit() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        noted text := format(
+            'INSERT INTO %I.{HAND_EDITS} (metric, period) VALUES ($1, $2) '
+            'ON CONFLICT DO NOTHING', TG_TABLE_SCHEMA
+        );
     BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            INSERT INTO {HAND_EDITS} (metric, period) VALUES (OLD.metric, OLD.period)
-            ON CONFLICT DO NOTHING;
+            EXECUTE noted USING OLD.metric, OLD.period;
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            INSERT INTO {HAND_EDITS} (metric, period) VALUES (NEW.metric, NEW.period)
-            ON CONFLICT DO NOTHING;
+            EXECUTE noted USING NEW.metric, NEW.period;
         END IF;
         RETURN NULL;
     END
