@@ -557,3 +557,42 @@ def test_a_hand_edit_on_postgresql_is_noted_beside_the_table_whatever_the_editor
         f"figures of new_hnw_clients ({period}) were changed outside okrdesk",
     )  # fmt: skip
     assert _figure(root) == before + 9
+
+
+def test_a_hand_edit_committed_while_others_are_added_up_stays_noted(
+    postgres_url: str, write_workspace: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL reads committed rows statement by statement: an edit another session
+    commits while okrdesk adds up the edits it found must be left noted, not deleted."""
+    from okrdesk.store import Store
+
+    backend = Backend("postgresql", postgres_url, write_workspace)  # type: ignore[arg-type]
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    period, subject, value = _one_row(backend, root)
+    where = "metric = 'new_hnw_clients' AND period = ? AND subject = ? AND slice = ''"
+    _edit(backend, root, f"UPDATE observations SET value = ? WHERE {where}", value + 1,
+          period, subject)  # fmt: skip
+    with _by_hand(backend, root) as connection:
+        other = connection.execute(  # type: ignore[attr-defined]
+            "SELECT period, subject FROM observations WHERE metric = 'complaint_rate' "
+            "AND slice = '' ORDER BY period, subject LIMIT 1"
+        ).fetchone()
+    adding_up = Store._total_periods
+
+    def meanwhile(store: Store, pairs: list[tuple[str, str]]) -> None:
+        _edit(
+            backend, root,
+            "UPDATE observations SET value = value + 1 WHERE metric = 'complaint_rate' "
+            "AND period = ? AND subject = ? AND slice = ''",
+            *other,
+        )  # fmt: skip
+        adding_up(store, pairs)
+
+    monkeypatch.setattr(Store, "_total_periods", meanwhile)
+    with Store.open(postgres_url):
+        pass
+    monkeypatch.setattr(Store, "_total_periods", adding_up)
+    with _by_hand(backend, root) as connection:
+        noted = connection.execute("SELECT metric, period FROM hand_edits").fetchall()  # type: ignore[attr-defined]
+    assert noted == [("complaint_rate", other[0])]

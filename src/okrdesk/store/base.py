@@ -1823,10 +1823,7 @@ class Store(ABC):
             return
         self._refuse_periods_told_apart()
         with self.transaction():
-            pairs = sorted(
-                (str(metric), str(period))
-                for metric, period in self._rows(f"SELECT metric, period FROM {HAND_EDITS}")
-            )
+            pairs = self._noted_edits_taken()
             metrics = self._members(sorted({metric for metric, _ in pairs}))
             grains = sorted(
                 (str(metric), str(grain))
@@ -1846,7 +1843,6 @@ class Store(ABC):
                 "WHERE metric = ? AND period = ? AND fingerprint NOT LIKE ?",
                 [(EDITED, metric, period, f"{EDITED}%") for metric, period in pairs],
             )
-            self._rows(f"DELETE FROM {HAND_EDITS}")
         if pairs:
             _EDITS_TAKEN.append((self.location, pairs))
 
@@ -1882,6 +1878,14 @@ class Store(ABC):
             "无法作为同一周期合计：请更正 observations 中那一行的周期或日期，或删除该行。"
             "未改动任何内容。",
         ))  # fmt: skip
+
+    def _noted_edits_taken(self) -> list[tuple[str, str]]:
+        """Inside the transaction that adds them up: the (metric, period) pairs noted in
+        ``hand_edits``, their notes deleted (where no other writer can note one between
+        the read and the delete: SQLite's write transaction excludes every other)."""
+        pairs = self._hand_edits_waiting()
+        self._rows(f"DELETE FROM {HAND_EDITS}")
+        return pairs
 
     def _hand_edits_waiting(self) -> list[tuple[str, str]]:
         """The (metric, period) pairs other software changed that were not added up

@@ -273,6 +273,15 @@ class PostgresStore(Store):
                 )
             raise BadInput(edits_unsummed(self.location, self._hand_edits_waiting(), why)) from None
 
+    def _noted_edits_taken(self) -> list[tuple[str, str]]:
+        # One statement: an edit committed while the others were read and deleted was
+        # dropped unseen. Now one noted meanwhile waits for this transaction (its note
+        # meets a row this one deletes) or stays noted for the next opening.
+        return sorted(
+            (str(metric), str(period))
+            for metric, period in self._rows(f"DELETE FROM {HAND_EDITS} RETURNING metric, period")
+        )
+
     def _not_owner(self, version: int | None) -> OkrdeskError:
         """The role may not create or upgrade okrdesk's tables: only their owner may (named,
         asked once the migration's transaction has rolled back)."""
