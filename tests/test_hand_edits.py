@@ -596,3 +596,27 @@ def test_a_hand_edit_committed_while_others_are_added_up_stays_noted(
     with _by_hand(backend, root) as connection:
         noted = connection.execute("SELECT metric, period FROM hand_edits").fetchall()  # type: ignore[attr-defined]
     assert noted == [("complaint_rate", other[0])]
+
+
+def test_a_collect_that_changes_a_period_found_edited_says_it_put_it_back(
+    collected: tuple[Backend, Path],
+) -> None:
+    """Even without the period's fingerprint (a store copied over keeps none), so that
+    the collect cannot tell a put-back from a restatement."""
+    backend, root = collected
+    before = _figure(root)
+    period, subject, _ = _one_row(backend, root)
+    _edit(backend, root, "DELETE FROM collected_fingerprints")
+    _edit(
+        backend, root,
+        "DELETE FROM observations WHERE metric = 'new_hnw_clients' AND period = ? "
+        "AND subject = ?",
+        period, subject,
+    )  # fmt: skip
+    done = cli("collect", "--through", THROUGH, "--lang", "en", "-w", str(root))
+    said_plainly(
+        done, 0, f"figures of new_hnw_clients ({period}), changed outside okrdesk, were put "
+        "back by this collect",
+    )  # fmt: skip
+    assert "The next `okrdesk collect`" not in done.output
+    assert _figure(root) == before

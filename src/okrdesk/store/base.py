@@ -331,10 +331,9 @@ def _put_back(location: str, pairs: Sequence[tuple[str, str]]) -> Said:
     en, zh = _periods_named(pairs)
     return Said(
         f"{location}: figures of {en}, changed outside okrdesk, were put back by this "
-        "collect to what their source says, which has not changed: to keep a correction, "
-        "make it in the source.",
-        f"{location}：{zh}在 okrdesk 之外被改动过的数字，已由本次采集恢复为来源中的数字"
-        "（来源未变）：要保留更正，请在来源中更正。",
+        "collect to what their source says: to keep a correction, make it in the source.",
+        f"{location}：{zh}在 okrdesk 之外被改动过的数字，已由本次采集恢复为来源中的数字："
+        "要保留更正，请在来源中更正。",
     )
 
 
@@ -511,6 +510,10 @@ class Store(ABC):
     @abstractmethod
     def _members(self, values: Iterable[str]) -> Any:
         """The parameter for ``_member``."""
+
+    _edits_taken_here: frozenset[tuple[str, str]] = frozenset()
+    """The (metric, period) pairs this opening of the store found changed by other
+    software and added up again (``take_hand_edits``)."""
 
     _not_made_here: frozenset[str] = frozenset()
     """Tables of SQLite's schema this backend does without."""
@@ -786,7 +789,10 @@ class Store(ABC):
             landed = [metric for metric in collected if metric not in found.kept_unanswered]
             self._note_landed(run_id, landed, periods)
         self.changes.include(found)
-        _PUT_BACK.extend((self.location, pair) for pair in sorted(found.put_back))
+        # Put back: what this collect found as its source gave it before the edit, and
+        # what it changed of the periods this opening found edited.
+        back = found.put_back | (set(changed) & self._edits_taken_here)
+        _PUT_BACK.extend((self.location, pair) for pair in sorted(back))
         self._wrote(written)
         return count
 
@@ -1845,6 +1851,7 @@ class Store(ABC):
             )
         if pairs:
             _EDITS_TAKEN.append((self.location, pairs))
+            self._edits_taken_here = frozenset(pairs)
 
     def _refuse_periods_told_apart(self) -> None:
         """A period's whole figures edited by hand into two spans (its id changed, not its
