@@ -12,7 +12,7 @@ from collections.abc import Callable
 from okrdesk_brokerage.figures import Figures, read
 from okrdesk_brokerage.funding import FirstEvents
 from okrdesk_brokerage.layout import ASSETS, CLIENTS, COMPLAINTS, FUNDING, PRODUCTS, TRADES
-from okrdesk_brokerage.provenance import RowSpans, Source, cited
+from okrdesk_brokerage.provenance import Rows, RowSpans, cited, cited_apart, spans_of
 from okrdesk_brokerage.tally import Tallies
 
 FEN = 100
@@ -36,23 +36,21 @@ def _flow(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | N
     return (cell.amount / scale, None, None, cited(tallies.file, cell.rows))
 
 
-def _ratio(numerator: float, denominator: float, source: Source) -> Reading | None:
+Cite = tuple[str, Rows | None]
+"""A file and the rows of it a figure rests on."""
+
+
+def _ratio(numerator: float, denominator: float, *cites: Cite) -> Reading | None:
+    """A ratio's reading citing ``cites`` (each file once), None where the denominator is
+    not above zero; the source is written only for a ratio emitted."""
     if denominator <= 0:
         return None
-    return (None, numerator, denominator, str(source))
+    return (None, numerator, denominator, cited_apart(*cites))
 
 
-def _clients(f: Figures, cm: int, source: Source) -> Source:
-    """Cite the CM's client rows: the figure rests on who their clients are."""
-    return source.cite(CLIENTS.name, f.book.cm_rows[cm])
-
-
-def _stock(f: Figures, cm: int, window: int, value: float, source: Source) -> Reading | None:
-    if not f.book.has_clients_by(cm, f.windows.windows[window].end):
-        return None
-    if not source:
-        _clients(f, cm, source)
-    return (value, None, None, str(source))
+def _clients(f: Figures, cm: int) -> Cite:
+    """The CM's client rows: a figure about all their clients rests on who they are."""
+    return (CLIENTS.name, f.book.cm_rows[cm])
 
 
 # ------------------------------------------------------------------- stocks
@@ -65,7 +63,7 @@ def aum(f: Figures, cm: int, window: int) -> Reading | None:
     cell = read(f.assets).aum.get((cm, f.windows.end_slot[window]))
     if cell is None or not cell.rows:
         amount = 0 if cell is None else cell.amount
-        return (amount / FEN, None, None, str(_clients(f, cm, Source())))
+        return (amount / FEN, None, None, cited(*_clients(f, cm)))
     return (cell.amount / FEN, None, None, cited(ASSETS.name, cell.rows))
 
 
@@ -105,11 +103,15 @@ _TIER_CUTS: dict[tuple[str, ...], list[dict[str, str]]] = {}
 
 
 def effective_accounts(f: Figures, cm: int, window: int) -> Reading | None:
+    if not f.book.has_clients_by(cm, f.windows.windows[window].end):
+        return None
     key = (cm, f.windows.end_slot[window])
     assets = read(f.assets)
     by_assets, by_trades = assets.effective_by_assets, assets.effective_by_trades
-    source = Source().cite(ASSETS.name, by_assets.rows(key)).cite(TRADES.name, by_trades.rows(key))
-    return _stock(f, cm, window, by_assets.amount(key) + by_trades.amount(key), source)
+    # With no account counted, the figure rests on the CM's clients.
+    source = cited_apart((ASSETS.name, by_assets.rows(key)), (TRADES.name, by_trades.rows(key)))
+    value = by_assets.amount(key) + by_trades.amount(key)
+    return (value, None, None, source or cited(*_clients(f, cm)))
 
 
 # -------------------------------------------------------------------- flows
@@ -146,15 +148,15 @@ def commission_revenue(f: Figures, cm: int, window: int) -> Reading | None:
 
 def _cohort(
     f: Figures, cm: int, window: int, firsts: FirstEvents, file: str
-) -> tuple[int, int, Source] | None:
-    """(reached, opened, source) for the accounts opened in the window."""
+) -> tuple[int, int, Cite, Cite] | None:
+    """(reached, opened, and the clients' rows and the first events' rows they rest on)
+    for the accounts opened in the window."""
     cohort = f.book.cohorts.get((cm, window))
     if not cohort:
         return None
     reached = [firsts[client][1] for client in cohort if client in firsts]
-    source = Source().cite(CLIENTS.name, f.book.cohort_rows[(cm, window)])
-    source.cite(file, RowSpans(sorted(reached)))
-    return len(reached), len(cohort), source
+    clients = (CLIENTS.name, f.book.cohort_rows[(cm, window)])
+    return len(reached), len(cohort), clients, (file, RowSpans(sorted(reached)))
 
 
 def open_to_fund_rate(f: Figures, cm: int, window: int) -> Reading | None:
@@ -171,8 +173,8 @@ def empty_account_rate(f: Figures, cm: int, window: int) -> Reading | None:
     found = _cohort(f, cm, window, read(f.funding).first_inflows, FUNDING.name)
     if found is None:
         return None
-    funded, opened, source = found
-    return _ratio(opened - funded, opened, source)
+    funded, opened, *cites = found
+    return _ratio(opened - funded, opened, *cites)
 
 
 # ---------------------------------------------------------------- attrition
@@ -191,15 +193,20 @@ def asset_attrition(f: Figures, cm: int, window: int) -> Reading | None:
         base, base_rows = assets.first_total[cm].amount, assets.first_total[cm].rows
     key = (cm, window)
     lost = outflows.amount(key) + assets.closed_assets.amount(key)
-    source = Source().cite(FUNDING.name, outflows.rows(key))
-    source.cite(ASSETS.name, assets.closed_assets.rows(key)).cite(ASSETS.name, base_rows)
-    return _ratio(lost / FEN, base / FEN, source)
+    closed = assets.closed_assets.rows(key)
+    if closed and base_rows:
+        # Rows of assets.csv twice: cited as one list, as a ``Source`` merges them.
+        merged = spans_of(closed).copy()
+        merged.update(spans_of(base_rows))
+        closed = merged
+    return _ratio(lost / FEN, base / FEN, (FUNDING.name, outflows.rows(key)),
+                  (ASSETS.name, closed or base_rows))  # fmt: skip
 
 
 def client_attrition(f: Figures, cm: int, window: int) -> Reading | None:
     at_start = f.book.open_at[cm][f.windows.start_slot[window]]
     closed = f.book.closed_in.amount((cm, window))
-    return _ratio(closed, at_start, _clients(f, cm, Source()))
+    return _ratio(closed, at_start, _clients(f, cm))
 
 
 # ------------------------------------------------------------ product mix
@@ -211,15 +218,15 @@ def product_commission_share(f: Figures, cm: int, window: int) -> Reading | None
     if products.get(key) is None and trades.get(key) is None:
         return None
     sold = products.amount(key)
-    source = Source().cite(PRODUCTS.name, products.rows(key)).cite(TRADES.name, trades.rows(key))
-    return _ratio(sold / FEN, (sold + trades.amount(key)) / FEN, source)
+    return _ratio(sold / FEN, (sold + trades.amount(key)) / FEN,
+                  (PRODUCTS.name, products.rows(key)), (TRADES.name, trades.rows(key)))  # fmt: skip
 
 
 def products_per_client(f: Figures, cm: int, window: int) -> Reading | None:
     slot = f.windows.end_slot[window]
     held = read(f.products).held
-    source = Source().cite(PRODUCTS.name, held.rows((cm, slot)))
-    return _ratio(held.amount((cm, slot)), f.book.open_at[cm][slot], _clients(f, cm, source))
+    return _ratio(held.amount((cm, slot)), f.book.open_at[cm][slot],
+                  (PRODUCTS.name, held.rows((cm, slot))), _clients(f, cm))  # fmt: skip
 
 
 def product_sales(f: Figures, cm: int, window: int) -> Reading | None:
@@ -238,16 +245,17 @@ def product_sales_by_type(f: Figures, cm: int, window: int) -> list[Slice]:
 def nps(f: Figures, cm: int, window: int) -> Reading | None:
     surveys = read(f.surveys)
     key = (cm, window)
-    source = Source().cite(surveys.responses.file, surveys.responses.rows(key))
-    return _ratio(surveys.net_promoters.amount(key), surveys.responses.amount(key), source)
+    responses = surveys.responses
+    return _ratio(surveys.net_promoters.amount(key), responses.amount(key),
+                  (responses.file, responses.rows(key)))  # fmt: skip
 
 
 def complaint_rate(f: Figures, cm: int, window: int) -> Reading | None:
     complaints = read(f.complaints)
     key = (cm, window)
-    source = _clients(f, cm, Source().cite(COMPLAINTS.name, complaints.rows(key)))
     open_clients = f.book.open_at[cm][f.windows.end_slot[window]]
-    return _ratio(complaints.amount(key), open_clients, source)
+    return _ratio(complaints.amount(key), open_clients,
+                  (COMPLAINTS.name, complaints.rows(key)), _clients(f, cm))  # fmt: skip
 
 
 ASSEMBLERS: dict[str, Assembler] = {

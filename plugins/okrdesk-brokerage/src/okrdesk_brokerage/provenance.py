@@ -206,6 +206,21 @@ def cited(file: str, rows: Rows | None) -> str:
     return text if len(text) <= MAX_SOURCE else _rows_of(file, spans_of(rows).summary())
 
 
+def cited_apart(*cites: tuple[str, Rows | None]) -> str:
+    """The source of a figure resting on rows of several files, each named once (in
+    ``cites``, with its rows): ``str`` of the ``Source`` citing them in that order, written
+    at once from each file's runs, with no ``Source`` made unless it is too long."""
+    parts = [_rows_of(file, rows if isinstance(rows, str) else str(rows))
+             for file, rows in cites if rows]  # fmt: skip
+    text = "; ".join(parts)
+    if len(text) <= MAX_SOURCE:
+        return text
+    source = Source()
+    for file, rows in cites:
+        source.cite(file, rows)
+    return str(source)
+
+
 def _rows_of(file: str, runs: str) -> str:
     """``file`` and its rows in the cited form: "assets.csv rows 2-9, 14", one "row 7"."""
     return f"{file} {'row' if runs.isdigit() else 'rows'} {runs}"
