@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from okrdesk.plugins.citations import source_text
 
-from okrdesk_brokerage.provenance import MAX_SOURCE, RowSpans, Source, cited
+from okrdesk_brokerage.provenance import MAX_SOURCE, RowSpans, Source, cited, cited_apart
 
 
 def test_consecutive_rows_become_ranges() -> None:
@@ -100,3 +100,24 @@ def test_every_source_is_in_the_form_okrdesk_reads(rows: list[int]) -> None:
     ):
         chinese = source_text(source, "zh")
         assert " rows " not in chinese and chinese.endswith("行"), source
+
+
+_ROWS = st.lists(st.integers(min_value=2, max_value=5_000), max_size=600)
+
+
+@settings(database=None)
+@given(st.lists(st.tuples(_ROWS, st.booleans()), min_size=1, max_size=3))
+def test_files_cited_apart_read_as_one_source_citing_them(
+    given_rows: list[tuple[list[int], bool]],
+) -> None:
+    """Each file's rows as a RowSpans or as the runs a query writes, some empty, some
+    long enough to be summarised: the text a ``Source`` citing them in order writes."""
+    cites = [
+        (f"file{k}.csv", str(RowSpans(rows)) if as_text else RowSpans(rows))
+        for k, (rows, as_text) in enumerate(given_rows)
+    ]
+    source = Source()
+    for file, rows in cites:
+        source.cite(file, rows)
+    assert cited_apart(*cites) == str(source)
+    assert len(cited_apart(*cites)) <= MAX_SOURCE
