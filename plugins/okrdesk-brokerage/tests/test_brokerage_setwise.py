@@ -336,3 +336,28 @@ def test_runs_are_written_in_sql_as_row_spans_write_them() -> None:
         [len(lists), lists],
     ).fetchall()
     assert [text for (text,) in written] == [str(RowSpans(lines)) for lines in lists]
+
+
+def test_a_client_snapshot_before_the_last_one_leaves_assets_to_the_streaming_reader(
+    tmp_path: Path,
+) -> None:
+    """A1's snapshot of 2026-02-28 moved below its snapshot of 2026-03-15: DuckDB's pass
+    gives the file up, and the streaming reader names both lines."""
+    folder = shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = folder / "assets.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    moved = lines.pop(11)  # line 12, A1 on 2026-02-28
+    assert moved.startswith("2026-02-28,A1,") and lines[16].startswith("2026-03-15,A1,")
+    lines.insert(17, moved)  # now line 18, after A1 on 2026-03-15 (now line 17)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = setwise_connection(folder, book, windows)
+    assert con is not None
+    settings = read_settings(SETTINGS, FIXTURES)
+    assert total_assets(con, folder, book, windows, settings, None) is None
+    found = collect(["aum"], workspace=tmp_path)
+    assert not found.of("aum")
+    message = found.errors[0][1]
+    assert "assets.csv" in message and "18" in message and "(line 17)" in message, message
+    assert "must be in date order" in message, message

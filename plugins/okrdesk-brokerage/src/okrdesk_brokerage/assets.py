@@ -255,19 +255,18 @@ def asset_parts(
         f"{total} >= 0",
         f"{securities} >= 0",
     )
-    # The snapshots kept, each beside its client's next and previous, in the pass that
-    # checks the rows.
+    # The snapshots kept, each beside its client's next, in the pass that checks the rows.
     kept = engine.checked_rows(
         con, folder, ASSETS, checks, windows.through, f"{total} AS total",
         f"{securities} AS securities", "closed", "institutional",
         keep="day >= opened AND (closed IS NULL OR day <= closed)",
-        ordered=("lead(day) OVER by_client AS next_day",
-                 "lag(day) OVER by_client AS previous_day"),
+        ordered=("lead(day) OVER by_client AS next_day",),
         table="snapshots", client=("opened", "closed", "institutional"),
     )  # fmt: skip
     if kept is None:
         return None
-    found = con.execute("SELECT count(*) FROM snapshots WHERE previous_day > day").fetchone()
+    # A snapshot followed in the file by an earlier one of the same client: out of order.
+    found = con.execute("SELECT count(*) FROM snapshots WHERE next_day < day").fetchone()
     if found is None or found[0]:
         con.execute("DROP TABLE snapshots")
         return None
