@@ -419,15 +419,15 @@ def _attrition(con: Connection, assets: Assets) -> None:
         "SELECT cm, w, line, total AS amount FROM snapshots "
         "JOIN window_days ON window_days.day = closed WHERE next_day IS NULL",
     )
+    # Each first day's rows written as runs by the query, as ``engine.cells`` writes them.
     firsts = con.execute(
-        "SELECT cm, day, sum(total), list(line ORDER BY line) FROM snapshots "
-        "WHERE (cm, day) IN (SELECT (cm, min(day)) FROM snapshots GROUP BY cm) GROUP BY cm, day"
+        f"SELECT cm, day, amount, {engine.RUNS} FROM (SELECT cm, day, sum(total) AS amount, "
+        "list_sort(list(line)) AS lines FROM snapshots WHERE (cm, day) IN "
+        "(SELECT (cm, min(day)) FROM snapshots GROUP BY cm) GROUP BY cm, day)"
     ).fetchall()
-    for cm, day, amount, lines in firsts:
+    for cm, day, amount, runs in firsts:
         assets.first_day[cm] = day
-        assets.first_total[cm].amount = int(amount)
-        for line in lines:
-            assets.first_total[cm].spans().add(line)
+        assets.first_total[cm] = Tally(int(amount), runs)
 
 
 def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:
