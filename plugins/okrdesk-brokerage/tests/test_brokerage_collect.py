@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import tempfile
@@ -413,3 +414,32 @@ def _short_of_memory(*args: object) -> None:
     import duckdb
 
     raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+
+class _CollectorState(Collector):
+    """Records whether Python's cyclic garbage collector was on at each ``emit.many``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.collecting: list[bool] = []
+
+    def many(self, metric: str, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        self.collecting.append(gc.isenabled())
+        super().many(metric, *args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_the_cycle_collector_is_off_while_a_collect_runs_and_as_it_was_after(
+    before: bool,
+) -> None:
+    specs = {spec.name: spec for spec in _declared()}
+    request = _request(specs["aum"], specs["nps"])
+    emitted = _CollectorState()
+    (gc.enable if before else gc.disable)()
+    try:
+        plugin.okrdesk_collect(request=request, emit=emitted)
+        assert gc.isenabled() is before
+    finally:
+        gc.enable()
+    assert emitted.collecting and not any(emitted.collecting)
+    assert emitted.values("aum") and emitted.ratios("nps")

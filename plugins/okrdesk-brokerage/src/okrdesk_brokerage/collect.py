@@ -11,6 +11,7 @@ row there fails every metric, each with the same row.
 from __future__ import annotations
 
 import contextlib
+import gc
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
@@ -340,7 +341,8 @@ def collect(request: CollectRequest, emit: Emit) -> None:
     windows = Windows(request.periods, request.through)
     cms = list(dict.fromkeys(person.id for person in request.people))
     try:
-        _collect(wanted, settings, windows, cms, emit)
+        with _cycles_collected_after():
+            _collect(wanted, settings, windows, cms, emit)
     except ExportError as error:
         if error.file != CLIENTS.name:
             raise
@@ -349,6 +351,24 @@ def collect(request: CollectRequest, emit: Emit) -> None:
         for metric in wanted:
             emit.error(metric, error.said.en, zh=error.said.zh)
             emit.finished(metric)
+
+
+@contextlib.contextmanager
+def _cycles_collected_after() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the block runs, as it was after.
+
+    A firm's totals are hundreds of thousands of small objects (cells, the rows
+    fetched, the observations emitted), none in a cycle: the collector walked them
+    again and again, finding nothing to free (0.25 s of the plugin process's 3.7 s of
+    CPU at 60 branches). What the block leaves in a cycle is freed by the first
+    collection after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _collect(
