@@ -7,7 +7,7 @@ this module reads the same files the same way: each ``*.dist-info`` or
 ``*.egg-info`` folder on ``sys.path``, in order, the first distribution of a
 name winning, its ``entry_points.txt`` and the ``Version`` of its metadata
 (a zip archive on the path is still read through ``importlib.metadata``).
-``tests/test_plugins.py`` holds it equal to ``importlib.metadata``.
+``tests/test_entry_points.py`` holds it equal to ``importlib.metadata``.
 """
 
 from __future__ import annotations
@@ -45,11 +45,29 @@ def _children(folder: str) -> list[str]:
 
 
 def _read(path: str) -> str | None:
+    data = _read_bytes(path)
     try:
-        with open(path, encoding="utf-8") as file:
-            return file.read()
-    except (OSError, UnicodeDecodeError):
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
+
+
+def _read_bytes(path: str) -> bytes | None:
+    # A file object costs more than the small file it reads, and a command reads one
+    # for every installed distribution.
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _version(info: str) -> str:
@@ -57,7 +75,9 @@ def _version(info: str) -> str:
         text = _read(os.path.join(info, file))
         if text is None:
             continue
-        for line in text.splitlines():
+        # Split only as far as the first blank line: the package's long description,
+        # often its whole README, follows the headers.
+        for line in text[: _headers_end(text)].splitlines():
             if not line.strip():
                 break  # the headers end at the first empty line
             key, _, value = line.partition(":")
@@ -65,6 +85,11 @@ def _version(info: str) -> str:
                 return value.strip()
         return ""
     return ""
+
+
+def _headers_end(text: str) -> int:
+    ends = [end for end in (text.find(blank) for blank in ("\n\n", "\n\r\n")) if end >= 0]
+    return min(ends, default=len(text))
 
 
 def _section(text: str, group: str) -> Iterable[tuple[str, str]]:
@@ -99,10 +124,14 @@ def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoi
                 continue
             seen.add(name)
             info = os.path.join(folder or ".", child)
-            text = _read(os.path.join(info, "entry_points.txt"))
-            if text is None or group not in text:  # most declare only console scripts
+            data = _read_bytes(os.path.join(info, "entry_points.txt"))
+            # Most declare only console scripts: only a file naming the group is decoded.
+            if data is None or group.encode() not in data:
                 continue
-            points = list(_section(text, group))
+            try:
+                points = list(_section(data.decode("utf-8"), group))
+            except UnicodeDecodeError:
+                continue
             version = _version(info) if points else ""
             found += [EntryPoint(n, v, version, name) for n, v in points]
     return found
