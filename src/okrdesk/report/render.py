@@ -46,6 +46,9 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
 _PLAIN = (int, float, type(None), dt.date)
 """What holds no text: a report's numbers, flags and days."""
 _PLAIN_TYPES = frozenset({int, float, bool, type(None), dt.date})
+_NO_TEXT: set[object] = set(_PLAIN_TYPES)
+"""The plain types, and the records found to have no field that may hold text (a trend's
+points, hundreds in a report)."""
 
 
 def _printable(value: Any) -> Any:
@@ -54,7 +57,7 @@ def _printable(value: Any) -> Any:
     kind = type(value)
     if kind is str:
         return printable(value)
-    if kind in _PLAIN_TYPES:  # the most common, found without a chain of isinstance
+    if kind in _NO_TEXT:  # the most common, found without a chain of isinstance
         return value
     if isinstance(value, str):
         return printable(value)
@@ -71,6 +74,8 @@ def _printable(value: Any) -> Any:
     names = _TEXT_FIELDS.get(kind)
     if names is None:
         names = _TEXT_FIELDS[kind] = _text_fields(kind)
+        if not names:
+            _NO_TEXT.add(kind)
     changed = {}
     for name in names:
         shown = getattr(value, name)
