@@ -41,7 +41,9 @@ class FormulaError(ValueError):
         self.zh = zh
 
 
-@attrs.frozen
+# One for each derived metric: declared without __slots__, which attrs adds by building the
+# class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class Formula:
     text: str

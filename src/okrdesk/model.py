@@ -4,6 +4,11 @@ and the records okrdesk keeps (observations, check-ins, spend entries, runs).
 Everything here is immutable and checks its own invariants on construction;
 nothing here reads a file or a database. Figures are Decimals in base units
 (see ``okrdesk.units``): money in 元, rates as fractions.
+
+A plan holds a few of some classes (its phases, budget, scoring policies, metrics'
+labels) and thousands of others (people, key results, observations). The few are
+declared without ``__slots__`` (``slots=False``): attrs adds slots by building a class a
+second time, which every command would pay for on start to save nothing.
 """
 
 from __future__ import annotations
@@ -150,7 +155,7 @@ class Person:
 # ---------------------------------------------------------------------- phases
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Phase:
     id: str
@@ -178,7 +183,7 @@ class Milestone:
     """Cumulative share of the way from baseline to target due by the phase's end."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class CalendarPoint:
     period: str
@@ -281,7 +286,7 @@ class Objective:
 # --------------------------------------------------------------------- budgets
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class BudgetLine:
     id: str
@@ -308,7 +313,7 @@ class BudgetLine:
                                f"预算项 {self.id}：amount 不能为负")  # fmt: skip
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Budget:
     lines: tuple[BudgetLine, ...] = ()
@@ -331,7 +336,7 @@ class Budget:
 # --------------------------------------------------------------------- scoring
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ScoreComponent:
     metric: str
@@ -340,7 +345,7 @@ class ScoreComponent:
     """What a full score needs in one scoring period, in base units."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ScoringPolicy:
     """How a person's score is computed each period: Σ weight × actual / standard."""
@@ -367,7 +372,7 @@ def _words(found: Mapping[str, str]) -> dict[str, str]:
     return dict(found)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class DimensionLabels:
     """How a report writes a dimension and its values, declared by the plugin that
@@ -456,7 +461,7 @@ def _is_pair(value: object) -> bool:
             and all(isinstance(name, str) for name in value))  # fmt: skip
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class FunnelStages:
     """The names of a funnel's two stages, entered and converted, in each language, as
@@ -913,7 +918,7 @@ def _frozen_baselines(
     return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in value.items()})
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Plan:
     id: str
@@ -1008,7 +1013,7 @@ class Plan:
 # ------------------------------------------------------------- stored records
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Run:
     id: int
@@ -1185,7 +1190,7 @@ _KEPT_ERROR = r"(?s)plugin (\S+?)(?: metric (\S+))?: (.*)"  # compiled at its fi
 _KEPT_LINE = r"(?s)plugin (\S+?)(?: metrics? ([\w.-]+(?:, [\w.-]+)*))?: (.*)"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class PluginLine:
     """One line of what went wrong with a plugin: the plugin, the metrics it is about

@@ -158,7 +158,9 @@ WINDOW_WORDS = (*_TO_DATE, "last_N_weeks", "last_N_months")
 COMPARISONS = tuple(o.value for o in Over)
 
 
-@attrs.frozen
+# A command makes a window or two: declared without __slots__, which attrs adds by building
+# the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class Window:
     """``count`` spans ending with the one holding the date; ``to_date`` for wtd…ytd."""

@@ -134,7 +134,9 @@ class MemberProgress:
     derived metric, the input it lacks), sorted: why a member with targets has no score."""
 
 
-@attrs.frozen
+# A report makes only a few of these two: declared without __slots__, which attrs adds by
+# building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class MembersMet:
     """How many of the members a key result is shared out to have reached their own
@@ -145,7 +147,7 @@ class MembersMet:
     total: int
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Unshared:
     """Of a key result's figure at a unit, what no member with a share of its target
