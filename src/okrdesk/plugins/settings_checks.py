@@ -241,10 +241,10 @@ def key_path(key: str, settings: Mapping[str, Any] | None = None) -> tuple[str |
     if settings is not None and key in settings:
         return (key,)
     return tuple(int(part[1:-1]) if part.startswith("[") else part
-                 for part in _KEY_PART.findall(key))  # fmt: skip
+                 for part in re.findall(_KEY_PART, key))  # fmt: skip
 
 
-_KEY_PART = re.compile(r"\[\d+\]|[^.\[\]]+")
+_KEY_PART = r"\[\d+\]|[^.\[\]]+"  # compiled where first used (re keeps it)
 
 
 def number_setting(value: object) -> float | None:

@@ -259,7 +259,7 @@ def decoded_lines(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterat
     try:
         for text in decoded(_Prefixed(start, binary), marked or encoding, block):
             text = rest + text
-            ends = [match.end() for match in _LINE_END.finditer(text)]
+            ends = [match.end() for match in re.finditer(_LINE_END, text)]
             # A "\r" at the end may be the first half of a "\r\n" in the next block.
             if ends and ends[-1] == len(text) and text.endswith("\r"):
                 ends.pop()
@@ -276,7 +276,7 @@ def decoded_lines(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterat
         yield rest
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END = r"\r\n|\r|\n"  # compiled where first used (re keeps it): most commands read no CSV
 
 
 class _Prefixed:

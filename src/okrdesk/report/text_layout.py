@@ -216,7 +216,7 @@ _TRAILING_SPACE = r"\s+$"
 
 
 _SIGNS = frozenset("≥≤<>=≈±")
-_SPACES_AFTER = re.compile(rf"[^\S{NO_BREAK}]+$")
+_SPACES_AFTER = rf"[^\S{NO_BREAK}]+$"  # compiled where first used, as above
 
 
 def _words(text: str) -> list[str]:
@@ -274,7 +274,7 @@ def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list
             if length > width and fold:
                 # A title's word is folded without the spaces after it, which would
                 # otherwise start a line when its last piece fills one.
-                core = _SPACES_AFTER.sub("", word) if whole_runs else word
+                core = re.sub(_SPACES_AFTER, "", word) if whole_runs else word
                 pieces = chop(core, width, whole_runs=whole_runs)
                 for number, piece in enumerate(pieces, 1):
                     if number > 1:

@@ -299,7 +299,8 @@ def locate(option: str | os.PathLike[str] | None) -> Path:
     return root
 
 
-_LANG_LINE = re.compile(r"""^[ \t]*lang[ \t]*=[ \t]*["']?(zh|en)["']?[ \t]*(?:#.*)?\r?$""")
+_LANG_LINE = r"""^[ \t]*lang[ \t]*=[ \t]*["']?(zh|en)["']?[ \t]*(?:#.*)?\r?$"""
+"""Compiled where first used (re keeps it): only an okrdesk.toml that does not read needs it."""
 
 
 def _lang_in_text(path: Path) -> str | None:
@@ -315,7 +316,7 @@ def _lang_in_text(path: Path) -> str | None:
     for line in text.split("\n"):
         if line.lstrip().startswith("["):
             table = line.strip().split("#", 1)[0].strip()
-        elif table == "[workspace]" and (found := _LANG_LINE.match(line)):
+        elif table == "[workspace]" and (found := re.match(_LANG_LINE, line)):
             return found[1]
     return None
 
