@@ -56,7 +56,7 @@ def _printable(value: Any) -> Any:
     needed to change (most reports), so that nothing is copied for nothing."""
     kind = type(value)
     if kind is str:
-        return printable(value)
+        return value if value.isprintable() else printable(value)
     if kind in _NO_TEXT:  # the most common, found without a chain of isinstance
         return value
     if isinstance(value, str):

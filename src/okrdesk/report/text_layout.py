@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 from typing import Literal, NamedTuple, TextIO, TypedDict, Unpack
 
 from okrdesk.cells import char_cells as _measured_cells
@@ -46,6 +47,8 @@ ELLIPSIS = "…"
 
 
 _CHAR_CELLS: dict[str, int] = {}
+_TEXT_OF = itemgetter(0)
+"""A run's text: lines are measured and joined run by run, in C rather than a loop."""
 
 
 def char_cells(char: str) -> int:
@@ -181,7 +184,7 @@ class Text:
     def plain(self) -> str:
         if len(self.runs) == 1:
             return self.runs[0][0]
-        return "".join(text for text, _ in self.runs)
+        return "".join(map(_TEXT_OF, self.runs))
 
     def between(self, start: int, end: int) -> Line:
         """The runs of characters ``start`` to ``end``."""
@@ -834,7 +837,7 @@ def _before_figure(plain: str, kept: int) -> int:
 
 
 def line_cells(line: Line) -> int:
-    return sum(cell_width(text) for text, _ in line)
+    return sum(map(cell_width, map(_TEXT_OF, line)))
 
 
 def crop(line: Line, width: int) -> Line:
@@ -1346,7 +1349,7 @@ class Screen:
         if self.styled:
             self._out.append("".join(self._paint(text, style) for text, style in line) + "\n")
         else:
-            self._out.append("".join(text for text, _ in line) + "\n")
+            self._out.append("".join(map(_TEXT_OF, line)) + "\n")
 
     def _paint(self, text: str, style: str) -> str:
         if not style or not self.styled or not text:
