@@ -554,10 +554,13 @@ def _scores_width(report: Report, periods: list[str], current: str, lang: str) -
     """The narrowest the scores table can be: cells, padding, borders."""
     member = min(16, max(cell_width(f"{s.name} ({s.person})") for s in report.scores))
     width = 1 + max(member, _member_width(report)) + 3 + cell_width(label(lang, "trend")) + 3
+    held_in: dict[str, list[str]] = {period: [] for period in periods}
+    for s in report.scores:
+        for p in s.history:
+            if p.period in held_in:
+                held_in[p.period].append(held(p.score, p.raw))
     for period in periods:
-        cells = [period_heading(period, lang)]
-        cells += [held(p.score, p.raw) for s in report.scores for p in s.history
-                  if p.period == period]  # fmt: skip
+        cells = [period_heading(period, lang), *held_in[period]]
         width += max(cell_width(c) for c in cells) + 3
     if current:
         cells = [current, *(held(s.current_score, s.current_raw) for s in report.scores)]
