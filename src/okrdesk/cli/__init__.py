@@ -53,7 +53,7 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "check": ("okrdesk.cli.read_commands", "check",
                          "List everything that needs attention; exit 1 when any of it is a "
                          "problem."),
-    "report": ("okrdesk.cli.read_commands", "report",
+    "report": ("okrdesk.cli.report_command", "report",
                           "The weekly progress report for a unit: objectives, members, budget, "
                           "alerts."),
     "send": ("okrdesk.cli.delivery_commands", "send",

@@ -1,4 +1,5 @@
-"""Commands that read what is recorded: report, check, explain, history, due, export."""
+"""Commands that read what is recorded: check, explain, history, due, export (and
+``report``, in a module of its own: cli/report_command.py)."""
 
 from __future__ import annotations
 
@@ -28,108 +29,6 @@ from okrdesk.cli.output import (
 )
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
-
-
-@click.command(cls=HelpedCommand)
-@click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
-@period_option
-@click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
-@click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
-@click.option(
-    "--depth", type=int, metavar="N",
-    help="Rank only the members N steps below the unit: 1 its child units (and people "
-    "directly in it), 2 also the people in those, and so on (default: all).",
-)  # fmt: skip
-@click.option(
-    "--format", "fmt", metavar="NAME",
-    help="text for the terminal, md to paste, html with charts, json for tools, xlsx for "
-    "Excel (with --out), or a format a plugin adds (`okrdesk plugins` lists them). "
-    "Default: from --out's extension (.txt, .md, .html, .json, .xlsx, ...), else text.",
-)  # fmt: skip
-@lang_option("The report's language and number style (万/亿 or thousands separators).")
-@out_option
-@click.option(
-    "--templates", type=click.Path(file_okay=False, path_type=Path),
-    help="A folder of templates overriding report.md.j2 / report.html.j2 by name.",
-)  # fmt: skip
-@click.option(
-    "--brief", is_flag=True,
-    help="Only the first screen: score, phase, what moved, breakers, the most severe "
-    "alerts, who owes check-ins (text format only).",
-)  # fmt: skip
-@click.option(
-    "--breakdown", "breakdowns", multiple=True, metavar="KR=DIMENSION",
-    help="Show a key result's figure split by one of its metric's dimensions, e.g. "
-    "O1.AUM=product (repeatable; adds to the target files' breakdown).",
-)  # fmt: skip
-@click.option(
-    "--window", metavar="NAME",
-    help="Show every key result on a flow metric over a window: wtd, mtd, qtd, ytd, "
-    "last_N_weeks or last_N_months (key results whose target files name a window keep "
-    "theirs).",
-)  # fmt: skip
-@click.option(
-    "--compare", metavar="LIST",
-    help="Compare those windows with the same periods a year before (last_year, 同比), "
-    "the window before (previous, 环比), or both; without --window, the current period "
-    "of the plan's grain.",
-)  # fmt: skip
-@workspace_option
-def report(
-    as_of: dt.datetime | None,
-    period: str | None,
-    week: str | None,
-    unit: str | None,
-    depth: int | None,
-    fmt: str | None,
-    lang: str | None,
-    out: Path | None,
-    templates: Path | None,
-    brief: bool,
-    breakdowns: tuple[str, ...],
-    window: str | None,
-    compare: str | None,
-) -> None:
-    """The weekly progress report for a unit: objectives, members, budget, alerts.
-
-    Each key result with its actual, target, attainment, what is due by now,
-    status, change since the last period (week, month or quarter), forecast
-    and trend; the members below the unit ranked; the budget with tripped
-    breakers first; and everything that needs attention. Text on a terminal
-    by default; it opens with one screen (80×24) that says it all, which
-    --brief prints alone.
-
-    -p/--period shows the report as of the period's last day (or as of
-    --as-of, else today, when the period has not ended yet).
-    """
-    from okrdesk.app.report import (
-        check_brief,
-        chosen_format,
-        make_report,
-        windows_asked,
-        write_brief,
-        write_report,
-    )
-    from okrdesk.app.session import open_session
-
-    started()
-    session = open_session(workspace_path(), cut_to=unit)
-    lang = session.workspace.language(lang)
-    chosen = chosen_format(session, fmt, out, lang)
-    if brief:
-        check_brief(chosen.name, lang)
-    windows = windows_asked(session, window, compare, lang)
-    built = make_report(
-        session, unit, day_of(as_of), week, lang, period, depth, breakdowns, windows
-    )
-    # The plan is read: a name misspelt there is why its plugin's metrics are not measured.
-    say_warnings(session.host.allow_list_warnings(), lang)
-    if brief:
-        write_brief(session, built, chosen.name, out)
-    else:
-        write_report(session, built, chosen, out, templates, lang)
-    if out is not None:
-        say_wrote(out, lang, err=True)
 
 
 @click.command(cls=HelpedCommand)
