@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from operator import itemgetter
-from typing import Literal, NamedTuple, TextIO, TypedDict, Unpack
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from okrdesk.cells import char_cells as _measured_cells
 
@@ -858,13 +858,16 @@ def crop(line: Line, width: int) -> Line:
 # ------------------------------------------------------------------ tables
 
 
-class ColumnOptions(TypedDict, total=False):
-    justify: Justify
-    no_wrap: bool
-    overflow: Overflow
-    """What a word too long for the column becomes (``Overflow``)."""
-    min_width: int | None
-    footer: str
+if TYPE_CHECKING:  # a name for type checks only: building a TypedDict costs every start
+    from typing import TypedDict, Unpack
+
+    class ColumnOptions(TypedDict, total=False):
+        justify: Justify
+        no_wrap: bool
+        overflow: Overflow
+        """What a word too long for the column becomes (``Overflow``)."""
+        min_width: int | None
+        footer: str
 
 
 class _Column:
@@ -886,15 +889,20 @@ _NARROWEST_TEXT = 4
 """The fewest cells a text column is squeezed to (two Chinese characters a line)."""
 
 
-class _Measure(NamedTuple):
-    widest: int
-    """The column's widest line, heading and footer included."""
-    widest_cell: int
-    """Its widest line below the heading."""
-    longest_word: int
-    """Its longest word, heading included; measured only where a column is held to it
-    (``_held_to_words``), 0 elsewhere."""
-    longest_cell_word: int
+class _Measure:
+    __slots__ = ("longest_cell_word", "longest_word", "widest", "widest_cell")
+
+    def __init__(
+        self, widest: int, widest_cell: int, longest_word: int, longest_cell_word: int
+    ) -> None:
+        self.widest = widest
+        """The column's widest line, heading and footer included."""
+        self.widest_cell = widest_cell
+        """Its widest line below the heading."""
+        self.longest_word = longest_word
+        """Its longest word, heading included; measured only where a column is held to it
+        (``_held_to_words``), 0 elsewhere."""
+        self.longest_cell_word = longest_cell_word
 
 
 def _widest_line(text: str) -> int:
