@@ -15,10 +15,10 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Callable
-from typing import NamedTuple
 
 import attrs
 
+from okrdesk.errors import Said
 from okrdesk.records import shared_methods
 
 FACTS = ("headcount",)
@@ -118,24 +118,19 @@ _ALLOWED = (
 )  # fmt: skip
 
 
-class _Words(NamedTuple):
-    en: str
-    zh: str
-
-
-def _described(node: ast.AST) -> _Words:
+def _described(node: ast.AST) -> Said:
     if isinstance(node, ast.Call):
-        return _Words("a call", "函数调用")
+        return Said("a call", "函数调用")
     if isinstance(node, ast.Attribute):
-        return _Words("an attribute (a.b)", "属性（a.b）")
+        return Said("an attribute (a.b)", "属性（a.b）")
     if isinstance(node, ast.Subscript):
-        return _Words("a subscript (a[b])", "下标（a[b]）")
+        return Said("a subscript (a[b])", "下标（a[b]）")
     if isinstance(node, ast.Compare):
-        return _Words("a comparison", "比较")
+        return Said("a comparison", "比较")
     if isinstance(node, ast.BoolOp):
-        return _Words("and/or", "and/or")
+        return Said("and/or", "and/or")
     name = type(node).__name__
-    return _Words(f"'{name}'", f"“{name}”")
+    return Said(f"'{name}'", f"“{name}”")
 
 
 def _value(node: ast.expr, value_of: Callable[[str], float | None]) -> float | None:
