@@ -1,4 +1,4 @@
-"""``okrdesk report``, in a module of its own: the command run most often imports none of
+"""``okrdesk report``, in a module of its own: the command run most often makes none of
 the other reading commands' options (cli/read_commands.py)."""
 
 from __future__ import annotations
