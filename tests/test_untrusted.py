@@ -578,6 +578,45 @@ def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace,
     assert (root / "okrdesk.db").read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("code", "refused"),
+    [
+        ("CREATE TABLE t (a TEXT, b TEXT unique)", True),
+        ("CREATE TABLE t (a TEXT NOT NULL ON\n\tconflict IGNORE)", True),
+        ("CREATE TABLE p (id INTEGER PRIMARY KEY); "
+         "CREATE TABLE t (a INTEGER REFERENCES p(id) On  Delete CASCADE)", True),
+        ("CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2))", True),
+        ("CREATE TABLE t (a INTEGER, b INTEGER as(a * 2))", True),
+        ("CREATE TABLE t (a INTEGER CHECK\n(a > 0))", True),
+        ("CREATE TABLE t (a TEXT COLLATE NOCASE)", True),
+        ("CREATE TABLE 分行 (名称 TEXT UNIQUE)", True),
+        ("CREATE INDEX t_by_a ON observations (metric COLLATE NOCASE)", True),
+        # What is not such a clause: the words inside a text, or inside a longer name.
+        ("CREATE TABLE t (a TEXT DEFAULT 'UNIQUE ON CONFLICT', checked TEXT, ascent TEXT)",
+         False),
+        ("CREATE TABLE 分行 (名称 TEXT DEFAULT '唯一 UNIQUE')", False),
+    ],
+)  # fmt: skip
+def test_each_clause_that_changes_writes_is_found_however_it_is_written(
+    tmp_path: Path, code: str, refused: bool
+) -> None:
+    import sqlite3
+
+    from okrdesk.errors import BadInput
+    from okrdesk.store import Store
+
+    path = tmp_path / "okrdesk.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.executescript(code)
+    connection.close()
+    if not refused:
+        Store.open(path).close()
+        return
+    with pytest.raises(BadInput, match="holds what okrdesk never makes"):
+        Store.open(path)
+
+
 def test_a_target_file_linked_from_outside_is_never_read(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

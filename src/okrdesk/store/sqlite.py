@@ -40,13 +40,26 @@ MANY_ROWS_CACHE = 64 << 20
 """Bytes of pages SQLite may cache while a collect replaces its figures."""
 
 
-_ALTERING = re.compile(
-    r"\bON\s+CONFLICT\b|\bON\s+(DELETE|UPDATE)\b|\bGENERATED\b|\bAS\s*\(|"
-    r"\bUNIQUE\b|\bCHECK\s*\(|\bCOLLATE\b",
-    re.IGNORECASE,
+_ALTERING = (
+    r"(?i)\bON\s+CONFLICT\b|\bON\s+(DELETE|UPDATE)\b|\bGENERATED\b|\bAS\s*\(|"
+    r"\bUNIQUE\b|\bCHECK\s*\(|\bCOLLATE\b"
 )
-"""Clauses that make a table or index act on what is written to it."""
-_STRINGS = re.compile(r"'(?:[^']|'')*'")
+"""Clauses that make a table or index act on what is written to it (compiled where first
+used, re keeps it: a store okrdesk made never needs it)."""
+_STRINGS = r"'(?:[^']|'')*'"
+_ALTERING_WORDS = ("ONCONFLICT", "ONDELETE", "ONUPDATE", "GENERATED", "AS(", "UNIQUE", "CHECK(",
+                   "COLLATE")  # fmt: skip
+"""What each of ``_ALTERING``'s clauses holds once the spaces are taken out."""
+
+
+def _may_alter(sql: str) -> bool:
+    """Whether ``_ALTERING`` could find a clause in ``sql``: a statement in ASCII without
+    any of its words (okrdesk's own, every time a store opens) is passed by without
+    compiling the patterns."""
+    if not sql.isascii():
+        return True
+    compact = "".join(sql.upper().split())
+    return any(word in compact for word in _ALTERING_WORDS)
 
 
 class SqliteStore(Store):
@@ -221,7 +234,9 @@ class SqliteStore(Store):
         ):
             made = SQLITE_EDIT_TABLES.get(str(table).lower())
             otherwise = made is not None and not (kind == "table" and _same_words(text, made))
-            if otherwise or _ALTERING.search(_STRINGS.sub("''", str(text))):
+            if otherwise or (
+                _may_alter(str(text)) and re.search(_ALTERING, re.sub(_STRINGS, "''", str(text)))
+            ):
                 found.append((kind, name))
         if found:
             named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
