@@ -591,10 +591,19 @@ def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace,
         ("CREATE TABLE t (a TEXT COLLATE NOCASE)", True),
         ("CREATE TABLE 分行 (名称 TEXT UNIQUE)", True),
         ("CREATE INDEX t_by_a ON observations (metric COLLATE NOCASE)", True),
+        # Hidden from a look that knew texts alone: an apostrophe in a comment or in a
+        # quoted name read as a text's start, a comment between a clause's words.
+        ("CREATE TABLE t (a TEXT /* it's */ UNIQUE ON CONFLICT REPLACE /* ' */)", True),
+        ("CREATE TABLE t (\"a'b\" TEXT, c TEXT UNIQUE ON CONFLICT REPLACE, \"d'e\" TEXT)",
+         True),
+        ("CREATE TABLE t ([a'b] TEXT, c TEXT UNIQUE, `d'e` TEXT)", True),
+        ("CREATE TABLE t (a TEXT -- it's\n UNIQUE, b TEXT DEFAULT '')", True),
+        ("CREATE TABLE t (a TEXT NOT NULL ON/**/CONFLICT IGNORE)", True),
         # What is not such a clause: the words inside a text, or inside a longer name.
         ("CREATE TABLE t (a TEXT DEFAULT 'UNIQUE ON CONFLICT', checked TEXT, ascent TEXT)",
          False),
         ("CREATE TABLE 分行 (名称 TEXT DEFAULT '唯一 UNIQUE')", False),
+        ("CREATE TABLE t (\"UNIQUE\" TEXT, a TEXT /* UNIQUE ON CONFLICT */)", False),
     ],
 )  # fmt: skip
 def test_each_clause_that_changes_writes_is_found_however_it_is_written(

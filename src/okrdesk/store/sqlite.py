@@ -46,7 +46,10 @@ _ALTERING = (
 )
 """Clauses that make a table or index act on what is written to it (compiled where first
 used, re keeps it: a store okrdesk made never needs it)."""
-_STRINGS = r"'(?:[^']|'')*'"
+_QUOTED_OR_COMMENT = r"(?s)'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|`(?:[^`]|``)*`?|\[[^\]]*\]?|--[^\n]*|/\*.*?(?:\*/|\Z)"
+"""A text, a quoted name or a comment of SQL, each whole (one left open runs to the end):
+what a clause is never inside, and what may hide one from a look that does not know
+them all (an apostrophe in a comment or a quoted name taken for a text's start)."""
 _ALTERING_WORDS = ("ONCONFLICT", "ONDELETE", "ONUPDATE", "GENERATED", "AS(", "UNIQUE", "CHECK(",
                    "COLLATE")  # fmt: skip
 """What each of ``_ALTERING``'s clauses holds once the spaces are taken out."""
@@ -56,10 +59,24 @@ def _may_alter(sql: str) -> bool:
     """Whether ``_ALTERING`` could find a clause in ``sql``: a statement in ASCII without
     any of its words (okrdesk's own, every time a store opens) is passed by without
     compiling the patterns."""
-    if not sql.isascii():
+    if not sql.isascii() or "--" in sql or "/*" in sql:  # a comment may part a clause's words
         return True
     compact = "".join(sql.upper().split())
     return any(word in compact for word in _ALTERING_WORDS)
+
+
+def _code_only(sql: str) -> str:
+    """``sql`` with each text written as an empty one, each quoted name as a bare word and
+    each comment as a space, as SQLite's tokenizer parts them: the words left are the
+    statement's own."""
+
+    def plain(found: re.Match[str]) -> str:
+        token = found.group()
+        if token[0] == "'":
+            return "''"
+        return " " if token[0] in "-/" else " x "
+
+    return re.sub(_QUOTED_OR_COMMENT, plain, sql)
 
 
 class SqliteStore(Store):
@@ -234,9 +251,7 @@ class SqliteStore(Store):
         ):
             made = SQLITE_EDIT_TABLES.get(str(table).lower())
             otherwise = made is not None and not (kind == "table" and _same_words(text, made))
-            if otherwise or (
-                _may_alter(str(text)) and re.search(_ALTERING, re.sub(_STRINGS, "''", str(text)))
-            ):
+            if otherwise or (_may_alter(str(text)) and re.search(_ALTERING, _code_only(str(text)))):
                 found.append((kind, name))
         if found:
             named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
