@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -202,7 +203,7 @@ class OkrdeskGroup(HelpedGroup):
                 sys.exit(_aborted_status(error))
             sys.exit(result if isinstance(result, int) else 0)
         finally:
-            _say_hand_edits_taken(self.language())
+            _say_hand_edits_taken(self.language)
 
 
 _SAID = {
@@ -273,15 +274,18 @@ def _shown(error: click.ClickException, args: list[str]) -> str:
     return shown.getvalue().rstrip("\n")
 
 
-def _say_hand_edits_taken(lang: str) -> None:
+def _say_hand_edits_taken(language: Callable[[], str]) -> None:
     """Where a store the command opened had figures changed by other software, which it
-    added up again: said after everything else, on standard error."""
+    added up again: said after everything else, on standard error, in the command's
+    ``language()`` (asked only then: it may read the workspace's settings)."""
     if "okrdesk.store.base" not in sys.modules:  # the command opened no store
         return
-    from okrdesk.cli.output import say_warnings
     from okrdesk.store.base import hand_edits_taken
 
-    say_warnings(hand_edits_taken(), lang)
+    if said := hand_edits_taken():
+        from okrdesk.cli.output import say_warnings
+
+        say_warnings(said, language())
 
 
 def _say_error(text: str) -> None:

@@ -46,7 +46,11 @@ _ALTERING = (
 )
 """Clauses that make a table or index act on what is written to it (compiled where first
 used, re keeps it: a store okrdesk made never needs it)."""
-_QUOTED_OR_COMMENT = r"(?s)'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|`(?:[^`]|``)*`?|\[[^\]]*\]?|--[^\n]*|/\*.*?(?:\*/|\Z)"
+_QUOTED_OR_COMMENT = "|".join((
+    r"(?s)'(?:[^']|'')*'?",  # a text
+    r'"(?:[^"]|"")*"?', r"`(?:[^`]|``)*`?", r"\[[^\]]*\]?",  # quoted names
+    r"--[^\n]*", r"/\*.*?(?:\*/|\Z)",  # comments
+))  # fmt: skip
 """A text, a quoted name or a comment of SQL, each whole (one left open runs to the end):
 what a clause is never inside, and what may hide one from a look that does not know
 them all (an apostrophe in a comment or a quoted name taken for a text's start)."""
