@@ -61,6 +61,10 @@ class Lines:
     never closed (``unclosed_quote``)."""
     odd_quotes: bool = False
     """Whether it holds an odd count of them: one is, for sure."""
+    quote_marks: bool = False
+    """Whether it holds, from its header on, a mark DuckDB's sniffer tries as a quote or
+    an escape (``"``, ``'``, ``\\``): a file without one is read the same whichever it
+    takes."""
 
     @property
     def blank(self) -> bool:
@@ -114,6 +118,7 @@ def lines_found(path: Path, skip: int) -> Lines:
             return Lines(leading=leading, filled=False)
         empty = spaces = False
         quotes = line.count(b'"')
+        marks = b"'" in line or b"\\" in line
         tail = b"\n" if line.endswith(b"\n") else line
         plain = file is opened_file and not path.name.lower().endswith(".gz")
         ending = _rows_ending(path, line) if plain else math.inf
@@ -121,6 +126,8 @@ def lines_found(path: Path, skip: int) -> Lines:
         while block := file.read(_CHUNK):
             if b'"' in block:  # a search for one byte costs a twentieth of a count of them
                 quotes += block.count(b'"')
+            if not marks:
+                marks = b"'" in block or b"\\" in block
             offset += len(block)
             if empty and spaces:
                 continue
@@ -143,8 +150,9 @@ def lines_found(path: Path, skip: int) -> Lines:
         if last.strip(b"\r\n") and _blank(last) and ending == math.inf:
             spaces = True
     return Lines(
-        leading=leading, empty=empty, spaces=spaces, quoted=quotes > 0, odd_quotes=quotes % 2 == 1
-    )
+        leading=leading, empty=empty, spaces=spaces, quoted=quotes > 0, odd_quotes=quotes % 2 == 1,
+        quote_marks=quotes > 0 or marks,
+    )  # fmt: skip
 
 
 _ENDING = 64 << 10
