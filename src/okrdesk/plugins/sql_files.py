@@ -406,9 +406,7 @@ def load_table(
                     copy.unlink(missing_ok=True)
         _typed(connection, table, raw)
         try:
-            _year_last(connection, table)
-            _percentages_mixed(connection, table, raw)
-            _underscored(connection, table, raw)
+            _screened(connection, table, raw)
         except SqlMetricError:
             connection.execute(f"DROP TABLE {quoted(table.name)}")
             raise
@@ -1711,16 +1709,55 @@ def _written_with_a_point(
     )
 
 
-def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
-    """Refuse ``table``, made and typed, whose ``dates`` is not set, where a cell of a text
-    column is a date written with its year last (``05.03.2026``, ``03/05/2026``): 5 March
-    in Germany and Britain, 3 May in America, and nothing in the file says which. Such a
-    cell is read as no date, so only a column left text can hold one; a column ``types``
-    gives ``text`` is not looked at. Its cells are named as ``_ambiguous`` names them."""
+def _screened(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
+    """The checks of ``table``, made and typed from the text table ``raw``, in turn:
+    dates with the year last, percentages beside plain numbers, numbers but for an
+    underscore. One look at the cells finds the columns holding a sign (%, _) that the
+    last two read every cell of."""
+    typed = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
+    _year_last(connection, table, typed)
+    if table.kind not in {"csv", "xlsx"}:
+        return
+    raws = {str(c[0]): c[1] for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()}
+    declared = dict(table.types)
+    # A column of numbers, or one left text: a percentage may stand in it. Not one types
+    # makes text: the query owns its reading.
+    signed = [
+        str(name)
+        for name, kind, *_ in typed
+        if (kind == "DOUBLE" or (kind == "VARCHAR" and str(name) not in declared))
+        and raws.get(str(name)) == "VARCHAR"
+    ]
+    underscored = [str(n) for n, kind, *_ in typed if kind == "VARCHAR" and str(n) not in declared]
+    looks = [
+        " OR ".join(f"contains({quoted(name)}, {_literal(s)})" for s in _PERCENT_SIGNS)
+        for name in signed
+    ] + [f"contains({quoted(name)}, '_')" for name in underscored]
+    found: Sequence[Any] = ()
+    if looks:
+        held = ", ".join(f"bool_or({look})" for look in looks)
+        found = connection.execute(f"SELECT {held} FROM {quoted(raw)}").fetchone() or ()
+    with_sign = [n for n, has in zip(signed, found, strict=False) if has]
+    with_underscore = [n for n, has in zip(underscored, found[len(signed) :], strict=False) if has]
+    _percentages_mixed(connection, table, raw, typed, with_sign)
+    _underscored(connection, table, raw, with_underscore)
+
+
+_PERCENT_SIGNS = ("%", "％", "‰")
+
+
+def _year_last(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, described: Sequence[Any]
+) -> None:
+    """Refuse ``table``, made and typed (its columns ``described``), whose ``dates`` is
+    not set, where a cell of a text column is a date written with its year last
+    (``05.03.2026``, ``03/05/2026``): 5 March in Germany and Britain, 3 May in America,
+    and nothing in the file says which. Such a cell is read as no date, so only a column
+    left text can hold one; a column ``types`` gives ``text`` is not looked at. Its cells
+    are named as ``_ambiguous`` names them."""
     if table.dates is not None:
         return
     raw = table.name
-    described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
     declared = dict(table.types)
     columns = [
         str(name)
@@ -1736,8 +1773,15 @@ def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
     _refuse_cells(connection, table, raw, columns, "true", year_last_sql, _year_last_said(table))
 
 
-def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
-    """Refuse ``table``, made and typed from the text table ``raw``, where a column holds
+def _percentages_mixed(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    raw: str,
+    described: Sequence[Any],
+    columns: list[str],
+) -> None:
+    """Refuse ``table``, made and typed from the text table ``raw`` (its columns
+    ``described``), where a column of ``columns``, those ``_screened`` found a sign in, holds
     percentages (``12.5%``, read as 0.125) beside numbers written without a sign other
     than 0 (``8``): 8% or 8? Read as written, a rate of 8 beside 0.125 would make every
     sum and average of the column a figure no one meant. A number column is looked at,
@@ -1747,17 +1791,6 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     plain cells are named as ``_ambiguous`` names cells. A workbook's
     cells are judged as Excel shows them: a number cell formatted as a percentage is one
     (``_cell``), a number cell formatted otherwise a plain number, beside text cells."""
-    if table.kind not in {"csv", "xlsx"}:
-        return
-    described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
-    declared = dict(table.types)
-    columns = [
-        str(name)
-        for name, kind, *_ in described
-        if kind == "DOUBLE" or (kind == "VARCHAR" and str(name) not in declared)
-    ]
-    raws = {str(c[0]): c[1] for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()}
-    columns = [name for name in columns if raws.get(name) == "VARCHAR"]
     if not columns:
         return
     nulls = ", ".join(_literal(n) for n in ("", *table.null))
@@ -1766,7 +1799,7 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
         return f"TRY_CAST({_as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
 
     def signed(cell: str) -> str:
-        return " OR ".join(f"ends_with(trim({cell}), {_literal(s)})" for s in ("%", "％", "‰"))
+        return " OR ".join(f"ends_with(trim({cell}), {_literal(s)})" for s in _PERCENT_SIGNS)
 
     found = connection.execute(
         "SELECT "
@@ -1776,7 +1809,7 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
         )
         + f" FROM {quoted(raw)} WHERE "
         + " OR ".join(
-            " OR ".join(f"contains({quoted(name)}, {_literal(s)})" for s in ("%", "％", "‰"))
+            " OR ".join(f"contains({quoted(name)}, {_literal(s)})" for s in _PERCENT_SIGNS)
             for name in columns
         )
     ).fetchone()
@@ -1821,25 +1854,19 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     )
 
 
-def _underscored(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
-    """Refuse ``table``, made and typed from the text table ``raw``, where a column left
-    text holds numbers and a cell that is one but for an underscore (``1_5``, which
+def _underscored(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, columns: list[str]
+) -> None:
+    """Refuse ``table``, made and typed from the text table ``raw``, where a column of
+    ``columns``, those left text that ``_screened`` found an underscore in, holds
+    numbers and a cell that is one but for an underscore (``1_5``, which
     DuckDB and Python read as 15, where a person may have meant 1.5): read as no number,
     it made the column text, and a query's ``sum`` of it fails, or a value leaves its
     row out with no word of why. A column ``types`` makes text is not looked at, nor one
     with no plain number in it, or mostly other text (ids such as ``2026_001``). The
-    cells are named as ``_ambiguous`` names cells, told what a check-in of 1_5 is told."""
-    if table.kind not in {"csv", "xlsx"}:
-        return
-    described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
-    declared = dict(table.types)
-    columns = [str(n) for n, kind, *_ in described if kind == "VARCHAR" and str(n) not in declared]
-    if columns:
-        # Reading every cell as a number is the cost: only a column with an underscore in
-        # it is read so.
-        any_underscore = ", ".join(f"bool_or(contains({quoted(n)}, '_'))" for n in columns)
-        found_any = connection.execute(f"SELECT {any_underscore} FROM {quoted(raw)}").fetchone()
-        columns = [n for n, has in zip(columns, found_any or (), strict=False) if has]
+    cells are named as ``_ambiguous`` names cells, told what a check-in of 1_5 is told.
+    (Reading every cell as a number is the cost: only a column with an underscore in it
+    is read so.)"""
     if not columns:
         return
 
