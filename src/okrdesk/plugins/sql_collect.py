@@ -119,7 +119,10 @@ class _Traced:
         return file_row(rowid, self.offset, self.blanks)
 
     def many(self, spans: list[Span]) -> str:
-        rows = _spans_text(spans, self.row)
+        # Without blank lines a file row is the rowid moved on by the offset: one C call
+        # for each of the thousands of rows a collect names.
+        shifted = functools.partial(operator.add, self.offset)
+        rows = _spans_text(spans, self.row if self.blanks else shifted)
         return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
 
     def each(self, rows: list[int]) -> str:
