@@ -1416,14 +1416,17 @@ def _unfit(
     ready: str | None = None,
     decimal: str | None = None,
     dates: str | None = None,
+    dated: str | None = None,
 ) -> str:
     """True for a cell that is not of ``sql_type``; DuckDB would round "1.5" to a whole
     number, so a whole number must be written as one: in digits (``1,234`` too), or in 万
     or 亿 where that is a whole number (a count of clients written ``12万`` is 120000, and
     ``1.2345万`` 12345; ``1.23456万`` is not whole). ``ready``: the cell as ``_as_typed``
-    gives it for a number, where a subquery has it already; ``decimal`` and ``dates``:
-    the table's settings."""
-    if ready is None or sql_type not in {"BIGINT", "DOUBLE"}:
+    gives it for a number, where a subquery has it already, and ``dated`` for a date or
+    a timestamp; ``decimal`` and ``dates``: the table's settings."""
+    if dated is not None and sql_type in {"DATE", "TIMESTAMP"}:
+        ready = dated
+    elif ready is None or sql_type not in {"BIGINT", "DOUBLE"}:
         ready = _as_typed(cell, sql_type, decimal, dates)
     unfit = f"TRY_CAST({ready} AS {sql_type}) IS NULL"
     if sql_type == "BIGINT":
@@ -1534,12 +1537,20 @@ def _sample_counts(
         f"SELECT {n} AS okrdesk_column, {cells[name]} AS okrdesk_cell FROM okrdesk_sample"
         for n, name in enumerate(texts)
     )
+    # Each cell readied for a number, for a date, and its marks of an id, once: the
+    # checks of two types each read them.
     ready = _as_typed("okrdesk_cell", "DOUBLE", decimal)
-    checks = ", ".join(_unfit_count("okrdesk_cell", t, "okrdesk_ready", dates) for t in _SNIFFED)
+    dated = _as_typed("okrdesk_cell", "DATE", dates=dates)
+    marks = _marks_of_an_id("okrdesk_cell")
+    checks = ", ".join(
+        _unfit_count("okrdesk_cell", t, "okrdesk_ready", dates, "okrdesk_dated", "okrdesk_marked")
+        for t in _SNIFFED
+    )
     found = connection.execute(
         f"WITH okrdesk_sample AS (SELECT * FROM {quoted(raw)} LIMIT {_SAMPLE}) "
         f"SELECT okrdesk_column, count(okrdesk_cell), {checks} FROM "
-        f"(SELECT *, {ready} AS okrdesk_ready FROM ({stacked})) GROUP BY okrdesk_column"
+        f"(SELECT *, {ready} AS okrdesk_ready, {dated} AS okrdesk_dated, "
+        f"{marks} AS okrdesk_marked FROM ({stacked})) GROUP BY okrdesk_column"
     ).fetchall()
     by_column = {row[0]: row[1:] for row in found}
     empty = (0,) * (1 + len(_SNIFFED))
@@ -1547,21 +1558,39 @@ def _sample_counts(
 
 
 def _unfit_count(
-    cell: str, sql_type: str, ready: str | None = None, dates: str | None = None
+    cell: str,
+    sql_type: str,
+    ready: str | None = None,
+    dates: str | None = None,
+    dated: str | None = None,
+    marked: str | None = None,
 ) -> str:
-    unfit = _unfit_sniffed(cell, sql_type, ready, dates)
+    unfit = _unfit_sniffed(cell, sql_type, ready, dates, dated, marked)
     return f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))"
 
 
 def _unfit_sniffed(
-    cell: str, sql_type: str, ready: str | None = None, dates: str | None = None
+    cell: str,
+    sql_type: str,
+    ready: str | None = None,
+    dates: str | None = None,
+    dated: str | None = None,
+    marked: str | None = None,
 ) -> str:
     """True for a filled cell that rules ``sql_type`` out of a column being sniffed:
-    one that is not of the type, or a number written with a leading zero (an id)."""
-    unfit = _unfit(cell, sql_type, ready, dates=dates)
+    one that is not of the type, or a number written with a leading zero (an id).
+    ``dated`` and ``marked``: the cell readied for a date (``_unfit``), and its
+    ``_marks_of_an_id``, where a subquery has them already."""
+    unfit = _unfit(cell, sql_type, ready, dates=dates, dated=dated)
     if sql_type in {"BIGINT", "DOUBLE"}:
-        unfit += f" OR {_leading_zero(cell)} OR {_long_digits(cell)}"
+        unfit += f" OR {marked or _marks_of_an_id(cell)}"
     return unfit
+
+
+def _marks_of_an_id(cell: str) -> str:
+    """True for a number written as an id is, never a figure: with a leading zero, or of
+    16 digits or more."""
+    return f"({_leading_zero(cell)} OR {_long_digits(cell)})"
 
 
 def _long_digits(cell: str) -> str:
