@@ -155,6 +155,21 @@ def lines_found(path: Path, skip: int) -> Lines:
     )  # fmt: skip
 
 
+def marks_held(path: Path, marks: tuple[str, ...]) -> frozenset[str]:
+    """Which of ``marks`` the UTF-8 text file ``path`` holds anywhere: a cell read from it
+    can hold no other. One pass over its bytes, a search for each mark a block."""
+    codes = {mark: mark.encode() for mark in marks}
+    longest = max((len(code) for code in codes.values()), default=1)
+    found: set[str] = set()
+    with opened(path) as file:
+        tail = b""
+        while len(found) < len(codes) and (block := file.read(_CHUNK)):
+            text = tail + block
+            found.update(mark for mark, code in codes.items() if code in text)
+            tail = text[-(longest - 1) :] if longest > 1 else b""  # a mark cut between blocks
+    return frozenset(found)
+
+
 _ENDING = 64 << 10
 """Bytes of a file's end looked at for the rows of delimiters alone that end it."""
 _DELIMITER_BYTES = (b",", b";", b"\t", b"|")

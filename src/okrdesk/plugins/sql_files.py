@@ -50,6 +50,7 @@ from okrdesk.plugins.csv_lines import (
     blank_lines,
     line_ends_mixed,
     lines_found,
+    marks_held,
     unclosed_quote,
 )
 from okrdesk.plugins.csv_lines import opened as _opened
@@ -406,7 +407,7 @@ def load_table(
                     copy.unlink(missing_ok=True)
         _typed(connection, table, raw)
         try:
-            _screened(connection, table, raw)
+            _screened(connection, table, raw, layout)
         except SqlMetricError:
             connection.execute(f"DROP TABLE {quoted(table.name)}")
             raise
@@ -815,6 +816,9 @@ class _Layout:
     delimiter: str | None = None
     """The delimiter, where it is set or had to be sniffed before reading (a file with
     blank lines); None where DuckDB sniffs it as it reads."""
+    held: frozenset[str] | None = None
+    """Which of ``_SCREENED_MARKS`` the text file holds (``marks_held``); None where it
+    was not looked at."""
 
 
 def _layout(
@@ -847,7 +851,11 @@ def _layout(
         # A line of spaces makes DuckDB's sniffer find one column, unless rows short of
         # cells are read (null_padding), as the file is then.
         delimiter = _sniffed_delimiter(connection, path, table.header, skip, lines.spaces)
-    return _Layout(path, copy, skip, lines, delimiter)
+    try:
+        held = marks_held(path, _SCREENED_MARKS)
+    except (OSError, EOFError, zlib.error) as error:
+        raise SqlMetricError(*_not_readable(table, error)) from None
+    return _Layout(path, copy, skip, lines, delimiter, held)
 
 
 def _no_quote_left_open(
@@ -1757,11 +1765,14 @@ def _written_with_a_point(
     )
 
 
-def _screened(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
-    """The checks of ``table``, made and typed from the text table ``raw``, in turn:
-    dates with the year last, percentages beside plain numbers, numbers but for an
-    underscore. One look at the cells finds the columns holding a sign (%, _) that the
-    last two read every cell of."""
+def _screened(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
+) -> None:
+    """The checks of ``table``, made and typed from the text table ``raw`` (its file read
+    as ``layout`` says), in turn: dates with the year last, percentages beside plain
+    numbers, numbers but for an underscore. One look at the cells finds the columns
+    holding a sign (%, _) that the last two read every cell of; a sign the file holds
+    nowhere is not looked for."""
     typed = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
     _year_last(connection, table, typed)
     if table.kind not in {"csv", "xlsx"}:
@@ -1777,6 +1788,9 @@ def _screened(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str)
         and raws.get(str(name)) == "VARCHAR"
     ]
     underscored = [str(n) for n, kind, *_ in typed if kind == "VARCHAR" and str(n) not in declared]
+    if layout.held is not None:
+        signed = signed if set(_PERCENT_SIGNS) & layout.held else []
+        underscored = underscored if "_" in layout.held else []
     looks = [
         " OR ".join(f"contains({quoted(name)}, {_literal(s)})" for s in _PERCENT_SIGNS)
         for name in signed
@@ -1792,6 +1806,9 @@ def _screened(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str)
 
 
 _PERCENT_SIGNS = ("%", "％", "‰")
+_SCREENED_MARKS = (",", *_PERCENT_SIGNS, "_")
+"""The marks of cells the checks of a file's cells look further at (``_ambiguous``,
+``_screened``): a file that holds none of one is not searched for it cell by cell."""
 
 
 def _year_last(
@@ -2123,6 +2140,8 @@ def _ambiguous(
     never the cell) and all of them counted. The delimiter is asked (``_delimiter``) only
     of a file with a comma in a cell: most files cost one look for a comma."""
     if table.kind != "csv" or table.decimal is not None:
+        return
+    if layout.held is not None and "," not in layout.held:
         return
     columns = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
     comma = " OR ".join(f"contains({quoted(name)}, ',')" for name in columns)
