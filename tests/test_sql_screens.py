@@ -11,6 +11,7 @@ import pytest
 
 from okrdesk.plugins.sql_files import load_table, table_file
 from okrdesk.plugins.sql_settings import SqlMetricError
+from okrdesk.written_dates import YEAR_LAST
 
 
 def _loaded(tmp_path: Path, data: str) -> list[tuple[object, ...]]:
@@ -48,3 +49,11 @@ def test_percentages_after_a_column_of_ids_with_underscores_are_named_in_their_o
 def test_signs_in_columns_that_raise_no_doubt_leave_the_table_read(tmp_path: Path) -> None:
     data = "deal,cm,rate,amount\n2026_001,cm01,12.5%,7\n2026_002,cm02,0,2\n"
     assert _loaded(tmp_path, data) == [("2026_001", "cm01", 0.125, 7), ("2026_002", "cm02", 0.0, 2)]
+
+
+def test_a_date_with_its_year_last_is_found_among_names(tmp_path: Path) -> None:
+    # Only cells that begin with a digit are tried as such a date, as every one does.
+    assert YEAR_LAST.startswith("[0-9]")
+    data = "cm,note,amount\ncm01,called,7\ncm02, 05.03.2026,2\ncm03,met,3\n"
+    said = _refused(tmp_path, data)
+    assert said.startswith("sources.sql.tables.crm: crm.csv:3:note: a date written with ")

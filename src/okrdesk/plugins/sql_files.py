@@ -1831,7 +1831,12 @@ def _year_last(
     ]
     if not columns:
         return
-    any_date = " OR ".join(year_last_sql(quoted(name)) for name in columns)
+    # Such a date begins with a digit: the pattern is tried on no other cell (a third of
+    # the look at a column of names).
+    any_date = " OR ".join(
+        f"({quoted(name)} >= '0' AND {quoted(name)} < ':' AND {year_last_sql(quoted(name))})"
+        for name in columns
+    )
     found = connection.execute(f"SELECT bool_or({any_date}) FROM {quoted(raw)}").fetchone()
     if found is None or not found[0]:
         return
