@@ -75,3 +75,14 @@ def test_a_decimal_comma_in_the_last_row_of_a_file_of_semicolons_is_found(
 def test_a_file_of_semicolons_without_those_marks_is_read(tmp_path: Path) -> None:
     rows = "".join(f"cm01;2026-03-05;{n % 7 + 1}\n" for n in range(300))
     _load(tmp_path, "cm;day;amount\n" + rows)
+
+
+def test_a_tab_and_an_apostrophe_past_the_first_block_are_still_dropped(tmp_path: Path) -> None:
+    rows = "".join(f"cm01;2026-03-05;{n % 7 + 1};A{n}\n" for n in range(80_000))
+    data = "cm;day;amount;account\n" + rows + "\tcm02;2026-03-06;5;'0012\n"
+    (tmp_path / "crm.csv").write_text(data, encoding="utf-8")
+    table = table_file("crm", "crm.csv", tmp_path, [tmp_path])
+    connection = duckdb.connect()
+    load_table(connection, table, tmp_path, None)
+    last = connection.execute("SELECT cm, account FROM crm ORDER BY rowid DESC LIMIT 1")
+    assert last.fetchall() == [("cm02", "0012")]

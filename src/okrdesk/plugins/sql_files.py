@@ -405,7 +405,7 @@ def load_table(
             if copy is not None:
                 with contextlib.suppress(OSError):
                     copy.unlink(missing_ok=True)
-        _typed(connection, table, raw)
+        _typed(connection, table, raw, layout.held)
         try:
             _screened(connection, table, raw, layout)
         except SqlMetricError:
@@ -1264,8 +1264,14 @@ def _cell(value: object, decimal: str | None = None, percentage: bool = False) -
     return str(value)
 
 
-def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
-    """Create ``table`` from the text table ``raw``: blanks NULL, each column typed."""
+def _typed(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    raw: str,
+    held: frozenset[str] | None = None,
+) -> None:
+    """Create ``table`` from the text table ``raw``: blanks NULL, each column typed.
+    ``held``: the marks its file holds (``_Layout.held``)."""
     described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
     declared = dict(table.types)
     unknown = set(declared) - {str(c[0]) for c in described}
@@ -1299,12 +1305,13 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
         for as_is in (True, False) if decimal == "." else (False,):
             try:
                 _create(connection, table, raw, described, {**sniffed, **declared}, cells,
-                        plain, guessed, as_is)  # fmt: skip
+                        plain, guessed, as_is, held)  # fmt: skip
                 return
             except duckdb.Error:
                 continue
         sniffed, _ = _sniffed(connection, raw, texts, cells, decimal, table.dates)
-    _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
+    _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, (),
+            held=held)  # fmt: skip
 
 
 def _create(
@@ -1317,10 +1324,13 @@ def _create(
     plain: Mapping[str, str],
     guessed: Sequence[str],
     as_is: bool = False,
+    held: frozenset[str] | None = None,
 ) -> None:
     """Create ``table`` from ``raw`` with the columns typed as ``chosen`` says; a column
     ``guessed`` stops it with an error at the first cell that does not fit its type, or,
-    ``as_is``, that DuckDB does not read as it is (``_read_as_it_is``)."""
+    ``as_is``, that DuckDB does not read as it is (``_read_as_it_is``). ``held``: the
+    marks the file holds (``_Layout.held``): a text cell is looked at for a tab or an
+    apostrophe only where it holds one."""
     # Each cell is cleaned once, in a subquery, readied for a number once, in another,
     # cast once (a guessed column's, tried), in a third, and read by the name it has
     # there: DuckDB plans that far faster than the cleaning written out again inside
@@ -1347,7 +1357,10 @@ def _create(
             # as 1234.50, 1,234 as 1.234 (_written_with_a_point refused the others).
             cell = ungrouped_sql(cleaned, ",")
         if kind == "VARCHAR" and wanted in {None, "VARCHAR"}:
-            cell = _apostrophe_dropped(_tabs_dropped(cell))
+            if held is None or "\t" in held:
+                cell = _tabs_dropped(cell)
+            if held is None or "'" in held:
+                cell = _apostrophe_dropped(cell)
         if wanted is not None and str(name) in guessed:
             cell = _typed_name(number)
             tried.append(f"TRY_CAST({ready} AS {wanted}) AS {cell}")
@@ -1806,9 +1819,10 @@ def _screened(
 
 
 _PERCENT_SIGNS = ("%", "％", "‰")
-_SCREENED_MARKS = (",", *_PERCENT_SIGNS, "_")
+_SCREENED_MARKS = (",", *_PERCENT_SIGNS, "_", "\t", "'")
 """The marks of cells the checks of a file's cells look further at (``_ambiguous``,
-``_screened``): a file that holds none of one is not searched for it cell by cell."""
+``_screened``), and the text cells made a table's are cleaned of (``_create``): a file
+that holds none of one is not searched for it cell by cell."""
 
 
 def _year_last(
