@@ -167,7 +167,11 @@ def marks_held(path: Path, marks: tuple[str, ...]) -> frozenset[str]:
             text = tail + block
             # A byte is searched for many times faster than a character of three: where
             # its first byte is nowhere (a file of ASCII), no ％ is either.
-            found.update(mark for mark, code in codes.items() if code[:1] in text and code in text)
+            found.update(
+                mark
+                for mark, code in codes.items()
+                if mark not in found and code[:1] in text and code in text
+            )
             tail = text[-(longest - 1) :] if longest > 1 else b""  # a mark cut between blocks
     return frozenset(found)
 
