@@ -387,15 +387,17 @@ def load_table(
             connection.execute(
                 f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {_reader(table, layout)}"
             )
+            described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+            layout = attrs.evolve(layout, columns=tuple(map(tuple, described)))
             even = layout.lines.quoted and not layout.lines.odd_quotes
             if even and table.kind == "csv" and _quotes_doubtful(connection, raw):
                 _no_quote_left_open(table, layout.path, layout.skip)
             table = attrs.evolve(table, blanks=_blanks_read(connection, table, raw, layout))
             _title_row(connection, table, raw, layout)
             _cells_counted(connection, table, raw, layout)
-            summaries, notes = _summaries_left_out(connection, table, raw)
+            summaries, notes = _summaries_left_out(connection, table, raw, layout)
             table = attrs.evolve(table, notes=notes)
-            _no_header_inside(connection, table, raw)
+            _no_header_inside(connection, table, raw, layout)
             _ambiguous(connection, table, raw, layout)
             table = attrs.evolve(table, renamed=_renamed(connection, table, raw, layout))
             _written_with_a_point(connection, table, raw)
@@ -405,7 +407,7 @@ def load_table(
             if copy is not None:
                 with contextlib.suppress(OSError):
                     copy.unlink(missing_ok=True)
-        _typed(connection, table, raw, layout.held)
+        _typed(connection, table, raw, layout)
         try:
             _screened(connection, table, raw, layout)
         except SqlMetricError:
@@ -435,7 +437,7 @@ def _renamed(
     a column's name is of the shape DuckDB gives them (calls_1)."""
     if not table.header or table.columns or table.kind not in {"csv", "xlsx"}:
         return ()
-    names = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
+    names = [str(c[0]) for c in layout.columns]
     if not any(_TWIN.fullmatch(name) for name in names):
         return ()
     delimiter = layout.delimiter or _sniffed_delimiter(
@@ -474,7 +476,7 @@ def _title_row(
     column, and is told where the row under it names every column, as a header does."""
     if not table.header or table.columns or table.kind not in {"csv", "xlsx"}:
         return
-    names = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
+    names = [str(c[0]) for c in layout.columns]
     named = len([n for n in names if _UNNAMED.fullmatch(n) is None])
     if 1 < named < len(names):
         _no_title_of_cells(connection, table, raw, layout, named, names)
@@ -580,7 +582,7 @@ def _cells_counted(
     also make the sniffer give up, and hide such rows in the cells they swallow."""
     if table.kind != "csv" or table.columns:
         return
-    if len(connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()) != 1:
+    if len(layout.columns) != 1:
         return
     with _past_skip(layout.path, layout.skip) as (first, text):
         delimiter = table.delimiter or _most_held(first)
@@ -643,7 +645,7 @@ rows or more, and all of it is left out."""
 
 
 def _summaries_left_out(
-    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Take out of the text table ``raw`` the rows that end ``table``'s file and are no
     client's: summary rows, whose first filled cell says 合计, 总计 or Total (an export's
@@ -655,7 +657,7 @@ def _summaries_left_out(
     their rowids, and the file rows a figure cites, stay."""
     if table.kind not in {"csv", "xlsx"}:
         return (), ()
-    described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    described = layout.columns
     texts = [quoted(str(name)) for name, kind, *_ in described if kind == "VARCHAR"]
     if not texts:
         return (), ()
@@ -760,14 +762,16 @@ def _rows_named(table: TableFile, rows: list[Any]) -> tuple[Said, int]:
     return _listed(named, count, Said("rows", "行")), count
 
 
-def _no_header_inside(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
+def _no_header_inside(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
+) -> None:
     """Refuse ``table`` where a row of the text table ``raw`` read from its file repeats
     its header, as an export printed in pages repeats it below each page break: read as a
     client's row, its words would make every column text (a query's ``sum`` of one
     fails) and its id no one's. Rows are named as ``_no_summary_inside`` names them."""
     if not table.header or table.columns or table.kind not in {"csv", "xlsx"}:
         return
-    names = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
+    names = [str(c[0]) for c in layout.columns]
     named = [name for name in names if _UNNAMED.fullmatch(name) is None]
     if len(named) < 2:
         return
@@ -819,6 +823,9 @@ class _Layout:
     held: frozenset[str] | None = None
     """Which of ``_SCREENED_MARKS`` the text file holds (``marks_held``); None where it
     was not looked at."""
+    columns: tuple[tuple[Any, ...], ...] = ()
+    """The columns of the table read, as DESCRIBE gives them (name, type, …), once it is
+    read: looked up once for every check of it."""
 
 
 def _layout(
@@ -926,7 +933,7 @@ def _blanks_read(
     above = (0,) * layout.lines.leading
     if not layout.lines.blank:
         return above
-    columns = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    columns = layout.columns
     if len(columns) < 2 or layout.delimiter is None:
         return above
     delimiter = layout.delimiter
@@ -1265,14 +1272,11 @@ def _cell(value: object, decimal: str | None = None, percentage: bool = False) -
 
 
 def _typed(
-    connection: duckdb.DuckDBPyConnection,
-    table: TableFile,
-    raw: str,
-    held: frozenset[str] | None = None,
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, layout: _Layout
 ) -> None:
-    """Create ``table`` from the text table ``raw``: blanks NULL, each column typed.
-    ``held``: the marks its file holds (``_Layout.held``)."""
-    described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    """Create ``table`` from the text table ``raw``, its file read as ``layout`` says:
+    blanks NULL, each column typed."""
+    described, held = list(layout.columns), layout.held
     declared = dict(table.types)
     unknown = set(declared) - {str(c[0]) for c in described}
     if unknown:
@@ -1790,7 +1794,7 @@ def _screened(
     _year_last(connection, table, typed)
     if table.kind not in {"csv", "xlsx"}:
         return
-    raws = {str(c[0]): c[1] for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()}
+    raws = {str(c[0]): c[1] for c in layout.columns}
     declared = dict(table.types)
     # A column of numbers, or one left text: a percentage may stand in it. Not one types
     # makes text: the query owns its reading.
@@ -2162,7 +2166,7 @@ def _ambiguous(
         return
     if layout.held is not None and "," not in layout.held:
         return
-    columns = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
+    columns = [str(c[0]) for c in layout.columns]
     comma = " OR ".join(f"contains({quoted(name)}, ',')" for name in columns)
     any_comma = connection.execute(f"SELECT bool_or({comma}) FROM {quoted(raw)}").fetchone()
     if not columns or any_comma is None or not any_comma[0]:
