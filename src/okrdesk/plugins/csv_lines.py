@@ -37,6 +37,9 @@ _NOTHING = rb"(?:[ \t,;|]|\xe3\x80\x80)"  # U+3000, the full-width space, in UTF
 _BLANK = re.compile(rb"\n(" + _NOTHING + rb"*)\r?(?=\n)")
 """A blank line, from the line break before it; the one ending it is left to begin the
 next (an empty line right above a line of spaces)."""
+_BLANK_BEGUN = re.compile(rb"\n[\n\r \t,;|\xe3]")
+"""Where a ``_BLANK`` line may begin: a text with none of these holds none, found in a
+third of the time of trying ``_BLANK`` at every line's start."""
 _SPACES_ONLY = re.compile(_NOTHING + rb"*\r?\n?")
 _MAYBE_SPACES = re.compile(rb"[ \t,;|\r\xe3\x80]*")
 """A line's start that may still become a blank line in the next block (a full-width
@@ -133,7 +136,7 @@ def lines_found(path: Path, skip: int) -> Lines:
                 continue
             text = tail + block
             begins = offset - len(text) + 1  # where a match's line begins, less its start
-            for match in _BLANK.finditer(text):
+            for match in _BLANK.finditer(text) if _BLANK_BEGUN.search(text) else ():
                 if begins + match.start() >= ending:
                     break
                 if match.group(1):
