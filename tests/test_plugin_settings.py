@@ -310,25 +310,6 @@ def test_a_number_setting_is_read_as_okrdesk_toml_gives_it() -> None:
         assert number_setting(wrong) is None, wrong
 
 
-def test_number_setting_is_imported_from_okrdesk_plugins_however_a_plugin_asks() -> None:
-    # Its module is imported at the first ask (a report asks for none of it), in a
-    # process of its own so that nothing imported it before.
-    script = (
-        "import sys, okrdesk.plugins as plugins\n"
-        "assert 'okrdesk.plugins.settings_checks' not in sys.modules\n"
-        "from okrdesk.plugins import *\n"
-        "from okrdesk.plugins.settings_checks import number_setting as found\n"
-        "assert number_setting is found is plugins.number_setting\n"
-        "try:\n"
-        "    plugins.numbr_setting\n"
-        "except AttributeError as error:\n"
-        "    print(error)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "module 'okrdesk.plugins' has no attribute 'numbr_setting'\n"
-
-
 def test_a_check_with_endless_problems_shows_the_first_fifty(
     write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -35,8 +35,6 @@ NOT_FOR_A_TEXT_REPORT = {
     "okrdesk.plugins.sql_warehouse", "duckdb", "sqlglot",
     # the reference plugin's collecting side: declaring its metrics needs none of it
     "okrdesk_brokerage.collect", "okrdesk_brokerage.engine", "okrdesk_brokerage.reading",
-    # the checks of plugins' settings (``okrdesk validate``'s, ``collect``'s)
-    "okrdesk.plugins.settings_checks",
     # reading installed plugins' entry points needs none of these
     "importlib.metadata", "email", "zipfile",
     # windows and growth targets, which the demo's key results do not ask for

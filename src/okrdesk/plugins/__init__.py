@@ -5,8 +5,6 @@ SettingsProblem, SettingsMistake, text_encoding, decoded_lines, NotEncoded``.
 (``okrdesk.plugins.text_encoding`` is the function; its module's other names are
 exported here beside it.)"""
 
-from typing import TYPE_CHECKING, Any
-
 from okrdesk.plugins.failures import SettingsMistake
 from okrdesk.plugins.hookspecs import (
     CollectRequest,
@@ -16,6 +14,7 @@ from okrdesk.plugins.hookspecs import (
     SettingsProblem,
     hookimpl,
 )
+from okrdesk.plugins.settings_checks import number_setting
 from okrdesk.plugins.text_encoding import (
     NoByteOrderMark,
     NotEncoded,
@@ -26,20 +25,6 @@ from okrdesk.plugins.text_encoding import (
     text_encoding,
     utf8_copy,
 )
-
-if TYPE_CHECKING:
-    from okrdesk.plugins.settings_checks import number_setting
-else:
-
-    def __getattr__(name: str) -> Any:
-        # number_setting's module (the checks of every plugin's settings) is imported
-        # when a plugin first asks for it: a report asks for none of it.
-        if name == "number_setting":
-            from okrdesk.plugins.settings_checks import number_setting
-
-            return number_setting
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 __all__ = [
     "CollectRequest",
