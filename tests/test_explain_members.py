@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
-from sample_workspace import ORG, WriteWorkspace
+from sample_workspace import ORG, WriteWorkspace, trusted
 
 # 王芳 brings 1 new HNW client a week, 李强 2, 张伟 3: over the plan's 53 weeks, team-a
 # 159 of 106 observations, team-b 159 of 53.
@@ -241,3 +241,28 @@ def test_past_ten_members_with_no_data_the_first_ten_are_named(
     assert told == ["另有 12 人无数据：" + "、".join(named[:10]) + "等"]
     told = [line for line in lines("--lang", "en") if "without data" in line]
     assert told == ["12 more without data: " + ", ".join(named[:10]) + " and 2 others"]
+
+
+def test_a_slice_key_results_members_count_the_slices_that_make_their_figures(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A key result on one slice (new HNW clients who are women) is made of slices alone:
+    its members' observations counted whole figures only, so each read 0 beside a figure."""
+    from test_dimensions import DIM_PLUGIN, dimensioned
+
+    weekly = DIM_PLUGIN.replace(
+        """                emit("new_hnw_clients", person, first, value=count,
+                     dimensions={"gender": gender, "tier": tier})""",
+        """                for period in request.periods:
+                    emit("new_hnw_clients", person, period.id, value=1,
+                         dimensions={"gender": gender, "tier": tier})""",
+    )
+    assert weekly != DIM_PLUGIN
+    root = dimensioned(write_workspace, through="2026-06-30")
+    (root / "plugins" / "dim_metrics.py").write_text(weekly, encoding="utf-8")
+    trusted(root)
+    run(root, "collect", "--through", "2026-06-30")
+    said = run(root, "explain", "O1.FEMALE", "--as-of", "2026-06-30").output.splitlines()
+    rows = [line.split() for line in said if line.startswith("  ") and "户" in line]
+    # 27 weeks: 王芳 two slices of women a week and 李强 one (team-a); 张伟 one.
+    assert [(row[-2], row[-1]) for row in rows] == [("81户", "81"), ("27户", "27")], said

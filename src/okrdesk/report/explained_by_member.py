@@ -93,8 +93,9 @@ class MemberFigures:
         said, ranked = EXPLAIN_MEMBERS[self.lang], _RANKED[self.lang]
         members = _members(self.plan, self.subject)
         member_of = {s: m for m in members for s in subjects_under(self.plan, m)}
+        # The rows that make the figure: whole ones, or a slice key result's slices.
         counts = Counter(member_of.get(r.observation.subject, self.subject)
-                         for r in shown if not r.observation.slice)  # fmt: skip
+                         for r in shown if self.kr.where or not r.observation.slice)  # fmt: skip
         shares = self.shares
         # A member with no figure and no observation is told once below, not a row of
         # its own that reads as if measured; one holding a share keeps its row and its rank.
