@@ -296,6 +296,14 @@ CASES = {
          '请写 total = 899，不加引号，用表的单位（unit = "万元"）；若是 8990000万元，请写 '
          "total = 8990000"],
     ),
+    "a yuan sign before a key result's figure counted in 户": (
+        "okrs.toml", "target = 360", "target = ¥1,200",
+        ["targets/okrs.toml:10: TOML syntax: ¥1,200 is not a TOML number: 1200元 is money, and "
+         'the table\'s unit is no money (unit = "户" at line 11): write target = 1200 if '
+         "1200户 is meant"],
+        ['targets/okrs.toml:10: TOML 语法错误：¥1,200 不是 TOML 的数；1200元 是金额，而表的单位'
+         '不是金额（第 11 行 unit = "户"）：若指 1200户，请写 target = 1200'],
+    ),
     "a yuan sign before a figure too small for a table in 万元": (
         "budget.toml", "total = 899", "total = ¥30",
         ["targets/budget.toml:3: TOML syntax: ¥30 is not a TOML number: write total = 30 for "

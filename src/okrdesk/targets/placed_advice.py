@@ -232,13 +232,35 @@ def in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Sai
                         f"请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）")  # fmt: skip
     small = too_small_for(figures, unit[0])
     if small is None:
-        return None
+        return _money_for_no_money(key[1], figures, unit, Said(whose, whose_zh))
     number, written, exact = small
     meant, line, tiny = f"{number}{unit[0]}", f"{key[1]} = {number}", f"{key[1]} = {exact}"
     return Said(f"write {line} for {meant}, in {whose} unit ({said} at line {at}); "
                 f"{number}{written} would be {tiny}",
                 f"{meant}请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）；"
                 f"{number}{written}则应写 {tiny}")  # fmt: skip
+
+
+def _money_for_no_money(
+    key: str, figures: list[tuple[str, str]], unit: tuple[str, int, bool], whose: Said
+) -> Said | None:
+    """``target = ¥1,200`` where the key result counts 户: money typed for a figure that is
+    no money, told as such, with the line to write if the number is what was meant."""
+    from okrdesk.errors import Said
+    from okrdesk.units import UNITS, Dimension
+
+    measured = UNITS.get(unit[0])
+    yuan = next((number for number, units in figures if "元" in units.split(" or ")), None)
+    if measured is None or measured.dimension is Dimension.MONEY or yuan is None:
+        return None
+    said, line = f'unit = "{unit[0]}" at line {unit[1]}', f"{key} = {yuan}"
+    said_zh = f'第 {unit[1]} 行 unit = "{unit[0]}"'
+    return Said(
+        f"{yuan}元 is money, and {whose.en} unit is no money ({said}): write {line} if "
+        f"{yuan}{unit[0]} is meant",
+        f"{yuan}元 是金额，而{whose.zh}单位不是金额（{said_zh}）：若指 {yuan}{unit[0]}，"
+        f"请写 {line}",
+    )
 
 
 def grouped_in_unit(before: str, plain: str, unit: tuple[str, int, bool] | None) -> Said | None:
