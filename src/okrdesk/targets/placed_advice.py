@@ -232,7 +232,9 @@ def in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Sai
                         f"请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）")  # fmt: skip
     small = too_small_for(figures, unit[0])
     if small is None:
-        return _money_for_no_money(key[1], figures, unit, Said(whose, whose_zh))
+        # Money only where it was written as money (¥1,200, 1200元), not 15亿 of 户.
+        money = "元" in spoken
+        return _money_for_no_money(key[1], figures, unit, Said(whose, whose_zh)) if money else None
     number, written, exact = small
     meant, line, tiny = f"{number}{unit[0]}", f"{key[1]} = {number}", f"{key[1]} = {exact}"
     return Said(f"write {line} for {meant}, in {whose} unit ({said} at line {at}); "
