@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from backends import Backend
+from sample_workspace import WriteWorkspace
 from test_postgres_roles import Roles, said_plainly
 from test_postgres_roles import run as cli
 
@@ -65,8 +66,26 @@ def _edit(backend: Backend, root: Path, sql: str, *params: object) -> None:
         connection.execute(sql, params)  # type: ignore[attr-defined]
 
 
+def _delete_row(backend: Backend, root: Path, period: str, subject: str) -> None:
+    """Other software deletes a subject's new_hnw_clients of a period, slices and all."""
+    _edit(
+        backend, root,
+        "DELETE FROM observations WHERE metric = 'new_hnw_clients' AND period = ? "
+        "AND subject = ?",
+        period, subject,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def collected(backend: Backend) -> tuple[Backend, Path]:
+    root = backend.workspace()
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    return backend, root
+
+
+def _sqlite_collected(write_workspace: WriteWorkspace) -> tuple[Backend, Path]:
+    """A workspace on its SQLite file, collected through ``THROUGH``."""
+    backend = Backend("sqlite", None, write_workspace)
     root = backend.workspace()
     said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
     return backend, root
@@ -106,12 +125,7 @@ def test_a_row_deleted_by_hand_is_left_out_of_the_figure_and_collected_again(
     backend, root = collected
     before = _figure(root)
     period, subject, value = _one_row(backend, root)
-    _edit(
-        backend, root,
-        "DELETE FROM observations WHERE metric = 'new_hnw_clients' AND period = ? "
-        "AND subject = ?",
-        period, subject,
-    )  # fmt: skip
+    _delete_row(backend, root, period, subject)
     said_plainly(
         cli("report", "--as-of", THROUGH, "-w", str(root)), 0,
         f"new_hnw_clients（{period}）的数字在 okrdesk 之外被改动过", "已按现有的行重新合计",
@@ -139,11 +153,9 @@ def test_okrdesks_own_writes_are_not_taken_for_hand_edits(
 
 
 def test_a_figure_made_no_number_by_hand_is_refused_until_corrected_then_added_up(
-    write_workspace: object,
+    write_workspace: WriteWorkspace,
 ) -> None:
-    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
-    root = backend.workspace()
-    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    backend, root = _sqlite_collected(write_workspace)
     before = _figure(root)
     period, subject, value = _one_row(backend, root)
     where = "metric = 'new_hnw_clients' AND period = ? AND subject = ? AND slice = ''"
@@ -164,20 +176,13 @@ def test_a_figure_made_no_number_by_hand_is_refused_until_corrected_then_added_u
 
 
 def test_a_read_only_file_with_hand_edits_waiting_is_refused_not_read_with_stale_totals(
-    write_workspace: object,
+    write_workspace: WriteWorkspace,
 ) -> None:
     if os.geteuid() == 0:
         pytest.skip("root writes a read-only file")
-    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
-    root = backend.workspace()
-    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    backend, root = _sqlite_collected(write_workspace)
     period, subject, _ = _one_row(backend, root)
-    _edit(
-        backend, root,
-        "DELETE FROM observations WHERE metric = 'new_hnw_clients' AND period = ? "
-        "AND subject = ?",
-        period, subject,
-    )  # fmt: skip
+    _delete_row(backend, root, period, subject)
     db = root / "okrdesk.db"
     for path in (db, root):
         path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
@@ -194,7 +199,7 @@ def test_a_read_only_file_with_hand_edits_waiting_is_refused_not_read_with_stale
 
 
 def test_a_reader_role_with_hand_edits_waiting_is_told_who_can_add_them_up(
-    postgres_url: str, write_workspace: object
+    postgres_url: str, write_workspace: WriteWorkspace
 ) -> None:
     roles = Roles(postgres_url)
     try:
@@ -203,10 +208,10 @@ def test_a_reader_role_with_hand_edits_waiting_is_told_who_can_add_them_up(
         roles.drop()
 
 
-def _reader_told(roles: Roles, write_workspace: object) -> None:
+def _reader_told(roles: Roles, write_workspace: WriteWorkspace) -> None:
     from test_postgres_roles import workspace
 
-    owner = workspace(write_workspace, roles.owner_url)  # type: ignore[arg-type]
+    owner = workspace(write_workspace, roles.owner_url)
     said_plainly(cli("collect", "--through", THROUGH, "-w", str(owner)), 0)
     # (The reader's workspace below is the same folder, its okrdesk.toml written again.)
     roles.grant()
@@ -215,7 +220,7 @@ def _reader_told(roles: Roles, write_workspace: object) -> None:
             "DELETE FROM observations WHERE (metric, period, subject) IN (SELECT metric, "
             "period, subject FROM observations WHERE metric = 'new_hnw_clients' LIMIT 1)"
         )
-    reader = workspace(write_workspace, roles.url(roles.reader))  # type: ignore[arg-type]
+    reader = workspace(write_workspace, roles.url(roles.reader))
     said_plainly(
         cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(reader)), 2,
         "were changed outside okrdesk", f"the role {roles.reader} may not write",
@@ -226,10 +231,10 @@ def _reader_told(roles: Roles, write_workspace: object) -> None:
     said_plainly(cli("report", "--as-of", THROUGH, "-w", str(reader)), 0)
 
 
-def test_a_trigger_of_okrdesks_name_changed_by_hand_is_refused(write_workspace: object) -> None:
-    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
-    root = backend.workspace()
-    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+def test_a_trigger_of_okrdesks_name_changed_by_hand_is_refused(
+    write_workspace: WriteWorkspace,
+) -> None:
+    _, root = _sqlite_collected(write_workspace)
     with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
         connection.execute("DROP TRIGGER observations_deleted_by_hand")
         connection.execute(
@@ -264,11 +269,9 @@ _NO_BREAK = "\u00a0"
     ids=["no-break-space", "writes-foreign-key", "edits-foreign-key", "writes-index"],
 )
 def test_a_sent_store_cannot_make_okrdesks_notes_of_hand_edits_do_otherwise(
-    write_workspace: object, change: str
+    write_workspace: WriteWorkspace, change: str
 ) -> None:
-    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
-    root = backend.workspace()
-    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    _, root = _sqlite_collected(write_workspace)
     db = root / "okrdesk.db"
     with closing(sqlite3.connect(db)) as connection:
         connection.execute("PRAGMA writable_schema = ON")
@@ -285,11 +288,9 @@ def test_a_sent_store_cannot_make_okrdesks_notes_of_hand_edits_do_otherwise(
 
 
 def test_okrdesks_triggers_with_their_words_on_other_lines_are_still_its_own(
-    write_workspace: object,
+    write_workspace: WriteWorkspace,
 ) -> None:
-    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
-    root = backend.workspace()
-    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    backend, root = _sqlite_collected(write_workspace)
     with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
         connection.execute("PRAGMA writable_schema = ON")
         connection.execute(
@@ -324,16 +325,14 @@ def _as_schema_19(db: Path) -> None:
 
 @pytest.mark.parametrize("since", [19, 20])
 def test_what_a_later_schemas_upgrade_writes_is_okrdesks_own(
-    write_workspace: object, monkeypatch: pytest.MonkeyPatch, since: int
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, since: int
 ) -> None:
     import sqlite_utils
 
     from okrdesk.store import sqlite as sqlite_store
     from okrdesk.store.base import forget_opened, hand_edits_taken
 
-    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
-    root = backend.workspace()
-    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    _, root = _sqlite_collected(write_workspace)
     db = root / "okrdesk.db"
     if since == 19:
         _as_schema_19(db)
@@ -358,11 +357,9 @@ def test_what_a_later_schemas_upgrade_writes_is_okrdesks_own(
 
 
 def test_a_metric_named_by_hand_with_a_line_break_is_said_on_its_own_line(
-    write_workspace: object,
+    write_workspace: WriteWorkspace,
 ) -> None:
-    backend = Backend("sqlite", None, write_workspace)  # type: ignore[arg-type]
-    root = backend.workspace()
-    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    backend, root = _sqlite_collected(write_workspace)
     period, subject, _ = _one_row(backend, root)
     _edit(
         backend, root,
@@ -412,14 +409,14 @@ def test_a_collect_that_puts_back_a_hand_edit_says_so_and_keeps_no_revision(
 
 
 def test_a_role_whose_transactions_are_read_only_is_told_to_add_them_up_on_the_primary(
-    postgres_url: str, write_workspace: object
+    postgres_url: str, write_workspace: WriteWorkspace
 ) -> None:
     """As on a read replica, where the hand edits waiting came with the primary's rows."""
     from test_postgres_roles import workspace
 
     roles = Roles(postgres_url)
     try:
-        owner = workspace(write_workspace, roles.owner_url)  # type: ignore[arg-type]
+        owner = workspace(write_workspace, roles.owner_url)
         said_plainly(cli("collect", "--through", THROUGH, "-w", str(owner)), 0)
         roles.grant()
         with psycopg.connect(roles.owner_url, autocommit=True) as connection:
@@ -430,7 +427,7 @@ def test_a_role_whose_transactions_are_read_only_is_told_to_add_them_up_on_the_p
             connection.execute(
                 f"ALTER ROLE {roles.writer} SET default_transaction_read_only = on".encode()
             )
-        root = workspace(write_workspace, roles.url(roles.writer))  # type: ignore[arg-type]
+        root = workspace(write_workspace, roles.url(roles.writer))
         said_plainly(
             cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root)), 2,
             "were changed outside okrdesk", f"the server takes no writes from the role "
@@ -534,9 +531,9 @@ def _rounded(tables: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tupl
 
 
 def test_a_hand_edit_on_postgresql_is_noted_beside_the_table_whatever_the_editors_path(
-    postgres_url: str, write_workspace: object
+    postgres_url: str, write_workspace: WriteWorkspace
 ) -> None:
-    backend = Backend("postgresql", postgres_url, write_workspace)  # type: ignore[arg-type]
+    backend = Backend("postgresql", postgres_url, write_workspace)
     root = backend.workspace()
     said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
     before = _figure(root)
@@ -560,13 +557,13 @@ def test_a_hand_edit_on_postgresql_is_noted_beside_the_table_whatever_the_editor
 
 
 def test_a_hand_edit_committed_while_others_are_added_up_stays_noted(
-    postgres_url: str, write_workspace: object, monkeypatch: pytest.MonkeyPatch
+    postgres_url: str, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL reads committed rows statement by statement: an edit another session
     commits while okrdesk adds up the edits it found must be left noted, not deleted."""
     from okrdesk.store import Store
 
-    backend = Backend("postgresql", postgres_url, write_workspace)  # type: ignore[arg-type]
+    backend = Backend("postgresql", postgres_url, write_workspace)
     root = backend.workspace()
     said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
     period, subject, value = _one_row(backend, root)
@@ -607,12 +604,7 @@ def test_a_collect_that_changes_a_period_found_edited_says_it_put_it_back(
     before = _figure(root)
     period, subject, _ = _one_row(backend, root)
     _edit(backend, root, "DELETE FROM collected_fingerprints")
-    _edit(
-        backend, root,
-        "DELETE FROM observations WHERE metric = 'new_hnw_clients' AND period = ? "
-        "AND subject = ?",
-        period, subject,
-    )  # fmt: skip
+    _delete_row(backend, root, period, subject)
     done = cli("collect", "--through", THROUGH, "--lang", "en", "-w", str(root))
     said_plainly(
         done, 0, f"figures of new_hnw_clients ({period}), changed outside okrdesk, were put "
