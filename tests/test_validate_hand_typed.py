@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from okrdesk.app.trust import grant
 from sample_workspace import BUDGET, OKRS, ORG, PLAN, WriteWorkspace
 from test_validate_written_where import OKRDESK, validate
 
@@ -326,6 +327,85 @@ CASES = {
         ["targets/budget.toml:3: budget.total: 应为数，现为文本（'30元'）；30万元请写 total = 30，"
          '不加引号，用表的单位（unit = "万元"）；30元则应写 total = 0.003'],
     ),
+    "a quoted yuan figure in a key result counted in 户": (
+        "okrs.toml", "target = 360", 'target = "¥30"',
+        ["targets/okrs.toml:10: objectives[O1].key_results[KR1].target: expected a number, got "
+         "a string ('¥30'); 30元 is money, and the table's unit is no money (unit = \"户\"): "
+         "write target = 30, without quotes, if 30户 is meant"],
+        ["targets/okrs.toml:10: objectives[O1].key_results[KR1].target: 应为数，现为文本（'¥30'）；"
+         '30元 是金额，而表的单位不是金额（unit = "户"）：若指 30户，请写 target = 30，不加引号'],
+    ),
+    "a quoted yuan figure too small for a table in 万元": (
+        "budget.toml", "total = 899", 'total = "¥30"',
+        ["targets/budget.toml:3: budget.total: expected a number, got a string ('¥30'); write "
+         "total = 30, without quotes, for 30万元, in the table's unit (unit = \"万元\"); 30元 "
+         "would be total = 0.003"],
+        None,
+    ),
+    "a yuan figure below zero for a budget's total": (
+        "budget.toml", "total = 899", "total = -¥30",
+        ["targets/budget.toml:3: TOML syntax: -¥30 is not a TOML number: a budget's total is "
+         "never below zero; if ¥30 is meant, write total = 30 for 30万元, in the table's unit "
+         '(unit = "万元" at line 2); 30元 would be total = 0.003'],
+        ["targets/budget.toml:3: TOML 语法错误：-¥30 不是 TOML 的数；预算总额不能为负；若指 ¥30，"
+         '30万元请写 total = 30，用表的单位（第 2 行 unit = "万元"）；30元则应写 total = 0.003'],
+    ),
+    "a yuan figure below zero, quoted, for a budget's total": (
+        "budget.toml", "total = 899", 'total = "¥-8,990,000"',
+        ["targets/budget.toml:3: budget.total: expected a number, got a string ('¥-8,990,000'); "
+         "a budget's total is never below zero; if ¥8,990,000 is meant, write total = 899, "
+         'without quotes, in the table\'s unit (unit = "万元")'],
+        None,
+    ),
+    "a yuan figure below zero for a key result whose metric may be": (
+        "okrs.toml", 'metric = "new_hnw_clients"\ntarget = 360\nunit = "户"',
+        'metric = "fee_revenue"\ntarget = -¥1,200\nunit = "万元"',
+        ["targets/okrs.toml:10: TOML syntax: -¥1,200 is not a TOML number: write target = -0.12, "
+         'in the table\'s unit (unit = "万元" at line 11)'],
+        None,
+    ),
+    "a yuan figure whose comma is not at thousands": (
+        "budget.toml", "total = 899", "total = ¥1,2345",
+        ["targets/budget.toml:3: TOML syntax: ¥1,2345 is not a TOML number: 1,2345 is no figure "
+         "a reader can trust: its comma is not at thousands, and it is written neither as 12,345 "
+         "nor as 1.2345万; if ¥12,345 is meant, write total = 1.2345, in the table's unit "
+         '(unit = "万元" at line 2)'],
+        ["targets/budget.toml:3: TOML 语法错误：¥1,2345 不是 TOML 的数；1,2345 的逗号不在千位上，"
+         "既没有写成 12,345，也没有写成 1.2345万，读者无法确信它是多少；若指 ¥12,345，请写 "
+         "total = 1.2345，"
+         '用表的单位（第 2 行 unit = "万元"）'],
+    ),
+    "a yuan figure whose comma is not at thousands, in a key result counted in 户": (
+        "okrs.toml", "target = 360", "target = ¥1,2345",
+        ["targets/okrs.toml:10: TOML syntax: ¥1,2345 is not a TOML number: 1,2345 is no figure "
+         "a reader can trust: its comma is not at thousands, and it is written neither as 12,345 "
+         "nor as 1.2345万; 12345元 is money, and the table's unit is no money "
+         "(unit = \"户\" at line 11): write target = 12345 if 12345户 is meant"],
+        None,
+    ),
+    "a whole count grouped by thousands": (
+        "okrs.toml", "target = 360", "target = 1,200",
+        ["targets/okrs.toml:10: TOML syntax: 1,200 is not a TOML number: write target = 1200 (or "
+         "1_200), without thousands separators, in the table's unit (unit = \"户\" at line 11) "
+         "(column 11)"],
+        ["targets/okrs.toml:10: TOML 语法错误：1,200 不是 TOML 的数；请写 target = 1200（或 "
+         '1_200），不加千位分隔符，用表的单位（第 11 行 unit = "户"）（第 11 列）'],
+    ),
+    "a budget line's amount quoted, in its budget's unit": (
+        "budget.toml", "amount = 380", 'amount = "30"',
+        ["targets/budget.toml:10: budget.lines[salons].amount: expected a number, got a string "
+         "('30'); write amount = 30, without quotes, in the budget's unit (unit = \"万元\" at "
+         "line 2)"],
+        ["targets/budget.toml:10: budget.lines[salons].amount: 应为数，现为文本（'30'）；请写 "
+         'amount = 30，不加引号，用预算的单位（第 2 行 unit = "万元"）'],
+    ),
+    "a budget line's amount quoted in 元 grouped by thousands": (
+        "budget.toml", "amount = 380", 'amount = "¥3,800,000"',
+        ["targets/budget.toml:10: budget.lines[salons].amount: expected a number, got a string "
+         "('¥3,800,000'); write amount = 380, without quotes, in the budget's unit "
+         '(unit = "万元" at line 2)'],
+        None,
+    ),
     "a date in full-width digits": (
         "plan.toml", "start = 2026-10-01", "start = ２０２６年１０月１日",
         ["targets/plan.toml:28: TOML syntax: found the full-width ２; write 2 (column 9); "
@@ -359,6 +439,35 @@ def test_a_hand_typed_mistake_is_told_with_the_line_to_write(
     assert validate(root) == english
     if chinese is not None:
         assert validate(root, "zh") == chinese
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [("target = -¥30",
+      "TOML syntax: -¥30 is not a TOML number: the metric fee_revenue (Fee revenue) is never "
+      "below zero; if ¥30 is meant, write target = 30 for 30万元, in the table's unit "
+      '(unit = "万元" at line 11); 30元 would be target = 0.003'),
+     ('target = "-¥30"',
+      "objectives[O1].key_results[KR1].target: expected a number, got a string ('-¥30'); the "
+      "metric fee_revenue (Fee revenue) is never below zero; if ¥30 is meant, write target = "
+      '30, without quotes, for 30万元, in the table\'s unit (unit = "万元"); 30元 would be '
+      "target = 0.003")],
+)  # fmt: skip
+def test_a_yuan_figure_below_zero_is_told_why_not_where_its_metric_never_is(
+    write_workspace: WriteWorkspace, typed: str, told: str
+) -> None:
+    """The same -¥30 is the line to write where the metric may be below zero (above)."""
+    okrs = OKRS.replace('metric = "new_hnw_clients"\ntarget = 360\nunit = "户"',
+                        f'metric = "fee_revenue"\n{typed}\nunit = "万元"')  # fmt: skip
+    root = write_workspace({"okrs.toml": okrs})
+    plugin = root / "plugins" / "test_metrics.py"
+    never = plugin.read_text(encoding="utf-8").replace(
+        "revenue=True", "revenue=True, never_negative=True"
+    )
+    assert never != plugin.read_text(encoding="utf-8")
+    plugin.write_text(never, encoding="utf-8")
+    grant(root)  # the changed plugin is the test's own code too
+    assert validate(root) == [f"targets/okrs.toml:10: {told}"]
 
 
 @pytest.mark.parametrize(

@@ -72,13 +72,15 @@ def parse_toml_file(
     *,
     kept: bool = False,
     plan_year: Callable[[], PlanYear | None] | None = None,
+    metrics: Mapping[str, model.MetricSpec] | None = None,
 ) -> SourceFile | None:
     """Parse one TOML file; every way it can be unreadable becomes one problem.
 
     ``kept``: what the same text gave before is read from the user's cache, and what
     it gives now is kept there (targets/toml_cache.py; for okrdesk.toml, which every
     command reads). ``plan_year``: the year of the plan the other target files write,
-    for a syntax error's advice on a day written without its year."""
+    for a syntax error's advice on a day written without its year; ``metrics``: the
+    plugins' metrics, for its advice on a figure written below zero."""
     shown = _shown(path, root)
     if _leads_round(path):
         to = printable(os.readlink(path))
@@ -172,7 +174,7 @@ def parse_toml_file(
         try:
             data = tomllib.loads(read, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
-            findings.problems.extend(_syntax_problems(shown, read, error, plan_year))
+            findings.problems.extend(_syntax_problems(shown, read, error, plan_year, metrics))
             return None
         except (ValueError, RecursionError) as error:  # tomllib's limits, past our checks
             findings.problems.append(
@@ -197,6 +199,7 @@ def _syntax_problems(
     text: str,
     error: Exception,
     plan_year: Callable[[], PlanYear | None] | None = None,
+    metrics: Mapping[str, model.MetricSpec] | None = None,
 ) -> list[Problem]:
     """Every mistake of syntax in the file, up to a limit, where tomllib stops at the
     first: each one that is its line's alone is left out and the rest read again, so
@@ -206,7 +209,7 @@ def _syntax_problems(
 
     from okrdesk.targets.syntax import MOST_SYNTAX_PROBLEMS, past_line_mistake
 
-    problems = [_syntax_problem(shown, text, str(error), plan_year)]
+    problems = [_syntax_problem(shown, text, str(error), plan_year, metrics)]
     while True:
         at = re.search(_POSITION, str(error))
         if at is None or int(at.group(1)) != problems[-1].line:
@@ -219,7 +222,7 @@ def _syntax_problems(
             tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as later:
             error = later
-            found = _syntax_problem(shown, text, str(error), plan_year)
+            found = _syntax_problem(shown, text, str(error), plan_year, metrics)
             if len(problems) == MOST_SYNTAX_PROBLEMS:
                 most = MOST_SYNTAX_PROBLEMS
                 problems.append(Problem(shown, found.line, "",
@@ -237,7 +240,11 @@ def _syntax_problems(
 
 
 def _syntax_problem(
-    shown: str, text: str, message: str, plan_year: Callable[[], PlanYear | None] | None
+    shown: str,
+    text: str,
+    message: str,
+    plan_year: Callable[[], PlanYear | None] | None,
+    metrics: Mapping[str, model.MetricSpec] | None = None,
 ) -> Problem:
     match = re.search(_POSITION, message)
     if match:
@@ -250,7 +257,9 @@ def _syntax_problem(
     from okrdesk.targets.syntax import opening_line
 
     settings = shown.endswith("okrdesk.toml")
-    better = opening_line(text, line, message, settings=settings, plan_year=plan_year)
+    better = opening_line(
+        text, line, message, settings=settings, plan_year=plan_year, metrics=metrics
+    )
     if better is not None:
         at, said = better
         return Problem(shown, at, "", f"TOML syntax: {said.en}", f"TOML 语法错误：{said.zh}")
@@ -489,7 +498,7 @@ def load_plan(
     if targets.is_dir():
         findings.warnings.extend(_not_read(targets, root))
         findings.problems.extend(_folders_named_toml(targets, root))
-    draft = Draft()
+    draft = Draft(metrics=metrics)
 
     @functools.cache
     def plan_year() -> PlanYear | None:
@@ -498,7 +507,7 @@ def load_plan(
         return plan_year_of({_shown(path, root): path for path in files})
 
     for path in files:
-        source = parse_toml_file(path, root, findings, plan_year=plan_year)
+        source = parse_toml_file(path, root, findings, plan_year=plan_year, metrics=metrics)
         if source is None:
             draft.incomplete.add("files")
             written = _written_in_text(path)

@@ -21,7 +21,10 @@ from okrdesk.targets.toml_text import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from okrdesk.errors import Said
+    from okrdesk.model import MetricSpec
 
 
 def wide_figure(text: str, line: int, wide: Said) -> Said:
@@ -52,33 +55,54 @@ def wide_figure(text: str, line: int, wide: Said) -> Said:
 _ODD_FIGURE = re.compile(r"(\s*[A-Za-z0-9_-]+\s*=\s*)([^\s#\[{\"'][^#]*?)\s*(?:#.*)?$")
 
 
-def odd_figure(text: str, line: int) -> Said | None:
+def odd_figure(
+    text: str, line: int, metrics: Mapping[str, MetricSpec] | None = None
+) -> Said | None:
     """A figure written as no TOML number is, on a line of its own key: a currency sign
-    before it (``¥899万``, ``¥8,990,000``), a point with nothing after it (``360.``) or
-    before it (``.5``), digits grouped by spaces (``1 200``). The line to write, with its
-    unit's advice where one follows (``spoken_figure``)."""
+    before it (``¥899万``, ``¥8,990,000``, ``-¥30``), a point with nothing after it
+    (``360.``) or before it (``.5``), digits grouped by spaces (``1 200``). The line to
+    write, with its unit's advice where one follows (``spoken_figure``); for ``-¥30``
+    where the key is never below zero, and ``¥1,2345``, whose comma no reader can trust,
+    why not as written (``yuan_figures``): a key result's figure is never below zero
+    where its metric, one of ``metrics``, never is."""
     from okrdesk.errors import Said
+    from okrdesk.targets.yuan_figures import below_zero_refused, yuan_figure, yuan_said
     from okrdesk.units import without_separators
 
     found = _ODD_FIGURE.match(line_text(text, line))
     if found is None:
         return None
     key, value = found[1], found[2]
-    figure = re.sub(r"^[¥￥$]\s*", "", value)
+    yuan = yuan_figure(unicodedata.normalize("NFKC", value))
+    if yuan is not None:
+        metric = (metrics or {}).get(written_metric(text, line) or "")
+        refused = below_zero_refused(table_of_line(text, line), key.strip(" \t="), metric)
+        said = yuan_said(yuan, lambda figure: _figure_advice(text, line, key, figure), refused)
+        return None if said is None else Said(f"{value} is not a TOML number: {said.en}",
+                                              f"{value} 不是 TOML 的数；{said.zh}")  # fmt: skip
+    figure = value
     grouped = re.match(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])", figure)
-    if grouped is not None:  # ¥8,990,000: the figure in its key's unit, not the commas alone
+    if grouped is not None:
         figure = (without_separators(grouped[0]) or grouped[0]) + figure[grouped.end() :]
     figure = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", figure)
     figure = re.sub(r"^([+-]?)\.(\d)", r"\g<1>0.\2", figure)
     figure = re.sub(r"(\d)\.(?!\d)", r"\1", figure)
     if figure == value:
         return None
-    if value[0] in "¥￥" and re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure):
-        figure += "元"  # ¥899 is 899 元, whatever unit the table is in
+    said = _figure_advice(text, line, key, figure)
+    return None if said is None else Said(f"{value} is not a TOML number: {said.en}",
+                                          f"{value} 不是 TOML 的数；{said.zh}")  # fmt: skip
+
+
+def _figure_advice(text: str, line: int, key: str, figure: str) -> Said | None:
+    """What to write on ``line`` for ``figure`` (``899万``, ``1200元``, ``360``) after
+    ``key`` (``total = ``): the figure itself where it is a plain number, else
+    ``spoken_figure``'s advice for it in its key's unit."""
+    from okrdesk.errors import Said
+
     if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure):
         written = f"{key.strip()} {figure}"
-        return Said(f"{value} is not a TOML number: write {written}",
-                    f"{value} 不是 TOML 的数；请写 {written}")  # fmt: skip
+        return Said(f"write {written}", f"请写 {written}")
     number = re.match(r"[+-]?\d+(?:\.\d+)?", figure)
     if number is None:
         return None
@@ -90,8 +114,7 @@ def odd_figure(text: str, line: int) -> Said | None:
         return None
     advice = re.sub(r" \(column \d+\)$", "", said.en).split(": ", 1)[-1]
     advice_zh = re.sub(r"（第 \d+ 列）$", "", said.zh).split("；", 1)[-1]
-    return Said(f"{value} is not a TOML number: {advice}",
-                f"{value} 不是 TOML 的数；{advice_zh}")  # fmt: skip
+    return Said(advice, advice_zh)
 
 
 def _wide_line(line: str, wide: Said) -> Said:
@@ -185,6 +208,26 @@ def written_unit(text: str, line: int) -> tuple[str, int, bool] | None:
     return None
 
 
+_METRIC = re.compile(r"""\s*metric\s*=\s*"([^"\n]*)"\s*(?:#.*)?$""")
+
+
+def written_metric(text: str, line: int) -> str | None:
+    """The ``metric`` written in the key result ``line`` is in (below its ``members``
+    header, the key result above it); None where none is written."""
+    lines = toml_lines(text)
+    own = table_of_line(text, line).removesuffix(".members")
+    start = line - 1
+    while start > 0 and (header_of(lines[start - 1]) or (False, ""))[1] != own:
+        start -= 1
+    for index in range(start, len(lines)):
+        if index > start and header_of(lines[index]) is not None:
+            break
+        found = _METRIC.match(lines[index])
+        if found is not None:
+            return found[1]
+    return None
+
+
 _SECONDS_KEYS = ("plugin_timeout",)
 _SECONDS_IN = {"s": 1, "sec": 1, "秒": 1, "秒钟": 1, "m": 60, "min": 60, "分": 60, "分钟": 60,
                "h": 3600, "小时": 3600}  # fmt: skip
@@ -233,8 +276,10 @@ def in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Sai
     small = too_small_for(figures, unit[0])
     if small is None:
         # Money only where it was written as money (¥1,200, 1200元), not 15亿 of 户.
-        money = "元" in spoken
-        return _money_for_no_money(key[1], figures, unit, Said(whose, whose_zh)) if money else None
+        if "元" not in spoken:
+            return None
+        told = Said(f"{said} at line {at}", f"第 {at} 行 {said}")
+        return money_for_no_money(key[1], figures, unit[0], Said(whose, whose_zh), told)
     number, written, exact = small
     meant, line, tiny = f"{number}{unit[0]}", f"{key[1]} = {number}", f"{key[1]} = {exact}"
     return Said(f"write {line} for {meant}, in {whose} unit ({said} at line {at}); "
@@ -243,26 +288,47 @@ def in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Sai
                 f"{number}{written}则应写 {tiny}")  # fmt: skip
 
 
-def _money_for_no_money(
-    key: str, figures: list[tuple[str, str]], unit: tuple[str, int, bool], whose: Said
+def money_for_no_money(
+    key: str,
+    figures: list[tuple[str, str]],
+    symbol: str,
+    whose: Said,
+    said: Said,
+    *,
+    quoted: bool = False,
 ) -> Said | None:
-    """``target = ¥1,200`` where the key result counts 户: money typed for a figure that is
-    no money, told as such, with the line to write if the number is what was meant."""
+    """``target = ¥1,200`` where the key result counts 户 (its unit ``symbol``, told as
+    ``said``): money typed for a figure that is no money, told as such, with the line to
+    write if the number is what was meant (``quoted``: without its quotes)."""
     from okrdesk.errors import Said
     from okrdesk.units import UNITS, Dimension
 
-    measured = UNITS.get(unit[0])
+    measured = UNITS.get(symbol)
     yuan = next((number for number, units in figures if "元" in units.split(" or ")), None)
     if measured is None or measured.dimension is Dimension.MONEY or yuan is None:
         return None
-    said, line = f'unit = "{unit[0]}" at line {unit[1]}', f"{key} = {yuan}"
-    said_zh = f'第 {unit[1]} 行 unit = "{unit[0]}"'
+    line = f"{key} = {yuan}"
+    how, how_zh = (", without quotes,", "，不加引号") if quoted else ("", "")
     return Said(
-        f"{yuan}元 is money, and {whose.en} unit is no money ({said}): write {line} if "
-        f"{yuan}{unit[0]} is meant",
-        f"{yuan}元 是金额，而{whose.zh}单位不是金额（{said_zh}）：若指 {yuan}{unit[0]}，"
-        f"请写 {line}",
+        f"{yuan}元 is money, and {whose.en} unit is no money ({said.en}): write {line}{how} "
+        f"if {yuan}{symbol} is meant",
+        f"{yuan}元 是金额，而{whose.zh}单位不是金额（{said.zh}）：若指 {yuan}{symbol}，"
+        f"请写 {line}{how_zh}",
     )
+
+
+def in_unit_said(before: str, unit: tuple[str, int, bool] | None) -> Said:
+    """``, in the table's unit (unit = "户" at line 11)`` where ``before`` (``target = ``)
+    is a key whose figure is in its table's ``unit``; else nothing."""
+    from okrdesk.errors import Said
+
+    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
+    if unit is None or key is None or not (unit[2] or key[1] in IN_TABLE_UNIT):
+        return Said("", "")
+    whose, whose_zh = ("the key result's", "关键结果的") if unit[2] else ("the table's", "表的")
+    said = f'unit = "{unit[0]}"'
+    return Said(f", in {whose} unit ({said} at line {unit[1]})",
+                f"，用{whose_zh}单位（第 {unit[1]} 行 {said}）")  # fmt: skip
 
 
 def grouped_in_unit(before: str, plain: str, unit: tuple[str, int, bool] | None) -> Said | None:

@@ -13,13 +13,17 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from okrdesk.errors import Problem, Said
 from okrdesk.records import shared_methods
 from okrdesk.targets.locate import KeyLocator, KeyPath
+
+if TYPE_CHECKING:
+    from okrdesk.model import MetricSpec
+    from okrdesk.targets.quoted_figures import TableUnit
 
 T = TypeVar("T")
 
@@ -269,10 +273,17 @@ class Table:
         known: Collection[str],
         required: Collection[str] = (),
         elsewhere: Mapping[str, Said] | None = None,
+        outer_unit: TableUnit | None = None,
     ) -> None:
         """``elsewhere``: keys of another table often written in this one by mistake
-        (an objective's ``owner`` below its key result), each with where it belongs."""
+        (an objective's ``owner`` below its key result), each with where it belongs;
+        ``outer_unit``: the unit its figures are in where it writes none (a budget
+        line's, its budget's)."""
         self.where = where
+        self.outer_unit = outer_unit
+        self.metric: MetricSpec | None = None
+        """The metric the table's figures are of, where it is known: a figure below zero
+        is advised as one only where the metric can be."""
         self.data = data
         self.findings = findings
         self.known = known
@@ -339,16 +350,12 @@ class Table:
     def _how_to_write(self, key: str, value: object) -> Said:
         """For a figure quoted as text, the line to write where its key says which
         (``breaker_threshold = 0.1`` for "10%", ``total = 899`` for "899万元" in a table
-        whose unit is 万元, ``total = 30`` for "30元" there, which no one meant); else
+        whose unit is 万元, ``total = 30`` for "30元" there, which no one meant, and for
+        "¥30"; a budget line's ``amount = 30`` for "30" in its budget's 万元); else
         ``_how_to_write``'s advice."""
-        from okrdesk.targets.placed_advice import (
-            FRACTION_KEYS,
-            IN_TABLE_UNIT,
-            percent_as_fraction,
-            read_as_yuan,
-            too_small_for,
-        )
-        from okrdesk.units import plain_figures, without_separators
+        from okrdesk.targets.placed_advice import FRACTION_KEYS, IN_TABLE_UNIT, percent_as_fraction
+        from okrdesk.targets.quoted_figures import in_table_unit
+        from okrdesk.targets.yuan_figures import below_zero_refused, yuan_figure, yuan_said
 
         if not isinstance(value, str):
             return _how_to_write(value)
@@ -357,32 +364,25 @@ class Table:
         if fraction is not None:
             return Said(f"; write {key} = {fraction}, without quotes",
                         f"；请写 {key} = {fraction}，不加引号")  # fmt: skip
+        if key not in IN_TABLE_UNIT:
+            return _how_to_write(value)
+        unit = self.unit_of_figures()
+        yuan = yuan_figure(plain)
+        if yuan is None:
+            said = in_table_unit(key, plain, unit)
+        else:
+            table = ".".join(p for p in self.where.path if isinstance(p, str))
+            refused = below_zero_refused(table, key, self.metric)
+            said = yuan_said(yuan, lambda figure: in_table_unit(key, figure, unit), refused)
+        return _how_to_write(value) if said is None else Said(f"; {said.en}", f"；{said.zh}")
+
+    def unit_of_figures(self) -> TableUnit | None:
+        """The unit this table's figures are in, where one is written: its own ``unit``,
+        else ``outer_unit``."""
+        from okrdesk.targets.quoted_figures import own_unit
+
         unit = self.data.get("unit")
-        figures = (plain_figures(plain) or []) if key in IN_TABLE_UNIT else []
-        grouped = without_separators(plain) if key in IN_TABLE_UNIT and "," in plain else None
-        if isinstance(unit, str) and grouped is not None:
-            said = f'unit = "{unit}"'
-            where = Said(f"without quotes, in the table's unit ({said})",
-                         f"不加引号，用表的单位（{said}）")  # fmt: skip
-            yuan = read_as_yuan(key, grouped, unit, where)
-            if yuan is not None:
-                return Said(f"; {yuan.en}", f"；{yuan.zh}")
-        if not isinstance(unit, str) or not figures:
-            return _how_to_write(value)
-        said = f'unit = "{unit}"'
-        for number, units in figures:
-            if unit in units.split(" or "):
-                return Said(f"; write {key} = {number}, without quotes, in the table's unit "
-                            f"({said})",
-                            f"；请写 {key} = {number}，不加引号，用表的单位（{said}）")  # fmt: skip
-        small = too_small_for(figures, unit)
-        if small is None:
-            return _how_to_write(value)
-        number, written, exact = small
-        return Said(f"; write {key} = {number}, without quotes, for {number}{unit}, in the "
-                    f"table's unit ({said}); {number}{written} would be {key} = {exact}",
-                    f"；{number}{unit}请写 {key} = {number}，不加引号，用表的单位（{said}）；"
-                    f"{number}{written}则应写 {key} = {exact}")  # fmt: skip
+        return own_unit(unit) if isinstance(unit, str) else self.outer_unit
 
     def text(self, key: str) -> str | None:
         value: str | None = self._get(key, (str,), Said("a string", "文本"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -27,6 +28,7 @@ from okrdesk.targets.cumulative import (
     written_as_figures_of,
     written_in_percent,
 )
+from okrdesk.targets.quoted_figures import TableUnit, budget_unit
 from okrdesk.targets.reader import (
     NOT_SAID,
     Findings,
@@ -135,6 +137,9 @@ class PlanHeader:
 @attrs.define
 class Draft:
     """Everything read from all target files, before cross-file checks."""
+
+    metrics: Mapping[str, model.MetricSpec] | None = None
+    """The plugins' metrics, where known: advice on a figure below zero heeds them."""
 
     plans: list[Located[PlanHeader]] = attrs.Factory(list)
     plan_tables: list[Where] = attrs.Factory(list)
@@ -584,6 +589,7 @@ def _read_key_result(
               elsewhere=_OBJECTIVES_OWN)  # fmt: skip
     key = t.ident(lambda written: _key_result_id_to_write(written, objective))
     title, metric = t.text("title"), t.text("metric")
+    t.metric = (draft.metrics or {}).get(metric or "")
     cadence = t.choice("cadence", GRAINS)
     if cadence is not None and metric is not None:
         t.fail(where.key("cadence"), "is for key results tracked by check-ins; this one has a "
@@ -950,8 +956,10 @@ def _read_budget(where: Where, data: dict[str, Any], draft: Draft, findings: Fin
     signers = _signers(t)
     if signers is not None:
         draft.budget_signers.append(Located(where.key("signers"), signers))
+    written = data.get("unit")
+    told = budget_unit(written, where.key("unit").line) if isinstance(written, str) else None
     for line_where, line_data in t.tables("lines"):
-        _read_budget_line(line_where, line_data, unit, draft, findings)
+        _read_budget_line(line_where, line_data, unit, draft, findings, told)
 
 
 def _signers(t: Table) -> tuple[str, ...] | None:
@@ -1006,8 +1014,12 @@ def _read_budget_line(
     file_unit: UnitOfMeasure | None,
     draft: Draft,
     findings: Findings,
+    budget_unit: TableUnit | None = None,
 ) -> None:
-    t = Table(where, data, findings, LINE_KEYS, required=("id", "name", "owner", "amount"))
+    """``budget_unit``: the unit its budget writes, where the line's figures are unless it
+    writes its own."""
+    t = Table(where, data, findings, LINE_KEYS, required=("id", "name", "owner", "amount"),
+              outer_unit=budget_unit)  # fmt: skip
     line_id, name, owner, amount = t.ident(), t.text("name"), t.text("owner"), t.number("amount")
     unit = _money_unit(t) if "unit" in data else file_unit
     if line_id is not None:

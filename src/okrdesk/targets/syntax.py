@@ -33,9 +33,10 @@ from okrdesk.targets.toml_text import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from okrdesk.errors import Said
+    from okrdesk.model import MetricSpec
     from okrdesk.targets.plan_year import PlanYear
 
 MAX_DIGITS = 1000
@@ -162,11 +163,13 @@ def opening_line(
     *,
     settings: bool = False,
     plan_year: Callable[[], PlanYear | None] | None = None,
+    metrics: Mapping[str, MetricSpec] | None = None,
 ) -> tuple[int, Said] | None:
     """For an error tomllib places after the mistake, the line where it really is;
     ``settings``: ``text`` is okrdesk.toml, not a target file; ``plan_year``: the year of
     the plan the workspace's other files write, asked for only where ``text`` has no
-    ``[plan]`` and a day is written without its year.
+    ``[plan]`` and a day is written without its year; ``metrics``: the plugins' metrics,
+    whose figures may or may not be below zero.
 
     Returns (line, explanation in English and Chinese) for an unclosed string or
     array, or an array of tables whose header is misspelt; None when tomllib's line
@@ -193,7 +196,7 @@ def opening_line(
         unit = written_unit(text, error_line)
         said = said or spoken_figure(stopped, at_column, fraction_of, unit)
         if said is None and not message.startswith("Unescaped"):
-            said = odd_figure(text, error_line)
+            said = odd_figure(text, error_line, metrics)
         if said is None and message.startswith("Unescaped '\\'"):
             said = _backslash_said(stopped, at_column)
         if said is None and message.startswith("Invalid value"):
@@ -503,7 +506,7 @@ def spoken_figure(
     if grouped is None and figure == number.group():
         myriads = _MYRIADS.match(rest)
         if myriads is not None and "." not in figure and len(figure.lstrip("+-")) <= 4:
-            return _commas_said(figure + myriads.group(), column)
+            return _commas_said(figure + myriads.group(), column, line[: number.start()], unit)
     if grouped and figure == number.group():
         figure += grouped.group()
         rest = rest[grouped.end() :]
@@ -531,29 +534,40 @@ def spoken_figure(
         return Said(f"{written} is not a TOML number: {said.en} (column {column})",
                     f"{written} 不是 TOML 的数；{said.zh}（第 {column} 列）")  # fmt: skip
     if grouped and figure != number.group():
-        plain, underscored = figure.replace(",", ""), figure.replace(",", "_")
+        plain = figure.replace(",", "")
         from okrdesk.targets.placed_advice import grouped_in_unit
 
         either = grouped_in_unit(line[: number.start()], plain, unit)
         if either is not None:
             return Said(f"{figure} is not a TOML number: {either.en} (column {column})",
                         f"{figure} 不是 TOML 的数；{either.zh}（第 {column} 列）")  # fmt: skip
-        return Said(f"{figure} is not a TOML number: write {plain} (or {underscored}), "
-                    f"without thousands separators (column {column})",
-                    f"{figure} 不是 TOML 的数；写作 {plain}（或 {underscored}），"
-                    f"不加千位分隔符（第 {column} 列）")  # fmt: skip
+        return _commas_said(figure, column, line[: number.start()], unit, thousands=True)
     return None
 
 
-def _commas_said(figure: str, column: int) -> Said:
-    """A figure grouped by four digits, 45,0000, which TOML does not read."""
+def _commas_said(
+    figure: str,
+    column: int,
+    before: str,
+    unit: tuple[str, int, bool] | None,
+    *,
+    thousands: bool = False,
+) -> Said:
+    """A figure grouped by four digits, 45,0000, or by ``thousands``, 1,200, which TOML does
+    not read: the line to write where ``before`` is its key (``target = ``), in its
+    table's ``unit`` where the key takes it."""
     from okrdesk.errors import Said
+    from okrdesk.targets.placed_advice import in_unit_said
 
     plain, underscored = figure.replace(",", ""), figure.replace(",", "_")
-    return Said(f"{figure} is not a TOML number: write {plain} (or {underscored}), "
-                f"without commas (column {column})",
-                f"{figure} 不是 TOML 的数；写作 {plain}（或 {underscored}），"
-                f"不加逗号（第 {column} 列）")  # fmt: skip
+    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
+    written = f"{key[1]} = {plain}" if key else plain
+    commas, commas_zh = ("thousands separators", "千位分隔符") if thousands else ("commas", "逗号")
+    where, write_zh = in_unit_said(before, unit), "请写" if key else "写作"
+    return Said(f"{figure} is not a TOML number: write {written} (or {underscored}), "
+                f"without {commas}{where.en} (column {column})",
+                f"{figure} 不是 TOML 的数；{write_zh} {written}（或 {underscored}），"
+                f"不加{commas_zh}{where.zh}（第 {column} 列）")  # fmt: skip
 
 
 def plain_advice(written: str, *, quoted: bool = False) -> Said | None:
