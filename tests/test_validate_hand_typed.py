@@ -406,6 +406,39 @@ CASES = {
          '(unit = "万元" at line 2)'],
         None,
     ),
+    "a figure quoted below zero for a budget's total": (
+        "budget.toml", "total = 899", 'total = "-30"',
+        ["targets/budget.toml:3: budget.total: expected a number, got a string ('-30'); a "
+         "budget's total is never below zero; if 30 is meant, write total = 30, without quotes, "
+         'in the table\'s unit (unit = "万元")'],
+        None,
+    ),
+    "a member's target quoted with a yuan sign": (
+        "okrs.toml", INLINE_MILESTONES,
+        f'{INLINE_MILESTONES}[objectives.key_results.members]\nli-lei = "¥30"\n',
+        ["targets/okrs.toml:14: objectives[O1].key_results[KR1].members.li-lei: expected a "
+         "number, got a string ('¥30') (the member's target); 30元 is money, and the key "
+         "result's unit is no money (unit = \"户\"): write li-lei = 30, without quotes, if 30户 "
+         "is meant"],
+        ["targets/okrs.toml:14: objectives[O1].key_results[KR1].members.li-lei: 应为数，现为文本"
+         "（'¥30'）（成员的目标值）；30元 是金额，而关键结果的单位不是金额（unit = \"户\"）："
+         "若指 30户，请写 li-lei = 30，不加引号"],
+    ),
+    "a member's target below zero with a yuan sign": (
+        "okrs.toml", INLINE_MILESTONES,
+        f"{INLINE_MILESTONES}[objectives.key_results.members]\nli-lei = -¥30\n",
+        ["targets/okrs.toml:14: TOML syntax: -¥30 is not a TOML number: a member's target is "
+         "never below zero; 30元 is money, and the key result's unit is no money (unit = \"户\" "
+         "at line 11): write li-lei = 30 if 30户 is meant"],
+        None,
+    ),
+    "a yuan sign and digits typed full-width": (
+        "budget.toml", "total = 899", "total = ￥３０",
+        ["targets/budget.toml:3: TOML syntax: found the full-width ３; write 3 (column 10); ¥30 "
+         "is not a TOML number: write total = 30 for 30万元, in the table's unit "
+         '(unit = "万元" at line 2); 30元 would be total = 0.003'],
+        None,
+    ),
     "a date in full-width digits": (
         "plan.toml", "start = 2026-10-01", "start = ２０２６年１０月１日",
         ["targets/plan.toml:28: TOML syntax: found the full-width ２; write 2 (column 9); "

@@ -27,10 +27,13 @@ if TYPE_CHECKING:
     from okrdesk.model import MetricSpec
 
 
-def wide_figure(text: str, line: int, wide: Said) -> Said:
+def wide_figure(
+    text: str, line: int, wide: Said, metrics: Mapping[str, MetricSpec] | None = None
+) -> Said:
     """``wide``, and where the full-width digits are of a figure written with its unit
-    (``amount = ５１９万元``) or of a date (``２０２６年１０月１日``), how to write that too:
-    typing 519 would only bring the next mistake."""
+    (``amount = ５１９万元``), after a yuan sign (``total = ￥３０``, ``odd_figure``; its
+    metric one of ``metrics``) or of a date (``２０２６年１０月１日``), how to write that
+    too: typing 519 would only bring the next mistake."""
     from okrdesk.errors import Said
 
     written = line_text(text, line)
@@ -47,6 +50,9 @@ def wide_figure(text: str, line: int, wide: Said) -> Said:
     figure = date_as_spoken(plain, column) or spoken_figure(
         plain, column, fraction_of, written_unit(text, line)
     )
+    if figure is None:
+        lines = toml_lines(text)
+        figure = odd_figure("\n".join([*lines[: line - 1], plain, *lines[line:]]), line, metrics)
     if figure is None:
         return _wide_line(written, wide)
     return Said(f"{wide.en}; {figure.en}", f"{wide.zh}；{figure.zh}")

@@ -30,6 +30,12 @@ def own_unit(symbol: str) -> TableUnit:
     return TableUnit(symbol, Said("the table's", "表的"), Said(said, said))
 
 
+def key_result_unit(symbol: str) -> TableUnit:
+    """The unit of a member's target: its key result's."""
+    said = f'unit = "{symbol}"'
+    return TableUnit(symbol, Said("the key result's", "关键结果的"), Said(said, said))
+
+
 def budget_unit(symbol: str, line: int) -> TableUnit:
     """The unit of a budget line that writes none of its own: its budget's, at ``line``."""
     said = f'unit = "{symbol}"'

@@ -354,8 +354,6 @@ class Table:
         "¥30"; a budget line's ``amount = 30`` for "30" in its budget's 万元); else
         ``_how_to_write``'s advice."""
         from okrdesk.targets.placed_advice import FRACTION_KEYS, IN_TABLE_UNIT, percent_as_fraction
-        from okrdesk.targets.quoted_figures import in_table_unit
-        from okrdesk.targets.yuan_figures import below_zero_refused, yuan_figure, yuan_said
 
         if not isinstance(value, str):
             return _how_to_write(value)
@@ -366,15 +364,30 @@ class Table:
                         f"；请写 {key} = {fraction}，不加引号")  # fmt: skip
         if key not in IN_TABLE_UNIT:
             return _how_to_write(value)
-        unit = self.unit_of_figures()
-        yuan = yuan_figure(plain)
-        if yuan is None:
-            said = in_table_unit(key, plain, unit)
-        else:
-            table = ".".join(p for p in self.where.path if isinstance(p, str))
-            refused = below_zero_refused(table, key, self.metric)
-            said = yuan_said(yuan, lambda figure: in_table_unit(key, figure, unit), refused)
+        table = ".".join(p for p in self.where.path if isinstance(p, str))
+        said = self.figure_said(key, plain, table, self.unit_of_figures())
         return _how_to_write(value) if said is None else Said(f"; {said.en}", f"；{said.zh}")
+
+    def figure_said(self, key: str, plain: str, table: str, unit: TableUnit | None) -> Said | None:
+        """The line to write for ``plain``, a figure quoted as ``key``'s value in ``table``
+        (dotted), in ``unit`` (``quoted_figures``); below zero, or with a yuan sign, as
+        ``yuan_figures`` tells it. None where that is nothing to say."""
+        from okrdesk.targets.quoted_figures import in_table_unit
+        from okrdesk.targets.yuan_figures import (
+            YuanFigure,
+            below_zero_refused,
+            yuan_figure,
+            yuan_said,
+        )
+
+        refused = below_zero_refused(table, key, self.metric)
+        found = yuan_figure(plain)
+        if found is None and refused is not None and re.match(r"-\s*[0-9]", plain):
+            unsigned = plain[1:].strip()
+            found = YuanFigure(True, unsigned, unsigned, sign="")
+        if found is None:
+            return in_table_unit(key, plain, unit)
+        return yuan_said(found, lambda figure: in_table_unit(key, figure, unit), refused)
 
     def unit_of_figures(self) -> TableUnit | None:
         """The unit this table's figures are in, where one is written: its own ``unit``,

@@ -28,7 +28,7 @@ from okrdesk.targets.cumulative import (
     written_as_figures_of,
     written_in_percent,
 )
-from okrdesk.targets.quoted_figures import TableUnit, budget_unit
+from okrdesk.targets.quoted_figures import TableUnit, budget_unit, key_result_unit
 from okrdesk.targets.reader import (
     NOT_SAID,
     Findings,
@@ -900,6 +900,18 @@ def above_members(key: str) -> Said | None:
     )
 
 
+def _member_figure_said(t: Table, member: str, raw: object) -> Said | None:
+    """For a member's target quoted as text (``"¥30"``, ``"1,200"``), the line to write in
+    the key result's unit (``t``'s), after a semicolon; None where that is nothing to say."""
+    unit = t.data.get("unit")
+    if not isinstance(raw, str) or not isinstance(unit, str):
+        return None
+    plain = unicodedata.normalize("NFKC", raw).strip()
+    key = member if re.fullmatch(r"[A-Za-z0-9_-]+", member) else f'"{member}"'
+    said = t.figure_said(key, plain, "objectives.key_results.members", key_result_unit(unit))
+    return None if said is None else Said(f"; {said.en}", f"；{said.zh}")
+
+
 def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Decimal]:
     found = t.table("members")
     if found is None:
@@ -911,8 +923,12 @@ def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Deci
         number, why = plain_number(raw)
         if number is None:
             above = above_members(member) or NOT_SAID
-            t.fail(at, f"{why.en} (the member's target){above.en}",
-                   f"{why.zh}（成员的目标值）{above.zh}")  # fmt: skip
+            told = _member_figure_said(t, member, raw) or NOT_SAID
+            if told.en:
+                why = Said(f"expected a number, got {describe(raw)}",
+                           f"应为数，现为{describe(raw, 'zh')}")  # fmt: skip
+            t.fail(at, f"{why.en} (the member's target){above.en}{told.en}",
+                   f"{why.zh}（成员的目标值）{above.zh}{told.zh}")  # fmt: skip
             continue
         if number < 0:
             t.fail(at, f"must not be negative, got {number}", f"不能为负数，现为 {number}")

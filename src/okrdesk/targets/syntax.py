@@ -182,7 +182,7 @@ def opening_line(
     if wide is not None and "at end of document" not in message:
         from okrdesk.targets.placed_advice import wide_figure
 
-        return error_line, wide_figure(text, error_line, wide)
+        return error_line, wide_figure(text, error_line, wide, metrics)
     column = re.search(r"column (\d+)\)", message)
     said = None
     if column:

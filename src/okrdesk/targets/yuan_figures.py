@@ -37,6 +37,8 @@ class YuanFigure:
     """How the figure is written after the sign where it is meant: ``30``, ``12,345``."""
     untrusted: str | None = None
     """The digits as written where their commas are not at thousands: ``1,2345``."""
+    sign: str = "¥"
+    """The sign it was written after: "" for a figure quoted below zero (``"-30"``)."""
 
 
 def yuan_figure(written: str) -> YuanFigure | None:
@@ -88,7 +90,7 @@ def yuan_said(
     if not why_en:
         return advice
     if advice.en.startswith("write "):  # else the advice says itself what it takes
-        meant = f"{'-' if negative else ''}¥{found.shown}"
+        meant = f"{'-' if negative else ''}{found.sign}{found.shown}"
         advice = Said(f"if {meant} is meant, {advice.en}", f"若指 {meant}，{advice.zh}")
     return Said("; ".join([*why_en, advice.en]), "；".join([*why_zh, advice.zh]))
 
