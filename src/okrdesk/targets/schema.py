@@ -1030,12 +1030,12 @@ def _read_budget_line(
     file_unit: UnitOfMeasure | None,
     draft: Draft,
     findings: Findings,
-    budget_unit: TableUnit | None = None,
+    budget_told: TableUnit | None = None,
 ) -> None:
-    """``budget_unit``: the unit its budget writes, where the line's figures are unless it
-    writes its own."""
+    """``budget_told``: the unit its budget writes, and where, which the line's figures are
+    in unless it writes its own."""
     t = Table(where, data, findings, LINE_KEYS, required=("id", "name", "owner", "amount"),
-              outer_unit=budget_unit)  # fmt: skip
+              outer_unit=budget_told)  # fmt: skip
     line_id, name, owner, amount = t.ident(), t.text("name"), t.text("owner"), t.number("amount")
     unit = _money_unit(t) if "unit" in data else file_unit
     if line_id is not None:
