@@ -439,6 +439,11 @@ CASES = {
          '(unit = "万元" at line 2); 30元 would be total = 0.003'],
         None,
     ),
+    "a dollar sign before a figure": (
+        "okrs.toml", "target = 360", "target = $360",
+        ["targets/okrs.toml:10: TOML syntax: $360 is not a TOML number: write target = 360"],
+        None,
+    ),
     "a date in full-width digits": (
         "plan.toml", "start = 2026-10-01", "start = ２０２６年１０月１日",
         ["targets/plan.toml:28: TOML syntax: found the full-width ２; write 2 (column 9); "

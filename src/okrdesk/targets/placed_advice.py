@@ -86,9 +86,9 @@ def odd_figure(
         said = yuan_said(yuan, lambda figure: _figure_advice(text, line, key, figure), refused)
         return None if said is None else Said(f"{value} is not a TOML number: {said.en}",
                                               f"{value} 不是 TOML 的数；{said.zh}")  # fmt: skip
-    figure = value
+    figure = re.sub(r"^\$\s*", "", value)
     grouped = re.match(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])", figure)
-    if grouped is not None:
+    if grouped is not None:  # 8,990,000: the figure in its key's unit, not the commas alone
         figure = (without_separators(grouped[0]) or grouped[0]) + figure[grouped.end() :]
     figure = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", figure)
     figure = re.sub(r"^([+-]?)\.(\d)", r"\g<1>0.\2", figure)
