@@ -159,15 +159,17 @@ def test_a_date_written_another_way_stops_every_command_alike(
 @pytest.mark.parametrize(
     ("written", "english", "chinese"),
     [
-        ("45,0000", "TOML syntax: 45,0000 is not a TOML number: write 450000 (or 45_0000), "
-         "without commas (column 12)",
-         "TOML 语法错误：45,0000 不是 TOML 的数；写作 450000（或 45_0000），不加逗号（第 12 列）"),
+        ("45,0000", "TOML syntax: 45,0000 is not a TOML number: write target = 450000 (or "
+         "45_0000), without commas, in the table's unit (unit = \"户\" at line 11) (column 12)",
+         "TOML 语法错误：45,0000 不是 TOML 的数；请写 target = 450000（或 45_0000），不加逗号，"
+         "用表的单位（第 11 行 unit = \"户\"）（第 12 列）"),
         ('"45,0000"', "objectives[O1].key_results[KR1].target: expected a number, got a string "
          "('45,0000'); write 450000 without quotes or commas",
          "objectives[O1].key_results[KR1].target: 应为数，现为文本（'45,0000'）；写作 450000，"
          "不加引号，也不加逗号"),
-        ("1,2000,0000", "TOML syntax: 1,2000,0000 is not a TOML number: write 120000000 (or "
-         "1_2000_0000), without commas (column 11)", ""),
+        ("1,2000,0000", "TOML syntax: 1,2000,0000 is not a TOML number: write target = "
+         "120000000 (or 1_2000_0000), without commas, in the table's unit (unit = \"户\" at "
+         "line 11) (column 11)", ""),
     ],
 )  # fmt: skip
 def test_a_figure_grouped_by_four_digits_is_named_with_the_number_to_write(
@@ -416,7 +418,8 @@ def test_a_figure_quoted_in_full_width_digits_is_named_with_the_number_to_write(
     okrs = OKRS.replace("target = 360", 'target = "３６０"')
     assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
         "targets/okrs.toml:10: objectives[O1].key_results[KR1].target: expected a number, got "
-        "a string ('３６０'); write 360 without quotes"
+        "a string ('３６０'); write target = 360, without quotes, in the table's unit "
+        '(unit = "户")'
     )
 
 
@@ -465,8 +468,8 @@ def test_every_mistake_in_every_file_is_listed_in_one_run_in_file_and_line_order
     lines = done.stdout.rstrip("\n").split("\n")
     assert lines[0::3][:-1] == [
         "targets/budget.toml:18: budget.lines[training].amount: expected a number, got a string "
-        "('519万'); write a plain number, without quotes, in the unit its key result or table "
-        "is written in: 0.0519 for 亿元, 519 for 万元 or 万户, 5190000 for 元 or 户",
+        "('519万'); write amount = 519, without quotes, in the budget's unit (unit = \"万元\" "
+        "at line 2)",
         'targets/okrs.toml:5: objectives[O1].weigth: unknown key (did you mean "weight"?); '
         "expected one of: id, title, owner, weight, cadence, key_results",
         "targets/plan.toml:22: phases[Q3].start: the days from 2026-07-01 to 2026-07-14 belong "

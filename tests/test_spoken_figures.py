@@ -43,10 +43,10 @@ def stopped_at(line: str) -> int:
         ("target = 1,500万", "1,500万 is not a TOML number: write a plain number in the unit its "
          "key result or table is written in: 0.15 for 亿元, 1500 for 万元 or 万户, 15000000 for "
          "元 or 户"),
-        ("target = 3,000", "3,000 is not a TOML number: write 3000 (or 3_000), without "
-         "thousands separators"),
-        ("target = -1,234,567.5", "-1,234,567.5 is not a TOML number: write -1234567.5 (or "
-         "-1_234_567.5), without thousands separators"),
+        ("target = 3,000", "3,000 is not a TOML number: write target = 3000 (or 3_000), "
+         "without thousands separators"),
+        ("target = -1,234,567.5", "-1,234,567.5 is not a TOML number: write target = "
+         "-1234567.5 (or -1_234_567.5), without thousands separators"),
     ],
 )  # fmt: skip
 def test_a_spoken_figure_is_named_with_what_to_write(line: str, said: str) -> None:
