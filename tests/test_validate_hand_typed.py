@@ -489,7 +489,13 @@ def test_a_hand_typed_mistake_is_told_with_the_line_to_write(
       "objectives[O1].key_results[KR1].target: expected a number, got a string ('-¥30'); the "
       "metric fee_revenue (Fee revenue) is never below zero; if ¥30 is meant, write target = "
       '30, without quotes, for 30万元, in the table\'s unit (unit = "万元"); 30元 would be '
-      "target = 0.003")],
+      "target = 0.003"),
+     ("target = -30",
+      "objectives[O1].key_results[KR1].target: must not be negative, got -30: the metric "
+      "fee_revenue (Fee revenue) is never below zero"),
+     ("baseline = -5\ntarget = 30",
+      "objectives[O1].key_results[KR1].baseline: must not be negative, got -5: the metric "
+      "fee_revenue (Fee revenue) is never below zero")],
 )  # fmt: skip
 def test_a_yuan_figure_below_zero_is_told_why_not_where_its_metric_never_is(
     write_workspace: WriteWorkspace, typed: str, told: str

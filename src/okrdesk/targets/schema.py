@@ -39,6 +39,7 @@ from okrdesk.targets.reader import (
     plain_number,
 )
 from okrdesk.targets.window_keys import WindowUse, read_baseline, read_window_keys
+from okrdesk.targets.yuan_figures import below_zero_refused
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 T = TypeVar("T")
@@ -619,6 +620,14 @@ def _read_key_result(
     if numbers["band"] is not None and numbers["band"] < 0:
         t.fail(where.key("band"), f"must not be negative, got {numbers['band']}",
                f"不能为负数，现为 {numbers['band']}")  # fmt: skip
+    for name in ("baseline", "target"):
+        below = numbers[name]
+        if below is not None and below < 0 and t.metric is not None:
+            why = below_zero_refused("objectives.key_results", name, t.metric)
+            if why is not None:
+                t.fail(where.key(name), f"must not be negative, got {below}: {why.en}",
+                       f"不能为负数，现为 {below}：{why.zh}")  # fmt: skip
+                numbers[name] = None  # one problem at the key: not its way from the baseline too
     if guardrail is False and direction == model.Direction.WITHIN.value:
         t.fail(where.key("guardrail"), 'a "within" key result is always a guardrail',
                '"within" 关键结果总是护栏指标')  # fmt: skip
