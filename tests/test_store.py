@@ -991,6 +991,68 @@ def test_a_damaged_database_is_a_message_not_a_traceback(
     assert run(root, "export", "--format", "csv", "--table", others[0]).exit_code == 0
 
 
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        # A database browser's "modify table": spend's line tied to a table of lines.
+        ("CREATE TABLE budget_lines (name TEXT PRIMARY KEY); "
+         "UPDATE sqlite_master SET sql = replace(sql, 'line TEXT NOT NULL', "
+         "'line TEXT NOT NULL REFERENCES budget_lines (name)') WHERE name = 'spend'",
+         "foreign key spend.line → budget_lines.name"),
+        # A table of one's own tied to okrdesk's: okrdesk could no longer replace a row.
+        ("CREATE TABLE notes (metric TEXT, period TEXT, subject TEXT, slice TEXT, "
+         "FOREIGN KEY (metric, period, subject, slice) REFERENCES observations)",
+         "foreign key notes.metric → observations"),
+        # okrdesk's own, tied to another column.
+        ("UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES runs(id)', "
+         "'REFERENCES runs(pid)') WHERE name = 'observations'",
+         "foreign key observations.run_id → runs.pid"),
+    ],
+    ids=["spend-line", "own-table", "run-id-moved"],
+)  # fmt: skip
+def test_a_foreign_key_okrdesk_never_makes_is_refused_before_anything_is_written(
+    write_workspace: WriteWorkspace, change: str, named: str
+) -> None:
+    # Every spend entry's write ended in SQLite's "FOREIGN KEY constraint failed", a
+    # traceback, as a trigger or a CHECK okrdesk never makes is refused at the opening.
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    path = root / "okrdesk.db"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.executescript(change)
+        version = connection.execute("PRAGMA schema_version").fetchone()[0]
+        connection.execute(f"PRAGMA schema_version = {version + 1}")
+        connection.commit()
+    before = digest(path)
+    for command in (
+        ["spend", "add", "training", "2", "--signed-by", "王芳", "--date", "2026-03-02"],
+        ["collect", "--through", THROUGH],
+        ["report", "--as-of", THROUGH],
+    ):
+        result = run(root, *command, "--lang", "en")
+        assert result.exit_code == 2, (command, result.output, result.exception)
+        assert "Traceback" not in result.output
+        assert f"holds what okrdesk never makes ({named}" in result.output, result.output
+        assert "refusing" in result.output
+    chinese = run(root, "report", "--as-of", THROUGH, "--lang", "zh")
+    assert chinese.exit_code == 2 and "含有 okrdesk 从不创建的对象" in chinese.output
+    assert digest(path) == before
+
+
+def test_the_foreign_keys_okrdesk_makes_are_those_it_takes_for_its_own(tmp_path: Path) -> None:
+    from okrdesk.store.migrations import FOREIGN_KEYS_MADE
+
+    path = tmp_path / "okrdesk.db"
+    Store.open(path).close()
+    with closing(sqlite3.connect(path)) as connection:
+        made = connection.execute(
+            'SELECT m.name, f."from", f."table", f."to" FROM sqlite_master m, '
+            "pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
+        ).fetchall()
+    assert set(made) == FOREIGN_KEYS_MADE
+
+
 def test_a_database_locked_past_the_timeout_is_reported(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0

@@ -25,6 +25,7 @@ from typing import Any
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout, edits_unsummed
 from okrdesk.store.migrations import (
+    FOREIGN_KEYS_MADE,
     MIGRATIONS,
     NO_NUMBER,
     NO_NUMBER_INDEX,
@@ -234,7 +235,9 @@ class SqliteStore(Store):
         """Refuse a store with triggers or views but okrdesk's own three triggers, each
         exactly as okrdesk makes it (``SQLITE_EDIT_TRIGGERS``): one in a store someone
         sent runs inside okrdesk's own writes (a trigger that sets every spend entry's
-        amount to one fen, or deletes the check-ins when a collect runs)."""
+        amount to one fen, or deletes the check-ins when a collect runs). So is a foreign
+        key okrdesk never makes, refused here as a ``CHECK`` is, not left to fail a write
+        midway: a store that would refuse some of okrdesk's writes is named before any."""
         found = [
             (kind, name)
             for kind, name, text in self._connection.execute(
@@ -257,6 +260,9 @@ class SqliteStore(Store):
             otherwise = made is not None and not (kind == "table" and _same_words(text, made))
             if otherwise or (_may_alter(str(text)) and re.search(_ALTERING, _code_only(str(text)))):
                 found.append((kind, name))
+            # A key is written only with this word: a table without it refers to none.
+            if kind == "table" and "REFERENCES" in str(text).upper():
+                found.extend(("foreign key", key) for key in self._foreign_keys_not_made(name))
         if found:
             named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
             extra = len(found) - 5
@@ -264,14 +270,30 @@ class SqliteStore(Store):
             raise BadInput(
                 Said(
                     f"{self.path} holds what okrdesk never makes ({named}{more[0]}): SQL that "
-                    "would run inside okrdesk's own reads and writes, changing or deleting what "
-                    "it stores. Nothing was read or changed; use a store okrdesk wrote, or drop "
-                    "them if they are yours.",
+                    "would run inside okrdesk's own reads and writes, changing, deleting or "
+                    "refusing what it stores. Nothing was read or changed; use a store okrdesk "
+                    "wrote, or drop them if they are yours.",
                     f"{self.path} 含有 okrdesk 从不创建的对象（{named}{more[1]}）：这些 SQL 会在 "
-                    "okrdesk 自身的读写中运行，改动或删除它存的数据。未读取、未改动任何内容；"
-                    "请使用 okrdesk 写入的数据库，若这些对象是您自己建的，请删除它们。",
+                    "okrdesk 自身的读写中运行，改动、删除或拒绝写入它存的数据。未读取、未改动任何"
+                    "内容；请使用 okrdesk 写入的数据库，若这些对象是您自己建的，请删除它们。",
                 )
             )
+
+    def _foreign_keys_not_made(self, table: str) -> list[str]:
+        """The foreign keys of ``table`` that okrdesk's migrations do not make
+        (``FOREIGN_KEYS_MADE``), each as its first column and what it refers to."""
+        keys: dict[int, tuple[str, str, str, str | None]] = {}
+        for key, parent, column, refers_to in self._connection.execute(
+            'SELECT id, "table", "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq',
+            (table,),
+        ):
+            keys.setdefault(int(key), (table, str(column), str(parent), refers_to))
+        named = []
+        for child, column, parent, refers_to in keys.values():
+            if (child, column, parent, refers_to) not in FOREIGN_KEYS_MADE:
+                named.append(f"{child}.{column} → {parent}{'' if refers_to is None else '.'}"
+                             f"{refers_to or ''}")  # fmt: skip
+        return named
 
     def _has_foreign_tables(self) -> bool:
         return bool(
