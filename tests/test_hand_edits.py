@@ -18,6 +18,8 @@ import psycopg
 import pytest
 
 from backends import Backend
+from okrdesk.store import Store
+from okrdesk.store.base import TABLES
 from sample_workspace import WriteWorkspace
 from test_postgres_roles import Roles, said_plainly
 from test_postgres_roles import run as cli
@@ -519,6 +521,43 @@ def test_a_row_moved_by_hand_to_another_period_but_not_its_dates_is_named(
     )  # fmt: skip
 
 
+def test_a_row_moved_by_hand_before_edits_were_noted_is_named_by_store_copy(
+    backend: Backend, write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A store of schema 19 knew no hand edits: its upgrade notes none, and the copy, which
+    adds every period up afresh, met the two spans in UNIQUE constraint failed."""
+    source, root = _sqlite_collected(write_workspace)
+    db = root / "okrdesk.db"
+    _as_schema_19(db)
+    period, subject, _ = _one_row(source, root)
+    with closing(sqlite3.connect(db)) as connection:
+        later = connection.execute(
+            "SELECT min(period) FROM observations WHERE metric = 'new_hnw_clients' AND period > ?",
+            (period,),
+        ).fetchone()[0]
+        connection.execute(
+            "UPDATE observations SET period = ?, subject = 'moved' WHERE metric = "
+            "'new_hnw_clients' AND period = ? AND subject = ? AND slice = ''",
+            (later, period, subject),
+        )
+        connection.commit()
+    target = backend.url or str(tmp_path / "copy.db")
+    for lang, words in (
+        ("en", [f"{db}: the rows of new_hnw_clients {later} are of periods of different dates",
+                "moved: week", "correct the period, or the dates, of that row of observations",
+                "Nothing was copied"]),
+        ("zh", [f"{db}：new_hnw_clients {later} 的行属于日期不同的周期", "moved: week",
+                "未复制任何内容"]),
+    ):  # fmt: skip
+        said_plainly(cli("store", "copy", str(db), target, "--lang", lang), 2, *words)
+    with Store.open(target) as copied:
+        assert sum(copied.table_check(table)[0] for table in TABLES) == 0
+    with Store.open(db) as kept:
+        assert kept.query(
+            "SELECT count(*) FROM observations WHERE subject = 'moved' AND period = ?", (later,)
+        ) == [(1,)]
+
+
 def _rounded(tables: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
     """Each figure to 12 significant digits, far finer than any figure a report shows."""
     return {
@@ -561,8 +600,6 @@ def test_a_hand_edit_committed_while_others_are_added_up_stays_noted(
 ) -> None:
     """PostgreSQL reads committed rows statement by statement: an edit another session
     commits while okrdesk adds up the edits it found must be left noted, not deleted."""
-    from okrdesk.store import Store
-
     backend = Backend("postgresql", postgres_url, write_workspace)
     root = backend.workspace()
     said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)

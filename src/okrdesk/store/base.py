@@ -1857,14 +1857,58 @@ class Store(ABC):
         """A period's whole figures edited by hand into two spans (its id changed, not its
         dates, or the other way round) cannot be added up as one period: refused, naming
         the rows, until one is corrected or deleted, before anything is written."""
+        found = self._periods_told_apart(noted_only=True)
+        if found is None:
+            return
+        named, shown = found
+        raise BadInput(Said(
+            f"{self.location}: the rows of {named} were changed outside okrdesk into periods "
+            f"of different dates ({shown}), which cannot be added up as one: correct the "
+            "period, or the dates, of that row of observations, or delete it. Nothing was "
+            "changed.",
+            f"{self.location}：{named} 的行在 okrdesk 之外被改成了日期不同的周期（{shown}），"
+            "无法作为同一周期合计：请更正 observations 中那一行的周期或日期，或删除该行。"
+            "未改动任何内容。",
+        ))  # fmt: skip
+
+    def periods_told_apart(self) -> Said | None:
+        """Where two whole figures of one metric and period are of different spans (a row
+        moved by hand to another period but not its dates, or the other way round, before
+        okrdesk noted hand edits, or with its note deleted), which a copy cannot add up as
+        one period: what to correct, naming the rows; None where there is none. A scan of
+        every whole figure: asked once a copy has failed, to say why."""
+        found = self._periods_told_apart(noted_only=False)
+        if found is None:
+            return None
+        named, shown = found
+        return Said(
+            f"{self.location}: the rows of {named} are of periods of different dates "
+            f"({shown}), which cannot be added up as one period: a row was moved outside "
+            "okrdesk to another period but not to its dates, or the other way round. "
+            f"In {self.location}, correct the period, or the dates, of that row of "
+            "observations, or delete it, and copy again. Nothing was copied.",
+            f"{self.location}：{named} 的行属于日期不同的周期（{shown}），无法作为同一周期"
+            "合计：有一行在 okrdesk 之外被移到了另一个周期而日期未改，或者反过来。"
+            f"请在 {self.location} 中更正 observations 中那一行的周期或日期，或删除该行，"
+            "然后再复制。未复制任何内容。",
+        )
+
+    def _periods_told_apart(self, *, noted_only: bool) -> tuple[str, str] | None:
+        """The first metric and period whose whole figures are of different spans, among
+        those noted as edited by hand (``noted_only``) or all: (its name, each span with a
+        subject of it), printable; None where every period is of one span."""
+        noted = (
+            f"JOIN {HAND_EDITS} h ON h.metric = o.metric AND h.period = o.period "
+            if noted_only
+            else ""
+        )
         apart = self._one(
-            f"SELECT o.metric, o.period FROM observations o JOIN {HAND_EDITS} h "
-            "ON h.metric = o.metric AND h.period = o.period WHERE o.slice = '' "
+            f"SELECT o.metric, o.period FROM observations o {noted}WHERE o.slice = '' "
             "GROUP BY o.metric, o.period HAVING count(DISTINCT o.grain || ' ' || "
             "o.period_start || ' ' || o.period_end) > 1 LIMIT 1"
         )
         if apart is None:
-            return
+            return None
         metric, period = str(apart[0]), str(apart[1])
         spans = [
             f"{printable(str(subject))}: {grain} {start} – {end}"
@@ -1875,16 +1919,7 @@ class Store(ABC):
                 (metric, period),
             )
         ]
-        named, shown = f"{printable(metric)} {printable(period)}", "; ".join(spans)
-        raise BadInput(Said(
-            f"{self.location}: the rows of {named} were changed outside okrdesk into periods "
-            f"of different dates ({shown}), which cannot be added up as one: correct the "
-            "period, or the dates, of that row of observations, or delete it. Nothing was "
-            "changed.",
-            f"{self.location}：{named} 的行在 okrdesk 之外被改成了日期不同的周期（{shown}），"
-            "无法作为同一周期合计：请更正 observations 中那一行的周期或日期，或删除该行。"
-            "未改动任何内容。",
-        ))  # fmt: skip
+        return f"{printable(metric)} {printable(period)}", "; ".join(spans)
 
     def _noted_edits_taken(self) -> list[tuple[str, str]]:
         """Inside the transaction that adds them up: the (metric, period) pairs noted in
