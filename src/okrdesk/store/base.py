@@ -240,6 +240,13 @@ def _whole(key: tuple[str, str, str], parts: list[Observation], source: str) -> 
     )  # fmt: skip
 
 
+def _first_of_year(
+    firsts: dict[tuple[str, str, str], str], year: tuple[str, str, str], period: str
+) -> None:
+    """Note ``period`` in ``firsts``, (metric, grain, year) → the first period changed."""
+    firsts[year] = min(firsts.get(year, period), period)
+
+
 def _sum(numbers: Iterable[float | None]) -> float | None:
     found = [n for n in numbers if n is not None]
     return sum(found) if found else None
@@ -841,17 +848,29 @@ class Store(ABC):
     ) -> None:
         """Inside the transaction that wrote them: the ``running_totals`` of each metric
         with a ``changed`` period, added up again from the first period it changed in
-        each year (a weekly collect: its last two weeks, not the year), each subject's
-        carried on from its row before that period. Where the database adds up with a
-        compensated sum, carrying on from a total would not give the last bit a sum from
-        the year's start gives: the metric's totals are added up again whole."""
+        each year (a weekly collect: its last two weeks, not the year) (``_total_years``)."""
         firsts: dict[tuple[str, str, str], str] = {}
         for metric, period in changed:
             _, end, grain, _ = spans[period]
-            key = (metric, grain, end[:4])
-            firsts[key] = min(firsts.get(key, period), period)
+            _first_of_year(firsts, (metric, grain, end[:4]), period)
+        self._total_years(firsts)
+
+    def _total_years(self, firsts: Mapping[tuple[str, str, str], str]) -> None:
+        """Inside the transaction that wrote them: the ``running_totals`` of each (metric,
+        grain, year) of ``firsts`` added up again from its first period given on, each
+        subject's carried on from its row before that period; no other year's. Where the
+        database adds up with a compensated sum, carrying on from a total would not give
+        the last bit a sum from the year's start gives: the year is added up again whole."""
         if not self._sums_plainly():
-            self._run_totals(sorted({(metric, grain) for metric, grain, _ in firsts}))
+            years = sorted(firsts)
+            self._write_many(
+                "DELETE FROM running_totals WHERE metric = ? AND grain = ? AND year = ?", years
+            )
+            self._write_many(
+                f"{RUNNING_TOTALS_INSERT} WHERE metric = ? AND grain = ? "
+                f"AND substr(period_end, 1, 4) = ? AND slice = '' {RUNNING_TOTALS_WINDOWS}",
+                years,
+            )
             return
         self._rows(
             "CREATE TEMP TABLE IF NOT EXISTS carried_totals AS "
@@ -915,17 +934,6 @@ class Store(ABC):
         self._write_many(
             f"INSERT INTO period_totals {PERIOD_TOTALS_SELECT} WHERE metric = ? AND period = ? "
             f"AND slice = '' GROUP BY {PERIOD_TOTALS_GROUP}",
-            pairs,
-        )
-
-    def _run_totals(self, pairs: Sequence[tuple[str, str]]) -> None:
-        """Inside the transaction that wrote them: the ``running_totals`` of each (metric,
-        grain) of ``pairs`` added up again from the rows now stored, every subject's
-        rows of a year in the order of their periods."""
-        self._write_many("DELETE FROM running_totals WHERE metric = ? AND grain = ?", pairs)
-        self._write_many(
-            f"{RUNNING_TOTALS_INSERT} WHERE metric = ? AND grain = ? AND slice = '' "
-            f"{RUNNING_TOTALS_WINDOWS}",
             pairs,
         )
 
@@ -1817,12 +1825,14 @@ class Store(ABC):
         """Where observations were written by other software since okrdesk last wrote
         them (a row corrected or deleted in a database browser, noted by the store's
         triggers in ``hand_edits``): the totals of their periods added up again from the
-        rows as they now are, and the fingerprints of those periods marked ``EDITED``, so
-        that the report's figures are the sums of the rows explain lists and the next
-        collect compares those rows with what it collected (figures that come back as
-        they were before are put back, not revised). Said once the command has run
-        (``hand_edits_taken``). Left for later while a figure is no number: reading one
-        refuses it, naming its row, and its correction is a hand edit too."""
+        rows as they now are (the running totals of the years those periods were in and
+        are in, from the first of them on, as a collect's are), and the fingerprints of
+        those periods marked ``EDITED``, so that the report's figures are the sums of the
+        rows explain lists and the next collect compares those rows with what it
+        collected (figures that come back as they were before are put back, not revised).
+        Said once the command has run (``hand_edits_taken``). Left for later while a
+        figure is no number: reading one refuses it, naming its row, and its correction
+        is a hand edit too."""
         if self._one(f"SELECT 1 FROM {HAND_EDITS} LIMIT 1") is None:
             return
         if self._first_unsummable() is not None:
@@ -1830,18 +1840,14 @@ class Store(ABC):
         self._refuse_periods_told_apart()
         with self.transaction():
             pairs = self._noted_edits_taken()
-            metrics = self._members(sorted({metric for metric, _ in pairs}))
-            grains = sorted(
-                (str(metric), str(grain))
-                for metric, grain in self._rows(
-                    f"SELECT DISTINCT metric, grain FROM running_totals "
-                    f"WHERE {self._member('metric')} UNION SELECT DISTINCT metric, grain "
-                    f"FROM observations WHERE {self._member('metric')}",
-                    (metrics, metrics),
-                )
-            )
+            # The years of each period as its totals held it before the edit and as its
+            # rows hold it now (its dates may have been changed by hand): no other's.
+            firsts: dict[tuple[str, str, str], str] = {}
+            held = self._years_of_periods(pairs)
             self._total_periods(pairs)
-            self._run_totals(grains)
+            for metric, grain, year, period in held | self._years_of_periods(pairs):
+                _first_of_year(firsts, (metric, grain, year), period)
+            self._total_years(firsts)
             # The next collect reads these periods' rows again; one that gives the figures
             # they were brought to before puts them back, which is no restatement.
             self._write_many(
@@ -1852,6 +1858,23 @@ class Store(ABC):
         if pairs:
             _EDITS_TAKEN.append((self.location, pairs))
             self._edits_taken_here = frozenset(pairs)
+
+    def _years_of_periods(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str, str, str]]:
+        """(metric, grain, year, period) of each (metric, period) of ``pairs`` that
+        ``period_totals`` holds, the year its period ends in."""
+        if not pairs:
+            return set()
+        asked = set(pairs)
+        found = self._rows(
+            "SELECT metric, grain, period_end, period FROM period_totals "
+            f"WHERE {self._member('metric')} AND {self._member('period')}",
+            (self._members(m for m, _ in pairs), self._members(p for _, p in pairs)),
+        )
+        return {
+            (str(metric), str(grain), str(end)[:4], str(period))
+            for metric, grain, end, period in found
+            if (metric, period) in asked
+        }
 
     def _refuse_periods_told_apart(self) -> None:
         """A period's whole figures edited by hand into two spans (its id changed, not its
