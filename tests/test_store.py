@@ -1040,8 +1040,10 @@ def test_a_foreign_key_okrdesk_never_makes_is_refused_before_anything_is_written
     assert digest(path) == before
 
 
-def test_the_foreign_keys_okrdesk_makes_are_those_it_takes_for_its_own(tmp_path: Path) -> None:
-    from okrdesk.store.migrations import FOREIGN_KEYS_MADE
+def test_the_tables_and_foreign_keys_okrdesk_makes_are_those_it_takes_for_its_own(
+    tmp_path: Path,
+) -> None:
+    from okrdesk.store.migrations import FOREIGN_KEYS_MADE, TABLES_MADE, tables_as_made
 
     path = tmp_path / "okrdesk.db"
     Store.open(path).close()
@@ -1051,6 +1053,7 @@ def test_the_foreign_keys_okrdesk_makes_are_those_it_takes_for_its_own(tmp_path:
             "pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
         ).fetchall()
     assert set(made) == FOREIGN_KEYS_MADE
+    assert set(tables_as_made()) == TABLES_MADE
 
 
 def test_a_database_locked_past_the_timeout_is_reported(write_workspace: WriteWorkspace) -> None:

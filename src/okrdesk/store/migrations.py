@@ -448,13 +448,21 @@ SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
 """The schema version from which okrdesk marks its own writes (``OKRDESK_WRITES``)."""
 
+TABLES_MADE = frozenset({
+    "runs", "observations", "checkins", "spend", "period_totals", "running_totals",
+    "collected_fingerprints", HAND_EDITS, OKRDESK_WRITES,
+})  # fmt: skip
+"""Every table okrdesk's migrations make in SQLite (``tables_as_made``, without making
+them): the tables okrdesk writes."""
+
 FOREIGN_KEYS_MADE = frozenset({
     ("observations", "run_id", "runs", "id"),
     ("spend", "reverses", "spend", "id"),
 })  # fmt: skip
 """Every foreign key okrdesk's migrations make in SQLite: (table, column, the table it
-refers to, its column). A store holding any other is refused: one added by hand (a
-database browser's "modify table") refused okrdesk's own writes midway."""
+refers to, its column). A store holding any other from or to a table okrdesk writes is
+refused: one added by hand (a database browser's "modify table") refused okrdesk's own
+writes midway."""
 
 
 @functools.cache

@@ -33,6 +33,7 @@ from okrdesk.store.migrations import (
     SCHEMA_VERSION,
     SQLITE_EDIT_TABLES,
     SQLITE_EDIT_TRIGGERS,
+    TABLES_MADE,
     WRITES_MARKED_SINCE,
 )
 
@@ -281,7 +282,9 @@ class SqliteStore(Store):
 
     def _foreign_keys_not_made(self, table: str) -> list[str]:
         """The foreign keys of ``table`` that okrdesk's migrations do not make
-        (``FOREIGN_KEYS_MADE``), each as its first column and what it refers to."""
+        (``FOREIGN_KEYS_MADE``), from or to a table okrdesk writes, each as its first
+        column and what it refers to. One between tables of someone else's alone (one of
+        okrdesk's renamed, with its key) acts on no write of okrdesk's."""
         keys: dict[int, tuple[str, str, str, str | None]] = {}
         for key, parent, column, refers_to in self._connection.execute(
             'SELECT id, "table", "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq',
@@ -290,7 +293,8 @@ class SqliteStore(Store):
             keys.setdefault(int(key), (table, str(column), str(parent), refers_to))
         named = []
         for child, column, parent, refers_to in keys.values():
-            if (child, column, parent, refers_to) not in FOREIGN_KEYS_MADE:
+            ours = child.lower() in TABLES_MADE or parent.lower() in TABLES_MADE
+            if ours and (child, column, parent, refers_to) not in FOREIGN_KEYS_MADE:
                 named.append(f"{child}.{column} → {parent}{'' if refers_to is None else '.'}"
                              f"{refers_to or ''}")  # fmt: skip
         return named
