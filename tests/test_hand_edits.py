@@ -20,7 +20,7 @@ import pytest
 from backends import Backend
 from okrdesk.store import Store
 from okrdesk.store.base import TABLES
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 from test_postgres_roles import Roles, said_plainly
 from test_postgres_roles import run as cli
 
@@ -200,6 +200,101 @@ def test_a_read_only_file_with_hand_edits_waiting_is_refused_not_read_with_stale
     said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按现有的行重新合计")
 
 
+def test_a_read_only_file_with_hand_edits_waiting_is_copied_with_them_added_up(
+    backend: Backend, write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The copy adds up its own totals from the rows it copies, the edits included: the
+    source, which cannot be written here, need not add up its own first."""
+    from test_reliability import read_only_mount
+    from test_store_changes import contents
+
+    source, root = _sqlite_collected(write_workspace)
+    before = _figure(root)
+    period, subject, value = _one_row(source, root)
+    _delete_row(source, root, period, subject)
+    db = root / "okrdesk.db"
+    target = backend.url or str(tmp_path / "copy.db")
+    with read_only_mount(root):
+        done = cli("store", "copy", str(db), target, "--lang", "en")
+        chinese = cli("store", "copy", str(db), str(tmp_path / "zh.db"), "--lang", "zh")
+    said_plainly(
+        done, 0, "observations: ", "as in the source",
+        f"{db}: figures of new_hnw_clients ({period}) were changed outside okrdesk and could "
+        "not be added up there, where it is read-only: the copy's totals are added up from "
+        "the rows as they now are, those changes included",
+    )  # fmt: skip
+    assert "their totals are added up again" not in done.output  # said once, by the copy
+    said_plainly(chinese, 0, f"{db}：new_hnw_clients（{period}）的数字在 okrdesk 之外被改动过")
+    with Store.open(target) as copied:
+        repaired = contents(copied)
+        with copied.transaction():
+            copied.total_every_period()
+        assert contents(copied) == repaired
+    copy_root = write_workspace(root=tmp_path / "copy")
+    if backend.url is None:
+        (tmp_path / "copy.db").rename(copy_root / "okrdesk.db")
+    else:
+        settings = f'[workspace]\ndatabase = "{backend.url}"\n'
+        (copy_root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+        trusted(copy_root)
+    assert _figure(copy_root) == before - value
+    # The source keeps its note: it adds the edit up itself once it can be written.
+    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按现有的行重新合计")
+
+
+def test_a_read_only_file_that_must_be_upgraded_is_not_copied(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    from test_reliability import read_only_mount
+
+    _, root = _sqlite_collected(write_workspace)
+    db = root / "okrdesk.db"
+    _as_schema_19(db)
+    with read_only_mount(root):
+        done = cli("store", "copy", str(db), str(tmp_path / "copy.db"), "--lang", "en")
+    said_plainly(done, 2, "written by an older okrdesk (schema 19)", "it is read-only")
+
+
+def test_a_reader_role_with_hand_edits_waiting_copies_the_store_with_them_added_up(
+    postgres_url: str, write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    roles = Roles(postgres_url)
+    try:
+        owner = _owner_with_an_edit(roles, write_workspace)
+        snapshot = tmp_path / "snapshot.db"
+        done = cli("store", "copy", roles.url(roles.reader), str(snapshot), "--lang", "en")
+        said_plainly(
+            done, 0, "observations: ", "figures of new_hnw_clients (",
+            f"could not be added up there, where the role {roles.reader} may not write: the "
+            "copy's totals are added up from the rows as they now are",
+        )  # fmt: skip
+        from test_store_changes import contents
+
+        with Store.open(snapshot) as copied:
+            taken = _rounded(contents(copied))
+        # The owner's next command adds them up on the server: the same totals.
+        said_plainly(cli("report", "--as-of", THROUGH, "-w", str(owner)), 0, "已按现有的行重新合计")
+        with Store.open(roles.owner_url) as store:
+            assert _rounded(contents(store)) == taken
+    finally:
+        roles.drop()
+
+
+def _owner_with_an_edit(roles: Roles, write_workspace: WriteWorkspace) -> Path:
+    """The owner's workspace, collected, with a row of new_hnw_clients deleted by hand."""
+    from test_postgres_roles import workspace
+
+    owner = workspace(write_workspace, roles.owner_url)
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(owner)), 0)
+    roles.grant()
+    with psycopg.connect(roles.owner_url, autocommit=True) as connection:
+        connection.execute(
+            "DELETE FROM observations WHERE (metric, period, subject) IN (SELECT metric, "
+            "period, subject FROM observations WHERE metric = 'new_hnw_clients' LIMIT 1)"
+        )
+    return owner
+
+
 def test_a_reader_role_with_hand_edits_waiting_is_told_who_can_add_them_up(
     postgres_url: str, write_workspace: WriteWorkspace
 ) -> None:
@@ -213,15 +308,8 @@ def test_a_reader_role_with_hand_edits_waiting_is_told_who_can_add_them_up(
 def _reader_told(roles: Roles, write_workspace: WriteWorkspace) -> None:
     from test_postgres_roles import workspace
 
-    owner = workspace(write_workspace, roles.owner_url)
-    said_plainly(cli("collect", "--through", THROUGH, "-w", str(owner)), 0)
+    _owner_with_an_edit(roles, write_workspace)
     # (The reader's workspace below is the same folder, its okrdesk.toml written again.)
-    roles.grant()
-    with psycopg.connect(roles.owner_url, autocommit=True) as connection:
-        connection.execute(
-            "DELETE FROM observations WHERE (metric, period, subject) IN (SELECT metric, "
-            "period, subject FROM observations WHERE metric = 'new_hnw_clients' LIMIT 1)"
-        )
     reader = workspace(write_workspace, roles.url(roles.reader))
     said_plainly(
         cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(reader)), 2,

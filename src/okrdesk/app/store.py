@@ -18,7 +18,7 @@ from pathlib import Path
 
 from okrdesk.errors import BadInput, OkrdeskError, Said
 from okrdesk.store import Store, is_postgres_url
-from okrdesk.store.base import SUMMED, TABLES
+from okrdesk.store.base import SUMMED, TABLES, edits_copied
 
 Check = tuple[int, tuple[float, ...]]
 
@@ -41,7 +41,8 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
         raise BadInput(Said(f"{source}: no such database; nothing was copied",
                             f"{source}：没有这个数据库；未复制任何内容"))  # fmt: skip
     with (
-        Store.open(source, create=False) as origin,
+        # The copy adds up its own totals: edits the source cannot add up here wait there.
+        Store.open(source, create=False, rows_only=True) as origin,
         Store.open(target) as destination,
         origin.reading(),  # one state of the source, whatever commits to it meanwhile
     ):
@@ -80,7 +81,10 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
                 raise BadInput(told) from None
             destination.after_load()
             # Read back inside the transaction: a mismatch rolls the copy back.
-            return [_checked(table, origin, destination) for table in TABLES]
+            checked = [_checked(table, origin, destination) for table in TABLES]
+    if origin.edits_not_taken is not None:
+        checked.append(edits_copied(origin.location, *origin.edits_not_taken))
+    return checked
 
 
 def _told_apart(origin: Store) -> Said | None:

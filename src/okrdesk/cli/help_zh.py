@@ -430,7 +430,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         FROM 和 TO 各是一个 SQLite 文件（okrdesk.db），或不含密码的
         postgresql:// URL（设置 PGPASSWORD 或使用 ~/.pgpass）。复制是一个事务：
         提交前逐表比较行数和各列合计，并输出结果。已有数据的目标保持原样，除非
-        加上 --replace。
+        加上 --replace。TO 按复制的行自行合计：FROM 无法自行重新合计的手工改动
+        （只读文件、只能读的角色）按现状复制，并会说明。
         """,
         {
             "--replace": "覆盖已有数据的目标。",

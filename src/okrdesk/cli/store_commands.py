@@ -32,7 +32,10 @@ def store_copy(source: str, target: str, replace: bool, lang: str | None) -> Non
     without a password (set PGPASSWORD or use ~/.pgpass). The copy is one
     transaction: each table's row count and column sums are compared before
     it is committed, and printed. A target that already holds rows is left
-    alone unless --replace is given.
+    alone unless --replace is given. TO adds up its own totals from the rows:
+    figures changed by hand in a FROM that cannot add them up itself (a
+    read-only file, a role that may only read) are copied as they are, and
+    said so.
     """
     from okrdesk.app.store import COPIED, copy_store, location
 

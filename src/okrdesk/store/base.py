@@ -372,6 +372,19 @@ def edits_unsummed(location: str, pairs: Sequence[tuple[str, str]], why: Said) -
     )
 
 
+def edits_copied(location: str, pairs: Sequence[tuple[str, str]], why: Said) -> Said:
+    """What a copy says of the hand edits its source left waiting, ``why`` it could not add
+    them up itself: the copy's totals, added up from the rows, hold them."""
+    en, zh = _periods_named(pairs)
+    return Said(
+        f"{location}: figures of {en} were changed outside okrdesk and could not be added "
+        f"up there, {why.en}: the copy's totals are added up from the rows as they now are, "
+        "those changes included.",
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过，{why.zh}，未能在那里重新合计："
+        "副本的合计按现有的行算出，已包含这些改动。",
+    )
+
+
 def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
     """For an error okrdesk did not expect of ``command`` (a TypeError where it read a
     value of a type it did not store, say): where a store this process opened has tables
@@ -446,21 +459,33 @@ class Store(ABC):
     # ------------------------------------------------------------ opening
 
     @staticmethod
-    def open(location: Path | str, *, create: bool = True, timeout: float | None = None) -> Store:
+    def open(
+        location: Path | str,
+        *,
+        create: bool = True,
+        timeout: float | None = None,
+        rows_only: bool = False,
+    ) -> Store:
         """Open (or create) the database at ``location``, upgrading an older schema.
 
         ``location`` is an SQLite file's path, or a ``postgresql://`` URL. A
         database that is not okrdesk's, or comes from a newer okrdesk, is
-        refused before anything in it is changed.
+        refused before anything in it is changed. ``rows_only``: what is read of it
+        is its rows alone, which another store adds up afresh (``store copy``): hand
+        edits it cannot add up here (read-only) are left waiting, in
+        ``edits_not_taken``, not refused.
         """
         _OPENED[str(location)] = location
         if is_postgres_url(str(location)) and isinstance(location, str):
             from okrdesk.store.postgres import PostgresStore
 
-            return PostgresStore.connect(location, create=create, timeout=timeout)
+            return PostgresStore.connect(
+                location, create=create, timeout=timeout, rows_only=rows_only
+            )
         from okrdesk.store.sqlite import SqliteStore
 
-        return SqliteStore.connect(Path(location), create=create, timeout=timeout)
+        return SqliteStore.connect(Path(location), create=create, timeout=timeout,
+                                   rows_only=rows_only)  # fmt: skip
 
     @staticmethod
     def exists(location: Path | str) -> bool:
@@ -517,6 +542,10 @@ class Store(ABC):
     @abstractmethod
     def _members(self, values: Iterable[str]) -> Any:
         """The parameter for ``_member``."""
+
+    edits_not_taken: tuple[list[tuple[str, str]], Said] | None = None
+    """Where an opening that reads rows alone (``open(rows_only=True)``) found hand edits
+    it could not add up here: their (metric, period) pairs, and why, in a few words."""
 
     _edits_taken_here: frozenset[tuple[str, str]] = frozenset()
     """The (metric, period) pairs this opening of the store found changed by other

@@ -181,13 +181,18 @@ class PostgresStore(Store):
 
     @classmethod
     def connect(
-        cls, url: str, *, create: bool = True, timeout: float | None = None
+        cls,
+        url: str,
+        *,
+        create: bool = True,
+        timeout: float | None = None,
+        rows_only: bool = False,
     ) -> PostgresStore:
         """Connect, and create or upgrade okrdesk's tables under a lock."""
         connection = _connect(url, timeout)
         store = cls(connection, url)
         try:
-            store._prepare(create)
+            store._prepare(create, rows_only)
         except BaseException:
             connection.close()
             raise
@@ -206,7 +211,7 @@ class PostgresStore(Store):
             with store._named_errors():
                 return store._stored_version()
 
-    def _prepare(self, create: bool) -> None:
+    def _prepare(self, create: bool, rows_only: bool = False) -> None:
         version = self._version_at_opening()
         if version is not None and version > SCHEMA_VERSION:
             raise BadInput(Said(
@@ -241,11 +246,12 @@ class PostgresStore(Store):
                 if not isinstance(error.__cause__ or error.__context__, _REFUSALS):
                     raise
                 raise self._not_owner(version) from None
-        self._take_hand_edits_if_allowed()
+        self._take_hand_edits_if_allowed(rows_only)
 
-    def _take_hand_edits_if_allowed(self) -> None:
+    def _take_hand_edits_if_allowed(self, rows_only: bool) -> None:
         """``take_hand_edits``; where the role may not write (a reader, a replica), the
-        hand edits waiting refuse the store's figures, naming who can add them up."""
+        hand edits waiting refuse the store's figures, naming who can add them up, unless
+        only its rows are read (``rows_only``: they are added up where they are copied)."""
         if self._no_hand_edits:
             return
         try:
@@ -255,6 +261,7 @@ class PostgresStore(Store):
             if not isinstance(cause, _REFUSALS):
                 raise
             role = self._connection.info.user
+            there = Said(f"where the role {role} may not write", f"因为角色 {role} 在那里无权写入")
             why = Said(
                 f"the role {role} may not write okrdesk's tables; any command run once by a "
                 "role that may (`okrdesk store upgrade`, say) adds them up",
@@ -271,6 +278,13 @@ class PostgresStore(Store):
                     "对主服务器、以有写入权限的角色运行一次任一命令（例如 `okrdesk store "
                     "upgrade`）即可重新合计",
                 )
+                there = Said(
+                    f"where the server takes no writes from the role {role}",
+                    f"因为服务器在那里不接受角色 {role} 的写入",
+                )
+            if rows_only:
+                self.edits_not_taken = (self._hand_edits_waiting(), there)
+                return
             raise BadInput(edits_unsummed(self.location, self._hand_edits_waiting(), why)) from None
 
     def _noted_edits_taken(self) -> list[tuple[str, str]]:

@@ -107,7 +107,12 @@ class SqliteStore(Store):
 
     @classmethod
     def connect(
-        cls, path: Path, *, create: bool = True, timeout: float | None = None
+        cls,
+        path: Path,
+        *,
+        create: bool = True,
+        timeout: float | None = None,
+        rows_only: bool = False,
     ) -> SqliteStore:
         """Open (or create) the database at ``path``, upgrading an older schema.
 
@@ -141,7 +146,7 @@ class SqliteStore(Store):
             ) from None
         store = cls(connection, path, timeout)
         try:
-            store._prepare(read_only)
+            store._prepare(read_only, rows_only)
         except BaseException:
             connection.close()
             raise
@@ -160,7 +165,7 @@ class SqliteStore(Store):
                 raise BadInput(Said(f"{path}: cannot read the database: {error}",
                                     f"{path}：无法读取数据库：{error}")) from None  # fmt: skip
 
-    def _prepare(self, read_only: bool = False) -> None:
+    def _prepare(self, read_only: bool = False, rows_only: bool = False) -> None:
         try:
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -194,8 +199,10 @@ class SqliteStore(Store):
                             "或复制整个工作区",
                         )
                     )
-                if waiting := self._hand_edits_waiting():
+                if (waiting := self._hand_edits_waiting()) and not rows_only:
                     raise BadInput(edits_unsummed(self.location, waiting, _READ_ONLY_HERE))
+                if waiting:  # its rows are added up where they are copied to
+                    self.edits_not_taken = (waiting, _READ_ONLY_THERE)
                 return
             self._switch_to_wal()
             self._connection.execute("PRAGMA foreign_keys = ON")
@@ -497,6 +504,9 @@ _READ_ONLY_HERE = Said(
     "written, or copy the workspace",
     "此处文件只读：请在可写的地方对它运行一次任一 okrdesk 命令，或复制整个工作区",
 )
+
+
+_READ_ONLY_THERE = Said("where it is read-only", "因为它在此处只读")
 
 
 def _made_by_okrdesk(kind: str, name: str, text: str | None) -> bool:
