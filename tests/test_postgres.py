@@ -315,6 +315,30 @@ def test_a_check_in_and_a_first_or_last_figure_are_one_round_trip_each(
         assert store.checkins("O1.REV", "cm01")[-1].value == 2.0
 
 
+def test_okrdesks_mark_on_its_writes_costs_no_round_trip_and_outlives_no_transaction(
+    postgres_url: str,
+) -> None:
+    """``okrdesk.writing``, which keeps okrdesk's own writes from being noted as hand
+    edits, is set with the transaction's BEGIN, for that transaction alone: a connection
+    handed on (a pooler's) carries no mark into another's writes."""
+    mark = "current_setting('okrdesk.writing', true)"
+    with Store.open(postgres_url) as store:
+        # A run started: BEGIN with the mark, the INSERT, COMMIT.
+        assert _round_trips(store, lambda: store.start_run("collect", None)) == 3
+        assert store.query(f"SELECT {mark}") in ([("",)], [(None,)])
+        with pytest.raises(ZeroDivisionError), store.transaction():
+            store.query("DELETE FROM runs")
+            raise ZeroDivisionError
+        assert store.query(f"SELECT count(*), {mark} FROM runs") in ([(1, "")], [(1, None)])
+        with store.transaction(), store.transaction():  # within another: a savepoint
+            store.query(
+                "INSERT INTO observations (metric, period, subject, period_start, period_end, "
+                "plugin, run_id) VALUES ('m', '2026-W01', 's', '2025-12-29', '2026-01-04', 'p', "
+                "(SELECT max(id) FROM runs))"
+            )
+        assert store.query("SELECT count(*) FROM hand_edits") == [(0,)]
+
+
 def test_opening_a_store_reads_its_version_in_one_round_trip(postgres_url: str) -> None:
     with Store.open(postgres_url) as store:
         # What every command's opening of a store it finds there asks.

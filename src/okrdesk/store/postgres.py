@@ -30,7 +30,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -113,10 +113,19 @@ _REFUSALS = (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTra
 """What the server refuses a role (its grants), or any role here (a read-only server, a
 role whose transactions are read-only): said as such, never a traceback."""
 
+_ROLLED_BACK_FROM = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+"""Where a transaction stopped by an error is left to roll back (not lost with the
+connection, nor ended by the server already)."""
+
 _READING = b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 """What a ``reading`` transaction is, said before its first read."""
 _OKRDESK_WRITING = b"SET LOCAL okrdesk.writing = 'on'"
-"""What marks a transaction's writes as okrdesk's own, not a hand edit's."""
+"""What marks a transaction's writes as okrdesk's own, not a hand edit's: for that
+transaction alone (``SET LOCAL``), so a connection handed on afterwards (a pooler's, in
+transaction mode) carries no mark into anyone else's writes."""
+_BEGIN_WRITING = b"BEGIN; " + _OKRDESK_WRITING
+"""A write transaction begun and marked in one round trip (two statements of the simple
+protocol, which takes no parameters), not one each."""
 
 
 class PostgresStore(Store):
@@ -425,9 +434,7 @@ class PostgresStore(Store):
     def transaction(self) -> Iterator[None]:
         self._forget_reads()
         try:
-            with self._named_errors(), self._connection.transaction():
-                # The store's trigger takes every write but okrdesk's for a hand edit.
-                self._connection.execute(_OKRDESK_WRITING)
+            with self._named_errors(), self._marked_transaction():
                 yield None
         finally:
             self._forget_reads()
@@ -436,6 +443,28 @@ class PostgresStore(Store):
         if self._loaded and idle:
             self._loaded = False
             self._tidy("VACUUM (ANALYZE)", VACUUM_LOADED)
+
+    @contextmanager
+    def _marked_transaction(self) -> Iterator[None]:
+        """A transaction whose writes the store's trigger takes for okrdesk's, not for hand
+        edits. Within another, a savepoint of it, marked again as before."""
+        connection = self._connection
+        if connection.info.transaction_status != TransactionStatus.IDLE:
+            with connection.transaction():
+                connection.execute(_OKRDESK_WRITING)
+                yield None
+            return
+        connection.execute(_BEGIN_WRITING)
+        try:
+            yield None
+        except BaseException:
+            # What psycopg's own transaction does: roll back where the connection can,
+            # and let the error that stopped the transaction be the one said.
+            if connection.info.transaction_status in _ROLLED_BACK_FROM:
+                with suppress(psycopg.Error):
+                    connection.execute(b"ROLLBACK")
+            raise
+        connection.execute(b"COMMIT")
 
     @contextmanager
     def reading(self) -> Iterator[None]:
