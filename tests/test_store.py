@@ -1040,6 +1040,49 @@ def test_a_foreign_key_okrdesk_never_makes_is_refused_before_anything_is_written
     assert digest(path) == before
 
 
+@pytest.mark.parametrize(
+    ("table", "changes", "command"),
+    [
+        ("spend", [("override_reason TEXT", "override_reason TEXT NOT NULL")],
+         ["spend", "add", "training", "2", "--signed-by", "王芳", "--date", "2026-03-02"]),
+        # The key made the key result: one check-in each.
+        ("checkins", [("id INTEGER PRIMARY KEY", "id INTEGER"),
+                      ("key_result TEXT NOT NULL", "key_result TEXT NOT NULL PRIMARY KEY")],
+         ["checkin", "O1.REV", "3", "--date", "2026-02-20"]),
+    ],
+    ids=["not-null", "key"],
+)  # fmt: skip
+def test_a_constraint_changed_by_hand_that_refuses_a_write_is_said_and_rolled_back(
+    write_workspace: WriteWorkspace,
+    table: str,
+    changes: list[tuple[str, str]],
+    command: list[str],
+) -> None:
+    # Neither is a clause refused at the opening (as a CHECK is): the write ended in
+    # SQLite's IntegrityError, a traceback.
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    assert run(root, "checkin", "O1.REV", "1", "--date", "2026-02-19").exit_code == 0
+    path = root / "okrdesk.db"
+    with closing(sqlite3.connect(path)) as connection:  # a database browser's "modify table"
+        made = connection.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,))
+        rebuilt = made.fetchone()[0].replace(f"CREATE TABLE {table}", f"CREATE TABLE {table}_new")
+        for was, now in changes:
+            rebuilt = rebuilt.replace(was, now)
+        connection.executescript(
+            f"{rebuilt}; INSERT INTO {table}_new SELECT * FROM {table}; DROP TABLE {table}; "
+            f"ALTER TABLE {table}_new RENAME TO {table};"
+        )
+    before = digest(path)
+    result = run(root, *command, "--lang", "en")
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert f"{path}: SQLite refused what okrdesk was writing (" in result.output
+    assert "constraint failed" in result.output and "rolled back" in result.output
+    chinese = run(root, *command, "--lang", "zh")
+    assert chinese.exit_code == 1 and "SQLite 拒绝了 okrdesk 正在写入的内容" in chinese.output
+    assert digest(path) == before
+
+
 def test_the_tables_and_foreign_keys_okrdesk_makes_are_those_it_takes_for_its_own(
     tmp_path: Path,
 ) -> None:

@@ -357,6 +357,9 @@ class SqliteStore(Store):
         except sqlite3.OperationalError as error:
             self._rollback()
             raise _operational(self.path, error) from None
+        except sqlite3.IntegrityError as error:
+            self._rollback()
+            raise _refused_by_hand(self.path, error) from None
         except sqlite3.DatabaseError as error:
             self._rollback()
             raise _damaged(self.path, error) or error from None
@@ -369,6 +372,9 @@ class SqliteStore(Store):
             except sqlite3.OperationalError as error:
                 self._rollback()
                 raise _operational(self.path, error) from None
+            except sqlite3.IntegrityError as error:  # a key checked at the end (DEFERRABLE)
+                self._rollback()
+                raise _refused_by_hand(self.path, error) from None
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -670,6 +676,21 @@ def _damaged(path: Path, error: sqlite3.DatabaseError) -> StoreRefused | None:
         return None
     words = {lang: text.format(path=path, error=error) for lang, text in _DAMAGED.items()}
     return StoreRefused(Said(words["en"], words["zh"]))
+
+
+def _refused_by_hand(path: Path, error: sqlite3.IntegrityError) -> OkrdeskError:
+    """A write of okrdesk's that a constraint refused: one okrdesk never makes (a NOT NULL
+    or a key changed in a database browser), since a clause or a foreign key of another's
+    is refused when the store opens, and okrdesk's own writes keep okrdesk's own."""
+    return OkrdeskError(Said(
+        f"{path}: SQLite refused what okrdesk was writing ({error}): a constraint okrdesk "
+        "never makes refuses it (a NOT NULL, or a table's key, changed by hand with an "
+        "SQLite tool?). What this command was writing was rolled back; nothing stored "
+        "before is lost. Undo that change to the table, or restore the file from a backup.",
+        f"{path}：SQLite 拒绝了 okrdesk 正在写入的内容（{error}）：拒绝它的是 okrdesk 从不"
+        "建的约束（有人用 SQLite 工具手工改了 NOT NULL 或表的键？）。本命令要写入的内容已"
+        "撤销；此前存入的内容没有丢失。请撤销对该表的改动，或从备份恢复该文件。",
+    ))  # fmt: skip
 
 
 def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
