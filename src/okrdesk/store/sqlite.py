@@ -683,13 +683,14 @@ def _refused_by_hand(path: Path, error: sqlite3.IntegrityError) -> OkrdeskError:
     or a key changed in a database browser), since a clause or a foreign key of another's
     is refused when the store opens, and okrdesk's own writes keep okrdesk's own."""
     return OkrdeskError(Said(
-        f"{path}: SQLite refused what okrdesk was writing ({error}): a constraint okrdesk "
-        "never makes refuses it (a NOT NULL, or a table's key, changed by hand with an "
-        "SQLite tool?). What this command was writing was rolled back; nothing stored "
-        "before is lost. Undo that change to the table, or restore the file from a backup.",
-        f"{path}：SQLite 拒绝了 okrdesk 正在写入的内容（{error}）：拒绝它的是 okrdesk 从不"
-        "建的约束（有人用 SQLite 工具手工改了 NOT NULL 或表的键？）。本命令要写入的内容已"
-        "撤销；此前存入的内容没有丢失。请撤销对该表的改动，或从备份恢复该文件。",
+        f"{path}: SQLite refused what okrdesk was writing ({error}). okrdesk's writes keep "
+        "the constraints it makes, so the table was most likely changed by hand with an "
+        "SQLite tool (a NOT NULL, or a table's key). What this command was writing was "
+        "rolled back; nothing stored before is lost. Undo that change to the table, or "
+        "restore the file from a backup.",
+        f"{path}：SQLite 拒绝了 okrdesk 正在写入的内容（{error}）。okrdesk 的写入遵守它自己"
+        "建的约束，所以很可能有人用 SQLite 工具手工改了该表（NOT NULL 或表的键）。本命令要"
+        "写入的内容已撤销；此前存入的内容没有丢失。请撤销对该表的改动，或从备份恢复该文件。",
     ))  # fmt: skip
 
 
