@@ -7,9 +7,7 @@ while such edits wait, never read with totals the rows no longer add up to."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import stat
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -180,23 +178,17 @@ def test_a_figure_made_no_number_by_hand_is_refused_until_corrected_then_added_u
 def test_a_read_only_file_with_hand_edits_waiting_is_refused_not_read_with_stale_totals(
     write_workspace: WriteWorkspace,
 ) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root writes a read-only file")
+    from test_reliability import read_only_mount
+
     backend, root = _sqlite_collected(write_workspace)
     period, subject, _ = _one_row(backend, root)
     _delete_row(backend, root, period, subject)
-    db = root / "okrdesk.db"
-    for path in (db, root):
-        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    try:
+    with read_only_mount(root / "okrdesk.db"):  # refused even to root, as chmod is not
         said_plainly(
             cli("report", "--as-of", THROUGH, "--lang", "en", "-w", str(root)), 2,
             f"figures of new_hnw_clients ({period}) were changed outside okrdesk",
             "the file is read-only here", "Nothing was changed",
         )  # fmt: skip
-    finally:
-        for path in (root, db):
-            path.chmod(path.stat().st_mode | stat.S_IWUSR)
     said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按现有的行重新合计")
 
 
