@@ -507,8 +507,10 @@ _FIGURES = ("value", "numerator", "denominator")
 
 _READ_ONLY_HERE = Said(
     "the file is read-only here: run any okrdesk command on it once where it can be "
-    "written, or copy the workspace",
-    "此处文件只读：请在可写的地方对它运行一次任一 okrdesk 命令，或复制整个工作区",
+    "written, copy the workspace, or copy the store with `okrdesk store copy` (the copy "
+    "adds those figures up again)",
+    "此处文件只读：请在可写的地方对它运行一次任一 okrdesk 命令、复制整个工作区，或用 "
+    "`okrdesk store copy` 复制该数据库（副本会把这些数重新合计）",
 )
 
 
