@@ -371,11 +371,14 @@ def _run(script: str, demo: Path) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"})  # fmt: skip
 
 
-def test_the_command_collects_as_usual_once_it_has_imported_what_it_runs(demo: Path) -> None:
+def test_the_command_collects_rarely_once_it_has_imported_what_it_runs(demo: Path) -> None:
+    from okrdesk.cli.start_up import COMMAND_THRESHOLD
+
     done = _run(WATCH_THE_COLLECTOR, demo)
     seen = json.loads(done.stderr.strip().splitlines()[-1])
     assert seen["code"] == 0
-    assert seen["threshold"] == seen["usual"]  # the report's own work is collected as usual
+    # The report's own work is still collected, every COMMAND_THRESHOLD allocations.
+    assert seen["threshold"] == [COMMAND_THRESHOLD, *seen["usual"][1:]]
     assert seen["frozen"] > 20_000  # what the command imported is never walked again
     assert done.stdout == _run(AS_A_LIBRARY, demo).stdout
 
@@ -386,22 +389,37 @@ def test_okrdesk_used_as_a_library_leaves_the_collector_alone(demo: Path) -> Non
     assert "深圳福田营业部" in done.stdout
 
 
-def test_a_command_holds_the_collector_back_only_while_it_starts() -> None:
+def test_a_command_holds_the_collector_back_and_freezes_what_it_imported() -> None:
     import gc
 
-    from okrdesk.cli.start_up import STARTING_THRESHOLD, started, starting
+    from okrdesk.cli import start_up
 
     usual = gc.get_threshold()
     try:
-        starting()
-        assert gc.get_threshold() == (STARTING_THRESHOLD, *usual[1:])
-        started()
-        assert gc.get_threshold() == usual
-        started()  # a second time changes nothing
-        assert gc.get_threshold() == usual
+        start_up.starting()
+        assert gc.get_threshold() == (start_up.COMMAND_THRESHOLD, *usual[1:])
+        frozen = gc.get_freeze_count()
+        imported = [[n] for n in range(3)]  # stands for what a command imports
+        start_up.started()
+        assert gc.get_freeze_count() >= frozen + len(imported)
+        # The command's own work is still collected, rarely: never switched off.
+        assert gc.isenabled()
+        assert gc.get_threshold() == (start_up.COMMAND_THRESHOLD, *usual[1:])
     finally:
         gc.set_threshold(*usual)
         gc.unfreeze()
+        start_up._usual = None
+
+
+def test_started_leaves_a_library_user_s_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from okrdesk.cli import start_up
+
+    monkeypatch.setattr(start_up, "_usual", None)  # no ``starting`` before: a library's use
+    usual, frozen = gc.get_threshold(), gc.get_freeze_count()
+    start_up.started()
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (usual, frozen)
 
 
 COUNT_EARLY_COLLECTIONS = """

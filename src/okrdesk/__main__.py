@@ -4,7 +4,7 @@ The command starts here rather than in ``okrdesk.cli``: importing click and the
 command line makes some twenty thousand objects, and the cyclic garbage
 collector would walk them about twenty times while they are made. So no
 collection runs until they are imported; from there on ``cli/start_up.py``
-holds the collector back while the command imports what it runs.
+holds the collector back while the command runs.
 
 It ends here too. Once a command has said how it ends (``sys.exit``), Python
 waits for its threads and runs every exit handler as usual; then, instead of
