@@ -54,7 +54,11 @@ def test_client_attrition(tiny: Collector) -> None:
         ("cm2", "2026-02"): (0, 3),  # open on 01-31: B1, B2, B4
         ("cm2", "2026-03"): (1, 3),  # B4 closed 03-10 / B1, B2, B4
     }
-    assert tiny.sources("client_attrition")[("cm1", "2026-02")] == "clients.csv rows 2-6"
+    # The clients counted: open on 01-31 (A1, A2, A3, A5), A2 among them closing; not A4
+    # (row 5), opened in the window.
+    assert tiny.sources("client_attrition")[("cm1", "2026-02")] == "clients.csv rows 2-4,6"
+    # B4 (row 10), open at the start, closed in March; not B3 (9), opened 03-25.
+    assert tiny.sources("client_attrition")[("cm2", "2026-03")] == "clients.csv rows 7-8,10"
 
 
 def test_asset_attrition_is_exact_to_the_fen(tmp_path: Path) -> None:

@@ -40,12 +40,14 @@ def test_products_per_client(tiny: Collector) -> None:
         ("cm2", "2026-03"): (1, 2),  # B1 redeemed 03-18; B2 P04 (8) / B1, B2
     }
     # Holdings are replayed from rows all over the file, so the source gives the span of
-    # the purchases behind them (2, 3, 5 -> 2-5) rather than every row.
+    # the purchases behind them (2, 3, 5 -> 2-5) rather than every row. The clients cited
+    # are those the denominator counts, open at the window's end: not A4 (row 5) before
+    # it opened, nor A2 (3) once closed, nor B3 (9), opened after the 03-20 collect.
     assert tiny.sources("products_per_client") == {
-        ("cm1", "2026-01"): "products.csv rows 2-5; clients.csv rows 2-6",
-        ("cm1", "2026-02"): "products.csv rows 2-7; clients.csv rows 2-6",
-        ("cm1", "2026-03"): "products.csv rows 2-7; clients.csv rows 2-6",
-        ("cm2", "2026-01"): "products.csv row 4; clients.csv rows 7-10",
-        ("cm2", "2026-02"): "products.csv row 4; clients.csv rows 7-10",
-        ("cm2", "2026-03"): "products.csv row 8; clients.csv rows 7-10",
+        ("cm1", "2026-01"): "products.csv rows 2-5; clients.csv rows 2-4,6",
+        ("cm1", "2026-02"): "products.csv rows 2-7; clients.csv rows 2,4-6",
+        ("cm1", "2026-03"): "products.csv rows 2-7; clients.csv rows 2,4-6",
+        ("cm2", "2026-01"): "products.csv row 4; clients.csv rows 7-8,10",
+        ("cm2", "2026-02"): "products.csv row 4; clients.csv rows 7-8,10",
+        ("cm2", "2026-03"): "products.csv row 8; clients.csv rows 7-8",
     }

@@ -30,5 +30,7 @@ def test_complaint_rate_counts_windows_without_complaints(tiny: Collector) -> No
         ("cm2", "2026-03"): (2, 2),  # B1 03-19, B2 03-20 / B1, B2
     }
     sources = tiny.sources("complaint_rate")
-    assert sources[("cm2", "2026-03")] == "complaints.csv rows 3-4; clients.csv rows 7-10"
-    assert sources[("cm1", "2026-01")] == "clients.csv rows 2-6"
+    # The clients counted, open at the end: not B4 (row 10), closed 03-10, nor B3 (9),
+    # opened 03-25, after the collect's 03-20; not A4 (5), opened in February.
+    assert sources[("cm2", "2026-03")] == "complaints.csv rows 3-4; clients.csv rows 7-8"
+    assert sources[("cm1", "2026-01")] == "clients.csv rows 2-4,6"

@@ -242,7 +242,8 @@ def _book(book: Book) -> dict[str, object]:
     return {
         "ids": book.ids, "cm": book.cm, "opened": book.opened, "closed": book.closed,
         "institutional": book.institutional, "row": book.row,
-        "cm_rows": [str(rows) for rows in book.cm_rows], "first_open": book.first_open,
+        "held": _cells(book.held), "first_open": book.first_open,
+        "gone": {key: str(rows) for key, rows in book.gone.items()},
         "opened_in": _cells(book.opened_in), "closed_in": _cells(book.closed_in),
         "cohorts": book.cohorts, "open_at": book.open_at,
         "cohort_rows": {key: str(rows) for key, rows in book.cohort_rows.items()},

@@ -76,7 +76,7 @@ def test_settings_change_the_effective_floor_and_weight() -> None:
     assert values[("cm2", "2026-02")] == 3.0
 
 
-def test_a_cm_with_clients_but_no_snapshot_yet_has_zero_aum_citing_the_clients() -> None:
+def test_a_cm_with_clients_but_no_snapshot_yet_has_zero_aum_citing_its_clients_then() -> None:
     # December 2025 through 12-30: both CMs have clients, but the first snapshot is 12-31.
     found = collect(
         ["aum", "effective_accounts"],
@@ -85,10 +85,10 @@ def test_a_cm_with_clients_but_no_snapshot_yet_has_zero_aum_citing_the_clients()
     )
     assert found.values("aum") == {("cm1", "2025-12"): 0.0, ("cm2", "2025-12"): 0.0}
     assert found.values("effective_accounts") == {("cm1", "2025-12"): 0.0, ("cm2", "2025-12"): 0.0}
-    assert found.sources("aum") == {
-        ("cm1", "2025-12"): "clients.csv rows 2-6",
-        ("cm2", "2025-12"): "clients.csv rows 7-10",
-    }
+    # The clients open on 12-30 (A1, A2; B1, B4), not those who opened in 2026.
+    had = {("cm1", "2025-12"): "clients.csv rows 2-3", ("cm2", "2025-12"): "clients.csv rows 7,10"}
+    assert found.sources("aum") == had
+    assert found.sources("effective_accounts") == had
 
 
 def test_no_stock_before_a_cm_has_any_client() -> None:

@@ -48,9 +48,15 @@ def _ratio(numerator: float, denominator: float, *cites: Cite) -> Reading | None
     return (None, numerator, denominator, cited_apart(*cites))
 
 
-def _clients(f: Figures, cm: int) -> Cite:
-    """The CM's client rows: a figure about all their clients rests on who they are."""
-    return (CLIENTS.name, f.book.cm_rows[cm])
+def _open_at(f: Figures, cm: int, slot: int) -> Cite:
+    """The rows of the clients open at a checkpoint, whom a stock or a rate there counts."""
+    return (CLIENTS.name, f.book.held.rows((cm, slot)))
+
+
+def _had_at_end(f: Figures, cm: int, window: int) -> str:
+    """The source of a stock of 0 at a window's end: the clients the CM had then (a figure
+    of none rests on who they are)."""
+    return cited(CLIENTS.name, f.book.had_at(cm, f.windows.end_slot[window]))
 
 
 # ------------------------------------------------------------------- stocks
@@ -63,7 +69,7 @@ def aum(f: Figures, cm: int, window: int) -> Reading | None:
     cell = read(f.assets).aum.get((cm, f.windows.end_slot[window]))
     if cell is None or not cell.rows:
         amount = 0 if cell is None else cell.amount
-        return (amount / FEN, None, None, cited(*_clients(f, cm)))
+        return (amount / FEN, None, None, _had_at_end(f, cm, window))
     return (cell.amount / FEN, None, None, cited(ASSETS.name, cell.rows))
 
 
@@ -108,10 +114,9 @@ def effective_accounts(f: Figures, cm: int, window: int) -> Reading | None:
     key = (cm, f.windows.end_slot[window])
     assets = read(f.assets)
     by_assets, by_trades = assets.effective_by_assets, assets.effective_by_trades
-    # With no account counted, the figure rests on the CM's clients.
     source = cited_apart((ASSETS.name, by_assets.rows(key)), (TRADES.name, by_trades.rows(key)))
     value = by_assets.amount(key) + by_trades.amount(key)
-    return (value, None, None, source or cited(*_clients(f, cm)))
+    return (value, None, None, source or _had_at_end(f, cm, window))
 
 
 # -------------------------------------------------------------------- flows
@@ -204,9 +209,17 @@ def asset_attrition(f: Figures, cm: int, window: int) -> Reading | None:
 
 
 def client_attrition(f: Figures, cm: int, window: int) -> Reading | None:
-    at_start = f.book.open_at[cm][f.windows.start_slot[window]]
-    closed = f.book.closed_in.amount((cm, window))
-    return _ratio(closed, at_start, _clients(f, cm))
+    start = f.windows.start_slot[window]
+    at_start = f.book.open_at[cm][start]
+    closed_in = f.book.closed_in
+    closed = closed_in.amount((cm, window))
+    if at_start <= 0:
+        return None
+    # The clients counted: those open as the window starts, and those who closed in it
+    # (some opened in it, after the start).
+    counted = spans_of(f.book.held.rows((cm, start)) or "").copy()
+    counted.update(spans_of(closed_in.rows((cm, window)) or ""))
+    return _ratio(closed, at_start, (CLIENTS.name, counted))
 
 
 # ------------------------------------------------------------ product mix
@@ -226,7 +239,7 @@ def products_per_client(f: Figures, cm: int, window: int) -> Reading | None:
     slot = f.windows.end_slot[window]
     held = read(f.products).held
     return _ratio(held.amount((cm, slot)), f.book.open_at[cm][slot],
-                  (PRODUCTS.name, held.rows((cm, slot))), _clients(f, cm))  # fmt: skip
+                  (PRODUCTS.name, held.rows((cm, slot))), _open_at(f, cm, slot))  # fmt: skip
 
 
 def product_sales(f: Figures, cm: int, window: int) -> Reading | None:
@@ -252,10 +265,9 @@ def nps(f: Figures, cm: int, window: int) -> Reading | None:
 
 def complaint_rate(f: Figures, cm: int, window: int) -> Reading | None:
     complaints = read(f.complaints)
-    key = (cm, window)
-    open_clients = f.book.open_at[cm][f.windows.end_slot[window]]
-    return _ratio(complaints.amount(key), open_clients,
-                  (COMPLAINTS.name, complaints.rows(key)), _clients(f, cm))  # fmt: skip
+    key, slot = (cm, window), f.windows.end_slot[window]
+    return _ratio(complaints.amount(key), f.book.open_at[cm][slot],
+                  (COMPLAINTS.name, complaints.rows(key)), _open_at(f, cm, slot))  # fmt: skip
 
 
 ASSEMBLERS: dict[str, Assembler] = {

@@ -18,7 +18,7 @@ from okrdesk_brokerage.fields import DateCache
 from okrdesk_brokerage.layout import CLIENT_TYPES, CLIENTS, GENDERS
 from okrdesk_brokerage.provenance import Rows, RowSpans, spans_of
 from okrdesk_brokerage.reading import CsvRows, Folder
-from okrdesk_brokerage.tally import Key, Tallies
+from okrdesk_brokerage.tally import Key, Tallies, Tally
 from okrdesk_brokerage.windows import Windows
 
 UNTRACKED = -1
@@ -67,8 +67,12 @@ class Book:
         if clients is None:
             self.ids, self.cm, self.opened, self.closed = {}, [], [], []
             self.institutional, self.gender, self.row = [], [], []
-        self.cm_rows: list[Rows] = [RowSpans() for _ in cms]
-        """Each CM's rows in clients.csv, cited for figures about all their clients."""
+        self.held = Tallies(CLIENTS.name)
+        """The clients open at each (CM, checkpoint): how many and their rows, cited by the
+        figures that count them."""
+        self.gone: dict[Key, Rows] = {}
+        """At a checkpoint where a CM has clients but none still open, the rows of those
+        who left: what a stock of 0 there rests on."""
         self.first_open: list[dt.date | None] = [None] * len(cms)
         self.opened_in = Tallies(CLIENTS.name)
         self.closed_in: Tallies
@@ -121,6 +125,12 @@ class Book:
         first = self.first_open[cm]
         return first is not None and first <= day
 
+    def had_at(self, cm: int, slot: int) -> Rows | None:
+        """The rows of the clients a CM had at a checkpoint: those open then; where every
+        client that had opened by then has left, those clients."""
+        rows = self.held.rows((cm, slot))
+        return rows if rows else self.gone.get((cm, slot))
+
 
 def read_book(folder: Folder, cms: Sequence[str], windows: Windows) -> Book:
     """Read clients.csv in one pass and total what depends on it alone."""
@@ -165,13 +175,28 @@ def read_book(folder: Folder, cms: Sequence[str], windows: Windows) -> Book:
                 continue
             _count(book, windows, changes, len(book.cm) - 1)
     book.open_at = [_running(counts)[:slots] for counts in changes]
+    for cm, slot in _all_gone(book, windows):
+        lines = [book.row[c] for c in range(len(book.cm)) if book.cm[c] == cm
+                 and book.opened[c] <= windows.checkpoints[slot]]  # fmt: skip
+        book.gone[(cm, slot)] = RowSpans(lines)
     return book
+
+
+def _all_gone(book: Book, windows: Windows) -> list[Key]:
+    """The (CM, checkpoint)s at which a CM has had clients but has none open: rare (a CM
+    whose clients all left), so their rows are looked for only there."""
+    return [
+        (cm, slot)
+        for cm, first in enumerate(book.first_open)
+        if first is not None
+        for slot, day in enumerate(windows.checkpoints)
+        if first <= day and (cm, slot) not in book.held.cells
+    ]
 
 
 def _count(book: Book, windows: Windows, changes: list[list[int]], client: int) -> None:
     cm, line = book.cm[client], book.row[client]
     opened, closed = book.opened[client], book.closed[client]
-    spans_of(book.cm_rows[cm]).add(line)  # a RowSpans, made above: added to in place
     first = book.first_open[cm]
     if first is None or opened < first:
         book.first_open[cm] = opened
@@ -186,6 +211,8 @@ def _count(book: Book, windows: Windows, changes: list[list[int]], client: int) 
     if since < until:
         changes[cm][since] += 1
         changes[cm][until] -= 1
+        for slot in range(since, until):
+            book.held.add((cm, slot), 1, line)
 
 
 def _running(changes: list[int]) -> list[int]:
@@ -228,11 +255,16 @@ def total_book(
     if found is None or found[0]:
         return None
     book = Book(cms, lambda book: _per_client(con, book), lambda book: _later(con, book, windows))
-    runs = engine.cells(con, CLIENTS.name, f"SELECT cm, 0 AS w, line, 1 AS amount FROM ({TRACKED})")
-    for (k, _), cell in runs.cells.items():
-        book.cm_rows[k] = cell.rows
     for k, first in con.execute(f"SELECT cm, min(opened) FROM ({TRACKED}) GROUP BY cm").fetchall():
         book.first_open[k] = first
+    book.held = _held(con, windows)
+    gone = _all_gone(book, windows)
+    if gone:
+        pairs = ", ".join(f"({cm}, {slot})" for cm, slot in gone)
+        book.gone = {key: cell.rows for key, cell in engine.cells(
+            con, CLIENTS.name, f"SELECT cm, slot AS w, line, 1 AS amount FROM ({TRACKED}) c "
+            f"JOIN checkpoints k ON k.day >= c.opened JOIN (VALUES {pairs}) g(cm, slot) "
+            "USING (cm, slot)").cells.items()}  # fmt: skip
     book.opened_in = engine.tallies(
         con, CLIENTS.name, f"SELECT *, opened AS day FROM ({TRACKED})", "1"
     )
@@ -241,6 +273,51 @@ def total_book(
 
 TRACKED = "SELECT cm, idx + 2 AS line, opened, closed, idx FROM clients WHERE cm >= 0"
 """The clients of the request's CMs, from DuckDB's ``clients``."""
+
+OPEN_SLOTS = (
+    f"SELECT t.cm, t.line, coalesce(a.slot, {{slots}}) AS since, coalesce(b.slot, {{slots}}) "
+    f"AS until FROM ({TRACKED}) t ASOF LEFT JOIN checkpoints a ON t.opened <= a.day "
+    "ASOF LEFT JOIN checkpoints b ON t.closed <= b.day"
+)
+"""Each tracked client's checkpoints open, ``since`` up to but not ``until`` (the first
+checkpoint on or after it opened, and after it closed: ``Windows.slot_from``)."""
+
+# A client's line begins a run of open clients at each checkpoint it is open at but the
+# client on the line before (the same CM's) is not; it ends one where the next is not.
+# Only these edges are spelt out per checkpoint, not every open client: most clients
+# are open at every checkpoint and sit among clients who are too.
+_EDGES = """
+SELECT cm, slot, line, row_number() OVER (PARTITION BY cm, slot ORDER BY line) AS k FROM (
+  SELECT cm, line, unnest(range(since, CASE WHEN o_since IS NULL THEN until
+                                          ELSE least(until, o_since) END)) AS slot FROM near
+  UNION ALL
+  SELECT cm, line, unnest(range(greatest(since, o_until), until)) FROM near
+  WHERE o_since IS NOT NULL)
+"""
+
+
+def _held(con: Connection, windows: Windows) -> Tallies:
+    """The clients open at each (CM, checkpoint) and their rows, written as runs from the
+    lines that begin and end each run (``_EDGES``)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE open_slots AS " + OPEN_SLOTS.format(slots=windows.slots)
+    )
+    near = (
+        "WITH near AS (SELECT c.cm, c.line, c.since, c.until, o.since AS o_since, "
+        "o.until AS o_until FROM open_slots c LEFT JOIN open_slots o ON o.line = c.line {step} "
+        "AND o.cm = c.cm WHERE c.since < c.until) "
+    )
+    first, last = (near.format(step=step) + _EDGES for step in ("- 1", "+ 1"))
+    found = con.execute(
+        f"SELECT cm, slot, string_agg(CASE WHEN f.line = l.line THEN f.line::VARCHAR "
+        "ELSE concat(f.line, '-', l.line) END, ',' ORDER BY f.line), "
+        f"sum(l.line - f.line + 1) FROM ({first}) f JOIN ({last}) l USING (cm, slot, k) "
+        "GROUP BY cm, slot"
+    ).fetchall()
+    con.execute("DROP TABLE open_slots")
+    held = Tallies(CLIENTS.name)
+    held.cells = {(cm, slot): Tally(int(count), runs) for cm, slot, runs, count in found}
+    return held
 
 
 def _later(con: Connection, book: Book, windows: Windows) -> None:
@@ -257,12 +334,8 @@ def _later(con: Connection, book: Book, windows: Windows) -> None:
     opened = book.opened_in.cells
     book.cohort_rows = {key: opened[key].rows for key in book.cohorts}
     book.open_at = [[0] * windows.slots for _ in book.cms]
-    counts = con.execute(
-        f"SELECT cm, slot, count(*) FROM ({TRACKED}) c JOIN checkpoints k ON k.day >= c.opened "
-        "AND (c.closed IS NULL OR k.day < c.closed) GROUP BY cm, slot"
-    ).fetchall()
-    for k, slot, count in counts:
-        book.open_at[k][slot] = count
+    for (k, slot), cell in book.held.cells.items():
+        book.open_at[k][slot] = int(cell.amount)
 
 
 def _per_client(con: Connection, book: Book) -> None:
