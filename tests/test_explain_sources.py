@@ -6,6 +6,7 @@ reference brokerage plugin), the built-in SQL source, and a plugin of the worksp
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
+from okrdesk.periods import parse_period
 from okrdesk.plugins.citations import source_text
 from sample_workspace import WriteWorkspace
 from test_docs import DOCS, md_tables
@@ -112,6 +114,62 @@ def test_a_figure_from_two_files_cites_each_in_chinese(demo: Path) -> None:
         ]
         assert all(ZH_ROWS.fullmatch(part) for part in chinese.split("；")), chinese
         assert re.findall(r"\d+", chinese) == re.findall(r"\d+", english)
+
+
+def test_a_figure_about_clients_cites_those_open_at_the_period_end(demo: Path) -> None:
+    """Complaints per thousand clients rest on the clients open at each period's end: the
+    rows explain names are exactly those of liuyang's clients open then (opened on or
+    before the end, not closed by it), as many as the denominator counts; never a client
+    opened later or one who had left."""
+    clients = (demo / "data" / "crm" / "clients.csv").read_text(encoding="utf-8").splitlines()
+    header = clients[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in clients[1:]]
+    lines = table_lines(
+        demo_explained(demo, "O2.COMPLAINTS", "--person", "liuyang", "--lang", "en")
+    )
+    assert len(lines) > 40
+    for period_id, value, source, through in lines:
+        end = min(parse_period(period_id).end, through or dt.date.max)
+        open_then = {
+            line for line, row in enumerate(rows, start=2) if row["cm_id"] == "liuyang"
+            and row["open_date"] <= end.isoformat()
+            and not (row["close_date"] and row["close_date"] <= end.isoformat())
+        }  # fmt: skip
+        named = cited_lines(source, "clients.csv")
+        assert named == open_then, period_id
+        counted = re.search(r"/ ([0-9,]+) accts", value)
+        assert counted is not None and int(counted[1].replace(",", "")) == len(named)
+    # Some of liuyang's clients left during the year: the earlier weeks name them, the
+    # later do not.
+    assert any("rows 2-88,90-" in source for _, _, source, _ in lines)
+
+
+def table_lines(lines: list[str]) -> list[tuple[str, str, str, dt.date | None]]:
+    """(period, value, source, the day a period not yet over has data through) of each row
+    of explain's table of observations."""
+    found = []
+    for line in lines:
+        if not re.match(r"  \d{4}-", line):
+            continue
+        period, _, value, _, source = re.split(r" {2,}", line.strip(), maxsplit=4)
+        partial = re.search(r"  \[partial: through (\d{4}-\d{2}-\d{2})\]$", source)
+        if partial:
+            source = source[: partial.start()]
+        found.append(
+            (period, value, source, dt.date.fromisoformat(partial[1]) if partial else None)
+        )
+    return found
+
+
+def cited_lines(source: str, file: str) -> set[int]:
+    """The lines of ``file`` a source names."""
+    found = re.search(rf"{re.escape(file)} rows? ([0-9,-]+)", source)
+    assert found is not None, source
+    lines: set[int] = set()
+    for run in found[1].split(","):
+        first, _, last = run.partition("-")
+        lines.update(range(int(first), int(last or first) + 1))
+    return lines
 
 
 # ------------------------------------------------------------ the SQL source
