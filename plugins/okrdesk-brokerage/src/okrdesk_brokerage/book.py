@@ -287,13 +287,19 @@ checkpoint on or after it opened, and after it closed: ``Windows.slot_from``).""
 # Only these edges are spelt out per checkpoint, not every open client: most clients
 # are open at every checkpoint and sit among clients who are too.
 _EDGES = """
-SELECT cm, slot, line, row_number() OVER (PARTITION BY cm, slot ORDER BY line) AS k FROM (
-  SELECT cm, line, unnest(range(since, CASE WHEN o_since IS NULL THEN until
-                                          ELSE least(until, o_since) END)) AS slot FROM near
-  UNION ALL
-  SELECT cm, line, unnest(range(greatest(since, o_until), until)) FROM near
-  WHERE o_since IS NOT NULL)
+SELECT cm, line, unnest(range(since, CASE WHEN o_since IS NULL THEN until
+                                      ELSE least(until, o_since) END)) AS slot FROM near
+UNION ALL
+SELECT cm, line, unnest(range(greatest(since, o_until), until)) FROM near
+WHERE o_since IS NOT NULL
 """
+
+# The k-th first line of a (CM, checkpoint)'s runs, in order, pairs with its k-th last line.
+_RUNS = (
+    "array_to_string(list_transform(list_zip(list_sort(list(line) FILTER (last = 0)), "
+    "list_sort(list(line) FILTER (last = 1))), lambda run: CASE WHEN run[1] = run[2] "
+    "THEN run[1]::VARCHAR ELSE concat(run[1], '-', run[2]) END), ',')"
+)
 
 
 def _held(con: Connection, windows: Windows) -> Tallies:
@@ -308,10 +314,10 @@ def _held(con: Connection, windows: Windows) -> Tallies:
         "AND o.cm = c.cm WHERE c.since < c.until) "
     )
     first, last = (near.format(step=step) + _EDGES for step in ("- 1", "+ 1"))
+    # A run's count of clients is its last line + 1 - its first.
     found = con.execute(
-        f"SELECT cm, slot, string_agg(CASE WHEN f.line = l.line THEN f.line::VARCHAR "
-        "ELSE concat(f.line, '-', l.line) END, ',' ORDER BY f.line), "
-        f"sum(l.line - f.line + 1) FROM ({first}) f JOIN ({last}) l USING (cm, slot, k) "
+        f"SELECT cm, slot, {_RUNS}, sum(CASE WHEN last = 1 THEN line + 1 ELSE -line END) "
+        f"FROM (SELECT *, 0 AS last FROM ({first}) UNION ALL SELECT *, 1 FROM ({last})) "
         "GROUP BY cm, slot"
     ).fetchall()
     con.execute("DROP TABLE open_slots")
