@@ -175,10 +175,11 @@ def read_book(folder: Folder, cms: Sequence[str], windows: Windows) -> Book:
                 continue
             _count(book, windows, changes, len(book.cm) - 1)
     book.open_at = [_running(counts)[:slots] for counts in changes]
-    for cm, slot in _all_gone(book, windows):
-        lines = [book.row[c] for c in range(len(book.cm)) if book.cm[c] == cm
-                 and book.opened[c] <= windows.checkpoints[slot]]  # fmt: skip
-        book.gone[(cm, slot)] = RowSpans(lines)
+    gone = _all_gone(book, windows)
+    mine = {cm: [c for c in range(len(book.cm)) if book.cm[c] == cm] for cm, _ in gone}
+    for cm, slot in gone:
+        day = windows.checkpoints[slot]
+        book.gone[(cm, slot)] = RowSpans(book.row[c] for c in mine[cm] if book.opened[c] <= day)
     return book
 
 
