@@ -134,6 +134,7 @@ def okrdesk_collect(request, emit):
             time.sleep(1)
     time.sleep(float(os.environ.get("OKRDESK_TEST_SLOW", "0")))
     bonus = int(os.environ.get("OKRDESK_TEST_BONUS", "0"))
+    cite = os.environ.get("OKRDESK_TEST_CITE", "")  # other rows cited, the same figures
     wanted = {spec.name for spec in request.metrics}
     if os.environ.get("OKRDESK_TEST_WARN") and "new_hnw_clients" in wanted:
         emit.warning("new_hnw_clients", os.environ["OKRDESK_TEST_WARN"])
@@ -141,13 +142,13 @@ def okrdesk_collect(request, emit):
         for number, person in enumerate(request.people, start=1):
             if "new_hnw_clients" in wanted:
                 emit("new_hnw_clients", person.id, period.id, value=number + bonus,
-                     source=f"test rows {index}-{number}")
+                     source=f"test rows {index}-{number}{cite}")
             if "fee_revenue" in wanted:
                 emit("fee_revenue", person.id, period.id, value=10000 * number,
-                     source=f"test fees {index}")
+                     source=f"test fees {index}{cite}")
             if "complaint_rate" in wanted:
                 emit("complaint_rate", person.id, period.id, numerator=number - 1,
-                     denominator=1000, source=f"test complaints {index}")
+                     denominator=1000, source=f"test complaints {index}{cite}")
 
 
 def _ready_to_be_killed():

@@ -116,6 +116,28 @@ def test_collect_twice_stores_everything_once(backend: Backend) -> None:
         assert [r.status for r in store.runs()] == ["ok"] * 4
 
 
+def test_a_collect_that_changes_only_the_rows_cited_says_every_figure_is_as_it_was(
+    backend: Backend,
+) -> None:
+    """A plugin upgraded to cite its rows more exactly rewrites them all once: said as
+    such, not as 44 figures new or changed, and no figure revised."""
+    root = backend.workspace()
+    run(root, "collect", "--through", THROUGH)
+    cited = run(root, "collect", "--through", THROUGH, "--lang", "en",
+                env={"OKRDESK_TEST_CITE": " exactly"})  # fmt: skip
+    assert cited.exit_code == 0, cited.output
+    assert (
+        "\n44 changed since the last collect, only in the source rows they cite: every "
+        "figure is as it was.\n"
+    ) in cited.output
+    assert "Revised" not in cited.output
+    both = run(root, "collect", "--through", THROUGH,
+               env={"OKRDESK_TEST_CITE": "", "OKRDESK_TEST_BONUS": "1"})  # fmt: skip
+    assert "\n新增或变动 44 条（其中 22 条只是所引的来源行有变，数字不变）。\n" in both.output
+    with backend.open(root) as store:
+        assert store.count_observations() == 44
+
+
 def test_collect_replaces_changed_values(backend: Backend) -> None:
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)

@@ -38,6 +38,9 @@ class CollectSummary:
     """Of the observations stored, those new or other than the store held before."""
     gone: int = 0
     """Observations the store held that the plugins reported no more: deleted."""
+    cited_anew: int = 0
+    """Of ``changed``, those whose figures and dates are as stored: only the source rows
+    they cite are other (a plugin that now cites its rows more exactly)."""
     revised: Mapping[str, Mapping[str, int]] = attrs.Factory(dict)
     """metric → period → how many figures of that period, stored as complete, now read
     otherwise or are gone: a source restated after the period was over (and after the
@@ -54,10 +57,14 @@ _SAID = {
         "run": "Run {id}: {observations} of {metrics}, {periods} ({first} to {last}), "
                "through {through}.",
         "unchanged": "None new or changed since the last collect.",
-        "changed": "{n:,} new or changed since the last collect.",
-        "changed_gone": "{n:,} new or changed since the last collect; {gone:,} no longer "
-                        "reported, deleted.",
+        "changed": "{n:,} new or changed since the last collect{cited}.",
+        "changed_gone": "{n:,} new or changed since the last collect{cited}; {gone:,} no "
+                        "longer reported, deleted.",
         "revised": "Revised: {metric}, {figures} of complete periods ({span}) changed.",
+        "cited_anew": " ({n:,} of them only in the source rows they cite, their figures as "
+                      "they were)",
+        "all_cited_anew": "{n:,} changed since the last collect, only in the source rows "
+                          "they cite: every figure is as it was.",
         "more": " and {n} more", "and": ", ",
         "kept": "The metrics not stored kept their earlier numbers.",
         "kept_named": "The metrics not stored kept their earlier numbers: {metrics}.",
@@ -74,9 +81,11 @@ _SAID = {
         "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
                "（{first} 至 {last}），截至 {through}。",
         "unchanged": "与上次采集相比，无新增或变动。",
-        "changed": "新增或变动 {n:,} 条。",
-        "changed_gone": "新增或变动 {n:,} 条；不再报送、已删除 {gone:,} 条。",
+        "changed": "新增或变动 {n:,} 条{cited}。",
+        "changed_gone": "新增或变动 {n:,} 条{cited}；不再报送、已删除 {gone:,} 条。",
         "revised": "已修订：{metric}，已结束周期的 {figures:,} 个数字有变动（{span}）。",
+        "cited_anew": "（其中 {n:,} 条只是所引的来源行有变，数字不变）",
+        "all_cited_anew": "与上次采集相比，{n:,} 条只是所引的来源行有变，数字都不变。",
         "more": " 等另 {n} 个", "and": "、",
         "kept": "未入库的指标保留原有数字。",
         "kept_named": "未入库的指标保留原有数字：{metrics}。",
@@ -110,9 +119,12 @@ def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
         lines.append(words["first_new" if summary.changed else "first"].format(n=summary.changed))
     elif not summary.changed and not summary.gone:
         lines.append(words["unchanged"])
+    elif summary.cited_anew == summary.changed and not summary.gone:
+        lines.append(words["all_cited_anew"].format(n=summary.changed))
     else:
         said = words["changed_gone"] if summary.gone else words["changed"]
-        lines.append(said.format(n=summary.changed, gone=summary.gone))
+        cited = words["cited_anew"].format(n=summary.cited_anew) if summary.cited_anew else ""
+        lines.append(said.format(n=summary.changed, gone=summary.gone, cited=cited))
     for metric, by_period in summary.revised.items():
         count = sum(by_period.values())
         named, more = named_periods(by_period)
@@ -281,7 +293,7 @@ def run_collect(
         )  # fmt: skip
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
-        tuple(sorted(landed)), changes.changed, changes.gone,
+        tuple(sorted(landed)), changes.changed, changes.gone, changes.cited_anew,
         settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
                              session.host.owners, plan.end),
         first=not runs, never_held=never_held,

@@ -53,6 +53,11 @@ partial day is at 3."""
 _NOW = slice(8, 11)
 """The same of a collected row."""
 
+_ALL_BUT_SOURCE, _NOW_BUT_SOURCE = slice(0, 7), slice(4, 11)
+"""Of a stored row's ``_KEPT`` and of a collected row, all they say before the source:
+dates, grain, partial day and figures."""
+_PLUGIN, _NOW_PLUGIN = 8, 12
+
 _SAID = slice(2, 13)
 """What a collected row says of its period: its key (subject, slice), then ``_KEPT``."""
 
@@ -103,6 +108,9 @@ class PeriodChanges:
     """Rows collected that were not stored as they are now: new, or another figure."""
     gone: int = 0
     """Rows stored that were not collected now."""
+    cited_anew: int = 0
+    """Of ``changed``, rows stored with every figure and date as they are now: only the
+    source rows they cite are other (a plugin that now cites its rows more exactly)."""
     revised: int = 0
     """Whole figures (no slice) stored as complete that now read otherwise, or are gone:
     a source restated after the period was over. Not a whole that reads otherwise only
@@ -122,6 +130,8 @@ class StoreChanges:
     """Rows written new or other than they were stored (``PeriodChanges.changed``)."""
     gone: int = 0
     """Rows stored that were not collected again, deleted."""
+    cited_anew: int = 0
+    """Of ``changed``, rows whose source rows alone are other (``PeriodChanges``)."""
     revised: dict[tuple[str, str], int] = attrs.Factory(dict)
     """(metric, period) → its ``PeriodChanges.revised``, where there were any."""
     kept_unanswered: dict[str, int] = attrs.Factory(dict)
@@ -136,6 +146,7 @@ class StoreChanges:
         other software changed, the source's figures as they were)."""
         self.changed += changes.changed
         self.gone += changes.gone
+        self.cited_anew += changes.cited_anew
         if put_back:
             self.put_back.add(pair)
         elif changes.revised:
@@ -145,6 +156,7 @@ class StoreChanges:
         """Count what ``other`` counted too."""
         self.changed += other.changed
         self.gone += other.gone
+        self.cited_anew += other.cited_anew
         self.revised.update(other.revised)
         self.put_back.update(other.put_back)
         for metric, rows in other.kept_unanswered.items():
@@ -170,7 +182,7 @@ def period_changes(
     count = len(held)
     write: list[StoredRow] = []
     rewritten: list[tuple[str, str]] = []
-    revised = 0
+    revised = cited_anew = 0
     # A whole added up from slices that are all as they were reads otherwise only in its
     # last bits, where its slices were added in another order (as before form 3 of
     # ``fingerprint``): the store's arithmetic, not the source's restatement.
@@ -189,6 +201,9 @@ def period_changes(
         elif not _same(before, row[_KEPT]):
             write.append(row)
             rewritten.append(key)
+            cited_anew += _same(before[_ALL_BUT_SOURCE], row[_NOW_BUT_SOURCE]) and (
+                before[_PLUGIN] == row[_NOW_PLUGIN]
+            )
             if not key[1] and before[3] is None and not _same(before[_FIGURES], row[_NOW]):
                 wholes_now.append(key[0])
     # What is still held was stored and not collected now: gone.
@@ -200,10 +215,10 @@ def period_changes(
     revised += sum(1 for subject in wholes_now if subject not in sliced or subject in moved)
     changed, gone = len(write), len(held)
     if gone + len(rewritten) > count * WHOLE_PERIOD_SHARE:
-        return PeriodChanges(
-            list(collected), whole=True, changed=changed, gone=gone, revised=revised
-        )
-    return PeriodChanges(write, [*held, *rewritten], changed=changed, gone=gone, revised=revised)
+        return PeriodChanges(list(collected), whole=True, changed=changed, gone=gone,
+                             cited_anew=cited_anew, revised=revised)  # fmt: skip
+    return PeriodChanges(write, [*held, *rewritten], changed=changed, gone=gone,
+                         cited_anew=cited_anew, revised=revised)  # fmt: skip
 
 
 def fingerprint(collected: Sequence[tuple[Any, ...]], said: tuple[Any, ...]) -> str | None:
