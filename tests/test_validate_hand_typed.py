@@ -27,16 +27,16 @@ CASES = {
     "a budget line's figure in its budget's unit": (
         "budget.toml", "amount = 380", "amount = 380万",
         ['targets/budget.toml:10: TOML syntax: 380万 is not a TOML number: write amount = 380, '
-         'in the table\'s unit (unit = "万元" at line 2) (column 13)'],
+         'in the budget\'s unit (unit = "万元" at line 2) (column 13)'],
         None,
     ),
     "full-width digits of a figure with its unit": (
         "budget.toml", "amount = 519", "amount = ５１９万元",
         ["targets/budget.toml:18: TOML syntax: found the full-width ５; write 5 (column 10); "
-         "519万元 is not a TOML number: write amount = 519, in the table's unit "
+         "519万元 is not a TOML number: write amount = 519, in the budget's unit "
          '(unit = "万元" at line 2) (column 13)'],
         ["targets/budget.toml:18: TOML 语法错误：发现全角字符 ５；请改用半角的 5（第 10 列）；"
-         "519万元 不是 TOML 的数；请写 amount = 519，用表的单位（第 2 行 unit = \"万元\"）"
+         "519万元 不是 TOML 的数；请写 amount = 519，用预算的单位（第 2 行 unit = \"万元\"）"
          "（第 13 列）"],
     ),
     "a quoted figure in 万元": (
@@ -315,7 +315,7 @@ CASES = {
     "a budget line's figure in 元, too small for its budget's 万元": (
         "budget.toml", "amount = 380", "amount = 38元",
         ["targets/budget.toml:10: TOML syntax: 38元 is not a TOML number: write amount = 38 "
-         'for 38万元, in the table\'s unit (unit = "万元" at line 2); 38元 would be amount = '
+         'for 38万元, in the budget\'s unit (unit = "万元" at line 2); 38元 would be amount = '
          "0.0038 (column 12)"],
         None,
     ),

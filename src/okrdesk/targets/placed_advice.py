@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from okrdesk.errors import Said
 from okrdesk.targets.syntax import spoken_figure
 from okrdesk.targets.toml_text import (
     FULL_WIDTH,
@@ -23,7 +24,6 @@ from okrdesk.targets.toml_text import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from okrdesk.errors import Said
     from okrdesk.model import MetricSpec
 
 
@@ -34,7 +34,6 @@ def wide_figure(
     (``amount = ５１９万元``), after a yuan sign (``total = ￥３０``, ``odd_figure``; its
     metric one of ``metrics``) or of a date (``２０２６年１０月１日``), how to write that
     too: typing 519 would only bring the next mistake."""
-    from okrdesk.errors import Said
 
     written = line_text(text, line)
     first = re.search(r"[０-９]", written)
@@ -71,7 +70,6 @@ def odd_figure(
     where the key is never below zero, and ``¥1,2345``, whose comma no reader can trust,
     why not as written (``yuan_figures``): a key result's figure is never below zero
     where its metric, one of ``metrics``, never is."""
-    from okrdesk.errors import Said
     from okrdesk.targets.yuan_figures import below_zero_refused, yuan_figure, yuan_said
     from okrdesk.units import without_separators
 
@@ -104,7 +102,6 @@ def _figure_advice(text: str, line: int, key: str, figure: str) -> Said | None:
     """What to write on ``line`` for ``figure`` (``899万``, ``1200元``, ``360``) after
     ``key`` (``total = ``): the figure itself where it is a plain number, else
     ``spoken_figure``'s advice for it in its key's unit."""
-    from okrdesk.errors import Said
 
     if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure):
         written = f"{key.strip()} {figure}"
@@ -126,7 +123,6 @@ def _figure_advice(text: str, line: int, key: str, figure: str) -> Said | None:
 def _wide_line(line: str, wide: Said) -> Said:
     """``wide``, and where the line holds more than one such character (``name：“攻坚”``),
     the whole line as TOML reads it: fixing the first would only bring the next."""
-    from okrdesk.errors import Said
 
     fixed, changed, i = [], 0, 0
     while i < len(line):
@@ -192,10 +188,33 @@ IN_TABLE_UNIT = ("target", "baseline", "band", "total", "expected_revenue", "amo
 _UNIT = re.compile(r"""\s*unit\s*=\s*"([^"\n]*)"\s*(?:#.*)?$""")
 
 
-def written_unit(text: str, line: int) -> tuple[str, int, bool] | None:
+class WrittenUnit(NamedTuple):
+    """The ``unit`` a figure's line takes, and where and whose it is."""
+
+    symbol: str
+    line: int
+    for_members: bool
+    """The figure's line is below a ``members`` header, whose every key takes the unit."""
+    whose: Said
+    """``the table's``, ``the budget's`` (a budget line without one of its own), ``the key
+    result's`` (a member's target)."""
+
+    def said_at(self) -> Said:
+        """``in the budget's unit (unit = "万元" at line 2)``."""
+        said = f'unit = "{self.symbol}"'
+        return Said(f"in {self.whose.en} unit ({said} at line {self.line})",
+                    f"用{self.whose.zh}单位（第 {self.line} 行 {said}）")  # fmt: skip
+
+
+_WHOSE = {
+    "members": Said("the key result's", "关键结果的"),
+    "budget": Said("the budget's", "预算的"),
+}
+
+
+def written_unit(text: str, line: int) -> WrittenUnit | None:
     """The ``unit`` written in the table ``line`` is in (a budget line's, else its
-    budget's; a member's target's, its key result's), its line, and whether ``line`` is
-    below a ``members`` header, whose every key takes it; None where none is written."""
+    budget's; a member's target's, its key result's); None where none is written."""
     lines = toml_lines(text)
     table = table_of_line(text, line)
     own = table.removesuffix(".members")
@@ -210,7 +229,10 @@ def written_unit(text: str, line: int) -> tuple[str, int, bool] | None:
                 break
             found = _UNIT.match(lines[index])
             if found is not None:
-                return found[1], index + 1, own != table
+                members = own != table
+                whose = "members" if members else wanted if wanted != own else ""
+                return WrittenUnit(found[1], index + 1, members,
+                                   _WHOSE.get(whose, Said("the table's", "表的")))  # fmt: skip
     return None
 
 
@@ -242,7 +264,6 @@ _SECONDS_IN = {"s": 1, "sec": 1, "秒": 1, "秒钟": 1, "m": 60, "min": 60, "分
 def seconds_said(before: str, figure: str, unit: str, column: int) -> Said | None:
     """``plugin_timeout = 5分钟``: a key in seconds written with a unit of time, and the
     number of seconds to write; ``year = 2026年``, the year."""
-    from okrdesk.errors import Said
 
     key = re.fullmatch(r"\s*([A-Za-z_]+)\s*=\s*", before)
     if key is not None and key[1] == "year" and unit.strip() == "年" and figure.isdigit():
@@ -260,38 +281,34 @@ def seconds_said(before: str, figure: str, unit: str, column: int) -> Said | Non
                 f"（第 {column} 列）")  # fmt: skip
 
 
-def in_unit(before: str, spoken: str, unit: tuple[str, int, bool] | None) -> Said | None:
+def in_unit(before: str, spoken: str, unit: WrittenUnit | None) -> Said | None:
     """``total = 899`` for ``total = 899万元`` in a table whose unit is 万元 (a member's
     ``li-lei = 200`` for ``200户`` in a key result in 户): the line to write, with where
     that unit is said; None where the key does not take its table's unit, or the figure
     cannot be written in it."""
-    from okrdesk.errors import Said
     from okrdesk.units import plain_figures
 
     key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
-    if unit is None or key is None or not (unit[2] or key[1] in IN_TABLE_UNIT):
+    if unit is None or key is None or not (unit.for_members or key[1] in IN_TABLE_UNIT):
         return None
-    whose, whose_zh = ("the key result's", "关键结果的") if unit[2] else ("the table's", "表的")
     figures = plain_figures(spoken) or []
-    said, at = f'unit = "{unit[0]}"', unit[1]
     for number, units in figures:
-        if unit[0] in units.split(" or "):
-            line = f"{key[1]} = {number}"
-            return Said(f"write {line}, in {whose} unit ({said} at line {at})",
-                        f"请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）")  # fmt: skip
-    small = too_small_for(figures, unit[0])
+        if unit.symbol in units.split(" or "):
+            line, where = f"{key[1]} = {number}", unit.said_at()
+            return Said(f"write {line}, {where.en}", f"请写 {line}，{where.zh}")
+    small = too_small_for(figures, unit.symbol)
     if small is None:
         # Money only where it was written as money (¥1,200, 1200元), not 15亿 of 户.
         if "元" not in spoken:
             return None
-        told = Said(f"{said} at line {at}", f"第 {at} 行 {said}")
-        return money_for_no_money(key[1], figures, unit[0], Said(whose, whose_zh), told)
+        said = f'unit = "{unit.symbol}"'
+        told = Said(f"{said} at line {unit.line}", f"第 {unit.line} 行 {said}")
+        return money_for_no_money(key[1], figures, unit.symbol, unit.whose, told)
     number, written, exact = small
-    meant, line, tiny = f"{number}{unit[0]}", f"{key[1]} = {number}", f"{key[1]} = {exact}"
-    return Said(f"write {line} for {meant}, in {whose} unit ({said} at line {at}); "
-                f"{number}{written} would be {tiny}",
-                f"{meant}请写 {line}，用{whose_zh}单位（第 {at} 行 {said}）；"
-                f"{number}{written}则应写 {tiny}")  # fmt: skip
+    meant, line, tiny = f"{number}{unit.symbol}", f"{key[1]} = {number}", f"{key[1]} = {exact}"
+    where = unit.said_at()
+    return Said(f"write {line} for {meant}, {where.en}; {number}{written} would be {tiny}",
+                f"{meant}请写 {line}，{where.zh}；{number}{written}则应写 {tiny}")  # fmt: skip
 
 
 def money_for_no_money(
@@ -306,7 +323,6 @@ def money_for_no_money(
     """``target = ¥1,200`` where the key result counts 户 (its unit ``symbol``, told as
     ``said``): money typed for a figure that is no money, told as such, with the line to
     write if the number is what was meant (``quoted``: without its quotes)."""
-    from okrdesk.errors import Said
     from okrdesk.units import UNITS, Dimension
 
     measured = UNITS.get(symbol)
@@ -323,33 +339,26 @@ def money_for_no_money(
     )
 
 
-def in_unit_said(before: str, unit: tuple[str, int, bool] | None) -> Said:
+def in_unit_said(before: str, unit: WrittenUnit | None) -> Said:
     """``, in the table's unit (unit = "户" at line 11)`` where ``before`` (``target = ``)
     is a key whose figure is in its table's ``unit``; else nothing."""
-    from okrdesk.errors import Said
 
     key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
-    if unit is None or key is None or not (unit[2] or key[1] in IN_TABLE_UNIT):
+    if unit is None or key is None or not (unit.for_members or key[1] in IN_TABLE_UNIT):
         return Said("", "")
-    whose, whose_zh = ("the key result's", "关键结果的") if unit[2] else ("the table's", "表的")
-    said = f'unit = "{unit[0]}"'
-    return Said(f", in {whose} unit ({said} at line {unit[1]})",
-                f"，用{whose_zh}单位（第 {unit[1]} 行 {said}）")  # fmt: skip
+    where = unit.said_at()
+    return Said(f", {where.en}", f"，{where.zh}")
 
 
-def grouped_in_unit(before: str, plain: str, unit: tuple[str, int, bool] | None) -> Said | None:
+def grouped_in_unit(before: str, plain: str, unit: WrittenUnit | None) -> Said | None:
     """``total = 8,990,000`` in a table in 万元 (``before`` is ``total = ``, ``plain`` the
     figure without its commas): ``read_as_yuan``'s advice, where the key takes its
     table's unit."""
-    from okrdesk.errors import Said
 
     key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
-    if unit is None or key is None or not (unit[2] or key[1] in IN_TABLE_UNIT):
+    if unit is None or key is None or not (unit.for_members or key[1] in IN_TABLE_UNIT):
         return None
-    whose, whose_zh = ("the key result's", "关键结果的") if unit[2] else ("the table's", "表的")
-    said = f'unit = "{unit[0]}"'
-    return read_as_yuan(key[1], plain, unit[0], Said(f"in {whose} unit ({said} at line {unit[1]})",
-                        f"用{whose_zh}单位（第 {unit[1]} 行 {said}）"))  # fmt: skip
+    return read_as_yuan(key[1], plain, unit.symbol, unit.said_at())
 
 
 def read_as_yuan(key: str, plain: str, symbol: str, where: Said) -> Said | None:
@@ -357,7 +366,6 @@ def read_as_yuan(key: str, plain: str, symbol: str, where: Said) -> Said | None:
     ``key`` in a table in ``symbol``, 万元 or 亿元, where 8990000 would make it 899亿元:
     the line to write if it is in 元 (``total = 899``, ``where`` that unit is said), then
     if it is in the table's unit. None where ``symbol`` is no unit of money above 元."""
-    from okrdesk.errors import Said
     from okrdesk.units import Dimension, lookup
 
     larger = lookup(symbol)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from okrdesk.errors import Said
     from okrdesk.model import MetricSpec
+    from okrdesk.targets.placed_advice import WrittenUnit
     from okrdesk.targets.plan_year import PlanYear
 
 MAX_DIGITS = 1000
@@ -487,7 +488,7 @@ def spoken_figure(
     line: str,
     column: int,
     fraction_of: str | None = None,
-    unit: tuple[str, int, bool] | None = None,
+    unit: WrittenUnit | None = None,
 ) -> Said | None:
     """Where TOML stopped at ``column`` (from 1) right after a number: the figure written
     as a person says it, which TOML does not read, and how to write it (``15亿``: 15 for
@@ -549,7 +550,7 @@ def _commas_said(
     figure: str,
     column: int,
     before: str,
-    unit: tuple[str, int, bool] | None,
+    unit: WrittenUnit | None,
     *,
     thousands: bool = False,
 ) -> Said:
