@@ -164,9 +164,10 @@ def test_a_date_written_another_way_stops_every_command_alike(
          "TOML 语法错误：45,0000 不是 TOML 的数；请写 target = 450000（或 45_0000），不加逗号，"
          "用表的单位（第 11 行 unit = \"户\"）（第 12 列）"),
         ('"45,0000"', "objectives[O1].key_results[KR1].target: expected a number, got a string "
-         "('45,0000'); write 450000 without quotes or commas",
-         "objectives[O1].key_results[KR1].target: 应为数，现为文本（'45,0000'）；写作 450000，"
-         "不加引号，也不加逗号"),
+         "('45,0000'); write target = 450000, without quotes or commas, in the table's unit "
+         '(unit = "户")',
+         "objectives[O1].key_results[KR1].target: 应为数，现为文本（'45,0000'）；请写 target = "
+         '450000，不加引号，也不加逗号，用表的单位（unit = "户"）'),
         ("1,2000,0000", "TOML syntax: 1,2000,0000 is not a TOML number: write target = "
          "120000000 (or 1_2000_0000), without commas, in the table's unit (unit = \"户\" at "
          "line 11) (column 11)", ""),

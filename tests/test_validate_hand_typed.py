@@ -39,6 +39,13 @@ CASES = {
          "519万元 不是 TOML 的数；请写 amount = 519，用预算的单位（第 2 行 unit = \"万元\"）"
          "（第 13 列）"],
     ),
+    "a quoted figure grouped by four digits, in a table in 万元": (
+        "budget.toml", "total = 899", 'total = "899,0000"',
+        ["targets/budget.toml:3: budget.total: expected a number, got a string ('899,0000'); "
+         "if it means 8990000元, write total = 899, without quotes, in the table's unit "
+         '(unit = "万元"); if 8990000万元, write total = 8990000'],
+        None,
+    ),
     "a quoted figure in 万元": (
         "budget.toml", "total = 899", 'total = "899万元"',
         ["targets/budget.toml:3: budget.total: expected a number, got a string ('899万元'); "

@@ -280,6 +280,15 @@ def without_separators(text: str) -> str | None:
     return plain if grouped else None
 
 
+def without_myriad_commas(text: str) -> str | None:
+    """``text``, a number grouped by four digits the way 万 and 亿 group a figure
+    (``45,0000`` is 45万), without its commas; None for anything else."""
+    written = text.strip()
+    if re.fullmatch(r"[+-]?[1-9]\d{0,3}(?:,\d{4})+(?:\.\d+)?", written) is None:
+        return None
+    return written.replace(",", "")
+
+
 def plain_figures(text: str) -> list[tuple[str, str]] | None:
     """For a figure written with its unit the way a person says it (``15亿``, ``27%``,
     ``1.2万户``), the plain numbers a target file takes instead, for each unit of its kind

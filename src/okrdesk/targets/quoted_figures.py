@@ -48,7 +48,12 @@ def in_table_unit(key: str, figure: str, unit: TableUnit | None) -> Said | None:
     ``8,990,000``, ``30``), in the table's ``unit``; None where there is none or the
     figure is no figure of its kind."""
     from okrdesk.targets.placed_advice import money_for_no_money, read_as_yuan, too_small_for
-    from okrdesk.units import TOML_NUMBER, plain_figures, without_separators
+    from okrdesk.units import (
+        TOML_NUMBER,
+        plain_figures,
+        without_myriad_commas,
+        without_separators,
+    )
 
     if unit is None:
         return None
@@ -63,6 +68,15 @@ def in_table_unit(key: str, figure: str, unit: TableUnit | None) -> Said | None:
         return Said(f"write {key} = {grouped}, without quotes or thousands separators, in "
                     f"{whose.en} unit ({said.en})",
                     f"请写 {key} = {grouped}，不加引号，也不加千位分隔符，用{whose.zh}单位"
+                    f"（{said.zh}）")  # fmt: skip
+    myriads = without_myriad_commas(figure) if "," in figure else None
+    if myriads is not None:  # "45,0000": 45万, grouped as 万 and 亿 group a figure
+        yuan = read_as_yuan(key, myriads, symbol, where)
+        if yuan is not None:
+            return yuan
+        return Said(f"write {key} = {myriads}, without quotes or commas, in {whose.en} unit "
+                    f"({said.en})",
+                    f"请写 {key} = {myriads}，不加引号，也不加逗号，用{whose.zh}单位"
                     f"（{said.zh}）")  # fmt: skip
     if re.fullmatch(TOML_NUMBER, figure):
         return Said(f"write {key} = {figure}, {where.en}", f"请写 {key} = {figure}，{where.zh}")

@@ -158,7 +158,7 @@ def _how_to_write(raw: object) -> Said:
     import re
 
     from okrdesk.targets.syntax import plain_advice
-    from okrdesk.units import TOML_NUMBER, without_separators
+    from okrdesk.units import TOML_NUMBER, without_myriad_commas, without_separators
 
     if not isinstance(raw, str):
         return NOT_SAID
@@ -172,11 +172,9 @@ def _how_to_write(raw: object) -> Said:
         return Said(f"; write {year[1]} without quotes", f"；写作 {year[1]}，不加引号")
     plain = without_separators(raw)
     if not plain:
-        # Grouped by four digits, as 万 and 亿 group a figure: "45,0000" is 45万.
-        myriads = re.fullmatch(r"[+-]?[1-9]\d{0,3}(?:,\d{4})+(?:\.\d+)?", raw.strip())
-        if myriads is None:
+        plain = without_myriad_commas(raw)
+        if plain is None:
             return NOT_SAID
-        plain = raw.strip().replace(",", "")
         return Said(f"; write {plain} without quotes or commas",
                     f"；写作 {plain}，不加引号，也不加逗号")  # fmt: skip
     return Said(f"; write {plain} without quotes or thousands separators",
