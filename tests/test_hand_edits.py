@@ -526,7 +526,7 @@ def test_totals_added_up_again_are_those_of_every_period_added_up_afresh(
 
     from okrdesk.periods import Grain, periods_between
     from okrdesk.store.base import forget_opened, hand_edits_taken
-    from test_store_changes import collect, contents, figures
+    from test_store_changes import collect, figures
 
     root = backend.workspace()
     weeks = list(periods_between(dt.date(2026, 1, 5), dt.date(2026, 2, 1), Grain.WEEK))
@@ -551,15 +551,7 @@ def test_totals_added_up_again_are_those_of_every_period_added_up_afresh(
     ]:  # fmt: skip
         _edit(backend, root, sql, *params)
     forget_opened()
-    with backend.open(root) as store:
-        repaired = contents(store)
-        with store.transaction():
-            store.total_every_period()
-        afresh = contents(store)
-    if backend.url is None:
-        assert repaired == afresh
-    else:  # the server adds up a whole table in an order of its own: the last bits differ
-        assert _rounded(repaired) == _rounded(afresh)
+    _totals_as_added_up_afresh(backend, root)
     said = " ".join(note.en for note in hand_edits_taken())
     assert f"aum ({m2}, {w1})" in said and f"opened ({m2}, {w1}, {w2})" in said, said
 
@@ -576,7 +568,7 @@ def test_a_repair_in_one_year_adds_up_that_year_alone_and_as_afresh(
 
     from okrdesk.periods import Grain, periods_between
     from okrdesk.store.base import forget_opened
-    from test_store_changes import collect, contents, figures
+    from test_store_changes import collect, figures
 
     root = backend.workspace()
     earlier = list(periods_between(dt.date(2025, 1, 6), dt.date(2025, 2, 2), Grain.WEEK))
@@ -611,15 +603,7 @@ def test_a_repair_in_one_year_adds_up_that_year_alone_and_as_afresh(
     assert kept[0][0] > 0 and kept[0][1] > 1000, kept
     _edit(backend, root, "UPDATE running_totals SET observations = observations - 1000 "
           "WHERE year = '2025'")  # fmt: skip
-    with backend.open(root) as store:
-        repaired = contents(store)
-        with store.transaction():
-            store.total_every_period()
-        afresh = contents(store)
-    if backend.url is None:
-        assert repaired == afresh
-    else:  # the server adds up a whole table in an order of its own: the last bits differ
-        assert _rounded(repaired) == _rounded(afresh)
+    _totals_as_added_up_afresh(backend, root)
 
 
 def test_a_row_moved_by_hand_to_another_period_but_not_its_dates_is_named(
@@ -787,3 +771,19 @@ def test_a_collect_that_changes_a_period_found_edited_says_it_put_it_back(
     )  # fmt: skip
     assert "The next `okrdesk collect`" not in done.output
     assert _figure(root) == before
+
+
+def _totals_as_added_up_afresh(backend: Backend, root: Path) -> None:
+    """The store's totals, as the hand edits left them repaired, are those it adds up
+    afresh from its rows."""
+    from test_store_changes import contents
+
+    with backend.open(root) as store:
+        repaired = contents(store)
+        with store.transaction():
+            store.total_every_period()
+        afresh = contents(store)
+    if backend.url is None:
+        assert repaired == afresh
+    else:  # the server adds up a whole table in an order of its own: the last bits differ
+        assert _rounded(repaired) == _rounded(afresh)

@@ -60,23 +60,16 @@ def in_table_unit(key: str, figure: str, unit: TableUnit | None) -> Said | None:
     symbol, whose, said = unit.symbol, unit.whose, unit.said
     where = Said(f"without quotes, in {whose.en} unit ({said.en})",
                  f"不加引号，用{whose.zh}单位（{said.zh}）")  # fmt: skip
-    grouped = without_separators(figure) if "," in figure else None
-    if grouped is not None:
+    grouped, left_out = without_separators(figure), Said("thousands separators", "千位分隔符")
+    if grouped is None:  # "45,0000": 45万, grouped as 万 and 亿 group a figure
+        grouped, left_out = without_myriad_commas(figure), Said("commas", "逗号")
+    if "," in figure and grouped is not None:
         yuan = read_as_yuan(key, grouped, symbol, where)
         if yuan is not None:
             return yuan
-        return Said(f"write {key} = {grouped}, without quotes or thousands separators, in "
+        return Said(f"write {key} = {grouped}, without quotes or {left_out.en}, in "
                     f"{whose.en} unit ({said.en})",
-                    f"请写 {key} = {grouped}，不加引号，也不加千位分隔符，用{whose.zh}单位"
-                    f"（{said.zh}）")  # fmt: skip
-    myriads = without_myriad_commas(figure) if "," in figure else None
-    if myriads is not None:  # "45,0000": 45万, grouped as 万 and 亿 group a figure
-        yuan = read_as_yuan(key, myriads, symbol, where)
-        if yuan is not None:
-            return yuan
-        return Said(f"write {key} = {myriads}, without quotes or commas, in {whose.en} unit "
-                    f"({said.en})",
-                    f"请写 {key} = {myriads}，不加引号，也不加逗号，用{whose.zh}单位"
+                    f"请写 {key} = {grouped}，不加引号，也不加{left_out.zh}，用{whose.zh}单位"
                     f"（{said.zh}）")  # fmt: skip
     if re.fullmatch(TOML_NUMBER, figure):
         return Said(f"write {key} = {figure}, {where.en}", f"请写 {key} = {figure}，{where.zh}")
