@@ -41,7 +41,8 @@ except ValueError as error:
     refused = str(error)
 unit = OrgUnit("b1", "Branch", "branch")
 print(json.dumps({
-    "compiled": r.methods.compiled, "added": r.methods.added, "path": r.methods.path,
+    "compiled": r.methods.compiled, "added": r.methods.added, "folder": r.methods.folder,
+    "path": r.methods.file_of("okrdesk.model"), "read": sorted(r.methods.modules),
     "refused": refused, "repr": repr(unit), "file": type(unit).__init__.__code__.co_filename,
 }))
 """
@@ -62,6 +63,11 @@ def test_attrs_compiles_okrdesk_s_methods_once_and_they_behave_the_same(tmp_path
     kept = Path(first["path"])
     assert kept.is_file() and kept.is_relative_to(tmp_path)  # beside the bytecode
     assert first["added"] > 60
+    # A file for each module whose classes were made, and only those read.
+    files = {path.name.split(".cpython")[0] for path in kept.parent.glob("*.bin")}
+    assert files == set(first["read"])
+    assert {"okrdesk.model", "okrdesk.report.document"} <= files
+    assert "okrdesk.plugins.runner" not in files  # a collect's, not a report's
     second = _shown(tmp_path)
     assert second["added"] == 0
     assert second["compiled"] == first["compiled"] - first["added"]  # only others' classes
@@ -115,9 +121,11 @@ def test_a_kept_hash_takes_this_process_s_number_and_is_what_compile_makes(
 
 
 def test_a_damaged_or_foreign_file_is_ignored_and_written_again(tmp_path: Path) -> None:
-    kept = Path(_shown(tmp_path)["path"])
-    for damage in (b"", b"not what okrdesk writes", kept.read_bytes()[:-10]):
-        kept.write_bytes(damage)
+    kept = sorted(Path(_shown(tmp_path)["folder"]).glob("*.bin"))
+    assert kept
+    for damage in (b"", b"not what okrdesk writes", None):
+        for path in kept:
+            path.write_bytes(path.read_bytes()[:-10] if damage is None else damage)
         again = _shown(tmp_path)
         assert again["added"] > 60
         assert _shown(tmp_path)["added"] == 0
@@ -129,13 +137,13 @@ def test_a_kept_method_that_does_not_read_back_as_code_is_compiled_again(tmp_pat
 
     from okrdesk import records
 
-    kept = Path(_shown(tmp_path)["path"])
-    header = kept.read_bytes()[: len(records._HEADER) + 4]
-    texts = marshal.loads(kept.read_bytes()[len(header) :])
-    assert texts and all(isinstance(code, bytes) for code in texts.values())
+    kept = sorted(Path(_shown(tmp_path)["folder"]).glob("*.bin"))
+    texts = {path: marshal.loads(path.read_bytes()[len(records._HEADER) + 4 :]) for path in kept}
+    assert texts and all(isinstance(code, bytes) for t in texts.values() for code in t.values())
     for damage in (b"\x00", marshal.dumps("not code")):
-        payload = marshal.dumps(dict.fromkeys(texts, damage))
-        kept.write_bytes(records._HEADER + zlib.crc32(payload).to_bytes(4, "big") + payload)
+        for path, its in texts.items():
+            payload = marshal.dumps(dict.fromkeys(its, damage))
+            path.write_bytes(records._HEADER + zlib.crc32(payload).to_bytes(4, "big") + payload)
         again = _shown(tmp_path)
         assert again["added"] > 60
         assert again["refused"] == "fraction must be between 0 and 1, not 2"
@@ -145,7 +153,7 @@ def test_a_kept_method_that_does_not_read_back_as_code_is_compiled_again(tmp_pat
 def test_nothing_is_written_where_bytecode_may_not_be(tmp_path: Path) -> None:
     shown = _shown(tmp_path, PYTHONDONTWRITEBYTECODE="1")
     assert shown["added"] > 60
-    assert not Path(shown["path"]).exists()
+    assert not Path(shown["folder"]).exists()
 
 
 # ------------------------------------------------------------- check-ins read once
@@ -513,7 +521,7 @@ def test_the_command_s_exit_handlers_run_before_it_ends(demo: Path, tmp_path: Pa
                                   "OKRDESK_LOAD_PLUGINS": "brokerage"},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert list(tmp_path.rglob("attrs-methods.*.bin"))
+    assert list(tmp_path.rglob("attrs-methods/okrdesk.*.bin"))
 
 
 def test_a_storing_command_leaves_its_store_whole_in_one_file(demo: Path, tmp_path: Path) -> None:

@@ -139,12 +139,13 @@ _METHODS: dict[str, Callable[..., Any]] = {
 # attrs writes each class's ``__init__`` as source text and compiles it when the
 # class is made: about a third of what making a class costs, paid again by every
 # command for some hundred classes. The text is the same from one run to the next,
-# so the code compiled from it is kept in a file beside okrdesk's bytecode, under
-# the same rules as Python's own: read whenever it is there, written only where
-# bytecode may be written, and a file that is damaged or from another Python is
-# ignored. The code is exactly what ``compile`` makes of the same text and file
-# name; only okrdesk's own classes are kept, so the file holds no more than
-# okrdesk's classes.
+# so the code compiled from it is kept beside okrdesk's bytecode, a file for each
+# module whose classes it holds, under the same rules as Python's own: read
+# whenever it is there, written only where bytecode may be written, and a file that
+# is damaged or from another Python is ignored. A command reads the files of the
+# modules it makes classes in, no others (a report makes those of a third of
+# okrdesk's classes). The code is exactly what ``compile`` makes of the same text
+# and file name; only okrdesk's own classes are kept.
 #
 # A class that keeps attrs' own ``__hash__`` (one hashed where it is hot, such as
 # ``Period``) has one line in its text that differs in every process: the number
@@ -156,15 +157,14 @@ _METHODS: dict[str, Callable[..., Any]] = {
 
 _Text = tuple[str, str]
 _Compiled = dict[_Text, bytes | CodeType]
-"""Each text's code, as the file keeps it (``marshal``'s bytes, read into code only when a
-class asks for it: the file holds every command's classes, a report makes a third of
-them) or as this process compiled it."""
+"""Each text's code, as its module's file keeps it (``marshal``'s bytes, read into code
+only when a class asks for it) or as this process compiled it."""
 
 _HEADER = (
     f"okrdesk attrs methods 2 {sys.implementation.cache_tag} {sys.version} {sys.flags.optimize}\n"
 ).encode()
-_MOST_KEPT = 2000
-"""Past this many, the file keeps only what the last command used: it never grows
+_MOST_KEPT = 200
+"""Past this many, a module's file keeps only what the last command used: it never grows
 without bound as okrdesk's classes change."""
 _OURS = " okrdesk."
 """In the file name attrs gives the text of an okrdesk class's methods."""
@@ -178,58 +178,95 @@ _STAND_IN = 2**64
 
 
 class _Methods:
-    """The compiled methods read from the file, and what this process added."""
+    """The compiled methods read from the modules' files, and what this process added."""
 
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self.codes: _Compiled = _read(path) if path else {}
+    def __init__(self, folder: str | None) -> None:
+        self.folder = folder
+        self.modules: dict[str, _Compiled] = {}
+        """Each module's kept codes, read from its file when a class of it is first made."""
         self.used: set[_Text] = set()
         self.compiled = 0
         """How many texts this process compiled."""
         self.added = 0
         """How many of them were okrdesk's, to keep."""
+        self.changed: set[str] = set()
+        """The modules whose files are to be written again."""
         self.pid = os.getpid()
 
     def code(self, script: str, filename: str) -> CodeType:
         number = _hash_number(script, filename)
         key = (filename, script if number is None else _blanked(script, number))
-        kept = self._kept(key)
+        module = _module_of(filename) if _OURS in filename else None
+        codes = {} if module is None else self._of(module)
+        kept = _kept(codes, key)
         found = kept if number is None or kept is None else _renumbered(kept, _STAND_IN, number)
         if found is None:
             found = compile(script, filename, "exec")
             self.compiled += 1
             kept = found if number is None else _renumbered(found, number, _STAND_IN)
-            keep = _OURS in filename and (number is not None or _HASH not in script)
-            if keep and kept is not None:
-                self.codes[key] = kept
+            # attrs' own __hash__ differs in every process: kept only where renumbered.
+            keep = number is not None or _HASH not in script
+            if module is not None and keep and kept is not None:
+                codes[key] = kept
                 self.added += 1
+                self.changed.add(module)
         self.used.add(key)
         return found
 
-    def _kept(self, key: _Text) -> CodeType | None:
-        kept = self.codes.get(key)
-        if not isinstance(kept, bytes):
-            return kept
-        try:
-            found = marshal.loads(kept)
-        except (EOFError, ValueError, TypeError):
-            found = None
-        if not isinstance(found, CodeType):
-            del self.codes[key]
+    def file_of(self, module: str) -> str | None:
+        """Where the codes of ``module``'s classes are kept; None when nowhere."""
+        if self.folder is None:
             return None
-        self.codes[key] = found
-        return found
+        return os.path.join(self.folder, f"{module}.{sys.implementation.cache_tag}.bin")
+
+    def _of(self, module: str) -> _Compiled:
+        codes = self.modules.get(module)
+        if codes is None:
+            path = self.file_of(module)
+            codes = self.modules[module] = {} if path is None else _read(path)
+        return codes
 
     def save(self) -> None:
-        """Write the file when this process compiled anything of okrdesk's."""
-        if not self.added or self.path is None or sys.dont_write_bytecode:
+        """Write the files of the modules whose classes this process compiled."""
+        if not self.changed or self.folder is None or sys.dont_write_bytecode:
             return
         if self.pid != os.getpid():  # a forked process: its parent writes
             return
-        kept = self.codes
-        if len(kept) > _MOST_KEPT:
-            kept = {k: v for k, v in kept.items() if k in self.used}
-        _write(self.path, kept)
+        for module in sorted(self.changed):
+            kept = self.modules[module]
+            if len(kept) > _MOST_KEPT:
+                kept = {k: v for k, v in kept.items() if k in self.used}
+            path = self.file_of(module)
+            if path is not None:
+                _write(path, kept)
+
+
+def _module_of(filename: str) -> str:
+    """The module whose class a text's methods are, from the file name attrs gives the
+    text (``<attrs generated methods okrdesk.model.OrgUnit>``: ``okrdesk.model``). The
+    module is imported by then, or being imported, so the longest name before the
+    class's that names a module is it."""
+    parts = filename.rstrip(">").rpartition(" ")[2].split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        name = ".".join(parts[:end])
+        if name in sys.modules:
+            return name
+    return ".".join(parts[:-1]) or "okrdesk"
+
+
+def _kept(codes: _Compiled, key: _Text) -> CodeType | None:
+    kept = codes.get(key)
+    if not isinstance(kept, bytes):
+        return kept
+    try:
+        found = marshal.loads(kept)
+    except (EOFError, ValueError, TypeError):
+        found = None
+    if not isinstance(found, CodeType):
+        del codes[key]
+        return None
+    codes[key] = found
+    return found
 
 
 def _hash_number(script: str, filename: str) -> int | None:
@@ -310,17 +347,16 @@ def _write(path: str, codes: _Compiled) -> None:
         )
 
 
-def _kept_at() -> str | None:
-    """The file beside this module's bytecode (``__pycache__``, or under
-    ``sys.pycache_prefix``); None when it has none."""
+def _kept_in() -> str | None:
+    """The folder beside this module's bytecode (``__pycache__``, or under
+    ``sys.pycache_prefix``) holding the modules' files; None when it has none."""
     cached = globals().get("__cached__")
     if not cached:
         return None
-    folder = os.path.dirname(cached)
-    return os.path.join(folder, f"attrs-methods.{sys.implementation.cache_tag}.bin")
+    return os.path.join(os.path.dirname(cached), "attrs-methods")
 
 
-methods = _Methods(_kept_at())
+methods = _Methods(_kept_in())
 
 
 def _compile_and_eval(
