@@ -108,3 +108,15 @@ def test_shared_methods_sit_under_attrs_frozen_on_the_value_classes() -> None:
         module = importlib.import_module("okrdesk." + path.removesuffix(".py").replace("/", "."))
         cls = getattr(module, name)
         assert attrs.has(cls) and cls.__repr__ is records._repr, name
+
+
+def test_a_class_s_kept_methods_go_to_the_file_of_the_module_it_is_in() -> None:
+    import okrdesk.report.document  # noqa: F401 - a module being imported is in sys.modules
+    from okrdesk.records import _module_of
+
+    named = "<attrs generated methods {}>".format
+    assert _module_of(named("okrdesk.model.OrgUnit")) == "okrdesk.model"
+    assert _module_of(named("okrdesk.model.OrgUnit-2")) == "okrdesk.model"  # attrs' second
+    assert _module_of(named("okrdesk.report.document.Report")) == "okrdesk.report.document"
+    assert _module_of(named("okrdesk.model.made.<locals>.Row")) == "okrdesk.model"
+    assert _module_of(named("okrdesk.not_a_module.Row")) == "okrdesk"

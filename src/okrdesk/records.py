@@ -247,11 +247,11 @@ def _module_of(filename: str) -> str:
     module is imported by then, or being imported, so the longest name before the
     class's that names a module is it."""
     parts = filename.rstrip(">").rpartition(" ")[2].split(".")
-    for end in range(len(parts) - 1, 0, -1):
+    for end in range(len(parts) - 1, 1, -1):
         name = ".".join(parts[:end])
         if name in sys.modules:
             return name
-    return ".".join(parts[:-1]) or "okrdesk"
+    return parts[0]
 
 
 def _kept(codes: _Compiled, key: _Text) -> CodeType | None:
