@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,27 @@ def write_workspace(tmp_path: Path) -> WriteWorkspace:
         return root
 
     return write
+
+
+@pytest.fixture(scope="session")
+def copy_of_the_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A fresh copy of the demo on test_report's AS_OF, in a folder named ``name``: the
+    demo is built once per worker (a few seconds each time) and copied for each module
+    that reads or changes one of its own. The copy keeps the files' times, so it is the
+    folder `okrdesk demo` made, down to what it records of it (.okrdesk-demo)."""
+    built: list[Path] = []
+
+    def copy(name: str) -> Path:
+        from test_report import AS_OF, okrdesk
+
+        if not built:
+            root = tmp_path_factory.mktemp("demo-as-built") / "demo"
+            done = okrdesk("demo", str(root), "--as-of", AS_OF)
+            assert done.returncode == 0, done.stderr
+            built.append(root)
+        return Path(shutil.copytree(built[0], tmp_path_factory.mktemp(name) / "demo"))
+
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -10,21 +10,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from test_report import AS_OF
+
 ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
-DAY = "2026-11-20"
+DAY = AS_OF  # the day copy_of_the_demo builds the demo on
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("pipe") / "demo"
-    done = subprocess.run([sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", DAY],
-                          capture_output=True, env=ENV)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return root
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("pipe")
 
 
 @pytest.mark.parametrize(

@@ -11,21 +11,19 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from okrdesk.messages import display_width
-from test_report import AS_OF, okrdesk
+from test_report import AS_OF
 from test_weekly_rhythm import in_a_terminal
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("explain-folds") / "demo"
-    done = okrdesk("demo", str(root), "--as-of", AS_OF)
-    assert done.returncode == 0, done.stderr
-    return root
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("explain-folds")
 
 
 def piped(*args: str, columns: str | None = None) -> list[str]:

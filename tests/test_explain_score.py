@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,8 @@ from test_report import AS_OF, okrdesk
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("explain-score") / "demo"
-    done = okrdesk("demo", str(root), "--as-of", AS_OF)
-    assert done.returncode == 0, done.stderr
-    return root
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("explain-score")
 
 
 @pytest.fixture(scope="module")

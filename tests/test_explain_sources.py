@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,8 @@ def whole_rows(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("explain-sources") / "demo"
-    done = okrdesk("demo", str(root), "--as-of", AS_OF)
-    assert done.returncode == 0, done.stderr
-    return root
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("explain-sources")
 
 
 def demo_explained(demo: Path, *args: str) -> list[str]:

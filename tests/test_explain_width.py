@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from okrdesk.cli import cli
 from okrdesk.messages import display_width
 from sample_workspace import OKRS, WriteWorkspace
+from test_report import AS_OF
 from test_weekly_rhythm import in_a_terminal
 
 PASTED = OKRS.replace(
@@ -58,16 +60,11 @@ def test_a_title_holding_an_escape_and_tabs_is_folded_as_it_is_shown(pasted: Pat
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from test_report import okrdesk
-
-    root = tmp_path_factory.mktemp("explain-width") / "demo"
-    done = okrdesk("demo", str(root), "--as-of", DEMO_DAY)
-    assert done.returncode == 0, done.stderr
-    return root
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("explain-width")
 
 
-DEMO_DAY = "2026-11-20"
+DEMO_DAY = AS_OF  # the day copy_of_the_demo builds the demo on
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

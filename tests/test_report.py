@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,8 @@ def okrdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("report") / "demo"
-    done = okrdesk("demo", str(root), "--as-of", AS_OF)
-    assert done.returncode == 0, done.stderr
-    return root
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("report")
 
 
 def normalised(text: str) -> str:

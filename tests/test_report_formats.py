@@ -6,6 +6,7 @@ import html
 import json
 import re
 import textwrap
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,8 @@ HUMAN = ("text", "md", "html")
 
 
 @pytest.fixture(scope="module")
-def demo_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("formats") / "demo"
-    assert okrdesk("demo", str(root), "--as-of", AS_OF).returncode == 0
+def demo_outputs(copy_of_the_demo: Callable[[str], Path]) -> dict[str, Any]:
+    root = copy_of_the_demo("formats")
     outputs: dict[str, Any] = {}
     for lang in ("zh", "en"):
         for fmt in (*HUMAN, "json"):

@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import termios
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -448,11 +449,8 @@ def test_a_database_of_schema_6_gets_authors(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("rhythm") / "demo"
-    done = okrdesk("demo", str(root), "--as-of", AS_OF)
-    assert done.returncode == 0, done.stderr
-    return root
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("rhythm")
 
 
 def in_a_terminal(

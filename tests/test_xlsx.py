@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -300,12 +301,11 @@ def test_csv_starts_with_a_bom_and_has_a_unit_column(workspace: Path, tmp_path: 
 
 
 @pytest.fixture(scope="module")
-def demo_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def demo_books(copy_of_the_demo: Callable[[str], Path]) -> dict[str, Any]:
     from test_report import AS_OF as DEMO_DAY
     from test_report import okrdesk
 
-    root = tmp_path_factory.mktemp("xlsx") / "demo"
-    assert okrdesk("demo", str(root), "--as-of", DEMO_DAY).returncode == 0
+    root = copy_of_the_demo("xlsx")
     found: dict[str, Any] = {"root": root}
     for lang in ("zh", "en"):
         out = root / f"{lang}.xlsx"
