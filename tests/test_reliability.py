@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -394,9 +395,32 @@ def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
     (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
     trusted(root)
     env = {"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves", "OKRDESK_PLUGIN_TIMEOUT": "1"}
+    # The commands that only read the workspace run side by side, each waiting out the
+    # plugin's time limit in its own process; collect, which writes, runs after them.
+    reading = {
+        "report": ("report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root)),
+        "team": ("report", "--as-of", "2026-03-15", "--unit", "team-a", "--lang", "en",
+                 "-w", str(root)),
+        "check": ("check", "--as-of", "2026-03-15", "-w", str(root)),
+        "explained": ("explain", "O1.KR3", "--as-of", "2026-03-15", "-w", str(root)),
+        "validated": ("validate", "-w", str(root)),
+    }  # fmt: skip
+    if "raise" in at_import:
+        for fmt in ("md", "html", "json"):
+            reading[fmt] = ("report", "--as-of", "2026-03-15", "--lang", "en", "--format", fmt,
+                            "-w", str(root))  # fmt: skip
+        reading["xlsx"] = ("report", "--as-of", "2026-03-15", "--lang", "en", "--out",
+                           str(root / "report.xlsx"), "-w", str(root))  # fmt: skip
+    # COLUMNS=1000: what explain says, whole (test_explain_width reads how it folds).
+    explain_env = {**env, "COLUMNS": "1000"}
     start = time.monotonic()
-    report = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root), env=env)
+    with ThreadPoolExecutor(max_workers=len(reading)) as pool:
+        running = {name: pool.submit(okrdesk, *args,
+                                     env=explain_env if name == "explained" else env)
+                   for name, args in reading.items()}  # fmt: skip
+        done = {name: command.result() for name, command in running.items()}
     assert time.monotonic() - start < 30
+    report = done["report"]
     assert report.returncode == 0, report.stdout + report.stderr
     assert "Traceback" not in report.stderr
     shown = " ".join(report.stdout.split())
@@ -408,8 +432,7 @@ def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
     assert left_out in shown
     if "raise" in at_import:
         for fmt in ("md", "html", "json"):
-            other = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "--format", fmt,
-                            "-w", str(root), env=env)  # fmt: skip
+            other = done[fmt]
             assert other.returncode == 0, other.stderr
             if fmt == "json":
                 (o1,) = [o for o in json.loads(other.stdout)["objectives"] if o["id"] == "O1"]
@@ -418,26 +441,21 @@ def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
             else:
                 assert left_out in other.stdout
         book = root / "report.xlsx"
-        done = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "--out", str(book),
-                       "-w", str(root), env=env)  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        assert done["xlsx"].returncode == 0, done["xlsx"].stderr
         sheet = openpyxl.load_workbook(book)["Key results"].iter_rows(values_only=True)
         (kr3,) = [row for row in sheet if row[1] == "O1.KR3"]
         assert kr3[8] == "cannot be measured" and "salon_visits" in kr3[11]
-    team = okrdesk("report", "--as-of", "2026-03-15", "--unit", "team-a", "--lang", "en",
-                   "-w", str(root), env=env)  # fmt: skip
+    team = done["team"]
     assert team.returncode == 0, team.stdout + team.stderr
     # The key result is the branch's, outside this report: the metric alone is named.
     assert "metric salon_visits: no loaded plugin provides it\n" in team.stdout
-    check = okrdesk("check", "--as-of", "2026-03-15", "-w", str(root), env=env)
+    check = done["check"]
     assert check.returncode == 1
     assert "插件 misbehaves：" in check.stdout
     assert "指标 salon_visits：已加载的插件都不提供它，O1.KR3 无法测量" in check.stdout
     # explain says why there is nothing to explain, naming the plugin, and fails: the
     # figure cannot be computed (not a mistake in what was asked, which would be 2).
-    # COLUMNS=1000: what explain says, whole (test_explain_width reads how it folds).
-    explained = okrdesk("explain", "O1.KR3", "--as-of", "2026-03-15", "-w", str(root),
-                        env={**env, "COLUMNS": "1000"})  # fmt: skip
+    explained = done["explained"]
     assert explained.returncode == 1
     assert "指标 salon_visits 没有任何已存的数据。" in explained.stdout.splitlines()
     assert explained.stderr.startswith(
@@ -448,7 +466,7 @@ def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
         # What made its metrics unknown, not what it printed on the way.
         assert "misbehaves（导入失败：RuntimeError: no licence server" in explained.stderr
     # validate still holds the plan to every metric it names.
-    validated = okrdesk("validate", "-w", str(root), env=env)
+    validated = done["validated"]
     assert validated.returncode == 2
     assert 'key_results[KR3].metric: 已加载的插件都不提供指标 "salon_visits"' in validated.stdout
     # collect loads it in a process of its own, and stores every other metric.
