@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -878,18 +879,32 @@ def test_a_check_that_hangs_is_stopped_at_the_plugin_timeout_whichever_way_it_ru
     from installed_package import installed_package
     from test_emit_mistakes import SALON_KR
 
-    root = write_workspace({"salons.toml": SALON_KR})
-    (root / "data").mkdir(exist_ok=True)
-    (root / "okrdesk.toml").write_text('[sources.visits]\nfolder = "data"\n', "utf-8")
+    # A workspace for each command: the four run side by side, each waiting out the limit
+    # in a process of its own, and no collect finds another's lock on its store.
+    roots = {}
+    for command in ("en", "zh", "validate"):
+        roots[command] = write_workspace({"salons.toml": SALON_KR}, root=tmp_path / command)
+        (roots[command] / "data").mkdir(exist_ok=True)
+        (roots[command] / "okrdesk.toml").write_text('[sources.visits]\nfolder = "data"\n',
+                                                     "utf-8")  # fmt: skip
+    script = tmp_path / "registered.py"
+    script.write_text(REGISTERED_HANGS, encoding="utf-8")
     with installed_package(tmp_path, "visits", HANGS) as env:
         # Seconds enough for the import and the declarations on a busy machine: the
         # check is what must be stopped, and it hangs for good.
-        env = {**env, "OKRDESK_PLUGIN_TIMEOUT": "6"}
-        collected = {lang: _within_a_minute(env, "-m", "okrdesk", "collect", "--lang", lang,
-                                            "--through", "2026-01-11", "-w", str(root))
-                     for lang in ("en", "zh")}  # fmt: skip
-        validated = _within_a_minute(env, "-m", "okrdesk", "validate", "--lang", "en",
-                                     "-w", str(root))  # fmt: skip
+        limit = {"OKRDESK_PLUGIN_TIMEOUT": "6"}
+        env = {**env, **limit}
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            running = {lang: pool.submit(_within_a_minute, env, "-m", "okrdesk", "collect",
+                                         "--lang", lang, "--through", "2026-01-11",
+                                         "-w", str(roots[lang]))
+                       for lang in ("en", "zh")}  # fmt: skip
+            validating = pool.submit(_within_a_minute, env, "-m", "okrdesk", "validate",
+                                     "--lang", "en", "-w", str(roots["validate"]))  # fmt: skip
+            registering = pool.submit(_within_a_minute, {**os.environ, **limit}, str(script))
+            collected = {lang: command.result() for lang, command in running.items()}
+            validated = validating.result()
+            registered = registering.result()
     assert collected["en"].returncode == 1, collected["en"].stderr
     assert f"error: plugin visits: {CHECK_STOPPED}" in collected["en"].stderr.splitlines()
     assert ("错误：插件 visits：okrdesk_check_settings 在 6 秒内未完成，已停止，因此未从它采集任何"
@@ -905,9 +920,6 @@ def test_a_check_that_hangs_is_stopped_at_the_plugin_timeout_whichever_way_it_ru
     ), stopped
     assert stopped.endswith("and was stopped (to allow longer: [workspace] plugin_timeout in "
                             "okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"), stopped  # fmt: skip
-    script = tmp_path / "registered.py"
-    script.write_text(REGISTERED_HANGS, encoding="utf-8")
-    registered = _within_a_minute({**os.environ, "OKRDESK_PLUGIN_TIMEOUT": "6"}, str(script))
     assert registered.returncode == 0, registered.stderr
     assert json.loads(registered.stdout) == [[f"plugin visits: {CHECK_STOPPED}"], 0]
 
