@@ -1002,7 +1002,11 @@ def test_a_registered_plugin_s_check_and_collect_share_one_time_limit(
     script = tmp_path / "slow.py"
     script.write_text(SLOW_CHECK_THEN_HANGS, encoding="utf-8")
     env = {**os.environ, "OKRDESK_PLUGIN_TIMEOUT": "2.5"}
-    slow = _within_a_minute(env, str(script), "slow", thread)
+    # The two plugins, each in a process of its own, wait out their limit side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slowly = pool.submit(_within_a_minute, env, str(script), "slow", thread)
+        hanging = pool.submit(_within_a_minute, env, str(script), "hangs", thread)
+        slow, hangs = slowly.result(), hanging.result()
     assert slow.returncode == 0, slow.stderr
     found = json.loads(slow.stdout)
     assert found is not None, "the collect was never stopped"
@@ -1018,7 +1022,6 @@ def test_a_registered_plugin_s_check_and_collect_share_one_time_limit(
     earlier = re.search(r"its time for the whole command, ([0-9.]+) s of which", problem)
     assert earlier is not None and float(earlier[1]) >= 1.5, problem
     assert "s of which went to its earlier calls) and was left behind" in problem
-    hangs = _within_a_minute(env, str(script), "hangs", thread)
     found = json.loads(hangs.stdout)
     assert found is not None, "the check was never stopped"
     assert found[0] == [
