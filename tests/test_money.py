@@ -105,6 +105,31 @@ def spend(root: Path, line: str, amount: str, *more: str) -> Result:
 # ------------------------------------------------------- 1. one transaction
 
 
+def _waits_on(database: Path, process: subprocess.Popen[str]) -> bool:
+    """Whether ``process`` has ``database`` open and is asleep: waiting for its write lock,
+    the plan loaded and the ledger reached (or it has ended)."""
+    folder = Path(f"/proc/{process.pid}")
+    try:
+        opened = any(os.readlink(fd) == str(database) for fd in (folder / "fd").iterdir())
+        state = (folder / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return process.poll() is not None
+    return opened and state == "S"
+
+
+def _until_each_waits_on(database: Path, processes: list[subprocess.Popen[str]]) -> None:
+    """Returns once every process has waited on ``database`` at two looks a fifth of a
+    second apart, or after a minute (the test then finds out what they did); where there
+    is no /proc to look in, after the 8 s they take to start on a loaded machine."""
+    if not Path("/proc/self/fd").is_dir():
+        time.sleep(8)
+        return
+    deadline, seen = time.monotonic() + 60, 0
+    while seen < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        seen = seen + 1 if all(_waits_on(database, p) for p in processes) else 0
+
+
 def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: Path) -> None:
     """Six processes spend 30万 on a 50万 line at once: exactly one gets through.
 
@@ -125,7 +150,7 @@ def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: P
         for n in range(6)
     ]
     try:
-        time.sleep(8)  # every process loads its plan and reaches the ledger
+        _until_each_waits_on(money / "okrdesk.db", processes)
     finally:
         holder.execute("COMMIT")
         holder.close()
