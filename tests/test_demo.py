@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -193,7 +194,7 @@ def test_a_file_every_metric_of_a_plugin_reads_is_one_error_naming_the_metrics(
 
 
 def test_the_demo_ledger_keeps_to_its_breakers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    copy_of_the_demo: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each entry, judged as `okrdesk spend add` judges it on the ledger before it, went
     under its line's breaker, but the one the README tells of: the events line's last,
@@ -201,8 +202,7 @@ def test_the_demo_ledger_keeps_to_its_breakers(
     from okrdesk.app.session import open_session
     from okrdesk.app.spend import breaker_after
 
-    root = tmp_path / "demo"
-    assert okrdesk("demo", str(root), "--as-of", "2026-11-20").returncode == 0
+    root = copy_of_the_demo("ledger")  # the demo on 2026-11-20
     monkeypatch.delattr(sys, "_called_from_test")  # the installed brokerage plugin, as made
     monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")
     session = open_session(root)

@@ -5,6 +5,7 @@ a target of 1.2亿 was written 1.2亿 beside 1.2亿 with the status "missed"; a 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -159,13 +160,14 @@ def test_two_cells_that_would_show_alike_get_the_decimals_that_part_them(
     assert apart_formats(actual, target) == formats
 
 
-def test_explain_tells_a_member_short_of_its_share_from_the_share(tmp_path: Path) -> None:
+def test_explain_tells_a_member_short_of_its_share_from_the_share(
+    copy_of_the_demo: Callable[[str], Path],
+) -> None:
     """A team whose share is set a few thousand yuan above its figure: explain's ranking
     of members wrote 14.49亿 beside 14.49亿 and 100.0%, where the team is short."""
     from test_report import AS_OF, okrdesk
 
-    root = tmp_path / "demo"
-    assert okrdesk("demo", str(root), "--as-of", AS_OF).returncode == 0
+    root = copy_of_the_demo("apart")
     done = okrdesk("report", "--unit", "wm1", "-w", str(root), "--as-of", AS_OF,
                    "--format", "json")  # fmt: skip
     assert done.returncode == 0, done.stderr

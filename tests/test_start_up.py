@@ -13,6 +13,7 @@ import subprocess
 import sys
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,7 @@ from okrdesk.report.reads import read_for_one_report
 from okrdesk.report.render import printable_copy
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
-
-AS_OF = "2026-11-20"
+from test_report import AS_OF
 
 # ------------------------------------------------------- attrs' compiled methods
 
@@ -160,15 +160,8 @@ def test_nothing_is_written_where_bytecode_may_not_be(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("start-up") / "demo"
-    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
-    done = subprocess.run(
-        [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", AS_OF],
-        capture_output=True, text=True, env=env,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return root
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("start-up")
 
 
 class _Counting:

@@ -122,7 +122,9 @@ def check_one_scale_per_column(book: Any, model: dict[str, Any]) -> dict[str, in
     return {head: found.pop() for head, found in scales.items()}
 
 
-def test_the_demos_money_columns_each_hold_one_scale(tmp_path: Path) -> None:
+def test_the_demos_money_columns_each_hold_one_scale(
+    tmp_path: Path, copy_of_the_demo: Callable[[str], Path]
+) -> None:
     """The demo's 实际 held C1.KR1's 40.27亿 as 40.27 and C2.KR1's 8,470万 as 8,470: now
     both in 万 (402,737 and 8,470), as every money cell of the sheet, and its budget's
     columns in 万, the budget table's unit."""
@@ -134,8 +136,7 @@ def test_the_demos_money_columns_each_hold_one_scale(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         return str(done.stdout)
 
-    root = tmp_path / "demo"
-    command("demo", str(root), "--as-of", DEMO_DAY)
+    root = copy_of_the_demo("scales")  # the demo on DEMO_DAY
     chinese, english, model = books(root, tmp_path, DEMO_DAY, command)
     scales = check_one_scale_per_column(chinese, model)
     assert set(scales.values()) == {10**4}
