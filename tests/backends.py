@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
+from contextlib import closing
 from pathlib import Path
 
 from okrdesk.store import Store
@@ -35,3 +37,15 @@ class Backend:
 
     def exists(self, root: Path) -> bool:
         return Store.exists(self.location(root))
+
+
+def schema_changed_by_hand(db: Path, script: str) -> None:
+    """Run ``script`` on the SQLite file's own schema (``sqlite_master``), as a database
+    browser's user could, and move its schema version on so that every connection opened
+    later reads the schema anew."""
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.executescript(script)
+        version = connection.execute("PRAGMA schema_version").fetchone()[0]
+        connection.execute(f"PRAGMA schema_version = {version + 1}")
+        connection.commit()

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from backends import Backend
+from backends import Backend, schema_changed_by_hand
 from okrdesk.store import Store
 from okrdesk.store.base import TABLES
 from sample_workspace import WriteWorkspace, trusted
@@ -355,12 +355,7 @@ def test_a_sent_store_cannot_make_okrdesks_notes_of_hand_edits_do_otherwise(
 ) -> None:
     _, root = _sqlite_collected(write_workspace)
     db = root / "okrdesk.db"
-    with closing(sqlite3.connect(db)) as connection:
-        connection.execute("PRAGMA writable_schema = ON")
-        connection.executescript(change)
-        version = connection.execute("PRAGMA schema_version").fetchone()[0]
-        connection.execute(f"PRAGMA schema_version = {version + 1}")
-        connection.commit()
+    schema_changed_by_hand(db, change)
     before = db.read_bytes()
     for command in (["collect", "--through", THROUGH], ["report", "--as-of", THROUGH]):
         said_plainly(
@@ -373,16 +368,12 @@ def test_okrdesks_triggers_with_their_words_on_other_lines_are_still_its_own(
     write_workspace: WriteWorkspace,
 ) -> None:
     backend, root = _sqlite_collected(write_workspace)
-    with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
-        connection.execute("PRAGMA writable_schema = ON")
-        connection.execute(
-            "UPDATE sqlite_master SET sql = replace(replace(sql, ' BEGIN ', char(10) || "
-            "'BEGIN' || char(10) || char(9)), ' END', char(13, 10) || 'END') "
-            "WHERE type = 'trigger'"
-        )
-        version = connection.execute("PRAGMA schema_version").fetchone()[0]
-        connection.execute(f"PRAGMA schema_version = {version + 1}")
-        connection.commit()
+    schema_changed_by_hand(
+        root / "okrdesk.db",
+        "UPDATE sqlite_master SET sql = replace(replace(sql, ' BEGIN ', char(10) || "
+        "'BEGIN' || char(10) || char(9)), ' END', char(13, 10) || 'END') "
+        "WHERE type = 'trigger'",
+    )
     before = _figure(root)
     period, subject, value = _one_row(backend, root)
     _edit(

@@ -28,7 +28,7 @@ import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
-from backends import Backend
+from backends import Backend, schema_changed_by_hand
 from okrdesk.cli import cli
 from okrdesk.periods import Period
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
@@ -1040,12 +1040,7 @@ def test_a_foreign_key_okrdesk_never_makes_is_refused_before_anything_is_written
     root = write_workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     path = root / "okrdesk.db"
-    with closing(sqlite3.connect(path)) as connection:
-        connection.execute("PRAGMA writable_schema = ON")
-        connection.executescript(change)
-        version = connection.execute("PRAGMA schema_version").fetchone()[0]
-        connection.execute(f"PRAGMA schema_version = {version + 1}")
-        connection.commit()
+    schema_changed_by_hand(path, change)
     before = digest(path)
     for command in (
         ["spend", "add", "training", "2", "--signed-by", "王芳", "--date", "2026-03-02"],
