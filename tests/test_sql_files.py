@@ -9,19 +9,20 @@ import datetime as dt
 import gzip
 import os
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from okrdesk.files import user_cache_folder
 from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_dialect import to_duckdb
 from okrdesk.plugins.sql_files import TableCache, load_table, table_file
 from okrdesk.plugins.sql_settings import SqlMetricError
 from okrdesk.plugins.testing import PluginCheck, check_plugin
+from okrdesk.user_cache import user_cache_folder
 from test_sql_metrics import SALONS_OKRS
 
 PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))
@@ -765,6 +766,29 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
     assert kept.is_relative_to(user_cache_folder("sql"))
     cached = sorted(p.name for p in kept.iterdir())
     assert len(cached) == 2 and cached[1] == "tables.json"  # one table file, the old one gone
+
+
+def test_a_workspace_whose_tables_no_collect_used_for_a_month_is_let_go(tmp_path: Path) -> None:
+    month_ago = time.time() - 31 * 24 * 60 * 60
+    sql = user_cache_folder("sql")
+    gone = sql / ("a" * 32)
+    gone.mkdir(parents=True)
+    (gone / "tables.json").write_text("{}", encoding="utf-8")
+    queries = sql / "queries.json"  # the queries' facts, not a workspace's: kept
+    queries.write_text("{}", encoding="utf-8")
+    for path in (gone / "tables.json", gone, queries):
+        os.utime(path, (month_ago, month_ago))
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    made = metric("made", "flow", CALLS_MADE)
+    assert run(tmp_path, {"calls": path}, made).value("made", "cm01", "2026-W02").value == 15
+    assert not gone.exists()
+    assert queries.exists()
+    kept = TableCache(tmp_path).folder
+    assert (kept / "tables.json").exists()
+    # Its own folder, old but read by the next collect, is marked used and stays.
+    os.utime(kept, (month_ago, month_ago))
+    assert run(tmp_path, {"calls": path}, made).value("made", "cm01", "2026-W02").value == 15
+    assert time.time() - kept.stat().st_mtime < 60
 
 
 # ------------------------------------------------------ through the CLI

@@ -11,9 +11,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from okrdesk.files import user_cache_folder
 from okrdesk.plugins.sql_dialect import read_query, to_duckdb
 from okrdesk.plugins.sql_query_cache import QueryCache, reader, sqlglot_stamp
+from okrdesk.user_cache import user_cache_folder
 from test_sql_files import CALLS, CALLS_MADE, metric, run, write
 
 GROUPED = "SELECT cm AS subject, day, sum(calls) AS value FROM calls GROUP BY 1, 2"

@@ -123,15 +123,6 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
         _flush(path, file)
 
 
-def user_cache_folder(*parts: str) -> Path:
-    """okrdesk's folder in the user's own cache ($XDG_CACHE_HOME, else ~/.cache): what
-    okrdesk keeps only to go faster lives there, never in a workspace, so a workspace
-    someone sends you cannot bring figures or a plan its files do not say."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    folder = Path(base) if Path(base).is_absolute() else Path.home() / ".cache"
-    return folder.joinpath("okrdesk", *parts)
-
-
 def write_text_atomically(path: Path, text: str) -> None:
     with atomic_writer(path) as file:
         file.write(text)

@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from okrdesk import __version__, model
-from okrdesk.files import user_cache_folder, write_text_atomically
+from okrdesk.files import write_text_atomically
 from okrdesk.model import (
     DimensionLabels,
     Direction,
@@ -46,6 +46,7 @@ from okrdesk.plugins.entry_points import EntryPoint
 from okrdesk.plugins.manager import Probed
 from okrdesk.targets.toml_cache import json_data
 from okrdesk.units import UNITS
+from okrdesk.user_cache import user_cache_folder
 
 FORMAT = 1
 """Bumped when what an entry holds changes shape."""

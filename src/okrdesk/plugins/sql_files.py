@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 import attrs
 
 from okrdesk.errors import Said, printable
-from okrdesk.files import user_cache_folder, write_text_atomically
+from okrdesk.files import write_text_atomically
 from okrdesk.plugins.csv_lines import (
     Lines,
     blank_lines,
@@ -65,6 +65,7 @@ from okrdesk.plugins.text_encoding import (
     text_encoding,
     utf8_copy,
 )
+from okrdesk.user_cache import mark_used, prune, user_cache_folder
 from okrdesk.written_dates import DATE_ORDERS, date_ready_sql, year_last_sql
 from okrdesk.written_numbers import (
     DECIMAL_MARKS,
@@ -2301,6 +2302,8 @@ class TableCache:
                 self.entries = {}
         except (OSError, ValueError):
             self.entries = {}
+        if self.entries:
+            mark_used(self.folder)
         self.hits: list[str] = []
 
     def lookup(self, table: TableFile) -> Path | None:
@@ -2382,6 +2385,7 @@ class TableCache:
             self._save()
             if isinstance(old, dict) and old.get("parquet") not in {None, name}:
                 (self.folder / str(old["parquet"])).unlink(missing_ok=True)
+            prune(self.folder.parent)
         except (OSError, duckdb.Error):
             pass  # a cache that cannot be written only costs the next collect a read
 

@@ -19,9 +19,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from okrdesk.files import user_cache_folder, write_text_atomically
+from okrdesk.files import write_text_atomically
 from okrdesk.plugins import sql_dialect
 from okrdesk.plugins.sql_dialect import QueryFacts, read_query
+from okrdesk.user_cache import user_cache_folder
 
 KEPT = 256
 """Entries kept in the file: a workspace has tens of queries, a user a few workspaces."""

@@ -50,6 +50,7 @@ from okrdesk.targets.load import (
 )
 from okrdesk.targets.toml_cache import hex_digest, new_digest
 from okrdesk.units import UNITS, UnitOfMeasure
+from okrdesk.user_cache import mark_used, prune, user_cache_folder
 
 FORMAT = 2
 """Bumped when what an entry holds changes shape."""
@@ -63,8 +64,6 @@ are named in the key."""
 
 def cache_folder() -> Path:
     """Where plans are kept: under $XDG_CACHE_HOME, else ~/.cache."""
-    from okrdesk.files import user_cache_folder
-
     return user_cache_folder("plans")
 
 
@@ -184,6 +183,7 @@ def _read(entry: Path, key: str, cut_to: str | None = None) -> LoadResult | None
                     units=tuple(model.OrgUnit(*row) for row in units),
                     people=_people(rest[: -len(_END)]),
                 )
+            mark_used(entry, os.fstat(file.fileno()).st_mtime)
             return attrs.evolve(result, plan=plan)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
         return None
@@ -283,6 +283,7 @@ def _write(entry: Path, key: str, result: LoadResult) -> None:
         text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(entry, _OPEN + text + _PEOPLE + rows + _END)
+        prune(entry.parent)
     except (OSError, TypeError, RecursionError, OkrdeskError):  # OkrdeskError: a full disk
         pass  # what cannot be kept only costs the next command a reading
 

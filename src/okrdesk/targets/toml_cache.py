@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk import __version__
+from okrdesk.user_cache import mark_used, prune, user_cache_folder
 
 try:
     # What hashlib.blake2b is, without hashlib: importing hashlib loads OpenSSL, which
@@ -55,8 +57,6 @@ def hex_digest(data: bytes) -> str:
 
 
 def cache_folder() -> Path:
-    from okrdesk.files import user_cache_folder
-
     return user_cache_folder("toml")
 
 
@@ -67,11 +67,13 @@ def kept(path: Path, text: str, folder: Path | None = None) -> dict[str, Any] | 
         entry, key = _entry(path, text, folder)
         with entry.open("rb") as file:
             found = json.loads(file.read())
+            modified = os.fstat(file.fileno()).st_mtime
         if not isinstance(found, dict) or found.get("key") != key:
             return None
         data = _decoded(found["data"])
     except (OSError, RuntimeError, ValueError, TypeError, KeyError, IndexError, RecursionError):
         return None
+    mark_used(entry, modified)
     return data if isinstance(data, dict) else None
 
 
@@ -86,6 +88,7 @@ def keep(path: Path, text: str, data: dict[str, Any], folder: Path | None = None
         payload = json.dumps({"key": key, "data": json_data(data)}, ensure_ascii=False)
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(entry, payload.encode())
+        prune(entry.parent)
     except (OSError, RuntimeError, TypeError, ValueError, RecursionError, OkrdeskError):
         pass  # what cannot be kept only costs the next command a parse
 

@@ -1,0 +1,95 @@
+"""okrdesk's folder in the user's own cache, and how long what it keeps there stays.
+
+What okrdesk keeps only to go faster (a plan read before, what okrdesk.toml said,
+the SQL source's tables) lives under $XDG_CACHE_HOME/okrdesk, else
+~/.cache/okrdesk, never in a workspace: a workspace someone sends you cannot
+bring figures or a plan its files do not say. Those caches keep an entry per
+workspace (or per settings file), so a user whose reports run on a fresh clone
+in a new folder each time would gather entries without end. An entry not used
+for ``KEPT_DAYS`` is removed the next time okrdesk writes one beside it, which
+costs that workspace, if it comes back, one reading of its files.
+
+An entry is marked used (its time moved to now) when it is read and its time is
+more than a day old, so a workspace read every week keeps its entry and a
+command that finds its entry fresh writes nothing. Only names okrdesk itself
+gives entries are ever removed (see ``ENTRY``), and a folder is looked through
+at most once a day (``PRUNED``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import time
+from pathlib import Path
+
+KEPT_DAYS = 30
+"""How long an entry no command has used is kept."""
+
+_DAY = 24 * 60 * 60
+
+ENTRY = re.compile(r"\.?[0-9a-f]{32}(\.json)?(\..+\.tmp)?")
+"""The names okrdesk gives entries: a digest of the workspace's (or the file's) path,
+a folder or a ``.json`` file, and the temporary file an entry is written through
+(``.<name>.<random>.tmp``), left behind only by a command that was killed."""
+
+PRUNED = ".pruned"
+"""A file in a cache folder whose time says when the folder was last looked through."""
+
+
+def user_cache_folder(*parts: str) -> Path:
+    """okrdesk's folder in the user's own cache ($XDG_CACHE_HOME, else ~/.cache), with
+    ``parts`` under it; RuntimeError where there is no home folder to find."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    folder = Path(base) if Path(base).is_absolute() else Path.home() / ".cache"
+    return folder.joinpath("okrdesk", *parts)
+
+
+def mark_used(entry: Path, modified: float | None = None) -> None:
+    """Say ``entry`` was used now, where its time (``modified``, else read) is more than
+    a day old; quietly nothing where it cannot be changed."""
+    with contextlib.suppress(OSError):
+        if modified is None:
+            modified = entry.stat().st_mtime
+        if time.time() - modified > _DAY:
+            os.utime(entry)
+
+
+def prune(folder: Path, now: float | None = None) -> list[str]:
+    """Remove the entries of ``folder`` not used for ``KEPT_DAYS``, at most once a day;
+    the names removed. Quietly keeps what it cannot remove: a cache that is not
+    pruned only takes room."""
+    now = time.time() if now is None else now
+    marker = folder / PRUNED
+    with contextlib.suppress(OSError):
+        if now - marker.stat().st_mtime < _DAY:
+            return []
+    removed = []
+    try:
+        names = os.listdir(folder)
+        marker.touch()
+        os.utime(marker, (now, now))
+    except OSError:
+        return []
+    for name in names:
+        if ENTRY.fullmatch(name) and _remove_if_stale(folder / name, now):
+            removed.append(name)
+    return removed
+
+
+def _remove_if_stale(path: Path, now: float) -> bool:
+    try:
+        found = path.lstat()
+        if now - found.st_mtime <= KEPT_DAYS * _DAY:
+            return False
+        if stat.S_ISDIR(found.st_mode):
+            import shutil  # here: a command that finds its entry fresh removes nothing
+
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,151 @@
+"""The user's cache folder keeps what commands use and lets go of what none has used for
+a month (okrdesk/user_cache.py), through the commands that write and read it."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from okrdesk import user_cache
+from okrdesk.cli import cli
+from okrdesk.targets import plan_cache, toml_cache
+from sample_workspace import WriteWorkspace
+
+DAY = 24 * 60 * 60
+
+
+def _aged(path: Path, days: float) -> Path:
+    then = time.time() - days * DAY
+    os.utime(path, (then, then))
+    return path
+
+
+def _entry(folder: Path, name: str, days: float) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if name.endswith((".json", ".tmp")) or "." in name:
+        path.write_text("{}", encoding="utf-8")
+    else:
+        path.mkdir()
+        (path / "tables.json").write_text("{}", encoding="utf-8")
+        _aged(path / "tables.json", days)
+    return _aged(path, days)
+
+
+def _workspace(write_workspace: WriteWorkspace, root: Path | None = None) -> Path:
+    """A small workspace with an okrdesk.toml, which the toml cache keeps."""
+    root = write_workspace(root=root)
+    (root / "okrdesk.toml").write_text(f'[workspace]\nname = "{root.name}"\n', encoding="utf-8")
+    return root
+
+
+def _validate(root: Path) -> None:
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root), "--lang", "en"])
+    assert done.exit_code == 0, done.output
+
+
+def _session(root: Path) -> None:
+    from okrdesk.app.session import open_session
+
+    assert open_session(root).plan is not None
+
+
+def test_a_command_that_keeps_a_plan_lets_go_of_entries_unused_for_a_month(
+    write_workspace: WriteWorkspace,
+) -> None:
+    plans, settings = plan_cache.cache_folder(), toml_cache.cache_folder()
+    stale = [
+        _entry(plans, "0" * 32 + ".json", 31),
+        _entry(plans, f".{'1' * 32}.json.x8k2p0qz.tmp", 40),  # a killed command's
+        _entry(settings, "2" * 32 + ".json", 90),
+    ]
+    kept = [
+        _entry(plans, "3" * 32 + ".json", 29),
+        _entry(settings, "4" * 32 + ".json", 2),
+        _entry(plans, "notes.txt", 400),  # not a name okrdesk gives an entry
+        _entry(plans, "5" * 31 + ".json", 400),
+    ]
+    _session(_workspace(write_workspace))
+    assert [path.exists() for path in stale] == [False] * 3
+    assert [path.exists() for path in kept] == [True] * 4
+    # The new entries, just written, stay.
+    assert len(list(plans.glob("*.json"))) == 3
+    assert len(list(settings.glob("*.json"))) == 2
+
+
+def test_a_folder_is_looked_through_at_most_once_a_day(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    plans = plan_cache.cache_folder()
+    _session(_workspace(write_workspace))
+    old = _entry(plans, "6" * 32 + ".json", 60)
+    _session(_workspace(write_workspace, tmp_path / "another"))
+    assert old.exists()
+    _aged(plans / user_cache.PRUNED, 1.5)
+    _session(_workspace(write_workspace, tmp_path / "a third"))
+    assert not old.exists()
+
+
+def test_an_entry_read_again_is_kept_however_old_it_was_written(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = _workspace(write_workspace)
+    _session(root)
+    plans, settings = plan_cache.cache_folder(), toml_cache.cache_folder()
+    [plan] = plans.glob("*.json")
+    [toml] = settings.glob("*.json")
+    written = plan.read_bytes(), toml.read_bytes()
+    for entry in (plan, toml, plans / user_cache.PRUNED, settings / user_cache.PRUNED):
+        _aged(entry, 29.5)
+    _session(root)  # read from the cache, so both are used now
+    assert (plan.read_bytes(), toml.read_bytes()) == written
+    assert time.time() - plan.stat().st_mtime < DAY
+    assert time.time() - toml.stat().st_mtime < DAY
+    # Another workspace's command, a day later: neither is pruned.
+    for entry in (plans / user_cache.PRUNED, settings / user_cache.PRUNED):
+        _aged(entry, 2)
+    _session(_workspace(write_workspace, tmp_path / "another"))
+    assert plan.exists() and toml.exists()
+
+
+def test_a_fresh_entry_is_not_written_again_when_read(write_workspace: WriteWorkspace) -> None:
+    root = _workspace(write_workspace)
+    _session(root)
+    [plan] = plan_cache.cache_folder().glob("*.json")
+    _aged(plan, 0.5)
+    before = plan.stat().st_mtime_ns
+    _session(root)
+    assert plan.stat().st_mtime_ns == before
+
+
+def test_validate_through_the_command_line_prunes_too(write_workspace: WriteWorkspace) -> None:
+    settings = toml_cache.cache_folder()
+    old = _entry(settings, "7" * 32 + ".json", 45)
+    _validate(_workspace(write_workspace))
+    assert not old.exists()
+
+
+def test_what_cannot_be_removed_is_left_quietly(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    locked = _entry(folder, "8" * 32, 45)
+    (locked / "inner").mkdir()
+    (locked / "inner" / "x").write_text("x", encoding="utf-8")
+    os.chmod(locked / "inner", 0o500)
+    gone = _entry(folder, "9" * 32 + ".json", 45)
+    try:
+        removed = user_cache.prune(folder)
+        assert gone.name in removed
+        assert not gone.exists()
+        if os.geteuid() != 0:  # root removes what a mode forbids
+            assert locked.exists() and locked.name not in removed
+    finally:
+        if (locked / "inner").exists():
+            os.chmod(locked / "inner", 0o700)
+
+
+def test_a_missing_or_unreadable_folder_prunes_nothing(tmp_path: Path) -> None:
+    assert user_cache.prune(tmp_path / "never made") == []
+    user_cache.mark_used(tmp_path / "never made")  # no error either
