@@ -717,15 +717,27 @@ def test_the_plan_summary_states_the_budget_as_the_report_totals_it() -> None:
     from okrdesk.app.validate import plan_summary
 
     plan = load_plan(ROOT, targets=ROOT / "targets").plan
-    assert plan_summary(plan).endswith("；预算 899万元，共 10 项（已分配 895万，预留 4万）。")
+    assert plan_summary(plan)[-1] == "  预算 899万元，共 10 项（已分配 895万，预留 4万）。"
     # An English workspace's, in CNY thousands as its report's budget table writes them.
-    assert plan_summary(plan, "en").endswith(
-        "budget CNY 8,990k in 10 lines (CNY 8,950k allocated, CNY 40k reserve)."
+    assert plan_summary(plan, "en")[-1] == (
+        "  budget CNY 8,990k in 10 lines (CNY 8,950k allocated, CNY 40k reserve)."
     )
     # A plan without a budget says so, not "budget 0万元 in 0 lines".
     unbudgeted = attrs.evolve(plan, budget=attrs.evolve(plan.budget, lines=(), total=None))
-    assert plan_summary(unbudgeted, "en").endswith("; no budget.")
-    assert plan_summary(unbudgeted).endswith("；无预算。")
+    assert plan_summary(unbudgeted, "en")[-1] == "  no budget."
+    assert plan_summary(unbudgeted)[-1] == "  无预算。"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plan_summary_fits_a_terminal_of_80_columns(lang: str) -> None:
+    from okrdesk.app.validate import plan_summary
+    from okrdesk.messages import display_width
+
+    plan = load_plan(ROOT, targets=ROOT / "targets").plan
+    lines = plan_summary(plan, lang)
+    assert lines[0] in ("计划 szft-2026（深圳福田营业部 2026 年度经营计划）：",
+                        "Plan szft-2026 (深圳福田营业部 2026 年度经营计划):")  # fmt: skip
+    assert max(display_width(line) for line in lines) <= 80
 
 
 def test_the_plan_summary_writes_each_level_in_english_plural_or_as_named() -> None:
@@ -739,9 +751,11 @@ def test_the_plan_summary_writes_each_level_in_english_plural_or_as_named() -> N
         for n in range(count)
     ]
     summary = plan_summary(attrs.evolve(plan, units=tuple(units), people=()), "en")
-    assert "1 firm, 12 branches, 36 teams, 2 companies, 3 营业部, 0 people;" in summary
+    assert summary[1] == "  1 firm, 12 branches, 36 teams, 2 companies, 3 营业部; 0 people;"
     summary = plan_summary(attrs.evolve(plan, units=tuple(units), people=()))
-    assert "：1 个 firm、12 个 branch、36 个 team、2 个 company、3 个营业部、0 人；" in summary
+    assert (
+        summary[1] == "  1 个 firm、12 个 branch、36 个 team、2 个 company、3 个营业部，共 0 人；"
+    )
 
 
 @pytest.mark.parametrize(

@@ -586,7 +586,7 @@ def test_validate_speaks_the_workspace_language(write_workspace: WriteWorkspace)
     (root / "targets" / "okrs.toml").write_text(OKRS, encoding="utf-8")
     clean = run(root, "validate")
     assert clean.exit_code == 0
-    assert clean.output.startswith("已检查 4 个文件，没有问题。计划 ")
+    assert clean.output.startswith("已检查 4 个文件，没有问题。\n计划 ")
 
 
 def test_a_key_problem_points_at_the_value_it_quotes(write_workspace: WriteWorkspace) -> None:

@@ -66,12 +66,15 @@ def prune(folder: Path, now: float | None = None) -> list[str]:
     with contextlib.suppress(OSError):
         if now - marker.stat().st_mtime < _DAY:
             return []
+    from okrdesk.errors import OkrdeskError
+    from okrdesk.files import write_bytes_atomically  # here: on a day's first pruning only
+
     removed = []
     try:
         names = os.listdir(folder)
-        marker.touch()
+        write_bytes_atomically(marker, b"")
         os.utime(marker, (now, now))
-    except OSError:
+    except (OSError, OkrdeskError):  # OkrdeskError: a full disk
         return []
     for name in names:
         if ENTRY.fullmatch(name) and _remove_if_stale(folder / name, now):

@@ -349,7 +349,7 @@ def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> li
     _write_settings(root, "okrdesk demo", sources, lang)
 
     session = open_session(root)
-    lines.append(plan_summary(session.plan, lang))
+    lines.extend(plan_summary(session.plan, lang))
     plugins, metrics = len(session.host.records), len(session.host.metrics)
     lines.append(said["loaded"].format(
         plugins=counted(plugins, "plugin") if lang == "en" else plugins,

@@ -1,5 +1,5 @@
 """``okrdesk validate``: every problem in the target files and settings at once,
-and a one-line description of a clean plan (the demo prints it too)."""
+and a short description of a clean plan (the demo prints it too)."""
 
 from __future__ import annotations
 
@@ -37,24 +37,29 @@ from okrdesk.targets.source_lines import SourceLines
 from okrdesk.units import ledger
 
 
-def plan_summary(plan: Plan, lang: str = "zh") -> str:
-    """One sentence on a clean plan: its units, people, phases, objectives, key results
-    and budget, in ``lang``."""
+def plan_summary(plan: Plan, lang: str = "zh") -> tuple[str, ...]:
+    """A clean plan in a few lines, each short enough for a terminal of 80 columns: its
+    id and name, then its units and people, its phases, objectives and key results,
+    and its budget, in ``lang``."""
     levels = Counter(unit.level for unit in plan.units)
     results = sum(len(o.key_results) for o in plan.objectives)
     if lang == "zh":
         org = "、".join(f"{n} 个{' ' if level.isascii() else ''}{level}"
                        for level, n in levels.items())  # fmt: skip
         return (
-            f"计划 {plan.id}（{plan.name}）：{org}、{len(plan.people)} 人；"
-            f"{len(plan.phases)} 个阶段；{len(plan.objectives)} 个目标，共 {results} 个关键结果；"
-            f"{_budget(plan, lang)}。"
+            f"计划 {plan.id}（{plan.name}）：",
+            f"  {org}，共 {len(plan.people)} 人；",
+            f"  {len(plan.phases)} 个阶段；{len(plan.objectives)} 个目标，"
+            f"共 {results} 个关键结果；",
+            f"  {_budget(plan, lang)}。",
         )
     org = ", ".join(counted(n, level) for level, n in levels.items())
     return (
-        f"Plan {plan.id} ({plan.name}): {org}, {counted(len(plan.people), 'person', 'people')}; "
-        f"{counted(len(plan.phases), 'phase')}; {counted(len(plan.objectives), 'objective')} "
-        f"with {counted(results, 'key result')}; {_budget(plan, lang)}."
+        f"Plan {plan.id} ({plan.name}):",
+        f"  {org}; {counted(len(plan.people), 'person', 'people')};",
+        f"  {counted(len(plan.phases), 'phase')}; {counted(len(plan.objectives), 'objective')} "
+        f"with {counted(results, 'key result')};",
+        f"  {_budget(plan, lang)}.",
     )
 
 
@@ -98,7 +103,7 @@ _SAID = {
         "warning": "warning: {text}",
         "plugin": "warning: plugin {name}: {error}",
         "problems": "{files} checked, {problems}.",
-        "clean": "{files} checked, no problems{warned}. {summary}",
+        "clean": "{files} checked, no problems{warned}.",
         "warned": ", {count} warning{s}",
         "not_run": "warning: not run: {files}: this workspace's own code runs only once you "
                    "trust it.",
@@ -108,7 +113,7 @@ _SAID = {
         "warning": "警告：{text}",
         "plugin": "警告：插件 {name}：{error}",
         "problems": "已检查 {files} 个文件，共 {problems} 处问题。",
-        "clean": "已检查 {files} 个文件，没有问题{warned}。{summary}",
+        "clean": "已检查 {files} 个文件，没有问题{warned}。",
         "warned": "，{count} 个警告",
         "not_run": "警告：未运行：{files}：本工作区自带的代码须经你信任后才会运行。",
         "to_allow": "警告：若信任其作者，可运行 okrdesk trust {root} 允许它运行",
@@ -157,9 +162,8 @@ def validate(session: Session, lang: str | None = None) -> Validation:
         lines.append(words["problems"].format(problems=_counted(count, "problem", lang),
                                               files=_counted(files, "file", lang)))  # fmt: skip
         return Validation(tuple(lines), ok=False)
-    summary = plan_summary(session.plan, lang)
-    lines.append(words["clean"].format(files=_counted(files, "file", lang), summary=summary,
-                                       warned=warned))  # fmt: skip
+    lines.append(words["clean"].format(files=_counted(files, "file", lang), warned=warned))
+    lines.extend(plan_summary(session.plan, lang))
     return Validation(tuple(lines), ok=True)
 
 
