@@ -27,6 +27,7 @@ from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.reader import Findings, SourceFile, where_for
 
 if TYPE_CHECKING:
+    from okrdesk.targets.past_syntax import ReadPast
     from okrdesk.targets.plan_year import PlanYear
     from okrdesk.targets.schema import Draft
     from okrdesk.targets.syntax import Hazard
@@ -73,6 +74,7 @@ def parse_toml_file(
     kept: bool = False,
     plan_year: Callable[[], PlanYear | None] | None = None,
     metrics: Mapping[str, model.MetricSpec] | None = None,
+    read_past: list[ReadPast] | None = None,
 ) -> SourceFile | None:
     """Parse one TOML file; every way it can be unreadable becomes one problem.
 
@@ -80,7 +82,9 @@ def parse_toml_file(
     it gives now is kept there (targets/toml_cache.py; for okrdesk.toml, which every
     command reads). ``plan_year``: the year of the plan the other target files write,
     for a syntax error's advice on a day written without its year; ``metrics``: the
-    plugins' metrics, for its advice on a figure written below zero."""
+    plugins' metrics, for its advice on a figure written below zero. ``read_past``: where
+    given, a file whose mistakes of syntax are each its line's alone is added to it, read
+    without those lines (``past_syntax``)."""
     shown = _shown(path, root)
     if _leads_round(path):
         to = printable(os.readlink(path))
@@ -174,7 +178,14 @@ def parse_toml_file(
         try:
             data = tomllib.loads(read, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
-            findings.problems.extend(_syntax_problems(shown, read, error, plan_year, metrics))
+            problems, rest = _syntax_problems(shown, read, error, plan_year, metrics)
+            findings.problems.extend(problems)
+            if rest is not None and read_past is not None:
+                from okrdesk.targets.past_syntax import ReadPast
+
+                text, data, removed = rest
+                source = SourceFile(path, shown, KeyLocator(text), data)
+                read_past.append(ReadPast(source, text, removed))
             return None
         except (ValueError, RecursionError) as error:  # tomllib's limits, past our checks
             findings.problems.append(
@@ -200,16 +211,18 @@ def _syntax_problems(
     error: Exception,
     plan_year: Callable[[], PlanYear | None] | None = None,
     metrics: Mapping[str, model.MetricSpec] | None = None,
-) -> list[Problem]:
+) -> tuple[list[Problem], tuple[str, dict[str, Any], tuple[int, ...]] | None]:
     """Every mistake of syntax in the file, up to a limit, where tomllib stops at the
     first: each one that is its line's alone is left out and the rest read again, so
-    that one run tells them all. The file's keys are not checked until it reads: a
-    line left out could make the rest say what it does not."""
+    that one run tells them all. With them, where the rest reads once they are left
+    out, what it reads as, its text and the lines left out (``past_syntax`` checks its
+    keys); else None."""
     import tomllib
 
     from okrdesk.targets.syntax import MOST_SYNTAX_PROBLEMS, past_line_mistake
 
     problems = [_syntax_problem(shown, text, str(error), plan_year, metrics)]
+    removed: list[int] = []
     while True:
         at = re.search(_POSITION, str(error))
         if at is None or int(at.group(1)) != problems[-1].line:
@@ -218,8 +231,9 @@ def _syntax_problems(
         if rest is None:
             break
         text = rest
+        removed.append(problems[-1].line)
         try:
-            tomllib.loads(text, parse_float=Decimal)
+            data = tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as later:
             error = later
             found = _syntax_problem(shown, text, str(error), plan_year, metrics)
@@ -235,8 +249,8 @@ def _syntax_problems(
             continue
         except (ValueError, RecursionError):
             break
-        break
-    return problems
+        return problems, (text, data, tuple(removed))
+    return problems, None
 
 
 def _syntax_problem(
@@ -507,7 +521,15 @@ def load_plan(
         return plan_year_of({_shown(path, root): path for path in files})
 
     for path in files:
-        source = parse_toml_file(path, root, findings, plan_year=plan_year, metrics=metrics)
+        read_past: list[ReadPast] = []
+        source = parse_toml_file(
+            path, root, findings, plan_year=plan_year, metrics=metrics, read_past=read_past
+        )
+        if read_past:
+            from okrdesk.targets.past_syntax import problems_past_syntax
+
+            for partly in read_past:
+                findings.problems.extend(problems_past_syntax(partly, metrics))
         if source is None:
             draft.incomplete.add("files")
             written = _written_in_text(path)

@@ -1,0 +1,158 @@
+"""A target file's keys are checked past its mistakes of syntax (targets/past_syntax.py):
+every mistake at once, where a quoted figure above a mistake of syntax was hidden until
+that was fixed, and nothing said that only a line left out made the rest say."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.model import MetricSpec
+from okrdesk.plugins.manager import PluginHost
+from okrdesk.resources import shipped
+from okrdesk.targets import load_plan
+from okrdesk.targets.load import parse_toml_file
+from okrdesk.targets.past_syntax import ReadPast, problems_past_syntax
+from okrdesk.targets.reader import Findings
+from sample_workspace import OKRS, WriteWorkspace
+
+KEY_LINE = re.compile(r"^(\s*)([A-Za-z0-9_.\"-]+)\s*=\s*\S")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Mapping[str, MetricSpec]]:
+    """A copy of the sample plan, and the installed plugins' metrics."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(shipped("sample_targets"), root / "targets")
+    return root, PluginHost(root / "plugins", workspace_code=False).load().metrics
+
+
+def _read_past(path: Path, root: Path, metrics: Mapping[str, MetricSpec]) -> list[ReadPast]:
+    read_past: list[ReadPast] = []
+    assert parse_toml_file(path, root, Findings(), metrics=metrics, read_past=read_past) is None
+    return read_past
+
+
+def _key_lines(text: str) -> list[tuple[int, str]]:
+    return [(n, line) for n, line in enumerate(text.split("\n"), 1) if KEY_LINE.match(line)]
+
+
+def _broken(text: str, line: int) -> str:
+    lines = text.split("\n")
+    found = KEY_LINE.match(lines[line - 1])
+    assert found is not None
+    lines[line - 1] = f"{found.group(1)}{found.group(2)} = @@"
+    return "\n".join(lines)
+
+
+def test_a_quoted_figure_above_a_mistake_of_syntax_is_reported_with_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace("target = 360", 'target = "¥360"').replace(
+        "target = 0.15", "target = 0.15‰"
+    )
+    root = write_workspace({"okrs.toml": okrs})
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 2
+    said = [line for line in done.output.splitlines() if line.startswith("targets/")]
+    assert said[0].startswith("targets/okrs.toml:10: objectives[O1].key_results[KR1].target: ")
+    assert "expected a number, got a string ('¥360')" in said[0]
+    assert said[1].startswith("targets/okrs.toml:19: TOML syntax: ")
+    assert done.output.splitlines()[-1] == "4 files checked, 2 problems."
+    # Every other command refuses the plan with both as well.
+    assert [p.line for p in load_plan(root).problems] == [10, 19]
+
+
+def test_no_line_left_out_of_the_sample_makes_the_rest_say_anything(
+    sample: tuple[Path, Mapping[str, MetricSpec]],
+) -> None:
+    root, metrics = sample
+    for path in sorted((root / "targets").glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            for line, written in _key_lines(text):
+                path.write_text(_broken(text, line), encoding="utf-8")
+                [read] = _read_past(path, root, metrics)
+                assert read.removed == (line,)
+                assert problems_past_syntax(read, metrics) == [], (path.name, line, written)
+        finally:
+            path.write_text(text, encoding="utf-8")
+
+
+def test_a_mistake_elsewhere_is_told_and_one_in_the_same_table_is_not(
+    sample: tuple[Path, Mapping[str, MetricSpec]],
+) -> None:
+    root, metrics = sample
+    path = root / "targets" / "branch.toml"
+    text = path.read_text(encoding="utf-8")
+    quoted = text.replace("  target = 45\n", '  target = "¥45"\n', 1)
+    assert quoted != text
+    at = quoted.split("\n").index('  target = "¥45"') + 1
+    kr1 = _table_start(quoted, at)
+    c1 = _table_start(quoted, kr1)
+    lines = quoted.split("\n")
+    assert lines[c1 - 1] == "[[objectives]]"
+    next_item = next(n for n in range(at, len(lines)) if lines[n - 1].lstrip().startswith("[["))
+    told = 0
+    try:
+        for line, _ in _key_lines(quoted):
+            if line == at:
+                continue
+            path.write_text(_broken(quoted, line), encoding="utf-8")
+            [read] = _read_past(path, root, metrics)
+            problems = problems_past_syntax(read, metrics)
+            # The key result holding it (its members' table too), and the objective's own
+            # keys above it: a line left out there may be why.
+            if c1 < line < next_item:
+                assert problems == [], line
+            else:
+                assert [(p.line, p.key) for p in problems] == [
+                    (at, "objectives[C1].key_results[KR1].target")
+                ], line
+                told += 1
+    finally:
+        path.write_text(text, encoding="utf-8")
+    assert told > 100
+
+
+def _table_start(text: str, line: int) -> int:
+    """The line of the header the table of ``line`` starts at."""
+    lines = text.split("\n")
+    return max(n for n in range(1, line) if lines[n - 1].lstrip().startswith("["))
+
+
+def test_an_objectives_own_keys_are_not_told_past_a_line_of_its_key_result(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # The objective's owner, written below its key result and mistyped there: left out,
+    # the objective would read as without an owner, which is not what the file says.
+    okrs = OKRS.replace('owner = "branch"\n', "").replace(
+        "target = 360", "target = 360\nowner = @@"
+    )
+    root = write_workspace({"okrs.toml": okrs})
+    assert [(p.line, p.key) for p in load_plan(root).problems] == [(10, "")]
+
+
+def test_a_mistake_in_a_header_still_checks_nothing_past_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace("target = 360", 'target = "¥360"').replace(
+        '[[objectives.key_results]]\nid = "KR2"', '[[objectives.key_results]\nid = "KR2"'
+    )
+    root = write_workspace({"okrs.toml": okrs})
+    # Leaving out a header would put the keys below it into the table above.
+    assert [(p.line, p.key) for p in load_plan(root).problems] == [(14, "")]
+
+
+def test_a_mistake_above_every_header_checks_nothing_past_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = "owner = @@\n" + OKRS.replace("target = 360", 'target = "¥360"')
+    root = write_workspace({"okrs.toml": okrs})
+    assert [(p.line, p.key) for p in load_plan(root).problems] == [(1, "")]
