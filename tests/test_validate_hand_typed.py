@@ -451,6 +451,14 @@ CASES = {
         ["targets/okrs.toml:10: TOML syntax: $360 is not a TOML number: write target = 360"],
         None,
     ),
+    "a dollar sign before a figure in a table of money": (
+        "budget.toml", "total = 899", "total = $899",
+        ["targets/budget.toml:3: TOML syntax: $899 is not a TOML number: okrdesk's money is "
+         'yuan, written in the table\'s unit (unit = "万元" at line 2): write total = 899 if '
+         "899万元 is meant"],
+        ["targets/budget.toml:3: TOML 语法错误：$899 不是 TOML 的数；okrdesk 的金额以人民币计，"
+         '用表的单位（第 2 行 unit = "万元"）写：如指 899万元，请写 total = 899'],
+    ),
     "a date in full-width digits": (
         "plan.toml", "start = 2026-10-01", "start = ２０２６年１０月１日",
         ["targets/plan.toml:28: TOML syntax: found the full-width ２; write 2 (column 9); "

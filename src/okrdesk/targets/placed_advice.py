@@ -84,7 +84,8 @@ def odd_figure(
         said = yuan_said(yuan, lambda figure: _figure_advice(text, line, key, figure), refused)
         return None if said is None else Said(f"{value} is not a TOML number: {said.en}",
                                               f"{value} 不是 TOML 的数；{said.zh}")  # fmt: skip
-    figure = re.sub(r"^\$\s*", "", value)
+    dollars = re.match(r"\$\s*", value)
+    figure = value[dollars.end() :] if dollars else value
     grouped = re.match(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])", figure)
     if grouped is not None:  # 8,990,000: the figure in its key's unit, not the commas alone
         figure = (without_separators(grouped[0]) or grouped[0]) + figure[grouped.end() :]
@@ -94,8 +95,33 @@ def odd_figure(
     if figure == value:
         return None
     said = _figure_advice(text, line, key, figure)
+    if said is not None and dollars is not None:
+        said = _not_dollars(text, line, key, figure, said)
     return None if said is None else Said(f"{value} is not a TOML number: {said.en}",
                                           f"{value} 不是 TOML 的数；{said.zh}")  # fmt: skip
+
+
+def _not_dollars(text: str, line: int, key: str, figure: str, said: Said) -> Said:
+    """``said`` for a figure written after a dollar sign (``total = $30``) where its key
+    takes its table's unit of money: okrdesk's money is yuan, so the figure to write is
+    the one meant in that unit, which a dollar sign does not say."""
+    from okrdesk.units import UNITS, Dimension
+
+    unit = written_unit(text, line)
+    name = key.strip(" \t=")
+    known = UNITS.get(unit.symbol) if unit is not None else None
+    plain = re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure)
+    if unit is None or known is None or known.dimension is not Dimension.MONEY or not plain:
+        return said
+    if not (unit.for_members or name in IN_TABLE_UNIT):
+        return said
+    where = unit.said_at()
+    return Said(
+        f"okrdesk's money is yuan, written {where.en}: write {name} = {figure} if "
+        f"{figure}{unit.symbol} is meant",
+        f"okrdesk 的金额以人民币计，{where.zh}写：如指 {figure}{unit.symbol}，"
+        f"请写 {name} = {figure}",
+    )
 
 
 def _figure_advice(text: str, line: int, key: str, figure: str) -> Said | None:
