@@ -528,8 +528,11 @@ def load_plan(
         if read_past:
             from okrdesk.targets.past_syntax import problems_past_syntax
 
+            def check(source: SourceFile, found: Findings) -> None:
+                read_file(source, Draft(metrics=metrics), found)
+
             for partly in read_past:
-                findings.problems.extend(problems_past_syntax(partly, metrics))
+                findings.problems.extend(problems_past_syntax(partly, check))
         if source is None:
             draft.incomplete.add("files")
             written = _written_in_text(path)

@@ -1,4 +1,4 @@
-"""What a target file's keys say, checked past its mistakes of syntax.
+"""What a target file's (or okrdesk.toml's) keys say, checked past its mistakes of syntax.
 
 tomllib stops at a file's first mistake of syntax, and ``load._syntax_problems`` reads
 on past each one that is its line's alone (a key and value, never a header), so that
@@ -17,11 +17,10 @@ checked once the file reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
-from okrdesk import model
 from okrdesk.errors import Problem
 from okrdesk.targets.reader import Findings, SourceFile, where_for
 from okrdesk.targets.toml_text import header_of, toml_lines
@@ -37,16 +36,16 @@ class ReadPast:
 
 
 def problems_past_syntax(
-    read: ReadPast, metrics: Mapping[str, model.MetricSpec] | None
+    read: ReadPast, check: Callable[[SourceFile, Findings], object]
 ) -> list[Problem]:
-    """The problems of ``read``'s keys that no line left out can have caused."""
-    from okrdesk.targets.schema import Draft, read_file
-
+    """The problems ``check`` finds in ``read``'s keys (``schema.read_file`` for a target
+    file, the settings' own checks for okrdesk.toml) that no line left out can have
+    caused."""
     unsure = _unsure_tables(read)
     if unsure is None:
         return []
     found = Findings()
-    read_file(read.source, Draft(metrics=metrics), found)
+    check(read.source, found)
     return [
         problem
         for problem in found.problems

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import attrs
@@ -24,7 +24,10 @@ from okrdesk.errors import BadInput, Said, ValidationFailed, printable
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT
 from okrdesk.records import shared_methods
 from okrdesk.targets.load import parse_toml_file
-from okrdesk.targets.reader import Findings, Table, Where
+from okrdesk.targets.reader import Findings, SourceFile, Table, Where
+
+if TYPE_CHECKING:
+    from okrdesk.targets.past_syntax import ReadPast
 
 SETTINGS_FILE = "okrdesk.toml"
 ENV_VAR = "OKRDESK_WORKSPACE"
@@ -327,10 +330,23 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
     if not (path.exists() or path.is_symlink()):
         return Workspace(root)
     # A link to nothing, or to a folder, is told: the defaults would silently stand in.
-    source = parse_toml_file(path, root, findings, kept=True)
+    read_past: list[ReadPast] = []
+    source = parse_toml_file(path, root, findings, kept=True, read_past=read_past)
     if source is None:
+        if read_past:  # its keys past its mistakes of syntax, for what they say only
+            from okrdesk.targets.past_syntax import problems_past_syntax
+
+            def check(source: SourceFile, found: Findings) -> None:
+                _settings_in(source, root, found)
+
+            findings.problems.extend(problems_past_syntax(read_past[0], check))
         # Its mistakes are told in the language it asks for, where its text says one.
         return Workspace(root, lang=_lang_in_text(path))
+    return _settings_in(source, root, findings)
+
+
+def _settings_in(source: SourceFile, root: Path, findings: Findings) -> Workspace:
+    """The settings ``source`` (a read okrdesk.toml) writes; problems go into ``findings``."""
     top = Table(Where(source), source.data, findings, _TOP_KEYS)
     name, database, timeout = "", root / DEFAULT_DATABASE, None
     url: str | None = None
