@@ -266,6 +266,69 @@ def test_a_metric_declared_twice_is_an_error_for_both(write_workspace: WriteWork
         validated.output)  # fmt: skip
 
 
+def test_a_metric_registered_twice_by_one_plugin_is_its_error_at_the_second(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A ratio copied from the flow above it, its name left as it was: the second
+    # was dropped unsaid, and a key result on the ratio's intended name was told only
+    # that no plugin provides it.
+    root = write_workspace()
+    write_plugin(
+        root,
+        "salons",
+        """
+        from okrdesk.model import MetricKind, MetricSpec
+        from okrdesk.plugins import hookimpl
+        from okrdesk.units import UNITS
+
+        @hookimpl
+        def okrdesk_metrics(register):
+            register(MetricSpec("salon_attendees", "x", "x", MetricKind.FLOW, UNITS["人"]))
+            register(MetricSpec("salon_attendees", "y", "y", MetricKind.RATIO, UNITS["%"]))
+            register(MetricSpec("salon_visits", "z", "z", MetricKind.FLOW, UNITS["人"]))
+        """,
+    )
+    code, found = plugins_json(root)
+    assert code == 1
+    assert found["salons"]["errors"] == [
+        "okrdesk_metrics failed: ValueError: metric salon_attendees was registered before, "
+        "as a flow in 人, and now as a ratio in %: give each metric a name of its own "
+        "(at plugins/salons.py:9)"
+    ]
+    # The first stands, as any metric registered before a failure.
+    assert [m["name"] for m in found["salons"]["metrics"]] == ["salon_attendees"]
+    (root / "targets" / "salons.toml").write_text(
+        '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
+        '[[objectives.key_results]]\nid = "KR1"\ntitle = "转化"\n'
+        'metric = "salon_conversion"\ntarget = 12\nbaseline = 9\nunit = "%"\n',
+        encoding="utf-8",
+    )
+    validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert validated.exit_code == 2
+    assert "插件 salons 未能加载，可能正是提供它的插件（见其错误）" in validated.output
+    assert "指标 salon_attendees 已登记为流量（人），这次又登记为比率（%）：" in validated.output
+    # The same spec twice, from a list with a name in it twice, is told as such.
+    write_plugin(
+        root,
+        "salons",
+        """
+        from okrdesk.model import MetricKind, MetricSpec
+        from okrdesk.plugins import hookimpl
+        from okrdesk.units import UNITS
+
+        @hookimpl
+        def okrdesk_metrics(register):
+            for name in ["salon_attendees", "salon_visits", "salon_attendees"]:
+                register(MetricSpec(name, "x", "x", MetricKind.FLOW, UNITS["人"]))
+        """,
+    )
+    code, found = plugins_json(root)
+    assert found["salons"]["errors"] == [
+        "okrdesk_metrics failed: ValueError: metric salon_attendees was registered before; "
+        "register each metric once (at plugins/salons.py:9)"
+    ]
+
+
 def test_an_sql_metric_named_like_a_plugin_s_says_to_rename_it(
     write_workspace: WriteWorkspace,
 ) -> None:

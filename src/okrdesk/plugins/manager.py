@@ -30,7 +30,7 @@ import pluggy
 from okrdesk import __version__
 from okrdesk.errors import Said
 from okrdesk.formula import FormulaError, parse
-from okrdesk.model import MetricSpec
+from okrdesk.model import MetricKind, MetricSpec
 from okrdesk.plugins import hookspecs
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
@@ -509,10 +509,16 @@ class PluginHost:
         spent: float = 0.0,
     ) -> list[MetricSpec]:
         found: list[MetricSpec] = []
+        named: dict[str, MetricSpec] = {}
 
         def register(spec: MetricSpec) -> None:
             if not isinstance(spec, MetricSpec):
                 raise _not_a("MetricSpec", spec)
+            if spec.name in named:
+                # Kept quietly, the first would stand and the second vanish: a key
+                # result on the metric the second was meant to be would be a misspelling.
+                raise _registered_twice(named[spec.name], spec)
+            named[spec.name] = spec
             found.append(spec)
 
         try:
@@ -964,6 +970,25 @@ def _not_a(wanted: str, given: object) -> Exception:
     given_name = type(given).__name__
     return worded(TypeError, f"register() takes a {wanted}, not {given_name}",
                    f"register() 只接受 {wanted}，而不是 {given_name}")  # fmt: skip
+
+
+_KIND_ZH = {MetricKind.STOCK: "存量", MetricKind.FLOW: "流量", MetricKind.RATIO: "比率"}
+
+
+def _registered_twice(first: MetricSpec, second: MetricSpec) -> Exception:
+    """What ``register`` says of a second metric of a name the plugin registered before."""
+    if (first.kind, first.unit) == (second.kind, second.unit):
+        return worded(ValueError,
+                      f"metric {second.name} was registered before; register each metric once",
+                      f"指标 {second.name} 已登记过；每个指标只登记一次")  # fmt: skip
+    return worded(
+        ValueError,
+        f"metric {second.name} was registered before, as a {first.kind.value} in "
+        f"{first.unit.symbol}, and now as a {second.kind.value} in {second.unit.symbol}: "
+        "give each metric a name of its own",
+        f"指标 {second.name} 已登记为{_KIND_ZH[first.kind]}（{first.unit.symbol}），"
+        f"这次又登记为{_KIND_ZH[second.kind]}（{second.unit.symbol}）：每个指标要有自己的名字",
+    )
 
 
 def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:
