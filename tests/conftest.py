@@ -21,6 +21,9 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 from sample_workspace import BASE_FILES, LOCAL_PLUGIN, WriteWorkspace
 
+# The example package's own tests import it, installed: test_plugins runs them so.
+collect_ignore = ["example_plugin"]
+
 # okrdesk loads no entry-point plugins under the test suite unless a test asks,
 # so whatever is installed on this machine cannot change results.
 sys._called_from_test = True  # type: ignore[attr-defined]

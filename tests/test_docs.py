@@ -51,6 +51,7 @@ def test_the_plugin_guide_quotes_the_example_package() -> None:
     assert {p for d, p, _ in quoted_examples() if d == "plugins.md"} == {
         "tests/example_plugin/pyproject.toml",
         "tests/example_plugin/src/okrdesk_salons/__init__.py",
+        "tests/example_plugin/tests/test_salons.py",
     }
 
 

@@ -8,6 +8,7 @@ import importlib.metadata
 import json
 import math
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -813,6 +814,24 @@ def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(
     assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2"
     assert len(check.warnings) == 2  # one a metric, in the same words
     assert all("salons.csv rows 3-5 left out" in warning for warning in check.warnings)
+
+
+def test_the_example_package_s_own_tests_pass_as_its_author_runs_them(
+    installed_example: dict[str, str], tmp_path: Path
+) -> None:
+    """docs/plugins.md quotes them under "Testing a plugin": a stranger copies them, so
+    they run as in the stranger's package, the package installed, in a pytest of their
+    own, none of okrdesk's fixtures or settings around them."""
+    own = tmp_path / "okrdesk-salons-tests"
+    own.mkdir()
+    shutil.copy(EXAMPLE / "tests" / "test_salons.py", own)
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-p", "no:xdist",
+         "--rootdir", str(own), str(own)],
+        capture_output=True, text=True, env=installed_example, cwd=own,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "2 passed" in ran.stdout
 
 
 @pytest.fixture
