@@ -851,6 +851,85 @@ def installed_example(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
 
 
+def test_an_entry_point_naming_no_module_says_where_to_write_the_one_it_means(
+    tmp_path: Path,
+) -> None:
+    """A stranger's slip in pyproject.toml ("okrdesk_salonz") was told as Python's bare
+    ``No module named 'okrdesk_salonz'``, naming neither the entry point nor the module
+    installed beside it."""
+    package = tmp_path / "okrdesk-salons"
+    shutil.copytree(EXAMPLE, package, ignore=shutil.ignore_patterns("tests"))
+    (package / "src" / "okrdesk_salons" / "plugin.py").write_text("", encoding="utf-8")
+    project = package / "pyproject.toml"
+    project.write_text(
+        project.read_text(encoding="utf-8").replace(
+            'salons = "okrdesk_salons"', 'salons = "okrdesk_salonz"'
+        ),
+        encoding="utf-8",
+    )
+    target = tmp_path / "site-packages"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", "install",
+         "--no-deps", "--no-build-isolation", "--target", str(target), str(package)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(target), "OKRDESK_LOAD_PLUGINS": "salons"}
+    workspace = tmp_path / "branch"
+    workspace.mkdir()
+
+    def listed() -> tuple[int, dict[str, Any]]:
+        done = subprocess.run(
+            [sys.executable, "-m", "okrdesk", "plugins", "--json", "-w", str(workspace)],
+            capture_output=True, text=True, env=env,
+        )  # fmt: skip
+        (salons,) = (p for p in json.loads(done.stdout)["plugins"] if p["name"] == "salons")
+        return done.returncode, salons
+
+    code, salons = listed()
+    assert code == 1
+    assert salons["errors"] == [
+        "failed to import: ModuleNotFoundError: No module named 'okrdesk_salonz', which the "
+        "entry point okrdesk_salonz needs (did you mean okrdesk_salons?): write the module "
+        "holding the hooks in the okrdesk entry point of the package's pyproject.toml, then "
+        "install the package again"
+    ]
+    assert salons["errors_zh"] == [
+        "导入失败：ModuleNotFoundError: 没有名为 'okrdesk_salonz' 的模块，而入口点 okrdesk_salonz "
+        "需要它（是不是 okrdesk_salons？）：请在包的 pyproject.toml 的 okrdesk 入口点中写存放"
+        "钩子的模块，然后重新安装这个包"
+    ]
+    # The entry point as pip wrote it down, changed as a reinstall would change it.
+    (info,) = target.glob("okrdesk_salons-*.dist-info")
+    points = info / "entry_points.txt"
+
+    def pointing_at(value: str) -> None:
+        points.write_text(f"[okrdesk]\nsalons = {value}\n", encoding="utf-8")
+
+    pointing_at("okrdesk_salons.plugins")  # a module of the package, misspelt
+    code, salons = listed()
+    assert salons["errors"][0].startswith(
+        "failed to import: ModuleNotFoundError: No module named 'okrdesk_salons.plugins', "
+        "which the entry point okrdesk_salons.plugins needs (did you mean "
+        "okrdesk_salons.plugin?): "
+    )
+    pointing_at("okrdesk-salons")  # the package's name, not its module's
+    code, salons = listed()
+    assert salons["errors"] == [
+        "failed to import: ValueError: not an entry point: okrdesk-salons: write the module "
+        "holding the hooks, as Python imports it (okrdesk_salons?), not the package's name"
+    ]
+    # A module the plugin itself imports, missing, is its own missing dependency: told
+    # as Python tells it, at the plugin's line, with no word of the entry point.
+    pointing_at("okrdesk_salons")
+    module = target / "okrdesk_salons" / "__init__.py"
+    module.write_text("import okrdesk_salons_helpers\n", encoding="utf-8")
+    code, salons = listed()
+    assert salons["errors"] == [
+        "failed to import: ModuleNotFoundError: No module named 'okrdesk_salons_helpers' "
+        "(at okrdesk_salons/__init__.py:1)"
+    ]
+
+
 def test_an_installed_package_is_found_through_its_entry_point(
     installed_example: dict[str, str], write_workspace: WriteWorkspace
 ) -> None:

@@ -154,10 +154,65 @@ def _zipped(archive: str, group: str, seen: set[str]) -> list[EntryPoint]:
 def load(value: str) -> Any:
     """Import what an entry point names: ``module`` or ``module:attribute.path``."""
     match = _VALUE.match(value)
+    if match is None and _VALUE.match(underscored := value.replace("-", "_")):
+        # The package's name (okrdesk-salons), where its module's (okrdesk_salons) goes.
+        raise worded(
+            ValueError,
+            f"not an entry point: {value}: write the module holding the hooks, as Python "
+            f"imports it ({underscored}?), not the package's name",
+            f"不是有效的入口点：{value}：请写存放钩子的模块，即 Python 导入它时用的名字"
+            f"（{underscored}？），而不是包的名字",
+        )
     if match is None:
         raise worded(ValueError, f"not an entry point: {value}", f"不是有效的入口点：{value}")
-    target: Any = importlib.import_module(match.group("module"))
+    module = match.group("module")
+    try:
+        target: Any = importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        missing = error.name or ""
+        if missing != module and not module.startswith(missing + "."):
+            raise  # a module the plugin imports: its own missing dependency
+        raise _no_such_module(value, missing) from None
     for attribute in (match.group("attr") or "").split("."):
         if attribute:
             target = getattr(target, attribute)
     return target
+
+
+def _no_such_module(value: str, missing: str) -> ModuleNotFoundError:
+    """What the import of an entry point naming ``missing``, no installed module, says:
+    where the name comes from and how to change it, with the module it may mean."""
+    close = _close_module(missing)
+    mean, mean_zh = (f" (did you mean {close}?)", f"（是不是 {close}？）") if close else ("", "")
+    error = worded(
+        ModuleNotFoundError,
+        f"No module named '{missing}', which the entry point {value} needs{mean}: write "
+        "the module holding the hooks in the okrdesk entry point of the package's "
+        "pyproject.toml, then install the package again",
+        f"没有名为 '{missing}' 的模块，而入口点 {value} 需要它{mean_zh}：请在包的 "
+        "pyproject.toml 的 okrdesk 入口点中写存放钩子的模块，然后重新安装这个包",
+    )
+    error.name = missing  # type: ignore[attr-defined]
+    return error  # type: ignore[return-value]
+
+
+def _close_module(missing: str) -> str | None:
+    """The installed module whose name is closest to ``missing`` (a submodule of its
+    package, for a dotted name), if one is close."""
+    import difflib
+    import pkgutil
+
+    parent, _, leaf = missing.rpartition(".")
+    if parent:
+        try:
+            where = getattr(importlib.import_module(parent), "__path__", None)
+        except Exception:  # the package itself is broken: its error is another's to tell
+            return None
+        if where is None:
+            return None
+        found = pkgutil.iter_modules(where)
+    else:
+        found = pkgutil.iter_modules()
+    names = sorted({module.name for module in found})
+    close = difflib.get_close_matches(leaf, names, n=1, cutoff=0.8)
+    return f"{parent}.{close[0]}" if close and parent else (close[0] if close else None)
