@@ -794,7 +794,7 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
     rate = check.value("salon_lead_rate", "cm02", "2026-W03")
     assert (rate.numerator, rate.denominator) == (5, 25)
     assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2,4-5"
-    assert check.value("salon_attendees", "cm02", "2026-W02").source == "salons.csv rows 3"
+    assert check.value("salon_attendees", "cm02", "2026-W02").source == "salons.csv row 3"
 
 
 def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(
@@ -811,7 +811,7 @@ def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(
     )
     check.assert_valid()
     assert check.value("salon_attendees", "cm01", "2026-W02").value == 30
-    assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2"
+    assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv row 2"
     assert len(check.warnings) == 2  # one a metric, in the same words
     assert all("salons.csv rows 3-5 left out" in warning for warning in check.warnings)
 

@@ -90,10 +90,10 @@ def okrdesk_collect(request, emit):
         return
     if unread:
         for metric in wanted:
-            emit.warning(metric, f"{path.name} rows {_runs(unread)} left out: not a date "
+            emit.warning(metric, f"{path.name} {_cited(unread)} left out: not a date "
                                  "(YYYY-MM-DD) and two whole numbers")  # fmt: skip
     for (cm, period), (attendees, leads, lines) in totals.items():
-        source = f"{path.name} rows {_runs(lines)}"  # the rows themselves, no others
+        source = f"{path.name} {_cited(lines)}"  # the rows themselves, no others
         if "salon_attendees" in wanted:
             emit("salon_attendees", cm, period, value=attendees, source=source)
         if "salon_lead_rate" in wanted:
@@ -102,15 +102,16 @@ def okrdesk_collect(request, emit):
             )
 
 
-def _runs(lines):
-    """Rising line numbers as runs: [2, 3, 4, 7] is "2-4,7"."""
+def _cited(lines):
+    """Rising line numbers as a source cites them: [7] is "row 7", [2, 3, 4, 7] "rows 2-4,7"."""
     runs = []
     for line in lines:
         if runs and runs[-1][1] == line - 1:
             runs[-1][1] = line
         else:
             runs.append([line, line])
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+    cited = ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+    return f"row {cited}" if len(lines) == 1 else f"rows {cited}"
 
 
 def _rows(path: Path, encoding: str):
