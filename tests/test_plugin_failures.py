@@ -351,6 +351,12 @@ def {hook}({arguments}):
         ("okrdesk_collect", "req, emit",
          "not a valid plugin: okrdesk_collect takes no argument req: its arguments are "
          "request, emit (by these names; take only those you need)"),
+        # okrdesk_metrics and okrdesk_check_settings take settings; okrdesk_collect's
+        # are in its request.
+        ("okrdesk_collect", "request, emit, settings, workspace",
+         "not a valid plugin: okrdesk_collect takes no argument settings, workspace: its "
+         "arguments are request, emit (by these names; take only those you need); settings "
+         "is request.settings; workspace is request.workspace"),
     ],
 )  # fmt: skip
 def test_a_misspelt_hook_or_hook_argument_is_named_with_what_there_is(

@@ -866,12 +866,20 @@ def _wrong_arguments(
     at = defined_at(function, plugin, how)
     place, place_zh = (f" (at {at})", f"（位于 {at}）") if at else ("", "")
     names = ", ".join(wrong)
+    # What okrdesk_metrics and okrdesk_check_settings take as arguments, okrdesk_collect
+    # finds in its request: `settings` is request.settings.
+    asked = [name for name in wrong if hook == "okrdesk_collect" and name in _REQUEST_FIELDS]
+    found = "".join(f"; {name} is request.{name}" for name in asked)
+    found_zh = "".join(f"；{name} 在 request.{name} 中" for name in asked)
     return (
         f"{hook} takes no argument {names}: its arguments are {', '.join(takes)} (by these "
-        f"names; take only those you need){place}",
+        f"names; take only those you need){found}{place}",
         f"{hook} 没有参数 {names}：它的参数是 {'、'.join(takes)}（须用这些名字，可只取所需的）"
-        f"{place_zh}",
+        f"{found_zh}{place_zh}",
     )
+
+
+_REQUEST_FIELDS = frozenset(field.name for field in attrs.fields(hookspecs.CollectRequest))
 
 
 def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:
