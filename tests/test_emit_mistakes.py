@@ -106,6 +106,11 @@ def okrdesk_collect(request, emit):
         ('("salon_leads", person.id, request.periods[0].id, 3)',
          "emit was given more arguments by position than it takes: " + TAKES,
          "emit 收到的位置参数多于它接受的：" + TAKES_ZH),
+        # A keyword beside them changes Python's words ("but 5 positional arguments (and
+        # 1 keyword-only argument) were given"), which were shown as they were.
+        ('("salon_leads", person.id, request.periods[0].id, 3, source="salons.csv row 2")',
+         "emit was given more arguments by position than it takes: " + TAKES,
+         "emit 收到的位置参数多于它接受的：" + TAKES_ZH),
         ('.warn("salon_leads", "rows left out")',
          'emit has no warn (did you mean "warning"?): it has emit.many, emit.error, '
          "emit.warning, emit.finished",

@@ -208,7 +208,13 @@ def _emit_misused(error: TypeError) -> Said | None:
         takes += f", and the keywords {', '.join(keywords)}"
         takes_zh += f"，以及关键字参数 {'、'.join(keywords)}"
     unknown = re.fullmatch(r"got an unexpected keyword argument '(.+)'", wrong)
-    many = re.fullmatch(r"takes \d+ positional arguments? but \d+ (?:was|were) given", wrong)
+    # With a keyword beside them, Python says "but 5 positional arguments (and 1
+    # keyword-only argument) were given".
+    many = re.fullmatch(
+        r"takes \d+ positional arguments? but \d+ (?:positional arguments? )?"
+        r"(?:\(and \d+ keyword-only arguments?\) )?(?:was|were) given",
+        wrong,
+    )
     missing = re.fullmatch(r"missing \d+ required positional arguments?: (.+)", wrong)
     if unknown:
         import difflib
