@@ -814,6 +814,13 @@ def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(
     assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv row 2"
     assert len(check.warnings) == 2  # one a metric, in the same words
     assert all("salons.csv rows 3-5 left out" in warning for warning in check.warnings)
+    # In a Chinese collect, in Chinese: the rows as a Chinese explain cites them.
+    told = check_plugin(_example(), people=PEOPLE, start=START, through=THROUGH,
+                        workspace=tmp_path, lang="zh")  # fmt: skip
+    assert (
+        "插件 plugin-under-test 指标 salon_attendees：salons.csv 第 3–5 行未计入："
+        "不是日期（YYYY-MM-DD）和两个整数"
+    ) in told.warnings, told.warnings
 
 
 def test_the_example_package_s_own_tests_pass_as_its_author_runs_them(

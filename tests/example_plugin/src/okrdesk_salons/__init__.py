@@ -16,6 +16,7 @@ from pathlib import Path
 
 from okrdesk.model import MetricKind, MetricSpec
 from okrdesk.plugins import NotEncoded, SettingsMistake, decoded_lines, hookimpl, text_encoding
+from okrdesk.plugins.citations import source_text
 from okrdesk.units import UNITS
 
 __version__ = "1.2.0"
@@ -89,9 +90,13 @@ def okrdesk_collect(request, emit):
             )
         return
     if unread:
+        cited = f"{path.name} {_cited(unread)}"  # "salons.csv 第 3–5 行" in Chinese
         for metric in wanted:
-            emit.warning(metric, f"{path.name} {_cited(unread)} left out: not a date "
-                                 "(YYYY-MM-DD) and two whole numbers")  # fmt: skip
+            emit.warning(
+                metric,
+                f"{cited} left out: not a date (YYYY-MM-DD) and two whole numbers",
+                zh=f"{source_text(cited, 'zh')}未计入：不是日期（YYYY-MM-DD）和两个整数",
+            )
     for (cm, period), (attendees, leads, lines) in totals.items():
         source = f"{path.name} {_cited(lines)}"  # the rows themselves, no others
         if "salon_attendees" in wanted:
