@@ -55,6 +55,35 @@ def test_the_plugin_guide_quotes_the_example_package() -> None:
     }
 
 
+EXAMPLE_MODULE = "tests/example_plugin/src/okrdesk_salons/__init__.py"
+CITED_EXAMPLE_LINE = re.compile(r"okrdesk_salons/__init__\.py:(?P<line>\d+)")
+EXAMPLE_LINE_CITED_FOR = {
+    "returned a list of 32 items": "def okrdesk_collect(",
+    "was registered\nbefore": "register(",
+    "is not a unit okrdesk knows": 'unit=UNITS["%"]',
+    "不是 okrdesk 认识的计量单位": 'unit=UNITS["%"]',
+    "emit was given the keyword valu": 'emit("salon_attendees"',
+    "No such file or directory": "path.open(",
+    "the line of your code that printed": None,  # a print the example has not
+}
+"""What the example's line holds where docs/plugins.md cites it after these words (the
+nearest before the citation): an author trying the mistake on the example sees that line."""
+
+
+def test_the_guide_cites_the_example_s_own_lines() -> None:
+    guide = PLUGIN_GUIDE.read_text(encoding="utf-8")
+    lines = (ROOT / EXAMPLE_MODULE).read_text(encoding="utf-8").splitlines()
+    cited = list(CITED_EXAMPLE_LINE.finditer(guide))
+    assert len(cited) == 8
+    for found in cited:
+        before = guide[: found.start()]
+        words = max(EXAMPLE_LINE_CITED_FOR, key=before.rfind)
+        assert before.rfind(words) >= 0, f"no known words before {found[0]}"
+        code = EXAMPLE_LINE_CITED_FOR[words]
+        if code is not None:
+            assert code in lines[int(found["line"]) - 1], f"{found[0]}, after {words!r}"
+
+
 def hookspec_functions() -> dict[str, object]:
     """Every hook okrdesk declares: the functions pluggy marked ``@hookspec``."""
     return {
