@@ -144,35 +144,33 @@ def _table_start(text: str, line: int) -> int:
     return max(n for n in range(1, line) if lines[n - 1].lstrip().startswith("["))
 
 
-def test_an_objectives_own_keys_are_not_told_past_a_line_of_its_key_result(
-    write_workspace: WriteWorkspace,
-) -> None:
+NOT_PAST = {
     # The objective's owner, written below its key result and mistyped there: left out,
     # the objective would read as without an owner, which is not what the file says.
-    okrs = OKRS.replace('owner = "branch"\n', "").replace(
-        "target = 360", "target = 360\nowner = @@"
-    )
-    root = write_workspace({"okrs.toml": okrs})
-    assert [(p.line, p.key) for p in load_plan(root).problems] == [(10, "")]
-
-
-def test_a_mistake_in_a_header_still_checks_nothing_past_it(
-    write_workspace: WriteWorkspace,
-) -> None:
-    okrs = OKRS.replace("target = 360", 'target = "¥360"').replace(
-        '[[objectives.key_results]]\nid = "KR2"', '[[objectives.key_results]\nid = "KR2"'
-    )
-    root = write_workspace({"okrs.toml": okrs})
+    "an objective's own keys past a line of its key result": (
+        OKRS.replace('owner = "branch"\n', "").replace("target = 360", "target = 360\nowner = @@"),
+        10,
+    ),
     # Leaving out a header would put the keys below it into the table above.
-    assert [(p.line, p.key) for p in load_plan(root).problems] == [(14, "")]
+    "anything past a mistake in a header": (
+        OKRS.replace("target = 360", 'target = "¥360"').replace(
+            '[[objectives.key_results]]\nid = "KR2"', '[[objectives.key_results]\nid = "KR2"'
+        ),
+        14,
+    ),
+    "anything past a mistake above every header": (
+        "owner = @@\n" + OKRS.replace("target = 360", 'target = "¥360"'),
+        1,
+    ),
+}
 
 
-def test_a_mistake_above_every_header_checks_nothing_past_it(
-    write_workspace: WriteWorkspace,
+@pytest.mark.parametrize("okrs, mistake", NOT_PAST.values(), ids=NOT_PAST)
+def test_what_a_line_left_out_could_make_say_is_not_told(
+    write_workspace: WriteWorkspace, okrs: str, mistake: int
 ) -> None:
-    okrs = "owner = @@\n" + OKRS.replace("target = 360", 'target = "¥360"')
     root = write_workspace({"okrs.toml": okrs})
-    assert [(p.line, p.key) for p in load_plan(root).problems] == [(1, "")]
+    assert [(p.line, p.key) for p in load_plan(root).problems] == [(mistake, "")]
 
 
 SETTINGS = """\
