@@ -27,7 +27,7 @@ def test_demo_builds_a_workspace_that_validates_and_has_numbers(tmp_path: Path) 
     root = tmp_path / "demo"
     done = okrdesk("demo", str(root), "--as-of", "2026-06-30", "--lang", "en")
     assert done.returncode == 0, done.stderr
-    assert "plugin brokerage generated demo data" in done.stdout
+    assert "Plugin brokerage generated demo data" in done.stdout
     # 30 June 2026 is in ISO week 27.
     assert "Collected " in done.stdout and "over 27 periods" in done.stdout
     assert f"The weekly report (`okrdesk report -w {root}`):" in done.stdout

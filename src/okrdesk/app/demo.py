@@ -207,8 +207,8 @@ _SAID = {
         "as_of": "As of {day}.",
         "kept": "The demo there had changes of yours since it was built: it was kept as "
                 "{kept}.",
-        "no_data": "plugin {name} could not make demo data: {said}",
-        "data": "plugin {name} generated demo data ({settings}).",
+        "no_data": "Plugin {name} could not make demo data: {said}",
+        "data": "Plugin {name} generated demo data ({settings}).",
         "loaded": "{plugins} loaded, {metrics} available.",
         "collected": "Collected {stored} of {metrics} over {periods} into {database}.",
         "error": "error: {error}",
