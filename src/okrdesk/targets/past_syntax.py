@@ -41,7 +41,7 @@ def problems_past_syntax(
     """The problems ``check`` finds in ``read``'s keys (``schema.read_file`` for a target
     file, the settings' own checks for okrdesk.toml) that no line left out can have
     caused."""
-    unsure = _unsure_tables(read)
+    unsure = _unsure(read)
     if unsure is None:
         return []
     found = Findings()
@@ -52,29 +52,44 @@ def problems_past_syntax(
         if problem.file == read.source.display
         and problem.line > 0
         and problem.line not in read.removed
-        and not any(_within(problem.key, label) for label in unsure)
+        and not unsure.holds(problem.key)
     ]
 
 
-def _unsure_tables(read: ReadPast) -> set[str] | None:
-    """How the problems are labelled of each table that held a line left out, and of
-    the tables around it; None where such a line sat above every header."""
+@attrs.frozen
+class _Unsure:
+    """The tables a line left out may have made say what the file does not: each one
+    that held such a line (``tables``, with every key below it), and each one around
+    those (``around``, itself and its own keys, not the items of its arrays of tables:
+    an objective's checks read its key results, and its owner written below one is told
+    there). Each is given as its problems are labelled (``objectives[C1]``)."""
+
+    tables: frozenset[str]
+    around: frozenset[str]
+
+    def holds(self, key: str) -> bool:
+        """Whether a problem labelled ``key`` is of one of these tables."""
+        if any(key == t or key.startswith((t + ".", t + "[")) for t in self.tables):
+            return True
+        return any(
+            key == t or (key.startswith(t + ".") and "[" not in key[len(t) :]) for t in self.around
+        )
+
+
+def _unsure(read: ReadPast) -> _Unsure | None:
+    """The tables of the lines ``read`` left out; None where such a line sat above every
+    header, in no table."""
     lines = toml_lines(read.text)
-    unsure: set[str] = set()
+    tables: set[str] = set()
+    around: set[str] = set()
     for removed in read.removed:
         header = _header_above(lines, removed)
-        if header is None:
-            return None
-        path = read.source.locator.path_at_line(header)
+        path = None if header is None else read.source.locator.path_at_line(header)
         if not path:
             return None
-        label = where_for(read.source, path).label
-        unsure.add(label)
-        # Each table it sits in, and that table's own keys: an objective's checks read its
-        # key results (its owner written below one is told there).
-        for end in range(1, len(path)):
-            unsure.add("=" + where_for(read.source, path[:end]).label)
-    return unsure
+        tables.add(where_for(read.source, path).label)
+        around.update(where_for(read.source, path[:end]).label for end in range(1, len(path)))
+    return _Unsure(frozenset(tables), frozenset(around))
 
 
 def _header_above(lines: Sequence[str], line: int) -> int | None:
@@ -82,13 +97,3 @@ def _header_above(lines: Sequence[str], line: int) -> int | None:
         if header_of(lines[above - 1]) is not None:
             return above
     return None
-
-
-def _within(key: str, label: str) -> bool:
-    """Whether a problem at ``key`` is of the table labelled ``label``: the table itself
-    and every key below it; a label written ``=objectives[C1]``, the table and its own
-    keys, not the items of its arrays of tables (its key results)."""
-    if label.startswith("="):
-        label = label[1:]
-        return key == label or (key.startswith(label + ".") and "[" not in key[len(label) :])
-    return key == label or key.startswith((label + ".", label + "["))
