@@ -82,10 +82,17 @@ METRICS = {
     ),
     "munit": (
         'MetricSpec("m", "M", "指标", "flow", "万")',
-        "metric m: unit '万' is not a unit okrdesk knows; write one of okrdesk.units.UNITS, "
-        'as UNITS["元"]',
-        "指标 m：单位 '万' 不是 okrdesk 认识的计量单位；请写 okrdesk.units.UNITS 中的一个，"
-        '如 UNITS["元"]',
+        "metric m: unit '万' is not a unit okrdesk knows (did you mean '万元', '万户' or "
+        "'万人'?); write one of okrdesk.units.UNITS, as UNITS[\"元\"]",
+        "指标 m：单位 '万' 不是 okrdesk 认识的计量单位（是不是 '万元'、'万户' 或 '万人'？）；"
+        '请写 okrdesk.units.UNITS 中的一个，如 UNITS["元"]',
+    ),
+    "mspaced": (
+        'MetricSpec("m", "M", "指标", "flow", "元 ")',
+        "metric m: unit '元 ' is not a unit okrdesk knows (did you mean '元'?); write one of "
+        'okrdesk.units.UNITS, as UNITS["元"]',
+        "指标 m：单位 '元 ' 不是 okrdesk 认识的计量单位（是不是 '元'？）；"
+        '请写 okrdesk.units.UNITS 中的一个，如 UNITS["元"]',
     ),
     "mrevenue": (
         SPEC.format(more=', revenue="yes"'),
@@ -322,7 +329,8 @@ def test_a_metric_spec_refused_is_told_at_the_line_of_the_argument_refused(
     at = f"okrdesk_spread/__init__.py:{SPREAD_UNIT_LINE}"
     english = (
         "okrdesk_metrics failed: MetricSpecError: metric spread_sales: unit '万' is not a "
-        f'unit okrdesk knows; write one of okrdesk.units.UNITS, as UNITS["元"] (at {at})'
+        "unit okrdesk knows (did you mean '万元', '万户' or '万人'?); write one of "
+        f'okrdesk.units.UNITS, as UNITS["元"] (at {at})'
     )
     assert f"    error: {english}" in told["plugins", "en"].splitlines()
     assert f"error: plugin spread: {english}" in told["collect", "en"].splitlines()

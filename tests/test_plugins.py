@@ -212,7 +212,12 @@ def test_a_metric_spec_takes_its_kind_direction_and_unit_written_as_text() -> No
                           "MetricKind.RATIO, not 'flo'"),
         ({"direction": "up"}, "metric m: direction must be one of Direction.AT_LEAST"),
         ({"numerator_over_time": "avg"}, "metric m: numerator_over_time must be one of"),
-        ({"unit": "万"}, "metric m: unit '万' is not a unit okrdesk knows"),
+        ({"unit": "万"}, "metric m: unit '万' is not a unit okrdesk knows (did you mean '万元', "
+                         "'万户' or '万人'?); write one of okrdesk.units.UNITS"),
+        ({"unit": "元 "}, "metric m: unit '元 ' is not a unit okrdesk knows (did you mean '元'?)"),
+        ({"unit": "Yuan"}, "metric m: unit 'Yuan' is not a unit okrdesk knows (did you mean "
+                           "'yuan'?)"),
+        ({"unit": "kg"}, "metric m: unit 'kg' is not a unit okrdesk knows; write one of"),
         ({"revenue": "yes"}, "metric m: revenue must be True or False, not 'yes'"),
         ({"formula": 3}, "metric m: formula must be text"),
         ({"stages": ("开户",)}, "metric m: stages must be two names"),

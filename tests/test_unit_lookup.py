@@ -41,6 +41,18 @@ def test_a_unit_it_lacks_is_a_key_error_naming_the_units_there_are() -> None:
     assert UNITS.get("accounts") is None and "accounts" not in UNITS
 
 
+def test_a_lookup_that_misses_names_each_unit_written_like_it() -> None:
+    with pytest.raises(KeyError) as lacking:
+        UNITS["万"]
+    assert str(lacking.value).startswith(
+        "okrdesk.units.UNITS has no unit '万' (did you mean '万元', '万户' or '万人'?); "
+    )
+    assert "（是不是 '万元'、'万户' 或 '万人'？）" in lacking.value.said.zh
+    with pytest.raises(KeyError) as spaced:
+        UNITS["户 "]
+    assert "(did you mean '户'?)" in str(spaced.value)
+
+
 def test_an_installed_plugin_s_unknown_unit_is_told_at_its_line(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

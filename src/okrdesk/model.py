@@ -29,7 +29,7 @@ import attrs
 from okrdesk.errors import Said
 from okrdesk.periods import Grain, parse_period
 from okrdesk.records import shared_methods
-from okrdesk.units import UNITS, Dimension, UnitOfMeasure
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure, did_you_mean_unit
 
 DEFAULT_ATTAINMENT_CAP = 1.2
 """A key result counts for at most 120% of its target in a score, unless the plan says."""
@@ -629,11 +629,15 @@ class MetricSpec:
                     f"metric {name}: {key} must be one of {', '.join(choices)}, not {given}",
                     f"指标 {name}：{key} 应为 {'、'.join(choices)} 之一，现为 {given}",
                 )
-        if not isinstance(self.unit, UnitOfMeasure):
+        written: object = self.unit
+        if not isinstance(written, UnitOfMeasure):
+            mean, mean_zh = (
+                did_you_mean_unit(written, list(UNITS)) if isinstance(written, str) else ("", "")
+            )
             raise MetricSpecError(
-                f"metric {name}: unit {self.unit!r} is not a unit okrdesk knows; "
+                f"metric {name}: unit {written!r} is not a unit okrdesk knows{mean}; "
                 'write one of okrdesk.units.UNITS, as UNITS["元"]',
-                f"指标 {name}：单位 {self.unit!r} 不是 okrdesk 认识的计量单位；"
+                f"指标 {name}：单位 {written!r} 不是 okrdesk 认识的计量单位{mean_zh}；"
                 '请写 okrdesk.units.UNITS 中的一个，如 UNITS["元"]',
             )
         self._check_part_units()

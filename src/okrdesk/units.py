@@ -62,20 +62,45 @@ def _units() -> dict[str, UnitOfMeasure]:
     return units
 
 
+def close_units(written: str, symbols: Sequence[str]) -> list[str]:
+    """The units an author who wrote ``written`` likely meant, in ``symbols``' order:
+    the unit itself where only spaces or case set it apart (``"元 "``, ``"Yuan"``), else
+    those written nearly alike or beginning with it (``"万"`` → 万元, 万户, 万人;
+    ``"wan"`` → wan_yuan)."""
+    import difflib
+
+    bare = written.strip()
+    if bare in symbols:
+        return [bare]
+    alike = [s for s in symbols if s.casefold() == bare.casefold()]
+    if alike:
+        return alike
+    near = set(difflib.get_close_matches(bare, symbols, n=3, cutoff=0.6))
+    return [s for s in symbols if s in near or (bare and s.startswith(bare))]
+
+
+def did_you_mean_unit(written: str, symbols: Sequence[str]) -> tuple[str, str]:
+    """`` (did you mean '万元', '万户' or '万人'?)`` in English and in Chinese, or two
+    empty strings where no unit is written like ``written``."""
+    close = [repr(s) for s in close_units(written, symbols)]
+    if not close:
+        return "", ""
+    if len(close) == 1:
+        return f" (did you mean {close[0]}?)", f"（是不是 {close[0]}？）"
+    en = f"{', '.join(close[:-1])} or {close[-1]}"
+    zh = f"{'、'.join(close[:-1])} 或 {close[-1]}"
+    return f" (did you mean {en}?)", f"（是不是 {zh}？）"
+
+
 class NoSuchUnit(KeyError):
     """``UNITS[symbol]`` of a symbol okrdesk does not know: a plugin's ``MetricSpec``
     fails at it, and its author is told the symbols there are, not a bare ``'accounts'``."""
 
     def __init__(self, symbol: str, symbols: Sequence[str] = ()) -> None:
-        import difflib
-
         from okrdesk.errors import Said
 
         super().__init__(symbol)
-        close = difflib.get_close_matches(symbol, symbols, n=1, cutoff=0.6)
-        mean, mean_zh = (
-            (f" (did you mean {close[0]!r}?)", f"（是不是 {close[0]!r}？）") if close else ("", "")
-        )
+        mean, mean_zh = did_you_mean_unit(symbol, symbols)
         self.said = Said(
             f"okrdesk.units.UNITS has no unit {symbol!r}{mean}; its units are {', '.join(symbols)}",
             f"okrdesk.units.UNITS 中没有计量单位 {symbol!r}{mean_zh}；"
