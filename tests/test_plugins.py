@@ -1001,6 +1001,41 @@ def test_an_installed_package_is_found_through_its_entry_point(
     assert stored == [("salons", 30.0)]
 
 
+def test_collect_warns_of_a_sources_table_no_plugin_reads(
+    installed_example: dict[str, str], write_workspace: WriteWorkspace
+) -> None:
+    """[sources.salon_club] for the salons plugin: collect told the user to "set
+    sources.salons.encoding", which they had set, under the table no plugin reads, and
+    only validate and plugins named that table."""
+    root = write_workspace(
+        {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
+         '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
+         'target = 600\nunit = "人"\n'}
+    )  # fmt: skip
+    (root / "okrdesk.toml").write_text('[sources.salon_club]\nencoding = "gb18030"\n', "utf-8")
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_bytes(
+        "date,cm_id,attendees,leads\n2026-01-06,张明,30,4\n".encode("gb18030")
+    )
+    env = {**installed_example, "OKRDESK_LOAD_PLUGINS": "salons,test_metrics"}
+    command = str(Path(sys.executable).with_name("okrdesk"))
+    told = {
+        lang: subprocess.run([command, "collect", "--through", "2026-01-18", "--lang", lang,
+                              "-w", str(root)], capture_output=True, text=True, env=env)
+        for lang in ("en", "zh")
+    }  # fmt: skip
+    assert told["en"].returncode == 1, told["en"].stderr
+    assert "set sources.salons.encoding" in told["en"].stderr
+    assert (
+        "warning: okrdesk.toml:1: sources.salon_club: no plugin is named salon_club (did you "
+        'mean "salons"?), so no plugin reads this table'
+    ) in told["en"].stderr.splitlines(), told["en"].stderr
+    assert (
+        "警告：okrdesk.toml:1: sources.salon_club: 没有名为 salon_club 的插件（是不是“salons”？），"
+        "因此没有插件读取此表"
+    ) in told["zh"].stderr.splitlines(), told["zh"].stderr
+
+
 def test_a_test_installs_no_package_over_one_it_did_not_install() -> None:
     """installed_package installed okrdesk-NAME into the environment the tests run in and
     uninstalled it at the end, whoever had installed it first: it now skips the test

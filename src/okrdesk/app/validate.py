@@ -29,6 +29,7 @@ from okrdesk.plugins.settings_checks import (
     defaults_note,
     located,
 )
+from okrdesk.plugins.source_tables import tables_of_no_plugin
 from okrdesk.plugins.time_limit import LONGER, OutOfTime, earlier, interrupted, limited
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings, Where, no_such, where_for
@@ -135,7 +136,7 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     problem_lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
     lines = list(problem_lines)
     warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session),
-                       *tables_of_no_plugin(session)})  # fmt: skip
+                       *tables_of_no_plugin(session.host, session.workspace.root)})  # fmt: skip
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
     # broken_said declares the report formats of the plugins already loaded, which
     # records their errors, as `plugins` and `report` do: it runs no plugin that was not
@@ -274,18 +275,6 @@ def _answered(
     """What a plugin's settings check answers, read to its end (a generator's too, which
     runs the check as it is read): inside its time limit."""
     return checked(check(settings=settings, workspace=workspace, metrics=metrics, collecting=False))
-
-
-def tables_of_no_plugin(session: Session) -> list[Problem]:
-    """A warning at each ``[sources.NAME]`` table of okrdesk.toml that names no plugin
-    there is (``PluginHost.tables_of_no_plugin``). A warning: the plugin may be installed
-    only where the collect runs."""
-    unknown = session.host.tables_of_no_plugin()
-    root = session.workspace.root
-    source = parse_toml_file(root / SETTINGS_FILE, root, Findings()) if unknown else None
-    if source is None:
-        return []
-    return [where_for(source, ("sources", name)).problem(*said) for name, said in unknown]
 
 
 def _metrics_by_plugin(session: Session) -> dict[str, frozenset[str]] | None:

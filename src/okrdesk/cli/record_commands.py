@@ -66,6 +66,7 @@ def collect(
     """
     from okrdesk.app.collect import not_stored_line, run_collect, said_once, summary_lines
     from okrdesk.app.session import open_session
+    from okrdesk.plugins.source_tables import tables_of_no_plugin
 
     started()
     session = open_session(workspace_path(), isolated=True)
@@ -85,6 +86,9 @@ def collect(
         say(f"{warned}{warning}", err=True)
     # A plugin's name misspelt there: why its metrics were provided by none.
     say_warnings(session.host.allow_list_warnings(), lang)
+    # Or in okrdesk.toml's table: why a plugin's error asks for a key the user has set.
+    for table in tables_of_no_plugin(session.host, session.workspace.root):
+        say(f"{warned}{table.text(lang)}", err=True)
     for error in said_once(summary.errors, lang):
         say(f"{failed}{error}", err=True)
     if summary.errors:
