@@ -1036,6 +1036,40 @@ def test_collect_warns_of_a_sources_table_no_plugin_reads(
     ) in told["zh"].stderr.splitlines(), told["zh"].stderr
 
 
+def test_a_metric_whose_figures_are_refused_still_has_its_rows_left_out_told(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The example copied with value=str(attendees): collect refused the metric's figures
+    and left its emit.warning of the rows it could not read unsaid, so the user fixing
+    the plugin and its file saw one of their problems at a time."""
+    from installed_package import installed_package, okrdesk
+
+    source = (EXAMPLE / "src" / "okrdesk_salons" / "__init__.py").read_text(encoding="utf-8")
+    assert source.count("value=attendees") == 1
+    texted = source.replace("value=attendees", "value=str(attendees)")
+    root = write_workspace(
+        {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
+         '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
+         'target = 600\nunit = "人"\n'}
+    )  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n2026-01-07,cm01,twenty,1\n", "utf-8"
+    )
+    with installed_package(tmp_path, "salons", texted) as env:
+        told = okrdesk(env, "collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    lines = told.stderr.splitlines()
+    assert told.returncode == 1, told.stderr
+    assert (
+        "error: plugin salons metric salon_attendees: cm01 2026-W02: value must be a number, "
+        "not str (from salons.csv row 2) (1 problem; none of its figures stored)"
+    ) in lines, told.stderr
+    assert (
+        "warning: plugin salons metric salon_attendees: salons.csv row 3 left out: not a date "
+        "(YYYY-MM-DD) and two whole numbers"
+    ) in lines, told.stderr
+
+
 def test_a_test_installs_no_package_over_one_it_did_not_install() -> None:
     """installed_package installed okrdesk-NAME into the environment the tests run in and
     uninstalled it at the end, whoever had installed it first: it now skips the test

@@ -1888,9 +1888,8 @@ class _Part:
         errors = self.checker.results()
         result.errors.extend(errors)
         failed = {e.metric for e in errors}
-        result.warnings.extend(
-            PluginError(self.plugin, m, *said) for m, said in self.checker.warned if m not in failed
-        )
+        # A refused metric's warnings too: the rows it could not read are as much to fix.
+        result.warnings.extend(PluginError(self.plugin, m, *s) for m, s in self.checker.warned)
         sound = {s.name: self.plugin for s in self.specs if s.name not in failed | kept.keys()}
         result.plugin_of.update(sound)
         if keep is None:
