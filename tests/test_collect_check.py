@@ -262,12 +262,12 @@ def test_a_refused_figure_is_told_in_the_readers_language() -> None:
     checker("flow", "cm99", "W1", value=6.0)
     (error,) = checker.results()
     assert error.said("en") == (
-        "cm99 W0: no person or unit 'cm99' in the plan (from crm.csv row 7); cm99 W1: no "
-        "person or unit 'cm99' in the plan (2 problems; none of its figures stored)"
+        "cm99 W0: no person or unit 'cm99' in the plan (from crm.csv row 7) (and 1 more like "
+        "it: W1) (2 problems; none of its figures stored)"
     )
     assert error.said("zh") == (
-        "cm99 W0：计划里没有人员或单位 'cm99'（来自 crm.csv 第 7 行）；cm99 W1：计划里没有人员或"
-        "单位 'cm99'（共 2 个问题，均未入库）"
+        "cm99 W0：计划里没有人员或单位 'cm99'（来自 crm.csv 第 7 行）（另有 1 个同样的问题：W1）"
+        "（共 2 个问题，均未入库）"
     )
 
 

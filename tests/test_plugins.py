@@ -1070,6 +1070,42 @@ def test_a_metric_whose_figures_are_refused_still_has_its_rows_left_out_told(
     ) in lines, told.stderr
 
 
+def test_the_same_emit_mistake_for_each_person_and_week_is_told_once_and_counted(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The example copied with value=str(attendees) was told "value must be a number, not
+    str" once per person and week, five lines in the same words but for whom and when."""
+    from installed_package import installed_package, okrdesk
+
+    source = (EXAMPLE / "src" / "okrdesk_salons" / "__init__.py").read_text(encoding="utf-8")
+    texted = source.replace("value=attendees", "value=str(attendees)")
+    root = write_workspace(
+        {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
+         '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
+         'target = 600\nunit = "人"\n'}
+    )  # fmt: skip
+    (root / "data").mkdir()
+    days = ("2026-01-06", "2026-01-13", "2026-01-02")
+    rows = [f"{day},{cm},30,4" for cm in ("cm01", "cm02") for day in days]
+    (root / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n" + "\n".join(rows) + "\n", "utf-8"
+    )
+    with installed_package(tmp_path, "salons", texted) as env:
+        told = {lang: okrdesk(env, "collect", "--through", "2026-01-18", "--lang", lang,
+                              "-w", str(root)) for lang in ("en", "zh")}  # fmt: skip
+    assert told["en"].returncode == 1, told["en"].stderr
+    assert (
+        "error: plugin salons metric salon_attendees: cm01 2026-W02: value must be a number, not "
+        "str (from salons.csv row 2) (and 5 more like it: cm01 2026-W03, cm01 2026-W01, "
+        "cm02 2026-W02, …) (6 problems; none of its figures stored)"
+    ) in told["en"].stderr.splitlines(), told["en"].stderr
+    assert (
+        "错误：插件 salons 指标 salon_attendees：cm01 2026-W02：value 必须是数字，不能是 str"
+        "（来自 salons.csv 第 2 行）（另有 5 个同样的问题：cm01 2026-W03、cm01 2026-W01、"
+        "cm02 2026-W02等）（共 6 个问题，均未入库）"
+    ) in told["zh"].stderr.splitlines(), told["zh"].stderr
+
+
 def test_a_test_installs_no_package_over_one_it_did_not_install() -> None:
     """installed_package installed okrdesk-NAME into the environment the tests run in and
     uninstalled it at the end, whoever had installed it first: it now skips the test

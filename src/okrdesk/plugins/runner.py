@@ -54,6 +54,7 @@ from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import NotedStream, describe_error, raised_at, worded
 from okrdesk.plugins.hookspecs import CollectRequest
+from okrdesk.plugins.like_mistakes import LikeMistakes
 from okrdesk.plugins.manager import (
     BUILTIN_PLUGINS,
     PluginHost,
@@ -1158,7 +1159,7 @@ class _Checker:
     specs: Mapping[str, MetricSpec]
     subjects: frozenset[str]
     periods: frozenset[str]
-    problems: dict[str, list[Said]] = attrs.Factory(dict)
+    problems: dict[str, list[LikeMistakes]] = attrs.Factory(dict)
     refused: dict[str, int] = attrs.Factory(dict)
     warned: list[tuple[str, Said]] = attrs.Factory(list)
     """(metric, what was said: the plugin's words, and its Chinese where it gave one)."""
@@ -1359,8 +1360,8 @@ class _Checker:
         dimensions: Any,
     ) -> None:
         if type(metric) is str and metric in self.done:
-            self._refuse(metric, Said(f"{subject} {period}: emitted {_AFTER_FINISHED.en}",
-                                      f"{subject} {period}：{_AFTER_FINISHED.zh}给出"))  # fmt: skip
+            late = Said(f"emitted {_AFTER_FINISHED.en}", f"{_AFTER_FINISHED.zh}给出")
+            self._refuse(metric, _at(subject, period, late, ""), (late, subject, period))
             return
         spec = self.specs.get(metric)
         if spec is None:
@@ -1368,12 +1369,12 @@ class _Checker:
             return
         found = self._check(spec, subject, period, value, numerator, denominator)
         if found is not None:
-            self._refuse(metric, lambda: _at(subject, period, found, source))
+            self._refuse(metric, lambda: _at(subject, period, found, source),
+                         (found, subject, period))  # fmt: skip
             return
         if dimensions is not None and not isinstance(dimensions, Mapping):
-            at = f"{subject} {period}"
-            self._refuse(metric, Said(f"{at}: dimensions must be a mapping of text",
-                                      f"{at}：dimensions 必须是文本的映射"))  # fmt: skip
+            self._refuse(metric, _at(subject, period, _NOT_A_MAPPING, ""),
+                         (_NOT_A_MAPPING, subject, period))  # fmt: skip
             return
         observation = Observation(
             metric, subject, period, _float(value), _float(numerator), _float(denominator),
@@ -1382,7 +1383,8 @@ class _Checker:
         problems = observation.problems(spec)
         if problems:
             listed = Said("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
-            self._refuse(metric, lambda: _at(subject, period, listed, source))
+            self._refuse(metric, lambda: _at(subject, period, listed, source),
+                         (listed, subject, period))  # fmt: skip
             return
         o = observation
         self.spool.add(
@@ -1412,8 +1414,7 @@ class _Checker:
         )
 
     def _emitted_twice(self, row: SpooledRow) -> None:
-        self._refuse(row[0], Said(f"{row[1]} {row[2]}: emitted twice",
-                                  f"{row[1]} {row[2]}：重复给出"))  # fmt: skip
+        self._refuse(row[0], _at(row[1], row[2], _TWICE, ""), (_TWICE, row[1], row[2]))
 
     @_while_open
     def error(self, metric: str, message: str, *, zh: str = "") -> None:
@@ -1504,28 +1505,40 @@ class _Checker:
                 return said
         return None
 
-    def _refuse(self, metric: str, message: str | Said | Callable[[], Said]) -> None:
+    def _refuse(
+        self,
+        metric: str,
+        message: str | Said | Callable[[], Said],
+        mistake: tuple[Said, object, object] | None = None,
+    ) -> None:
         """Refuse one of ``metric``'s figures: ``message`` in English (a plugin's own words,
         or okrdesk's for its authors) or in both languages, or what words it when asked
-        (a message citing the figure's source, worded only when it is kept)."""
+        (a message citing the figure's source, worded only when it is kept). ``mistake``:
+        what was wrong, and the subject and period it was wrong for, where the message
+        names them; the same mistake for another is counted with the first told."""
         # A plugin may emit millions of bad figures: keep a few to show, count the rest.
+        self.refused[metric] = self.refused.get(metric, 0) + 1
         shown = self.problems.setdefault(metric, [])
-        if len(shown) < MAX_MESSAGES_PER_METRIC:
+        why, subject, period = mistake or (None, "", "")
+        first = next((told for told in shown if why and told.mistake == why), None)
+        if first is not None:
+            first.add(subject, period)
+        elif len(shown) < MAX_MESSAGES_PER_METRIC:
             if callable(message):
                 message = message()
             said = message if isinstance(message, Said) else Said(message, message)
-            if said not in shown:  # the same words again tell nothing more: counted
-                shown.append(said)
-        self.refused[metric] = self.refused.get(metric, 0) + 1
+            if all(told.said != said for told in shown):  # the same words again: counted
+                shown.append(LikeMistakes(said, why, str(subject), str(period)))
 
     def results(self) -> list[PluginError]:
         """The metrics refused, each with a few of its problems; call when the plugin
         is done (its figures are looked through for any emitted twice first)."""
         self.spool.settle()
         errors = []
-        for metric, shown in self.problems.items():
+        for metric, alike in self.problems.items():
             total = self.refused[metric]
-            more = total - len(shown)
+            more = total - sum(1 + told.like for told in alike)
+            shown = [told.told() for told in alike]
             text = "; ".join(said.en for said in shown)
             count = f"{total:,} problems" if total > 1 else "1 problem"
             kept = metric in self.kept
@@ -1546,6 +1559,8 @@ _AFTER_FINISHED = Said(
     "在此指标的 emit.finished 之后（插件不得如此）",
 )
 _KEPT_WHEN_FINISHED = "what it emitted before emit.finished is stored"
+_TWICE = Said("emitted twice", "重复给出")
+_NOT_A_MAPPING = Said("dimensions must be a mapping of text", "dimensions 必须是文本的映射")
 
 
 def _at(subject: object, period: object, why: Said, source: object) -> Said:
