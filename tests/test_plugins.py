@@ -1106,6 +1106,28 @@ def test_the_same_emit_mistake_for_each_person_and_week_is_told_once_and_counted
     ) in told["zh"].stderr.splitlines(), told["zh"].stderr
 
 
+def test_the_guide_s_plugins_listing_is_what_the_command_prints(
+    installed_example: dict[str, str], tmp_path: Path
+) -> None:
+    """docs/plugins.md showed the salons plugin alone under `okrdesk plugins --lang en`,
+    where the command lists okrdesk's own plugins first: an author took them for
+    someone else's packages."""
+    guide = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    prompt = "$ okrdesk plugins --lang en\n"
+    shown = guide[guide.index(prompt) + len(prompt) :].split("```", 1)[0]
+    folder = tmp_path / "no-workspace"
+    folder.mkdir()
+    listed = subprocess.run(
+        [str(Path(sys.executable).with_name("okrdesk")), "plugins", "--lang", "en"],
+        capture_output=True, text=True, cwd=folder,
+        env={**installed_example, "OKRDESK_LOAD_PLUGINS": "salons"},
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert shown == listed.stdout, (
+        f"docs/plugins.md's listing is out of date; it prints:\n{listed.stdout}"
+    )
+
+
 def test_a_test_installs_no_package_over_one_it_did_not_install() -> None:
     """installed_package installed okrdesk-NAME into the environment the tests run in and
     uninstalled it at the end, whoever had installed it first: it now skips the test
