@@ -218,6 +218,11 @@ def test_a_metric_spec_takes_its_kind_direction_and_unit_written_as_text() -> No
         ({"unit": "Yuan"}, "metric m: unit 'Yuan' is not a unit okrdesk knows (did you mean "
                            "'yuan'?)"),
         ({"unit": "kg"}, "metric m: unit 'kg' is not a unit okrdesk knows; write one of"),
+        ({"kind": "ratio", "unit": "%", "numerator_unit": "万"},
+         "metric m: numerator_unit '万' is not the unit of a ratio's part (did you mean '万元', "
+         "'万户' or '万人'?); write one of"),
+        ({"kind": "ratio", "unit": "%", "denominator_unit": "percent "},
+         "metric m: denominator_unit 'percent ' is not the unit of a ratio's part; write one of"),
         ({"revenue": "yes"}, "metric m: revenue must be True or False, not 'yes'"),
         ({"formula": 3}, "metric m: formula must be text"),
         ({"stages": ("开户",)}, "metric m: stages must be two names"),

@@ -29,7 +29,14 @@ import attrs
 from okrdesk.errors import Said
 from okrdesk.periods import Grain, parse_period
 from okrdesk.records import shared_methods
-from okrdesk.units import UNITS, Dimension, UnitOfMeasure, did_you_mean_unit
+from okrdesk.units import (
+    UNITS,
+    Dimension,
+    UnitOfMeasure,
+    close_units,
+    did_you_mean_unit,
+    you_meant_units,
+)
 
 DEFAULT_ATTAINMENT_CAP = 1.2
 """A key result counts for at most 120% of its target in a score, unless the plan says."""
@@ -681,11 +688,15 @@ class MetricSpec:
             if unit is None:
                 continue
             if not isinstance(unit, UnitOfMeasure) or unit.dimension is Dimension.FRACTION:
+                close = close_units(unit, list(UNITS)) if isinstance(unit, str) else []
+                if any(UNITS[symbol].dimension is Dimension.FRACTION for symbol in close):
+                    close = []  # a rate meant: the message says a part is none
+                mean, mean_zh = you_meant_units(close)
                 raise MetricSpecError(
-                    f"metric {name}: {key} {unit!r} is not the unit of a ratio's part; write "
+                    f"metric {name}: {key} {unit!r} is not the unit of a ratio's part{mean}; write "
                     'one of okrdesk.units.UNITS that is no rate, as UNITS["元"] or UNITS["户"], '
                     "or None for a plain figure",
-                    f"指标 {name}：{key} {unit!r} 不是比率分子或分母的计量单位；请写 "
+                    f"指标 {name}：{key} {unit!r} 不是比率分子或分母的计量单位{mean_zh}；请写 "
                     'okrdesk.units.UNITS 中非比率的一个，如 UNITS["元"] 或 UNITS["户"]，'
                     "或写 None 表示普通数字",
                 )

@@ -82,7 +82,13 @@ def close_units(written: str, symbols: Sequence[str]) -> list[str]:
 def did_you_mean_unit(written: str, symbols: Sequence[str]) -> tuple[str, str]:
     """`` (did you mean '万元', '万户' or '万人'?)`` in English and in Chinese, or two
     empty strings where no unit is written like ``written``."""
-    close = [repr(s) for s in close_units(written, symbols)]
+    return you_meant_units(close_units(written, symbols))
+
+
+def you_meant_units(symbols: Sequence[str]) -> tuple[str, str]:
+    """`` (did you mean '万元', '万户' or '万人'?)`` of ``symbols``, in English and in
+    Chinese; two empty strings for none."""
+    close = [repr(s) for s in symbols]
     if not close:
         return "", ""
     if len(close) == 1:
