@@ -113,7 +113,7 @@ def test_okrdesk_metrics_returning_its_metrics_is_told_at_its_def(
     # validate still fails on the key result, saying the plugin may provide it.
     told = validated.stdout + validated.stderr
     assert validated.returncode == 2, told
-    assert "plugin leads did not load and may provide it" in told, told
+    assert "plugin leads did not load or declare all its metrics and may provide it" in told, told
 
 
 def test_okrdesk_collect_returning_its_figures_is_told_and_stores_nothing_of_it(

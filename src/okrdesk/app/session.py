@@ -440,8 +440,10 @@ def _why_unmeasured(host: PluginHost) -> tuple[str, str]:
     declaring = {name for name, _ in _undeclared(host)}
     if unloaded := [name for name in host.unloaded() if name not in declaring]:
         which = "plugin" if len(unloaded) == 1 else "plugins"
-        reasons.append(f"{which} {', '.join(unloaded)} did not load (the errors say why)")
-        reasons_zh.append(f"插件 {'、'.join(unloaded)} 未能加载（原因见其错误）")
+        reasons.append(f"{which} {', '.join(unloaded)} did not load or declare all "
+                       f"{'its' if len(unloaded) == 1 else 'their'} metrics (the errors say "
+                       "why)")  # fmt: skip
+        reasons_zh.append(f"插件 {'、'.join(unloaded)} 未能加载或未能声明全部指标（原因见其错误）")
     if undeclared := sorted(declaring):
         which, its = ("plugin", "its") if len(undeclared) == 1 else ("plugins", "their")
         reasons.append(f"{which} {', '.join(undeclared)} could not declare all {its} metrics "
