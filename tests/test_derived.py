@@ -132,6 +132,19 @@ def test_a_formula_that_is_code_is_refused_by_name(write_workspace: WriteWorkspa
             "+ - * / 和括号") in zh.output  # fmt: skip
 
 
+def test_a_unit_okrdesk_lacks_is_told_with_the_units_written_like_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(DERIVED.replace('unit = "户"', 'unit = "万"'), "utf-8")
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 2, done.output
+    assert (
+        "sources.derived.metrics[0].unit: '万' is not a unit okrdesk knows (did you mean "
+        "'万元', '万户' or '万人'?)"
+    ) in done.output
+
+
 def test_explain_shows_the_formula_and_its_inputs(derived: Path) -> None:
     done = CliRunner().invoke(cli, ["explain", "O1.KR3", "--as-of", AS_OF, "-w", str(derived)])
     assert done.exit_code == 0, done.output
@@ -194,7 +207,7 @@ def test_validate_says_a_plugin_that_did_not_load_may_provide_an_input(
     said = " ".join(done.output.split())
     assert (
         'uses "new_hnw_clients", which no loaded plugin provides; plugin test_metrics did not '
-        "load and may provide it (see its error)"
+        "load or declare all its metrics and may provide it (see its error)"
     ) in said, said
     zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert "已加载的插件都不提供；插件 test_metrics 未能加载" in zh.output, zh.output

@@ -224,6 +224,8 @@ def test_a_metric_spec_takes_its_kind_direction_and_unit_written_as_text() -> No
          "'万户' or '万人'?); write one of"),
         ({"kind": "ratio", "unit": "%", "denominator_unit": "percent "},
          "metric m: denominator_unit 'percent ' is not the unit of a ratio's part; write one of"),
+        ({"kind": "ratio", "unit": "%", "numerator_unit": UNITS["%"]},
+         "metric m: numerator_unit UNITS[\"%\"] is not the unit of a ratio's part; write one of"),
         ({"revenue": "yes"}, "metric m: revenue must be True or False, not 'yes'"),
         ({"formula": 3}, "metric m: formula must be text"),
         ({"stages": ("开户",)}, "metric m: stages must be two names"),

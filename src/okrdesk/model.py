@@ -692,11 +692,13 @@ class MetricSpec:
                 if any(UNITS[symbol].dimension is Dimension.FRACTION for symbol in close):
                     close = []  # a rate meant: the message says a part is none
                 mean, mean_zh = you_meant_units(close)
+                # A unit okrdesk has is shown as written, not as the value it is.
+                shown = f'UNITS["{unit.symbol}"]' if isinstance(unit, UnitOfMeasure) else repr(unit)
                 raise MetricSpecError(
-                    f"metric {name}: {key} {unit!r} is not the unit of a ratio's part{mean}; write "
+                    f"metric {name}: {key} {shown} is not the unit of a ratio's part{mean}; write "
                     'one of okrdesk.units.UNITS that is no rate, as UNITS["元"] or UNITS["户"], '
                     "or None for a plain figure",
-                    f"指标 {name}：{key} {unit!r} 不是比率分子或分母的计量单位{mean_zh}；请写 "
+                    f"指标 {name}：{key} {shown} 不是比率分子或分母的计量单位{mean_zh}；请写 "
                     'okrdesk.units.UNITS 中非比率的一个，如 UNITS["元"] 或 UNITS["户"]，'
                     "或写 None 表示普通数字",
                 )

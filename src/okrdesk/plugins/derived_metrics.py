@@ -22,7 +22,7 @@ from okrdesk.formula import FormulaError, parse
 from okrdesk.model import Direction, InvalidValue, MetricKind, MetricSpec
 from okrdesk.plugins.hookspecs import SettingsProblem, hookimpl
 from okrdesk.plugins.settings_checks import settings_problems
-from okrdesk.units import UNITS
+from okrdesk.units import UNITS, did_you_mean_unit
 
 KEYS = ("name", "formula", "unit", "label", "label_en", "direction", "description")
 
@@ -73,8 +73,11 @@ def _definition(where: str, item: object) -> MetricSpec:
     unit = UNITS.get(texts["unit"])
     if unit is None:
         written = repr(texts["unit"])
-        raise DerivedMetricError(f"{where}.unit: {written} is not a unit okrdesk knows",
-                                 f"{where}.unit: {written} 不是 okrdesk 认识的单位")  # fmt: skip
+        mean, mean_zh = did_you_mean_unit(texts["unit"], list(UNITS))
+        raise DerivedMetricError(
+            f"{where}.unit: {written} is not a unit okrdesk knows{mean}",
+            f"{where}.unit: {written} 不是 okrdesk 认识的单位{mean_zh}",
+        )
     try:
         formula = parse(texts["formula"])
     except FormulaError as error:
