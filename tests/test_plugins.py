@@ -1081,6 +1081,37 @@ def test_a_metric_whose_figures_are_refused_still_has_its_rows_left_out_told(
     ) in lines, told.stderr
 
 
+def test_a_plugin_that_fails_still_has_the_rows_it_left_out_told(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The example ending in an error after warning of rows it could not read: the
+    warning was dropped with the rest of its work, one problem told at a time."""
+    from installed_package import installed_package, okrdesk
+
+    source = (EXAMPLE / "src" / "okrdesk_salons" / "__init__.py").read_text(encoding="utf-8")
+    loop = "    for (cm, period), (attendees, leads, lines) in totals.items():\n"
+    assert source.count(loop) == 1
+    ending = source.replace(loop, '    raise RuntimeError("the export ends early")\n' + loop)
+    root = write_workspace(
+        {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
+         '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
+         'target = 600\nunit = "人"\n'}
+    )  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n2026-01-07,cm01,twenty,1\n", "utf-8"
+    )
+    with installed_package(tmp_path, "salons", ending) as env:
+        told = okrdesk(env, "collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    lines = told.stderr.splitlines()
+    assert told.returncode == 1, told.stderr
+    assert any("RuntimeError: the export ends early" in line for line in lines), told.stderr
+    assert (
+        "warning: plugin salons metric salon_attendees: salons.csv row 3 left out: not a date "
+        "(YYYY-MM-DD) and two whole numbers"
+    ) in lines, told.stderr
+
+
 def test_the_same_emit_mistake_for_each_person_and_week_is_told_once_and_counted(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

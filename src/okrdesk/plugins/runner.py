@@ -1888,6 +1888,9 @@ class _Part:
             if told not in result.warnings:
                 result.warnings.append(told)
         result.plugin_of.update(kept)
+        if self.checker is not None:
+            # What it warned of (rows it could not read) is as much to fix as what failed.
+            result.warnings.extend(PluginError(self.plugin, m, *s) for m, s in self.checker.warned)
         if self.failure is not None:
             # What it finished was complete and sound, and stays stored.
             done, done_zh = ", ".join(sorted(kept)), "、".join(sorted(kept))
@@ -1903,8 +1906,6 @@ class _Part:
         errors = self.checker.results()
         result.errors.extend(errors)
         failed = {e.metric for e in errors}
-        # A refused metric's warnings too: the rows it could not read are as much to fix.
-        result.warnings.extend(PluginError(self.plugin, m, *s) for m, s in self.checker.warned)
         sound = {s.name: self.plugin for s in self.specs if s.name not in failed | kept.keys()}
         result.plugin_of.update(sound)
         if keep is None:
