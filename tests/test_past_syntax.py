@@ -253,3 +253,46 @@ def _small_text(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError):
         return None
+
+
+BASELINES = """\
+[[baselines]]
+metric = "fee_revenue"
+subject = "branch"
+unit = "万元"
+values = { "2025-01" = 31, "2025-02" = 28 }
+
+[[baselines]]
+metric = "fee_revenue"
+unit = "万元"
+values = { "2025-01" = 11, "2025-13" = 8 }
+"""
+
+
+def _said(root: Path) -> set[tuple[int, str, str]]:
+    return {(p.line, p.key, p.message) for p in load_plan(root).problems}
+
+
+def test_a_baseline_read_past_a_mistake_clashes_with_none_lacking_its_subject_too(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # The first baseline's subject mistyped, the second's missing: left out, the first
+    # lacked one too, and the two were told as giving the same periods "of None".
+    root = write_workspace({"baselines.toml": BASELINES})
+    fixed = _said(root)
+    assert [(line, key) for line, key, _ in sorted(fixed)] == [
+        (7, "baselines[1].subject"),
+        (10, "baselines[1].values.2025-13"),
+    ]
+    broken = BASELINES.replace('subject = "branch"', "subject = 福田营业部")
+    write_workspace({"baselines.toml": broken}, root=root)
+    said = _said(root)
+    assert [line for line, _, message in said if message.startswith("TOML syntax")] == [3]
+    assert {told for told in said if not told[2].startswith("TOML syntax")} == fixed
+    # Nor does a clean file whose two baselines both lack their subject say so.
+    write_workspace({"baselines.toml": BASELINES.replace('subject = "branch"\n', "")}, root=root)
+    assert [key for _, key, _ in sorted(_said(root))] == [
+        "baselines[0].subject",
+        "baselines[1].subject",
+        "baselines[1].values.2025-13",
+    ]

@@ -166,7 +166,9 @@ def read_baseline(
             if value is None:
                 t.fail(at.key(period), *why)
                 continue
-            key = (metric or "", subject or "", period)
+            if metric is None or subject is None:
+                continue  # whose figures these are is told; none can be given twice
+            key = (metric, subject, period)
             if key in found:
                 first = f"{found[key].file.display}:{found[key].line}"
                 t.fail(at.key(period), f"{metric} of {subject} in {period} is already given at "
