@@ -7,10 +7,13 @@ import os
 import time
 from pathlib import Path
 
+import duckdb
+import pytest
 from click.testing import CliRunner
 
 from okrdesk import user_cache
 from okrdesk.cli import cli
+from okrdesk.plugins.sql_files import TableCache, load_table, table_file
 from okrdesk.targets import plan_cache, toml_cache
 from sample_workspace import WriteWorkspace
 
@@ -149,3 +152,35 @@ def test_what_cannot_be_removed_is_left_quietly(tmp_path: Path) -> None:
 def test_a_missing_or_unreadable_folder_prunes_nothing(tmp_path: Path) -> None:
     assert user_cache.prune(tmp_path / "never made") == []
     user_cache.mark_used(tmp_path / "never made")  # no error either
+
+
+def test_a_relative_home_keeps_no_cache_rather_than_one_where_the_command_runs(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$HOME=. (and $XDG_CACHE_HOME unset or relative, which the XDG rules ignore) would
+    put the cache in the folder a command runs from, which may be a workspace: a
+    workspace you were sent could then bring a plan its files do not say."""
+    root = _workspace(write_workspace)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("HOME", ".")
+    for cache_home in (None, "cache", ""):
+        if cache_home is None:
+            monkeypatch.delenv("XDG_CACHE_HOME")
+        else:
+            monkeypatch.setenv("XDG_CACHE_HOME", cache_home)
+        with pytest.raises(RuntimeError):
+            user_cache.user_cache_folder("plans")
+        _validate(root)
+        _session(root)
+        # The SQL source's tables are read from their files, and kept nowhere.
+        (root / "data").mkdir(exist_ok=True)
+        (root / "data" / "calls.csv").write_text("day,calls\n2026-01-06,10\n", encoding="utf-8")
+        table = table_file("calls", "data/calls.csv", root, [])
+        cache = TableCache(root)
+        with duckdb.connect() as connection:
+            load_table(connection, table, root / "data", cache)
+            assert connection.execute("SELECT calls FROM calls").fetchall() == [(10,)]
+        assert cache.hits == []
+        assert sorted(p.name for p in root.iterdir()) == [
+            "data", "okrdesk.toml", "plugins", "targets"
+        ]  # fmt: skip

@@ -41,9 +41,13 @@ PRUNED = ".pruned"
 
 def user_cache_folder(*parts: str) -> Path:
     """okrdesk's folder in the user's own cache ($XDG_CACHE_HOME, else ~/.cache), with
-    ``parts`` under it; RuntimeError where there is no home folder to find."""
+    ``parts`` under it; RuntimeError where there is no home folder to find, or only a
+    relative one ($HOME=.), which would put the cache in whatever folder a command is
+    run from: a workspace, perhaps."""
     base = os.environ.get("XDG_CACHE_HOME") or ""
     folder = Path(base) if Path(base).is_absolute() else Path.home() / ".cache"
+    if not folder.is_absolute():
+        raise RuntimeError(f"the home folder {str(folder.parent)!r} is not an absolute path")
     return folder.joinpath("okrdesk", *parts)
 
 

@@ -2294,17 +2294,22 @@ class TableCache:
 
     def __init__(self, workspace: Path) -> None:
         place = hashlib.sha256(str(workspace.resolve()).encode()).hexdigest()[:32]
-        self.folder = user_cache_folder("sql", place)
+        self.entries: dict[str, Any] = {}
+        self.hits: list[str] = []
+        try:
+            self.folder = user_cache_folder("sql", place)
+        except RuntimeError:  # no home folder to keep tables in: each is read from its file
+            self.kept = False
+            return
+        self.kept = True
         self.manifest = self.folder / "tables.json"
         try:
-            self.entries: dict[str, Any] = json.loads(self.manifest.read_text(encoding="utf-8"))
-            if not isinstance(self.entries, dict):
-                self.entries = {}
+            found = json.loads(self.manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.entries = {}
+            found = {}
+        self.entries = found if isinstance(found, dict) else {}
         if self.entries:
             mark_used(self.folder)
-        self.hits: list[str] = []
 
     def lookup(self, table: TableFile) -> Path | None:
         entry = self.entries.get(table.name)
@@ -2364,6 +2369,8 @@ class TableCache:
         summary rows left out."""
         from okrdesk.plugins.sql_engine import duckdb
 
+        if not self.kept:
+            return
         try:
             stat = table.path.stat()
             digest = digest or _sha256(table.path)
