@@ -184,3 +184,32 @@ def test_a_relative_home_keeps_no_cache_rather_than_one_where_the_command_runs(
         assert sorted(p.name for p in root.iterdir()) == [
             "data", "okrdesk.toml", "plugins", "targets"
         ]  # fmt: skip
+
+
+def test_a_kept_table_gone_or_damaged_since_it_was_found_is_read_from_its_file(
+    tmp_path: Path,
+) -> None:
+    """Another command's pruning may remove a table's Parquet file between finding it and
+    reading it, as may a user emptying the cache; a damaged one reads no better. Either
+    way the table is read from its file, and collect goes on."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "calls.csv").write_text(
+        "day,calls\n2026-01-06,10\n2026-01-07,5\n", encoding="utf-8"
+    )
+    table = table_file("calls", "data/calls.csv", tmp_path, [])
+    with duckdb.connect() as connection:
+        load_table(connection, table, tmp_path, TableCache(tmp_path))
+    [kept] = TableCache(tmp_path).folder.glob("calls-*.parquet")
+    kept.write_bytes(b"not parquet")
+    cache = TableCache(tmp_path)
+    with duckdb.connect() as connection:
+        load_table(connection, table, tmp_path, cache)
+        rows = connection.execute("SELECT calls FROM calls ORDER BY rowid").fetchall()
+    assert rows == [(10,), (5,)]
+    assert cache.hits == []
+    # Kept again, whole: the next command reads it.
+    again = TableCache(tmp_path)
+    with duckdb.connect() as connection:
+        load_table(connection, table, tmp_path, again)
+        assert connection.execute("SELECT sum(calls) FROM calls").fetchone() == (15,)
+    assert again.hits == ["calls"]

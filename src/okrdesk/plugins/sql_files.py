@@ -359,10 +359,7 @@ def load_table(
     summary rows (合计, 总计) that ended the file and were left out."""
     from okrdesk.plugins.sql_engine import duckdb
 
-    cached = cache.lookup(table) if cache is not None else None
-    if cached is not None and cache is not None:
-        reader = f"read_parquet({_literal(str(cached))})"
-        connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
+    if cache is not None and cache.read_into(connection, table):
         kept = attrs.evolve(
             table,
             blanks=cache.blanks(table),
@@ -2331,6 +2328,26 @@ class TableCache:
             self._save()
         self.hits.append(table.name)
         return parquet
+
+    def read_into(self, connection: duckdb.DuckDBPyConnection, table: TableFile) -> bool:
+        """Make ``table`` a table of ``connection`` from the Parquet file kept for it; False
+        where none is kept for its file as it is now, or the one kept cannot be read
+        (removed by another command's pruning since, or damaged): its file is read then."""
+        from okrdesk.plugins.sql_engine import duckdb
+
+        kept = self.lookup(table)
+        if kept is None:
+            return False
+        try:
+            connection.execute(
+                f"CREATE TABLE {quoted(table.name)} AS "
+                f"SELECT * FROM read_parquet({_literal(str(kept))})"
+            )
+        except duckdb.Error:
+            self.hits.remove(table.name)
+            connection.execute(f"DROP TABLE IF EXISTS {quoted(table.name)}")
+            return False
+        return True
 
     def rows(self, table: TableFile, kind: str) -> tuple[int, ...]:
         """The file rows of the ``kind`` rows (``summaries``, ``notes``) left out of
