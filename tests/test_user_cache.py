@@ -213,3 +213,35 @@ def test_a_kept_table_gone_or_damaged_since_it_was_found_is_read_from_its_file(
         load_table(connection, table, tmp_path, again)
         assert connection.execute("SELECT sum(calls) FROM calls").fetchone() == (15,)
     assert again.hits == ["calls"]
+
+
+def _set_time(path: Path, when: float) -> None:
+    os.utime(path, (when, when), follow_symlinks=False)
+
+
+def test_a_clock_once_set_ahead_neither_stops_pruning_nor_keeps_an_entry_for_ever(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "plans"
+    now = time.time()
+    stale = _entry(folder, "a" * 32 + ".json", 45)
+    ahead = _entry(folder, "b" * 32 + ".json", 0)
+    _set_time(ahead, now + 400 * DAY)
+    # A command run while the clock said a year ahead marked the folder looked through.
+    (folder / user_cache.PRUNED).write_bytes(b"")
+    _set_time(folder / user_cache.PRUNED, now + 400 * DAY)
+    assert user_cache.prune(folder, now) == [stale.name]
+    # The entry written then is kept for a month from now, not from a year ahead.
+    assert abs(ahead.stat().st_mtime - now) < 1
+    assert user_cache.prune(folder, now + 31 * DAY) == [ahead.name]
+
+
+def test_an_entry_read_with_a_time_ahead_is_marked_used_now(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = _workspace(write_workspace)
+    _session(root)
+    [plan] = plan_cache.cache_folder().glob("*.json")
+    _set_time(plan, time.time() + 400 * DAY)
+    _session(root)
+    assert abs(plan.stat().st_mtime - time.time()) < DAY

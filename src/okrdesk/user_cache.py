@@ -10,10 +10,10 @@ for ``KEPT_DAYS`` is removed the next time okrdesk writes one beside it, which
 costs that workspace, if it comes back, one reading of its files.
 
 An entry is marked used (its time moved to now) when it is read and its time is
-more than a day old, so a workspace read every week keeps its entry and a
-command that finds its entry fresh writes nothing. Only names okrdesk itself
-gives entries are ever removed (see ``ENTRY``), and a folder is looked through
-at most once a day (``PRUNED``).
+more than a day old (or ahead, from a clock set wrong), so a workspace read every
+week keeps its entry and a command that finds its entry fresh writes nothing. Only
+names okrdesk itself gives entries are ever removed (see ``ENTRY``), and a folder is
+looked through at most once a day (``PRUNED``).
 """
 
 from __future__ import annotations
@@ -53,11 +53,12 @@ def user_cache_folder(*parts: str) -> Path:
 
 def mark_used(entry: Path, modified: float | None = None) -> None:
     """Say ``entry`` was used now, where its time (``modified``, else read) is more than
-    a day old; quietly nothing where it cannot be changed."""
+    a day from now, either way (a clock set wrong when it was written); quietly nothing
+    where it cannot be changed."""
     with contextlib.suppress(OSError):
         if modified is None:
             modified = entry.stat().st_mtime
-        if time.time() - modified > _DAY:
+        if abs(time.time() - modified) > _DAY:
             os.utime(entry)
 
 
@@ -68,7 +69,7 @@ def prune(folder: Path, now: float | None = None) -> list[str]:
     now = time.time() if now is None else now
     marker = folder / PRUNED
     with contextlib.suppress(OSError):
-        if now - marker.stat().st_mtime < _DAY:
+        if 0 <= now - marker.stat().st_mtime < _DAY:  # one from a clock set ahead is not
             return []
     from okrdesk.errors import OkrdeskError
     from okrdesk.files import write_bytes_atomically  # here: on a day's first pruning only
@@ -89,6 +90,9 @@ def prune(folder: Path, now: float | None = None) -> list[str]:
 def _remove_if_stale(path: Path, now: float) -> bool:
     try:
         found = path.lstat()
+        if found.st_mtime - now > _DAY:  # written while the clock was set ahead
+            os.utime(path, (now, now), follow_symlinks=False)  # its month starts now
+            return False
         if now - found.st_mtime <= KEPT_DAYS * _DAY:
             return False
         if stat.S_ISDIR(found.st_mode):
