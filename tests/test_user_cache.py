@@ -245,3 +245,31 @@ def test_an_entry_read_with_a_time_ahead_is_marked_used_now(
     _set_time(plan, time.time() + 400 * DAY)
     _session(root)
     assert abs(plan.stat().st_mtime - time.time()) < DAY
+
+
+def test_a_workspace_s_tables_moved_by_a_link_stay_while_used_and_only_the_link_goes(
+    tmp_path: Path,
+) -> None:
+    """The SQL cache of one workspace moved to a bigger disk, a link left in its place:
+    a collect marks the link used (the time pruning reads), and a link unused for a month
+    is removed alone, never what it leads to."""
+    (tmp_path / "ws" / "data").mkdir(parents=True)
+    ws = tmp_path / "ws"
+    (ws / "data" / "calls.csv").write_text("day,calls\n2026-01-06,10\n", encoding="utf-8")
+    table = table_file("calls", "data/calls.csv", ws, [])
+    with duckdb.connect() as connection:
+        load_table(connection, table, ws, TableCache(ws))
+    kept = TableCache(ws).folder
+    moved = tmp_path / "bigger disk" / "tables"
+    moved.parent.mkdir()
+    kept.rename(moved)
+    kept.symlink_to(moved, target_is_directory=True)
+    _set_time(kept, time.time() - 40 * DAY)
+    TableCache(ws)  # a collect that reads the tables kept
+    assert time.time() - kept.lstat().st_mtime < DAY
+    assert user_cache.prune(kept.parent, time.time() + 2 * DAY) == []
+    pruned = user_cache.prune(kept.parent, time.time() + 31 * DAY)
+    assert pruned == [kept.name]
+    assert not kept.is_symlink() and not kept.exists()
+    assert sorted(p.name for p in moved.iterdir())[-1] == "tables.json"
+    assert len(list(moved.glob("calls-*.parquet"))) == 1

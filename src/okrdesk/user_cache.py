@@ -54,12 +54,13 @@ def user_cache_folder(*parts: str) -> Path:
 def mark_used(entry: Path, modified: float | None = None) -> None:
     """Say ``entry`` was used now, where its time (``modified``, else read) is more than
     a day from now, either way (a clock set wrong when it was written); quietly nothing
-    where it cannot be changed."""
+    where it cannot be changed. An entry that is a link (a workspace's tables moved to
+    another disk) has the link's time moved, which is the one ``prune`` reads."""
     with contextlib.suppress(OSError):
         if modified is None:
-            modified = entry.stat().st_mtime
+            modified = entry.lstat().st_mtime
         if abs(time.time() - modified) > _DAY:
-            os.utime(entry)
+            os.utime(entry, follow_symlinks=False)
 
 
 def prune(folder: Path, now: float | None = None) -> list[str]:
