@@ -273,3 +273,18 @@ def test_a_workspace_s_tables_moved_by_a_link_stay_while_used_and_only_the_link_
     assert not kept.is_symlink() and not kept.exists()
     assert sorted(p.name for p in moved.iterdir())[-1] == "tables.json"
     assert len(list(moved.glob("calls-*.parquet"))) == 1
+
+
+def test_a_table_list_that_cannot_be_written_costs_only_the_cache(tmp_path: Path) -> None:
+    """A full disk or a read-only cache folder leaves the list of kept tables unwritten
+    (here a folder stands in its place, which stops root too): the table is read from its
+    file all the same, and the next collect reads it from its file again."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "calls.csv").write_text("day,calls\n2026-01-06,10\n", encoding="utf-8")
+    table = table_file("calls", "data/calls.csv", tmp_path, [])
+    cache = TableCache(tmp_path)
+    (cache.folder / "tables.json").mkdir(parents=True)
+    for _ in range(2):
+        with duckdb.connect() as connection:
+            load_table(connection, table, tmp_path, TableCache(tmp_path))
+            assert connection.execute("SELECT calls FROM calls").fetchall() == [(10,)]

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
 import attrs
 
-from okrdesk.errors import Said, printable
+from okrdesk.errors import OkrdeskError, Said, printable
 from okrdesk.files import write_text_atomically
 from okrdesk.plugins.csv_lines import (
     Lines,
@@ -2414,7 +2414,9 @@ class TableCache:
             pass  # a cache that cannot be written only costs the next collect a read
 
     def _save(self) -> None:
-        with contextlib.suppress(OSError):
+        # OkrdeskError: what write_text_atomically says of a full disk or a folder it
+        # cannot write in; a list of tables not kept only costs the next collect a read.
+        with contextlib.suppress(OSError, OkrdeskError):
             write_text_atomically(self.manifest, json.dumps(self.entries, indent=1))
 
 
