@@ -288,3 +288,32 @@ def test_a_table_list_that_cannot_be_written_costs_only_the_cache(tmp_path: Path
         with duckdb.connect() as connection:
             load_table(connection, table, tmp_path, TableCache(tmp_path))
             assert connection.execute("SELECT calls FROM calls").fetchall() == [(10,)]
+
+
+def _cache_state() -> dict[str, tuple[int, int]]:
+    top = user_cache.user_cache_folder()
+    return {
+        str(path.relative_to(top)): (path.lstat().st_mtime_ns, path.lstat().st_ctime_ns)
+        for path in sorted(top.rglob("*"))
+    }
+
+
+def test_a_report_that_finds_its_entries_fresh_writes_nothing_in_the_cache(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """No entry's time moved, no .pruned marker written, no file added: a report run
+    every few minutes on a dashboard leaves the cache folder as it found it."""
+    root = _workspace(write_workspace)
+    runner = CliRunner()
+    collected = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert collected.exit_code == 0, collected.output
+    args = ["report", "--as-of", "2026-03-15", "--format", "json", "-w", str(root)]
+    for _ in range(2):
+        done = runner.invoke(cli, args)
+        assert done.exit_code == 0, done.output
+    before = _cache_state()
+    assert any(name.startswith("plans/") for name in before)
+    assert "plans/.pruned" in before and "toml/.pruned" in before
+    done = runner.invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert _cache_state() == before
