@@ -4,6 +4,8 @@ a month (okrdesk/user_cache.py), through the commands that write and read it."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -317,3 +319,45 @@ def test_a_report_that_finds_its_entries_fresh_writes_nothing_in_the_cache(
     done = runner.invoke(cli, args)
     assert done.exit_code == 0, done.output
     assert _cache_state() == before
+
+
+def test_pruning_never_removes_what_an_entry_links_to_outside_the_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "cache" / "sql"
+    outside = tmp_path / "reports"
+    outside.mkdir()
+    (outside / "2026-03.xlsx").write_bytes(b"figures")
+    _aged(outside / "2026-03.xlsx", 90)
+    _aged(outside, 90)
+    # An entry that is a link to the folder, and one that holds a link to it.
+    link = folder / ("c" * 32)
+    folder.mkdir(parents=True)
+    link.symlink_to(outside, target_is_directory=True)
+    _set_time(link, time.time() - 90 * DAY)
+    holding = _entry(folder, "d" * 32, 90)
+    (holding / "reports").symlink_to(outside, target_is_directory=True)
+    _aged(holding, 90)
+    assert sorted(user_cache.prune(folder)) == [link.name, holding.name]
+    assert not link.is_symlink() and not holding.exists()
+    assert (outside / "2026-03.xlsx").read_bytes() == b"figures"
+
+
+def test_processes_pruning_one_folder_at_once_share_the_work_quietly(tmp_path: Path) -> None:
+    folder = tmp_path / "sql"
+    for number in range(300):
+        entry = _entry(folder, f"{number:032x}", 60)
+        (entry / "calls-0.parquet").write_bytes(b"kept")
+        _aged(entry, 60)
+    prune = (
+        "import sys, pathlib, okrdesk.user_cache as c\n"
+        "print(len(c.prune(pathlib.Path(sys.argv[1]))))"
+    )
+    running = [
+        subprocess.Popen([sys.executable, "-c", prune, str(folder)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]  # fmt: skip
+    said = [process.communicate() for process in running]
+    assert [process.returncode for process in running] == [0, 0, 0], said
+    assert all(err == "" for _, err in said)
+    assert sum(int(out) for out, _ in said) == 300
+    assert sorted(p.name for p in folder.iterdir()) == [user_cache.PRUNED]
