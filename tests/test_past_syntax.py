@@ -296,3 +296,68 @@ def test_a_baseline_read_past_a_mistake_clashes_with_none_lacking_its_subject_to
         "baselines[1].subject",
         "baselines[1].values.2025-13",
     ]
+
+
+ELSEWHERE = {
+    "branch.toml": ("  target = 180\n", '  target = "180户"\n'),
+    "budget.toml": ("  amount = 36\n", '  amount = "36万"\n'),
+    "org.toml": ('role = "compliance" ', "role = 3 "),
+    "plan.toml": ('name = "收官"', "name = 4"),
+    "scoring.toml": ("  standard = 15\n", '  standard = "15万"\n'),
+}
+"""A real mistake in each sample file, far from the lines broken below."""
+
+MISTYPED = {
+    "a full-width colon": ("branch.toml", "  target = 360\n", "  target：360\n"),
+    "a key in Chinese": ("branch.toml", "  target = 360\n", "  目标 = 360\n"),
+    "a name as a member key": ("branch.toml", "  wm2 = 140\n", "  李雷 = 140\n"),
+    "a sign and a yuan mark": ("branch.toml", "  target = 62\n", "  target = -¥60\n"),
+    "a trailing point": ("branch.toml", "  target = 360\n", "  target = 360.\n"),
+    "a key written twice": ("branch.toml", "  target = 62\n", "  target = 62\n  target = 64\n"),
+    "a dotted key into an inline table": (
+        "branch.toml",
+        "  milestones = { Q2 = 0.45, Q4 = 1.0 }",
+        "  milestones = { Q4 = 1.0 }\n  milestones.Q2 = 0.45",
+    ),
+    "an inline table's value": (
+        "branch.toml",
+        '  where = { gender = "female" }',
+        "  where = { gender = 女 }",
+    ),
+    "several at once": (
+        "branch.toml",
+        "  target = 360\n  unit",
+        "  target：360\n  unit = 户\n  unit",
+    ),
+    "a budget line's amount": ("budget.toml", "  amount = 64\n", "  amount = 64万\n"),
+    "a component's weight": ("scoring.toml", "  weight = 0.5\n", "  weight = 五成\n"),
+    "a person's id": ("org.toml", 'id = "liuyang"', "id = liuyang"),
+    "a phase's end": ("plan.toml", "end = 2026-06-30", "end = 2026年6月30日"),
+    "the plan's grain": ("plan.toml", 'grain = "week" ', "grain = week "),
+}
+
+
+@pytest.mark.parametrize("name, right, wrong", MISTYPED.values(), ids=MISTYPED)
+def test_a_line_mistyped_any_way_tells_only_what_the_file_with_it_right_says(
+    sample: tuple[Path, Mapping[str, MetricSpec]], name: str, right: str, wrong: str
+) -> None:
+    """Each told past the mistake (by key and words: a line added moves those below) is
+    one the file written as meant has, and the mistake elsewhere in the file is told.
+    Metrics are not checked: that needs the other files, and waits for the file to read."""
+    root, _ = sample
+    path = root / "targets" / name
+    text = path.read_text(encoding="utf-8")
+    good, bad = ELSEWHERE[name]
+    assert right in text and good in text
+    meant = text.replace(good, bad, 1)
+    try:
+        path.write_text(meant, encoding="utf-8")
+        said_of_meant = [p for p in load_plan(root).problems if p.file.endswith(name)]
+        path.write_text(meant.replace(right, wrong, 1), encoding="utf-8")
+        said = [p for p in load_plan(root).problems if p.file.endswith(name)]
+    finally:
+        path.write_text(text, encoding="utf-8")
+    [elsewhere] = [(p.key, p.message) for p in said_of_meant]
+    assert any(p.message.startswith("TOML syntax") for p in said)
+    told = {(p.key, p.message) for p in said if not p.message.startswith("TOML syntax")}
+    assert told == {elsewhere}
