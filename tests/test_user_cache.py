@@ -361,3 +361,37 @@ def test_processes_pruning_one_folder_at_once_share_the_work_quietly(tmp_path: P
     assert all(err == "" for _, err in said)
     assert sum(int(out) for out, _ in said) == 300
     assert sorted(p.name for p in folder.iterdir()) == [user_cache.PRUNED]
+
+
+def test_what_stopped_collects_left_in_a_used_workspace_s_tables_goes_a_day_later(
+    tmp_path: Path,
+) -> None:
+    """A workspace collected every day is never pruned whole: a Parquet file a killed
+    collect was writing, a list of tables not put in place, a table's file no table names
+    any more are removed by the next collect that keeps a table, once a day old; what
+    okrdesk does not name so, and what another collect may be writing now, stay."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "calls.csv").write_text("day,calls\n2026-01-06,10\n", encoding="utf-8")
+    folder = TableCache(tmp_path).folder
+    folder.mkdir(parents=True)
+    left = [
+        folder / ".calls-0123456789abcdef.parquet.4242.tmp",
+        folder / ".tables.json.k2j4x9az.tmp",
+        folder / "salons-fedcba9876543210.parquet",  # in no list: the list was never saved
+    ]
+    kept = [
+        folder / ".calls-0123456789abcdef.parquet.4343.tmp",  # being written now
+        folder / "notes.txt",
+        folder / "calls.parquet",
+    ]
+    for path in left + kept:
+        path.write_bytes(b"x" * 64)
+        if path != kept[0]:
+            _aged(path, 3)
+    table = table_file("calls", "data/calls.csv", tmp_path, [])
+    with duckdb.connect() as connection:
+        load_table(connection, table, tmp_path, TableCache(tmp_path))
+    assert [path.exists() for path in left] == [False] * 3
+    assert [path.exists() for path in kept] == [True] * 3
+    [named] = folder.glob("calls-*.parquet")
+    assert named.name == TableCache(tmp_path).entries["calls"]["parquet"]

@@ -2283,6 +2283,20 @@ def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
 # -------------------------------------------------------------------- cache
 
 
+_KEPT_TABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*-[0-9a-f]{16}\.parquet")
+"""The name a table's Parquet file is kept under: the table's, and its file's digest."""
+
+_LEFT_BEHIND = re.compile(
+    r"\.(?:[A-Za-z_][A-Za-z0-9_]*-[0-9a-f]{16}\.parquet\.\d+|tables\.json\..+)\.tmp"
+)
+"""The files a table is kept through (``.<parquet>.<pid>.tmp``, and
+``.tables.json.<random>.tmp``), left behind by a collect stopped while writing them."""
+
+_LEFT_FOR = 24 * 60 * 60
+"""How old a file left behind must be before it is removed: a newer one may be another
+collect's, still being written."""
+
+
 class TableCache:
     """Tables read before, as Parquet files in the user's cache folder (one folder per
     workspace, never inside it: a workspace someone sends you cannot bring a table its
@@ -2409,9 +2423,29 @@ class TableCache:
             self._save()
             if isinstance(old, dict) and old.get("parquet") not in {None, name}:
                 (self.folder / str(old["parquet"])).unlink(missing_ok=True)
+            self._tidy()
             prune(self.folder.parent)
         except (OSError, duckdb.Error):
             pass  # a cache that cannot be written only costs the next collect a read
+
+    def _tidy(self) -> None:
+        """Remove what stopped collects left in the folder (a Parquet file half written,
+        a list of tables not yet in place) and the Parquet files no table names any more:
+        a workspace collected every day is never pruned whole, and would keep them for
+        ever. Only names this class gives, a day after they were written."""
+        import time
+
+        named = {str(e.get("parquet")) for e in self.entries.values() if isinstance(e, dict)}
+        now = time.time()
+        with contextlib.suppress(OSError), os.scandir(self.folder) as found:
+            for entry in found:
+                unnamed = _KEPT_TABLE.fullmatch(entry.name) and entry.name not in named
+                if not (unnamed or _LEFT_BEHIND.fullmatch(entry.name)):
+                    continue
+                with contextlib.suppress(OSError):
+                    written = entry.stat(follow_symlinks=False).st_mtime
+                    if entry.is_file(follow_symlinks=False) and now - written > _LEFT_FOR:
+                        os.unlink(entry.path)
 
     def _save(self) -> None:
         # OkrdeskError: what write_text_atomically says of a full disk or a folder it
