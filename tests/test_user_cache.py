@@ -156,36 +156,60 @@ def test_a_missing_or_unreadable_folder_prunes_nothing(tmp_path: Path) -> None:
     user_cache.mark_used(tmp_path / "never made")  # no error either
 
 
-def test_a_relative_home_keeps_no_cache_rather_than_one_where_the_command_runs(
-    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+def test_a_relative_home_keeps_the_cache_in_the_account_s_home_not_where_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """$HOME=. (and $XDG_CACHE_HOME unset or relative, which the XDG rules ignore) would
-    put the cache in the folder a command runs from, which may be a workspace: a
-    workspace you were sent could then bring a plan its files do not say."""
-    root = _workspace(write_workspace)
-    monkeypatch.chdir(root)
+    """$HOME=. (with $XDG_CACHE_HOME unset or relative, which the XDG rules ignore) put
+    the cache in the folder a command ran from, a workspace perhaps: its tables, and a
+    plan a workspace you were sent could bring. The account's own home is used."""
+    import pwd
+
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", ".")
+    own = Path(pwd.getpwuid(os.getuid()).pw_dir)
     for cache_home in (None, "cache", ""):
         if cache_home is None:
             monkeypatch.delenv("XDG_CACHE_HOME")
         else:
             monkeypatch.setenv("XDG_CACHE_HOME", cache_home)
-        with pytest.raises(RuntimeError):
-            user_cache.user_cache_folder("plans")
-        _validate(root)
-        _session(root)
-        # The SQL source's tables are read from their files, and kept nowhere.
-        (root / "data").mkdir(exist_ok=True)
-        (root / "data" / "calls.csv").write_text("day,calls\n2026-01-06,10\n", encoding="utf-8")
-        table = table_file("calls", "data/calls.csv", root, [])
-        cache = TableCache(root)
-        with duckdb.connect() as connection:
-            load_table(connection, table, root / "data", cache)
-            assert connection.execute("SELECT calls FROM calls").fetchall() == [(10,)]
-        assert cache.hits == []
-        assert sorted(p.name for p in root.iterdir()) == [
-            "data", "okrdesk.toml", "plugins", "targets"
-        ]  # fmt: skip
+        assert user_cache.user_cache_folder("plans") == own / ".cache" / "okrdesk" / "plans"
+
+
+def test_without_a_home_folder_nothing_is_kept_and_every_command_reads_the_files(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container run as an account the system has no entry for, without $HOME: there
+    is no home folder (the account cannot be made here, so the system's answer is
+    stood in for). The SQL source's tables are read from their files then, where the
+    table cache failed the collect."""
+    import pwd
+
+    def no_entry(uid: int) -> pwd.struct_passwd:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    root = _workspace(write_workspace)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("HOME")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    with pytest.raises(RuntimeError):
+        user_cache.user_cache_folder("plans")
+    monkeypatch.setenv("HOME", ".")
+    with pytest.raises(RuntimeError):
+        user_cache.user_cache_folder("plans")
+    _validate(root)
+    _session(root)
+    (root / "data").mkdir()
+    (root / "data" / "calls.csv").write_text("day,calls\n2026-01-06,10\n", encoding="utf-8")
+    table = table_file("calls", "data/calls.csv", root, [])
+    cache = TableCache(root)
+    with duckdb.connect() as connection:
+        load_table(connection, table, root / "data", cache)
+        assert connection.execute("SELECT calls FROM calls").fetchall() == [(10,)]
+    assert cache.hits == []
+    assert sorted(p.name for p in root.iterdir()) == [
+        "data", "okrdesk.toml", "plugins", "targets"
+    ]  # fmt: skip
 
 
 def test_a_kept_table_gone_or_damaged_since_it_was_found_is_read_from_its_file(

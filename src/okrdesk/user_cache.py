@@ -41,14 +41,28 @@ PRUNED = ".pruned"
 
 def user_cache_folder(*parts: str) -> Path:
     """okrdesk's folder in the user's own cache ($XDG_CACHE_HOME, else ~/.cache), with
-    ``parts`` under it; RuntimeError where there is no home folder to find, or only a
-    relative one ($HOME=.), which would put the cache in whatever folder a command is
-    run from: a workspace, perhaps."""
+    ``parts`` under it; RuntimeError where there is no home folder to find."""
     base = os.environ.get("XDG_CACHE_HOME") or ""
-    folder = Path(base) if Path(base).is_absolute() else Path.home() / ".cache"
-    if not folder.is_absolute():
-        raise RuntimeError(f"the home folder {str(folder.parent)!r} is not an absolute path")
+    folder = Path(base) if Path(base).is_absolute() else _home() / ".cache"
     return folder.joinpath("okrdesk", *parts)
+
+
+def _home() -> Path:
+    """The user's home folder. A relative $HOME (HOME=.) would put the cache in the
+    folder a command runs from, a workspace perhaps, which then holds its tables and
+    could bring a plan its files do not say: the account's own home is used instead."""
+    home = Path.home()
+    if home.is_absolute():
+        return home
+    try:
+        import pwd  # here: only for a relative $HOME; none on Windows
+
+        own = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    except (ImportError, KeyError):  # KeyError: an account the system has no entry for
+        own = home
+    if not own.is_absolute():
+        raise RuntimeError(f"no home folder: $HOME is {str(home)!r}, not an absolute path")
+    return own
 
 
 def mark_used(entry: Path, modified: float | None = None) -> None:
