@@ -361,3 +361,29 @@ def test_a_line_mistyped_any_way_tells_only_what_the_file_with_it_right_says(
     assert any(p.message.startswith("TOML syntax") for p in said)
     told = {(p.key, p.message) for p in said if not p.message.startswith("TOML syntax")}
     assert told == {elsewhere}
+
+
+def test_a_mistake_of_syntax_in_okrdesk_toml_does_not_make_its_sql_metrics_unknown(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """An okrdesk.toml that does not read leaves the SQL source without the metrics it
+    defines: a key result on one was told "no loaded plugin provides metric", which the
+    file with its mistake fixed does not say. The plan's metrics wait for it to read."""
+    from test_sql_metrics import ATTENDEES_DEFINITION, SALONS_OKRS, sql_only_workspace
+
+    settings = '[workspace]\nname = "福田"\n\n' + ATTENDEES_DEFINITION
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    (root / "okrdesk.toml").write_text(settings.replace('"福田"', "福田"), encoding="utf-8")
+    said = _validated(root)
+    assert [line.split(": ", 2)[:2] for line in said] == [["okrdesk.toml:2", "TOML syntax"]]
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert "targets/" not in done.output
+    assert done.output.splitlines()[-1] == "3 files checked, 1 problem."
+    # A metric no plugin could provide is still told once the file reads.
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    salons = root / "targets" / "salons.toml"
+    salons.write_text(SALONS_OKRS.replace('"salon_attendees"', '"salon_atendees"'), "utf-8")
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert 'no loaded plugin provides metric "salon_atendees"' in done.output

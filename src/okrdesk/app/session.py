@@ -130,14 +130,18 @@ def open_session(
         cache = ProbeCache()
         probe = _prober(root, workspace, cache)
     host = open_plugins(workspace, probe)
-    loaded = _read_plan(root, host.metrics, cut_to, host.clashes, host.unloaded())
+    # Without its settings the plugins declare what okrdesk.toml does not mean (no SQL
+    # metric at all): the plan's metrics are checked once it reads, as its other keys.
+    metrics = None if workspace.unread else host.metrics
+    loaded = _read_plan(root, metrics, cut_to, host.clashes, host.unloaded())
     if cache is not None and cache.given and loaded.problems:
         # A kept answer may be out of date (a plugin whose metrics come from more than
         # its code and settings): every plugin is asked afresh before the plan's
         # problems are believed.
         probe = _prober(root, workspace, type(cache)(ask_again=True))
         host = open_plugins(workspace, probe)
-        loaded = _read_plan(root, host.metrics, cut_to, host.clashes, host.unloaded())
+        metrics = None if workspace.unread else host.metrics
+        loaded = _read_plan(root, metrics, cut_to, host.clashes, host.unloaded())
     if isolated and loaded.plan is not None:
         from okrdesk.plugins.runner import warm_up_for
 
@@ -265,7 +269,7 @@ def _targets_name(root: Path, metrics: set[str]) -> bool:
 
 def _read_plan(
     root: Path,
-    metrics: Mapping[str, MetricSpec],
+    metrics: Mapping[str, MetricSpec] | None,
     cut_to: str | None,
     clashes: Mapping[str, Sequence[str]] | None = None,
     unloaded: Sequence[str] = (),

@@ -111,6 +111,10 @@ class Workspace:
     lang: str | None = None
     """``[workspace] lang``: the language of reports and messages when ``--lang`` is not
     given."""
+    unread: bool = False
+    """okrdesk.toml is there but could not be read (a mistake of syntax, a link to
+    nothing): these are the defaults, not what it says, and the plugins it sets up (the
+    SQL source's metrics) are not what it means."""
 
     def language(self, given: str | None) -> str:
         """``--lang`` when given, else the workspace's ``lang``, else Chinese."""
@@ -341,7 +345,7 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
 
             findings.problems.extend(problems_past_syntax(read_past[0], check))
         # Its mistakes are told in the language it asks for, where its text says one.
-        return Workspace(root, lang=_lang_in_text(path))
+        return Workspace(root, lang=_lang_in_text(path), unread=True)
     return _settings_in(source, root, findings)
 
 
