@@ -387,3 +387,73 @@ def test_a_mistake_of_syntax_in_okrdesk_toml_does_not_make_its_sql_metrics_unkno
     salons.write_text(SALONS_OKRS.replace('"salon_attendees"', '"salon_atendees"'), "utf-8")
     done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert 'no loaded plugin provides metric "salon_atendees"' in done.output
+
+
+EVERY_TABLE = """\
+[workspace]
+name = "福田"
+lang = "zh"
+plugin_timeout = -5
+
+[checkin]
+by = "chenjianguo"
+
+[sources.brokerage]
+data = "data/crm"
+
+[send]
+reports = "reports"
+reports_url = "intranet/okr/"
+
+[[send.channels]]
+kind = "wecom"
+name = "group"
+url_env = "OKRDESK_WECOM"
+
+[[send.channels]]
+kind = "email"
+name = "mail"
+host = "smtp.example.com"
+sender = "okr@example.com"
+to = ["a@example.com"]
+port = 70000
+
+[[send.channels]]
+kind = "dingtalk"
+name = "group"
+url_env = "https://oapi.dingtalk.com/robot/send?access_token=x"
+
+[[send.channels]]
+kind = "mail"
+name = "boss"
+host = "smtp.example.com"
+sender = "okr@example.com"
+to = []
+"""
+"""okrdesk.toml with a mistake in most of its tables."""
+
+
+def test_no_line_or_two_left_out_of_okrdesk_toml_makes_the_rest_say_anything(
+    tmp_path: Path,
+) -> None:
+    from itertools import combinations
+
+    from okrdesk.targets.settings import read_settings
+
+    path = tmp_path / "okrdesk.toml"
+
+    def said(text: str) -> set[tuple[int, str, str]]:
+        path.write_text(text, encoding="utf-8")
+        found = Findings()
+        read_settings(tmp_path, found)
+        return {(p.line, p.key, p.message) for p in found.problems}
+
+    whole = said(EVERY_TABLE)
+    assert len(whole) >= 5
+    keys = [line for line, _ in _key_lines(EVERY_TABLE)]
+    for lines in [*((line,) for line in keys), *combinations(keys, 2)]:
+        broken = EVERY_TABLE
+        for line in lines:
+            broken = _broken(broken, line)
+        told = {p for p in said(broken) if not p[2].startswith("TOML syntax")}
+        assert told <= whole, (lines, told - whole)
