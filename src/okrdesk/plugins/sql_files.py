@@ -2357,6 +2357,8 @@ class TableCache:
                 f"CREATE TABLE {quoted(table.name)} AS "
                 f"SELECT * FROM read_parquet({_literal(str(kept))})"
             )
+        except duckdb.InterruptException:
+            raise  # the collect was stopped: not a reason to read the file instead
         except duckdb.Error:
             self.hits.remove(table.name)
             connection.execute(f"DROP TABLE IF EXISTS {quoted(table.name)}")
