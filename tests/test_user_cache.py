@@ -166,7 +166,10 @@ def test_a_relative_home_keeps_the_cache_in_the_account_s_home_not_where_it_runs
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", ".")
-    own = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    try:
+        own = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    except KeyError:
+        pytest.skip("this account has no home of its own: the test below is its case")
     for cache_home in (None, "cache", ""):
         if cache_home is None:
             monkeypatch.delenv("XDG_CACHE_HOME")
