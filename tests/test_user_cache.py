@@ -15,7 +15,9 @@ from click.testing import CliRunner
 
 from okrdesk import user_cache
 from okrdesk.cli import cli
+from okrdesk.plugins.sql_dialect import read_query
 from okrdesk.plugins.sql_files import TableCache, load_table, table_file
+from okrdesk.plugins.sql_query_cache import QueryCache
 from okrdesk.targets import plan_cache, toml_cache
 from sample_workspace import WriteWorkspace
 
@@ -210,6 +212,10 @@ def test_without_a_home_folder_nothing_is_kept_and_every_command_reads_the_files
         load_table(connection, table, root / "data", cache)
         assert connection.execute("SELECT calls FROM calls").fetchall() == [(10,)]
     assert cache.hits == []
+    # What sqlglot reads of a query is read anew each time, and kept nowhere.
+    queries = QueryCache()
+    assert queries.facts("SELECT 1 AS value", "duckdb") == read_query("SELECT 1 AS value", "duckdb")
+    queries.save()
     assert sorted(p.name for p in root.iterdir()) == [
         "data", "okrdesk.toml", "plugins", "targets"
     ]  # fmt: skip

@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from okrdesk.errors import OkrdeskError
 from okrdesk.files import write_text_atomically
 from okrdesk.plugins import sql_dialect
 from okrdesk.plugins.sql_dialect import QueryFacts, read_query
@@ -32,7 +33,10 @@ class QueryCache:
     """The facts of queries, from the cache file where it has them, else read by sqlglot."""
 
     def __init__(self, path: Path | None = None, reader: str | None = None) -> None:
-        self.path = path or user_cache_folder("sql", "queries.json")
+        try:
+            self.path: Path | None = path or user_cache_folder("sql", "queries.json")
+        except RuntimeError:  # no home folder to keep it in: every query is read anew
+            self.path = None
         self.reader = reader
         """Which sqlglot and okrdesk read the queries (``reader()`` unless given)."""
         self._entries: dict[str, Any] | None = None
@@ -55,10 +59,11 @@ class QueryCache:
     def save(self) -> None:
         """Write the file when a query was read anew; a file that cannot be written only
         costs the next collect sqlglot's time."""
-        if not self.changed:
+        if not self.changed or self.path is None:
             return
         kept = dict(list(self.entries.items())[-KEPT:])
-        with contextlib.suppress(OSError):
+        # OkrdeskError: what write_text_atomically says of a full disk.
+        with contextlib.suppress(OSError, OkrdeskError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_text_atomically(self.path, json.dumps(kept))
         self.changed = False
@@ -67,6 +72,8 @@ class QueryCache:
     def entries(self) -> dict[str, Any]:
         if self._entries is None:
             try:
+                if self.path is None:
+                    raise FileNotFoundError("no home folder")
                 loaded = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 loaded = {}
