@@ -68,6 +68,7 @@ def test_a_command_that_keeps_a_plan_lets_go_of_entries_unused_for_a_month(
         _entry(plans, "0" * 32 + ".json", 31),
         _entry(plans, f".{'1' * 32}.json.x8k2p0qz.tmp", 40),  # a killed command's
         _entry(settings, "2" * 32 + ".json", 90),
+        _entry(settings, "..pruned.a81kq0zz.tmp", 45),  # a killed command's marker
     ]
     kept = [
         _entry(plans, "3" * 32 + ".json", 29),
@@ -76,7 +77,7 @@ def test_a_command_that_keeps_a_plan_lets_go_of_entries_unused_for_a_month(
         _entry(plans, "5" * 31 + ".json", 400),
     ]
     _session(_workspace(write_workspace))
-    assert [path.exists() for path in stale] == [False] * 3
+    assert [path.exists() for path in stale] == [False] * 4
     assert [path.exists() for path in kept] == [True] * 4
     # The new entries, just written, stay.
     assert len(list(plans.glob("*.json"))) == 3

@@ -30,10 +30,11 @@ KEPT_DAYS = 30
 
 _DAY = 24 * 60 * 60
 
-ENTRY = re.compile(r"\.?[0-9a-f]{32}(\.json)?(\..+\.tmp)?")
+ENTRY = re.compile(r"\.?[0-9a-f]{32}(\.json)?(\..+\.tmp)?|\.(\.pruned|queries\.json)\..+\.tmp")
 """The names okrdesk gives entries: a digest of the workspace's (or the file's) path,
 a folder or a ``.json`` file, and the temporary file an entry is written through
-(``.<name>.<random>.tmp``), left behind only by a command that was killed."""
+(``.<name>.<random>.tmp``), left behind only by a command that was killed; so are
+those of ``PRUNED`` and of the SQL source's ``queries.json``."""
 
 PRUNED = ".pruned"
 """A file in a cache folder whose time says when the folder was last looked through."""
