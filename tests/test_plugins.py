@@ -1047,17 +1047,22 @@ def test_collect_warns_of_a_sources_table_no_plugin_reads(
     ) in told["zh"].stderr.splitlines(), told["zh"].stderr
 
 
-def test_a_metric_whose_figures_are_refused_still_has_its_rows_left_out_told(
-    write_workspace: WriteWorkspace, tmp_path: Path
-) -> None:
-    """The example copied with value=str(attendees): collect refused the metric's figures
-    and left its emit.warning of the rows it could not read unsaid, so the user fixing
-    the plugin and its file saw one of their problems at a time."""
+ROW_LEFT_OUT = ["2026-01-06,cm01,30,4", "2026-01-07,cm01,twenty,1"]
+"""salons.csv rows: one the example reads, and its row 3, which it leaves out."""
+
+
+def _example_collected(
+    write_workspace: WriteWorkspace,
+    tmp_path: Path,
+    source: str,
+    rows: list[str],
+    langs: tuple[str, ...] = ("en",),
+) -> dict[str, subprocess.CompletedProcess[str]]:
+    """``okrdesk collect`` in each of ``langs``, with the example plugin's module as
+    ``source`` installed, on a workspace with a key result on salon_attendees and
+    salons.csv of ``rows``."""
     from installed_package import installed_package, okrdesk
 
-    source = (EXAMPLE / "src" / "okrdesk_salons" / "__init__.py").read_text(encoding="utf-8")
-    assert source.count("value=attendees") == 1
-    texted = source.replace("value=attendees", "value=str(attendees)")
     root = write_workspace(
         {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
          '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
@@ -1065,10 +1070,24 @@ def test_a_metric_whose_figures_are_refused_still_has_its_rows_left_out_told(
     )  # fmt: skip
     (root / "data").mkdir()
     (root / "data" / "salons.csv").write_text(
-        "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n2026-01-07,cm01,twenty,1\n", "utf-8"
+        "date,cm_id,attendees,leads\n" + "\n".join(rows) + "\n", "utf-8"
     )
-    with installed_package(tmp_path, "salons", texted) as env:
-        told = okrdesk(env, "collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    with installed_package(tmp_path, "salons", source) as env:
+        return {lang: okrdesk(env, "collect", "--through", "2026-01-18", "--lang", lang,
+                              "-w", str(root)) for lang in langs}  # fmt: skip
+
+
+def test_a_metric_whose_figures_are_refused_still_has_its_rows_left_out_told(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The example copied with value=str(attendees): collect refused the metric's figures
+    and left its emit.warning of the rows it could not read unsaid, so the user fixing
+    the plugin and its file saw one of their problems at a time."""
+
+    source = (EXAMPLE / "src" / "okrdesk_salons" / "__init__.py").read_text(encoding="utf-8")
+    assert source.count("value=attendees") == 1
+    texted = source.replace("value=attendees", "value=str(attendees)")
+    told = _example_collected(write_workspace, tmp_path, texted, ROW_LEFT_OUT)["en"]
     lines = told.stderr.splitlines()
     assert told.returncode == 1, told.stderr
     assert (
@@ -1086,23 +1105,12 @@ def test_a_plugin_that_fails_still_has_the_rows_it_left_out_told(
 ) -> None:
     """The example ending in an error after warning of rows it could not read: the
     warning was dropped with the rest of its work, one problem told at a time."""
-    from installed_package import installed_package, okrdesk
 
     source = (EXAMPLE / "src" / "okrdesk_salons" / "__init__.py").read_text(encoding="utf-8")
     loop = "    for (cm, period), (attendees, leads, lines) in totals.items():\n"
     assert source.count(loop) == 1
     ending = source.replace(loop, '    raise RuntimeError("the export ends early")\n' + loop)
-    root = write_workspace(
-        {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
-         '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
-         'target = 600\nunit = "人"\n'}
-    )  # fmt: skip
-    (root / "data").mkdir()
-    (root / "data" / "salons.csv").write_text(
-        "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n2026-01-07,cm01,twenty,1\n", "utf-8"
-    )
-    with installed_package(tmp_path, "salons", ending) as env:
-        told = okrdesk(env, "collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    told = _example_collected(write_workspace, tmp_path, ending, ROW_LEFT_OUT)["en"]
     lines = told.stderr.splitlines()
     assert told.returncode == 1, told.stderr
     assert any("RuntimeError: the export ends early" in line for line in lines), told.stderr
@@ -1117,24 +1125,12 @@ def test_the_same_emit_mistake_for_each_person_and_week_is_told_once_and_counted
 ) -> None:
     """The example copied with value=str(attendees) was told "value must be a number, not
     str" once per person and week, five lines in the same words but for whom and when."""
-    from installed_package import installed_package, okrdesk
 
     source = (EXAMPLE / "src" / "okrdesk_salons" / "__init__.py").read_text(encoding="utf-8")
     texted = source.replace("value=attendees", "value=str(attendees)")
-    root = write_workspace(
-        {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
-         '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
-         'target = 600\nunit = "人"\n'}
-    )  # fmt: skip
-    (root / "data").mkdir()
     days = ("2026-01-06", "2026-01-13", "2026-01-02")
     rows = [f"{day},{cm},30,4" for cm in ("cm01", "cm02") for day in days]
-    (root / "data" / "salons.csv").write_text(
-        "date,cm_id,attendees,leads\n" + "\n".join(rows) + "\n", "utf-8"
-    )
-    with installed_package(tmp_path, "salons", texted) as env:
-        told = {lang: okrdesk(env, "collect", "--through", "2026-01-18", "--lang", lang,
-                              "-w", str(root)) for lang in ("en", "zh")}  # fmt: skip
+    told = _example_collected(write_workspace, tmp_path, texted, rows, ("en", "zh"))
     assert told["en"].returncode == 1, told["en"].stderr
     assert (
         "error: plugin salons metric salon_attendees: cm01 2026-W02: value must be a number, not "
