@@ -98,18 +98,22 @@ def prune(folder: Path, now: float | None = None) -> list[str]:
     except (OSError, OkrdeskError):  # OkrdeskError: a full disk
         return []
     for name in names:
-        if ENTRY.fullmatch(name) and _remove_if_stale(folder / name, now):
+        if ENTRY.fullmatch(name) and remove_if_older(folder / name, KEPT_DAYS * _DAY, now):
             removed.append(name)
     return removed
 
 
-def _remove_if_stale(path: Path, now: float) -> bool:
+def remove_if_older(path: Path, seconds: float, now: float) -> bool:
+    """Remove ``path`` (a file, a link, or a folder and all in it, never what a link leads
+    to) where it was last changed more than ``seconds`` before ``now``; whether it was.
+    One dated ahead (a clock set wrong when it was written) is dated ``now`` instead,
+    so that its time starts then."""
     try:
         found = path.lstat()
-        if found.st_mtime - now > _DAY:  # written while the clock was set ahead
-            os.utime(path, (now, now), follow_symlinks=False)  # its month starts now
+        if found.st_mtime - now > _DAY:
+            os.utime(path, (now, now), follow_symlinks=False)
             return False
-        if now - found.st_mtime <= KEPT_DAYS * _DAY:
+        if now - found.st_mtime <= seconds:
             return False
         if stat.S_ISDIR(found.st_mode):
             import shutil  # here: a command that finds its entry fresh removes nothing

@@ -65,7 +65,7 @@ from okrdesk.plugins.text_encoding import (
     text_encoding,
     utf8_copy,
 )
-from okrdesk.user_cache import mark_used, prune, user_cache_folder
+from okrdesk.user_cache import mark_used, prune, remove_if_older, user_cache_folder
 from okrdesk.written_dates import DATE_ORDERS, date_ready_sql, year_last_sql
 from okrdesk.written_numbers import (
     DECIMAL_MARKS,
@@ -2307,6 +2307,8 @@ class TableCache:
         place = hashlib.sha256(str(workspace.resolve()).encode()).hexdigest()[:32]
         self.entries: dict[str, Any] = {}
         self.hits: list[str] = []
+        self.tidied = False
+        """Whether this collect has looked through the folder for what others left."""
         try:
             self.folder = user_cache_folder("sql", place)
         except RuntimeError:  # no home folder to keep tables in: each is read from its file
@@ -2434,20 +2436,20 @@ class TableCache:
         """Remove what stopped collects left in the folder (a Parquet file half written,
         a list of tables not yet in place) and the Parquet files no table names any more:
         a workspace collected every day is never pruned whole, and would keep them for
-        ever. Only names this class gives, a day after they were written."""
+        ever. Only names this class gives, a day after they were written; once a collect,
+        however many tables it keeps."""
+        if self.tidied:
+            return
+        self.tidied = True
         import time
 
         named = {str(e.get("parquet")) for e in self.entries.values() if isinstance(e, dict)}
         now = time.time()
-        with contextlib.suppress(OSError), os.scandir(self.folder) as found:
-            for entry in found:
-                unnamed = _KEPT_TABLE.fullmatch(entry.name) and entry.name not in named
-                if not (unnamed or _LEFT_BEHIND.fullmatch(entry.name)):
-                    continue
-                with contextlib.suppress(OSError):
-                    written = entry.stat(follow_symlinks=False).st_mtime
-                    if entry.is_file(follow_symlinks=False) and now - written > _LEFT_FOR:
-                        os.unlink(entry.path)
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.folder):
+                unnamed = _KEPT_TABLE.fullmatch(name) and name not in named
+                if unnamed or _LEFT_BEHIND.fullmatch(name):
+                    remove_if_older(self.folder / name, _LEFT_FOR, now)
 
     def _save(self) -> None:
         # OkrdeskError: what write_text_atomically says of a full disk or a folder it

@@ -17,13 +17,13 @@ checked once the file reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import attrs
 
 from okrdesk.errors import Problem
 from okrdesk.targets.reader import Findings, SourceFile, where_for
-from okrdesk.targets.toml_text import header_of, toml_lines
+from okrdesk.targets.toml_text import header_above, toml_lines
 
 
 @attrs.frozen
@@ -83,17 +83,10 @@ def _unsure(read: ReadPast) -> _Unsure | None:
     tables: set[str] = set()
     around: set[str] = set()
     for removed in read.removed:
-        header = _header_above(lines, removed)
+        header = header_above(lines, removed)
         path = None if header is None else read.source.locator.path_at_line(header)
         if not path:
             return None
         tables.add(where_for(read.source, path).label)
         around.update(where_for(read.source, path[:end]).label for end in range(1, len(path)))
     return _Unsure(frozenset(tables), frozenset(around))
-
-
-def _header_above(lines: Sequence[str], line: int) -> int | None:
-    for above in range(min(line, len(lines)) - 1, 0, -1):
-        if header_of(lines[above - 1]) is not None:
-            return above
-    return None

@@ -108,12 +108,12 @@ def _not_dollars(text: str, line: int, key: str, figure: str, said: Said) -> Sai
     from okrdesk.units import UNITS, Dimension
 
     unit = written_unit(text, line)
-    name = key.strip(" \t=")
+    name = key_in_unit(key, unit)
     known = UNITS.get(unit.symbol) if unit is not None else None
     plain = re.fullmatch(r"[+-]?\d+(?:\.\d+)?", figure)
-    if unit is None or known is None or known.dimension is not Dimension.MONEY or not plain:
+    if unit is None or name is None or known is None or not plain:
         return said
-    if not (unit.for_members or name in IN_TABLE_UNIT):
+    if known.dimension is not Dimension.MONEY:
         return said
     where = unit.said_at()
     return Said(
@@ -307,6 +307,15 @@ def seconds_said(before: str, figure: str, unit: str, column: int) -> Said | Non
                 f"（第 {column} 列）")  # fmt: skip
 
 
+def key_in_unit(before: str, unit: WrittenUnit | None) -> str | None:
+    """The key ``before`` names (``total = ``), where its figure is written in ``unit``,
+    its table's: a key of ``IN_TABLE_UNIT``, or any member's target; else None."""
+    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
+    if unit is None or key is None or not (unit.for_members or key[1] in IN_TABLE_UNIT):
+        return None
+    return key[1]
+
+
 def in_unit(before: str, spoken: str, unit: WrittenUnit | None) -> Said | None:
     """``total = 899`` for ``total = 899万元`` in a table whose unit is 万元 (a member's
     ``li-lei = 200`` for ``200户`` in a key result in 户): the line to write, with where
@@ -314,13 +323,13 @@ def in_unit(before: str, spoken: str, unit: WrittenUnit | None) -> Said | None:
     cannot be written in it."""
     from okrdesk.units import plain_figures
 
-    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
-    if unit is None or key is None or not (unit.for_members or key[1] in IN_TABLE_UNIT):
+    key = key_in_unit(before, unit)
+    if unit is None or key is None:
         return None
     figures = plain_figures(spoken) or []
     for number, units in figures:
         if unit.symbol in units.split(" or "):
-            line, where = f"{key[1]} = {number}", unit.said_at()
+            line, where = f"{key} = {number}", unit.said_at()
             return Said(f"write {line}, {where.en}", f"请写 {line}，{where.zh}")
     small = too_small_for(figures, unit.symbol)
     if small is None:
@@ -329,9 +338,9 @@ def in_unit(before: str, spoken: str, unit: WrittenUnit | None) -> Said | None:
             return None
         said = f'unit = "{unit.symbol}"'
         told = Said(f"{said} at line {unit.line}", f"第 {unit.line} 行 {said}")
-        return money_for_no_money(key[1], figures, unit.symbol, unit.whose, told)
+        return money_for_no_money(key, figures, unit.symbol, unit.whose, told)
     number, written, exact = small
-    meant, line, tiny = f"{number}{unit.symbol}", f"{key[1]} = {number}", f"{key[1]} = {exact}"
+    meant, line, tiny = f"{number}{unit.symbol}", f"{key} = {number}", f"{key} = {exact}"
     where = unit.said_at()
     return Said(f"write {line} for {meant}, {where.en}; {number}{written} would be {tiny}",
                 f"{meant}请写 {line}，{where.zh}；{number}{written}则应写 {tiny}")  # fmt: skip
@@ -368,9 +377,7 @@ def money_for_no_money(
 def in_unit_said(before: str, unit: WrittenUnit | None) -> Said:
     """``, in the table's unit (unit = "户" at line 11)`` where ``before`` (``target = ``)
     is a key whose figure is in its table's ``unit``; else nothing."""
-
-    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
-    if unit is None or key is None or not (unit.for_members or key[1] in IN_TABLE_UNIT):
+    if unit is None or key_in_unit(before, unit) is None:
         return Said("", "")
     where = unit.said_at()
     return Said(f", {where.en}", f"，{where.zh}")
@@ -380,11 +387,10 @@ def grouped_in_unit(before: str, plain: str, unit: WrittenUnit | None) -> Said |
     """``total = 8,990,000`` in a table in 万元 (``before`` is ``total = ``, ``plain`` the
     figure without its commas): ``read_as_yuan``'s advice, where the key takes its
     table's unit."""
-
-    key = re.fullmatch(r"""\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*""", before)
-    if unit is None or key is None or not (unit.for_members or key[1] in IN_TABLE_UNIT):
+    key = key_in_unit(before, unit)
+    if unit is None or key is None:
         return None
-    return read_as_yuan(key[1], plain, unit.symbol, unit.said_at())
+    return read_as_yuan(key, plain, unit.symbol, unit.said_at())
 
 
 def read_as_yuan(key: str, plain: str, symbol: str, where: Said) -> Said | None:

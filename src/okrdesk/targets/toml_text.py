@@ -195,11 +195,18 @@ def table_of_line(text: str, line: int) -> str:
     """The dotted name of the table ``line`` is written in (``objectives.key_results``),
     by the nearest header above it; "" above every header."""
     lines = toml_lines(text)
+    above = header_above(lines, line)
+    header = None if above is None else header_of(lines[above - 1])
+    return "" if header is None else header[1]
+
+
+def header_above(lines: list[str], line: int) -> int | None:
+    """The line of the nearest table header above ``line`` of ``lines`` (``toml_lines``);
+    None above every header."""
     for above in range(min(line, len(lines) + 1) - 1, 0, -1):
-        header = header_of(lines[above - 1])
-        if header is not None:
-            return header[1]
-    return ""
+        if header_of(lines[above - 1]) is not None:
+            return above
+    return None
 
 
 def offset_of_line(text: str, line: int) -> int:
