@@ -868,7 +868,8 @@ def _wrong_arguments(
     names = ", ".join(wrong)
     # What okrdesk_metrics and okrdesk_check_settings take as arguments, okrdesk_collect
     # finds in its request: `settings` is request.settings.
-    asked = [name for name in wrong if hook == "okrdesk_collect" and name in _REQUEST_FIELDS]
+    request = {field.name for field in attrs.fields(hookspecs.CollectRequest)}
+    asked = [name for name in wrong if hook == "okrdesk_collect" and name in request]
     found = "".join(f"; {name} is request.{name}" for name in asked)
     found_zh = "".join(f"；{name} 在 request.{name} 中" for name in asked)
     return (
@@ -877,9 +878,6 @@ def _wrong_arguments(
         f"{hook} 没有参数 {names}：它的参数是 {'、'.join(takes)}（须用这些名字，可只取所需的）"
         f"{found_zh}{place_zh}",
     )
-
-
-_REQUEST_FIELDS = frozenset(field.name for field in attrs.fields(hookspecs.CollectRequest))
 
 
 def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:
