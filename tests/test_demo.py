@@ -28,6 +28,7 @@ def test_demo_builds_a_workspace_that_validates_and_has_numbers(tmp_path: Path) 
     done = okrdesk("demo", str(root), "--as-of", "2026-06-30", "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert "Plugin brokerage generated demo data" in done.stdout
+    assert "  1 firm, 1 branch, 3 teams; 20 people;" in done.stdout
     # 30 June 2026 is in ISO week 27.
     assert "Collected " in done.stdout and "over 27 periods" in done.stdout
     assert f"The weekly report (`okrdesk report -w {root}`):" in done.stdout
@@ -46,6 +47,13 @@ def test_demo_builds_a_workspace_that_validates_and_has_numbers(tmp_path: Path) 
     assert "个周期），存入 okrdesk.db。" in again.stdout and "已记录 " in again.stdout
     assert f"周报（`okrdesk report -w {root}`）：" in again.stdout
     assert "Collected" not in again.stdout and "As of" not in again.stdout
+    # A Chinese demo's units are at levels a Chinese brokerage names, and its report
+    # heads with the branch as its people write it: 深圳福田营业部（szft）.
+    assert "  1 个公司、1 个营业部、3 个团队，共 20 人；" in again.stdout
+    assert "\n深圳福田营业部（szft）  截至 2026-06-30（2026-W27）\n" in again.stdout
+    org = (root / "targets" / "org.toml").read_text(encoding="utf-8")
+    assert 'level = "营业部"' in org and 'level = "branch"' not in org
+    assert "# `level` is free text: use the words your firm uses." in org
 
 
 def test_demo_check_ins_of_a_count_to_date_never_fall(tmp_path: Path) -> None:

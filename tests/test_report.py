@@ -129,7 +129,7 @@ def test_the_json_follows_the_documented_schema(demo: Path) -> None:
         "budget",
         "alerts",
     }
-    assert data["plan"]["id"] == "szft-2026" and data["unit"]["level"] == "branch"
+    assert data["plan"]["id"] == "szft-2026" and data["unit"]["level"] == "营业部"
     assert data["phase"] == {
         "id": "Q4", "name": "收官", "start": "2026-10-01", "end": "2026-12-31", "days_left": 41,
     }  # fmt: skip
@@ -319,6 +319,9 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
     brief = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm2", "--brief")
     assert brief.returncode == 0, brief.stderr
     said = " ".join(brief.stdout.split())
+    # The team's level said after its id (团队 is not in its name, as 营业部 is in the
+    # branch's: 深圳福田营业部（szft）).
+    assert "财富管理二部（wm2，团队） 截至 2026-11-20" in said
     assert "需要关注：共 3 项" in said
     assert (
         "WM2.HNW 新增高净值客户(单户资产 ≥ 800万)：朱强的分解目标落后，仅达应完成进度的 60.8%"

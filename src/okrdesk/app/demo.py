@@ -327,6 +327,8 @@ def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> li
     said = _SAID[lang]
     kept = _prepare_demo_folder(root, lang)
     shutil.copytree(shipped("sample_targets"), root / "targets", copy_function=_copy)
+    if lang == "zh":
+        _levels_in_chinese(root / "targets" / "org.toml")
     plan = load_plan_or_fail(root)
     through = clamp_to_plan(plan, as_of or dt.date.today())
     lines = [said["built"].format(root=root), said["as_of"].format(day=through.isoformat())]
@@ -369,6 +371,22 @@ def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> li
     lines.append(said["history"].format(checkins=checkins, entries=entries))
     _seal(root)
     return lines
+
+
+LEVELS_IN_CHINESE = {"firm": "公司", "branch": "营业部", "team": "团队"}
+"""The sample's unit levels as a Chinese brokerage writes them, for a Chinese demo: its
+report heads with 深圳福田营业部（szft） and counts 3 个团队, not 3 个 team."""
+
+
+def _levels_in_chinese(org_file: Path) -> None:
+    import tomlkit
+
+    document = tomlkit.parse(org_file.read_text(encoding="utf-8"))
+    for unit in document.get("units", []):
+        level = unit.get("level")
+        if level in LEVELS_IN_CHINESE:
+            unit["level"] = LEVELS_IN_CHINESE[level]
+    write_text_atomically(org_file, tomlkit.dumps(document))
 
 
 def _describe(settings: Mapping[str, Any]) -> str:

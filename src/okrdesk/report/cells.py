@@ -132,15 +132,17 @@ def sparkline(result: ReportKeyResult, width: int = 12) -> str:
 
 
 def unit_named(report: Report, lang: str) -> str:
-    """The unit as the reader's language writes it: 深圳福田营业部（szft，branch）; its
-    level once where it is also its id (华南证券（firm）, not （firm，firm）)."""
+    """The unit as the reader's language writes it: 财富管理一部（wm1，团队）; its level
+    left out where it is also its id (华南证券（firm）, not （firm，firm）) or where the
+    name already ends in it (深圳福田营业部（szft）, not （szft，营业部）)."""
     unit = report.unit
     return unit_said(unit.name, unit.id, unit.level, lang)
 
 
 def unit_said(name: str, unit_id: str, level: str, lang: str) -> str:
     """A unit by its name, id and level, as ``unit_named`` writes it."""
-    who = unit_id if level in ("", unit_id) else f"{unit_id}{label(lang, 'then')}{level}"
+    said_already = level in ("", unit_id) or name.casefold().endswith(level.casefold())
+    who = unit_id if said_already else f"{unit_id}{label(lang, 'then')}{level}"
     return name + label(lang, "in_brackets", text=who)
 
 
