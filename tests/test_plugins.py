@@ -419,7 +419,7 @@ def test_plugins_json_gives_each_error_and_warning_in_chinese_beside_english(
     assert missing["errors_zh"][0].startswith("导入失败：ModuleNotFoundError")
     assert len(payload["warnings_zh"]) == len(payload["warnings"]) == 1
     assert payload["warnings_zh"][0].startswith(
-        "okrdesk.toml: sources.salon: 没有名为 salon 的插件"
+        "okrdesk.toml:2: sources.salon: 没有名为 salon 的插件"
     )
     html = next(p for p in payload["plugins"] if p["name"] == "html")
     assert html["formats"][0]["description"] == "a web page with burn-up charts"
@@ -514,14 +514,14 @@ def test_a_table_of_okrdesk_toml_that_names_no_plugin_is_warned_of(
         return CliRunner().invoke(cli, ["plugins", *args, "-w", str(root)],
                                   env={"OKRDESK_LOAD_PLUGINS": "test_metrics"})  # fmt: skip
 
-    warned = ("okrdesk.toml: sources.test_metric: no plugin is named test_metric (did you "
+    warned = ("okrdesk.toml:1: sources.test_metric: no plugin is named test_metric (did you "
               'mean "test_metrics"?), so no plugin reads this table')  # fmt: skip
     english = run("--lang", "en")
     assert english.exit_code == 0, english.output
     assert [line for line in english.output.splitlines() if "no plugin" in line] == [
         f"warning: {warned}"
     ]
-    assert ("警告：okrdesk.toml: sources.test_metric: 没有名为 test_metric 的插件（是不是"
+    assert ("警告：okrdesk.toml:1: sources.test_metric: 没有名为 test_metric 的插件（是不是"
             "“test_metrics”？），因此没有插件读取此表") in run("--lang", "zh").output  # fmt: skip
     assert json.loads(run("--json").output)["warnings"] == [warned]
 

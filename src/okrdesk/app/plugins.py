@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from okrdesk.app.session import consented, open_plugins
 from okrdesk.errors import BadInput, Said
@@ -17,20 +18,28 @@ from okrdesk.plugins.manager import (
     PluginHost,
     PluginRecord,
 )
+from okrdesk.plugins.source_tables import tables_of_no_plugin
 from okrdesk.targets.reader import no_such
-from okrdesk.targets.settings import SETTINGS_FILE, open_workspace
+from okrdesk.targets.settings import open_workspace
 from okrdesk.units import unit_word
 
 
-def load_plugins(
-    option: str | os.PathLike[str] | None, lang: str | None = None
-) -> tuple[PluginHost, str]:
-    """The workspace's plugins, loaded, with their report formats declared; and the
-    language to list them in: ``lang``, else the workspace's."""
+class Loaded(NamedTuple):
+    """A workspace's plugins as ``okrdesk plugins`` lists them."""
+
+    host: PluginHost
+    lang: str
+    """The language to list them in: the command's ``--lang``, else the workspace's."""
+    warnings: list[Said]
+    """What the listing warns of beside them (``_warnings``)."""
+
+
+def load_plugins(option: str | os.PathLike[str] | None, lang: str | None = None) -> Loaded:
+    """The workspace's plugins, loaded, with their report formats declared."""
     workspace = consented(open_workspace(option))
     host = open_plugins(workspace)
     host.formats  # noqa: B018 - declaring the formats records their errors too
-    return host, workspace.language(lang)
+    return Loaded(host, workspace.language(lang), _warnings(host, workspace.root))
 
 
 def ordered(host: PluginHost) -> list[PluginRecord]:
@@ -65,9 +74,10 @@ _SAID = {
 plugins and okrdesk.toml spell them; a unit as the reports write it, ``units.unit_word``)."""
 
 
-def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list[str]:
+def listing(loaded: Loaded, name: str | None = None) -> list[str]:
     """Each plugin, its metrics and formats and its errors, in ``lang``: okrdesk's words
     (the errors it wrote among them) in ``lang``, a plugin's own as it gave them."""
+    host, lang = loaded.host, loaded.lang
     words = _SAID[lang]
     lines = [] if host.records else [words["none"]]
     unit_width = max((display_width(unit_word(s.unit, lang)) for s in host.metrics.values()),
@@ -97,7 +107,7 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
             f"    {words['error']}{Said(error, r.errors_zh.get(error, '')).text(lang)}"
             for error in r.errors
         ]
-    return lines + [f"{words['warning']}{w.text(lang)}" for w in _warnings(host)]
+    return lines + [f"{words['warning']}{w.text(lang)}" for w in loaded.warnings]
 
 
 def _dimensions(spec: MetricSpec, lang: str) -> list[str]:
@@ -113,24 +123,20 @@ def _dimensions(spec: MetricSpec, lang: str) -> list[str]:
     return named
 
 
-def _warnings(host: PluginHost) -> list[Said]:
+def _warnings(host: PluginHost, root: Path) -> list[Said]:
     """What the listing warns of: a name in ``OKRDESK_LOAD_PLUGINS``, or a table of
-    okrdesk.toml, that names no plugin there is (each a plugin's name misspelt, maybe)."""
-    tables = [
-        Said(
-            f"{SETTINGS_FILE}: sources.{name}: {said.en}",
-            f"{SETTINGS_FILE}: sources.{name}: {said.zh}",
-        )
-        for name, said in host.tables_of_no_plugin()
-    ]
+    okrdesk.toml (at its line, as validate and collect tell it), that names no plugin
+    there is (each a plugin's name misspelt, maybe)."""
+    tables = [Said(table.text("en"), table.text("zh")) for table in tables_of_no_plugin(host, root)]
     return [*host.allow_list_warnings(), *tables]
 
 
-def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict[str, Any]:
+def as_json(loaded: Loaded, name: str | None = None) -> dict[str, Any]:
     """The listing for other programs: its keys and its ``errors``, ``description`` and
     ``warnings`` in English as ever, each beside its Chinese (``errors_zh``,
     ``description_zh``, ``warnings_zh``), okrdesk's words in Chinese and a plugin's own
     as it gave them where it gave no Chinese, for a program to show its reader either."""
+    host, lang = loaded.host, loaded.lang
     return {
         "plugins": [
             {
@@ -153,8 +159,8 @@ def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict
             }
             for r in chosen(host, name, lang)
         ],
-        "warnings": [warning.en for warning in _warnings(host)],
-        "warnings_zh": [warning.text("zh") for warning in _warnings(host)],
+        "warnings": [warning.en for warning in loaded.warnings],
+        "warnings_zh": [warning.text("zh") for warning in loaded.warnings],
     }
 
 

@@ -171,13 +171,13 @@ def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
     """
     from okrdesk.app import plugins as listing
 
-    host, language = listing.load_plugins(workspace_path(), lang)
+    loaded = listing.load_plugins(workspace_path(), lang)
     if as_json:
-        say(json.dumps(listing.as_json(host, name, language), ensure_ascii=False, indent=2))
+        say(json.dumps(listing.as_json(loaded, name), ensure_ascii=False, indent=2))
     else:
-        for line in listing.listing(host, name, language):
+        for line in listing.listing(loaded, name):
             say(line)
-    if host.broken:
+    if loaded.host.broken:
         raise SystemExit(EXIT_FAILED)
 
 
