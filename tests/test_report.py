@@ -324,7 +324,7 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
     assert "财富管理二部（wm2，团队） 截至 2026-11-20" in said
     assert "需要关注：共 3 项" in said
     assert (
-        "WM2.HNW 新增高净值客户(单户资产 ≥ 800万)：朱强的分解目标落后，仅达应完成进度的 60.8%"
+        "WM2.HNW 新增高净值客户（单户资产 ≥ 800万）：朱强的分解目标落后，仅达应完成进度的 60.8%"
         in said
     )
     english = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm2",
