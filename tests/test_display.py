@@ -158,7 +158,8 @@ def test_a_count_too_small_for_wan_hu_is_written_in_hu_not_as_0() -> None:
         (5_914, "5,914元", "CNY 5.91k"),
         (800, "800元", "CNY 800"),
         (-709_918, "-70.99万", "-CNY 709.9k"),
-        (-0.4, "0元", "CNY 0"),
+        (-0.4, "-0.4元", "-CNY 0.4"),  # to the fen under 100元, as a key result's row
+        (12.5, "12.5元", "CNY 12.5"),
     ],
 )
 def test_money_has_one_form_in_each_language(amount: int, zh: str, en: str) -> None:

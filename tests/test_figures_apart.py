@@ -202,7 +202,7 @@ def test_explain_writes_an_attainment_short_of_100_as_the_report_does(tmp_path: 
 @pytest.mark.parametrize(
     ("unit", "gap", "lang", "written"),
     [
-        ("亿元", 0.33, "zh", "0.3元"), ("亿元", 0.33, "en", "CNY 0.3"),
+        ("亿元", 0.33, "zh", "0.33元"), ("亿元", 0.33, "en", "CNY 0.33"),
         ("万元", 0.04, "zh", "0.04元"), ("元", 0.004, "zh", "不到 0.01元"),
         ("元", 0.004, "en", "under CNY 0.01"), ("户", 0.001, "zh", "0.001户"),
         ("分", 0.0004, "en", "0.0004 pts"), ("%", 1e-10, "zh", "不到 0.000001百分点"),
@@ -218,10 +218,10 @@ def test_a_gap_never_reads_0(unit: str, gap: float, lang: str, written: str) -> 
 
 def test_a_checkpoint_missed_by_under_half_a_yuan_is_not_told_missed_by_0(tmp_path: Path) -> None:
     """1.1999999967亿 of 1.2亿 on the plan's last day: check said 差 0元 (missed by CNY 0),
-    which reads as met beside the word missed; the shortfall is written to the jiao."""
+    which reads as met beside the word missed; the shortfall is written to the fen."""
     root = checked_in(tmp_path, {"O2.REV": "1.1999999967"})
-    for lang, said in (("zh", "O2.REV 营业收入：2026-12-31 截止未达成，差 0.3元"),
-                       ("en", "O2.REV 营业收入: missed 2026-12-31 by CNY 0.3")):  # fmt: skip
+    for lang, said in (("zh", "O2.REV 营业收入：2026-12-31 截止未达成，差 0.33元"),
+                       ("en", "O2.REV 营业收入: missed 2026-12-31 by CNY 0.33")):  # fmt: skip
         checked = CliRunner().invoke(cli, ["check", "--as-of", "2026-12-31", "--lang", lang,
                                            "-w", str(root)])  # fmt: skip
         assert checked.exit_code == 1, checked.output

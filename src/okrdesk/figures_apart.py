@@ -86,7 +86,7 @@ def attainment_short(fraction: float, written_share: str) -> str:
 def gap_written(unit: UnitOfMeasure, gap: float | Decimal, lang: str, *, points: bool) -> str:
     """A gap other than 0 (a checkpoint's shortfall) as ``written`` writes it, but never
     as 0, which reads as no gap at all: where the rule's writing shows no digit but 0,
-    written finer until it does (0.33元 short is 0.3元, not 0元; CNY 0.3, 0.001户), and
+    written finer until it does (0.001户 short, not 0户; 0.0004 pts), and
     below the finest step as less than it (不到 0.01元, under CNY 0.01)."""
     shown = written(unit, gap, lang, points=points)
     if not gap or shows_a_digit(shown):

@@ -721,9 +721,10 @@ EN_THOUSAND = Decimal(10**3)
 def money(base: float | Decimal | None, lang: str) -> str:
     """An amount on its own (a budget line, a cost): the form documented for ``lang``.
 
-    zh: 亿 from 1亿 up, 万 from 1万 up, 元 below (899万, 21.09亿, 5,914元);
+    zh: 亿 from 1亿 up, 万 from 1万 up, 元 below (899万, 21.09亿, 5,914元), to the fen
+    under 100元 (0.88元) and never 0元 for an amount that is not (不到 0.01元);
     en: CNY millions from CNY 1m up, thousands from CNY 1k up, yuan below (CNY 8.99m,
-    CNY 600k, CNY 5.91k, CNY 800).
+    CNY 600k, CNY 5.91k, CNY 800, CNY 0.88).
     """
     if base is None:
         return "—"
@@ -736,8 +737,10 @@ def money(base: float | Decimal | None, lang: str) -> str:
         wan = figure(value / ZH_WAN)
         # Rounded up to 10,000万 is 1亿: the scale is chosen as the figure is written.
         return f"{figure(value / ZH_YI)}亿" if _reaches_ten_thousand(wan) else f"{wan}万"
-    yuan = figure(value, 0)
-    return f"{figure(value / ZH_WAN)}万" if _reaches_ten_thousand(yuan) else f"{yuan}元"
+    yuan = _yuan(value)
+    if _reaches_ten_thousand(yuan):
+        return f"{figure(value / ZH_WAN)}万"
+    return f"{yuan}元" if shows_a_digit(yuan) or not value else "不到 0.01元"
 
 
 def ledger(base: float | Decimal | None, lang: str) -> str:
@@ -779,6 +782,12 @@ def ledger_amount(base: float | Decimal, lang: str) -> Decimal:
     return half_up(value / ZH_WAN, 2) * ZH_WAN
 
 
+def _yuan(value: Decimal) -> str:
+    """An amount under 1万 in yuan: whole from 100元 up (888元), to the fen below (0.88元,
+    12.5元), as a key result's row writes it; a cost of 0.88元 per 万元 is not 1元."""
+    return figure(value, 0 if abs(value) >= 100 else MAX_PLACES)
+
+
 def _reaches_ten_thousand(written: str) -> bool:
     """Whether a figure as written (``10,000``) is 10,000 or more: the next scale's 1."""
     return _written_at_least(written, 10_000)
@@ -792,13 +801,15 @@ def en_money(value: Decimal) -> str:
     """CNY millions, thousands or yuan by size; a minus sign goes first: -CNY 709.9k."""
     size = abs(value)
     # The scale as the figure is written: 999,999 rounds to 1,000k, which is CNY 1m.
-    thousands, yuan = figure(size / EN_THOUSAND), figure(size, 0)
+    thousands, yuan = figure(size / EN_THOUSAND), _yuan(size)
     if size >= EN_MILLION or _written_at_least(thousands, 1000):
         text = f"CNY {figure(size / EN_MILLION)}m"
     elif size >= EN_THOUSAND or _written_at_least(yuan, 1000):
         text = f"CNY {thousands}k"
-    else:
+    elif shows_a_digit(yuan) or not size:
         text = f"CNY {yuan}"
+    else:
+        return "under CNY 0.01"
     return f"-{text}" if value < 0 and shows_a_digit(text) else text
 
 
@@ -817,7 +828,7 @@ class Quantity:
     beside 8%, not 8.00%; ``okrdesk.figures_apart``)."""
     is_target: bool = False
     gap: bool = False
-    """A gap (a checkpoint's shortfall): never written 0 where it is not (0.3元, not 0元;
+    """A gap (a checkpoint's shortfall): never written 0 where it is not (0.33元, not 0元;
     ``okrdesk.figures_apart.gap_written``)."""
 
     def text(self, lang: str) -> str:

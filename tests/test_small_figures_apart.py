@@ -1,0 +1,109 @@
+"""Figures a branch manager would doubt though the arithmetic is right: a cost per result
+under 1元 rounded to a whole yuan (1元/万元 for 0.88元, 0元 for 0.4元)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.units import money
+from sample_workspace import WriteWorkspace
+
+SALES = """\
+[[objectives]]
+id = "O2"
+title = "产品与信托"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "SALES"
+title = "产品销售 1.2亿元"
+target = 12000
+unit = "万元"
+
+[[objectives.key_results]]
+id = "TRUST"
+title = "家族信托 9 单"
+target = 9
+unit = "单"
+
+[[objectives.key_results]]
+id = "FEES"
+title = "尾随收入"
+target = 30000000
+unit = "元"
+"""
+
+BUDGET = """\
+[budget]
+unit = "万元"
+total = 20
+
+[[budget.lines]]
+id = "content"
+name = "内容制作"
+owner = "branch"
+amount = 6
+key_results = ["O2.SALES"]
+
+[[budget.lines]]
+id = "tutors"
+name = "外部讲师"
+owner = "branch"
+amount = 4
+key_results = ["O2.FEES"]
+"""
+
+DAY = "2026-03-31"
+
+
+def run(root: Path, *args: str) -> Result:
+    result = CliRunner().invoke(cli, [*args, "-w", str(root)])
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def _branch(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace({"okrs.toml": None, "sales.toml": SALES, "budget.toml": BUDGET},
+                           plugin=False)  # fmt: skip
+    for kr, figure in (("O2.SALES", "14274"), ("O2.TRUST", "2"), ("O2.FEES", "2亿")):
+        assert run(root, "checkin", kr, figure, "--date", DAY, "--by", "王芳").exit_code == 0
+    # 1.25万 on 14,274万 of sales is 0.876元 a 万元; 1,000元 on 2亿 of fees 0.000005元 a 元.
+    run(root, "spend", "add", "content", "1.25", "--signed-by", "王芳", "--date", DAY)
+    run(root, "spend", "add", "tutors", "1000元", "--signed-by", "王芳", "--date", DAY)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("yuan", "zh", "en"),
+    [
+        (Decimal("0.8757"), "0.88元", "CNY 0.88"),
+        (Decimal("18.918"), "18.92元", "CNY 18.92"),
+        (Decimal("99.996"), "100元", "CNY 100"),
+        (Decimal("887.7"), "888元", "CNY 888"),
+        (Decimal("0.004"), "不到 0.01元", "under CNY 0.01"),
+        (Decimal(0), "0元", "CNY 0"),
+    ],
+)  # fmt: skip
+def test_an_amount_under_100_yuan_is_written_to_the_fen(yuan: Decimal, zh: str, en: str) -> None:
+    assert (money(yuan, "zh"), money(yuan, "en")) == (zh, en)
+
+
+def test_a_cost_per_result_under_a_yuan_is_not_a_whole_yuan(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = _branch(write_workspace)
+    env = {"COLUMNS": "200"}
+    zh = CliRunner(env=env).invoke(cli, ["report", "--as-of", DAY, "-w", str(root)]).output
+    assert "O2.SALES: 0.88元/万元" in zh, zh
+    assert "O2.FEES: 不到 0.01元/元" in zh, zh
+    assert "1元/万元" not in zh
+    en = CliRunner(env=env).invoke(cli, ["report", "--as-of", DAY, "--lang", "en",
+                                         "-w", str(root)]).output  # fmt: skip
+    assert "O2.SALES: CNY 0.88 per CNY 10k" in en, en
+    explained = run(root, "explain", "content", "--as-of", DAY).output
+    assert "0.88元/万元" in explained, explained
