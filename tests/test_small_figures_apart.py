@@ -1,11 +1,13 @@
 """Figures a branch manager would doubt though the arithmetic is right: a cost per result
-under 1元 rounded to a whole yuan (1元/万元 for 0.88元, 0元 for 0.4元)."""
+under 1元 rounded to a whole yuan (1元/万元 for 0.88元, 0元 for 0.4元), and a count due
+rounded to the actual it is judged behind (2单 due beside 2单 at risk)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
@@ -107,3 +109,26 @@ def test_a_cost_per_result_under_a_yuan_is_not_a_whole_yuan(
     assert "O2.SALES: CNY 0.88 per CNY 10k" in en, en
     explained = run(root, "explain", "content", "--as-of", DAY).output
     assert "0.88元/万元" in explained, explained
+
+
+def test_a_count_due_behind_is_not_written_as_its_actual(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = _branch(write_workspace)
+    # 9 deals over the year: 9 × 90/365 = 2.22 are due by 31 March; 2 is 90% of the pace.
+    env = {"COLUMNS": "200"}
+    text = CliRunner(env=env).invoke(cli, ["report", "--as-of", DAY, "-w", str(root)]).output
+    row = next(line for line in text.splitlines() if "O2.TRUST" in line and "单" in line)
+    assert "2.2单" in row and "有风险" in row, row
+    html = tmp_path / "report.html"
+    run(root, "report", "--as-of", DAY, "--out", str(html))
+    assert "2.2单" in html.read_text(encoding="utf-8")
+    workbook = tmp_path / "report.xlsx"
+    run(root, "report", "--as-of", DAY, "--out", str(workbook))
+    sheet = openpyxl.load_workbook(workbook)["关键结果"]
+    heads = [cell.value for cell in sheet[1]]
+    trust = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "O2.TRUST")
+    due = trust[heads.index(next(h for h in heads if str(h).startswith("应完成")))]
+    assert due.number_format == '#,##0.0"单"', due.number_format
+    # A count on pace keeps its whole due: 14,274万 is past its due, written as usual.
+    assert "2.22单" not in row

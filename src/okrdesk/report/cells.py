@@ -56,12 +56,28 @@ def due_on(result: ReportKeyResult, lang: str) -> str:
 
 
 def due_figure(result: ReportKeyResult, lang: str) -> str:
-    """The due column: the figure due; for a ``within`` key result, the band it is to keep
-    within, as the target column writes it (``±1百分点``), not the band's middle alone
-    (``0百分点`` read as a goal of nothing, beside a target of ``±1百分点``)."""
+    """The due column: the figure due, written finer where a figure behind it would read
+    as it (``2.2单`` beside ``2单`` at risk, not ``2单`` twice); for a ``within`` key
+    result, the band it is to keep within, as the target column writes it (``±1百分点``),
+    not the band's middle alone (``0百分点`` read as a goal of nothing, beside a target of
+    ``±1百分点``)."""
     if result.band is not None and result.expected is not None:
         return target(result, lang)
+    if behind_due(result) and result.actual is not None:
+        unit = UNITS[result.unit]
+        return beside_target(unit, result.actual, result.expected, lang, whole=_whole(result))[1]
     return value(result, result.expected, lang)
+
+
+BEHIND = ("at_risk", "off_track")
+"""The statuses that say a figure is short of what is due now."""
+
+
+def behind_due(result: ReportKeyResult) -> bool:
+    """Whether the figure due is to be written apart from the actual: a goal judged
+    behind its pace, whose due 2.2单 would read as its actual 2单 when rounded to a whole
+    count (``okrdesk.figures_apart``), beside the status 有风险."""
+    return result.status in BEHIND and not result.guardrail and result.actual is not None
 
 
 def due_heading(results: Iterable[ReportKeyResult], lang: str) -> str:

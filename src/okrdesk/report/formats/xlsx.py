@@ -32,6 +32,7 @@ from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 from okrdesk.report.cells import (
     NO_CHANGE,
     attainment,
+    behind_due,
     change,
     change_heading,
     compared_with,
@@ -320,11 +321,17 @@ def _target(kr: Any, lang: str, scale: int | None) -> Cell:
 
 
 def _due(kr: Any, lang: str, scale: int | None) -> Cell:
-    """The figure due, but for a ``within`` key result the band it is to keep within, as
-    the target column writes it (``±1百分点``), not its middle (``0``) alone."""
-    if kr.band is None or kr.expected is None:
-        return _figure(UNITS[kr.unit], kr.expected, lang, scale)
-    return target(kr, lang), None
+    """The figure due, with the decimals that tell it from the actual of a key result
+    behind its pace (2.2 beside 2, at risk), as the text report writes it; for a
+    ``within`` key result the band it is to keep within, as the target column writes it
+    (``±1百分点``), not its middle (``0``) alone."""
+    if kr.band is not None and kr.expected is not None:
+        return target(kr, lang), None
+    due = _figure(UNITS[kr.unit], kr.expected, lang, scale)
+    if not behind_due(kr):
+        return due
+    actual = _figure(UNITS[kr.unit], kr.actual, lang, scale)
+    return due[0], apart_formats(actual, due)[1]
 
 
 def _money(value: float | None, lang: str) -> Cell:
