@@ -365,7 +365,8 @@ amount = 50
     assert ratios["team-a"].over  # 24.2% > 23%
     assert ratios["branch"].revenue == pytest.approx(330_000)
     result = run(root, "check", "--as-of", THROUGH, "--lang", "en")
-    assert "EXPENSES   team-a: expense ratio 24.2%, above the 23% limit" in result.output
+    # The unit by its name, as every other alert names a member: not team-a.
+    assert "EXPENSES   财富管理一部: expense ratio 24.2%, above the 23% limit" in result.output
 
 
 # ------------------------------------------------------------------ check

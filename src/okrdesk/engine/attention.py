@@ -157,7 +157,7 @@ def alerts(
     inside = set(subjects_under(plan, scope or plan.top))
     if latest is None:
         latest = latest_ends(plan, engine.store, engine.metrics, engine.rollup.shared)
-    found = _budget_alerts(budget, inside)
+    found = _budget_alerts(plan, budget, inside)
     if plan.top in inside:  # a line the plan does not have is owned by no one below it
         found += _off_plan_alerts(budget)
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
@@ -298,7 +298,7 @@ def nothing_collected() -> list[Alert]:
     return [Alert(Level.WARNING, "missing", "store", "nothing_collected")]
 
 
-def _budget_alerts(budget: BudgetProgress, inside: set[str]) -> list[Alert]:
+def _budget_alerts(plan: Plan, budget: BudgetProgress, inside: set[str]) -> list[Alert]:
     found = [
         Alert(Level.ERROR, "breaker", lp.line.id, f"breaker.{lp.breaker.reason}",
               lp.breaker.params)
@@ -307,7 +307,7 @@ def _budget_alerts(budget: BudgetProgress, inside: set[str]) -> list[Alert]:
     ]  # fmt: skip
     found += [
         Alert(Level.WARNING, "expenses", unit, "expenses.over",
-              {"unit": unit, "ratio": ratio.ratio, "limit": ratio.limit})
+              {"unit": plan.name_of(unit), "ratio": ratio.ratio, "limit": ratio.limit})
         for unit, ratio in budget.expense_ratios.items()
         if unit in inside and ratio.over
     ]  # fmt: skip
