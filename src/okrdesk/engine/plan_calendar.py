@@ -138,9 +138,26 @@ def latest_end(
     read its sources, when that is later (``latest_ends``)."""
     end = store.latest_period_end(metric, grain)
     if end is not None and spec is not None and spec.adds_up_over_time:
-        through = store.collected_through(metric, grain)
+        through = collected_through(store, metric, grain)
         end = max(end, through) if through is not None else end
     return end
+
+
+def collected_through(store: StoreReader, metric: str, grain: Grain) -> dt.date | None:
+    """The day the latest collect that stored ``metric`` at ``grain`` read its sources
+    through. A collect keeps a figure it finds unchanged in the name of the run that first
+    stored it, so the run behind the latest period's figure may be long past: new HNW
+    clients last counted in the week of 31 May, collected again through 6 July with none
+    since, reach 6 July, not 31 May (which read as a collect not run, and judged the key
+    result against what was due in May). Each run notes what it stored (``Run.landed``);
+    a run kept before it did counts by its figures (``StoreReader.collected_through``)."""
+    found = [store.collected_through(metric, grain)]
+    found += [
+        dt.date.fromisoformat(run.through)
+        for run in store.runs()
+        if run.through and run.landed is not None and grain.value in run.landed.get(metric, ())
+    ]
+    return max((day for day in found if day is not None), default=None)
 
 
 def figures_run_through(store: StoreReader, metric: str, grain: Grain, latest: dt.date) -> dt.date:
@@ -149,5 +166,5 @@ def figures_run_through(store: StoreReader, metric: str, grain: Grain, latest: d
     its sources through when that is earlier. A collect through Friday 20 November stores
     the week ending the 22nd in part: its figures end on the 20th, not the 22nd. Whether
     they are stale is judged on the periods they reach, as before."""
-    through = store.collected_through(metric, grain)
+    through = collected_through(store, metric, grain)
     return latest if through is None else min(latest, through)

@@ -1,0 +1,74 @@
+"""A flow with no events since its last figure is current, not stale: the weeks after a
+branch's last family-trust deal, collected again, are zeros. A collect keeps a figure it
+finds unchanged in the name of the run that first stored it, and the report took that
+run's day for the day the figures run through: six weeks after the last deal, with a
+collect every week, it said the deals were last collected then and judged the key result
+against what was due on that day."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace
+
+DEALS = """\
+[[objectives]]
+id = "O1"
+title = "家族信托"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "TRUST"
+title = "家族信托 52 单"
+metric = "trust_deals"
+target = 52
+unit = "单"
+"""
+
+SETTINGS = """\
+[sources.sql]
+tables = { trusts = "data/trusts.csv" }
+
+[[sources.sql.metrics]]
+name = "trust_deals"
+kind = "flow"
+unit = "单"
+query = "SELECT cm AS subject, day, count(*) AS value FROM trusts GROUP BY 1, 2"
+"""
+
+# One deal a week from the week of 5 January to that of 2 March, then none.
+ROWS = "day,cm\n" + "".join(f"2026-{month:02d}-{day:02d},cm01\n" for month, day in (
+    (1, 5), (1, 12), (1, 19), (1, 26), (2, 2), (2, 9), (2, 16), (2, 23), (3, 2)))  # fmt: skip
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, [*args, "-w", str(root)])
+
+
+def test_weeks_without_a_deal_collected_again_are_current(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": None, "budget.toml": None, "deals.toml": DEALS},
+                           plugin=False)  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "trusts.csv").write_text(ROWS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(textwrap.dedent(SETTINGS), encoding="utf-8")
+    for through in ("2026-03-08", "2026-03-15", "2026-03-22", "2026-04-19"):
+        collected = run(root, "collect", "--through", through)
+        assert collected.exit_code == 0, collected.output
+    checked = run(root, "check", "--as-of", "2026-04-19")
+    assert "2026-03-08" not in checked.output, checked.output
+    # 9 deals against 52 × 109/365 = 15.5 due on 19 April, not the 11.1 due on 8 March.
+    (line,) = [line for line in checked.output.splitlines() if "O1.TRUST" in line]
+    assert line.endswith("落后，仅达应完成进度的 58.0%"), line
+    report = run(root, "report", "--as-of", "2026-04-19")
+    assert "过期" not in report.output and "2026-03-08" not in report.output, report.output
+    row = next(line for line in report.output.splitlines() if "O1.TRUST" in line and "│" in line)
+    assert "9单" in row and "16单" in row, row
+    # A collect that did not run is still told: three weeks on, the last was of 19 April.
+    later = run(root, "check", "--as-of", "2026-05-10").output
+    assert "指标 trust_deals：最新数据截至 2026-04-19（按周）" in later, later
