@@ -106,7 +106,7 @@ def test_a_cost_per_result_under_a_yuan_is_not_a_whole_yuan(
     assert "1元/万元" not in zh
     en = CliRunner(env=env).invoke(cli, ["report", "--as-of", DAY, "--lang", "en",
                                          "-w", str(root)]).output  # fmt: skip
-    assert "O2.SALES: CNY 0.88 per CNY 10k" in en, en
+    assert "O2.SALES: CNY\xa00.88 per CNY\xa010k" in en, en  # each amount held whole
     explained = run(root, "explain", "content", "--as-of", DAY).output
     assert "0.88元/万元" in explained, explained
 
@@ -132,3 +132,22 @@ def test_a_count_due_behind_is_not_written_as_its_actual(
     assert due.number_format == '#,##0.0"单"', due.number_format
     # A count on pace keeps its whole due: 14,274万 is past its due, written as usual.
     assert "2.22单" not in row
+
+
+def test_a_cost_per_result_in_english_is_never_parted_from_its_currency(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """At 80 columns the budget table folds its costs: "O3.ACCTS: CNY" above "18.92 per
+    acct" was an amount broken over two lines, which its amount columns never are."""
+    root = _branch(write_workspace)
+    text = (
+        CliRunner(env={"COLUMNS": "80"})
+        .invoke(cli, ["report", "--as-of", DAY, "--lang", "en", "-w", str(root)])
+        .output
+    )
+    budget = text[text.index("Budget") :]
+    cells = [line.split("│")[-3].strip() for line in budget.splitlines() if line.count("│") > 2]
+    # "per CNY" ends a cost of so much a yuan; an amount's "CNY" never ends a line.
+    parted = [cell for cell in cells if cell.endswith("CNY") and not cell.endswith("per CNY")]
+    assert cells and not parted, budget
+    assert "CNY\xa00.88" in cells, budget

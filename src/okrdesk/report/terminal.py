@@ -627,7 +627,9 @@ def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[st
                                    ledger(line.spent, lang), ledger(line.left, lang),
                                    ratio(line.roi)]  # fmt: skip
         if "cost_per_result" in shown:
-            costs = ", ".join(f"{c.key_result}: {c.text}" for c in line.cost_per_result)
+            # Nor is a cost ("O1.KR1: CNY" above "14.8k per acct").
+            costs = ", ".join(f"{c.key_result}: {c.text.replace('CNY ', 'CNY' + NO_BREAK)}"
+                              for c in line.cost_per_result)  # fmt: skip
             cells.append(costs or "—")
         if "signed_by" in shown:
             signers = ", ".join(line.signed_by)
