@@ -30,7 +30,7 @@ from click.testing import CliRunner, Result
 
 from backends import Backend, schema_changed_by_hand
 from okrdesk.cli import cli
-from okrdesk.periods import Period
+from okrdesk.periods import Grain, Period
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
 from okrdesk.store.migrations import (
     HAND_EDITS,
@@ -520,6 +520,34 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
     # The next collect runs normally, and the unfinished one is no longer told.
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     assert "died before" not in run(root, "check", "--lang", "en", "--as-of", THROUGH).output
+
+
+def test_how_far_a_metric_was_read_is_the_latest_collect_that_noted_storing_it(
+    backend: Backend,
+) -> None:
+    """``landed_through``: the day the latest collect that noted storing a metric at a
+    grain (``Run.landed``, its figures changed or not) read its sources through, which
+    the engine takes for how far a flow was read (tests/test_quiet_weeks.py). Only a
+    run that names that metric at that grain counts: not one that names another metric
+    whose name the first's would match as a pattern (``_`` is any one character to
+    LIKE), nor one whose record was changed by hand into something else."""
+    root = backend.workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    only_complaints = run(root, "collect", "--through", "2026-03-20", "--metric", "complaint_rate")
+    assert only_complaints.exit_code == 0, only_complaints.output
+    with backend.open(root) as store:
+        _, second = store.runs()
+        assert store.landed_through("new_hnw_clients", Grain.WEEK) == dt.date(2026, 3, 15)
+        assert store.landed_through("complaint_rate", Grain.WEEK) == dt.date(2026, 3, 20)
+        assert store.landed_through("complaint_rate", Grain.MONTH) is None
+        assert store.landed_through("no_such_metric", Grain.WEEK) is None
+        # A later run naming newXhnwXclients, and one whose record does not read.
+        store.query("UPDATE runs SET landed = ? WHERE id = ?",
+                    ('{"newXhnwXclients": ["week"]}', second.id))  # fmt: skip
+        assert store.landed_through("new_hnw_clients", Grain.WEEK) == dt.date(2026, 3, 15)
+        store.query("UPDATE runs SET landed = ?, through = ? WHERE id = ?",
+                    ('{"new_hnw_clients": ["week"', "2026-03-27", second.id))  # fmt: skip
+        assert store.landed_through("new_hnw_clients", Grain.WEEK) == dt.date(2026, 3, 15)
 
 
 def test_a_collect_never_finished_is_told_as_its_machine_and_process_say(

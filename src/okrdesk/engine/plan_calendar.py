@@ -151,12 +151,7 @@ def collected_through(store: StoreReader, metric: str, grain: Grain) -> dt.date 
     since, reach 6 July, not 31 May (which read as a collect not run, and judged the key
     result against what was due in May). Each run notes what it stored (``Run.landed``);
     a run kept before it did counts by its figures (``StoreReader.collected_through``)."""
-    found = [store.collected_through(metric, grain)]
-    found += [
-        dt.date.fromisoformat(run.through)
-        for run in store.runs()
-        if run.through and run.landed is not None and grain.value in run.landed.get(metric, ())
-    ]
+    found = (store.collected_through(metric, grain), store.landed_through(metric, grain))
     return max((day for day in found if day is not None), default=None)
 
 

@@ -5,7 +5,7 @@ The engine asks for a key result's check-ins wherever it needs them (its
 figure, its members', who owes one, the latest shown beside it): some 160
 queries for the demo's report, each making its ``Checkin`` objects again.
 It asks how far a metric's figures reach (``latest_period_end``,
-``collected_through``) for each key result on it and again for its alerts,
+``collected_through``, ``landed_through``) for each key result on it and again for its alerts,
 and reads the list of collects for the figures, their change and the alerts.
 A report reads one state of the store (``Store.reading``), whatever a collect
 commits meanwhile, so the check-ins are read once, oldest first, and each
@@ -30,6 +30,7 @@ class _ReadOnce:
         self._by_key_result: dict[str, list[Checkin]] | None = None
         self._latest: dict[tuple[str, Grain], dt.date | None] = {}
         self._collected: dict[tuple[str, Grain], dt.date | None] = {}
+        self._landed: dict[tuple[str, Grain], dt.date | None] = {}
         self._runs: list[Run] | None = None
 
     def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
@@ -56,6 +57,12 @@ class _ReadOnce:
         if key not in self._collected:
             self._collected[key] = self._store.collected_through(metric, grain)
         return self._collected[key]
+
+    def landed_through(self, metric: str, grain: Grain) -> dt.date | None:
+        key = (metric, grain)
+        if key not in self._landed:
+            self._landed[key] = self._store.landed_through(metric, grain)
+        return self._landed[key]
 
     def runs(self) -> list[Run]:
         if self._runs is None:

@@ -1604,6 +1604,27 @@ class Store(ABC):
         )
         return None if row is None or row[0] is None else dt.date.fromisoformat(str(row[0]))
 
+    def landed_through(self, metric: str, grain: Grain) -> dt.date | None:
+        """The day the latest collect that stored ``metric`` at ``grain`` read its sources
+        through, by the runs' own record of what each stored (``Run.landed``), changed or
+        not; None where no run noted it. Only the runs that name the metric are read, the
+        latest first, and a record that does not read (a hand edit) is passed by."""
+        written = json.dumps(metric)  # as _note_landed writes it
+        pattern = "%" + "".join("\\" + c if c in "\\%_" else c for c in written) + "%"
+        rows = self._rows(
+            "SELECT through, landed FROM runs WHERE through IS NOT NULL AND landed LIKE ? "
+            "ESCAPE '\\' ORDER BY through DESC",
+            (pattern,),
+        )
+        for through, landed in rows:
+            try:
+                grains = _landed(str(landed)) or {}
+            except (ValueError, TypeError, AttributeError):
+                continue
+            if grain.value in grains.get(metric, ()):
+                return dt.date.fromisoformat(str(through))
+        return None
+
     def plugins_that_stored(self, metric: str) -> list[str]:
         """The plugins whose figures of ``metric`` are stored, by name."""
         rows = self._rows(

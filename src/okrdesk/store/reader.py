@@ -143,6 +143,11 @@ class StoreReader(Protocol):
         """The day the latest collect that stored ``metric`` read its sources through."""
         ...
 
+    def landed_through(self, metric: str, grain: Grain) -> dt.date | None:
+        """The day the latest collect that noted storing ``metric`` at ``grain`` (its
+        figures changed or not) read its sources through."""
+        ...
+
     def figures_end(
         self, period: str, grain: Grain, metrics: Collection[str]
     ) -> dict[str, dt.date]:
