@@ -849,3 +849,41 @@ def test_bytecode_planted_beside_a_trusted_plugin_asks_again(
         "not run: plugins/test_metrics.py"
         in run("validate", "--lang", "en", "-w", str(root)).stdout
     )
+
+
+IMPORTS_FROM_LIB = """\
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import lib.helper  # noqa: E402
+"""
+
+
+def test_a_file_changed_in_a_folder_linked_into_plugins_asks_again(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # plugins/lib -> ../shared/lib: the trusted plugin imports lib.helper, a file under
+    # plugins/ as Python finds it. Changed after `okrdesk trust` (a `git pull`), it ran
+    # unasked, since only plugins/'s own folders were fingerprinted.
+    root = write_workspace(trusted=False)
+    shared = root / "shared" / "lib"
+    shared.mkdir(parents=True)
+    (shared / "__init__.py").write_text("", encoding="utf-8")
+    (shared / "helper.py").write_text("", encoding="utf-8")
+    (root / "plugins" / "lib").symlink_to(Path("..", "shared", "lib"))
+    (root / "plugins" / "loop").symlink_to(Path("."))  # a link to its own folder ends
+    (root / "plugins" / "importer.py").write_text(IMPORTS_FROM_LIB, encoding="utf-8")
+    granted = run("trust", "--lang", "en", str(root))
+    assert granted.returncode == 0, granted.stderr
+    assert "shared/lib/helper.py" in granted.stdout  # listed as trusted
+    both = {"OKRDESK_LOAD_PLUGINS": "importer,test_metrics"}
+    assert "not run" not in run("validate", "--lang", "en", "-w", str(root), env=both).stdout
+    marker = MARKER_PLUGIN.replace(".parent.parent", ".parent.parent.parent")  # plugins/lib/
+    (shared / "helper.py").write_text(marker, encoding="utf-8")
+    again = run("validate", "--lang", "en", "-w", str(root), env=both)
+    assert "not run: plugins/importer.py" in again.stdout, again.stdout
+    assert not (root / "RAN").exists()
+    assert run("trust", str(root)).returncode == 0
+    assert run("validate", "--lang", "en", "-w", str(root), env=both).returncode == 0
+    assert (root / "RAN").exists()  # trusted again, as it is now: it runs

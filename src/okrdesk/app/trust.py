@@ -33,13 +33,27 @@ def trust_file() -> Path:
 
 
 def workspace_code(root: Path) -> list[Path]:
-    """Every file under the workspace's plugins/ folder, which a plugin could run or read:
-    its ``__pycache__`` too, whose bytecode Python runs for a module a plugin imports from
-    its own folder (okrdesk writes none there)."""
+    """Every file under the workspace's plugins/ folder, which a plugin could run or read,
+    in the folders linked into it too; its ``__pycache__`` too, whose bytecode Python runs
+    for a module a plugin imports from its own folder (okrdesk writes none there)."""
     folder = root / "plugins"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file())
+    found: list[Path] = []
+    # A folder linked in (plugins/lib -> ../shared/lib) holds code a plugin imports as
+    # surely as one of its own: its files are followed and covered, each folder once
+    # however many links lead to it, so a link to itself ends.
+    seen = {os.path.realpath(folder)}
+    for where, folders, files in os.walk(folder, followlinks=True):
+        kept = []
+        for name in sorted(folders):
+            real = os.path.realpath(os.path.join(where, name))
+            if real not in seen:
+                seen.add(real)
+                kept.append(name)
+        folders[:] = kept
+        found += [path for name in files if (path := Path(where, name)).is_file()]
+    return sorted(found)
 
 
 def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:
@@ -88,7 +102,7 @@ def is_trusted(root: Path, reach: Sequence[str] = ()) -> bool:
         recorded = _read(trust_file()).get(_key(root))
     except BadInput:
         return False
-    return recorded == fingerprint(root, reach)
+    return recorded is not None and recorded == fingerprint(root, reach)
 
 
 def require_consent(workspace: Workspace) -> None:
