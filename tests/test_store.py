@@ -722,6 +722,33 @@ def test_a_database_okrdesk_cannot_use_is_refused_untouched(
     assert not (root / "okrdesk.db-wal").exists()
 
 
+@pytest.mark.parametrize("version", [-1, -3, -(2**31)])
+def test_a_store_whose_schema_version_is_below_zero_is_refused_untouched(
+    write_workspace: WriteWorkspace, version: int
+) -> None:
+    # Read as an older store's, -1 ran okrdesk's last migration again over what it had
+    # made: SQLite's words ("table hand_edits already exists") or, had it passed, a store
+    # left at version 0 that every later command called someone else's.
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    path = root / "okrdesk.db"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute(f"PRAGMA user_version = {version}")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = digest(path)
+    commands = [
+        ["collect", "--through", THROUGH, "-w", str(root)],
+        ["report", "-w", str(root)],
+        ["store", "upgrade", str(path)],
+    ]
+    for args in commands:
+        result = CliRunner().invoke(cli, ["--lang", "en", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert f"says its schema is {version}, which no okrdesk writes" in result.output, args
+        assert "Traceback" not in result.output
+        assert digest(path) == before
+
+
 @pytest.mark.parametrize(
     ("database", "what"),
     [

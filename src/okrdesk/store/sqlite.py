@@ -168,6 +168,18 @@ class SqliteStore(Store):
     def _prepare(self, read_only: bool = False, rows_only: bool = False) -> None:
         try:
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
+            if version < 0:
+                # Read as older, it ran the last -version migrations over tables they had
+                # made already, and left the store's version at 0: no longer okrdesk's.
+                raise BadInput(
+                    Said(
+                        f"{self.path} says its schema is {version}, which no okrdesk writes "
+                        "(PRAGMA user_version changed by other software?). Nothing was "
+                        "changed.",
+                        f"{self.path} 自称结构版本 {version}，没有哪个版本的 okrdesk 会这样写"
+                        "（PRAGMA user_version 被其他软件改过？）。未改动任何内容。",
+                    )
+                )
             if version > SCHEMA_VERSION:
                 raise BadInput(
                     Said(
