@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from okrdesk.app.trust import TRUST_FILE
 from sample_workspace import WriteWorkspace
 
 OKRDESK = [sys.executable, "-m", "okrdesk"]
@@ -887,3 +888,48 @@ def test_a_file_changed_in_a_folder_linked_into_plugins_asks_again(
     assert run("trust", str(root)).returncode == 0
     assert run("validate", "--lang", "en", "-w", str(root), env=both).returncode == 0
     assert (root / "RAN").exists()  # trusted again, as it is now: it runs
+
+
+def test_a_list_of_trusted_workspaces_a_workspace_brings_is_never_read(
+    write_workspace: WriteWorkspace, private_config: Path
+) -> None:
+    # HOME=. (a Makefile's, a CI job's) without $XDG_CONFIG_HOME made ./.config the
+    # user's: a workspace sent with .config/okrdesk/trusted-workspaces.json trusting
+    # itself ran its plugins unasked. The account's own home is used, as for the cache.
+    root = untrusted(write_workspace)
+    assert run("trust", str(root)).returncode == 0
+    brought = root / ".config" / "okrdesk"
+    brought.mkdir(parents=True)
+    (private_config / "okrdesk" / "trusted-workspaces.json").rename(brought / TRUST_FILE)
+    environment = {k: v for k, v in os.environ.items() if k != "XDG_CONFIG_HOME"}
+    environment |= {**BOTH, "HOME": "."}
+    done = subprocess.run([*OKRDESK, "validate", "--lang", "en"], capture_output=True,
+                          text=True, cwd=root, env=environment, timeout=120)  # fmt: skip
+    assert "not run: plugins/evil.py" in done.stdout, done.stdout + done.stderr
+    assert not (root / "RAN").exists()
+
+
+def test_without_a_home_folder_trust_is_refused_in_words(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A container's account the system has no entry for, without $HOME (stood in for).
+    import pwd
+
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    def no_entry(uid: int) -> pwd.struct_passwd:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    root = untrusted(write_workspace)
+    monkeypatch.delenv("HOME")
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    done = CliRunner().invoke(cli, ["--lang", "en", "trust", str(root)])
+    assert done.exit_code == 2, done.output
+    assert "cannot keep the list of trusted workspaces: no home folder (" in done.output
+    assert "Traceback" not in done.output
+    checked = CliRunner().invoke(cli, ["--lang", "en", "validate", "-w", str(root)], env=BOTH)
+    assert "not run: plugins/evil.py" in checked.output
+    assert not (root / "RAN").exists()

@@ -44,14 +44,16 @@ def user_cache_folder(*parts: str) -> Path:
     """okrdesk's folder in the user's own cache ($XDG_CACHE_HOME, else ~/.cache), with
     ``parts`` under it; RuntimeError where there is no home folder to find."""
     base = os.environ.get("XDG_CACHE_HOME") or ""
-    folder = Path(base) if Path(base).is_absolute() else _home() / ".cache"
+    folder = Path(base) if Path(base).is_absolute() else own_home() / ".cache"
     return folder.joinpath("okrdesk", *parts)
 
 
-def _home() -> Path:
+def own_home() -> Path:
     """The user's home folder. A relative $HOME (HOME=.) would put the cache in the
     folder a command runs from, a workspace perhaps, which then holds its tables and
-    could bring a plan its files do not say: the account's own home is used instead."""
+    could bring a plan its files do not say (and the list of trusted workspaces, one
+    trusting itself): the account's own home is used instead. RuntimeError where there
+    is none."""
     home = Path.home()
     if home.is_absolute():
         return home

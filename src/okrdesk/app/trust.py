@@ -20,16 +20,29 @@ from pathlib import Path
 from okrdesk.errors import BadInput, Said, printable
 from okrdesk.files import write_text_atomically
 from okrdesk.targets.settings import Workspace
+from okrdesk.user_cache import own_home
 
 ALLOW_ENV = "OKRDESK_ALLOW_WORKSPACE_CODE"
 TRUST_FILE = "trusted-workspaces.json"
 
 
 def trust_file() -> Path:
-    """Where the list lives: under $XDG_CONFIG_HOME, else ~/.config."""
+    """Where the list lives: under $XDG_CONFIG_HOME, else ~/.config, ~ being the account's
+    own home where $HOME is relative (``HOME=.`` in a Makefile or a CI job): the folder a
+    command runs from, a workspace someone sent, would bring a list trusting itself."""
     base = os.environ.get("XDG_CONFIG_HOME") or ""
-    folder = Path(base) if Path(base).is_absolute() else Path.home() / ".config"
-    return folder / "okrdesk" / TRUST_FILE
+    if Path(base).is_absolute():
+        return Path(base) / "okrdesk" / TRUST_FILE
+    try:
+        home = own_home()
+    except RuntimeError:
+        said = Said("cannot keep the list of trusted workspaces: no home folder ($HOME unset "
+                    "or relative, and none for this account); set XDG_CONFIG_HOME to a folder "
+                    "of yours",
+                    "无法保存受信任工作区的列表：没有主目录（$HOME 未设置或不是绝对路径，此账户"
+                    "也没有）；请把 XDG_CONFIG_HOME 设为你自己的文件夹")  # fmt: skip
+        raise BadInput(said) from None
+    return home / ".config" / "okrdesk" / TRUST_FILE
 
 
 def workspace_code(root: Path) -> list[Path]:
