@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import sqlite3
@@ -445,6 +446,40 @@ def test_system_files_are_refused_and_never_quoted(tmp_path: Path) -> None:
     (problem,) = run_check(tmp_path, database).problems
     assert "sources.sql.database" in problem and "lies outside the workspace" in problem
     assert "root:" not in problem
+
+
+@pytest.mark.parametrize(("folder", "link"), [("*", "crm"), ("?", "c"), ("[c]", "c")])
+def test_a_name_duckdb_reads_as_a_pattern_reads_no_file_but_its_own(
+    write_workspace: WriteWorkspace, tmp_path: Path, folder: str, link: str
+) -> None:
+    # data/*/salons.csv, a folder of the workspace named * beside data/crm, a link to
+    # your exports: DuckDB read every salons.csv the pattern matched, yours through the
+    # link too, and the collect stored its figures without asking for trust.
+    settings = f'[sources.sql]\ntables = {{ salons = "data/{folder}/salons.csv" }}\n\n'
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings + ATTENDEES_DEFINITION)
+    (root / "data" / folder).mkdir()
+    (root / "data" / "salons.csv").rename(root / "data" / folder / "salons.csv")
+    yours = tmp_path / "your-exports"
+    yours.mkdir()
+    (yours / "salons.csv").write_text("date,cm_id,attendees\n2026-01-06,cm01,999999\n",
+                                      encoding="utf-8")  # fmt: skip
+    (root / "data" / link).symlink_to(yours)
+    done = CliRunner().invoke(cli, ["collect", "--through", THROUGH.isoformat(), "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    with Store.open(root / "okrdesk.db") as store:
+        stored = store.query("SELECT subject, sum(value) FROM observations GROUP BY 1 ORDER BY 1")
+    assert [tuple(row) for row in stored] == [("cm01", 50), ("cm02", 25)]  # SALONS alone
+
+
+def test_a_file_named_with_brackets_and_gzipped_reads_as_itself(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    named = tmp_path / "data" / "沙龙[2026-01]{终版}.csv.gz"
+    named.write_bytes(gzip.compress(SALONS.encode("utf-8")))
+    settings = {"tables": {"salons": "data/沙龙[2026-01]{终版}.csv.gz"},
+                "metrics": [metric("attendees", "flow", "人", ATTENDEES)]}  # fmt: skip
+    check = run_check(tmp_path, settings)
+    assert check.problems == []
+    assert check.value("attendees", "cm01", "2026-W02").value == 50
 
 
 @pytest.mark.parametrize("inside", [True, False])

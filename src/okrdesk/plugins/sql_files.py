@@ -186,7 +186,7 @@ def file_row(rowid: int, first_row: int, blanks: tuple[int, ...]) -> int:
     return rowid + first_row + (bisect_right(blanks, rowid) if blanks else 0)
 
 
-READ = 14
+READ = 15
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
@@ -203,8 +203,9 @@ line, and a quote left open is refused; 11: two quotes left open, an even count,
 refused too; 12: a number with an underscore in a column of numbers is refused, and
 so is a row repeating the header; 13: the tabs around a text cell, \t6222…, are
 dropped, and a column with a whole number of 16 digits or more is text; 14: notes below
-the data, 制表人：…, are left out), so that a table kept by an older okrdesk is
-read again, and checked, rather than used."""
+the data, 制表人：…, are left out; 15: a file whose name holds * ? [ or { is read as
+itself, where DuckDB read every file the name matched as a pattern), so that a table kept
+by an older okrdesk is read again, and checked, rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
@@ -978,7 +979,7 @@ def _source(table: TableFile, scratch: Path) -> tuple[Path, Path | None]:
     """The file DuckDB reads for ``table``, and whether it is a UTF-8 copy in ``scratch``
     (of a sheet, or of text in another encoding)."""
     if table.kind in {"parquet", "json"}:
-        return table.path, None
+        return _unpatterned(table, scratch)
     if table.kind == "xlsx":
         copy = _sheet_as_csv(table, scratch)
         return copy, copy
@@ -992,7 +993,36 @@ def _source(table: TableFile, scratch: Path) -> tuple[Path, Path | None]:
     if encoding not in {None, "utf-8", "utf-8-sig"}:
         copy = _transcoded(table, encoding, scratch)
         return copy, copy
-    return table.path, None
+    return _unpatterned(table, scratch)
+
+
+_PATTERN = re.compile(r"[*?\[{]")
+"""What DuckDB reads in a file's name as a pattern of names, not as itself."""
+
+
+def _unpatterned(table: TableFile, scratch: Path) -> tuple[Path, Path | None]:
+    """``table``'s file, or where its path holds a character DuckDB reads as a pattern, a
+    link to it in ``scratch`` with a plain name, removed as a copy is. DuckDB reads every
+    file the pattern matches: ``data/*/s.csv``, a folder of the workspace named ``*``
+    beside a link to your exports, read your ``s.csv`` through the link, unasked."""
+    if not _PATTERN.search(str(table.path)):
+        return table.path, None
+    suffixes = "".join(s for s in table.path.suffixes[-2:] if not _PATTERN.search(s))
+    link = scratch / f"{table.name}{suffixes}"
+    try:
+        link.unlink(missing_ok=True)
+        link.symlink_to(table.path)
+    except OSError as error:
+        why = error.strerror or type(error).__name__
+        at = f"sources.sql.tables.{table.name}: {table.path.name}"
+        raise SqlMetricError(
+            f"{at}: its name holds * ? [ or {{, which DuckDB reads as a pattern, and the "
+            f"link to it by a plain name could not be made in the temporary folder ({why}); "
+            "rename the file, or its folder",
+            f"{at}: 名字里有 * ? [ 或 {{，DuckDB 会把它当作文件名的模式；在临时文件夹里给它建"
+            f"一个普通名字的链接也失败了（{why}）；请给文件或它的文件夹改名",
+        ) from None
+    return link, link
 
 
 def _reader(table: TableFile, layout: _Layout) -> str:
