@@ -779,6 +779,38 @@ def test_a_file_in_a_plugins_folder_linked_from_outside_waits_for_trust(
     assert run("validate", "-w", str(root)).returncode == 2
 
 
+@pytest.mark.parametrize(("folder", "link"), [("c*", "c!"), ("c?", "c!"), ("[c]x", "cx")])
+def test_a_plugin_setting_read_as_a_pattern_waits_for_trust_where_it_matches_a_link_out(
+    write_workspace: WriteWorkspace, tmp_path: Path, folder: str, link: str
+) -> None:
+    # data = "data/c*" names a folder of the workspace, but DuckDB, which the brokerage
+    # plugin reads with, reads data/c*/clients.csv as a pattern: the rows of your
+    # clients.csv, through data/c!, a link beside it, in place of the workspace's own.
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    yours = tmp_path / "your-exports"
+    yours.mkdir()
+    (yours / "clients.csv").write_text("client_id,cm_id\nC1,cm01\n", encoding="utf-8")
+    (root / "data" / folder).mkdir(parents=True)
+    (root / "data" / folder / "clients.csv").write_text("client_id,cm_id\n", encoding="utf-8")
+    (root / "data" / link).symlink_to(yours)
+    (root / "okrdesk.toml").write_text(f'[sources.brokerage]\ndata = "data/{folder}"\n',
+                                       encoding="utf-8")  # fmt: skip
+    named = f"[sources.brokerage] data: data/{link} -> {yours}"
+    for args in (["collect", "--through", "2026-03-15"], ["report"], ["validate"]):
+        done = run(*args, "--lang", "en", "-w", str(root))
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert named in done.stderr, done.stderr
+    granted = run("trust", str(root))
+    assert named in granted.stdout
+    assert run("validate", "-w", str(root)).returncode == 0
+    # The name matched pointed elsewhere later (a `git pull`): asked again.
+    other = tmp_path / "other-exports"
+    other.mkdir()
+    (root / "data" / link).unlink()
+    (root / "data" / link).symlink_to(other)
+    assert run("validate", "-w", str(root)).returncode == 2
+
+
 def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
