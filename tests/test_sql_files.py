@@ -317,6 +317,39 @@ def test_an_xlsx_sheet(tmp_path: Path) -> None:
         "说明, 明细" in problem  # fmt: skip
 
 
+LAUGHS = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+"""Entities that expand a billionfold ("billion laughs")."""
+
+
+@pytest.mark.parametrize("entity", ["&l9;", "&yours;"])
+def test_a_workbook_whose_xml_is_hostile_fails_its_table_alone(tmp_path: Path, entity: str) -> None:
+    # Python's XML parser refuses both; the error was the whole SQL source's, every
+    # other table's metrics failing with it, in openpyxl's words.
+    import zipfile
+
+    (tmp_path / "data").mkdir()
+    plain = tmp_path / "data" / "plain.xlsx"
+    write_xlsx(plain, {"明细": [["day", "cm", "calls"], ["2026-01-06", "cm01", 10]]})
+    with zipfile.ZipFile(plain) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/"))
+    dtd = f'<!DOCTYPE w [<!ENTITY l0 "lol">{LAUGHS}<!ENTITY yours SYSTEM "file:///etc/passwd">]>'
+    declared, _, body = parts[sheet].rpartition(b"?>")  # a DOCTYPE follows the <?xml …?>
+    parts[sheet] = (declared + _ if declared else b"") + dtd.encode() + body
+    parts[sheet] = parts[sheet].replace(b">cm01<", f">{entity}<".encode())
+    with zipfile.ZipFile(tmp_path / "data" / "hostile.xlsx", "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    made = "SELECT cm AS subject, day, calls AS value FROM {}"
+    check = run(tmp_path, {"hostile": "data/hostile.xlsx", "plain": "data/plain.xlsx"},
+                metric("hostile_calls", "flow", made.format("hostile")),
+                metric("calls", "flow", made.format("plain")))  # fmt: skip
+    assert check.value("calls", "cm01", "2026-W02").value == 10
+    (problem,) = check.problems
+    assert "sources.sql.tables.hostile: hostile.xlsx is not a readable .xlsx file (" in problem
+    assert "root:" not in problem
+
+
 def test_options_header_skip_columns_and_null(tmp_path: Path) -> None:
     data = "Export of 2026-01-19\nprinted by CRM\n" + "\n".join(CALLS.splitlines()[1:])
     data += "\n2026-01-08;cm01;N/A;1\n"

@@ -1210,6 +1210,14 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
             with contextlib.suppress(OSError):
                 target.unlink(missing_ok=True)  # the part of it written
             raise SqlMetricError(*too_much(at, most)) from None
+        except (SyntaxError, zipfile.BadZipFile) as error:
+            # A sheet's XML that is damaged, or hostile (entities that expand a
+            # thousandfold, one naming a file of yours): this table fails, not every one.
+            with contextlib.suppress(OSError):
+                target.unlink(missing_ok=True)  # the part of it written
+            kind = type(error).__name__
+            raise SqlMetricError(f"{at} is not a readable .xlsx file ({kind})",
+                                 f"{at} 不是能读的 .xlsx 文件（{kind}）") from None  # fmt: skip
         except OSError as error:
             with contextlib.suppress(OSError):
                 target.unlink(missing_ok=True)  # the part of it written
