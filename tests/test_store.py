@@ -780,6 +780,34 @@ def test_a_store_named_as_a_file_of_the_workspace_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("leads", "what"),
+    [
+        ("targets/store.toml", "a target file (targets/*.toml)"),  # not there yet
+        ("plugins/store.py", "a plugin of the workspace (plugins/*.py)"),
+        ("templates/report.md.j2", "in the workspace's templates/"),
+    ],
+)
+def test_a_default_store_linked_to_a_file_of_the_workspace_is_refused(
+    write_workspace: WriteWorkspace, leads: str, what: str
+) -> None:
+    # okrdesk.db -> targets/store.toml, in a workspace someone sent: no setting names
+    # the store, so nothing refused it, and collect made it there, a binary target file
+    # the plan could no longer be read past.
+    root = write_workspace()
+    (root / "okrdesk.db").symlink_to(Path(leads))
+    (root / "templates").mkdir()
+    before = {path: digest(path) for path in root.rglob("*") if path.is_file()}
+    for command in (["collect", "--through", THROUGH], ["report"], ["validate"]):
+        result = run(root, *command, "--lang", "en")
+        assert result.exit_code == 2, result.output
+        said = f"okrdesk.db: links to {leads}, {what}: the store would be written over it"
+        assert said in result.output
+        assert "Traceback" not in result.output
+    assert {path: digest(path) for path in root.rglob("*") if path.is_file()} == before
+    assert not (root / leads).exists()
+
+
+@pytest.mark.parametrize(
     ("change", "said"),
     [
         ("UPDATE spend SET amount_fen = 'abc'", "spend row 1: amount_fen holds 'abc'"),

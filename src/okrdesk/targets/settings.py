@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from okrdesk.errors import BadInput, Said, ValidationFailed, printable
+from okrdesk.errors import BadInput, Problem, Said, ValidationFailed, printable
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT
 from okrdesk.records import shared_methods
 from okrdesk.targets.load import parse_toml_file
@@ -361,6 +361,34 @@ def _lang_in_text(path: Path) -> str | None:
 
 def read_settings(root: Path, findings: Findings) -> Workspace:
     """Read ``okrdesk.toml`` if there is one; problems go into ``findings``."""
+    workspace = _settings_read(root, findings)
+    if workspace.database_url is None and workspace.database == root / DEFAULT_DATABASE:
+        _no_default_store_over_a_workspace_file(root, findings)
+    return workspace
+
+
+def _no_default_store_over_a_workspace_file(root: Path, findings: Findings) -> None:
+    """A problem where the store okrdesk makes by default, ``okrdesk.db``, is a link to a
+    file of the workspace (``targets/zz.toml``, not there yet): a workspace sent so had
+    ``collect`` make the store there, a binary target file the plan no longer read. The
+    setting ``database`` naming one is refused at its line (``_settings_in``)."""
+    default = root / DEFAULT_DATABASE
+    if not default.is_symlink():
+        return
+    with contextlib.suppress(OSError, RuntimeError):  # a loop of links: SQLite says so
+        if (own := _workspace_file(default, root)) is not None:
+            leads = printable(os.readlink(default))
+            findings.problems.append(Problem(
+                DEFAULT_DATABASE, 0, "",
+                f"links to {leads}, {own.en}: the store would be written over it, or read "
+                "as one; make okrdesk.db a file of its own, or name another in okrdesk.toml's "
+                "[workspace] database",
+                f"链接到 {leads}，即{own.zh}：数据库会写在它上面，或被当作这类文件读取；请让 "
+                "okrdesk.db 成为单独的文件，或在 okrdesk.toml 的 [workspace] database 中另指定",
+            ))  # fmt: skip
+
+
+def _settings_read(root: Path, findings: Findings) -> Workspace:
     path = root / SETTINGS_FILE
     if not (path.exists() or path.is_symlink()):
         return Workspace(root)
