@@ -965,3 +965,26 @@ def test_without_a_home_folder_trust_is_refused_in_words(
     checked = CliRunner().invoke(cli, ["--lang", "en", "validate", "-w", str(root)], env=BOTH)
     assert "not run: plugins/evil.py" in checked.output
     assert not (root / "RAN").exists()
+
+
+def test_a_folder_linked_into_plugins_from_outside_is_covered_by_where_it_leads(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # Not walked (plugins/disk -> / would have every command list the whole disk), but
+    # pointed elsewhere after `okrdesk trust`, it asks again.
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "helper.py").write_text("", encoding="utf-8")
+    (root / "plugins" / "lib").symlink_to(first)
+    granted = run("trust", "--lang", "en", str(root))
+    assert granted.returncode == 0, granted.stderr
+    assert "helper.py" not in granted.stdout
+    assert "not run" not in run("validate", "--lang", "en", "-w", str(root)).stdout
+    (root / "plugins" / "lib").unlink()
+    (root / "plugins" / "lib").symlink_to(second)
+    assert (
+        "not run: plugins/test_metrics.py"
+        in run("validate", "--lang", "en", "-w", str(root)).stdout
+    )

@@ -47,12 +47,22 @@ def trust_file() -> Path:
 
 def workspace_code(root: Path) -> list[Path]:
     """Every file under the workspace's plugins/ folder, which a plugin could run or read,
-    in the folders linked into it too; its ``__pycache__`` too, whose bytecode Python runs
-    for a module a plugin imports from its own folder (okrdesk writes none there)."""
+    in the folders linked into it from the workspace too; its ``__pycache__`` too, whose
+    bytecode Python runs for a module a plugin imports from its own folder (okrdesk
+    writes none there)."""
+    return _walked(root)[0]
+
+
+def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """``workspace_code``, and each folder linked into plugins/ from outside the workspace
+    (its name under plugins/, and where it leads), which is not walked: a link to / would
+    have every command list the whole disk."""
     folder = root / "plugins"
     if not folder.is_dir():
-        return []
+        return [], []
     found: list[Path] = []
+    outside: list[tuple[str, str]] = []
+    bounds = {os.path.realpath(root), os.path.realpath(folder)}
     # A folder linked in (plugins/lib -> ../shared/lib) holds code a plugin imports as
     # surely as one of its own: its files are followed and covered, each folder once
     # however many links lead to it, so a link to itself ends.
@@ -61,23 +71,29 @@ def workspace_code(root: Path) -> list[Path]:
         kept = []
         for name in sorted(folders):
             real = os.path.realpath(os.path.join(where, name))
-            if real not in seen:
+            if not any(real == b or real.startswith(b + os.sep) for b in bounds):
+                outside.append((Path(where, name).relative_to(folder).as_posix(), real))
+            elif real not in seen:
                 seen.add(real)
                 kept.append(name)
         folders[:] = kept
         found += [path for name in files if (path := Path(where, name)).is_file()]
-    return sorted(found)
+    return sorted(found), sorted(outside)
 
 
 def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:
-    """One hash over the names and contents of the workspace's code, and what in its
-    settings reaches outside it (``Workspace.reach``)."""
+    """One hash over the names and contents of the workspace's code, where each folder
+    linked into plugins/ from outside leads, and what in its settings reaches outside it
+    (``Workspace.reach``)."""
     digest = hashlib.sha256()
     folder = root / "plugins"
-    for path in workspace_code(root):
+    code, linked = _walked(root)
+    for path in code:
         digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name, leads in linked:  # none: the fingerprint as it was before links were
+        digest.update(f"\0link\0{name}\0{leads}".encode("utf-8", "surrogateescape"))
     for line in reach:  # none: the fingerprint of the code alone, as it always was
         digest.update(b"\0reach\0" + line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
