@@ -11,8 +11,6 @@ docs/delivery.md).
 from __future__ import annotations
 
 import contextlib
-import glob
-import itertools
 import os
 import re
 from collections.abc import Mapping
@@ -226,35 +224,25 @@ def _outside(text: str, root: Path, *, always: bool = False) -> str | None:
 
 def _leads_out(value: str, root: Path) -> list[str]:
     """Where a plugin's setting ``value`` leads out of the workspace (``root``, resolved),
-    a line each (``value -> where``): itself, or a name under it that links out; and, for
-    a value that holds a character of a pattern (``data/c*``), the same for each name the
-    pattern matches. DuckDB reads a path as a pattern: a plugin handing it
-    ``data/c*/clients.csv`` read your ``clients.csv`` through ``data/c!``, a link beside
-    the folder ``data/c*`` that the setting names."""
-    names = [value]
+    a line each (``name -> where``): itself, or a name under it that links out. A value
+    that holds a character of a pattern (``data/c*``) is looked at as DuckDB, which
+    plugins read files with, would read it: every name in the folder before its first
+    pattern that links out counts, whether or not the pattern matches it. A plugin
+    handing DuckDB ``data/c*/clients.csv`` read your ``clients.csv`` through
+    ``data/c!``, a link beside the folder ``data/c*`` the setting names."""
+    if (leads := _outside(value, root)) is not None:
+        return [f"{value} -> {leads}"]
+    lines = [f"{name} -> {leads}" for name, leads in links_out_of(root / value, root)]
     if PATTERN.search(value):
-        inside = not os.path.isabs(value)
-        pattern = f"{glob.escape(str(root))}/{value}" if inside else value
-        matched = glob.iglob(pattern, recursive=True, include_hidden=True)
-        for name in itertools.islice(matched, MATCHES_LOOKED_AT + 1):
-            names.append(os.path.relpath(name, root) if inside else name)
-        if len(names) > MATCHES_LOOKED_AT + 1:
-            return [f"{value} -> more than {MATCHES_LOOKED_AT} names match it as a pattern"]
-    lines = []
-    for name in names:
-        if (leads := _outside(name, root)) is not None:
-            lines.append(f"{name} -> {leads}")
-        else:
-            lines += [f"{inner} -> {leads}" for inner, leads in links_out_of(root / name, root)]
+        parts = Path(value).parts
+        plain = next(n for n, part in enumerate(parts) if PATTERN.search(part))
+        folder = root.joinpath(*parts[:plain])
+        lines += [f"{name} -> {leads}" for name, leads in links_out_of(folder, root)]
     return list(dict.fromkeys(lines))
 
 
-PATTERN = re.compile(r"[*?\[{]")
+PATTERN = re.compile(r"[*?\\[{]")
 """What DuckDB, which plugins read files with, reads in a path as a pattern of names."""
-
-MATCHES_LOOKED_AT = 1000
-"""Names a setting that is a pattern may match, each looked at for a link out; past
-them, the setting is named as reaching outside: where a link hides is not looked for."""
 
 LINKS_NAMED = 5
 """How many links out of one folder ``links_out_of`` names; one is enough to ask."""
