@@ -68,11 +68,11 @@ def test_a_team_with_no_score_is_not_ranked_among_those_scored(workspace: Path) 
 @pytest.mark.parametrize(
     ("fmt", "lang", "row", "why"),
     [("text", "zh", "│    — │ 零售业务部 (team-b)   │        — │      — │",
-      "“—”：没有自己的目标，上级也未分解目标给它，因此没有综合得分，不参与排名"),
+      "“—”：没有自己的目标，上级也未给其分解目标，因此没有综合得分，不参与排名"),
      ("md", "en", "| — | 零售业务部 (team-b) | — | — |",
       "—: no targets of its own and no share of one set above: no score, so no rank"),
      ("html", "zh", '<td class="n">—</td>',
-      "“—”：没有自己的目标，上级也未分解目标给它，因此没有综合得分，不参与排名")],
+      "“—”：没有自己的目标，上级也未给其分解目标，因此没有综合得分，不参与排名")],
 )  # fmt: skip
 def test_an_unranked_member_is_shown_with_a_dash_and_why(
     workspace: Path, fmt: str, lang: str, row: str, why: str
@@ -91,12 +91,12 @@ def test_a_team_with_no_targets_says_so_rather_than_all_clear(workspace: Path) -
     shows in their place; nothing needing attention is not told as if it were judged."""
     zh = report(workspace, "--unit", "team-b")
     lines = zh.splitlines()
-    assert "综合得分 —：没有自己的目标，上级也未分解目标给它" in lines
+    assert "综合得分 —：没有自己的目标，上级也未给其分解目标" in lines
     # Said once, on the first screen and under the heading at the end.
     assert "需要关注：暂无（没有自己的目标可判断）" in lines
     assert lines[lines.index("需要关注") + 1] == "暂无（没有自己的目标可判断）"
     story = "".join(zh.split("详情")[1].split("成员排名")[0].split()).strip("─")
-    assert story == ("零售业务部没有自己的目标，上级也未分解目标给它，因此没有综合得分，"
+    assert story == ("零售业务部没有自己的目标，上级也未给其分解目标，因此没有综合得分，"
                      "也没有自己的进度可判断。本报告只列出：其成员的得分与排名、"
                      "需要关注的事项")  # fmt: skip
     en = report(workspace, "--unit", "team-b", "--lang", "en", "--format", "md")
@@ -267,7 +267,7 @@ def test_the_workbooks_members_sheet_says_why_a_member_has_no_rank(
     assert head[-1] == {"zh": "未排名原因", "en": "Why no rank"}[lang]
     why = {row[1]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     said = {
-        "zh": ("没有自己的目标，上级也未分解目标给它，因此没有综合得分",
+        "zh": ("没有自己的目标，上级也未给其分解目标，因此没有综合得分",
                "其关键结果目前无法测量（已加载的插件都不提供指标 new_hnw_clients），没有综合得分"),
         "en": ("no targets of its own and no share of one set above: no score",
                "its key results cannot be measured now (no loaded plugin provides "

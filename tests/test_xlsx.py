@@ -622,16 +622,19 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     demo_books: dict[str, Any],
 ) -> None:
     """events spent past its breaker on an override, whose reason the other formats give
-    on its line ([熔断后特批支出: …]), with the cost per result; the workbook had neither."""
+    on its line (（熔断后特批支出：…）), with the cost per result; the workbook had neither."""
     sheet = demo_books["zh"]["预算"]
     head = [c.value for c in sheet[1]]
     assert head[7:] == ["ROI", "单位成本", "熔断", "签字人", "熔断后特批支出"]
     events = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "events")
-    assert events[8] == "O1.KR1: 5,074元/户\nO1.KR2: 8.87万/亿元\nC1.KR1: 1.77万/亿元"
-    reasons = "demo: 五月峰会场地合同已签，违约成本更高\ndemo: 年末路演场地已签约，违约成本更高"
-    assert events[9:] == ("已熔断", "陈建国, 梁晨", reasons)
-    assert "[熔断后特批支出: demo: 五月峰会场地合同已签，违约成本更高]" in demo_books["md-zh"]
-    assert "O1.KR1: 5,074元/户, O1.KR2: 8.87万/亿元" in demo_books["md-zh"]
+    assert events[8] == "O1.KR1：5,074元/户\nO1.KR2：8.87万/亿元\nC1.KR1：1.77万/亿元"
+    reasons = ("五月峰会场地合同已签，违约成本更高（演示数据）\n"
+               "年末路演场地已签约，违约成本更高（演示数据）")  # fmt: skip
+    assert events[9:] == ("已熔断", "陈建国、梁晨", reasons)
+    assert (
+        "（熔断后特批支出：五月峰会场地合同已签，违约成本更高（演示数据））" in demo_books["md-zh"]
+    )
+    assert "O1.KR1：5,074元/户、O1.KR2：8.87万/亿元" in demo_books["md-zh"]
     content = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "content")
     assert content[8] is None and content[11] is None
     english = [c.value for c in demo_books["en"]["Budget"][1]]

@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
                            "采集到的数字，并非当日的数字",
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
         "last_day": "最后一天", "plan_ended": "计划已结束",
-        "in_brackets": "（{text}）", "colon": "：", "then": "，",
+        "in_brackets": "（{text}）", "colon": "：", "then": "，", "clause_sep": "；",
         "objective": "目标", "key_result": "关键结果", "actual": "实际", "target": "目标值",
         "attainment": "完成率", "expected": "应完成", "status": "状态", "change": "变化",
         "change_week": "周变化", "change_month": "月变化", "change_quarter": "季变化",
@@ -69,21 +69,21 @@ LABELS: dict[str, dict[str, str]] = {
         "to_date_stored": "{period} 的数据只到 {through}：按至今计分，"
                           "累计类指标的标准按 {gone}/{days} 天折算",
         "people_ranked": "人员排名",
-        "no_targets_score": "没有自己的目标，上级也未分解目标给它",
-        "no_targets": "{name}没有自己的目标，上级也未分解目标给它，因此没有综合得分，"
+        "no_targets_score": "没有自己的目标，上级也未给其分解目标",
+        "no_targets": "{name}没有自己的目标，上级也未给其分解目标，因此没有综合得分，"
                       "也没有自己的进度可判断。本报告只列出：{parts}",
-        "no_targets_none": "{name}没有自己的目标，上级也未分解目标给它，因此没有综合得分，"
+        "no_targets_none": "{name}没有自己的目标，上级也未给其分解目标，因此没有综合得分，"
                            "也没有自己的进度可判断；其成员也没有目标",
         "instead_members": "其成员的得分与排名", "instead_scores": "月度考核",
         "instead_budget": "其预算", "instead_alerts": "需要关注的事项",
         "no_alerts_untargeted": "暂无（没有自己的目标可判断）",
-        "unranked_no_targets": "“—”：没有自己的目标，上级也未分解目标给它，"
+        "unranked_no_targets": "“—”：没有自己的目标，上级也未给其分解目标，"
                                "因此没有综合得分，不参与排名",
         "unranked_no_data": "“—”：目标尚无数据，没有综合得分，不参与排名",
         "unranked_unmeasured": "“—”：其关键结果目前无法测量（已加载的插件都不提供指标 "
                                "{metrics}），没有综合得分，不参与排名",
         "unranked_why": "未排名原因",
-        "unranked_why_no_targets": "没有自己的目标，上级也未分解目标给它，因此没有综合得分",
+        "unranked_why_no_targets": "没有自己的目标，上级也未给其分解目标，因此没有综合得分",
         "unranked_why_no_data": "目标尚无数据，没有综合得分",
         "unranked_why_unmeasured": "其关键结果目前无法测量（已加载的插件都不提供指标 "
                                    "{metrics}），没有综合得分",
@@ -138,7 +138,7 @@ LABELS: dict[str, dict[str, str]] = {
                            "the figure as collected through {through}, not as it stood then",
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
         "last_day": "last day", "plan_ended": "the plan has ended",
-        "in_brackets": " ({text})", "colon": ": ", "then": ", ",
+        "in_brackets": " ({text})", "colon": ": ", "then": ", ", "clause_sep": "; ",
         "objective": "Objective", "key_result": "Key result", "actual": "Actual",
         "target": "Target", "attainment": "Attained", "expected": "Due now", "status": "Status",
         "change": "Change", "change_week": "Week Δ", "change_month": "Month Δ",

@@ -172,15 +172,18 @@ def write_history(
                 reason = _override_reason(day, month_ends) if line.id == hurried else None
                 if reason is None:
                     continue
-            store.add_spend(line.id, day, goal - spent, _signers(plan, line), "demo", reason)
+            store.add_spend(line.id, day, goal - spent, _signers(plan, line), DEMO_NOTE, reason)
             spent = goal
             entries += 1
     return checkins, entries
 
 
+DEMO_NOTE = "演示数据"
+"""The note of each demo spend entry, as the demo's check-ins say theirs are demo data."""
+
 OVERRIDES = {
-    "summit": "demo: 五月峰会场地合同已签，违约成本更高",
-    "last": "demo: 年末路演场地已签约，违约成本更高",
+    "summit": "五月峰会场地合同已签，违约成本更高（演示数据）",
+    "last": "年末路演场地已签约，违约成本更高（演示数据）",
 }
 SUMMIT_MONTH = 5
 """The sample plan's events line holds one summit, in May (targets/budget.toml)."""

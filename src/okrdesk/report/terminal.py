@@ -628,14 +628,19 @@ def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[st
                                    ratio(line.roi)]  # fmt: skip
         if "cost_per_result" in shown:
             # Nor is a cost ("O1.KR1: CNY" above "14.8k per acct").
-            costs = ", ".join(f"{c.key_result}: {c.text.replace('CNY ', 'CNY' + NO_BREAK)}"
-                              for c in line.cost_per_result)  # fmt: skip
+            colon = label(lang, "colon")
+            # One a line, as the workbook and the web page show them.
+            costs = "\n".join(
+                f"{c.key_result}{colon}{c.text.replace('CNY ', 'CNY' + NO_BREAK)}"
+                for c in line.cost_per_result
+            )
             cells.append(costs or "—")
         if "signed_by" in shown:
-            signers = ", ".join(line.signed_by)
+            signers = label(lang, "list_sep").join(line.signed_by)
             if line.overrides:
-                reasons = "; ".join(o.reason for o in line.overrides)
-                signers += f" [{label(lang, 'override')}: {reasons}]"
+                reasons = label(lang, "clause_sep").join(o.reason for o in line.overrides)
+                said = label(lang, "override") + label(lang, "colon") + reasons
+                signers += label(lang, "in_brackets", text=said)
             cells.append(signers or "—")
         table.add_row(*cells)
     if budget.reserve is not None:

@@ -537,9 +537,10 @@ def budget(report: Any) -> tuple[list[str], list[list[Cell]]]:
         [(line.id, None), (line.name, None), (line.owner, None), _money(line.amount, lang),
          _money(line.spent, lang), _money(line.left, lang), _money(line.planned, lang),
          (line.roi, "0.00") if line.roi is not None else (None, None),
-         ("\n".join(f"{c.key_result}: {c.text}" for c in line.cost_per_result) or None, None),
+         ("\n".join(f"{c.key_result}{label(lang, 'colon')}{c.text}"
+                    for c in line.cost_per_result) or None, None),
          (words["tripped"] if line.breaker.tripped else "", None),
-         (", ".join(line.signed_by), None),
+         (label(lang, "list_sep").join(line.signed_by), None),
          ("\n".join(o.reason for o in line.overrides) or None, None)]
         for line in report.budget.lines
     ]  # fmt: skip
