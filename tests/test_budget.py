@@ -257,12 +257,12 @@ def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace
     assert said in done.output
     assert "Breaker overridden: 春季峰会已签约,违约金更高." in done.output
     listed = run(root, "spend", "list")
-    assert "[熔断后特批支出：春季峰会已签约,违约金更高]" in listed.output
+    assert "（熔断后特批支出：春季峰会已签约,违约金更高）" in listed.output
     # In English in the word the report's budget table gives it, not another.
     english = run(root, "spend", "list", "--lang", "en").output
-    assert "[Overridden: 春季峰会已签约,违约金更高]" in english
+    assert "(Overridden: 春季峰会已签约,违约金更高)" in english
     report = run(root, "report", "--as-of", THROUGH, "--lang", "en", "--format", "md").output
-    assert "[Overridden: 春季峰会已签约,违约金更高]" in report
+    assert "(Overridden: 春季峰会已签约,违约金更高)" in report
     with Store.open(root / "okrdesk.db") as store:
         (entry,) = store.spend()
     assert entry.override_reason == "春季峰会已签约,违约金更高"

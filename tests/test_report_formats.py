@@ -76,7 +76,8 @@ def figures(report: dict[str, Any]) -> list[str]:
     for line in report["budget"]["lines"]:
         found += [ledger(line[k], lang) for k in ("amount", "spent", "left")]
         found.append(ratio(line["roi"]))
-        found += [f"{c['key_result']}: {c['text']}" for c in line["cost_per_result"]]
+        colon = label(lang, "colon")
+        found += [f"{c['key_result']}{colon}{c['text']}" for c in line["cost_per_result"]]
         found += [o["reason"] for o in line["overrides"]]
     if (reserve := report["budget"]["reserve"]) is not None:
         found.append(label(lang, "reserve"))
@@ -150,7 +151,7 @@ def test_the_demo_budget_says_its_total_differs_by_rounding_in_chinese_only(
 def test_the_check_catches_a_figure_left_out(demo_outputs: dict[str, Any]) -> None:
     report = json.loads(demo_outputs["json-zh"])
     cost = next(c for line in report["budget"]["lines"] for c in line["cost_per_result"])
-    written = f"{cost['key_result']}: {cost['text']}"
+    written = f"{cost['key_result']}：{cost['text']}"
     without = demo_outputs["md-zh"].replace(written, "")
     text = shown(without, "md")
     assert [figure for figure in figures(report) if figure not in text] == [written]

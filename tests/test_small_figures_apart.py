@@ -101,8 +101,8 @@ def test_a_cost_per_result_under_a_yuan_is_not_a_whole_yuan(
     root = _branch(write_workspace)
     env = {"COLUMNS": "200"}
     zh = CliRunner(env=env).invoke(cli, ["report", "--as-of", DAY, "-w", str(root)]).output
-    assert "O2.SALES: 0.88元/万元" in zh, zh
-    assert "O2.FEES: 不到 0.01元/元" in zh, zh
+    assert "O2.SALES：0.88元/万元" in zh, zh
+    assert "O2.FEES：不到 0.01元/元" in zh, zh
     assert "1元/万元" not in zh
     en = CliRunner(env=env).invoke(cli, ["report", "--as-of", DAY, "--lang", "en",
                                          "-w", str(root)]).output  # fmt: skip

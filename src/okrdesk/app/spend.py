@@ -311,7 +311,7 @@ _WORDS = {
         "none": "No spending recorded.",
         "columns": "id|date|line|amount (CNY)|signed by / note",
         "reverses": "[reverses {id}]", "reversed_by": "[reversed by {id}]",
-        "override": "[Overridden: {reason}]",  # as the report's budget table has it
+        "override": "(Overridden: {reason})",  # as the report's budget table has it
         "net": "net, {n} entries", "net_one": "net, 1 entry",
     },
     "zh": {
@@ -324,7 +324,7 @@ _WORDS = {
         "none": "尚无支出记录。",
         "columns": "编号|日期|预算项|金额（元）|签字人 / 说明",
         "reverses": "[冲正第 {id} 笔]", "reversed_by": "[已由第 {id} 笔冲正]",
-        "override": "[熔断后特批支出：{reason}]",
+        "override": "（熔断后特批支出：{reason}）",
         "net": "合计 {n} 笔", "net_one": "合计 1 笔",
     },
 }  # fmt: skip
