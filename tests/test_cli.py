@@ -137,6 +137,33 @@ def test_init_makes_a_workspace_that_validates_clean(tmp_path: Path) -> None:
     assert "1 file checked, no problems." in checked.output
 
 
+def test_no_check_in_yet_is_told_once_the_first_is_due_not_before(tmp_path: Path) -> None:
+    """`check` failed from 1 January with "no check-in yet" for a key result checked in
+    quarterly, while `due` said its first check-in was owed by 31 March: none yet is a
+    problem only once a whole period of its cadence has gone by without one."""
+    root = tmp_path / "new"
+    assert run("init", str(root), "--lang", "en").exit_code == 0
+    plan = root / "targets" / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace('  id = "KR2"\n', '  id = "KR2"\n  cadence = "quarter"\n')
+    plan.write_text(text.replace('  id = "KR1"\n', '  id = "KR1"\n  cadence = "month"\n'),
+                    encoding="utf-8")  # fmt: skip
+
+    def missing(day: str) -> list[str]:
+        checked = run("check", "-w", str(root), "--as-of", day, "--lang", "en")
+        assert checked.exit_code in (0, 1), checked.output
+        told = [line for line in checked.output.splitlines() if "no check-in yet" in line]
+        return [kr for kr in ("O1.KR1", "O1.KR2") if any(f"{kr} " in line for line in told)]
+
+    assert missing("2026-01-20") == []
+    assert missing("2026-01-31") == []  # due that day: late only after it
+    assert missing("2026-02-01") == ["O1.KR1"]
+    assert missing("2026-03-31") == ["O1.KR1"]
+    assert missing("2026-04-01") == ["O1.KR1", "O1.KR2"]
+    owed = run("due", "-w", str(root), "--as-of", "2026-01-20", "--lang", "en").output
+    assert "O1.KR1" in owed and "O1.KR2" in owed, owed
+
+
 def test_a_new_workspace_reports_before_anything_is_stored(tmp_path: Path) -> None:
     # init's plan is checked in, not collected: its first report says whose check-ins
     # are owed, where it used to send the manager to a collect with nothing to collect.

@@ -54,8 +54,8 @@ from typing import NamedTuple
 import attrs
 
 from okrdesk.engine.budget import BudgetProgress
-from okrdesk.engine.cadence import Owed, owed
-from okrdesk.engine.pace import Status
+from okrdesk.engine.cadence import Owed, owed, period_of
+from okrdesk.engine.pace import Status, closes_on
 from okrdesk.engine.plan_calendar import (
     current_from,
     figures_run_through,
@@ -1025,7 +1025,8 @@ def _source_alerts(
     for kr in _tracked_by_checkins(plan, inside):
         about = {"kr": kr.id, "title": kr.title}
         if not any(c.day <= day for c in store.checkins(kr.id)):
-            found.append(Alert(Level.WARNING, "missing", kr.id, "checkin.missing", about))
+            if day > _first_checkin_due(plan, kr):
+                found.append(Alert(Level.WARNING, "missing", kr.id, "checkin.missing", about))
         elif (behind := late.get(kr.id)) is not None:
             since = (behind.last, behind.cadence.value)
             behind_since.setdefault(since, []).append(kr)
@@ -1072,6 +1073,15 @@ def _unprovided(unmeasured: Sequence[tuple[str, tuple[str, ...]]]) -> list[Alert
     said = "metric.unprovided_many" if krs else "metric.unprovided_many_elsewhere"
     return [Alert(Level.WARNING, "missing", metrics[0], said,
                   {"n": len(metrics), "metrics": metrics, "krs": krs}, metrics)]  # fmt: skip
+
+
+def _first_checkin_due(plan: Plan, kr: KeyResult) -> dt.date:
+    """The day a key result's first check-in is due: the end of the first period of its
+    cadence, as ``okrdesk due`` counts it, or its own closing day when that comes first.
+    Before it, none yet is no mistake: a quarterly figure owes nothing in January."""
+    first = period_of(plan.start, kr.cadence).end
+    closing = closes_on(plan, kr)
+    return first if closing is None else min(first, closing)
 
 
 def _tracked_by_checkins(plan: Plan, inside: set[str]) -> Sequence[KeyResult]:
