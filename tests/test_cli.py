@@ -164,6 +164,22 @@ def test_no_check_in_yet_is_told_once_the_first_is_due_not_before(tmp_path: Path
     assert "O1.KR1" in owed and "O1.KR2" in owed, owed
 
 
+def test_check_refuses_a_day_before_the_plan_starts_as_report_does(tmp_path: Path) -> None:
+    """`check` judged a day before the plan as its first day, silently, where `report`
+    refuses it: a branch writing next year's plan in December was told of things due
+    on a day that had not come."""
+    root = tmp_path / "new"
+    assert run("init", str(root), "--lang", "zh").exit_code == 0
+    for command in ("check", "report"):
+        refused = run(command, "-w", str(root), "--as-of", "2025-12-31")
+        assert refused.exit_code == 2, refused.output
+        assert "2025-12-31 早于计划开始日（2026-01-01）" in refused.output
+    english = run("check", "-w", str(root), "--as-of", "2025-12-31", "--lang", "en")
+    assert "2025-12-31 is before the plan starts (2026-01-01)" in english.output
+    told = run("check", "-w", str(root), "--as-of", "2025-12-31", "--format", "json")
+    assert told.exit_code == 2 and '"error"' in told.output, told.output
+
+
 def test_a_new_workspace_reports_before_anything_is_stored(tmp_path: Path) -> None:
     # init's plan is checked in, not collected: its first report says whose check-ins
     # are owed, where it used to send the manager to a collect with nothing to collect.

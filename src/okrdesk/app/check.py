@@ -51,7 +51,11 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
             *(f"--unit{label(said, 'colon')}{no_such('unit or person', unit, known, lang=said)}"
               for said in ("en", "zh"))
         ))  # fmt: skip
-    day = clamp_to_plan(plan, as_of or dt.date.today())
+    asked = as_of or dt.date.today()
+    if asked < plan.start:  # as the report refuses it: nothing is due, nothing judged yet
+        raise BadInput(Said(f"{asked} is before the plan starts ({plan.start})",
+                            f"{asked} 早于计划开始日（{plan.start}）"))  # fmt: skip
+    day = clamp_to_plan(plan, asked)
     store = store_to_read(session)
     if store is None:
         return Checked(nothing_collected())

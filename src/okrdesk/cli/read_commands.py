@@ -32,7 +32,13 @@ from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
 
 
 @click.command(cls=HelpedCommand)
-@click.option("--as-of", "as_of", type=DATE, help="The day to check (default: today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    help="The day to check (default: today); a day before the plan starts is refused, "
+    "as by report.",
+)
 @period_option
 @click.option(
     "--unit",
