@@ -166,7 +166,8 @@ def test_check_as_json_lists_what_the_text_does_for_a_monitoring_system(firm: Pa
     assert shown["figures_through"] is None
     lines = text.output.splitlines()
     assert shown["needs_attention"] + shown["info"] == len(shown["alerts"]) == len(lines) - 1
-    assert [a["message"] for a in shown["alerts"]] == [
+    # The text gives each line's hint (--unit b01 lists them) after its message.
+    assert [a["message"] + a["hint"] for a in shown["alerts"]] == [
         line.split(None, 2)[-1] if line.startswith("MEMBER TARGETS") else line.split(None, 1)[1]
         for line in lines[:-1]
     ]  # fmt: skip

@@ -397,60 +397,55 @@ ALERTS: dict[str, dict[str, str]] = {
     # Several key results owned inside a member of the unit (a branch's, in a firm's
     # check), one line of each kind a member; {old}: kr.shares_old or nothing.
     "kr.behind_below": {
-        "en": "{member}: {n} key results off track, the furthest behind {krs}{more}{old}; "
-              "--unit {unit} lists them",
-        "zh": "{member}：{n} 项关键结果落后，最落后的是 {krs}{more}{old}；--unit {unit} 逐个列出",
+        "en": "{member}: {n} key results off track, the furthest behind {krs}{more}{old}",
+        "zh": "{member}：{n} 项关键结果落后，最落后的是 {krs}{more}{old}",
     },
     "kr.missed_below": {
         "en": "{member}: {n} key results closed short of their targets, the furthest short "
-              "{krs}{more}{old}; --unit {unit} lists them",
-        "zh": "{member}：{n} 项关键结果截止未达成，差得最多的是 {krs}{more}{old}；"
-              "--unit {unit} 逐个列出",
+              "{krs}{more}{old}",
+        "zh": "{member}：{n} 项关键结果截止未达成，差得最多的是 {krs}{more}{old}",
     },
     "kr.breached_below": {
-        "en": "{member}: {n} key results past their limits, the furthest out {krs}{more}{old}; "
-              "--unit {unit} lists them",
-        "zh": "{member}：{n} 项关键结果超限，超得最多的是 {krs}{more}{old}；--unit {unit} 逐个列出",
+        "en": "{member}: {n} key results past their limits, the furthest out {krs}{more}{old}",
+        "zh": "{member}：{n} 项关键结果超限，超得最多的是 {krs}{more}{old}",
     },
     # The same, where the line's key results are in different units (户 and 亿): their
     # amounts do not compare, and they are ordered by the gap as a share of each target.
     "kr.missed_below_by_share": {
         "en": "{member}: {n} key results closed short of their targets, the furthest short "
-              "as a share of its target {krs}{more}{old}; --unit {unit} lists them",
+              "as a share of its target {krs}{more}{old}",
         "zh": "{member}：{n} 项关键结果截止未达成，按差距占目标的比例，差得最多的是 "
-              "{krs}{more}{old}；--unit {unit} 逐个列出",
+              "{krs}{more}{old}",
     },
     "kr.no_data_below": {
         "en": "{member}: {n} key results have no data yet although their metrics have "
-              "numbers: {krs}{more}; --unit {unit} lists them",
-        "zh": "{member}：{n} 项关键结果暂无数据（其指标已有数据）：{krs}{more}；"
-              "--unit {unit} 逐个列出",
+              "numbers: {krs}{more}",
+        "zh": "{member}：{n} 项关键结果暂无数据（其指标已有数据）：{krs}{more}",
     },
     "target.differ_below": {
         "en": "{member}: {n} key results whose members' targets add up to something else, "
-              "the furthest off {krs}{more}; --unit {unit} lists them",
-        "zh": "{member}：{n} 项关键结果的成员目标合计与其目标不符，差得最多的是 {krs}{more}；"
-              "--unit {unit} 逐个列出",
+              "the furthest off {krs}{more}",
+        "zh": "{member}：{n} 项关键结果的成员目标合计与其目标不符，差得最多的是 {krs}{more}",
     },
     "target.differ_below_by_share": {
         "en": "{member}: {n} key results whose members' targets add up to something else, "
-              "the furthest off as a share of its target {krs}{more}; --unit {unit} lists them",
+              "the furthest off as a share of its target {krs}{more}",
         "zh": "{member}：{n} 项关键结果的成员目标合计与其目标不符，按差距占目标的比例，"
-              "差得最多的是 {krs}{more}；--unit {unit} 逐个列出",
+              "差得最多的是 {krs}{more}",
     },
     "kr.members_below": {
-        "en": "{member}: {count} shares of {n} key results need attention: {krs}{more}{old}; "
-              "--unit {unit} lists them",
-        "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}{old}；"
-              "--unit {unit} 逐个列出",
+        "en": "{member}: {count} shares of {n} key results need attention: {krs}{more}{old}",
+        "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}{old}",
     },
     # The same, all of the shares of one key result (never "1 key results").
     "kr.members_below_one": {
-        "en": "{member}: {count} shares of 1 key result need attention: {krs}{more}{old}; "
-              "--unit {unit} lists them",
-        "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}{old}；"
-              "--unit {unit} 逐个列出",
+        "en": "{member}: {count} shares of 1 key result need attention: {krs}{more}{old}",
+        "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}{old}",
     },
+    # After each of the lines above where a reader runs okrdesk (the terminal report,
+    # check): the command that lists what the line counts. Not in a chat message, a web
+    # page, a workbook or a Markdown file, whose readers run no command.
+    "kr.lists_hint": {"en": "; --unit {unit} lists them", "zh": "；--unit {unit} 逐个列出"},
     "kr.member_missed": {
         "en": "{kr} {title}: {member}'s share missed {day} by {short}{old}",
         "zh": "{kr} {title}：{member}的分解目标 {day} 截止未达成，差 {short}{old}",

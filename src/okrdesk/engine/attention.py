@@ -97,6 +97,14 @@ class Level(StrEnum):
 _ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 
 
+LISTED = frozenset({
+    "kr.behind_below", "kr.missed_below", "kr.breached_below", "kr.missed_below_by_share",
+    "kr.no_data_below", "target.differ_below", "target.differ_below_by_share",
+    "kr.members_below", "kr.members_below_one",
+})  # fmt: skip
+"""The alerts of a member's key results in one line, which ``--unit`` lists one by one."""
+
+
 @attrs.frozen
 @shared_methods
 class Alert:
@@ -119,8 +127,16 @@ class Alert:
         """The ids of everything the alert is about: ``about``, else its ``subject``."""
         return self.about or (self.subject,)
 
-    def text(self, lang: str = "en") -> str:
-        return alert_text(self.key, lang, self.params)
+    def text(self, lang: str = "en", *, hint: bool = True) -> str:
+        """The message in ``lang``; with ``hint``, and where there is one, the command
+        that lists what it counts (``hint``)."""
+        said = alert_text(self.key, lang, self.params)
+        return said + self.hint(lang) if hint else said
+
+    def hint(self, lang: str) -> str:
+        """``；--unit b01 逐个列出`` after a line that counts a member's key results, for
+        a reader who runs okrdesk; "" for any other."""
+        return alert_text("kr.lists_hint", lang, self.params) if self.key in LISTED else ""
 
     @property
     def message(self) -> str:

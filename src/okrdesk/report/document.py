@@ -420,12 +420,15 @@ class ReportAlert:
     the unit a line that gathers several is for (``Alert.subject``)."""
     subjects: tuple[str, ...] = ()
     """The ids of everything it counts, named in ``message`` or not (``Alert.subjects``)."""
+    hint: str = ""
+    """For a terminal's reader, the command that lists what it counts, to follow
+    ``message`` (``；--unit wm1 逐个列出``); "" for none (``Alert.hint``)."""
 
     @classmethod
     def of(cls, alert: Alert, lang: str) -> ReportAlert:
         """``alert`` as the report (and ``check --format json``) writes it in ``lang``."""
-        return cls(alert.level.value, alert.kind, alert.text(lang), alert.title,
-                   alert.subject, alert.subjects)  # fmt: skip
+        return cls(alert.level.value, alert.kind, alert.text(lang, hint=False), alert.title,
+                   alert.subject, alert.subjects, alert.hint(lang))  # fmt: skip
 
 
 @attrs.frozen(slots=False)

@@ -340,7 +340,8 @@ def _attention(report: Report, lang: str, most: int) -> list[Text]:
         level = label(lang, f"level_{alert.level}")
         t = _line("  ")
         t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
-        lines.append(_naming(t, alert.message, alert.title, lang=lang, listed=alert.subjects))
+        said = alert.message + alert.hint
+        lines.append(_naming(t, said, alert.title, lang=lang, listed=alert.subjects))
     return lines
 
 
@@ -671,7 +672,7 @@ def _alerts(screen: Screen, report: Report, lang: str) -> None:
         for alert in alerts:
             level = label(lang, f"level_{alert.level}")
             head = Text(level + " " * max(1, 8 - cell_width(level)), styles.get(alert.level, ""))
-            screen.beside(head, Text(alert.message))
+            screen.beside(head, Text(alert.message + alert.hint))
 
 
 def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
