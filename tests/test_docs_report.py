@@ -153,7 +153,7 @@ def test_the_documented_values_are_the_codes() -> None:
     """The values programs compare against: status, level, target source, breaker reason."""
     kr = "objectives[].key_results[]"
     assert spans_of(f"{kr}.status") == {s.value for s in Status}
-    named = frozenset({"level", "message", "title", '""', "subject", "subjects[]"})
+    named = frozenset({"level", "message", "title", '""', "subject", "subjects[]", "hint"})
     assert spans_of("alerts[]", named) == {lv.value for lv in attention.Level}
     targets = (ENGINE / "tree_targets.py").read_text(encoding="utf-8")
     sources = set(re.findall(r'TargetAt\([^"\n]*"(\w+)"', targets))
