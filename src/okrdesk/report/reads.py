@@ -30,7 +30,7 @@ class _ReadOnce:
         self._by_key_result: dict[str, list[Checkin]] | None = None
         self._latest: dict[tuple[str, Grain], dt.date | None] = {}
         self._collected: dict[tuple[str, Grain], dt.date | None] = {}
-        self._landed: dict[tuple[str, Grain], dt.date | None] = {}
+        self._landed: dict[tuple[str, str], dt.date] | None = None
         self._runs: list[Run] | None = None
 
     def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
@@ -59,10 +59,19 @@ class _ReadOnce:
         return self._collected[key]
 
     def landed_through(self, metric: str, grain: Grain) -> dt.date | None:
-        key = (metric, grain)
-        if key not in self._landed:
-            self._landed[key] = self._store.landed_through(metric, grain)
-        return self._landed[key]
+        """``Store.landed_through``, from the list of collects the report reads anyway:
+        the latest day a run that noted storing the metric at the grain read through."""
+        if self._landed is None:
+            found: dict[tuple[str, str], dt.date] = {}
+            for run in self.runs():
+                if not run.through or not run.landed:
+                    continue
+                day = dt.date.fromisoformat(run.through)
+                for name, grains in run.landed.items():
+                    for each in grains:
+                        found[name, each] = max(found.get((name, each), day), day)
+            self._landed = found
+        return self._landed.get((metric, grain.value))
 
     def runs(self) -> list[Run]:
         if self._runs is None:
