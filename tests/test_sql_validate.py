@@ -294,6 +294,29 @@ def test_a_database_that_is_not_sqlite_is_said_once_at_its_key(
     ]
 
 
+def test_a_database_outside_the_workspace_or_not_there_is_said_by_validate(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """``database = "../x.db"`` passed validate and failed the collect; it is a problem
+    at its key, as a table's file outside the workspace is, and one not on this machine
+    a warning (the collect may run where it is)."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS, '[sources.sql]\ndatabase = "../x.db"\n\n' + ATTENDEES
+    )
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert [line for line in said(done) if line.startswith("okrdesk.toml:")] == [
+        "okrdesk.toml:2: sources.sql.database: ../x.db lies outside the workspace; okrdesk "
+        "reads files elsewhere only from folders listed in sources.sql.allow_outside_workspace"
+    ]
+    (root / "okrdesk.toml").write_text(
+        '[sources.sql]\ndatabase = "crm.db"\n\n' + ATTENDEES, encoding="utf-8"
+    )
+    done = validate(root)
+    assert done.exit_code == 0, done.output
+    assert "okrdesk.toml:2: sources.sql.database: no file crm.db" in done.output
+
+
 def test_a_query_ending_in_a_comment_passes(write_workspace: WriteWorkspace) -> None:
     """A last line ``-- the spring salons`` is a comment DuckDB and SQLite read past: the
     query is complete, not refused as 'not a complete SQL statement', and a funnel's

@@ -502,7 +502,7 @@ def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[Settin
 
     tables = settings.get("tables", {})
     if not isinstance(tables, Mapping) or not tables:
-        return []
+        return _database_problems(settings, workspace)
     if settings.get("database") is not None:  # as a collect refuses it
         return settings_problems("sql", [Said(
             "sources.sql.database: give either database or tables, not both",
@@ -523,6 +523,26 @@ def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[Settin
         except SqlMetricError as error:
             broken.append(error.said)
     return settings_problems("sql", broken) + missing
+
+
+def _database_problems(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
+    """What is wrong with ``sources.sql.database``, as a collect would refuse it: a file
+    outside the workspace and the folders it allows, or (a warning: it may be there
+    where the collect runs) not on this machine."""
+    from okrdesk.plugins.sql_files import NoSuchFile, confined
+
+    database = settings.get("database")
+    if database is None:
+        return []
+    try:
+        confined(workspace, str(database), "sources.sql.database",
+                 allowed_folders(settings, workspace))  # fmt: skip
+    except NoSuchFile as error:
+        (found,) = settings_problems("sql", [error.said])
+        return [attrs.evolve(found, about_this_machine=True)]
+    except SqlMetricError as error:
+        return settings_problems("sql", [error.said])
+    return []
 
 
 def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Said]]:
