@@ -44,6 +44,13 @@ from okrdesk.plugins.failures import (
 )
 from okrdesk.plugins.hook_results import HANDED_OVER, returned_something
 from okrdesk.plugins.hookspecs import ReportFormat
+from okrdesk.plugins.kept_state import (
+    guarding,
+    kept_state,
+    output_caught,
+    printed_said,
+    written_said,
+)
 from okrdesk.plugins.time_limit import (
     LONGER,
     OutOfTime,
@@ -935,27 +942,49 @@ def quiet(
     meant for another program, and add it to ``errors`` (and its Chinese to
     ``errors_zh``), with the line of the plugin's code (``record``'s, or that of the
     package ``owner`` comes from: a report format's ``render``) that printed."""
-    caught = io.StringIO()
-    noted = NotedStream(caught, lambda: record.plugin if record else owner,
-                        record.how if record else None)  # fmt: skip
+    caught, caught_errors = io.StringIO(), io.StringIO()
+    noted, noted_errors = (
+        NotedStream(
+            stream, lambda: record.plugin if record else owner, record.how if record else None
+        )
+        for stream in (caught, caught_errors)
+    )
+    changes: list[Said] = []
+    written: list[bytes] = []
     try:
-        with contextlib.redirect_stdout(cast(TextIO, noted)):
+        with contextlib.ExitStack() as guarded:
+            if _not_okrdesks(record, owner):
+                guarded.enter_context(kept_state(changes))
+                guarded.enter_context(output_caught(written))
+                guarded.enter_context(contextlib.redirect_stderr(cast(TextIO, noted_errors)))
+            guarded.enter_context(contextlib.redirect_stdout(cast(TextIO, noted)))
             yield
     finally:
         # A call left behind in the block prints nowhere once it is put back.
         guard_streams()
-        printed = caught.getvalue().strip()
-        if printed:
-            shown = printed if len(printed) <= 200 else printed[:200] + "…"
-            place = noted.place if record is not None or owner is not None else None
-            said = f"printed to standard output, which a plugin must not do: {shown}" + (
-                f" (at {place})" if place else ""
-            )
-            errors.append(said)
+        known = record is not None or owner is not None
+        told = [
+            *printed_said(caught.getvalue(), noted.place if known else None),
+            *printed_said(
+                caught_errors.getvalue(), noted_errors.place if known else None, to_errors=True
+            ),
+            *written_said(written),
+            *changes,
+        ]
+        for said in told:
+            errors.append(said.en)
             if errors_zh is not None:
-                errors_zh[said] = f"向标准输出写了内容，插件不得如此：{shown}" + (
-                    f"（位于 {place}）" if place else ""
-                )
+                errors_zh[said.en] = said.zh
+
+
+def _not_okrdesks(record: PluginRecord | None, owner: object | None) -> bool:
+    """Whether the code ``quiet`` runs is a plugin's other than okrdesk's own, whose
+    changes to okrdesk's process are put back and told."""
+    if not guarding():
+        return False
+    if record is not None:
+        return record.origin != BUILTIN
+    return owner is not None and not str(getattr(owner, "__module__", "")).startswith("okrdesk.")
 
 
 def _out_of_time(

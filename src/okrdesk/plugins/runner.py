@@ -54,6 +54,7 @@ from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import NotedStream, describe_error, raised_at, worded
 from okrdesk.plugins.hookspecs import CollectRequest
+from okrdesk.plugins.kept_state import in_the_plugins_own_process
 from okrdesk.plugins.like_mistakes import LikeMistakes
 from okrdesk.plugins.manager import (
     BUILTIN_PLUGINS,
@@ -559,6 +560,7 @@ def _plugin_process(
     relay = _Relay(connection)
     failure: Said | None = None
     try:
+        in_the_plugins_own_process()
         host = load_one(name, how, settings)
         record = host.records[name]
         plugin = record.plugin

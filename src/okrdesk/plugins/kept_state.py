@@ -1,0 +1,282 @@
+"""What a plugin loaded in okrdesk's own process (by ``report``, ``check``, ``validate``,
+``plugins``, ``explain``) may not change there, put back after each of its calls.
+
+A report reads the workspace through the current folder, its language and time limits
+through the environment, and writes through click and okrdesk's own functions: a plugin
+that changes any of them while it loads would have the command go wrong in ways that name
+something else (``targets: no target files found`` after an ``os.chdir``), or print
+nothing at all (``click.echo`` replaced). Each change is put back as the call ends and
+told as the plugin's error, in words a branch manager reads; a plugin's own new
+environment variables and its additions to okrdesk's modules (a submodule it imported)
+are its business and left alone. ``os._exit``, which would end okrdesk with no word,
+raises instead while the plugin's code runs, and so fails only the plugin's call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import locale
+import os
+import signal
+import sys
+import tempfile
+import types
+from collections.abc import Iterator
+
+from okrdesk.errors import Said
+
+_WATCHED_PACKAGES = ("okrdesk", "click", "pluggy")
+_WATCHED_MODULES = ("builtins", "os", "os.path", "signal")
+_CODE = (types.FunctionType, types.BuiltinFunctionType, types.ModuleType, type)
+"""What a plugin replaces to change how okrdesk works; data a module keeps (a cache filled
+as okrdesk's own functions run) may change."""
+_READ_BY_OKRDESK = ("OKRDESK_", "LANG", "LC_", "TZ", "TMPDIR", "XDG_", "HOME", "COLUMNS")
+"""Environment variables okrdesk (or Python for it) reads: a plugin may not set them
+either, where one that was unset would change the command (``OKRDESK_LOAD_PLUGINS``)."""
+_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGALRM", "SIGPIPE", "SIGHUP")
+    if hasattr(signal, name)
+)  # fmt: skip
+
+
+_own_process = [False]
+
+
+def in_the_plugins_own_process() -> None:
+    """This process is a plugin's own (``collect``'s): what it changes here is its own
+    business, and its exit is told by the process that waits for it."""
+    _own_process[0] = True
+
+
+def guarding() -> bool:
+    """Whether a plugin's calls in this process are guarded (okrdesk's own process)."""
+    return not _own_process[0]
+
+
+class EndedTheProcess(SystemExit):
+    """``os._exit`` called by a plugin's code in okrdesk's own process."""
+
+
+def _refused_exit(code: int = 0) -> None:
+    error = EndedTheProcess(
+        f"it called os._exit({code}), which would have ended okrdesk with no word said"
+    )
+    error.said = Said(  # type: ignore[attr-defined]
+        str(error), f"它调用了 os._exit({code})，那会让 okrdesk 不声不响地退出"
+    )
+    raise error
+
+
+def _watched() -> list[types.ModuleType]:
+    return [
+        module
+        for name, module in list(sys.modules.items())
+        if isinstance(module, types.ModuleType)
+        and (name in _WATCHED_MODULES or name.split(".", 1)[0] in _WATCHED_PACKAGES)
+    ]
+
+
+def _code_of(modules: list[types.ModuleType]) -> list[tuple[types.ModuleType, dict[str, object]]]:
+    return [
+        (module, {k: v for k, v in vars(module).items() if isinstance(v, _CODE)})
+        for module in modules
+    ]
+
+
+def _current_folder() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # removed under us: nothing to put back
+        return None
+
+
+@contextlib.contextmanager
+def kept_state(changes: list[Said]) -> Iterator[None]:
+    """Run the block (a plugin's call), then put back what it changed of okrdesk's
+    process and add to ``changes`` what it changed, one ``Said`` a kind."""
+    folder = _current_folder()
+    environment = dict(os.environ)
+    try:
+        region = locale.setlocale(locale.LC_ALL)
+    except locale.Error:
+        region = None
+    handlers: dict[int, object] = {number: signal.getsignal(number) for number in _SIGNALS}
+    watched = _watched()
+    code = _code_of(watched)
+    exit_now = os._exit
+    os._exit = _refused_exit  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os._exit = exit_now
+        replacements = {
+            id(now): value
+            for module, kept in code
+            for name, value in kept.items()
+            if (now := vars(module).get(name)) is not value
+        }
+        changes += _put_back(folder, environment, region, handlers, code)
+        if replacements:
+            _copies_put_back(replacements, set(map(id, watched)))
+
+
+def _put_back(
+    folder: str | None,
+    environment: dict[str, str],
+    region: str | None,
+    handlers: dict[int, object],
+    code: list[tuple[types.ModuleType, dict[str, object]]],
+) -> list[Said]:
+    told: list[Said] = []
+    if folder is not None and _current_folder() != folder:
+        now = _current_folder()
+        os.chdir(folder)
+        told.append(Said(
+            f"changed the current folder (to {now}), which a plugin must not do: okrdesk "
+            "reads the workspace through it; it was put back",
+            f"更改了当前文件夹（改为 {now}），插件不得如此：okrdesk 经由它读取工作区；已改回",
+        ))  # fmt: skip
+    names = _environment_put_back(environment)
+    if names:
+        listed = ", ".join(names)
+        told.append(Said(
+            f"changed environment variables okrdesk reads ({listed}), which a plugin must "
+            "not do; they were put back",
+            f"更改了 okrdesk 所读取的环境变量（{listed}），插件不得如此；已恢复",
+        ))  # fmt: skip
+    if region is not None:
+        with contextlib.suppress(locale.Error):
+            now = locale.setlocale(locale.LC_ALL)
+            if now != region:
+                locale.setlocale(locale.LC_ALL, region)
+                told.append(Said(
+                    f"changed the locale (to {now}), which a plugin must not do; it was put back",
+                    f"更改了区域设置（locale，改为 {now}），插件不得如此；已恢复",
+                ))  # fmt: skip
+    for number, handler in handlers.items():
+        if signal.getsignal(number) is not handler:
+            with contextlib.suppress(ValueError, TypeError):  # off the main thread
+                signal.signal(number, handler)  # type: ignore[arg-type]
+                name = signal.Signals(number).name
+                told.append(Said(
+                    f"changed what okrdesk does on {name}, which a plugin must not do; "
+                    "it was put back",
+                    f"更改了 okrdesk 对 {name} 信号的处理，插件不得如此；已恢复",
+                ))  # fmt: skip
+    replaced = _code_put_back(code)
+    if replaced:
+        shown = ", ".join(replaced[:5]) + (
+            f" and {len(replaced) - 5} more" if len(replaced) > 5 else ""
+        )
+        shown_zh = "、".join(replaced[:5]) + (f"等 {len(replaced)} 处" if len(replaced) > 5 else "")
+        told.append(Said(
+            f"replaced okrdesk's own code ({shown}), which a plugin must not do; "
+            "it was put back",
+            f"替换了 okrdesk 自身的代码（{shown_zh}），插件不得如此；已复原",
+        ))  # fmt: skip
+    return told
+
+
+def _environment_put_back(before: dict[str, str]) -> list[str]:
+    """The variables changed since ``before`` that okrdesk reads, or that were set
+    before, each set back; sorted."""
+    now = dict(os.environ)
+    changed = sorted(
+        name
+        for name in before.keys() | now.keys()
+        if before.get(name) != now.get(name)
+        and (name in before or name.startswith(_READ_BY_OKRDESK))
+    )
+    for name in changed:
+        if name in before:
+            os.environ[name] = before[name]
+        else:
+            del os.environ[name]
+    return changed
+
+
+def _copies_put_back(originals: dict[int, object], before: set[int]) -> None:
+    """In okrdesk's modules first imported during the call (not among ``before``), each
+    name bound to what the call had put in place of okrdesk's code (``from
+    okrdesk.messages import x`` while ``x`` was replaced), by the id of that replacement
+    in ``originals``, bound again to the code itself."""
+    for module in _watched():
+        if id(module) in before:
+            continue
+        for name, value in list(vars(module).items()):
+            original = originals.get(id(value))
+            if original is not None and original is not value:
+                setattr(module, name, original)
+
+
+def _code_put_back(code: list[tuple[types.ModuleType, dict[str, object]]]) -> list[str]:
+    replaced: list[str] = []
+    for module, kept in code:
+        space = vars(module)
+        for name, value in kept.items():
+            if space.get(name) is not value:
+                setattr(module, name, value)
+                replaced.append(f"{module.__name__}.{name}")
+    return replaced
+
+
+@contextlib.contextmanager
+def output_caught(written: list[bytes]) -> Iterator[None]:
+    """Standard output and error, as the operating system holds them (file descriptors
+    1 and 2), into a file of their own for the block; what was written to them is added
+    to ``written``. A plugin writing there directly (``os.write(1, …)``, a C library's
+    ``printf``) would otherwise corrupt a report okrdesk writes to a pipe."""
+    for stream in (sys.__stdout__, sys.__stderr__, sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # closed, or no stream at all
+            stream.flush()  # type: ignore[union-attr]
+    try:
+        saved = (os.dup(1), os.dup(2))
+    except OSError:  # no standard output to guard
+        yield
+        return
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 1)
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            for stream in (sys.__stdout__, sys.__stderr__):
+                with contextlib.suppress(Exception):
+                    stream.flush()  # type: ignore[union-attr]
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            caught.seek(0)
+            text = caught.read()
+            if text:
+                written.append(text)
+
+
+def printed_said(printed: str, place: str | None, *, to_errors: bool = False) -> list[Said]:
+    """What a plugin printed to standard output (or, ``to_errors``, standard error) while
+    okrdesk ran it, as its error, with the line of its code that printed (``place``);
+    nothing for nothing printed."""
+    printed = printed.strip()
+    if not printed:
+        return []
+    shown = printed if len(printed) <= 200 else printed[:200] + "…"
+    where = (f" (at {place})", f"（位于 {place}）") if place else ("", "")
+    stream = ("standard error", "标准错误") if to_errors else ("standard output", "标准输出")
+    return [Said(f"printed to {stream[0]}, which a plugin must not do: {shown}{where[0]}",
+                 f"向{stream[1]}写了内容，插件不得如此：{shown}{where[1]}")]  # fmt: skip
+
+
+def written_said(written: list[bytes]) -> list[Said]:
+    """What a plugin wrote straight to okrdesk's standard output or error (``output_caught``),
+    as its error."""
+    whole = b"".join(written)
+    if not whole.strip():
+        return []
+    text = whole.decode("utf-8", "replace").strip()
+    shown = text if len(text) <= 200 else text[:200] + "…"
+    return [Said(
+        f"wrote to standard output or error directly ({len(whole)} bytes), which a plugin "
+        f"must not do: {shown}",
+        f"直接向标准输出或标准错误写了内容（{len(whole)} 字节），插件不得如此：{shown}",
+    )]  # fmt: skip

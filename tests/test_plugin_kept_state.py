@@ -1,0 +1,120 @@
+"""An installed plugin that changes okrdesk's own process while ``report``, ``check`` or
+``plugins`` loads it there: what it changed is put back and told as its error, and the
+command reads the workspace, writes its output and exits as it would without it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from installed_package import installed_package, okrdesk
+from sample_workspace import WriteWorkspace
+
+MEDDLES = """\
+import click
+import locale
+import os
+
+import okrdesk.messages
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+os.write(1, b"licence ok\\n")
+os.chdir("/")
+os.environ["OKRDESK_LOAD_PLUGINS"] = ""
+os.environ["MEDDLES_OWN"] = "kept"
+locale.setlocale(locale.LC_ALL, "C")
+click.echo = lambda *args, **kwargs: None
+okrdesk.messages.counted = lambda *args, **kwargs: "PATCHED"
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+"""
+
+ENDS = """\
+import os
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+    os._exit(4)
+"""
+
+
+def _run(tmp_path: Path, root: Path, source: str, *commands: tuple[str, ...]) -> list:
+    with installed_package(tmp_path, "meddles", source) as env:
+        collected = okrdesk(env, "collect", "--through", "2026-03-15", "-w", str(root))
+        assert "Traceback" not in collected.stderr
+        return [okrdesk(env, *command, "-w", str(root)) for command in commands]
+
+
+def test_what_a_plugin_changes_of_okrdesks_process_is_put_back_and_named(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    as_of = ("--as-of", "2026-03-15")
+    as_json, check, check_zh, listed = _run(
+        tmp_path, root, MEDDLES,
+        ("report", *as_of, "--lang", "en", "--format", "json"),
+        ("check", *as_of, "--lang", "en"),
+        ("check", *as_of, "--lang", "zh"),
+        ("plugins", "--lang", "en"),
+    )  # fmt: skip
+    for done in (as_json, check, check_zh, listed):
+        assert "Traceback" not in done.stdout + done.stderr
+        assert not done.stdout.startswith("licence ok")
+    # What it wrote straight to standard output stays out of the JSON, and the folder it
+    # left did not take the workspace away: the other plugin's figures are there.
+    report = json.loads(as_json.stdout)
+    (o1,) = [o for o in report["objectives"] if o["id"] == "O1"]
+    (kr1,) = [kr for kr in o1["key_results"] if kr["id"] == "O1.KR1"]
+    assert kr1["actual"] == 33
+    assert check.returncode == 1
+    told = " ".join(check.stdout.split())
+    assert "plugin meddles: wrote to standard output or error directly (11 bytes), " in told
+    assert "licence ok" in told
+    assert "plugin meddles: changed the current folder (to /), which a plugin must not do" in told
+    assert (
+        "plugin meddles: changed environment variables okrdesk reads (OKRDESK_LOAD_PLUGINS), "
+        "which a plugin must not do; they were put back"
+    ) in told
+    assert "plugin meddles: changed the locale (to C)" in told
+    assert "replaced okrdesk's own code (click.echo, okrdesk.messages.counted)" in told
+    assert "PATCHED" not in told
+    zh = " ".join(check_zh.stdout.split())
+    assert "插件 meddles：更改了当前文件夹（改为 /），插件不得如此" in zh
+    assert (
+        "替换了 okrdesk 自身的代码（click.echo、okrdesk.messages.counted），插件不得如此；已复原"
+        in zh
+    )
+    assert "new_hnw_clients" not in listed.stderr
+    assert "meddles" in listed.stdout and "salon_visits" in listed.stdout
+    assert "test_metrics" in listed.stdout  # OKRDESK_LOAD_PLUGINS as the user set it
+
+
+def test_os_exit_while_declaring_fails_the_plugin_not_the_report(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    report, listed = _run(
+        tmp_path, root, ENDS,
+        ("report", "--as-of", "2026-03-15", "--lang", "en"),
+        ("plugins", "--lang", "zh"),
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    shown = " ".join(report.stdout.split())
+    assert (
+        "plugin meddles: okrdesk_metrics failed: EndedTheProcess: it called os._exit(4), which "
+        "would have ended okrdesk with no word said (at okrdesk_meddles/__init__.py:11)"
+    ) in shown
+    assert "O1.KR1" in shown and "33 accts" in shown
+    assert listed.returncode == 1
+    assert "它调用了 os._exit(4)，那会让 okrdesk 不声不响地退出" in listed.stdout
