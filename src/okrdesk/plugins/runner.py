@@ -605,6 +605,12 @@ def _plugin_process(
             note = Path(folder, PRINTED_AT)
             note.write_text(printing.place, encoding="utf-8")  # scratch: a temporary note
     connection.send(("done", failure))
+    # Done: the process ends now, not once the threads the plugin started and left running
+    # end, which multiprocessing would wait for, and okrdesk for it (``_EXIT_GRACE``).
+    for written in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            written.flush()
+    os._exit(0)
 
 
 PRINTED_AT = "printed-at"
