@@ -563,7 +563,10 @@ GOOD = _plugin(okrdesk_metrics=_declare(CLIENTS), okrdesk_collect=good_collect)
 FAULTS = {
     "NaN": (ACCOUNTS, {"value": math.nan}, "value is nan"),
     "infinity": (REVENUE, {"value": math.inf}, "value is inf"),
-    "huge integer": (REVENUE, {"value": 10**400}, "value is inf"),
+    "huge integer": (REVENUE, {"value": 10**400},
+                     "value is too large to be a figure (a number of about 401 digits)"),
+    "huge Decimal": (REVENUE, {"value": Decimal("-1e5000")},
+                     "value is too large to be a figure (a number of about 5,001 digits)"),
     "negative count": (ACCOUNTS, {"value": -3}, "a count cannot be negative (-3)"),
     "negative flow declared never so": (
         NEW_CLIENTS, {"value": -2.5}, "a count cannot be negative (-2.5)"

@@ -1511,6 +1511,8 @@ class _Checker:
                                 f"{said.zh}：请给 int、float 或 Decimal（numpy、pandas 的数"
                                 "可用 int(x) 或 float(x) 转换）")  # fmt: skip
                 return said
+            if (too_large := _too_large(name, given)) is not None:
+                return too_large
         return None
 
     def _refuse(
@@ -1665,6 +1667,19 @@ _NUMBERS = (int, float)
 _FINITE_LOW, _FINITE_HIGH = -sys.float_info.max, sys.float_info.max
 """Between these, a float is finite and an int converts to a float without overflow."""
 _SOURCE_LIMIT = 2000
+
+
+def _too_large(name: str, given: object) -> Said | None:
+    """What to say of a whole number or Decimal too large for any figure (past a float's
+    range, where it would be told as infinity, which the plugin never gave)."""
+    if isinstance(given, int) and not _FINITE_LOW <= given <= _FINITE_HIGH:
+        digits = math.floor(math.log10(abs(given))) + 1
+    elif isinstance(given, decimal.Decimal) and given.is_finite() and not math.isfinite(given):
+        digits = given.adjusted() + 1
+    else:
+        return None
+    return Said(f"{name} is too large to be a figure (a number of about {digits:,} digits)",
+                f"{name} 过大，不可能是实际数字（约 {digits:,} 位的数）")  # fmt: skip
 
 
 def _float(number: float | decimal.Decimal | None) -> float | None:
