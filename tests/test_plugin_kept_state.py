@@ -118,3 +118,76 @@ def test_os_exit_while_declaring_fails_the_plugin_not_the_report(
     assert "O1.KR1" in shown and "33 accts" in shown
     assert listed.returncode == 1
     assert "它调用了 os._exit(4)，那会让 okrdesk 不声不响地退出" in listed.stdout
+
+
+FORMAT = """\
+import os
+import sys
+import time
+
+from okrdesk.plugins import ReportFormat, hookimpl
+
+
+def render(report, out, context):
+    does = os.environ["FORMAT_DOES"]
+    out.write("plan " + report.plan.id + "\\n")
+    if does == "exits":
+        sys.exit(3)
+    if does == "ends":
+        os._exit(4)
+    if does == "stops":
+        raise KeyboardInterrupt
+    if does == "hangs":
+        time.sleep(10_000)
+    if does == "moves":
+        os.chdir("/")
+
+
+@hookimpl
+def okrdesk_report_formats(register):
+    register(ReportFormat(name="plain", description="plain", render=render, suffixes=".plain"))
+"""
+
+
+def test_a_format_that_exits_stops_itself_hangs_or_moves_fails_with_its_name(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    args = ("report", "--as-of", "2026-03-15", "--format", "plain", "-w", str(root))
+    told = {}
+    with installed_package(tmp_path, "plain", FORMAT) as env:
+        okrdesk(env, "collect", "--through", "2026-03-15", "-w", str(root))
+        env["OKRDESK_PLUGIN_TIMEOUT"] = "1"
+        for does in ("writes", "exits", "ends", "stops", "hangs", "moves"):
+            done = okrdesk({**env, "FORMAT_DOES": does}, *args, "--lang", "en")
+            assert "Traceback" not in done.stderr, done.stderr
+            told[does] = (done.returncode, done.stderr.strip())
+        zh = okrdesk({**env, "FORMAT_DOES": "hangs"}, *args, "--lang", "zh")
+        out = root / "week.plain"
+        to_file = okrdesk({**env, "FORMAT_DOES": "exits"}, *args, "--out", str(out))
+    assert told["writes"] == (0, "")
+    assert told["exits"] == (
+        1,
+        "report format plain failed: SystemExit: 3 (at okrdesk_plain/__init__.py:12)",
+    )
+    assert told["ends"] == (1, (
+        "report format plain failed: EndedTheProcess: it called os._exit(4), which would have "
+        "ended okrdesk with no word said (at okrdesk_plain/__init__.py:14)"
+    ))  # fmt: skip
+    # Its own KeyboardInterrupt is its failure, not the user's Ctrl-C (exit 130).
+    assert told["stops"] == (
+        1,
+        "report format plain failed: KeyboardInterrupt (at okrdesk_plain/__init__.py:16)",
+    )
+    assert told["hangs"] == (1, (
+        "report format plain did not finish within 1 s and was stopped (to allow longer: "
+        "$OKRDESK_PLUGIN_TIMEOUT)"
+    ))  # fmt: skip
+    assert zh.returncode == 1
+    assert (
+        "报告格式 plain 在 1 秒内未完成，已停止（如需更长：$OKRDESK_PLUGIN_TIMEOUT）" in zh.stderr
+    )
+    assert told["moves"][0] == 1
+    assert "report format plain changed the current folder (to /)" in told["moves"][1]
+    # A file given with --out is not written by a format that failed.
+    assert to_file.returncode == 1 and not out.exists()

@@ -937,11 +937,15 @@ def quiet(
     record: PluginRecord | None = None,
     *,
     owner: object | None = None,
+    descriptors: bool = True,
 ) -> Iterator[None]:
     """Keep what a plugin prints off standard output, where it would corrupt a report
     meant for another program, and add it to ``errors`` (and its Chinese to
     ``errors_zh``), with the line of the plugin's code (``record``'s, or that of the
-    package ``owner`` comes from: a report format's ``render``) that printed."""
+    package ``owner`` comes from: a report format's ``render``) that printed. A plugin's
+    other than okrdesk's own has what it changes of the process put back and told
+    (``kept_state``), and, with ``descriptors``, what it writes straight to file
+    descriptors 1 and 2 caught and told: not where it writes the report there."""
     caught, caught_errors = io.StringIO(), io.StringIO()
     noted, noted_errors = (
         NotedStream(
@@ -955,7 +959,8 @@ def quiet(
         with contextlib.ExitStack() as guarded:
             if _not_okrdesks(record, owner):
                 guarded.enter_context(kept_state(changes))
-                guarded.enter_context(output_caught(written))
+                if descriptors:
+                    guarded.enter_context(output_caught(written))
                 guarded.enter_context(contextlib.redirect_stderr(cast(TextIO, noted_errors)))
             guarded.enter_context(contextlib.redirect_stdout(cast(TextIO, noted)))
             yield

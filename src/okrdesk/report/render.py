@@ -24,15 +24,31 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
         fmt.render(shown, out, context)  # okrdesk's own format: an error is a bug of okrdesk's
         return
     from okrdesk.plugins.manager import quiet
+    from okrdesk.plugins.time_limit import OutOfTime, interrupted, limited, plugin_timeout
 
     printed: list[str] = []
     printed_zh: dict[str, str] = {}
+    seconds = plugin_timeout(None)
     try:
-        with quiet(printed, printed_zh, owner=fmt.render):  # ``out``: the stdout it held before
-            fmt.render(shown, out, context)
+        # ``out``: the stdout it held before. Where that is okrdesk's standard output, what
+        # reaches file descriptor 1 is the report, not caught.
+        with quiet(printed, printed_zh, owner=fmt.render, descriptors=not _standard(out)):
+            limited(seconds, lambda: fmt.render(shown, out, context))
     except OkrdeskError:
         raise
-    except Exception as error:
+    except OutOfTime as error:
+        if (stopped := interrupted(error)) is not None:
+            raise stopped from None
+        from okrdesk.plugins.time_limit import TIMEOUT_ENV
+
+        raise OkrdeskError(Said(
+            f"report format {fmt.name} did not finish within {seconds:g} s and was stopped "
+            f"(to allow longer: ${TIMEOUT_ENV})",
+            f"报告格式 {fmt.name} 在 {seconds:g} 秒内未完成，已停止（如需更长：${TIMEOUT_ENV}）",
+        )) from None  # fmt: skip
+    except BaseException as error:  # sys.exit(), its own KeyboardInterrupt: its failure
+        if (stopped := interrupted(error)) is not None:
+            raise stopped from None
         from okrdesk.plugins.failures import describe_error
 
         said = Said(describe_error(error, fmt.render), describe_error(error, fmt.render, lang="zh"))
@@ -41,6 +57,14 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
     if printed:
         raise OkrdeskError(Said(f"report format {fmt.name} {printed[0]}",
                                 f"报告格式 {fmt.name} {printed_zh[printed[0]]}"))  # fmt: skip
+
+
+def _standard(out: IO[Any]) -> bool:
+    """Whether ``out`` writes to okrdesk's standard output or error themselves."""
+    try:
+        return out.fileno() in (1, 2)
+    except Exception:  # no file descriptor (a file in memory, a test's capture)
+        return False
 
 
 _PLAIN = (int, float, type(None), dt.date)
