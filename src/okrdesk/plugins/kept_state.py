@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import types
 from collections.abc import Iterator
 
@@ -101,6 +102,7 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
     except locale.Error:
         region = None
     handlers: dict[int, object] = {number: signal.getsignal(number) for number in _SIGNALS}
+    threads = set(threading.enumerate())
     watched = _watched()
     code = _code_of(watched)
     exit_now = os._exit
@@ -109,6 +111,7 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
         yield
     finally:
         os._exit = exit_now
+        _not_waited_for(threads)
         replacements = {
             id(now): value
             for module, kept in code
@@ -193,6 +196,40 @@ def _environment_put_back(before: dict[str, str]) -> list[str]:
         else:
             del os.environ[name]
     return changed
+
+
+_left_running: list[threading.Thread] = []
+"""The threads plugins started in this process and left running, which it does not wait
+for as it ends."""
+
+
+def _not_waited_for(before: set[threading.Thread]) -> None:
+    """Note the threads started since ``before`` that Python would wait for as the process
+    ends (not daemons): a plugin's thread that never ends (a library's background worker)
+    would otherwise keep ``report`` from ever ending, its output long written."""
+    started = [t for t in threading.enumerate() if t not in before and not t.daemon]
+    if started and not _left_running:
+        threading._register_atexit(_end_without_them)  # type: ignore[attr-defined]
+    _left_running.extend(started)
+
+
+def _end_without_them() -> None:
+    """As the okrdesk command ends (its status said) while a plugin's thread still runs:
+    run the exit handlers now, before Python would wait for that thread; okrdesk's own,
+    registered first, runs last and ends the process with the command's status."""
+    if not any(thread.is_alive() for thread in _left_running):
+        return
+    ending = sys.modules.get("okrdesk.__main__") or sys.modules.get("__main__")
+    status = getattr(ending, "_status", None)
+    if not status:  # okrdesk run by another program (a test's CliRunner): its to end
+        return
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status[0] & 0xFF)
 
 
 def _copies_put_back(originals: dict[int, object], before: set[int]) -> None:
