@@ -5,6 +5,9 @@ command reads the workspace, writes its output and exits as it would without it.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from installed_package import installed_package, okrdesk
@@ -191,3 +194,108 @@ def test_a_format_that_exits_stops_itself_hangs_or_moves_fails_with_its_name(
     assert "report format plain changed the current folder (to /)" in told["moves"][1]
     # A file given with --out is not written by a format that failed.
     assert to_file.returncode == 1 and not out.exists()
+
+
+KILLS = """\
+import os
+import signal
+import subprocess
+import sys
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_plugin_that_killed_okrdesks_process_is_not_loaded_there_again_until_it_changes(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    report = ("report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root))
+    with installed_package(tmp_path, "kills", KILLS) as env:
+        collected = okrdesk(
+            env, "collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root)
+        )
+        # In a process of its own: named, and every other figure stored.
+        assert collected.returncode == 1
+        assert (
+            "plugin kills: its process was killed during loading (SIGKILL: by itself, by someone, "
+            "or by the system when memory ran short)"
+        ) in collected.stderr, collected.stderr
+        # In okrdesk's own process nothing can stop it, nor say a word as it happens...
+        first = okrdesk(env, *report)
+        assert first.returncode == -signal.SIGKILL
+        # ...but the next command knows, and leaves it out, naming it.
+        second = okrdesk(env, *report)
+        listed = okrdesk(env, "plugins", "--lang", "zh", "-w", str(root))
+        check = okrdesk(env, "check", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root))
+    assert second.returncode == 0, second.stderr
+    shown = " ".join(second.stdout.split())
+    assert (
+        "plugin kills: not loaded: it ended okrdesk's process during okrdesk_metrics when a "
+        "command last loaded it ("
+    ) in shown
+    assert "O1.KR1" in shown and "33 accts" in shown
+    assert check.returncode == 1 and "plugin kills: not loaded:" in " ".join(check.stdout.split())
+    assert "它在 okrdesk_metrics 期间让 okrdesk 的进程不声不响地终止了" in listed.stdout
+    # Changed (a new version installed), it is loaded again.
+    mended = KILLS.replace("    os.kill(os.getpid(), signal.SIGKILL)\n", "")
+    with installed_package(tmp_path / "mended", "kills", mended) as env:
+        third = okrdesk(env, *report)
+    assert third.returncode == 0, third.stderr
+    assert "plugin kills: not loaded" not in " ".join(third.stdout.split())
+
+
+LEAVES_A_THREAD = """\
+import threading
+import time
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+# A library's background worker, as some start when imported: it never ends.
+threading.Thread(target=time.sleep, args=(10**6,), name="worker").start()
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for period in request.periods:
+        emit("salon_visits", "cm01", period.id, value=3)
+"""
+
+
+def test_a_thread_a_plugin_leaves_running_does_not_keep_a_command_from_ending(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    with installed_package(tmp_path, "threads", LEAVES_A_THREAD) as env:
+        ran = {
+            name: subprocess.run(
+                [sys.executable, "-m", "okrdesk", *args, "-w", str(root)], env=env,
+                capture_output=True, text=True, timeout=120,  # a hang fails, not waits
+            )
+            for name, args in {
+                "collect": ("collect", "--through", "2026-03-15"),
+                "report": ("report", "--as-of", "2026-03-15", "--format", "json"),
+                "check": ("check", "--as-of", "2026-03-15"),
+            }.items()
+        }  # fmt: skip
+    assert ran["collect"].returncode == 0, ran["collect"].stderr
+    assert ran["report"].returncode == 0, ran["report"].stderr
+    report = json.loads(ran["report"].stdout)
+    assert any(o["id"] == "O1" for o in report["objectives"])
+    assert ran["check"].returncode == 1  # what needs attention in the sample plan
+    assert "Traceback" not in ran["check"].stderr

@@ -51,6 +51,7 @@ from okrdesk.plugins.kept_state import (
     printed_said,
     written_said,
 )
+from okrdesk.plugins.process_ends import ended, loading
 from okrdesk.plugins.time_limit import (
     LONGER,
     OutOfTime,
@@ -262,6 +263,9 @@ class PluginHost:
         self.unknown_allowed: list[str] = []
         """Names in ``OKRDESK_LOAD_PLUGINS`` that no plugin has (a misspelt name loads
         nothing), when the installed packages were looked at."""
+        self._held_back: dict[str, Said] = {}
+        """The installed or workspace plugins not loaded in this process, having ended it
+        the last time a command loaded them (``process_ends``), with what to say of each."""
         self._unloaded_formats: list[str] = []
         """Built-in format plugins listed but not imported yet (``FORMATS_ONLY``)."""
 
@@ -284,8 +288,11 @@ class PluginHost:
                 continue
             self._add(name, BUILTIN, module_name, __version__, _importer(module_name), how)
         offered = set(self._builtins)
+        installed = sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name)
+        if self._prober is None and (installed or self._local_folder is not None):
+            self._held_back = ended(functools.partial(self._fingerprint, installed))
         if self._entry_points:
-            for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
+            for ep in installed:
                 offered.add(ep.name)
                 if allowed is None or ep.name in allowed:
                     importer = functools.partial(load_entry_point, ep.value)
@@ -376,6 +383,11 @@ class PluginHost:
         installed: EntryPoint | None = None,
     ) -> None:
         """An installed or workspace plugin: imported here, or only probed elsewhere."""
+        if self._prober is None and name in self._held_back and name not in self.records:
+            # It ended this process's last time: not imported, lest it end this one too.
+            record = self.records[name] = PluginRecord(name, origin, how[1], version, how=how)
+            record.give_up(*self._held_back[name])
+            return
         if self._prober is None or name in self.records:
             self._add(name, origin, how[1], version, importer, how)
             return
@@ -391,6 +403,25 @@ class PluginHost:
             cause=probed.errors[-1] if probed.unknown and probed.errors else "",
             undeclared=probed.undeclared,
         )  # fmt: skip
+
+    def _fingerprint(self, installed: list[EntryPoint], name: str) -> str | None:
+        """What the installed or workspace plugin ``name`` is now, to tell whether it
+        changed since it ended okrdesk's process (``process_ends``); None when there is
+        none of that name (or it cannot be told)."""
+        settings = self.sources.get(name, {})
+        for ep in installed:
+            if ep.name == name:
+                from okrdesk.plugins.probe_cache import ProbeCache
+
+                return ProbeCache().key(ep, settings)
+        path = self._local_folder / f"{name}.py" if self._local_folder is not None else None
+        try:
+            found = path.stat() if path is not None else None
+        except OSError:
+            return None
+        if found is None:
+            return None
+        return f"{path}:{found.st_size}:{found.st_mtime_ns}:{sorted(map(str, settings.items()))}"
 
     def _skip(self, path: Path) -> None:
         self.skipped.append(path)
@@ -419,7 +450,7 @@ class PluginHost:
         self.records[name] = record
         spending = self.spending(record)
         try:
-            with spending as left, _quiet(record):
+            with spending as left, _quiet(record, "loading"):
                 plugin = limited(left, importer)
         except BaseException as error:
             if (stopped := interrupted(error)) is not None:
@@ -529,7 +560,7 @@ class PluginHost:
             found.append(spec)
 
         try:
-            with _quiet(record):
+            with _quiet(record, "okrdesk_metrics"):
                 limited(left, lambda: impl(register=register, settings=record_settings))
         except OutOfTime as error:
             # What it declared before it was stopped stands; what it would have is unknown.
@@ -630,7 +661,7 @@ class PluginHost:
             record.formats.append(fmt.name)
 
         try:
-            with _quiet(record):
+            with _quiet(record, "okrdesk_report_formats"):
                 limited(left, lambda: impl(register=register))
         except OutOfTime as error:
             record.fail(*_out_of_time(error, "okrdesk_report_formats",
@@ -938,6 +969,7 @@ def quiet(
     *,
     owner: object | None = None,
     descriptors: bool = True,
+    step: str = "",
 ) -> Iterator[None]:
     """Keep what a plugin prints off standard output, where it would corrupt a report
     meant for another program, and add it to ``errors`` (and its Chinese to
@@ -958,6 +990,8 @@ def quiet(
     try:
         with contextlib.ExitStack() as guarded:
             if _not_okrdesks(record, owner):
+                if record is not None and record.origin in (ENTRY_POINT, LOCAL):
+                    guarded.enter_context(loading(record.name, step or "loading"))
                 guarded.enter_context(kept_state(changes))
                 if descriptors:
                     guarded.enter_context(output_caught(written))
@@ -1031,9 +1065,9 @@ def _registered_twice(first: MetricSpec, second: MetricSpec) -> Exception:
     )
 
 
-def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:
-    """``quiet`` while a plugin loads: what it prints is its error."""
-    return quiet(record.errors, record.errors_zh, record)
+def _quiet(record: PluginRecord, step: str) -> contextlib.AbstractContextManager[None]:
+    """``quiet`` while a plugin loads (``step``): what it prints is its error."""
+    return quiet(record.errors, record.errors_zh, record, step=step)
 
 
 def _importer(module_name: str) -> Callable[[], ModuleType]:

@@ -864,11 +864,16 @@ def _run_in_process(
         )
     elif not finished:
         code, said = process.exitcode, _excerpt(printed)
-        outcome.failure = Said(
+        ended = Said(
             f"its process ended during {step} (exit code {code}; a plugin must not call "
-            "sys.exit or os._exit)" + (f"; it printed: {said}" if said else ""),
-            f"其进程在 {step_zh} 期间退出（退出码 {code}；插件不得调用 sys.exit 或 os._exit）"
-            + (f"；它输出了：{said}" if said else ""),
+            "sys.exit or os._exit)",
+            f"其进程在 {step_zh} 期间退出（退出码 {code}；插件不得调用 sys.exit 或 os._exit）",
+        )
+        if code is not None and code < 0:
+            ended = _ended_by_signal(-code, step, step_zh)
+        outcome.failure = Said(
+            ended.en + (f"; it printed: {said}" if said else ""),
+            ended.zh + (f"；它输出了：{said}" if said else ""),
         )
     elif outcome.failure is None and printed.strip():
         shown = _excerpt(printed)
@@ -880,6 +885,33 @@ def _run_in_process(
             f"其尚未完成的数字未入库：{shown}" + (f"（位于 {printed_at}）" if printed_at else ""),
         )
     return outcome
+
+
+_CRASHES = frozenset({"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT"})
+"""The signals a process is ended by when code in C it runs goes wrong."""
+
+
+def _ended_by_signal(number: int, step: str, step_zh: str) -> Said:
+    """A plugin's process ended by signal ``number`` during ``step``, as a branch
+    manager (and the plugin's author) would want it told."""
+    import signal
+
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"signal {number}"
+    if name in _CRASHES:
+        return Said(f"its process crashed during {step} ({name}: a fault in code written in C "
+                    "that it runs, its own or a library's)",
+                    f"其进程在 {step_zh} 期间崩溃（{name}：它运行的 C 代码出错，"
+                    "它自己的或某个库的）")  # fmt: skip
+    if name == "SIGKILL":
+        return Said(f"its process was killed during {step} (SIGKILL: by itself, by someone, or "
+                    "by the system when memory ran short)",
+                    f"其进程在 {step_zh} 期间被强行终止（SIGKILL：它自己、他人，"
+                    "或系统在内存不足时所为）")  # fmt: skip
+    return Said(f"its process was ended during {step} by {name}",
+                f"其进程在 {step_zh} 期间被 {name} 信号终止")  # fmt: skip
 
 
 _PIPE_BYTES = 1 << 20

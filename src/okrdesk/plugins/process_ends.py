@@ -1,0 +1,157 @@
+"""Installed or workspace plugins that ended okrdesk's own process while a command
+(``report``, ``check``, ``validate``, ``plugins``, ``explain``) loaded them there: killed
+it (SIGKILL of itself, the memory it took), crashed it inside C (a segfault), or ended it
+in a way ``kept_state`` cannot catch. Nothing in the process can stop that, nor say
+anything as it happens; so each such call leaves a note with the process's number while
+it runs (``loading``), and the next command that finds the note of a process no longer
+there knows which plugin ended it, and in what step. That plugin is then not loaded in
+okrdesk's own process (``ended``) until its files, version or settings change, and is
+named instead with what it did, so that the report, ``check`` and the rest run for every
+other plugin. ``collect``, which runs each plugin in a process of its own, is not held
+back: the note says where to see what the plugin does there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from okrdesk.errors import Said
+from okrdesk.files import write_text_atomically
+from okrdesk.user_cache import user_cache_folder
+
+_STEPS_ZH = {"loading": "加载"}
+"""Each step in Chinese where it is not a hook's name (which is set apart by spaces)."""
+
+
+def _folder() -> Path | None:
+    """Where the record of the plugins that ended the process is kept."""
+    try:
+        return user_cache_folder("plugins", "ended")
+    except RuntimeError:  # no home folder: nothing is kept, as before
+        return None
+
+
+def _notes(record: Path, *, make: bool = False) -> Path | None:
+    """Where the notes of calls running now are: among the machine's temporary files (a
+    report run every few minutes leaves the cache as it found it), a folder of this user's
+    for the ``record`` they go into, made by this user and no other, so that no one else's
+    notes can hold a plugin back. ``make``: made where it is not there; else None then."""
+    import hashlib
+    import stat
+    import tempfile
+
+    user = getattr(os, "getuid", lambda: None)()
+    base = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
+    whose = hashlib.sha256(str(record).encode()).hexdigest()[:16]
+    folder = base / f"okrdesk-{user if user is not None else 'user'}-running-{whose}"
+    try:
+        if make:
+            folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.lstat()
+    except OSError:  # nowhere to note: nothing is noted, as before
+        return None
+    if not stat.S_ISDIR(found.st_mode) or (user is not None and found.st_uid != user):
+        return None
+    return folder
+
+
+@contextlib.contextmanager
+def loading(plugin: str, step: str) -> Iterator[None]:
+    """Note, for the block, that this process runs ``plugin``'s ``step``; a note left
+    behind means the plugin ended the process."""
+    record = _folder()
+    folder = None if record is None else _notes(record, make=True)
+    note = None if folder is None else folder / f"running-{os.getpid()}"
+    if note is not None:
+        with contextlib.suppress(OSError):  # a folder that cannot be written notes nothing
+            text = json.dumps([plugin, step])
+            note.write_text(text, encoding="utf-8")  # scratch: gone as the call ends
+    try:
+        yield
+    finally:
+        if note is not None:
+            with contextlib.suppress(OSError):
+                note.unlink(missing_ok=True)
+                note.parent.rmdir()  # when no other command's note is there
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # another user's process of that number
+        return True
+    return True
+
+
+def ended(fingerprint: Callable[[str], str | None]) -> dict[str, Said]:
+    """The plugins that ended okrdesk's process the last time a command loaded them here
+    and have not changed since, each with what to tell of it. ``fingerprint(plugin)``
+    says what the plugin is now (its files, version, settings), None for one no longer
+    there. Notes of processes that ended are read into the record here."""
+    folder = _folder()
+    if folder is None:
+        return {}
+    notes = _notes(folder)
+    record_path = folder / "ended.json"
+    record = _read(record_path)
+    changed = False
+    for note in notes.glob("running-*") if notes is not None else ():
+        try:
+            pid = int(note.name.removeprefix("running-"))
+        except ValueError:
+            continue
+        if pid == os.getpid() or _alive(pid):
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            plugin, step = json.loads(note.read_text(encoding="utf-8"))
+            record[str(plugin)] = {
+                "step": str(step),
+                "when": dt.datetime.now().isoformat(timespec="minutes"),
+                "fingerprint": fingerprint(str(plugin)),
+            }
+            changed = True
+        with contextlib.suppress(OSError):
+            note.unlink()
+            notes.rmdir()  # type: ignore[union-attr]  # when it was the last note
+    found: dict[str, Said] = {}
+    for plugin, noted in list(record.items()):
+        now = fingerprint(plugin)
+        if not isinstance(noted, dict) or now is None or noted.get("fingerprint") != now:
+            del record[plugin]  # changed since, gone, or not to be told: loaded as before
+            changed = True
+            continue
+        found[plugin] = _said(str(noted.get("step", "")), str(noted.get("when", "")))
+    if changed:
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            write_text_atomically(record_path, json.dumps(record, ensure_ascii=False))
+    return found
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or damaged: nothing is held back
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _said(step: str, when: str) -> Said:
+    shown = when.replace("T", " ")
+    step_zh = _STEPS_ZH.get(step, f" {step} ")
+    return Said(
+        f"not loaded: it ended okrdesk's process during {step} when a command last loaded "
+        f"it ({shown}), with no word said; it is loaded again once it, or its settings, change "
+        "(`okrdesk collect` runs it in a process of its own and says what it does)",
+        f"未加载：上次有命令加载它时（{shown}），它在{step_zh}期间让 okrdesk "
+        "的进程不声不响地终止了；它或它的设置改动之后会再次加载（`okrdesk collect` 在单独的进程中"
+        "运行它，会说明它做了什么）",
+    )
