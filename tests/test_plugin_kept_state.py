@@ -171,7 +171,8 @@ def test_a_format_that_exits_stops_itself_hangs_or_moves_fails_with_its_name(
     assert told["writes"] == (0, "")
     assert told["exits"] == (
         1,
-        "report format plain failed: SystemExit: 3 (at okrdesk_plain/__init__.py:12)",
+        "report format plain failed: SystemExit: it called sys.exit(3), and a plugin must not "
+        "end the program (at okrdesk_plain/__init__.py:12)",
     )
     assert told["ends"] == (1, (
         "report format plain failed: EndedTheProcess: it called os._exit(4), which would have "

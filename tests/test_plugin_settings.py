@@ -111,7 +111,8 @@ def test_what_only_this_machine_lacks_does_not_fail_validate(
                                   "not SettingsProblem"),
      ("return 3", "okrdesk_check_settings failed: TypeError: gave int, not a list of "
                   "SettingsProblem"),
-     ("import sys; sys.exit(0)", "okrdesk_check_settings failed: SystemExit: 0 "
+     ("import sys; sys.exit(0)", "okrdesk_check_settings failed: SystemExit: it called "
+                                 "sys.exit(0), and a plugin must not end the program "
                                  "(at plugins/referrals.py:9)"),
      ("print('checked')", "printed to standard output, which a plugin must not do: checked "
                           "(at plugins/referrals.py:9)"),

@@ -297,7 +297,8 @@ CATASTROPHIC = 're.match(r"(a+)+$", "a" * 60 + "b")'
         ("", CATASTROPHIC, "plugin misbehaves: okrdesk_collect did not finish within 2 s"),
         ("", "os._exit(0)", "plugin misbehaves: its process ended during okrdesk_collect "
          "(exit code 0; a plugin must not call sys.exit or os._exit)"),
-        ("", "sys.exit(3)", "plugin misbehaves: okrdesk_collect failed: SystemExit: 3"),
+        ("", "sys.exit(3)", "plugin misbehaves: okrdesk_collect failed: SystemExit: it called "
+         "sys.exit(3), and a plugin must not end the program"),
         ("", "print('{\"not\": \"json\"}')", "plugin misbehaves: printed to standard output "
          "or error (16 bytes), which a plugin must not do; what it had not finished was "
          "not kept: "

@@ -94,6 +94,8 @@ def describe_error(
         text = (said.text(lang) if isinstance(said, Said) else str(error)).strip()
     except Exception:  # a plugin's exception whose words themselves fail
         text = "(its message could not be read)"
+    if (plain := _plainly(error, lang)) is not None and not isinstance(said, Said):
+        text = plain
     try:
         place = None if isinstance(error, SettingsMistake) else raised_at(error, plugin, how)
     except Exception:  # the place is a help; the error must still be told
@@ -105,6 +107,19 @@ def describe_error(
     if not place:
         return said
     return f"{said}（位于 {place}）" if lang == "zh" else f"{said} (at {place})"
+
+
+def _plainly(error: BaseException, lang: str) -> str | None:
+    """What a branch manager reads for an error whose own words say nothing to one: a
+    ``sys.exit`` with a number, memory run out; None for any other."""
+    if isinstance(error, SystemExit) and (error.code is None or isinstance(error.code, int)):
+        code = 0 if error.code is None else error.code
+        if lang == "zh":
+            return f"它调用了 sys.exit({code})，插件不得结束程序"
+        return f"it called sys.exit({code}), and a plugin must not end the program"
+    if isinstance(error, MemoryError) and not str(error):
+        return "内存不足" if lang == "zh" else "it ran out of memory"
+    return None
 
 
 def raised_at(
