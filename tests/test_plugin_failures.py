@@ -527,3 +527,25 @@ def test_every_misspelt_hook_and_argument_is_told_at_once(
     ], listed.stdout
     assert "okrdesk_check_setting 不是 okrdesk 的钩子" in chinese.stdout
     assert "okrdesk_collect 没有参数 req" in chinese.stdout
+
+
+def test_sys_exit_and_memory_run_out_are_said_in_a_managers_words() -> None:
+    def exits() -> None:
+        sys.exit(3)
+
+    def grows() -> None:
+        bytearray(1 << 62)  # more than any machine has: refused at once
+
+    exited, ran_out = caught(exits), caught(grows)
+    line = exits.__code__.co_firstlineno + 1
+    assert describe_error(exited) == (
+        "SystemExit: it called sys.exit(3), and a plugin must not end the program "
+        f"(at {HERE}:{line})"
+    )
+    assert describe_error(exited, lang="zh").startswith(
+        "SystemExit: 它调用了 sys.exit(3)，插件不得结束程序（位于"
+    )
+    assert describe_error(ran_out).startswith("MemoryError: it ran out of memory (at ")
+    assert describe_error(ran_out, lang="zh").startswith("MemoryError: 内存不足（位于")
+    # A message of its own is its own words.
+    assert describe_error(SystemExit("no licence")) == "SystemExit: no licence"
