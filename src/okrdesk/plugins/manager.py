@@ -969,7 +969,7 @@ def quiet(
     *,
     owner: object | None = None,
     descriptors: bool = True,
-    step: str = "",
+    step: str = "okrdesk_check_settings",
 ) -> Iterator[None]:
     """Keep what a plugin prints off standard output, where it would corrupt a report
     meant for another program, and add it to ``errors`` (and its Chinese to
@@ -977,7 +977,9 @@ def quiet(
     package ``owner`` comes from: a report format's ``render``) that printed. A plugin's
     other than okrdesk's own has what it changes of the process put back and told
     (``kept_state``), and, with ``descriptors``, what it writes straight to file
-    descriptors 1 and 2 caught and told: not where it writes the report there."""
+    descriptors 1 and 2 caught and told: not where it writes the report there. An
+    installed or workspace plugin's call (``step``: its import, a hook; validate's
+    settings check says none) leaves a note while it runs (``process_ends``)."""
     caught, caught_errors = io.StringIO(), io.StringIO()
     noted, noted_errors = (
         NotedStream(
@@ -991,7 +993,7 @@ def quiet(
         with contextlib.ExitStack() as guarded:
             if _not_okrdesks(record, owner):
                 if record is not None and record.origin in (ENTRY_POINT, LOCAL):
-                    guarded.enter_context(loading(record.name, step or "loading"))
+                    guarded.enter_context(loading(record.name, step))
                 guarded.enter_context(kept_state(changes))
                 if descriptors:
                     guarded.enter_context(output_caught(written))
