@@ -19,10 +19,10 @@ import locale
 import os
 import signal
 import sys
-import tempfile
 import threading
 import types
 from collections.abc import Iterator
+from typing import Any
 
 from okrdesk.errors import Said
 
@@ -271,7 +271,7 @@ def output_caught(written: list[bytes]) -> Iterator[None]:
     except OSError:  # no standard output to guard
         yield
         return
-    with tempfile.TemporaryFile() as caught:
+    with _scratch() as caught:
         os.dup2(caught.fileno(), 1)
         os.dup2(caught.fileno(), 2)
         try:
@@ -288,6 +288,16 @@ def output_caught(written: list[bytes]) -> Iterator[None]:
             text = caught.read()
             if text:
                 written.append(text)
+
+
+def _scratch() -> Any:
+    """A file of no name to catch what is written: in memory where the system has such
+    files (Linux), so that a report need not import ``tempfile``."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("okrdesk-plugin-output"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def printed_said(printed: str, place: str | None, *, to_errors: bool = False) -> list[Said]:

@@ -42,13 +42,11 @@ def _notes(record: Path, *, make: bool = False) -> Path | None:
     report run every few minutes leaves the cache as it found it), a folder of this user's
     for the ``record`` they go into, made by this user and no other, so that no one else's
     notes can hold a plugin back. ``make``: made where it is not there; else None then."""
-    import hashlib
     import stat
-    import tempfile
 
     user = getattr(os, "getuid", lambda: None)()
-    base = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
-    whose = hashlib.sha256(str(record).encode()).hexdigest()[:16]
+    base = Path(os.environ.get("XDG_RUNTIME_DIR") or _temporary_folder())
+    whose = _fnv1a(str(record))
     folder = base / f"okrdesk-{user if user is not None else 'user'}-running-{whose}"
     try:
         if make:
@@ -89,6 +87,28 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OSError):  # another user's process of that number
         return True
     return True
+
+
+def _temporary_folder() -> str:
+    """The machine's folder of temporary files, as ``tempfile`` finds it, whose import a
+    report that leaves nothing behind does without where it can."""
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        if found := os.environ.get(name):
+            return found
+    if os.name == "nt":
+        import tempfile
+
+        return tempfile.gettempdir()
+    return "/tmp"
+
+
+def _fnv1a(text: str) -> str:
+    """A short name for ``text`` that every process makes alike (``hash`` differs from
+    one to the next), without hashlib, whose import loads OpenSSL into every report."""
+    number = 0xCBF29CE484222325
+    for byte in text.encode("utf-8", "surrogateescape"):
+        number = ((number ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{number:016x}"
 
 
 def ended(fingerprint: Callable[[str], str | None]) -> dict[str, Said]:
