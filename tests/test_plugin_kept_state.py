@@ -17,6 +17,7 @@ MEDDLES = """\
 import click
 import locale
 import os
+import resource
 
 import okrdesk.messages
 from okrdesk.model import MetricKind, MetricSpec
@@ -24,6 +25,7 @@ from okrdesk.plugins import hookimpl
 from okrdesk.units import UNITS
 
 os.write(1, b"licence ok\\n")
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 os.chdir("/")
 os.environ["OKRDESK_LOAD_PLUGINS"] = ""
 os.environ["MEDDLES_OWN"] = "kept"
@@ -90,6 +92,10 @@ def test_what_a_plugin_changes_of_okrdesks_process_is_put_back_and_named(
         "which a plugin must not do; they were put back"
     ) in told
     assert "plugin meddles: changed the locale (to C)" in told
+    assert (
+        "plugin meddles: changed the limits the system sets on okrdesk's process (open files), "
+        "which a plugin must not do; they were put back"
+    ) in told
     assert "replaced okrdesk's own code (click.echo, okrdesk.messages.counted)" in told
     assert "PATCHED" not in told
     zh = " ".join(check_zh.stdout.split())

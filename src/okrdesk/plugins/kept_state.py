@@ -102,6 +102,7 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
     except locale.Error:
         region = None
     handlers: dict[int, object] = {number: signal.getsignal(number) for number in _SIGNALS}
+    limits = _limits()
     threads = set(threading.enumerate())
     watched = _watched()
     code = _code_of(watched)
@@ -119,6 +120,7 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
             if (now := vars(module).get(name)) is not value
         }
         changes += _put_back(folder, environment, region, handlers, code)
+        changes += _limits_put_back(limits)
         if replacements:
             _copies_put_back(replacements, set(map(id, watched)))
 
@@ -178,6 +180,67 @@ def _put_back(
             f"替换了 okrdesk 自身的代码（{shown_zh}），插件不得如此；已复原",
         ))  # fmt: skip
     return told
+
+
+_LIMITS = {
+    "RLIMIT_NOFILE": ("open files", "可打开的文件数"),
+    "RLIMIT_FSIZE": ("the size of a file it writes", "可写文件的大小"),
+    "RLIMIT_AS": ("memory", "内存"),
+    "RLIMIT_DATA": ("memory", "内存"),
+    "RLIMIT_CPU": ("processor time", "处理器时间"),
+    "RLIMIT_STACK": ("its stack", "栈大小"),
+}
+"""The limits the system sets on a process that a plugin could lower under okrdesk (a
+cap on its own memory, say), each in words."""
+
+
+def _limits() -> dict[str, tuple[int, int]]:
+    try:
+        import resource
+    except ImportError:  # Windows: no such limits
+        return {}
+    return {
+        name: resource.getrlimit(getattr(resource, name))
+        for name in _LIMITS
+        if hasattr(resource, name)
+    }
+
+
+def _limits_put_back(before: dict[str, tuple[int, int]]) -> list[Said]:
+    """The limits changed since ``before``, set back (where the system lets them rise
+    again), told in one ``Said``."""
+    if not before:
+        return []
+    import resource
+
+    changed: list[str] = []
+    kept: list[str] = []
+    for name, limit in before.items():
+        number = getattr(resource, name)
+        if resource.getrlimit(number) == limit:
+            continue
+        try:
+            resource.setrlimit(number, limit)
+        except (ValueError, OSError):  # a hard limit lowered: only root may raise it
+            kept.append(name)
+        changed.append(name)
+    if not changed:
+        return []
+    en = ", ".join(dict.fromkeys(_LIMITS[name][0] for name in changed))
+    zh = "、".join(dict.fromkeys(_LIMITS[name][1] for name in changed))
+    if kept:
+        return [Said(
+            f"lowered the limits the system sets on okrdesk's process ({en}), which a plugin "
+            "must not do; they could not all be put back, so okrdesk may fail for want of "
+            "them in this command",
+            f"降低了系统对 okrdesk 进程的限额（{zh}），插件不得如此；未能全部恢复，本次命令"
+            "可能因此出错",
+        )]  # fmt: skip
+    return [Said(
+        f"changed the limits the system sets on okrdesk's process ({en}), which a plugin "
+        "must not do; they were put back",
+        f"更改了系统对 okrdesk 进程的限额（{zh}），插件不得如此；已恢复",
+    )]  # fmt: skip
 
 
 def _environment_put_back(before: dict[str, str]) -> list[str]:
