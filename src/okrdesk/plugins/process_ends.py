@@ -111,11 +111,18 @@ def _fnv1a(text: str) -> str:
     return f"{number:016x}"
 
 
+HELD_BACK_AFTER = 2
+"""How many commands a plugin, as it is, ends before it is held back: the system killing a
+command for its memory, or a job's time limit, may end one while it loads a plugin that
+did nothing wrong, and a plugin held back leaves its metrics out of every report."""
+
+
 def ended(fingerprint: Callable[[str], str | None]) -> dict[str, Said]:
-    """The plugins that ended okrdesk's process the last time a command loaded them here
-    and have not changed since, each with what to tell of it. ``fingerprint(plugin)``
-    says what the plugin is now (its files, version, settings), None for one no longer
-    there. Notes of processes that ended are read into the record here."""
+    """The plugins that ended okrdesk's process ``HELD_BACK_AFTER`` times when a command
+    loaded them here and have not changed since, each with what to tell of it.
+    ``fingerprint(plugin)`` says what the plugin is now (its files, version, settings),
+    None for one no longer there. Notes of processes that ended are read into the record
+    here."""
     folder = _folder()
     if folder is None:
         return {}
@@ -132,10 +139,14 @@ def ended(fingerprint: Callable[[str], str | None]) -> dict[str, Said]:
             continue
         with contextlib.suppress(OSError, ValueError):
             plugin, step = json.loads(note.read_text(encoding="utf-8"))
+            now = fingerprint(str(plugin))
+            before = record.get(str(plugin))
+            again = isinstance(before, dict) and before.get("fingerprint") == now
             record[str(plugin)] = {
                 "step": str(step),
                 "when": dt.datetime.now().isoformat(timespec="minutes"),
-                "fingerprint": fingerprint(str(plugin)),
+                "fingerprint": now,
+                "times": (int(before.get("times", 1)) + 1) if again else 1,  # type: ignore[union-attr]
             }
             changed = True
         with contextlib.suppress(OSError):
@@ -148,7 +159,8 @@ def ended(fingerprint: Callable[[str], str | None]) -> dict[str, Said]:
             del record[plugin]  # changed since, gone, or not to be told: loaded as before
             changed = True
             continue
-        found[plugin] = _said(str(noted.get("step", "")), str(noted.get("when", "")))
+        if int(noted.get("times", 1)) >= HELD_BACK_AFTER:
+            found[plugin] = _said(str(noted.get("step", "")), str(noted.get("when", "")))
     if changed:
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
