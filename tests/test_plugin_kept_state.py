@@ -172,6 +172,13 @@ def test_a_format_that_exits_stops_itself_hangs_or_moves_fails_with_its_name(
             assert "Traceback" not in done.stderr, done.stderr
             told[does] = (done.returncode, done.stderr.strip())
         zh = okrdesk({**env, "FORMAT_DOES": "hangs"}, *args, "--lang", "zh")
+        # The workspace's own limit holds a format's render too, where no variable is set.
+        settings = root / "okrdesk.toml"
+        kept = settings.read_text(encoding="utf-8") if settings.exists() else ""
+        settings.write_text("[workspace]\nplugin_timeout = 1\n" + kept, encoding="utf-8")
+        unset = {k: v for k, v in env.items() if k != "OKRDESK_PLUGIN_TIMEOUT"}
+        by_workspace = okrdesk({**unset, "FORMAT_DOES": "hangs"}, *args, "--lang", "en")
+        settings.write_text(kept, encoding="utf-8")
         out = root / "week.plain"
         to_file = okrdesk({**env, "FORMAT_DOES": "exits"}, *args, "--out", str(out))
     assert told["writes"] == (0, "")
@@ -191,12 +198,14 @@ def test_a_format_that_exits_stops_itself_hangs_or_moves_fails_with_its_name(
     )
     assert told["hangs"] == (1, (
         "report format plain did not finish within 1 s and was stopped (to allow longer: "
-        "$OKRDESK_PLUGIN_TIMEOUT)"
+        "[workspace] plugin_timeout in okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"
     ))  # fmt: skip
+    assert (by_workspace.returncode, by_workspace.stderr.strip()) == told["hangs"]
     assert zh.returncode == 1
     assert (
-        "报告格式 plain 在 1 秒内未完成，已停止（如需更长：$OKRDESK_PLUGIN_TIMEOUT）" in zh.stderr
-    )
+        "报告格式 plain 在 1 秒内未完成，已停止（如需更长：okrdesk.toml 的 [workspace] "
+        "plugin_timeout，或 $OKRDESK_PLUGIN_TIMEOUT）"
+    ) in zh.stderr
     assert told["moves"][0] == 1
     assert "report format plain changed the current folder (to /)" in told["moves"][1]
     # A file given with --out is not written by a format that failed.

@@ -291,7 +291,8 @@ def write_report(
         check_out_path(out, session.workspace)
     if templates is not None and not templates.is_dir():
         raise BadInput(_about("--templates", templates, _SAID[lang]["no_folder"], lang))
-    context = RenderContext(session.workspace.root, templates, plan.start, plan.end)
+    context = RenderContext(session.workspace.root, templates, plan.start, plan.end,
+                            plugin_timeout=session.workspace.plugin_timeout)  # fmt: skip
     if fmt.binary:
         _write_binary(report, fmt, out, context, lang)
         return

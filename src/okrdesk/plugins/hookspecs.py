@@ -124,6 +124,9 @@ class RenderContext:
     plan_end: dt.date
     width: int | None = None
     """Columns to lay text out in; None: the terminal's width, or 80."""
+    plugin_timeout: float | None = None
+    """The workspace's ``[workspace] plugin_timeout``, which a format plugin's ``render``
+    is held to (``$OKRDESK_PLUGIN_TIMEOUT`` first; None: 300 s)."""
 
 
 _FORMAT_NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")

@@ -28,7 +28,7 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
 
     printed: list[str] = []
     printed_zh: dict[str, str] = {}
-    seconds = plugin_timeout(None)
+    seconds = plugin_timeout(context.plugin_timeout)
     try:
         # ``out``: the stdout it held before. Where that is okrdesk's standard output, what
         # reaches file descriptor 1 is the report, not caught.
@@ -39,12 +39,12 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
     except OutOfTime as error:
         if (stopped := interrupted(error)) is not None:
             raise stopped from None
-        from okrdesk.plugins.time_limit import TIMEOUT_ENV
+        from okrdesk.plugins.time_limit import LONGER
 
         raise OkrdeskError(Said(
-            f"report format {fmt.name} did not finish within {seconds:g} s and was stopped "
-            f"(to allow longer: ${TIMEOUT_ENV})",
-            f"报告格式 {fmt.name} 在 {seconds:g} 秒内未完成，已停止（如需更长：${TIMEOUT_ENV}）",
+            f"report format {fmt.name} did not finish within {seconds:g} s and was stopped"
+            f"{LONGER[0]}",
+            f"报告格式 {fmt.name} 在 {seconds:g} 秒内未完成，已停止{LONGER[1]}",
         )) from None  # fmt: skip
     except BaseException as error:  # sys.exit(), its own KeyboardInterrupt: its failure
         if (stopped := interrupted(error)) is not None:
