@@ -60,6 +60,7 @@ from okrdesk.plugins.time_limit import (
     guard_streams,
     interrupted,
     limited,
+    marking_signals,
 )
 from okrdesk.records import shared_methods
 
@@ -992,6 +993,9 @@ def quiet(
     try:
         with contextlib.ExitStack() as guarded:
             if _not_okrdesks(record, owner):
+                # A Ctrl-C while the guards below are set up or put back is the user's, not
+                # the plugin's failure: marked as a signal's, as inside the call itself.
+                guarded.enter_context(marking_signals())
                 if record is not None and record.origin in (ENTRY_POINT, LOCAL):
                     guarded.enter_context(loading(record.name, step))
                 guarded.enter_context(kept_state(changes))

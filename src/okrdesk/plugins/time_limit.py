@@ -128,7 +128,7 @@ def limited(seconds: float | None, function: Callable[[], T]) -> T:
 
     A Ctrl-C (or SIGTERM) the process is sent meanwhile is marked as the user's
     (``interrupted``): a ``KeyboardInterrupt`` the call raises of itself is its failure."""
-    with _marking_signals():
+    with marking_signals():
         if seconds is None:
             return function()
         seconds = max(seconds, _SOONEST)
@@ -433,7 +433,7 @@ _STOPPING_SIGNALS = ("SIGINT", "SIGTERM")
 
 
 @contextlib.contextmanager
-def _marking_signals() -> Iterator[None]:
+def marking_signals() -> Iterator[None]:
     """While the block runs, the exception each stopping signal's handler raises (Python's
     own ``KeyboardInterrupt`` for Ctrl-C, okrdesk's for SIGTERM) is marked as raised by
     a signal. Only the main thread can set handlers, and only there are signals
