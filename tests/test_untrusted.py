@@ -683,6 +683,13 @@ def test_send_writes_its_report_into_the_workspace_never_through_a_link(
     with pytest.raises(BadInput, match="outside the workspace") as refused:
         report_file(open_session(root), "branch", day)
     assert "在工作区之外；完整报告只写入工作区内的文件夹" in refused.value.said_in("zh")
+    # Nor one among the files okrdesk reads as code, plan or templates: each report
+    # written into plugins/ changed what `okrdesk trust` covers (T45's finding).
+    for kept in ("plugins", "plugins/out", "targets", "templates"):
+        (root / "okrdesk.toml").write_text(f'[send]\nreports = "{kept}"\n', encoding="utf-8")
+        with pytest.raises(BadInput, match="whose files okrdesk reads as") as refused:
+            report_file(open_session(root), "branch", day)
+        assert "请另给一个文件夹（默认为 reports）" in refused.value.said_in("zh")
 
 
 @pytest.mark.parametrize("linked", ["included", "the template itself"])

@@ -138,6 +138,16 @@ def report_file(session: Session, unit: str, as_of: dt.date) -> Path:
             "is written only into a folder of the workspace",
             f"{settings}：[send] reports：{shown} 在工作区之外；完整报告只写入工作区内的文件夹",
         ))  # fmt: skip
+    for kept in ("plugins", "targets", "templates"):
+        if folder.resolve().is_relative_to((root / kept).resolve()):
+            settings, shown = root / "okrdesk.toml", printable(str(folder))
+            raise BadInput(Said(
+                f"{settings}: [send] reports: {shown} is inside {kept}/, whose files okrdesk "
+                "reads as the workspace's code, plan or templates; give a folder of its own "
+                "(the default is reports)",
+                f"{settings}：[send] reports：{shown} 在 {kept}/ 之内，okrdesk 把那里的文件当作"
+                "工作区的代码、计划或模板读取；请另给一个文件夹（默认为 reports）",
+            ))  # fmt: skip
     path = folder.absolute() / f"report-{unit}-{as_of.isoformat()}.html"
     if path.parent != folder.absolute() or path.name.startswith("."):
         # A unit id with a slash or dots in it (x/../../../home/you/index) would name
