@@ -72,3 +72,26 @@ def test_weeks_without_a_deal_collected_again_are_current(
     # A collect that did not run is still told: three weeks on, the last was of 19 April.
     later = run(root, "check", "--as-of", "2026-05-10").output
     assert "指标 trust_deals：最新数据截至 2026-04-19（按周）" in later, later
+
+
+def test_a_flow_read_with_no_rows_yet_is_told_as_read_not_as_never_collected(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """No family-trust deal yet: the collect read the ledger and found no rows, and the
+    report said "no numbers collected", as of a collect that never ran; it says what
+    the collect found, through which day."""
+    root = write_workspace({"okrs.toml": None, "budget.toml": None, "deals.toml": DEALS},
+                           plugin=False)  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "trusts.csv").write_text("day,cm\n", encoding="utf-8")
+    (root / "okrdesk.toml").write_text(textwrap.dedent(SETTINGS), encoding="utf-8")
+    before = run(root, "check", "--as-of", "2026-03-08", "--lang", "en")
+    assert "no numbers collected yet: run `okrdesk collect`" in before.output, before.output
+    assert run(root, "collect", "--through", "2026-03-08").exit_code == 0
+    checked = run(root, "check", "--as-of", "2026-03-08", "--lang", "en")
+    assert checked.exit_code == 1
+    assert ("metric trust_deals: the collect through 2026-03-08 read it and found no rows "
+            "(none yet, or its source is empty)") in checked.output  # fmt: skip
+    assert "no numbers collected" not in checked.output
+    zh = run(root, "check", "--as-of", "2026-03-08", "--lang", "zh")
+    assert "指标 trust_deals：截至 2026-03-08 的采集读取了它，但没有任何数据行" in zh.output

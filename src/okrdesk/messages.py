@@ -536,6 +536,14 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "metric {metric}: no numbers collected",
         "zh": "指标 {metric}：尚未采集到数据",
     },
+    # A collect read it through {day} and found no rows: none happened yet, or its source
+    # is empty; either way not a collect that did not run.
+    "metric.read_empty": {
+        "en": "metric {metric}: the collect through {day} read it and found no rows (none "
+              "yet, or its source is empty)",
+        "zh": "指标 {metric}：截至 {day} 的采集读取了它，但没有任何数据行（尚未发生，或其来源"
+              "为空）",
+    },
     "metric.unprovided": {
         "en": "metric {metric}: no loaded plugin provides it, so {krs} cannot be measured",
         "zh": "指标 {metric}：已加载的插件都不提供它，{krs} 无法测量",

@@ -262,7 +262,7 @@ def _clash_alert(metric: str, owners: Sequence[str], krs: tuple[str, ...]) -> Al
 
 
 _DATA_FIRST = ("metric.unprovided", "metric.unprovided_many", "metric.unprovided_elsewhere",
-               "metric.missing",
+               "metric.missing", "metric.read_empty",
                "metric.stale", "metric.stale_many")  # fmt: skip
 
 
@@ -1012,8 +1012,13 @@ def _source_alerts(
                     unmeasured.append((metric, krs))
                 told_missing.add(metric)
             elif latest is None:
-                found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",
-                                   {"metric": metric}))  # fmt: skip
+                read = store.landed_through(metric, grain)
+                if read is None:
+                    found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",
+                                       {"metric": metric}))  # fmt: skip
+                else:
+                    found.append(Alert(Level.WARNING, "missing", metric, "metric.read_empty",
+                                       {"metric": metric, "day": read}))  # fmt: skip
                 told_missing.add(metric)
             elif due is not None and latest < due:
                 shown = figures_run_through(store, metric, grain, latest)
