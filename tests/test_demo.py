@@ -97,6 +97,15 @@ def test_demo_never_touches_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     assert chinese.returncode == 2
     assert f"{tmp_path} 中已有不属于 okrdesk 演示的文件；请另选一个文件夹" in chinese.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    # A folder someone sent may hold okrdesk-demo as a link to an empty folder elsewhere:
+    # the demo went there (T45's finding).
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "okrdesk-demo").symlink_to(elsewhere)
+    linked = okrdesk("demo", str(tmp_path / "okrdesk-demo"), "--lang", "en")
+    assert linked.returncode == 2, linked.stdout
+    assert "okrdesk-demo is a link to" in linked.stderr and "nothing was changed" in linked.stderr
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_day_before_the_plan_is_refused_before_anything_is_built(tmp_path: Path) -> None:

@@ -204,6 +204,9 @@ _MARKED = "This folder was made by `okrdesk demo` and is rebuilt by it.\n"
 _SAID = {
     "en": {
         "not_folder": "{root} is not a folder",
+        "linked": "{root} is a link to {target}; the demo is built only in a folder of its "
+                  "own (a link there, in a folder you were sent, could point anywhere), "
+                  "nothing was changed",
         "not_demo": "{root} already holds files that are not an okrdesk demo; name another "
                     "folder, nothing was changed",
         "built": "Demo workspace: {root}",
@@ -219,6 +222,8 @@ _SAID = {
     },
     "zh": {
         "not_folder": "{root} 不是文件夹",
+        "linked": "{root} 是指向 {target} 的链接；演示只建在它自己的文件夹里（别人发来的文件夹中"
+                  "的链接可能指向任何地方），未改动任何内容",
         "not_demo": "{root} 中已有不属于 okrdesk 演示的文件；请另选一个文件夹，未改动任何内容",
         "built": "演示工作区：{root}",
         "as_of": "截至 {day}。",
@@ -239,6 +244,9 @@ def _prepare_demo_folder(root: Path, lang: str) -> Path | None:
     """An empty folder for the demo. A demo folder changed since it was built (a spend
     entry, a check-in, an edited target file) is kept beside it, renamed, not deleted:
     where it went, else None."""
+    if root.is_symlink():
+        target = display_path(root.resolve(), root.parent)
+        raise BadInput(_SAID[lang]["linked"].format(root=root, target=target))
     if root.exists() and not root.is_dir():
         raise BadInput(_SAID[lang]["not_folder"].format(root=root))
     kept = None
