@@ -309,6 +309,15 @@ def test_a_database_outside_the_workspace_or_not_there_is_said_by_validate(
         "okrdesk.toml:2: sources.sql.database: ../x.db lies outside the workspace; okrdesk "
         "reads files elsewhere only from folders listed in sources.sql.allow_outside_workspace"
     ]
+    # A collect run all the same says it at that line too, not as the plugin's exception
+    # (okrdesk_collect failed: SqlMetricError: …).
+    collected = CliRunner().invoke(cli, ["collect", "--lang", "en", "-w", str(root)])
+    assert collected.exit_code == 1
+    assert (
+        "error: plugin sql: stopped at a mistake in its settings: okrdesk.toml:2: "
+        "sources.sql.database: ../x.db lies outside the workspace"
+    ) in collected.output
+    assert "SqlMetricError" not in collected.output
     (root / "okrdesk.toml").write_text(
         '[sources.sql]\ndatabase = "crm.db"\n\n' + ATTENDEES, encoding="utf-8"
     )

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from okrdesk.errors import Said, printable
 from okrdesk.model import InvalidValue
+from okrdesk.plugins.failures import SettingsMistake
 from okrdesk.plugins.settings_checks import number_setting
 
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -35,10 +36,11 @@ ALLOW_OUTSIDE = "allow_outside_workspace"
 """The key of ``[sources.sql]`` naming folders outside the workspace tables may be in."""
 
 
-class SqlMetricError(InvalidValue):
+class SqlMetricError(InvalidValue, SettingsMistake):
     """A mistake in a SQL metric's definition, query or files, worded in English (its
     ``str``, what a plugin's error always was) and in Chinese: ``said`` holds both, and
-    the command that shows it picks one."""
+    the command that shows it picks one. The user's to mend in okrdesk.toml: a collect
+    stopped by one tells it at its key's line, as validate does (``SettingsMistake``)."""
 
 
 def keyed(key: str, said: Said) -> Said:
