@@ -109,6 +109,37 @@ def test_what_a_plugin_changes_of_okrdesks_process_is_put_back_and_named(
     assert "test_metrics" in listed.stdout  # OKRDESK_LOAD_PLUGINS as the user set it
 
 
+FORKS = """\
+import os
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+    child = os.fork()
+    if child == 0:
+        os._exit(0)  # a worker of its own, done
+    os.waitpid(child, 0)
+"""
+
+
+def test_a_process_a_plugin_forks_still_ends_with_os_exit(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """``os._exit`` is refused in okrdesk's own process while a plugin's call runs; in a
+    child the plugin forked, refused, it ran okrdesk's code on from the fork: the report
+    printed twice."""
+    root = write_workspace()
+    (report,) = _run(tmp_path, root, FORKS, ("report", "--as-of", "2026-03-15", "--lang", "en"))
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.count("As of 2026-03-15") == 1, report.stdout
+    assert "EndedTheProcess" not in report.stdout + report.stderr
+
+
 def test_os_exit_while_declaring_fails_the_plugin_not_the_report(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

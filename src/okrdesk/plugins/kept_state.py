@@ -58,6 +58,19 @@ class EndedTheProcess(SystemExit):
     """``os._exit`` called by a plugin's code in okrdesk's own process."""
 
 
+def _refusing_exit(exit_now: Any, guarded: int) -> Any:
+    """``os._exit`` while a plugin's call runs: refused in okrdesk's own process (number
+    ``guarded``); in a process the call forked (a worker of its own) it ends that process
+    as ever, where raising would have run okrdesk's code on from the fork, a second time."""
+
+    def refused(code: int = 0) -> None:
+        if os.getpid() != guarded:
+            exit_now(code)
+        _refused_exit(code)
+
+    return refused
+
+
 def _refused_exit(code: int = 0) -> None:
     error = EndedTheProcess(
         f"it called os._exit({code}), which would have ended okrdesk with no word said"
@@ -127,7 +140,7 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
     watched = _watched()
     code = _code_of(watched)
     exit_now = os._exit
-    os._exit = _refused_exit  # type: ignore[assignment]
+    os._exit = _refusing_exit(exit_now, os.getpid())
     try:
         yield
     finally:
