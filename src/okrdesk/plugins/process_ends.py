@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,9 @@ def _notes(record: Path, *, make: bool = False) -> Path | None:
 
     user = getattr(os, "getuid", lambda: None)()
     base = Path(os.environ.get("XDG_RUNTIME_DIR") or _temporary_folder())
-    whose = _fnv1a(str(record))
+    # A name every process makes alike (``hash`` differs from one to the next); zlib is
+    # loaded already, where hashlib would load OpenSSL into every report.
+    whose = f"{zlib.crc32(os.fsencode(record)):08x}"
     folder = base / f"okrdesk-{user if user is not None else 'user'}-running-{whose}"
     try:
         if make:
@@ -100,15 +103,6 @@ def _temporary_folder() -> str:
 
         return tempfile.gettempdir()
     return "/tmp"
-
-
-def _fnv1a(text: str) -> str:
-    """A short name for ``text`` that every process makes alike (``hash`` differs from
-    one to the next), without hashlib, whose import loads OpenSSL into every report."""
-    number = 0xCBF29CE484222325
-    for byte in text.encode("utf-8", "surrogateescape"):
-        number = ((number ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"{number:016x}"
 
 
 HELD_BACK_AFTER = 2
