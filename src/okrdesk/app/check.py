@@ -13,7 +13,7 @@ import attrs
 from okrdesk.app.session import Session, store_to_read
 from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
-from okrdesk.engine.plan_calendar import clamp_to_plan
+from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.errors import BadInput, OkrdeskError, Said
 from okrdesk.messages import display_width, kind_label, label
@@ -52,9 +52,8 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
               for said in ("en", "zh"))
         ))  # fmt: skip
     asked = as_of or dt.date.today()
-    if asked < plan.start:  # as the report refuses it: nothing is due, nothing judged yet
-        raise BadInput(Said(f"{asked} is before the plan starts ({plan.start})",
-                            f"{asked} 早于计划开始日（{plan.start}）"))  # fmt: skip
+    if (refused := before_the_plan(plan, asked)) is not None:  # as the report refuses it
+        raise BadInput(refused)
     day = clamp_to_plan(plan, asked)
     store = store_to_read(session)
     if store is None:

@@ -9,7 +9,12 @@ from typing import Protocol
 import attrs
 
 from okrdesk.app.session import Session, open_store
-from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
+from okrdesk.engine.plan_calendar import (
+    before_the_plan,
+    metrics_by_grain,
+    metrics_needed,
+    plan_periods,
+)
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import counted, named_periods
 from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
@@ -191,9 +196,9 @@ def said_once(problems: Iterable[PluginError], lang: str = "en") -> list[str]:
 
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
     day = through or dt.date.today()
-    if day < plan.start:
-        raise BadInput(Said(f"{day} is before the plan starts ({plan.start}); nothing to collect",
-                            f"{day} 早于计划开始日（{plan.start}）；没有可采集的数据"))  # fmt: skip
+    nothing = Said("; nothing to collect", "；没有可采集的数据")
+    if (refused := before_the_plan(plan, day, nothing)) is not None:
+        raise BadInput(refused)
     return min(day, plan.end)
 
 

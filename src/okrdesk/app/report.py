@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 
 from okrdesk.app.session import Session, store_to_read
+from okrdesk.engine.plan_calendar import before_the_plan
 from okrdesk.errors import BadInput
 from okrdesk.messages import label
 from okrdesk.model import Plan
@@ -54,8 +55,8 @@ def report_date(
             raise BadInput(_about("--week", week, words["give_week"], lang))
         as_of = named.end
     day = as_of or dt.date.today()
-    if day < plan.start:
-        raise BadInput(words["before_plan"].format(day=day, start=plan.start))
+    if (refused := before_the_plan(plan, day)) is not None:
+        raise BadInput(refused)
     return day
 
 
@@ -131,7 +132,6 @@ _SAID = {
         "period_and_week": "give --period or --week, not both (--period 2026-W47 is that week)",
         "give_week": "give an ISO week such as 2026-W47",
         "no_such_week": "year {year} has no week {week}",
-        "before_plan": "{day} is before the plan starts ({start})",
         "compare": "{shown} is no comparison; give last_year (同比), previous (环比) or both, "
                    "separated by a comma",
         "empty_name": "an empty name",
@@ -157,7 +157,6 @@ _SAID = {
         "period_and_week": "--period 与 --week 只能给一个（--period 2026-W47 即该周）",
         "give_week": "请写成 2026-W47 这样的 ISO 周",
         "no_such_week": "{year} 年没有第 {week} 周",
-        "before_plan": "{day} 早于计划开始日（{start}）",
         "compare": "{shown} 不是可比口径；请写 last_year（同比）、previous（环比），或两者，"
                    "以逗号分隔",
         "empty_name": "空名称",

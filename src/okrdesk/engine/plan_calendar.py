@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
+from okrdesk.errors import Said
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import MetricSpec, Plan
 from okrdesk.periods import Grain, Period, month_of, period_holding, periods_within
@@ -80,6 +81,18 @@ def metrics_needed(plan: Plan, specs: Mapping[str, MetricSpec] | None = None) ->
 def clamp_to_plan(plan: Plan, day: dt.date) -> dt.date:
     """``day`` moved inside the plan's year: reports before it start, after it end."""
     return min(max(day, plan.start), plan.end)
+
+
+_NOTHING_AFTER = Said("", "")
+
+
+def before_the_plan(plan: Plan, day: dt.date, after: Said = _NOTHING_AFTER) -> Said | None:
+    """Why ``day`` is refused where it is before the plan starts (``report``, ``check``,
+    ``collect``), with ``after`` after it; None for a day of the plan or later."""
+    if day >= plan.start:
+        return None
+    return Said(f"{day} is before the plan starts ({plan.start}){after.en}",
+                f"{day} 早于计划开始日（{plan.start}）{after.zh}")  # fmt: skip
 
 
 def one_period_before(day: dt.date, grain: Grain) -> dt.date:
