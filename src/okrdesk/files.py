@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,11 @@ class NotAFile(OSError):
     """A file to read that is no file: a named pipe, a socket, a device, a folder.
     Reading a named pipe waits for a writer, for ever; a command must refuse it, not
     hang."""
+
+
+READ_AS_A_PATTERN = re.compile(r"[*?\[{]")
+"""What DuckDB, which plugins read files with, reads in a path as a pattern of names, not
+as the name itself (``data/c*``)."""
 
 
 def read_without_waiting(path: Path, most: int) -> tuple[int, bytes]:

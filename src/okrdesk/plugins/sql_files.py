@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 import attrs
 
 from okrdesk.errors import OkrdeskError, Said, printable
-from okrdesk.files import write_text_atomically
+from okrdesk.files import READ_AS_A_PATTERN, write_text_atomically
 from okrdesk.plugins.csv_lines import (
     Lines,
     blank_lines,
@@ -996,18 +996,14 @@ def _source(table: TableFile, scratch: Path) -> tuple[Path, Path | None]:
     return _unpatterned(table, scratch)
 
 
-_PATTERN = re.compile(r"[*?\[{]")
-"""What DuckDB reads in a file's name as a pattern of names, not as itself."""
-
-
 def _unpatterned(table: TableFile, scratch: Path) -> tuple[Path, Path | None]:
     """``table``'s file, or where its path holds a character DuckDB reads as a pattern, a
     link to it in ``scratch`` with a plain name, removed as a copy is. DuckDB reads every
     file the pattern matches: ``data/*/s.csv``, a folder of the workspace named ``*``
     beside a link to your exports, read your ``s.csv`` through the link, unasked."""
-    if not _PATTERN.search(str(table.path)):
+    if not READ_AS_A_PATTERN.search(str(table.path)):
         return table.path, None
-    suffixes = "".join(s for s in table.path.suffixes[-2:] if not _PATTERN.search(s))
+    suffixes = "".join(s for s in table.path.suffixes[-2:] if not READ_AS_A_PATTERN.search(s))
     link = scratch / f"{table.name}{suffixes}"
     try:
         link.unlink(missing_ok=True)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from okrdesk.errors import BadInput, Problem, Said, ValidationFailed, printable
+from okrdesk.files import READ_AS_A_PATTERN
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT
 from okrdesk.records import shared_methods
 from okrdesk.targets.load import parse_toml_file
@@ -233,16 +234,13 @@ def _leads_out(value: str, root: Path) -> list[str]:
     if (leads := _outside(value, root)) is not None:
         return [f"{value} -> {leads}"]
     lines = [f"{name} -> {leads}" for name, leads in links_out_of(root / value, root)]
-    if PATTERN.search(value):
+    if READ_AS_A_PATTERN.search(value):
         parts = Path(value).parts
-        plain = next(n for n, part in enumerate(parts) if PATTERN.search(part))
+        plain = next(n for n, part in enumerate(parts) if READ_AS_A_PATTERN.search(part))
         folder = root.joinpath(*parts[:plain])
         lines += [f"{name} -> {leads}" for name, leads in links_out_of(folder, root)]
     return list(dict.fromkeys(lines))
 
-
-PATTERN = re.compile(r"[*?\\[{]")
-"""What DuckDB, which plugins read files with, reads in a path as a pattern of names."""
 
 LINKS_NAMED = 5
 """How many links out of one folder ``links_out_of`` names; one is enough to ask."""
