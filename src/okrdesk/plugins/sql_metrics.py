@@ -518,8 +518,7 @@ def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[Settin
         try:
             table_file(str(name), raw, workspace, allowed)
         except NoSuchFile as error:
-            (found,) = settings_problems("sql", [error.said])
-            missing.append(attrs.evolve(found, about_this_machine=True))
+            missing.append(_not_on_this_machine(error))
         except SqlMetricError as error:
             broken.append(error.said)
     return settings_problems("sql", broken) + missing
@@ -538,11 +537,17 @@ def _database_problems(settings: Mapping[str, Any], workspace: Path) -> list[Set
         confined(workspace, str(database), "sources.sql.database",
                  allowed_folders(settings, workspace))  # fmt: skip
     except NoSuchFile as error:
-        (found,) = settings_problems("sql", [error.said])
-        return [attrs.evolve(found, about_this_machine=True)]
+        return [_not_on_this_machine(error)]
     except SqlMetricError as error:
         return settings_problems("sql", [error.said])
     return []
+
+
+def _not_on_this_machine(error: SqlMetricError) -> SettingsProblem:
+    """A file the settings name that is not here: a warning, as the collect may run where
+    it is."""
+    (found,) = settings_problems("sql", [error.said])
+    return attrs.evolve(found, about_this_machine=True)
 
 
 def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Said]]:
