@@ -291,6 +291,29 @@ def test_trust_allows_the_code_until_a_plugin_file_changes(
     assert revoked.stdout == f"{root.resolve()}: no longer trusted.\n", revoked.stdout
 
 
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc")
+def test_a_file_of_its_code_that_cannot_be_read_leaves_the_workspace_untrusted_and_named(
+    write_workspace: WriteWorkspace, private_config: Path
+) -> None:
+    # /proc/self/mem is a regular file that every read fails on, even as root.
+    root = untrusted(write_workspace)
+    assert run("trust", str(root)).returncode == 0
+    assert run("collect", "--through", "2026-03-15", "-w", str(root), env=BOTH).returncode == 0
+    (root / "RAN").unlink()
+    (root / "plugins" / "mem.py").symlink_to("/proc/self/mem")
+    refused = run("trust", "--lang", "en", str(root))
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert refused.stderr == (
+        "plugins/mem.py: cannot read this file (Input/output error); okrdesk cannot check "
+        "the workspace's code while it is unreadable: make it readable, or remove it\n"
+    )
+    # The report still runs, the workspace's code not run (it was trusted before).
+    report = run("report", "--lang", "en", "--as-of", "2026-03-15", "-w", str(root), env=BOTH)
+    assert report.returncode == 0, report.stderr
+    assert "not run: this workspace is not trusted" in report.stdout + report.stderr
+    assert not (root / "RAN").exists()
+
+
 def test_a_trusted_plugin_runs_from_its_source_never_from_bytecode_beside_it(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -91,12 +91,29 @@ def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:
     for path in code:
         digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(_content_digest(path, folder))
     for name, leads in linked:  # none: the fingerprint as it was before links were
         digest.update(f"\0link\0{name}\0{leads}".encode("utf-8", "surrogateescape"))
     for line in reach:  # none: the fingerprint of the code alone, as it always was
         digest.update(b"\0reach\0" + line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _content_digest(path: Path, folder: Path) -> bytes:
+    """The SHA-256 of a file of the workspace's code, read a block at a time: a file as
+    large as the disk (a link to one) costs no memory. A file that cannot be read stops
+    the command with its name, as nothing under plugins/ can then be vouched for."""
+    try:
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").digest()
+    except OSError as error:
+        shown = printable(f"plugins/{path.relative_to(folder).as_posix()}")
+        why = printable(error.strerror or type(error).__name__)
+        said = Said(f"{shown}: cannot read this file ({why}); okrdesk cannot check the "
+                    "workspace's code while it is unreadable: make it readable, or remove it",
+                    f"{shown}：无法读取此文件（{why}）；它不可读时，okrdesk 无法核对工作区的代码："
+                    "请让它可读，或删除它")  # fmt: skip
+        raise BadInput(said) from None
 
 
 def _key(root: Path) -> str:
@@ -129,9 +146,11 @@ def is_trusted(root: Path, reach: Sequence[str] = ()) -> bool:
         return True
     try:
         recorded = _read(trust_file()).get(_key(root))
+        # A file of its code that cannot be read leaves it untrusted, its code not run:
+        # `okrdesk trust` then names the file.
+        return recorded is not None and recorded == fingerprint(root, reach)
     except BadInput:
         return False
-    return recorded is not None and recorded == fingerprint(root, reach)
 
 
 def require_consent(workspace: Workspace) -> None:
