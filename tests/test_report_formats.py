@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -120,6 +121,25 @@ def _read(written: str) -> Decimal:
 def _key_result(raw: dict[str, Any]) -> ReportKeyResult:
     fields = {k: v for k, v in raw.items() if k not in ("trend", "milestones", "forecast_reach")}
     return ReportKeyResult(**fields, forecast_reach=None, trend=(), milestones=())
+
+
+@pytest.mark.parametrize(
+    ("unit", "actual", "change", "zh", "en"),
+    [
+        # 1.65‰ → 1.64‰ is -0.01‰, with the rates' digits, never -0.0027‰.
+        ("‰", 0.001644, -0.0000027, "-0.01‰", "-0.01‰"),
+        ("‰", 0.001644, -0.0000004, "±0", "±0"),  # both shown 1.64‰
+        ("‰", 0.0000012, 0.0000003, "+0.0003‰", "+0.0003‰"),  # rates too small for two
+        ("%", 0.13549, 0.01549, "+1.5百分点", "+1.5 pp"),  # 12.0% → 13.5%
+        ("户", 160.6, 0.8, "+1户", "+1 acct"),  # 160 → 161
+    ],
+)
+def test_a_change_is_the_one_between_the_figures_shown(
+    demo_outputs: dict[str, Any], unit: str, actual: float, change: float, zh: str, en: str
+) -> None:
+    raw = json.loads(demo_outputs["json-zh"])["objectives"][0]["key_results"][0]
+    kr = attrs.evolve(_key_result(raw), unit=unit, actual=actual, change=change, new=False)
+    assert (cells.change(kr, "zh"), cells.change(kr, "en")) == (zh, en)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -358,12 +358,15 @@ def test_a_figure_in_points_reads_as_points(demo_books: dict[str, Any]) -> None:
 def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]) -> None:
     """O2.KR1's week moved the rate by 0.0219 points: +0.02百分点 in every format, where
     the workbook showed 0.0%. A change carries its sign and reads ±0 when it rounds to
-    nothing, as the other formats write it; the column is named after the plan's grain."""
+    nothing, as the other formats write it; the column is named after the plan's grain.
+    The cell holds the change between the rates shown (0.02 points, as it reads),
+    which the other formats write, not the 0.0219 behind it that would read +0.02 too
+    here but -0.00 where a change is smaller than the rates' last digit."""
     sheet = demo_books["zh"].worksheets[1]
     assert sheet.cell(1, 10).value.startswith("周变化（")  # and the scale of its money
     rows = key_result_rows(demo_books["zh"])
     retention = rows["O2.KR1"][9]
-    assert retention.value == pytest.approx(0.0218653, abs=1e-6)
+    assert retention.value == pytest.approx(0.02, abs=1e-9)
     assert retention.number_format == '+0.00"百分点";-0.00"百分点";"±0"'
     assert "| 达标 | +0.02百分点 |" in demo_books["md-zh"]
     nps = rows["O2.NPS"][9]

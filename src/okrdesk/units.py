@@ -602,6 +602,14 @@ def in_written_scale(unit: UnitOfMeasure, value: Decimal) -> Decimal:
     return value / unit.factor
 
 
+def shown_rate(unit: UnitOfMeasure, base: float | Decimal) -> Decimal:
+    """A rate as ``written`` rounds it, back in the base (a fraction): 0.0016452 in ‰ is
+    shown 1.65‰, so 0.00165."""
+    scale = in_written_scale(unit, Decimal(1))
+    shown = in_written_scale(unit, exact(base))
+    return half_up(shown, _percent_places(shown)) / scale
+
+
 COUNT_IN_FULL_BELOW = Decimal(10**6)
 """From a million up a count is written as a head office writes it, in 万 or 亿 (1,638万户,
 1.64亿户; 16.38m accts), not 16,375,452户: a branch's counts stay whole and in full."""

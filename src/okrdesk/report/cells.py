@@ -9,7 +9,7 @@ from okrdesk.figures_apart import beside_target
 from okrdesk.messages import label
 from okrdesk.report.document import Report, ReportKeyResult
 from okrdesk.report.numbers import attainment_percent, in_unit
-from okrdesk.units import UNITS, Dimension, exact, half_up, is_percent
+from okrdesk.units import UNITS, Dimension, exact, half_up, is_percent, shown_rate
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -120,15 +120,27 @@ def change(result: ReportKeyResult, lang: str) -> str:
     if result.change is None:
         return "—"
     unit = UNITS[result.unit]
-    difference = result.change
-    if _whole(result) and result.actual is not None:
-        # The change between the whole figures shown, so the column adds up: 160 → 161 is +1.
-        now = half_up(result.actual, 0)
-        difference = float(now - half_up(exact(result.actual) - exact(result.change), 0))
+    difference = change_figure(result)
     text = in_unit(unit, abs(difference), lang, whole=_whole(result), points=is_percent(unit))
     if not any(c.isdigit() and c != "0" for c in text):
         return NO_CHANGE
     return ("+" if difference > 0 else "-") + text
+
+
+def change_figure(result: ReportKeyResult) -> float:
+    """The change the report writes: the one between the figures it shows, so it reads
+    with their digits and the column adds up (160 → 161 is +1; 1.65‰ → 1.64‰ is -0.01‰,
+    not -0.0027‰). ``result.change`` must not be None."""
+    assert result.change is not None
+    if result.actual is None:
+        return result.change
+    before = exact(result.actual) - exact(result.change)
+    if _whole(result):
+        return float(half_up(result.actual, 0) - half_up(before, 0))
+    unit = UNITS[result.unit]
+    if unit.dimension is Dimension.FRACTION:
+        return float(shown_rate(unit, result.actual) - shown_rate(unit, before))
+    return result.change
 
 
 def change_heading(grain: str, lang: str) -> str:

@@ -34,6 +34,7 @@ from okrdesk.report.cells import (
     attainment,
     behind_due,
     change,
+    change_figure,
     change_heading,
     compared_with,
     due_on,
@@ -287,12 +288,12 @@ def _change(kr: Any, lang: str, scale: int | None) -> Cell:
         return label(lang, "new"), None
     if kr.change is None:
         return None, None
-    unit = UNITS[kr.unit]
+    unit, difference = UNITS[kr.unit], change_figure(kr)
     if is_percent(unit):
-        value, fmt = kr.change * 100, points_format(lang)
+        value, fmt = difference * 100, points_format(lang)
     else:
-        value = held(unit, kr.change, lang, scale)
-        fmt = figure_format(unit, abs(kr.change), lang, scale)
+        value = held(unit, difference, lang, scale)
+        fmt = figure_format(unit, abs(difference), lang, scale)
     if change(kr, lang) == NO_CHANGE:
         return value, '"±0"'
     return value, f'+{fmt};-{fmt};"±0"'
