@@ -921,9 +921,10 @@ def documented_sql_settings() -> dict[str, Any]:
 
 def test_every_query_in_the_docs_runs_unchanged(tmp_path: Path) -> None:
     settings = documented_sql_settings()
-    assert set(settings["tables"]) == {"salons", "trades"}
-    assert len(settings["metrics"]) == 3 and len(settings["views"]) == 2
+    assert set(settings["tables"]) == {"salons", "trades", "ledger"}
+    assert len(settings["metrics"]) == 4 and len(settings["views"]) == 2
     write(tmp_path, "salons.csv", b"date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n")
+    write(tmp_path, "ledger.csv", b"day,cm,deposits_wan\n2026-01-06,cm01,1.2345\n")
     # As the documented table says: GBK, semicolons, and a decimal comma.
     trades = "trade_day;cm;fee\n2026-02-03;cm01;120,5\n2026-02-20;cm01;N/A\n2026-03-02;cm02;80\n"
     write(tmp_path, "trades.csv.gz", gzip.compress(trades.encode("gbk")))
@@ -933,6 +934,7 @@ def test_every_query_in_the_docs_runs_unchanged(tmp_path: Path) -> None:
     )  # fmt: skip
     check.assert_valid()
     assert check.value("salon_attendees", "cm01", "2026-W02").value == 30
+    assert check.value("net_deposits", "cm01", "2026-W02").value == 12345  # 1.2345万
     assert check.value("salon_lead_rate", "cm01", "2026-W02").numerator == 4
     # February's fees fall on its first day, in week 5; N/A is no fee.
     assert check.value("monthly_fees", "cm01", "2026-W05").value == 120.5

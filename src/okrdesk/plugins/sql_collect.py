@@ -50,7 +50,7 @@ from okrdesk.plugins.sql_files import (
     table_file,
     text_among_numbers,
 )  # fmt: skip
-from okrdesk.plugins.sql_metrics import _definitions, _views
+from okrdesk.plugins.sql_metrics import _definitions, _views, value_scales
 from okrdesk.plugins.sql_query_cache import QueryCache
 from okrdesk.plugins.sql_scratch import most_scratch, too_much
 from okrdesk.plugins.sql_settings import (
@@ -60,6 +60,7 @@ from okrdesk.plugins.sql_settings import (
     keyed,
     listed,
 )  # fmt: skip
+from okrdesk.plugins.sql_value_scale import in_base_units
 from okrdesk.written_dates import written_day
 from okrdesk.written_numbers import decimal_comma, written_number
 
@@ -873,6 +874,7 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     definitions = [(s, q) for s, q in found if s.name in wanted]
     if not definitions:
         return
+    emit = in_base_units(emit, value_scales(request.settings))
     if has_connection(request.settings):
         _collect_from_warehouse(definitions, request, emit)
         return

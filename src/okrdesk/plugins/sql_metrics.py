@@ -55,6 +55,7 @@ import functools
 import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -93,7 +94,7 @@ __all__ = ["SqlMetricError", "check_query", "okrdesk_collect", "okrdesk_metrics"
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue", "never_negative", "dimensions",
-    "dimension_labels", "settles_after_days", "numerator_unit", "denominator_unit",
+    "dimension_labels", "settles_after_days", "numerator_unit", "denominator_unit", "values_in",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
 _SETTINGS_KEYS = {
@@ -200,6 +201,8 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         checked(functools.partial(_part_unit, raw, f"{part}_unit", kind, where))
         for part in ("numerator", "denominator")
     )
+    if "values_in" in raw and "unit" not in missing and raw["unit"] in UNITS:
+        checked(lambda: values_in(raw, kind, where))
     if "query" not in missing:
         shown = f"{where}.query ({name})" if name else f"{where}.query"
         try:
@@ -231,6 +234,56 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         numerator_unit=numerator_unit,
         denominator_unit=denominator_unit,
     )
+
+
+def values_in(raw: Mapping[str, Any], kind: MetricKind | None, where: str) -> Decimal:
+    """How many of the metric's base unit (元, one) a figure its query returns is: 10000
+    for ``values_in = "万元"``, a ledger kept in 万元; 1 where the key is not given."""
+    found = raw.get("values_in")
+    if found is None:
+        return Decimal(1)
+    if not isinstance(found, str) or found not in UNITS:
+        raise SqlMetricError(f"{where}.values_in: unknown unit {found!r}",
+                             f"{where}.values_in: 未知的计量单位 {found!r}")  # fmt: skip
+    given, unit = UNITS[found], UNITS[raw["unit"]]
+    if kind is MetricKind.RATIO or given.dimension is Dimension.FRACTION:
+        raise SqlMetricError(
+            f"{where}.values_in: only an amount or a count (a stock or a flow) is returned in "
+            "a unit of its own; a ratio's parts are divided, so their unit cancels out",
+            f"{where}.values_in: 只有金额或数量（stock 或 flow 指标）才能以自己的单位返回；"
+            "比率的分子分母相除，单位互相抵消",
+        )
+    if given.dimension is not unit.dimension:
+        raise SqlMetricError(
+            f"{where}.values_in: {found} is not a unit of the metric's {unit.symbol}: a "
+            f"figure in {found} cannot be read as {unit.symbol}",
+            f"{where}.values_in: {found} 与指标的单位 {unit.symbol} 不是同一类：以 {found} "
+            f"计的数无法读作 {unit.symbol}",
+        )
+    return given.factor
+
+
+def value_scales(settings: Mapping[str, Any]) -> dict[str, Decimal]:
+    """Each metric whose query returns its figures in a unit of their own
+    (``values_in``), by name: how many of the base unit one of them is. Broken
+    definitions are left out: they are not collected."""
+    raw = settings.get("metrics", [])
+    scales: dict[str, Decimal] = {}
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        if (
+            not isinstance(item, Mapping)
+            or "values_in" not in item
+            or item.get("unit") not in UNITS
+        ):
+            continue
+        kind = MetricKind.RATIO if item.get("kind") == "ratio" else None
+        try:
+            scale = values_in(item, kind, f"sources.sql.metrics[{index}]")
+        except SqlMetricError:
+            continue
+        if scale != 1 and isinstance(item.get("name"), str):
+            scales[item["name"]] = scale
+    return scales
 
 
 def _part_unit(
