@@ -201,6 +201,9 @@ def test_a_duckdb_warehouse_query_spills_no_more_than_the_sql_source_may(
         connection.execute("CREATE TABLE salons AS SELECT 'cm01' AS cm_id")
     # The least scratch space, 4 GiB, made 4 MiB: the sort below needs far more.
     monkeypatch.setattr(sql_scratch, "LEAST_SCRATCH", 4 * 1024 * 1024)
+    # A temporary folder of its own: tests running beside it make warehouse folders too.
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     query = ("SELECT 'cm01' AS subject, DATE '2026-01-06' AS day, count(*) AS value "
              "FROM (SELECT md5(range::VARCHAR) AS h FROM range(100000000) ORDER BY h)")  # fmt: skip
     sorts = metric("sorts", "flow", "人", query)
@@ -213,7 +216,7 @@ def test_a_duckdb_warehouse_query_spills_no_more_than_the_sql_source_may(
     assert "max_temp_directory_size" not in problem
     # Nothing spilled beside the warehouse, and its own folder is gone.
     assert sorted(p.name for p in (tmp_path / "wh").iterdir()) == ["crm.duckdb"]
-    assert set(Path(tempfile.gettempdir()).glob("okrdesk-warehouse-*")) == before
+    assert set(Path(tempfile.gettempdir()).glob("okrdesk-warehouse-*")) == before == set()
 
 
 QUERY = (
