@@ -922,7 +922,7 @@ def documented_sql_settings() -> dict[str, Any]:
 def test_every_query_in_the_docs_runs_unchanged(tmp_path: Path) -> None:
     settings = documented_sql_settings()
     assert set(settings["tables"]) == {"salons", "trades", "ledger"}
-    assert len(settings["metrics"]) == 4 and len(settings["views"]) == 2
+    assert len(settings["metrics"]) == 5 and len(settings["views"]) == 2
     write(tmp_path, "salons.csv", b"date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n")
     write(tmp_path, "ledger.csv", b"day,cm,deposits_wan\n2026-01-06,cm01,1.2345\n")
     # As the documented table says: GBK, semicolons, and a decimal comma.
@@ -935,6 +935,7 @@ def test_every_query_in_the_docs_runs_unchanged(tmp_path: Path) -> None:
     check.assert_valid()
     assert check.value("salon_attendees", "cm01", "2026-W02").value == 30
     assert check.value("net_deposits", "cm01", "2026-W02").value == 12345  # 1.2345万
+    assert check.value("trust_deals", "cm02", "2026-W02").value == 0  # no rows: none
     assert check.value("salon_lead_rate", "cm01", "2026-W02").numerator == 4
     # February's fees fall on its first day, in week 5; N/A is no fee.
     assert check.value("monthly_fees", "cm01", "2026-W05").value == 120.5

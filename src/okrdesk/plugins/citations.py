@@ -34,6 +34,8 @@ _TABLE = re.compile(r"(?P<database>.+?) table (?P<table>.+)")
 # The built-in sources' own words around their citations (sql_collect.py, store/base.py).
 _SQL_ROWS = re.compile(r"SQL metric (?P<metric>\S+): (?P<rows>.+)")
 _SQL_FILES = re.compile(r"SQL metric (?P<metric>\S+) on (?P<files>.+)")
+_SQL_NO_ROWS = re.compile(r"SQL metric (?P<metric>\S+): no rows, so none \(no_rows_means_zero\)")
+"""A zero the SQL source gives a flow's subject and period its query had no row for."""
 _NOTHING_READ = {"no file": "未读任何文件", "no table": "未读任何表"}
 """What the SQL source writes for a query that reads no file (``SELECT 1``), or no table."""
 _SLICES = re.compile(r"sum of (?P<count>[0-9]+) slices?")
@@ -49,6 +51,9 @@ def source_text(source: str, lang: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _in_chinese(source: str) -> str:
+    sql = _SQL_NO_ROWS.fullmatch(source)
+    if sql is not None:
+        return f"SQL 指标 {sql['metric']}：查询没有数据行，按 0 计（no_rows_means_zero）"
     sql = _SQL_ROWS.fullmatch(source)
     if sql is not None:
         rows = _rows_in_chinese(sql["rows"])

@@ -50,7 +50,8 @@ from okrdesk.plugins.sql_files import (
     table_file,
     text_among_numbers,
 )  # fmt: skip
-from okrdesk.plugins.sql_metrics import _definitions, _views, value_scales
+from okrdesk.plugins.sql_metric_rules import Ruled
+from okrdesk.plugins.sql_metrics import _definitions, _views, metric_rules
 from okrdesk.plugins.sql_query_cache import QueryCache
 from okrdesk.plugins.sql_scratch import most_scratch, too_much
 from okrdesk.plugins.sql_settings import (
@@ -60,7 +61,6 @@ from okrdesk.plugins.sql_settings import (
     keyed,
     listed,
 )  # fmt: skip
-from okrdesk.plugins.sql_value_scale import in_base_units
 from okrdesk.written_dates import written_day
 from okrdesk.written_numbers import decimal_comma, written_number
 
@@ -874,9 +874,13 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     definitions = [(s, q) for s, q in found if s.name in wanted]
     if not definitions:
         return
-    emit = in_base_units(emit, value_scales(request.settings))
+    ruled = Ruled(emit, metric_rules(request.settings))
+    people = frozenset(person.id for person in request.people)
+    periods = [period.id for period in request.periods]
+    emit = ruled
     if has_connection(request.settings):
-        _collect_from_warehouse(definitions, request, emit)
+        _collect_from_warehouse(definitions, request, emit,
+                                lambda name: ruled.zeros(name, people, periods))  # fmt: skip
         return
     queries = QueryCache()
     if request.settings.get("database") is None and not all(
@@ -897,6 +901,7 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
                 try:
                     grouped = functools.partial(ahead.grouped, index) if ahead else None
                     _collect_one(source, spec, query, request, emit, grouped)
+                    ruled.zeros(spec.name, people, periods)
                 except SqlMetricError as error:
                     _fail(emit, spec.name, error.said)
                 except source.errors as error:
@@ -1051,11 +1056,13 @@ def _emit_grouped(
 
 
 def _collect_from_warehouse(
-    definitions: list[tuple[MetricSpec, str]], request: CollectRequest, emit: Emit
-) -> None:
-    """Each metric's query, grouped by subject and period on the warehouse. A connection
-    that fails fails every metric of this source; a query that fails or times out fails
-    its metric alone."""
+    definitions: list[tuple[MetricSpec, str]], request: CollectRequest, emit: Emit,
+    collected: Callable[[str], None],
+) -> None:  # fmt: skip
+    """Each metric's query, grouped by subject and period on the warehouse; ``collected``
+    is told each metric's name once its figures are all emitted. A connection that fails
+    fails every metric of this source; a query that fails or times out fails its metric
+    alone."""
     allowed = allowed_folders(request.settings, request.workspace)
     try:
         warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
@@ -1067,6 +1074,7 @@ def _collect_from_warehouse(
         for spec, query in definitions:
             try:
                 _collect_aggregates(warehouse, spec, query, request, emit)
+                collected(spec.name)
             except sql_warehouse.WarehouseUnreachable as error:
                 for other, _ in definitions[definitions.index((spec, query)) :]:
                     _fail(emit, other.name, error.said)

@@ -77,6 +77,7 @@ from okrdesk.plugins.hookspecs import CollectRequest, Emit, SettingsProblem, hoo
 from okrdesk.plugins.settings_checks import settings_problems
 from okrdesk.plugins.sql_dialect import sqlite_advice, to_duckdb
 from okrdesk.plugins.sql_errors import engine_said
+from okrdesk.plugins.sql_metric_rules import MetricRules
 from okrdesk.plugins.sql_settings import (
     ALLOW_OUTSIDE,
     TABLE_NAME,
@@ -95,6 +96,7 @@ _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue", "never_negative", "dimensions",
     "dimension_labels", "settles_after_days", "numerator_unit", "denominator_unit", "values_in",
+    "no_rows_means_zero",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
 _SETTINGS_KEYS = {
@@ -203,6 +205,8 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     )
     if "values_in" in raw and "unit" not in missing and raw["unit"] in UNITS:
         checked(lambda: values_in(raw, kind, where))
+    if "no_rows_means_zero" in raw:
+        checked(lambda: no_rows_means_zero(raw, kind, where))
     if "query" not in missing:
         shown = f"{where}.query ({name})" if name else f"{where}.query"
         try:
@@ -263,27 +267,51 @@ def values_in(raw: Mapping[str, Any], kind: MetricKind | None, where: str) -> De
     return given.factor
 
 
-def value_scales(settings: Mapping[str, Any]) -> dict[str, Decimal]:
-    """Each metric whose query returns its figures in a unit of their own
-    (``values_in``), by name: how many of the base unit one of them is. Broken
-    definitions are left out: they are not collected."""
+def no_rows_means_zero(raw: Mapping[str, Any], kind: MetricKind | None, where: str) -> bool:
+    """Whether a subject and period the query gives no row for is a zero: a flow's
+    ``no_rows_means_zero``, false when left out."""
+    zero = _flag(raw, where, "no_rows_means_zero")
+    if zero and kind is not None and kind is not MetricKind.FLOW:
+        raise SqlMetricError(
+            f"{where}.no_rows_means_zero: only a flow (a count of what happened) reads no "
+            f"rows as zero; a {kind} with no rows has no figure",
+            f"{where}.no_rows_means_zero: 只有 flow 指标（发生了多少）才把没有数据行读作 0；"
+            f"{kind} 指标没有数据行就是没有数字",
+        )
+    if zero and raw.get("dimensions"):
+        raise SqlMetricError(
+            f"{where}.no_rows_means_zero: not for a metric with dimensions, whose zero would "
+            "belong to no slice; emit its zeros from the query instead",
+            f"{where}.no_rows_means_zero: 不能用于带维度的指标（其 0 不属于任何切片）；"
+            "请在查询里给出 0",
+        )
+    return zero
+
+
+def metric_rules(settings: Mapping[str, Any]) -> dict[str, MetricRules]:
+    """The rules of each metric whose figures a collect treats beyond its query
+    (``values_in``, ``no_rows_means_zero``), by name. Broken definitions are left out:
+    they are not collected."""
     raw = settings.get("metrics", [])
-    scales: dict[str, Decimal] = {}
+    rules: dict[str, MetricRules] = {}
     for index, item in enumerate(raw if isinstance(raw, list) else []):
-        if (
-            not isinstance(item, Mapping)
-            or "values_in" not in item
-            or item.get("unit") not in UNITS
-        ):
+        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
             continue
-        kind = MetricKind.RATIO if item.get("kind") == "ratio" else None
+        if "values_in" not in item and "no_rows_means_zero" not in item:
+            continue
+        where = f"sources.sql.metrics[{index}]"
         try:
-            scale = values_in(item, kind, f"sources.sql.metrics[{index}]")
+            kind = MetricKind(str(item.get("kind")))
+        except ValueError:
+            continue
+        try:
+            scale = values_in(item, kind, where) if item.get("unit") in UNITS else Decimal(1)
+            rule = MetricRules(scale, no_rows_means_zero(item, kind, where))
         except SqlMetricError:
             continue
-        if scale != 1 and isinstance(item.get("name"), str):
-            scales[item["name"]] = scale
-    return scales
+        if rule != MetricRules():
+            rules[item["name"]] = rule
+    return rules
 
 
 def _part_unit(

@@ -1,0 +1,109 @@
+"""What a collect does to a SQL metric's figures beyond running its query, as its
+definition says: figures returned in a unit of their own put in the base unit
+(``values_in``), and a flow's subjects and periods with no rows given a zero
+(``no_rows_means_zero``).
+
+A ledger kept in 万元 returned as it is would be stored ten thousand times too small;
+``values_in`` says what the query's figures are in, and every path a collect takes (the
+figures DuckDB adds up, the rows Python adds up, a warehouse's sums) hands them over
+through ``Ruled``. Each figure is scaled as the decimal it is written as, so 1.2345万
+is 12,345元, not 12,344.999999999998.
+
+A query counting events (family-trust deals signed) returns no row for a person who
+signed none; okrdesk reads a subject with no rows as one with no data, which is how a
+branch missing from a firm's export is told apart from a branch with nothing to show.
+``no_rows_means_zero`` says that, for this metric, no rows is none: each of the plan's
+people gets a zero for each period asked that the query gave nothing for, so the key
+result reads 0 of 6, behind, not 无数据 and left out of the score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from okrdesk.plugins.hookspecs import Emit
+
+
+@attrs.frozen
+class MetricRules:
+    """One SQL metric's rules: ``scale``, how many of its base unit a figure its query
+    returns is; ``zero``, whether a subject and period with no rows is a zero."""
+
+    scale: Decimal = Decimal(1)
+    zero: bool = False
+
+
+def _scaled(value: Any, scale: Decimal) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value  # left for okrdesk's checks to refuse, as they would unscaled
+    try:
+        return float(Decimal(repr(value) if isinstance(value, float) else value) * scale)
+    except ArithmeticError:  # a NaN or an infinity: refused by the checks as it is
+        return value
+
+
+class Ruled:
+    """``emit``, with each metric's figures scaled by its rules, and what was emitted for
+    each metric given zeros kept, for ``zeros``."""
+
+    def __init__(self, emit: Emit, rules: Mapping[str, MetricRules]) -> None:
+        self._emit, self._rules = emit, rules
+        self._given: dict[str, set[tuple[str, str]]] = {
+            name: set() for name, rule in rules.items() if rule.zero
+        }
+        self._failed: set[str] = set()
+
+    def __call__(self, metric: str, subject: str, period: str, **keywords: Any) -> None:
+        rule = self._rules.get(metric)
+        if rule is not None and rule.scale != 1 and "value" in keywords:
+            keywords["value"] = _scaled(keywords["value"], rule.scale)
+        if metric in self._given:
+            self._given[metric].add((subject, period))
+        self._emit(metric, subject, period, **keywords)
+
+    def many(
+        self, metric: str, subjects: Iterable[str], periods: Iterable[str], **keywords: Any
+    ) -> None:
+        rule = self._rules.get(metric)
+        if rule is not None and rule.scale != 1 and keywords.get("values") is not None:
+            keywords["values"] = [_scaled(value, rule.scale) for value in keywords["values"]]
+        if metric in self._given:
+            subjects, periods = list(subjects), list(periods)
+            self._given[metric].update(zip(subjects, periods, strict=False))
+        self._emit.many(metric, subjects, periods, **keywords)
+
+    def error(self, metric: str, message: str, *, zh: str = "") -> None:
+        self._failed.add(metric)
+        self._emit.error(metric, message, zh=zh)
+
+    def warning(self, metric: str, message: str, *, zh: str = "") -> None:
+        self._emit.warning(metric, message, zh=zh)
+
+    def finished(self, metric: str) -> None:
+        self._emit.finished(metric)
+
+    def zeros(self, metric: str, people: Collection[str], periods: Collection[str]) -> None:
+        """A zero for each of ``people`` in each of ``periods`` the metric's query gave
+        no row for, where its rules say no rows is none and it did not fail. A query
+        whose figures are a unit's own (a subject not among ``people``) gets none: its
+        people's zeros would stand beside the unit's figure."""
+        given = self._given.get(metric)
+        if given is None or metric in self._failed:
+            return
+        if any(subject not in people for subject, _ in given):
+            return
+        missing = [(s, p) for s in people for p in periods if (s, p) not in given]
+        if missing:
+            said = no_rows_source(metric)
+            self._emit.many(metric, [s for s, _ in missing], [p for _, p in missing],
+                            values=[0.0] * len(missing), sources=[said] * len(missing))  # fmt: skip
+
+
+def no_rows_source(metric: str) -> str:
+    """The source of a zero given for no rows, which ``explain`` shows (in Chinese too:
+    ``okrdesk.plugins.citations``)."""
+    return f"SQL metric {metric}: no rows, so none (no_rows_means_zero)"
