@@ -874,10 +874,12 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     definitions = [(s, q) for s, q in found if s.name in wanted]
     if not definitions:
         return
-    ruled = Ruled(emit, metric_rules(request.settings))
+    rules = metric_rules(request.settings)
+    ruled = Ruled(emit, rules)
     people = frozenset(person.id for person in request.people)
     periods = [period.id for period in request.periods]
-    emit = ruled
+    if rules:  # else each figure goes straight to okrdesk, as it always did
+        emit = ruled
     if has_connection(request.settings):
         _collect_from_warehouse(definitions, request, emit,
                                 lambda name: ruled.zeros(name, people, periods))  # fmt: skip
