@@ -17,12 +17,14 @@ FIRST_IN = {
     "okrdesk.plugins.failures": Version("0.2"),
     "okrdesk.written_numbers": Version("0.3"),
     "okrdesk.written_dates": Version("0.3"),
+    "okrdesk.files.READ_AS_A_PATTERN": Version("0.3"),
 }
 """okrdesk's modules the plugin reads, and the first okrdesk with them as it reads them
 (the shared reader of GBK and UTF-16 exports, ``utf8_copy``, ``NotWide``,
 ``SettingsMistake``): an okrdesk 0.1 has none of them, and the plugin failed to import
 there, after pip had said ``okrdesk>=0.1`` was enough. (0.3: numbers and dates as people
-write them, read one way with the SQL source, and a ratio's ``numerator_unit``.)"""
+write them, read one way with the SQL source, and a ratio's ``numerator_unit``; and
+``READ_AS_A_PATTERN``, what DuckDB reads in a path as a pattern, said once with it.)"""
 
 
 def _imported() -> set[str]:

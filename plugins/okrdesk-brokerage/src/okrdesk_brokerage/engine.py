@@ -25,13 +25,14 @@ try:
 except ImportError:  # pragma: no cover - DuckDB before 1.4
     import duckdb  # type: ignore[no-redef]
 
+from okrdesk.files import READ_AS_A_PATTERN
 from okrdesk.plugins.text_encoding import UTF8
 from okrdesk.written_dates import date_ready_sql
 from okrdesk.written_numbers import ambiguous_sql, ungrouped_sql
 
 from okrdesk_brokerage import fields
 from okrdesk_brokerage.layout import CLIENTS, NUMBERS, WORDS, Column, ExportFile
-from okrdesk_brokerage.reading import CsvRows, Folder, export_of
+from okrdesk_brokerage.reading import CsvRows, Export, Folder, export_of
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
 
@@ -181,7 +182,8 @@ def _blank_tail(path: Path, delimiter: str) -> int:
 class Reader(NamedTuple):
     """DuckDB's reader of one export file: ``select`` gives its columns by name, money and
     amounts as DOUBLE, the others as text, from the parameters ``parameters``; ``path``
-    is the file read, the UTF-8 copy of the user's file when ``copy``. ``grouped``: the
+    is the file read, when ``scratch`` the UTF-8 copy of the user's file or a link to it
+    by a plain name (``plainly_named``), dropped once read. ``grouped``: the
     same, a query and its parameters, with the money read as text first, which takes a
     number written with thousands separators as Excel saves it (``1,234.50``) too: tried
     where ``select``, the fast way, fails (None for a file with no money). ``tail``: the
@@ -190,7 +192,7 @@ class Reader(NamedTuple):
     path: Path
     select: str
     parameters: list[object]
-    copy: bool = False
+    scratch: bool = False
     grouped: tuple[str, list[object]] | None = None
     tail: int = 0
 
@@ -222,19 +224,27 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
     """The reader of ``spec``'s file (whose header names its columns: an ``ExportError``
     if the file or a column is missing, or a byte is not text in its encoding); of its
     UTF-8 copy when it is in another encoding (``Export.utf8_copy``), which has its lines,
-    so a line is the file's; None when no copy was made and the streaming reader must
-    read it."""
+    so a line is the file's; through a link by a plain name where its path holds a
+    character DuckDB reads as a pattern (``plainly_named``); None when no copy or link was
+    made and the streaming reader must read it."""
     with CsvRows(folder, spec) as rows:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.
         width = len(rows.index)
         decimal, undecided = rows.decimal or ".", rows.undecided
+    export = export_of(folder)
     path, copied = rows.path, rows.encoding not in UTF8
     if copied:
-        copy = export_of(folder).utf8_copy(spec, rows.encoding)
+        if export.copies is not None and READ_AS_A_PATTERN.search(str(export.copies)):
+            return None  # a copy there would be read as a pattern too: none is made
+        copy = export.utf8_copy(spec, rows.encoding)
         if copy is None:
             return None
         path = copy
+    plain = plainly_named(export, path)
+    if plain is None:
+        return None
+    scratch, path = copied or plain != path, plain
     # Money is read as numbers by the reader itself, which takes what TRY_CAST takes;
     # where that fails, as text made ready to cast (thousands separators taken out), and
     # where that fails too, the load fails, leaving the file to the streaming reader.
@@ -266,8 +276,32 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
     tail = _blank_tail(path, rows.delimiter)
     if grouped is not None and decimal == ",":
         # DuckDB's own reading of a number takes 1.234 for 1.234: money is read as text.
-        return Reader(path, grouped[0], grouped[1], copied, None, tail)
-    return Reader(path, select, parameters, copied, grouped, tail)
+        return Reader(path, grouped[0], grouped[1], scratch, None, tail)
+    return Reader(path, select, parameters, scratch, grouped, tail)
+
+
+def plainly_named(export: Export, path: Path) -> Path | None:
+    """``path``, for DuckDB to read; where it holds a character DuckDB reads as a pattern
+    (``okrdesk.files.READ_AS_A_PATTERN``), a link to it by a plain name in the export's
+    scratch folder (``Export.copies``). DuckDB reads every file a pattern matches: given a
+    data folder named ``*``, the files of the folders beside it too, which nobody named;
+    given one named ``exports[2026]``, those of ``exports2`` alone. None where no such link
+    can be made (no scratch folder, one whose own path holds such a character, or no link
+    allowed there): the streaming reader, which reads a path as a name, reads the file."""
+    if not READ_AS_A_PATTERN.search(str(path)):
+        return path
+    if export.copies is None:
+        return None
+    link = export.copies / "linked" / path.name
+    if READ_AS_A_PATTERN.search(str(link)):
+        return None
+    try:
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.unlink(missing_ok=True)
+        link.symlink_to(path.absolute())
+    except OSError:
+        return None
+    return link
 
 
 def _money(cell: str, decimal: str, undecided: bool, name: str) -> str:
@@ -326,13 +360,13 @@ def money_counts(con: Connection, folder: Folder, spec: ExportFile) -> tuple[int
 @contextlib.contextmanager
 def reading(folder: Folder, spec: ExportFile) -> Iterator[Reader | None]:
     """``reader(folder, spec)`` while the block runs, which reads the file into a table;
-    its UTF-8 copy, if one was made, is dropped when the block ends: a collect need not
-    have room for the copy of every file in another encoding at once."""
+    its UTF-8 copy or link, if one was made, is dropped when the block ends: a collect
+    need not have room for the copy of every file in another encoding at once."""
     read = reader(folder, spec)
     try:
         yield read
     finally:
-        if read is not None and read.copy:
+        if read is not None and read.scratch:
             with contextlib.suppress(OSError):
                 read.path.unlink(missing_ok=True)
 
