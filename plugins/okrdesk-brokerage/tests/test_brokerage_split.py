@@ -163,7 +163,6 @@ def test_declaring_and_collecting_leave_the_synthetic_package_unloaded() -> None
         capture_output=True,
         text=True,
         check=False,
-        timeout=120,
     )
     assert child.returncode == 0, child.stderr
     metrics, observations, after_collect, after_demo = json.loads(child.stdout)
