@@ -939,7 +939,9 @@ def test_a_file_changed_in_a_folder_linked_into_plugins_asks_again(
     (root / "plugins" / "importer.py").write_text(IMPORTS_FROM_LIB, encoding="utf-8")
     granted = run("trust", "--lang", "en", str(root))
     assert granted.returncode == 0, granted.stderr
-    assert "shared/lib/helper.py" in granted.stdout  # listed as trusted
+    # Listed as trusted where plugins/ has it, and where it leads.
+    assert "  plugins/lib/helper.py → shared/lib/helper.py\n" in granted.stdout
+    assert "  plugins/importer.py\n" in granted.stdout
     both = {"OKRDESK_LOAD_PLUGINS": "importer,test_metrics"}
     assert "not run" not in run("validate", "--lang", "en", "-w", str(root), env=both).stdout
     marker = MARKER_PLUGIN.replace(".parent.parent", ".parent.parent.parent")  # plugins/lib/
