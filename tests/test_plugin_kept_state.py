@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from installed_package import installed_package, okrdesk
 from sample_workspace import WriteWorkspace
 
@@ -244,13 +246,12 @@ def test_a_format_that_exits_stops_itself_hangs_or_moves_fails_with_its_name(
 
 
 KILLS = """\
+import csv
 import os
 import signal
-import subprocess
-import sys
 
 from okrdesk.model import MetricKind, MetricSpec
-from okrdesk.plugins import hookimpl
+from okrdesk.plugins import ReportFormat, hookimpl
 from okrdesk.units import UNITS
 
 
@@ -258,12 +259,27 @@ from okrdesk.units import UNITS
 def okrdesk_metrics(register):
     register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def render(report, out, context):
+    writer = csv.writer(out, lineterminator="\\n")
+    writer.writerow(["key_result", "actual"])
+    for objective in report.objectives:
+        for kr in objective.key_results:
+            writer.writerow([kr.id, kr.actual])
+
+
+@hookimpl
+def okrdesk_report_formats(register):
+    register(ReportFormat("krcsv", "one row per key result", render, (".csv",)))
 """
 
 
-def test_a_plugin_that_killed_okrdesks_process_is_not_loaded_there_again_until_it_changes(
+def test_a_plugin_that_killed_okrdesks_process_is_not_run_there_again_until_it_changes(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
+    """A plugin that kills okrdesk's process in okrdesk_metrics has that hook left out
+    once it has done so twice: its report format, which never failed, still writes."""
     root = write_workspace()
     report = ("report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root))
     with installed_package(tmp_path, "kills", KILLS) as env:
@@ -280,28 +296,122 @@ def test_a_plugin_that_killed_okrdesks_process_is_not_loaded_there_again_until_i
         first = okrdesk(env, *report)
         assert first.returncode == -signal.SIGKILL
         # ...once may be the system's doing (a command killed for its memory, or by a
-        # job's time limit, as it loaded a plugin that did nothing wrong): loaded again...
+        # job's time limit, as it loaded a plugin that did nothing wrong): run again...
         again = okrdesk(env, *report)
         assert again.returncode == -signal.SIGKILL
-        # ...but the command after a second knows, and leaves it out, naming it.
+        # ...but the command after a second knows, and leaves that hook out, naming it.
         second = okrdesk(env, *report)
         listed = okrdesk(env, "plugins", "--lang", "zh", "-w", str(root))
         check = okrdesk(env, "check", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root))
+        as_csv = okrdesk(env, *report, "--format", "krcsv")
     assert second.returncode == 0, second.stderr
     shown = " ".join(second.stdout.split())
     assert (
-        "plugin kills: not loaded: it ended okrdesk's process during okrdesk_metrics when a "
-        "command last loaded it ("
+        "plugin kills: okrdesk_metrics not run: it ended okrdesk's process during "
+        "okrdesk_metrics when a command last ran it ("
     ) in shown
     assert "O1.KR1" in shown and "33 accts" in shown
-    assert check.returncode == 1 and "plugin kills: not loaded:" in " ".join(check.stdout.split())
+    assert check.returncode == 1
+    assert "plugin kills: okrdesk_metrics not run:" in " ".join(check.stdout.split())
+    assert "okrdesk_metrics 未运行：" in listed.stdout
     assert "它在 okrdesk_metrics 期间让 okrdesk 的进程不声不响地终止了" in listed.stdout
-    # Changed (a new version installed), it is loaded again.
+    assert "报告格式 krcsv" in listed.stdout
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert as_csv.stdout.splitlines()[:2] == ["key_result,actual", "O1.KR1,33.0"]
+    # Changed (a new version installed), it is run again.
     mended = KILLS.replace("    os.kill(os.getpid(), signal.SIGKILL)\n", "")
     with installed_package(tmp_path / "mended", "kills", mended) as env:
         third = okrdesk(env, *report)
     assert third.returncode == 0, third.stderr
-    assert "plugin kills: not loaded" not in " ".join(third.stdout.split())
+    assert "not run" not in " ".join(third.stdout.split())
+
+
+CRM_FEED = """\
+import os
+import signal
+
+from okrdesk.model import Direction, MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("new_hnw_clients", "New HNW clients", "新增高净值客户",
+                        MetricKind.FLOW, UNITS["户"]))
+    register(MetricSpec("complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
+                        UNITS["‰"], direction=Direction.AT_MOST))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for period in request.periods:
+        for number, person in enumerate(request.people, start=1):
+            emit("new_hnw_clients", person.id, period.id, value=number, source="crm")
+            emit("complaint_rate", person.id, period.id, numerator=number - 1,
+                 denominator=1000, source="crm")
+
+
+@hookimpl
+def okrdesk_report_formats(register):
+    FAILS
+"""
+
+
+@pytest.mark.parametrize(
+    "fails",
+    [
+        "raise RuntimeError('the csv writer is missing')",
+        "return ['krcsv']",
+        "os.kill(os.getpid(), signal.SIGKILL)",
+    ],
+    ids=["raises", "returns", "kills"],
+)
+def test_a_plugin_whose_report_formats_fail_still_has_its_metrics_reported(
+    write_workspace: WriteWorkspace, tmp_path: Path, fails: str
+) -> None:
+    """A plugin's okrdesk_report_formats that fails costs its formats alone: one that
+    killed okrdesk's process twice held the whole plugin back, so the report showed its
+    key results with no plugin providing their metric. Its metrics are now collected and
+    reported, the failure named as the plugin's, and a report asked for in a format of
+    its says why there is none."""
+    root = write_workspace(plugin=False)
+    report = ("report", "--as-of", "2026-03-15", "-w", str(root))
+    with installed_package(tmp_path, "crmfeed", CRM_FEED.replace("FAILS", fails)) as env:
+        env["OKRDESK_LOAD_PLUGINS"] = "crmfeed"
+        collected = okrdesk(env, "collect", "--through", "2026-03-15", "-w", str(root))
+        assert collected.returncode == 0, collected.stderr
+        if "SIGKILL" in fails:  # ends two commands, then is left out
+            for _ in range(2):
+                assert okrdesk(env, *report, "--lang", "en").returncode == -signal.SIGKILL
+        shown = okrdesk(env, *report, "--lang", "en")
+        shown_zh = okrdesk(env, *report, "--lang", "zh")
+        as_csv = okrdesk(env, *report, "--lang", "en", "--format", "krcsv")
+        listed = okrdesk(env, "plugins", "--lang", "en", "-w", str(root))
+        validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
+    assert shown.returncode == 0, shown.stderr
+    said = " ".join(shown.stdout.split())
+    # The plugin's figures: 1 + 2 new clients a week for 11 weeks; 1 complaint in 2,000.
+    assert "│ O1.KR1 新增高净值   │ 33 accts │ 360 accts │" in shown.stdout, shown.stdout
+    assert "│ O1.KR2 投诉率       │     0.5‰ │     0.15‰ │" in shown.stdout, shown.stdout
+    assert "no loaded plugin provides" not in said
+    if "SIGKILL" in fails:
+        failed = ("okrdesk_report_formats not run: it ended okrdesk's process during "
+                  "okrdesk_report_formats when a command last ran it (")  # fmt: skip
+        failed_zh = "它在 okrdesk_report_formats 期间让 okrdesk 的进程不声不响地终止了"
+    else:
+        failed, failed_zh = "okrdesk_report_formats failed: ", "okrdesk_report_formats 出错："
+    assert f"ERROR plugin crmfeed: {failed}" in " ".join(said.replace("…", " ").split())
+    assert "".join(failed_zh.split()) in "".join(shown_zh.stdout.split())
+    assert as_csv.returncode == 2 and not as_csv.stdout
+    assert (
+        f'no report format "krcsv"; the formats are: html, json, md, text, xlsx; plugin '
+        f"crmfeed, which may provide it, is broken: {failed}"
+    ) in " ".join(as_csv.stderr.split()), as_csv.stderr
+    assert listed.returncode == 1
+    assert "new_hnw_clients" in listed.stdout and f"error: {failed}" in listed.stdout
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert f"warning: plugin crmfeed: {failed}" in " ".join(validated.stdout.split())
 
 
 LEAVES_A_THREAD = """\
@@ -350,3 +460,56 @@ def test_a_thread_a_plugin_leaves_running_does_not_keep_a_command_from_ending(
     assert any(o["id"] == "O1" for o in report["objectives"])
     assert ran["check"].returncode == 1  # what needs attention in the sample plan
     assert "Traceback" not in ran["check"].stderr
+
+
+def _ends_its_process_in(plugin: str, step: str) -> None:
+    """A process of its own that kills itself while it runs ``plugin``'s ``step``, as a
+    plugin's crash in C ends okrdesk's."""
+    script = (
+        "import os, signal\n"
+        "from okrdesk.plugins.process_ends import loading\n"
+        f"with loading({plugin!r}, {step!r}):\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    ended = subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
+    assert ended.returncode == -signal.SIGKILL, ended.stderr
+
+
+def test_a_step_that_ended_okrdesks_process_twice_is_held_back_alone() -> None:
+    """Each step is counted on its own: two ends in okrdesk_report_formats hold that hook
+    back, not the plugin's import, and one end while importing holds nothing back yet."""
+    from okrdesk.plugins.process_ends import LOADING, ended
+
+    def same(plugin: str) -> str:
+        return "crmfeed 0.1.0"
+
+    _ends_its_process_in("crmfeed", "okrdesk_report_formats")
+    assert ended(same) == {}  # once may be the system's doing
+    _ends_its_process_in("crmfeed", LOADING)
+    assert ended(same) == {}  # once in each step
+    _ends_its_process_in("crmfeed", "okrdesk_report_formats")
+    held = ended(same)
+    assert list(held) == ["crmfeed"] and list(held["crmfeed"]) == ["okrdesk_report_formats"]
+    assert held["crmfeed"]["okrdesk_report_formats"].en.startswith(
+        "okrdesk_report_formats not run: it ended okrdesk's process during "
+        "okrdesk_report_formats when a command last ran it ("
+    )
+    _ends_its_process_in("crmfeed", LOADING)
+    assert sorted(ended(same)["crmfeed"]) == [LOADING, "okrdesk_report_formats"]
+    # Another version of it is run again, every step of it.
+    assert ended(lambda plugin: "crmfeed 0.2.0") == {}
+
+
+def test_a_record_of_an_earlier_okrdesk_still_holds_its_plugin_back() -> None:
+    """ended.json as okrdesk wrote it before it held back one step at a time: one step."""
+    from okrdesk.plugins.process_ends import LOADING, ended
+    from okrdesk.user_cache import user_cache_folder
+
+    folder = user_cache_folder("plugins", "ended")
+    folder.mkdir(parents=True)
+    (folder / "ended.json").write_text(json.dumps({"kills": {
+        "step": LOADING, "when": "2026-12-01T09:30", "fingerprint": "kills 1", "times": 2,
+    }}), encoding="utf-8")  # fmt: skip
+    (said,) = ended(lambda plugin: "kills 1")["kills"].values()
+    assert said.en.startswith("not loaded: it ended okrdesk's process during loading when a "
+                              "command last loaded it (2026-12-01 09:30)")  # fmt: skip

@@ -51,7 +51,7 @@ from okrdesk.plugins.kept_state import (
     printed_said,
     written_said,
 )
-from okrdesk.plugins.process_ends import ended, loading
+from okrdesk.plugins.process_ends import LOADING, ended, loading
 from okrdesk.plugins.time_limit import (
     LONGER,
     OutOfTime,
@@ -186,6 +186,12 @@ class Prober(Protocol):
     ) -> Probed: ...
 
 
+_HOOKS_HELD_BACK_ALONE = frozenset({"okrdesk_metrics", "okrdesk_report_formats"})
+"""The hooks that, having ended okrdesk's process (``process_ends``), are left out alone:
+the plugin's other hooks still run (its metrics without its formats, and the other way
+round). A step of another name (its import) holds the whole plugin back."""
+
+
 def _allowed() -> set[str] | None:
     raw = os.environ.get(ALLOW_ENV)
     if raw is None:
@@ -264,9 +270,10 @@ class PluginHost:
         self.unknown_allowed: list[str] = []
         """Names in ``OKRDESK_LOAD_PLUGINS`` that no plugin has (a misspelt name loads
         nothing), when the installed packages were looked at."""
-        self._held_back: dict[str, Said] = {}
-        """The installed or workspace plugins not loaded in this process, having ended it
-        the last time a command loaded them (``process_ends``), with what to say of each."""
+        self._held_back: dict[str, dict[str, Said]] = {}
+        """The installed or workspace plugins that ended this process the last times a
+        command ran them here (``process_ends``), each with the steps not run again (its
+        import, or a hook alone) and what to say of each."""
         self._unloaded_formats: list[str] = []
         """Built-in format plugins listed but not imported yet (``FORMATS_ONLY``)."""
 
@@ -384,10 +391,12 @@ class PluginHost:
         installed: EntryPoint | None = None,
     ) -> None:
         """An installed or workspace plugin: imported here, or only probed elsewhere."""
-        if self._prober is None and name in self._held_back and name not in self.records:
-            # It ended this process's last time: not imported, lest it end this one too.
+        held = self._held_back.get(name, {}) if self._prober is None else {}
+        if held and name not in self.records and set(held) - _HOOKS_HELD_BACK_ALONE:
+            # It ended this process's last time while importing (or in a step that needs
+            # the whole plugin): not imported, lest it end this one too.
             record = self.records[name] = PluginRecord(name, origin, how[1], version, how=how)
-            record.give_up(*self._held_back[name])
+            record.give_up(*held.get(LOADING) or next(iter(held.values())))
             return
         if self._prober is None or name in self.records:
             self._add(name, origin, how[1], version, importer, how)
@@ -492,7 +501,12 @@ class PluginHost:
     def _declare_metrics(self) -> None:
         for name, impl in self.implementations("okrdesk_metrics"):
             record = self.records[name]
-            if record.declared is None:
+            if record.declared is None and (held := self._held_hook(name, "okrdesk_metrics")):
+                # It ended the process declaring them: its metrics are unknown, its report
+                # formats still declared.
+                record.give_up(*held)
+                record.declared = []
+            elif record.declared is None:
                 settings = self.sources.get(name, {})
                 with self.spending(record) as left:
                     record.declared = self._declared_by(
@@ -529,6 +543,14 @@ class PluginHost:
                 if key == record.name
                 else []
             )
+
+    def _held_hook(self, name: str, hook: str) -> Said | None:
+        """What to say of ``hook`` of plugin ``name``, not run in this process: it ended
+        the process the last times a command ran it here (``process_ends``); else None."""
+        record = self.records.get(name)
+        if self._prober is not None or record is None or record.origin not in (ENTRY_POINT, LOCAL):
+            return None
+        return self._held_back.get(name, {}).get(hook)
 
     def spending(self, record: PluginRecord) -> contextlib.AbstractContextManager[float | None]:
         """The seconds ``record`` has left of its budget, charged with the block's time
@@ -610,6 +632,10 @@ class PluginHost:
                            key=lambda item: item[0] not in built_in)  # fmt: skip
             for name, impl in found:
                 record = self.records[name]
+                if held := self._held_hook(name, "okrdesk_report_formats"):
+                    # It ended the process declaring them: its formats alone are left out.
+                    record.fail(*held)
+                    continue
                 spent = self.budget.spent(name)
                 with self.spending(record) as left:
                     self._declare_formats(record, impl, self._formats, left, self._limit, spent)

@@ -4,10 +4,12 @@ it (SIGKILL of itself, the memory it took), crashed it inside C (a segfault), or
 in a way ``kept_state`` cannot catch. Nothing in the process can stop that, nor say
 anything as it happens; so each such call leaves a note with the process's number while
 it runs (``loading``), and the next command that finds the note of a process no longer
-there knows which plugin ended it, and in what step. That plugin is then not loaded in
-okrdesk's own process (``ended``) until its files, version or settings change, and is
-named instead with what it did, so that the report, ``check`` and the rest run for every
-other plugin. ``collect``, which runs each plugin in a process of its own, is not held
+there knows which plugin ended it, and in what step. That step is then not run in
+okrdesk's own process (``ended``) until the plugin's files, version or settings change,
+and is named instead with what it did, so that the report, ``check`` and the rest run for
+every other plugin, and for the plugin's other steps: one that ended it while importing is
+not loaded at all, one that ended it in a hook (``okrdesk_report_formats``, say) loses
+that hook alone. ``collect``, which runs each plugin in a process of its own, is not held
 back: the note says where to see what the plugin does there.
 """
 
@@ -111,12 +113,16 @@ command for its memory, or a job's time limit, may end one while it loads a plug
 did nothing wrong, and a plugin held back leaves its metrics out of every report."""
 
 
-def ended(fingerprint: Callable[[str], str | None]) -> dict[str, Said]:
-    """The plugins that ended okrdesk's process ``HELD_BACK_AFTER`` times when a command
-    loaded them here and have not changed since, each with what to tell of it.
-    ``fingerprint(plugin)`` says what the plugin is now (its files, version, settings),
-    None for one no longer there. Notes of processes that ended are read into the record
-    here."""
+LOADING = "loading"
+"""The step of a plugin's import: held back, it leaves the plugin unloaded."""
+
+
+def ended(fingerprint: Callable[[str], str | None]) -> dict[str, dict[str, Said]]:
+    """The plugins that ended okrdesk's process ``HELD_BACK_AFTER`` times in one step
+    (``LOADING``, or a hook's name) when a command ran them here and have not changed
+    since, each with those steps and what to tell of each. ``fingerprint(plugin)`` says
+    what the plugin is now (its files, version, settings), None for one no longer there.
+    Notes of processes that ended are read into the record here."""
     folder = _folder()
     if folder is None:
         return {}
@@ -135,31 +141,51 @@ def ended(fingerprint: Callable[[str], str | None]) -> dict[str, Said]:
             plugin, step = json.loads(note.read_text(encoding="utf-8"))
             now = fingerprint(str(plugin))
             before = record.get(str(plugin))
-            again = isinstance(before, dict) and before.get("fingerprint") == now
-            record[str(plugin)] = {
-                "step": str(step),
+            steps = (
+                _steps(before)
+                if isinstance(before, dict) and before.get("fingerprint") == now
+                else {}
+            )
+            times = steps.get(str(step), {}).get("times", 0)
+            steps[str(step)] = {
                 "when": dt.datetime.now().isoformat(timespec="minutes"),
-                "fingerprint": now,
-                "times": (int(before.get("times", 1)) + 1) if again else 1,  # type: ignore[union-attr]
+                "times": (int(times) if isinstance(times, int) else 0) + 1,
             }
+            record[str(plugin)] = {"fingerprint": now, "steps": steps}
             changed = True
         with contextlib.suppress(OSError):
             note.unlink()
             notes.rmdir()  # type: ignore[union-attr]  # when it was the last note
-    found: dict[str, Said] = {}
+    found: dict[str, dict[str, Said]] = {}
     for plugin, noted in list(record.items()):
         now = fingerprint(plugin)
         if not isinstance(noted, dict) or now is None or noted.get("fingerprint") != now:
             del record[plugin]  # changed since, gone, or not to be told: loaded as before
             changed = True
             continue
-        if int(noted.get("times", 1)) >= HELD_BACK_AFTER:
-            found[plugin] = _said(str(noted.get("step", "")), str(noted.get("when", "")))
+        for step, times in _steps(noted).items():
+            if int(times.get("times", 1)) >= HELD_BACK_AFTER:
+                found.setdefault(plugin, {})[step] = _said(step, str(times.get("when", "")))
     if changed:
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
             write_text_atomically(record_path, json.dumps(record, ensure_ascii=False))
     return found
+
+
+def _steps(noted: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The steps a plugin's record holds, each with when it last ended the process and how
+    many times; a record an earlier okrdesk wrote held one step."""
+    if "step" in noted:  # before steps were held back one by one
+        return {str(noted["step"]): {"when": noted.get("when", ""), "times": noted.get("times", 1)}}
+    steps = noted.get("steps")
+    if not isinstance(steps, dict):
+        return {}
+    return {
+        str(step): dict(times)
+        for step, times in steps.items()
+        if isinstance(times, dict) and isinstance(times.get("times", 1), int)
+    }
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -173,6 +199,20 @@ def _read(path: Path) -> dict[str, Any]:
 def _said(step: str, when: str) -> Said:
     shown = when.replace("T", " ")
     step_zh = _STEPS_ZH.get(step, f" {step} ")
+    if step != LOADING:
+        # Only that hook is left out; the note of collect is for a hook it runs there.
+        there = (
+            (" (`okrdesk collect` runs it in a process of its own and says what it does)",
+             "（`okrdesk collect` 在单独的进程中运行它，会说明它做了什么）")
+            if step == "okrdesk_metrics" else ("", "")
+        )  # fmt: skip
+        return Said(
+            f"{step} not run: it ended okrdesk's process during {step} when a command last "
+            f"ran it ({shown}), with no word said; it is run again once the plugin, or its "
+            f"settings, change{there[0]}",
+            f"{step} 未运行：上次有命令运行它时（{shown}），它在{step_zh}期间让 okrdesk "
+            f"的进程不声不响地终止了；插件或其设置改动之后会再次运行{there[1]}",
+        )
     return Said(
         f"not loaded: it ended okrdesk's process during {step} when a command last loaded "
         f"it ({shown}), with no word said; it is loaded again once it, or its settings, change "
