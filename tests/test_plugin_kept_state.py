@@ -4,15 +4,19 @@ command reads the workspace, writes its output and exits as it would without it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import signal
 import subprocess
 import sys
+import textwrap
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from installed_package import installed_package, okrdesk
+from okrdesk.errors import Said
 from sample_workspace import WriteWorkspace
 
 MEDDLES = """\
@@ -513,3 +517,222 @@ def test_a_record_of_an_earlier_okrdesk_still_holds_its_plugin_back() -> None:
     (said,) = ended(lambda plugin: "kills 1")["kills"].values()
     assert said.en.startswith("not loaded: it ended okrdesk's process during loading when a "
                               "command last loaded it (2026-12-01 09:30)")  # fmt: skip
+
+
+@pytest.fixture
+def okrdesk_module(tmp_path: Path) -> Iterator[Callable[[str, str], str]]:
+    """Write a module of okrdesk's own, ``okrdesk.NAME``, in a folder of the test's put on
+    okrdesk's package path: imported as okrdesk imports its modules. Yields the writer,
+    which gives the module's full name; every module written is forgotten afterwards."""
+    import okrdesk
+
+    folder = tmp_path / "more_of_okrdesk"
+    folder.mkdir()
+    okrdesk.__path__.append(str(folder))
+    written: list[str] = []
+
+    def write(name: str, source: str) -> str:
+        (folder / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+        written.append(f"okrdesk.{name}")
+        return f"okrdesk.{name}"
+
+    try:
+        yield write
+    finally:
+        okrdesk.__path__.remove(str(folder))
+        for name in written:
+            sys.modules.pop(name, None)
+            if hasattr(okrdesk, name.partition(".")[2]):
+                delattr(okrdesk, name.partition(".")[2])
+
+
+COPIES = """\
+    import functools
+
+    from okrdesk.periods import week_of
+    from okrdesk.periods import week_of as the_week
+
+    BY_GRAIN = {"week": week_of, "nested": {"grains": (week_of, "week")}}
+    IN_ORDER = [week_of]
+    EACH = {week_of}
+    THIS_WEEK = functools.partial(week_of)
+
+
+    def period(day, of=week_of, *, also=week_of):
+        return of(day)
+
+
+    def made():
+        held = week_of
+
+        def period(day):
+            return held(day)
+
+        return period
+
+
+    PERIOD = made()
+
+
+    class Grain:
+        of = week_of
+        at = staticmethod(week_of)
+        table = {"week": week_of}
+
+    NOTHING = None
+    NAMES = {"text": str}
+"""
+
+
+def test_copies_of_replaced_code_in_a_module_first_imported_during_the_call_are_put_back(
+    okrdesk_module: Callable[[str, str], str],
+) -> None:
+    """A module of okrdesk's that a plugin's call imports while the plugin has replaced
+    okrdesk's code keeps a copy of the replacement: bound to a name (any name), or in a
+    table, a default argument, a closure, a partial, a class. Once the call ends, each is
+    okrdesk's own code again; what the plugin never replaced (None, str) is left as it is."""
+    import importlib
+
+    import okrdesk.periods
+    from okrdesk.plugins.kept_state import kept_state
+
+    week_of = okrdesk.periods.week_of
+    name = okrdesk_module("copies_kept", COPIES)
+    changes: list[Said] = []
+    with kept_state(changes):
+        okrdesk.periods.week_of = lambda day: "the plugin's week"  # type: ignore[assignment, return-value]
+        copies = importlib.import_module(name)
+    assert okrdesk.periods.week_of is week_of
+    assert [said.en for said in changes] == [
+        "replaced okrdesk's own code (okrdesk.periods.week_of), which a plugin must not do; "
+        "it was put back"
+    ]
+    assert copies.week_of is week_of and copies.the_week is week_of
+    assert copies.BY_GRAIN["week"] is week_of
+    assert copies.BY_GRAIN["nested"]["grains"] == (week_of, "week")
+    assert [week_of] == copies.IN_ORDER and {week_of} == copies.EACH
+    assert copies.THIS_WEEK.func is week_of
+    assert copies.period.__defaults__ == (week_of,)
+    assert copies.period.__kwdefaults__ == {"also": week_of}
+    day = dt.date(2026, 3, 11)
+    assert copies.PERIOD(day) == week_of(day)
+    assert copies.Grain.of is week_of and copies.Grain.at is week_of
+    assert copies.Grain.table["week"] is week_of
+    assert copies.NOTHING is None and {"text": str} == copies.NAMES
+
+
+def test_a_name_bound_to_nothing_or_a_builtin_is_no_copy_of_the_plugins_replacement(
+    okrdesk_module: Callable[[str, str], str],
+) -> None:
+    """A plugin that sets okrdesk's function to None, or to a builtin, has it put back;
+    None and the builtin elsewhere in okrdesk are not taken for copies of it."""
+    import importlib
+
+    import okrdesk.periods
+    from okrdesk.plugins.kept_state import kept_state
+
+    week_of, month_of = okrdesk.periods.week_of, okrdesk.periods.month_of
+    name = okrdesk_module("nothing_kept", """\
+        NOTHING = None
+        NAMES = {"text": str}
+        TEXTS = (str, None)
+    """)  # fmt: skip
+    changes: list[Said] = []
+    with kept_state(changes):
+        okrdesk.periods.week_of = None  # type: ignore[assignment]
+        okrdesk.periods.month_of = str  # type: ignore[assignment]
+        copies = importlib.import_module(name)
+    assert okrdesk.periods.week_of is week_of and okrdesk.periods.month_of is month_of
+    assert copies.NOTHING is None and {"text": str} == copies.NAMES
+    assert (str, None) == copies.TEXTS
+
+
+def test_code_of_a_module_first_imported_during_the_call_is_put_back_when_replaced(
+    okrdesk_module: Callable[[str, str], str],
+) -> None:
+    """A plugin that imports a module of okrdesk's no command had imported yet (a report
+    format's, say) and replaces its code left it replaced for the rest of the command,
+    with no word: that module was not among those looked at before the call."""
+    import importlib
+
+    from okrdesk.plugins.kept_state import kept_state
+
+    name = okrdesk_module("imported_later", """\
+        def render(report):
+            return "okrdesk's render"
+    """)  # fmt: skip
+    changes: list[Said] = []
+    with kept_state(changes):
+        later = importlib.import_module(name)
+        later.render = lambda report: "the plugin's render"
+    assert later.render(None) == "okrdesk's render"
+    assert [said.en for said in changes] == [
+        f"replaced okrdesk's own code ({name}.render), which a plugin must not do; it was put back"
+    ]
+    # Imported as Python imports it: the module keeps its own loader.
+    assert type(later.__loader__).__name__ == "SourceFileLoader"
+    assert later.__spec__ is not None and later.__spec__.loader is later.__loader__
+
+
+def test_a_name_a_module_imported_before_binds_during_the_call_is_put_back(
+    okrdesk_module: Callable[[str, str], str],
+) -> None:
+    """A module of okrdesk's imported before the call that binds a name anew while it
+    runs (a lookup kept the first time it is needed) to a replaced function keeps
+    okrdesk's own once the call ends."""
+    import importlib
+
+    import okrdesk.periods
+    from okrdesk.plugins.kept_state import kept_state
+
+    week_of = okrdesk.periods.week_of
+    name = okrdesk_module("bound_lazily", """\
+        def grain():
+            global WEEK
+            from okrdesk.periods import week_of as WEEK
+            return WEEK
+    """)  # fmt: skip
+    lazy = importlib.import_module(name)
+    with kept_state([]):
+        okrdesk.periods.week_of = lambda day: "the plugin's week"  # type: ignore[assignment, return-value]
+        lazy.grain()
+    assert lazy.WEEK is week_of
+
+
+REPLACES_A_FORMAT = """\
+import okrdesk.report.formats.json as as_json
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+as_json.number = lambda value: '"HIJACKED"'
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+"""
+
+
+def test_a_plugin_that_replaces_code_of_a_format_not_imported_yet_leaves_the_report_okrdesks(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The JSON format is imported only when a report asks for it, after the plugins load:
+    a plugin that imported it first and replaced its code had every figure of the report
+    written by its own function, with no word."""
+    root = write_workspace()
+    (as_json,) = _run(
+        tmp_path, root, REPLACES_A_FORMAT,
+        ("report", "--as-of", "2026-03-15", "--lang", "en", "--format", "json"),
+    )  # fmt: skip
+    assert as_json.returncode == 0, as_json.stderr
+    assert "HIJACKED" not in as_json.stdout
+    report = json.loads(as_json.stdout)
+    (o1,) = [o for o in report["objectives"] if o["id"] == "O1"]
+    (kr1,) = [kr for kr in o1["key_results"] if kr["id"] == "O1.KR1"]
+    assert kr1["actual"] == 33
+    told = [alert["message"] for alert in report["alerts"] if alert["kind"] == "plugin"]
+    assert (
+        "plugin meddles: replaced okrdesk's own code (okrdesk.report.formats.json.number), "
+        "which a plugin must not do; it was put back"
+    ) in told, told

@@ -6,10 +6,13 @@ through the environment, and writes through click and okrdesk's own functions: a
 that changes any of them while it loads would have the command go wrong in ways that name
 something else (``targets: no target files found`` after an ``os.chdir``), or print
 nothing at all (``click.echo`` replaced). Each change is put back as the call ends and
-told as the plugin's error, in words a branch manager reads; a plugin's own new
-environment variables and its additions to okrdesk's modules (a submodule it imported)
-are its business and left alone. ``os._exit``, which would end okrdesk with no word,
-raises instead while the plugin's code runs, and so fails only the plugin's call.
+told as the plugin's error, in words a branch manager reads: a module of okrdesk's the
+plugin imports first is compared with itself as its import left it, and a copy of a
+replacement that one of okrdesk's modules took meanwhile (``replaced_copies``) is
+replaced by okrdesk's code too. A plugin's own new environment variables and its
+additions to okrdesk's modules (a submodule it imported) are its business and left
+alone. ``os._exit``, which would end okrdesk with no word, raises instead while the
+plugin's code runs, and so fails only the plugin's call.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import signal
 import sys
 import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from okrdesk.errors import Said
@@ -98,11 +101,13 @@ def _code_of(modules: list[types.ModuleType]) -> list[tuple[types.ModuleType, di
 
 
 def _replaced(
-    code: list[tuple[types.ModuleType, dict[str, object]]],
+    code: Sequence[tuple[types.ModuleType, dict[str, object]]],
+    changed: list[types.ModuleType],
 ) -> list[tuple[types.ModuleType, str, object, object]]:
     """Each function, class or module of ``code`` no longer bound to its name: its module,
-    name, the code kept and what is there now. A namespace equal to its copy (each value
-    the same object: the usual case) is passed by at once."""
+    name, the code kept and what is there now; each module whose namespace differs from
+    its copy is added to ``changed``. A namespace equal to its copy (each value the same
+    object: the usual case) is passed by at once."""
     found: list[tuple[types.ModuleType, str, object, object]] = []
     for module, kept in code:
         space = vars(module)
@@ -111,6 +116,7 @@ def _replaced(
                 continue
         except Exception:  # a changed value whose == refuses to answer: looked at below
             pass
+        changed.append(module)
         for name, value in kept.items():
             if isinstance(value, _CODE) and (now := space.get(name)) is not value:
                 found.append((module, name, value, now))
@@ -139,19 +145,31 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
     threads = set(threading.enumerate())
     watched = _watched()
     code = _code_of(watched)
+    imported = _ImportsNoted()
     exit_now = os._exit
     os._exit = _refusing_exit(exit_now, os.getpid())
+    sys.meta_path.insert(0, imported)
     try:
         yield
     finally:
+        with contextlib.suppress(ValueError):  # taken out by the plugin: nothing to take
+            sys.meta_path.remove(imported)
         os._exit = exit_now
         _not_waited_for(threads)
-        replaced = _replaced(code)
-        replacements = {id(now): value for _, _, value, now in replaced}
+        changed: list[types.ModuleType] = []
+        # A module of okrdesk's first imported during the call is compared with itself as
+        # its import left it: a plugin that imported it to replace its code is caught.
+        replaced = _replaced([*code, *imported.modules], changed)
+        replacements = {id(now): value for _, _, value, now in replaced if _one_of_its_own(now)}
         changes += _put_back(folder, environment, region, handlers, replaced)
         changes += _limits_put_back(limits)
         if replacements:
-            _copies_put_back(replacements, set(map(id, watched)))
+            before = set(map(id, watched))
+            new = [module for module in _watched() if id(module) not in before]
+            # Here alone: only a plugin that replaced okrdesk's code needs it.
+            from okrdesk.plugins.replaced_copies import copies_put_back
+
+            copies_put_back(replacements, new, [m for m in changed if id(m) in before])
 
 
 def _put_back(
@@ -324,18 +342,60 @@ def _end_without_them() -> None:
     os._exit(status[0] & 0xFF)
 
 
-def _copies_put_back(originals: dict[int, object], before: set[int]) -> None:
-    """In okrdesk's modules first imported during the call (not among ``before``), each
-    name bound to what the call had put in place of okrdesk's code (``from
-    okrdesk.messages import x`` while ``x`` was replaced), by the id of that replacement
-    in ``originals``, bound again to the code itself."""
-    for module in _watched():
-        if id(module) in before:
-            continue
-        for name, value in list(vars(module).items()):
-            original = originals.get(id(value))
-            if original is not None and original is not value:
-                setattr(module, name, original)
+class _ImportsNoted:
+    """Put first on ``sys.meta_path`` for a plugin's call: each module of okrdesk's (or
+    click's, pluggy's) the call imports, with a copy of its namespace as its own code
+    left it, in ``modules``. Python imports it as ever, by the finder that would have:
+    only its loader is wrapped, and only while it runs the module's code."""
+
+    def __init__(self) -> None:
+        self.modules: list[tuple[types.ModuleType, dict[str, object]]] = []
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name.partition(".")[0] not in _WATCHED_PACKAGES:
+            return None
+        finders = list(sys.meta_path)
+        after = next((i + 1 for i, finder in enumerate(finders) if finder is self), len(finders))
+        for finder in finders[after:]:
+            find = getattr(finder, "find_spec", None)
+            spec = find(name, path, target) if find is not None else None
+            if spec is None:
+                continue
+            if hasattr(spec.loader, "exec_module"):
+                spec.loader = _NotingLoader(spec.loader, self.modules)
+            return spec
+        return None
+
+
+class _NotingLoader:
+    """A module's loader that, once the module's code has run, adds the module and a copy
+    of its namespace to ``modules``. The module and its spec are given the loader itself
+    before its code runs, so that nothing keeps this one."""
+
+    def __init__(self, loader: Any, modules: list[tuple[types.ModuleType, dict[str, object]]]):
+        self.loader = loader
+        self.modules = modules
+
+    def create_module(self, spec: Any) -> Any:
+        create = getattr(self.loader, "create_module", None)
+        return create(spec) if create is not None else None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__loader__ = self.loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        self.loader.exec_module(module)
+        self.modules.append((module, dict(vars(module))))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loader, name)
+
+
+def _one_of_its_own(replacement: object) -> bool:
+    """Whether ``replacement`` is an object the plugin brought, whose copies are sought
+    and put back: not None (a name deleted) nor a builtin (``str``, ``print``), which
+    okrdesk's modules hold for their own sake too."""
+    return replacement is not None and getattr(replacement, "__module__", None) != "builtins"
 
 
 def _code_put_back(code: list[tuple[types.ModuleType, str, object, object]]) -> list[str]:
