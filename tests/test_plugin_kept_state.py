@@ -736,3 +736,61 @@ def test_a_plugin_that_replaces_code_of_a_format_not_imported_yet_leaves_the_rep
         "plugin meddles: replaced okrdesk's own code (okrdesk.report.formats.json.number), "
         "which a plugin must not do; it was put back"
     ) in told, told
+
+
+def test_a_settings_check_that_ended_okrdesks_process_twice_costs_that_check_alone(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """validate's okrdesk_check_settings that killed okrdesk's process twice held the
+    whole plugin back, in the report too: its metrics went unmeasured. Now validate says
+    its check is not run, and why; the report has the plugin's figures."""
+    root = write_workspace(plugin=False)
+    source = CRM_FEED.replace("    FAILS\n", "    pass\n") + (
+        "\n\n@hookimpl\n"
+        "def okrdesk_check_settings(settings, collecting):\n"
+        "    if not collecting:  # validate's check alone\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    validate = ("validate", "--lang", "en", "-w", str(root))
+    with installed_package(tmp_path, "crmfeed", source) as env:
+        env["OKRDESK_LOAD_PLUGINS"] = "crmfeed"
+        collected = okrdesk(env, "collect", "--through", "2026-03-15", "-w", str(root))
+        assert collected.returncode == 0, collected.stderr
+        for _ in range(2):
+            assert okrdesk(env, *validate).returncode == -signal.SIGKILL
+        validated = okrdesk(env, *validate)
+        shown = okrdesk(env, "report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root))
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert (
+        "plugin crmfeed: okrdesk_check_settings failed: NotRunAgain: it ended okrdesk's "
+        "process during okrdesk_check_settings when a command last ran it ("
+    ) in " ".join(validated.stdout.split()), validated.stdout
+    assert shown.returncode == 0, shown.stderr
+    assert "│ O1.KR1 新增高净值   │ 33 accts │ 360 accts │" in shown.stdout, shown.stdout
+    assert "crmfeed" not in shown.stdout  # nothing of it failed in the report
+
+
+def test_a_plugin_whose_import_ended_okrdesks_process_twice_is_not_loaded_at_all(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Ended as it was imported, the plugin holds nothing okrdesk could run apart: it is
+    not loaded, its formats unknown as its metrics are."""
+    root = write_workspace()
+    source = "import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGKILL)\n\n" + KILLS
+    report = ("report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root))
+    with installed_package(tmp_path, "kills", source) as env:
+        okrdesk(env, "collect", "--through", "2026-03-15", "-w", str(root))  # the others'
+        for _ in range(2):
+            assert okrdesk(env, *report).returncode == -signal.SIGKILL
+        shown = okrdesk(env, *report)
+        as_csv = okrdesk(env, *report, "--format", "krcsv")
+    assert shown.returncode == 0, shown.stderr
+    assert (
+        "plugin kills: not loaded: it ended okrdesk's process during loading when a command "
+        "last loaded it ("
+    ) in " ".join(shown.stdout.split())
+    assert as_csv.returncode == 2
+    assert (
+        "plugin kills did not load, so whether it provides it is unknown: not loaded: it "
+        "ended okrdesk's process during loading"
+    ) in " ".join(as_csv.stderr.split()), as_csv.stderr

@@ -186,10 +186,26 @@ class Prober(Protocol):
     ) -> Probed: ...
 
 
-_HOOKS_HELD_BACK_ALONE = frozenset({"okrdesk_metrics", "okrdesk_report_formats"})
+_DECLARING = frozenset({"okrdesk_metrics", "okrdesk_report_formats"})
+"""The hooks whose results the host itself asks for: one held back is told as the
+plugin's error there (``_declare_metrics``, ``formats``)."""
+_HOOKS_HELD_BACK_ALONE = _DECLARING | {"okrdesk_check_settings"}
 """The hooks that, having ended okrdesk's process (``process_ends``), are left out alone:
 the plugin's other hooks still run (its metrics without its formats, and the other way
-round). A step of another name (its import) holds the whole plugin back."""
+round; both without validate's settings check). A step of another name (its import)
+holds the whole plugin back."""
+
+
+class NotRunAgain(RuntimeError):
+    """A hook of a plugin's not called in this process: it ended the process the last
+    times a command called it here (``process_ends``)."""
+
+
+def _not_run_again(step: str, held: Said, **_: Any) -> None:
+    """In place of a hook held back: raises what to say of it, less the words that the
+    hook was not run, which the caller's own (``okrdesk_check_settings failed: ``) say."""
+    en, zh = (held.en.removeprefix(f"{step} not run: "), held.zh.removeprefix(f"{step} 未运行："))
+    raise worded(NotRunAgain, en, zh)
 
 
 def _allowed() -> set[str] | None:
@@ -615,10 +631,15 @@ class PluginHost:
         """
         caller = getattr(self.pm.hook, hook)
         names = {id(p): n for n, p in self.pm.list_name_plugin()}
-        return [
-            (names[id(impl.plugin)], _taking_only(impl.function, impl.argnames, hook, impl.plugin))
-            for impl in caller.get_hookimpls()
-        ]
+        found: list[tuple[str, Callable[..., Any]]] = []
+        for impl in caller.get_hookimpls():
+            name = names[id(impl.plugin)]
+            held = None if hook in _DECLARING else self._held_hook(name, hook)
+            if held is not None:  # it ended the process here: it fails, told why, instead
+                found.append((name, functools.partial(_not_run_again, hook, held)))
+            else:
+                found.append((name, _taking_only(impl.function, impl.argnames, hook, impl.plugin)))
+        return found
 
     @property
     def formats(self) -> Mapping[str, ReportFormat]:
