@@ -108,9 +108,10 @@ def _temporary_folder() -> str:
 
 
 HELD_BACK_AFTER = 2
-"""How many commands a plugin, as it is, ends before it is held back: the system killing a
-command for its memory, or a job's time limit, may end one while it loads a plugin that
-did nothing wrong, and a plugin held back leaves its metrics out of every report."""
+"""How many commands a plugin, as it is, ends in one step before that step is held back:
+the system killing a command for its memory, or a job's time limit, may end one while it
+loads a plugin that did nothing wrong, and a plugin held back leaves its metrics (or its
+formats) out of every report."""
 
 
 LOADING = "loading"
