@@ -954,6 +954,21 @@ def test_a_file_changed_in_a_folder_linked_into_plugins_asks_again(
     assert (root / "RAN").exists()  # trusted again, as it is now: it runs
 
 
+def test_a_file_linked_in_from_outside_the_workspace_is_listed_where_it_leads(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # A sent workspace's plugins/notes.py -> a file outside it: `okrdesk trust` listed it
+    # as leading to itself (plugins/notes.py → /…/plugins/notes.py), hiding where it led.
+    root = write_workspace(trusted=False)
+    outside = tmp_path / "elsewhere" / "notes.py"
+    outside.parent.mkdir()
+    outside.write_text("", encoding="utf-8")
+    (root / "plugins" / "notes.py").symlink_to(outside)
+    granted = run("trust", "--lang", "en", str(root))
+    assert granted.returncode == 0, granted.stderr
+    assert f"  plugins/notes.py → {outside.resolve()}\n" in granted.stdout, granted.stdout
+
+
 def test_a_list_of_trusted_workspaces_a_workspace_brings_is_never_read(
     write_workspace: WriteWorkspace, private_config: Path
 ) -> None:

@@ -219,8 +219,9 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     count = counted(len(files), "file") if lang == "en" else f"{len(files)} 个文件"
     say(words["trusted"].format(root=root, count=count, listed=listed))
     for path in files:
-        # A file linked in is named where plugins/ has it, and where it leads.
-        named, real = path.relative_to(root).as_posix(), display_path(path, root)
+        # A file linked in is named where plugins/ has it, and where it leads: inside the
+        # workspace relative to it, outside it in full.
+        named, real = path.relative_to(root).as_posix(), display_path(path.resolve(), root)
         say(f"  {named}" if named == real else f"  {named} → {real}")
     if not files:
         say(words["no_files"])
