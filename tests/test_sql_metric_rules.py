@@ -229,3 +229,30 @@ def test_the_report_shows_none_held_off_track_not_no_data(write_workspace: Write
         explained = runner.invoke(cli, asked, env={"COLUMNS": "200"})
         assert explained.exit_code == 0, explained.output
         assert said in explained.output
+
+
+def test_a_definition_whose_unit_is_no_text_fails_alone_beside_a_rule(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # unit = ["万元"] beside values_in: reading the rules raised TypeError (a list is no
+    # key of the units), which failed the whole source, its sound metrics too.
+    settings = (
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        "[[sources.sql.metrics]]\n"
+        'name = "salon_attendees"\nkind = "flow"\nunit = "人"\nno_rows_means_zero = true\n'
+        'query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"\n\n'
+        "[[sources.sql.metrics]]\n"
+        'name = "salon_deposits"\nkind = "flow"\nunit = ["万元"]\nvalues_in = "万元"\n'
+        'query = "SELECT cm_id AS subject, date AS day, leads AS value FROM salons"\n'
+    )
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    runner = CliRunner()
+    collected = runner.invoke(cli, ["collect", "--through", "2026-01-25", "--lang", "en",
+                                    "-w", str(root)])  # fmt: skip
+    assert "TypeError" not in collected.output, collected.output
+    assert "okrdesk.toml:14: sources.sql.metrics[1].unit" in collected.output, collected.output
+    done = runner.invoke(cli, ["report", "--as-of", "2026-01-25", "--format", "json",
+                               "-w", str(root)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    (kr,) = json.loads(done.stdout)["objectives"][0]["key_results"]
+    assert kr["actual"] == 115  # 30 + 20 + 25 + 40 attendees, stored

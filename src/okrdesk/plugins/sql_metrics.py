@@ -305,7 +305,8 @@ def metric_rules(settings: Mapping[str, Any]) -> dict[str, MetricRules]:
         except ValueError:
             continue
         try:
-            scale = values_in(item, kind, where) if item.get("unit") in UNITS else Decimal(1)
+            known = isinstance(item.get("unit"), str) and item["unit"] in UNITS
+            scale = values_in(item, kind, where) if known else Decimal(1)
             rule = MetricRules(scale, no_rows_means_zero(item, kind, where))
         except SqlMetricError:
             continue
