@@ -205,6 +205,31 @@ def test_a_failed_flow_gets_no_zeros(tmp_path: Path) -> None:
     assert check.problems and not check.observations
 
 
+@pytest.mark.parametrize("kept_in", ["csv", "sqlite"])
+def test_a_row_whose_figure_is_left_out_is_no_data_not_none(tmp_path: Path, kept_in: str) -> None:
+    # cm02's week-3 row has no figure (an empty cell, or text): the row is left out, as
+    # the warning says, and the week was given a zero cited as "no rows" besides, where
+    # the query had a row for it whose figure nobody could read.
+    ledger = "day,cm,deals\n2026-01-06,cm01,1\n2026-01-13,cm02,\n2026-01-14,cm02,two\n"
+    query = "SELECT cm AS subject, day, deals AS value FROM ledger"
+    if kept_in == "csv":
+        path = write(tmp_path, "ledger.csv", ledger.encode())
+        where: dict[str, Any] = {"tables": {"ledger": path}}
+    else:
+        with sqlite3.connect(tmp_path / "ledger.sqlite") as connection:
+            connection.execute("CREATE TABLE ledger (day TEXT, cm TEXT, deals INTEGER)")
+            rows = [line.split(",") for line in ledger.splitlines()[1:]]
+            connection.executemany("INSERT INTO ledger VALUES (?, ?, ?)",
+                                   [(d, c, v or None) for d, c, v in rows])  # fmt: skip
+        where = {"database": "ledger.sqlite"}
+    check = run(tmp_path, deals(no_rows_means_zero=True, query=query), **where)
+    check.assert_valid()
+    figures = {(o.subject, o.period): o.value for o in check.observations}
+    assert figures == {("cm01", "2026-W02"): 1, ("cm01", "2026-W03"): 0,
+                       ("cm02", "2026-W02"): 0}  # fmt: skip
+    assert any("2 rows left out" in w or "1 row left out" in w for w in check.warnings)
+
+
 def test_the_report_shows_none_held_off_track_not_no_data(write_workspace: WriteWorkspace) -> None:
     settings = (
         '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'

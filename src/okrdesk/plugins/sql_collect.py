@@ -1189,6 +1189,8 @@ class _Tally:
         """'before' or 'after' → [rows, first day, last day]."""
         self.left_out: dict[Said, list[Any]] = {}
         """why → [rows, the number and file rows (``_span``) of the first few]."""
+        self.unread: set[tuple[str, str]] = set()
+        """Each (subject, period) with a row left out for its figure (empty, or text)."""
 
     def picker(self, columns: Sequence[str]) -> Callable[[Sequence[Any]], Sequence[Any]]:
         """Takes a result row to the tally's layout: subject, day or period, the parts,
@@ -1287,6 +1289,7 @@ class _Tally:
                 part = self.parts[i]
                 self._leave_out(Said(f"column {part} {why.said.en}", f"{part} 列{why.said.zh}"),
                                 number, row)  # fmt: skip
+                self.unread.add((subject, period))
                 return
         key = (subject, period, *self._slice(number, row))
         if self.spec.kind is MetricKind.STOCK and day is not None:
@@ -1394,6 +1397,8 @@ class _Tally:
             sliced = dict(zip(self.spec.dimensions, values, strict=True))
             emit(name, subject, period, source=self.source(key), **_parts(self.parts, numbers),
                  dimensions=sliced or None)  # fmt: skip
+        if isinstance(emit, Ruled):  # a row with no figure is no row with none: no zero
+            emit.unread(name, self.unread)
 
     def _leave_out(self, why: Said, number: int, row: Sequence[Any]) -> None:
         seen = self.left_out.setdefault(why, [0, []])

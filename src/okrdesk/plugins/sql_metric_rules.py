@@ -86,6 +86,13 @@ class Ruled:
     def finished(self, metric: str) -> None:
         self._emit.finished(metric)
 
+    def unread(self, metric: str, rows: Iterable[tuple[str, str]]) -> None:
+        """Each (subject, period) whose rows the query gave were left out for their figure
+        (empty, or text, as the collect's warning says): it had rows, so no zero is given;
+        it stays without a figure, as any metric's would."""
+        if metric in self._given:
+            self._given[metric].update(rows)
+
     def zeros(self, metric: str, people: Collection[str], periods: Collection[str]) -> None:
         """A zero for each of ``people`` in each of ``periods`` the metric's query gave
         no row for, where its rules say no rows is none and it did not fail. A query
