@@ -1028,6 +1028,13 @@ def test_a_folder_linked_into_plugins_from_outside_is_covered_by_where_it_leads(
     granted = run("trust", "--lang", "en", str(root))
     assert granted.returncode == 0, granted.stderr
     assert "helper.py" not in granted.stdout
+    # Listed, so whoever trusts it sees code may come from there, which is not checked.
+    assert (
+        f"  plugins/lib → {first.resolve()} (a folder outside the workspace: where it "
+        "leads is checked, not what is in it)\n"
+    ) in granted.stdout, granted.stdout
+    in_chinese = run("trust", "--lang", "zh", str(root)).stdout
+    assert f"  plugins/lib → {first.resolve()}（工作区之外的文件夹：只核对它指向哪里" in in_chinese
     assert "not run" not in run("validate", "--lang", "en", "-w", str(root)).stdout
     (root / "plugins" / "lib").unlink()
     (root / "plugins" / "lib").symlink_to(second)

@@ -53,6 +53,13 @@ def workspace_code(root: Path) -> list[Path]:
     return _walked(root)[0]
 
 
+def linked_from_outside(root: Path) -> list[tuple[str, str]]:
+    """Each folder linked into plugins/ from outside the workspace: its name under
+    plugins/ and where it leads. Not walked, so not among ``workspace_code``; where it
+    leads is fingerprinted, what is in it is not."""
+    return _walked(root)[1]
+
+
 def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """``workspace_code``, and each folder linked into plugins/ from outside the workspace
     (its name under plugins/, and where it leads), which is not walked: a link to / would
@@ -181,6 +188,8 @@ WORDS = {
         "trusted": "Trusted {root} as it is now ({count} under plugins/), in {listed}:",
         "no_files": "  (no plugins/ files yet; adding one needs `okrdesk trust` again)",
         "reach": "and what its okrdesk.toml reaches outside it (a change asks again):",
+        "outside": "  plugins/{name} → {real} (a folder outside the workspace: where it leads "
+                   "is checked, not what is in it)",
     },
     "zh": {
         "refused": "{settings}：此工作区指向其文件夹之外：\n{listed}\n"
@@ -191,6 +200,8 @@ WORDS = {
         "trusted": "已信任 {root} 的当前状态（plugins/ 下 {count}），记录在 {listed}：",
         "no_files": "  （plugins/ 下还没有文件；添加后须再次运行 `okrdesk trust`）",
         "reach": "以及其 okrdesk.toml 指向工作区之外的设置（有改动会再次询问）：",
+        "outside": "  plugins/{name} → {real}（工作区之外的文件夹：只核对它指向哪里，"
+                   "不核对其中的文件）",
     },
 }  # fmt: skip
 """What ``okrdesk trust`` says, and the refusal of a workspace not trusted, by language."""

@@ -200,7 +200,7 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     workspace. OKRDESK_ALLOW_WORKSPACE_CODE=1 allows it for one run instead.
     Installed plugin packages need no trust: installing one is the consent.
     """
-    from okrdesk.app.trust import WORDS, grant, workspace_code
+    from okrdesk.app.trust import WORDS, grant, linked_from_outside, workspace_code
     from okrdesk.app.trust import revoke as forget
     from okrdesk.errors import display_path, printable
     from okrdesk.messages import counted
@@ -223,7 +223,10 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
         # workspace relative to it, outside it in full.
         named, real = path.relative_to(root).as_posix(), display_path(path.resolve(), root)
         say(f"  {named}" if named == real else f"  {named} → {real}")
-    if not files:
+    outside = linked_from_outside(root)
+    for name, real in outside:
+        say(words["outside"].format(name=name, real=real))
+    if not files and not outside:
         say(words["no_files"])
     if workspace.reach:
         say(words["reach"])
