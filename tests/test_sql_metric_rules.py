@@ -81,6 +81,32 @@ def deals(**more: Any) -> dict[str, Any]:
     return {"name": "trust_deals", "kind": "flow", "unit": "单", "query": DEALS, **more}
 
 
+def test_a_second_definition_of_a_name_lends_the_first_none_of_its_rules(
+    tmp_path: Path,
+) -> None:
+    # A block copied and left with the first's name is refused as a name given twice,
+    # while the first is collected: with the rules of the second (亿元), its figures were
+    # stored ten thousand times too large, and zeros the first never asked for were given.
+    path = write(tmp_path, "ledger.csv", LEDGER.encode())
+    copied = deposits(values_in="亿元", no_rows_means_zero=True)
+    check = check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path,
+        settings={"metrics": [deposits(values_in="万元"), copied], "tables": {"ledger": path}},
+    )  # fmt: skip
+    assert any("already the name of sources.sql.metrics[0]" in p for p in check.problems)
+    figures = {(o.subject, o.period): o.value for o in check.observations}
+    assert figures == {("cm01", "2026-W02"): 17345, ("cm02", "2026-W03"): 120000}
+    # A first definition refused (a key it cannot hold) lends the second, collected under
+    # the name, none either: its figures are 元 as its query says.
+    broken = deposits(values_in="亿元", settles_after_days="soon")
+    check = check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path,
+        settings={"metrics": [broken, deposits()], "tables": {"ledger": path}},
+    )  # fmt: skip
+    assert check.problems
+    assert check.value("net_deposits", "cm02", "2026-W03").value == 12
+
+
 @pytest.mark.parametrize(
     ("metric", "said"),
     [

@@ -51,7 +51,7 @@ from okrdesk.plugins.sql_files import (
     text_among_numbers,
 )  # fmt: skip
 from okrdesk.plugins.sql_metric_rules import Ruled
-from okrdesk.plugins.sql_metrics import _definitions, _views, metric_rules
+from okrdesk.plugins.sql_metrics import _views, ruled_definitions
 from okrdesk.plugins.sql_query_cache import QueryCache
 from okrdesk.plugins.sql_scratch import most_scratch, too_much
 from okrdesk.plugins.sql_settings import (
@@ -870,11 +870,11 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     when given, can end it early."""
     stop = stop or Stop()
     wanted = {spec.name for spec in request.metrics}
-    found, _ = _definitions(request.settings)
+    found, _, all_rules = ruled_definitions(request.settings)
     definitions = [(s, q) for s, q in found if s.name in wanted]
     if not definitions:
         return
-    rules = metric_rules(request.settings)
+    rules = {name: rule for name, rule in all_rules.items() if name in wanted}
     ruled = Ruled(emit, rules)
     people = frozenset(person.id for person in request.people)
     periods = [period.id for period in request.periods]

@@ -288,31 +288,10 @@ def no_rows_means_zero(raw: Mapping[str, Any], kind: MetricKind | None, where: s
     return zero
 
 
-def metric_rules(settings: Mapping[str, Any]) -> dict[str, MetricRules]:
-    """The rules of each metric whose figures a collect treats beyond its query
-    (``values_in``, ``no_rows_means_zero``), by name. Broken definitions are left out:
-    they are not collected."""
-    raw = settings.get("metrics", [])
-    rules: dict[str, MetricRules] = {}
-    for index, item in enumerate(raw if isinstance(raw, list) else []):
-        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
-            continue
-        if "values_in" not in item and "no_rows_means_zero" not in item:
-            continue
-        where = f"sources.sql.metrics[{index}]"
-        try:
-            kind = MetricKind(str(item.get("kind")))
-        except ValueError:
-            continue
-        try:
-            known = isinstance(item.get("unit"), str) and item["unit"] in UNITS
-            scale = values_in(item, kind, where) if known else Decimal(1)
-            rule = MetricRules(scale, no_rows_means_zero(item, kind, where))
-        except SqlMetricError:
-            continue
-        if rule != MetricRules():
-            rules[item["name"]] = rule
-    return rules
+def metric_rules(raw: Mapping[str, Any], kind: MetricKind, where: str) -> MetricRules:
+    """The rules of a sound definition (``values_in``, ``no_rows_means_zero``): what a
+    collect does to its figures beyond running its query."""
+    return MetricRules(values_in(raw, kind, where), no_rows_means_zero(raw, kind, where))
 
 
 def _part_unit(
@@ -435,6 +414,15 @@ def _labels(where: str, raw: object, dimensions: list[str]) -> dict[str, Dimensi
 def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, str]], list[Said]]:
     """The sound metric definitions, and a message for each broken one: one broken
     definition never takes the others with it."""
+    found, broken, _ = ruled_definitions(settings)
+    return found, broken
+
+
+def ruled_definitions(
+    settings: Mapping[str, Any],
+) -> tuple[list[tuple[MetricSpec, str]], list[Said], dict[str, MetricRules]]:
+    """``_definitions``, and the rules of each sound one that has any (``metric_rules``),
+    by name: those of the definition collected, never of another given its name."""
     unknown = set(settings) - _SETTINGS_KEYS
     if unknown:
         keys = ", ".join(sorted(unknown))
@@ -453,6 +441,7 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
     ]
     duckdb_sql = settings.get("database") is None
     first: dict[str, int] = {}
+    rules: dict[str, MetricRules] = {}
     for index, item in enumerate(raw):
         try:
             if sql_funnels.is_funnel(item):  # a funnel writes its own ratio query
@@ -472,11 +461,15 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
                 )
             first[spec.name] = index
             found.append((spec, item["query"]))
+            if (rule := metric_rules(item, spec.kind, f"sources.sql.metrics[{index}]")) != (
+                MetricRules()
+            ):
+                rules[spec.name] = rule
         except _Mistakes as mistakes:
             broken.extend(mistakes.messages)
         except SqlMetricError as error:
             broken.append(error.said)
-    return found, broken
+    return found, broken, rules
 
 
 @hookimpl
