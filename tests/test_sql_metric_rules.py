@@ -110,7 +110,16 @@ def test_a_second_definition_of_a_name_lends_the_first_none_of_its_rules(
 @pytest.mark.parametrize(
     ("metric", "said"),
     [
-        (deposits(values_in="万"), "sources.sql.metrics[0].values_in: unknown unit '万'"),
+        (
+            deposits(values_in="万"),
+            "sources.sql.metrics[0].values_in: unknown unit '万' (did you mean '万元'?)",
+        ),
+        (
+            {"name": "clients", "kind": "stock", "unit": "户", "values_in": "万人",
+             "query": DEPOSITS},
+            "sources.sql.metrics[0].values_in: 万人 counts in 人, the metric in 户: write "
+            'values_in = "万户" for a figure in ten thousands',
+        ),
         (
             deposits(values_in="万户"),
             "sources.sql.metrics[0].values_in: 万户 is not a unit of the metric's 万元: a "

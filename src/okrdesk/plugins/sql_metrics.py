@@ -88,7 +88,7 @@ from okrdesk.plugins.sql_settings import (
     keyed,
     listed,
 )  # fmt: skip
-from okrdesk.units import UNITS, Dimension, UnitOfMeasure
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure, did_you_mean_unit
 
 __all__ = ["SqlMetricError", "check_query", "okrdesk_collect", "okrdesk_metrics"]
 
@@ -246,10 +246,13 @@ def values_in(raw: Mapping[str, Any], kind: MetricKind | None, where: str) -> De
     found = raw.get("values_in")
     if found is None:
         return Decimal(1)
+    unit = UNITS[raw["unit"]]
     if not isinstance(found, str) or found not in UNITS:
-        raise SqlMetricError(f"{where}.values_in: unknown unit {found!r}",
-                             f"{where}.values_in: 未知的计量单位 {found!r}")  # fmt: skip
-    given, unit = UNITS[found], UNITS[raw["unit"]]
+        kin = [symbol for symbol, u in UNITS.items() if u.dimension is unit.dimension]
+        meant = did_you_mean_unit(str(found), kin)
+        raise SqlMetricError(f"{where}.values_in: unknown unit {found!r}{meant[0]}",
+                             f"{where}.values_in: 未知的计量单位 {found!r}{meant[1]}")  # fmt: skip
+    given = UNITS[found]
     if kind is MetricKind.RATIO or given.dimension is Dimension.FRACTION:
         raise SqlMetricError(
             f"{where}.values_in: only an amount or a count (a stock or a flow) is returned in "
@@ -263,6 +266,14 @@ def values_in(raw: Mapping[str, Any], kind: MetricKind | None, where: str) -> De
             f"figure in {found} cannot be read as {unit.symbol}",
             f"{where}.values_in: {found} 与指标的单位 {unit.symbol} 不是同一类：以 {found} "
             f"计的数无法读作 {unit.symbol}",
+        )
+    counted = (given.symbol.removeprefix("万"), unit.symbol.removeprefix("万"))
+    if given.dimension is Dimension.COUNT and "count" not in counted and len(set(counted)) > 1:
+        raise SqlMetricError(
+            f"{where}.values_in: {found} counts in {counted[0]}, the metric in {counted[1]}: "
+            f'write values_in = "万{counted[1]}" for a figure in ten thousands',
+            f"{where}.values_in: {found} 以{counted[0]}计数，指标以{counted[1]}计数：以万为单位的"
+            f'数请写 values_in = "万{counted[1]}"',
         )
     return given.factor
 
