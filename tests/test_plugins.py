@@ -103,16 +103,19 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
     write_plugin(root, "broken", "import no_such_module_anywhere\n")
     code, found = plugins_json(root)
     assert code == 1
+    # A workspace's file has no dependencies to list: where to install it, only.
     assert found["broken"]["errors"] == [
-        "failed to import: ModuleNotFoundError: No module named 'no_such_module_anywhere' "
-        "(at plugins/broken.py:1)"
+        "failed to import: ModuleNotFoundError: No module named 'no_such_module_anywhere': "
+        "install the package that provides it into the Python okrdesk runs in "
+        f"({sys.executable} -m pip install …) (at plugins/broken.py:1)"
     ]
     assert found["test_metrics"]["errors"] == []
     # The listing is in the workspace's language, okrdesk's own words in it too.
     listed = CliRunner().invoke(cli, ["plugins", "-w", str(root)]).output.splitlines()
     assert f"broken  （工作区文件：{root / 'plugins' / 'broken.py'}）" in listed
     assert (
-        "    错误：导入失败：ModuleNotFoundError: No module named 'no_such_module_anywhere'"
+        "    错误：导入失败：ModuleNotFoundError: 没有名为 'no_such_module_anywhere' 的模块："
+        f"请把提供它的包安装到运行 okrdesk 的 Python 中（{sys.executable} -m pip install …）"
         "（位于 plugins/broken.py:1）"
     ) in listed
     english = CliRunner().invoke(cli, ["plugins", "--lang", "en", "-w", str(root)]).output
@@ -122,7 +125,7 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
     assert validated.exit_code == 0, validated.output
     assert "warning: plugin broken: failed to import" in validated.output
     chinese = CliRunner().invoke(cli, ["validate", "-w", str(root)]).output
-    assert "插件 broken：导入失败：ModuleNotFoundError: No module named" in chinese, chinese
+    assert "插件 broken：导入失败：ModuleNotFoundError: 没有名为" in chinese, chinese
 
 
 def test_a_plugin_raising_while_declaring_is_named(write_workspace: WriteWorkspace) -> None:
@@ -945,13 +948,15 @@ def test_an_entry_point_naming_no_module_says_where_to_write_the_one_it_means(
         "holding the hooks, as Python imports it (okrdesk_salons?), not the package's name"
     ]
     # A module the plugin itself imports, missing, is its own missing dependency: told
-    # as Python tells it, at the plugin's line, with no word of the entry point.
+    # at the plugin's line, with where to install it and no word of the entry point.
     pointing_at("okrdesk_salons")
     module = target / "okrdesk_salons" / "__init__.py"
     module.write_text("import okrdesk_salons_helpers\n", encoding="utf-8")
     code, salons = listed()
     assert salons["errors"] == [
-        "failed to import: ModuleNotFoundError: No module named 'okrdesk_salons_helpers' "
+        "failed to import: ModuleNotFoundError: No module named 'okrdesk_salons_helpers': "
+        "install the package that provides it into the Python okrdesk runs in "
+        f"({sys.executable} -m pip install …), and list it in the plugin's dependencies "
         "(at okrdesk_salons/__init__.py:1)"
     ]
 
@@ -1448,3 +1453,73 @@ def test_a_plugin_name_twice_says_which_copy_runs_and_what_to_do(
         "（工作区插件以文件名为插件名）；若只运行 plugins/salons.py，请卸载那个已安装的包"
         "（pip uninstall）",
     )
+
+
+CALLS_OKRS = (
+    '[[objectives]]\nid = "O9"\ntitle = "回访"\nowner = "branch"\n'
+    '[[objectives.key_results]]\nid = "KR1"\ntitle = "回访"\nmetric = "client_calls"\n'
+    'target = 600\nunit = "次"\n'
+)
+"""A key result on client_calls, the metric of the packages below."""
+
+CALLS_DECLARED = """\
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("client_calls", "Client calls", "客户回访", MetricKind.FLOW, UNITS["次"]))
+"""
+"""A package declaring client_calls, which a test adds its own okrdesk_collect to."""
+
+
+def test_a_module_a_plugin_imports_and_is_not_installed_says_where_to_install_it(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A stranger's plugin importing pandas where okrdesk's own virtual environment has
+    none was told Python's bare ``No module named 'pandas'``: nothing of where to install
+    it, when a plain ``pip install`` puts it in another Python than okrdesk's. Imported
+    inside okrdesk_collect, as the guide advises, it fails that plugin alone."""
+    from installed_package import installed_package, okrdesk
+
+    root = write_workspace({"calls.toml": CALLS_OKRS})
+    lazily = CALLS_DECLARED + "\n\n@hookimpl\ndef okrdesk_collect(request, emit):\n"
+    imported = "    import okrdesk_test_absent_dependency"
+    lazily += imported + "\n"
+    advice = (
+        "No module named 'okrdesk_test_absent_dependency': install the package that "
+        f"provides it into the Python okrdesk runs in ({sys.executable} -m pip install …), "
+        "and list it in the plugin's dependencies"
+    )
+    with installed_package(tmp_path, "calls", lazily) as env:
+        told = okrdesk(env, "collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+        chinese = okrdesk(env, "collect", "--through", "2026-01-18", "-w", str(root))
+    assert told.returncode == 1, told.stderr
+    assert (
+        f"error: plugin calls: okrdesk_collect failed: ModuleNotFoundError: {advice} "
+        f"(at okrdesk_calls/__init__.py:{lazily.splitlines().index(imported) + 1})"
+    ) in told.stderr.splitlines(), told.stderr
+    assert (
+        "没有名为 'okrdesk_test_absent_dependency' 的模块：请把提供它的包安装到运行 okrdesk 的 "
+        f"Python 中（{sys.executable} -m pip install …），并写进插件的 dependencies"
+    ) in chinese.stderr, chinese.stderr
+    # The workspace's own plugin's figures landed beside the failure.
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        (landed,) = connection.execute(
+            "SELECT COUNT(*) FROM observations WHERE plugin = 'test_metrics'"
+        ).fetchone()
+    assert landed > 0
+    # A missing module inside a package that is installed is another version's, not an
+    # install's: told as Python tells it.
+    inside = CALLS_DECLARED.replace(
+        "from okrdesk.units", "import okrdesk.no_such_part\nfrom okrdesk.units"
+    )
+    with installed_package(tmp_path / "again", "calls", inside) as env:
+        listed = okrdesk(env, "plugins", "--json", "-w", str(root))
+    (calls,) = (p for p in json.loads(listed.stdout)["plugins"] if p["name"] == "calls")
+    assert calls["errors"] == [
+        "failed to import: ModuleNotFoundError: No module named 'okrdesk.no_such_part' "
+        "(at okrdesk_calls/__init__.py:3)"
+    ]

@@ -236,8 +236,8 @@ def test_a_plugin_that_no_longer_imports_is_told_by_its_error(
         failed = _collect(root, site, OKRDESK_TEST_IMPORT_FAILS="1")
         assert failed.returncode == 1
         assert (
-            "插件 probe_demo：导入失败：ModuleNotFoundError: No module named "
-            "'okrdesk_probe_demo_lost_dependency'"
+            "插件 probe_demo：导入失败：ModuleNotFoundError: 没有名为 "
+            "'okrdesk_probe_demo_lost_dependency' 的模块"
         ) in failed.stderr, failed.stderr
         assert "collect" not in failed.stderr.replace("okrdesk_collect", "")
         assert _stored(root) == stored

@@ -96,6 +96,8 @@ def describe_error(
         text = "(its message could not be read)"
     if (plain := _plainly(error, lang)) is not None and not isinstance(said, Said):
         text = plain
+    elif (missing := _not_installed(error, how, lang)) is not None and not isinstance(said, Said):
+        text = missing
     try:
         place = None if isinstance(error, SettingsMistake) else raised_at(error, plugin, how)
     except Exception:  # the place is a help; the error must still be told
@@ -120,6 +122,29 @@ def _plainly(error: BaseException, lang: str) -> str | None:
     if isinstance(error, MemoryError) and not str(error):
         return "内存不足" if lang == "zh" else "it ran out of memory"
     return None
+
+
+def _not_installed(error: BaseException, how: tuple[str, str] | None, lang: str) -> str | None:
+    """What to do about a module the plugin imports that is not installed where okrdesk
+    runs (its own missing dependency, which Python names and leaves there): install it
+    into okrdesk's Python, often a virtual environment of its own that a plain ``pip
+    install`` does not reach, and, for a package (not a workspace's ``plugins/NAME.py``),
+    declare it. None for any other error, and for a missing module inside a package that
+    is installed (``pkg.sub``: another version is needed, not an install)."""
+    name = getattr(error, "name", None)
+    if type(error) is not ModuleNotFoundError or not isinstance(name, str) or not name:
+        return None
+    if "." in name:
+        return None
+    python = sys.executable or "python"
+    package = how is None or how[0] != "file"
+    if lang == "zh":
+        declare = "，并写进插件的 dependencies" if package else ""
+        return (f"没有名为 '{name}' 的模块：请把提供它的包安装到运行 okrdesk 的 Python 中"
+                f"（{python} -m pip install …）{declare}")  # fmt: skip
+    declare = ", and list it in the plugin's dependencies" if package else ""
+    return (f"No module named '{name}': install the package that provides it into the Python "
+            f"okrdesk runs in ({python} -m pip install …){declare}")  # fmt: skip
 
 
 def raised_at(
