@@ -1523,3 +1523,33 @@ def test_a_module_a_plugin_imports_and_is_not_installed_says_where_to_install_it
         "failed to import: ModuleNotFoundError: No module named 'okrdesk.no_such_part' "
         "(at okrdesk_calls/__init__.py:3)"
     ]
+
+
+def test_collect_names_the_plugin_that_did_not_load_beside_the_metric_it_may_provide(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A plugin that failed to import: collect said ``metric client_calls: not provided
+    by any loaded plugin`` on its own line, as of a misspelt metric, where validate says
+    the plugin that did not load may provide it; the report kept collect's words."""
+    from installed_package import installed_package, okrdesk
+
+    root = write_workspace({"calls.toml": CALLS_OKRS})
+    broken = CALLS_DECLARED.replace("def okrdesk_metrics(", "def okrdesk_metric(")
+    assert broken != CALLS_DECLARED
+    with installed_package(tmp_path, "calls", broken) as env:
+        told = {lang: okrdesk(env, "collect", "--through", "2026-01-18", "--lang", lang,
+                              "-w", str(root)) for lang in ("en", "zh")}  # fmt: skip
+    assert told["en"].returncode == 1, told["en"].stderr
+    lines = told["en"].stderr.splitlines()
+    assert (
+        "error: metric client_calls: not provided by any loaded plugin; plugin calls did not "
+        "load or declare all its metrics and may provide it (see its error)"
+    ) in lines, told["en"].stderr
+    assert any(
+        line.startswith("error: plugin calls: not a valid plugin: okrdesk_metric is no hook")
+        for line in lines
+    ), told["en"].stderr
+    assert (
+        "错误：指标 client_calls：没有任何已加载的插件提供；插件 calls 未能加载或未能声明全部指标，"
+        "可能正是提供它的插件（见其错误）"
+    ) in told["zh"].stderr.splitlines(), told["zh"].stderr

@@ -32,7 +32,7 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
@@ -1725,14 +1725,26 @@ def _float(number: float | decimal.Decimal | None) -> float | None:
         return math.nan
 
 
-def _unprovided(metric: str, declared_by: list[str] | None) -> PluginError:
+def _unprovided(metric: str, declared_by: list[str] | None, unloaded: Sequence[str]) -> PluginError:
     """The error of a metric the plan needs and no plugin provides: none declares it, or
-    several do (``declared_by``) and so none may."""
-    if not declared_by:
-        return PluginError(
-            "-", metric, "not provided by any loaded plugin", "没有任何已加载的插件提供"
-        )
-    return PluginError("-", metric, *not_collected(declared_by))
+    several do (``declared_by``) and so none may. The plugins whose metrics are unknown
+    (``unloaded``) are named, as validate names them: the metric is most likely theirs,
+    and their own error, told beside it, is what to fix."""
+    if declared_by:
+        return PluginError("-", metric, *not_collected(declared_by))
+    maybe, maybe_zh = (
+        (f"; plugin {', '.join(unloaded)} did not load or declare all its metrics and may "
+         "provide it (see its error)",
+         f"；插件 {'、'.join(unloaded)} 未能加载或未能声明全部指标，"
+         "可能正是提供它的插件（见其错误）")
+        if unloaded else ("", "")
+    )  # fmt: skip
+    return PluginError(
+        "-",
+        metric,
+        f"not provided by any loaded plugin{maybe}",
+        f"没有任何已加载的插件提供{maybe_zh}",
+    )
 
 
 def collect(
@@ -1776,12 +1788,13 @@ def collect(
     # A metric a plugin said it could not declare (a broken SQL definition) is told as
     # that plugin's error, at its line, not again as provided by none.
     undeclared = frozenset().union(*(r.undeclared for r in host.records.values()))
+    unloaded = host.unloaded()
     for metric in sorted(set(metrics)):
         owner = host.owners.get(metric)
         if owner is None:
             if metric in undeclared and metric not in host.clashes:
                 continue
-            result.errors.append(_unprovided(metric, host.clashes.get(metric)))
+            result.errors.append(_unprovided(metric, host.clashes.get(metric), unloaded))
         else:
             wanted.setdefault(owner, []).append(host.metrics[metric])
     implementations = dict(host.implementations("okrdesk_collect"))
