@@ -69,3 +69,26 @@ def test_an_installed_plugin_s_unknown_unit_is_told_at_its_line(
     ) in told, told
     assert f"per_client (at okrdesk_funded/__init__.py:{line})" in told, told
     assert "okrdesk.units.UNITS 中没有计量单位 'accounts'" in chinese.stdout, chinese.stdout
+
+
+def test_the_english_word_a_listing_shows_for_a_unit_is_told_with_its_unit(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """``okrdesk plugins --lang en`` lists a metric in 户 as "accts" and one in 次 as
+    "times"; a stranger who copied that word into a MetricSpec was told it is no unit,
+    with no unit to write instead ("times" is spelt like none of them)."""
+    with pytest.raises(KeyError) as lacking:
+        UNITS["times"]
+    assert "(did you mean '次'?)" in str(lacking.value)
+    assert "（是不是 '次'？）" in lacking.value.said.zh
+    source = UNKNOWN_UNIT.replace('UNITS["accounts"]', '"accts"')
+    assert source != UNKNOWN_UNIT
+    root = write_workspace()
+    with installed_package(tmp_path, "funded", source) as env:
+        listed = okrdesk(env, "plugins", "--lang", "en", "-w", str(root))
+    assert listed.returncode == 1, listed.stderr
+    assert (
+        "error: okrdesk_metrics failed: MetricSpecError: metric funded_accounts: unit 'accts' "
+        "is not a unit okrdesk knows (did you mean '户' or '万户'?); write one of "
+        'okrdesk.units.UNITS, as UNITS["元"]'
+    ) in listed.stdout, listed.stdout

@@ -75,8 +75,21 @@ def close_units(written: str, symbols: Sequence[str]) -> list[str]:
     alike = [s for s in symbols if s.casefold() == bare.casefold()]
     if alike:
         return alike
+    shown = [s for s in symbols if _shown_in_english(s, bare.casefold())]
+    if shown:  # the word an English report writes it with, copied from a listing
+        return shown
     near = set(difflib.get_close_matches(bare, symbols, n=3, cutoff=0.6))
     return [s for s in symbols if s in near or (bare and s.startswith(bare))]
+
+
+def _shown_in_english(symbol: str, word: str) -> bool:
+    """Whether okrdesk writes a figure in ``symbol`` with ``word`` in English (户 as
+    "accts" or "acct", 分 as "pts"): the word a plugin's author reads in ``okrdesk
+    plugins --lang en`` and may write as the unit, which is no unit's name."""
+    count = _EN_COUNTS.get(symbol, "")
+    if count and word in (count, _EN_ONE.get(count)):
+        return True
+    return _EN_OTHER.get(symbol, "") == word and word != symbol.casefold()
 
 
 def did_you_mean_unit(written: str, symbols: Sequence[str]) -> tuple[str, str]:
