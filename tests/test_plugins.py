@@ -1553,3 +1553,40 @@ def test_collect_names_the_plugin_that_did_not_load_beside_the_metric_it_may_pro
         "错误：指标 client_calls：没有任何已加载的插件提供；插件 calls 未能加载或未能声明全部指标，"
         "可能正是提供它的插件（见其错误）"
     ) in told["zh"].stderr.splitlines(), told["zh"].stderr
+
+
+def test_a_plugin_stopped_at_its_time_limit_while_loading_is_told_the_line_it_was_at(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """An installed package whose import waited on a share that never answered was told
+    "loading did not finish within 1 s and was stopped": its author, reading the line in
+    a branch's report, had no line of their own code to look at. The other plugins' metrics
+    are declared beside it."""
+    from installed_package import installed_package, okrdesk
+
+    root = write_workspace({"calls.toml": CALLS_OKRS})
+    waits = "import time\n\ntime.sleep(600)  # a share that never answers\n" + CALLS_DECLARED
+    with installed_package(tmp_path, "calls", waits) as env:
+        env = {**env, "OKRDESK_PLUGIN_TIMEOUT": "1"}
+        listed = okrdesk(env, "plugins", "--json", "-w", str(root))
+        chinese = okrdesk(env, "plugins", "--lang", "zh", "-w", str(root))
+        collected = okrdesk(env, "collect", "--through", "2026-01-18", "-w", str(root))
+        report = okrdesk(env, "report", "--lang", "en", "--as-of", "2026-01-18", "-w", str(root))
+    assert listed.returncode == 1, listed.stderr
+    plugins = {p["name"]: p for p in json.loads(listed.stdout)["plugins"]}
+    assert plugins["calls"]["errors"] == [
+        "loading did not finish within 1 s and was stopped at okrdesk_calls/__init__.py:3 (to "
+        "allow longer: [workspace] plugin_timeout in okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"
+    ]
+    assert (
+        "    错误：加载在 1 秒内未完成，已在 okrdesk_calls/__init__.py:3 处停止（" in chinese.stdout
+    )
+    assert {m["name"] for m in plugins["test_metrics"]["metrics"]} == {
+        "new_hnw_clients",
+        "complaint_rate",
+        "fee_revenue",
+    }
+    # The collect and the report run for everything else, and name it.
+    assert collected.returncode == 1, collected.stderr
+    assert report.returncode == 0, report.stderr
+    assert "plugin calls: loading did not finish within 1 s and was stopped at " in report.stdout

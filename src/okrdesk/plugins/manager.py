@@ -40,6 +40,7 @@ from okrdesk.plugins.failures import (
     NotedStream,
     defined_at,
     describe_error,
+    raised_at,
     worded,
 )
 from okrdesk.plugins.hook_results import HANDED_OVER, returned_something
@@ -482,7 +483,7 @@ class PluginHost:
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
             if isinstance(error, OutOfTime):
-                record.give_up(*_out_of_time(error, "loading", "加载", self._limit))
+                record.give_up(*_out_of_time(error, "loading", "加载", self._limit, 0.0, record))
                 return record
             told, told_zh = (describe_error(error, how=how, lang=lang) for lang in ("en", "zh"))
             record.give_up(f"failed to import: {told}", f"导入失败：{told_zh}")
@@ -604,7 +605,7 @@ class PluginHost:
         except OutOfTime as error:
             # What it declared before it was stopped stands; what it would have is unknown.
             record.give_up(
-                *_out_of_time(error, "okrdesk_metrics", "okrdesk_metrics ", limit, spent)
+                *_out_of_time(error, "okrdesk_metrics", "okrdesk_metrics ", limit, spent, record)
             )
         except BaseException as error:  # KeyboardInterrupt, SystemExit: the plugin's too
             if (stopped := interrupted(error)) is not None:
@@ -713,7 +714,7 @@ class PluginHost:
                 limited(left, lambda: impl(register=register))
         except OutOfTime as error:
             record.fail(*_out_of_time(error, "okrdesk_report_formats",
-                                      "okrdesk_report_formats ", limit, spent))  # fmt: skip
+                                      "okrdesk_report_formats ", limit, spent, record))  # fmt: skip
         except BaseException as error:  # KeyboardInterrupt, SystemExit: the plugin's too
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
@@ -1080,16 +1081,27 @@ def _not_okrdesks(record: PluginRecord | None, owner: object | None) -> bool:
 
 
 def _out_of_time(
-    stop: OutOfTime, step: str, step_zh: str, limit: float | None, spent: float = 0.0
+    stop: OutOfTime,
+    step: str,
+    step_zh: str,
+    limit: float | None,
+    spent: float = 0.0,
+    record: PluginRecord | None = None,
 ) -> tuple[str, str]:
     """A plugin stopped at ``limit`` during ``step``, having ``spent`` seconds of it on its
-    earlier calls, in English and Chinese; a Ctrl-C (or SIGTERM) that came while it was
-    being stopped is raised instead."""
+    earlier calls, in English and Chinese, with the line of ``record``'s code it was
+    stopped at where the stop passed through it (a loop or a wait its author is to find);
+    a Ctrl-C (or SIGTERM) that came while it was being stopped is raised instead."""
     if (stopped := interrupted(stop)) is not None:
         raise stopped from None
     before = earlier(spent)
-    return (f"{step} did not finish within {limit:g} s{before[0]} and was stopped{LONGER[0]}",
-            f"{step_zh}在 {limit:g} 秒内{before[1]}未完成，已停止{LONGER[1]}")  # fmt: skip
+    try:
+        place = raised_at(stop, *((record.plugin, record.how) if record else ()))
+    except Exception:  # the place is a help; the stop must still be told
+        place = None
+    at, at_zh = (f" at {place}", f"在 {place} 处") if place else ("", "")
+    return (f"{step} did not finish within {limit:g} s{before[0]} and was stopped{at}{LONGER[0]}",
+            f"{step_zh}在 {limit:g} 秒内{before[1]}未完成，已{at_zh}停止{LONGER[1]}")  # fmt: skip
 
 
 def _not_a(wanted: str, given: object) -> Exception:
