@@ -1590,3 +1590,35 @@ def test_a_plugin_stopped_at_its_time_limit_while_loading_is_told_the_line_it_wa
     assert collected.returncode == 1, collected.stderr
     assert report.returncode == 0, report.stderr
     assert "plugin calls: loading did not finish within 1 s and was stopped at " in report.stdout
+
+
+def test_a_day_emitted_where_a_period_s_id_goes_is_told_the_form_of_the_ids(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A stranger's package emitted each figure under the day of its CSV row
+    (``"2026-01-06"``) and was told "period '2026-01-06' was not asked for", which says
+    neither what was asked nor in what form; the other plugin's figures land."""
+    from installed_package import installed_package, okrdesk
+
+    root = write_workspace({"calls.toml": CALLS_OKRS})
+    by_day = CALLS_DECLARED + (
+        "\n\n@hookimpl\ndef okrdesk_collect(request, emit):\n"
+        "    for person in request.people:\n"
+        '        emit("client_calls", person.id, str(request.periods[0].start), value=3)\n'
+    )
+    with installed_package(tmp_path, "calls", by_day) as env:
+        told = {lang: okrdesk(env, "collect", "--through", "2026-01-18", "--lang", lang,
+                              "-w", str(root)) for lang in ("en", "zh")}  # fmt: skip
+    assert told["en"].returncode == 1, told["en"].stderr
+    assert (
+        "error: plugin calls metric client_calls: cm01 2026-01-01: period '2026-01-01' was not "
+        "asked for: give the id of one of request.periods (period.id, such as 2026-W01) (and 1 "
+        "more like it: cm02) (2 problems; none of its figures stored)"
+    ) in told["en"].stderr.splitlines(), told["en"].stderr
+    assert (
+        "没有要周期 '2026-01-01' 的数字：请给 request.periods 中某个周期的 id"
+        "（period.id，如 2026-W01）"
+    ) in told["zh"].stderr, told["zh"].stderr
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        stored = {m for (m,) in connection.execute("SELECT DISTINCT metric FROM observations")}
+    assert stored == {"new_hnw_clients", "complaint_rate"}

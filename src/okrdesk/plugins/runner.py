@@ -1517,7 +1517,7 @@ class _Checker:
             return Said(f"no person or unit {subject!r} in the plan",
                         f"计划里没有人员或单位 {subject!r}")  # fmt: skip
         if period not in self.periods:
-            return Said(f"period {period!r} was not asked for", f"没有要周期 {period!r} 的数字")
+            return _period_not_asked(period, self.periods)
         ratio = spec.kind is MetricKind.RATIO
         if ratio and value is not None:
             return Said("a ratio metric takes numerator and denominator, not value",
@@ -1712,6 +1712,21 @@ def _too_large(name: str, given: object) -> Said | None:
         return None
     return Said(f"{name} is too large to be a figure (a number of about {digits:,} digits)",
                 f"{name} 过大，不可能是实际数字（约 {digits:,} 位的数）")  # fmt: skip
+
+
+def _period_not_asked(period: object, asked: frozenset[str]) -> Said:
+    """What ``emit`` says of a ``period`` no period asked for has as its id: a day
+    (``2026-01-06``) or a period of another grain written where a period's id goes is
+    told the form the ids have, by the first of them."""
+    if not asked:
+        return Said(f"period {period!r} was not asked for", f"没有要周期 {period!r} 的数字")
+    first = min(asked)
+    return Said(
+        f"period {period!r} was not asked for: give the id of one of request.periods "
+        f"(period.id, such as {first})",
+        f"没有要周期 {period!r} 的数字：请给 request.periods 中某个周期的 id"
+        f"（period.id，如 {first}）",
+    )
 
 
 def _float(number: float | decimal.Decimal | None) -> float | None:
