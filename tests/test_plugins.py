@@ -1511,8 +1511,21 @@ def test_a_module_a_plugin_imports_and_is_not_installed_says_where_to_install_it
             "SELECT COUNT(*) FROM observations WHERE plugin = 'test_metrics'"
         ).fetchone()
     assert landed > 0
-    # A missing module inside a package that is installed is another version's, not an
-    # install's: told as Python tells it.
+    # A module of an installed package misspelt is told the one it may mean.
+    misspelt = CALLS_DECLARED.replace("from okrdesk.plugins import", "from okrdesk.plugin import")
+    with installed_package(tmp_path / "misspelt", "calls", misspelt) as env:
+        listed = okrdesk(env, "plugins", "--json", "-w", str(root))
+    (calls,) = (p for p in json.loads(listed.stdout)["plugins"] if p["name"] == "calls")
+    assert calls["errors"] == [
+        "failed to import: ModuleNotFoundError: No module named 'okrdesk.plugin' (did you mean "
+        "okrdesk.plugins?) (at okrdesk_calls/__init__.py:2)"
+    ]
+    assert calls["errors_zh"] == [
+        "导入失败：ModuleNotFoundError: 没有名为 'okrdesk.plugin' 的模块"
+        "（是不是 okrdesk.plugins？）（位于 okrdesk_calls/__init__.py:2）"
+    ]
+    # A missing module inside a package that is installed, named like none of its
+    # modules, is another version's, not an install's: told as Python tells it.
     inside = CALLS_DECLARED.replace(
         "from okrdesk.units", "import okrdesk.no_such_part\nfrom okrdesk.units"
     )

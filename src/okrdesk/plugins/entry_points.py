@@ -182,7 +182,7 @@ def load(value: str) -> Any:
 def _no_such_module(value: str, missing: str) -> ModuleNotFoundError:
     """What the import of an entry point naming ``missing``, no installed module, says:
     where the name comes from and how to change it, with the module it may mean."""
-    close = _close_module(missing)
+    close = close_module(missing)
     mean, mean_zh = (f" (did you mean {close}?)", f"（是不是 {close}？）") if close else ("", "")
     error = worded(
         ModuleNotFoundError,
@@ -196,7 +196,7 @@ def _no_such_module(value: str, missing: str) -> ModuleNotFoundError:
     return error  # type: ignore[return-value]
 
 
-def _close_module(missing: str) -> str | None:
+def close_module(missing: str) -> str | None:
     """The installed module whose name is closest to ``missing`` (a submodule of its
     package, for a dotted name), if one is close."""
     import difflib
