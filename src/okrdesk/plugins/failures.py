@@ -125,28 +125,29 @@ def _plainly(error: BaseException, lang: str) -> str | None:
 
 
 def _not_installed(error: BaseException, how: tuple[str, str] | None, lang: str) -> str | None:
-    """What to do about a module the plugin imports that is not there: the installed
-    module it may mean, where one is named nearly alike (``okrdesk.plugin`` for
-    ``okrdesk.plugins``), else, for a top-level module, to install it into okrdesk's
-    Python, often a virtual environment of its own that a plain ``pip install`` does not
-    reach, and, for a package (not a workspace's ``plugins/NAME.py``), to declare it.
-    None for any other error, and for a missing module inside an installed package with
-    none like it (another version is needed, not an install)."""
+    """What to do about a module the plugin imports that is not there. A top-level one
+    is to be installed into okrdesk's Python, often a virtual environment of its own
+    that a plain ``pip install`` does not reach, and, for a package (not a workspace's
+    ``plugins/NAME.py``), declared: it is told no module named nearly alike, which a
+    missing dependency often has (``pandas_ta`` beside ``pandas``). A module of an
+    installed package is told the one of that package it may mean (``okrdesk.plugin``
+    for ``okrdesk.plugins``), and as Python tells it where it has none like it (another
+    version is needed, not an install). None for any other error."""
     name = getattr(error, "name", None)
     if type(error) is not ModuleNotFoundError or not isinstance(name, str) or not name:
         return None
-    from okrdesk.plugins.entry_points import close_module
+    if "." in name:
+        from okrdesk.plugins.entry_points import close_module
 
-    try:
-        close = close_module(name)
-    except Exception:  # the advice is a help; the error must still be told
-        close = None
-    if close is not None and close != name:
+        try:
+            close = close_module(name)
+        except Exception:  # the advice is a help; the error must still be told
+            close = None
+        if close is None or close == name:
+            return None
         if lang == "zh":
             return f"没有名为 '{name}' 的模块（是不是 {close}？）"
         return f"No module named '{name}' (did you mean {close}?)"
-    if "." in name:
-        return None
     python = sys.executable or "python"
     package = how is None or how[0] != "file"
     if lang == "zh":
