@@ -25,8 +25,7 @@ from okrdesk.model import (
     MetricSpecError,
     Milestone,
 )
-from okrdesk.plugins import ReportFormat
-from okrdesk.plugins.hookspecs import ReportFormatError
+from okrdesk.plugins import ReportFormat, ReportFormatError  # what a plugin's tests import
 from okrdesk.units import UNITS
 from sample_workspace import BASE_FILES, LOCAL_PLUGIN
 

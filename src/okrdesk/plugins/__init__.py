@@ -1,7 +1,8 @@
 """Plugins: the hook contract, discovery and isolation.
 
 What a plugin imports is here, by name: ``from okrdesk.plugins import hookimpl,
-SettingsProblem, SettingsMistake, text_encoding, decoded_lines, NotEncoded``.
+SettingsProblem, SettingsMistake, ReportFormatError, text_encoding, decoded_lines,
+NotEncoded``.
 (``okrdesk.plugins.text_encoding`` is the function; its module's other names are
 exported here beside it.)"""
 
@@ -11,6 +12,7 @@ from okrdesk.plugins.hookspecs import (
     Emit,
     RenderContext,
     ReportFormat,
+    ReportFormatError,
     SettingsProblem,
     hookimpl,
 )
@@ -34,6 +36,7 @@ __all__ = [
     "NotWide",
     "RenderContext",
     "ReportFormat",
+    "ReportFormatError",
     "SettingsMistake",
     "SettingsProblem",
     "byte_order_mark",
