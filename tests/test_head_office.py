@@ -281,3 +281,26 @@ def test_the_english_first_screen_names_the_branch_furthest_behind(
     named = "  WARNING F2.KR1: 2 shares off track, the furthest behind 深圳福田"
     assert line.startswith(named), line
     assert line.endswith(" (13.6%)…"), line
+
+
+def test_a_monitor_learns_which_branch_is_behind_when_only_one_is(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """`check --format json` gave the member's id in ``subjects`` when several branches
+    were behind on a key result, but the key result's id alone when one was: a
+    monitoring system could not tell which branch to call, only its name in the text."""
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    okrs = COLLECTED.replace("  b1 = 40\n", "  b1 = 400\n")
+    files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": okrs, "budget.toml": None}
+    root = write_workspace(files)
+    okrdesk(root, "collect", "--through", "2026-06-30")
+    said = okrdesk(root, "check", "--as-of", "2026-06-30", "--format", "json", code=1)
+    behind = [a for a in json.loads(said)["alerts"] if a["kind"] == "member_off_track"]
+    assert [(a["subject"], a["subjects"]) for a in behind] == [("F2.KR1", ["b1"])]
+    assert "深圳福田营业部的分解目标落后" in behind[0]["message"]
+    # Two behind, as before: both ids, the furthest behind first.
+    okrs = okrs.replace("  b2 = 40\n", "  b2 = 300\n")
+    (root / "targets" / "okrs.toml").write_text(okrs, encoding="utf-8")
+    said = okrdesk(root, "check", "--as-of", "2026-06-30", "--format", "json", code=1)
+    behind = [a for a in json.loads(said)["alerts"] if a["kind"] == "member_off_track"]
+    assert [(a["subject"], a["subjects"]) for a in behind] == [("F2.KR1", ["b1", "b2"])]

@@ -823,10 +823,12 @@ def _shares_alert(
 ) -> list[_Told]:
     """The one alert for members' ``shares`` of a key result, furthest out first: a single
     share named, with the message key and figures ``one`` gives it; several counted under
-    ``several``, the first ``MEMBERS_NAMED`` each written as ``each`` writes it, and all
-    of them in its ``about``. ``furthest`` says how far out a share is, lowest first;
-    ``day_of``, the day not the report's the first named was judged on, if any
-    (``_Told.old``: said beside it where a line names it alone)."""
+    ``several``, the first ``MEMBERS_NAMED`` each written as ``each`` writes it; one or
+    several, the members whose shares they are in its ``about``, so that a monitoring
+    system reading ``subjects`` learns which branch whether one is behind or ten.
+    ``furthest`` says how far out a share is, lowest first; ``day_of``, the day not the
+    report's the first named was judged on, if any (``_Told.old``: said beside it where a
+    line names it alone)."""
     if not shares:
         return []
     told = functools.partial(_Told, furthest=min(map(furthest, shares)), old=day_of(shares[0]))
@@ -836,7 +838,8 @@ def _shares_alert(
         key, figures = one(shares[0])
         params = {**about, **common, **figures, "member": plan.name_of(shares[0].subject),
                   "count": 1, "worst": named[0]}  # fmt: skip
-        return [told(Alert(Level.WARNING, "member_off_track", kr_id, key, params))]
+        alone = (shares[0].subject,)
+        return [told(Alert(Level.WARNING, "member_off_track", kr_id, key, params, alone))]
     more = ALERTS["kr.more_members"] if len(shares) > MEMBERS_NAMED else {}
     params = {**about, **common, "count": len(shares), "members": named, "worst": named[0],
               "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
