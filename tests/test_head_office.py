@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -304,3 +305,47 @@ def test_a_monitor_learns_which_branch_is_behind_when_only_one_is(
     said = okrdesk(root, "check", "--as-of", "2026-06-30", "--format", "json", code=1)
     behind = [a for a in json.loads(said)["alerts"] if a["kind"] == "member_off_track"]
     assert [(a["subject"], a["subjects"]) for a in behind] == [("F2.KR1", ["b1", "b2"])]
+
+
+RATE = """
+  [[objectives.key_results]]
+  id = "KR3"
+  title = "投诉率"
+  metric = "complaint_rate"
+  direction = "at_most"
+  target = 3
+  unit = "‰"
+"""
+
+
+def test_the_firms_rate_says_how_it_is_made(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A head office adding up its branches' figures checks the firm's against them; a
+    rate does not add up, and the report says how the firm's is made: total numerator
+    over total denominator, never the mean of the branches' rates. A person's report,
+    with no members, does not say it."""
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": COLLECTED + RATE,
+             "budget.toml": None}  # fmt: skip
+    root = write_workspace(files)
+    okrdesk(root, "collect", "--through", "2026-06-30")
+    shown = okrdesk(root, "report", "--as-of", "2026-06-30")
+    assert "比率 F2.KR3 按合计分子 ÷ 合计分母计，不是各成员比率的平均" in shown
+    english = okrdesk(root, "report", "--as-of", "2026-06-30", "--lang", "en")
+    assert "Rate F2.KR3: total numerator ÷ total denominator, not the mean of the" in english
+    about = json.loads(okrdesk(root, "report", "--as-of", "2026-06-30", "--format", "json"))
+    assert about["objectives"][0]["pooled"] == ["F2.KR3"]
+    rate = about["objectives"][0]["key_results"][2]
+    assert rate["actual"] == pytest.approx(rate["numerator"] / rate["denominator"])
+    book = tmp_path / "firm.xlsx"
+    okrdesk(root, "report", "--as-of", "2026-06-30", "--out", str(book))
+    sheet = openpyxl.load_workbook(book)["关键结果"]
+    notes = {row[1]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert notes["F2.KR3"] == "比率：按合计分子 ÷ 合计分母计，不是各成员比率的平均"
+    assert notes["F2.KR1"] != notes["F2.KR3"]
+    person = okrdesk(root, "report", "--as-of", "2026-06-30", "--unit", "m1")
+    assert "合计分子" not in person
+    alone = json.loads(okrdesk(root, "report", "--as-of", "2026-06-30", "--unit", "m1",
+                               "--format", "json"))  # fmt: skip
+    assert all("pooled" not in objective for objective in alone["objectives"])

@@ -60,6 +60,9 @@ LABELS: dict[str, dict[str, str]] = {
         "scores_cut": "{period} 已存的数据含 {day} 之后的日子，本期至今不计分",
         "unmeasured": "未计入得分：{groups}",
         "capped": "得分中 {krs} 按上限 {cap} 计",
+        "pooled": "比率 {krs} 按合计分子 ÷ 合计分母计，不是各成员比率的平均",
+        "pooled_one": "比率 {krs} 按合计分子 ÷ 合计分母计，不是各成员比率的平均",
+        "pooled_row": "比率：按合计分子 ÷ 合计分母计，不是各成员比率的平均",
         "unmeasured_group": "{krs}（{why}）", "unmeasured_sep": "；",
         "unmeasured_why": "已加载的插件都不提供指标 {metric}",
         "unmeasured_clash": "指标 {metric}：{why}",
@@ -167,6 +170,12 @@ LABELS: dict[str, dict[str, str]] = {
         "scores_cut": "{period} is stored with days after {day}: not scored to date",
         "unmeasured": "Not in the score: {groups}",
         "capped": "The score counts {krs} at the cap of {cap}",
+        "pooled": "Rates {krs}: total numerator ÷ total denominator, not the mean of the "
+                  "members' rates",
+        "pooled_one": "Rate {krs}: total numerator ÷ total denominator, not the mean of the "
+                      "members' rates",
+        "pooled_row": "A rate: total numerator ÷ total denominator, not the mean of the "
+                      "members' rates",
         "unmeasured_group": "{krs} ({why})", "unmeasured_sep": "; ",
         "unmeasured_why": "no loaded plugin provides metric {metric}",
         "unmeasured_clash": "metric {metric} {why}",

@@ -122,6 +122,13 @@ def _no_news(
     return bool(ends) and all(end is not None and end <= base for end in ends)
 
 
+def _pooled(plan: Plan, unit: str, results: Sequence[ReportKeyResult]) -> tuple[str, ...]:
+    """The key results on rates in a unit's report (``ReportObjective.pooled``)."""
+    if unit not in plan.units_by_id:
+        return ()
+    return tuple(r.id for r in results if r.numerator is not None and r.denominator is not None)
+
+
 def _key_result(
     engine: Engine,
     p: KeyResultProgress,
@@ -483,7 +490,7 @@ def build_report(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),
                             objective.score, tuple(results), tuple(unmeasured),
-                            objective.capped)
+                            objective.capped, _pooled(plan, unit, results))
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,

@@ -256,6 +256,10 @@ class ReportObjective:
     capped: tuple[str, ...] = ()
     """The ids of its key results attained beyond the plan's ``attainment_cap``, which
     ``score`` counts at the cap."""
+    pooled: tuple[str, ...] = ()
+    """The ids of its key results on rates measured at a unit: each the sum of its
+    people's numerators over the sum of their denominators, never the mean of their
+    rates, which a head office adding up its branches' rates would otherwise expect."""
 
 
 @attrs.frozen(slots=False)

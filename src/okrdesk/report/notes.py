@@ -106,6 +106,20 @@ def capped_line(capped: Sequence[str], cap: float, lang: str) -> str:
     return label(lang, "capped", krs=krs, cap=percent(cap, 0))
 
 
+def pooled_story(objective: ReportObjective, lang: str) -> str:
+    """ "比率 F1.KR5、F1.KR6 为各成员分子之和除以分母之和…": how a unit's rates are made,
+    so that a head office does not take the firm's conversion rate for the mean of its
+    branches' (``ReportObjective.pooled``)."""
+    if not objective.pooled:
+        return ""
+    pooled = objective.pooled
+    if lang == "en" and len(pooled) > 1:
+        krs = f"{', '.join(pooled[:-1])} and {pooled[-1]}"
+    else:
+        krs = label(lang, "list_sep").join(pooled)
+    return label(lang, "pooled" if len(pooled) > 1 else "pooled_one", krs=krs)
+
+
 UNSHARED_NAMED = 3
 """The most people an unshared part names; the rest are counted."""
 

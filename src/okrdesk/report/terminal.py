@@ -62,6 +62,7 @@ from okrdesk.report.notes import (
     owed_names,
     owed_text,
     period_heading,
+    pooled_story,
     rank_text,
     running_period,
     score_before,
@@ -415,7 +416,12 @@ def _kr_table(
     # What the score leaves out first: it is about the figure above, the rest about layout.
     caption = "\n".join(
         text
-        for text in (unmeasured_story(objective, lang), capped_story(objective, cap, lang), note)
+        for text in (
+            unmeasured_story(objective, lang),
+            capped_story(objective, cap, lang),
+            pooled_story(objective, lang),
+            note,
+        )
         if text
     )
     table = TextTable(title, caption=caption)

@@ -84,7 +84,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     # An objective whose every key result has a figure is written as before that was told.
     converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
         ReportObjective, converter, unmeasured=override(omit_if_default=True),
-        capped=override(omit_if_default=True),
+        capped=override(omit_if_default=True), pooled=override(omit_if_default=True),
     ))  # fmt: skip
     out.write(dumps(converter.unstructure(report)) + "\n")
 

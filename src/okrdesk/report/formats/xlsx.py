@@ -418,6 +418,13 @@ def in_header(head: str, scale: int | None, *, mixed: bool = False) -> str:
     )
 
 
+def _notes_of(kr: Any, objective: Any, lang: str) -> list[str]:
+    """A key result's notes column: what the report writes under its title, and for a
+    rate measured at a unit how it is made (the terminal's line under the table)."""
+    pooled = [label(lang, "pooled_row")] if kr.id in objective.pooled else []
+    return [*under_title(kr, lang), *pooled]
+
+
 def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
@@ -443,7 +450,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 _due(kr, lang, scale),
                 (status(lang, kr.status), None), _change(kr, lang, scale),
                 _figure(unit, kr.forecast, lang, scale),
-                ("\n".join(under_title(kr, lang)) or None, None),
+                ("\n".join(_notes_of(kr, objective, lang)) or None, None),
             ])  # fmt: skip
             for row in kr.breakdown.rows if kr.breakdown is not None else ():
                 share = "—" if row.share is None else percentage(row.share, keep=1)
