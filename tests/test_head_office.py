@@ -349,3 +349,54 @@ def test_the_firms_rate_says_how_it_is_made(
     alone = json.loads(okrdesk(root, "report", "--as-of", "2026-06-30", "--unit", "m1",
                                "--format", "json"))  # fmt: skip
     assert all("pooled" not in objective for objective in alone["objectives"])
+
+
+BUDGET = """\
+[budget]
+unit = "万元"
+total = 60
+
+  [[budget.lines]]
+  id = "salon-b1"
+  name = "深圳福田客户沙龙"
+  owner = "m1"
+  amount = 30
+  key_results = ["F2.KR1"]
+
+  [[budget.lines]]
+  id = "salon-b2"
+  name = "广州天河客户沙龙"
+  owner = "m2"
+  amount = 30
+  key_results = ["F2.KR1"]
+"""
+
+
+def test_a_branch_that_spent_nothing_has_no_cost_per_result(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Every branch's salon line is linked to the firm's new HNW clients; one branch has
+    spent, the other nothing. The cost per result is the key result's, of all lines'
+    spending: the branch that spent nothing showed it on its row too, as if its untouched
+    budget had bought clients at that price."""
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": COLLECTED, "budget.toml": BUDGET}
+    root = write_workspace(files)
+    okrdesk(root, "collect", "--through", "2026-06-30")
+    okrdesk(root, "spend", "add", "salon-b1", "12", "--signed-by", "m1", "--date", "2026-05-10")
+    about = json.loads(okrdesk(root, "report", "--as-of", "2026-06-30", "--format", "json"))
+    costs = {line["id"]: line["cost_per_result"] for line in about["budget"]["lines"]}
+    assert [c["key_result"] for c in costs["salon-b1"]] == ["F2.KR1"]
+    assert costs["salon-b2"] == []
+    shown = okrdesk(root, "report", "--as-of", "2026-06-30")
+    spent = next(line for line in shown.splitlines() if "salon-b1 " in line)
+    idle = next(line for line in shown.splitlines() if "salon-b2 " in line)
+    assert "F2.KR1：" in spent and "F2.KR1" not in idle, (spent, idle)
+    explained = okrdesk(root, "explain", "salon-b2", "--as-of", "2026-06-30")
+    assert "单位成本 —：本项尚未在 F2.KR1 上花费" in explained
+    assert "各预算项为其花费" not in explained
+    english = okrdesk(root, "explain", "salon-b2", "--as-of", "2026-06-30", "--lang", "en")
+    assert "cost per result —: nothing spent yet on F2.KR1" in english
+    assert "the lines spent CNY 120k on it" in okrdesk(
+        root, "explain", "salon-b1", "--as-of", "2026-06-30", "--lang", "en"
+    )

@@ -1101,6 +1101,7 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "costs": "cost per result:",
         "cost": "  {kr}: {cost}",
         "cost_parts": "    the lines spent {total} on it ÷ {achieved} achieved",
+        "no_cost": "cost per result —: nothing spent yet on {krs}",
         "parts": "    each line's part, its spend × its link weight:",
         "breaker": "breaker: {standing}",
         "whose": "budget line {line} is the plan's, not a unit's or a person's: "
@@ -1121,6 +1122,7 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "costs": "单位成本：",
         "cost": "  {kr}：{cost}",
         "cost_parts": "    各预算项为其花费 {total} ÷ 实现 {achieved}",
+        "no_cost": "单位成本 —：本项尚未在 {krs} 上花费",
         "parts": "    其中各项的花费，即已用 × 关联权重：",
         "breaker": "熔断：{standing}",
         "whose": "预算项 {line} 属于整个计划，不分单位或人员：请去掉 --unit 和 --person",
@@ -1181,9 +1183,13 @@ def budget_line_lines(
         lines.append(said["roi"].format(revenue=revenue, spent=spent_, roi=ratio(lp.roi)))
     else:
         lines.append(said["no_roi"].format(why=_no_roi(plan, lp, session.host.metrics, lang)))
-    if lp.costs:
+    unspent = [cost.key_result for cost in lp.costs if cost not in lp.spent_on]
+    if unspent:
+        separator = "、" if lang == "zh" else ", "
+        lines += _wrapped(said["no_cost"].format(krs=separator.join(unspent)))
+    if lp.spent_on:
         lines.append(said["costs"])
-        for cost in lp.costs:
+        for cost in lp.spent_on:
             measured = plan.key_results_by_id[cost.key_result]
             per = cost_text(plan, cost.key_result, cost.per_result, lang)
             lines.append(said["cost"].format(kr=_kr_named(plan, cost.key_result), cost=per))

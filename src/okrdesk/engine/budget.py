@@ -134,9 +134,18 @@ class LineProgress:
         return sum(s.share(self.line.id) * s.achieved for s in self.revenue_shares)
 
     @property
+    def spent_on(self) -> tuple[CostShare, ...]:
+        """Of ``costs``, those of the key results this line has spent something on. The
+        cost per result is the key result's, of every line's spending: on the row of a
+        line that has spent nothing on it, it would read as that line's own (a branch's
+        untouched salon budget beside 1.47万 per 亿元)."""
+        return tuple(cost for cost in self.costs if cost.spent.get(self.line.id, 0) > 0)
+
+    @property
     def cost_per_result(self) -> dict[str, float]:
-        """Volume key result id → 元 spent per result achieved (per base unit of it)."""
-        return {cost.key_result: cost.per_result for cost in self.costs}
+        """Volume key result id → 元 spent per result achieved (per base unit of it), of
+        the key results the line has spent something on (``spent_on``)."""
+        return {cost.key_result: cost.per_result for cost in self.spent_on}
 
     @property
     def roi(self) -> float | None:
