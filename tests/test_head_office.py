@@ -400,3 +400,29 @@ def test_a_branch_that_spent_nothing_has_no_cost_per_result(
     assert "the lines spent CNY 120k on it" in okrdesk(
         root, "explain", "salon-b1", "--as-of", "2026-06-30", "--lang", "en"
     )
+
+
+def test_an_english_report_never_breaks_a_branchs_name_across_lines(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """English lines folded at the width broke a Chinese name where it filled the line,
+    as Chinese text is set (``the furthest behind 深圳福`` and ``田营业部 (13.6%)`` on the
+    next): in English a name is a word, and moves to the next line whole."""
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    okrs = COLLECTED.replace("  b1 = 40\n  b2 = 40\n", "  b1 = 400\n  b2 = 300\n")
+    files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": okrs, "budget.toml": None}
+    root = write_workspace(files)
+    okrdesk(root, "collect", "--through", "2026-06-30")
+    names = ("深圳福田营业部", "广州天河营业部")
+    for width in range(60, 100):
+        done = CliRunner().invoke(cli, ["report", "--as-of", "2026-06-30", "--lang", "en",
+                                        "-w", str(root)], env={"COLUMNS": str(width)})  # fmt: skip
+        assert done.exit_code == 0, done.output
+        body = done.output.split("\nNeeds attention\n", 1)[1]
+        told = body.split("shares off track", 1)[1].split("WARNING", 1)[0]
+        assert all(name in told for name in names), (width, told)
+    # Chinese is still set as Chinese: a line filled to the width, broken between any
+    # two characters, the name included.
+    done = CliRunner().invoke(cli, ["report", "--as-of", "2026-06-30", "-w", str(root)],
+                              env={"COLUMNS": "64"})  # fmt: skip
+    assert "最落后的是 深圳\n        福田营业部（13.6%）" in done.output.replace(" \n", "\n")

@@ -252,11 +252,16 @@ def _held_together(before: str, after: str) -> bool:
     return _NUMBER.fullmatch(last) is not None and char_cells(after.lstrip()[:1] or " ") == 2
 
 
-def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list[int]:
+def _breaks(
+    text: str, width: int, fold: bool, whole_runs: bool = False, names_whole: bool | None = None
+) -> list[int]:
     """Where to break ``text`` so each line fits ``width`` cells: at the start of a
     word that does not fit, or inside one with Chinese in it where its start fills
-    the rest of a line other words began (``_fill``); a word wider than a line is
+    the rest of a line other words began (``_fill``), unless ``names_whole`` (by
+    default, where ``text`` is English: ``latin_prose``); a word wider than a line is
     folded (``whole_runs``: as ``chop`` says) or left whole."""
+    if names_whole is None:
+        names_whole = latin_prose(text)
     breaks: list[int] = []
     offset = 0
     for start, word in _glued(text, whole_runs):
@@ -265,7 +270,7 @@ def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list
             if width - offset >= length:
                 offset += cell_width(word)
                 break
-            cut = _fill(word, width - offset) if offset else 0
+            cut = _fill(word, width - offset) if offset and not names_whole else 0
             if cut:
                 breaks.append(start + cut)
                 start, word, offset = start + cut, word[cut:], 0
@@ -290,6 +295,17 @@ def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list
                 offset = cell_width(word)
             break
     return breaks
+
+
+def latin_prose(text: str) -> bool:
+    """Whether ``text`` is English with Chinese in it rather than Chinese: more small
+    Latin letters than Chinese characters (capitals are ids, O3.SUCCESSION, and words
+    such as NPS, which Chinese titles hold too). Its Chinese words are names
+    (郑州金水营业部, a key result's title), each moved to the next line whole as an
+    English word is, never broken to fill a line (``郑州金水营`` at a line's end, ``业部``
+    on the next)."""
+    latin = sum(1 for c in text if "a" <= c <= "z")
+    return latin > sum(1 for c in text if char_cells(c) == 2)
 
 
 def _fill(word: str, room: int) -> int:
@@ -383,10 +399,12 @@ def wrap(
     justify: Justify = "default",
     overflow: Overflow = "fold",
     no_wrap: bool = False,
+    names_whole: bool | None = None,
 ) -> list[Line]:
     """``text`` in lines of at most ``width`` cells: broken at its newlines and,
-    unless ``no_wrap``, between words; a line too long is cut per ``overflow``.
-    ``left`` and ``right`` pad each line to ``width``."""
+    unless ``no_wrap``, between words (Chinese ones kept whole per ``names_whole``, as
+    ``_breaks`` says); a line too long is cut per ``overflow``. ``left`` and ``right``
+    pad each line to ``width``."""
     plain = text.plain
     if width < 1:
         return [[] for _ in plain.split("\n")]
@@ -398,7 +416,7 @@ def wrap(
             pieces = [_Piece(begin, begin + len(part))]
         else:
             folds = overflow in ("fold", "fold_figures")
-            breaks = _breaks(part, width, folds, whole_runs=overflow == "fold_figures")
+            breaks = _breaks(part, width, folds, overflow == "fold_figures", names_whole)
             bounds = [0, *breaks, len(part)]
             pieces = [_Piece(begin + a, begin + b) for a, b in pairwise(bounds)]
             for piece in pieces:
@@ -450,13 +468,16 @@ def fitted(text: Text, width: int) -> list[Line]:
     whole = Text()
     whole.runs = _spaced(text)
     plain = whole.plain
-    breaks = _breaks(plain, width, True, whole_runs=True)
+    # English or Chinese is judged on the whole text: its lines after the first may be
+    # only the names it lists.
+    names_whole = latin_prose(plain)
+    breaks = _breaks(plain, width, True, whole_runs=True, names_whole=names_whole)
     if not breaks:  # it fits but for the spaces it ends with
         return [_trimmed(whole.runs)]
     rest = Text()
     rest.runs = whole.between(breaks[0], len(plain))
     lines = [_trimmed(whole.between(0, breaks[0]))]
-    for piece in wrap(rest, width - hanging, overflow="fold_figures"):
+    for piece in wrap(rest, width - hanging, overflow="fold_figures", names_whole=names_whole):
         if trimmed := _trimmed(piece):  # a line of the spaces after a word folded to fit
             lines.append([(" " * hanging, ""), *trimmed])
     return lines
