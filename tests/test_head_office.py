@@ -426,3 +426,52 @@ def test_an_english_report_never_breaks_a_branchs_name_across_lines(
     done = CliRunner().invoke(cli, ["report", "--as-of", "2026-06-30", "-w", str(root)],
                               env={"COLUMNS": "64"})  # fmt: skip
     assert "最落后的是 深圳\n        福田营业部（13.6%）" in done.output.replace(" \n", "\n")
+
+
+def visits(branches: Sequence[int]) -> str:
+    """Each branch's own key result tracked by check-ins: its client visits."""
+    return "".join(
+        f"""
+[[objectives]]
+id = "B{b}"
+title = "营业部经营"
+owner = "b{b}"
+
+  [[objectives.key_results]]
+  id = "VISITS"
+  title = "客户拜访"
+  target = 400
+  unit = "次"
+"""
+        for b in branches
+    )
+
+
+def test_branches_that_never_checked_in_are_one_line_of_the_firms_check(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Thirty branches that never checked in their visits were thirty lines of the
+    firm's check, after everything else; more than three are one line naming them all,
+    its subjects the key results, and three or fewer keep a line each with its title."""
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": visits([1, 2, 3, 4]),
+             "budget.toml": None}  # fmt: skip
+    root = write_workspace(files, plugin=False)
+    said = okrdesk(root, "check", "--as-of", "2026-06-30", code=1)
+    assert "缺数据     4 项关键结果尚无打卡记录：B1.VISITS、B2.VISITS、B3.VISITS、B4.VISITS" in said
+    assert said.count("尚无打卡记录") == 1, said
+    english = okrdesk(root, "check", "--as-of", "2026-06-30", "--lang", "en", code=1)
+    assert "4 key results: no check-in yet: B1.VISITS, B2.VISITS, B3.VISITS, B4.VISITS" in english
+    told = json.loads(okrdesk(root, "check", "--as-of", "2026-06-30", "--format", "json", code=1))
+    missing = [a for a in told["alerts"] if a["kind"] == "missing"]
+    assert [(a["subject"], a["subjects"]) for a in missing] == [
+        ("B1.VISITS", ["B1.VISITS", "B2.VISITS", "B3.VISITS", "B4.VISITS"])
+    ]
+    brief = okrdesk(root, "report", "--brief", "--as-of", "2026-06-30")
+    assert "  提醒    4 项关键结果尚无打卡记录：B1.VISITS、B2.VISITS、" in brief
+    # One branch checks in: three left, each its own line, with its title.
+    okrdesk(root, "checkin", "B1.VISITS", "120", "--date", "2026-06-20", "--by", "王芳")
+    said = okrdesk(root, "check", "--as-of", "2026-06-30", code=1)
+    assert [line for line in said.splitlines() if "尚无打卡记录" in line] == [
+        f"缺数据     B{b}.VISITS 客户拜访：尚无打卡记录" for b in (2, 3, 4)
+    ]

@@ -608,6 +608,10 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: no check-in yet",
         "zh": "{kr} {title}：尚无打卡记录",
     },
+    "checkin.missing_many": {
+        "en": "{n} key results: no check-in yet: {krs}",
+        "zh": "{n} 项关键结果尚无打卡记录：{krs}",
+    },
     "checkin.stale": {
         "en": "{kr} {title}: no check-in for a whole {cadence} since {day}",
         "zh": "{kr} {title}：最近一次打卡在 {day}，已整{cadence}未打卡",

@@ -717,6 +717,23 @@ def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[_Told]:
     return found
 
 
+MISSING_ONE_BY_ONE = 3
+"""The most key results with no check-in yet told a line each, with their titles."""
+
+
+def _never_checked_in(never: Sequence[KeyResult]) -> list[Alert]:
+    """The key results with no check-in yet though their first is late: a line each,
+    with its title, up to ``MISSING_ONE_BY_ONE``; more, one line naming them all, as for
+    those whose check-ins stopped, so that a firm's thirty branches that never checked in
+    their visits are one line of the first screen, not thirty lines after it."""
+    if len(never) <= MISSING_ONE_BY_ONE:
+        return [Alert(Level.WARNING, "missing", kr.id, "checkin.missing",
+                      {"kr": kr.id, "title": kr.title}) for kr in never]  # fmt: skip
+    krs = tuple(kr.id for kr in never)
+    params = {"n": len(never), "krs": krs}
+    return [Alert(Level.WARNING, "missing", krs[0], "checkin.missing_many", params, krs)]
+
+
 def _paced(p: KeyResultProgress) -> float:
     return -math.inf if p.pace is None else p.pace
 
@@ -1046,15 +1063,16 @@ def _source_alerts(
     # Grouped by the latest check-in and cadence, which also fix how many periods went by.
     behind_since: dict[tuple[dt.date | None, str], list[KeyResult]] = {}
     missed: dict[tuple[dt.date | None, str], int] = {}
+    never: list[KeyResult] = []
     for kr in _tracked_by_checkins(plan, inside):
-        about = {"kr": kr.id, "title": kr.title}
         if not any(c.day <= day for c in store.checkins(kr.id)):
             if day > _first_checkin_due(plan, kr):
-                found.append(Alert(Level.WARNING, "missing", kr.id, "checkin.missing", about))
+                never.append(kr)
         elif (behind := late.get(kr.id)) is not None:
             since = (behind.last, behind.cadence.value)
             behind_since.setdefault(since, []).append(kr)
             missed[since] = behind.missed
+    found += _never_checked_in(never)
     for (last, cadence), undone in behind_since.items():
         first = undone[0]
         # One period is "a whole week"; more are counted, as `okrdesk due` counts them.
