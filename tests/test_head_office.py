@@ -475,3 +475,34 @@ def test_branches_that_never_checked_in_are_one_line_of_the_firms_check(
     assert [line for line in said.splitlines() if "尚无打卡记录" in line] == [
         f"缺数据     B{b}.VISITS 客户拜访：尚无打卡记录" for b in (2, 3, 4)
     ]
+
+
+def test_the_firms_row_counts_the_branches_behind_as_its_alert_does(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The row said how many branches met their share and how many were on pace, the
+    alert how many were behind: a head office could not tell the rest (at risk, no
+    figure) from those behind. The row counts those behind too, as the alert does."""
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    okrs = COLLECTED.replace("  b1 = 40\n  b2 = 40\n", "  b1 = 400\n  b2 = 300\n")
+    files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": okrs, "budget.toml": None}
+    root = write_workspace(files)
+    okrdesk(root, "collect", "--through", "2026-06-30")
+    shown = okrdesk(root, "report", "--as-of", "2026-06-30")
+    assert "成员达标 2/4（50.0%），进度正常 2/4，落后 2 " in shown
+    assert "2 个分解目标落后，最落后的是" in shown
+    english = okrdesk(root, "report", "--as-of", "2026-06-30", "--lang", "en")
+    assert "2 of 4 on track, 2 off track" in english
+    about = json.loads(okrdesk(root, "report", "--as-of", "2026-06-30", "--format", "json"))
+    rows = {kr["id"]: kr for kr in about["objectives"][0]["key_results"]}
+    assert (rows["F2.KR1"]["members_on_pace"], rows["F2.KR1"]["members_behind"]) == (2, 2)
+    # None behind: the row says nothing of it.
+    assert rows["F2.KR2"]["members_behind"] == 0
+    line = next(line for line in shown.splitlines() if "成员达标" in line and "/4（" in line
+                and "落后" not in line)  # fmt: skip
+    assert "进度正常" in line
+    book = tmp_path / "firm.xlsx"
+    okrdesk(root, "report", "--as-of", "2026-06-30", "--out", str(book))
+    sheet = openpyxl.load_workbook(book)["关键结果"]
+    notes = {row[1]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert notes["F2.KR1"].endswith("进度正常 2/4，落后 2")

@@ -140,11 +140,13 @@ class MemberProgress:
 @shared_methods
 class MembersMet:
     """How many of the members a key result is shared out to have reached their own
-    target, and how many are on pace for it."""
+    target, how many are on pace for it, and how many are off track (the shares its
+    ``member_off_track`` alert counts behind)."""
 
     met: int
     on_pace: int
     total: int
+    behind: int = 0
 
 
 @attrs.frozen(slots=False)
@@ -609,7 +611,8 @@ class Engine:
             return None
         met = sum(p.status is Status.MET or (p.attainment or 0.0) >= 1 for p in judged)
         on_pace = sum(p.status in (Status.MET, Status.ON_TRACK) for p in judged)
-        return MembersMet(met, on_pace, len(judged))
+        behind = sum(p.status is Status.OFF_TRACK for p in judged)
+        return MembersMet(met, on_pace, len(judged), behind)
 
     def unshared(self, kr: KeyResult, subject: str) -> Unshared | None:
         """The part of ``kr``'s figure at ``subject`` that no member with a share of its

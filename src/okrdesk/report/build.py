@@ -183,6 +183,7 @@ def _key_result(
         members_met=members.met if members else None,
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,
+        members_behind=members.behind if members else None,
         unshared=outside.amount if outside else None,
         unshared_people=tuple(plan.name_of(s) for s in outside.people) if outside else (),
         latest_checkin=_latest_checkin(engine, p),

@@ -199,6 +199,9 @@ class ReportKeyResult:
     members_total: int | None = None
     """For a key result shared out to members: how many of them met their own target,
     how many are on pace for it, of how many."""
+    members_behind: int | None = None
+    """Of those, how many are off track: the count its alert gives (14 个分解目标落后),
+    so that the row and the alert read as one."""
     unshared: float | None = None
     """For such a key result on an amount or a level: the part of the actual no member
     with a share of the target brings (in base units); None when there is none."""

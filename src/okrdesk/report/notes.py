@@ -41,12 +41,17 @@ def status_text(kr: ReportKeyResult, lang: str) -> str:
 
 
 def members_met(kr: ReportKeyResult, lang: str) -> str:
-    """ "成员达标 8/12 (66.7%)": of the members the key result is shared out to."""
+    """ "成员达标 8/12 (66.7%)，进度正常 9/12，落后 2": of the members the key result is
+    shared out to; how many are behind only where some are, the count the alert about
+    them gives."""
     if kr.members_total is None or kr.members_met is None:
         return ""
     share = percent(kr.members_met / kr.members_total)
-    return label(lang, "members_met", met=kr.members_met, total=kr.members_total, share=share,
+    said = label(lang, "members_met", met=kr.members_met, total=kr.members_total, share=share,
                  on_pace=kr.members_on_pace)  # fmt: skip
+    if kr.members_behind:
+        said += label(lang, "members_behind", behind=kr.members_behind)
+    return said
 
 
 def unmeasured_story(objective: ReportObjective, lang: str) -> str:
