@@ -112,7 +112,7 @@ def capped_line(capped: Sequence[str], cap: float, lang: str) -> str:
 
 
 def pooled_story(objective: ReportObjective, lang: str) -> str:
-    """ "比率 F1.KR5、F1.KR6 为各成员分子之和除以分母之和…": how a unit's rates are made,
+    """ "比率 F1.KR5、F1.KR6 按合计分子 ÷ 合计分母计…": how a unit's rates are made,
     so that a head office does not take the firm's conversion rate for the mean of its
     branches' (``ReportObjective.pooled``)."""
     if not objective.pooled:
