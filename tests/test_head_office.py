@@ -268,7 +268,7 @@ def test_the_english_first_screen_names_the_branch_furthest_behind(
 ) -> None:
     """At 80 columns, a line of branches behind on a key result with a long title gave
     the title whole and cut the branch (``5 shares off track,… (67.3%)…``): the title
-    gives way first, and the branch furthest behind is named."""
+    gives way first, and the branch furthest behind is named, whole."""
     plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
     long_title = 'title = "新增高净值客户(单户资产 ≥ 800万)"'
     okrs = COLLECTED.replace('title = "新增高净值客户"', long_title)
@@ -279,9 +279,17 @@ def test_the_english_first_screen_names_the_branch_furthest_behind(
     done = CliRunner().invoke(cli, ["report", "--brief", "--as-of", "2026-06-30", "--lang", "en",
                                     "-w", str(root)], env={"COLUMNS": "80"})  # fmt: skip
     line = next(line for line in done.output.splitlines() if "shares off track" in line)
-    named = "  WARNING F2.KR1: 2 shares off track, the furthest behind 深圳福田"
-    assert line.startswith(named), line
-    assert line.endswith(" (13.6%)…"), line
+    # The branch's name is kept whole beside its figure (it was cut, 深圳福田…): the
+    # words before it give way.
+    assert line == "  WARNING F2.KR1: 2 shares off track, the furthest… 深圳福田营业部 (13.6%)…"
+    for lang, figure in (("en", " (13.6%)"), ("zh", "（13.6%）")):
+        for width in range(56, 100, 2):
+            done = CliRunner().invoke(cli, ["report", "--brief", "--as-of", "2026-06-30",
+                                            "--lang", lang, "-w", str(root)],
+                                      env={"COLUMNS": str(width)})  # fmt: skip
+            line = next(line for line in done.output.splitlines() if "F2.KR1" in line
+                        and ("shares off" in line or "个分解目标" in line))  # fmt: skip
+            assert "深圳福田营业部" + figure in line, (lang, width, line)
 
 
 def test_a_monitor_learns_which_branch_is_behind_when_only_one_is(

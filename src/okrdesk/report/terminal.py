@@ -78,7 +78,16 @@ from okrdesk.report.notes import (
     unranked_notes,
 )
 from okrdesk.report.numbers import ledger, ratio, score_text
-from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width, fitted
+from okrdesk.report.text_layout import (
+    NO_BREAK,
+    Screen,
+    Text,
+    TextTable,
+    cell_width,
+    char_cells,
+    fitted,
+    latin_prose,
+)
 
 STATUS_STYLE = {
     "on_track": "green", "met": "green", "at_risk": "yellow", "off_track": "bold red",
@@ -211,7 +220,8 @@ def _first_after(
     if any(day.start() <= found.start() < day.end() for day in days):
         return None
     own = next((day for day in days if day.start() == found.end()), None)
-    kept = found.group() + (own.group() if own else "")
+    named = _name_before(message, after, found.start())
+    kept = message[named : found.start()] + found.group() + (own.group() if own else "")
     end = own.end() if own else found.end()
     if own is None and len(days) == 1 and days[0].start() > found.end():
         kept += "…" + days[0].group()
@@ -219,7 +229,26 @@ def _first_after(
         kept += "…"
     whole.holds = (kept.split("…")[0],)
     line.append(message[:at], style).append(title, style, yields=True)
-    return line.append(message[after : found.start()], style).append(kept, style, kept=True)
+    return line.append(message[after:named], style).append(kept, style, kept=True)
+
+
+NAME_KEPT = 20
+"""The most cells of a name kept whole beside its figure where a line is cut."""
+
+
+def _name_before(message: str, after: int, figure: int) -> int:
+    """Where the Chinese name just before the ``figure`` in brackets starts (a branch,
+    郑州金水营业部), so that a line cut keeps it whole with its figure rather than
+    ``郑州金水营… (53.6%)``; in English with the space before it, which parts it from
+    the … of the words cut before it; ``figure`` itself where the word before it is no
+    Chinese name, or one too long to keep."""
+    space = message.rfind(" ", after, figure)
+    if space < 0:
+        return figure
+    name = message[space + 1 : figure]
+    if not any(char_cells(c) == 2 for c in name) or cell_width(name) > NAME_KEPT:
+        return figure
+    return space if latin_prose(message) else space + 1
 
 
 @functools.cache
