@@ -323,6 +323,19 @@ RATE = """
   direction = "at_most"
   target = 3
   unit = "‰"
+  [objectives.key_results.members]
+  b1 = 3
+  b2 = 3
+  b3 = 3
+  b4 = 3
+
+  [[objectives.key_results]]
+  id = "KR4"
+  title = "投诉率（总部口径）"
+  metric = "complaint_rate"
+  direction = "at_most"
+  target = 3
+  unit = "‰"
 """
 
 
@@ -331,8 +344,9 @@ def test_the_firms_rate_says_how_it_is_made(
 ) -> None:
     """A head office adding up its branches' figures checks the firm's against them; a
     rate does not add up, and the report says how the firm's is made: total numerator
-    over total denominator, never the mean of the branches' rates. A person's report,
-    with no members, does not say it."""
+    over total denominator, never the mean of the branches' rates, where the branches
+    have shares of it and so rates of their own beside it (KR3; not KR4, which no branch
+    has a share of). A person's report, with no members, does not say it."""
     plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
     files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": COLLECTED + RATE,
              "budget.toml": None}  # fmt: skip
@@ -345,13 +359,14 @@ def test_the_firms_rate_says_how_it_is_made(
     about = json.loads(okrdesk(root, "report", "--as-of", "2026-06-30", "--format", "json"))
     assert about["objectives"][0]["pooled"] == ["F2.KR3"]
     rate = about["objectives"][0]["key_results"][2]
+    assert rate["id"] == "F2.KR3"
     assert rate["actual"] == pytest.approx(rate["numerator"] / rate["denominator"])
     book = tmp_path / "firm.xlsx"
     okrdesk(root, "report", "--as-of", "2026-06-30", "--out", str(book))
     sheet = openpyxl.load_workbook(book)["关键结果"]
     notes = {row[1]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert notes["F2.KR3"] == "比率：按合计分子 ÷ 合计分母计，不是各成员比率的平均"
-    assert notes["F2.KR1"] != notes["F2.KR3"]
+    assert notes["F2.KR3"].endswith("\n比率：按合计分子 ÷ 合计分母计，不是各成员比率的平均")
+    assert "合计分子" not in notes["F2.KR1"] and "合计分子" not in (notes["F2.KR4"] or "")
     person = okrdesk(root, "report", "--as-of", "2026-06-30", "--unit", "m1")
     assert "合计分子" not in person
     alone = json.loads(okrdesk(root, "report", "--as-of", "2026-06-30", "--unit", "m1",

@@ -123,10 +123,15 @@ def _no_news(
 
 
 def _pooled(plan: Plan, unit: str, results: Sequence[ReportKeyResult]) -> tuple[str, ...]:
-    """The key results on rates in a unit's report (``ReportObjective.pooled``)."""
+    """The key results on rates shared out to members in a unit's report, whose members'
+    rates the reader sees beside the unit's (``ReportObjective.pooled``): a rate no member
+    has a share of is said once, in docs, not under every objective every week."""
     if unit not in plan.units_by_id:
         return ()
-    return tuple(r.id for r in results if r.numerator is not None and r.denominator is not None)
+    return tuple(
+        r.id for r in results
+        if r.numerator is not None and r.denominator is not None and r.members_total
+    )  # fmt: skip
 
 
 def _key_result(
