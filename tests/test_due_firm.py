@@ -231,3 +231,26 @@ def test_two_people_of_one_name_are_told_apart_by_their_ids(
              if not line.startswith(" ")]  # fmt: skip
     apart_heads = {"zh": ["王芳（cm01）", "王芳（cm02）"], "en": ["王芳 (cm01)", "王芳 (cm02)"]}
     assert heads == apart_heads[lang]
+
+
+def test_those_owing_longest_come_first_and_numbered_names_in_number_order(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """By person, the longest owed first (as due's help and the JSON's owed[] say), then
+    those only due; names with numbers in them in number order (经理2 before 经理10),
+    where they went by name as text (经理1, 经理10, 经理2) whoever had owed longest."""
+    org = ['[[units]]\nid = "branch"\nname = "深圳福田营业部"\nlevel = "branch"\nlead = "m1"\n']
+    okrs = []
+    for n in (1, 2, 10):
+        org.append(f'[[people]]\nid = "m{n}"\nname = "经理{n}"\nunit = "branch"\n')
+        okrs.append(f'[[objectives]]\nid = "P{n}"\ntitle = "经理{n}的目标"\nowner = "m{n}"\n\n'
+                    f'  [[objectives.key_results]]\n  id = "KR1"\n  title = "回访"\n'
+                    f'  target = 10\n  unit = "次"\n  cadence = "month"\n')  # fmt: skip
+    root = write_workspace({"org.toml": "\n".join(org), "okrs.toml": "\n".join(okrs),
+                            "budget.toml": None}, plugin=False)  # fmt: skip
+    with Store.open(root / "okrdesk.db") as store:
+        store.add_checkin("P1.KR1", "m1", dt.date(2026, 4, 20), 3)  # late since May
+        store.add_checkin("P2.KR1", "m2", dt.date(2026, 5, 20), 3)  # June's only due
+    lines = run(root, "due", "--lang", "en", columns=200).stdout.splitlines()
+    heads = [line.split(":")[0] for line in lines[1:] if not line.startswith(" ")]
+    assert heads == ["经理10", "经理1", "经理2"], lines

@@ -11,8 +11,9 @@ manager's own) is told by person: each key result a line under who owes it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Hashable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -124,7 +125,8 @@ def _by_person(
     groups = []
     order = sorted(owed, key=lambda o: (o.name, o.person or "", o.since, o.key_result))
     colon = label(lang, "colon")
-    for (person, name), items in _runs(order, lambda o: (o.person, o.name)):
+    for (person, name), items in sorted(_runs(order, lambda o: (o.person, o.name)),
+                                        key=_longest_owed_first):  # fmt: skip
         late = [o for o in items if o.late]
         who = escape(name) + ("" if person else words["no_lead"])
         if person is not None and name in alike:
@@ -155,6 +157,20 @@ def _by_person(
         )
         groups.append(OwedGroup(who, said, entries))
     return groups
+
+
+def _longest_owed_first(run: tuple[Any, list[Owed]]) -> tuple[Any, ...]:
+    """Who owes check-ins, the longest owed first: those late before those only due, by
+    the day the oldest late one was owed since, then by the day due; then by name (a
+    count in it read as a number: 经理2 before 经理10)."""
+    (person, name), items = run
+    late = [o.since for o in items if o.late]
+    return (not late, min(late, default=dt.date.max), min(o.due for o in items),
+            _natural(name), person or "")  # fmt: skip
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
 def _details(o: Owed, words: dict[str, str], lang: str, subject: str) -> dict[str, str]:
