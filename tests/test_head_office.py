@@ -356,6 +356,9 @@ def test_the_firms_rate_says_how_it_is_made(
     assert "比率 F2.KR3 按合计分子 ÷ 合计分母计，不是各成员比率的平均" in shown
     english = okrdesk(root, "report", "--as-of", "2026-06-30", "--lang", "en")
     assert "Rate F2.KR3: total numerator ÷ total denominator, not the mean of the" in english
+    for fmt in ("md", "html"):  # every human format says it
+        written = okrdesk(root, "report", "--as-of", "2026-06-30", "--format", fmt)
+        assert "比率 F2.KR3 按合计分子 ÷ 合计分母计，不是各成员比率的平均" in written, fmt
     about = json.loads(okrdesk(root, "report", "--as-of", "2026-06-30", "--format", "json"))
     assert about["objectives"][0]["pooled"] == ["F2.KR3"]
     rate = about["objectives"][0]["key_results"][2]
