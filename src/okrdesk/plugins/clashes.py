@@ -1,4 +1,5 @@
-"""What a plugin is told when another declares a metric of the same name.
+"""What a plugin is told when another declares a metric of the same name, and what a
+metric no plugin provides is told of the plugins that may.
 
 Metric names are global: two plugins declaring one name both lose it. Where one of
 them is a metric the workspace writes itself in okrdesk.toml (an SQL query, a
@@ -21,6 +22,20 @@ def declared_by_several(owners: Sequence[str]) -> tuple[str, str]:
     else:
         en = f"declared by {', '.join(owners[:-1])} and {owners[-1]}, so none of theirs is used"
     return en, f"{'、'.join(owners)} 都声明了它，所以都不采用"
+
+
+def maybe_from(unloaded: Sequence[str]) -> tuple[str, str]:
+    """What follows "no loaded plugin provides it", in English and Chinese, where the
+    plugins ``unloaded`` did not load or declare all their metrics: the metric is most
+    likely theirs, and their own error is what to fix. Two empty strings for none."""
+    if not unloaded:
+        return "", ""
+    return (
+        f"; plugin {', '.join(unloaded)} did not load or declare all its metrics and may "
+        "provide it (see its error)",
+        f"；插件 {'、'.join(unloaded)} 未能加载或未能声明全部指标，"
+        "可能正是提供它的插件（见其错误）",
+    )
 
 
 def not_collected(owners: Sequence[str]) -> tuple[str, str]:

@@ -49,7 +49,7 @@ from okrdesk.model import (
 )
 from okrdesk.periods import Period
 from okrdesk.plugins.citations import source_text
-from okrdesk.plugins.clashes import not_collected
+from okrdesk.plugins.clashes import maybe_from, not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import NotedStream, describe_error, raised_at, worded
@@ -1747,13 +1747,7 @@ def _unprovided(metric: str, declared_by: list[str] | None, unloaded: Sequence[s
     and their own error, told beside it, is what to fix."""
     if declared_by:
         return PluginError("-", metric, *not_collected(declared_by))
-    maybe, maybe_zh = (
-        (f"; plugin {', '.join(unloaded)} did not load or declare all its metrics and may "
-         "provide it (see its error)",
-         f"；插件 {'、'.join(unloaded)} 未能加载或未能声明全部指标，"
-         "可能正是提供它的插件（见其错误）")
-        if unloaded else ("", "")
-    )  # fmt: skip
+    maybe, maybe_zh = maybe_from(unloaded)
     return PluginError(
         "-",
         metric,

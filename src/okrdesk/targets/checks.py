@@ -592,13 +592,9 @@ def _check_metrics(
     unloaded: Sequence[str],
 ) -> None:
     # A plugin that did not load may be the one that provides a metric: its error says why.
-    maybe, maybe_zh = (
-        (f"; plugin {', '.join(unloaded)} did not load or declare all its metrics and may "
-         "provide it (see its error)",
-         f"；插件 {'、'.join(unloaded)} 未能加载或未能声明全部指标，"
-         "可能正是提供它的插件（见其错误）")
-        if unloaded else ("", "")
-    )  # fmt: skip
+    from okrdesk.plugins.clashes import maybe_from
+
+    maybe, maybe_zh = maybe_from(unloaded)
     for use in draft.metric_uses:
         spec = metrics.get(use.metric)
         if spec is None and use.metric in clashes:
