@@ -53,11 +53,11 @@ def workspace_code(root: Path) -> list[Path]:
     return _walked(root)[0]
 
 
-def linked_from_outside(root: Path) -> list[tuple[str, str]]:
-    """Each folder linked into plugins/ from outside the workspace: its name under
-    plugins/ and where it leads. Not walked, so not among ``workspace_code``; where it
-    leads is fingerprinted, what is in it is not."""
-    return _walked(root)[1]
+def code_and_links(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """``workspace_code``, and each folder linked into plugins/ from outside the
+    workspace (its name under plugins/ and where it leads): not walked, so where it
+    leads is fingerprinted, not what is in it. One walk, for ``okrdesk trust`` to list."""
+    return _walked(root)
 
 
 def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:

@@ -200,7 +200,7 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     workspace. OKRDESK_ALLOW_WORKSPACE_CODE=1 allows it for one run instead.
     Installed plugin packages need no trust: installing one is the consent.
     """
-    from okrdesk.app.trust import WORDS, grant, linked_from_outside, workspace_code
+    from okrdesk.app.trust import WORDS, code_and_links, grant
     from okrdesk.app.trust import revoke as forget
     from okrdesk.errors import display_path, printable
     from okrdesk.messages import counted
@@ -214,7 +214,7 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     if revoke:
         say(words["revoked" if forget(root) else "never"].format(root=root))
         return
-    files = workspace_code(root)
+    files, outside = code_and_links(root)
     listed = grant(root, workspace.reach)
     count = counted(len(files), "file") if lang == "en" else f"{len(files)} 个文件"
     say(words["trusted"].format(root=root, count=count, listed=listed))
@@ -223,7 +223,6 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
         # workspace relative to it, outside it in full.
         named, real = path.relative_to(root).as_posix(), display_path(path.resolve(), root)
         say(f"  {named}" if named == real else f"  {named} → {real}")
-    outside = linked_from_outside(root)
     for name, real in outside:
         say(words["outside"].format(name=name, real=real))
     if not files and not outside:
