@@ -170,7 +170,8 @@ def _longest_owed_first(run: tuple[Any, list[Owed]]) -> tuple[Any, ...]:
 
 
 def _natural(text: str) -> tuple[Any, ...]:
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+    # Every other part is a run of digits, read as its number.
+    return tuple(int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", text)))
 
 
 def _details(o: Owed, words: dict[str, str], lang: str, subject: str) -> dict[str, str]:
