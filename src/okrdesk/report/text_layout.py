@@ -303,9 +303,11 @@ def latin_prose(text: str) -> bool:
     such as NPS, which Chinese titles hold too). Its Chinese words are names
     (郑州金水营业部, a key result's title), each moved to the next line whole as an
     English word is, never broken to fill a line (``郑州金水营`` at a line's end, ``业部``
-    on the next)."""
-    latin = sum(1 for c in text if "a" <= c <= "z")
-    return latin > sum(1 for c in text if char_cells(c) == 2)
+    on the next). Counted in C: a wide character is the cell it takes beyond one."""
+    return len(_SMALL_LATIN.findall(text)) > cell_width(text) - len(text)
+
+
+_SMALL_LATIN = re.compile("[a-z]")
 
 
 def _fill(word: str, room: int) -> int:
