@@ -794,3 +794,27 @@ def test_a_plugin_whose_import_ended_okrdesks_process_twice_is_not_loaded_at_all
         "plugin kills did not load, so whether it provides it is unknown: not loaded: it "
         "ended okrdesk's process during loading"
     ) in " ".join(as_csv.stderr.split()), as_csv.stderr
+
+
+def _notes_and_reads(rounds: int) -> None:
+    from okrdesk.plugins.process_ends import ended, loading
+
+    for _ in range(rounds):
+        with loading("crmfeed", "okrdesk_metrics"):
+            ended(lambda plugin: "crmfeed 0.1.0")
+
+
+def test_commands_running_at_once_never_trip_on_each_others_notes() -> None:
+    """A command removes the folder of running notes as its last note goes; another,
+    noting or reading at that moment, ended on "No such file or directory:
+    /tmp/okrdesk-0-running-…" (seen once in CI, where tests run side by side, as a cron
+    collect and a report by hand do)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_notes_and_reads, args=(2000,)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]

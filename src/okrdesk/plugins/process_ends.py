@@ -71,10 +71,14 @@ def loading(plugin: str, step: str) -> Iterator[None]:
     record = _folder()
     folder = None if record is None else _notes(record, make=True)
     note = None if folder is None else folder / f"running-{os.getpid()}"
-    if note is not None:
+    if note is not None and record is not None:
+        text = json.dumps([plugin, step])
         with contextlib.suppress(OSError):  # a folder that cannot be written notes nothing
-            text = json.dumps([plugin, step])
-            note.write_text(text, encoding="utf-8")  # scratch: gone as the call ends
+            try:
+                note.write_text(text, encoding="utf-8")  # scratch: gone as the call ends
+            except FileNotFoundError:  # removed by a command whose last note it held
+                if _notes(record, make=True) is not None:
+                    note.write_text(text, encoding="utf-8")
     try:
         yield
     finally:
@@ -131,7 +135,11 @@ def ended(fingerprint: Callable[[str], str | None]) -> dict[str, dict[str, Said]
     record_path = folder / "ended.json"
     record = _read(record_path)
     changed = False
-    for note in notes.glob("running-*") if notes is not None else ():
+    try:
+        running = list(notes.glob("running-*")) if notes is not None else []
+    except OSError:  # removed meanwhile by a command whose last note it held: none left
+        running = []
+    for note in running:
         try:
             pid = int(note.name.removeprefix("running-"))
         except ValueError:
