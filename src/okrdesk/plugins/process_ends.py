@@ -74,11 +74,13 @@ def loading(plugin: str, step: str) -> Iterator[None]:
     if note is not None and record is not None:
         text = json.dumps([plugin, step])
         with contextlib.suppress(OSError):  # a folder that cannot be written notes nothing
-            try:
-                note.write_text(text, encoding="utf-8")  # scratch: gone as the call ends
-            except FileNotFoundError:  # removed by a command whose last note it held
-                if _notes(record, make=True) is not None:
-                    note.write_text(text, encoding="utf-8")
+            for again in (True, False):
+                try:
+                    note.write_text(text, encoding="utf-8")  # scratch: gone as the call ends
+                    break
+                except FileNotFoundError:  # removed by a command whose last note it held
+                    if not again or _notes(record, make=True) is None:
+                        break
     try:
         yield
     finally:
