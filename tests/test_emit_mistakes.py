@@ -164,6 +164,42 @@ def test_a_metric_misspelt_in_emit_is_told_once_with_the_name_meant(
     assert plugins == {"test_metrics"}
 
 
+def test_a_metric_misspelt_after_its_figures_were_stored_is_not_told_as_an_empty_export(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A release that misspells the name in emit leaves the stored figures unanswered.
+    That was told as "an export that came out empty?", advising `--accept-empty`, which
+    would have dropped figures the plugin still gives, under the name it misspelt."""
+    root = write_workspace({"salons.toml": SALON_KR})
+    call = '("{name}", person.id, request.periods[0].id, value=3)'
+    through = ("--through", "2026-01-18", "-w", str(root))
+    (tmp_path / "right").mkdir()
+    (tmp_path / "wrong").mkdir()
+    with installed_package(
+        tmp_path / "right", "spelt", MISSPELT.format(call=call.format(name="salon_leads"))
+    ) as env:
+        assert okrdesk(env, "collect", *through).returncode == 0
+    with installed_package(
+        tmp_path / "wrong", "spelt", MISSPELT.format(call=call.format(name="salon_lead"))
+    ) as env:
+        english = okrdesk(env, "collect", "--lang", "en", *through)
+        chinese = okrdesk(env, "collect", "--lang", "zh", *through)
+    told = english.stdout + english.stderr
+    assert english.returncode == 1, told
+    assert (
+        "error: plugin spelt metric salon_leads: gave not one figure under this name, where "
+        "2 figures are stored for it in the periods collected (kept as stored); it emitted "
+        "figures as salon_lead instead (above): a misspelt name in its emit?"
+    ) in told, told
+    assert "accept-empty" not in told, told
+    assert "它改以 salon_lead 给出了数字（见上）" in chinese.stderr, chinese.stderr
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        (kept,) = connection.execute(
+            "SELECT count(*) FROM observations WHERE metric = 'salon_leads'"
+        ).fetchone()
+    assert kept == 2
+
+
 OTHER_NUMBER = "value must be a number, not Fraction: give an int, a float or a Decimal (int(x) "
 OTHER_NUMBER += "or float(x) of a numpy or pandas number)"
 

@@ -283,12 +283,8 @@ def run_collect(
         errors.extend(_loading_errors(session, errors))
         for metric, rows in sorted(store.changes.kept_unanswered.items()):
             landed.discard(metric)
-            held = counted(rows, "figure is", "figures are")
             owner = session.host.owners.get(metric, "-")
-            said = _UNANSWERED_ZH.format(rows=rows, metric=metric)
-            errors.append(
-                PluginError(owner, metric, _UNANSWERED.format(rows=held, metric=metric), said)
-            )
+            errors.append(_unanswered(metric, rows, owner, errors, session.host.metrics))
         store.finish_run(run_id, "failed" if errors else "ok", versions,
                          *kept_lines(errors, warnings))  # fmt: skip
         changes = store.changes
@@ -314,6 +310,42 @@ _UNANSWERED_ZH = (
     "一个数字也没有给出，而所采集的周期里已存有它的 {rows:,} 个数字（照原样保留：导出的文件是空的？"
     "如果数据源现在确实没有它的数字，`okrdesk collect --accept-empty {metric}` 会删去它们）"
 )
+
+
+_UNANSWERED_AS = (
+    "gave not one figure under this name, where {rows} stored for it in the periods "
+    "collected (kept as stored); it emitted figures as {other} instead (above): a "
+    "misspelt name in its emit?"
+)
+_UNANSWERED_AS_ZH = (
+    "在这个名称下一个数字也没有给出，而所采集的周期里已存有它的 {rows:,} 个数字（照原样保留）；"
+    "它改以 {other} 给出了数字（见上）：emit 里的指标名写错了？"
+)
+
+
+def _unanswered(
+    metric: str, rows: int, owner: str, errors: list[PluginError], known: Mapping[str, object]
+) -> PluginError:
+    """The error of a metric whose plugin gave none of its figures this run, where some
+    are stored. Where the plugin emitted figures under a name close to it that no plugin
+    declares, that name is the likely cause, and dropping the stored figures (what an
+    export that came out empty would call for) is not advised."""
+    import difflib
+
+    strays = {e.metric for e in errors if e.plugin == owner and e.metric and e.metric not in known}
+    close = difflib.get_close_matches(metric, sorted(strays), n=1, cutoff=0.6)
+    held = counted(rows, "figure is", "figures are")
+    if close:
+        return PluginError(
+            owner, metric,
+            _UNANSWERED_AS.format(rows=held, other=close[0]),
+            _UNANSWERED_AS_ZH.format(rows=rows, other=close[0]),
+        )  # fmt: skip
+    return PluginError(
+        owner, metric,
+        _UNANSWERED.format(rows=held, metric=metric),
+        _UNANSWERED_ZH.format(rows=rows, metric=metric),
+    )  # fmt: skip
 
 
 def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:
