@@ -93,7 +93,9 @@ def test_the_firms_check_says_what_each_branchs_says(firm: Path, lang: str) -> N
         (line,) = [line for line in members if f"--unit b{b:02d} " in line]
         # Its key results, each with its furthest behind share, as the branch's lines.
         for key in ("VISITS", "CALLS"):
-            furthest = f"B{b:02d}.{key} 经理{b}-1" + (" (22.0%)" if lang == "en" else "（22.0%）")
+            furthest = f"B{b:02d}.{key} 经理{b}-1" + (
+                " (22.0% of pace)" if lang == "en" else "（应完成的 22.0%）"
+            )
             assert furthest in line, line
         assert (f"第{b}营业部：2 个分解目标需要关注（2 项关键结果）" if lang == "zh"
                 else f"第{b}营业部: 2 shares of 2 key results need attention") in line  # fmt: skip
@@ -104,7 +106,8 @@ def test_thirty_branches_leave_the_firms_first_screen_readable(firm: Path) -> No
     """The first screen counts the branches' lines, lists the five with the most shares
     behind, and fits 80 × 24. Each line, judged on check-ins of two days before, keeps
     the branch, how many shares, the first key result with the pace of its share
-    furthest behind, and the day: the person's name and the words between give way (it
+    furthest behind, said as pace, and the day: the person's name and the words between
+    give way (it
     was cut inside its words' bracket, "需要关注…1-1…", a name's digits left for a figure)."""
     brief = CliRunner().invoke(cli, ["report", "--brief", "--as-of", DAY, "-w", str(firm)],
                                env={"COLUMNS": "80"})  # fmt: skip
@@ -114,7 +117,7 @@ def test_thirty_branches_leave_the_firms_first_screen_readable(firm: Path) -> No
     assert "需要关注：共 30 项，最重要的 5 项" in screen
     listed = [line for line in screen if line.startswith("  提醒")]
     assert len(listed) == 5
-    kept = r"  提醒    第\d+营业部：2 个分解目…B\d\d\.CALLS…（22\.0%）…（按截至 2026-06-15 的数字）"
+    kept = r"  提醒    第\d+营业部：2…B\d\d\.CALLS…（应完成的 22\.0%）…（按截至 2026-06-15 的数字）"
     kept += "$"
     assert all(re.match(kept, line) for line in listed), listed
     report = run(firm, "report", "--format", "json")
@@ -140,11 +143,12 @@ def test_a_branchs_key_results_behind_are_one_line_of_the_firms_check(
     assert len(behind) == len(shares) == BRANCHES, lines
     # As far behind as each other: by id. Judged on check-ins of the 15th, as the due
     # column says: that day, once.
-    first = {"zh": "落后       第1营业部：2 项关键结果落后，最落后的是 B01.CALLS（22.0%）、"
-                   "B01.VISITS（22.0%）（按截至 2026-06-15 的数字）；--unit b01 逐个列出",
+    first = {"zh": "落后       第1营业部：2 项关键结果落后，最落后的是 "
+                   "B01.CALLS（应完成的 22.0%）、B01.VISITS（应完成的 22.0%）"
+                   "（按截至 2026-06-15 的数字）；--unit b01 逐个列出",
              "en": "OFF TRACK      第1营业部: 2 key results off track, the furthest behind "
-                   "B01.CALLS (22.0%), B01.VISITS (22.0%) (on figures as of 2026-06-15); "
-                   "--unit b01 lists them"}  # fmt: skip
+                   "B01.CALLS (22.0% of pace), B01.VISITS (22.0% of pace) "
+                   "(on figures as of 2026-06-15); --unit b01 lists them"}  # fmt: skip
     assert first[lang] in behind, behind
     # Of branches with as many behind, the one furthest behind first.
     assert "第7营业部" in behind[0] and "B07.CALLS" in behind[0], behind
@@ -336,11 +340,11 @@ def test_a_branchs_line_says_which_of_its_key_results_were_judged_on_old_figures
     behind = [line for line in done.stdout.splitlines() if line.startswith("落后")]
     (first,) = [line for line in behind if "第1营业部" in line]
     old = "（按截至 2026-06-15 的数字）"
-    each = "B01.CALLS（22.0%，按截至 2026-06-15 的数字）、"
-    each += "B01.VISITS（24.3%，按截至 2026-06-29 的数字）；"
+    each = "B01.CALLS（应完成的 22.0%，按截至 2026-06-15 的数字）、"
+    each += "B01.VISITS（应完成的 24.3%，按截至 2026-06-29 的数字）；"
     assert each in first and old not in first, first
     (second,) = [line for line in behind if "第2营业部" in line]
-    assert second.endswith(f"B02.VISITS（22.0%）{old}；--unit b02 逐个列出"), second
+    assert second.endswith(f"B02.VISITS（应完成的 22.0%）{old}；--unit b02 逐个列出"), second
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -355,7 +359,7 @@ def test_a_branchs_line_of_shares_of_one_key_result_is_worded_for_one(
     from okrdesk.errors import Said
 
     plan = open_session(firm).plan
-    worst = Said("经理30-1 (21.7%)", "经理30-1（21.7%）")
+    worst = Said("经理30-1 (21.7% of pace)", "经理30-1（应完成的 21.7%）")
     told = [
         _Told(Alert(Level.WARNING, "member_off_track", "B30.VISITS", "kr.member_off_track",
                     {"kr": "B30.VISITS", "title": "客户VISITS", "member": "经理30-1",

@@ -337,8 +337,9 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
                    "--format", "json", "--lang", "en")  # fmt: skip
     (several,) = [a["message"] for a in json.loads(june.stdout)["alerts"]
                   if a["kind"] == "member_off_track"]  # fmt: skip
-    assert several == ("WM1.FEE 净佣金收入: 3 shares off track, the furthest behind 周杰 (65.4%), "
-                       "刘洋 (65.9%), 黄婷 (76.8%)")  # fmt: skip
+    assert several == ("WM1.FEE 净佣金收入: 3 shares off track, the furthest behind "
+                       "周杰 (65.4% of pace), 刘洋 (65.9% of pace), "
+                       "黄婷 (76.8% of pace)")  # fmt: skip
     # The branch's report tells them too, in one line for the team, its furthest behind
     # share of each key result named: what the team's own report says, without a line for
     # each of its key results.
@@ -346,17 +347,17 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
     alerts = json.loads(branch.stdout)["alerts"]
     told = [(a["message"], a["hint"]) for a in alerts if "朱强" in a["message"]]
     assert told == [(
-        "财富管理二部：3 个分解目标需要关注（3 项关键结果）：WM2.HNW 朱强（60.8%）、"
-        "WM2.NNA 朱强（69.3%）、WM2.FEE 孙浩（76.4%）", "；--unit wm2 逐个列出"
+        "财富管理二部：3 个分解目标需要关注（3 项关键结果）：WM2.HNW 朱强（应完成的 60.8%）、"
+        "WM2.NNA 朱强（应完成的 69.3%）、WM2.FEE 孙浩（应完成的 76.4%）", "；--unit wm2 逐个列出"
     )]  # fmt: skip
     # The command that lists them follows the line where its reader runs okrdesk (the
     # terminal report, check), not in a chat message, a web page or a workbook.
     text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, env={"COLUMNS": "250"})
-    assert "WM2.FEE 孙浩（76.4%）；--unit wm2 逐个列出" in text.stdout
+    assert "WM2.FEE 孙浩（应完成的 76.4%）；--unit wm2 逐个列出" in text.stdout
     checked = okrdesk("check", "-w", str(demo), "--as-of", AS_OF)
-    assert "WM2.FEE 孙浩（76.4%）；--unit wm2 逐个列出" in checked.stdout
+    assert "WM2.FEE 孙浩（应完成的 76.4%）；--unit wm2 逐个列出" in checked.stdout
     html = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "html").stdout
-    assert "WM2.FEE 孙浩（76.4%）" in html and "--unit wm2" not in html
+    assert "WM2.FEE 孙浩（应完成的 76.4%）" in html and "--unit wm2" not in html
 
 
 def test_a_unit_in_the_ranking_counts_the_shares_its_alert_counts(demo: Path) -> None:

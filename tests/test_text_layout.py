@@ -588,14 +588,14 @@ def test_the_first_screen_at_80_columns_cuts_no_figure(demo: Path, lang: str) ->
     for alert in alerts:
         if alert["kind"] == "member_off_track" and not alert["title"]:
             # A team's shares, one line for several key results: cut in the list of
-            # them, never before the team, how many shares and of how many key results,
-            # and the first one's figure kept (it was cut, "…WM1.HNW 吴敏…"), the name
-            # before it given way.
+            # them, never before the team and how many shares, and the first one's
+            # figure kept with what it is (it was cut, "…WM1.HNW 吴敏…"); the name
+            # before it, and of how many key results, given way.
             message = alert["message"]
-            counted = "项关键结果）" if lang == "zh" else "key results"
-            head = message[: message.index(counted) + len(counted)]
-            (line,) = [line for line in narrow.splitlines() if head in line]
-            first = re.search(r"[（(][^（()）]*[）)]", message[len(head) :])
+            head = re.match(r".+?[：:] ?\d+", message)
+            assert head is not None, message
+            (line,) = [line for line in narrow.splitlines() if head.group() in line]
+            first = re.search(r"[（(][^（()）]*\d%[^（()）]*[）)]", message[head.end() :])
             assert first is not None and first.group() in line, line
             continue
         assert alert["title"] and alert["title"] in alert["message"]
@@ -622,8 +622,8 @@ def test_a_teams_line_on_old_figures_keeps_its_figure_and_day_at_80_columns(
     """On 5 December, the demo's figures a fortnight old, a team's line of shares behind
     was cut inside its words' bracket, before any key result ("需要关注…（按截至…", "3
     shares of 3 key result… (on figures…"): no figure left to say how far behind. It
-    keeps the team, how many shares, the first key result with its share's pace and
-    the day, the name and the words between giving way."""
+    keeps the team, the first key result with its share's pace, said as pace, and the
+    day; how many shares, the name and the words between give way."""
     from test_report import okrdesk
 
     brief = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-05", "--brief", "--lang",
@@ -631,8 +631,14 @@ def test_a_teams_line_on_old_figures_keeps_its_figure_and_day_at_80_columns(
     (line,) = [line for line in brief.splitlines() if "财富管理一部" in line]
     assert cell_width(line) <= 80, line
     said = {
-        "zh": ("财富管理一部：3 ", "WM1.HNW…（52.1%）…（按截至 2026-11-20 的数字）"),
-        "en": ("财富管理一部: 3", " WM1.HNW… (52.1%)… (on figures as of 2026-11-20)"),
+        "zh": (
+            "  提醒    财富管理一部：…",
+            "WM1.HNW…（应完成的 52.1%）…（按截至 2026-11-20 的数字）",
+        ),
+        "en": (
+            "  WARNING 财富管理一部:…",
+            " WM1.HNW… (52.1% of pace)… (on figures as of 2026-11-20)",
+        ),
     }
     head, tail = said[lang]
     assert head in line and line.endswith(tail), line
@@ -819,7 +825,7 @@ def test_an_items_name_and_figure_are_read_as_the_pattern_read_them() -> None:
 
     letters = [*"（()）、，,;；：: ab1", "WM1", "52.1%"]
     chosen = random.Random(4)
-    for message in ["：WM1.HNW 吴敏（52.1%）、WM1.NNA", *_texts(letters, 20_000, 5)]:
+    for message in ["：WM1.HNW 吴敏（应完成的 52.1%）、WM1.NNA", *_texts(letters, 20_000, 5)]:
         at = chosen.randint(0, len(message))
         found = re.compile(_NAME_AND_FIGURE).match(message, at)
         expected = None if found is None else (found["name"], found["figure"], found.end())

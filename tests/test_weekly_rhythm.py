@@ -596,7 +596,7 @@ def test_two_breakers_and_many_people_owing_still_fit_one_screen(
                 continue
             assert set(FIGURE.findall(finding)) <= set(FIGURE.findall(line)), (finding, line)
         else:  # a team's shares (3 of 3 key results): its first, with its figure
-            first = re.search(r"[（(]([\d.]+%)", alert["message"])
+            first = re.search(r"[（(](?:应完成的 )?([\d.]+%)", alert["message"])
             assert first is not None and first[1] in line, (alert["message"], line)
     names = more.match(screen[screen.index(owing) + 1])
     assert names is not None, screen

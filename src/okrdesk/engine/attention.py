@@ -962,12 +962,14 @@ def _past_limit(share: KeyResultProgress) -> Said:
 
 
 def _share(name: str, pace: float | None) -> Said:
-    """A member and how far along the pace due its share is: 朱强（69.3%） / 朱强 (69.3%);
-    one below where it started (or with no pace to measure) says so."""
+    """A member and how far along the pace due its share is: 朱强（应完成的 69.3%） /
+    朱强 (69.3% of pace), said as what it is: beside it, ``explain`` ranks members
+    by attainment (完成率), a figure of its own. One below where it started (or with no
+    pace to measure) says so."""
     if pace is None or pace < 0:
         return Said(f"{name} (below where it started)", f"{name}（低于起点）")
     shown = percentage(pace, keep=1)
-    return Said(f"{name} ({shown})", f"{name}（{shown}）")
+    return Said(f"{name} ({shown} of pace)", f"{name}（应完成的 {shown}）")
 
 
 def latest_ends(

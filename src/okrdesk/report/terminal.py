@@ -166,7 +166,7 @@ def _first_of(
     whole: Text, line: Text, message: str, first: str, style: str, lang: str
 ) -> Text | None:
     """``whole``, a line that lists key results each with its figure (a team's shares
-    behind: ``…：WM1.HNW 吴敏（52.1%）、WM1.NNA …``), in a shorter form (``line`` with
+    behind: ``…：WM1.HNW 吴敏（应完成的 52.1%）、WM1.NNA …``), in a shorter form (``line`` with
     ``message``'s words) where its cut would lose the first item's figure or its day:
     what is before the list, then the first item's id and figure, and the day of the
     figures it was judged on, if not the report's, kept whole; the name between the id
@@ -204,11 +204,11 @@ def _first_after(
 ) -> Text | None:
     """``whole``, a line that names a key result by its ``title`` and then lists what
     needs attention with a figure in brackets each (its members' shares behind:
-    ``…：2 个分解目标落后，最落后的是 王芳（20.2%，按截至 2026-06-30 的数字）、…``), in a
+    ``…：2 个分解目标落后，最落后的是 王芳（应完成的 20.2%，按截至 2026-06-30 的数字）、…``), in a
     shorter form (``line`` with ``message``'s words) where its cut would lose the first
     of those figures, or the day in them: the title shortened first, then the words
     before that figure, the name beside it among them, cut for …; the figure, and the
-    day of the figures it was judged on, kept whole (``…：2 个分解目标落后…（20.2%，按截至
+    day of the figures it was judged on, kept whole (``…：2 个分解目标落后…（应完成的 20.2%，按截至
     2026-06-30 的数字）…``). None where no figure in brackets follows the title, or the
     first is the day the whole line is of (kept as it is, ``_old_days``)."""
     at = message.rfind(title)
