@@ -830,3 +830,29 @@ def test_an_items_name_and_figure_are_read_as_the_pattern_read_them() -> None:
         found = re.compile(_NAME_AND_FIGURE).match(message, at)
         expected = None if found is None else (found["name"], found["figure"], found.end())
         assert _name_and_figure(message, at) == expected, (message, at)
+
+
+def test_an_alerts_closing_ellipsis_and_a_figures_label_stay_with_what_they_belong_to() -> None:
+    """In English the … that says a list of shares goes on wrapped onto a line of its
+    own, and a figure's label left it bare at a line's end ("(76.8% of" / "pace)"); in
+    Chinese the label alone ended a line ("周杰（应完成的" / "78.6%）"). Tables are laid out
+    as before: only what the report says in sentences keeps them."""
+    english = (
+        "WM1.FEE 净佣金收入: 4 shares off track, the furthest behind 周杰 (65.4% of pace), "
+        "刘洋 (65.9% of pace), 黄婷 (76.8% of pace), …"
+    )
+    chinese = (
+        "财富管理一部：3 个分解目标需要关注（3 项关键结果）：WM1.HNW 吴敏（应完成的 52.1%）、"
+        "WM1.NNA 吴敏（应完成的 68.3%）、WM1.FEE 周杰（应完成的 78.6%）；--unit wm1 逐个列出"
+    )
+    for width in range(30, 130):
+        lines = plain(wrap(Text(english), width, overflow="fold_figures", said=True))
+        assert all(line.strip() != "…" for line in lines), (width, lines)
+        shown = "\n".join(lines)
+        assert all(f"({f}% of pace)" in shown for f in ("65.4", "65.9", "76.8")), lines
+    for width in range(24, 100):
+        lines = plain(wrap(Text(chinese), width, overflow="fold_figures", said=True))
+        assert not any(line.rstrip().endswith("应完成的") for line in lines), (width, lines)
+    # Where it is not a sentence of the report's (a table's cell), words break as before.
+    cell = plain(wrap(Text(english), 125, overflow="fold_figures"))
+    assert cell[-1].strip() == "…"

@@ -227,15 +227,19 @@ def _words(text: str) -> list[str]:
     return [word.strip() for _, word in _glued(text, whole_runs=False)]
 
 
-def _glued(text: str, whole_runs: bool) -> list[tuple[int, str]]:
+def _glued(text: str, whole_runs: bool, said: bool = False) -> list[tuple[int, str]]:
     """Where each word of ``text`` starts, and the word with the spaces around it. A
     line breaks between two; where ``whole_runs`` keeps figures whole (a key result's
     title), not after a comparison sign (``≥ 45亿元``) nor between a figure and the
-    measure word after it (``90 单``, ``1,000 户(公司口径)``)."""
+    measure word after it (``90 单``, ``1,000 户(公司口径)``). In what the report says
+    in sentences (``said``: an alert, a line of the first screen), not before a lone …
+    (``黄婷 (76.8% of pace), …``: alone on a line it says nothing), nor inside a short
+    bracket that holds a figure and its label (``(76.8% of pace)``, ``（应完成的
+    52.1%）``: split, the figure reads as bare)."""
     words: list[tuple[int, str]] = []
     for match in _WORD.finditer(text):
         word = match.group()
-        if whole_runs and words and _held_together(words[-1][1], word):
+        if words and _goes_on(words[-1][1], word, whole_runs, said):
             words[-1] = (words[-1][0], words[-1][1] + word)
         else:
             words.append((match.start(), word))
@@ -243,6 +247,25 @@ def _glued(text: str, whole_runs: bool) -> list[tuple[int, str]]:
 
 
 _NUMBER = re.compile(r"[-+]?\d[\d,.]*")
+
+FIGURE_BRACKET = 20
+"""The most cells of a bracket holding a figure and its label kept on one line."""
+
+
+def _in_figure_bracket(before: str, word: str) -> bool:
+    """Whether ``word`` goes on a bracket ``before`` opened and has not closed, one
+    that, with ``word``, fits ``FIGURE_BRACKET`` cells and either starts with a figure
+    (``(76.8% of pace)``) or ends with ``word``, holding one (``（应完成的 52.1%）``)."""
+    opened = max(before.rfind("("), before.rfind("（"))
+    if opened < 0 or max(before.rfind(")"), before.rfind("）")) > opened:
+        return False
+    closes = max(word.find(")"), word.find("）"))
+    ending = word[: closes + 1] if closes >= 0 else word.rstrip()
+    if cell_width(before[opened:] + ending) > FIGURE_BRACKET:
+        return False
+    if _NUMBER.match(before, opened + 1) is not None:
+        return True
+    return closes >= 0 and any(c.isdigit() for c in ending)
 
 
 def _held_together(before: str, after: str) -> bool:
@@ -252,19 +275,31 @@ def _held_together(before: str, after: str) -> bool:
     return _NUMBER.fullmatch(last) is not None and char_cells(after.lstrip()[:1] or " ") == 2
 
 
+def _goes_on(before: str, word: str, whole_runs: bool, said: bool) -> bool:
+    """Whether ``word`` goes on the word ``before`` it, as ``_glued`` says."""
+    if said and (word.strip() == "…" or _in_figure_bracket(before, word)):
+        return True
+    return whole_runs and _held_together(before, word)
+
+
 def _breaks(
-    text: str, width: int, fold: bool, whole_runs: bool = False, names_whole: bool | None = None
+    text: str,
+    width: int,
+    fold: bool,
+    whole_runs: bool = False,
+    names_whole: bool | None = None,
+    said: bool = False,
 ) -> list[int]:
     """Where to break ``text`` so each line fits ``width`` cells: at the start of a
     word that does not fit, or inside one with Chinese in it where its start fills
     the rest of a line other words began (``_fill``), unless ``names_whole`` (by
     default, where ``text`` is English: ``latin_prose``); a word wider than a line is
-    folded (``whole_runs``: as ``chop`` says) or left whole."""
+    folded (``whole_runs``: as ``chop`` says) or left whole. ``said``: as ``_glued``."""
     if names_whole is None:
         names_whole = latin_prose(text)
     breaks: list[int] = []
     offset = 0
-    for start, word in _glued(text, whole_runs):
+    for start, word in _glued(text, whole_runs, said):
         while True:
             length = cell_width(word.rstrip())
             if width - offset >= length:
@@ -402,11 +437,13 @@ def wrap(
     overflow: Overflow = "fold",
     no_wrap: bool = False,
     names_whole: bool | None = None,
+    said: bool = False,
 ) -> list[Line]:
     """``text`` in lines of at most ``width`` cells: broken at its newlines and,
     unless ``no_wrap``, between words (Chinese ones kept whole per ``names_whole``, as
-    ``_breaks`` says); a line too long is cut per ``overflow``. ``left`` and ``right``
-    pad each line to ``width``."""
+    ``_breaks`` says; ``said``, a sentence of the report's, as ``_glued`` says); a line
+    too long is cut per ``overflow``. ``left`` and ``right`` pad each line to
+    ``width``."""
     plain = text.plain
     if width < 1:
         return [[] for _ in plain.split("\n")]
@@ -418,7 +455,7 @@ def wrap(
             pieces = [_Piece(begin, begin + len(part))]
         else:
             folds = overflow in ("fold", "fold_figures")
-            breaks = _breaks(part, width, folds, overflow == "fold_figures", names_whole)
+            breaks = _breaks(part, width, folds, overflow == "fold_figures", names_whole, said)
             bounds = [0, *breaks, len(part)]
             pieces = [_Piece(begin + a, begin + b) for a, b in pairwise(bounds)]
             for piece in pieces:
@@ -473,13 +510,15 @@ def fitted(text: Text, width: int) -> list[Line]:
     # English or Chinese is judged on the whole text: its lines after the first may be
     # only the names it lists.
     names_whole = latin_prose(plain)
-    breaks = _breaks(plain, width, True, whole_runs=True, names_whole=names_whole)
+    breaks = _breaks(plain, width, True, whole_runs=True, names_whole=names_whole, said=True)
     if not breaks:  # it fits but for the spaces it ends with
         return [_trimmed(whole.runs)]
     rest = Text()
     rest.runs = whole.between(breaks[0], len(plain))
     lines = [_trimmed(whole.between(0, breaks[0]))]
-    for piece in wrap(rest, width - hanging, overflow="fold_figures", names_whole=names_whole):
+    for piece in wrap(
+        rest, width - hanging, overflow="fold_figures", names_whole=names_whole, said=True
+    ):
         if trimmed := _trimmed(piece):  # a line of the spaces after a word folded to fit
             lines.append([(" " * hanging, ""), *trimmed])
     return lines
@@ -1364,7 +1403,7 @@ class Screen:
             self.text(Text().append(head.plain, head.runs[0][1] if head.runs else "")
                       .append(body.plain))  # fmt: skip
             return
-        for n, line in enumerate(wrap(body, room, overflow="fold_figures")):
+        for n, line in enumerate(wrap(body, room, overflow="fold_figures", said=True)):
             self._emit([*(head.runs if n == 0 else [(" " * indent, "")]), *line])
 
     def rule(self, title: str, style: str = "") -> None:
