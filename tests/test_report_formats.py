@@ -484,3 +484,26 @@ def test_markdown_and_html_open_with_the_first_screen(
     # The breaker is told once on the first screen, and the whole list ends the report.
     assert first_screen.count("112.6%") == 1
     assert text.rindex(label(lang, "alerts")) > text.rindex(label(lang, "expected_roi"))
+
+
+def test_an_attainment_from_a_baseline_says_so_in_every_format(
+    demo_outputs: dict[str, Any],
+) -> None:
+    """O1.KR3b reads 3,380万 of 3,500万 and 76.0% attained: worked out as 3,380 ÷ 3,500 it
+    is 96.6%, and nothing on the report said the 76.0% runs from the 3,000万 the branch
+    started the year at. Each table names the baseline of each key result whose
+    attainment runs from one, with the formula, so the figure can be checked by hand."""
+    report = json.loads(demo_outputs["json-zh"])
+    kr = next(k for o in report["objectives"] for k in o["key_results"] if k["id"] == "O1.KR3b")
+    worked = (kr["actual"] - kr["baseline"]) / (kr["target"] - kr["baseline"])
+    assert percent(worked, 1) == percent(kr["attainment"], 1) == "76.0%"
+    said = {
+        "zh": "完成率 =（实际 − 起点）÷（目标 − 起点），起点：O1.KR3b 3,000万",
+        "en": "Attained = (actual − baseline) ÷ (target − baseline); baseline: O1.KR3b CNY 30m",
+    }
+    for lang, line in said.items():
+        for fmt in HUMAN:
+            assert line in shown(demo_outputs[f"{fmt}-{lang}"], fmt), (fmt, lang)
+    # The objective's other key results start from 0 (O1.KR3, 61 of 90 单): not named.
+    (line,) = [x for x in demo_outputs["text-zh"].splitlines() if "O1.KR3b 3,000万" in x]
+    assert line.strip() == said["zh"]

@@ -748,3 +748,17 @@ def test_a_title_that_looks_like_rich_text_is_written_as_it_reads(
     book = openpyxl.load_workbook(out)
     cells = [c.value for row in book["关键结果"].iter_rows() for c in row]
     assert title in cells, cells
+
+
+def test_a_workbook_row_says_its_attainment_runs_from_a_baseline(
+    demo_books: dict[str, Any],
+) -> None:
+    """The workbook's notes of O1.KR3b (3,380万 of 3,500万, 76.0%) give the formula and
+    the baseline it runs from, as the report's line under its table does."""
+    for lang, said in (("zh", "完成率 =（实际 − 起点）÷（目标 − 起点），起点 3,000万"),
+                       ("en", "Attained = (actual − baseline) ÷ (target − baseline), "
+                              "baseline CNY 30m")):  # fmt: skip
+        rows = key_result_rows(demo_books[lang])
+        assert any(said in str(cell.value) for cell in rows["O1.KR3b"]), lang
+        assert not any("baseline" in str(c.value) or "起点" in str(c.value)
+                       for c in rows["O1.KR3"]), lang  # fmt: skip

@@ -61,6 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scores_cut": "{period} 已存的数据含 {day} 之后的日子，本期至今不计分",
         "unmeasured": "未计入得分：{groups}",
         "capped": "得分中 {krs} 按上限 {cap} 计",
+        "from_baseline": "完成率 =（实际 − 起点）÷（目标 − 起点），起点：{krs}",
+        "from_baseline_row": "完成率 =（实际 − 起点）÷（目标 − 起点），起点 {baseline}",
         "pooled": "比率 {krs} 按合计分子 ÷ 合计分母计，不是各成员比率的平均",
         "pooled_one": "比率 {krs} 按合计分子 ÷ 合计分母计，不是各成员比率的平均",
         "pooled_row": "比率：按合计分子 ÷ 合计分母计，不是各成员比率的平均",
@@ -172,6 +174,10 @@ LABELS: dict[str, dict[str, str]] = {
         "scores_cut": "{period} is stored with days after {day}: not scored to date",
         "unmeasured": "Not in the score: {groups}",
         "capped": "The score counts {krs} at the cap of {cap}",
+        "from_baseline": "Attained = (actual − baseline) ÷ (target − baseline); {baselines}: "
+                         "{krs}",
+        "from_baseline_row": "Attained = (actual − baseline) ÷ (target − baseline), baseline "
+                             "{baseline}",
         "pooled": "Rates {krs}: total numerator ÷ total denominator, not the mean of the "
                   "members' rates",
         "pooled_one": "Rate {krs}: total numerator ÷ total denominator, not the mean of the "

@@ -111,6 +111,34 @@ def capped_line(capped: Sequence[str], cap: float, lang: str) -> str:
     return label(lang, "capped", krs=krs, cap=percent(cap, 0))
 
 
+def from_baseline(kr: ReportKeyResult) -> bool:
+    """Whether ``kr``'s attainment runs from a baseline other than 0 (``engine.pace``)."""
+    return (
+        bool(kr.baseline)
+        and kr.attainment is not None
+        and not kr.guardrail
+        and (kr.direction in ("at_least", "at_most"))
+    )
+
+
+def baseline_row(kr: ReportKeyResult, lang: str) -> str:
+    """The workbook's note of such a key result, in its own row: the formula, its baseline."""
+    return label(lang, "from_baseline_row", baseline=value(kr, kr.baseline, lang))
+
+
+def baseline_story(objective: ReportObjective, lang: str) -> str:
+    """ "完成率 =（实际 − 起点）÷（目标 − 起点），起点：O1.KR3b 3,000万": the key results
+    whose attainment runs from a baseline, with it, so that 76.0% beside 3,380万 of
+    3,500万 can be worked out from the row rather than read as a wrong figure."""
+    started = [kr for kr in objective.key_results if from_baseline(kr)]
+    if not started:
+        return ""
+    sep = ", " if lang == "en" else label(lang, "list_sep")
+    krs = sep.join(f"{kr.id} {value(kr, kr.baseline, lang)}" for kr in started)
+    said = "baselines" if len(started) > 1 else "baseline"
+    return label(lang, "from_baseline", krs=krs, baselines=said)
+
+
 def pooled_story(objective: ReportObjective, lang: str) -> str:
     """ "比率 F1.KR5、F1.KR6 按合计分子 ÷ 合计分母计…": how a unit's rates are made,
     so that a head office does not take the firm's conversion rate for the mean of its

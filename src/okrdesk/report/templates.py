@@ -109,7 +109,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         counted_through_story=notes.counted_through_story,
         unshared_story=notes.unshared_story,
         unmeasured_story=notes.unmeasured_story, capped_story=notes.capped_story,
-        pooled_story=notes.pooled_story,
+        pooled_story=notes.pooled_story, baseline_story=notes.baseline_story,
         ledger_rounding_note=notes.ledger_rounding_note, budget_summary=notes.budget_summary,
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
         scores_legend=notes.scores_legend,

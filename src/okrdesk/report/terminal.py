@@ -43,6 +43,7 @@ from okrdesk.report.notes import (
     Unlisted,
     attention_first,
     attention_heading,
+    baseline_story,
     breakdown_heading,
     breakdown_rows,
     budget_summary,
@@ -448,6 +449,7 @@ def _kr_table(
         for text in (
             unmeasured_story(objective, lang),
             capped_story(objective, cap, lang),
+            baseline_story(objective, lang),
             pooled_story(objective, lang),
             note,
         )

@@ -44,6 +44,8 @@ from okrdesk.report.cells import (
     unit_named,
 )
 from okrdesk.report.notes import (
+    baseline_row,
+    from_baseline,
     held_mark,
     period_heading,
     score_periods,
@@ -422,7 +424,8 @@ def _notes_of(kr: Any, objective: Any, lang: str) -> list[str]:
     """A key result's notes column: what the report writes under its title, and for a
     rate measured at a unit how it is made (the terminal's line under the table)."""
     pooled = [label(lang, "pooled_row")] if kr.id in objective.pooled else []
-    return [*under_title(kr, lang), *pooled]
+    started = [baseline_row(kr, lang)] if from_baseline(kr) else []
+    return [*under_title(kr, lang), *started, *pooled]
 
 
 def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
