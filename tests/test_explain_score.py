@@ -284,3 +284,43 @@ def test_what_rounding_did_to_a_score_is_kept_to_80_columns_in_english(
         assert all(display_width(line) <= 80 for line in lines), lines
         noted += any("before they were rounded" in line for line in lines)
     assert noted
+
+
+def test_an_attainment_from_a_baseline_is_worked_out_from_the_figures_beside_it(
+    demo: Path, report: dict[str, Any]
+) -> None:
+    """`okrdesk explain O1.KR3b` gave the figure (3,380万) but not how the report's 76.0%
+    was made of it: (3,380万 − 3,000万) ÷ (3,500万 − 3,000万). Each key result whose
+    attainment runs from a baseline gives the formula with its figures as the report
+    writes them; worked by hand it gives the report's attainment, or it says it was
+    worked out before the figures were rounded (21.0% is 21.03%: 200.6%, not 200.0%)."""
+    from okrdesk.units import UNITS, parse_quantity
+
+    started = [
+        kr for objective in report["objectives"] for kr in objective["key_results"]
+        if kr["baseline"] and kr["attainment"] is not None and not kr["guardrail"]
+        and kr["direction"] in ("at_least", "at_most")
+    ]  # fmt: skip
+    assert {"O1.KR3b", "O2.NPS", "P.FUNNEL"} <= {kr["id"] for kr in started}
+    rounded = 0
+    for kr in started:
+        lines = explained(demo, kr["id"])
+        at = next(n for n, line in enumerate(lines) if line.startswith("完成率 "))
+        said = lines[at] + "".join(
+            line.strip() for line in lines[at + 1 :] if line.startswith("  ")
+        )
+        found = re.fullmatch(r"完成率 (\S+) =（(\S+) − (\S+)）÷（(\S+) − \3）：自起点算起，"
+                             r"不是从 0(（由舍入前的数字算得）)?", said)  # fmt: skip
+        assert found is not None, said
+        shown, actual, baseline, target, note = found.groups()
+        assert shown == percent(kr["attainment"], 1)
+        a, b, t = (parse_quantity(UNITS[kr["unit"]], x) for x in (actual, baseline, target))
+        by_hand = percent(max(0.0, float((a - b) / (t - b))), 1)
+        assert (by_hand == shown) == (note is None), (said, by_hand)
+        rounded += note is not None
+    assert rounded  # the demo has both kinds
+    english = explained(demo, "O1.KR3b", lang="en")
+    assert any(line.startswith("attained 76.0% = (CNY 33.8m − CNY 30m) ÷ (CNY 35m − CNY 30m)")
+               for line in english)  # fmt: skip
+    # A key result that runs from 0 gets no such line.
+    assert not any(line.startswith("完成率 ") for line in explained(demo, "O1.KR3"))

@@ -35,6 +35,7 @@ from okrdesk.figures_apart import attainment_short, beside_target
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import EXPLAIN_MEMBERS, counted, display_width, label, padded
 from okrdesk.model import (
+    Direction,
     KeyResult,
     MetricKind,
     MetricSpec,
@@ -63,6 +64,7 @@ from okrdesk.units import (
     half_up,
     ledger_amount,
     money,
+    parse_quantity,
     percentage,
     written,
 )
@@ -73,6 +75,9 @@ _SAID: dict[str, dict[str, str]] = {
         "for": "for {name} ({subject}) as of {day}",
         "checkpoint": "a checkpoint, closed on {day}: the figure as it stood that day, which "
                       "the report shows; nothing after it counts",
+        "from_baseline": "attained {attainment} = ({actual} − {baseline}) ÷ ({target} − "
+                         "{baseline}): from the baseline, not from 0{rounded}",
+        "from_baseline_rounded": " (worked out before the figures were rounded)",
         "checkpoint_changed": "a checkpoint, closed on {day}: the figures of its periods up "
                               "to that day, which the report shows; but they go on changing "
                               "after their periods end, and count changes after {since} up "
@@ -134,6 +139,9 @@ _SAID: dict[str, dict[str, str]] = {
     "zh": {
         "for": "{name} ({subject})  截至 {day}",
         "checkpoint": "检查点，{day} 截止：取当日的数字（报告显示的也是它），之后的数据不计入",
+        "from_baseline": "完成率 {attainment} =（{actual} − {baseline}）÷（{target} − "
+                         "{baseline}）：自起点算起，不是从 0{rounded}",
+        "from_baseline_rounded": "（由舍入前的数字算得）",
         "checkpoint_changed": "检查点，{day} 截止：取截至当日各周期的数字（报告显示的也是它）；"
                               "但这些周期的数字其后仍会变动，已含 {since} 之后至 {through} 的变动",
         "through": "数据截至 {through}：{period} 至 {end} 才结束，晚于 {day}，"
@@ -248,6 +256,7 @@ def explain_lines(
             lines.append(said["through"].format(through=engine.through, period=cut.id,
                                                 end=cut.end, day=day))  # fmt: skip
         short_of = _short_of(engine, kr, subject)
+        started = _from_baseline(engine, kr, subject, lang, short_of)
         if kr.metric is None:
             lines += _explain_checkins(store, rollup, kr, subject, day, lang, width, short_of)
         else:
@@ -263,7 +272,7 @@ def explain_lines(
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang,
-                                                short_of)  # fmt: skip
+                                                short_of) + started  # fmt: skip
             rows = store.observations(
                 metric=spec.name, subjects=subjects, through=engine.through, grain=plan.grain,
                 sliced=bool(spec.dimensions),
@@ -283,7 +292,54 @@ def explain_lines(
             basis = growth_basis(engine, kr, subject)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
-    return lines
+    return lines + started
+
+
+def _from_baseline(
+    engine: Engine, kr: KeyResult, subject: str, lang: str,
+    short_of: tuple[float, float] | None,
+) -> list[str]:  # fmt: skip
+    """How the report's attainment of a key result that runs from a baseline other than 0
+    is made, with its figures as the report writes them: 76.0% beside 3,380万 of 3,500万
+    is (3,380万 − 3,000万) ÷ (3,500万 − 3,000万). Nothing for one that runs from 0."""
+    p = engine.key_result(kr, subject)
+    if (
+        p is None or not p.baseline or p.attainment is None or kr.guardrail
+        or kr.direction not in (Direction.AT_LEAST, Direction.AT_MOST)
+        or p.actual.value is None or p.target.value is None
+    ):  # fmt: skip
+        return []
+    unit, said = kr.unit, _SAID[lang]
+    figures = (p.actual.value, p.baseline, p.target.value)
+    shown = attainment_percent(p.attainment)
+    redone = _attained_as_written(unit, figures, short_of)
+    rounded = redone is not None and attainment_percent(redone) != shown
+    return [said["from_baseline"].format(
+        attainment=shown,
+        actual=_result(unit, figures[0], lang, short_of),
+        baseline=_result(unit, figures[1], lang),
+        target=_result(unit, figures[2], lang),
+        rounded=said["from_baseline_rounded"] if rounded else "",
+    )]  # fmt: skip
+
+
+def _attained_as_written(
+    unit: UnitOfMeasure, figures: tuple[float, float, float],
+    short_of: tuple[float, float] | None,
+) -> float | None:  # fmt: skip
+    """The attainment worked out by hand from (actual, baseline, target) as the report
+    writes them (21.0%, 11%, 16%: 200.0%, where the unrounded 21.03% makes 200.6%); None
+    where they cannot be read back."""
+    try:
+        actual, baseline, target = (
+            parse_quantity(unit, _result(unit, value, "zh", short_of if n == 0 else None))
+            for n, value in enumerate(figures)
+        )
+    except ValueError:
+        return None
+    if target == baseline:
+        return None
+    return max(0.0, float((actual - baseline) / (target - baseline)))
 
 
 class NotMeasured(OkrdeskError):
