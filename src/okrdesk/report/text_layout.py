@@ -252,6 +252,16 @@ FIGURE_BRACKET = 20
 """The most cells of a bracket holding a figure and its label kept on one line."""
 
 
+def _figure_brackets(word: str) -> list[tuple[int, int]]:
+    """Where each bracket of ``word`` that holds a figure and fits ``FIGURE_BRACKET``
+    cells starts and ends."""
+    return [
+        (found.start(), found.end())
+        for found in re.finditer(r"[（(][^（()）]*\d[^（()）]*[）)]", word)
+        if cell_width(found.group()) <= FIGURE_BRACKET
+    ]
+
+
 def _in_figure_bracket(before: str, word: str) -> bool:
     """Whether ``word`` goes on a bracket ``before`` opened and has not closed, one
     that, with ``word``, fits ``FIGURE_BRACKET`` cells and either starts with a figure
@@ -305,7 +315,7 @@ def _breaks(
             if width - offset >= length:
                 offset += cell_width(word)
                 break
-            cut = _fill(word, width - offset) if offset and not names_whole else 0
+            cut = _fill(word, width - offset, said) if offset and not names_whole else 0
             if cut:
                 breaks.append(start + cut)
                 start, word, offset = start + cut, word[cut:], 0
@@ -345,19 +355,23 @@ def latin_prose(text: str) -> bool:
 _SMALL_LATIN = re.compile("[a-z]")
 
 
-def _fill(word: str, room: int) -> int:
+def _fill(word: str, room: int, said: bool = False) -> int:
     """Where ``word``, too long for the ``room`` left on its line, may break so that its
     start fills that room, as Chinese is set (it has no spaces; a line may break
     between any two of its characters): the last place between two characters, one
     of them wide, whose start fits; never inside a figure and its unit (45亿, 12.5百分点),
     beside a slash (万/亿元, 个/户), before a closing bracket, quote or stop, nor after an
     opening one, nor where a single character (孤字) would be left on either side; nor in
-    words joined by ``NO_BREAK`` (综合得分 96.8%: a label and its figure, one unit). 0 where
-    there is none: the word moves to the next line whole."""
+    words joined by ``NO_BREAK`` (综合得分 96.8%: a label and its figure, one unit); nor,
+    in a sentence of the report's (``said``), inside a figure's short bracket with its
+    label (``（应完成的 52.1%）``, as ``_glued`` keeps it). 0 where there is none: the word
+    moves to the next line whole."""
     kept = _cut(word, room)[0]
     if kept < 2 or NO_BREAK in word or not any(char_cells(c) == 2 for c in word):
         return 0
     held = {i for start, end in _figures_with_units(word) for i in range(start + 1, end)}
+    if said:
+        held |= {i for start, end in _figure_brackets(word) for i in range(start + 1, end)}
     for cut in range(min(kept, len(word.rstrip()) - 1), 0, -1):
         before, after = word[cut - 1], word[cut]
         if (
