@@ -328,7 +328,10 @@ def test_what_is_kept_reads_back_the_same(site: Path, tmp_path: Path) -> None:
         funnel = MetricSpec("funded", "Funded", "入金率", MetricKind.RATIO, UNITS["%"],
                             stages=stages)  # fmt: skip
         aum = MetricSpec("aum", "AUM", "资产", MetricKind.STOCK, UNITS["亿元"], formula="a / b")
-        probed = Probed([], "2.1", [spec, aum, funnel])
+        # A count whose credit is shared: read back whole, its halves would be refused.
+        shared = MetricSpec("shared_clients", "Shared clients", "共同服务客户", MetricKind.STOCK,
+                            UNITS["人"], split_credit=True)  # fmt: skip
+        probed = Probed([], "2.1", [spec, aum, funnel, shared])
         cache = ProbeCache(tmp_path / "kept.json")
         key = cache.key(entry, {"day": dt.date(2026, 1, 1), "n": [1, 2.5]})
         assert key is not None

@@ -30,11 +30,13 @@ from okrdesk.errors import Said
 from okrdesk.periods import Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.units import (
+    MOST_MONEY,
     UNITS,
     Dimension,
     UnitOfMeasure,
     close_units,
     did_you_mean_unit,
+    most_in_one_figure,
     you_meant_units,
 )
 
@@ -573,6 +575,32 @@ class MetricSpec:
     lost over assets at the start, written 2.63亿 / 51.6亿 in ``explain``, not 263,037,473 /
     5,160,000,000; ``UNITS["户"]``: 12户 / 120户). None, the default: a plain figure (an
     NPS's promoters − detractors × 100)."""
+    split_credit: bool = False
+    """A count whose credit may be shared: a client served by two customer managers
+    counts half to each, so its figures may be fractional (82.5人), and are written with
+    the digits they need. Only for a count (户, 人, 单…); any other count's figure must
+    be whole, and one that is not is refused."""
+
+    @property
+    def whole_counts(self) -> bool:
+        """Whether each figure must be a whole number: a count (not a ratio) whose credit
+        is never shared (``split_credit``)."""
+        return (
+            self.unit.dimension is Dimension.COUNT
+            and self.kind is not MetricKind.RATIO
+            and not self.split_credit
+        )
+
+    def most_in_one_figure(self, part: str = "value") -> float | None:
+        """The bound on one figure's ``part`` (value, numerator or denominator;
+        ``okrdesk.units.MOST_MONEY``): a value's by the metric's unit; a ratio's part
+        that of a count, or of money where the part is declared an amount
+        (``numerator_unit``), for assets lost over a firm's assets exceed any count."""
+        if part == "value":
+            return most_in_one_figure(self.unit.dimension)
+        unit = self.numerator_unit if part == "numerator" else self.denominator_unit
+        money = unit is not None and unit.dimension is Dimension.MONEY
+        return most_in_one_figure(Dimension.MONEY if money else Dimension.COUNT)
 
     @property
     def never_below_zero(self) -> bool:
@@ -648,7 +676,7 @@ class MetricSpec:
                 '请写 okrdesk.units.UNITS 中的一个，如 UNITS["元"]',
             )
         self._check_part_units()
-        for key in ("revenue", "never_negative"):
+        for key in ("revenue", "never_negative", "split_credit"):
             if not isinstance(getattr(self, key), bool):
                 given = repr(getattr(self, key))
                 raise MetricSpecError(
@@ -665,6 +693,14 @@ class MetricSpec:
                 f"指标 {name}：{kind} 指标的单位不能是 {unit}：其数值{_ADDS_UP[kind][1]}，"
                 "比率相加没有意义；请声明为比率（kind=MetricKind.RATIO），并发送分子和分母"
                 "（numerator=12, denominator=120），而不是 value=0.10",
+            )
+        if self.split_credit and self.unit.dimension is not Dimension.COUNT:
+            unit = self.unit.symbol
+            raise MetricSpecError(
+                f"metric {name}: split_credit is for a count (户, 人, 单…) whose credit two "
+                f"people may share; a figure in {unit} is no count",
+                f"指标 {name}：split_credit 用于可由两人分享业绩的计数（户、人、单等）；"
+                f"以 {unit} 计的数不是计数",
             )
         if self.formula is not None and not isinstance(self.formula, str):
             raise MetricSpecError(
@@ -854,7 +890,11 @@ class Observation:
                 shown = f"{self.numerator:.15g}"
                 return [Said(f"denominator is 0 with numerator {shown}",
                              f"分母为 0，而分子为 {shown}")]  # fmt: skip
-            return []
+            return [
+                past
+                for part in ("numerator", "denominator")
+                if (past := beyond_bound(spec, part, getattr(self, part))) is not None
+            ]
         if self.value is None:
             return [Said(f"a {spec.kind.value} metric needs a value",
                          f"{spec.kind.value} 指标要有 value")]  # fmt: skip
@@ -865,7 +905,47 @@ class Observation:
             count = spec.dimension is Dimension.COUNT
             what, what_zh = ("a count", "计数") if count else (spec.name, spec.name)
             return [Said(f"{what} cannot be negative ({shown})", f"{what_zh}不能为负（{shown}）")]
+        if (past := beyond_bound(spec, "value", self.value)) is not None:
+            return [past]
+        if spec.whole_counts and not self.value.is_integer():
+            return [not_whole(spec, self.value)]
         return []
+
+
+def beyond_bound(spec: MetricSpec, part: str, figure: float) -> Said | None:
+    """What is said of a figure's ``part`` (value, numerator, denominator) past what any
+    brokerage's figure can be (``MetricSpec.most_in_one_figure``); None within it."""
+    most = spec.most_in_one_figure(part)
+    if most is None or abs(figure) <= most:
+        return None
+    shown, bound = f"{figure:,.0f}", f"{most:,.0f}"
+    if most == MOST_MONEY:
+        return Said(
+            f"{part} {shown} 元 is more than any real figure (at most {bound} 元 in one "
+            "figure, a thousand trillion yuan); check that the plugin gives 元, not 分 or "
+            "an id summed",
+            f"{part} {shown}元 超出任何实际数字（单个数字最多 {bound}元，即一千万亿元）；"
+            "请检查插件给的是否以元计，而不是以分计或把编号相加",
+        )
+    return Said(
+        f"{part} {shown} is more than any real count (at most {bound}, more than the "
+        "people alive); check what the plugin counts",
+        f"{part} {shown} 超出任何实际计数（最多 {bound}，已超过世界人口）；请检查插件数的是什么",
+    )
+
+
+def not_whole(spec: MetricSpec, value: float) -> Said:
+    """What is said of a fractional figure of a metric counted in whole ones."""
+    unit, shown = spec.unit.symbol, f"{value:.15g}"
+    return Said(
+        f"value {shown} is not a whole count: {spec.name} is counted in {unit}; emit whole "
+        "counts, or, where one client's credit is shared between people, declare the "
+        "metric split_credit (MetricSpec(split_credit=True), or split_credit = true in a "
+        "SQL metric's definition)",
+        f"value {shown} 不是整数：{spec.name} 以{unit}计数；请给整数，若一位客户的业绩由"
+        "几人分享，请把该指标声明为 split_credit（MetricSpec(split_credit=True)，或在 SQL "
+        "指标的定义中写 split_credit = true）",
+    )
 
 
 # ------------------------------------------------------------------ dimensions

@@ -158,6 +158,27 @@ holds exactly enough to store."""
 
 SMALLEST_STEP = Decimal("1e-12")
 
+MOST_MONEY = 1e15
+MOST_COUNT = 1e10
+"""The largest figure a plugin may emit, in base units: money (元) at most 1e15 in one
+figure, a count (and any part of a ratio but an amount of money) at most 1e10.
+
+No brokerage's figure comes near: 1e15 元 is a thousand trillion yuan (千万亿), several
+times China's yearly output and far above the client assets of the whole industry; 1e10
+is ten billion, more people than are alive, so no count of clients, accounts or deals
+can reach it. A figure past them is a plugin's mistake (a unit read as 分 for 元, a
+column of ids summed), and stored it would roll up into every total above it."""
+
+
+def most_in_one_figure(dimension: Dimension) -> float | None:
+    """The bound (``MOST_MONEY``, ``MOST_COUNT``) on one figure of ``dimension``; None
+    for a rate, a score or a multiple, which have none."""
+    if dimension is Dimension.MONEY:
+        return MOST_MONEY
+    if dimension is Dimension.COUNT:
+        return MOST_COUNT
+    return None
+
 
 class UnreadableFigure(ValueError):
     """A figure typed on the command line that okrdesk cannot take, and why; ``str()`` in

@@ -1225,9 +1225,8 @@ class _Checker:
     """Held by each call of ``emit`` while it runs, and by ``close``: a call left behind
     that was part-way through one when its time ran out has finished it before the
     collect goes on to read what was emitted, and any call after that is ignored."""
-    _rules: dict[str, tuple[bool, bool, tuple[str, ...]]] = attrs.field(init=False)
-    """metric → (whether it is a ratio, whether its value cannot be negative, its
-    dimensions sorted), once."""
+    _rules: dict[str, _Rule] = attrs.field(init=False)
+    """metric → what the quick check asks of its figures (``_Rule``), once."""
 
     def close(self) -> None:
         """The plugin's time is up: wait for a call of ``emit`` under way to end, and
@@ -1237,14 +1236,7 @@ class _Checker:
 
     def __attrs_post_init__(self) -> None:
         self.spool = Spool(self._emitted_twice)
-        self._rules = {
-            name: (
-                spec.kind is MetricKind.RATIO,
-                spec.never_below_zero,
-                tuple(sorted(spec.dimensions)),
-            )
-            for name, spec in self.specs.items()
-        }
+        self._rules = {name: _rule(spec) for name, spec in self.specs.items()}
 
     @_while_open
     def __call__(
@@ -1311,7 +1303,7 @@ class _Checker:
             sources = [""] * len(subjects)
         elif not all(type(s) is str and len(s) <= _SOURCE_LIMIT for s in sources):
             return False
-        ratio, never_negative, _ = rule
+        ratio, never_negative, _, whole, most, most_numerator, most_denominator = rule
         rows: list[SpooledRow] = []
         add = rows.append
         if ratio:
@@ -1322,7 +1314,7 @@ class _Checker:
             for s, p, n, d, source, cut in zip(
                 subjects, periods, numerators, denominators, sources, cuts, strict=True
             ):
-                if not _plain_parts(n, d):
+                if not _plain_parts(n, d, most_numerator, most_denominator):
                     return False
                 add((metric, s, p, cut, None, float(n), float(d), source))
         else:
@@ -1332,7 +1324,7 @@ class _Checker:
                 if column is not None and any(x is not None for x in column):
                     return False
             for s, p, v, source, cut in zip(subjects, periods, values, sources, cuts, strict=True):
-                if not _plain_value(v, never_negative):
+                if not _plain_value(v, never_negative, whole, most):
                     return False
                 add((metric, s, p, cut, float(v), None, None, source))
         self.spool.extend(rows)
@@ -1376,13 +1368,19 @@ class _Checker:
             and type(source) is str
             and len(source) <= _SOURCE_LIMIT
         ):
-            ratio, never_negative, _ = rule
+            ratio, never_negative, _, whole, most, most_numerator, most_denominator = rule
             if ratio:
-                if value is None and _plain_parts(numerator, denominator):
+                if value is None and _plain_parts(
+                    numerator, denominator, most_numerator, most_denominator
+                ):
                     self.spool.add((metric, subject, period, cut, None, float(numerator),
                                     float(denominator), source))  # fmt: skip
                     return
-            elif numerator is None and denominator is None and _plain_value(value, never_negative):
+            elif (
+                numerator is None
+                and denominator is None
+                and _plain_value(value, never_negative, whole, most)
+            ):
                 self.spool.add((metric, subject, period, cut, float(value), None, None, source))
                 return
         self._check_one(metric, subject, period, value, numerator, denominator, source,
@@ -1627,24 +1625,48 @@ def _cited(source: object) -> Said:
 _SHOWN_SOURCE = 200
 
 
-def _plain_value(value: Any, never_negative: bool) -> bool:
-    """A value the quick check keeps: a finite number, not negative where the metric
-    cannot be (``_check_one`` words the refusal of anything else)."""
+_Rule = tuple[bool, bool, tuple[str, ...], bool, float, float, float]
+"""What the quick check asks of a metric's figures: whether it is a ratio, whether its
+value cannot be negative, its dimensions sorted, whether its figures are whole counts,
+and the largest its value, numerator and denominator may be."""
+
+
+def _rule(spec: MetricSpec) -> _Rule:
+    """The quick check's rule for ``spec``'s figures (``_Rule``)."""
+    most = [spec.most_in_one_figure(part) for part in ("value", "numerator", "denominator")]
+    value, numerator, denominator = (_FINITE_HIGH if m is None else m for m in most)
     return (
-        type(value) in _NUMBERS
-        and _FINITE_LOW < value < _FINITE_HIGH
-        and (value >= 0 or not never_negative)
+        spec.kind is MetricKind.RATIO,
+        spec.never_below_zero,
+        tuple(sorted(spec.dimensions)),
+        spec.whole_counts,
+        value,
+        numerator,
+        denominator,
     )
 
 
-def _plain_parts(numerator: Any, denominator: Any) -> bool:
-    """A ratio's parts the quick check keeps: finite numbers, the denominator not
-    negative, and 0 only with a numerator of 0."""
+def _plain_value(value: Any, never_negative: bool, whole: bool, most: float) -> bool:
+    """A value the quick check keeps: a finite number no larger than ``most`` either way,
+    not negative where the metric cannot be, whole where it must be (``_check_one``
+    words the refusal of anything else)."""
+    return (
+        type(value) in _NUMBERS
+        and -most <= value <= most
+        and (value >= 0 or not never_negative)
+        and (not whole or type(value) is int or value.is_integer())
+    )
+
+
+def _plain_parts(numerator: Any, denominator: Any, most_numerator: float,
+                 most_denominator: float) -> bool:  # fmt: skip
+    """A ratio's parts the quick check keeps: finite numbers within their bounds, the
+    denominator not negative, and 0 only with a numerator of 0."""
     return (
         type(numerator) in _NUMBERS
         and type(denominator) in _NUMBERS
-        and _FINITE_LOW < numerator < _FINITE_HIGH
-        and 0 <= denominator < _FINITE_HIGH
+        and -most_numerator <= numerator <= most_numerator
+        and 0 <= denominator <= most_denominator
         and bool(denominator or not numerator)
     )
 

@@ -7,7 +7,11 @@ A ledger kept in 万元 returned as it is would be stored ten thousand times too
 ``values_in`` says what the query's figures are in, and every path a collect takes (the
 figures DuckDB adds up, the rows Python adds up, a warehouse's sums) hands them over
 through ``Ruled``. Each figure is scaled as the decimal it is written as, so 1.2345万
-is 12,345元, not 12,344.999999999998.
+is 12,345元, not 12,344.999999999998. A whole count's figures are added up in floating
+point before they are scaled (1.2345万户 + 0.0001万户 is 1.2346000000000001), so one that
+lands a hair from a whole number is made that number: 12,346户, which okrdesk would
+otherwise refuse as no whole count; a count that truly has a fraction (1.23455万户) is
+left as it is, and refused.
 
 A query counting events (family-trust deals signed) returns no row for a person who
 signed none; okrdesk reads a subject with no rows as one with no data, which is how a
@@ -19,6 +23,7 @@ result reads 0 of 6, behind, not 无数据 and left out of the score.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -35,15 +40,29 @@ class MetricRules:
 
     scale: Decimal = Decimal(1)
     zero: bool = False
+    whole: bool = False
+    """Whether its figures are whole counts (``MetricSpec.whole_counts``) returned in a
+    unit of their own (万户): each is made whole where scaling left it a hair from one."""
 
 
-def _scaled(value: Any, scale: Decimal) -> Any:
+NEAR_WHOLE = 1e-9
+"""How far from a whole number, relative to its size, a scaled count may land from the
+floating-point sum behind it and still be that number: far more than the rounding of
+adding up millions of figures, far less than one 户 in any count a branch has."""
+
+
+def _scaled(value: Any, scale: Decimal, whole: bool = False) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value  # left for okrdesk's checks to refuse, as they would unscaled
     try:
-        return float(Decimal(repr(value) if isinstance(value, float) else value) * scale)
+        scaled = float(Decimal(repr(value) if isinstance(value, float) else value) * scale)
     except ArithmeticError:  # a NaN or an infinity: refused by the checks as it is
         return value
+    if whole and math.isfinite(scaled):
+        nearest = float(round(scaled))
+        if abs(scaled - nearest) <= NEAR_WHOLE * max(1.0, abs(scaled)):
+            return nearest
+    return scaled
 
 
 class Ruled:
@@ -60,7 +79,7 @@ class Ruled:
     def __call__(self, metric: str, subject: str, period: str, **keywords: Any) -> None:
         rule = self._rules.get(metric)
         if rule is not None and rule.scale != 1 and "value" in keywords:
-            keywords["value"] = _scaled(keywords["value"], rule.scale)
+            keywords["value"] = _scaled(keywords["value"], rule.scale, rule.whole)
         if metric in self._given:
             self._given[metric].add((subject, period))
         self._emit(metric, subject, period, **keywords)
@@ -70,7 +89,9 @@ class Ruled:
     ) -> None:
         rule = self._rules.get(metric)
         if rule is not None and rule.scale != 1 and keywords.get("values") is not None:
-            keywords["values"] = [_scaled(value, rule.scale) for value in keywords["values"]]
+            keywords["values"] = [
+                _scaled(value, rule.scale, rule.whole) for value in keywords["values"]
+            ]
         if metric in self._given:
             subjects, periods = list(subjects), list(periods)
             self._given[metric].update(zip(subjects, periods, strict=False))

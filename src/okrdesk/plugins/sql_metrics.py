@@ -96,7 +96,7 @@ _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue", "never_negative", "dimensions",
     "dimension_labels", "settles_after_days", "numerator_unit", "denominator_unit", "values_in",
-    "no_rows_means_zero",
+    "no_rows_means_zero", "split_credit",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
 _SETTINGS_KEYS = {
@@ -182,9 +182,12 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
             f"{where}.unit: {kind} 指标的单位不能是 {unit}：其数值按人员相加，比率相加没有意义；"
             '请写 kind = "ratio"，并让查询返回 numerator 和 denominator 两列',
         ))  # fmt: skip
-    revenue, never_negative = (
-        checked(functools.partial(_flag, raw, where, key)) for key in ("revenue", "never_negative")
+    revenue, never_negative, split_credit = (
+        checked(functools.partial(_flag, raw, where, key))
+        for key in ("revenue", "never_negative", "split_credit")
     )
+    if split_credit and "unit" not in missing and raw["unit"] in UNITS:
+        checked(lambda: _shared_count(raw, where))
     dimensions = raw.get("dimensions", [])
     if not isinstance(dimensions, list) or not all(
         isinstance(d, str) and DIMENSION_NAME.match(d) for d in dimensions
@@ -234,6 +237,7 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         dimensions=dimensions,
         dimension_labels=labels,
         never_negative=bool(never_negative),
+        split_credit=bool(split_credit),
         settles_after_days=settles,
         numerator_unit=numerator_unit,
         denominator_unit=denominator_unit,
@@ -299,10 +303,25 @@ def no_rows_means_zero(raw: Mapping[str, Any], kind: MetricKind | None, where: s
     return zero
 
 
-def metric_rules(raw: Mapping[str, Any], kind: MetricKind, where: str) -> MetricRules:
+def _shared_count(raw: Mapping[str, Any], where: str) -> None:
+    """``split_credit`` is said of a count alone, as ``MetricSpec`` requires."""
+    unit = raw["unit"]
+    if UNITS[unit].dimension is not Dimension.COUNT:
+        raise SqlMetricError(
+            f"{where}.split_credit: only a count (户, 人, 单…) has credit two people may "
+            f"share; a figure in {unit} is no count",
+            f"{where}.split_credit: 只有计数（户、人、单等）的业绩才能由两人分享；"
+            f"以 {unit} 计的数不是计数",
+        )
+
+
+def metric_rules(spec: MetricSpec, raw: Mapping[str, Any], where: str) -> MetricRules:
     """The rules of a sound definition (``values_in``, ``no_rows_means_zero``): what a
-    collect does to its figures beyond running its query."""
-    return MetricRules(values_in(raw, kind, where), no_rows_means_zero(raw, kind, where))
+    collect does to its figures beyond running its query. A whole count returned in a
+    unit of its own is made whole again after scaling (``MetricRules.whole``)."""
+    scale = values_in(raw, spec.kind, where)
+    zero = no_rows_means_zero(raw, spec.kind, where)
+    return MetricRules(scale, zero, whole=scale != 1 and spec.whole_counts)
 
 
 def _part_unit(
@@ -472,7 +491,7 @@ def ruled_definitions(
                 )
             first[spec.name] = index
             found.append((spec, item["query"]))
-            if (rule := metric_rules(item, spec.kind, f"sources.sql.metrics[{index}]")) != (
+            if (rule := metric_rules(spec, item, f"sources.sql.metrics[{index}]")) != (
                 MetricRules()
             ):
                 rules[spec.name] = rule

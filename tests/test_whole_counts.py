@@ -1,0 +1,325 @@
+"""Whole counts a manager can trust: a figure of a metric counted in 户, 人 or 单 that is
+not a whole number is refused as any invalid figure is, unless the metric declares its
+credit shared (``split_credit``); and a figure no brokerage could have (3e15 元 in a
+week, 5e12 clients) is refused too, where it was stored and rolled up into every total
+above it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from installed_package import installed_package, okrdesk
+from okrdesk.model import MetricSpec, MetricSpecError
+from okrdesk.plugins import sql_metrics
+from okrdesk.plugins.testing import PluginCheck, check_plugin
+from okrdesk.units import UNITS
+from sample_workspace import WriteWorkspace
+from test_sql_files import PEOPLE, START, THROUGH, write
+
+COUNTS = """\
+import json
+import os
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_attendees", "Salon attendees", "沙龙参会人数", "flow",
+                        UNITS["人"]))
+    register(MetricSpec("shared_clients", "Shared clients", "共同服务客户", "stock",
+                        UNITS["人"], split_credit=True))
+    register(MetricSpec("fee_income", "Fee income", "手续费收入", "flow", UNITS["元"]))
+    register(MetricSpec("referral_rate", "Referral rate", "转介绍率", MetricKind.RATIO,
+                        UNITS["%"], numerator_unit=UNITS["户"], denominator_unit=UNITS["户"]))
+    register(MetricSpec("asset_attrition", "Asset attrition", "资产流失率", MetricKind.RATIO,
+                        UNITS["%"], direction="at_most", numerator_unit=UNITS["元"],
+                        denominator_unit=UNITS["元"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    # metric -> [[subject, period index, value or [numerator, denominator]], ...]
+    figures = json.loads(os.environ.get("OKRDESK_TEST_FIGURES", "{}"))
+    wanted = {spec.name for spec in request.metrics}
+    for metric, rows in figures.items():
+        if metric not in wanted:
+            continue
+        subjects = [row[0] for row in rows]
+        periods = [request.periods[row[1]].id for row in rows]
+        ratio = isinstance(rows[0][2], list)
+        if os.environ.get("OKRDESK_TEST_MANY"):
+            if ratio:
+                emit.many(metric, subjects, periods, numerators=[r[2][0] for r in rows],
+                          denominators=[r[2][1] for r in rows])
+            else:
+                emit.many(metric, subjects, periods, values=[r[2] for r in rows])
+            continue
+        for subject, period, (*_, given) in zip(subjects, periods, rows):
+            if ratio:
+                emit(metric, subject, period, numerator=given[0], denominator=given[1])
+            else:
+                emit(metric, subject, period, value=given)
+"""
+
+COUNTED_OKRS = """\
+[[objectives]]
+id = "O9"
+title = "沙龙与共同服务"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "沙龙参会人数"
+metric = "salon_attendees"
+target = 600
+unit = "人"
+
+[[objectives.key_results]]
+id = "KR2"
+title = "共同服务客户"
+metric = "shared_clients"
+target = 100
+unit = "人"
+
+[[objectives.key_results]]
+id = "KR3"
+title = "手续费收入"
+metric = "fee_income"
+target = 50
+unit = "万元"
+
+[[objectives.key_results]]
+id = "KR4"
+title = "转介绍率"
+metric = "referral_rate"
+target = 10
+unit = "%"
+
+[[objectives.key_results]]
+id = "KR5"
+title = "资产流失率"
+metric = "asset_attrition"
+direction = "at_most"
+target = 5
+unit = "%"
+"""
+
+THROUGH_ARGS = ("--through", "2026-01-18")
+
+
+def _workspace(write_workspace: WriteWorkspace) -> Path:
+    return write_workspace({"counted.toml": COUNTED_OKRS})
+
+
+def _collect(env: dict[str, str], root: Path, lang: str, figures: dict[str, Any],
+             many: bool = False) -> tuple[int, str]:  # fmt: skip
+    env = {**env, "OKRDESK_TEST_FIGURES": json.dumps(figures)}
+    if many:
+        env["OKRDESK_TEST_MANY"] = "1"
+    done = okrdesk(env, "collect", "--lang", lang, *THROUGH_ARGS, "-w", str(root))
+    told = done.stdout + done.stderr
+    assert "Traceback" not in told, told
+    return done.returncode, told
+
+
+def _stored(root: Path, metric: str) -> list[tuple[str, str, float | None]]:
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        return sorted(connection.execute(
+            "SELECT subject, period, value FROM observations WHERE metric = ?", (metric,)
+        ).fetchall())  # fmt: skip
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["emit", "emit.many"])
+def test_a_fractional_count_is_refused_in_both_languages_and_the_stored_figures_kept(
+    write_workspace: WriteWorkspace, tmp_path: Path, many: bool
+) -> None:
+    """82.5 attendees was stored and written 83人, a total its own rows disagree with;
+    through emit.many's quick path too, which took any finite number."""
+    root = _workspace(write_workspace)
+    with installed_package(tmp_path, "counts", COUNTS) as env:
+        whole = {"salon_attendees": [["cm01", 1, 40], ["cm02", 1, 42.0]]}
+        code, told = _collect(env, root, "en", whole, many)
+        assert code == 0, told
+        before = _stored(root, "salon_attendees")
+        assert [value for *_, value in before] == [40, 42]
+        half = {"salon_attendees": [["cm01", 1, 40], ["cm02", 1, 42.5]],
+                "fee_income": [["cm01", 1, 12000]]}  # fmt: skip
+        code, english = _collect(env, root, "en", half, many)
+        assert code == 1, english
+        assert (
+            "plugin counts metric salon_attendees: cm02 2026-W02: value 42.5 is not a whole "
+            "count: salon_attendees is counted in 人; emit whole counts, or, where one "
+            "client's credit is shared between people, declare the metric split_credit"
+        ) in english, english
+        assert "(1 problem; none of its figures stored)" in english, english
+        code, chinese = _collect(env, root, "zh", half, many)
+        assert code == 1, chinese
+        assert "cm02 2026-W02：value 42.5 不是整数：salon_attendees 以人计数；请给整数" in chinese
+    # The metric is dropped whole for the run; what earlier runs stored stays; the
+    # plugin's other metric lands.
+    assert _stored(root, "salon_attendees") == before
+    assert [value for *_, value in _stored(root, "fee_income")] == [12000]
+
+
+def test_a_flood_of_fractional_counts_is_told_by_five_examples(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = _workspace(write_workspace)
+    people = ("cm01", "cm02")
+    rows = [[person, week, 10 * at + week + 0.5] for at, person in enumerate(people)
+            for week in (0, 1, 2)]  # fmt: skip
+    with installed_package(tmp_path, "counts", COUNTS) as env:
+        code, told = _collect(env, root, "en", {"salon_attendees": rows}, many=True)
+    assert code == 1, told
+    (line,) = [x for x in told.splitlines() if "metric salon_attendees" in x]
+    assert line.count("is not a whole count") == 5, line
+    assert line.endswith("; and 1 more (6 problems; none of its figures stored)"), line
+    assert _stored(root, "salon_attendees") == []
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["emit", "emit.many"])
+def test_a_figure_no_brokerage_could_have_is_refused(
+    write_workspace: WriteWorkspace, tmp_path: Path, many: bool
+) -> None:
+    root = _workspace(write_workspace)
+    figures = {
+        "fee_income": [["cm01", 1, 3e15]],  # three thousand trillion yuan in a week
+        "salon_attendees": [["cm01", 1, 5_000_000_000_000]],
+        "referral_rate": [["cm01", 1, [12, 2e10]]],  # more accounts than people alive
+        # Assets lost over a firm's assets: parts of money, bound as money, not as a count.
+        "asset_attrition": [["cm01", 1, [2.5e10, 1.2e12]]],
+    }
+    with installed_package(tmp_path, "counts", COUNTS) as env:
+        code, english = _collect(env, root, "en", figures, many)
+        _, chinese = _collect(env, root, "zh", figures, many)
+        within = {**figures, "fee_income": [["cm01", 1, 1e15]],
+                  "salon_attendees": [["cm01", 1, 1e10]],
+                  "referral_rate": [["cm01", 1, [12, 1e10]]]}  # fmt: skip
+        within_code, within_told = _collect(env, root, "en", within, many)
+    assert code == 1, english
+    assert (
+        "metric fee_income: cm01 2026-W02: value 3,000,000,000,000,000 元 is more than any "
+        "real figure (at most 1,000,000,000,000,000 元 in one figure, a thousand trillion "
+        "yuan)"
+    ) in english, english
+    assert (
+        "metric salon_attendees: cm01 2026-W02: value 5,000,000,000,000 is more than any real "
+        "count (at most 10,000,000,000, more than the people alive)"
+    ) in english, english
+    assert "metric referral_rate: cm01 2026-W02: denominator 20,000,000,000 is more" in english
+    assert "asset_attrition" not in english, english
+    assert "value 3,000,000,000,000,000元 超出任何实际数字" in chinese, chinese
+    assert (
+        "value 5,000,000,000,000 超出任何实际计数（最多 10,000,000,000，已超过世界人口）" in chinese
+    )
+    assert _stored(root, "fee_income") == [("cm01", "2026-W02", 1e15)]
+    assert within_code == 0, within_told
+
+
+def test_split_credit_is_for_a_count_alone() -> None:
+    with pytest.raises(MetricSpecError) as raised:
+        MetricSpec("fees", "Fees", "手续费", "flow", UNITS["元"], split_credit=True)
+    assert raised.value.said.en == (
+        "metric fees: split_credit is for a count (户, 人, 单…) whose credit two people may "
+        "share; a figure in 元 is no count"
+    )
+    assert "以 元 计的数不是计数" in raised.value.said.zh
+    with pytest.raises(MetricSpecError, match="split_credit must be True or False"):
+        MetricSpec("clients", "Clients", "客户", "stock", UNITS["户"], split_credit="yes")
+
+
+# ------------------------------------------------------------- the SQL metric source
+
+SALONS = """\
+day,cm,attendees,attendees_wan
+2026-01-06,cm01,2.5,0.1
+2026-01-07,cm01,40,0.2
+2026-01-13,cm02,12,1.2345
+"""
+
+
+def _sql(tmp_path: Path, metric: dict[str, Any], database: bool = False,
+         lang: str = "en") -> PluginCheck:  # fmt: skip
+    tmp_path.mkdir(exist_ok=True)
+    if database:
+        with sqlite3.connect(tmp_path / "salons.sqlite") as connection:
+            connection.execute(
+                "CREATE TABLE salons (day TEXT, cm TEXT, attendees REAL, attendees_wan REAL)"
+            )
+            rows = [line.split(",") for line in SALONS.splitlines()[1:]]
+            connection.executemany("INSERT INTO salons VALUES (?, ?, ?, ?)", rows)
+        source: dict[str, Any] = {"database": "salons.sqlite"}
+    else:
+        source = {"tables": {"salons": write(tmp_path, "salons.csv", SALONS.encode())}}
+    return check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=THROUGH, lang=lang,
+        settings={"metrics": [metric], **source}, workspace=tmp_path,
+    )  # fmt: skip
+
+
+def _attendees(column: str = "attendees", **more: Any) -> dict[str, Any]:
+    query = f"SELECT cm AS subject, day, {column} AS value FROM salons"
+    return {"name": "salon_attendees", "kind": "flow", "unit": "人", "query": query, **more}
+
+
+@pytest.mark.parametrize("database", [False, True], ids=["duckdb", "sqlite"])
+def test_an_sql_sum_of_a_fractional_column_of_a_count_is_refused(
+    tmp_path: Path, database: bool
+) -> None:
+    check = _sql(tmp_path, _attendees(), database)
+    assert check.observations == []
+    (problem,) = check.problems
+    assert "cm01 2026-W02: value 42.5 is not a whole count: salon_attendees is counted in 人" in (
+        problem
+    )
+    chinese = _sql(tmp_path / "zh", _attendees(), database, lang="zh")
+    assert "value 42.5 不是整数：salon_attendees 以人计数" in chinese.problems[0]
+
+
+@pytest.mark.parametrize("database", [False, True], ids=["duckdb", "sqlite"])
+def test_an_sql_count_declared_split_credit_keeps_its_half(tmp_path: Path, database: bool) -> None:
+    check = _sql(tmp_path, _attendees(split_credit=True), database)
+    check.assert_valid()
+    assert check.metrics["salon_attendees"].split_credit
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 42.5
+
+
+@pytest.mark.parametrize("database", [False, True], ids=["duckdb", "sqlite"])
+def test_an_sql_count_in_wan_comes_out_whole(tmp_path: Path, database: bool) -> None:
+    """0.1万人 + 0.2万人 added up in floating point is 0.30000000000000004万人: 3,000人,
+    not refused as 3,000.0000000000005人; 1.2345万人 is 12,345人."""
+    check = _sql(tmp_path, _attendees("attendees_wan", values_in="万人"), database)
+    check.assert_valid()
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 3000
+    assert check.value("salon_attendees", "cm02", "2026-W03").value == 12345
+
+
+def test_an_sql_count_in_wan_with_a_fraction_of_one_is_refused(tmp_path: Path) -> None:
+    data = SALONS.replace("1.2345", "1.23455")
+    source = {"tables": {"salons": write(tmp_path, "salons.csv", data.encode())}}
+    check = check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path,
+        settings={"metrics": [_attendees("attendees_wan", values_in="万人")], **source},
+    )  # fmt: skip
+    assert any("value 12345.5 is not a whole count" in p for p in check.problems), check.problems
+
+
+def test_split_credit_in_an_sql_definition_is_for_a_count_alone(tmp_path: Path) -> None:
+    metric = {"name": "fees", "kind": "flow", "unit": "元", "split_credit": True,
+              "query": "SELECT cm AS subject, day, attendees AS value FROM salons"}  # fmt: skip
+    check = _sql(tmp_path, metric)
+    assert any(
+        "sources.sql.metrics[0].split_credit: only a count (户, 人, 单…) has credit two "
+        "people may share; a figure in 元 is no count" in p
+        for p in check.problems
+    ), check.problems
+    check = _sql(tmp_path / "flag", _attendees(split_credit="yes"))
+    assert any("split_credit: expected true or false" in p for p in check.problems)
