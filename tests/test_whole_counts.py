@@ -1,8 +1,8 @@
 """Whole counts a manager can trust: a figure of a metric counted in 户, 人 or 单 that is
 not a whole number is refused as any invalid figure is, unless the metric declares its
-credit shared (``split_credit``); and a figure no brokerage could have (3e15 元 in a
-week, 5e12 clients) is refused too, where it was stored and rolled up into every total
-above it."""
+credit shared (``split_credit``), whose halves are then written as they are (82.5人,
+not 83人); and a figure no brokerage could have (3e15 元 in a week, 5e12 clients) is
+refused too, where it was stored and rolled up into every total above it."""
 
 from __future__ import annotations
 
@@ -137,6 +137,12 @@ def _stored(root: Path, metric: str) -> list[tuple[str, str, float | None]]:
         ).fetchall())  # fmt: skip
 
 
+def _row(report: str, title: str) -> str:
+    found = [line for line in report.splitlines() if title in line]
+    assert found, report
+    return found[0]
+
+
 @pytest.mark.parametrize("many", [False, True], ids=["emit", "emit.many"])
 def test_a_fractional_count_is_refused_in_both_languages_and_the_stored_figures_kept(
     write_workspace: WriteWorkspace, tmp_path: Path, many: bool
@@ -183,6 +189,52 @@ def test_a_flood_of_fractional_counts_is_told_by_five_examples(
     assert line.count("is not a whole count") == 5, line
     assert line.endswith("; and 1 more (6 problems; none of its figures stored)"), line
     assert _stored(root, "salon_attendees") == []
+
+
+def test_a_split_credit_count_keeps_its_half_in_the_report_and_the_workbook(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A client shared by two customer managers counts half to each: the total is
+    82.5人 in the text report, explain and the workbook's cell, never 83人."""
+    from openpyxl import load_workbook
+
+    root = _workspace(write_workspace)
+    shared = {"shared_clients": [["cm01", 1, 40.5], ["cm02", 1, 42]]}
+    with installed_package(tmp_path, "counts", COUNTS) as env:
+        code, told = _collect(env, root, "en", shared)
+        assert code == 0, told
+        report = {lang: okrdesk(env, "report", "--lang", lang, "--as-of", "2026-01-18",
+                                "-w", str(root)).stdout
+                  for lang in ("zh", "en")}  # fmt: skip
+        explained = okrdesk(env, "explain", "O9.KR2", "--as-of", "2026-01-18", "-w", str(root))
+        book = tmp_path / "report.xlsx"
+        done = okrdesk(env, "report", "--format", "xlsx", "--as-of", "2026-01-18",
+                       "-o", str(book), "-w", str(root))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    row = _row(report["zh"], "共同服务客户")
+    assert "82.5人" in row and "83人" not in row, row
+    row = _row(report["en"], "O9.KR2")
+    assert "82.5 people" in row, row
+    assert "= 82.5人" in explained.stdout, explained.stdout
+    assert "40.5人" in explained.stdout, explained.stdout
+    sheet = load_workbook(book)["关键结果"]
+    (row_cells,) = [r for r in sheet.iter_rows() if any(c.value == "共同服务客户" for c in r)]
+    (actual,) = [c for c in row_cells if c.value == 82.5]
+    assert actual.number_format == '#,##0.0"人"'
+
+
+def test_a_split_credit_count_that_adds_up_to_a_whole_one_reads_whole(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = _workspace(write_workspace)
+    with installed_package(tmp_path, "counts", COUNTS) as env:
+        code, told = _collect(
+            env, root, "en", {"shared_clients": [["cm01", 1, 40.5], ["cm02", 1, 41.5]]}
+        )
+        assert code == 0, told
+        done = okrdesk(env, "report", "--as-of", "2026-01-18", "-w", str(root))
+    row = _row(done.stdout + done.stderr, "共同服务客户")
+    assert "│ 82人 │" in row, row
 
 
 @pytest.mark.parametrize("many", [False, True], ids=["emit", "emit.many"])

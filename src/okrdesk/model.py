@@ -782,6 +782,14 @@ class MetricSpec:
                 )
 
 
+def splits_credit(specs: Mapping[str, MetricSpec], kr: KeyResult) -> bool:
+    """Whether ``kr`` counts on a metric whose credit may be shared
+    (``MetricSpec.split_credit``): its figures are written with the decimals they need
+    (82.5人), not rounded to whole counts."""
+    spec = specs.get(kr.metric or "")
+    return spec is not None and spec.split_credit
+
+
 def settled_restatements(
     revised: Mapping[str, Mapping[str, int]],
     run_id: int,

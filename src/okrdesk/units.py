@@ -589,7 +589,9 @@ def written(
     in en "CNY 784.6m" for a unit of 万元 or 亿元, but as ``money`` under CNY 1m (CNY
     10k, not CNY 0.01m) and for 元; as ``money`` too an amount that would read 0 in the
     unit's scale (9万, not 0亿). Counts carry their
-    unit in both languages and, with ``whole``, are rounded half-up to whole ones.
+    unit in both languages and, with ``whole``, are rounded half-up to whole ones;
+    without, they keep the hundredths they need (82.5人, 1,234.5人: a split credit's
+    half, which four significant digits would round away), in 万户 the display rule's.
     ``points``: the value is a difference of two rates, in 百分点 / pp.
     """
     if base is None:
@@ -607,11 +609,12 @@ def written(
         if abs(value) >= COUNT_IN_FULL_BELOW and (unit.factor == 1 or lang == "en"):
             return _large_count(unit, value, lang)
         if lang == "en":
-            text = figure(value, 0 if whole else None)
+            text = figure(value, 0 if whole else MAX_PLACES)
             label = _EN_COUNTS.get(unit.symbol, "")
             label = _EN_ONE.get(label, label) if text in ("1", "-1") else label
             return f"{text} {label}".strip()
-        text = figure(shown, 0 if whole and unit.factor == 1 else None) + _zh_count_word(unit)
+        places = (0 if whole else MAX_PLACES) if unit.factor == 1 else None
+        text = figure(shown, places) + _zh_count_word(unit)
         single = UNITS.get(unit.symbol.removeprefix("万"))
         if (
             unit.factor != 1

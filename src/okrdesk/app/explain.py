@@ -283,7 +283,8 @@ def explain_lines(
             why = _why_none(store.runs(), spec.name, owner, engine.through, lang)
             # Each member's attainment of its share, judged as the report judges it.
             attained = {p.subject: p.attainment for p in engine.shares_below(kr, subject)}
-            members = MemberFigures(plan, rollup, kr, spec.name, subject, lang, attained)
+            members = MemberFigures(plan, rollup, kr, spec.name, subject, lang, attained,
+                                    split_credit=spec.split_credit)  # fmt: skip
             # Figures ending before the report's say their day, as the report's due column.
             ends = engine.figure_day(kr, spec, subject)
             ends_early = ends if ends < engine.through and figure.value is not None else None
@@ -764,12 +765,17 @@ def part_of(value: float | None, unit: UnitOfMeasure | None, lang: str) -> str:
 
 
 def _result(
-    unit: UnitOfMeasure, value: float, lang: str, short_of: tuple[float, float] | None = None
+    unit: UnitOfMeasure,
+    value: float,
+    lang: str,
+    short_of: tuple[float, float] | None = None,
+    split_credit: bool = False,
 ) -> str:
-    """The figure as the report shows it: counts whole, the key result's unit, half-up;
-    where it is the actual of ``short_of`` (actual, target), as the report's actual
-    column writes it, finer where it would read as the target (``figures_apart``)."""
-    whole = unit.dimension is Dimension.COUNT
+    """The figure as the report shows it: counts whole (but a ``split_credit`` metric's,
+    with the decimals they need), the key result's unit, half-up; where it is the actual
+    of ``short_of`` (actual, target), as the report's actual column writes it, finer
+    where it would read as the target (``figures_apart``)."""
+    whole = unit.dimension is Dimension.COUNT and not split_credit
     if short_of is not None and short_of[0] == value:
         return beside_target(unit, value, short_of[1], lang, whole=whole)[0]
     return written(unit, value, lang, whole=whole)
@@ -784,7 +790,7 @@ def _shown(
 ) -> str:
     if value is None:
         return _SAID[lang]["no_data" if spec.kind is not MetricKind.RATIO else "no_ratio"]
-    return _result(unit, value, lang, short_of)
+    return _result(unit, value, lang, short_of, spec.split_credit)
 
 
 def _short_of(engine: Engine, kr: KeyResult, subject: str) -> tuple[float, float] | None:

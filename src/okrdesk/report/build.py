@@ -26,7 +26,15 @@ from okrdesk.engine.progress import BEHIND, Engine, KeyResultProgress, MemberPro
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.engine.tree_targets import owner_of
-from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan, Run, standing_failures
+from okrdesk.model import (
+    Checkin,
+    MetricKind,
+    MetricSpec,
+    Plan,
+    Run,
+    splits_credit,
+    standing_failures,
+)
 from okrdesk.periods import Grain, Over, default_window, parse_window, period_holding, week_of
 from okrdesk.records import shared_methods
 from okrdesk.report.breakdown import breakdown_of
@@ -189,6 +197,7 @@ def _key_result(
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,
         members_behind=members.behind if members else None,
+        split_credit=splits_credit(engine.metrics, kr),
         unshared=outside.amount if outside else None,
         unshared_people=tuple(plan.name_of(s) for s in outside.people) if outside else (),
         latest_checkin=_latest_checkin(engine, p),

@@ -15,8 +15,14 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def _whole(result: ReportKeyResult) -> bool:
-    """Counts are whole: 752户, never 751.5户 (a rollup or a pace can make halves)."""
-    return UNITS[result.unit].dimension is Dimension.COUNT
+    """Counts are whole: 752户, never 751.5户 (a rollup or a pace can make halves); but
+    a count whose credit is shared keeps its half (82.5人: ``split_credit``)."""
+    return whole_count(result)
+
+
+def whole_count(result: ReportKeyResult) -> bool:
+    """Whether a key result's figures are written as whole counts (``_whole``)."""
+    return UNITS[result.unit].dimension is Dimension.COUNT and not result.split_credit
 
 
 def value(result: ReportKeyResult, base: float | None, lang: str) -> str:

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from okrdesk.messages import display_width, label
 from okrdesk.report.cells import target as written_target
 from okrdesk.report.cells import value as written_value
+from okrdesk.report.cells import whole_count
 from okrdesk.report.document import ReportKeyResult, TrendPoint
 from okrdesk.units import UNITS, Dimension, written
 
@@ -142,7 +143,7 @@ def _value_range(
     if low / 2 <= high < 0:
         high = 0.0
     unit = UNITS[result.unit]
-    whole = unit.dimension is Dimension.COUNT
+    whole = whole_count(result)
     if high == low:
         if low > 0:
             low = 0.0
@@ -170,7 +171,7 @@ def _ticks(
     money is written in scales: a count's zero keeps its own words (0 times, not the
     1 time above it)."""
     unit = UNITS[result.unit]
-    whole = unit.dimension is Dimension.COUNT
+    whole = whole_count(result)
     ticks = [round(low + i * step, 12) for i in range(round((high - low) / step) + 1)]
     labels = [written(unit, tick, lang, whole=whole) for tick in ticks]
     if unit.dimension is not Dimension.MONEY:

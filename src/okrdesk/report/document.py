@@ -202,6 +202,9 @@ class ReportKeyResult:
     members_behind: int | None = None
     """Of those, how many are off track: the count its alert gives (14 个分解目标落后),
     so that the row and the alert read as one."""
+    split_credit: bool = False
+    """Its metric's counts may be shared between people (``MetricSpec.split_credit``), so
+    its figures are written with the decimals they need (82.5人), not as whole counts."""
     unshared: float | None = None
     """For such a key result on an amount or a level: the part of the actual no member
     with a share of the target brings (in base units); None when there is none."""

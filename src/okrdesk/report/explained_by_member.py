@@ -57,6 +57,9 @@ class MemberFigures:
     subject: str
     lang: str
     attained: Mapping[str, float | None] = attrs.field(factory=dict)
+    split_credit: bool = False
+    """Its metric's counts may be shared (``MetricSpec.split_credit``): written with the
+    decimals they need, not as whole counts."""
     _names: Callable[[str], str] = attrs.field(init=False)
 
     @_names.default
@@ -147,7 +150,7 @@ class MemberFigures:
         shown = (written(value), written(float(share)), attainment_percent(attained))
         if value is None or attained is None or attained >= 1:
             return shown
-        whole = self.kr.unit.dimension is Dimension.COUNT
+        whole = self.kr.unit.dimension is Dimension.COUNT and not self.split_credit
         figure, target = beside_target(self.kr.unit, value, float(share), self.lang, whole=whole)
         return figure, target, shown[2]
 

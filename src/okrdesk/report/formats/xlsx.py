@@ -42,6 +42,7 @@ from okrdesk.report.cells import (
     phase_span,
     target,
     unit_named,
+    whole_count,
 )
 from okrdesk.report.notes import (
     baseline_row,
@@ -114,12 +115,12 @@ def number_format(unit: UnitOfMeasure, lang: str) -> str:
     return _with_words(unit, 2, lang)
 
 
-def _with_words(unit: UnitOfMeasure, value: float, lang: str) -> str:
+def _with_words(unit: UnitOfMeasure, value: float, lang: str, *, whole: bool = True) -> str:
     """A count's, score's or multiple's format, with the decimals and the words the
     report writes ``value`` with (户, " accts", " acct" for one, " pts", " per client",
     "x"; 61.7分, 60.49分, 1.84万户): taken from ``units.written`` itself, so the two never
     differ."""
-    shown = written(unit, value, lang, whole=unit.dimension is Dimension.COUNT)
+    shown = written(unit, value, lang, whole=whole and unit.dimension is Dimension.COUNT)
     words = shown.lstrip("+-0123456789,.")
     return f'{_digits(shown)}"{words}"' if words else _digits(shown)
 
@@ -195,14 +196,17 @@ def in_scale(value: float, scale: int, places: int | None = None) -> tuple[float
     return amount, _digits(shown)
 
 
-def figure_format(unit: UnitOfMeasure, value: float, lang: str, scale: int | None = None) -> str:
+def figure_format(
+    unit: UnitOfMeasure, value: float, lang: str, scale: int | None = None, *, whole: bool = True
+) -> str:
     """The number format of one figure: ``number_format``, but a count's, score's or
     rate's with the decimals the report writes ``value`` with (5.10%, not 5.1%; 61.7分);
     money in English on the scale the report writes it in (CNY 784.6m; CNY 4k, not
     CNY 0m), in Chinese in its column's ``scale`` (``in_scale``; a figure alone, in its
-    own: ``column_scale``)."""
+    own: ``column_scale``); ``whole``: a count's figures are whole (not a
+    ``split_credit``'s, written with the decimals they need)."""
     if unit.dimension in (Dimension.COUNT, Dimension.SCORE, Dimension.MULTIPLE):
-        return _with_words(unit, value, lang)
+        return _with_words(unit, value, lang, whole=whole)
     if unit.dimension is not Dimension.MONEY:
         found = number_format(unit, lang)
         return percent_format(written(unit, value, lang)) if found == PERCENT else found
@@ -264,10 +268,12 @@ def percent_format(shown: str) -> str:
     return "0.00%" if len(decimals) >= 2 else PERCENT
 
 
-def _figure(unit: UnitOfMeasure, value: float | None, lang: str, scale: int | None) -> Cell:
+def _figure(
+    unit: UnitOfMeasure, value: float | None, lang: str, scale: int | None, whole: bool = True
+) -> Cell:
     if value is None:
         return None, None
-    return held(unit, value, lang, scale), figure_format(unit, value, lang, scale)
+    return held(unit, value, lang, scale), figure_format(unit, value, lang, scale, whole=whole)
 
 
 def held(unit: UnitOfMeasure, value: float, lang: str, scale: int | None = None) -> float:
@@ -295,7 +301,7 @@ def _change(kr: Any, lang: str, scale: int | None) -> Cell:
         value, fmt = difference * 100, points_format(lang)
     else:
         value = held(unit, difference, lang, scale)
-        fmt = figure_format(unit, abs(difference), lang, scale)
+        fmt = figure_format(unit, abs(difference), lang, scale, whole=whole_count(kr))
     if change(kr, lang) == NO_CHANGE:
         return value, '"±0"'
     return value, f'+{fmt};-{fmt};"±0"'
@@ -307,7 +313,8 @@ def _actual_and_target(kr: Any, lang: str, scale: int | None) -> tuple[Cell, Cel
     the decimals that tell them apart, as the text report writes them
     (``okrdesk.figures_apart``): 1.197 beside 1.2."""
     unit = UNITS[kr.unit]
-    actual, target = _figure(unit, kr.actual, lang, scale), _target(kr, lang, scale)
+    actual = _figure(unit, kr.actual, lang, scale, whole_count(kr))
+    target = _target(kr, lang, scale)
     short = kr.attainment is not None and kr.attainment < 1
     if not short or actual[1] is None or target[1] is None:
         return actual, target
@@ -319,7 +326,7 @@ def _target(kr: Any, lang: str, scale: int | None) -> Cell:
     """A number, but for a ``within`` key result the band as the report writes it
     (``±1百分点``): a target of 0 alone would read as a goal of nothing."""
     if kr.band is None:
-        return _figure(UNITS[kr.unit], kr.target, lang, scale)
+        return _figure(UNITS[kr.unit], kr.target, lang, scale, whole_count(kr))
     return target(kr, lang), None
 
 
@@ -330,10 +337,10 @@ def _due(kr: Any, lang: str, scale: int | None) -> Cell:
     (``±1百分点``), not its middle (``0``) alone."""
     if kr.band is not None and kr.expected is not None:
         return target(kr, lang), None
-    due = _figure(UNITS[kr.unit], kr.expected, lang, scale)
+    due = _figure(UNITS[kr.unit], kr.expected, lang, scale, whole_count(kr))
     if not behind_due(kr):
         return due
-    actual = _figure(UNITS[kr.unit], kr.actual, lang, scale)
+    actual = _figure(UNITS[kr.unit], kr.actual, lang, scale, whole_count(kr))
     return due[0], apart_formats(actual, due)[1]
 
 
@@ -452,7 +459,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 _share(kr.attainment, attainment(kr)),
                 _due(kr, lang, scale),
                 (status(lang, kr.status), None), _change(kr, lang, scale),
-                _figure(unit, kr.forecast, lang, scale),
+                _figure(unit, kr.forecast, lang, scale, whole_count(kr)),
                 ("\n".join(_notes_of(kr, objective, lang)) or None, None),
             ])  # fmt: skip
             for row in kr.breakdown.rows if kr.breakdown is not None else ():
