@@ -915,7 +915,7 @@ class Observation:
             return [Said(f"{what} cannot be negative ({shown})", f"{what_zh}不能为负（{shown}）")]
         if (past := beyond_bound(spec, "value", self.value)) is not None:
             return [past]
-        if spec.whole_counts and not self.value.is_integer():
+        if spec.whole_counts and not float(self.value).is_integer():
             return [not_whole(spec, self.value)]
         return []
 
