@@ -277,7 +277,7 @@ def test_a_large_export_on_two_threads_gives_what_one_thread_gives(
 ) -> None:
     """Where the export is large DuckDB works on two threads: every figure, slice and row
     citation is the one thread's (rows are numbered in the file's order however many
-    threads read it; fractions of an institutional weight are added up on one). Ten
+    threads read it; amounts with fen are added up on one). Ten
     branches, so that the larger files' tables are several of DuckDB's row groups, which
     its threads share out as they do the blocks the files are read in."""
     from okrdesk.periods import Grain, periods_between
@@ -289,7 +289,7 @@ def test_a_large_export_on_two_threads_gives_what_one_thread_gives(
     cms = firm_cm_ids(10)
     generate(tmp_path / "crm", cms, start=start, end=through, snapshot="month")
     periods = tuple(periods_between(start, through, Grain.WEEK))
-    settings = {"data": "crm", "institutional_weight": 0.3, "effective_assets_min": 5000}
+    settings = {"data": "crm", "institutional_weight": 3, "effective_assets_min": 5000}
     people = [Person(cm, cm, "firm") for cm in cms]
     threads: list[int] = []
     connect = engine.connect
@@ -315,7 +315,7 @@ def test_a_large_export_on_two_threads_gives_what_one_thread_gives(
     assert not many.errors and not many.warnings
     assert many.observations == one.observations and many.slices == one.slices
     assert len(one.observations) > 20_000
-    assert any(o.value % 1 for o in one.of("effective_accounts").values() if o.value)
+    assert any(o.value % 1 for o in one.of("commission_revenue").values() if o.value)
 
 
 def test_duckdbs_tables_of_assets_are_let_go_before_the_file_is_read_row_by_row(

@@ -62,6 +62,12 @@ from okrdesk_brokerage.settings import settings_errors
             "[sources.brokerage]: setting 'hnw_threshold' must be a number, not '8M'",
         ),
         (
+            # Effective accounts are counted in 户: okrdesk refuses a fractional count.
+            {"data": "tiny", "institutional_weight": Decimal("2.5")},
+            "[sources.brokerage]: setting 'institutional_weight' must be a whole number of "
+            "accounts, not 2.5",
+        ),
+        (
             {"data": "tiny", "institutional_weight": 0},
             "[sources.brokerage]: setting 'institutional_weight' must be greater than 0, not 0",
         ),

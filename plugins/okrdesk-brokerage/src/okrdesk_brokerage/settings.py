@@ -125,7 +125,11 @@ def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
     return tuple(bounds)
 
 
-def _number(table: Mapping[str, Any], key: str, default: float, *, positive: bool) -> float:
+def _number(
+    table: Mapping[str, Any], key: str, default: float, *, positive: bool, whole: bool = False
+) -> float:
+    """A number setting; ``whole``: one that counts accounts, so that the counts made with
+    it stay whole (okrdesk refuses a fractional count)."""
     value = table.get(key, default)
     number = number_setting(value)
     written = _written_as(value)
@@ -137,6 +141,9 @@ def _number(table: Mapping[str, Any], key: str, default: float, *, positive: boo
         bound, bound_zh = ("greater than 0", "大于 0") if positive else ("0 or more", "不小于 0")
         raise SettingsError(key, f"must be {bound}, not {written}",
                             zh=f"应{bound_zh}，不能是 {written}")  # fmt: skip
+    if whole and number != int(number):
+        raise SettingsError(key, f"must be a whole number of accounts, not {written}",
+                            zh=f"应为整数个账户，不能是 {written}")  # fmt: skip
     return number
 
 
@@ -332,7 +339,7 @@ def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
             table, "effective_assets_min", DEFAULT_EFFECTIVE_ASSETS_MIN, positive=False
         ),
         institutional_weight=_number(
-            table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True
+            table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True, whole=True
         ),
         client_tiers=_tiers(table),
         encoding=_encoding(table),
@@ -462,7 +469,9 @@ def settings_errors(
         lambda: _number(
             table, "effective_assets_min", DEFAULT_EFFECTIVE_ASSETS_MIN, positive=False
         ),
-        lambda: _number(table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True),
+        lambda: _number(
+            table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True, whole=True
+        ),
         lambda: _tiers(table),
     ]
     try:
