@@ -276,6 +276,14 @@ def test_a_figure_no_brokerage_could_have_is_refused(
     assert within_code == 0, within_told
 
 
+def test_a_count_in_wan_is_told_in_the_ones_it_is_emitted_in() -> None:
+    from okrdesk.model import Observation
+
+    spec = MetricSpec("clients", "Clients", "客户", "stock", UNITS["万户"])
+    (said,) = Observation("clients", "cm01", "2026-W02", value=12345.5).problems(spec)
+    assert said.en.startswith("value 12345.5 is not a whole count: clients is counted in 户;")
+
+
 def test_split_credit_is_for_a_count_alone() -> None:
     with pytest.raises(MetricSpecError) as raised:
         MetricSpec("fees", "Fees", "手续费", "flow", UNITS["元"], split_credit=True)

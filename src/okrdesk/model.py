@@ -943,8 +943,9 @@ def beyond_bound(spec: MetricSpec, part: str, figure: float) -> Said | None:
 
 
 def not_whole(spec: MetricSpec, value: float) -> Said:
-    """What is said of a fractional figure of a metric counted in whole ones."""
-    unit, shown = spec.unit.symbol, f"{value:.15g}"
+    """What is said of a fractional figure of a metric counted in whole ones: in the ones
+    it is emitted in (户 for a metric in 万户, whose figures are emitted in 户)."""
+    unit, shown = spec.unit.symbol.removeprefix("万") or spec.unit.symbol, f"{value:.15g}"
     return Said(
         f"value {shown} is not a whole count: {spec.name} is counted in {unit}; emit whole "
         "counts, or, where one client's credit is shared between people, declare the "
