@@ -43,7 +43,7 @@ OKRS = "".join(
     f'[[objectives.key_results]]\nid = "KR1"\ntitle = "{metric}"\nmetric = "{metric}"\n'
     f'target = {target}\nunit = "{unit}"\n\n'
     for n, (metric, target, unit) in enumerate(
-        [("calls_made", 100000, "人"), ("conversion", 0.1, "%"), ("call_minutes", 50000, "人")]
+        [("calls_made", 100000, "人"), ("conversion", 0.1, "%"), ("call_minutes", 50000, "分")]
     )
 )
 SETTINGS = """\
@@ -66,7 +66,7 @@ FROM calls GROUP BY 1, 2'''
 [[sources.sql.metrics]]
 name = "call_minutes"
 kind = "flow"
-unit = "人"
+unit = "分"
 query = "SELECT cm AS subject, day, sum(duration) / 60.0 AS value FROM calls GROUP BY 1, 2"
 """
 BARE = """\

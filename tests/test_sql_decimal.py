@@ -31,9 +31,10 @@ date;cm_id;attendees;leads
 
 
 def _workspace(write_workspace: WriteWorkspace, data: str, table: str) -> Path:
+    # Its counts have fractions (1,250 is 1.25): a count whose credit is shared keeps them.
     root = sql_only_workspace(
         write_workspace, SALONS_OKRS, f"[sources.sql.tables.salons]\n{table}\n\n"
-        + ATTENDEES_DEFINITION,
+        + ATTENDEES_DEFINITION + "split_credit = true\n",
     )  # fmt: skip
     (root / "data" / "salons.csv").write_text(data, encoding="utf-8")
     return root

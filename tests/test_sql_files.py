@@ -706,7 +706,8 @@ def test_a_sqlite_only_query_says_what_to_change(tmp_path: Path) -> None:
 def test_whole_number_division_is_pointed_out(tmp_path: Path) -> None:
     path = write(tmp_path, "calls.csv", CALLS.encode())
     query = "SELECT cm AS subject, day, calls / 2 AS value FROM calls"
-    check = run(tmp_path, {"calls": path}, metric("half", "flow", query))
+    # Half of each call to each of two people: a count whose credit is shared.
+    check = run(tmp_path, {"calls": path}, {**metric("half", "flow", query), "split_credit": True})
     assert check.value("half", "cm01", "2026-W02").value == 7.5  # 5 + 2.5, not SQLite's 5 + 2
     (warning,) = check.warnings
     assert "DuckDB divides whole numbers exactly (7 / 2 = 3.5) where SQLite gave 3" in warning
@@ -1038,7 +1039,7 @@ def test_excel_thousands_in_a_column_a_text_cell_made_text_are_still_figures(
     only the N/A row is left out (and named)."""
     data = "day;cm;calls;won\n2026-01-05;cm01;1,234.5;1\n2026-01-06;cm01;300;1\n"
     path = write(tmp_path, "calls.csv", (data + "2026-01-07;cm01;N/A;1\n").encode())
-    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS_MADE))
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS_MADE, unit="元"))
     assert check.value("made", "cm01", "2026-W02").value == 1534.5
     assert check.value("made", "cm01", "2026-W02").source.endswith("calls.csv rows 2-3")
     (warning,) = check.warnings

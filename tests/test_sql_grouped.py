@@ -26,7 +26,7 @@ METRICS = [
               "FROM calls GROUP BY 1, 2"},
     {"name": "balance", "kind": "stock", "unit": "元",
      "query": "SELECT cm AS subject, day, balance AS value FROM calls"},
-    {"name": "minutes", "kind": "flow", "unit": "人", "dimensions": ["channel"],
+    {"name": "minutes", "kind": "flow", "unit": "分", "dimensions": ["channel"],
      "query": "SELECT cm AS subject, day, channel, minutes / 7.0 AS value FROM calls"},
 ]  # fmt: skip
 
