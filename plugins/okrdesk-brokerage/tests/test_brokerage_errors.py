@@ -546,19 +546,20 @@ def test_a_byte_order_mark_and_extra_columns_are_accepted(tmp_path: Path) -> Non
 
 
 def test_fractions_written_in_okrdesk_toml_are_taken() -> None:
-    # okrdesk reads 2.5 in okrdesk.toml as Decimal("2.5"): a weight of 2.5 failed the collect.
+    # okrdesk reads 2.5 in okrdesk.toml as Decimal("2.5"): a threshold of 7999999.5 failed the
+    # collect. (A weight, counting accounts, is whole: 3.0 is read as Decimal("3.0").)
     from decimal import Decimal
 
     from okrdesk_brokerage.settings import read_settings
 
     table = {
         "data": "tiny",
-        "institutional_weight": Decimal("2.5"),
+        "institutional_weight": Decimal("3.0"),
         "hnw_threshold": Decimal("7999999.5"),
         "client_tiers": [Decimal("500000.0"), 3e6],
     }
     settings = read_settings(table, FIXTURES)
-    assert settings.institutional_weight == 2.5 and settings.hnw_threshold == 7_999_999.5
+    assert settings.institutional_weight == 3 and settings.hnw_threshold == 7_999_999.5
     assert settings.client_tiers == (500_000.0, 3_000_000.0)
 
 

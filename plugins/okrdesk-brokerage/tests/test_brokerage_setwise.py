@@ -133,7 +133,7 @@ def test_assets_give_the_streaming_figures(
     export: tuple[Path, Book, Windows], effective: bool
 ) -> None:
     folder, book, windows = export
-    settings = read_settings({"data": str(folder), "institutional_weight": 2.5}, folder)
+    settings = read_settings({"data": str(folder), "institutional_weight": 2}, folder)
     con = setwise_connection(folder, book, windows)
     assert con is not None
     trades = read_trades(folder, book, windows, months=True).first_trades if effective else None
