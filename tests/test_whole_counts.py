@@ -207,6 +207,10 @@ def test_a_split_credit_count_keeps_its_half_in_the_report_and_the_workbook(
                                 "-w", str(root)).stdout
                   for lang in ("zh", "en")}  # fmt: skip
         explained = okrdesk(env, "explain", "O9.KR2", "--as-of", "2026-01-18", "-w", str(root))
+        markdown = okrdesk(env, "report", "--format", "md", "--as-of", "2026-01-18",
+                           "-w", str(root)).stdout  # fmt: skip
+        as_json = okrdesk(env, "report", "--format", "json", "--as-of", "2026-01-18",
+                          "-w", str(root)).stdout  # fmt: skip
         book = tmp_path / "report.xlsx"
         done = okrdesk(env, "report", "--format", "xlsx", "--as-of", "2026-01-18",
                        "-o", str(book), "-w", str(root))  # fmt: skip
@@ -215,6 +219,11 @@ def test_a_split_credit_count_keeps_its_half_in_the_report_and_the_workbook(
     assert "82.5人" in row and "83人" not in row, row
     row = _row(report["en"], "O9.KR2")
     assert "82.5 people" in row, row
+    row = _row(markdown, "共同服务客户")
+    assert "82.5人" in row and "83人" not in row, row
+    (shared,) = [kr for objective in json.loads(as_json)["objectives"]
+                 for kr in objective["key_results"] if kr["id"] == "O9.KR2"]  # fmt: skip
+    assert shared["split_credit"] is True and shared["actual"] == 82.5
     assert "= 82.5人" in explained.stdout, explained.stdout
     assert "40.5人" in explained.stdout, explained.stdout
     sheet = load_workbook(book)["关键结果"]
