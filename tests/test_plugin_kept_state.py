@@ -233,18 +233,22 @@ def test_a_format_that_exits_stops_itself_hangs_or_moves_fails_with_its_name(
         1,
         "report format plain failed: KeyboardInterrupt (at okrdesk_plain/__init__.py:16)",
     )
+    # Stopped at the line of its own code it was waiting at, which its author is to find.
     assert told["hangs"] == (1, (
-        "report format plain did not finish within 1 s and was stopped (to allow longer: "
-        "[workspace] plugin_timeout in okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"
+        "report format plain did not finish within 1 s and was stopped at "
+        "okrdesk_plain/__init__.py:18 (to allow longer: [workspace] plugin_timeout in "
+        "okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"
     ))  # fmt: skip
     assert (by_workspace.returncode, by_workspace.stderr.strip()) == told["hangs"]
     assert zh.returncode == 1
     assert (
-        "报告格式 plain 在 1 秒内未完成，已停止（如需更长：okrdesk.toml 的 [workspace] "
+        "报告格式 plain 在 1 秒内未完成，已在 okrdesk_plain/__init__.py:18 处停止"
+        "（如需更长：okrdesk.toml 的 [workspace] "
         "plugin_timeout，或 $OKRDESK_PLUGIN_TIMEOUT）"
     ) in zh.stderr
     assert told["moves"][0] == 1
     assert "report format plain changed the current folder (to /)" in told["moves"][1]
+    assert told["moves"][1].endswith("it was put back (at okrdesk_plain/__init__.py:20)")
     # A file given with --out is not written by a format that failed.
     assert to_file.returncode == 1 and not out.exists()
 

@@ -931,8 +931,10 @@ def test_a_check_that_hangs_is_stopped_at_the_plugin_timeout_whichever_way_it_ru
         "warning: okrdesk.toml:1: sources.visits: plugin visits: "
         "okrdesk_check_settings did not finish within 6 s"
     ), stopped
-    assert stopped.endswith("and was stopped (to allow longer: [workspace] plugin_timeout in "
-                            "okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"), stopped  # fmt: skip
+    # At the line of its loop, as a stop at loading is told.
+    assert re.search(r"and was stopped at okrdesk_visits/__init__\.py:\d+ \(to allow longer: "
+                     r"\[workspace\] plugin_timeout in okrdesk\.toml, or "
+                     r"\$OKRDESK_PLUGIN_TIMEOUT\)$", stopped), stopped  # fmt: skip
     assert registered.returncode == 0, registered.stderr
     messages, status = json.loads(registered.stdout)
     assert [_without_earlier(m) for m in messages] == [f"plugin visits: {CHECK_STOPPED}"]
@@ -1128,9 +1130,15 @@ def test_validate_gives_a_plugin_s_settings_check_what_is_left_of_its_time(
         "warning: okrdesk.toml:1: sources.visits: plugin visits: okrdesk_check_settings did "
         "not finish within 2.5 s (its time for the whole command, 1.5"
     ), stopped
-    assert stopped.endswith(
-        " s of which went to its earlier calls) and was stopped (to allow longer: [workspace] "
-        "plugin_timeout in okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"
+    # At a line of its loop where the alarm stopped it; a check run in a thread of its own
+    # is sent the stop there, and okrdesk, no longer waiting for it, has no line to tell.
+    looping = "at validate_hangs.py:(23|29|30) " if thread == "main" else ""
+    assert re.search(
+        r" s of which went to its earlier calls\) and was stopped "
+        + looping
+        + r"\(to allow longer: \[workspace\] plugin_timeout in okrdesk\.toml, or "
+        r"\$OKRDESK_PLUGIN_TIMEOUT\)$",
+        stopped,
     ), stopped
 
 

@@ -20,7 +20,7 @@ from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import Problem, Said, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
-from okrdesk.plugins.failures import describe_error
+from okrdesk.plugins.failures import describe_error, stopped_at
 from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.plugins.settings_checks import (
     PROBLEMS_MOST,
@@ -229,10 +229,12 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             limit = session.host.budget.limit
             if isinstance(error, OutOfTime) and limit is not None:
                 before = earlier(spent)
+                at, at_zh = stopped_at(error, record.plugin, record.how)
                 failed.append((
                     f"okrdesk_check_settings did not finish within {limit:g} s{before[0]} and "
-                    f"was stopped{LONGER[0]}",
-                    f"okrdesk_check_settings 在 {limit:g} 秒内{before[1]}未完成，已停止{LONGER[1]}",
+                    f"was stopped{at}{LONGER[0]}",
+                    f"okrdesk_check_settings 在 {limit:g} 秒内{before[1]}未完成，已{at_zh}停止"
+                    f"{LONGER[1]}",
                 ))  # fmt: skip
             else:
                 told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)

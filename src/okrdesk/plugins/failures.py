@@ -181,6 +181,20 @@ def raised_at(
     return _innermost(lines, plugin, how)
 
 
+def stopped_at(
+    stop: BaseException, plugin: object | None = None, how: tuple[str, str] | None = None
+) -> tuple[str, str]:
+    """Where a call stopped at its time limit was in the plugin's own code (``raised_at``),
+    as the words after "stopped" (`` at okrdesk_salons/__init__.py:40``) and in Chinese
+    before 停止 (``在 okrdesk_salons/__init__.py:40 处``): the loop or the wait its author is
+    to find. Empty where the stop never passed through its code. Never raises."""
+    try:
+        place = raised_at(stop, plugin, how)
+    except Exception:  # the place is a help; the stop must still be told
+        place = None
+    return (f" at {place}", f"在 {place} 处") if place else ("", "")
+
+
 def _refused_key(words: str) -> tuple[str, str] | None:
     """The class (``MetricSpec``, ``FunnelStages``) and argument a ``MetricSpecError``'s
     words are about (``metric m: unit '万' is not a unit okrdesk knows`` → unit); None

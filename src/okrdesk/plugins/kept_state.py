@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 import types
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from okrdesk.errors import Said
@@ -131,9 +131,13 @@ def _current_folder() -> str | None:
 
 
 @contextlib.contextmanager
-def kept_state(changes: list[Said]) -> Iterator[None]:
+def kept_state(
+    changes: list[Said], where: Callable[[], str | None] | None = None
+) -> Iterator[None]:
     """Run the block (a plugin's call), then put back what it changed of okrdesk's
-    process and add to ``changes`` what it changed, one ``Said`` a kind."""
+    process and add to ``changes`` what it changed, one ``Said`` a kind. ``where`` names
+    the line of the plugin's code running now (``failures.called_from``): the current
+    folder changed is told with the line that last changed it."""
     folder = _current_folder()
     environment = dict(os.environ)
     try:
@@ -148,6 +152,9 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
     imported = _ImportsNoted()
     exit_now = os._exit
     os._exit = _refusing_exit(exit_now, os.getpid())
+    moved_at: list[str | None] = []
+    change_folder = os.chdir
+    os.chdir = _noting(change_folder, moved_at, where)
     sys.meta_path.insert(0, imported)
     try:
         yield
@@ -155,13 +162,14 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
         with contextlib.suppress(ValueError):  # taken out by the plugin: nothing to take
             sys.meta_path.remove(imported)
         os._exit = exit_now
+        os.chdir = change_folder
         _not_waited_for(threads)
         changed: list[types.ModuleType] = []
         # A module of okrdesk's first imported during the call is compared with itself as
         # its import left it: a plugin that imported it to replace its code is caught.
         replaced = _replaced([*code, *imported.modules], changed)
         replacements = {id(now): value for _, _, value, now in replaced if _one_of_its_own(now)}
-        changes += _put_back(folder, environment, region, handlers, replaced)
+        changes += _put_back(folder, environment, region, handlers, replaced, moved_at)
         changes += _limits_put_back(limits)
         if replacements:
             before = set(map(id, watched))
@@ -172,21 +180,43 @@ def kept_state(changes: list[Said]) -> Iterator[None]:
             copies_put_back(replacements, new, [m for m in changed if id(m) in before])
 
 
+def _noting(
+    change_folder: Callable[..., None],
+    moved_at: list[str | None],
+    where: Callable[[], str | None] | None,
+) -> Callable[..., None]:
+    """``os.chdir`` while a plugin's call runs: it changes the folder as ever, and notes
+    in ``moved_at`` the line of the plugin's code that called it."""
+
+    def noted(path: Any) -> None:
+        change_folder(path)
+        try:
+            moved_at[:] = [where() if where is not None else None]
+        except Exception:  # the place is a help; the change is told all the same
+            moved_at[:] = [None]
+
+    return noted
+
+
 def _put_back(
     folder: str | None,
     environment: dict[str, str],
     region: str | None,
     handlers: dict[int, object],
     code: list[tuple[types.ModuleType, str, object, object]],
+    moved_at: Sequence[str | None] = (),
 ) -> list[Said]:
     told: list[Said] = []
     if folder is not None and _current_folder() != folder:
         now = _current_folder()
         os.chdir(folder)
+        place = moved_at[-1] if moved_at else None
+        at, at_zh = (f" (at {place})", f"（位于 {place}）") if place else ("", "")
         told.append(Said(
             f"changed the current folder (to {now}), which a plugin must not do: okrdesk "
-            "reads the workspace through it; it was put back",
-            f"更改了当前文件夹（改为 {now}），插件不得如此：okrdesk 经由它读取工作区；已改回",
+            f"reads the workspace through it; it was put back{at}",
+            f"更改了当前文件夹（改为 {now}），插件不得如此：okrdesk 经由它读取工作区；"
+            f"已改回{at_zh}",
         ))  # fmt: skip
     names = _environment_put_back(environment)
     if names:

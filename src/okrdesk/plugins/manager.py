@@ -38,9 +38,10 @@ from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.failures import (
     DeclaredInPart,
     NotedStream,
+    called_from,
     defined_at,
     describe_error,
-    raised_at,
+    stopped_at,
     worded,
 )
 from okrdesk.plugins.hook_results import HANDED_OVER, returned_something
@@ -1038,6 +1039,10 @@ def quiet(
     )
     changes: list[Said] = []
     written: list[bytes] = []
+
+    def running_at() -> str | None:
+        return called_from(record.plugin if record else owner, record.how if record else None)
+
     try:
         with contextlib.ExitStack() as guarded:
             if _not_okrdesks(record, owner):
@@ -1046,7 +1051,7 @@ def quiet(
                 guarded.enter_context(marking_signals())
                 if record is not None and record.origin in (ENTRY_POINT, LOCAL):
                     guarded.enter_context(loading(record.name, step))
-                guarded.enter_context(kept_state(changes))
+                guarded.enter_context(kept_state(changes, running_at))
                 if descriptors:
                     guarded.enter_context(output_caught(written))
                 guarded.enter_context(contextlib.redirect_stderr(cast(TextIO, noted_errors)))
@@ -1095,11 +1100,7 @@ def _out_of_time(
     if (stopped := interrupted(stop)) is not None:
         raise stopped from None
     before = earlier(spent)
-    try:
-        place = raised_at(stop, *((record.plugin, record.how) if record else ()))
-    except Exception:  # the place is a help; the stop must still be told
-        place = None
-    at, at_zh = (f" at {place}", f"在 {place} 处") if place else ("", "")
+    at, at_zh = stopped_at(stop, *((record.plugin, record.how) if record else ()))
     return (f"{step} did not finish within {limit:g} s{before[0]} and was stopped{at}{LONGER[0]}",
             f"{step_zh}在 {limit:g} 秒内{before[1]}未完成，已{at_zh}停止{LONGER[1]}")  # fmt: skip
 

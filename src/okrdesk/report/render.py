@@ -39,12 +39,14 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
     except OutOfTime as error:
         if (stopped := interrupted(error)) is not None:
             raise stopped from None
+        from okrdesk.plugins.failures import stopped_at
         from okrdesk.plugins.time_limit import LONGER
 
+        at, at_zh = stopped_at(error, fmt.render)
         raise OkrdeskError(Said(
             f"report format {fmt.name} did not finish within {seconds:g} s and was stopped"
-            f"{LONGER[0]}",
-            f"报告格式 {fmt.name} 在 {seconds:g} 秒内未完成，已停止{LONGER[1]}",
+            f"{at}{LONGER[0]}",
+            f"报告格式 {fmt.name} 在 {seconds:g} 秒内未完成，已{at_zh}停止{LONGER[1]}",
         )) from None  # fmt: skip
     except BaseException as error:  # sys.exit(), its own KeyboardInterrupt: its failure
         if (stopped := interrupted(error)) is not None:
