@@ -1,6 +1,7 @@
 """A plugin author's faults told with the line of their own code, wherever okrdesk meets
-them: a settings check stopped at its time limit, a report format's ``render`` stopped
-so, a plugin that changes the current folder."""
+them: a plugin process that crashes or calls ``os._exit`` during ``collect``, a settings
+check stopped at its time limit, a report format's ``render`` stopped so, a plugin that
+changes the current folder."""
 
 from __future__ import annotations
 
@@ -24,6 +25,86 @@ metric = "salon_visits"
 target = 60
 unit = "人"
 """
+
+ENDS = """\
+import ctypes
+import os
+import signal
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_check_settings(settings):
+    if os.environ.get("ENDS_IN") == "check":
+        os._exit(4)
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    ends = os.environ.get("ENDS_IN")
+    if ends == "segfault":
+        ctypes.string_at(0)
+    if ends == "abort":
+        os.abort()
+    if ends == "exit":
+        os._exit(5)
+    if ends == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    for period in request.periods:
+        emit("salon_visits", "cm01", period.id, value=1)
+"""
+
+
+def _collect(root: Path, ends_in: str, lang: str = "en") -> tuple[int, str]:
+    env = {**os.environ, "ENDS_IN": ends_in, "OKRDESK_LOAD_PLUGINS": "test_metrics,ends"}
+    done = okrdesk(env, "collect", "--through", "2026-03-15", "--lang", lang, "-w", str(root))
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, " ".join(done.stderr.split())
+
+
+def test_a_plugin_process_that_crashes_or_exits_during_collect_is_told_at_its_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Its process ended with no word: the stack Python's faulthandler wrote of the fatal
+    signal, or the call of ``os._exit``, names the plugin's line, as an exception's
+    would; the settings check it ended in is named as the step."""
+    root = write_workspace({"salons.toml": SALONS})
+    (root / "plugins" / "ends.py").write_text(ENDS, encoding="utf-8")
+    trusted(root)
+    crashed = "plugin ends: its process crashed during okrdesk_collect"
+    assert _collect(root, "segfault") == (1, (
+        f"error: {crashed} (SIGSEGV: a fault in code written in C that it runs, its own or a "
+        "library's) (at plugins/ends.py:25) The metrics not stored have no numbers yet: "
+        "salon_visits."
+    ))  # fmt: skip
+    code, told = _collect(root, "abort")
+    assert code == 1 and f"{crashed} (SIGABRT: " in told, told
+    assert "library's) (at plugins/ends.py:27)" in told, told
+    code, told = _collect(root, "exit")
+    assert code == 1, told
+    assert (
+        "plugin ends: its process ended during okrdesk_collect (exit code 5; a plugin must not "
+        "call sys.exit or os._exit) (at plugins/ends.py:29)"
+    ) in told
+    code, told = _collect(root, "check", "zh")
+    assert code == 1, told
+    assert (
+        "插件 ends：其进程在 okrdesk_check_settings 期间退出（退出码 4；插件不得调用 sys.exit 或 "
+        "os._exit）（位于 plugins/ends.py:18）"
+    ) in told
+    # Nothing in a process runs as it is killed: there is no line to tell.
+    code, told = _collect(root, "kill")
+    assert code == 1 and "its process was killed during okrdesk_collect (SIGKILL: " in told
+    assert "(at " not in told, told
+
 
 STOPS = """\
 import os

@@ -178,7 +178,7 @@ def raised_at(
         step = step.tb_next
     if isinstance(error, SyntaxError) and error.filename and error.lineno:
         lines.append((os.path.abspath(error.filename), error.lineno))
-    return _innermost(lines, plugin, how)
+    return innermost(lines, plugin, how)
 
 
 def stopped_at(
@@ -264,10 +264,10 @@ def called_from(plugin: object | None = None, how: tuple[str, str] | None = None
         if not frame.f_code.co_filename.startswith("<")
     ]
     lines.reverse()  # outermost first, as a traceback's
-    return _innermost(lines, plugin, how)
+    return innermost(lines, plugin, how)
 
 
-def _innermost(
+def innermost(
     lines: list[tuple[str, int]], plugin: object | None, how: tuple[str, str] | None
 ) -> str | None:
     """The innermost of ``lines`` (file, line; outermost first) in the plugin's own code,

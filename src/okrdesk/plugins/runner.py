@@ -55,6 +55,7 @@ from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import NotedStream, describe_error, raised_at, worded
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.kept_state import in_the_plugins_own_process
+from okrdesk.plugins.last_words import last_words, leave_last_words
 from okrdesk.plugins.like_mistakes import LikeMistakes
 from okrdesk.plugins.manager import (
     BUILTIN_PLUGINS,
@@ -561,6 +562,8 @@ def _plugin_process(
     failure: Said | None = None
     try:
         in_the_plugins_own_process()
+        # Where it was, should it end the process with no word: a crash inside C, os._exit.
+        leave_last_words(folder, lambda: plugin, how)
         host = load_one(name, how, settings)
         record = host.records[name]
         plugin = record.plugin
@@ -841,7 +844,13 @@ def _run_in_process(
         printed = output.read_bytes()
         place = Path(folder, PRINTED_AT)
         printed_at = place.read_text(encoding="utf-8") if place.exists() else None
+        code = process.exitcode
+        ended_at = None if finished is not False else last_words(
+            folder, how, signalled=code is not None and code < 0
+        )  # fmt: skip
     step, step_zh = ("okrdesk_collect",) * 2 if request is not None else ("loading", "加载")
+    if outcome.checking:  # it ended, or was stopped, in its settings check
+        step = step_zh = "okrdesk_check_settings"
     whole = timeout if limit is None else limit
     if outcome.changed:
         # Every kept answer goes: the next collect probes each plugin afresh.
@@ -863,7 +872,7 @@ def _run_in_process(
             f"{step_zh} 在 {whole:g} 秒内{before[1]}未完成，其进程已停止" + LONGER[1],
         )
     elif not finished:
-        code, said = process.exitcode, _excerpt(printed)
+        said = _excerpt(printed)
         ended = Said(
             f"its process ended during {step} (exit code {code}; a plugin must not call "
             "sys.exit or os._exit)",
@@ -871,9 +880,10 @@ def _run_in_process(
         )
         if code is not None and code < 0:
             ended = _ended_by_signal(-code, step, step_zh)
+        at, at_zh = (f" (at {ended_at})", f"（位于 {ended_at}）") if ended_at else ("", "")
         outcome.failure = Said(
-            ended.en + (f"; it printed: {said}" if said else ""),
-            ended.zh + (f"；它输出了：{said}" if said else ""),
+            ended.en + at + (f"; it printed: {said}" if said else ""),
+            ended.zh + at_zh + (f"；它输出了：{said}" if said else ""),
         )
     elif outcome.failure is None and printed.strip():
         shown = _excerpt(printed)
