@@ -1132,7 +1132,7 @@ def test_validate_gives_a_plugin_s_settings_check_what_is_left_of_its_time(
     ), stopped
     # At a line of its loop where the alarm stopped it; a check run in a thread of its own
     # is sent the stop there, and okrdesk, no longer waiting for it, has no line to tell.
-    looping = "at validate_hangs.py:(23|29|30) " if thread == "main" else ""
+    looping = r"at validate_hangs\.py:(22|23|29|30) " if thread == "main" else ""
     assert re.search(
         r" s of which went to its earlier calls\) and was stopped "
         + looping
