@@ -148,6 +148,8 @@ def validate(session: Session, lang: str | None = None) -> Validation:
         # What a plugin's own check said of its settings, at their lines, it says better.
         if error.en != UNTRUSTED and not (name in said and error.en.startswith(DECLARING_FAILED))
     ]
+    lines += [words["plugin"].format(name=name, error=said.text(lang))
+              for name, said in session.host.declaring_nothing()]  # fmt: skip
     lines += [words["warning"].format(text=w.text(lang))
               for w in session.host.allow_list_warnings()]  # fmt: skip
     skipped = _skipped(session, words)

@@ -769,6 +769,29 @@ class PluginHost:
             self.formats  # noqa: B018 - declaring them records their errors
         return [(r.name, Said(e, r.errors_zh.get(e, ""))) for r in self.broken for e in r.errors]
 
+    def declaring_nothing(self) -> list[tuple[str, Said]]:
+        """Each installed or workspace plugin that loaded without an error and declares no
+        metric and no report format (its report formats declared here where it has the
+        hook), with what to warn of it (``declares_nothing``): a hook's name misspelt, say."""
+        from okrdesk.plugins.declares_nothing import nothing_declared
+
+        found = []
+        for key, record in sorted(self.records.items()):
+            if key != record.name or record.origin not in (ENTRY_POINT, LOCAL):
+                continue
+            if record.plugin is None or not self.pm.is_registered(record.plugin):
+                continue
+            implemented = {hook.name for hook in self.pm.get_hookcallers(record.plugin) or ()}
+            if "okrdesk_report_formats" in implemented:
+                self.formats  # noqa: B018 - declaring them records its formats
+            if record.errors or record.declared or record.formats:
+                continue
+            said = nothing_declared(record.plugin, record.how, implemented, _hook_functions(),
+                                    local=record.origin == LOCAL)  # fmt: skip
+            if said is not None:
+                found.append((record.name, said))
+        return found
+
     def format_suspects(self, name: str) -> list[tuple[str, Said, bool]]:
         """The plugins that may have made the report format ``name`` that no plugin has:
         (plugin, its error, True) for each loaded plugin whose ``okrdesk_report_formats``
@@ -932,9 +955,13 @@ def _unmarked_hook(
 
 
 def _no_hooks(plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:
+    from okrdesk.plugins.declares_nothing import near_hooks, near_said
+
     hooks = sorted(_hook_functions())
     en = f"not a valid plugin: it has none of okrdesk's hooks ({', '.join(hooks)}) marked @hookimpl"
     zh = f"不是有效的插件：它没有任何标记了 @hookimpl 的 okrdesk 钩子（{'、'.join(hooks)}）"
+    near = near_said(near_hooks(plugin, how, hooks))
+    en, zh = en + near.en, zh + near.zh
     if how is not None and how[0] == "entry" and ":" in how[1] and callable(plugin):
         module = how[1].split(":")[0].strip()
         en += (f"; its entry point names {how[1]}, not the module holding the hooks: write "
