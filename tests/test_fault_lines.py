@@ -1,11 +1,12 @@
 """A plugin author's faults told with the line of their own code, wherever okrdesk meets
-them: a plugin process that crashes or calls ``os._exit`` during ``collect``, a settings
-check stopped at its time limit, a report format's ``render`` stopped so, a plugin that
-changes the current folder."""
+them: a plugin process that crashes, calls ``os._exit`` or is stopped at its time limit
+during ``collect``, a settings check stopped at its time limit, a report format's
+``render`` stopped so, a plugin that changes the current folder."""
 
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from pathlib import Path
 
@@ -104,6 +105,61 @@ def test_a_plugin_process_that_crashes_or_exits_during_collect_is_told_at_its_li
     code, told = _collect(root, "kill")
     assert code == 1 and "its process was killed during okrdesk_collect (SIGKILL: " in told
     assert "(at " not in told, told
+
+
+HANGS = """\
+import os
+import time
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_check_settings(settings):
+    if os.environ.get("HANGS_IN") == "check":
+        time.sleep(10_000)
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    while True:
+        pass
+"""
+
+
+def test_a_plugin_process_stopped_at_its_time_limit_is_told_at_its_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Before its process is killed at the limit, faulthandler writes where its threads
+    were, even in a loop that never lets go of the GIL: the line its author is to find."""
+    root = write_workspace({"salons.toml": SALONS})
+    (root / "plugins" / "hangs.py").write_text(HANGS, encoding="utf-8")
+    trusted(root)
+    told = {}
+    for hangs_in, lang in [("collect", "en"), ("check", "zh")]:
+        env = {**os.environ, "HANGS_IN": hangs_in, "OKRDESK_PLUGIN_TIMEOUT": "2",
+               "OKRDESK_LOAD_PLUGINS": "test_metrics,hangs"}  # fmt: skip
+        done = okrdesk(env, "collect", "--through", "2026-03-15", "--lang", lang, "-w", str(root))
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        told[hangs_in] = " ".join(done.stderr.split())
+    assert re.search(
+        r"plugin hangs: okrdesk_collect did not finish within 2 s( \(its time for the whole "
+        r"command, [0-9.]+ s of which went to its earlier calls\))?; its process was stopped at "
+        r"plugins/hangs\.py:2[23] \(to allow longer: ",
+        told["collect"],
+    ), told["collect"]
+    assert re.search(
+        r"插件 hangs：okrdesk_check_settings 在 2 秒内(（[^）]*）)?未完成，"
+        r"已在 plugins/hangs\.py:17 处停止，因此未从它采集任何数据",
+        told["check"],
+    ), told["check"]
 
 
 STOPS = """\

@@ -55,7 +55,7 @@ from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import NotedStream, describe_error, raised_at, worded
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.kept_state import in_the_plugins_own_process
-from okrdesk.plugins.last_words import last_words, leave_last_words
+from okrdesk.plugins.last_words import ask_where, last_words, leave_last_words
 from okrdesk.plugins.like_mistakes import LikeMistakes
 from okrdesk.plugins.manager import (
     BUILTIN_PLUGINS,
@@ -662,16 +662,17 @@ class Refusal:
     one checked, which the collect says (validate warns of it the same way)."""
 
 
-def check_stopped(limit: float, spent: float = 0.0) -> Said:
+def check_stopped(limit: float, spent: float = 0.0, place: str | None = None) -> Said:
     """What a plugin whose settings check did not finish within ``limit`` (``spent`` of it
     gone to its earlier calls) is told, alike whether it ran in its own process (killed)
-    or in this one (stopped)."""
+    or in this one (stopped); ``place``, the line of its code it was stopped at."""
     before = earlier(spent)
+    at, at_zh = (f" at {place}", f"在 {place} 处") if place else ("", "")
     return Said(
         f"okrdesk_check_settings did not finish within {limit:g} s{before[0]} and was "
-        "stopped, so nothing was collected from it" + LONGER[0],
-        f"okrdesk_check_settings 在 {limit:g} 秒内{before[1]}未完成，已停止，因此未从它采集"
-        "任何数据" + LONGER[1],
+        f"stopped{at}, so nothing was collected from it" + LONGER[0],
+        f"okrdesk_check_settings 在 {limit:g} 秒内{before[1]}未完成，已{at_zh}停止，因此未从它"
+        "采集任何数据" + LONGER[1],
     )
 
 
@@ -825,6 +826,7 @@ def _run_in_process(
                   dict(os.environ), os.getpid()),
         )  # fmt: skip
         outcome = _Outcome()
+        finished: bool | None = False
         try:
             # Started inside: an interruption (Ctrl-C, SIGTERM) while it starts still
             # stops it, before its folder goes.
@@ -837,6 +839,8 @@ def _run_in_process(
         finally:
             if process.pid is not None:
                 if process.is_alive():
+                    if finished is None:  # out of time: where it was, before it is stopped
+                        ask_where(process.pid, folder)
                     process.kill()
                 process.join()
             sending.close()
@@ -845,8 +849,9 @@ def _run_in_process(
         place = Path(folder, PRINTED_AT)
         printed_at = place.read_text(encoding="utf-8") if place.exists() else None
         code = process.exitcode
-        ended_at = None if finished is not False else last_words(
-            folder, how, signalled=code is not None and code < 0
+        # Where it was: stopped at its time limit, or ended with no word.
+        ended_at = None if finished else last_words(
+            folder, how, stack=finished is None or (code is not None and code < 0)
         )  # fmt: skip
     step, step_zh = ("okrdesk_collect",) * 2 if request is not None else ("loading", "加载")
     if outcome.checking:  # it ended, or was stopped, in its settings check
@@ -863,13 +868,14 @@ def _run_in_process(
             "本次未从它采集：请再运行一次 collect",
         )
     elif finished is None and outcome.checking:
-        outcome.failure = check_stopped(whole, spent)
+        outcome.failure = check_stopped(whole, spent, ended_at)
     elif finished is None:
         before = earlier(spent)
+        at, at_zh = (f" at {ended_at}", f"在 {ended_at} 处") if ended_at else ("", "")
         outcome.failure = Said(
-            f"{step} did not finish within {whole:g} s{before[0]}; its process was stopped"
+            f"{step} did not finish within {whole:g} s{before[0]}; its process was stopped{at}"
             + LONGER[0],
-            f"{step_zh} 在 {whole:g} 秒内{before[1]}未完成，其进程已停止" + LONGER[1],
+            f"{step_zh} 在 {whole:g} 秒内{before[1]}未完成，其进程已{at_zh}停止" + LONGER[1],
         )
     elif not finished:
         said = _excerpt(printed)
@@ -973,8 +979,7 @@ def _take_messages(
         if remaining <= 0:
             if checker is not None:
                 checker.close()
-            process.kill()
-            return None
+            return None  # killed by the caller, once it has asked where it was
         message = inbox.get(min(remaining, 0.5))
         if message is None:
             if not process.is_alive() and inbox.ended():
