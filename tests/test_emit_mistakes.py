@@ -200,6 +200,94 @@ def test_a_metric_misspelt_after_its_figures_were_stored_is_not_told_as_an_empty
     assert kept == 2
 
 
+SALON_KRS = (
+    SALON_KR
+    + """
+[[objectives.key_results]]
+id = "KR2"
+title = "沙龙到访"
+metric = "salon_visits"
+target = 60
+unit = "户"
+"""
+)
+
+SALONS = """\
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    for name in {declared!r}:
+        register(MetricSpec(name, name, name, "flow", UNITS["户"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for person in request.people:
+        for name in {emitted!r}:
+            emit(name, person.id, request.periods[0].id, value=3)
+"""
+
+
+@pytest.mark.parametrize(
+    ("emitted", "others", "misspelt", "empty"),
+    [
+        # salon_vleads is close to both; the runner's "did you mean" names salon_leads,
+        # and salon_visits, which the plugin gave nothing of, came out empty.
+        (["salon_vleads"], [], "salon_leads", "salon_visits"),
+        # salon_lead is another plugin's metric: still this plugin's slip.
+        (["salon_lead", "salon_visits"], ["salon_lead"], "salon_leads", None),
+    ],
+)
+def test_a_misspelt_name_is_the_cause_of_the_metric_it_was_meant_for_only(
+    write_workspace: WriteWorkspace,
+    emitted: list[str],
+    others: list[str],
+    misspelt: str,
+    empty: str | None,
+) -> None:
+    """The misspelt name was matched against every unanswered metric (a name close to
+    two was told as the cause of both, and one came out empty), and a name another plugin
+    declares was not looked at (told as an empty export, advising `--accept-empty`)."""
+    root = write_workspace({"salons.toml": SALON_KRS})
+    declared = ["salon_leads", "salon_visits"]
+
+    def collected(emits: list[str], lang: str = "en") -> str:
+        plugins = root / "plugins"
+        (plugins / "salons.py").write_text(SALONS.format(declared=declared, emitted=emits))
+        (plugins / "others.py").write_text(SALONS.format(declared=others, emitted=[]))
+        trusted(root)
+        done = CliRunner().invoke(
+            cli, ["collect", "--lang", lang, "--through", "2026-01-18", "-w", str(root)]
+        )
+        return done.output
+
+    collected(declared)
+    told = collected(emitted)
+    stray = emitted[0]
+    assert (
+        f"error: plugin salons metric {misspelt}: gave not one figure under this name, where "
+        "2 figures are stored for it in the periods collected (kept as stored); it emitted "
+        f"figures as {stray} instead (above): a misspelt name in its emit?\n"
+    ) in told, told
+    assert f"--accept-empty {misspelt}" not in told, told
+    if empty is not None:
+        assert (
+            f"error: plugin salons metric {empty}: gave not one figure, where 2 figures are "
+            "stored for it in the periods collected (kept as stored: an export that came out "
+            f"empty? If its source really has none now, `okrdesk collect --accept-empty {empty}`"
+        ) in told, told
+    assert f"它改以 {stray} 给出了数字（见上）" in collected(emitted, "zh")
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        kept = connection.execute(
+            "SELECT count(*) FROM observations WHERE metric LIKE 'salon%' GROUP BY metric"
+        ).fetchall()
+    assert kept == [(2,), (2,)]
+
+
 OTHER_NUMBER = "value must be a number, not Fraction: give an int, a float or a Decimal (int(x) "
 OTHER_NUMBER += "or float(x) of a numpy or pandas number)"
 

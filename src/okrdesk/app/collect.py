@@ -284,7 +284,8 @@ def run_collect(
         for metric, rows in sorted(store.changes.kept_unanswered.items()):
             landed.discard(metric)
             owner = session.host.owners.get(metric, "-")
-            errors.append(_unanswered(metric, rows, owner, errors, session.host.metrics))
+            asked = [m for m in wanted if session.host.owners.get(m) == owner]
+            errors.append(_unanswered(metric, rows, owner, errors, asked))
         store.finish_run(run_id, "failed" if errors else "ok", versions,
                          *kept_lines(errors, warnings))  # fmt: skip
         changes = store.changes
@@ -324,22 +325,27 @@ _UNANSWERED_AS_ZH = (
 
 
 def _unanswered(
-    metric: str, rows: int, owner: str, errors: list[PluginError], known: Mapping[str, object]
+    metric: str, rows: int, owner: str, errors: list[PluginError], asked: list[str]
 ) -> PluginError:
     """The error of a metric whose plugin gave none of its figures this run, where some
-    are stored. Where the plugin emitted figures under a name close to it that no plugin
-    declares, that name is the likely cause, and dropping the stored figures (what an
-    export that came out empty would call for) is not advised."""
+    are stored. Where the plugin emitted figures under a name it was not asked for whose
+    closest asked name is this metric (the runner's "did you mean" names it), that name
+    is the likely cause, and dropping the stored figures (what an export that came out
+    empty would call for) is not advised. A name another plugin declares is no less a
+    slip of this one's; a name close to two metrics is the slip of the closer one only."""
     import difflib
 
-    strays = {e.metric for e in errors if e.plugin == owner and e.metric and e.metric not in known}
-    close = difflib.get_close_matches(metric, sorted(strays), n=1, cutoff=0.6)
+    strays = {e.metric for e in errors if e.plugin == owner and e.metric and e.metric not in asked}
+    close = [
+        stray for stray in sorted(strays)
+        if difflib.get_close_matches(stray, sorted(asked), n=1, cutoff=0.6) == [metric]
+    ]  # fmt: skip
     held = counted(rows, "figure is", "figures are")
     if close:
         return PluginError(
             owner, metric,
-            _UNANSWERED_AS.format(rows=held, other=close[0]),
-            _UNANSWERED_AS_ZH.format(rows=rows, other=close[0]),
+            _UNANSWERED_AS.format(rows=held, other=", ".join(close)),
+            _UNANSWERED_AS_ZH.format(rows=rows, other="、".join(close)),
         )  # fmt: skip
     return PluginError(
         owner, metric,
