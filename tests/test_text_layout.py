@@ -858,3 +858,30 @@ def test_an_alerts_closing_ellipsis_and_a_figures_label_stay_with_what_they_belo
     # Where it is not a sentence of the report's (a table's cell), words break as before.
     cell = plain(wrap(Text(english), 125, overflow="fold_figures"))
     assert cell[-1].strip() == "…"
+
+
+def test_a_figures_bracket_is_never_broken_inside_its_chinese_label() -> None:
+    """A bracket kept as one word was still broken inside, between its Chinese
+    characters, where its start filled the rest of a line ("郭雪（应完成" / "的 47.3%）",
+    at 40, 46, 60 and 64 columns): the figure read as bare again."""
+    chinese = (
+        "机构业务部：3 个分解目标需要关注（3 项关键结果）：INST.HNW 郭雪（应完成的 47.3%）、"
+        "INST.NNA 郭雪（应完成的 65.0%）、INST.NEWACC 郭雪（应完成的 77.3%）；--unit inst 逐个列出"
+    )
+    brackets = re.findall(r"（[^（）]*\d[^（）]*）", chinese)
+    for width in range(30, 100):
+        lines = plain(wrap(Text(chinese), width, overflow="fold_figures", said=True))
+        assert all(any(b in line for line in lines) for b in brackets), (width, lines)
+    # Of a longer bracket, with the day its figure was judged on, the label and the
+    # figure ("B01.CALLS（应完成的" above "22.0%，按截至…", at 30 columns).
+    dated = (
+        "第1营业部：2 项关键结果落后，最落后的是 B01.CALLS（应完成的 22.0%，按截至 2026-06-15 "
+        "的数字）、B01.VISITS（应完成的 24.3%，按截至 2026-06-29 的数字）；--unit b01 逐个列出"
+    )
+    for width in range(30, 100):
+        lines = plain(wrap(Text(dated), width, overflow="fold_figures", said=True))
+        for figure in ("（应完成的 22.0%", "（应完成的 24.3%"):
+            assert any(figure in line for line in lines), (width, lines)
+    # A table's cell breaks as before, inside the bracket where it fills a line.
+    cell = plain(wrap(Text(chinese), 40, overflow="fold_figures"))
+    assert not all(any(b in line for line in cell) for b in brackets), cell

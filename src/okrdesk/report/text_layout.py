@@ -252,23 +252,19 @@ FIGURE_BRACKET = 20
 """The most cells of a bracket holding a figure and its label kept on one line."""
 
 
-def _figure_brackets(word: str) -> list[tuple[int, int]]:
-    """Where each bracket of ``word`` that holds a figure and fits ``FIGURE_BRACKET``
-    cells starts and ends."""
-    return [
-        (found.start(), found.end())
-        for found in re.finditer(r"[（(][^（()）]*\d[^（()）]*[）)]", word)
-        if cell_width(found.group()) <= FIGURE_BRACKET
-    ]
-
-
 def _in_figure_bracket(before: str, word: str) -> bool:
     """Whether ``word`` goes on a bracket ``before`` opened and has not closed, one
     that, with ``word``, fits ``FIGURE_BRACKET`` cells and either starts with a figure
-    (``(76.8% of pace)``) or ends with ``word``, holding one (``（应完成的 52.1%）``)."""
+    (``(76.8% of pace)``) or ends with ``word``, holding one (``（应完成的 52.1%）``); or
+    whose label so far, with the figure ``word`` starts with, does, in a longer bracket
+    (``（应完成的 22.0%，按截至 2026-06-15 的数字）``)."""
     opened = max(before.rfind("("), before.rfind("（"))
     if opened < 0 or max(before.rfind(")"), before.rfind("）")) > opened:
         return False
+    label = before[opened:]
+    figure = _NUMBER.match(word.lstrip())
+    if figure is not None and not any(c.isdigit() for c in label):
+        return cell_width(label + figure.group()) <= FIGURE_BRACKET
     closes = max(word.find(")"), word.find("）"))
     ending = word[: closes + 1] if closes >= 0 else word.rstrip()
     if cell_width(before[opened:] + ending) > FIGURE_BRACKET:
@@ -363,15 +359,15 @@ def _fill(word: str, room: int, said: bool = False) -> int:
     beside a slash (万/亿元, 个/户), before a closing bracket, quote or stop, nor after an
     opening one, nor where a single character (孤字) would be left on either side; nor in
     words joined by ``NO_BREAK`` (综合得分 96.8%: a label and its figure, one unit); nor,
-    in a sentence of the report's (``said``), inside a figure's short bracket with its
-    label (``（应完成的 52.1%）``, as ``_glued`` keeps it). 0 where there is none: the word
-    moves to the next line whole."""
+    in what the report says in sentences (``said``), inside a short bracket holding a
+    figure (``（应完成的 52.1%）``, never ``（应完成`` above ``的 52.1%）``). 0 where there is
+    none: the word moves to the next line whole."""
     kept = _cut(word, room)[0]
     if kept < 2 or NO_BREAK in word or not any(char_cells(c) == 2 for c in word):
         return 0
     held = {i for start, end in _figures_with_units(word) for i in range(start + 1, end)}
     if said:
-        held |= {i for start, end in _figure_brackets(word) for i in range(start + 1, end)}
+        held.update(i for start, end in _figure_brackets(word) for i in range(start + 1, end))
     for cut in range(min(kept, len(word.rstrip()) - 1), 0, -1):
         before, after = word[cut - 1], word[cut]
         if (
@@ -387,6 +383,24 @@ def _fill(word: str, room: int, said: bool = False) -> int:
         ):
             return cut
     return 0
+
+
+def _figure_brackets(word: str) -> Iterable[tuple[int, int]]:
+    """Where each bracket of ``word`` that holds a figure within ``FIGURE_BRACKET`` cells
+    (``（应完成的 52.1%）``, ``（3 项关键结果）``) starts and ends, its closing bracket
+    included; of a longer one, its start to the end of its first figure and unit, where
+    they fit (``（应完成的 22.0%``, of ``（应完成的 22.0%，按截至 2026-06-15 的数字）``)."""
+    for opened, char in enumerate(word):
+        if char not in "（(":
+            continue
+        closes = [found for found in (word.find("）", opened), word.find(")", opened)) if found > 0]
+        inside = word[opened : min(closes) + 1] if closes else word[opened:]
+        if closes and cell_width(inside) <= FIGURE_BRACKET and any(c.isdigit() for c in inside):
+            yield opened, opened + len(inside)
+            continue
+        first = next(iter(_figures_with_units(inside)), None)
+        if first is not None and cell_width(inside[: first[1]]) <= FIGURE_BRACKET:
+            yield opened, opened + first[1]
 
 
 def _letters(text: str) -> int:
