@@ -3,6 +3,7 @@ and that printing the report does not import rich."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -885,3 +886,60 @@ def test_a_figures_bracket_is_never_broken_inside_its_chinese_label() -> None:
     # A table's cell breaks as before, inside the bracket where it fills a line.
     cell = plain(wrap(Text(chinese), 40, overflow="fold_figures"))
     assert not all(any(b in line for line in cell) for b in brackets), cell
+
+
+BEHIND_FROM_A_BASELINE = """\
+[[objectives]]
+id = "O1"
+title = "团队目标"
+owner = "team-a"
+
+[[objectives.key_results]]
+id = "LOW"
+title = "配置度"
+target = 3.5
+baseline = 2.4
+unit = "个/户"
+
+[[objectives.key_results]]
+id = "NNA"
+title = "净流入"
+target = 800
+baseline = -200
+unit = "万元"
+members = { cm01 = 500, cm02 = 300 }
+
+[[objectives.key_results]]
+id = "CHK"
+title = "Q2 检查点"
+target = 16
+baseline = 11
+unit = "%"
+milestones = { Q2 = 1.0 }
+"""
+
+
+def test_a_teams_line_never_cuts_a_pace_from_its_words(write_workspace: WriteWorkspace) -> None:
+    """A team's line of key results behind, its first below where it started, judged on
+    check-ins of an earlier day: cut to keep that day, the words before it gave way up
+    to the second one's pace and left it bare (``O1.LOW（低于起点）… 45.3%…``, 108 to
+    124 columns; with more key results, ``O1.NNA（应完成的 56.7%…``, never closed)."""
+    from okrdesk.store import Store
+
+    root = write_workspace({"okrs.toml": BEHIND_FROM_A_BASELINE, "budget.toml": None}, plugin=False)
+    day = dt.date(2026, 6, 10)
+    with Store.open(root / "okrdesk.db") as store:
+        store.add_checkin("O1.LOW", "team-a", day, 2.1, author="王芳")
+        store.add_checkin("O1.CHK", "team-a", day, 14.0, author="王芳")
+        store.add_checkin("O1.NNA", "cm01", day, 100.0, author="王芳")
+        store.add_checkin("O1.NNA", "cm02", day, -50.0, author="李强")
+    for lang, paced in (("zh", r"（应完成的 {}）"), ("en", r" \({} of pace\)")):
+        for width in range(80, 200, 4):
+            done = CliRunner().invoke(
+                cli, ["report", "--brief", "--as-of", "2026-06-14", "--lang", lang,
+                      "-w", str(root)], env={"COLUMNS": str(width)},
+            )  # fmt: skip
+            (line,) = [x for x in done.output.splitlines() if "财富管理一部" in x] or [done.output]
+            for figure in re.findall(r"\d+\.\d%", line):
+                assert re.search(paced.format(re.escape(figure)), line), (width, line)
+            assert line.count("（") == line.count("）"), (width, line)

@@ -795,13 +795,16 @@ def _word_char(char: str) -> bool:
 def _measured(plain: str, found: re.Match[str]) -> bool:
     """Whether ``found`` in ``plain`` is a figure with its unit (20.2%, 0.5‰, 6户, CNY
     4,027m) said in a sentence: not a count (3 shares), an id (WM1.HNW), a date, nor one
-    of a list in brackets (吴敏 (52.1%)), which the list's own cut tells."""
+    of a list in brackets (吴敏 (52.1%), 吴敏（应完成的 52.1%）), which the list's own cut
+    tells: cut from its words, ``O1.NNA… 56.7%…``, it read as bare."""
     written = found[0].rstrip(".,:-")
     if not any(c.isdigit() for c in written) or written[:1] in "-−":
         return False
     if sum(c.isascii() and c.isalpha() for c in written) > 2 or written.count("-") > 1:
         return False
-    if plain[found.start() - 1 : found.start()] in ("(", "（"):
+    opened = max(plain.rfind("(", 0, found.start()), plain.rfind("（", 0, found.start()))
+    label = plain[opened + 1 : found.start()]
+    if opened >= 0 and not any(c.isdigit() or c in ")）" for c in label):
         return False
     return not written.replace(",", "").replace(".", "").isdigit()
 
