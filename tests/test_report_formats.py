@@ -507,3 +507,22 @@ def test_an_attainment_from_a_baseline_says_so_in_every_format(
     # The objective's other key results start from 0 (O1.KR3, 61 of 90 单): not named.
     (line,) = [x for x in demo_outputs["text-zh"].splitlines() if "O1.KR3b 3,000万" in x]
     assert line.strip() == said["zh"]
+
+
+def test_an_attainment_below_its_baseline_says_it_counts_0(
+    demo_outputs: dict[str, Any],
+) -> None:
+    """O2.KR2 reads 1.63 of 3.5 per client, from 2.4, and 0.0% attained: the formula the
+    line under the table gives works out at -70.0%, which the engine counts as 0 (never
+    below). The line said only the baseline, and the row could not be worked out from it."""
+    report = json.loads(demo_outputs["json-zh"])
+    kr = next(k for o in report["objectives"] for k in o["key_results"] if k["id"] == "O2.KR2")
+    worked = (kr["actual"] - kr["baseline"]) / (kr["target"] - kr["baseline"])
+    assert worked < 0 and kr["attainment"] == 0
+    said = {"zh": "O2.KR2 2.4个/户（实际不及起点，完成率计 0.0%）",
+            "en": "O2.KR2 2.4 per client (the actual worse than it: attained 0.0%)"}  # fmt: skip
+    for lang, words in said.items():
+        for fmt in HUMAN:
+            assert words in shown(demo_outputs[f"{fmt}-{lang}"], fmt), (fmt, lang)
+    # Those above their baselines say only the baseline.
+    assert "O2.NPS 58分、" in demo_outputs["text-zh"]

@@ -760,5 +760,11 @@ def test_a_workbook_row_says_its_attainment_runs_from_a_baseline(
                               "baseline CNY 30m")):  # fmt: skip
         rows = key_result_rows(demo_books[lang])
         assert any(said in str(cell.value) for cell in rows["O1.KR3b"]), lang
+        # O2.KR2, 1.63 from 2.4 towards 3.5: the formula gives less than 0, the row 0.0%.
+        below = {
+            "zh": "起点 2.4个/户（实际不及起点，完成率计 0.0%）",
+            "en": "baseline 2.4 per client (the actual worse than it: attained 0.0%)",
+        }
+        assert any(below[lang] in str(cell.value) for cell in rows["O2.KR2"]), lang
         assert not any("baseline" in str(c.value) or "起点" in str(c.value)
                        for c in rows["O1.KR3"]), lang  # fmt: skip

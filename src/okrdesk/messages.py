@@ -63,6 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
         "capped": "得分中 {krs} 按上限 {cap} 计",
         "from_baseline": "完成率 =（实际 − 起点）÷（目标 − 起点），起点：{krs}",
         "from_baseline_row": "完成率 =（实际 − 起点）÷（目标 − 起点），起点 {baseline}",
+        "below_baseline_zero": "（实际不及起点，完成率计 {zero}）",
         "pooled": "比率 {krs} 按合计分子 ÷ 合计分母计，不是各成员比率的平均",
         "pooled_one": "比率 {krs} 按合计分子 ÷ 合计分母计，不是各成员比率的平均",
         "pooled_row": "比率：按合计分子 ÷ 合计分母计，不是各成员比率的平均",
@@ -178,6 +179,7 @@ LABELS: dict[str, dict[str, str]] = {
                          "{krs}",
         "from_baseline_row": "Attained = (actual − baseline) ÷ (target − baseline), baseline "
                              "{baseline}",
+        "below_baseline_zero": " (the actual worse than it: attained {zero})",
         "pooled": "Rates {krs}: total numerator ÷ total denominator, not the mean of the "
                   "members' rates",
         "pooled_one": "Rate {krs}: total numerator ÷ total denominator, not the mean of the "

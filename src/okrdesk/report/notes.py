@@ -15,7 +15,7 @@ from okrdesk.messages import counted, label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.plugins.clashes import declared_by_several
 from okrdesk.records import shared_methods
-from okrdesk.report.cells import NO_CHANGE, change, compared_with, value
+from okrdesk.report.cells import NO_CHANGE, attainment, change, compared_with, value
 from okrdesk.report.document import (
     Report,
     ReportAlert,
@@ -123,7 +123,19 @@ def from_baseline(kr: ReportKeyResult) -> bool:
 
 def baseline_row(kr: ReportKeyResult, lang: str) -> str:
     """The workbook's note of such a key result, in its own row: the formula, its baseline."""
-    return label(lang, "from_baseline_row", baseline=value(kr, kr.baseline, lang))
+    return label(lang, "from_baseline_row", baseline=_baseline_said(kr, lang))
+
+
+def _baseline_said(kr: ReportKeyResult, lang: str) -> str:
+    """``kr``'s baseline as its row writes its figures; where its actual is worse than it
+    (below it, or above it going down), that the attainment is then 0
+    (``engine.pace.attainment``): the formula gives less (-27.3% for 2.1 from 2.4
+    towards 3.5), and the row says 0.0%."""
+    said = value(kr, kr.baseline, lang)
+    sense = -1 if kr.direction == "at_most" else 1
+    if kr.actual is not None and sense * (kr.actual - kr.baseline) < 0:
+        said += label(lang, "below_baseline_zero", zero=attainment(kr))
+    return said
 
 
 def baseline_story(objective: ReportObjective, lang: str) -> str:
@@ -134,7 +146,7 @@ def baseline_story(objective: ReportObjective, lang: str) -> str:
     if not started:
         return ""
     sep = ", " if lang == "en" else label(lang, "list_sep")
-    krs = sep.join(f"{kr.id} {value(kr, kr.baseline, lang)}" for kr in started)
+    krs = sep.join(f"{kr.id} {_baseline_said(kr, lang)}" for kr in started)
     said = "baselines" if len(started) > 1 else "baseline"
     return label(lang, "from_baseline", krs=krs, baselines=said)
 
