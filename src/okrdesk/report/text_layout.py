@@ -889,14 +889,34 @@ def _shortened(text: str, over: int) -> str:
     return text[:kept].rstrip() + ELLIPSIS
 
 
+def _before_count(text: str, kept: int) -> int:
+    """``kept`` moved back to before a count or amount the cut parts from the Chinese word
+    after it that says what it counts ("第1营业部：2…" of "2 个分解目标", a bare figure
+    no one can read; "第1营业部：…")."""
+    head = text[:kept].rstrip(" ")
+    rest = text[len(head) :]
+    if not (rest.startswith(" ") and char_cells(rest.lstrip(" ")[:1] or " ") == 2):
+        return kept
+    start = len(head)
+    while start and (head[start - 1].isdigit() or head[start - 1] in ".,"):
+        start -= 1
+    if start == len(head) or not head[start:].rstrip(".,")[-1:].isdigit():
+        return kept
+    if start and head[start - 1] in _FIGURE_PARTS:
+        return kept  # part of an id, a day or a period (Q3, 2026-06-15, 2026-W11)
+    return start
+
+
 def _shortened_whole(text: str, over: int) -> str:
     """``text`` ``_shortened``, and further where that would cut a Latin word: "3 shares
-    of 3 key results need…", not "need attent…"."""
+    of 3 key results need…", not "need attent…"; or a count from what it counts
+    (``_before_count``)."""
     cut = _shortened(text, over)
     while len(cut) > 1 and _inside_word(text, len(cut) - 1):
         over += 1
         cut = _shortened(text, over)
-    return cut
+    counted = _before_count(text, len(cut) - 1)
+    return cut if counted == len(cut) - 1 else text[:counted].rstrip() + ELLIPSIS
 
 
 def _before_open_bracket(plain: str, kept: int) -> int:
