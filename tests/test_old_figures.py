@@ -508,7 +508,7 @@ def test_shares_behind_on_check_ins_of_different_days_say_each_ones_day(workspac
     assert done.exit_code == 0, done.output
     said = " ".join(run(workspace, "check", "--as-of", "2026-07-10").stdout.split())
     (line,) = [part for part in said.split("分解目标 ") if "个分解目标落后" in part]
-    assert "王芳（应完成的 20.2%，按截至 2026-06-30 的数字）、李强（" in line, line
+    assert "王芳（应完成的 20.2%，按截至 2026-06-30 的数字）、李强（应完成的 " in line, line
     assert "，按截至 2026-07-05 的数字）" in line and "）（按截至" not in line, line
     # At 80 columns the first screen keeps the first share's figure and its day whole, the
     # words before it cut (it was cut at "最落后的是 王芳…", neither figure nor day left).
