@@ -125,6 +125,22 @@ def test_thirty_branches_leave_the_firms_first_screen_readable(firm: Path) -> No
     assert kinds.count("member_off_track") == BRANCHES
 
 
+def test_a_firms_first_screen_never_leaves_a_count_without_what_it_counts(firm: Path) -> None:
+    """Cut to keep each branch's pace and day, the words before them gave way down to a
+    bare count: "第1营业部：2…" at 80 columns, "第1营业部: 2…" at 84 and "2 shares of
+    2…" at 92; the count goes with its words."""
+    for lang in ("zh", "en"):
+        for width in range(80, 124, 2):
+            brief = CliRunner().invoke(
+                cli, ["report", "--brief", "--as-of", DAY, "--lang", lang, "-w", str(firm)],
+                env={"COLUMNS": str(width)},
+            )  # fmt: skip
+            listed = [line for line in brief.stdout.splitlines() if "营业部" in line]
+            assert len(listed) == 5, brief.stdout
+            for line in listed:
+                assert not re.search(r"(?<![\w.-])\d+…", line), (width, line)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_branchs_key_results_behind_are_one_line_of_the_firms_check(
     write_workspace: WriteWorkspace, lang: str

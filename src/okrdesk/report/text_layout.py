@@ -890,12 +890,14 @@ def _shortened(text: str, over: int) -> str:
 
 
 def _before_count(text: str, kept: int) -> int:
-    """``kept`` moved back to before a count or amount the cut parts from the Chinese word
-    after it that says what it counts ("第1营业部：2…" of "2 个分解目标", a bare figure
-    no one can read; "第1营业部：…")."""
+    """``kept`` moved back to before a count or amount the cut parts from the word after
+    it that says what it counts ("第1营业部：2…" of "2 个分解目标", "第1营业部: 2…" of "2
+    shares", a bare figure no one can read; "第1营业部：…")."""
     head = text[:kept].rstrip(" ")
     rest = text[len(head) :]
-    if not (rest.startswith(" ") and char_cells(rest.lstrip(" ")[:1] or " ") == 2):
+    word = rest.lstrip(" ")[:1] or " "
+    said = char_cells(word) == 2 or (word.isascii() and word.isalpha())
+    if not (rest.startswith(" ") and said):
         return kept
     start = len(head)
     while start and (head[start - 1].isdigit() or head[start - 1] in ".,"):
