@@ -167,37 +167,38 @@ def test_a_metric_misspelt_in_emit_is_told_once_with_the_name_meant(
 def test_a_metric_misspelt_after_its_figures_were_stored_is_not_told_as_an_empty_export(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
-    """A release that misspells the name in emit leaves the stored figures unanswered.
-    That was told as "an export that came out empty?", advising `--accept-empty`, which
-    would have dropped figures the plugin still gives, under the name it misspelt."""
+    """A release that misspells the name in emit, for some people or for all, was told as
+    "an export that came out empty?", advising `--accept-empty`, which would have dropped
+    figures the plugin still gives; where it misspelt only some, the figures it gave under
+    the right name replaced the stored ones, and the others' were deleted. The metric is
+    refused for the run instead, and every stored figure kept as it was."""
     root = write_workspace({"salons.toml": SALON_KR})
-    call = '("{name}", person.id, request.periods[0].id, value=3)'
     through = ("--through", "2026-01-18", "-w", str(root))
-    (tmp_path / "right").mkdir()
-    (tmp_path / "wrong").mkdir()
-    with installed_package(
-        tmp_path / "right", "spelt", MISSPELT.format(call=call.format(name="salon_leads"))
-    ) as env:
-        assert okrdesk(env, "collect", *through).returncode == 0
-    with installed_package(
-        tmp_path / "wrong", "spelt", MISSPELT.format(call=call.format(name="salon_lead"))
-    ) as env:
-        english = okrdesk(env, "collect", "--lang", "en", *through)
-        chinese = okrdesk(env, "collect", "--lang", "zh", *through)
-    told = english.stdout + english.stderr
-    assert english.returncode == 1, told
-    assert (
-        "error: plugin spelt metric salon_leads: gave not one figure under this name, where "
-        "2 figures are stored for it in the periods collected (kept as stored); it emitted "
-        "figures as salon_lead instead (above): a misspelt name in its emit?"
-    ) in told, told
-    assert "accept-empty" not in told, told
-    assert "它改以 salon_lead 给出了数字（见上）" in chinese.stderr, chinese.stderr
-    with sqlite3.connect(root / "okrdesk.db") as connection:
-        (kept,) = connection.execute(
-            "SELECT count(*) FROM observations WHERE metric = 'salon_leads'"
-        ).fetchone()
-    assert kept == 2
+    right = '("salon_leads", person.id, request.periods[0].id, value=3)'
+    first_only = ('("salon_leads" if person is request.people[0] else "salon_lead", person.id, '
+                  "request.periods[0].id, value=4)")  # fmt: skip
+    for n, call in enumerate((right, first_only, right.replace('"salon_leads"', '"salon_lead"'))):
+        (tmp_path / str(n)).mkdir()
+        with installed_package(tmp_path / str(n), "spelt", MISSPELT.format(call=call)) as env:
+            english = okrdesk(env, "collect", "--lang", "en", *through)
+            chinese = okrdesk(env, "collect", "--lang", "zh", *through)
+        told = english.stdout + english.stderr
+        if n == 0:
+            assert english.returncode == 0, told
+            continue
+        assert english.returncode == 1, told
+        assert (
+            "error: plugin spelt metric salon_leads: figures meant for it came as salon_lead "
+            "(above): a name misspelt in emit? This run stores none of its figures, and keeps "
+            "those stored before"
+        ) in told, told
+        assert "accept-empty" not in told and "deleted" not in told, told
+        assert "本应属于它的数字以 salon_lead 给出（见上）" in chinese.stderr, chinese.stderr
+        with sqlite3.connect(root / "okrdesk.db") as connection:
+            kept = connection.execute(
+                "SELECT value FROM observations WHERE metric = 'salon_leads'"
+            ).fetchall()
+        assert kept == [(3.0,), (3.0,)], (n, kept)
 
 
 SALON_KRS = (
@@ -268,11 +269,19 @@ def test_a_misspelt_name_is_the_cause_of_the_metric_it_was_meant_for_only(
     collected(declared)
     told = collected(emitted)
     stray = emitted[0]
-    assert (
-        f"error: plugin salons metric {misspelt}: gave not one figure under this name, where "
-        "2 figures are stored for it in the periods collected (kept as stored); it emitted "
-        f"figures as {stray} instead (above): a misspelt name in its emit?\n"
-    ) in told, told
+    if not others:  # a name no plugin declares: the run refuses the metric it was meant for
+        said = (f"error: plugin salons metric {misspelt}: figures meant for it came as {stray} "
+                "(above): a name misspelt in emit? This run stores none of its figures, and "
+                "keeps those stored before")  # fmt: skip
+        zh = f"本应属于它的数字以 {stray} 给出（见上）"
+    else:  # another plugin's name: the metric lands with none, its stored figures kept
+        said = (
+            f"error: plugin salons metric {misspelt}: gave not one figure under this name, "
+            "where 2 figures are stored for it in the periods collected (kept as stored); "
+            f"it emitted figures as {stray} instead (above): a misspelt name in its emit?\n"
+        )
+        zh = f"它改以 {stray} 给出了数字（见上）"
+    assert said in told, told
     assert f"--accept-empty {misspelt}" not in told, told
     if empty is not None:
         assert (
@@ -280,7 +289,7 @@ def test_a_misspelt_name_is_the_cause_of_the_metric_it_was_meant_for_only(
             "stored for it in the periods collected (kept as stored: an export that came out "
             f"empty? If its source really has none now, `okrdesk collect --accept-empty {empty}`"
         ) in told, told
-    assert f"它改以 {stray} 给出了数字（见上）" in collected(emitted, "zh")
+    assert zh in collected(emitted, "zh")
     with sqlite3.connect(root / "okrdesk.db") as connection:
         kept = connection.execute(
             "SELECT count(*) FROM observations WHERE metric LIKE 'salon%' GROUP BY metric"

@@ -1214,6 +1214,11 @@ class _Checker:
     specs: Mapping[str, MetricSpec]
     subjects: frozenset[str]
     periods: frozenset[str]
+    declared: frozenset[str] = frozenset()
+    """Every metric a loaded plugin declares: a name emitted outside them may be one of
+    ``specs`` misspelt (``strays``)."""
+    strays: set[str] = attrs.Factory(set)
+    """The names emitted that this plugin was not asked for."""
     problems: dict[str, list[LikeMistakes]] = attrs.Factory(dict)
     refused: dict[str, int] = attrs.Factory(dict)
     warned: list[tuple[str, Said]] = attrs.Factory(list)
@@ -1418,6 +1423,7 @@ class _Checker:
             return
         spec = self.specs.get(metric)
         if spec is None:
+            self.strays.add(str(metric))
             self._refuse(str(metric), self._not_asked(str(metric)))
             return
         found = self._check(spec, subject, period, value, numerator, denominator)
@@ -1445,13 +1451,35 @@ class _Checker:
              o.source)
         )  # fmt: skip
 
+    def _meant(self, metric: str) -> str | None:
+        """The metric asked for that ``metric``, emitted though not asked, is close to."""
+        import difflib
+
+        close = difflib.get_close_matches(metric, sorted(self.specs), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def _misspelt(self) -> None:
+        """Refuse, for this run, each metric asked for whose name the plugin also emitted
+        misspelt (a name no plugin declares, closest to it): some of its figures went
+        astray, and those it gave under its own name would replace the stored ones with
+        fewer (one person's figure gone). Its stored figures stay as they are."""
+        for stray in sorted(self.strays - self.declared):
+            meant = self._meant(stray)
+            if meant is None or meant in self.kept or meant in self.problems:
+                continue
+            self._refuse(meant, Said(
+                f"figures meant for it came as {stray} (above): a name misspelt in emit? "
+                "This run stores none of its figures, and keeps those stored before",
+                f"本应属于它的数字以 {stray} 给出（见上）：emit 里的指标名写错了？"
+                "本次不入库它的任何数字，已存的数字照原样保留",
+            ))  # fmt: skip
+
     def _not_asked(self, metric: str) -> Said:
         """What a figure of a metric this collect did not ask the plugin for is told: a
         name misspelt in ``emit``, or a metric of its own the plan does not use."""
-        import difflib
-
         asked = sorted(self.specs)
-        close = difflib.get_close_matches(metric, asked, n=1, cutoff=0.6)
+        meant = self._meant(metric)
+        close = [meant] if meant is not None else []
         mean, mean_zh = (
             (f' (did you mean "{close[0]}"?)', f"（是不是“{close[0]}”？）") if close else ("", "")
         )
@@ -1589,6 +1617,7 @@ class _Checker:
         """The metrics refused, each with a few of its problems; call when the plugin
         is done (its figures are looked through for any emitted twice first)."""
         self.spool.settle()
+        self._misspelt()
         errors = []
         for metric, alike in self.problems.items():
             total = self.refused[metric]
@@ -1865,7 +1894,7 @@ def collect(
             )  # fmt: skip
             checker = _Checker(
                 plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods),
-                keep=keep, home=home,
+                frozenset(host.metrics), keep=keep, home=home,
             )  # fmt: skip
             # okrdesk's own sources check their settings as they collect, each metric alone.
             own = host.records[plugin].location in BUILTIN_PLUGINS.values()
