@@ -1042,3 +1042,49 @@ def test_a_folder_linked_into_plugins_from_outside_is_covered_by_where_it_leads(
         "not run: plugins/test_metrics.py"
         in run("validate", "--lang", "en", "-w", str(root)).stdout
     )
+
+
+IMPORTS_A_SIBLING = """\
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import helper  # noqa: E402
+from okrdesk.model import MetricSpec  # noqa: E402
+from okrdesk.plugins import hookimpl  # noqa: E402
+from okrdesk.units import UNITS  # noqa: E402
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("sibling_leads", "Leads", "线索", "flow", UNITS["户"]))
+"""
+
+
+def test_a_workspace_plugin_leaves_no_bytecode_and_okrdesks_own_modules_keep_theirs(
+    tmp_path: Path,
+) -> None:
+    """Loading a workspace's plugin turned bytecode writing off for the rest of the
+    process: every module of okrdesk's imported after the plugins had loaded (the report's
+    layout among them) was compiled from its source again on every run once its cached
+    bytecode was out of date, 13 ms of a firm's report. Writing is off only while the
+    plugin's code runs, so that plugins/__pycache__, which the trust fingerprint covers,
+    is still never written."""
+    from okrdesk.plugins.manager import PluginHost
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "sibling.py").write_text(IMPORTS_A_SIBLING, encoding="utf-8")
+    (plugins / "helper.py").write_text("VALUE = 1\n", encoding="utf-8")
+    before = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        host = PluginHost(plugins, entry_points=False, builtins={}, registered=False,
+                          workspace_code=True).load()  # fmt: skip
+        assert "sibling_leads" in host.metrics, host.records["sibling"].errors
+        assert sys.dont_write_bytecode is False
+    finally:
+        sys.dont_write_bytecode = before
+        sys.modules.pop("helper", None)
+        sys.path[:] = [entry for entry in sys.path if entry != str(plugins)]
+    assert not (plugins / "__pycache__").exists()

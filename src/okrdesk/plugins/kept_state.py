@@ -137,7 +137,15 @@ def kept_state(
     """Run the block (a plugin's call), then put back what it changed of okrdesk's
     process and add to ``changes`` what it changed, one ``Said`` a kind. ``where`` names
     the line of the plugin's code running now (``failures.called_from``): the current
-    folder changed is told with the line that last changed it."""
+    folder changed is told with the line that last changed it.
+
+    No bytecode is written while the block runs: a workspace's plugin importing a module
+    of its own folder would leave it in plugins/__pycache__, which the trust fingerprint
+    covers. Outside the block okrdesk's own modules are cached as usual (a report imports
+    its layout after the plugins have loaded: compiled again on every run, 13 ms of a
+    firm's report, while writing was left off for good)."""
+    writes_bytecode = not sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
     folder = _current_folder()
     environment = dict(os.environ)
     try:
@@ -159,6 +167,7 @@ def kept_state(
     try:
         yield
     finally:
+        sys.dont_write_bytecode = not writes_bytecode
         with contextlib.suppress(ValueError):  # taken out by the plugin: nothing to take
             sys.meta_path.remove(imported)
         os._exit = exit_now

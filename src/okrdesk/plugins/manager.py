@@ -1188,8 +1188,11 @@ def _import_file(path: Path) -> ModuleType:
     compiled unchecked from other code), and leaving none there."""
     module_name = f"okrdesk_local_plugins.{path.stem}"
     # Nor is any written beside a module it imports from its own folder: the trust
-    # fingerprint covers plugins/__pycache__, so bytecode planted there asks again.
-    sys.dont_write_bytecode = True
+    # fingerprint covers plugins/__pycache__, so bytecode planted there asks again. In
+    # okrdesk's own process ``kept_state`` holds writing off while a plugin's code runs;
+    # a plugin's own process (collect's) writes none at all.
+    if not guarding():
+        sys.dont_write_bytecode = True
     import importlib.util  # here: only a workspace's own plugin is loaded from a file
 
     code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
