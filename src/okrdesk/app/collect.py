@@ -21,7 +21,7 @@ from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_on
 from okrdesk.periods import Period
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
-from okrdesk.plugins.runner import PluginError, collect
+from okrdesk.plugins.runner import PluginError, collect, meant_metric
 from okrdesk.plugins.spool import SpooledRow
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.targets.reader import no_such
@@ -333,13 +333,8 @@ def _unanswered(
     is the likely cause, and dropping the stored figures (what an export that came out
     empty would call for) is not advised. A name another plugin declares is no less a
     slip of this one's; a name close to two metrics is the slip of the closer one only."""
-    import difflib
-
     strays = {e.metric for e in errors if e.plugin == owner and e.metric and e.metric not in asked}
-    close = [
-        stray for stray in sorted(strays)
-        if difflib.get_close_matches(stray, sorted(asked), n=1, cutoff=0.6) == [metric]
-    ]  # fmt: skip
+    close = [stray for stray in sorted(strays) if meant_metric(stray, asked) == metric]
     held = counted(rows, "figure is", "figures are")
     if close:
         return PluginError(

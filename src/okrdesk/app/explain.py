@@ -24,7 +24,7 @@ from okrdesk.app.session import (
 )
 from okrdesk.engine.budget import LineProgress, budget_progress, revenue_key_results
 from okrdesk.engine.growth import GrowthBasis, growth_basis
-from okrdesk.engine.pace import closes_on
+from okrdesk.engine.pace import closes_on, runs_from_baseline
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.restated import counted_past, goes_on_changing
@@ -35,7 +35,6 @@ from okrdesk.figures_apart import attainment_short, beside_target
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import EXPLAIN_MEMBERS, counted, display_width, label, padded
 from okrdesk.model import (
-    Direction,
     KeyResult,
     MetricKind,
     MetricSpec,
@@ -305,9 +304,8 @@ def _from_baseline(
     is (3,380万 − 3,000万) ÷ (3,500万 − 3,000万). Nothing for one that runs from 0."""
     p = engine.key_result(kr, subject)
     if (
-        p is None or not p.baseline or p.attainment is None or kr.guardrail
-        or kr.direction not in (Direction.AT_LEAST, Direction.AT_MOST)
-        or p.actual.value is None or p.target.value is None
+        p is None or p.actual.value is None or p.target.value is None
+        or not runs_from_baseline(kr.direction, kr.guardrail, p.baseline, p.attainment)
     ):  # fmt: skip
         return []
     unit, said = kr.unit, _SAID[lang]

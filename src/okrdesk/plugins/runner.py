@@ -1451,20 +1451,13 @@ class _Checker:
              o.source)
         )  # fmt: skip
 
-    def _meant(self, metric: str) -> str | None:
-        """The metric asked for that ``metric``, emitted though not asked, is close to."""
-        import difflib
-
-        close = difflib.get_close_matches(metric, sorted(self.specs), n=1, cutoff=0.6)
-        return close[0] if close else None
-
     def _misspelt(self) -> None:
         """Refuse, for this run, each metric asked for whose name the plugin also emitted
         misspelt (a name no plugin declares, closest to it): some of its figures went
         astray, and those it gave under its own name would replace the stored ones with
         fewer (one person's figure gone). Its stored figures stay as they are."""
         for stray in sorted(self.strays - self.declared):
-            meant = self._meant(stray)
+            meant = meant_metric(stray, self.specs)
             if meant is None or meant in self.kept or meant in self.problems:
                 continue
             self._refuse(meant, Said(
@@ -1478,7 +1471,7 @@ class _Checker:
         """What a figure of a metric this collect did not ask the plugin for is told: a
         name misspelt in ``emit``, or a metric of its own the plan does not use."""
         asked = sorted(self.specs)
-        meant = self._meant(metric)
+        meant = meant_metric(metric, self.specs)
         close = [meant] if meant is not None else []
         mean, mean_zh = (
             (f' (did you mean "{close[0]}"?)', f"（是不是“{close[0]}”？）") if close else ("", "")
@@ -1778,6 +1771,16 @@ def _too_large(name: str, given: object) -> Said | None:
         return None
     return Said(f"{name} is too large to be a figure (a number of about {digits:,} digits)",
                 f"{name} 过大，不可能是实际数字（约 {digits:,} 位的数）")  # fmt: skip
+
+
+def meant_metric(name: str, asked: Iterable[str]) -> str | None:
+    """The metric of ``asked`` that ``name``, emitted though not asked for, is closest to
+    (a name misspelt in ``emit``): the one "did you mean" names. None where none is
+    close."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(asked), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _period_not_asked(period: object, asked: frozenset[str]) -> Said:

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import attrs
 
+from okrdesk.engine.pace import runs_from_baseline
 from okrdesk.messages import counted, label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.plugins.clashes import declared_by_several
@@ -112,13 +113,8 @@ def capped_line(capped: Sequence[str], cap: float, lang: str) -> str:
 
 
 def from_baseline(kr: ReportKeyResult) -> bool:
-    """Whether ``kr``'s attainment runs from a baseline other than 0 (``engine.pace``)."""
-    return (
-        bool(kr.baseline)
-        and kr.attainment is not None
-        and not kr.guardrail
-        and (kr.direction in ("at_least", "at_most"))
-    )
+    """Whether ``kr``'s attainment runs from a baseline other than 0."""
+    return runs_from_baseline(kr.direction, kr.guardrail, kr.baseline, kr.attainment)
 
 
 def baseline_row(kr: ReportKeyResult, lang: str) -> str:
