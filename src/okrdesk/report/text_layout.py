@@ -237,9 +237,10 @@ def _glued(text: str, whole_runs: bool, said: bool = False) -> list[tuple[int, s
     bracket that holds a figure and its label (``(76.8% of pace)``, ``（应完成的
     52.1%）``: split, the figure reads as bare)."""
     words: list[tuple[int, str]] = []
+    inside = _inside_brackets(text) if said else frozenset()
     for match in _WORD.finditer(text):
         word = match.group()
-        if words and _goes_on(words[-1][1], word, whole_runs, said):
+        if words and _goes_on(words[-1][1], word, whole_runs, said, match.start() in inside):
             words[-1] = (words[-1][0], words[-1][1] + word)
         else:
             words.append((match.start(), word))
@@ -252,26 +253,10 @@ FIGURE_BRACKET = 20
 """The most cells of a bracket holding a figure and its label kept on one line."""
 
 
-def _in_figure_bracket(before: str, word: str) -> bool:
-    """Whether ``word`` goes on a bracket ``before`` opened and has not closed, one
-    that, with ``word``, fits ``FIGURE_BRACKET`` cells and either starts with a figure
-    (``(76.8% of pace)``) or ends with ``word``, holding one (``（应完成的 52.1%）``); or
-    whose label so far, with the figure ``word`` starts with, does, in a longer bracket
-    (``（应完成的 22.0%，按截至 2026-06-15 的数字）``)."""
-    opened = max(before.rfind("("), before.rfind("（"))
-    if opened < 0 or max(before.rfind(")"), before.rfind("）")) > opened:
-        return False
-    label = before[opened:]
-    figure = _NUMBER.match(word.lstrip())
-    if figure is not None and not any(c.isdigit() for c in label):
-        return cell_width(label + figure.group()) <= FIGURE_BRACKET
-    closes = max(word.find(")"), word.find("）"))
-    ending = word[: closes + 1] if closes >= 0 else word.rstrip()
-    if cell_width(before[opened:] + ending) > FIGURE_BRACKET:
-        return False
-    if _NUMBER.match(before, opened + 1) is not None:
-        return True
-    return closes >= 0 and any(c.isdigit() for c in ending)
+def _inside_brackets(text: str) -> frozenset[int]:
+    """Where in ``text`` no word may start: inside a figure's short bracket
+    (``_figure_brackets``), which a sentence of the report's keeps on one line."""
+    return frozenset(i for start, end in _figure_brackets(text) for i in range(start + 1, end))
 
 
 def _held_together(before: str, after: str) -> bool:
@@ -281,9 +266,10 @@ def _held_together(before: str, after: str) -> bool:
     return _NUMBER.fullmatch(last) is not None and char_cells(after.lstrip()[:1] or " ") == 2
 
 
-def _goes_on(before: str, word: str, whole_runs: bool, said: bool) -> bool:
-    """Whether ``word`` goes on the word ``before`` it, as ``_glued`` says."""
-    if said and (word.strip() == "…" or _in_figure_bracket(before, word)):
+def _goes_on(before: str, word: str, whole_runs: bool, said: bool, bracketed: bool) -> bool:
+    """Whether ``word`` goes on the word ``before`` it, as ``_glued`` says; ``bracketed``:
+    it starts inside a figure's short bracket."""
+    if said and (bracketed or word.strip() == "…"):
         return True
     return whole_runs and _held_together(before, word)
 
