@@ -685,6 +685,16 @@ def test_a_starttls_handshake_that_never_ends_is_cut_at_the_time_limit(
     assert said.endswith("within 0.5 s; the message was not sent") and took < SLACK
 
 
+def test_a_mail_server_that_turns_the_connection_away_says_so(slow: SlowServer) -> None:
+    """A greeting of 554 (a server taking no mail from this machine): the channel fails
+    in the server's words, as a connection refused, not a message."""
+    slow.talk = lambda connection, stop: connection.sendall(b"554 no mail from you\r\n")
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
+    assert failed.value.said == ("the mail server refused the connection: 554 no mail from you",
+                                 "邮件服务器拒绝连接：554 no mail from you")  # fmt: skip
+
+
 def test_a_webhook_whose_tls_handshake_never_ends_is_cut_at_the_time_limit(
     slow: SlowServer,
 ) -> None:

@@ -52,16 +52,9 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
     the handshake, is cut off, as a webhook is."""
     mail = email(channel, message)
     limit = TimeLimit(request_timeout())
-    reads = min(TIMEOUT, limit.seconds)
-    server: smtplib.SMTP
-    if channel.security == "ssl":
-        server = _WatchedSSL(limit, timeout=reads, context=ssl.create_default_context())
-    else:
-        server = _Watched(limit, timeout=reads)
     sending = False
     try:
-        server.connect(channel.host, channel.port)
-        with server:
+        with _connected(channel, limit) as server:
             if channel.security == "starttls":
                 server.starttls(context=ssl.create_default_context())
             if channel.user is not None:
@@ -79,12 +72,23 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
     return 1
 
 
+def _connected(channel: Channel, limit: TimeLimit) -> smtplib.SMTP:
+    """The conversation with the channel's server, open. Its host is given as it is
+    made, not to a ``connect`` after: smtplib keeps only that one as the name STARTTLS
+    checks the server's certificate against."""
+    reads = min(TIMEOUT, limit.seconds)
+    if channel.security == "ssl":
+        return _WatchedSSL(limit, channel.host, channel.port, timeout=reads,
+                           context=ssl.create_default_context())  # fmt: skip
+    return _Watched(limit, channel.host, channel.port, timeout=reads)
+
+
 class _Watched(smtplib.SMTP):
     """A conversation whose socket its time limit watches from the moment it is open."""
 
-    def __init__(self, limit: TimeLimit, **kwargs: Any) -> None:
+    def __init__(self, limit: TimeLimit, *args: Any, **kwargs: Any) -> None:
         self.limit = limit
-        super().__init__(**kwargs)
+        super().__init__(*args, **kwargs)
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         connection = socket.create_connection((host, port), timeout, self.source_address)
@@ -122,6 +126,10 @@ def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
         reply = _reply(error)
         return DeliveryFailed(Said(f"the mail server refused the login: {reply}",
                                    f"邮件服务器拒绝登录：{reply}"))  # fmt: skip
+    if isinstance(error, smtplib.SMTPConnectError):
+        reply = _reply(error)
+        return DeliveryFailed(Said(f"the mail server refused the connection: {reply}",
+                                   f"邮件服务器拒绝连接：{reply}"))  # fmt: skip
     if isinstance(error, smtplib.SMTPException):
         reply = _reply(error)
         return DeliveryFailed(Said(f"the mail server refused the message: {reply}",
