@@ -209,7 +209,9 @@ class _Attempt(TimeLimit):
         if not self.connected and isinstance(error, ValueError | http.client.InvalidURL):
             # Never its own words: they quote the URL, key and all.
             return UNUSABLE_URL
-        if not self.connected:
+        if not self.ready:
+            # Not connected, or refused while connecting (a certificate nobody vouches
+            # for, a proxy's refusal): the request never went.
             reason = getattr(error, "reason", error)
             return Said(f"cannot reach the webhook: {reason}", f"无法连接 webhook：{reason}")
         broken = _broken(error)
