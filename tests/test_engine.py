@@ -17,6 +17,7 @@ from okrdesk.engine import attention
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.forecast import linear_forecast, ratio_forecast
 from okrdesk.engine.pace import Status, attainment, due_fraction, judge
+from okrdesk.engine.plan_calendar import current_from, plan_periods
 from okrdesk.engine.progress import Engine, progress
 from okrdesk.model import (
     Direction,
@@ -32,7 +33,7 @@ from okrdesk.model import (
     Phase,
     Plan,
 )  # fmt: skip
-from okrdesk.periods import Grain, periods_between
+from okrdesk.periods import Grain, periods_between, periods_within
 from okrdesk.store import Store
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace
@@ -758,3 +759,22 @@ def test_alerts_judge_a_key_result_owned_inside_without_reading_its_trend(store:
     assert judged is not None and full is not None and full.trend
     assert attrs.evolve(judged, trend=full.trend, forecast=full.forecast) == full
     assert engine.judged(branch, "szft") is engine.key_result(branch, "szft")
+
+
+@pytest.mark.parametrize("start", [dt.date(2026, 1, 1), dt.date(2026, 3, 18)])
+def test_the_day_figures_must_reach_is_that_of_the_plans_periods(start: dt.date) -> None:
+    """``current_from``: the end of the period before the one holding the day, among the
+    plan's own periods (none in its first, nor before it starts), worked out without
+    listing them, for every day of a plan starting on its year's first day or mid-week
+    and mid-month, and after its end."""
+    plan = attrs.evolve(make_plan(), start=start)
+    listed_before = periods_within.cache_info().misses
+    found = {
+        (grain, day): current_from(plan, day, grain)
+        for grain in Grain
+        for day in (start + dt.timedelta(days=n) for n in range(-10, (plan.end - start).days + 40))
+    }
+    assert periods_within.cache_info().misses == listed_before
+    for (grain, day), current in found.items():
+        periods = plan_periods(plan, day, grain)
+        assert current == (periods[-2].end if len(periods) > 1 else None), (grain, day)

@@ -139,8 +139,13 @@ def current_from(plan: Plan, day: dt.date, grain: Grain) -> dt.date | None:
     period before the one holding it (None in the plan's first period, when none is due
     yet). Figures ending before it are stale: the stale alert tells them, and a key
     result's pace is judged on the day they run through (``engine.progress``)."""
-    periods = plan_periods(plan, day, grain)
-    return periods[-2].end if len(periods) > 1 else None
+    last = min(day, plan.end)
+    if last < plan.start:
+        return None
+    # The plan's periods up to ``day`` need not be listed: the one before the last ends the
+    # day before the last starts, and there is one only where the last is not the first.
+    holding = period_holding(last, grain)
+    return holding.start - dt.timedelta(days=1) if holding.start > plan.start else None
 
 
 def latest_end(

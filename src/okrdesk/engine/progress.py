@@ -382,7 +382,7 @@ class Engine:
     @functools.cached_property
     def _current_from(self) -> dt.date | None:
         """The day figures at the plan's grain must reach to be current (``current_from``),
-        worked out once an engine: it lists the plan's periods."""
+        worked out once an engine."""
         return current_from(self.plan, self.as_of, self.plan.grain)
 
     def _old(self, metric: str) -> dt.date | None:
