@@ -19,6 +19,7 @@ from okrdesk.engine.forecast import linear_forecast, ratio_forecast
 from okrdesk.engine.pace import Status, attainment, due_fraction, judge
 from okrdesk.engine.plan_calendar import current_from, plan_periods
 from okrdesk.engine.progress import Engine, progress
+from okrdesk.engine.rollup import SharedReads
 from okrdesk.model import (
     Direction,
     KeyResult,
@@ -279,6 +280,67 @@ def test_a_checkpoint_is_judged_at_its_date_and_stops_moving(store: Store) -> No
     )  # fmt: skip
     assert (result.margin, result.attainment, result.forecast.value) == (-8.0, 0.6, 12.0)
     assert all(day <= dt.date(2026, 3, 31) for day, _ in result.trend)
+
+
+class _ReadsCounted:
+    """The store, noting what each read of figures is asked: its name, then its
+    arguments."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.asked: list[tuple[object, ...]] = []
+
+    def __getattr__(self, name: str) -> object:
+        found = getattr(self.store, name)
+        if not name.startswith(("series", "totals_by_subject")):
+            return found
+
+        def noted(*args: object, **kwargs: object) -> object:
+            self.asked.append((name, *args))
+            return found(*args, **kwargs)
+
+        return noted
+
+
+def _q1_checkpoint_and_a_years_rate(store: Store) -> tuple[KeyResult, KeyResult]:
+    """AUM of 12 at the end of Q1 (a stock, its level read at the date), and a
+    conversion rate over the year, with their weeks stored through April."""
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 4, 30), Grain.WEEK))
+    run = store.start_run("test", None)
+    store.replace_observations(run, {"aum": "test", "conversion": "test"}, weeks, [
+        *(Observation("aum", "cm01", w.id, 10.0 + i) for i, w in enumerate(weeks)),
+        *(Observation("conversion", "cm01", w.id, None, 1, 10) for w in weeks),
+    ])  # fmt: skip
+    closing = kr("Q1AUM", "aum", "12", "元", milestones=(Milestone("Q1", Decimal(1)),))
+    return closing, kr("CONV", "conversion", "25", "%")
+
+
+def test_a_checkpoints_engine_reads_the_trend_of_its_checkpoints_alone(store: Store) -> None:
+    """Judged as it stood on its date, a checkpoint's trend is read to that date; the
+    trends of the key results still open then (the year's rate) are not read with it."""
+    closing, open_all_year = _q1_checkpoint_and_a_years_rate(store)
+    counted = _ReadsCounted(store)
+    engine = Engine(make_plan(closing, open_all_year), counted, dt.date(2026, 5, 10), METRICS)  # type: ignore[arg-type]
+    result = engine.key_result(closing, "szft")
+    assert result is not None and result.closed == dt.date(2026, 3, 31) and result.trend
+    read_to_its_date = [a for a in counted.asked if a[0] == "series_of_metrics"
+                        and a[3] < dt.date(2026, 3, 31)]  # fmt: skip
+    assert [set(a[1]) for a in read_to_its_date] == [{"aum"}]  # type: ignore[call-overload]
+
+
+def test_a_reports_engines_add_up_a_checkpoints_figures_once(store: Store) -> None:
+    """The report's engines now and a week earlier both judge a checkpoint closed
+    before either: as it stood on its date, added up once for the two."""
+    closing, open_all_year = _q1_checkpoint_and_a_years_rate(store)
+    plan = make_plan(closing, open_all_year)
+    counted = _ReadsCounted(store)
+    shared = SharedReads(counted, plan, specs=METRICS)  # type: ignore[arg-type]
+    now = Engine(plan, counted, dt.date(2026, 5, 10), METRICS, shared=shared)  # type: ignore[arg-type]
+    earlier = Engine(plan, counted, dt.date(2026, 5, 3), METRICS, trends=False, shared=shared)  # type: ignore[arg-type]
+    judged = [engine.key_result(closing, "szft") for engine in (now, earlier)]
+    assert [p.actual.value for p in judged if p is not None] == [22.0, 22.0]
+    levels_read = [a for a in counted.asked if a[0] == "totals_by_subject"]
+    assert [a[2] for a in levels_read] == [dt.date(2026, 3, 29)]
 
 
 def test_a_guardrail_held_for_one_phase_closes_with_it(store: Store) -> None:

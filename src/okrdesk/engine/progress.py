@@ -205,12 +205,15 @@ class Engine:
         trends: bool = True,
         within: str | None = None,
         shared: SharedReads | None = None,
+        checkpoints: bool = False,
     ) -> None:
         """``trends=False`` skips each key result's trend and forecast: for scoring a
         whole firm at once, where only the figures at the date matter. ``within``
         names the unit a caller is about (a branch's report), so figures for it
         are read from its own rows. ``shared``: reads shared with other engines of
-        the same plan and store (a report's now and a period earlier: one scan)."""
+        the same plan and store (a report's now and a period earlier: one scan).
+        ``checkpoints``: the engine judges only the checkpoints that close on ``as_of``
+        (``_closed``'s), so the trends of no other key result are read."""
         if plan.cut_to is not None and (
             within is None or within not in subjects_under(plan, plan.cut_to)
         ):
@@ -224,7 +227,12 @@ class Engine:
         self.metrics = metrics
         self.trends = trends
         self.within = within
-        self.rollup = Rollup(plan, store, as_of, metrics, within, shared)
+        self.checkpoints = checkpoints
+        self.rollup = (
+            Rollup(plan, store, as_of, metrics, within)
+            if shared is None
+            else shared.rollup(store, as_of, metrics, within)
+        )
         self.through = self.rollup.through
         """The day stored figures count through (``figures_through``): ``as_of`` but
         on a past day whose period is stored past it."""
@@ -415,7 +423,7 @@ class Engine:
         if closing not in self._earlier:
             self._earlier[closing] = Engine(
                 self.plan, self.store, closing, self.metrics, trends=self.trends,
-                within=self.within, shared=self.rollup.shared,
+                within=self.within, shared=self.rollup.shared, checkpoints=True,
             )  # fmt: skip
         earlier = self._earlier[closing]
         then = earlier.key_result(kr, subject)
@@ -539,7 +547,8 @@ class Engine:
 
     def _trend_columns(self, subject: str) -> dict[str, tuple[str, ...]]:
         """metric → the stored columns its trend needs, for every open key result of the
-        subject's on a stored metric's whole figure."""
+        subject's on a stored metric's whole figure (for a checkpoints' engine, every one
+        closing on its date)."""
         columns: dict[str, tuple[str, ...]] = {}
         for _, krs in key_results_for(self.plan, subject):
             for kr in krs:
@@ -547,7 +556,11 @@ class Engine:
                 closing = closes_on(self.plan, kr)
                 if spec is None or spec.formula is not None or kr.where or kr.growth:
                     continue
-                if closing is None or closing >= self.as_of:
+                if self.checkpoints:
+                    drawn = closing == self.as_of
+                else:
+                    drawn = closing is None or closing >= self.as_of
+                if drawn:
                     ratio = spec.kind is MetricKind.RATIO
                     columns[spec.name] = ("numerator", "denominator") if ratio else ("value",)
         return columns

@@ -93,7 +93,25 @@ class SharedReads:
         self._sums: dict[tuple[dt.date, str | None, frozenset[str] | None], SumRows] = {}
         self._trees: dict[str | None, _Tree] = {}
         self._latest: dict[tuple[Grain, str], dt.date | None] = {}
+        self._rollups: dict[tuple[dt.date, str | None], Rollup] = {}
         self.read_together(days)
+
+    def rollup(
+        self,
+        store: StoreReader,
+        as_of: dt.date,
+        specs: Mapping[str, MetricSpec],
+        within: str | None,
+    ) -> Rollup:
+        """The rollup at ``as_of`` for ``within`` (``Rollup``), made once for the engines
+        that read the same store with the same metrics: the report's engines judge a
+        checkpoint as it stood on its date, now and a period earlier alike, and add up its
+        figures and check-ins once."""
+        key = (as_of, within)
+        found = self._rollups.get(key)
+        if found is None or found.store is not store or found.specs is not specs:
+            found = self._rollups[key] = Rollup(self.plan, store, as_of, specs, within, self)
+        return found
 
     def latest_end(self, metric: str, grain: Grain, spec: MetricSpec | None) -> dt.date | None:
         """The end of ``metric``'s latest period of ``grain`` with data (``latest_end``):
