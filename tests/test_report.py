@@ -555,3 +555,31 @@ def test_a_checkpoint_missed_keeps_its_date_and_shortfall_whole_at_80_columns(
         assert re.search(said, line), line
         assert cell_len(line) <= 80, line
     assert "C1.KR1" in text
+
+
+def test_the_check_ins_owed_are_worked_out_once_for_the_list_and_its_alert(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's list of check-ins owed and its alert of those left undone a month
+    come from one look at who owes what (``cadence.owed``), not one each."""
+    from okrdesk.engine import attention, cadence
+    from okrdesk.report import build
+
+    looks: list[tuple[object, ...]] = []
+
+    def looked(*args: object) -> list[cadence.Owed]:
+        looks.append(args)
+        return cadence.owed(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(attention, "owed", looked)
+    monkeypatch.setattr(build, "owed", looked)
+    done = CliRunner().invoke(
+        cli, ["report", "-w", str(demo), "--as-of", "2026-12-06", "--format", "json"],
+        env={"OKRDESK_LOAD_PLUGINS": "brokerage"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    document = json.loads(done.stdout)
+    assert len(looks) == 1
+    assert len(document["owed"]) == 21
+    assert any("21 项关键结果最近一次打卡在 2026-10-31" in a["message"]
+               for a in document["alerts"])  # fmt: skip

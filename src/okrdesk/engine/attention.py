@@ -159,6 +159,7 @@ def alerts(
     owners: Mapping[str, str] | None = None,
     latest: Mapping[tuple[Grain, str], dt.date | None] | None = None,
     clashes: Mapping[str, Sequence[str]] | None = None,
+    owing: Sequence[Owed] | None = None,
 ) -> list[Alert]:
     """Everything inside ``scope`` that needs attention at the engine's date,
     errors first. ``broken_plugins`` are (plugin, error) pairs from loading (an error as
@@ -168,7 +169,8 @@ def alerts(
     metrics they are about are collected again; ``latest``, ``latest_ends`` when the
     caller has read it already; ``clashes``, each metric several plugins declare (and so
     none provides) with those plugins: told once a metric, where each plugin's error and
-    the collect's would each say it again."""
+    the collect's would each say it again; ``owing``, the check-ins owed within ``scope``
+    at the engine's date (``cadence.owed``) when the caller has worked them out already."""
     plan = engine.plan
     inside = set(subjects_under(plan, scope or plan.top))
     if latest is None:
@@ -178,8 +180,13 @@ def alerts(
         found += _off_plan_alerts(budget)
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
     clashes = clashes or {}
+    if owing is None:
+        # Only key results owned inside the scope are asked about (``_source_alerts``), and
+        # whoever owes one of their check-ins is inside too (members are below the owner):
+        # owed within the scope, which a plan cut to the scope (Plan.cut_to) can answer.
+        owing = owed(plan, engine.store, engine.as_of, scope)
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
-                            scope, clashes)  # fmt: skip
+                            scope, clashes, owing=owing)  # fmt: skip
     runs = engine.store.runs() if runs is None else runs
     used = set(metrics_needed(plan, engine.metrics))
     owned = {metric: plugin for metric, plugin in (owners or {}).items() if metric in used}
@@ -1006,8 +1013,11 @@ def _source_alerts(
     specs: Mapping[str, MetricSpec] | None = None,
     scope: str | None = None,
     clashes: Mapping[str, Sequence[str]] | None = None,
+    *,
+    owing: Sequence[Owed],
 ) -> list[Alert]:
-    """Metrics with no numbers or stale ones, and check-ins missing or old."""
+    """Metrics with no numbers or stale ones, and check-ins missing or old (``owing``: those
+    owed within ``scope`` on ``day``, ``cadence.owed``)."""
     found = []
     stale: dict[tuple[dt.date, str], list[str]] = {}  # (latest, grain) → its metrics
     unmeasured: list[tuple[str, tuple[str, ...]]] = []  # metric no plugin provides, its krs
@@ -1056,10 +1066,7 @@ def _source_alerts(
             found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_many", params,
                                tuple(left)))  # fmt: skip
     late: dict[str, Owed] = {}
-    # Only key results owned inside the scope are asked about below, and whoever owes
-    # one of their check-ins is inside too (members are below the owner): owed within
-    # the scope, which a plan cut to the scope (Plan.cut_to) can answer.
-    for entry in owed(plan, store, day, scope):
+    for entry in owing:
         if entry.overdue:
             late.setdefault(entry.key_result, entry)
     # Grouped by the latest check-in and cadence, which also fix how many periods went by.

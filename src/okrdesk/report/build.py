@@ -508,8 +508,10 @@ def build_report(
                             objective.capped, _pooled(plan, unit, results))
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
+    owing = owed(plan, store, day, unit)  # the alerts' too
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,
-                             owners=owners, latest=latest, clashes=clashes)  # fmt: skip
+                             owners=owners, latest=latest, clashes=clashes,
+                             owing=owing)  # fmt: skip
     previous = earlier.progress(unit, members=False).score if period_ago >= plan.start else None
     return Report(
         schema=SCHEMA,
@@ -533,7 +535,7 @@ def build_report(
                        o.since, o.last, o.periods, o.due,
                        plan.name_of(o.subject) if o.subject in plan.units_by_id
                        and o.subject != unit else "")
-            for o in owed(plan, store, day, unit)
+            for o in owing
         ),
         figures_through=engine.through if engine.through != day else None,
         change_from=period_ago if period_ago >= plan.start else None,
