@@ -287,6 +287,8 @@ def _breaks(
     the rest of a line other words began (``_fill``), unless ``names_whole`` (by
     default, where ``text`` is English: ``latin_prose``); a word wider than a line is
     folded (``whole_runs``: as ``chop`` says) or left whole. ``said``: as ``_glued``."""
+    if cell_width(text) <= width:  # it fits: no word need be measured
+        return []
     if names_whole is None:
         names_whole = latin_prose(text)
     breaks: list[int] = []
