@@ -543,7 +543,9 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
     note = to_date_note(report, lang)
     current = _current_heading(report, lang)
     periods = sorted({p.period for s in report.scores for p in s.history})[-SCORE_PERIODS:]
-    while len(periods) > 1 and _scores_width(report, periods, current, lang) > width:
+    columns = _period_widths(report, periods, lang)
+    fixed = _fixed_scores_width(report, current, lang)
+    while len(periods) > 1 and fixed + sum(columns[period] for period in periods) > width:
         periods = periods[1:]
     table = TextTable(label(lang, "scores"))
     table.add_column(
@@ -588,22 +590,26 @@ def _member_width(report: Report) -> int:
     return max(cell_width(s.person) + 2 for s in report.scores)
 
 
-def _scores_width(report: Report, periods: list[str], current: str, lang: str) -> int:
-    """The narrowest the scores table can be: cells, padding, borders."""
+def _fixed_scores_width(report: Report, current: str, lang: str) -> int:
+    """The narrowest the scores table can be with no period's column: the member, the
+    to-date and the trend columns, padding, borders."""
     member = min(16, max(cell_width(f"{s.name} ({s.person})") for s in report.scores))
     width = 1 + max(member, _member_width(report)) + 3 + cell_width(label(lang, "trend")) + 3
-    held_in: dict[str, list[str]] = {period: [] for period in periods}
-    for s in report.scores:
-        for p in s.history:
-            if p.period in held_in:
-                held_in[p.period].append(held(p.score, p.raw))
-    for period in periods:
-        cells = [period_heading(period, lang), *held_in[period]]
-        width += max(cell_width(c) for c in cells) + 3
     if current:
         cells = [current, *(held(s.current_score, s.current_raw) for s in report.scores)]
         width += max(cell_width(c) for c in cells) + 3
     return width
+
+
+def _period_widths(report: Report, periods: list[str], lang: str) -> dict[str, int]:
+    """Each period's column at its narrowest, with its padding and border: measured once,
+    whichever of them the terminal has room for."""
+    held_in: dict[str, list[str]] = {period: [period_heading(period, lang)] for period in periods}
+    for s in report.scores:
+        for p in s.history:
+            if p.period in held_in:
+                held_in[p.period].append(held(p.score, p.raw))
+    return {period: max(map(cell_width, cells)) + 3 for period, cells in held_in.items()}
 
 
 _BUDGET_OPTIONAL = ("cost_per_result", "signed_by")
@@ -615,10 +621,11 @@ def _budget(report: Report, lang: str, width: int) -> TextTable | None:
     for; those left out are named under it."""
     if not report.budget.lines:
         return None
+    rows, totals = _budget_rows(report, lang), _budget_totals(report, lang)
+    rounding = ledger_rounding_note(report.budget, lang)
     shown = list(_BUDGET_OPTIONAL)
     while True:
-        left_out = [c for c in _BUDGET_OPTIONAL if c not in shown]
-        table = _budget_table(report, lang, shown, left_out)
+        table = _budget_table(report, lang, rows, totals, rounding, shown)
         if not shown or _fits(table, width):
             return table
         shown.pop()
@@ -636,56 +643,76 @@ def _left_out_note(headings: list[str], lang: str) -> str:
     return label(lang, "left_out", columns=label(lang, "list_sep").join(headings))
 
 
-def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[str]) -> TextTable:
+_AMOUNTS = ("amount", "spent", "left", "roi")
+"""The budget table's columns of figures, each with its total under it."""
+
+
+def _budget_rows(report: Report, lang: str) -> list[dict[str, str | Text]]:
+    """The budget table's cells by column, a row for each line and the reserve's: written
+    once, whichever optional columns the table shows."""
     budget = report.budget
-    notes = (ledger_rounding_note(budget, lang),
-             _left_out_note([label(lang, c) for c in left_out], lang))  # fmt: skip
+    rows: list[dict[str, str | Text]] = []
+    colon = label(lang, "colon")
+    for line in budget.lines:
+        style = "bold red" if line.breaker.tripped else ""
+        name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"
+        # A cost is never broken either ("O1.KR1: CNY" above "14.8k per acct"); one a
+        # line, as the workbook and the web page show them.
+        costs = "\n".join(
+            f"{c.key_result}{colon}{c.text.replace('CNY ', 'CNY' + NO_BREAK)}"
+            for c in line.cost_per_result
+        )
+        signers = label(lang, "list_sep").join(line.signed_by)
+        if line.overrides:
+            reasons = label(lang, "clause_sep").join(o.reason for o in line.overrides)
+            said = label(lang, "override") + colon + reasons
+            signers += label(lang, "in_brackets", text=said)
+        rows.append({"line": Text(name, style=style), "amount": ledger(line.amount, lang),
+                     "spent": ledger(line.spent, lang), "left": ledger(line.left, lang),
+                     "roi": ratio(line.roi), "cost_per_result": costs or "—",
+                     "signed_by": signers or "—"})  # fmt: skip
+    if (r := budget.reserve) is not None:
+        rows.append({"line": label(lang, "reserve"), "amount": ledger(r.amount, lang),
+                     "spent": ledger(r.spent, lang), "left": ledger(r.left, lang), "roi": "—",
+                     "cost_per_result": "—", "signed_by": "—"})  # fmt: skip
+    return rows
+
+
+def _budget_totals(report: Report, lang: str) -> dict[str, str]:
+    """What the budget table's footer says under each of its first columns."""
+    total = report.budget.total
+    return {"line": label(lang, "total"), "amount": ledger(total.amount, lang),
+            "spent": ledger(total.spent, lang), "left": ledger(total.left, lang),
+            "roi": ratio(total.roi)}  # fmt: skip
+
+
+def _budget_table(
+    report: Report,
+    lang: str,
+    rows: list[dict[str, str | Text]],
+    totals: dict[str, str],
+    rounding: str,
+    shown: list[str],
+) -> TextTable:
+    """The budget table of ``rows`` over ``totals`` with the optional columns ``shown``;
+    under it the ``rounding`` note and the columns left out."""
+    left_out = [c for c in _BUDGET_OPTIONAL if c not in shown]
+    notes = (rounding, _left_out_note([label(lang, c) for c in left_out], lang))
     table = TextTable(label(lang, "budget"), caption="\n".join(filter(None, notes)),
                       show_footer=True)  # fmt: skip
-    total = budget.total
-    widest = max(cell_width(f"⚠ {line.id}") for line in budget.lines)
-    table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold_figures",
+    widest = max(cell_width(f"⚠ {line.id}") for line in report.budget.lines)
+    table.add_column(label(lang, "line"), footer=totals["line"], overflow="fold_figures",
                      min_width=widest)  # fmt: skip
     # An amount is never broken over two lines ("CNY" above "600k").
-    for key, footer in (
-        ("amount", ledger(total.amount, lang)),
-        ("spent", ledger(total.spent, lang)),
-        ("left", ledger(total.left, lang)),
-        ("roi", ratio(total.roi)),
-    ):
-        table.add_column(label(lang, key), justify="right", footer=footer, no_wrap=True)
+    for key in _AMOUNTS:
+        table.add_column(label(lang, key), justify="right", footer=totals[key], no_wrap=True)
     if "cost_per_result" in shown:
         table.add_column(label(lang, "cost_per_result"), justify="right")
     if "signed_by" in shown:
         table.add_column(label(lang, "signed_by"), overflow="fold_figures")
-    for line in budget.lines:
-        style = "bold red" if line.breaker.tripped else ""
-        name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"
-        cells: list[str | Text] = [Text(name, style=style), ledger(line.amount, lang),
-                                   ledger(line.spent, lang), ledger(line.left, lang),
-                                   ratio(line.roi)]  # fmt: skip
-        if "cost_per_result" in shown:
-            # Nor is a cost ("O1.KR1: CNY" above "14.8k per acct").
-            colon = label(lang, "colon")
-            # One a line, as the workbook and the web page show them.
-            costs = "\n".join(
-                f"{c.key_result}{colon}{c.text.replace('CNY ', 'CNY' + NO_BREAK)}"
-                for c in line.cost_per_result
-            )
-            cells.append(costs or "—")
-        if "signed_by" in shown:
-            signers = label(lang, "list_sep").join(line.signed_by)
-            if line.overrides:
-                reasons = label(lang, "clause_sep").join(o.reason for o in line.overrides)
-                said = label(lang, "override") + label(lang, "colon") + reasons
-                signers += label(lang, "in_brackets", text=said)
-            cells.append(signers or "—")
-        table.add_row(*cells)
-    if budget.reserve is not None:
-        r = budget.reserve
-        cells = [label(lang, "reserve"), ledger(r.amount, lang), ledger(r.spent, lang),
-                 ledger(r.left, lang), "—"]  # fmt: skip
-        table.add_row(*cells, *(["—"] * len(shown)))
+    columns = ["line", *_AMOUNTS, *shown]
+    for row in rows:
+        table.add_row(*(row[column] for column in columns))
     return table
 
 
