@@ -81,6 +81,7 @@ from okrdesk.report.notes import (
 from okrdesk.report.numbers import ledger, ratio, score_text
 from okrdesk.report.text_layout import (
     NO_BREAK,
+    Line,
     Screen,
     Text,
     TextTable,
@@ -295,13 +296,15 @@ a line a person, then what moved, then the alerts listed (their heading still co
 them all, and the details list every one). A tripped breaker is never cut."""
 
 
-def first_screen(report: Report, lang: str, width: int | None = None) -> list[Text]:
-    """The lines that open the report: everything a manager needs on one screen. At
-    ``width`` columns, the first layout of ``_TIGHTER`` that fills at most
-    ``FIRST_SCREEN_ROWS`` rows (else the tightest); None, the fullest."""
+def first_screen(report: Report, lang: str, width: int) -> list[Line]:
+    """The lines that open the report, laid out ``width`` columns wide: everything a
+    manager needs on one screen, in the first layout of ``_TIGHTER`` that fills at most
+    ``FIRST_SCREEN_ROWS`` rows (else the tightest). Printed as they were laid out to be
+    counted, not laid out again."""
     for one_line_owed, moved, alerts in _TIGHTER:
-        lines = _first_screen(report, lang, width if one_line_owed else None, moved, alerts)
-        if width is None or sum(len(fitted(line, width)) for line in lines) <= FIRST_SCREEN_ROWS:
+        said = _first_screen(report, lang, width if one_line_owed else None, moved, alerts)
+        lines = [line for text in said for line in fitted(text, width)]
+        if len(lines) <= FIRST_SCREEN_ROWS:
             break
     return lines
 
@@ -742,8 +745,7 @@ def _alerts(screen: Screen, report: Report, lang: str) -> None:
 def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
     """Print only the report's first screen (``okrdesk report --brief``)."""
     screen = Screen(file, width)
-    for line in first_screen(report, report.lang, screen.width):
-        screen.line(line)
+    screen.lines(first_screen(report, report.lang, screen.width))
     screen.flush()
 
 
@@ -751,8 +753,7 @@ def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
     """Print the report to ``file``, a terminal or not: the first screen, then the details."""
     screen = Screen(file, width)
     lang = report.lang
-    for line in first_screen(report, lang, screen.width):
-        screen.line(line)
+    screen.lines(first_screen(report, lang, screen.width))
     screen.blank()
     screen.rule(label(lang, "details"), style="dim")
     if story := no_targets_story(report, lang):

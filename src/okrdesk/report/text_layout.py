@@ -295,9 +295,10 @@ def _breaks(
     offset = 0
     for start, word in _glued(text, whole_runs, said):
         while True:
-            length = cell_width(word.rstrip())
+            bare = word.rstrip()
+            length = cell_width(bare)
             if width - offset >= length:
-                offset += cell_width(word)
+                offset += length + cell_width(word[len(bare) :])  # and the spaces after it
                 break
             cut = _fill(word, width - offset, said) if offset and not names_whole else 0
             if cut:
@@ -429,8 +430,13 @@ class _Piece:
     def shown(self, plain: str) -> str:
         return " " * self.lead + plain[self.start : self.end] + self.tail
 
+    def cells(self, plain: str) -> int:
+        """Cells the piece takes as shown, its spaces, text and tail measured apart: a
+        line's text is measured once, however it is then padded."""
+        return self.lead + cell_width(plain[self.start : self.end]) + cell_width(self.tail)
+
     def truncate(self, plain: str, width: int, overflow: Overflow, pad: bool = False) -> None:
-        length = cell_width(self.shown(plain))
+        length = self.cells(plain)
         if length > width:
             room = width - 1 if overflow == "ellipsis" else width
             mark = ELLIPSIS if overflow == "ellipsis" else ""
@@ -482,7 +488,7 @@ def wrap(
             elif justify == "right":
                 piece.end = piece.start + len(plain[piece.start : piece.end].rstrip())
                 piece.truncate(plain, width, overflow)
-                piece.lead = max(0, width - cell_width(piece.shown(plain)))
+                piece.lead = max(0, width - piece.cells(plain))
             piece.truncate(plain, width, overflow)
             line = [(" " * piece.lead, "")] if piece.lead else []
             line += text.between(piece.start, piece.end)
@@ -1426,7 +1432,11 @@ class Screen:
     def line(self, text: Text) -> None:
         """A line not wrapped: what does not fit is cut with … (see ``one_line``),
         unless the text hangs onto further lines (see ``fitted``)."""
-        for line in fitted(text, self.width):
+        self.lines(fitted(text, self.width))
+
+    def lines(self, lines: Iterable[Line]) -> None:
+        """Lines laid out to the width already (as ``line`` lays them out)."""
+        for line in lines:
             self._emit(line)
 
     def text(self, text: Text) -> None:
