@@ -452,7 +452,9 @@ def format_in(unit: UnitOfMeasure, base_value: float | Decimal | None, digits: i
 # never more than two decimals, and drop the zeros a manager would not write.
 # What is written depends on the figure's value alone (``typed``: a float and a
 # Decimal are kept apart), so each figure is written once per process: a report
-# writes the same figures again as it measures its tables.
+# writes the same figures again as it measures its tables. ``figure`` itself keeps
+# nothing: it is given Decimals made for it (an amount in 万), whose hash costs as
+# much as writing them.
 
 SIGNIFICANT = 4
 MAX_PLACES = 2
@@ -465,7 +467,16 @@ def exact(value: float | Decimal) -> Decimal:
 
 def half_up(value: float | Decimal, places: int) -> Decimal:
     """``value`` rounded half-up to ``places`` decimals (2.345 → 2.35, never 2.34)."""
-    return exact(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    step = _STEPS.get(places)
+    if step is None:
+        step = _STEPS[places] = Decimal(1).scaleb(-places)
+    # The rounding passed by position: by keyword, every figure's rounding builds a dict.
+    return exact(value).quantize(step, ROUND_HALF_UP)
+
+
+_STEPS: dict[int, Decimal] = {}
+"""What ``half_up`` rounds to, by its places (0.01 for 2), made once each, not for every
+figure: a report rounds a thousand."""
 
 
 def places_for(value: float | Decimal) -> int:
@@ -490,7 +501,6 @@ def _grouped(value: Decimal, keep: int = 0) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=4096, typed=True)
 def figure(value: float | Decimal, places: int | None = None, keep: int = 0) -> str:
     """A plain number by the display rule: 1,234 · 108.7 · 56.25 · 5.88 · 0.15.
 
