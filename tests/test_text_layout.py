@@ -790,6 +790,7 @@ def test_an_english_cut_ends_before_a_word_not_inside_it() -> None:
 # that reads the same text without them must agree with.
 _WITH_UNIT = r"[-+]?\d[\d,.]*(?:百分点|[万亿][元户人]?|[元户人个笔次家单场倍分年月日周天季%‰])?"
 _NAME_AND_FIGURE = r"(?P<name>[^（(、，,;；：:]*?)(?P<figure> ?[（(][^（()）]*[）)])"
+_BRACKETED_FIGURE = r" ?[（(][^（()）]*\d[^（()）]*[）)]"
 
 
 def _texts(letters: list[str], count: int, seed: int) -> list[str]:
@@ -831,6 +832,51 @@ def test_an_items_name_and_figure_are_read_as_the_pattern_read_them() -> None:
         found = re.compile(_NAME_AND_FIGURE).match(message, at)
         expected = None if found is None else (found["name"], found["figure"], found.end())
         assert _name_and_figure(message, at) == expected, (message, at)
+
+
+def test_runs_of_what_figures_are_written_with_are_found_as_the_pattern_found_them() -> None:
+    from okrdesk.report.text_layout import _FIGURE_PARTS, _figure_runs
+
+    pattern = "[" + re.escape("".join(sorted(_FIGURE_PARTS))) + "]+"
+    letters = [*"0123456789.,:-%‰万户 （)的a", "百分点", "2026-W11", "O1.KR3"]
+    chosen = random.Random(6)
+    for text in ["仅达应完成进度的 67.1%，差 6户", *_texts(letters, 20_000, 7)]:
+        start = chosen.randint(0, len(text))
+        expected = [(m.start(), m.end()) for m in re.compile(pattern).finditer(text, start)]
+        assert list(_figure_runs(text, start)) == expected, (text, start)
+
+
+def test_a_figure_in_brackets_is_found_as_the_pattern_found_it() -> None:
+    from okrdesk.report.terminal import _bracketed_figure
+
+    letters = [*"（()）、， ab1٣", "52.1%", "应完成的"]
+    chosen = random.Random(8)
+    for message in [
+        "：2 个分解目标落后，最落后的是 王芳（应完成的 20.2%）",
+        *_texts(letters, 20_000, 9),
+    ]:
+        at = chosen.randint(0, len(message))
+        found = re.compile(_BRACKETED_FIGURE).search(message, at)
+        expected = None if found is None else (found.start(), found.end())
+        assert _bracketed_figure(message, at) == expected, (message, at)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_days_of_old_figures_are_found_as_the_patterns_found_them(lang: str) -> None:
+    from okrdesk.messages import ALERTS
+    from okrdesk.report.terminal import _last_old_day, _old_days
+
+    before, after = (re.escape(part) for part in ALERTS["kr.shares_old"][lang].split("{day}"))
+    every = rf"{before}\d{{4}}-\d{{2}}-\d{{2}}{after}"
+    last = rf"{every}(?!.*{before}\d{{4}})"
+    said = ALERTS["kr.shares_old"][lang]
+    letters = [said.format(day="2026-11-20"), said.format(day="2026-0٣-20"), said.split("{day}")[0],
+               said.split("{day}")[1], "2026-06-30", "2026", "-", "\n", "a", "7"]  # fmt: skip
+    for message in _texts(letters, 20_000, 10):
+        days = [(day.start, day.stop) for day in _old_days(message, lang)]
+        assert days == [(m.start(), m.end()) for m in re.finditer(every, message)], message
+        found, expected = _last_old_day(message, lang), re.search(last, message)
+        assert (found and (found.start, found.stop)) == (expected and expected.span()), message
 
 
 def test_an_alerts_closing_ellipsis_and_a_figures_label_stay_with_what_they_belong_to() -> None:
