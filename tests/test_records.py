@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -120,3 +123,35 @@ def test_a_class_s_kept_methods_go_to_the_file_of_the_module_it_is_in() -> None:
     assert _module_of(named("okrdesk.report.document.Report")) == "okrdesk.report.document"
     assert _module_of(named("okrdesk.model.made.<locals>.Row")) == "okrdesk.model"
     assert _module_of(named("okrdesk.not_a_module.Row")) == "okrdesk"
+
+
+INTERRUPTED_AS_KEPT = """
+import os, signal
+real_open = os.open
+
+
+def opened(path, flags, *args, **kwargs):
+    handle = real_open(path, flags, *args, **kwargs)
+    if flags & os.O_CREAT and "attrs-methods" in str(path):
+        os.kill(os.getpid(), signal.SIGINT)
+    return handle
+
+
+os.open = opened
+import okrdesk.model
+"""
+"""Python importing the records with no methods kept yet, so that it writes them as it
+ends, and sent Ctrl-C (SIGINT) by itself as it makes the first file for them."""
+
+
+def test_a_ctrl_c_as_the_kept_methods_are_written_ends_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """The methods are kept as the process ends (an exit handler): a Ctrl-C then stops
+    the writing as it stops a command, where Python printed the handler's traceback."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(tmp_path)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_AS_KEPT], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert list(tmp_path.rglob("attrs-methods")), "nothing was kept: the test tested nothing"
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr

@@ -232,13 +232,17 @@ class _Methods:
             return
         if self.pid != os.getpid():  # a forked process: its parent writes
             return
-        for module in sorted(self.changed):
-            kept = self.modules[module]
-            if len(kept) > _MOST_KEPT:
-                kept = {k: v for k, v in kept.items() if k in self.used}
-            path = self.file_of(module)
-            if path is not None:
-                _write(path, kept)
+        # A Ctrl-C as the command ends stops this as it stops the command, without the
+        # traceback Python prints for an exit handler: the files are a cache, written
+        # whole or not at all (files.py), and written by the next command instead.
+        with contextlib.suppress(KeyboardInterrupt):
+            for module in sorted(self.changed):
+                kept = self.modules[module]
+                if len(kept) > _MOST_KEPT:
+                    kept = {k: v for k, v in kept.items() if k in self.used}
+                path = self.file_of(module)
+                if path is not None:
+                    _write(path, kept)
 
 
 def _module_of(filename: str) -> str:
