@@ -903,7 +903,7 @@ def _run_in_process(
     return outcome
 
 
-_CRASHES = frozenset({"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT"})
+_CRASHES = frozenset({"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE"})
 """The signals a process is ended by when code in C it runs goes wrong."""
 
 
@@ -921,6 +921,11 @@ def _ended_by_signal(number: int, step: str, step_zh: str) -> Said:
                     "that it runs, its own or a library's)",
                     f"其进程在 {step_zh} 期间崩溃（{name}：它运行的 C 代码出错，"
                     "它自己的或某个库的）")  # fmt: skip
+    if name == "SIGABRT":
+        return Said(f"its process crashed during {step} (SIGABRT: it aborted itself, as code "
+                    "in C does when one of its checks fails, or Python's os.abort())",
+                    f"其进程在 {step_zh} 期间崩溃（SIGABRT：进程自行中止，C 代码自检失败"
+                    "或调用 Python 的 os.abort() 时如此）")  # fmt: skip
     if name == "SIGKILL":
         return Said(f"its process was killed during {step} (SIGKILL: by itself, by someone, or "
                     "by the system when memory ran short)",
