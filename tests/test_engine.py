@@ -16,7 +16,7 @@ from okrdesk.cli import cli
 from okrdesk.engine import attention
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.forecast import linear_forecast, ratio_forecast
-from okrdesk.engine.pace import Status, attainment, due_fraction, judge
+from okrdesk.engine.pace import Status, attainment, due_fraction, judge, key_result_due
 from okrdesk.engine.plan_calendar import current_from, plan_periods
 from okrdesk.engine.progress import Engine, progress
 from okrdesk.engine.rollup import SharedReads
@@ -183,6 +183,27 @@ def test_the_expected_value_in_august_is_interpolated_between_milestones() -> No
 def test_without_milestones_the_target_is_due_evenly() -> None:
     plan = make_plan()
     assert due_fraction(plan, (), dt.date(2026, 7, 2)) == pytest.approx(183 / 365)
+
+
+def test_a_key_results_curve_is_made_once_for_its_plan(store: Store) -> None:
+    milestones = (Milestone("Q2", Decimal("0.45")), Milestone("Q3", Decimal("0.70")))
+    result = kr("KR1", "new_accounts", "360", milestones=milestones)
+    plan = make_plan(result)
+    # Every day of the year and past its ends, as due_fraction works it out afresh.
+    days = [dt.date(2025, 12, 25) + dt.timedelta(days=n) for n in range(380)]
+    assert [key_result_due(plan, result, day) for day in days] == [
+        due_fraction(plan, result.milestones, day) for day in days
+    ]
+    curve = plan.due_curves[result.id]
+    # A report's engines, now and a period earlier, judge on that one curve.
+    put(store, "new_accounts", [("cm01", 0, 3), ("cm02", 1, 4)])
+    for as_of in (AS_OF, AS_OF - dt.timedelta(days=7)):
+        judged = Engine(plan, store, as_of, METRICS).progress("szft").objectives[0].key_results
+        assert judged[0].due is not None
+    assert plan.due_curves == {result.id: curve}
+    assert plan.due_curves[result.id] is curve
+    # Another plan, though equal, makes its own.
+    assert make_plan(result).due_curves == {}
 
 
 @pytest.mark.parametrize(

@@ -1055,6 +1055,12 @@ class Plan:
     outside the subtree can be answered from it; the engine refuses to."""
 
     @cached_property
+    def due_curves(self) -> dict[str, Any]:
+        """Each key result's curve of what is due by a day (``engine.pace.DueCurve``), by
+        its id, as the engines first ask for it: made once for all of a report's."""
+        return {}
+
+    @cached_property
     def units_by_id(self) -> Mapping[str, OrgUnit]:
         return {u.id: u for u in self.units}
 

@@ -61,21 +61,52 @@ def due_fraction(
     """The cumulative share of the target due by the end of ``day``.
 
     ``calendar`` points (fractions due at the end of months or weeks) add to
-    the phase milestones; together they are the curve.
+    the phase milestones; together they are the curve (``DueCurve``).
     """
-    ends = plan.phase_ends
-    dated = {ends[m.phase]: float(m.fraction) for m in milestones if m.phase in ends}
-    dated.update((min(c.end, plan.end), float(c.fraction)) for c in calendar)
-    points = [(0, 0.0)]
-    points += [(_day_index(plan, end), dated[end]) for end in sorted(dated)]
-    total_days = _day_index(plan, plan.end)
-    if points[-1][0] < total_days:
-        points.append((total_days, 1.0))
-    t = min(max(_day_index(plan, day), 0), total_days)
-    for (t0, f0), (t1, f1) in pairwise(points):
-        if t <= t1:
-            return f0 if t1 == t0 else f0 + (f1 - f0) * (t - t0) / (t1 - t0)
-    return points[-1][1]
+    return DueCurve(plan, milestones, calendar).due_by(day)
+
+
+def key_result_due(plan: Plan, kr: KeyResult, day: dt.date) -> float:
+    """``due_fraction`` of ``kr``'s milestones and calendar by ``day``, from a curve made
+    once for the plan: a report judges a key result at each of its subjects, now, a
+    period earlier and at its checkpoints, and draws what was due."""
+    curves = plan.due_curves
+    curve: DueCurve | None = curves.get(kr.id)
+    if curve is None:
+        curve = curves[kr.id] = DueCurve(plan, kr.milestones, kr.calendar)
+    return curve.due_by(day)
+
+
+class DueCurve:
+    """The cumulative share of a target due by each day of the plan: the milestones and
+    ``calendar`` points, linear between them. Made once for a key result and asked for
+    as many days as a report judges it on."""
+
+    __slots__ = ("_plan", "_points", "_total_days")
+
+    def __init__(
+        self, plan: Plan, milestones: Sequence[Milestone], calendar: Sequence[CalendarPoint] = ()
+    ) -> None:
+        ends = plan.phase_ends
+        dated = {ends[m.phase]: float(m.fraction) for m in milestones if m.phase in ends}
+        dated.update((min(c.end, plan.end), float(c.fraction)) for c in calendar)
+        points = [(0, 0.0)]
+        points += [(_day_index(plan, end), dated[end]) for end in sorted(dated)]
+        total_days = _day_index(plan, plan.end)
+        if points[-1][0] < total_days:
+            points.append((total_days, 1.0))
+        self._plan = plan
+        self._points = points
+        self._total_days = total_days
+
+    def due_by(self, day: dt.date) -> float:
+        """The share due by the end of ``day``."""
+        points = self._points
+        t = min(max(_day_index(self._plan, day), 0), self._total_days)
+        for (t0, f0), (t1, f1) in pairwise(points):
+            if t <= t1:
+                return f0 if t1 == t0 else f0 + (f1 - f0) * (t - t0) / (t1 - t0)
+        return points[-1][1]
 
 
 def expected_value(kr_baseline: float, target: float, fraction: float) -> float:

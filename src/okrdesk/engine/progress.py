@@ -36,10 +36,10 @@ from okrdesk.engine.pace import (
     Status,
     attainment,
     closes_on,
-    due_fraction,
     expected_value,
     judge_closed,
     judge_on,
+    key_result_due,
 )
 from okrdesk.engine.plan_calendar import (
     collected_for,
@@ -314,7 +314,7 @@ class Engine:
         if kr.guardrail:
             due, expected = 1.0, goal
         else:
-            due = due_fraction(self.plan, kr.milestones, judged_on, kr.calendar)
+            due = key_result_due(self.plan, kr, judged_on)
             due_on = judged_on if judged_on != day else None
             expected = expected_value(baseline, goal, due)
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
@@ -434,7 +434,7 @@ class Engine:
         judgement = judge_closed(kr, then.actual.value, goal)
         forecast = Forecast(then.actual.value, note="closed") if self.trends else then.forecast
         # Judged against what was due on its date, whatever day its figures run through.
-        due = 1.0 if kr.guardrail else due_fraction(self.plan, kr.milestones, closing, kr.calendar)
+        due = 1.0 if kr.guardrail else key_result_due(self.plan, kr, closing)
         return attrs.evolve(
             then, status=judgement.status, margin=judgement.margin, pace=None,
             forecast=forecast, closed=closing, figures_through=cut, due=due, due_on=None,

@@ -16,7 +16,7 @@ from okrdesk import __version__
 from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
 from okrdesk.engine.cadence import owed
-from okrdesk.engine.pace import due_fraction, expected_value
+from okrdesk.engine.pace import expected_value, key_result_due
 from okrdesk.engine.plan_calendar import (
     change_base,
     clamp_to_plan,
@@ -323,10 +323,9 @@ def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
     if kr.guardrail:
         return (TrendPoint(plan.start, target), TrendPoint(plan.end, target))
     return tuple(
-        TrendPoint(day, expected_value(p.baseline, target,
-                                       due_fraction(plan, kr.milestones, day, kr.calendar)))
+        TrendPoint(day, expected_value(p.baseline, target, key_result_due(plan, kr, day)))
         for day in sorted(days)
-    )  # fmt: skip
+    )
 
 
 def cost_per_unit(plan: Plan, kr_id: str, per_base: float) -> float:
