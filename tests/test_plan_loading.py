@@ -11,16 +11,25 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from okrdesk.app.session import open_session
-from okrdesk.model import MetricSpec
+from okrdesk.model import (
+    DimensionLabels,
+    Direction,
+    FunnelStages,
+    MetricKind,
+    MetricSpec,
+    OverTime,
+)  # fmt: skip
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.resources import shipped
 from okrdesk.targets import plan_cache
 from okrdesk.targets.load import LoadResult, load_plan
 from okrdesk.targets.plan_cache import cache_folder, load_plan_cached
 from okrdesk.targets.syntax import MAX_DEPTH, _may_hold_hazards, neutralise
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 from sample_workspace import WriteWorkspace, trusted
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
@@ -148,6 +157,46 @@ def test_other_metrics_or_another_okrdesk_read_the_files_again(
     monkeypatch.setattr(plan_cache, "__version__", "999.0")
     with pytest.raises(AssertionError, match="read again"):
         _from_cache_only(root, metrics, folder)
+
+
+def test_a_metric_spec_changed_in_any_field_is_another_key(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    labels = {"tier": DimensionLabels("层级", "tier", values_zh={"hnw": "高净值"})}
+    count = MetricSpec("new_accounts", "New accounts", "新开户", MetricKind.FLOW, UNITS["户"],
+                       dimensions=("tier",), dimension_labels=labels)  # fmt: skip
+    rate = MetricSpec("conversion", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"],
+                      stages=FunnelStages(("参会", "签约")), numerator_unit=UNITS["户"],
+                      denominator_unit=UNITS["户"])  # fmt: skip
+    changed = [
+        attrs.evolve(count, **{field: value})
+        for field, value in [
+            ("label_en", "New accts"), ("label_zh", "新开户数"), ("description", "Opened."),
+            ("kind", MetricKind.STOCK), ("unit", UNITS["人"]),
+            # The same symbol in another scale (1.2万 户 typed as 户).
+            ("unit", UnitOfMeasure("户", Dimension.COUNT, UNITS["万户"].factor)),
+            ("direction", Direction.AT_MOST), ("revenue", True), ("never_negative", True),
+            ("formula", "conversion * 2"), ("dimensions", ("tier", "product")),
+            ("dimension_labels", {"tier": DimensionLabels("层级", "tiers")}),
+            ("dimension_labels", {"tier": DimensionLabels("层级", "tier", {"hnw": "高"})}),
+            ("settles_after_days", 3), ("settles_after_days", None), ("split_credit", True),
+        ]
+    ] + [
+        attrs.evolve(rate, **{field: value})
+        for field, value in [
+            ("numerator_over_time", OverTime.LAST), ("denominator_over_time", OverTime.FIRST),
+            ("stages", FunnelStages(("参会", "签约"), ("attended", "signed"))), ("stages", None),
+            ("numerator_unit", UNITS["人"]), ("denominator_unit", UNITS["人"]),
+        ]
+    ]  # fmt: skip
+    keys = {plan_cache._key(root, {"new_accounts": count, "conversion": rate})}
+    for spec in changed:
+        keys.add(
+            plan_cache._key(root, {"new_accounts": count, "conversion": rate, spec.name: spec})
+        )
+    assert len(keys) == 1 + len(changed)
+    assert plan_cache._key(root, {"new_accounts": count, "conversion": rate}) in keys
 
 
 def test_an_entry_that_is_not_a_plan_is_ignored(

@@ -123,7 +123,7 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
         for name, entry in found:
             stat = entry.stat()
             add(prefix + name, stat.st_size, stat.st_mtime_ns)
-    add(None if metrics is None else sorted((name, repr(spec)) for name, spec in metrics.items()))
+    add(None if metrics is None else _specs_text(metrics))
     targets = root / "targets"
     files = target_files(targets) if targets.is_dir() else []
     for path in files:
@@ -134,6 +134,28 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
     add(misnamed_files(targets) if targets.is_dir() else [])  # each is warned of
     add(folders_named_toml(targets) if targets.is_dir() else [])  # each is a problem
     return digest.hexdigest()
+
+
+def _specs_text(metrics: Mapping[str, model.MetricSpec]) -> str:
+    """The metrics' specs as a text that changes whenever any field of one does: JSON,
+    whose encoder writes texts (an enum as its value), numbers and containers itself,
+    where their ``repr`` runs Python for every field of every spec. A spec is a tree of
+    values, texts at its leaves, never holding itself: no watch for cycles is needed."""
+    return json.dumps(
+        sorted(metrics.items()), default=_tagged, ensure_ascii=False, check_circular=False
+    )
+
+
+def _tagged(value: object) -> object:
+    """What JSON cannot write, named by its class: an attrs value by its fields (a spec,
+    its unit, a dimension's labels), a Decimal by its digits, anything else by its repr."""
+    cls = type(value)
+    if isinstance(value, Decimal):
+        return [cls.__name__, str(value)]
+    fields = getattr(cls, "__attrs_attrs__", None)
+    if fields is None:
+        return [cls.__name__, repr(value)]
+    return [cls.__name__, [getattr(value, field.name) for field in fields]]
 
 
 _OPEN = b'{"head":'
