@@ -4,9 +4,10 @@ over distributions written out as pip writes them (``*.dist-info`` folders)."""
 from __future__ import annotations
 
 import importlib.metadata
+import re
 from pathlib import Path
 
-from okrdesk.plugins.entry_points import entry_points
+from okrdesk.plugins.entry_points import _normalized, entry_points
 
 README = "# A plugin\n\nVersion: 9.9.9 is not this package's version: it is its README.\n" * 50
 
@@ -73,3 +74,31 @@ def test_an_entry_points_file_not_in_utf8_is_passed_over(tmp_path: Path) -> None
     _distribution(tmp_path, "okrdesk_notes", "3.0", b"[okrdesk]\nnotes = notes\n")
 
     assert [p.name for p in entry_points("okrdesk", [str(tmp_path)])] == ["notes"]
+
+
+def test_a_distribution_is_the_same_whichever_way_its_folder_spells_its_name(
+    tmp_path: Path,
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    _distribution(first, "Okrdesk.Salons", "1.2.0", b"[okrdesk]\nsalons = okrdesk_salons\n")
+    _distribution(first, "okrdesk_crm", "0.3.1", b"[okrdesk]\ncrm = okrdesk_crm\n")
+    # The same two later on the path, spelt otherwise: the first ones found win.
+    _distribution(second, "okrdesk__salons", "0.9.0", b"[okrdesk]\nold = old_salons\n")
+    _distribution(second, "OKRDESK_CRM", "0.1.0", b"[okrdesk]\nold_crm = old_crm\n")
+    _distribution(second, "okrdesk_._tally", "1.0", b"[okrdesk]\ntally = okrdesk_tally\n")
+
+    found = entry_points("okrdesk", [str(first), str(second)])
+
+    assert sorted((p.name, p.value, p.version, p.distribution) for p in found) == [
+        ("crm", "okrdesk_crm", "0.3.1", "okrdesk_crm"),
+        ("salons", "okrdesk_salons", "1.2.0", "okrdesk_salons"),
+        ("tally", "okrdesk_tally", "1.0", "okrdesk_tally"),
+    ]
+
+
+def test_a_name_is_normalised_as_the_pattern_does() -> None:
+    names = ["okrdesk_salons", "Okrdesk_Salons", "okrdesk__salons", "okrdesk-salons",
+             "zope.interface", "a_-_b", "_private", "trailing_", "x", "A.B-C_D"]  # fmt: skip
+
+    for name in names:
+        assert _normalized(name) == re.sub(r"[-_.]+", "_", name).lower(), name

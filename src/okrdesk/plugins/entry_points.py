@@ -34,6 +34,8 @@ class EntryPoint(NamedTuple):
 
 
 def _normalized(name: str) -> str:
+    if "-" not in name and "." not in name and "__" not in name:
+        return name.lower()  # the pattern's work, for most names, without its cost
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
@@ -116,6 +118,9 @@ def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoi
         if os.path.isfile(folder):  # a zip archive on the path: rare, so read the slow way
             found += _zipped(folder, group, seen)
             continue
+        # Each path put together by hand: ``os.path.join`` is Python code, run twice for
+        # every installed distribution.
+        inside = os.path.join(folder or ".", "")
         for child in _children(folder):
             if not child.lower().endswith(_SUFFIXES):  # Python's own folders: hundreds
                 continue
@@ -123,8 +128,8 @@ def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoi
             if name in seen:
                 continue
             seen.add(name)
-            info = os.path.join(folder or ".", child)
-            data = _read_bytes(os.path.join(info, "entry_points.txt"))
+            info = inside + child
+            data = _read_bytes(info + os.sep + "entry_points.txt")
             # Most declare only console scripts: only a file naming the group is decoded.
             if data is None or group.encode() not in data:
                 continue

@@ -210,6 +210,34 @@ def _not_run_again(step: str, held: Said, **_: Any) -> None:
     raise worded(NotRunAgain, en, zh)
 
 
+class _HookFinder(pluggy.PluginManager):
+    """pluggy's plugin manager, which looks a hook up by each name of a plugin (and of the
+    hook specifications) without running its code (``inspect.getattr_static``): about
+    45,000 instructions a name on Python 3.11, where a module's names are mostly its
+    classes, constants and imported modules. A name a module binds to a class or to
+    nothing callable is no hook, whichever way pluggy looks (before pluggy 1.6 it took
+    only what ``inspect.isroutine`` accepts), and is passed over here without that look."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        if _no_hook(plugin, name):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+    def parse_hookspec_opts(self, module_or_class: Any, name: str) -> pluggy.HookspecOpts | None:
+        if _no_hook(module_or_class, name):
+            return None
+        return super().parse_hookspec_opts(module_or_class, name)
+
+
+def _no_hook(namespace: object, name: str) -> bool:
+    """Whether ``name`` is bound, in the module ``namespace`` itself, to a class or to
+    something not callable: no function, so no hook nor hook specification."""
+    if not isinstance(namespace, ModuleType) or name not in vars(namespace):
+        return False
+    value = vars(namespace)[name]
+    return isinstance(value, type) or not callable(value)
+
+
 def _allowed() -> set[str] | None:
     raw = os.environ.get(ALLOW_ENV)
     if raw is None:
@@ -255,7 +283,7 @@ class PluginHost:
         prober: Prober | None = None,
         limit: float | None = None,
     ) -> None:
-        self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+        self.pm = _HookFinder(ENTRY_POINT_GROUP)
         self.pm.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
         self.metrics: dict[str, MetricSpec] = {}
