@@ -5,14 +5,11 @@ server whose certificate nobody vouches for refused in words, with nothing sent.
 
 from __future__ import annotations
 
-import json
 import socket
 import ssl
-import threading
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import Message as EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +20,7 @@ import trustme
 from okrdesk.delivery import channels
 from okrdesk.delivery.transport import DeliveryFailed
 from okrdesk.targets.settings import Channel
-from test_send import MESSAGE, FakeClock, channel
+from test_send import MESSAGE, Bot, FakeClock, channel, running_bot
 
 PASSWORD = "pw-tls-7"
 
@@ -147,54 +144,33 @@ def test_a_server_whose_certificate_nobody_vouches_for_is_refused_before_the_log
 
 
 @pytest.fixture
-def https_bot(authority: trustme.CA) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def https_bot(authority: trustme.CA) -> Iterator[Bot]:
     """A webhook on https://127.0.0.1 with a certificate from ``authority``, answering as
-    WeCom does; its URL and the bodies it was posted."""
-    received: list[dict[str, Any]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            data = json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    WeCom does."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(context)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=k1", received
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running_bot(context) as bot:
+        yield bot
 
 
 def test_a_webhook_over_https_gets_the_message(
-    trusted_authority: trustme.CA, https_bot: tuple[str, list[dict[str, Any]]]
+    trusted_authority: trustme.CA, https_bot: Bot
 ) -> None:
-    url, received = https_bot
-    assert channels.deliver(channel("wecom"), MESSAGE, {"HOOK": url}, FakeClock()) == 1
-    [body] = received
-    assert body["msgtype"] == "markdown" and "综合得分" in body["markdown"]["content"]
+    assert channels.deliver(channel("wecom"), MESSAGE, {"HOOK": https_bot.url},
+                            FakeClock()) == 1  # fmt: skip
+    [posted] = https_bot.received
+    assert posted["body"]["msgtype"] == "markdown"
+    assert "综合得分" in posted["body"]["markdown"]["content"]
 
 
 def test_a_webhook_whose_certificate_nobody_vouches_for_had_nothing_sent(
-    https_bot: tuple[str, list[dict[str, Any]]],
+    https_bot: Bot,
 ) -> None:
     """Refused in the handshake, before the request: it says it could not reach the
     webhook, not that the message may have arrived."""
-    url, received = https_bot
     with pytest.raises(DeliveryFailed) as failed:
-        channels.deliver(channel("wecom"), MESSAGE, {"HOOK": url}, FakeClock())
+        channels.deliver(channel("wecom"), MESSAGE, {"HOOK": https_bot.url}, FakeClock())
     said = failed.value.said
     assert said.en.startswith("cannot reach the webhook: [SSL: CERTIFICATE_VERIFY_FAILED]"), said
     assert said.zh.startswith("无法连接 webhook：[SSL: CERTIFICATE_VERIFY_FAILED]"), said
-    assert "may have arrived" not in said.en and received == []
+    assert "may have arrived" not in said.en and https_bot.received == []

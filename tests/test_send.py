@@ -10,6 +10,7 @@ import json
 import re
 import socket
 import socketserver
+import ssl
 import threading
 import time
 import urllib.parse
@@ -63,6 +64,13 @@ class Bot:
 
 @pytest.fixture
 def bot() -> Iterator[Bot]:
+    with running_bot() as state:
+        yield state
+
+
+@contextlib.contextmanager
+def running_bot(tls: ssl.SSLContext | None = None) -> Iterator[Bot]:
+    """A bot on 127.0.0.1, over https with ``tls`` (a server's context), else http."""
     state = Bot("")
 
     class Handler(BaseHTTPRequestHandler):
@@ -89,9 +97,12 @@ def bot() -> Iterator[Bot]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook?key=k1"
+    scheme = "http" if tls is None else "https"
+    state.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/hook?key=k1"
     try:
         yield state
     finally:
