@@ -407,7 +407,9 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         *.py 文件是以你的权限运行的 Python 代码；okrdesk 只为你信任的工作区运行
         它们，plugins/ 下任何文件改动后都会再次征求同意。okrdesk.toml 中通向工作区
         之外的设置也是如此：放在别处的存储（工作区外的文件、PostgreSQL 服务器）、
-        SQL 来源可读取的工作区外文件夹、可查询的数据仓库。信任的工作区列表保存在
+        SQL 来源可读取的工作区外文件夹、可查询的数据仓库、邮件服务器及收件人
+        （[send]）、聊天消息中报告的链接（reports_url）、工作区外的插件文件夹、长于
+        默认值的 plugin_timeout。信任的工作区列表保存在
         $XDG_CONFIG_HOME/okrdesk（默认 ~/.config/okrdesk），从不放在工作区中。
         OKRDESK_ALLOW_WORKSPACE_CODE=1 只允许这一次运行。已安装的插件包无需信任：
         安装即是同意。

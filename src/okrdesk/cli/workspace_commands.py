@@ -195,7 +195,10 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     again when any file under plugins/ changes. The same goes for settings in
     okrdesk.toml that reach outside the workspace: a store elsewhere (a file
     outside it, a PostgreSQL server), folders outside it the SQL source may
-    read, a warehouse it may query. The list of trusted workspaces is kept in
+    read, a warehouse it may query, a mail server and who the mail goes to
+    ([send]), where chat messages link the report (reports_url), a plugin's
+    folder outside it, a plugin_timeout longer than the default. The list of
+    trusted workspaces is kept in
     $XDG_CONFIG_HOME/okrdesk (default ~/.config/okrdesk), never in the
     workspace. OKRDESK_ALLOW_WORKSPACE_CODE=1 allows it for one run instead.
     Installed plugin packages need no trust: installing one is the consent.
