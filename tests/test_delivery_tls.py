@@ -20,17 +20,16 @@ import trustme
 from okrdesk.delivery import channels
 from okrdesk.delivery.transport import DeliveryFailed
 from okrdesk.targets.settings import Channel
-from test_send import MESSAGE, Bot, FakeClock, channel, running_bot
+from test_send import (
+    MESSAGE,
+    Bot,
+    FakeClock,
+    _no_proxy,  # noqa: F401 - autouse: straight to 127.0.0.1, no proxy
+    channel,
+    running_bot,
+)
 
 PASSWORD = "pw-tls-7"
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Straight to 127.0.0.1, never through a proxy of the machine.
-    for name in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
 
 
 @attrs.define
