@@ -134,6 +134,24 @@ def test_words_joined_by_a_no_break_space_go_to_the_next_line_together() -> None
     assert plain(wrap(Text(f"Score{NO_BREAK}99.6%"), 6)) == ["Score\xa0", "99.6%"]
 
 
+def test_an_id_joined_to_its_figure_breaks_after_a_list_stop_never_between_them() -> None:
+    """The caption of an objective's baselines ended a line with "O2.COMPLAINTS" and began
+    the next with its "0.21‰": joined by a no-break space, the pair moves whole, and the
+    list still breaks after its 、 rather than moving as one long word."""
+    caption = (f"完成率 =（实际 − 起点）÷（目标 − 起点），起点：O2.NPS{NO_BREAK}58分、"
+               f"O2.COMPLAINTS{NO_BREAK}0.21‰、O2.KR2{NO_BREAK}2.4个/户"
+               "（实际不及起点，完成率计 0.0%）")  # fmt: skip
+    assert plain(wrap(Text(caption), 80)) == [
+        f"完成率 =（实际 − 起点）÷（目标 − 起点），起点：O2.NPS{NO_BREAK}58分、",
+        f"O2.COMPLAINTS{NO_BREAK}0.21‰、O2.KR2{NO_BREAK}2.4个/户（实际不及起点，完成率计 0.0%）",
+    ]
+    assert plain(wrap(Text(caption), 50)) == [
+        "完成率 =（实际 − 起点）÷（目标 − 起点），起点：",
+        f"O2.NPS{NO_BREAK}58分、O2.COMPLAINTS{NO_BREAK}0.21‰、O2.KR2{NO_BREAK}2.4个/户",
+        "（实际不及起点，完成率计 0.0%）",
+    ]
+
+
 def test_a_line_that_may_not_wrap_is_cut_with_an_ellipsis() -> None:
     lines = plain(wrap(Text("客户资产净增 45亿"), 9, overflow="ellipsis", no_wrap=True))
     assert lines == ["客户资产…"]

@@ -134,15 +134,16 @@ def _baseline_said(kr: ReportKeyResult, lang: str) -> str:
     return said
 
 
-def baseline_story(objective: ReportObjective, lang: str) -> str:
+def baseline_story(objective: ReportObjective, lang: str, joined: str = " ") -> str:
     """ "完成率 =（实际 − 起点）÷（目标 − 起点），起点：O1.KR3b 3,000万": the key results
     whose attainment runs from a baseline, with it, so that 76.0% beside 3,380万 of
-    3,500万 can be worked out from the row rather than read as a wrong figure."""
+    3,500万 can be worked out from the row rather than read as a wrong figure. Each id
+    and its baseline are ``joined`` by what the format keeps on one line."""
     started = [kr for kr in objective.key_results if from_baseline(kr)]
     if not started:
         return ""
     sep = ", " if lang == "en" else label(lang, "list_sep")
-    krs = sep.join(f"{kr.id} {_baseline_said(kr, lang)}" for kr in started)
+    krs = sep.join(f"{kr.id}{joined}{_baseline_said(kr, lang)}" for kr in started)
     said = "baselines" if len(started) > 1 else "baseline"
     return label(lang, "from_baseline", krs=krs, baselines=said)
 

@@ -504,7 +504,7 @@ def _kr_table(
         for text in (
             unmeasured_story(objective, lang),
             capped_story(objective, cap, lang),
-            baseline_story(objective, lang),
+            baseline_story(objective, lang, joined=NO_BREAK),
             pooled_story(objective, lang),
             note,
         )

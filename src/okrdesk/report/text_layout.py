@@ -131,7 +131,9 @@ _BRACKETS = {
     "『": "』",
 }  # fmt: skip
 """Each opening bracket or quote, and what closes it."""
-_NO_LINE_START = frozenset(_BRACKETS.values()) | frozenset("，。、：；！？")
+_CLAUSE_STOPS = frozenset("，。、：；！？")
+"""The stops that end a clause or an item of a Chinese list, after which a line may end."""
+_NO_LINE_START = frozenset(_BRACKETS.values()) | _CLAUSE_STOPS
 _NO_LINE_END = frozenset(_BRACKETS)
 _PUNCTUATION = _NO_LINE_START | _NO_LINE_END
 _NO_FILLED_LINE_START = _NO_LINE_START | frozenset(",.:;!?")
@@ -347,14 +349,16 @@ def _fill(word: str, room: int, said: bool = False) -> int:
     of them wide, whose start fits; never inside a figure and its unit (45亿, 12.5百分点),
     beside a slash (万/亿元, 个/户), before a closing bracket, quote or stop, nor after an
     opening one, nor where a single character (孤字) would be left on either side; nor in
-    words joined by ``NO_BREAK`` (综合得分 96.8%: a label and its figure, one unit); nor,
-    in what the report says in sentences (``said``), inside a short bracket holding a
-    figure (``（应完成的 52.1%）``, never ``（应完成`` above ``的 52.1%）``). 0 where there is
-    none: the word moves to the next line whole."""
+    words joined by ``NO_BREAK`` (综合得分 96.8%: a label and its figure, one unit;
+    ``_kept_together``); nor, in what the report says in sentences (``said``), inside a short
+    bracket holding a figure (``（应完成的 52.1%）``, never ``（应完成`` above ``的 52.1%）``).
+    0 where there is none: the word moves to the next line whole."""
     kept = _cut(word, room)[0]
-    if kept < 2 or NO_BREAK in word or not any(char_cells(c) == 2 for c in word):
+    if kept < 2 or not any(char_cells(c) == 2 for c in word):
         return 0
     held = {i for start, end in _figures_with_units(word) for i in range(start + 1, end)}
+    if NO_BREAK in word:
+        held.update(_kept_together(word))
     if said:
         held.update(i for start, end in _figure_brackets(word) for i in range(start + 1, end))
     for cut in range(min(kept, len(word.rstrip()) - 1), 0, -1):
@@ -372,6 +376,22 @@ def _fill(word: str, room: int, said: bool = False) -> int:
         ):
             return cut
     return 0
+
+
+def _kept_together(word: str) -> Iterator[int]:
+    """Where ``word`` may not break for the ``NO_BREAK`` spaces in it: anywhere in the
+    words each joins, a word there running to the stop that ends its clause or list item
+    (、，；：): ``58分、O2.COMPLAINTS 0.21‰、O2.KR2 2.4个/户`` with an id joined to its
+    figure breaks after a 、, never between an id and its figure."""
+    for at, char in enumerate(word):
+        if char != NO_BREAK:
+            continue
+        start, end = at, at
+        while start > 0 and word[start - 1] not in _CLAUSE_STOPS:
+            start -= 1
+        while end < len(word) and word[end] not in _CLAUSE_STOPS:
+            end += 1
+        yield from range(start + 1, end + 1)
 
 
 def _figure_brackets(word: str) -> Iterable[tuple[int, int]]:
