@@ -122,12 +122,13 @@ def baseline_row(kr: ReportKeyResult, lang: str) -> str:
     return label(lang, "from_baseline_row", baseline=_baseline_said(kr, lang))
 
 
-def _baseline_said(kr: ReportKeyResult, lang: str) -> str:
-    """``kr``'s baseline as its row writes its figures; where its actual is worse than it
-    (below it, or above it going down), that the attainment is then 0
-    (``engine.pace.attainment``): the formula gives less (-27.3% for 2.1 from 2.4
-    towards 3.5), and the row says 0.0%."""
-    said = value(kr, kr.baseline, lang)
+def _baseline_said(kr: ReportKeyResult, lang: str, joined: str = " ") -> str:
+    """``kr``'s baseline as its row writes its figures, the spaces of the figure (CNY 30m,
+    2.4 per client) made ``joined``; where its actual is worse than it (below it, or
+    above it going down), that the attainment is then 0 (``engine.pace.attainment``):
+    the formula gives less (-27.3% for 2.1 from 2.4 towards 3.5), and the row says
+    0.0%."""
+    said = value(kr, kr.baseline, lang).replace(" ", joined)
     sense = -1 if kr.direction == "at_most" else 1
     if kr.actual is not None and sense * (kr.actual - kr.baseline) < 0:
         said += label(lang, "below_baseline_zero", zero=attainment(kr))
@@ -138,12 +139,13 @@ def baseline_story(objective: ReportObjective, lang: str, joined: str = " ") -> 
     """ "完成率 =（实际 − 起点）÷（目标 − 起点），起点：O1.KR3b 3,000万": the key results
     whose attainment runs from a baseline, with it, so that 76.0% beside 3,380万 of
     3,500万 can be worked out from the row rather than read as a wrong figure. Each id
-    and its baseline are ``joined`` by what the format keeps on one line."""
+    and its baseline (O1.KR3b CNY 30m) are ``joined`` by what the format keeps on one
+    line."""
     started = [kr for kr in objective.key_results if from_baseline(kr)]
     if not started:
         return ""
     sep = ", " if lang == "en" else label(lang, "list_sep")
-    krs = sep.join(f"{kr.id}{joined}{_baseline_said(kr, lang)}" for kr in started)
+    krs = sep.join(f"{kr.id}{joined}{_baseline_said(kr, lang, joined)}" for kr in started)
     said = "baselines" if len(started) > 1 else "baseline"
     return label(lang, "from_baseline", krs=krs, baselines=said)
 
