@@ -541,6 +541,51 @@ def test_by_last_period_on_a_metric_shares_by_each_member_s_sum_over_the_period(
     assert shown == {"cm01": str(cm01), "cm02": str(1000 - cm01)}
 
 
+def test_by_last_period_over_periods_not_yet_collected_says_so_not_that_nothing_was_achieved(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Run on a Monday before the week's collect, the last week has no figures yet: "the
+    members achieved nothing in 2026-W16" told a manager their people had sold nothing."""
+    team = (
+        '[[objectives]]\nid = "T1"\ntitle = "团队"\nowner = "team-a"\n'
+        '[[objectives.key_results]]\nid = "KR1"\ntitle = "新增高净值客户"\n'
+        'metric = "new_hnw_clients"\ntarget = 1000\nunit = "户"\n'
+    )
+    root = write_workspace({"team.toml": team})
+    split = ("split", "T1.KR1", "--unit", "team-a", "--by", "last-period", "--dry-run")
+    before = run(root, *split, "--as-of", "2026-04-20")
+    assert (before.exit_code, before.output) == (
+        2, "no numbers yet: run `okrdesk collect` first, or use --by equal\n"
+    )  # fmt: skip
+    assert run(root, "collect", "--through", "2026-04-05").exit_code == 0
+    result = run(root, *split, "--as-of", "2026-04-20")
+    assert (result.exit_code, result.output) == (2, (
+        "no figure of new_hnw_clients is stored for 2026-W16 (collected through 2026-04-05): "
+        "run `okrdesk collect`, or name a period that has figures with --period\n"
+    ))  # fmt: skip
+    assert run(root, *split, "--as-of", "2026-04-06").exit_code == 0
+
+
+def test_by_last_period_with_no_check_in_in_the_period_says_so(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": CHECKED_IN, "org.toml": THREE_TEAMS})
+    done = run(root, "checkin", "O1.KR1", "4", "--unit", "team-a", "--date", "2026-02-20")
+    assert done.exit_code == 0, done.output
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "last-period",
+                 "--as-of", "2026-04-01", "--dry-run")  # fmt: skip
+    assert (result.exit_code, result.output) == (2, (
+        "no member checked in O1.KR1 in 2026-W13: name a period with their check-ins with "
+        "--period, or use --by equal\n"
+    ))  # fmt: skip
+    asked = ["split", "O1.KR1", "--unit", "branch", "--by", "last-period",
+             "--as-of", "2026-04-01", "--lang", "zh", "-w", str(root)]  # fmt: skip
+    zh = CliRunner().invoke(cli, asked)
+    assert zh.output == (
+        "成员在 2026-W13 都没有 O1.KR1 的打卡：请用 --period 指定有打卡的时段，或用 --by equal\n"
+    )
+
+
 def test_by_last_period_on_a_rate_says_why_not(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
     result = run(root, "split", "O1.KR2", "--unit", "branch", "--by", "last-period")

@@ -49,6 +49,11 @@ _SAID = {
                             "--period (a quarter, last month) evens out a quiet stretch",
         "no_numbers": "no numbers yet: run `okrdesk collect` first, or use --by equal",
         "nothing_achieved": "the members achieved nothing in {period}; use --by equal",
+        "no_figures": "no figure of {metric} is stored for {period} (collected through "
+                      "{through}): run `okrdesk collect`, or name a period that has figures "
+                      "with --period",
+        "no_checkins": "no member checked in {kr} in {period}: name a period with their "
+                       "check-ins with --period, or use --by equal",
         "none": "none",
         "calendar": "  calendar: the {n} periods written ({periods}) → {count} {over}",
         "belongs": "{kr} belongs to {owner}",
@@ -90,6 +95,10 @@ _SAID = {
                             "--period（如一个季度、上月）可以平滑偶然的空档",
         "no_numbers": "尚未采集任何数据：请运行 `okrdesk collect`，或用 --by equal",
         "nothing_achieved": "成员在 {period} 都没有完成量；请用 --by equal",
+        "no_figures": "{period} 还没有 {metric} 的数字（数据采集至 {through}）：请运行 "
+                      "`okrdesk collect`，或用 --period 指定有数字的时段",
+        "no_checkins": "成员在 {period} 都没有 {kr} 的打卡：请用 --period 指定有打卡的时段，"
+                       "或用 --by equal",
         "none": "无",
         "calendar": "  时间进度：文件中写的 {n} 个周期（{periods}）→ {count} 个{over}",
         "belongs": "{kr} 属于 {owner}",
@@ -190,31 +199,46 @@ def _achieved(
     store = stored(session.workspace)
     if store is None:
         raise BadInput(said["no_numbers"])
-    with store, store.reading():
-        if spec is None:
-            grew = _checked_in(store, kr, Period(counted.first, counted.last, ""))
-            weights = {m: sum(grew.get(s, 0.0) for s in subjects_under(plan, m)) for m in members}
-        else:
-            weights = {m: window_figure(plan, store, spec, m, counted).value or 0.0
-                       for m in members}  # fmt: skip
     ids = counted.ids
     label = ids[0] if len(ids) == 1 else f"{ids[0]} – {ids[-1]}"
     if period is not None and label != chosen.id:
         label = f"{chosen.id}（{label}）" if lang == "zh" else f"{chosen.id} ({label})"
-    if not any(w > 0 for w in weights.values()):
+    # A member with no figure for the periods (none stored, no check-in in them) has
+    # achieved nothing there; but where none has one, the periods are not yet collected
+    # or checked in, which "achieved nothing" would misreport.
+    with store, store.reading():
+        if spec is None:
+            grew = _checked_in(store, kr, Period(counted.first, counted.last, ""))
+            figures = {m: [grew[s] for s in subjects_under(plan, m) if s in grew]
+                       for m in members}  # fmt: skip
+            weights = {m: sum(found) if found else None for m, found in figures.items()}
+            if all(w is None for w in weights.values()):
+                raise BadInput(said["no_checkins"].format(kr=kr.id, period=label))
+        else:
+            weights = {m: window_figure(plan, store, spec, m, counted).value for m in members}
+            if all(w is None for w in weights.values()):
+                through = store.collected_through(spec.name, plan.grain)
+                if through is None:
+                    raise BadInput(said["no_numbers"])
+                raise BadInput(said["no_figures"].format(
+                    metric=spec.name, period=label, through=through
+                ))  # fmt: skip
+    if not any(w is not None and w > 0 for w in weights.values()):
         raise BadInput(said["nothing_achieved"].format(period=label))
-    return Achieved({m: max(w, 0.0) for m, w in weights.items()}, label)
+    return Achieved({m: max(w or 0.0, 0.0) for m, w in weights.items()}, label)
 
 
 def _checked_in(store: StoreReader, kr: KeyResult, period: Period) -> dict[str, float]:
-    """What each subject's check-ins of ``kr`` (to-date figures) grew by in ``period``."""
+    """What each subject's check-ins of ``kr`` (to-date figures) grew by in ``period``,
+    for the subjects that checked in during it."""
     latest: dict[str, dict[bool, float]] = {}
     for entry in sorted(store.checkins(kr.id), key=lambda c: (c.day, c.id)):
         if entry.day <= period.end:
             latest.setdefault(entry.subject, {})[entry.day < period.start] = entry.value
     return {
-        subject: values.get(False, values.get(True, 0.0)) - values.get(True, 0.0)
+        subject: values[False] - values.get(True, 0.0)
         for subject, values in latest.items()
+        if False in values
     }
 
 
