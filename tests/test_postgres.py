@@ -667,13 +667,13 @@ def test_store_copy_both_ways_keeps_every_row(tmp_path: Path, postgres_url: str)
     there = run("store", "copy", str(source), postgres_url, "--lang", "en")
     assert there.exit_code == 0, there.output
     assert f"Copied {source} to {postgres_url}:\n" in there.output
-    assert "observations: 132 rows, sum of value 9311.25" in there.output
-    assert "spend: 6 rows, sum of amount_fen 1100, as in the source" in there.output
+    assert "observations: 132 rows, sum of value 9,311.25" in there.output
+    assert "spend: 6 rows, sum of amount_fen 1,100, as in the source" in there.output
     back = tmp_path / "back.db"
     again = run("store", "copy", postgres_url, str(back), "--lang", "zh")
     assert again.exit_code == 0, again.output
     assert f"已将 {postgres_url} 复制到 {back}：\n" in again.output
-    assert "  spend：6 行，amount_fen 合计 1100，与源一致\n" in again.output
+    assert "  spend：6 行，amount_fen 合计 1,100，与源一致\n" in again.output
     assert _counts(source) == _counts(postgres_url) == _counts(back)
     with Store.open(source) as a, Store.open(postgres_url) as b, Store.open(back) as c:
         assert a.observations() == b.observations() == c.observations()

@@ -174,13 +174,17 @@ def _describe(table: str, check: Check, lang: str) -> str:
     columns = zip(SUMMED[table], sums, strict=True)
     if lang == "zh":
         summed = "，".join(f"{column} 合计 {_number(total)}" for column, total in columns)
-        return f"{count} 行，{summed}"
+        return f"{count:,} 行，{summed}"
     shown = ", ".join(f"sum of {column} {_number(total)}" for column, total in columns)
-    return f"{count} {'row' if count == 1 else 'rows'}, {shown}"
+    return f"{count:,} {'row' if count == 1 else 'rows'}, {shown}"
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
+    """A sum as its reader checks it against the source's: to the 15 digits a float holds
+    for certain, with thousands marked (9,311.25, not the 9311.250000000002 that adding
+    the rows in another order can give)."""
+    held = float(f"{value:.15g}")
+    return f"{int(held):,}" if held.is_integer() else f"{held:,}"
 
 
 def _same(source: Path | str, target: Path | str) -> bool:
