@@ -875,11 +875,9 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     if not definitions:
         return
     rules = {name: rule for name, rule in all_rules.items() if name in wanted}
-    ruled = Ruled(emit, rules)
+    emit = ruled = Ruled(emit, rules)
     people = frozenset(person.id for person in request.people)
     periods = [period.id for period in request.periods]
-    if rules:  # else each figure goes straight to okrdesk, as it always did
-        emit = ruled
     if has_connection(request.settings):
         _collect_from_warehouse(definitions, request, emit,
                                 lambda name: ruled.zeros(name, people, periods))  # fmt: skip

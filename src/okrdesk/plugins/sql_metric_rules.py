@@ -1,7 +1,14 @@
 """What a collect does to a SQL metric's figures beyond running its query, as its
 definition says: figures returned in a unit of their own put in the base unit
 (``values_in``), and a flow's subjects and periods with no rows given a zero
-(``no_rows_means_zero``).
+(``no_rows_means_zero``), and every figure added up as the decimals it was written in.
+
+A query's rows are added up in binary floating point (DuckDB's, SQLite's, a warehouse's
+or Python's), so amounts written 0.1 and 0.2 come back 0.30000000000000004, and a deposit
+and its withdrawal (+0.1, +0.2, -0.3) 5.551115123125783e-17, which ``explain`` wrote as
+"less than 0.01元". No file writes more than 15 significant digits (a spreadsheet holds
+no more) nor an amount finer than a billionth, so each figure is put back to that
+(``as_written``) before it is scaled or stored.
 
 A ledger kept in 万元 returned as it is would be stored ten thousand times too small;
 ``values_in`` says what the query's figures are in, and every path a collect takes (the
@@ -45,6 +52,25 @@ class MetricRules:
     unit of their own (万户): each is made whole where scaling left it a hair from one."""
 
 
+FINEST = 9
+"""The decimals a figure keeps: far finer than a fen, or than the digits of a share
+(0.125); a count split in thirds, written 0.333333333333333 as a spreadsheet holds it,
+adds up to 1 again."""
+
+
+def as_written(value: Any) -> Any:
+    """A figure added up in floating point, as the sum of the decimals behind it: 0.3 for
+    0.30000000000000004, 0 for 5.551115123125783e-17. Anything but a float is as given
+    (a whole number added up exactly; text or None, refused or left out as they were)."""
+    if type(value) is not float:
+        return value
+    return float(f"{round(value, FINEST):.15g}")
+
+
+def _as_written_all(values: Any) -> Any:
+    return None if values is None else [as_written(value) for value in values]
+
+
 NEAR_WHOLE = 1e-9
 """How far from a whole number, relative to its size, a scaled count may land from the
 floating-point sum behind it and still be that number: far more than the rounding of
@@ -65,9 +91,13 @@ def _scaled(value: Any, scale: Decimal, whole: bool = False) -> Any:
     return scaled
 
 
+_PARTS = ("value", "numerator", "denominator")
+_PART_LISTS = ("values", "numerators", "denominators")
+
+
 class Ruled:
-    """``emit``, with each metric's figures scaled by its rules, and what was emitted for
-    each metric given zeros kept, for ``zeros``."""
+    """``emit``, with every figure ``as_written`` and each metric's scaled by its rules,
+    and what was emitted for each metric given zeros kept, for ``zeros``."""
 
     def __init__(self, emit: Emit, rules: Mapping[str, MetricRules]) -> None:
         self._emit, self._rules = emit, rules
@@ -77,6 +107,9 @@ class Ruled:
         self._failed: set[str] = set()
 
     def __call__(self, metric: str, subject: str, period: str, **keywords: Any) -> None:
+        for part in _PARTS:
+            if part in keywords:
+                keywords[part] = as_written(keywords[part])
         rule = self._rules.get(metric)
         if rule is not None and rule.scale != 1 and "value" in keywords:
             keywords["value"] = _scaled(keywords["value"], rule.scale, rule.whole)
@@ -87,6 +120,9 @@ class Ruled:
     def many(
         self, metric: str, subjects: Iterable[str], periods: Iterable[str], **keywords: Any
     ) -> None:
+        for parts in _PART_LISTS:
+            if parts in keywords:
+                keywords[parts] = _as_written_all(keywords[parts])
         rule = self._rules.get(metric)
         if rule is not None and rule.scale != 1 and keywords.get("values") is not None:
             keywords["values"] = [
