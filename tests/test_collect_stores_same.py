@@ -40,7 +40,8 @@ from okrdesk.store import base
 from okrdesk.cli import main
 
 
-def replace_rows(self, run_id, collected, periods, rows, through=None, *, emptied=()):
+def replace_rows(self, run_id, collected, periods, rows, through=None, *, emptied=(),
+                 stands_in=None):
     """The write before rows: an Observation per figure, wholes added up
     by ``with_wholes`` from those objects, a row per observation."""
     observations = (

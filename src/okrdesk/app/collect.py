@@ -23,6 +23,7 @@ from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, meant_metric
 from okrdesk.plugins.spool import SpooledRow
+from okrdesk.plugins.sql_metric_rules import zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.targets.reader import no_such
 
@@ -264,7 +265,7 @@ def run_collect(
                 grain_periods: tuple[Period, ...] = grain_periods,
             ) -> int:
                 return store.replace_rows(run_id, sound, grain_periods, rows, through=day,
-                                          emptied=accepted)  # fmt: skip
+                                          emptied=accepted, stands_in=zero_for_no_rows)  # fmt: skip
 
             result = collect(
                 session.host, plan, metrics, grain_periods, day, session.workspace.root,

@@ -31,7 +31,7 @@ result reads 0 of 6, behind, not 无数据 and left out of the score.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -171,3 +171,9 @@ def no_rows_source(metric: str) -> str:
     """The source of a zero given for no rows, which ``explain`` shows (in Chinese too:
     ``okrdesk.plugins.citations``)."""
     return f"SQL metric {metric}: no rows, so none (no_rows_means_zero)"
+
+
+def zero_for_no_rows(row: Sequence[Any]) -> bool:
+    """Whether a collected figure's row (metric, subject, period, slice, value, numerator,
+    denominator, source) is a zero given for no rows, not a figure the query gave."""
+    return bool(row[4] == 0 and row[7] == no_rows_source(row[0]))

@@ -128,6 +128,7 @@ _written_order: Callable[[FigureRow], tuple[str, str, str, str]] = operator.item
 
 _figure_of_row: Callable[[FigureRow], tuple[str, str, str]] = operator.itemgetter(0, 1, 2)
 """A figure's metric, subject and period: called once per row stored."""
+_metric_of_row: Callable[[FigureRow], str] = operator.itemgetter(0)
 
 
 CARRIED_TOTALS_INSERT = (
@@ -716,6 +717,7 @@ class Store(ABC):
         through: dt.date | None = None,
         *,
         emptied: Collection[str] = (),
+        stands_in: Callable[[FigureRow], bool] | None = None,
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
         (metric → plugin) in ``periods`` with ``rows`` (metric, subject, period,
@@ -731,7 +733,10 @@ class Store(ABC):
         are stored for it in ``periods`` (an export that came out empty, not a year
         without a figure): it keeps them too, counted in ``changes.kept_unanswered``
         for the collect to fail the metric, unless it is among ``emptied`` (the user
-        said its source now has none: what is stored goes). A period that ends
+        said its source now has none: what is stored goes). So is a metric whose every
+        row ``stands_in`` for none (a zero its plugin gives where its source has no row:
+        ``no_rows_means_zero``) where figures other than zero are stored for it: its
+        zeros are not stored, unless it is among ``emptied``. A period that ends
         after ``through`` was collected in part: it is stored as partial, and never
         replaces what is stored for that period through a later day or complete. A row collected
         again as it is stored is left as it is (``store.changes``).
@@ -761,6 +766,8 @@ class Store(ABC):
                 if (metric, period.id) not in kept
             ]
             answered: set[str] = set()
+            if stands_in is not None:
+                rows = self._without_lone_stand_ins(rows, stands_in, asked, emptied)
 
             def noted(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
                 for row in rows:  # a metric answered in a kept, fuller period too
@@ -831,6 +838,43 @@ class Store(ABC):
         _PUT_BACK.extend((self.location, pair) for pair in sorted(back))
         self._wrote(written)
         return count
+
+    def _without_lone_stand_ins(
+        self, rows: Iterable[FigureRow], stands_in: Callable[[FigureRow], bool],
+        asked: Sequence[tuple[str, str]], emptied: Collection[str],
+    ) -> Iterator[FigureRow]:  # fmt: skip
+        """``rows`` (a metric's together), less those of a metric not in ``emptied`` whose
+        every row ``stands_in`` for none, where a figure other than zero is stored for it
+        in the periods ``asked``: a source with no row at all where it had rows may be an
+        export that came out empty, and the metric is left unanswered, as one given no
+        row is. A metric's rows wait only until one of them is a figure."""
+        for metric, run in itertools.groupby(rows, _metric_of_row):
+            waiting: list[FigureRow] | None = []
+            for row in run:
+                if waiting is not None and stands_in(row):
+                    waiting.append(row)
+                    continue
+                if waiting:
+                    yield from waiting
+                waiting = None
+                yield row
+            if waiting and (
+                metric in emptied
+                or not self._figures_in_periods(metric, [p for m, p in asked if m == metric])
+            ):
+                yield from waiting
+
+    def _figures_in_periods(self, metric: str, periods: Sequence[str]) -> bool:
+        """Whether a figure other than zero is stored for ``metric`` in ``periods``."""
+        if not periods:
+            return False
+        marks = ", ".join("?" for _ in periods)
+        found = self._one(
+            "SELECT 1 FROM observations WHERE metric = ? AND slice = '' AND value <> 0 "
+            f"AND period IN ({marks}) LIMIT 1",
+            (metric, *periods),
+        )
+        return found is not None
 
     def _rows_in_periods(self, metric: str, periods: Sequence[str]) -> int:
         """How many figures are stored for ``metric`` in ``periods`` (ids), wholes only."""
