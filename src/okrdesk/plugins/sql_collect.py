@@ -1237,6 +1237,37 @@ class _Tally:
         zh = source_text(rows, "zh")
         return Said(rows, zh)
 
+    def _no_id(self, subject: str) -> Said:
+        """Why ``subject`` is none of the plan's ids. A CRM writes its managers' names, or
+        ids in its own capitals: such a subject is told by the plan's id and name, the
+        plan's words; anything else is not quoted (the file may hold anything)."""
+        from okrdesk.model import person_key
+
+        key = person_key(subject)
+        plan = [(p.id, p.name) for p in self.request.people]
+        plan += [(u.id, u.name) for u in self.request.units]
+        named = [(id_, name) for id_, name in plan if person_key(name) == key]
+        if named:
+            whose = ", ".join(f"{id_} ({name})" for id_, name in named)
+            whose_zh = "、".join(f"{id_}（{name}）" for id_, name in named)
+            return Said(
+                f"column subject holds the name of {whose} in the plan, not an id: return "
+                "the id (a table of names and ids, joined in the query, gives it)",
+                f"subject 列写的是计划里 {whose_zh}的名字，不是 id：请返回 id"
+                "（可在查询里联接一张名字与 id 的对照表）",
+            )
+        alike = sorted(i for i in self.subjects if i.casefold() == key.casefold())
+        if alike:
+            return Said(
+                f"column subject is not an id in the plan, but for its capitals "
+                f"{', '.join(alike)} is: ids are matched exactly (lower(cm) in the query "
+                "gives lower-case ones)",
+                f"subject 列不是计划里的 id，只是大小写与 {'、'.join(alike)} 不同："
+                "id 须完全一致（查询里写 lower(cm) 可统一为小写）",
+            )
+        return Said("column subject is not the id of a person or unit in the plan",
+                    "subject 列不是计划里人员或单位的 id")  # fmt: skip
+
     def _fail(self, number: int, row: Sequence[Any], message: Said) -> SqlMetricError:
         where, reads = self._where([(number, self._span(row))]), self.result.reads
         return SqlMetricError(f"table {reads}, {where.en}: {message.en}",
@@ -1249,10 +1280,7 @@ class _Tally:
             subject = str(subject)
             if subject not in self.subjects:
                 empty = row[0] is None or not subject.strip()
-                raise self._fail(number, row, _EMPTY_SUBJECT if empty else Said(
-                    "column subject is not the id of a person or unit in the plan",
-                    "subject 列不是计划里人员或单位的 id",
-                ))  # fmt: skip
+                raise self._fail(number, row, _EMPTY_SUBJECT if empty else self._no_id(subject))
         day: dt.date | None = None
         if self.time == "period":
             period = str(row[1])
