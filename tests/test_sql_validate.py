@@ -409,3 +409,23 @@ def test_a_collect_from_a_database_that_is_not_sqlite_says_so_in_chinese(
     collected = CliRunner().invoke(cli, ["collect", "--lang", "zh", "-w", str(root)])
     assert "file is not a database" not in collected.output
     assert "查询出错：不是 SQLite 数据库文件" in collected.output, collected.output
+
+
+def test_a_table_that_names_a_folder_is_a_problem_not_a_file_elsewhere(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A CRM export's folder, as the brokerage plugin's data names one, is no file: it was
+    # a warning that there was "no file data/crm", as for a file on another machine.
+    settings = '[sources.sql]\ntables = { salons = "data/crm" }\n\n' + ATTENDEES
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    (root / "data" / "crm").mkdir()
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert "okrdesk.toml:2: sources.sql.tables.salons: data/crm is a folder, not a file" in (
+        done.output
+    )
+    assert "是文件夹，不是文件" in validate(root, "zh").output
+    asked = ["collect", "--through", "2026-01-31", "--lang", "en", "-w", str(root)]
+    collected = CliRunner().invoke(cli, asked)
+    assert collected.exit_code == 1
+    assert "data/crm is a folder, not a file" in collected.output

@@ -114,6 +114,13 @@ def confined(workspace: Path, written: str, key: str, allowed: Sequence[Path]) -
             f"{key}: {shown} 在工作区之外；工作区以外的文件，okrdesk 只从 "
             "sources.sql.allow_outside_workspace 列出的文件夹里读",
         )
+    if path.is_dir():
+        raise SqlMetricError(
+            f"{key}: {shown} is a folder, not a file: name the file in it that this table "
+            "reads (each file is a table of its own)",
+            f"{key}: {shown} 是文件夹，不是文件：请写出这张表要读的、文件夹里的那个文件"
+            "（每个文件是一张表）",
+        )
     if not path.is_file():
         raise NoSuchFile(f"{key}: no file {shown}", f"{key}: 没有文件 {shown}")
     return path
