@@ -327,3 +327,15 @@ def test_a_definition_whose_unit_is_no_text_fails_alone_beside_a_rule(
     assert done.exit_code == 0, done.output
     (kr,) = json.loads(done.stdout)["objectives"][0]["key_results"]
     assert kr["actual"] == 115  # 30 + 20 + 25 + 40 attendees, stored
+
+
+def test_each_misspelt_rule_is_told_its_name(tmp_path: Path) -> None:
+    # Two slips in one block: only the first close one was given its right name.
+    path = write(tmp_path, "ledger.csv", LEDGER.encode())
+    slips = deposits(value_in="万元", no_rows_mean_zero=True)
+    check = run(tmp_path, slips, tables={"ledger": path})
+    assert any(
+        'unknown keys no_rows_mean_zero, value_in (did you mean "no_rows_means_zero" for '
+        'no_rows_mean_zero; "values_in" for value_in?)' in problem
+        for problem in check.problems
+    ), check.problems

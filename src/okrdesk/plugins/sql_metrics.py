@@ -354,14 +354,18 @@ def for_sqlite(advice: list[Said]) -> Said:
 
 
 def _closest(unknown: list[str]) -> Said:
-    """' (did you mean "query"?)' for the first misspelt key that is close to a known one."""
-    for key in unknown:
-        close = difflib.get_close_matches(key, sorted(_METRIC_KEYS), n=1, cutoff=0.75)
-        if close:
-            return Said(
-                f' (did you mean "{close[0]}" for {key}?)', f"（{key} 是不是“{close[0]}”？）"
-            )
-    return Said("", "")
+    """' (did you mean "query" for querry?)' for each misspelt key that is close to a known
+    one: two slips in one block (value_in, no_rows_mean_zero) are each said."""
+    meant = [
+        (key, close[0])
+        for key in unknown
+        if (close := difflib.get_close_matches(key, sorted(_METRIC_KEYS), n=1, cutoff=0.75))
+    ]
+    if not meant:
+        return Said("", "")
+    en = "; ".join(f'"{known}" for {key}' for key, known in meant)
+    zh = "；".join(f"{key} 是不是“{known}”" for key, known in meant)
+    return Said(f" (did you mean {en}?)", f"（{zh}？）")
 
 
 def _settles_after_days(found: object, where: str) -> int | None:
