@@ -7,6 +7,7 @@ against what was due on that day."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -95,3 +96,27 @@ def test_a_flow_read_with_no_rows_yet_is_told_as_read_not_as_never_collected(
     assert "no numbers collected" not in checked.output
     zh = run(root, "check", "--as-of", "2026-03-08", "--lang", "zh")
     assert "指标 trust_deals：截至 2026-03-08 的采集读取了它，但没有任何数据行" in zh.output
+
+
+def test_a_window_of_weeks_read_without_a_deal_is_0_not_no_figure(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The row's change said ±0 for a week without a deal while the window line under it
+    said there was no figure this month; weeks the collects read are zeros there too."""
+    root = write_workspace({"okrs.toml": None, "budget.toml": None, "deals.toml": DEALS},
+                           plugin=False)  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "trusts.csv").write_text(ROWS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(textwrap.dedent(SETTINGS), encoding="utf-8")
+    assert run(root, "collect", "--through", "2026-04-19").exit_code == 0
+    asked = ("report", "--window", "mtd", "--compare", "previous")
+    # April's weeks so far, W14-W16, had no deal; March's first three had the one of 2 March.
+    report = run(root, *asked, "--as-of", "2026-04-19").output
+    assert "本月至今 0单 · 环比 -100.0%（上期 1单）" in report, report
+    english = run(root, *asked, "--as-of", "2026-04-19", "--lang", "en").output
+    assert "Month to date 0 deals · PoP -100.0% (period before 1 deal)" in english, english
+    # May's first week was never read: no figure, not a 0.
+    later = run(root, *asked, "--as-of", "2026-05-10", "--format", "json").output
+    (kr,) = [kr for o in json.loads(later)["objectives"] for kr in o["key_results"]]
+    assert kr["window"]["value"] is None
+    assert kr["window"]["comparisons"][0]["why"] == "no_data"

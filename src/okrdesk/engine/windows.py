@@ -259,10 +259,14 @@ def window_figure(
     run: PeriodRun,
     *,
     baselines: bool = False,
+    read_through: dt.date | None = None,
 ) -> WindowFigure:
     """``spec`` at ``subject`` (and everyone under it) over the periods of ``run``,
     in one read. With ``baselines``, a period the store has nothing for takes the
-    subject's figure from the plan's [[baselines]], when it has one."""
+    subject's figure from the plan's [[baselines]], when it has one. ``read_through``:
+    the day a flow's collects read its sources through (``latest_end``); a period of
+    the plan they read with no row in it is a 0, as the key result's own figure counts
+    it (a week without a new HNW client), not a figure missing."""
     ids = run.ids
     totals: dict[str, tuple[float | None, float | None, float | None, int]] = dict(
         store.period_totals(spec.name, subjects_under(plan, subject), ids) if ids else {}
@@ -273,6 +277,10 @@ def window_figure(
         if period not in totals and period in typed:
             totals[period] = (float(typed[period]), None, None, 1)
             filled += 1
+    if read_through is not None and spec.kind is MetricKind.FLOW:
+        for p in run.periods:
+            if p.id not in totals and p.end >= plan.start and p.start <= read_through:
+                totals[p.id] = (0.0, None, None, 0)
     return attrs.evolve(_combine(spec, ids, totals), from_baselines=filled)
 
 
@@ -341,16 +349,19 @@ def window_view(
     window: Window,
     overs: Sequence[Over],
     through: dt.date | None = None,
+    read_through: dt.date | None = None,
 ) -> WindowView:
     """The figure of ``window`` at ``as_of`` and each comparison asked for; ``through``:
-    the day the figures count through, where it is before ``as_of``."""
+    the day the figures count through, where it is before ``as_of``; ``read_through``:
+    as far as a flow's collects read its sources (``window_figure``)."""
     run = window_run(window, as_of, plan.grain, through)
-    now = window_figure(plan, store, spec, subject, run)
+    now = window_figure(plan, store, spec, subject, run, read_through=read_through)
     days = run_days(run, plan, as_of if through is None else min(as_of, through))
     comparisons = []
     for over in overs:
         before = earlier_run(window, run, over, plan.grain)
-        earlier = window_figure(plan, store, spec, subject, before, baselines=True)
+        earlier = window_figure(plan, store, spec, subject, before, baselines=True,
+                                read_through=read_through)  # fmt: skip
         comparison = compare(spec, now, earlier, over)
         then = run_days(before, plan)
         if spec.kind is MetricKind.FLOW and comparison.difference is not None and then != days:

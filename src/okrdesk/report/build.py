@@ -246,7 +246,13 @@ def _window(
     overs = [Over(c) for c in compare] or ([Over.LAST_YEAR] if kr.growth is not None else [])
     day = p.closed or engine.as_of
     through = engine.rollup.shared.through(day)
-    seen = window_view(engine.plan, engine.store, spec, p.subject, day, window, overs, through)
+    # A flow's weeks its collects read without a row are zeros, as in its own figure;
+    # a subject with no figure at all (a branch missing from the export) has none.
+    read = None
+    if spec.kind is MetricKind.FLOW and p.actual.value is not None:
+        read = engine.rollup.shared.latest_end(spec.name, engine.plan.grain, spec)
+    seen = window_view(engine.plan, engine.store, spec, p.subject, day, window, overs, through,
+                       read)  # fmt: skip
     growth = float(kr.growth) if kr.growth is not None else None
     base = p.target.value / (1 + growth) if growth is not None and p.target.value else None
     return ReportWindow(
