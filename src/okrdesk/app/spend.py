@@ -17,19 +17,17 @@ from okrdesk.periods import local_time
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
 from okrdesk.units import (
-    UNITS,
     UnitOfMeasure,
     UnreadableFigure,
     figure,
-    format_in,
     ledger,
+    money,
     parse_quantity,
 )
 
 if TYPE_CHECKING:
     from okrdesk.engine.budget import Breaker
 
-WAN = UNITS["万元"]
 LARGEST_ENTRY = Decimal("1e10")
 """The largest single entry, in 元 (100亿元): far above any branch's budget line,
 far below where sums lose a fen."""
@@ -124,9 +122,14 @@ def parse_amount(text: str, unit: UnitOfMeasure, lang: str = "en") -> Decimal:
     """A positive amount of money within bounds, in 元; a bare number is in ``unit``,
     the line's own (万元 unless the target file says otherwise)."""
     refused = _REFUSED[lang]
+    limit = money(LARGEST_ENTRY, lang)
     try:
         amount = parse_quantity(unit, text)
     except ValueError as error:
+        if isinstance(error, UnreadableFigure) and error.why == "too_large":
+            # Past what any figure may be (1e20万) is past what an entry may be: one limit.
+            named = error.params["name"]
+            raise BadInput(refused["too_large"].format(text=named, limit=limit)) from None
         said = UnreadableFigure.in_language(error, lang)
         raise BadInput(refused["unreadable"].format(error=said)) from None
     if amount == 0:
@@ -134,9 +137,7 @@ def parse_amount(text: str, unit: UnitOfMeasure, lang: str = "en") -> Decimal:
     if amount < 0:
         raise BadInput(refused["negative"].format(text=repr(text)))
     if amount > LARGEST_ENTRY:
-        raise BadInput(refused["too_large"].format(
-            text=repr(text), limit=format_in(WAN, LARGEST_ENTRY, 0)
-        ))  # fmt: skip
+        raise BadInput(refused["too_large"].format(text=repr(text), limit=limit))
     if amount * 100 != (amount * 100).to_integral_value():
         raise BadInput(refused["fen"].format(text=repr(text)))
     return amount
