@@ -367,6 +367,11 @@ amount = 50
     result = run(root, "check", "--as-of", THROUGH, "--lang", "en")
     # The unit by its name, as every other alert names a member: not team-a.
     assert "EXPENSES   财富管理一部: expense ratio 24.2%, above the 23% limit" in result.output
+    # The report's line under the budget table, in each language's own brackets.
+    report = run(root, "report", "--unit", "team-a", "--as-of", THROUGH).output
+    assert "费用率 24.2%（上限 23%）" in report, report
+    english = run(root, "report", "--unit", "team-a", "--as-of", THROUGH, "--lang", "en").output
+    assert "Expense ratio 24.2% (at most 23%)" in english, english
 
 
 # ------------------------------------------------------------------ check

@@ -700,9 +700,12 @@ def budget_summary(budget: ReportBudget, lang: str) -> list[str]:
     elif total.attributed_revenue is not None:
         parts.append(f"{label(lang, 'revenue')} {money(total.attributed_revenue, lang)}")
     if total.expense_ratio is not None:
-        limit = total.expense_ratio_max
-        within = f" (≤ {percent(limit, 0)})" if limit else ""
-        parts.append(f"{label(lang, 'expense_ratio')} {percent(total.expense_ratio)}{within}")
+        limit, ratio_now = total.expense_ratio_max, percent(total.expense_ratio)
+        parts.append(
+            label(lang, "expense_ratio_within", ratio=ratio_now, limit=percent(limit, 0))
+            if limit
+            else f"{label(lang, 'expense_ratio')} {ratio_now}"
+        )
     return parts
 
 
