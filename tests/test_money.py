@@ -724,3 +724,28 @@ def test_a_withdrawal_says_which_check_in_counts_now(money: Path) -> None:
         "history and counts for nothing; branch has no check-in of it left, so it shows no "
         "figure until the next one.\n"
     )
+
+
+def test_an_override_reversed_is_no_longer_shown_as_the_lines_override(money: Path) -> None:
+    """The report went on saying 熔断后特批支出：董事会批准 beside a line whose overridden
+    entry had been reversed, as if the line still stood over its breaker on that reason."""
+    assert spend(money, "experts", "30万", "--date", "2026-06-01").exit_code == 0
+    overridden = spend(money, "experts", "30万", "--date", "2026-06-02", "--override",
+                       "--reason", "董事会批准")  # fmt: skip
+    assert overridden.exit_code == 0, overridden.output
+    (entry,) = [row[0] for row in ledger(money) if row[3] == 300_000 * 100][1:]
+    reversed_ = run(money, "spend", "reverse", str(entry), "--reason", "合同取消",
+                    "--signed-by", "王芳", "--date", "2026-06-10")  # fmt: skip
+    assert reversed_.exit_code == 0, reversed_.output
+
+    def overrides(day: str) -> list[object]:
+        done = run(money, "report", "--as-of", day, "--format", "json")
+        assert done.exit_code == 0, done.output
+        (line,) = [line for line in json.loads(done.output)["budget"]["lines"]
+                   if line["id"] == "experts"]  # fmt: skip
+        return [o["reason"] for o in line["overrides"]]
+
+    assert overrides("2026-06-05") == ["董事会批准"]  # before the reversal, it stood
+    assert overrides("2026-06-30") == []
+    text = run(money, "report", "--as-of", "2026-06-30", "--format", "md").output
+    assert "董事会批准" not in text, text

@@ -155,7 +155,10 @@ class LineProgress:
 
     @property
     def overrides(self) -> tuple[SpendEntry, ...]:
-        return tuple(e for e in self.entries if e.override_reason)
+        """The entries pushed past the breaker that still stand: one reversed by then was
+        money given back, and its reason no longer says why the line is over."""
+        reversed_ = {e.reverses for e in self.entries if e.reverses is not None}
+        return tuple(e for e in self.entries if e.override_reason and e.id not in reversed_)
 
 
 @attrs.frozen(slots=False)
