@@ -532,6 +532,8 @@ def test_money_shows_the_figures_the_report_writes(demo_books: dict[str, Any], l
     budget = demo_books[lang].worksheets[4]
     for line in budget.iter_rows(min_row=2):
         name = line[0].value or line[1].value
+        if name is None:  # under the table: the lines of its ROIs, in words
+            break
         written_row = next(r for r in markdown if name in r[0].split(" ")[:2] or r[0] == name)
         for column, written in zip((3, 4, 5), written_row[1:4], strict=True):
             agrees(line[column], written, 10**4, places=2)
@@ -642,6 +644,23 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     assert content[8] is None and content[11] is None
     english = [c.value for c in demo_books["en"]["Budget"][1]]
     assert english[8] == "Cost per result" and english[-1] == "Overridden"
+
+
+def test_the_budget_sheet_ends_with_the_roi_planned_and_the_roi_so_far(
+    demo_books: dict[str, Any],
+) -> None:
+    """The workbook a branch takes to head office had the total row's ROI alone, without
+    the plan's expected ROI, which every other format writes under the budget table."""
+    for lang, sheet in (("zh", "预算"), ("en", "Budget")):
+        page = demo_books[f"md-{lang}"]
+        cells = [r[0] for r in demo_books[lang][sheet].iter_rows(values_only=True)]
+        under = [c for c in cells if isinstance(c, str) and "ROI =" in c]
+        assert len(under) == 2 and all(line in page for line in under), (under, page)
+    assert "预期 ROI = 预期收入 1亿 ÷ 预算 899万 = 11.12" in cells_of(demo_books["zh"]["预算"])
+
+
+def cells_of(sheet: Any) -> list[object]:
+    return [r[0] for r in sheet.iter_rows(values_only=True)]
 
 
 def test_an_english_cost_per_result_is_per_one_of_what_the_figures_count(

@@ -91,6 +91,8 @@ def money_cells(book: Any, model: dict[str, Any]) -> list[tuple[str, int, Any, f
     head = [c.value for c in sheet[1]]
     lines = {line["id"]: line for line in model["budget"]["lines"]}
     for row in sheet.iter_rows(min_row=2):
+        if row[1].value is None:  # under the table: the lines of its ROIs, in words
+            break
         line = (
             lines.get(row[0].value)
             or model["budget"][{"预留": "reserve", "合计": "total"}[row[1].value]]

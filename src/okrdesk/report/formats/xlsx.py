@@ -46,6 +46,7 @@ from okrdesk.report.cells import (
 )
 from okrdesk.report.notes import (
     baseline_row,
+    budget_summary,
     from_baseline,
     held_mark,
     period_heading,
@@ -575,6 +576,13 @@ def budget(report: Any) -> tuple[list[str], list[list[Cell]]]:
     return head, rows
 
 
+def budget_notes(report: Any) -> list[str]:
+    """The lines under the budget table: the ROI expected and the ROI so far, each with
+    the figures it divides, and the expense ratio, as the other formats write them (the
+    cells hold each amount exactly, so their sums need no note on rounding)."""
+    return budget_summary(report.budget, report.lang)
+
+
 def alerts(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
@@ -596,7 +604,7 @@ SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]
 )  # fmt: skip
 
 
-NOTES: dict[str, Callable[[Any], list[str]]] = {"scores": scores_notes}
+NOTES: dict[str, Callable[[Any], list[str]]] = {"scores": scores_notes, "budget": budget_notes}
 """The lines under a sheet's table, as the other formats write them under theirs."""
 
 
