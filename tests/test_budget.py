@@ -787,3 +787,45 @@ def test_a_breakers_shares_are_written_so_that_they_subtract_and_read_past_the_l
     )
     spent_shown, allowed_shown, ahead_shown = (Decimal(w.rstrip("%百分点")) for w in written)
     assert spent_shown - allowed_shown == ahead_shown
+
+
+def test_a_line_with_no_schedule_planned_nothing_rather_than_0(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The workbook's 计划已用 column and the JSON's planned read 0 for a line with no
+    schedule, as if the plan had it spend nothing by December; it has no plan by date."""
+    import openpyxl
+
+    budget = BUDGET_WITH_SCHEDULE
+    root = write_workspace({"budget.toml": budget})
+    assert run(root, "collect", "--through", "2026-06-30").exit_code == 0
+    done = run(root, "report", "--as-of", "2026-06-30", "--format", "json")
+    assert done.exit_code == 0, done.output
+    planned = {line["id"]: line["planned"] for line in json.loads(done.output)["budget"]["lines"]}
+    assert planned == {"salons": None, "training": 2_595_000}  # 519万 × 50% by 30 June
+    book = tmp_path / "report.xlsx"
+    assert run(root, "report", "--as-of", "2026-06-30", "-o", str(book)).exit_code == 0
+    rows = {r[0]: r for r in openpyxl.load_workbook(book)["预算"].iter_rows(values_only=True)}
+    assert rows["编号"][6] == "计划已用（万元）"
+    assert (rows["salons"][6], rows["training"][6]) == (None, 259.5)
+
+
+BUDGET_WITH_SCHEDULE = """\
+[budget]
+unit = "万元"
+total = 899
+
+[[budget.lines]]
+id = "salons"
+name = "沙龙、峰会、路演"
+owner = "branch"
+amount = 380
+key_results = ["O1.KR1"]
+
+[[budget.lines]]
+id = "training"
+name = "培训课程"
+owner = "branch"
+amount = 519
+schedule = { Q2 = 0.5, Q4 = 1.0 }
+"""

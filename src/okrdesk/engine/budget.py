@@ -111,8 +111,9 @@ class CostShare:
 class LineProgress:
     line: BudgetLine
     spent: Decimal
-    planned: Decimal
-    """What the schedule planned to be spent by the date."""
+    planned: Decimal | None
+    """What the schedule planned to be spent by the date; None for a line with no
+    schedule, which planned nothing by any date (not 0 planned)."""
     results_progress: float | None
     breaker: Breaker
     entries: tuple[SpendEntry, ...]
@@ -317,9 +318,7 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
             LineProgress(
                 line=line,
                 spent=spent,
-                planned=line.amount * Decimal(str(round(fraction, 6)))
-                if line.schedule
-                else Decimal(0),
+                planned=line.amount * Decimal(str(round(fraction, 6))) if line.schedule else None,
                 results_progress=results_progress,
                 breaker=breaker,
                 entries=mine,

@@ -367,7 +367,7 @@ def _line(plan: Plan, lp: LineProgress, lang: str) -> ReportLine:
         amount=float(lp.line.amount),
         spent=float(lp.spent),
         left=float(lp.left),
-        planned=float(lp.planned),
+        planned=None if lp.planned is None else float(lp.planned),
         roi=lp.roi,
         attributed_revenue=lp.attributed_revenue,
         cost_per_result=_costs(plan, lp, lang),

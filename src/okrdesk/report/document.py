@@ -372,7 +372,7 @@ class ReportLine:
     amount: float
     spent: float
     left: float
-    planned: float
+    planned: float | None
     roi: float | None
     attributed_revenue: float | None
     cost_per_result: tuple[ReportCost, ...]
