@@ -127,6 +127,18 @@ def test_a_long_chinese_word_fills_the_line_it_starts_on() -> None:
     assert plain(wrap(Text("ab high-net-worth"), 12)) == ["ab ", "high-net-wor", "th"]
 
 
+def test_a_chinese_word_longer_than_its_column_leaves_no_character_alone() -> None:
+    """A budget line's signers, 林志强、财务部 in a column of 13, were folded to 林志强、财务
+    above 部 alone: a word that starts its line leaves no character alone either."""
+    assert plain(wrap(Text("林志强、财务部"), 13)) == ["林志强、财", "务部"]
+    assert plain(wrap(Text("林志强、财务部"), 13, overflow="fold_figures")) == [
+        "林志强、财", "务部",
+    ]  # fmt: skip
+    # Not where the character before it may not start a line, or would leave one alone.
+    assert plain(wrap(Text("林志强财务、部"), 13)) == ["林志强财务、", "部"]
+    assert plain(wrap(Text("新增高净值客户"), 4)) == ["新增", "高净", "值客", "户"]
+
+
 def test_words_joined_by_a_no_break_space_go_to_the_next_line_together() -> None:
     title = f"C1 公司下达目标 Score{NO_BREAK}99.6%"
     assert plain(wrap(Text(title), 22)) == ["C1 公司下达目标 ", f"Score{NO_BREAK}99.6%"]

@@ -123,7 +123,25 @@ def chop(text: str, width: int, *, whole_runs: bool = False) -> list[str]:
         size += char_width
     if size:
         pieces.append(text[start:])
-    return pieces
+    return _no_last_alone(pieces, width)
+
+
+def _no_last_alone(pieces: list[str], width: int) -> list[str]:
+    """``pieces`` with no wide character alone on the last line (孤字: ``林志强、财务`` above
+    ``部``): the character before it goes along, where that may start a line and what is
+    left may end one (``林志强、财`` above ``务部``)."""
+    if len(pieces) < 2 or len(pieces[-1]) != 1 or char_cells(pieces[-1]) != 2:
+        return pieces
+    before, moved = pieces[-2][:-1], pieces[-2][-1:]
+    if (
+        len(before) < 2
+        or char_cells(moved) != 2
+        or moved in _NO_LINE_START
+        or before[-1] in _NO_LINE_END
+        or cell_width(moved + pieces[-1]) > width
+    ):
+        return pieces
+    return [*pieces[:-2], before, moved + pieces[-1]]
 
 
 _BRACKETS = {
