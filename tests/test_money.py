@@ -440,6 +440,11 @@ def test_spending_on_a_line_the_plan_no_longer_has_is_told_not_dropped(money: Pa
     report = run(money, "report", "--format", "json", "--as-of", "2026-03-02")
     alerts = json.loads(report.output)["alerts"]
     assert [a["kind"] for a in alerts if a["level"] == "error"] == ["ledger"]
+    # Its entries are listed by the id the ledger keeps, which the plan no longer has.
+    listed = run(money, "spend", "list", "--line", "experts")
+    assert listed.exit_code == 0, listed.output
+    assert "300,000.00  王芳" in listed.output and "合计 1 笔" in listed.output
+    refused(run(money, "spend", "list", "--line", "expert"), '没有预算项 "expert"')
     # Entries that cancel out (an entry and its reversal) leave nothing to tell.
     text = budget.read_text(encoding="utf-8")
     budget.write_text(text.replace('id = "experts-2026"', 'id = "experts"'), encoding="utf-8")

@@ -475,13 +475,15 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
     the net at the foot; in ``lang``."""
     plan = session.plan
     words = _WORDS[lang]
-    if line_id is not None:
-        find_line(plan, line_id, lang)
     store = stored(session.workspace)
-    if store is None:  # nothing stored yet (a workspace fresh from init): no spending either
-        return [words["none"]]
-    with store:
-        entries = store.spend(line_id)
+    entries: list[SpendEntry] = []
+    if store is not None:  # else nothing stored yet (a workspace fresh from init)
+        with store:
+            entries = store.spend(line_id)
+    if line_id is not None and not entries:
+        # An id in neither the plan nor the ledger is a slip; one the plan no longer has
+        # but the ledger does (renamed or removed after spending) lists its entries.
+        find_line(plan, line_id, lang)
     if not entries:
         return [words["none"]]
     reversed_by = {e.reverses: e.id for e in entries if e.reverses is not None}
