@@ -474,6 +474,20 @@ def test_the_reserve_is_a_row_and_the_total_is_the_sum_of_the_rows(tmp_path: Pat
     assert budget.total.left == pytest.approx(1_481_000)  # 144.1万 + the reserve's 4万
 
 
+def test_the_lines_most_past_their_breakers_come_first(tmp_path: Path) -> None:
+    """With three lines overspent, the first screen shows two: they were the first two in
+    the plan's order, dataops 12.8万 over and rpa 6万 over, while training, 48万 over, was
+    one of "另有 1 项熔断"."""
+    spent = {"dataops": "76.8万", "rpa": "30万", "training": "96万"}
+    report = _sample_report(tmp_path, spent, {})
+    tripped = [line.id for line in report.budget.lines if line.breaker.tripped]
+    assert tripped == ["training", "dataops", "rpa"]
+    assert [line.id for line in report.budget.lines][3:6] == ["experts", "ai-signal", "events"]
+    screen = _rendered(report, "text").split("需要关注")[0]
+    assert screen.index("training") < screen.index("dataops") and "rpa" not in screen
+    assert "另有 1 项熔断" in screen
+
+
 @pytest.mark.parametrize(
     ("fmt", "row"),
     [

@@ -326,7 +326,7 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
         )
     lines = [_with_revenue(lp, stakes, results) for lp in lines]
     lines = _with_costs(lines, plan.key_results_by_id, results, revenue)
-    ordered = sorted(lines, key=lambda lp: not lp.breaker.tripped)
+    ordered = sorted(lines, key=_severity)
     spent_total = sum((lp.spent for lp in lines), Decimal(0))
     return BudgetProgress(
         lines=tuple(ordered),
@@ -339,6 +339,19 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
         expense_ratios=_expense_ratios(engine, lines),
         off_plan=off_plan_spending(budget.lines, spent_entries),
     )
+
+
+def _severity(lp: LineProgress) -> tuple[bool, bool, float]:
+    """Where a line goes in the budget's order: the tripped lines first, those spent past
+    their amount before those only ahead of their results, each by the money past its
+    bound, most first (the first screen shows the first two); then the others, in the
+    plan's order (``sorted`` keeps it)."""
+    breaker = lp.breaker
+    if not breaker.tripped:
+        return (True, True, 0.0)
+    bound = 1.0 if breaker.reason == "overspend" else (breaker.allowed or 0.0)
+    past = float(lp.spent) - bound * float(lp.line.amount)
+    return (False, breaker.reason != "overspend", -past)
 
 
 def off_plan_spending(
