@@ -114,6 +114,28 @@ def no_store_yet(location: object) -> Said:
     )
 
 
+def seconds_from_environment(name: str, default: float, least: float) -> float:
+    """The seconds ``$name`` sets (a time limit, a wait), at least ``least``; ``default``
+    where it is unset or empty. A value that is no number of seconds (``10m``, ``abc``)
+    is refused, naming it, rather than passed over for the default unsaid."""
+    import math
+    import os
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        raise BadInput(Said(
+            f"${name} is {raw!r}, not a number of seconds (600 is ten minutes)",
+            f"${name} 的值 {raw!r} 不是秒数（十分钟写 600）",
+        ))  # fmt: skip
+    return max(least, seconds)
+
+
 class ValidationFailed(BadInput):
     """Target files hold one or more problems."""
 

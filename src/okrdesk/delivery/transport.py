@@ -15,7 +15,6 @@ import contextlib
 import functools
 import http.client
 import json
-import os
 import socket
 import threading
 import time
@@ -27,7 +26,7 @@ from typing import IO, Any, Protocol
 
 import attrs
 
-from okrdesk.errors import EXIT_FAILED, OkrdeskError, Said
+from okrdesk.errors import EXIT_FAILED, OkrdeskError, Said, seconds_from_environment
 
 ATTEMPTS = 4
 FIRST_DELAY = 1.0
@@ -142,10 +141,7 @@ def post_json(
 def request_timeout() -> float:
     """Seconds one request may take, from connecting to the last byte of the answer
     (``$OKRDESK_SEND_TIMEOUT``, 30)."""
-    try:
-        return max(0.01, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
-    except ValueError:
-        return DEFAULT_TIMEOUT
+    return seconds_from_environment(TIMEOUT_ENV, DEFAULT_TIMEOUT, 0.01)
 
 
 class TimeLimit:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import signal
 import sys
 import threading
@@ -31,6 +30,8 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, Generic, TypeVar, cast
 
+from okrdesk.errors import seconds_from_environment
+
 DEFAULT_TIMEOUT = 300.0
 TIMEOUT_ENV = "OKRDESK_PLUGIN_TIMEOUT"
 
@@ -38,13 +39,9 @@ TIMEOUT_ENV = "OKRDESK_PLUGIN_TIMEOUT"
 def plugin_timeout(configured: float | None) -> float:
     """Seconds one plugin call may take: $OKRDESK_PLUGIN_TIMEOUT, else the workspace's
     ``plugin_timeout``, else 300."""
-    raw = os.environ.get(TIMEOUT_ENV)
-    if raw:
-        try:
-            return max(0.01, float(raw))
-        except ValueError:
-            pass
-    return configured if configured is not None else DEFAULT_TIMEOUT
+    return seconds_from_environment(
+        TIMEOUT_ENV, configured if configured is not None else DEFAULT_TIMEOUT, 0.01
+    )
 
 
 LONGER = (

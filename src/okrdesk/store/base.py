@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from okrdesk.errors import BadInput, OkrdeskError, Said, printable
+from okrdesk.errors import BadInput, OkrdeskError, Said, printable, seconds_from_environment
 from okrdesk.model import (
     Checkin,
     Observation,
@@ -75,10 +75,7 @@ observations start in a row."""
 
 def busy_timeout() -> float:
     """Seconds to wait for another writer before giving up (``$OKRDESK_BUSY_TIMEOUT``, 10)."""
-    try:
-        return max(0.0, float(os.environ.get(BUSY_TIMEOUT_ENV, "10")))
-    except ValueError:
-        return 10.0
+    return seconds_from_environment(BUSY_TIMEOUT_ENV, 10.0, 0.0)
 
 
 def is_postgres_url(location: str | os.PathLike[str]) -> bool:
