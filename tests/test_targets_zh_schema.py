@@ -124,6 +124,29 @@ CASES = {
         "the floor (1.5) is above the cap (1.2)",
         "下限（1.5）高于上限（1.2）",
     ),
+    "a count target with a fraction": (
+        "okrs.toml",
+        OKRS.replace("target = 360", "target = 360.5"),
+        "objectives[O1].key_results[KR1].target",
+        "360.5 户 is not a whole number: a count is whole; write 360 or 361",
+        "360.5户不是整数：户、人、单等计数只能是整数；请写 360 或 361",
+    ),
+    "a member's count target with a fraction": (
+        "okrs.toml",
+        OKRS.replace(
+            MILESTONES, f"{MILESTONES}\n[objectives.key_results.members]\ncm01 = 200.5\ncm02 = 160"
+        ),
+        "objectives[O1].key_results[KR1].members.cm01",
+        "200.5 户 is not a whole number: a count is whole; write 200 or 201",
+        "200.5户不是整数：户、人、单等计数只能是整数；请写 200 或 201",
+    ),
+    "a count in 万户 that is no whole count": (
+        "okrs.toml",
+        OKRS.replace('target = 360\nunit = "户"', 'target = 0.03605\nunit = "万户"'),
+        "objectives[O1].key_results[KR1].target",
+        "0.03605 万户 is 360.5, not a whole number: a count is whole; write 0.036 or 0.0361",
+        "0.03605万户 即 360.5，不是整数：户、人、单等计数只能是整数；请写 0.036 或 0.0361",
+    ),
     "misspelt section header": (
         "okrs.toml",
         OKRS.replace("[[objectives]]", "[[objective]]"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -466,6 +467,27 @@ def test_an_owner_that_is_nobody_is_the_problem_not_each_member_below_it(
         ("objectives[O1].key_results[KR1].members.cm99", 'no unit or person "cm99"'),
     ]  # fmt: skip
     assert found[1].zh == '没有单位或人员 "cm99"'
+
+
+def test_a_count_of_shared_credit_may_have_half_a_client_to_reach(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A client two managers share counts half to each, so 12.5 is a figure they can reach.
+    shared = MetricSpec("shared_clients", "Shared clients", "共同服务客户", MetricKind.STOCK,
+                        UNITS["户"], split_credit=True)  # fmt: skip
+    okrs = OKRS.replace('metric = "new_hnw_clients"\ntarget = 360',
+                        'metric = "shared_clients"\ntarget = 360.5')  # fmt: skip
+    result = load_plan(write_workspace({"okrs.toml": okrs}), {**CATALOG, "shared_clients": shared})
+    assert result.problems == ()
+    assert result.plan is not None
+    assert result.plan.key_results_by_id["O1.KR1"].target == Decimal("360.5")
+    # The same half client in a count no one shares is a mistake.
+    okrs = okrs.replace('metric = "shared_clients"', 'metric = "new_hnw_clients"')
+    found = only_problem(write_workspace({"okrs.toml": okrs}))
+    assert (found.key, found.message) == (
+        "objectives[O1].key_results[KR1].target",
+        "360.5 户 is not a whole number: a count is whole; write 360 or 361",
+    )
 
 
 # ------------------------------------------------------------ unreadable files

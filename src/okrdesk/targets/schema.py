@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -632,6 +632,12 @@ def _read_key_result(
         t.fail(where.key("guardrail"), 'a "within" key result is always a guardrail',
                '"within" 关键结果总是护栏指标')  # fmt: skip
     _check_way(t, where, direction, guardrail, numbers["baseline"], numbers["target"])
+    shared = t.metric is not None and t.metric.split_credit
+    if unit is not None and unit.dimension is Dimension.COUNT and not shared:
+        counted = [(where.key(k), v) for k, v in numbers.items() if v is not None]
+        counted += [(where.key("members").key(m), v) for m, v in members.items()]
+        for at, value in counted:
+            _whole_count(t, at, value, unit)
     if unit is not None and unit.dimension is Dimension.MONEY:
         figures = [(where.key(k), v) for k, v in numbers.items() if v is not None]
         figures += [(where.key("members").key(m), v) for m, v in members.items()]
@@ -737,6 +743,27 @@ def _money_beyond_belief(t: Table, at: Where, value: Decimal, unit: UnitOfMeasur
         hint = NOT_SAID
     t.fail(at, f"{shown} {unit.symbol} is more money than China's whole stock market is "
            f"worth{hint.en}", f"{shown} {unit.symbol} 比整个 A 股市值还多{hint.zh}")  # fmt: skip
+
+
+def _whole_count(t: Table, at: Where, value: Decimal, unit: UnitOfMeasure) -> None:
+    """A target counted in 户, 人 or 单 is whole, as every count okrdesk shows is: 20.5
+    deals would be shown as 21 with half a deal to go."""
+    base = unit.to_base(value)
+    if base == base.to_integral_value():
+        return
+    low, high = (_plain(unit.from_base(base.to_integral_value(way))) for way in FLOOR_CEILING)
+    en, zh = f"{_plain(value)} {unit.symbol}", f"{_plain(value)}{unit.symbol}"
+    counted = Said(f"{en} is", zh)
+    if unit.factor != 1:  # 1.23456 万户: 12345.6 of them
+        counted = Said(f"{en} is {_plain(base)},", f"{zh} 即 {_plain(base)}，")
+    t.fail(
+        at,
+        f"{counted.en} not a whole number: a count is whole; write {low} or {high}",
+        f"{counted.zh}不是整数：户、人、单等计数只能是整数；请写 {low} 或 {high}",
+    )
+
+
+FLOOR_CEILING = (ROUND_FLOOR, ROUND_CEILING)
 
 
 def _check_way(
