@@ -238,6 +238,38 @@ def test_every_id_gets_a_suggestion(typed: Path, args: list[str], message: str) 
     assert result.output.endswith(message + "\n"), result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["checkin", "O1.NEW", "3", "--person", "王芳"], '没有人员 "王芳"；"王芳" 是 cm01 的名字：'
+         "请写 --person cm01"),
+        (["checkin", "O1.NEW", "3", "--person", "王芳", "--lang", "en"], 'no person "王芳"; "王芳" '
+         "is the name of cm01: write --person cm01"),
+        (["checkin", "O1.NEW", "3", "--unit", "财富管理一部"], '没有单位 "财富管理一部"；'
+         '"财富管理一部" 是 team-a 的名字：请写 --unit team-a'),
+        (["explain", "O1.NEW", "--unit", "王芳"], '没有单位 "王芳"；"王芳" 是 cm01 的名字：'
+         "请写 --person cm01"),
+        (["explain", "O1.NEW", "--person", "财富管理一部", "--lang", "en"], 'no person '
+         '"财富管理一部"; "财富管理一部" is the name of team-a: write --unit team-a'),
+        (["report", "--unit", "财富管理一部"], '没有单位或人员 "财富管理一部"；"财富管理一部" 是 '
+         "team-a 的名字：请写 --unit team-a"),
+        (["due", "--unit", "王芳"], '--unit：没有单位或人员 "王芳"；"王芳" 是 cm01 的名字：'
+         "请写 --unit cm01"),
+        (["check", "--unit", " 福田营业部 ", "--lang", "en"], '--unit: no unit or person '
+         '" 福田营业部 "; " 福田营业部 " is the name of branch: write --unit branch'),
+    ],
+)  # fmt: skip
+def test_a_name_typed_for_an_id_is_answered_with_the_id(
+    typed: Path, args: list[str], message: str
+) -> None:
+    """A branch manager types the name the report shows (王芳, 财富管理一部) where an id is
+    asked for; nothing is recorded, and the message says the id to write."""
+    result = run(typed, *args)
+    assert result.exit_code == 2, result.output
+    assert result.output.endswith(message + "\n"), result.output
+    assert stored(typed) == []
+
+
 def test_a_number_with_its_zeros_left_out_suggests_the_padded_id() -> None:
     """A head office's branches are b001 to b030: b07 means b007, though b027 is as many
     letters away."""

@@ -10,7 +10,7 @@ import datetime as dt
 
 import attrs
 
-from okrdesk.app.session import Session, store_to_read
+from okrdesk.app.session import Session, named_not_id, store_to_read
 from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
@@ -47,8 +47,10 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
     plan = session.plan
     if unit is not None and unit not in plan.units_by_id and unit not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
+        named = {said: named_not_id(plan, unit, said, "--unit") for said in ("en", "zh")}
         raise BadInput(Said(
-            *(f"--unit{label(said, 'colon')}{no_such('unit or person', unit, known, lang=said)}"
+            *(f"--unit{label(said, 'colon')}"
+              f"{no_such('unit or person', unit, known, named[said], said)}"
               for said in ("en", "zh"))
         ))  # fmt: skip
     asked = as_of or dt.date.today()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okrdesk.app.session import Session, stored
+from okrdesk.app.session import Session, named_not_id, stored
 from okrdesk.delivery.owed_list import owed_list
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
@@ -30,8 +30,10 @@ def owed_on(
     plan = session.plan
     if unit is not None and unit not in plan.units_by_id and unit not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
+        named = {said: named_not_id(plan, unit, said, "--unit") for said in ("en", "zh")}
         raise BadInput(Said(
-            *(f"--unit{label(said, 'colon')}{no_such('unit or person', unit, known, lang=said)}"
+            *(f"--unit{label(said, 'colon')}"
+              f"{no_such('unit or person', unit, known, named[said], said)}"
               for said in ("en", "zh"))
         ))  # fmt: skip
     day = clamp_to_plan(plan, as_of or dt.date.today())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import attrs
 
-from okrdesk.app.session import Session, store_to_read
+from okrdesk.app.session import Session, named_not_id, store_to_read
 from okrdesk.engine.plan_calendar import before_the_plan
 from okrdesk.errors import BadInput
 from okrdesk.messages import label
@@ -81,7 +81,8 @@ def make_report(
     subject = unit or plan.top
     if subject not in plan.units_by_id and subject not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
-        raise BadInput(no_such("unit or person", subject, known, lang=lang))
+        named = named_not_id(plan, subject, lang, "--unit")
+        raise BadInput(no_such("unit or person", subject, known, named, lang))
     asked_for = report_date(session, as_of, week, period, lang)
     day = min(asked_for, plan.end)
     store = store_to_read(session)

@@ -488,14 +488,40 @@ def chosen_subject(
     if person is not None:
         if person not in plan.people_by_id:
             other = _the_other_flag("unit", person, plan.units_by_id, lang)
+            other = other or named_not_id(plan, person, lang)
             raise BadInput(no_such("person", person, plan.people_by_id, other, lang=lang))
         return person
     if unit is not None:
         if unit not in plan.units_by_id:
             other = _the_other_flag("person", unit, plan.people_by_id, lang)
+            other = other or named_not_id(plan, unit, lang)
             raise BadInput(no_such("unit", unit, plan.units_by_id, other, lang=lang))
         return unit
     return default
+
+
+def named_not_id(plan: Plan, given: str, lang: str, flag: str | None = None) -> str:
+    """Where ``given`` is the name of a person or unit, not an id (``--person 刘洋`` for
+    liuyang), how to ask for it by id: ``"刘洋" is the name of liuyang: --person liuyang``,
+    with ``flag`` for either where one option takes both (``--unit``); "" otherwise."""
+    import unicodedata  # only for an id that was not found
+
+    def plain(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).strip()
+
+    typed = plain(given)
+    named = [(p.id, "--person") for p in plan.people if plain(p.name) == typed]
+    named += [(u.id, "--unit") for u in plan.units if plain(u.name) == typed]
+    if not named:
+        return ""
+    if len(named) > 1:
+        ids = ", ".join(ident for ident, _ in named)
+        return (f'"{given}" 是 {ids} 的名字：请写其中一个的 id' if lang == "zh"
+                else f'"{given}" is the name of {ids}: write one of their ids')  # fmt: skip
+    ident, own_flag = named[0]
+    asked = f"{flag or own_flag} {ident}"
+    return (f'"{given}" 是 {ident} 的名字：请写 {asked}' if lang == "zh"
+            else f'"{given}" is the name of {ident}: write {asked}')  # fmt: skip
 
 
 def _the_other_flag(kind: str, given: str, ids: Collection[str], lang: str) -> str:
