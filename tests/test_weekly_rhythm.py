@@ -427,6 +427,39 @@ def test_the_report_and_explain_show_the_latest_checkins_story(
     assert "· 王芳 · 信心 80%  Q1 报表  ← 计入" in explained.output
 
 
+def test_the_report_shows_the_check_in_its_figure_is_from_not_a_later_one_below(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The branch's own check-in is its figure; a team's or a person's made later counts
+    for nothing there (explain marks which counts), so the report's note under the
+    branch's row is the branch's own, not the later one of a figure it does not show."""
+    root = rhythm(write_workspace)
+    checkins = [
+        ("O2.ZERO", "02", "0"),
+        ("O2.ZERO", "04", "1", "--unit", "team-a"),
+        ("O2.ZERO", "05", "2", "--person", "cm01"),
+        ("O1.ENPS", "02", "40"),
+        ("O1.ENPS", "04", "45", "--person", "cm01"),
+    ]
+    for kr, day, *args in checkins:
+        assert run(root, "checkin", kr, *args, "--date", f"2026-03-{day}").exit_code == 0
+
+    def latest(kr_id: str, unit: str) -> dict[str, object]:
+        done = run(root, "report", "--as-of", "2026-03-10", "--unit", unit, "--format", "json")
+        assert done.exit_code == 0, done.output
+        data = json.loads(done.output)
+        [kr] = [kr for o in data["objectives"] for kr in o["key_results"] if kr["id"] == kr_id]
+        assert isinstance(kr["latest_checkin"], dict)
+        return {k: kr["latest_checkin"][k] for k in ("date", "value", "of")}
+
+    assert latest("O2.ZERO", "branch") == {"date": "2026-03-02", "value": 0, "of": ""}
+    # The team's own check-in stands for its people: 王芳's later one is not the team's.
+    assert latest("O1.ENPS", "team-a") == {"date": "2026-03-02", "value": 40, "of": ""}
+    explained = run(root, "explain", "O2.ZERO", "--as-of", "2026-03-10")
+    [counted] = [line for line in explained.output.splitlines() if "← 计入" in line]
+    assert "2026-03-02" in counted
+
+
 def test_a_database_of_schema_6_gets_authors(tmp_path: Path) -> None:
     path = tmp_path / "okrdesk.db"
     with sqlite3.connect(path) as connection:

@@ -28,7 +28,7 @@ from okrdesk.engine.pace import closes_on, runs_from_baseline
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.restated import counted_past, goes_on_changing
-from okrdesk.engine.rollup import Figure, Rollup, subjects_under
+from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
 from okrdesk.engine.windows import WindowFigure
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path
 from okrdesk.figures_apart import attainment_short, beside_target
@@ -801,23 +801,6 @@ def _short_of(engine: Engine, kr: KeyResult, subject: str) -> tuple[float, float
     return None if actual is None or target is None else (actual, target)
 
 
-def _counting(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
-    """Whether a subject's own check-in counts towards ``top``: it does unless a unit
-    between them has a check-in of its own, which already stands for it."""
-    unit = (
-        plan.people_by_id[subject].unit
-        if subject in plan.people_by_id
-        else (plan.units_by_id[subject].parent)
-    )
-    while subject != top and unit is not None:
-        if unit in latest and unit != subject:
-            return False
-        if unit == top:
-            return True
-        unit = plan.units_by_id[unit].parent if unit in plan.units_by_id else None
-    return True
-
-
 def _explain_checkins(
     store: Store, rollup: Rollup, kr: KeyResult, subject: str, day: dt.date, lang: str,
     width: int | None = None, short_of: tuple[float, float] | None = None,
@@ -841,7 +824,7 @@ def _explain_checkins(
     wide = (max(display_width(named(c.subject)) for c in history),
             max(map(display_width, values)))  # fmt: skip
     for c, value in zip(history, values, strict=True):
-        counts = latest[c.subject] == c.id and _counting(plan, c.subject, subject, set(latest))
+        counts = latest[c.subject] == c.id and checkin_counts(plan, c.subject, subject, set(latest))
         mark = said["counts"] if counts else ""
         story = said["by"].format(author=c.author) if c.author else ""
         if c.confidence is not None:

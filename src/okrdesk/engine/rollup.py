@@ -54,6 +54,24 @@ def subjects_under(plan: Plan, owner: str) -> list[str]:
     return units + [p.id for p in plan.people_under(owner)]
 
 
+def checkin_counts(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
+    """Whether a subject's own check-in counts towards ``top``'s figure: it does unless a
+    unit between them, or ``top`` itself, has a check-in of its own in ``latest`` (the
+    subjects that have one), which already stands for it (``_checkins_up_the_tree``)."""
+    unit = (
+        plan.people_by_id[subject].unit
+        if subject in plan.people_by_id
+        else (plan.units_by_id[subject].parent)
+    )
+    while subject != top and unit is not None:
+        if unit in latest and unit != subject:
+            return False
+        if unit == top:
+            return True
+        unit = plan.units_by_id[unit].parent if unit in plan.units_by_id else None
+    return True
+
+
 SumRows = tuple[dict[str, dict[str, tuple[Any, ...]]], int]
 """``StoreReader.sum_rows_at``'s rows (metric → subject → row) and where one date's
 Σ value, Σ numerator, Σ denominator and observations start in a row."""

@@ -23,7 +23,7 @@ from okrdesk.engine.plan_calendar import (
     collected_for,
 )
 from okrdesk.engine.progress import BEHIND, Engine, KeyResultProgress, MemberProgress
-from okrdesk.engine.rollup import SharedReads, subjects_under
+from okrdesk.engine.rollup import SharedReads, checkin_counts, subjects_under
 from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import (
@@ -72,7 +72,9 @@ from okrdesk.units import per_one
 
 
 def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | None:
-    """The latest check-in for the subject or anyone under it, on or before the date."""
+    """The latest check-in that counts in the subject's figure, on or before the date: its
+    own, else the latest of those its members' figures add up (a member's below a unit
+    with one of its own counts for nothing, as ``okrdesk explain`` marks it)."""
     if p.key_result.metric is not None:
         return None
     under = set(engine.under(p.subject))
@@ -80,6 +82,8 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
     found: list[Checkin] = [
         c for c in engine.store.checkins(p.key_result.id) if c.subject in under and c.day <= day
     ]
+    with_own = {c.subject for c in found}
+    found = [c for c in found if checkin_counts(engine.plan, c.subject, p.subject, with_own)]
     if not found:
         return None
     c = max(found, key=lambda c: (c.day, c.id))
