@@ -469,6 +469,19 @@ def test_an_owner_that_is_nobody_is_the_problem_not_each_member_below_it(
     assert found[1].zh == '没有单位或人员 "cm99"'
 
 
+def test_a_plan_file_copied_beside_it_is_its_duplicates_not_phases_overlapping_themselves(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Windows Explorer names a copy "plan - 副本.toml": each phase in it is defined twice,
+    which is the problem, not also a phase Q1 that starts before phase Q1 ends."""
+    found = problems(write_workspace({"plan - 副本.toml": PLAN}))
+    assert [(p.file, p.key) for p in found] == [
+        ("targets/plan.toml", "plan"),
+        *(("targets/plan.toml", f"phases[Q{n}].id") for n in range(1, 5)),
+    ], "\n".join(map(str, found))
+    assert not any("overlap" in p.message for p in found)
+
+
 def test_a_count_of_shared_credit_may_have_half_a_client_to_reach(
     write_workspace: WriteWorkspace,
 ) -> None:

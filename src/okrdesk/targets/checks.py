@@ -453,9 +453,12 @@ def _overlap_mended(e: model.Phase, x: model.Phase) -> Said:
 
 
 def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings: Findings) -> None:
+    # A phase defined twice (a file copied beside its original) is that one problem, told
+    # at its id: the copy is not also a phase that overlaps itself.
+    once = {p.value.id: p for p in reversed(phases)}
     # In order of their ends: a start mistyped (Q4 from 2026-01-10 for 2026-10-01) is then
     # the one phase out of step, not one that every other phase overlaps.
-    ordered = sorted(phases, key=lambda p: (p.value.end, p.value.start))
+    ordered = sorted(once.values(), key=lambda p: (p.value.end, p.value.start))
     day = dt.timedelta(days=1)
     for earlier, later in pairwise(ordered):
         e, x = earlier.value, later.value
