@@ -336,6 +336,61 @@ def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
         assert done.exit_code == 0 and "times the target" not in done.output, done.output
 
 
+RATES = """\
+[[objectives]]
+id = "R"
+title = "客户留存与转化"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "RETAIN"
+title = "资产留存率 92% ± 1"
+direction = "within"
+target = 92
+band = 1
+unit = "%"
+
+[[objectives.key_results]]
+id = "CONV"
+title = "开户首购转化率 11% → 16%"
+baseline = 11
+target = 16
+unit = "%"
+
+[[objectives.key_results]]
+id = "SHARE"
+title = "权益产品占比，从零做起"
+target = 20
+unit = "%"
+"""
+
+
+def test_a_rate_checked_in_as_a_fraction_says_how_to_withdraw_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """0.915 typed for a retention of 91.5% (as a spreadsheet holds it) is stored as 0.915%
+    and said back with the figure it may have meant and how to withdraw it."""
+    root = write_workspace({"rates.toml": RATES})
+    slip = run(root, "checkin", "R.RETAIN", "0.915", "--date", "2026-03-02")
+    assert slip.exit_code == 0, slip.output
+    assert slip.output.rstrip().endswith(
+        "该数值不到范围下限 91% 的十分之一：如果 0.915 是按小数写的 91.5%，请撤回"
+        "（okrdesk checkin --withdraw 1 --reason 理由），再以 91.5 打卡。"
+    ), slip.output
+    slip = run(root, "checkin", "R.CONV", "0.12", "--date", "2026-03-02", "--lang", "en")
+    assert slip.output.rstrip().endswith(
+        "That is under a tenth of its baseline, 11%: if 0.12 was meant as a fraction, 12%, "
+        "withdraw it (okrdesk checkin --withdraw 2 --reason TEXT) and check in 12."
+    ), slip.output
+    with Store.open(root / "okrdesk.db") as store:
+        assert [c.value for c in store.checkins()] == [pytest.approx(0.00915), 0.0012]
+    # Typed with its %, in range, or rising from nothing: nothing to ask about.
+    for kr, value in (("R.RETAIN", "0.915%"), ("R.RETAIN", "91.5"), ("R.CONV", "12"),
+                      ("R.SHARE", "0.5")):  # fmt: skip
+        done = run(root, "checkin", kr, value, "--date", "2026-03-03", "--lang", "en")
+        assert done.exit_code == 0 and "fraction" not in done.output, done.output
+
+
 def test_history_of_a_measured_result_with_no_checkins_points_to_explain(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import getpass
 import math
 import os
+import unicodedata
 from decimal import Decimal
 
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
@@ -14,7 +15,7 @@ from okrdesk.engine.pace import closes_on
 from okrdesk.engine.tree_targets import target_at
 from okrdesk.errors import BadInput, printable
 from okrdesk.figures_apart import beside_target
-from okrdesk.model import KeyResult, Plan, says_nothing
+from okrdesk.model import Direction, KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.units import (
     UNITS,
@@ -74,7 +75,45 @@ def record_checkin(
             times=f"{abs(base / target):,.0f}", target=shown(kr.unit, target, lang),
             id=checkin_id,
         )  # fmt: skip
+    elif target is not None and _bare(value) and (held := _a_fraction_typed(kr, base, target)):
+        low, which = held
+        typed = kr.unit.from_base(base)  # 0.915, meant as 91.5%: the base figure it stands for
+        said += words["fraction"].format(
+            typed=_plain(typed), meant=shown(kr.unit, typed, lang), low=shown(kr.unit, low, lang),
+            redo=_plain(kr.unit.from_base(typed)), which=words[which], id=checkin_id,
+        )  # fmt: skip
     return said
+
+
+def _bare(value: str) -> bool:
+    """Whether a value was typed as a bare number, without a unit (0.915, not 0.915%)."""
+    return all(c.isdigit() or c in ".,+- " for c in unicodedata.normalize("NFKC", value))
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _a_fraction_typed(kr: KeyResult, base: Decimal, target: Decimal) -> tuple[Decimal, str] | None:
+    """The lowest figure a rate in % is held to (the bottom of its band, its floor, or the
+    baseline a goal rises from) and which it is, where ``base`` is under a tenth of it
+    and, typed as a fraction (0.915 for 91.5%), would not be; None otherwise. Lower is
+    better (complaints, attrition): a small figure is no slip there."""
+    if kr.unit.symbol not in PERCENT_UNITS or kr.direction is Direction.AT_MOST:
+        return None
+    if kr.direction is Direction.WITHIN:
+        low, which = target - (kr.band or Decimal(0)), "band"
+    elif kr.guardrail:
+        low, which = target, "floor"
+    else:
+        low, which = min(kr.baseline, target), "baseline"
+    typed = kr.unit.from_base(base)
+    if low <= 0 or not 0 <= typed < 1 or base * FAR_OFF > low or typed * FAR_OFF < low:
+        return None
+    return low, which
+
+
+PERCENT_UNITS = frozenset({"%", "percent", "pct"})
 
 
 def shown(unit: UnitOfMeasure, base: float | Decimal, lang: str) -> str:
@@ -132,6 +171,10 @@ _WORDS = {
         "counts_now": "for {subject}, check-in {id} counts now: {value} as of {day}.",
         "none_left": "{subject} has no check-in of it left, so it shows no figure until the "
                      "next one.",
+        "fraction": " That is under a tenth of {which}, {low}: if {typed} was meant as a "
+                    "fraction, {meant}, withdraw it (okrdesk checkin --withdraw {id} --reason "
+                    "TEXT) and check in {redo}.",
+        "band": "the bottom of its band", "floor": "its floor", "baseline": "its baseline",
     },
     "zh": {
         "recorded": "{kr} {title}：已记录 {value}（{subject}，截至 {day}，填报人 {author}；"
@@ -147,6 +190,10 @@ _WORDS = {
                     "不再计入；",
         "counts_now": "{subject} 现以打卡 {id} 为准：{value}（截至 {day}）。",
         "none_left": "{subject} 已没有该项的打卡，下次打卡前不显示数值。",
+        "fraction": "该数值不到{which} {low} 的十分之一：如果 {typed} 是按小数写的 "
+                    "{meant}，请撤回（okrdesk checkin --withdraw {id} --reason 理由），"
+                    "再以 {redo} 打卡。",
+        "band": "范围下限", "floor": "下限", "baseline": "基线",
     },
 }  # fmt: skip
 """What ``okrdesk checkin`` says it stored or withdrew, in each language."""

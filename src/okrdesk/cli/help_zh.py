@@ -161,7 +161,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
 
         打错的卡是撤回，不是删除：`okrdesk checkin --list KR` 显示编号，
         `okrdesk checkin --withdraw ID --reason TEXT` 撤回一条。它留在历史中，
-        标为已撤回，不再计入。数值达到目标 10 倍及以上时照常记录，并附上撤回它的
+        标为已撤回，不再计入。数值达到目标 10 倍及以上，或不带单位、不到以 % 计的
+        比率所要求的十分之一（91.5% 写成 0.915）时，照常记录，并附上撤回它的
         命令，以防单位或位数录错。`okrdesk history KR` 列出关键结果的打卡及填报人。
         """,
         {

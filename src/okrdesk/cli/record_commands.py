@@ -153,8 +153,9 @@ def checkin(
     A wrong check-in is withdrawn, not deleted: `okrdesk checkin --list KR`
     shows the ids, `okrdesk checkin --withdraw ID --reason TEXT` withdraws
     one. It stays in the history, marked withdrawn, and counts for nothing.
-    A value ten times its target or more is stored and said back with the
-    command that withdraws it, in case a unit or a digit slipped.
+    A value ten times its target or more, or a bare figure under a tenth of
+    the rate in % it is held to (0.915 for 91.5%), is stored and said back
+    with the command that withdraws it, in case a unit or a digit slipped.
     `okrdesk history KR` lists a key result's check-ins with who made them.
     """
     from okrdesk.app.checkin import misused, record_checkin, withdraw_checkin
