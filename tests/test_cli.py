@@ -223,6 +223,29 @@ def test_a_plan_that_collects_is_collected_before_its_report(
     assert not (root / "okrdesk.db").exists()
 
 
+def test_explain_without_check_ins_gives_the_command_for_the_unit_asked_about(
+    tmp_path: Path,
+) -> None:
+    # The command explain gave for a team's figure checked in the branch's: following it
+    # put the team's number on the branch.
+    root = tmp_path / "new"
+    assert run("init", str(root), "--lang", "en").exit_code == 0
+    day = ["-w", str(root), "--as-of", "2026-05-10", "--lang", "en"]
+    for asked, command in (
+        ([], "okrdesk checkin O1.KR1 VALUE"),
+        (["--unit", "wealth-1"], "okrdesk checkin O1.KR1 VALUE --unit wealth-1"),
+        (["--person", "li-lei"], "okrdesk checkin O1.KR1 VALUE --person li-lei"),
+    ):
+        explained = run("explain", "O1.KR1", *asked, *day)
+        assert explained.exit_code == 0, explained.output
+        assert explained.output.endswith(f"No check-ins yet: `{command}`.\n"), explained.output
+    checked_in = run("checkin", "O1.KR1", "3", "--unit", "wealth-1", "--date", "2026-05-04",
+                     "-w", str(root))  # fmt: skip
+    assert checked_in.exit_code == 0, checked_in.output
+    explained = run("explain", "O1.KR1", "--unit", "wealth-1", *day)
+    assert "= 3 accts" in explained.output, explained.output
+
+
 def test_init_never_overwrites(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     before = (root / "targets" / "okrs.toml").read_bytes()

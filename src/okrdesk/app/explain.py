@@ -117,7 +117,7 @@ _SAID: dict[str, dict[str, str]] = {
         "from_baselines": ", {count} from [[baselines]]",
         "checkins": "tracked by check-ins; the latest counts (`okrdesk history {kr}` lists "
                     "all, withdrawn ones too)",
-        "no_checkins": "No check-ins yet: `okrdesk checkin {kr} VALUE`.",
+        "no_checkins": "No check-ins yet: `okrdesk checkin {kr} VALUE{subject}`.",
         "counts": "  <- counts",
         "by": " by {author}",
         "confidence": ", confidence {confidence}",
@@ -176,7 +176,7 @@ _SAID: dict[str, dict[str, str]] = {
         "no_periods": "无周期",
         "from_baselines": "，其中 {count} 个来自 [[baselines]]",
         "checkins": "由打卡跟踪，以最近一次为准（`okrdesk history {kr}` 列出全部，含已撤回的）",
-        "no_checkins": "还没有打卡：`okrdesk checkin {kr} 数值`。",
+        "no_checkins": "还没有打卡：`okrdesk checkin {kr} 数值{subject}`。",
         "counts": "  ← 计入",
         "by": " · {author}",
         "confidence": " · 信心 {confidence}",
@@ -815,7 +815,10 @@ def _explain_checkins(
     )
     lines = [f"= {shown}", said["checkins"].format(kr=kr.id)]
     if not history:
-        return [*lines, said["no_checkins"].format(kr=kr.id)]
+        # The command for this subject's own, not the owner's, where it is not the owner.
+        flag = "--person" if subject in plan.people_by_id else "--unit"
+        own = "" if subject == plan.objectives_by_id[kr.objective].owner else f" {flag} {subject}"
+        return [*lines, said["no_checkins"].format(kr=kr.id, subject=own)]
     latest = {c.subject: c.id for c in history}
     # Each check-in, the one that makes the figure and those before it alike, short of its
     # subject's target never reads as the target, as the figure's line writes it.
