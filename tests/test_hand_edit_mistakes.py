@@ -1064,6 +1064,18 @@ FIRST_EDITS = {
         ["targets/okrs.toml:12: TOML syntax: a comma after the last item of { ... }, which TOML "
          "does not allow; delete it (column 46)"],
     ),
+    "milestones by the phases' names, as the branch calls them": (
+        {"okrs.toml": OKRS.replace("{ Q2 = 0.45, Q3 = 0.70", "{ 深耕 = 0.45, 攻坚 = 0.70")},
+        ["targets/okrs.toml:12: TOML syntax: 深耕 is not a key TOML reads without quotes: in "
+         "milestones, each phase is named by its id (the id of its [[phases]] table, such as "
+         "Q2), not by its name (column 16)"],
+    ),
+    "a member's name as a key inside { ... }": (
+        {"okrs.toml": OKRS.replace("target = 360", 'target = 360\nmembers = { 王芳 = 360 }')},
+        ["targets/okrs.toml:11: TOML syntax: 王芳 is not a key TOML reads without quotes: a "
+         "member is written by its id, and an id that is not plain letters, digits, - and _ is "
+         'quoted: "王芳" = ... (column 13)'],
+    ),
     "milestones spread over several lines to read them better": (
         {"okrs.toml": OKRS.replace("{ Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }",
                                    "{\n    Q2 = 0.45,\n    Q3 = 0.70,\n    Q4 = 1.0\n}")},

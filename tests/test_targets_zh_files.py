@@ -84,6 +84,15 @@ SYNTAX = {
         "(column 12)",
         'TOML 语法错误：这一行写了第二个键：请把 title = "x" 另起一行（第 12 列）',
     ),
+    "a phase's name for its id in milestones": (
+        OKRS.replace("{ Q2 = 0.45, Q3 = 0.70", "{ 深耕 = 0.45, 攻坚 = 0.70"),
+        12,
+        "TOML syntax: 深耕 is not a key TOML reads without quotes: in milestones, each phase is "
+        "named by its id (the id of its [[phases]] table, such as Q2), not by its name "
+        "(column 16)",
+        "TOML 语法错误：深耕 不加引号不能作键：milestones 中的阶段要写它的 id（[[phases]] 表中 "
+        "id 的值，如 Q2），不写阶段名（第 16 列）",
+    ),
     "tomllib's own message": (
         OKRS.replace('id = "KR2"', 'id = "KR2" "x"'),
         15,

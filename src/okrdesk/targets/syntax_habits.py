@@ -61,6 +61,37 @@ def _keys_of(table: str) -> tuple[str, ...] | None:
     }.get(table)  # fmt: skip
 
 
+_NAME_AS_KEY = re.compile(r"[^\x00-\x7f\s=\"'{},\[\]#]+(?=\s*=)")
+_INLINE_OF = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*\{[^{}]*$")
+
+
+def _name_inline(line: str, column: int) -> Said | None:
+    """A name written bare as a key inside ``{ ... }``: a phase's in milestones or a
+    schedule (``{ 深耕 = 0.45 }``), a member's (``{ 刘洋 = 45 }``), which tomllib only
+    calls an invalid first character."""
+    from okrdesk.errors import Said
+
+    found = _NAME_AS_KEY.match(line, column - 1)
+    inside = _INLINE_OF.search(line[: column - 1])
+    if found is None or inside is None:
+        return None
+    word, key = found.group(0), inside.group(1)
+    if key in ("milestones", "schedule"):
+        return Said(f"{word} is not a key TOML reads without quotes: in {key}, each phase is "
+                    f"named by its id (the id of its [[phases]] table, such as Q2), not by its "
+                    f"name (column {column})",
+                    f"{word} 不加引号不能作键：{key} 中的阶段要写它的 id（[[phases]] 表中 "
+                    f"id 的值，如 Q2），不写阶段名（第 {column} 列）")  # fmt: skip
+    if key == "members":
+        return Said(f"{word} is not a key TOML reads without quotes: a member is written by "
+                    "its id, and an id that is not plain letters, digits, - and _ is quoted: "
+                    f'"{word}" = ... (column {column})',
+                    f"{word} 不加引号不能作键：成员要写它的 id，不是纯字母、数字、- 和 _ "
+                    f'的 id 要加引号："{word}" = ...（第 {column} 列）')  # fmt: skip
+    return Said(f'{word} is not a key TOML reads without quotes: write "{word}" (column {column})',
+                f'{word} 不加引号不能作键：请加引号写作 "{word}"（第 {column} 列）')  # fmt: skip
+
+
 def habit_said(
     line: str,
     column: int,
@@ -125,6 +156,9 @@ def habit_said(
                         f"delete it (column {comma})",
                         f"{{ ... }} 的最后一项后面有逗号，TOML 不允许；"
                         f"请删除它（第 {comma} 列）")  # fmt: skip
+        named = _name_inline(line, column)
+        if named is not None:
+            return named
         if spread_table is not None and not line[column - 1 :].split("#", 1)[0].strip():
             table = f"[{spread_table}]" if spread_table else "[its name]"
             return Said("an inline table, { ... }, is written on one line in TOML: join its "
