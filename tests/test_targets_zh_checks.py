@@ -55,6 +55,14 @@ CASES: dict[str, tuple[dict[str, str], str, str, str]] = {
         "the org tree has a cycle: branch → team-a → branch",
         "组织树有循环：branch → team-a → branch",
     ),
+    "phases all in another year": (
+        {"plan.toml": PLAN.replace("2026-", "2025-")},
+        "plan.year",
+        "the plan's year is 2026, but every phase is in 2025 (2025-01-01 to 2025-12-31): write "
+        "year = 2025, or the phases' dates in 2026",
+        "计划年份为 2026，但所有阶段都在 2025 年（2025-01-01 至 2025-12-31）：请写 year = 2025，"
+        "或把各阶段的日期改到 2026 年",
+    ),
     "duplicate id": (
         {"team-b.toml": '[[people]]\nid = "cm01"\nname = "又一个王芳"\nunit = "team-a"\n'},
         "people[cm01].id",

@@ -482,6 +482,24 @@ def test_a_plan_file_copied_beside_it_is_its_duplicates_not_phases_overlapping_t
     assert not any("overlap" in p.message for p in found)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # Last year's plan copied, its year changed and its phases not.
+        ("2026-", "2025-", "the plan's year is 2026, but every phase is in 2025 (2025-01-01 to "
+         "2025-12-31): write year = 2025, or the phases' dates in 2026"),
+        ("year = 2026", "year = 2025", "the plan's year is 2025, but every phase is in 2026 "
+         "(2026-01-01 to 2026-12-31): write year = 2026, or the phases' dates in 2025"),
+    ],
+)  # fmt: skip
+def test_a_year_none_of_the_phases_is_in_is_one_problem_at_the_year(
+    write_workspace: WriteWorkspace, old: str, new: str, message: str
+) -> None:
+    found = only_problem(write_workspace({"plan.toml": PLAN.replace(old, new)}))
+    assert (found.file, found.line, found.key) == ("targets/plan.toml", 4, "plan.year")
+    assert found.message == message
+
+
 def test_a_count_of_shared_credit_may_have_half_a_client_to_reach(
     write_workspace: WriteWorkspace,
 ) -> None:

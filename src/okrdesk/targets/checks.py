@@ -40,7 +40,7 @@ def check_all(
     if not ({"files"} & draft.incomplete or {"unit", "person"} & draft.unread):
         _check_leads(draft, findings)
     if draft.plans and "phases" not in draft.incomplete:
-        _check_phases(draft.plans[0].value, draft.phases, findings)
+        _check_phases(draft.plans[0].value, draft.phases, findings, draft.plans[0].where)
     if draft.plans:
         _check_calendars(draft.plans[0].value, draft, findings)
     _check_milestones(draft, findings)
@@ -452,7 +452,20 @@ def _overlap_mended(e: model.Phase, x: model.Phase) -> Said:
     return Said("", "")
 
 
-def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings: Findings) -> None:
+def _another_year(plan: PlanHeader, ordered: list[Located[model.Phase]]) -> int | None:
+    """The one year every phase lies in, where none of them is in the plan's: a plan
+    copied from last year's with its ``year`` changed and its phases not (or the other
+    way round). None otherwise, and where the plan writes a ``start`` or ``end`` of its
+    own, which may be what is wrong."""
+    if plan.start != dt.date(plan.year, 1, 1) or plan.end != dt.date(plan.year, 12, 31):
+        return None
+    years = {day.year for p in ordered for day in (p.value.start, p.value.end)}
+    return years.pop() if len(years) == 1 and plan.year not in years else None
+
+
+def _check_phases(
+    plan: PlanHeader, phases: list[Located[model.Phase]], findings: Findings, at: Where
+) -> None:
     # A phase defined twice (a file copied beside its original) is that one problem, told
     # at its id: the copy is not also a phase that overlaps itself.
     once = {p.value.id: p for p in reversed(phases)}
@@ -481,6 +494,21 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings
                     f"或阶段 {e.id} 到 {x.start - day} 结束",
                 )
             )
+    year = _another_year(plan, ordered) if ordered else None
+    if year is not None:
+        # One mistake, at the year: not each phase outside the plan, and the plan's first
+        # and last days outside every phase.
+        findings.problems.append(
+            at.key("year").problem(
+                f"the plan's year is {plan.year}, but every phase is in {year} "
+                f"({ordered[0].value.start} to {ordered[-1].value.end}): write year = {year}, "
+                f"or the phases' dates in {plan.year}",
+                f"计划年份为 {plan.year}，但所有阶段都在 {year} 年（{ordered[0].value.start} "
+                f"至 {ordered[-1].value.end}）：请写 year = {year}，"
+                f"或把各阶段的日期改到 {plan.year} 年",
+            )
+        )
+        return
     for phase in ordered:
         p = phase.value
         for key, date, outside in (
