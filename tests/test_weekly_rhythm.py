@@ -32,7 +32,7 @@ from okrdesk.model import Checkin
 from okrdesk.report.text_layout import cell_width
 from okrdesk.store import MIGRATIONS, Store
 from okrdesk.targets.load import load_plan
-from sample_workspace import WriteWorkspace
+from sample_workspace import ORG, WriteWorkspace
 from test_report import AS_OF, okrdesk
 
 RHYTHM_OKRS = """\
@@ -233,7 +233,8 @@ def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
     on_time = run(root, "report", "--brief", "--as-of", "2026-04-01", "--lang", "en").output
     assert "Check-ins owed: 2, all this period's, the first due 2026-04-30" in on_time
     assert "王芳 (财富管理一部): 1, due by 2026-04-30" in on_time
-    assert "福田营业部: 1, due by 2026-06-30" in on_time
+    # The branch has no lead: said so, as `due` says it, not as though it were a person.
+    assert "福田营业部 (no lead in the plan): 1, due by 2026-06-30" in on_time
     due = run(root, "due", "--as-of", "2026-04-01", "--lang", "en", env={"COLUMNS": "200"})
     owed = "  O1.REV 营业收入 (财富管理一部, every month, due by 2026-04-30, last 2026-03-31)"
     assert owed in due.output.splitlines()
@@ -480,6 +481,28 @@ def test_the_report_and_explain_show_the_latest_checkins_story(
                                      "confidence": 0.8, "note": "Q1 报表", "of": ""}  # fmt: skip
     explained = run(root, "explain", "O1.REV", "--as-of", "2026-04-10")
     assert "· 王芳 · 信心 80%  Q1 报表  ← 计入" in explained.output
+
+
+def test_the_first_screen_says_a_unit_owing_check_ins_has_no_lead(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A team with no lead owes its share's check-ins under its own name; the branch's
+    first screen said so as 财富管理一部（财富管理一部）, where due says 未设负责人."""
+    shared = RHYTHM_OKRS.replace(
+        'target = 0\nunit = "次"', 'unit = "次"\n[objectives.key_results.members]\nteam-a = 0'
+    )
+    root = write_workspace({"okrs.toml": shared, "org.toml": ORG.replace('lead = "cm01"\n', "")})
+    for kr, value in (("O1.REV", "1.2"), ("O1.ENPS", "40")):  # the team's own, this period's
+        assert run(root, "checkin", kr, value, "--date", "2026-03-20").exit_code == 0
+    for lang, line in (
+        ("zh", "  财富管理一部（未设负责人）：1 项，2026-03-31 前完成"),
+        ("en", "  财富管理一部 (no lead in the plan): 1, due by 2026-03-31"),
+    ):
+        brief = run(root, "report", "--brief", "--as-of", "2026-03-20", "--lang", lang)
+        assert brief.exit_code == 0, brief.output
+        assert line in brief.output.splitlines(), brief.output
+    due = run(root, "due", "--as-of", "2026-03-20", env={"COLUMNS": "200"})
+    assert "财富管理一部（未设负责人）：1 项，2026-03-31 前完成" in due.output.splitlines()
 
 
 def test_the_report_shows_the_check_in_its_figure_is_from_not_a_later_one_below(

@@ -119,7 +119,7 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_on_time": "待打卡：{n} 项，均为本期，最早 {due} 截止",
         "owed_person": "{name}：{n} 项，{due} 前完成",
         "owed_person_late": "{name}：{n} 项，逾期 {late} 项（自 {since} 起未打卡）",
-        "owed_more": "另有 {n} 人", "nothing_owed": "待打卡：无",
+        "owed_more": "另有 {n} 人", "nothing_owed": "待打卡：无", "no_lead": "未设负责人",
         "breakers_more": "另有 {n} 项熔断", "left_out": "{columns} 因宽度省略",
         "ledger_rounding": (
             "注：合计与各分项之和（或预算减已用与剩余）的尾差，系各数分别四舍五入所致"
@@ -247,6 +247,7 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_person": "{name}: {n}, due by {due}",
         "owed_person_late": "{name}: {n}, {late} late (owed since {since})",
         "owed_more": "and {n} more", "nothing_owed": "Check-ins owed: none",
+        "no_lead": "no lead in the plan",
         "breakers_more": "{n} more tripped", "left_out": "{columns} left out for width",
         "ledger_rounding": (
             "Amounts are rounded one by one, so a total (or what is left) can differ in "

@@ -276,6 +276,8 @@ def owed_by_person(report: Report) -> list[OwedByPerson]:
         due = min(o.due for o in items if not o.late) if len(late) < len(items) else since
         units = {o.subject_name for o in items}
         unit = units.pop() if len(units) == 1 else ""
+        if all(o.person is None for o in items):  # a unit with no lead, named by its name
+            unit = label(report.lang, "no_lead")
         named = f"{name}（{unit}）" if report.lang == "zh" else f"{name} ({unit})"
         named = named if unit else name
         found.append(OwedByPerson(named, len(items), len(late), since, due))
