@@ -483,6 +483,60 @@ def test_the_report_and_explain_show_the_latest_checkins_story(
     assert "· 王芳 · 信心 80%  Q1 报表  ← 计入" in explained.output
 
 
+LEVELS = """\
+[[objectives]]
+id = "C"
+title = "客户"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "NPS"
+title = "客户 NPS ≥ 62"
+target = 62
+unit = "分"
+guardrail = true
+
+[[objectives.key_results]]
+id = "DEALS"
+title = "家族信托 20 单"
+target = 20
+unit = "单"
+"""
+
+
+def test_check_ins_of_a_score_below_a_unit_are_not_added_up_for_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Two customer managers' NPS of 60 and 58 is no team's or branch's NPS of 118 (nor
+    their mean: a ratio never is): a unit has only its own; a count still adds up."""
+    root = write_workspace({"levels.toml": LEVELS})
+    for kr, value, person in (("C.NPS", "60", "cm01"), ("C.NPS", "58", "cm02"),
+                              ("C.DEALS", "3", "cm01"), ("C.DEALS", "4", "cm02")):  # fmt: skip
+        done = run(root, "checkin", kr, value, "--person", person, "--date", "2026-03-02")
+        assert done.exit_code == 0, done.output
+
+    def actual(kr_id: str, unit: str) -> object:
+        done = run(root, "report", "--as-of", "2026-03-04", "--unit", unit, "--format", "json")
+        assert done.exit_code == 0, done.output
+        found = json.loads(done.output)["objectives"]
+        return next(kr["actual"] for o in found for kr in o["key_results"] if kr["id"] == kr_id)
+
+    assert actual("C.NPS", "branch") is None
+    team = run(root, "explain", "C.NPS", "--unit", "team-a", "--as-of", "2026-03-04")
+    assert team.output.splitlines()[2] == "= 无数据", team.output
+    own = run(root, "explain", "C.NPS", "--person", "cm01", "--as-of", "2026-03-04")
+    assert own.output.splitlines()[2] == "= 60分", own.output
+    assert actual("C.DEALS", "branch") == 7
+    explained = run(root, "explain", "C.NPS", "--as-of", "2026-03-04")
+    assert explained.output.splitlines()[2] == "= 无数据", explained.output
+    assert "← 计入" not in explained.output
+    # The branch's own is still owed: its people's do not make its figure.
+    due = run(root, "due", "--as-of", "2026-03-04", env={"COLUMNS": "200"})
+    owed = "  C.NPS 客户 NPS ≥ 62（福田营业部，每周一次，自 2026-01-01 起尚无打卡，已缺 9 周）"
+    assert owed in due.output.splitlines(), due.output
+    assert "C.DEALS" not in due.output
+
+
 def test_the_first_screen_says_a_unit_owing_check_ins_has_no_lead(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -827,7 +827,9 @@ def _explain_checkins(
     wide = (max(display_width(named(c.subject)) for c in history),
             max(map(display_width, values)))  # fmt: skip
     for c, value in zip(history, values, strict=True):
-        counts = latest[c.subject] == c.id and checkin_counts(plan, c.subject, subject, set(latest))
+        counts = latest[c.subject] == c.id and checkin_counts(
+            plan, kr, c.subject, subject, set(latest)
+        )
         mark = said["counts"] if counts else ""
         story = said["by"].format(author=c.author) if c.author else ""
         if c.confidence is not None:

@@ -21,7 +21,7 @@ import attrs
 
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.rollup import subjects_under
-from okrdesk.engine.tree_targets import owner_of
+from okrdesk.engine.tree_targets import ADDITIVE, owner_of
 from okrdesk.model import Checkin, KeyResult, Plan, Scope
 from okrdesk.periods import Grain, Period, month_of, quarter_of, week_of
 from okrdesk.records import shared_methods
@@ -97,7 +97,8 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
     ``within`` keeps the subjects inside that unit; for a person, what that person owes
     too (a unit's check-ins fall to its lead); None, the whole plan. A check-in counts
     for a subject when it is for the subject, for
-    anyone under it, or for the key result's owner as a whole; withdrawn ones
+    anyone under it (of an amount or a count, which adds up), or for the key
+    result's owner as a whole; withdrawn ones
     count for nothing. A subject owes nothing when a check-in falls in the
     period of its cadence holding ``as_of``. Dates after the plan ends are read
     as its last day.
@@ -118,12 +119,15 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
             continue
         days_by_subject = _days(store.checkins(kr.id), day)
         owner = owner_of(plan, kr)
+        additive = kr.unit.dimension in ADDITIVE
         for subject in checked_in_by(plan, kr):
             if inside is not None and subject not in inside and not owes(subject):
                 continue
             if subject not in under:
                 under[subject] = subjects_under(plan, subject)
-            counted = {*under[subject], owner}
+            # A rate's or a score's check-ins below the subject make no figure of its own
+            # (they do not add up): only its own, or the owner's as a whole, settle it.
+            counted = {*under[subject], owner} if additive else {subject, owner}
             days = [d for s in counted for d in days_by_subject.get(s, ())]
             entry = _owed(plan, kr, subject, max(days, default=None), day)
             if entry is not None:

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from okrdesk.engine.plan_calendar import figures_through, latest_end, metrics_by_grain
+from okrdesk.engine.tree_targets import ADDITIVE
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import (
     KeyResult,
@@ -54,10 +55,13 @@ def subjects_under(plan: Plan, owner: str) -> list[str]:
     return units + [p.id for p in plan.people_under(owner)]
 
 
-def checkin_counts(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
-    """Whether a subject's own check-in counts towards ``top``'s figure: it does unless a
-    unit between them, or ``top`` itself, has a check-in of its own in ``latest`` (the
-    subjects that have one), which already stands for it (``_checkins_up_the_tree``)."""
+def checkin_counts(plan: Plan, kr: KeyResult, subject: str, top: str, latest: set[str]) -> bool:
+    """Whether a subject's own check-in of ``kr`` counts towards ``top``'s figure: it does
+    unless a unit between them, or ``top`` itself, has a check-in of its own in ``latest``
+    (the subjects that have one), which already stands for it; a rate's or a score's
+    only towards its own subject's (``_checkins_up_the_tree``)."""
+    if kr.unit.dimension not in ADDITIVE:
+        return subject == top
     unit = (
         plan.people_by_id[subject].unit
         if subject in plan.people_by_id
@@ -428,7 +432,10 @@ class Rollup:
         for checkin in self.store.checkins(kr.id):
             if checkin.day <= self.as_of:
                 latest[checkin.subject] = (checkin.value, checkin.day)
-        self._checkins[kr.id], self._checkin_days[kr.id] = _checkins_up_the_tree(self.plan, latest)
+        additive = kr.unit.dimension in ADDITIVE
+        self._checkins[kr.id], self._checkin_days[kr.id] = _checkins_up_the_tree(
+            self.plan, latest, additive
+        )
 
 
 @attrs.frozen
@@ -629,15 +636,19 @@ def _bottom_up(plan: Plan) -> list[OrgUnit]:
 
 
 def _checkins_up_the_tree(
-    plan: Plan, latest: Mapping[str, tuple[float, dt.date]]
+    plan: Plan, latest: Mapping[str, tuple[float, dt.date]], additive: bool = True
 ) -> tuple[dict[str, Figure], dict[str, dt.date]]:
     """Each subject's latest check-in (value, day) as its figure and the day that speaks
     for; a unit without one of its own adds up its members' figures, and speaks for the
     latest of their days: a sum holding a current check-in is current (held to the
     earliest day, the current ones in it were paced on a day long gone, and a unit
-    behind read on track); its members' late check-ins are owed, and said so."""
+    behind read on track); its members' late check-ins are owed, and said so. A rate's or
+    a score's (not ``additive``) do not add up: two teams' NPS of 60 and 58 is no branch's
+    118, so a unit has only its own."""
     figures = {s: Figure(value, observations=1) for s, (value, _) in latest.items()}
     days = {s: day for s, (_, day) in latest.items()}
+    if not additive:
+        return figures, days
     for unit in _units_above(plan, latest):
         if unit.id in days:
             continue

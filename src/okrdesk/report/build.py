@@ -83,7 +83,11 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
         c for c in engine.store.checkins(p.key_result.id) if c.subject in under and c.day <= day
     ]
     with_own = {c.subject for c in found}
-    found = [c for c in found if checkin_counts(engine.plan, c.subject, p.subject, with_own)]
+    found = [
+        c
+        for c in found
+        if checkin_counts(engine.plan, p.key_result, c.subject, p.subject, with_own)
+    ]
     if not found:
         return None
     c = max(found, key=lambda c: (c.day, c.id))
