@@ -537,6 +537,40 @@ def test_check_ins_of_a_score_below_a_unit_are_not_added_up_for_it(
     assert "C.DEALS" not in due.output
 
 
+SHARED_SCORE = """\
+[[objectives]]
+id = "S"
+title = "满意度"
+owner = "team-a"
+
+[[objectives.key_results]]
+id = "NPS"
+title = "客户 NPS ≥ 62"
+unit = "分"
+guardrail = true
+{target}
+[objectives.key_results.members]
+cm01 = 62
+cm02 = 62
+"""
+
+
+def test_a_score_shared_out_is_owed_by_its_owner_too(write_workspace: WriteWorkspace) -> None:
+    """Each customer manager checks in their own NPS; the team's is none of their sums,
+    so its lead owes the team's own as well."""
+    root = write_workspace({"score.toml": SHARED_SCORE.format(target="target = 62")})
+    done = run(root, "checkin", "S.NPS", "60", "--person", "cm01", "--date", "2026-03-02")
+    assert done.exit_code == 0, done.output
+    due = run(root, "due", "--as-of", "2026-03-04", "--lang", "en", env={"COLUMNS": "200"})
+    lines = due.output.splitlines()
+    assert lines[0] == "Check-ins owed on 2026-03-04: 2, by 2 people.", due.output
+    # 李强 his own; 王芳, who checked in hers, the team's, as its lead.
+    assert lines[1:] == [
+        "S.NPS 客户 NPS ≥ 62: every week, 2 owed",
+        "  none since 2026-01-01, 9 weeks missed (2): 李强, 王芳 (财富管理一部)",
+    ]
+
+
 def test_the_first_screen_says_a_unit_owing_check_ins_has_no_lead(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -85,10 +85,13 @@ def period_of(day: dt.date, cadence: Grain) -> Period:
 
 def checked_in_by(plan: Plan, kr: KeyResult) -> list[str]:
     """The subjects a key result's check-ins are owed for: each member of a shared-out
-    key result, else the objective's owner."""
+    key result, else the objective's owner; the owner too for a rate or a score shared
+    out, whose members' figures do not add up to its own."""
+    owner = owner_of(plan, kr)
     if kr.scope is Scope.MEMBERS and kr.member_targets:
-        return sorted(kr.member_targets)
-    return [owner_of(plan, kr)]
+        members = sorted(kr.member_targets)
+        return members if kr.unit.dimension in ADDITIVE else [*members, owner]
+    return [owner]
 
 
 def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = None) -> list[Owed]:
