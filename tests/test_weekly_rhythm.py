@@ -571,6 +571,26 @@ def test_a_score_shared_out_is_owed_by_its_owner_too(write_workspace: WriteWorks
     ]
 
 
+@pytest.mark.parametrize("target", ["", "target = 62"])
+def test_members_targets_of_a_score_do_not_add_up_to_the_owners(
+    write_workspace: WriteWorkspace, target: str
+) -> None:
+    """Each customer manager's NPS of 62 is the team's 62, not 124: with no target of its
+    own the team is held to 62, and its own 62 is no "members' targets are 62 more"."""
+    root = write_workspace({"score.toml": SHARED_SCORE.format(target=target)})
+    for day, value in (("02", "60"), ("03", "61")):
+        done = run(root, "checkin", "S.NPS", value, "--date", f"2026-03-{day}")
+        assert done.exit_code == 0, done.output
+    done = run(root, "report", "--as-of", "2026-03-04", "--unit", "team-a", "--format", "json")
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.output)
+    [nps] = [kr for o in data["objectives"] for kr in o["key_results"] if kr["id"] == "S.NPS"]
+    assert nps["target"] == 62
+    checked = run(root, "check", "--as-of", "2026-03-04", "--format", "json")
+    kinds = [alert["kind"] for alert in json.loads(checked.output)["alerts"]]
+    assert "target_mismatch" not in kinds, checked.output
+
+
 def test_the_first_screen_says_a_unit_owing_check_ins_has_no_lead(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -66,7 +66,9 @@ def _members_target(
 ) -> float | None:
     if not kr.member_targets:
         return None
-    if kind is not MetricKind.RATIO:
+    # A rate or a score checked in by hand is no sum either: each member's 62分 of NPS is
+    # the branch's 62分, not 124分.
+    if kind is not MetricKind.RATIO and kr.unit.dimension in ADDITIVE:
         return float(sum(kr.member_targets.values()))
     weights = {m: denominator(m) for m in kr.member_targets}
     total = sum(w for w in weights.values() if w)
