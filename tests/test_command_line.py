@@ -270,6 +270,26 @@ def test_a_name_typed_for_an_id_is_answered_with_the_id(
     assert stored(typed) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain", "O1.NEW", "--as-of", "2025-06-01"], "2025-06-01 早于计划开始日（2026-01-01）"),
+        (["explain", "O1", "-p", "last month", "--as-of", "2026-01-05", "--lang", "en"],
+         "2025-12-31 is before the plan starts (2026-01-01)"),
+        (["explain", "salons", "--as-of", "2025-12-31"], "2025-12-31 早于计划开始日（2026-01-01）"),
+        (["explain", "--as-of", "2025-12-31"], "2025-12-31 早于计划开始日（2026-01-01）"),
+        (["report", "--as-of", "2025-06-01"], "2025-06-01 早于计划开始日（2026-01-01）"),
+    ],
+)  # fmt: skip
+def test_explain_refuses_a_day_before_the_plan_as_the_report_does(
+    typed: Path, args: list[str], message: str
+) -> None:
+    """explain read a day before the plan as its first day and said 截至 2026-01-01, where
+    the report and check refuse it."""
+    assert run(typed, "checkin", "O1.NEW", "3", "--date", "2026-01-02").exit_code == 0
+    refused(run(typed, *args), message)
+
+
 def test_a_number_with_its_zeros_left_out_suggests_the_padded_id() -> None:
     """A head office's branches are b001 to b030: b07 means b007, though b027 is as many
     letters away."""

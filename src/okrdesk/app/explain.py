@@ -25,7 +25,7 @@ from okrdesk.app.session import (
 from okrdesk.engine.budget import LineProgress, budget_progress, revenue_key_results
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import closes_on, runs_from_baseline
-from okrdesk.engine.plan_calendar import clamp_to_plan
+from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
@@ -232,7 +232,7 @@ def explain_lines(
     plan = session.plan
     kr = find_key_result(plan, key_result, lang)
     subject = find_subject(plan, kr, person, unit, lang)
-    day = clamp_to_plan(plan, as_of or dt.date.today())
+    day = _day_of_the_plan(plan, as_of)
     subjects = subjects_under(plan, subject)
     said = _SAID[lang]
     lines = [f"{kr.id} {kr.title}", subject_line(plan, subject, day, lang)]
@@ -801,6 +801,15 @@ def _short_of(engine: Engine, kr: KeyResult, subject: str) -> tuple[float, float
     return None if actual is None or target is None else (actual, target)
 
 
+def _day_of_the_plan(plan: Plan, as_of: dt.date | None) -> dt.date:
+    """The day a figure is explained as of: ``as_of`` (else today) inside the plan; a day
+    before it starts is refused, as the report and check refuse it, not read as its first."""
+    asked = as_of or dt.date.today()
+    if (refused := before_the_plan(plan, asked)) is not None:
+        raise BadInput(refused)
+    return clamp_to_plan(plan, asked)
+
+
 def _explain_checkins(
     store: Store, rollup: Rollup, kr: KeyResult, subject: str, day: dt.date, lang: str,
     width: int | None = None, short_of: tuple[float, float] | None = None,
@@ -944,7 +953,7 @@ def score_lines(
     """How ``subject``'s score (``objective`` None) or its score on ``objective`` is
     made, as of ``as_of`` (today when None), by the same engine as the report."""
     plan = session.plan
-    day = clamp_to_plan(plan, as_of or dt.date.today())
+    day = _day_of_the_plan(plan, as_of)
     hint = _Hint(plan, subject, as_of)
     # The subject's objectives as its report has them, by id.
     shown = {o.id: (o, krs) for o, krs in key_results_for(plan, subject)}
@@ -1187,7 +1196,7 @@ def budget_line_lines(
     from okrdesk.report.numbers import ledger, ratio
 
     plan, said = session.plan, _SAID_LINE[lang]
-    day = clamp_to_plan(plan, as_of or dt.date.today())
+    day = _day_of_the_plan(plan, as_of)
     store = store_to_read(session)
     if store is None:
         raise BadInput(nothing_stored(lang))

@@ -133,7 +133,13 @@ def check(
     help="Explain the figure or score for this unit (default: the objective's owner; "
     "with no KEY_RESULT or OBJECTIVE, the plan's unit).",
 )  # fmt: skip
-@click.option("--as-of", "as_of", type=DATE, help="The day of the figure (default: today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    help="The day of the figure (default: today); a day before the plan starts is refused, "
+    "as by report.",
+)
 @period_option
 @lang_option(
     "The language and how values are written, as for `okrdesk report` (2.54亿 or CNY 254m)."
