@@ -55,6 +55,19 @@ CASES: dict[str, tuple[dict[str, str], str, str, str]] = {
         "the org tree has a cycle: branch → team-a → branch",
         "组织树有循环：branch → team-a → branch",
     ),
+    "the owner among its own members": (
+        {
+            "okrs.toml": OKRS.replace(
+                "Q4 = 1.0 }\n",
+                "Q4 = 1.0 }\n[objectives.key_results.members]\nteam-a = 300\nbranch = 60\n",
+            )
+        },
+        "objectives[O1].key_results[KR1].members.branch",
+        '"branch" is the owner itself: write its own target as target = ..., above the members\' '
+        "table, which gives those below it theirs",
+        '"branch" 就是负责方本身：它自己的目标值请写作 target = ...，写在成员表之上；'
+        "成员表只写其下属的目标值",
+    ),
     "phases all in another year": (
         {"plan.toml": PLAN.replace("2026-", "2025-")},
         "plan.year",

@@ -382,6 +382,18 @@ def _check_members(draft: Draft, findings: Findings) -> None:
             if entry.member not in written:
                 findings.problems.append(_nobody(entry, written, by_name))
             continue
+        if entry.member == entry.owner:
+            # Its own target written among its members': one problem, not also "includes
+            # every member" and "not below itself".
+            findings.problems.append(
+                entry.where.problem(
+                    f'"{entry.owner}" is the owner itself: write its own target as target = '
+                    "..., above the members' table, which gives those below it theirs",
+                    f'"{entry.owner}" 就是负责方本身：它自己的目标值请写作 target = ...，'
+                    "写在成员表之上；成员表只写其下属的目标值",
+                )
+            )
+            continue
         for ident in (entry.owner, entry.member):
             if ident not in below:  # once per id: a firm shares a target out to every branch
                 below[ident] = _below(children, ident)
