@@ -591,6 +591,25 @@ def test_members_targets_of_a_score_do_not_add_up_to_the_owners(
     assert "target_mismatch" not in kinds, checked.output
 
 
+def test_members_targets_of_a_score_that_differ_from_the_owners_are_not_called_a_sum(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Members held to 60 and 64 come to 62 together (a mean): told against the team's
+    65 as 成员目标折合 62分, never 成员目标合计, which read as a sum of 124."""
+    shared = SHARED_SCORE.format(target="target = 65").replace("cm01 = 62", "cm01 = 60")
+    root = write_workspace({"score.toml": shared.replace("cm02 = 62", "cm02 = 64")})
+    done = run(root, "checkin", "S.NPS", "60", "--date", "2026-03-02")
+    assert done.exit_code == 0, done.output
+    checked = run(root, "check", "--as-of", "2026-03-04", "--format", "json")
+    [told] = [a["message"] for a in json.loads(checked.output)["alerts"]
+              if a["kind"] == "target_mismatch"]  # fmt: skip
+    assert told == "S.NPS：成员目标折合 62分，比 team-a 的目标 65分 少 3分"
+    english = run(root, "check", "--as-of", "2026-03-04", "--lang", "en")
+    assert "S.NPS: the members' targets come to 62 pts together, 3 pts less than the 65 pts" in (
+        english.output
+    )
+
+
 def test_the_first_screen_says_a_unit_owing_check_ins_has_no_lead(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -394,6 +394,11 @@ ALERTS: dict[str, dict[str, str]] = {
               "{declared} set for {subject}",
         "zh": "{kr}：成员目标合计 {implied}，比 {subject} 的目标 {declared} {more_or_less} {gap}",
     },
+    "target.members_differ_rate": {
+        "en": "{kr}: the members' targets come to {implied} together, {gap} {more_or_less} "
+              "than the {declared} set for {subject}",
+        "zh": "{kr}：成员目标折合 {implied}，比 {subject} 的目标 {declared} {more_or_less} {gap}",
+    },
     "more": {"en": "more", "zh": "多"},
     "less": {"en": "less", "zh": "少"},
     "kr.off_track": {

@@ -67,7 +67,7 @@ from okrdesk.engine.plan_calendar import (
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
 from okrdesk.engine.rollup import SharedReads, subjects_under
-from okrdesk.engine.tree_targets import owner_of
+from okrdesk.engine.tree_targets import members_add_up, owner_of
 from okrdesk.errors import Said
 from okrdesk.messages import ALERTS, alert_text, named_periods
 from okrdesk.model import (
@@ -401,8 +401,11 @@ def _key_result_alerts(
         about: dict[str, object] = {"kr": kr.id, "title": kr.title}
         told = []
         if (gap := p.target.mismatch) is not None and p.target.members is not None:
+            spec = engine.metrics.get(kr.metric or "")
+            summed = members_add_up(kr, spec.kind if spec is not None else None)
+            key = "target.members_differ" if summed else "target.members_differ_rate"
             told.append(
-                Alert(Level.WARNING, "target_mismatch", kr.id, "target.members_differ", {
+                Alert(Level.WARNING, "target_mismatch", kr.id, key, {
                     "kr": kr.id, "subject": p.subject,
                     # Apart where they would read alike (1.2亿 beside 1.2亿, 0元 less).
                     "implied": Quantity(kr.unit, p.target.members, beside=p.target.value),

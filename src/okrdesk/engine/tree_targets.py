@@ -3,7 +3,8 @@
 The owner's target is the one written in its file; when none is written it
 is the sum of the members' targets. For a ratio, the members' targets are
 combined weighted by their denominators (so a big team's 10% counts more
-than a small team's 20%), which is the rate the members' targets imply.
+than a small team's 20%), which is the rate the members' targets imply; for
+a rate or a score checked in by hand, their mean.
 Where a file gives both and they differ, attention says by how much. A member
 named in the ``members`` table has its own share as its target.
 """
@@ -28,7 +29,8 @@ class TargetAt:
     source: str
     """"declared", "members" (summed or implied from the members' targets) or "share"."""
     members: float | None = None
-    """What the members' targets add up to, where the owner also declares one."""
+    """What the members' targets come to (``members_add_up``: their sum; else the rate
+    they imply), where the owner also declares one."""
 
     @property
     def mismatch(self) -> float | None:
@@ -61,14 +63,19 @@ def target_at(
     return TargetAt(declared, "declared", implied)
 
 
+def members_add_up(kr: KeyResult, kind: MetricKind | None) -> bool:
+    """Whether the members' targets of ``kr`` add up to its owner's: an amount's or a
+    count's do; a ratio's, or a rate's or a score's checked in by hand, do not (each
+    member's 62分 of NPS is the branch's 62分, not 124分)."""
+    return kind is not MetricKind.RATIO and kr.unit.dimension in ADDITIVE
+
+
 def _members_target(
     kr: KeyResult, kind: MetricKind | None, denominator: Callable[[str], float | None]
 ) -> float | None:
     if not kr.member_targets:
         return None
-    # A rate or a score checked in by hand is no sum either: each member's 62分 of NPS is
-    # the branch's 62分, not 124分.
-    if kind is not MetricKind.RATIO and kr.unit.dimension in ADDITIVE:
+    if members_add_up(kr, kind):
         return float(sum(kr.member_targets.values()))
     weights = {m: denominator(m) for m in kr.member_targets}
     total = sum(w for w in weights.values() if w)
