@@ -861,3 +861,18 @@ def test_the_day_figures_must_reach_is_that_of_the_plans_periods(start: dt.date)
     for (grain, day), current in found.items():
         periods = plan_periods(plan, day, grain)
         assert current == (periods[-2].end if len(periods) > 1 else None), (grain, day)
+
+
+def test_members_targets_of_a_rate_come_to_their_mean_where_the_owner_writes_none() -> None:
+    """Two teams each held to a complaint rate of at most 0.15‰ hold their branch to 0.15‰,
+    not 0.30‰: summed, a branch starting from 0.21‰ read as already within its limit (a
+    guardrail) rather than a figure to bring down."""
+    limits = {"wm1": Decimal("0.00015"), "wm2": Decimal("0.00015")}
+    rate = KeyResult("O2.COMPLAINTS", "O2", "投诉率", UNITS["‰"], None,
+                     direction=Direction.AT_MOST, baseline=Decimal("0.00021"),
+                     member_targets=limits)  # fmt: skip
+    assert rate.effective_target == Decimal("0.00015")
+    assert rate.guardrail is False
+    count = KeyResult("O1.KR1", "O1", "新增", UNITS["户"], None,
+                      member_targets={"wm1": Decimal(160), "wm2": Decimal(140)})  # fmt: skip
+    assert count.effective_target == Decimal(300)

@@ -273,10 +273,16 @@ class KeyResult:
 
     @property
     def effective_target(self) -> Decimal:
-        """The declared target, or the sum of the members' where none is declared."""
+        """The declared target, or, where none is declared, what the members' come to: an
+        amount's or a count's sum; a rate's or a score's mean (each member's NPS of 62 is
+        the team's 62, not 124), as ``engine.tree_targets`` reads it before denominators
+        are known."""
         if self.target is not None:
             return self.target
-        return sum(self.member_targets.values(), Decimal(0))
+        total = sum(self.member_targets.values(), Decimal(0))
+        if self.unit.dimension in (Dimension.MONEY, Dimension.COUNT) or not self.member_targets:
+            return total
+        return total / len(self.member_targets)
 
 
 @attrs.frozen
