@@ -17,9 +17,17 @@ from sample_workspace import WriteWorkspace
     ("name", "raw", "lang", "said"),
     [
         ("OKRDESK_BUSY_TIMEOUT", "abc", "en",
-         "$OKRDESK_BUSY_TIMEOUT is 'abc', not a number of seconds (600 is ten minutes)"),
+         "$OKRDESK_BUSY_TIMEOUT is 'abc': give it a number of seconds of 0 or more (600 is "
+         "ten minutes; 10 when unset)"),
+        ("OKRDESK_BUSY_TIMEOUT", "-1", "en",
+         "$OKRDESK_BUSY_TIMEOUT is '-1': give it a number of seconds of 0 or more (600 is "
+         "ten minutes; 10 when unset)"),
         ("OKRDESK_PLUGIN_TIMEOUT", "10m", "zh",
-         "$OKRDESK_PLUGIN_TIMEOUT 的值 '10m' 不是秒数（十分钟写 600）"),
+         "$OKRDESK_PLUGIN_TIMEOUT 的值 '10m' 不可用：请写大于 0 的秒数"
+         "（十分钟写 600；不设时为 300）"),
+        ("OKRDESK_PLUGIN_TIMEOUT", "0", "en",
+         "$OKRDESK_PLUGIN_TIMEOUT is '0': give it a number of seconds above 0 (600 is ten "
+         "minutes; 300 when unset)"),
     ],
 )  # fmt: skip
 def test_a_wait_that_is_no_number_of_seconds_is_refused_by_name(
@@ -34,12 +42,12 @@ def test_a_wait_that_is_no_number_of_seconds_is_refused_by_name(
     assert done.exit_code == 0, done.output
 
 
-@pytest.mark.parametrize("raw", ["30s", "nan", "inf"])
+@pytest.mark.parametrize("raw", ["30s", "nan", "inf", "0", "-1"])
 def test_a_send_timeout_that_is_no_number_of_seconds_is_refused(
     monkeypatch: pytest.MonkeyPatch, raw: str
 ) -> None:
     monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", raw)
-    with pytest.raises(BadInput, match=r"\$OKRDESK_SEND_TIMEOUT is '.*', not a number"):
+    with pytest.raises(BadInput, match=r"\$OKRDESK_SEND_TIMEOUT is '.*': give it a number"):
         request_timeout()
     monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", " 45 ")
     assert request_timeout() == 45.0

@@ -141,7 +141,7 @@ def post_json(
 def request_timeout() -> float:
     """Seconds one request may take, from connecting to the last byte of the answer
     (``$OKRDESK_SEND_TIMEOUT``, 30)."""
-    return seconds_from_environment(TIMEOUT_ENV, DEFAULT_TIMEOUT, 0.01)
+    return seconds_from_environment(TIMEOUT_ENV, DEFAULT_TIMEOUT, above_zero=True)
 
 
 class TimeLimit:

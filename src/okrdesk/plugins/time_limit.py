@@ -39,9 +39,8 @@ TIMEOUT_ENV = "OKRDESK_PLUGIN_TIMEOUT"
 def plugin_timeout(configured: float | None) -> float:
     """Seconds one plugin call may take: $OKRDESK_PLUGIN_TIMEOUT, else the workspace's
     ``plugin_timeout``, else 300."""
-    return seconds_from_environment(
-        TIMEOUT_ENV, configured if configured is not None else DEFAULT_TIMEOUT, 0.01
-    )
+    configured = configured if configured is not None else DEFAULT_TIMEOUT
+    return seconds_from_environment(TIMEOUT_ENV, configured, above_zero=True)
 
 
 LONGER = (

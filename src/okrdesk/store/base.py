@@ -75,7 +75,7 @@ observations start in a row."""
 
 def busy_timeout() -> float:
     """Seconds to wait for another writer before giving up (``$OKRDESK_BUSY_TIMEOUT``, 10)."""
-    return seconds_from_environment(BUSY_TIMEOUT_ENV, 10.0, 0.0)
+    return seconds_from_environment(BUSY_TIMEOUT_ENV, 10.0, above_zero=False)
 
 
 def is_postgres_url(location: str | os.PathLike[str]) -> bool:
