@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from installed_package import installed_package
 from okrdesk.store import Store
 
 ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
@@ -271,3 +272,45 @@ def test_demo_check_ins_are_figures_a_person_would_type(tmp_path: Path) -> None:
         else:
             assert typed % typed_in[unit.dimension] == 0, (c.key_result, c.value, unit.symbol)
     assert seen == set(Dimension) - {Dimension.MULTIPLE}
+
+
+DEMO_DATA_AS_PATHS = """\
+    from okrdesk.plugins import hookimpl
+
+
+    @hookimpl
+    def okrdesk_demo_data(plan, workspace, through):
+        (workspace / "data" / "visits.csv").write_text("date,cm_id,visits\\n", "utf-8")
+        return {"file": workspace / "data" / "visits.csv", "encoding": None}
+"""
+
+
+def test_demo_data_okrdesk_toml_cannot_hold_is_the_plugins_error(tmp_path: Path) -> None:
+    """A plugin's okrdesk_demo_data that returned a Path (or a None, or a list) failed the
+    whole demo with tomlkit's traceback, leaving it half built with no okrdesk.toml. It is
+    that plugin's error, naming the key, and the demo is built with the others' data."""
+    root = tmp_path / "demo"
+    with installed_package(tmp_path, "samples", DEMO_DATA_AS_PATHS) as env:
+        env = {**env, "OKRDESK_LOAD_PLUGINS": "brokerage,samples"}
+        built = subprocess.run([sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of",
+                                "2026-03-31", "--lang", "en"], capture_output=True, text=True,
+                               env=env)  # fmt: skip
+        again = subprocess.run([sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of",
+                                "2026-03-31"], capture_output=True, text=True, env=env)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stdout + built.stderr
+    path = root.resolve() / "data" / "visits.csv"
+    assert (
+        f"Plugin samples could not make demo data: TypeError: okrdesk_demo_data returned file "
+        f"= {path!r}, which okrdesk.toml cannot hold: give text, numbers, true or false, dates, "
+        "and lists and tables of them (a path as text, relative to the workspace; for None, "
+        "leave the key out)"
+    ) in built.stdout
+    assert "Plugin brokerage generated demo data" in built.stdout
+    assert again.returncode == 0, again.stderr
+    assert (
+        f"插件 samples 未能生成演示数据：TypeError: okrdesk_demo_data 返回了 file = {path!r}，"
+        "okrdesk.toml 写不下"
+    ) in again.stdout
+    settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    assert "[sources.brokerage]" in settings and "samples" not in settings

@@ -38,7 +38,7 @@ from okrdesk.files import copy_file_atomically, write_text_atomically
 from okrdesk.messages import counted
 from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, Plan
 from okrdesk.periods import Grain, periods_between
-from okrdesk.plugins.failures import describe_error
+from okrdesk.plugins.failures import describe_error, worded
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.resources import shipped
 from okrdesk.store import Store
@@ -350,7 +350,9 @@ def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> li
     sources: dict[str, Any] = {}
     for name, generate in host.implementations("okrdesk_demo_data"):
         try:
-            settings = generate(plan=plan, workspace=root.resolve(), through=through)
+            settings = _settings_table(
+                generate(plan=plan, workspace=root.resolve(), through=through)
+            )
         except Exception as error:
             record = host.records[name]
             why = describe_error(error, record.plugin, record.how, lang=lang)
@@ -398,6 +400,62 @@ def _levels_in_chinese(org_file: Path) -> None:
         if level in LEVELS_IN_CHINESE:
             unit["level"] = LEVELS_IN_CHINESE[level]
     write_text_atomically(org_file, tomlkit.dumps(document))
+
+
+def _settings_table(given: object) -> Mapping[str, Any] | None:
+    """What a plugin's ``okrdesk_demo_data`` returned, as okrdesk.toml can hold it under
+    ``[sources.<plugin name>]``: a path, a None or a table that is no mapping would
+    otherwise fail the whole demo, half built, with a traceback. Raises the plugin's
+    error, in both languages, naming the key."""
+    if given is None:
+        return None
+    if not isinstance(given, Mapping):
+        what = type(given).__name__
+        raise worded(
+            TypeError,
+            f"okrdesk_demo_data returned a {what}, not the settings table: return a dict of "
+            "the keys [sources.<plugin name>] is to hold, or None",
+            f"okrdesk_demo_data 返回了 {what}，而不是设置表：请返回 [sources.<插件名>] 应有的"
+            "键组成的 dict，或返回 None",
+        )
+    if (found := _not_in_toml(given, "")) is not None:
+        key, value = found
+        shown = f"{key} = {value!r}"
+        raise worded(
+            TypeError,
+            f"okrdesk_demo_data returned {shown}, which okrdesk.toml cannot hold: give text, "
+            "numbers, true or false, dates, and lists and tables of them (a path as text, "
+            "relative to the workspace; for None, leave the key out)",
+            f"okrdesk_demo_data 返回了 {shown}，okrdesk.toml 写不下：请给文本、数字、true 或 "
+            "false、日期，以及由它们组成的列表和表（路径写成相对于工作区的文本；"
+            "值为 None 的键不写）",
+        )
+    return given
+
+
+def _not_in_toml(value: object, key: str) -> tuple[str, object] | None:
+    """The first key (dotted, ``[n]`` for an item of a list) whose value TOML cannot hold,
+    with that value; None where it can hold all of ``value``."""
+    import tomlkit
+
+    if isinstance(value, Mapping):
+        for name, inner in value.items():
+            inside = f"{key}.{name}" if key else str(name)
+            if not isinstance(name, str):
+                return inside, name
+            if (found := _not_in_toml(inner, inside)) is not None:
+                return found
+        return None
+    if isinstance(value, list | tuple):
+        for index, inner in enumerate(value):
+            if (found := _not_in_toml(inner, f"{key}[{index}]")) is not None:
+                return found
+        return None
+    try:
+        tomlkit.item(value)
+    except (TypeError, ValueError):  # tomlkit's ConvertError is both
+        return key, value
+    return None
 
 
 def _describe(settings: Mapping[str, Any]) -> str:
