@@ -1475,6 +1475,67 @@ def okrdesk_metrics(register):
 """A package declaring client_calls, which a test adds its own okrdesk_collect to."""
 
 
+HELPED = """\
+    {imports}
+
+    from okrdesk.model import MetricKind, MetricSpec
+    from okrdesk.plugins import hookimpl
+    from okrdesk.units import UNITS
+
+
+    @hookimpl
+    def okrdesk_metrics(register):
+        register(MetricSpec("visits", "Visits", "拜访", MetricKind.FLOW, UNITS["次"]))
+"""
+
+
+def test_a_module_beside_a_workspace_plugin_is_told_how_to_import_not_to_install(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A workspace plugin importing plugins/visit_helpers.py, its own file, was told to
+    pip install a package that provides visit_helpers, and ``from . import`` to install
+    okrdesk_local_plugins: no such package exists. It is told how to import it, which
+    works."""
+    root = write_workspace()
+    (root / "plugins").mkdir(exist_ok=True)
+    (root / "plugins" / "visit_helpers.py").write_text("THREE = 3\n", encoding="utf-8")
+    write_plugin(root, "salon_visits", HELPED.format(imports="import visit_helpers"))
+    code, found = plugins_json(root)
+    assert code == 1
+    advice = (
+        "put the plugin's folder on Python's path first, "
+        "sys.path.append(str(pathlib.Path(__file__).parent)), then"
+    )
+    assert found["salon_visits"]["errors"] == [
+        "failed to import: ModuleNotFoundError: No module named 'visit_helpers': "
+        "plugins/visit_helpers.py is beside the plugin, but Python does not look in plugins/ "
+        f"for modules; {advice} import visit_helpers (at plugins/salon_visits.py:1)"
+    ]
+    assert found["salon_visits"]["errors_zh"] == [
+        "导入失败：ModuleNotFoundError: 没有名为 'visit_helpers' 的模块：plugins/visit_helpers.py "
+        "就在插件旁边，但 Python 不在 plugins/ 中查找模块；请先用 "
+        "sys.path.append(str(pathlib.Path(__file__).parent)) 把插件所在的文件夹加入 Python "
+        "的查找路径，再 import visit_helpers（位于 plugins/salon_visits.py:1）"
+    ]
+    write_plugin(root, "salon_visits", HELPED.format(imports="from . import visit_helpers"))
+    code, found = plugins_json(root)
+    (told,) = found["salon_visits"]["errors"]
+    assert told.startswith(
+        "failed to import: ModuleNotFoundError: No module named 'okrdesk_local_plugins': a "
+        "workspace's plugin is in no package, so `from . import` finds nothing beside it; "
+        f"{advice} import the module by its name (import helpers, for plugins/helpers.py)"
+    ), told
+    # As advised, in a process of its own: the path it adds is its own.
+    imports = "import pathlib, sys; sys.path.append(str(pathlib.Path(__file__).parent))\n"
+    write_plugin(root, "salon_visits", HELPED.format(imports=imports + "    import visit_helpers"))
+    listed = subprocess.run([sys.executable, "-m", "okrdesk", "plugins", "--json", "-w",
+                             str(root)], capture_output=True, text=True,
+                            env={**os.environ, "OKRDESK_LOAD_PLUGINS": "salon_visits"})  # fmt: skip
+    plugins = json.loads(listed.stdout)["plugins"]
+    (visits,) = (p for p in plugins if p["name"] == "salon_visits")
+    assert visits["errors"] == [] and [m["name"] for m in visits["metrics"]] == ["visits"]
+
+
 def test_a_module_a_plugin_imports_and_is_not_installed_says_where_to_install_it(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

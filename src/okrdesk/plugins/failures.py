@@ -136,6 +136,10 @@ def _not_installed(error: BaseException, how: tuple[str, str] | None, lang: str)
     name = getattr(error, "name", None)
     if type(error) is not ModuleNotFoundError or not isinstance(name, str) or not name:
         return None
+    if how is not None and how[0] == "file":
+        beside = _beside_the_plugin(name, Path(how[1]).parent, lang)
+        if beside is not None:
+            return beside
     if "." in name:
         from okrdesk.plugins.entry_points import close_module
 
@@ -157,6 +161,44 @@ def _not_installed(error: BaseException, how: tuple[str, str] | None, lang: str)
     declare = ", and list it in the plugin's dependencies" if package else ""
     return (f"No module named '{name}': install the package that provides it into the Python "
             f"okrdesk runs in ({python} -m pip install …){declare}")  # fmt: skip
+
+
+def _beside_the_plugin(name: str, folder: Path, lang: str) -> str | None:
+    """What to do about a module a workspace's ``plugins/NAME.py`` imports from its own
+    folder (``import helpers`` of ``plugins/helpers.py``, or ``from . import helpers``),
+    which Python does not look in. Told, as any missing module is, to install a package,
+    its author would look for one in vain: the module is right there. None for a module
+    not there."""
+    top = name.partition(".")[0]
+    if top == WORKSPACE_MODULES:  # from . import: the plugin is no package's module
+        told = (
+            "a workspace's plugin is in no package, so `from . import` finds nothing beside it",
+            "工作区的插件不属于任何包，`from . import` 找不到它旁边的模块",
+        )
+        then = (
+            "import the module by its name (import helpers, for plugins/helpers.py)",
+            "再按名字导入模块（plugins/helpers.py 即 import helpers）",
+        )
+    elif (folder / f"{top}.py").is_file() or (folder / top / "__init__.py").is_file():
+        module = f"{top}.py" if (folder / f"{top}.py").is_file() else f"{top}/"
+        told = (
+            f"{folder.name}/{module} is beside the plugin, but Python does not look in "
+            f"{folder.name}/ for modules",
+            f"{folder.name}/{module} 就在插件旁边，但 Python 不在 {folder.name}/ 中查找模块",
+        )
+        then = (f"import {name}", f"再 import {name}")
+    else:
+        return None
+    path = "sys.path.append(str(pathlib.Path(__file__).parent))"
+    if lang == "zh":
+        return (
+            f"没有名为 '{name}' 的模块：{told[1]}；请先用 {path} 把插件所在的文件夹加入 "
+            f"Python 的查找路径，{then[1]}"
+        )
+    return (
+        f"No module named '{name}': {told[0]}; put the plugin's folder on Python's path "
+        f"first, {path}, then {then[0]}"
+    )
 
 
 def raised_at(
