@@ -1252,6 +1252,31 @@ def test_a_registered_plugin_is_listed_and_timed_as_an_installed_one_not_as_okrd
     assert check.problems[0].startswith("okrdesk_metrics did not finish within 0.5 s")
 
 
+@pytest.mark.parametrize("written", ["0", "-1", "5m", "inf"])
+def test_a_plugin_time_limit_in_the_environment_that_is_no_number_above_0_is_refused(
+    write_workspace: WriteWorkspace, written: str
+) -> None:
+    """$OKRDESK_PLUGIN_TIMEOUT=5m was taken for 300 s without a word, and 0 or -1 (no
+    limit, elsewhere) for 0.01 s: every plugin was stopped at once, each told it did not
+    finish within 0.01 s, a limit no one wrote. Each command that loads plugins refuses
+    it, named, before it runs any."""
+    root = write_workspace()
+    env = {**os.environ, "OKRDESK_PLUGIN_TIMEOUT": written}
+    for command in (["collect", "--through", "2026-01-18"], ["report"], ["validate"]):
+        done = subprocess.run([sys.executable, "-m", "okrdesk", *command, "--lang", "en", "-w",
+                               str(root)], capture_output=True, text=True, env=env)  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == (
+            f"$OKRDESK_PLUGIN_TIMEOUT is {written!r}: give it a number of seconds above 0 "
+            "(600 is ten minutes; 300 when unset)\n"
+        )
+    chinese = subprocess.run([sys.executable, "-m", "okrdesk", "plugins", "-w", str(root)],
+                             capture_output=True, text=True, env=env)  # fmt: skip
+    assert chinese.returncode == 2
+    assert chinese.stderr.startswith(f"$OKRDESK_PLUGIN_TIMEOUT 的值 {written!r} 不可用：请写")
+    assert not (root / "okrdesk.db").exists()
+
+
 def test_check_plugin_refuses_settings_as_collect_does(tmp_path: Path) -> None:
     """check_plugin collected from settings the plugin's own check refuses, where collect
     refuses them; and said they were its defaults when the test gave them."""
