@@ -1500,6 +1500,51 @@ def okrdesk_metrics(register):
 """A package declaring client_calls, which a test adds its own okrdesk_collect to."""
 
 
+def test_a_workspace_plugin_saved_in_gbk_or_utf_16_is_told_to_save_it_as_utf_8(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A plugin saved by Notepad on a Chinese Windows, as "ANSI" (GBK) or "Unicode"
+    (UTF-16), was told in Python's English alone, in a Chinese workspace too: a codec
+    that "can't decode byte 0xb0 in position 0", or "source code string cannot contain
+    null bytes", with no file named. It is told to save the file as UTF-8."""
+    root = write_workspace()
+    source = 'from okrdesk.plugins import hookimpl\nLABEL = "拜访次数"\n'
+    (root / "plugins").mkdir(exist_ok=True)
+    (root / "plugins" / "visits_gbk.py").write_bytes(source.encode("gbk"))
+    (root / "plugins" / "visits_utf16.py").write_bytes(source.encode("utf-16"))
+    trusted(root)
+    code, found = plugins_json(root)
+    assert code == 1
+    assert found["visits_gbk"]["errors"] == [
+        "failed to import: SyntaxError: the file is not UTF-8 text (byte 0xb0 on this line), "
+        "and Python reads a plugin's code as UTF-8: save it as UTF-8 (Notepad's \"ANSI\" is "
+        "GBK on a Chinese Windows), or write # -*- coding: gbk -*- as its first line (at "
+        "plugins/visits_gbk.py:2)"
+    ]
+    assert found["visits_gbk"]["errors_zh"] == [
+        "导入失败：SyntaxError: 文件不是 UTF-8 文本（此行有字节 0xb0），而 Python 按 UTF-8 读取"
+        "插件的代码：请把它另存为 UTF-8（中文 Windows 记事本的“ANSI”即 GBK），或在第一行写 "
+        "# -*- coding: gbk -*-（位于 plugins/visits_gbk.py:2）"
+    ]
+    assert found["visits_utf16"]["errors"] == [
+        "failed to import: SyntaxError: plugins/visits_utf16.py holds zero bytes: it was saved "
+        "as UTF-16 (Notepad's \"Unicode\"), or is no text; Python reads a plugin's code as "
+        "UTF-8: save it as UTF-8"
+    ]
+    assert found["visits_utf16"]["errors_zh"] == [
+        "导入失败：SyntaxError: plugins/visits_utf16.py 含有零字节：它以 UTF-16（记事本的"
+        "“Unicode”）保存，或不是文本；Python 按 UTF-8 读取插件的代码：请把它另存为 UTF-8"
+    ]
+    # Its encoding declared, as Python reads it, a GBK file loads.
+    (root / "plugins" / "visits_gbk.py").write_bytes(
+        ("# -*- coding: gbk -*-\n" + source).encode("gbk")
+    )
+    (root / "plugins" / "visits_utf16.py").unlink()
+    trusted(root)
+    _, found = plugins_json(root)
+    assert found["visits_gbk"]["errors"] == []
+
+
 HELPED = """\
     {imports}
 

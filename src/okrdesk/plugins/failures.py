@@ -94,15 +94,18 @@ def describe_error(
         text = (said.text(lang) if isinstance(said, Said) else str(error)).strip()
     except Exception:  # a plugin's exception whose words themselves fail
         text = "(its message could not be read)"
+    encoded = _not_utf8(error, how, lang)
     if (plain := _plainly(error, lang)) is not None and not isinstance(said, Said):
         text = plain
     elif (missing := _not_installed(error, how, lang)) is not None and not isinstance(said, Said):
         text = missing
+    elif encoded is not None:
+        text = encoded
     try:
         place = None if isinstance(error, SettingsMistake) else raised_at(error, plugin, how)
     except Exception:  # the place is a help; the error must still be told
         place = None
-    if place and isinstance(error, SyntaxError) and error.msg:
+    if place and isinstance(error, SyntaxError) and error.msg and encoded is None:
         # Its words name its file by base name alone, which the place says in full.
         text = str(error.msg)
     said = f"{type(error).__name__}: {text}" if text else type(error).__name__
@@ -122,6 +125,38 @@ def _plainly(error: BaseException, lang: str) -> str | None:
     if isinstance(error, MemoryError) and not str(error):
         return "内存不足" if lang == "zh" else "it ran out of memory"
     return None
+
+
+_NOT_UTF8 = re.compile(r"\(unicode error\) 'utf-8' codec can't decode byte (0x[0-9a-f]{2})")
+"""Python's words for a byte of a plugin's code that is not UTF-8, and the byte."""
+
+
+def _not_utf8(error: BaseException, how: tuple[str, str] | None, lang: str) -> str | None:
+    """What to do about a plugin's code saved in an encoding Python does not read it in:
+    GBK (what Notepad calls "ANSI" on a Chinese Windows) or UTF-16 (its "Unicode"), told
+    in Python's words about a codec or null bytes, English whatever the command's
+    language, and nothing of saving the file again. None for any other error."""
+    if not isinstance(error, SyntaxError):
+        return None
+    words = str(error.msg or "")
+    if (found := _NOT_UTF8.match(words)) is not None:
+        if lang == "zh":
+            return (f"文件不是 UTF-8 文本（此行有字节 {found[1]}），而 Python 按 UTF-8 读取插件的"
+                    "代码：请把它另存为 UTF-8（中文 Windows 记事本的“ANSI”即 GBK），"
+                    "或在第一行写 # -*- coding: gbk -*-")  # fmt: skip
+        return (f"the file is not UTF-8 text (byte {found[1]} on this line), and Python reads a "
+                "plugin's code as UTF-8: save it as UTF-8 (Notepad's \"ANSI\" is GBK on a "
+                "Chinese Windows), or write # -*- coding: gbk -*- as its first line")  # fmt: skip
+    if "null bytes" not in words:
+        return None
+    file = Path(how[1]) if how is not None and how[0] == "file" else None
+    if lang == "zh":
+        named = f"{file.parent.name}/{file.name} " if file else "插件的代码文件"
+        return (f"{named}含有零字节：它以 UTF-16（记事本的“Unicode”）保存，或不是文本；"
+                "Python 按 UTF-8 读取插件的代码：请把它另存为 UTF-8")  # fmt: skip
+    named = f"{file.parent.name}/{file.name}" if file else "a file of its code"
+    return (f"{named} holds zero bytes: it was saved as UTF-16 (Notepad's \"Unicode\"), or is "
+            "no text; Python reads a plugin's code as UTF-8: save it as UTF-8")  # fmt: skip
 
 
 def _not_installed(error: BaseException, how: tuple[str, str] | None, lang: str) -> str | None:
