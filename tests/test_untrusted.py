@@ -291,6 +291,41 @@ def test_trust_allows_the_code_until_a_plugin_file_changes(
     assert revoked.stdout == f"{root.resolve()}: no longer trusted.\n", revoked.stdout
 
 
+def test_a_plugin_changed_since_the_trust_is_told_so_not_that_it_was_never_trusted(
+    write_workspace: WriteWorkspace, private_config: Path
+) -> None:
+    """A plugin's author who edited plugins/NAME.py after `okrdesk trust` was told, by
+    every command, that the workspace is not trusted, as for one never trusted: they had
+    trusted it. They are told it changed since they trusted it; a workspace never trusted
+    is told as before."""
+    root = untrusted(write_workspace)
+    assert run("trust", str(root)).returncode == 0
+    (root / "plugins" / "test_metrics.py").write_text("import os\n", encoding="utf-8")
+    changed = (
+        "not run: this workspace's code, or what its settings reach outside it, changed since "
+        "you trusted it, and its own code runs only with your consent; `okrdesk trust` allows "
+        "it as it is now"
+    )
+    collected = run("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root))
+    assert collected.returncode == 1
+    assert f"error: plugin test_metrics: {changed}" in collected.stderr.splitlines()
+    listed = run("plugins", "-w", str(root))
+    assert (
+        "    错误：未运行：自你信任此工作区以来，其代码或其设置指向工作区之外的内容有了改动，"
+        "其自带代码须经你同意才运行；`okrdesk trust` 可准许其当前状态"
+    ) in listed.stdout.splitlines()
+    validated = run("validate", "--lang", "en", "-w", str(root))
+    assert (
+        "warning: not run: plugins/test_metrics.py: this workspace's code, or "
+        "what its settings reach outside it, changed since you trusted it; its own code runs "
+        "only once you trust it as it is now."
+    ) in validated.stdout.splitlines()
+    assert run("trust", "--revoke", "-w", str(root)).returncode == 0
+    never = run("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root))
+    assert "plugin test_metrics: not run: this workspace is not trusted" in never.stderr
+    assert "changed since" not in never.stderr + run("validate", "-w", str(root)).stdout
+
+
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc")
 def test_a_file_of_its_code_that_cannot_be_read_leaves_the_workspace_untrusted_and_named(
     write_workspace: WriteWorkspace, private_config: Path

@@ -365,14 +365,15 @@ def open_plugins(workspace: Workspace, probe: Prober | None = None) -> PluginHos
     (with what its settings reach outside it, which the trust covers too). One that is
     loaded in this process, rather than ``probe``d in one of its own, is stopped when it
     takes longer than the plugin timeout to import or to declare its metrics."""
-    folder, trusted = workspace.plugins, False
+    folder, state = workspace.plugins, "never"
     if folder.is_dir() and any(folder.glob("*.py")):
         # Fingerprinting the workspace's code (hashlib) costs only where there is some.
-        from okrdesk.app.trust import is_trusted
+        from okrdesk.app.trust import trust_state
 
-        trusted = is_trusted(workspace.root, workspace.reach)
+        state = trust_state(workspace.root, workspace.reach)
     limit = plugin_timeout(workspace.plugin_timeout)
-    return PluginHost(folder, sources=workspace.sources, workspace_code=trusted, prober=probe,
+    return PluginHost(folder, sources=workspace.sources, workspace_code=state == "trusted",
+                      changed_since_trusted=state == "changed", prober=probe,
                       limit=limit).load()  # fmt: skip
 
 

@@ -147,17 +147,32 @@ def _read(path: Path) -> dict[str, str]:
 def is_trusted(root: Path, reach: Sequence[str] = ()) -> bool:
     """Whether the workspace's own code may run and its settings reach outside it:
     allowed for this run, or trusted as it is now."""
+    return trust_state(root, reach) == TRUSTED
+
+
+TRUSTED, CHANGED, NEVER = "trusted", "changed", "never"
+"""A workspace trusted as it is now; trusted once, but its code or what its settings reach
+has changed since; never trusted (or its list unreadable)."""
+
+
+def trust_state(root: Path, reach: Sequence[str] = ()) -> str:
+    """``TRUSTED``, ``CHANGED`` or ``NEVER``: whether the workspace's own code may run and
+    its settings reach outside it, and, where not, whether it was trusted as it was once:
+    its author, who edits a plugin after `okrdesk trust`, is told so, not that it is not
+    trusted."""
     if os.environ.get(ALLOW_ENV) == "1":
-        return True
+        return TRUSTED
     if not reach and not workspace_code(root):
-        return True
+        return TRUSTED
     try:
         recorded = _read(trust_file()).get(_key(root))
+        if recorded is None:
+            return NEVER
         # A file of its code that cannot be read leaves it untrusted, its code not run:
         # `okrdesk trust` then names the file.
-        return recorded is not None and recorded == fingerprint(root, reach)
+        return TRUSTED if recorded == fingerprint(root, reach) else CHANGED
     except BadInput:
-        return False
+        return NEVER
 
 
 def require_consent(workspace: Workspace) -> None:

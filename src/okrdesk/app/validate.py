@@ -21,7 +21,7 @@ from okrdesk.errors import Problem, Said, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
 from okrdesk.plugins.failures import describe_error, stopped_at
-from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
+from okrdesk.plugins.manager import CHANGED, DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.plugins.settings_checks import (
     PROBLEMS_MOST,
     SettingsAnswer,
@@ -108,6 +108,9 @@ _SAID = {
         "warned": ", {count} warning{s}",
         "not_run": "warning: not run: {files}: this workspace's own code runs only once you "
                    "trust it.",
+        "changed": "warning: not run: {files}: this workspace's code, or what its settings "
+                   "reach outside it, changed since you trusted it; its own code runs only "
+                   "once you trust it as it is now.",
         "to_allow": "warning: to allow it, if you trust who wrote it: okrdesk trust {root}",
     },
     "zh": {
@@ -117,6 +120,8 @@ _SAID = {
         "clean": "已检查 {files} 个文件，没有问题{warned}。",
         "warned": "，{count} 个警告",
         "not_run": "警告：未运行：{files}：本工作区自带的代码须经你信任后才会运行。",
+        "changed": "警告：未运行：{files}：自你信任本工作区以来，其代码或其设置指向工作区之外的"
+                   "内容有了改动；须经你信任其当前状态后，本工作区自带的代码才会运行。",
         "to_allow": "警告：若信任其作者，可运行 okrdesk trust {root} 允许它运行",
     },
 }  # fmt: skip
@@ -146,7 +151,8 @@ def validate(session: Session, lang: str | None = None) -> Validation:
         words["plugin"].format(name=name, error=error.text(lang))
         for name, error in session.host.broken_said()
         # What a plugin's own check said of its settings, at their lines, it says better.
-        if error.en != UNTRUSTED and not (name in said and error.en.startswith(DECLARING_FAILED))
+        if error.en not in (UNTRUSTED, CHANGED)
+        and not (name in said and error.en.startswith(DECLARING_FAILED))
     ]
     lines += [words["plugin"].format(name=name, error=said.text(lang))
               for name, said in session.host.declaring_nothing()]  # fmt: skip
@@ -379,6 +385,8 @@ def _skipped(session: Session, words: Mapping[str, str]) -> list[str]:
     if not skipped:
         return []
     return [
-        words["not_run"].format(files=", ".join(skipped)),
+        words["changed" if session.host.changed_since_trusted else "not_run"].format(
+            files=", ".join(skipped)
+        ),
         words["to_allow"].format(root=shlex.quote(str(root.resolve()))),
     ]

@@ -102,6 +102,15 @@ UNTRUSTED = (
     "`okrdesk trust` allows it"
 )
 UNTRUSTED_ZH = "未运行：此工作区未受信任，其自带代码须经你同意才运行；`okrdesk trust` 可准许"
+CHANGED = (
+    "not run: this workspace's code, or what its settings reach outside it, changed since "
+    "you trusted it, and its own code runs only with your consent; `okrdesk trust` allows "
+    "it as it is now"
+)
+CHANGED_ZH = (
+    "未运行：自你信任此工作区以来，其代码或其设置指向工作区之外的内容有了改动，其自带代码须经"
+    "你同意才运行；`okrdesk trust` 可准许其当前状态"
+)
 NOT_A_FILE = (
     "not run: it is no file (a named pipe, a socket or a device), which okrdesk would wait "
     "on for ever; put the plugin's file itself in its place"
@@ -280,6 +289,7 @@ class PluginHost:
         builtins: Mapping[str, str] = BUILTIN_PLUGINS,
         registered: bool = True,
         workspace_code: bool = False,
+        changed_since_trusted: bool = False,
         prober: Prober | None = None,
         limit: float | None = None,
     ) -> None:
@@ -299,6 +309,8 @@ class PluginHost:
         )
         self._local_folder = local_folder
         self._workspace_code = workspace_code
+        self.changed_since_trusted = changed_since_trusted
+        """Whether the workspace was trusted once and its code (or reach) changed since."""
         self.skipped: list[Path] = []
         """The workspace's plugin files left unrun because the workspace is not trusted."""
         self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
@@ -481,7 +493,10 @@ class PluginHost:
 
     def _skip(self, path: Path) -> None:
         self.skipped.append(path)
-        self._refuse(path, UNTRUSTED, UNTRUSTED_ZH)
+        if self.changed_since_trusted:
+            self._refuse(path, CHANGED, CHANGED_ZH)
+        else:
+            self._refuse(path, UNTRUSTED, UNTRUSTED_ZH)
 
     def _refuse(self, path: Path, why: str, why_zh: str) -> None:
         """The workspace's plugin file ``path``, not run, for ``why``."""
