@@ -96,6 +96,31 @@ def test_a_metric_labelled_in_one_language_is_listed_without_an_empty_half(
     assert line.endswith("accts New funded accounts") and " / " not in line, line
 
 
+def test_a_metric_named_in_chinese_keeps_the_listing_s_columns(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A metric named 拜访 pushed its kind, unit and labels two columns left of every
+    other metric's: the name was padded by characters, not by terminal columns."""
+    root = write_workspace()
+    write_plugin(
+        root,
+        "visits",
+        """
+        from okrdesk.model import MetricKind, MetricSpec
+        from okrdesk.plugins import hookimpl
+        from okrdesk.units import UNITS
+
+        @hookimpl
+        def okrdesk_metrics(register):
+            register(MetricSpec("拜访次数", "Visits", "拜访", MetricKind.FLOW, UNITS["次"]))
+            register(MetricSpec("visit_deals", "Deals", "成交", MetricKind.FLOW, UNITS["笔"]))
+    """,
+    )
+    listed = CliRunner().invoke(cli, ["plugins", "visits", "--lang", "en", "-w", str(root)])
+    rows = [row for row in listed.output.splitlines() if " flow " in row]
+    assert [display_width(row.partition(" flow ")[0]) for row in rows] == [32, 32], rows
+
+
 def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -89,7 +89,8 @@ def listing(loaded: Loaded, name: str | None = None) -> list[str]:
         for metric in r.metrics:
             spec = host.metrics[metric]
             lines.append(
-                f"    {metric:<28} {spec.kind.value:<6} "
+                # Its name in terminal columns: a metric named in Chinese takes two a character.
+                f"    {padded(metric, 28)} {spec.kind.value:<6} "
                 f"{padded(unit_word(spec.unit, lang), max(unit_width, 4))} "
                 # A label left empty (a plugin for one language) is not shown as " / ".
                 f"{' / '.join(filter(None, (spec.label_zh, spec.label_en))) or metric}"
