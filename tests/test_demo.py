@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -314,3 +315,59 @@ def test_demo_data_okrdesk_toml_cannot_hold_is_the_plugins_error(tmp_path: Path)
     ) in again.stdout
     settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
     assert "[sources.brokerage]" in settings and "samples" not in settings
+
+
+DEMO_DATA_MISBEHAVING = """\
+    import os
+    import sys
+    import time
+
+    from okrdesk.plugins import hookimpl
+
+
+    @hookimpl
+    def okrdesk_demo_data(plan, workspace, through):
+        if os.environ["DEMO_DATA"] == "hang":
+            while True:
+                time.sleep(1)
+        if os.environ["DEMO_DATA"] == "exit":
+            sys.exit(2)
+        print("writing visits.csv")
+        return {"file": "data/visits.csv"}
+"""
+
+
+def test_demo_data_that_exits_hangs_or_prints_is_told_and_the_demo_built(tmp_path: Path) -> None:
+    """okrdesk_demo_data ran unguarded: a plugin's sys.exit(2) ended the demo half built
+    with status 2 and no word, one that never returned held it for ever, and what one
+    printed came out as if okrdesk said it. Each is the plugin's error, at its line."""
+    root = tmp_path / "demo"
+    told = {}
+    with installed_package(tmp_path, "samples", DEMO_DATA_MISBEHAVING) as env:
+        for how in ("exit", "hang", "print"):
+            run = {**env, "OKRDESK_LOAD_PLUGINS": "brokerage,samples", "DEMO_DATA": how,
+                   "OKRDESK_PLUGIN_TIMEOUT": "2"}  # fmt: skip
+            demo = [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", "2026-03-31"]
+            told[how] = subprocess.run([*demo, "--lang", "en"], capture_output=True, text=True,
+                                       env=run, timeout=60)  # fmt: skip
+    for how, done in told.items():
+        assert done.returncode == 0, (how, done.stdout, done.stderr)
+        assert "Plugin brokerage generated demo data" in done.stdout, how
+        assert "Collected " in done.stdout and "Traceback" not in done.stderr, how
+    lines = textwrap.dedent(DEMO_DATA_MISBEHAVING).splitlines()
+    exits = lines.index("        sys.exit(2)") + 1
+    assert (
+        "Plugin samples could not make demo data: SystemExit: it called sys.exit(2), and a "
+        f"plugin must not end the program (at okrdesk_samples/__init__.py:{exits})"
+    ) in told["exit"].stdout.splitlines()
+    assert (
+        "Plugin samples could not make demo data: okrdesk_demo_data did not finish within 2 s "
+        "and was stopped at okrdesk_samples/__init__.py:"
+    ) in told["hang"].stdout
+    prints = lines.index('    print("writing visits.csv")') + 1
+    assert "writing visits.csv" not in told["print"].stdout.splitlines()
+    assert (
+        "Plugin samples: printed to standard output, which a plugin must not do: writing "
+        f"visits.csv (at okrdesk_samples/__init__.py:{prints})"
+    ) in told["print"].stdout.splitlines()
+    assert "Plugin samples generated demo data (file = data/visits.csv)." in told["print"].stdout

@@ -16,11 +16,12 @@ same history.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import random
 import shutil
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,9 @@ from okrdesk.files import copy_file_atomically, write_text_atomically
 from okrdesk.messages import counted
 from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, Plan
 from okrdesk.periods import Grain, periods_between
-from okrdesk.plugins.failures import describe_error, worded
-from okrdesk.plugins.manager import PluginHost
+from okrdesk.plugins.failures import describe_error, stopped_at, worded
+from okrdesk.plugins.manager import PluginHost, quiet
+from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, limited, plugin_timeout
 from okrdesk.resources import shipped
 from okrdesk.store import Store
 from okrdesk.targets.load import load_plan, load_plan_or_fail
@@ -214,6 +216,7 @@ _SAID = {
         "kept": "The demo there had changes of yours since it was built: it was kept as "
                 "{kept}.",
         "no_data": "Plugin {name} could not make demo data: {said}",
+        "printed": "Plugin {name}: {said}",
         "data": "Plugin {name} generated demo data ({settings}).",
         "loaded": "{plugins} loaded, {metrics} available.",
         "collected": "Collected {stored} of {metrics} over {periods} into {database}.",
@@ -229,6 +232,7 @@ _SAID = {
         "as_of": "截至 {day}。",
         "kept": "该处的演示工作区在生成后被您改动过：已保留为 {kept}。",
         "no_data": "插件 {name} 未能生成演示数据：{said}",
+        "printed": "插件 {name}：{said}",
         "data": "插件 {name} 已生成演示数据（{settings}）。",
         "loaded": "已加载 {plugins} 个插件，可用指标 {metrics} 个。",
         "collected": "已采集 {stored} 条观测值（{metrics} 个指标，{periods} 个周期），"
@@ -346,16 +350,13 @@ def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> li
     if kept is not None:
         lines.append(said["kept"].format(kept=kept))
 
-    host = PluginHost(root / "plugins").load()
+    host = PluginHost(root / "plugins", limit=plugin_timeout(None)).load()
     sources: dict[str, Any] = {}
     for name, generate in host.implementations("okrdesk_demo_data"):
-        try:
-            settings = _settings_table(
-                generate(plan=plan, workspace=root.resolve(), through=through)
-            )
-        except Exception as error:
-            record = host.records[name]
-            why = describe_error(error, record.plugin, record.how, lang=lang)
+        made = functools.partial(generate, plan=plan, workspace=root.resolve(), through=through)
+        settings, why, printed = _demo_data(host, name, made, lang)
+        lines.extend(said["printed"].format(name=name, said=words) for words in printed)
+        if why is not None:
             lines.append(said["no_data"].format(name=name, said=why))
             continue
         if settings:
@@ -400,6 +401,39 @@ def _levels_in_chinese(org_file: Path) -> None:
         if level in LEVELS_IN_CHINESE:
             unit["level"] = LEVELS_IN_CHINESE[level]
     write_text_atomically(org_file, tomlkit.dumps(document))
+
+
+def _demo_data(
+    host: PluginHost, name: str, made: Callable[[], object], lang: str
+) -> tuple[Mapping[str, Any] | None, str | None, list[str]]:
+    """A plugin's ``okrdesk_demo_data`` run as its other hooks are in okrdesk's process:
+    held to its time limit (one that never returned held the demo for ever), and what it
+    prints kept off the demo's output and told as its error (it was printed there as if
+    it were okrdesk's). Its settings table, or why it made none, and what it printed."""
+    record = host.records[name]
+    printed: list[str] = []
+    printed_zh: dict[str, str] = {}
+    try:
+        with (
+            quiet(printed, printed_zh, record, step="okrdesk_demo_data"),
+            host.spending(record) as left,
+        ):
+            given = limited(left, made)
+        settings, why = _settings_table(given), None
+    except BaseException as error:  # sys.exit() too: the demo goes on without its data
+        if (stopped := interrupted(error)) is not None:
+            raise stopped from None
+        settings = None
+        limit = host.budget.limit
+        if isinstance(error, OutOfTime) and limit is not None:
+            at, at_zh = stopped_at(error, record.plugin, record.how)
+            en = f"okrdesk_demo_data did not finish within {limit:g} s and was stopped{at}"
+            zh = f"okrdesk_demo_data 在 {limit:g} 秒内未完成，已{at_zh}停止"
+            why = en + LONGER[0] if lang == "en" else zh + LONGER[1]
+        else:
+            why = describe_error(error, record.plugin, record.how, lang=lang)
+    told = [printed_zh.get(words, words) if lang == "zh" else words for words in printed]
+    return settings, why, told
 
 
 def _settings_table(given: object) -> Mapping[str, Any] | None:
