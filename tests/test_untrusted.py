@@ -326,6 +326,36 @@ def test_a_plugin_changed_since_the_trust_is_told_so_not_that_it_was_never_trust
     assert "changed since" not in never.stderr + run("validate", "-w", str(root)).stdout
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the list is held by a POSIX lock")
+def test_two_trusts_at_once_keep_both_workspaces(
+    write_workspace: WriteWorkspace, private_config: Path, tmp_path: Path
+) -> None:
+    """`okrdesk trust` read the list, added its workspace and wrote it back: run side by
+    side (a script trusting its workspaces in parallel), each wrote what it read, and
+    one workspace was lost. One waits while another holds the list."""
+    import fcntl
+    import json
+    import time
+
+    root = untrusted(write_workspace)
+    listed = private_config / "okrdesk" / TRUST_FILE
+    listed.parent.mkdir(parents=True)
+    with open(listed.with_name(f"{TRUST_FILE}.lock"), "a+") as lock:  # another trust's hold
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        trusting = subprocess.Popen([*OKRDESK, "trust", str(root)], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True,
+                                    env={**os.environ, **ONLY_TEST_PLUGIN})  # fmt: skip
+        time.sleep(1.5)
+        assert trusting.poll() is None, "it wrote the list while another trust held it"
+        # What the other trust writes before it lets go.
+        other = str((tmp_path / "other").resolve())
+        listed.write_text(json.dumps({"workspaces": {other: "0" * 64}}), encoding="utf-8")
+    _, errors = trusting.communicate(timeout=60)
+    assert trusting.returncode == 0, errors
+    kept = json.loads(listed.read_text(encoding="utf-8"))["workspaces"]
+    assert sorted(kept) == sorted([other, str(root.resolve())])
+
+
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc")
 def test_a_file_of_its_code_that_cannot_be_read_leaves_the_workspace_untrusted_and_named(
     write_workspace: WriteWorkspace, private_config: Path

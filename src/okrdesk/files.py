@@ -142,3 +142,30 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
 
 def copy_file_atomically(source: Path, target: Path) -> None:
     write_bytes_atomically(target, source.read_bytes())
+
+
+@contextlib.contextmanager
+def held_alone(path: Path) -> Iterator[None]:
+    """``path``, a small file a command reads, changes and writes back whole (the list of
+    trusted workspaces), held by this process alone for the block: two commands at once
+    (a script trusting its workspaces side by side) each wrote back the list as it read
+    it, and one's change was lost. The hold is an exclusive lock on ``path.lock`` beside
+    it, which the system lets go when the process ends, however it ends. Where the system
+    has no such lock (Windows), the block runs unheld, as before."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.with_name(f"{path.name}.lock")
+    try:
+        # The lock's own file, empty, never written: what it holds is the lock.
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise _failed(lock, error) from None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from okrdesk.errors import BadInput, Said, printable
-from okrdesk.files import write_text_atomically
+from okrdesk.files import held_alone, write_text_atomically
 from okrdesk.targets.settings import Workspace
 from okrdesk.user_cache import own_home
 
@@ -225,19 +225,22 @@ WORDS = {
 def grant(root: Path, reach: Sequence[str] = ()) -> Path:
     """Trust the workspace's code and settings as they are now; returns the list's path."""
     path = trust_file()
-    entries = _read(path)
-    entries[_key(root)] = fingerprint(root, reach)
-    _write(path, entries)
+    marked = fingerprint(root, reach)
+    with held_alone(path):
+        entries = _read(path)
+        entries[_key(root)] = marked
+        _write(path, entries)
     return path
 
 
 def revoke(root: Path) -> bool:
     """Stop trusting the workspace; whether it was trusted."""
     path = trust_file()
-    entries = _read(path)
-    if entries.pop(_key(root), None) is None:
-        return False
-    _write(path, entries)
+    with held_alone(path):
+        entries = _read(path)
+        if entries.pop(_key(root), None) is None:
+            return False
+        _write(path, entries)
     return True
 
 
