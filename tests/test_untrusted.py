@@ -326,6 +326,35 @@ def test_a_plugin_changed_since_the_trust_is_told_so_not_that_it_was_never_trust
     assert "changed since" not in never.stderr + run("validate", "-w", str(root)).stdout
 
 
+def test_an_allow_variable_that_is_neither_1_nor_0_is_refused_not_taken_for_no(
+    write_workspace: WriteWorkspace, private_config: Path
+) -> None:
+    """OKRDESK_ALLOW_WORKSPACE_CODE=true (or yes), in a CI job, ran none of the workspace's
+    code, and each plugin was told only that the workspace is not trusted. Anything but 1,
+    0 or nothing is refused, named, before a plugin runs; 0 leaves it to the trust."""
+    root = untrusted(write_workspace)
+    for command in (["collect", "--through", "2026-03-15"], ["report"], ["validate"]):
+        told = run(*command, "--lang", "en", "-w", str(root),
+                   env={"OKRDESK_ALLOW_WORKSPACE_CODE": "true"})  # fmt: skip
+        assert told.returncode == 2, told.stdout + told.stderr
+        assert told.stderr == (
+            "$OKRDESK_ALLOW_WORKSPACE_CODE is 'true': 1 allows a workspace's own code for this "
+            "run, and 0 (or unset) leaves it to `okrdesk trust`; write one of them\n"
+        )
+    chinese = run("plugins", "-w", str(root), env={"OKRDESK_ALLOW_WORKSPACE_CODE": "yes"})
+    assert chinese.returncode == 2
+    assert chinese.stderr.startswith("$OKRDESK_ALLOW_WORKSPACE_CODE 为 'yes'：1 表示")
+    assert not (root / "RAN").exists()
+    left = run(
+        "plugins", "--lang", "en", "-w", str(root), env={"OKRDESK_ALLOW_WORKSPACE_CODE": "0"}
+    )
+    assert "not run: this workspace is not trusted" in left.stdout
+    allowed = run(
+        "plugins", "--lang", "en", "-w", str(root), env={"OKRDESK_ALLOW_WORKSPACE_CODE": "1"}
+    )
+    assert "not run" not in allowed.stdout
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="the list is held by a POSIX lock")
 def test_two_trusts_at_once_keep_both_workspaces(
     write_workspace: WriteWorkspace, private_config: Path, tmp_path: Path

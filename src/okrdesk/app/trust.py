@@ -160,8 +160,17 @@ def trust_state(root: Path, reach: Sequence[str] = ()) -> str:
     its settings reach outside it, and, where not, whether it was trusted as it was once:
     its author, who edits a plugin after `okrdesk trust`, is told so, not that it is not
     trusted."""
-    if os.environ.get(ALLOW_ENV) == "1":
+    allowed = os.environ.get(ALLOW_ENV, "")
+    if allowed == "1":
         return TRUSTED
+    if allowed not in ("", "0") and (reach or workspace_code(root)):
+        # A CI job's =true or =yes ran none of the code, told only that it is not trusted.
+        raise BadInput(Said(
+            f"${ALLOW_ENV} is {allowed!r}: 1 allows a workspace's own code for this run, and "
+            "0 (or unset) leaves it to `okrdesk trust`; write one of them",
+            f"${ALLOW_ENV} 为 {allowed!r}：1 表示本次运行允许工作区自带的代码，0（或不设）表示"
+            "交由 `okrdesk trust` 决定；请写其中之一",
+        ))  # fmt: skip
     if not reach and not workspace_code(root):
         return TRUSTED
     try:
