@@ -1631,6 +1631,38 @@ def test_a_module_beside_a_workspace_plugin_is_told_how_to_import_not_to_install
     assert visits["errors"] == [] and [m["name"] for m in visits["metrics"]] == ["visits"]
 
 
+def test_warnings_past_the_fifth_of_a_metric_are_counted_not_dropped(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A plugin's sixth warning of a metric on, rows it left out, were dropped without a
+    word: the collect showed five, the report kept five, and no one could tell that more
+    rows went uncounted. They are counted, in the collect and in what the run keeps."""
+    root = write_workspace({"calls.toml": CALLS_OKRS})
+    collects = (
+        "\n\n@hookimpl\ndef okrdesk_collect(request, emit):\n"
+        "    for row in range(2, 10):\n"
+        '        emit.warning("client_calls", f"calls.csv row {row} left out: not a date",\n'
+        '                     zh=f"calls.csv 第 {row} 行未计入：不是日期")\n'
+        '    emit("client_calls", "cm01", request.periods[0].id, value=3)\n'
+    )
+    write_plugin(root, "calls", CALLS_DECLARED + collects)
+    env = {"OKRDESK_LOAD_PLUGINS": "calls,test_metrics"}
+    collected = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root)], env=env
+    )
+    warned = [line for line in collected.output.splitlines() if "plugin calls" in line]
+    assert warned == [
+        *(f"warning: plugin calls metric client_calls: calls.csv row {row} left out: not a date"
+          for row in range(2, 7)),
+        "warning: plugin calls metric client_calls: and 3 more warnings of it, not shown: only "
+        "the first 5 of a metric are",
+    ], collected.output  # fmt: skip
+    report = CliRunner().invoke(
+        cli, ["report", "--as-of", "2026-01-18", "--format", "json", "-w", str(root)], env=env
+    )
+    assert "另有 3 条警告未列出：每个指标只列出前 5 条" in report.output
+
+
 def test_a_module_a_plugin_imports_and_is_not_installed_says_where_to_install_it(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

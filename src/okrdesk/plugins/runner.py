@@ -75,6 +75,17 @@ if TYPE_CHECKING:
 MAX_MESSAGES_PER_METRIC = 5
 
 
+def _more_warnings(count: int) -> Said:
+    """What is said after a metric's first ``MAX_MESSAGES_PER_METRIC`` warnings of the
+    ``count`` more it gave: dropped without a word, the rows they left out went untold."""
+    plural = "s" if count > 1 else ""
+    return Said(
+        f"and {count} more warning{plural} of it, not shown: only the first "
+        f"{MAX_MESSAGES_PER_METRIC} of a metric are",
+        f"另有 {count} 条警告未列出：每个指标只列出前 {MAX_MESSAGES_PER_METRIC} 条",
+    )
+
+
 def _run_with_timeout(
     call: Callable[..., Any],
     request: CollectRequest,
@@ -1228,6 +1239,9 @@ class _Checker:
     refused: dict[str, int] = attrs.Factory(dict)
     warned: list[tuple[str, Said]] = attrs.Factory(list)
     """(metric, what was said: the plugin's words, and its Chinese where it gave one)."""
+    unshown: dict[str, int] = attrs.Factory(dict)
+    """How many warnings of each metric came after the first ``MAX_MESSAGES_PER_METRIC``:
+    counted, so the rows they left out are not lost without a word."""
     unchecked: Said | None = None
     """How the plugin's settings check failed (``Refusal.unchecked``), if it did."""
     closed: bool = False
@@ -1538,8 +1552,12 @@ class _Checker:
 
     @_while_open
     def warning(self, metric: str, message: str, *, zh: str = "") -> None:
-        if not self.closed and sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:
+        if self.closed:
+            return
+        if sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:
             self.warned.append((str(metric), Said(str(message)[:500], str(zh)[:500])))
+        else:
+            self.unshown[str(metric)] = self.unshown.get(str(metric), 0) + 1
 
     def _check(
         self,
@@ -2042,6 +2060,10 @@ class _Part:
         if self.checker is not None:
             # What it warned of (rows it could not read) is as much to fix as what failed.
             result.warnings.extend(PluginError(self.plugin, m, *s) for m, s in self.checker.warned)
+            result.warnings.extend(
+                PluginError(self.plugin, metric, *_more_warnings(count))
+                for metric, count in sorted(self.checker.unshown.items())
+            )
         if self.failure is not None:
             # What it finished was complete and sound, and stays stored.
             done, done_zh = ", ".join(sorted(kept)), "、".join(sorted(kept))
