@@ -1302,6 +1302,44 @@ def test_a_plugin_time_limit_in_the_environment_that_is_no_number_above_0_is_ref
     assert not (root / "okrdesk.db").exists()
 
 
+def test_check_plugin_hands_settings_over_as_a_collect_reads_them_from_okrdesk_toml(
+    tmp_path: Path,
+) -> None:
+    """okrdesk.toml's ``weight = 2.5`` reaches a collect as Decimal("2.5"), but
+    check_plugin(settings={"weight": 2.5}) handed the plugin the float: a plugin that
+    multiplied it by a float passed its check and failed at its first collect."""
+    given = {}
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        given.update(request.settings)
+        emit("revenue", "cm01", request.periods[0].id, value=request.settings["weight"] * 1.5)
+
+    plugin = _plugin(okrdesk_metrics=_declare(REVENUE), okrdesk_collect=okrdesk_collect)
+    check = check_plugin(
+        plugin,
+        people=[Person("cm01", "王芳", "team-a")],
+        start=dt.date(2026, 1, 5),
+        through=dt.date(2026, 1, 11),
+        settings={"weight": 2.5, "tiers": [0.5, 3], "fees": {"rate": 0.1}, "name": "x"},
+    )
+    assert given == {
+        "weight": Decimal("2.5"),
+        "tiers": [Decimal("0.5"), 3],
+        "fees": {"rate": Decimal("0.1")},
+        "name": "x",
+    }
+    assert type(given["tiers"][1]) is int
+    (problem,) = check.problems
+    assert "TypeError: unsupported operand type(s) for *: 'decimal.Decimal' and 'float'" in problem
+    # As a collect reads them from okrdesk.toml.
+    root = tmp_path / "ws"
+    (root / "targets").mkdir(parents=True)
+    (root / "okrdesk.toml").write_text("[sources.x]\nweight = 2.5\n", encoding="utf-8")
+    from okrdesk.targets.settings import open_workspace
+
+    assert open_workspace(root).sources["x"]["weight"] == Decimal("2.5")
+
+
 def test_check_plugin_refuses_settings_as_collect_does(tmp_path: Path) -> None:
     """check_plugin collected from settings the plugin's own check refuses, where collect
     refuses them; and said they were its defaults when the test gave them."""

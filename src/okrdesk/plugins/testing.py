@@ -112,7 +112,7 @@ def check_plugin(
         entry_points=False,
         builtins={},
         registered=False,
-        sources={name: settings or {}},
+        sources={name: _as_toml_reads(settings or {})},
         limit=limit,
     )
     record = host.register(plugin, name)
@@ -164,6 +164,21 @@ def _grain(grain: object, lang: str = "en") -> Grain:
                       f"(from okrdesk.periods), or {names}",
                 f"check_plugin：grain={grain!r} 不是时间粒度：请给 {'、'.join(allowed.split(', '))}"
                 f"（来自 okrdesk.periods），或 {'、'.join(names.split(', '))}")  # fmt: skip
+
+
+def _as_toml_reads(value: Any) -> Any:
+    """``settings`` as a collect hands them over from okrdesk.toml, which reads a number
+    with a fraction as a ``Decimal``: given as the test wrote them (``2.5``, a float), a
+    plugin passed its check and failed at its first collect (``Decimal * float``)."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Mapping):
+        return {key: _as_toml_reads(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_toml_reads(inner) for inner in value]
+    return value
 
 
 def _units(
