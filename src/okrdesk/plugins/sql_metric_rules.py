@@ -53,18 +53,26 @@ class MetricRules:
 
 
 FINEST = 9
-"""The decimals a figure keeps: far finer than a fen, or than the digits of a share
-(0.125); a count split in thirds, written 0.333333333333333 as a spreadsheet holds it,
-adds up to 1 again."""
+"""The decimals a figure is put back to where adding it up in floating point left it a
+hair from them: far finer than a fen, or than the digits of a share (0.125); a count
+split in thirds, written 0.333333333333333 as a spreadsheet holds it, adds up to 1 again."""
+HAIR = 1e-12
+"""How far from ``FINEST`` decimals, relative to its size (or of 1, near 0), a figure may
+land for that to be the rounding of its sum rather than digits it was written with
+(a percentage a workbook holds as 0.123456789012 keeps every one)."""
 
 
 def as_written(value: Any) -> Any:
     """A figure added up in floating point, as the sum of the decimals behind it: 0.3 for
-    0.30000000000000004, 0 for 5.551115123125783e-17. Anything but a float is as given
-    (a whole number added up exactly; text or None, refused or left out as they were)."""
-    if type(value) is not float:
+    0.30000000000000004, 0 for 5.551115123125783e-17, 0.248456789012 as it is. Anything
+    but a float is as given (a whole number added up exactly; text or None, refused or
+    left out as they were)."""
+    if type(value) is not float or not math.isfinite(value):
         return value
-    return float(f"{round(value, FINEST):.15g}")
+    nearest = round(value, FINEST)
+    if abs(value - nearest) <= HAIR * max(1.0, abs(value)):
+        return nearest + 0.0  # never -0.0
+    return float(f"{value:.15g}")
 
 
 def _as_written_all(values: Any) -> Any:
