@@ -505,8 +505,9 @@ def test_an_attainment_from_a_baseline_says_so_in_every_format(
         for fmt in HUMAN:
             assert line in shown(demo_outputs[f"{fmt}-{lang}"], fmt), (fmt, lang)
     # The objective's other key results start from 0 (O1.KR3, 61 of 90 单): not named.
-    (line,) = [x for x in demo_outputs["text-zh"].splitlines() if "O1.KR3b 3,000万" in x]
-    assert line.strip() == said["zh"]
+    # The text report joins each id to its baseline with a no-break space (one line).
+    (line,) = [x for x in demo_outputs["text-zh"].splitlines() if "O1.KR3b\xa03,000万" in x]
+    assert shown(line, "text") == said["zh"]
 
 
 def test_an_attainment_below_its_baseline_says_it_counts_0(
@@ -525,4 +526,4 @@ def test_an_attainment_below_its_baseline_says_it_counts_0(
         for fmt in HUMAN:
             assert words in shown(demo_outputs[f"{fmt}-{lang}"], fmt), (fmt, lang)
     # Those above their baselines say only the baseline.
-    assert "O2.NPS 58分、" in demo_outputs["text-zh"]
+    assert "O2.NPS 58分、" in shown(demo_outputs["text-zh"], "text")
