@@ -366,7 +366,7 @@ def test_an_unknown_format_is_named_with_the_ones_there_are(
     assert 'no report format "htm" (did you mean "html"?)' in done.output
     assert "the formats are: html, json, md, text" in done.output
     zh = run(root, "report", "--as-of", "2026-03-15", "--format", "htm").output
-    assert '没有报告格式 "htm"（是不是“html”？）；可用的格式：html, json, md, text' in zh
+    assert '没有报告格式 "htm"（是不是“html”？）；可用的格式：html、json、md、text' in zh
 
 
 def test_a_plugin_format_that_fails_is_one_line_naming_its_own_line(

@@ -254,7 +254,8 @@ def chosen_format(
             return formats[known]
     saved = sorted(s for f in formats.values() for s in f.suffixes)
     words = _SAID[lang]
-    said = words["no_suffix"].format(suffix=suffix or words["no_extension"], known=", ".join(saved))
+    known = label(lang, "list_sep").join(saved)
+    said = words["no_suffix"].format(suffix=suffix or words["no_extension"], known=known)
     raise BadInput(_about("--out", out, said, lang))
 
 
@@ -263,7 +264,9 @@ def find_format(session: Session, name: str, lang: str = "en") -> ReportFormat:
     found = session.host.format(name)
     if found is None:
         formats = session.host.formats
-        listed = _SAID[lang]["formats"].format(formats=", ".join(sorted(formats)))
+        listed = _SAID[lang]["formats"].format(
+            formats=label(lang, "list_sep").join(sorted(formats))
+        )
         listed += "".join(
             _SAID[lang]["broken" if could else "unknown"].format(name=plugin,
                                                                 error=error.text(lang))

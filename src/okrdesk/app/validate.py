@@ -112,6 +112,7 @@ _SAID = {
                    "reach outside it, changed since you trusted it; its own code runs only "
                    "once you trust it as it is now.",
         "to_allow": "warning: to allow it, if you trust who wrote it: okrdesk trust {root}",
+        "sep": ", ",
     },
     "zh": {
         "warning": "警告：{text}",
@@ -123,6 +124,7 @@ _SAID = {
         "changed": "警告：未运行：{files}：自你信任本工作区以来，其代码或其设置指向工作区之外的"
                    "内容有了改动；须经你信任其当前状态后，本工作区自带的代码才会运行。",
         "to_allow": "警告：若信任其作者，可运行 okrdesk trust {root} 允许它运行",
+        "sep": "、",
     },
 }  # fmt: skip
 
@@ -386,7 +388,7 @@ def _skipped(session: Session, words: Mapping[str, str]) -> list[str]:
         return []
     return [
         words["changed" if session.host.changed_since_trusted else "not_run"].format(
-            files=", ".join(skipped)
+            files=words["sep"].join(skipped)
         ),
         words["to_allow"].format(root=shlex.quote(str(root.resolve()))),
     ]
