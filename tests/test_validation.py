@@ -238,7 +238,8 @@ CASES = {
         "budget.toml",
         '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = -5  # <-\n',
         "budget.lines[x].amount",
-        "must be more than 0, got -5",
+        "must be more than 0, got -5: a line is money set aside, never less than none (a "
+        "refund is a spend reversed: okrdesk spend reverse)",
     ),
     "zero budget amount": (
         "budget.toml",

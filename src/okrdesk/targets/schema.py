@@ -1076,7 +1076,15 @@ def _read_budget_line(
     unit = _money_unit(t) if "unit" in data else file_unit
     if line_id is not None:
         draft.written_ids.append(("line", line_id, where))
-    if amount is not None and amount <= 0:
+    if amount is not None and amount < 0:
+        t.fail(
+            where.key("amount"),
+            f"must be more than 0, got {amount}: a line is money set aside, never less than "
+            "none (a refund is a spend reversed: okrdesk spend reverse)",
+            f"必须大于 0，现为 {amount}：预算项是拨出的钱，不能为负（退款请冲销那笔支出："
+            "okrdesk spend reverse）",
+        )
+    elif amount is not None and amount == 0:
         # A line of 0 has no pace to judge: its breaker could never trip.
         t.fail(
             where.key("amount"),
