@@ -10,15 +10,14 @@ import datetime as dt
 
 import attrs
 
-from okrdesk.app.session import Session, named_not_id, store_to_read
+from okrdesk.app.session import Session, refuse_unknown_unit, store_to_read
 from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.engine.progress import Engine
-from okrdesk.errors import BadInput, OkrdeskError, Said
+from okrdesk.errors import BadInput, OkrdeskError
 from okrdesk.messages import display_width, kind_label, label
 from okrdesk.periods import period_holding
-from okrdesk.targets.reader import no_such
 
 
 @attrs.frozen
@@ -45,14 +44,7 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
     that unit's report lists, so a head office can run one check a branch (refused, in
     both languages, when there is no such unit or person)."""
     plan = session.plan
-    if unit is not None and unit not in plan.units_by_id and unit not in plan.people_by_id:
-        known = [*plan.units_by_id, *plan.people_by_id]
-        named = {said: named_not_id(plan, unit, said, "--unit") for said in ("en", "zh")}
-        raise BadInput(Said(
-            *(f"--unit{label(said, 'colon')}"
-              f"{no_such('unit or person', unit, known, named[said], said)}"
-              for said in ("en", "zh"))
-        ))  # fmt: skip
+    refuse_unknown_unit(plan, unit)
     asked = as_of or dt.date.today()
     if (refused := before_the_plan(plan, asked)) is not None:  # as the report refuses it
         raise BadInput(refused)

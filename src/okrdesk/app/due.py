@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okrdesk.app.session import Session, named_not_id, stored
+from okrdesk.app.session import Session, refuse_unknown_unit, stored
 from okrdesk.delivery.owed_list import owed_list
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
-from okrdesk.errors import BadInput, Said
 from okrdesk.messages import display_width, label
 from okrdesk.model import Checkin
 from okrdesk.report.folded_lines import folded
-from okrdesk.targets.reader import no_such
 
 
 class _NoCheckins:
@@ -28,14 +26,7 @@ def owed_on(
     """The date read (inside the plan) and every check-in owed on it, inside ``unit``
     (refused, in both languages, when there is no such unit or person)."""
     plan = session.plan
-    if unit is not None and unit not in plan.units_by_id and unit not in plan.people_by_id:
-        known = [*plan.units_by_id, *plan.people_by_id]
-        named = {said: named_not_id(plan, unit, said, "--unit") for said in ("en", "zh")}
-        raise BadInput(Said(
-            *(f"--unit{label(said, 'colon')}"
-              f"{no_such('unit or person', unit, known, named[said], said)}"
-              for said in ("en", "zh"))
-        ))  # fmt: skip
+    refuse_unknown_unit(plan, unit)
     day = clamp_to_plan(plan, as_of or dt.date.today())
     store = stored(session.workspace)
     if store is None:

@@ -21,6 +21,7 @@ from okrdesk.errors import (
     ValidationFailed,
     display_path,
 )
+from okrdesk.messages import label
 from okrdesk.model import KeyResult, MetricSpec, Plan
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import DECLARING_FAILED, PluginHost, Prober
@@ -499,6 +500,19 @@ def chosen_subject(
             raise BadInput(no_such("unit", unit, plan.units_by_id, other, lang=lang))
         return unit
     return default
+
+
+def refuse_unknown_unit(plan: Plan, unit: str | None) -> None:
+    """Refuse a ``--unit`` that names no unit or person of the plan, in both languages:
+    with the id where it is one's name, else the ids nearest it."""
+    if unit is None or unit in plan.units_by_id or unit in plan.people_by_id:
+        return
+    known = [*plan.units_by_id, *plan.people_by_id]
+    raise BadInput(Said(*(
+        f"--unit{label(lang, 'colon')}"
+        f"{no_such('unit or person', unit, known, named_not_id(plan, unit, lang, '--unit'), lang)}"
+        for lang in ("en", "zh")
+    )))  # fmt: skip
 
 
 def named_not_id(plan: Plan, given: str, lang: str, flag: str | None = None) -> str:
