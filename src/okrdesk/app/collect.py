@@ -253,6 +253,8 @@ def run_collect(
     warnings: list[PluginError] = []
     versions: dict[str, str] = {}
     landed: set[str] = set()
+    # A firm's branches share one store: a collect replaces its own plan's figures alone.
+    subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
     with open_store(session.workspace) as store:
         runs = store.runs()
         run_id = store.start_run("collect", day, wanted)
@@ -265,7 +267,8 @@ def run_collect(
                 grain_periods: tuple[Period, ...] = grain_periods,
             ) -> int:
                 return store.replace_rows(run_id, sound, grain_periods, rows, through=day,
-                                          emptied=accepted, stands_in=zero_for_no_rows)  # fmt: skip
+                                          emptied=accepted, stands_in=zero_for_no_rows,
+                                          subjects=subjects)  # fmt: skip
 
             result = collect(
                 session.host, plan, metrics, grain_periods, day, session.workspace.root,

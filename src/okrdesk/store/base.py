@@ -238,6 +238,15 @@ def _whole(key: tuple[str, str, str], parts: list[Observation], source: str) -> 
     )  # fmt: skip
 
 
+def _of_scope(
+    sql: str, params: list[Any], scope: frozenset[str] | None, store: Store
+) -> tuple[str, list[Any]]:
+    """``sql`` narrowed to the subjects of ``scope``, where given."""
+    if scope is None:
+        return sql, params
+    return f"{sql} AND {store._member('subject')}", [*params, store._members(scope)]
+
+
 def _first_of_year(
     firsts: dict[tuple[str, str, str], str], year: tuple[str, str, str], period: str
 ) -> None:
@@ -715,6 +724,7 @@ class Store(ABC):
         *,
         emptied: Collection[str] = (),
         stands_in: Callable[[FigureRow], bool] | None = None,
+        subjects: Collection[str] | None = None,
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
         (metric → plugin) in ``periods`` with ``rows`` (metric, subject, period,
@@ -737,9 +747,14 @@ class Store(ABC):
         after ``through`` was collected in part: it is stored as partial, and never
         replaces what is stored for that period through a later day or complete. A row collected
         again as it is stored is left as it is (``store.changes``).
+
+        ``subjects``, where given, are those the collect speaks for (its plan's units and
+        people): the rows of any other subject are left as they are, so one branch's
+        collect into a firm's shared store never deletes another branch's figures.
         """
         from okrdesk.store.changes import (
             STORED_SELECT,
+            PeriodChanges,
             StoreChanges,
             fingerprint,
             period_changes,
@@ -753,9 +768,10 @@ class Store(ABC):
                    day if p.id in partial else None)
             for p in periods
         }  # fmt: skip
+        scope = None if subjects is None else frozenset(subjects)
         with self._many_rows(), self.transaction():
             self._lock("observations")
-            kept = self._fuller_periods(collected, partial, day)
+            kept = self._fuller_periods(collected, partial, day, scope)
             asked = [
                 (metric, period.id)
                 for metric in collected
@@ -764,7 +780,7 @@ class Store(ABC):
             ]
             answered: set[str] = set()
             if stands_in is not None:
-                rows = self._without_lone_stand_ins(rows, stands_in, asked, emptied)
+                rows = self._without_lone_stand_ins(rows, stands_in, asked, emptied, scope)
 
             def noted(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
                 for row in rows:  # a metric answered in a kept, fuller period too
@@ -800,7 +816,16 @@ class Store(ABC):
                     for _, subject, _, cut, value, numerator, denominator, source
                     in rows_with_wholes(figures)
                 ]  # fmt: skip
-                changes = period_changes(self._rows(STORED_SELECT, pair), rows_now)
+                stored = self._rows(STORED_SELECT, pair)
+                if scope is not None:
+                    stored = [row for row in stored if row[0] in scope]
+                changes = period_changes(stored, rows_now)
+                if scope is not None and changes.whole:  # never another branch's rows
+                    changes = PeriodChanges(
+                        changes.write, sorted({(row[0], row[1]) for row in stored}),
+                        changed=changes.changed, gone=changes.gone,
+                        cited_anew=changes.cited_anew, revised=changes.revised,
+                    )  # fmt: skip
                 if changes.any:
                     written += self._write_changes(pair, changes)
                     found.add(pair, changes, put_back=put_back)
@@ -815,7 +840,9 @@ class Store(ABC):
                 seen.add(pair)
                 count += bring(pair, list(group))
             for metric in collected.keys() - answered - set(emptied):
-                held_rows = self._rows_in_periods(metric, [p for m, p in asked if m == metric])
+                held_rows = self._rows_in_periods(
+                    metric, [p for m, p in asked if m == metric], scope
+                )
                 if held_rows:
                     found.kept_unanswered[metric] = held_rows
             for pair in asked:
@@ -839,6 +866,7 @@ class Store(ABC):
     def _without_lone_stand_ins(
         self, rows: Iterable[FigureRow], stands_in: Callable[[FigureRow], bool],
         asked: Sequence[tuple[str, str]], emptied: Collection[str],
+        scope: frozenset[str] | None = None,
     ) -> Iterator[FigureRow]:  # fmt: skip
         """``rows`` (a metric's together), less those of a metric not in ``emptied`` whose
         every row ``stands_in`` for none, where a figure other than zero is stored for it
@@ -857,32 +885,40 @@ class Store(ABC):
                 yield row
             if waiting and (
                 metric in emptied
-                or not self._figures_in_periods(metric, [p for m, p in asked if m == metric])
+                or not self._figures_in_periods(metric, [p for m, p in asked if m == metric], scope)
             ):
                 yield from waiting
 
-    def _figures_in_periods(self, metric: str, periods: Sequence[str]) -> bool:
-        """Whether a figure other than zero is stored for ``metric`` in ``periods``."""
+    def _figures_in_periods(
+        self, metric: str, periods: Sequence[str], scope: frozenset[str] | None = None
+    ) -> bool:
+        """Whether a figure other than zero is stored for ``metric`` in ``periods``, of
+        the subjects in ``scope`` where given."""
         if not periods:
             return False
         marks = ", ".join("?" for _ in periods)
-        found = self._one(
+        sql, params = _of_scope(
             "SELECT 1 FROM observations WHERE metric = ? AND slice = '' AND value <> 0 "
-            f"AND period IN ({marks}) LIMIT 1",
-            (metric, *periods),
-        )
-        return found is not None
+            f"AND period IN ({marks})",
+            [metric, *periods], scope, self,
+        )  # fmt: skip
+        return self._one(f"{sql} LIMIT 1", params) is not None
 
-    def _rows_in_periods(self, metric: str, periods: Sequence[str]) -> int:
-        """How many figures are stored for ``metric`` in ``periods`` (ids), wholes only."""
+    def _rows_in_periods(
+        self, metric: str, periods: Sequence[str], scope: frozenset[str] | None = None
+    ) -> int:
+        """How many figures are stored for ``metric`` in ``periods`` (ids), wholes only,
+        of the subjects in ``scope`` where given."""
         if not periods:
             return 0
         marks = ", ".join("?" for _ in periods)
         found = self._one(
-            "SELECT count(*) FROM observations WHERE metric = ? AND slice = '' "
-            f"AND period IN ({marks})",
-            (metric, *periods),
-        )
+            *_of_scope(
+                "SELECT count(*) FROM observations WHERE metric = ? AND slice = '' "
+                f"AND period IN ({marks})",
+                [metric, *periods], scope, self,
+            )
+        )  # fmt: skip
         return int(found[0]) if found else 0
 
     @abstractmethod
@@ -1023,18 +1059,22 @@ class Store(ABC):
         self._rows(f"DELETE FROM {HAND_EDITS}")
 
     def _fuller_periods(
-        self, collected: Mapping[str, str], partial: set[str], through: str | None
-    ) -> set[tuple[str, str]]:
-        """(metric, period) pairs among the ``partial`` periods whose stored rows
-        cover more days than a collect through ``through``: complete, or partial
-        through a later day."""
+        self, collected: Mapping[str, str], partial: set[str], through: str | None,
+        scope: frozenset[str] | None = None,
+    ) -> set[tuple[str, str]]:  # fmt: skip
+        """(metric, period) pairs among the ``partial`` periods whose stored rows (of
+        the subjects in ``scope`` where given) cover more days than a collect through
+        ``through``: complete, or partial through a later day."""
         if not partial or through is None:
             return set()
         found = self._rows(
-            f"SELECT DISTINCT metric, period FROM observations WHERE {self._member('metric')} "
-            f"AND {self._member('period')} AND (partial_through IS NULL OR partial_through > ?)",
-            (self._members(collected), self._members(partial), through),
-        )
+            *_of_scope(
+                "SELECT DISTINCT metric, period FROM observations WHERE "
+                f"{self._member('metric')} AND {self._member('period')} "
+                "AND (partial_through IS NULL OR partial_through > ?)",
+                [self._members(collected), self._members(partial), through], scope, self,
+            )
+        )  # fmt: skip
         return {(metric, period) for metric, period in found}
 
     def count_observations(self) -> int:

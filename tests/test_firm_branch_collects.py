@@ -1,0 +1,79 @@
+"""A firm's branches on one PostgreSQL store, each collecting from its own workspace
+(deployment.md): one branch's collect stores its own people's figures and leaves every
+other branch's as they are. It deleted them, as figures 'no longer reported'."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.store import Store
+from sample_workspace import BASE_FILES, WriteWorkspace, trusted
+
+THROUGH = "2026-03-15"
+
+
+def second_branch(text: str) -> str:
+    """The sample branch's file, as the firm's other branch writes it: its own ids."""
+    for old, new in (('"branch"', '"b2"'), ('"team-a"', '"b2-a"'), ("cm0", "b2-cm0"),
+                     ('"plan-2026"', '"b2-2026"')):  # fmt: skip
+        text = text.replace(old, new)
+    return text
+
+
+def branch_workspace(write: WriteWorkspace, root: Path, url: str, *, other: bool) -> Path:
+    files = {n: second_branch(t) for n, t in BASE_FILES.items()} if other else None
+    write(files, root=root)
+    (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{url}"\n', encoding="utf-8")
+    return trusted(root)
+
+
+def collect(root: Path, bonus: int = 0) -> str:
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_TEST_BONUS": str(bonus)}
+    done = CliRunner().invoke(
+        cli, ["collect", "--through", THROUGH, "-w", str(root), "--lang", "en"], env=env
+    )
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def figures(url: str, people: tuple[str, ...]) -> dict[tuple[str, str, str], float]:
+    with Store.open(url) as store:
+        return {
+            (str(metric), str(subject), str(period)): float(value)
+            for metric, subject, period, value in store.query(
+                "SELECT metric, subject, period, coalesce(value, numerator) FROM observations"
+            )
+            if subject in people
+        }
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branch_collect_leaves_the_other_branches_figures(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+
+    collect(futian)
+    futian_figures = figures(postgres_url, ("cm01", "cm02"))
+    assert futian_figures
+
+    said = collect(tianhe)
+    assert "deleted" not in said and "no longer" not in said, said
+    assert figures(postgres_url, ("cm01", "cm02")) == futian_figures
+    tianhe_figures = figures(postgres_url, ("b2-cm01", "b2-cm02"))
+    assert len(tianhe_figures) == len(futian_figures)
+
+    # Every figure of the branch other now: its whole periods rewritten, its own alone.
+    assert "deleted" not in collect(tianhe, bonus=5)
+    assert figures(postgres_url, ("cm01", "cm02")) == futian_figures
+    assert figures(postgres_url, ("b2-cm01", "b2-cm02")) != tianhe_figures
+
+    # And the first branch, collecting again, finds its figures as it left them.
+    assert "None new or changed since the last collect." in collect(futian)
+    assert len(figures(postgres_url, ("b2-cm01", "b2-cm02"))) == len(tianhe_figures)
