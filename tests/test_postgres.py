@@ -713,6 +713,19 @@ def test_store_copy_refuses_a_target_with_rows_unless_replace(
     assert "  checkins: 1 row, sum of value 9, as in the source\n" in single.output
 
 
+def test_store_copy_counts_a_full_target_with_thousands_marked(tmp_path: Path) -> None:
+    source, target = tmp_path / "okrdesk.db", tmp_path / "snapshot.db"
+    with Store.open(source) as store:
+        for n in range(1234):
+            store.add_checkin("O1.REV", "cm01", dt.date(2026, 1, 1), float(n))
+    assert run("store", "copy", str(source), str(target)).exit_code == 0
+    refused = run("store", "copy", str(source), str(target), "--lang", "en")
+    assert refused.exit_code == 2
+    assert "already holds 1,234 rows; add --replace" in refused.output
+    chinese = run("store", "copy", str(source), str(target), "--lang", "zh")
+    assert "中已有 1,234 行数据" in chinese.output
+
+
 def test_store_copy_of_a_missing_source_or_onto_itself_is_refused(tmp_path: Path) -> None:
     nowhere = (str(tmp_path / "none.db"), str(tmp_path / "t.db"))
     missing = run("store", "copy", *nowhere, "--lang", "en")

@@ -52,9 +52,9 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
         held = sum(destination.table_check(table)[0] for table in TABLES)
         if held and not replace:
             raise BadInput(Said(
-                f"{destination.location} already holds {held} {'row' if held == 1 else 'rows'}; "
+                f"{destination.location} already holds {held:,} {'row' if held == 1 else 'rows'}; "
                 f"add --replace to overwrite {'it' if held == 1 else 'them'}. Nothing was copied.",
-                f"{destination.location} 中已有 {held} 行数据；如要覆盖，请加 --replace。"
+                f"{destination.location} 中已有 {held:,} 行数据；如要覆盖，请加 --replace。"
                 "未复制任何内容。",
             ))  # fmt: skip
         with destination.transaction():
