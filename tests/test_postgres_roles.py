@@ -372,6 +372,33 @@ def test_a_schema_the_url_names_that_is_not_there_is_said(postgres_url: str) -> 
     said_plainly(run("store", "upgrade", url, "--lang", "en"), 0, "created okrdesk's tables")
 
 
+def test_a_reader_whose_url_names_a_schema_not_there_is_told_so_not_to_collect(
+    write_workspace: WriteWorkspace, roles: Roles
+) -> None:
+    """A laptop's URL with a misspelt schema was told that nothing was collected yet and
+    to run `okrdesk collect`, which a reader may not do and which would not help."""
+    run("store", "upgrade", roles.owner_url)
+    roles.grant()
+    url = f"{roles.url(roles.reader)}&options=-csearch_path%3Dokrdsk"
+    root = workspace(write_workspace, url)
+    for command in (["report"], ["check"], ["export", "--format", "csv"]):
+        said_plainly(
+            run(*command, "-w", str(root), "--lang", "en"), 2,
+            "the schema okrdsk that the URL's search_path names does not exist",
+            "Correct the URL's options",
+        )  # fmt: skip
+        assert "collect" not in run(*command, "-w", str(root), "--lang", "en").output
+    said_plainly(
+        run("report", "-w", str(root), "--lang", "zh"), 2,
+        "URL 的 search_path 所指的 schema okrdsk 在该数据库中不存在",
+    )  # fmt: skip
+    said_plainly(
+        run("store", "copy", url, str(root / "snapshot.db"), "--lang", "en"), 2,
+        "the schema okrdsk that the URL's search_path names does not exist",
+    )  # fmt: skip
+    assert not (root / "snapshot.db").exists()
+
+
 def test_a_statement_the_server_fails_mid_command_says_to_run_it_again(
     postgres_url: str,
 ) -> None:

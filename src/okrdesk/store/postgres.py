@@ -209,7 +209,15 @@ class PostgresStore(Store):
 
     @classmethod
     def has_schema(cls, url: str) -> bool:
-        return cls.version_of(url) is not None
+        """Whether okrdesk's tables are at ``url``; a URL naming no schema there is refused
+        (``_schema_is_there``)."""
+        with _connect(url, None) as connection:
+            store = cls(connection, url)
+            with store._named_errors():
+                if store._stored_version() is not None:
+                    return True
+                store._schema_is_there()
+                return False
 
     @classmethod
     def version_of(cls, url: str) -> int | None:
@@ -230,6 +238,7 @@ class PostgresStore(Store):
                 f"本版本最高只认 {SCHEMA_VERSION}）；请升级 okrdesk。未改动任何内容。",
             ))  # fmt: skip
         if version is None and not create:
+            self._schema_is_there()
             raise NoStoreYet(Said(
                 f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first",
                 f"{self.location}：还没有 okrdesk 的数据表；请先运行 `okrdesk collect`",
@@ -256,6 +265,23 @@ class PostgresStore(Store):
                     raise
                 raise self._not_owner(version) from None
         self._take_hand_edits_if_allowed(rows_only)
+
+    def _schema_is_there(self) -> None:
+        """Refuse a URL whose search_path names no schema of this database: a reader told
+        there is nothing collected yet would ask for a collect, not for its URL."""
+        found = self._one("SELECT current_schema()")
+        if found is not None and found[0] is not None:
+            return
+        schema = _schema_of(self.location)
+        raise BadInput(Said(
+            f"{self.location}: the schema {schema} that the URL's search_path names does not "
+            "exist in this database. Nothing was read or changed. Correct the URL's options "
+            "(the database setting in okrdesk.toml), or ask the database's owner which "
+            "schema holds okrdesk's tables (docs/deployment.md).",
+            f"{self.location}：URL 的 search_path 所指的 schema {schema} 在该数据库中不存在。"
+            "未读取或改动任何内容。请改正 URL 中的 options（okrdesk.toml 中的 database 设置），"
+            "或向数据库的所有者询问 okrdesk 的数据表在哪个 schema（见 docs/deployment.md）。",
+        ))  # fmt: skip
 
     def _take_hand_edits_if_allowed(self, rows_only: bool) -> None:
         """``take_hand_edits``; where the role may not write (a reader, a replica), the
