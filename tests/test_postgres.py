@@ -153,6 +153,27 @@ def test_a_password_in_the_url_is_refused(write_workspace: WriteWorkspace) -> No
         Store.open("postgresql://okr:secret@127.0.0.1:1/okr")
 
 
+def test_a_user_in_the_url_is_warned_of(write_workspace: WriteWorkspace) -> None:
+    """deployment.md: the shared URL names no user, each machine's PGUSER does. A user
+    written into it made every laptop and job connect as that role, said nowhere."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        '[workspace]\ndatabase = "postgresql://okrdesk@db.example/okr"\n', encoding="utf-8"
+    )
+    result = run("validate", "--lang", "en", "-w", str(root))
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: okrdesk.toml:2: workspace.database: names the role okrdesk, so everyone "
+        "who runs this workspace connects as it, whatever their PGUSER"
+    ) in result.output
+    chinese = run("validate", "--lang", "zh", "-w", str(root))
+    assert "okrdesk.toml:2: workspace.database: 指定了角色 okrdesk" in chinese.output
+    (root / "okrdesk.toml").write_text(
+        '[workspace]\ndatabase = "postgresql://db.example/okr"\n', encoding="utf-8"
+    )
+    assert "names the role" not in run("validate", "--lang", "en", "-w", str(root)).output
+
+
 def test_an_unreachable_server_is_a_message_not_a_traceback(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

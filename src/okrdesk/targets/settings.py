@@ -598,6 +598,15 @@ def _server_url(table: Table, where: Where, url: str) -> str | None:
             "不能含密码（此文件是共享的）；请设置 PGPASSWORD 或使用 ~/.pgpass，URL 里不写密码",
         )
         return None
+    if parts.username:
+        table.findings.warnings.append(where.problem(
+            f"names the role {parts.username}, so everyone who runs this workspace connects "
+            "as it, whatever their PGUSER; write the URL without it and let each machine say "
+            "its role with PGUSER (docs/deployment.md)",
+            f"指定了角色 {parts.username}，于是运行此工作区的每个人都以它连接，不论各自的 "
+            "PGUSER；请去掉 URL 中的用户名，由各台机器用 PGUSER 说明自己的角色"
+            "（见 docs/deployment.md）",
+        ))  # fmt: skip
     return url
 
 
