@@ -1,6 +1,7 @@
-"""A firm's branches on one PostgreSQL store, each collecting from its own workspace
+"""A firm's branches on one PostgreSQL store, each working from its own workspace
 (deployment.md): one branch's collect stores its own people's figures and leaves every
-other branch's as they are. It deleted them, as figures 'no longer reported'."""
+other branch's as they are (it deleted them, as figures 'no longer reported'); one
+branch's history neither lists nor withdraws another branch's check-ins."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from okrdesk.cli import cli
 from okrdesk.store import Store
-from sample_workspace import BASE_FILES, WriteWorkspace, trusted
+from sample_workspace import BASE_FILES, OKRS, WriteWorkspace, trusted
 
 THROUGH = "2026-03-15"
 
@@ -25,9 +26,21 @@ def second_branch(text: str) -> str:
     return text
 
 
+CHECKED_IN = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "REV"
+title = "营业收入"
+target = 5.5
+unit = "亿元"
+"""
+)
+
+
 def branch_workspace(write: WriteWorkspace, root: Path, url: str, *, other: bool) -> Path:
-    files = {n: second_branch(t) for n, t in BASE_FILES.items()} if other else None
-    write(files, root=root)
+    files = {**BASE_FILES, "okrs.toml": CHECKED_IN}
+    write({n: second_branch(t) for n, t in files.items()} if other else files, root=root)
     (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{url}"\n', encoding="utf-8")
     return trusted(root)
 
@@ -77,3 +90,35 @@ def test_a_branch_collect_leaves_the_other_branches_figures(
     # And the first branch, collecting again, finds its figures as it left them.
     assert "None new or changed since the last collect." in collect(futian)
     assert len(figures(postgres_url, ("b2-cm01", "b2-cm02"))) == len(tianhe_figures)
+
+
+def okrdesk(root: Path, *args: str, code: int = 0) -> str:
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)])
+    assert done.exit_code == code, done.output
+    assert "Traceback" not in done.output
+    return done.output
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branch_neither_lists_nor_withdraws_another_branchs_checkins(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    okrdesk(tianhe, "checkin", "O1.REV", "4.2亿", "--by", "王芳", "--date", "2026-03-02")
+    okrdesk(futian, "checkin", "O1.REV", "3.9亿", "--by", "王芳", "--date", "2026-03-03")
+
+    listed = okrdesk(futian, "history", "O1.REV", "--lang", "en")
+    assert "CNY 390m  branch" in listed and "420m" not in listed and "b2" not in listed
+    assert "4.2亿" in okrdesk(tianhe, "checkin", "--list", "O1.REV", "--lang", "zh")
+
+    refused = okrdesk(futian, "checkin", "--withdraw", "1", "--reason", "录错了", "--by",
+                      "王芳", "--lang", "en", code=2)  # fmt: skip
+    assert "check-in 1 is for b2, who is not in this plan" in refused
+    assert "Nothing was changed." in refused
+    chinese = okrdesk(futian, "checkin", "--withdraw", "1", "--reason", "录错了", "--by",
+                      "王芳", "--lang", "zh", code=2)  # fmt: skip
+    assert "编号 1 的打卡是 b2 的，b2 不在本计划中" in chinese
+    with Store.open(postgres_url) as store:
+        assert [c.withdrawn for c in store.checkins("O1.REV", withdrawn=True)] == [None, None]
+    okrdesk(futian, "checkin", "--withdraw", "2", "--reason", "录错了", "--by", "王芳")

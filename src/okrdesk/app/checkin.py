@@ -212,6 +212,10 @@ _REFUSED = {
                            "was changed.",
         "no_checkin": "no check-in {id}; `okrdesk checkin --list KR` shows ids",
         "withdrawn": "check-in {id} was already withdrawn on {when}",
+        "not_ours": "check-in {id} is for {subject}, who is not in this plan (another "
+                    "branch's, in a store it shares with this one, or taken out of the plan): "
+                    "withdraw it in the workspace whose plan has {subject}. Nothing was "
+                    "changed.",
     },
     "zh": {
         "measured": "{kr} 由指标 {metric} 度量；打卡只用于没有指标的关键结果。"
@@ -225,6 +229,9 @@ _REFUSED = {
         "withdraw_reason": "--withdraw 需要用 --reason 说明哪里有误。未做任何改动。",
         "no_checkin": "没有编号为 {id} 的打卡；`okrdesk checkin --list 关键结果` 可查看编号",
         "withdrawn": "编号 {id} 的打卡已于 {when} 撤回",
+        "not_ours": "编号 {id} 的打卡是 {subject} 的，{subject} 不在本计划中（是与本工作区"
+                    "共用数据库的其他营业部的，或已从计划中删去）：请在计划中有 {subject} 的"
+                    "工作区撤回。未做任何改动。",
     },
 }  # fmt: skip
 """Why ``okrdesk checkin`` stored nothing, in each language."""
@@ -260,6 +267,12 @@ def _author(session: Session, by: str | None) -> str:
     author = author_default(session.workspace.checkin_by) if by is None else by.strip()
     person = session.plan.people_by_id.get(author)
     return author if person is None else person.name
+
+
+def in_plan(plan: Plan, subject: str) -> bool:
+    """Whether ``subject`` is a unit or person of ``plan``: a firm's branches share one
+    store, and another branch's check-ins are theirs to list and withdraw."""
+    return subject in plan.units_by_id or subject in plan.people_by_id
 
 
 def author_default(setting: str) -> str:
@@ -303,6 +316,9 @@ def withdraw_checkin(
         found = store.checkin(checkin_id)
         if found is None:
             raise BadInput(_REFUSED[lang]["no_checkin"].format(id=checkin_id))
+        if not in_plan(session.plan, found.subject):
+            subject = printable(found.subject)
+            raise BadInput(_REFUSED[lang]["not_ours"].format(id=checkin_id, subject=subject))
         if found.withdrawn is not None:
             when = local_time(found.withdrawn)
             raise BadInput(_REFUSED[lang]["withdrawn"].format(id=checkin_id, when=when))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from okrdesk.app.checkin import shown_against
+from okrdesk.app.checkin import in_plan, shown_against
 from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.errors import BadInput, printable
 from okrdesk.messages import ALERTS, display_width, padded
@@ -45,7 +45,11 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     entries = []
     if store is not None:
         with store, store.reading():
-            entries = store.checkins(kr.id, withdrawn=True)
+            entries = [
+                c
+                for c in store.checkins(kr.id, withdrawn=True)
+                if in_plan(session.plan, c.subject)  # not another branch's, in a shared store
+            ]
     if kr.metric is not None:
         if not entries:
             raise BadInput(words["no_checkins"].format(kr=kr.id, metric=kr.metric))
