@@ -36,7 +36,7 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
                            "formats it provides."),
     "collect": ("okrdesk.cli.record_commands", "collect",
                            "Collect every metric the plan uses, through its plugin, into "
-                           "okrdesk.db."),
+                           "the store."),
     "checkin": ("okrdesk.cli.record_commands", "checkin",
                            "Record a value for a key result that no plugin measures."),
     "spend": ("okrdesk.cli.record_commands", "spend",

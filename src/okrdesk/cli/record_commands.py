@@ -49,10 +49,12 @@ def collect(
     emptied: tuple[str, ...],
     lang: str | None,
 ) -> None:
-    """Collect every metric the plan uses, through its plugin, into okrdesk.db.
+    """Collect every metric the plan uses, through its plugin, into the store.
 
-    Collects each period of the plan from its start up to --through.
-    Collecting a metric and period again replaces its numbers, so running
+    Collects each period of the plan from its start up to --through, into
+    okrdesk.db or the firm's server okrdesk.toml names; on a server it
+    replaces the numbers of its own plan's people and units alone (another
+    branch's stay). Collecting a metric and period again replaces its numbers, so running
     this twice stores nothing twice; a figure found unchanged is left as it
     was, with the run that stored it, and the summary says how many were
     new or changed, and names each metric whose figures of periods already
