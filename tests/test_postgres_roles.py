@@ -10,6 +10,7 @@ import itertools
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from okrdesk.errors import OkrdeskError
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.store import POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
+from okrdesk.store.postgres import lock_key
 from sample_workspace import WriteWorkspace, trusted
 
 _names = itertools.count(1)
@@ -206,6 +208,34 @@ def test_an_older_schema_is_upgraded_by_its_owner_alone(
     roles.grant()  # the tables an upgrade adds, where no default privileges give them
     reader = workspace(write_workspace, roles.url(roles.reader))
     said_plainly(run("spend", "list", "-w", str(reader)), 0)
+
+
+def test_upgrades_at_once_say_which_one_created_the_tables(postgres_url: str) -> None:
+    """Deployment.md: the first okrdesk to open the database upgrades it, the others wait
+    and find it done. Each said it had created the tables, read before the wait."""
+    okrdesk = str(Path(sys.executable).parent / "okrdesk")
+    env = {**os.environ, "OKRDESK_BUSY_TIMEOUT": "120"}
+    with psycopg.connect(postgres_url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("schema"),))
+        upgrades = [
+            subprocess.Popen([okrdesk, "store", "upgrade", postgres_url, "--lang", "en"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+            for _ in range(3)
+        ]  # fmt: skip
+        waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            row = holder.execute(waiting).fetchone()
+            if row is not None and row[0] >= 3:  # all three wait for the lock
+                break
+            time.sleep(0.05)
+        holder.execute("SELECT pg_advisory_unlock(%s)", (lock_key("schema"),))
+    said = [upgrade.communicate(timeout=120)[0] for upgrade in upgrades]
+    assert [u.returncode for u in upgrades] == [0, 0, 0], said
+    assert sum("created okrdesk's tables (schema" in s for s in said) == 1, said
+    assert sum(f"okrdesk's tables are at schema {SCHEMA_VERSION}, this okrdesk's." in s
+               for s in said) == 2, said  # fmt: skip
 
 
 def test_store_upgrade_of_a_file(tmp_path: Path) -> None:

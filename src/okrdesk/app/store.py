@@ -102,11 +102,12 @@ def upgrade_store(target: Path | str) -> Said:
     if isinstance(target, Path) and not target.exists():
         raise BadInput(Said(f"{target}: no such database; nothing was changed",
                             f"{target}：没有这个数据库；未改动任何内容"))  # fmt: skip
-    before = _version_of(target)
     with Store.open(target) as store:
         version = store.schema_version
         where = store.location
         differs = store.unlike_made()
+        # As found under the schema lock: of several upgrades at once, one did the work.
+        before = None if store.migrated_from == 0 else store.migrated_from or version
     if differs:
         # Opening it upgraded an older schema before its tables could be looked at.
         done = (
@@ -134,17 +135,6 @@ def upgrade_store(target: Path | str) -> Said:
         )
     return Said(f"{where}: okrdesk's tables are at schema {version}, this okrdesk's.",
                 f"{where}：okrdesk 的数据表已是本版本的结构（版本 {version}）。")  # fmt: skip
-
-
-def _version_of(target: Path | str) -> int | None:
-    """The schema version at ``target`` before it is opened: None where it has no tables."""
-    if isinstance(target, str):
-        from okrdesk.store.postgres import PostgresStore
-
-        return PostgresStore.version_of(target)
-    from okrdesk.store.sqlite import SqliteStore
-
-    return SqliteStore.version_of(target)
 
 
 def _checked(table: str, origin: Store, destination: Store) -> Said:

@@ -554,6 +554,11 @@ class Store(ABC):
     """Where an opening that reads rows alone (``open(rows_only=True)``) found hand edits
     it could not add up here: their (metric, period) pairs, and why, in a few words."""
 
+    migrated_from: int | None = None
+    """The schema this opening found under the schema lock and upgraded from, 0 where it
+    created the tables; None where it found them at this okrdesk's (another okrdesk,
+    opening it at the same moment, may have done it)."""
+
     _edits_taken_here: frozenset[tuple[str, str]] = frozenset()
     """The (metric, period) pairs this opening of the store found changed by other
     software and added up again (``take_hand_edits``)."""

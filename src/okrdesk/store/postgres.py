@@ -444,6 +444,8 @@ class PostgresStore(Store):
             version = self._stored_version() or 0
             if version > SCHEMA_VERSION:
                 return
+            if version < SCHEMA_VERSION:
+                self.migrated_from = version
             for number, ddl in enumerate(POSTGRES_MIGRATIONS[version:], start=version + 1):
                 self._rows(ddl)
                 self._rows(f"DELETE FROM {VERSION_TABLE}")

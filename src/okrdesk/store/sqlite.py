@@ -332,6 +332,8 @@ class SqliteStore(Store):
         with self.transaction():
             # Read again inside the write lock: another process may have migrated.
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
+            if version < len(MIGRATIONS):
+                self.migrated_from = version
             marked = self._marks_writes
             for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
                 migration(sqlite_utils.Database(self._connection))
