@@ -40,7 +40,7 @@ from okrdesk.report.document import ReportComparison, ReportKeyResult, ReportWin
 from okrdesk.report.notes import window_story
 from okrdesk.store import Store
 from okrdesk.units import UNITS
-from sample_workspace import OKRS, WriteWorkspace
+from sample_workspace import OKRS, PLAN, WriteWorkspace
 
 FEES = MetricSpec("fees", "Fees", "手续费", MetricKind.FLOW, UNITS["元"])
 AUM = MetricSpec("aum", "AUM", "客户资产", MetricKind.STOCK, UNITS["元"])
@@ -540,6 +540,36 @@ def test_last_years_history_stays_out_of_this_years_figures(tmp_path: Path) -> N
         progress = whole.key_result(fees, "br")
         assert progress is not None
         assert progress.trend[0] == (dt.date(2026, 1, 31), 110.0)
+
+
+def last_years_plan_collected(write_workspace: WriteWorkspace) -> Path:
+    """A workspace whose store kept last year's figures: 2025's plan collected to its end,
+    then this year's plan (the same file, its year changed) collected to 15 March."""
+    budget, okrs = {"budget.toml": None}, {"okrs.toml": OKRS + GROWTH_KRS}
+    root = write_workspace({**budget, **okrs, "plan.toml": PLAN.replace("2026", "2025")})
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2025-12-31", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return collected(write_workspace, {**budget, **okrs})
+
+
+def test_explain_lists_this_years_observations_not_last_years(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")
+    root = last_years_plan_collected(write_workspace)
+    args = ["explain", "O1.FEES", "--as-of", "2026-03-15", "-w", str(root)]
+    mine = CliRunner().invoke(cli, [*args, "--person", "cm01"])
+    assert mine.exit_code == 0, mine.output
+    # 王芳's 10,000 a week over 2026-W01 … W11 is 11万, from 11 rows; 2025's 52 weeks,
+    # kept for 同比, are in no figure of this plan and were listed as if they were.
+    assert "= 11万" in mine.output
+    assert "11 条观测值，来自第 2 次采集" in mine.output, mine.output
+    assert "2025-W" not in mine.output.split("增长目标")[0]
+    branch = CliRunner().invoke(cli, args).output
+    assert "22 条观测值" in branch, branch  # two people, 11 weeks each
+    # Last year's figures still set the target: 52 weeks of 30,000 stored in 2025.
+    assert "目标 184.1万 = 去年 156万 × (1 + 18%)" in branch
 
 
 def test_report_window_and_compare_give_every_flow_a_window_line(

@@ -263,7 +263,8 @@ def explain_lines(
             if spec is None:
                 why = _unprovided(kr, session.host, session.workspace.root, lang)
                 rows = store.observations(metric=kr.metric, subjects=subjects,
-                                          through=engine.through, grain=plan.grain)  # fmt: skip
+                                          through=engine.through, grain=plan.grain,
+                                          since=plan.start)  # fmt: skip
                 stored = _stored_only(kr, rows, session.host, names_told_apart(plan, lang),
                                       lang, width)  # fmt: skip
                 raise NotMeasured(why, [*lines, *stored])
@@ -272,9 +273,10 @@ def explain_lines(
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang,
                                                 short_of) + started  # fmt: skip
+            # The plan's periods only: last year's, kept for 同比, are in no figure of it.
             rows = store.observations(
                 metric=spec.name, subjects=subjects, through=engine.through, grain=plan.grain,
-                sliced=bool(spec.dimensions),
+                sliced=bool(spec.dimensions), since=plan.start,
             )  # fmt: skip
             if kr.where:
                 rows = [r for r in rows if _in_slice(r, kr.where)]

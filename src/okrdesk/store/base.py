@@ -1094,9 +1094,11 @@ class Store(ABC):
         through: dt.date | None = None,
         grain: Grain | None = None,
         sliced: bool = False,
+        since: dt.date | None = None,
     ) -> list[StoredObservation]:
-        """Stored observations, filtered; ``through`` keeps periods that started by then.
-        Whole figures only, unless ``sliced`` asks for the slices beside them."""
+        """Stored observations, filtered; ``through`` keeps periods that started by then,
+        ``since`` those that end on or after it (a plan's own, not last year's kept for
+        同比). Whole figures only, unless ``sliced`` asks for the slices beside them."""
         self._numbers_only()
         where: list[str] = [] if sliced else ["slice = ''"]
         params: list[Any] = []
@@ -1112,6 +1114,9 @@ class Store(ABC):
         if through is not None:
             where.append("period_start <= ?")
             params.append(through.isoformat())
+        if since is not None:
+            where.append("period_end >= ?")
+            params.append(since.isoformat())
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(
             "SELECT metric, subject, period, value, numerator, denominator, source, "

@@ -26,8 +26,10 @@ class StoreReader(Protocol):
         subjects: Iterable[str] | None = None,
         through: dt.date | None = None,
         grain: Grain | None = None,
+        since: dt.date | None = None,
     ) -> list[StoredObservation]:
-        """Stored observations, filtered; ``through`` keeps periods that started by then."""
+        """Stored observations, filtered; ``through`` keeps periods that started by then,
+        ``since`` those that end on or after it."""
         ...
 
     def totals_by_subject(
