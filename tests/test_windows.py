@@ -572,6 +572,33 @@ def test_explain_lists_this_years_observations_not_last_years(
     assert "目标 184.1万 = 去年 156万 × (1 + 18%)" in branch
 
 
+def test_a_day_before_the_first_week_is_counted_counts_none_of_it_in_windows(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Collected through Sunday 4 January, 2026-W01 (1 to 4 January) is stored whole: a
+    # report as of 2 January runs its figures through 31 December and counts none of it.
+    # The windows and the growth target counted it all the same (its ISO week starts on
+    # 29 December): 3万 of fees "over 0 days", on pace, beside key results with no data.
+    root = write_workspace({"okrs.toml": OKRS + GROWTH_KRS, "baselines.toml": baselines_toml()})
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2026-01-04", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    args = ["report", "--as-of", "2026-01-02", "-w", str(root)]
+    done = runner.invoke(cli, [*args, "--format", "json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.output)
+    assert report["figures_through"] == "2025-12-31"
+    results = {kr["id"]: kr for o in report["objectives"] for kr in o["key_results"]}
+    fees, hnw = results["O1.FEES"], results["O1.HNW"]
+    assert fees["actual"] is None and fees["status"] == "no_data"
+    assert fees["window"]["value"] is None and fees["window"]["periods"] == []
+    assert hnw["actual"] is None and hnw["window"]["value"] is None
+    assert report["score"] is None
+    text = runner.invoke(cli, [*args, "--format", "md"]).output
+    assert "本年至今 — · 同比 本期无数据" in text, text
+    assert "0 天" not in text
+
+
 def test_report_window_and_compare_give_every_flow_a_window_line(
     write_workspace: WriteWorkspace,
 ) -> None:

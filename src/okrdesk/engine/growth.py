@@ -66,7 +66,7 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
     # or current but ending before the report's day (read on 27 November, figures through
     # the 20th were paced on last year's week to the 29th, then on the 20th's once old).
     through = engine.figure_day(kr, spec, subject)
-    run = window_run(window, engine.as_of, plan.grain, through)
+    run = window_run(window, engine.as_of, plan.grain, through, plan.start)
     whole = whole_run(window, engine.as_of, plan.grain, through)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
     year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)

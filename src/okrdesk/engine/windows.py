@@ -107,15 +107,23 @@ class PeriodRun:
 
 
 def window_run(
-    window: Window, as_of: dt.date, grain: Grain, through: dt.date | None = None
+    window: Window,
+    as_of: dt.date,
+    grain: Grain,
+    through: dt.date | None = None,
+    opens: dt.date | None = None,
 ) -> PeriodRun:
     """The periods of ``window`` at ``as_of``: through the one holding the date, or with
     ``through`` (the day the figures count through, ``figures_through``) through the last
-    one started by then; the spans are those ``_anchor`` gives."""
+    one started by then; the spans are those ``_anchor`` gives. ``opens``: the plan's
+    first day, on which its first period, stored cut there, starts (2026-W01 on 1
+    January, not 29 December: figures through 31 December count none of it)."""
     first, last = _spans_back(window.span, _anchor(window.span, as_of, grain, through),
                               window.count)  # fmt: skip
     day = as_of if through is None else min(as_of, through)
-    periods = [p for p in _periods_homed(first, last, grain) if p.start <= day]
+    periods = [
+        p for p in _periods_homed(first, last, grain) if max(p.start, opens or p.start) <= day
+    ]
     return PeriodRun(tuple(periods), first, last)
 
 
@@ -354,7 +362,7 @@ def window_view(
     """The figure of ``window`` at ``as_of`` and each comparison asked for; ``through``:
     the day the figures count through, where it is before ``as_of``; ``read_through``:
     as far as a flow's collects read its sources (``window_figure``)."""
-    run = window_run(window, as_of, plan.grain, through)
+    run = window_run(window, as_of, plan.grain, through, plan.start)
     now = window_figure(plan, store, spec, subject, run, read_through=read_through)
     days = run_days(run, plan, as_of if through is None else min(as_of, through))
     comparisons = []
