@@ -599,6 +599,32 @@ def test_a_day_before_the_first_week_is_counted_counts_none_of_it_in_windows(
     assert "0 天" not in text
 
 
+def test_explain_gives_a_quarterly_growth_target_the_quarters_figure_as_the_report_does(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")
+    quarterly = GROWTH_KRS.replace('id = "FEES"', 'id = "FEESQ"').replace(
+        'growth = "18%"', 'growth = "10%"\nwindow = "qtd"'
+    )
+    root = write_workspace({"okrs.toml": OKRS + quarterly, "baselines.toml": baselines_toml()})
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2026-05-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    args = ["--as-of", "2026-05-15", "-w", str(root)]
+    report = json.loads(runner.invoke(cli, ["report", "--format", "json", *args]).output)
+    fees = next(kr for o in report["objectives"] for kr in o["key_results"]
+                if kr["id"] == "O1.FEESQ")  # fmt: skip
+    # The second quarter so far, 2026-W14 … W20: 7 weeks of 10,000 + 20,000.
+    assert float(fees["actual"]) == 210000
+    explained = runner.invoke(cli, ["explain", "O1.FEESQ", *args])
+    assert explained.exit_code == 0, explained.output
+    # It said = 60万 (the year so far) over 40 rows, above "实际 21万" of its own.
+    assert "= 21万\n" in explained.output, explained.output
+    assert "14 条观测值" in explained.output
+    assert "2026-W13" not in explained.output and "2026-W14" in explained.output
+    assert "实际 21万，2026-W14 … 2026-W20：7 个周期中 7 个有数字" in explained.output
+
+
 def test_report_window_and_compare_give_every_flow_a_window_line(
     write_workspace: WriteWorkspace,
 ) -> None:

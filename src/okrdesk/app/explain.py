@@ -29,7 +29,7 @@ from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
-from okrdesk.engine.windows import WindowFigure
+from okrdesk.engine.windows import PeriodRun, WindowFigure, window_figure
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path
 from okrdesk.figures_apart import attainment_short, beside_target
 from okrdesk.formula import is_fact, parse
@@ -45,7 +45,7 @@ from okrdesk.model import (
     Run,
     StoredObservation,
 )
-from okrdesk.periods import local_time, period_holding
+from okrdesk.periods import local_time, parse_period, period_holding
 from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import PluginHost
@@ -270,6 +270,7 @@ def explain_lines(
                 raise NotMeasured(why, [*lines, *stored])
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
             figure = rollup.sliced(spec.name, subject, kr.where)
+            basis = growth_basis(engine, kr, subject)
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang,
                                                 short_of) + started  # fmt: skip
@@ -280,18 +281,31 @@ def explain_lines(
             )  # fmt: skip
             if kr.where:
                 rows = [r for r in rows if _in_slice(r, kr.where)]
+            window_value = None
+            if basis is not None:
+                # A growth target's figure is its window's (the quarter's, for qtd), as
+                # the report shows it: that figure, its rows and its members' figures.
+                now = basis.now
+                figure = Figure(now.value, now.numerator, now.denominator, now.found)
+                rows = [r for r in rows if r.observation.period in now.periods]
+                run = PeriodRun(tuple(map(parse_period, now.periods)), basis.whole.first,
+                                basis.whole.last)  # fmt: skip
+
+                def window_value(member: str) -> float | None:
+                    return window_figure(plan, store, spec, member, run).value
+
             owner = session.host.owners.get(spec.name, "-")
             why = _why_none(store.runs(), spec.name, owner, engine.through, lang)
             # Each member's attainment of its share, judged as the report judges it.
             attained = {p.subject: p.attainment for p in engine.shares_below(kr, subject)}
             members = MemberFigures(plan, rollup, kr, spec.name, subject, lang, attained,
-                                    split_credit=spec.split_credit)  # fmt: skip
+                                    split_credit=spec.split_credit,
+                                    value_of=window_value)  # fmt: skip
             # Figures ending before the report's say their day, as the report's due column.
             ends = engine.figure_day(kr, spec, subject)
             ends_early = ends if ends < engine.through and figure.value is not None else None
             lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why), members,
                                      ends_early, width, short_of)  # fmt: skip
-            basis = growth_basis(engine, kr, subject)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
     return lines + started

@@ -60,6 +60,8 @@ class MemberFigures:
     split_credit: bool = False
     """Its metric's counts may be shared (``MetricSpec.split_credit``): written with the
     decimals they need, not as whole counts."""
+    value_of: Callable[[str], float | None] | None = None
+    """A member's figure where it is not its rollup's: a growth target's over its window."""
     _names: Callable[[str], str] = attrs.field(init=False)
 
     @_names.default
@@ -155,6 +157,8 @@ class MemberFigures:
         return figure, target, shown[2]
 
     def _value(self, member: str) -> float | None:
+        if self.value_of is not None:
+            return self.value_of(member)
         return self.rollup.sliced(self.metric, member, self.kr.where).value
 
     def _without_data(self, members: Sequence[str]) -> str:
