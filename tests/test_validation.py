@@ -376,6 +376,20 @@ CASES = {
         "scoring[cm].floor",
         "the floor (1.5) is above the cap (1.2)",
     ),
+    "scoring cap typed as a percentage": (
+        "scoring.toml",
+        '[[scoring]]\nid = "cm"\nname = "月度考核"\nroles = ["cm"]\ncap = 120  # <-\n'
+        '[[scoring.components]]\nmetric = "aum"\nweight = 1\nstandard = 1\nunit = "亿元"\n',
+        "scoring[cm].cap",
+        "120 would be 12000%; for 120% write 1.2",
+    ),
+    "scoring floor typed as a percentage": (
+        "scoring.toml",
+        '[[scoring]]\nid = "cm"\nname = "月度考核"\nroles = ["cm"]\nfloor = 50  # <-\n'
+        '[[scoring.components]]\nmetric = "aum"\nweight = 1\nstandard = 1\nunit = "亿元"\n',
+        "scoring[cm].floor",
+        "50 would be 5000%; for 50% write 0.5",
+    ),
 }
 
 

@@ -435,6 +435,20 @@ def _read_person(where: Where, data: dict[str, Any], draft: Draft, findings: Fin
     draft.people.append(Located(where, model.Person(person_id, name, unit, role or "cm")))
 
 
+SCORE_TYPO = 10
+"""A scoring policy's cap or floor above this (1000%) is a percentage typed for a fraction."""
+
+
+def _score_fraction(t: Table, key: str, value: Decimal | None) -> Decimal | None:
+    """A policy's ``cap`` or ``floor``, a fraction of a full score; 120 for 120% made a cap
+    of 12000% that held nobody, and a floor of 50 scored everyone 5000%."""
+    if value is None or value <= SCORE_TYPO:
+        return value
+    t.fail(t.where.key(key), f"{value} would be {value * 100}%; for {value}% write {value / 100}",
+           f"{value} 意味着 {value * 100}%；若指 {value}%，请写 {value / 100}")  # fmt: skip
+    return None
+
+
 def _positive_number(t: Table, key: str, default: Decimal | None) -> Decimal | None:
     value = t.number(key)
     if value is None:
@@ -1224,6 +1238,7 @@ def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, findings: Fi
         t.fail(
             where.key("floor"), f"must not be negative, got {floor}", f"不能为负数，现为 {floor}"
         )
+    cap, floor = _score_fraction(t, "cap", cap), _score_fraction(t, "floor", floor)
     if cap is not None and floor is not None and floor > cap:
         t.fail(where.key("floor"), f"the floor ({floor}) is above the cap ({cap})",
                f"下限（{floor}）高于上限（{cap}）")  # fmt: skip
