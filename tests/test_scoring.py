@@ -219,3 +219,30 @@ def test_scores_read_for_several_periods_at_once_are_those_of_one_period_at_a_ti
         assert {s.person for s in found} == {"cm01", "cm02"}
         assert any(c.actual for s in found for c in s.components)
         assert found == expected
+
+
+@pytest.mark.parametrize("weights", [("0.4", "0.6"), ("40", "60"), ("2", "1")])
+def test_weights_that_do_not_add_up_to_one_are_told_at_validate(
+    write_workspace: WriteWorkspace, weights: tuple[str, str]
+) -> None:
+    # Weights of 40 and 60 (for 40% and 60%) held every score at the cap, unsaid; 2 and
+    # 1, read as relative weights, made meeting every standard worth 300%.
+    policy = policy_file("1").replace("weight = 1", f"weight = {weights[0]}")
+    policy += (f'\n[[scoring.components]]\nmetric = "fee_revenue"\nweight = {weights[1]}\n'
+               'standard = 1\nunit = "万元"\n')  # fmt: skip
+    root = write_workspace({"scoring.toml": policy})
+    zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    en = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert zh.exit_code == en.exit_code == 0, zh.output
+    total = sum(Decimal(w) for w in weights)
+    if total == 1:
+        assert "权重" not in zh.output and "weights" not in en.output
+        return
+    percent = {Decimal(100): "10000", Decimal(3): "300"}[total]
+    assert (f"targets/scoring.toml:9: scoring[cm-monthly].components: 各考核项的权重合计 "
+            f"{total}：每项都达到标准得 {percent}%，而不是 100%；权重是占得分的比例（0.4 即 40%）"
+            ) in zh.output  # fmt: skip
+    assert (
+        f"the weights add up to {total}: meeting every standard scores {percent}%, not "
+        "100%; a weight is a share of the score (0.4 = 40%)"
+    ) in en.output

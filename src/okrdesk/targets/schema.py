@@ -435,6 +435,24 @@ def _read_person(where: Where, data: dict[str, Any], draft: Draft, findings: Fin
     draft.people.append(Located(where, model.Person(person_id, name, unit, role or "cm")))
 
 
+def _weights_add_up(
+    where: Where, components: list[model.ScoreComponent], findings: Findings
+) -> None:
+    """A warning where a policy's weights do not add up to 1: meeting every standard then
+    scores other than 100% (weights of 40, 40 and 20 held everyone at the cap, unsaid)."""
+    total = sum((c.weight for c in components), Decimal(0))
+    if not components or total == 1:
+        return
+    percent = f"{total * 100:f}"
+    whole = percent.rstrip("0").rstrip(".") if "." in percent else percent
+    findings.warnings.append(where.key("components").problem(
+        f"the weights add up to {total}: meeting every standard scores {whole}%, not 100%; "
+        "a weight is a share of the score (0.4 = 40%)",
+        f"各考核项的权重合计 {total}：每项都达到标准得 {whole}%，而不是 100%；"
+        "权重是占得分的比例（0.4 即 40%）",
+    ))  # fmt: skip
+
+
 SCORE_TYPO = 10
 """A scoring policy's cap or floor above this (1000%) is a percentage typed for a fraction."""
 
@@ -1234,6 +1252,7 @@ def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, findings: Fi
     if "components" in data and not components and t.ok:
         t.fail(where.key("components"), "is empty; a policy needs at least one component",
                "是空的；考核方案至少需要一个考核项")  # fmt: skip
+    _weights_add_up(where, components, findings)
     if floor is not None and floor < 0:
         t.fail(
             where.key("floor"), f"must not be negative, got {floor}", f"不能为负数，现为 {floor}"
