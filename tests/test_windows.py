@@ -625,6 +625,29 @@ def test_explain_gives_a_quarterly_growth_target_the_quarters_figure_as_the_repo
     assert "实际 21万，2026-W14 … 2026-W20：7 个周期中 7 个有数字" in explained.output
 
 
+def test_a_growth_targets_change_in_its_windows_first_week_is_that_weeks_not_a_fall(
+    write_workspace: WriteWorkspace,
+) -> None:
+    quarterly = GROWTH_KRS.replace('id = "FEES"', 'id = "FEESQ"').replace(
+        'growth = "18%"', 'growth = "10%"\nwindow = "qtd"'
+    )
+    root = write_workspace({"okrs.toml": OKRS + quarterly, "baselines.toml": baselines_toml()})
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2026-04-05", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    args = ["report", "--as-of", "2026-04-05", "-w", str(root)]
+    report = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    fees = next(kr for o in report["objectives"] for kr in o["key_results"]
+                if kr["id"] == "O1.FEESQ")  # fmt: skip
+    # 2026-W14 (30 March to 5 April) is the second quarter's first week: 30,000 so far.
+    # Against the first quarter's 13 weeks at the week before, the change read -36万,
+    # first among what moved most, as if the week had lost the quarter's fees.
+    assert float(fees["actual"]) == 30000
+    assert float(fees["change"]) == 30000 and fees["new"] is False
+    brief = runner.invoke(cli, [*args, "--brief"]).output
+    assert "+3万  O1.FEESQ" in brief and "-36万" not in brief, brief
+
+
 def test_report_window_and_compare_give_every_flow_a_window_line(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -150,6 +150,24 @@ def _pooled(plan: Plan, unit: str, results: Sequence[ReportKeyResult]) -> tuple[
     )  # fmt: skip
 
 
+def _window_as_begun(
+    engine: Engine, earlier: Engine, p: KeyResultProgress, before: KeyResultProgress
+) -> KeyResultProgress:
+    """A growth target's figure a period ago, for its change: 0 of its window where the
+    window began since (a quarter's first month against the whole quarter before it, a
+    change of -51.91万 that led what moved most), else as it was."""
+    from okrdesk.engine.growth import GROWTH_WINDOW
+    from okrdesk.engine.windows import whole_run
+
+    kr, grain = p.key_result, engine.plan.grain
+    window, spec = parse_window(kr.window or GROWTH_WINDOW), engine.metrics.get(kr.metric or "")
+    spans = [whole_run(window, e.as_of, grain, e.figure_day(kr, spec, p.subject)).first
+             for e in (engine, earlier)]  # fmt: skip
+    if spans[0] == spans[1] or before.actual.value is None:
+        return before
+    return attrs.evolve(before, actual=attrs.evolve(before.actual, value=0.0))
+
+
 def _key_result(
     engine: Engine,
     p: KeyResultProgress,
@@ -502,6 +520,8 @@ def build_report(
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
+            if before is not None and p.key_result.growth is not None:
+                before = _window_as_begun(engine, earlier, p, before)
             missed = _not_collected(failed, p.key_result.metric, metrics)
             no_news = p.closed is None and _no_news(p.key_result.metric, metrics, latest,
                                                     plan.grain, period_ago)  # fmt: skip
