@@ -247,18 +247,19 @@ def test_a_growth_target_is_last_years_figure_grown_and_paced_like_it(tmp_path: 
         p = Engine(plan, store, NOV_20, SPECS).key_result(kr, "br")
         assert p is not None
         # 2025 in all: 80 × 78 + 120 = 6,360, so the target is 6,360 × 1.18 = 7,504.8.
-        # Due by 20 November: January to November 2025 (5,390) × 1.18 = 6,360.2.
+        # Due by 20 November: January to October 2025 (4,500) and 20 of November 2025's
+        # 30 days (890 × 2/3), as far as this November's figures reach, × 1.18.
         assert p.target.value == pytest.approx(7504.8)
-        assert p.expected == pytest.approx(6360.2)
+        assert p.expected == pytest.approx((4500 + 890 * 20 / 30) * 1.18)
         assert p.actual.value == 6710
         assert p.attainment == pytest.approx(6710 / 7504.8)
-        assert p.status is Status.ON_TRACK  # 6,710 of 6,360.2 due
-        # Over a quarter to date: Q4 2025 was 80 × 33 + 30 = 2,670; October and
-        # November 2025, 800 + 880 + 20 = 1,700, × 1.18 is due.
+        assert p.status is Status.ON_TRACK  # 6,710 of 6,010.1 due
+        # Over a quarter to date: Q4 2025 was 80 × 33 + 30 = 2,670; October 2025 (810)
+        # and 20 days of November's 890, × 1.18, are due.
         quarter = growth_kr("0.18", "qtd")
         q = Engine(plan_of(Grain.MONTH, quarter), store, NOV_20, SPECS).key_result(quarter, "br")
         assert q is not None and q.target.value == pytest.approx(2670 * 1.18)
-        assert q.expected == pytest.approx(1700 * 1.18)
+        assert q.expected == pytest.approx((810 + 890 * 20 / 30) * 1.18)
         assert q.actual.value == 2120
 
 
@@ -646,6 +647,29 @@ def test_a_growth_targets_change_in_its_windows_first_week_is_that_weeks_not_a_f
     assert float(fees["change"]) == 30000 and fees["new"] is False
     brief = runner.invoke(cli, [*args, "--brief"]).output
     assert "+3万  O1.FEESQ" in brief and "-36万" not in brief, brief
+
+
+def test_a_growth_target_holds_a_period_in_progress_to_as_many_of_its_days_last_year(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")
+    root = write_workspace({"okrs.toml": OKRS + GROWTH_KRS, "baselines.toml": baselines_toml()})
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2026-03-11", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    args = ["--as-of", "2026-03-11", "-w", str(root)]
+    report = json.loads(runner.invoke(cli, ["report", "--format", "json", *args]).output)
+    fees = next(kr for o in report["objectives"] for kr in o["key_results"]
+                if kr["id"] == "O1.FEES")  # fmt: skip
+    # Wednesday 11 March: 3 of 2026-W11's 7 days. Due: 2025-W01 … W10 at 20,000 and 3/7
+    # of 2025-W11, × 1.18; the whole of 2025-W11 was due (259,600), so that on a monthly
+    # plan the 2nd of each month held two days to the whole month a year before.
+    assert float(fees["expected"]) == pytest.approx((200000 + 20000 * 3 / 7) * 1.18)
+    explained = runner.invoke(cli, ["explain", "O1.FEES", *args]).output
+    assert "2025-W01 … 2025-W11：11 个周期中 11 个有数字，其中 11 个来自 [[baselines]]" \
+           "；其中 2025-W11 按今年数字已到的 3/7 天计" in explained, explained  # fmt: skip
+    english = runner.invoke(cli, ["explain", "O1.FEES", "--lang", "en", *args]).output
+    assert "2025-W11 counted for 3 of its 7 days, as far as this year's figures reach" in english
 
 
 def test_report_window_and_compare_give_every_flow_a_window_line(

@@ -112,6 +112,8 @@ _SAID: dict[str, dict[str, str]] = {
         "no_year": "  no target: last year's figure is no data ({periods})",
         "target": "  target {target} = last year {year} {grown}; {periods}",
         "due": "  due {due} = the same periods last year {then} {grown}; {periods}",
+        "part": "; {period} counted for {days} of its {of} days, as far as this year's "
+                "figures reach",
         "span": "{span}: {found} of {periods} with a figure{typed}",
         "no_periods": "no periods",
         "from_baselines": ", {count} from [[baselines]]",
@@ -172,6 +174,7 @@ _SAID: dict[str, dict[str, str]] = {
         "no_year": "  无目标：去年无数据（{periods}）",
         "target": "  目标 {target} = 去年 {year} {grown}；{periods}",
         "due": "  应完成 {due} = 去年同期 {then} {grown}；{periods}",
+        "part": "；其中 {period} 按今年数字已到的 {days}/{of} 天计",
         "span": "{span}：{periods} 个周期中 {found} 个有数字{typed}",
         "no_periods": "无周期",
         "from_baselines": "，其中 {count} 个来自 [[baselines]]",
@@ -525,8 +528,17 @@ def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
         said["target"].format(target=shown(year * basis.factor), year=shown(year), grown=grown,
                               periods=_periods(basis.year, lang)),
         said["due"].format(due=shown(then * basis.factor), then=shown(then), grown=grown,
-                           periods=_periods(basis.then, lang)),
+                           periods=_periods(basis.then, lang)) + _in_part(basis, lang),
     ]  # fmt: skip
+
+
+def _in_part(basis: GrowthBasis, lang: str) -> str:
+    """How much of last year's last period the figure due counts, where this year's
+    figures reach only part of it."""
+    if basis.part is None:
+        return ""
+    period, days, of = basis.part
+    return _SAID[lang]["part"].format(period=period, days=days, of=of)
 
 
 def _explain_derived(

@@ -51,6 +51,10 @@ class GrowthBasis:
     """Last year's figure over the periods so far: × factor is what is due."""
     year: WindowFigure
     """Last year's figure over the whole window: × factor is the target."""
+    part: tuple[str, int, int] | None = None
+    """Where this year's figures reach only part of their last period: last year's id of
+    it, and the days this year's holds of the days it will hold; ``then`` counts that
+    much of last year's."""
 
 
 def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | None:
@@ -70,14 +74,36 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
     whole = whole_run(window, engine.as_of, plan.grain, through)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
     year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)
+    then = window_figure(plan, store, spec, subject, before, baselines=True)
+    part = _in_part(run, before, plan.start, plan.end, through)
+    if part is not None and then.value is not None:
+        # This year's last period so far against as many of its days last year, not the
+        # whole of it: on 2 September a monthly plan held 2 days of September to all 30.
+        last = dict(then.values).get(part[0], 0.0)
+        then = attrs.evolve(then, value=then.value - last + last * part[1] / part[2])
     return GrowthBasis(
         window=window_name,
         factor=1.0 + float(kr.growth),
         whole=whole,
         now=window_figure(plan, store, spec, subject, run),
-        then=window_figure(plan, store, spec, subject, before, baselines=True),
+        then=then,
         year=window_figure(plan, store, spec, subject, year_before, baselines=True),
+        part=part,
     )
+
+
+def _in_part(
+    run: PeriodRun, before: PeriodRun, start: dt.date, end: dt.date, through: dt.date
+) -> tuple[str, int, int] | None:
+    """Last year's id of the last period of ``run``, and the days this year's figures
+    hold of it (through ``through``) of the days it holds in the plan, where fewer."""
+    if not run.periods or not before.periods or before.periods[-1].id[4:] != run.periods[-1].id[4:]:
+        return None
+    last = run.periods[-1]
+    first, final = max(last.start, start), min(last.end, end)
+    if through >= final:
+        return None
+    return before.periods[-1].id, (through - first).days + 1, (final - first).days + 1
 
 
 def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultProgress | None:
