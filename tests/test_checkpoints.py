@@ -158,3 +158,31 @@ def test_a_checkpoint_missed_on_figures_cut_before_its_date_says_their_day(
     assert cut[lang] in said, said
     (leads,) = [line for line in done.stdout.splitlines() if "O1.LEADS" in line]
     assert leads.endswith(whole[lang]), leads
+
+
+def test_a_guardrail_breached_as_its_phase_closed_says_its_day_and_is_told_later(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # The complaint rate held for Q1 only: 1 of 2,000 a week (0.5‰) against ≤ 0.15‰.
+    # In November its line read "投诉率：0.5‰，超过上限 0.15‰" as an error heading the
+    # first screen, as if breached now, with no day, and `check` exited 1 for it for good.
+    okrs = OKRS.replace(
+        'target = 0.15\nunit = "‰"',
+        'target = 0.15\nunit = "‰"\nguardrail = true\nmilestones = { Q1 = 1.0 }',
+    )
+    root = write_workspace({"okrs.toml": okrs})
+    run(root, "collect", "--through", "2026-08-10")
+
+    def breached(day: str) -> list[tuple[str, str]]:
+        shown = run(root, "report", "--as-of", day, "--format", "json").stdout
+        return [(a["level"], a["message"]) for a in json.loads(shown)["alerts"]
+                if a["kind"] == "breached"]  # fmt: skip
+
+    said = "O1.KR2 投诉率：0.5‰，超过上限 0.15‰（2026-03-31 截止时，按截至 2026-03-29 的数字）"
+    assert breached("2026-05-10") == [("error", said)]
+    assert breached("2026-08-10") == [("info", said)]
+    checked = CliRunner().invoke(
+        cli, ["check", "--as-of", "2026-08-10", "--lang", "en", "-w", str(root)]
+    )
+    assert ("O1.KR2 投诉率: 0.5‰, above its limit of 0.15‰ (as it closed on 2026-03-31, on "
+            "figures as of 2026-03-29)") in checked.output  # fmt: skip

@@ -420,6 +420,10 @@ ALERTS: dict[str, dict[str, str]] = {
     # After members' shares off track, or a figure past its limit, judged on figures out
     # of date (old_figure).
     "kr.shares_old": {"en": " (on figures as of {day})", "zh": "（按截至 {day} 的数字）"},
+    # A guardrail held for one phase, breached as it closed: its day, never read as now's.
+    "kr.closed_on": {"en": " (as it closed on {day})", "zh": "（{day} 截止时）"},
+    "kr.closed_on_old": {"en": " (as it closed on {day}, on figures as of {old})",
+                         "zh": "（{day} 截止时，按截至 {old} 的数字）"},
     "kr.more_members": {"en": ", …", "zh": "等"},
     # Several key results owned inside a member of the unit (a branch's, in a firm's
     # check), one line of each kind a member; {old}: kr.shares_old or nothing.

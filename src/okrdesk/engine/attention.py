@@ -370,15 +370,23 @@ def _still_pressing(engine: Engine, closed: dt.date | None) -> bool:
     return not after or engine.as_of <= min(after, key=lambda phase: phase.start).end
 
 
-def _breached(p: KeyResultProgress, about: dict[str, object]) -> Alert:
+def _breached(engine: Engine, p: KeyResultProgress, about: dict[str, object]) -> Alert:
     """A guardrail breached, with the figure and the limit it went past: ``0.21‰，超过上限
-    0.15‰``, not only that it did."""
+    0.15‰``, not only that it did. One held for a phase that closed breached says the day
+    it closed, and is told as a missed checkpoint is: an error through the phase after,
+    then for information (Q2's breach does not head November's first screen as now's)."""
     kr, figures = p.key_result, _limit_figures(p)
+    level = Level.ERROR if _still_pressing(engine, p.closed) else Level.INFO
     if figures is None:
-        return Alert(Level.ERROR, "breached", kr.id, "kr.breached", about)
+        return Alert(level, "breached", kr.id, "kr.breached", about)
     # A figure out of date is past its limit as of its own day: said so, with the day.
     old = _old_said(p.old_figure)
-    return Alert(Level.ERROR, "breached", kr.id, f"kr.breached_{kr.direction.value}",
+    if p.closed is not None:
+        stops = p.old_figure or p.figures_through
+        said = ALERTS["kr.closed_on_old" if stops is not None and stops < p.closed
+                      else "kr.closed_on"]  # fmt: skip
+        old = Said(*(said[lang].format(day=p.closed, old=stops) for lang in ("en", "zh")))
+    return Alert(level, "breached", kr.id, f"kr.breached_{kr.direction.value}",
                  {**about, **figures, "old": old})  # fmt: skip
 
 
@@ -448,7 +456,7 @@ def _key_result_alerts(
             told.append(Alert(Level.WARNING if pressing else Level.INFO, "missed", kr.id,
                               key, params))  # fmt: skip
         elif p.status is Status.BREACHED:
-            told.append(_breached(p, about))
+            told.append(_breached(engine, p, about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
             told.append(
                 Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",
