@@ -376,9 +376,10 @@ def _breached(engine: Engine, p: KeyResultProgress, about: dict[str, object]) ->
     it closed, and is told as a missed checkpoint is: an error through the phase after,
     then for information (Q2's breach does not head November's first screen as now's)."""
     kr, figures = p.key_result, _limit_figures(p)
-    level = Level.ERROR if _still_pressing(engine, p.closed) else Level.INFO
+    pressing = _still_pressing(engine, p.closed)
     if figures is None:
-        return Alert(level, "breached", kr.id, "kr.breached", about)
+        return Alert(Level.ERROR if pressing else Level.INFO, "breached", kr.id, "kr.breached",
+                     about)  # fmt: skip
     # A figure out of date is past its limit as of its own day: said so, with the day.
     old = _old_said(p.old_figure)
     if p.closed is not None:
@@ -386,8 +387,8 @@ def _breached(engine: Engine, p: KeyResultProgress, about: dict[str, object]) ->
         said = ALERTS["kr.closed_on_old" if stops is not None and stops < p.closed
                       else "kr.closed_on"]  # fmt: skip
         old = Said(*(said[lang].format(day=p.closed, old=stops) for lang in ("en", "zh")))
-    return Alert(level, "breached", kr.id, f"kr.breached_{kr.direction.value}",
-                 {**about, **figures, "old": old})  # fmt: skip
+    return Alert(Level.ERROR if pressing else Level.INFO, "breached", kr.id,
+                 f"kr.breached_{kr.direction.value}", {**about, **figures, "old": old})  # fmt: skip
 
 
 def _key_result_alerts(
