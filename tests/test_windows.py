@@ -573,6 +573,19 @@ def test_explain_lists_this_years_observations_not_last_years(
     assert "目标 184.1万 = 去年 156万 × (1 + 18%)" in branch
 
 
+def test_last_years_days_are_those_its_periods_were_stored_over(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = last_years_plan_collected(write_workspace)
+    done = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-15", "-w", str(root),
+                                    "--format", "md"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    # 2025's plan stored 2025-W01 from 1 January (5 days), so 2025-W01 … W11 hold 75
+    # days, not the 77 of whole ISO weeks, which no calendar of 2025 gives.
+    assert "同比 0.0%（上年同期 33万，本期 74 天、上年同期 75 天，并非同口径）" in done.output, \
+        done.output  # fmt: skip
+
+
 def test_a_day_before_the_first_week_is_counted_counts_none_of_it_in_windows(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -190,16 +190,25 @@ def earlier_run(window: Window, run: PeriodRun, over: Over, grain: Grain) -> Per
     return PeriodRun(tuple(periods), first, last)
 
 
-def run_days(run: PeriodRun, plan: Plan, through: dt.date | None = None) -> int:
+def run_days(
+    run: PeriodRun,
+    plan: Plan,
+    through: dt.date | None = None,
+    stored: Mapping[str, tuple[dt.date, dt.date]] | None = None,
+) -> int:
     """The days the periods of ``run`` hold as stored: each one that overlaps the plan
     cut to the plan's days (a collect asks for the plan's first and last weeks so),
-    and none after ``through``, the day the figures run through (a period in progress
-    holds its days so far)."""
+    one of an earlier year over the days ``stored`` says it was (last year's plan cut
+    its first week so too: 2025-W01 from 1 January, 5 days, not 7), and none after
+    ``through``, the day the figures run through (a period in progress holds its days
+    so far)."""
     days = 0
     for period in run.periods:
         first, last = period.start, period.end
         if last >= plan.start and first <= plan.end:
             first, last = max(first, plan.start), min(last, plan.end)
+        elif stored is not None and period.id in stored:
+            first, last = stored[period.id]
         if through is not None:
             last = min(last, through)
         days += max(0, (last - first).days + 1)
@@ -371,7 +380,7 @@ def window_view(
         earlier = window_figure(plan, store, spec, subject, before, baselines=True,
                                 read_through=read_through)  # fmt: skip
         comparison = compare(spec, now, earlier, over)
-        then = run_days(before, plan)
+        then = run_days(before, plan, stored=store.period_spans(spec.name, before.ids))
         if spec.kind is MetricKind.FLOW and comparison.difference is not None and then != days:
             comparison = attrs.evolve(comparison, days=(days, then))
         comparisons.append(comparison)

@@ -1645,6 +1645,20 @@ class Store(ABC):
         )
         return {str(r[0]): (r[1], r[2], r[3], int(r[4])) for r in rows}
 
+    def period_spans(
+        self, metric: str, periods: Iterable[str]
+    ) -> dict[str, tuple[dt.date, dt.date]]:
+        """For each of ``periods`` (ids) stored for ``metric``, the first and last day it
+        was stored over (a plan's first week cut at its first day): the days a
+        comparison with it counts."""
+        rows = self._rows(
+            "SELECT period, period_start, period_end FROM period_totals WHERE metric = ? "
+            f"AND {self._member('period')}",
+            (metric, self._members(periods)),
+        )
+        return {str(r[0]): (dt.date.fromisoformat(r[1]), dt.date.fromisoformat(r[2]))
+                for r in rows}  # fmt: skip
+
     def _slice_series(
         self,
         metric: str,

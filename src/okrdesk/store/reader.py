@@ -137,6 +137,12 @@ class StoreReader(Protocol):
         """period id → (Σ value, Σ numerator, Σ denominator, rows) over ``subjects``."""
         ...
 
+    def period_spans(
+        self, metric: str, periods: Iterable[str]
+    ) -> dict[str, tuple[dt.date, dt.date]]:
+        """period id → (first day, last day) it was stored over, for those stored."""
+        ...
+
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""
         ...
