@@ -545,6 +545,13 @@ def smtp() -> Iterator[tuple[int, list[EmailMessage], list[tuple[str, str]]]]:
     logins: list[tuple[str, str]] = []
 
     class Handler:
+        async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                              options: list[str]) -> str:  # fmt: skip
+            if address.startswith("gone@"):  # a mailbox the server does not have
+                return "550 5.1.1 User unknown"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             received.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 OK"
@@ -602,6 +609,29 @@ def test_a_refused_login_is_a_clear_failure(smtp: Any) -> None:
     with pytest.raises(DeliveryFailed, match="refused the login"):
         channels.deliver(mailbox(port), MESSAGE, {"SMTP_PASSWORD": "wrong"}, FakeClock())
     assert received == []
+
+
+def test_a_recipient_the_mail_server_refuses_fails_the_channel_naming_them(smtp: Any) -> None:
+    port, received, _ = smtp
+    both = attrs.evolve(mailbox(port, user=None), to=("boss@branch.example", "gone@branch.example"))
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(both, MESSAGE, {}, FakeClock())
+    assert failed.value.said.en == (
+        "the mail server refused 1 of 2 recipients: gone@branch.example: 550 5.1.1 User "
+        "unknown; it was sent to the others"
+    )
+    assert failed.value.said.zh == (
+        "邮件服务器拒收了 2 个收件人中的 1 个：gone@branch.example: 550 5.1.1 User unknown；"
+        "已发给其余收件人"
+    )
+    assert len(received) == 1
+    gone = attrs.evolve(both, to=("gone@branch.example",))
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(gone, MESSAGE, {}, FakeClock())
+    assert failed.value.said.en == (
+        "the mail server refused every recipient: gone@branch.example: 550 5.1.1 User unknown"
+    )
+    assert len(received) == 1
 
 
 @attrs.define

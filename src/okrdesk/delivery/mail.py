@@ -53,6 +53,7 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
     mail = email(channel, message)
     limit = TimeLimit(request_timeout())
     sending = False
+    refused: dict[str, tuple[int, bytes]] = {}
     try:
         with _connected(channel, limit) as server:
             if channel.security == "starttls":
@@ -62,13 +63,23 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
             # smtplib takes a reply cut off at the time limit for a whole one: a
             # conversation already cut sends nothing.
             sending = not limit.over
-            server.send_message(mail)
+            refused = server.send_message(mail)
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
         if limit.over:
             raise DeliveryFailed(_no_answer(channel, limit.seconds, sending)) from None
         raise _refused(error, channel) from None
     finally:
         limit.end()
+    if refused:
+        # smtplib fails only when every recipient is refused; one refused of two is
+        # its return value, and the one who never gets the report must be told.
+        n, total = len(refused), len(channel.to)
+        raise DeliveryFailed(Said(
+            f"the mail server refused {n} of {total} recipients: {_recipients(refused)}; "
+            "it was sent to the others",
+            f"邮件服务器拒收了 {total} 个收件人中的 {n} 个：{_recipients(refused, '；')}；"
+            "已发给其余收件人",
+        ))  # fmt: skip
     return 1
 
 
@@ -126,6 +137,12 @@ def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
         reply = _reply(error)
         return DeliveryFailed(Said(f"the mail server refused the login: {reply}",
                                    f"邮件服务器拒绝登录：{reply}"))  # fmt: skip
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = error.recipients
+        return DeliveryFailed(Said(
+            f"the mail server refused every recipient: {_recipients(refused)}",
+            f"邮件服务器拒收了所有收件人：{_recipients(refused, '；')}",
+        ))  # fmt: skip
     if isinstance(error, smtplib.SMTPConnectError):
         reply = _reply(error)
         return DeliveryFailed(Said(f"the mail server refused the connection: {reply}",
@@ -137,6 +154,14 @@ def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
     server_at = f"{channel.host}:{channel.port}"
     return DeliveryFailed(Said(f"cannot reach the mail server {server_at}: {error}",
                                f"无法连接邮件服务器 {server_at}：{error}"))  # fmt: skip
+
+
+def _recipients(refused: dict[str, tuple[int, bytes]], between: str = "; ") -> str:
+    """Each refused address with the server's reply: ``gone@x: 550 5.1.1 User unknown``."""
+    return between.join(
+        f"{address}: {code} {text.decode('utf-8', 'replace')}".strip()
+        for address, (code, text) in refused.items()
+    )
 
 
 def _reply(error: smtplib.SMTPException) -> str:
