@@ -990,6 +990,48 @@ def test_send_names_a_channel_s_mistakes_rather_than_finding_no_channel(
     assert "no channels" not in done.output
 
 
+def test_a_mail_address_that_is_none_or_two_is_refused_at_its_line(
+    write_workspace: WriteWorkspace, smtp: Any
+) -> None:
+    port, received, _ = smtp
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        f'[[send.channels]]\nkind = "email"\nname = "m"\nhost = "127.0.0.1"\nport = {port}\n'
+        'security = "none"\nsender = "okrdesk"\nto = [\n'
+        '  "boss@branch.example，cfo@branch.example",\n'  # a Chinese keyboard's comma
+        '  "boss@branch.example; cfo@branch.example",\n'  # as Outlook separates them
+        '  "boss@",\n'
+        '  "boss@branch.example\\nBcc: someone@else.example",\n'
+        '  "张三 <zhang@branch.example>",\n'
+        "]\n",
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 2
+    output = done.output
+    assert (
+        "okrdesk.toml:7: send.channels[0].sender: expected a mail address such as "
+        'boss@branch.example.com, not "okrdesk"' in output
+    )
+    two = [
+        (9, 0, "boss@branch.example，cfo@branch.example"),
+        (10, 1, "boss@branch.example; cfo@branch.example"),
+        (12, 3, "boss@branch.example\\nBcc: someone@else.example"),
+    ]
+    for line, at, written in two:
+        assert (f'okrdesk.toml:{line}: send.channels[0].to[{at}]: "{written}" holds more than '
+                "one address; give each its own string") in output  # fmt: skip
+    assert "okrdesk.toml:11: send.channels[0].to[2]: expected a mail address" in output
+    assert "to[4]" not in output  # a name with its address is one address
+    zh = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert '应为邮箱地址，例如 boss@branch.example.com，而不是 "boss@"' in zh.output
+    assert "含有不止一个地址；请每个地址单独写一个字符串" in zh.output
+    sent = CliRunner().invoke(cli, ["send", "--lang", "en", "-w", str(trusted(root))])
+    assert sent.exit_code == 2, sent.output
+    assert "holds more than one address" in sent.output
+    assert received == []
+
+
 def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     (root / "okrdesk.toml").write_text(

@@ -560,13 +560,43 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
     to = tuple(table.strings("to") or ())
     if not to and len(findings.problems) == found_before:
         table.fail(where.key("to"), "give at least one address", "至少写一个地址")
+    addresses = [(where.key("to").item(i, None), address) for i, address in enumerate(to)]
+    sender = table.text("sender")
+    for at, address in [(where.key("sender"), sender), *addresses]:
+        if address is not None and (wrong := address_problem(address)) is not None:
+            table.fail(at, *wrong)
     if len(findings.problems) > found_before:
         return None
     return Channel(
-        kind, name, host=host, sender=table.text("sender") or "",
+        kind, name, host=host, sender=sender or "",
         port=port or (465 if security == "ssl" else 587), security=security, to=to,
         user=table.text("user"), password_env=envs["password_env"], unit=unit,
     )  # fmt: skip
+
+
+_MAILBOX = r"[^\s@<>()\[\],;:\"，；、]+@[^\s@<>()\[\],;:\"，；、]+"
+_ADDRESS = rf"\s*(?:{_MAILBOX}|[^<>,;\x00-\x1f\x7f]*<{_MAILBOX}>)\s*"
+
+
+def address_problem(text: str) -> Said | None:
+    """What is wrong with a mail address as written in okrdesk.toml, or None: an
+    address, or a name and an address (``张三 <boss@branch.example.com>``). Two in one
+    string, separated as Outlook or a Chinese keyboard does (``;``, ``，``), went to the
+    first only or to no one; a line break in one stopped send with a traceback."""
+    shown = printable(text)
+    if text.count("@") > 1:
+        return Said(
+            f'"{shown}" holds more than one address; give each its own string: '
+            'to = ["boss@branch.example.com", "cfo@branch.example.com"]',
+            f'"{shown}" 含有不止一个地址；请每个地址单独写一个字符串：'
+            'to = ["boss@branch.example.com", "cfo@branch.example.com"]',
+        )
+    if re.fullmatch(_ADDRESS, text):
+        return None
+    return Said(
+        f'expected a mail address such as boss@branch.example.com, not "{shown}"',
+        f'应为邮箱地址，例如 boss@branch.example.com，而不是 "{shown}"',
+    )
 
 
 def is_loopback(host: str) -> bool:
