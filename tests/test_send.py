@@ -7,10 +7,14 @@ import contextlib
 import hashlib
 import hmac
 import json
+import os
 import re
+import signal
 import socket
 import socketserver
 import ssl
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -826,6 +830,44 @@ def test_send_posts_to_every_channel_and_names_the_one_that_failed(
     assert english.exit_code == 0, english.output
     assert "sent to branch-group (wecom): 1 message\n" in english.stdout
     assert "sent to managers (dingtalk): 1 message\n" in english.stdout
+
+
+def test_each_channel_is_told_as_it_is_done_so_a_stopped_send_says_who_has_it(
+    write_workspace: WriteWorkspace, bot: Bot, slow: SlowServer
+) -> None:
+    """A mail server that never answers holds the last channel up; Ctrl-C then must
+    leave the group that got the message told, or a second send posts it twice."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        '[[send.channels]]\nkind = "wecom"\nname = "branch-group"\nurl_env = "TEST_WECOM_URL"\n'
+        f'\n[[send.channels]]\nkind = "email"\nname = "boss"\nhost = "127.0.0.1"\n'
+        f'port = {slow.port}\nsecurity = "none"\nsender = "okrdesk@branch.example"\n'
+        'to = ["boss@branch.example"]\n',
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(trusted(root))])
+    assert done.exit_code == 0, done.output
+    reached = threading.Event()
+    slow.talk = lambda connection, stop: (reached.set(), stop.wait(60))  # no greeting
+    env = {**os.environ, "TEST_WECOM_URL": bot.url, "OKRDESK_SEND_TIMEOUT": "60"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", "send", "--lang", "en", "--as-of", "2026-03-15",
+         "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not (bot.received and reached.is_set()):  # the group has it; the mail waits
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert "sent to branch-group (wecom): 1 message" in out.decode()
+    assert len(bot.received) == 1
 
 
 def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: Bot) -> None:

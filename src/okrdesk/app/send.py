@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -194,17 +194,17 @@ def deliver_all(
     message: Message,
     environ: Mapping[str, str] | None = None,
     clock: Clock | None = None,
-) -> list[Outcome]:
-    """Send ``message`` to every channel; a failure is recorded and the rest still tried."""
+) -> Iterator[Outcome]:
+    """Send ``message`` to every channel, each outcome as soon as it is known (a send
+    stopped by Ctrl-C while a later channel waits has told which groups have it); a
+    failure is recorded and the rest still tried."""
     env = os.environ if environ is None else environ
     timer = SystemClock() if clock is None else clock
-    outcomes = []
     for channel in targets:
         try:
-            outcomes.append(Outcome(channel, channels.deliver(channel, message, env, timer)))
+            yield Outcome(channel, channels.deliver(channel, message, env, timer))
         except DeliveryFailed as error:
-            outcomes.append(Outcome(channel, error.sent, error.said, error.parts))
-    return outcomes
+            yield Outcome(channel, error.sent, error.said, error.parts)
 
 
 def dry_run(targets: tuple[Channel, ...], message: Message, lang: str) -> list[str]:

@@ -89,9 +89,8 @@ def send(
             for line in show(channels, message, lang):
                 say(line)
             continue
-        outcomes = deliver_all(channels, message)
-        for outcome in outcomes:
+        for outcome in deliver_all(channels, message):
             say(outcome.text(lang), err=outcome.error is not None)
-        failed = failed or any(o.error is not None for o in outcomes)
+            failed = failed or outcome.error is not None
     if failed:
         raise SystemExit(EXIT_FAILED)
