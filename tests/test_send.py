@@ -1211,3 +1211,26 @@ def test_send_due_sends_nothing_when_nothing_is_owed(owing: Path, bot: Bot) -> N
     )  # fmt: skip
     assert "No check-ins owed on 2026-03-15: nothing sent." in english.stdout
     assert bot.received == []
+
+
+def test_send_due_names_the_channels_it_left_alone_where_others_were_reminded(
+    owing: Path, bot: Bot
+) -> None:
+    """王芳 owes team A's check-in; 李强, whose own group the managers' is, owes none:
+    the line saying nothing was sent names his group, not the whole send."""
+    settings = SETTINGS.replace('secret_env = "TEST_DING_SECRET"\n',
+                                'secret_env = "TEST_DING_SECRET"\nunit = "cm02"\n')  # fmt: skip
+    (owing / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    args = ["send", "--due", "--as-of", "2026-03-15", "-w", str(owing)]
+    done = CliRunner().invoke(cli, args, env=env)
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines() == [
+        "已发送至 branch-group（wecom）：1 条消息",
+        "2026-03-15 李强无待打卡：未发送至 managers。",
+    ]
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"], env=env)
+    assert english.stdout.splitlines()[-1] == (
+        "No check-ins owed on 2026-03-15 in 李强: nothing sent to managers."
+    )
+    assert len(bot.received) == 2  # branch-group's, twice

@@ -57,12 +57,14 @@ _SAID = {
         "error": "error: {name} ({kind}): {error}",
         "partly": "; {sent} of {parts} parts were sent before it failed",
         "none_owed": "No check-ins owed on {day}: nothing sent.",
+        "none_owed_in": "No check-ins owed on {day} in {units}: nothing sent to {names}.",
     },
     "zh": {
         "sent": "已发送至 {name}（{kind}）：{n} 条消息",
         "error": "发送失败：{name}（{kind}）：{error}",
         "partly": "；共 {parts} 条，失败前已发出 {sent} 条",
         "none_owed": "{day} 无待打卡：未发送。",
+        "none_owed_in": "{day} {units}无待打卡：未发送至 {names}。",
     },
 }
 """What ``okrdesk send`` says of each channel, and of a reminder with nobody to remind."""
@@ -70,6 +72,18 @@ _SAID = {
 
 def nothing_owed(day: object, lang: str) -> str:
     return _SAID[lang]["none_owed"].format(day=day)
+
+
+def nothing_owed_in(
+    session: Session, day: object, lang: str, quiet: list[tuple[str | None, tuple[Channel, ...]]]
+) -> str:
+    """What ``send --due`` says of the channels it sent nothing while others got their
+    unit's reminder: which units owe nothing, and which channels were left alone."""
+    plan = session.plan
+    between = "、" if lang == "zh" else ", "
+    units = between.join(plan.name_of(unit or plan.top) for unit, _ in quiet)
+    names = between.join(c.name for _, channels in quiet for c in channels)
+    return _SAID[lang]["none_owed_in"].format(day=day, units=units, names=names)
 
 
 NO_CHANNELS = Said(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from okrdesk.cli.options import DATE, day_of, lang_option, workspace_option, wor
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED
+
+if TYPE_CHECKING:
+    from okrdesk.targets.settings import Channel
 
 
 @click.command(cls=HelpedCommand)
@@ -63,6 +67,7 @@ def send(
         chosen_channels,
         deliver_all,
         nothing_owed,
+        nothing_owed_in,
         prepare,
         prepare_due,
     )
@@ -73,16 +78,15 @@ def send(
     session = open_session(workspace_path())
     targets = chosen_channels(session, names)
     lang = session.workspace.language(lang)
-    failed, told = False, set()
+    failed, reminded = False, False
+    quiet: list[tuple[str | None, tuple[Channel, ...]]] = []  # units owing no check-in
     for its_unit, channels in by_unit(targets, unit):
         if due:
             day, reminder = prepare_due(session, its_unit, day_of(as_of), lang)
             if reminder is None:
-                if nothing_owed(day, lang) not in told:  # once, not once a branch
-                    say(nothing_owed(day, lang))
-                    told.add(nothing_owed(day, lang))
+                quiet.append((its_unit, channels))
                 continue
-            message = reminder
+            message, reminded = reminder, True
         else:
             message = prepare(session, its_unit, day_of(as_of), week, lang, write=not dry_run)
         if dry_run:
@@ -92,5 +96,7 @@ def send(
         for outcome in deliver_all(channels, message):
             say(outcome.text(lang), err=outcome.error is not None)
             failed = failed or outcome.error is not None
+    if quiet:  # once, not once a branch, when nobody anywhere owes one
+        say(nothing_owed_in(session, day, lang, quiet) if reminded else nothing_owed(day, lang))
     if failed:
         raise SystemExit(EXIT_FAILED)
