@@ -32,6 +32,7 @@ from click.testing import CliRunner
 from okrdesk.app.send import deliver_all
 from okrdesk.cli import cli
 from okrdesk.delivery import channels
+from okrdesk.delivery.mail import email as an_email
 from okrdesk.delivery.message import MAX_PARTS, Message, fit
 from okrdesk.delivery.transport import DeliveryFailed
 from okrdesk.targets.settings import Channel
@@ -601,8 +602,14 @@ def test_email_carries_the_summary_and_the_report_attached(smtp: Any, tmp_path: 
     assert mail["Subject"] == MESSAGE.title
     assert mail["To"] == "boss@branch.example, cfo@branch.example"
     text, attachment = [part for part in mail.walk() if not part.is_multipart()]
-    body = text.get_payload(decode=True).decode("utf-8")
-    assert "综合得分 **91.0%**" in body and "完整报告见附件。" in body and "/tmp/r.html" not in body
+    body = text.get_payload(decode=True).decode("utf-8").replace("\r\n", "\n")
+    assert "综合得分 91.0%" in body and "完整报告见附件。" in body and "/tmp/r.html" not in body
+    # A mail is read as text, where the summary's Markdown would show as it is written.
+    assert body.startswith("深圳福田营业部\n") and "- 提醒 费用率 37%\n" in body
+    assert "**" not in body and "#" not in body
+    escaped = attrs.evolve(MESSAGE, lines=("## 福田\\*旗舰\\* \\[周报\\](x)",))
+    shown = an_email(mailbox(port), escaped, attach=False).get_body(("plain",))
+    assert shown is not None and shown.get_content() == "福田*旗舰* [周报](x)\n"
     assert attachment.get_filename() == report.name
     assert attachment.get_content_type() == "text/html"
     assert attachment.get_payload(decode=True) == report.read_bytes()

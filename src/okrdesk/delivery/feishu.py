@@ -12,22 +12,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 from typing import Any
 
+from okrdesk.delivery.message import plain
 from okrdesk.delivery.webhook import Bot, Outgoing, json_size
 
 MAX_BODY_BYTES = 20 * 1024
 SIGNATURE_ROOM = 120
 """Bytes kept free for ``timestamp`` and ``sign``, added after the size check."""
-
-_MARKUP = re.compile(r"^(?:#{1,6} |> ?)|\*\*")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def plain(line: str) -> str:
-    """A Markdown line as a post's text shows it: no markup, no escapes."""
-    return _ESCAPE.sub(r"\1", _MARKUP.sub("", line))
 
 
 def body(title: str, text: str) -> dict[str, Any]:

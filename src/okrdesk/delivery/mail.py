@@ -1,4 +1,4 @@
-"""Email over SMTP: the summary as the text, the full HTML report attached.
+"""Email over SMTP: the summary as plain text, the full HTML report attached.
 
 ``security`` is "starttls" (port 587 by default), "ssl" (465) or "none" (a
 relay inside the firm's network); a login is made when ``user`` is set,
@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from okrdesk.delivery.message import Message
+from okrdesk.delivery.message import Message, plain
 from okrdesk.delivery.transport import (
     MAY_HAVE_ARRIVED,
     DeliveryFailed,
@@ -28,14 +28,15 @@ TIMEOUT = 30.0
 
 
 def email(channel: Channel, message: Message, attach: bool = True) -> EmailMessage:
-    """The email as it is sent: headers, the summary, the report attached."""
+    """The email as it is sent: headers, the summary as plain text, the report attached."""
     mail = EmailMessage()
     mail["Subject"] = message.title
     mail["From"] = channel.sender
     mail["To"] = ", ".join(channel.to)
     mail["Date"] = formatdate(localtime=True)
     mail["Message-ID"] = make_msgid(domain=channel.sender.rpartition("@")[2] or None)
-    lines = [message.attached if line == message.where else line for line in message.lines]
+    # Mail is read as plain text: the summary's Markdown (**, ##, escapes) would show.
+    lines = [message.attached if line == message.where else plain(line) for line in message.lines]
     mail.set_content("\n".join(lines) + "\n")
     if attach and message.attachment is not None:
         mail.add_attachment(

@@ -16,6 +16,8 @@ FIGURES_MOST = 40
 its label, not a sentence."""
 
 _HEADING = re.compile(r"#{1,6} ")
+_MARKUP = re.compile(r"^(?:#{1,6} |> ?)|\*\*")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 @attrs.frozen
@@ -117,3 +119,9 @@ def _ended(head: str) -> str:
     if trailing % 2 or (head.endswith("*") and not head.endswith(("**", "\\*"))):
         head = head[:-1]
     return head + "…" + ("**" if head.count("**") % 2 else "")
+
+
+def plain(line: str) -> str:
+    """A Markdown line as plain text shows it (a Feishu post, an email): no markup, no
+    escapes."""
+    return _ESCAPE.sub(r"\1", _MARKUP.sub("", line))
