@@ -962,6 +962,24 @@ def test_a_chat_message_links_the_report_where_the_intranet_serves_it(
     )
 
 
+def test_a_reports_folder_that_is_a_file_is_named_before_anything_is_sent(
+    workspace: Path, bot: Bot
+) -> None:
+    (workspace / "okrdesk.toml").write_text(
+        SETTINGS.replace('reports = "out"', 'reports = "okrdesk.db"'), encoding="utf-8"
+    )
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    for lang, said in [("en", "[send] reports: {} is a file; give the folder the full report "
+                              "is written into (the default is reports)"),
+                       ("zh", "[send] reports：{} 是文件；请给写入完整报告的文件夹")]:  # fmt: skip
+        for dry in ([], ["--dry-run"]):
+            done = CliRunner().invoke(cli, ["send", *dry, "--as-of", "2026-03-15", "--lang", lang,
+                                            "-w", str(workspace)], env=env)  # fmt: skip
+            assert done.exit_code == 2, done.output
+            assert said.format(workspace / "okrdesk.db") in done.output
+    assert bot.received == []
+
+
 def test_a_past_day_whose_week_is_stored_whole_says_so_in_the_message(
     workspace: Path, bot: Bot
 ) -> None:

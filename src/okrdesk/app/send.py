@@ -162,6 +162,14 @@ def report_file(session: Session, unit: str, as_of: dt.date) -> Path:
                 f"{settings}：[send] reports：{shown} 在 {kept}/ 之内，okrdesk 把那里的文件当作"
                 "工作区的代码、计划或模板读取；请另给一个文件夹（默认为 reports）",
             ))  # fmt: skip
+    if folder.exists() and not folder.is_dir():
+        settings, shown = root / "okrdesk.toml", printable(str(folder))
+        raise BadInput(Said(
+            f"{settings}: [send] reports: {shown} is a file; give the folder the full report "
+            "is written into (the default is reports)",
+            f"{settings}：[send] reports：{shown} 是文件；"
+            "请给写入完整报告的文件夹（默认为 reports）",
+        ))  # fmt: skip
     path = folder.absolute() / f"report-{unit}-{as_of.isoformat()}.html"
     if path.parent != folder.absolute() or path.name.startswith("."):
         # A unit id with a slash or dots in it (x/../../../home/you/index) would name
