@@ -997,7 +997,14 @@ def test_an_unknown_channel_is_bad_input(workspace: Path) -> None:
     done = CliRunner().invoke(
         cli, ["send", "--channel", "nope", "--lang", "en", "-w", str(workspace)]
     )
-    assert done.exit_code == 2 and "--channel nope: no such channel" in done.output
+    assert done.exit_code == 2
+    assert "--channel nope: no such channel; the channels are: branch-group, managers" in (
+        done.output
+    )
+    zh = CliRunner().invoke(
+        cli, ["send", "--channel", "nope", "--lang", "zh", "-w", str(workspace)]
+    )
+    assert "--channel nope：没有这个渠道；已有的渠道：branch-group、managers\n" in zh.output
 
 
 def test_validate_refuses_a_secret_written_into_the_settings(

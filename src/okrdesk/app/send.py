@@ -107,9 +107,11 @@ def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, 
     known = {c.name for c in configured}
     unknown = [n for n in names if n not in known]
     if unknown:
-        named = {"name": printable(unknown[0]), "known": ", ".join(sorted(known))}
-        raise BadInput(Said(NO_SUCH_CHANNEL.en.format(**named),
-                            NO_SUCH_CHANNEL.zh.format(**named)))  # fmt: skip
+        name, listed = printable(unknown[0]), sorted(known)
+        raise BadInput(Said(
+            NO_SUCH_CHANNEL.en.format(name=name, known=", ".join(listed)),
+            NO_SUCH_CHANNEL.zh.format(name=name, known="、".join(listed)),
+        ))  # fmt: skip
     chosen = tuple(c for c in configured if not names or c.name in names)
     plan = session.plan
     for c in chosen:
