@@ -1266,3 +1266,36 @@ def test_send_due_names_the_channels_it_left_alone_where_others_were_reminded(
         "No check-ins owed on 2026-03-15 in 李强: nothing sent to managers."
     )
     assert len(bot.received) == 2  # branch-group's, twice
+
+
+def test_validate_warns_of_two_channels_posting_to_one_group(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A branch's block copied for the next, its url_env left as it was: the next
+    branch's report would reach the first branch's group."""
+    root = write_workspace()
+    settings = root / "okrdesk.toml"
+    group = '[[send.channels]]\nkind = "wecom"\nname = "{}"\nurl_env = "{}"\nunit = "{}"\n\n'
+    settings.write_text(group.format("branch-group", "W_BRANCH", "branch")
+                        + group.format("team-a-group", "W_BRANCH", "team-a"),
+                        encoding="utf-8")  # fmt: skip
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    assert (
+        "warning: okrdesk.toml:10: send.channels[1].url_env: $W_BRANCH is also the webhook of "
+        "channel branch-group: 财富管理一部's report would go to the group that gets 福田营业部's; "
+        "give each group's channel a variable of its own"
+    ) in done.output
+    zh = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert ("$W_BRANCH 也是渠道 branch-group 的 webhook：财富管理一部的报告会发到接收"
+            "福田营业部报告的群；请为每个群的渠道各用一个变量") in zh.output  # fmt: skip
+    settings.write_text(group.format("branch-group", "W_BRANCH", "branch")
+                        + group.format("again", "W_BRANCH", "branch")
+                        + group.format("team-a-group", "W_TEAM", "team-a"),
+                        encoding="utf-8")  # fmt: skip
+    twice = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert (
+        "okrdesk.toml:10: send.channels[1].url_env: $W_BRANCH is also the webhook of channel "
+        "branch-group: its group would get 福田营业部's message twice"
+    ) in twice.output
+    assert "W_TEAM" not in twice.output

@@ -143,6 +143,7 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     problem_lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
     lines = list(problem_lines)
     warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session),
+                       *shared_webhooks(session),
                        *tables_of_no_plugin(session.host, session.workspace.root)})  # fmt: skip
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
     # broken_said declares the report formats of the plugins already loaded, which
@@ -367,6 +368,48 @@ def plain_http_webhooks(
         )
         for channel, where in _channel_keys(session, found, "url_env")
     ]
+
+
+def shared_webhooks(session: Session) -> list[Problem]:
+    """A warning at each bot channel that takes its webhook from the variable an earlier
+    channel does: both post to one group, which gets another unit's report (a branch's
+    block copied for the next branch, its url_env left as it was) or the same one twice."""
+    plan = session.loaded.plan
+    first: dict[str, Channel] = {}
+    shared: dict[str, Channel] = {}
+    for channel in session.workspace.send.channels:
+        if channel.url_env is None:
+            continue
+        if channel.url_env in first:
+            shared[channel.name] = first[channel.url_env]
+        else:
+            first[channel.url_env] = channel
+    if not shared:
+        return []
+
+    def named(channel: Channel) -> str:
+        unit = channel.unit or (plan.top if plan is not None else None)
+        return plan.name_of(unit) if plan is not None and unit is not None else "—"
+
+    found = [c for c in session.workspace.send.channels if c.name in shared]
+    warnings = []
+    for channel, where in _channel_keys(session, found, "url_env"):
+        other, env = shared[channel.name], channel.url_env
+        if named(other) == named(channel):
+            warnings.append(where.problem(
+                f"${env} is also the webhook of channel {other.name}: its group would get "
+                f"{named(channel)}'s message twice",
+                f"${env} 也是渠道 {other.name} 的 webhook：该群会收到两遍 {named(channel)} 的消息",
+            ))  # fmt: skip
+        else:
+            warnings.append(where.problem(
+                f"${env} is also the webhook of channel {other.name}: {named(channel)}'s "
+                f"report would go to the group that gets {named(other)}'s; give each group's "
+                "channel a variable of its own",
+                f"${env} 也是渠道 {other.name} 的 webhook：{named(channel)}的报告会发到接收"
+                f"{named(other)}报告的群；请为每个群的渠道各用一个变量",
+            ))  # fmt: skip
+    return warnings
 
 
 def _plain_http_host(url: str) -> str | None:
