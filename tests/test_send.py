@@ -1299,3 +1299,21 @@ def test_validate_warns_of_two_channels_posting_to_one_group(
         "branch-group: its group would get 福田营业部's message twice"
     ) in twice.output
     assert "W_TEAM" not in twice.output
+
+
+def test_send_due_reminds_as_of_the_week_asked_for(owing: Path, bot: Bot) -> None:
+    """--week 2026-W11 is its Sunday, 15 March, for the reminders as for the report; it
+    was left unread and the reminders were today's."""
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    done = CliRunner().invoke(
+        cli, ["send", "--due", "--week", "2026-W11", "--channel", "branch-group",
+              "-w", str(owing)], env=env,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    [sent] = bot.received
+    assert "2026-03-15 待打卡：1 项，1 人" in sent["body"]["markdown"]["content"]
+    both = CliRunner().invoke(
+        cli, ["send", "--due", "--week", "2026-W11", "--as-of", "2026-03-15", "-w", str(owing)],
+        env=env,
+    )  # fmt: skip
+    assert both.exit_code == 2 and "--as-of 与 --week 只能给一个" in both.output

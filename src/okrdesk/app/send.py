@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from okrdesk.app.report import find_format, make_report, write_report
+from okrdesk.app.report import find_format, make_report, report_date, write_report
 from okrdesk.app.session import Session
 from okrdesk.delivery import channels
 from okrdesk.delivery.message import Message
@@ -199,14 +199,18 @@ def prepare(
 
 
 def prepare_due(
-    session: Session, unit: str | None, as_of: dt.date | None, lang: str
-) -> tuple[dt.date, Message | None]:
-    """The reminder of the check-ins owed on the date inside ``unit`` (the plan's unit
-    by default); None when nothing is owed, so nothing is sent."""
+    session: Session, unit: str | None, as_of: dt.date | None, lang: str,
+    week: str | None = None,
+) -> tuple[dt.date, Message | None]:  # fmt: skip
+    """The reminder of the check-ins owed on the date (``week``'s Sunday, as for the
+    report) inside ``unit`` (the plan's unit by default); None when nothing is owed, so
+    nothing is sent."""
     from okrdesk.app.due import owed_on
     from okrdesk.delivery.reminders import reminders
 
     plan = session.plan
+    if week is not None:
+        as_of = report_date(session, as_of, week, None, lang)
     day, found = owed_on(session, as_of, unit)
     if not found:
         return day, None

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 @click.command(cls=HelpedCommand)
 @click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
-@click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
+@click.option(
+    "--week",
+    help="An ISO week such as 2026-W47: the report (or --due's reminders) as of its Sunday.",
+)
 @click.option(
     "--unit",
     help="The unit or person to report on (default: the plan's unit); a channel with a "
@@ -82,7 +85,7 @@ def send(
     quiet: list[tuple[str | None, tuple[Channel, ...]]] = []  # units owing no check-in
     for its_unit, channels in by_unit(targets, unit):
         if due:
-            day, reminder = prepare_due(session, its_unit, day_of(as_of), lang)
+            day, reminder = prepare_due(session, its_unit, day_of(as_of), lang, week)
             if reminder is None:
                 quiet.append((its_unit, channels))
                 continue

@@ -392,7 +392,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         """,
         {
             "--as-of": _AS_OF_REPORT,
-            "--week": _WEEK,
+            "--week": "ISO 周，如 2026-W47：截至该周周日的报告（--due 则为该日的打卡提醒）。",
             "--unit": "报告哪个单位或人员（默认：计划的单位）；okrdesk.toml 中写了自己的 unit"
             " 的渠道收到那个单位的。",
             "--lang": f"消息和报告的语言。{_LANG}",
