@@ -1106,6 +1106,36 @@ def test_a_mail_address_that_is_none_or_two_is_refused_at_its_line(
     assert received == []
 
 
+def test_a_login_without_its_password_or_a_password_without_a_login_is_refused(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A login with no password_env logged in with an empty password, and a password_env
+    with no user was never used: the mail went without a login, unsaid."""
+    root = write_workspace()
+    mailbox_at = ('[[send.channels]]\nkind = "email"\nname = "{}"\nhost = "localhost"\n'
+                  'sender = "a@example.com"\nto = ["b@example.com"]\n')  # fmt: skip
+    (root / "okrdesk.toml").write_text(
+        mailbox_at.format("m1")
+        + 'user = "okrdesk"\n\n'
+        + mailbox_at.format("m2")
+        + 'password_env = "SMTP_PASSWORD"\n',
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 2
+    assert (
+        "okrdesk.toml:7: send.channels[0].user: a login needs its password: give "
+        "password_env, the NAME of the environment variable holding it"
+    ) in done.output
+    assert (
+        "okrdesk.toml:15: send.channels[1].password_env: a password is used only to log in: "
+        "give user, the name to log in as, or leave password_env out"
+    ) in done.output
+    zh = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert "登录需要密码：请用 password_env 写明存放密码的环境变量名" in zh.output
+    assert "密码只用于登录：请用 user 写明登录账号，或去掉 password_env" in zh.output
+
+
 def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     (root / "okrdesk.toml").write_text(

@@ -550,7 +550,8 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
                    f"应为 1 到 65535 之间的端口，现为 {port}")  # fmt: skip
     security = table.choice("security", SMTP_SECURITY) or "starttls"
     host = table.text("host") or ""
-    if security == "none" and table.text("user") is not None and not is_loopback(host):
+    user = table.text("user")
+    if security == "none" and user is not None and not is_loopback(host):
         table.fail(
             where.key("security"),
             f"a login to {printable(host)} over a connection that is not encrypted would "
@@ -565,12 +566,20 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
     for at, address in [(where.key("sender"), sender), *addresses]:
         if address is not None and (wrong := address_problem(address)) is not None:
             table.fail(at, *wrong)
+    if user is not None and "password_env" not in data:
+        table.fail(where.key("user"), "a login needs its password: give password_env, the NAME "
+                   "of the environment variable holding it",
+                   "登录需要密码：请用 password_env 写明存放密码的环境变量名")  # fmt: skip
+    elif "user" not in data and envs["password_env"] is not None:
+        table.fail(where.key("password_env"), "a password is used only to log in: give user, "
+                   "the name to log in as, or leave password_env out",
+                   "密码只用于登录：请用 user 写明登录账号，或去掉 password_env")  # fmt: skip
     if len(findings.problems) > found_before:
         return None
     return Channel(
         kind, name, host=host, sender=sender or "",
         port=port or (465 if security == "ssl" else 587), security=security, to=to,
-        user=table.text("user"), password_env=envs["password_env"], unit=unit,
+        user=user, password_env=envs["password_env"], unit=unit,
     )  # fmt: skip
 
 
