@@ -645,6 +645,41 @@ def test_a_recipient_the_mail_server_refuses_fails_the_channel_naming_them(smtp:
     assert len(received) == 1
 
 
+def test_a_mail_server_without_starttls_or_a_login_says_which_setting_to_change() -> None:
+    """An internal relay offers neither: smtplib's words were told as the server refusing
+    the message, and nothing said what to write."""
+    from aiosmtpd.controller import Controller
+
+    class Relay:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    relay = Controller(Relay(), hostname="127.0.0.1", port=port)
+    relay.start()
+    try:
+        with pytest.raises(DeliveryFailed) as failed:
+            channels.deliver(attrs.evolve(mailbox(port, user=None), security="starttls"),
+                             MESSAGE, {}, FakeClock())  # fmt: skip
+        assert failed.value.said.en == (
+            f"the mail server 127.0.0.1:{port} offers no STARTTLS, so the connection cannot "
+            "be encrypted and nothing was sent: for a relay inside the network set security = "
+            '"none", for a server encrypted from the start (port 465) security = "ssl"'
+        )
+        assert f"邮件服务器 127.0.0.1:{port} 不支持 STARTTLS" in failed.value.said.zh
+        with pytest.raises(DeliveryFailed) as failed:
+            channels.deliver(mailbox(port), MESSAGE, {"SMTP_PASSWORD": "pw"}, FakeClock())
+        assert failed.value.said.en == (
+            f"the mail server 127.0.0.1:{port} offers no login (SMTP AUTH) and nothing was "
+            "sent: for a relay that takes mail without one, leave user and password_env out"
+        )
+        assert "无需登录的中继请去掉 user 和 password_env" in failed.value.said.zh
+    finally:
+        relay.stop()
+
+
 @attrs.define
 class SlowServer:
     """A local TCP server that talks as ``talk`` does from the moment a client

@@ -58,8 +58,10 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
     try:
         with _connected(channel, limit) as server:
             if channel.security == "starttls":
+                _offered(server, "starttls", channel)
                 server.starttls(context=ssl.create_default_context())
             if channel.user is not None:
+                _offered(server, "auth", channel)
                 server.login(channel.user, password or "")
             # smtplib takes a reply cut off at the time limit for a whole one: a
             # conversation already cut sends nothing.
@@ -115,6 +117,30 @@ class _WatchedSSL(_Watched, smtplib.SMTP_SSL):
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         connection = super()._get_socket(host, port, timeout)
         return self.context.wrap_socket(connection, server_hostname=host)
+
+
+def _offered(server: smtplib.SMTP, extension: str, channel: Channel) -> None:
+    """Fail, saying which setting to change, when the server does not offer STARTTLS or
+    a login: smtplib's own words ("STARTTLS extension not supported by server.") were
+    told as the server refusing the message."""
+    server.ehlo_or_helo_if_needed()
+    if server.has_extn(extension):
+        return
+    at = f"{channel.host}:{channel.port}"
+    if extension == "starttls":
+        raise DeliveryFailed(Said(
+            f"the mail server {at} offers no STARTTLS, so the connection cannot be encrypted "
+            'and nothing was sent: for a relay inside the network set security = "none", for '
+            'a server encrypted from the start (port 465) security = "ssl"',
+            f"邮件服务器 {at} 不支持 STARTTLS，连接无法加密，邮件未发出：公司内网的中继请设 "
+            'security = "none"，一开始就加密的服务器（端口 465）请设 security = "ssl"',
+        ))  # fmt: skip
+    raise DeliveryFailed(Said(
+        f"the mail server {at} offers no login (SMTP AUTH) and nothing was sent: for a "
+        "relay that takes mail without one, leave user and password_env out",
+        f"邮件服务器 {at} 不支持登录（SMTP AUTH），邮件未发出：无需登录的中继请去掉 user 和 "
+        "password_env",
+    ))  # fmt: skip
 
 
 def _no_answer(channel: Channel, seconds: float, sending: bool) -> Said:
