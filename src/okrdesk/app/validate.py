@@ -389,7 +389,11 @@ def shared_webhooks(session: Session) -> list[Problem]:
 
     def named(channel: Channel) -> str:
         unit = channel.unit or (plan.top if plan is not None else None)
-        return plan.name_of(unit) if plan is not None and unit is not None else "—"
+        if unit is None:
+            return "—"
+        if plan is None or (unit not in plan.units_by_id and unit not in plan.people_by_id):
+            return unit  # a unit the plan lacks is told at its own line
+        return plan.name_of(unit)
 
     found = [c for c in session.workspace.send.channels if c.name in shared]
     warnings = []
