@@ -39,9 +39,9 @@ from okrdesk.files import copy_file_atomically, write_text_atomically
 from okrdesk.messages import counted
 from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, Plan
 from okrdesk.periods import Grain, periods_between
-from okrdesk.plugins.failures import describe_error, stopped_at, worded
-from okrdesk.plugins.manager import PluginHost, quiet
-from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, limited, plugin_timeout
+from okrdesk.plugins.failures import describe_error, worded
+from okrdesk.plugins.manager import PluginHost, out_of_time, quiet
+from okrdesk.plugins.time_limit import OutOfTime, interrupted, limited, plugin_timeout
 from okrdesk.resources import shipped
 from okrdesk.store import Store
 from okrdesk.targets.load import load_plan, load_plan_or_fail
@@ -426,10 +426,9 @@ def _demo_data(
         settings = None
         limit = host.budget.limit
         if isinstance(error, OutOfTime) and limit is not None:
-            at, at_zh = stopped_at(error, record.plugin, record.how)
-            en = f"okrdesk_demo_data did not finish within {limit:g} s and was stopped{at}"
-            zh = f"okrdesk_demo_data 在 {limit:g} 秒内未完成，已{at_zh}停止"
-            why = en + LONGER[0] if lang == "en" else zh + LONGER[1]
+            step = "okrdesk_demo_data"
+            en, zh = out_of_time(error, step, f"{step} ", limit, record=record)
+            why = en if lang == "en" else zh
         else:
             why = describe_error(error, record.plugin, record.how, lang=lang)
     told = [printed_zh.get(words, words) if lang == "zh" else words for words in printed]

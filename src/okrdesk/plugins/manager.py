@@ -527,7 +527,7 @@ class PluginHost:
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
             if isinstance(error, OutOfTime):
-                record.give_up(*_out_of_time(error, "loading", "加载", self._limit, 0.0, record))
+                record.give_up(*out_of_time(error, "loading", "加载", self._limit, 0.0, record))
                 return record
             told, told_zh = (describe_error(error, how=how, lang=lang) for lang in ("en", "zh"))
             record.give_up(f"failed to import: {told}", f"导入失败：{told_zh}")
@@ -649,7 +649,7 @@ class PluginHost:
         except OutOfTime as error:
             # What it declared before it was stopped stands; what it would have is unknown.
             record.give_up(
-                *_out_of_time(error, "okrdesk_metrics", "okrdesk_metrics ", limit, spent, record)
+                *out_of_time(error, "okrdesk_metrics", "okrdesk_metrics ", limit, spent, record)
             )
         except BaseException as error:  # KeyboardInterrupt, SystemExit: the plugin's too
             if (stopped := interrupted(error)) is not None:
@@ -757,7 +757,7 @@ class PluginHost:
             with _quiet(record, "okrdesk_report_formats"):
                 limited(left, lambda: impl(register=register))
         except OutOfTime as error:
-            record.fail(*_out_of_time(error, "okrdesk_report_formats",
+            record.fail(*out_of_time(error, "okrdesk_report_formats",
                                       "okrdesk_report_formats ", limit, spent, record))  # fmt: skip
         except BaseException as error:  # KeyboardInterrupt, SystemExit: the plugin's too
             if (stopped := interrupted(error)) is not None:
@@ -1155,7 +1155,7 @@ def _not_okrdesks(record: PluginRecord | None, owner: object | None) -> bool:
     return owner is not None and not str(getattr(owner, "__module__", "")).startswith("okrdesk.")
 
 
-def _out_of_time(
+def out_of_time(
     stop: OutOfTime,
     step: str,
     step_zh: str,
