@@ -170,7 +170,7 @@ def test_an_unknown_workspace_key_in_chinese(write_workspace: WriteWorkspace) ->
         "plugin_timeout, lang"
     )
     assert problem.zh == (
-        "未知的键（是不是“database”？）；可用的键：name, database, plugin_timeout, lang"
+        "未知的键（是不是“database”？）；可用的键：name、database、plugin_timeout、lang"
     )
 
 

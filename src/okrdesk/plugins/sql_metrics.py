@@ -425,9 +425,11 @@ def _labels(where: str, raw: object, dimensions: list[str]) -> dict[str, Dimensi
                                  'en = "channel" }')  # fmt: skip
         unknown = set(words) - _LABEL_KEYS
         if unknown:
-            keys, known = ", ".join(sorted(unknown)), ", ".join(sorted(_LABEL_KEYS))
-            raise SqlMetricError(f"{where}.{name}: unknown keys {keys}; expected {known}",
-                                 f"{where}.{name}: 未知的键 {keys}；可用的键：{known}")  # fmt: skip
+            keys, known = sorted(unknown), sorted(_LABEL_KEYS)
+            raise SqlMetricError(
+                f"{where}.{name}: unknown keys {', '.join(keys)}; expected {', '.join(known)}",
+                f"{where}.{name}: 未知的键 {'、'.join(keys)}；可用的键：{'、'.join(known)}",
+            )
         for key in ("zh", "en"):
             if not isinstance(words.get(key, name), str):
                 raise SqlMetricError(f"{where}.{name}.{key}: expected a string",

@@ -304,7 +304,7 @@ class Table:
                 self.fail(
                     where.key(key),
                     f"unknown key{hint.en if meant else ''}; expected one of: {', '.join(known)}",
-                    f"未知的键{hint.zh if meant else ''}；可用的键：{', '.join(known)}",
+                    f"未知的键{hint.zh if meant else ''}；可用的键：{'、'.join(known)}",
                 )
         for key in required:
             if key not in data and key not in self.misspelt:
