@@ -527,3 +527,26 @@ def test_an_attainment_below_its_baseline_says_it_counts_0(
             assert words in shown(demo_outputs[f"{fmt}-{lang}"], fmt), (fmt, lang)
     # Those above their baselines say only the baseline.
     assert "O2.NPS 58分、" in shown(demo_outputs["text-zh"], "text")
+
+
+def test_a_member_whose_score_counts_a_key_result_at_the_cap_is_marked_in_every_format(
+    demo_outputs: dict[str, Any],
+) -> None:
+    """林涛's 101.9% counts INST.HNW at the plan's 120% cap, not at the attainment it
+    reached: the ranking said nothing of it, where the objectives' captions and the
+    monthly scores mark a capped score; a manager comparing his people took the score
+    for all they did."""
+    report = json.loads(demo_outputs["json-zh"])
+    capped = {m["id"]: m["capped"] for m in report["members"] if m.get("capped")}
+    assert capped == {"lintao": ["INST.HNW"]}
+    notes = {
+        "zh": "↓ 得分中有关键结果按上限 120% 计，未按其实际完成率计",
+        "en": "↓ the score counts a key result at the cap of 120%, not at what it attained",
+    }
+    for lang, note in notes.items():
+        for fmt in HUMAN:
+            seen = shown(demo_outputs[f"{fmt}-{lang}"], fmt)
+            assert re.search(r"林涛 \(lintao\)\W*101\.9% ↓", seen), (fmt, lang)
+            assert note in seen, (fmt, lang)
+    # Anyone else's score is written bare.
+    assert "107.8% ↓" not in demo_outputs["text-zh"]

@@ -731,7 +731,7 @@ def test_the_members_sheet_heads_its_count_of_key_results_in_the_plural(
     key results sheet is named, not the "Key result" heading a column of titles; the
     last says why a member has no rank."""
     head = [c.value for c in demo_books["en"]["Members, ranked"][1]]
-    assert head == ["#", "ID", "Member", "Kind", "Score", "Off track",
+    assert head == ["#", "ID", "Member", "Kind", "Score", "Counted at the cap", "Off track",
                     "Of which members' shares", "Key results", "Why no rank"]  # fmt: skip
     assert [c.value for c in demo_books["zh"]["成员排名"][1]][-2:] == ["关键结果", "未排名原因"]
 
@@ -787,3 +787,16 @@ def test_a_workbook_row_says_its_attainment_runs_from_a_baseline(
         assert any(below[lang] in str(cell.value) for cell in rows["O2.KR2"]), lang
         assert not any("baseline" in str(c.value) or "起点" in str(c.value)
                        for c in rows["O1.KR3"]), lang  # fmt: skip
+
+
+def test_the_members_sheet_names_the_key_results_a_score_counts_at_the_cap(
+    demo_books: dict[str, Any],
+) -> None:
+    """The text report marks 林涛's 101.9% ↓; the workbook, whose score is a number, names
+    the key result held at the cap beside it."""
+    sheet = demo_books["zh"]["成员排名"]
+    head = [c.value for c in sheet[1]]
+    column = head.index("按上限计的关键结果")
+    rows = {row[1]: row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["lintao"] == "INST.HNW"
+    assert {member for member, capped in rows.items() if capped} == {"lintao"}

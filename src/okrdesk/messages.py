@@ -91,11 +91,13 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_unmeasured": "“—”：其关键结果目前无法测量（已加载的插件都不提供指标 "
                                "{metrics}），没有综合得分，不参与排名",
         "unranked_why": "未排名原因",
+        "capped_krs": "按上限计的关键结果",
         "unranked_why_no_targets": "没有自己的目标，上级也未给其分解目标，因此没有综合得分",
         "unranked_why_no_data": "目标尚无数据，没有综合得分",
         "unranked_why_unmeasured": "其关键结果目前无法测量（已加载的插件都不提供指标 "
                                    "{metrics}），没有综合得分",
         "flagged": "⚑：有关键结果落后、未达成或超限；落后项为其个数，单位的含其成员的分解目标",
+        "member_capped": "↓ 得分中有关键结果按上限 {cap} 计，未按其实际完成率计",
         "unlisted": "⋮ 另有 {count} 人未列出（xlsx、JSON 格式列出全部）",
         "check_count": "{n} 项需要关注。", "check_info": "另有 {n} 项仅供参考。",
         "all_clear": "一切正常。", "burnup": "完成进度图",
@@ -214,6 +216,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_unmeasured": "—: its key results cannot be measured now (no loaded plugin "
                                "provides {metrics}): no score, so no rank",
         "unranked_why": "Why no rank",
+        "capped_krs": "Counted at the cap",
         "unranked_why_no_targets": "no targets of its own and no share of one set above: "
                                    "no score",
         "unranked_why_no_data": "no figures yet for its targets: no score",
@@ -221,6 +224,8 @@ LABELS: dict[str, dict[str, str]] = {
                                    "provides {metrics}): no score",
         "flagged": "⚑: a key result off track, missed or breached; Off track counts them, "
                    "a unit's with its members' shares of its targets",
+        "member_capped": "↓ the score counts a key result at the cap of {cap}, not at what it "
+                         "attained",
         "unlisted": "⋮ {count} more people not listed (the xlsx and JSON formats list everyone)",
         "check_count": "{n} things need attention.",
         "check_info": "{n} more for information only.", "all_clear": "All clear.",

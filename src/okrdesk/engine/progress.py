@@ -132,6 +132,9 @@ class MemberProgress:
     unmeasured: tuple[str, ...] = ()
     """The metrics no loaded plugin provides that its key results left out need (for a
     derived metric, the input it lacks), sorted: why a member with targets has no score."""
+    capped: tuple[str, ...] = ()
+    """Its key results its score counts at the plan's ``attainment_cap``, not at the
+    attainment they reached (``ObjectiveProgress.capped``)."""
 
 
 # A report makes only a few of these two: declared without __slots__, which attrs adds by
@@ -685,9 +688,10 @@ class Engine:
             lacking = sorted({self.unprovided(kr.metric or "") or kr.metric or ""
                               for o in member_progress.objectives
                               for kr in o.unmeasured})  # fmt: skip
+            capped = tuple(kr for o in member_progress.objectives for kr in o.capped)
             found.append(
                 MemberProgress(member, member_progress.name, kind, member_progress.score, off,
-                               len(results), tuple(lacking))
+                               len(results), tuple(lacking), capped)
             )  # fmt: skip
         return sorted(found, key=lambda m: (m.score is None, -(m.score or 0.0), m.id))
 

@@ -289,6 +289,9 @@ class ReportMember:
     shares_off_track: int = 0
     """Of ``off_track``, the shares members below a unit hold of the key results owned in
     it: what the alerts count as its 分解目标 that need attention."""
+    capped: tuple[str, ...] = ()
+    """The key results its score counts at the plan's ``attainment_cap`` rather than at
+    the attainment they reached: its score would read higher without the cap."""
 
 
 @attrs.frozen(slots=False)

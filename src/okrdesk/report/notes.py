@@ -413,13 +413,23 @@ def opens_people(report: Report, member: ReportMember) -> bool:
     return bool(people) and member is people[0] and member is not report.members[0]
 
 
+def member_score(member: ReportMember) -> str:
+    """A member's score in the ranking, marked ↓ where it counts a key result at the
+    plan's cap, so that it would read higher without it (``unranked_notes`` says so)."""
+    shown = score_text(member.score)
+    return f"{shown} {HELD_DOWN}" if member.capped and member.score is not None else shown
+
+
 def unranked_notes(report: Report, lang: str) -> list[str]:
     """The notes under the members' ranking: what ⚑ marks, when a member is marked (a
-    firm's ranking of thirty flagged branches said nowhere what the flag meant); why
-    members are shown with no rank (—): no targets at all, or no figures yet for the
-    targets they have; one line for each reason found."""
+    firm's ranking of thirty flagged branches said nowhere what the flag meant); what ↓
+    marks, when a score is held down by the cap; why members are shown with no rank (—):
+    no targets at all, or no figures yet for the targets they have; one line for each
+    reason found."""
     unscored = [m for m in report.members if m.rank is None]
     notes = [label(lang, "flagged")] if any(m.off_track for m in report.members) else []
+    if any(m.capped and m.score is not None for m in report.members):
+        notes.append(label(lang, "member_capped", cap=percent(report.attainment_cap, 0)))
     if any(m.key_results == 0 and not m.unmeasured for m in unscored):
         notes.append(label(lang, "unranked_no_targets"))
     # Targets whose metrics no loaded plugin provides (one broken, or left out): not

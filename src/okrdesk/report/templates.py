@@ -125,6 +125,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         no_targets_story=notes.no_targets_story, no_alerts_text=notes.no_alerts_text,
         rank_text=notes.rank_text, off_track_text=notes.off_track_text,
         opens_people=notes.opens_people, unranked_notes=notes.unranked_notes,
+        member_score=notes.member_score,
     )  # fmt: skip
     return env
 

@@ -50,6 +50,7 @@ from okrdesk.report.notes import (
     has_no_targets,
     held,
     ledger_rounding_note,
+    member_score,
     members_listed,
     moved_most,
     needing_attention,
@@ -581,7 +582,7 @@ def _members(report: Report, lang: str) -> TextTable | None:
         style = "bold red" if m.off_track else ""
         mark = " ⚑" if m.off_track else ""
         table.add_row(rank_text(m), Text(f"{m.name} ({m.id}){mark}", style=style),
-                      score_text(m.score), off_track_text(m))  # fmt: skip
+                      member_score(m), off_track_text(m))  # fmt: skip
     return table
 
 

@@ -489,14 +489,18 @@ def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
     head = [label(lang, "rank"), words["id"], label(lang, "member"), words["kind"],
-            label(lang, "score"), label(lang, "off_track"), label(lang, "shares_off_track"),
-            _named(lang, "key_result"), label(lang, "unranked_why")]  # fmt: skip
-    # A member with no rank says why on its row, as the text report's notes do. A unit's
+            label(lang, "score"), label(lang, "capped_krs"), label(lang, "off_track"),
+            label(lang, "shares_off_track"), _named(lang, "key_result"),
+            label(lang, "unranked_why")]  # fmt: skip
+    # A member with no rank says why on its row, as the text report's notes do; one whose
+    # score counts key results at the cap (the text report's ↓), which they are. A unit's
     # off-track count takes in its members' shares; the next column says how many.
+    separator = label(lang, "list_sep")
     rows = [
         [(m.rank, None if m.rank is None else "0"), (m.id, None), (m.name, None),
          (label(lang, f"unit_{m.kind}"), None),
-         _share(m.score, score_text(m.score)), (m.off_track, "0"),
+         _share(m.score, score_text(m.score)), (separator.join(m.capped) or None, None),
+         (m.off_track, "0"),
          (m.shares_off_track, "0") if m.kind == "unit" else (None, None),
          (m.key_results, "0"), (unranked_why(m, lang) or None, None)]
         for m in report.members
