@@ -43,3 +43,19 @@ def test_a_copy_s_sums_are_written_without_the_noise_of_adding_floats(tmp_path: 
         "  observations：3 行，value 合计 1,234,567.3，numerator 合计 0，denominator 合计 0，"
         "与源一致\n"
     ) in chinese.output
+
+
+def test_a_copy_into_a_folder_that_is_not_there_names_the_folder(tmp_path: Path) -> None:
+    """SQLite says only "unable to open database file" of a path whose folder is missing,
+    which reads as a damaged file; the copy says which folder is not there."""
+    source = tmp_path / "okrdesk.db"
+    with Store.open(source):
+        pass
+    target = tmp_path / "no" / "such" / "copy.db"
+    done = CliRunner().invoke(cli, ["store", "copy", str(source), str(target), "--lang", "en"])
+    assert done.exit_code == 2
+    assert done.output == (
+        f"{target}: cannot open the database: there is no folder {target.parent}; nothing "
+        "was written\n"
+    )
+    assert not target.parent.exists()

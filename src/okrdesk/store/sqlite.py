@@ -139,6 +139,14 @@ class SqliteStore(Store):
             else:
                 connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
+            folder = Path(path).parent
+            if not read_only and not folder.is_dir():
+                # SQLite says only "unable to open database file" of a folder not there.
+                raise BadInput(Said(
+                    f"{path}: cannot open the database: there is no folder {folder}; nothing "
+                    "was written",
+                    f"{path}：无法打开数据库：文件夹 {folder} 不存在；未写入任何内容",
+                )) from None  # fmt: skip
             raise BadInput(
                 Said(
                     f"{path}: cannot open the database: {error}", f"{path}：无法打开数据库：{error}"
