@@ -279,6 +279,10 @@ def test_a_name_typed_for_an_id_is_answered_with_the_id(
         (["explain", "salons", "--as-of", "2025-12-31"], "2025-12-31 早于计划开始日（2026-01-01）"),
         (["explain", "--as-of", "2025-12-31"], "2025-12-31 早于计划开始日（2026-01-01）"),
         (["report", "--as-of", "2025-06-01"], "2025-06-01 早于计划开始日（2026-01-01）"),
+        # A period's or a week's end is not what was typed: the option is named.
+        (["report", "-p", "2025-12"], "--period 2025-12：2025-12-31 早于计划开始日（2026-01-01）"),
+        (["report", "--week", "2025-W10", "--lang", "en"],
+         "--week 2025-W10: 2025-03-09 is before the plan starts (2026-01-01)"),
     ],
 )  # fmt: skip
 def test_explain_refuses_a_day_before_the_plan_as_the_report_does(

@@ -56,6 +56,12 @@ def report_date(
         as_of = named.end
     day = as_of or dt.date.today()
     if (refused := before_the_plan(plan, day)) is not None:
+        # A period's or a week's last day is not what was typed: say which option gave it
+        # (-p 2025-12 was told only of 2025-12-31).
+        if period is not None:
+            raise BadInput(_about("--period", period, refused.text(lang), lang))
+        if week is not None:
+            raise BadInput(_about("--week", week, refused.text(lang), lang))
         raise BadInput(refused)
     return day
 
