@@ -355,6 +355,22 @@ def test_a_failure_of_the_first_part_counts_no_parts(bot: Bot) -> None:
 def test_a_missing_variable_is_named() -> None:
     with pytest.raises(DeliveryFailed, match=r"HOOK \(webhook URL\) is not set"):
         channels.deliver(channel("wecom"), MESSAGE, {}, FakeClock())
+    # Set to blanks (an empty line in a secrets file) is another slip than unset.
+    with pytest.raises(DeliveryFailed, match=r"HOOK \(webhook URL\) is empty"):
+        channels.deliver(channel("wecom"), MESSAGE, {"HOOK": "  "}, FakeClock())
+
+
+def test_a_webhook_url_set_with_its_quotes_is_told_so() -> None:
+    """Copied from a secrets file as HOOK="https://…", the quotes came with it: told only
+    that the URL must start with https://, which it seemed to."""
+    quoted = {"HOOK": '"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"'}
+    with pytest.raises(DeliveryFailed) as told:
+        channels.deliver(channel("wecom"), MESSAGE, quoted, FakeClock())
+    assert told.value.said.en == (
+        "the webhook URL must start with https:// (or http://); it starts with a quote: set it "
+        "without the quotes"
+    )
+    assert told.value.said.zh.endswith("；它以引号开头：设置时请去掉引号")
 
 
 # ------------------------------------------------- answers that go wrong

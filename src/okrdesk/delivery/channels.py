@@ -22,8 +22,12 @@ _SECRET_QUERY = re.compile(r"(sign=)[^&]*")
 def _secret(environ: Mapping[str, str], name: str | None, what: Said) -> str | None:
     if name is None:
         return None
-    value = environ.get(name, "").strip()
+    raw = environ.get(name)
+    value = (raw or "").strip()
     if not value:
+        if raw is not None:  # set, to spaces or nothing: not the same slip as unset
+            raise DeliveryFailed(Said(f"the environment variable {name} ({what.en}) is empty",
+                                      f"环境变量 {name}（{what.zh}）为空"))  # fmt: skip
         raise DeliveryFailed(Said(f"the environment variable {name} ({what.en}) is not set",
                                   f"环境变量 {name}（{what.zh}）未设置"))  # fmt: skip
     return value

@@ -109,9 +109,13 @@ def post_json(
     except ValueError:
         raise DeliveryFailed(UNUSABLE_URL) from None
     if scheme not in ("http", "https"):
+        # Copied from a secrets file with its quotes, it starts with one.
+        quoted = url[:1] in ("'", '"')
         raise DeliveryFailed(
-            Said("the webhook URL must start with https:// (or http://)",
-                 "webhook 地址须以 https://（或 http://）开头")
+            Said("the webhook URL must start with https:// (or http://)"
+                 + ("; it starts with a quote: set it without the quotes" if quoted else ""),
+                 "webhook 地址须以 https://（或 http://）开头"
+                 + ("；它以引号开头：设置时请去掉引号" if quoted else ""))
         )  # fmt: skip
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     seconds = request_timeout()
