@@ -247,3 +247,15 @@ def test_decoded_lines_feed_csv_with_the_file_s_lines_and_stop_at_the_bad_byte()
     wide = "a\r\nb\rc\n".encode("utf-16")
     assert list(decoded_lines(io.BytesIO(wide), "utf-8", 1)) == ["a\r\n", "b\r", "c\n"]
     assert list(decoded_lines(io.BytesIO(b""), "utf-8")) == []
+
+
+@pytest.mark.parametrize("encoding", [None, "no-such-codec", 936])
+def test_decoded_lines_given_no_encoding_says_what_to_pass(encoding: object) -> None:
+    """A plugin that skipped text_encoding's None for an unknown setting met "TypeError:
+    lookup() argument must be str, not None" from deep inside; it is told what to pass."""
+    import io
+
+    from okrdesk.plugins import decoded_lines
+
+    with pytest.raises(ValueError, match=r"decoded_lines: .* is no text encoding Python knows"):
+        list(decoded_lines(io.BytesIO(b"a,b\n"), encoding))  # type: ignore[arg-type]

@@ -253,6 +253,13 @@ def decoded_lines(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterat
     "UTF-8" and "Unicode text" write one) and is left out. Raises what ``decoded`` raises,
     ``NotEncoded`` after the lines before the one holding its bad byte (``line``,
     ``byte``); a file of any size is read ``block`` bytes at a time."""
+    if not isinstance(encoding, str) or text_encoding(encoding) is None:
+        # Python's own words (a TypeError from codecs.lookup) name nothing an author set.
+        raise ValueError(
+            f"decoded_lines: {encoding!r} is no text encoding Python knows; pass the name "
+            "text_encoding() gave for the setting, and where it gave None, tell the user "
+            "their encoding setting is unknown (raise SettingsMistake) rather than read on"
+        )
     start = binary.read(4)
     marked = byte_order_mark(start)
     rest = ""
