@@ -1861,3 +1861,25 @@ def test_a_day_emitted_where_a_period_s_id_goes_is_told_the_form_of_the_ids(
     with sqlite3.connect(root / "okrdesk.db") as connection:
         stored = {m for (m,) in connection.execute("SELECT DISTINCT metric FROM observations")}
     assert stored == {"new_hnw_clients", "complaint_rate"}
+
+
+def test_a_plugins_warning_of_two_lines_keeps_its_second_under_its_first(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A warning with a line break printed its second line at the margin, where it read as
+    a line of okrdesk's own rather than the rest of the plugin's warning."""
+    root = write_workspace({"calls.toml": CALLS_OKRS})
+    collects = (
+        "\n\n@hookimpl\ndef okrdesk_collect(request, emit):\n"
+        '    emit.warning("client_calls", "calls.csv row 4 left out\\nits date is 2026-02-30")\n'
+        '    emit("client_calls", "cm01", request.periods[0].id, value=3)\n'
+    )
+    write_plugin(root, "calls", CALLS_DECLARED + collects)
+    env = {"OKRDESK_LOAD_PLUGINS": "calls,test_metrics"}
+    collected = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root)], env=env
+    )
+    lines = collected.output.splitlines()
+    first = next(i for i, line in enumerate(lines) if "calls.csv row 4" in line)
+    assert lines[first].startswith("warning: plugin calls metric client_calls: calls.csv row 4")
+    assert lines[first + 1] == " " * len("warning: ") + "its date is 2026-02-30"

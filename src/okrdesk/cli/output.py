@@ -76,9 +76,17 @@ def say_wrote(path: Path, lang: str, *, err: bool = False) -> None:
     say(WROTE.text(lang).format(path=path), err=err)
 
 
+def led(lead: str, text: str) -> str:
+    """``text`` after ``lead`` (``warning: ``), its further lines under its first: a
+    plugin's warning of two lines read as a warning and a line of okrdesk's own."""
+    from okrdesk.messages import display_width
+
+    return lead + text.replace("\n", "\n" + " " * display_width(lead))
+
+
 def say_warnings(notes: Iterable[Said], lang: str) -> None:
     """Each of ``notes`` as a warning on standard error, in ``lang``: beside a report or
     a check's alerts, never inside what a program reads from standard output."""
     warned = "警告：" if lang == "zh" else "warning: "
     for note in notes:
-        say(warned + note.text(lang), err=True)
+        say(led(warned, note.text(lang)), err=True)

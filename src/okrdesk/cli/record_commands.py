@@ -18,7 +18,7 @@ from okrdesk.cli.options import (
     workspace_option,
     workspace_path,
 )
-from okrdesk.cli.output import say, say_warnings
+from okrdesk.cli.output import led, say, say_warnings
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
 
@@ -85,14 +85,14 @@ def collect(
         say(line)
     warned, failed = ("警告：", "错误：") if lang == "zh" else ("warning: ", "error: ")
     for warning in said_once(summary.warnings, lang):
-        say(f"{warned}{warning}", err=True)
+        say(led(warned, warning), err=True)
     # A plugin's name misspelt there: why its metrics were provided by none.
     say_warnings(session.host.allow_list_warnings(), lang)
     # Or in okrdesk.toml's table: why a plugin's error asks for a key the user has set.
     for table in tables_of_no_plugin(session.host, session.workspace.root):
         say(f"{warned}{table.text(lang)}", err=True)
     for error in said_once(summary.errors, lang):
-        say(f"{failed}{error}", err=True)
+        say(led(failed, error), err=True)
     if summary.errors:
         kept = not_stored_line(summary, lang)
         if kept is not None:

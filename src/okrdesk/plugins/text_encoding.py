@@ -255,10 +255,16 @@ def decoded_lines(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterat
     ``byte``); a file of any size is read ``block`` bytes at a time."""
     if not isinstance(encoding, str) or text_encoding(encoding) is None:
         # Python's own words (a TypeError from codecs.lookup) name nothing an author set.
-        raise ValueError(
+        from okrdesk.plugins.failures import worded
+
+        raise worded(
+            ValueError,
             f"decoded_lines: {encoding!r} is no text encoding Python knows; pass the name "
             "text_encoding() gave for the setting, and where it gave None, tell the user "
-            "their encoding setting is unknown (raise SettingsMistake) rather than read on"
+            "their encoding setting is unknown (raise SettingsMistake) rather than read on",
+            f"decoded_lines：{encoding!r} 不是 Python 认识的文本编码；请传入 text_encoding() "
+            "为该设置给出的名字；它给出 None 时，应告诉用户编码设置无法识别（raise "
+            "SettingsMistake），而不是接着读",
         )
     start = binary.read(4)
     marked = byte_order_mark(start)
