@@ -1004,6 +1004,15 @@ def test_a_chat_message_links_the_report_where_the_intranet_serves_it(
     assert done.exit_code == 0, done.output
     link = "完整报告（HTML）：https://intranet.example.com/okr/report-branch-2026-03-15.html"
     assert link in done.stdout and str(workspace) not in done.stdout
+    # A file server that takes its token in the query: the report's name goes on the path.
+    settings.write_text(SETTINGS.replace(
+        'reports = "out"', 'reports = "out"\nreports_url = "https://intranet.example.com/okr/?t=1"'
+    ), encoding="utf-8")  # fmt: skip
+    trusted(workspace)
+    done = CliRunner().invoke(
+        cli, ["send", "--dry-run", "--as-of", "2026-03-15", "-w", str(workspace)], env=env
+    )
+    assert "https://intranet.example.com/okr/report-branch-2026-03-15.html?t=1" in done.stdout
     settings.write_text(SETTINGS.replace('reports = "out"', 'reports_url = "intranet/okr"'),
                         encoding="utf-8")  # fmt: skip
     refused = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(workspace)])

@@ -9,7 +9,7 @@ what goes in, so a first screen built elsewhere can replace it.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from okrdesk.delivery.message import Message
 from okrdesk.messages import label
@@ -77,11 +77,7 @@ def summary(report: Report, full_report: Path, reports_url: str | None = None) -
     report is (at ``reports_url``, where the intranet serves the reports folder, else
     where it was written); email carries it attached."""
     words = _WORDS[report.lang]
-    found = (
-        full_report
-        if reports_url is None
-        else f"{reports_url.rstrip('/')}/{quote(full_report.name)}"
-    )
+    found = full_report if reports_url is None else _linked(reports_url, full_report.name)
     where = words["file"].format(path=found)
     # A plan reviewed by the month sends its 月报, not a 周报 (the plan's grain).
     title = f"{whose(report)} · {report.as_of} {words.get(report.grain, words['week'])}"
@@ -93,3 +89,11 @@ def summary(report: Report, full_report: Path, reports_url: str | None = None) -
         attached=words["attached"].format(name=full_report.name),
         cut_note=words["cut"].format(path=found),
     )
+
+
+def _linked(reports_url: str, name: str) -> str:
+    """The address of the report ``name`` in the folder served at ``reports_url``: the name
+    goes on its path, before any query or fragment (``…/reports/?auth=1`` made
+    ``…/reports/?auth=1/周报.html``, a link to the folder with a mangled query)."""
+    parts = urlsplit(reports_url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{quote(name)}"))
