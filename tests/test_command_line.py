@@ -179,6 +179,18 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
         parse_quantity(None, "12")
 
 
+def test_a_figure_in_wan_yi_is_told_in_yi() -> None:
+    """A firm's AUM typed 3.5万亿 was told "'3.5万' is not a number": okrdesk writes 亿,
+    and says what the figure is in it."""
+    from okrdesk.units import UnreadableFigure
+
+    for typed, yi in (("3.5万亿", "35,000亿"), ("1.25万亿元", "12,500亿")):
+        with pytest.raises(UnreadableFigure) as told:
+            parse_quantity(UNITS["亿元"], typed)
+        assert told.value.said("en").endswith(f"okrdesk writes no 万亿; write it in 亿 ({yi})")
+        assert parse_quantity(UNITS["亿元"], yi) == 10**8 * int(yi[:-1].replace(",", ""))
+
+
 # ------------------------------------------------------------------ did you mean
 
 

@@ -214,6 +214,7 @@ _UNREADABLE = {
         "too_large": "{name} is too large: okrdesk accepts figures up to {largest} in base "
                      "units (元, or a plain count)",
         "say_money_unit": "{name}: say the unit, for example 12万, 1.2亿 or 3500元",
+        "wan_yi": "{name}: okrdesk writes no 万亿; write it in 亿 ({yi}亿)",
         "mismatch": "{name}: {symbol} does not go with {unit}; {say}",
         "not_money": "{name}: {symbol} is not money; use 元, 万 or 亿",
         "fraction": "{name}: a count has no fraction; write whole {symbol}",
@@ -230,6 +231,7 @@ _UNREADABLE = {
         "too_fine": "{name} 比 okrdesk 保留的精度还细（以基本单位计 {step}）",
         "too_large": "{name} 太大：okrdesk 接受的数以基本单位（元，或纯计数）计最大 {largest}",
         "say_money_unit": "{name}：请写上单位，例如 12万、1.2亿 或 3500元",
+        "wan_yi": "{name}：okrdesk 不用“万亿”；请以亿写（{yi}亿）",
         "mismatch": "{name}：{symbol} 与 {unit} 不是同一类单位；{say}",
         "not_money": "{name}：{symbol} 不是金额单位；请用 元、万 或 亿",
         "fraction": "{name}：{symbol} 是计数，不能有小数；请写整数",
@@ -410,6 +412,14 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
 
     name = _named(text)
     symbol, number = _suffix_of(half_width(text).strip())
+    if symbol in ("亿", "亿元") and number.endswith("万"):
+        # 3.5万亿, read as 亿 of "3.5万", was told only that 3.5万 is no number.
+        try:
+            yi = parse_number(number[:-1].strip()) * 10_000
+        except ValueError:
+            yi = None
+        if yi is not None:
+            raise UnreadableFigure("wan_yi", name=name, yi=f"{yi.normalize():,f}")
     if symbol is None:
         if unit is None:
             raise UnreadableFigure("say_money_unit", name=name)
