@@ -26,7 +26,8 @@ from typing import IO, Any, Protocol
 
 import attrs
 
-from okrdesk.errors import EXIT_FAILED, OkrdeskError, Said, seconds_from_environment
+from okrdesk.environment import seconds_from_environment
+from okrdesk.errors import EXIT_FAILED, OkrdeskError, Said
 
 ATTEMPTS = 4
 FIRST_DELAY = 1.0

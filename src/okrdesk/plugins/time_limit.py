@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, Generic, TypeVar, cast
 
-from okrdesk.errors import seconds_from_environment
+from okrdesk.environment import seconds_from_environment
 
 DEFAULT_TIMEOUT = 300.0
 TIMEOUT_ENV = "OKRDESK_PLUGIN_TIMEOUT"

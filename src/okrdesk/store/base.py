@@ -24,7 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from okrdesk.errors import BadInput, OkrdeskError, Said, printable, seconds_from_environment
+from okrdesk.environment import seconds_from_environment
+from okrdesk.errors import BadInput, OkrdeskError, Said, printable
 from okrdesk.model import (
     Checkin,
     Observation,
