@@ -30,6 +30,7 @@ from okrdesk.errors import Said
 from okrdesk.periods import Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.units import (
+    ADDITIVE,
     MOST_MONEY,
     UNITS,
     Dimension,
@@ -280,7 +281,7 @@ class KeyResult:
         if self.target is not None:
             return self.target
         total = sum(self.member_targets.values(), Decimal(0))
-        if self.unit.dimension in (Dimension.MONEY, Dimension.COUNT) or not self.member_targets:
+        if self.unit.dimension in ADDITIVE or not self.member_targets:
             return total
         return total / len(self.member_targets)
 

@@ -27,6 +27,11 @@ class Dimension(StrEnum):
     MULTIPLE = "multiple"
 
 
+ADDITIVE = frozenset({Dimension.MONEY, Dimension.COUNT})
+"""The dimensions whose figures add up (a team's amount or count is its members' sum);
+a rate's, a score's or a multiple's do not (two teams' NPS of 60 is no branch's 120)."""
+
+
 @attrs.frozen
 @shared_methods
 class UnitOfMeasure:

@@ -21,10 +21,11 @@ import attrs
 
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.rollup import subjects_under
-from okrdesk.engine.tree_targets import ADDITIVE, owner_of
+from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import Checkin, KeyResult, Plan, Scope
 from okrdesk.periods import Grain, Period, month_of, quarter_of, week_of
 from okrdesk.records import shared_methods
+from okrdesk.units import ADDITIVE
 
 
 class CheckinReader(Protocol):

@@ -18,7 +18,6 @@ from typing import Any
 import attrs
 
 from okrdesk.engine.plan_calendar import figures_through, latest_end, metrics_by_grain
-from okrdesk.engine.tree_targets import ADDITIVE
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import (
     KeyResult,
@@ -33,6 +32,7 @@ from okrdesk.model import (
 from okrdesk.periods import Grain
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
+from okrdesk.units import ADDITIVE
 
 
 @attrs.frozen

@@ -25,7 +25,7 @@ from decimal import ROUND_FLOOR, Decimal
 import attrs
 
 from okrdesk.engine.pace import due_fraction
-from okrdesk.engine.tree_targets import ADDITIVE
+from okrdesk.engine.tree_targets import members_add_up
 from okrdesk.errors import BadInput, Said
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Period
@@ -72,8 +72,7 @@ def splittable(kr: KeyResult, kind: MetricKind | None) -> bool:
     has neither, and a rate's members' targets do not add up to one."""
     if kr.target is not None:
         return True
-    additive = kind is not MetricKind.RATIO and kr.unit.dimension in ADDITIVE
-    return additive and bool(kr.member_targets)
+    return members_add_up(kr, kind) and bool(kr.member_targets)
 
 
 def split_target(

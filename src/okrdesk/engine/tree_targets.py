@@ -17,9 +17,7 @@ import attrs
 
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.records import shared_methods
-from okrdesk.units import Dimension
-
-ADDITIVE = frozenset({Dimension.MONEY, Dimension.COUNT})
+from okrdesk.units import ADDITIVE
 
 
 @attrs.frozen
@@ -96,7 +94,7 @@ def baseline_at(plan: Plan, kr: KeyResult, subject: str, kind: MetricKind | None
     baseline = float(kr.baseline)
     if subject == owner_of(plan, kr) or baseline == 0:
         return baseline
-    if kind is MetricKind.RATIO or kr.unit.dimension not in ADDITIVE:
+    if not members_add_up(kr, kind):
         return baseline
     share = kr.member_targets.get(subject)
     whole = float(kr.effective_target)

@@ -12,14 +12,11 @@ from okrdesk.errors import Said
 from okrdesk.targets.cumulative import looks_like_shares
 from okrdesk.targets.reader import Findings
 from okrdesk.targets.schema import Draft, Located
-from okrdesk.units import Dimension, UnitOfMeasure, written
+from okrdesk.units import ADDITIVE, UnitOfMeasure, written
 
 FAR_APART = 5
 """How many times one figure must be the other's before the gap looks like a slip (a
 digit too many or too few) rather than a manager's deliberate higher bar."""
-
-_ADDED_UP = (Dimension.MONEY, Dimension.COUNT)
-"""Where the members' targets add up to the owner's (a rate's do not)."""
 
 _PERCENT = ("%", "percent")
 _FRACTION = ("ratio", "fraction")
@@ -41,7 +38,7 @@ def _members_far_from_target(located: Located[model.KeyResult], findings: Findin
     five times it or more: the report shows the difference (engine.tree_targets), but a
     slip of a digit should be caught before then."""
     kr = located.value
-    if kr.target is None or not kr.member_targets or kr.unit.dimension not in _ADDED_UP:
+    if kr.target is None or not kr.member_targets or kr.unit.dimension not in ADDITIVE:
         return
     members = sum(kr.member_targets.values(), Decimal(0))
     if kr.target <= 0 or members <= 0:
