@@ -500,9 +500,9 @@ def test_format_wins_over_the_extension_and_unknown_extensions_are_named(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--week", "2026-W60", "--lang", "en"], "--week 2026-W60: '2026-W60': year 2026 has no "
-         "week 60"),
-        (["--week", "2026-W60"], "--week 2026-W60：2026 年没有第 60 周"),
+        (["--week", "2026-W60", "--lang", "en"], "--week 2026-W60: year 2026 has no week 60 (its "
+         "last week is 2026-W53)"),
+        (["--week", "2026-W60"], "--week 2026-W60：2026 年没有第 60 周（该年最后一周是 2026-W53）"),
         (["--week", "2026-03", "--lang", "en"], "--week 2026-03: give an ISO week such as "
          "2026-W47"),
         (["--week", "2026-03"], "--week 2026-03：请写成 2026-W47 这样的 ISO 周"),

@@ -410,15 +410,15 @@ def test_what_a_later_schemas_upgrade_writes_is_okrdesks_own(
     if since == 19:
         _as_schema_19(db)
 
-    def _v21(database: sqlite_utils.Database) -> None:  # a figure's source renamed, say
+    def later(database: sqlite_utils.Database) -> None:  # a figure's source renamed, say
         database.execute("UPDATE observations SET source = source || ' (renamed)'")
 
-    migrations = (*sqlite_store.MIGRATIONS, _v21)
+    migrations = (*sqlite_store.MIGRATIONS, later)
     monkeypatch.setattr(sqlite_store, "MIGRATIONS", migrations)
     monkeypatch.setattr(sqlite_store, "SCHEMA_VERSION", len(migrations))
     forget_opened()
     with sqlite_store.SqliteStore.connect(db) as store:
-        assert store.schema_version == 21
+        assert store.schema_version == len(migrations)
     assert hand_edits_taken() == []
     with closing(sqlite3.connect(db)) as connection:
         assert connection.execute("SELECT count(*) FROM hand_edits").fetchone()[0] == 0

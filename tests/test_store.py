@@ -680,7 +680,7 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
             connection.execute(f"{insert}'collect', {os.getpid()})")
             connection.commit()
     with backend.open(root) as store:
-        assert store.schema_version == SCHEMA_VERSION == 20
+        assert store.schema_version == SCHEMA_VERSION == 21
         (kept,) = store.runs()
     assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
     told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -980,7 +980,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             (NO_NUMBER_INDEX,),
         ).fetchone()[0]
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    assert (made, version) == ((1, 20) if upgraded else (0, 20))
+    assert (made, version) == ((1, 21) if upgraded else (0, 21))
 
 
 @pytest.mark.parametrize("on", ["(metric) WHERE value > 0", "(period) WHERE slice = ''"])

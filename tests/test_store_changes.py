@@ -436,12 +436,16 @@ def test_a_period_collected_empty_loses_its_rows_and_totals(backend: Backend) ->
 def test_running_totals_carried_on_in_each_year_are_those_added_up_from_its_start(
     backend: Backend,
 ) -> None:
-    """Weeks across the new year: 2026-W53 ends in 2027, so its totals are 2027's."""
+    """Weeks at the new year: ISO 2026-W53 is cut there, 28 to 31 December 2026-W53
+    (2026's totals), 1 to 3 January 2027-W00 (2027's)."""
     weeks = list(periods_between(dt.date(2026, 12, 14), dt.date(2027, 1, 17), Grain.WEEK))
-    assert [w.id for w in weeks] == ["2026-W51", "2026-W52", "2026-W53", "2027-W01", "2027-W02"]
+    assert [w.id for w in weeks] == [
+        "2026-W51", "2026-W52", "2026-W53", "2027-W00", "2027-W01", "2027-W02"
+    ]  # fmt: skip
     change = {
         ("aum", "cm01", "2026-W52"): 5.1,
         ("opened", "cm02", "2026-W52"): None,
+        ("opened", "cm02", "2027-W00"): 2.5,
         ("aum", "cm03", "2027-W01"): 7.3,
         ("opened", "cm04", "2027-W02"): None,
     }

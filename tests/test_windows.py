@@ -141,25 +141,30 @@ def test_year_on_year_and_period_on_period(tmp_path: Path) -> None:
 
 def test_week_one_against_week_one(tmp_path: Path) -> None:
     plan = plan_of(Grain.WEEK)
-    weeks = [parse_period(w) for w in ("2025-W01", "2025-W02", "2025-W52", "2026-W01")]
+    ids = ("2025-W01", "2025-W02", "2025-W52", "2025-W53", "2026-W01")
+    weeks = [parse_period(w) for w in ids]
     with Store.open(tmp_path / "okrdesk.db") as store:
         run = store.start_run("collect", None)
-        values = {"2025-W01": 40.0, "2025-W02": 7.0, "2025-W52": 9.0, "2026-W01": 50.0}
+        values = dict(zip(ids, (40.0, 7.0, 9.0, 6.0, 50.0), strict=True))
         store.replace_observations(
             run, {"fees": "t"}, weeks, [Observation("fees", "p1", w, v) for w, v in values.items()]
         )
-        # 2 January 2026 is in 2026-W01 (29 December to 4 January).
+        # 2 January 2026 is in 2026-W01, 1 to 4 January: the ISO week's 29 to 31 December
+        # are 2025-W53, last year's.
         week = view(store, plan, "fees", "wtd", dt.date(2026, 1, 2),
                     (Over.LAST_YEAR, Over.PREVIOUS))  # fmt: skip
         assert week.now.periods == ("2026-W01",)
         assert week.comparisons[0].earlier.periods == ("2025-W01",)
         assert week.comparisons[0].change == pytest.approx(50 / 40 - 1)
-        assert week.comparisons[1].earlier.periods == ("2025-W52",)
-        # The last 2 weeks a year before are 2025-W52 and 2026-W01 shifted: 2024-W52,
-        # 2025-W01: only 40 of it is stored.
+        assert week.comparisons[1].earlier.periods == ("2025-W53",)
+        assert week.comparisons[1].days == (2, 3)
+        # The last 2 weeks are 14 days, back to Monday 22 December: 2025-W52, 2025-W53
+        # and 2026-W01. A year before: 2024-W52, 2024-W53 and 2025-W01, of which only 40
+        # is stored.
         trailing = view(store, plan, "fees", "last_2_weeks", dt.date(2026, 1, 2),
                         (Over.LAST_YEAR,))  # fmt: skip
-        assert trailing.now.value == 59
+        assert trailing.now.periods == ("2025-W52", "2025-W53", "2026-W01")
+        assert trailing.now.value == 65
         assert trailing.comparisons[0].earlier.value == 40
         assert trailing.comparisons[0].earlier.found == 1
 
@@ -182,7 +187,7 @@ def test_a_partial_week_53_is_not_compared_with_a_whole_week_52_unsaid(tmp_path:
         last = view(store, plan, "fees", "wtd", dt.date(2026, 12, 31), both)
         assert last.now.periods == ("2026-W53",)
         a_year_before, previous = last.comparisons
-        assert a_year_before.why is NoChange.NO_EARLIER  # 2025 had no week 53
+        assert a_year_before.why is NoChange.NO_EARLIER  # nothing stored for 2025-W53
         assert previous.earlier.periods == ("2026-W52",)
         assert previous.change == pytest.approx(40 / 70 - 1)
         assert previous.days == (4, 7)
@@ -344,10 +349,11 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
     assert hnw["comparisons"][1]["earlier_periods"] == ["2026-W06", "2026-W07"]
     assert hnw["comparisons"][1]["change"] == 0
     text = runner.invoke(cli, [*args[:-2], "--format", "md"]).output
-    # 2026-W01 is collected from 1 January, a Thursday: 74 days against 2025's 77.
-    assert fees["window"]["comparisons"][0]["days"] == [74, 77]
+    # 2026-W01 is collected from 1 January, a Thursday: 74 days against 2025's 75 (its
+    # W01 typed in, 1 to 5 January: weeks are cut at the year's edge).
+    assert fees["window"]["comparisons"][0]["days"] == [74, 75]
     assert ("本年至今 33万 · 同比 +50.0%（上年同期 22万，含基数表，"
-            "本期 74 天、上年同期 77 天，并非同口径）") in text  # fmt: skip
+            "本期 74 天、上年同期 75 天，并非同口径）") in text  # fmt: skip
     assert "目标 = 上年 104万 × (1 + 18%)" in text
     terminal = runner.invoke(cli, args[:-2]).output
     assert "同比 +50.0%" in terminal
@@ -408,8 +414,7 @@ def test_growth_needs_a_flow_and_baselines_a_known_place(write_workspace: WriteW
     out = done.output
     assert "objectives[O1].key_results[KR2].growth: is a target to grow to" in out
     assert "a growth target is for a flow" in out
-    assert "targets/baselines.toml:5: baselines[0].values.2025-13: '2025-13': there is no " \
-           "month 13" in out  # fmt: skip
+    assert "targets/baselines.toml:5: baselines[0].values.2025-13: there is no month 13" in out
     assert 'baselines[1].unit: unit "户" does not fit metric "fee_revenue"' in out
     assert 'baselines[1].subject: no unit or person "nobody"' in out
 
@@ -433,15 +438,16 @@ def test_explain_check_and_split_take_a_growth_target(
                                     "-w", str(root)]).output  # fmt: skip
     assert "增长目标，窗口 ytd，与报告的算法相同：" in explained
     assert "实际 33万，2026-W01 … 2026-W11：11 个周期中 11 个有数字" in explained
-    assert ("目标 122.7万 = 去年 104万 × (1 + 18%)；2025-W01 … 2025-W52："
-            "52 个周期中 52 个有数字，其中 52 个来自 [[baselines]]") in explained  # fmt: skip
+    # 52 weeks typed in: the days of 2025-W53 (29 to 31 December) have no figure.
+    assert ("目标 122.7万 = 去年 104万 × (1 + 18%)；2025-W01 … 2025-W53："
+            "53 个周期中 52 个有数字，其中 52 个来自 [[baselines]]") in explained  # fmt: skip
     assert ("应完成 25.96万 = 去年同期 22万 × (1 + 18%)；"
             "2025-W01 … 2025-W11：11 个周期中 11 个有数字") in explained  # fmt: skip
     english = runner.invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "--lang", "en",
                                   "-w", str(root)]).output  # fmt: skip
     assert "growth target, window ytd, as the report sets it:" in english
     assert "over 2026-W01 … 2026-W11: 11 of 11 periods with a figure" in english
-    assert "2025-W01 … 2025-W52: 52 of 52 periods with a figure, 52 from [[baselines]]" in english
+    assert "2025-W01 … 2025-W53: 52 of 53 periods with a figure, 52 from [[baselines]]" in english
     split = runner.invoke(cli, ["split", "O1.FEES", "--unit", "branch", "--over", "months",
                                 "-w", str(root)])  # fmt: skip
     assert split.exit_code == 2 and "O1.FEES 自己没有目标值，无从拆分" in split.output
@@ -562,15 +568,19 @@ def test_explain_lists_this_years_observations_not_last_years(
     args = ["explain", "O1.FEES", "--as-of", "2026-03-15", "-w", str(root)]
     mine = CliRunner().invoke(cli, [*args, "--person", "cm01"])
     assert mine.exit_code == 0, mine.output
-    # 王芳's 10,000 a week over 2026-W01 … W11 is 11万, from 11 rows; 2025's 52 weeks,
+    # 王芳's 10,000 a week over 2026-W01 … W11 is 11万, from 11 rows; 2025's 53 weeks,
     # kept for 同比, are in no figure of this plan and were listed as if they were.
     assert "= 11万" in mine.output
     assert "11 条观测值，来自第 2 次采集" in mine.output, mine.output
     assert "2025-W" not in mine.output.split("增长目标")[0]
     branch = CliRunner().invoke(cli, args).output
     assert "22 条观测值" in branch, branch  # two people, 11 weeks each
-    # Last year's figures still set the target: 52 weeks of 30,000 stored in 2025.
-    assert "目标 184.1万 = 去年 156万 × (1 + 18%)" in branch
+    # Last year's figures still set the target: 53 weeks of 30,000 stored in 2025, the
+    # last, 2025-W53, 29 to 31 December, kept by this year's collects.
+    assert (
+        "目标 187.6万 = 去年 159万 × (1 + 18%)；2025-W01 … 2025-W53：53 个周期中 53 个有数字"
+        in branch
+    )
 
 
 def test_last_years_days_are_those_its_periods_were_stored_over(
@@ -755,7 +765,7 @@ def test_explain_says_why_a_growth_target_has_no_target(write_workspace: WriteWo
     root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS})
     done = CliRunner().invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "-w", str(root)])
     assert done.exit_code == 0, done.output
-    assert "  无目标：去年无数据（2025-W01 … 2025-W52：52 个周期中 0 个有数字）" in done.output
+    assert "  无目标：去年无数据（2025-W01 … 2025-W53：53 个周期中 0 个有数字）" in done.output
 
 
 def test_a_day_whose_period_is_stored_whole_keeps_its_windows_spans(tmp_path: Path) -> None:

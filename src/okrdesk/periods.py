@@ -7,6 +7,7 @@ import functools
 import re
 from collections.abc import Iterator
 from enum import StrEnum
+from typing import cast
 
 import attrs
 
@@ -54,9 +55,19 @@ class Period:
 
 
 def week_of(day: dt.date) -> Period:
-    year, week, weekday = day.isocalendar()
-    start = day - dt.timedelta(days=weekday - 1)
-    return Period(start, start + dt.timedelta(days=6), f"{year}-W{week:02d}")
+    """The week holding ``day``: its ISO week, cut at the year's edge, so that no week
+    holds days of two years (as no month or quarter does) and two years' plans never
+    store their days under one id. The days of December in the next year's ISO week 1
+    are their year's week 53 (2025-W53: 29 to 31 December 2025, of ISO 2026-W01), the
+    days of January in the last year's final ISO week its week 00 (2027-W00: 1 to 3
+    January 2027, of ISO 2026-W53); every other week keeps its ISO number."""
+    iso_year, week, weekday = day.isocalendar()
+    if iso_year != day.year:
+        week = 53 if iso_year > day.year else 0
+    monday = day - dt.timedelta(days=weekday - 1)
+    start = max(monday, dt.date(day.year, 1, 1))
+    end = min(monday + dt.timedelta(days=6), dt.date(day.year, 12, 31))
+    return Period(start, end, f"{day.year}-W{week:02d}")
 
 
 def month_of(day: dt.date) -> Period:
@@ -116,21 +127,51 @@ _PERIOD_ID = r"^(\d{4})-(?:W(\d{2})|Q([1-4])|(\d{2}))$"  # compiled at its first
 
 
 def parse_period(text: str) -> Period:
-    """Read a period id (``2026-W47``, ``2026-11``, ``2026-Q4``) back into a Period."""
+    """Read a period id (``2026-W47``, ``2026-11``, ``2026-Q4``) back into a Period;
+    ValueError saying why not (``why_no_period``)."""
     match = re.match(_PERIOD_ID, text.strip())
-    if not match:
-        raise ValueError(f"not a period: {text!r} (expected 2026-W47, 2026-11 or 2026-Q4)")
+    why = why_no_period(text)
+    if match is None or why is not None:
+        raise ValueError(why[0] if why else text)
     year, week, quarter, month = match.groups()
     if week:
-        try:
-            return week_of(dt.date.fromisocalendar(int(year), int(week), 1))
-        except ValueError:
-            raise ValueError(f"{text!r}: year {year} has no week {week}") from None
+        return cast(Period, _week_numbered(int(year), int(week)))
     if quarter:
         return quarter_of(dt.date(int(year), 3 * int(quarter), 1))
-    if not 1 <= int(month) <= 12:
-        raise ValueError(f"{text!r}: there is no month {month}")
     return month_of(dt.date(int(year), int(month), 1))
+
+
+def why_no_period(text: str) -> tuple[str, str] | None:
+    """Why ``text`` is no period id, in English and in Chinese, to follow where it was
+    written (``values.2025-13: there is no month 13``); None when it is one."""
+    match = re.match(_PERIOD_ID, text.strip())
+    if match is None:
+        return (f"not a period: {text!r} (expected 2026-W47, 2026-11 or 2026-Q4)",
+                f"不是期间：{text!r}（应写作 2026-W47、2026-11 或 2026-Q4）")  # fmt: skip
+    year, week, _quarter, month = match.groups()
+    if week and _week_numbered(int(year), int(week)) is None:
+        if int(week) == 0:
+            en, zh = f"1 January {year} is in {year}-W01", f"{year} 年 1 月 1 日属于 {year}-W01"
+        else:
+            last = week_of(dt.date(int(year), 12, 31)).id
+            en, zh = f"its last week is {last}", f"该年最后一周是 {last}"
+        return f"year {year} has no week {week} ({en})", f"{year} 年没有第 {week} 周（{zh}）"
+    if month and not 1 <= int(month) <= 12:
+        return f"there is no month {month}", f"没有 {month} 月"
+    return None
+
+
+def _week_numbered(year: int, number: int) -> Period | None:
+    """Week ``number`` of ``year`` as ``week_of`` numbers them, if the year has one."""
+    if number == 0:
+        day = dt.date(year, 1, 1)  # in week 00 when the last year's ISO week holds it
+    else:
+        try:
+            day = dt.date.fromisocalendar(year, number, 4)  # an ISO week's Thursday: its year's
+        except ValueError:
+            day = dt.date(year, 12, 31)  # in week 53 when the next year's ISO week 1 holds it
+    week = week_of(day)
+    return week if week.id == f"{year}-W{number:02d}" else None
 
 
 # ---------------------------------------------------- windows (engine/windows.py)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +15,14 @@ from okrdesk.engine.plan_calendar import before_the_plan
 from okrdesk.errors import BadInput
 from okrdesk.messages import label
 from okrdesk.model import Plan
-from okrdesk.periods import COMPARISONS, Grain, parse_period, parse_window, readable_at
+from okrdesk.periods import (
+    COMPARISONS,
+    Grain,
+    parse_period,
+    parse_window,
+    readable_at,
+    why_no_period,
+)
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.plugins.manager import FORMATS_ONLY
 from okrdesk.report.build import WindowAsked, build_report, ranks_as_shown
@@ -43,17 +49,13 @@ def report_date(
         raise BadInput(words["period_and_week"])
     as_of = as_of_period(plan, period, as_of, lang)
     if week is not None:
-        try:
-            named = parse_period(week)
-        except ValueError as error:
-            late = re.fullmatch(r"(\d{4})-W(\d{1,2})", week)
-            why = (str(error) if lang == "en"
-                   else words["no_such_week"].format(year=late[1], week=int(late[2])) if late
-                   else words["give_week"])  # fmt: skip
-            raise BadInput(_about("--week", week, why, lang)) from None
-        if named.grain is not Grain.WEEK:
+        no_week = why_no_period(week)
+        if no_week is not None and "-W" in week:  # a week its year has not
+            raise BadInput(_about("--week", week, no_week[0] if lang == "en" else no_week[1],
+                                  lang))  # fmt: skip
+        if no_week is not None or parse_period(week).grain is not Grain.WEEK:
             raise BadInput(_about("--week", week, words["give_week"], lang))
-        as_of = named.end
+        as_of = parse_period(week).end
     day = as_of or dt.date.today()
     if (refused := before_the_plan(plan, day)) is not None:
         # A period's or a week's last day is not what was typed: say which option gave it
@@ -138,7 +140,6 @@ _SAID = {
         "as_of_and_week": "give --as-of or --week, not both",
         "period_and_week": "give --period or --week, not both (--period 2026-W47 is that week)",
         "give_week": "give an ISO week such as 2026-W47",
-        "no_such_week": "year {year} has no week {week}",
         "compare": "{shown} is no comparison; give last_year (同比), previous (环比) or both, "
                    "separated by a comma",
         "empty_name": "an empty name",
@@ -163,7 +164,6 @@ _SAID = {
         "as_of_and_week": "--as-of 与 --week 只能给一个",
         "period_and_week": "--period 与 --week 只能给一个（--period 2026-W47 即该周）",
         "give_week": "请写成 2026-W47 这样的 ISO 周",
-        "no_such_week": "{year} 年没有第 {week} 周",
         "compare": "{shown} 不是可比口径；请写 last_year（同比）、previous（环比），或两者，"
                    "以逗号分隔",
         "empty_name": "空名称",

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 @click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
 @click.option(
     "--week",
-    help="An ISO week such as 2026-W47: the report (or --due's reminders) as of its Sunday.",
+    help="A week such as 2026-W47 (ISO weeks, cut at the year's edge: 2025-W53 is 29 to 31 "
+    "December): the report (or --due's reminders) as of its last day.",
 )
 @click.option(
     "--unit",

@@ -32,7 +32,8 @@ _PERIOD = (
     "this week、last month、本周、上月（从 --as-of 起算，否则从今天起算）。"
 )
 _AS_OF_REPORT = "报告的日期（默认：今天）。"
-_WEEK = "ISO 周，如 2026-W47：截至该周周日的报告。"
+_A_WEEK = "周，如 2026-W47（ISO 周，在年末年初处截断：2025-W53 即 12 月 29 日至 31 日）："
+_WEEK = f"{_A_WEEK}截至该周最后一天的报告。"
 _UNIT_REPORT = "报告哪个单位或人员（默认：计划的单位）。"
 
 COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
@@ -392,7 +393,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         """,
         {
             "--as-of": _AS_OF_REPORT,
-            "--week": "ISO 周，如 2026-W47：截至该周周日的报告（--due 则为该日的打卡提醒）。",
+            "--week": f"{_A_WEEK}截至该周最后一天的报告（--due 则为该日的打卡提醒）。",
             "--unit": "报告哪个单位或人员（默认：计划的单位）；okrdesk.toml 中写了自己的 unit"
             " 的渠道收到那个单位的。",
             "--lang": f"消息和报告的语言。{_LANG}",

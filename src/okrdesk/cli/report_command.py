@@ -25,7 +25,11 @@ from okrdesk.cli.start_up import started
 @click.command(cls=HelpedCommand)
 @click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
 @period_option
-@click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
+@click.option(
+    "--week",
+    help="A week such as 2026-W47 (ISO weeks, cut at the year's edge: 2025-W53 is 29 to "
+    "31 December): the report as of its last day.",
+)
 @click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
 @click.option(
     "--depth", type=int, metavar="N",

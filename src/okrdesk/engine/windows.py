@@ -8,8 +8,9 @@ holding the date, as far as it was collected:
 - ``last_N_weeks``, ``last_N_months``: the current week or month and the
   N − 1 before it.
 
-A week belongs to the month, quarter and year that hold its Thursday (the
-rule ISO 8601 uses for years), so a week is never counted twice.
+A week belongs to the month and quarter that hold its Thursday (the rule ISO
+8601 uses for years), so a week is never counted twice; weeks are cut at the
+year's edge (``periods.week_of``), so each belongs to the year of its days.
 
 Comparisons read the same metric over an earlier run of periods:
 
@@ -21,10 +22,11 @@ Comparisons read the same metric over an earlier run of periods:
   but for the days of a period in progress (below).
 
 A flow's figure adds up days: one over fewer days than the figure it is compared
-with (a week in progress; the plan's first or last week, which a collect asks
-for cut at the plan's first and last day: 2026-W53 is 28 to 31 December;
-a week 53 a year before had none) is no like-for-like comparison, and the
-comparison carries both counts of days for the report to say so.
+with (a week in progress; a week cut at the year's edge: 2026-W53 is 28 to 31
+December, 2025-W53 29 to 31 December; a plan's first or last week, which a
+collect asks for cut at the plan's first and last day) is no like-for-like
+comparison, and the comparison carries both counts of days for the report to
+say so.
 
 Earlier figures come from the store, else from the plan's ``[[baselines]]``
 (last year's figures typed in), period by period. A change is relative for
@@ -65,8 +67,13 @@ def _period(grain: Grain, day: dt.date) -> Period:
 
 
 def home_day(period: Period, grain: Grain) -> dt.date:
-    """The day that decides which month, quarter or year a period belongs to."""
-    return period.start + dt.timedelta(days=3) if grain is Grain.WEEK else period.start
+    """The day that decides which month, quarter or year a period belongs to: a week's
+    Thursday, or its day nearest to it in a week cut at the year's edge (2025-W53, 29 to
+    31 December, is December's; 2027-W00, 1 to 3 January, January's)."""
+    if grain is not Grain.WEEK:
+        return period.start
+    thursday = period.start + dt.timedelta(days=3 - period.start.weekday())
+    return min(max(thursday, period.start), period.end)
 
 
 def _span_of(span: Span, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -80,8 +87,13 @@ def _span_of(span: Span, day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _spans_back(span: Span, day: dt.date, count: int) -> tuple[dt.date, dt.date]:
-    """The first and last day of ``count`` spans ending with the one holding ``day``."""
+    """The first and last day of ``count`` spans ending with the one holding ``day``.
+    Weeks before the current one are counted whole, seven days each: the last 4 weeks
+    on 2 January 2026 reach back to 8 December, across 2025-W53 and 2026-W01, the two
+    parts of one ISO week."""
     first, last = _span_of(span, day)
+    if span is Span.WEEK and count > 1:
+        return day - dt.timedelta(days=day.weekday() + 7 * (count - 1)), last
     for _ in range(count - 1):
         first, _end = _span_of(span, first - dt.timedelta(days=1))
     return first, last
@@ -172,7 +184,7 @@ def _year_before(period_id: str) -> str | None:
     try:
         parse_period(earlier)
     except ValueError:
-        return None  # a week 53 a year before that had 52
+        return None  # a week 00 or 53 a year before that had none
     return earlier
 
 

@@ -1122,7 +1122,9 @@ class Store(ABC):
         rows = self._rows(
             "SELECT metric, subject, period, value, numerator, denominator, source, "
             "period_start, period_end, plugin, run_id, partial_through, slice FROM observations "
-            f"{clause} ORDER BY metric, period_start, subject, slice",
+            # The key's period last: a week and a month that start on one day (2026-W01
+            # and 2026-01) come in one order on both stores.
+            f"{clause} ORDER BY metric, period_start, subject, slice, period",
             params,
         )
         return [

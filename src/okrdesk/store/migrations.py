@@ -437,12 +437,50 @@ def _v20_hand_edits_noted(db: sqlite_utils.Database) -> None:
         db.execute(trigger)
 
 
+_EDGE_WEEK = (
+    "grain = 'week' AND substr(period, 1, 4) <> substr(period_end, 1, 4) "
+    "AND substr(period_start, 1, 4) = substr(period_end, 1, 4)"
+)
+_EDGE_WEEK_ID = (
+    "substr(period_end, 1, 4) || CASE WHEN substr(period_end, 6, 2) = '12' THEN '-W53' "
+    "ELSE '-W00' END"
+)
+_WEEKS_RENUMBERED = "substr(period, 6) IN ('W00', 'W53')"
+WEEKS_CUT_AT_THE_YEAR = f"""
+    UPDATE observations SET period = {_EDGE_WEEK_ID} WHERE {_EDGE_WEEK};
+    UPDATE period_totals SET period = {_EDGE_WEEK_ID} WHERE {_EDGE_WEEK};
+    DELETE FROM collected_fingerprints WHERE substr(period, 6) IN ('W00', 'W01', 'W52', 'W53');
+    DELETE FROM running_totals WHERE grain = 'week' AND (metric, year) IN (
+        SELECT DISTINCT metric, substr(period_end, 1, 4) FROM observations
+        WHERE grain = 'week' AND slice = '' AND {_WEEKS_RENUMBERED});
+    {RUNNING_TOTALS_INSERT} WHERE slice = '' AND grain = 'week' AND
+        (metric, substr(period_end, 1, 4)) IN (
+            SELECT DISTINCT metric, substr(period_end, 1, 4) FROM observations
+            WHERE grain = 'week' AND slice = '' AND {_WEEKS_RENUMBERED})
+        {RUNNING_TOTALS_WINDOWS};
+"""
+"""Schema 21, the same on both stores: the part of an ISO week a plan stored in the
+year other than the week's own (29 to 31 December 2025 as 2026-W01, 1 to 3 January 2027
+as 2026-W53) takes the id ``periods.week_of`` now gives it (2025-W53, 2027-W00), where
+the next year's plan stored its own days over it; the running totals of the years
+renumbered are added up again, and the fingerprints of the weeks at a year's edge
+dropped (the next collect compares those weeks with what is stored)."""
+
+
+def _v21_weeks_cut_at_the_year(db: sqlite_utils.Database) -> None:
+    # A week at the year's edge was stored by two years' plans under one id, each cut to
+    # its own days: the second year's first collect overwrote the first's last days.
+    for statement in WEEKS_CUT_AT_THE_YEAR.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
     _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
-    _v20_hand_edits_noted,
+    _v20_hand_edits_noted, _v21_weeks_cut_at_the_year,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -692,5 +730,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     WHEN (current_setting('okrdesk.writing', true) IS DISTINCT FROM 'on')
     EXECUTE FUNCTION okrdesk_note_hand_edit();
     """,
+    # 21
+    WEEKS_CUT_AT_THE_YEAR,
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

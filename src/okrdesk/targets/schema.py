@@ -18,7 +18,7 @@ import attrs
 
 from okrdesk import model
 from okrdesk.errors import Problem, Said
-from okrdesk.periods import _PERIOD_ID, Grain, parse_period
+from okrdesk.periods import Grain, parse_period, why_no_period
 from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
 from okrdesk.targets.cumulative import (
@@ -855,11 +855,10 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
         at = where.key(period_id)
         if _of_the_table_above(t, where, period_id, Said("a period", "期间")):
             continue
-        try:
-            period = parse_period(period_id)
-        except ValueError as error:
-            t.fail(at, str(error), _period_zh(period_id))
+        if (why := why_no_period(period_id)) is not None:
+            t.fail(at, *why)
             continue
+        period = parse_period(period_id)
         if in_percent:
             continue
         number, _ = plain_number(raw)
@@ -933,17 +932,6 @@ def _said_in_percent(
         )
     )
     return True
-
-
-def _period_zh(period_id: str) -> str:
-    """Why ``periods.parse_period`` refused ``period_id``, in Chinese."""
-    match = re.match(_PERIOD_ID, period_id.strip())
-    if match is None:
-        return f"不是期间：{period_id!r}（应写作 2026-W47、2026-11 或 2026-Q4）"
-    year, week, _, month = match.groups()
-    if week:
-        return f"{period_id!r}：{year} 年没有第 {week} 周"
-    return f"{period_id!r}：没有 {month} 月" if month else ""
 
 
 def _shown(raw: object) -> Said:

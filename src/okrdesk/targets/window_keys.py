@@ -9,7 +9,6 @@ store has no history (see docs/targets.md and engine/windows.py).
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +16,14 @@ import attrs
 
 from okrdesk.errors import Problem, Said
 from okrdesk.model import MetricKind, MetricSpec
-from okrdesk.periods import COMPARISONS, Grain, Span, parse_period, parse_window, window_problem
+from okrdesk.periods import (
+    COMPARISONS,
+    Grain,
+    Span,
+    parse_window,
+    why_no_period,
+    window_problem,
+)
 from okrdesk.records import shared_methods
 from okrdesk.targets.reader import Findings, Table, Where, describe, plain_number
 from okrdesk.units import UNITS, UnitOfMeasure, UnreadableFigure, parse_in
@@ -157,10 +163,8 @@ def read_baseline(
     if table is not None:
         at, raw = table
         for period, number in raw.items():
-            try:
-                parse_period(period)
-            except ValueError as error:
-                t.fail(at.key(period), str(error), _no_period_zh(period))
+            if (why := why_no_period(period)) is not None:
+                t.fail(at.key(period), *why)
                 continue
             value, why = plain_number(number)
             if value is None:
@@ -242,18 +246,3 @@ def _window_said(text: str, grain: Grain | None = None) -> Said | None:
     grain_zh = _GRAINS_ZH[grain] if grain is not None else ""
     return Said(why, f"按{grain_zh}计量的计划给不出按{_SPANS_ZH[window.span]}的时间窗"
                      f"（{window.name}）；计划的周期更长")  # fmt: skip
-
-
-_PERIOD_ZH = r"^(\d{4})-(?:W(\d{2})|Q([1-4])|(\d{2}))$"
-"""``periods.parse_period``'s period ids, to say in Chinese why one is refused."""
-
-
-def _no_period_zh(text: str) -> str:
-    """Why ``parse_period`` refused ``text``, in Chinese."""
-    match = re.match(_PERIOD_ZH, text.strip())
-    year, week, _, month = match.groups() if match else (None, None, None, None)
-    if week:
-        return f"{text!r}：{year} 年没有第 {week} 周"
-    if month:
-        return f"{text!r}：没有 {month} 月"
-    return f"{text!r} 不是周期；应写成 2026-W47、2026-11 或 2026-Q4"
