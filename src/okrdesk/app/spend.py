@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from okrdesk.app.session import Session, open_store, stored
-from okrdesk.engine.plan_calendar import clamp_to_plan
+from okrdesk.engine.plan_calendar import clamp_to_plan, plans_entries
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.messages import display_width, padded
 from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key, says_nothing
@@ -183,7 +183,8 @@ def record_spend(
     def judged(entries: list[SpendEntry], day: dt.date, on: dt.date | None = None) -> Breaker:
         return breaker_after(plan, session.host.metrics, store, line.id, entries, amount, day, on)
 
-    def within_breaker(entries: list[SpendEntry]) -> str | None:
+    def within_breaker(ledger_now: list[SpendEntry]) -> str | None:
+        entries = plans_entries(plan, ledger_now)
         seen[:] = entries
         # A command run again after a failure it did not read, or pasted twice, would
         # count the money twice and could trip the breaker on spending never made.
@@ -249,6 +250,10 @@ def reverse_spend(
         raise BadInput(refused["reversal_reason"])
     with open_store(session.workspace, create=False) as store:
         original = _entry(store.spend(), entry_id, lang)
+        if not plan.start <= original.day <= plan.end:
+            raise BadInput(refused["another_plans"].format(
+                id=entry_id, original=original.day, start=plan.start, end=plan.end
+            ))  # fmt: skip
         line = find_line(plan, original.line, lang)
         names = resolve_signers(plan, signers, lang)
         _check_signoff(line, names, lang)
@@ -261,7 +266,8 @@ def reverse_spend(
                 id=entry_id, day=day, original=original.day
             ))  # fmt: skip
 
-        def reversible(entries: list[SpendEntry]) -> None:
+        def reversible(ledger_now: list[SpendEntry]) -> None:
+            entries = plans_entries(plan, ledger_now)
             entry = _entry(entries, entry_id, lang)
             if entry.reverses is not None or entry.amount < 0:
                 raise BadInput(refused["a_correction"].format(id=entry_id))
@@ -276,7 +282,7 @@ def reverse_spend(
 
         new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
                                  reverses=entry_id, guard=reversible)  # fmt: skip
-        spent = sum(e.amount for e in store.spend(original.line))
+        spent = sum(e.amount for e in plans_entries(plan, store.spend(original.line)))
     return printable(_WORDS[lang]["reversed"].format(
         entry=entry_id, amount=_exactly(original.amount, lang), line=line.id,
         original=original.day, day=day, names=_names(names, lang),
@@ -314,6 +320,10 @@ _WORDS = {
         "reverses": "[reverses {id}]", "reversed_by": "[reversed by {id}]",
         "override": "(Overridden: {reason})",  # as the report's budget table has it
         "net": "net, {n} entries", "net_one": "net, 1 entry",
+        "others": "Not listed: {n} entries dated outside this plan ({start} to {end}), which "
+                  "count in the budget of the plan whose days hold them.",
+        "other": "Not listed: 1 entry dated outside this plan ({start} to {end}), which "
+                 "counts in the budget of the plan whose days hold it.",
     },
     "zh": {
         "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
@@ -327,6 +337,10 @@ _WORDS = {
         "reverses": "[冲正第 {id} 笔]", "reversed_by": "[已由第 {id} 笔冲正]",
         "override": "（熔断后特批支出：{reason}）",
         "net": "合计 {n} 笔", "net_one": "合计 1 笔",
+        "others": "未列出：另有 {n} 笔的日期不在本计划期内（{start} 至 {end}），"
+                  "计入其日期所在计划的预算。",
+        "other": "未列出：另有 1 笔的日期不在本计划期内（{start} 至 {end}），"
+                 "计入其日期所在计划的预算。",
     },
 }  # fmt: skip
 """What ``okrdesk spend`` says it recorded and lists, in each language."""
@@ -366,6 +380,9 @@ _REFUSED = {
         "reversal_before": "entry {id} was spent on {original}; it cannot be reversed "
                            "before that (--date {day}): date the reversal on or after "
                            "{original}. Nothing was recorded.",
+        "another_plans": "entry {id} was spent on {original}, outside this plan ({start} to "
+                         "{end}): it counts in the budget of the plan whose days hold it, and "
+                         "is reversed with that plan's target files. Nothing was recorded.",
         "a_correction": "entry {id} is itself a correction; it cannot be reversed",
         "reversed_already": "entry {id} was already reversed by entry {by}",
         "below_zero": "reversing entry {id} would bring {line} below zero ({left}). Nothing "
@@ -402,6 +419,9 @@ _REFUSED = {
         "reversal_reason": "冲正需要用 --reason 说明哪里有误；未记录任何支出",
         "reversal_before": "台账第 {id} 笔的支出日期是 {original}，不能在此之前冲正"
                            "（--date {day}）：冲正日期须不早于 {original}。未记录任何支出。",
+        "another_plans": "台账第 {id} 笔的支出日期是 {original}，不在本计划期内（{start} 至 "
+                         "{end}）：它计入其日期所在计划的预算，须用那个计划的目标文件冲正。"
+                         "未记录任何支出。",
         "a_correction": "台账第 {id} 笔本身是冲正，不能再冲正",
         "reversed_already": "台账第 {id} 笔已由第 {by} 笔冲正",
         "below_zero": "冲正台账第 {id} 笔会使 {line} 的支出低于零（{left}）。未记录任何支出。",
@@ -476,16 +496,23 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
     plan = session.plan
     words = _WORDS[lang]
     store = stored(session.workspace)
-    entries: list[SpendEntry] = []
+    every: list[SpendEntry] = []
     if store is not None:  # else nothing stored yet (a workspace fresh from init)
         with store:
-            entries = store.spend(line_id)
-    if line_id is not None and not entries:
+            every = store.spend(line_id)
+    if line_id is not None and not every:
         # An id in neither the plan nor the ledger is a slip; one the plan no longer has
         # but the ledger does (renamed or removed after spending) lists its entries.
         find_line(plan, line_id, lang)
+    entries = plans_entries(plan, every)
+    left_out = len(every) - len(entries)
+    others = [
+        words["others" if left_out > 1 else "other"].format(
+            n=left_out, start=plan.start, end=plan.end
+        )
+    ][:left_out]
     if not entries:
-        return [words["none"]]
+        return [words["none"], *others]
     reversed_by = {e.reverses: e.id for e in entries if e.reverses is not None}
     amounts = [ledger_amount(entry.amount) for entry in entries]
     total = ledger_amount(sum((entry.amount for entry in entries), Decimal(0)))
@@ -512,7 +539,7 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
         ))  # fmt: skip
     label = words["net"].format(n=len(entries)) if len(entries) != 1 else words["net_one"]
     rows.append(f"{'':>5}  {padded(label, 10 + 2 + line_width)}  {total:>{width}}")
-    return rows
+    return [*rows, *others]
 
 
 def ledger_amount(amount: Decimal) -> str:

@@ -4,12 +4,12 @@ needs at each grain."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from okrdesk.errors import Said
 from okrdesk.formula import is_fact, parse
-from okrdesk.model import MetricSpec, Plan
+from okrdesk.model import MetricSpec, Plan, SpendEntry
 from okrdesk.periods import Grain, Period, month_of, period_holding, periods_within
 
 if TYPE_CHECKING:
@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tuple[Period, ...]:
     """The plan's periods of ``grain`` up to ``through``, clipped to the plan's own days."""
     return periods_within(plan.start, plan.end, through, grain or plan.grain)
+
+
+def plans_entries(plan: Plan, entries: Iterable[SpendEntry]) -> list[SpendEntry]:
+    """The ledger entries of ``plan``'s budget: those dated within its days. A store kept
+    from year to year holds last year's too, under the same line ids (``training``),
+    which are last year's budget's, not this one's."""
+    return [e for e in entries if plan.start <= e.day <= plan.end]
 
 
 def metrics_by_grain(
