@@ -25,7 +25,7 @@ from okrdesk.app.session import (
 from okrdesk.engine.budget import LineProgress, budget_progress, revenue_key_results
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import closes_on, runs_from_baseline
-from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
+from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
@@ -845,7 +845,11 @@ def _explain_checkins(
     plan = rollup.plan
     figure = rollup.checkin(kr, subject)
     subjects = set(subjects_under(plan, subject))
-    history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
+    history = [
+        c
+        for c in of_the_plan(plan, store.checkins(kr.id))
+        if c.subject in subjects and c.day <= day
+    ]
     said = _SAID[lang]
     shown = (
         said["no_data"] if figure.value is None else _result(kr.unit, figure.value, lang, short_of)

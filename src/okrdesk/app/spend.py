@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from okrdesk.app.session import Session, open_store, stored
-from okrdesk.engine.plan_calendar import clamp_to_plan, plans_entries
+from okrdesk.engine.plan_calendar import clamp_to_plan, of_the_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.messages import display_width, padded
 from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key, says_nothing
@@ -184,7 +184,7 @@ def record_spend(
         return breaker_after(plan, session.host.metrics, store, line.id, entries, amount, day, on)
 
     def within_breaker(ledger_now: list[SpendEntry]) -> str | None:
-        entries = plans_entries(plan, ledger_now)
+        entries = of_the_plan(plan, ledger_now)
         seen[:] = entries
         # A command run again after a failure it did not read, or pasted twice, would
         # count the money twice and could trip the breaker on spending never made.
@@ -267,7 +267,7 @@ def reverse_spend(
             ))  # fmt: skip
 
         def reversible(ledger_now: list[SpendEntry]) -> None:
-            entries = plans_entries(plan, ledger_now)
+            entries = of_the_plan(plan, ledger_now)
             entry = _entry(entries, entry_id, lang)
             if entry.reverses is not None or entry.amount < 0:
                 raise BadInput(refused["a_correction"].format(id=entry_id))
@@ -282,7 +282,7 @@ def reverse_spend(
 
         new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
                                  reverses=entry_id, guard=reversible)  # fmt: skip
-        spent = sum(e.amount for e in plans_entries(plan, store.spend(original.line)))
+        spent = sum(e.amount for e in of_the_plan(plan, store.spend(original.line)))
     return printable(_WORDS[lang]["reversed"].format(
         entry=entry_id, amount=_exactly(original.amount, lang), line=line.id,
         original=original.day, day=day, names=_names(names, lang),
@@ -504,7 +504,7 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
         # An id in neither the plan nor the ledger is a slip; one the plan no longer has
         # but the ledger does (renamed or removed after spending) lists its entries.
         find_line(plan, line_id, lang)
-    entries = plans_entries(plan, every)
+    entries = of_the_plan(plan, every)
     left_out = len(every) - len(entries)
     others = [
         words["others" if left_out > 1 else "other"].format(

@@ -15,7 +15,7 @@ from okrdesk.app.session import (
     open_session,
     stored,
 )
-from okrdesk.engine.plan_calendar import plan_periods
+from okrdesk.engine.plan_calendar import of_the_plan, plan_periods
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shares import Split, default_members, split_target, splittable
 from okrdesk.engine.tree_targets import owner_of
@@ -208,7 +208,7 @@ def _achieved(
     # or checked in, which "achieved nothing" would misreport.
     with store, store.reading():
         if spec is None:
-            grew = _checked_in(store, kr, Period(counted.first, counted.last, ""))
+            grew = _checked_in(store, plan, kr, Period(counted.first, counted.last, ""))
             figures = {m: [grew[s] for s in subjects_under(plan, m) if s in grew]
                        for m in members}  # fmt: skip
             weights = {m: sum(found) if found else None for m, found in figures.items()}
@@ -228,11 +228,11 @@ def _achieved(
     return Achieved({m: max(w or 0.0, 0.0) for m, w in weights.items()}, label)
 
 
-def _checked_in(store: StoreReader, kr: KeyResult, period: Period) -> dict[str, float]:
+def _checked_in(store: StoreReader, plan: Plan, kr: KeyResult, period: Period) -> dict[str, float]:
     """What each subject's check-ins of ``kr`` (to-date figures) grew by in ``period``,
     for the subjects that checked in during it."""
     latest: dict[str, dict[bool, float]] = {}
-    for entry in sorted(store.checkins(kr.id), key=lambda c: (c.day, c.id)):
+    for entry in sorted(of_the_plan(plan, store.checkins(kr.id)), key=lambda c: (c.day, c.id)):
         if entry.day <= period.end:
             latest.setdefault(entry.subject, {})[entry.day < period.start] = entry.value
     return {

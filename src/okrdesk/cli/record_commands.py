@@ -150,7 +150,8 @@ def checkin(
     a rate, 1.2万 for a count. A negative value needs no `--` (okrdesk
     checkin O1.KR1 -3). Commas only separate thousands (1,234,567); a count
     (户, 人, 单...) takes whole numbers. Every check-in is kept; the latest
-    one on or before a date counts.
+    one on or before a date counts, within the plan's days (last year's,
+    under last year's plan, are no figure of this year's).
 
     A wrong check-in is withdrawn, not deleted: `okrdesk checkin --list KR`
     shows the ids, `okrdesk checkin --withdraw ID --reason TEXT` withdraws

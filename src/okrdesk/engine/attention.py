@@ -62,6 +62,7 @@ from okrdesk.engine.plan_calendar import (
     latest_end,
     metrics_by_grain,
     metrics_needed,
+    of_the_plan,
     one_period_before,
     unprovided,
 )
@@ -1086,7 +1087,7 @@ def _source_alerts(
     missed: dict[tuple[dt.date | None, str], int] = {}
     never: list[KeyResult] = []
     for kr in _tracked_by_checkins(plan, inside):
-        if not any(c.day <= day for c in store.checkins(kr.id)):
+        if not any(c.day <= day for c in of_the_plan(plan, store.checkins(kr.id))):
             if day > _first_checkin_due(plan, kr):
                 never.append(kr)
         elif (behind := late.get(kr.id)) is not None:

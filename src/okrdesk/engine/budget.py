@@ -32,7 +32,7 @@ from decimal import Decimal
 import attrs
 
 from okrdesk.engine.pace import due_fraction
-from okrdesk.engine.plan_calendar import plans_entries
+from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
@@ -301,7 +301,7 @@ def judge_line(
 def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProgress:
     plan = engine.plan
     budget = plan.budget
-    spent_entries = [e for e in plans_entries(plan, entries) if e.day <= engine.as_of]
+    spent_entries = [e for e in of_the_plan(plan, entries) if e.day <= engine.as_of]
     results: dict[str, KeyResultProgress] = {}
     for kr_id in {kr for line in budget.lines for kr in line.key_results}:
         kr = plan.key_results_by_id.get(kr_id)

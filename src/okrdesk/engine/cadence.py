@@ -20,6 +20,7 @@ from typing import Protocol
 import attrs
 
 from okrdesk.engine.pace import closes_on
+from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import Checkin, KeyResult, Plan, Scope
@@ -121,7 +122,7 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
         closing = closes_on(plan, kr)
         if kr.metric is not None or (closing is not None and closing < day):
             continue
-        days_by_subject = _days(store.checkins(kr.id), day)
+        days_by_subject = _days(of_the_plan(plan, store.checkins(kr.id)), day)
         owner = owner_of(plan, kr)
         additive = kr.unit.dimension in ADDITIVE
         for subject in checked_in_by(plan, kr):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from okrdesk.errors import Said
 from okrdesk.formula import is_fact, parse
-from okrdesk.model import MetricSpec, Plan, SpendEntry
+from okrdesk.model import MetricSpec, Plan
 from okrdesk.periods import Grain, Period, month_of, period_holding, periods_within
 
 if TYPE_CHECKING:
@@ -21,11 +21,20 @@ def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tu
     return periods_within(plan.start, plan.end, through, grain or plan.grain)
 
 
-def plans_entries(plan: Plan, entries: Iterable[SpendEntry]) -> list[SpendEntry]:
-    """The ledger entries of ``plan``'s budget: those dated within its days. A store kept
-    from year to year holds last year's too, under the same line ids (``training``),
-    which are last year's budget's, not this one's."""
-    return [e for e in entries if plan.start <= e.day <= plan.end]
+class _Dated(Protocol):
+    @property
+    def day(self) -> dt.date: ...
+
+
+Dated = TypeVar("Dated", bound=_Dated)
+
+
+def of_the_plan(plan: Plan, records: Iterable[Dated]) -> list[Dated]:
+    """The check-ins or ledger entries of ``plan``: those dated within its days. A store
+    kept from year to year holds last year's too, under the same key result and line ids
+    (``O1.KR1``, ``training``), which are last year's plan's, not this one's: a check-in
+    of last December is no figure of this January, nor its spending this budget's."""
+    return [r for r in records if plan.start <= r.day <= plan.end]
 
 
 def metrics_by_grain(

@@ -45,6 +45,7 @@ from okrdesk.engine.plan_calendar import (
     collected_for,
     current_from,
     figures_run_through,
+    of_the_plan,
     unprovided,
 )
 from okrdesk.engine.restated import counted_past, goes_on_changing
@@ -474,7 +475,7 @@ class Engine:
             owner = subject if subject in self.plan.people_by_id else None
             points = [
                 (c.day, c.value)
-                for c in self.store.checkins(kr.id, owner or subject)
+                for c in of_the_plan(self.plan, self.store.checkins(kr.id, owner or subject))
                 if c.day <= self.as_of
             ]
             return points

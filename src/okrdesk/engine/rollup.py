@@ -17,7 +17,12 @@ from typing import Any
 
 import attrs
 
-from okrdesk.engine.plan_calendar import figures_through, latest_end, metrics_by_grain
+from okrdesk.engine.plan_calendar import (
+    figures_through,
+    latest_end,
+    metrics_by_grain,
+    of_the_plan,
+)
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import (
     KeyResult,
@@ -429,7 +434,7 @@ class Rollup:
         if kr.id in self._checkins:
             return
         latest: dict[str, tuple[float, dt.date]] = {}
-        for checkin in self.store.checkins(kr.id):
+        for checkin in of_the_plan(self.plan, self.store.checkins(kr.id)):
             if checkin.day <= self.as_of:
                 latest[checkin.subject] = (checkin.value, checkin.day)
         additive = kr.unit.dimension in ADDITIVE

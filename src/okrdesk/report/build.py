@@ -21,6 +21,7 @@ from okrdesk.engine.plan_calendar import (
     change_base,
     clamp_to_plan,
     collected_for,
+    of_the_plan,
 )
 from okrdesk.engine.progress import BEHIND, Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, checkin_counts, subjects_under
@@ -80,7 +81,9 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
     under = set(engine.under(p.subject))
     day = p.closed or engine.as_of
     found: list[Checkin] = [
-        c for c in engine.store.checkins(p.key_result.id) if c.subject in under and c.day <= day
+        c
+        for c in of_the_plan(engine.plan, engine.store.checkins(p.key_result.id))
+        if c.subject in under and c.day <= day
     ]
     with_own = {c.subject for c in found}
     found = [

@@ -1,40 +1,78 @@
-"""A budget is its plan's year. A workspace goes on from year to year with one store
-(last year's plan copied, its year changed), and the ledger keeps every year's
-entries under the same line ids: on 5 January the new year's `training` line showed
-last year's 500万 as spent, its breaker tripping on the first spend of the year. A plan's
-budget, breaker, `spend list` and reversals now take the entries dated within its days."""
+"""A new year in the same workspace. A workspace goes on from year to year with one
+store (last year's plan copied, its year changed), which keeps every year's check-ins
+and ledger entries under the same key result and line ids. On 5 January the new
+year's report showed last December's check-in (家族信托 95 of 100, on track) as this
+year's figure, and the `training` line last year's 500万 as spent, its breaker tripping
+on the first spend of the year. A plan's figures, budget, breakers, `spend list`,
+reversals and the check-ins owed now take what is dated within its days."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
-from sample_workspace import PLAN, WriteWorkspace
+from sample_workspace import OKRS, PLAN, WriteWorkspace
 
 
 def run(root: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, [*args, "-w", str(root)])
 
 
+TRUSTS = """
+[[objectives.key_results]]
+id = "TRUSTS"
+title = "家族信托"
+target = 100
+unit = "单"
+"""
+
+
 @pytest.fixture
 def next_year(write_workspace: WriteWorkspace) -> Path:
-    """2025's plan spent 500万 of training's 519万 on 10 December; the plan is 2026's now."""
-    root = write_workspace({"plan.toml": PLAN.replace("2026", "2025")})
+    """2025's plan spent 500万 of training's 519万 on 10 December, and checked in 95 family
+    trusts of its 100 on 20 December; the plan is 2026's now, with the same ids."""
+    root = write_workspace({"plan.toml": PLAN.replace("2026", "2025"), "okrs.toml": OKRS + TRUSTS})
     spent = run(root, "spend", "add", "training", "500", "--date", "2025-12-10",
                 "--signed-by", "cm01")  # fmt: skip
     assert spent.exit_code == 0, spent.output
+    checked = run(root, "checkin", "O1.TRUSTS", "95", "--date", "2025-12-20")
+    assert checked.exit_code == 0, checked.output
     (root / "targets" / "plan.toml").write_text(PLAN, encoding="utf-8")
     return root
 
 
-def test_last_years_spending_is_not_this_years(next_year: Path) -> None:
-    done = run(next_year, "report", "--as-of", "2026-01-05", "--format", "json")
+def report(root: Path, as_of: str) -> dict[str, Any]:
+    done = run(root, "report", "--as-of", as_of, "--format", "json", "--lang", "en")
     assert done.exit_code == 0, done.output
-    training = next(x for x in json.loads(done.output)["budget"]["lines"] if x["id"] == "training")
+    return dict(json.loads(done.output))
+
+
+def test_last_years_check_in_is_no_figure_of_this_year(next_year: Path) -> None:
+    january = report(next_year, "2026-01-05")
+    trusts = next(kr for o in january["objectives"] for kr in o["key_results"]
+                  if kr["id"] == "O1.TRUSTS")  # fmt: skip
+    assert (trusts["actual"], trusts["status"]) == (None, "no_data")
+    told = run(next_year, "check", "--as-of", "2026-01-05", "--lang", "en").output
+    assert "O1.TRUSTS 家族信托: no check-in yet" in told
+    # Owed from this plan's first week, not since last December's check-in.
+    owed = run(next_year, "report", "--as-of", "2026-01-05", "--lang", "en").output
+    assert "1 late (owed since 2026-01-01)" in owed
+    explained = run(next_year, "explain", "O1.TRUSTS", "--as-of", "2026-01-05", "--lang", "en")
+    assert "2025-12-20" not in explained.output
+    assert run(next_year, "checkin", "O1.TRUSTS", "3", "--date", "2026-01-05").exit_code == 0
+    trusts = next(kr for o in report(next_year, "2026-01-05")["objectives"]
+                  for kr in o["key_results"] if kr["id"] == "O1.TRUSTS")  # fmt: skip
+    assert trusts["actual"] == 3
+
+
+def test_last_years_spending_is_not_this_years(next_year: Path) -> None:
+    lines = report(next_year, "2026-01-05")["budget"]["lines"]
+    training = next(x for x in lines if x["id"] == "training")
     assert (training["spent"], training["breaker"]["tripped"]) == (0, False)
 
 
