@@ -5,6 +5,7 @@ branch's history neither lists nor withdraws another branch's check-ins."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -122,3 +123,34 @@ def test_a_branch_neither_lists_nor_withdraws_another_branchs_checkins(
     with Store.open(postgres_url) as store:
         assert [c.withdrawn for c in store.checkins("O1.REV", withdrawn=True)] == [None, None]
     okrdesk(futian, "checkin", "--withdraw", "2", "--reason", "录错了", "--by", "王芳")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branchs_ledger_is_its_own(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """Both branches have a `training` line of 519万: 福田's 500万 neither counts in
+    天河's nor trips its breaker, and 天河 neither lists nor reverses it."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    spend = ("spend", "add", "training", "500", "--date", "2026-03-02", "--lang", "en")
+    okrdesk(futian, *spend, "--signed-by", "cm01")
+    said = okrdesk(tianhe, *spend, "--signed-by", "b2-cm01")
+    assert "Spent so far CNY 5,000k of CNY 5,190k. Ledger entry 2." in said
+
+    for root, entry in ((futian, "1"), (tianhe, "2")):
+        report = okrdesk(root, "report", "--as-of", THROUGH, "--format", "json")
+        lines = {line["id"]: line for line in json.loads(report)["budget"]["lines"]}
+        assert lines["training"]["spent"] == 5_000_000
+        listed = okrdesk(root, "spend", "list", "--lang", "en").splitlines()
+        assert [row.split()[0] for row in listed[1:-1]] == [entry]
+
+    refused = okrdesk(tianhe, "spend", "reverse", "1", "--reason", "not ours", "--signed-by",
+                      "b2-cm01", "--lang", "en", code=2)  # fmt: skip
+    assert "entry 1 was recorded by the plan of unit branch, which shares this store" in " ".join(
+        refused.split()
+    )
+    exported = json.loads(okrdesk(futian, "export"))
+    assert [(row["id"], row["plan_unit"]) for row in exported["spend"]] == [
+        (1, "branch"), (2, "b2")
+    ]  # fmt: skip

@@ -617,7 +617,7 @@ def test_concurrent_spends_through_the_cli_pass_the_breaker_once(
                                      "--date", "2026-03-02", "training", "1万"])  # fmt: skip
     assert first.exit_code == 0, first.output
     holder = psycopg.connect(postgres_url, autocommit=True)
-    holder.execute(b"SELECT pg_advisory_lock(%s)", (lock_key("spend experts"),))
+    holder.execute(b"SELECT pg_advisory_lock(%s)", (lock_key("spend branch experts"),))
     command = [sys.executable, "-m", "okrdesk", "spend", "add", "experts", "30万",
                "--signed-by", "王芳", "--date", "2026-03-02", "-w", str(root)]  # fmt: skip
     # Six different expenses (their notes differ), as in the money test.

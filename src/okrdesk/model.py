@@ -1437,3 +1437,7 @@ class SpendEntry:
     recorded: str
     reverses: int | None = None
     """The id of the entry this one reverses (a correction); None for spending."""
+    plan_unit: str = ""
+    """The unit of the plan that recorded it (``Plan.top``): a store branches share keeps
+    each one's ledger apart by it. '' for an entry of a store older than schema 22,
+    which counts in every plan's."""

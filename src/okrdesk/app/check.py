@@ -55,7 +55,7 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
     with store, store.reading():
         # Alerts judge figures at the date; no trend or forecast enters them.
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
-        budget = budget_progress(engine, store.spend())
+        budget = budget_progress(engine, store.spend(plan_unit=engine.plan.top))
         found = alerts(engine, budget, unit, broken_plugins=session.plugin_errors(),
                        owners=session.host.owners, clashes=session.host.clashes)  # fmt: skip
     if engine.through >= day:

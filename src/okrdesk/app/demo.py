@@ -167,14 +167,15 @@ def write_history(
             goal = (line.amount * due * pace).quantize(Decimal(100))
             if goal <= spent:
                 continue
-            ledger = store.spend(line.id)
+            ledger = store.spend(line.id, plan_unit=plan.top)
             tripped = breaker_after(plan, metrics, store, line.id, ledger, goal - spent, day)
             reason = None
             if tripped.tripped:
                 reason = _override_reason(day, month_ends) if line.id == hurried else None
                 if reason is None:
                     continue
-            store.add_spend(line.id, day, goal - spent, _signers(plan, line), DEMO_NOTE, reason)
+            store.add_spend(line.id, day, goal - spent, _signers(plan, line), DEMO_NOTE, reason,
+                            plan_unit=plan.top)  # fmt: skip
             spent = goal
             entries += 1
     return checkins, entries

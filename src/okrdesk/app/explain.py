@@ -1234,7 +1234,7 @@ def budget_line_lines(
         raise BadInput(nothing_stored(lang))
     with store, store.reading():
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
-        budget = budget_progress(engine, store.spend())
+        budget = budget_progress(engine, store.spend(plan_unit=engine.plan.top))
     by_id = {lp.line.id: lp for lp in budget.lines}
     lp = by_id[line_id]
     line = lp.line

@@ -93,6 +93,7 @@ FIELDS = {
     "checkins": ["id", "key_result", "subject", "day", "value", "confidence", "note", "recorded"],
     "spend": [
         "id", "line", "day", "amount_yuan", "signed_by", "note", "override_reason", "recorded",
+        "plan_unit",
     ],
     "runs": [
         "id", "started", "finished", "status", "command", "through", "plugins", "errors", "revised",
@@ -124,7 +125,7 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
     elif table == "spend":
         for e in store.each_spend():
             yield (e.id, e.line, e.day.isoformat(), e.amount, "; ".join(e.signed_by), e.note,
-                   e.override_reason, e.recorded)  # fmt: skip
+                   e.override_reason, e.recorded, e.plan_unit)  # fmt: skip
     else:
         for r in store.each_run():
             yield (

@@ -212,8 +212,9 @@ def record_spend(
         return override_reason
 
     with open_store(session.workspace) as store:
-        entry_id = store.add_spend(line.id, day, amount, names, note, guard=within_breaker)
-        (entry,) = (e for e in store.spend(line.id) if e.id == entry_id)
+        entry_id = store.add_spend(line.id, day, amount, names, note, guard=within_breaker,
+                                   plan_unit=plan.top)  # fmt: skip
+        (entry,) = (e for e in store.spend(line.id, plan_unit=plan.top) if e.id == entry_id)
     spent = sum((e.amount for e in seen if e.line == line.id), start=amount)
     words = _WORDS[lang]
     overridden = (
@@ -250,6 +251,8 @@ def reverse_spend(
         raise BadInput(refused["reversal_reason"])
     with open_store(session.workspace, create=False) as store:
         original = _entry(store.spend(), entry_id, lang)
+        if original.plan_unit not in ("", plan.top):
+            raise BadInput(refused["another_units"].format(id=entry_id, unit=original.plan_unit))
         if not plan.start <= original.day <= plan.end:
             raise BadInput(refused["another_plans"].format(
                 id=entry_id, original=original.day, start=plan.start, end=plan.end
@@ -281,8 +284,10 @@ def reverse_spend(
                 ))  # fmt: skip
 
         new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
+                                 plan_unit=plan.top,
                                  reverses=entry_id, guard=reversible)  # fmt: skip
-        spent = sum(e.amount for e in of_the_plan(plan, store.spend(original.line)))
+        mine = store.spend(original.line, plan_unit=plan.top)
+        spent = sum(e.amount for e in of_the_plan(plan, mine))
     return printable(_WORDS[lang]["reversed"].format(
         entry=entry_id, amount=_exactly(original.amount, lang), line=line.id,
         original=original.day, day=day, names=_names(names, lang),
@@ -383,6 +388,8 @@ _REFUSED = {
         "another_plans": "entry {id} was spent on {original}, outside this plan ({start} to "
                          "{end}): it counts in the budget of the plan whose days hold it, and "
                          "is reversed with that plan's target files. Nothing was recorded.",
+        "another_units": "entry {id} was recorded by the plan of unit {unit}, which shares "
+                         "this store: it is that plan's to reverse. Nothing was recorded.",
         "a_correction": "entry {id} is itself a correction; it cannot be reversed",
         "reversed_already": "entry {id} was already reversed by entry {by}",
         "below_zero": "reversing entry {id} would bring {line} below zero ({left}). Nothing "
@@ -422,6 +429,8 @@ _REFUSED = {
         "another_plans": "台账第 {id} 笔的支出日期是 {original}，不在本计划期内（{start} 至 "
                          "{end}）：它计入其日期所在计划的预算，须用那个计划的目标文件冲正。"
                          "未记录任何支出。",
+        "another_units": "台账第 {id} 笔是单位 {unit} 的计划记录的（与本计划共用此数据库），"
+                         "须由那个计划冲正。未记录任何支出。",
         "a_correction": "台账第 {id} 笔本身是冲正，不能再冲正",
         "reversed_already": "台账第 {id} 笔已由第 {by} 笔冲正",
         "below_zero": "冲正台账第 {id} 笔会使 {line} 的支出低于零（{left}）。未记录任何支出。",
@@ -499,7 +508,7 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
     every: list[SpendEntry] = []
     if store is not None:  # else nothing stored yet (a workspace fresh from init)
         with store:
-            every = store.spend(line_id)
+            every = store.spend(line_id, plan_unit=plan.top)
     if line_id is not None and not every:
         # An id in neither the plan nor the ledger is a slip; one the plan no longer has
         # but the ledger does (renamed or removed after spending) lists its entries.

@@ -543,7 +543,7 @@ def build_report(
                             objective.score, tuple(results), tuple(unmeasured),
                             objective.capped, _pooled(plan, unit, results))
         )  # fmt: skip
-    budget = budget_progress(engine, store.spend())
+    budget = budget_progress(engine, store.spend(plan_unit=engine.plan.top))
     owing = owed(plan, store, day, unit)  # the alerts' too
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,
                              owners=owners, latest=latest, clashes=clashes,

@@ -284,8 +284,8 @@ _CHECKINS = (
 _STANDING = "withdrawn IS NULL AND abs(value) <= 1e308"
 """The check-ins that count: not withdrawn, and a finite number."""
 _SPEND = (
-    "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded, reverses "
-    "FROM spend"
+    "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded, reverses, "
+    "plan_unit FROM spend"
 )
 
 
@@ -1899,10 +1899,11 @@ class Store(ABC):
         *,
         reverses: int | None = None,
         guard: Callable[[list[SpendEntry]], str | None] | None = None,
+        plan_unit: str = "",
     ) -> int:
-        """Add one ledger entry and return its id.
+        """Add one ledger entry, of the plan of ``plan_unit``, and return its id.
 
-        ``guard`` is called with the whole ledger as committed, inside the same
+        ``guard`` is called with that plan's ledger as committed, inside the same
         write transaction as the insert, after every other writer of this line
         has finished (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: an advisory
         lock on the line): a check it makes (the breaker) sees every entry
@@ -1916,18 +1917,28 @@ class Store(ABC):
             raise BadInput(Said(f"{amount}元 is not a whole number of fen (0.01元)",
                                 f"金额须精确到分（0.01元），{amount}元 不符合"))  # fmt: skip
         with self.transaction():
-            self._lock(f"spend {line}")
+            self._lock(f"spend {plan_unit} {line}")
             if guard is not None:
-                override_reason = guard(self.spend())
+                override_reason = guard(self.spend(plan_unit=plan_unit))
             return self._insert(
                 "INSERT INTO spend (line, day, amount_fen, signed_by, note, override_reason, "
-                "recorded, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "recorded, reverses, plan_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (line, day.isoformat(), int(fen), json.dumps(list(signed_by), ensure_ascii=False),
-                 note, override_reason, now(), reverses),
+                 note, override_reason, now(), reverses, plan_unit),
             )  # fmt: skip
 
-    def spend(self, line: str | None = None) -> list[SpendEntry]:
-        clause, params = ("WHERE line = ?", [line]) if line is not None else ("", [])
+    def spend(self, line: str | None = None, *, plan_unit: str | None = None) -> list[SpendEntry]:
+        """The ledger, oldest first: ``line``'s, and with ``plan_unit`` the entries of the
+        plan of that unit alone (with those of a store older than schema 22, whose plan
+        is not known)."""
+        where, params = [], []
+        if line is not None:
+            where.append("line = ?")
+            params.append(line)
+        if plan_unit is not None:
+            where.append("plan_unit IN ('', ?)")
+            params.append(plan_unit)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(f"{_SPEND} {clause} ORDER BY day, id", params)
         return [self._stored(spend_of, r) for r in rows]
 

@@ -195,8 +195,8 @@ class StoreReader(Protocol):
         """Check-ins oldest first; the last one for a key result and subject counts."""
         ...
 
-    def spend(self, line: str | None = None) -> list[SpendEntry]:
-        """The spend ledger, oldest first."""
+    def spend(self, line: str | None = None, *, plan_unit: str | None = None) -> list[SpendEntry]:
+        """The spend ledger, oldest first; with ``plan_unit``, that plan's entries."""
         ...
 
     def runs(self) -> list[Run]:
