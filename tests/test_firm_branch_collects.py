@@ -154,3 +154,26 @@ def test_a_branchs_ledger_is_its_own(
     assert [(row["id"], row["plan_unit"]) for row in exported["spend"]] == [
         (1, "branch"), (2, "b2")
     ]  # fmt: skip
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branch_is_told_of_its_own_collects_alone(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河's collect ends with a plugin's warning: 天河's check tells it, 福田's (whose
+    collect ran clean before it) does not; the export names each run's plan unit."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    collect(futian)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_TEST_WARN": "3 rows of b2 skipped"}
+    done = CliRunner().invoke(cli, ["collect", "--through", THROUGH, "-w", str(tianhe)], env=env)
+    assert done.exit_code == 0, done.output
+
+    def check(root: Path) -> str:
+        args = ["check", "--as-of", THROUGH, "--lang", "en", "-w", str(root)]
+        return CliRunner().invoke(cli, args, env={"OKRDESK_LOAD_PLUGINS": "test_metrics"}).output
+
+    assert "3 rows of b2 skipped" in check(tianhe)
+    assert "3 rows of b2 skipped" not in check(futian)
+    exported = json.loads(okrdesk(futian, "export"))
+    assert [(run["id"], run["plan_unit"]) for run in exported["runs"]] == [(1, "branch"), (2, "b2")]

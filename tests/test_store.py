@@ -680,7 +680,7 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
             connection.execute(f"{insert}'collect', {os.getpid()})")
             connection.commit()
     with backend.open(root) as store:
-        assert store.schema_version == SCHEMA_VERSION == 22
+        assert store.schema_version == SCHEMA_VERSION == 23
         (kept,) = store.runs()
     assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
     told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -970,6 +970,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             connection.execute(f"DROP TABLE {HAND_EDITS}")
             connection.execute(f"DROP TABLE {OKRDESK_WRITES}")
             connection.execute("ALTER TABLE spend DROP COLUMN plan_unit")  # schema 22's
+            connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")  # schema 23's
             connection.execute("PRAGMA user_version = 18")
         connection.execute(FIRST_VALUE_MADE_TEXT)
     result = run(root, "report", "--as-of", THROUGH, "--lang", "en")
@@ -981,7 +982,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             (NO_NUMBER_INDEX,),
         ).fetchone()[0]
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    assert (made, version) == ((1, 22) if upgraded else (0, 22))
+    assert (made, version) == ((1, 23) if upgraded else (0, 23))
 
 
 @pytest.mark.parametrize("on", ["(metric) WHERE value > 0", "(period) WHERE slice = ''"])

@@ -1165,6 +1165,10 @@ class Run:
     """Its process's start as the kernel counts it (``okrdesk.store.liveness``), so the
     process id used again by another process is not taken for it; None where the system
     does not say, and for a run kept before okrdesk noted it."""
+    plan_unit: str = ""
+    """The unit of the plan that ran it (``Plan.top``): branches sharing a store each read
+    their own plan's runs (``plan_calendar.runs_of``). '' for a run of a store older than
+    schema 23, which every plan reads."""
 
     def line(self, kept: str) -> PluginLine:
         """One of its errors or warnings, to be written in a reader's language."""

@@ -14,6 +14,7 @@ from okrdesk.engine.plan_calendar import (
     metrics_by_grain,
     metrics_needed,
     plan_periods,
+    runs_of,
 )
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import counted, named_periods
@@ -256,8 +257,9 @@ def run_collect(
     # A firm's branches share one store: a collect replaces its own plan's figures alone.
     subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
     with open_store(session.workspace) as store:
-        runs = store.runs()
-        run_id = store.start_run("collect", day, wanted)
+        every_run = store.runs()
+        runs = runs_of(plan, every_run)
+        run_id = store.start_run("collect", day, wanted, plan_unit=plan.top)
         for grain, metrics in by_grain.items():
             grain_periods = plan_periods(plan, day, grain)
 
@@ -302,7 +304,7 @@ def run_collect(
         tuple(sorted(landed)), changes.changed, changes.gone, changes.cited_anew,
         settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
                              session.host.owners, plan.end),
-        first=not runs, never_held=never_held,
+        first=not every_run, never_held=never_held,
     )  # fmt: skip
 
 

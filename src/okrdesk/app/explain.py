@@ -25,7 +25,7 @@ from okrdesk.app.session import (
 from okrdesk.engine.budget import LineProgress, budget_progress, revenue_key_results
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import closes_on, runs_from_baseline
-from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan
+from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, runs_of
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
@@ -298,7 +298,7 @@ def explain_lines(
                     return window_figure(plan, store, spec, member, run).value
 
             owner = session.host.owners.get(spec.name, "-")
-            why = _why_none(store.runs(), spec.name, owner, engine.through, lang)
+            why = _why_none(runs_of(plan, store.runs()), spec.name, owner, engine.through, lang)
             # Each member's attainment of its share, judged as the report judges it.
             attained = {p.subject: p.attainment for p in engine.shares_below(kr, subject)}
             members = MemberFigures(plan, rollup, kr, spec.name, subject, lang, attained,
@@ -426,7 +426,8 @@ def _counted_past(
     gets a line of its own, returned."""
     if not goes_on_changing(spec):
         return []
-    past = counted_past(store.runs(), spec, engine.through, engine.plan.grain.value)
+    runs = runs_of(engine.plan, store.runs())
+    past = counted_past(runs, spec, engine.through, engine.plan.grain.value)
     if past is None:
         return []
     said = _SAID[lang]

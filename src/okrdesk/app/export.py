@@ -97,7 +97,7 @@ FIELDS = {
     ],
     "runs": [
         "id", "started", "finished", "status", "command", "through", "plugins", "errors", "revised",
-        "warnings", "metrics",
+        "warnings", "metrics", "plan_unit",
     ],
 }  # fmt: skip
 
@@ -138,6 +138,7 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
                 ),
                 "; ".join(r.warnings),
                 None if r.metrics is None else "; ".join(r.metrics),
+                r.plan_unit,
             )  # fmt: skip
 
 

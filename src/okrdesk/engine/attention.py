@@ -64,6 +64,7 @@ from okrdesk.engine.plan_calendar import (
     metrics_needed,
     of_the_plan,
     one_period_before,
+    runs_of,
     unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
@@ -188,7 +189,7 @@ def alerts(
         owing = owed(plan, engine.store, engine.as_of, scope)
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
                             scope, clashes, owing=owing)  # fmt: skip
-    runs = engine.store.runs() if runs is None else runs
+    runs = runs_of(plan, engine.store.runs()) if runs is None else runs
     used = set(metrics_needed(plan, engine.metrics))
     owned = {metric: plugin for metric, plugin in (owners or {}).items() if metric in used}
     broken_plugins = list(broken_plugins)

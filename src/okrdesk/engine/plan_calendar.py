@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from okrdesk.errors import Said
 from okrdesk.formula import is_fact, parse
-from okrdesk.model import MetricSpec, Plan
+from okrdesk.model import MetricSpec, Plan, Run
 from okrdesk.periods import Grain, Period, month_of, period_holding, periods_within
 
 if TYPE_CHECKING:
@@ -35,6 +35,14 @@ def of_the_plan(plan: Plan, records: Iterable[Dated]) -> list[Dated]:
     (``O1.KR1``, ``training``), which are last year's plan's, not this one's: a check-in
     of last December is no figure of this January, nor its spending this budget's."""
     return [r for r in records if plan.start <= r.day <= plan.end]
+
+
+def runs_of(plan: Plan, runs: Iterable[Run]) -> list[Run]:
+    """The collect runs of ``plan``: those a plan of one of its units ran (``Run.plan_unit``),
+    and those of a store older than schema 23. Branches sharing a firm's server each read
+    their own: one branch's failed or unfinished collect is not another's to be told of."""
+    units = {unit.id for unit in plan.units}
+    return [run for run in runs if not run.plan_unit or run.plan_unit in units]
 
 
 def metrics_by_grain(

@@ -46,6 +46,7 @@ from okrdesk.engine.plan_calendar import (
     current_from,
     figures_run_through,
     of_the_plan,
+    runs_of,
     unprovided,
 )
 from okrdesk.engine.restated import counted_past, goes_on_changing
@@ -448,7 +449,7 @@ class Engine:
     def _runs(self) -> list[Run]:
         """The store's collect runs, read once an engine and only when a checkpoint asks."""
         if self._collects is None:
-            self._collects = self.store.runs()
+            self._collects = runs_of(self.plan, self.store.runs())
         return self._collects
 
     def _denominator(self, kr: KeyResult):  # type: ignore[no-untyped-def]

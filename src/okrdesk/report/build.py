@@ -22,6 +22,7 @@ from okrdesk.engine.plan_calendar import (
     clamp_to_plan,
     collected_for,
     of_the_plan,
+    runs_of,
 )
 from okrdesk.engine.progress import BEHIND, Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, checkin_counts, subjects_under
@@ -515,7 +516,7 @@ def build_report(
     engine.read_trends_aside(unit)
     progress = engine.progress(unit)
     earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
-    runs = store.runs()
+    runs = runs_of(plan, store.runs())
     failed = standing_failures(runs, owners or {})
     objectives = []
     latest = attention.latest_ends(plan, store, metrics, shared)  # the alerts' too

@@ -275,7 +275,7 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
 
 _RUNS = (
     "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
-    "warnings, metrics, landed, lines_zh, host, process_start FROM runs ORDER BY id"
+    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit FROM runs ORDER BY id"
 )
 _CHECKINS = (
     "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
@@ -628,9 +628,15 @@ class Store(ABC):
     # ----------------------------------------------------------------- runs
 
     def start_run(
-        self, command: str, through: dt.date | None, metrics: Sequence[str] | None = None
+        self,
+        command: str,
+        through: dt.date | None,
+        metrics: Sequence[str] | None = None,
+        *,
+        plan_unit: str = "",
     ) -> int:
-        """A new run, running; ``metrics``: those it is asked to collect (None: every one).
+        """A new run, running, of the plan of ``plan_unit``; ``metrics``: those it is asked
+        to collect (None: every one).
         The metrics it stores are noted as it stores them (``replace_rows``); its host,
         process id and process start, so that a run never finished is told as running or
         dead (``okrdesk.store.liveness``)."""
@@ -638,10 +644,10 @@ class Store(ABC):
         with self.transaction():
             return self._insert(
                 "INSERT INTO runs (started, status, command, through, pid, metrics, landed, "
-                "host, process_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "host, process_start, plan_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (now(), "running", command, through.isoformat() if through else None,
                  pid, None if metrics is None else json.dumps(list(metrics)), "{}",
-                 this_host(), process_start(pid)),
+                 this_host(), process_start(pid), plan_unit),
             )  # fmt: skip
 
     def finish_run(

@@ -483,12 +483,21 @@ def _v22_spend_by_plan(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE spend ADD COLUMN plan_unit TEXT NOT NULL DEFAULT ''")
 
 
+def _v23_runs_by_plan(db: sqlite_utils.Database) -> None:
+    # Branches sharing a firm's server read one list of collect runs: a branch's `check`
+    # told another branch's failed collect, and a branch's report took another's collect
+    # through a later day for how far its own figures were read. Each run now keeps the
+    # unit of the plan that ran it; one of an older store keeps '' and is every plan's.
+    db.execute("ALTER TABLE runs ADD COLUMN plan_unit TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
     _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
+    _v23_runs_by_plan,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -742,5 +751,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     WEEKS_CUT_AT_THE_YEAR,
     # 22
     f"ALTER TABLE spend ADD COLUMN plan_unit {_PG_TEXT} NOT NULL DEFAULT '';",
+    # 23
+    f"ALTER TABLE runs ADD COLUMN plan_unit {_PG_TEXT} NOT NULL DEFAULT '';",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

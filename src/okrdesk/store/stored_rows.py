@@ -80,7 +80,8 @@ def checkin_of(r: Sequence[Any]) -> Checkin:
 
 def run_of(r: Sequence[Any]) -> Run:
     """A row of ``SELECT id, started, finished, status, command, through, pid, plugins,
-    errors, revised, warnings, metrics, landed, lines_zh, host, process_start FROM runs``
+    errors, revised, warnings, metrics, landed, lines_zh, host, process_start, plan_unit FROM
+    runs``
     as the run it records."""
     at = _Row("runs", r)
     metrics = at.kept(11, "metrics", list, missing=True)
@@ -93,7 +94,7 @@ def run_of(r: Sequence[Any]) -> Run:
         None if metrics is None else list(metrics),
         None if landed is None else {metric: tuple(grains) for metric, grains in landed.items()},
         at.kept(13, "lines_zh", dict), at.text(14, "host", missing=True),
-        at.text(15, "process_start", missing=True),
+        at.text(15, "process_start", missing=True), at.text(16, "plan_unit"),
     )  # fmt: skip
 
 
