@@ -118,3 +118,36 @@ def test_last_years_entry_is_not_reversed_in_this_years_budget(next_year: Path) 
     assert "Nothing was recorded." in done.output
     listed = run(next_year, "spend", "list", "--lang", "en").output
     assert listed.startswith("No spending recorded.")
+
+
+def test_the_years_first_check_in_is_its_first(next_year: Path) -> None:
+    done = run(next_year, "checkin", "O1.TRUSTS", "3", "--date", "2026-01-05", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    assert "(check-in 1 for it, id 2)" in done.output
+
+
+def test_withdrawing_this_years_only_check_in_leaves_none(next_year: Path) -> None:
+    # Last December's 95 is no figure of this plan: the report shows none, and so says this.
+    assert run(next_year, "checkin", "O1.TRUSTS", "3", "--date", "2026-01-05").exit_code == 0
+    done = run(next_year, "checkin", "--withdraw", "2", "--reason", "typo", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    assert done.output.split("; ")[1] == (
+        "branch has no check-in of it left, so it shows no figure until the next one.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("en", "it is dated outside this plan (2026-01-01 to 2026-12-31), whose figures never "
+               "held it.\n"),
+        ("zh", "其日期不在本计划期内（2026-01-01 至 2026-12-31），本计划的数字本不含它。\n"),
+    ],
+)  # fmt: skip
+def test_withdrawing_last_years_check_in_says_it_was_never_this_plans(
+    next_year: Path, lang: str, told: str
+) -> None:
+    assert run(next_year, "checkin", "O1.TRUSTS", "3", "--date", "2026-01-05").exit_code == 0
+    done = run(next_year, "checkin", "--withdraw", "1", "--reason", "typo", "--lang", lang)
+    assert done.exit_code == 0, done.output
+    assert done.output.split("；" if lang == "zh" else "; ")[1] == told

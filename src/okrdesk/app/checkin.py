@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
+from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.engine.tree_targets import target_at
 from okrdesk.errors import BadInput, printable
 from okrdesk.figures_apart import beside_target
@@ -57,7 +58,7 @@ def record_checkin(
         raise BadInput(refused["no_author"])
     with open_store(session.workspace) as store:
         checkin_id = store.add_checkin(kr.id, subject, day, float(base), sure, note, author)
-        count = len(store.checkins(kr.id, subject))
+        count = len(of_the_plan(plan, store.checkins(kr.id, subject)))
     words = _WORDS[lang]
     said = words["recorded"].format(
         kr=kr.id, title=kr.title, value=shown_against(plan, kr, subject, base, lang),
@@ -169,6 +170,8 @@ _WORDS = {
         "withdrew": "Withdrew check-in {id}: {kr} {value} for {subject} as of {day}. It stays "
                     "in the history and counts for nothing; ",
         "counts_now": "for {subject}, check-in {id} counts now: {value} as of {day}.",
+        "outside": "it is dated outside this plan ({start} to {end}), whose figures never "
+                   "held it.",
         "none_left": "{subject} has no check-in of it left, so it shows no figure until the "
                      "next one.",
         "fraction": " That is under a tenth of {which}, {low}: if {typed} was meant as a "
@@ -189,6 +192,7 @@ _WORDS = {
         "withdrew": "已撤回打卡 {id}：{kr} {value}（{subject}，截至 {day}）。该条留在历史中，"
                     "不再计入；",
         "counts_now": "{subject} 现以打卡 {id} 为准：{value}（截至 {day}）。",
+        "outside": "其日期不在本计划期内（{start} 至 {end}），本计划的数字本不含它。",
         "none_left": "{subject} 已没有该项的打卡，下次打卡前不显示数值。",
         "fraction": "该数值不到{which} {low} 的十分之一：如果 {typed} 是按小数写的 "
                     "{meant}，请撤回（okrdesk checkin --withdraw {id} --reason 理由），"
@@ -323,7 +327,7 @@ def withdraw_checkin(
             when = local_time(found.withdrawn)
             raise BadInput(_REFUSED[lang]["withdrawn"].format(id=checkin_id, when=when))
         withdrawn = store.withdraw_checkin(checkin_id, author, reason.strip())
-        left = store.checkins(withdrawn.key_result, withdrawn.subject)
+        left = of_the_plan(session.plan, store.checkins(withdrawn.key_result, withdrawn.subject))
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
 
     def said(value: float) -> str:
@@ -336,6 +340,9 @@ def withdraw_checkin(
         id=checkin_id, kr=withdrawn.key_result, value=said(withdrawn.value),
         subject=withdrawn.subject, day=withdrawn.day,
     )  # fmt: skip
+    if not of_the_plan(session.plan, [withdrawn]):
+        plan = session.plan
+        return told + words["outside"].format(start=plan.start, end=plan.end)
     if not left:
         return told + words["none_left"].format(subject=withdrawn.subject)
     now = left[-1]  # oldest first: the last one counts
