@@ -21,11 +21,11 @@ from click.testing import CliRunner, Result
 
 from backends import Backend
 from okrdesk.cli import cli
-from okrdesk.engine.windows import window_run
+from okrdesk.engine.windows import window_run, year_before
 from okrdesk.periods import Grain, parse_period, parse_window, periods_between, week_of
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION
 from sample_workspace import OKRS as SAMPLE_OKRS
-from sample_workspace import PLAN
+from sample_workspace import PLAN, WriteWorkspace
 
 D = dt.date
 
@@ -229,3 +229,54 @@ def test_a_store_written_before_has_its_weeks_at_the_years_edge_renumbered(
         ("2027", "cm02", "2027-W01", "~", 11.0),
     ]
     assert [tuple(r) for r in noted] == [(0,)]  # okrdesk's own change, no hand edit
+
+
+# ------------------------------------------------- a year starting with a week 00
+
+
+@pytest.mark.parametrize(
+    ("week", "a_year_before"),
+    [
+        ("2026-W01", "2025-W01"),  # both years start with a week 01
+        ("2026-W53", "2025-W53"),
+        ("2027-W00", "2026-W01"),  # 2027's first week, 1 to 3 January, against 2026's
+        ("2027-W01", "2026-W02"),
+        ("2027-W52", "2026-W53"),  # and its last, 27 to 31 December, against 2026's
+        ("2028-W00", "2027-W00"),  # both start with a week 00
+        ("2029-W01", "2028-W00"),
+        ("2013-W01", "2012-W00"),  # 2012 had 54 weeks: its last, 31 December, has none after
+        ("2026-03", "2025-03"),
+        ("2026-Q1", "2025-Q1"),
+    ],
+)
+def test_a_week_a_year_before_is_the_week_as_far_into_its_year(
+    week: str, a_year_before: str
+) -> None:
+    assert year_before(week) == a_year_before
+
+
+def test_a_year_with_a_week_00_is_compared_with_the_whole_of_the_last(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """2027 starts with 2027-W00 (1 to 3 January) and 2026 ends with 2026-W53 (28 to 31
+    December): 2027's year to date on 31 December was compared with 2026's weeks 01 to
+    52, 361 days and 156 new HNW clients of 159 (同比 +1.92%, not like for like), and a
+    growth target set on them, where the two years had the same 159 (同比 0.0%)."""
+    root = write_workspace(files(2026))
+    assert run(root, "collect", "--through", "2026-12-31").exit_code == 0
+    (root / "targets" / "plan.toml").write_text(files(2027)["plan.toml"], encoding="utf-8")
+    assert run(root, "collect", "--through", "2027-12-31").exit_code == 0
+    kr = report(root, "2027-12-31")["objectives"][0]["key_results"][0]
+    (year_to_date,) = kr["window"]["comparisons"]
+    assert (kr["window"]["value"], year_to_date["earlier"]) == (159, 159)
+    assert (year_to_date["change"], year_to_date["days"]) == (0, None)
+    assert year_to_date["earlier_periods"][0] == "2026-W01"
+    assert year_to_date["earlier_periods"][-1] == "2026-W53"
+    # 1 to 3 January against 2026's first week, 1 to 4 January, where there was none.
+    first = report(root, "2027-01-03")["objectives"][0]["key_results"][0]["window"]
+    assert first["comparisons"][0]["earlier_periods"] == ["2026-W01"]
+    assert first["comparisons"][0]["days"] == [3, 4]
+    growth = files(2027)["okrs.toml"].replace("target = 360\n", 'growth = "18%"\n')
+    (root / "targets" / "okrs.toml").write_text(growth, encoding="utf-8")
+    kr = report(root, "2027-12-31")["objectives"][0]["key_results"][0]
+    assert kr["target"] == pytest.approx(159 * 1.18)

@@ -27,6 +27,7 @@ from okrdesk.engine.windows import (
     whole_run,
     window_figure,
     window_run,
+    year_before,
 )
 from okrdesk.model import KeyResult, MetricKind
 from okrdesk.periods import Over, parse_period, parse_window
@@ -97,7 +98,11 @@ def _in_part(
 ) -> tuple[str, int, int] | None:
     """Last year's id of the last period of ``run``, and the days this year's figures
     hold of it (through ``through``) of the days it holds in the plan, where fewer."""
-    if not run.periods or not before.periods or before.periods[-1].id[4:] != run.periods[-1].id[4:]:
+    if (
+        not run.periods
+        or not before.periods
+        or before.periods[-1].id != year_before(run.periods[-1].id)
+    ):
         return None
     last = run.periods[-1]
     first, final = max(last.start, start), min(last.end, end)

@@ -178,9 +178,18 @@ def span_named(window: Window, run: PeriodRun, as_of: dt.date) -> str | None:
     return month_of(run.first).id if window.span is Span.MONTH else iso_week_of(run.first).id
 
 
-def _year_before(period_id: str) -> str | None:
-    year, rest = period_id[:4], period_id[4:]
-    earlier = f"{int(year) - 1:04d}{rest}"
+def year_before(period_id: str) -> str | None:
+    """The period a year before ``period_id`` (None where that year has none): the same
+    month or quarter; for a week, the week as far into its year. A year's weeks start
+    with its week 00 where 1 January is in the last year's ISO week (2027-W00, 1 to 3
+    January), else with its week 01, so 2027-W00 is to 2026 its first week, 2026-W01
+    (1 to 4 January), and 2027-W52 its last, 2026-W53: each of the year's weeks against
+    one of the last year's, none left out of a year to date."""
+    year, rest = int(period_id[:4]), period_id[4:]
+    if rest.startswith("-W"):
+        number = int(rest[2:]) - _first_week(year) + _first_week(year - 1)
+        rest = f"-W{number:02d}"
+    earlier = f"{year - 1:04d}{rest}"
     try:
         parse_period(earlier)
     except ValueError:
@@ -188,10 +197,15 @@ def _year_before(period_id: str) -> str | None:
     return earlier
 
 
+def _first_week(year: int) -> int:
+    """0 where the year's weeks start with a week 00, else 1."""
+    return 0 if iso_week_of(dt.date(year, 1, 1)).id.endswith("W00") else 1
+
+
 def earlier_run(window: Window, run: PeriodRun, over: Over, grain: Grain) -> PeriodRun:
     """The periods ``run`` is compared with."""
     if over is Over.LAST_YEAR:
-        ids = [i for p in run.periods if (i := _year_before(p.id)) is not None]
+        ids = [i for p in run.periods if (i := year_before(p.id)) is not None]
         return PeriodRun(
             tuple(parse_period(i) for i in ids), _years_back(run.first), _years_back(run.last)
         )
