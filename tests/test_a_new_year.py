@@ -151,3 +151,19 @@ def test_withdrawing_last_years_check_in_says_it_was_never_this_plans(
     done = run(next_year, "checkin", "--withdraw", "1", "--reason", "typo", "--lang", lang)
     assert done.exit_code == 0, done.output
     assert done.output.split("；" if lang == "zh" else "; ")[1] == told
+
+
+def test_before_the_years_first_collect_its_metrics_are_last_years(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """On 2 January, before the new year's first collect, `check` told every key result
+    'no data yet for 福田营业部', the words of a unit missing from a source that has this
+    plan's numbers (a branch's teams, 'although their metrics have numbers'): the numbers
+    were last year's. It says whose numbers the store holds, as it does a week later."""
+    root = write_workspace({"plan.toml": PLAN.replace("2026", "2025"), "budget.toml": ""})
+    assert run(root, "collect", "--through", "2025-12-31").exit_code == 0
+    (root / "targets" / "plan.toml").write_text(PLAN, encoding="utf-8")
+    told = run(root, "check", "--as-of", "2026-01-02", "--lang", "en").output
+    assert "no data yet" not in told
+    assert "2 metrics: latest numbers end 2025-12-31 (weekly): complaint_rate, " \
+           "new_hnw_clients" in told  # fmt: skip

@@ -400,9 +400,12 @@ def _key_result_alerts(
     latest: Mapping[tuple[Grain, str], dt.date | None],
 ) -> list[Alert]:
     # Figures stored but not counted yet (a past day in the plan's first period, which
-    # is stored with later days) are no missing source.
-    counted = engine.through >= engine.plan.start
-    sources = {metric for (_, metric), end in latest.items() if end is not None and counted}
+    # is stored with later days) are no missing source, nor are last year's, in a store
+    # kept from year to year: before the new year's first collect, its metrics have none.
+    start = engine.plan.start
+    counted = engine.through >= start
+    sources = {metric for (_, metric), end in latest.items()
+               if end is not None and end >= start and counted}  # fmt: skip
     found = []
     # What the key results owned further inside say (a branch's, in a firm's check), by
     # the member of the scope they are in: one line each member and kind (``_told_below``).
@@ -1066,7 +1069,8 @@ def _source_alerts(
                     found.append(Alert(Level.WARNING, "missing", metric, "metric.read_empty",
                                        {"metric": metric, "day": read}))  # fmt: skip
                 told_missing.add(metric)
-            elif due is not None and latest < due:
+            elif (due is not None and latest < due) or latest < plan.start:
+                # Last year's alone, in the plan's first period: none of its own yet.
                 shown = figures_run_through(store, metric, grain, latest)
                 stale.setdefault((shown, grain.value), []).append(metric)
     found += _unprovided(unmeasured)
