@@ -167,3 +167,27 @@ def test_before_the_years_first_collect_its_metrics_are_last_years(
     assert "no data yet" not in told
     assert "2 metrics: latest numbers end 2025-12-31 (weekly): complaint_rate, " \
            "new_hnw_clients" in told  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "mark", "told"),
+    [
+        ("en", "[not this plan's]",
+         "Dated outside this plan (2026-01-01 to 2026-12-31), counting in no figure of it: 1."),
+        ("zh", "[不属本计划]",
+         "另有 1 条的日期不在本计划期内（2026-01-01 至 2026-12-31），不计入本计划的任何数字。"),
+    ],
+)  # fmt: skip
+def test_the_history_marks_last_years_check_ins(
+    next_year: Path, lang: str, mark: str, told: str
+) -> None:
+    assert run(next_year, "checkin", "O1.TRUSTS", "3", "--date", "2026-01-05").exit_code == 0
+    for listed in (run(next_year, "history", "O1.TRUSTS", "--lang", lang),
+                   run(next_year, "checkin", "--list", "O1.TRUSTS", "--lang", lang)):  # fmt: skip
+        assert listed.exit_code == 0, listed.output
+        lines = listed.output.splitlines()
+        last_years, this_years = (x for x in lines if x.split()[0] in ("1", "2"))
+        assert last_years.split()[1] == "2025-12-20"
+        assert last_years.endswith(mark)
+        assert mark not in this_years
+        assert lines[-1] == told

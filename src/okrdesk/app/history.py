@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from okrdesk.app.checkin import in_plan, shown_against
 from okrdesk.app.session import Session, find_key_result, stored
+from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.errors import BadInput, printable
 from okrdesk.messages import ALERTS, display_width, padded
 from okrdesk.model import Checkin, KeyResult, Plan
@@ -17,6 +18,9 @@ _WORDS = {
         "columns": "id date value for by confidence note",
         "withdrawn": "[withdrawn {day}{by}: {reason}]", "by": " by {who}",
         "count": "{n} withdrawn: kept in the history, they count for nothing.",
+        "outside": "[not this plan's]",
+        "outside_count": "Dated outside this plan ({start} to {end}), counting in no figure "
+                         "of it: {n}.",
         "measured": "measured by the metric {metric}: these check-ins, from before it was, "
                     "count for nothing (`okrdesk explain {kr}` shows its numbers)",
         "no_checkins": "{kr} is measured by the metric {metric}, not by check-ins; "
@@ -28,6 +32,9 @@ _WORDS = {
         "columns": "编号 日期 数值 对象 填报人 信心 说明",
         "withdrawn": "[{day} {by}撤回：{reason}]", "by": "由 {who} ",
         "count": "已撤回 {n} 条：留在历史中，不计入。",
+        "outside": "[不属本计划]",
+        "outside_count": "另有 {n} 条的日期不在本计划期内（{start} 至 {end}），不计入本计划的"
+                         "任何数字。",
         "measured": "由指标 {metric} 计量：以下为改用指标前的打卡，不计入（`okrdesk explain "
                     "{kr}` 列出其数字）",
         "no_checkins": "{kr} 由指标 {metric} 计量，没有打卡；`okrdesk explain {kr}` 列出其数字",
@@ -72,6 +79,9 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     withdrawn = sum(1 for c in entries if c.withdrawn is not None)
     if withdrawn:
         lines.append(words["count"].format(n=withdrawn))
+    plan = session.plan
+    if outside := len(entries) - len(of_the_plan(plan, entries)):
+        lines.append(words["outside_count"].format(n=outside, start=plan.start, end=plan.end))
     return lines
 
 
@@ -85,5 +95,7 @@ def _row(plan: Plan, kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]
         mark = words["withdrawn"].format(day=local_time(c.withdrawn)[:10], by=by,
                                          reason=printable(c.withdraw_reason))  # fmt: skip
         note = f"{mark} {note}"
+    if not plan.start <= c.day <= plan.end:
+        note = f"{words['outside']} {note}"
     return [str(c.id), c.day.isoformat(), value, c.subject, printable(c.author) or "—",
             confidence, note.rstrip()]  # fmt: skip

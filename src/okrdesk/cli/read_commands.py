@@ -212,6 +212,8 @@ def history(key_result: str, lang: str | None) -> None:
 
     Oldest first, withdrawn ones too, marked with who withdrew them and why;
     the latest one not withdrawn on or before a date is the one that counts.
+    Those dated outside the plan's days (last year's, in a workspace kept from
+    year to year) are marked too: they count in no figure of this plan.
     """
     from okrdesk.app.history import history_lines
     from okrdesk.app.session import open_session
