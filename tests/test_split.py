@@ -722,3 +722,37 @@ def test_split_lines_up_by_terminal_cells_and_speaks_chinese_punctuation(
         assert replaced and all("：" in line and ": " not in line for line in replaced), replaced
         (due,) = [line for line in done.output.splitlines() if line.startswith("每个月末")]
         assert "、2026-02 " in due and ", " not in due, due
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("en", "2025-Q4 is before the plan starts (2026-01-01): --by last-period counts what "
+               "was achieved in the plan's own weeks; name one that has ended, or use --by "
+               "equal\n"),
+        ("zh", "2025-Q4 早于计划开始日（2026-01-01）：--by last-period 按本计划各周的完成量"
+               "拆分；请指定本计划内已结束的时段，或用 --by equal\n"),
+    ],
+)  # fmt: skip
+def test_by_last_period_over_last_years_quarter_says_it_is_before_the_plan(
+    write_workspace: WriteWorkspace, lang: str, told: str
+) -> None:
+    """On 5 January a manager shares the year's target by last year's fourth quarter; it
+    was refused as a period none of whose weeks had ended ('已结束的week', in Chinese)."""
+    root = write_workspace({"okrs.toml": CHECKED_IN, "org.toml": THREE_TEAMS})
+    done = CliRunner().invoke(cli, ["split", "O1.KR1", "--unit", "branch", "--by",
+                                    "last-period", "--period", "2025-Q4", "--as-of",
+                                    "2026-01-05", "--lang", lang, "-w", str(root)])  # fmt: skip
+    assert (done.exit_code, done.output) == (2, told)
+
+
+def test_a_period_not_ended_is_told_in_chinese_with_chinese_words(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": CHECKED_IN, "org.toml": THREE_TEAMS})
+    done = CliRunner().invoke(cli, ["split", "O1.KR1", "--unit", "branch", "--by",
+                                    "last-period", "--period", "2026-02", "--as-of",
+                                    "2026-01-05", "--lang", "zh", "-w", str(root)])  # fmt: skip
+    assert (done.exit_code, done.output) == (2, (
+        "到 2026-01-05 为止，2026-02 中还没有已结束的周；请换一个已结束的时段，或用 --by equal\n"
+    ))  # fmt: skip

@@ -21,7 +21,7 @@ from okrdesk.engine.shares import Split, default_members, split_target, splittab
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import PeriodRun, home_day, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
-from okrdesk.messages import counted, display_width, padded
+from okrdesk.messages import ALERTS, counted, display_width, padded
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain, Period
 from okrdesk.store.reader import StoreReader
@@ -44,6 +44,9 @@ _SAID = {
         "none_ended": "no period of the plan has ended by {day}; use --by equal",
         "none_ended_in": "no {grain} of the plan in {period} has ended by {day}; name one that "
                          "has, or use --by equal",
+        "before_plan": "{period} is before the plan starts ({start}): --by last-period counts "
+                       "what was achieved in the plan's own {grain}s; name one that has ended, "
+                       "or use --by equal",
         "period_flag": "--period goes with --by last-period: it names whose achievement counts",
         "achieved_nothing": "{members}: nothing achieved in {period}, so no share; a longer "
                             "--period (a quarter, last month) evens out a quiet stretch",
@@ -90,6 +93,8 @@ _SAID = {
         "none_ended": "到 {day} 为止计划中还没有结束的周期；请用 --by equal",
         "none_ended_in": "到 {day} 为止，{period} 中还没有已结束的{grain}；请换一个已结束的时段，"
                          "或用 --by equal",
+        "before_plan": "{period} 早于计划开始日（{start}）：--by last-period 按本计划各{grain}的"
+                       "完成量拆分；请指定本计划内已结束的时段，或用 --by equal",
         "period_flag": "--period 与 --by last-period 一起用：它指定按哪段时间的完成量拆分",
         "achieved_nothing": "{members}：在 {period} 没有完成量，因此分不到份额；用更长的 "
                             "--period（如一个季度、上月）可以平滑偶然的空档",
@@ -187,10 +192,12 @@ def _achieved(
     if period is not None:
         chosen = period_named(plan, period, as_of, lang)
         complete = [p for p in complete if chosen.start <= home_day(p, plan.grain) <= chosen.end]
+        grain = ALERTS[f"cadence.{plan.grain.value}"][lang]
+        if chosen.end < plan.start:  # last year's, in a workspace kept from year to year
+            raise BadInput(said["before_plan"].format(period=chosen.id, start=plan.start,
+                                                      grain=grain))  # fmt: skip
         if not complete:
-            raise BadInput(said["none_ended_in"].format(
-                grain=plan.grain.value, period=chosen.id, day=as_of
-            ))  # fmt: skip
+            raise BadInput(said["none_ended_in"].format(grain=grain, period=chosen.id, day=as_of))
     elif not complete:
         raise BadInput(said["none_ended"].format(day=as_of))
     else:
