@@ -14,8 +14,9 @@ year's edge (``periods.week_of``), so each belongs to the year of its days.
 
 Comparisons read the same metric over an earlier run of periods:
 
-- ``last_year`` (同比): the same period ids a year before (2025-12 for
-  2026-12, 2025-W01 for 2026-W01);
+- ``last_year`` (同比): the same periods a year before (2025-12 for 2026-12,
+  2025-W01 for 2026-W01; a week, the week as far into its year, ``year_before``:
+  2026-W01 for 2027-W00);
 - ``previous`` (环比): the window one step earlier: the month before for
   ``mtd``, the N weeks before for ``last_N_weeks``; a to-date window takes as
   many of the earlier periods as it has so far, so like is compared with like
