@@ -7,7 +7,6 @@ import functools
 import re
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import cast
 
 import attrs
 
@@ -130,15 +129,21 @@ def parse_period(text: str) -> Period:
     """Read a period id (``2026-W47``, ``2026-11``, ``2026-Q4``) back into a Period;
     ValueError saying why not (``why_no_period``)."""
     match = re.match(_PERIOD_ID, text.strip())
-    why = why_no_period(text)
-    if match is None or why is not None:
+    found = None if match is None else _period_matched(match)
+    if found is None:
+        why = why_no_period(text)
         raise ValueError(why[0] if why else text)
+    return found
+
+
+def _period_matched(match: re.Match[str]) -> Period | None:
+    """The period an id matched by ``_PERIOD_ID`` names, if its year has it."""
     year, week, quarter, month = match.groups()
     if week:
-        return cast(Period, _week_numbered(int(year), int(week)))
+        return _week_numbered(int(year), int(week))
     if quarter:
         return quarter_of(dt.date(int(year), 3 * int(quarter), 1))
-    return month_of(dt.date(int(year), int(month), 1))
+    return month_of(dt.date(int(year), int(month), 1)) if 1 <= int(month) <= 12 else None
 
 
 def why_no_period(text: str) -> tuple[str, str] | None:
@@ -148,17 +153,17 @@ def why_no_period(text: str) -> tuple[str, str] | None:
     if match is None:
         return (f"not a period: {text!r} (expected 2026-W47, 2026-11 or 2026-Q4)",
                 f"不是期间：{text!r}（应写作 2026-W47、2026-11 或 2026-Q4）")  # fmt: skip
+    if _period_matched(match) is not None:
+        return None
     year, week, _quarter, month = match.groups()
-    if week and _week_numbered(int(year), int(week)) is None:
+    if week:
         if int(week) == 0:
             en, zh = f"1 January {year} is in {year}-W01", f"{year} 年 1 月 1 日属于 {year}-W01"
         else:
             last = week_of(dt.date(int(year), 12, 31)).id
             en, zh = f"its last week is {last}", f"该年最后一周是 {last}"
-        return f"year {year} has no week {week} ({en})", f"{year} 年没有第 {week} 周（{zh}）"
-    if month and not 1 <= int(month) <= 12:
-        return f"there is no month {month}", f"没有 {month} 月"
-    return None
+        return f"year {year} has no week {week} ({en})", f"{year} 年没有第 {int(week)} 周（{zh}）"
+    return f"there is no month {month}", f"没有 {month} 月"
 
 
 def _week_numbered(year: int, number: int) -> Period | None:
