@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -37,6 +37,42 @@ class Backend:
 
     def exists(self, root: Path) -> bool:
         return Store.exists(self.location(root))
+
+    def of_schema(
+        self, root: Path, version: int, rows: Sequence[tuple[str, Sequence[object]]] = ()
+    ) -> None:
+        """The workspace's store as an okrdesk of schema ``version`` made it, holding what
+        each statement of ``rows`` (with ``?`` for its values) writes, as okrdesk's own
+        writes: no hand edit noted."""
+        import sqlite_utils
+
+        from okrdesk.store.migrations import MIGRATIONS, POSTGRES_MIGRATIONS
+
+        location = self.location(root)
+        if isinstance(location, str):
+            import psycopg
+
+            with psycopg.connect(location, autocommit=True) as server:
+                server.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
+                for ddl in POSTGRES_MIGRATIONS[:version]:
+                    server.execute(ddl.encode())
+                server.execute(f"INSERT INTO okrdesk_schema VALUES ({version:d})".encode())
+                server.execute(b"SELECT set_config('okrdesk.writing', 'on', false)")
+                for statement, values in rows:
+                    server.execute(statement.replace("?", "%s").encode(), values)
+            return
+        with closing(sqlite3.connect(location)) as connection:
+            for migration in MIGRATIONS[:version]:
+                migration(sqlite_utils.Database(connection))
+            connection.execute(f"PRAGMA user_version = {version:d}")
+            marked = version >= 20  # okrdesk_writes, the mark of okrdesk's own writes
+            if marked:
+                connection.execute("INSERT INTO okrdesk_writes VALUES (1)")
+            for statement, values in rows:
+                connection.execute(statement, values)
+            if marked:
+                connection.execute("DELETE FROM okrdesk_writes")
+            connection.commit()
 
 
 def schema_changed_by_hand(db: Path, script: str) -> None:

@@ -31,7 +31,7 @@ from click.testing import CliRunner, Result
 from backends import Backend, schema_changed_by_hand
 from okrdesk.cli import cli
 from okrdesk.periods import Grain, Period
-from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
+from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
 from okrdesk.store.migrations import (
     HAND_EDITS,
     NO_NUMBER_INDEX,
@@ -661,24 +661,8 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
     """Before runs kept their host and process start (18): a run that never finished is
     told as running or stopped, as okrdesk told it then; the next runs keep both."""
     root = backend.workspace()
-    location = backend.location(root)
-    insert = "INSERT INTO runs (started, status, command, pid) VALUES ('t', 'running', "
-    if isinstance(location, str):
-        with psycopg.connect(location, autocommit=True) as server:
-            server.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
-            for ddl in POSTGRES_MIGRATIONS[:17]:
-                server.execute(ddl.encode())
-            server.execute(b"INSERT INTO okrdesk_schema VALUES (17)")
-            server.execute(f"{insert}'collect', {os.getpid()})".encode())
-    else:
-        import sqlite_utils
-
-        with closing(sqlite3.connect(location)) as connection:
-            for migration in MIGRATIONS[:17]:
-                migration(sqlite_utils.Database(connection))
-            connection.execute("PRAGMA user_version = 17")
-            connection.execute(f"{insert}'collect', {os.getpid()})")
-            connection.commit()
+    unfinished = "INSERT INTO runs (started, status, command, pid) VALUES ('t', 'running', ?, ?)"
+    backend.of_schema(root, 17, [(unfinished, ("collect", os.getpid()))])
     with backend.open(root) as store:
         assert store.schema_version == SCHEMA_VERSION == 23
         (kept,) = store.runs()

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
@@ -23,7 +20,8 @@ from backends import Backend
 from okrdesk.cli import cli
 from okrdesk.engine.windows import window_run, year_before
 from okrdesk.periods import Grain, parse_period, parse_window, periods_between, week_of
-from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION
+from okrdesk.store import SCHEMA_VERSION
+from okrdesk.store.migrations import RUNNING_TOTALS_INSERT, RUNNING_TOTALS_WINDOWS
 from sample_workspace import OKRS as SAMPLE_OKRS
 from sample_workspace import PLAN, WriteWorkspace
 
@@ -152,43 +150,13 @@ def _old_store(backend: Backend, root: Path) -> None:
     it: one run, its rows and their running totals."""
     insert = (
         "INSERT INTO observations (metric, period, subject, period_start, period_end, value,"
-        " plugin, run_id, grain) VALUES ('new_hnw_clients', %s, %s, %s, %s, %s, 'test', 1,"
-        " 'week')"
+        " plugin, run_id, grain) VALUES ('new_hnw_clients', ?, ?, ?, ?, ?, 'test', 1, 'week')"
     )
-    totals = (
-        "INSERT INTO running_totals (metric, grain, year, next_period, subject, period, value,"
-        " numerator, denominator, observations) SELECT metric, grain, substr(period_end, 1, 4),"
-        " coalesce(lead(period) OVER w, '~'), subject, period, sum(value) OVER w,"
-        " sum(numerator) OVER w, sum(denominator) OVER w, count(*) OVER w FROM observations"
-        " WINDOW w AS (PARTITION BY metric, grain, substr(period_end, 1, 4), subject"
-        " ORDER BY period ROWS UNBOUNDED PRECEDING)"
-    )
-    run_row = "INSERT INTO runs (id, started, status, command) VALUES (1, 't', 'ok', 'collect')"
-    location = backend.location(root)
-    if isinstance(location, str):
-        with psycopg.connect(location, autocommit=True) as server:
-            server.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
-            for ddl in POSTGRES_MIGRATIONS[:20]:
-                server.execute(ddl.encode())
-            server.execute(b"INSERT INTO okrdesk_schema VALUES (20)")
-            server.execute("SELECT set_config('okrdesk.writing', 'on', false)")
-            server.execute(run_row.encode())
-            for row in OLD_ROWS:
-                server.execute(insert.encode(), row)
-            server.execute(totals.encode())
-        return
-    import sqlite_utils
-
-    with closing(sqlite3.connect(location)) as connection:
-        for migration in MIGRATIONS[:20]:
-            migration(sqlite_utils.Database(connection))
-        connection.execute("PRAGMA user_version = 20")
-        connection.execute("INSERT INTO okrdesk_writes VALUES (1)")
-        connection.execute(run_row)
-        connection.executemany(insert.replace("%s", "?"), OLD_ROWS)
-        connection.execute(totals)
-        connection.execute("DELETE FROM okrdesk_writes")
-        connection.commit()
+    backend.of_schema(root, 20, [
+        ("INSERT INTO runs (id, started, status, command) VALUES (1, 't', 'ok', 'collect')", ()),
+        *((insert, row) for row in OLD_ROWS),
+        (f"{RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS}", ()),
+    ])  # fmt: skip
 
 
 def test_a_store_written_before_has_its_weeks_at_the_years_edge_renumbered(
