@@ -1067,6 +1067,10 @@ class Plan:
         its id, as the engines first ask for it: made once for all of a report's."""
         return {}
 
+    def holds(self, day: dt.date) -> bool:
+        """Whether ``day`` is one of the plan's days."""
+        return self.start <= day <= self.end
+
     @cached_property
     def units_by_id(self) -> Mapping[str, OrgUnit]:
         return {u.id: u for u in self.units}

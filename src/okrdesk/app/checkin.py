@@ -51,7 +51,7 @@ def record_checkin(
     base = _value(kr, value, lang)
     sure = None if confidence is None else _confidence(confidence, lang)
     day = day or dt.date.today()
-    if not plan.start <= day <= plan.end:
+    if not plan.holds(day):
         raise BadInput(refused["outside"].format(day=day, start=plan.start, end=plan.end))
     author = _author(session, by)
     if says_nothing(author):
@@ -340,7 +340,7 @@ def withdraw_checkin(
         id=checkin_id, kr=withdrawn.key_result, value=said(withdrawn.value),
         subject=withdrawn.subject, day=withdrawn.day,
     )  # fmt: skip
-    if not of_the_plan(session.plan, [withdrawn]):
+    if not session.plan.holds(withdrawn.day):
         plan = session.plan
         return told + words["outside"].format(start=plan.start, end=plan.end)
     if not left:

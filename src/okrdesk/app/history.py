@@ -95,7 +95,7 @@ def _row(plan: Plan, kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]
         mark = words["withdrawn"].format(day=local_time(c.withdrawn)[:10], by=by,
                                          reason=printable(c.withdraw_reason))  # fmt: skip
         note = f"{mark} {note}"
-    if not plan.start <= c.day <= plan.end:
+    if not plan.holds(c.day):
         note = f"{words['outside']} {note}"
     return [str(c.id), c.day.isoformat(), value, c.subject, printable(c.author) or "—",
             confidence, note.rstrip()]  # fmt: skip

@@ -114,7 +114,7 @@ def _check_signoff(line: BudgetLine, names: Sequence[str], lang: str) -> None:
 
 
 def _check_day(plan: Plan, day: dt.date, lang: str) -> None:
-    if not plan.start <= day <= plan.end:
+    if not plan.holds(day):
         raise BadInput(_REFUSED[lang]["outside"].format(day=day, start=plan.start, end=plan.end))
 
 
@@ -253,7 +253,7 @@ def reverse_spend(
         original = _entry(store.spend(), entry_id, lang)
         if original.plan_unit not in ("", plan.top):
             raise BadInput(refused["another_units"].format(id=entry_id, unit=original.plan_unit))
-        if not plan.start <= original.day <= plan.end:
+        if not plan.holds(original.day):
             raise BadInput(refused["another_plans"].format(
                 id=entry_id, original=original.day, start=plan.start, end=plan.end
             ))  # fmt: skip
