@@ -299,7 +299,12 @@ def spend_reverse(
 @lang_option("Language of the list.")
 @workspace_option
 def spend_list(line: str | None, lang: str | None) -> None:
-    """List the spend ledger, oldest first, with each entry's id and who signed it."""
+    """List the plan's spend ledger, oldest first, with each entry's id and who signed it.
+
+    The plan's: the entries dated within its days (last year's, kept in the same
+    store, are last year's budget's; the list says how many it leaves out), recorded
+    by this plan (branches sharing a firm's server each list their own).
+    """
     from okrdesk.app.session import open_session
     from okrdesk.app.spend import spend_lines
 
