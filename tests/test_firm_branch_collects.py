@@ -177,3 +177,31 @@ def test_a_branch_is_told_of_its_own_collects_alone(
     assert "3 rows of b2 skipped" not in check(futian)
     exported = json.loads(okrdesk(futian, "export"))
     assert [(run["id"], run["plan_unit"]) for run in exported["runs"]] == [(1, "branch"), (2, "b2")]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branch_behind_another_reads_how_far_its_own_collects_reached(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河 collected through 1 March, 福田 through 15 March: 天河's report as of 15 March
+    read 福田's day for its own and its missing weeks as none (27 new clients against
+    66 due, "off track", no word of old figures), where alone it judges its figures of
+    1 March on their day and says they are old."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    for root, through in ((tianhe, "2026-03-01"), (futian, THROUGH)):
+        done = CliRunner().invoke(cli, ["collect", "--through", through, "-w", str(root)], env=env)
+        assert done.exit_code == 0, done.output
+
+    def key_result(root: Path) -> dict[str, object]:
+        args = ["report", "--as-of", THROUGH, "--format", "json", "-w", str(root)]
+        report = json.loads(CliRunner().invoke(cli, args, env=env).output)
+        return dict(report["objectives"][0]["key_results"][0])
+
+    behind, ahead = key_result(tianhe), key_result(futian)
+    assert (behind["actual"], behind["old_figure"]) == (27, "2026-03-01")
+    assert (ahead["actual"], ahead["old_figure"]) == (33, None)
+    told = CliRunner().invoke(cli, ["check", "--as-of", THROUGH, "--lang", "en", "-w",
+                                    str(tianhe)], env=env).output  # fmt: skip
+    assert "latest numbers end 2026-03-01" in told

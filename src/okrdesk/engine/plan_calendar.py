@@ -4,7 +4,7 @@ needs at each grain."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from okrdesk.errors import Said
@@ -43,6 +43,17 @@ def runs_of(plan: Plan, runs: Iterable[Run]) -> list[Run]:
     their own: one branch's failed or unfinished collect is not another's to be told of."""
     units = {unit.id for unit in plan.units}
     return [run for run in runs if not run.plan_unit or run.plan_unit in units]
+
+
+def collects_of(plan: Plan, runs: Sequence[Run]) -> frozenset[str] | None:
+    """The units whose plans' collects say how far ``plan``'s metrics were collected:
+    its own, where the store holds other plans' collects too (branches sharing a firm's
+    server, each collecting its own); None (every collect) where all are its own, or
+    none is (a store another plan collects for)."""
+    mine = runs_of(plan, runs)
+    if not mine or len(mine) == len(runs):
+        return None
+    return frozenset(unit.id for unit in plan.units)
 
 
 def metrics_by_grain(

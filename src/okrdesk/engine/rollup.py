@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from okrdesk.engine.plan_calendar import (
+    collects_of,
     figures_through,
     latest_end,
     metrics_by_grain,
@@ -115,6 +116,9 @@ class SharedReads:
         declarations, so a derived metric's inputs are among the plan's metrics."""
         self.store = store
         self.plan = plan
+        # On a store other plans collect too, how far a metric was collected is this
+        # plan's collects' word alone: a branch behind another reads its own day.
+        store.read_collects_of(collects_of(plan, store.runs()))
         self._metrics = metrics_by_grain(plan, specs)[plan.grain]
         self._through: dict[dt.date, dt.date] = {}
         self._sums: dict[tuple[dt.date, str | None, frozenset[str] | None], SumRows] = {}

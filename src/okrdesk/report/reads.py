@@ -32,6 +32,7 @@ class _ReadOnce:
         self._collected: dict[tuple[str, Grain], dt.date | None] = {}
         self._landed: dict[tuple[str, str], dt.date] | None = None
         self._runs: list[Run] | None = None
+        self._collects_of: frozenset[str] | None = None
 
     def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
         if key_result is None:
@@ -63,8 +64,11 @@ class _ReadOnce:
         the latest day a run that noted storing the metric at the grain read through."""
         if self._landed is None:
             found: dict[tuple[str, str], dt.date] = {}
+            units = self._collects_of
             for run in self.runs():
                 if not run.through or not run.landed:
+                    continue
+                if units is not None and run.plan_unit and run.plan_unit not in units:
                     continue
                 day = dt.date.fromisoformat(run.through)
                 for name, grains in run.landed.items():
@@ -72,6 +76,14 @@ class _ReadOnce:
                         found[name, each] = max(found.get((name, each), day), day)
             self._landed = found
         return self._landed.get((metric, grain.value))
+
+    def read_collects_of(self, units: frozenset[str] | None) -> None:
+        if units != self._collects_of:
+            self._collects_of = units
+            self._latest.clear()
+            self._collected.clear()
+            self._landed = None
+        self._store.read_collects_of(units)
 
     def runs(self) -> list[Run]:
         if self._runs is None:

@@ -1697,12 +1697,31 @@ class Store(ABC):
                 totals[end] = totals.get(end, 0.0) + float(total or 0.0)
         return [(dt.date.fromisoformat(end), total) for end, total in totals.items()]
 
+    collects_of: frozenset[str] | None = None
+    """The units whose plans' collects say how far a metric was collected
+    (``read_collects_of``); None: every collect, as in a store one plan collects."""
+
+    def read_collects_of(self, units: frozenset[str] | None) -> None:
+        self.collects_of = units
+
+    def _of_the_collects(self, runs_id: str) -> tuple[str, tuple[Any, ...]]:
+        """SQL (and its parameters) keeping the rows whose ``runs_id`` is a collect of
+        ``collects_of``, or of a store older than schema 23; nothing where it is None."""
+        if self.collects_of is None:
+            return "", ()
+        return (
+            f" AND {runs_id} IN (SELECT id FROM runs WHERE plan_unit = '' OR "
+            f"{self._member('plan_unit')})",
+            (self._members(self.collects_of),),
+        )
+
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""
+        mine, params = self._of_the_collects("run_id")
         row = self._one(
-            "SELECT period_end FROM observations WHERE metric = ? AND grain = ? "
+            f"SELECT period_end FROM observations WHERE metric = ? AND grain = ?{mine} "
             "ORDER BY period DESC LIMIT 1",
-            (metric, grain.value),
+            (metric, grain.value, *params),
         )
         return None if row is None else dt.date.fromisoformat(row[0])
 
@@ -1710,11 +1729,12 @@ class Store(ABC):
         """The day the collect that stored ``metric``'s latest period read its sources
         through (a collect replaces every period it asks for, so that is its latest
         collect with any figure of it); None when unknown."""
+        mine, params = self._of_the_collects("observations.run_id")
         row = self._one(
             "SELECT runs.through FROM observations JOIN runs ON runs.id = observations.run_id "
-            "WHERE observations.metric = ? AND observations.grain = ? "
+            f"WHERE observations.metric = ? AND observations.grain = ?{mine} "
             "ORDER BY observations.period DESC LIMIT 1",
-            (metric, grain.value),
+            (metric, grain.value, *params),
         )
         return None if row is None or row[0] is None else dt.date.fromisoformat(str(row[0]))
 
@@ -1725,10 +1745,11 @@ class Store(ABC):
         latest first, and a record that does not read (a hand edit) is passed by."""
         written = json.dumps(metric)  # as _note_landed writes it
         pattern = "%" + "".join("\\" + c if c in "\\%_" else c for c in written) + "%"
+        mine, params = self._of_the_collects("id")
         rows = self._rows(
             "SELECT through, landed FROM runs WHERE through IS NOT NULL AND landed LIKE ? "
-            "ESCAPE '\\' ORDER BY through DESC",
-            (pattern,),
+            f"ESCAPE '\\'{mine} ORDER BY through DESC",
+            (pattern, *params),
         )
         for through, landed in rows:
             try:

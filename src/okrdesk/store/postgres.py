@@ -857,6 +857,8 @@ class PostgresStore(Store):
     # -------------------------------------------------------------- reads
 
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
+        if self.collects_of is not None:  # every collect's latest period is no answer
+            return super().latest_period_end(metric, grain)
         found = self._last_periods().get(metric)
         if found is None:
             return None
@@ -865,6 +867,8 @@ class PostgresStore(Store):
         return found[1]
 
     def collected_through(self, metric: str, grain: Grain) -> dt.date | None:
+        if self.collects_of is not None:
+            return super().collected_through(metric, grain)
         found = self._last_periods().get(metric)
         if found is None:
             return None

@@ -143,6 +143,13 @@ class StoreReader(Protocol):
         """period id → (first day, last day) it was stored over, for those stored."""
         ...
 
+    def read_collects_of(self, units: frozenset[str] | None) -> None:
+        """From now on, read how far a metric was collected (``latest_period_end``,
+        ``collected_through``, ``landed_through``) from the collects of the plans of
+        ``units`` alone (and those of a store older than schema 23); None: from every
+        collect."""
+        ...
+
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""
         ...
