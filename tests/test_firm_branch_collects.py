@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from okrdesk.cli import cli
 from okrdesk.store import Store
-from sample_workspace import BASE_FILES, OKRS, WriteWorkspace, trusted
+from sample_workspace import BASE_FILES, OKRS, ORG, PLAN, WriteWorkspace, trusted
 
 THROUGH = "2026-03-15"
 
@@ -205,3 +205,41 @@ def test_a_branch_behind_another_reads_how_far_its_own_collects_reached(
     told = CliRunner().invoke(cli, ["check", "--as-of", THROUGH, "--lang", "en", "-w",
                                     str(tianhe)], env=env).output  # fmt: skip
     assert "latest numbers end 2026-03-01" in told
+
+
+def firm_workspace(write: WriteWorkspace, root: Path, url: str) -> Path:
+    """The head office's workspace: a firm unit over 福田 and 天河, their teams and people."""
+    firm_unit = '[[units]]\nid = "firm"\nname = "华南证券"\nlevel = "firm"\n\n'
+    under_firm = 'level = "branch"\nparent = "firm"\n'
+    org = firm_unit + "\n".join(
+        text.replace('level = "branch"\n', under_firm, 1).replace('level = "b2"\n', under_firm)
+        for text in (ORG, second_branch(ORG))
+    )
+    plan = PLAN.replace('"plan-2026"', '"firm-2026"').replace('unit = "branch"', 'unit = "firm"')
+    write({"org.toml": org, "plan.toml": plan}, root=root)
+    (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{url}"\n', encoding="utf-8")
+    return trusted(root)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branch_reads_the_figures_a_firm_collect_stored_for_it(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河 collected through 1 March; the head office's collect, for every branch, stored
+    天河's figures through 15 March. 天河's check read how far its metrics were collected
+    from its own collects' rows alone, found none, and told both metrics as read and found
+    with no rows (beside its key results' figures of those very rows)."""
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    for root, through in ((tianhe, "2026-03-01"), (firm, THROUGH)):
+        done = CliRunner().invoke(cli, ["collect", "--through", through, "-w", str(root)], env=env)
+        assert done.exit_code == 0, done.output
+
+    told = CliRunner().invoke(cli, ["check", "--as-of", THROUGH, "--lang", "en", "-w",
+                                    str(tianhe)], env=env).output  # fmt: skip
+    assert "found no rows" not in told and "latest numbers end" not in told, told
+    args = ["report", "--as-of", THROUGH, "--format", "json", "-w", str(tianhe)]
+    report = json.loads(CliRunner().invoke(cli, args, env=env).output)
+    key_result = report["objectives"][0]["key_results"][0]
+    assert (key_result["actual"], key_result["old_figure"]) == (77, None)

@@ -46,14 +46,15 @@ def runs_of(plan: Plan, runs: Iterable[Run]) -> list[Run]:
 
 
 def collects_of(plan: Plan, runs: Sequence[Run]) -> frozenset[str] | None:
-    """The units whose plans' collects say how far ``plan``'s metrics were collected:
-    its own, where the store holds other plans' collects too (branches sharing a firm's
-    server, each collecting its own); None (every collect) where all are its own, or
-    none is (a store another plan collects for)."""
+    """The ids of ``plan``'s units and people, whose figures (whichever collect stored
+    them: its own, or a firm's for every branch) and whose plans' collects say how far its
+    metrics were collected, where the store holds other plans' collects too (branches
+    sharing a firm's server, each collecting its own); None (every figure and collect)
+    where all are its own, or none is (a store another plan collects for)."""
     mine = runs_of(plan, runs)
     if not mine or len(mine) == len(runs):
         return None
-    return frozenset(unit.id for unit in plan.units)
+    return frozenset(unit.id for unit in plan.units) | {person.id for person in plan.people}
 
 
 def metrics_by_grain(

@@ -1698,15 +1698,17 @@ class Store(ABC):
         return [(dt.date.fromisoformat(end), total) for end, total in totals.items()]
 
     collects_of: frozenset[str] | None = None
-    """The units whose plans' collects say how far a metric was collected
-    (``read_collects_of``); None: every collect, as in a store one plan collects."""
+    """The ids of the units and people of the plan whose own figures and collects say how
+    far a metric was collected (``read_collects_of``); None: every figure and collect, as
+    in a store one plan collects."""
 
     def read_collects_of(self, units: frozenset[str] | None) -> None:
         self.collects_of = units
 
     def _of_the_collects(self, runs_id: str) -> tuple[str, tuple[Any, ...]]:
-        """SQL (and its parameters) keeping the rows whose ``runs_id`` is a collect of
-        ``collects_of``, or of a store older than schema 23; nothing where it is None."""
+        """SQL (and its parameters) keeping the runs (``runs_id``: the runs table's id)
+        of the plans of ``collects_of``, or of a store older than schema 23; nothing where
+        it is None."""
         if self.collects_of is None:
             return "", ()
         return (
@@ -1715,9 +1717,17 @@ class Store(ABC):
             (self._members(self.collects_of),),
         )
 
+    def _of_the_subjects(self, subject: str) -> tuple[str, tuple[Any, ...]]:
+        """SQL (and its parameters) keeping the figures of ``collects_of``'s units and
+        people, whichever collect stored them (a firm's, collecting for every branch);
+        nothing where it is None."""
+        if self.collects_of is None:
+            return "", ()
+        return f" AND {self._member(subject)}", (self._members(self.collects_of),)
+
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""
-        mine, params = self._of_the_collects("run_id")
+        mine, params = self._of_the_subjects("subject")
         row = self._one(
             f"SELECT period_end FROM observations WHERE metric = ? AND grain = ?{mine} "
             "ORDER BY period DESC LIMIT 1",
@@ -1729,7 +1739,7 @@ class Store(ABC):
         """The day the collect that stored ``metric``'s latest period read its sources
         through (a collect replaces every period it asks for, so that is its latest
         collect with any figure of it); None when unknown."""
-        mine, params = self._of_the_collects("observations.run_id")
+        mine, params = self._of_the_subjects("observations.subject")
         row = self._one(
             "SELECT runs.through FROM observations JOIN runs ON runs.id = observations.run_id "
             f"WHERE observations.metric = ? AND observations.grain = ?{mine} "

@@ -144,10 +144,11 @@ class StoreReader(Protocol):
         ...
 
     def read_collects_of(self, units: frozenset[str] | None) -> None:
-        """From now on, read how far a metric was collected (``latest_period_end``,
-        ``collected_through``, ``landed_through``) from the collects of the plans of
-        ``units`` alone (and those of a store older than schema 23); None: from every
-        collect."""
+        """From now on, read how far a metric was collected from the figures of
+        ``units``' units and people alone (``latest_period_end``, ``collected_through``:
+        whichever collect stored them) and the collects of those units' plans
+        (``landed_through``, with those of a store older than schema 23); None: from
+        every figure and collect."""
         ...
 
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
