@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
@@ -243,3 +244,32 @@ def test_a_branch_reads_the_figures_a_firm_collect_stored_for_it(
     report = json.loads(CliRunner().invoke(cli, args, env=env).output)
     key_result = report["objectives"][0]["key_results"][0]
     assert (key_result["actual"], key_result["old_figure"]) == (77, None)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branch_behind_after_the_upgrade_is_not_read_by_the_older_collects(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """The two branches' collects of a store older than schema 23 keep no plan: 福田's,
+    through 15 March, was read as how far 天河's metrics were collected, and 天河, behind
+    at 1 March and collecting again after the upgrade, was judged as of 15 March (27 new
+    clients against 66 due, off track, no word of old figures)."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+
+    def collect_through(root: Path, through: str) -> None:
+        done = CliRunner().invoke(cli, ["collect", "--through", through, "-w", str(root)], env=env)
+        assert done.exit_code == 0, done.output
+
+    for root, through in ((tianhe, "2026-03-01"), (futian, THROUGH)):
+        collect_through(root, through)
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("UPDATE runs SET plan_unit = ''")  # as the upgrade to 23 left them
+    for root, through in ((tianhe, "2026-03-01"), (futian, THROUGH)):
+        collect_through(root, through)
+
+    args = ["report", "--as-of", THROUGH, "--format", "json", "-w", str(tianhe)]
+    report = json.loads(CliRunner().invoke(cli, args, env=env).output)
+    key_result = report["objectives"][0]["key_results"][0]
+    assert (key_result["actual"], key_result["old_figure"]) == (27, "2026-03-01")

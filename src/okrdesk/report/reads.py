@@ -68,7 +68,7 @@ class _ReadOnce:
             for run in self.runs():
                 if not run.through or not run.landed:
                     continue
-                if units is not None and run.plan_unit and run.plan_unit not in units:
+                if units is not None and run.plan_unit not in units:
                     continue
                 day = dt.date.fromisoformat(run.through)
                 for name, grains in run.landed.items():

@@ -1707,13 +1707,14 @@ class Store(ABC):
 
     def _of_the_collects(self, runs_id: str) -> tuple[str, tuple[Any, ...]]:
         """SQL (and its parameters) keeping the runs (``runs_id``: the runs table's id)
-        of the plans of ``collects_of``, or of a store older than schema 23; nothing where
-        it is None."""
+        of the plans of ``collects_of``; nothing where it is None. A run of a store older
+        than schema 23 is left out there: its plan is not known, and another branch's
+        collect through a later day read as this plan's (a branch behind read as having
+        had no new clients since)."""
         if self.collects_of is None:
             return "", ()
         return (
-            f" AND {runs_id} IN (SELECT id FROM runs WHERE plan_unit = '' OR "
-            f"{self._member('plan_unit')})",
+            f" AND {runs_id} IN (SELECT id FROM runs WHERE {self._member('plan_unit')})",
             (self._members(self.collects_of),),
         )
 

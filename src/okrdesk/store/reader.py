@@ -147,8 +147,8 @@ class StoreReader(Protocol):
         """From now on, read how far a metric was collected from the figures of
         ``units``' units and people alone (``latest_period_end``, ``collected_through``:
         whichever collect stored them) and the collects of those units' plans
-        (``landed_through``, with those of a store older than schema 23); None: from
-        every figure and collect."""
+        (``landed_through``; not those of a store older than schema 23, whose plan is not
+        known); None: from every figure and collect."""
         ...
 
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
