@@ -214,7 +214,7 @@ def firm_workspace(write: WriteWorkspace, root: Path, url: str) -> Path:
     under_firm = 'level = "branch"\nparent = "firm"\n'
     org = firm_unit + "\n".join(
         text.replace('level = "branch"\n', under_firm, 1).replace('level = "b2"\n', under_firm)
-        for text in (ORG, second_branch(ORG))
+        for text in (ORG, second_branch(ORG).replace("福田营业部", "天河营业部"))
     )
     plan = PLAN.replace('"plan-2026"', '"firm-2026"').replace('unit = "branch"', 'unit = "firm"')
     write({"org.toml": org, "plan.toml": plan}, root=root)
@@ -273,3 +273,33 @@ def test_a_branch_behind_after_the_upgrade_is_not_read_by_the_older_collects(
     report = json.loads(CliRunner().invoke(cli, args, env=env).output)
     key_result = report["objectives"][0]["key_results"][0]
     assert (key_result["actual"], key_result["old_figure"]) == (27, "2026-03-01")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_the_head_office_is_told_of_each_branchs_collect(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河's collect warned; 福田 collected after it, clean. The head office's check read
+    every branch's collects as one list: 福田's later collect of the same metric settled
+    天河's warning, which the firm no longer saw (天河's own check still told it); and
+    the line, when told, did not say whose collect it was."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    warn = {**env, "OKRDESK_TEST_WARN": "3 rows skipped"}
+    for root, environment in ((tianhe, warn), (futian, env)):
+        done = CliRunner().invoke(cli, ["collect", "--through", THROUGH, "-w", str(root)],
+                                  env=environment)  # fmt: skip
+        assert done.exit_code == 0, done.output
+
+    def check(root: Path, lang: str) -> str:
+        args = ["check", "--as-of", THROUGH, "--lang", lang, "-w", str(root)]
+        return CliRunner().invoke(cli, args, env=env).output
+
+    assert "collect run 1 (" in check(tianhe, "en")
+    assert "天河营业部" not in check(tianhe, "zh")
+    assert "3 rows skipped" not in check(futian, "en")
+    told = check(firm, "en")
+    assert "collect run 1 (" in told and "天河营业部) warned: " in told, told
+    assert "天河营业部）提示：" in check(firm, "zh")

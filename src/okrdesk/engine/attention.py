@@ -57,6 +57,7 @@ from okrdesk.engine.budget import BudgetProgress
 from okrdesk.engine.cadence import Owed, owed, period_of
 from okrdesk.engine.pace import Status, closes_on
 from okrdesk.engine.plan_calendar import (
+    collects_apart,
     current_from,
     figures_run_through,
     latest_end,
@@ -214,28 +215,47 @@ def alerts(
     }
     broken_plugins = [(name, error) for name, error in broken_plugins
                       if getattr(error, "en", str(error)) not in clash_lines]  # fmt: skip
-    for run, errors in standing(runs, owned, lambda run: run.errors):
+    apart = collects_apart(plan, runs)
+    for run, errors in (found for each in apart for found in standing(each, owned, _errors)):
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
-                  {"run": run.id, "day": run.started[:10], "error": error})
+                  {"run": run.id, "day": _run_day(plan, run), "error": error})
             # A source that failed several metrics in the same words, once.
             for error in told_once_as_kept([e for e in errors if e not in told_now],
                                            run.lines_zh)
         ]  # fmt: skip
-    for run, warnings in standing(runs, owned, lambda run: run.warnings):
+    for run, warnings in (found for each in apart for found in standing(each, owned, _warned)):
         # Told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
-                  {"run": run.id, "day": run.started[:10], "warning": run.line(warning)})
+                  {"run": run.id, "day": _run_day(plan, run), "warning": run.line(warning)})
             for warning in warnings
         ]  # fmt: skip
-    found += _unfinished(runs)
+    found += [alert for each in apart for alert in _unfinished(each)]
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})
     found += [
         Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})
         for name, error in broken_plugins
     ]
     return sorted(found, key=_severity)
+
+
+def _run_day(plan: Plan, run: Run) -> str | Said:
+    """The day a collect ran, and the unit whose plan ran it where that is a member's (a
+    branch's, in its firm's report): a head office reads which branch to call."""
+    day = run.started[:10]
+    if not run.plan_unit or run.plan_unit == plan.top or run.plan_unit not in plan.units_by_id:
+        return day
+    name = plan.units_by_id[run.plan_unit].name
+    return Said(f"{day}, {name}", f"{day}，{name}")
+
+
+def _errors(run: Run) -> Sequence[str]:
+    return run.errors
+
+
+def _warned(run: Run) -> Sequence[str]:
+    return run.warnings
 
 
 def _unfinished(runs: Sequence[Run]) -> list[Alert]:

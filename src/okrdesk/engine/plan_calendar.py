@@ -45,6 +45,17 @@ def runs_of(plan: Plan, runs: Iterable[Run]) -> list[Run]:
     return [run for run in runs if not run.plan_unit or run.plan_unit in units]
 
 
+def collects_apart(plan: Plan, runs: Sequence[Run]) -> list[list[Run]]:
+    """``runs`` (``runs_of(plan, ...)``) by the plan that ran them, oldest first in each:
+    a firm's plan reads every branch's collects, and one branch's later collect neither
+    settles another's failure or warning nor hides its unfinished one. A run of a store
+    older than schema 23 is taken as ``plan``'s own."""
+    apart: dict[str, list[Run]] = {}
+    for run in runs:
+        apart.setdefault(run.plan_unit or plan.top, []).append(run)
+    return list(apart.values())
+
+
 def collects_of(plan: Plan, runs: Sequence[Run]) -> frozenset[str] | None:
     """The ids of ``plan``'s units and people, whose figures (whichever collect stored
     them: its own, or a firm's for every branch) and whose plans' collects say how far its
