@@ -843,3 +843,34 @@ owner = "branch"
 amount = 519
 schedule = { Q2 = 0.5, Q4 = 1.0 }
 """
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("en", "Not listed: 1 entry recorded by another plan sharing this store (unit branch), "
+               "counted in that plan's budget, not this plan's (unit futian)."),
+        ("zh", "未列出：另有 1 笔是共用此数据库的另一计划（单位 branch）记录的，计入那个计划的"
+               "预算，不计入本计划（单位 futian）的。"),
+    ],
+)  # fmt: skip
+def test_spend_list_says_what_another_plans_unit_recorded(
+    write_workspace: WriteWorkspace, lang: str, told: str
+) -> None:
+    """A branch's plan whose unit id was changed (branch to futian) reads a ledger of its
+    own, empty: spend list said 'No spending recorded.' over the 100万 spent under the old
+    id, and nothing of where it went."""
+    root = write_workspace()
+    spent = CliRunner().invoke(cli, ["spend", "add", "training", "100", "--date", "2026-03-02",
+                                     "--signed-by", "cm01", "-w", str(root)])  # fmt: skip
+    assert spent.exit_code == 0, spent.output
+    for path in (root / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace('"branch"', '"futian"')
+        path.write_text(text.replace('level = "futian"', 'level = "branch"'), encoding="utf-8")
+
+    listed = CliRunner().invoke(cli, ["spend", "list", "--lang", lang, "-w", str(root)])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines() == [
+        "No spending recorded." if lang == "en" else "尚无支出记录。",
+        told,
+    ]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from okrdesk.app.session import Session, open_store, stored
 from okrdesk.engine.plan_calendar import clamp_to_plan, of_the_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
-from okrdesk.messages import display_width, padded
+from okrdesk.messages import counted, display_width, padded
 from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.store import Store
@@ -329,6 +329,10 @@ _WORDS = {
                   "count in the budget of the plan whose days hold them.",
         "other": "Not listed: 1 entry dated outside this plan ({start} to {end}), which "
                  "counts in the budget of the plan whose days hold it.",
+        "units": "Not listed: {n} recorded by another plan sharing this store (unit "
+                 "{units}), counted in that plan's budget, not this plan's (unit {top}).",
+        "units_many": "Not listed: {n} recorded by other plans sharing this store (units "
+                      "{units}), counted in their budgets, not this plan's (unit {top}).",
     },
     "zh": {
         "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
@@ -346,6 +350,10 @@ _WORDS = {
                   "计入其日期所在计划的预算。",
         "other": "未列出：另有 1 笔的日期不在本计划期内（{start} 至 {end}），"
                  "计入其日期所在计划的预算。",
+        "units": "未列出：另有 {n} 笔是共用此数据库的另一计划（单位 {units}）记录的，计入"
+                 "那个计划的预算，不计入本计划（单位 {top}）的。",
+        "units_many": "未列出：另有 {n} 笔是共用此数据库的其他计划（单位 {units}）记录的，"
+                      "计入各自计划的预算，不计入本计划（单位 {top}）的。",
     },
 }  # fmt: skip
 """What ``okrdesk spend`` says it recorded and lists, in each language."""
@@ -506,9 +514,12 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
     words = _WORDS[lang]
     store = stored(session.workspace)
     every: list[SpendEntry] = []
+    theirs: list[SpendEntry] = []
     if store is not None:  # else nothing stored yet (a workspace fresh from init)
         with store:
             every = store.spend(line_id, plan_unit=plan.top)
+            mine = {entry.id for entry in every}
+            theirs = [entry for entry in store.spend(line_id) if entry.id not in mine]
     if line_id is not None and not every:
         # An id in neither the plan nor the ledger is a slip; one the plan no longer has
         # but the ledger does (renamed or removed after spending) lists its entries.
@@ -520,6 +531,14 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
             n=left_out, start=plan.start, end=plan.end
         )
     ][:left_out]
+    if theirs:
+        # Entries another plan recorded: a branch sharing the firm's server, or this
+        # workspace's own plan before its unit's id was changed, whose ledger is not lost.
+        units = sorted({entry.plan_unit for entry in theirs})
+        others.append(words["units" if len(units) == 1 else "units_many"].format(
+            n=len(theirs) if lang == "zh" else counted(len(theirs), "entry", "entries"),
+            units=_names(units, lang), top=plan.top,
+        ))  # fmt: skip
     if not entries:
         return [words["none"], *others]
     reversed_by = {e.reverses: e.id for e in entries if e.reverses is not None}
