@@ -1067,6 +1067,16 @@ class Plan:
         its id, as the engines first ask for it: made once for all of a report's."""
         return {}
 
+    @cached_property
+    def subject_ids(self) -> tuple[str, ...]:
+        """Every unit's id, then every person's: whom a figure, a check-in or ``--unit``
+        may be of."""
+        return (*self.units_by_id, *self.people_by_id)
+
+    def has_subject(self, subject: str) -> bool:
+        """Whether ``subject`` is a unit or a person of the plan."""
+        return subject in self.units_by_id or subject in self.people_by_id
+
     def holds(self, day: dt.date) -> bool:
         """Whether ``day`` is one of the plan's days."""
         return self.start <= day <= self.end

@@ -273,12 +273,6 @@ def _author(session: Session, by: str | None) -> str:
     return author if person is None else person.name
 
 
-def in_plan(plan: Plan, subject: str) -> bool:
-    """Whether ``subject`` is a unit or person of ``plan``: a firm's branches share one
-    store, and another branch's check-ins are theirs to list and withdraw."""
-    return subject in plan.units_by_id or subject in plan.people_by_id
-
-
 def author_default(setting: str) -> str:
     """Who a check-in is from when ``--by`` is not given: okrdesk.toml's ``[checkin] by``,
     else $OKRDESK_USER, else the user logged in to the machine ("" when none is known)."""
@@ -320,7 +314,8 @@ def withdraw_checkin(
         found = store.checkin(checkin_id)
         if found is None:
             raise BadInput(_REFUSED[lang]["no_checkin"].format(id=checkin_id))
-        if not in_plan(session.plan, found.subject):
+        # A firm's branches share one store: another branch's check-ins are theirs.
+        if not session.plan.has_subject(found.subject):
             subject = printable(found.subject)
             raise BadInput(_REFUSED[lang]["not_ours"].format(id=checkin_id, subject=subject))
         if found.withdrawn is not None:

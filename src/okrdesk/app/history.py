@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from okrdesk.app.checkin import in_plan, shown_against
+from okrdesk.app.checkin import shown_against
 from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.errors import BadInput, printable
@@ -55,7 +55,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
             entries = [
                 c
                 for c in store.checkins(kr.id, withdrawn=True)
-                if in_plan(session.plan, c.subject)  # not another branch's, in a shared store
+                if session.plan.has_subject(c.subject)  # not another branch's, in a shared store
             ]
     if kr.metric is not None:
         if not entries:

@@ -87,10 +87,9 @@ def make_report(
     plan = session.plan
     asked = breakdowns_asked(session, breakdowns, lang)
     subject = unit or plan.top
-    if subject not in plan.units_by_id and subject not in plan.people_by_id:
-        known = [*plan.units_by_id, *plan.people_by_id]
+    if not plan.has_subject(subject):
         named = named_not_id(plan, subject, lang, "--unit")
-        raise BadInput(no_such("unit or person", subject, known, named, lang))
+        raise BadInput(no_such("unit or person", subject, plan.subject_ids, named, lang))
     asked_for = report_date(session, as_of, week, period, lang)
     day = min(asked_for, plan.end)
     store = store_to_read(session)

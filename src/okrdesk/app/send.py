@@ -115,12 +115,8 @@ def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, 
     chosen = tuple(c for c in configured if not names or c.name in names)
     plan = session.plan
     for c in chosen:
-        if (
-            c.unit is not None
-            and c.unit not in plan.units_by_id
-            and (c.unit not in plan.people_by_id)
-        ):
-            ids = [*plan.units_by_id, *plan.people_by_id]
+        if c.unit is not None and not plan.has_subject(c.unit):
+            ids = plan.subject_ids
             raise BadInput(Said(*(
                 f"okrdesk.toml: [[send.channels]] {printable(c.name)}: unit"
                 f"{label(lang, 'colon')}{no_such('unit or person', c.unit, ids, lang=lang)}"

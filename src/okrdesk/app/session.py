@@ -505,9 +505,9 @@ def chosen_subject(
 def refuse_unknown_unit(plan: Plan, unit: str | None) -> None:
     """Refuse a ``--unit`` that names no unit or person of the plan, in both languages:
     with the id where it is one's name, else the ids nearest it."""
-    if unit is None or unit in plan.units_by_id or unit in plan.people_by_id:
+    if unit is None or plan.has_subject(unit):
         return
-    known = [*plan.units_by_id, *plan.people_by_id]
+    known = plan.subject_ids
     raise BadInput(Said(*(
         f"--unit{label(lang, 'colon')}"
         f"{no_such('unit or person', unit, known, named_not_id(plan, unit, lang, '--unit'), lang)}"

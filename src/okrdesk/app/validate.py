@@ -311,12 +311,11 @@ def channel_units(session: Session) -> list[Problem]:
     plan = session.loaded.plan
     wrong = [
         c for c in session.workspace.send.channels
-        if plan is not None and c.unit is not None
-        and c.unit not in plan.units_by_id and c.unit not in plan.people_by_id
+        if plan is not None and c.unit is not None and not plan.has_subject(c.unit)
     ]  # fmt: skip
     if plan is None or not wrong:
         return []
-    known = [*plan.units_by_id, *plan.people_by_id]
+    known = plan.subject_ids
     return [
         where.problem(
             no_such("unit or person", c.unit or "", known, lang="en"),
@@ -391,7 +390,7 @@ def shared_webhooks(session: Session) -> list[Problem]:
         unit = channel.unit or (plan.top if plan is not None else None)
         if unit is None:
             return "—"
-        if plan is None or (unit not in plan.units_by_id and unit not in plan.people_by_id):
+        if plan is None or not plan.has_subject(unit):
             return unit  # a unit the plan lacks is told at its own line
         return plan.name_of(unit)
 

@@ -65,7 +65,7 @@ def collects_of(plan: Plan, runs: Sequence[Run]) -> frozenset[str] | None:
     mine = runs_of(plan, runs)
     if not mine or len(mine) == len(runs):
         return None
-    return frozenset(unit.id for unit in plan.units) | {person.id for person in plan.people}
+    return frozenset(plan.subject_ids)
 
 
 def metrics_by_grain(
