@@ -306,3 +306,44 @@ def test_the_head_office_is_told_of_each_branchs_collect(
     told = check(firm, "en")
     assert "collect run 1 (" in told and "天河营业部) warned: " in told, told
     assert "天河营业部）提示：" in check(firm, "zh")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_the_head_office_is_told_which_branch_is_behind(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河 collected through 1 March, 福田 through 15 March. The head office's figures
+    reach 15 March, and its check and report said nothing of 天河's two weeks missing from
+    them: the firm read as behind its pace, not as waiting for a branch's collect. Each
+    now names the branch and the day its collects reached; 福田's report, unit by unit,
+    says nothing of it, and neither does the firm's once 天河 catches up."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+
+    def collect_through(root: Path, through: str) -> None:
+        done = CliRunner().invoke(cli, ["collect", "--through", through, "-w", str(root)], env=env)
+        assert done.exit_code == 0, done.output
+
+    def run(root: Path, *args: str) -> str:
+        done = CliRunner().invoke(cli, [*args, "--as-of", THROUGH, "-w", str(root)], env=env)
+        assert "Traceback" not in done.output, done.output
+        return done.output
+
+    collect_through(tianhe, "2026-03-01")
+    collect_through(futian, THROUGH)
+    said = {
+        "en": "天河营业部: 2 metrics collected only through 2026-03-01 (weekly), behind the "
+              "plan's other units: complaint_rate, new_hnw_clients",
+        "zh": "天河营业部：2 项指标的数据仅采集至 2026-03-01（按周），落后于其他单位：",
+    }  # fmt: skip
+    for lang, words in said.items():
+        assert words in run(firm, "check", "--lang", lang), lang
+        assert words in run(firm, "report", "--lang", lang, "--format", "md"), lang
+    assert "天河营业部" in run(firm, "report", "--unit", "b2", "--lang", "en")
+    assert "天河营业部" not in run(firm, "report", "--unit", "branch", "--lang", "en")
+    assert "latest numbers end 2026-03-01" in run(tianhe, "check", "--lang", "en")
+
+    collect_through(tianhe, THROUGH)
+    assert "collected only through" not in run(firm, "check", "--lang", "en")

@@ -610,6 +610,16 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "metric {metric}: latest numbers end {latest} ({grain})",
         "zh": "指标 {metric}：最新数据截至 {latest}（{grain}）",
     },
+    "metric.stale_in": {
+        "en": "{unit}: metric {metric} collected only through {latest} ({grain}), behind the "
+              "plan's other units",
+        "zh": "{unit}：指标 {metric} 的数据仅采集至 {latest}（{grain}），落后于其他单位",
+    },
+    "metric.stale_many_in": {
+        "en": "{unit}: {n} metrics collected only through {latest} ({grain}), behind the plan's "
+              "other units: {metrics}",
+        "zh": "{unit}：{n} 项指标的数据仅采集至 {latest}（{grain}），落后于其他单位：{metrics}",
+    },
     "metric.stale_many": {
         "en": "{n} metrics: latest numbers end {latest} ({grain}): {metrics}",
         "zh": "{n} 项指标的最新数据截至 {latest}（{grain}）：{metrics}",

@@ -60,6 +60,7 @@ from okrdesk.engine.plan_calendar import (
     collects_apart,
     current_from,
     figures_run_through,
+    landed_by,
     latest_end,
     metrics_by_grain,
     metrics_needed,
@@ -83,7 +84,7 @@ from okrdesk.model import (
     standing,
     told_once_as_kept,
 )
-from okrdesk.periods import Grain, local_time
+from okrdesk.periods import Grain, local_time, period_holding
 from okrdesk.plugins.clashes import clash_advice, declared_by_several, declared_twice, not_collected
 from okrdesk.records import shared_methods
 from okrdesk.store.liveness import Liveness, liveness
@@ -232,6 +233,7 @@ def alerts(
             for warning in warnings
         ]  # fmt: skip
     found += [alert for each in apart for alert in _unfinished(each)]
+    found += _branches_behind(plan, apart, engine.as_of, inside, engine.metrics)
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})
     found += [
         Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})
@@ -248,6 +250,55 @@ def _run_day(plan: Plan, run: Run) -> str | Said:
         return day
     name = plan.units_by_id[run.plan_unit].name
     return Said(f"{day}, {name}", f"{day}，{name}")
+
+
+def _branches_behind(
+    plan: Plan,
+    apart: Sequence[Sequence[Run]],
+    day: dt.date,
+    inside: set[str],
+    specs: Mapping[str, MetricSpec] | None,
+) -> list[Alert]:
+    """Where units of the plan each collect their own (a firm's branches on its server,
+    ``collects_apart``): the metrics a unit inside the scope has collected less far than
+    another, and not as far as is due on ``day``. The firm's figures and the stale alert
+    reach the latest collect's day, and the branch behind read as one without new clients
+    since its last; each is told by name, with the day its own collects reached."""
+    reach = [(group[-1].plan_unit, landed_by(group)) for group in apart]
+    if len(reach) < 2:
+        return []
+    furthest: dict[tuple[str, str], dt.date] = {}
+    for _, reached in reach:
+        for key, day_read in reached.items():
+            furthest[key] = max(furthest.get(key, day_read), day_read)
+    behind: dict[tuple[str, dt.date, str], list[str]] = {}  # (unit, day, grain) → metrics
+    for grain, metrics in metrics_by_grain(plan, specs).items():
+        due = current_from(plan, day, grain)
+        if due is None:
+            continue
+        for unit, reached in reach:
+            if unit not in plan.units_by_id or unit == plan.top:
+                continue  # the plan's own collects: the stale alert tells them
+            if inside.isdisjoint(subjects_under(plan, unit)):
+                continue
+            for metric in sorted(metrics):
+                through = reached.get((metric, grain.value))
+                if through is None or through >= furthest[metric, grain.value]:
+                    continue
+                if period_holding(through, grain).end < due:
+                    behind.setdefault((unit, through, grain.value), []).append(metric)
+    found = []
+    for (unit, through, grain_name), left in behind.items():
+        params: dict[str, object] = {"unit": plan.units_by_id[unit].name, "latest": through,
+                                     "grain": grain_name}  # fmt: skip
+        if len(left) == 1:
+            found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_in",
+                               {**params, "metric": left[0]}))  # fmt: skip
+        else:
+            found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_many_in",
+                               {**params, "n": len(left), "metrics": tuple(left)},
+                               tuple(left)))  # fmt: skip
+    return found
 
 
 def _errors(run: Run) -> Sequence[str]:

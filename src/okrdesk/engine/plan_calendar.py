@@ -68,6 +68,20 @@ def collects_of(plan: Plan, runs: Sequence[Run]) -> frozenset[str] | None:
     return frozenset(plan.subject_ids)
 
 
+def landed_by(runs: Iterable[Run]) -> dict[tuple[str, str], dt.date]:
+    """(metric, grain) → the latest day one of ``runs`` read its sources through and noted
+    storing figures of the metric at the grain (``Run.landed``)."""
+    found: dict[tuple[str, str], dt.date] = {}
+    for run in runs:
+        if not run.through or not run.landed:
+            continue
+        through = dt.date.fromisoformat(run.through)
+        for metric, grains in run.landed.items():
+            for grain in grains:
+                found[metric, grain] = max(found.get((metric, grain), through), through)
+    return found
+
+
 def metrics_by_grain(
     plan: Plan, specs: Mapping[str, MetricSpec] | None = None
 ) -> dict[Grain, set[str]]:

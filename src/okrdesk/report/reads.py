@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
+from okrdesk.engine.plan_calendar import landed_by
 from okrdesk.model import Checkin, Run
 from okrdesk.periods import Grain
 from okrdesk.store.reader import StoreReader
@@ -63,18 +64,10 @@ class _ReadOnce:
         """``Store.landed_through``, from the list of collects the report reads anyway:
         the latest day a run that noted storing the metric at the grain read through."""
         if self._landed is None:
-            found: dict[tuple[str, str], dt.date] = {}
             units = self._collects_of
-            for run in self.runs():
-                if not run.through or not run.landed:
-                    continue
-                if units is not None and run.plan_unit not in units:
-                    continue
-                day = dt.date.fromisoformat(run.through)
-                for name, grains in run.landed.items():
-                    for each in grains:
-                        found[name, each] = max(found.get((name, each), day), day)
-            self._landed = found
+            self._landed = landed_by(
+                run for run in self.runs() if units is None or run.plan_unit in units
+            )
         return self._landed.get((metric, grain.value))
 
     def read_collects_of(self, units: frozenset[str] | None) -> None:
