@@ -347,3 +347,27 @@ def test_the_head_office_is_told_which_branch_is_behind(
 
     collect_through(tianhe, THROUGH)
     assert "collected only through" not in run(firm, "check", "--lang", "en")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_the_head_office_is_told_whose_collect_has_not_finished(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河's collect is still running: the head office's check said "collect run 3 (started
+    …) is still running" and not whose, where its failures and warnings name the branch."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
+    for root in (futian, tianhe):
+        collect(root)
+    with Store.open(postgres_url) as store:
+        running = store.start_run("collect", None, plan_unit="b2")
+
+    def check(root: Path, lang: str) -> str:
+        args = ["check", "--as-of", THROUGH, "--lang", lang, "-w", str(root)]
+        return CliRunner().invoke(cli, args, env={"OKRDESK_LOAD_PLUGINS": "test_metrics"}).output
+
+    assert f"collect run {running} of 天河营业部 (started " in check(firm, "en")
+    assert f"天河营业部的第 {running} 次采集（" in check(firm, "zh")
+    assert f"collect run {running} (started " in check(tianhe, "en")
+    assert "is still running" not in check(futian, "en")

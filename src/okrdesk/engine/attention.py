@@ -232,7 +232,7 @@ def alerts(
                   {"run": run.id, "day": _run_day(plan, run), "warning": run.line(warning)})
             for warning in warnings
         ]  # fmt: skip
-    found += [alert for each in apart for alert in _unfinished(each)]
+    found += [alert for each in apart for alert in _unfinished(plan, each)]
     found += _branches_behind(plan, apart, engine.as_of, inside, engine.metrics)
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})
     found += [
@@ -246,10 +246,23 @@ def _run_day(plan: Plan, run: Run) -> str | Said:
     """The day a collect ran, and the unit whose plan ran it where that is a member's (a
     branch's, in its firm's report): a head office reads which branch to call."""
     day = run.started[:10]
+    name = _member_unit(plan, run)
+    return day if name is None else Said(f"{day}, {name}", f"{day}，{name}")
+
+
+def _whose(plan: Plan, run: Run) -> Said:
+    """`` of 天河营业部`` / ``天河营业部的`` for a collect a member unit's plan ran, else
+    nothing."""
+    name = _member_unit(plan, run)
+    return Said("", "") if name is None else Said(f" of {name}", f"{name}的")
+
+
+def _member_unit(plan: Plan, run: Run) -> str | None:
+    """The name of the unit below the plan's top whose plan ran ``run``; None for the
+    plan's own, and a run of a store older than schema 23."""
     if not run.plan_unit or run.plan_unit == plan.top or run.plan_unit not in plan.units_by_id:
-        return day
-    name = plan.units_by_id[run.plan_unit].name
-    return Said(f"{day}, {name}", f"{day}，{name}")
+        return None
+    return plan.units_by_id[run.plan_unit].name
 
 
 def _branches_behind(
@@ -309,17 +322,19 @@ def _warned(run: Run) -> Sequence[str]:
     return run.warnings
 
 
-def _unfinished(runs: Sequence[Run]) -> list[Alert]:
+def _unfinished(plan: Plan, runs: Sequence[Run]) -> list[Alert]:
     """The latest collect, if it started and never finished: still running (information:
     its figures are coming in), or dead (killed, or its connection to the store lost, so
     it could not say so), told apart on the machine it ran on; on another machine, that
     machine named. A dead one printed its error to a cron job's log, if anywhere, and its
-    figures read as the latest collect's."""
+    figures read as the latest collect's. A member unit's (a branch's, in its firm's
+    report) says whose it is."""
     if not runs or not runs[-1].unfinished:
         return []
     run = runs[-1]
     state = liveness(run)
-    params = {"run": run.id, "when": local_time(run.started), "pid": run.pid, "host": run.host}
+    params = {"run": run.id, "when": local_time(run.started), "pid": run.pid, "host": run.host,
+              "whose": _whose(plan, run)}  # fmt: skip
     return [Alert(Level.INFO if state == Liveness.RUNNING else Level.WARNING, "plugin",
                   "collect", _UNFINISHED[state], params)]  # fmt: skip
 
