@@ -136,6 +136,9 @@ def okrdesk_collect(request, emit):
     bonus = int(os.environ.get("OKRDESK_TEST_BONUS", "0"))
     cite = os.environ.get("OKRDESK_TEST_CITE", "")  # other rows cited, the same figures
     wanted = {spec.name for spec in request.metrics}
+    if os.environ.get("OKRDESK_TEST_FAIL") in wanted:  # a metric its source failed
+        emit.error(os.environ["OKRDESK_TEST_FAIL"], "its source could not be read")
+        wanted.discard(os.environ["OKRDESK_TEST_FAIL"])
     if os.environ.get("OKRDESK_TEST_WARN") and "new_hnw_clients" in wanted:
         emit.warning("new_hnw_clients", os.environ["OKRDESK_TEST_WARN"])
     for index, period in enumerate(request.periods):

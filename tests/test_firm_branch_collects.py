@@ -371,3 +371,50 @@ def test_the_head_office_is_told_whose_collect_has_not_finished(
     assert f"天河营业部的第 {running} 次采集（" in check(firm, "zh")
     assert f"collect run {running} (started " in check(tianhe, "en")
     assert "is still running" not in check(futian, "en")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_the_head_offices_key_result_says_a_branchs_collect_did_not_get_its_metric(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河's collect could not read new HNW clients; 福田 collected it after, clean. The
+    firm's key result, which adds up 天河's figures too, read 福田's collect as the latest
+    to ask for it and said nothing of 天河's older figures; it now says whose collect it
+    was, as the firm's check does."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
+    firm_goal = '[[objectives]]\nid = "F1"\ntitle = "全公司"\nowner = "firm"\n\n' + (
+        '[[objectives.key_results]]\nid = "HNW"\ntitle = "新增高净值客户"\n'
+        'metric = "new_hnw_clients"\ntarget = 720\nunit = "户"\n'
+    )
+    (firm / "targets" / "firm.toml").write_text(firm_goal, encoding="utf-8")
+    trusted(firm)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    collect(tianhe)
+    failing = {**env, "OKRDESK_TEST_FAIL": "new_hnw_clients"}
+    for root, environment in ((tianhe, failing), (futian, env)):
+        done = CliRunner().invoke(cli, ["collect", "--through", THROUGH, "-w", str(root)],
+                                  env=environment)  # fmt: skip
+        assert done.exit_code != 0 or root == futian, done.output
+
+    def report(root: Path, *args: str) -> str:
+        done = CliRunner().invoke(cli, ["report", "--as-of", THROUGH, "-w", str(root), *args],
+                                  env=env)  # fmt: skip
+        return done.output
+
+    results = {
+        kr["id"]: kr
+        for objective in json.loads(report(firm, "--format", "json"))["objectives"]
+        for kr in objective["key_results"]
+    }
+    assert results["F1.HNW"]["not_collected"]["run"] == 2
+    assert results["F1.HNW"]["not_collected"]["unit"] == "天河营业部"
+    futians = json.loads(report(firm, "--unit", "branch", "--format", "json"))["objectives"]
+    assert "not_collected" not in futians[0]["key_results"][0]  # 天河's figures are not in it
+    said = {"zh": "⚠ 第 2 次采集（2026-", "en": "⚠ Not collected by run 2 (2026-"}
+    for lang, then in (("zh", "，天河营业部）未取得此指标：数字为此前采集所得"),
+                       ("en", ", 天河营业部): figures from an earlier run")):  # fmt: skip
+        shown = report(firm, "--lang", lang, "--format", "md")
+        assert said[lang] in shown and then in shown and shown.count(then) == 1, shown
+    assert "Not collected by run" not in report(futian, "--lang", "en", "--format", "md")

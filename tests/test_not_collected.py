@@ -62,6 +62,7 @@ def test_the_metric_the_latest_collect_failed_is_marked_until_it_is_collected(
         "run": 2, "day": marked_day(workspace),
         "error": "plugin test_metrics metric complaint_rate: complaints.csv:3: not a number "
                  "(1 problem; none of its figures stored)",
+        "unit": None,  # the plan's own collect
     }}  # fmt: skip
     text = run(workspace, "report", "--as-of", "2026-03-31", "--lang", "en").output
     line = f"⚠ Not collected by run 2 ({marked_day(workspace)}): figures from an earlier run"
@@ -91,7 +92,7 @@ def test_a_failure_stands_until_its_metric_is_collected_again_not_another(
     other = run(workspace, "collect", "--through", "2026-03-31", "--metric", "new_hnw_clients")
     assert other.exit_code == 0, other.output
     assert marked(workspace) == {"O1.KR2": {"run": 1, "day": marked_day(workspace),
-                                            "error": error}}  # fmt: skip
+                                            "error": error, "unit": None}}  # fmt: skip
     # Never collected at all: no earlier figures stand in for it.
     text = run(workspace, "report", "--as-of", "2026-03-31", "--lang", "en").output
     never = f"⚠ Not collected by run 1 ({marked_day(workspace)}), and no earlier run has figures"

@@ -62,6 +62,7 @@ from okrdesk.engine.plan_calendar import (
     figures_run_through,
     landed_by,
     latest_end,
+    member_unit,
     metrics_by_grain,
     metrics_needed,
     of_the_plan,
@@ -243,26 +244,18 @@ def alerts(
 
 
 def _run_day(plan: Plan, run: Run) -> str | Said:
-    """The day a collect ran, and the unit whose plan ran it where that is a member's (a
-    branch's, in its firm's report): a head office reads which branch to call."""
+    """The day a collect ran, and the unit whose plan ran it where that is a member's
+    (``member_unit``)."""
     day = run.started[:10]
-    name = _member_unit(plan, run)
+    name = member_unit(plan, run)
     return day if name is None else Said(f"{day}, {name}", f"{day}，{name}")
 
 
 def _whose(plan: Plan, run: Run) -> Said:
     """`` of 天河营业部`` / ``天河营业部的`` for a collect a member unit's plan ran, else
     nothing."""
-    name = _member_unit(plan, run)
+    name = member_unit(plan, run)
     return Said("", "") if name is None else Said(f" of {name}", f"{name}的")
-
-
-def _member_unit(plan: Plan, run: Run) -> str | None:
-    """The name of the unit below the plan's top whose plan ran ``run``; None for the
-    plan's own, and a run of a store older than schema 23."""
-    if not run.plan_unit or run.plan_unit == plan.top or run.plan_unit not in plan.units_by_id:
-        return None
-    return plan.units_by_id[run.plan_unit].name
 
 
 def _branches_behind(

@@ -56,6 +56,15 @@ def collects_apart(plan: Plan, runs: Sequence[Run]) -> list[list[Run]]:
     return list(apart.values())
 
 
+def member_unit(plan: Plan, run: Run) -> str | None:
+    """The name of the unit below the plan's top whose plan ran ``run`` (a branch's, in
+    its firm's report): a head office reads which branch to call. None for the plan's
+    own, and a run of a store older than schema 23."""
+    if not run.plan_unit or run.plan_unit == plan.top or run.plan_unit not in plan.units_by_id:
+        return None
+    return plan.units_by_id[run.plan_unit].name
+
+
 def collects_of(plan: Plan, runs: Sequence[Run]) -> frozenset[str] | None:
     """The ids of ``plan``'s units and people, whose figures (whichever collect stored
     them: its own, or a firm's for every branch) and whose plans' collects say how far its

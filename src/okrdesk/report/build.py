@@ -21,6 +21,8 @@ from okrdesk.engine.plan_calendar import (
     change_base,
     clamp_to_plan,
     collected_for,
+    collects_apart,
+    member_unit,
     of_the_plan,
     runs_of,
 )
@@ -112,17 +114,50 @@ class WindowAsked:
 
 
 def _not_collected(
-    failed: Mapping[str, tuple[Run, str]], metric: str | None, specs: dict[str, MetricSpec]
+    failed: Sequence[_Failures], metric: str | None, specs: dict[str, MetricSpec], owner: set[str]
 ) -> ReportNotCollected | None:
     """What the latest collect asked for ``metric`` (or a metric a derived one is made
-    of) could not get of it (``standing_failures``)."""
+    of) could not get of it (``standing_failures``), of the collects whose figures count
+    towards ``owner`` (the ids under the key result's owner): in a firm's report, a
+    branch's failure is of the key results that add up its figures, and another branch's
+    later collect settles nothing of it."""
     if metric is None or not failed:
         return None
-    missed = next((m for m in collected_for(metric, specs) if m in failed), None)
-    if missed is None:
+    found = [
+        (run, error, each.unit)
+        for each in failed
+        if each.under is None or not owner.isdisjoint(each.under)
+        for name in collected_for(metric, specs)
+        if name in each.failures
+        for run, error in (each.failures[name],)
+    ]
+    if not found:
         return None
-    run, error = failed[missed]
-    return ReportNotCollected(run.id, run.started[:10], error)
+    run, error, unit = max(found, key=lambda failure: failure[0].id)
+    return ReportNotCollected(run.id, run.started[:10], error, unit)
+
+
+@attrs.frozen
+class _Failures:
+    """``standing_failures`` of one plan's collects (``collects_apart``), with the ids
+    whose figures those collects store (None: the report's plan's own, every id) and the
+    name of its unit (``member_unit``)."""
+
+    failures: Mapping[str, tuple[Run, str]]
+    under: frozenset[str] | None
+    unit: str | None
+
+
+def _failures_apart(plan: Plan, runs: Sequence[Run], owners: Mapping[str, str]) -> list[_Failures]:
+    found = []
+    for group in collects_apart(plan, runs):
+        failures = standing_failures(group, owners)
+        if not failures:
+            continue
+        unit = member_unit(plan, group[-1])
+        under = None if unit is None else frozenset(subjects_under(plan, group[-1].plan_unit))
+        found.append(_Failures(failures, under, unit))
+    return found
 
 
 def _no_news(
@@ -517,7 +552,7 @@ def build_report(
     progress = engine.progress(unit)
     earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
     runs = runs_of(plan, store.runs())
-    failed = standing_failures(runs, owners or {})
+    failed = _failures_apart(plan, runs, owners or {})
     objectives = []
     latest = attention.latest_ends(plan, store, metrics, shared)  # the alerts' too
     for objective in progress.objectives:
@@ -526,7 +561,12 @@ def build_report(
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
             if before is not None and p.key_result.growth is not None:
                 before = _window_as_begun(engine, earlier, p, before)
-            missed = _not_collected(failed, p.key_result.metric, metrics)
+            missed = _not_collected(
+                failed,
+                p.key_result.metric,
+                metrics,
+                set(subjects_under(plan, p.subject)) if failed else set(),
+            )
             no_news = p.closed is None and _no_news(p.key_result.metric, metrics, latest,
                                                     plan.grain, period_ago)  # fmt: skip
             results.append(_key_result(engine, p, before, asked.get(p.key_result.id), windows,

@@ -61,6 +61,9 @@ class ReportNotCollected:
     day: str
     """The day the collect started, YYYY-MM-DD."""
     error: str
+    unit: str | None = None
+    """The unit below the report's plan's top whose plan ran the collect (a branch's, in
+    its firm's report), by name; None for the plan's own."""
 
 
 @attrs.frozen(slots=False)

@@ -635,7 +635,8 @@ def not_collected_story(kr: ReportKeyResult, lang: str) -> str:
     if missed is None:
         return ""
     key = "not_collected" if kr.actual is not None else "never_collected"
-    return label(lang, key, run=missed.run, day=missed.day)
+    day = missed.day if missed.unit is None else f"{missed.day}{label(lang, 'then')}{missed.unit}"
+    return label(lang, key, run=missed.run, day=day)
 
 
 def old_figure_story(kr: ReportKeyResult, lang: str) -> str:
