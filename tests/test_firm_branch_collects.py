@@ -307,6 +307,14 @@ def test_the_head_office_is_told_of_each_branchs_collect(
     assert "collect run 1 (" in told and "天河营业部) warned: " in told, told
     assert "天河营业部）提示：" in check(firm, "zh")
 
+    # Its check of 福田 alone is not told of 天河's collects; of 天河 alone, it is.
+    def check_of(unit: str) -> str:
+        args = ["check", "--as-of", THROUGH, "--unit", unit, "--lang", "en", "-w", str(firm)]
+        return CliRunner().invoke(cli, args, env=env).output
+
+    assert "warned" not in check_of("branch") and "天河" not in check_of("branch")
+    assert "天河营业部) warned: " in check_of("b2")
+
 
 @pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
 def test_the_head_office_is_told_which_branch_is_behind(

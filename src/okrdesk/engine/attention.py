@@ -218,7 +218,10 @@ def alerts(
     broken_plugins = [(name, error) for name, error in broken_plugins
                       if getattr(error, "en", str(error)) not in clash_lines]  # fmt: skip
     apart = collects_apart(plan, runs)
-    for run, errors in (found for each in apart for found in standing(each, owned, _errors)):
+    # A branch's collects are told in the reports of the units its figures count towards:
+    # the firm's and the branch's, not another branch's.
+    told = [each for each in apart if _counts_inside(plan, each[-1], inside)]
+    for run, errors in (found for each in told for found in standing(each, owned, _errors)):
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
                   {"run": run.id, "day": _run_day(plan, run), "error": error})
@@ -226,14 +229,14 @@ def alerts(
             for error in told_once_as_kept([e for e in errors if e not in told_now],
                                            run.lines_zh)
         ]  # fmt: skip
-    for run, warnings in (found for each in apart for found in standing(each, owned, _warned)):
+    for run, warnings in (found for each in told for found in standing(each, owned, _warned)):
         # Told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
                   {"run": run.id, "day": _run_day(plan, run), "warning": run.line(warning)})
             for warning in warnings
         ]  # fmt: skip
-    found += [alert for each in apart for alert in _unfinished(plan, each)]
+    found += [alert for each in told for alert in _unfinished(plan, each)]
     found += _branches_behind(plan, apart, engine.as_of, inside, engine.metrics)
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})
     found += [
@@ -249,6 +252,15 @@ def _run_day(plan: Plan, run: Run) -> str | Said:
     day = run.started[:10]
     name = member_unit(plan, run)
     return day if name is None else Said(f"{day}, {name}", f"{day}，{name}")
+
+
+def _counts_inside(plan: Plan, run: Run, inside: set[str]) -> bool:
+    """Whether the figures of the plan that ran ``run`` count towards the scope (the ids
+    ``inside`` it): a member unit's (a branch's) where the scope is that unit, or above or
+    below it; the plan's own always."""
+    if member_unit(plan, run) is None:
+        return True
+    return not inside.isdisjoint(subjects_under(plan, run.plan_unit))
 
 
 def _whose(plan: Plan, run: Run) -> Said:
@@ -270,7 +282,7 @@ def _branches_behind(
     another, and not as far as is due on ``day``. The firm's figures and the stale alert
     reach the latest collect's day, and the branch behind read as one without new clients
     since its last; each is told by name, with the day its own collects reached."""
-    reach = [(group[-1].plan_unit, landed_by(group)) for group in apart]
+    reach = [(group[-1], landed_by(group)) for group in apart]
     if len(reach) < 2:
         return []
     furthest: dict[tuple[str, str], dt.date] = {}
@@ -282,11 +294,10 @@ def _branches_behind(
         due = current_from(plan, day, grain)
         if due is None:
             continue
-        for unit, reached in reach:
-            if unit not in plan.units_by_id or unit == plan.top:
-                continue  # the plan's own collects: the stale alert tells them
-            if inside.isdisjoint(subjects_under(plan, unit)):
-                continue
+        for run, reached in reach:
+            unit = member_unit(plan, run)
+            if unit is None or not _counts_inside(plan, run, inside):
+                continue  # the plan's own collects (the stale alert tells them), or not ours
             for metric in sorted(metrics):
                 through = reached.get((metric, grain.value))
                 if through is None or through >= furthest[metric, grain.value]:
@@ -295,8 +306,7 @@ def _branches_behind(
                     behind.setdefault((unit, through, grain.value), []).append(metric)
     found = []
     for (unit, through, grain_name), left in behind.items():
-        params: dict[str, object] = {"unit": plan.units_by_id[unit].name, "latest": through,
-                                     "grain": grain_name}  # fmt: skip
+        params: dict[str, object] = {"unit": unit, "latest": through, "grain": grain_name}
         if len(left) == 1:
             found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_in",
                                {**params, "metric": left[0]}))  # fmt: skip
