@@ -307,3 +307,36 @@ def test_a_rate_to_raise_with_no_baseline_is_warned_of(
         "比率从 0 起按进度推进（未写 baseline）：应完成值按里程碑（没有则全年均匀）从 0 涨到 16%"
     )
     assert warning.line == rate.splitlines().index("target = 16") + 1
+
+
+AUM = MetricSpec("aum", "Client assets", "客户资产规模", MetricKind.STOCK, UNITS["元"])
+
+
+@pytest.mark.parametrize(("written", "warned"), [("", True), ("baseline = 72\n", False)])
+def test_a_level_to_raise_with_no_baseline_is_warned_of(
+    write_workspace: WriteWorkspace, written: str, warned: bool
+) -> None:
+    """Client assets to 100亿 with no baseline were paced from 0: on 1 February 8.77亿 was
+    due and the branch's 55亿 read on track, its score 55%."""
+    level = RATE_GOAL.replace('metric = "conversion"', 'metric = "aum"').replace(
+        'target = 16\nunit = "%"\n', f'target = 100\nunit = "亿元"\n{written}'
+    )
+    root = write_workspace({"levels.toml": level})
+    result = load_plan(root, {**CATALOG, "aum": AUM})
+    assert result.problems == ()
+    found = [w for w in result.warnings if w.key == "objectives[F].key_results[FUNNEL].target"]
+    if not warned:
+        assert found == []
+        return
+    (warning,) = found
+    assert warning.message == (
+        "a level paced up from 0 (no baseline): what is due builds up from 0 to CNY 10,000m by "
+        "its milestones (else evenly over the plan), as a sum's would, so a level well below "
+        "CNY 10,000m reads on track before then; write `baseline` as the level at the plan's "
+        "start (where last year ended), or `guardrail = true` to hold CNY 10,000m all year"
+    )
+    assert warning.zh.startswith(
+        "存量从 0 起按进度推进（未写 baseline）：应完成值按里程碑（没有则全年均匀）从 0 涨到 100亿"
+    )
+    assert "请把 baseline 写成计划开始时的存量（如去年年末的）" in warning.zh
+    assert warning.line == level.splitlines().index("target = 100") + 1

@@ -49,7 +49,7 @@ def check_all(
         _check_metrics(draft, findings, metrics, clashes or {}, unloaded)
     _check_budget(draft, findings)
     if metrics is not None:
-        _check_rates_from_zero(draft, findings, metrics)
+        _check_levels_from_zero(draft, findings, metrics)
     _check_revenue_links(draft, findings, metrics)
     _check_one_policy_each(draft, findings)
     if not ({"text"} & draft.incomplete or "person" in draft.unread):
@@ -799,19 +799,20 @@ def _check_budget(draft: Draft, findings: Findings) -> None:
         )
 
 
-def _check_rates_from_zero(
+def _check_levels_from_zero(
     draft: Draft, findings: Findings, metrics: Mapping[str, model.MetricSpec]
 ) -> None:
-    """A warning at a goal to raise a rate (a ratio metric: conversion, penetration) that
-    writes no baseline: paced up from 0, its due builds up over the year as a sum's,
-    where a rate is a level to reach. Not a problem: a new product's rate may well start
-    at 0, and writing ``baseline = 0`` says so."""
+    """A warning at a goal to raise a level, a rate (a ratio metric: conversion,
+    penetration) or a stock (client assets at a date), that writes no baseline: paced up
+    from 0, its due builds up over the year as a sum's, where a level is where the unit
+    stands (AUM of 55亿 on 1 February read on track to 100亿, 8.77亿 due). Not a problem:
+    a new product's rate may well start at 0, and writing ``baseline = 0`` says so."""
     for located in draft.key_results:
         kr = located.value
         spec = metrics.get(kr.metric) if kr.metric else None
         if (
             spec is None
-            or spec.kind is not model.MetricKind.RATIO
+            or spec.kind not in _LEVELS
             or kr.guardrail
             or kr.direction is not model.Direction.AT_LEAST
             or kr.target is None
@@ -819,18 +820,28 @@ def _check_rates_from_zero(
         ):
             continue
         en, zh = said_back(kr.unit, kr.target, "en"), said_back(kr.unit, kr.target, "zh")
+        level, level_zh, start, start_zh = _LEVELS[spec.kind]
         findings.warnings.append(
             located.where.key("target").problem(
-                f"a rate paced up from 0 (no baseline): what is due builds up from 0 to {en} "
-                "by its milestones (else evenly over the plan), as a sum's would, so a rate "
-                f"well below {en} reads on track before then; write `baseline` as where the "
-                "rate stands at the plan's start (last year's), or `guardrail = true` to hold "
-                f"{en} all year",
-                f"比率从 0 起按进度推进（未写 baseline）：应完成值按里程碑（没有则全年均匀）从 0 "
-                f"涨到 {zh}，像累计数一样，此前远低于 {zh} 的比率也会显示为正常；请把 baseline "
-                f"写成计划开始时的比率（如去年的），或写 guardrail = true，全年按 {zh} 考核",
+                f"{level} paced up from 0 (no baseline): what is due builds up from 0 to {en} "
+                f"by its milestones (else evenly over the plan), as a sum's would, so {level} "
+                f"well below {en} reads on track before then; write `baseline` as {start}, or "
+                f"`guardrail = true` to hold {en} all year",
+                f"{level_zh}从 0 起按进度推进（未写 baseline）：应完成值按里程碑（没有则全年均匀）"
+                f"从 0 涨到 {zh}，像累计数一样，此前远低于 {zh} 的{level_zh}也会显示为正常；"
+                f"请把 baseline 写成{start_zh}，或写 guardrail = true，全年按 {zh} 考核",
             )
         )
+
+
+_LEVELS = {
+    model.MetricKind.RATIO: ("a rate", "比率", "where the rate stands at the plan's start "
+                             "(last year's)", "计划开始时的比率（如去年的）"),
+    model.MetricKind.STOCK: ("a level", "存量", "the level at the plan's start (where last "
+                             "year ended)", "计划开始时的存量（如去年年末的）"),
+}  # fmt: skip
+"""The kinds of metric whose figure is a level (what it says, and where its baseline is):
+a goal up to one is paced from where it stands, not from 0."""
 
 
 def _check_revenue_links(
