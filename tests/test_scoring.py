@@ -246,3 +246,34 @@ def test_weights_that_do_not_add_up_to_one_are_told_at_validate(
         f"the weights add up to {total}: meeting every standard scores {percent}%, not "
         "100%; a weight is a share of the score (0.4 = 40%)"
     ) in en.output
+
+
+def test_a_week_cut_at_the_years_edge_is_held_to_its_days_standard(tmp_path: Path) -> None:
+    """2026-W01 is 1 to 4 January (okrdesk's weeks end at the year's edge): a weekly
+    policy held its 4 new clients to a whole week's 7 and scored 57%, where four days'
+    work at the week's pace is 100%; a stock is held to its whole standard either way."""
+    policy = ScoringPolicy(
+        "cm-weekly", "客户经理周考核",
+        (ScoreComponent("new_hnw_clients", Decimal("0.5"), Decimal(7)),
+         ScoreComponent("effective_accounts", Decimal("0.5"), Decimal(100))),
+        roles=("cm",), grain=Grain.WEEK, cap=Decimal("1.2"), floor=Decimal("0.5"),
+    )  # fmt: skip
+    metrics = {
+        "new_hnw_clients": MetricSpec("new_hnw_clients", "n", "n", MetricKind.FLOW, UNITS["户"]),
+        "effective_accounts": MetricSpec("effective_accounts", "e", "e", MetricKind.STOCK,
+                                         UNITS["户"]),
+    }  # fmt: skip
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 1, 11), Grain.WEEK))
+    assert [(w.id, w.days) for w in weeks] == [("2026-W01", 4), ("2026-W02", 7)]
+    person = [Person("cm01", "王芳", "wm1")]
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        run = store.start_run("test", None)
+        store.replace_observations(
+            run, {m: "test" for m in metrics}, weeks,
+            [Observation(m, "cm01", w.id, v) for w in weeks
+             for m, v in (("new_hnw_clients", w.days), ("effective_accounts", 100))],
+        )  # fmt: skip
+        found = [score_period(store, policy, person, w, metrics)[0] for w in weeks]
+    assert [(s.period, s.raw) for s in found] == [("2026-W01", 1.0), ("2026-W02", 1.0)]
+    assert found[0].components[0].standard == pytest.approx(4)
+    assert found[0].complete

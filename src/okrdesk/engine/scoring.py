@@ -9,7 +9,8 @@ floored at 50%. A component with no data for the person counts as 0.
 A period still running on the date (1 December, one day into December) is
 scored to date: each flow component's standard is pro-rated by the share of
 the period's days gone (1/31), so a day's work is held to a day's standard,
-and the score says it is to date. Stocks and rates are held to their full
+and the score says it is to date; so is a week cut at the year's edge (four
+days of 2026-W01) held to its days' share of a week's standard. Stocks and rates are held to their full
 standard: they are levels, not amounts that build up over the period.
 """
 
@@ -112,8 +113,9 @@ def _scored(
     elapsed: float,
     values: PeriodFigures,
 ) -> list[PersonScore]:
+    held = elapsed * _share_of_a_whole(period)
     standards = {
-        c.metric: float(c.standard) * (elapsed if _builds_up(metrics.get(c.metric)) else 1.0)
+        c.metric: float(c.standard) * (held if _builds_up(metrics.get(c.metric)) else 1.0)
         for c in policy.components
     }
     scores = []
@@ -152,6 +154,13 @@ def elapsed_share(period: Period, day: dt.date) -> float:
     days = (period.end - period.start).days + 1
     gone = (min(day, period.end) - period.start).days + 1
     return max(0, min(gone, days)) / days
+
+
+def _share_of_a_whole(period: Period) -> float:
+    """The share of a whole period of its grain that ``period`` is: a week cut at the
+    year's edge (2026-W01, 1 to 4 January) is 4/7 of one, and its flows are held to
+    four days' standard, not seven; a month or quarter, always whole, is 1."""
+    return period.days / 7 if period.grain is Grain.WEEK else 1.0
 
 
 def _actual(spec: MetricSpec | None, stored: tuple[float | None, ...] | None) -> float | None:
