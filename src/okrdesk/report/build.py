@@ -137,7 +137,8 @@ def _not_collected(
     return ReportNotCollected(run.id, run.started[:10], error, unit)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
+@shared_methods
 class _Failures:
     """``standing_failures`` of one plan's collects (``collects_apart``), with the ids
     whose figures those collects store (None: the report's plan's own, every id) and the
