@@ -350,6 +350,10 @@ def test_the_head_office_is_told_which_branch_is_behind(
         assert words in run(firm, "check", "--lang", lang), lang
         assert words in run(firm, "report", "--lang", lang, "--format", "md"), lang
     assert "天河营业部" in run(firm, "report", "--unit", "b2", "--lang", "en")
+    # For a monitoring system, about the branch, counting its metrics.
+    (behind,) = [a for a in json.loads(run(firm, "check", "--format", "json"))["alerts"]
+                 if a["kind"] == "stale"]  # fmt: skip
+    assert (behind["subject"], behind["subjects"]) == ("b2", ["complaint_rate", "new_hnw_clients"])
     assert "天河营业部" not in run(firm, "report", "--unit", "branch", "--lang", "en")
     assert "latest numbers end 2026-03-01" in run(tianhe, "check", "--lang", "en")
 

@@ -295,23 +295,24 @@ def _branches_behind(
         if due is None:
             continue
         for run, reached in reach:
-            unit = member_unit(plan, run)
-            if unit is None or not _counts_inside(plan, run, inside):
+            if member_unit(plan, run) is None or not _counts_inside(plan, run, inside):
                 continue  # the plan's own collects (the stale alert tells them), or not ours
             for metric in sorted(metrics):
                 through = reached.get((metric, grain.value))
                 if through is None or through >= furthest[metric, grain.value]:
                     continue
                 if period_holding(through, grain).end < due:
-                    behind.setdefault((unit, through, grain.value), []).append(metric)
+                    behind.setdefault((run.plan_unit, through, grain.value), []).append(metric)
     found = []
     for (unit, through, grain_name), left in behind.items():
-        params: dict[str, object] = {"unit": unit, "latest": through, "grain": grain_name}
+        # About the unit, as a member's alerts are; the metrics, its ``subjects``.
+        params: dict[str, object] = {"unit": plan.name_of(unit), "latest": through,
+                                     "grain": grain_name}  # fmt: skip
         if len(left) == 1:
-            found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_in",
-                               {**params, "metric": left[0]}))  # fmt: skip
+            found.append(Alert(Level.WARNING, "stale", unit, "metric.stale_in",
+                               {**params, "metric": left[0]}, tuple(left)))  # fmt: skip
         else:
-            found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_many_in",
+            found.append(Alert(Level.WARNING, "stale", unit, "metric.stale_many_in",
                                {**params, "n": len(left), "metrics": tuple(left)},
                                tuple(left)))  # fmt: skip
     return found

@@ -10,8 +10,9 @@ A period still running on the date (1 December, one day into December) is
 scored to date: each flow component's standard is pro-rated by the share of
 the period's days gone (1/31), so a day's work is held to a day's standard,
 and the score says it is to date; so is a week cut at the year's edge (four
-days of 2026-W01) held to its days' share of a week's standard. Stocks and rates are held to their full
-standard: they are levels, not amounts that build up over the period.
+days of 2026-W01) held to its days' share of a week's standard. Stocks and
+rates are held to their full standard: they are levels, not amounts that
+build up over the period.
 """
 
 from __future__ import annotations
