@@ -425,6 +425,21 @@ def test_a_period_that_is_none_is_named(collected: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("period", "en", "zh"),
+    [("2026-W54", "year 2026 has no week 54 (its last week is 2026-W53)",
+      "2026 年没有第 54 周（该年最后一周是 2026-W53）"),
+     ("2026-13", "there is no month 13", "没有 13 月")],
+)  # fmt: skip
+def test_a_period_its_year_has_not_says_why(collected: Path, period: str, en: str, zh: str) -> None:
+    """-p 2026-W54 was told only that it is no period, with examples, where --week and the
+    target files say the year's last week."""
+    for lang, why, colon in (("en", en, ": "), ("zh", zh, "：")):
+        result = run(collected, "report", "-p", period, "--lang", lang)
+        assert result.exit_code == 2
+        assert result.output == f"--period '{period}'{colon}{why}\n"
+
+
 def test_a_period_that_is_none_is_named_in_the_workspace_language(collected: Path) -> None:
     refused(
         run(collected, "report", "-p", "抢春"),

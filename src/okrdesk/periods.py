@@ -149,11 +149,17 @@ def _period_matched(match: re.Match[str]) -> Period | None:
 def why_no_period(text: str) -> tuple[str, str] | None:
     """Why ``text`` is no period id, in English and in Chinese, to follow where it was
     written (``values.2025-13: there is no month 13``); None when it is one."""
-    match = re.match(_PERIOD_ID, text.strip())
-    if match is None:
+    if re.match(_PERIOD_ID, text.strip()) is None:
         return (f"not a period: {text!r} (expected 2026-W47, 2026-11 or 2026-Q4)",
                 f"不是期间：{text!r}（应写作 2026-W47、2026-11 或 2026-Q4）")  # fmt: skip
-    if _period_matched(match) is not None:
+    return why_not_in_its_year(text)
+
+
+def why_not_in_its_year(text: str) -> tuple[str, str] | None:
+    """For an id written as a period's (``2026-W54``, ``2025-13``) whose year has no such
+    week or month, why not, in English and in Chinese; None for any other text."""
+    match = re.match(_PERIOD_ID, text.strip())
+    if match is None or _period_matched(match) is not None:
         return None
     year, week, _quarter, month = match.groups()
     if week:

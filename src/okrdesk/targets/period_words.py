@@ -16,7 +16,14 @@ import re
 
 from okrdesk.errors import BadInput, Said
 from okrdesk.model import Plan
-from okrdesk.periods import Period, month_of, parse_period, quarter_of, week_of
+from okrdesk.periods import (
+    Period,
+    month_of,
+    parse_period,
+    quarter_of,
+    week_of,
+    why_not_in_its_year,
+)
 from okrdesk.targets.reader import suggest
 
 # Compiled by re when first used: most commands are given no period.
@@ -61,6 +68,9 @@ def period_named(plan: Plan, text: str, today: dt.date, lang: str = "en") -> Per
     try:
         return parse_period(written)
     except ValueError:
+        if (why := why_not_in_its_year(written)) is not None:  # 2026-W54: say the last week
+            raise BadInput(f"--period {text!r}：{why[1]}" if lang == "zh"
+                           else f"--period {text!r}: {why[0]}") from None  # fmt: skip
         names = [p.id for p in plan.phases] + [p.name for p in plan.phases]
         raise BadInput(
             f"--period {text!r} 不是时段{suggest(text, names, lang)}；可写 {EXAMPLES_ZH}"
