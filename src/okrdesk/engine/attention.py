@@ -254,6 +254,19 @@ def _run_day(plan: Plan, run: Run) -> str | Said:
     return day if name is None else Said(f"{day}, {name}", f"{day}，{name}")
 
 
+def _collects_for(plan: Plan, run: Run, unit: str) -> bool:
+    """Whether the plan that ran ``run`` collects ``unit``'s figures: the plan's own, and
+    a plan of ``unit`` or of a unit above it."""
+    if member_unit(plan, run) is None:
+        return True
+    above: str | None = unit
+    while above is not None:
+        if above == run.plan_unit:
+            return True
+        above = plan.units_by_id[above].parent
+    return False
+
+
 def _counts_inside(plan: Plan, run: Run, inside: set[str]) -> bool:
     """Whether the figures of the plan that ran ``run`` count towards the scope (the ids
     ``inside`` it): a member unit's (a branch's) where the scope is that unit, or above or
@@ -286,17 +299,24 @@ def _branches_behind(
     if len(reach) < 2:
         return []
     furthest: dict[tuple[str, str], dt.date] = {}
-    for _, reached in reach:
-        for key, day_read in reached.items():
+    for _, landed in reach:
+        for key, day_read in landed.items():
             furthest[key] = max(furthest.get(key, day_read), day_read)
     behind: dict[tuple[str, dt.date, str], list[str]] = {}  # (unit, day, grain) → metrics
     for grain, metrics in metrics_by_grain(plan, specs).items():
         due = current_from(plan, day, grain)
         if due is None:
             continue
-        for run, reached in reach:
+        for run, _ in reach:
             if member_unit(plan, run) is None or not _counts_inside(plan, run, inside):
                 continue  # the plan's own collects (the stale alert tells them), or not ours
+            # Its figures as far as any collect stored them: its own, or one for the units
+            # above it too (the firm's, for every branch).
+            reached: dict[tuple[str, str], dt.date] = {}
+            for other, theirs in reach:
+                if _collects_for(plan, other, run.plan_unit):
+                    for key, day_read in theirs.items():
+                        reached[key] = max(reached.get(key, day_read), day_read)
             for metric in sorted(metrics):
                 through = reached.get((metric, grain.value))
                 if through is None or through >= furthest[metric, grain.value]:
