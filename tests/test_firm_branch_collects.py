@@ -447,3 +447,26 @@ def test_a_branch_whose_figures_the_firm_collected_is_not_told_behind(
     told = CliRunner().invoke(cli, ["check", "--as-of", THROUGH, "--lang", "en", "-w",
                                     str(firm)], env=env).output  # fmt: skip
     assert "collected only through" not in told and "latest numbers end" not in told, told
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_the_head_offices_collect_for_every_branch_settles_a_branchs_failure(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河's collect could not read new HNW clients; the head office's collect, for every
+    branch, read them all after it: told apart from the firm's, 天河's failure stood in the
+    firm's check, as though its figures were still the older ones."""
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    failing = {**env, "OKRDESK_TEST_FAIL": "new_hnw_clients"}
+
+    def check(root: Path) -> str:
+        args = ["check", "--as-of", THROUGH, "--lang", "en", "-w", str(root)]
+        return CliRunner().invoke(cli, args, env=env).output
+
+    for root, environment in ((tianhe, failing), (firm, env)):
+        CliRunner().invoke(cli, ["collect", "--through", THROUGH, "-w", str(root)],
+                           env=environment)  # fmt: skip
+        told = "天河营业部) failed" in check(firm) or "its source could not be read" in check(firm)
+        assert told == (root == tianhe), check(firm)

@@ -68,6 +68,7 @@ from okrdesk.engine.plan_calendar import (
     of_the_plan,
     one_period_before,
     runs_of,
+    settling_runs,
     unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
@@ -221,7 +222,7 @@ def alerts(
     # A branch's collects are told in the reports of the units its figures count towards:
     # the firm's and the branch's, not another branch's.
     told = [each for each in apart if _counts_inside(plan, each[-1], inside)]
-    for run, errors in (found for each in told for found in standing(each, owned, _errors)):
+    for run, errors in _standing(plan, told, apart, owned, _errors):
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
                   {"run": run.id, "day": _run_day(plan, run), "error": error})
@@ -229,7 +230,7 @@ def alerts(
             for error in told_once_as_kept([e for e in errors if e not in told_now],
                                            run.lines_zh)
         ]  # fmt: skip
-    for run, warnings in (found for each in told for found in standing(each, owned, _warned)):
+    for run, warnings in _standing(plan, told, apart, owned, _warned):
         # Told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
@@ -252,19 +253,6 @@ def _run_day(plan: Plan, run: Run) -> str | Said:
     day = run.started[:10]
     name = member_unit(plan, run)
     return day if name is None else Said(f"{day}, {name}", f"{day}，{name}")
-
-
-def _collects_for(plan: Plan, run: Run, unit: str) -> bool:
-    """Whether the plan that ran ``run`` collects ``unit``'s figures: the plan's own, and
-    a plan of ``unit`` or of a unit above it."""
-    if member_unit(plan, run) is None:
-        return True
-    above: str | None = unit
-    while above is not None:
-        if above == run.plan_unit:
-            return True
-        above = plan.units_by_id[above].parent
-    return False
 
 
 def _counts_inside(plan: Plan, run: Run, inside: set[str]) -> bool:
@@ -295,34 +283,28 @@ def _branches_behind(
     another, and not as far as is due on ``day``. The firm's figures and the stale alert
     reach the latest collect's day, and the branch behind read as one without new clients
     since its last; each is told by name, with the day its own collects reached."""
-    reach = [(group[-1], landed_by(group)) for group in apart]
-    if len(reach) < 2:
+    if len(apart) < 2:
         return []
-    furthest: dict[tuple[str, str], dt.date] = {}
-    for _, landed in reach:
-        for key, day_read in landed.items():
-            furthest[key] = max(furthest.get(key, day_read), day_read)
+    furthest = landed_by(run for group in apart for run in group)
+    # Each member unit's figures as far as any collect stored them: its own, or one for
+    # the units above it too (the firm's, for every branch).
+    reach = [
+        (group[-1].plan_unit, landed_by(settling_runs(plan, group, apart)))
+        for group in apart
+        if member_unit(plan, group[-1]) is not None and _counts_inside(plan, group[-1], inside)
+    ]  # the plan's own collects, the stale alert tells; another branch's, not ours
     behind: dict[tuple[str, dt.date, str], list[str]] = {}  # (unit, day, grain) → metrics
     for grain, metrics in metrics_by_grain(plan, specs).items():
         due = current_from(plan, day, grain)
         if due is None:
             continue
-        for run, _ in reach:
-            if member_unit(plan, run) is None or not _counts_inside(plan, run, inside):
-                continue  # the plan's own collects (the stale alert tells them), or not ours
-            # Its figures as far as any collect stored them: its own, or one for the units
-            # above it too (the firm's, for every branch).
-            reached: dict[tuple[str, str], dt.date] = {}
-            for other, theirs in reach:
-                if _collects_for(plan, other, run.plan_unit):
-                    for key, day_read in theirs.items():
-                        reached[key] = max(reached.get(key, day_read), day_read)
+        for unit, reached in reach:
             for metric in sorted(metrics):
                 through = reached.get((metric, grain.value))
                 if through is None or through >= furthest[metric, grain.value]:
                     continue
                 if period_holding(through, grain).end < due:
-                    behind.setdefault((run.plan_unit, through, grain.value), []).append(metric)
+                    behind.setdefault((unit, through, grain.value), []).append(metric)
     found = []
     for (unit, through, grain_name), left in behind.items():
         # About the unit, as a member's alerts are; the metrics, its ``subjects``.
@@ -335,6 +317,24 @@ def _branches_behind(
             found.append(Alert(Level.WARNING, "stale", unit, "metric.stale_many_in",
                                {**params, "n": len(left), "metrics": tuple(left)},
                                tuple(left)))  # fmt: skip
+    return found
+
+
+def _standing(
+    plan: Plan,
+    told: Sequence[Sequence[Run]],
+    apart: Sequence[Sequence[Run]],
+    owned: Mapping[str, str],
+    lines: Callable[[Run], Sequence[str]],
+) -> list[tuple[Run, list[str]]]:
+    """``standing`` lines of each group of collects ``told`` (of ``collects_apart``),
+    settled by a later collect of their metrics by any plan that collects that group's
+    figures (``settling_runs``)."""
+    found = []
+    for group in told:
+        own = {run.id for run in group}
+        settling = settling_runs(plan, group, apart)
+        found += [(run, said) for run, said in standing(settling, owned, lines) if run.id in own]
     return found
 
 

@@ -25,6 +25,7 @@ from okrdesk.engine.plan_calendar import (
     member_unit,
     of_the_plan,
     runs_of,
+    settling_runs,
 )
 from okrdesk.engine.progress import BEHIND, Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, checkin_counts, subjects_under
@@ -151,8 +152,12 @@ class _Failures:
 
 def _failures_apart(plan: Plan, runs: Sequence[Run], owners: Mapping[str, str]) -> list[_Failures]:
     found = []
-    for group in collects_apart(plan, runs):
-        failures = standing_failures(group, owners)
+    apart = collects_apart(plan, runs)
+    for group in apart:
+        own = {run.id for run in group}
+        failures = {metric: failure for metric, failure
+                    in standing_failures(settling_runs(plan, group, apart), owners).items()
+                    if failure[0].id in own}  # fmt: skip
         if not failures:
             continue
         unit = member_unit(plan, group[-1])
