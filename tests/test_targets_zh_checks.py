@@ -279,6 +279,14 @@ unit = "%"
 """
 
 
+def goal_warnings(write: WriteWorkspace, goals: str, spec: MetricSpec) -> list[Problem]:
+    """The warnings at the target of the key result F.FUNNEL in ``goals``, measured by
+    ``spec``'s metric; the file has no problem."""
+    result = load_plan(write({"goals.toml": goals}), {**CATALOG, spec.name: spec})
+    assert result.problems == ()
+    return [w for w in result.warnings if w.key == "objectives[F].key_results[FUNNEL].target"]
+
+
 @pytest.mark.parametrize(
     ("written", "warned"),
     [("", True), ("baseline = 0\n", False), ("baseline = 11\n", False),
@@ -290,10 +298,7 @@ def test_a_rate_to_raise_with_no_baseline_is_warned_of(
     # Paced from 0, a conversion rate of 16% had 8% due halfway through the year: a
     # branch at 9% read on track. A baseline written, even 0, or a guardrail, is meant.
     rate = RATE_GOAL.replace('unit = "%"\n', f'unit = "%"\n{written}')
-    root = write_workspace({"rates.toml": rate})
-    result = load_plan(root, {**CATALOG, "conversion": CONVERSION})
-    assert result.problems == ()
-    found = [w for w in result.warnings if w.key == "objectives[F].key_results[FUNNEL].target"]
+    found = goal_warnings(write_workspace, rate, CONVERSION)
     if not warned:
         assert found == []
         return
@@ -321,10 +326,7 @@ def test_a_level_to_raise_with_no_baseline_is_warned_of(
     level = RATE_GOAL.replace('metric = "conversion"', 'metric = "aum"').replace(
         'target = 16\nunit = "%"\n', f'target = 100\nunit = "亿元"\n{written}'
     )
-    root = write_workspace({"levels.toml": level})
-    result = load_plan(root, {**CATALOG, "aum": AUM})
-    assert result.problems == ()
-    found = [w for w in result.warnings if w.key == "objectives[F].key_results[FUNNEL].target"]
+    found = goal_warnings(write_workspace, level, AUM)
     if not warned:
         assert found == []
         return
