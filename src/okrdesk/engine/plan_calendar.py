@@ -65,30 +65,22 @@ def member_unit(plan: Plan, run: Run) -> str | None:
     return plan.units_by_id[run.plan_unit].name
 
 
-def collects_for(plan: Plan, run: Run, unit: str) -> bool:
-    """Whether the plan that ran ``run`` collects ``unit``'s figures: the plan's own (and a
-    store's older than schema 23), and a plan of ``unit`` or of a unit above it (the
-    firm's, collecting for every branch)."""
-    if member_unit(plan, run) is None:
-        return True
-    above: str | None = unit
-    while above is not None:
-        if above == run.plan_unit:
-            return True
-        above = plan.units_by_id[above].parent
-    return False
-
-
 def settling_runs(plan: Plan, group: Sequence[Run], apart: Sequence[Sequence[Run]]) -> list[Run]:
     """``group`` (one of ``collects_apart``) with the collects of every plan that collects
-    its unit's figures too (``collects_for``), in the order they ran: a failure or warning
-    of a branch's collect is settled by a later collect of its metric by the branch, or by
-    the head office's collect for every branch, never by another branch's."""
-    unit = group[-1].plan_unit
+    its unit's figures too, in the order they ran: the plan's own (and a store's older than
+    schema 23), and a plan of a unit above it (the firm's, collecting for every branch). A
+    failure or warning of a branch's collect is settled by a later collect of its metric by
+    the branch, or by the head office's for every branch, never by another branch's."""
     if member_unit(plan, group[-1]) is None:
         return list(group)
-    return sorted((run for each in apart if collects_for(plan, each[-1], unit) for run in each),
-                  key=lambda run: run.id)  # fmt: skip
+    above: set[str] = set()
+    unit: str | None = group[-1].plan_unit
+    while unit is not None:
+        above.add(unit)
+        unit = plan.units_by_id[unit].parent
+    return sorted((run for each in apart
+                   if each[-1].plan_unit in above or member_unit(plan, each[-1]) is None
+                   for run in each), key=lambda run: run.id)  # fmt: skip
 
 
 def collects_of(plan: Plan, runs: Sequence[Run]) -> frozenset[str] | None:
