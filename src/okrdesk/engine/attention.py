@@ -282,17 +282,18 @@ def _branches_behind(
     ``collects_apart``): the metrics a unit inside the scope has collected less far than
     another, and not as far as is due on ``day``. The firm's figures and the stale alert
     reach the latest collect's day, and the branch behind read as one without new clients
-    since its last; each is told by name, with the day its own collects reached."""
+    since its last; each is told by name, with the day its figures reach."""
     if len(apart) < 2:
         return []
     furthest = landed_by(run for group in apart for run in group)
-    # Each member unit's figures as far as any collect stored them: its own, or one for
-    # the units above it too (the firm's, for every branch).
+    # Each member unit's figures (inside the scope) as far as any collect stored them: its
+    # own, or one for the units above it too (the firm's, for every branch). The plan's own
+    # collects are the stale alert's to tell.
     reach = [
         (group[-1].plan_unit, landed_by(settling_runs(plan, group, apart)))
         for group in apart
         if member_unit(plan, group[-1]) is not None and _counts_inside(plan, group[-1], inside)
-    ]  # the plan's own collects, the stale alert tells; another branch's, not ours
+    ]
     behind: dict[tuple[str, dt.date, str], list[str]] = {}  # (unit, day, grain) → metrics
     for grain, metrics in metrics_by_grain(plan, specs).items():
         due = current_from(plan, day, grain)
