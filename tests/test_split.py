@@ -207,6 +207,47 @@ def test_shares_add_up_exactly() -> None:
     assert sorted(parts.values()) == [Decimal("299.66"), Decimal("299.67"), Decimal("299.67")]
 
 
+def test_a_count_in_wan_hu_is_shared_in_whole_clients_and_a_finer_target_whole(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """2万户 over three teams was 1, 1 and 0 万户 (a team held to no new account at all),
+    2 to 1 was 1 and 1; 1.2345万户 came to 1.23, 45 accounts short, and 100.005万元 to
+    100万元: shares are whole clients, and as fine as the target is written."""
+    okrs = COMMENTED.replace("target = 100        # 户", "target = 2").replace(
+        'unit = "户"', 'unit = "万户"', 1
+    ) + (
+        '[[objectives]]\nid = "O3"\ntitle = "资产"\nowner = "branch"\n'
+        '[[objectives.key_results]]\nid = "AUM"\ntitle = "净新增资产"\n'
+        'target = 100.005\nunit = "万元"\n'
+        '[[objectives.key_results]]\nid = "ACC"\ntitle = "新开户"\n'
+        'target = 1.2345\nunit = "万户"\n'
+    )
+    root = write_workspace({"okrs.toml": okrs, "org.toml": THREE_TEAMS})
+    asked = ["split", "O1.KR1", "--unit", "branch", "--lang", "zh", "-w", str(root)]
+    result = CliRunner().invoke(cli, asked)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:5] == [
+        "  team-a  财富管理一部  0.6667万户", "  team-b  财富管理二部  0.6667万户",
+        "  team-c  机构业务部    0.6666万户", "  合计                       2万户",
+    ]  # fmt: skip
+    (tmp_path / "weights.toml").write_text("team-a = 2\nteam-b = 1\n", encoding="utf-8")
+    weighted = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "weight",
+                   "--weights", str(tmp_path / "weights.toml"), "--replace")  # fmt: skip
+    assert weighted.exit_code == 0, weighted.output
+    assert "  team-a  财富管理一部  13,333 accts\n" in weighted.output
+    for kr in ("O3.AUM", "O3.ACC"):
+        assert run(root, "split", kr, "--unit", "branch").exit_code == 0
+    plan = open_session(root).plan
+    shares_of = {kr: dict(plan.key_results_by_id[kr].member_targets)
+                 for kr in ("O1.KR1", "O3.AUM", "O3.ACC")}  # fmt: skip
+    assert shares_of == {
+        "O1.KR1": {"team-a": 13333, "team-b": 6667},
+        "O3.AUM": {"team-a": 333350, "team-b": 333350, "team-c": 333350},
+        "O3.ACC": {"team-a": 4115, "team-b": 4115, "team-c": 4115},
+    }
+    assert run(root, "validate").exit_code == 0
+
+
 # ------------------------------------------- files written as the manager wrote them
 
 INLINE_KR = """\

@@ -704,12 +704,16 @@ def _zh_count_word(unit: UnitOfMeasure) -> str:
 def said_back(unit: UnitOfMeasure, base_value: float | Decimal, lang: str) -> str:
     """A figure a command tells a person it wrote or will hold them to (a share a split
     writes, a target a warning names), in the report's words: in Chinese in ``unit``'s
-    own scale to the 0.01 the file keeps, so that a split's shares add up as written to
-    its total, with the unit the way the report writes it after a figure (4.3亿, 0.2亿,
-    3,705.37万, 34户, 60分), never the target file's ``4.3 亿元`` or ``34 户``; in English
-    as the report gives figures (CNY 430m, 34 accts, 0.1 pp), not 亿元, 户 or 百分点."""
+    own scale to the 0.01 the file keeps, or to the 0.0001 where it keeps one (a share of
+    0.6667万户, 6,667 clients), so that a split's shares add up as written to its total,
+    with the unit the way the report writes it after a figure (4.3亿, 0.2亿, 3,705.37万,
+    34户, 60分), never the target file's ``4.3 亿元`` or ``34 户``; in English as the
+    report gives figures (CNY 430m, 34 accts, 0.1 pp), not 亿元, 户 or 百分点."""
     if lang == "zh":
-        shown = _grouped(half_up(exact(base_value) / unit.factor, 2))
+        value = exact(base_value) / unit.factor
+        exponent = value.normalize().as_tuple().exponent
+        places = min(max(-exponent if isinstance(exponent, int) else 0, 2), 4)
+        shown = _grouped(half_up(value, places))
         return f"{shown}{_zh_after_figure(unit)}"
     return written(unit, base_value, lang, whole=unit.dimension is Dimension.COUNT)
 

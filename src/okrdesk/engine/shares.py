@@ -8,9 +8,10 @@ units; a weights file names them explicitly instead. Shares are:
 - ``last-period``: proportional to what each member achieved in the last
   complete period, or over a longer one the user names (``app.split``).
 
-Counts are whole numbers and money is rounded to 0.01 of the key result's
-unit; either way the shares add up to the target exactly (largest
-remainders). For a rate, each member's target is the owner's rate.
+Counts are whole numbers (of clients, also in 万户) and money is rounded
+to 0.01 of the key result's unit, or as finely as its target is written;
+either way the shares add up to the target exactly (largest remainders).
+For a rate, each member's target is the owner's rate.
 
 Over time (``--over months|weeks``) the split writes a calendar: the
 cumulative fraction due at the end of each period, read off the milestone
@@ -66,6 +67,17 @@ def shares(target: Decimal, weights: Mapping[str, float], step: Decimal) -> dict
     return floored
 
 
+def share_step(kr: KeyResult, target: Decimal) -> Decimal:
+    """The finest a share is cut to, in the key result's unit: one client of a count (1 in
+    户, 0.0001 in 万户: 2万户 over three teams is 6,667, 6,667 and 6,666, never 1, 1 and 0),
+    0.01 of money; finer where the target is written finer (100.005 万元), so that the
+    shares add up to it exactly."""
+    step = 1 / kr.unit.factor if kr.unit.dimension is Dimension.COUNT else Decimal("0.01")
+    places = target.as_tuple().exponent
+    written = Decimal(1).scaleb(places) if isinstance(places, int) and places < 0 else step
+    return min(step, written)
+
+
 def splittable(kr: KeyResult, kind: MetricKind | None) -> bool:
     """Whether ``kr`` has a target to share out: its own, or, for an amount or a count,
     the sum of its members' (which is its target when it writes none). A growth target
@@ -90,8 +102,7 @@ def split_target(
     if kind is MetricKind.RATIO or kr.unit.dimension in (Dimension.FRACTION, Dimension.SCORE):
         members = {m: target for m in weights}
     else:
-        whole = kr.unit.dimension is Dimension.COUNT and target == target.to_integral_value()
-        members = shares(target, weights, Decimal(1) if whole else Decimal("0.01"))
+        members = shares(target, weights, share_step(kr, target))
     calendar = {
         p.id: Decimal(str(due_fraction(plan, kr.milestones, p.end))).quantize(FRACTION_PLACES)
         for p in periods
