@@ -469,6 +469,47 @@ owner = "branch"\r
 # the end, no newline after this"""
 
 
+def test_split_keeps_the_order_of_a_file_s_tables(write_workspace: WriteWorkspace) -> None:
+    """A team added below the objectives, and an objective below it, as a manager appends
+    to a one-file plan: the split moved the team up beside the other units (tomlkit given
+    the whole file), a diff of 20 lines for 4 shares. Only the key result's lines change;
+    one written inline in such a file is refused, never moved."""
+    appended = COMMENTED + (
+        '\n[[units]]\nid = "team-d"\nname = "四部"\nlevel = "team"\nparent = "branch"\n'
+        '\n[[objectives]]\nid = "O2"\ntitle = "开户"\nowner = "branch"\n'
+        '\n  [[objectives.key_results]]\n  id = "ACC"\n  title = "新开户"\n'
+        '  target = 90\n  unit = "户"\n'
+    )
+    root = write_workspace({"okrs.toml": appended, "org.toml": THREE_TEAMS})
+    for kr in ("O1.KR1", "O2.ACC"):
+        before = _okrs(root).read_bytes()
+        result = run(root, "split", kr, "--unit", "branch", "--over", "months")
+        assert result.exit_code == 0, result.output
+        only_the_tables_changed(before, _okrs(root).read_bytes())
+    after = _okrs(root).read_text(encoding="utf-8")
+    assert after.index('id = "team-d"') > after.index('id = "KR2"')
+    assert after.endswith("  team-d = 22\n  team-a = 23\n  team-b = 23\n  team-c = 22\n"
+                          "\n  [objectives.key_results.calendar]\n  2026-01 = 0.0849\n"
+                          "  2026-02 = 0.1616\n  2026-03 = 0.2466\n  2026-04 = 0.3288\n"
+                          "  2026-05 = 0.4137\n  2026-06 = 0.4959\n  2026-07 = 0.5808\n"
+                          "  2026-08 = 0.6658\n  2026-09 = 0.7479\n  2026-10 = 0.8329\n"
+                          "  2026-11 = 0.9151\n  2026-12 = 1\n")  # fmt: skip
+    inline = appended.replace(
+        '\n  [[objectives.key_results]]\n  id = "ACC"\n  title = "新开户"\n'
+        '  target = 90\n  unit = "户"\n',
+        'key_results = [{ id = "ACC", title = "新开户", target = 90, unit = "户" }]\n',
+    )
+    _okrs(root).write_text(inline, encoding="utf-8")
+    refused = run(root, "split", "O2.ACC", "--unit", "branch")
+    assert refused.exit_code == 2
+    assert refused.output.endswith("tomlkit would not keep the file's layout; edit it by "
+                                   "hand. Nothing was changed.\n")  # fmt: skip
+    zh = CliRunner().invoke(cli, ["split", "O2.ACC", "--unit", "branch", "-w", str(root)])
+    assert zh.output == ("targets/okrs.toml：无法把拆分写入文件：tomlkit 无法保持文件中各表原有的"
+                         "次序；请手工修改。未做任何改动。\n")  # fmt: skip
+    assert _okrs(root).read_text(encoding="utf-8") == inline
+
+
 def test_split_keeps_an_unusual_layout_byte_for_byte(write_workspace: WriteWorkspace) -> None:
     org = ORG.split("[[units]]")[0]  # the units and people live in okrs.toml here
     root = write_workspace({"okrs.toml": UNUSUAL.encode("utf-8"), "org.toml": org})

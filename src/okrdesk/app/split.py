@@ -336,7 +336,9 @@ def run_split(
             dict(split.members), dict(split.calendar) if over else None,
         )  # fmt: skip
     except CannotEdit as error:
-        raise BadInput(said["cannot_edit"].format(path=shown, error=error)) from None
+        raise BadInput(
+            said["cannot_edit"].format(path=shown, error=error.said.text(lang))
+        ) from None
     if dry_run:
         replacing = [said["dry_replacing"], *changed]
         return [*lines, *(replacing if changed else []), said["dry_run"].format(path=shown)]

@@ -1,11 +1,14 @@
 """Write changes back into target files, keeping their comments and layout.
 
 Only ``okrdesk split`` writes target files. It edits the one key result it
-was asked about with tomlkit, so everything else in the file stays byte for
-byte as the manager wrote it: comments, a UTF-8 byte-order mark, CRLF line
-endings, and a key result written as an inline table (which gets inline
-tables). The edited text is read back before it is written; anything that
-does not read back as asked is refused, and the file is left alone.
+was asked about with tomlkit, and only that key result's own lines, so
+everything else in the file stays byte for byte as the manager wrote it:
+comments, a UTF-8 byte-order mark, CRLF line endings, the order of its
+tables (tomlkit, given the whole file, moves a ``[[units]]`` written below
+``[budget]`` up to the other units), and a key result written as an inline
+table (which gets inline tables). The edited text is read back before it is
+written; anything that does not read back as asked, or changes more than the
+key result's tables, is refused, and the file is left alone.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Comment, InlineTable, Item, Table, Whitespace
 
+from okrdesk.errors import Said
 from okrdesk.files import write_bytes_atomically
 
 BOM = b"\xef\xbb\xbf"
@@ -28,7 +32,12 @@ _BARE_LF = re.compile(r"(?<!\r)\n")
 
 
 class CannotEdit(Exception):
-    """The file cannot be edited in place; the message says why."""
+    """The file cannot be edited in place; the message says why, in English and in
+    Chinese (``said``)."""
+
+    def __init__(self, en: str, zh: str = "") -> None:
+        super().__init__(en)
+        self.said = Said(en, zh)
 
 
 def _number(value: Decimal) -> int | float:
@@ -39,7 +48,8 @@ def _find(items: Any, ident: str, what: str) -> Any:
     for item in items or ():
         if isinstance(item, Mapping) and item.get("id") == ident:
             return item
-    raise CannotEdit(f"no {what} {ident!r} in the file")
+    zh = "目标" if what == "objective" else "关键结果"
+    raise CannotEdit(f"no {what} {ident!r} in the file", f"文件中没有{zh} {ident}")
 
 
 def set_key_result_tables(
@@ -56,16 +66,61 @@ def set_key_result_tables(
         if values is not None
     }
     try:
-        document = tomlkit.parse(text)
-        found = _find(document.get("objectives"), objective, "objective")
-        kr = _find(found.get("key_results"), key, "key result")
+        span = _key_result_span(text, objective, key)
+        if span is not None:
+            start, end = span
+            own = text[start:end]
+            document = tomlkit.parse(own)
+            kr = document["objectives"]["key_results"][0]
+        else:  # a key result written inline: edited in the whole file, where it keeps it
+            start, end, own = 0, len(text), text
+            document = tomlkit.parse(text)
+            found = _find(document.get("objectives"), objective, "objective")
+            kr = _find(found.get("key_results"), key, "key result")
+        if tomlkit.dumps(document) != own:
+            raise CannotEdit("tomlkit would not keep the file's layout; edit it by hand",
+                             "tomlkit 无法保持文件中各表原有的次序；请手工修改")  # fmt: skip
         for name, values in wanted.items():
             _set_table(kr, name, values)
-        edited = tomlkit.dumps(document)
+        edited = text[:start] + tomlkit.dumps(document) + text[end:]
     except (TOMLKitError, ValueError, TypeError, KeyError) as error:
-        raise CannotEdit(f"tomlkit could not edit it ({error})") from None
-    _check_reads_back(edited, objective, key, wanted)
+        raise CannotEdit(f"tomlkit could not edit it ({error})",
+                         f"tomlkit 无法修改它（{error}）") from None  # fmt: skip
+    _check_reads_back(text, edited, objective, key, wanted)
     return edited
+
+
+_HEADER = re.compile(r"[ \t]*\[")
+_OBJECTIVE = re.compile(r"[ \t]*\[\[[ \t]*objectives[ \t]*\]\]")
+_KEY_RESULT = re.compile(r"[ \t]*\[\[[ \t]*objectives[ \t]*\.[ \t]*key_results[ \t]*\]\]")
+_ITS_TABLE = re.compile(r"[ \t]*\[[ \t]*objectives[ \t]*\.[ \t]*key_results[ \t]*\.")
+
+
+def _key_result_span(text: str, objective: str, key: str) -> tuple[int, int] | None:
+    """Where the key result's own lines are in ``text``: from its
+    ``[[objectives.key_results]]`` header up to the next header that is not one of its
+    own tables (members, calendar, milestones); None where it has no such header."""
+    starts, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        if _HEADER.match(line):
+            starts.append((offset, line))
+        offset += len(line)
+    owner_at = None
+    for n, (at, line) in enumerate(starts):
+        if _OBJECTIVE.match(line):
+            owner_at = at
+        if owner_at is None or not _KEY_RESULT.match(line):
+            continue
+        after = (a for a, other in starts[n + 1 :] if not _ITS_TABLE.match(other))
+        end = next(after, len(text))
+        try:
+            found = tomllib.loads(text[owner_at:end])["objectives"][0]
+        except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError):
+            continue
+        krs = found.get("key_results") if isinstance(found, dict) else None
+        if found.get("id") == objective and krs and krs[-1].get("id") == key:
+            return at, end
+    return None
 
 
 def _set_table(kr: Any, name: str, values: Mapping[str, int | float]) -> None:
@@ -86,7 +141,8 @@ def _set_table(kr: Any, name: str, values: Mapping[str, int | float]) -> None:
         table = tomlkit.table()
         kr[name] = table
     else:
-        raise CannotEdit(f"{name} is written in a form okrdesk cannot edit; edit it by hand")
+        raise CannotEdit(f"{name} is written in a form okrdesk cannot edit; edit it by hand",
+                         f"{name} 的写法 okrdesk 无法修改；请手工修改")  # fmt: skip
     for member, value in values.items():
         table[member] = _keeping_comment(table, member, value)
     table.value.body.extend(trailing)
@@ -103,17 +159,29 @@ def _keeping_comment(table: Table, key: str, value: int | float) -> Any:
 
 
 def _check_reads_back(
-    edited: str, objective: str, key: str, wanted: Mapping[str, Mapping[str, int | float]]
-) -> None:
+    text: str, edited: str, objective: str, key: str,
+    wanted: Mapping[str, Mapping[str, int | float]],
+) -> None:  # fmt: skip
     try:
         data = tomllib.loads(edited)
         kr = _find(_find(data.get("objectives"), objective, "objective").get("key_results"),
                    key, "key result")  # fmt: skip
     except (tomllib.TOMLDecodeError, CannotEdit) as error:
-        raise CannotEdit(f"the edited file would not read back ({error})") from None
+        raise CannotEdit(f"the edited file would not read back ({error})",
+                         f"修改后的文件无法读回（{error}）") from None  # fmt: skip
     for name, values in wanted.items():
         if kr.get(name) != dict(values):
-            raise CannotEdit(f"{name} would not read back as written; edit it by hand")
+            raise CannotEdit(f"{name} would not read back as written; edit it by hand",
+                             f"{name} 读回的与写入的不一致；请手工修改")  # fmt: skip
+    # Everything else reads as it did: only the key result's tables changed.
+    before = tomllib.loads(text)
+    own = _find(_find(before.get("objectives"), objective, "objective").get("key_results"),
+                key, "key result")  # fmt: skip
+    own.update({name: dict(values) for name, values in wanted.items()})
+    if before != data:
+        raise CannotEdit("the edit would change more than the key result's tables; edit it "
+                         "by hand", "这样修改会改动该关键结果的 members、calendar 以外的内容；"
+                         "请手工修改")  # fmt: skip
 
 
 def _last_table(table: Table) -> Table:
@@ -153,7 +221,7 @@ def edit_key_result_tables(
     try:
         text = raw[len(BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise CannotEdit("it is not UTF-8 text") from None
+        raise CannotEdit("it is not UTF-8 text", "它不是 UTF-8 文本") from None
     edited = set_key_result_tables(text, objective, key, members, calendar)
     if "\r\n" in text and not _BARE_LF.search(text):
         # A CRLF file: the lines tomlkit adds get CRLF too. A file that mixes
