@@ -422,6 +422,31 @@ def test_split_over_weeks_on_a_team_file_with_people(tmp_path: Path) -> None:
     assert after.count(b"2026-W") == 53
 
 
+def test_splits_run_at_once_on_one_file_each_keep_their_shares(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Six splits started at once, each of its own key result in one file: each read the
+    file, wrote it back with its own shares and said so, and all but one or two of them
+    were lost. They now take turns, each writing on the file as the one before left it."""
+    many = '[[objectives]]\nid = "O1"\ntitle = "开户"\nowner = "branch"\n' + "".join(
+        f'\n  [[objectives.key_results]]\n  id = "KR{n}"\n  title = "新开户 {n}"\n'
+        f'  target = {n}00\n  unit = "户"\n'
+        for n in range(1, 7)
+    )
+    root = write_workspace({"okrs.toml": many, "org.toml": THREE_TEAMS})
+    command = [sys.executable, "-m", "okrdesk", "split", "--unit", "branch", "-w", str(root)]
+    piped = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    splits = [
+        subprocess.Popen([*command, f"O1.KR{n}", "--lang", "en"], **piped) for n in range(1, 7)
+    ]
+    said = [split.communicate(timeout=120) for split in splits]
+    assert all(out.endswith("Wrote targets/okrs.toml.\n") for out, _ in said), said
+    plan = open_session(root).plan
+    kept = {n: sum(plan.key_results_by_id[f"O1.KR{n}"].member_targets.values())
+            for n in range(1, 7)}  # fmt: skip
+    assert kept == {n: n * 100 for n in range(1, 7)}
+
+
 UNUSUAL = """\
 \ufeff# one file holding everything, as `okrdesk init` writes it\r
 [[units]]\r

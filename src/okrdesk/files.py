@@ -169,3 +169,28 @@ def held_alone(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def folder_held_alone(folder: Path) -> Iterator[None]:
+    """``folder``, whose files a command reads, changes and writes back (``okrdesk split``
+    and the target files), held by this process alone for the block: two splits at once
+    of key results in one file each wrote back the file as it had read it, and all but
+    one's shares were lost, each saying it wrote them. The hold is an exclusive lock on
+    the folder itself, so that no lock file appears among the target files; the system
+    lets go of it when the process ends, however it ends. Where the system has no such
+    lock (Windows), the block runs unheld."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError as error:
+        raise _failed(folder, error) from None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

@@ -139,13 +139,18 @@ def split(
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.split import run_split
+    from okrdesk.files import folder_held_alone
+    from okrdesk.targets.settings import locate
 
     started()
-    session = open_session(workspace_path())
-    lines = run_split(
-        session, key_result, unit, by, weights_file, over, dry_run, day_of(as_of), replace,
-        session.workspace.language(lang), period,
-    )  # fmt: skip
+    root = locate(workspace_path())
+    # The plan read, the file changed and checked, by one split at a time.
+    with folder_held_alone(root):
+        session = open_session(root)
+        lines = run_split(
+            session, key_result, unit, by, weights_file, over, dry_run, day_of(as_of), replace,
+            session.workspace.language(lang), period,
+        )  # fmt: skip
     for line in lines:
         say(line)
 
