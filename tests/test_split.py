@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from okrdesk.app.session import open_session
 from okrdesk.cli import cli
 from okrdesk.engine.shares import shares
-from sample_workspace import ORG, WriteWorkspace
+from sample_workspace import LOCAL_PLUGIN, ORG, WriteWorkspace, trusted
 
 COMMENTED = """\
 # 2026 branch objectives. Reviewed by 王经理 on 2026-01-05.
@@ -671,6 +671,42 @@ def test_by_last_period_over_periods_not_yet_collected_says_so_not_that_nothing_
         "run `okrdesk collect`, or name a period that has figures with --period\n"
     ))  # fmt: skip
     assert run(root, *split, "--as-of", "2026-04-06").exit_code == 0
+
+
+def test_by_last_period_over_a_collected_period_with_no_member_s_row_says_none_achieved(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A week collected in which no member had a new client has no row of theirs (a
+    plugin stores no row of nothing): it was told as not yet collected, "no figure of
+    new_hnw_clients is stored for 2026-W12 (collected through 2026-03-31)", the week
+    being told collected and not in one line."""
+    team = (
+        '[[objectives]]\nid = "T1"\ntitle = "团队"\nowner = "team-a"\n'
+        '[[objectives.key_results]]\nid = "KR1"\ntitle = "新增高净值客户"\n'
+        'metric = "new_hnw_clients"\ntarget = 1000\nunit = "户"\n'
+    )
+    root = write_workspace({"team.toml": team}, plugin=False)
+    (root / "plugins").mkdir()
+    quiet = LOCAL_PLUGIN.replace(  # no new client from 2026-W11 on
+        "    for index, period in enumerate(request.periods):\n",
+        "    for index, period in enumerate(request.periods):\n"
+        "        if period.id >= '2026-W11':\n            continue\n",
+    )
+    (root / "plugins" / "test_metrics.py").write_text(quiet, encoding="utf-8")
+    trusted(root)
+    assert run(root, "collect", "--through", "2026-03-31").exit_code == 0
+    split = ("split", "T1.KR1", "--unit", "team-a", "--by", "last-period", "--dry-run")
+    result = run(root, *split, "--as-of", "2026-03-24")
+    assert (result.exit_code, result.output) == (
+        2, "the members achieved nothing in 2026-W12; use --by equal\n"
+    )  # fmt: skip
+    later = run(root, *split, "--as-of", "2026-04-07")
+    assert later.output == (
+        "no figure of new_hnw_clients is stored for 2026-W14 (collected through 2026-03-31): "
+        "run `okrdesk collect`, or name a period that has figures with --period\n"
+    )
+    counted = run(root, *split, "--as-of", "2026-03-24", "--period", "2026Q1")
+    assert counted.exit_code == 0, counted.output
 
 
 def test_by_last_period_with_no_check_in_in_the_period_says_so(

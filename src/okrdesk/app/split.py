@@ -227,9 +227,13 @@ def _achieved(
                 through = store.collected_through(spec.name, plan.grain)
                 if through is None:
                     raise BadInput(said["no_numbers"])
-                raise BadInput(said["no_figures"].format(
-                    metric=spec.name, period=label, through=through
-                ))  # fmt: skip
+                if through < counted.last:
+                    raise BadInput(said["no_figures"].format(
+                        metric=spec.name, period=label, through=through
+                    ))  # fmt: skip
+                # Collected over the periods, with no row of any member's: a plugin stores
+                # no row of nothing, a week with no new client.
+                raise BadInput(said["nothing_achieved"].format(period=label))
     if not any(w is not None and w > 0 for w in weights.values()):
         raise BadInput(said["nothing_achieved"].format(period=label))
     return Achieved({m: max(w or 0.0, 0.0) for m, w in weights.items()}, label)
