@@ -572,12 +572,15 @@ def test_by_last_period_on_a_count_tracked_by_checkins(write_workspace: WriteWor
         done = run(root, "checkin", "O1.KR1", value, "--unit", team, "--date", day)
         assert done.exit_code == 0, done.output  # fmt: skip
     result = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "last-period",
-                 "--as-of", "2026-04-01", "--dry-run")  # fmt: skip
+                 "--as-of", "2026-04-01")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (
         "  team-a  财富管理一部   75 accts\n  team-b  财富管理二部   25 accts\n"
-        "  team-c  机构业务部      0 accts\n"
+        "  total                 100 accts\nteam-c: nothing achieved in 2026-W13, so no share;"
     ) in result.output
+    # No share, no target: a target of 0 ranked team-c met at 100% by anything.
+    shares_of = open_session(root).plan.key_results_by_id["O1.KR1"].member_targets
+    assert dict(shares_of) == {"team-a": 75, "team-b": 25}
 
 
 def test_by_last_period_over_a_named_period_counts_each_of_its_weeks(
@@ -602,13 +605,10 @@ def test_by_last_period_over_a_named_period_counts_each_of_its_weeks(
     assert lines[0] == (
         "O1.KR1 新增高净值客户: 100 accts for 福田营业部 (branch), split by what each achieved in "
         "2026-03 "
-        "(2026-W10 – 2026-W13) over 3 members:"
+        "(2026-W10 – 2026-W13) over 2 members:"
     )
-    assert lines[1:4] == [
-        "  team-a  财富管理一部   73 accts", "  team-b  财富管理二部   27 accts",
-        "  team-c  机构业务部      0 accts",
-    ]  # fmt: skip
-    assert lines[5] == (
+    assert lines[1:3] == ["  team-a  财富管理一部   73 accts", "  team-b  财富管理二部   27 accts"]
+    assert lines[4] == (
         "team-c: nothing achieved in 2026-03 (2026-W10 – 2026-W13), so no share; a longer "
         "--period (a quarter, last month) evens out a quiet stretch"
     )
@@ -747,8 +747,8 @@ def test_weights_may_be_typed_as_people_write_them(
     result = run(root, *args, "--dry-run")
     assert result.exit_code == 0, result.output
     assert (
-        "  team-a  财富管理一部    0 accts\n  team-b  财富管理二部  100 accts\n"
-        "  team-c  机构业务部      0 accts\n"
+        "over 1 member:\n  team-b  财富管理二部  100 accts\n  total                 100 accts\n"
+        "team-a, team-c: no share (it comes to nothing), so no target of theirs is written\n"
     ) in result.output
     weights.write_text('team-a = "1,5"\n', encoding="utf-8")
     refused = run(root, *args)

@@ -58,6 +58,8 @@ _SAID = {
         "no_checkins": "no member checked in {kr} in {period}: name a period with their "
                        "check-ins with --period, or use --by equal",
         "none": "none",
+        "no_share": "{members}: no share (it comes to nothing), so no target of theirs is "
+                    "written",
         "calendar": "  calendar: the {n} periods written ({periods}) → {count} {over}",
         "belongs": "{kr} belongs to {owner}",
         "not_owner": "{kr} belongs to {owner}, not {unit}; split a key result at its owner "
@@ -105,6 +107,7 @@ _SAID = {
         "no_checkins": "成员在 {period} 都没有 {kr} 的打卡：请用 --period 指定有打卡的时段，"
                        "或用 --by equal",
         "none": "无",
+        "no_share": "{members}：分到的份额为零，因此不写其目标",
         "calendar": "  时间进度：文件中写的 {n} 个周期（{periods}）→ {count} 个{over}",
         "belongs": "{kr} 属于 {owner}",
         "not_owner": "{kr} 属于 {owner}，不属于 {unit}；请在关键结果的所属单位拆分"
@@ -323,9 +326,13 @@ def run_split(
     split = split_target(plan, kr, owner, weights, spec.kind if spec else None, periods)
     how = said[by].format(period=achieved.label if achieved else "")
     lines = _describe(plan, split, how, over, lang)
-    if achieved is not None and (left := [m for m, w in achieved.weights.items() if w == 0]):
-        lines.append(said["achieved_nothing"].format(members=said["sep"].join(left),
+    left = [m for m in weights if m not in split.members]
+    if achieved is not None and (idle := [m for m in left if achieved.weights[m] == 0]):
+        lines.append(said["achieved_nothing"].format(members=said["sep"].join(idle),
                                                      period=achieved.label))  # fmt: skip
+        left = [m for m in left if m not in idle]
+    if left:
+        lines.append(said["no_share"].format(members=said["sep"].join(left)))
     path = session.loaded.objective_files[kr.objective]
     shown = display_path(path, session.workspace.root)
     changed = [] if replace else _hand_set(plan, kr, split, over, lang)

@@ -11,7 +11,8 @@ units; a weights file names them explicitly instead. Shares are:
 Counts are whole numbers (of clients, also in 万户) and money is rounded
 to 0.01 of the key result's unit, or as finely as its target is written;
 either way the shares add up to the target exactly (largest remainders).
-For a rate, each member's target is the owner's rate.
+A member whose share comes to nothing is left out. For a rate, each
+member's target is the owner's rate.
 
 Over time (``--over months|weeks``) the split writes a calendar: the
 cumulative fraction due at the end of each period, read off the milestone
@@ -102,7 +103,10 @@ def split_target(
     if kind is MetricKind.RATIO or kr.unit.dimension in (Dimension.FRACTION, Dimension.SCORE):
         members = {m: target for m in weights}
     else:
-        members = shares(target, weights, share_step(kr, target))
+        # A member whose share comes to nothing has none: a target of 0 in the file would
+        # rank them, met at 100% by anything, among those who carry the target.
+        cut = shares(target, weights, share_step(kr, target))
+        members = {m: share for m, share in cut.items() if share > 0}
     calendar = {
         p.id: Decimal(str(due_fraction(plan, kr.milestones, p.end))).quantize(FRACTION_PLACES)
         for p in periods
