@@ -147,6 +147,37 @@ def test_weights_that_add_up_to_nothing_are_refused(
     assert (zh.exit_code, zh.output) == (2, "权重合计为 0，无从拆分\n")
 
 
+def test_a_weights_file_as_windows_saves_it_is_read_or_told_in_the_reader_s_words(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Notepad's byte-order mark was "Invalid statement (at line 1, column 1)"; a file in
+    GBK, a key written twice or a file not there were Python's own English in the middle
+    of a Chinese line ('utf-8' codec can't decode byte 0xd6 in position 14, [Errno 2])."""
+    root, args = by_weight(write_workspace, tmp_path, "")
+    weights = tmp_path / "weights.toml"
+
+    def said(content: bytes, lang: str = "zh") -> Result:
+        weights.write_bytes(content)
+        return CliRunner().invoke(cli, [*args, "--dry-run", "--lang", lang, "-w", str(root)])
+
+    marked = said("\ufeffteam-a = 3\nteam-b = 1\n".encode())
+    assert marked.exit_code == 0, marked.output
+    assert "  team-a  财富管理一部   75户\n" in marked.output
+    assert said("# 权重\nteam-a = 3\n".encode("gbk")).output == (
+        f"{weights}：无法读取权重：文件不是 UTF-8 文本（是否像中文 Windows 的编辑器那样存成了 "
+        "GBK 或 GB18030？）：请另存为 UTF-8\n"
+    )
+    assert said(b"team-a = 3\nteam-a = 1\n").output == (
+        f"{weights}:2: TOML 语法错误：team-a 在这张表里写了两次；第一次在第 1 行\n"
+    )
+    assert said(b"team-a = 3\nteam-a = 1\n", "en").output == (
+        f"{weights}:2: TOML syntax: team-a is written twice in this table; the first is at line 1\n"
+    )
+    weights.unlink()
+    gone = CliRunner().invoke(cli, [*args, "--lang", "zh", "-w", str(root)])
+    assert (gone.exit_code, gone.output) == (2, f"{weights}：无法读取权重：没有这个文件\n")
+
+
 def test_split_over_months_writes_a_calendar_following_the_milestones(
     write_workspace: WriteWorkspace,
 ) -> None:

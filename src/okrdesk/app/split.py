@@ -35,6 +35,9 @@ OVER = {"months": Grain.MONTH, "weeks": Grain.WEEK}
 _SAID = {
     "en": {
         "unreadable_weights": "{path}: cannot read the weights: {error}",
+        "no_file": "no such file",
+        "not_utf8": "it is not UTF-8 text (saved as GBK or GB18030, as a Chinese Windows "
+                    "editor saves it?): save it as UTF-8",
         "not_below": '{path}: {member}: not a unit or person below "{owner}"',
         "no_weights": "{path}: no weights in the file (write one member = weight a line)",
         "bad_weight": "{path}: {member}: expected a weight of 0 or more, got {weight}",
@@ -86,6 +89,9 @@ _SAID = {
     },
     "zh": {
         "unreadable_weights": "{path}：无法读取权重：{error}",
+        "no_file": "没有这个文件",
+        "not_utf8": "文件不是 UTF-8 文本（是否像中文 Windows 的编辑器那样存成了 GBK 或 "
+                    "GB18030？）：请另存为 UTF-8",
         "not_below": '{path}：{member}：不是 "{owner}" 下面的单位或人员',
         "no_weights": "{path}：文件里没有权重（每行写一个 成员 = 权重）",
         "bad_weight": "{path}：{member}：权重应为 0 或更大的数，现为 {weight}",
@@ -137,9 +143,24 @@ _SAID = {
 def _weights_from_file(path: Path, plan: Plan, owner: str, lang: str) -> dict[str, float]:
     said = _SAID[lang]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BadInput(said["unreadable_weights"].format(path=path, error=error)) from None
+        # A byte-order mark, as Windows Notepad saves a file, is no part of it.
+        text = path.read_bytes().decode("utf-8-sig")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise BadInput(
+            said["unreadable_weights"].format(path=path, error=said["no_file"])
+        ) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise BadInput(said["unreadable_weights"].format(path=path, error=reason)) from None
+    except UnicodeDecodeError:
+        raise BadInput(
+            said["unreadable_weights"].format(path=path, error=said["not_utf8"])
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        from okrdesk.targets.load import syntax_problem
+
+        raise BadInput(syntax_problem(str(path), text, error).text(lang)) from None
     below = set(subjects_under(plan, owner)) - {owner}
     weights = {}
     for member, weight in data.items():

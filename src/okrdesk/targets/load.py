@@ -253,6 +253,13 @@ def _syntax_problems(
     return problems, None
 
 
+def syntax_problem(shown: str, text: str, error: Exception) -> Problem:
+    """The mistake of syntax tomllib found in ``text``, a TOML file of okrdesk's other than
+    a target file (a split's weights), told as a target file's is: at its line, in English
+    and in Chinese."""
+    return _syntax_problem(shown, text, str(error), None)
+
+
 def _syntax_problem(
     shown: str,
     text: str,
