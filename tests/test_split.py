@@ -453,6 +453,31 @@ def test_split_over_weeks_on_a_team_file_with_people(tmp_path: Path) -> None:
     assert after.count(b"2026-W") == 53
 
 
+def test_a_replaced_member_target_keeps_its_comment_in_its_column(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """`huangting = 5              # 黄婷` under `liuyang = 80                # 刘洋`: a
+    comment kept moved a column for each digit the figure gained or lost, and the diff a
+    reviewer reads showed every comment moved."""
+    aligned = COMMENTED.replace(
+        "  milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n",
+        "  milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n"
+        "  [objectives.key_results.members]\n"
+        "  team-a = 5          # 王经理's team\n"
+        "  team-b = 90         # 李经理\n"
+        "  team-c = 5\t# tabbed\n",
+        1,
+    )
+    root = write_workspace({"okrs.toml": aligned, "org.toml": THREE_TEAMS})
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--replace")
+    assert result.exit_code == 0, result.output
+    assert (
+        "  team-a = 34         # 王经理's team\n"
+        "  team-b = 33         # 李经理\n"
+        "  team-c = 33\t# tabbed\n"
+    ) in _okrs(root).read_text(encoding="utf-8")
+
+
 def test_splits_run_at_once_on_one_file_each_keep_their_shares(
     write_workspace: WriteWorkspace,
 ) -> None:

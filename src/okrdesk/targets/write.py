@@ -155,6 +155,12 @@ def _keeping_comment(table: Table, key: str, value: int | float) -> Any:
     if isinstance(old, Item):
         for part in ("indent", "comment_ws", "comment", "trail"):
             setattr(item.trivia, part, getattr(old.trivia, part))
+        # The comment stays in its column (`huangting = 5    # 黄婷` under `liuyang = 80 ...`),
+        # so that the diff shows the figures alone changed.
+        spaces = old.trivia.comment_ws
+        if old.trivia.comment and spaces.strip(" ") == "":
+            moved = len(item.as_string()) - len(old.as_string())
+            item.trivia.comment_ws = " " * max(len(spaces) - moved, 1)
     return item
 
 
