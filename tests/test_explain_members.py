@@ -266,3 +266,33 @@ def test_a_slice_key_results_members_count_the_slices_that_make_their_figures(
     rows = [line.split() for line in said if line.startswith("  ") and "户" in line]
     # 27 weeks: 王芳 two slices of women a week and 李强 one (team-a); 张伟 one.
     assert [(row[-2], row[-1]) for row in rows] == [("81户", "81"), ("27户", "27")], said
+
+
+def test_a_unit_or_person_outside_the_key_result_s_owner_is_refused(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """WM1.HNW --person xujing, of another team, gave her 31户 under wm1's key result as if
+    they counted in it, and --unit of the branch above it the whole branch's: neither is
+    any part of the figure, which only wm1's people bring."""
+    team = (
+        '[[objectives]]\nid = "T1"\ntitle = "一部"\nowner = "team-a"\n'
+        '[[objectives.key_results]]\nid = "HNW"\ntitle = "新增高净值客户"\n'
+        'metric = "new_hnw_clients"\ntarget = 200\nunit = "户"\n'
+        "members = { cm01 = 80, cm02 = 120 }\n"
+    )
+    root = write_workspace({"org.toml": TWO_TEAMS, "team.toml": team})
+    run(root, "collect", "--through", "2026-03-31")
+    for flag, subject in (("--person", "cm03"), ("--unit", "team-b"), ("--unit", "branch")):
+        asked = ["explain", "T1.HNW", flag, subject, "--as-of", "2026-03-31", "-w", str(root)]
+        refused = CliRunner().invoke(cli, asked)
+        assert (refused.exit_code, refused.output) == (2, (
+            f"{subject} 不在 T1.HNW 所属的 team-a 之内，其数字不计入 T1.HNW：请用 --unit "
+            "team-a，或 team-a 之内的单位、人员\n"
+        ))  # fmt: skip
+    english = CliRunner().invoke(cli, [*asked, "--lang", "en"])
+    assert english.output == (
+        "branch is not inside team-a, which T1.HNW belongs to: no figure of theirs counts in "
+        "it; --unit team-a, or a unit or person inside it\n"
+    )
+    inside = run(root, "explain", "T1.HNW", "--person", "cm02", "--as-of", "2026-03-31")
+    assert inside.output.splitlines()[2] == "= 28户"

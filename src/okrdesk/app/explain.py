@@ -72,6 +72,8 @@ from okrdesk.units import figure as plain_figure
 _SAID: dict[str, dict[str, str]] = {
     "en": {
         "for": "for {name} ({subject}) as of {day}",
+        "outside": "{subject} is not inside {owner}, which {kr} belongs to: no figure of "
+        "theirs counts in it; --{flag} {owner}, or a unit or person inside it",
         "checkpoint": "a checkpoint, closed on {day}: the figure as it stood that day, which "
                       "the report shows; nothing after it counts",
         "from_baseline": "attained {attainment} = ({actual} − {baseline}) ÷ ({target} − "
@@ -139,6 +141,8 @@ _SAID: dict[str, dict[str, str]] = {
     },
     "zh": {
         "for": "{name} ({subject})  截至 {day}",
+        "outside": "{subject} 不在 {kr} 所属的 {owner} 之内，其数字不计入 {kr}：请用 "
+        "--{flag} {owner}，或 {owner} 之内的单位、人员",
         "checkpoint": "检查点，{day} 截止：取当日的数字（报告显示的也是它），之后的数据不计入",
         "from_baseline": "完成率 {attainment} =（{actual} − {baseline}）÷（{target} − "
                          "{baseline}）：自起点算起，不是从 0{rounded}",
@@ -238,6 +242,11 @@ def explain_lines(
     day = _day_of_the_plan(plan, as_of)
     subjects = subjects_under(plan, subject)
     said = _SAID[lang]
+    holder = plan.objectives_by_id[kr.objective].owner
+    if subject not in subjects_under(plan, holder):
+        # Another team's figure of the same metric is no part of this key result.
+        flag = "person" if holder in plan.people_by_id else "unit"
+        raise BadInput(said["outside"].format(subject=subject, owner=holder, kr=kr.id, flag=flag))
     lines = [f"{kr.id} {kr.title}", subject_line(plan, subject, day, lang)]
     closing = closes_on(plan, kr)
     checkpoint = None

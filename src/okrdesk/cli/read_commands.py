@@ -162,7 +162,9 @@ def explain(
     lists one's; those with no data have no row, but a line below the table
     says how many and who). Where the key result shares its target among the members,
     they are ranked by attainment, highest first, as the report ranks them;
-    one with no share has no attainment. Units and people by name, with the
+    one with no share has no attainment. A unit or person outside the key
+    result's owner is refused: none of its figure counts in it. Units and
+    people by name, with the
     id where two share a name. For an objective (O1): its score from its key
     results' attainment, each with its weight and what it counts for up to
     the cap. For a budget line (events): its spend, the revenue attributed
