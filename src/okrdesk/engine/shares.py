@@ -106,7 +106,7 @@ def split_target(
         # A member whose share comes to nothing has none: a target of 0 in the file would
         # rank them, met at 100% by anything, among those who carry the target.
         cut = shares(target, weights, share_step(kr, target))
-        members = {m: share for m, share in cut.items() if share > 0}
+        members = {m: share for m, share in cut.items() if share != 0}
     calendar = {
         p.id: Decimal(str(due_fraction(plan, kr.milestones, p.end))).quantize(FRACTION_PLACES)
         for p in periods
