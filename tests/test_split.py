@@ -210,6 +210,33 @@ def test_a_rate_gives_every_member_the_same_target(write_workspace: WriteWorkspa
     assert "team-a = 0.15" in (root / "targets" / "okrs.toml").read_text(encoding="utf-8")
 
 
+def test_products_per_client_is_each_member_s_whole_and_no_rate_is_totalled(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """3.5 products per client over two teams was 1.75 each, below the 2.4 they start
+    from, and the report at once warned that the members' targets came to 1.75; a rate's
+    table ended "total 0.3‰" for a limit of 0.15‰ each."""
+    okrs = COMMENTED + (
+        '\n[[objectives]]\nid = "O2"\ntitle = "配置"\nowner = "branch"\n'
+        '[[objectives.key_results]]\nid = "PPC"\ntitle = "客户产品配置度"\n'
+        'baseline = 2.4\ntarget = 3.5\nunit = "个/户"\n'
+    )
+    root = write_workspace({"okrs.toml": okrs, "org.toml": THREE_TEAMS})
+    result = run(root, "split", "O2.PPC", "--unit", "branch")
+    assert result.exit_code == 0, result.output
+    plan = open_session(root).plan
+    assert set(plan.key_results_by_id["O2.PPC"].member_targets.values()) == {3.5}
+    rate = run(root, "split", "O1.KR2", "--unit", "branch", "--dry-run")
+    assert rate.output.splitlines()[1:5] == [
+        "  team-a  财富管理一部  0.15‰", "  team-b  财富管理二部  0.15‰",
+        "  team-c  机构业务部    0.15‰", "Dry run: targets/okrs.toml was not changed.",
+    ]  # fmt: skip
+    assert run(root, "collect", "--through", "2026-05-17").exit_code == 0
+    report = CliRunner().invoke(cli, ["report", "--as-of", "2026-05-20", "-w", str(root)])
+    assert report.exit_code == 0, report.output
+    assert "O2.PPC 客户产品配置度" in report.output and "成员目标折合" not in report.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

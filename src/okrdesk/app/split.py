@@ -18,7 +18,7 @@ from okrdesk.app.session import (
 from okrdesk.engine.plan_calendar import of_the_plan, plan_periods
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shares import Split, default_members, split_target, splittable
-from okrdesk.engine.tree_targets import owner_of
+from okrdesk.engine.tree_targets import members_add_up, owner_of
 from okrdesk.engine.windows import PeriodRun, home_day, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.messages import ALERTS, counted, display_width, padded
@@ -400,7 +400,9 @@ def _describe(plan: Plan, split: Split, how: str, over: str | None, lang: str) -
         (member, plan.name_of(member), said_back(unit, unit.to_base(value), lang))
         for member, value in split.members.items()
     ]
-    rows.append((total_word, "", said_back(unit, unit.to_base(total), lang)))
+    if members_add_up(kr, split.kind):
+        # A rate's members each hold the whole of it: nothing to add up.
+        rows.append((total_word, "", said_back(unit, unit.to_base(total), lang)))
     # Each column by the cells a terminal gives it (a Chinese character two, an accent
     # written as its own mark none), the figures right-aligned, so that their digits
     # stand under one another.

@@ -11,8 +11,8 @@ units; a weights file names them explicitly instead. Shares are:
 Counts are whole numbers (of clients, also in 万户) and money is rounded
 to 0.01 of the key result's unit, or as finely as its target is written;
 either way the shares add up to the target exactly (largest remainders).
-A member whose share comes to nothing is left out. For a rate, each
-member's target is the owner's rate.
+A member whose share comes to nothing is left out. For a rate, a score or
+a multiple (3.5 products per client), each member's target is the owner's.
 
 Over time (``--over months|weeks``) the split writes a calendar: the
 cumulative fraction due at the end of each period, read off the milestone
@@ -46,6 +46,8 @@ class Split:
     """Each member's target, in the key result's unit as written."""
     calendar: Mapping[str, Decimal]
     """Period id → cumulative fraction due; empty unless split over time."""
+    kind: MetricKind | None = None
+    """Its metric's kind; None for a key result tracked by check-ins."""
 
 
 def default_members(plan: Plan, owner: str) -> list[str]:
@@ -100,7 +102,8 @@ def split_target(
         raise BadInput(Said(f"{kr.id} has no target of its own to split; give it one first",
                             f"{kr.id} 没有自己的目标值可分解；请先给它目标值"))  # fmt: skip
     target = kr.unit.from_base(kr.effective_target).normalize()
-    if kind is MetricKind.RATIO or kr.unit.dimension in (Dimension.FRACTION, Dimension.SCORE):
+    if not members_add_up(kr, kind):
+        # A rate, a score or a multiple (products per client) is each member's whole.
         members = {m: target for m in weights}
     else:
         # A member whose share comes to nothing has none: a target of 0 in the file would
@@ -111,4 +114,4 @@ def split_target(
         p.id: Decimal(str(due_fraction(plan, kr.milestones, p.end))).quantize(FRACTION_PLACES)
         for p in periods
     }
-    return Split(kr, owner, target, members, calendar)
+    return Split(kr, owner, target, members, calendar, kind)
