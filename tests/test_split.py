@@ -505,6 +505,23 @@ def test_a_replaced_member_target_keeps_its_comment_in_its_column(
     ) in _okrs(root).read_text(encoding="utf-8")
 
 
+def test_a_linked_target_file_has_the_file_it_links_to_written(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """targets/okrs.toml a link to ../shared/okrs.toml, as docs/targets.md allows: the
+    split said it wrote shared/okrs.toml, but replaced the link with a copy holding the
+    shares, and left the shared file without them."""
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    (root / "shared").mkdir()
+    _okrs(root).rename(root / "shared" / "okrs.toml")
+    _okrs(root).symlink_to(Path("..") / "shared" / "okrs.toml")
+    result = run(root, "split", "O1.KR1", "--unit", "branch")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("Wrote shared/okrs.toml.\n")
+    assert _okrs(root).is_symlink()
+    assert "  team-a = 34\n" in (root / "shared" / "okrs.toml").read_text(encoding="utf-8")
+
+
 def test_splits_run_at_once_on_one_file_each_keep_their_shares(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -237,7 +237,11 @@ def edit_key_result_tables(
 
 
 def rewrite(path: Path, data: bytes) -> bytes:
-    """Replace the file's bytes atomically; return the old ones so a caller can put them back."""
+    """Replace the file's bytes atomically; return the old ones so a caller can put them back.
+
+    A target file that is a link (``targets/team-wm3.toml`` → ``../shared/team-wm3.toml``)
+    has the file it links to written: replacing the link itself left the shared file
+    without the change and the link a copy of it."""
     old = path.read_bytes()
-    write_bytes_atomically(path, data)
+    write_bytes_atomically(path.resolve(), data)
     return old
