@@ -505,6 +505,30 @@ def test_a_replaced_member_target_keeps_its_comment_in_its_column(
     ) in _okrs(root).read_text(encoding="utf-8")
 
 
+def test_a_long_calendar_or_members_table_written_inline_becomes_a_table_of_its_own(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """calendar = { 2026-03 = 0.25 }, as docs/targets.md shows it, split over weeks was
+    one line of 1,007 characters: a diff a reviewer reads as one line changed. A short
+    one stays inline."""
+    inline = COMMENTED.replace(
+        "  milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n",
+        "  milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n"
+        "  calendar = { 2026-03 = 0.25 }\n  members = { team-a = 50, team-b = 50 }\n",
+        1,
+    )
+    root = write_workspace({"okrs.toml": inline, "org.toml": THREE_TEAMS})
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "weeks", "--replace")
+    assert result.exit_code == 0, result.output
+    text = _okrs(root).read_text(encoding="utf-8")
+    assert max(map(len, text.splitlines())) < 100
+    assert "  members = {team-a = 34, team-b = 33, team-c = 33}\n" in text
+    assert "\n  [objectives.key_results.calendar]\n  2026-W01 = 0.0099\n" in text
+    assert text.count("2026-W") == 53
+    plan = open_session(root).plan
+    assert len(plan.key_results_by_id["O1.KR1"].calendar) == 53
+
+
 def test_a_linked_target_file_has_the_file_it_links_to_written(
     write_workspace: WriteWorkspace,
 ) -> None:

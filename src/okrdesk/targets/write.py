@@ -123,13 +123,22 @@ def _key_result_span(text: str, objective: str, key: str) -> tuple[int, int] | N
     return None
 
 
+INLINE_AT_MOST = 100
+"""The longest a ``members`` or ``calendar`` written inline (``calendar = { ... }``) is
+kept inline, in characters; a longer one (53 weeks, 1,000 characters on one line, which a
+reviewer reads as one changed line) becomes a table of its own, one entry a line."""
+
+
 def _set_table(kr: Any, name: str, values: Mapping[str, int | float]) -> None:
     existing = kr.get(name)
     if isinstance(existing, InlineTable) or (existing is None and isinstance(kr, InlineTable)):
         inline = tomlkit.inline_table()
         inline.update(values)
-        kr[name] = inline
-        return
+        if isinstance(kr, InlineTable) or len(f"{name} = {inline.as_string()}") <= INLINE_AT_MOST:
+            kr[name] = inline
+            return
+        del kr[name]
+        existing = None
     if isinstance(existing, Table):
         table = existing
         trailing = _take_trailing_trivia(table)
