@@ -160,9 +160,10 @@ def explain(
     how they add up; a unit's figure of more than 60 observations, added up
     by its members (each one's figure and observations; --unit or --person
     lists one's; those with no data have no row, but a line below the table
-    says how many and who). Where the key result shares its target among the members,
-    they are ranked by attainment, highest first, as the report ranks them;
-    one with no share has no attainment. A unit or person outside the key
+    says how many and who). Where a key result on a metric shares its target among
+    the members, they are ranked by attainment, highest first, as the report ranks
+    them; one with no share has no attainment (one tracked by check-ins lists each
+    member's check-ins, the report ranking them). A unit or person outside the key
     result's owner is refused: none of its figure counts in it. Units and
     people by name, with the
     id where two share a name. For an objective (O1): its score from its key
