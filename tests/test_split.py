@@ -127,6 +127,23 @@ def test_split_again_replaces_the_shares_in_place(
     }  # fmt: skip
 
 
+def test_a_split_run_again_says_the_file_already_holds_its_figures(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Run twice, the second split said "Wrote targets/okrs.toml." and wrote the file
+    again, though it changed nothing: a manager checking git found no change to what it
+    said it wrote."""
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    split = ("split", "O1.KR1", "--unit", "branch", "--over", "months")
+    assert run(root, *split).output.endswith("Wrote targets/okrs.toml.\n")
+    written = _okrs(root).stat().st_mtime_ns
+    again = run(root, *split)
+    assert (again.exit_code, again.output.splitlines()[-1]) == (
+        0, "targets/okrs.toml already holds these figures; it was not changed."
+    )  # fmt: skip
+    assert _okrs(root).stat().st_mtime_ns == written
+
+
 def by_weight(
     write_workspace: WriteWorkspace, tmp_path: Path, weights: str
 ) -> tuple[Path, list[str]]:

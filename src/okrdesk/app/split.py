@@ -79,6 +79,7 @@ _SAID = {
         "dry_run": "Dry run: {path} was not changed.",
         "put_back": "the split would leave problems, so {path} was put back:\n{found}",
         "wrote": "Wrote {path}.",
+        "as_written": "{path} already holds these figures; it was not changed.",
         "split": "{kr} {title}: {target} for {owner}, split {how} over {members}:",
         "equal": "equally", "weight": "by weight",
         "last-period": "by what each achieved in {period}",
@@ -129,6 +130,7 @@ _SAID = {
         "dry_run": "试运行：{path} 未改动。",
         "put_back": "拆分后文件会有问题，{path} 已恢复原样：\n{found}",
         "wrote": "已写入 {path}。",
+        "as_written": "{path} 中已是这些数字，未改动。",
         "split": "{kr} {title}：{owner}的 {target}，{how}拆给 {n} 个成员：",
         "equal": "平均", "weight": "按权重", "last-period": "按 {period} 的完成量",
         "total": "合计",
@@ -374,6 +376,8 @@ def run_split(
     if dry_run:
         replacing = [said["dry_replacing"], *changed]
         return [*lines, *(replacing if changed else []), said["dry_run"].format(path=shown)]
+    if new == old:  # run again with the same settings: the file already says this
+        return [*lines, said["as_written"].format(path=shown)]
     rewrite(path, new)
     checked = open_session(session.workspace.root)
     if checked.problems:
