@@ -753,6 +753,13 @@ def test_by_last_period_over_a_named_period_counts_each_of_its_weeks(
         "team-c: nothing achieved in 2026-03 (2026-W10 – 2026-W13), so no share; a longer "
         "--period (a quarter, last month) evens out a quiet stretch"
     )
+    # In Chinese no space after the closing bracket: 2026-W13）的, never 2026-W13） 的.
+    asked = ["split", "O1.KR1", "--unit", "branch", "--by", "last-period", "--period",
+             "2026-03", "--as-of", "2026-04-10", "--dry-run", "--lang", "zh",
+             "-w", str(root)]  # fmt: skip
+    zh = CliRunner().invoke(cli, asked).output.splitlines()
+    assert zh[0].endswith("按 2026-03（2026-W10 – 2026-W13）的完成量拆给 2 个成员：")
+    assert zh[4].startswith("team-c：在 2026-03（2026-W10 – 2026-W13）没有完成量，")
     # A period none of whose weeks has ended by the day is refused, as --period with
     # another --by is.
     early = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "last-period",

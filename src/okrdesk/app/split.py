@@ -105,13 +105,13 @@ _SAID = {
         "before_plan": "{period} 早于计划开始日（{start}）：--by last-period 按本计划各{grain}的"
                        "完成量拆分；请指定本计划内已结束的时段，或用 --by equal",
         "period_flag": "--period 与 --by last-period 一起用：它指定按哪段时间的完成量拆分",
-        "achieved_nothing": "{members}：在 {period} 没有完成量，因此分不到份额；用更长的 "
+        "achieved_nothing": "{members}：在 {period}{gap}没有完成量，因此分不到份额；用更长的 "
                             "--period（如一个季度、上月）可以平滑偶然的空档",
         "no_numbers": "尚未采集任何数据：请运行 `okrdesk collect`，或用 --by equal",
-        "nothing_achieved": "成员在 {period} 都没有完成量；请用 --by equal",
-        "no_figures": "{period} 还没有 {metric} 的数字（数据采集至 {through}）：请运行 "
+        "nothing_achieved": "成员在 {period}{gap}都没有完成量；请用 --by equal",
+        "no_figures": "{period}{gap}还没有 {metric} 的数字（数据采集至 {through}）：请运行 "
                       "`okrdesk collect`，或用 --period 指定有数字的时段",
-        "no_checkins": "成员在 {period} 都没有 {kr} 的打卡：请用 --period 指定有打卡的时段，"
+        "no_checkins": "成员在 {period}{gap}都没有 {kr} 的打卡：请用 --period 指定有打卡的时段，"
                        "或用 --by equal",
         "none": "无",
         "no_share": "{members}：分到的份额为零，因此不写其目标",
@@ -132,7 +132,7 @@ _SAID = {
         "wrote": "已写入 {path}。",
         "as_written": "{path} 中已是这些数字，未改动。",
         "split": "{kr} {title}：{owner}的 {target}，{how}拆给 {n} 个成员：",
-        "equal": "平均", "weight": "按权重", "last-period": "按 {period} 的完成量",
+        "equal": "平均", "weight": "按权重", "last-period": "按 {period}{gap}的完成量",
         "total": "合计",
         "due": "每个{over}末应累计完成：{due}",
         "months": "月", "weeks": "周",
@@ -246,7 +246,7 @@ def _achieved(
                        for m in members}  # fmt: skip
             weights = {m: sum(found) if found else None for m, found in figures.items()}
             if all(w is None for w in weights.values()):
-                raise BadInput(said["no_checkins"].format(kr=kr.id, period=label))
+                raise BadInput(said["no_checkins"].format(kr=kr.id, period=label, gap=_gap(label)))
         else:
             weights = {m: window_figure(plan, store, spec, m, counted).value for m in members}
             if all(w is None for w in weights.values()):
@@ -255,14 +255,20 @@ def _achieved(
                     raise BadInput(said["no_numbers"])
                 if through < counted.last:
                     raise BadInput(said["no_figures"].format(
-                        metric=spec.name, period=label, through=through
+                        metric=spec.name, period=label, gap=_gap(label), through=through
                     ))  # fmt: skip
                 # Collected over the periods, with no row of any member's: a plugin stores
                 # no row of nothing, a week with no new client.
-                raise BadInput(said["nothing_achieved"].format(period=label))
+                raise BadInput(said["nothing_achieved"].format(period=label, gap=_gap(label)))
     if not any(w is not None and w > 0 for w in weights.values()):
-        raise BadInput(said["nothing_achieved"].format(period=label))
+        raise BadInput(said["nothing_achieved"].format(period=label, gap=_gap(label)))
     return Achieved({m: max(w or 0.0, 0.0) for m, w in weights.items()}, label)
+
+
+def _gap(label: str) -> str:
+    """The space between a period and the Chinese word after it: none after a closing
+    full-width bracket (2026-Q3（2026-W27 – 2026-W39）的完成量), one after 2026-W48."""
+    return "" if label.endswith("）") else " "
 
 
 def _checked_in(store: StoreReader, plan: Plan, kr: KeyResult, period: Period) -> dict[str, float]:
@@ -347,12 +353,15 @@ def run_split(
         raise BadInput(said["zero_weights"])
     periods = plan_periods(plan, plan.end, OVER[over]) if over else ()
     split = split_target(plan, kr, owner, weights, spec.kind if spec else None, periods)
-    how = said[by].format(period=achieved.label if achieved else "")
+    how = said[by].format(
+        period=achieved.label if achieved else "", gap=_gap(achieved.label) if achieved else ""
+    )
     lines = _describe(plan, split, how, over, lang)
     left = [m for m in weights if m not in split.members]
     if achieved is not None and (idle := [m for m in left if achieved.weights[m] == 0]):
         lines.append(said["achieved_nothing"].format(members=said["sep"].join(idle),
-                                                     period=achieved.label))  # fmt: skip
+                                                     period=achieved.label,
+                                                     gap=_gap(achieved.label)))  # fmt: skip
         left = [m for m in left if m not in idle]
     if left:
         lines.append(said["no_share"].format(members=said["sep"].join(left)))
