@@ -150,25 +150,11 @@ def held_alone(path: Path) -> Iterator[None]:
     trusted workspaces), held by this process alone for the block: two commands at once
     (a script trusting its workspaces side by side) each wrote back the list as it read
     it, and one's change was lost. The hold is an exclusive lock on ``path.lock`` beside
-    it, which the system lets go when the process ends, however it ends. Where the system
-    has no such lock (Windows), the block runs unheld, as before."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        yield
-        return
+    it (``_locked``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = path.with_name(f"{path.name}.lock")
-    try:
-        # The lock's own file, empty, never written: what it holds is the lock.
-        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as error:
-        raise _failed(lock, error) from None
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+    # The lock's own file, empty, never written: what it holds is the lock.
+    with _locked(path.with_name(f"{path.name}.lock"), os.O_RDWR | os.O_CREAT):
         yield
-    finally:
-        os.close(descriptor)
 
 
 @contextlib.contextmanager
@@ -177,8 +163,15 @@ def folder_held_alone(folder: Path) -> Iterator[None]:
     and the target files), held by this process alone for the block: two splits at once
     of key results in one file each wrote back the file as it had read it, and all but
     one's shares were lost, each saying it wrote them. The hold is an exclusive lock on
-    the folder itself, so that no lock file appears among the target files; the system
-    lets go of it when the process ends, however it ends. Where the system has no such
+    the folder itself, so that no lock file appears among the target files."""
+    with _locked(folder, os.O_RDONLY):
+        yield
+
+
+@contextlib.contextmanager
+def _locked(path: Path, flags: int) -> Iterator[None]:
+    """An exclusive lock on ``path`` (opened with ``flags``) for the block, which the
+    system lets go when the process ends, however it ends. Where the system has no such
     lock (Windows), the block runs unheld."""
     try:
         import fcntl
@@ -186,9 +179,9 @@ def folder_held_alone(folder: Path) -> Iterator[None]:
         yield
         return
     try:
-        descriptor = os.open(folder, os.O_RDONLY)
+        descriptor = os.open(path, flags, 0o600)
     except OSError as error:
-        raise _failed(folder, error) from None
+        raise _failed(path, error) from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
