@@ -12,6 +12,7 @@ A target that already holds rows is only overwritten when asked.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from pathlib import Path
@@ -40,6 +41,25 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
     if isinstance(source, Path) and not source.exists():
         raise BadInput(Said(f"{source}: no such database; nothing was copied",
                             f"{source}：没有这个数据库；未复制任何内容"))  # fmt: skip
+    made = target if isinstance(target, Path) and not os.path.lexists(target) else None
+    try:
+        return _copy(source, target, replace=replace)
+    except BaseException:
+        # Stopped or failed, a file the copy made is no store of anything: an empty one
+        # read as a copy that holds nothing, and one the disk filled up left the disk full
+        # (its write-ahead log, which SQLite cannot fold into the file there, kept).
+        if made is not None:
+            _remove_made(made)
+        raise
+
+
+def _remove_made(target: Path) -> None:
+    for name in (target.name, *(f"{target.name}-{end}" for end in ("wal", "shm", "journal"))):
+        with contextlib.suppress(OSError):
+            (target.parent / name).unlink()
+
+
+def _copy(source: Path | str, target: Path | str, *, replace: bool) -> list[Said]:
     with (
         # The copy adds up its own totals: edits the source cannot add up here wait there.
         Store.open(source, create=False, rows_only=True) as origin,
