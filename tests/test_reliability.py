@@ -137,9 +137,11 @@ def test_a_full_disk_loses_nothing_stored_before(
     assert done.returncode == 1, done.stdout + done.stderr
     # SQLite says "full", or "disk I/O error" when it cannot even map its WAL index.
     assert "everything stored before is intact" in done.stderr, done.stderr
+    assert "then run the command again" in done.stderr  # what to do next
     assert "Traceback" not in done.stderr
     spend = okrdesk("spend", "add", "training", "1万", "--signed-by", "王芳", "-w", str(root))
     assert spend.returncode == 1 and "此前保存的一切完好无损" in spend.stderr  # zh by default
+    assert "后再运行一次" in spend.stderr
     filler.unlink()
     assert rows(database) == before
     with Store.open(database) as store:

@@ -50,6 +50,7 @@ def test_a_copy_that_fills_the_disk_leaves_no_file_there(
     )  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"{target}: the disk is full" in done.stderr
+    assert "Free some space on that disk, then run the command again" in done.stderr
     assert "Traceback" not in done.stderr
     assert list(tiny_disk.iterdir()) == []
     assert os.statvfs(tiny_disk).f_bfree == os.statvfs(tiny_disk).f_blocks

@@ -735,17 +735,22 @@ def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
         return OkrdeskError(
             Said(
                 f"{path}: the disk refused a write (disk I/O error: full, or failing); what this "
-                "command was writing was not stored, and everything stored before is intact",
+                "command was writing was not stored, and everything stored before is intact. "
+                "Free some space on that disk (or have the disk checked), then run the command "
+                "again",
                 f"{path}：磁盘拒绝写入（磁盘 I/O 错误：已满或出现故障）；"
-                "本命令正在写入的内容未保存，此前保存的一切完好无损",
+                "本命令正在写入的内容未保存，此前保存的一切完好无损。"
+                "请腾出该磁盘的空间（或检查磁盘）后再运行一次",
             )
         )
     if "disk is full" in text or "full" in text:
         return OkrdeskError(
             Said(
                 f"{path}: the disk is full; what this command was writing was not stored, "
-                "and everything stored before is intact",
-                f"{path}：磁盘已满；本命令正在写入的内容未保存，此前保存的一切完好无损",
+                "and everything stored before is intact. Free some space on that disk, then "
+                "run the command again",
+                f"{path}：磁盘已满；本命令正在写入的内容未保存，此前保存的一切完好无损。"
+                "请腾出该磁盘的空间后再运行一次",
             )
         )
     if text.startswith(("no such table", "no such column")) or "has no column named" in text:
