@@ -294,11 +294,13 @@ def _refused(root: Path, args: list[str], lang: str) -> str:
         (["collect", "--through", "2025-12-31"],
          "2025-12-31 is before the plan starts (2026-01-01); nothing to collect",
          "2025-12-31 早于计划开始日（2026-01-01）；没有可采集的数据"),
+        # It said the file was "left as it was", of a file that was never there, and not
+        # which folder was missing.
         (["export", "--out", "{root}/no-such-folder/spend.csv"],
-         "{root}/no-such-folder/spend.csv: could not write the file (No such file or directory); "
-         "it was left as it was",
-         "{root}/no-such-folder/spend.csv：无法写入该文件（No such file or directory）；"
-         "文件保持原样"),
+         "{root}/no-such-folder/spend.csv: could not write the file: there is no folder "
+         "{root}/no-such-folder; nothing was written",
+         "{root}/no-such-folder/spend.csv：无法写入该文件：文件夹 {root}/no-such-folder 不存在；"
+         "未写入任何内容"),
         (["report", "--out", "okrdesk.toml"],
          "--out okrdesk.toml: that is the workspace's settings (okrdesk.toml); choose another "
          "file. Nothing was written.",

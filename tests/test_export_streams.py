@@ -540,6 +540,28 @@ def test_an_export_that_fails_half_way_leaves_the_file_as_it_was(
     assert out.read_bytes() != b"last week's export" and out.stat().st_size > 0
 
 
+def test_an_export_to_a_new_file_that_fails_says_nothing_was_written(
+    write_workspace: Any, tmp_path: Path
+) -> None:
+    """It said the file "was left as it was", of a file that was never there."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 100)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "firm.json"
+    done = subprocess.run(
+        [sys.executable, "-c", FAILING, "export", "--out", str(out), "--lang", "en", "-w",
+         str(root), "600000"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == (
+        f"{out}: could not write the file (File too large); nothing was written"
+    )
+    assert list(folder.iterdir()) == []
+
+
 def test_an_export_stopped_by_ctrl_c_leaves_the_file_as_it_was(
     write_workspace: Any, tmp_path: Path
 ) -> None:

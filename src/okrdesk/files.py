@@ -59,9 +59,18 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 
 def _failed(path: Path, error: OSError) -> OkrdeskError:
+    folder = path.parent
+    if error.errno == errno.ENOENT and not folder.is_dir():
+        return OkrdeskError(Said(
+            f"{path}: could not write the file: there is no folder {folder}; nothing was written",
+            f"{path}：无法写入该文件：文件夹 {folder} 不存在；未写入任何内容",
+        ))  # fmt: skip
     reason = error.strerror or str(error)
-    return OkrdeskError(Said(f"{path}: could not write the file ({reason}); it was left as it was",
-                             f"{path}：无法写入该文件（{reason}）；文件保持原样"))  # fmt: skip
+    # A file that was not there is not "left as it was": there was nothing to leave.
+    kept = ("it was left as it was", "文件保持原样") if path.exists() else (
+        "nothing was written", "未写入任何内容")  # fmt: skip
+    return OkrdeskError(Said(f"{path}: could not write the file ({reason}); {kept[0]}",
+                             f"{path}：无法写入该文件（{reason}）；{kept[1]}"))  # fmt: skip
 
 
 @contextlib.contextmanager
