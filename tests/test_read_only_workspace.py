@@ -126,6 +126,38 @@ def test_a_store_of_an_older_schema_is_named_not_upgraded(
     )
 
 
+def test_store_upgrade_of_a_read_only_store_says_what_it_found(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A store of this okrdesk's schema needs no upgrade, and is told so: it was refused as
+    a command that stores ("run it where the workspace can be written"); an older one is
+    named as every command names it."""
+    import sqlite_utils
+
+    root = collected(write_workspace)
+    store = root / "okrdesk.db"
+    with read_only_mount(root):
+        done = CliRunner().invoke(cli, ["store", "upgrade", str(store), "--lang", "en"])
+    assert done.exit_code == 0, done.output
+    assert (
+        done.output
+        == f"{store}: okrdesk's tables are at schema {SCHEMA_VERSION}, this okrdesk's.\n"
+    )
+    store.unlink()
+    with contextlib.closing(sqlite3.connect(store)) as connection:
+        for migration in MIGRATIONS[:-1]:
+            migration(sqlite_utils.Database(connection))
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        connection.commit()
+    with read_only_mount(root):
+        done = CliRunner().invoke(cli, ["store", "upgrade", str(store), "--lang", "en"])
+    assert done.exit_code == 2
+    assert f"{store} was written by an older okrdesk (schema {SCHEMA_VERSION - 1})" in done.output
+    assert "cannot be upgraded here, where it is read-only" in done.output
+    with contextlib.closing(sqlite3.connect(store)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION - 1,)
+
+
 def test_a_store_is_read_through_its_write_ahead_log_and_refused_without_its_index(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

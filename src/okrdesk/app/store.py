@@ -122,7 +122,9 @@ def upgrade_store(target: Path | str) -> Said:
     if isinstance(target, Path) and not target.exists():
         raise BadInput(Said(f"{target}: no such database; nothing was changed",
                             f"{target}：没有这个数据库；未改动任何内容"))  # fmt: skip
-    with Store.open(target) as store:
+    # A file is opened as it is (read-only where it cannot be written): one of this
+    # okrdesk's schema on a read-only share needs nothing, and is told so.
+    with Store.open(target, create=not isinstance(target, Path)) as store:
         version = store.schema_version
         where = store.location
         differs = store.unlike_made()
