@@ -443,7 +443,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         FROM 和 TO 各是一个 SQLite 文件（okrdesk.db），或不含密码的
         postgresql:// URL（设置 PGPASSWORD 或使用 ~/.pgpass）。复制是一个事务：
         提交前逐表比较行数和各列合计，并输出结果。已有数据的目标保持原样，除非
-        加上 --replace。TO 按复制的行自行合计：FROM 无法自行重新合计的手工改动
+        加上 --replace；复制失败或被中止时，由本次复制新建的 TO 文件会被删除。
+        TO 按复制的行自行合计：FROM 无法自行重新合计的手工改动
         （只读文件、只能读的角色）按现状复制，并会说明。
         """,
         {
@@ -456,9 +457,11 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         在 DATABASE 建好 okrdesk 的数据表，或把它们升级到本版本 okrdesk 的结构。
 
         DATABASE 是一个 SQLite 文件（okrdesk.db），或不含密码的 postgresql:// URL。
-        在服务器上，请以将拥有 okrdesk 数据表的角色运行（PGUSER=…）：它建的表归该
-        角色所有，也只有表的所有者能升级它们。其他命令在其角色有权时也会升级旧的
-        结构；本命令不改动其他任何内容。
+        文件须已存在（空文件也可，会建好 okrdesk 的数据表；工作区的文件由第一个
+        存入数据的命令新建）：不存在的文件名会被拒绝。在服务器上，请以将拥有
+        okrdesk 数据表的角色运行（PGUSER=…）：它建的表归该角色所有，也只有表的
+        所有者能升级它们。其他命令在其角色有权时也会升级旧的结构；本命令不改动
+        其他任何内容。
         """,
         {"--lang": f"输出的语言。{_LANG}"},
     ),

@@ -32,7 +32,8 @@ def store_copy(source: str, target: str, replace: bool, lang: str | None) -> Non
     without a password (set PGPASSWORD or use ~/.pgpass). The copy is one
     transaction: each table's row count and column sums are compared before
     it is committed, and printed. A target that already holds rows is left
-    alone unless --replace is given. TO adds up its own totals from the rows:
+    alone unless --replace is given; a TO file the copy made is removed again if
+    the copy fails or is stopped. TO adds up its own totals from the rows:
     figures changed by hand in a FROM that cannot add them up itself (a
     read-only file, a role that may only read) are copied as they are, and
     said so.
@@ -54,7 +55,9 @@ def store_upgrade(database: str, lang: str | None) -> None:
     """Create okrdesk's tables at DATABASE, or upgrade them to this okrdesk's schema.
 
     DATABASE is an SQLite file (okrdesk.db) or a postgresql:// URL without a
-    password. On a server, run it as the role that is to own okrdesk's tables
+    password. The file must be there (an empty one gets okrdesk's tables; a
+    workspace's is made by its first command that stores): a name that is not is
+    refused. On a server, run it as the role that is to own okrdesk's tables
     (PGUSER=…): the tables it creates are that role's, and only their owner may
     upgrade them. Every other command upgrades an older schema too, when its
     role may; this one changes nothing else.
