@@ -158,6 +158,30 @@ def test_store_upgrade_of_a_read_only_store_says_what_it_found(
         assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION - 1,)
 
 
+def test_a_copy_onto_a_read_only_share_says_so_of_the_copy(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """It was told as a command that stores to the workspace's database, "run it where the
+    workspace can be written", of a copy that no workspace has anything to do with."""
+    root = collected(write_workspace)
+    source = tmp_path / "kept.db"
+    shutil.copyfile(root / "okrdesk.db", source)
+    with read_only_mount(root):
+        for target, replace in ((root / "copy.db", []), (root / "okrdesk.db", ["--replace"])):
+            for lang, said in (
+                ("en", f"{target} is read-only here: the copy cannot be written there; nothing "
+                       "was copied. Copy to a file in a folder you can write\n"),
+                ("zh", f"{target} 在此处只读：副本无法写入该处；未复制任何内容。"
+                       "请复制到你可写入的文件夹中\n"),
+            ):  # fmt: skip
+                done = CliRunner().invoke(
+                    cli, ["store", "copy", str(source), str(target), *replace, "--lang", lang]
+                )
+                assert done.exit_code == 2, done.output
+                assert done.output == said
+    assert not (root / "copy.db").exists()
+
+
 def test_a_store_is_read_through_its_write_ahead_log_and_refused_without_its_index(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

@@ -42,6 +42,12 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
         raise BadInput(Said(f"{source}: no such database; nothing was copied",
                             f"{source}：没有这个数据库；未复制任何内容"))  # fmt: skip
     made = target if isinstance(target, Path) and not os.path.lexists(target) else None
+    if isinstance(target, Path) and not _writable_here(target):
+        raise BadInput(Said(
+            f"{target} is read-only here: the copy cannot be written there; nothing was "
+            "copied. Copy to a file in a folder you can write",
+            f"{target} 在此处只读：副本无法写入该处；未复制任何内容。请复制到你可写入的文件夹中",
+        ))  # fmt: skip
     try:
         return _copy(source, target, replace=replace)
     except BaseException:
@@ -51,6 +57,14 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
         if made is not None:
             _remove_made(made)
         raise
+
+
+def _writable_here(target: Path) -> bool:
+    """Whether the copy may write ``target``, or make it in its folder (a folder not there
+    is named when the store is opened)."""
+    if os.path.lexists(target):
+        return os.access(target, os.W_OK)
+    return not target.parent.is_dir() or os.access(target.parent, os.W_OK | os.X_OK)
 
 
 def _remove_made(target: Path) -> None:
