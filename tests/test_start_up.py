@@ -480,6 +480,37 @@ def test_the_command_s_output_and_status_are_whole_when_it_ends(demo: Path) -> N
     assert problems.returncode == 1 and problems.stdout.endswith(b"\n"), problems.stderr
 
 
+CTRL_C_WHILE_LOADING = """
+import os, signal, sys
+
+class CtrlC:
+    # A real Ctrl-C (SIGINT to this process) as Python looks for the command line's module.
+    def find_spec(self, name, path=None, target=None):
+        if name == "okrdesk.cli":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+from okrdesk.__main__ import main
+sys.argv = ["okrdesk", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(("argv", "said"), [([], "已中止！"), (["--lang", "en"], "Aborted!")])
+def test_a_ctrl_c_while_the_command_line_loads_is_said_not_a_traceback(
+    argv: list[str], said: str
+) -> None:
+    """The first tenth of a second, a Ctrl-C as soon as Enter is pressed: it printed
+    Python's traceback of the import it came in, and ended by the signal."""
+    done = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_LOADING, "report", *argv],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == f"\n{said}\n"
+    assert done.stdout == ""
+
+
 ENDS_UNFLUSHED = """
 import atexit, sys
 import okrdesk.cli

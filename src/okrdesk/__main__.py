@@ -39,6 +39,8 @@ def main() -> None:
         from okrdesk.cli.start_up import starting
 
         starting()  # what was imported is frozen before the collector runs again
+    except KeyboardInterrupt:
+        _stopped_while_starting()
     finally:
         if enabled:
             gc.enable()
@@ -48,6 +50,19 @@ def main() -> None:
         _status.append(exit_status(ending.code))
         raise
     _status.append(0)
+
+
+def _stopped_while_starting() -> None:
+    """Ctrl-C while Python still loads the command line, before it can take one: said as
+    the command line says it (Python printed a traceback of the import it was in). The
+    workspace's language is not known yet: English where the command asks for it."""
+    asked = sys.argv[1:]
+    english = "--lang=en" in asked or any(
+        asked[i : i + 2] == ["--lang", "en"] for i in range(len(asked) - 1)
+    )
+    sys.stderr.write("\nAborted!\n" if english else "\n已中止！\n")
+    _status.append(130)
+    sys.exit(130)
 
 
 def _without_the_current_folder() -> None:
