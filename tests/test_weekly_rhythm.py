@@ -244,6 +244,63 @@ def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
     assert "王芳（财富管理一部）：2 项，逾期 1 项（自 2026-04-06 起未打卡）" in later
 
 
+QUARTER_PLAN = """\
+[plan]
+id = "plan-2026q2"
+name = "福田营业部 2026 二季度"
+year = 2026
+start = 2026-04-01
+end = 2026-06-30
+unit = "branch"
+
+[[phases]]
+id = "Q2"
+name = "深耕"
+start = 2026-04-01
+end = 2026-06-30
+"""
+
+APRIL_LEADS = """\
+
+[[objectives.key_results]]
+id = "LEADS"
+title = "4 月底前储备潜在客户"
+target = 180
+unit = "户"
+calendar = { "2026-04" = 1.0 }
+"""
+
+
+def test_the_last_check_in_is_due_by_the_plans_end_not_its_weeks_end(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A quarter's plan ends on Tuesday 30 June, in the week to Sunday 5 July: a check-in
+    dated after 30 June is refused, so that week's is due by 30 June; a checkpoint's
+    (LEADS, all due by Thursday 30 April) by its own last day."""
+    okrs = RHYTHM_OKRS.split('[[objectives]]\nid = "O2"')[0] + APRIL_LEADS
+    root = write_workspace({"plan.toml": QUARTER_PLAN, "budget.toml": None, "okrs.toml": okrs})
+    for kr in ("O1.ENPS", "O1.REV", "O1.LEADS"):
+        assert run(root, "checkin", kr, "4", "--date", "2026-04-21").exit_code == 0
+    for kr in ("O1.ENPS", "O1.REV"):
+        assert run(root, "checkin", kr, "4", "--date", "2026-06-24").exit_code == 0
+    wide = {"COLUMNS": "200"}
+    done = run(root, "due", "--as-of", "2026-06-30", "--lang", "en", env=wide)
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines()[1:] == [
+        "王芳: 1, due by 2026-06-30",
+        "  O1.ENPS 员工 eNPS (财富管理一部, every week, due by 2026-06-30, last 2026-06-24)",
+    ]
+    brief = run(root, "report", "--brief", "--as-of", "2026-06-30", "--lang", "en").output
+    assert "Check-ins owed: 1, all this period's, the first due 2026-06-30" in brief
+    assert "2026-07-05" not in done.output + brief
+    plan = load_plan(root, None).plan
+    assert plan is not None
+    with Store.open(root / "okrdesk.db") as store:
+        in_april = {o.key_result: o for o in owed(plan, store, dt.date(2026, 4, 28))}
+    assert in_april["O1.ENPS"].due == dt.date(2026, 5, 3)
+    assert in_april["O1.LEADS"].due == dt.date(2026, 4, 30)
+
+
 def test_the_stale_alert_follows_the_cadence(write_workspace: WriteWorkspace) -> None:
     root = rhythm(write_workspace)
     for kr, value, day in (("O1.ENPS", "40", "2026-03-31"), ("O1.REV", "1.2", "2026-03-31"),

@@ -61,7 +61,8 @@ class Owed:
     periods: int
     """Periods of the cadence with no check-in, the one holding the date included."""
     due: dt.date
-    """The last day of the period holding the date: this period's check-in is late after it."""
+    """The last day of the period holding the date, or the plan's last day (a checkpoint's
+    date) when that comes first: this period's check-in is late after it."""
 
     @property
     def missed(self) -> int:
@@ -160,7 +161,10 @@ def _owed(
         periods += 1
         start = period_of(start, kr.cadence).end + dt.timedelta(days=1)
     person, name = who_owes(plan, subject)
-    return Owed(kr.id, kr.title, subject, person, name, kr.cadence, since, last, periods, now.end)
+    # A check-in after the plan's end is refused, and one after a checkpoint's date counts
+    # for nothing: the last week of a plan ending on a Tuesday is due by that Tuesday.
+    due = min(now.end, closes_on(plan, kr) or plan.end)
+    return Owed(kr.id, kr.title, subject, person, name, kr.cadence, since, last, periods, due)
 
 
 def who_owes(plan: Plan, subject: str) -> tuple[str | None, str]:
