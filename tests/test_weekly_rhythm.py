@@ -319,6 +319,53 @@ def test_the_stale_alert_follows_the_cadence(write_workspace: WriteWorkspace) ->
     assert "no check-in for a whole month since 2026-03-31" in stale["O1.REV"]
 
 
+SHARED_OUT = """\
+[[objectives]]
+id = "T"
+title = "一部个人目标"
+owner = "team-a"
+
+[[objectives.key_results]]
+id = "HNW"
+title = "新增高净值客户"
+unit = "户"
+members = { cm01 = 20, cm02 = 15 }
+"""
+
+
+def test_the_stale_alert_says_whose_check_in_is_old_when_another_members_is_not(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """王芳 checks in every Friday, 李强 stopped after 3 April: the key result's latest
+    check-in is 王芳's, so the alert names 李强 rather than say the key result's latest
+    was on 3 April."""
+    root = write_workspace({"okrs.toml": RHYTHM_OKRS + "\n" + SHARED_OUT})
+
+    def checked_in(person: str, day: str) -> None:
+        done = run(root, "checkin", "T.HNW", "3", "--person", person, "--date", day)
+        assert done.exit_code == 0, done.output
+
+    checked_in("cm02", "2026-04-03")
+    for day in ("2026-04-03", "2026-04-10", "2026-04-17", "2026-04-24"):
+        checked_in("cm01", day)
+    said = {}
+    for lang in ("en", "zh"):
+        done = run(root, "check", "--as-of", "2026-04-24", "--lang", lang, env={"COLUMNS": "200"})
+        (said[lang],) = [
+            line for line in done.output.splitlines() if line.startswith(("STALE", "数据过期"))
+        ]
+    assert said["en"].endswith("T.HNW 新增高净值客户: no check-in for 李强 since 2026-04-03, "
+                               "2 weeks missed"), said  # fmt: skip
+    assert said["zh"].endswith("T.HNW 新增高净值客户：李强最近一次打卡在 2026-04-03，"
+                               "已 2 周未打卡"), said  # fmt: skip
+    # Both behind since the same day: the key result's latest is that day, said as before.
+    checked_in("cm02", "2026-04-24")
+    done = run(root, "check", "--as-of", "2026-05-06", "--lang", "en", env={"COLUMNS": "200"})
+    (line,) = [line for line in done.output.splitlines() if line.startswith(("STALE", "数据过期"))]
+    whole_week = "T.HNW 新增高净值客户: no check-in for a whole week since 2026-04-24"
+    assert line.endswith(whole_week), line
+
+
 # ------------------------------------------------------- check-ins' story
 
 

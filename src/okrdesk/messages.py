@@ -665,6 +665,23 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{n} key results: no check-in since {day}, {missed} {cadences} missed: {krs}",
         "zh": "{n} 项关键结果最近一次打卡在 {day}，已 {missed} {cadences}未打卡：{krs}",
     },
+    "checkin.stale_of": {
+        "en": "{kr} {title}: no check-in for {who} for a whole {cadence} since {day}",
+        "zh": "{kr} {title}：{who}最近一次打卡在 {day}，已整{cadence}未打卡",
+    },
+    "checkin.stale_many_of": {
+        "en": "{n} key results: no check-in for {who} for a whole {cadence} since {day}: {krs}",
+        "zh": "{who}：{n} 项关键结果最近一次打卡在 {day}，已整{cadence}未打卡：{krs}",
+    },
+    "checkin.stale_of_for": {
+        "en": "{kr} {title}: no check-in for {who} since {day}, {missed} {cadences} missed",
+        "zh": "{kr} {title}：{who}最近一次打卡在 {day}，已 {missed} {cadences}未打卡",
+    },
+    "checkin.stale_many_of_for": {
+        "en": "{n} key results: no check-in for {who} since {day}, {missed} {cadences} "
+              "missed: {krs}",
+        "zh": "{who}：{n} 项关键结果最近一次打卡在 {day}，已 {missed} {cadences}未打卡：{krs}",
+    },
     "cadences.week": {"en": "weeks", "zh": "周"},
     "cadences.month": {"en": "months", "zh": "个月"},
     "cadences.quarter": {"en": "quarters", "zh": "个季度"},

@@ -1194,40 +1194,58 @@ def _source_alerts(
                       "grain": grain_name}  # fmt: skip
             found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_many", params,
                                tuple(left)))  # fmt: skip
-    late: dict[str, Owed] = {}
+    late: dict[str, list[Owed]] = {}
     for entry in owing:
         if entry.overdue:
-            late.setdefault(entry.key_result, entry)
-    # Grouped by the latest check-in and cadence, which also fix how many periods went by.
-    behind_since: dict[tuple[dt.date | None, str], list[KeyResult]] = {}
-    missed: dict[tuple[dt.date | None, str], int] = {}
+            late.setdefault(entry.key_result, []).append(entry)
+    # Grouped by the latest check-in and cadence, which also fix how many periods went by,
+    # and by whose it is where another member of the key result checked in since.
+    Since = tuple[dt.date | None, str, tuple[str, ...]]
+    behind_since: dict[Since, list[KeyResult]] = {}
+    missed: dict[Since, int] = {}
     never: list[KeyResult] = []
     for kr in _tracked_by_checkins(plan, inside):
-        if not any(c.day <= day for c in of_the_plan(plan, store.checkins(kr.id))):
+        days = [c.day for c in of_the_plan(plan, store.checkins(kr.id)) if c.day <= day]
+        if not days:
             if day > _first_checkin_due(plan, kr):
                 never.append(kr)
-        elif (behind := late.get(kr.id)) is not None:
-            since = (behind.last, behind.cadence.value)
+        elif kr.id in late:
+            behind = late[kr.id][0]
+            whose = () if behind.last == max(days) else tuple(
+                plan.name_of(o.subject) for o in late[kr.id] if o.last == behind.last
+            )  # fmt: skip
+            since = (behind.last, behind.cadence.value, whose)
             behind_since.setdefault(since, []).append(kr)
             missed[since] = behind.missed
     found += _never_checked_in(never)
-    for (last, cadence), undone in behind_since.items():
+    for (last, cadence, whose), undone in behind_since.items():
         first = undone[0]
         # One period is "a whole week"; more are counted, as `okrdesk due` counts them.
-        many = missed[(last, cadence)] > 1
-        span = {"missed": missed[(last, cadence)], "cadences": cadence} if many else {}
+        many = missed[(last, cadence, whose)] > 1
+        span = {"missed": missed[(last, cadence, whose)], "cadences": cadence} if many else {}
+        said = "checkin.stale" + ("_many" if len(undone) > 1 else "") + ("_of" if whose else "")
+        said += "_for" if many else ""
+        who = {"who": _named_few(whose)} if whose else {}
         if len(undone) == 1:
             params = {"kr": first.id, "title": first.title, "day": last, "cadence": cadence,
-                      **span}  # fmt: skip
-            said = "checkin.stale_for" if many else "checkin.stale"
+                      **span, **who}  # fmt: skip
             found.append(Alert(Level.WARNING, "stale", first.id, said, params))
         else:  # one line for the check-ins one month-end left undone, say
             params = {"n": len(undone), "krs": tuple(kr.id for kr in undone), "day": last,
-                      "cadence": cadence, **span}  # fmt: skip
-            said = "checkin.stale_many_for" if many else "checkin.stale_many"
+                      "cadence": cadence, **span, **who}  # fmt: skip
             found.append(Alert(Level.WARNING, "stale", first.id, said, params,
                                tuple(kr.id for kr in undone)))  # fmt: skip
     return found
+
+
+def _named_few(names: Sequence[str], shown: int = 3) -> Said:
+    """Whose check-ins are old, where another member's are not: a few by name, the rest
+    counted (``第1营业部、第2营业部、第3营业部等 30 个``)."""
+    if len(names) <= shown:
+        return Said(", ".join(names), "、".join(names))
+    rest = len(names) - shown
+    return Said(f"{', '.join(names[:shown])} and {rest} more",
+                f"{'、'.join(names[:shown])}等 {len(names)} 个")  # fmt: skip
 
 
 def _unprovided(unmeasured: Sequence[tuple[str, tuple[str, ...]]]) -> list[Alert]:
