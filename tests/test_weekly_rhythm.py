@@ -408,6 +408,31 @@ def test_a_person_s_id_given_as_who_checks_in_is_kept_as_their_name(
     assert "cm0" not in run(root, "history", "O1.ENPS").output
 
 
+def test_a_checkin_for_someone_outside_the_owner_is_refused(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """O1 is 财富管理一部's: the branch above it has no figure of O1.ENPS to count a
+    check-in in, so one for the branch is refused, in both languages, and nothing stored."""
+    root = rhythm(write_workspace)
+    said = {
+        "en": "O1.ENPS belongs to 财富管理一部 (team-a), and 福田营业部 (branch) is outside it: "
+              "a check-in for them would count in no figure of O1.ENPS. Check in for team-a "
+              "or a unit or person in it (--unit, --person). Nothing was stored.",
+        "zh": "O1.ENPS 属于财富管理一部（team-a），福田营业部（branch）不在其范围内：为其打卡"
+              "不会计入 O1.ENPS 的任何数字。请为 team-a 或其下的单位、人员打卡（--unit、"
+              "--person）。未记录任何打卡。",
+    }  # fmt: skip
+    for lang, message in said.items():
+        done = run(root, "checkin", "O1.ENPS", "40", "--unit", "branch", "--lang", lang,
+                   "--date", "2026-03-04")  # fmt: skip
+        assert done.exit_code == 2, done.output
+        assert message in " ".join(done.output.split()), done.output
+    assert "branch" not in run(root, "checkin", "--list", "O1.ENPS").output
+    # Its own people are in it.
+    done = run(root, "checkin", "O1.ENPS", "40", "--person", "cm02", "--date", "2026-03-04")
+    assert done.exit_code == 0, done.output
+
+
 def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
     write_workspace: WriteWorkspace,
 ) -> None:

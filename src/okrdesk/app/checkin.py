@@ -13,6 +13,7 @@ from decimal import Decimal
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import of_the_plan
+from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import target_at
 from okrdesk.errors import BadInput, printable
 from okrdesk.figures_apart import beside_target
@@ -48,6 +49,12 @@ def record_checkin(
     if kr.metric is not None:
         raise BadInput(refused["measured"].format(kr=kr.id, metric=kr.metric))
     subject = find_subject(plan, kr, person, unit, lang)
+    owner = plan.objectives_by_id[kr.objective].owner
+    if subject not in subjects_under(plan, owner):
+        raise BadInput(refused["outside_owner"].format(
+            kr=kr.id, subject=subject, name=plan.name_of(subject), owner=owner,
+            owner_name=plan.name_of(owner),
+        ))  # fmt: skip
     base = _value(kr, value, lang)
     sure = None if confidence is None else _confidence(confidence, lang)
     day = day or dt.date.today()
@@ -207,6 +214,10 @@ _REFUSED = {
         "measured": "{kr} is measured by the metric {metric}; check-ins are for key results "
                     "without a metric. Run `okrdesk collect` instead.",
         "outside": "{day} is outside the plan ({start} to {end})",
+        "outside_owner": "{kr} belongs to {owner_name} ({owner}), and {name} ({subject}) is "
+                         "outside it: a check-in for them would count in no figure of {kr}. "
+                         "Check in for {owner} or a unit or person in it (--unit, --person). "
+                         "Nothing was stored.",
         "no_author": "--by: give a name (who is checking in). Nothing was stored.",
         "no_author_withdraw": "--by: give a name (who is withdrawing it). Nothing was changed.",
         "unreadable": "{kr}: {error}. Nothing was stored.",
@@ -225,6 +236,9 @@ _REFUSED = {
         "measured": "{kr} 由指标 {metric} 度量；打卡只用于没有指标的关键结果。"
                     "请改为运行 `okrdesk collect`。",
         "outside": "{day} 不在计划期内（{start} 至 {end}）",
+        "outside_owner": "{kr} 属于{owner_name}（{owner}），{name}（{subject}）不在其范围内：为其"
+                         "打卡不会计入 {kr} 的任何数字。请为 {owner} 或其下的单位、人员打卡"
+                         "（--unit、--person）。未记录任何打卡。",
         "no_author": "--by：请给出填报人的名字。未记录任何打卡。",
         "no_author_withdraw": "--by：请给出撤回人的名字。未作任何更改。",
         "unreadable": "{kr}：{error}。未记录任何打卡。",
