@@ -433,6 +433,27 @@ def test_a_checkin_for_someone_outside_the_owner_is_refused(
     assert done.exit_code == 0, done.output
 
 
+def test_withdrawing_a_units_own_check_in_says_its_members_sum_counts_again(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """财富管理一部's own revenue check-in withdrawn, 李强's stays: the team's figure is
+    李强's again, not "no figure until the next one"."""
+    root = rhythm(write_workspace)
+    mine = run(root, "checkin", "O1.REV", "0.5", "--person", "cm02", "--date", "2026-03-10")
+    assert mine.exit_code == 0, mine.output
+    team = run(root, "checkin", "O1.REV", "1.2", "--date", "2026-03-20", "--lang", "en")
+    assert team.exit_code == 0, team.output
+    (team_id,) = re.findall(r"id (\d+)\)", team.output)
+    done = run(root, "checkin", "--withdraw", team_id, "--reason", "口径不对", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    assert said.endswith("team-a has no check-in of its own left: its figure is what the "
+                         "check-ins of those in it add up to again."), said  # fmt: skip
+    assert "no figure" not in said
+    explained = run(root, "explain", "O1.REV", "--as-of", "2026-03-21", "--lang", "en")
+    assert "= CNY 50m" in explained.output.splitlines(), explained.output
+
+
 def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -20,6 +20,7 @@ from okrdesk.figures_apart import beside_target
 from okrdesk.model import Direction, KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.units import (
+    ADDITIVE,
     UNITS,
     Dimension,
     UnitOfMeasure,
@@ -181,6 +182,8 @@ _WORDS = {
                    "held it.",
         "none_left": "{subject} has no check-in of it left, so it shows no figure until the "
                      "next one.",
+        "summed_again": "{subject} has no check-in of its own left: its figure is what the "
+                        "check-ins of those in it add up to again.",
         "fraction": " That is under a tenth of {which}, {low}: if {typed} was meant as a "
                     "fraction, {meant}, withdraw it (okrdesk checkin --withdraw {id} --reason "
                     "TEXT) and check in {redo}.",
@@ -201,6 +204,7 @@ _WORDS = {
         "counts_now": "{subject} 现以打卡 {id} 为准：{value}（截至 {day}）。",
         "outside": "其日期不在本计划期内（{start} 至 {end}），本计划的数字本不含它。",
         "none_left": "{subject} 已没有该项的打卡，下次打卡前不显示数值。",
+        "summed_again": "{subject} 已没有该项自己的打卡：其数值重新按其下单位、人员的打卡合计。",
         "fraction": "该数值不到{which} {low} 的十分之一：如果 {typed} 是按小数写的 "
                     "{meant}，请撤回（okrdesk checkin --withdraw {id} --reason 理由），"
                     "再以 {redo} 打卡。",
@@ -337,7 +341,12 @@ def withdraw_checkin(
             raise BadInput(_REFUSED[lang]["withdrawn"].format(id=checkin_id, when=when))
         withdrawn = store.withdraw_checkin(checkin_id, author, reason.strip())
         left = of_the_plan(session.plan, store.checkins(withdrawn.key_result, withdrawn.subject))
-    kr = session.plan.key_results_by_id.get(withdrawn.key_result)
+        kr = session.plan.key_results_by_id.get(withdrawn.key_result)
+        below = set(subjects_under(session.plan, withdrawn.subject)) - {withdrawn.subject}
+        # A unit's amount or count with no check-in of its own is its members' sum.
+        summed = bool(below) and kr is not None and kr.unit.dimension in ADDITIVE and any(
+            c.subject in below for c in of_the_plan(session.plan, store.checkins(kr.id))
+        )  # fmt: skip
 
     def said(value: float) -> str:
         if kr is None:
@@ -353,7 +362,8 @@ def withdraw_checkin(
         plan = session.plan
         return told + words["outside"].format(start=plan.start, end=plan.end)
     if not left:
-        return told + words["none_left"].format(subject=withdrawn.subject)
+        now_shown = "summed_again" if summed else "none_left"
+        return told + words[now_shown].format(subject=withdrawn.subject)
     now = left[-1]  # oldest first: the last one counts
     return told + words["counts_now"].format(
         subject=withdrawn.subject, id=now.id, value=said(now.value), day=now.day
