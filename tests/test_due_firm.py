@@ -189,6 +189,13 @@ def test_the_reminder_says_what_due_says(firm: Path, lang: str) -> None:
     first = [NAMED[lang].format(manager=MANAGERS[b - 1], city=CITIES[b - 1])
              for b in (1, 2, 3, 5, 6, 7, 9, 11, 13, 14)]  # fmt: skip
     assert said == f"- {state}{separator.join(first)}{separator.rstrip()}"
+    # Each branch owes its share of the firm's figure: checked in without --unit, a value
+    # would be the firm's whole, so the reminder says how to check in a share.
+    how = {
+        "zh": "为分给团队或个人的数值打卡，加 `--unit 单位` 或 `--person 人员`",
+        "en": "for a team's or a person's share, add `--unit UNIT` or `--person PERSON`",
+    }
+    assert any(how[lang] in line for line in posted.splitlines()), posted.splitlines()[-6:]
 
 
 NAMESAKES = """

@@ -1290,6 +1290,8 @@ def test_send_due_posts_who_owes_what_to_every_channel(owing: Path, bot: Bot) ->
     assert f"  {owed}\n" in due.output
     assert bot.received[1]["body"]["msgtype"] == "markdown"
     assert not (owing / "out").exists()  # a reminder writes no report
+    # Owed for the objective's owner itself: no --unit to add.
+    assert wecom.endswith("\n\n打卡：`okrdesk checkin 关键结果 数值 --note 说明`"), wecom
 
 
 def test_send_due_in_english_counts_people_and_missed_periods_as_due_does(

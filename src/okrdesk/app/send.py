@@ -203,6 +203,7 @@ def prepare_due(
     nothing is sent."""
     from okrdesk.app.due import owed_on
     from okrdesk.delivery.reminders import reminders
+    from okrdesk.engine.tree_targets import owner_of
 
     plan = session.plan
     if week is not None:
@@ -210,7 +211,9 @@ def prepare_due(
     day, found = owed_on(session, as_of, unit)
     if not found:
         return day, None
-    return day, reminders(found, day, plan.name_of(unit or plan.top), lang, plan.name_of)
+    # Owed for a member's share: a check-in without --unit would be for the owner's whole.
+    shares = any(o.subject != owner_of(plan, plan.key_results_by_id[o.key_result]) for o in found)
+    return day, reminders(found, day, plan.name_of(unit or plan.top), lang, plan.name_of, shares)
 
 
 def deliver_all(
