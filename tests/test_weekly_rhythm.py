@@ -366,6 +366,26 @@ def test_the_stale_alert_says_whose_check_in_is_old_when_another_members_is_not(
     assert line.endswith(whole_week), line
 
 
+def test_a_member_with_no_check_in_yet_is_stale_when_others_have_some(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """王芳 checks in every week from 2 January, 李强 never: `okrdesk due` has him two weeks
+    late on 14 January, and so does `okrdesk check`, which fails on it."""
+    root = write_workspace({"okrs.toml": RHYTHM_OKRS + "\n" + SHARED_OUT})
+    for day in ("2026-01-02", "2026-01-09", "2026-01-13"):
+        done = run(root, "checkin", "T.HNW", "3", "--person", "cm01", "--date", day)
+        assert done.exit_code == 0, done.output
+    said = {}
+    for lang in ("en", "zh"):
+        done = run(root, "check", "--as-of", "2026-01-14", "--lang", lang, env={"COLUMNS": "200"})
+        assert done.exit_code == 1, done.output
+        (said[lang],) = [line for line in done.output.splitlines() if "T.HNW 新增" in line]
+    assert said["en"].endswith("T.HNW 新增高净值客户: no check-in yet for 李强, 2 weeks missed")
+    assert said["zh"].endswith("T.HNW 新增高净值客户：李强尚无打卡，已缺 2 周")
+    due = run(root, "due", "--as-of", "2026-01-14", "--lang", "en", env={"COLUMNS": "200"})
+    assert "none since 2026-01-01, 2 weeks missed" in due.output, due.output
+
+
 # ------------------------------------------------------- check-ins' story
 
 

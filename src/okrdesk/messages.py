@@ -682,6 +682,22 @@ ALERTS: dict[str, dict[str, str]] = {
               "missed: {krs}",
         "zh": "{who}：{n} 项关键结果最近一次打卡在 {day}，已 {missed} {cadences}未打卡：{krs}",
     },
+    "checkin.none_of": {
+        "en": "{kr} {title}: no check-in yet for {who}, a whole {cadence} gone by",
+        "zh": "{kr} {title}：{who}尚无打卡，已整{cadence}未打卡",
+    },
+    "checkin.none_many_of": {
+        "en": "{n} key results: no check-in yet for {who}, a whole {cadence} gone by: {krs}",
+        "zh": "{who}：{n} 项关键结果尚无打卡，已整{cadence}未打卡：{krs}",
+    },
+    "checkin.none_of_for": {
+        "en": "{kr} {title}: no check-in yet for {who}, {missed} {cadences} missed",
+        "zh": "{kr} {title}：{who}尚无打卡，已缺 {missed} {cadences}",
+    },
+    "checkin.none_many_of_for": {
+        "en": "{n} key results: no check-in yet for {who}, {missed} {cadences} missed: {krs}",
+        "zh": "{who}：{n} 项关键结果尚无打卡，已缺 {missed} {cadences}：{krs}",
+    },
     "cadences.week": {"en": "weeks", "zh": "周"},
     "cadences.month": {"en": "months", "zh": "个月"},
     "cadences.quarter": {"en": "quarters", "zh": "个季度"},

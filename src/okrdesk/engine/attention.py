@@ -1196,7 +1196,8 @@ def _source_alerts(
                                tuple(left)))  # fmt: skip
     late: dict[str, list[Owed]] = {}
     for entry in owing:
-        if entry.overdue:
+        # A member with none yet, where others have some, is as late as one that stopped.
+        if entry.late:
             late.setdefault(entry.key_result, []).append(entry)
     # Grouped by the latest check-in and cadence, which also fix how many periods went by,
     # and by whose it is where another member of the key result checked in since.
@@ -1223,7 +1224,8 @@ def _source_alerts(
         # One period is "a whole week"; more are counted, as `okrdesk due` counts them.
         many = missed[(last, cadence, whose)] > 1
         span = {"missed": missed[(last, cadence, whose)], "cadences": cadence} if many else {}
-        said = "checkin.stale" + ("_many" if len(undone) > 1 else "") + ("_of" if whose else "")
+        said = "checkin." + ("none" if last is None else "stale")
+        said += ("_many" if len(undone) > 1 else "") + ("_of" if whose else "")
         said += "_for" if many else ""
         who = {"who": _named_few(whose)} if whose else {}
         if len(undone) == 1:
