@@ -474,6 +474,25 @@ def test_withdrawing_a_units_own_check_in_says_its_members_sum_counts_again(
     assert "= CNY 50m" in explained.output.splitlines(), explained.output
 
 
+def test_a_check_in_that_counts_for_nothing_in_a_units_figure_does_not_settle_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """财富管理一部 checked in its revenue in March; in April only 李强 did. The team's
+    figure is still its own March one (a check-in of its own stands for those in it), so
+    April's is still owed by the team, not settled by 李强's."""
+    root = rhythm(write_workspace)
+    for args in (("O1.REV", "1.2", "--date", "2026-03-10"),
+                 ("O1.REV", "0.5", "--person", "cm02", "--date", "2026-04-10")):  # fmt: skip
+        done = run(root, "checkin", *args)
+        assert done.exit_code == 0, done.output
+    explained = run(root, "explain", "O1.REV", "--as-of", "2026-04-20", "--lang", "en")
+    assert "= CNY 120m" in explained.output.splitlines(), explained.output
+    due = run(root, "due", "--as-of", "2026-04-20", "--lang", "en", env={"COLUMNS": "200"})
+    assert "  O1.REV 营业收入 (every month, due by 2026-04-30, last 2026-03-10)" in (
+        due.output.splitlines()
+    ), due.output
+
+
 def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -21,7 +21,7 @@ import attrs
 
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import of_the_plan
-from okrdesk.engine.rollup import subjects_under
+from okrdesk.engine.rollup import checkin_counts, subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import Checkin, KeyResult, Plan, Scope
 from okrdesk.periods import Grain, Period, month_of, quarter_of, week_of
@@ -132,8 +132,17 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
             if subject not in under:
                 under[subject] = subjects_under(plan, subject)
             # A rate's or a score's check-ins below the subject make no figure of its own
-            # (they do not add up): only its own, or the owner's as a whole, settle it.
-            counted = {*under[subject], owner} if additive else {subject, owner}
+            # (they do not add up): only its own, or the owner's as a whole, settle it. An
+            # amount's below it settle it as they count in its figure: not under a check-in
+            # of its own (or of a unit between), which stands for them.
+            if additive:
+                below = set(days_by_subject).intersection(under[subject])
+                counted = {
+                    owner,
+                    *(s for s in below if checkin_counts(plan, kr, s, subject, below)),
+                }
+            else:
+                counted = {subject, owner}
             days = [d for s in counted for d in days_by_subject.get(s, ())]
             entry = _owed(plan, kr, subject, max(days, default=None), day)
             if entry is not None:
