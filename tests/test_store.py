@@ -1290,9 +1290,14 @@ def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
         (["O1.REV", "1", "--person", "nobody"], '没有人员 "nobody"'),
         (
             ["O1.REV", "1", "--date", "2027-01-05"],
-            "2027-01-05 不在计划期内（2026-01-01 至 2026-12-31）",
+            "--date 2027-01-05 不在计划期内（2026-01-01 至 2026-12-31）：打卡须记在计划期内的日期。"
+            "未记录任何打卡。",
         ),
-        (["O1.REV", "1", "--date", "2027-01-05", "--lang", "en"], "is outside the plan"),
+        (
+            ["O1.REV", "1", "--date", "2027-01-05", "--lang", "en"],
+            "--date 2027-01-05 is outside the plan (2026-01-01 to 2026-12-31): a check-in is "
+            "as of a day of the plan. Nothing was stored.",
+        ),
         (
             ["O1.REV", "1", "--confidence", "1.5", "--lang", "en"],
             "--confidence 1.5: not a number from 0 to 1 (or 0% to 100%)",

@@ -217,7 +217,8 @@ _REFUSED = {
     "en": {
         "measured": "{kr} is measured by the metric {metric}; check-ins are for key results "
                     "without a metric. Run `okrdesk collect` instead.",
-        "outside": "{day} is outside the plan ({start} to {end})",
+        "outside": "--date {day} is outside the plan ({start} to {end}): a check-in is as of "
+                   "a day of the plan. Nothing was stored.",
         "outside_owner": "{kr} belongs to {owner_name} ({owner}), and {name} ({subject}) is "
                          "outside it: a check-in for them would count in no figure of {kr}. "
                          "Check in for {owner} or a unit or person in it (--unit, --person). "
@@ -239,7 +240,8 @@ _REFUSED = {
     "zh": {
         "measured": "{kr} 由指标 {metric} 度量；打卡只用于没有指标的关键结果。"
                     "请改为运行 `okrdesk collect`。",
-        "outside": "{day} 不在计划期内（{start} 至 {end}）",
+        "outside": "--date {day} 不在计划期内（{start} 至 {end}）：打卡须记在计划期内的日期。"
+                   "未记录任何打卡。",
         "outside_owner": "{kr} 属于{owner_name}（{owner}），{name}（{subject}）不在其范围内：为其"
                          "打卡不会计入 {kr} 的任何数字。请为 {owner} 或其下的单位、人员打卡"
                          "（--unit、--person）。未记录任何打卡。",
