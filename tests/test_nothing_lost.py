@@ -93,6 +93,61 @@ def test_out_still_writes_anywhere_else(collected: Path, tmp_path: Path) -> None
     assert os.stat(csv).st_mode & 0o777 == 0o666 & ~_umask()
 
 
+CRM_EXPORT_SETTINGS = """\
+[sources.sql]
+database = "data/crm.sqlite"
+
+[sources.sql.tables]
+salons = "data/salons.csv"
+accounts = { path = "data/开户明细.csv", encoding = "gbk" }
+
+[[sources.sql.metrics]]
+name = "salon_attendees"
+kind = "flow"
+unit = "人"
+query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+"""
+
+
+@pytest.mark.parametrize(
+    ("out", "key"),
+    [
+        ("data/salons.csv", "sources.sql.tables.salons"),
+        ("data/../data/开户明细.csv", "sources.sql.tables.accounts"),
+        ("data/crm.sqlite", "sources.sql.database"),
+    ],
+)
+@pytest.mark.parametrize("command", [["export", "--format", "csv"], ["report", "--format", "md"]])
+def test_out_refuses_a_file_the_sql_source_reads(
+    write_workspace: WriteWorkspace,
+    monkeypatch: pytest.MonkeyPatch,
+    out: str,
+    key: str,
+    command: list[str],
+) -> None:
+    """A CRM export in data/ is no report's to replace: written over, the next collect
+    would read the report as the export, and the export itself is gone."""
+    from test_sql_metrics import SALONS_OKRS, sql_only_workspace
+
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, CRM_EXPORT_SETTINGS)
+    (root / "data" / "开户明细.csv").write_bytes(
+        "开户日期,客户经理\n2026-01-05,cm01\n".encode("gbk")
+    )
+    (root / "data" / "crm.sqlite").write_bytes(b"")
+    monkeypatch.chdir(root)
+    before = fingerprint(root)
+    result = run(root, *command, "--out", out, "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert (f"--out {out}: that is a file the SQL source reads ({key}); choose another file. "
+            "Nothing was written.") in result.output  # fmt: skip
+    chinese = run(root, *command, "--out", out, "--lang", "zh")
+    assert chinese.exit_code == 2, chinese.output
+    assert (
+        f"--out {out}：这是由 SQL 来源读取的数据文件（{key}）；请另选一个文件。" in chinese.output
+    )
+    assert fingerprint(root) == before
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

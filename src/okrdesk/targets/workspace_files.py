@@ -1,14 +1,16 @@
 """The files a workspace is made of, and where ``--out`` may write: anywhere else.
 
 A report or an export written over the database or a target file would
-replace the numbers or the plan with a report. The path is compared after
-following symlinks and ``..``, and by file identity where both exist, so a
+replace the numbers or the plan with a report, and one written over a file the
+SQL source reads (a CRM export in data/) the export itself. The path is compared
+after following symlinks and ``..``, and by file identity where both exist, so a
 link or a relative path to the database is refused too.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from okrdesk.errors import BadInput, Said
@@ -48,7 +50,26 @@ def _what_it_is(out: Path, workspace: Workspace) -> Said | None:
         return Said("a target file", "目标文件")
     if real.parent == _real(workspace.plugins) and real.suffix == ".py":
         return Said("a plugin of the workspace", "工作区的插件")
+    for key, data in _sql_files(workspace):
+        if _same_file(out, workspace.root / Path(data).expanduser()):
+            return Said(
+                f"a file the SQL source reads ({key})", f"由 SQL 来源读取的数据文件（{key}）"
+            )
     return None
+
+
+def _sql_files(workspace: Workspace) -> list[tuple[str, str]]:
+    """(key, path) of each file ``[sources.sql]`` reads: its tables' files and its
+    SQLite ``database``, as okrdesk.toml writes them."""
+    sql = workspace.sources.get("sql", {})
+    tables = sql.get("tables", {})
+    found = [
+        (f"sources.sql.tables.{name}", path)
+        for name, table in (tables.items() if isinstance(tables, Mapping) else ())
+        if isinstance(path := table.get("path") if isinstance(table, Mapping) else table, str)
+    ]
+    database = sql.get("database")
+    return found + ([("sources.sql.database", database)] if isinstance(database, str) else [])
 
 
 def check_out_path(out: Path, workspace: Workspace) -> None:
