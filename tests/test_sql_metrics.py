@@ -317,6 +317,24 @@ def test_a_broken_definition_fails_only_its_own_key_result(
     assert "2 metrics: no loaded plugin provides them: salon_atendees, salon_leads" in told
 
 
+def test_plugins_tells_a_broken_definition_at_its_line(write_workspace: WriteWorkspace) -> None:
+    """``okrdesk plugins`` tells a definition it could not use as validate, collect and the
+    report do, at its line of okrdesk.toml: not as the exception its declaration raised
+    ("okrdesk_metrics failed: BrokenDefinitions: …", with no line)."""
+    misspelt = ATTENDEES_DEFINITION.replace('unit = "人"', 'unit = "人"\nvalue_in = "万人"')
+    settings = '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings + misspelt)
+    at_line = "okrdesk.toml:4: sources.sql.metrics[0]: "
+    listed = CliRunner().invoke(cli, ["plugins", "sql", "--lang", "en", "-w", str(root)])
+    assert f"    error: {at_line}unknown keys value_in" in listed.output, listed.output
+    chinese = CliRunner().invoke(cli, ["plugins", "sql", "--lang", "zh", "-w", str(root)])
+    assert f"    错误：{at_line}未知的键 value_in" in chinese.output, chinese.output
+    as_json = CliRunner().invoke(cli, ["plugins", "sql", "--json", "-w", str(root)])
+    (sql,) = json.loads(as_json.output)["plugins"]
+    assert [e.startswith(at_line) for e in sql["errors"] + sql["errors_zh"]] == [True, True]
+    assert "BrokenDefinitions" not in listed.output + chinese.output + as_json.output
+
+
 def test_validate_reads_the_tables_and_names_as_collect_would(
     write_workspace: WriteWorkspace,
 ) -> None:

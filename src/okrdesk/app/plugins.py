@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from okrdesk.app.session import consented, open_plugins
+from okrdesk.app.session import at_their_lines, consented, open_plugins
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import display_width, padded
 from okrdesk.model import MetricSpec
@@ -32,6 +32,8 @@ class Loaded(NamedTuple):
     """The language to list them in: the command's ``--lang``, else the workspace's."""
     warnings: list[Said]
     """What the listing warns of beside them (``_warnings``)."""
+    root: Path
+    """The workspace's folder: where a broken definition in its okrdesk.toml is told."""
 
 
 def load_plugins(option: str | os.PathLike[str] | None, lang: str | None = None) -> Loaded:
@@ -39,7 +41,7 @@ def load_plugins(option: str | os.PathLike[str] | None, lang: str | None = None)
     workspace = consented(open_workspace(option))
     host = open_plugins(workspace)
     host.formats  # noqa: B018 - declaring the formats records their errors too
-    return Loaded(host, workspace.language(lang), _warnings(host, workspace.root))
+    return Loaded(host, workspace.language(lang), _warnings(host, workspace.root), workspace.root)
 
 
 def ordered(host: PluginHost) -> list[PluginRecord]:
@@ -104,11 +106,18 @@ def listing(loaded: Loaded, name: str | None = None) -> list[str]:
                 fmt.description
             )  # fmt: skip
             lines.append(f"    {words['format']}{name:<14} {described}")
-        lines += [
-            f"    {words['error']}{Said(error, r.errors_zh.get(error, '')).text(lang)}"
-            for error in r.errors
-        ]
+        lines += [f"    {words['error']}{error.text(lang)}" for error in _errors(r, loaded.root)]
     return lines + [f"{words['warning']}{w.text(lang)}" for w in loaded.warnings]
+
+
+def _errors(record: PluginRecord, root: Path) -> list[Said]:
+    """The plugin's errors, a broken definition in okrdesk.toml (the SQL source's) at its
+    line as ``validate`` tells it, not as the exception its declaration raised."""
+    return [
+        said
+        for error in record.errors
+        for said in at_their_lines(record, Said(error, record.errors_zh.get(error, "")), root)
+    ]
 
 
 def _dimensions(spec: MetricSpec, lang: str) -> list[str]:
@@ -158,8 +167,8 @@ def as_json(loaded: Loaded, name: str | None = None) -> dict[str, Any]:
                     }
                     for f in r.formats
                 ],
-                "errors": r.errors,
-                "errors_zh": [Said(e, r.errors_zh.get(e, "")).text("zh") for e in r.errors],
+                "errors": [error.en for error in _errors(r, loaded.root)],
+                "errors_zh": [error.text("zh") for error in _errors(r, loaded.root)],
             }
             for r in chosen(host, name, lang)
         ],

@@ -24,7 +24,7 @@ from okrdesk.errors import (
 from okrdesk.messages import label
 from okrdesk.model import KeyResult, MetricSpec, Plan
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
-from okrdesk.plugins.manager import DECLARING_FAILED, PluginHost, Prober
+from okrdesk.plugins.manager import DECLARING_FAILED, PluginHost, PluginRecord, Prober
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.records import shared_methods
 from okrdesk.store import Store
@@ -84,19 +84,24 @@ class Session:
         plugin whose ``okrdesk_metrics`` told which of its definitions in okrdesk.toml are
         broken (the SQL source's) has each of them at its line, as ``validate`` says it,
         rather than "okrdesk_metrics failed: BrokenDefinitions: …" with no line."""
-        found: list[tuple[str, Said]] = []
-        for name, error in self.host.broken_said(formats=formats):
-            mistakes = self.host.records[name].mistakes
-            if mistakes and error.en.startswith(DECLARING_FAILED):
-                from okrdesk.plugins.settings_checks import checked, located, settings_problems
+        return [
+            (name, said)
+            for name, error in self.host.broken_said(formats=formats)
+            for said in at_their_lines(self.host.records[name], error, self.workspace.root)
+        ]
 
-                answered = checked(settings_problems(name, mistakes))
-                at_lines = located(self.workspace.root, name, answered)
-                found += [(name, Said(problem.text("en"), problem.text("zh")))
-                          for problem, _ in at_lines]  # fmt: skip
-                continue
-            found.append((name, error))
-        return found
+
+def at_their_lines(record: PluginRecord, error: Said, root: Path) -> list[Said]:
+    """``error``, one of ``record``'s: where its declaration told which of its definitions
+    in okrdesk.toml are broken (the SQL source's), each of them at its line, as
+    ``validate`` says it; else ``error`` as it is."""
+    if not (record.mistakes and error.en.startswith(DECLARING_FAILED)):
+        return [error]
+    from okrdesk.plugins.settings_checks import checked, located, settings_problems
+
+    answered = checked(settings_problems(record.name, record.mistakes))
+    return [Said(problem.text("en"), problem.text("zh"))
+            for problem, _ in located(root, record.name, answered)]  # fmt: skip
 
 
 def open_session(
