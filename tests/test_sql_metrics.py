@@ -264,10 +264,17 @@ def test_a_broken_definition_fails_only_its_own_key_result(
     assert lines[0].startswith(
         "okrdesk.toml:14: sources.sql.metrics[1].query: metric salon_leads: written for SQLite"
     )
-    # validate names the key result on it too, as a problem: nothing measures it yet.
-    assert any(line.endswith('.metric: no loaded plugin provides metric "salon_leads" (did '
-                             'you mean "salon_attendees"?); available: salon_attendees')
-               for line in lines)  # fmt: skip
+    # validate names the key result on it too, as a problem: nothing measures it yet. Its
+    # name is not misspelt: no "did you mean" another metric, which would have the plan
+    # changed to measure something else.
+    assert any(line.endswith('.metric: no loaded plugin provides metric "salon_leads": plugin '
+                             "sql could not declare it, its definition in okrdesk.toml having "
+                             "a mistake (told at its line)")
+               for line in lines), lines  # fmt: skip
+    assert "did you mean" not in validated.output
+    chinese = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert ('已加载的插件都不提供指标 "salon_leads"：插件 sql 未能声明它，因为它在 okrdesk.toml '
+            "中的定义有误（见该行的问题）") in chinese.output  # fmt: skip
     done = CliRunner().invoke(
         cli, ["collect", "--through", "2026-01-31", "--lang", "en", "-w", str(root)]
     )

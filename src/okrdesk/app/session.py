@@ -139,7 +139,7 @@ def open_session(
     # Without its settings the plugins declare what okrdesk.toml does not mean (no SQL
     # metric at all): the plan's metrics are checked once it reads, as its other keys.
     metrics = None if workspace.unread else host.metrics
-    loaded = _read_plan(root, metrics, cut_to, host.clashes, host.unloaded())
+    loaded = _read_plan(root, metrics, cut_to, host.clashes, host.unloaded(), _undeclared_by(host))
     if cache is not None and cache.given and loaded.problems:
         # A kept answer may be out of date (a plugin whose metrics come from more than
         # its code and settings): every plugin is asked afresh before the plan's
@@ -147,7 +147,8 @@ def open_session(
         probe = _prober(root, workspace, type(cache)(ask_again=True))
         host = open_plugins(workspace, probe)
         metrics = None if workspace.unread else host.metrics
-        loaded = _read_plan(root, metrics, cut_to, host.clashes, host.unloaded())
+        loaded = _read_plan(root, metrics, cut_to, host.clashes, host.unloaded(),
+                            _undeclared_by(host))  # fmt: skip
     if isolated and loaded.plan is not None:
         from okrdesk.plugins.runner import warm_up_for
 
@@ -239,6 +240,12 @@ def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:
     return (said | set(host.clashes)).__contains__
 
 
+def _undeclared_by(host: PluginHost) -> dict[str, str]:
+    """metric → the plugin that said it could not declare it (the SQL source names the
+    metric of each broken definition)."""
+    return {metric: name for name, record in host.records.items() for metric in record.undeclared}
+
+
 def _undeclared(host: PluginHost) -> list[tuple[str, str]]:
     """(plugin, error) for each plugin that failed to declare some of its metrics (a
     broken SQL metric definition, say): what it declared stands, the rest is unknown."""
@@ -279,6 +286,7 @@ def _read_plan(
     cut_to: str | None,
     clashes: Mapping[str, Sequence[str]] | None = None,
     unloaded: Sequence[str] = (),
+    undeclared: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """The plan, from the user's cache when its files did not change (only ``cut_to``'s
     part of it, where a report on that unit needs no more). Even a small plan reads
@@ -286,11 +294,11 @@ def _read_plan(
     imported."""
     # A plan is kept only without problems, and one that names a metric several plugins
     # declare, or none, has one: ``clashes`` and ``unloaded`` change only the words of a
-    # plan never kept.
+    # plan never kept; so does ``undeclared``.
     return load_plan_cached(
         root,
         metrics,
-        lambda: load_plan(root, metrics, clashes=clashes, unloaded=unloaded),
+        lambda: load_plan(root, metrics, clashes=clashes, unloaded=unloaded, undeclared=undeclared),
         cut_to=cut_to,
     )
 

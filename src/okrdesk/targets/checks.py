@@ -28,6 +28,7 @@ def check_all(
     metrics: Mapping[str, model.MetricSpec] | None,
     clashes: Mapping[str, Sequence[str]] | None = None,
     unloaded: Sequence[str] = (),
+    undeclared: Mapping[str, str] | None = None,
 ) -> None:
     known = _check_ids(draft, findings)
     # A file that does not read may define what the others refer to: the ids its text
@@ -46,7 +47,7 @@ def check_all(
     _check_milestones(draft, findings)
     _check_guardrail_milestones(draft, findings)
     if metrics is not None:
-        _check_metrics(draft, findings, metrics, clashes or {}, unloaded)
+        _check_metrics(draft, findings, metrics, clashes or {}, unloaded, undeclared or {})
     _check_budget(draft, findings)
     if metrics is not None:
         _check_levels_from_zero(draft, findings, metrics)
@@ -633,6 +634,7 @@ def _check_metrics(
     metrics: Mapping[str, model.MetricSpec],
     clashes: Mapping[str, Sequence[str]],
     unloaded: Sequence[str],
+    undeclared: Mapping[str, str],
 ) -> None:
     # A plugin that did not load may be the one that provides a metric: its error says why.
     from okrdesk.plugins.clashes import maybe_from
@@ -652,6 +654,19 @@ def _check_metrics(
                 use.where.problem(
                     f'metric "{use.metric}" is {clash}; {advice}',
                     f'指标 "{use.metric}"：{clash_zh}；{advice_zh}',
+                )
+            )
+            continue
+        if spec is None and use.metric in undeclared:
+            # Not misspelt: its definition is broken, and told at its own line.
+            plugin = undeclared[use.metric]
+            findings.problems.append(
+                use.where.problem(
+                    f'no loaded plugin provides metric "{use.metric}": plugin {plugin} could '
+                    "not declare it, its definition in okrdesk.toml having a mistake (told "
+                    "at its line)",
+                    f'已加载的插件都不提供指标 "{use.metric}"：插件 {plugin} 未能声明它，'
+                    "因为它在 okrdesk.toml 中的定义有误（见该行的问题）",
                 )
             )
             continue

@@ -488,6 +488,7 @@ def load_plan(
     targets: Path | None = None,
     clashes: Mapping[str, Sequence[str]] | None = None,
     unloaded: Sequence[str] = (),
+    undeclared: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Read every ``targets/*.toml`` of the workspace at ``root``.
 
@@ -495,7 +496,8 @@ def load_plan(
     None, metric names are not checked. ``clashes``: the metrics several plugins
     declare (so none provides), with those plugins, for a key result naming one;
     ``unloaded``: the plugins that did not load, any of which may declare a metric
-    no loaded plugin provides.
+    no loaded plugin provides; ``undeclared``: metric → the plugin that said it could
+    not declare it (a broken SQL definition).
     """
     # Imported here: a plan kept in the user's cache (plan_cache) is read without them,
     # and okrdesk.toml (settings) needs only parse_toml_file.
@@ -558,7 +560,7 @@ def load_plan(
             Problem(shown, 0, "plan", "missing; one target file needs a [plan] table",
                     "缺少；须有一个目标文件写 [plan] 表")
         )  # fmt: skip
-    check_all(draft, findings, metrics, clashes, unloaded)
+    check_all(draft, findings, metrics, clashes, unloaded, undeclared)
     plan = _assemble(draft) if not findings.problems else None
     return LoadResult(
         plan=plan,
