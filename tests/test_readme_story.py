@@ -68,3 +68,41 @@ def test_the_readme_tells_the_q2_checkpoints_as_a_collect_on_1_july_read_them(
     report = okrdesk("report", "-w", str(root), "--as-of", "2026-07-01", "--format", "md").stdout
     for row, shown in (("P.FUNNEL", "| 18.2% | 16% |"), ("P.EMPTY", "| 19.9% | 20% |")):
         assert any(row in line and shown in line for line in report.splitlines()), row
+
+
+def _tour_says(after: str) -> list[str]:
+    """The lines the README's tour shows under its command line starting ``after``, up
+    to the next command line."""
+    tour = (ROOT / "README.md").read_text(encoding="utf-8").split("## A short tour")[1]
+    lines = tour.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(after))
+    shown = []
+    for line in lines[start + 1 :]:
+        if line.startswith("$ ") or line.startswith("```"):
+            return shown
+        shown.append(line)
+    return shown
+
+
+def test_the_readme_tour_s_validate_is_what_a_new_workspace_says(tmp_path: Path) -> None:
+    """The tour's first steps, on the plan ``okrdesk init --lang zh`` writes: validate as
+    it comes, then after the two slips the tour makes, each at the line the README shows
+    it (a newcomer looking for line 73 of their plan.toml finds another key there)."""
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    root = tmp_path / "my-branch"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
+    fresh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert fresh.output.splitlines() == _tour_says("$ okrdesk validate              # every")
+    plan = root / "targets" / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    slipped = text.replace("  target = 40\n", '  target = "forty"\n', 1).replace(
+        "Q3 = 0.70", "Q3 = 0.30", 1
+    )
+    assert slipped.count('"forty"') == 1 and "Q3 = 0.30" in slipped
+    plan.write_text(slipped, encoding="utf-8")
+    said = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert said.exit_code == 2
+    assert said.output.splitlines() == _tour_says("$ okrdesk validate              # the same")
