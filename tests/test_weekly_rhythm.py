@@ -726,6 +726,26 @@ def test_check_ins_of_a_score_below_a_unit_are_not_added_up_for_it(
     assert "C.DEALS" not in due.output
 
 
+def test_a_score_checked_in_below_its_owner_alone_is_still_told_missing(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A customer manager's NPS makes no branch figure: the branch's has none yet, and
+    check and the report say so, as due says the branch owes it, rather than fall
+    silent on a guardrail no one measures; a count's check-ins below its owner make its
+    figure, and it is not missing."""
+    root = write_workspace({"levels.toml": LEVELS})
+    for kr, value in (("C.NPS", "60"), ("C.DEALS", "3")):
+        done = run(root, "checkin", kr, value, "--person", "cm01", "--date", "2026-03-02")
+        assert done.exit_code == 0, done.output
+    checked = run(root, "check", "--as-of", "2026-03-04", "--format", "json")
+    assert checked.exit_code == 1, checked.output
+    alerts = json.loads(checked.output)["alerts"]
+    missing = [a["subject"] for a in alerts if a["kind"] == "missing"]
+    assert "C.NPS" in missing and "C.DEALS" not in missing, alerts
+    report = run(root, "report", "--as-of", "2026-03-04", "--brief", "--lang", "en")
+    assert "C.NPS 客户 NPS ≥ 62: no check-in yet" in report.output, report.output
+
+
 SHARED_SCORE = """\
 [[objectives]]
 id = "S"
