@@ -746,6 +746,32 @@ def test_a_score_checked_in_below_its_owner_alone_is_still_told_missing(
     assert "C.NPS 客户 NPS ≥ 62: no check-in yet" in report.output, report.output
 
 
+def test_a_score_checked_in_for_someone_without_a_target_of_it_says_so(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """`--person cm01` on the branch's NPS stores a figure no report shows and the
+    branch's does not count: checkin says so, with how to make it the branch's. A count's,
+    which adds up, and the owner's own are stored as ever, with no such word."""
+    root = write_workspace({"levels.toml": LEVELS})
+    nowhere = run(root, "checkin", "C.NPS", "60", "--person", "cm01", "--date", "2026-03-02")
+    assert nowhere.exit_code == 0, nowhere.output
+    assert ("本次打卡不计入 branch 的数值：C.NPS 以 分 计，各人、各单位的数值不相加；cm01 又没有"
+            "它的分解目标，报告里不会出现这个数值。要记为 branch 的数值，请撤回本条（okrdesk "
+            "checkin --withdraw 1 --reason 理由），去掉 --person 或 --unit 重新打卡。"
+            ) in nowhere.output  # fmt: skip
+    english = run(root, "checkin", "C.NPS", "61", "--unit", "team-a", "--lang", "en")
+    assert ("It does not count towards branch's figure: C.NPS, in pts, does not add up "
+            "across people and units; and team-a has no target of it, so no report shows "
+            "it.") in english.output  # fmt: skip
+    for args in (["C.DEALS", "3", "--person", "cm01"], ["C.NPS", "60"]):
+        done = run(root, "checkin", *args, "--date", "2026-03-02")
+        assert done.exit_code == 0, done.output
+        assert "不计入" not in done.output, done.output
+    shared = write_workspace({"score.toml": SHARED_SCORE.format(target="target = 62")})
+    own = run(shared, "checkin", "S.NPS", "60", "--person", "cm01", "--date", "2026-03-02")
+    assert own.exit_code == 0 and "不计入" not in own.output, own.output
+
+
 SHARED_SCORE = """\
 [[objectives]]
 id = "S"

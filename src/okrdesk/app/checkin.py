@@ -14,7 +14,7 @@ from okrdesk.app.session import Session, find_key_result, find_subject, open_sto
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.engine.rollup import subjects_under
-from okrdesk.engine.tree_targets import target_at
+from okrdesk.engine.tree_targets import owner_of, target_at
 from okrdesk.errors import BadInput, printable
 from okrdesk.figures_apart import beside_target
 from okrdesk.model import Direction, KeyResult, Plan, says_nothing
@@ -26,6 +26,7 @@ from okrdesk.units import (
     UnitOfMeasure,
     UnreadableFigure,
     parse_quantity,
+    unit_word,
     written,
 )
 
@@ -77,6 +78,14 @@ def record_checkin(
     if closing is not None and closing < day:
         said += words["closed"].format(kr=kr.id, closing=closing)
     target = held_to(plan, kr, subject)
+    owner = owner_of(plan, kr)
+    if subject != owner and target is None and kr.unit.dimension not in ADDITIVE:
+        # A rate's or a score's figure stands for its own subject alone (rollup): one
+        # held to no target of it is in no report, and its owner's figure goes without.
+        said += words["counts_nowhere"].format(
+            kr=kr.id, unit=unit_word(kr.unit, lang), subject=subject, owner=owner,
+            id=checkin_id,
+        )  # fmt: skip
     if target and abs(base) >= FAR_OFF * abs(target):
         # -400 for a target of 40 is not "10 times" it: its size is, its sign the other.
         far = "far_off" if (base < 0) == (target < 0) else "far_off_sign"
@@ -187,6 +196,11 @@ _WORDS = {
         "fraction": " That is under a tenth of {which}, {low}: if {typed} was meant as a "
                     "fraction, {meant}, withdraw it (okrdesk checkin --withdraw {id} --reason "
                     "TEXT) and check in {redo}.",
+        "counts_nowhere": " It does not count towards {owner}'s figure: {kr}, in {unit}, "
+                          "does not add up across people and units; and {subject} has no "
+                          "target of it, so no report shows it. For {owner}'s figure, "
+                          "withdraw it (okrdesk checkin --withdraw {id} --reason TEXT) and "
+                          "check in again without --person or --unit.",
         "band": "the bottom of its band", "floor": "its floor", "baseline": "its baseline",
     },
     "zh": {
@@ -208,6 +222,10 @@ _WORDS = {
         "fraction": "该数值不到{which} {low} 的十分之一：如果 {typed} 是按小数写的 "
                     "{meant}，请撤回（okrdesk checkin --withdraw {id} --reason 理由），"
                     "再以 {redo} 打卡。",
+        "counts_nowhere": "本次打卡不计入 {owner} 的数值：{kr} 以 {unit} 计，各人、各单位的数值"
+                          "不相加；{subject} 又没有它的分解目标，报告里不会出现这个数值。要记为 "
+                          "{owner} 的数值，请撤回本条（okrdesk checkin --withdraw {id} --reason "
+                          "理由），去掉 --person 或 --unit 重新打卡。",
         "band": "范围下限", "floor": "下限", "baseline": "基线",
     },
 }  # fmt: skip
