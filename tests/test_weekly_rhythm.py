@@ -772,6 +772,30 @@ def test_a_score_checked_in_for_someone_without_a_target_of_it_says_so(
     assert own.exit_code == 0 and "不计入" not in own.output, own.output
 
 
+def test_a_check_in_made_again_the_same_day_is_no_point_of_the_trend(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """200 typed for 12 and checked in again that day, not withdrawn: the figure is the
+    day's last, 12, and so are the trend and the forecast drawn from it, which read 200
+    as a point and forecast thousands for an eNPS of 50."""
+    root = write_workspace({"okrs.toml": RHYTHM_OKRS})
+    for day, value in (("2026-03-01", "5"), ("2026-03-15", "10"), ("2026-03-20", "200"),
+                       ("2026-03-20", "12")):  # fmt: skip
+        done = run(root, "checkin", "O1.ENPS", value, "--date", day, "--unit", "team-a")
+        assert done.exit_code == 0, done.output
+    done = run(root, "report", "--as-of", "2026-03-20", "--unit", "team-a", "--format", "json")
+    assert done.exit_code == 0, done.output
+    (kr,) = [k for o in json.loads(done.output)["objectives"] for k in o["key_results"]
+             if k["id"] == "O1.ENPS"]  # fmt: skip
+    assert kr["actual"] == 12
+    assert [(p["date"], p["value"]) for p in kr["trend"]] == [
+        ("2026-03-01", 5),
+        ("2026-03-15", 10),
+        ("2026-03-20", 12),
+    ]
+    assert kr["forecast"] is None or kr["forecast"] < 1000, kr["forecast"]
+
+
 SHARED_SCORE = """\
 [[objectives]]
 id = "S"

@@ -474,12 +474,13 @@ class Engine:
             return []  # a derived figure has no stored series of its own
         if spec is None:
             owner = subject if subject in self.plan.people_by_id else None
-            points = [
-                (c.day, c.value)
-                for c in of_the_plan(self.plan, self.store.checkins(kr.id, owner or subject))
-                if c.day <= self.as_of
-            ]
-            return points
+            # A day's figure is its last check-in, as the rollup reads it: one made again
+            # the same day (a slip typed over, not withdrawn) is no point of the trend.
+            by_day: dict[dt.date, float] = {}
+            for c in of_the_plan(self.plan, self.store.checkins(kr.id, owner or subject)):
+                if c.day <= self.as_of:
+                    by_day[c.day] = c.value
+            return list(by_day.items())
         subjects = self.under(subject)
         stored = None if kr.where else self._series_at(subject).get(spec.name)
         if stored is not None:
