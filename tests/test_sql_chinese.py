@@ -19,6 +19,7 @@ from okrdesk.cli import cli
 from okrdesk.errors import Said
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_errors import engine_said
+from okrdesk.store import Store
 from sample_workspace import WriteWorkspace, trusted
 from test_sql_metrics import ATTENDEES_DEFINITION, SALONS_OKRS, sql_only_workspace
 
@@ -137,6 +138,62 @@ def test_collect_warns_of_rows_left_out_and_outside_the_plan_in_chinese(
         "warning: plugin sql metric salon_attendees: 1 row left out: column value holds "
         "text, not a number (table salons: salons.csv row 4)"
     )
+
+
+WEEKLY = """\
+[sources.sql]
+tables = { weekly = "data/weekly.csv" }
+
+[[sources.sql.metrics]]
+name = "salon_attendees"
+kind = "flow"
+unit = "人"
+query = "SELECT 客户经理 AS subject, 周 AS period, 参会人数 AS value FROM weekly"
+"""
+
+
+@pytest.mark.parametrize(
+    ("week", "zh", "en"),
+    [
+        ("2026-01", "period 列写的是月份，而本计划按周采集（grain = \"week\"）：请返回日期"
+         "（day 列），由 okrdesk 归入所在的周，或返回周的 id（如 2026-W01）",
+         'column period holds a month, and this plan collects by week (grain = "week"): '
+         "return a date as day, put into its week, or the week's id (2026-W01)"),
+        ("2026-W54", "period 列不是周期：2026 年没有第 54 周（该年最后一周是 2026-W53）",
+         "column period is no period: year 2026 has no week 54 (its last week is 2026-W53)"),
+        ("第3周", "period 列不是周期 id：周写作 2026-W03，月写作 2026-03，季度写作 2026-Q1",
+         "column period is not a period id: a week is written 2026-W03, a month 2026-03"),
+    ],
+)  # fmt: skip
+def test_a_query_s_periods_outside_the_collect_are_counted_as_its_days_are(
+    write_workspace: WriteWorkspace, week: str, zh: str, en: str
+) -> None:
+    """A CRM's weekly summary holds last year's weeks and this week's, in progress, past
+    --through: each is told and left out, as a row dated there is, and the weeks asked
+    for are stored; no longer the whole metric failed as "not a period id okrdesk asked
+    for". A month in a plan by week, or no period at all, still fails it, saying which."""
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, WEEKLY)
+    weekly = root / "data" / "weekly.csv"
+    weekly.write_text("周,客户经理,参会人数\n2025-W50,cm01,9\n2026-W02,cm01,30\n"
+                      "2026-W03,cm02,25\n2026-W06,cm02,40\n", encoding="utf-8")  # fmt: skip
+    done = said(root, "collect", "--through", "2026-01-25")
+    assert done[2:] == [
+        "警告：插件 sql 指标 salon_attendees：1 行日期为 2025-12-08 至 2025-12-14，早于计划的"
+        "第一个周期（2026-01-01）；不计入",
+        "警告：插件 sql 指标 salon_attendees：1 行日期为 2026-02-02 至 2026-02-08，晚于 "
+        "2026-01-25；不计入",
+    ], done
+    with Store.open(root / "okrdesk.db") as store:
+        stored = store.query("SELECT subject, period, value FROM observations ORDER BY period")
+        assert [tuple(row) for row in stored] == [("cm01", "2026-W02", 30.0),
+                                                  ("cm02", "2026-W03", 25.0)]  # fmt: skip
+    weekly.write_text(f"周,客户经理,参会人数\n2026-W02,cm01,30\n{week},cm02,25\n", "utf-8")
+    failed = said(root, "collect", "--through", "2026-01-25")
+    assert f"错误：插件 sql 指标 salon_attendees：表 weekly，weekly.csv 第 3 行：{zh}" in (
+        " ".join(failed)
+    ), failed
+    english = said(root, "collect", "--through", "2026-01-25", "--lang", "en")
+    assert f"table weekly, weekly.csv row 3: {en}" in " ".join(english), english
 
 
 DAYS = [("2026-01-06", "cm01"), ("2026-01-07", "cm01"), ("2026-01-08", "cm01"),

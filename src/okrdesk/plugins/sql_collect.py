@@ -1285,10 +1285,8 @@ class _Tally:
         if self.time == "period":
             period = str(row[1])
             if period not in self.asked:
-                raise self._fail(number, row, Said(
-                    "column period is not a period id okrdesk asked for",
-                    "period 列不是 okrdesk 要的周期 id",
-                ))  # fmt: skip
+                self.outside_rows(*self._period_outside(number, row, period), 1)
+                return
         else:
             raw = row[1]
             placed = self.days.get(raw)
@@ -1392,6 +1390,44 @@ class _Tally:
         if day > self.request.periods[index].end or day > self.request.through:
             return "after", day, ""
         return "", day, self.request.periods[index].id
+
+    def _period_outside(
+        self, number: int, row: Sequence[Any], written: str
+    ) -> tuple[str, dt.date, dt.date]:
+        """The side of the plan a period the collect did not ask for lies on, and its
+        days (last year's weeks in the export, or this week's, in progress, after
+        ``--through``), as a row dated outside is counted; a period of another grain than
+        the plan's (a month in a plan by week), or no period id, fails its metric."""
+        from okrdesk.periods import grain_of, parse_period, why_not_in_its_year
+
+        grain = grain_of(self.request.periods[0].id) if self.request.periods else None
+        try:
+            period = parse_period(written)
+        except ValueError:
+            if (missing := why_not_in_its_year(written)) is not None:  # 2026-W54
+                raise self._fail(number, row, Said(
+                    f"column period is no period: {missing[0]}", f"period 列不是周期：{missing[1]}"
+                )) from None  # fmt: skip
+            raise self._fail(number, row, Said(
+                "column period is not a period id: a week is written 2026-W03, a month "
+                "2026-03, a quarter 2026-Q1; or return a date as day, put into its period",
+                "period 列不是周期 id：周写作 2026-W03，月写作 2026-03，季度写作 2026-Q1；"
+                "也可返回日期（day 列），由 okrdesk 归入所在周期",
+            )) from None  # fmt: skip
+        if grain is not None and period.grain is not grain:
+            words = {"week": ("a week", "周"), "month": ("a month", "月份"),
+                     "quarter": ("a quarter", "季度")}  # fmt: skip
+            (held, held_zh), (asked, asked_zh) = words[period.grain], words[grain]
+            raise self._fail(number, row, Said(
+                f"column period holds {held}, and this plan collects by {asked[2:]} "
+                f"(grain = \"{grain}\"): return a date as day, put into its {asked[2:]}, or "
+                f"the {asked[2:]}'s id ({self.request.periods[0].id})",
+                f"period 列写的是{held_zh}，而本计划按{asked_zh}采集（grain = \"{grain}\"）："
+                f"请返回日期（day 列），由 okrdesk 归入所在的{asked_zh}，或返回{asked_zh}的 id"
+                f"（如 {self.request.periods[0].id}）",
+            ))  # fmt: skip
+        side = "before" if not self.starts or period.end < self.starts[0] else "after"
+        return side, period.start, period.end
 
     def _outside(self, side: str, day: dt.date) -> None:
         self.outside_rows(side, day, day, 1)
