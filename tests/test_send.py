@@ -941,6 +941,31 @@ def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: B
     assert '"msgtype": "markdown"' in done.stdout
 
 
+def test_a_dry_run_says_what_a_real_send_would_fail_on(workspace: Path) -> None:
+    """A cron line tried with --dry-run, its webhook's variable not set (or set in one
+    shell and not the other), passed, and Monday's send failed: the dry run says so under
+    the channel it is about, exit 0 still, as it sends nothing."""
+    args = ["send", "--dry-run", "--as-of", "2026-03-15", "-w", str(workspace)]
+    env = {"TEST_WECOM_URL": "", "TEST_DING_URL": "https://x.example.com/d"}
+    chinese = CliRunner().invoke(cli, [*args, "--lang", "zh"], env=env)
+    assert chinese.exit_code == 0, chinese.output
+    lines = chinese.stdout.splitlines()
+    at = lines.index("branch-group（wecom）：1 条消息")
+    assert (
+        lines[at + 1] == "警告：实际发送时这里会失败：环境变量 TEST_WECOM_URL（webhook 地址）为空"
+    )
+    at = lines.index("managers（dingtalk）：1 条消息")
+    assert lines[at + 1] == ("警告：实际发送时这里会失败：环境变量 TEST_DING_SECRET（签名密钥）"
+                             "未设置")  # fmt: skip
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"], env=env)
+    assert ("warning: a real send would fail here: the environment variable TEST_WECOM_URL "
+            "(webhook URL) is empty") in english.stdout.splitlines()  # fmt: skip
+    ready = {"TEST_WECOM_URL": "https://x.example.com/w", "TEST_DING_URL": "https://x.example.com/d",
+             "TEST_DING_SECRET": "s3"}  # fmt: skip
+    done = CliRunner().invoke(cli, [*args, "--lang", "en"], env=ready)
+    assert done.exit_code == 0 and "would fail" not in done.stdout, done.output
+
+
 def test_a_dry_run_heads_each_channel_in_the_command_s_language(workspace: Path) -> None:
     """A branch manager reading Chinese is told in Chinese which channel each payload is
     for, how many messages, the mail server and login, and the attachment."""

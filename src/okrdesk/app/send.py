@@ -234,8 +234,14 @@ def deliver_all(
             yield Outcome(channel, error.sent, error.said, error.parts)
 
 
-def dry_run(targets: tuple[Channel, ...], message: Message, lang: str) -> list[str]:
+def dry_run(
+    targets: tuple[Channel, ...],
+    message: Message,
+    lang: str,
+    environ: Mapping[str, str] | None = None,
+) -> list[str]:
+    env = os.environ if environ is None else environ
     lines: list[str] = []
     for channel in targets:
-        lines += [*channels.dry_run(channel, message, SystemClock(), lang), ""]
+        lines += [*channels.dry_run(channel, message, SystemClock(), lang, env), ""]
     return lines

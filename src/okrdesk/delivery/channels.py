@@ -33,6 +33,23 @@ def _secret(environ: Mapping[str, str], name: str | None, what: Said) -> str | N
     return value
 
 
+def _unready(channel: Channel, environ: Mapping[str, str]) -> Said | None:
+    """Why ``deliver`` would fail before sending anything (a variable the settings name
+    not set, or empty); None when every secret it reads is there."""
+    needed = (
+        [(channel.password_env, Said("password", "邮箱密码"))]
+        if channel.kind == "email"
+        else [(channel.url_env, Said("webhook URL", "webhook 地址")),
+              (channel.secret_env, Said("secret", "签名密钥"))]
+    )  # fmt: skip
+    for name, what in needed:
+        try:
+            _secret(environ, name, what)
+        except DeliveryFailed as error:
+            return error.said
+    return None
+
+
 def deliver(channel: Channel, message: Message, environ: Mapping[str, str], clock: Clock) -> int:
     """Send ``message`` through ``channel``; the number of messages sent."""
     if channel.kind == "email":
@@ -50,22 +67,29 @@ _DRY_RUN = {
         "login": ", login as {user} (${env})",
         "attached": "attached: {path}",
         "chat": "{name} ({kind}): {count}",
+        "unready": "warning: a real send would fail here: {why}",
     },
     "zh": {
         "email": "{name}（email）经 {host}:{port} [{security}]{login}",
         "login": "，登录账号 {user}（${env}）",
         "attached": "附件：{path}",
         "chat": "{name}（{kind}）：{count}",
+        "unready": "警告：实际发送时这里会失败：{why}",
     },
 }
 """The heading ``send --dry-run`` gives each channel's payload; the payload itself (a
 mail's headers, a webhook's JSON) is shown as it would be sent."""
 
 
-def dry_run(channel: Channel, message: Message, clock: Clock, lang: str) -> list[str]:
+def dry_run(
+    channel: Channel, message: Message, clock: Clock, lang: str, environ: Mapping[str, str]
+) -> list[str]:
     """What ``deliver`` would send, secrets masked: the URL by its variable's name; its
-    headings in ``lang``."""
+    headings in ``lang``, with a warning where a variable it needs is not set in
+    ``environ`` (the dry run a cron line was tried with would pass, and the send fail)."""
     words = _DRY_RUN[lang]
+    why = _unready(channel, environ)
+    unready = [] if why is None else [words["unready"].format(why=why.text(lang))]
     if channel.kind == "email":
         shown = mail.email(channel, message, attach=False)
         login = (words["login"].format(user=channel.user, env=channel.password_env)
@@ -76,12 +100,12 @@ def dry_run(channel: Channel, message: Message, clock: Clock, lang: str) -> list
         text = body.get_content() if body is not None else ""
         attached = [words["attached"].format(path=message.attachment)] if message.attachment else []
         headers = [f"{k}: {v}" for k, v in shown.items() if k.lower().startswith(("s", "f", "t"))]
-        return [*head, *headers, "", text.rstrip(), *attached]
+        return [*head, *unready, *headers, "", text.rstrip(), *attached]
     bot = BOTS[channel.kind]
     secret = MASK if channel.secret_env is not None else None
     requests = bot.requests(message, f"${channel.url_env}", secret, clock.time())
     count = counted(len(requests), "message") if lang == "en" else f"{len(requests)} 条消息"
-    lines = [words["chat"].format(name=channel.name, kind=channel.kind, count=count)]
+    lines = [words["chat"].format(name=channel.name, kind=channel.kind, count=count), *unready]
     for request in requests:
         payload = {k: (MASK if k == "sign" else v) for k, v in request.body.items()}
         shown_url = _SECRET_QUERY.sub(lambda m: m.group(1) + MASK, request.url)
