@@ -58,6 +58,21 @@ def _kind_of(mode: int) -> str:
 _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 
+_REASONS_ZH = {
+    errno.ENOENT: "没有这个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "只读的文件系统",
+    errno.EISDIR: "这是一个文件夹",
+}
+"""The system's reasons a write fails most often, as a Chinese reader is told them (the
+system's own words are English): a report's ``--out`` into a folder not made yet, above
+all."""
+
+
 def _failed(path: Path, error: OSError) -> OkrdeskError:
     folder = path.parent
     if error.errno == errno.ENOENT and not folder.is_dir():
@@ -66,11 +81,12 @@ def _failed(path: Path, error: OSError) -> OkrdeskError:
             f"{path}：无法写入该文件：文件夹 {folder} 不存在；未写入任何内容",
         ))  # fmt: skip
     reason = error.strerror or str(error)
+    reason_zh = _REASONS_ZH.get(error.errno or 0, reason)
     # A file that was not there is not "left as it was": there was nothing to leave.
     kept = ("it was left as it was", "文件保持原样") if path.exists() else (
         "nothing was written", "未写入任何内容")  # fmt: skip
     return OkrdeskError(Said(f"{path}: could not write the file ({reason}); {kept[0]}",
-                             f"{path}：无法写入该文件（{reason}）；{kept[1]}"))  # fmt: skip
+                             f"{path}：无法写入该文件（{reason_zh}）；{kept[1]}"))  # fmt: skip
 
 
 @contextlib.contextmanager
