@@ -106,3 +106,44 @@ def test_the_readme_tour_s_validate_is_what_a_new_workspace_says(tmp_path: Path)
     said = CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert said.exit_code == 2
     assert said.output.splitlines() == _tour_says("$ okrdesk validate              # the same")
+
+
+@pytest.mark.parametrize(
+    ("lang", "data", "rows", "encoding"),
+    [
+        ("zh", "开户明细.csv", "开户日期,客户经理,客户号\n2026-01-06,lilei,1001\n"
+         "2026-01-07,lilei,1002\n2026-01-08,hanmeimei,1003\n合计,,3\n", "gbk"),
+        ("en", "accounts.csv", "opened,cm,client\n2026-01-06,li-lei,1001\n2026-01-07,li-lei,1002\n"
+         "2026-01-08,han-mei,1003\nTotal,,3\n", "gbk"),
+    ],
+)  # fmt: skip
+def test_the_sql_metric_okrdesk_init_suggests_collects_as_written(
+    tmp_path: Path, lang: str, data: str, rows: str, encoding: str
+) -> None:
+    """A newcomer's first collect from their own export: the [sources.sql] example in the
+    okrdesk.toml `okrdesk init` writes, taken out of its comments as it stands, with the
+    key result given its metric, validates and collects the export's new accounts."""
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    root = tmp_path / "my-branch"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", lang]).exit_code == 0
+    settings = root / "okrdesk.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# [sources.sql."))
+    lines[start:] = ["" if line == "#" else line.removeprefix("# ") for line in lines[start:]]
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plan = root / "targets" / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    measured = '  id = "KR1"\n  metric = "crm_new_accounts"\n'
+    plan.write_text(text.replace('  id = "KR1"\n', measured, 1), encoding="utf-8")
+    (root / "data" / data).write_bytes(rows.encode(encoding))
+    checked = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert checked.exit_code == 0, checked.output
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-01-11", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    shown = CliRunner().invoke(
+        cli, ["explain", "O1.KR1", "--as-of", "2026-01-11", "--lang", "en", "-w", str(root)]
+    )
+    assert shown.output.splitlines()[2] == "= 3 accts", shown.output
