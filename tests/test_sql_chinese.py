@@ -140,6 +140,22 @@ def test_collect_warns_of_rows_left_out_and_outside_the_plan_in_chinese(
     )
 
 
+def test_a_unit_written_short_is_told_the_units_it_may_mean(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """unit = "万", as a branch says an amount in 万元, is no unit: validate names the
+    ones it may be, as it does for a plugin's metric and a derived one, not only that it
+    is unknown."""
+    short = ATTENDEES_DEFINITION.replace('unit = "人"', 'unit = "万"')
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, TABLES + short)
+    zh = said(root, "validate")
+    assert ("okrdesk.toml:7: sources.sql.metrics[0].unit: 未知的计量单位 '万'（是不是 '万元'、"
+            "'万户' 或 '万人'？）") in zh, zh  # fmt: skip
+    en = said(root, "validate", "--lang", "en")
+    assert ("okrdesk.toml:7: sources.sql.metrics[0].unit: unknown unit '万' (did you mean "
+            "'万元', '万户' or '万人'?)") in en, en  # fmt: skip
+
+
 WEEKLY = """\
 [sources.sql]
 tables = { weekly = "data/weekly.csv" }

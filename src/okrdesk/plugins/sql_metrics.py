@@ -167,8 +167,10 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     over = [checked(functools.partial(_choice, OverTime, raw, f"{part}_over_time", "sum", where))
             for part in ("numerator", "denominator")]  # fmt: skip
     if "unit" not in missing and raw["unit"] not in UNITS:
-        problems.append(Said(f"{where}.unit: unknown unit {raw['unit']!r}",
-                             f"{where}.unit: 未知的计量单位 {raw['unit']!r}"))  # fmt: skip
+        written = raw["unit"]
+        meant = did_you_mean_unit(str(written), list(UNITS))  # 万 for 万元, 万户 or 万人
+        problems.append(Said(f"{where}.unit: unknown unit {written!r}{meant[0]}",
+                             f"{where}.unit: 未知的计量单位 {written!r}{meant[1]}"))  # fmt: skip
     elif (
         "unit" not in missing
         and kind not in (None, MetricKind.RATIO)
@@ -333,8 +335,9 @@ def _part_unit(
     if found is None:
         return None
     if not isinstance(found, str) or found not in UNITS:
-        raise SqlMetricError(f"{where}.{key}: unknown unit {found!r}",
-                             f"{where}.{key}: 未知的计量单位 {found!r}")  # fmt: skip
+        meant = did_you_mean_unit(str(found), list(UNITS))
+        raise SqlMetricError(f"{where}.{key}: unknown unit {found!r}{meant[0]}",
+                             f"{where}.{key}: 未知的计量单位 {found!r}{meant[1]}")  # fmt: skip
     if UNITS[found].dimension is Dimension.FRACTION:
         raise SqlMetricError(
             f"{where}.{key}: a ratio's part is an amount or a count (元, 户), not a rate ({found})",
