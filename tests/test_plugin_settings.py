@@ -222,7 +222,8 @@ def test_every_broken_sql_metric_is_a_problem_at_its_line(write_workspace: Write
     assert [line for line in lines if line.startswith("okrdesk.toml:")] == [
         "okrdesk.toml:5: sources.sql.views.won: only a SELECT query is allowed, not DELETE",
         "okrdesk.toml:9: sources.sql.metrics[0].kind: 'flows' is not one of stock, flow, ratio",
-        "okrdesk.toml:16: sources.sql.metrics[1].unit: unknown unit 'people'",
+        "okrdesk.toml:16: sources.sql.metrics[1].unit: unknown unit 'people' (did you mean "
+        "'人' or '万人'?)",
         "okrdesk.toml:23: sources.sql.metrics[2].query: metric c: only a SELECT query is "
         "allowed, not DELETE",
         # A query the SQLite-style check passed, which DuckDB cannot read as a collect would.
