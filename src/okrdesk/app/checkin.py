@@ -51,7 +51,7 @@ def record_checkin(
     if kr.metric is not None:
         raise BadInput(refused["measured"].format(kr=kr.id, metric=kr.metric))
     subject = find_subject(plan, kr, person, unit, lang)
-    owner = plan.objectives_by_id[kr.objective].owner
+    owner = owner_of(plan, kr)
     if subject not in subjects_under(plan, owner):
         raise BadInput(refused["outside_owner"].format(
             kr=kr.id, subject=subject, name=plan.name_of(subject), owner=owner,
@@ -78,7 +78,6 @@ def record_checkin(
     if closing is not None and closing < day:
         said += words["closed"].format(kr=kr.id, closing=closing)
     target = held_to(plan, kr, subject)
-    owner = owner_of(plan, kr)
     if subject != owner and target is None and kr.unit.dimension not in ADDITIVE:
         # A rate's or a score's figure stands for its own subject alone (rollup): one
         # held to no target of it is in no report, and its owner's figure goes without.
