@@ -281,8 +281,12 @@ def test_the_installed_command_runs_without_a_traceback(write_workspace: WriteWo
     [
         (PermissionError(13, "Permission denied", "/srv/okr/okrdesk.db"),
          "error: permission denied: /srv/okr/okrdesk.db", "错误：没有权限：/srv/okr/okrdesk.db"),
+        # The system's words are English: said in Chinese to a Chinese reader.
         (IsADirectoryError(21, "Is a directory", "/srv/okr/out"),
-         "error: Is a directory: /srv/okr/out", "错误：Is a directory：/srv/okr/out"),
+         "error: Is a directory: /srv/okr/out", "错误：这是一个文件夹：/srv/okr/out"),
+        (NotADirectoryError(20, "Not a directory", "/srv/okr/a-file/ws"),
+         "error: Not a directory: /srv/okr/a-file/ws",
+         "错误：路径中有一段不是文件夹：/srv/okr/a-file/ws"),
         (KeyboardInterrupt(), "Aborted!", "已中止！"),
     ],
 )  # fmt: skip
@@ -306,3 +310,17 @@ def test_a_command_stopped_by_the_file_system_or_ctrl_c_says_so_in_its_language(
     assert english.exit_code == chinese.exit_code == (1 if en.startswith("error") else 130)
     assert english.output.strip() == en  # after click's blank line, at Ctrl-C
     assert chinese.output.strip() == zh
+
+
+def test_a_workspace_made_where_a_file_is_is_refused_in_the_readers_words(
+    tmp_path: Path,
+) -> None:
+    """okrdesk init under a file: 错误：Not a directory：…, the system's English inside
+    the Chinese line."""
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    where = str(tmp_path / "a-file" / "ws")
+    for lang, said in (("zh", f"错误：路径中有一段不是文件夹：{where}"),
+                       ("en", f"error: Not a directory: {where}")):  # fmt: skip
+        done = CliRunner().invoke(cli, ["init", where, "--lang", lang])
+        assert done.exit_code == 1
+        assert done.output.strip() == said, done.output

@@ -59,18 +59,26 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 
 _REASONS_ZH = {
-    errno.ENOENT: "没有这个文件夹",
+    errno.ENOENT: "没有这个文件或文件夹",
     errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
     errno.ENOSPC: "磁盘已满",
     errno.EDQUOT: "超出磁盘配额",
     errno.EROFS: "只读的文件系统",
     errno.EISDIR: "这是一个文件夹",
+    errno.EEXIST: "已经存在",
 }
-"""The system's reasons a write fails most often, as a Chinese reader is told them (the
-system's own words are English): a report's ``--out`` into a folder not made yet, above
-all."""
+"""The system's reasons a file operation fails most often, as a Chinese reader is told
+them (the system's own words are English): a report's ``--out`` into a folder not made
+yet, a workspace made where a file is, a read-only share."""
+
+
+def reason_in(error: OSError, lang: str) -> str:
+    """Why ``error`` happened, in ``lang``: the system's words in English, ``_REASONS_ZH``
+    in Chinese where it has them."""
+    reason = error.strerror or str(error)
+    return _REASONS_ZH.get(error.errno or 0, reason) if lang == "zh" else reason
 
 
 def _failed(path: Path, error: OSError) -> OkrdeskError:
@@ -80,8 +88,7 @@ def _failed(path: Path, error: OSError) -> OkrdeskError:
             f"{path}: could not write the file: there is no folder {folder}; nothing was written",
             f"{path}：无法写入该文件：文件夹 {folder} 不存在；未写入任何内容",
         ))  # fmt: skip
-    reason = error.strerror or str(error)
-    reason_zh = _REASONS_ZH.get(error.errno or 0, reason)
+    reason, reason_zh = reason_in(error, "en"), reason_in(error, "zh")
     # A file that was not there is not "left as it was": there was nothing to leave.
     kept = ("it was left as it was", "文件保持原样") if path.exists() else (
         "nothing was written", "未写入任何内容")  # fmt: skip

@@ -128,6 +128,7 @@ class OkrdeskGroup(HelpedGroup):
     def invoke(self, ctx: click.Context) -> Any:
         # Imported here, not at the top: `okrdesk --help` never gets this far.
         from okrdesk.errors import EXIT_FAILED, OkrdeskError
+        from okrdesk.files import reason_in
 
         # Only the stores this command opens are looked at again if it fails (a process
         # that runs several commands, as the tests do, opened others before).
@@ -151,12 +152,12 @@ class OkrdeskGroup(HelpedGroup):
                 # traceback, and not said again by Python at exit for the buffer left.
                 reader_gone()
                 said = _SAID[self.language()]["not_written"]
-                _say_error(said.format(reason=error.strerror))
+                _say_error(said.format(reason=reason_in(error, self.language())))
                 ctx.exit(EXIT_FAILED)
             if error.filename is None:
                 raise
             said = _SAID[self.language()]["os_error"]
-            _say_error(said.format(reason=error.strerror, path=error.filename))
+            _say_error(said.format(reason=reason_in(error, self.language()), path=error.filename))
             ctx.exit(EXIT_FAILED)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
