@@ -62,10 +62,10 @@ def test_a_reader_that_closes_the_pipe_ends_every_command_quietly_with_141(
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["report"], "错误：No space left on device：输出未能完整写出\n"),
+        (["report"], "错误：磁盘已满：输出未能完整写出\n"),
         (["check", "--lang", "en"], "error: No space left on device: the output could not "
                                     "be written whole\n"),
-        (["export", "--format", "csv"], "错误：No space left on device：输出未能完整写出\n"),
+        (["export", "--format", "csv"], "错误：磁盘已满：输出未能完整写出\n"),
     ],
 )  # fmt: skip
 def test_output_to_a_full_disk_is_said_in_a_line_not_a_traceback(
