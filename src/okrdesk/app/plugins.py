@@ -150,6 +150,8 @@ def as_json(loaded: Loaded, name: str | None = None) -> dict[str, Any]:
     ``description_zh``, ``warnings_zh``), okrdesk's words in Chinese and a plugin's own
     as it gave them where it gave no Chinese, for a program to show its reader either."""
     host, lang = loaded.host, loaded.lang
+    # Each plugin's errors read once: a broken definition's are found in okrdesk.toml.
+    shown = [(r, _errors(r, loaded.root)) for r in chosen(host, name, lang)]
     return {
         "plugins": [
             {
@@ -167,10 +169,10 @@ def as_json(loaded: Loaded, name: str | None = None) -> dict[str, Any]:
                     }
                     for f in r.formats
                 ],
-                "errors": [error.en for error in _errors(r, loaded.root)],
-                "errors_zh": [error.text("zh") for error in _errors(r, loaded.root)],
+                "errors": [error.en for error in errors],
+                "errors_zh": [error.text("zh") for error in errors],
             }
-            for r in chosen(host, name, lang)
+            for r, errors in shown
         ],
         "warnings": [warning.en for warning in loaded.warnings],
         "warnings_zh": [warning.text("zh") for warning in loaded.warnings],
