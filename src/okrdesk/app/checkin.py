@@ -13,7 +13,7 @@ from decimal import Decimal
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import of_the_plan
-from okrdesk.engine.rollup import subjects_under
+from okrdesk.engine.rollup import checked_in_for, subjects_under
 from okrdesk.engine.tree_targets import owner_of, target_at
 from okrdesk.errors import BadInput, printable
 from okrdesk.figures_apart import beside_target
@@ -78,7 +78,7 @@ def record_checkin(
     if closing is not None and closing < day:
         said += words["closed"].format(kr=kr.id, closing=closing)
     target = held_to(plan, kr, subject)
-    if subject != owner and target is None and kr.unit.dimension not in ADDITIVE:
+    if subject not in checked_in_for(plan, kr):
         # A rate's or a score's figure stands for its own subject alone (rollup): one
         # held to no target of it is in no report, and its owner's figure goes without.
         said += words["counts_nowhere"].format(
@@ -363,8 +363,10 @@ def withdraw_checkin(
         kr = session.plan.key_results_by_id.get(withdrawn.key_result)
         below = set(subjects_under(session.plan, withdrawn.subject)) - {withdrawn.subject}
         # A unit's amount or count with no check-in of its own is its members' sum.
-        summed = bool(below) and kr is not None and kr.unit.dimension in ADDITIVE and any(
-            c.subject in below for c in of_the_plan(session.plan, store.checkins(kr.id))
+        # Read only where none of its own is left to count.
+        summed = not left and bool(below) and kr is not None and (
+            kr.unit.dimension in ADDITIVE
+            and any(c.subject in below for c in of_the_plan(session.plan, store.checkins(kr.id)))
         )  # fmt: skip
 
     def said(value: float) -> str:

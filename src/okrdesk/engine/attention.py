@@ -72,7 +72,7 @@ from okrdesk.engine.plan_calendar import (
     unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
-from okrdesk.engine.rollup import SharedReads, subjects_under
+from okrdesk.engine.rollup import SharedReads, checked_in_for, subjects_under
 from okrdesk.engine.tree_targets import members_add_up, owner_of
 from okrdesk.errors import Said
 from okrdesk.messages import ALERTS, alert_text, named_periods
@@ -91,7 +91,7 @@ from okrdesk.plugins.clashes import clash_advice, declared_by_several, declared_
 from okrdesk.records import shared_methods
 from okrdesk.store.liveness import Liveness, liveness
 from okrdesk.store.reader import StoreReader
-from okrdesk.units import ADDITIVE, Quantity, ledger, percentage
+from okrdesk.units import Quantity, ledger, percentage
 
 
 class Level(StrEnum):
@@ -1206,7 +1206,7 @@ def _source_alerts(
     missed: dict[Since, int] = {}
     never: list[KeyResult] = []
     for kr in _tracked_by_checkins(plan, inside):
-        counting = _counting(plan, kr)
+        counting = checked_in_for(plan, kr)
         days = [c.day for c in of_the_plan(plan, store.checkins(kr.id))
                 if c.day <= day and c.subject in counting]  # fmt: skip
         if not days:
@@ -1275,17 +1275,6 @@ def _unprovided(unmeasured: Sequence[tuple[str, tuple[str, ...]]]) -> list[Alert
     said = "metric.unprovided_many" if krs else "metric.unprovided_many_elsewhere"
     return [Alert(Level.WARNING, "missing", metrics[0], said,
                   {"n": len(metrics), "metrics": metrics, "krs": krs}, metrics)]  # fmt: skip
-
-
-def _counting(plan: Plan, kr: KeyResult) -> set[str]:
-    """The subjects whose check-ins of ``kr`` make a figure of it: anyone under its owner
-    for an amount or a count, which add up; for a rate or a score, its owner and the
-    members it sets a target of (a team's NPS checked in where the branch's is owed is in
-    no figure, and leaves the branch's owed)."""
-    owner = owner_of(plan, kr)
-    if kr.unit.dimension in ADDITIVE:
-        return set(subjects_under(plan, owner))
-    return {owner, *kr.member_targets}
 
 
 def _first_checkin_due(plan: Plan, kr: KeyResult) -> dt.date:

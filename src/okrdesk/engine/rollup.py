@@ -24,6 +24,7 @@ from okrdesk.engine.plan_calendar import (
     metrics_by_grain,
     of_the_plan,
 )
+from okrdesk.engine.tree_targets import owner_of
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import (
     KeyResult,
@@ -59,6 +60,17 @@ def subjects_under(plan: Plan, owner: str) -> list[str]:
         return [owner]
     units = [u.id for u in plan.subtree(owner)]
     return units + [p.id for p in plan.people_under(owner)]
+
+
+def checked_in_for(plan: Plan, kr: KeyResult) -> set[str]:
+    """The subjects whose check-ins of ``kr`` make a figure of it: anyone under its owner
+    for an amount or a count, which add up; for a rate or a score, its owner and the
+    members it sets a target of (a team's NPS checked in where the branch's is owed is in
+    no figure, and leaves the branch's owed)."""
+    owner = owner_of(plan, kr)
+    if kr.unit.dimension in ADDITIVE:
+        return set(subjects_under(plan, owner))
+    return {owner, *kr.member_targets}
 
 
 def checkin_counts(plan: Plan, kr: KeyResult, subject: str, top: str, latest: set[str]) -> bool:
