@@ -238,7 +238,7 @@ def alerts(
             for warning in warnings
         ]  # fmt: skip
     found += [alert for each in told for alert in _unfinished(plan, each)]
-    found += _branches_behind(plan, apart, engine.as_of, inside, engine.metrics)
+    found += _branches_behind(plan, apart, told, engine.as_of, engine.metrics)
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})
     found += [
         Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})
@@ -274,25 +274,26 @@ def _whose(plan: Plan, run: Run) -> Said:
 def _branches_behind(
     plan: Plan,
     apart: Sequence[Sequence[Run]],
+    told: Sequence[Sequence[Run]],
     day: dt.date,
-    inside: set[str],
     specs: Mapping[str, MetricSpec] | None,
 ) -> list[Alert]:
     """Where units of the plan each collect their own (a firm's branches on its server,
-    ``collects_apart``): the metrics a unit inside the scope has collected less far than
-    another, and not as far as is due on ``day``. The firm's figures and the stale alert
-    reach the latest collect's day, and the branch behind read as one without new clients
-    since its last; each is told by name, with the day its figures reach."""
+    ``collects_apart``): the metrics a unit whose collects are ``told`` in the scope has
+    collected less far than another, and not as far as is due on ``day``. The firm's
+    figures and the stale alert reach the latest collect's day, and the branch behind read
+    as one without new clients since its last; each is told by name, with the day its
+    figures reach."""
     if len(apart) < 2:
         return []
     furthest = landed_by(run for group in apart for run in group)
-    # Each member unit's figures (inside the scope) as far as any collect stored them: its
-    # own, or one for the units above it too (the firm's, for every branch). The plan's own
-    # collects are the stale alert's to tell.
+    # Each member unit's figures as far as any collect stored them: its own, or one for
+    # the units above it too (the firm's, for every branch). The plan's own collects are
+    # the stale alert's to tell.
     reach = [
         (group[-1].plan_unit, landed_by(settling_runs(plan, group, apart)))
-        for group in apart
-        if member_unit(plan, group[-1]) is not None and _counts_inside(plan, group[-1], inside)
+        for group in told
+        if member_unit(plan, group[-1]) is not None
     ]
     behind: dict[tuple[str, dt.date, str], list[str]] = {}  # (unit, day, grain) → metrics
     for grain, metrics in metrics_by_grain(plan, specs).items():
