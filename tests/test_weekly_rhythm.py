@@ -1141,6 +1141,42 @@ def test_what_moved_most_leaves_out_a_change_written_as_none(
     assert moved == ["  +3,000万  O1.REV 营业收入"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "branch", "team"),
+    [
+        ("zh", ["  +3次（变差）  O2.ZERO 合规事故为零"],
+         ["  -10分（变差）  O1.ENPS 员工 eNPS", "  +3,000万  O1.REV 营业收入"]),
+        ("en", ["  +3 times (worse)  O2.ZERO 合规事故为零"],
+         ["  -10 pts (worse)  O1.ENPS 员工 eNPS", "  +CNY 30m  O1.REV 营业收入"]),
+    ],
+)  # fmt: skip
+def test_what_moved_most_away_from_its_target_says_so(
+    write_workspace: WriteWorkspace, lang: str, branch: list[str], team: list[str]
+) -> None:
+    # Incidents are to stay at none and rose to 3; eNPS fell; revenue rose. Beside the
+    # title alone, "+3次" (or "+1.9百分点" of an empty-account rate) reads as progress.
+    root = rhythm(write_workspace)
+    for kr, value, day in [
+        ("O2.ZERO", "0", "2026-03-01"),
+        ("O2.ZERO", "3", "2026-03-03"),
+        ("O1.ENPS", "40", "2026-03-01"),
+        ("O1.ENPS", "30", "2026-03-03"),
+        ("O1.REV", "1.1", "2026-03-01"),
+        ("O1.REV", "1.4", "2026-03-03"),
+    ]:
+        assert run(root, "checkin", kr, value, "--date", day, "--by", "王芳").exit_code == 0
+    for unit, lines in [("branch", branch), ("team-a", team)]:
+        asked = ("report", "--as-of", "2026-03-04", "--unit", unit, "--lang", lang)
+        shown = run(root, *asked, "--brief").output.splitlines()
+        heading = next(i for i, line in enumerate(shown) if line.startswith(("变化最大", "Moved")))
+        assert shown[heading + 1 : heading + 1 + len(lines)] == lines
+        assert not shown[heading + 1 + len(lines)].startswith(("  +", "  -"))
+        markdown = run(root, *asked, "--format", "md").output
+        for line in lines:
+            moved, title = line.strip().split("  ", 1)
+            assert f"- **{moved}** {title}" in markdown
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_check_on_a_terminal_keeps_its_messages_in_their_column(demo: Path, lang: str) -> None:
     """A terminal wrapped each long line of check back to its margin, under the kinds;

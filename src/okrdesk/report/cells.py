@@ -133,6 +133,23 @@ def change(result: ReportKeyResult, lang: str) -> str:
     return ("+" if difference > 0 else "-") + text
 
 
+_SENSE = {"at_least": 1, "at_most": -1}
+"""Which way a figure moves towards its target, by direction; none for ``within``."""
+
+
+def moved_change(result: ReportKeyResult, lang: str) -> str:
+    """The change as the first screen lists what moved most, marked where it took the
+    figure away from its target (``+1.9百分点（变差）`` for an empty-account rate that is
+    to come down): beside the key result's title alone, a rise reads as progress."""
+    text = change(result, lang)
+    sense = _SENSE.get(result.direction, 0)
+    if result.new or result.change is None or text == NO_CHANGE:
+        return text
+    if change_figure(result) * sense < 0:
+        return text + label(lang, "in_brackets", text=label(lang, "worse"))
+    return text
+
+
 def change_figure(result: ReportKeyResult) -> float:
     """The change the report writes: the one between the figures it shows, so it reads
     with their digits and the column adds up (160 → 161 is +1; 1.65‰ → 1.64‰ is -0.01‰,

@@ -95,6 +95,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
     )  # fmt: skip
     env.globals.update(
         label=label, status=status, value=cells.value, target=cells.target, change=cells.change,
+        moved_change=cells.moved_change,
         actual=cells.actual, attainment=cells.attainment,
         change_heading=cells.change_heading, days_left=cells.days_left,
         due_figure=cells.due_figure, due_heading=cells.due_heading, due_on=cells.due_on,

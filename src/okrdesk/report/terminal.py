@@ -28,6 +28,7 @@ from okrdesk.report.cells import (
     due_on,
     figures_through,
     forecast_from,
+    moved_change,
     phase_span,
     sparkline,
     target,
@@ -378,7 +379,7 @@ def _first_screen(
     if moved := moved_most(report, lang, moved_shown):
         heading = label(lang, "in_brackets", text=change_heading(report.grain, lang))
         lines.append(_line(f"{label(lang, 'moved')}{heading}", "bold"))
-        lines += [_line(f"  {change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]
+        lines += [_line(f"  {moved_change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
     for line in tripped[:BREAKERS_SHOWN]:
         lead = _line(f"⚠ {label(lang, 'breaker_tripped')}{label(lang, 'colon')}", "bold red")
