@@ -403,6 +403,10 @@ def test_a_period_means_the_report_as_of_its_end(collected: Path, period: str, d
         ("本季度", "2026-05-13", "2026-05-13"),
         ("上季", "2026-05-13", "2026-03-31"),
         ("上阶段", "2026-05-13", "2026-03-31"),
+        ("上个月", "2026-05-10", "2026-04-30"),  # as a manager says it, too
+        ("这周", "2026-05-13", "2026-05-13"),
+        ("上个季度", "2026-05-13", "2026-03-31"),
+        ("这个阶段", "2026-05-13", "2026-05-13"),
     ],
 )
 def test_relative_periods_count_from_the_as_of_day(
@@ -417,6 +421,11 @@ def test_a_period_that_is_none_is_named(collected: Path) -> None:
     assert result.output == (
         "--period '抢春' is no period (did you mean \"抢春播\"?); write 2026-W14, 2026-03, "
         "2026Q2, a phase (Q1 or its name), this week or last month\n"
+    )
+    misspelt = run(collected, "report", "-p", "last moth", "--lang", "en")
+    assert misspelt.exit_code == 2
+    assert misspelt.output.startswith(
+        "--period 'last moth' is no period (did you mean \"last month\"?); write"
     )
     later = run(collected, "check", "-p", "2026-W30", "--as-of", "2026-05-01", "--lang", "en")
     assert later.output == (

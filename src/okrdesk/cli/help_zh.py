@@ -29,7 +29,7 @@ _LANG = "默认：命令名前的 okrdesk --lang，否则 okrdesk.toml 中 [work
 _GROUP_LANG = "帮助的语言；也是其下命令未给出自己的 --lang 时所用的语言。"
 _PERIOD = (
     "截至某个周期末：2026-W14、2026-03、2026Q2，阶段的 id 或名称（Q1、抢春播），"
-    "this week、last month、本周、上月（从 --as-of 起算，否则从今天起算）。"
+    "this week、last month、本周、上月或上个月（从 --as-of 起算，否则从今天起算）。"
 )
 _AS_OF_REPORT = "报告的日期（默认：今天）。"
 _A_WEEK = "周，如 2026-W47（ISO 周，在年末年初处截断：2025-W53 即 12 月 29 日至 31 日）："

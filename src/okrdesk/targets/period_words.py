@@ -3,8 +3,9 @@
 A period is an ISO week (``2026-W14``), a month (``2026-03``), a quarter
 (``2026Q2`` or ``2026-Q2``), one of the plan's phases by id or name (``Q1``,
 ``抢春播``), or ``this``/``last`` followed by ``week``, ``month``, ``quarter`` or
-``phase``, counted from the ``--as-of`` day or else today (in Chinese ``本`` or ``上``
-followed by ``周``, ``月``, ``季``/``季度`` or ``阶段``: ``上月``, ``本季度``). The command then
+``phase``, counted from the ``--as-of`` day or else today (in Chinese ``本``, ``这`` or
+``上``, then ``个`` or not, followed by ``周``, ``月``, ``季``/``季度`` or ``阶段``: ``上月``,
+``上个月``, ``本季度``). The command then
 runs as of the period's last day, or as of the ``--as-of`` day (else today)
 when the period has not ended by then.
 """
@@ -29,8 +30,8 @@ from okrdesk.targets.reader import suggest
 # Compiled by re when first used: most commands are given no period.
 _QUARTER = r"^(\d{4})[-_ ]?[Qq]([1-4])$"
 _RELATIVE = r"^(this|last)[-_ ]+(week|month|quarter|phase)$"
-_RELATIVE_ZH = r"^(本|上)(周|月|季度?|阶段)$"
-_WORDS_ZH = {"本": "this", "上": "last", "周": "week", "月": "month", "季": "quarter",
+_RELATIVE_ZH = r"^(本|这|上)个?(周|月|季度?|阶段)$"
+_WORDS_ZH = {"本": "this", "这": "this", "上": "last", "周": "week", "月": "month", "季": "quarter",
              "季度": "quarter", "阶段": "phase"}  # fmt: skip
 _OF = {"week": week_of, "month": month_of, "quarter": quarter_of}
 
@@ -71,12 +72,21 @@ def period_named(plan: Plan, text: str, today: dt.date, lang: str = "en") -> Per
         if (why := why_not_in_its_year(written)) is not None:  # 2026-W54: say the last week
             raise BadInput(f"--period {text!r}：{why[1]}" if lang == "zh"
                            else f"--period {text!r}: {why[0]}") from None  # fmt: skip
-        names = [p.id for p in plan.phases] + [p.name for p in plan.phases]
+        names = [p.id for p in plan.phases] + [p.name for p in plan.phases] + _relative_words()
         raise BadInput(
             f"--period {text!r} 不是时段{suggest(text, names, lang)}；可写 {EXAMPLES_ZH}"
             if lang == "zh"
             else f"--period {text!r} is no period{suggest(text, names)}; write {EXAMPLES}"
         ) from None
+
+
+def _relative_words() -> list[str]:
+    """The relative periods, for a misspelt one (``last moth``) to be told the one meant."""
+    english = [f"{which} {grain}" for which in ("this", "last")
+               for grain in ("week", "month", "quarter", "phase")]  # fmt: skip
+    return english + [
+        f"{which}{grain}" for which in "本上" for grain in ("周", "月", "季度", "阶段")
+    ]
 
 
 def _relative(written: str) -> tuple[str, str] | None:
