@@ -221,6 +221,9 @@ class KeyResult:
     milestones: tuple[Milestone, ...] = ()
     scope: Scope = Scope.OWNER
     member_targets: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
+    member_baselines: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
+    """Where members with a target start from, where the plan says (``member_baselines``);
+    the others' is ``engine.tree_targets.baseline_at``'s."""
     calendar: tuple[CalendarPoint, ...] = ()
     """Finer milestones: the cumulative fraction due by the end of given periods."""
     guardrail: bool = attrs.field(

@@ -86,13 +86,20 @@ def _members_target(
 def baseline_at(plan: Plan, kr: KeyResult, subject: str, kind: MetricKind | None) -> float:
     """Where ``subject`` starts from on ``kr``.
 
-    The owner starts from the key result's baseline. A member starts from the
-    same baseline when the figure is a level that does not add up (a rate, a
-    score); for amounts and counts, from its share of the baseline, in
-    proportion to its share of the target.
+    The owner starts from the key result's baseline. A member starts from its own
+    where the plan gives one (``member_baselines``: a team that started the year
+    lower than another is judged on its own way); else from the same baseline
+    when the figure is a level that does not add up (a rate, a score); for
+    amounts and counts, from its share of the baseline, in proportion to its
+    share of the target.
     """
     baseline = float(kr.baseline)
-    if subject == owner_of(plan, kr) or baseline == 0:
+    if subject == owner_of(plan, kr):
+        return baseline
+    own = kr.member_baselines.get(subject)
+    if own is not None:
+        return float(own)
+    if baseline == 0:
         return baseline
     if not members_add_up(kr, kind):
         return baseline

@@ -53,8 +53,8 @@ PERSON_KEYS = ("id", "name", "unit", "role")
 OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "cadence", "key_results")
 KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
-    "weight", "milestones", "scope", "members", "calendar", "guardrail", "cadence",
-    *window_keys.WINDOW_KEYS,
+    "weight", "milestones", "scope", "members", "member_baselines", "calendar", "guardrail",
+    "cadence", *window_keys.WINDOW_KEYS,
     "where", "breakdown",
 )  # fmt: skip
 BASELINE_KEYS = window_keys.BASELINE_KEYS
@@ -636,7 +636,9 @@ def _read_key_result(
     milestones = _fractions(t, "milestones", draft)
     numbers = {k: t.number(k) for k in ("baseline", "target", "band")}
     guardrail = t.flag("guardrail")
-    members = _member_targets(t, owner, draft)
+    members = _member_figures(t, "members", owner, draft)
+    member_baselines = _member_figures(t, "member_baselines", owner, draft)
+    _check_member_ways(t, where, direction, guardrail, members, member_baselines)
     calendar = _calendar(t, draft)
     windows = read_window_keys(t, where, data, metric, draft.window_uses)
     sliced, breakdown = _slice(t, where, metric, draft)
@@ -668,11 +670,13 @@ def _read_key_result(
     if unit is not None and unit.dimension is Dimension.COUNT and not shared:
         counted = [(where.key(k), v) for k, v in numbers.items() if v is not None]
         counted += [(where.key("members").key(m), v) for m, v in members.items()]
+        counted += [(where.key("member_baselines").key(m), v) for m, v in member_baselines.items()]
         for at, value in counted:
             _whole_count(t, at, value, unit)
     if unit is not None and unit.dimension is Dimension.MONEY:
         figures = [(where.key(k), v) for k, v in numbers.items() if v is not None]
         figures += [(where.key("members").key(m), v) for m, v in members.items()]
+        figures += [(where.key("member_baselines").key(m), v) for m, v in member_baselines.items()]
         for at, value in figures:
             _money_beyond_belief(t, at, value, unit)
     if metric is not None:
@@ -707,6 +711,7 @@ def _read_key_result(
             milestones=milestones,
             scope=model.Scope.MEMBERS if members or scope == "members" else model.Scope.OWNER,
             member_targets={m: unit.to_base(v) for m, v in members.items()},
+            member_baselines={m: unit.to_base(v) for m, v in member_baselines.items()},
             calendar=calendar,
             cadence=Grain(cadence or objective_cadence or Grain.WEEK.value),
             window=windows.window,
@@ -942,57 +947,108 @@ def _shown(raw: object) -> Said:
     return Said(describe(raw), describe(raw, "zh"))
 
 
-def above_members(key: str) -> Said | None:
-    """For a key of the key result's own written below its ``members`` header, where
-    TOML makes it a member's target: where it belongs."""
+def above_members(key: str, table: str = "members") -> Said | None:
+    """For a key of the key result's own written below its ``members`` (or
+    ``member_baselines``) header, where TOML makes it a member's figure: where it belongs."""
     if key not in KEY_RESULT_KEYS:
         return None
+    what = _MEMBER_FIGURES[table]
     return Said(
         f'; "{key}" is a key of the key result itself: write it above the '
-        "[objectives.key_results.members] header (every key below that header is a "
-        "member's target)",
-        f'；"{key}" 是关键结果本身的键：请写在 [objectives.key_results.members] 表头之上'
-        "（该表头之下的键都是成员的目标值）",
+        f"[objectives.key_results.{table}] header (every key below that header is a "
+        f"{what.en})",
+        f'；"{key}" 是关键结果本身的键：请写在 [objectives.key_results.{table}] 表头之上'
+        f"（该表头之下的键都是{what.zh}）",
     )
 
 
-def _member_figure_said(t: Table, member: str, raw: object) -> Said | None:
-    """For a member's target quoted as text (``"¥30"``, ``"1,200"``), the line to write in
+_MEMBER_FIGURES = {
+    "members": Said("member's target", "成员的目标值"),
+    "member_baselines": Said("member's baseline", "成员的起点"),
+}
+"""What each table of figures by member holds."""
+
+
+def _member_figure_said(t: Table, table: str, member: str, raw: object) -> Said | None:
+    """For a member's figure quoted as text (``"¥30"``, ``"1,200"``), the line to write in
     the key result's unit (``t``'s), after a semicolon; None where that is nothing to say."""
     unit = t.data.get("unit")
     if not isinstance(raw, str) or not isinstance(unit, str):
         return None
     plain = unicodedata.normalize("NFKC", raw).strip()
     key = member if re.fullmatch(r"[A-Za-z0-9_-]+", member) else f'"{member}"'
-    said = t.figure_said(key, plain, "objectives.key_results.members", key_result_unit(unit))
+    said = t.figure_said(key, plain, f"objectives.key_results.{table}", key_result_unit(unit))
     return None if said is None else Said(f"; {said.en}", f"；{said.zh}")
 
 
-def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Decimal]:
-    found = t.table("members")
+def _member_figures(t: Table, table: str, owner: str | None, draft: Draft) -> dict[str, Decimal]:
+    """The ``members`` table's targets, or the ``member_baselines`` table's baselines, by
+    member. A member's target is never below zero; a baseline is where the key result's
+    own may be (net new AUM may start below zero, a count of clients may not)."""
+    found = t.table(table)
     if found is None:
         return {}
     where, data = found
-    targets: dict[str, Decimal] = {}
+    what = _MEMBER_FIGURES[table]
+    refused = below_zero_refused(f"objectives.key_results.{table}", "baseline", t.metric)
+    figures: dict[str, Decimal] = {}
     for member, raw in data.items():
         at = where.key(member)
         number, why = plain_number(raw)
         if number is None:
-            above = above_members(member) or NOT_SAID
-            told = _member_figure_said(t, member, raw) or NOT_SAID
+            above = above_members(member, table) or NOT_SAID
+            told = _member_figure_said(t, table, member, raw) or NOT_SAID
             if told.en:
                 why = Said(f"expected a number, got {describe(raw)}",
                            f"应为数，现为{describe(raw, 'zh')}")  # fmt: skip
-            t.fail(at, f"{why.en} (the member's target){above.en}{told.en}",
-                   f"{why.zh}（成员的目标值）{above.zh}{told.zh}")  # fmt: skip
+            t.fail(at, f"{why.en} (the {what.en}){above.en}{told.en}",
+                   f"{why.zh}（{what.zh}）{above.zh}{told.zh}")  # fmt: skip
             continue
-        if number < 0:
-            t.fail(at, f"must not be negative, got {number}", f"不能为负数，现为 {number}")
+        if number < 0 and refused is not None:
+            t.fail(at, f"must not be negative, got {number}: {refused.en}",
+                   f"不能为负数，现为 {number}：{refused.zh}")  # fmt: skip
             continue
-        targets[member] = number
-        if owner is not None:
+        figures[member] = number
+        # A baseline's member is one with a target (``_check_member_ways``), whose place
+        # below the owner its target's entry is held to.
+        if owner is not None and table == "members":
             draft.member_targets.append(MemberTarget(at, member, owner))
-    return targets
+    return figures
+
+
+def _check_member_ways(
+    t: Table,
+    where: Where,
+    direction: str | None,
+    guardrail: bool | None,
+    targets: Mapping[str, Decimal],
+    baselines: Mapping[str, Decimal],
+) -> None:
+    """Each member's baseline belongs to a member with a target in ``members``, and leaves
+    that member a way to go, as the key result's own must (``_check_way``)."""
+    for member, baseline in baselines.items():
+        at = where.key("member_baselines").key(member)
+        target = targets.get(member)
+        if target is None:
+            t.fail(at, f"{member} has no target in [objectives.key_results.members]: a "
+                   "member's baseline is where it starts towards its own target",
+                   f"{member} 在 [objectives.key_results.members] 中没有目标值：成员的起点"
+                   "是它向自己的目标值出发的地方")  # fmt: skip
+            continue
+        if guardrail or direction == model.Direction.WITHIN.value:
+            continue
+        if direction == model.Direction.AT_MOST.value:
+            if baseline > target:
+                continue
+            t.fail(at, f"is {_plain(baseline)}, not above {member}'s target {_plain(target)}: "
+                   'an "at most" goal comes down from its baseline',
+                   f'为 {_plain(baseline)}，不高于 {member} 的目标值 {_plain(target)}："at most" '
+                   "目标是从起点降下来的")  # fmt: skip
+        elif baseline >= target:
+            t.fail(at, f"is {_plain(baseline)}, not below {member}'s target {_plain(target)}: "
+                   "there is no way to go",
+                   f"为 {_plain(baseline)}，不低于 {member} 的目标值 {_plain(target)}："
+                   "没有提升的空间")  # fmt: skip
 
 
 def _read_budget(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
