@@ -399,6 +399,44 @@ def test_a_summary_row_ending_the_file_is_left_out_saying_so(
     }
 
 
+def _weekly(root: Path, through: str, lang: str = "en") -> tuple[str, str]:
+    """A week's collect through ``through`` and the report as of that day: what each says."""
+    collected = CliRunner().invoke(
+        cli, ["collect", "--through", through, "--lang", lang, "-w", str(root)]
+    )
+    assert collected.exit_code == 0, collected.output
+    reported = CliRunner().invoke(
+        cli, ["report", "--as-of", through, "--lang", lang, "-w", str(root)]
+    )
+    assert reported.exit_code == 0, reported.output
+    return _one_line(collected.output), _one_line(reported.output)
+
+
+def test_a_warning_the_weekly_export_repeats_is_told_in_one_weeks_report_not_every_week(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The CRM's weekly export always ends in its 合计 row (one row further down each
+    week) and always starts with a row of last year: each collect says so, and the report
+    of the week that first read them; the next weeks' reports do not say it again. A
+    row of last year that was not there before is news again."""
+    head = "cm,day,amount\ncm01,2025-12-30,500\ncm01,2026-03-05,1000\n"
+    root = _workspace(write_workspace, head + "合计,,1500\n")
+    total, before = "is a summary row (a total) at the end of the file", "before the plan"
+    collected, reported = _weekly(root, "2026-03-08")
+    assert total in collected and before in collected
+    assert total in reported and before in reported
+    week = head + "cm02,2026-03-10,2300\n合计,,3800\n"
+    (root / "data" / "crm.csv").write_text(week, encoding="utf-8")
+    collected, reported = _weekly(root, "2026-03-15")
+    assert "crm.csv row 5 is a summary row" in collected and before in collected
+    assert total not in reported and before not in reported
+    older = week.replace("cm01,2025-12-30,500\n", "cm01,2025-12-30,500\ncm02,2025-12-31,9\n")
+    (root / "data" / "crm.csv").write_text(older, encoding="utf-8")
+    collected, reported = _weekly(root, "2026-03-22", "zh")
+    assert "2 行日期为 2025-12-30 至 2025-12-31" in reported
+    assert "合计行" not in reported and "合计行" in collected
+
+
 def test_summary_rows_read_through_a_view_are_said_and_a_whole_sum_is_not_doubled(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -35,7 +35,8 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
 - plugin: the errors and warnings of collects about metrics the plan uses, until a
   later collect is asked for those metrics again (a ``collect --metric`` of others
   leaves them told), those about no such metric of the latest collect, and plugins
-  that failed to load;
+  that failed to load; a warning each collect repeats, only in the reports of the
+  period the first of them read (``_still_news``);
 - revised (info): figures of complete periods of a metric the plan uses that
   a collect within the last period restated (``revision_alerts``), once the
   figures had settled (a cohort metric's go on converting for a while, or for
@@ -47,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import NamedTuple
@@ -81,6 +83,7 @@ from okrdesk.model import (
     MetricSpec,
     Plan,
     Run,
+    concerned,
     plugin_error_text,
     settled_restatements,
     standing,
@@ -230,7 +233,7 @@ def alerts(
             for error in told_once_as_kept([e for e in errors if e not in told_now],
                                            run.lines_zh)
         ]  # fmt: skip
-    for run, warnings in _standing(plan, told, apart, owned, _warned):
+    for run, warnings in _standing(plan, told, apart, owned, _warned, engine.as_of):
         # Told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
@@ -328,16 +331,65 @@ def _standing(
     apart: Sequence[Sequence[Run]],
     owned: Mapping[str, str],
     lines: Callable[[Run], Sequence[str]],
+    news_on: dt.date | None = None,
 ) -> list[tuple[Run, list[str]]]:
     """``standing`` lines of each group of collects ``told`` (of ``collects_apart``),
     settled by a later collect of their metrics by any plan that collects that group's
-    figures (``settling_runs``)."""
+    figures (``settling_runs``); with ``news_on`` (a report's day), only those still news
+    on it (``_still_news``)."""
     found = []
     for group in told:
         own = {run.id for run in group}
         settling = settling_runs(plan, group, apart)
-        found += [(run, said) for run, said in standing(settling, owned, lines) if run.id in own]
+        for run, said in standing(settling, owned, lines):
+            if run.id not in own:
+                continue
+            if news_on is not None:
+                earlier = [each for each in settling if each.id < run.id and not each.unfinished]
+                said = [
+                    line for line in said
+                    if _still_news(plan, run, line, earlier, owned, lines, news_on)
+                ]  # fmt: skip
+            if said:
+                found.append((run, said))
     return found
+
+
+_WHERE_IN_A_FILE = re.compile(r"\b(rows?) \d[\d, -]*\d|\b(rows?) \d")
+
+
+def _still_news(
+    plan: Plan,
+    run: Run,
+    line: str,
+    earlier: Sequence[Run],
+    owned: Mapping[str, str],
+    lines: Callable[[Run], Sequence[str]],
+    day: dt.date,
+) -> bool:
+    """Whether a warning of ``run`` is news in a report as of ``day``: a CRM export read
+    again each week says its 合计 row, or its rows before the plan, in every collect, and
+    the manager was told in the report of the week the first of them read. It is news
+    until one period (the plan's grain) after the day that first collect read through;
+    the collects before ``run`` (``earlier``) asked for the same metrics that said the
+    same (wherever in the file the rows now sit: the file grew) count back to it, and
+    one that did not say it makes the next that does news again."""
+    gist = _gist(line)
+    about = concerned(line, owned)
+    first = run
+    for before in reversed(earlier):
+        if about and not any(before.asked_for(metric) for metric in about):
+            continue
+        if gist not in {_gist(other) for other in lines(before)}:
+            break
+        first = before
+    read_through = dt.date.fromisoformat((first.through or first.started)[:10])
+    return read_through > one_period_before(day, plan.grain)
+
+
+def _gist(line: str) -> str:
+    """A warning as kept, without the rows of a file it cites (``row 7``, ``rows 4-5``)."""
+    return _WHERE_IN_A_FILE.sub(lambda found: found[1] or found[2], line)
 
 
 def _errors(run: Run) -> Sequence[str]:
