@@ -105,9 +105,14 @@ def test_each_members_figure_stands_beside_its_share(write_workspace: WriteWorks
         "  rank  member            value     target  attained  observations",
         "     1  财富管理一部  159 accts  240 accts    66.25%           106",
     ]
-    # A team's people have no shares of the branch's key result: no column for them.
+    # A team's people have no shares of the branch's key result: no column for them; the
+    # team's own share is under its figure.
     team = run(root, "explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31").output
-    assert "分解目标" not in team
+    assert team.splitlines()[2:4] == [
+        "= 159户",
+        "分解目标 240户（O1.KR1 的目标为 360户），完成率 66.25%",
+    ]
+    assert "分解目标" not in "".join(team.splitlines()[4:])
 
 
 def test_what_is_stored_on_the_unit_itself_is_its_own_row_and_listed(

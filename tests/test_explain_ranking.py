@@ -106,3 +106,27 @@ def test_people_are_named_and_namesakes_told_apart_by_id(
         week = [re.split(r" {2,}", line.strip())[1] for line in done.output.splitlines()
                 if line.startswith("  2026-W01  ")]  # fmt: skip
         assert week == [first, "李强", third]
+
+
+def test_a_member_explained_alone_says_its_share_of_the_target_as_its_report_has_it(
+    demo: Path,
+) -> None:
+    """``explain C1.KR1 --unit wm1`` gave the team's figure and nothing of the 16亿 of the
+    branch's 45亿 it is held to: its share, the owner's target and its attainment are
+    under the figure, the attainment the team's own report gives; a person's share of
+    a team's key result whose target is its members' added up, in English too."""
+    for unit, share in (("wm1", "16亿"), ("wm2", "14亿"), ("inst", "15亿")):
+        done = okrdesk("explain", "C1.KR1", "--unit", unit, "-w", str(demo), "--as-of", AS_OF)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        attained = attainment_percent(reported_attainment(demo, unit, "C1.KR1"))
+        assert lines[2].startswith("= ")
+        assert lines[3] == f"分解目标 {share}（C1.KR1 的目标为 45亿），完成率 {attained}"
+    done = okrdesk("explain", "WM1.HNW", "--person", "wumin", "-w", str(demo),
+                   "--as-of", AS_OF, "--lang", "en")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.splitlines()[3]
+    assert re.fullmatch(r"its share of the target: 35 accts \(WM1\.HNW's target is 160 accts\), "
+                        r"\d+\.\d% attained", line), line  # fmt: skip
+    owner = okrdesk("explain", "C1.KR1", "-w", str(demo), "--as-of", AS_OF)
+    assert not any(line.startswith("分解目标") for line in owner.stdout.splitlines())

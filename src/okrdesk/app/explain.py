@@ -29,6 +29,7 @@ from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
+from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import PeriodRun, WindowFigure, window_figure
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path
 from okrdesk.figures_apart import attainment_short, beside_target
@@ -138,6 +139,8 @@ _SAID: dict[str, dict[str, str]] = {
         "no_longer": "it loaded, but declares no metric {metric} now",
         "stored_rows": "Stored of it: {observations}, from {runs}, as collected; not added "
                        "up, since how {metric} adds up is its plugin's to say:",
+        "share": "its share of the target: {share} ({kr}'s target is {target}), "
+                 "{attained} attained",
     },
     "zh": {
         "for": "{name} ({subject})  截至 {day}",
@@ -199,6 +202,7 @@ _SAID: dict[str, dict[str, str]] = {
         "no_longer": "它已加载，但现在不再声明指标 {metric}",
         "stored_rows": "已存的数据：{observations}，来自第 {runs} 次采集，按采集时的原样列出；"
                        "未加总，因为 {metric} 如何加总要由其插件决定：",
+        "share": "分解目标 {share}（{kr} 的目标为 {target}），完成率 {attained}",
     },
 }  # fmt: skip
 """What ``explain`` says, in each report language; its figures follow the same one."""
@@ -268,6 +272,7 @@ def explain_lines(
                                                 end=cut.end, day=day))  # fmt: skip
         short_of = _short_of(engine, kr, subject)
         started = _from_baseline(engine, kr, subject, lang, short_of)
+        share = _member_share(engine, kr, subject, lang, short_of)
         if kr.metric is None:
             lines += _explain_checkins(store, rollup, kr, subject, day, lang, width, short_of)
         else:
@@ -284,8 +289,9 @@ def explain_lines(
             figure = rollup.sliced(spec.name, subject, kr.where)
             basis = growth_basis(engine, kr, subject)
             if spec.formula is not None:
-                return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang,
-                                                short_of) + started  # fmt: skip
+                lines += _explain_derived(kr, spec, figure, rollup, subject, session, lang,
+                                          short_of)  # fmt: skip
+                return _beside_figure(lines, share) + started
             # The plan's periods only: last year's, kept for 同比, are in no figure of it.
             rows = store.observations(
                 metric=spec.name, subjects=subjects, through=engine.through, grain=plan.grain,
@@ -320,7 +326,40 @@ def explain_lines(
                                      ends_early, width, short_of)  # fmt: skip
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
-    return lines + started
+    return _beside_figure(lines, share) + started
+
+
+def _member_share(
+    engine: Engine, kr: KeyResult, subject: str, lang: str,
+    short_of: tuple[float, float] | None,
+) -> str | None:  # fmt: skip
+    """A member's share of the key result's target and its attainment of it, as the
+    report's row of that member gives them (``160户（O1.KR1 的目标为 360户），完成率
+    77.5%``); None for a subject the key result sets no share for."""
+    share = kr.member_targets.get(subject)
+    if share is None:
+        return None
+    # The owner's target as the report states it: written, or its members' added up.
+    judged, whole_of = engine.judged(kr, subject), engine.judged(kr, owner_of(engine.plan, kr))
+    total = None if whole_of is None else whole_of.target.value
+    if judged is None or total is None:
+        return None
+    whole = kr.unit.dimension is Dimension.COUNT
+    target = written(kr.unit, float(share), lang, whole=whole)
+    if short_of is not None:
+        target = beside_target(kr.unit, short_of[0], float(share), lang, whole=whole)[1]
+    return _SAID[lang]["share"].format(
+        share=target, kr=kr.id, target=written(kr.unit, total, lang, whole=whole),
+        attained=attainment_percent(judged.attainment),
+    )  # fmt: skip
+
+
+def _beside_figure(lines: list[str], share: str | None) -> list[str]:
+    """``lines`` with a member's ``share`` under the figure's line (``= 124户``)."""
+    if share is None:
+        return lines
+    at = next((i for i, line in enumerate(lines) if i >= 2 and line.startswith("= ")), 1)
+    return [*lines[: at + 1], share, *lines[at + 1 :]]
 
 
 def _from_baseline(

@@ -163,7 +163,9 @@ def explain(
     says how many and who). Where a key result on a metric shares its target among
     the members, they are ranked by attainment, highest first, as the report ranks
     them; one with no share has no attainment (one tracked by check-ins lists each
-    member's check-ins, the report ranking them). A unit or person outside the key
+    member's check-ins, the report ranking them); one member asked for with --unit
+    or --person has its share, the owner's target and its attainment under its
+    figure. A unit or person outside the key
     result's owner is refused: none of its figure counts in it. Units and
     people by name, with the
     id where two share a name. For an objective (O1): its score from its key
