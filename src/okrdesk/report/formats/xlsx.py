@@ -611,6 +611,11 @@ SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]
 NOTES: dict[str, Callable[[Any], list[str]]] = {"scores": scores_notes, "budget": budget_notes}
 """The lines under a sheet's table, as the other formats write them under theirs."""
 
+LEFT_OUT_EMPTY = frozenset({"scores"})
+"""Sections with no sheet when they have no row, as the other formats have no section: a
+plan without a scoring policy (or a unit none of whose people one covers) has no scores,
+and a sheet of headings alone read as scores missing."""
+
 
 def width(text: str) -> int:
     """Columns ``text`` takes in a spreadsheet: East Asian wide characters count two; the
@@ -645,6 +650,8 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
     formats: dict[str, Any] = {}
     for key, section in SECTIONS:
         head, rows = section(report)
+        if not rows and key in LEFT_OUT_EMPTY:
+            continue
         sheet = book.add_worksheet(_named(report.lang, key)[:31])
         sheet.freeze_panes(1, 0)
         widths = [width(h) for h in head]
