@@ -1415,6 +1415,40 @@ def test_the_listing_names_units_in_the_reader_s_language_in_aligned_columns(
     assert units == ["户", "‰", "元"] and len(starts) == 1, chinese
 
 
+def test_the_listing_tells_a_metric_in_wan_from_one_in_yuan(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A metric declared in 万元 holds figures ten thousand times those of one in 元: in
+    English both were listed as CNY, and a plugin author could not tell which a SQL
+    metric's query must give; now CNY 10k (and 10k accts for 万户), as the report
+    names one of it, and 万元 in Chinese as declared; the labels still in one column."""
+    root = write_workspace(plugin=False)
+    (root / "data").mkdir()
+    (root / "data" / "crm.csv").write_text("cm,day,amount\ncm01,2026-03-05,1\n", "utf-8")
+    metrics = "".join(
+        f'[[sources.sql.metrics]]\nname = "{name}"\nlabel_zh = "{name}"\nkind = "flow"\n'
+        f'unit = "{unit}"\nquery = "SELECT cm AS subject, day, amount AS value FROM crm"\n\n'
+        for name, unit in (("m_yuan", "元"), ("m_wan", "万元"), ("m_yi", "亿元"),
+                           ("m_wanhu", "万户"), ("m_hu", "户"))
+    )  # fmt: skip
+    (root / "okrdesk.toml").write_text(
+        f'[sources.sql.tables.crm]\npath = "data/crm.csv"\n\n{metrics}', "utf-8"
+    )
+    for lang, expected in (
+        ("en", {"m_yuan": "CNY", "m_wan": "CNY 10k", "m_yi": "CNY 100m", "m_wanhu": "10k accts",
+                "m_hu": "accts"}),
+        ("zh", {"m_yuan": "元", "m_wan": "万元", "m_yi": "亿元", "m_wanhu": "万户", "m_hu": "户"}),
+    ):  # fmt: skip
+        done = CliRunner().invoke(cli, ["plugins", "--lang", lang, "-w", str(root)])
+        assert done.exit_code == 0, done.output
+        rows = {line.split()[0]: line for line in done.output.splitlines()
+                if line.startswith("    m_")}  # fmt: skip
+        starts = {display_width(row[: row.index(f" {name} / ")]) for name, row in rows.items()}
+        assert len(starts) == 1, done.output
+        for name, unit in expected.items():
+            assert re.match(rf"    {name} +flow +{re.escape(unit)} +{name} / ", rows[name])
+
+
 def test_a_plugins_funnel_names_its_stages_in_each_language() -> None:
     """``stages=FunnelStages(("参会", "签约"), ("attended", "signed"))`` names the stages in
     each language, as DimensionLabels does a dimension; a plain pair, as before, is the

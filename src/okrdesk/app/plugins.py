@@ -21,7 +21,7 @@ from okrdesk.plugins.manager import (
 from okrdesk.plugins.source_tables import tables_of_no_plugin
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import open_workspace
-from okrdesk.units import unit_word
+from okrdesk.units import Dimension, UnitOfMeasure, per_one, unit_word
 
 
 class Loaded(NamedTuple):
@@ -73,7 +73,17 @@ _SAID = {
            REGISTERED: "本进程中注册"},
 }  # fmt: skip
 """The listing's own words in each language (metric kinds, names and labels are as
-plugins and okrdesk.toml spell them; a unit as the reports write it, ``units.unit_word``)."""
+plugins and okrdesk.toml spell them; a unit as the reports write it, ``declared_unit``)."""
+
+
+def declared_unit(unit: UnitOfMeasure, lang: str) -> str:
+    """A metric's unit on its own, with its scale: in Chinese as declared (万元); in English
+    as the report writes one of it (CNY 10k, CNY 100m, 10k accts, as a cost per result
+    names it), where ``unit_word``, the word the figures carry whatever their scale,
+    says CNY for 元 and 万元 alike."""
+    if lang != "zh" and unit.factor != 1 and unit.dimension in (Dimension.MONEY, Dimension.COUNT):
+        return per_one(unit)
+    return unit_word(unit, lang)
 
 
 def listing(loaded: Loaded, name: str | None = None) -> list[str]:
@@ -82,7 +92,7 @@ def listing(loaded: Loaded, name: str | None = None) -> list[str]:
     host, lang = loaded.host, loaded.lang
     words = _SAID[lang]
     lines = [] if host.records else [words["none"]]
-    unit_width = max((display_width(unit_word(s.unit, lang)) for s in host.metrics.values()),
+    unit_width = max((display_width(declared_unit(s.unit, lang)) for s in host.metrics.values()),
                      default=0)  # fmt: skip
     for r in chosen(host, name, lang):
         named = f"{r.name} {r.version}" if r.version else r.name
@@ -93,7 +103,7 @@ def listing(loaded: Loaded, name: str | None = None) -> list[str]:
             lines.append(
                 # Its name in terminal columns: a metric named in Chinese takes two a character.
                 f"    {padded(metric, 28)} {spec.kind.value:<6} "
-                f"{padded(unit_word(spec.unit, lang), max(unit_width, 4))} "
+                f"{padded(declared_unit(spec.unit, lang), max(unit_width, 4))} "
                 # A label left empty (a plugin for one language) is not shown as " / ".
                 f"{' / '.join(filter(None, (spec.label_zh, spec.label_en))) or metric}"
                 # What a key result's breakdown and where may name: its dimensions.
