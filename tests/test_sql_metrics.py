@@ -375,6 +375,41 @@ def test_validate_reads_the_tables_and_names_as_collect_would(
             in both.output)  # fmt: skip
 
 
+def test_validate_tells_every_broken_option_of_a_table_at_once(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A table with its encoding, header, skip and a column's type all mistyped told the
+    encoding alone, and each fix the next one validate after validate; now each at its
+    line at once, as a target file's keys are, in both languages, and the sound table
+    and the metric's definitions beside it as before."""
+    tables = (
+        '[sources.sql.tables.salons]\npath = "data/salons.csv"\nencoding = "gbkk"\n'
+        'header = "yes"\nskip = -1\ntypes = { amount = "money" }\n\n'
+        '[sources.sql.tables.deposits]\npath = "data/deposits.csv"\nencodng = "gbk"\n'
+        "decimal = 5\n\n"
+    )
+    twice = ATTENDEES_DEFINITION + "\n" + ATTENDEES_DEFINITION
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, tables + twice)
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 2
+    said = [line for line in done.output.splitlines() if not line.startswith(" ")]
+    assert said[:-1] == [
+        "okrdesk.toml:3: sources.sql.tables.salons.encoding: unknown encoding 'gbkk'",
+        "okrdesk.toml:4: sources.sql.tables.salons.header: expected true or false",
+        "okrdesk.toml:5: sources.sql.tables.salons.skip: expected a count of rows, 0 or more",
+        "okrdesk.toml:6: sources.sql.tables.salons.types.amount: unknown type 'money'; use one "
+        "of bigint, date, datetime, decimal, double, float, int, integer, number, real, string, "
+        "text, timestamp, varchar",
+        "okrdesk.toml:8: sources.sql.tables.deposits: unknown keys encodng",
+        "okrdesk.toml:11: sources.sql.tables.deposits.decimal: expected a string",
+        "okrdesk.toml:20: sources.sql.metrics[1].name: metric salon_attendees: already the "
+        "name of sources.sql.metrics[0]; give each metric its own name",
+    ]
+    chinese = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)]).output
+    assert "okrdesk.toml:5: sources.sql.tables.salons.skip: 应为行数，0 或更多" in chinese
+    assert "okrdesk.toml:11: sources.sql.tables.deposits.decimal: 应为文本" in chinese
+
+
 def test_an_sql_metric_says_whether_it_is_revenue(write_workspace: WriteWorkspace) -> None:
     root = write_workspace(
         {"fees.toml": """\

@@ -216,79 +216,106 @@ by an older okrdesk is read again, and checked, rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
-    """Read one entry of ``sources.sql.tables``: ``name = "path"`` or a table of options."""
+    """Read one entry of ``sources.sql.tables``: ``name = "path"`` or a table of options.
+    Every option that cannot be read is told at once (``TableProblems``), as validate
+    tells a target file's keys, not the first alone; a file not there only then."""
     key = f"sources.sql.tables.{name}"
     if not TABLE_NAME.match(name):
         shown = printable(name)[:80]
         raise SqlMetricError(f"sources.sql.tables: {shown!r} is not a usable table name",
                              f"sources.sql.tables: {shown!r} 不能用作表名")  # fmt: skip
     options: Mapping[str, Any] = {"path": raw} if isinstance(raw, str) else _mapping(raw, key)
+    problems: list[Said] = []
+
+    def read(option: Callable[[], Any], default: Any = None) -> Any:
+        try:
+            return option()
+        except SqlMetricError as error:
+            problems.append(error.said)
+            return default
+
     unknown = set(options) - TABLE_KEYS
     if unknown:
         keys = ", ".join(sorted(unknown))
-        raise SqlMetricError(f"{key}: unknown keys {keys}", f"{key}: 未知的键 {keys}")
-    written = _text(options, "path", key)
-    if written is None:
-        raise SqlMetricError(f"{key}.path: missing; expected the file's path",
-                             f"{key}.path: 缺少；应为文件的路径")  # fmt: skip
-    path = confined(workspace, written, key, allowed)
-    kind = _kind(path, key)
-    encoding = written_encoding = _text(options, "encoding", key)
+        problems.append(Said(f"{key}: unknown keys {keys}", f"{key}: 未知的键 {keys}"))
+    written = read(lambda: _text(options, "path", key))
+    if "path" not in options:
+        problems.append(Said(f"{key}.path: missing; expected the file's path",
+                             f"{key}.path: 缺少；应为文件的路径"))  # fmt: skip
+    encoding = written_encoding = read(lambda: _text(options, "encoding", key))
     if encoding is not None:
-        named = text_encoding(encoding)
-        if named is None:
-            raise SqlMetricError(
-                f"{key}.encoding: unknown encoding {encoding[:40]!r}",
-                f"{key}.encoding: 未知的编码 {encoding[:40]!r}",
-            )
-        encoding = named
-    delimiter = _text(options, "delimiter", key)
-    if delimiter is None and path.name.lower().removesuffix(".gz").endswith(".tsv"):
-        delimiter = "\t"
+        encoding = text_encoding(encoding)
+        if encoding is None:
+            shown = repr(written_encoding[:40])
+            problems.append(Said(f"{key}.encoding: unknown encoding {shown}",
+                                 f"{key}.encoding: 未知的编码 {shown}"))  # fmt: skip
+    delimiter = read(lambda: _text(options, "delimiter", key))
     header, skip = options.get("header", True), options.get("skip", 0)
     if not isinstance(header, bool):
-        raise SqlMetricError(f"{key}.header: expected true or false",
-                             f"{key}.header: 应为 true 或 false")  # fmt: skip
+        problems.append(Said(f"{key}.header: expected true or false",
+                             f"{key}.header: 应为 true 或 false"))  # fmt: skip
     if isinstance(skip, bool) or not isinstance(skip, int) or skip < 0:
-        raise SqlMetricError(f"{key}.skip: expected a count of rows, 0 or more",
-                             f"{key}.skip: 应为行数，0 或更多")  # fmt: skip
-    columns = _texts(options, "columns", key)
+        problems.append(Said(f"{key}.skip: expected a count of rows, 0 or more",
+                             f"{key}.skip: 应为行数，0 或更多"))  # fmt: skip
+    columns = read(lambda: _texts(options, "columns", key), ())
     raw_types = options.get("types", {})
     if not isinstance(raw_types, Mapping):
-        raise SqlMetricError(f"{key}.types: expected a table of column = type",
-                             f"{key}.types: 应为“列 = 类型”的表")  # fmt: skip
-    decimal = _text(options, "decimal", key)
+        problems.append(Said(f"{key}.types: expected a table of column = type",
+                             f"{key}.types: 应为“列 = 类型”的表"))  # fmt: skip
+        raw_types = {}
+    decimal = read(lambda: _text(options, "decimal", key))
     if decimal is not None and decimal not in DECIMAL_MARKS:
-        raise SqlMetricError(
+        problems.append(Said(
             f'{key}.decimal: expected "," (1.234,50 is 1234.50) or "." (1,234.50 is 1234.50), '
             f"the file's decimal mark",
             f'{key}.decimal: 应为文件的小数点："," （1.234,50 即 1234.50）或 "." '
             "（1,234.50 即 1234.50）",
-        )
-    dates = _text(options, "dates", key)
+        ))  # fmt: skip
+    dates = read(lambda: _text(options, "dates", key))
     if dates is not None and dates not in DATE_ORDERS:
-        raise SqlMetricError(
+        problems.append(Said(
             f'{key}.dates: expected "day-first" (05.03.2026 is 5 March) or "month-first" '
             "(03/05/2026 is 5 March), the order of the file's dates written with the year last",
             f'{key}.dates: 应为 "day-first"（05.03.2026 即 3 月 5 日）或 "month-first"'
             "（03/05/2026 即 3 月 5 日），即文件里年份写在最后的日期的顺序",
-        )
+        ))  # fmt: skip
     types = []
     for column, written_type in raw_types.items():
         sql = _TYPES.get(str(written_type).lower())
         if sql is None:
             shown, known = str(written_type)[:40], ", ".join(sorted(set(_TYPES)))
-            raise SqlMetricError(
+            problems.append(Said(
                 f"{key}.types.{column}: unknown type {shown!r}; use one of {known}",
                 f"{key}.types.{column}: 未知的类型 {shown!r}；可用的类型：{known}",
-            )
-        types.append((str(column), sql))
+            ))  # fmt: skip
+        types.append((str(column), sql or ""))
+    null = read(lambda: _texts(options, "null", key), ())
+    sheet = read(lambda: _text(options, "sheet", key))
+    if problems:
+        raise TableProblems(problems)
+    path = confined(workspace, written, key, allowed)
+    kind = _kind(path, key)
+    if delimiter is None and path.name.lower().removesuffix(".gz").endswith(".tsv"):
+        delimiter = "\t"
     return TableFile(
         name=name, path=path, kind=kind, delimiter=delimiter, encoding=encoding,
         header=header, skip=skip, columns=columns, types=tuple(types),
-        null=_texts(options, "null", key), sheet=_text(options, "sheet", key),
-        encoding_written=written_encoding, decimal=decimal, dates=dates,
+        null=null, sheet=sheet, encoding_written=written_encoding, decimal=decimal, dates=dates,
     )  # fmt: skip
+
+
+class TableProblems(SqlMetricError):
+    """Everything wrong with a table's options: ``each`` at its key, for validate to tell
+    at its line; the error's own words all of them on one line, as a collect says it."""
+
+    def __init__(self, each: Sequence[Said]) -> None:
+        said = Said("; ".join(s.en for s in each), "；".join(s.zh for s in each))
+        super().__init__(said.en, said.zh)
+        self.each = tuple(each)
+
+    def __reduce__(self) -> tuple[type[TableProblems], tuple[tuple[Said, ...]]]:  # type: ignore[override]
+        # Each problem across a process boundary (a collect's plugin runs in its own).
+        return type(self), (self.each,)
 
 
 def _mapping(raw: object, key: str) -> Mapping[str, Any]:

@@ -548,7 +548,8 @@ def _named(item: object) -> str | None:
 def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
     """Every broken definition of ``[sources.sql]`` and every table whose options cannot
     be read, each at its key, for ``okrdesk validate`` (a table's file that is not on
-    this machine a warning); the first problem of the table as a whole stops the rest.
+    this machine a warning); each option of a table that cannot be read at its key
+    (``sql_files.TableProblems``).
     Then each sound query is run against the workspace's tables without reading their
     rows (sql_validate.py)."""
     try:
@@ -634,7 +635,7 @@ def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[Settin
         except NoSuchFile as error:
             missing.append(_not_on_this_machine(error))
         except SqlMetricError as error:
-            broken.append(error.said)
+            broken.extend(getattr(error, "each", (error.said,)))
     return settings_problems("sql", broken) + missing
 
 
