@@ -233,6 +233,12 @@ CASES: dict[str, tuple[dict[str, str], str, str, str]] = {
         'no phase "深耕"; "深耕" is the name of "Q2": write its id, "Q2"',
         '没有阶段 "深耕"；"深耕" 是 "Q2" 的名字：请写它的 id "Q2"',
     ),
+    "a phase the plan does not have, its phases named": (
+        {"okrs.toml": OKRS.replace("Q2 = 0.45", "H1 = 0.45")},
+        "objectives[O1].key_results[KR1].milestones.H1",
+        'no phase "H1"; the plan\'s phases are Q1, Q2, Q3, Q4',
+        '没有阶段 "H1"；计划的阶段为 Q1、Q2、Q3、Q4',
+    ),
 }
 
 

@@ -136,7 +136,7 @@ CASES = {
             "milestones = { Q2 = 0.45, Q5 = 0.70, Q4 = 1.0 }  # <-",
         ),
         "objectives[O1].key_results[KR1].milestones.Q5",
-        'no phase "Q5"',
+        'no phase "Q5"; the plan\'s phases are Q1, Q2, Q3, Q4',
     ),
     "weight of zero": (
         "okrs.toml",

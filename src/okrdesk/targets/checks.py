@@ -201,6 +201,10 @@ _KIND_NAMES = {
 _KIND_NAMES_ZH = {"unit": "单位", "person": "人员", "phase": "阶段", "key_result": "关键结果"}
 
 
+_PHASES_SHOWN = 24
+"""The most phases a reference to no phase lists (a plan by month has twelve)."""
+
+
 def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[str, Where]]) -> None:
     by_name = _by_name(draft)
     for ref in draft.references:
@@ -213,13 +217,23 @@ def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[st
         names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
         names_zh = "或".join(_KIND_NAMES_ZH[k] for k in ref.kinds)
         choices = [ident for kind in ref.kinds for ident in known[kind]]
-        hint = _named_not_id(ref.id, ref.kinds, by_name) or Said(
-            suggest(ref.id, choices), suggest(ref.id, choices, "zh")
-        )
+        hint = _named_not_id(ref.id, ref.kinds, by_name)
+        if hint is None:
+            hint = Said(suggest(ref.id, choices), suggest(ref.id, choices, "zh"))
+            if set(ref.kinds) == {"phase"} and choices:
+                hint = _phases_there(hint, choices)
         findings.problems.append(
             ref.where.problem(f'no {names} "{ref.id}"{hint.en}',
                               f'没有{names_zh} "{ref.id}"{hint.zh}')
         )  # fmt: skip
+
+
+def _phases_there(hint: Said, phases: Sequence[str]) -> Said:
+    """``hint`` and the plan's phases, to write one of: each plan names its own (Q1…Q4,
+    H1, 1月…), and a reader of ``no phase "Q2"`` has no other way to learn them."""
+    shown = ", ".join(phases[:_PHASES_SHOWN]) + (", …" if len(phases) > _PHASES_SHOWN else "")
+    shown_zh = "、".join(phases[:_PHASES_SHOWN]) + ("等" if len(phases) > _PHASES_SHOWN else "")
+    return Said(f"{hint.en}; the plan's phases are {shown}", f"{hint.zh}；计划的阶段为 {shown_zh}")
 
 
 def _by_name(draft: Draft) -> dict[str, list[tuple[str, str]]]:
