@@ -1037,6 +1037,29 @@ def test_by_last_period_over_last_years_quarter_says_it_is_before_the_plan(
     assert (done.exit_code, done.output) == (2, told)
 
 
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("en", "2027-Q1 is after the plan ends (2026-12-31): --by last-period counts what "
+               "was achieved in the plan's own weeks; name one that has ended, or use --by "
+               "equal\n"),
+        ("zh", "2027-Q1 晚于计划结束日（2026-12-31）：--by last-period 按本计划各周的完成量"
+               "拆分；请指定本计划内已结束的时段，或用 --by equal\n"),
+    ],
+)  # fmt: skip
+def test_by_last_period_over_next_years_quarter_says_it_is_after_the_plan(
+    write_workspace: WriteWorkspace, lang: str, told: str
+) -> None:
+    """A quarter after the plan's year was told none of its weeks had ended by the day,
+    as if waiting would help; it is no period of this plan, whatever the day."""
+    root = write_workspace({"okrs.toml": CHECKED_IN, "org.toml": THREE_TEAMS})
+    for day in ("2026-06-30", "2027-05-01"):
+        done = CliRunner().invoke(cli, ["split", "O1.KR1", "--unit", "branch", "--by",
+                                        "last-period", "--period", "2027Q1", "--as-of", day,
+                                        "--lang", lang, "-w", str(root)])  # fmt: skip
+        assert (done.exit_code, done.output) == (2, told)
+
+
 def test_a_period_not_ended_is_told_in_chinese_with_chinese_words(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -50,6 +50,9 @@ _SAID = {
         "before_plan": "{period} is before the plan starts ({start}): --by last-period counts "
                        "what was achieved in the plan's own {grain}s; name one that has ended, "
                        "or use --by equal",
+        "after_plan": "{period} is after the plan ends ({end}): --by last-period counts "
+                      "what was achieved in the plan's own {grain}s; name one that has ended, "
+                      "or use --by equal",
         "period_flag": "--period goes with --by last-period: it names whose achievement counts",
         "achieved_nothing": "{members}: nothing achieved in {period}, so no share; a longer "
                             "--period (a quarter, last month) evens out a quiet stretch",
@@ -104,6 +107,8 @@ _SAID = {
                          "或用 --by equal",
         "before_plan": "{period} 早于计划开始日（{start}）：--by last-period 按本计划各{grain}的"
                        "完成量拆分；请指定本计划内已结束的时段，或用 --by equal",
+        "after_plan": "{period} 晚于计划结束日（{end}）：--by last-period 按本计划各{grain}的"
+                      "完成量拆分；请指定本计划内已结束的时段，或用 --by equal",
         "period_flag": "--period 与 --by last-period 一起用：它指定按哪段时间的完成量拆分",
         "achieved_nothing": "{members}：在 {period}{gap}没有完成量，因此分不到份额；用更长的 "
                             "--period（如一个季度、上月）可以平滑偶然的空档",
@@ -222,6 +227,9 @@ def _achieved(
         if chosen.end < plan.start:  # last year's, in a workspace kept from year to year
             raise BadInput(said["before_plan"].format(period=chosen.id, start=plan.start,
                                                       grain=grain))  # fmt: skip
+        if chosen.start > plan.end:  # next year's: no week of it is this plan's to end
+            raise BadInput(said["after_plan"].format(period=chosen.id, end=plan.end,
+                                                     grain=grain))  # fmt: skip
         if not complete:
             raise BadInput(said["none_ended_in"].format(grain=grain, period=chosen.id, day=as_of))
     elif not complete:
