@@ -292,7 +292,7 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
     null = read(lambda: _texts(options, "null", key), ())
     sheet = read(lambda: _text(options, "sheet", key))
     if problems:
-        raise TableProblems(problems)
+        raise TableProblems(*problems)
     path = confined(workspace, written, key, allowed)
     kind = _kind(path, key)
     if delimiter is None and path.name.lower().removesuffix(".gz").endswith(".tsv"):
@@ -308,14 +308,14 @@ class TableProblems(SqlMetricError):
     """Everything wrong with a table's options: ``each`` at its key, for validate to tell
     at its line; the error's own words all of them on one line, as a collect says it."""
 
-    def __init__(self, each: Sequence[Said]) -> None:
+    def __init__(self, *each: Said) -> None:
         said = Said("; ".join(s.en for s in each), "；".join(s.zh for s in each))
         super().__init__(said.en, said.zh)
         self.each = tuple(each)
 
-    def __reduce__(self) -> tuple[type[TableProblems], tuple[tuple[Said, ...]]]:  # type: ignore[override]
+    def __reduce__(self) -> tuple[type[TableProblems], tuple[Said, ...]]:  # type: ignore[override]
         # Each problem across a process boundary (a collect's plugin runs in its own).
-        return type(self), (self.each,)
+        return type(self), self.each
 
 
 def _mapping(raw: object, key: str) -> Mapping[str, Any]:
