@@ -96,6 +96,26 @@ def test_the_report_has_a_sheet_per_section_with_true_figures(
     assert total[3].value == 899
 
 
+def test_a_plan_without_a_budget_has_no_budget_sheet(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A plan with no [budget] had a budget sheet whose one row was a total of 0 spent of
+    0: read as a budget of nothing, where the text and Markdown reports have no budget
+    section at all."""
+    root = write_workspace({"budget.toml": None})
+    run("collect", "--through", AS_OF, "-w", str(root))
+    out = tmp_path / "report.xlsx"
+    for lang, sheets in (
+        ("zh", ["概览", "关键结果", "成员排名", "需要关注"]),
+        ("en", ["Summary", "Key results", "Members, ranked", "Needs attention"]),
+    ):
+        run("report", "--as-of", AS_OF, "--format", "xlsx", "--out", str(out), "--lang", lang,
+            "-w", str(root))  # fmt: skip
+        assert openpyxl.load_workbook(out).sheetnames == sheets
+    markdown = run("report", "--as-of", AS_OF, "--format", "md", "-w", str(root)).stdout
+    assert "### 预算" not in markdown
+
+
 def test_columns_are_wide_enough_for_chinese_text(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.xlsx"
     run("report", "--as-of", AS_OF, "--format", "xlsx", "--out", str(out), "-w", str(workspace))

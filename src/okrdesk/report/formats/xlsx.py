@@ -611,10 +611,14 @@ SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]
 NOTES: dict[str, Callable[[Any], list[str]]] = {"scores": scores_notes, "budget": budget_notes}
 """The lines under a sheet's table, as the other formats write them under theirs."""
 
-LEFT_OUT_EMPTY = frozenset({"scores"})
-"""Sections with no sheet when they have no row, as the other formats have no section: a
-plan without a scoring policy (or a unit none of whose people one covers) has no scores,
-and a sheet of headings alone read as scores missing."""
+LEFT_OUT: dict[str, Callable[[Any], bool]] = {
+    "scores": lambda report: not report.scores,
+    "budget": lambda report: not report.budget.lines,
+}
+"""Sections with no sheet where the report has nothing of them, as the other formats have
+no such section: a plan without a scoring policy (or a unit none of whose people one
+covers) has no scores, and a sheet of headings alone read as scores missing; a plan
+without a budget had a budget sheet of a total of 0, read as a budget of nothing."""
 
 
 def width(text: str) -> int:
@@ -649,9 +653,9 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
     wrapped = book.add_format({"text_wrap": True, "valign": "top"})
     formats: dict[str, Any] = {}
     for key, section in SECTIONS:
-        head, rows = section(report)
-        if not rows and key in LEFT_OUT_EMPTY:
+        if key in LEFT_OUT and LEFT_OUT[key](report):
             continue
+        head, rows = section(report)
         sheet = book.add_worksheet(_named(report.lang, key)[:31])
         sheet.freeze_panes(1, 0)
         widths = [width(h) for h in head]
