@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -41,6 +42,18 @@ def private_config(
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv("OKRDESK_ALLOW_WORKSPACE_CODE", raising=False)
     return home / ".config"
+
+
+@pytest.fixture
+def plans_over(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Today, for okrdesk, a day after the sample plans (2026, and 2027 after it) have
+    ended, or the machine's today once later: a test may collect through their last day,
+    which okrdesk refuses while it is still to come."""
+    import okrdesk.clock
+
+    day = max(dt.date.today(), dt.date(2028, 1, 3))
+    monkeypatch.setattr(okrdesk.clock, "today", lambda: day)
+    return day
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ unit = "team-b"
 """
 )
 
+pytestmark = pytest.mark.usefixtures("plans_over")  # collects through 2026-12-31
+
 
 def run(root: Path, *args: str) -> Result:
     done = CliRunner().invoke(cli, [*args, "-w", str(root)])

@@ -341,7 +341,9 @@ unit = "元"
 
 
 @pytest.fixture
-def daily(write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch) -> Path:
+def daily(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, plans_over: object
+) -> Path:
     from sample_workspace import OKRS
 
     root = write_workspace({"okrs.toml": OKRS + COMMISSION_KR})

@@ -35,6 +35,8 @@ cm02 = 120
 """
 )
 
+pytestmark = pytest.mark.usefixtures("plans_over")  # collects through 2026-12-31
+
 
 def run(root: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, [*args, "-w", str(root)])

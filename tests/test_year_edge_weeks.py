@@ -224,7 +224,7 @@ def test_a_week_a_year_before_is_the_week_as_far_into_its_year(
 
 
 def test_a_year_with_a_week_00_is_compared_with_the_whole_of_the_last(
-    write_workspace: WriteWorkspace,
+    write_workspace: WriteWorkspace, plans_over: object
 ) -> None:
     """2027 starts with 2027-W00 (1 to 3 January) and 2026 ends with 2026-W53 (28 to 31
     December): 2027's year to date on 31 December was compared with 2026's weeks 01 to

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import attrs
 
+from okrdesk import clock
 from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import (
     before_the_plan,
@@ -196,12 +197,28 @@ def said_once(problems: Iterable[PluginError], lang: str = "en") -> list[str]:
                                                    for p in problems)]  # fmt: skip
 
 
-def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
-    day = through or dt.date.today()
+def clamp_through(plan: Plan, through: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """The day a collect runs through: ``through``, else ``today``, cut at the plan's end.
+    A day after ``today`` is refused: a week not yet begun has no figures, and a metric
+    whose source gives no rows as 0 would have its zeros stored for it, which the report
+    reads as weeks that happened."""
+    today = today or clock.today()
+    day = through or today
     nothing = Said("; nothing to collect", "；没有可采集的数据")
     if (refused := before_the_plan(plan, day, nothing)) is not None:
         raise BadInput(refused)
-    return min(day, plan.end)
+    day = min(day, plan.end)
+    if day > today:
+        raise BadInput(Said(
+            f"--through {through} is after today ({today}): a collect stores only the days "
+            "that have come, and the weeks after today would be stored as figures, zeros "
+            "for a source that gives none, which the report would read as real weeks. Leave "
+            "out --through to collect through today. Nothing was collected",
+            f"--through {through} 晚于今天（{today}）：采集只存已经到来的日子，今天之后的各周"
+            "会被存成数字（数据源没有数据的存成 0），报告会把它们当作真实的周来读。不写 --through "
+            "即采集到今天为止。未采集任何数据",
+        ))  # fmt: skip
+    return day
 
 
 class Progress(PartsProgress, Protocol):
@@ -219,6 +236,7 @@ def run_collect(
     jobs: int = 1,
     lang: str = "en",
     emptied: Iterable[str] = (),
+    today: dt.date | None = None,
 ) -> CollectSummary:
     """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
     one transaction per plugin call and grain as each call's figures are checked (they
@@ -226,9 +244,11 @@ def run_collect(
     it has finished that metric (``emit.finished``); ``jobs`` plugin processes at once.
     ``lang``: the language of a refusal (a metric the plan does not use). ``emptied``:
     metrics whose source, the user says, now has no figure: given none, what is stored
-    of them in the periods collected goes, where otherwise it is kept and they fail."""
+    of them in the periods collected goes, where otherwise it is kept and they fail.
+    ``today``: the day before which ``through`` must fall (the day a demo is built as of;
+    else the machine's today)."""
     plan = session.plan
-    day = clamp_through(plan, through)
+    day = clamp_through(plan, through, today)
     wanted = metrics_needed(plan, session.host.metrics)
     chosen, accepted = list(only), set(emptied)
     for named in (chosen, accepted):

@@ -372,7 +372,7 @@ def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> li
         plugins=counted(plugins, "plugin") if lang == "en" else plugins,
         metrics=counted(metrics, "metric") if lang == "en" else metrics,
     ))  # fmt: skip
-    summary = run_collect(session, through)
+    summary = run_collect(session, through, today=through)  # the demo's world is as of that day
     stored, measured, periods = summary.stored, len(summary.metrics), len(summary.periods)
     lines.append(said["collected"].format(
         stored=counted(stored, "observation") if lang == "en" else f"{stored:,}",

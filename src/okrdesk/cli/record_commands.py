@@ -24,7 +24,11 @@ from okrdesk.errors import EXIT_FAILED, BadInput
 
 
 @click.command(cls=HelpedCommand)
-@click.option("--through", type=DATE, help="Collect up to this day (default: today).")
+@click.option(
+    "--through", type=DATE,
+    help="Collect up to this day, today or earlier (default: today): a week not yet come is "
+    "never stored.",
+)  # fmt: skip
 @click.option("--metric", "metrics", multiple=True, help="Only this metric (repeat for several).")
 @click.option(
     "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
