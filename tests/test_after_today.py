@@ -66,3 +66,62 @@ def test_a_collect_through_today_stores_the_weeks_up_to_today_alone(
     last = stored_periods(root)[-1]
     assert last.startswith(f"{today.year}-W")
     assert int(last[-2:]) in {week.week, 0, 53}
+
+
+CHECKED_IN = """
+[[objectives.key_results]]
+id = "KR3"
+title = "员工流失率"
+direction = "at_most"
+target = 8
+unit = "%"
+"""
+
+
+def checkins(root: Path) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        return connection.execute("SELECT key_result, day, value FROM checkins").fetchall()
+
+
+def test_a_check_in_dated_after_today_is_refused_as_a_slip(
+    write_workspace: WriteWorkspace,
+) -> None:
+    today = dt.date.today()
+    ahead = today + dt.timedelta(days=1)
+    files = plan_of(ahead.year)
+    files["okrs.toml"] = str(files["okrs.toml"]) + CHECKED_IN.replace("2026", str(ahead.year))
+    root = write_workspace(files)
+    done = run(root, "checkin", "O1.KR3", "5%", "--date", ahead.isoformat(), "--lang", "en")
+    assert done.exit_code == 2, done.output
+    assert f"--date {ahead} is after today ({today}): a check-in is a figure as it stood" in (
+        done.output
+    )
+    assert "leave out --date for today. Nothing was stored." in done.output
+    chinese = run(root, "checkin", "O1.KR3", "5%", "--date", ahead.isoformat())
+    assert chinese.exit_code == 2
+    assert f"--date {ahead} 晚于今天（{today}）：打卡记的是已经到来的某一天的数字" in chinese.output
+    assert "未记录任何打卡。" in chinese.output
+    assert not (root / "okrdesk.db").exists() or checkins(root) == []
+
+
+def test_a_spend_dated_after_today_is_recorded_as_committed_and_says_so(
+    write_workspace: WriteWorkspace,
+) -> None:
+    today = dt.date.today()
+    ahead = today + dt.timedelta(days=1)
+    root = write_workspace(plan_of(ahead.year))
+    args = ["spend", "add", "training", "1万", "--signed-by", "王芳", "--date", ahead.isoformat()]
+    done = run(root, *args, "--lang", "en")
+    assert done.exit_code == 0, done.output
+    assert (
+        f"Dated after today ({today}): money committed, judged by the breaker as if spent "
+        f"today; the report counts it from {ahead}."
+    ) in done.output
+    chinese = run(root, *args, "--again")
+    assert chinese.exit_code == 0, chinese.output
+    said = f"支出日期晚于今天（{today}）：按已承诺的支出，熔断按今天已支出判断；报告自 {ahead} 起"
+    assert said in chinese.output
+    if ahead.year == today.year:  # dated today (a day of the plan): no word of it
+        plain = run(root, "spend", "add", "training", "1万", "--signed-by", "王芳", "--lang", "en")
+        assert plain.exit_code == 0, plain.output
+        assert "after today" not in plain.output

@@ -677,7 +677,7 @@ unit = "‰"
 
 
 def test_the_seeds_2025_results_from_toml_and_checkins_alone(
-    write_workspace: WriteWorkspace,
+    write_workspace: WriteWorkspace, plans_over: object
 ) -> None:
     root = write_workspace({"okrs.toml": SEEDS_2025, "budget.toml": None})
     for kr_id, value in (("AUM", "41.3"), ("REV", "4.72"), ("NPS", "58"), ("CPL", "0.21")):

@@ -73,7 +73,7 @@ def okrdesk(root: Path, *args: str, code: int = 0) -> str:
 
 
 @pytest.fixture
-def firm(write_workspace: WriteWorkspace) -> Path:
+def firm(write_workspace: WriteWorkspace, plans_over: object) -> Path:  # checks in on 12-20
     plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
     files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": OKRS, "budget.toml": None}
     root = write_workspace(files, plugin=False)

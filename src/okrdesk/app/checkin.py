@@ -10,6 +10,7 @@ import os
 import unicodedata
 from decimal import Decimal
 
+from okrdesk import clock
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import of_the_plan
@@ -59,9 +60,12 @@ def record_checkin(
         ))  # fmt: skip
     base = _value(kr, value, lang)
     sure = None if confidence is None else _confidence(confidence, lang)
-    day = day or dt.date.today()
+    today = clock.today()
+    day = day or today
     if not plan.holds(day):
         raise BadInput(refused["outside"].format(day=day, start=plan.start, end=plan.end))
+    if day > today:
+        raise BadInput(refused["ahead"].format(day=day, today=today))
     author = _author(session, by)
     if says_nothing(author):
         raise BadInput(refused["no_author"])
@@ -236,6 +240,10 @@ _REFUSED = {
                     "without a metric. Run `okrdesk collect` instead.",
         "outside": "--date {day} is outside the plan ({start} to {end}): a check-in is as of "
                    "a day of the plan. Nothing was stored.",
+        "ahead": "--date {day} is after today ({today}): a check-in is a figure as it stood on "
+                 "a day that has come, so a day ahead is a slip (of the month, of the year?); "
+                 "the report would count it from that day on. Give the day the figure is as "
+                 "of, or leave out --date for today. Nothing was stored.",
         "outside_owner": "{kr} belongs to {owner_name} ({owner}), and {name} ({subject}) is "
                          "outside it: a check-in for them would count in no figure of {kr}. "
                          "Check in for {owner} or a unit or person in it (--unit, --person). "
@@ -259,6 +267,9 @@ _REFUSED = {
                     "请改为运行 `okrdesk collect`。",
         "outside": "--date {day} 不在计划期内（{start} 至 {end}）：打卡须记在计划期内的日期。"
                    "未记录任何打卡。",
+        "ahead": "--date {day} 晚于今天（{today}）：打卡记的是已经到来的某一天的数字，日期在"
+                 "今天之后多半是笔误（月份、年份写错了？），报告会从那天起计入它。请写数字所属的"
+                 "日期，或不写 --date 即为今天。未记录任何打卡。",
         "outside_owner": "{kr} 属于{owner_name}（{owner}），{name}（{subject}）不在其范围内：为其"
                          "打卡不会计入 {kr} 的任何数字。请为 {owner} 或其下的单位、人员打卡"
                          "（--unit、--person）。未记录任何打卡。",

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from okrdesk import clock
 from okrdesk.app.session import Session, open_store, stored
 from okrdesk.engine.plan_calendar import clamp_to_plan, of_the_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
@@ -175,7 +176,7 @@ def record_spend(
     _check_signoff(line, names, lang)
     if override_reason is not None and says_nothing(override_reason):
         raise BadInput(refused["override_reason"])
-    today = today or dt.date.today()
+    today = today or clock.today()
     day = day or today
     _check_day(plan, day, lang)
     seen: list[SpendEntry] = []
@@ -224,11 +225,12 @@ def record_spend(
         words["over"].format(over=ledger(spent - line.amount, lang)) if spent > line.amount else ""
     )
     # One line: a name from the plan may hold a line break, which must not start another.
+    ahead = words["ahead"].format(today=today, day=day) if day > today else ""
     return printable(words["recorded"].format(
         amount=_exactly(amount, lang), line=line.id, name=line.name, day=day,
         names=_names(names, lang), spent=ledger(spent, lang), budget=ledger(line.amount, lang),
         over=over, overridden=overridden, id=entry_id,
-    ))  # fmt: skip
+    ) + ahead)  # fmt: skip
 
 
 def reverse_spend(
@@ -318,6 +320,8 @@ _WORDS = {
                     "so far {spent} of {budget}{over}.{overridden} Ledger entry {id}.",
         "over": ", {over} over",
         "overridden": " Breaker overridden: {reason}.",
+        "ahead": " Dated after today ({today}): money committed, judged by the breaker as if "
+                 "spent today; the report counts it from {day}.",
         "reversed": "Reversed entry {entry} ({amount} on {line} on {original}) on {day}, "
                     "signed by {names}. Spent so far {spent} of {budget}. Ledger entry {id}.",
         "none": "No spending recorded.",
@@ -339,6 +343,8 @@ _WORDS = {
                     "本项已支出 {spent}，预算 {budget}{over}。{overridden}台账第 {id} 笔。",
         "over": "，已超支 {over}",
         "overridden": "熔断后特批支出：{reason}。",
+        "ahead": "支出日期晚于今天（{today}）：按已承诺的支出，熔断按今天已支出判断；"
+                 "报告自 {day} 起计入。",
         "reversed": "已于 {day} 冲正台账第 {entry} 笔（{line}，{amount}，支出日期 {original}），"
                     "签字人 {names}。本项已支出 {spent}，预算 {budget}。台账第 {id} 笔。",
         "none": "尚无支出记录。",

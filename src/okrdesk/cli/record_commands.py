@@ -112,8 +112,9 @@ def collect(
 @click.option("--confidence", help="How sure you are: 0 to 1, or a percentage (80%).")
 @click.option("--note", default="", help="A short note kept with the value.")
 @click.option(
-    "--date", "--as-of", "day", type=DATE, help="The day the value is as of (default: today)."
-)
+    "--date", "--as-of", "day", type=DATE,
+    help="The day the value is as of, today or earlier (default: today).",
+)  # fmt: skip
 @click.option(
     "--by", metavar="NAME",
     help="Who is checking in, or withdrawing one: a name, or a person's id in the plan, "
