@@ -614,7 +614,25 @@ def test_a_collect_stopped_with_a_signal_ends_cleanly(
     assert snapshot(backend, root) == before
     with backend.open(root) as store:
         assert store.integrity_ok()
+        stopped = store.runs()[-1]
+    # Stopped, not dead: check and the report say who stopped it, until a collect finishes.
+    by_ctrl_c = sent == signal.SIGINT
+    assert (stopped.status, stopped.unfinished) == (
+        "interrupted" if by_ctrl_c else "terminated", True)  # fmt: skip
+    checked = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
+    how = "was stopped with Ctrl-C" if by_ctrl_c else "was stopped by SIGTERM (a scheduler"
+    told = [line for line in checked.splitlines() if how in line]
+    assert len(told) == 1 and f"collect run {stopped.id} (started " in told[0], checked
+    assert "before it finished; nothing stored is lost" in told[0]
+    assert "run `okrdesk collect` again" in told[0]
+    assert "died" not in checked and "still running" not in checked
+    chinese = run(root, "check", "--as-of", THROUGH).output
+    said = "未完成即被 Ctrl-C 中止" if by_ctrl_c else "未完成即被 SIGTERM 终止"
+    assert f"第 {stopped.id} 次采集（" in chinese and said in chinese, chinese
+    assert "未完成就中断了" not in chinese
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    checked = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
+    assert "was stopped" not in checked, checked
 
 
 # --------------------------------------------------------------- schema

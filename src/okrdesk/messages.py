@@ -731,6 +731,22 @@ ALERTS: dict[str, dict[str, str]] = {
               "或与数据库的连接断开；已存入的内容没有丢失：它存入的数字保留，其余指标保留此前的"
               "数字；请重新运行 `okrdesk collect`",
     },
+    "collect.interrupted": {
+        "en": "collect run {run}{whose} (started {when}) was stopped with Ctrl-C before it "
+              "finished; nothing stored is lost: the figures it stored stand, the others keep "
+              "their earlier numbers; run `okrdesk collect` again",
+        "zh": "{whose}第 {run} 次采集（{when} 开始）未完成即被 Ctrl-C 中止；已存入的内容没有丢失："
+              "它存入的数字保留，其余指标保留此前的数字；请重新运行 `okrdesk collect`",
+    },
+    "collect.terminated": {
+        "en": "collect run {run}{whose} (started {when}) was stopped by SIGTERM (a scheduler, "
+              "`timeout`, `kill` or systemd) before it finished; nothing stored is lost: the "
+              "figures it stored stand, the others keep their earlier numbers; run `okrdesk "
+              "collect` again",
+        "zh": "{whose}第 {run} 次采集（{when} 开始）未完成即被 SIGTERM 终止（计划任务、`timeout`、"
+              "`kill` 或 systemd）；已存入的内容没有丢失：它存入的数字保留，其余指标保留此前的"
+              "数字；请重新运行 `okrdesk collect`",
+    },
     "collect.running": {
         "en": "collect run {run}{whose} (started {when}, process {pid} on this machine) is "
               "still running: the figures it has stored so far stand, the others keep their "

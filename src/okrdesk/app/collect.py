@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol
@@ -27,6 +28,8 @@ from okrdesk.plugins.runner import PluginError, collect, meant_metric
 from okrdesk.plugins.spool import SpooledRow
 from okrdesk.plugins.sql_metric_rules import zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
+from okrdesk.store import Store
+from okrdesk.store.liveness import Liveness
 from okrdesk.targets.reader import no_such
 
 
@@ -221,6 +224,20 @@ def clamp_through(plan: Plan, through: dt.date | None, today: dt.date | None = N
     return day
 
 
+@contextlib.contextmanager
+def _noted_if_stopped(store: Store, run_id: int) -> Iterator[None]:
+    """A collect stopped by Ctrl-C or SIGTERM notes so in its run, which stays unfinished:
+    ``check`` then tells who stopped it, not a death by a kill or a lost connection."""
+    try:
+        yield
+    except KeyboardInterrupt as stop:
+        # SIGTERM comes as the command line's own kind of KeyboardInterrupt (Terminated).
+        stopped = Liveness.INTERRUPTED if type(stop) is KeyboardInterrupt else Liveness.TERMINATED
+        with contextlib.suppress(Exception):  # a store it cannot write to: told as died
+            store.stop_run(run_id, stopped.value)
+        raise
+
+
 class Progress(PartsProgress, Protocol):
     """What a collect run reports as it goes, for a progress bar: how many plugin
     calls there will be (one per plugin and grain), then each one running and done."""
@@ -280,40 +297,41 @@ def run_collect(
         every_run = store.runs()
         runs = runs_of(plan, every_run)
         run_id = store.start_run("collect", day, wanted, plan_unit=plan.top)
-        for grain, metrics in by_grain.items():
-            grain_periods = plan_periods(plan, day, grain)
+        with _noted_if_stopped(store, run_id):
+            for grain, metrics in by_grain.items():
+                grain_periods = plan_periods(plan, day, grain)
 
-            def keep(
-                sound: Mapping[str, str],
-                rows: Iterator[SpooledRow],
-                grain_periods: tuple[Period, ...] = grain_periods,
-            ) -> int:
-                return store.replace_rows(run_id, sound, grain_periods, rows, through=day,
-                                          emptied=accepted, stands_in=zero_for_no_rows,
-                                          subjects=subjects)  # fmt: skip
+                def keep(
+                    sound: Mapping[str, str],
+                    rows: Iterator[SpooledRow],
+                    grain_periods: tuple[Period, ...] = grain_periods,
+                ) -> int:
+                    return store.replace_rows(run_id, sound, grain_periods, rows, through=day,
+                                              emptied=accepted, stands_in=zero_for_no_rows,
+                                              subjects=subjects)  # fmt: skip
 
-            result = collect(
-                session.host, plan, metrics, grain_periods, day, session.workspace.root,
-                progress,
-                plugin_timeout(session.workspace.plugin_timeout), jobs, keep,
-            )  # fmt: skip
-            stored += result.stored
-            landed.update(result.plugin_of)
-            errors.extend(e for e in result.errors if e not in errors)
-            warnings.extend(w for w in result.warnings if w not in warnings)
-            versions.update(
-                (r.name, r.version)
-                for r in session.host.records.values()
-                if r.name in result.plugin_of.values()
-            )
-        errors.extend(_loading_errors(session, errors))
-        for metric, rows in sorted(store.changes.kept_unanswered.items()):
-            landed.discard(metric)
-            owner = session.host.owners.get(metric, "-")
-            asked = [m for m in wanted if session.host.owners.get(m) == owner]
-            errors.append(_unanswered(metric, rows, owner, errors, asked))
-        store.finish_run(run_id, "failed" if errors else "ok", versions,
-                         *kept_lines(errors, warnings))  # fmt: skip
+                result = collect(
+                    session.host, plan, metrics, grain_periods, day, session.workspace.root,
+                    progress,
+                    plugin_timeout(session.workspace.plugin_timeout), jobs, keep,
+                )  # fmt: skip
+                stored += result.stored
+                landed.update(result.plugin_of)
+                errors.extend(e for e in result.errors if e not in errors)
+                warnings.extend(w for w in result.warnings if w not in warnings)
+                versions.update(
+                    (r.name, r.version)
+                    for r in session.host.records.values()
+                    if r.name in result.plugin_of.values()
+                )
+            errors.extend(_loading_errors(session, errors))
+            for metric, rows in sorted(store.changes.kept_unanswered.items()):
+                landed.discard(metric)
+                owner = session.host.owners.get(metric, "-")
+                asked = [m for m in wanted if session.host.owners.get(m) == owner]
+                errors.append(_unanswered(metric, rows, owner, errors, asked))
+            store.finish_run(run_id, "failed" if errors else "ok", versions,
+                             *kept_lines(errors, warnings))  # fmt: skip
         changes = store.changes
         never_held = tuple(
             metric for grain, metrics in by_grain.items() for metric in metrics

@@ -422,6 +422,8 @@ _UNFINISHED = {
     Liveness.DIED: "collect.died",
     Liveness.ELSEWHERE: "collect.elsewhere",
     Liveness.UNKNOWN: "collect.unfinished",
+    Liveness.INTERRUPTED: "collect.interrupted",
+    Liveness.TERMINATED: "collect.terminated",
 }
 
 

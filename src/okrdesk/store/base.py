@@ -671,6 +671,14 @@ class Store(ABC):
                  json.dumps(dict(lines_zh or {}), ensure_ascii=False, sort_keys=True), run_id),
             )  # fmt: skip
 
+    def stop_run(self, run_id: int, status: str) -> None:
+        """Note the run stopped before it finished, as ``status`` says (Ctrl-C, SIGTERM):
+        still unfinished, which every reader of its figures takes it for, but not told as
+        a death no one saw (``okrdesk.store.liveness``)."""
+        with self.transaction():
+            self._rows("UPDATE runs SET status = ? WHERE id = ? AND finished IS NULL",
+                       (status, run_id))  # fmt: skip
+
     def _note_revised(self, run_id: int, found: StoreChanges) -> None:
         """Inside the transaction that wrote them: add the figures of complete periods
         ``found`` restated to the run's ``revised`` (metric → period → figures), so a

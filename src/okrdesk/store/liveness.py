@@ -30,6 +30,15 @@ class Liveness(StrEnum):
     """It ran on another machine, whose processes cannot be seen from here."""
     UNKNOWN = "unknown"
     """A run kept before okrdesk noted its host."""
+    INTERRUPTED = "interrupted"
+    """Stopped with Ctrl-C (SIGINT) before it finished: it said so as it stopped."""
+    TERMINATED = "terminated"
+    """Stopped with SIGTERM (a scheduler, ``timeout``, systemd) before it finished: it
+    said so as it stopped."""
+
+
+STOPPED = frozenset({Liveness.INTERRUPTED.value, Liveness.TERMINATED.value})
+"""The statuses a run that was stopped keeps (``Store.stop_run``); it stays unfinished."""
 
 
 def this_host() -> str:
@@ -53,7 +62,10 @@ def process_start(pid: int) -> str | None:
 
 
 def liveness(run: Run) -> Liveness:
-    """Whether the process of ``run``, which never finished, still runs."""
+    """Whether the process of ``run``, which never finished, still runs, or how it was
+    stopped where it said so."""
+    if run.status in STOPPED:
+        return Liveness(run.status)
     if run.host is None or run.pid is None:
         return Liveness.UNKNOWN
     if run.host != this_host():
