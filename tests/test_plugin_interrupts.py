@@ -113,3 +113,55 @@ def test_a_ctrl_c_while_a_plugin_loads_still_stops_the_command(
     assert process.returncode == 130, stdout + stderr
     assert "Traceback" not in stderr
     assert "slow" not in stdout  # no report was written as if the plugin had failed
+
+
+STOPPED_AS_IT_STARTS = """\
+import os
+import pathlib
+import signal
+import sys
+
+sent = pathlib.Path(os.environ["OKRDESK_TEST_SENT"])
+
+
+def profile(frame, event, arg):
+    # The moment the fork server has forked the plugin's process, before it is handed
+    # what to run: where a signal cut the start in two.
+    if event == "return" and frame.f_code.co_name == "connect_to_new_process":
+        if not sent.exists():
+            sent.write_text("sent")
+            os.kill(os.getpid(), int(os.environ["OKRDESK_TEST_SIGNAL"]))
+
+
+sys.setprofile(profile)
+from okrdesk.cli import main
+
+sys.argv = ["okrdesk", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("sent", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["sigterm", "ctrl-c"]
+)
+def test_a_signal_as_a_plugin_process_starts_stops_the_collect_without_a_traceback(
+    write_workspace: WriteWorkspace, tmp_path: Path, sent: signal.Signals, status: int
+) -> None:
+    """A SIGTERM (or Ctrl-C) in the moment a plugin's process is being started: the
+    process forked for it waited for what it runs, and printed an EOFError traceback as
+    okrdesk ended. The start is finished first, then the command stops as anywhere."""
+    root = write_workspace()
+    script = tmp_path / "stopped_as_it_starts.py"
+    script.write_text(STOPPED_AS_IT_STARTS, encoding="utf-8")
+    marker = tmp_path / "sent"
+    env = {**os.environ, "OKRDESK_TEST_SENT": str(marker), "OKRDESK_TEST_SIGNAL": str(int(sent))}
+    done = subprocess.run(
+        [sys.executable, str(script), "collect", "--through", "2026-03-15", "--lang", "en",
+         "-w", str(root)],
+        capture_output=True, text=True, env=env, timeout=HANG_GUARD, check=False,
+    )  # fmt: skip
+    if not marker.exists():
+        pytest.skip("plugin processes start without a fork server here")
+    assert done.returncode == status, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "Aborted!", done.stderr
+    assert "Traceback" not in done.stderr and "EOFError" not in done.stderr, done.stderr

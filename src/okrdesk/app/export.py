@@ -57,6 +57,7 @@ from okrdesk.model import slice_of, slice_values
 from okrdesk.periods import grain_of, local_time
 from okrdesk.report.formats.xlsx import width
 from okrdesk.report.formats.xlsx import write_text as write_cell_text
+from okrdesk.signals_held import signals_held
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, base_unit, lookup, unit_word
 
@@ -350,7 +351,7 @@ def write_file(
         return
     out = Path(out)
     with contextlib.ExitStack() as stack:
-        with _held():  # first: a folder that is not there is said of ``out``
+        with signals_held():  # first: a folder that is not there is said of ``out``
             file = stack.enter_context(atomic_writer(out))
         read = stack.enter_context(_read(database, _tables(fmt, table), slices, out))
         _write(fmt, table, read, file.write, Units() if units is None else units)
@@ -407,7 +408,7 @@ def _kept(rows: Iterable[Row], out: Path | None) -> Iterator[Iterable[Row]]:
 
     folder = None if out is None else out.parent
     try:
-        with _held():  # where a file system cannot make it nameless: made, then unlinked
+        with signals_held():  # where a file system cannot make it nameless: made, then unlinked
             file = tempfile.TemporaryFile(prefix=".okrdesk-export-", dir=folder)  # noqa: SIM115 - closed below
     except OSError as error:
         raise _not_kept(out, error) from None
@@ -684,10 +685,10 @@ def export_xlsx(
 
     out = Path(out)
     with contextlib.ExitStack() as stack:
-        with _held():
+        with signals_held():
             file = stack.enter_context(atomic_writer(out))
         read = stack.enter_context(_read(database, list(FIELDS), slices, out))
-        with _held():
+        with signals_held():
             scratch = stack.enter_context(_scratch(out))
         # The workbook is bytes, written through a stream of its own onto the file beneath
         # the text one, which is left unused. Its own: a workbook stopped part-way (Ctrl-C)
@@ -727,7 +728,7 @@ def export_xlsx(
 def _scratch(out: Path) -> Iterator[str]:
     """A hidden folder beside ``out`` for the rows of the sheets (XlsxWriter's
     constant_memory files), removed with what is in it when the block ends, however it
-    ends. Entered within ``_held``, as its removal is: a Ctrl-C that came as it was made,
+    ends. Entered within ``signals_held``, as its removal is: a Ctrl-C that came as it was made,
     or while it was removed, left it there."""
     import shutil
     import tempfile
@@ -736,40 +737,8 @@ def _scratch(out: Path) -> Iterator[str]:
     try:
         yield folder
     finally:
-        with _held():
+        with signals_held():
             shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM put off until the block ends, and taken then as they would have
-    been: for the few steps that make a file or folder and hand it to what removes it,
-    or remove it. A Ctrl-C between the two (a folder made, its removal not yet in hand)
-    left it behind. Outside the main thread, which no signal interrupts, nothing is put
-    off."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    came: list[tuple[Any, Any]] = []
-    before: dict[signal.Signals, Any] = {}
-    try:
-        for held in (signal.SIGINT, signal.SIGTERM):
-            if signal.getsignal(held) is not None:  # None: set outside Python, not put back
-                before[held] = signal.signal(held, lambda *arrived: came.append(arrived))
-        yield
-    finally:
-        for held, handler in before.items():
-            signal.signal(held, handler)
-        if came:
-            number, frame = came[0]
-            handler = before[number]
-            if callable(handler):  # Python's own for Ctrl-C raises KeyboardInterrupt
-                handler(number, frame)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(number)
 
 
 DATES = {

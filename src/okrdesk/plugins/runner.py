@@ -68,6 +68,7 @@ from okrdesk.plugins.manager import (
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER, TimeBudget, abandon, earlier
+from okrdesk.signals_held import signals_held
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -840,8 +841,10 @@ def _run_in_process(
         finished: bool | None = False
         try:
             # Started inside: an interruption (Ctrl-C, SIGTERM) while it starts still
-            # stops it, before its folder goes.
-            with _safe_path():
+            # stops it, before its folder goes. Taken once it has started: one that cut
+            # the start in two left the process forked for it waiting for what it runs,
+            # which printed an EOFError traceback as okrdesk ended.
+            with _safe_path(), signals_held():
                 process.start()
             sending.close()
             finished = _receive(receiving, process, checker, timeout, outcome)
