@@ -18,7 +18,7 @@ from okrdesk.engine.rollup import checked_in_for, subjects_under
 from okrdesk.engine.tree_targets import owner_of, target_at
 from okrdesk.errors import BadInput, printable
 from okrdesk.figures_apart import beside_target
-from okrdesk.model import Direction, KeyResult, Plan, says_nothing
+from okrdesk.model import Checkin, Direction, KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.units import (
     ADDITIVE,
@@ -69,9 +69,18 @@ def record_checkin(
     author = _author(session, by)
     if says_nothing(author):
         raise BadInput(refused["no_author"])
+    before: list[Checkin] = []
+
+    def counted(standing: list[Checkin]) -> None:
+        # Counted in the insert's own transaction: six check-ins at once are numbered
+        # 1 to 6 in the order they are stored, not each by what had landed when it looked.
+        before[:] = of_the_plan(plan, standing)
+
     with open_store(session.workspace) as store:
-        checkin_id = store.add_checkin(kr.id, subject, day, float(base), sure, note, author)
-        count = len(of_the_plan(plan, store.checkins(kr.id, subject)))
+        checkin_id = store.add_checkin(
+            kr.id, subject, day, float(base), sure, note, author, guard=counted
+        )
+    count = len(before) + 1
     words = _WORDS[lang]
     said = words["recorded"].format(
         kr=kr.id, title=kr.title, value=shown_against(plan, kr, subject, base, lang),

@@ -1861,13 +1861,24 @@ class Store(ABC):
         confidence: float | None = None,
         note: str = "",
         author: str = "",
+        *,
+        guard: Callable[[list[Checkin]], None] | None = None,
     ) -> int:
+        """Add one check-in and return its id.
+
+        ``guard`` is called with the standing check-ins of ``key_result`` for ``subject``
+        as committed, inside the same write transaction as the insert, after every other
+        writer of them has finished (as ``add_spend``'s is): what it counts or compares
+        them with holds for the row it lets in. It refuses the check-in by raising."""
         if not math.isfinite(value):
             raise BadInput(
                 Said(f"{value} is not a finite number; nothing was stored",
                      f"{value} 不是有限的数值；未保存任何内容")
             )  # fmt: skip
-        with self._one_statement():
+        with self._one_statement() if guard is None else self.transaction():
+            if guard is not None:
+                self._lock(f"checkin {key_result} {subject}")
+                guard(self.checkins(key_result, subject))
             return self._insert(
                 "INSERT INTO checkins (key_result, subject, day, value, confidence, note, recorded,"
                 " author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
