@@ -101,3 +101,36 @@ def test_check_ins_made_at_once_are_numbered_in_the_order_they_are_stored(
     )
     # Each id (2 to 7, after the first check-in's 1) is told as its place among them.
     assert told == [(n, n) for n in range(2, 8)], outcomes
+
+
+def test_the_same_check_in_entered_again_is_refused_until_said_to_be_another(
+    workspace: Path,
+) -> None:
+    # Run again after a Ctrl-C, or pasted twice, the same check-in was stored twice: the
+    # history read as two reports of the figure, and the count (第 N 次) ran on.
+    args = ["checkin", "O1.NEW", "12", "--date", "2026-03-31", "--note", "周报", "--by", "王芳"]
+    assert run(workspace, *args).exit_code == 0
+    again = run(workspace, *args)
+    assert again.exit_code == 1, again.output
+    assert again.output.startswith("已拒绝：编号 1 的打卡（记录于 "), again.output
+    assert "填报人 王芳）已是这次打卡（O1.NEW 12户，branch，截至 2026-03-31" in again.output
+    assert "请加上 --again。未记录任何打卡。" in again.output and "Traceback" not in again.output
+    english = run(workspace, *args, "--lang", "en")
+    assert english.exit_code == 1
+    assert english.output.startswith("refused: check-in 1, recorded "), english.output
+    assert "add --again. Nothing was stored." in english.output
+    assert stored(workspace) == [(1, 12.0, "周报")]
+    # Any difference makes another check-in; --again records the same one on purpose.
+    assert run(workspace, *args[:-4], "--note", "月报", "--by", "王芳").exit_code == 0
+    assert run(workspace, *args, "--confidence", "0.8").exit_code == 0
+    assert run(workspace, *args[:2], "13", *args[3:]).exit_code == 0
+    twice = run(workspace, *args, "--again")
+    assert twice.exit_code == 0 and "branch 第 5 次打卡，编号 5" in twice.output, twice.output
+    # Withdrawn, the first no longer stands: entering it again is the correction.
+    withdrawn = ["checkin", "--withdraw", "5", "--reason", "多录了一次", "--by", "王芳"]
+    assert run(workspace, *withdrawn).exit_code == 0
+    assert (
+        run(workspace, "checkin", "--withdraw", "1", "--reason", "x", "--by", "王芳").exit_code == 0
+    )
+    assert run(workspace, *args).exit_code == 0
+    assert [row[0] for row in stored(workspace)] == [1, 2, 3, 4, 5, 6]

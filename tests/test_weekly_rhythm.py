@@ -516,7 +516,8 @@ def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
         "is a slip (a sign, a unit, a digit), withdraw it: okrdesk checkin --withdraw 3 "
         "--reason TEXT."
     ), sign.output
-    sign = run(root, "checkin", "O1.REV", "-55", "--date", "2026-03-02", "--lang", "zh")
+    # The same check-in again, said in Chinese: another on purpose (--again).
+    sign = run(root, "checkin", "O1.REV", "-55", "--date", "2026-03-02", "--lang", "zh", "--again")
     assert (
         "该数值与目标 5.5亿 正负号相反，绝对值是它的 10 倍：如果录错了（正负号、" in sign.output
     ), sign.output

@@ -11,6 +11,7 @@ import unicodedata
 from decimal import Decimal
 
 from okrdesk import clock
+from okrdesk.app.repeated import Repeated, twin_of
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import of_the_plan
@@ -43,9 +44,13 @@ def record_checkin(
     day: dt.date | None,
     by: str | None = None,
     lang: str = "en",
+    *,
+    again: bool = False,
 ) -> str:
     """Store one check-in, by ``by`` (else ``author_default``); return what to tell the
-    user, in ``lang``."""
+    user, in ``lang``. One the store holds already (the same key result, subject, day,
+    value, confidence and note, standing), as a command run twice would make, is refused
+    (``Repeated``) unless ``again``."""
     plan = session.plan
     refused = _REFUSED[lang]
     kr = find_key_result(plan, key_result, lang)
@@ -75,6 +80,13 @@ def record_checkin(
         # Counted in the insert's own transaction: six check-ins at once are numbered
         # 1 to 6 in the order they are stored, not each by what had landed when it looked.
         before[:] = of_the_plan(plan, standing)
+        twin = None if again else twin_of(standing, _says, (day, float(base), sure, note))
+        if twin is not None:
+            raise Repeated(refused["repeated"].format(
+                id=twin.id, recorded=local_time(twin.recorded), author=printable(twin.author),
+                kr=kr.id, value=shown_against(plan, kr, subject, base, lang), subject=subject,
+                day=day,
+            ))  # fmt: skip
 
     with open_store(session.workspace) as store:
         checkin_id = store.add_checkin(
@@ -113,6 +125,11 @@ def record_checkin(
             redo=_plain(kr.unit.from_base(typed)), which=words[which], id=checkin_id,
         )  # fmt: skip
     return said
+
+
+def _says(checkin: Checkin) -> tuple[object, ...]:
+    """What a check-in of a key result and subject says, as a repeat of it is told by."""
+    return (checkin.day, checkin.value, checkin.confidence, checkin.note)
 
 
 def _bare(value: str) -> bool:
@@ -266,6 +283,10 @@ _REFUSED = {
                            "was changed.",
         "no_checkin": "no check-in {id}; `okrdesk checkin --list KR` shows ids",
         "withdrawn": "check-in {id} was already withdrawn on {when}",
+        "repeated": "refused: check-in {id}, recorded {recorded} by {author}, is this one "
+                    "already ({kr} {value} for {subject} as of {day}, the same confidence and "
+                    "note). If it is another check-in of the same figure, add --again. "
+                    "Nothing was stored.",
         "not_ours": "check-in {id} is for {subject}, who is not in this plan (another "
                     "branch's, in a store it shares with this one, or taken out of the plan): "
                     "withdraw it in the workspace whose plan has {subject}. Nothing was "
@@ -290,6 +311,9 @@ _REFUSED = {
         "withdraw_reason": "--withdraw 需要用 --reason 说明哪里有误。未做任何改动。",
         "no_checkin": "没有编号为 {id} 的打卡；`okrdesk checkin --list 关键结果` 可查看编号",
         "withdrawn": "编号 {id} 的打卡已于 {when} 撤回",
+        "repeated": "已拒绝：编号 {id} 的打卡（记录于 {recorded}，填报人 {author}）已是这次"
+                    "打卡（{kr} {value}，{subject}，截至 {day}，信心和说明相同）。如确是又一次"
+                    "打卡同一数值，请加上 --again。未记录任何打卡。",
         "not_ours": "编号 {id} 的打卡是 {subject} 的，{subject} 不在本计划中（是与本工作区"
                     "共用数据库的其他营业部的，或已从计划中删去）：请在计划中有 {subject} 的"
                     "工作区撤回。未做任何改动。",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from okrdesk import clock
+from okrdesk.app.repeated import Repeated, twin_of
 from okrdesk.app.session import Session, open_store, stored
 from okrdesk.engine.plan_calendar import clamp_to_plan, of_the_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
@@ -40,10 +41,8 @@ class BreakerTripped(OkrdeskError):
     exit_code = EXIT_FAILED
 
 
-class SpendRepeated(OkrdeskError):
+class SpendRepeated(Repeated):
     """Spending refused as the same entry typed again: the run did not do what was asked."""
-
-    exit_code = EXIT_FAILED
 
 
 def find_line(plan: Plan, line_id: str, lang: str = "en") -> BudgetLine:
@@ -468,16 +467,13 @@ def _twin(
     """The standing entry that says what a new one would: the same line, day, amount,
     signers and note, and not reversed."""
     reversed_ids = {e.reverses for e in entries if e.reverses is not None}
-    signed = sorted(names)
-    return next(
-        (
-            e for e in entries
-            if e.reverses is None and e.id not in reversed_ids and e.line == line_id
-            and e.day == day and e.amount == amount and sorted(e.signed_by) == signed
-            and e.note == note
-        ),
-        None,
-    )  # fmt: skip
+    standing = (e for e in entries if e.reverses is None and e.id not in reversed_ids)
+    return twin_of(standing, _says, (line_id, day, amount, sorted(names), note))
+
+
+def _says(entry: SpendEntry) -> tuple[object, ...]:
+    """What an entry says, as ``_twin`` compares it: signers in any order sign alike."""
+    return (entry.line, entry.day, entry.amount, sorted(entry.signed_by), entry.note)
 
 
 def _names(names: Sequence[str], lang: str) -> str:

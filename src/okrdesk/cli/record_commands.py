@@ -131,6 +131,11 @@ def collect(
     help="Withdraw a wrong check-in (with --reason); it stays in the history.",
 )  # fmt: skip
 @click.option("--reason", help="With --withdraw: what was wrong; kept in the history.")
+@click.option(
+    "--again", is_flag=True,
+    help="Record it although a standing check-in says just the same (key result, subject, "
+    "date, value, confidence and note): another check-in, not the same one entered twice.",
+)  # fmt: skip
 @lang_option("Language of what is said and listed.")
 @workspace_option
 def checkin(
@@ -145,6 +150,7 @@ def checkin(
     list_for: str | None,
     withdraw: int | None,
     reason: str | None,
+    again: bool,
     lang: str | None,
 ) -> None:
     """Record a value for a key result that no plugin measures.
@@ -164,6 +170,9 @@ def checkin(
     A value ten times its target or more, or a bare figure under a tenth of
     the rate in % it is held to (0.915 for 91.5%), is stored and said back
     with the command that withdraws it, in case a unit or a digit slipped.
+    A check-in a standing one already says (same key result, subject, date,
+    value, confidence and note), as a command run twice would make, is
+    refused (exit 1) unless --again says it is another.
     `okrdesk history KR` lists a key result's check-ins with who made them.
     """
     from okrdesk.app.checkin import misused, record_checkin, withdraw_checkin
@@ -195,7 +204,7 @@ def checkin(
     session = open_session(workspace_path())
     line = record_checkin(
         session, key_result, value, person, unit, confidence, note, day_of(day), by,
-        session.workspace.language(lang),
+        session.workspace.language(lang), again=again,
     )  # fmt: skip
     say(line)
 
