@@ -134,3 +134,71 @@ def test_the_same_check_in_entered_again_is_refused_until_said_to_be_another(
     )
     assert run(workspace, *args).exit_code == 0
     assert [row[0] for row in stored(workspace)] == [1, 2, 3, 4, 5, 6]
+
+
+RATES_CHECKED_IN = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "RETAIN"
+title = "客户资产留存率 ≥ 92%"
+target = 92
+unit = "%"
+
+[[objectives.key_results]]
+id = "ENPS"
+title = "员工 eNPS ≥ 50"
+target = 50
+unit = "分"
+
+[[objectives.key_results]]
+id = "COVER"
+title = "带教覆盖率 100%"
+target = 100
+baseline = 70
+unit = "%"
+
+[[objectives.key_results]]
+id = "FLOOR"
+title = "留存率全年 ≥ 92%"
+target = 92
+guardrail = true
+unit = "%"
+
+[[objectives.key_results]]
+id = "COST"
+title = "费用率下降 1.2 个百分点"
+target = 1.2
+unit = "百分点"
+
+[[objectives.key_results]]
+id = "NEW"
+title = "新开户"
+target = 40
+unit = "户"
+"""
+)
+
+
+def test_a_rate_or_a_score_checked_in_without_a_baseline_is_told_it_is_paced_from_0(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A retention of 92% checked in was paced up from 0 as a sum is, so 50% in June read
+    # on track; a rate collected by a metric was warned of, one checked in was not.
+    root = write_workspace({"okrs.toml": RATES_CHECKED_IN})
+    said = run(root, "validate").output
+    warned = [line for line in said.splitlines() if "从 0 起按进度推进" in line]
+    assert [line.split(":")[2].strip() for line in warned] == [
+        "objectives[O1].key_results[RETAIN].target",
+        "objectives[O1].key_results[ENPS].target",
+    ], said
+    assert "比率从 0 起按进度推进（未写 baseline）" in warned[0]
+    assert (
+        "请把 baseline 写成计划开始时的比率（如去年的），或写 guardrail = true，全年按 92% 考核"
+        in warned[0]
+    )
+    assert "得分从 0 起按进度推进" in warned[1] and "计划开始时的得分（如去年的）" in warned[1]
+    english = run(root, "validate", "--lang", "en").output
+    assert "a rate paced up from 0 (no baseline)" in english
+    assert "a score paced up from 0 (no baseline)" in english
+    assert "write `baseline` as the score at the plan's start (last year's)" in english

@@ -588,6 +588,11 @@ _EN_OTHER = {"分": "pts", "points": "pts", "倍": "x", "x": "x", "个/户": "pe
 _POINTS = ("pct", "百分点")
 
 
+def in_points(unit: UnitOfMeasure) -> bool:
+    """A change of a rate written in percentage points (百分点, pct), not the rate itself."""
+    return unit.symbol in _POINTS
+
+
 def is_percent(unit: UnitOfMeasure) -> bool:
     """A rate written in percent (or in points of percent), whose changes are points."""
     return unit.dimension is Dimension.FRACTION and not _permille(unit)

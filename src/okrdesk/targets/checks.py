@@ -19,7 +19,7 @@ from okrdesk.targets.reader import Findings, Where, closest, suggest
 from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
 from okrdesk.targets.surprises import check_surprises
 from okrdesk.targets.window_keys import window_use_problems
-from okrdesk.units import UNITS, Dimension, ledger, said_back
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure, in_points, ledger, said_back
 
 
 def check_all(
@@ -835,13 +835,18 @@ def _check_levels_from_zero(
     penetration) or a stock (client assets at a date), that writes no baseline: paced up
     from 0, its due builds up over the year as a sum's, where a level is where the unit
     stands (AUM of 55亿 on 1 February read on track to 100亿, 8.77亿 due). Not a problem:
-    a new product's rate may well start at 0, and writing ``baseline = 0`` says so."""
+    a new product's rate may well start at 0, and writing ``baseline = 0`` says so.
+    A key result tracked by check-ins is told the same by its unit: a rate (coverage
+    100%, retention 92%), a score (eNPS) or a multiple (products per client) is a
+    level; an amount or a count may be a sum, and a change in points starts at 0."""
     for located in draft.key_results:
         kr = located.value
         spec = metrics.get(kr.metric) if kr.metric else None
+        words = _level_checked_in(kr.unit) if kr.metric is None else None
+        if spec is not None and spec.kind in _LEVELS:
+            words = _LEVELS[spec.kind]
         if (
-            spec is None
-            or spec.kind not in _LEVELS
+            words is None
             or kr.guardrail
             or kr.direction is not model.Direction.AT_LEAST
             or kr.target is None
@@ -849,7 +854,7 @@ def _check_levels_from_zero(
         ):
             continue
         en, zh = said_back(kr.unit, kr.target, "en"), said_back(kr.unit, kr.target, "zh")
-        level, level_zh, start, start_zh = _LEVELS[spec.kind]
+        level, level_zh, start, start_zh = words
         findings.warnings.append(
             located.where.key("target").problem(
                 f"{level} paced up from 0 (no baseline): what is due builds up from 0 to {en} "
@@ -871,6 +876,21 @@ _LEVELS = {
 }  # fmt: skip
 """The kinds of metric whose figure is a level (what it says, and where its baseline is):
 a goal up to one is paced from where it stands, not from 0."""
+
+_CHECKED_IN_LEVELS = {
+    Dimension.FRACTION: _LEVELS[model.MetricKind.RATIO],
+    Dimension.SCORE: ("a score", "得分", "the score at the plan's start (last year's)",
+                      "计划开始时的得分（如去年的）"),
+    Dimension.MULTIPLE: ("a level", "水平", "where it stands at the plan's start (last "
+                         "year's)", "计划开始时的水平（如去年的）"),
+}  # fmt: skip
+"""The units whose figure checked in is a level, as ``_LEVELS`` says a metric's."""
+
+
+def _level_checked_in(unit: UnitOfMeasure) -> tuple[str, str, str, str] | None:
+    if in_points(unit):
+        return None
+    return _CHECKED_IN_LEVELS.get(unit.dimension)
 
 
 def _check_revenue_links(
