@@ -202,3 +202,26 @@ def test_a_rate_or_a_score_checked_in_without_a_baseline_is_told_it_is_paced_fro
     assert "a rate paced up from 0 (no baseline)" in english
     assert "a score paced up from 0 (no baseline)" in english
     assert "write `baseline` as the score at the plan's start (last year's)" in english
+
+
+def test_a_rate_going_up_from_0_typed_as_a_fraction_is_said_back_with_the_command_to_redo_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # 0.92 typed for a retention of 92% was stored as 0.92% and said back as any figure:
+    # the slip was looked for against a baseline, and a goal up from 0 has none above 0.
+    root = write_workspace({"okrs.toml": RATES_CHECKED_IN})
+    slip = run(root, "checkin", "O1.RETAIN", "0.92", "--date", "2026-03-31")
+    assert slip.exit_code == 0, slip.output
+    assert slip.output.rstrip().endswith(
+        "该数值不到目标 92% 的十分之一：如果 0.92 是按小数写的 92%，请撤回（okrdesk checkin "
+        "--withdraw 1 --reason 理由），再以 92 打卡。"
+    ), slip.output
+    english = run(root, "checkin", "O1.RETAIN", "0.915", "--date", "2026-04-30", "--lang", "en")
+    assert english.output.rstrip().endswith(
+        "That is under a tenth of its target, 92%: if 0.915 was meant as a fraction, 91.5%, "
+        "withdraw it (okrdesk checkin --withdraw 2 --reason TEXT) and check in 91.5."
+    ), english.output
+    # Written in %, or a figure a tenth of the target or more, is what it says.
+    for value in ("0.92%", "50", "9.2"):
+        plain = run(root, "checkin", "O1.RETAIN", value, "--date", "2026-05-31", "--again")
+        assert plain.exit_code == 0 and "十分之一" not in plain.output, plain.output

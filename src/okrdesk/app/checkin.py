@@ -143,17 +143,22 @@ def _plain(number: Decimal) -> str:
 
 def _a_fraction_typed(kr: KeyResult, base: Decimal, target: Decimal) -> tuple[Decimal, str] | None:
     """The lowest figure a rate in % is held to (the bottom of its band, its floor, or the
-    baseline a goal rises from) and which it is, where ``base`` is under a tenth of it
-    and, typed as a fraction (0.915 for 91.5%), would not be; None otherwise. Lower is
-    better (complaints, attrition): a small figure is no slip there."""
+    baseline a goal rises from, else its target where that is 0) and which it is, where
+    ``base`` is under a tenth of it and, typed as a fraction (0.915 for 91.5%), would not
+    be; None otherwise. Lower is better (complaints, attrition): a small figure is no
+    slip there."""
     if kr.unit.symbol not in PERCENT_UNITS or kr.direction is Direction.AT_MOST:
         return None
     if kr.direction is Direction.WITHIN:
         low, which = target - (kr.band or Decimal(0)), "band"
     elif kr.guardrail:
         low, which = target, "floor"
-    else:
+    elif min(kr.baseline, target) > 0:
         low, which = min(kr.baseline, target), "baseline"
+    else:
+        # A goal up from 0 (a retention of 92% with no baseline): 0.92 typed for 92% is
+        # under a tenth of where it is going, however early in the year.
+        low, which = target, "target"
     typed = kr.unit.from_base(base)
     if low <= 0 or not 0 <= typed < 1 or base * FAR_OFF > low or typed * FAR_OFF < low:
         return None
@@ -231,6 +236,7 @@ _WORDS = {
                           "withdraw it (okrdesk checkin --withdraw {id} --reason TEXT) and "
                           "check in again without --person or --unit.",
         "band": "the bottom of its band", "floor": "its floor", "baseline": "its baseline",
+        "target": "its target",
     },
     "zh": {
         "recorded": "{kr} {title}：已记录 {value}（{subject}，截至 {day}，填报人 {author}；"
@@ -255,7 +261,7 @@ _WORDS = {
                           "不相加；{subject} 又没有它的分解目标，报告里不会出现这个数值。要记为 "
                           "{owner} 的数值，请撤回本条（okrdesk checkin --withdraw {id} --reason "
                           "理由），去掉 --person 或 --unit 重新打卡。",
-        "band": "范围下限", "floor": "下限", "baseline": "基线",
+        "band": "范围下限", "floor": "下限", "baseline": "基线", "target": "目标",
     },
 }  # fmt: skip
 """What ``okrdesk checkin`` says it stored or withdrew, in each language."""
