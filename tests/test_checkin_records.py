@@ -225,3 +225,60 @@ def test_a_rate_going_up_from_0_typed_as_a_fraction_is_said_back_with_the_comman
     for value in ("0.92%", "50", "9.2"):
         plain = run(root, "checkin", "O1.RETAIN", value, "--date", "2026-05-31", "--again")
         assert plain.exit_code == 0 and "十分之一" not in plain.output, plain.output
+
+
+FIGURES_OKRS = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "NEW"
+title = "新开户"
+target = 40
+unit = "户"
+
+[[objectives.key_results]]
+id = "REV"
+title = "营业收入"
+target = 5.5
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "COVER"
+title = "带教覆盖率"
+target = 100
+baseline = 70
+unit = "%"
+"""
+)
+
+
+def test_a_figure_is_read_as_a_branch_writes_it_money_after_its_yuan_sign_counts_in_their_own_word(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # ￥120万 was refused as no number, and 7人 was stored as 7户: people are not households.
+    root = write_workspace({"okrs.toml": FIGURES_OKRS})
+    day = ["--date", "2026-03-31"]
+    people = run(root, "checkin", "O1.NEW", "7人", *day)
+    assert people.exit_code == 2 and "Traceback" not in people.output, people.output
+    assert people.output.strip() == (
+        "O1.NEW：'7人'：人 与 户 计的不是同一种对象；请以 户 写。未记录任何打卡。"
+    )
+    english = run(root, "checkin", "O1.NEW", "7人", *day, "--lang", "en")
+    assert english.output.strip() == (
+        "O1.NEW: '7人': 人 counts something other than 户; write it in 户. Nothing was stored."
+    )
+    assert not (root / "okrdesk.db").exists() or stored(root) == []
+    rate = run(root, "checkin", "O1.COVER", "￥12", *day, "--lang", "en")
+    assert rate.exit_code == 2
+    assert "'￥12': ¥ does not go with %; write it in %, or with % or ‰" in rate.output
+    for value, base in (("7户", 7.0), ("1.2万户", 12_000.0), ("1.2万", 12_000.0)):
+        done = run(root, "checkin", "O1.NEW", value, *day, "--note", value)
+        assert done.exit_code == 0, done.output
+        assert stored(root)[-1][1] == base
+    for value, base in (("￥120万", 1_200_000.0), ("¥3,500", 3_500.0), ("￥1.2亿", 1.2e8)):
+        done = run(root, "checkin", "O1.REV", value, *day, "--note", value)
+        assert done.exit_code == 0, done.output
+        assert stored(root)[-1][1] == base
+    # A spend amount is read by the same parser.
+    spent = run(root, "spend", "add", "training", "￥3,500", "--signed-by", "王芳", *day)
+    assert spent.exit_code == 0 and "已记录支出 3,500元：training" in spent.output, spent.output

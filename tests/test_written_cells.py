@@ -63,9 +63,10 @@ def test_the_readers_refuse_alike_what_no_one_should_guess() -> None:
     for cell in ("1_5", "0,125", "1,5", "٣", "12.5e", "1.2.3"):
         assert _typed(cell) is None and written_number(cell) is None, cell
     # What only one reader takes, on purpose (okrdesk.written_numbers says why).
-    assert written_number("¥1,234.50") == 1234.5 and _typed("¥1,234.50") is None
     assert written_number("(1,234)") == -1234 and _typed("(1,234)") is None
     assert written_number("1.2万户") is None and parse_quantity(UNITS["户"], "1.2万户") == 12_000
+    # A yuan sign before an amount is how a branch writes money too: both read it.
+    assert written_number("¥1,234.50") == 1234.5 == _typed("¥1,234.50") == _typed("￥1,234.50")
 
 
 def test_a_cell_s_suffixes_scale_as_the_units_of_a_figure_typed() -> None:

@@ -223,6 +223,8 @@ _UNREADABLE = {
         "mismatch": "{name}: {symbol} does not go with {unit}; {say}",
         "not_money": "{name}: {symbol} is not money; use 元, 万 or 亿",
         "fraction": "{name}: a count has no fraction; write whole {symbol}",
+        "other_count": "{name}: {symbol} counts something other than {own}; write it in "
+                       "{own}",
         "say_money": "write it in {unit}, or as 12万, 1.2亿 or 3500元",
         "say_fraction": "write it in {unit}, or with % or ‰",
         "say_other": "write it in {unit}",
@@ -240,6 +242,7 @@ _UNREADABLE = {
         "mismatch": "{name}：{symbol} 与 {unit} 不是同一类单位；{say}",
         "not_money": "{name}：{symbol} 不是金额单位；请用 元、万 或 亿",
         "fraction": "{name}：{symbol} 是计数，不能有小数；请写整数",
+        "other_count": "{name}：{symbol} 与 {own} 计的不是同一种对象；请以 {own} 写",
         "say_money": "请以 {unit} 写，或写成 12万、1.2亿、3500元",
         "say_fraction": "请以 {unit} 写，或用 % 或 ‰",
         "say_other": "请以 {unit} 写",
@@ -409,14 +412,26 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     4.72亿元). A unit written after it is converted when it measures the same thing:
     ``2.2亿``, ``3500元`` or ``12万`` for money, ``27%`` or ``0.15‰`` for a rate,
     ``1.2万户`` for a count; 万 and 亿 also scale a count (``1.2万`` 户 is 12,000 户).
-    ``unit`` None means money whose unit must be written. Thousands separators and
-    negative numbers are taken; a count has no fraction. Raises ValueError with the
-    message to show.
+    ``unit`` None means money whose unit must be written. Money may be written after
+    ``¥`` or ``￥`` as a branch writes it (``￥120万``; ``¥3,500`` alone is in 元). A count
+    takes its own word alone (``7户`` or ``1.2万户`` for 户, never ``7人``: people are not
+    households). Thousands separators and negative numbers are taken; a count has no
+    fraction. Raises ValueError with the message to show.
     """
     from okrdesk.written_numbers import half_width
 
     name = _named(text)
-    symbol, number = _suffix_of(half_width(text).strip())
+    yuan, written = _after_yuan(half_width(text).strip())
+    symbol, number = _suffix_of(written)
+    if yuan:
+        if unit is not None and unit.dimension is not Dimension.MONEY:
+            raise _mismatch(name, "¥", unit)
+        if symbol is None:
+            symbol = "元"
+        elif _SHORT_MONEY.get(symbol, symbol) not in UNITS or (
+            UNITS[_SHORT_MONEY.get(symbol, symbol)].dimension is not Dimension.MONEY
+        ):
+            raise UnreadableFigure("not_money", name=name, symbol=symbol)
     if symbol in ("亿", "亿元") and number.endswith("万"):
         # 3.5万亿, read as 亿 of "3.5万", was told only that 3.5万 is no number.
         try:
@@ -439,10 +454,30 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
             raise UnreadableFigure("not_money", name=name, symbol=symbol)
         if unit is not None and written_in.dimension is not unit.dimension:
             raise _mismatch(name, symbol, unit)
+        if (
+            unit is not None
+            and unit.dimension is Dimension.COUNT
+            and (_counted(written_in) != _counted(unit))
+        ):
+            raise UnreadableFigure("other_count", name=name, symbol=symbol, own=unit.symbol)
     base = parse_in(written_in, number, shown=text)
     if written_in.dimension is Dimension.COUNT and base != base.to_integral_value():
         raise UnreadableFigure("fraction", name=name, symbol=written_in.symbol)
     return base
+
+
+def _after_yuan(text: str) -> tuple[bool, str]:
+    """Whether ``text`` is written after ``¥`` (``¥120万``, ``-¥30``, ``¥-30``), and the
+    figure without it."""
+    sign, rest = (text[0], text[1:]) if text[:2] in ("-¥", "+¥") else ("", text)
+    if not rest.startswith("¥"):
+        return False, text
+    return True, sign + rest[1:].strip()
+
+
+def _counted(unit: UnitOfMeasure) -> str:
+    """What a count counts: 户 for 户 and 万户 alike."""
+    return unit.symbol.removeprefix("万")
 
 
 def _mismatch(name: str, symbol: str, unit: UnitOfMeasure) -> UnreadableFigure:

@@ -13,9 +13,10 @@ Where the readers differ, on purpose:
 - A command-line figure knows its key result's unit, so ``units.parse_quantity`` takes
   every unit of it (``1.2万户``, ``3分``); a cell has no unit, so only ``SCALES`` is read
   there and ``12.5万人`` is no number.
-- Excel's currency and accounting formats (``¥1,234.50``, ``(1,234.50)`` for a negative
-  amount) are what a spreadsheet saves, not what a person types: cells take them, the
-  command line takes a sign and a unit after the number (``-1234.5元``).
+- Excel's accounting format (``(1,234.50)`` for a negative amount) is what a spreadsheet
+  saves, not what a person types: cells take it, the command line takes a sign
+  (``-1234.5元``). A yuan sign before an amount (``¥1,234.50``, ``￥120万``) is both: cells
+  and the command line take it.
 - A cell may be read with a decimal comma (a table's ``decimal`` setting); a figure typed
   is always written with a decimal point.
 - ``1e5`` is a number in a cell (DuckDB reads it so) and on the command line alike.
