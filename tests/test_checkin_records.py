@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from click.testing import CliRunner, Result
 
 from backends import Backend
 from okrdesk.cli import cli
+from okrdesk.store import Store
 from sample_workspace import OKRS, WriteWorkspace
 
 OKRDESK = [sys.executable, "-m", "okrdesk"]
@@ -282,3 +284,39 @@ def test_a_figure_is_read_as_a_branch_writes_it_money_after_its_yuan_sign_counts
     # A spend amount is read by the same parser.
     spent = run(root, "spend", "add", "training", "￥3,500", "--signed-by", "王芳", *day)
     assert spent.exit_code == 0 and "已记录支出 3,500元：training" in spent.output, spent.output
+
+
+def test_a_check_in_stored_as_ctrl_c_comes_is_told_as_stored_not_aborted(
+    backend_on_a_server: Path, postgres_url: str
+) -> None:
+    # Ctrl-C between the insert and the message said 已中止！ over a check-in that was
+    # stored; run again, it was stored twice.
+    root = backend_on_a_server
+    assert run(root, "checkin", "O1.NEW", "1", "--date", "2026-01-31").exit_code == 0
+    command = [*OKRDESK, "checkin", "O1.NEW", "5", "--date", "2026-02-28", "-w", str(root)]
+    with psycopg.connect(postgres_url) as holder:
+        # The insert waits on the table, and Ctrl-C comes while it waits.
+        holder.execute("LOCK TABLE checkins IN EXCLUSIVE MODE")
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=environment(),
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        with psycopg.connect(postgres_url, autocommit=True) as looking:
+            while time.monotonic() < deadline and process.poll() is None:
+                waiting = looking.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                if (waiting.fetchone() or (0,))[0] >= 1:
+                    break
+                time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, (out, err)
+    assert "已中止！" not in err and "Traceback" not in err, err
+    assert err.strip() == (
+        "已中止，但编号 2 的打卡已先记录：O1.NEW 5户（branch，截至 2026-02-28）。"
+        "`okrdesk checkin --list O1.NEW` 可查看；如不应保留，请撤回：okrdesk checkin "
+        "--withdraw 2 --reason 理由。"
+    ), err
+    with Store.open(postgres_url) as store:
+        assert [c.value for c in store.checkins("O1.NEW")] == [1.0, 5.0]

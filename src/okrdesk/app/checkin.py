@@ -3,6 +3,7 @@ withdrawing a wrong one, and listing them with their ids."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import math
@@ -17,8 +18,9 @@ from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.engine.rollup import checked_in_for, subjects_under
 from okrdesk.engine.tree_targets import owner_of, target_at
-from okrdesk.errors import BadInput, printable
+from okrdesk.errors import BadInput, OkrdeskError, printable
 from okrdesk.figures_apart import beside_target
+from okrdesk.signals_held import signals_held
 from okrdesk.model import Checkin, Direction, KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.units import (
@@ -88,11 +90,43 @@ def record_checkin(
                 day=day,
             ))  # fmt: skip
 
-    with open_store(session.workspace) as store:
-        checkin_id = store.add_checkin(
-            kr.id, subject, day, float(base), sure, note, author, guard=counted
-        )
-    count = len(before) + 1
+    checkin_id: int | None = None
+    try:
+        with contextlib.ExitStack() as holding:
+
+            def counted_then_held(standing: list[Checkin]) -> None:
+                counted(standing)
+                # From the insert to its id in hand, Ctrl-C waits: taken then, it is told
+                # that the check-in was stored, never "Aborted!" over a stored one.
+                holding.enter_context(signals_held())
+
+            with open_store(session.workspace) as store:
+                checkin_id = store.add_checkin(
+                    kr.id, subject, day, float(base), sure, note, author, guard=counted_then_held
+                )
+        return _told(plan, kr, subject, value, base, day, author, len(before) + 1, checkin_id,
+                     lang)  # fmt: skip
+    except KeyboardInterrupt:
+        if checkin_id is None:
+            raise
+        raise StoppedOnceStored(_WORDS[lang]["stopped"].format(
+            id=checkin_id, kr=kr.id, value=shown(kr.unit, base, lang), subject=subject, day=day,
+        )) from None  # fmt: skip
+
+
+class StoppedOnceStored(OkrdeskError):
+    """Ctrl-C (or SIGTERM) once the check-in was stored: said as stored, with how to find
+    and withdraw it, and ended as a command stopped by Ctrl-C is (128 + SIGINT)."""
+
+    exit_code = 130
+
+
+def _told(
+    plan: Plan, kr: KeyResult, subject: str, value: str, base: Decimal, day: dt.date,
+    author: str, count: int, checkin_id: int, lang: str,
+) -> str:  # fmt: skip
+    """What ``okrdesk checkin`` tells of a check-in it stored, with what to ask about it."""
+    owner = owner_of(plan, kr)
     words = _WORDS[lang]
     said = words["recorded"].format(
         kr=kr.id, title=kr.title, value=shown_against(plan, kr, subject, base, lang),
@@ -117,8 +151,8 @@ def record_checkin(
             times=f"{abs(base / target):,.0f}", target=shown(kr.unit, target, lang),
             id=checkin_id,
         )  # fmt: skip
-    elif target is not None and _bare(value) and (held := _a_fraction_typed(kr, base, target)):
-        low, which = held
+    elif target is not None and _bare(value) and (slip := _a_fraction_typed(kr, base, target)):
+        low, which = slip
         typed = kr.unit.from_base(base)  # 0.915, meant as 91.5%: the base figure it stands for
         said += words["fraction"].format(
             typed=_plain(typed), meant=shown(kr.unit, typed, lang), low=shown(kr.unit, low, lang),
@@ -235,6 +269,9 @@ _WORDS = {
                           "target of it, so no report shows it. For {owner}'s figure, "
                           "withdraw it (okrdesk checkin --withdraw {id} --reason TEXT) and "
                           "check in again without --person or --unit.",
+        "stopped": "Stopped, but check-in {id} was stored first: {kr} {value} for {subject} "
+                   "as of {day}. `okrdesk checkin --list {kr}` shows it; if it should not "
+                   "stand, withdraw it: okrdesk checkin --withdraw {id} --reason TEXT.",
         "band": "the bottom of its band", "floor": "its floor", "baseline": "its baseline",
         "target": "its target",
     },
@@ -261,6 +298,9 @@ _WORDS = {
                           "不相加；{subject} 又没有它的分解目标，报告里不会出现这个数值。要记为 "
                           "{owner} 的数值，请撤回本条（okrdesk checkin --withdraw {id} --reason "
                           "理由），去掉 --person 或 --unit 重新打卡。",
+        "stopped": "已中止，但编号 {id} 的打卡已先记录：{kr} {value}（{subject}，截至 {day}）。"
+                   "`okrdesk checkin --list {kr}` 可查看；如不应保留，请撤回：okrdesk checkin "
+                   "--withdraw {id} --reason 理由。",
         "band": "范围下限", "floor": "下限", "baseline": "基线", "target": "目标",
     },
 }  # fmt: skip
