@@ -833,6 +833,21 @@ def test_a_score_shared_out_is_owed_by_its_owner_too(write_workspace: WriteWorks
     ]
 
 
+def test_a_score_s_owner_checked_in_as_a_whole_settles_its_members_dues_too(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The team checks in its own NPS for the week: that period is reported, and neither
+    customer manager is chased for theirs besides (docs/targets.md, Cadence), although
+    the team's figure makes neither of theirs."""
+    root = write_workspace({"score.toml": SHARED_SCORE.format(target="target = 62")})
+    done = run(root, "checkin", "S.NPS", "61", "--date", "2026-03-02")
+    assert done.exit_code == 0, done.output
+    due = run(root, "due", "--as-of", "2026-03-04", "--lang", "en", env={"COLUMNS": "200"})
+    assert due.output.splitlines()[0] == "No check-ins owed on 2026-03-04.", due.output
+    later = run(root, "due", "--as-of", "2026-03-11", "--lang", "en", env={"COLUMNS": "200"})
+    assert later.output.splitlines()[0] == "Check-ins owed on 2026-03-11: 3, by 2 people."
+
+
 @pytest.mark.parametrize("target", ["", "target = 62"])
 def test_members_targets_of_a_score_do_not_add_up_to_the_owners(
     write_workspace: WriteWorkspace, target: str
