@@ -20,9 +20,9 @@ from okrdesk.engine.rollup import checked_in_for, subjects_under
 from okrdesk.engine.tree_targets import owner_of, target_at
 from okrdesk.errors import BadInput, OkrdeskError, printable
 from okrdesk.figures_apart import beside_target
-from okrdesk.signals_held import signals_held
 from okrdesk.model import Checkin, Direction, KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
+from okrdesk.signals_held import signals_held
 from okrdesk.units import (
     ADDITIVE,
     UNITS,
