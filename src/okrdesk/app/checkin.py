@@ -12,7 +12,6 @@ import unicodedata
 from decimal import Decimal
 
 from okrdesk import clock
-from okrdesk.app.repeated import Repeated, twin_of
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import of_the_plan
@@ -22,6 +21,7 @@ from okrdesk.errors import BadInput, OkrdeskError, printable
 from okrdesk.figures_apart import beside_target
 from okrdesk.model import Checkin, Direction, KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
+from okrdesk.repeated import Repeated, twin_of
 from okrdesk.signals_held import signals_held
 from okrdesk.units import (
     ADDITIVE,

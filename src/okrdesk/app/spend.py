@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from okrdesk import clock
-from okrdesk.app.repeated import Repeated, twin_of
 from okrdesk.app.session import Session, open_store, stored
 from okrdesk.engine.plan_calendar import clamp_to_plan, of_the_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.messages import counted, display_width, padded
 from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key, says_nothing
 from okrdesk.periods import local_time
+from okrdesk.repeated import Repeated, twin_of
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
 from okrdesk.units import (
