@@ -821,3 +821,40 @@ def test_a_to_date_window_at_a_span_s_edge_is_the_span_it_counts_and_says_which(
     assert "本月至今（2026-04）" in text
     # Wednesday 1 April counts March last: the quarter to date is the second's, empty yet.
     assert window("2026-04-01", "qtd")["periods"] == []
+
+
+def test_a_quarter_s_last_day_counts_that_quarter_when_collected_through_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Collected through Tuesday 31 March, 2026-W14 (30 March to 5 April) is stored with
+    its first two days; by its Thursday it is April's. The quarter to date on 31 March is
+    still the first, whole (W01 to W13), as on a day whose week is stored whole: not the
+    second quarter's two days, which held a quarterly growth target to 2 days of Q2 on
+    the last day of Q1 and took the branch's score down 26 points."""
+    okrs = OKRS + GROWTH_KRS.replace('unit = "元"\n', 'unit = "元"\nwindow = "qtd"\n', 1)
+    root = write_workspace({"okrs.toml": okrs, "baselines.toml": baselines_toml()})
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-31", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    args = ["report", "--as-of", "2026-03-31", "-w", str(root), "--format", "json"]
+    shown = CliRunner().invoke(cli, [*args, "--window", "qtd"])
+    assert shown.exit_code == 0, shown.output
+    results = {kr["id"]: kr for o in json.loads(shown.output)["objectives"]
+               for kr in o["key_results"]}  # fmt: skip
+    q1 = [f"2026-W{w:02d}" for w in range(1, 14)]
+    assert results["O1.KR1"]["window"]["periods"] == q1
+    assert results["O1.KR1"]["window"]["span"] is None
+    fees = results["O1.FEES"]
+    assert fees["window"]["periods"] == q1 and fees["window"]["span"] is None
+    # 13 weeks of 30,000 against Q1 2025's 13 weeks of 20,000, grown 18%.
+    assert float(fees["actual"]) == 13 * 30000
+    assert float(fees["target"]) == pytest.approx(13 * 20000 * 1.18)
+    assert fees["status"] == "met"
+    text = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-31", "-w", str(root),
+                                    "--window", "qtd"]).output  # fmt: skip
+    assert "本季至今（2026-Q2）" not in text
+    # The next day, Wednesday 1 April, the week holding it is the second quarter's.
+    april = CliRunner().invoke(cli, ["report", "--as-of", "2026-04-01", "-w", str(root),
+                                     "--format", "json"])  # fmt: skip
+    fees = {kr["id"]: kr for o in json.loads(april.output)["objectives"]
+            for kr in o["key_results"]}["O1.FEES"]  # fmt: skip
+    assert fees["window"]["periods"] == ["2026-W14"]

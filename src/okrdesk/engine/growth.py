@@ -72,7 +72,7 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
     # the 20th were paced on last year's week to the 29th, then on the 20th's once old).
     through = engine.figure_day(kr, spec, subject)
     run = window_run(window, engine.as_of, plan.grain, through, plan.start)
-    whole = whole_run(window, engine.as_of, plan.grain, through)
+    whole = whole_run(window, engine.as_of, plan.grain)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
     year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)
     then = window_figure(plan, store, spec, subject, before, baselines=True)

@@ -131,8 +131,7 @@ def window_run(
     one started by then; the spans are those ``_anchor`` gives. ``opens``: the plan's
     first day, on which its first period, stored cut there, starts (2026-W01 on 1
     January, not 29 December: figures through 31 December count none of it)."""
-    first, last = _spans_back(window.span, _anchor(window.span, as_of, grain, through),
-                              window.count)  # fmt: skip
+    first, last = _spans_back(window.span, _anchor(window.span, as_of, grain), window.count)
     day = as_of if through is None else min(as_of, through)
     periods = [
         p for p in _periods_homed(first, last, grain) if max(p.start, opens or p.start) <= day
@@ -140,30 +139,25 @@ def window_run(
     return PeriodRun(tuple(periods), first, last)
 
 
-def whole_run(
-    window: Window, as_of: dt.date, grain: Grain, through: dt.date | None = None
-) -> PeriodRun:
+def whole_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
     """Every period of the spans ``window`` is in at ``as_of``, to their end: what a
     growth target is set on (the whole year for ``ytd``); the same spans as
     ``window_run``'s."""
-    first, last = _spans_back(window.span, _anchor(window.span, as_of, grain, through),
-                              window.count)  # fmt: skip
+    first, last = _spans_back(window.span, _anchor(window.span, as_of, grain), window.count)
     return PeriodRun(tuple(_periods_homed(first, last, grain)), first, last)
 
 
-def _anchor(span: Span, as_of: dt.date, grain: Grain, through: dt.date | None) -> dt.date:
+def _anchor(span: Span, as_of: dt.date, grain: Grain) -> dt.date:
     """The day whose spans a window covers: that of the period holding ``as_of`` (its
-    home day), unless that period is not counted yet (``through`` ends before it) and
-    the last one counted lies in the date's own span. On Tuesday 31 March the week holding
-    it belongs to April (by its Thursday) and counts not at all: the quarter to date is
-    the first quarter, whole, not an empty second; on 15 April, March counted last, it
-    is the second quarter's, empty so far."""
-    current = _period(grain, as_of)
-    home = home_day(current, grain)
-    if through is not None and through < current.start:
-        counted = home_day(_period(grain, through), grain)
-        if _span_of(span, counted) == _span_of(span, as_of) != _span_of(span, home):
-            return counted
+    home day), unless that period belongs to a later span than the date's own. On
+    Tuesday 31 March the week holding it belongs to April (by its Thursday) and counts
+    not at all, whether stored whole or through the day: the quarter to date is the
+    first quarter, whole, not the second's first two days; on 15 April, March counted
+    last, it is the second quarter's, empty so far; on Sunday 3 May, a week of April's,
+    April's."""
+    home = home_day(_period(grain, as_of), grain)
+    if home > as_of and _span_of(span, home) != _span_of(span, as_of):
+        return as_of
     return home
 
 

@@ -205,9 +205,8 @@ def _window_as_begun(
     from okrdesk.engine.windows import whole_run
 
     kr, grain = p.key_result, engine.plan.grain
-    window, spec = parse_window(kr.window or GROWTH_WINDOW), engine.metrics.get(kr.metric or "")
-    spans = [whole_run(window, e.as_of, grain, e.figure_day(kr, spec, p.subject)).first
-             for e in (engine, earlier)]  # fmt: skip
+    window = parse_window(kr.window or GROWTH_WINDOW)
+    spans = [whole_run(window, e.as_of, grain).first for e in (engine, earlier)]
     if spans[0] == spans[1] or before.actual.value is None:
         return before
     return attrs.evolve(before, actual=attrs.evolve(before.actual, value=0.0))
