@@ -62,15 +62,17 @@ def plan_of(grain: Grain, *krs: KeyResult, baselines: object = None) -> Plan:
 NOV_20 = dt.date(2026, 11, 20)
 
 
-def monthly_store(path: Path, *, last_year: bool = True) -> Store:
+def monthly_store(path: Path, *, last_year: bool = True, from_month: int = 1) -> Store:
     """fees: 王芳 100 × month in 2026 and 80 × month in 2025; 李强 10 every month.
     aum: 王芳's level 1,000 × month. conversion: 李强 converts m of 10 × m. Collected
     through 20 November 2026, as a collect that day leaves them (November in part),
-    and December 2026 collected on its own at the year's end."""
+    and December 2026 collected on its own at the year's end. ``from_month``: the first
+    month of 2025 stored (a workspace started that July holds none before it)."""
     store = Store.open(path / "okrdesk.db")
     months = list(periods_between(dt.date(2026, 1, 1), NOV_20, Grain.MONTH))
     if last_year:
-        months = list(periods_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31), Grain.MONTH))
+        months = list(periods_between(dt.date(2025, from_month, 1), dt.date(2025, 12, 31),
+                                      Grain.MONTH))  # fmt: skip
         months += list(periods_between(dt.date(2026, 1, 1), NOV_20, Grain.MONTH))
     december = [month_of(dt.date(2026, 12, 1))]
     for periods, through in ((months, NOV_20), (december, dt.date(2026, 12, 31))):
@@ -266,6 +268,75 @@ def test_a_growth_target_is_last_years_figure_grown_and_paced_like_it(tmp_path: 
         assert q is not None and q.target.value == pytest.approx(2670 * 1.18)
         assert q.expected == pytest.approx((810 + 890 * 20 / 30) * 1.18)
         assert q.actual.value == 2120
+
+
+def test_last_year_collected_from_july_is_no_year_to_grow_or_compare_on(
+    tmp_path: Path,
+) -> None:
+    """A branch that started okrdesk in July 2025 holds July to December of it. Its
+    2025 is no year: grown 18%, its second half alone (80 × 57 + 60 = 4,620) made a
+    target of 5,451.6 that 6,710 met, read 同比 +271% against it; now there is no
+    target, and no percentage, and both say why. A quarter the store holds whole (Q4
+    2025) still compares and sets its target."""
+    kr = growth_kr("0.18")
+    plan = plan_of(Grain.MONTH, kr)
+    both = (Over.LAST_YEAR, Over.PREVIOUS)
+    with monthly_store(tmp_path, from_month=7) as store:
+        p = Engine(plan, store, NOV_20, SPECS).key_result(kr, "br")
+        assert p is not None
+        assert p.target.value is None and p.attainment is None
+        assert p.status is Status.NO_DATA
+        year, previous = view(store, plan, "fees", "ytd", overs=both).comparisons
+        assert year.change is None and year.why is NoChange.EARLIER_PART
+        assert year.earlier.unknown == 6  # January to June 2025
+        assert previous.why is NoChange.EARLIER_PART
+        quarter = view(store, plan, "fees", "qtd", overs=(Over.LAST_YEAR,)).comparisons[0]
+        assert quarter.why is None and quarter.earlier.value == 80 * 21 + 20
+        q_kr = growth_kr("0.18", "qtd")
+        q = Engine(plan_of(Grain.MONTH, q_kr), store, NOV_20, SPECS).key_result(q_kr, "br")
+        assert q is not None and q.target.value == pytest.approx(2670 * 1.18)
+        part = ReportComparison("last_year", 4620, (), None, False, "earlier_part", unknown=6)
+        line = ReportWindow("ytd", 6710, (), (part,), 0.18, None, growth_unknown=6)
+        assert window_story(report_kr("元", line), "zh") == (
+            "本年至今 6,710元 · 同比 — 上年同期有 6 个周期未采集过，不计百分比（可在 [[baselines]]"
+            " 中补录） · 上年有 6 个周期未采集过，增长目标无从计算（可在 [[baselines]] 中补录）"
+        )
+        assert window_story(report_kr("元", line), "en") == (
+            "Year to date CNY 6.71k · YoY — 6 periods a year before never collected, no "
+            "percentage (type them in [[baselines]]) · 6 periods of last year never collected: "
+            "no growth target (type them in [[baselines]])")  # fmt: skip
+
+
+def test_a_workspace_started_in_july_sets_no_growth_target_on_half_a_year(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Last year's plan ran from 1 July, so the store holds 2025-W27 to 2025-W53 alone:
+    the year's target is not those 27 weeks grown 18%, and the report, its JSON and
+    explain say how many weeks were never collected and where to type them."""
+    half = PLAN.replace("2026", "2025").replace(
+        'unit = "branch"\n', 'unit = "branch"\nstart = 2025-07-01\n', 1
+    )
+    half = half[: half.index("[[phases]]")] + half[half.index('[[phases]]\nid = "Q3"') :]
+    fees = ('[[objectives]]\nid = "O1"\ntitle = "收入"\nowner = "branch"\n\n'
+            '[[objectives.key_results]]\nid = "FEES"\ntitle = "佣金收入"\n'
+            'metric = "fee_revenue"\ntarget = 100\nunit = "万元"\n')  # fmt: skip
+    root = write_workspace({"budget.toml": None, "okrs.toml": fees, "plan.toml": half})
+    done = CliRunner().invoke(cli, ["collect", "--through", "2025-12-31", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    root = collected(write_workspace, {"budget.toml": None, "okrs.toml": OKRS + GROWTH_KRS})
+    args = ["report", "--as-of", "2026-03-15", "-w", str(root)]
+    shown = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    fees_kr = {kr["id"]: kr for o in json.loads(shown.output)["objectives"]
+               for kr in o["key_results"]}["O1.FEES"]  # fmt: skip
+    assert fees_kr["target"] is None and fees_kr["status"] == "no_data"
+    assert fees_kr["window"]["growth_unknown"] == 26
+    text = "".join(CliRunner().invoke(cli, args).output.replace("│", "").split())
+    assert "本年至今33万·同比—无上年同期数据·上年有26个周期未采集过，增长目标无从计算" in text
+    told = CliRunner().invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "-w",
+                                    str(root)])  # fmt: skip
+    assert "无目标：去年有 26 个周期未采集过（2025-W01 … 2025-W53：53 个周期中 27 个有数" \
+           in told.output  # fmt: skip
 
 
 def test_a_growth_target_without_last_year_says_so(tmp_path: Path) -> None:

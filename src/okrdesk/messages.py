@@ -910,6 +910,11 @@ WINDOWS: dict[str, dict[str, str]] = {
         "from_baselines": "含基数表",
         "growth_target": "目标 = 上年 {value} × (1 + {growth})",
         "no_growth_base": "上年无数据，增长目标无从计算",
+        "part_growth_base": "上年有 {periods} 个周期未采集过，增长目标无从计算"
+                            "（可在 [[baselines]] 中补录）",
+        "earlier_part_last_year": "上年同期有 {periods} 个周期未采集过，不计百分比"
+                                  "（可在 [[baselines]] 中补录）",
+        "earlier_part_previous": "上期有 {periods} 个周期未采集过，不计百分比",
         "entered": "进入", "converted": "转化",
     },
     "en": {
@@ -928,6 +933,11 @@ WINDOWS: dict[str, dict[str, str]] = {
         "from_baselines": "from baselines",
         "growth_target": "target = last year's {value} × (1 + {growth})",
         "no_growth_base": "no figure last year: no growth target",
+        "part_growth_base": "{periods} periods of last year never collected: no growth target"
+                            " (type them in [[baselines]])",
+        "earlier_part_last_year": "{periods} periods a year before never collected,"
+                                  " no percentage (type them in [[baselines]])",
+        "earlier_part_previous": "{periods} periods before never collected, no percentage",
         "entered": "entered", "converted": "converted",
     },
 }  # fmt: skip

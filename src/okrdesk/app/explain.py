@@ -113,6 +113,8 @@ _SAID: dict[str, dict[str, str]] = {
         "actual": "  actual {value} over {periods}",
         "no_target": "  no target: last year's figure is {value} ({periods})",
         "no_year": "  no target: last year's figure is no data ({periods})",
+        "part_year": "  no target: {unknown} periods of last year never collected ({periods});"
+                     " type them in [[baselines]]",
         "target": "  target {target} = last year {year} {grown}; {periods}",
         "due": "  due {due} = the same periods last year {then} {grown}; {periods}",
         "part": "; {period} counted for {days} of its {of} days, as far as this year's "
@@ -179,6 +181,8 @@ _SAID: dict[str, dict[str, str]] = {
         "actual": "  实际 {value}，{periods}",
         "no_target": "  无目标：去年的数字为 {value}（{periods}）",
         "no_year": "  无目标：去年无数据（{periods}）",
+        "part_year": "  无目标：去年有 {unknown} 个周期未采集过（{periods}）；"
+                     "可在 [[baselines]] 中补录",
         "target": "  目标 {target} = 去年 {year} {grown}；{periods}",
         "due": "  应完成 {due} = 去年同期 {then} {grown}；{periods}",
         "part": "；其中 {period} 按今年数字已到的 {days}/{of} 天计",
@@ -568,6 +572,10 @@ def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
         said["actual"].format(value=shown(basis.now.value), periods=_periods(basis.now, lang)),
     ]
     year = basis.year.value
+    if year is not None and basis.year.unknown:
+        told = said["part_year"].format(unknown=basis.year.unknown,
+                                        periods=_periods(basis.year, lang))  # fmt: skip
+        return [*lines, told]
     if year is None or year <= 0:
         told = said["no_year"] if year is None else said["no_target"]
         return [*lines, told.format(value=shown(year), periods=_periods(basis.year, lang))]

@@ -121,7 +121,8 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
         return None
     now, then, year, whole, factor = basis.now, basis.then, basis.year, basis.whole, basis.factor
     actual = Figure(now.value, now.numerator, now.denominator, now.found)
-    if year.value is None or year.value <= 0:
+    if year.value is None or year.value <= 0 or year.unknown:
+        # Part of last year never collected: its rest grown 18% is no target of the year.
         return KeyResultProgress(
             key_result=kr, subject=subject, actual=actual, target=TargetAt(None, "growth"),
             due=0.0, expected=0.0, status=Status.NO_DATA, attainment=None,

@@ -256,6 +256,11 @@ class WindowFigure:
     """How many of those came from the plan's [[baselines]], not the store."""
     values: tuple[tuple[str, float], ...] = ()
     """Each period's own value (for amounts and counts), oldest first: a flow's trend."""
+    unknown: int = 0
+    """How many of the earlier periods asked for no collect reached (they end before the
+    first period the store holds at the plan's grain), where no baseline is typed for any
+    of them: a figure of the rest alone is no figure of them all (a store started in
+    July, against a year)."""
 
 
 Totals = Mapping[str, tuple[float | None, float | None, float | None, int]]
@@ -319,7 +324,12 @@ def window_figure(
         for p in run.periods:
             if p.id not in totals and p.end >= plan.start and p.start <= read_through:
                 totals[p.id] = (0.0, None, None, 0)
-    return attrs.evolve(_combine(spec, ids, totals), from_baselines=filled)
+    unknown = 0
+    if baselines and not filled and len(totals) < len(ids):  # typed ones: the user's word
+        reached = store.first_period_start(plan.grain)
+        unknown = sum(p.id not in totals and (reached is None or p.end < reached)
+                      for p in run.periods)  # fmt: skip
+    return attrs.evolve(_combine(spec, ids, totals), from_baselines=filled, unknown=unknown)
 
 
 # ---------------------------------------------------------------- comparisons
@@ -334,6 +344,8 @@ class NoChange(StrEnum):
     """No stored history and no baseline for the earlier periods."""
     EARLIER_ZERO = "earlier_zero"
     EARLIER_NEGATIVE = "earlier_negative"
+    EARLIER_PART = "earlier_part"
+    """Some earlier periods were never collected and have no baseline (``unknown``)."""
 
 
 @attrs.frozen
@@ -357,6 +369,8 @@ def compare(spec: MetricSpec, now: WindowFigure, earlier: WindowFigure, over: Ov
         return Comparison(over, earlier, None, points, NoChange.NO_DATA)
     if earlier.value is None:
         return Comparison(over, earlier, None, points, NoChange.NO_EARLIER)
+    if earlier.unknown:
+        return Comparison(over, earlier, None, points, NoChange.EARLIER_PART)
     difference = now.value - earlier.value
     if points:
         return Comparison(over, earlier, difference, True, difference=difference)

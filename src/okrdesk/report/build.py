@@ -325,12 +325,19 @@ def _window(
                        read)  # fmt: skip
     growth = float(kr.growth) if kr.growth is not None else None
     base = p.target.value / (1 + growth) if growth is not None and p.target.value else None
+    unknown = 0
+    if growth is not None and base is None:
+        from okrdesk.engine.growth import growth_basis
+
+        basis = growth_basis(engine, kr, p.subject)
+        unknown = basis.year.unknown if basis is not None else 0
     return ReportWindow(
         seen.window.name, seen.now.value, seen.now.periods,
         tuple(ReportComparison(c.over.value, c.earlier.value, c.earlier.periods, c.change,
                                c.points, c.why.value if c.why else None, c.difference,
-                               c.earlier.from_baselines, c.days) for c in seen.comparisons),
-        growth, base, seen.span,
+                               c.earlier.from_baselines, c.days, c.earlier.unknown)
+              for c in seen.comparisons),
+        growth, base, seen.span, unknown,
     )  # fmt: skip
 
 

@@ -81,7 +81,8 @@ class ReportComparison:
     +1.2 百分点); None with ``why``."""
     points: bool
     why: str | None = None
-    """"no_data", "no_earlier", "earlier_zero" or "earlier_negative" when there is no change."""
+    """"no_data", "no_earlier", "earlier_zero", "earlier_negative" or "earlier_part" when
+    there is no change."""
     difference: float | None = None
     from_baselines: int = 0
     """How many earlier periods came from the plan's [[baselines]]."""
@@ -89,6 +90,9 @@ class ReportComparison:
     """For a flow, the days its figure adds up now and the days of the earlier one,
     where they differ (a week in progress, the plan's last week cut at its last day
     against a whole one): the comparison is not like for like, and says so."""
+    unknown: int = 0
+    """How many earlier periods no collect reached and no baseline gives (``earlier_part``:
+    a store started in July compared with a whole year before it)."""
 
 
 @attrs.frozen(slots=False)
@@ -108,6 +112,9 @@ class ReportWindow:
     span: str | None = None
     """The span a to-date window covers (2026-Q1) when it is not the report day's own:
     on 1 April, with April's first week not yet counted, the quarter to date is Q1."""
+    growth_unknown: int = 0
+    """For a growth target: how many periods of the window a year before no collect
+    reached and no baseline gives; then there is no target (``growth_base`` None)."""
 
 
 @attrs.frozen(slots=False)

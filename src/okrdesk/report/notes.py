@@ -591,15 +591,18 @@ def window_story(kr: ReportKeyResult, lang: str) -> str:
         elif c.why == "no_data":
             text = f"{window_label(lang, c.over)} {window_label(lang, 'no_data')}"
         else:
-            why = window_label(lang, f"{c.why}_{c.over}", value=earlier)
+            why = window_label(lang, f"{c.why}_{c.over}", value=earlier, periods=c.unknown)
             text = f"{window_label(lang, c.over)} — {why}"
             text += _bracketed(typed[0], lang) if typed else ""
         parts.append(text)
     if w.growth is not None:
         base, growth = value(kr, w.growth_base, lang), percent(w.growth, 0)
-        parts.append(window_label(lang, "growth_target", value=base, growth=growth)
-                     if w.growth_base is not None
-                     else window_label(lang, "no_growth_base"))  # fmt: skip
+        if w.growth_base is not None:
+            parts.append(window_label(lang, "growth_target", value=base, growth=growth))
+        elif w.growth_unknown:
+            parts.append(window_label(lang, "part_growth_base", periods=w.growth_unknown))
+        else:
+            parts.append(window_label(lang, "no_growth_base"))
     return " · ".join(parts)
 
 

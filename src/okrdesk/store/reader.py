@@ -143,6 +143,10 @@ class StoreReader(Protocol):
         """period id → (first day, last day) it was stored over, for those stored."""
         ...
 
+    def first_period_start(self, grain: Grain) -> dt.date | None:
+        """The first day of the earliest period stored at ``grain``, of any metric."""
+        ...
+
     def read_collects_of(self, units: frozenset[str] | None) -> None:
         """From now on, read how far a metric was collected from the figures of
         ``units``' units and people alone (``latest_period_end``, ``collected_through``:
