@@ -307,12 +307,9 @@ def test_last_year_collected_from_july_is_no_year_to_grow_or_compare_on(
             "no growth target (type them in [[baselines]])")  # fmt: skip
 
 
-def test_a_workspace_started_in_july_sets_no_growth_target_on_half_a_year(
-    write_workspace: WriteWorkspace,
-) -> None:
-    """Last year's plan ran from 1 July, so the store holds 2025-W27 to 2025-W53 alone:
-    the year's target is not those 27 weeks grown 18%, and the report, its JSON and
-    explain say how many weeks were never collected and where to type them."""
+def started_in_july(write_workspace: WriteWorkspace) -> Path:
+    """Last year's plan ran from 1 July, so the store holds 2025-W27 to 2025-W53 alone;
+    this year's plan (OKRS and GROWTH_KRS) collected to 15 March."""
     half = PLAN.replace("2026", "2025").replace(
         'unit = "branch"\n', 'unit = "branch"\nstart = 2025-07-01\n', 1
     )
@@ -323,7 +320,15 @@ def test_a_workspace_started_in_july_sets_no_growth_target_on_half_a_year(
     root = write_workspace({"budget.toml": None, "okrs.toml": fees, "plan.toml": half})
     done = CliRunner().invoke(cli, ["collect", "--through", "2025-12-31", "-w", str(root)])
     assert done.exit_code == 0, done.output
-    root = collected(write_workspace, {"budget.toml": None, "okrs.toml": OKRS + GROWTH_KRS})
+    return collected(write_workspace, {"budget.toml": None, "okrs.toml": OKRS + GROWTH_KRS})
+
+
+def test_a_workspace_started_in_july_sets_no_growth_target_on_half_a_year(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The year's target is not last year's 27 weeks grown 18%, and the report, its JSON
+    and explain say how many weeks were never collected and where to type them."""
+    root = started_in_july(write_workspace)
     args = ["report", "--as-of", "2026-03-15", "-w", str(root)]
     shown = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert shown.exit_code == 0, shown.output
@@ -337,6 +342,25 @@ def test_a_workspace_started_in_july_sets_no_growth_target_on_half_a_year(
                                     str(root)])  # fmt: skip
     assert "无目标：去年有 26 个周期未采集过（2025-W01 … 2025-W53：53 个周期中 27 个有数" \
            in told.output  # fmt: skip
+
+
+def test_a_growth_target_with_no_year_to_grow_on_is_told_as_such(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Its figure is there (33万 so far): the alert said 福田营业部 暂无数据 and the due
+    column 应完成 0元 beside it; nothing is due of no target, and what is missing is
+    last year's figures."""
+    root = started_in_july(write_workspace)
+    args = ["--as-of", "2026-03-15", "-w", str(root)]
+    text = CliRunner().invoke(cli, ["report", *args]).output
+    assert "提醒    O1.FEES 佣金收入同比 +18%：缺上年的数字作增长基数，没有目标" in text
+    assert "暂无数据（指标 fee_revenue）" not in text
+    row = next(line for line in text.splitlines() if line.startswith("│ O1.FEES"))
+    assert [cell.strip() for cell in row.split("│")][2:6] == ["33万", "—", "—", "—"]
+    checked = CliRunner().invoke(cli, ["check", *args, "--lang", "en"])
+    assert checked.exit_code == 1
+    assert "O1.FEES 佣金收入同比 +18%: no target, for want of last year's figures to grow " \
+           "on (okrdesk explain O1.FEES says which)" in checked.output  # fmt: skip
 
 
 def test_a_growth_target_without_last_year_says_so(tmp_path: Path) -> None:

@@ -565,6 +565,11 @@ ALERTS: dict[str, dict[str, str]] = {
               "have numbers)",
         "zh": "{member}：{n} 项关键结果的分解目标暂无数据：{krs}（其指标已有数据）",
     },
+    "kr.no_growth_base": {
+        "en": "{kr} {title}: no target, for want of last year's figures to grow on"
+              " (okrdesk explain {kr} says which)",
+        "zh": "{kr} {title}：缺上年的数字作增长基数，没有目标（okrdesk explain {kr} 列出缺哪些）",
+    },
     "kr.no_data": {
         "en": "{kr} {title}: no data yet for {subject} (metric {metric})",
         "zh": "{kr} {title}：{subject} 暂无数据（指标 {metric}）",

@@ -629,6 +629,13 @@ def _key_result_alerts(
                               key, params))  # fmt: skip
         elif p.status is Status.BREACHED:
             told.append(_breached(engine, p, about))
+        elif (
+            p.status is Status.NO_DATA
+            and p.target.source == "growth"
+            and p.actual.value is not None
+        ):
+            # Its figure is there; last year's, to grow on, is not (or not whole).
+            told.append(Alert(Level.WARNING, "no_data", kr.id, "kr.no_growth_base", about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
             told.append(
                 Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",

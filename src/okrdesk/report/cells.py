@@ -69,6 +69,8 @@ def due_figure(result: ReportKeyResult, lang: str) -> str:
     ``±1百分点``)."""
     if result.band is not None and result.expected is not None:
         return target(result, lang)
+    if result.target is None:
+        return "—"  # nothing is due of no target (a growth target with no year to grow on)
     if behind_due(result) and result.actual is not None:
         unit = UNITS[result.unit]
         return beside_target(unit, result.actual, result.expected, lang, whole=_whole(result))[1]
