@@ -363,6 +363,27 @@ def test_a_growth_target_with_no_year_to_grow_on_is_told_as_such(
            "on (okrdesk explain O1.FEES says which)" in checked.output  # fmt: skip
 
 
+def test_a_quarterly_growth_target_s_forecast_says_it_is_for_the_quarter_s_end(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A qtd growth target is forecast to its quarter's end, not the year's: under the
+    heading 年末预测 its figure said nothing of it, and read as a year's revenue."""
+    okrs = OKRS + GROWTH_KRS.replace('unit = "元"\n', 'unit = "元"\nwindow = "qtd"\n', 1)
+    root = collected(write_workspace, {"okrs.toml": okrs, "baselines.toml": baselines_toml()})
+    args = ["report", "--as-of", "2026-03-15", "-w", str(root)]
+    shown = CliRunner().invoke(cli, [*args, "--format", "json"])
+    results = {kr["id"]: kr for o in json.loads(shown.output)["objectives"]
+               for kr in o["key_results"]}  # fmt: skip
+    assert results["O1.FEES"]["forecast"] is not None
+    assert results["O1.FEES"]["forecast_to"] == "2026-03-31"
+    assert results["O1.KR1"]["forecast_to"] is None  # a year's key result: to the year's end
+    lines = CliRunner().invoke(cli, args, env={"COLUMNS": "200"}).output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("│ O1.FEES"))
+    assert lines[at + 1].split("│")[-3].strip() == "至03-31"
+    english = CliRunner().invoke(cli, [*args, "--lang", "en", "--format", "md"]).output
+    assert "to 03-31" in next(line for line in english.splitlines() if "| O1.FEES" in line)
+
+
 def test_a_growth_target_without_last_year_says_so(tmp_path: Path) -> None:
     kr = growth_kr("0.18")
     plan = plan_of(Grain.MONTH, kr)

@@ -137,6 +137,7 @@ LABELS: dict[str, dict[str, str]] = {
         "due_then": "应完成",
         # Under the forecast of a figure out of date: the day it is made from (MM-DD).
         "forecast_from": "自{day}起",
+        "forecast_to": "至{day}",
         "held_down": "↓ 原始得分高于考核方案的上限，按上限计",
         "held_up": "↑ 原始得分低于考核方案的下限，按下限计",
     },
@@ -270,6 +271,7 @@ LABELS: dict[str, dict[str, str]] = {
         "due_by": "by {day}",
         "due_then": "Due",
         "forecast_from": "from {day}",
+        "forecast_to": "to {day}",
         "held_down": "↓ the policy's cap held the score down",
         "held_up": "↑ the policy's floor held the score up",
     },

@@ -33,6 +33,7 @@ from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import (
     Checkin,
+    KeyResult,
     MetricKind,
     MetricSpec,
     Plan,
@@ -212,6 +213,17 @@ def _window_as_begun(
     return attrs.evolve(before, actual=attrs.evolve(before.actual, value=0.0))
 
 
+def _forecast_to(engine: Engine, kr: KeyResult) -> dt.date | None:
+    """The end of a growth target's window, which its forecast runs to, where it is not
+    the plan's last day: a quarter's 94.95万 is no year-end figure."""
+    if kr.growth is None or kr.window is None:
+        return None
+    from okrdesk.engine.windows import whole_run
+
+    end = whole_run(parse_window(kr.window), engine.as_of, engine.plan.grain).last
+    return end if end < engine.plan.end else None
+
+
 def _key_result(
     engine: Engine,
     p: KeyResultProgress,
@@ -278,6 +290,7 @@ def _key_result(
         not_collected=not_collected,
         old_figure=p.old_figure,
         due_on=p.due_on,
+        forecast_to=_forecast_to(engine, kr) if p.forecast.value is not None else None,
     )
 
 

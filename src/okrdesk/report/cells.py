@@ -98,12 +98,16 @@ def due_heading(results: Iterable[ReportKeyResult], lang: str) -> str:
 
 def forecast_from(result: ReportKeyResult, lang: str) -> str:
     """Under the forecast of a figure out of date, made from its own day
-    (engine.progress): that day (``自11-20起`` / ``from 11-20``); "" for a current
-    figure or no forecast."""
-    day = result.old_figure
-    if day is None or result.forecast is None:
+    (engine.progress): that day (``自11-20起`` / ``from 11-20``); of a growth target on a
+    window shorter than the year, the window's end it is for (``至09-30`` / ``to 09-30``);
+    "" for a current figure of the year, or no forecast."""
+    if result.forecast is None:
         return ""
-    return label(lang, "forecast_from", day=f"{day:%m-%d}")
+    day = result.old_figure
+    said = [label(lang, "forecast_from", day=f"{day:%m-%d}")] if day else []
+    if result.forecast_to is not None:  # a window shorter than the year: to its end
+        said.append(label(lang, "forecast_to", day=f"{result.forecast_to:%m-%d}"))
+    return " ".join(said)
 
 
 def target(result: ReportKeyResult, lang: str) -> str:

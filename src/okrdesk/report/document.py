@@ -241,6 +241,9 @@ class ReportKeyResult:
     due_on: dt.date | None = None
     """The day ``due`` and ``expected`` are taken on, the day the figure speaks for, where
     it is not the report's (a check-in of an earlier day, current or not)."""
+    forecast_to: dt.date | None = None
+    """The day ``forecast`` is for where it is not the plan's last day: a growth target
+    on a window shorter than the year (``qtd``) is forecast to its window's end."""
 
 
 @attrs.frozen(slots=False)
