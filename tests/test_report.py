@@ -69,6 +69,28 @@ def test_every_rate_in_the_demo_is_forecast_as_a_rate_can_be(demo: Path) -> None
         assert all(0 <= forecast <= 1 for _, forecast in rates), (as_of, rates)
 
 
+def test_a_week_without_a_new_client_is_a_point_of_the_trend_and_forecast(demo: Path) -> None:
+    """New HNW clients (O1.KR1) have no row in a week without one: a 0, as the figure counts
+    it. On 30 June (figures through 28 June, the week of 30 June stored whole) its trend
+    held the 16 weeks with clients alone, ending on 21 June, and the year-end forecast ran
+    the line on from there; now every week's end is a point, the last the figures' day,
+    and the forecast is the documented line on from its 141."""
+    done = okrdesk("report", "-w", str(demo), "--as-of", "2026-06-30", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    kr = next(kr for objective in json.loads(done.stdout)["objectives"]
+              for kr in objective["key_results"] if kr["id"] == "O1.KR1")  # fmt: skip
+    days = [dt.date.fromisoformat(point["date"]) for point in kr["trend"]]
+    sundays = [dt.date(2026, 1, 4) + dt.timedelta(weeks=n) for n in range(26)]
+    assert days == sundays
+    assert kr["trend"][-1]["value"] == kr["actual"] == 141
+    xs, ys = [d.toordinal() for d in days], [point["value"] for point in kr["trend"]]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+    assert kr["forecast"] == pytest.approx(141 + slope * (dt.date(2026, 12, 31) - days[-1]).days)
+
+
 @pytest.mark.parametrize(
     ("fmt", "lang", "name"),
     [("text", "zh", "demo.txt"), ("md", "zh", "demo.md"), ("json", "zh", "demo.json"),

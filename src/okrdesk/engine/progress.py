@@ -53,6 +53,7 @@ from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, OverTime, Plan, Run
+from okrdesk.periods import periods_between
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import SeriesOfMetrics, StoreReader
 from okrdesk.units import Dimension
@@ -339,6 +340,8 @@ class Engine:
             )
         elif self.trends:
             trend = tuple((min(at, seen), v) for at, v in self._trend(kr, spec, subject))
+            if trend and spec is not None and spec.kind is MetricKind.FLOW:
+                trend = _with_quiet_periods(trend, self.plan, seen)
             forecast = linear_forecast(
                 trend, self.plan.start, self.plan.end, goal, kr.sense >= 0,
                 seen, never_below=_only_grows(kr, spec),
@@ -697,6 +700,24 @@ class Engine:
                                len(results), tuple(lacking), capped)
             )  # fmt: skip
         return sorted(found, key=lambda m: (m.score is None, -(m.score or 0.0), m.id))
+
+
+def _with_quiet_periods(
+    trend: Sequence[tuple[dt.date, float]], plan: Plan, last: dt.date
+) -> tuple[tuple[dt.date, float], ...]:
+    """A flow's figure to date at the end of every period of the plan through ``last``
+    (its day): a period its collects read with no row added 0 (a week without a new HNW
+    client), a point of the line as any other, not a gap it skips. Without them the line
+    was fitted to the weeks with clients alone and ran on from the last of them (21 June,
+    on 30 June), not from today's figure."""
+    points, total, at = sorted(trend), 0.0, 0
+    filled = []
+    for period in periods_between(plan.start, last, plan.grain):
+        end = min(period.end, last)
+        while at < len(points) and points[at][0] <= end:
+            total, at = points[at][1], at + 1
+        filled.append((end, total))
+    return (*filled, *points[at:])
 
 
 def _only_grows(kr: KeyResult, spec: MetricSpec | None) -> bool:
