@@ -384,6 +384,28 @@ def test_a_quarterly_growth_target_s_forecast_says_it_is_for_the_quarter_s_end(
     assert "to 03-31" in next(line for line in english.splitlines() if "| O1.FEES" in line)
 
 
+def test_explain_works_out_a_window_and_its_comparisons_as_the_report_writes_them(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """本月至今 6户 · 同比 — 无上年同期数据 · 环比 0.0%（上期 6户）under O1.HNW: explain
+    listed the year's observations and nothing of the month's figure, nor of the month
+    it was compared with, so a 环比 could not be worked out from it."""
+    root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS,
+                                       "baselines.toml": baselines_toml()})  # fmt: skip
+    args = ["explain", "O1.HNW", "--as-of", "2026-03-15", "-w", str(root)]
+    told = CliRunner().invoke(cli, args, env={"COLUMNS": "200"})
+    assert told.exit_code == 0, told.output
+    assert told.output.splitlines()[-3:] == [
+        "本月至今 6户，与报告的算法相同：2026-W10 … 2026-W11：2 个周期中 2 个有数字",
+        "  同比：上年同期 无数据：2025-W10 … 2025-W11：2 个周期中 0 个有数字；无上年同期数据",
+        "  环比：上期 6户：2026-W06 … 2026-W07：2 个周期中 2 个有数字；0.0%",
+    ]
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"], env={"COLUMNS": "200"}).output
+    assert english.splitlines()[-1] == (
+        "  PoP: period before 6 accts: 2026-W06 … 2026-W07: 2 of 2 periods with a figure; 0.0%"
+    )
+
+
 def test_a_growth_target_without_last_year_says_so(tmp_path: Path) -> None:
     kr = growth_kr("0.18")
     plan = plan_of(Grain.MONTH, kr)

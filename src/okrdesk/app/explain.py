@@ -30,11 +30,18 @@ from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainmen
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
 from okrdesk.engine.tree_targets import owner_of
-from okrdesk.engine.windows import PeriodRun, WindowFigure, window_figure
+from okrdesk.engine.windows import NoChange, PeriodRun, WindowFigure, window_figure, window_view
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path
 from okrdesk.figures_apart import attainment_short, beside_target
 from okrdesk.formula import is_fact, parse
-from okrdesk.messages import EXPLAIN_MEMBERS, counted, display_width, label, padded
+from okrdesk.messages import (
+    EXPLAIN_MEMBERS,
+    counted,
+    display_width,
+    label,
+    padded,
+    window_label,
+)
 from okrdesk.model import (
     KeyResult,
     MetricKind,
@@ -46,7 +53,14 @@ from okrdesk.model import (
     Run,
     StoredObservation,
 )
-from okrdesk.periods import local_time, parse_period, period_holding
+from okrdesk.periods import (
+    Over,
+    default_window,
+    local_time,
+    parse_period,
+    parse_window,
+    period_holding,
+)
 from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import PluginHost
@@ -60,6 +74,7 @@ from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
 from okrdesk.units import (
     Dimension,
+    Quantity,
     UnitOfMeasure,
     half_up,
     ledger_amount,
@@ -110,6 +125,8 @@ _SAID: dict[str, dict[str, str]] = {
         "people": "people", "people_of": "people of role {role}",
         "input": "metric {metric}",
         "growth": "growth target, window {window}, as the report sets it:",
+        "window": "{name} {value}, as the report writes it: {periods}",
+        "compared": "  {over}: {earlier}: {periods}; {change}",
         "actual": "  actual {value} over {periods}",
         "no_target": "  no target: last year's figure is {value} ({periods})",
         "no_year": "  no target: last year's figure is no data ({periods})",
@@ -178,6 +195,8 @@ _SAID: dict[str, dict[str, str]] = {
         "people": "人数", "people_of": "角色为 {role} 的人数",
         "input": "指标 {metric}",
         "growth": "增长目标，窗口 {window}，与报告的算法相同：",
+        "window": "{name} {value}，与报告的算法相同：{periods}",
+        "compared": "  {over}：{earlier}：{periods}；{change}",
         "actual": "  实际 {value}，{periods}",
         "no_target": "  无目标：去年的数字为 {value}（{periods}）",
         "no_year": "  无目标：去年无数据（{periods}）",
@@ -330,6 +349,8 @@ def explain_lines(
                                      ends_early, width, short_of)  # fmt: skip
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
+            elif kr.window or kr.compare:
+                lines += _explain_window(engine, kr, spec, subject, figure.value is not None, lang)
     return _beside_figure(lines, share) + started
 
 
@@ -556,6 +577,57 @@ def _periods(figure: WindowFigure, lang: str) -> str:
              if figure.from_baselines else "")  # fmt: skip
     periods = counted(len(ids), "period") if lang != "zh" else str(len(ids))
     return said["span"].format(span=span, found=figure.found, periods=periods, typed=typed)
+
+
+def _explain_window(
+    engine: Engine, kr: KeyResult, spec: MetricSpec, subject: str, measured: bool, lang: str
+) -> list[str]:
+    """The window and the comparisons the report writes under the key result (本月至今 4户 ·
+    同比 0.0%（上年同期 4户）), each with the periods it adds up, so a 同比 can be worked out
+    by hand from the figures `explain` lists."""
+    plan, said = engine.plan, _SAID[lang]
+    window = parse_window(kr.window) if kr.window else default_window(plan.grain)
+    read = None
+    if spec.kind is MetricKind.FLOW and measured:  # a week read with no row is a 0 there
+        read = engine.rollup.shared.latest_end(spec.name, plan.grain, spec)
+    seen = window_view(plan, engine.store, spec, subject, engine.as_of, window,
+                       [Over(c) for c in kr.compare], engine.rollup.shared.through(engine.as_of),
+                       read)  # fmt: skip
+
+    def shown(value: float | None) -> str:
+        return said["no_data"] if value is None else _result(kr.unit, value, lang)
+
+    count, _, span = window.name.removeprefix("last_").partition("_")
+    name = (window_label(lang, f"last_{span}", n=count) if window.name.startswith("last_")
+            else window_label(lang, window.name))  # fmt: skip
+    if seen.span is not None:
+        name += f"（{seen.span}）" if lang == "zh" else f" ({seen.span})"
+    lines = [said["window"].format(name=name, value=shown(seen.now.value),
+                                   periods=_periods(seen.now, lang))]  # fmt: skip
+    for c in seen.comparisons:
+        over = c.over.value
+        earlier = window_label(lang, f"earlier_{over}", value=shown(c.earlier.value))
+        if c.change is None:
+            why = c.why.value if c.why is not None else NoChange.NO_DATA.value
+            key = why if why == NoChange.NO_DATA.value else f"{why}_{over}"
+            change = window_label(lang, key, value=shown(c.earlier.value),
+                                  periods=c.earlier.unknown)  # fmt: skip
+        else:
+            sign = "+" if c.change > 0 else "-" if c.change < 0 else ""
+            change = sign + (Quantity(kr.unit, abs(c.change), points=True).text(lang)
+                             if c.points else percentage(abs(c.change)))  # fmt: skip
+        if c.days is not None:  # not like for like, as the report's line says
+            days = window_label(lang, f"days_{over}", now=c.days[0], then=c.days[1])
+            change += f"（{days}）" if lang == "zh" else f" ({days})"
+        lines.append(
+            said["compared"].format(
+                over=window_label(lang, over),
+                earlier=earlier,
+                periods=_periods(c.earlier, lang),
+                change=change,
+            )
+        )
+    return lines
 
 
 def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
