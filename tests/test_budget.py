@@ -848,10 +848,13 @@ schedule = { Q2 = 0.5, Q4 = 1.0 }
 @pytest.mark.parametrize(
     ("lang", "told"),
     [
-        ("en", "Not listed: 1 entry recorded by another plan sharing this store (unit branch), "
-               "counted in that plan's budget, not this plan's (unit futian)."),
-        ("zh", "未列出：另有 1 笔是共用此数据库的另一计划（单位 branch）记录的，计入那个计划的"
-               "预算，不计入本计划（单位 futian）的。"),
+        ("en", "Not listed: 1 entry of this plan's days (CNY 1,000k net) under unit branch, "
+               "signed by this plan's people: most likely its unit id before it was changed "
+               "to futian. They count in no budget until moved: `okrdesk spend move-unit "
+               "branch`."),
+        ("zh", "未列出：另有本计划期内的 1 笔支出（净额 100万）记在单位 branch 名下，签字人都"
+               "是本计划的人：很可能是计划的单位 id 改为 futian 之前的 id。移过来之前它们不计入"
+               "任何预算：`okrdesk spend move-unit branch`。"),
     ],
 )  # fmt: skip
 def test_spend_list_says_what_another_plans_unit_recorded(
@@ -859,7 +862,8 @@ def test_spend_list_says_what_another_plans_unit_recorded(
 ) -> None:
     """A branch's plan whose unit id was changed (branch to futian) reads a ledger of its
     own, empty: spend list said 'No spending recorded.' over the 100万 spent under the old
-    id, and nothing of where it went."""
+    id, and nothing of where it went; then took it for another plan's, with no word of
+    how to bring it back."""
     root = write_workspace()
     spent = CliRunner().invoke(cli, ["spend", "add", "training", "100", "--date", "2026-03-02",
                                      "--signed-by", "cm01", "-w", str(root)])  # fmt: skip

@@ -392,6 +392,9 @@ def _as_schema_19(db: Path) -> None:
             connection.execute(f"DROP TRIGGER observations_{trigger}_by_hand")
         connection.execute("DROP TABLE hand_edits")
         connection.execute("DROP TABLE okrdesk_writes")
+        connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
+        connection.execute("ALTER TABLE spend DROP COLUMN moved")
+        connection.execute("ALTER TABLE spend DROP COLUMN plan_id")
         connection.execute("ALTER TABLE spend DROP COLUMN plan_unit")  # schema 22's
         connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")  # schema 23's
         connection.execute("PRAGMA user_version = 19")

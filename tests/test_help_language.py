@@ -281,8 +281,8 @@ def test_the_chinese_help_fits_the_terminal_and_says_every_text(
 def test_a_group_s_commands_are_listed_in_chinese() -> None:
     said = run("spend", "--help", "--lang", "zh").output
     assert "\n命令：\n" in said
-    assert "  add      在一个预算项上记录一笔支出。" in said
-    assert "  reverse  冲正台账中的第 ENTRY 笔（编号见 `spend list`），以更正台账。" in said
+    assert "  add        在一个预算项上记录一笔支出。" in said
+    assert "  reverse    冲正台账中的第 ENTRY 笔（编号见 `spend list`），以更正台账。" in said
 
 
 def test_defaults_and_required_options_are_said_in_chinese() -> None:

@@ -682,7 +682,7 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
     unfinished = "INSERT INTO runs (started, status, command, pid) VALUES ('t', 'running', ?, ?)"
     backend.of_schema(root, 17, [(unfinished, ("collect", os.getpid()))])
     with backend.open(root) as store:
-        assert store.schema_version == SCHEMA_VERSION == 23
+        assert store.schema_version == SCHEMA_VERSION == 24
         (kept,) = store.runs()
     assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
     told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -971,6 +971,9 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
                 connection.execute(f"DROP TRIGGER {trigger}")
             connection.execute(f"DROP TABLE {HAND_EDITS}")
             connection.execute(f"DROP TABLE {OKRDESK_WRITES}")
+            connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
+            connection.execute("ALTER TABLE spend DROP COLUMN moved")
+            connection.execute("ALTER TABLE spend DROP COLUMN plan_id")
             connection.execute("ALTER TABLE spend DROP COLUMN plan_unit")  # schema 22's
             connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")  # schema 23's
             connection.execute("PRAGMA user_version = 18")
@@ -984,7 +987,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             (NO_NUMBER_INDEX,),
         ).fetchone()[0]
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    assert (made, version) == ((1, 23) if upgraded else (0, 23))
+    assert (made, version) == ((1, 24) if upgraded else (0, 24))
 
 
 @pytest.mark.parametrize("on", ["(metric) WHERE value > 0", "(period) WHERE slice = ''"])
@@ -1439,7 +1442,8 @@ def test_export_json_and_csv(backend: Backend, tmp_path: Path) -> None:
     assert lines[0].endswith(",slice,grain,ratio")  # added after every column a CSV had
     assert len(lines) == 45
     assert run(root, "export", "--format", "csv", "--table", "spend").output == (
-        "\ufeffid,line,day,amount_yuan,unit,signed_by,note,override_reason,recorded,plan_unit\n"
+        "\ufeffid,line,day,amount_yuan,unit,signed_by,note,override_reason,recorded,plan_unit,"
+        "plan_id,moved_from,moved\n"
     )
     # A target file with a problem leaves the stored numbers to export, with their units.
     okrs = root / "targets" / "okrs.toml"

@@ -391,6 +391,17 @@ ALERTS: dict[str, dict[str, str]] = {
               "不计入任何预算项、合计和熔断。若目标文件中改了此项的 id，请改回；若删除了此项，"
               "请把它加回",
     },
+    "ledger.old_unit": {
+        "en": "the ledger holds {amount} in {count:,} {entries} of this plan's days recorded "
+              "under unit {old}, which the plan (unit {top}) does not have, all signed by "
+              "this plan's people: most likely the plan's unit id was changed from {old}. They "
+              "count towards no line, no total and no breaker. Move them to {top} with "
+              "`okrdesk spend move-unit {old}`, or change the plan's unit back to {old}",
+        "zh": "台账中有 {count:,} {entries}本计划期内的支出（{amount}）记在单位 {old} 名下，"
+              "本计划（单位 {top}）没有这个单位，签字人却都是本计划的人：很可能是计划的单位 id "
+              "由 {old} 改过。这些支出不计入任何预算项、合计和熔断。请用 "
+              "`okrdesk spend move-unit {old}` 把它们移到 {top} 名下，或把计划的单位改回 {old}",
+    },
     "entries.one": {"en": "entry", "zh": "笔"},
     "entries.many": {"en": "entries", "zh": "笔"},
     "expenses.over": {

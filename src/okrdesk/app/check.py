@@ -12,7 +12,7 @@ import attrs
 
 from okrdesk.app.session import Session, refuse_unknown_unit, store_to_read
 from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
-from okrdesk.engine.budget import budget_progress
+from okrdesk.engine.budget import apart_by_plan, budget_progress
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.errors import BadInput, OkrdeskError
@@ -55,7 +55,7 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
     with store, store.reading():
         # Alerts judge figures at the date; no trend or forecast enters them.
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
-        budget = budget_progress(engine, store.spend(plan_unit=engine.plan.top))
+        budget = budget_progress(engine, *apart_by_plan(engine.plan, store.spend()))
         found = alerts(engine, budget, unit, broken_plugins=session.plugin_errors(),
                        owners=session.host.owners, clashes=session.host.clashes)  # fmt: skip
     if engine.through >= day:

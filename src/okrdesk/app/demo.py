@@ -175,7 +175,7 @@ def write_history(
                 if reason is None:
                     continue
             store.add_spend(line.id, day, goal - spent, _signers(plan, line), DEMO_NOTE, reason,
-                            plan_unit=plan.top)  # fmt: skip
+                            plan_unit=plan.top, plan_id=plan.id)  # fmt: skip
             spent = goal
             entries += 1
     return checkins, entries

@@ -94,7 +94,7 @@ FIELDS = {
     "checkins": ["id", "key_result", "subject", "day", "value", "confidence", "note", "recorded"],
     "spend": [
         "id", "line", "day", "amount_yuan", "signed_by", "note", "override_reason", "recorded",
-        "plan_unit",
+        "plan_unit", "plan_id", "moved_from", "moved",
     ],
     "runs": [
         "id", "started", "finished", "status", "command", "through", "plugins", "errors", "revised",
@@ -126,7 +126,8 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
     elif table == "spend":
         for e in store.each_spend():
             yield (e.id, e.line, e.day.isoformat(), e.amount, "; ".join(e.signed_by), e.note,
-                   e.override_reason, e.recorded, e.plan_unit)  # fmt: skip
+                   e.override_reason, e.recorded, e.plan_unit, e.plan_id, e.moved_from,
+                   e.moved)  # fmt: skip
     else:
         for r in store.each_run():
             yield (

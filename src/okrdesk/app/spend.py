@@ -212,8 +212,9 @@ def record_spend(
         return override_reason
 
     with open_store(session.workspace) as store:
+        _refuse_while_under_old_units(plan, store, lang)
         entry_id = store.add_spend(line.id, day, amount, names, note, guard=within_breaker,
-                                   plan_unit=plan.top)  # fmt: skip
+                                   plan_unit=plan.top, plan_id=plan.id)  # fmt: skip
         (entry,) = (e for e in store.spend(line.id, plan_unit=plan.top) if e.id == entry_id)
     spent = sum((e.amount for e in seen if e.line == line.id), start=amount)
     words = _WORDS[lang]
@@ -285,7 +286,7 @@ def reverse_spend(
                 ))  # fmt: skip
 
         new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
-                                 plan_unit=plan.top,
+                                 plan_unit=plan.top, plan_id=plan.id,
                                  reverses=entry_id, guard=reversible)  # fmt: skip
         mine = store.spend(original.line, plan_unit=plan.top)
         spent = sum(e.amount for e in of_the_plan(plan, mine))
@@ -294,6 +295,60 @@ def reverse_spend(
         original=original.day, day=day, names=_names(names, lang),
         spent=ledger(spent, lang), budget=ledger(line.amount, lang), id=new_id,
     ))  # fmt: skip
+
+
+def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
+    """Refuse new spending while the plan's own entries are kept under its unit's old id:
+    its breakers would judge it as if nothing had been spent."""
+    from okrdesk.engine.budget import apart_by_plan, under_old_units
+
+    with store.reading():
+        ledger_now = store.spend()
+    stranded = under_old_units(plan, apart_by_plan(plan, ledger_now)[1], dt.date.max)
+    for old, (count, net) in stranded.items():
+        raise BreakerTripped(_REFUSED[lang]["under_old_unit"].format(
+            n=count if lang == "zh" else counted(count, "entry", "entries"),
+            amount=ledger(net, lang), old=old, top=plan.top,
+        ))  # fmt: skip
+
+
+def move_unit_spend(session: Session, old_unit: str, *, merge: bool, lang: str = "en") -> str:
+    """Move the ledger's entries recorded under ``old_unit``, the plan's unit id before it
+    was changed, to the plan's unit, in one transaction; what to tell the user, in
+    ``lang``. Refused where ``old_unit`` is the plan's or one of its units' (their plans'
+    entries), holds no entry, or holds one another plan recorded (``recorded_here``: a
+    branch sharing the store); and where the plan's unit holds entries already, unless
+    ``merge``."""
+    from okrdesk.engine.budget import recorded_here
+
+    plan = session.plan
+    refused = _REFUSED[lang]
+    if old_unit == plan.top or old_unit in plan.units_by_id:
+        raise BadInput(refused["move_own_unit"].format(old=old_unit, top=plan.top))
+
+    def movable(theirs: list[SpendEntry], mine: list[SpendEntry]) -> None:
+        if not theirs:
+            raise BadInput(refused["move_nothing"].format(old=old_unit))
+        if not recorded_here(plan, theirs):
+            raise BadInput(refused["move_theirs"].format(old=old_unit, plan=plan.id))
+        if mine and not merge:
+            raise BadInput(refused["move_onto"].format(
+                old=old_unit, top=plan.top,
+                n=len(mine) if lang == "zh" else counted(len(mine), "entry", "entries"),
+            ))  # fmt: skip
+
+    lines = {line.id for line in plan.budget.lines}
+    with open_store(session.workspace, create=False) as store:
+        with store.reading():
+            lines |= {entry.line for entry in store.spend()}
+        moved = store.move_spend(old_unit, plan.top, lines, movable)
+    net = sum((entry.amount for entry in moved), Decimal(0))
+    return _WORDS[lang]["moved"].format(
+        n=len(moved) if lang == "zh" else counted(len(moved), "entry", "entries"),
+        amount=ledger(net, lang),
+        old=old_unit,
+        top=plan.top,
+    )
 
 
 def _exactly(amount: Decimal, lang: str) -> str:
@@ -336,6 +391,14 @@ _WORDS = {
                  "{units}), counted in that plan's budget, not this plan's (unit {top}).",
         "units_many": "Not listed: {n} recorded by other plans sharing this store (units "
                       "{units}), counted in their budgets, not this plan's (unit {top}).",
+        "old_unit": "Not listed: {n} of this plan's days ({amount} net) under unit {old}, "
+                    "signed by this plan's people: most likely its unit id before it was "
+                    "changed to {top}. They count in no budget until moved: `okrdesk spend "
+                    "move-unit {old}`.",
+        "moved": "Moved {n} ({amount} net) from unit {old} to this plan's unit {top}, in one "
+                 "transaction: they count in its budget and breakers from now on. Each keeps "
+                 "{old} as the unit it was recorded under (`okrdesk export`, column "
+                 "moved_from).",
     },
     "zh": {
         "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
@@ -359,6 +422,12 @@ _WORDS = {
                  "那个计划的预算，不计入本计划（单位 {top}）的。",
         "units_many": "未列出：另有 {n} 笔是共用此数据库的其他计划（单位 {units}）记录的，"
                       "计入各自计划的预算，不计入本计划（单位 {top}）的。",
+        "old_unit": "未列出：另有本计划期内的 {n} 笔支出（净额 {amount}）记在单位 {old} 名下，"
+                    "签字人都是本计划的人：很可能是计划的单位 id 改为 {top} 之前的 id。移过来"
+                    "之前它们不计入任何预算：`okrdesk spend move-unit {old}`。",
+        "moved": "已在一个事务中把 {n} 笔支出（净额 {amount}）从单位 {old} 移到本计划的单位 "
+                 "{top} 名下：从现在起计入本计划的预算和熔断。每笔都保留原记账单位 {old}"
+                 "（`okrdesk export` 的 moved_from 列）。",
     },
 }  # fmt: skip
 """What ``okrdesk spend`` says it recorded and lists, in each language."""
@@ -411,6 +480,23 @@ _REFUSED = {
         "repeated": "refused: ledger entry {id}, recorded {recorded}, is this spend already "
                     "({amount} on {line} on {day}, signed by {names}, the same note). If it "
                     "is another expense, add --again. Nothing was recorded.",
+        "under_old_unit": "refused: the ledger holds {n} of this plan ({amount} net) under "
+                          "unit {old}, the plan's unit id before it was changed to {top}; "
+                          "the breakers would judge this entry as if none of it had been "
+                          "spent. Move them first: `okrdesk spend move-unit {old}`. Nothing "
+                          "was recorded.",
+        "move_own_unit": "{old} is this plan's unit or one of its units: the entries under "
+                         "it are counted already (a unit's own plan's, where it is one below "
+                         "{top}). Nothing was moved.",
+        "move_nothing": "the ledger holds no entry under unit {old}; `okrdesk spend list` "
+                        "names the units other entries are under. Nothing was moved.",
+        "move_theirs": "entries under unit {old} are another plan's (a branch sharing this "
+                       "store): recorded by a plan of another id than {plan}, or signed by "
+                       "people this plan does not know. They are not this plan's from before "
+                       "its unit was changed. Nothing was moved.",
+        "move_onto": "this plan's unit {top} holds {n} already: moving those of {old} onto "
+                     "them joins two ledgers. If both are this plan's, add --merge. Nothing "
+                     "was moved.",
     },
     "zh": {
         "blank_signer": "--signed-by {written} 不是名字（只有空白或不可见字符）。未记录任何支出。",
@@ -451,6 +537,19 @@ _REFUSED = {
         "repeated": "已拒绝：台账第 {id} 笔（记录于 {recorded}）已是这笔支出（{line}，{amount}，"
                     "支出日期 {day}，签字人 {names}，说明相同）。如确是另一笔支出，请加上 "
                     "--again。未记录任何支出。",
+        "under_old_unit": "已拒绝：台账中有本计划的 {n} 笔支出（净额 {amount}）记在单位 {old} "
+                          "名下，即计划的单位 id 改为 {top} 之前的 id；熔断会当作这些钱没花过"
+                          "来判断这笔支出。请先移过来：`okrdesk spend move-unit {old}`。"
+                          "未记录任何支出。",
+        "move_own_unit": "{old} 是本计划的单位或其下属单位：记在它名下的支出已计入（下属单位的"
+                         "由其自己的计划计入）。未移动任何支出。",
+        "move_nothing": "台账中没有记在单位 {old} 名下的支出；`okrdesk spend list` 会列出其他"
+                        "支出所在的单位。未移动任何支出。",
+        "move_theirs": "记在单位 {old} 名下的支出是另一计划（共用此数据库的营业部）的：记录它们"
+                       "的计划 id 不是 {plan}，或签字人有本计划不认识的人。它们不是本计划改单位 "
+                       "id 之前记的。未移动任何支出。",
+        "move_onto": "本计划的单位 {top} 名下已有 {n} 笔支出：把 {old} 的移过来会把两本台账合在"
+                     "一起。如两者都是本计划的，请加上 --merge。未移动任何支出。",
     },
 }  # fmt: skip
 """Why ``okrdesk spend`` recorded nothing, in each language."""
@@ -512,6 +611,8 @@ def breaker_after(
 def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list[str]:
     """The ledger, oldest first, each entry with its id, signers, note and marks, and
     the net at the foot; in ``lang``."""
+    from okrdesk.engine.budget import under_old_units
+
     plan = session.plan
     words = _WORDS[lang]
     store = stored(session.workspace)
@@ -533,9 +634,15 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
             n=left_out, start=plan.start, end=plan.end
         )
     ][:left_out]
+    stranded = under_old_units(plan, theirs, dt.date.max)
+    for old, (count, net) in stranded.items():
+        others.append(words["old_unit"].format(
+            n=count if lang == "zh" else counted(count, "entry", "entries"),
+            amount=ledger(net, lang), old=old, top=plan.top,
+        ))  # fmt: skip
+    theirs = [entry for entry in theirs if entry.plan_unit not in stranded]
     if theirs:
-        # Entries another plan recorded: a branch sharing the firm's server, or this
-        # workspace's own plan before its unit's id was changed, whose ledger is not lost.
+        # Entries another plan recorded: a branch sharing the firm's server.
         units = sorted({entry.plan_unit for entry in theirs})
         others.append(words["units" if len(units) == 1 else "units_many"].format(
             n=len(theirs) if lang == "zh" else counted(len(theirs), "entry", "entries"),

@@ -311,6 +311,32 @@ def spend_reverse(
     say(reverse_spend(session, entry, reason, signers, day_of(day), lang))
 
 
+@spend.command("move-unit")
+@click.argument("old_unit")
+@click.option(
+    "--merge", is_flag=True,
+    help="Move them even where the plan's unit holds entries already (both are this plan's).",
+)  # fmt: skip
+@lang_option("Language of what is said.")
+@workspace_option
+def spend_move_unit(old_unit: str, merge: bool, lang: str | None) -> None:
+    """Move the plan's entries under its old unit id OLD_UNIT to its unit.
+
+    OLD_UNIT is the plan's unit id before it was changed in the target files.
+    Until they are moved, they count towards no line, total or breaker; the
+    report and `okrdesk check` tell them. All are moved in one transaction,
+    each keeping OLD_UNIT as the unit it was recorded under. Refused for
+    entries another plan recorded (another branch's), and, without --merge,
+    where the plan's unit holds entries already.
+    """
+    from okrdesk.app.session import open_session
+    from okrdesk.app.spend import move_unit_spend
+
+    session = open_session(workspace_path())
+    lang = session.workspace.language(lang)
+    say(move_unit_spend(session, old_unit, merge=merge, lang=lang))
+
+
 @spend.command("list")
 @click.option("--line", help="Only this budget line.")
 @lang_option("Language of the list.")

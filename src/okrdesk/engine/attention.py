@@ -187,6 +187,7 @@ def alerts(
     found = _budget_alerts(plan, budget, inside)
     if plan.top in inside:  # a line the plan does not have is owned by no one below it
         found += _off_plan_alerts(budget)
+        found += _old_unit_alerts(plan, budget)
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
     clashes = clashes or {}
     if owing is None:
@@ -512,6 +513,18 @@ def _off_plan_alerts(budget: BudgetProgress) -> list[Alert]:
               {"line": line, "count": count, "entries": "one" if count == 1 else "many",
                "amount": Said(ledger(net, "en"), ledger(net, "zh"))})
         for line, (count, net) in budget.off_plan.items()
+    ]  # fmt: skip
+
+
+def _old_unit_alerts(plan: Plan, budget: BudgetProgress) -> list[Alert]:
+    """The plan's own spending kept under its unit's old id, which no total or breaker
+    counts: the budget would read as untouched."""
+    return [
+        Alert(Level.ERROR, "ledger", old, "ledger.old_unit",
+              {"old": old, "top": plan.top, "count": count,
+               "entries": "one" if count == 1 else "many",
+               "amount": Said(ledger(net, "en"), ledger(net, "zh"))})
+        for old, (count, net) in budget.under_old_unit.items()
     ]  # fmt: skip
 
 

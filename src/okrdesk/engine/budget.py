@@ -26,6 +26,7 @@ its amount by more than the threshold.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -37,7 +38,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text, past_limit
-from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, SpendEntry
+from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, Plan, SpendEntry
 from okrdesk.records import shared_methods
 from okrdesk.units import Dimension
 
@@ -201,6 +202,11 @@ class BudgetProgress:
     renamed or removed in the target files after it was spent on): line id → (entries,
     net amount in 元), where the net is not 0. It counts towards no line, no total and
     no breaker, so it is told rather than left out unsaid."""
+    under_old_unit: Mapping[str, tuple[int, Decimal]] = attrs.field(factory=dict)
+    """This plan's own spending up to the day that the ledger keeps under a unit id the
+    plan no longer has (its ``unit`` changed in the target files after spending): the
+    old id → (entries, net amount in 元). It counts towards no line, total or breaker
+    until moved (``okrdesk spend move-unit``), so it is told (``recorded_here``)."""
 
     @property
     def left(self) -> Decimal:
@@ -298,7 +304,54 @@ def judge_line(
     return Breaker(False, "", spend_progress, allowed, threshold, params), results_progress
 
 
-def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProgress:
+def apart_by_plan(plan: Plan, ledger: Sequence[SpendEntry]) -> tuple[list[SpendEntry], ...]:
+    """The whole ledger as ``plan``'s own entries (and those of a store older than schema
+    22) and the entries recorded under any other unit id."""
+    mine = [e for e in ledger if e.plan_unit in ("", plan.top)]
+    return mine, [e for e in ledger if e.plan_unit not in ("", plan.top)]
+
+
+def recorded_here(plan: Plan, entries: Sequence[SpendEntry]) -> bool:
+    """Whether ``entries``, recorded under a unit id that is not ``plan``'s, are this
+    plan's own: each recorded by a plan of its id (``plan.id``, kept since schema 24;
+    before, not known), and signed by its people: every signer a person of its
+    ``[[people]]`` or one of its ``[budget] signers``, at least one of them a person. A
+    branch sharing the firm's server records under its own plan's id, signed by its own
+    staff; this plan's entries kept under its old unit id after its ``unit`` was changed
+    carry its id and the names of the people it still has."""
+    if any(entry.plan_id not in ("", plan.id) for entry in entries):
+        return False
+    people = {person.name for person in plan.people}
+    known = people | set(plan.budget.signers)
+    names = {name for entry in entries for name in entry.signed_by}
+    return bool(names) and names <= known and not names.isdisjoint(people)
+
+
+def under_old_units(
+    plan: Plan, others: Sequence[SpendEntry], as_of: dt.date
+) -> dict[str, tuple[int, Decimal]]:
+    """``others`` (``apart_by_plan``'s second part) that are this plan's own, recorded
+    under a unit id it no longer has: by that id, how many up to ``as_of`` within the
+    plan's days, and their net; an id whose entries cancel out is left out. An id that
+    is one of the plan's units (a branch in its firm's plan) is that unit's plan's."""
+    by_unit: dict[str, list[SpendEntry]] = {}
+    for entry in of_the_plan(plan, others):
+        if entry.plan_unit not in plan.units_by_id and entry.day <= as_of:
+            by_unit.setdefault(entry.plan_unit, []).append(entry)
+    found = {}
+    for unit, entries in sorted(by_unit.items()):
+        net = sum((e.amount for e in entries), Decimal(0))
+        if net != 0 and recorded_here(plan, entries):
+            found[unit] = (len(entries), net)
+    return found
+
+
+def budget_progress(
+    engine: Engine, entries: Sequence[SpendEntry], others: Sequence[SpendEntry] = ()
+) -> BudgetProgress:
+    """The budget as ``entries`` (the plan's own) spend it; ``others``, the ledger's
+    entries under other unit ids, only to tell those of the plan's own kept under an
+    old id."""
     plan = engine.plan
     budget = plan.budget
     spent_entries = [e for e in of_the_plan(plan, entries) if e.day <= engine.as_of]
@@ -339,6 +392,7 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
         by_objective=_by_objective(lines, plan.key_results_by_id),
         expense_ratios=_expense_ratios(engine, lines),
         off_plan=off_plan_spending(budget.lines, spent_entries),
+        under_old_unit=under_old_units(plan, others, engine.as_of),
     )
 
 

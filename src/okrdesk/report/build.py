@@ -14,7 +14,7 @@ import attrs
 
 from okrdesk import __version__
 from okrdesk.engine import attention
-from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
+from okrdesk.engine.budget import BudgetProgress, LineProgress, apart_by_plan, budget_progress
 from okrdesk.engine.cadence import owed
 from okrdesk.engine.pace import expected_value, key_result_due
 from okrdesk.engine.plan_calendar import (
@@ -609,7 +609,7 @@ def build_report(
                             objective.score, tuple(results), tuple(unmeasured),
                             objective.capped, _pooled(plan, unit, results))
         )  # fmt: skip
-    budget = budget_progress(engine, store.spend(plan_unit=engine.plan.top))
+    budget = budget_progress(engine, *apart_by_plan(engine.plan, store.spend()))
     owing = owed(plan, store, day, unit)  # the alerts' too
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,
                              owners=owners, latest=latest, clashes=clashes,

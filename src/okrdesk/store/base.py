@@ -285,7 +285,7 @@ _STANDING = "withdrawn IS NULL AND abs(value) <= 1e308"
 """The check-ins that count: not withdrawn, and a finite number."""
 _SPEND = (
     "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded, reverses, "
-    "plan_unit FROM spend"
+    "plan_unit, moved_from, moved, plan_id FROM spend"
 )
 
 
@@ -1966,8 +1966,9 @@ class Store(ABC):
         reverses: int | None = None,
         guard: Callable[[list[SpendEntry]], str | None] | None = None,
         plan_unit: str = "",
+        plan_id: str = "",
     ) -> int:
-        """Add one ledger entry, of the plan of ``plan_unit``, and return its id.
+        """Add one ledger entry, of the plan ``plan_id`` of ``plan_unit``, and return its id.
 
         ``guard`` is called with that plan's ledger as committed, inside the same
         write transaction as the insert, after every other writer of this line
@@ -1988,9 +1989,9 @@ class Store(ABC):
                 override_reason = guard(self.spend(plan_unit=plan_unit))
             return self._insert(
                 "INSERT INTO spend (line, day, amount_fen, signed_by, note, override_reason, "
-                "recorded, reverses, plan_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "recorded, reverses, plan_unit, plan_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (line, day.isoformat(), int(fen), json.dumps(list(signed_by), ensure_ascii=False),
-                 note, override_reason, now(), reverses, plan_unit),
+                 note, override_reason, now(), reverses, plan_unit, plan_id),
             )  # fmt: skip
 
     def spend(self, line: str | None = None, *, plan_unit: str | None = None) -> list[SpendEntry]:
@@ -2007,6 +2008,32 @@ class Store(ABC):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(f"{_SPEND} {clause} ORDER BY day, id", params)
         return [self._stored(spend_of, r) for r in rows]
+
+    def move_spend(
+        self,
+        old_unit: str,
+        new_unit: str,
+        lines: Iterable[str],
+        guard: Callable[[list[SpendEntry], list[SpendEntry]], None],
+    ) -> list[SpendEntry]:
+        """Move every ledger entry recorded under ``old_unit`` to ``new_unit``, in one
+        write transaction; the entries moved. Each keeps the id it was first recorded
+        under (``moved_from``) and when it was moved. ``guard`` is called inside the
+        transaction with both units' entries as committed, after every writer of
+        ``lines`` of either unit has finished, and refuses the move by raising."""
+        moved_at = now()
+        with self.transaction():
+            for line in sorted(set(lines)):
+                for unit in sorted((old_unit, new_unit)):
+                    self._lock(f"spend {unit} {line}")
+            theirs = [e for e in self.spend() if e.plan_unit == old_unit]
+            guard(theirs, [e for e in self.spend() if e.plan_unit == new_unit])
+            self._rows(
+                "UPDATE spend SET moved_from = CASE WHEN moved_from = '' THEN plan_unit "
+                "ELSE moved_from END, moved = ?, plan_unit = ? WHERE plan_unit = ?",
+                (moved_at, new_unit, old_unit),
+            )
+        return theirs
 
     def each_spend(self) -> Iterator[SpendEntry]:
         """``spend()``, read a few at a time as they are taken (``streamed``)."""

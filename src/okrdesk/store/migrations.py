@@ -491,13 +491,24 @@ def _v23_runs_by_plan(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN plan_unit TEXT NOT NULL DEFAULT ''")
 
 
+def _v24_spend_of_a_plan(db: sqlite_utils.Database) -> None:
+    # A plan whose unit id was changed after spending read its budget untouched: its
+    # entries stayed under the old id, which was all the ledger knew of their plan. Each
+    # entry now keeps its plan's id too, by which a plan knows its own under an old unit
+    # id; and one moved to the new id (`okrdesk spend move-unit`) keeps the id it was
+    # recorded under and when it was moved.
+    db.execute("ALTER TABLE spend ADD COLUMN plan_id TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE spend ADD COLUMN moved_from TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE spend ADD COLUMN moved TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
     _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
-    _v23_runs_by_plan,
+    _v23_runs_by_plan, _v24_spend_of_a_plan,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -753,5 +764,9 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE spend ADD COLUMN plan_unit {_PG_TEXT} NOT NULL DEFAULT '';",
     # 23
     f"ALTER TABLE runs ADD COLUMN plan_unit {_PG_TEXT} NOT NULL DEFAULT '';",
+    # 24
+    f"ALTER TABLE spend ADD COLUMN plan_id {_PG_TEXT} NOT NULL DEFAULT ''; "
+    f"ALTER TABLE spend ADD COLUMN moved_from {_PG_TEXT} NOT NULL DEFAULT ''; "
+    f"ALTER TABLE spend ADD COLUMN moved {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

@@ -49,7 +49,8 @@ _ADDS_BACK = Said(
 
 def spend_of(r: Sequence[Any]) -> SpendEntry:
     """A row of ``SELECT id, line, day, amount_fen, signed_by, note, override_reason,
-    recorded, reverses, plan_unit FROM spend`` as the entry it records."""
+    recorded, reverses, plan_unit, moved_from, moved, plan_id FROM spend`` as the entry it
+    records."""
     at = _Row("spend", r)
     fen, reverses = at.whole(3, "amount_fen"), at.whole(8, "reverses", missing=True)
     # A store of schema 4 or before, or one changed by hand, may hold money given back
@@ -63,6 +64,8 @@ def spend_of(r: Sequence[Any]) -> SpendEntry:
         Decimal(at.whole(3, "amount_fen")) / 100, at.names(4, "signed_by"),
         at.text(5, "note"), at.text(6, "override_reason", missing=True),
         at.text(7, "recorded"), at.whole(8, "reverses", missing=True), at.text(9, "plan_unit"),
+        moved_from=at.text(10, "moved_from"), moved=at.text(11, "moved", missing=True),
+        plan_id=at.text(12, "plan_id"),
     )  # fmt: skip
 
 

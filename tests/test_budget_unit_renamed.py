@@ -1,0 +1,192 @@
+"""A plan whose `unit` id was changed after spending: its entries stay under the old id,
+where no total or breaker of the plan counts them. The report, `check` and `spend add`
+tell them, and `okrdesk spend move-unit` moves them to the new id, safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import closing
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from backends import Backend
+from okrdesk.cli import cli
+from okrdesk.model import SpendEntry
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace
+
+AS_OF = "2026-03-15"
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+def _spent(root: Path, line: str, amount: str, *signers: str, day: str = "2026-03-02") -> None:
+    signed = [part for name in signers for part in ("--signed-by", name)]
+    done = run(root, "spend", "add", line, amount, "--date", day, *signed)
+    assert done.exit_code == 0, done.output
+
+
+def _renamed(root: Path, new: str = "futian") -> None:
+    """The plan's unit id changed in every target file, as a reviewed edit would."""
+    for path in (root / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace('"branch"', f'"{new}"')
+        path.write_text(text.replace(f'level = "{new}"', 'level = "branch"'), encoding="utf-8")
+
+
+def _budget(root: Path) -> tuple[Decimal, dict[str, Decimal], list[str]]:
+    done = run(root, "report", "--as-of", AS_OF, "--format", "json", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.output)
+    budget = report["budget"]
+    lines = {line["id"]: Decimal(str(line["spent"])) for line in budget["lines"]}
+    told = [a["message"] for a in report["alerts"] if a["kind"] == "ledger"]
+    return Decimal(str(budget["total"]["spent"])), lines, told
+
+
+def _ledger(root: Path) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        return connection.execute("SELECT * FROM spend ORDER BY id").fetchall()
+
+
+def _entries(backend: Backend, root: Path) -> list[SpendEntry]:
+    with backend.open(root) as store:
+        return store.spend()
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("en", "the ledger holds CNY 1,150k in 2 entries of this plan's days recorded under unit "
+               "branch, which the plan (unit futian) does not have, all signed by this plan's "
+               "people: most likely the plan's unit id was changed from branch. They count "
+               "towards no line, no total and no breaker. Move them to futian with `okrdesk "
+               "spend move-unit branch`, or change the plan's unit back to branch"),
+        ("zh", "台账中有 2 笔本计划期内的支出（115万）记在单位 branch 名下，本计划（单位 futian）"
+               "没有这个单位，签字人却都是本计划的人：很可能是计划的单位 id 由 branch 改过。这些"
+               "支出不计入任何预算项、合计和熔断。请用 `okrdesk spend move-unit branch` 把它们"
+               "移到 futian 名下，或把计划的单位改回 branch"),
+    ],
+)  # fmt: skip
+def test_check_and_the_report_tell_the_plans_spending_under_its_old_unit_id(
+    write_workspace: WriteWorkspace, lang: str, told: str
+) -> None:
+    """Renamed from branch to futian, the plan read a budget untouched: the report showed
+    0 spent of 899万, `check` said nothing, and the breaker started again from 0."""
+    root = write_workspace()
+    assert run(root, "collect", "--through", AS_OF).exit_code == 0
+    _spent(root, "training", "100", "cm01")
+    _spent(root, "salons", "15", "王芳", "李强")
+    _renamed(root)
+
+    checked = run(root, "check", "--as-of", AS_OF, "--lang", lang)
+    assert checked.exit_code == 1, checked.output
+    assert told in " ".join(checked.output.split()).replace("。 ", "。")
+    spent, _, alerts = _budget(root)
+    assert spent == 0  # not counted until moved
+    assert len(alerts) == 1 and "`okrdesk spend move-unit branch`" in alerts[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_spend_add_is_refused_while_the_plans_entries_are_under_its_old_id(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """Its breaker would judge the new entry as if nothing had been spent."""
+    root = write_workspace()
+    _spent(root, "training", "519", "cm01")  # the line spent in full
+    _renamed(root)
+    before = _ledger(root)
+    refused = run(root, "spend", "add", "training", "100", "--date", "2026-03-03",
+                  "--signed-by", "cm01", "--lang", lang)  # fmt: skip
+    assert refused.exit_code == 1, refused.output
+    said = " ".join(refused.output.split())
+    assert "`okrdesk spend move-unit branch`" in said
+    assert ("Nothing was recorded." if lang == "en" else "未记录任何支出。") in said
+    assert _ledger(root) == before
+
+
+def test_move_unit_moves_the_entries_in_one_go_and_keeps_where_they_were(
+    backend: Backend,
+) -> None:
+    root = backend.workspace()
+    _spent(root, "training", "100", "cm01")
+    _spent(root, "salons", "15", "王芳", "李强")
+    assert run(root, "spend", "reverse", "2", "--reason", "录错", "--signed-by", "王芳",
+               "--signed-by", "李强", "--date", "2026-03-03").exit_code == 0  # fmt: skip
+    _renamed(root)
+
+    moved = run(root, "spend", "move-unit", "branch", "--lang", "en")
+    assert moved.exit_code == 0, moved.output
+    assert " ".join(moved.output.split()) == (
+        "Moved 3 entries (CNY 1,000k net) from unit branch to this plan's unit futian, in one "
+        "transaction: they count in its budget and breakers from now on. Each keeps branch "
+        "as the unit it was recorded under (`okrdesk export`, column moved_from)."
+    )
+    spent, lines, alerts = _budget(root)
+    assert (spent, lines["training"], lines["salons"], alerts) == (1_000_000, 1_000_000, 0, [])
+    # The reversal still names what it reverses: reversing it again is refused.
+    again = run(root, "spend", "reverse", "2", "--reason", "x", "--signed-by", "王芳",
+                "--signed-by", "李强", "--lang", "en")  # fmt: skip
+    assert again.exit_code == 2 and "already reversed by entry 3" in again.output
+    exported = run(root, "export", "--format", "json")
+    assert exported.exit_code == 0, exported.output
+    rows = json.loads(exported.output)["spend"]
+    assert {(row["plan_unit"], row["moved_from"]) for row in rows} == {("futian", "branch")}
+    assert all(row["moved"] for row in rows)
+    # Nothing left to move.
+    empty = run(root, "spend", "move-unit", "branch", "--lang", "en")
+    assert empty.exit_code == 2
+    assert "the ledger holds no entry under unit branch" in empty.output
+
+
+def test_move_unit_onto_entries_of_the_new_id_needs_merge(backend: Backend) -> None:
+    """Two ledgers joined by a slip could not be told apart again."""
+    root = backend.workspace()
+    _spent(root, "training", "100", "cm01")
+    with backend.open(root) as store:  # recorded under the new id by another copy
+        store.add_spend("training", dt.date(2026, 3, 1), Decimal(50_000),
+                        ["王芳"], plan_unit="futian")  # fmt: skip
+    _renamed(root)
+    before = _entries(backend, root)
+    refused = run(root, "spend", "move-unit", "branch", "--lang", "zh")
+    assert refused.exit_code == 2, refused.output
+    assert "本计划的单位 futian 名下已有 1 笔支出" in refused.output
+    assert "请加上 --merge" in refused.output and "未移动任何支出" in refused.output
+    assert _entries(backend, root) == before
+    merged = run(root, "spend", "move-unit", "branch", "--merge")
+    assert merged.exit_code == 0, merged.output
+    assert _budget(root)[0] == 1_050_000
+
+
+def test_another_branchs_entries_on_a_shared_store_are_neither_told_nor_moved(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """On a store branches share, 天河's entries are under its own unit id and its own
+    plan's id, signed by its own people (one of whom may share a name with one of ours):
+    they are not this plan's to count, to be told of, or to move."""
+    root = write_workspace()
+    assert run(root, "collect", "--through", AS_OF).exit_code == 0
+    with Store.open(root / "okrdesk.db") as store:
+        store.add_spend("training", dt.date(2026, 3, 1), Decimal(80_000),
+                        ["赵敏"], plan_unit="tianhe")  # fmt: skip
+        store.add_spend("salons", dt.date(2026, 3, 1), Decimal(80_000),
+                        ["赵敏", "王芳"], plan_unit="tianhe")  # fmt: skip
+        store.add_spend("training", dt.date(2026, 3, 2), Decimal(90_000), ["王芳"],
+                        plan_unit="tianhe2", plan_id="tianhe-2026")  # fmt: skip
+    checked = run(root, "check", "--as-of", AS_OF, "--lang", "en")
+    assert "tianhe" not in checked.output
+    before = _ledger(root)
+    for unit in ("tianhe", "tianhe2"):
+        refused = run(root, "spend", "move-unit", unit, "--lang", "en")
+        assert refused.exit_code == 2, refused.output
+        assert f"entries under unit {unit} are another plan's" in refused.output
+        assert "Nothing was moved." in refused.output
+    assert _ledger(root) == before
+    own = run(root, "spend", "move-unit", "team-a", "--lang", "en")
+    assert own.exit_code == 2 and "is this plan's unit or one of its units" in own.output
