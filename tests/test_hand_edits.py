@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from backends import Backend, schema_changed_by_hand
-from okrdesk.store import Store
+from okrdesk.store import SCHEMA_VERSION, Store
 from okrdesk.store.base import TABLES
 from sample_workspace import WriteWorkspace, trusted
 from test_postgres_roles import Roles, said_plainly
@@ -234,9 +234,10 @@ def test_a_read_only_file_with_hand_edits_waiting_is_copied_with_them_added_up(
     said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按现有的行重新合计")
 
 
-def test_a_read_only_file_that_must_be_upgraded_is_not_copied(
+def test_a_read_only_file_that_must_be_upgraded_is_copied_through_an_upgraded_copy(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
+    """Copying never upgrades its source, read-only or not: a temporary copy of it is."""
     from test_reliability import read_only_mount
 
     _, root = _sqlite_collected(write_workspace)
@@ -244,7 +245,9 @@ def test_a_read_only_file_that_must_be_upgraded_is_not_copied(
     _as_schema_19(db)
     with read_only_mount(root):
         done = cli("store", "copy", str(db), str(tmp_path / "copy.db"), "--lang", "en")
-    said_plainly(done, 2, "written by an older okrdesk (schema 19)", "it is read-only")
+    said_plainly(done, 0, f"{db} is of schema 19: it was upgraded to", "in a temporary copy")
+    with Store.open(tmp_path / "copy.db", create=False) as copied:
+        assert copied.schema_version == SCHEMA_VERSION
 
 
 def test_a_reader_role_with_hand_edits_waiting_copies_the_store_with_them_added_up(
@@ -257,8 +260,8 @@ def test_a_reader_role_with_hand_edits_waiting_copies_the_store_with_them_added_
         done = cli("store", "copy", roles.url(roles.reader), str(snapshot), "--lang", "en")
         said_plainly(
             done, 0, "observations: ", "figures of new_hnw_clients (",
-            f"could not be added up there, where the role {roles.reader} may not write: the "
-            "copy's totals are added up from the rows as they now are",
+            "could not be added up there, where a copy only reads it: the copy's totals are "
+            "added up from the rows as they now are",
         )  # fmt: skip
         from test_store_changes import contents
 

@@ -8,6 +8,8 @@ rows, never copied); before it commits, each
 table's row count and column sums are read back from the target and compared
 with the source's.
 A target that already holds rows is only overwritten when asked.
+Nothing is written to the source: one of an older schema is upgraded in a temporary
+copy of it, which is copied from.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from okrdesk.errors import BadInput, OkrdeskError, Said
-from okrdesk.store import Store, is_postgres_url
+from okrdesk.store import SCHEMA_VERSION, Store, is_postgres_url
 from okrdesk.store.base import SUMMED, TABLES, edits_copied
 
 Check = tuple[int, tuple[float, ...]]
@@ -75,11 +78,13 @@ def _remove_made(target: Path) -> None:
 
 def _copy(source: Path | str, target: Path | str, *, replace: bool) -> list[Said]:
     with (
+        _at_this_schema(source) as (readable, older),
         # The copy adds up its own totals: edits the source cannot add up here wait there.
-        Store.open(source, create=False, rows_only=True) as origin,
+        Store.open(readable, create=False, rows_only=True) as origin,
         Store.open(target) as destination,
         origin.reading(),  # one state of the source, whatever commits to it meanwhile
     ):
+        origin.location = str(source)  # not the temporary copy of an older one
         refused = destination.refuses_load()
         if refused is not None:
             raise OkrdeskError(refused)
@@ -118,7 +123,39 @@ def _copy(source: Path | str, target: Path | str, *, replace: bool) -> list[Said
             checked = [_checked(table, origin, destination) for table in TABLES]
     if origin.edits_not_taken is not None:
         checked.append(edits_copied(origin.location, *origin.edits_not_taken))
+    if older is not None:
+        checked.append(Said(
+            f"{source} is of schema {older}: it was upgraded to {SCHEMA_VERSION} in a temporary "
+            "copy, which was copied; the file itself was left as it was.",
+            f"{source} 的结构版本为 {older}：已在一个临时副本中升级到 {SCHEMA_VERSION} 后复制；"
+            "该文件本身未作改动。",
+        ))  # fmt: skip
     return checked
+
+
+@contextlib.contextmanager
+def _at_this_schema(source: Path | str) -> Iterator[tuple[Path | str, int | None]]:
+    """``source``, or where it is an SQLite file of an older schema, a copy of it upgraded
+    in a temporary folder, removed again afterwards, and the schema it was of: the source
+    itself is only read, and stays openable by the okrdesk that wrote it. A server's older
+    schema is its owner's to upgrade (``Store.open(rows_only=True)`` says so)."""
+    if not isinstance(source, Path) or not source.exists():
+        yield source, None
+        return
+    from okrdesk.store.sqlite import SqliteStore, snapshot
+
+    version = SqliteStore.version_of(source)
+    if version is None or version >= SCHEMA_VERSION:
+        yield source, None
+        return
+    import tempfile  # here: only a copy from an older store needs it
+
+    with tempfile.TemporaryDirectory(prefix="okrdesk-copy-") as folder:
+        upgraded = Path(folder) / source.name
+        snapshot(source, upgraded)
+        with Store.open(upgraded, create=False):
+            pass  # upgraded to this okrdesk's schema as it is opened
+        yield upgraded, version
 
 
 def _told_apart(origin: Store) -> Said | None:

@@ -33,10 +33,11 @@ def store_copy(source: str, target: str, replace: bool, lang: str | None) -> Non
     transaction: each table's row count and column sums are compared before
     it is committed, and printed. A target that already holds rows is left
     alone unless --replace is given; a TO file the copy made is removed again if
-    the copy fails or is stopped. TO adds up its own totals from the rows:
-    figures changed by hand in a FROM that cannot add them up itself (a
-    read-only file, a role that may only read) are copied as they are, and
-    said so.
+    the copy fails or is stopped. Nothing is written to FROM: an SQLite file
+    of an older schema is upgraded in a temporary copy, which is copied (a
+    server of an older schema is refused: its owner upgrades it). TO adds up
+    its own totals from the rows: figures changed by hand in FROM are copied
+    as they are, and said so.
     """
     from okrdesk.app.store import COPIED, copy_store, location
 

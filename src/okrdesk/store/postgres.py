@@ -243,6 +243,17 @@ class PostgresStore(Store):
                 f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first",
                 f"{self.location}：还没有 okrdesk 的数据表；请先运行 `okrdesk collect`",
             ))  # fmt: skip
+        if rows_only and version is not None and version < SCHEMA_VERSION:
+            # Copied from, it is only read: its owner upgrades it.
+            raise BadInput(Said(
+                f"{self.location} holds okrdesk's tables of schema {version}; this okrdesk "
+                f"copies from schema {SCHEMA_VERSION}, and a copy never changes its source. "
+                f"Upgrade it first (`okrdesk store upgrade`, as the owner of its tables). "
+                "Nothing was copied or changed.",
+                f"{self.location} 中 okrdesk 数据表的结构版本为 {version}；本版本 okrdesk 只从结构"
+                f"版本 {SCHEMA_VERSION} 复制，且复制从不改动源数据库。请先升级它（以其数据表的"
+                "所有者运行 `okrdesk store upgrade`）。未复制、未改动任何内容。",
+            ))  # fmt: skip
         if version is None or version < SCHEMA_VERSION:
             try:
                 self._migrate()
@@ -285,9 +296,14 @@ class PostgresStore(Store):
 
     def _take_hand_edits_if_allowed(self, rows_only: bool) -> None:
         """``take_hand_edits``; where the role may not write (a reader, a replica), the
-        hand edits waiting refuse the store's figures, naming who can add them up, unless
-        only its rows are read (``rows_only``: they are added up where they are copied)."""
+        hand edits waiting refuse the store's figures, naming who can add them up. Where
+        only its rows are read (``rows_only``, a copy's source), nothing is written: the
+        edits are added up where they are copied to."""
         if self._no_hand_edits:
+            return
+        if rows_only:  # copied from, it is only read: the copy adds its rows up
+            if waiting := self._hand_edits_waiting():
+                self.edits_not_taken = (waiting, _ONLY_READ)
             return
         try:
             self.take_hand_edits()
@@ -296,7 +312,6 @@ class PostgresStore(Store):
             if not isinstance(cause, _REFUSALS):
                 raise
             role = self._connection.info.user
-            there = Said(f"where the role {role} may not write", f"因为角色 {role} 在那里无权写入")
             why = Said(
                 f"the role {role} may not write okrdesk's tables; any command run once by a "
                 "role that may (`okrdesk store upgrade`, say) adds them up",
@@ -313,13 +328,6 @@ class PostgresStore(Store):
                     "对主服务器、以有写入权限的角色运行一次任一命令（例如 `okrdesk store "
                     "upgrade`）即可重新合计",
                 )
-                there = Said(
-                    f"where the server takes no writes from the role {role}",
-                    f"因为服务器在那里不接受角色 {role} 的写入",
-                )
-            if rows_only:
-                self.edits_not_taken = (self._hand_edits_waiting(), there)
-                return
             raise BadInput(edits_unsummed(self.location, self._hand_edits_waiting(), why)) from None
 
     def _noted_edits_taken(self) -> list[tuple[str, str]]:
@@ -1232,3 +1240,6 @@ def _kept(sql: str) -> Said:
         "is changed or lost.",
         "本命令要写入的内容已撤销、未存入；之前存入的内容没有任何改动或丢失。",
     )
+
+
+_ONLY_READ = Said("where a copy only reads it", "因为复制只读取源数据库")

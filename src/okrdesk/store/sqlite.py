@@ -126,16 +126,17 @@ class SqliteStore(Store):
             _check_header(path)
         _refuse_linked_logs(path.resolve() if exists else path)
         timeout = busy_timeout() if timeout is None else timeout
-        read_only = exists and not create and not _writable(path)
+        writable = not exists or _writable(path)
+        # A store whose rows are copied is only read, wherever it could be written too.
+        read_only = exists and not create and (rows_only or not writable)
         # (A folder that is not there is SQLite's to name: "cannot open".)
         writes_to = path if exists else path.parent
         if create and writes_to.exists() and not _writable(writes_to):
             raise BadInput(_read_only_message(path))
         try:
             if read_only:
-                connection = sqlite3.connect(
-                    _read_only_uri(path), uri=True, timeout=timeout, isolation_level=None
-                )
+                uri = _only_reading_uri(path) if writable else _read_only_uri(path)
+                connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
             else:
                 connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
@@ -154,7 +155,7 @@ class SqliteStore(Store):
             ) from None
         store = cls(connection, path, timeout)
         try:
-            store._prepare(read_only, rows_only)
+            store._prepare(read_only, rows_only, writable)
         except BaseException:
             connection.close()
             raise
@@ -166,14 +167,17 @@ class SqliteStore(Store):
         file that is no database (a target file, a named pipe) is refused as ``connect``
         refuses it. Nothing changed."""
         _check_header(path)
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as file:
+        uri = _only_reading_uri(path) if _writable(path) else _read_only_uri(path)
+        with closing(sqlite3.connect(uri, uri=True)) as file:
             try:
                 return int(file.execute("PRAGMA user_version").fetchone()[0]) or None
             except sqlite3.DatabaseError as error:
                 raise BadInput(Said(f"{path}: cannot read the database: {error}",
                                     f"{path}：无法读取数据库：{error}")) from None  # fmt: skip
 
-    def _prepare(self, read_only: bool = False, rows_only: bool = False) -> None:
+    def _prepare(
+        self, read_only: bool = False, rows_only: bool = False, writable: bool = False
+    ) -> None:
         try:
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
             if version < 0:
@@ -222,7 +226,7 @@ class SqliteStore(Store):
                 if (waiting := self._hand_edits_waiting()) and not rows_only:
                     raise BadInput(edits_unsummed(self.location, waiting, _READ_ONLY_HERE))
                 if waiting:  # its rows are added up where they are copied to
-                    self.edits_not_taken = (waiting, _READ_ONLY_THERE)
+                    self.edits_not_taken = (waiting, _ONLY_READ if writable else _READ_ONLY_THERE)
                 return
             self._switch_to_wal()
             self._connection.execute("PRAGMA foreign_keys = ON")
@@ -537,6 +541,7 @@ _READ_ONLY_HERE = Said(
 
 
 _READ_ONLY_THERE = Said("where it is read-only", "因为它在此处只读")
+_ONLY_READ = Said("where a copy only reads it", "因为复制只读取源数据库")
 
 
 def _made_by_okrdesk(kind: str, name: str, text: str | None) -> bool:
@@ -559,7 +564,7 @@ def _same_words(text: str | None, made: str) -> bool:
     return _SQLITE_SPACE.split(text.strip(" \t\n\f\r")) == _SQLITE_SPACE.split(made.strip())
 
 
-__all__ = ["BUSY_TIMEOUT_ENV", "SQLITE_HEADER", "SqliteStore", "busy_timeout"]
+__all__ = ["BUSY_TIMEOUT_ENV", "SQLITE_HEADER", "SqliteStore", "busy_timeout", "snapshot"]
 
 
 def _writable(path: Path) -> bool:
@@ -614,6 +619,33 @@ def _read_only_uri(path: Path) -> str:
             f"（{index.name}）：请申请该文件夹的写权限，或复制整个工作区",
         )
     )
+
+
+def _only_reading_uri(path: Path) -> str:
+    """How to read a store that could be written here, writing nothing to it (the source
+    of ``store copy``): SQLite still keeps its lock file beside it, as any reader does."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def snapshot(path: Path, into: Path) -> None:
+    """The store at ``path`` copied as it is, page by page, into the new file ``into``,
+    through a connection that only reads it: one of an older schema is upgraded there,
+    never in place, for ``store copy``."""
+    uri = _only_reading_uri(path) if _writable(path) else _read_only_uri(path)
+    try:
+        with (
+            closing(sqlite3.connect(uri, uri=True, timeout=busy_timeout())) as origin,
+            closing(sqlite3.connect(into)) as copy,
+        ):
+            origin.backup(copy)
+    except sqlite3.OperationalError as error:
+        # The source, opened to read, refuses nothing but a lock; the copy, a full disk.
+        raise _operational(path if "locked" in str(error) else into, error) from None
+    except sqlite3.DatabaseError as error:
+        raise _damaged(path, error) or BadInput(
+            Said(f"{path}: cannot read the database: {error}",
+                 f"{path}：无法读取数据库：{error}")
+        ) from None  # fmt: skip
 
 
 def _mounted_read_only(path: Path) -> bool:
