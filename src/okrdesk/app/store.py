@@ -152,9 +152,22 @@ def _at_this_schema(source: Path | str) -> Iterator[tuple[Path | str, int | None
 
     with tempfile.TemporaryDirectory(prefix="okrdesk-copy-") as folder:
         upgraded = Path(folder) / source.name
-        snapshot(source, upgraded)
-        with Store.open(upgraded, create=False):
-            pass  # upgraded to this okrdesk's schema as it is opened
+        try:
+            snapshot(source, upgraded)
+            with Store.open(upgraded, create=False):
+                pass  # upgraded to this okrdesk's schema as it is opened
+        except OkrdeskError as error:
+            # Said of a file that is gone once this is read: say where it was, and why.
+            raise type(error)(Said(
+                f"{source} is of schema {version}, so it is upgraded in a temporary copy in "
+                f"{tempfile.gettempdir()} (TMPDIR), never in place; that failed: {error.said.en}. "
+                f"Nothing was copied and {source} was not changed; where that disk is full, set "
+                "TMPDIR to a folder on a disk with room for a copy of the store",
+                f"{source} 的结构版本为 {version}，因此在 {tempfile.gettempdir()}（TMPDIR）中的"
+                f"临时副本里升级，从不就地升级；这一步失败了：{error.said.text('zh')}。未复制任何"
+                f"内容，{source} 未作改动；若该磁盘已满，请把 TMPDIR 设为有空间容纳一份数据库"
+                "副本的磁盘上的文件夹",
+            )) from None  # fmt: skip
         yield upgraded, version
 
 
