@@ -120,6 +120,12 @@ def test_move_unit_moves_the_entries_in_one_go_and_keeps_where_they_were(
     assert run(root, "spend", "reverse", "2", "--reason", "录错", "--signed-by", "王芳",
                "--signed-by", "李强", "--date", "2026-03-03").exit_code == 0  # fmt: skip
     _renamed(root)
+    first = run(root, "spend", "reverse", "1", "--reason", "x", "--signed-by", "cm01",
+                "--lang", "en")  # fmt: skip
+    assert first.exit_code == 2, first.output
+    assert "move the entries there to futian first, `okrdesk spend move-unit branch`" in " ".join(
+        first.output.split()
+    )
 
     moved = run(root, "spend", "move-unit", "branch", "--lang", "en")
     assert moved.exit_code == 0, moved.output

@@ -254,7 +254,12 @@ def reverse_spend(
     with open_store(session.workspace, create=False) as store:
         original = _entry(store.spend(), entry_id, lang)
         if original.plan_unit not in ("", plan.top):
-            raise BadInput(refused["another_units"].format(id=entry_id, unit=original.plan_unit))
+            from okrdesk.engine.budget import recorded_here
+
+            ours = original.plan_unit not in plan.units_by_id and recorded_here(plan, [original])
+            raise BadInput(refused["old_unit_entry" if ours else "another_units"].format(
+                id=entry_id, unit=original.plan_unit, top=plan.top,
+            ))  # fmt: skip
         if not plan.holds(original.day):
             raise BadInput(refused["another_plans"].format(
                 id=entry_id, original=original.day, start=plan.start, end=plan.end
@@ -472,6 +477,9 @@ _REFUSED = {
                          "is reversed with that plan's target files. Nothing was recorded.",
         "another_units": "entry {id} was recorded by the plan of unit {unit}, which shares "
                          "this store: it is that plan's to reverse. Nothing was recorded.",
+        "old_unit_entry": "entry {id} is under unit {unit}, this plan's unit id before it was "
+                          "changed to {top}: move the entries there to {top} first, `okrdesk "
+                          "spend move-unit {unit}`, then reverse it. Nothing was recorded.",
         "a_correction": "entry {id} is itself a correction; it cannot be reversed",
         "reversed_already": "entry {id} was already reversed by entry {by}",
         "below_zero": "reversing entry {id} would bring {line} below zero ({left}). Nothing "
@@ -530,6 +538,9 @@ _REFUSED = {
                          "未记录任何支出。",
         "another_units": "台账第 {id} 笔是单位 {unit} 的计划记录的（与本计划共用此数据库），"
                          "须由那个计划冲正。未记录任何支出。",
+        "old_unit_entry": "台账第 {id} 笔记在单位 {unit} 名下，即本计划的单位 id 改为 {top} "
+                          "之前的 id：请先把那里的支出移到 {top} 名下（`okrdesk spend "
+                          "move-unit {unit}`），再冲正。未记录任何支出。",
         "a_correction": "台账第 {id} 笔本身是冲正，不能再冲正",
         "reversed_already": "台账第 {id} 笔已由第 {by} 笔冲正",
         "below_zero": "冲正台账第 {id} 笔会使 {line} 的支出低于零（{left}）。未记录任何支出。",
