@@ -196,3 +196,33 @@ def test_another_branchs_entries_on_a_shared_store_are_neither_told_nor_moved(
     assert _ledger(root) == before
     own = run(root, "spend", "move-unit", "team-a", "--lang", "en")
     assert own.exit_code == 2 and "is this plan's unit or one of its units" in own.output
+
+
+def test_entries_from_before_plans_ids_were_kept_are_told_by_who_collects_since(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A ledger of schema 23 keeps no plan's id. This plan's entries under its old unit id
+    are still told and moved; those of a branch sharing the store and still collecting
+    there are not, though a namesake of one of ours signed them."""
+    root = write_workspace()
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    assert CliRunner().invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)],
+                              env=env).exit_code == 0  # fmt: skip
+    with Store.open(root / "okrdesk.db") as store:  # as an okrdesk of schema 23 wrote them
+        store.add_spend("training", dt.date(2026, 3, 2), Decimal(1_000_000), ["王芳"],
+                        plan_unit="branch")  # fmt: skip
+        store.add_spend("training", dt.date(2026, 3, 2), Decimal(70_000), ["王芳"],
+                        plan_unit="tianhe")  # fmt: skip
+    _renamed(root)
+    assert CliRunner().invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)],
+                              env=env).exit_code == 0  # fmt: skip
+    with Store.open(root / "okrdesk.db") as store:  # 天河 collects after this plan's first
+        store.finish_run(store.start_run("collect", None, plan_unit="tianhe"), "ok", {}, [])
+
+    checked = " ".join(run(root, "check", "--as-of", AS_OF, "--lang", "en").output.split())
+    assert "recorded under unit branch" in checked and "tianhe" not in checked
+    refused = run(root, "spend", "move-unit", "tianhe", "--lang", "en")
+    assert refused.exit_code == 2 and "are another plan's" in refused.output
+    moved = run(root, "spend", "move-unit", "branch", "--lang", "en")
+    assert moved.exit_code == 0, moved.output
+    assert _budget(root)[0] == 1_000_000

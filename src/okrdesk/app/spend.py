@@ -13,7 +13,15 @@ from okrdesk.app.session import Session, open_store, stored
 from okrdesk.engine.plan_calendar import clamp_to_plan, of_the_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.messages import counted, display_width, padded
-from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key, says_nothing
+from okrdesk.model import (
+    BudgetLine,
+    MetricSpec,
+    Plan,
+    Run,
+    SpendEntry,
+    person_key,
+    says_nothing,
+)
 from okrdesk.periods import local_time
 from okrdesk.repeated import Repeated, twin_of
 from okrdesk.store import Store
@@ -256,7 +264,9 @@ def reverse_spend(
         if original.plan_unit not in ("", plan.top):
             from okrdesk.engine.budget import recorded_here
 
-            ours = original.plan_unit not in plan.units_by_id and recorded_here(plan, [original])
+            ours = original.plan_unit not in plan.units_by_id and recorded_here(
+                plan, [original], store.runs
+            )
             raise BadInput(refused["old_unit_entry" if ours else "another_units"].format(
                 id=entry_id, unit=original.plan_unit, top=plan.top,
             ))  # fmt: skip
@@ -309,7 +319,8 @@ def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
 
     with store.reading():
         ledger_now = store.spend()
-    stranded = under_old_units(plan, apart_by_plan(plan, ledger_now)[1], dt.date.max)
+        stranded = under_old_units(plan, apart_by_plan(plan, ledger_now)[1], dt.date.max,
+                                   store.runs)  # fmt: skip
     for old, (count, net) in stranded.items():
         raise BreakerTripped(_REFUSED[lang]["under_old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
@@ -334,7 +345,7 @@ def move_unit_spend(session: Session, old_unit: str, *, merge: bool, lang: str =
     def movable(theirs: list[SpendEntry], mine: list[SpendEntry]) -> None:
         if not theirs:
             raise BadInput(refused["move_nothing"].format(old=old_unit))
-        if not recorded_here(plan, theirs):
+        if not recorded_here(plan, theirs, store.runs):
             raise BadInput(refused["move_theirs"].format(old=old_unit, plan=plan.id))
         if mine and not merge:
             raise BadInput(refused["move_onto"].format(
@@ -629,11 +640,13 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
     store = stored(session.workspace)
     every: list[SpendEntry] = []
     theirs: list[SpendEntry] = []
+    runs: list[Run] = []
     if store is not None:  # else nothing stored yet (a workspace fresh from init)
         with store:
             every = store.spend(line_id, plan_unit=plan.top)
             mine = {entry.id for entry in every}
             theirs = [entry for entry in store.spend(line_id) if entry.id not in mine]
+            runs = store.runs() if theirs else []
     if line_id is not None and not every:
         # An id in neither the plan nor the ledger is a slip; one the plan no longer has
         # but the ledger does (renamed or removed after spending) lists its entries.
@@ -645,7 +658,7 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
             n=left_out, start=plan.start, end=plan.end
         )
     ][:left_out]
-    stranded = under_old_units(plan, theirs, dt.date.max)
+    stranded = under_old_units(plan, theirs, dt.date.max, lambda: runs)
     for old, (count, net) in stranded.items():
         others.append(words["old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),

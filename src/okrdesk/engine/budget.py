@@ -27,7 +27,7 @@ its amount by more than the threshold.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -38,7 +38,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text, past_limit
-from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, Plan, SpendEntry
+from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, Plan, Run, SpendEntry
 from okrdesk.records import shared_methods
 from okrdesk.units import Dimension
 
@@ -311,24 +311,37 @@ def apart_by_plan(plan: Plan, ledger: Sequence[SpendEntry]) -> tuple[list[SpendE
     return mine, [e for e in ledger if e.plan_unit not in ("", plan.top)]
 
 
-def recorded_here(plan: Plan, entries: Sequence[SpendEntry]) -> bool:
+def recorded_here(
+    plan: Plan, entries: Sequence[SpendEntry], runs: Callable[[], Sequence[Run]]
+) -> bool:
     """Whether ``entries``, recorded under a unit id that is not ``plan``'s, are this
-    plan's own: each recorded by a plan of its id (``plan.id``, kept since schema 24;
-    before, not known), and signed by its people: every signer a person of its
-    ``[[people]]`` or one of its ``[budget] signers``, at least one of them a person. A
-    branch sharing the firm's server records under its own plan's id, signed by its own
-    staff; this plan's entries kept under its old unit id after its ``unit`` was changed
-    carry its id and the names of the people it still has."""
+    plan's own: each recorded by a plan of its id (``plan.id``, kept since schema 24),
+    and signed by its people: every signer a person of its ``[[people]]`` or one of its
+    ``[budget] signers``, at least one of them a person. A branch sharing the firm's
+    server records under its own plan's id, signed by its own staff; this plan's entries
+    kept under its old unit id after its ``unit`` was changed carry its id and the names
+    of the people it still has. Where one was recorded before plans' ids were kept, the
+    old id's plan must also have collected nothing since this plan's first collect under
+    its unit (``runs``, the store's, read only then): a unit id changed falls silent as
+    the new one starts; a branch sharing the store, with a namesake of one of ours
+    signing, goes on collecting."""
     if any(entry.plan_id not in ("", plan.id) for entry in entries):
         return False
     people = {person.name for person in plan.people}
     known = people | set(plan.budget.signers)
     names = {name for entry in entries for name in entry.signed_by}
-    return bool(names) and names <= known and not names.isdisjoint(people)
+    if not names or not names <= known or names.isdisjoint(people):
+        return False
+    if all(entry.plan_id for entry in entries):
+        return True
+    unit = entries[0].plan_unit
+    collected = runs()
+    first = min((run.id for run in collected if run.plan_unit == plan.top), default=None)
+    return first is None or not any(r.plan_unit == unit and r.id > first for r in collected)
 
 
 def under_old_units(
-    plan: Plan, others: Sequence[SpendEntry], as_of: dt.date
+    plan: Plan, others: Sequence[SpendEntry], as_of: dt.date, runs: Callable[[], Sequence[Run]]
 ) -> dict[str, tuple[int, Decimal]]:
     """``others`` (``apart_by_plan``'s second part) that are this plan's own, recorded
     under a unit id it no longer has: by that id, how many up to ``as_of`` within the
@@ -341,7 +354,7 @@ def under_old_units(
     found = {}
     for unit, entries in sorted(by_unit.items()):
         net = sum((e.amount for e in entries), Decimal(0))
-        if net != 0 and recorded_here(plan, entries):
+        if net != 0 and recorded_here(plan, entries, runs):
             found[unit] = (len(entries), net)
     return found
 
@@ -392,7 +405,7 @@ def budget_progress(
         by_objective=_by_objective(lines, plan.key_results_by_id),
         expense_ratios=_expense_ratios(engine, lines),
         off_plan=off_plan_spending(budget.lines, spent_entries),
-        under_old_unit=under_old_units(plan, others, engine.as_of),
+        under_old_unit=under_old_units(plan, others, engine.as_of, engine.store.runs),
     )
 
 
