@@ -226,3 +226,27 @@ def test_entries_from_before_plans_ids_were_kept_are_told_by_who_collects_since(
     moved = run(root, "spend", "move-unit", "branch", "--lang", "en")
     assert moved.exit_code == 0, moved.output
     assert _budget(root)[0] == 1_000_000
+
+
+def test_a_branch_with_this_plans_id_and_a_namesake_signing_is_not_taken_for_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Two branches made by `okrdesk init` share a plan id (plan-2026), and 王芳 works in
+    both. 天河's entries, recorded on the shared store as this plan records its own, are
+    not this plan's from before a change of its unit id: that id fell silent as the new
+    one started. Neither told, nor refusing this plan's spending, nor movable."""
+    root = write_workspace()
+    _spent(root, "training", "10", "王芳")
+    with Store.open(root / "okrdesk.db") as store:
+        store.add_spend("training", dt.date(2026, 3, 3), Decimal(70_000), ["王芳"],
+                        plan_unit="tianhe", plan_id="plan-2026")  # fmt: skip
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+        # 天河 recorded it a minute after this plan's first entry (not in the same second).
+        (first,) = connection.execute("SELECT min(recorded) FROM spend").fetchone()
+        later = (dt.datetime.fromisoformat(first) + dt.timedelta(minutes=1)).isoformat()
+        connection.execute("UPDATE spend SET recorded = ? WHERE plan_unit = 'tianhe'", [later])
+    total, _lines, told = _budget(root)
+    assert (total, told) == (100_000, [])
+    _spent(root, "training", "5", "王芳", day="2026-03-04")
+    refused = run(root, "spend", "move-unit", "tianhe", "--lang", "en")
+    assert refused.exit_code == 2 and "are another plan's" in refused.output

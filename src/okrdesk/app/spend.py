@@ -260,12 +260,13 @@ def reverse_spend(
     if says_nothing(reason):
         raise BadInput(refused["reversal_reason"])
     with open_store(session.workspace, create=False) as store:
-        original = _entry(store.spend(), entry_id, lang)
+        ledger_now = store.spend()
+        original = _entry(ledger_now, entry_id, lang)
         if original.plan_unit not in ("", plan.top):
-            from okrdesk.engine.budget import recorded_here
+            from okrdesk.engine.budget import apart_by_plan, recorded_here
 
             ours = original.plan_unit not in plan.units_by_id and recorded_here(
-                plan, [original], store.runs
+                plan, [original], store.runs, apart_by_plan(plan, ledger_now)[0]
             )
             raise BadInput(refused["old_unit_entry" if ours else "another_units"].format(
                 id=entry_id, unit=original.plan_unit, top=plan.top,
@@ -319,8 +320,8 @@ def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
 
     with store.reading():
         ledger_now = store.spend()
-        stranded = under_old_units(plan, apart_by_plan(plan, ledger_now)[1], dt.date.max,
-                                   store.runs)  # fmt: skip
+        mine, others = apart_by_plan(plan, ledger_now)
+        stranded = under_old_units(plan, others, dt.date.max, store.runs, mine)
     for old, (count, net) in stranded.items():
         raise BreakerTripped(_REFUSED[lang]["under_old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
@@ -345,7 +346,7 @@ def move_unit_spend(session: Session, old_unit: str, *, merge: bool, lang: str =
     def movable(theirs: list[SpendEntry], mine: list[SpendEntry]) -> None:
         if not theirs:
             raise BadInput(refused["move_nothing"].format(old=old_unit))
-        if not recorded_here(plan, theirs, store.runs):
+        if not recorded_here(plan, theirs, store.runs, mine):
             raise BadInput(refused["move_theirs"].format(old=old_unit, plan=plan.id))
         if mine and not merge:
             raise BadInput(refused["move_onto"].format(
@@ -658,7 +659,7 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
             n=left_out, start=plan.start, end=plan.end
         )
     ][:left_out]
-    stranded = under_old_units(plan, theirs, dt.date.max, lambda: runs)
+    stranded = under_old_units(plan, theirs, dt.date.max, lambda: runs, every)
     for old, (count, net) in stranded.items():
         others.append(words["old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),

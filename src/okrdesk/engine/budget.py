@@ -312,19 +312,23 @@ def apart_by_plan(plan: Plan, ledger: Sequence[SpendEntry]) -> tuple[list[SpendE
 
 
 def recorded_here(
-    plan: Plan, entries: Sequence[SpendEntry], runs: Callable[[], Sequence[Run]]
+    plan: Plan,
+    entries: Sequence[SpendEntry],
+    runs: Callable[[], Sequence[Run]],
+    own: Sequence[SpendEntry] = (),
 ) -> bool:
     """Whether ``entries``, recorded under a unit id that is not ``plan``'s, are this
-    plan's own: each recorded by a plan of its id (``plan.id``, kept since schema 24),
-    and signed by its people: every signer a person of its ``[[people]]`` or one of its
-    ``[budget] signers``, at least one of them a person. A branch sharing the firm's
-    server records under its own plan's id, signed by its own staff; this plan's entries
-    kept under its old unit id after its ``unit`` was changed carry its id and the names
-    of the people it still has. Where one was recorded before plans' ids were kept, the
-    old id's plan must also have collected nothing since this plan's first collect under
-    its unit (``runs``, the store's, read only then): a unit id changed falls silent as
-    the new one starts; a branch sharing the store, with a namesake of one of ours
-    signing, goes on collecting."""
+    plan's own: each recorded by a plan of its id (``plan.id``, kept since schema 24, or
+    none before), and signed by its people: every signer a person of its ``[[people]]``
+    or one of its ``[budget] signers``, at least one of them a person. A branch sharing
+    the firm's server records under its own plan's id, signed by its own staff; this
+    plan's entries kept under its old unit id after its ``unit`` was changed carry its
+    id and the names of the people it still has. And a unit id changed falls silent as
+    the new one starts: none of them recorded after this plan's first entry under its
+    unit (``own``, moved ones aside), and the old id's plan collecting nothing since this
+    plan's first collect under its unit (``runs``, the store's, read only then). A branch
+    sharing the store under the same plan id (two made by ``okrdesk init`` keep
+    ``plan-2026``), with namesakes of ours signing, goes on recording and collecting."""
     if any(entry.plan_id not in ("", plan.id) for entry in entries):
         return False
     people = {person.name for person in plan.people}
@@ -332,8 +336,9 @@ def recorded_here(
     names = {name for entry in entries for name in entry.signed_by}
     if not names or not names <= known or names.isdisjoint(people):
         return False
-    if all(entry.plan_id for entry in entries):
-        return True
+    started = min((entry.recorded for entry in own if not entry.moved_from), default=None)
+    if started is not None and any(entry.recorded > started for entry in entries):
+        return False
     unit = entries[0].plan_unit
     collected = runs()
     first = min((run.id for run in collected if run.plan_unit == plan.top), default=None)
@@ -341,7 +346,11 @@ def recorded_here(
 
 
 def under_old_units(
-    plan: Plan, others: Sequence[SpendEntry], as_of: dt.date, runs: Callable[[], Sequence[Run]]
+    plan: Plan,
+    others: Sequence[SpendEntry],
+    as_of: dt.date,
+    runs: Callable[[], Sequence[Run]],
+    own: Sequence[SpendEntry] = (),
 ) -> dict[str, tuple[int, Decimal]]:
     """``others`` (``apart_by_plan``'s second part) that are this plan's own, recorded
     under a unit id it no longer has: by that id, how many up to ``as_of`` within the
@@ -354,7 +363,7 @@ def under_old_units(
     found = {}
     for unit, entries in sorted(by_unit.items()):
         net = sum((e.amount for e in entries), Decimal(0))
-        if net != 0 and recorded_here(plan, entries, runs):
+        if net != 0 and recorded_here(plan, entries, runs, own):
             found[unit] = (len(entries), net)
     return found
 
@@ -405,7 +414,7 @@ def budget_progress(
         by_objective=_by_objective(lines, plan.key_results_by_id),
         expense_ratios=_expense_ratios(engine, lines),
         off_plan=off_plan_spending(budget.lines, spent_entries),
-        under_old_unit=under_old_units(plan, others, engine.as_of, engine.store.runs),
+        under_old_unit=under_old_units(plan, others, engine.as_of, engine.store.runs, entries),
     )
 
 
