@@ -394,8 +394,11 @@ def test_a_slice_key_result_is_judged_on_its_slice(workspace: Path) -> None:
     # Women: cm01 30 + 20, cm02 40, cm03 30 = 120 of the 150 targeted, across both tiers.
     assert female["actual"] == 120 and female["attainment"] == 0.8
     assert female["where"] == {"gender": "female"}
-    # Its trend is the slice's own series: the women alone, period by period.
-    assert female["trend"] == [{"date": "2026-01-04", "value": 120}]
+    # Its trend is the slice's own series: the women alone, period by period; the two
+    # weeks collected with no new client among them are points too, flat at 120.
+    assert female["trend"] == [
+        {"date": day, "value": 120} for day in ("2026-01-04", "2026-01-11", "2026-01-18")
+    ]
     assert "where" not in found["O1.NNA"] and "breakdown" not in found["O1.CONV"]
 
 
