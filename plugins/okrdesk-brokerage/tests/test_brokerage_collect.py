@@ -86,6 +86,7 @@ def test_periods_after_through_and_gaps_between_periods_are_left_out() -> None:
         ("cm1", "2026-01"): 67.5,
         ("cm1", "2026-03"): 2.5,
         ("cm2", "2026-01"): 7.0,
+        ("cm2", "2026-03"): 0.0,  # no trade of cm2's in March: none
     }
 
 

@@ -64,7 +64,7 @@ def test_one_comma_before_three_digits_is_refused_until_the_setting_says_which(
     assert point.errors == []
     assert point.values("net_new_aum") == {
         ("cm1", "2026-01"): -30_000.0, ("cm1", "2026-02"): 1_530_000.0,
-        ("cm1", "2026-03"): -25_000.0, ("cm2", "2026-02"): -10_000.0,
+        ("cm1", "2026-03"): -25_000.0, ("cm2", "2026-01"): 0.0, ("cm2", "2026-02"): -10_000.0,
         ("cm2", "2026-03"): -35_000.0,
     }  # fmt: skip
     comma = collect(
@@ -73,7 +73,7 @@ def test_one_comma_before_three_digits_is_refused_until_the_setting_says_which(
     assert comma.errors == []
     assert comma.values("net_new_aum") == {
         ("cm1", "2026-01"): 20.0 - 50_000, ("cm1", "2026-02"): 1_530_000.0,
-        ("cm1", "2026-03"): -25_000.0, ("cm2", "2026-02"): -10.0,
+        ("cm1", "2026-03"): -25_000.0, ("cm2", "2026-01"): 0.0, ("cm2", "2026-02"): -10.0,
         ("cm2", "2026-03"): -35_000.0,
     }  # fmt: skip
 
@@ -88,7 +88,7 @@ def test_a_decimal_comma_export_is_read_as_it_writes_numbers(
     assert found.errors == []
     assert found.values("net_new_aum") == {
         ("cm1", "2026-01"): -30_000.0, ("cm1", "2026-02"): 1_530_000.0,
-        ("cm1", "2026-03"): -25_000.0, ("cm2", "2026-02"): 10_000.5,
+        ("cm1", "2026-03"): -25_000.0, ("cm2", "2026-01"): 0.0, ("cm2", "2026-02"): 10_000.5,
         ("cm2", "2026-03"): -35_000.0,
     }  # fmt: skip
     # A number written the other way is no number of this file's, named at its cell.

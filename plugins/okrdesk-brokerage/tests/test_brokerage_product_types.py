@@ -25,6 +25,8 @@ def test_the_tiny_exports_sales_split_by_type_and_add_up(tiny: Collector) -> Non
         ("cm1", "2026-01"): 200_000.0,
         ("cm1", "2026-02"): 300_000.0,
         ("cm1", "2026-03"): 20_000.0,
+        ("cm2", "2026-01"): 0.0,  # no buy of cm2's until March: none, in no type
+        ("cm2", "2026-02"): 0.0,
         ("cm2", "2026-03"): 5_000.0,
     }
     found = {key[1:]: o.value for key, o in tiny.slices.items() if key[0] == "product_sales"}

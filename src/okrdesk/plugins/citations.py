@@ -36,6 +36,10 @@ _SQL_ROWS = re.compile(r"SQL metric (?P<metric>\S+): (?P<rows>.+)")
 _SQL_FILES = re.compile(r"SQL metric (?P<metric>\S+) on (?P<files>.+)")
 _SQL_NO_ROWS = re.compile(r"SQL metric (?P<metric>\S+): no rows, so none \(no_rows_means_zero\)")
 """A zero the SQL source gives a flow's subject and period its query had no row for."""
+_NONE_COUNTED = re.compile(r"no row of (?P<file>[^;\x00-\x1f]+?) counts, so 0(?:; (?P<rows>.+))?")
+"""A zero a plugin gives a flow's subject and period with no row in its file (``FILE``),
+citing the rows it looked among: ``no row of funding.csv counts, so 0; clients.csv rows
+2-9``."""
 _NOTHING_READ = {"no file": "未读任何文件", "no table": "未读任何表"}
 """What the SQL source writes for a query that reads no file (``SELECT 1``), or no table."""
 _SLICES = re.compile(r"sum of (?P<count>[0-9]+) slices?")
@@ -62,11 +66,24 @@ def _in_chinese(source: str) -> str:
     if sql is not None:
         files = _NOTHING_READ.get(sql["files"])
         return f"SQL 指标 {sql['metric']}，{files or '读自 ' + sql['files']}"
+    none = _NONE_COUNTED.fullmatch(source)
+    if none is not None:
+        said = f"{none['file']} 中没有计入的行，按 0 计"
+        if none["rows"] is None:
+            return said
+        rows = _rows_in_chinese(none["rows"])
+        return source if rows is None else f"{said}；{rows}"
     slices = _SLICES.fullmatch(source)
     if slices is not None:
         return f"{slices['count']} 个切片之和"
     rows = _rows_in_chinese(source)
     return source if rows is None else rows
+
+
+def counted_none(source: str) -> bool:
+    """Whether ``source`` is a plugin's zero for no rows (``no row of FILE counts, so
+    0``), which stands for none as the SQL source's ``no_rows_means_zero`` zeros do."""
+    return _NONE_COUNTED.fullmatch(source) is not None
 
 
 def _rows_in_chinese(text: str) -> str | None:

@@ -289,7 +289,9 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
 
     Call ``emit`` once per metric, subject (a person id, or a unit id for
     figures known only for a whole unit) and period. Leave out a subject and
-    period with no data rather than emitting zero. Raise an exception (any)
+    period with no data rather than emitting zero; but a flow of a subject your
+    source covers that had none in the period is 0, its source written
+    ``no row of FILE counts, so 0`` (docs/plugins.md). Raise an exception (any)
     when the sources cannot be read; the host reports it by plugin name and
     carries on with the other plugins.
     """

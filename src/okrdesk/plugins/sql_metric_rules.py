@@ -37,6 +37,7 @@ from typing import Any
 
 import attrs
 
+from okrdesk.plugins.citations import counted_none
 from okrdesk.plugins.hookspecs import Emit
 
 
@@ -183,5 +184,8 @@ def no_rows_source(metric: str) -> str:
 
 def zero_for_no_rows(row: Sequence[Any]) -> bool:
     """Whether a collected figure's row (metric, subject, period, slice, value, numerator,
-    denominator, source) is a zero given for no rows, not a figure the query gave."""
-    return bool(row[4] == 0 and row[7] == no_rows_source(row[0]))
+    denominator, source) is a zero given for no rows, not a figure the query gave: the
+    SQL source's, or a Python plugin's in the form ``citations.counted_none`` reads."""
+    if row[4] != 0:
+        return False
+    return bool(row[7] == no_rows_source(row[0]) or counted_none(row[7] or ""))

@@ -1,8 +1,9 @@
 """From totals to one reading per metric, CM and window: the metric definitions in code.
 
-Each function returns None where the plugin stays silent: a flow with no
-rows in the window, a ratio whose denominator is zero, a stock for a CM with no
-client yet. Money leaves here in 元, counts as plain numbers.
+Each function returns None where the plugin stays silent: a ratio whose denominator
+is zero, a flow or a stock for a CM with no client yet (the export does not cover
+them), a slice with no rows. A flow of a CM with clients but no rows in the window is
+0 (``_flow``). Money leaves here in 元, counts as plain numbers.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from collections.abc import Callable
 from okrdesk_brokerage.figures import Figures, read
 from okrdesk_brokerage.funding import FirstEvents
 from okrdesk_brokerage.layout import ASSETS, CLIENTS, COMPLAINTS, FUNDING, PRODUCTS, TRADES
-from okrdesk_brokerage.provenance import Rows, RowSpans, cited, cited_apart, spans_of
+from okrdesk_brokerage.provenance import (
+    Rows,
+    RowSpans,
+    cited,
+    cited_apart,
+    counted_none,
+    spans_of,
+)
 from okrdesk_brokerage.tally import Tallies
 
 FEN = 100
@@ -29,7 +37,21 @@ Slice = tuple[dict[str, str], Reading]
 """One slice of a metric: its dimension values and its reading."""
 
 
-def _flow(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | None:
+def _flow(f: Figures, tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | None:
+    """A flow's total in the window; 0 where none of the CM's rows falls in it but the CM
+    has clients by its end, so that the export covers them: a CM who opened no account
+    opened none, where a CM the export does not list (a branch left out of a firm's
+    export) stays without a figure."""
+    cell = tallies.get((cm, window))
+    if cell is not None:
+        return (cell.amount / scale, None, None, cited(tallies.file, cell.rows))
+    if not f.book.has_clients_by(cm, f.windows.windows[window].end):
+        return None
+    return (0.0, None, None, counted_none(tallies.file, _had_at_end(f, cm, window)))
+
+
+def _slice(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | None:
+    """One slice of a flow; None where no row falls in it (a zero belongs to the whole)."""
     cell = tallies.get((cm, window))
     if cell is None:
         return None
@@ -123,15 +145,15 @@ def effective_accounts(f: Figures, cm: int, window: int) -> Reading | None:
 
 
 def net_new_aum(f: Figures, cm: int, window: int) -> Reading | None:
-    return _flow(read(f.funding).net, cm, window, FEN)
+    return _flow(f, read(f.funding).net, cm, window, FEN)
 
 
 def new_accounts(f: Figures, cm: int, window: int) -> Reading | None:
-    return _flow(f.book.opened_in, cm, window)
+    return _flow(f, f.book.opened_in, cm, window)
 
 
 def new_hnw_clients(f: Figures, cm: int, window: int) -> Reading | None:
-    return _flow(read(f.assets).new_hnw, cm, window)
+    return _flow(f, read(f.assets).new_hnw, cm, window)
 
 
 GENDER_WORDS = {"F": "female", "M": "male", "": "institution"}
@@ -140,12 +162,12 @@ GENDER_WORDS = {"F": "female", "M": "male", "": "institution"}
 
 def new_hnw_by_gender(f: Figures, cm: int, window: int) -> list[Slice]:
     found = read(f.assets).new_hnw_by_gender
-    parts = [(g, _flow(found[g], cm, window)) for g in GENDER_WORDS]
+    parts = [(g, _slice(found[g], cm, window)) for g in GENDER_WORDS]
     return [(cut("gender", GENDER_WORDS[g]), part) for g, part in parts if part is not None]
 
 
 def commission_revenue(f: Figures, cm: int, window: int) -> Reading | None:
-    return _flow(read(f.trading).commission, cm, window, FEN)
+    return _flow(f, read(f.trading).commission, cm, window, FEN)
 
 
 # ------------------------------------------------------------ funnel rates
@@ -243,12 +265,12 @@ def products_per_client(f: Figures, cm: int, window: int) -> Reading | None:
 
 
 def product_sales(f: Figures, cm: int, window: int) -> Reading | None:
-    return _flow(read(f.products).sales, cm, window, FEN)
+    return _flow(f, read(f.products).sales, cm, window, FEN)
 
 
 def product_sales_by_type(f: Figures, cm: int, window: int) -> list[Slice]:
     found = read(f.products).sales_by_type
-    parts = [(kind, _flow(found[kind], cm, window, FEN)) for kind in sorted(found)]
+    parts = [(kind, _slice(found[kind], cm, window, FEN)) for kind in sorted(found)]
     return [(cut("product", kind), part) for kind, part in parts if part is not None]
 
 

@@ -221,6 +221,13 @@ def cited_apart(*cites: tuple[str, Rows | None]) -> str:
     return str(source)
 
 
+def counted_none(file: str, looked_at: str) -> str:
+    """The source of a flow's 0: no row of ``file`` counts, among the rows ``looked_at``
+    cites (the CM's clients), in the form okrdesk reads as a zero for no rows."""
+    said = f"no row of {file} counts, so 0"
+    return f"{said}; {looked_at}" if looked_at else said
+
+
 def _rows_of(file: str, runs: str) -> str:
     """``file`` and its rows in the cited form: "assets.csv rows 2-9, 14", one "row 7"."""
     return f"{file} {'row' if runs.isdigit() else 'rows'} {runs}"

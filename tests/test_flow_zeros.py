@@ -1,0 +1,104 @@
+"""A customer manager with no event of a flow in a week reads 0 for it, not "no data".
+
+In the demo as of 2026-02-10, 吴敏 (wumin) had no new high-net-worth client: the
+brokerage plugin gave her no figure at all, so her WM1.HNW read 暂无数据, was left out of
+her score, and she ranked above people with something to show. A flow of a CM the export
+lists is now 0 where none of their rows falls in a period, and explain says where the 0
+came from; a person the export does not list (李明, who leads a team and serves no
+client) still has no figure. Such zeros stand for no rows: an export whose file came out
+with its header alone keeps what is stored, as any metric does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from okrdesk.store import Store
+from test_report import okrdesk
+
+AS_OF = "2026-02-10"
+
+
+@pytest.fixture(scope="module")
+def february(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("february") / "demo"
+    done = okrdesk("demo", str(root), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def _report(root: Path, *more: str) -> dict[str, Any]:
+    done = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--format", "json", *more)
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stdout)
+    return found
+
+
+def _key_result(report: dict[str, Any], kr_id: str) -> dict[str, Any]:
+    (found,) = [kr for o in report["objectives"] for kr in o["key_results"] if kr["id"] == kr_id]
+    return found
+
+
+def test_a_cm_with_no_new_hnw_client_reads_none_and_is_scored_on_it(february: Path) -> None:
+    hnw = _key_result(_report(february, "--unit", "wumin"), "WM1.HNW")
+    assert (hnw["actual"], hnw["status"], hnw["attainment"]) == (0, "off_track", 0)
+    text = okrdesk("report", "-w", str(february), "--as-of", AS_OF, "--unit", "wumin").stdout
+    assert "暂无数据" not in text and "未计入得分" not in text
+    assert re.search(r"WM1\.HNW 新增高净值.*│ +0户 │ +35户 │ +0\.0% │", text), text
+    # Ranked on every key result: below those who have a new HNW client, no longer 7th.
+    branch = _report(february)
+    wumin = next(m for m in branch["members"] if m["id"] == "wumin")
+    assert wumin["rank"] > 7
+    assert wumin["off_track"] == 2  # WM1.HNW and WM1.NNA
+
+
+def test_explain_says_where_a_zero_came_from_in_both_languages(february: Path) -> None:
+    clients = (february / "data" / "crm" / "clients.csv").read_text(encoding="utf-8")
+    hers = [n for n, line in enumerate(clients.splitlines(), 1) if ",wumin," in line]
+    for lang, said in (
+        ("en", r"no row of assets\.csv counts, so 0; clients\.csv rows (\d+)-(\d+)"),
+        ("zh", r"assets\.csv 中没有计入的行，按 0 计；clients\.csv 第 (\d+)–(\d+) 行"),
+    ):
+        done = okrdesk("explain", "WM1.HNW", "--person", "wumin", "-w", str(february),
+                       "--as-of", AS_OF, "--lang", lang, env={"COLUMNS": "1000"})  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        zeros = [line for line in done.stdout.splitlines() if re.search(said, line)]
+        assert len(zeros) == 7, done.stdout  # 2026-W01 to 2026-W07, each none
+        first, last = map(int, re.search(said, zeros[0]).groups())  # type: ignore[union-attr]
+        assert first in hers and last in hers
+
+
+def test_a_person_the_export_does_not_list_still_has_no_figure(february: Path) -> None:
+    done = okrdesk("explain", "WM1.HNW", "-w", str(february), "--as-of", AS_OF, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "\n1 more without data: 李明\n" in done.stdout, done.stdout
+    with Store.open(february / "okrdesk.db") as store:
+        rows = store.query(
+            "SELECT count(*) FROM observations WHERE subject = 'liming' AND metric = "
+            "'new_hnw_clients'"
+        )
+    assert rows == [(0,)]
+
+
+def test_a_file_come_out_empty_keeps_the_figures_stored(february: Path, tmp_path: Path) -> None:
+    root = Path(shutil.copytree(february, tmp_path / "demo"))
+    trades = root / "data" / "crm" / "trades.csv"
+    trades.write_text(trades.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
+    query = (
+        "SELECT subject, period, value FROM observations "
+        "WHERE metric = 'commission_revenue' AND slice = '' ORDER BY 1, 2"
+    )
+    with Store.open(root / "okrdesk.db") as store:
+        before = store.query(query)
+    assert sum(value for *_, value in before) > 0
+    done = okrdesk("collect", "--through", AS_OF, "--lang", "en", "-w", str(root))
+    assert done.returncode == 1
+    assert "commission_revenue: gave not one figure" in done.stdout + done.stderr
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.query(query) == before
