@@ -383,6 +383,7 @@ def as_of(root: Path, *args: str) -> str:
         ("抢春播", "2026-03-31"),
     ],
 )
+@pytest.mark.usefixtures("plans_over")  # as of the plan's end, after today
 def test_a_period_means_the_report_as_of_its_end(collected: Path, period: str, day: str) -> None:
     assert as_of(collected, "-p", period) == day
     assert as_of(collected, "--period", period, "--as-of", "2026-12-31") == day

@@ -226,6 +226,7 @@ def test_a_limit_breached_on_an_old_figure_names_its_day(
     assert breached(LATER).endswith(limit + day), breached(LATER)
 
 
+@pytest.mark.usefixtures("plans_over")  # as of the plan's end, after today
 def test_an_old_figures_forecast_runs_from_its_own_day(workspace: Path) -> None:
     """New clients collected through Wednesday 17 June: read three months on, the trend's
     last point was dated at its week's end (the 21st, days after the figures stop) and
@@ -461,6 +462,7 @@ def test_a_growth_targets_pace_does_not_move_on_days_without_new_figures(
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.usefixtures("plans_over")  # as of the plan's end, after today
 def test_a_goal_missed_on_figures_that_stop_before_its_date_says_their_day(
     workspace: Path, lang: str
 ) -> None:
@@ -523,6 +525,7 @@ def test_shares_behind_on_check_ins_of_different_days_say_each_ones_day(workspac
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.usefixtures("plans_over")  # as of the plan's end, after today
 def test_shares_missed_on_figures_that_stop_before_the_date_say_their_day(
     workspace: Path, lang: str
 ) -> None:

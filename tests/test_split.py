@@ -1047,6 +1047,7 @@ def test_by_last_period_over_last_years_quarter_says_it_is_before_the_plan(
                "拆分；请指定本计划内已结束的时段，或用 --by equal\n"),
     ],
 )  # fmt: skip
+@pytest.mark.usefixtures("plans_over")  # as of the plan's end, after today
 def test_by_last_period_over_next_years_quarter_says_it_is_after_the_plan(
     write_workspace: WriteWorkspace, lang: str, told: str
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from okrdesk import clock
 from okrdesk.app.session import Session, refuse_unknown_unit, stored
 from okrdesk.delivery.owed_list import owed_list
 from okrdesk.engine.cadence import Owed, owed
@@ -27,7 +28,8 @@ def owed_on(
     (refused, in both languages, when there is no such unit or person)."""
     plan = session.plan
     refuse_unknown_unit(plan, unit)
-    day = clamp_to_plan(plan, as_of or dt.date.today())
+    clock.refuse_after_today(as_of)  # owed by a day to come is not yet owed
+    day = clamp_to_plan(plan, as_of or clock.today())
     store = stored(session.workspace)
     if store is None:
         return day, owed(plan, _NoCheckins(), day, unit)

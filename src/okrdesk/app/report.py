@@ -10,14 +10,16 @@ from pathlib import Path
 
 import attrs
 
+from okrdesk import clock
 from okrdesk.app.session import Session, named_not_id, store_to_read
 from okrdesk.engine.plan_calendar import before_the_plan
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.messages import label
 from okrdesk.model import Plan
 from okrdesk.periods import (
     COMPARISONS,
     Grain,
+    Period,
     parse_period,
     parse_window,
     readable_at,
@@ -40,14 +42,17 @@ def report_date(
     week: str | None,
     period: str | None = None,
     lang: str = "en",
+    today: dt.date | None = None,
 ) -> dt.date:
+    """The day a report is as of. ``today``: the day after which ``as_of`` is refused (the
+    day a demo is built as of; else the machine's today)."""
     plan = session.plan
     words = _SAID[lang]
     if as_of is not None and week is not None:
         raise BadInput(words["as_of_and_week"])
     if period is not None and week is not None:
         raise BadInput(words["period_and_week"])
-    as_of = as_of_period(plan, period, as_of, lang)
+    as_of = as_of_period(plan, period, as_of, lang, today)
     if week is not None:
         no_week = why_no_period(week)
         if no_week is not None and "-W" in week:  # a week its year has not
@@ -55,8 +60,8 @@ def report_date(
                                   lang))  # fmt: skip
         if no_week is not None or parse_period(week).grain is not Grain.WEEK:
             raise BadInput(_about("--week", week, words["give_week"], lang))
-        as_of = parse_period(week).end
-    day = as_of or dt.date.today()
+        as_of = _week_so_far(parse_period(week), lang, today or clock.today())
+    day = as_of or today or clock.today()
     if (refused := before_the_plan(plan, day)) is not None:
         # A period's or a week's last day is not what was typed: say which option gave it
         # (-p 2025-12 was told only of 2025-12-31).
@@ -66,6 +71,17 @@ def report_date(
             raise BadInput(_about("--week", week, refused.text(lang), lang))
         raise BadInput(refused)
     return day
+
+
+def _week_so_far(week: Period, lang: str, today: dt.date) -> dt.date:
+    """The day a report of ``week`` is as of: its Sunday, or today while it runs (as
+    ``--period`` has it); a week still to come is refused, having nothing to show."""
+    if week.start > today:
+        raise BadInput(_about("--week", week.id, Said(
+            f"it starts on {week.start}, after today ({today}); there is nothing to show yet",
+            f"该周自 {week.start} 开始，晚于今天（{today}）；尚无可显示的内容",
+        ).text(lang), lang))  # fmt: skip
+    return min(week.end, today)
 
 
 def _about(option: str, given: object, why: str, lang: str) -> str:
@@ -83,6 +99,7 @@ def make_report(
     depth: int | None = None,
     breakdowns: Sequence[str] = (),
     windows: WindowAsked | None = None,
+    today: dt.date | None = None,
 ) -> Report:
     plan = session.plan
     asked = breakdowns_asked(session, breakdowns, lang)
@@ -90,7 +107,7 @@ def make_report(
     if not plan.has_subject(subject):
         named = named_not_id(plan, subject, lang, "--unit")
         raise BadInput(no_such("unit or person", subject, plan.subject_ids, named, lang))
-    asked_for = report_date(session, as_of, week, period, lang)
+    asked_for = report_date(session, as_of, week, period, lang, today)
     day = min(asked_for, plan.end)
     store = store_to_read(session)
     if store is None:

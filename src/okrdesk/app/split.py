@@ -9,6 +9,7 @@ from pathlib import Path
 
 import attrs
 
+from okrdesk import clock
 from okrdesk.app.session import (
     Session,
     find_key_result,
@@ -347,7 +348,8 @@ def run_split(
     if by == "weight" and weights_file is not None:
         weights = _weights_from_file(weights_file, plan, owner, lang)
     elif by == "last-period":
-        achieved = _achieved(session, kr, members, as_of or dt.date.today(), period, lang)
+        clock.refuse_after_today(as_of)  # a period "complete" by then has days to come
+        achieved = _achieved(session, kr, members, as_of or clock.today(), period, lang)
         weights = achieved.weights
     else:
         weights = dict.fromkeys(members, 1.0)

@@ -18,11 +18,16 @@ if TYPE_CHECKING:
 
 
 @click.command(cls=HelpedCommand)
-@click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    help="The day of the report (default: today; a day after it is refused).",
+)
 @click.option(
     "--week",
     help="A week such as 2026-W47 (ISO weeks, cut at the year's edge: 2025-W53 is 29 to 31 "
-    "December): the report (or --due's reminders) as of its last day.",
+    "December): the report (or --due's reminders) as of its last day, or today while it runs.",
 )
 @click.option(
     "--unit",

@@ -31,9 +31,9 @@ _PERIOD = (
     "截至某个周期末：2026-W14、2026-03、2026Q2，阶段的 id 或名称（Q1、抢春播），"
     "this week、last month、本周、上月或上个月（从 --as-of 起算，否则从今天起算）。"
 )
-_AS_OF_REPORT = "报告的日期（默认：今天）。"
+_AS_OF_REPORT = "报告的日期（默认：今天；晚于今天的日期会被拒绝）。"
 _A_WEEK = "周，如 2026-W47（ISO 周，在年末年初处截断：2025-W53 即 12 月 29 日至 31 日）："
-_WEEK = f"{_A_WEEK}截至该周最后一天的报告。"
+_WEEK = f"{_A_WEEK}截至该周最后一天的报告（该周尚未结束时截至今天）。"
 _UNIT_REPORT = "报告哪个单位或人员（默认：计划的单位）。"
 
 COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
@@ -104,7 +104,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "（Q3、攻坚），last month、上季度（从 --as-of 起算，否则从今天起算）；"
             "只计其中到那天为止已结束的周期。",
             "--as-of": "与 --by last-period 一起用：按到这一天为止最后一个已结束的周期"
-            "计算（默认：今天）。",
+            "计算（默认：今天；晚于今天的日期会被拒绝）。",
             "--lang": f"输出的语言。{_LANG}",
         },
     ),
@@ -290,7 +290,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "--person": "解释这个人的数字或得分。",
             "--unit": "解释这个单位的数字或得分（默认：目标的负责单位；没有 "
             "KEY_RESULT 或 OBJECTIVE 时，为计划的单位）。",
-            "--as-of": "数字的日期（默认：今天）；早于计划开始日的日期会被拒绝，与 report 相同。",
+            "--as-of": "数字的日期（默认：今天）；早于计划开始日或晚于今天的日期会被拒绝，"
+            "与 report 相同。",
             "--period": _PERIOD,
             "--lang": "语言及数值的写法，与 `okrdesk report` 相同（2.54亿 或 CNY 254m）。" + _LANG,
         },
@@ -317,7 +318,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         会失败的是 `okrdesk check`。
         """,
         {
-            "--as-of": "查看哪一天（默认：今天）。",
+            "--as-of": "查看哪一天（默认：今天；晚于今天的日期会被拒绝）。",
             "--unit": "只列这个单位内、或这个人待打的卡。",
             "--lang": f"列表的语言，与 `okrdesk report` 相同。{_LANG}",
         },
@@ -362,7 +363,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         cron 中：一切正常时什么也不输出（加 -v 则说明一切正常），退出码为 0。
         """,
         {
-            "--as-of": "检查哪一天（默认：今天）；早于计划开始日的日期会被拒绝，与 report 相同。",
+            "--as-of": "检查哪一天（默认：今天）；早于计划开始日或晚于今天的日期会被拒绝，"
+            "与 report 相同。",
             "--period": _PERIOD,
             "--unit": "只列这个单位内、或这个人需要关注的事项，与它的报告所列相同"
             "（默认：计划的单位）。",
@@ -423,7 +425,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         """,
         {
             "--as-of": _AS_OF_REPORT,
-            "--week": f"{_A_WEEK}截至该周最后一天的报告（--due 则为该日的打卡提醒）。",
+            "--week": f"{_A_WEEK}截至该周最后一天（该周尚未结束时截至今天）的报告"
+            "（--due 则为该日的打卡提醒）。",
             "--unit": "报告哪个单位或人员（默认：计划的单位）；okrdesk.toml 中写了自己的 unit"
             " 的渠道收到那个单位的。",
             "--lang": f"消息和报告的语言。{_LANG}",

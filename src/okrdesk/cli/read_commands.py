@@ -36,8 +36,8 @@ from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
     "--as-of",
     "as_of",
     type=DATE,
-    help="The day to check (default: today); a day before the plan starts is refused, "
-    "as by report.",
+    help="The day to check (default: today); a day before the plan starts or after today "
+    "is refused, as by report.",
 )
 @period_option
 @click.option(
@@ -137,8 +137,8 @@ def check(
     "--as-of",
     "as_of",
     type=DATE,
-    help="The day of the figure (default: today); a day before the plan starts is refused, "
-    "as by report.",
+    help="The day of the figure (default: today); a day before the plan starts or after "
+    "today is refused, as by report.",
 )
 @period_option
 @lang_option(
@@ -230,7 +230,12 @@ def history(key_result: str, lang: str | None) -> None:
 
 
 @click.command(cls=HelpedCommand)
-@click.option("--as-of", "as_of", type=DATE, help="The day to look at (default: today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    help="The day to look at (default: today; a day after it is refused).",
+)
 @click.option("--unit", help="Only check-ins owed inside this unit, or by this person.")
 @lang_option("The language of the list, as for `okrdesk report`.")
 @workspace_option

@@ -23,12 +23,17 @@ from okrdesk.cli.start_up import started
 
 
 @click.command(cls=HelpedCommand)
-@click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    help="The day of the report (default: today; a day after it is refused).",
+)
 @period_option
 @click.option(
     "--week",
     help="A week such as 2026-W47 (ISO weeks, cut at the year's edge: 2025-W53 is 29 to "
-    "31 December): the report as of its last day.",
+    "31 December): the report as of its last day, or today while it runs.",
 )
 @click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
 @click.option(

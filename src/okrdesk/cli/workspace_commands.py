@@ -107,7 +107,8 @@ def init(directory: Path | None, lang: str | None) -> None:
 )  # fmt: skip
 @click.option(
     "--as-of", "as_of", type=DATE,
-    help="With --by last-period: the last period complete by this day counts (default: today).",
+    help="With --by last-period: the last period complete by this day counts (default: "
+    "today; a day after it is refused).",
 )  # fmt: skip
 @lang_option("Language of what is said.")
 @workspace_option
@@ -283,5 +284,5 @@ def demo(directory: Path, as_of: dt.datetime | None, lang: str) -> None:
     )  # fmt: skip
     say(said.format(directory=directory))
     session = open_session(directory)
-    report = make_report(session, None, day, None, lang)
+    report = make_report(session, None, day, None, lang, today=day)  # the demo's today
     write_report(session, report, find_format(session, "text"), None, None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from okrdesk import clock
 from okrdesk.errors import BadInput, Said
 from okrdesk.model import Plan
 from okrdesk.periods import (
@@ -109,14 +110,20 @@ def _phase_of(plan: Plan, day: dt.date, lang: str) -> Period:
 
 
 def as_of_period(
-    plan: Plan, text: str | None, as_of: dt.date | None, lang: str = "en"
+    plan: Plan,
+    text: str | None,
+    as_of: dt.date | None,
+    lang: str = "en",
+    today: dt.date | None = None,
 ) -> dt.date | None:
     """The day a command runs as of for ``--period text`` (and ``--as-of``): the period's
     last day, or the as-of day (else today) when that comes first. None without a period.
-    A refusal is worded in ``lang``."""
+    An as-of day after ``today`` (else the machine's) is refused. A refusal is worded in
+    ``lang``."""
+    clock.refuse_after_today(as_of, now=today)
     if text is None:
         return as_of
-    today = as_of or dt.date.today()
+    today = as_of or today or clock.today()
     period = period_named(plan, text, today, lang)
     if period.start > today:
         since = Said(f"{'--as-of ' if as_of else 'today, '}{today}",
