@@ -377,6 +377,41 @@ def test_a_reversal_is_never_dated_before_the_entry_it_reverses(money: Path) -> 
     assert same_day.exit_code == 0, same_day.output
 
 
+def test_money_committed_ahead_is_reversed_on_its_own_day_and_no_reversal_is_ahead_of_it(
+    money: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A salon booked on 2 March for the 20th, then cancelled: the reversal, dated today,
+    # was refused as before its entry, and only a --date typed ahead (any day ahead,
+    # unchecked) could undo it.
+    import okrdesk.clock
+
+    monkeypatch.setattr(okrdesk.clock, "today", lambda: dt.date(2026, 3, 2))
+    assert spend(money, "training", "12万").exit_code == 0
+    assert spend(money, "training", "5万", "--date", "2026-03-20").exit_code == 0
+    before = ledger(money)
+    for entry, day, on in (("1", "2026-03-03", "2026-03-02"), ("2", "2026-03-21", "2026-03-20")):
+        ahead = run(money, "spend", "reverse", entry, "--signed-by", "李强", "--reason", "取消",
+                    "--date", day, "--lang", "en")  # fmt: skip
+        refused(ahead, f"--date {day} is after today (2026-03-02): a correction is dated on a "
+                       "day that has come, or on the entry's own day when that is ahead. "
+                       f"Leave out --date to reverse entry {entry} on {on}. Nothing was "
+                       "recorded.")  # fmt: skip
+    chinese = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "取消",
+                  "--date", "2026-03-03")  # fmt: skip
+    refused(chinese, "--date 2026-03-03 晚于今天（2026-03-02）：冲正须记在已经到来的日子")
+    assert ledger(money) == before
+    cancelled = run(money, "spend", "reverse", "2", "--signed-by", "李强", "--reason", "取消",
+                    "--lang", "en")  # fmt: skip
+    assert cancelled.exit_code == 0, cancelled.output
+    assert cancelled.output.startswith(
+        "Reversed entry 2 (CNY 50k on training on 2026-03-20) on 2026-03-20"
+    ), cancelled.output
+    assert "Dated on the entry's own day, after today (2026-03-02)" in cancelled.output
+    with Store.open(money / "okrdesk.db") as store:
+        (reversal,) = (e for e in store.spend() if e.reverses == 2)
+    assert (reversal.day, reversal.amount) == (dt.date(2026, 3, 20), -50000)
+
+
 @pytest.mark.parametrize("invisible", ["\u200b", "\u2060\u200d", "\u00a0\u3000", "\x1b"])
 def test_a_reason_of_invisible_characters_only_is_no_reason(money: Path, invisible: str) -> None:
     # An override, a reversal or a withdrawal kept with a reason nobody can read would

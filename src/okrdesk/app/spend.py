@@ -278,8 +278,16 @@ def reverse_spend(
         line = find_line(plan, original.line, lang)
         names = resolve_signers(plan, signers, lang)
         _check_signoff(line, names, lang)
-        day = day or dt.date.today()
+        # An entry dated ahead (money committed) is reversed on its own day: dated today,
+        # before it, the reversal would be refused, and the commitment could not be undone.
+        today = clock.today()
+        latest = max(today, original.day)
+        day = day or latest
         _check_day(plan, day, lang)
+        if day > latest:
+            raise BadInput(refused["reversal_ahead"].format(
+                id=entry_id, day=day, today=today, latest=latest
+            ))  # fmt: skip
         if day < original.day:
             # Dated before what it undoes, it would show the line's spend below zero in
             # every report of the days between, and leave room under its breaker there.
@@ -306,11 +314,13 @@ def reverse_spend(
                                  reverses=entry_id, guard=reversible)  # fmt: skip
         mine = store.spend(original.line, plan_unit=plan.top)
         spent = sum(e.amount for e in of_the_plan(plan, mine))
-    return printable(_WORDS[lang]["reversed"].format(
+    words = _WORDS[lang]
+    ahead = words["reversed_ahead"].format(today=today) if day > today else ""
+    return printable(words["reversed"].format(
         entry=entry_id, amount=_exactly(original.amount, lang), line=line.id,
         original=original.day, day=day, names=_names(names, lang),
         spent=ledger(spent, lang), budget=ledger(line.amount, lang), id=new_id,
-    ))  # fmt: skip
+    ) + ahead)  # fmt: skip
 
 
 def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
@@ -395,6 +405,8 @@ _WORDS = {
                  "spent today; the report counts it from {day}.",
         "reversed": "Reversed entry {entry} ({amount} on {line} on {original}) on {day}, "
                     "signed by {names}. Spent so far {spent} of {budget}. Ledger entry {id}.",
+        "reversed_ahead": " Dated on the entry's own day, after today ({today}): the money "
+                          "committed is withdrawn, the two netting to nothing from that day.",
         "none": "No spending recorded.",
         "columns": "id|date|line|amount (CNY)|signed by / note",
         "reverses": "[reverses {id}]", "reversed_by": "[reversed by {id}]",
@@ -426,6 +438,8 @@ _WORDS = {
                  "报告自 {day} 起计入。",
         "reversed": "已于 {day} 冲正台账第 {entry} 笔（{line}，{amount}，支出日期 {original}），"
                     "签字人 {names}。本项已支出 {spent}，预算 {budget}。台账第 {id} 笔。",
+        "reversed_ahead": "冲正日期即该笔的支出日期，晚于今天（{today}）：已承诺的支出撤回，"
+                          "自该日起两笔相抵为零。",
         "none": "尚无支出记录。",
         "columns": "编号|日期|预算项|金额（元）|签字人 / 说明",
         "reverses": "[冲正第 {id} 笔]", "reversed_by": "[已由第 {id} 笔冲正]",
@@ -484,6 +498,10 @@ _REFUSED = {
         "reversal_before": "entry {id} was spent on {original}; it cannot be reversed "
                            "before that (--date {day}): date the reversal on or after "
                            "{original}. Nothing was recorded.",
+        "reversal_ahead": "--date {day} is after today ({today}): a correction is dated on "
+                          "a day that has come, or on the entry's own day when that is ahead. "
+                          "Leave out --date to reverse entry {id} on {latest}. Nothing was "
+                          "recorded.",
         "another_plans": "entry {id} was spent on {original}, outside this plan ({start} to "
                          "{end}): it counts in the budget of the plan whose days hold it, and "
                          "is reversed with that plan's target files. Nothing was recorded.",
@@ -545,6 +563,9 @@ _REFUSED = {
         "reversal_reason": "冲正需要用 --reason 说明哪里有误；未记录任何支出",
         "reversal_before": "台账第 {id} 笔的支出日期是 {original}，不能在此之前冲正"
                            "（--date {day}）：冲正日期须不早于 {original}。未记录任何支出。",
+        "reversal_ahead": "--date {day} 晚于今天（{today}）：冲正须记在已经到来的日子，预先"
+                          "登记的支出则记在其本身的支出日期。不写 --date 即于 {latest} 冲正"
+                          "台账第 {id} 笔。未记录任何支出。",
         "another_plans": "台账第 {id} 笔的支出日期是 {original}，不在本计划期内（{start} 至 "
                          "{end}）：它计入其日期所在计划的预算，须用那个计划的目标文件冲正。"
                          "未记录任何支出。",

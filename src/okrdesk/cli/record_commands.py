@@ -289,7 +289,8 @@ def spend_add(
 )  # fmt: skip
 @click.option(
     "--date", "--as-of", "day", type=DATE,
-    help="The day of the correction (default: today); never before the entry's own day.",
+    help="The day of the correction (default: today, or the entry's own day when that is "
+    "ahead); never before the entry's own day, nor after today unless on it.",
 )  # fmt: skip
 @lang_option("Language of what is said.")
 @workspace_option
