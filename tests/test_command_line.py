@@ -179,6 +179,54 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
         parse_quantity(None, "12")
 
 
+LARGE_COUNTS = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "CLIENTS"
+title = "服务客户"
+baseline = 100000000
+target = 200000000
+unit = "户"
+
+[[objectives.key_results]]
+id = "DEALS"
+title = "交易笔数"
+target = 2000
+unit = "单"
+
+[[objectives.key_results]]
+id = "REACHED"
+title = "触达客户"
+target = 5
+unit = "万户"
+"""
+)
+
+
+def test_a_large_count_checks_in_as_the_report_writes_it(write_workspace: WriteWorkspace) -> None:
+    """The report writes 1.64亿户 and 1,200万单; checkin refused them ("'1.64亿' is not a
+    number"), and read 1.2万 on a 万户 key result as 1.2万 万户, 1.2亿 clients."""
+    root = write_workspace({"okrs.toml": LARGE_COUNTS})
+    for key_result, value in (("O1.CLIENTS", "1.64亿户"), ("O1.DEALS", "1,200万单"),
+                              ("O1.REACHED", "1.2万"), ("O1.REACHED", "3.5万户")):  # fmt: skip
+        done = run(root, "checkin", key_result, value, *DAY)
+        assert done.exit_code == 0, done.output
+    assert stored(root) == [164_000_000, 12_000_000, 12_000, 35_000]
+    assert parse_quantity(UNITS["人"], "1.64亿人") == 164_000_000
+    refused(run(root, "checkin", "O1.DEALS", "3万户", *DAY, "--lang", "en"),
+            "O1.DEALS: '3万户': 万户 counts something other than 单; write it in 单. Nothing "
+            "was stored.")  # fmt: skip
+    # explain works the attainment out again from the figures as written, to say when the
+    # 64.49% beside 1.64亿户 was worked out before they were rounded: it could not read them.
+    assert run(root, "checkin", "O1.CLIENTS", "16449万户", "--date", "2026-04-30").exit_code == 0
+    explained = run(root, "explain", "O1.CLIENTS", "--as-of", "2026-04-30").output
+    assert (
+        "完成率 64.49% =（1.64亿户 − 1亿户）÷（2亿户 − 1亿户）：自起点算起，不是从 0（由舍入前的"
+        "数字算得）" in explained.replace("\n  ", "")
+    ), explained
+
+
 def test_a_figure_in_wan_yi_is_told_in_yi() -> None:
     """A firm's AUM typed 3.5万亿 was told "'3.5万' is not a number": okrdesk writes 亿,
     and says what the figure is in it."""

@@ -423,6 +423,12 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     name = _named(text)
     yuan, written = _after_yuan(half_width(text).strip())
     symbol, number = _suffix_of(written)
+    # 1.64亿户 and 1,200万单, as the report writes a large count: 亿 or 万 before its word.
+    scale = Decimal(1)
+    counted = UNITS.get(symbol or "")
+    one_word = counted is not None and counted.dimension is Dimension.COUNT and counted.factor == 1
+    if one_word and number[-1:] in _SCALES and number[:-1].strip():
+        scale, number = _SCALES[number[-1]], number[:-1].strip()
     if yuan:
         if unit is not None and unit.dimension is not Dimension.MONEY:
             raise _mismatch(name, "¥", unit)
@@ -447,7 +453,9 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     elif unit is not None and unit.dimension is not Dimension.MONEY and symbol in _SCALES:
         if unit.dimension is not Dimension.COUNT:
             raise _mismatch(name, symbol, unit)
-        written_in = UnitOfMeasure(unit.symbol, unit.dimension, unit.factor * _SCALES[symbol])
+        # 1.2万 is 12,000 of what is counted, on a 万户 key result too (not 1.2亿户).
+        one = UNITS.get(_counted(unit), unit) if unit.symbol.startswith("万") else unit
+        written_in = UnitOfMeasure(one.symbol, one.dimension, one.factor * _SCALES[symbol])
     else:
         written_in = UNITS[_SHORT_MONEY.get(symbol, symbol)]
         if unit is None and written_in.dimension is not Dimension.MONEY:
@@ -460,6 +468,8 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
             and (_counted(written_in) != _counted(unit))
         ):
             raise UnreadableFigure("other_count", name=name, symbol=symbol, own=unit.symbol)
+        written_in = UnitOfMeasure(written_in.symbol, written_in.dimension,
+                                   written_in.factor * scale)  # fmt: skip
     base = parse_in(written_in, number, shown=text)
     if written_in.dimension is Dimension.COUNT and base != base.to_integral_value():
         raise UnreadableFigure("fraction", name=name, symbol=written_in.symbol)

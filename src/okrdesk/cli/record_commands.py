@@ -159,7 +159,7 @@ def checkin(
     亿元, write 4.72 for 4.72亿元), or carries a unit of the same kind and
     is converted: 2.2亿, 3,500万, 1200000元 or ￥120万 (￥3,500 alone is in
     元) for money, 82.5% or 825‰ for a rate, 1.2万 for a count. A count
-    takes its own word only (7户 or 1.2万户 for 户; 7人 is refused). A
+    takes its own word only (7户, 1.2万户 or 1.64亿户 for 户; 7人 is refused). A
     negative value needs no `--` (okrdesk checkin O1.KR1 -3). Commas only
     separate thousands (1,234,567); a count (户, 人, 单...) takes whole
     numbers. Every check-in is kept; the latest
