@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -104,8 +105,7 @@ def listing(loaded: Loaded, name: str | None = None) -> list[str]:
                 # Its name in terminal columns: a metric named in Chinese takes two a character.
                 f"    {padded(metric, 28)} {spec.kind.value:<6} "
                 f"{padded(declared_unit(spec.unit, lang), max(unit_width, 4))} "
-                # A label left empty (a plugin for one language) is not shown as " / ".
-                f"{' / '.join(filter(None, (spec.label_zh, spec.label_en))) or metric}"
+                f"{_labels(spec) or metric}"
                 # What a key result's breakdown and where may name: its dimensions.
                 + (words["by"].format(names=words["and"].join(_dimensions(spec, lang)))
                    if spec.dimensions else "")
@@ -116,18 +116,50 @@ def listing(loaded: Loaded, name: str | None = None) -> list[str]:
                 fmt.description
             )  # fmt: skip
             lines.append(f"    {words['format']}{name:<14} {described}")
-        lines += [f"    {words['error']}{error.text(lang)}" for error in _errors(r, loaded.root)]
+        lines += [f"    {words['error']}{error.text(lang)}" for error in _errors(r, loaded)]
     return lines + [f"{words['warning']}{w.text(lang)}" for w in loaded.warnings]
 
 
-def _errors(record: PluginRecord, root: Path) -> list[Said]:
+def _labels(spec: MetricSpec) -> str:
+    """``label_zh / label_en``; one alone where the other is empty (a plugin for one
+    language) or the same (an SQL metric without labels has its name for both)."""
+    return " / ".join(dict.fromkeys(filter(None, (spec.label_zh, spec.label_en))))
+
+
+def broken(loaded: Loaded) -> bool:
+    """Whether any plugin is broken or skipped, or a table of the SQL source's cannot be
+    read: ``okrdesk plugins`` then exits 1."""
+    return bool(loaded.host.broken) or any(
+        _tables_unread(r, loaded) for r in loaded.host.records.values()
+    )
+
+
+def _errors(record: PluginRecord, loaded: Loaded) -> list[Said]:
     """The plugin's errors, a broken definition in okrdesk.toml (the SQL source's) at its
-    line as ``validate`` tells it, not as the exception its declaration raised."""
+    line as ``validate`` tells it, not as the exception its declaration raised; then the
+    SQL source's tables whose options cannot be read."""
     return [
         said
         for error in record.errors
-        for said in at_their_lines(record, Said(error, record.errors_zh.get(error, "")), root)
-    ]
+        for said in at_their_lines(
+            record, Said(error, record.errors_zh.get(error, "")), loaded.root
+        )
+    ] + _tables_unread(record, loaded)
+
+
+def _tables_unread(record: PluginRecord, loaded: Loaded) -> list[Said]:
+    """For the built-in SQL source, each table of okrdesk.toml whose options cannot be
+    read, at its line as ``validate`` tells it: its metrics are listed as declared, but
+    a collect cannot read them."""
+    settings = loaded.host.sources.get(record.name)
+    if record.origin != BUILTIN or record.name != "sql" or not isinstance(settings, Mapping):
+        return []
+    from okrdesk.plugins.settings_checks import checked, located
+    from okrdesk.plugins.sql_metrics import table_option_problems
+
+    answered = checked(table_option_problems(settings, loaded.root))
+    found = sorted(located(loaded.root, record.name, answered), key=lambda p: p[0].line)
+    return [Said(problem.text("en"), problem.text("zh")) for problem, _ in found]
 
 
 def _dimensions(spec: MetricSpec, lang: str) -> list[str]:
@@ -161,7 +193,7 @@ def as_json(loaded: Loaded, name: str | None = None) -> dict[str, Any]:
     as it gave them where it gave no Chinese, for a program to show its reader either."""
     host, lang = loaded.host, loaded.lang
     # Each plugin's errors read once: a broken definition's are found in okrdesk.toml.
-    shown = [(r, _errors(r, loaded.root)) for r in chosen(host, name, lang)]
+    shown = [(r, _errors(r, loaded)) for r in chosen(host, name, lang)]
     return {
         "plugins": [
             {

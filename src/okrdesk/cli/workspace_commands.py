@@ -173,7 +173,8 @@ def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
     OKRDESK_LOAD_PLUGINS to a comma-separated allow-list to load only some.
     NAME shows one plugin only (each copy of it, where a package and a
     workspace file share the name: the one that runs, then the one ignored,
-    with what to do). Exits 1 when any plugin is broken or skipped.
+    with what to do). Exits 1 when any plugin is broken or skipped, or a
+    table of the SQL source cannot be read.
     """
     from okrdesk.app import plugins as listing
 
@@ -183,7 +184,7 @@ def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
     else:
         for line in listing.listing(loaded, name):
             say(line)
-    if loaded.host.broken:
+    if listing.broken(loaded):
         raise SystemExit(EXIT_FAILED)
 
 

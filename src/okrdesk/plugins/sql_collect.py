@@ -172,6 +172,9 @@ class _SqliteSource:
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> Said:
         return _query_failed(self.why(query, error))
 
+    def failures(self, spec: MetricSpec, query: str, error: Exception) -> tuple[Said, ...]:
+        return (self.failed(spec, query, error),)
+
     def why(self, query: str, error: Exception) -> Said:
         return engine_said(error)
 
@@ -209,12 +212,15 @@ class _DuckSource:
         self.errors: tuple[type[Exception], ...] = (duckdb.Error,)
         self.tables: dict[str, TableFile] = {}
         self.broken_tables: dict[str, Said] = {}
+        self.options_broken: dict[str, tuple[Said, ...]] = {}
+        """Each problem with a table's options, for a collect to count as it lists them."""
         found: dict[str, TableFile] = {}
         for name, raw in tables.items():
             try:
                 found[str(name)] = table_file(str(name), raw, workspace, allowed)
             except SqlMetricError as error:
                 self.broken_tables[str(name)] = error.said
+                self.options_broken[str(name)] = getattr(error, "each", (error.said,))
         # What does not fit in MEMORY_LIMIT spills to the scratch folder, but not without
         # end (sql_scratch).
         self.most_spilled = most_scratch(table.path for table in found.values())
@@ -501,13 +507,15 @@ class _DuckSource:
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> Said:
         return self.unread(error) or _query_failed(self.why(query, error))
 
+    def failures(self, spec: MetricSpec, query: str, error: Exception) -> tuple[Said, ...]:
+        """``failed``'s words, each problem with the options of the table it reads one of
+        its own: two are not told as "(1 problem)"."""
+        return self.options_broken.get(_missing(error), ()) or (self.failed(spec, query, error),)
+
     def unread(self, error: Exception) -> Said | None:
         """What is wrong with a table or view a query that failed with ``error`` reads,
         when that is why it failed."""
-        missing = re.search(r"Table with name (\w+) does not exist", str(error))
-        if missing and missing.group(1) in self.broken_tables:
-            return self.broken_tables[missing.group(1)]
-        return None
+        return self.broken_tables.get(_missing(error))
 
     def why(self, query: str, error: Exception) -> Said:
         """Why ``query`` failed with ``error``, in DuckDB's words or okrdesk's own."""
@@ -531,12 +539,31 @@ class _DuckSource:
             said = engine_said(error)
             said = self._rowless(query, said) if "Binder Error" in str(error) else said
             said = self._text_named(query, str(error), said)
+            said = self._tables_named(str(error), said)
         advice = sqlite_advice(query)
         if advice:
             more = listed(advice)
             said = Said(f"{said.en}; written for SQLite? {more.en}",
                         f"{said.zh}；是不是按 SQLite 写的？{more.zh}")  # fmt: skip
         return said
+
+    def _tables_named(self, error: str, said: Said) -> Said:
+        """``said`` of a query that reads a table there is not, with the workspace's tables
+        and views named where DuckDB's guess is none of them: it guesses from its own
+        catalog too (``Did you mean "pg_sequences"?``), which no query here can read."""
+        missing = _missing(error)
+        guess = re.search(r'Did you mean "(.+?)"\?', error)
+        ours = sorted({*self.tables, *self.views, *self.broken_tables})
+        if not missing or (guess is not None and guess.group(1) in ours):
+            return said
+        names = ", ".join(ours)
+        return Said(
+            f"Catalog Error: Table with name {missing} does not exist! The tables here are "
+            f"{names}" if ours else f"Catalog Error: Table with name {missing} does not "
+            "exist! sources.sql.tables declares none",
+            f'没有名为 "{missing}" 的表（这里的表有 {"、".join(ours)}）' if ours
+            else f'没有名为 "{missing}" 的表（sources.sql.tables 中没有声明任何表）',
+        )  # fmt: skip
 
     def _text_named(self, query: str, error: str, said: Said) -> Said:
         """``said`` of ``query``, which failed with ``error``, and, where that is a text
@@ -905,7 +932,8 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
                 except SqlMetricError as error:
                     _fail(emit, spec.name, error.said)
                 except source.errors as error:
-                    _fail(emit, spec.name, source.failed(spec, query, error))
+                    for said in source.failures(spec, query, error):
+                        _fail(emit, spec.name, said)
         finally:
             if ahead is not None:
                 ahead.finish()
@@ -1140,6 +1168,12 @@ def _params(request: CollectRequest) -> dict[str, str]:
         "end": request.periods[-1].end.isoformat() if request.periods else "",
         "through": request.through.isoformat(),
     }
+
+
+def _missing(error: Exception | str) -> str:
+    """The table DuckDB's ``error`` says does not exist; "" for any other error."""
+    missing = re.search(r"Table with name (\w+) does not exist", str(error))
+    return missing.group(1) if missing else ""
 
 
 def _fail(emit: Emit, metric: str, said: Said) -> None:

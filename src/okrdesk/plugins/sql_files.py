@@ -250,6 +250,15 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
             problems.append(Said(f"{key}.encoding: unknown encoding {shown}",
                                  f"{key}.encoding: 未知的编码 {shown}"))  # fmt: skip
     delimiter = read(lambda: _text(options, "delimiter", key))
+    if delimiter is not None and len(delimiter) != 1:
+        # ";;" read the header of a file of ";" as one column, named "opened;cm;client".
+        shown = repr(delimiter[:10])
+        problems.append(Said(
+            f"{key}.delimiter: expected the one character between a row's cells "
+            f'(",", ";", "|", or "\\t" for a tab); {shown} is {len(delimiter)} characters',
+            f"{key}.delimiter: 应为分隔一行各格的那一个字符"
+            f'（",", ";", "|"，制表符写 "\\t"）；{shown} 是 {len(delimiter)} 个字符',
+        ))  # fmt: skip
     header, skip = options.get("header", True), options.get("skip", 0)
     if not isinstance(header, bool):
         problems.append(Said(f"{key}.header: expected true or false",

@@ -610,6 +610,13 @@ def _unparsed(settings: Mapping[str, Any], queries: Mapping[str, str]) -> list[S
     return said
 
 
+def table_option_problems(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
+    """Each of ``sources.sql.tables`` whose options cannot be read, at its key, as
+    ``validate`` tells it, for ``okrdesk plugins`` to list under the plugin; a file not on
+    this machine is left to validate and collect, and no query is run."""
+    return [p for p in _table_problems(settings, workspace) if not p.about_this_machine]
+
+
 def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
     """What is wrong with each of ``sources.sql.tables``, read as a collect reads it (its
     file looked for, never read)."""
