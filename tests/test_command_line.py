@@ -611,6 +611,30 @@ def test_depth_limits_the_members_shown(collected: Path) -> None:
     )
 
 
+def test_depth_says_what_it_left_out_of_the_ranking(collected: Path) -> None:
+    """--depth 0 dropped the whole ranking with no line saying so: a manager read the
+    report as one of a unit with no members. Every format says what it left out, where
+    the ranking would be; JSON gives the depth and the count."""
+
+    def report(*args: str) -> str:
+        done = run(collected, "report", "--as-of", "2026-03-15", *args)
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    assert len(json.loads(report("--format", "json"))["members"]) == 1  # team-a
+    assert "--depth 0：不排名任何成员（1 个成员未列出）" in report("--depth", "0")
+    assert "--depth 0: no member ranked (1 not listed)" in report("--depth", "0", "--lang", "en")
+    for fmt in ("md", "html"):
+        assert "--depth 0：不排名任何成员（1 个成员未列出）" in report(
+            "--depth", "0", "--format", fmt
+        )
+    cut = json.loads(report("--depth", "0", "--format", "json"))
+    assert (cut["members"], cut["depth"], cut["left_out_by_depth"]) == ([], 0, 1)
+    whole = json.loads(report("--depth", "1", "--format", "json"))
+    assert "depth" not in whole and "left_out_by_depth" not in whole  # nothing left out
+    assert "--depth" not in report("--depth", "1")
+
+
 # ------------------------------------------------------------------ init
 
 

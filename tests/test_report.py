@@ -558,6 +558,16 @@ def test_a_month_stored_in_part_is_scored_to_its_last_day_not_as_a_whole_month(
     assert "2026-11's figures run only through 2026-11-20 (20 of 30 days)" in english
 
 
+def test_a_ranking_cut_by_depth_says_how_many_it_left_out(demo: Path) -> None:
+    """--depth 1 ranks the three teams; the fourteen people below them are left out,
+    and the ranking says so rather than reading as the whole branch's."""
+    for lang, note in (("en", "--depth 1: 14 members further down not listed"),
+                       ("zh", "--depth 1：更下级的 14 个成员未列出")):  # fmt: skip
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--depth", "1", "--lang",
+                       lang).stdout  # fmt: skip
+        assert note in text, text
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.usefixtures("plans_over")  # as of the plan's last day, after today
 def test_a_checkpoint_missed_keeps_its_date_and_shortfall_whole_at_80_columns(

@@ -88,6 +88,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_no_targets": "“—”：没有自己的目标，上级也未给其分解目标，"
                                "因此没有综合得分，不参与排名",
         "unranked_no_data": "“—”：目标尚无数据，没有综合得分，不参与排名",
+        "depth_left_out": "--depth {depth}：更下级的 {count} 个成员未列出",
+        "depth_none": "--depth {depth}：不排名任何成员（{count} 个成员未列出）",
         "unranked_unmeasured": "“—”：其关键结果目前无法测量（已加载的插件都不提供指标 "
                                "{metrics}），没有综合得分，不参与排名",
         "unranked_why": "未排名原因",
@@ -215,6 +217,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_no_targets": "—: no targets of its own and no share of one set above: "
                                "no score, so no rank",
         "unranked_no_data": "—: no figures yet for its targets: no score, so no rank",
+        "depth_left_out": "--depth {depth}: {count} further down not listed",
+        "depth_none": "--depth {depth}: no member ranked ({count} not listed)",
         "unranked_unmeasured": "—: its key results cannot be measured now (no loaded plugin "
                                "provides {metrics}): no score, so no rank",
         "unranked_why": "Why no rank",

@@ -253,7 +253,9 @@ def within_depth(plan: Plan, report: Report, subject: str, depth: int, lang: str
     shown = [m for m in report.members if member_depth(plan, subject, m.id) <= depth]
     ranks = ranks_as_shown((m.kind, m.score) for m in shown)
     kept = tuple(attrs.evolve(m, rank=rank) for m, rank in zip(shown, ranks, strict=True))
-    return attrs.evolve(report, members=kept)
+    left_out = len(report.members) - len(kept)
+    return attrs.evolve(report, members=kept, depth=depth if left_out else None,
+                        left_out_by_depth=left_out)  # fmt: skip
 
 
 def chosen_format(

@@ -549,6 +549,10 @@ class Report:
     period before the one the figures run into; None before the plan had run one."""
     attainment_cap: float = DEFAULT_ATTAINMENT_CAP
     """The most of its target a key result counts for in an objective's score (1.2)."""
+    depth: int | None = None
+    """The ``--depth`` the ranking was cut to, where it left members out; else None."""
+    left_out_by_depth: int = 0
+    """How many members ``depth`` left out of the ranking (all of them at 0)."""
 
 
 def off_track(result: ReportKeyResult) -> bool:

@@ -440,7 +440,22 @@ def unranked_notes(report: Report, lang: str) -> list[str]:
         notes.append(label(lang, "unranked_unmeasured", metrics=metrics))
     if any(m.key_results > 0 for m in unscored):
         notes.append(label(lang, "unranked_no_data"))
+    if depth := depth_note(report, lang):
+        notes.append(depth)
     return notes
+
+
+def depth_note(report: Report, lang: str) -> str:
+    """What ``--depth`` left out of the ranking, where it left any out (at 0 the whole
+    ranking, which went without a word); "" otherwise."""
+    if not report.left_out_by_depth or report.depth is None:
+        return ""
+    count = report.left_out_by_depth
+    if not report.members:
+        shown = str(count) if lang == "zh" else f"{count:,}"
+        return label(lang, "depth_none", depth=report.depth, count=shown)
+    shown = str(count) if lang == "zh" else counted(count, "member")
+    return label(lang, "depth_left_out", depth=report.depth, count=shown)
 
 
 def unranked_why(member: ReportMember, lang: str) -> str:

@@ -118,6 +118,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         to_date_heading=notes.to_date_heading,
         breakdown_heading=notes.breakdown_heading, breakdown_rows=notes.breakdown_rows,
         members_listed=notes.members_listed, scores_listed=notes.scores_listed,
+        depth_note=notes.depth_note,
         is_unlisted=notes.is_unlisted, unlisted_text=notes.unlisted_text,
         whose=notes.whose, moved_most=notes.moved_most, attention=notes.attention,
         attention_first=notes.attention_first, attention_heading=notes.attention_heading,

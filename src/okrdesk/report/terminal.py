@@ -47,6 +47,7 @@ from okrdesk.report.notes import (
     breakdown_rows,
     budget_summary,
     capped_story,
+    depth_note,
     for_information,
     has_no_targets,
     held,
@@ -817,6 +818,9 @@ def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
         screen.table(table)
         screen.blank()
     members = _members(report, lang)
+    if members is None and (cut := depth_note(report, lang)):  # where the ranking would be
+        screen.text(Text(cut, "dim"))
+        screen.blank()
     for part in (members, _scores(report, lang, screen.width),
                  _budget(report, lang, screen.width)):  # fmt: skip
         if part is not None:

@@ -57,6 +57,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     from cattrs.gen import make_dict_unstructure_fn, override
 
     from okrdesk.report.document import (
+        Report,
         ReportKeyResult,
         ReportMember,
         ReportObjective,
@@ -87,6 +88,11 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
         ReportObjective, converter, unmeasured=override(omit_if_default=True),
         capped=override(omit_if_default=True), pooled=override(omit_if_default=True),
+    ))  # fmt: skip
+    # A ranking --depth did not cut is written as before that was told.
+    converter.register_unstructure_hook(Report, make_dict_unstructure_fn(
+        Report, converter, depth=override(omit_if_default=True),
+        left_out_by_depth=override(omit_if_default=True),
     ))  # fmt: skip
     out.write(dumps(converter.unstructure(report)) + "\n")
 
