@@ -10,6 +10,7 @@ import datetime as dt
 
 import attrs
 
+from okrdesk import clock
 from okrdesk.app.session import Session, refuse_unknown_unit, store_to_read
 from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
 from okrdesk.engine.budget import apart_by_plan, budget_progress
@@ -45,7 +46,7 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
     both languages, when there is no such unit or person)."""
     plan = session.plan
     refuse_unknown_unit(plan, unit)
-    asked = as_of or dt.date.today()
+    asked = as_of or clock.today()
     if (refused := before_the_plan(plan, asked)) is not None:  # as the report refuses it
         raise BadInput(refused)
     day = clamp_to_plan(plan, asked)

@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from okrdesk import clock
 from okrdesk.app.collect import run_collect, said_once
 from okrdesk.app.session import open_session, open_store
 from okrdesk.app.spend import breaker_after
@@ -316,7 +317,7 @@ def demo_day(as_of: dt.date | None) -> dt.date:
         raise ValidationFailed(loaded.problems)
     plan = loaded.plan
     if as_of is None:
-        return clamp_to_plan(plan, dt.date.today())
+        return clamp_to_plan(plan, clock.today())
     if as_of < plan.start:
         span = (plan.start.isoformat(), plan.end.isoformat())
         raise BadInput(Said(
@@ -346,7 +347,7 @@ def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> li
     if lang == "zh":
         _levels_in_chinese(root / "targets" / "org.toml")
     plan = load_plan_or_fail(root)
-    through = clamp_to_plan(plan, as_of or dt.date.today())
+    through = clamp_to_plan(plan, as_of or clock.today())
     lines = [said["built"].format(root=root), said["as_of"].format(day=through.isoformat())]
     if kept is not None:
         lines.append(said["kept"].format(kept=kept))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from okrdesk import clock
 from okrdesk.app.checkin import shown_against
 from okrdesk.app.session import (
     Session,
@@ -961,7 +962,7 @@ def _short_of(engine: Engine, kr: KeyResult, subject: str) -> tuple[float, float
 def _day_of_the_plan(plan: Plan, as_of: dt.date | None) -> dt.date:
     """The day a figure is explained as of: ``as_of`` (else today) inside the plan; a day
     before it starts is refused, as the report and check refuse it, not read as its first."""
-    asked = as_of or dt.date.today()
+    asked = as_of or clock.today()
     if (refused := before_the_plan(plan, asked)) is not None:
         raise BadInput(refused)
     return clamp_to_plan(plan, asked)

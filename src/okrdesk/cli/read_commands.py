@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from okrdesk import clock
 from okrdesk.cli.help import HelpedCommand
 from okrdesk.cli.options import (
     DATE,
@@ -105,7 +106,7 @@ def check(
     failed = any(alert.level is not Level.INFO for alert in found)
     if output_format == "json":
         plan = session.plan
-        judged = clamp_to_plan(plan, day or dt.date.today())
+        judged = clamp_to_plan(plan, day or clock.today())
         say_data(as_json(checked, judged, unit or plan.top, lang))
         if failed:
             raise SystemExit(EXIT_FAILED)
