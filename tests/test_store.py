@@ -160,7 +160,7 @@ def test_collect_replaces_changed_values(backend: Backend) -> None:
 
 
 def test_a_restatement_is_kept_with_its_run_and_told_by_report_and_check(
-    backend: Backend,
+    backend: Backend, plans_over: dt.date
 ) -> None:
     """A collect run from cron prints its "Revised:" line to no one: the run keeps what
     it restated, and the report and check of the following period name it."""
