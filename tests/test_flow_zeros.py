@@ -102,3 +102,33 @@ def test_a_file_come_out_empty_keeps_the_figures_stored(february: Path, tmp_path
     assert "commission_revenue: gave not one figure" in done.stdout + done.stderr
     with Store.open(root / "okrdesk.db") as store:
         assert store.query(query) == before
+
+
+def test_a_stocks_file_come_out_empty_keeps_the_levels_stored(
+    february: Path, tmp_path: Path
+) -> None:
+    """Levels are read from assets.csv, and a level of none is 0: come out with its
+    header alone, it stored every CM's effective accounts as those counted from trades
+    alone (and would store AUM as 0), the collect saying all was well."""
+    root = Path(shutil.copytree(february, tmp_path / "demo"))
+    assets = root / "data" / "crm" / "assets.csv"
+    assets.write_text(assets.read_text(encoding="utf-8").splitlines()[0] + "\n\n", "utf-8")
+    query = (
+        "SELECT metric, subject, period, value FROM observations WHERE metric IN "
+        "('effective_accounts', 'new_hnw_clients') AND slice = '' ORDER BY 1, 2, 3"
+    )
+    with Store.open(root / "okrdesk.db") as store:
+        before = store.query(query)
+    assert sum(value for *_, value in before) > 0
+    for lang, told in [
+        ("en", "assets.csv: holds its header alone, while clients.csv lists clients: an "
+               "export that came out empty? The metrics read from it keep the figures "
+               "stored; export it again"),
+        ("zh", "assets.csv：只有表头，而 clients.csv 列有客户：导出时出错了吗？从它读出的指标"
+               "保留已存的数字；请重新导出"),
+    ]:  # fmt: skip
+        done = okrdesk("collect", "--through", AS_OF, "--lang", lang, "-w", str(root))
+        assert done.returncode == 1
+        assert told in " ".join((done.stdout + done.stderr).split()).replace("？ ", "？")
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.query(query) == before

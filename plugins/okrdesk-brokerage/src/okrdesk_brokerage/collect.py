@@ -4,8 +4,10 @@ Only files a wanted metric needs are opened (clients.csv always), so a plan that
 tracks no NPS does not need surveys.csv, and one that only tracks NPS never
 touches the large assets.csv. A file that is missing or holds a bad row fails
 only the metrics that read it, each reported with the file and line through
-``emit.error``; the others land. clients.csv is read by every metric, so a bad
-row there fails every metric, each with the same row.
+``emit.error``; the others land. So does an assets.csv come out with its header
+alone while the book lists clients: its levels would all be stored as 0.
+clients.csv is read by every metric, so a bad row there fails every metric, each
+with the same row.
 """
 
 from __future__ import annotations
@@ -216,7 +218,19 @@ def _files(
         ))  # fmt: skip
         return found if found is not None else (streamed_assets(), iter(()))
 
-    if ASSETS.name in needs:
+    if ASSETS.name in needs and len(book) and folder.header_alone(ASSETS):
+        # Its figures are levels, and a level of none is 0: every CM's AUM would be stored
+        # as 0 over what is stored, where the clients the book lists hold assets.
+        failed[ASSETS.name] = ExportError(
+            ASSETS.name,
+            f"holds its header alone, while {CLIENTS.name} lists clients: an export that "
+            "came out empty? The metrics read from it keep the figures stored; export it "
+            "again",
+            zh=f"只有表头，而 {CLIENTS.name} 列有客户：导出时出错了吗？从它读出的指标保留已存"
+            "的数字；请重新导出",
+        )
+        done.add(ASSETS.name)
+    elif ASSETS.name in needs:
         # Part by part, so that AUM is emitted (and its tiers let go) before effective
         # accounts are totalled, and so on.
         parts: Iterator[str] = iter(())

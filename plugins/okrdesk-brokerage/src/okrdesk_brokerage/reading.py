@@ -83,6 +83,23 @@ class Export:
             return "utf-8-sig"
         return self.encoding
 
+    def header_alone(self, spec: ExportFile) -> bool:
+        """Whether ``spec``'s file holds its header and nothing after it but blank lines:
+        an export come out empty. Read up to its first row; False for a file not there or
+        not read (the readers say what is wrong)."""
+        path = self.folder / spec.name
+        try:
+            with path.open("rb") as raw:
+                encoding = self.encoding_of(raw.read(SNIFF))
+                raw.seek(0)
+                with codecs.getreader(encoding)(raw, "replace") as text:
+                    lines = iter(text)
+                    if next(lines, None) is None:
+                        return False  # no header either: the readers say so
+                    return not any(line.strip(" \t\r\n,;") for line in lines)
+        except (OSError, LookupError):
+            return False
+
     def utf8_copy(self, spec: ExportFile, encoding: str) -> Path | None:
         """``spec``'s file as UTF-8, written a megabyte at a time into ``copies`` (line for
         line the file: every line number is the file's), or the copy there; None when there
