@@ -4,6 +4,7 @@ figures worked out by hand from a real SQLite store."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -996,3 +997,17 @@ def test_a_quarter_s_last_day_counts_that_quarter_when_collected_through_it(
     fees = {kr["id"]: kr for o in json.loads(april.output)["objectives"]
             for kr in o["key_results"]}["O1.FEES"]  # fmt: skip
     assert fees["window"]["periods"] == ["2026-W14"]
+
+
+def test_a_growth_target_with_no_target_is_not_among_what_moved_most(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """What moved most is ranked by the share of its way each key result moved: one with
+    no target has no way, and its change in yuan (+3万) was taken for a share of 1, so
+    it came first, ahead of key results that did move towards their targets."""
+    root = started_in_july(write_workspace)
+    args = ["report", "--as-of", "2026-03-15", "-w", str(root), "--brief"]
+    lines = CliRunner().invoke(cli, args).output.splitlines()
+    at = lines.index("变化最大（周变化）")
+    moved = list(itertools.takewhile(lambda line: line.startswith("  "), lines[at + 1 :]))
+    assert moved == ["  +3户  O1.HNW 新增高净值客户（月度）", "  +3户  O1.KR1 新增高净值客户"]

@@ -758,7 +758,9 @@ def moved_most(report: Report, lang: str, most: int = MOVED_SHOWN) -> list[Repor
     way; not one whose change is written ±0 (a thousandth of a point), which did not move
     as the reader sees it, nor one whose figure was not refreshed: its metric not got by
     the latest collect (a plugin failed), or its figures out of date. The details mark
-    those; a line of the first screen has no room to, and would read as this week's."""
+    those; a line of the first screen has no room to, and would read as this week's. Nor
+    one with no target (a growth target with no year to grow on): it has no way to have
+    moved a share of, and its change in yuan was read as a share of 1."""
 
     def share(kr: ReportKeyResult) -> float:
         way = abs((kr.target or 0.0) - kr.baseline) or abs(kr.target or 0.0) or 1.0
@@ -768,6 +770,7 @@ def moved_most(report: Report, lang: str, most: int = MOVED_SHOWN) -> list[Repor
         kr
         for kr in all_results(report)
         if kr.change
+        and kr.target is not None
         and kr.closed is None
         and change(kr, lang) != NO_CHANGE
         and kr.not_collected is None
