@@ -136,6 +136,13 @@ def test_the_same_check_in_entered_again_is_refused_until_said_to_be_another(
     )
     assert run(workspace, *args).exit_code == 0
     assert [row[0] for row in stored(workspace)] == [1, 2, 3, 4, 5, 6]
+    # --again records a check-in: with --list or --withdraw, which record none, it was
+    # let pass without a word.
+    for alone in (["--list", "O1.NEW"], ["--withdraw", "2", "--reason", "x"]):
+        told = run(workspace, "checkin", *alone, "--again", "--lang", "en")
+        assert told.exit_code == 2, told.output
+        assert "--again goes with KEY_RESULT VALUE" in told.output
+    assert [row[0] for row in stored(workspace)] == [1, 2, 3, 4, 5, 6]
 
 
 RATES_CHECKED_IN = (

@@ -373,12 +373,16 @@ _MISUSED = {
         "together": "--withdraw ID and --reason TEXT go together: say what was wrong",
         "give_both": "give KEY_RESULT and VALUE, for example: okrdesk checkin O1.REV 4.72",
         "reason_alone": "--reason goes with --withdraw ID",
+        "again_alone": "--again goes with KEY_RESULT VALUE: it records a check-in a standing "
+                       "one already says; --list and --withdraw record none",
     },
     "zh": {
         "alone": "--list 关键结果 与 --withdraw 编号 须单独使用，不能再给 关键结果 数值",
         "together": "--withdraw 编号 与 --reason 理由 须一起给出：说明哪里有误",
         "give_both": "请给出 关键结果 和 数值，例如：okrdesk checkin O1.REV 4.72",
         "reason_alone": "--reason 须与 --withdraw 编号 一起使用",
+        "again_alone": "--again 须与 关键结果 数值 一起使用：它记录一条与已有打卡相同的打卡；"
+                       "--list 和 --withdraw 不记录打卡",
     },
 }  # fmt: skip
 

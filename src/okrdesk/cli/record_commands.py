@@ -189,6 +189,8 @@ def checkin(
             raise BadInput(refused("alone"))
         if (reason is None) == (withdraw is not None):
             raise BadInput(refused("together"))
+        if again:
+            raise BadInput(refused("again_alone"))
         session = open_session(workspace_path())
         lang = session.workspace.language(lang)
         lines = (
