@@ -55,6 +55,12 @@ _SENSE = {Direction.AT_LEAST: 1, Direction.AT_MOST: -1, Direction.WITHIN: 0}
 """``KeyResult.sense`` of each direction."""
 
 
+def sense_of(direction: str) -> int:
+    """+1 where higher is better, −1 where lower is, 0 for a band: of a direction as a
+    key result or a report's row writes it (``"at_most"``)."""
+    return _SENSE[Direction(direction)]
+
+
 class Scope(StrEnum):
     OWNER = "owner"
     """The key result is the owner's alone."""
@@ -273,7 +279,7 @@ class KeyResult:
     @property
     def sense(self) -> int:
         """+1 when higher is better, −1 when lower is better, 0 for a band."""
-        return _SENSE[self.direction]
+        return sense_of(self.direction)
 
     @property
     def effective_target(self) -> Decimal:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from okrdesk.figures_apart import beside_target
 from okrdesk.messages import label
+from okrdesk.model import sense_of
 from okrdesk.report.document import Report, ReportKeyResult
 from okrdesk.report.numbers import attainment_percent, in_unit
 from okrdesk.units import UNITS, Dimension, exact, half_up, is_percent, shown_rate
@@ -139,16 +140,12 @@ def change(result: ReportKeyResult, lang: str) -> str:
     return ("+" if difference > 0 else "-") + text
 
 
-_SENSE = {"at_least": 1, "at_most": -1}
-"""Which way a figure moves towards its target, by direction; none for ``within``."""
-
-
 def moved_change(result: ReportKeyResult, lang: str) -> str:
     """The change as the first screen lists what moved most, marked where it took the
     figure away from its target (``+1.9百分点（变差）`` for an empty-account rate that is
     to come down): beside the key result's title alone, a rise reads as progress."""
     text = change(result, lang)
-    sense = _SENSE.get(result.direction, 0)
+    sense = sense_of(result.direction)
     if result.new or result.change is None or text == NO_CHANGE:
         return text
     if change_figure(result) * sense < 0:
