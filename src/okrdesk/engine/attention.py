@@ -339,6 +339,14 @@ def _standing(
     figures (``settling_runs``); with ``news_on`` (a report's day), only those still news
     on it (``_still_news``)."""
     found = []
+    gists: dict[int, set[str]] = {}
+
+    def gists_of(run: Run) -> set[str]:
+        """What ``run`` warned, each line's gist, worked out once for every line asked."""
+        if run.id not in gists:
+            gists[run.id] = {_gist(line) for line in lines(run)}
+        return gists[run.id]
+
     for group in told:
         own = {run.id for run in group}
         settling = settling_runs(plan, group, apart)
@@ -349,14 +357,16 @@ def _standing(
                 earlier = [each for each in settling if each.id < run.id and not each.unfinished]
                 said = [
                     line for line in said
-                    if _still_news(plan, run, line, earlier, owned, lines, news_on)
+                    if _still_news(plan, run, line, earlier, owned, gists_of, news_on)
                 ]  # fmt: skip
             if said:
                 found.append((run, said))
     return found
 
 
-_WHERE_IN_A_FILE = re.compile(r"\b(rows?) \d[\d, -]*\d|\b(rows?) \d")
+_WHERE_IN_A_FILE = r"\b(rows?) \d[\d, -]*\d|\b(rows?) \d"
+"""The rows of a file a warning cites; compiled by ``re`` when first used (a report with
+no standing warning compiles nothing)."""
 
 
 def _still_news(
@@ -365,7 +375,7 @@ def _still_news(
     line: str,
     earlier: Sequence[Run],
     owned: Mapping[str, str],
-    lines: Callable[[Run], Sequence[str]],
+    gists_of: Callable[[Run], set[str]],
     day: dt.date,
 ) -> bool:
     """Whether a warning of ``run`` is news in a report as of ``day``: a CRM export read
@@ -381,7 +391,7 @@ def _still_news(
     for before in reversed(earlier):
         if about and not any(before.asked_for(metric) for metric in about):
             continue
-        if gist not in {_gist(other) for other in lines(before)}:
+        if gist not in gists_of(before):
             break
         first = before
     read_through = dt.date.fromisoformat((first.through or first.started)[:10])
@@ -390,7 +400,7 @@ def _still_news(
 
 def _gist(line: str) -> str:
     """A warning as kept, without the rows of a file it cites (``row 7``, ``rows 4-5``)."""
-    return _WHERE_IN_A_FILE.sub(lambda found: found[1] or found[2], line)
+    return re.sub(_WHERE_IN_A_FILE, lambda found: found[1] or found[2], line)
 
 
 def _errors(run: Run) -> Sequence[str]:
