@@ -429,6 +429,8 @@ def as_of(root: Path, *args: str) -> str:
         ("2026-Q1", "2026-03-31"),
         ("Q1", "2026-03-31"),
         ("抢春播", "2026-03-31"),
+        ("2026", "2026-12-31"),
+        ("2026年", "2026-12-31"),
     ],
 )
 @pytest.mark.usefixtures("plans_over")  # as of the plan's end, after today
@@ -456,6 +458,9 @@ def test_a_period_means_the_report_as_of_its_end(collected: Path, period: str, d
         ("这周", "2026-05-13", "2026-05-13"),
         ("上个季度", "2026-05-13", "2026-03-31"),
         ("这个阶段", "2026-05-13", "2026-05-13"),
+        ("this year", "2026-05-13", "2026-05-13"),
+        ("今年", "2026-05-13", "2026-05-13"),
+        ("本年", "2026-05-13", "2026-05-13"),
     ],
 )
 def test_relative_periods_count_from_the_as_of_day(
@@ -469,13 +474,19 @@ def test_a_period_that_is_none_is_named(collected: Path) -> None:
     assert result.exit_code == 2
     assert result.output == (
         "--period '抢春' is no period (did you mean \"抢春播\"?); write 2026-W14, 2026-03, "
-        "2026Q2, a phase (Q1 or its name), this week or last month\n"
+        "2026Q2, 2025, a phase (Q1 or its name), this week, last month or last year\n"
     )
     misspelt = run(collected, "report", "-p", "last moth", "--lang", "en")
     assert misspelt.exit_code == 2
     assert misspelt.output.startswith(
         "--period 'last moth' is no period (did you mean \"last month\"?); write"
     )
+    year = run(collected, "report", "-p", "last yaer", "--lang", "en")
+    assert year.output.startswith("--period 'last yaer' is no period (did you mean \"last year\"?)")
+    before = run(collected, "report", "-p", "去年", "--as-of", "2026-05-01", "--lang", "en")
+    assert (before.exit_code, before.output) == (
+        2, "--period 去年: 2025-12-31 is before the plan starts (2026-01-01)\n"
+    )  # fmt: skip
     later = run(collected, "check", "-p", "2026-W30", "--as-of", "2026-05-01", "--lang", "en")
     assert later.output == (
         "--period 2026-W30: 2026-W30 starts on 2026-07-20, after --as-of 2026-05-01; there "
@@ -502,7 +513,7 @@ def test_a_period_that_is_none_is_named_in_the_workspace_language(collected: Pat
     refused(
         run(collected, "report", "-p", "抢春"),
         "--period '抢春' 不是时段（是不是“抢春播”？）；可写 2026-W14、2026-03、2026Q2、"
-        "阶段（Q1 或其名称）、本周、上月、本季度 或 上阶段",
+        "2025、阶段（Q1 或其名称）、本周、上月、本季度、上阶段 或 去年",
     )
     refused(
         run(collected, "explain", "O1.KR1", "-p", "2026-W30", "--as-of", "2026-05-01"),

@@ -1018,23 +1018,98 @@ def test_split_lines_up_by_terminal_cells_and_speaks_chinese_punctuation(
 @pytest.mark.parametrize(
     ("lang", "told"),
     [
-        ("en", "2025-Q4 is before the plan starts (2026-01-01): --by last-period counts what "
-               "was achieved in the plan's own weeks; name one that has ended, or use --by "
-               "equal\n"),
-        ("zh", "2025-Q4 早于计划开始日（2026-01-01）：--by last-period 按本计划各周的完成量"
-               "拆分；请指定本计划内已结束的时段，或用 --by equal\n"),
+        ("en", "2025-Q4 is before the plan starts (2026-01-01): O1.KR1 is tracked by "
+               "check-ins, and last year's were last year's plan's; name a period of this "
+               "plan that has ended, or use --by equal or --by weight\n"),
+        ("zh", "2025-Q4 早于计划开始日（2026-01-01）：O1.KR1 靠打卡跟踪，去年的打卡属于去年的"
+               "计划；请指定本计划内已结束的时段，或用 --by equal、--by weight\n"),
     ],
 )  # fmt: skip
-def test_by_last_period_over_last_years_quarter_says_it_is_before_the_plan(
+def test_by_last_period_over_last_years_quarter_of_check_ins_says_they_were_last_plan_s(
     write_workspace: WriteWorkspace, lang: str, told: str
 ) -> None:
     """On 5 January a manager shares the year's target by last year's fourth quarter; it
-    was refused as a period none of whose weeks had ended ('已结束的week', in Chinese)."""
+    was refused as a period none of whose weeks had ended ('已结束的week', in Chinese).
+    A key result tracked by check-ins has none of last year: those were last year's plan's."""
     root = write_workspace({"okrs.toml": CHECKED_IN, "org.toml": THREE_TEAMS})
     done = CliRunner().invoke(cli, ["split", "O1.KR1", "--unit", "branch", "--by",
                                     "last-period", "--period", "2025-Q4", "--as-of",
                                     "2026-01-05", "--lang", lang, "-w", str(root)])  # fmt: skip
     assert (done.exit_code, done.output) == (2, told)
+
+
+LAST_YEARS_TEAM = (
+    '[[objectives]]\nid = "T1"\ntitle = "团队"\nowner = "team-a"\n'
+    '[[objectives.key_results]]\nid = "KR1"\ntitle = "新增高净值客户"\n'
+    'metric = "new_hnw_clients"\ntarget = 1000\nunit = "户"\n'
+)
+
+
+def test_by_last_period_over_last_year_shares_this_year_s_target_by_last_year_s_figures(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """December's work: the new year's target shared by what each member achieved in the
+    year before, from the figures the store kept from last year's plan. `--period 2025`
+    was "no period", and last year's quarter "before the plan starts"."""
+    from sample_workspace import PLAN
+
+    last_year = PLAN.replace("2026", "2025")
+    root = write_workspace(
+        {"plan.toml": last_year, "budget.toml": None, "team.toml": LAST_YEARS_TEAM}
+    )
+    assert run(root, "collect", "--through", "2025-12-31").exit_code == 0
+    (root / "targets" / "plan.toml").write_text(PLAN, encoding="utf-8")
+    with sqlite3.connect(root / "okrdesk.db") as db:
+        sums = dict(db.execute(
+            "SELECT subject, SUM(value) FROM observations WHERE metric = 'new_hnw_clients' "
+            "AND slice = '' AND period LIKE '2025-W%' GROUP BY subject"
+        ).fetchall())  # fmt: skip
+    cm01 = round(1000 * sums["cm01"] / (sums["cm01"] + sums["cm02"]))
+    split = ("split", "T1.KR1", "--unit", "team-a", "--by", "last-period", "--dry-run",
+             "--as-of", "2026-01-05")  # fmt: skip
+    for period in ("2025", "last year", "去年", "上年"):
+        done = run(root, *split, "--period", period)
+        assert done.exit_code == 0, done.output
+        assert "achieved in 2025 (2025-W01 – 2025-W53)" in done.output
+        shown = dict(re.findall(r"^  (cm0\d)\s+\S+\s+(\d+) accts?$", done.output, re.MULTILINE))
+        assert shown == {"cm01": str(cm01), "cm02": str(1000 - cm01)}, done.output
+    args = [*split, "--period", "2025Q4", "--lang", "zh", "-w", str(root)]
+    quarter = CliRunner().invoke(cli, args)
+    assert quarter.exit_code == 0 and "按 2025-Q4（2025-W40 – 2025-W53）的完成量" in quarter.output
+
+
+def test_by_last_period_over_a_year_the_store_never_held_says_where_it_starts(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A store begun with this plan holds nothing of last year: "the members achieved
+    nothing" would tell a manager their people sold nothing. Said instead, with where the
+    figures start and that [[baselines]] can hold last year's; typed there, they count."""
+    root = write_workspace({"team.toml": LAST_YEARS_TEAM})
+    assert run(root, "collect", "--through", "2026-03-31").exit_code == 0
+    split = ("split", "T1.KR1", "--unit", "team-a", "--by", "last-period", "--dry-run",
+             "--as-of", "2026-04-05", "--period")  # fmt: skip
+    told = run(root, *split, "2025")
+    assert (told.exit_code, told.output) == (2, (
+        "the store holds no figure of new_hnw_clients for 2025 (2025-W01 – 2025-W53), only "
+        "from 2026-01-01 on: type the members' figures of it in [[baselines]], or use --by "
+        "equal or --by weight\n"
+    ))  # fmt: skip
+    zh = CliRunner().invoke(cli, [*split, "去年", "--lang", "zh", "-w", str(root)])
+    assert zh.output == (
+        "库中没有 new_hnw_clients 在 2025（2025-W01 – 2025-W53）的数字（自 2026-01-01 起才有）："
+        "请在 [[baselines]] 中写入各成员在该时段的数字，或用 --by equal、--by weight\n"
+    )
+    typed = (
+        '[[baselines]]\nmetric = "new_hnw_clients"\nsubject = "cm01"\nunit = "户"\n'
+        "values = { 2025-W50 = 3, 2025-W51 = 1 }\n"
+        '[[baselines]]\nmetric = "new_hnw_clients"\nsubject = "cm02"\nunit = "户"\n'
+        "values = { 2025-W51 = 4 }\n"
+    )
+    (root / "targets" / "last_year.toml").write_text(typed, encoding="utf-8")
+    done = run(root, *split, "2025")
+    assert done.exit_code == 0, done.output
+    shown = dict(re.findall(r"^  (cm0\d)\s+\S+\s+(\d+) accts?$", done.output, re.MULTILINE))
+    assert shown == {"cm01": "500", "cm02": "500"}, done.output
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from okrdesk.engine.plan_calendar import of_the_plan, plan_periods
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shares import Split, default_members, split_target, splittable
 from okrdesk.engine.tree_targets import members_add_up, owner_of
-from okrdesk.engine.windows import PeriodRun, home_day, window_figure
+from okrdesk.engine.windows import PeriodRun, home_day, periods_homed, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.messages import ALERTS, counted, display_width, padded
 from okrdesk.model import KeyResult, MetricKind, Plan
@@ -48,9 +48,13 @@ _SAID = {
         "none_ended": "no period of the plan has ended by {day}; use --by equal",
         "none_ended_in": "no {grain} of the plan in {period} has ended by {day}; name one that "
                          "has, or use --by equal",
-        "before_plan": "{period} is before the plan starts ({start}): --by last-period counts "
-                       "what was achieved in the plan's own {grain}s; name one that has ended, "
-                       "or use --by equal",
+        "before_plan": "{period} is before the plan starts ({start}): {kr} is tracked by "
+                       "check-ins, and last year's were last year's plan's; name a period of "
+                       "this plan that has ended, or use --by equal or --by weight",
+        "not_stored_before": "the store holds no figure of {metric} for {period}{since}: type "
+                             "the members' figures of it in [[baselines]], or use --by equal "
+                             "or --by weight",
+        "since": ", only from {start} on",
         "after_plan": "{period} is after the plan ends ({end}): --by last-period counts "
                       "what was achieved in the plan's own {grain}s; name one that has ended, "
                       "or use --by equal",
@@ -106,8 +110,12 @@ _SAID = {
         "none_ended": "到 {day} 为止计划中还没有结束的周期；请用 --by equal",
         "none_ended_in": "到 {day} 为止，{period} 中还没有已结束的{grain}；请换一个已结束的时段，"
                          "或用 --by equal",
-        "before_plan": "{period} 早于计划开始日（{start}）：--by last-period 按本计划各{grain}的"
-                       "完成量拆分；请指定本计划内已结束的时段，或用 --by equal",
+        "before_plan": "{period} 早于计划开始日（{start}）：{kr} 靠打卡跟踪，去年的打卡属于"
+                       "去年的计划；请指定本计划内已结束的时段，或用 --by equal、--by weight",
+        "not_stored_before": "库中没有 {metric} 在 {period}{gap}的数字{since}：请在 "
+                             "[[baselines]] 中写入各成员在该时段的数字，或用 --by equal、"
+                             "--by weight",
+        "since": "（自 {start} 起才有）",
         "after_plan": "{period} 晚于计划结束日（{end}）：--by last-period 按本计划各{grain}的"
                       "完成量拆分；请指定本计划内已结束的时段，或用 --by equal",
         "period_flag": "--period 与 --by last-period 一起用：它指定按哪段时间的完成量拆分",
@@ -221,13 +229,17 @@ def _achieved(
     if rate or (spec is not None and spec.kind is MetricKind.RATIO):
         raise BadInput(said["a_rate"].format(kr=kr.id, unit=kr.unit.symbol))
     complete = [p for p in plan_periods(plan, as_of) if p.end < as_of]
+    earlier = False
     if period is not None:
         chosen = period_named(plan, period, as_of, lang)
         complete = [p for p in complete if chosen.start <= home_day(p, plan.grain) <= chosen.end]
         grain = ALERTS[f"cadence.{plan.grain.value}"][lang]
-        if chosen.end < plan.start:  # last year's, in a workspace kept from year to year
+        earlier = chosen.end < plan.start  # last year's: the next plan shared by this one
+        if earlier and spec is None:
             raise BadInput(said["before_plan"].format(period=chosen.id, start=plan.start,
-                                                      grain=grain))  # fmt: skip
+                                                      kr=kr.id))  # fmt: skip
+        if earlier:
+            complete = list(periods_homed(chosen.start, chosen.end, plan.grain))
         if chosen.start > plan.end:  # next year's: no week of it is this plan's to end
             raise BadInput(said["after_plan"].format(period=chosen.id, end=plan.end,
                                                      grain=grain))  # fmt: skip
@@ -257,7 +269,16 @@ def _achieved(
             if all(w is None for w in weights.values()):
                 raise BadInput(said["no_checkins"].format(kr=kr.id, period=label, gap=_gap(label)))
         else:
-            weights = {m: window_figure(plan, store, spec, m, counted).value for m in members}
+            # Last year's figures of a member may be typed in [[baselines]], where the
+            # store was started with this plan.
+            weights = {m: window_figure(plan, store, spec, m, counted, baselines=earlier).value
+                       for m in members}  # fmt: skip
+            if all(w is None for w in weights.values()) and earlier:
+                reached = store.first_period_start(plan.grain)
+                since = "" if reached is None else said["since"].format(start=reached)
+                raise BadInput(said["not_stored_before"].format(
+                    metric=spec.name, period=label, gap=_gap(label), since=since
+                ))  # fmt: skip
             if all(w is None for w in weights.values()):
                 through = store.collected_through(spec.name, plan.grain)
                 if through is None:

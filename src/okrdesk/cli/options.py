@@ -82,7 +82,7 @@ out_option = click.option(
 
 period_option = click.option(
     "--period", "-p", metavar="PERIOD",
-    help="As of the end of a period: 2026-W14, 2026-03, 2026Q2, a phase id or name "
+    help="As of the end of a period: 2026-W14, 2026-03, 2026Q2, 2025, a phase id or name "
     "(Q1, 抢春播), this week, last month, 本周, 上月 or 上个月 (counted from --as-of, else today).",
 )  # fmt: skip
 

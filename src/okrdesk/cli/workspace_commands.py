@@ -103,7 +103,8 @@ def init(directory: Path | None, lang: str | None) -> None:
     "--period", "-p", metavar="PERIOD",
     help="With --by last-period: count what each member achieved over this period instead "
     "of the plan's last complete period: 2026-10, 2026Q3, a phase id or name (Q3, 攻坚), "
-    "last month, 上季度 (counted from --as-of, else today); its periods complete by then.",
+    "last month, 上季度, or last year's (2025, last year, 去年: from the store's figures, or "
+    "[[baselines]]) (counted from --as-of, else today); its periods complete by then.",
 )  # fmt: skip
 @click.option(
     "--as-of", "as_of", type=DATE,

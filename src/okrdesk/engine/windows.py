@@ -100,7 +100,7 @@ def _spans_back(span: Span, day: dt.date, count: int) -> tuple[dt.date, dt.date]
     return first, last
 
 
-def _periods_homed(first: dt.date, last: dt.date, grain: Grain) -> list[Period]:
+def periods_homed(first: dt.date, last: dt.date, grain: Grain) -> list[Period]:
     """The periods of ``grain`` whose home day lies between ``first`` and ``last``."""
     found = periods_between(first - dt.timedelta(days=6), last + dt.timedelta(days=6), grain)
     return [p for p in found if first <= home_day(p, grain) <= last]
@@ -134,7 +134,7 @@ def window_run(
     first, last = _spans_back(window.span, _anchor(window.span, as_of, grain), window.count)
     day = as_of if through is None else min(as_of, through)
     periods = [
-        p for p in _periods_homed(first, last, grain) if max(p.start, opens or p.start) <= day
+        p for p in periods_homed(first, last, grain) if max(p.start, opens or p.start) <= day
     ]
     return PeriodRun(tuple(periods), first, last)
 
@@ -144,7 +144,7 @@ def whole_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
     growth target is set on (the whole year for ``ytd``); the same spans as
     ``window_run``'s."""
     first, last = _spans_back(window.span, _anchor(window.span, as_of, grain), window.count)
-    return PeriodRun(tuple(_periods_homed(first, last, grain)), first, last)
+    return PeriodRun(tuple(periods_homed(first, last, grain)), first, last)
 
 
 def _anchor(span: Span, as_of: dt.date, grain: Grain) -> dt.date:
@@ -205,7 +205,7 @@ def earlier_run(window: Window, run: PeriodRun, over: Over, grain: Grain) -> Per
             tuple(parse_period(i) for i in ids), _years_back(run.first), _years_back(run.last)
         )
     first, last = _spans_back(window.span, run.first - dt.timedelta(days=1), window.count)
-    periods = _periods_homed(first, last, grain)
+    periods = periods_homed(first, last, grain)
     if window.to_date:
         periods = periods[: len(run.periods)]
     return PeriodRun(tuple(periods), first, last)

@@ -1,11 +1,12 @@
 """``-p/--period`` as hledger takes it: the period a report, check or explanation is about.
 
 A period is an ISO week (``2026-W14``), a month (``2026-03``), a quarter
-(``2026Q2`` or ``2026-Q2``), one of the plan's phases by id or name (``Q1``,
-``抢春播``), or ``this``/``last`` followed by ``week``, ``month``, ``quarter`` or
-``phase``, counted from the ``--as-of`` day or else today (in Chinese ``本``, ``这`` or
-``上``, then ``个`` or not, followed by ``周``, ``月``, ``季``/``季度`` or ``阶段``: ``上月``,
-``上个月``, ``本季度``). The command then
+(``2026Q2`` or ``2026-Q2``), a year (``2025`` or ``2025年``), one of the plan's phases
+by id or name (``Q1``, ``抢春播``), or ``this``/``last`` followed by ``week``,
+``month``, ``quarter``, ``phase`` or ``year``, counted from the ``--as-of`` day or else
+today (in Chinese ``本``, ``这`` or ``上``, then ``个`` or not, followed by ``周``,
+``月``, ``季``/``季度``, ``阶段`` or ``年``: ``上月``, ``上个月``, ``本季度``; and
+``今年``, ``去年``). The command then
 runs as of the period's last day, or as of the ``--as-of`` day (else today)
 when the period has not ended by then.
 """
@@ -30,14 +31,26 @@ from okrdesk.targets.reader import suggest
 
 # Compiled by re when first used: most commands are given no period.
 _QUARTER = r"^(\d{4})[-_ ]?[Qq]([1-4])$"
-_RELATIVE = r"^(this|last)[-_ ]+(week|month|quarter|phase)$"
-_RELATIVE_ZH = r"^(本|这|上)个?(周|月|季度?|阶段)$"
+_YEAR = r"^(\d{4})年?$"
+_RELATIVE = r"^(this|last)[-_ ]+(week|month|quarter|phase|year)$"
+_RELATIVE_ZH = r"^(本|这|上)个?(周|月|季度?|阶段|年)$"
 _WORDS_ZH = {"本": "this", "这": "this", "上": "last", "周": "week", "月": "month", "季": "quarter",
-             "季度": "quarter", "阶段": "phase"}  # fmt: skip
-_OF = {"week": week_of, "month": month_of, "quarter": quarter_of}
+             "季度": "quarter", "阶段": "phase", "年": "year"}  # fmt: skip
+_YEARS_ZH = {"今年": ("this", "year"), "去年": ("last", "year")}
 
-EXAMPLES = "2026-W14, 2026-03, 2026Q2, a phase (Q1 or its name), this week or last month"
-EXAMPLES_ZH = "2026-W14、2026-03、2026Q2、阶段（Q1 或其名称）、本周、上月、本季度 或 上阶段"
+
+def _year_of(day: dt.date) -> Period:
+    return Period(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), str(day.year))
+
+
+_OF = {"week": week_of, "month": month_of, "quarter": quarter_of, "year": _year_of}
+
+EXAMPLES = (
+    "2026-W14, 2026-03, 2026Q2, 2025, a phase (Q1 or its name), this week, last month or last year"
+)
+EXAMPLES_ZH = (
+    "2026-W14、2026-03、2026Q2、2025、阶段（Q1 或其名称）、本周、上月、本季度、上阶段 或 去年"
+)
 
 
 def period_named(plan: Plan, text: str, today: dt.date, lang: str = "en") -> Period:
@@ -67,6 +80,9 @@ def period_named(plan: Plan, text: str, today: dt.date, lang: str = "en") -> Per
     for phase in plan.phases:
         if written in (phase.id, phase.name):
             return Period(phase.start, phase.end, phase.id)
+    year = re.match(_YEAR, written)
+    if year and int(year.group(1)) >= 1:
+        return _year_of(dt.date(int(year.group(1)), 1, 1))
     try:
         return parse_period(written)
     except ValueError:
@@ -84,10 +100,12 @@ def period_named(plan: Plan, text: str, today: dt.date, lang: str = "en") -> Per
 def _relative_words() -> list[str]:
     """The relative periods, for a misspelt one (``last moth``) to be told the one meant."""
     english = [f"{which} {grain}" for which in ("this", "last")
-               for grain in ("week", "month", "quarter", "phase")]  # fmt: skip
-    return english + [
-        f"{which}{grain}" for which in "本上" for grain in ("周", "月", "季度", "阶段")
-    ]
+               for grain in ("week", "month", "quarter", "phase", "year")]  # fmt: skip
+    return (
+        english
+        + list(_YEARS_ZH)
+        + [f"{which}{grain}" for which in "本上" for grain in ("周", "月", "季度", "阶段")]
+    )
 
 
 def _relative(written: str) -> tuple[str, str] | None:
@@ -96,7 +114,9 @@ def _relative(written: str) -> tuple[str, str] | None:
     if found:
         return found.group(1).lower(), found.group(2).lower()
     found = re.match(_RELATIVE_ZH, written)
-    return (_WORDS_ZH[found.group(1)], _WORDS_ZH[found.group(2)]) if found else None
+    if found:
+        return _WORDS_ZH[found.group(1)], _WORDS_ZH[found.group(2)]
+    return _YEARS_ZH.get(written)
 
 
 def _phase_of(plan: Plan, day: dt.date, lang: str) -> Period:
