@@ -278,7 +278,7 @@ def explain_lines(
     lines = [f"{kr.id} {kr.title}", subject_line(plan, subject, day, lang)]
     closing = closes_on(plan, kr)
     checkpoint = None
-    if closing is not None and closing < day:
+    if closing is not None and closing <= day:
         # The report judges a checkpoint as it stood on its day: explain that figure.
         checkpoint = len(lines)
         lines.append(said["checkpoint"].format(day=closing))

@@ -297,7 +297,10 @@ class Engine:
 
             return growth_progress(self, kr, subject)
         closing = closes_on(self.plan, kr)
-        if closing is not None and closing < self.as_of:
+        # On its own last day a checkpoint's figure is final: met or missed, not paced.
+        if closing is not None and (
+            closing < self.as_of or (closing == self.as_of and not self.checkpoints)
+        ):
             return self._closed(kr, subject, closing)
         spec = self.metrics.get(kr.metric) if kr.metric else None
         if kr.metric and self.unprovided(kr.metric) is not None:
@@ -568,7 +571,7 @@ class Engine:
                 if self.checkpoints:
                     drawn = closing == self.as_of
                 else:
-                    drawn = closing is None or closing >= self.as_of
+                    drawn = closing is None or closing > self.as_of
                 if drawn:
                     ratio = spec.kind is MetricKind.RATIO
                     columns[spec.name] = ("numerator", "denominator") if ratio else ("value",)
