@@ -308,6 +308,48 @@ def test_last_year_collected_from_july_is_no_year_to_grow_or_compare_on(
             "no growth target (type them in [[baselines]])")  # fmt: skip
 
 
+def test_a_metric_first_collected_in_july_is_no_year_though_another_was_collected_all_year(
+    tmp_path: Path,
+) -> None:
+    """Fees were first collected in July 2025, client assets all through 2025: fees' first
+    half was never collected, whatever the store holds of other metrics. Read off the
+    store's earliest period of any metric, their second half alone (4,620) grown 18% was
+    the year's target, 5,451.6, met at 6,710."""
+    kr = growth_kr("0.18")
+    plan = plan_of(Grain.MONTH, kr)
+    with monthly_store(tmp_path, from_month=7) as store:
+        first_half = list(periods_between(dt.date(2025, 1, 1), dt.date(2025, 6, 30), Grain.MONTH))
+        levels = [Observation("aum", "p1", p.id, 1000.0 * p.start.month) for p in first_half]
+        run = store.start_run("collect", dt.date(2025, 6, 30))
+        store.replace_observations(run, {"aum": "t"}, first_half, levels, dt.date(2025, 6, 30))
+        p = Engine(plan, store, NOV_20, SPECS).key_result(kr, "br")
+        assert p is not None and p.target.value is None and p.status is Status.NO_DATA
+        year = view(store, plan, "fees", "ytd", overs=(Over.LAST_YEAR,)).comparisons[0]
+        assert year.why is NoChange.EARLIER_PART and year.earlier.unknown == 6
+
+
+def test_a_baseline_stands_in_for_the_periods_it_types_alone(tmp_path: Path) -> None:
+    """Fees collected from July 2025, and January to March typed in [[baselines]]: April to
+    June are still missing, and no target is set on the rest (any baseline of the metric
+    switched the check off, and 5,451.6 + 3 typed months grown 18% was the target). With
+    all six typed, the year is whole again."""
+    kr = growth_kr("0.18")
+    three = {("fees", "br"): {f"2025-0{m}": Decimal(90 * m) for m in (1, 2, 3)}}
+    six = {("fees", "br"): {f"2025-0{m}": Decimal(90 * m) for m in range(1, 7)}}
+    with monthly_store(tmp_path, from_month=7) as store:
+        plan = plan_of(Grain.MONTH, kr, baselines=three)
+        p = Engine(plan, store, NOV_20, SPECS).key_result(kr, "br")
+        assert p is not None and p.target.value is None and p.status is Status.NO_DATA
+        year = view(store, plan, "fees", "ytd", overs=(Over.LAST_YEAR,)).comparisons[0]
+        assert year.why is NoChange.EARLIER_PART and year.earlier.unknown == 3
+        assert year.earlier.from_baselines == 3
+        whole = plan_of(Grain.MONTH, kr, baselines=six)
+        p = Engine(whole, store, NOV_20, SPECS).key_result(kr, "br")
+        # July to December 2025 stored (80 × 57 + 60 = 4,620), January to June typed
+        # (90 × 21 = 1,890).
+        assert p is not None and p.target.value == pytest.approx((4620 + 1890) * 1.18)
+
+
 def started_in_july(write_workspace: WriteWorkspace) -> Path:
     """Last year's plan ran from 1 July, so the store holds 2025-W27 to 2025-W53 alone;
     this year's plan (OKRS and GROWTH_KRS) collected to 15 March."""
@@ -446,8 +488,9 @@ compare = ["last_year", "previous"]
 
 
 def baselines_toml() -> str:
-    """2025's fees, typed in: 20,000元 a week for the branch."""
-    weeks = ", ".join(f'"2025-W{w:02d}" = 2' for w in range(1, 53))
+    """2025's fees, typed in: 20,000元 a week for the branch, and none in 2025-W53, the
+    three days 29 to 31 December: typed as 0, since a week left out is a week unknown."""
+    weeks = ", ".join([*(f'"2025-W{w:02d}" = 2' for w in range(1, 53)), '"2025-W53" = 0'])
     return f'[[baselines]]\nmetric = "fee_revenue"\nsubject = "branch"\nunit = "万元"\n' \
            f"values = {{ {weeks} }}\n"  # fmt: skip
 
@@ -577,16 +620,17 @@ def test_explain_check_and_split_take_a_growth_target(
                                     "-w", str(root)]).output  # fmt: skip
     assert "增长目标，窗口 ytd，与报告的算法相同：" in explained
     assert "实际 33万，2026-W01 … 2026-W11：11 个周期中 11 个有数字" in explained
-    # 52 weeks typed in: the days of 2025-W53 (29 to 31 December) have no figure.
+    # 53 weeks typed in, 2025-W53 (29 to 31 December) as 0: a week left out would leave
+    # the year unknown, and no target.
     assert ("目标 122.7万 = 去年 104万 × (1 + 18%)；2025-W01 … 2025-W53："
-            "53 个周期中 52 个有数字，其中 52 个来自 [[baselines]]") in explained  # fmt: skip
+            "53 个周期中 53 个有数字，其中 53 个来自 [[baselines]]") in explained  # fmt: skip
     assert ("应完成 25.96万 = 去年同期 22万 × (1 + 18%)；"
             "2025-W01 … 2025-W11：11 个周期中 11 个有数字") in explained  # fmt: skip
     english = runner.invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "--lang", "en",
                                   "-w", str(root)]).output  # fmt: skip
     assert "growth target, window ytd, as the report sets it:" in english
     assert "over 2026-W01 … 2026-W11: 11 of 11 periods with a figure" in english
-    assert "2025-W01 … 2025-W53: 52 of 53 periods with a figure, 52 from [[baselines]]" in english
+    assert "2025-W01 … 2025-W53: 53 of 53 periods with a figure, 53 from [[baselines]]" in english
     split = runner.invoke(cli, ["split", "O1.FEES", "--unit", "branch", "--over", "months",
                                 "-w", str(root)])  # fmt: skip
     assert split.exit_code == 2 and "O1.FEES 自己没有目标值，无从拆分" in split.output

@@ -257,10 +257,10 @@ class WindowFigure:
     values: tuple[tuple[str, float], ...] = ()
     """Each period's own value (for amounts and counts), oldest first: a flow's trend."""
     unknown: int = 0
-    """How many of the earlier periods asked for no collect reached (they end before the
-    first period the store holds at the plan's grain), where no baseline is typed for any
-    of them: a figure of the rest alone is no figure of them all (a store started in
-    July, against a year)."""
+    """How many of the earlier periods asked for no collect of the metric reached (they
+    end before the first period of it the store holds at the plan's grain) and no
+    baseline types in: a figure of the rest alone is no figure of them all (a store
+    started in July, against a year)."""
 
 
 Totals = Mapping[str, tuple[float | None, float | None, float | None, int]]
@@ -325,8 +325,10 @@ def window_figure(
             if p.id not in totals and p.end >= plan.start and p.start <= read_through:
                 totals[p.id] = (0.0, None, None, 0)
     unknown = 0
-    if baselines and not filled and len(totals) < len(ids):  # typed ones: the user's word
-        reached = store.first_period_start(plan.grain)
+    if baselines and len(totals) < len(ids):
+        # A period typed in stands for itself alone: one before the metric's collects
+        # reached and typed in nowhere is unknown, whatever else is typed.
+        reached = store.first_period_start(spec.name, plan.grain)
         unknown = sum(p.id not in totals and (reached is None or p.end < reached)
                       for p in run.periods)  # fmt: skip
     return attrs.evolve(_combine(spec, ids, totals), from_baselines=filled, unknown=unknown)

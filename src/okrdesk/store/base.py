@@ -1676,12 +1676,14 @@ class Store(ABC):
         return {str(r[0]): (dt.date.fromisoformat(r[1]), dt.date.fromisoformat(r[2]))
                 for r in rows}  # fmt: skip
 
-    def first_period_start(self, grain: Grain) -> dt.date | None:
-        """The first day of the earliest period stored at ``grain``, of any metric: how far
-        back the collects have reached (a workspace started in July holds nothing of the
-        first half of the year before it)."""
+    def first_period_start(self, metric: str, grain: Grain) -> dt.date | None:
+        """The first day of the earliest period of ``metric`` stored at ``grain``: how far
+        back its collects have reached (a workspace started in July holds nothing of the
+        first half of the year before it; a metric whose plugin came in July, nothing of
+        the first half of that year, however far back the others reach)."""
         found = self._one(
-            "SELECT min(period_start) FROM period_totals WHERE grain = ?", (grain.value,)
+            "SELECT min(period_start) FROM period_totals WHERE metric = ? AND grain = ?",
+            (metric, grain.value),
         )
         return None if found is None or found[0] is None else dt.date.fromisoformat(found[0])
 

@@ -143,8 +143,8 @@ class StoreReader(Protocol):
         """period id → (first day, last day) it was stored over, for those stored."""
         ...
 
-    def first_period_start(self, grain: Grain) -> dt.date | None:
-        """The first day of the earliest period stored at ``grain``, of any metric."""
+    def first_period_start(self, metric: str, grain: Grain) -> dt.date | None:
+        """The first day of the earliest period of ``metric`` stored at ``grain``."""
         ...
 
     def read_collects_of(self, units: frozenset[str] | None) -> None:
