@@ -427,6 +427,41 @@ def test_a_quarterly_growth_target_s_forecast_says_it_is_for_the_quarter_s_end(
     assert "to 03-31" in next(line for line in english.splitlines() if "| O1.FEES" in line)
 
 
+def test_a_quarterly_growth_target_says_it_starts_again_each_quarter_and_its_score_with_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """On 5 April a qtd growth target's attainment is of the second quarter, a few days
+    in: its score fell from the first quarter's without anything getting worse. That is
+    the design (a quarter's target is scored on the quarter), and the window line says
+    so, in every format and both languages."""
+    okrs = OKRS + GROWTH_KRS.replace('unit = "元"\n', 'unit = "元"\nwindow = "qtd"\n', 1)
+    root = collected(write_workspace, {"okrs.toml": okrs, "baselines.toml": baselines_toml()})
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-04-05", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+
+    def fees(day: str) -> dict[str, object]:
+        args = ["report", "--as-of", day, "-w", str(root), "--format", "json"]
+        shown = json.loads(CliRunner().invoke(cli, args).output)
+        return next(kr for o in shown["objectives"] for kr in o["key_results"]
+                    if kr["id"] == "O1.FEES")  # fmt: skip
+
+    march, april = fees("2026-03-29"), fees("2026-04-05")
+    assert float(april["attainment"]) < float(march["attainment"]) / 3  # type: ignore[arg-type]
+    args = ["report", "--as-of", "2026-04-05", "-w", str(root), "--format", "md"]
+    said = "每季初重新起算，得分按本季完成率计：季初得分回落，并非变差"
+    assert said in CliRunner().invoke(cli, args).output
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"]).output
+    assert ("it starts again each quarter, and the score counts this quarter's attainment: "
+            "a fall at the quarter's start is no worsening") in english  # fmt: skip
+    text = "".join(CliRunner().invoke(cli, args[:-2]).output.replace("│", "").split())
+    assert "".join(said.split()) in text
+    # A year's growth target (ytd) starts again with the plan alone: nothing to say.
+    year = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS,
+                                       "baselines.toml": baselines_toml()})  # fmt: skip
+    plain = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-15", "-w", str(year)])
+    assert "重新起算" not in plain.output
+
+
 def test_explain_works_out_a_window_and_its_comparisons_as_the_report_writes_them(
     write_workspace: WriteWorkspace,
 ) -> None:

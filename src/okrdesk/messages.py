@@ -931,6 +931,9 @@ WINDOWS: dict[str, dict[str, str]] = {
         "earlier_negative_previous": "上期为负（{value}），不计百分比",
         "from_baselines": "含基数表",
         "growth_target": "目标 = 上年 {value} × (1 + {growth})",
+        "restarts_wtd": "每周初重新起算，得分按本周完成率计：周初得分回落，并非变差",
+        "restarts_mtd": "每月初重新起算，得分按本月完成率计：月初得分回落，并非变差",
+        "restarts_qtd": "每季初重新起算，得分按本季完成率计：季初得分回落，并非变差",
         "no_growth_base": "上年无数据，增长目标无从计算",
         "part_growth_base": "上年有 {periods} 个周期未采集过，增长目标无从计算"
                             "（可在 [[baselines]] 中补录）",
@@ -954,6 +957,12 @@ WINDOWS: dict[str, dict[str, str]] = {
         "earlier_negative_previous": "the period before was negative ({value}), no percentage",
         "from_baselines": "from baselines",
         "growth_target": "target = last year's {value} × (1 + {growth})",
+        "restarts_wtd": "it starts again each week, and the score counts this week's"
+                        " attainment: a fall at the week's start is no worsening",
+        "restarts_mtd": "it starts again each month, and the score counts this month's"
+                        " attainment: a fall at the month's start is no worsening",
+        "restarts_qtd": "it starts again each quarter, and the score counts this quarter's"
+                        " attainment: a fall at the quarter's start is no worsening",
         "no_growth_base": "no figure last year: no growth target",
         "part_growth_base": "{periods} periods of last year never collected: no growth target"
                             " (type them in [[baselines]])",
