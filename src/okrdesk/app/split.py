@@ -274,7 +274,7 @@ def _achieved(
             weights = {m: window_figure(plan, store, spec, m, counted, baselines=earlier).value
                        for m in members}  # fmt: skip
             if all(w is None for w in weights.values()) and earlier:
-                reached = store.first_period_start(plan.grain)
+                reached = store.first_period_start(spec.name, plan.grain)
                 since = "" if reached is None else said["since"].format(start=reached)
                 raise BadInput(said["not_stored_before"].format(
                     metric=spec.name, period=label, gap=_gap(label), since=since
