@@ -572,6 +572,7 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
     assert ("本年至今 33万 · 同比 +50.0%（上年同期 22万，含基数表，"
             "本期 74 天、上年同期 75 天，并非同口径）") in text  # fmt: skip
     assert "目标 = 上年 104万 × (1 + 18%)" in text
+    assert "增长目标无从计算" not in text  # a target found is no target missing
     terminal = runner.invoke(cli, args[:-2]).output
     assert "同比 +50.0%" in terminal
     english = runner.invoke(cli, [*args[:-2], "--lang", "en", "--format", "md"]).output

@@ -614,9 +614,9 @@ def window_story(kr: ReportKeyResult, lang: str) -> str:
         base, growth = value(kr, w.growth_base, lang), percent(w.growth, 0)
         if w.growth_base is not None:
             parts.append(window_label(lang, "growth_target", value=base, growth=growth))
-        if w.name in ("wtd", "mtd", "qtd"):
-            # A target of the span to date: its attainment, and the score, begin again at 0.
-            parts.append(window_label(lang, f"restarts_{w.name}"))
+            if w.name in ("wtd", "mtd", "qtd"):
+                # A target of the span to date: its attainment, and the score, start again.
+                parts.append(window_label(lang, f"restarts_{w.name}"))
         elif w.growth_unknown:
             parts.append(window_label(lang, "part_growth_base", periods=w.growth_unknown))
         else:
