@@ -46,6 +46,8 @@ def worked_out(lines: list[str]) -> tuple[Decimal, Decimal, str]:
     the report's score (its note in brackets, "" for none)."""
     start = next(n for n, line in enumerate(lines) if line.startswith("  = "))
     end = next(n for n in range(start, len(lines)) if not lines[n].rstrip().endswith("+"))
+    while end + 1 < len(lines) and lines[end + 1].startswith("      "):  # its note, folded
+        end += 1
     formula = " ".join(line.strip() for line in lines[start : end + 1]).removeprefix("= ")
     note = ""
     if formula.endswith("）"):
@@ -63,16 +65,38 @@ def worked_out(lines: list[str]) -> tuple[Decimal, Decimal, str]:
     return by_hand, Decimal(result.rstrip("%")), note
 
 
+def hundredths(score: float) -> Decimal:
+    return (Decimal(repr(score)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def agrees(lines: list[str], score: float) -> None:
-    """The formula adds up, and rounds to the report's score or says why it does not."""
+    """The formula adds up, and gives the score to two decimals and the report's, or says
+    why it does not."""
     by_hand, result, note = worked_out(lines)
     assert by_hand == result
     shown = score_text(score)
     rounded = f"{result.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
-    exact = (Decimal(repr(score)) * 100).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     # Where the figures as shown round otherwise, the score before rounding is given.
-    assert rounded == shown or note == f"报告的 {shown} 由舍入前的数字算得：{exact}%"
+    if rounded == shown and result == hundredths(score):
+        assert note == ""
+    else:
+        exact = re.fullmatch(
+            r"得分由舍入前的数字算得：([\d.]+)%，即 ([\d.]+)%，报告\s*写作\s*(.+)", note
+        )
+        assert exact is not None, note
+        assert Decimal(exact[2]) == hundredths(score) and exact[3] == shown
+        assert Decimal(exact[1]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == Decimal(
+            exact[2]
+        )
     assert abs(result - Decimal(repr(score * 100))) <= Decimal("0.01")
+
+
+def score_said(lines: list[str]) -> Decimal:
+    """The score to two decimals as ``explain O1`` gives it: its formula's result, or
+    where that was worked from figures rounded first, the one its note gives."""
+    _, result, note = worked_out(lines)
+    found = re.search(r"即 ([\d.]+)%", note)
+    return Decimal(found[1]) if found else result
 
 
 def test_each_objectives_score_is_worked_out_from_its_key_results(
@@ -185,6 +209,23 @@ def test_every_formula_adds_up_through_the_year(demo: Path, day: str) -> None:
            found["score"])  # fmt: skip
 
 
+@pytest.mark.parametrize("day", ["2026-02-28", "2026-03-31"])
+def test_an_objectives_score_is_one_figure_however_it_is_reached(demo: Path, day: str) -> None:
+    # explain --unit inst wrote INST's score 16.53%, explain INST worked it out as 16.54%
+    # from its key results rounded first, with no word that the two are one score.
+    unit = okrdesk("explain", "--unit", "inst", "-w", str(demo), "--as-of", day).stdout
+    rows = [line for line in unit.splitlines() if re.match(r"  [A-Z]+\d* ", line)]
+    assert rows
+    for row in rows:
+        objective, shown = row.split()[0], Decimal(row.split()[-2].rstrip("%"))
+        said = okrdesk("explain", objective, "--unit", "inst", "-w", str(demo), "--as-of", day)
+        lines = said.stdout.splitlines()
+        if any(line.startswith("  = ") for line in lines):
+            assert score_said(lines) == shown, (objective, lines)
+        else:  # one key result: its counted figure is the score
+            assert any(line.split()[-2:] == [f"{shown}%", line.split()[-1]] for line in lines)
+
+
 # ------------------------------------------------------------------ budget lines
 
 
@@ -277,12 +318,12 @@ def test_what_rounding_did_to_a_score_is_kept_to_80_columns_in_english(
     demo: Path, report: dict[str, Any]
 ) -> None:
     """The note after a score's formula ran on to 104 columns in English (``… = 84.35% (the
-    report's 84.3% is the mean of the figures before they were rounded: 84.348%)``)."""
+    score is the mean of the figures before they were rounded: 84.348%, so 84.35%, …)``)."""
     noted = 0
     for objective in report["objectives"]:
         lines = explained(demo, objective["id"], lang="en")
         assert all(display_width(line) <= 80 for line in lines), lines
-        noted += any("before they were rounded" in line for line in lines)
+        noted += "before they were rounded" in " ".join(line.strip() for line in lines)
     assert noted
 
 

@@ -1032,8 +1032,8 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "left_out": "Not in the score: {items}",
         "no_data": "no data yet",
         "no_objective_score": "no score yet",
-        "rounded": "the report's {score} is the mean of the figures before they were "
-        "rounded: {exact}",
+        "rounded": "the score is the mean of the figures before they were rounded: "
+        "{exact}, so {own}, the report's {score}",
         "more": "Each objective's score: {example}",
         "more_kr": "Each key result's figure: {example}",
         "not_here": "objective {objective} is not in the report of {subject}; "
@@ -1049,7 +1049,7 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "left_out": "未计入得分：{items}",
         "no_data": "尚无数据",
         "no_objective_score": "尚无得分",
-        "rounded": "报告的 {score} 由舍入前的数字算得：{exact}",
+        "rounded": "得分由舍入前的数字算得：{exact}，即 {own}，报告写作 {score}",
         "more": "每个目标的得分：{example}",
         "more_kr": "每项关键结果的数字：{example}",
         "not_here": "{subject} 的报告中没有目标 {objective}；"
@@ -1201,9 +1201,11 @@ def _formula(parts: Sequence[tuple[Decimal, Decimal]], score: float, lang: str) 
     if weights != 1:
         terms[0], terms[-1] = f"({terms[0]}", f"{terms[-1]}) ÷ {_weight(weights)}"
     terms[-1] += f" = {by_hand}%"
-    if f"{half_up(by_hand, 1)}%" != score_text(score):
-        exact = f"{half_up(Decimal(repr(score)) * 100, 3)}%"
-        rounded = _SAID_SCORE[lang]["rounded"].format(score=score_text(score), exact=exact)
+    own = _hundredths(score)
+    if by_hand != own or f"{half_up(by_hand, 1)}%" != score_text(score):
+        rounded = _SAID_SCORE[lang]["rounded"].format(
+            score=score_text(score), own=f"{own}%", exact=f"{_unrounded(score, own)}%"
+        )
         terms[-1] += label(lang, "in_brackets", text=rounded)
     lines, line = [], "  ="
     for index, term in enumerate(terms):
@@ -1213,6 +1215,15 @@ def _formula(parts: Sequence[tuple[Decimal, Decimal]], score: float, lang: str) 
             joined = f"    {term}"
         line = joined
     return [*lines, *_wrapped(line)]  # the last, with what rounding did, kept to the width
+
+
+def _unrounded(score: float, own: Decimal) -> Decimal:
+    """``score`` in percent to as many decimals as show it rounds to ``own`` (16.534 for
+    16.53, not 16.535 for 16.53496), at least three."""
+    places = 3
+    while places < 6 and half_up(half_up(Decimal(repr(score)) * 100, places), 2) != own:
+        places += 1
+    return half_up(Decimal(repr(score)) * 100, places)
 
 
 def _row(*cells: tuple[str, int]) -> str:
