@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -291,6 +292,48 @@ def test_a_figure_is_read_as_a_branch_writes_it_money_after_its_yuan_sign_counts
     # A spend amount is read by the same parser.
     spent = run(root, "spend", "add", "training", "￥3,500", "--signed-by", "王芳", *day)
     assert spent.exit_code == 0 and "已记录支出 3,500元：training" in spent.output, spent.output
+
+
+def test_a_yuan_sign_before_a_bare_figure_kept_in_wan_or_yi_is_refused_as_either(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # ¥12 on a line kept in 万元 was recorded as 12元, and ¥5 on a key result in 亿元 as
+    # 5元: a bare 12 there is 12万, so the manager most likely meant that, and the breaker
+    # was judging 12元 of spending where 12万 had gone.
+    root = write_workspace({"okrs.toml": FIGURES_OKRS})
+    day = ["--date", "2026-03-31"]
+    assert run(root, "checkin", "O1.REV", "1", *day).exit_code == 0
+    checked_in = run(root, "checkin", "O1.REV", "¥5", *day)
+    assert checked_in.exit_code == 2, checked_in.output
+    assert checked_in.output.strip() == (
+        "O1.REV：'¥5'：此处以 亿元 计，不带单位的 5 是 5亿，而 ¥ 表示 5元，无法确定是哪一个："
+        "若是 5亿，请写 5 或 5亿；若是 5元，请写 5元。未记录任何打卡。"
+    )
+    english = run(root, "checkin", "O1.REV", "￥5", *day, "--lang", "en")
+    assert english.exit_code == 2
+    assert english.output.strip() == (
+        "O1.REV: '￥5': this is kept in 亿元, where a bare 5 is 5亿, and the yuan sign says "
+        "5元; say which: 5 or 5亿 for 5亿, 5元 for 5元. Nothing was stored."
+    )
+    spent = run(root, "spend", "add", "training", "￥12.5", "--signed-by", "王芳", *day)
+    assert spent.exit_code == 2, spent.output
+    assert spent.output.strip() == (
+        "'￥12.5'：此处以 万元 计，不带单位的 12.5 是 12.5万，而 ¥ 表示 12.5元，无法确定是哪"
+        "一个：若是 12.5万，请写 12.5 或 12.5万；若是 12.5元，请写 12.5元。未记录任何支出。"
+    )
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        assert connection.execute("SELECT count(*) FROM spend").fetchone() == (0,)
+    assert [value for _, value, _ in stored(root)] == [1e8]
+    # Either way it is written, it is taken; and a figure grouped by thousands, as yuan
+    # are written, is yuan, as in a target file.
+    for value, base in (("12.5", 125_000), ("12.5万", 125_000), ("12.5元", 12.5),
+                        ("¥12.5万", 125_000), ("¥1,250", 1_250)):  # fmt: skip
+        done = run(root, "spend", "add", "training", value, "--signed-by", "王芳", *day,
+                   "--again")  # fmt: skip
+        assert done.exit_code == 0, done.output
+        with sqlite3.connect(root / "okrdesk.db") as connection:
+            (fen,) = connection.execute("SELECT amount_fen FROM spend ORDER BY id DESC LIMIT 1")
+        assert Decimal(fen[0]) / 100 == Decimal(str(base)), (value, fen)
 
 
 def test_a_check_in_stored_as_ctrl_c_comes_is_told_as_stored_not_aborted(

@@ -273,11 +273,16 @@ CASES = {
         ['targets/budget.toml:3: TOML 语法错误：¥899万 不是 TOML 的数；请写 total = 899，'
          '用表的单位（第 2 行 unit = "万元"）'],
     ),
-    "a yuan sign before a figure in 元, in a table in 万元": (
+    # Either 899元, as the sign says, or 899万, as a bare 899 there is: checkin and spend
+    # add refuse it by the same rule.
+    "a yuan sign before a bare figure, in a table in 万元": (
         "budget.toml", "total = 899", "total = ¥899",
-        ["targets/budget.toml:3: TOML syntax: ¥899 is not a TOML number: write total = 0.0899, "
-         'in the table\'s unit (unit = "万元" at line 2)'],
-        None,
+        ["targets/budget.toml:3: TOML syntax: ¥899 is not a TOML number: if 899元 is meant, "
+         'write total = 0.0899, in the table\'s unit (unit = "万元" at line 2); if 899 in the '
+         "table's unit, write total = 899"],
+        ['targets/budget.toml:3: TOML 语法错误：¥899 不是 TOML 的数；若是 899元，请写 '
+         'total = 0.0899，用表的单位（第 2 行 unit = "万元"）；若是以表的单位计的 899，请写 '
+         "total = 899"],
     ),
     "a yuan sign before a figure with thousands separators": (
         "budget.toml", "total = 899", "total = ¥8,990,000",

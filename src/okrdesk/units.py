@@ -222,6 +222,10 @@ _UNREADABLE = {
         "wan_yi": "{name}: okrdesk writes no 万亿; write it in 亿 ({yi}亿)",
         "mismatch": "{name}: {symbol} does not go with {unit}; {say}",
         "not_money": "{name}: {symbol} is not money; use 元, 万 or 亿",
+        "which_yuan": "{name}: this is kept in {kept}, where a bare {number} is "
+                      "{number}{larger}, and the yuan sign says {number}元; say which: "
+                      "{number} or {number}{larger} for {number}{larger}, {number}元 for "
+                      "{number}元",
         "fraction": "{name}: a count has no fraction; write whole {symbol}",
         "other_count": "{name}: {symbol} counts something other than {own}; write it in "
                        "{own}",
@@ -241,6 +245,9 @@ _UNREADABLE = {
         "wan_yi": "{name}：okrdesk 不用“万亿”；请以亿写（{yi}亿）",
         "mismatch": "{name}：{symbol} 与 {unit} 不是同一类单位；{say}",
         "not_money": "{name}：{symbol} 不是金额单位；请用 元、万 或 亿",
+        "which_yuan": "{name}：此处以 {kept} 计，不带单位的 {number} 是 {number}{larger}，"
+                      "而 ¥ 表示 {number}元，无法确定是哪一个：若是 {number}{larger}，请写 "
+                      "{number} 或 {number}{larger}；若是 {number}元，请写 {number}元",
         "fraction": "{name}：{symbol} 是计数，不能有小数；请写整数",
         "other_count": "{name}：{symbol} 与 {own} 计的不是同一种对象；请以 {own} 写",
         "say_money": "请以 {unit} 写，或写成 12万、1.2亿、3500元",
@@ -413,7 +420,9 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     ``2.2亿``, ``3500元`` or ``12万`` for money, ``27%`` or ``0.15‰`` for a rate,
     ``1.2万户`` for a count; 万 and 亿 also scale a count (``1.2万`` 户 is 12,000 户).
     ``unit`` None means money whose unit must be written. Money may be written after
-    ``¥`` or ``￥`` as a branch writes it (``￥120万``; ``¥3,500`` alone is in 元). A count
+    ``¥`` or ``￥`` as a branch writes it (``￥120万``; ``¥3,500`` alone is in 元, grouped by
+    thousands as yuan are written; ``¥12`` for a ``unit`` of 万元 or 亿元, where a bare 12
+    is 12万, is refused as either 12元 or 12万, as a target file refuses it). A count
     takes its own word alone (``7户`` or ``1.2万户`` for 户, never ``7人``: people are not
     households). Thousands separators and negative numbers are taken; a count has no
     fraction. Raises ValueError with the message to show.
@@ -432,6 +441,11 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     if yuan:
         if unit is not None and unit.dimension is not Dimension.MONEY:
             raise _mismatch(name, "¥", unit)
+        if symbol is None and unit is not None and unit.factor > 1 and "," not in number:
+            # ¥12 where a bare 12 is 12万: the sign says 元, the manager most likely 万.
+            larger = unit.symbol.removesuffix("元")
+            raise UnreadableFigure("which_yuan", name=name, number=number.strip(),
+                                   kept=unit.symbol, larger=larger)  # fmt: skip
         if symbol is None:
             symbol = "元"
         elif _SHORT_MONEY.get(symbol, symbol) not in UNITS or (

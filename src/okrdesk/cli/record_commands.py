@@ -158,7 +158,8 @@ def checkin(
     VALUE is in the key result's own unit (for a target written as 5.5
     亿元, write 4.72 for 4.72亿元), or carries a unit of the same kind and
     is converted: 2.2亿, 3,500万, 1200000元 or ￥120万 (￥3,500 alone is in
-    元) for money, 82.5% or 825‰ for a rate, 1.2万 for a count. A count
+    元; ￥12 alone, where a bare 12 is 12万 or 12亿, is refused as either) for
+    money, 82.5% or 825‰ for a rate, 1.2万 for a count. A count
     takes its own word only (7户, 1.2万户 or 1.64亿户 for 户; 7人 is refused). A
     negative value needs no `--` (okrdesk checkin O1.KR1 -3). Commas only
     separate thousands (1,234,567); a count (户, 人, 单...) takes whole
@@ -255,7 +256,8 @@ def spend_add(
 
     AMOUNT is in the line's unit (万元 unless the target file says otherwise:
     12 is 12万), or carries its own: 1.2亿, 3,500元, 12.5万元, ￥12.5万 (￥3,500
-    alone is in 元); it is positive
+    alone is in 元; ￥12 alone, on a line in 万元, is refused as either 12元 or 12万); it
+    is positive
     and at most 100亿元 (a correction is a reversal: `okrdesk spend reverse`).
     The message says what was recorded, in 万 (in CNY thousands in English).
     Every --signed-by is a person in the plan (by name or id) or in

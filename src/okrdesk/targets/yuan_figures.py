@@ -39,6 +39,9 @@ class YuanFigure:
     """The digits as written where their commas are not at thousands: ``1,2345``."""
     sign: str = "¥"
     """The sign it was written after: "" for a figure quoted below zero (``"-30"``)."""
+    bare: bool = False
+    """Written with neither a unit nor thousands separators (``¥899``): in a table kept in
+    万元, as likely 899万 meant as 899元."""
 
 
 def yuan_figure(written: str) -> YuanFigure | None:
@@ -57,9 +60,11 @@ def yuan_figure(written: str) -> YuanFigure | None:
         shown = format(plain, ",")
     else:
         shown = rest
-    if _BARE.fullmatch(rest):
+    bare = _BARE.fullmatch(rest) is not None
+    if bare:
         rest += "元"  # ¥899 is 899元, whatever unit its table is in
-    return YuanFigure("-" in (found[1], found[2]), rest, shown, untrusted)
+    return YuanFigure("-" in (found[1], found[2]), rest, shown, untrusted,
+                      bare=bare and untrusted is None and "," not in rest)  # fmt: skip
 
 
 def yuan_said(
@@ -72,6 +77,8 @@ def yuan_said(
     advice = advise(("-" if negative else "") + found.figure)
     if advice is None:
         return None
+    if found.bare:
+        advice = _either_reading(found, advice, advise(("-" if negative else "") + found.shown))
     why_en, why_zh = [], []
     if found.untrusted is not None:
         plain = Decimal(found.untrusted.replace(",", ""))
@@ -93,6 +100,25 @@ def yuan_said(
         meant = f"{'-' if negative else ''}{found.sign}{found.shown}"
         advice = Said(f"if {meant} is meant, {advice.en}", f"若指 {meant}，{advice.zh}")
     return Said("; ".join([*why_en, advice.en]), "；".join([*why_zh, advice.zh]))
+
+
+def _either_reading(found: YuanFigure, as_yuan: Said, as_written: Said | None) -> Said:
+    """For ``¥899`` in a table whose unit is larger than 元, both lines to write: 899元,
+    as the sign says, and 899 in the table's unit, as a bare 899 there is (the rule
+    ``okrdesk checkin`` and ``spend add`` refuse it by). ``as_yuan`` alone where the two
+    lines are one, or where it names both readings already (``¥12``: 0.0012万 no one
+    means) or is no line to write (money where the unit is no money)."""
+    line = re.compile(r"write (\S+ = \S+?)(?:,|$)")
+    yuan, plain = line.match(as_yuan.en), line.match(as_written.en) if as_written else None
+    if as_written is None or yuan is None or plain is None or " would be " in as_yuan.en:
+        return as_yuan
+    if yuan[1] == plain[1]:
+        return as_yuan
+    number = ("-" if found.negative else "") + found.shown
+    return Said(
+        f"if {number}元 is meant, {as_yuan.en}; if {number} in the table's unit, {as_written.en}",
+        f"若是 {number}元，{as_yuan.zh}；若是以表的单位计的 {number}，{as_written.zh}",
+    )
 
 
 _NEVER_BELOW_ZERO = {
