@@ -250,3 +250,73 @@ def test_a_branch_with_this_plans_id_and_a_namesake_signing_is_not_taken_for_it(
     _spent(root, "training", "5", "王芳", day="2026-03-04")
     refused = run(root, "spend", "move-unit", "tianhe", "--lang", "en")
     assert refused.exit_code == 2 and "are another plan's" in refused.output
+
+
+def _explained(root: Path, line: str, lang: str = "zh") -> tuple[Decimal, str]:
+    """What ``okrdesk explain LINE`` says the line spent (in 元, from the Chinese), and
+    all it says, its folded lines joined and every space left out."""
+    from okrdesk.units import parse_money
+
+    done = run(root, "explain", line, "--as-of", AS_OF, "--lang", lang)
+    assert done.exit_code == 0, done.output
+    if lang != "zh":
+        return Decimal(-1), squeezed(done.output)
+    spent = done.output.splitlines()[2].split("；")[1].removeprefix("已用 ")
+    return parse_money(spent), squeezed(done.output)
+
+
+def squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_are(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """`okrdesk explain training` read 0 spent and nothing more, while the report told the
+    plan's 120万 kept under its old unit id; moved, it did not say where they came from."""
+    root = write_workspace()
+    _spent(root, "training", "100", "cm01")
+    _spent(root, "training", "20", "cm01", day="2026-03-03")
+    _renamed(root)
+    _, lines, alerts = _budget(root)
+    spent, said = _explained(root, "training")
+    assert spent == lines["training"] == 0 and alerts
+    assert (
+        squeezed(
+            "另有 2 笔（净额 120万）记在单位 branch 名下（本计划的单位 id 改为 futian 之前），"
+            "移过来之前不计入这里的任何数字：okrdesk spend move-unit branch"
+        )
+        in said
+    )
+    _, english = _explained(root, "training", "en")
+    assert (
+        squeezed(
+            "and 2 entries (CNY 1,200k net) kept under unit branch, this plan's unit id before it "
+            "was changed to futian: counted in none of these figures until moved: okrdesk spend "
+            "move-unit branch"
+        )
+        in english
+    )
+    # A line with nothing under the old id says nothing of it.
+    assert "branch" not in _explained(root, "salons")[1]
+
+    assert run(root, "spend", "move-unit", "branch").exit_code == 0
+    _, lines, alerts = _budget(root)
+    spent, said = _explained(root, "training")
+    assert spent == lines["training"] == 1_200_000 and alerts == []
+    assert (
+        squeezed(
+            "其中 2 笔（净额 120万）原记在单位 branch 名下（本计划的单位 id 改为 futian 之前），"
+            "已由 okrdesk spend move-unit 移来"
+        )
+        in said
+    )
+    assert "另有" not in said
+    _, english = _explained(root, "training", "en")
+    assert (
+        squeezed(
+            "of them 2 entries (CNY 1,200k net) recorded under unit branch, this plan's unit id "
+            "before it was changed to futian, and moved here by okrdesk spend move-unit"
+        )
+        in english
+    )

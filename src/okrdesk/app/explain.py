@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -23,7 +23,12 @@ from okrdesk.app.session import (
     find_subject,
     store_to_read,
 )
-from okrdesk.engine.budget import LineProgress, budget_progress, revenue_key_results
+from okrdesk.engine.budget import (
+    LineProgress,
+    apart_by_plan,
+    budget_progress,
+    revenue_key_results,
+)
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import closes_on, runs_from_baseline
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, runs_of
@@ -52,6 +57,7 @@ from okrdesk.model import (
     OverTime,
     Plan,
     Run,
+    SpendEntry,
     StoredObservation,
 )
 from okrdesk.periods import (
@@ -1336,6 +1342,11 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "breaker": "breaker: {standing}",
         "whose": "budget line {line} is the plan's, not a unit's or a person's: "
         "leave out --unit and --person",
+        "moved": "    of them {n} ({amount} net) recorded under unit {old}, this plan's unit "
+        "id before it was changed to {top}, and moved here by okrdesk spend move-unit",
+        "kept_elsewhere": "  and {n} ({amount} net) kept under unit {old}, this plan's unit "
+        "id before it was changed to {top}: counted in none of these figures until moved: "
+        "okrdesk spend move-unit {old}",
     },
     "zh": {
         "spent": "预算 {amount}；已用 {spent}；剩余 {left}",
@@ -1356,6 +1367,10 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "parts": "    其中各项的花费，即已用 × 关联权重：",
         "breaker": "熔断：{standing}",
         "whose": "预算项 {line} 属于整个计划，不分单位或人员：请去掉 --unit 和 --person",
+        "moved": "    其中 {n} 笔（净额 {amount}）原记在单位 {old} 名下（本计划的单位 id 改为 "
+        "{top} 之前），已由 okrdesk spend move-unit 移来",
+        "kept_elsewhere": "  另有 {n} 笔（净额 {amount}）记在单位 {old} 名下（本计划的单位 id "
+        "改为 {top} 之前），移过来之前不计入这里的任何数字：okrdesk spend move-unit {old}",
     },
 }
 
@@ -1375,18 +1390,26 @@ def budget_line_lines(
         raise BadInput(nothing_stored(lang))
     with store, store.reading():
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
-        budget = budget_progress(engine, store.spend(plan_unit=engine.plan.top))
+        # The whole ledger, as the report reads it, so that entries kept under the plan's
+        # old unit id are told here as there.
+        own, others = apart_by_plan(plan, store.spend())
+        budget = budget_progress(engine, own, others)
     by_id = {lp.line.id: lp for lp in budget.lines}
     lp = by_id[line_id]
     line = lp.line
     entries = f"{len(lp.entries):,} 笔" if lang == "zh" else counted(len(lp.entries), "entry")
+    kept_elsewhere = [
+        e for e in of_the_plan(plan, others)
+        if e.line == line_id and e.day <= day and e.plan_unit in budget.under_old_unit
+    ]  # fmt: skip
     # Spent past its amount, a line is over by so much, as a manager says it: not "left -47万".
     spent = said["spent" if lp.left >= 0 else "overspent"].format(
         amount=ledger(line.amount, lang), spent=ledger(lp.spent, lang),
         left=ledger(lp.left, lang), over=ledger(-lp.left, lang),
     )  # fmt: skip
     lines = [f"{line.id} {line.name}", subject_line(plan, line.owner, day, lang), spent,
-             said["entries"].format(entries=entries, line=line.id)]  # fmt: skip
+             said["entries"].format(entries=entries, line=line.id),
+             *_where_recorded(plan, lp.entries, kept_elsewhere, lang)]  # fmt: skip
     if lp.revenue_shares and lp.attributed_revenue is not None:
         lines.append(said["revenue"].format(revenue=ledger(lp.attributed_revenue, lang)))
         for share in lp.revenue_shares:
@@ -1435,6 +1458,37 @@ def budget_line_lines(
             ]  # fmt: skip
     lines += _wrapped(said["breaker"].format(standing=lp.breaker.standing(lang)))
     return lines
+
+
+def _where_recorded(
+    plan: Plan, counted_here: Sequence[SpendEntry], kept_elsewhere: Sequence[SpendEntry],
+    lang: str,
+) -> list[str]:  # fmt: skip
+    """Where a line's entries came from: those counted that were moved from the plan's old
+    unit id (``spend move-unit``), and those still kept under it, which no figure above
+    counts until they are moved."""
+    from okrdesk.report.numbers import ledger
+
+    said = _SAID_LINE[lang]
+
+    def by_unit(
+        key: str, entries: Iterable[SpendEntry], unit: Callable[[SpendEntry], str]
+    ) -> list[str]:
+        found: dict[str, list[SpendEntry]] = {}
+        for entry in entries:
+            found.setdefault(unit(entry), []).append(entry)
+        return [
+            said[key].format(
+                n=len(kept) if lang == "zh" else counted(len(kept), "entry", "entries"),
+                amount=ledger(sum((e.amount for e in kept), Decimal(0)), lang),
+                old=old, top=plan.top,
+            )
+            for old, kept in sorted(found.items())
+        ]  # fmt: skip
+
+    told = by_unit("moved", (e for e in counted_here if e.moved_from), lambda e: e.moved_from)
+    told += by_unit("kept_elsewhere", kept_elsewhere, lambda e: e.plan_unit)
+    return [part for text in told for part in _wrapped(text)]
 
 
 def _times(line: str, amount: Decimal, weight: Decimal, product: float, lang: str) -> str:
