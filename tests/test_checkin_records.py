@@ -370,3 +370,68 @@ def test_a_check_in_stored_as_ctrl_c_comes_is_told_as_stored_not_aborted(
     ), err
     with Store.open(postgres_url) as store:
         assert [c.value for c in store.checkins("O1.NEW")] == [1.0, 5.0]
+
+
+def _full_pipe() -> tuple[int, int]:
+    """A pipe whose buffer is full: a process writing to it waits until it is read."""
+    reading, writing = os.pipe()
+    os.set_blocking(writing, False)
+    for size in (65536, 4096, 512, 64, 8, 1):
+        try:
+            while True:
+                os.write(writing, b"-" * size)
+        except BlockingIOError:
+            pass
+    os.set_blocking(writing, True)
+    return reading, writing
+
+
+def _waits_writing(pid: int, deadline: float) -> None:
+    """Until ``pid`` waits on its full standard output (Linux says so in its wchan)."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    while time.monotonic() < deadline:
+        try:
+            if "pipe_write" in wchan.read_text():
+                return
+        except OSError:  # no /proc: give it time to get there
+            time.sleep(2)
+            return
+        time.sleep(0.05)
+
+
+def test_a_ctrl_c_while_checkin_prints_its_reply_says_the_check_in_was_stored(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Stored, then stopped while the reply was being printed (a terminal or a pipe slow
+    # to take it), checkin said 已中止！ over the stored check-in.
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    assert run(root, "checkin", "O1.NEW", "1", "--date", "2026-01-31").exit_code == 0
+    reading, writing = _full_pipe()
+    command = [*OKRDESK, "checkin", "O1.NEW", "5", "--date", "2026-02-28", "-w", str(root)]
+    try:
+        process = subprocess.Popen(command, stdout=writing, stderr=subprocess.PIPE, text=True,
+                                   env=environment())  # fmt: skip
+    finally:
+        os.close(writing)
+    printed = bytearray()
+    try:
+        deadline = time.monotonic() + 120
+        while len(stored(root)) < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert len(stored(root)) == 2
+        _waits_writing(process.pid, deadline)
+        process.send_signal(signal.SIGINT)
+    finally:
+        # What it printed, read so that it can end.
+        with os.fdopen(reading, "rb") as out:
+            while chunk := out.read(65536):
+                printed += chunk
+        err = process.communicate(timeout=120)[1]
+    assert process.returncode == 130, err
+    assert "已中止！" not in err and "Traceback" not in err, err
+    assert err.strip() == (
+        "已中止，但编号 2 的打卡已先记录：O1.NEW 5户（branch，截至 2026-02-28）。"
+        "`okrdesk checkin --list O1.NEW` 可查看；如不应保留，请撤回：okrdesk checkin "
+        "--withdraw 2 --reason 理由。"
+    ), err
+    assert [value for _, value, _ in stored(root)] == [1.0, 5.0]

@@ -9,6 +9,7 @@ import getpass
 import math
 import os
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 
 from okrdesk import clock
@@ -48,11 +49,13 @@ def record_checkin(
     lang: str = "en",
     *,
     again: bool = False,
+    tell: Callable[[str], None] | None = None,
 ) -> str:
     """Store one check-in, by ``by`` (else ``author_default``); return what to tell the
-    user, in ``lang``. One the store holds already (the same key result, subject, day,
-    value, confidence and note, standing), as a command run twice would make, is refused
-    (``Repeated``) unless ``again``."""
+    user, in ``lang``, after handing it to ``tell`` where given: a Ctrl-C while that
+    prints it is told as one after the store (``StoppedOnceStored``). One the store holds
+    already (the same key result, subject, day, value, confidence and note, standing),
+    as a command run twice would make, is refused (``Repeated``) unless ``again``."""
     plan = session.plan
     refused = _REFUSED[lang]
     kr = find_key_result(plan, key_result, lang)
@@ -104,8 +107,11 @@ def record_checkin(
                 checkin_id = store.add_checkin(
                     kr.id, subject, day, float(base), sure, note, author, guard=counted_then_held
                 )
-        return _told(plan, kr, subject, value, base, day, author, len(before) + 1, checkin_id,
+        said = _told(plan, kr, subject, value, base, day, author, len(before) + 1, checkin_id,
                      lang)  # fmt: skip
+        if tell is not None:
+            tell(said)
+        return said
     except KeyboardInterrupt:
         if checkin_id is None:
             raise

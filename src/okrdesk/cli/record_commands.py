@@ -207,11 +207,10 @@ def checkin(
     if reason is not None:
         raise BadInput(refused("reason_alone"))
     session = open_session(workspace_path())
-    line = record_checkin(
+    record_checkin(
         session, key_result, value, person, unit, confidence, note, day_of(day), by,
-        session.workspace.language(lang), again=again,
+        session.workspace.language(lang), again=again, tell=say,
     )  # fmt: skip
-    say(line)
 
 
 @click.group(cls=HelpedGroup)
