@@ -427,6 +427,51 @@ def test_two_collects_at_once_both_finish(backend: Backend) -> None:
         assert store.integrity_ok()
 
 
+MONTHLY_SCORING = """\
+[[scoring]]
+id = "cm-monthly"
+name = "客户经理月度考核"
+roles = ["cm"]
+
+  [[scoring.components]]
+  metric = "new_hnw_clients"
+  weight = 1
+  standard = 5
+  unit = "户"
+"""
+"""A policy that has new_hnw_clients collected by month too, beside the plan's weeks."""
+
+
+def test_a_collect_started_while_another_runs_waits_so_each_ones_figures_land_together(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Each grain is stored in a transaction of its own: two at once left one's weeks and
+    # the other's months, both runs saying they stored both.
+    root = write_workspace({"scoring.toml": MONTHLY_SCORING})
+    database = root / "okrdesk.db"
+    first = okrdesk(root, "collect", "--through", THROUGH,
+                    env={"OKRDESK_TEST_SLOW": "2", "OKRDESK_TEST_BONUS": "100"})  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until its weeks are stored, its months not yet
+        with contextlib.suppress(sqlite3.Error), closing(sqlite3.connect(database)) as file:
+            if file.execute("SELECT count(*) FROM observations").fetchone()[0]:
+                break
+        time.sleep(0.05)
+    second = okrdesk(root, "--lang", "en", "collect", "--through", THROUGH,
+                     env={"OKRDESK_TEST_SLOW": "0.2"})  # fmt: skip
+    _, first_err = first.communicate(timeout=60)
+    _, second_err = second.communicate(timeout=60)
+    assert (first.returncode, second.returncode) == (0, 0), (first_err, second_err)
+    assert "Waiting for collect run 1 (started " in second_err
+    assert "to finish: two collects of one plan at once would store some figures" in second_err
+    with Store.open(database) as store:
+        before, after = store.runs()
+        assert before.finished is not None and after.started >= before.finished
+        figures = store.observations(metric="new_hnw_clients")
+    assert {o.observation.period[4:6] for o in figures} == {"-W", "-0"}  # weeks and months
+    assert all(o.observation.value is not None and o.observation.value < 100 for o in figures)
+
+
 def test_a_new_file_being_written_is_waited_for_not_refused(tmp_path: Path) -> None:
     # Two collects started together on a new workspace: while one switches the new
     # file to WAL it holds the write lock, and SQLite refuses the other's switch at

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Protocol
 
 import attrs
@@ -21,7 +22,7 @@ from okrdesk.engine.plan_calendar import (
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import counted, named_periods
 from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
-from okrdesk.periods import Period
+from okrdesk.periods import Period, local_time
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, meant_metric
@@ -29,6 +30,7 @@ from okrdesk.plugins.spool import SpooledRow
 from okrdesk.plugins.sql_metric_rules import zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.store import Store
+from okrdesk.store.base import StillRunning
 from okrdesk.store.liveness import Liveness
 from okrdesk.targets.reader import no_such
 
@@ -87,6 +89,9 @@ _SAID = {
                      "have none yet.",
         "unused": "no key result or scoring policy uses it; the plan's metrics are: {metrics}",
         "none": "none",
+        "waiting": "Waiting for collect run {id} (started {when}, process {pid} on this "
+                   "machine) to finish: two collects of one plan at once would store some "
+                   "figures from each.",
     },
     "zh": {
         "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
@@ -107,6 +112,8 @@ _SAID = {
         "kept_some": "未入库的指标中，{kept} 保留原有数字；{none} 尚无数字。",
         "unused": "没有关键结果或计分方案用到它；计划用到的指标：{metrics}",
         "none": "无",
+        "waiting": "等待第 {id} 次采集（{when} 开始，本机进程 {pid}）结束：同一计划的两次采集"
+                   "同时进行，会各存一部分数字。",
     },
 }  # fmt: skip
 """What ``okrdesk collect`` says it did, in each language."""
@@ -238,6 +245,30 @@ def _noted_if_stopped(store: Store, run_id: int) -> Iterator[None]:
         raise
 
 
+def _started_alone(
+    store: Store, day: dt.date, wanted: list[str], plan_unit: str, lang: str,
+    waits: Callable[[str], None] | None,
+) -> int:  # fmt: skip
+    """A new run of the collect, once no other collect of the plan runs on this machine:
+    each stores its grains (weeks, months) in transactions of their own, and two at once
+    left the weeks of one and the months of the other, each run saying it stored both."""
+    told: set[int] = set()
+    while True:
+        try:
+            return store.start_run("collect", day, wanted, plan_unit=plan_unit, alone=True)
+        except StillRunning as running:
+            run = running.run
+            if waits is not None and run.id not in told:
+                waits(_SAID[lang]["waiting"].format(id=run.id, when=local_time(run.started),
+                                                    pid=run.pid))  # fmt: skip
+            told.add(run.id)
+            time.sleep(_WAIT_STEP)
+
+
+_WAIT_STEP = 0.2
+"""Seconds between looks at whether the collect waited for has finished."""
+
+
 class Progress(PartsProgress, Protocol):
     """What a collect run reports as it goes, for a progress bar: how many plugin
     calls there will be (one per plugin and grain), then each one running and done."""
@@ -254,6 +285,7 @@ def run_collect(
     lang: str = "en",
     emptied: Iterable[str] = (),
     today: dt.date | None = None,
+    waits: Callable[[str], None] | None = None,
 ) -> CollectSummary:
     """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
     one transaction per plugin call and grain as each call's figures are checked (they
@@ -263,7 +295,8 @@ def run_collect(
     metrics whose source, the user says, now has no figure: given none, what is stored
     of them in the periods collected goes, where otherwise it is kept and they fail.
     ``today``: the day before which ``through`` must fall (the day a demo is built as of;
-    else the machine's today)."""
+    else the machine's today). A collect of the same plan running on this machine is
+    waited for before anything is asked or stored, ``waits`` told so once, in ``lang``."""
     plan = session.plan
     day = clamp_through(plan, through, today)
     wanted = metrics_needed(plan, session.host.metrics)
@@ -296,7 +329,7 @@ def run_collect(
     with open_store(session.workspace) as store:
         every_run = store.runs()
         runs = runs_of(plan, every_run)
-        run_id = store.start_run("collect", day, wanted, plan_unit=plan.top)
+        run_id = _started_alone(store, day, wanted, plan.top, lang, waits)
         with _noted_if_stopped(store, run_id):
             for grain, metrics in by_grain.items():
                 grain_periods = plan_periods(plan, day, grain)

@@ -68,7 +68,9 @@ def collect(
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1. So does a metric given not one figure where figures
     are stored for it (an export that came out empty): it fails, and keeps
-    them, unless --accept-empty names it.
+    them, unless --accept-empty names it. A collect of the same plan still
+    running on this machine is waited for, and said so, so that each
+    collect's figures land together.
     """
     from okrdesk.app.collect import not_stored_line, run_collect, said_once, summary_lines
     from okrdesk.app.session import open_session
@@ -77,14 +79,19 @@ def collect(
     started()
     session = open_session(workspace_path(), isolated=True)
     lang = session.workspace.language(lang)
+
+    def waits(line: str) -> None:
+        say(line, err=True)
+
     if sys.stderr.isatty():
         from okrdesk.cli.progress_bar import BarProgress
 
         with BarProgress(lang=lang) as bar:
-            summary = run_collect(session, day_of(through), metrics, bar, jobs, lang, emptied)
+            summary = run_collect(session, day_of(through), metrics, bar, jobs, lang, emptied,
+                                  waits=waits)  # fmt: skip
     else:
         summary = run_collect(session, day_of(through), metrics, jobs=jobs, lang=lang,
-                              emptied=emptied)  # fmt: skip
+                              emptied=emptied, waits=waits)  # fmt: skip
     for line in summary_lines(summary, lang):
         say(line)
     warned, failed = ("警告：", "错误：") if lang == "zh" else ("warning: ", "error: ")

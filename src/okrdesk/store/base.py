@@ -36,7 +36,7 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import Grain, Period, period_holding
-from okrdesk.store.liveness import process_start, this_host
+from okrdesk.store.liveness import Liveness, liveness, process_start, this_host
 from okrdesk.store.migrations import (
     HAND_EDITS,
     PERIOD_TOTALS_GROUP,
@@ -454,6 +454,14 @@ def holds_no_number(found: tuple[str, str, str, str, str, object]) -> Said:
     )
 
 
+class StillRunning(Exception):
+    """A run was not started: ``run``, of the same command and plan, still runs."""
+
+    def __init__(self, run: Run) -> None:
+        super().__init__(run.id)
+        self.run = run
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -634,14 +642,21 @@ class Store(ABC):
         metrics: Sequence[str] | None = None,
         *,
         plan_unit: str = "",
+        alone: bool = False,
     ) -> int:
         """A new run, running, of the plan of ``plan_unit``; ``metrics``: those it is asked
         to collect (None: every one).
         The metrics it stores are noted as it stores them (``replace_rows``); its host,
         process id and process start, so that a run never finished is told as running or
-        dead (``okrdesk.store.liveness``)."""
+        dead (``okrdesk.store.liveness``). ``alone``: not started (``StillRunning``) while a
+        run of the same command and plan runs on this machine, looked for under the lock
+        the new run is noted under, so that of two started together one is told of the
+        other."""
         pid = os.getpid()
         with self.transaction():
+            if alone:
+                self._lock("runs")
+                self._running_beside(command, plan_unit)
             return self._insert(
                 "INSERT INTO runs (started, status, command, through, pid, metrics, landed, "
                 "host, process_start, plan_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -649,6 +664,17 @@ class Store(ABC):
                  pid, None if metrics is None else json.dumps(list(metrics)), "{}",
                  this_host(), process_start(pid), plan_unit),
             )  # fmt: skip
+
+    def _running_beside(self, command: str, plan_unit: str) -> None:
+        """Raise ``StillRunning`` while a run of ``command`` of the same plan runs on this
+        machine. A run on another machine cannot be looked at, and one that died or was
+        stopped stores no more: neither is waited for."""
+        for run in self.runs():
+            if not (run.unfinished and run.command == command and run.plan_unit == plan_unit):
+                continue
+            # One of this process's own that never finished was left by an error it raised.
+            if run.pid != os.getpid() and liveness(run) == Liveness.RUNNING:
+                raise StillRunning(run)
 
     def finish_run(
         self,
