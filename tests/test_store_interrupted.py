@@ -162,11 +162,14 @@ def test_an_upgrade_that_fills_the_disk_leaves_the_store_at_its_schema(
 def test_an_upgrade_stopped_midway_keeps_none_of_its_migrations(tmp_path: Path) -> None:
     """Stopped after some migrations ran (here by the third failing on a column added by
     hand, as Ctrl-C or a full disk would stop it at any of them), the store is still the
-    one the older okrdesk wrote: the first two were rolled back with it."""
+    one the older okrdesk wrote, byte for byte: the first two were rolled back with it,
+    and it keeps its rollback journal (it was put in WAL mode before the migrations, which
+    a failed one left so)."""
     store = _rewound(_source(tmp_path / "okrdesk.db", people=4))
     with closing(sqlite3.connect(store)) as connection:
         connection.execute("ALTER TABLE spend ADD COLUMN plan_unit TEXT")  # what 22 adds
         connection.commit()
+    before = _digest(store)
     done = subprocess.run([*OKRDESK, "store", "upgrade", str(store), "--lang", "en"],
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == 2, done.stdout + done.stderr
@@ -175,4 +178,8 @@ def test_an_upgrade_stopped_midway_keeps_none_of_its_migrations(tmp_path: Path) 
     assert _state(store) == (19, 4 * 53, "ok")
     with closing(sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True)) as file:
         made = {name for (name,) in file.execute("SELECT name FROM sqlite_master")}
+        journal = file.execute("PRAGMA journal_mode").fetchone()[0]
     assert "hand_edits" not in made and "okrdesk_writes" not in made  # made by 20
+    assert journal == "delete"
+    assert _digest(store) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["okrdesk.db"]

@@ -228,11 +228,13 @@ class SqliteStore(Store):
                 if waiting:  # its rows are added up where they are copied to
                     self.edits_not_taken = (waiting, _ONLY_READ if writable else _READ_ONLY_THERE)
                 return
-            self._switch_to_wal()
             self._connection.execute("PRAGMA foreign_keys = ON")
             self._marks_writes = version >= WRITES_MARKED_SINCE
             if version < SCHEMA_VERSION:
                 self._migrate(version)
+            # After the migrations, which no transaction can hold the switch in: one that
+            # fails (a full disk) leaves the store as it was, in the journal mode it had.
+            self._switch_to_wal()
             self._marks_writes = True
             self.take_hand_edits()
         except sqlite3.OperationalError as error:
