@@ -165,3 +165,68 @@ def test_a_signal_as_a_plugin_process_starts_stops_the_collect_without_a_traceba
     assert done.returncode == status, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "Aborted!", done.stderr
     assert "Traceback" not in done.stderr and "EOFError" not in done.stderr, done.stderr
+
+
+SERVER_STOPPED_AS_IT_STARTS = """\
+import atexit
+import os
+import pathlib
+import signal
+import sys
+
+sent = pathlib.Path(os.environ["OKRDESK_TEST_SENT"])
+spawned = []
+
+
+def profile(frame, event, arg):
+    # The moment the fork server's process is spawned, before this process has noted it.
+    if (event == "return" and frame.f_code.co_name == "spawnv_passfds"
+            and frame.f_back.f_code.co_filename.endswith("forkserver.py")
+            and not sent.exists()):
+        spawned.append(arg)
+        sent.write_text("sent")
+        os.kill(os.getpid(), int(os.environ["OKRDESK_TEST_SIGNAL"]))
+
+
+@atexit.register
+def noted():
+    from multiprocessing import forkserver
+
+    sent.write_text(f"{spawned} {forkserver._forkserver._forkserver_pid}")
+
+
+sys.setprofile(profile)
+from okrdesk.cli import main
+
+sys.argv = ["okrdesk", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("sent", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["sigterm", "ctrl-c"]
+)
+def test_a_signal_as_the_fork_server_starts_is_taken_once_it_has_started(
+    write_workspace: WriteWorkspace, tmp_path: Path, sent: signal.Signals, status: int
+) -> None:
+    """A SIGTERM (or Ctrl-C) in the moment the fork server's process has been spawned:
+    the start was cut in two, the server left running with no process of okrdesk's
+    knowing its id. The start is finished first, then the command stops as anywhere."""
+    root = write_workspace()
+    script = tmp_path / "server_stopped_as_it_starts.py"
+    script.write_text(SERVER_STOPPED_AS_IT_STARTS, encoding="utf-8")
+    marker = tmp_path / "sent"
+    env = {**os.environ, "OKRDESK_TEST_SENT": str(marker), "OKRDESK_TEST_SIGNAL": str(int(sent)),
+           "OKRDESK_LOAD_PLUGINS": "test_metrics"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(script), "collect", "--through", "2026-03-15", "--lang", "en",
+         "-w", str(root)],
+        capture_output=True, text=True, env=env, timeout=HANG_GUARD, check=False,
+    )  # fmt: skip
+    if not marker.exists():
+        pytest.skip("plugin processes start without a fork server here")
+    assert done.returncode == status, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "Aborted!", done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    spawned, known = marker.read_text().split(" ", 1)
+    assert spawned == f"[{known}]"  # the server spawned is the one this process noted

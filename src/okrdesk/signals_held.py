@@ -1,7 +1,7 @@
 """Ctrl-C and SIGTERM held off for the few steps that must not be cut in two: a file or
-folder made and handed to what removes it (``export``), a plugin's process started and
-handed what it runs (``plugins.runner``), a check-in stored and its id in hand
-(``app.checkin``)."""
+folder made and handed to what removes it (``export``), a plugin's process, or the fork
+server, started and handed what it runs (``plugins.runner``), a check-in stored and its id
+in hand (``app.checkin``)."""
 
 from __future__ import annotations
 

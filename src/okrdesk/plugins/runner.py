@@ -518,7 +518,9 @@ def warm_up() -> None:
 
     try:
         # The folder of its socket: the fork server removes it if this process cannot.
-        with _safe_path({FORK_SERVER_FOLDER: util.get_temp_dir()}):
+        # Ctrl-C or SIGTERM taken once it has started: one that cut the start in two left
+        # the server started, and this process without its process id or its pipe.
+        with _safe_path({FORK_SERVER_FOLDER: util.get_temp_dir()}), signals_held():
             forkserver.ensure_running()
     except OSError as error:
         _NO_FORK_SERVER.append(describe_error(error))
