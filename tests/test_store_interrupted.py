@@ -97,6 +97,63 @@ def test_a_copy_of_an_older_store_stopped_part_way_leaves_nothing_anywhere(
     assert sorted(tmp_path.glob("copy.db*")) == []
 
 
+def _copy_of(source: Path, target: Path, scratch: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*OKRDESK, "store", "copy", str(source), str(target), "--lang", "en"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )  # fmt: skip
+
+
+def _upgrading_in(scratch: Path, running: subprocess.Popen[str], known: set[Path]) -> Path:
+    """The temporary folder ``running`` made in ``scratch``, once it is there, beside the
+    ``known`` ones."""
+    deadline = time.monotonic() + 30
+    while not (found := set(scratch.glob("okrdesk-copy-*")) - known):
+        assert running.poll() is None and time.monotonic() < deadline, running.communicate()
+        time.sleep(0.002)
+    (made,) = found
+    return made
+
+
+def test_a_copy_killed_outright_leaves_its_temporary_copy_only_until_the_next_copy(
+    tmp_path: Path,
+) -> None:
+    """SIGKILL (the out-of-memory killer) removes nothing: the temporary copy an older
+    store was upgraded in stayed in TMPDIR for good, a whole copy of the store. The next
+    copy removes it, but never the folder of a copy still running (here stopped with
+    SIGSTOP), of another machine sharing the folder, or of a name it did not make."""
+    source = _rewound(_source(tmp_path / "okrdesk.db", people=600))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    theirs = [scratch / "okrdesk-copy-00000000-1-1-abc", scratch / "okrdesk-copy-k3v9x"]
+    for folder in theirs:
+        folder.mkdir()
+    killed = _copy_of(source, tmp_path / "first.db", scratch)
+    left = _upgrading_in(scratch, killed, set(theirs))
+    killed.kill()
+    killed.communicate()
+    assert left.exists()
+
+    paused = _copy_of(source, tmp_path / "second.db", scratch)
+    running = _upgrading_in(scratch, paused, {left, *theirs})
+    paused.send_signal(signal.SIGSTOP)
+    try:
+        after = subprocess.run(
+            [*OKRDESK, "store", "copy", str(source), str(tmp_path / "third.db"), "--lang", "en"],
+            capture_output=True, text=True, check=False, env={**os.environ, "TMPDIR": str(scratch)},
+        )  # fmt: skip
+        assert after.returncode == 0, after.stdout + after.stderr
+        assert not left.exists()
+        assert running.exists() and all(folder.exists() for folder in theirs)
+    finally:
+        paused.send_signal(signal.SIGCONT)
+    out, err = paused.communicate(timeout=60)
+    assert paused.returncode == 0, out + err
+    assert sorted(scratch.iterdir()) == sorted(theirs)
+    assert _state(tmp_path / "second.db")[1] == 600 * 53
+
+
 def test_a_copy_replacing_a_store_and_stopped_leaves_that_store_whole(tmp_path: Path) -> None:
     """--replace empties the target and fills it in one transaction: stopped between,
     the target still holds what it held, never part of each."""

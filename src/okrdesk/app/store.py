@@ -38,6 +38,9 @@ def location(argument: str) -> Path | str:
 
 def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list[Said]:
     """Copy ``source`` into ``target``; one line per table saying what was checked."""
+    from okrdesk.store.copy_scratch import clear_left_copies
+
+    clear_left_copies()
     if _same(source, target):
         raise BadInput(Said(f"{source} and {target} are the same store; nothing was copied",
                             f"{source} 与 {target} 是同一个数据库；未复制任何内容"))  # fmt: skip
@@ -150,8 +153,10 @@ def _at_this_schema(source: Path | str) -> Iterator[tuple[Path | str, int | None
         return
     import tempfile  # here: only a copy from an older store needs it
 
-    with tempfile.TemporaryDirectory(prefix="okrdesk-copy-") as folder:
-        upgraded = Path(folder) / source.name
+    from okrdesk.store.copy_scratch import copy_folder
+
+    with copy_folder() as folder:
+        upgraded = folder / source.name
         try:
             snapshot(source, upgraded)
             with Store.open(upgraded, create=False):

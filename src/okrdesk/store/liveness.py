@@ -70,18 +70,28 @@ def liveness(run: Run) -> Liveness:
         return Liveness.UNKNOWN
     if run.host != this_host():
         return Liveness.ELSEWHERE
-    if run.process_start is not None and _PROC.is_dir():
-        same = process_start(run.pid) == run.process_start
-        return Liveness.RUNNING if same else Liveness.DIED
-    if os.name == "nt":
-        # There os.kill with 0 does not ask: 0 is CTRL_C_EVENT, sent to the collect if
-        # it shares the console. Say what a run kept before okrdesk noted its host says
-        # (still running, or stopped).
+    gone = process_gone(run.pid, run.process_start)
+    if gone is None:
+        # Say what a run kept before okrdesk noted its host says (still running, or
+        # stopped).
         return Liveness.UNKNOWN
+    return Liveness.DIED if gone else Liveness.RUNNING
+
+
+def process_gone(pid: int, start: str | None) -> bool | None:
+    """Whether process ``pid`` of this machine, which started at ``start``
+    (``process_start``'s, None where not known), is gone for certain: a process of that
+    id that started otherwise is another. None where this system cannot tell."""
+    if start is not None and _PROC.is_dir():
+        return process_start(pid) != start
+    if os.name == "nt":
+        # There os.kill with 0 does not ask: 0 is CTRL_C_EVENT, sent to the process if it
+        # shares the console.
+        return None
     try:
-        os.kill(run.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return Liveness.DIED
+        return True
     except PermissionError:
-        return Liveness.RUNNING  # a process of another user's, of that id
-    return Liveness.RUNNING
+        return False  # a process of another user's, of that id
+    return False
