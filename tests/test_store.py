@@ -460,9 +460,11 @@ def test_a_collect_started_while_another_runs_waits_so_each_ones_figures_land_to
     second = okrdesk(root, "--lang", "en", "collect", "--through", THROUGH,
                      env={"OKRDESK_TEST_SLOW": "0.2"})  # fmt: skip
     _, first_err = first.communicate(timeout=60)
-    _, second_err = second.communicate(timeout=60)
+    second_out, second_err = second.communicate(timeout=60)
     assert (first.returncode, second.returncode) == (0, 0), (first_err, second_err)
     assert "Waiting for collect run 1 (started " in second_err
+    # Told against the collect it waited for, which it read once that had finished.
+    assert "since the last collect" in second_out and "first collect" not in second_out
     assert "to finish: two collects of one plan at once would store some figures" in second_err
     with Store.open(database) as store:
         before, after = store.runs()

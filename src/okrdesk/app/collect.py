@@ -327,9 +327,10 @@ def run_collect(
     # A firm's branches share one store: a collect replaces its own plan's figures alone.
     subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
     with open_store(session.workspace) as store:
-        every_run = store.runs()
-        runs = runs_of(plan, every_run)
         run_id = _started_alone(store, day, wanted, plan.top, lang, waits)
+        # Read once started: a collect waited for is among them, finished.
+        every_run = [run for run in store.runs() if run.id != run_id]
+        runs = runs_of(plan, every_run)
         with _noted_if_stopped(store, run_id):
             for grain, metrics in by_grain.items():
                 grain_periods = plan_periods(plan, day, grain)
