@@ -850,11 +850,11 @@ schedule = { Q2 = 0.5, Q4 = 1.0 }
     [
         ("en", "Not listed: 1 entry of this plan's days (CNY 1,000k net) under unit branch, "
                "signed by this plan's people: most likely its unit id before it was changed "
-               "to futian. They count in no budget until moved: `okrdesk spend move-unit "
+               "to futian. They count in no budget until moved: `okrdesk move-unit "
                "branch`."),
         ("zh", "未列出：另有本计划期内的 1 笔支出（净额 100万）记在单位 branch 名下，签字人都"
                "是本计划的人：很可能是计划的单位 id 改为 futian 之前的 id。移过来之前它们不计入"
-               "任何预算：`okrdesk spend move-unit branch`。"),
+               "任何预算：`okrdesk move-unit branch`。"),
     ],
 )  # fmt: skip
 def test_spend_list_says_what_another_plans_unit_recorded(

@@ -46,7 +46,7 @@ def _budget(root: Path) -> tuple[Decimal, dict[str, Decimal], list[str]]:
     report = json.loads(done.output)
     budget = report["budget"]
     lines = {line["id"]: Decimal(str(line["spent"])) for line in budget["lines"]}
-    told = [a["message"] for a in report["alerts"] if a["kind"] == "ledger"]
+    told = [a["message"] for a in report["alerts"] if a["kind"] == "old_unit"]
     return Decimal(str(budget["total"]["spent"])), lines, told
 
 
@@ -63,15 +63,16 @@ def _entries(backend: Backend, root: Path) -> list[SpendEntry]:
 @pytest.mark.parametrize(
     ("lang", "told"),
     [
-        ("en", "the ledger holds CNY 1,150k in 2 entries of this plan's days recorded under unit "
-               "branch, which the plan (unit futian) does not have, all signed by this plan's "
-               "people: most likely the plan's unit id was changed from branch. They count "
-               "towards no line, no total and no breaker. Move them to futian with `okrdesk "
-               "spend move-unit branch`, or change the plan's unit back to branch"),
-        ("zh", "台账中有 2 笔本计划期内的支出（115万）记在单位 branch 名下，本计划（单位 futian）"
-               "没有这个单位，签字人却都是本计划的人：很可能是计划的单位 id 由 branch 改过。这些"
-               "支出不计入任何预算项、合计和熔断。请用 `okrdesk spend move-unit branch` 把它们"
-               "移到 futian 名下，或把计划的单位改回 branch"),
+        ("en", "kept under unit branch, which the plan (unit futian) does not have, by this "
+               "plan's people: 2 ledger entries (CNY 1,150k net) of this plan's days. Most "
+               "likely the plan's unit id was changed from branch. Until they are moved, the "
+               "spending counts towards no line, no total and no breaker. Move them all to "
+               "futian with `okrdesk move-unit branch`, or change the plan's unit back to "
+               "branch"),
+        ("zh", "记在单位 branch 名下的本计划期内 2 笔支出（净额 115万）：本计划（单位 futian）"
+               "没有这个单位，记录的却都是本计划的人，很可能是计划的单位 id 由 branch 改过。"
+               "移过来之前，这些支出不计入任何预算项、合计和熔断。请用 `okrdesk move-unit "
+               "branch` 把它们全部移到 futian 名下，或把计划的单位改回 branch"),
     ],
 )  # fmt: skip
 def test_check_and_the_report_tell_the_plans_spending_under_its_old_unit_id(
@@ -90,7 +91,7 @@ def test_check_and_the_report_tell_the_plans_spending_under_its_old_unit_id(
     assert told in " ".join(checked.output.split()).replace("。 ", "。")
     spent, _, alerts = _budget(root)
     assert spent == 0  # not counted until moved
-    assert len(alerts) == 1 and "`okrdesk spend move-unit branch`" in alerts[0]
+    assert len(alerts) == 1 and "`okrdesk move-unit branch`" in alerts[0]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -106,7 +107,7 @@ def test_spend_add_is_refused_while_the_plans_entries_are_under_its_old_id(
                   "--signed-by", "cm01", "--lang", lang)  # fmt: skip
     assert refused.exit_code == 1, refused.output
     said = " ".join(refused.output.split())
-    assert "`okrdesk spend move-unit branch`" in said
+    assert "`okrdesk move-unit branch`" in said
     assert ("Nothing was recorded." if lang == "en" else "未记录任何支出。") in said
     assert _ledger(root) == before
 
@@ -123,16 +124,17 @@ def test_move_unit_moves_the_entries_in_one_go_and_keeps_where_they_were(
     first = run(root, "spend", "reverse", "1", "--reason", "x", "--signed-by", "cm01",
                 "--lang", "en")  # fmt: skip
     assert first.exit_code == 2, first.output
-    assert "move the entries there to futian first, `okrdesk spend move-unit branch`" in " ".join(
+    assert "move the entries there to futian first, `okrdesk move-unit branch`" in " ".join(
         first.output.split()
     )
 
-    moved = run(root, "spend", "move-unit", "branch", "--lang", "en")
+    moved = run(root, "spend", "move-unit", "branch", "--lang", "en")  # the old spelling
     assert moved.exit_code == 0, moved.output
     assert " ".join(moved.output.split()) == (
-        "Moved 3 entries (CNY 1,000k net) from unit branch to this plan's unit futian, in one "
-        "transaction: they count in its budget and breakers from now on. Each keeps branch "
-        "as the unit it was recorded under (`okrdesk export`, column moved_from)."
+        "Moved from unit branch to futian, in one transaction: 3 ledger entries (CNY 1,000k "
+        "net). The report reads them as futian's from now on. Each ledger entry keeps branch "
+        "as the unit it was recorded under (`okrdesk export`, column moved_from), and counts "
+        "in the budget and breakers."
     )
     spent, lines, alerts = _budget(root)
     assert (spent, lines["training"], lines["salons"], alerts) == (1_000_000, 1_000_000, 0, [])
@@ -148,7 +150,7 @@ def test_move_unit_moves_the_entries_in_one_go_and_keeps_where_they_were(
     # Nothing left to move.
     empty = run(root, "spend", "move-unit", "branch", "--lang", "en")
     assert empty.exit_code == 2
-    assert "the ledger holds no entry under unit branch" in empty.output
+    assert "the store keeps nothing under unit branch" in empty.output
 
 
 def test_move_unit_onto_entries_of_the_new_id_needs_merge(backend: Backend) -> None:
@@ -162,8 +164,8 @@ def test_move_unit_onto_entries_of_the_new_id_needs_merge(backend: Backend) -> N
     before = _entries(backend, root)
     refused = run(root, "spend", "move-unit", "branch", "--lang", "zh")
     assert refused.exit_code == 2, refused.output
-    assert "本计划的单位 futian 名下已有 1 笔支出" in refused.output
-    assert "请加上 --merge" in refused.output and "未移动任何支出" in refused.output
+    assert "台账：futian 名下已有 1 笔支出（净额 5万）" in refused.output
+    assert "请加上 --merge" in refused.output and "未移动任何内容" in refused.output
     assert _entries(backend, root) == before
     merged = run(root, "spend", "move-unit", "branch", "--merge")
     assert merged.exit_code == 0, merged.output
@@ -195,7 +197,7 @@ def test_another_branchs_entries_on_a_shared_store_are_neither_told_nor_moved(
         assert "Nothing was moved." in refused.output
     assert _ledger(root) == before
     own = run(root, "spend", "move-unit", "team-a", "--lang", "en")
-    assert own.exit_code == 2 and "is this plan's unit or one of its units" in own.output
+    assert own.exit_code == 2 and "is a unit or person of this plan" in own.output
 
 
 def test_entries_from_before_plans_ids_were_kept_are_told_by_who_collects_since(
@@ -220,7 +222,7 @@ def test_entries_from_before_plans_ids_were_kept_are_told_by_who_collects_since(
         store.finish_run(store.start_run("collect", None, plan_unit="tianhe"), "ok", {}, [])
 
     checked = " ".join(run(root, "check", "--as-of", AS_OF, "--lang", "en").output.split())
-    assert "recorded under unit branch" in checked and "tianhe" not in checked
+    assert "kept under unit branch" in checked and "tianhe" not in checked
     refused = run(root, "spend", "move-unit", "tianhe", "--lang", "en")
     assert refused.exit_code == 2 and "are another plan's" in refused.output
     moved = run(root, "spend", "move-unit", "branch", "--lang", "en")

@@ -41,12 +41,13 @@ def test_the_help_summaries_are_the_commands_own_first_lines() -> None:
 
     context = click.Context(cli)
     chinese = CliRunner().invoke(cli, ["--help", "--lang", "zh"], terminal_width=100).output
+    width = max(map(len, LAZY_COMMANDS)) + 2
     for name, (_, _, said) in LAZY_COMMANDS.items():
         command = cli.get_command(context, name)
         assert command is not None and command.help
         first = " ".join(command.help.split("\n\n")[0].split())
         assert said == first, f"LAZY_COMMANDS[{name!r}] says {said!r}"
-        row = f"  {name}" + " " * (10 - len(name)) + summary(COMMANDS[name][0])
+        row = f"  {name}" + " " * (width - len(name)) + summary(COMMANDS[name][0])
         assert row in chinese.splitlines(), f"okrdesk --help --lang zh lists {name} otherwise"
 
 

@@ -299,7 +299,8 @@ STATUS: dict[str, dict[str, str]] = {
 LANGUAGES = tuple(LABELS)
 
 KINDS: dict[str, dict[str, str]] = {
-    "zh": {"breaker": "熔断", "ledger": "台账", "expenses": "费用率", "target_mismatch": "目标不符",
+    "zh": {"breaker": "熔断", "ledger": "台账", "old_unit": "旧单位", "expenses": "费用率",
+           "target_mismatch": "目标不符",
            "off_track": "落后", "member_off_track": "分解目标", "missed": "未达成",
            "breached": "超限",
            "no_data": "无数据", "missing": "缺数据",
@@ -308,7 +309,7 @@ KINDS: dict[str, dict[str, str]] = {
 """What ``okrdesk check`` calls each kind of alert; in English, the kind itself in capitals
 but for ``EN_KINDS``."""
 
-EN_KINDS = {"member_off_track": "MEMBER TARGETS"}
+EN_KINDS = {"member_off_track": "MEMBER TARGETS", "old_unit": "OLD UNIT ID"}
 """Kinds whose name would mislead as a label: member_off_track is also a member's share
 past its limit, or closed short of it (``30 shares breached``), not only one behind."""
 
@@ -395,16 +396,16 @@ ALERTS: dict[str, dict[str, str]] = {
               "不计入任何预算项、合计和熔断。若目标文件中改了此项的 id，请改回；若删除了此项，"
               "请把它加回",
     },
-    "ledger.old_unit": {
-        "en": "the ledger holds {amount} in {count:,} {entries} of this plan's days recorded "
-              "under unit {old}, which the plan (unit {top}) does not have, all signed by "
-              "this plan's people: most likely the plan's unit id was changed from {old}. They "
-              "count towards no line, no total and no breaker. Move them to {top} with "
-              "`okrdesk spend move-unit {old}`, or change the plan's unit back to {old}",
-        "zh": "台账中有 {count:,} {entries}本计划期内的支出（{amount}）记在单位 {old} 名下，"
-              "本计划（单位 {top}）没有这个单位，签字人却都是本计划的人：很可能是计划的单位 id "
-              "由 {old} 改过。这些支出不计入任何预算项、合计和熔断。请用 "
-              "`okrdesk spend move-unit {old}` 把它们移到 {top} 名下，或把计划的单位改回 {old}",
+    "old_unit": {
+        "en": "kept under unit {old}, which the plan (unit {top}) does not have, by this "
+              "plan's people: {held} of this plan's days. Most likely the plan's unit id was "
+              "changed from {old}. Until they are moved, {effect}. Move them all to {top} "
+              "with `okrdesk move-unit {old}`, or change the plan's unit back to "
+              "{old}",
+        "zh": "记在单位 {old} 名下的本计划期内 {held}：本计划（单位 {top}）没有这个单位，"
+              "记录的却都是本计划的人，很可能是计划的单位 id 由 {old} 改过。移过来之前，"
+              "{effect}。请用 `okrdesk move-unit {old}` 把它们全部移到 {top} 名下，"
+              "或把计划的单位改回 {old}",
     },
     "entries.one": {"en": "entry", "zh": "笔"},
     "entries.many": {"en": "entries", "zh": "笔"},

@@ -339,45 +339,6 @@ def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
         ))  # fmt: skip
 
 
-def move_unit_spend(session: Session, old_unit: str, *, merge: bool, lang: str = "en") -> str:
-    """Move the ledger's entries recorded under ``old_unit``, the plan's unit id before it
-    was changed, to the plan's unit, in one transaction; what to tell the user, in
-    ``lang``. Refused where ``old_unit`` is the plan's or one of its units' (their plans'
-    entries), holds no entry, or holds one another plan recorded (``recorded_here``: a
-    branch sharing the store); and where the plan's unit holds entries already, unless
-    ``merge``."""
-    from okrdesk.engine.budget import recorded_here
-
-    plan = session.plan
-    refused = _REFUSED[lang]
-    if old_unit == plan.top or old_unit in plan.units_by_id:
-        raise BadInput(refused["move_own_unit"].format(old=old_unit, top=plan.top))
-
-    def movable(theirs: list[SpendEntry], mine: list[SpendEntry]) -> None:
-        if not theirs:
-            raise BadInput(refused["move_nothing"].format(old=old_unit))
-        if not recorded_here(plan, theirs, store.runs, mine):
-            raise BadInput(refused["move_theirs"].format(old=old_unit, plan=plan.id))
-        if mine and not merge:
-            raise BadInput(refused["move_onto"].format(
-                old=old_unit, top=plan.top,
-                n=len(mine) if lang == "zh" else counted(len(mine), "entry", "entries"),
-            ))  # fmt: skip
-
-    lines = {line.id for line in plan.budget.lines}
-    with open_store(session.workspace, create=False) as store:
-        with store.reading():
-            lines |= {entry.line for entry in store.spend()}
-        moved = store.move_spend(old_unit, plan.top, lines, movable)
-    net = sum((entry.amount for entry in moved), Decimal(0))
-    return _WORDS[lang]["moved"].format(
-        n=len(moved) if lang == "zh" else counted(len(moved), "entry", "entries"),
-        amount=ledger(net, lang),
-        old=old_unit,
-        top=plan.top,
-    )
-
-
 def _exactly(amount: Decimal, lang: str) -> str:
     """An entry's amount exactly as it is kept: in 万 (thousands in English) where that
     takes two decimals at most, else in yuan, to the fen where it has fen. (The spent
@@ -422,12 +383,8 @@ _WORDS = {
                       "{units}), counted in their budgets, not this plan's (unit {top}).",
         "old_unit": "Not listed: {n} of this plan's days ({amount} net) under unit {old}, "
                     "signed by this plan's people: most likely its unit id before it was "
-                    "changed to {top}. They count in no budget until moved: `okrdesk spend "
+                    "changed to {top}. They count in no budget until moved: `okrdesk "
                     "move-unit {old}`.",
-        "moved": "Moved {n} ({amount} net) from unit {old} to this plan's unit {top}, in one "
-                 "transaction: they count in its budget and breakers from now on. Each keeps "
-                 "{old} as the unit it was recorded under (`okrdesk export`, column "
-                 "moved_from).",
     },
     "zh": {
         "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
@@ -455,10 +412,7 @@ _WORDS = {
                       "计入各自计划的预算，不计入本计划（单位 {top}）的。",
         "old_unit": "未列出：另有本计划期内的 {n} 笔支出（净额 {amount}）记在单位 {old} 名下，"
                     "签字人都是本计划的人：很可能是计划的单位 id 改为 {top} 之前的 id。移过来"
-                    "之前它们不计入任何预算：`okrdesk spend move-unit {old}`。",
-        "moved": "已在一个事务中把 {n} 笔支出（净额 {amount}）从单位 {old} 移到本计划的单位 "
-                 "{top} 名下：从现在起计入本计划的预算和熔断。每笔都保留原记账单位 {old}"
-                 "（`okrdesk export` 的 moved_from 列）。",
+                    "之前它们不计入任何预算：`okrdesk move-unit {old}`。",
     },
 }  # fmt: skip
 """What ``okrdesk spend`` says it recorded and lists, in each language."""
@@ -509,7 +463,7 @@ _REFUSED = {
                          "this store: it is that plan's to reverse. Nothing was recorded.",
         "old_unit_entry": "entry {id} is under unit {unit}, this plan's unit id before it was "
                           "changed to {top}: move the entries there to {top} first, `okrdesk "
-                          "spend move-unit {unit}`, then reverse it. Nothing was recorded.",
+                          "move-unit {unit}`, then reverse it. Nothing was recorded.",
         "a_correction": "entry {id} is itself a correction; it cannot be reversed",
         "reversed_already": "entry {id} was already reversed by entry {by}",
         "below_zero": "reversing entry {id} would bring {line} below zero ({left}). Nothing "
@@ -521,20 +475,8 @@ _REFUSED = {
         "under_old_unit": "refused: the ledger holds {n} of this plan ({amount} net) under "
                           "unit {old}, the plan's unit id before it was changed to {top}; "
                           "the breakers would judge this entry as if none of it had been "
-                          "spent. Move them first: `okrdesk spend move-unit {old}`. Nothing "
+                          "spent. Move them first: `okrdesk move-unit {old}`. Nothing "
                           "was recorded.",
-        "move_own_unit": "{old} is this plan's unit or one of its units: the entries under "
-                         "it are counted already (a unit's own plan's, where it is one below "
-                         "{top}). Nothing was moved.",
-        "move_nothing": "the ledger holds no entry under unit {old}; `okrdesk spend list` "
-                        "names the units other entries are under. Nothing was moved.",
-        "move_theirs": "entries under unit {old} are another plan's (a branch sharing this "
-                       "store): recorded by a plan of another id than {plan}, or signed by "
-                       "people this plan does not know. They are not this plan's from before "
-                       "its unit was changed. Nothing was moved.",
-        "move_onto": "this plan's unit {top} holds {n} already: moving those of {old} onto "
-                     "them joins two ledgers. If both are this plan's, add --merge. Nothing "
-                     "was moved.",
     },
     "zh": {
         "blank_signer": "--signed-by {written} 不是名字（只有空白或不可见字符）。未记录任何支出。",
@@ -572,7 +514,7 @@ _REFUSED = {
         "another_units": "台账第 {id} 笔是单位 {unit} 的计划记录的（与本计划共用此数据库），"
                          "须由那个计划冲正。未记录任何支出。",
         "old_unit_entry": "台账第 {id} 笔记在单位 {unit} 名下，即本计划的单位 id 改为 {top} "
-                          "之前的 id：请先把那里的支出移到 {top} 名下（`okrdesk spend "
+                          "之前的 id：请先把那里的支出移到 {top} 名下（`okrdesk "
                           "move-unit {unit}`），再冲正。未记录任何支出。",
         "a_correction": "台账第 {id} 笔本身是冲正，不能再冲正",
         "reversed_already": "台账第 {id} 笔已由第 {by} 笔冲正",
@@ -583,17 +525,8 @@ _REFUSED = {
                     "--again。未记录任何支出。",
         "under_old_unit": "已拒绝：台账中有本计划的 {n} 笔支出（净额 {amount}）记在单位 {old} "
                           "名下，即计划的单位 id 改为 {top} 之前的 id；熔断会当作这些钱没花过"
-                          "来判断这笔支出。请先移过来：`okrdesk spend move-unit {old}`。"
+                          "来判断这笔支出。请先移过来：`okrdesk move-unit {old}`。"
                           "未记录任何支出。",
-        "move_own_unit": "{old} 是本计划的单位或其下属单位：记在它名下的支出已计入（下属单位的"
-                         "由其自己的计划计入）。未移动任何支出。",
-        "move_nothing": "台账中没有记在单位 {old} 名下的支出；`okrdesk spend list` 会列出其他"
-                        "支出所在的单位。未移动任何支出。",
-        "move_theirs": "记在单位 {old} 名下的支出是另一计划（共用此数据库的营业部）的：记录它们"
-                       "的计划 id 不是 {plan}，或签字人有本计划不认识的人。它们不是本计划改单位 "
-                       "id 之前记的。未移动任何支出。",
-        "move_onto": "本计划的单位 {top} 名下已有 {n} 笔支出：把 {old} 的移过来会把两本台账合在"
-                     "一起。如两者都是本计划的，请加上 --merge。未移动任何支出。",
     },
 }  # fmt: skip
 """Why ``okrdesk spend`` recorded nothing, in each language."""

@@ -41,6 +41,9 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
                            "Record a value for a key result that no plugin measures."),
     "spend": ("okrdesk.cli.record_commands", "spend",
                          "Record and list spending against the budget lines."),
+    "move-unit": ("okrdesk.cli.record_commands", "move_unit",
+                             "Move what is stored under a unit's old id to its new one, after a "
+                             "rename."),
     "explain": ("okrdesk.cli.read_commands", "explain",
                            "Show every number behind a figure, a score or a budget row, and "
                            "where each came from."),

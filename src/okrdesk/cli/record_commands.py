@@ -326,26 +326,54 @@ def spend_reverse(
 @click.argument("old_unit")
 @click.option(
     "--merge", is_flag=True,
-    help="Move them even where the plan's unit holds entries already (both are this plan's).",
+    help="Move them even where the plan's unit holds some of the same already (both are "
+    "this plan's).",
 )  # fmt: skip
 @lang_option("Language of what is said.")
 @workspace_option
 def spend_move_unit(old_unit: str, merge: bool, lang: str | None) -> None:
-    """Move the plan's entries under its old unit id OLD_UNIT to its unit.
+    """The same as `okrdesk move-unit OLD_UNIT`: everything under it, not only the ledger.
 
-    OLD_UNIT is the plan's unit id before it was changed in the target files.
-    Until they are moved, they count towards no line, total or breaker; the
-    report and `okrdesk check` tell them. All are moved in one transaction,
-    each keeping OLD_UNIT as the unit it was recorded under. Refused for
-    entries another plan recorded (another branch's), and, without --merge,
-    where the plan's unit holds entries already.
+    Kept for the scripts and notes that spell it this way. It moves the
+    check-ins and collected figures under OLD_UNIT too: moved apart, the
+    budget would count the spending while the key results it is judged by
+    read as never checked in.
     """
+    from okrdesk.app.move_unit import move_unit
     from okrdesk.app.session import open_session
-    from okrdesk.app.spend import move_unit_spend
 
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
-    say(move_unit_spend(session, old_unit, merge=merge, lang=lang))
+    say(move_unit(session, old_unit, merge=merge, lang=lang))
+
+
+@click.command("move-unit", cls=HelpedCommand)
+@click.argument("old_unit")
+@click.argument("new_unit", required=False)
+@click.option(
+    "--merge", is_flag=True,
+    help="Move them even where NEW_UNIT holds check-ins of the same key results, figures of "
+    "the same periods or ledger entries already (both are this plan's).",
+)  # fmt: skip
+@lang_option("Language of what is said.")
+@workspace_option
+def move_unit(old_unit: str, new_unit: str | None, merge: bool, lang: str | None) -> None:
+    """Move what is stored under a unit's old id to its new one, after a rename.
+
+    OLD_UNIT is the unit's id before it was changed in the target files;
+    NEW_UNIT its id now (default: the plan's unit). Its check-ins, the
+    figures collected for it and, for the plan's unit, its ledger entries
+    move in one transaction; until then the report reads them as no one's.
+    Refused, nothing moved, for what another plan recorded (another branch's)
+    and, without --merge, where NEW_UNIT holds the same already: each clash
+    is named.
+    """
+    from okrdesk.app.move_unit import move_unit as move
+    from okrdesk.app.session import open_session
+
+    session = open_session(workspace_path())
+    lang = session.workspace.language(lang)
+    say(move(session, old_unit, new_unit, merge=merge, lang=lang))
 
 
 @spend.command("list")

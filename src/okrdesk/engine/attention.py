@@ -50,6 +50,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -79,6 +80,7 @@ from okrdesk.engine.tree_targets import members_add_up, owner_of
 from okrdesk.errors import Said
 from okrdesk.messages import ALERTS, alert_text, named_periods
 from okrdesk.model import (
+    Checkin,
     KeyResult,
     MetricSpec,
     Plan,
@@ -187,7 +189,7 @@ def alerts(
     found = _budget_alerts(plan, budget, inside)
     if plan.top in inside:  # a line the plan does not have is owned by no one below it
         found += _off_plan_alerts(budget)
-        found += _old_unit_alerts(plan, budget)
+        found += _old_unit_alerts(plan, budget, engine.store)
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
     clashes = clashes or {}
     if owing is None:
@@ -526,16 +528,111 @@ def _off_plan_alerts(budget: BudgetProgress) -> list[Alert]:
     ]  # fmt: skip
 
 
-def _old_unit_alerts(plan: Plan, budget: BudgetProgress) -> list[Alert]:
-    """The plan's own spending kept under its unit's old id, which no total or breaker
-    counts: the budget would read as untouched."""
-    return [
-        Alert(Level.ERROR, "ledger", old, "ledger.old_unit",
-              {"old": old, "top": plan.top, "count": count,
-               "entries": "one" if count == 1 else "many",
-               "amount": Said(ledger(net, "en"), ledger(net, "zh"))})
-        for old, (count, net) in budget.under_old_unit.items()
-    ]  # fmt: skip
+def _old_unit_alerts(plan: Plan, budget: BudgetProgress, store: StoreReader) -> list[Alert]:
+    """What the plan keeps under its unit's old id (its check-ins, its spending), which no
+    figure, total or breaker counts: its key results would read as never checked in, its
+    budget as untouched. One line for each old id, with the one command that moves it all."""
+    runs = store.runs()
+    was_top = {run.plan_unit for run in runs} | set(budget.under_old_unit)
+    checked = {}
+    if was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
+        checked = checkins_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
+    found = []
+    for old in sorted(set(checked) | set(budget.under_old_unit)):
+        count, net = budget.under_old_unit.get(old, (0, Decimal(0)))
+        checkins, key_results = checked.get(old, (0, 0))
+        found.append(Alert(
+            Level.ERROR, "old_unit", old, "old_unit",
+            {"old": old, "top": plan.top,
+             "held": _held_under(checkins, key_results, count, net),
+             "effect": _left_uncounted(checkins, count)},
+        ))  # fmt: skip
+    return found
+
+
+def _held_under(checkins: int, key_results: int, entries: int, net: Decimal) -> Said:
+    """What an old unit id holds of the plan's, in words: check-ins, ledger entries."""
+    en, zh = [], []
+    if checkins:
+        en.append(
+            f"{checkins:,} check-in{'s' * (checkins != 1)} of {key_results:,} key "
+            f"result{'s' * (key_results != 1)}"
+        )
+        zh.append(f"{key_results:,} 项关键结果的 {checkins:,} 条打卡")
+    if entries:
+        en.append(
+            f"{entries:,} ledger entr{'ies' if entries != 1 else 'y'} ({ledger(net, 'en')} net)"
+        )
+        zh.append(f"{entries:,} 笔支出（净额 {ledger(net, 'zh')}）")
+    return Said(" and ".join(en), "和 ".join(zh))
+
+
+def _left_uncounted(checkins: int, entries: int) -> Said:
+    """What the plan reads while they stay under the old id."""
+    said = []
+    if checkins:
+        said.append(Said("their key results read as if never checked in",
+                         "这些关键结果读不到它们，显示为尚无打卡"))  # fmt: skip
+    if entries:
+        said.append(Said("the spending counts towards no line, no total and no breaker",
+                         "这些支出不计入任何预算项、合计和熔断"))  # fmt: skip
+    return Said("; ".join(s.en for s in said), "；".join(s.zh for s in said))
+
+
+def checkins_under_old_ids(
+    plan: Plan,
+    every: Sequence[Checkin],
+    runs: Callable[[], Sequence[Run]],
+    was_top: Iterable[str],
+) -> dict[str, tuple[int, int]]:
+    """The plan's own check-ins of its days kept under an id it no longer has, one that
+    was the unit of a plan in this store (``was_top``: a collect's or an entry's): by that
+    id, how many and of how many key results (``checked_in_here``). A person removed
+    from the plan keeps hers, which are not told: no plan was hers."""
+    ids = plan.units_by_id.keys() | plan.people_by_id.keys()
+    tops = set(was_top) - ids
+    by_subject: dict[str, list[Checkin]] = {}
+    for checkin in of_the_plan(plan, every):
+        if checkin.subject in tops and checkin.key_result in plan.key_results_by_id:
+            by_subject.setdefault(checkin.subject, []).append(checkin)
+    return {
+        old: (len(held), len({c.key_result for c in held}))
+        for old, held in sorted(by_subject.items())
+        if checked_in_here(plan, held, every, runs, new=plan.top)
+    }
+
+
+def checked_in_here(
+    plan: Plan,
+    held: Sequence[Checkin],
+    every: Sequence[Checkin],
+    runs: Callable[[], Sequence[Run]],
+    *,
+    new: str,
+    by_known_people: bool = True,
+    before_own: bool = True,
+) -> bool:
+    """Whether ``held``, check-ins under one id the plan does not have, are the plan's own
+    from before that id was changed to ``new``: made by someone this plan knows
+    (``by_known_people``: a person of it, by name or id, or who made a check-in under one
+    of its own ids); none of a key result after its first under ``new`` (``before_own``);
+    and that id's plan collecting nothing since this plan's first collect under its unit.
+    A branch sharing the store checks in under its own unit id by its own people, and goes
+    on checking in and collecting."""
+    ids = plan.units_by_id.keys() | plan.people_by_id.keys()
+    own = [c for c in every if c.subject in ids]
+    known = {p.name for p in plan.people} | {p.id for p in plan.people} | {c.author for c in own}
+    if by_known_people and not {c.author for c in held} - {""} <= known:
+        return False
+    first: dict[str, str] = {}
+    for checkin in (c for c in own if c.subject == new):
+        first[checkin.key_result] = min(first.get(checkin.key_result, "~"), checkin.recorded)
+    if before_own and any(c.recorded > first.get(c.key_result, "~") for c in held):
+        return False
+    collected = runs()
+    started = min((run.id for run in collected if run.plan_unit == plan.top), default=None)
+    unit = held[0].subject
+    return started is None or not any(r.plan_unit == unit and r.id > started for r in collected)
 
 
 def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgress]:

@@ -206,7 +206,7 @@ class BudgetProgress:
     """This plan's own spending up to the day that the ledger keeps under a unit id the
     plan no longer has (its ``unit`` changed in the target files after spending): the
     old id → (entries, net amount in 元). It counts towards no line, total or breaker
-    until moved (``okrdesk spend move-unit``), so it is told (``recorded_here``)."""
+    until moved (``okrdesk move-unit``), so it is told (``recorded_here``)."""
 
     @property
     def left(self) -> Decimal:

@@ -29,6 +29,7 @@ class _ReadOnce:
     def __init__(self, store: StoreReader) -> None:
         self._store = store
         self._by_key_result: dict[str, list[Checkin]] | None = None
+        self._every: list[Checkin] = []
         self._latest: dict[tuple[str, Grain], dt.date | None] = {}
         self._collected: dict[tuple[str, Grain], dt.date | None] = {}
         self._landed: dict[tuple[str, str], dt.date] | None = None
@@ -36,13 +37,14 @@ class _ReadOnce:
         self._collects_of: frozenset[str] | None = None
 
     def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
-        if key_result is None:
-            return self._store.checkins(key_result, subject)
         if self._by_key_result is None:
             found: dict[str, list[Checkin]] = {}
-            for checkin in self._store.checkins():
+            self._every = self._store.checkins()
+            for checkin in self._every:
                 found.setdefault(checkin.key_result, []).append(checkin)
             self._by_key_result = found
+        if key_result is None:
+            return [c for c in self._every if subject is None or c.subject == subject]
         mine = self._by_key_result.get(key_result, [])
         if subject is None:
             return list(mine)

@@ -50,6 +50,7 @@ from okrdesk.store.stored_rows import UnreadableValue, checkin_of, run_of, spend
 
 if TYPE_CHECKING:
     from okrdesk.store.changes import PeriodChanges, StoreChanges
+    from okrdesk.store.unit_holdings import UnitHoldings
 
 TABLES = ("runs", "observations", "checkins", "spend")
 """okrdesk's tables, in an order that keeps every reference to an earlier row."""
@@ -2037,31 +2038,91 @@ class Store(ABC):
         rows = self._rows(f"{_SPEND} {clause} ORDER BY day, id", params)
         return [self._stored(spend_of, r) for r in rows]
 
-    def move_spend(
+    def move_unit(
         self,
-        old_unit: str,
-        new_unit: str,
-        lines: Iterable[str],
-        guard: Callable[[list[SpendEntry], list[SpendEntry]], None],
-    ) -> list[SpendEntry]:
-        """Move every ledger entry recorded under ``old_unit`` to ``new_unit``, in one
-        write transaction; the entries moved. Each keeps the id it was first recorded
-        under (``moved_from``) and when it was moved. ``guard`` is called inside the
-        transaction with both units' entries as committed, after every writer of
-        ``lines`` of either unit has finished, and refuses the move by raising."""
+        old: str,
+        new: str,
+        *,
+        top: str,
+        lines: Iterable[str] | None,
+        guard: Callable[[UnitHoldings], None],
+    ) -> UnitHoldings:
+        """Move what is kept under the unit id ``old`` to ``new``, in one write
+        transaction: every check-in (withdrawn ones too), every figure but those ``new``
+        holds for the same metric, period and slice (they stay under ``old``), and with
+        ``lines`` (the plan's unit ``top`` renamed) the ledger's entries, each keeping the
+        id it was first recorded under (``moved_from``) and when it was moved, and the
+        collects that plan ran, which the report reads as its own by their unit. A figure
+        keeps its collect (run, plugin, source). ``guard`` is called
+        inside the transaction with what both ids hold, as committed, after every writer
+        of those check-ins and ledger lines has finished, and refuses the move by raising;
+        what it was shown is returned."""
+        from okrdesk.store.unit_holdings import FigureClash, UnitHoldings
+
         moved_at = now()
+        pair = (old, new)
         with self.transaction():
-            for line in sorted(set(lines)):
-                for unit in sorted((old_unit, new_unit)):
-                    self._lock(f"spend {unit} {line}")
-            theirs = [e for e in self.spend() if e.plan_unit == old_unit]
-            guard(theirs, [e for e in self.spend() if e.plan_unit == new_unit])
-            self._rows(
-                "UPDATE spend SET moved_from = CASE WHEN moved_from = '' THEN plan_unit "
-                "ELSE moved_from END, moved = ?, plan_unit = ? WHERE plan_unit = ?",
-                (moved_at, new_unit, old_unit),
+            held = self._rows(
+                "SELECT DISTINCT key_result, subject FROM checkins WHERE subject IN (?, ?)", pair
             )
-        return theirs
+            for key_result, subject in sorted((str(k), str(s)) for k, s in held):
+                self._lock(f"checkin {key_result} {subject}")
+            for line in sorted(set(lines or ())):
+                for unit in sorted(pair):
+                    self._lock(f"spend {unit} {line}")
+            every = self.checkins(withdrawn=True)
+            ledger = self.spend() if lines is not None else []
+            counted = self._one(
+                "SELECT count(*), " + self._count_when("runs.plan_unit NOT IN ('', ?, ?)")
+                + " FROM observations JOIN runs ON runs.id = observations.run_id "
+                "WHERE observations.subject = ?",
+                (old, top, old),
+            )  # fmt: skip
+            clashes = self._rows(
+                "SELECT metric, period, slice FROM observations AS o WHERE subject = ? AND "
+                "EXISTS (SELECT 1 FROM observations AS n WHERE n.subject = ? AND "
+                "n.metric = o.metric AND n.period = o.period AND n.slice = o.slice) "
+                "ORDER BY metric, period, slice",
+                pair,
+            )
+            holdings = UnitHoldings(
+                old, new,
+                checkins_old=tuple(c for c in every if c.subject == old),
+                checkins_new=tuple(c for c in every if c.subject == new),
+                spend_old=tuple(e for e in ledger if e.plan_unit == old),
+                spend_new=tuple(e for e in ledger if e.plan_unit == new),
+                figures_old=int(counted[0]) if counted else 0,
+                figures_of_others=int(counted[1] or 0) if counted else 0,
+                figure_clashes=tuple(FigureClash(str(m), str(p), str(s)) for m, p, s in clashes),
+                collects_old=sum(run.plan_unit == old for run in self.runs()) if lines is not None
+                else 0,
+            )  # fmt: skip
+            guard(holdings)
+            self._rows("UPDATE checkins SET subject = ? WHERE subject = ?", (new, old))
+            if holdings.figures_old > len(holdings.figure_clashes):
+                self._rows(
+                    "UPDATE observations SET subject = ? WHERE subject = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM observations AS n WHERE n.subject = ? AND "
+                    "n.metric = observations.metric AND n.period = observations.period AND "
+                    "n.slice = observations.slice)",
+                    (new, old, new),
+                )
+                # Each subject's running totals, as they are filled from its rows.
+                self._rows("DELETE FROM running_totals WHERE subject IN (?, ?)", pair)
+                self._rows(
+                    f"{RUNNING_TOTALS_INSERT} WHERE slice = '' AND subject IN (?, ?) "
+                    f"{RUNNING_TOTALS_WINDOWS}",
+                    pair,
+                )
+            if holdings.spend_old:
+                self._rows(
+                    "UPDATE spend SET moved_from = CASE WHEN moved_from = '' THEN plan_unit "
+                    "ELSE moved_from END, moved = ?, plan_unit = ? WHERE plan_unit = ?",
+                    (moved_at, new, old),
+                )
+            if holdings.collects_old:
+                self._rows("UPDATE runs SET plan_unit = ? WHERE plan_unit = ?", (new, old))
+        return holdings
 
     def each_spend(self) -> Iterator[SpendEntry]:
         """``spend()``, read a few at a time as they are taken (``streamed``)."""

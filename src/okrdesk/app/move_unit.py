@@ -1,0 +1,267 @@
+"""okrdesk move-unit: what the store keeps under a unit's old id (check-ins, collected
+figures, and for the plan's own unit its spend ledger) moved to its new id, after the
+id was changed in the target files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from okrdesk.app.session import Session, open_store
+from okrdesk.errors import BadInput, printable
+from okrdesk.messages import counted
+from okrdesk.model import Checkin, Plan
+from okrdesk.targets.reader import no_such
+from okrdesk.units import ledger
+
+if TYPE_CHECKING:
+    from okrdesk.store import Store
+    from okrdesk.store.unit_holdings import UnitHoldings
+
+
+def move_unit(
+    session: Session,
+    old: str,
+    new: str | None = None,
+    *,
+    merge: bool = False,
+    lang: str = "en",
+) -> str:
+    """Move everything kept under ``old`` to ``new`` (the plan's unit when None), in one
+    transaction; what to tell the user, in ``lang``. Refused, nothing moved, where
+    ``old`` is an id of the plan, ``new`` no unit of it, nothing is kept under ``old``,
+    what is kept there is another plan's (a branch sharing the store), or, without
+    ``merge``, ``new`` holds check-ins of the same key results, figures of the same
+    periods or (the plan's unit) ledger entries: each clash is named."""
+    plan = session.plan
+    refused = _REFUSED[lang]
+    new = new or plan.top
+    if old in plan.units_by_id or old in plan.people_by_id:
+        raise BadInput(refused["own_id"].format(old=old, top=plan.top))
+    if new not in plan.units_by_id:
+        raise BadInput(no_such("unit", new, list(plan.units_by_id), lang=lang) + refused["end"])
+    moves_ledger = new == plan.top
+    lines = {line.id for line in plan.budget.lines}
+    with open_store(session.workspace, create=False) as store:
+        if moves_ledger:
+            with store.reading():
+                lines |= {entry.line for entry in store.spend()}
+
+        def movable(held: UnitHoldings) -> None:
+            _check_movable(plan, store, held, merge=merge, lang=lang)
+
+        held = store.move_unit(old, new, top=plan.top, lines=lines if moves_ledger else None,
+                               guard=movable)  # fmt: skip
+    return printable(_moved(held, lang))
+
+
+def _check_movable(
+    plan: Plan,
+    store: Store,
+    held: UnitHoldings,
+    *,
+    merge: bool,
+    lang: str,
+) -> None:
+    from okrdesk.engine.attention import checked_in_here
+    from okrdesk.engine.budget import recorded_here
+
+    refused = _REFUSED[lang]
+    old, new = held.old, held.new
+    if held.empty:
+        raise BadInput(refused["nothing"].format(old=old))
+    if held.spend_old and not recorded_here(plan, held.spend_old, store.runs, held.spend_new):
+        raise BadInput(refused["theirs"].format(old=old, plan=plan.id))
+    if held.checkins_old and not checked_in_here(
+        plan, held.checkins_old, store.checkins(), store.runs, new=new,
+        by_known_people=False, before_own=not merge,
+    ):  # fmt: skip
+        raise BadInput(refused["theirs_checkins"].format(old=old))
+    runs = store.runs()
+    started = min((run.id for run in runs if run.plan_unit == plan.top), default=None)
+    if started is not None and any(r.plan_unit == old and r.id > started for r in runs):
+        raise BadInput(refused["theirs_collects"].format(old=old, top=plan.top))
+    if held.figures_of_others:
+        raise BadInput(refused["theirs_figures"].format(old=old, n=held.figures_of_others))
+    clashes = [] if merge else _clashes(held, lang)
+    if clashes:
+        raise BadInput("\n".join([refused["clashes"].format(old=old, new=new), *clashes,
+                                  refused["merge"].format(new=new)]))  # fmt: skip
+
+
+def _clashes(held: UnitHoldings, lang: str) -> list[str]:
+    """Each thing ``new`` holds already that moving ``old``'s would join: a line each."""
+    words = _REFUSED[lang]
+    found = []
+    mine, theirs = (
+        _by_key_result(held.standing_checkins(False)),
+        _by_key_result(held.standing_checkins(True)),
+    )
+    for kr in sorted(mine.keys() & theirs.keys()):
+        found.append(words["clash_checkins"].format(
+            kr=kr, old=held.old, new=held.new, n_old=_checkins(len(theirs[kr]), lang),
+            n_new=_checkins(len(mine[kr]), lang), days_old=_days(theirs[kr], lang),
+            days_new=_days(mine[kr], lang),
+        ))  # fmt: skip
+    by_metric: dict[str, list[str]] = {}
+    for clash in held.figure_clashes:
+        period = f"{clash.period} [{clash.slice}]" if clash.slice else clash.period
+        by_metric.setdefault(clash.metric, []).append(period)
+    for metric, periods in sorted(by_metric.items()):
+        found.append(words["clash_figures"].format(
+            metric=metric, old=held.old, new=held.new, n=len(periods), periods=", ".join(periods)
+        ))  # fmt: skip
+    if held.spend_old and held.spend_new:
+        net = sum((e.amount for e in held.spend_new), Decimal(0))
+        found.append(words["clash_ledger"].format(
+            new=held.new, amount=ledger(net, lang),
+            n=len(held.spend_new) if lang == "zh" else counted(len(held.spend_new), "entry",
+                                                               "entries"),
+        ))  # fmt: skip
+    return found
+
+
+def _by_key_result(checkins: Sequence[Checkin]) -> dict[str, list[Checkin]]:
+    found: dict[str, list[Checkin]] = {}
+    for checkin in checkins:
+        found.setdefault(checkin.key_result, []).append(checkin)
+    return found
+
+
+def _checkins(n: int, lang: str) -> str:
+    return f"{n} 条打卡" if lang == "zh" else counted(n, "check-in", "check-ins")
+
+
+def _days(checkins: Sequence[Checkin], lang: str) -> str:
+    first, last = min(c.day for c in checkins), max(c.day for c in checkins)
+    if first == last:
+        return str(first)
+    return f"{first} 至 {last}" if lang == "zh" else f"{first} to {last}"
+
+
+def _moved(held: UnitHoldings, lang: str) -> str:
+    words = _WORDS[lang]
+    zh = lang == "zh"
+    moved_checkins = len(held.checkins_old)
+    key_results = len({c.key_result for c in held.checkins_old})
+    figures = held.figures_old - len(held.figure_clashes)
+    parts = []
+    if moved_checkins:
+        parts.append(words["checkins"].format(
+            n=moved_checkins if zh else counted(moved_checkins, "check-in", "check-ins"),
+            krs=key_results if zh else counted(key_results, "key result", "key results"),
+        ))  # fmt: skip
+    if figures:
+        parts.append(words["figures"].format(
+            n=figures if zh else counted(figures, "collected figure", "collected figures")
+        ))  # fmt: skip
+    if held.spend_old:
+        net = sum((e.amount for e in held.spend_old), Decimal(0))
+        n = len(held.spend_old)
+        parts.append(words["entries"].format(
+            n=n if zh else counted(n, "ledger entry", "ledger entries"), amount=ledger(net, lang)
+        ))  # fmt: skip
+    if held.collects_old:
+        n = held.collects_old
+        parts.append(
+            words["collects"].format(n=n if zh else counted(n, "collect run", "collect runs"))
+        )
+    said = words["moved"].format(old=held.old, new=held.new, what=words["and"].join(parts))
+    if held.spend_old:
+        said += words["ledger_kept"].format(old=held.old)
+    if held.figure_clashes:
+        n = len(held.figure_clashes)
+        said += words["figures_stayed"].format(
+            old=held.old, new=held.new, n=n if zh else counted(n, "figure", "figures")
+        )
+    return said
+
+
+_WORDS = {
+    "en": {
+        "moved": "Moved from unit {old} to {new}, in one transaction: {what}. The report "
+                 "reads them as {new}'s from now on.",
+        "checkins": "{n} of {krs}",
+        "figures": "{n}",
+        "entries": "{n} ({amount} net)",
+        "collects": "{n}",
+        "and": ", ",
+        "ledger_kept": " Each ledger entry keeps {old} as the unit it was recorded under "
+                       "(`okrdesk export`, column moved_from), and counts in the budget and "
+                       "breakers.",
+        "figures_stayed": " {n} stayed under {old}: {new} holds its own of the same metric "
+                          "and period, collected under the new id.",
+    },
+    "zh": {
+        "moved": "已在一个事务中从单位 {old} 移到 {new} 名下：{what}。报告从现在起把它们算作 "
+                 "{new} 的。",
+        "checkins": "{krs} 项关键结果的 {n} 条打卡",
+        "figures": "{n} 个采集的数字",
+        "entries": "{n} 笔支出（净额 {amount}）",
+        "collects": "{n} 次采集记录",
+        "and": "，",
+        "ledger_kept": "每笔支出都保留原记账单位 {old}（`okrdesk export` 的 moved_from 列），"
+                       "并计入预算和熔断。",
+        "figures_stayed": "有 {n} 个数字留在 {old} 名下：{new} 已有同一指标、同一期间按新 id "
+                          "采集的数字。",
+    },
+}  # fmt: skip
+"""What ``okrdesk move-unit`` says it moved, in each language."""
+
+_REFUSED = {
+    "en": {
+        "end": ". Nothing was moved.",
+        "own_id": "{old} is a unit or person of this plan: what is kept under it is counted "
+                  "already (a unit's own plan's, where it is one below {top}). Nothing was "
+                  "moved.",
+        "nothing": "the store keeps nothing under unit {old}: no check-in, collected figure "
+                   "or ledger entry. `okrdesk check` names an old id where it finds one. "
+                   "Nothing was moved.",
+        "theirs": "entries under unit {old} are another plan's (a branch sharing this store): "
+                  "recorded by a plan of another id than {plan}, or signed by people this "
+                  "plan does not know. They are not this plan's from before its unit was "
+                  "changed. Nothing was moved.",
+        "theirs_checkins": "check-ins under unit {old} are another plan's (a branch sharing "
+                           "this store): its collects or check-ins went on after this plan's "
+                           "started under its own ids. Nothing was moved.",
+        "theirs_collects": "a plan of unit {old} has collected since this plan's first collect "
+                           "under {top}: it is another plan's (a branch sharing this store), "
+                           "not this plan's old unit id. Nothing was moved.",
+        "theirs_figures": "{n} figures under unit {old} were stored by another plan's "
+                          "collects (a branch sharing this store). Nothing was moved.",
+        "clashes": "{new} holds already what moving {old}'s would join:",
+        "clash_checkins": "  {kr}: {n_old} under {old} ({days_old}) and {n_new} under {new} "
+                          "({days_new}); merged, the latest day's counts",
+        "clash_figures": "  {metric}: {n} period(s) under both ({periods}); merged, {new}'s "
+                         "figures stay and {old}'s stay under {old}",
+        "clash_ledger": "  the ledger: {new} holds {n} ({amount} net); merged, two ledgers "
+                        "are joined and cannot be told apart again",
+        "merge": "If both are this plan's, add --merge. Nothing was moved.",
+    },
+    "zh": {
+        "end": "。未移动任何内容。",
+        "own_id": "{old} 是本计划的单位或人员：记在它名下的内容已计入（下属单位的由其自己的"
+                  "计划计入）。未移动任何内容。",
+        "nothing": "数据库中没有记在单位 {old} 名下的内容：没有打卡、采集的数字或支出。"
+                   "`okrdesk check` 发现旧 id 时会指出。未移动任何内容。",
+        "theirs": "记在单位 {old} 名下的支出是另一计划（共用此数据库的营业部）的：记录它们的"
+                  "计划 id 不是 {plan}，或签字人有本计划不认识的人。它们不是本计划改单位 id "
+                  "之前记的。未移动任何内容。",
+        "theirs_checkins": "记在单位 {old} 名下的打卡是另一计划（共用此数据库的营业部）的："
+                           "本计划开始用自己的 id 之后，它仍在采集或打卡。未移动任何内容。",
+        "theirs_collects": "本计划首次以 {top} 采集之后，单位 {old} 的计划仍在采集：它是另一"
+                           "计划（共用此数据库的营业部），不是本计划的旧单位 id。未移动任何内容。",
+        "theirs_figures": "记在单位 {old} 名下的 {n} 个数字是另一计划的采集存入的（共用此"
+                          "数据库的营业部）。未移动任何内容。",
+        "clashes": "{new} 名下已有移动 {old} 的内容会与之合并的记录：",
+        "clash_checkins": "  {kr}：{old} 名下 {n_old}（{days_old}），{new} 名下 {n_new}"
+                          "（{days_new}）；合并后以日期最晚的为准",
+        "clash_figures": "  {metric}：两者都有 {n} 个期间（{periods}）；合并后保留 {new} 的"
+                         "数字，{old} 的留在 {old} 名下",
+        "clash_ledger": "  台账：{new} 名下已有 {n} 笔支出（净额 {amount}）；合并后两本台账"
+                        "合在一起，无法再分开",
+        "merge": "如两者都是本计划的，请加上 --merge。未移动任何内容。",
+    },
+}  # fmt: skip
+"""Why ``okrdesk move-unit`` moved nothing, in each language."""

@@ -1,0 +1,238 @@
+"""A unit's id changed in the target files (the plan's own unit, or a team): what the store
+keeps under the old id, check-ins, collected figures and spending, stays there. The
+report and `check` say so once, with the command, and `okrdesk move-unit` moves it all,
+in one transaction, refusing clashes unless --merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from backends import Backend
+from okrdesk.cli import cli
+from okrdesk.model import Observation
+from okrdesk.periods import Grain, periods_between
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace
+from test_report import AS_OF, okrdesk
+
+
+def _renamed_top(root: Path, *, plan_id: str | None = None) -> None:
+    """szft → futian in every target file, as a reviewed edit would (and the plan's id)."""
+    for path in (root / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        for key in ("id", "unit", "owner", "parent"):
+            text = text.replace(f'{key} = "szft"', f'{key} = "futian"')
+        if plan_id is not None:
+            text = text.replace('id = "szft-2026"', f'id = "{plan_id}"')
+        path.write_text(text, encoding="utf-8")
+
+
+def _report(root: Path, lang: str = "en") -> dict[str, object]:
+    done = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--format", "json",
+                   "--lang", lang)  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    return dict(json.loads(done.stdout))
+
+
+def _figures(report: dict[str, object]) -> dict[str, object]:
+    """Each key result's actual, and the budget's spent: what a manager reads."""
+    found: dict[str, object] = {}
+    for objective in report["objectives"]:  # type: ignore[attr-defined]
+        for kr in objective["key_results"]:
+            found[kr["id"]] = kr["actual"]
+    found["spent"] = report["budget"]["total"]["spent"]  # type: ignore[index]
+    return found
+
+
+def _told(report: dict[str, object]) -> list[str]:
+    return [a["message"] for a in report["alerts"] if a["kind"] == "old_unit"]  # type: ignore[attr-defined]
+
+
+def _rows(root: Path, sql: str) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        return connection.execute(sql).fetchall()
+
+
+@pytest.fixture
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("move-unit")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_plans_unit_renamed_is_told_then_moved_back_whole(demo: Path, lang: str) -> None:
+    """Renamed szft → futian, the report showed 23 key results with no check-in and the
+    budget untouched, though nothing was lost; one command brings every figure back."""
+    before = _figures(_report(demo))
+    store_before = _rows(demo, "SELECT count(*), sum(value) FROM observations")
+    _renamed_top(demo)
+
+    renamed = _report(demo, lang)
+    told = _told(renamed)
+    assert len(told) == 1, told  # once, however much is kept there
+    command = "`okrdesk move-unit szft`"
+    assert command in told[0]
+    if lang == "en":
+        assert "44 check-ins of 23 key results and 72 ledger entries" in told[0]
+    else:
+        assert "23 项关键结果的 44 条打卡和 72 笔支出" in told[0]
+    assert _figures(renamed) != before
+    checked = okrdesk("check", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+    assert checked.returncode == 1 and checked.stdout.count("okrdesk move-unit") == 1
+
+    moved = okrdesk("move-unit", "szft", "-w", str(demo), "--lang", lang)
+    assert moved.returncode == 0, moved.stderr
+    said = " ".join(moved.stdout.split())
+    if lang == "en":
+        assert said.startswith("Moved from unit szft to futian, in one transaction: 44 "
+                               "check-ins of 23 key results, 72 ledger entries")  # fmt: skip
+    else:
+        assert said.startswith("已在一个事务中从单位 szft 移到 futian 名下：23 项关键结果的 "
+                               "44 条打卡，72 笔支出")  # fmt: skip
+
+    after = _report(demo, lang)
+    assert _figures(after) == before and _told(after) == []
+    assert _rows(demo, "SELECT count(*), sum(value) FROM observations") == store_before
+    assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'szft'") == [(0,)]
+    assert _rows(demo, "SELECT DISTINCT plan_unit, moved_from FROM spend") == [("futian", "szft")]
+
+
+def test_a_clash_is_named_and_refused_unless_merged(demo: Path) -> None:
+    """A check-in made under the new id before the move: two histories of C1.KR2."""
+    _renamed_top(demo)
+    checkin = okrdesk("checkin", "C1.KR2", "4.9亿", "--date", AS_OF, "--by", "chenjianguo",
+                      "-w", str(demo))  # fmt: skip
+    assert checkin.returncode == 0, checkin.stderr
+    kept = _rows(demo, "SELECT * FROM checkins ORDER BY id")
+
+    for lang, clash in [
+        ("en", "C1.KR2: 2 check-ins under szft (2026-09-30 to 2026-10-31) and 1 check-in "
+               "under futian (2026-11-20); merged, the latest day's counts"),
+        ("zh", "C1.KR2：szft 名下 2 条打卡（2026-09-30 至 2026-10-31），futian 名下 1 条打卡"
+               "（2026-11-20）；合并后以日期最晚的为准"),
+    ]:  # fmt: skip
+        refused = okrdesk("move-unit", "szft", "-w", str(demo), "--lang", lang)
+        assert refused.returncode == 2, refused.stdout
+        assert clash in refused.stderr
+        assert ("add --merge. Nothing was moved." if lang == "en" else "请加上 --merge。"
+                "未移动任何内容。") in refused.stderr  # fmt: skip
+        assert "Traceback" not in refused.stderr
+        assert _rows(demo, "SELECT * FROM checkins ORDER BY id") == kept
+
+    merged = okrdesk("move-unit", "szft", "futian", "--merge", "-w", str(demo))
+    assert merged.returncode == 0, merged.stderr
+    assert len(_rows(demo, "SELECT * FROM checkins WHERE subject = 'futian'")) == len(kept)
+    assert _told(_report(demo)) == []
+
+
+TEAM_CHECKED_IN = """
+[[objectives]]
+id = "T"
+title = "Team visits"
+owner = "team-a"
+
+  [[objectives.key_results]]
+  id = "VISITS"
+  title = "Client visits"
+  target = 40
+  unit = "次"
+"""
+
+
+def _run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+def _visits(root: Path) -> object:
+    done = _run(root, "report", "--unit", "team-1", "--as-of", "2026-03-15", "--format", "json")
+    assert done.exit_code in (0, 1), done.output
+    (kr,) = (kr for o in json.loads(done.output)["objectives"] for kr in o["key_results"]
+             if kr["id"] == "T.VISITS")  # fmt: skip
+    return kr["actual"]
+
+
+def test_a_teams_check_ins_move_to_its_new_id(write_workspace: WriteWorkspace) -> None:
+    """team-a renamed team-1: its check-ins stay under team-a, and its key result reads
+    as never checked in, until they are moved to team-1."""
+    root = write_workspace({"team.toml": TEAM_CHECKED_IN})
+    for day, value in (("2026-03-02", "10"), ("2026-03-09", "14")):
+        done = _run(root, "checkin", "T.VISITS", value, "--date", day, "--unit", "team-a")
+        assert done.exit_code == 0, done.output
+    for path in (root / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace('"team-a"', '"team-1"')
+        path.write_text(text, encoding="utf-8")
+    assert _visits(root) is None
+
+    missing = _run(root, "move-unit", "team-a", "team-9", "--lang", "en")
+    assert missing.exit_code == 2 and 'no unit "team-9"' in missing.output
+    moved = _run(root, "move-unit", "team-a", "team-1", "--lang", "zh")
+    assert moved.exit_code == 0, moved.output
+    assert "已在一个事务中从单位 team-a 移到 team-1 名下：1 项关键结果的 2 条打卡" in moved.output
+    assert _rows(root, "SELECT DISTINCT subject FROM checkins") == [("team-1",)]
+    assert _visits(root) == 14
+    again = _run(root, "move-unit", "team-a", "team-1", "--lang", "en")
+    assert again.exit_code == 2 and "the store keeps nothing under unit team-a" in again.output
+
+
+def _running_totals(store: Store) -> list[tuple[object, ...]]:
+    return sorted(tuple(row) for row in store._rows("SELECT * FROM running_totals"))
+
+
+def test_figures_move_with_their_collect_and_a_clash_stays_under_the_old_id(
+    backend: Backend,
+) -> None:
+    """The plan's own figures under its old id (a plugin that reports the branch itself)
+    move with the run, plugin and source that stored them; one the new id holds for the
+    same week already (a source naming both ids in its last week) is kept where it is,
+    both stored, and the running totals the report reads stay those of the rows."""
+    root = backend.workspace()
+    weeks = list(periods_between(dt.date(2026, 1, 5), dt.date(2026, 2, 1), Grain.WEEK))
+    last = weeks[-1]
+    with backend.open(root) as store:
+        old_run = store.start_run("collect", None, plan_unit="branch")
+        store.replace_observations(old_run, {"aum": "crm"}, weeks, [
+            *(Observation("aum", "branch", week.id, 100.0 + n, source=f"crm row {n}")
+              for n, week in enumerate(weeks)),
+            Observation("aum", "futian", last.id, 999.0),
+        ])  # fmt: skip
+        store.finish_run(old_run, "ok", {}, [])
+    _renamed(root)
+
+    refused = _run(root, "move-unit", "branch", "--lang", "en")
+    assert refused.exit_code == 2, refused.output
+    assert f"aum: 1 period(s) under both ({last.id}); merged, futian's figures stay" in (
+        refused.output
+    )
+    merged = _run(root, "move-unit", "branch", "--merge", "--lang", "en")
+    assert merged.exit_code == 0, merged.output
+    assert "3 collected figures" in merged.output and "1 figure stayed under branch" in (
+        merged.output
+    )
+    with backend.open(root) as store:
+        rows = {(o.subject, o.period): o
+                for o in (s.observation for s in store.observations(metric="aum"))}  # fmt: skip
+        moved = store._rows("SELECT run_id, plugin, source FROM observations "
+                            "WHERE subject = 'futian' ORDER BY period")  # fmt: skip
+        assert [tuple(row) for row in moved][:3] == [
+            (old_run, "crm", f"crm row {n}") for n in range(3)
+        ]
+        assert rows[("futian", last.id)].value == 999.0
+        assert rows[("branch", last.id)].value == 103.0
+        assert [run.plan_unit for run in store.runs()] == ["futian"]
+        kept = _running_totals(store)
+        with store.transaction():
+            store.total_every_period()
+        assert _running_totals(store) == kept
+
+
+def _renamed(root: Path) -> None:
+    for path in (root / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace('"branch"', '"futian"')
+        path.write_text(text.replace('level = "futian"', 'level = "branch"'), encoding="utf-8")
