@@ -190,11 +190,15 @@ def test_another_branchs_entries_on_a_shared_store_are_neither_told_nor_moved(
     checked = run(root, "check", "--as-of", AS_OF, "--lang", "en")
     assert "tianhe" not in checked.output
     before = _ledger(root)
-    for unit in ("tianhe", "tianhe2"):
-        refused = run(root, "spend", "move-unit", unit, "--lang", "en")
-        assert refused.exit_code == 2, refused.output
-        assert f"entries under unit {unit} are another plan's" in refused.output
-        assert "Nothing was moved." in refused.output
+    refused = run(root, "spend", "move-unit", "tianhe", "--lang", "en")
+    assert refused.exit_code == 2, refused.output
+    assert "entries under unit tianhe are another plan's" in refused.output
+    # Recorded by a plan of another id: another branch's, or this plan's before its id was
+    # changed with its unit, which only its user can say (--from-plan).
+    refused = run(root, "spend", "move-unit", "tianhe2", "--lang", "en")
+    assert refused.exit_code == 2, refused.output
+    assert "entries under unit tianhe2 were recorded by plan tianhe-2026" in refused.output
+    assert "Nothing was moved." in refused.output
     assert _ledger(root) == before
     own = run(root, "spend", "move-unit", "team-a", "--lang", "en")
     assert own.exit_code == 2 and "is a unit or person of this plan" in own.output

@@ -132,6 +132,24 @@ def test_a_clash_is_named_and_refused_unless_merged(demo: Path) -> None:
     assert _told(_report(demo)) == []
 
 
+def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
+    demo: Path,
+) -> None:
+    """Both changed: the ledger's entries carry the old plan id, which only its user can
+    vouch was this plan's. The report says the exact command; the move without it says
+    what to add."""
+    before = _figures(_report(demo))
+    _renamed_top(demo, plan_id="futian-2026")
+    told = _told(_report(demo))
+    assert len(told) == 1 and "`okrdesk move-unit szft --from-plan szft-2026`" in told[0]
+    asked = okrdesk("move-unit", "szft", "-w", str(demo), "--lang", "en")
+    assert asked.returncode == 2
+    assert "`okrdesk move-unit szft --from-plan szft-2026`" in " ".join(asked.stderr.split())
+    moved = okrdesk("move-unit", "szft", "--from-plan", "szft-2026", "-w", str(demo))
+    assert moved.returncode == 0, moved.stderr
+    assert _figures(_report(demo)) == before
+
+
 TEAM_CHECKED_IN = """
 [[objectives]]
 id = "T"

@@ -26,6 +26,7 @@ def move_unit(
     new: str | None = None,
     *,
     merge: bool = False,
+    from_plan: str | None = None,
     lang: str = "en",
 ) -> str:
     """Move everything kept under ``old`` to ``new`` (the plan's unit when None), in one
@@ -33,7 +34,8 @@ def move_unit(
     ``old`` is an id of the plan, ``new`` no unit of it, nothing is kept under ``old``,
     what is kept there is another plan's (a branch sharing the store), or, without
     ``merge``, ``new`` holds check-ins of the same key results, figures of the same
-    periods or (the plan's unit) ledger entries: each clash is named."""
+    periods or (the plan's unit) ledger entries: each clash is named. ``from_plan`` is the
+    plan's id before it was changed with its unit, which the ledger's entries carry."""
     plan = session.plan
     refused = _REFUSED[lang]
     new = new or plan.top
@@ -41,6 +43,8 @@ def move_unit(
         raise BadInput(refused["own_id"].format(old=old, top=plan.top))
     if new not in plan.units_by_id:
         raise BadInput(no_such("unit", new, list(plan.units_by_id), lang=lang) + refused["end"])
+    if from_plan is not None and new != plan.top:
+        raise BadInput(refused["from_plan_team"].format(new=new, top=plan.top))
     moves_ledger = new == plan.top
     lines = {line.id for line in plan.budget.lines}
     with open_store(session.workspace, create=False) as store:
@@ -49,7 +53,7 @@ def move_unit(
                 lines |= {entry.line for entry in store.spend()}
 
         def movable(held: UnitHoldings) -> None:
-            _check_movable(plan, store, held, merge=merge, lang=lang)
+            _check_movable(plan, store, held, merge=merge, from_plan=from_plan, lang=lang)
 
         held = store.move_unit(old, new, top=plan.top, lines=lines if moves_ledger else None,
                                guard=movable)  # fmt: skip
@@ -62,6 +66,7 @@ def _check_movable(
     held: UnitHoldings,
     *,
     merge: bool,
+    from_plan: str | None,
     lang: str,
 ) -> None:
     from okrdesk.engine.attention import checked_in_here
@@ -71,8 +76,13 @@ def _check_movable(
     old, new = held.old, held.new
     if held.empty:
         raise BadInput(refused["nothing"].format(old=old))
-    if held.spend_old and not recorded_here(plan, held.spend_old, store.runs, held.spend_new):
-        raise BadInput(refused["theirs"].format(old=old, plan=plan.id))
+    if held.spend_old and not recorded_here(
+        plan, held.spend_old, store.runs, held.spend_new, plan_id=from_plan
+    ):
+        ids = sorted({e.plan_id for e in held.spend_old} - {"", from_plan or plan.id})
+        if len(ids) == 1 and from_plan is None:
+            raise BadInput(refused["other_plan_id"].format(old=old, other=ids[0], plan=plan.id))
+        raise BadInput(refused["theirs"].format(old=old, plan=from_plan or plan.id))
     if held.checkins_old and not checked_in_here(
         plan, held.checkins_old, store.checkins(), store.runs, new=new,
         by_known_people=False, before_own=not merge,
@@ -215,6 +225,9 @@ _REFUSED = {
         "own_id": "{old} is a unit or person of this plan: what is kept under it is counted "
                   "already (a unit's own plan's, where it is one below {top}). Nothing was "
                   "moved.",
+        "from_plan_team": "--from-plan is for the plan's own unit ({top}), whose ledger "
+                          "entries carry the plan's id; {new} is a unit below it. Nothing was "
+                          "moved.",
         "nothing": "the store keeps nothing under unit {old}: no check-in, collected figure "
                    "or ledger entry. `okrdesk check` names an old id where it finds one. "
                    "Nothing was moved.",
@@ -222,6 +235,11 @@ _REFUSED = {
                   "recorded by a plan of another id than {plan}, or signed by people this "
                   "plan does not know. They are not this plan's from before its unit was "
                   "changed. Nothing was moved.",
+        "other_plan_id": "entries under unit {old} were recorded by plan {other}, not by this "
+                         "plan ({plan}): another branch's on a store you share, or this plan's "
+                         "before its id was changed together with its unit. If {other} was "
+                         "this plan's id, say so: `okrdesk move-unit {old} --from-plan "
+                         "{other}`. Nothing was moved.",
         "theirs_checkins": "check-ins under unit {old} are another plan's (a branch sharing "
                            "this store): its collects or check-ins went on after this plan's "
                            "started under its own ids. Nothing was moved.",
@@ -243,11 +261,17 @@ _REFUSED = {
         "end": "。未移动任何内容。",
         "own_id": "{old} 是本计划的单位或人员：记在它名下的内容已计入（下属单位的由其自己的"
                   "计划计入）。未移动任何内容。",
+        "from_plan_team": "--from-plan 只用于本计划的单位（{top}），其支出记有计划 id；{new} "
+                          "是它下属的单位。未移动任何内容。",
         "nothing": "数据库中没有记在单位 {old} 名下的内容：没有打卡、采集的数字或支出。"
                    "`okrdesk check` 发现旧 id 时会指出。未移动任何内容。",
         "theirs": "记在单位 {old} 名下的支出是另一计划（共用此数据库的营业部）的：记录它们的"
                   "计划 id 不是 {plan}，或签字人有本计划不认识的人。它们不是本计划改单位 id "
                   "之前记的。未移动任何内容。",
+        "other_plan_id": "记在单位 {old} 名下的支出是计划 {other} 记录的，不是本计划（{plan}）："
+                         "可能是共用此数据库的另一营业部的，也可能是本计划的 id 与单位一起改动"
+                         "之前记的。如果 {other} 是本计划原来的 id，请说明：`okrdesk move-unit "
+                         "{old} --from-plan {other}`。未移动任何内容。",
         "theirs_checkins": "记在单位 {old} 名下的打卡是另一计划（共用此数据库的营业部）的："
                            "本计划开始用自己的 id 之后，它仍在采集或打卡。未移动任何内容。",
         "theirs_collects": "本计划首次以 {top} 采集之后，单位 {old} 的计划仍在采集：它是另一"

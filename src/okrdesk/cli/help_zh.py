@@ -271,6 +271,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         {
             "--merge": "即使 NEW_UNIT 名下已有同一关键结果的打卡、同一期间的数字或台账支出"
             "也移动（两者都是本计划的）。",
+            "--from-plan": "计划的 id 与单位一起改动之前的 id（[plan] id）：OLD_UNIT 名下的"
+            "台账支出记着它。",
             "--lang": f"输出的语言。{_LANG}",
         },
     ),

@@ -355,9 +355,16 @@ def spend_move_unit(old_unit: str, merge: bool, lang: str | None) -> None:
     help="Move them even where NEW_UNIT holds check-ins of the same key results, figures of "
     "the same periods or ledger entries already (both are this plan's).",
 )  # fmt: skip
+@click.option(
+    "--from-plan", metavar="PLAN_ID",
+    help="The plan's id before it was changed together with its unit ([plan] id): the "
+    "ledger's entries under OLD_UNIT carry it.",
+)  # fmt: skip
 @lang_option("Language of what is said.")
 @workspace_option
-def move_unit(old_unit: str, new_unit: str | None, merge: bool, lang: str | None) -> None:
+def move_unit(
+    old_unit: str, new_unit: str | None, merge: bool, from_plan: str | None, lang: str | None
+) -> None:
     """Move what is stored under a unit's old id to its new one, after a rename.
 
     OLD_UNIT is the unit's id before it was changed in the target files;
@@ -373,7 +380,7 @@ def move_unit(old_unit: str, new_unit: str | None, merge: bool, lang: str | None
 
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
-    say(move(session, old_unit, new_unit, merge=merge, lang=lang))
+    say(move(session, old_unit, new_unit, merge=merge, from_plan=from_plan, lang=lang))
 
 
 @spend.command("list")

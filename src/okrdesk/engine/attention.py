@@ -534,16 +534,22 @@ def _old_unit_alerts(plan: Plan, budget: BudgetProgress, store: StoreReader) -> 
     budget as untouched. One line for each old id, with the one command that moves it all."""
     runs = store.runs()
     was_top = {run.plan_unit for run in runs} | set(budget.under_old_unit)
+    was_top |= set(budget.under_old_plan_id)
     checked = {}
     if was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
         checked = checkins_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
     found = []
     for old in sorted(set(checked) | set(budget.under_old_unit)):
         count, net = budget.under_old_unit.get(old, (0, Decimal(0)))
+        from_plan = ""
+        if not count and old in budget.under_old_plan_id and old in checked:
+            # Its id changed with its unit: the ledger's entries carry the old plan id.
+            from_plan, count, net = budget.under_old_plan_id[old]
         checkins, key_results = checked.get(old, (0, 0))
         found.append(Alert(
             Level.ERROR, "old_unit", old, "old_unit",
             {"old": old, "top": plan.top,
+             "from_plan": f" --from-plan {from_plan}" if from_plan else "",
              "held": _held_under(checkins, key_results, count, net),
              "effect": _left_uncounted(checkins, count)},
         ))  # fmt: skip

@@ -207,6 +207,11 @@ class BudgetProgress:
     plan no longer has (its ``unit`` changed in the target files after spending): the
     old id → (entries, net amount in 元). It counts towards no line, total or breaker
     until moved (``okrdesk move-unit``), so it is told (``recorded_here``)."""
+    under_old_plan_id: Mapping[str, tuple[str, int, Decimal]] = attrs.field(factory=dict)
+    """Spending of the plan's days under a unit id it no longer has, recorded by a plan of
+    another id that would be this plan's were that its id before (its ``id`` changed with
+    its ``unit``): the old unit id → (that plan id, entries, net). Told only beside the
+    plan's check-ins under the same old id (attention), which say the old id was ours."""
 
     @property
     def left(self) -> Decimal:
@@ -316,20 +321,22 @@ def recorded_here(
     entries: Sequence[SpendEntry],
     runs: Callable[[], Sequence[Run]],
     own: Sequence[SpendEntry] = (),
+    plan_id: str | None = None,
 ) -> bool:
     """Whether ``entries``, recorded under a unit id that is not ``plan``'s, are this
-    plan's own: each recorded by a plan of its id (``plan.id``, kept since schema 24, or
-    none before), and signed by its people: every signer a person of its ``[[people]]``
-    or one of its ``[budget] signers``, at least one of them a person. A branch sharing
-    the firm's server records under its own plan's id, signed by its own staff; this
-    plan's entries kept under its old unit id after its ``unit`` was changed carry its
-    id and the names of the people it still has. And a unit id changed falls silent as
-    the new one starts: none of them recorded after this plan's first entry under its
-    unit (``own``, moved ones aside), and the old id's plan collecting nothing since this
+    plan's own: each recorded by a plan of its id (``plan.id``, or ``plan_id``, the id it
+    had before, where its user says so; kept since schema 24, or none before), and
+    signed by its people: every signer a person of its ``[[people]]`` or one of its
+    ``[budget] signers``, at least one of them a person. A branch sharing the firm's
+    server records under its own plan's id, signed by its own staff; this plan's entries
+    kept under its old unit id after its ``unit`` was changed carry its id and the names
+    of the people it still has. And a unit id changed falls silent as the new one
+    starts: none of them recorded after this plan's first entry under its unit
+    (``own``, moved ones aside), and the old id's plan collecting nothing since this
     plan's first collect under its unit (``runs``, the store's, read only then). A branch
     sharing the store under the same plan id (two made by ``okrdesk init`` keep
     ``plan-2026``), with namesakes of ours signing, goes on recording and collecting."""
-    if any(entry.plan_id not in ("", plan.id) for entry in entries):
+    if any(entry.plan_id not in ("", plan_id or plan.id) for entry in entries):
         return False
     people = {person.name for person in plan.people}
     known = people | set(plan.budget.signers)
@@ -415,7 +422,35 @@ def budget_progress(
         expense_ratios=_expense_ratios(engine, lines),
         off_plan=off_plan_spending(budget.lines, spent_entries),
         under_old_unit=under_old_units(plan, others, engine.as_of, engine.store.runs, entries),
+        under_old_plan_id=under_old_plan_ids(
+            plan, others, engine.as_of, engine.store.runs, entries
+        ),
     )
+
+
+def under_old_plan_ids(
+    plan: Plan,
+    others: Sequence[SpendEntry],
+    as_of: dt.date,
+    runs: Callable[[], Sequence[Run]],
+    own: Sequence[SpendEntry] = (),
+) -> dict[str, tuple[str, int, Decimal]]:
+    """``under_old_units`` of entries recorded by a plan of one other id, judged as if
+    that were this plan's id before (``recorded_here``'s ``plan_id``): by unit id, that
+    plan id, how many and their net."""
+    by_unit: dict[str, list[SpendEntry]] = {}
+    for entry in of_the_plan(plan, others):
+        if entry.plan_unit not in plan.units_by_id and entry.day <= as_of:
+            by_unit.setdefault(entry.plan_unit, []).append(entry)
+    found = {}
+    for unit, entries in sorted(by_unit.items()):
+        ids = {e.plan_id for e in entries} - {"", plan.id}
+        net = sum((e.amount for e in entries), Decimal(0))
+        if len(ids) == 1 and net != 0:
+            (old_id,) = ids
+            if recorded_here(plan, entries, runs, own, plan_id=old_id):
+                found[unit] = (old_id, len(entries), net)
+    return found
 
 
 def _severity(lp: LineProgress) -> tuple[bool, bool, float]:
