@@ -63,12 +63,12 @@ def _entries(backend: Backend, root: Path) -> list[SpendEntry]:
 @pytest.mark.parametrize(
     ("lang", "told"),
     [
-        ("en", "kept under unit branch, which the plan (unit futian) does not have, by this "
-               "plan's people: 2 ledger entries (CNY 1,150k net) of this plan's days. Most "
-               "likely the plan's unit id was changed from branch. Until they are moved, the "
-               "spending counts towards no line, no total and no breaker. Move them all to "
-               "futian with `okrdesk move-unit branch`, or change the plan's unit back to "
-               "branch"),
+        ("en", "2 ledger entries (CNY 1,150k net) of this plan's days are kept under unit "
+               "branch, which the plan (unit futian) does not have, all made by this plan's "
+               "people: most likely the plan's unit id was changed from branch. Until they are "
+               "moved, the spending counts towards no line, no total and no breaker. Move them "
+               "all to futian with `okrdesk move-unit branch`, or change the plan's unit back "
+               "to branch"),
         ("zh", "记在单位 branch 名下的本计划期内 2 笔支出（净额 115万）：本计划（单位 futian）"
                "没有这个单位，记录的却都是本计划的人，很可能是计划的单位 id 由 branch 改过。"
                "移过来之前，这些支出不计入任何预算项、合计和熔断。请用 `okrdesk move-unit "
@@ -226,7 +226,7 @@ def test_entries_from_before_plans_ids_were_kept_are_told_by_who_collects_since(
         store.finish_run(store.start_run("collect", None, plan_unit="tianhe"), "ok", {}, [])
 
     checked = " ".join(run(root, "check", "--as-of", AS_OF, "--lang", "en").output.split())
-    assert "kept under unit branch" in checked and "tianhe" not in checked
+    assert "are kept under unit branch" in checked and "tianhe" not in checked
     refused = run(root, "spend", "move-unit", "tianhe", "--lang", "en")
     assert refused.exit_code == 2 and "are another plan's" in refused.output
     moved = run(root, "spend", "move-unit", "branch", "--lang", "en")
