@@ -86,6 +86,12 @@ def test_the_plans_unit_renamed_is_told_then_moved_back_whole(demo: Path, lang: 
     assert _figures(renamed) != before
     checked = okrdesk("check", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
     assert checked.returncode == 1 and checked.stdout.count("okrdesk move-unit") == 1
+    # Who owes what is read without them too: everyone would owe since January.
+    due = okrdesk("due", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+    said = " ".join(due.stdout.split())
+    assert ("Not counted above: 44 check-ins of 23 key results kept under unit szft"
+            if lang == "en" else "以上未计入记在单位 szft 名下的 23 项关键结果的 44 条打卡"
+            ) in said and "`okrdesk move-unit szft`" in said  # fmt: skip
 
     moved = okrdesk("move-unit", "szft", "-w", str(demo), "--lang", lang)
     assert moved.returncode == 0, moved.stderr
@@ -99,6 +105,7 @@ def test_the_plans_unit_renamed_is_told_then_moved_back_whole(demo: Path, lang: 
 
     after = _report(demo, lang)
     assert _figures(after) == before and _told(after) == []
+    assert "move-unit" not in okrdesk("due", "-w", str(demo), "--as-of", AS_OF).stdout
     assert _rows(demo, "SELECT count(*), sum(value) FROM observations") == store_before
     assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'szft'") == [(0,)]
     assert _rows(demo, "SELECT DISTINCT plan_unit, moved_from FROM spend") == [("futian", "szft")]

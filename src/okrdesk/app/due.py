@@ -9,7 +9,7 @@ from okrdesk.app.session import Session, refuse_unknown_unit, stored
 from okrdesk.delivery.owed_list import owed_list
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
-from okrdesk.messages import display_width, label
+from okrdesk.messages import counted, display_width, label
 from okrdesk.model import Checkin
 from okrdesk.report.folded_lines import folded
 
@@ -48,8 +48,15 @@ def due_lines(
     longer than a line aside): by key result where one is owed by several people, each
     state it is in with who owes it; else by who owes it, the longest owed first."""
     day, found = owed_on(session, as_of, unit)
+    kept = [
+        line for old, (n, krs) in _under_old_ids(session).items()
+        for line in folded(_OLD_ID[lang].format(
+            n=n if lang == "zh" else counted(n, "check-in"),
+            krs=krs if lang == "zh" else counted(krs, "key result"), old=old,
+        ), 2, width)
+    ]  # fmt: skip
     if not found:
-        return [_NONE[lang].format(day=day)]
+        return [_NONE[lang].format(day=day), *kept]
     listed = owed_list(found, day, lang, session.plan.name_of)
     colon = label(lang, "colon")
     lines = folded(listed.heading + _END[lang], 2, width)
@@ -63,7 +70,29 @@ def due_lines(
                                 width)  # fmt: skip
                 continue
             lines += _named(f"  {entry.text}{colon}", entry.names, lang, width)
-    return lines
+    return lines + kept
+
+
+_OLD_ID = {
+    "en": "Not counted above: {n} of {krs} kept under unit {old}, most likely the plan's "
+          "unit id before it was changed; `okrdesk move-unit {old}` moves them.",
+    "zh": "以上未计入记在单位 {old} 名下的 {krs} 项关键结果的 {n} 条打卡（很可能是计划的单位 "
+          "id 改动之前的 id）：`okrdesk move-unit {old}` 会把它们移过来。",
+}  # fmt: skip
+
+
+def _under_old_ids(session: Session) -> dict[str, tuple[int, int]]:
+    """The plan's check-ins under its unit's old id (``attention.checkins_under_old_ids``),
+    which what is owed is read without: a rename would have everyone owe since January."""
+    from okrdesk.engine.attention import checkins_under_old_ids
+
+    store = stored(session.workspace)
+    if store is None:
+        return {}
+    with store, store.reading():
+        runs = store.runs()
+        was_top = {run.plan_unit for run in runs} | {e.plan_unit for e in store.spend()}
+        return checkins_under_old_ids(session.plan, store.checkins(), lambda: runs, was_top)
 
 
 _NAMES_INDENT = "    "
