@@ -251,6 +251,8 @@ def test_figures_move_with_their_collect_and_a_clash_stays_under_the_old_id(
         assert rows[("futian", last.id)].value == 999.0
         assert rows[("branch", last.id)].value == 103.0
         assert [run.plan_unit for run in store.runs()] == ["futian"]
+        # okrdesk's own write, not a hand edit the next collect would have to add up again.
+        assert [tuple(row) for row in store._rows("SELECT count(*) FROM hand_edits")] == [(0,)]
         kept = _running_totals(store)
         with store.transaction():
             store.total_every_period()
