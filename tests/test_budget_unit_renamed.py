@@ -1,6 +1,6 @@
 """A plan whose `unit` id was changed after spending: its entries stay under the old id,
 where no total or breaker of the plan counts them. The report, `check` and `spend add`
-tell them, and `okrdesk spend move-unit` moves them to the new id, safely."""
+tell them, and `okrdesk move-unit` moves them to the new id, safely."""
 
 from __future__ import annotations
 
@@ -290,7 +290,7 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
     assert (
         squeezed(
             "另有 2 笔（净额 120万）记在单位 branch 名下（本计划的单位 id 改为 futian 之前），"
-            "移过来之前不计入这里的任何数字：okrdesk spend move-unit branch"
+            "移过来之前不计入这里的任何数字：okrdesk move-unit branch"
         )
         in said
     )
@@ -298,7 +298,7 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
     assert (
         squeezed(
             "and 2 entries (CNY 1,200k net) kept under unit branch, this plan's unit id before it "
-            "was changed to futian: counted in none of these figures until moved: okrdesk spend "
+            "was changed to futian: counted in none of these figures until moved: okrdesk "
             "move-unit branch"
         )
         in english
@@ -306,14 +306,14 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
     # A line with nothing under the old id says nothing of it.
     assert "branch" not in _explained(root, "salons")[1]
 
-    assert run(root, "spend", "move-unit", "branch").exit_code == 0
+    assert run(root, "move-unit", "branch").exit_code == 0
     _, lines, alerts = _budget(root)
     spent, said = _explained(root, "training")
     assert spent == lines["training"] == 1_200_000 and alerts == []
     assert (
         squeezed(
             "其中 2 笔（净额 120万）原记在单位 branch 名下（本计划的单位 id 改为 futian 之前），"
-            "已由 okrdesk spend move-unit 移来"
+            "已由 okrdesk move-unit 移来"
         )
         in said
     )
@@ -322,7 +322,7 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
     assert (
         squeezed(
             "of them 2 entries (CNY 1,200k net) recorded under unit branch, this plan's unit id "
-            "before it was changed to futian, and moved here by okrdesk spend move-unit"
+            "before it was changed to futian, and moved here by okrdesk move-unit"
         )
         in english
     )

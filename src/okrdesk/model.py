@@ -1472,7 +1472,7 @@ class SpendEntry:
     """The id of the plan that recorded it (``Plan.id``), which stays when its unit id
     is changed; '' for an entry of a store older than schema 24."""
     moved_from: str = ""
-    """The unit id it was recorded under, where ``okrdesk spend move-unit`` moved it to
+    """The unit id it was recorded under, where ``okrdesk move-unit`` moved it to
     ``plan_unit`` since (the plan's unit id changed); '' for one never moved."""
     moved: str | None = None
     """When it was last moved (ISO time, UTC); None for one never moved."""

@@ -1343,10 +1343,10 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "whose": "budget line {line} is the plan's, not a unit's or a person's: "
         "leave out --unit and --person",
         "moved": "    of them {n} ({amount} net) recorded under unit {old}, this plan's unit "
-        "id before it was changed to {top}, and moved here by okrdesk spend move-unit",
+        "id before it was changed to {top}, and moved here by okrdesk move-unit",
         "kept_elsewhere": "  and {n} ({amount} net) kept under unit {old}, this plan's unit "
         "id before it was changed to {top}: counted in none of these figures until moved: "
-        "okrdesk spend move-unit {old}",
+        "okrdesk move-unit {old}",
     },
     "zh": {
         "spent": "预算 {amount}；已用 {spent}；剩余 {left}",
@@ -1368,9 +1368,9 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "breaker": "熔断：{standing}",
         "whose": "预算项 {line} 属于整个计划，不分单位或人员：请去掉 --unit 和 --person",
         "moved": "    其中 {n} 笔（净额 {amount}）原记在单位 {old} 名下（本计划的单位 id 改为 "
-        "{top} 之前），已由 okrdesk spend move-unit 移来",
+        "{top} 之前），已由 okrdesk move-unit 移来",
         "kept_elsewhere": "  另有 {n} 笔（净额 {amount}）记在单位 {old} 名下（本计划的单位 id "
-        "改为 {top} 之前），移过来之前不计入这里的任何数字：okrdesk spend move-unit {old}",
+        "改为 {top} 之前），移过来之前不计入这里的任何数字：okrdesk move-unit {old}",
     },
 }
 
@@ -1465,7 +1465,7 @@ def _where_recorded(
     lang: str,
 ) -> list[str]:  # fmt: skip
     """Where a line's entries came from: those counted that were moved from the plan's old
-    unit id (``spend move-unit``), and those still kept under it, which no figure above
+    unit id (``okrdesk move-unit``), and those still kept under it, which no figure above
     counts until they are moved."""
     from okrdesk.report.numbers import ledger
 
