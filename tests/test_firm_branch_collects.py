@@ -458,3 +458,51 @@ def test_the_head_offices_collect_for_every_branch_settles_a_branchs_failure(
                            env=environment)  # fmt: skip
         told = "天河营业部) failed" in check(firm) or "its source could not be read" in check(firm)
         assert told == (root == tianhe), check(firm)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branchs_own_check_is_not_told_a_failure_the_head_office_read_again(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河's collect could not read new HNW clients; the head office's collect, for every
+    branch, read them all after it. The firm's check no longer told the failure, but
+    天河's own check and report still did (a collect kept its plan's unit, not whose
+    figures it replaced): 天河's manager was sent to fix a source already read again."""
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    failing = {**env, "OKRDESK_TEST_FAIL": "new_hnw_clients"}
+
+    def run(root: Path, *args: str, environment: dict[str, str] = env) -> str:
+        day = "--through" if args[0] == "collect" else "--as-of"
+        done = CliRunner().invoke(cli, [*args, day, THROUGH, "-w", str(root)], env=environment)
+        assert "Traceback" not in done.output, done.output
+        return done.output
+
+    def told(lang: str = "en") -> bool:
+        said = run(tianhe, "check", "--lang", lang)
+        return ("collect run 1 (" if lang == "en" else "第 1 次采集（") in said
+
+    def marked() -> bool:
+        report = json.loads(run(tianhe, "report", "--format", "json"))
+        return "not_collected" in report["objectives"][0]["key_results"][0]
+
+    run(tianhe, "collect", environment=failing)
+    assert told() and told("zh") and marked()
+    run(firm, "collect")
+    assert not told() and not told("zh") and not marked()
+
+    # A collect of the firm kept before runs noted whose figures they replaced (schema 25)
+    # settles nothing of a branch's.
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("UPDATE runs SET subjects = NULL WHERE plan_unit = 'firm'")
+    assert told() and marked()
+    run(firm, "collect")
+    assert not told()
+    # Nor does one that read them for some of 天河's people only: one the firm's file does
+    # not list yet.
+    org = tianhe / "targets" / "org.toml"
+    org.write_text(org.read_text(encoding="utf-8") + '\n[[people]]\nid = "b2-cm03"\n'
+                   'name = "赵新"\nunit = "b2-a"\n', encoding="utf-8")  # fmt: skip
+    trusted(tianhe)
+    assert told() and marked()

@@ -400,6 +400,7 @@ def _as_schema_19(db: Path) -> None:
         connection.execute("ALTER TABLE spend DROP COLUMN plan_id")
         connection.execute("ALTER TABLE spend DROP COLUMN plan_unit")  # schema 22's
         connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")  # schema 23's
+        connection.execute("ALTER TABLE runs DROP COLUMN subjects")  # schema 25's
         connection.execute("PRAGMA user_version = 19")
         connection.commit()
 

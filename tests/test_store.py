@@ -729,7 +729,7 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
     unfinished = "INSERT INTO runs (started, status, command, pid) VALUES ('t', 'running', ?, ?)"
     backend.of_schema(root, 17, [(unfinished, ("collect", os.getpid()))])
     with backend.open(root) as store:
-        assert store.schema_version == SCHEMA_VERSION == 24
+        assert store.schema_version == SCHEMA_VERSION == 25
         (kept,) = store.runs()
     assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
     told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -1023,6 +1023,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             connection.execute("ALTER TABLE spend DROP COLUMN plan_id")
             connection.execute("ALTER TABLE spend DROP COLUMN plan_unit")  # schema 22's
             connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")  # schema 23's
+            connection.execute("ALTER TABLE runs DROP COLUMN subjects")  # schema 25's
             connection.execute("PRAGMA user_version = 18")
         connection.execute(FIRST_VALUE_MADE_TEXT)
     result = run(root, "report", "--as-of", THROUGH, "--lang", "en")
@@ -1034,7 +1035,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             (NO_NUMBER_INDEX,),
         ).fetchone()[0]
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    assert (made, version) == ((1, 24) if upgraded else (0, 24))
+    assert (made, version) == ((1, 25) if upgraded else (0, 25))
 
 
 @pytest.mark.parametrize("on", ["(metric) WHERE value > 0", "(period) WHERE slice = ''"])

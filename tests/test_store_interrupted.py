@@ -35,6 +35,7 @@ def _rewound(path: Path, version: int = 19) -> Path:
         for column in ("moved_from", "moved", "plan_id", "plan_unit"):
             connection.execute(f"ALTER TABLE spend DROP COLUMN {column}")
         connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")
+        connection.execute("ALTER TABLE runs DROP COLUMN subjects")
         connection.execute(f"PRAGMA user_version = {version:d}")
         connection.commit()
         connection.execute("PRAGMA journal_mode = DELETE")

@@ -246,8 +246,8 @@ def _noted_if_stopped(store: Store, run_id: int) -> Iterator[None]:
 
 
 def _started_alone(
-    store: Store, day: dt.date, wanted: list[str], plan_unit: str, lang: str,
-    waits: Callable[[str], None] | None,
+    store: Store, day: dt.date, wanted: list[str], plan_unit: str, subjects: set[str],
+    lang: str, waits: Callable[[str], None] | None,
 ) -> int:  # fmt: skip
     """A new run of the collect, once no other collect of the plan runs on this machine:
     each stores its grains (weeks, months) in transactions of their own, and two at once
@@ -255,7 +255,9 @@ def _started_alone(
     told: set[int] = set()
     while True:
         try:
-            return store.start_run("collect", day, wanted, plan_unit=plan_unit, alone=True)
+            return store.start_run(
+                "collect", day, wanted, plan_unit=plan_unit, subjects=subjects, alone=True
+            )
         except StillRunning as running:
             run = running.run
             if waits is not None and run.id not in told:
@@ -327,7 +329,7 @@ def run_collect(
     # A firm's branches share one store: a collect replaces its own plan's figures alone.
     subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
     with open_store(session.workspace) as store:
-        run_id = _started_alone(store, day, wanted, plan.top, lang, waits)
+        run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits)
         # Read once started: a collect waited for is among them, finished.
         every_run = [run for run in store.runs() if run.id != run_id]
         runs = runs_of(plan, every_run)

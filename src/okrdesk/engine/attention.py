@@ -34,9 +34,11 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   quarter went by without one: ``okrdesk.engine.cadence``);
 - plugin: the errors and warnings of collects about metrics the plan uses, until a
   later collect is asked for those metrics again (a ``collect --metric`` of others
-  leaves them told), those about no such metric of the latest collect, and plugins
-  that failed to load; a warning each collect repeats, only in the reports of the
-  period the first of them read (``_still_news``);
+  leaves them told) or a later collect of another plan (a head office's) read them
+  again for every unit and person of the plan (``superseded``), those about no such
+  metric of the latest collect, and plugins that failed to load; a warning each
+  collect repeats, only in the reports of the period the first of them read
+  (``_still_news``);
 - revised (info): figures of complete periods of a metric the plan uses that
   a collect within the last period restated (``revision_alerts``), once the
   figures had settled (a cohort metric's go on converting for a while, or for
@@ -52,7 +54,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
@@ -97,6 +99,9 @@ from okrdesk.records import shared_methods
 from okrdesk.store.liveness import Liveness, liveness
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity, ledger, percentage
+
+if TYPE_CHECKING:
+    from okrdesk.engine.superseded import ReadAgain
 
 
 class Level(StrEnum):
@@ -228,7 +233,10 @@ def alerts(
     # A branch's collects are told in the reports of the units its figures count towards:
     # the firm's and the branch's, not another branch's.
     told = [each for each in apart if _counts_inside(plan, each[-1], inside)]
-    for run, errors in _standing(plan, told, apart, owned, _errors):
+    # Of the plan's own collects, what another plan's later collect read again (a head
+    # office's, for every branch) is not told: read from the store only when asked.
+    again = _read_again(plan, engine.store)
+    for run, errors in _standing(plan, told, apart, owned, _errors, again=again):
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
                   {"run": run.id, "day": _run_day(plan, run), "error": error})
@@ -236,7 +244,7 @@ def alerts(
             for error in told_once_as_kept([e for e in errors if e not in told_now],
                                            run.lines_zh)
         ]  # fmt: skip
-    for run, warnings in _standing(plan, told, apart, owned, _warned, engine.as_of):
+    for run, warnings in _standing(plan, told, apart, owned, _warned, engine.as_of, again=again):
         # Told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
@@ -335,11 +343,14 @@ def _standing(
     owned: Mapping[str, str],
     lines: Callable[[Run], Sequence[str]],
     news_on: dt.date | None = None,
+    *,
+    again: Callable[[], ReadAgain] | None = None,
 ) -> list[tuple[Run, list[str]]]:
     """``standing`` lines of each group of collects ``told`` (of ``collects_apart``),
     settled by a later collect of their metrics by any plan that collects that group's
     figures (``settling_runs``); with ``news_on`` (a report's day), only those still news
-    on it (``_still_news``)."""
+    on it (``_still_news``); with ``again``, those of the plan's own collects whose
+    metrics another plan's later collect read again for all of it (``ReadAgain``)."""
     found = []
     gists: dict[int, set[str]] = {}
 
@@ -355,6 +366,9 @@ def _standing(
         for run, said in standing(settling, owned, lines):
             if run.id not in own:
                 continue
+            if again is not None and member_unit(plan, run) is None:
+                said = [line for line in said
+                        if not _all_read_again(run, line, owned, again())]  # fmt: skip
             if news_on is not None:
                 earlier = [each for each in settling if each.id < run.id and not each.unfinished]
                 said = [
@@ -364,6 +378,25 @@ def _standing(
             if said:
                 found.append((run, said))
     return found
+
+
+def _read_again(plan: Plan, store: StoreReader) -> Callable[[], ReadAgain]:
+    """A ``ReadAgain`` of ``plan``, made (and its module imported) when first asked for:
+    a report with no standing line of its own collects reads nothing more."""
+
+    @functools.cache
+    def made() -> ReadAgain:
+        from okrdesk.engine.superseded import ReadAgain
+
+        return ReadAgain(plan, store, store.runs)
+
+    return made
+
+
+def _all_read_again(run: Run, line: str, owned: Mapping[str, str], again: ReadAgain) -> bool:
+    """Whether every metric ``line`` of ``run`` is about was read again since."""
+    about = [metric for metric in concerned(line, owned) if run.asked_for(metric)]
+    return bool(about) and all(again.superseded(run, metric) for metric in about)
 
 
 _WHERE_IN_A_FILE = r"\b(rows?) \d[\d, -]*\d|\b(rows?) \d"

@@ -151,7 +151,12 @@ class _Failures:
     unit: str | None
 
 
-def _failures_apart(plan: Plan, runs: Sequence[Run], owners: Mapping[str, str]) -> list[_Failures]:
+def _failures_apart(
+    plan: Plan, runs: Sequence[Run], owners: Mapping[str, str], store: StoreReader
+) -> list[_Failures]:
+    """Each group of ``collects_apart`` with its ``standing_failures``; of the plan's own
+    collects, not those another plan's later collect read again for all of it (a head
+    office's, for every branch: ``ReadAgain``)."""
     found = []
     apart = collects_apart(plan, runs)
     for group in apart:
@@ -159,9 +164,15 @@ def _failures_apart(plan: Plan, runs: Sequence[Run], owners: Mapping[str, str]) 
         failures = {metric: failure for metric, failure
                     in standing_failures(settling_runs(plan, group, apart), owners).items()
                     if failure[0].id in own}  # fmt: skip
+        unit = member_unit(plan, group[-1])
+        if failures and unit is None:
+            from okrdesk.engine.superseded import ReadAgain  # only for a failure standing
+
+            again = ReadAgain(plan, store, store.runs)
+            failures = {metric: (run, error) for metric, (run, error) in failures.items()
+                        if not again.superseded(run, metric)}  # fmt: skip
         if not failures:
             continue
-        unit = member_unit(plan, group[-1])
         under = None if unit is None else frozenset(subjects_under(plan, group[-1].plan_unit))
         found.append(_Failures(failures, under, unit))
     return found
@@ -577,7 +588,7 @@ def build_report(
     progress = engine.progress(unit)
     earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
     runs = runs_of(plan, store.runs())
-    failed = _failures_apart(plan, runs, owners or {})
+    failed = _failures_apart(plan, runs, owners or {}, store)
     objectives = []
     latest = attention.latest_ends(plan, store, metrics, shared)  # the alerts' too
     for objective in progress.objectives:

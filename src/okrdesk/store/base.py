@@ -644,9 +644,11 @@ class Store(ABC):
         *,
         plan_unit: str = "",
         alone: bool = False,
+        subjects: Iterable[str] | None = None,
     ) -> int:
         """A new run, running, of the plan of ``plan_unit``; ``metrics``: those it is asked
-        to collect (None: every one).
+        to collect (None: every one); ``subjects``: the units and people whose figures it
+        replaces (``subjects_of_runs``).
         The metrics it stores are noted as it stores them (``replace_rows``); its host,
         process id and process start, so that a run never finished is told as running or
         dead (``okrdesk.store.liveness``). ``alone``: not started (``StillRunning``) while a
@@ -654,16 +656,18 @@ class Store(ABC):
         the new run is noted under, so that of two started together one is told of the
         other."""
         pid = os.getpid()
+        whose = None if subjects is None else json.dumps(sorted(set(subjects)), ensure_ascii=False)
         with self.transaction():
             if alone:
                 self._lock("runs")
                 self._running_beside(command, plan_unit)
             return self._insert(
                 "INSERT INTO runs (started, status, command, through, pid, metrics, landed, "
-                "host, process_start, plan_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "host, process_start, plan_unit, subjects) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (now(), "running", command, through.isoformat() if through else None,
                  pid, None if metrics is None else json.dumps(list(metrics)), "{}",
-                 this_host(), process_start(pid), plan_unit),
+                 this_host(), process_start(pid), plan_unit, whose),
             )  # fmt: skip
 
     def _running_beside(self, command: str, plan_unit: str) -> None:
@@ -676,6 +680,20 @@ class Store(ABC):
             # One of this process's own that never finished was left by an error it raised.
             if run.pid != os.getpid() and liveness(run) == Liveness.RUNNING:
                 raise StillRunning(run)
+
+    def subjects_of_runs(self, ids: Iterable[int]) -> dict[int, frozenset[str]]:
+        """The ids of the units and people whose figures each of the runs ``ids`` replaced
+        (its plan's, noted as it started), of those that noted them: not a run kept before
+        okrdesk did (schema 25). Read apart from ``runs``: a firm's collect names thousands."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = self._rows(
+            f"SELECT id, subjects FROM runs WHERE id IN ({marks}) AND subjects IS NOT NULL",
+            wanted,
+        )
+        return {int(run): frozenset(json.loads(text)) for run, text in rows}
 
     def finish_run(
         self,

@@ -502,13 +502,22 @@ def _v24_spend_of_a_plan(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE spend ADD COLUMN moved TEXT")
 
 
+def _v25_run_subjects(db: sqlite_utils.Database) -> None:
+    # A branch's failed collect stood in its own `check` after the head office's collect,
+    # for every branch, stored the same metric for the branch's people again: a run kept
+    # its plan's unit, not whose figures it replaced. Each collect now keeps, as a JSON
+    # list, the ids of the units and people whose figures it replaced (its plan's); NULL
+    # for the runs before, which settle no other plan's failure.
+    db.execute("ALTER TABLE runs ADD COLUMN subjects TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
     _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
-    _v23_runs_by_plan, _v24_spend_of_a_plan,
+    _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -768,5 +777,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE spend ADD COLUMN plan_id {_PG_TEXT} NOT NULL DEFAULT ''; "
     f"ALTER TABLE spend ADD COLUMN moved_from {_PG_TEXT} NOT NULL DEFAULT ''; "
     f"ALTER TABLE spend ADD COLUMN moved {_PG_TEXT};",
+    # 25
+    f"ALTER TABLE runs ADD COLUMN subjects {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

@@ -214,3 +214,8 @@ class StoreReader(Protocol):
     def runs(self) -> list[Run]:
         """Every collect run, oldest first."""
         ...
+
+    def subjects_of_runs(self, ids: Iterable[int]) -> dict[int, frozenset[str]]:
+        """Of the runs ``ids``, each that noted them → the units and people whose figures
+        it replaced."""
+        ...
