@@ -429,3 +429,50 @@ def test_a_table_that_names_a_folder_is_a_problem_not_a_file_elsewhere(
     collected = CliRunner().invoke(cli, asked)
     assert collected.exit_code == 1
     assert "data/crm is a folder, not a file" in collected.output
+
+
+def test_a_table_whose_options_cannot_be_read_leaves_every_other_query_checked(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """One table's delimiter written as two characters: validate said that alone, and ran
+    none of the queries, so a misspelt column of another table's metric and a table
+    misspelt in a third waited for the next collect, one fix at a time. Each query that
+    reads a sound table is run; the one reading the broken table is told at the table."""
+    settings = textwrap.dedent("""\
+        [sources.sql.tables]
+        salons = "data/salons.csv"
+        calls = { path = "data/salons.csv", delimiter = ";;" }
+
+        [[sources.sql.metrics]]
+        name = "salon_attendees"
+        kind = "flow"
+        unit = "人"
+        query = "SELECT cm_id AS subject, date AS day, atendees AS value FROM salons"
+
+        [[sources.sql.metrics]]
+        name = "calls"
+        kind = "flow"
+        unit = "次"
+        query = "SELECT cm_id AS subject, date AS day, leads AS value FROM calls"
+
+        [[sources.sql.metrics]]
+        name = "salon_leads"
+        kind = "flow"
+        unit = "人"
+        query = "SELECT cm_id AS subject, date AS day, leads AS value FROM salon"
+        """)  # fmt: skip
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    problems = [line for line in said(done) if line.startswith("okrdesk.toml:")]
+    assert [line.split(": ")[:2] for line in problems] == [
+        ["okrdesk.toml:3", "sources.sql.tables.calls.delimiter"],
+        ["okrdesk.toml:9", "sources.sql.metrics[0].query"],
+        ["okrdesk.toml:21", "sources.sql.metrics[2].query"],
+    ], done.output
+    assert 'Referenced column "atendees" not found' in problems[1]
+    assert "salon does not exist" in problems[2]
+    assert said(done)[-1] == "3 files checked, 3 problems."
+    chinese = [line for line in said(validate(root, "zh")) if line.startswith("okrdesk.toml:")]
+    assert len(chinese) == 3 and '没有列 "atendees"' in chinese[1], chinese
+    assert '没有名为 "salon" 的表' in chinese[2], chinese

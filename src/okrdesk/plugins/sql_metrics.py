@@ -558,7 +558,10 @@ def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list
         return settings_problems("sql", [error.said])
     unread = _unparsed(settings, dict((spec.name, query) for spec, query in found))
     tables = _table_problems(settings, workspace)
-    if any(not problem.about_this_machine for problem in tables):
+    # A table whose options cannot be read leaves unrun only the queries that read it (as
+    # a collect fails their metrics alone); a mistake of the source as a whole (database
+    # beside tables, a folder allowed that is not one) leaves every query unrun.
+    if any(not p.about_this_machine and not p.key.startswith("tables.") for p in tables):
         return settings_problems("sql", broken + unread) + tables
     from okrdesk.plugins.sql_validate import query_problems
 

@@ -12,7 +12,8 @@ collect would use.
 Only what the workspace holds is opened: no folder of ``allow_outside_workspace`` and no
 warehouse, which a workspace someone sent may name but validate never reaches. A table
 whose file is not on this machine, and every query that reads it, is left to the
-warning validate gives for the file.
+warning validate gives for the file; so is one whose options cannot be read, at its
+option, while every other query is run.
 """
 
 from __future__ import annotations
