@@ -83,6 +83,7 @@ def check(
     from okrdesk.app.session import open_session
     from okrdesk.engine.attention import Level
     from okrdesk.engine.plan_calendar import clamp_to_plan
+    from okrdesk.messages import label
     from okrdesk.report.text_layout import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
@@ -117,7 +118,11 @@ def check(
     if found and checked.figures_through is not None:
         say_folded(checked.through_line(lang), 2, width)  # what the lines below were judged on
     column = kind_column(found, lang)
-    for alert in found:
+    for at, alert in enumerate(found):
+        if alert.level is Level.INFO and (at == 0 or found[at - 1].level is not Level.INFO):
+            # Apart, as in the report: which of the lines the summary counts as information
+            # only (errors and warnings come first).
+            say_folded(label(lang, "for_information"), 2, width)
         say_folded(tagged(alert, lang, column), column, width)
     if found or verbose:
         info = sum(alert.level is Level.INFO for alert in found)
