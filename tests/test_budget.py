@@ -272,6 +272,21 @@ def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace
     assert beyond.exit_code == 0, beyond.output
     assert "本项已支出 395万，预算 380万，已超支 15万。" in beyond.output
 
+    # check, whose line is all a cron mail says of the breaker, says it was overridden,
+    # by which entries and why: it read as a breaker no one had seen.
+    checked = run(root, "check", "--as-of", THROUGH).output
+    (line,) = [line for line in checked.splitlines() if line.startswith("熔断")]
+    assert line.endswith(
+        "；熔断后已特批支出 2 笔（台账第 1、2 笔）：春季峰会已签约,违约金更高；峰会尾款"
+    )
+    english = run(root, "check", "--as-of", THROUGH, "--lang", "en").output
+    assert "; overridden by ledger entries 1, 2: 春季峰会已签约,违约金更高; 峰会尾款" in english
+    # Given back, an entry no longer says why the line is over.
+    reason = ["--reason", "峰会尾款退回", *signed]
+    assert run(root, "spend", "reverse", "2", *reason).exit_code == 0
+    checked = run(root, "check", "--as-of", THROUGH, "--lang", "en").output
+    assert "; overridden by ledger entry 1: 春季峰会已签约,违约金更高\n" in checked, checked
+
 
 def test_roi_and_cost_per_result_from_the_ledger(write_workspace: WriteWorkspace) -> None:
     revenue = """\

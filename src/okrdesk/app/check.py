@@ -7,6 +7,7 @@ shows; this module only opens the workspace and asks for the whole plan.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -18,6 +19,7 @@ from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.errors import BadInput, OkrdeskError
 from okrdesk.messages import display_width, kind_label, label
+from okrdesk.model import SpendEntry
 from okrdesk.periods import period_holding
 
 
@@ -30,6 +32,8 @@ class Checked:
     figures_through: dt.date | None = None
     cut_period: str = ""
     day: dt.date | None = None
+    overridden: Mapping[str, tuple[SpendEntry, ...]] = attrs.field(factory=dict)
+    """Each tripped budget line's entries spent past its breaker with a reason, standing."""
 
     def through_line(self, lang: str) -> str:
         """The report's line for the cut (``数据截至 …``); empty when there is none."""
@@ -59,10 +63,11 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
         budget = budget_progress(engine, *apart_by_plan(engine.plan, store.spend()))
         found = alerts(engine, budget, unit, broken_plugins=session.plugin_errors(),
                        owners=session.host.owners, clashes=session.host.clashes)  # fmt: skip
+    overridden = {lp.line.id: lp.overrides for lp in budget.tripped if lp.overrides}
     if engine.through >= day:
-        return Checked(found)
+        return Checked(found, overridden=overridden)
     cut = period_holding(day, plan.grain).id
-    return Checked(found, engine.through, cut, day)
+    return Checked(found, engine.through, cut, day, overridden)
 
 
 CHECK_SCHEMA = "okrdesk.check/1"
@@ -132,11 +137,25 @@ def kind_column(found: list[Alert], lang: str) -> int:
     return max([KIND_COLUMN, *(display_width(tag(a, lang)) + 1 for a in found)])
 
 
-def tagged(alert: Alert, lang: str, column: int = KIND_COLUMN) -> str:
+def tagged(
+    alert: Alert,
+    lang: str,
+    column: int = KIND_COLUMN,
+    overridden: Mapping[str, Sequence[SpendEntry]] | None = None,
+) -> str:
     """One line of ``check``: the kind, padded to ``column`` by display width, then the
-    message."""
+    message; a tripped line's with the entries spent past its breaker (``overridden``),
+    their ids and reasons, which the report's budget table shows where it is wide enough
+    and check, a line an alert, did not: a breaker already overridden read as one no one
+    had seen."""
     kind = tag(alert, lang)
-    return kind + " " * max(1, column - display_width(kind)) + alert.text(lang)
+    said = alert.text(lang)
+    if alert.kind == "breaker" and (entries := (overridden or {}).get(alert.subject)):
+        ids = label(lang, "list_sep").join(str(entry.id) for entry in entries)
+        reasons = label(lang, "clause_sep").join(entry.override_reason or "" for entry in entries)
+        said += label(lang, "check_overridden", n=len(entries), ids=ids, reasons=reasons,
+                      entries="entry" if len(entries) == 1 else "entries")  # fmt: skip
+    return kind + " " * max(1, column - display_width(kind)) + said
 
 
 def summary(count: int, lang: str, info: int = 0) -> str:

@@ -123,7 +123,7 @@ def check(
             # Apart, as in the report: which of the lines the summary counts as information
             # only (errors and warnings come first).
             say_folded(label(lang, "for_information"), 2, width)
-        say_folded(tagged(alert, lang, column), column, width)
+        say_folded(tagged(alert, lang, column, checked.overridden), column, width)
     if found or verbose:
         info = sum(alert.level is Level.INFO for alert in found)
         say_folded(summary(len(found) - info, lang, info), 2, width)
