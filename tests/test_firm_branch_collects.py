@@ -506,3 +506,25 @@ def test_a_branchs_own_check_is_not_told_a_failure_the_head_office_read_again(
                    'name = "赵新"\nunit = "b2-a"\n', encoding="utf-8")  # fmt: skip
     trusted(tianhe)
     assert told() and marked()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+def test_a_branchs_own_warning_is_old_news_once_the_head_office_read_its_metrics_again(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """天河's collect warned of rows left out; the head office's, for every branch, read
+    the same metrics again without them: 天河's check still told the warning."""
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    warn = {**env, "OKRDESK_TEST_WARN": "3 rows of b2 skipped"}
+
+    def check() -> str:
+        args = ["check", "--as-of", THROUGH, "--lang", "en", "-w", str(tianhe)]
+        return CliRunner().invoke(cli, args, env=env).output
+
+    for root, environment in ((tianhe, warn), (firm, env)):
+        done = CliRunner().invoke(cli, ["collect", "--through", THROUGH, "-w", str(root)],
+                                  env=environment)  # fmt: skip
+        assert done.exit_code == 0, done.output
+        assert ("3 rows of b2 skipped" in check()) == (root == tianhe), check()
