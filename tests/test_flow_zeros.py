@@ -132,3 +132,54 @@ def test_a_stocks_file_come_out_empty_keeps_the_levels_stored(
         assert told in " ".join((done.stdout + done.stderr).split()).replace("？ ", "？")
     with Store.open(root / "okrdesk.db") as store:
         assert store.query(query) == before
+
+
+_FEMALE = """
+  [[objectives.key_results]]
+  id = "HNWF"
+  title = "新增女性高净值客户"
+  metric = "new_hnw_clients"
+  where = { gender = "female" }
+  unit = "户"
+  milestones = { Q2 = 0.45, Q4 = 1.0 }
+  [objectives.key_results.members]
+  liuyang = 20
+  huangting = 20
+  zhoujie = 20
+  wumin = 20
+"""
+
+
+def test_a_slice_no_row_of_which_counts_is_0(february: Path, tmp_path: Path) -> None:
+    """Up to 2026-02-10 刘洋 had 5 new female HNW clients, 黄婷 one man and no woman, 吴敏 and
+    周杰 none at all: a key result on the women alone read 暂无数据 for all three and left
+    them out of its score, though the figures say none of them had one."""
+    root = Path(shutil.copytree(february, tmp_path / "demo"))
+    team = root / "targets" / "team-wm1.toml"
+    text = team.read_text(encoding="utf-8").replace(
+        '\n  [[objectives.key_results]]\n  id = "NEWACC"',
+        _FEMALE + '\n  [[objectives.key_results]]\n  id = "NEWACC"',
+        1,
+    )
+    team.write_text(text, encoding="utf-8")
+    figures = {
+        person: _key_result(_report(root, "--unit", person), "WM1.HNWF")["actual"]
+        for person in ("liuyang", "huangting", "zhoujie", "wumin")
+    }
+    assert figures == {"liuyang": 5, "huangting": 0, "zhoujie": 0, "wumin": 0}
+    assert _key_result(_report(root, "--unit", "wm1"), "WM1.HNWF")["actual"] == 5
+    for lang, said in (
+        ("en", 'No observation of the slice "gender: female" up to 2026-02-10: each figure '
+               "of it up to then is split into slices, none of them this one, or is 0; so 0."),
+        ("zh", "截至 2026-02-10 没有切片「性别：女」的观测值：此前它的数字都已按维度拆分（没有"
+               "这一项），或为 0，所以按 0 计。"),
+    ):  # fmt: skip
+        for person in ("huangting", "wumin"):
+            done = okrdesk("explain", "WM1.HNWF", "--person", person, "-w", str(root),
+                           "--as-of", AS_OF, "--lang", lang, env={"COLUMNS": "1000"})  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            assert "\n= 0" in done.stdout and said in done.stdout, done.stdout
+    # 李明 serves no client: the export says nothing of him, of women or anyone.
+    done = okrdesk("explain", "WM1.HNWF", "-w", str(root), "--as-of", AS_OF, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "\n1 more without data: 李明\n" in done.stdout, done.stdout

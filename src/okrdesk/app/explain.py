@@ -59,6 +59,7 @@ from okrdesk.model import (
     Run,
     SpendEntry,
     StoredObservation,
+    slice_of,
 )
 from okrdesk.periods import (
     Over,
@@ -119,6 +120,9 @@ _SAID: dict[str, dict[str, str]] = {
         "none_failed": "No observations: the last collect of it (run {run}, {day}) failed it: "
                        "{error}",
         "none_through": "No observation of it up to {through}.",
+        "none_of_slice": "No observation of the slice \"{slice}\" up to {through}: each "
+                         "figure of it up to then is split into slices, none of them this "
+                         "one, or is 0; so 0.",
         "rows": "{observations}, from {runs}:",
         "with_slices": "{observations} (and {slices} of them)",
         "only_slices": "{slices}",
@@ -189,6 +193,8 @@ _SAID: dict[str, dict[str, str]] = {
         "none_yet": "还没有数据：请先运行 `okrdesk collect`。",
         "none_failed": "没有数据：最近一次采集它（第 {run} 次，{day}）失败：{error}",
         "none_through": "截至 {through} 没有它的观测值。",
+        "none_of_slice": "截至 {through} 没有切片「{slice}」的观测值：此前它的数字都已按维度拆分"
+                         "（没有这一项），或为 0，所以按 0 计。",
         "rows": "{observations}，来自第 {runs} 次采集：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
         "only_slices": "{slices} 个切片",
@@ -344,6 +350,11 @@ def explain_lines(
 
             owner = session.host.owners.get(spec.name, "-")
             why = _why_none(runs_of(plan, store.runs()), spec.name, owner, engine.through, lang)
+            if kr.where and not rows and figure.value == 0:
+                # The rollup's 0 for a slice of which none was counted (Rollup.sliced).
+                why = _SAID[lang]["none_of_slice"].format(
+                    slice=slice_label(spec, slice_of(kr.where), lang), through=engine.through
+                )
             # Each member's attainment of its share, judged as the report judges it.
             attained = {p.subject: p.attainment for p in engine.shares_below(kr, subject)}
             members = MemberFigures(plan, rollup, kr, spec.name, subject, lang, attained,

@@ -303,8 +303,10 @@ class Rollup:
         key = (metric, scoped, slice_of(where))
         if key not in self._slices:
             own: list[Part] = []
-            for rows in self._rows_of(spec, scoped):
-                found: dict[str, tuple[float | None, int]] = {}
+            parts = self._rows_of(spec, scoped)
+            none_of_it = self._counted_in_full(spec, scoped, parts)
+            for rows in parts:
+                found: dict[str, tuple[float | None, int]] = dict.fromkeys(none_of_it, (0.0, 0))
                 for row in rows:
                     if slice_matches(row.slice, where):
                         number, count = found.get(row.subject, (None, 0))
@@ -312,6 +314,26 @@ class Rollup:
                 own.append((found, 0, 1))
             self._slices[key] = self._figures_from(spec, own, scoped)
         return self._slices[key]
+
+    def _counted_in_full(
+        self, spec: MetricSpec, scoped: bool, parts: list[list[SliceRow]]
+    ) -> list[str]:
+        """The subjects whose every slice of a flow is known, so that a slice with no row
+        of theirs is 0, not no data: those whose figures were given in slices (a CM's new
+        clients, men and women, and no woman among them), and those whose whole figure
+        is 0 where it cannot be below it (a CM with no new client: each slice is 0 too).
+        A subject with no figure at all, or with whole figures alone that say nothing of
+        their slices, has none."""
+        if spec.kind is not MetricKind.FLOW:
+            return []
+        counted = {row.subject for rows in parts for row in rows}
+        if spec.never_below_zero:
+            wholes = (spec.name, scoped)
+            if wholes not in self._figures:
+                self._figures[wholes] = self._compute(spec, scoped)
+            ((rows, at, counted_at),) = self._figures[wholes].own
+            counted.update(s for s, row in rows.items() if row[at] == 0 and row[counted_at])
+        return sorted(counted)
 
     def breakdown(
         self, metric: str, subject: str, dimension: str, where: Mapping[str, str] | None = None
