@@ -36,7 +36,7 @@ def _figures(count: int) -> list[Observation]:
 
 def _row(o: Observation) -> SpooledRow:
     return (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
-            o.source)  # fmt: skip
+            o.source, int(o.no_rows))  # fmt: skip
 
 
 def test_a_figure_emitted_twice_batches_apart_is_found_and_the_first_kept(scratch: Path) -> None:
@@ -127,7 +127,7 @@ def test_many_metrics_and_periods_interleaved_come_back_in_the_store_order(
     chance = random.Random(7)
     emitted = [
         (chance.choice("abc"), f"cm{chance.randrange(6)}", f"W{chance.randrange(4)}",
-         chance.choice(["", "tier=x", "tier=y"]), float(n), None, None, f"row {n}")
+         chance.choice(["", "tier=x", "tier=y"]), float(n), None, None, f"row {n}", 0)
         for n in range(400)
     ]  # fmt: skip
     twice: list[SpooledRow] = []
@@ -165,12 +165,12 @@ def test_many_metrics_and_periods_interleaved_come_back_in_the_store_order(
 def test_a_repeat_is_told_once_however_often_the_spool_is_settled(scratch: Path) -> None:
     twice: list[SpooledRow] = []
     spool = Spool(twice.append)
-    row: SpooledRow = ("m", "cm1", "W1", "", 1.0, None, None, "a")
+    row: SpooledRow = ("m", "cm1", "W1", "", 1.0, None, None, "a", 0)
     spool.add(row)
-    spool.add((*row[:7], "b"))
+    spool.add((*row[:7], "b", 0))
     spool.settle(["m"])
-    spool.add(("m", "cm2", "W1", "", 1.0, None, None, "c"))
-    spool.add((*row[:7], "d"))
+    spool.add(("m", "cm2", "W1", "", 1.0, None, None, "c", 0))
+    spool.add((*row[:7], "d", 0))
     spool.settle()
     assert [r[7] for r in twice] == ["b", "d"]
     assert [r[7] for r in spool.rows(grouped=True)] == ["a", "c"]
@@ -184,10 +184,10 @@ def test_rows_settled_as_they_are_read_are_settle_then_rows_or_nothing(
     read once; with a figure emitted twice it tells every repeat ``settle`` tells, in the
     same order, and raises before a row of the bucket that holds one."""
     monkeypatch.setattr(spool_module, "_CHUNK", 7)
-    emitted = [("m", f"cm{k % 40:02d}", f"W{k // 40}", "", float(k), None, None, f"row {k}")
+    emitted = [("m", f"cm{k % 40:02d}", f"W{k // 40}", "", float(k), None, None, f"row {k}", 0)
                for k in range(200)]  # fmt: skip
-    repeats = [(*emitted[45][:4], -1.0, None, None, "again"),
-               (*emitted[170][:4], -2.0, None, None, "again")]  # fmt: skip
+    repeats = [(*emitted[45][:4], -1.0, None, None, "again", 0),
+               (*emitted[170][:4], -2.0, None, None, "again", 0)]  # fmt: skip
     for given in ([], repeats):
         told: dict[str, list[SpooledRow]] = {"settle": [], "settled_rows": []}
         read: dict[str, list[SpooledRow]] = {}
@@ -195,7 +195,7 @@ def test_rows_settled_as_they_are_read_are_settle_then_rows_or_nothing(
             spool = Spool(told[way].append)
             for row in [*emitted, *given]:
                 spool.add(row)
-            spool.add(("other", "cm01", "W0", "", 1.0, None, None, "x"))
+            spool.add(("other", "cm01", "W0", "", 1.0, None, None, "x", 0))
             if way == "settle":
                 spool.settle(["m"])
                 read[way] = [] if told[way] else list(spool.rows(["m"], grouped=True))
@@ -228,7 +228,7 @@ def test_text_of_a_subclass_of_str_is_kept_as_its_text(scratch: Path) -> None:
 
     spool = Spool(lambda row: None)
     for n in range(3000):
-        spool.add(("m", Branch.CM1, "W1", f"tier={n}", 1.0, None, None, ""))
+        spool.add(("m", Branch.CM1, "W1", f"tier={n}", 1.0, None, None, "", 0))
     spool.settle()
     found = list(spool.rows())
     assert len(found) == 3000 and all(row[1] == "cm1" for row in found)

@@ -45,8 +45,8 @@ def replace_rows(self, run_id, collected, periods, rows, through=None, *, emptie
     """The write before rows: an Observation per figure, wholes added up
     by ``with_wholes`` from those objects, a row per observation."""
     observations = (
-        Observation(m, s, p, v, n, d, src, slice_values(cut))
-        for m, s, p, cut, v, n, d, src in rows
+        Observation(m, s, p, v, n, d, src, slice_values(cut), bool(zero))
+        for m, s, p, cut, v, n, d, src, zero in rows
     )
     partial = {p.id for p in periods if through is not None and through < p.end}
     day = through.isoformat() if through is not None else None
@@ -57,7 +57,7 @@ def replace_rows(self, run_id, collected, periods, rows, through=None, *, emptie
         stored = [
             (o.metric, o.period, o.subject, *spans[o.period], o.value, o.numerator,
              o.denominator, o.source, collected[o.metric], run_id,
-             day if o.period in partial else None, o.slice)
+             day if o.period in partial else None, o.slice, int(o.no_rows))
             for o in base.with_wholes(observations, grouped=True)
             if o.metric in collected and (o.metric, o.period) not in kept
         ]
@@ -65,7 +65,7 @@ def replace_rows(self, run_id, collected, periods, rows, through=None, *, emptie
         return self._write_many(
             "INSERT INTO observations (metric, period, subject, period_start, period_end, "
             "grain, value, numerator, denominator, source, plugin, run_id, partial_through, "
-            "slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "slice, no_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             stored,
         )
 

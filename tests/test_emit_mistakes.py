@@ -74,9 +74,10 @@ unit = "户"
 """
 
 TAKES = ("emit takes metric, subject, period by position, and the keywords value, numerator, "
-         "denominator, source, dimensions")  # fmt: skip
+         "denominator, source, dimensions, no_rows")  # fmt: skip
 TAKES_ZH = ("emit 按位置接受 metric、subject、period，"
-            "以及关键字参数 value、numerator、denominator、source、dimensions")  # fmt: skip
+            "以及关键字参数 value、numerator、denominator、source、dimensions、"
+            "no_rows")  # fmt: skip
 
 MISSPELT = """\
 from okrdesk.model import MetricSpec

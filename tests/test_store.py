@@ -279,8 +279,9 @@ def new_hnw_clients_stored(store: Store, root: Path) -> tuple[list[Period], list
     plan = load_plan(root, None).plan
     assert plan is not None
     rows = store.query(
-        "SELECT metric, subject, period, slice, value, numerator, denominator, source "
-        "FROM observations WHERE metric = 'new_hnw_clients' ORDER BY period, subject, slice"
+        "SELECT metric, subject, period, slice, value, numerator, denominator, source, "
+        "no_rows FROM observations WHERE metric = 'new_hnw_clients' "
+        "ORDER BY period, subject, slice"
     )
     return list(plan_periods(plan, dt.date.fromisoformat(THROUGH))), list(rows)
 
@@ -1018,6 +1019,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
                 connection.execute(f"DROP TRIGGER {trigger}")
             connection.execute(f"DROP TABLE {HAND_EDITS}")
             connection.execute(f"DROP TABLE {OKRDESK_WRITES}")
+            connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 25's
             connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
             connection.execute("ALTER TABLE spend DROP COLUMN moved")
             connection.execute("ALTER TABLE spend DROP COLUMN plan_id")

@@ -262,7 +262,7 @@ def test_a_whole_is_added_up_in_the_order_of_its_slices_whatever_order_they_come
         read.clear()
         collect(store, [*given[::-1], whole], weeks=[week])
         assert read == []
-        rows = [(o.metric, o.subject, o.period, o.slice, o.value, None, None, o.source)
+        rows = [(o.metric, o.subject, o.period, o.slice, o.value, None, None, o.source, 0)
                 for o in (*given[::-1], whole)]  # fmt: skip
         run = store.start_run("collect", THROUGH)
         store.replace_rows(run, PLUGINS, [week], rows, THROUGH)
@@ -278,15 +278,15 @@ def test_a_whole_added_up_again_from_unchanged_slices_is_no_restatement() -> Non
     where a slice of it changed, or it has none."""
     span = ("2026-01-05", "2026-01-11", "week", None)  # a complete week
     stored = [
-        ("cm01", "", *span, 0.3 + 0.2 + 0.1, None, None, "s", "p"),
-        ("cm01", "tier=a", *span, 0.1, None, None, "s", "p"),
-        ("cm01", "tier=b", *span, 0.2, None, None, "s", "p"),
-        ("cm01", "tier=c", *span, 0.3, None, None, "s", "p"),
-        ("cm02", "", *span, 2.0, None, None, "s", "p"),
+        ("cm01", "", *span, 0.3 + 0.2 + 0.1, None, None, "s", 0, "p"),
+        ("cm01", "tier=a", *span, 0.1, None, None, "s", 0, "p"),
+        ("cm01", "tier=b", *span, 0.2, None, None, "s", 0, "p"),
+        ("cm01", "tier=c", *span, 0.3, None, None, "s", 0, "p"),
+        ("cm02", "", *span, 2.0, None, None, "s", 0, "p"),
     ]
 
     def row(subject: str, cut: str, value: float) -> tuple[object, ...]:
-        return ("aum", "W02", subject, cut, *span, value, None, None, "s", "p", 9)
+        return ("aum", "W02", subject, cut, *span, value, None, None, "s", 0, "p", 9)
 
     same_slices = [
         row("cm01", "", 0.1 + 0.2 + 0.3), row("cm01", "tier=a", 0.1),
@@ -464,21 +464,37 @@ def test_rows_that_come_apart_are_refused_before_anything_is_written(tmp_path: P
         before = contents(store)
         run = store.start_run("collect", THROUGH)
         apart = [
-            ("opened", "cm01", WEEKS[0].id, "", 1.0, None, None, ""),
-            ("opened", "cm01", WEEKS[1].id, "", 1.0, None, None, ""),
-            ("opened", "cm02", WEEKS[0].id, "", 1.0, None, None, ""),
+            ("opened", "cm01", WEEKS[0].id, "", 1.0, None, None, "", 0),
+            ("opened", "cm01", WEEKS[1].id, "", 1.0, None, None, "", 0),
+            ("opened", "cm02", WEEKS[0].id, "", 1.0, None, None, "", 0),
         ]
         with pytest.raises(ValueError, match="grouped by metric and period"):
             store.replace_rows(run, {"opened": "p"}, WEEKS, apart, THROUGH)
         assert contents(store) == before
 
 
-ROW = ("m", "W1", "cm1", "", "2026-01-05", "2026-01-11", "week", None, 1.0, None, None, "", "p", 2)
+ROW = (
+    "m",
+    "W1",
+    "cm1",
+    "",
+    "2026-01-05",
+    "2026-01-11",
+    "week",
+    None,
+    1.0,
+    None,
+    None,
+    "",
+    0,
+    "p",
+    2,
+)
 
 
 def _stored(row: tuple[object, ...]) -> tuple[object, ...]:
     """``row`` as the store reads it back to compare."""
-    return row[2:13]
+    return row[2:14]
 
 
 def test_period_changes_writes_what_differs_and_drops_what_is_gone() -> None:
@@ -492,8 +508,9 @@ def test_period_changes_writes_what_differs_and_drops_what_is_gone() -> None:
     )
     assert period_changes(stored, same).any is False
     assert period_changes([], same) == PeriodChanges(same, changed=6)
-    # A source, a partial day or a plugin of its own is a change too, not only a value.
-    for column in (7, 11, 12):
+    # A source, a partial day, a mark of a zero for no rows or a plugin of its own is a
+    # change too, not only a value.
+    for column in (7, 11, 12, 13):
         other = (*same[0][:column], "x", *same[0][column + 1 :])
         assert period_changes(stored, [other, *same[1:]]).write == [other]
 

@@ -886,6 +886,10 @@ class Observation:
     """Where it came from, precise enough to find the rows again."""
     dimensions: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
     """Its slice: a value for each of the metric's dimensions; empty for the whole figure."""
+    no_rows: bool = False
+    """A flow's 0 for a subject its source covers and has no row of in the period (a CM
+    with no new client that week): it stands for none, where an export that came out
+    empty would give no figure at all (``emit(..., no_rows=True)``)."""
 
     @property
     def slice(self) -> str:
@@ -894,6 +898,10 @@ class Observation:
     def problems(self, spec: MetricSpec) -> list[Said]:
         """What is wrong with this observation for ``spec``, in English and in Chinese;
         empty when it is sound."""
+        if self.no_rows is not False:
+            marked = self._no_rows_problem(spec)
+            if marked is not None:
+                return [marked]
         if self.dimensions:
             wrong = dimension_problems(self.dimensions, spec.dimensions)
             if wrong:
@@ -934,6 +942,26 @@ class Observation:
         if spec.whole_counts and not float(self.value).is_integer():
             return [not_whole(spec, self.value)]
         return []
+
+    def _no_rows_problem(self, spec: MetricSpec) -> Said | None:
+        if self.no_rows is not True:
+            return Said(f"no_rows must be True or False, not {self.no_rows!r}",
+                        f"no_rows 应为 True 或 False，现为 {self.no_rows!r}")  # fmt: skip
+        if spec.kind is not MetricKind.FLOW:
+            return Said(
+                f"no_rows=True is for a flow's 0 (a count of what happened), not a "
+                f"{spec.kind.value}'s: leave out a subject with no rows",
+                f"no_rows=True 只用于 flow 指标（发生了多少）的 0，{spec.kind.value} 指标不用："
+                "没有数据行的对象不要给出数字",
+            )
+        if self.dimensions:
+            return Said("no_rows=True is for the whole figure's 0, not a slice's",
+                        "no_rows=True 只用于整体数字的 0，不用于切片")  # fmt: skip
+        if self.value != 0:
+            shown = "None" if self.value is None else f"{self.value:.15g}"
+            return Said(f"no_rows=True is for a value of 0, not {shown}",
+                        f"no_rows=True 只用于 value 为 0 的数字，现为 {shown}")  # fmt: skip
+        return None
 
 
 def beyond_bound(spec: MetricSpec, part: str, figure: float) -> Said | None:

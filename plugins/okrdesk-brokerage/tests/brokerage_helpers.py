@@ -70,6 +70,7 @@ class Collector:
         denominator: float | None = None,
         source: str = "",
         dimensions: dict[str, str] | None = None,
+        no_rows: bool = False,
     ) -> None:
         assert metric not in self.finished_metrics, f"emitted after finished: {metric}"
         if dimensions:
@@ -81,7 +82,7 @@ class Collector:
         key = (metric, subject, period)
         assert key not in self.observations, f"emitted twice: {key}"
         self.observations[key] = Observation(
-            metric, subject, period, value, numerator, denominator, source
+            metric, subject, period, value, numerator, denominator, source, no_rows=no_rows
         )
 
     def many(
@@ -95,6 +96,7 @@ class Collector:
         denominators: Sequence[float | None] | None = None,
         sources: Sequence[str] | None = None,
         dimensions: Sequence[dict[str, str] | None] | None = None,
+        no_rows: Sequence[bool] | None = None,
     ) -> None:
         """As the host does: each observation as if emitted alone."""
         for k, (subject, period) in enumerate(zip(subjects, periods, strict=True)):
@@ -105,6 +107,7 @@ class Collector:
                 denominator=denominators[k] if denominators is not None else None,
                 source=sources[k] if sources is not None else "",
                 dimensions=dimensions[k] if dimensions is not None else None,
+                no_rows=no_rows[k] if no_rows is not None else False,
             )  # fmt: skip
 
     def error(self, metric: str, message: str, *, zh: str = "") -> None:

@@ -90,3 +90,16 @@ def test_commission_revenue_adds_net_commission(tiny: Collector) -> None:
         ("cm2", "2026-02"): "no row of trades.csv counts, so 0; clients.csv rows 7-8,10",
         ("cm2", "2026-03"): "no row of trades.csv counts, so 0; clients.csv rows 7-8",
     }
+
+
+def test_each_zero_for_no_rows_is_emitted_as_one(tiny: Collector) -> None:
+    """okrdesk reads a flow's 0 as standing for none by ``no_rows``, not by its source's
+    words: a 0 of a CM with clients and no row is marked, no figure a row gave is."""
+    for metric in ("net_new_aum", "new_accounts", "new_hnw_clients", "commission_revenue"):
+        marked = {key: o.no_rows for key, o in tiny.observations.items() if key[0] == metric}
+        sources = tiny.sources(metric)
+        assert marked, metric
+        for (_, subject, period), no_rows in marked.items():
+            assert no_rows == sources[(subject, period)].startswith("no row of "), (
+                metric, subject, period,
+            )  # fmt: skip

@@ -69,7 +69,7 @@ from okrdesk.periods import (
     parse_window,
     period_holding,
 )
-from okrdesk.plugins.citations import source_text
+from okrdesk.plugins.citations import source_text, worded_zero
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.report.breakdown import slice_label
@@ -120,6 +120,7 @@ _SAID: dict[str, dict[str, str]] = {
         "none_failed": "No observations: the last collect of it (run {run}, {day}) failed it: "
                        "{error}",
         "none_through": "No observation of it up to {through}.",
+        "no_rows": "no row counts, so 0; {source}",
         "none_of_slice": "No observation of the slice \"{slice}\" up to {through}: each "
                          "figure of it up to then is split into slices, none of them this "
                          "one, or is 0; so 0.",
@@ -193,6 +194,7 @@ _SAID: dict[str, dict[str, str]] = {
         "none_yet": "还没有数据：请先运行 `okrdesk collect`。",
         "none_failed": "没有数据：最近一次采集它（第 {run} 次，{day}）失败：{error}",
         "none_through": "截至 {through} 没有它的观测值。",
+        "no_rows": "没有计入的行，按 0 计；{source}",
         "none_of_slice": "截至 {through} 没有切片「{slice}」的观测值：此前它的数字都已按维度拆分"
                          "（没有这一项），或为 0，所以按 0 计。",
         "rows": "{observations}，来自第 {runs} 次采集：",
@@ -843,6 +845,9 @@ def _observation_table(
         o = r.observation
         part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
         cited = source_text(o.source, lang)
+        if o.no_rows and not worded_zero(o.metric, o.source):
+            # Its plugin said it is a 0 for no rows (emit's no_rows); its source says where.
+            cited = said["no_rows"].format(source=cited).rstrip("；; ")
         if o.slice and spec is not None:
             cited = f"[{slice_label(spec, o.slice, lang)}] {cited}".rstrip()
         cells.append([o.period, named(o.subject), value(o), str(r.run_id)])

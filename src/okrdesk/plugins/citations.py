@@ -80,10 +80,20 @@ def _in_chinese(source: str) -> str:
     return source if rows is None else rows
 
 
-def counted_none(source: str) -> bool:
-    """Whether ``source`` is a plugin's zero for no rows (``no row of FILE counts, so
-    0``), which stands for none as the SQL source's ``no_rows_means_zero`` zeros do."""
-    return _NONE_COUNTED.fullmatch(source) is not None
+WORDED_ZEROS = ("no row of ", "SQL metric ")
+"""How every source ``worded_zero`` reads as a zero for no rows begins."""
+
+
+def worded_zero(metric: str, source: str) -> bool:
+    """Whether ``source`` words a zero of ``metric`` as one for no rows, as okrdesk read
+    them before ``emit(..., no_rows=True)`` said so: a plugin's ``no row of FILE counts,
+    so 0``, or the SQL source's ``no_rows_means_zero`` zero. A plugin written to the
+    earlier docs still has its zeros marked by these words, and a store upgraded from
+    before the mark has its zeros marked by them (store/migrations.py)."""
+    if _NONE_COUNTED.fullmatch(source) is not None:
+        return True
+    sql = _SQL_NO_ROWS.fullmatch(source)
+    return sql is not None and sql["metric"] == metric
 
 
 def _rows_in_chinese(text: str) -> str | None:

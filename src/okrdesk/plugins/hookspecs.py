@@ -57,6 +57,12 @@ class Emit(Protocol):
     the form docs/plugins.md describes ("Citing the rows behind a figure") are said
     in the reader's language (``trades.csv 第 18–240 行``), any other text as written.
 
+    ``no_rows=True`` marks a flow's 0 for a subject your source covers that had no
+    row in the period (a CM with no deal that week): okrdesk stores it as a zero for
+    no rows, which an export that came out empty (every such 0, not one figure) never
+    puts in place of figures stored; a stock, a ratio, a slice or a value other than
+    0 with it is refused.
+
     ``emit.error(metric, message)`` reports that one metric could not be
     computed; whatever was emitted for it is dropped and the message is shown
     with the plugin's and the metric's name, while the other metrics land.
@@ -67,8 +73,8 @@ class Emit(Protocol):
     that did not stop the metric (rows left out, say); the metric lands. Either
     takes ``zh=``, the message in Chinese (optional): shown where the command's
     language is Chinese, ``message`` everywhere else.
-    ``emit.many(metric, subjects, periods, values=..., sources=...)`` hands many
-    observations of one metric at once, as columns (the i-th of each is one
+    ``emit.many(metric, subjects, periods, values=..., sources=..., no_rows=...)`` hands
+    many observations of one metric at once, as columns (the i-th of each is one
     observation), for a plugin that computes set-wise: each is checked as ``emit``
     checks one, and a plainly sound batch is checked and sent far faster.
     ``emit.finished(metric)`` (optional) says the plugin has handed over everything
@@ -89,6 +95,7 @@ class Emit(Protocol):
         denominator: float | None = None,
         source: str = "",
         dimensions: Mapping[str, str] | None = None,
+        no_rows: bool = False,
     ) -> None: ...
 
     def many(
@@ -102,6 +109,7 @@ class Emit(Protocol):
         denominators: Iterable[float | None] | None = None,
         sources: Iterable[str] | None = None,
         dimensions: Iterable[Mapping[str, str] | None] | None = None,
+        no_rows: Iterable[bool] | None = None,
     ) -> None: ...
 
     def error(self, metric: str, message: str, *, zh: str = "") -> None: ...
@@ -290,8 +298,8 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     Call ``emit`` once per metric, subject (a person id, or a unit id for
     figures known only for a whole unit) and period. Leave out a subject and
     period with no data rather than emitting zero; but a flow of a subject your
-    source covers that had none in the period is 0, its source written
-    ``no row of FILE counts, so 0`` (docs/plugins.md). Raise an exception (any)
+    source covers that had none in the period is 0, emitted with ``no_rows=True``
+    (docs/plugins.md). Raise an exception (any)
     when the sources cannot be read; the host reports it by plugin name and
     carries on with the other plugins.
     """

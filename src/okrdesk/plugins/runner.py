@@ -48,7 +48,7 @@ from okrdesk.model import (
     plugin_error_text,
 )
 from okrdesk.periods import Period
-from okrdesk.plugins.citations import source_text
+from okrdesk.plugins.citations import WORDED_ZEROS, source_text, worded_zero
 from okrdesk.plugins.clashes import maybe_from, not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
@@ -277,10 +277,12 @@ class _Relay:
         denominator: object = None,
         source: object = "",
         dimensions: object = None,
+        no_rows: object = False,
     ) -> None:
         fields = (metric, subject, period, value, numerator, denominator)
         sent = tuple(f if isinstance(f, _SENDABLE) else _Unsendable.of(f) for f in fields)
-        self._batch.append((*sent, str(source)[:2000], _sendable_dimensions(dimensions)))
+        mark = no_rows if isinstance(no_rows, _SENDABLE) else _Unsendable.of(no_rows)
+        self._batch.append((*sent, str(source)[:2000], _sendable_dimensions(dimensions), mark))
         if len(self._batch) >= _BATCH:
             self.flush()
 
@@ -295,17 +297,19 @@ class _Relay:
         denominators: Iterable[object] | None = None,
         sources: Iterable[object] | None = None,
         dimensions: Iterable[object] | None = None,
+        no_rows: Iterable[object] | None = None,
     ) -> None:
         columns = many_columns(
-            subjects, periods, values, numerators, denominators, sources, dimensions
+            subjects, periods, values, numerators, denominators, sources, dimensions, no_rows
         )
         if not _plain(metric, columns):
             # Something the host must see wrapped (a number of another type, a long
             # source): sent as that many single emits, so it is refused the same way.
             for row in zip(*filled(columns), strict=True):
-                subject, period, value, numerator, denominator, source, cut = row
+                subject, period, value, numerator, denominator, source, cut, mark = row
                 self(metric, subject, period, value=value, numerator=numerator,
-                     denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+                     denominator=denominator, source=source, dimensions=cut,
+                     no_rows=mark)  # fmt: skip
             return
         self.flush()
         for start in range(0, len(columns[0]), _MANY_BATCH):
@@ -333,13 +337,16 @@ class _Relay:
 
 Columns = tuple[
     list[Any], list[Any], list[Any] | None, list[Any] | None, list[Any] | None,
-    list[Any] | None, list[Any] | None,
+    list[Any] | None, list[Any] | None, list[Any] | None,
 ]  # fmt: skip
 """``emit.many``'s columns as lists: subjects, periods, values, numerators, denominators,
-sources and dimensions, each None where the plugin gave none."""
+sources, dimensions and no_rows, each None where the plugin gave none."""
 
 _MANY_BATCH = 20_000
-_NAMES = ("subjects", "periods", "values", "numerators", "denominators", "sources", "dimensions")
+_NAMES = (
+    "subjects", "periods", "values", "numerators", "denominators", "sources", "dimensions",
+    "no_rows",
+)  # fmt: skip
 
 
 def many_columns(
@@ -350,10 +357,11 @@ def many_columns(
     denominators: Iterable[Any] | None = None,
     sources: Iterable[Any] | None = None,
     dimensions: Iterable[Any] | None = None,
+    no_rows: Iterable[Any] | None = None,
 ) -> Columns:
     """The columns of one ``emit.many`` call as lists, all as long as ``subjects``; a
     ValueError (the plugin's call fails, in either language) when one is not."""
-    given = (subjects, periods, values, numerators, denominators, sources, dimensions)
+    given = (subjects, periods, values, numerators, denominators, sources, dimensions, no_rows)
     lists = [None if column is None else list(column) for column in given]
     length = len(lists[0] or ())
     for name, column in zip(_NAMES, lists, strict=True):
@@ -372,7 +380,7 @@ def many_columns(
 def filled(columns: Columns) -> tuple[list[Any], ...]:
     """The columns with each one not given as what ``emit`` takes by default."""
     length = len(columns[0])
-    defaults = (None, None, None, None, None, "", None)
+    defaults = (None, None, None, None, None, "", None, False)
     return tuple(
         [default] * length if column is None else column
         for column, default in zip(columns, defaults, strict=True)
@@ -387,8 +395,8 @@ def _plain(metric: object, columns: Columns) -> bool:
     pickles plainly, sources text short enough, dimensions plain mappings of text."""
     if type(metric) is not str:
         return False
-    subjects, periods, values, numerators, denominators, sources, dimensions = columns
-    for column in (subjects, periods, values, numerators, denominators):
+    subjects, periods, values, numerators, denominators, sources, dimensions, marks = columns
+    for column in (subjects, periods, values, numerators, denominators, marks):
         if column is not None and not all(type(item) in _PLAIN for item in column):
             return False
     if sources is not None and not all(
@@ -1294,10 +1302,12 @@ class _Checker:
         denominator: float | None = None,
         source: str = "",
         dimensions: object = None,
+        no_rows: object = False,
     ) -> None:
         if self.closed:
             return
-        self._take(metric, subject, period, value, numerator, denominator, source, dimensions)
+        self._take(metric, subject, period, value, numerator, denominator, source, dimensions,
+                   no_rows)  # fmt: skip
 
     def many(
         self,
@@ -1310,11 +1320,12 @@ class _Checker:
         denominators: Iterable[float | None] | None = None,
         sources: Iterable[str] | None = None,
         dimensions: Iterable[Mapping[str, str] | None] | None = None,
+        no_rows: Iterable[bool] | None = None,
     ) -> None:
         """``emit.many``: observations of one metric as columns, the i-th of each column
         making the i-th observation; each is checked as ``emit`` checks one."""
         columns = many_columns(
-            subjects, periods, values, numerators, denominators, sources, dimensions
+            subjects, periods, values, numerators, denominators, sources, dimensions, no_rows
         )
         self.take_columns(metric, columns)
 
@@ -1331,9 +1342,14 @@ class _Checker:
     def _took_plainly(self, metric: Any, columns: Columns) -> bool:
         """Spool the columns as rows when every figure passes ``_take``'s quick check,
         and say so; False, having spooled nothing, when any does not."""
-        subjects, periods, values, numerators, denominators, sources, dimensions = columns
+        subjects, periods, values, numerators, denominators, sources, dimensions, marks = columns
         rule = self._rules.get(metric) if type(metric) is str else None
         if rule is None:
+            return False
+        if marks is None or not any(marks):
+            marks = [False] * len(subjects)
+        elif not (self.specs[metric].kind is MetricKind.FLOW
+                  and all(type(mark) is bool for mark in marks)):  # fmt: skip
             return False
         cuts = _plain_slices(dimensions, rule[2], len(subjects))
         if cuts is None:
@@ -1360,29 +1376,37 @@ class _Checker:
             ):
                 if not _plain_parts(n, d, most_numerator, most_denominator):
                     return False
-                add((metric, s, p, cut, None, float(n), float(d), source))
+                add((metric, s, p, cut, None, float(n), float(d), source, 0))
         else:
             if values is None:
                 return False
             for column in (numerators, denominators):
                 if column is not None and any(x is not None for x in column):
                     return False
-            for s, p, v, source, cut in zip(subjects, periods, values, sources, cuts, strict=True):
+            for s, p, v, source, cut, mark in zip(
+                subjects, periods, values, sources, cuts, marks, strict=True
+            ):
                 if not _plain_value(v, never_negative, whole, most):
                     return False
-                add((metric, s, p, cut, float(v), None, None, source))
+                if mark:
+                    if v != 0 or cut:
+                        return False
+                elif v == 0 and source.startswith(WORDED_ZEROS):
+                    return False  # marked by its words alone: ``_check_one`` reads them
+                add((metric, s, p, cut, float(v), None, None, source, int(mark)))
         self.spool.extend(rows)
         return True
 
     @_while_open
     def take(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """A batch of what the plugin emitted, each row ``(metric, subject, period, value,
-        numerator, denominator, source, dimensions)``, checked and spooled in order."""
+        numerator, denominator, source, dimensions, no_rows)``, checked and spooled in
+        order."""
         if self.closed:
             return
         take = self._take
-        for metric, subject, period, value, numerator, denominator, source, cut in rows:
-            take(metric, subject, period, value, numerator, denominator, source, cut)
+        for row in rows:
+            take(*row)
 
     def _take(
         self,
@@ -1394,6 +1418,7 @@ class _Checker:
         denominator: Any,
         source: Any,
         dimensions: Any,
+        no_rows: Any = False,
     ) -> None:
         # The common case, decided with a few comparisons and spooled as a plain row:
         # a figure of a metric asked for, whole or a slice with a plain value for each
@@ -1411,6 +1436,7 @@ class _Checker:
             and period in self.periods
             and type(source) is str
             and len(source) <= _SOURCE_LIMIT
+            and no_rows is False
         ):
             ratio, never_negative, _, whole, most, most_numerator, most_denominator = rule
             if ratio:
@@ -1418,17 +1444,18 @@ class _Checker:
                     numerator, denominator, most_numerator, most_denominator
                 ):
                     self.spool.add((metric, subject, period, cut, None, float(numerator),
-                                    float(denominator), source))  # fmt: skip
+                                    float(denominator), source, 0))  # fmt: skip
                     return
             elif (
                 numerator is None
                 and denominator is None
                 and _plain_value(value, never_negative, whole, most)
+                and not (value == 0 and source.startswith(WORDED_ZEROS))
             ):
-                self.spool.add((metric, subject, period, cut, float(value), None, None, source))
+                self.spool.add((metric, subject, period, cut, float(value), None, None, source, 0))
                 return
         self._check_one(metric, subject, period, value, numerator, denominator, source,
-                        dimensions)  # fmt: skip
+                        dimensions, no_rows)  # fmt: skip
 
     def _check_one(
         self,
@@ -1440,6 +1467,7 @@ class _Checker:
         denominator: Any,
         source: Any,
         dimensions: Any,
+        no_rows: Any = False,
     ) -> None:
         if type(metric) is str and metric in self.done:
             late = Said(f"emitted {_AFTER_FINISHED.en}", f"{_AFTER_FINISHED.zh}给出")
@@ -1461,7 +1489,7 @@ class _Checker:
             return
         observation = Observation(
             metric, subject, period, _float(value), _float(numerator), _float(denominator),
-            str(source)[:_SOURCE_LIMIT], dimensions or {},
+            str(source)[:_SOURCE_LIMIT], dimensions or {}, no_rows,
         )  # fmt: skip
         problems = observation.problems(spec)
         if problems:
@@ -1470,9 +1498,12 @@ class _Checker:
                          (listed, subject, period))  # fmt: skip
             return
         o = observation
+        # A zero a plugin written to the earlier docs marks by its words alone.
+        marked = o.no_rows or (not o.dimensions and spec.kind is MetricKind.FLOW
+                               and o.value == 0 and worded_zero(o.metric, o.source))  # fmt: skip
         self.spool.add(
             (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
-             o.source)
+             o.source, int(marked))
         )  # fmt: skip
 
     def _misspelt(self) -> None:

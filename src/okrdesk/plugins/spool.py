@@ -39,15 +39,18 @@ _UNWRITTEN = 50_000
 """Rows waiting in all the buckets, beyond which every bucket is written out: a plugin
 that emits many metrics and periods at once holds no more than this."""
 
-SpooledRow = tuple[str, str, str, str, float | None, float | None, float | None, str]
-"""One checked figure: metric, subject, period, slice, value, numerator, denominator, source."""
+SpooledRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
+"""One checked figure: metric, subject, period, slice, value, numerator, denominator, source,
+and 1 for a zero for no rows (``Observation.no_rows``), else 0."""
 _Row = SpooledRow
-_NumberedRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
+_NumberedRow = tuple[
+    str, str, str, str, float | None, float | None, float | None, str, int, int
+]  # fmt: skip
 """A spooled row with its place in the order emitted (``seq``) last."""
 
 _FIGURE_IN_PERIOD = operator.itemgetter(1, 3)
 """A row's subject and slice: its figure within its metric and period."""
-_SEQ = operator.itemgetter(8)
+_SEQ = operator.itemgetter(9)
 
 
 class EmittedTwice(Exception):
@@ -140,7 +143,7 @@ class Spool:
                 repeats: list[_NumberedRow] = []
                 self._unique(bucket, repeats)
                 # Those looked through before were told then.
-                twice.extend(row for row in repeats if row[8] > bucket.settled)
+                twice.extend(row for row in repeats if row[9] > bucket.settled)
                 bucket.settled = bucket.last
         for row in sorted(twice, key=_SEQ):
             self._twice(_unnumbered(row))
@@ -234,7 +237,7 @@ class Spool:
             if bucket is None:
                 bucket = buckets[key] = _Bucket()
             bucket.unwritten.append(row)
-            bucket.last = row[8]
+            bucket.last = row[9]
             self._unwritten += 1
             if len(bucket.unwritten) >= _CHUNK:
                 self._write(bucket)
@@ -316,7 +319,7 @@ def _plain_item(item: object) -> object:
 
 
 def _unnumbered(row: _NumberedRow) -> _Row:
-    return row[:8]
+    return row[:9]
 
 
 def _store_order(row: _Row) -> tuple[str, str, str, str]:
@@ -326,8 +329,8 @@ def _store_order(row: _Row) -> tuple[str, str, str, str]:
 
 
 def _observation(row: _Row) -> Observation:
-    metric, subject, period, cut, value, numerator, denominator, source = row
+    metric, subject, period, cut, value, numerator, denominator, source, no_rows = row
     return Observation(
         metric, subject, period, value, numerator, denominator, source,
-        slice_values(cut) if cut else {},
+        slice_values(cut) if cut else {}, bool(no_rows),
     )  # fmt: skip

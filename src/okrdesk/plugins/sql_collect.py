@@ -1158,7 +1158,9 @@ def _collect_aggregates(
     tally.emit_all(emit)
 
 
-def _parts(parts: list[str], numbers: list[float]) -> dict[str, float]:
+def _parts(parts: list[str], numbers: list[float]) -> dict[str, Any]:
+    """Figures by the keywords ``emit`` takes them by (``value``, or ``numerator`` and
+    ``denominator``)."""
     return dict(zip(parts, numbers, strict=True))
 
 

@@ -37,7 +37,6 @@ from typing import Any
 
 import attrs
 
-from okrdesk.plugins.citations import counted_none
 from okrdesk.plugins.hookspecs import Emit
 
 
@@ -173,7 +172,8 @@ class Ruled:
         if missing:
             said = no_rows_source(metric)
             self._emit.many(metric, [s for s, _ in missing], [p for _, p in missing],
-                            values=[0.0] * len(missing), sources=[said] * len(missing))  # fmt: skip
+                            values=[0.0] * len(missing), sources=[said] * len(missing),
+                            no_rows=[True] * len(missing))  # fmt: skip
 
 
 def no_rows_source(metric: str) -> str:
@@ -184,8 +184,6 @@ def no_rows_source(metric: str) -> str:
 
 def zero_for_no_rows(row: Sequence[Any]) -> bool:
     """Whether a collected figure's row (metric, subject, period, slice, value, numerator,
-    denominator, source) is a zero given for no rows, not a figure the query gave: the
-    SQL source's, or a Python plugin's in the form ``citations.counted_none`` reads."""
-    if row[4] != 0:
-        return False
-    return bool(row[7] == no_rows_source(row[0]) or counted_none(row[7] or ""))
+    denominator, source, no_rows) is a zero given for no rows, not a figure the query
+    gave: the SQL source's, or a Python plugin's (``emit(..., no_rows=True)``)."""
+    return bool(row[8])

@@ -117,9 +117,9 @@ def with_wholes(
         yield _whole(key, parts, sources.get(key, ""))
 
 
-FigureRow = tuple[str, str, str, str, float | None, float | None, float | None, str]
+FigureRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
 """One figure as it is collected: metric, subject, period, slice, value, numerator,
-denominator, source."""
+denominator, source, and 1 for a zero for no rows (``Observation.no_rows``), else 0."""
 
 
 _written_order: Callable[[FigureRow], tuple[str, str, str, str]] = operator.itemgetter(0, 2, 1, 3)
@@ -174,7 +174,7 @@ def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
                 yield (
                     *key, "", None if value is None else 0 + value,
                     None if numerator is None else 0 + numerator,
-                    None if denominator is None else 0 + denominator, _ONE_SLICE,
+                    None if denominator is None else 0 + denominator, _ONE_SLICE, 0,
                 )  # fmt: skip
             continue
         parts = [r for r in (first, *rest) if r[3]]
@@ -208,7 +208,7 @@ def _whole_row(key: tuple[str, str, str], parts: list[FigureRow], source: str) -
     parts = sorted(parts, key=_slice_of_row)
     return (
         *key, "", _sum(p[4] for p in parts), _sum(p[5] for p in parts),
-        _sum(p[6] for p in parts), source or count,
+        _sum(p[6] for p in parts), source or count, 0,
     )  # fmt: skip
 
 
@@ -772,7 +772,7 @@ class Store(ABC):
         then made the collect's: by metric, period, subject and slice)."""
         rows: Iterable[FigureRow] = (
             (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
-             o.source)
+             o.source, int(o.no_rows))
             for o in observations
         )  # fmt: skip
         if not grouped:
@@ -793,7 +793,7 @@ class Store(ABC):
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
         (metric → plugin) in ``periods`` with ``rows`` (metric, subject, period,
-        slice, value, numerator, denominator, source), grouped by metric and period
+        slice, value, numerator, denominator, source, no_rows), grouped by metric and period
         and, within those, each subject's together; the whole of each figure emitted
         in slices is added as ``with_wholes`` adds it. Returns how many rows now
         stand for the collect. A period given in the same order as before is left
@@ -807,7 +807,7 @@ class Store(ABC):
         for the collect to fail the metric, unless it is among ``emptied`` (the user
         said its source now has none: what is stored goes). So is a metric whose every
         row ``stands_in`` for none (a zero its plugin gives where its source has no row:
-        ``no_rows_means_zero``) where figures other than zero are stored for it: its
+        ``emit(..., no_rows=True)``) where figures other than zero are stored for it: its
         zeros are not stored, unless it is among ``emptied``. A period that ends
         after ``through`` was collected in part: it is stored as partial, and never
         replaces what is stored for that period through a later day or complete. A row collected
@@ -877,8 +877,8 @@ class Store(ABC):
                 put_back = made is not None and held.get(pair) == EDITED + made
                 rows_now = [
                     (metric, period, subject, cut, *span, value, numerator, denominator,
-                     source, plugin, run_id)
-                    for _, subject, _, cut, value, numerator, denominator, source
+                     source, no_rows, plugin, run_id)
+                    for _, subject, _, cut, value, numerator, denominator, source, no_rows
                     in rows_with_wholes(figures)
                 ]  # fmt: skip
                 stored = self._rows(STORED_SELECT, pair)
@@ -1092,7 +1092,7 @@ class Store(ABC):
         from okrdesk.store.changes import COLUMNS
 
         inserted = self._write_many(
-            f"INSERT INTO observations ({COLUMNS}) VALUES ({', '.join('?' * 14)})",
+            f"INSERT INTO observations ({COLUMNS}) VALUES ({', '.join('?' * 15)})",
             changes.write,
         )
         return deleted + inserted
@@ -1180,7 +1180,8 @@ class Store(ABC):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(
             "SELECT metric, subject, period, value, numerator, denominator, source, "
-            "period_start, period_end, plugin, run_id, partial_through, slice FROM observations "
+            "period_start, period_end, plugin, run_id, partial_through, slice, no_rows "
+            "FROM observations "
             # The key's period last: a week and a month that start on one day (2026-W01
             # and 2026-01) come in one order on both stores.
             f"{clause} ORDER BY metric, period_start, subject, slice, period",
@@ -1188,7 +1189,9 @@ class Store(ABC):
         )
         return [
             StoredObservation(
-                Observation(r[0], r[1], r[2], r[3], r[4], r[5], r[6], slice_values(r[12])),
+                Observation(
+                    r[0], r[1], r[2], r[3], r[4], r[5], r[6], slice_values(r[12]), bool(r[13])
+                ),
                 dt.date.fromisoformat(r[7]),
                 dt.date.fromisoformat(r[8]),
                 r[9],

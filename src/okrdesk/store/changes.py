@@ -29,21 +29,22 @@ from okrdesk.records import shared_methods
 StoredRow = tuple[Any, ...]
 """A stored observation in the order the store writes its columns: metric, period,
 subject, slice, period_start, period_end, grain, partial_through, value, numerator,
-denominator, source, plugin, run_id."""
+denominator, source, no_rows, plugin, run_id."""
 
 COLUMNS = (
     "metric, period, subject, slice, period_start, period_end, grain, partial_through, "
-    "value, numerator, denominator, source, plugin, run_id"
+    "value, numerator, denominator, source, no_rows, plugin, run_id"
 )
 """``StoredRow``'s columns, as SQL."""
 
 STORED_SELECT = (
     "SELECT subject, slice, period_start, period_end, grain, partial_through, value, "
-    "numerator, denominator, source, plugin FROM observations WHERE metric = ? AND period = ?"
+    "numerator, denominator, source, no_rows, plugin FROM observations "
+    "WHERE metric = ? AND period = ?"
 )
 """A stored period's rows as ``period_changes`` compares them: the key, then ``_KEPT``."""
 
-_KEPT = slice(4, 13)
+_KEPT = slice(4, 14)
 """What a row says, beside its key: the columns from period_start to plugin. The run is
 not among them: a row the same in all of these is the same figure, whoever stored it."""
 
@@ -56,9 +57,9 @@ _NOW = slice(8, 11)
 _ALL_BUT_SOURCE, _NOW_BUT_SOURCE = slice(0, 7), slice(4, 11)
 """Of a stored row's ``_KEPT`` and of a collected row, all they say before the source:
 dates, grain, partial day and figures."""
-_PLUGIN, _NOW_PLUGIN = 8, 12
+_PLUGIN, _NOW_PLUGIN = 9, 13
 
-_SAID = slice(2, 13)
+_SAID = slice(2, 14)
 """What a collected row says of its period: its key (subject, slice), then ``_KEPT``."""
 
 SAME_FIGURE = 1e-13
@@ -176,7 +177,7 @@ def period_changes(
     """The changes from ``stored`` (the rows of one metric and period, each as
     ``STORED_SELECT`` reads it) to ``collected`` (that period's rows as now collected,
     each key once)."""
-    held = {(row[0], row[1]): row[2:11] for row in stored}
+    held = {(row[0], row[1]): row[2:12] for row in stored}
     if not held:
         return PeriodChanges(list(collected), changed=len(collected))
     count = len(held)
@@ -257,9 +258,10 @@ def fingerprint(collected: Sequence[tuple[Any, ...]], said: tuple[Any, ...]) -> 
     return hashlib.blake2b(written, digest_size=16).hexdigest()
 
 
-_FORM = 3
+_FORM = 4
 """What a fingerprint is taken of, in the bytes hashed: form 1 was each row as stored;
-form 2 the rows as given, whose wholes were added up in the order their slices came."""
+form 2 the rows as given, whose wholes were added up in the order their slices came;
+form 3 the rows without their mark of a zero for no rows."""
 
 _PLAIN_MARSHAL = 2
 """The version of ``marshal`` that writes values, never references or interning."""

@@ -511,13 +511,32 @@ def _v25_run_subjects(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN subjects TEXT")
 
 
+WORDED_ZEROS = (
+    "slice = '' AND value = 0 AND ("
+    "(substr(source, 1, 10) = 'no row of ' AND (source LIKE 'no row of % counts, so 0' "
+    "OR source LIKE 'no row of % counts, so 0; %')) "
+    "OR source = 'SQL metric ' || metric || ': no rows, so none (no_rows_means_zero)')"
+)
+"""Schema 26, the same on both stores: the zeros an earlier okrdesk told for zeros for no
+rows by their source's words alone (``plugins.citations.worded_zero``)."""
+
+
+def _v26_zeros_for_no_rows(db: sqlite_utils.Database) -> None:
+    # A zero for no rows (a CM with no new client that week) was told from any other
+    # figure by the words of its source, which each plugin had to copy exactly; a plugin
+    # now says so (emit's no_rows), and each row keeps it. Rows stored before keep
+    # what their words said.
+    db.execute("ALTER TABLE observations ADD COLUMN no_rows INTEGER NOT NULL DEFAULT 0")
+    db.execute(f"UPDATE observations SET no_rows = 1 WHERE {WORDED_ZEROS}")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
     _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
-    _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects,
+    _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects, _v26_zeros_for_no_rows,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -779,5 +798,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE spend ADD COLUMN moved {_PG_TEXT};",
     # 25
     f"ALTER TABLE runs ADD COLUMN subjects {_PG_TEXT};",
+    "ALTER TABLE observations ADD COLUMN no_rows BIGINT NOT NULL DEFAULT 0; "
+    f"UPDATE observations SET no_rows = 1 WHERE {WORDED_ZEROS};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

@@ -26,10 +26,16 @@ from okrdesk_brokerage.tally import Tallies
 FEN = 100
 
 
-Reading = tuple[float | None, float | None, float | None, str]
+Reading = tuple[float | None, float | None, float | None, str] | tuple[float, None, None, str, bool]
 """(value, numerator, denominator, source): a stock or flow has a value, a ratio its two
-parts. A plain tuple, written out where it is made: a firm's collect makes millions, and
-a named tuple's constructor is a Python call for each."""
+parts; a flow's 0 for no rows has True after them (``no_rows``). A plain tuple, written
+out where it is made: a firm's collect makes millions, and a named tuple's constructor is
+a Python call for each."""
+
+
+def no_rows(reading: Reading) -> bool:
+    """Whether ``reading`` is a flow's 0 for no rows (``emit(..., no_rows=True)``)."""
+    return len(reading) > 4
 
 
 Assembler = Callable[[Figures, int, int], Reading | None]
@@ -47,7 +53,7 @@ def _flow(f: Figures, tallies: Tallies, cm: int, window: int, scale: int = 1) ->
         return (cell.amount / scale, None, None, cited(tallies.file, cell.rows))
     if not f.book.has_clients_by(cm, f.windows.windows[window].end):
         return None
-    return (0.0, None, None, counted_none(tallies.file, _had_at_end(f, cm, window)))
+    return (0.0, None, None, counted_none(tallies.file, _had_at_end(f, cm, window)), True)
 
 
 def _slice(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | None:

@@ -26,7 +26,7 @@ from okrdesk.errors import Said
 from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
-from okrdesk_brokerage.assemble import ASSEMBLERS, READS_LATER, SLICES, Reading
+from okrdesk_brokerage.assemble import ASSEMBLERS, READS_LATER, SLICES, Reading, no_rows
 from okrdesk_brokerage.assets import Assets, asset_parts, read_assets
 from okrdesk_brokerage.book import read_book, total_book
 from okrdesk_brokerage.catalogue import Catalogue, read_catalogue
@@ -495,6 +495,7 @@ class _Columns:
         readings = [row[2] for row in rows]
         cuts = [row[3] for row in rows]
         sliced = any(cut is not None for cut in cuts)
+        zeros = [no_rows(reading) for reading in readings]
         self.emit.many(
             self.metric, [row[0] for row in rows], [row[1] for row in rows],
             values=[reading[0] for reading in readings],
@@ -502,6 +503,7 @@ class _Columns:
             denominators=[reading[2] for reading in readings],
             sources=[reading[3] for reading in readings],
             dimensions=cuts if sliced else None,
+            no_rows=zeros if any(zeros) else None,
         )  # fmt: skip
         # Emptied in place: ``_emit`` holds its ``append``.
         rows.clear()

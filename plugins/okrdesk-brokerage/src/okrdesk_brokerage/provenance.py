@@ -222,8 +222,9 @@ def cited_apart(*cites: tuple[str, Rows | None]) -> str:
 
 
 def counted_none(file: str, looked_at: str) -> str:
-    """The source of a flow's 0: no row of ``file`` counts, among the rows ``looked_at``
-    cites (the CM's clients), in the form okrdesk reads as a zero for no rows."""
+    """The source of a flow's 0 for no rows: no row of ``file`` counts, among the rows
+    ``looked_at`` cites (the CM's clients), which a Chinese ``explain`` says in Chinese.
+    The 0 is emitted with ``no_rows=True``, which is what okrdesk reads it by."""
     said = f"no row of {file} counts, so 0"
     return f"{said}; {looked_at}" if looked_at else said
 

@@ -1,0 +1,190 @@
+"""A plugin says which of its zeros are for no rows (``emit(..., no_rows=True)``), and
+the store keeps that beside the figure: such a zero stands for none, as the SQL source's
+``no_rows_means_zero`` zeros do, so an export that came out with its header alone (every
+figure a zero for no rows) keeps the figures stored rather than replace them with zeros.
+
+Before, a zero counted as one for no rows only where its source was worded exactly
+``no row of FILE counts, so 0``: a plugin whose author wrote it otherwise had its
+stored figures replaced by zeros by an empty export, the collect saying all was well.
+A store from before keeps its zeros so worded as zeros for no rows (schema 25).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from installed_package import installed_package, okrdesk
+from okrdesk.store import MIGRATIONS, Store
+from sample_workspace import WriteWorkspace
+
+SALONS = """\
+import os
+
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_attendees", "Salon attendees", "沙龙参会人数", "flow",
+                        UNITS["人"], never_negative=True))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    folder = request.workspace / "data"
+    roster = (folder / "roster.csv").read_text("utf-8").splitlines()[1:]
+    covered = {cm: n for n, cm in enumerate(roster, 2)}  # the CMs the salons serve
+    found = {}
+    lines = (folder / "salons.csv").read_text("utf-8").splitlines()[1:]
+    for n, line in enumerate(lines, 2):
+        cm, week, count = line.split(",")
+        found[cm, request.periods[int(week)].id] = (int(count), f"salons.csv row {n}")
+    subjects, periods, values, sources, zeros = [], [], [], [], []
+    for person in request.people:
+        for period in request.periods:
+            if (person.id, period.id) in found:
+                count, rows = found[person.id, period.id]
+                subjects.append(person.id); periods.append(period.id)
+                values.append(count); sources.append(rows); zeros.append(False)
+            elif person.id in covered:  # none this week: 0, not "no data"
+                subjects.append(person.id); periods.append(period.id)
+                values.append(int(os.environ.get("OKRDESK_TEST_ZERO", "0")))
+                sources.append(f"roster.csv row {covered[person.id]}"); zeros.append(True)
+    if os.environ.get("OKRDESK_TEST_MANY"):
+        emit.many("salon_attendees", subjects, periods, values=values, sources=sources,
+                  no_rows=zeros)
+        return
+    for subject, period, value, source, zero in zip(subjects, periods, values, sources, zeros):
+        emit("salon_attendees", subject, period, value=value, source=source, no_rows=zero)
+"""
+
+OKRS = """\
+[[objectives]]
+id = "O9"
+title = "沙龙"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "沙龙参会人数"
+metric = "salon_attendees"
+target = 600
+unit = "人"
+"""
+
+THROUGH = ("--through", "2026-01-18")
+ATTENDEES = "SELECT subject, period, value, no_rows FROM observations " \
+            "WHERE metric = 'salon_attendees' ORDER BY 1, 2"  # fmt: skip
+
+
+def _stored(root: Path) -> list[tuple[str, str, float, int]]:
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        return connection.execute(ATTENDEES).fetchall()
+
+
+def _workspace(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace({"salons.toml": OKRS})
+    (root / "data").mkdir()
+    (root / "data" / "roster.csv").write_text("cm\ncm01\ncm02\n", "utf-8")
+    (root / "data" / "salons.csv").write_text("cm,week,attendees\ncm01,1,40\n", "utf-8")
+    return root
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["emit", "emit.many"])
+def test_an_export_come_out_empty_keeps_the_figures_its_zeros_for_no_rows_would_replace(
+    write_workspace: WriteWorkspace, tmp_path: Path, many: bool
+) -> None:
+    root = _workspace(write_workspace)
+    with installed_package(tmp_path, "salons", SALONS) as env:
+        env = {**env, **({"OKRDESK_TEST_MANY": "1"} if many else {})}
+        done = okrdesk(env, "collect", "--lang", "en", *THROUGH, "-w", str(root))
+        assert done.returncode == 0, done.stdout + done.stderr
+        before = _stored(root)
+        assert before == [
+            ("cm01", "2026-W01", 0, 1), ("cm01", "2026-W02", 40, 0),
+            ("cm01", "2026-W03", 0, 1), ("cm02", "2026-W01", 0, 1),
+            ("cm02", "2026-W02", 0, 1), ("cm02", "2026-W03", 0, 1),
+        ]  # fmt: skip
+        for lang, said in (
+            ("en", "no row counts, so 0; roster.csv row 3"),
+            ("zh", "没有计入的行，按 0 计；roster.csv 第 3 行"),
+        ):
+            done = okrdesk({**env, "COLUMNS": "1000"}, "explain", "O9.KR1", "--person", "cm02",
+                           "--as-of", "2026-01-18", "--lang", lang, "-w", str(root))  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            zeros = [line for line in done.stdout.splitlines() if line.endswith(said)]
+            assert len(zeros) == 3, done.stdout  # 2026-W01 to 2026-W03, each none
+        # The salons file come out with its header alone: every CM's week is a zero for
+        # no rows, and cm01's 40 would have gone for one.
+        (root / "data" / "salons.csv").write_text("cm,week,attendees\n", "utf-8")
+        for lang, said in (
+            ("en", "salon_attendees: gave not one figure, where 6 figures are stored for it"),
+            ("zh", "okrdesk collect --accept-empty salon_attendees"),
+        ):
+            done = okrdesk(env, "collect", "--lang", lang, *THROUGH, "-w", str(root))
+            told = done.stdout + done.stderr
+            assert done.returncode == 1 and said in told, told
+            assert _stored(root) == before
+        done = okrdesk(env, "collect", "--accept-empty", "salon_attendees", *THROUGH,
+                       "-w", str(root))  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert [row[2:] for row in _stored(root)] == [(0, 1)] * 6
+
+
+def test_no_rows_beside_a_figure_other_than_0_is_refused_in_both_languages(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = _workspace(write_workspace)
+    with installed_package(tmp_path, "salons", SALONS) as env:
+        env = {**env, "OKRDESK_TEST_ZERO": "3"}
+        for lang, said in (
+            (
+                "en",
+                "cm01 2026-W01: no_rows=True is for a value of 0, not 3 (from roster.csv row 2)",
+            ),
+            ("zh", "no_rows=True 只用于 value 为 0 的数字，现为 3"),
+        ):
+            done = okrdesk(env, "collect", "--lang", lang, *THROUGH, "-w", str(root))
+            told = done.stdout + done.stderr
+            assert done.returncode == 1 and said in told, told
+            assert "Traceback" not in told
+        assert _stored(root) == []
+
+
+def test_a_store_from_before_keeps_its_zeros_worded_for_no_rows(tmp_path: Path) -> None:
+    path = tmp_path / "okrdesk.db"
+    db = sqlite_utils.Database(path)
+    for migration in MIGRATIONS[:24]:
+        migration(db)
+    db.execute("INSERT INTO runs (id, started, status, command) VALUES (1, '', 'ok', 'collect')")
+    week = ("2026-W02", "2026-01-05", "2026-01-11")
+    for subject, cut, value, source in [
+        ("cm01", "", 0, "no row of funding.csv counts, so 0; clients.csv rows 2-9"),
+        ("cm02", "", 0, "no row of funding.csv counts, so 0"),
+        ("cm03", "", 0, "SQL metric deals: no rows, so none (no_rows_means_zero)"),
+        ("cm04", "", 0, "SQL metric other: no rows, so none (no_rows_means_zero)"),
+        ("cm05", "", 0, "funding.csv rows 2-9"),
+        ("cm06", "", 5, "no row of funding.csv counts, so 0"),
+        ("cm07", "gender=female", 0, "no row of funding.csv counts, so 0"),
+    ]:
+        db.execute(
+            "INSERT INTO observations (metric, period, subject, slice, period_start, "
+            "period_end, value, source, plugin, run_id) VALUES ('deals', ?, ?, ?, ?, ?, ?, "
+            "?, 'p', 1)",
+            [week[0], subject, cut, *week[1:], value, source],
+        )
+    db.execute("PRAGMA user_version = 24")
+    db.conn.commit()
+    db.close()
+    with Store.open(path) as store:
+        marked = store.query("SELECT subject, slice, no_rows FROM observations ORDER BY 1")
+    assert marked == [
+        ("cm01", "", 1), ("cm02", "", 1), ("cm03", "", 1), ("cm04", "", 0),
+        ("cm05", "", 0), ("cm06", "", 0), ("cm07", "gender=female", 0),
+    ]  # fmt: skip
