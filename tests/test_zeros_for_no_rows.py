@@ -11,12 +11,14 @@ A store from before keeps its zeros so worded as zeros for no rows (schema 25).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from backends import Backend
 from installed_package import installed_package, okrdesk
 from okrdesk.store import MIGRATIONS, Store
 from sample_workspace import WriteWorkspace
@@ -188,3 +190,64 @@ def test_a_store_from_before_keeps_its_zeros_worded_for_no_rows(tmp_path: Path) 
         ("cm01", "", 1), ("cm02", "", 1), ("cm03", "", 1), ("cm04", "", 0),
         ("cm05", "", 0), ("cm06", "", 0), ("cm07", "gender=female", 0),
     ]  # fmt: skip
+
+
+SIGNUPS = """\
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    # Net: a client who signs and leaves counts -1, so a 0 of the whole says nothing of
+    # its slices unless it is a zero for no rows.
+    register(MetricSpec("net_signups", "Net sign-ups", "净签约客户", "flow", UNITS["户"],
+                        dimensions=("channel",)))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for period in request.periods:
+        emit("net_signups", "cm01", period.id, value=0, dimensions={"channel": "app"},
+             source="signups.csv row 2")
+        emit("net_signups", "cm02", period.id, value=0, no_rows=True,
+             source="signups.csv rows 2-9")
+"""
+
+SIGNUPS_OKRS = """\
+[[objectives]]
+id = "O8"
+title = "网点签约"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "OUTLET"
+title = "网点渠道净签约"
+metric = "net_signups"
+where = { channel = "outlet" }
+target = 20
+unit = "户"
+[objectives.key_results.members]
+cm01 = 10
+cm02 = 10
+"""
+
+
+def test_a_slice_of_a_subject_whose_every_figure_is_a_zero_for_no_rows_is_0(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """李强 signed no client through any channel, each week a zero for no rows: none
+    through the outlets either, 0 of 10, not 暂无数据; 王芳's app sign-ups, given in
+    slices, say she had none through the outlets too."""
+    root = backend.workspace({"signups.toml": SIGNUPS_OKRS})
+    with installed_package(tmp_path, "signups", SIGNUPS) as env:
+        done = okrdesk(env, "collect", "--lang", "en", *THROUGH, "-w", str(root))
+        assert done.returncode == 0, done.stdout + done.stderr
+        for person in ("cm01", "cm02"):
+            done = okrdesk(env, "report", "--as-of", "2026-01-18", "--unit", person,
+                           "--format", "json", "-w", str(root))  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            (kr,) = [k for o in json.loads(done.stdout)["objectives"]
+                     for k in o["key_results"] if k["id"] == "O8.OUTLET"]  # fmt: skip
+            assert kr["actual"] == 0, (person, kr)

@@ -320,13 +320,17 @@ class Rollup:
     ) -> list[str]:
         """The subjects whose every slice of a flow is known, so that a slice with no row
         of theirs is 0, not no data: those whose figures were given in slices (a CM's new
-        clients, men and women, and no woman among them), and those whose whole figure
-        is 0 where it cannot be below it (a CM with no new client: each slice is 0 too).
-        A subject with no figure at all, or with whole figures alone that say nothing of
-        their slices, has none."""
+        clients, men and women, and no woman among them), those whose every figure is a
+        zero for no rows (a CM with no sale at all), and those whose whole figure is 0
+        where it cannot be below it (each slice is 0 too). A subject with no figure at
+        all, or with whole figures alone that say nothing of their slices, has none."""
         if spec.kind is not MetricKind.FLOW:
             return []
         counted = {row.subject for rows in parts for row in rows}
+        counted |= self.store.none_counted(
+            spec.name, self.through, self.plan.grain, self._scope if scoped else None,
+            since=self.plan.start,
+        )  # fmt: skip
         if spec.never_below_zero:
             wholes = (spec.name, scoped)
             if wholes not in self._figures:

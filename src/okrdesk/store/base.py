@@ -1909,6 +1909,21 @@ class Store(ABC):
         rows = self._over_time(columns, False, metric, through, over_time, grain, subjects, since)
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4], int(r[5])) for r in rows]
 
+    def none_counted(
+        self,
+        metric: str,
+        through: dt.date,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> set[str]:
+        """The subjects every whole figure of whose of ``metric`` in the periods from
+        ``since`` that start by ``through`` is a zero for no rows (``Observation.no_rows``):
+        none of any slice of theirs was counted either."""
+        rows = self._over_time(("no_rows",), True, metric, through, "sum", grain, subjects, since)
+        return {str(r[0]) for r in rows if r[1] == r[2]}
+
     # ------------------------------------------------------------- check-ins
 
     def add_checkin(

@@ -203,6 +203,19 @@ class StoreReader(Protocol):
         Σ denominator, observations), over time as ``over_time`` says."""
         ...
 
+    def none_counted(
+        self,
+        metric: str,
+        through: dt.date,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> set[str]:
+        """The subjects every whole figure of whose in the periods from ``since`` that
+        start by ``through`` is a zero for no rows (``Observation.no_rows``)."""
+        ...
+
     def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
         """Check-ins oldest first; the last one for a key result and subject counts."""
         ...
