@@ -58,6 +58,10 @@ def okrdesk_collect(request, emit):
                 subjects.append(person.id); periods.append(period.id)
                 values.append(int(os.environ.get("OKRDESK_TEST_ZERO", "0")))
                 sources.append(f"roster.csv row {covered[person.id]}"); zeros.append(True)
+    if os.environ.get("OKRDESK_TEST_WORDED"):  # written to the docs before no_rows
+        sources = [s if not z else "no row of salons.csv counts, so 0" for s, z in
+                   zip(sources, zeros)]
+        zeros = [False] * len(zeros)
     if os.environ.get("OKRDESK_TEST_MANY"):
         emit.many("salon_attendees", subjects, periods, values=values, sources=sources,
                   no_rows=zeros)
@@ -137,6 +141,23 @@ def test_an_export_come_out_empty_keeps_the_figures_its_zeros_for_no_rows_would_
                        "-w", str(root))  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         assert [row[2:] for row in _stored(root)] == [(0, 1)] * 6
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["emit", "emit.many"])
+def test_a_plugin_that_words_its_zeros_as_before_no_rows_has_them_kept_as_such(
+    write_workspace: WriteWorkspace, tmp_path: Path, many: bool
+) -> None:
+    root = _workspace(write_workspace)
+    with installed_package(tmp_path, "salons", SALONS) as env:
+        env = {**env, "OKRDESK_TEST_WORDED": "1", **({"OKRDESK_TEST_MANY": "1"} if many else {})}
+        done = okrdesk(env, "collect", "--lang", "en", *THROUGH, "-w", str(root))
+        assert done.returncode == 0, done.stdout + done.stderr
+        before = _stored(root)
+        assert [row[2:] for row in before] == [(0, 1), (40, 0), (0, 1), (0, 1), (0, 1), (0, 1)]
+        (root / "data" / "salons.csv").write_text("cm,week,attendees\n", "utf-8")
+        done = okrdesk(env, "collect", "--lang", "en", *THROUGH, "-w", str(root))
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert _stored(root) == before
 
 
 def test_no_rows_beside_a_figure_other_than_0_is_refused_in_both_languages(

@@ -48,7 +48,7 @@ from okrdesk.model import (
     plugin_error_text,
 )
 from okrdesk.periods import Period
-from okrdesk.plugins.citations import WORDED_ZEROS, source_text, worded_zero
+from okrdesk.plugins.citations import may_be_worded_zero, source_text, worded_zero
 from okrdesk.plugins.clashes import maybe_from, not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
@@ -1391,7 +1391,7 @@ class _Checker:
                 if mark:
                     if v != 0 or cut:
                         return False
-                elif v == 0 and source.startswith(WORDED_ZEROS):
+                elif v == 0 and may_be_worded_zero(source):
                     return False  # marked by its words alone: ``_check_one`` reads them
                 add((metric, s, p, cut, float(v), None, None, source, int(mark)))
         self.spool.extend(rows)
@@ -1450,7 +1450,7 @@ class _Checker:
                 numerator is None
                 and denominator is None
                 and _plain_value(value, never_negative, whole, most)
-                and not (value == 0 and source.startswith(WORDED_ZEROS))
+                and not (value == 0 and may_be_worded_zero(source))
             ):
                 self.spool.add((metric, subject, period, cut, float(value), None, None, source, 0))
                 return
