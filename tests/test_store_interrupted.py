@@ -26,7 +26,8 @@ def _digest(path: Path) -> str:
 
 def _rewound(path: Path, version: int = 19) -> Path:
     """The store as an okrdesk of schema 19 left it (no notes of hand edits, no plan's
-    unit or id with runs and spend), its log folded in: one file."""
+    unit or id with runs and spend, no mark of a zero for no rows), its log folded in:
+    one file."""
     with closing(sqlite3.connect(path)) as connection:
         for trigger in ("inserted", "updated", "deleted"):
             connection.execute(f"DROP TRIGGER observations_{trigger}_by_hand")
@@ -36,6 +37,7 @@ def _rewound(path: Path, version: int = 19) -> Path:
             connection.execute(f"ALTER TABLE spend DROP COLUMN {column}")
         connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")
         connection.execute("ALTER TABLE runs DROP COLUMN subjects")
+        connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 26's
         connection.execute(f"PRAGMA user_version = {version:d}")
         connection.commit()
         connection.execute("PRAGMA journal_mode = DELETE")
