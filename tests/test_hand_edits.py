@@ -395,7 +395,7 @@ def _as_schema_19(db: Path) -> None:
             connection.execute(f"DROP TRIGGER observations_{trigger}_by_hand")
         connection.execute("DROP TABLE hand_edits")
         connection.execute("DROP TABLE okrdesk_writes")
-        connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 25's
+        connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 26's
         connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
         connection.execute("ALTER TABLE spend DROP COLUMN moved")
         connection.execute("ALTER TABLE spend DROP COLUMN plan_id")

@@ -6,7 +6,7 @@ figure a zero for no rows) keeps the figures stored rather than replace them wit
 Before, a zero counted as one for no rows only where its source was worded exactly
 ``no row of FILE counts, so 0``: a plugin whose author wrote it otherwise had its
 stored figures replaced by zeros by an empty export, the collect saying all was well.
-A store from before keeps its zeros so worded as zeros for no rows (schema 25).
+A store from before keeps its zeros so worded as zeros for no rows (schema 26).
 """
 
 from __future__ import annotations
