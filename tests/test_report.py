@@ -587,9 +587,9 @@ def test_a_checkpoint_missed_keeps_its_date_and_shortfall_whole_at_80_columns(
                               env={"COLUMNS": "80", "OKRDESK_LOAD_PLUGINS": "brokerage"},
                               )  # fmt: skip
     text = done.stdout
-    said = {"zh": r"：2026-12-31 截止未达成，差 [\d,.]+(亿|万|户|单)"
+    said = {"zh": r"：2026-12-31 截止未达成，差 [\d,.]+(亿|万|户|单|百分点)"
                   r"（按截至 2026-\d\d-\d\d 的数字）$",
-            "en": r": missed 2026-12-31 by (CNY [\d,.]+m|[\d,]+ \w+) "
+            "en": r": missed 2026-12-31 by (CNY [\d,.]+m|[\d,.]+ \w+) "
                   r"\(on figures as of 2026-\d\d-\d\d\)$"}[lang]  # fmt: skip
     missed = [line for line in text.splitlines() if "2026-12-31 截止" in line or "missed" in line]
     assert len(missed) >= 3, text

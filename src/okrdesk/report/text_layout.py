@@ -804,6 +804,7 @@ def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
         end -= 1
     if plain[max(0, begin - len(_CURRENCY)) : begin] == _CURRENCY:
         begin -= len(_CURRENCY)  # "CNY 472.6m", never "472.6m" alone
+    begin = _sign_word(plain, begin, start)
     before, figure = whole.between(0, begin), whole.between(begin, end)
     rest = whole.between(end, len(plain))
     if _cells([*before, *figure]) + 1 <= room:  # the words after the figure give way
@@ -824,6 +825,29 @@ def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
 
 _CURRENCY = "CNY "
 """What an English amount is written after (``CNY 472.6m``): part of its figure."""
+
+SIGN_WORD = 8
+"""The most cells of the word before a figure kept with it where a line is cut."""
+
+_WORD_BOUNDS = frozenset(" …（([") | _CLAUSE_STOPS | frozenset(",;:")
+
+
+def _sign_word(plain: str, begin: int, start: int) -> int:
+    """Where the short word just before the figure at ``begin`` starts, after a space
+    (``差 3.97百分点``, ``by 3.97 pp``, ``超支 18.7%``, ``超过上限 10%``): it says which way
+    the figure goes, and a cut that left the figure without it ("截止未达… 3.97百分点")
+    said the opposite. ``begin`` itself where no such word follows the title's end
+    (``start``), or the word is longer than ``SIGN_WORD`` cells (``仅达应完成进度的``: not a
+    sign but a clause, whose cut still shows its start)."""
+    if begin - 1 <= start or plain[begin - 1] != " ":
+        return begin
+    at = begin - 1
+    while at > start and plain[at - 1] not in _WORD_BOUNDS:
+        at -= 1
+    word = plain[at : begin - 1]
+    if not word or cell_width(word) > SIGN_WORD:
+        return begin
+    return at
 
 
 def _inside_word(plain: str, at: int) -> bool:
