@@ -709,6 +709,27 @@ def test_a_figures_sign_word_is_never_the_part_of_a_first_screen_line_cut(
                 assert not _sign_words_cut(alert["message"], line), (alert["message"], line)
 
 
+@pytest.mark.parametrize("columns", [64, 68, 70])
+def test_a_day_without_its_year_is_never_kept_as_the_lines_figure(
+    funnel_missed: Path, columns: int
+) -> None:
+    """Between 64 and 70 columns P.FUNNEL's line, its days written without their year to
+    make room, kept 06-30 as the figure to stay with the day of the figures, and cut the
+    shortfall after it ("P.FUNNEL：06-30…（按截至 06-28 的数字）"); the line with the years
+    was then chosen, the day missed cut ("P.FUNNEL：…差 3.97百分点"). A day is never the
+    figure a cut keeps: the line keeps the day missed, the shortfall and the day of its
+    figures."""
+    from test_report import okrdesk
+
+    brief = okrdesk("report", "-w", str(funnel_missed), "--as-of", "2026-07-05", "--brief",
+                    env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+    (line,) = [line for line in brief.splitlines() if "P.FUNNEL" in line]
+    assert cell_width(line) <= columns, line
+    assert re.match(r"  提醒    P\.FUNNEL：06-30.*差 3\.97百分点（按截至 06-28 的数字）$", line), (
+        line
+    )
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_teams_line_on_old_figures_keeps_its_figure_and_day_at_80_columns(
     demo: Path, lang: str
@@ -854,12 +875,15 @@ def test_an_english_cut_ends_before_a_word_not_inside_it() -> None:
     assert cut(missed, 80) == (
         "  WARNING P.FEMALE: missed on 2026-09-30, 6 accts… (on figures as of 2026-09-27)"
     ), cut(missed, 80)
-    # An amount keeps its currency: "CNY 472.6m…", it was "…,… 472.6m…".
+    # An amount keeps its currency: "CNY 472.6m…", it was "…,… 472.6m…"; and the days
+    # without their year keep the day missed too (the year-less 12-31 was once kept as
+    # the figure, and the line with the years, "missed… CNY 472.6m…", chosen).
     money = Text("  WARNING C1.KR1 ").append("客户资产净增 ≥ 45亿元", yields=True)
     money.append(": missed on 2026-12-31, CNY 472.6m short")
     money.append(" (on figures as of 2026-11-20)", kept=True)
-    assert " CNY 472.6m… (on figures as of 2026-11-20)" in cut(money, 74), cut(money, 74)
-    assert cut(money, 74).startswith("  WARNING C1.KR1: missed"), cut(money, 74)
+    assert cut(money, 74) == (
+        "  WARNING C1.KR1: missed on 12-31, CNY 472.6m… (on figures as of 11-20)"
+    ), cut(money, 74)
     # Where the days' year is all that keeps both the day missed and the figure from
     # fitting, the days go without it, the title shortened first.
     assert cut(money, 80) == (

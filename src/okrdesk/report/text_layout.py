@@ -863,13 +863,13 @@ def _word_char(char: str) -> bool:
 def _measured(plain: str, begin: int, end: int) -> bool:
     """Whether characters ``begin`` to ``end`` of ``plain`` are a figure with its unit
     (20.2%, 0.5‰, 6户, CNY 4,027m) said in a sentence: not a count (3 shares), an id
-    (WM1.HNW), a date, nor one of a list in brackets (吴敏 (52.1%), 吴敏（应完成的 52.1%）),
-    which the list's own cut tells: cut from its words, ``O1.NNA… 56.7%…``, it read as
-    bare."""
+    (WM1.HNW), a day or a month (2026-06-30, 06-30 of a line whose days lost their year,
+    2026-06), nor one of a list in brackets (吴敏 (52.1%), 吴敏（应完成的 52.1%）), which the
+    list's own cut tells: cut from its words, ``O1.NNA… 56.7%…``, it read as bare."""
     written = plain[begin:end].rstrip(".,:-")
     if not any(c.isdigit() for c in written) or written[:1] in "-−":
         return False
-    if sum(c.isascii() and c.isalpha() for c in written) > 2 or written.count("-") > 1:
+    if sum(c.isascii() and c.isalpha() for c in written) > 2 or "-" in written:
         return False
     opened = max(plain.rfind("(", 0, begin), plain.rfind("（", 0, begin))
     label = plain[opened + 1 : begin]
