@@ -822,3 +822,39 @@ def test_the_members_sheet_names_the_key_results_a_score_counts_at_the_cap(
     rows = {row[1]: row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["lintao"] == "INST.HNW"
     assert {member for member, capped in rows.items() if capped} == {"lintao"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_members_sheet_says_what_depth_left_out(
+    demo_books: dict[str, Any], lang: str, tmp_path: Path
+) -> None:
+    """--depth 1 ranks the three teams and leaves their fourteen people out; --depth 0
+    ranks no one. The terminal and Markdown say so where the ranking is; the workbook's
+    members sheet said nothing, its three teams read as the branch's whole ranking and
+    its headings alone as members missing."""
+    from test_report import AS_OF as DEMO_DAY
+    from test_report import okrdesk
+
+    said = {
+        "zh": {"1": "--depth 1：更下级的 14 个成员未列出",
+               "0": "--depth 0：不排名任何成员（17 个成员未列出）"},
+        "en": {"1": "--depth 1: 14 members further down not listed",
+               "0": "--depth 0: no member ranked (17 not listed)"},
+    }[lang]  # fmt: skip
+    for depth, note in said.items():
+        out = tmp_path / f"depth-{depth}.xlsx"
+        done = okrdesk("report", "-w", str(demo_books["root"]), "--as-of", DEMO_DAY, "--lang",
+                       lang, "--depth", depth, "-o", str(out))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        sheet = openpyxl.load_workbook(out).worksheets[2]
+        rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+        assert [] in rows, rows  # a blank row, then the line under the table
+        ranked = rows[1 : rows.index([])]
+        assert len(ranked) == (3 if depth == "1" else 0), rows
+        assert rows[len(ranked) + 2 :] == [[note]], rows
+        markdown = okrdesk("report", "-w", str(demo_books["root"]), "--as-of", DEMO_DAY,
+                           "--lang", lang, "--depth", depth, "--format", "md").stdout  # fmt: skip
+        assert note in markdown
+    # With every member ranked, no such line.
+    whole = [c.value for row in demo_books[lang].worksheets[2].iter_rows() for c in row]
+    assert not any(str(value).startswith("--depth") for value in whole)

@@ -47,6 +47,7 @@ from okrdesk.report.cells import (
 from okrdesk.report.notes import (
     baseline_row,
     budget_summary,
+    depth_note,
     from_baseline,
     held_mark,
     period_heading,
@@ -508,6 +509,14 @@ def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
     return head, rows
 
 
+def members_notes(report: Any) -> list[str]:
+    """The line under the ranking where ``--depth`` left members out (how many, or at 0
+    that none is ranked), as the other formats write it: without it a ranking of the
+    teams read as the whole unit's, and a sheet of headings alone as members missing."""
+    note = depth_note(report, report.lang)
+    return [note] if note else []
+
+
 def scores(report: Any) -> tuple[list[str], list[list[Cell]]]:
     """Every complete period as a column, as Markdown and HTML have them, then the
     current one to date and the trend; each policy's people together."""
@@ -608,7 +617,9 @@ SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]
 )  # fmt: skip
 
 
-NOTES: dict[str, Callable[[Any], list[str]]] = {"scores": scores_notes, "budget": budget_notes}
+NOTES: dict[str, Callable[[Any], list[str]]] = {
+    "members": members_notes, "scores": scores_notes, "budget": budget_notes,
+}  # fmt: skip
 """The lines under a sheet's table, as the other formats write them under theirs."""
 
 LEFT_OUT: dict[str, Callable[[Any], bool]] = {
