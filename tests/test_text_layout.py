@@ -77,6 +77,25 @@ def test_a_column_that_keeps_figures_folds_a_long_word_before_a_figure() -> None
         assert not [line for line in lines if line.startswith(" ")], (width, lines)
 
 
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_a_scoring_policys_id_is_never_folded_at_its_hyphen(demo: Path, columns: int) -> None:
+    """The scores table's section heading 考核方案：trainee-monthly was folded inside its
+    id, ``trainee-`` above ``monthly``, at 100 columns (the demo's snapshot) as at 60:
+    an id no one could type back. It goes to the next line whole."""
+    from test_report import AS_OF, okrdesk
+
+    text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF,
+                   env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+    cells = [cell.strip() for line in text.splitlines() for cell in line.split("│")]
+    for policy in ("cm-monthly", "trainee-monthly"):
+        assert f"考核方案：{policy}" in cells or policy in cells, (policy, text)
+    assert chop("考核方案：trainee-monthly", 16, whole_runs=True) == [
+        "考核方案：",
+        "trainee-monthly",
+    ]
+    assert chop("截止 2026-06-30", 10, whole_runs=True) == ["截止 ", "2026-06-30"]
+
+
 def test_a_title_keeps_a_sign_with_its_figure_and_a_figure_with_its_measure_word() -> None:
     def folded(text: str, width: int) -> list[str]:
         return [line.rstrip() for line in plain(wrap(Text(text), width, overflow="fold_figures"))]

@@ -161,8 +161,9 @@ ASCII ones (攻坚:权益类)."""
 
 def _joined(char: str) -> bool:
     """Whether a character belongs to a run a line is not cut inside: digits, Latin
-    letters and what a figure holds between them."""
-    return (char.isascii() and char.isalnum()) or char in ".,%‰×_"
+    letters and what a figure, a day or an id holds between them (a scoring policy's
+    ``trainee-monthly``, never ``trainee-`` above ``monthly``; ``2026-06-30``)."""
+    return (char.isascii() and char.isalnum()) or char in ".,%‰×_-"
 
 
 # ------------------------------------------------------------------ styled text
