@@ -749,6 +749,30 @@ def test_a_day_without_its_year_is_never_kept_as_the_lines_figure(
     )
 
 
+@pytest.mark.parametrize("columns", [56, 60, 64])
+def test_an_english_shortfall_with_its_unit_word_is_the_figure_a_cut_keeps(
+    funnel_missed: Path, columns: int
+) -> None:
+    """Under 70 columns the English line of P.FUNNEL said "missed 06-30… (on figures as of
+    06-28)": a figure written with a unit word after it (3.97 pp, 6 accts) was taken for a
+    bare count, so nothing was kept but the day, and the shortfall went. It is kept,
+    with its unit and the word before it; the words before them give way."""
+    from test_report import okrdesk
+
+    brief = okrdesk("report", "-w", str(funnel_missed), "--as-of", "2026-07-05", "--brief",
+                    "--lang", "en", env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+    (line,) = [line for line in brief.splitlines() if "P.FUNNEL" in line]
+    assert cell_width(line) <= columns, line
+    assert re.search(r" by 3\.97 pp \(on figures as of (2026-)?06-28\)$", line), line
+    # Every English unit word the report writes a count or a score with is one.
+    from okrdesk.report.text_layout import ENGLISH_UNITS
+    from okrdesk.units import UNITS, written
+
+    shown = [written(unit, n, "en") for unit in UNITS.values() for n in (1, 2)]
+    words = {text.partition(" ")[2] for text in shown if text[:1].isdigit()} - {""}
+    assert words and words <= set(ENGLISH_UNITS), words - set(ENGLISH_UNITS)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_teams_line_on_old_figures_keeps_its_figure_and_day_at_80_columns(
     demo: Path, lang: str

@@ -803,6 +803,7 @@ def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
     begin, end = found
     while end > begin and plain[end - 1] in ".,:-":
         end -= 1
+    end += len(_unit_word_after(plain, end))  # "6 accts", never "6" alone
     if plain[max(0, begin - len(_CURRENCY)) : begin] == _CURRENCY:
         begin -= len(_CURRENCY)  # "CNY 472.6m", never "472.6m" alone
     begin = _sign_word(plain, begin, start)
@@ -876,7 +877,28 @@ def _measured(plain: str, begin: int, end: int) -> bool:
     label = plain[opened + 1 : begin]
     if opened >= 0 and not any(c.isdigit() or c in ")）" for c in label):
         return False
-    return not written.replace(",", "").replace(".", "").isdigit()
+    bare = written.replace(",", "").replace(".", "").isdigit()
+    return not bare or bool(_unit_word_after(plain, begin + len(written)))
+
+
+ENGLISH_UNITS = (
+    "accts", "acct", "deals", "deal", "people", "person", "events", "event", "items",
+    "item", "txns", "txn", "times", "time", "firms", "firm", "pts", "pt", "pp", "per client",
+)  # fmt: skip
+"""The words an English figure's unit is written in after it (``6 accts``, ``3.97 pp``):
+with one, a bare number is a figure with its unit, as ``6户`` is; ``3 shares`` is a count."""
+
+
+def _unit_word_after(plain: str, end: int) -> str:
+    """The space and English unit word (``ENGLISH_UNITS``) just after a figure ending at
+    ``end``, with no letter after it; "" where there is none."""
+    if plain[end : end + 1] != " ":
+        return ""
+    for word in ENGLISH_UNITS:
+        after = end + 1 + len(word)
+        if plain.startswith(word, end + 1) and not plain[after : after + 1].isalpha():
+            return " " + word
+    return ""
 
 
 def _spaced(text: Text) -> Line:
