@@ -77,6 +77,21 @@ def test_a_column_that_keeps_figures_folds_a_long_word_before_a_figure() -> None
         assert not [line for line in lines if line.startswith(" ")], (width, lines)
 
 
+def test_an_english_amount_is_never_parted_from_its_currency(demo: Path) -> None:
+    """The ROI lines under the budget table broke at 60 columns inside an amount:
+    "spent CNY" above "7,452k = 12.49". No line of the English report ends with CNY."""
+    from test_report import AS_OF, okrdesk
+
+    for columns in range(50, 72, 3):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", "en",
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        ended = [line for line in text.splitlines() if re.search(r"CNY\s*$", line)]
+        assert not ended, (columns, ended)
+        assert "Actual ROI = attributed revenue CNY" in text
+    lines = plain(wrap(Text("spent CNY 7,452k = 12.49"), 12, overflow="fold_figures"))
+    assert lines == ["spent ", "CNY 7,452k ", "= 12.49"], lines
+
+
 @pytest.mark.parametrize("columns", [60, 80, 100])
 def test_a_scoring_policys_id_is_never_folded_at_its_hyphen(demo: Path, columns: int) -> None:
     """The scores table's section heading 考核方案：trainee-monthly was folded inside its

@@ -251,8 +251,9 @@ def _words(text: str) -> list[str]:
 def _glued(text: str, whole_runs: bool, said: bool = False) -> list[tuple[int, str]]:
     """Where each word of ``text`` starts, and the word with the spaces around it. A
     line breaks between two; where ``whole_runs`` keeps figures whole (a key result's
-    title), not after a comparison sign (``≥ 45亿元``) nor between a figure and the
-    measure word after it (``90 单``, ``1,000 户(公司口径)``). In what the report says
+    title), not after a comparison sign (``≥ 45亿元``), nor between a figure and the
+    measure word after it (``90 单``, ``1,000 户(公司口径)``), nor between an English
+    amount and its currency (``CNY 7,452k``). In what the report says
     in sentences (``said``: an alert, a line of the first screen), not before a lone …
     (``黄婷 (76.8% of pace), …``: alone on a line it says nothing), nor inside a short
     bracket that holds a figure and its label (``(76.8% of pace)``, ``（应完成的
@@ -284,6 +285,8 @@ def _held_together(before: str, after: str) -> bool:
     last = before.rstrip()
     if last in _SIGNS:
         return True
+    if last.lstrip("-−") == _CURRENCY.strip() and after.lstrip()[:1].isdigit():
+        return True  # "CNY 7,452k", never "CNY" above "7,452k"
     return _NUMBER.fullmatch(last) is not None and char_cells(after.lstrip()[:1] or " ") == 2
 
 
