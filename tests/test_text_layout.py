@@ -191,11 +191,22 @@ def test_an_id_joined_to_its_figure_breaks_after_a_list_stop_never_between_them(
         f"完成率 =（实际 − 起点）÷（目标 − 起点），起点：O2.NPS{NO_BREAK}58分、",
         f"O2.COMPLAINTS{NO_BREAK}0.21‰、O2.KR2{NO_BREAK}2.4个/户（实际不及起点，完成率计 0.0%）",
     ]
+    # A line of them alone, too long, breaks after a 、 too: folded at the width it cut an
+    # id in two ("O3." above "KR2 70%", "O" above "3.KR2b 65%"), and the words in brackets
+    # about an id's baseline from it.
     assert plain(wrap(Text(caption), 50)) == [
         "完成率 =（实际 − 起点）÷（目标 − 起点），起点：",
-        f"O2.NPS{NO_BREAK}58分、O2.COMPLAINTS{NO_BREAK}0.21‰、O2.KR2{NO_BREAK}2.4个/户",
-        "（实际不及起点，完成率计 0.0%）",
+        f"O2.NPS{NO_BREAK}58分、O2.COMPLAINTS{NO_BREAK}0.21‰、",
+        f"O2.KR2{NO_BREAK}2.4个/户（实际不及起点，完成率计 0.0%）",
     ]
+    ids = f"起点：O3.ENPS{NO_BREAK}38分、O3.SUCCESSION{NO_BREAK}50%、O3.KR1{NO_BREAK}4.6亿、" \
+          f"O3.KR2{NO_BREAK}70%、O3.KR2b{NO_BREAK}65%"  # fmt: skip
+    for width in range(30, 64):
+        for line in plain(wrap(Text(ids), width)):
+            assert re.fullmatch(rf"(起点：)?(O3\.\w+{NO_BREAK}[\d.]+[分%亿]、?)+", line), (
+                width,
+                line,
+            )
 
 
 def test_a_line_that_may_not_wrap_is_cut_with_an_ellipsis() -> None:

@@ -333,6 +333,15 @@ def _breaks(
                 breaks.append(start)
                 offset = 0
                 continue
+            # Words joined by NO_BREAK wider than a line (a caption's ids, each with its
+            # figure) break where they may, as on a line other words began: folded at
+            # the width, an id was cut in two ("O" above "3.KR2b 65%").
+            joined = length > width and NO_BREAK in word and not names_whole
+            cut = _fill(word, width, said) if joined else 0
+            if cut:
+                breaks.append(start + cut)
+                start, word = start + cut, word[cut:]
+                continue
             if length > width and fold:
                 # A title's word is folded without the spaces after it, which would
                 # otherwise start a line when its last piece fills one.
