@@ -522,8 +522,11 @@ def _kr_table(
     for column in columns:
         right = column not in ("status", "trend")
         heading = due if column == "expected" else None
+        # A status is words (未达成 (Q1), off track): where the table is one cell short
+        # of its longest id, they wrap at their space rather than the id be folded.
         table.add_column(heading or _heading(column, grain, lang),
-                         justify="right" if right else "left", no_wrap=True)  # fmt: skip
+                         justify="right" if right else "left",
+                         no_wrap=column != "status")  # fmt: skip
     for row, kr in enumerate(objective.key_results):
         table.add_row(f"{kr.id} {kr.title}", *(cells[c][row] for c in columns))
         # Members met, the latest check-in, the window: across the table, not folded

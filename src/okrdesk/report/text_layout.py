@@ -1253,6 +1253,26 @@ class TextTable:
             floors.append(max(floor, 1) + _PADDING)
         if sum(floors) > limit:
             return None
+        # A text column's own least width where every column's least still fits: room
+        # for its longest id, and for its heading's longest word, else for its id alone.
+        # The other text columns wrap first (a status over two lines): an id is never
+        # folded where a cell more of them would have held it.
+        for headed in (True, False):
+            kept = [
+                floor
+                if column.no_wrap
+                else max(
+                    floor,
+                    (column.min_width or 0) + _PADDING,
+                    measure.longest_word + _PADDING if headed and _held_to_words(column) else 0,
+                )
+                for column, measure, floor in zip(
+                    self.columns, self._measures(), floors, strict=True
+                )
+            ]
+            if sum(kept) <= limit:
+                floors = kept
+                break
         for narrower in (lambda c: not c.no_wrap, lambda c: c.no_wrap):
             chosen = [i for i, c in enumerate(self.columns) if narrower(c)]
             while sum(widths) > limit:
