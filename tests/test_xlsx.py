@@ -858,3 +858,21 @@ def test_the_members_sheet_says_what_depth_left_out(
     # With every member ranked, no such line.
     whole = [c.value for row in demo_books[lang].worksheets[2].iter_rows() for c in row]
     assert not any(str(value).startswith("--depth") for value in whole)
+
+
+def test_a_report_that_ranks_no_one_has_no_members_sheet(
+    demo_books: dict[str, Any], tmp_path: Path
+) -> None:
+    """A person's report ranks no one, and the text report and Markdown have no ranking:
+    its workbook had a members sheet of headings alone, read as members missing."""
+    from test_report import AS_OF as DEMO_DAY
+    from test_report import okrdesk
+
+    for lang, sheets in (("zh", ["概览", "关键结果", "月度考核", "需要关注"]),
+                         ("en", ["Summary", "Key results", "Monthly scores",
+                                 "Needs attention"])):  # fmt: skip
+        out = tmp_path / f"hejia-{lang}.xlsx"
+        done = okrdesk("report", "-w", str(demo_books["root"]), "--as-of", DEMO_DAY, "--unit",
+                       "hejia", "--lang", lang, "-o", str(out))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert openpyxl.load_workbook(out).sheetnames == sheets

@@ -623,11 +623,14 @@ NOTES: dict[str, Callable[[Any], list[str]]] = {
 """The lines under a sheet's table, as the other formats write them under theirs."""
 
 LEFT_OUT: dict[str, Callable[[Any], bool]] = {
+    "members": lambda report: not report.members and not report.left_out_by_depth,
     "scores": lambda report: not report.scores,
     "budget": lambda report: not report.budget.lines,
 }
 """Sections with no sheet where the report has nothing of them, as the other formats have
-no such section: a plan without a scoring policy (or a unit none of whose people one
+no such section: a person's report (or a unit's with no one below it) ranks no one, and
+a members sheet of headings alone read as members missing (one ``--depth 0`` emptied
+says so under them); a plan without a scoring policy (or a unit none of whose people one
 covers) has no scores, and a sheet of headings alone read as scores missing; a plan
 without a budget had a budget sheet of a total of 0, read as a budget of nothing."""
 
