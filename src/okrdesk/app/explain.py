@@ -324,7 +324,10 @@ def explain_lines(
                                       lang, width)  # fmt: skip
                 raise NotMeasured(why, [*lines, *stored])
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
-            figure = rollup.sliced(spec.name, subject, kr.where)
+            # A rate's checkpoint of a phase is the phase's own, as the report reads it.
+            read = engine.phase_rollup(kr, subject)
+            lines += _phase_read(engine, kr, read, lang)
+            figure = read.sliced(spec.name, subject, kr.where)
             basis = growth_basis(engine, kr, subject)
             if spec.formula is not None:
                 lines += _explain_derived(kr, spec, figure, rollup, subject, session, lang,
@@ -333,7 +336,7 @@ def explain_lines(
             # The plan's periods only: last year's, kept for 同比, are in no figure of it.
             rows = store.observations(
                 metric=spec.name, subjects=subjects, through=engine.through, grain=plan.grain,
-                sliced=bool(spec.dimensions), since=plan.start,
+                sliced=bool(spec.dimensions), since=read.since,
             )  # fmt: skip
             if kr.where:
                 rows = [r for r in rows if _in_slice(r, kr.where)]
@@ -359,7 +362,7 @@ def explain_lines(
                 )
             # Each member's attainment of its share, judged as the report judges it.
             attained = {p.subject: p.attainment for p in engine.shares_below(kr, subject)}
-            members = MemberFigures(plan, rollup, kr, spec.name, subject, lang, attained,
+            members = MemberFigures(plan, read, kr, spec.name, subject, lang, attained,
                                     split_credit=spec.split_credit,
                                     value_of=window_value)  # fmt: skip
             # Figures ending before the report's say their day, as the report's due column.
@@ -372,6 +375,17 @@ def explain_lines(
             elif kr.window or kr.compare:
                 lines += _explain_window(engine, kr, spec, subject, figure.value is not None, lang)
     return _beside_figure(lines, share) + started
+
+
+def _phase_read(engine: Engine, kr: KeyResult, read: Rollup, lang: str) -> list[str]:
+    """The report's line under the title of a rate's checkpoint of a phase: its figure
+    is the phase's own, from its first period, or the plan's to date before it has one."""
+    phase = engine.phase_of(kr)
+    if phase is None:
+        return []
+    if read is not engine.rollup:
+        return [label(lang, "over_phase", phase=phase.id, day=read.since)]
+    return [label(lang, "phase_to_come", phase=phase.id)]
 
 
 def _member_share(

@@ -29,7 +29,8 @@ from itertools import pairwise
 
 import attrs
 
-from okrdesk.model import CalendarPoint, Direction, KeyResult, Milestone, Plan
+from okrdesk.model import CalendarPoint, Direction, KeyResult, Milestone, Phase, Plan
+from okrdesk.periods import Grain, period_holding
 from okrdesk.records import shared_methods
 
 ON_TRACK_AT = 0.95
@@ -234,3 +235,30 @@ def closes_on(plan: Plan, kr: KeyResult) -> dt.date | None:
     days += [c.end for c in kr.calendar if c.fraction >= 1]
     closing = min(days, default=None)
     return closing if closing is not None and closing < plan.end else None
+
+
+def phase_of_rate(plan: Plan, kr: KeyResult) -> Phase | None:
+    """The phase whose own rate a rate's checkpoint is, for a key result that closes at
+    a phase's end by a milestone (``closes_on``): "Q2 深耕：开户→首购转化率提升到 16%"
+    is Q2's conversion, not the year's to 30 June. The caller knows the metric is a
+    stored ratio; a flow's checkpoint counts from the plan's start, a stock's is its
+    level, and a calendar's date closes no phase."""
+    closing = closes_on(plan, kr)
+    if closing is None:
+        return None
+    ends = plan.phase_ends
+    closing_phases = {m.phase for m in kr.milestones if m.fraction >= 1 and m.phase in ends}
+    return next((p for p in plan.phases if p.id in closing_phases and p.end == closing), None)
+
+
+def phase_first_day(plan: Plan, phase: Phase) -> dt.date:
+    """The first day of the phase's first period at the plan's grain: the period holding
+    its first day, unless that one belongs to the phase before (a week by its Thursday,
+    as a window counts it: 2026-W14, 30 March to 5 April, is the second quarter's)."""
+    first = period_holding(phase.start, plan.grain)
+    home = first.start
+    if plan.grain is Grain.WEEK:
+        thursday = first.start + dt.timedelta(days=3 - first.start.weekday())
+        home = min(max(thursday, first.start), first.end)
+    day = first.start if home >= phase.start else first.end + dt.timedelta(days=1)
+    return max(day, plan.start)

@@ -40,6 +40,8 @@ from okrdesk.engine.pace import (
     judge_closed,
     judge_on,
     key_result_due,
+    phase_first_day,
+    phase_of_rate,
 )
 from okrdesk.engine.plan_calendar import (
     collected_for,
@@ -52,7 +54,16 @@ from okrdesk.engine.plan_calendar import (
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, OverTime, Plan, Run
+from okrdesk.model import (
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    Objective,
+    OverTime,
+    Phase,
+    Plan,
+    Run,
+)
 from okrdesk.periods import periods_between
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import SeriesOfMetrics, StoreReader
@@ -102,6 +113,13 @@ class KeyResultProgress:
     figures run through: the day the figure speaks for (a check-in's; a stored metric's
     figures ending earlier), current or out of date. A figure is held to what was due on
     its own day, so that no day passing without a new figure moves its status."""
+    phase: str | None = None
+    """For a rate's checkpoint of a phase (``pace.phase_of_rate``: "Q2 深耕：转化率提升到
+    16%"): the phase whose own figure, trend and forecast these are, from its first
+    period (``pace.phase_first_day``); None for any other figure."""
+    phase_to_come: str | None = None
+    """For such a checkpoint whose phase holds no figure yet (a report in the first
+    quarter of a Q2 checkpoint): that phase, the figure being the plan's to date."""
 
 
 @attrs.frozen
@@ -253,6 +271,7 @@ class Engine:
         self._below: dict[str, frozenset[str]] = {}
         self._stale: dict[str, dt.date | None] = {}
         self._owns: dict[str, dt.date] = {}
+        self._phase_rollups: dict[dt.date, Rollup] = {}
 
     def under(self, subject: str) -> list[str]:
         """``subjects_under`` the subject, listed once per engine (a firm's top is asked
@@ -306,10 +325,12 @@ class Engine:
         if kr.metric and self.unprovided(kr.metric) is not None:
             return None  # no figure can be given: ObjectiveProgress.unmeasured
         kind = spec.kind if spec else None
-        target = target_at(self.plan, kr, subject, kind, self._denominator(kr))
+        phase = self.phase_of(kr)
+        rollup = self.phase_rollup(kr, subject)
+        target = target_at(self.plan, kr, subject, kind, self._denominator(kr, rollup))
         if target is None:
             return None
-        actual = self._actual(kr, spec, subject)
+        actual = self._actual(kr, spec, subject, rollup)
         goal = target.value if target.value is not None else 0.0
         baseline = baseline_at(self.plan, kr, subject, kind)
         # Every figure is held to what was due on the day it speaks for (``figure_day``),
@@ -336,11 +357,11 @@ class Engine:
         seen = judged_on
         if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
             # A rate's trend, and its forecast from its parts (engine.forecast).
-            parts = [(min(at, seen), n, d) for at, n, d in self._ratio_parts(kr, spec, subject)]
+            since = rollup.since
+            parts = [(min(at, seen), n, d)
+                     for at, n, d in self._ratio_parts(kr, spec, subject, since)]  # fmt: skip
             trend = tuple((at, n / d) for at, n, d in parts if d)
-            forecast = ratio_forecast(
-                parts, self.plan.start, self.plan.end, goal, kr.sense >= 0, seen
-            )
+            forecast = ratio_forecast(parts, since, self.plan.end, goal, kr.sense >= 0, seen)
         elif self.trends:
             trend = tuple((min(at, seen), v) for at, v in self._trend(kr, spec, subject))
             if trend and spec is not None and spec.kind is MetricKind.FLOW:
@@ -373,7 +394,38 @@ class Engine:
             counted_past=past,
             old_figure=old,
             due_on=due_on,
+            phase=phase.id if phase is not None and rollup is not self.rollup else None,
+            phase_to_come=phase.id if phase is not None and rollup is self.rollup else None,
         )
+
+    def phase_of(self, kr: KeyResult) -> Phase | None:
+        """The phase whose own figure ``kr`` is, for a checkpoint of a phase on a stored
+        rate (``pace.phase_of_rate``); None for any other key result."""
+        spec = self.metrics.get(kr.metric or "")
+        if spec is None or spec.kind is not MetricKind.RATIO or spec.formula is not None:
+            return None
+        return phase_of_rate(self.plan, kr)
+
+    def _phase_rollup(self, phase: Phase) -> Rollup:
+        """The figures of the periods of ``phase`` to the date, one rollup a phase."""
+        since = phase_first_day(self.plan, phase)
+        if since not in self._phase_rollups:
+            self._phase_rollups[since] = Rollup(
+                self.plan, self.store, self.as_of, self.metrics, self.within,
+                self.rollup.shared, since=since,
+            )  # fmt: skip
+        return self._phase_rollups[since]
+
+    def phase_rollup(self, kr: KeyResult, subject: str) -> Rollup:
+        """The rollup ``kr``'s figure at ``subject`` is read from: its phase's own, for a
+        rate's checkpoint of a phase once the phase holds a figure, else the engine's
+        (``KeyResultProgress.phase``), for ``explain`` to explain the same figure."""
+        phase = self.phase_of(kr)
+        if phase is None:
+            return self.rollup
+        over = self._phase_rollup(phase)
+        found = over.sliced(kr.metric or "", subject, kr.where).value is not None
+        return over if found else self.rollup
 
     def old_figure(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> dt.date | None:
         """The day an out-of-date figure of ``kr`` at ``subject`` speaks for; None when it
@@ -458,18 +510,20 @@ class Engine:
             self._collects = runs_of(self.plan, self.store.runs())
         return self._collects
 
-    def _denominator(self, kr: KeyResult):  # type: ignore[no-untyped-def]
+    def _denominator(self, kr: KeyResult, rollup: Rollup):  # type: ignore[no-untyped-def]
         def denominator(member: str) -> float | None:
             if not kr.metric or kr.metric not in self.metrics:
                 return None
-            return self.rollup.sliced(kr.metric, member, kr.where).denominator
+            return rollup.sliced(kr.metric, member, kr.where).denominator
 
         return denominator
 
-    def _actual(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> Figure:
+    def _actual(
+        self, kr: KeyResult, spec: MetricSpec | None, subject: str, rollup: Rollup
+    ) -> Figure:
         if spec is None:
             return self.rollup.checkin(kr, subject)
-        return self.rollup.sliced(spec.name, subject, kr.where)
+        return rollup.sliced(spec.name, subject, kr.where)
 
     def _trend(
         self, kr: KeyResult, spec: MetricSpec | None, subject: str
@@ -505,15 +559,17 @@ class Engine:
         return self._dated(points)
 
     def _ratio_parts(
-        self, kr: KeyResult, spec: MetricSpec, subject: str
+        self, kr: KeyResult, spec: MetricSpec, subject: str, since: dt.date
     ) -> list[tuple[dt.date, float, float]]:
-        """A ratio's numerator and denominator to date at the end of each period."""
-        stored = None if kr.where else self._series_at(subject).get(spec.name)
+        """A ratio's numerator and denominator to date at the end of each period, from
+        the period ending on ``since`` or later (the plan's first, or a phase's)."""
+        shared = not kr.where and since == self.plan.start
+        stored = self._series_at(subject).get(spec.name) if shared else None
         if stored is not None:
             numerators = stored["numerator"]
             denominators = dict(stored["denominator"])
         else:
-            grain, since, subjects = self.plan.grain, self.plan.start, self.under(subject)
+            grain, subjects = self.plan.grain, self.under(subject)
             numerators = self.store.series(
                 spec.name, subjects, self.through, "numerator", grain, kr.where, since=since
             )
@@ -568,6 +624,8 @@ class Engine:
                 closing = closes_on(self.plan, kr)
                 if spec is None or spec.formula is not None or kr.where or kr.growth:
                     continue
+                if self.phase_of(kr) is not None:
+                    continue  # read from its phase's first period (``_ratio_parts``)
                 if self.checkpoints:
                     drawn = closing == self.as_of
                 else:

@@ -237,12 +237,16 @@ class Rollup:
         specs: Mapping[str, MetricSpec],
         within: str | None = None,
         shared: SharedReads | None = None,
+        since: dt.date | None = None,
     ) -> None:
         """``within``: a unit whose subtree is all that is usually asked about (one
         branch's report); figures for it are read from its own rows only. ``shared``:
         what this rollup reads alike with others of the same plan and store (a report's
-        rollup now and a period earlier)."""
+        rollup now and a period earlier). ``since``: the first day of the periods its
+        figures count (a rate's phase checkpoint reads its phase's own), the plan's first
+        day unless given."""
         self.plan = plan
+        self.since = since if since is not None else plan.start
         self.store = store
         self.as_of = as_of
         self.specs = specs
@@ -388,7 +392,7 @@ class Rollup:
                         over_time,
                         self.plan.grain,
                         subjects,
-                        since=self.plan.start,
+                        since=self.since,
                     )
                 found.append([SliceRow(r[0], r[1], _pick(r, column), r[5])
                               for r in read[over_time]])  # fmt: skip
@@ -438,13 +442,14 @@ class Rollup:
         subjects = self._scope if scoped else None
         own: list[Part] = []
         for part, over_time in _parts(spec):
-            if over_time == "sum":
+            # The plan's sums are read once for every metric; a phase's, for its rate alone.
+            if over_time == "sum" and self.since == self.plan.start:
                 rows, start = self._sums(scoped)
                 own.append((rows.get(spec.name, {}), start + COLUMN[part], start + 3))
             else:
                 own.append((self.store.totals_by_subject(
                     spec.name, self.through, part, over_time, self.plan.grain, subjects,
-                    since=self.plan.start,
+                    since=self.since,
                 ), 0, 1))  # fmt: skip
         return self._figures_from(spec, own, scoped)
 

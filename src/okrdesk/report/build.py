@@ -16,7 +16,7 @@ from okrdesk import __version__
 from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, apart_by_plan, budget_progress
 from okrdesk.engine.cadence import owed
-from okrdesk.engine.pace import expected_value, key_result_due
+from okrdesk.engine.pace import expected_value, key_result_due, phase_first_day
 from okrdesk.engine.plan_calendar import (
     change_base,
     clamp_to_plan,
@@ -251,7 +251,10 @@ def _key_result(
     kr = p.key_result
     members = engine.members_met(kr, p.subject)
     outside = engine.unshared(kr, p.subject) if members and p.closed is None else None
-    earlier = before.actual.value if before is not None and not no_news else None
+    # A rate's checkpoint read over its phase from this period, on the plan to date a
+    # period ago: the two are no like for like, and no change is given.
+    begun = before is not None and p.phase is not None and before.phase != p.phase
+    earlier = before.actual.value if before is not None and not no_news and not begun else None
     now = p.actual.value
     change = now - earlier if now is not None and earlier is not None else None
     return ReportKeyResult(
@@ -273,7 +276,7 @@ def _key_result(
         status=p.status.value,
         margin=p.margin,
         change=change,
-        new=now is not None and earlier is None and not no_news,
+        new=now is not None and earlier is None and not no_news and not begun,
         no_new_figures=no_news,
         forecast=p.forecast.value,
         forecast_reach=p.forecast.reach,
@@ -286,6 +289,9 @@ def _key_result(
         closed_through=p.figures_through,
         counted_through=p.counted_past,
         phase=next((ph.id for ph in plan.phases if ph.end == p.closed), None),
+        over_phase=p.phase,
+        over_phase_from=_phase_from(plan, p.phase),
+        phase_to_come=p.phase_to_come,
         members_met=members.met if members else None,
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,
@@ -303,6 +309,12 @@ def _key_result(
         due_on=p.due_on,
         forecast_to=_forecast_to(engine, kr) if p.forecast.value is not None else None,
     )
+
+
+def _phase_from(plan: Plan, phase: str | None) -> dt.date | None:
+    """The first day of the first period a rate's checkpoint is read over: its phase's."""
+    found = next((ph for ph in plan.phases if ph.id == phase), None)
+    return phase_first_day(plan, found) if found is not None else None
 
 
 def _stages(engine: Engine, p: KeyResultProgress, lang: str) -> ReportStages | None:

@@ -204,6 +204,15 @@ class ReportKeyResult:
     changes its figure counts, for the store keeps none as it stood then."""
     phase: str | None = None
     """The phase a checkpoint belongs to: the one that ends on its date."""
+    over_phase: str | None = None
+    """For a rate's checkpoint of a phase: the phase whose own figure it is, read from
+    the phase's first period (Q2's conversion, not the year's to 30 June)."""
+    over_phase_from: dt.date | None = None
+    """With ``over_phase``: the first day of the phase's first period (2026-03-30 for
+    a weekly plan's Q2: 2026-W14 is April's by its Thursday)."""
+    phase_to_come: str | None = None
+    """For such a checkpoint whose phase holds no figure yet: that phase; the figure is
+    the plan's to date until it does."""
     members_met: int | None = None
     members_on_pace: int | None = None
     members_total: int | None = None

@@ -687,12 +687,22 @@ def counted_through_story(kr: ReportKeyResult, lang: str) -> str:
     return label(lang, "counted_through", through=kr.counted_through)
 
 
+def phase_story(kr: ReportKeyResult, lang: str) -> str:
+    """For a rate's checkpoint of a phase: that its figure is the phase's own ("按 Q2
+    阶段自身的数字计"), or, before the phase holds a figure, the plan's to date."""
+    if kr.over_phase is not None:
+        return label(lang, "over_phase", phase=kr.over_phase, day=kr.over_phase_from)
+    if kr.phase_to_come is not None:
+        return label(lang, "phase_to_come", phase=kr.phase_to_come)
+    return ""
+
+
 def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
     """The lines a report writes under a key result's title: that the latest collect
     asked for its metric could not get it, members meeting their targets, the latest
     check-in, the
     window with 同比/环比, a funnel's stages."""
-    lines = (closed_story(kr, lang), counted_through_story(kr, lang),
+    lines = (phase_story(kr, lang), closed_story(kr, lang), counted_through_story(kr, lang),
              not_collected_story(kr, lang), old_figure_story(kr, lang), members_met(kr, lang),
              unshared_story(kr, lang), checkin_story(kr, lang), window_story(kr, lang),
              funnel_story(kr, lang))  # fmt: skip

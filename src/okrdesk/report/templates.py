@@ -107,7 +107,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         window_story=notes.window_story, funnel_story=notes.funnel_story,
         not_collected_story=notes.not_collected_story, closed_story=notes.closed_story,
         old_figure_story=notes.old_figure_story,
-        counted_through_story=notes.counted_through_story,
+        counted_through_story=notes.counted_through_story, phase_story=notes.phase_story,
         unshared_story=notes.unshared_story,
         unmeasured_story=notes.unmeasured_story, capped_story=notes.capped_story,
         pooled_story=notes.pooled_story, baseline_story=notes.baseline_story,

@@ -1,0 +1,191 @@
+"""A rate's checkpoint of a phase ("Q2 深耕：开户→首购转化率提升到 16%", a milestone of 1.0
+at Q2) is the phase's own rate, not the year's to its end: the report in every format,
+the JSON, `check` and `explain` read it from the phase's first period, say so under the
+title, and read the plan to date, saying so, before the phase holds a figure (real CSV
+files, an SQL funnel, collect, report, check and explain; the demo's own store)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace
+
+ACCOUNTS = """\
+account_id,cm_id,open_date
+A1,cm01,2026-02-02
+A2,cm01,2026-02-09
+A3,cm02,2026-03-02
+A4,cm02,2026-03-09
+B1,cm01,2026-04-13
+B2,cm01,2026-04-20
+B3,cm02,2026-05-04
+B4,cm02,2026-05-11
+"""
+FUNDINGS = """\
+account_id,fund_date
+A1,2026-02-05
+B1,2026-04-15
+B2,2026-04-22
+B3,2026-05-06
+"""
+"""In the first quarter one account of four was funded; in the second, three of four:
+Q2's own rate is 75% (王芳 2 of 2, 李强 1 of 2), the year's to 30 June 50%."""
+
+SETTINGS = """\
+[sources.sql]
+tables = { accounts = "data/accounts.csv", fundings = "data/fundings.csv" }
+
+[[sources.sql.metrics]]
+name = "open_to_fund_30d"
+label_zh = "开户 30 日内入金率"
+unit = "%"
+
+[sources.sql.metrics.funnel]
+entered = "SELECT account_id AS entity, cm_id AS subject, open_date AS day FROM accounts"
+converted = "SELECT account_id AS entity, fund_date AS day FROM fundings"
+within_days = 30
+"""
+
+OKRS = """\
+[[objectives]]
+id = "Q2"
+title = "深耕"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "FUND"
+title = "Q2 深耕：开户 30 日内入金率提升到 80%"
+metric = "open_to_fund_30d"
+target = 80
+unit = "%"
+milestones = { Q2 = 1.0 }
+"""
+
+COLLECTED = "2026-07-15"
+
+
+def run(root: Path, *args: str, code: int = 0) -> Result:
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)])
+    assert done.exit_code == code, done.output
+    return done
+
+
+@pytest.fixture
+def funnel(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace({"q2.toml": OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False)
+    (root / "data").mkdir()
+    (root / "data" / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (root / "data" / "fundings.csv").write_text(FUNDINGS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    run(root, "collect", "--through", COLLECTED)
+    return root
+
+
+def reported(root: Path, as_of: str, key_result: str = "Q2.FUND") -> dict[str, object]:
+    document = json.loads(run(root, "report", "--as-of", as_of, "--format", "json").stdout)
+    return next(
+        k for o in document["objectives"] for k in o["key_results"] if k["id"] == key_result
+    )
+
+
+def row(root: Path, as_of: str, lang: str, key_result: str = "Q2.FUND") -> str:
+    text = run(root, "report", "--as-of", as_of, "--format", "md", "--lang", lang).output
+    return next(line for line in text.splitlines() if line.startswith(f"| {key_result} "))
+
+
+def test_a_rate_checkpoint_of_a_phase_is_the_phase_s_own_rate(funnel: Path) -> None:
+    closed = reported(funnel, COLLECTED)
+    assert (closed["numerator"], closed["denominator"]) == (3, 4)
+    assert closed["actual"] == pytest.approx(0.75)
+    assert (closed["over_phase"], closed["over_phase_from"]) == ("Q2", "2026-03-30")
+    assert closed["phase_to_come"] is None
+    # Its trend starts with the phase's first week with a figure, not in February.
+    assert closed["trend"][0]["date"] == "2026-04-19"
+    assert "| 75% | 80% |" in row(funnel, COLLECTED, "zh")
+    assert "按 Q2 阶段自身的数字计：只计自 2026-03-30 起的各周期" in row(funnel, COLLECTED, "zh")
+    english = row(funnel, COLLECTED, "en")
+    assert "| 75% | 80% |" in english
+    assert "Q2's own figure: only the periods from 2026-03-30" in english
+    # While the phase runs, the same: three of the four opened since 30 March.
+    assert reported(funnel, "2026-05-31")["actual"] == pytest.approx(0.75)
+
+
+def test_check_and_explain_give_the_report_s_figure(funnel: Path) -> None:
+    said = run(funnel, "check", "--as-of", COLLECTED, code=1).output
+    assert "2026-06-30 截止未达成，差 5百分点" in said, said
+    english = run(funnel, "check", "--as-of", COLLECTED, "--lang", "en", code=1).output
+    assert "missed 2026-06-30 by 5 pp" in english, english
+    explained = run(funnel, "explain", "Q2.FUND", "--as-of", COLLECTED).output.splitlines()
+    assert "按 Q2 阶段自身的数字计：只计自 2026-03-30 起的各周期" in explained
+    assert "= 75%" in explained
+    assert not any("2026-W06" in line for line in explained), "a Q1 row among Q2's"
+    members = run(funnel, "explain", "Q2.FUND", "--as-of", COLLECTED, "--unit", "team-a",
+                  "--lang", "en").output  # fmt: skip
+    assert "Q2's own figure: only the periods from 2026-03-30" in members
+    assert "= 75%" in members.splitlines()
+
+
+def test_before_its_phase_has_a_figure_the_plan_to_date_is_read_and_said(funnel: Path) -> None:
+    early = reported(funnel, "2026-03-20")
+    assert (early["numerator"], early["denominator"]) == (1, 4)
+    assert (early["over_phase"], early["phase_to_come"]) == (None, "Q2")
+    assert "Q2 阶段尚无数字：暂按计划开始至今的数字计，Q2 有数字后只计 Q2 的" in row(
+        funnel, "2026-03-20", "zh"
+    )
+    assert "Q2 has no figure yet: this is the plan's to date, until Q2 has one" in row(
+        funnel, "2026-03-20", "en"
+    )
+    explained = run(funnel, "explain", "Q2.FUND", "--as-of", "2026-03-20", "--lang", "en")
+    assert "Q2 has no figure yet: this is the plan's to date, until Q2 has one" in (
+        explained.output.splitlines()
+    )
+
+
+def test_the_phase_s_first_figure_is_no_change_on_the_year_s(funnel: Path) -> None:
+    """On 19 April Q2's own rate is 100% (B1, funded); a week before, with no account
+    opened in Q2, the figure was the year's 25%: +75百分点 is no change of anything."""
+    first = reported(funnel, "2026-04-19")
+    assert first["actual"] == pytest.approx(1.0) and first["over_phase"] == "Q2"
+    assert (first["change"], first["new"]) == (None, False)
+    text = run(funnel, "report", "--as-of", "2026-04-19", "--format", "md").output
+    assert "75百分点" not in text
+
+
+def q2_rate(root: Path, metric: str) -> float:
+    """The metric's Q2 rate from the store itself: its weeks 2026-W14 to W26, whole."""
+    with sqlite3.connect(root / "okrdesk.db") as db:
+        numerator, denominator = db.execute(
+            "SELECT sum(numerator), sum(denominator) FROM observations WHERE metric = ? "
+            "AND slice = '' AND grain = 'week' AND period BETWEEN '2026-W14' AND '2026-W26'",
+            (metric,),
+        ).fetchone()
+    return float(numerator) / float(denominator)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_demo_s_q2_checkpoints_are_q2_s_own_rates(
+    copy_of_the_demo: Callable[[str], Path], lang: str
+) -> None:
+    from test_report import AS_OF, okrdesk
+
+    root = copy_of_the_demo(f"phase-rates-{lang}")
+    document = json.loads(
+        okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--format", "json").stdout
+    )
+    rows = {k["id"]: k for o in document["objectives"] for k in o["key_results"]}
+    text = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--format", "md", "--lang", lang)
+    for kr, metric, shown in (("P.FUNNEL", "open_to_purchase_rate", "20.9%"),
+                              ("P.EMPTY", "empty_account_rate", "16.7%")):  # fmt: skip
+        assert rows[kr]["actual"] == pytest.approx(q2_rate(root, metric))
+        assert rows[kr]["over_phase"] == "Q2"
+        line = next(line for line in text.stdout.splitlines() if line.startswith(f"| {kr} "))
+        assert f"| {shown} |" in line
+        explained = okrdesk("explain", kr, "-w", str(root), "--as-of", AS_OF, "--lang", lang)
+        assert f"= {shown}" in explained.stdout.splitlines(), explained.stdout
