@@ -189,3 +189,59 @@ def test_the_demo_s_q2_checkpoints_are_q2_s_own_rates(
         assert f"| {shown} |" in line
         explained = okrdesk("explain", kr, "-w", str(root), "--as-of", AS_OF, "--lang", lang)
         assert f"= {shown}" in explained.stdout.splitlines(), explained.stdout
+
+
+REACHED = """\
+cm_id,day,channel,converted,reached
+cm01,2026-02-04,app,1,10
+cm01,2026-04-15,app,6,10
+cm02,2026-05-06,outlet,2,10
+"""
+"""Q1: 1 of 10 by app; Q2: 6 of 10 by app, 2 of 10 at the outlet (8 of 20, 40%)."""
+
+REACH_SETTINGS = """\
+[sources.sql]
+tables = { reached = "data/reached.csv" }
+
+[[sources.sql.metrics]]
+name = "reach_rate"
+kind = "ratio"
+unit = "%"
+dimensions = ["channel"]
+query = '''SELECT cm_id AS subject, day, channel, converted AS numerator,
+           reached AS denominator FROM reached'''
+"""
+
+REACH_OKRS = """\
+[[objectives]]
+id = "Q2"
+title = "深耕"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "REACH"
+title = "Q2 深耕：触达转化率提升到 30%"
+metric = "reach_rate"
+target = 30
+unit = "%"
+milestones = { Q2 = 1.0 }
+breakdown = "channel"
+"""
+
+
+def test_a_phase_rate_s_breakdown_is_of_the_phase_as_its_figure(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace(
+        {"q2.toml": REACH_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "data").mkdir()
+    (root / "data" / "reached.csv").write_text(REACHED, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(REACH_SETTINGS, encoding="utf-8")
+    run(root, "collect", "--through", COLLECTED)
+    reach = reported(root, COLLECTED, "Q2.REACH")
+    assert (reach["numerator"], reach["denominator"]) == (8, 20)
+    breakdown = reach["breakdown"]
+    assert isinstance(breakdown, dict)
+    parts = {s["value"]: (s["numerator"], s["denominator"]) for s in breakdown["rows"]}
+    assert parts == {"app": (6, 10), "outlet": (2, 10)}

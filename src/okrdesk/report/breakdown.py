@@ -38,7 +38,8 @@ def breakdown_of(
         # A checkpoint past its date shows every figure as it stood then: its parts too.
         engine = Engine(engine.plan, engine.store, p.closed, engine.metrics, trends=False,
                         within=engine.within)  # fmt: skip
-    parts = engine.rollup.breakdown(spec.name, p.subject, dimension, kr.where)
+    # A rate's checkpoint of a phase is split over the phase's periods, as its figure.
+    parts = engine.phase_rollup(kr, p.subject).breakdown(spec.name, p.subject, dimension, kr.where)
     ratio = spec.kind is MetricKind.RATIO
     weights = [(f.denominator if ratio else f.value) or 0.0 for _, f in parts]
     computed = shares(weights)
