@@ -148,12 +148,18 @@ def test_before_its_phase_has_a_figure_the_plan_to_date_is_read_and_said(funnel:
     )
 
 
-def test_the_phase_s_first_figure_is_no_change_on_the_year_s(funnel: Path) -> None:
-    """On 19 April Q2's own rate is 100% (B1, funded); a week before, with no account
-    opened in Q2, the figure was the year's 25%: +75百分点 is no change of anything."""
+def test_once_its_phase_has_begun_a_subject_with_nothing_in_it_has_no_figure(
+    funnel: Path,
+) -> None:
+    """On 12 April the figures run into Q2, where no account was opened yet: Q2's rate
+    has no figure, and the year's 25% is not given for it; on 19 April B1 (funded) is
+    Q2's first figure, 100%, new rather than +75百分点 on the year's."""
+    empty = reported(funnel, "2026-04-12")
+    assert (empty["actual"], empty["over_phase"], empty["phase_to_come"]) == (None, "Q2", None)
+    assert "按 Q2 阶段自身的数字计：只计自 2026-03-30 起的各周期" in row(funnel, "2026-04-12", "zh")
     first = reported(funnel, "2026-04-19")
     assert first["actual"] == pytest.approx(1.0) and first["over_phase"] == "Q2"
-    assert (first["change"], first["new"]) == (None, False)
+    assert (first["change"], first["new"]) == (None, True)
     text = run(funnel, "report", "--as-of", "2026-04-19", "--format", "md").output
     assert "75百分点" not in text
 
@@ -189,6 +195,27 @@ def test_the_demo_s_q2_checkpoints_are_q2_s_own_rates(
         assert f"| {shown} |" in line
         explained = okrdesk("explain", kr, "-w", str(root), "--as-of", AS_OF, "--lang", lang)
         assert f"= {shown}" in explained.stdout.splitlines(), explained.stdout
+
+
+def test_the_phase_s_first_week_is_no_change_on_the_year_to_date(
+    copy_of_the_demo: Callable[[str], Path],
+) -> None:
+    """On 6 April the demo's figures reach Q2's first week (P.FUNNEL 30.4%, P.EMPTY 4.3%
+    of its few accounts); a week before they were the year's (21.2%, 23.6%): a change
+    of +9.2 or -19.3百分点 between the two is no change of either."""
+    from test_report import okrdesk
+
+    root = copy_of_the_demo("phase-rates-first-week")
+    as_of = "2026-04-06"
+    document = json.loads(
+        okrdesk("report", "-w", str(root), "--as-of", as_of, "--format", "json").stdout
+    )
+    rows = {k["id"]: k for o in document["objectives"] for k in o["key_results"]}
+    for kr in ("P.FUNNEL", "P.EMPTY"):
+        assert rows[kr]["over_phase"] == "Q2" and rows[kr]["actual"] is not None
+        assert (rows[kr]["change"], rows[kr]["new"]) == (None, False), kr
+    text = okrdesk("report", "-w", str(root), "--as-of", as_of, "--format", "md").stdout
+    assert "9.2百分点" not in text
 
 
 REACHED = """\

@@ -325,7 +325,7 @@ def explain_lines(
                 raise NotMeasured(why, [*lines, *stored])
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
             # A rate's checkpoint of a phase is the phase's own, as the report reads it.
-            read = engine.phase_rollup(kr, subject)
+            read = engine.phase_rollup(kr)
             lines += _phase_read(engine, kr, read, lang)
             figure = read.sliced(spec.name, subject, kr.where)
             basis = growth_basis(engine, kr, subject)
@@ -379,7 +379,7 @@ def explain_lines(
 
 def _phase_read(engine: Engine, kr: KeyResult, read: Rollup, lang: str) -> list[str]:
     """The report's line under the title of a rate's checkpoint of a phase: its figure
-    is the phase's own, from its first period, or the plan's to date before it has one."""
+    is the phase's own, from its first period, or the plan's to date before that."""
     phase = engine.phase_of(kr)
     if phase is None:
         return []

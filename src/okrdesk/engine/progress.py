@@ -118,8 +118,9 @@ class KeyResultProgress:
     16%"): the phase whose own figure, trend and forecast these are, from its first
     period (``pace.phase_first_day``); None for any other figure."""
     phase_to_come: str | None = None
-    """For such a checkpoint whose phase holds no figure yet (a report in the first
-    quarter of a Q2 checkpoint): that phase, the figure being the plan's to date."""
+    """For such a checkpoint whose phase the figures have not reached yet (a report in
+    the first quarter on a Q2 checkpoint): that phase, the figure being the plan's to
+    date."""
 
 
 @attrs.frozen
@@ -326,7 +327,7 @@ class Engine:
             return None  # no figure can be given: ObjectiveProgress.unmeasured
         kind = spec.kind if spec else None
         phase = self.phase_of(kr)
-        rollup = self.phase_rollup(kr, subject)
+        rollup = self.phase_rollup(kr)
         target = target_at(self.plan, kr, subject, kind, self._denominator(kr, rollup))
         if target is None:
             return None
@@ -416,16 +417,17 @@ class Engine:
             )  # fmt: skip
         return self._phase_rollups[since]
 
-    def phase_rollup(self, kr: KeyResult, subject: str) -> Rollup:
-        """The rollup ``kr``'s figure at ``subject`` is read from: its phase's own, for a
-        rate's checkpoint of a phase once the phase holds a figure, else the engine's
-        (``KeyResultProgress.phase``), for ``explain`` to explain the same figure."""
+    def phase_rollup(self, kr: KeyResult) -> Rollup:
+        """The rollup ``kr``'s figure is read from: for a rate's checkpoint of a phase
+        whose first period the figures have reached, the phase's own, at every subject
+        alike (one with nothing in it yet has no figure: none of its accounts are the
+        phase's); else the engine's (``KeyResultProgress.phase``). ``explain`` explains
+        the figure from the same one."""
         phase = self.phase_of(kr)
         if phase is None:
             return self.rollup
         over = self._phase_rollup(phase)
-        found = over.sliced(kr.metric or "", subject, kr.where).value is not None
-        return over if found else self.rollup
+        return over if self.through >= over.since else self.rollup
 
     def old_figure(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> dt.date | None:
         """The day an out-of-date figure of ``kr`` at ``subject`` speaks for; None when it

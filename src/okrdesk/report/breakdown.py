@@ -39,7 +39,7 @@ def breakdown_of(
         engine = Engine(engine.plan, engine.store, p.closed, engine.metrics, trends=False,
                         within=engine.within)  # fmt: skip
     # A rate's checkpoint of a phase is split over the phase's periods, as its figure.
-    parts = engine.phase_rollup(kr, p.subject).breakdown(spec.name, p.subject, dimension, kr.where)
+    parts = engine.phase_rollup(kr).breakdown(spec.name, p.subject, dimension, kr.where)
     ratio = spec.kind is MetricKind.RATIO
     weights = [(f.denominator if ratio else f.value) or 0.0 for _, f in parts]
     computed = shares(weights)
