@@ -113,6 +113,10 @@ def test_a_rate_checkpoint_of_a_phase_is_the_phase_s_own_rate(funnel: Path) -> N
     english = row(funnel, COLLECTED, "en")
     assert "| 75% | 80% |" in english
     assert "Q2's own figure: only the periods from 2026-03-30" in english
+    for form, lang in (("html", "zh"), ("text", "en")):
+        shown = run(funnel, "report", "--as-of", COLLECTED, "--format", form, "--lang", lang)
+        said = "按 Q2 阶段自身的数字计" if lang == "zh" else "Q2's own figure: only the periods"
+        assert said in shown.output, form
     # While the phase runs, the same: three of the four opened since 30 March.
     assert reported(funnel, "2026-05-31")["actual"] == pytest.approx(0.75)
 
