@@ -720,12 +720,12 @@ _SIGNED = re.compile(
     r"(?:^|(?<=[\s…，、；：,;:（(]))([^\s…，、；：,;:（(]{1,4}) "
     r"([+\-−±]?\d[\d.,]*(?:百分点|%|‰|万|亿|户| pp| accts)?)(?![\d.,-])"
 )
-"""A figure after a short word that says which way it goes: 差 3.97百分点, by 3.97 pp."""
+"""A figure after a short word that says which way it goes: 差 4.10百分点, by 4.10 pp."""
 
 
 def _sign_words_cut(message: str, line: str) -> list[str]:
     """The figures of ``message`` that ``line``, a cut of it, shows without the word
-    before them ("截止未达… 3.97百分点" of "截止未达成，差 3.97百分点")."""
+    before them ("截止未达… 4.10百分点" of "截止未达成，差 4.10百分点")."""
     return [
         f"{word} {figure}"
         for word, figure in _SIGNED.findall(message)
@@ -737,7 +737,7 @@ def _sign_words_cut(message: str, line: str) -> list[str]:
 @pytest.fixture(scope="module")
 def funnel_missed(copy_of_the_demo: Callable[[str], Path]) -> Path:
     """The demo with its Q2 checkpoint P.FUNNEL (a rate, in %) set at 25%: on 5 July its
-    line says it missed 30 June by 3.97百分点 on figures of 28 June, too long for 80
+    line says it missed 30 June by 4.10百分点 on figures of 28 June, too long for 80
     columns whatever the title gives."""
     root = copy_of_the_demo("funnel")
     branch = root / "targets" / "branch.toml"
@@ -752,7 +752,7 @@ def funnel_missed(copy_of_the_demo: Callable[[str], Path]) -> Path:
 def test_a_figures_sign_word_is_never_the_part_of_a_first_screen_line_cut(
     funnel_missed: Path, lang: str, columns: int
 ) -> None:
-    """At 80 columns P.FUNNEL's line was cut to "2026-06-30 截止未达… 3.97百分点": the 差
+    """At 80 columns P.FUNNEL's line was cut to "2026-06-30 截止未达… 4.10百分点": the 差
     (short of) before the shortfall gone, which then read as a lead. A figure shown keeps
     the short word before it; where the two do not fit, the words before them give way,
     and with them the title."""
@@ -764,14 +764,14 @@ def test_a_figures_sign_word_is_never_the_part_of_a_first_screen_line_cut(
                    "json", "--lang", lang).stdout  # fmt: skip
     alerts = [a for a in json.loads(full)["alerts"] if a["level"] != "info"]
     (funnel,) = [a for a in alerts if a["subject"] == "P.FUNNEL"]
-    assert {"zh": "差 3.97百分点", "en": "by 3.97 pp"}[lang] in funnel["message"]
+    assert {"zh": "差 4.10百分点", "en": "by 4.10 pp"}[lang] in funnel["message"]
     lines = brief.splitlines()
     assert max(cell_width(line) for line in lines) <= columns
     shown = [line for line in lines if "P.FUNNEL" in line]
     assert len(shown) == 1, brief
     # Not shortened where the whole line fits; and at 80 columns, the shortfall shown.
     assert columns != 100 or shown[0].endswith(funnel["message"][-20:]), shown[0]
-    assert columns != 80 or "3.97" in shown[0], shown[0]
+    assert columns != 80 or "4.10" in shown[0], shown[0]
     for alert in alerts:
         for line in lines:
             if re.search(rf"\b{re.escape(alert['subject'])}\b", line):
@@ -785,7 +785,7 @@ def test_a_day_without_its_year_is_never_kept_as_the_lines_figure(
     """Between 64 and 70 columns P.FUNNEL's line, its days written without their year to
     make room, kept 06-30 as the figure to stay with the day of the figures, and cut the
     shortfall after it ("P.FUNNEL：06-30…（按截至 06-28 的数字）"); the line with the years
-    was then chosen, the day missed cut ("P.FUNNEL：…差 3.97百分点"). A day is never the
+    was then chosen, the day missed cut ("P.FUNNEL：…差 4.10百分点"). A day is never the
     figure a cut keeps: the line keeps the day missed, the shortfall and the day of its
     figures."""
     from test_report import okrdesk
@@ -794,7 +794,7 @@ def test_a_day_without_its_year_is_never_kept_as_the_lines_figure(
                     env={"COLUMNS": str(columns)}).stdout  # fmt: skip
     (line,) = [line for line in brief.splitlines() if "P.FUNNEL" in line]
     assert cell_width(line) <= columns, line
-    assert re.match(r"  提醒    P\.FUNNEL：06-30.*差 3\.97百分点（按截至 06-28 的数字）$", line), (
+    assert re.match(r"  提醒    P\.FUNNEL：06-30.*差 4\.10百分点（按截至 06-28 的数字）$", line), (
         line
     )
 
@@ -804,7 +804,7 @@ def test_an_english_shortfall_with_its_unit_word_is_the_figure_a_cut_keeps(
     funnel_missed: Path, columns: int
 ) -> None:
     """Under 70 columns the English line of P.FUNNEL said "missed 06-30… (on figures as of
-    06-28)": a figure written with a unit word after it (3.97 pp, 6 accts) was taken for a
+    06-28)": a figure written with a unit word after it (4.10 pp, 6 accts) was taken for a
     bare count, so nothing was kept but the day, and the shortfall went. It is kept,
     with its unit and the word before it; the words before them give way."""
     from test_report import okrdesk
@@ -813,7 +813,7 @@ def test_an_english_shortfall_with_its_unit_word_is_the_figure_a_cut_keeps(
                     "--lang", "en", env={"COLUMNS": str(columns)}).stdout  # fmt: skip
     (line,) = [line for line in brief.splitlines() if "P.FUNNEL" in line]
     assert cell_width(line) <= columns, line
-    assert re.search(r" by 3\.97 pp \(on figures as of (2026-)?06-28\)$", line), line
+    assert re.search(r" by 4\.10 pp \(on figures as of (2026-)?06-28\)$", line), line
     # Every English unit word the report writes a count or a score with is one.
     from okrdesk.report.text_layout import ENGLISH_UNITS
     from okrdesk.units import UNITS, written
