@@ -85,6 +85,16 @@ def quarter_of(day: dt.date) -> Period:
 _OF = {Grain.WEEK: week_of, Grain.MONTH: month_of, Grain.QUARTER: quarter_of}
 
 
+def home_day(period: Period, grain: Grain) -> dt.date:
+    """The day that decides which month, quarter or year a period belongs to: a week's
+    Thursday, or its day nearest to it in a week cut at the year's edge (2025-W53, 29 to
+    31 December, is December's; 2027-W00, 1 to 3 January, January's)."""
+    if grain is not Grain.WEEK:
+        return period.start
+    thursday = period.start + dt.timedelta(days=3 - period.start.weekday())
+    return min(max(thursday, period.start), period.end)
+
+
 def period_holding(day: dt.date, grain: Grain) -> Period:
     """The week, month or quarter ``day`` falls in."""
     return _OF[grain](day)

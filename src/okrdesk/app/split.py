@@ -20,11 +20,11 @@ from okrdesk.engine.plan_calendar import of_the_plan, plan_periods
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shares import Split, default_members, split_target, splittable
 from okrdesk.engine.tree_targets import members_add_up, owner_of
-from okrdesk.engine.windows import PeriodRun, home_day, periods_homed, window_figure
+from okrdesk.engine.windows import PeriodRun, periods_homed, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.messages import ALERTS, counted, display_width, padded
 from okrdesk.model import KeyResult, MetricKind, Plan
-from okrdesk.periods import Grain, Period
+from okrdesk.periods import Grain, Period, home_day
 from okrdesk.store.reader import StoreReader
 from okrdesk.targets.period_words import period_named
 from okrdesk.targets.reader import no_such

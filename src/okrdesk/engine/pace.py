@@ -30,7 +30,7 @@ from itertools import pairwise
 import attrs
 
 from okrdesk.model import CalendarPoint, Direction, KeyResult, Milestone, Phase, Plan
-from okrdesk.periods import Grain, period_holding
+from okrdesk.periods import home_day, period_holding
 from okrdesk.records import shared_methods
 
 ON_TRACK_AT = 0.95
@@ -256,9 +256,6 @@ def phase_first_day(plan: Plan, phase: Phase) -> dt.date:
     its first day, unless that one belongs to the phase before (a week by its Thursday,
     as a window counts it: 2026-W14, 30 March to 5 April, is the second quarter's)."""
     first = period_holding(phase.start, plan.grain)
-    home = first.start
-    if plan.grain is Grain.WEEK:
-        thursday = first.start + dt.timedelta(days=3 - first.start.weekday())
-        home = min(max(thursday, first.start), first.end)
+    home = home_day(first, plan.grain)
     day = first.start if home >= phase.start else first.end + dt.timedelta(days=1)
     return max(day, plan.start)

@@ -52,6 +52,7 @@ from okrdesk.periods import (
     Period,
     Span,
     Window,
+    home_day,
     month_of,
     parse_period,
     periods_between,
@@ -65,16 +66,6 @@ from okrdesk.store.reader import StoreReader
 
 def _period(grain: Grain, day: dt.date) -> Period:
     return {Grain.WEEK: iso_week_of, Grain.MONTH: month_of, Grain.QUARTER: quarter_of}[grain](day)
-
-
-def home_day(period: Period, grain: Grain) -> dt.date:
-    """The day that decides which month, quarter or year a period belongs to: a week's
-    Thursday, or its day nearest to it in a week cut at the year's edge (2025-W53, 29 to
-    31 December, is December's; 2027-W00, 1 to 3 January, January's)."""
-    if grain is not Grain.WEEK:
-        return period.start
-    thursday = period.start + dt.timedelta(days=3 - period.start.weekday())
-    return min(max(thursday, period.start), period.end)
 
 
 def _span_of(span: Span, day: dt.date) -> tuple[dt.date, dt.date]:
