@@ -69,7 +69,7 @@ def _entries(backend: Backend, root: Path) -> list[SpendEntry]:
                "moved, the spending counts towards no line, no total and no breaker. Move them "
                "all to futian with `okrdesk move-unit branch`, or change the plan's unit back "
                "to branch"),
-        ("zh", "记在单位 branch 名下的本计划期内 2 笔支出（净额 115万）：本计划（单位 futian）"
+        ("zh", "本计划期内 2 笔支出（净额 115万）记在单位 branch 名下：本计划（单位 futian）"
                "没有这个单位，记录的却都是本计划的人，很可能是计划的单位 id 由 branch 改过。"
                "移过来之前，这些支出不计入任何预算项、合计和熔断。请用 `okrdesk move-unit "
                "branch` 把它们全部移到 futian 名下，或把计划的单位改回 branch"),

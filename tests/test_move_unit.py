@@ -84,6 +84,12 @@ def test_the_plans_unit_renamed_is_told_then_moved_back_whole(demo: Path, lang: 
     else:
         assert "23 项关键结果的 44 条打卡和 72 笔支出" in told[0]
     assert _figures(renamed) != before
+    # The first screen at 80 columns keeps what is at stake, as the line's start.
+    screen = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                     env={"COLUMNS": "80"}).stdout.splitlines()  # fmt: skip
+    stake = ("ERROR   44 check-ins of 23 key results and 72 ledger entries" if lang == "en"
+             else "严重    本计划期内 23 项关键结果的 44 条打卡和 72 笔支出")  # fmt: skip
+    assert any(line.startswith(f"  {stake}") for line in screen[:20]), screen[:20]
     checked = okrdesk("check", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
     assert checked.returncode == 1 and checked.stdout.count("okrdesk move-unit") == 1
     # Who owes what is read without them too: everyone would owe since January.

@@ -411,7 +411,7 @@ ALERTS: dict[str, dict[str, str]] = {
               "unit id was changed from {old}. Until they are moved, {effect}. Move them all "
               "to {top} with `okrdesk move-unit {old}{from_plan}`, or change the plan's unit "
               "back to {old}",
-        "zh": "记在单位 {old} 名下的本计划期内 {held}：本计划（单位 {top}）没有这个单位，"
+        "zh": "本计划期内 {held}记在单位 {old} 名下：本计划（单位 {top}）没有这个单位，"
               "记录的却都是本计划的人，很可能是计划的单位 id 由 {old} 改过。移过来之前，"
               "{effect}。请用 `okrdesk move-unit {old}{from_plan}` 把它们全部移到 {top} 名下，"
               "或把计划的单位改回 {old}",
