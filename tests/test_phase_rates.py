@@ -104,18 +104,24 @@ def test_a_rate_checkpoint_of_a_phase_is_the_phase_s_own_rate(funnel: Path) -> N
     closed = reported(funnel, COLLECTED)
     assert (closed["numerator"], closed["denominator"]) == (3, 4)
     assert closed["actual"] == pytest.approx(0.75)
-    assert (closed["over_phase"], closed["over_phase_from"]) == ("Q2", "2026-03-30")
+    assert (closed["over_phase"], closed["over_phase_from"], closed["over_phase_period"]) == (
+        "Q2",
+        "2026-03-30",
+        "2026-W14",
+    )
     assert closed["phase_to_come"] is None
     # Its trend starts with the phase's first week with a figure, not in February.
     assert closed["trend"][0]["date"] == "2026-04-19"
     assert "| 75% | 80% |" in row(funnel, COLLECTED, "zh")
-    assert "按 Q2 阶段自身的数字计：只计自 2026-03-30 起的各周期" in row(funnel, COLLECTED, "zh")
+    assert "按 Q2 阶段自身的数字计：只计 2026-W14（2026-03-30 起）以来的各周期" in row(
+        funnel, COLLECTED, "zh"
+    )
     english = row(funnel, COLLECTED, "en")
     assert "| 75% | 80% |" in english
-    assert "Q2's own figure: only the periods from 2026-03-30" in english
+    assert "Q2's own figure: only its periods from 2026-W14 (starting 2026-03-30)" in english
     for form, lang in (("html", "zh"), ("text", "en")):
         shown = run(funnel, "report", "--as-of", COLLECTED, "--format", form, "--lang", lang)
-        said = "按 Q2 阶段自身的数字计" if lang == "zh" else "Q2's own figure: only the periods"
+        said = "按 Q2 阶段自身的数字计" if lang == "zh" else "Q2's own figure: only its periods"
         assert said in shown.output, form
     # While the phase runs, the same: three of the four opened since 30 March.
     assert reported(funnel, "2026-05-31")["actual"] == pytest.approx(0.75)
@@ -127,12 +133,12 @@ def test_check_and_explain_give_the_report_s_figure(funnel: Path) -> None:
     english = run(funnel, "check", "--as-of", COLLECTED, "--lang", "en", code=1).output
     assert "missed 2026-06-30 by 5 pp" in english, english
     explained = run(funnel, "explain", "Q2.FUND", "--as-of", COLLECTED).output.splitlines()
-    assert "按 Q2 阶段自身的数字计：只计自 2026-03-30 起的各周期" in explained
+    assert "按 Q2 阶段自身的数字计：只计 2026-W14（2026-03-30 起）以来的各周期" in explained
     assert "= 75%" in explained
     assert not any("2026-W06" in line for line in explained), "a Q1 row among Q2's"
     members = run(funnel, "explain", "Q2.FUND", "--as-of", COLLECTED, "--unit", "team-a",
                   "--lang", "en").output  # fmt: skip
-    assert "Q2's own figure: only the periods from 2026-03-30" in members
+    assert "Q2's own figure: only its periods from 2026-W14 (starting 2026-03-30)" in members
     assert "= 75%" in members.splitlines()
 
 
@@ -160,7 +166,9 @@ def test_once_its_phase_has_begun_a_subject_with_nothing_in_it_has_no_figure(
     Q2's first figure, 100%, new rather than +75百分点 on the year's."""
     empty = reported(funnel, "2026-04-12")
     assert (empty["actual"], empty["over_phase"], empty["phase_to_come"]) == (None, "Q2", None)
-    assert "按 Q2 阶段自身的数字计：只计自 2026-03-30 起的各周期" in row(funnel, "2026-04-12", "zh")
+    assert "按 Q2 阶段自身的数字计：只计 2026-W14（2026-03-30 起）以来的各周期" in row(
+        funnel, "2026-04-12", "zh"
+    )
     first = reported(funnel, "2026-04-19")
     assert first["actual"] == pytest.approx(1.0) and first["over_phase"] == "Q2"
     assert (first["change"], first["new"]) == (None, True)

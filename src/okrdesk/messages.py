@@ -31,7 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "closed_through": "检查点按截至 {day} 的数据判定（{closed} 所在周期未完，不计入）",
         "counted_through": "此指标各周期的数字在周期结束后仍会变动：这里是截至 {through} "
                            "采集到的数字，并非当日的数字",
-        "over_phase": "按 {phase} 阶段自身的数字计：只计自 {day} 起的各周期",
+        "over_phase": "按 {phase} 阶段自身的数字计：只计 {period}（{day} 起）以来的各周期",
         "phase_to_come": "{phase} 阶段尚无数字：暂按计划开始至今的数字计，"
                          "{phase} 有数字后只计 {phase} 的",
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
@@ -153,7 +153,7 @@ LABELS: dict[str, dict[str, str]] = {
                           "{closed}, which runs past it",
         "counted_through": "Its figures go on changing after their periods end: this is "
                            "the figure as collected through {through}, not as it stood then",
-        "over_phase": "{phase}'s own figure: only the periods from {day}",
+        "over_phase": "{phase}'s own figure: only its periods from {period} (starting {day})",
         "phase_to_come": "{phase} has no figure yet: this is the plan's to date, "
                          "until {phase} has one",
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",

@@ -384,7 +384,8 @@ def _phase_read(engine: Engine, kr: KeyResult, read: Rollup, lang: str) -> list[
     if phase is None:
         return []
     if read is not engine.rollup:
-        return [label(lang, "over_phase", phase=phase.id, day=read.since)]
+        period = period_holding(read.since, engine.plan.grain).id
+        return [label(lang, "over_phase", phase=phase.id, day=read.since, period=period)]
     return [label(lang, "phase_to_come", phase=phase.id)]
 
 

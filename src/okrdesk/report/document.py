@@ -210,6 +210,9 @@ class ReportKeyResult:
     over_phase_from: dt.date | None = None
     """With ``over_phase``: the first day of the phase's first period (2026-03-30 for
     a weekly plan's Q2: 2026-W14 is April's by its Thursday)."""
+    over_phase_period: str | None = None
+    """With ``over_phase``: the id of that first period (2026-W14), which a reader
+    knows, where its first day before the phase's start alone would puzzle."""
     phase_to_come: str | None = None
     """For such a checkpoint whose phase holds no figure yet: that phase; the figure is
     the plan's to date until it does."""

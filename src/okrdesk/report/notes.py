@@ -691,7 +691,9 @@ def phase_story(kr: ReportKeyResult, lang: str) -> str:
     """For a rate's checkpoint of a phase: that its figure is the phase's own ("按 Q2
     阶段自身的数字计"), or, before the phase holds a figure, the plan's to date."""
     if kr.over_phase is not None:
-        return label(lang, "over_phase", phase=kr.over_phase, day=kr.over_phase_from)
+        day = kr.over_phase_from
+        period = kr.over_phase_period
+        return label(lang, "over_phase", phase=kr.over_phase, day=day, period=period)
     if kr.phase_to_come is not None:
         return label(lang, "phase_to_come", phase=kr.phase_to_come)
     return ""
