@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from okrdesk import clock
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
-from okrdesk.engine.pace import closes_on
+from okrdesk.engine.pace import closes_on, expected_value, key_result_due
 from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.engine.rollup import checked_in_for, subjects_under
-from okrdesk.engine.tree_targets import owner_of, target_at
+from okrdesk.engine.tree_targets import baseline_at, owner_of, target_at
 from okrdesk.errors import BadInput, OkrdeskError, printable
 from okrdesk.figures_apart import beside_target
 from okrdesk.model import Checkin, Direction, KeyResult, Plan, says_nothing
@@ -150,7 +150,16 @@ def _told(
             kr=kr.id, unit=unit_word(kr.unit, lang), subject=subject, owner=owner,
             id=checkin_id,
         )  # fmt: skip
-    if target and abs(base) >= FAR_OFF * abs(target):
+    other_unit = target and _unit_slip(plan, kr, subject, value, base, target, day)
+    if target and other_unit:
+        side, meant = other_unit
+        # Under a thousandth of what is due by the day is under a thousandth of the target.
+        said += words[f"slip_{side}"].format(
+            read=shown(kr.unit, base, lang), times=f"{base / target:,.0f}",
+            target=shown(kr.unit, target, lang), meant=shown(kr.unit, meant, lang),
+            redo=_plain(kr.unit.from_base(meant)), id=checkin_id,
+        )  # fmt: skip
+    elif target and abs(base) >= FAR_OFF * abs(target):
         # -400 for a target of 40 is not "10 times" it: its size is, its sign the other.
         far = "far_off" if (base < 0) == (target < 0) else "far_off_sign"
         said += words[far].format(
@@ -175,6 +184,64 @@ def _says(checkin: Checkin) -> tuple[object, ...]:
 def _bare(value: str) -> bool:
     """Whether a value was typed as a bare number, without a unit (0.915, not 0.915%)."""
     return all(c.isdigit() or c in ".,+- " for c in unicodedata.normalize("NFKC", value))
+
+
+def _unit_slip(
+    plan: Plan, kr: KeyResult, subject: str, value: str, base: Decimal, target: Decimal,
+    day: dt.date,
+) -> tuple[str, Decimal] | None:  # fmt: skip
+    """Where an amount or a count typed without a unit (or after ¥ alone) is ``UNIT_SLIP``
+    times its target or more ("above"), or under 1/``UNIT_SLIP`` of the figure due by
+    ``day`` ("below": a flow's first weeks are measured against what is due by then, not
+    the year's target), and the same digits read in 元, 万 or 亿 (户, 万户, 亿户) fall
+    near the target: which side, and the figure most likely meant; else None. Lower is
+    better (at most): a small figure is no slip there."""
+    if kr.unit.dimension not in ADDITIVE or base <= 0 or target <= 0:
+        return None
+    yuan, digits = _after_yuan_sign(value)
+    if not _bare(digits):
+        return None
+    if base >= UNIT_SLIP * target:
+        side, against = "above", target
+    elif kr.direction is Direction.AT_MOST:
+        return None
+    else:
+        if kr.direction is Direction.WITHIN:
+            against = target - (kr.band or Decimal(0))
+        elif kr.guardrail:
+            against = target
+        else:
+            start = baseline_at(plan, kr, subject, None)
+            due = expected_value(start, float(target), key_result_due(plan, kr, day))
+            against = min(Decimal(str(due)), target)
+        if against <= 0 or base * UNIT_SLIP > against:
+            return None
+        side = "below"
+    typed = base / (Decimal(1) if yuan else kr.unit.factor)
+    near = [
+        typed * scale for scale in _SCALES_TYPED
+        if against / FAR_OFF <= typed * scale < target * FAR_OFF
+    ]  # fmt: skip
+    if not near:
+        return None
+    return side, min(near, key=lambda meant: abs(math.log(meant / target)))
+
+
+def _after_yuan_sign(value: str) -> tuple[bool, str]:
+    """Whether ``value`` was typed after ``¥`` (or ``￥``), and the rest of it."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text.startswith("¥"):
+        return True, text[1:]
+    return False, text
+
+
+UNIT_SLIP = 1000
+"""An amount or a count this many times its target, or under this fraction of what is
+due, typed without a unit, was most likely typed in another unit (3500 万 for 3,500元,
+0.32 for 0.32亿 on a figure in 万元): said back with the figure meant."""
+
+_SCALES_TYPED = (Decimal(1), Decimal(10**4), Decimal(10**8))
+"""What the digits of a figure typed in 元, 万 or 亿 (户, 万户, 亿户) are worth in base units."""
 
 
 def _plain(number: Decimal) -> str:
@@ -278,6 +345,12 @@ _WORDS = {
         "stopped": "Stopped, but check-in {id} was stored first: {kr} {value} for {subject} "
                    "as of {day}. `okrdesk checkin --list {kr}` shows it; if it should not "
                    "stand, withdraw it: okrdesk checkin --withdraw {id} --reason TEXT.",
+        "slip_above": " That is {times} times the target of {target}, most likely typed in "
+                      "another unit: if {meant} was meant, withdraw it (okrdesk checkin "
+                      "--withdraw {id} --reason TEXT) and check in {redo}.",
+        "slip_below": " {read} is under a thousandth of the target of {target}, most likely "
+                      "typed in another unit: if {meant} was meant, withdraw it (okrdesk checkin "
+                      "--withdraw {id} --reason TEXT) and check in {redo}.",
         "band": "the bottom of its band", "floor": "its floor", "baseline": "its baseline",
         "target": "its target",
     },
@@ -307,6 +380,12 @@ _WORDS = {
         "stopped": "已中止，但编号 {id} 的打卡已先记录：{kr} {value}（{subject}，截至 {day}）。"
                    "`okrdesk checkin --list {kr}` 可查看；如不应保留，请撤回：okrdesk checkin "
                    "--withdraw {id} --reason 理由。",
+        "slip_above": "该数值是目标 {target} 的 {times} 倍，多半是单位写错了：如果本意是 "
+                      "{meant}，请撤回（okrdesk checkin --withdraw {id} --reason 理由），"
+                      "再以 {redo} 打卡。",
+        "slip_below": "{read} 不到目标 {target} 的千分之一，多半是单位写错了：如果本意是 "
+                      "{meant}，请撤回（okrdesk checkin --withdraw {id} --reason 理由），"
+                      "再以 {redo} 打卡。",
         "band": "范围下限", "floor": "下限", "baseline": "基线", "target": "目标",
     },
 }  # fmt: skip

@@ -179,7 +179,10 @@ def checkin(
     one. It stays in the history, marked withdrawn, and counts for nothing.
     A value ten times its target or more, or a bare figure under a tenth of
     the rate in % it is held to (0.915 for 91.5%), is stored and said back
-    with the command that withdraws it, in case a unit or a digit slipped.
+    with the command that withdraws it, in case a unit or a digit slipped;
+    an amount or a count typed without a unit a thousand times its target,
+    or under a thousandth of what is due by its day (0.32 for 0.32亿 on a
+    target of 3,500万), with the figure most likely meant as well.
     A check-in a standing one already says (same key result, subject, date,
     value, confidence and note), as a command run twice would make, is
     refused (exit 1) unless --again says it is another.
