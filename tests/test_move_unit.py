@@ -117,12 +117,46 @@ def test_the_plans_unit_renamed_is_told_then_moved_back_whole(demo: Path, lang: 
     assert _rows(demo, "SELECT DISTINCT plan_unit, moved_from FROM spend") == [("futian", "szft")]
 
 
-def test_a_clash_is_named_and_refused_unless_merged(demo: Path) -> None:
-    """A check-in made under the new id before the move: two histories of C1.KR2."""
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_check_in_before_the_move_is_refused_with_the_command(demo: Path, lang: str) -> None:
+    """Renamed szft → futian, `checkin` stored the figure under futian as its first, a
+    second history of the key result beside szft's, which `move-unit` then refused
+    without --merge. It refuses, as `spend add` does, naming the command to run."""
     _renamed_top(demo)
-    checkin = okrdesk("checkin", "C1.KR2", "4.9亿", "--date", AS_OF, "--by", "chenjianguo",
-                      "-w", str(demo))  # fmt: skip
-    assert checkin.returncode == 0, checkin.stderr
+    kept = _rows(demo, "SELECT * FROM checkins ORDER BY id")
+    args = ("checkin", "C1.KR2", "4.9亿", "--date", AS_OF, "--by", "chenjianguo")
+    refused = okrdesk(*args, "-w", str(demo), "--lang", lang)
+    assert refused.returncode == 1, refused.stdout
+    said = " ".join(refused.stderr.split())
+    if lang == "en":
+        assert said.startswith(
+            "refused: this plan keeps 44 check-ins of 23 key results under "
+            "unit szft, the plan's unit id before it was changed to futian;"
+        )
+        assert said.endswith("Move them first: `okrdesk move-unit szft`. Nothing was stored.")
+    else:
+        assert said.startswith(
+            "已拒绝：本计划的 23 项关键结果的 44 条打卡记在单位 szft 名下，"
+            "即计划的单位 id 改为 futian 之前的 id；"
+        )
+        assert said.endswith("请先移过来：`okrdesk move-unit szft`。未记录任何打卡。")
+    assert "Traceback" not in refused.stderr
+    assert _rows(demo, "SELECT * FROM checkins ORDER BY id") == kept
+
+    moved = okrdesk("move-unit", "szft", "-w", str(demo))
+    assert moved.returncode == 0, moved.stderr
+    stored = okrdesk(*args, "-w", str(demo), "--lang", "en")
+    assert stored.returncode == 0, stored.stderr
+    assert "(check-in 3 for it, id 45)" in stored.stdout, stored.stdout
+
+
+def test_a_clash_is_named_and_refused_unless_merged(demo: Path) -> None:
+    """A check-in stored under the new id before the move (by a version of okrdesk that
+    did not refuse it, or a process sharing the store): two histories of C1.KR2."""
+    _renamed_top(demo)
+    with Store.open(demo / "okrdesk.db") as store:
+        store.add_checkin("C1.KR2", "futian", dt.date.fromisoformat(AS_OF), 4.9e8, None, "",
+                          "陈建国")  # fmt: skip
     kept = _rows(demo, "SELECT * FROM checkins ORDER BY id")
 
     for lang, clash in [

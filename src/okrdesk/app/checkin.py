@@ -11,6 +11,7 @@ import os
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from okrdesk import clock
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
@@ -20,6 +21,7 @@ from okrdesk.engine.rollup import checked_in_for, subjects_under
 from okrdesk.engine.tree_targets import baseline_at, owner_of, target_at
 from okrdesk.errors import BadInput, OkrdeskError, printable
 from okrdesk.figures_apart import beside_target
+from okrdesk.messages import counted
 from okrdesk.model import Checkin, Direction, KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.repeated import Repeated, twin_of
@@ -34,6 +36,9 @@ from okrdesk.units import (
     unit_word,
     written,
 )
+
+if TYPE_CHECKING:
+    from okrdesk.store import Store
 
 
 def record_checkin(
@@ -104,6 +109,7 @@ def record_checkin(
                 holding.enter_context(signals_held())
 
             with open_store(session.workspace) as store:
+                _refuse_while_under_old_units(plan, store, lang)
                 checkin_id = store.add_checkin(
                     kr.id, subject, day, float(base), sure, note, author, guard=counted_then_held
                 )
@@ -118,6 +124,32 @@ def record_checkin(
         raise StoppedOnceStored(_WORDS[lang]["stopped"].format(
             id=checkin_id, kr=kr.id, value=shown(kr.unit, base, lang), subject=subject, day=day,
         )) from None  # fmt: skip
+
+
+class UnderOldUnit(OkrdeskError):
+    """A check-in refused while the plan's own are kept under its unit's old id: the run
+    did not do what was asked."""
+
+
+def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
+    """Refuse a check-in while the plan's own are kept under its unit's old id, as
+    ``spend add`` refuses spending: stored under the new id, it would start a second
+    history of its key result there (counted as its first), and the move that brings the
+    old one back would need ``--merge``."""
+    from okrdesk.engine.attention import checkins_under_old_ids
+
+    with store.reading():
+        runs = store.runs()
+        was_top = {run.plan_unit for run in runs} | {e.plan_unit for e in store.spend()}
+        if not was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
+            return
+        stranded = checkins_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
+    for old, (count, key_results) in stranded.items():
+        raise UnderOldUnit(_REFUSED[lang]["under_old_unit"].format(
+            n=count if lang == "zh" else counted(count, "check-in"),
+            krs=key_results if lang == "zh" else counted(key_results, "key result"),
+            old=old, top=plan.top,
+        ))  # fmt: skip
 
 
 class StoppedOnceStored(OkrdeskError):
@@ -418,6 +450,11 @@ _REFUSED = {
                     "already ({kr} {value} for {subject} as of {day}, the same confidence and "
                     "note). If it is another check-in of the same figure, add --again. "
                     "Nothing was stored.",
+        "under_old_unit": "refused: this plan keeps {n} of {krs} under unit {old}, the "
+                          "plan's unit id before it was changed to {top}; stored under {top}, "
+                          "this one would start a second history beside them, and moving "
+                          "them would then need --merge. Move them first: `okrdesk "
+                          "move-unit {old}`. Nothing was stored.",
         "not_ours": "check-in {id} is for {subject}, who is not in this plan (another "
                     "branch's, in a store it shares with this one, or taken out of the plan): "
                     "withdraw it in the workspace whose plan has {subject}. Nothing was "
@@ -445,6 +482,10 @@ _REFUSED = {
         "repeated": "已拒绝：编号 {id} 的打卡（记录于 {recorded}，填报人 {author}）已是这次"
                     "打卡（{kr} {value}，{subject}，截至 {day}，信心和说明相同）。如确是又一次"
                     "打卡同一数值，请加上 --again。未记录任何打卡。",
+        "under_old_unit": "已拒绝：本计划的 {krs} 项关键结果的 {n} 条打卡记在单位 {old} "
+                          "名下，即计划的单位 id 改为 {top} 之前的 id；这次打卡会记在 {top} "
+                          "名下，与它们分成两份历史，之后移过来还须加 --merge。请先移过来："
+                          "`okrdesk move-unit {old}`。未记录任何打卡。",
         "not_ours": "编号 {id} 的打卡是 {subject} 的，{subject} 不在本计划中（是与本工作区"
                     "共用数据库的其他营业部的，或已从计划中删去）：请在计划中有 {subject} 的"
                     "工作区撤回。未做任何改动。",
