@@ -294,6 +294,35 @@ def test_a_figure_is_read_as_a_branch_writes_it_money_after_its_yuan_sign_counts
     assert spent.exit_code == 0 and "已记录支出 3,500元：training" in spent.output, spent.output
 
 
+@pytest.mark.parametrize(
+    ("lang", "checked_in", "spent"),
+    [
+        ("zh", "¥3,500 按元计：3,500元 = 0.35万；只写 3500 则是 3,500亿。",
+         "签字人 王芳。¥3,500 按元计：3,500元 = 0.35万；只写 3500 则是 3,500万。本项已支出"),
+        ("en", " ¥3,500 is read as yuan: CNY 3,500 = CNY 3.5k; 3500 alone is CNY 350,000m here.",
+         "signed by 王芳. ¥3,500 is read as yuan: CNY 3,500 = CNY 3.5k; 3500 alone is CNY 35m "
+         "here. Spent so far"),
+    ],
+)  # fmt: skip
+def test_a_figure_after_its_yuan_sign_alone_in_wan_or_yi_says_it_was_read_as_yuan(
+    write_workspace: WriteWorkspace, lang: str, checked_in: str, spent: str
+) -> None:
+    """¥3,500 on a figure kept in 万元 or 亿元 is 3,500元, as yuan are written; the reply
+    said only 0.35万 (or 3,500元), which a manager who meant 3,500万 could read past."""
+    root = write_workspace({"okrs.toml": FIGURES_OKRS})
+    day = ["--date", "2026-03-31", "--lang", lang]
+    done = run(root, "checkin", "O1.REV", "¥3,500", *day)
+    assert done.exit_code == 0, done.output
+    assert checked_in in done.output, done.output
+    done = run(root, "spend", "add", "training", "¥3,500", "--signed-by", "王芳", *day)
+    assert done.exit_code == 0, done.output
+    assert spent in done.output, done.output
+    # Written with its unit, or bare, it says what it is: nothing more to say.
+    for value in ("3,500元", "0.35"):
+        done = run(root, "spend", "add", "training", value, "--signed-by", "王芳", *day, "--again")
+        assert done.exit_code == 0 and "¥" not in done.output, done.output
+
+
 def test_a_yuan_sign_before_a_bare_figure_kept_in_wan_or_yi_is_refused_as_either(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -490,6 +490,35 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     return base
 
 
+def read_as_yuan(unit: UnitOfMeasure, text: str, base: Decimal, lang: str) -> str:
+    """What to say of ``text`` typed after ``¥`` alone on a figure in 万元 or 亿元, which
+    ``parse_quantity`` read as yuan, ``base`` (¥3,500 is 3,500元, where a bare 3500 is
+    3,500万), so that the reading is not missed; "" for any other figure."""
+    from okrdesk.written_numbers import half_width
+
+    yuan, written = _after_yuan(half_width(text).strip())
+    if not yuan or unit.dimension is not Dimension.MONEY or unit.factor <= 1:
+        return ""
+    if _suffix_of(written)[0] is not None:
+        return ""
+    typed, bare = text.strip(), _plain(base)
+    yuan_places = 0 if base == base.to_integral_value() else 2
+    in_yuan = figure(base, yuan_places, keep=yuan_places)
+    if lang == "en":
+        return (f" {typed} is read as yuan: CNY {in_yuan} = {en_money(base)}; {bare} alone "
+                f"is {en_money(base * unit.factor)} here.")  # fmt: skip
+    # Exact, as typed: 3,500.5元 = 0.35005万, and a bare 3500.5 is 3,500.5万, not 3,501万.
+    larger = unit.symbol.removesuffix("元")
+    return (f"{typed} 按元计：{in_yuan}元 = {figure(base / ZH_WAN, _places_of(base / ZH_WAN))}"
+            f"万；只写 {bare} 则是 {figure(base, _places_of(base))}{larger}。")  # fmt: skip
+
+
+def _places_of(value: Decimal) -> int:
+    """The decimals ``value`` has, as far as the sixth."""
+    exponent = value.normalize().as_tuple().exponent
+    return min(6, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
 def _after_yuan(text: str) -> tuple[bool, str]:
     """Whether ``text`` is written after ``¥`` (``¥120万``, ``-¥30``, ``¥-30``), and the
     figure without it."""

@@ -33,6 +33,7 @@ from okrdesk.units import (
     UnitOfMeasure,
     UnreadableFigure,
     parse_quantity,
+    read_as_yuan,
     unit_word,
     written,
 )
@@ -171,6 +172,7 @@ def _told(
         subject=subject, day=day,
         author=printable(author), count=count, id=checkin_id,
     )  # fmt: skip
+    said += read_as_yuan(kr.unit, value, base, lang)
     closing = closes_on(plan, kr)
     if closing is not None and closing < day:
         said += words["closed"].format(kr=kr.id, closing=closing)

@@ -33,6 +33,7 @@ from okrdesk.units import (
     ledger,
     money,
     parse_quantity,
+    read_as_yuan,
 )
 
 if TYPE_CHECKING:
@@ -238,6 +239,7 @@ def record_spend(
         amount=_exactly(amount, lang), line=line.id, name=line.name, day=day,
         names=_names(names, lang), spent=ledger(spent, lang), budget=ledger(line.amount, lang),
         over=over, overridden=overridden, id=entry_id,
+        yuan=read_as_yuan(line.unit, amount_text, amount, lang),
     ) + ahead)  # fmt: skip
 
 
@@ -358,8 +360,8 @@ def _exactly(amount: Decimal, lang: str) -> str:
 
 _WORDS = {
     "en": {
-        "recorded": "Recorded {amount} on {line} ({name}) on {day}, signed by {names}. Spent "
-                    "so far {spent} of {budget}{over}.{overridden} Ledger entry {id}.",
+        "recorded": "Recorded {amount} on {line} ({name}) on {day}, signed by {names}.{yuan} "
+                    "Spent so far {spent} of {budget}{over}.{overridden} Ledger entry {id}.",
         "over": ", {over} over",
         "overridden": " Breaker overridden: {reason}.",
         "ahead": " Dated after today ({today}): money committed, judged by the breaker as if "
@@ -388,7 +390,7 @@ _WORDS = {
     },
     "zh": {
         "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
-                    "本项已支出 {spent}，预算 {budget}{over}。{overridden}台账第 {id} 笔。",
+                    "{yuan}本项已支出 {spent}，预算 {budget}{over}。{overridden}台账第 {id} 笔。",
         "over": "，已超支 {over}",
         "overridden": "熔断后特批支出：{reason}。",
         "ahead": "支出日期晚于今天（{today}）：按已承诺的支出，熔断按今天已支出判断；"
