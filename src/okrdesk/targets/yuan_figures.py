@@ -78,7 +78,8 @@ def yuan_said(
     if advice is None:
         return None
     if found.bare:
-        advice = _either_reading(found, advice, advise(("-" if negative else "") + found.shown))
+        advice = _either_reading(found, negative, advice,
+                                 advise(("-" if negative else "") + found.shown))  # fmt: skip
     why_en, why_zh = [], []
     if found.untrusted is not None:
         plain = Decimal(found.untrusted.replace(",", ""))
@@ -102,7 +103,9 @@ def yuan_said(
     return Said("; ".join([*why_en, advice.en]), "；".join([*why_zh, advice.zh]))
 
 
-def _either_reading(found: YuanFigure, as_yuan: Said, as_written: Said | None) -> Said:
+def _either_reading(
+    found: YuanFigure, negative: bool, as_yuan: Said, as_written: Said | None
+) -> Said:
     """For ``¥899`` in a table whose unit is larger than 元, both lines to write: 899元,
     as the sign says, and 899 in the table's unit, as a bare 899 there is (the rule
     ``okrdesk checkin`` and ``spend add`` refuse it by). ``as_yuan`` alone where the two
@@ -114,7 +117,7 @@ def _either_reading(found: YuanFigure, as_yuan: Said, as_written: Said | None) -
         return as_yuan
     if yuan[1] == plain[1]:
         return as_yuan
-    number = ("-" if found.negative else "") + found.shown
+    number = ("-" if negative else "") + found.shown  # a key never below zero: the figure
     return Said(
         f"if {number}元 is meant, {as_yuan.en}; if {number} in the table's unit, {as_written.en}",
         f"若是 {number}元，{as_yuan.zh}；若是以表的单位计的 {number}，{as_written.zh}",
