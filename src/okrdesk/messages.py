@@ -144,6 +144,10 @@ LABELS: dict[str, dict[str, str]] = {
         # Under the forecast of a figure out of date: the day it is made from (MM-DD).
         "forecast_from": "自{day}起",
         "forecast_to": "至{day}",
+        # Over forecasts one of which is for a day before the year's end (an open checkpoint's).
+        "forecast_then": "预测",
+        # In the workbook's notes of such a forecast, whose cell holds the figure alone.
+        "forecast_to_note": "预测至 {day}",
         "held_down": "↓ 原始得分高于考核方案的上限，按上限计",
         "held_up": "↑ 原始得分低于考核方案的下限，按下限计",
     },
@@ -285,6 +289,8 @@ LABELS: dict[str, dict[str, str]] = {
         "due_then": "Due",
         "forecast_from": "from {day}",
         "forecast_to": "to {day}",
+        "forecast_then": "Forecast",
+        "forecast_to_note": "Forecast to {day}",
         "held_down": "↓ the policy's cap held the score down",
         "held_up": "↑ the policy's floor held the score up",
     },

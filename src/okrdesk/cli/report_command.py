@@ -95,10 +95,11 @@ def report(
 
     Each key result with its actual, target, attainment, what is due by now,
     status, change since the last period (week, month or quarter), forecast
-    and trend; the members below the unit ranked; the budget with tripped
-    breakers first; and everything that needs attention. Text on a terminal
-    by default; it opens with one screen (80×24) that says it all, which
-    --brief prints alone.
+    (to the year's end, an open checkpoint's to its day) and trend; the
+    members below the unit ranked; the budget with tripped breakers first;
+    and everything that needs attention. Text on a terminal by default; it
+    opens with one screen (80×24) that says it all, which --brief prints
+    alone.
 
     -p/--period shows the report as of the period's last day (or as of
     --as-of, else today, when the period has not ended yet).

@@ -2,11 +2,12 @@
 
 Method: the slope of an ordinary least-squares line through the year-to-date
 points (day of the plan, figure to date at the end of each period), carried
-forward from today's figure to the plan's last day. Fewer than three points
-is "not enough data". On and after the plan's last day the forecast is the
-actual. A running count (new clients to date) is never forecast below what
-it has already reached. The target is reached on the first day the line
-meets it, if that is within the plan.
+forward from today's figure to the day it is made for: the plan's last day, or
+the day an open checkpoint closes (engine.progress). Fewer than three points
+is "not enough data". On and after that day the forecast is the actual. A
+running count (new clients to date) is never forecast below what it has
+already reached. The target is reached on the first day the line meets it, if
+that is by that day.
 
 A ratio is not a line: its numerator and denominator to date are each
 carried forward so, and divided (``ratio_forecast``). A conversion rate that
@@ -30,9 +31,10 @@ MIN_POINTS = 3
 @shared_methods
 class Forecast:
     value: float | None
-    """The figure expected at the plan's end; None when there is not enough data."""
+    """The figure expected on the day it is made for (``end``: the plan's last day, an open
+    checkpoint's closing day); None when there is not enough data."""
     reach: dt.date | None = None
-    """The day the target is reached on this trend; None if not within the plan."""
+    """The day the target is reached on this trend; None if not by that day."""
     note: str = ""
 
 
@@ -80,7 +82,7 @@ def ratio_forecast(
     as_of: dt.date | None = None,
 ) -> Forecast:
     """``parts`` are (day, numerator to date, denominator to date), the last one
-    today's: the ratio at the plan's end with each part carried forward at its pace,
+    today's: the ratio on ``end`` with each part carried forward at its pace,
     and the first day that ratio meets ``target``."""
     if not parts or not parts[-1][2]:
         return Forecast(None, note="not enough data")

@@ -14,7 +14,8 @@ base unit of its key result (元, plain counts, fractions for rates).
 - Attainment: (actual − baseline) / (target − baseline), actual / target
   with no baseline (1.087 is 108.7%); see ``engine.pace``. A checkpoint
   past its date is judged as it stood on that date.
-- Forecast: see ``engine.forecast``.
+- Forecast: see ``engine.forecast``; an open checkpoint's runs to the day it closes
+  (``pace.closes_on``), any other's to the plan's end.
 - Objective score: the weighted mean of its key results' attainment, over
   those with data, each counted up to the plan's ``attainment_cap`` (120%
   unless the plan says). The subject's score: the weighted mean of its
@@ -356,19 +357,22 @@ class Engine:
         # passed, on 27 November from figures of the 20th dated the 22nd, and after the
         # plan's end took the old figure for the final one).
         seen = judged_on
+        # An open checkpoint is forecast to the day it closes, the plan's end otherwise: where
+        # a Q2 checkpoint will stand on 30 June, not where its line runs on to in December.
+        until = closing or self.plan.end
         if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
             # A rate's trend, and its forecast from its parts (engine.forecast).
             since = rollup.since
             parts = [(min(at, seen), n, d)
                      for at, n, d in self._ratio_parts(kr, spec, subject, since)]  # fmt: skip
             trend = tuple((at, n / d) for at, n, d in parts if d)
-            forecast = ratio_forecast(parts, since, self.plan.end, goal, kr.sense >= 0, seen)
+            forecast = ratio_forecast(parts, since, until, goal, kr.sense >= 0, seen)
         elif self.trends:
             trend = tuple((min(at, seen), v) for at, v in self._trend(kr, spec, subject))
             if trend and spec is not None and spec.kind is MetricKind.FLOW:
                 trend = _with_quiet_periods(trend, self.plan, seen)
             forecast = linear_forecast(
-                trend, self.plan.start, self.plan.end, goal, kr.sense >= 0,
+                trend, self.plan.start, until, goal, kr.sense >= 0,
                 seen, never_below=_only_grows(kr, spec),
             )  # fmt: skip
         else:

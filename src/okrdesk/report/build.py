@@ -16,7 +16,7 @@ from okrdesk import __version__
 from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, apart_by_plan, budget_progress
 from okrdesk.engine.cadence import owed
-from okrdesk.engine.pace import expected_value, key_result_due, phase_first_day
+from okrdesk.engine.pace import closes_on, expected_value, key_result_due, phase_first_day
 from okrdesk.engine.plan_calendar import (
     change_base,
     clamp_to_plan,
@@ -33,7 +33,6 @@ from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import (
     Checkin,
-    KeyResult,
     MetricKind,
     MetricSpec,
     Plan,
@@ -224,10 +223,14 @@ def _window_as_begun(
     return attrs.evolve(before, actual=attrs.evolve(before.actual, value=0.0))
 
 
-def _forecast_to(engine: Engine, kr: KeyResult) -> dt.date | None:
-    """The end of a growth target's window, which its forecast runs to, where it is not
-    the plan's last day: a quarter's 94.95万 is no year-end figure."""
-    if kr.growth is None or kr.window is None:
+def _forecast_to(engine: Engine, p: KeyResultProgress) -> dt.date | None:
+    """The day a forecast is for where it is not the plan's last day: an open checkpoint's
+    closing day (``pace.closes_on``), a growth target's window's end. A Q2 checkpoint's
+    or a quarter's 94.95万 is no year-end figure."""
+    kr = p.key_result
+    if kr.growth is None:
+        return closes_on(engine.plan, kr) if p.closed is None else None
+    if kr.window is None:
         return None
     from okrdesk.engine.windows import whole_run
 
@@ -308,7 +311,7 @@ def _key_result(
         not_collected=not_collected,
         old_figure=p.old_figure,
         due_on=p.due_on,
-        forecast_to=_forecast_to(engine, kr) if p.forecast.value is not None else None,
+        forecast_to=_forecast_to(engine, p) if p.forecast.value is not None else None,
     )
 
 

@@ -97,16 +97,26 @@ def due_heading(results: Iterable[ReportKeyResult], lang: str) -> str:
     return label(lang, "due_then" if then else "expected")
 
 
+def forecast_heading(results: Iterable[ReportKeyResult], lang: str) -> str:
+    """The forecast column's heading over ``results``: "预测" where one of them is for a
+    day before the plan's end (``forecast_to``: an open checkpoint's closing day, which
+    is written under it), so that no figure reads as the year's; else "年末预测". English
+    "Forecast" either way."""
+    then = any(result.forecast_to is not None for result in results)
+    return label(lang, "forecast_then" if then else "forecast")
+
+
 def forecast_from(result: ReportKeyResult, lang: str) -> str:
     """Under the forecast of a figure out of date, made from its own day
-    (engine.progress): that day (``自11-20起`` / ``from 11-20``); of a growth target on a
-    window shorter than the year, the window's end it is for (``至09-30`` / ``to 09-30``);
-    "" for a current figure of the year, or no forecast."""
+    (engine.progress): that day (``自11-20起`` / ``from 11-20``); of an open checkpoint,
+    the day it closes, and of a growth target on a window shorter than the year, the
+    window's end, which it is for (``至09-30`` / ``to 09-30``); "" for a current figure of
+    the year, or no forecast."""
     if result.forecast is None:
         return ""
     day = result.old_figure
     said = [label(lang, "forecast_from", day=f"{day:%m-%d}")] if day else []
-    if result.forecast_to is not None:  # a window shorter than the year: to its end
+    if result.forecast_to is not None:  # a checkpoint, a window: to its end
         said.append(label(lang, "forecast_to", day=f"{result.forecast_to:%m-%d}"))
     return " ".join(said)
 

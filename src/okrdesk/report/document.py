@@ -254,8 +254,9 @@ class ReportKeyResult:
     """The day ``due`` and ``expected`` are taken on, the day the figure speaks for, where
     it is not the report's (a check-in of an earlier day, current or not)."""
     forecast_to: dt.date | None = None
-    """The day ``forecast`` is for where it is not the plan's last day: a growth target
-    on a window shorter than the year (``qtd``) is forecast to its window's end."""
+    """The day ``forecast`` is for where it is not the plan's last day: an open checkpoint
+    (a milestone of 1.0 at Q2) is forecast to the day it closes, a growth target on a
+    window shorter than the year (``qtd``) to its window's end."""
 
 
 @attrs.frozen(slots=False)

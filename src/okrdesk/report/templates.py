@@ -99,7 +99,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         actual=cells.actual, attainment=cells.attainment,
         change_heading=cells.change_heading, days_left=cells.days_left,
         due_figure=cells.due_figure, due_heading=cells.due_heading, due_on=cells.due_on,
-        forecast_from=cells.forecast_from,
+        forecast_from=cells.forecast_from, forecast_heading=cells.forecast_heading,
         time_left=cells.time_left,
         sparkline=cells.sparkline, burnup=burnup_svg, off_track=off_track, escape=escape,
         Markup=Markup, status_text=notes.status_text, members_met=notes.members_met,

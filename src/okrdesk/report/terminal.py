@@ -28,6 +28,7 @@ from okrdesk.report.cells import (
     due_on,
     figures_through,
     forecast_from,
+    forecast_heading,
     moved_change,
     phase_span,
     sparkline,
@@ -478,7 +479,9 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     return sparkline(kr)
 
 
-def _heading(column: str, grain: str, lang: str) -> str:
+def _heading(column: str, grain: str, lang: str, results: Sequence[ReportKeyResult] = ()) -> str:
+    if column == "forecast":
+        return forecast_heading(results, lang)  # 预测 over a checkpoint's, not 年末预测
     return change_heading(grain, lang) if column == "change" else label(lang, column)
 
 
@@ -499,7 +502,8 @@ def _kr_table(
     shown = objective.key_results
     # Over figures due on days of their own (out of date), not "Due now": left out too.
     due = due_heading(objective.key_results, lang)
-    headings = [due if c == "expected" else _heading(c, grain, lang) for c in left_out]
+    results = objective.key_results
+    headings = [due if c == "expected" else _heading(c, grain, lang, results) for c in left_out]
     note = _left_out_note(headings, lang) if shown else ""
     # What the score leaves out first: it is about the figure above, the rest about layout.
     caption = "\n".join(
@@ -524,7 +528,7 @@ def _kr_table(
         heading = due if column == "expected" else None
         # A status is words (未达成 (Q1), off track): where the table is one cell short
         # of its longest id, they wrap at their space rather than the id be folded.
-        table.add_column(heading or _heading(column, grain, lang),
+        table.add_column(heading or _heading(column, grain, lang, results),
                          justify="right" if right else "left",
                          no_wrap=column != "status")  # fmt: skip
     for row, kr in enumerate(objective.key_results):
@@ -539,11 +543,14 @@ def _kr_table(
     return table
 
 
-def _widths(cells: dict[str, list[str | Text]], grain: str, lang: str) -> dict[str, int]:
+def _widths(
+    cells: dict[str, list[str | Text]], grain: str, lang: str, results: Sequence[ReportKeyResult]
+) -> dict[str, int]:
     """Each column's narrowest width with every number in it whole."""
     return {
         column: max(cell_width(line) for t in [
-            _heading(column, grain, lang), *(c.plain if isinstance(c, Text) else c for c in shown)
+            _heading(column, grain, lang, results),
+            *(c.plain if isinstance(c, Text) else c for c in shown)
         ] for line in t.split("\n"))
         for column, shown in cells.items()
     }  # fmt: skip
@@ -554,7 +561,7 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
     tables = []
     for objective in report.objectives:
         cells = {c: [_kr_cell(kr, c, lang) for kr in objective.key_results] for c in _ALL_COLUMNS}
-        widths = _widths(cells, report.grain, lang)
+        widths = _widths(cells, report.grain, lang, objective.key_results)
         columns = list(_ALL_COLUMNS)
         # The title column, then each column's cells, padding and border.
         fixed = 1 + _title_width(objective) + 3

@@ -39,6 +39,7 @@ from okrdesk.report.cells import (
     compared_with,
     due_on,
     figures_through,
+    forecast_heading,
     phase_span,
     target,
     unit_named,
@@ -434,7 +435,10 @@ def _notes_of(kr: Any, objective: Any, lang: str) -> list[str]:
     rate measured at a unit how it is made (the terminal's line under the table)."""
     pooled = [label(lang, "pooled_row")] if kr.id in objective.pooled else []
     started = [baseline_row(kr, lang)] if from_baseline(kr) else []
-    return [*under_title(kr, lang), *started, *pooled]
+    # The forecast's cell holds its figure alone: the day it is for, where not the year's end.
+    until = kr.forecast_to
+    ahead = [label(lang, "forecast_to_note", day=f"{until:%Y-%m-%d}")] if until else []
+    return [*under_title(kr, lang), *started, *pooled, *ahead]
 
 
 def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
@@ -442,11 +446,12 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
     words = _WORDS[lang]
     scale = _money_scale(report)
     # Over figures due on days of their own (out of date, said in the notes), not "Due now".
-    then = any(due_on(kr, lang) for o in report.objectives for kr in o.key_results)
+    every = [kr for o in report.objectives for kr in o.key_results]
+    then = any(due_on(kr, lang) for kr in every)
     due = label(lang, "due_then" if then else "expected")
     figures = [in_header(text, scale, mixed=True) for text in (
         label(lang, "actual"), label(lang, "target"), due,
-        change_heading(report.grain, lang), label(lang, "forecast"))]  # fmt: skip
+        change_heading(report.grain, lang), forecast_heading(every, lang))]  # fmt: skip
     head = [label(lang, "objective"), words["id"], words["title"], words["unit"], *figures[:2],
             label(lang, "attainment"), figures[2], label(lang, "status"), *figures[3:],
             words["notes"]]  # fmt: skip
