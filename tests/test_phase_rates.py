@@ -284,3 +284,58 @@ def test_a_phase_rate_s_breakdown_is_of_the_phase_as_its_figure(
     assert isinstance(breakdown, dict)
     parts = {s["value"]: (s["numerator"], s["denominator"]) for s in breakdown["rows"]}
     assert parts == {"app": (6, 10), "outlet": (2, 10)}
+
+
+@pytest.fixture
+def stepped(write_workspace: WriteWorkspace) -> Path:
+    """The same funnel, from a baseline of 20%, half the way due by the end of Q1."""
+    okrs = OKRS.replace("target = 80\n", "baseline = 20\ntarget = 80\n").replace(
+        "milestones = { Q2 = 1.0 }", "milestones = { Q1 = 0.5, Q2 = 1.0 }"
+    )
+    root = write_workspace({"q2.toml": okrs, "okrs.toml": None, "budget.toml": None}, plugin=False)
+    (root / "data").mkdir()
+    (root / "data" / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (root / "data" / "fundings.csv").write_text(FUNDINGS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    run(root, "collect", "--through", COLLECTED)
+    return root
+
+
+def test_explain_says_how_the_due_of_a_phase_s_rate_is_made(
+    stepped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its due runs on the milestones' curve from the plan's first day, whichever figure it
+    is held against: on 24 May 0.5 + 0.5 × 54/91 of the way (day 144; Q1 ends on day 90,
+    Q2 on 181), 79.7%, so 20% + 60% × 79.7% = 67.8% against Q2's own 75%; on 15 March
+    0.5 × 74/90, 41.1%, 44.7% against the plan's 25% to date. explain says so, with the
+    figure the report's due column shows."""
+    monkeypatch.setenv("COLUMNS", "1000")  # each line whole: what it says, not how it folds
+    in_phase = reported(stepped, "2026-05-24")
+    assert (in_phase["actual"], in_phase["over_phase"]) == (pytest.approx(0.75), "Q2")
+    assert in_phase["expected"] == pytest.approx(0.2 + 0.6 * (0.5 + 0.5 * 54 / 91))
+    assert "| 75% | 80% | 91.7% | 67.8% |" in row(stepped, "2026-05-24", "zh")
+    said = run(stepped, "explain", "Q2.FUND", "--as-of", "2026-05-24").output.splitlines()
+    assert said[-1] == (
+        "应完成 67.8% = 20% +（80% − 20%）× 79.7%：截至 2026-05-24 应走完的进度，按里程碑 "
+        "{ Q1 = 0.5, Q2 = 1.0 } 自计划首日 2026-01-01 起算（不是从 Q2 开始算）；"
+        "比较的是 Q2 阶段自身的数字"
+    )
+    english = run(stepped, "explain", "Q2.FUND", "--as-of", "2026-05-24", "--lang", "en")
+    assert english.output.splitlines()[-1] == (
+        "due 67.8% = 20% + (80% − 20%) × 79.7%, the share of the way due by 2026-05-24 on its "
+        "milestones { Q1 = 0.5, Q2 = 1.0 }, counted from the plan's first day, 2026-01-01 "
+        "(not from Q2's); held against Q2's own figure"
+    )
+    before = reported(stepped, "2026-03-15")
+    assert (before["numerator"], before["denominator"], before["phase_to_come"]) == (1, 4, "Q2")
+    assert before["expected"] == pytest.approx(0.2 + 0.6 * 0.5 * 74 / 90)
+    said = run(stepped, "explain", "Q2.FUND", "--as-of", "2026-03-15").output.splitlines()
+    assert said[-1].startswith("应完成 44.7% = 20% +（80% − 20%）× 41.1%：截至 2026-03-15")
+    assert said[-1].endswith("；比较的是计划开始至今的数字（Q2 阶段有数字前）")
+    english = run(stepped, "explain", "Q2.FUND", "--as-of", "2026-03-15", "--lang", "en")
+    assert english.output.splitlines()[-1].endswith(
+        "held against the plan's figure to date until Q2 has figures"
+    )
+    # Closed, all of it is due: no curve to explain.
+    said = run(stepped, "explain", "Q2.FUND", "--as-of", COLLECTED).output
+    assert "应完成" not in said

@@ -103,6 +103,11 @@ _SAID: dict[str, dict[str, str]] = {
         "from_baseline": "attained {attainment} = ({actual} − {baseline}) ÷ ({target} − "
                          "{baseline}): from the baseline, not from 0{rounded}",
         "from_baseline_rounded": " (worked out before the figures were rounded)",
+        "phase_due": "due {due} = {baseline} + ({target} − {baseline}) × {share}, the share "
+                     "of the way due by {day} on its milestones {{ {milestones} }}, counted from "
+                     "the plan's first day, {start} (not from {phase}'s); held against {figure}",
+        "phase_due_own": "{phase}'s own figure",
+        "phase_due_to_come": "the plan's figure to date until {phase} has figures",
         "checkpoint_changed": "a checkpoint, closed on {day}: the figures of its periods up "
                               "to that day, which the report shows; but they go on changing "
                               "after their periods end, and count changes after {since} up "
@@ -181,6 +186,11 @@ _SAID: dict[str, dict[str, str]] = {
         "from_baseline": "完成率 {attainment} =（{actual} − {baseline}）÷（{target} − "
                          "{baseline}）：自起点算起，不是从 0{rounded}",
         "from_baseline_rounded": "（由舍入前的数字算得）",
+        "phase_due": "应完成 {due} = {baseline} +（{target} − {baseline}）× {share}：截至 "
+                     "{day} 应走完的进度，按里程碑 {{ {milestones} }} 自计划首日 {start} 起算"
+                     "（不是从 {phase} 开始算）；比较的是{figure}",
+        "phase_due_own": " {phase} 阶段自身的数字",
+        "phase_due_to_come": "计划开始至今的数字（{phase} 阶段有数字前）",
         "checkpoint_changed": "检查点，{day} 截止：取截至当日各周期的数字（报告显示的也是它）；"
                               "但这些周期的数字其后仍会变动，已含 {since} 之后至 {through} 的变动",
         "through": "数据截至 {through}：{period} 至 {end} 才结束，晚于 {day}，"
@@ -374,7 +384,31 @@ def explain_lines(
                 lines += _explain_growth(kr, basis, lang)
             elif kr.window or kr.compare:
                 lines += _explain_window(engine, kr, spec, subject, figure.value is not None, lang)
-    return _beside_figure(lines, share) + started
+    return _beside_figure(lines, share) + started + _phase_due(engine, kr, subject, lang)
+
+
+def _phase_due(engine: Engine, kr: KeyResult, subject: str, lang: str) -> list[str]:
+    """How the report's due (应完成) of an open rate's checkpoint of a phase is made: the
+    milestones' curve runs from the plan's first day, whatever period the figure it is
+    held against starts with (the phase's first, from which 15.4% due on 10 June, not 14.9%
+    as though the way had begun on 30 March). Nothing for any other key result."""
+    phase = engine.phase_of(kr)
+    p = engine.key_result(kr, subject) if phase is not None else None
+    if phase is None or p is None or p.closed is not None or p.target.value is None:
+        return []
+    unit, said = kr.unit, _SAID[lang]
+    due = written(unit, p.expected, lang)
+    if p.status.value in ("at_risk", "off_track") and p.actual.value is not None:
+        # As the report's column writes it: apart from the figure behind it.
+        due = beside_target(unit, p.actual.value, p.expected, lang)[1]
+    figure = "phase_due_own" if p.phase is not None else "phase_due_to_come"
+    return [said["phase_due"].format(
+        due=due, baseline=_result(unit, p.baseline, lang),
+        target=_result(unit, p.target.value, lang), share=percent(p.due),
+        day=p.due_on or engine.through, start=engine.plan.start,
+        milestones=", ".join(f"{m.phase} = {m.fraction}" for m in kr.milestones),
+        figure=said[figure].format(phase=phase.id), phase=phase.id,
+    )]  # fmt: skip
 
 
 def _phase_read(engine: Engine, kr: KeyResult, read: Rollup, lang: str) -> list[str]:
