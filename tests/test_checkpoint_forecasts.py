@@ -122,3 +122,29 @@ def test_every_format_says_the_day_a_checkpoint_is_forecast_to(
     assert (closed["closed"], closed["forecast_to"]) == ("2026-09-30", None)
     md = run(workspace, "report", "--as-of", "2026-10-11", "--format", "md").output
     assert "| 年末预测 |" in md
+
+
+def test_a_checkpoint_tracked_by_checkins_is_forecast_to_its_day(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A level typed in (leads in reserve, as the demo's P.LEADS) on the same rule: the
+    least-squares line through its check-ins carried on from the latest to 31 March."""
+    leads = """
+[[objectives.key_results]]
+id = "LEADS"
+title = "3 月底前储备潜在客户 180 户"
+target = 180
+unit = "户"
+milestones = { Q1 = 1.0 }
+"""
+    root = write_workspace({"okrs.toml": OKRS + leads})
+    for day, value in (("2026-01-31", "60"), ("2026-02-28", "117"), ("2026-03-10", "140")):
+        run(root, "checkin", "O1.LEADS", value, "--date", day)
+    result = reported(root, "2026-03-15")["O1.LEADS"]
+    assert result["forecast_to"] == "2026-03-31"
+    # Days 30, 58 and 68 of the plan: mean 52, slope Σ(dx·dy) / Σdx² = 1,622 / 776 a day.
+    xs, ys = (30, 58, 68), (60, 117, 140)
+    slope = sum((x - 52) * (y - 317 / 3) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - 52) ** 2 for x in xs
+    )
+    assert result["forecast"] == pytest.approx(140 + slope * 21)  # 10 to 31 March
