@@ -30,7 +30,7 @@ from okrdesk.engine.budget import (
     revenue_key_results,
 )
 from okrdesk.engine.growth import GrowthBasis, growth_basis
-from okrdesk.engine.pace import closes_on, runs_from_baseline
+from okrdesk.engine.pace import Status, closes_on, runs_from_baseline
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, runs_of
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.restated import counted_past, goes_on_changing
@@ -398,7 +398,7 @@ def _phase_due(engine: Engine, kr: KeyResult, subject: str, lang: str) -> list[s
         return []
     unit, said = kr.unit, _SAID[lang]
     due = written(unit, p.expected, lang)
-    if p.status.value in ("at_risk", "off_track") and p.actual.value is not None:
+    if p.status in (Status.AT_RISK, Status.OFF_TRACK) and p.actual.value is not None:
         # As the report's column writes it: apart from the figure behind it.
         due = beside_target(unit, p.actual.value, p.expected, lang)[1]
     figure = "phase_due_own" if p.phase is not None else "phase_due_to_come"
