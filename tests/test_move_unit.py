@@ -22,6 +22,7 @@ from okrdesk.periods import Grain, periods_between
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
 from test_report import AS_OF, okrdesk
+from test_send import running_bot
 
 
 def _renamed_top(root: Path, *, plan_id: str | None = None) -> None:
@@ -195,6 +196,44 @@ def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
     moved = okrdesk("move-unit", "szft", "--from-plan", "szft-2026", "-w", str(demo))
     assert moved.returncode == 0, moved.stderr
     assert _figures(_report(demo)) == before
+
+
+GROUP = '\n[[send.channels]]\nkind = "wecom"\nname = "branch-group"\nurl_env = "TEST_WECOM"\n'
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_send_due_holds_back_a_reminder_the_rename_would_make_wrong(demo: Path, lang: str) -> None:
+    """Renamed szft → futian, `send --due` told the branch's group that 陈建国 owed 21
+    check-ins "since 2026-01-01", all 44 made under szft: it sends nothing, says why and
+    what to run, and exits 1; once moved, the reminder goes as due lists it."""
+    with (demo / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write(GROUP)
+    _renamed_top(demo)
+    with running_bot() as bot:
+        env = {"TEST_WECOM": bot.url, "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"}
+        args = ("send", "--due", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+        for dry in ((), ("--dry-run",)):
+            held = okrdesk(*args, *dry, env=env)
+            assert held.returncode == 1 and held.stdout == "" and bot.received == []
+            said = " ".join(held.stderr.split())
+            assert said == (
+                "not sent to branch-group: 44 check-ins of 23 key results are kept under unit "
+                "szft, most likely the plan's unit id before it was changed, and the reminder "
+                "would list them as owed; run `okrdesk move-unit szft`, then `okrdesk send "
+                "--due` again" if lang == "en" else
+                "未发送至 branch-group：23 项关键结果的 44 条打卡记在单位 szft 名下（很可能是计划的"
+                "单位 id 改动之前的 id），提醒会把它们列为待打卡；请先运行 `okrdesk move-unit "
+                "szft`，再运行 `okrdesk send --due`"
+            ), said  # fmt: skip
+        assert okrdesk("move-unit", "szft", "-w", str(demo)).returncode == 0
+        sent = okrdesk(*args, env=env)
+        assert sent.returncode == 0, sent.stderr
+        [message] = bot.received
+    content = message["body"]["markdown"]["content"]
+    owed = okrdesk("due", "-w", str(demo), "--as-of", AS_OF, "--lang", lang).stdout
+    heading = owed.splitlines()[0].rstrip(".。")
+    since = "since 2026-01-01" if lang == "en" else "自 2026-01-01 起"
+    assert heading in content and since not in content, content
 
 
 TEAM_CHECKED_IN = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from okrdesk import clock
 from okrdesk.app.session import Session, refuse_unknown_unit, stored
@@ -49,11 +50,8 @@ def due_lines(
     state it is in with who owes it; else by who owes it, the longest owed first."""
     day, found = owed_on(session, as_of, unit)
     kept = [
-        line for old, (n, krs) in _under_old_ids(session).items()
-        for line in folded(_OLD_ID[lang].format(
-            n=n if lang == "zh" else counted(n, "check-in"),
-            krs=krs if lang == "zh" else counted(krs, "key result"), old=old,
-        ), 2, width)
+        line for old, held in kept_under_old_ids(session).items()
+        for line in folded(old_id_said(old, held, _OLD_ID[lang], lang), 2, width)
     ]  # fmt: skip
     if not found:
         return [_NONE[lang].format(day=day), *kept]
@@ -81,10 +79,22 @@ _OLD_ID = {
 }  # fmt: skip
 
 
-def _under_old_ids(session: Session) -> dict[str, tuple[int, int]]:
-    """The plan's check-ins under its unit's old id (``attention.checkins_under_old_ids``),
+def old_id_said(
+    old: str, held: Sequence[Checkin], words: str, lang: str, **more: str
+) -> str:  # fmt: skip
+    """``words`` with the check-ins ``held`` under unit id ``old`` counted in ``lang``
+    (``{n}`` of ``{krs}``, ``{old}``, and ``more``)."""
+    n, krs = len(held), len({c.key_result for c in held})
+    return words.format(
+        n=n if lang == "zh" else counted(n, "check-in"),
+        krs=krs if lang == "zh" else counted(krs, "key result"), old=old, **more,
+    )  # fmt: skip
+
+
+def kept_under_old_ids(session: Session) -> dict[str, list[Checkin]]:
+    """The plan's check-ins under its unit's old id (``attention.held_under_old_ids``),
     which what is owed is read without: a rename would have everyone owe since January."""
-    from okrdesk.engine.attention import checkins_under_old_ids
+    from okrdesk.engine.attention import held_under_old_ids
 
     store = stored(session.workspace)
     if store is None:
@@ -92,7 +102,7 @@ def _under_old_ids(session: Session) -> dict[str, tuple[int, int]]:
     with store, store.reading():
         runs = store.runs()
         was_top = {run.plan_unit for run in runs} | {e.plan_unit for e in store.spend()}
-        return checkins_under_old_ids(session.plan, store.checkins(), lambda: runs, was_top)
+        return held_under_old_ids(session.plan, store.checkins(), lambda: runs, was_top)
 
 
 _NAMES_INDENT = "    "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -24,6 +24,7 @@ from okrdesk.delivery.summary import summary
 from okrdesk.delivery.transport import Clock, DeliveryFailed, SystemClock
 from okrdesk.errors import BadInput, Said, ValidationFailed, printable
 from okrdesk.messages import counted, label
+from okrdesk.model import Checkin
 from okrdesk.report.render import printable_copy
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import Channel
@@ -194,14 +195,26 @@ def prepare(
     return summary(printable_copy(built), path, session.workspace.send.reports_url)
 
 
+@attrs.frozen
+class Due:
+    """``send --due``'s reminder for one unit on ``day``: ``message`` None when nothing is
+    owed; ``held`` the check-ins by the old unit id they are kept under, when it lists as
+    owed what was checked in under the plan's unit id before it changed (then not sent)."""
+
+    day: dt.date
+    message: Message | None = None
+    held: Mapping[str, Sequence[Checkin]] = attrs.field(factory=dict)
+
+
 def prepare_due(
     session: Session, unit: str | None, as_of: dt.date | None, lang: str,
     week: str | None = None,
-) -> tuple[dt.date, Message | None]:  # fmt: skip
+) -> Due:  # fmt: skip
     """The reminder of the check-ins owed on the date (``week``'s Sunday, as for the
-    report) inside ``unit`` (the plan's unit by default); None when nothing is owed, so
-    nothing is sent."""
-    from okrdesk.app.due import owed_on
+    report) inside ``unit`` (the plan's unit by default); no message when nothing is
+    owed, so nothing is sent. A key result it lists with check-ins kept under the plan's
+    old unit id holds it back: a group would read as owed what was done."""
+    from okrdesk.app.due import kept_under_old_ids, owed_on
     from okrdesk.delivery.reminders import reminders
     from okrdesk.engine.tree_targets import owner_of
 
@@ -210,10 +223,36 @@ def prepare_due(
         as_of = report_date(session, as_of, week, None, lang)
     day, found = owed_on(session, as_of, unit)
     if not found:
-        return day, None
+        return Due(day)
+    listed = {o.key_result for o in found}
+    held = {old: checkins for old, checkins in kept_under_old_ids(session).items()
+            if listed.intersection(c.key_result for c in checkins)}  # fmt: skip
+    if held:
+        return Due(day, held=held)
     # Owed for a member's share: a check-in without --unit would be for the owner's whole.
     shares = any(o.subject != owner_of(plan, plan.key_results_by_id[o.key_result]) for o in found)
-    return day, reminders(found, day, plan.name_of(unit or plan.top), lang, plan.name_of, shares)
+    return Due(day, reminders(found, day, plan.name_of(unit or plan.top), lang, plan.name_of,
+                              shares))  # fmt: skip
+
+
+_HELD = {
+    "en": "not sent to {names}: {n} of {krs} are kept under unit {old}, most likely the "
+          "plan's unit id before it was changed, and the reminder would list them as owed; "
+          "run `okrdesk move-unit {old}`, then `okrdesk send --due` again",
+    "zh": "未发送至 {names}：{krs} 项关键结果的 {n} 条打卡记在单位 {old} 名下（很可能是计划的"
+          "单位 id 改动之前的 id），提醒会把它们列为待打卡；请先运行 `okrdesk move-unit {old}`，"
+          "再运行 `okrdesk send --due`",
+}  # fmt: skip
+
+
+def held_back(due: Due, channels: tuple[Channel, ...], lang: str) -> list[str]:
+    """What ``send --due`` says of a reminder it held back (``Due.held``), one line an old
+    unit id: which channels got nothing, why, and the command that sets it right."""
+    from okrdesk.app.due import old_id_said
+
+    names = ("、" if lang == "zh" else ", ").join(c.name for c in channels)
+    return [old_id_said(old, held, _HELD[lang], lang, names=names)
+            for old, held in due.held.items()]  # fmt: skip
 
 
 def deliver_all(

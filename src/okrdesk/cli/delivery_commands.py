@@ -75,6 +75,7 @@ def send(
         by_unit,
         chosen_channels,
         deliver_all,
+        held_back,
         nothing_owed,
         nothing_owed_in,
         prepare,
@@ -91,11 +92,17 @@ def send(
     quiet: list[tuple[str | None, tuple[Channel, ...]]] = []  # units owing no check-in
     for its_unit, channels in by_unit(targets, unit):
         if due:
-            day, reminder = prepare_due(session, its_unit, day_of(as_of), lang, week)
-            if reminder is None:
+            owed = prepare_due(session, its_unit, day_of(as_of), lang, week)
+            day = owed.day
+            if owed.held:
+                for line in held_back(owed, channels, lang):
+                    say(line, err=True)
+                failed = True
+                continue
+            if owed.message is None:
                 quiet.append((its_unit, channels))
                 continue
-            message, reminded = reminder, True
+            message, reminded = owed.message, True
         else:
             message = prepare(session, its_unit, day_of(as_of), week, lang, write=not dry_run)
         if dry_run:

@@ -626,8 +626,21 @@ def checkins_under_old_ids(
 ) -> dict[str, tuple[int, int]]:
     """The plan's own check-ins of its days kept under an id it no longer has, one that
     was the unit of a plan in this store (``was_top``: a collect's or an entry's): by that
-    id, how many and of how many key results (``checked_in_here``). A person removed
-    from the plan keeps hers, which are not told: no plan was hers."""
+    id, how many and of how many key results (``held_under_old_ids``)."""
+    return {
+        old: (len(held), len({c.key_result for c in held}))
+        for old, held in held_under_old_ids(plan, every, runs, was_top).items()
+    }
+
+
+def held_under_old_ids(
+    plan: Plan,
+    every: Sequence[Checkin],
+    runs: Callable[[], Sequence[Run]],
+    was_top: Iterable[str],
+) -> dict[str, list[Checkin]]:
+    """``checkins_under_old_ids``' check-ins themselves, by the old id (``checked_in_here``).
+    A person removed from the plan keeps hers, which are not told: no plan was hers."""
     ids = plan.units_by_id.keys() | plan.people_by_id.keys()
     tops = set(was_top) - ids
     by_subject: dict[str, list[Checkin]] = {}
@@ -635,7 +648,7 @@ def checkins_under_old_ids(
         if checkin.subject in tops and checkin.key_result in plan.key_results_by_id:
             by_subject.setdefault(checkin.subject, []).append(checkin)
     return {
-        old: (len(held), len({c.key_result for c in held}))
+        old: held
         for old, held in sorted(by_subject.items())
         if checked_in_here(plan, held, every, runs, new=plan.top)
     }
