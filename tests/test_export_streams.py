@@ -279,11 +279,13 @@ def test_json_gives_each_value_its_unit_and_keeps_every_field_an_old_reader_took
         stored = {"observations": list(store.observation_rows())}
     for table, names in OLD_FIELDS.items():
         for row in document[table]:
-            added = ("unit", "ratio", "grain", "plan_unit", "plan_id", "moved_from", "moved")
+            added = ("unit", "ratio", "grain", "no_rows", "plan_unit", "plan_id", "moved_from",
+                     "moved")  # fmt: skip
             old = [name for name in row if name not in added]
             assert old == names, table  # every old field, in its old order
         if table in stored:
-            assert [tuple(row[n] for n in names) for row in document[table]] == stored[table]
+            old_rows = [row[: len(names)] for row in stored[table]]  # no_rows after them
+            assert [tuple(row[n] for n in names) for row in document[table]] == old_rows
     # CSV's unit column is the same as JSON's field, row for row.
     text = export_text(database, "csv", "observations", UNITS)
     rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
@@ -317,7 +319,7 @@ def test_a_rate_reads_as_its_ratio_in_every_format(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
     head = list(rows[0])
     assert head[head.index("value") :][:4] == ["value", "unit", "numerator", "denominator"]
-    assert head[-2:] == ["grain", "ratio"]  # added after every column a CSV had
+    assert head[-3:-1] == ["grain", "ratio"]  # added after every column a CSV had
     shown = {r["subject"]: r["ratio"] for r in rows if r["metric"] == "conversion"}
     assert shown == {"cm01": "0.1", "cm02": "", "cm03": "0.6666666666666666"}
     export_xlsx(database, tmp_path / "firm.xlsx", UNITS)
@@ -349,7 +351,7 @@ def test_each_figure_names_its_grain_so_a_sum_takes_one(tmp_path: Path) -> None:
         store.finish_run(run, "ok", {"crm": "1.0"}, [])
     text = export_text(database, "csv", "observations", UNITS)
     rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
-    assert list(rows[0])[2:4] == ["period", "period_start"] and list(rows[0])[-2] == "grain"
+    assert list(rows[0])[2:4] == ["period", "period_start"] and list(rows[0])[-3] == "grain"
     summed: dict[str, float] = {}
     for row in rows:
         summed[row["grain"]] = summed.get(row["grain"], 0.0) + float(row["value"])
@@ -384,7 +386,7 @@ def test_csv_rows_follow_the_store(database: Path) -> None:
     assert len(rows) == 2 * 60 * 20
     assert rows[0][:7] == ["aum", "cm00000", "2026-W02", "2026-01-05", "2026-01-11", "0.25",
                            "元"]  # fmt: skip
-    assert rows[0][-2:] == ["week", ""]
+    assert rows[0][-3:] == ["week", "", "0"]
     assert rows[0][9] == 'CRM =HYPERLINK("http://x")'  # not a formula: only its start counts
     notes = export_text(database, "csv", "checkins", UNITS)
     assert '\n1,O1.KR1,cm00000,2026-03-01,0.5,户,,"\'=HYPERLINK(""http://x"")",' in notes
@@ -392,7 +394,7 @@ def test_csv_rows_follow_the_store(database: Path) -> None:
     # Every column where it was before the grain and the ratio were added after them all.
     assert rows[-1][:9] == ["conversion", "cm00059", "2026-W21", "2026-05-18", "2026-05-24", "",
                             "ratio", "3", "10"]  # fmt: skip
-    assert rows[-1][-2:] == ["week", "0.3"]
+    assert rows[-1][-3:] == ["week", "0.3", "0"]
 
 
 def test_export_reads_the_same_rows_from_postgresql(

@@ -405,7 +405,8 @@ def test_a_partial_period_is_marked_and_replaced_only_by_more_days(
                 "--lang", "en")  # fmt: skip
     assert "days 2026-03-30 to 2026-03-31  [partial: through 2026-03-31]" in shown.output
     export = run(daily, "export", "--format", "csv").output
-    assert ",daily,1,2026-03-31,,week,\n" in export  # partial_through, slice, grain, ratio
+    # partial_through, slice, grain, ratio, no_rows
+    assert ",daily,1,2026-03-31,,week,,0\n" in export
     collect(daily, "2026-03-30")  # fewer days than stored: kept
     assert [(r[3], r[6]) for r in stored(daily, "2026-W14")] == [
         (2000.0, "2026-03-31"), (4000.0, "2026-03-31"),

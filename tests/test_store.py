@@ -1489,7 +1489,7 @@ def test_export_json_and_csv(backend: Backend, tmp_path: Path) -> None:
     assert run(root, "export", "--format", "csv", "--out", str(out)).exit_code == 0
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("metric,subject,period,period_start")
-    assert lines[0].endswith(",slice,grain,ratio")  # added after every column a CSV had
+    assert lines[0].endswith(",slice,grain,ratio,no_rows")  # added after every column a CSV had
     assert len(lines) == 45
     assert run(root, "export", "--format", "csv", "--table", "spend").output == (
         "\ufeffid,line,day,amount_yuan,unit,signed_by,note,override_reason,recorded,plan_unit,"

@@ -11,10 +11,13 @@ A store from before keeps its zeros so worded as zeros for no rows (schema 26).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from pathlib import Path
 
+import openpyxl
 import pytest
 import sqlite_utils
 
@@ -141,6 +144,51 @@ def test_an_export_come_out_empty_keeps_the_figures_its_zeros_for_no_rows_would_
                        "-w", str(root))  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         assert [row[2:] for row in _stored(root)] == [(0, 1)] * 6
+
+
+def test_an_export_tells_a_zero_for_no_rows_from_a_0_counted_in_every_format(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """cm02's salon of week 3 had 0 attendees, a row of the file; cm02's weeks 1 and 2 had
+    no row at all. The store told them apart (``no_rows``), the export did not: both
+    went out as a bare 0. ``no_rows``, after every column, is 1 (JSON ``true``) for the
+    zeros for no rows alone."""
+    root = _workspace(write_workspace)
+    (root / "data" / "salons.csv").write_text("cm,week,attendees\ncm01,1,40\ncm02,2,0\n", "utf-8")
+    with installed_package(tmp_path, "salons", SALONS) as env:
+        done = okrdesk(env, "collect", *THROUGH, "-w", str(root))
+        assert done.returncode == 0, done.stdout + done.stderr
+        exported = {fmt: okrdesk(env, "export", "--format", fmt, "-w", str(root))
+                    for fmt in ("csv", "json")}  # fmt: skip
+        book = tmp_path / "export.xlsx"
+        done = okrdesk(env, "export", "--out", str(book), "-w", str(root))
+        assert done.returncode == 0, done.stderr
+    expected = {
+        ("cm01", "2026-W01"): (0, True), ("cm01", "2026-W02"): (40, False),
+        ("cm01", "2026-W03"): (0, True), ("cm02", "2026-W01"): (0, True),
+        ("cm02", "2026-W02"): (0, True), ("cm02", "2026-W03"): (0, False),
+    }  # fmt: skip
+    assert [(s, p, v, bool(z)) for s, p, v, z in _stored(root)] == [
+        (*key, *figure) for key, figure in expected.items()
+    ]
+    document = json.loads(exported["json"].stdout)
+    assert {
+        (o["subject"], o["period"]): (o["value"], o["no_rows"])
+        for o in document["observations"] if o["metric"] == "salon_attendees"
+    } == expected  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(exported["csv"].stdout.lstrip("\ufeff"))))
+    assert list(rows[0])[-3:] == ["grain", "ratio", "no_rows"]  # after every column before
+    assert {
+        (r["subject"], r["period"]): (float(r["value"]), r["no_rows"] == "1")
+        for r in rows if r["metric"] == "salon_attendees"
+    } == expected  # fmt: skip
+    assert {r["no_rows"] for r in rows} == {"0", "1"}
+    [head, *body] = openpyxl.load_workbook(book)["observations"].iter_rows(values_only=True)
+    at = {name: head.index(name) for name in ("subject", "period", "value", "no_rows")}
+    assert {
+        (row[at["subject"]], row[at["period"]]): (row[at["value"]], row[at["no_rows"]] == 1)
+        for row in body if row[0] == "salon_attendees"
+    } == expected  # fmt: skip
 
 
 @pytest.mark.parametrize("many", [False, True], ids=["emit", "emit.many"])

@@ -13,8 +13,9 @@ names as UTF-8 rather than GBK. In every format, observations, check-ins and
 spend carry a ``unit`` naming the unit their value is stored in (元, 户, ratio:
 0.05 is 5%; in an English CSV or workbook, for people, CNY, accts), after the
 value, and observations their ``ratio`` (numerator / denominator, for a rate,
-which stores no value) and their period's ``grain`` (a metric stored by week and
-by month is added up at one): a column in CSV and xlsx, a field in JSON (added
+which stores no value), their period's ``grain`` (a metric stored by week and
+by month is added up at one) and ``no_rows`` (a zero for no rows, not a 0 counted):
+a column in CSV and xlsx, a field in JSON (added
 within ``okrdesk.export/1``: every field a reader took before is there as it
 was). ``xlsx`` writes every table as a sheet: numbers as number cells, dates as
 date cells (``DATES``), text as text (never a formula), nothing as a blank cell,
@@ -112,13 +113,16 @@ ROWS_KEPT_AT_ONCE = 4096
 
 
 def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
-    """The rows of ``table`` with the columns of ``FIELDS``, in order, as the store reads
-    them: one at a time, never the whole table."""
+    """The rows of ``table`` with the columns of ``FIELDS``, in order (an observation's
+    ``no_rows`` after them), as the store reads them: one at a time, never the whole
+    table."""
     if table == "observations":
         for o in store.observation_rows(sliced=slices):
             # period_start, period_end and partial_through are stored as ISO dates already;
             # a slice's text is written as the store keys it (slice_of), names sorted.
-            yield o if not o[12] else (*o[:12], slice_of(slice_values(o[12])))
+            # no_rows, stored as 0 or 1, is a yes or no: JSON's false or true.
+            cut = o[12] and slice_of(slice_values(o[12]))
+            yield (*o[:12], cut, bool(o[13]))
     elif table == "checkins":
         for c in store.each_checkin():
             yield (c.id, c.key_result, c.subject, c.day.isoformat(), c.value, c.confidence,
@@ -200,16 +204,18 @@ def _observations_out(
     rows: Iterator[Row], unit_of: Callable[[str], str], unknown: str | None
 ) -> Iterator[Row]:
     """Observations with their unit after ``value``, and after every other field their
-    period's ``grain`` and their ``ratio``: numerator / denominator where both are stored
-    and the denominator is not 0 (0/0 is no figure, as in the report), else empty. A
-    ratio metric stores only its parts, so its ``value`` is empty; ``value`` keeps that
-    meaning (see docs/export.md, "Rates")."""
+    period's ``grain``, their ``ratio`` and ``no_rows``. ``ratio`` is numerator /
+    denominator where both are stored and the denominator is not 0 (0/0 is no figure, as
+    in the report), else empty. A ratio metric stores only its parts, so its ``value`` is
+    empty; ``value`` keeps that meaning (see docs/export.md, "Rates"). ``no_rows``: the
+    figure is a zero for no rows (``emit(..., no_rows=True)``), not a 0 the source
+    counted."""
     for row in rows:
         numerator, denominator = row[6], row[7]
         ratio = (
             float(numerator) / float(denominator) if numerator is not None and denominator else None
         )
-        yield (*row[:6], unit_of(row[0]) or unknown, *row[6:], _grain(row[2]), ratio)
+        yield (*row[:6], unit_of(row[0]) or unknown, *row[6:13], _grain(row[2]), ratio, row[13])
 
 
 _PERIOD = re.compile(r"[0-9]{4}-(?:W[0-9]{2}|Q[1-4]|[0-9]{2})")
@@ -290,7 +296,7 @@ ADDED = {
     "spend": {"amount_yuan": ["unit"]},
 }
 """The unit, after the stored field it names (where the CSV has always had it)."""
-APPENDED = {"observations": ["grain", "ratio"]}
+APPENDED = {"observations": ["grain", "ratio", "no_rows"]}
 """Fields added to ``okrdesk.export/1`` since, after every column a CSV had before: within
 the version, every field a reader took keeps its name, value, meaning and, in CSV, its
 place (a script reading the sixth column as the value still reads the value)."""
@@ -299,7 +305,7 @@ place (a script reading the sixth column as the value still reads the value)."""
 def fields(table: str) -> list[str]:
     """The columns of ``table`` (the fields of its JSON objects): the stored ones, each
     unit beside its value (``ADDED``), and after them all, for an observation, its
-    period's grain and its ratio (``APPENDED``)."""
+    period's grain, its ratio and whether it is a zero for no rows (``APPENDED``)."""
     added = ADDED.get(table, {})
     beside = [name for stored in FIELDS[table] for name in (stored, *added.get(stored, ()))]
     return beside + APPENDED.get(table, [])
@@ -545,6 +551,8 @@ def _csv_cell(value: object) -> str:
         return ""
     if type(value) is int:  # an id: a numeral, never quoted
         return int.__repr__(value)
+    if type(value) is bool:  # a mark (no_rows): 1 or 0, which a pivot table adds up
+        return "1" if value else "0"
     return _quoted(spreadsheet_cell(value))
 
 
@@ -783,7 +791,8 @@ def _sheet(
             if kind is not None and type(value) is str and (day := _day(value, kind)) is not None:
                 sheet.write_number(number, column, day, dated[kind])
                 shown = SHOWN[kind]
-            elif type(value) is not str and _numeral(value) is not None:
+            elif type(value) is bool or (type(value) is not str and _numeral(value) is not None):
+                # A mark (no_rows) is 1 or 0, as in CSV.
                 sheet.write_number(number, column, float(value))
                 shown = 12
             else:

@@ -1204,14 +1204,15 @@ class Store(ABC):
     def observation_rows(self, *, sliced: bool = False) -> Iterator[Row]:
         """Every stored observation as its row (metric, subject, period, period_start,
         period_end, value, numerator, denominator, source, plugin, run_id, partial_through,
-        slice), in ``observations``' order, read a few at a time as they are taken
-        (``streamed``): a firm's ten million are never all in memory at once. Whole
-        figures only, unless ``sliced`` asks for the slices beside them."""
+        slice, no_rows: 1 for a zero for no rows, else 0), in ``observations``' order, read
+        a few at a time as they are taken (``streamed``): a firm's ten million are never all
+        in memory at once. Whole figures only, unless ``sliced`` asks for the slices beside
+        them."""
         clause = "" if sliced else "WHERE slice = '' "
         return self.streamed(
             "SELECT metric, subject, period, period_start, period_end, value, numerator, "
-            "denominator, source, plugin, run_id, partial_through, slice FROM observations "
-            f"{clause}ORDER BY metric, period_start, subject, slice"
+            "denominator, source, plugin, run_id, partial_through, slice, no_rows "
+            f"FROM observations {clause}ORDER BY metric, period_start, subject, slice"
         )
 
     def _edge_period(self, over_time: str) -> str:
