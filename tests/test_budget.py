@@ -288,6 +288,43 @@ def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace
     assert "; overridden by ledger entry 1: 春季峰会已签约,违约金更高\n" in checked, checked
 
 
+def test_check_json_carries_the_entries_spent_past_a_breaker_with_their_reasons(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The terminal's check says a tripped line was overridden, by which entries and why;
+    its JSON, what a monitoring system reads, said only that the breaker had tripped.
+    Each alert now has ``overrides``, after every field it had: the entries, empty for
+    any other alert."""
+    root = write_workspace()
+    run(root, "collect", "--through", THROUGH)
+    signed = ["--signed-by", "王芳", "--signed-by", "李强", "--date", THROUGH]
+    for amount, reason in (("75万", "春季峰会已签约,违约金更高"), ("320万", "峰会尾款")):
+        done = run(root, "spend", "add", "salons", amount, *signed, "--override",
+                   "--reason", reason)  # fmt: skip
+        assert done.exit_code == 0, done.output
+
+    def alerts() -> list[dict[str, object]]:
+        done = run(root, "check", "--as-of", THROUGH, "--format", "json", "--lang", "en")
+        assert done.exit_code == 1, done.output
+        return list(json.loads(done.stdout)["alerts"])
+
+    found = alerts()
+    assert all(list(a)[:-1] == ["level", "kind", "message", "title", "subject", "subjects",
+                                "hint"] for a in found)  # fmt: skip
+    (breaker,) = [a for a in found if a["kind"] == "breaker"]
+    assert breaker["subject"] == "salons" and breaker["overrides"] == [
+        {"id": 1, "date": THROUGH, "amount": 750_000.0, "reason": "春季峰会已签约,违约金更高",
+         "signed_by": ["王芳", "李强"]},
+        {"id": 2, "date": THROUGH, "amount": 3_200_000.0, "reason": "峰会尾款",
+         "signed_by": ["王芳", "李强"]},
+    ]  # fmt: skip
+    assert all(a["overrides"] == [] for a in found if a is not breaker)
+    # Given back, an entry no longer stands, in the JSON as on the terminal.
+    assert run(root, "spend", "reverse", "2", "--reason", "峰会尾款退回", *signed).exit_code == 0
+    (breaker,) = [a for a in alerts() if a["kind"] == "breaker"]
+    assert [entry["id"] for entry in breaker["overrides"]] == [1]  # type: ignore[attr-defined]
+
+
 def test_roi_and_cost_per_result_from_the_ledger(write_workspace: WriteWorkspace) -> None:
     revenue = """\
 [[objectives]]

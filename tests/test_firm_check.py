@@ -402,10 +402,14 @@ def test_the_reports_json_says_what_each_alert_is_about_as_check_does(firm: Path
     """A firm's program that reads the report's JSON (okrdesk.report/1) is told what each
     alert is about, as one that reads ``check --format json`` is: its ``subject`` (the
     branch a line gathers) and the ``subjects`` it counts; the same alerts, field by
-    field."""
+    field (check's with a tripped line's ``overrides`` after them, which the report's
+    JSON gives under its budget line)."""
     report = json.loads(run(firm, "report", "--format", "json", "--lang", "en").stdout)
     checked = json.loads(run(firm, "check", "--format", "json", "--lang", "en").stdout)
-    assert report["alerts"] == checked["alerts"]
+    assert report["alerts"] == [
+        {name: value for name, value in alert.items() if name != "overrides"}
+        for alert in checked["alerts"]
+    ]
     first = report["alerts"][0]
     assert first["subject"] == "b01"
     assert first["subjects"] == ["B01.CALLS", "B01.VISITS"]

@@ -77,11 +77,20 @@ def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
     """What ``check`` found on ``day`` for ``unit``, for a monitoring system
     (``--format json``; docs/report.md): each alert as the report's JSON writes it (its
     level, kind, message in ``lang``, the title it names, and what it is about: its
-    ``subject``, and the ids a line that gathers several counts), and the counts the exit
-    status follows."""
+    ``subject``, and the ids a line that gathers several counts), with ``overrides``,
+    the entries a tripped line spent past its breaker with a reason (``tagged`` says
+    them on the terminal), and the counts the exit status follows."""
     import json
 
     from okrdesk.report.document import ReportAlert
+
+    def overrides(alert: Alert) -> list[dict[str, object]]:
+        entries = checked.overridden.get(alert.subject, ()) if alert.kind == "breaker" else ()
+        return [
+            {"id": e.id, "date": e.day.isoformat(), "amount": float(e.amount),
+             "reason": e.override_reason or "", "signed_by": list(e.signed_by)}
+            for e in entries
+        ]  # fmt: skip
 
     info = sum(alert.level is Level.INFO for alert in checked.alerts)
     through = checked.figures_through
@@ -93,7 +102,8 @@ def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
         "figures_through": None if through is None else through.isoformat(),
         "needs_attention": len(checked.alerts) - info,
         "info": info,
-        "alerts": [attrs.asdict(ReportAlert.of(a, lang)) for a in checked.alerts],
+        "alerts": [{**attrs.asdict(ReportAlert.of(a, lang)), "overrides": overrides(a)}
+                   for a in checked.alerts],
     }  # fmt: skip
     return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
 
