@@ -228,10 +228,10 @@ def test_every_broken_sql_metric_is_a_problem_at_its_line(write_workspace: Write
         "allowed, not DELETE",
         # A query the SQLite-style check passed, which DuckDB cannot read as a collect would.
         "okrdesk.toml:29: sources.sql.metrics[3].query: metric d: DuckDB cannot read it: "
-        'syntax error at or near "order"; order is a word of SQL: write it "order", in '
+        'SQL syntax error at or near "order"; order is a word of SQL: write it "order", in '
         "double quotes",
         "okrdesk.toml:35: sources.sql.metrics[4].query: metric e: DuckDB cannot read it: "
-        'syntax error at or near "WHERE"',
+        'SQL syntax error at or near "WHERE"',
         # Every mistake of one definition at once.
         'okrdesk.toml:37: sources.sql.metrics[5]: unknown keys qurey (did you mean "query" '
         "for qurey?)",

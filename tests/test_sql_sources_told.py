@@ -98,9 +98,9 @@ def test_a_collect_counts_each_problem_of_a_table_it_lists(broken: Path) -> None
 @pytest.mark.parametrize(
     ("table", "en", "zh"),
     [
-        ("events", "Table with name events does not exist! The tables here are salons",
+        ("events", 'no table named "events" (the tables here are salons)',
          '没有名为 "events" 的表（这里的表有 salons）'),
-        ("salon", 'Table with name salon does not exist! Did you mean "salons"?',
+        ("salon", 'no table named "salon" (did you mean "salons"?)',
          '没有名为 "salon" 的表（是不是 "salons"？）'),
     ],
 )  # fmt: skip

@@ -518,7 +518,8 @@ class _DuckSource:
         return self.broken_tables.get(_missing(error))
 
     def why(self, query: str, error: Exception) -> Said:
-        """Why ``query`` failed with ``error``, in DuckDB's words or okrdesk's own."""
+        """Why ``query`` failed with ``error``: in okrdesk's own words, in English as in
+        Chinese, for the mistakes it knows (``engine_said``), else in DuckDB's."""
         from okrdesk.plugins.sql_engine import duckdb
 
         if "max_temp_directory_size" in str(error):
@@ -558,9 +559,8 @@ class _DuckSource:
             return said
         names = ", ".join(ours)
         return Said(
-            f"Catalog Error: Table with name {missing} does not exist! The tables here are "
-            f"{names}" if ours else f"Catalog Error: Table with name {missing} does not "
-            "exist! sources.sql.tables declares none",
+            f'no table named "{missing}" (the tables here are {names})' if ours
+            else f'no table named "{missing}" (sources.sql.tables declares none)',
             f'没有名为 "{missing}" 的表（这里的表有 {"、".join(ours)}）' if ours
             else f'没有名为 "{missing}" 的表（sources.sql.tables 中没有声明任何表）',
         )  # fmt: skip

@@ -5,8 +5,10 @@ clause!"), which put English into the middle of a Chinese collect, and okrdesk k
 only their first line, so DuckDB's own hint on the next ("Candidate bindings:
 "clients", "cm"") was lost. The mistakes an analyst makes most often writing a query
 (a column, table or function misspelt, a column left out of GROUP BY, text compared
-with a number, a syntax error) are told in Chinese too, with the names the engine gave
-and its hint; any other error in the engine's own words, in both languages.
+with a number, a syntax error) are told in okrdesk's own words, in English as in
+Chinese ("Catalog Error: Table with name visit does not exist! Did you mean ..." is
+``no table named "visit" (did you mean "visits"?)``), with the names the engine gave and
+its hint; any other error in the engine's own words, in both languages.
 """
 
 from __future__ import annotations
@@ -20,31 +22,45 @@ MOST_SAID = 300
 
 _HINTS = (r"Candidate bindings: (.+)", r"Candidate tables: (.+)", r'Did you mean (".+")\?')
 
-_ZH: tuple[tuple[str, str], ...] = (
+_WORDS: tuple[tuple[str, str, str], ...] = (
     # DuckDB
-    (r'Binder Error: Referenced column "(.+?)" not found in FROM clause!', '没有列 "{0}"'),
-    (r'Binder Error: Referenced table "(.+?)" not found!', '没有表或别名 "{0}"'),
-    (r"Catalog Error: Table with name (\S+) does not exist!", '没有名为 "{0}" 的表'),
+    (r'Binder Error: Referenced column "(.+?)" not found in FROM clause!', 'no column "{0}"',
+     '没有列 "{0}"'),
+    (r'Binder Error: Referenced table "(.+?)" not found!', 'no table or alias "{0}"',
+     '没有表或别名 "{0}"'),
+    (r"Catalog Error: Table with name (\S+) does not exist!", 'no table named "{0}"',
+     '没有名为 "{0}" 的表'),
     (r"Catalog Error: (?:Scalar|Aggregate|Table) Function with name (\S+) does not exist!",
-     '没有名为 "{0}" 的函数'),
+     'no function named "{0}"', '没有名为 "{0}" 的函数'),
     (r'Binder Error: column "(.+?)" must appear in the GROUP BY clause or must be part of '
-     r"an aggregate function\.", '列 "{0}" 须写进 GROUP BY，或放进 sum、max 等聚合函数'),
+     r"an aggregate function\.",
+     'column "{0}" must be written into GROUP BY, or put inside an aggregate function such '
+     "as sum or max", '列 "{0}" 须写进 GROUP BY，或放进 sum、max 等聚合函数'),
     (r"Binder Error: Cannot compare values of type (\S+) and type (\S+)",
-     "不能直接比较 {0} 与 {1} 类型的值，请用 CAST 把一方转换成另一方的类型"),
-    (r'Parser Error: syntax error at or near "(.+?)"', 'SQL 语法错误，在 "{0}" 附近'),
-    (r"Parser Error: syntax error at end of input", "SQL 语法错误：语句没有写完"),
+     "cannot compare values of type {0} and {1} directly; CAST one of them to the other's "
+     "type", "不能直接比较 {0} 与 {1} 类型的值，请用 CAST 把一方转换成另一方的类型"),
+    (r'Parser Error: syntax error at or near "(.+?)"', 'SQL syntax error at or near "{0}"',
+     'SQL 语法错误，在 "{0}" 附近'),
+    (r"Parser Error: syntax error at end of input",
+     "SQL syntax error: the statement is not finished", "SQL 语法错误：语句没有写完"),
     (r"Binder Error: No function matches the given name and argument types "
-     r"'(\w+)\([^)]*VARCHAR[^)]*\)'", "{0} 用不了文本列"),
+     r"'(\w+)\([^)]*VARCHAR[^)]*\)'", "", "{0} 用不了文本列"),
     # SQLite
-    (r"no such column: (\S+)", '没有列 "{0}"'),
-    (r"no such table: (\S+)", '没有名为 "{0}" 的表'),
-    (r"no such function: (\S+)", '没有名为 "{0}" 的函数'),
-    (r'near "(.+?)": syntax error', 'SQL 语法错误，在 "{0}" 附近'),
-    (r"incomplete input", "SQL 语法错误：语句没有写完"),
-    (r"file is not a database", "不是 SQLite 数据库文件"),
+    (r"no such column: (\S+)", 'no column "{0}"', '没有列 "{0}"'),
+    (r"no such table: (\S+)", 'no table named "{0}"', '没有名为 "{0}" 的表'),
+    (r"no such function: (\S+)", 'no function named "{0}"', '没有名为 "{0}" 的函数'),
+    (r'near "(.+?)": syntax error', 'SQL syntax error at or near "{0}"',
+     'SQL 语法错误，在 "{0}" 附近'),
+    (r"incomplete input", "SQL syntax error: the statement is not finished",
+     "SQL 语法错误：语句没有写完"),
+    (r"file is not a database", "not an SQLite database file", "不是 SQLite 数据库文件"),
     (r"You did not supply a value for binding parameter :(\w+)\.",
+     "the query uses :{0}; the only parameters there are :start, :end and :through",
      "查询用了 :{0}；可用的参数只有 :start、:end 和 :through"),
 )  # fmt: skip
+"""Each mistake okrdesk knows by the engine's first line: the pattern, then what it is
+in English and in Chinese, the names the engine gave in them. An English of "" keeps
+the engine's words (a text column given to ``sum``, whose advice follows them)."""
 
 
 _TEXT_COLUMN = re.compile(r"Binder Error: No function matches .*\(.*VARCHAR.*\)")
@@ -58,18 +74,21 @@ _TEXT_COLUMN_ADVICE = Said(
 
 
 def engine_said(error: Exception) -> Said:
-    """``error`` of DuckDB or SQLite as okrdesk tells it: the engine's first line and its
-    hint in English, and in Chinese the same said in Chinese where okrdesk knows the
-    mistake (the engine's words otherwise)."""
+    """``error`` of DuckDB or SQLite as okrdesk tells it: where okrdesk knows the mistake,
+    in its own words in English and in Chinese, with the engine's hint; otherwise the
+    engine's first line and its hint, in both."""
     lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
     first = lines[0] if lines else type(error).__name__
     hint = next((found for line in lines[1:3] for pattern in _HINTS
                  if (found := re.fullmatch(pattern, line))), None)  # fmt: skip
     english = f"{first} {hint[0]}" if hint else first
     zh = english
-    for pattern, words in _ZH:
+    for pattern, en_words, zh_words in _WORDS:
         if found := re.match(pattern, first):
-            zh = words.format(*found.groups())
+            zh = zh_words.format(*found.groups())
+            if en_words:
+                english = en_words.format(*found.groups())
+                english += f" ({_hint_en(hint)})" if hint else ""
             if hint:
                 zh += f"（{_hint_zh(hint)}）"
             break
@@ -78,6 +97,13 @@ def engine_said(error: Exception) -> Said:
         en = said.en.rstrip(".")
         said = Said(en + _TEXT_COLUMN_ADVICE.en, said.zh + _TEXT_COLUMN_ADVICE.zh)
     return said
+
+
+def _hint_en(hint: re.Match[str]) -> str:
+    names = ", ".join(name.strip() for name in hint[1].split(","))
+    if hint.re.pattern.startswith("Did you mean"):
+        return f"did you mean {names}?"
+    return f"similar: {names}"
 
 
 def _hint_zh(hint: re.Match[str]) -> str:
