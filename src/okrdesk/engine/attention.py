@@ -192,9 +192,11 @@ def alerts(
     if latest is None:
         latest = latest_ends(plan, engine.store, engine.metrics, engine.rollup.shared)
     found = _budget_alerts(plan, budget, inside)
+    held: frozenset[str] = frozenset()
     if plan.top in inside:  # a line the plan does not have is owned by no one below it
         found += _off_plan_alerts(budget)
-        found += _old_unit_alerts(plan, budget, engine.store)
+        old_units, held = _old_unit_alerts(plan, budget, engine.store)
+        found += old_units
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
     clashes = clashes or {}
     if owing is None:
@@ -203,7 +205,7 @@ def alerts(
         # owed within the scope, which a plan cut to the scope (Plan.cut_to) can answer.
         owing = owed(plan, engine.store, engine.as_of, scope)
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
-                            scope, clashes, owing=owing)  # fmt: skip
+                            scope, clashes, owing=owing, held_elsewhere=held)  # fmt: skip
     runs = runs_of(plan, engine.store.runs()) if runs is None else runs
     used = set(metrics_needed(plan, engine.metrics))
     owned = {metric: plugin for metric, plugin in (owners or {}).items() if metric in used}
@@ -561,16 +563,20 @@ def _off_plan_alerts(budget: BudgetProgress) -> list[Alert]:
     ]  # fmt: skip
 
 
-def _old_unit_alerts(plan: Plan, budget: BudgetProgress, store: StoreReader) -> list[Alert]:
+def _old_unit_alerts(
+    plan: Plan, budget: BudgetProgress, store: StoreReader
+) -> tuple[list[Alert], frozenset[str]]:
     """What the plan keeps under its unit's old id (its check-ins, its spending), which no
     figure, total or breaker counts: its key results would read as never checked in, its
-    budget as untouched. One line for each old id, with the one command that moves it all."""
+    budget as untouched. One line for each old id, with the one command that moves it all;
+    and the key results whose check-ins are kept there, which that line tells of."""
     runs = store.runs()
     was_top = {run.plan_unit for run in runs} | set(budget.under_old_unit)
     was_top |= set(budget.under_old_plan_id)
-    checked = {}
+    held: dict[str, list[Checkin]] = {}
     if was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
-        checked = checkins_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
+        held = held_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
+    checked = {old: (len(kept), len({c.key_result for c in kept})) for old, kept in held.items()}
     found = []
     for old in sorted(set(checked) | set(budget.under_old_unit)):
         count, net = budget.under_old_unit.get(old, (0, Decimal(0)))
@@ -586,7 +592,7 @@ def _old_unit_alerts(plan: Plan, budget: BudgetProgress, store: StoreReader) -> 
              "held": _held_under(checkins, key_results, count, net),
              "effect": _left_uncounted(checkins, count)},
         ))  # fmt: skip
-    return found
+    return found, frozenset(c.key_result for kept in held.values() for c in kept)
 
 
 def _held_under(checkins: int, key_results: int, entries: int, net: Decimal) -> Said:
@@ -1377,9 +1383,12 @@ def _source_alerts(
     clashes: Mapping[str, Sequence[str]] | None = None,
     *,
     owing: Sequence[Owed],
+    held_elsewhere: frozenset[str] = frozenset(),
 ) -> list[Alert]:
     """Metrics with no numbers or stale ones, and check-ins missing or old (``owing``: those
-    owed within ``scope`` on ``day``, ``cadence.owed``)."""
+    owed within ``scope`` on ``day``, ``cadence.owed``). ``held_elsewhere``: key results
+    whose check-ins are kept under the plan's old unit id, which that alert tells of: not
+    told as never checked in beside it."""
     found = []
     stale: dict[tuple[dt.date, str], list[str]] = {}  # (latest, grain) → its metrics
     unmeasured: list[tuple[str, tuple[str, ...]]] = []  # metric no plugin provides, its krs
@@ -1444,7 +1453,7 @@ def _source_alerts(
         days = [c.day for c in of_the_plan(plan, store.checkins(kr.id))
                 if c.day <= day and c.subject in counting]  # fmt: skip
         if not days:
-            if day > _first_checkin_due(plan, kr):
+            if day > _first_checkin_due(plan, kr) and kr.id not in held_elsewhere:
                 never.append(kr)
         elif kr.id in late:
             behind = late[kr.id][0]
