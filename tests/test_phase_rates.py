@@ -339,3 +339,32 @@ def test_explain_says_how_the_due_of_a_phase_s_rate_is_made(
     # Closed, all of it is due: no curve to explain.
     said = run(stepped, "explain", "Q2.FUND", "--as-of", COLLECTED).output
     assert "应完成" not in said
+
+
+def test_a_phase_s_own_rate_is_due_from_the_phase_s_first_period(
+    funnel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `{ Q2 = 1.0 }` its due ran from 1 January, so that in Q2's first week, read on
+    Q2's own accounts alone, nearly half of the way was due of a rate just begun. It runs
+    from Q2's first period (2026-W14, from 30 March: day 89) to 30 June (day 181): on 24
+    May (day 144) 56/93 of the way, 48.2% of 80%; before it nothing is due. explain says
+    so; the curve the report draws bends there."""
+    monkeypatch.setenv("COLUMNS", "1000")
+    in_phase = reported(funnel, "2026-05-24")
+    assert in_phase["over_phase"] == "Q2"
+    assert in_phase["expected"] == pytest.approx(0.8 * 56 / 93)
+    curve = {point["date"]: point["value"] for point in in_phase["milestones"]}  # type: ignore[attr-defined]
+    assert curve["2026-03-29"] == 0 and curve["2026-06-30"] == pytest.approx(0.8)
+    assert reported(funnel, "2026-03-15")["expected"] == 0
+    said = run(funnel, "explain", "Q2.FUND", "--as-of", "2026-05-24").output.splitlines()
+    assert said[-1] == (
+        "应完成 48.2% = 0% +（80% − 0%）× 60.2%：截至 2026-05-24 应走完的进度，按里程碑 "
+        "{ Q2 = 1.0 } 自 Q2 的首个周期 2026-W14（2026-03-30 起）起算：Q2 阶段自身的比率在此"
+        "之前无应完成进度；比较的是 Q2 阶段自身的数字"
+    )
+    english = run(funnel, "explain", "Q2.FUND", "--as-of", "2026-05-24", "--lang", "en")
+    assert english.output.splitlines()[-1] == (
+        "due 48.2% = 0% + (80% − 0%) × 60.2%, the share of the way due by 2026-05-24 on its "
+        "milestones { Q2 = 1.0 }, counted from Q2's first period, 2026-W14 (starting "
+        "2026-03-30): nothing is due of Q2's own rate before it; held against Q2's own figure"
+    )

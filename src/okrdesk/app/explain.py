@@ -106,6 +106,11 @@ _SAID: dict[str, dict[str, str]] = {
         "phase_due": "due {due} = {baseline} + ({target} − {baseline}) × {share}, the share "
                      "of the way due by {day} on its milestones {{ {milestones} }}, counted from "
                      "the plan's first day, {start} (not from {phase}'s); held against {figure}",
+        "phase_due_from": "due {due} = {baseline} + ({target} − {baseline}) × {share}, the "
+                          "share of the way due by {day} on its milestones {{ {milestones} }}, "
+                          "counted from {phase}'s first period, {period} (starting {start}): "
+                          "nothing is due of {phase}'s own rate before it; held against "
+                          "{figure}",
         "phase_due_own": "{phase}'s own figure",
         "phase_due_to_come": "the plan's figure to date until {phase} has figures",
         "checkpoint_changed": "a checkpoint, closed on {day}: the figures of its periods up "
@@ -189,6 +194,10 @@ _SAID: dict[str, dict[str, str]] = {
         "phase_due": "应完成 {due} = {baseline} +（{target} − {baseline}）× {share}：截至 "
                      "{day} 应走完的进度，按里程碑 {{ {milestones} }} 自计划首日 {start} 起算"
                      "（不是从 {phase} 开始算）；比较的是{figure}",
+        "phase_due_from": "应完成 {due} = {baseline} +（{target} − {baseline}）× {share}：截至 "
+                          "{day} 应走完的进度，按里程碑 {{ {milestones} }} 自 {phase} 的首个周期 "
+                          "{period}（{start} 起）起算：{phase} 阶段自身的比率在此之前无应完成"
+                          "进度；比较的是{figure}",
         "phase_due_own": " {phase} 阶段自身的数字",
         "phase_due_to_come": "计划开始至今的数字（{phase} 阶段有数字前）",
         "checkpoint_changed": "检查点，{day} 截止：取截至当日各周期的数字（报告显示的也是它）；"
@@ -389,9 +398,9 @@ def explain_lines(
 
 def _phase_due(engine: Engine, kr: KeyResult, subject: str, lang: str) -> list[str]:
     """How the report's due (应完成) of an open rate's checkpoint of a phase is made: the
-    milestones' curve runs from the plan's first day, whatever period the figure it is
-    held against starts with (the phase's first, from which 15.4% due on 10 June, not 14.9%
-    as though the way had begun on 30 March). Nothing for any other key result."""
+    milestones' curve runs from the phase's first period where they set nothing due
+    before the phase (``{ Q2 = 1.0 }``), else from the plan's first day (``{ Q1 = 0.5,
+    Q2 = 1.0 }``: 15.4% due on 10 June). Nothing for any other key result."""
     phase = engine.phase_of(kr)
     p = engine.key_result(kr, subject) if phase is not None else None
     if phase is None or p is None or p.closed is not None or p.target.value is None:
@@ -402,10 +411,12 @@ def _phase_due(engine: Engine, kr: KeyResult, subject: str, lang: str) -> list[s
         # As the report's column writes it: apart from the figure behind it.
         due = beside_target(unit, p.actual.value, p.expected, lang)[1]
     figure = "phase_due_own" if p.phase is not None else "phase_due_to_come"
-    return [said["phase_due"].format(
+    start = p.due_from or engine.plan.start
+    return [said["phase_due" if p.due_from is None else "phase_due_from"].format(
         due=due, baseline=_result(unit, p.baseline, lang),
         target=_result(unit, p.target.value, lang), share=percent(p.due),
-        day=p.due_on or engine.through, start=engine.plan.start,
+        day=p.due_on or engine.through, start=start,
+        period=period_holding(start, engine.plan.grain).id,
         milestones=", ".join(f"{m.phase} = {m.fraction}" for m in kr.milestones),
         figure=said[figure].format(phase=phase.id), phase=phase.id,
     )]  # fmt: skip

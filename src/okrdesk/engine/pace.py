@@ -67,15 +67,34 @@ def due_fraction(
     return DueCurve(plan, milestones, calendar).due_by(day)
 
 
-def key_result_due(plan: Plan, kr: KeyResult, day: dt.date) -> float:
+def key_result_due(plan: Plan, kr: KeyResult, day: dt.date, starts: dt.date | None = None) -> float:
     """``due_fraction`` of ``kr``'s milestones and calendar by ``day``, from a curve made
     once for the plan: a report judges a key result at each of its subjects, now, a
-    period earlier and at its checkpoints, and draws what was due."""
+    period earlier and at its checkpoints, and draws what was due. ``starts``: the day
+    before which nothing is due (``due_starts``), else the plan's first."""
     curves = plan.due_curves
-    curve: DueCurve | None = curves.get(kr.id)
+    key = kr.id if starts is None else f"{kr.id} {starts}"
+    curve: DueCurve | None = curves.get(key)
     if curve is None:
-        curve = curves[kr.id] = DueCurve(plan, kr.milestones, kr.calendar)
+        curve = curves[key] = DueCurve(plan, kr.milestones, kr.calendar, starts)
     return curve.due_by(day)
+
+
+def due_starts(plan: Plan, kr: KeyResult, phase: Phase | None) -> dt.date | None:
+    """For a rate's checkpoint of ``phase`` (``phase_of_rate``), read over the phase's own
+    periods: the first day of the first of them, from which its way to the target is
+    due, where its milestones set nothing due before the phase (``{ Q2 = 1.0 }``): a rate
+    of the second quarter's accounts owes nothing in the first. None for any other key
+    result, and where an earlier milestone or a calendar says otherwise (``{ Q1 = 0.5,
+    Q2 = 1.0 }``)."""
+    if phase is None or kr.calendar:
+        return None
+    ends = plan.phase_ends
+    if any(m.fraction > 0 and m.phase in ends and ends[m.phase] < phase.end
+           for m in kr.milestones):  # fmt: skip
+        return None
+    first = phase_first_day(plan, phase)
+    return first if first > plan.start else None
 
 
 class DueCurve:
@@ -86,12 +105,18 @@ class DueCurve:
     __slots__ = ("_plan", "_points", "_total_days")
 
     def __init__(
-        self, plan: Plan, milestones: Sequence[Milestone], calendar: Sequence[CalendarPoint] = ()
+        self,
+        plan: Plan,
+        milestones: Sequence[Milestone],
+        calendar: Sequence[CalendarPoint] = (),
+        starts: dt.date | None = None,
     ) -> None:
         ends = plan.phase_ends
         dated = {ends[m.phase]: float(m.fraction) for m in milestones if m.phase in ends}
         dated.update((min(c.end, plan.end), float(c.fraction)) for c in calendar)
         points = [(0, 0.0)]
+        if starts is not None and starts > plan.start:  # nothing due before it
+            points.append((_day_index(plan, starts - dt.timedelta(days=1)), 0.0))
         points += [(_day_index(plan, end), dated[end]) for end in sorted(dated)]
         total_days = _day_index(plan, plan.end)
         if points[-1][0] < total_days:

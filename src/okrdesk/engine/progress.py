@@ -37,6 +37,7 @@ from okrdesk.engine.pace import (
     Status,
     attainment,
     closes_on,
+    due_starts,
     expected_value,
     judge_closed,
     judge_on,
@@ -114,6 +115,9 @@ class KeyResultProgress:
     figures run through: the day the figure speaks for (a check-in's; a stored metric's
     figures ending earlier), current or out of date. A figure is held to what was due on
     its own day, so that no day passing without a new figure moves its status."""
+    due_from: dt.date | None = None
+    """The day from which the way to the target is due, where not the plan's first day
+    (``Engine.due_starts``: a rate's checkpoint of a phase, read over the phase)."""
     phase: str | None = None
     """For a rate's checkpoint of a phase (``pace.phase_of_rate``: "Q2 深耕：转化率提升到
     16%"): the phase whose own figure, trend and forecast these are, from its first
@@ -346,7 +350,7 @@ class Engine:
         if kr.guardrail:
             due, expected = 1.0, goal
         else:
-            due = key_result_due(self.plan, kr, judged_on)
+            due = key_result_due(self.plan, kr, judged_on, self.due_starts(kr))
             due_on = judged_on if judged_on != day else None
             expected = expected_value(baseline, goal, due)
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
@@ -399,9 +403,15 @@ class Engine:
             counted_past=past,
             old_figure=old,
             due_on=due_on,
+            due_from=self.due_starts(kr),
             phase=phase.id if phase is not None and rollup is not self.rollup else None,
             phase_to_come=phase.id if phase is not None and rollup is self.rollup else None,
         )
+
+    def due_starts(self, kr: KeyResult) -> dt.date | None:
+        """The day from which ``kr``'s way to its target is due, where not the plan's
+        first: a rate's checkpoint of a phase, read over its phase (``pace.due_starts``)."""
+        return due_starts(self.plan, kr, self.phase_of(kr))
 
     def phase_of(self, kr: KeyResult) -> Phase | None:
         """The phase whose own figure ``kr`` is, for a checkpoint of a phase on a stored
@@ -503,7 +513,7 @@ class Engine:
         judgement = judge_closed(kr, then.actual.value, goal)
         forecast = Forecast(then.actual.value, note="closed") if self.trends else then.forecast
         # Judged against what was due on its date, whatever day its figures run through.
-        due = 1.0 if kr.guardrail else key_result_due(self.plan, kr, closing)
+        due = 1.0 if kr.guardrail else key_result_due(self.plan, kr, closing, self.due_starts(kr))
         return attrs.evolve(
             then, status=judgement.status, margin=judgement.margin, pace=None,
             forecast=forecast, closed=closing, figures_through=cut, due=due, due_on=None,

@@ -443,10 +443,14 @@ def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
     ends = {ph.id: ph.end for ph in plan.phases}
     days = {plan.start, plan.end} | {ends[m.phase] for m in kr.milestones if m.phase in ends}
     days |= {c.end for c in kr.calendar if c.end <= plan.end}
+    if p.due_from is not None:  # nothing due before it: the curve bends there
+        days.add(p.due_from - dt.timedelta(days=1))
     if kr.guardrail:
         return (TrendPoint(plan.start, target), TrendPoint(plan.end, target))
     return tuple(
-        TrendPoint(day, expected_value(p.baseline, target, key_result_due(plan, kr, day)))
+        TrendPoint(
+            day, expected_value(p.baseline, target, key_result_due(plan, kr, day, p.due_from))
+        )
         for day in sorted(days)
     )
 
