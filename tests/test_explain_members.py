@@ -51,7 +51,9 @@ def workspace(write_workspace: WriteWorkspace) -> Path:
 def test_a_units_many_observations_are_added_up_by_member(workspace: Path) -> None:
     lines = run(workspace, "explain", "O1.KR1", "--as-of", "2026-12-31").output.splitlines()
     assert lines[2] == "= 318户"
-    assert lines[4:] == [
+    # Then how the due is made, all of it by the plan's last day.
+    assert lines[9].startswith("应完成 360户 = 360户 × 100.0%：截至 2026-12-31 应完成的比例")
+    assert lines[4:9] == [
         "159 条观测值，来自第 1 次采集，按成员合计：",
         "  成员           数值  观测值",
         "  财富管理一部  159户     106",
@@ -59,7 +61,7 @@ def test_a_units_many_observations_are_added_up_by_member(workspace: Path) -> No
         "逐条观测值：okrdesk explain O1.KR1 --unit team-a（或其他成员）",
     ]
     english = run(workspace, "explain", "O1.KR1", "--as-of", "2026-12-31", "--lang", "en")
-    assert english.output.splitlines()[4:] == [
+    assert english.output.splitlines()[4:9] == [
         "159 observations, from run 1, added up by member:",
         "  member            value  observations",
         "  财富管理一部  159 accts           106",
@@ -141,7 +143,7 @@ def test_what_is_stored_on_the_unit_itself_is_its_own_row_and_listed(
     run(root, "collect", "--through", "2026-12-31")
     lines = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31").output.splitlines()
     assert lines[2] == "= 349户"
-    assert lines[4:] == [
+    assert lines[4:13] == [
         "160 条观测值，来自第 1、2 次采集，按成员合计：",
         "  成员             数值  观测值",
         "  财富管理一部    159户     106",

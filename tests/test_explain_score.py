@@ -4,6 +4,7 @@ check it by hand."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -348,7 +349,8 @@ def test_an_attainment_from_a_baseline_is_worked_out_from_the_figures_beside_it(
         lines = explained(demo, kr["id"])
         at = next(n for n, line in enumerate(lines) if line.startswith("完成率 "))
         said = lines[at] + "".join(
-            line.strip() for line in lines[at + 1 :] if line.startswith("  ")
+            line.strip()
+            for line in itertools.takewhile(lambda line: line.startswith("  "), lines[at + 1 :])
         )
         found = re.fullmatch(r"完成率 (\S+) =（(\S+) − (\S+)）÷（(\S+) − \3）：自起点算起，"
                              r"不是从 0(（由舍入前的数字算得）)?", said)  # fmt: skip

@@ -106,6 +106,12 @@ _SAID: dict[str, dict[str, str]] = {
         "phase_due": "due {due} = {baseline} + ({target} − {baseline}) × {share}, the share "
                      "of the way due by {day} on its milestones {{ {milestones} }}, counted from "
                      "the plan's first day, {start} (not from {phase}'s); held against {figure}",
+        "due_line": "due {due} = {baseline} + ({target} − {baseline}) × {share}, the share of "
+                    "the way due by {day} {how}",
+        "due_line_from_zero": "due {due} = {target} × {share}, the share of it due by {day} {how}",
+        "due_milestones": "on its milestones {{ {milestones} }}",
+        "due_calendar": "on its calendar",
+        "due_evenly": "with the plan's days, having no milestones",
         "phase_due_from": "due {due} = {baseline} + ({target} − {baseline}) × {share}, the "
                           "share of the way due by {day} on its milestones {{ {milestones} }}, "
                           "counted from {phase}'s first period, {period} (starting {start}): "
@@ -194,6 +200,12 @@ _SAID: dict[str, dict[str, str]] = {
         "phase_due": "应完成 {due} = {baseline} +（{target} − {baseline}）× {share}：截至 "
                      "{day} 应走完的进度，按里程碑 {{ {milestones} }} 自计划首日 {start} 起算"
                      "（不是从 {phase} 开始算）；比较的是{figure}",
+        "due_line": "应完成 {due} = {baseline} +（{target} − {baseline}）× {share}：截至 {day} "
+                    "应走完的进度，{how}",
+        "due_line_from_zero": "应完成 {due} = {target} × {share}：截至 {day} 应完成的比例，{how}",
+        "due_milestones": "按里程碑 {{ {milestones} }}",
+        "due_calendar": "按时间进度表（calendar）",
+        "due_evenly": "未写里程碑，按计划的天数均匀计",
         "phase_due_from": "应完成 {due} = {baseline} +（{target} − {baseline}）× {share}：截至 "
                           "{day} 应走完的进度，按里程碑 {{ {milestones} }} 自 {phase} 的首个周期 "
                           "{period}（{start} 起）起算：{phase} 阶段自身的比率在此之前无应完成"
@@ -393,23 +405,44 @@ def explain_lines(
                 lines += _explain_growth(kr, basis, lang)
             elif kr.window or kr.compare:
                 lines += _explain_window(engine, kr, spec, subject, figure.value is not None, lang)
-    return _beside_figure(lines, share) + started + _phase_due(engine, kr, subject, lang)
+    return _beside_figure(lines, share) + started + _due_explained(engine, kr, subject, lang)
 
 
-def _phase_due(engine: Engine, kr: KeyResult, subject: str, lang: str) -> list[str]:
-    """How the report's due (应完成) of an open rate's checkpoint of a phase is made: the
-    milestones' curve runs from the phase's first period where they set nothing due
-    before the phase (``{ Q2 = 1.0 }``), else from the plan's first day (``{ Q1 = 0.5,
-    Q2 = 1.0 }``: 15.4% due on 10 June). Nothing for any other key result."""
-    phase = engine.phase_of(kr)
-    p = engine.key_result(kr, subject) if phase is not None else None
-    if phase is None or p is None or p.closed is not None or p.target.value is None:
+def _due_explained(engine: Engine, kr: KeyResult, subject: str, lang: str) -> list[str]:
+    """How the report's due (应完成) of an open goal is made: the share of the way from
+    the baseline to the target due by the figure's day, on its milestones, its calendar
+    or evenly over the plan (``应完成 316户 = 360户 × 87.8%：…``). Of an open rate's
+    checkpoint of a phase, the curve runs from the phase's first period where the
+    milestones set nothing due before the phase (``{ Q2 = 1.0 }``), else from the plan's
+    first day (``{ Q1 = 0.5, Q2 = 1.0 }``: 15.4% due on 10 June). Nothing for a
+    guardrail, a closed checkpoint or a growth target (its window says how)."""
+    p = engine.key_result(kr, subject)
+    if (
+        p is None or p.closed is not None or p.target.value is None or kr.guardrail
+        or kr.growth is not None
+    ):  # fmt: skip
         return []
     unit, said = kr.unit, _SAID[lang]
-    due = written(unit, p.expected, lang)
+    spec = engine.metrics.get(kr.metric or "")
+    whole = unit.dimension is Dimension.COUNT and not (spec is not None and spec.split_credit)
+    due = written(unit, p.expected, lang, whole=whole)
     if p.status in (Status.AT_RISK, Status.OFF_TRACK) and p.actual.value is not None:
         # As the report's column writes it: apart from the figure behind it.
-        due = beside_target(unit, p.actual.value, p.expected, lang)[1]
+        due = beside_target(unit, p.actual.value, p.expected, lang, whole=whole)[1]
+    phase = engine.phase_of(kr)
+    if phase is None:
+        if kr.milestones:
+            how = said["due_milestones"].format(
+                milestones=", ".join(f"{m.phase} = {m.fraction}" for m in kr.milestones)
+            )
+        else:
+            how = said["due_calendar" if kr.calendar else "due_evenly"]
+        line = "due_line_from_zero" if p.baseline == 0 else "due_line"
+        return [said[line].format(
+            due=due, baseline=_result(unit, p.baseline, lang),
+            target=_result(unit, p.target.value, lang), share=percent(p.due),
+            day=p.due_on or engine.through, how=how,
+        )]  # fmt: skip
     figure = "phase_due_own" if p.phase is not None else "phase_due_to_come"
     start = p.due_from or engine.plan.start
     return [said["phase_due" if p.due_from is None else "phase_due_from"].format(
