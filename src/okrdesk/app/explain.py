@@ -415,11 +415,12 @@ def _due_explained(engine: Engine, kr: KeyResult, subject: str, lang: str) -> li
     checkpoint of a phase, the curve runs from the phase's first period where the
     milestones set nothing due before the phase (``{ Q2 = 1.0 }``), else from the plan's
     first day (``{ Q1 = 0.5, Q2 = 1.0 }``: 15.4% due on 10 June). Nothing for a
-    guardrail, a closed checkpoint or a growth target (its window says how)."""
+    guardrail, a closed checkpoint, a growth target (its window says how) or a figure
+    not there (nothing is held to it)."""
     p = engine.key_result(kr, subject)
     if (
         p is None or p.closed is not None or p.target.value is None or kr.guardrail
-        or kr.growth is not None
+        or kr.growth is not None or p.actual.value is None
     ):  # fmt: skip
         return []
     unit, said = kr.unit, _SAID[lang]
