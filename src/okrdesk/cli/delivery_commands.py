@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 @click.option(
     "--due", is_flag=True,
     help="Send the reminders of who owes a check-in (as `okrdesk due` lists them) instead "
-    "of the report; nothing is sent when nobody owes one.",
+    "of the report; nothing is sent when nobody owes one, nor to a channel whose reminder "
+    "would list check-ins kept under the plan's old unit id (run `okrdesk move-unit` "
+    "first; exit 1).",
 )  # fmt: skip
 @click.option(
     "--dry-run", is_flag=True,
