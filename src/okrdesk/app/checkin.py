@@ -137,17 +137,14 @@ def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
     ``spend add`` refuses spending: stored under the new id, it would start a second
     history of its key result there (counted as its first), and the move that brings the
     old one back would need ``--merge``."""
-    from okrdesk.engine.attention import checkins_under_old_ids
+    from okrdesk.engine.attention import kept_under_old_ids
 
     with store.reading():
-        runs = store.runs()
-        was_top = {run.plan_unit for run in runs} | {e.plan_unit for e in store.spend()}
-        if not was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
-            return
-        stranded = checkins_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
-    for old, (count, key_results) in stranded.items():
+        stranded = kept_under_old_ids(plan, store)
+    for old, held in stranded.items():
+        key_results = len({c.key_result for c in held})
         raise UnderOldUnit(_REFUSED[lang]["under_old_unit"].format(
-            n=count if lang == "zh" else counted(count, "check-in"),
+            n=len(held) if lang == "zh" else counted(len(held), "check-in"),
             krs=key_results if lang == "zh" else counted(key_results, "key result"),
             old=old, top=plan.top,
         ))  # fmt: skip

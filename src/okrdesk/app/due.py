@@ -92,17 +92,15 @@ def old_id_said(
 
 
 def kept_under_old_ids(session: Session) -> dict[str, list[Checkin]]:
-    """The plan's check-ins under its unit's old id (``attention.held_under_old_ids``),
+    """The plan's check-ins under its unit's old id (``attention.kept_under_old_ids``),
     which what is owed is read without: a rename would have everyone owe since January."""
-    from okrdesk.engine.attention import held_under_old_ids
+    from okrdesk.engine.attention import kept_under_old_ids as kept
 
     store = stored(session.workspace)
     if store is None:
         return {}
     with store, store.reading():
-        runs = store.runs()
-        was_top = {run.plan_unit for run in runs} | {e.plan_unit for e in store.spend()}
-        return held_under_old_ids(session.plan, store.checkins(), lambda: runs, was_top)
+        return kept(session.plan, store)
 
 
 _NAMES_INDENT = "    "

@@ -624,19 +624,16 @@ def _left_uncounted(checkins: int, entries: int) -> Said:
     return Said("; ".join(s.en for s in said), "；".join(s.zh for s in said))
 
 
-def checkins_under_old_ids(
-    plan: Plan,
-    every: Sequence[Checkin],
-    runs: Callable[[], Sequence[Run]],
-    was_top: Iterable[str],
-) -> dict[str, tuple[int, int]]:
-    """The plan's own check-ins of its days kept under an id it no longer has, one that
-    was the unit of a plan in this store (``was_top``: a collect's or an entry's): by that
-    id, how many and of how many key results (``held_under_old_ids``)."""
-    return {
-        old: (len(held), len({c.key_result for c in held}))
-        for old, held in held_under_old_ids(plan, every, runs, was_top).items()
-    }
+def kept_under_old_ids(plan: Plan, store: StoreReader) -> dict[str, list[Checkin]]:
+    """``held_under_old_ids`` as ``store`` holds them, read inside its reading: the ids
+    that were the unit of a plan in it are its collects' and its ledger entries' (what
+    ``checkin``, ``due`` and ``send --due`` are told of; the report's alert has its budget
+    read already)."""
+    runs = store.runs()
+    was_top = {run.plan_unit for run in runs} | {e.plan_unit for e in store.spend()}
+    if not was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
+        return {}
+    return held_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
 
 
 def held_under_old_ids(
@@ -645,8 +642,10 @@ def held_under_old_ids(
     runs: Callable[[], Sequence[Run]],
     was_top: Iterable[str],
 ) -> dict[str, list[Checkin]]:
-    """``checkins_under_old_ids``' check-ins themselves, by the old id (``checked_in_here``).
-    A person removed from the plan keeps hers, which are not told: no plan was hers."""
+    """The plan's own check-ins of its days kept under an id it no longer has, one that
+    was the unit of a plan in this store (``was_top``: a collect's or an entry's), by that
+    id (``checked_in_here``). A person removed from the plan keeps hers, which are not
+    told: no plan was hers."""
     ids = plan.units_by_id.keys() | plan.people_by_id.keys()
     tops = set(was_top) - ids
     by_subject: dict[str, list[Checkin]] = {}
