@@ -347,10 +347,11 @@ class Engine:
         old = self.old_figure(kr, spec, subject) if actual.value is not None else None
         judged_on = self.figure_day(kr, spec, subject) if actual.value is not None else day
         due_on = None
+        due_from = self.due_starts(kr)
         if kr.guardrail:
             due, expected = 1.0, goal
         else:
-            due = key_result_due(self.plan, kr, judged_on, self.due_starts(kr))
+            due = key_result_due(self.plan, kr, judged_on, due_from)
             due_on = judged_on if judged_on != day else None
             expected = expected_value(baseline, goal, due)
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
@@ -403,7 +404,7 @@ class Engine:
             counted_past=past,
             old_figure=old,
             due_on=due_on,
-            due_from=self.due_starts(kr),
+            due_from=due_from,
             phase=phase.id if phase is not None and rollup is not self.rollup else None,
             phase_to_come=phase.id if phase is not None and rollup is self.rollup else None,
         )
