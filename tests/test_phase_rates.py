@@ -79,7 +79,12 @@ def run(root: Path, *args: str, code: int = 0) -> Result:
 
 @pytest.fixture
 def funnel(write_workspace: WriteWorkspace) -> Path:
-    root = write_workspace({"q2.toml": OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False)
+    return collected(write_workspace, OKRS)
+
+
+def collected(write_workspace: WriteWorkspace, okrs: str) -> Path:
+    """A workspace of the funnel with the key result ``okrs`` sets, collected."""
+    root = write_workspace({"q2.toml": okrs, "okrs.toml": None, "budget.toml": None}, plugin=False)
     (root / "data").mkdir()
     (root / "data" / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
     (root / "data" / "fundings.csv").write_text(FUNDINGS, encoding="utf-8")
@@ -292,13 +297,7 @@ def stepped(write_workspace: WriteWorkspace) -> Path:
     okrs = OKRS.replace("target = 80\n", "baseline = 20\ntarget = 80\n").replace(
         "milestones = { Q2 = 1.0 }", "milestones = { Q1 = 0.5, Q2 = 1.0 }"
     )
-    root = write_workspace({"q2.toml": okrs, "okrs.toml": None, "budget.toml": None}, plugin=False)
-    (root / "data").mkdir()
-    (root / "data" / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
-    (root / "data" / "fundings.csv").write_text(FUNDINGS, encoding="utf-8")
-    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
-    run(root, "collect", "--through", COLLECTED)
-    return root
+    return collected(write_workspace, okrs)
 
 
 def test_explain_says_how_the_due_of_a_phase_s_rate_is_made(
@@ -368,3 +367,33 @@ def test_a_phase_s_own_rate_is_due_from_the_phase_s_first_period(
         "milestones { Q2 = 1.0 }, counted from Q2's first period, 2026-W14 (starting "
         "2026-03-30): nothing is due of Q2's own rate before it; held against Q2's own figure"
     )
+
+
+@pytest.mark.parametrize("milestones", ["{ Q1 = 0.5, Q2 = 1.0 }", "{ Q2 = 1.0 }"])
+def test_before_its_phase_a_rate_ahead_of_its_target_is_paced_not_met(
+    write_workspace: WriteWorkspace, milestones: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From 10% to 20% by Q2's own rate: on 15 March the plan's 25% to date (one account
+    of four funded in Q1) is past the whole target, but Q2 has no figure yet, so nothing
+    of it is met: on track against the Q1 milestone's due of 14.1% (10% + 10% × 0.5 ×
+    74/90), as with `{ Q2 = 1.0 }`, where nothing is due yet. It read met with the
+    milestone, on track without it."""
+    monkeypatch.setenv("COLUMNS", "1000")
+    okrs = OKRS.replace("target = 80\n", "baseline = 10\ntarget = 20\n").replace(
+        "milestones = { Q2 = 1.0 }", f"milestones = {milestones}"
+    )
+    root = collected(write_workspace, okrs)
+    early = reported(root, "2026-03-15")
+    assert (early["actual"], early["phase_to_come"]) == (pytest.approx(0.25), "Q2")
+    stepped = milestones.startswith("{ Q1")
+    due = 0.1 + 0.1 * 0.5 * 74 / 90 if stepped else 0.1
+    assert early["expected"] == pytest.approx(due)
+    assert early["status"] == "on_track"
+    due_shown = "14.1%" if stepped else "10%"
+    assert f"| 25% | 20% | 150.0% | {due_shown} | 正常 |" in row(root, "2026-03-15", "zh")
+    assert f"| 25% | 20% | 150.0% | {due_shown} | on track |" in row(root, "2026-03-15", "en")
+    said = run(root, "explain", "Q2.FUND", "--as-of", "2026-03-15").output.splitlines()
+    assert said[-1].startswith(f"应完成 {due_shown} = 10% +（20% − 10%）×")
+    assert "Q2.FUND" not in run(root, "check", "--as-of", "2026-03-15").output
+    # Once Q2 has its own figure (three of four funded, 75%), the whole target is met.
+    assert reported(root, "2026-05-24")["status"] == "met"

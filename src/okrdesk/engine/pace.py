@@ -151,15 +151,24 @@ class Judgement:
 
 
 def judge(
-    kr: KeyResult, actual: float | None, target: float, expected: float, baseline: float
+    kr: KeyResult,
+    actual: float | None,
+    target: float,
+    expected: float,
+    baseline: float,
+    *,
+    can_be_met: bool = True,
 ) -> Judgement:
+    """A goal paced against what is due, or a guardrail held to its limit. ``can_be_met``
+    False for a figure that is not yet the one its target is for (a rate's checkpoint of a
+    phase, read over the plan to date before the phase has a figure): paced, never met."""
     if actual is None or kr.guardrail:
         return _limit(kr, actual, target)
     due = kr.sense * (expected - baseline)
     if due <= 0:
         return Judgement(Status.ON_TRACK, pace=None)
     pace = kr.sense * (actual - baseline) / due
-    if kr.sense * (actual - target) >= 0 and kr.sense * (target - baseline) > 0:
+    if can_be_met and kr.sense * (actual - target) >= 0 and kr.sense * (target - baseline) > 0:
         status = Status.MET  # the whole target is reached already, as of this day
     elif pace >= ON_TRACK_AT:
         status = Status.ON_TRACK
@@ -178,13 +187,15 @@ def judge_on(
     target: float,
     expected: float,
     baseline: float,
+    *,
+    can_be_met: bool = True,
 ) -> Judgement:
     """``judge`` at the end of ``day``. From the plan's last day on, every goal is due in
     full with no time left to pace: it is met or missed, with the margin to its target,
     as a checkpoint after its date (a report after the plan's end is one on that day)."""
     if day >= plan.end:
         return judge_closed(kr, actual, target)
-    return judge(kr, actual, target, expected, baseline)
+    return judge(kr, actual, target, expected, baseline, can_be_met=can_be_met)
 
 
 def judge_closed(kr: KeyResult, actual: float | None, target: float) -> Judgement:

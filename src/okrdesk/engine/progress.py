@@ -354,7 +354,12 @@ class Engine:
             due = key_result_due(self.plan, kr, judged_on, due_from)
             due_on = judged_on if judged_on != day else None
             expected = expected_value(baseline, goal, due)
-        judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
+        # Before its phase has a figure, a rate's checkpoint reads the plan's to date: not
+        # the figure its target is for, so it is paced against its earlier milestones and
+        # never met (``KeyResultProgress.phase_to_come``).
+        to_come = phase is not None and rollup is self.rollup
+        judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline,
+                             can_be_met=not to_come)  # fmt: skip
         # A figure's trend ends on its own day, current or old (its week's point was dated at
         # the week's end, days after the figures stop), and its forecast runs from that day,
         # as the report of that day made it: the days since are days without figures, not
