@@ -232,7 +232,7 @@ def test_the_phase_s_first_week_is_no_change_on_the_year_to_date(
         assert rows[kr]["over_phase"] == "Q2" and rows[kr]["actual"] is not None
         assert (rows[kr]["change"], rows[kr]["new"]) == (None, False), kr
     text = okrdesk("report", "-w", str(root), "--as-of", as_of, "--format", "md").stdout
-    assert "9.2百分点" not in text
+    assert not any("9.2百分点" in line for line in text.splitlines() if "P.FUNNEL" in line)
 
 
 REACHED = """\
@@ -390,10 +390,48 @@ def test_before_its_phase_a_rate_ahead_of_its_target_is_paced_not_met(
     assert early["expected"] == pytest.approx(due)
     assert early["status"] == "on_track"
     due_shown = "14.1%" if stepped else "10%"
-    assert f"| 25% | 20% | 150.0% | {due_shown} | 正常 |" in row(root, "2026-03-15", "zh")
-    assert f"| 25% | 20% | 150.0% | {due_shown} | on track |" in row(root, "2026-03-15", "en")
+    assert f"| 25% | 20% | — | {due_shown} | 正常 |" in row(root, "2026-03-15", "zh")
+    assert f"| 25% | 20% | — | {due_shown} | on track |" in row(root, "2026-03-15", "en")
     said = run(root, "explain", "Q2.FUND", "--as-of", "2026-03-15").output.splitlines()
     assert said[-1].startswith(f"应完成 {due_shown} = 10% +（20% − 10%）×")
     assert "Q2.FUND" not in run(root, "check", "--as-of", "2026-03-15").output
     # Once Q2 has its own figure (three of four funded, 75%), the whole target is met.
     assert reported(root, "2026-05-24")["status"] == "met"
+
+
+def test_before_its_phase_a_rate_s_checkpoint_counts_in_no_score(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its target is Q2's own rate: before Q2 has a figure, the plan's 25% to date attains
+    none of it (not 150% of the way from 10% to 20%, counted at the cap), so the
+    objective's score is its other key result's alone (the year's rate, 25% of 30%:
+    83.3%), and the report, its JSON and explain say why; from Q2's first figure on it
+    counts (75%: 650% of the way, at the cap of 120%, as the year's 50% of 30%)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+    okrs = OKRS.replace("target = 80\n", "baseline = 10\ntarget = 20\n").replace(
+        "milestones = { Q2 = 1.0 }", "milestones = { Q1 = 0.5, Q2 = 1.0 }"
+    ) + (
+        '\n[[objectives.key_results]]\nid = "YEAR"\ntitle = "全年开户 30 日内入金率 30%"\n'
+        'metric = "open_to_fund_30d"\ntarget = 30\nunit = "%"\n'
+    )
+    root = collected(write_workspace, okrs)
+    document = json.loads(run(root, "report", "--as-of", "2026-03-15", "--format", "json").stdout)
+    objective = document["objectives"][0]
+    assert objective["score"] == pytest.approx(0.25 / 0.3)
+    assert reported(root, "2026-03-15")["attainment"] is None
+    zh = run(root, "report", "--as-of", "2026-03-15", "--format", "md").output
+    assert "综合得分 83.3%" in zh
+    assert "未计入得分：Q2.FUND（所属阶段尚无数字，阶段有数字后才计）" in zh
+    en = run(root, "report", "--as-of", "2026-03-15", "--format", "md", "--lang", "en").output
+    assert "Not in the score: Q2.FUND (its phase has no figure yet; counted once it has)" in en
+    said = run(root, "explain", "Q2", "--as-of", "2026-03-15").output.splitlines()
+    assert said[2].startswith("综合得分 83.3%：")
+    assert any("Q2.FUND" in line and "（Q2 阶段尚无数字，有数字后才计）" in line for line in said)
+    english = run(root, "explain", "Q2", "--as-of", "2026-03-15", "--lang", "en").output
+    assert "(Q2 has no figure yet; counted once it has)" in english
+    said = run(root, "explain", "Q2.FUND", "--as-of", "2026-03-15").output.splitlines()
+    assert "完成率暂无：目标是 Q2 阶段自身的数字，Q2 尚无数字；有数字前不计入目标得分" in said
+    english = run(root, "explain", "Q2.FUND", "--as-of", "2026-03-15", "--lang", "en").output
+    assert "no attainment yet: its target is Q2's own figure, and Q2 has none" in english
+    in_phase = json.loads(run(root, "report", "--as-of", "2026-05-24", "--format", "json").stdout)
+    assert in_phase["objectives"][0]["score"] == pytest.approx(1.2)

@@ -32,7 +32,13 @@ from okrdesk.engine.budget import (
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import Status, closes_on, runs_from_baseline
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, runs_of
-from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
+from okrdesk.engine.progress import (
+    Engine,
+    KeyResultProgress,
+    ObjectiveProgress,
+    counted_attainment,
+    key_results_for,
+)
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
 from okrdesk.engine.tree_targets import owner_of
@@ -100,6 +106,8 @@ _SAID: dict[str, dict[str, str]] = {
         "theirs counts in it; --{flag} {owner}, or a unit or person inside it",
         "checkpoint": "a checkpoint, closed on {day}: the figure as it stood that day, which "
                       "the report shows; nothing after it counts",
+        "before_its_phase": "no attainment yet: its target is {phase}'s own figure, and "
+        "{phase} has none; its objective's score leaves it out until it has",
         "from_baseline": "attained {attainment} = ({actual} − {baseline}) ÷ ({target} − "
                          "{baseline}): from the baseline, not from 0{rounded}",
         "from_baseline_rounded": " (worked out before the figures were rounded)",
@@ -194,6 +202,8 @@ _SAID: dict[str, dict[str, str]] = {
         "outside": "{subject} 不在 {kr} 所属的 {owner} 之内，其数字不计入 {kr}：请用 "
         "--{flag} {owner}，或 {owner} 之内的单位、人员",
         "checkpoint": "检查点，{day} 截止：取当日的数字（报告显示的也是它），之后的数据不计入",
+        "before_its_phase": "完成率暂无：目标是 {phase} 阶段自身的数字，{phase} 尚无数字；"
+        "有数字前不计入目标得分",
         "from_baseline": "完成率 {attainment} =（{actual} − {baseline}）÷（{target} − "
                          "{baseline}）：自起点算起，不是从 0{rounded}",
         "from_baseline_rounded": "（由舍入前的数字算得）",
@@ -340,7 +350,9 @@ def explain_lines(
             lines.append(said["through"].format(through=engine.through, period=cut.id,
                                                 end=cut.end, day=day))  # fmt: skip
         short_of = _short_of(engine, kr, subject)
-        started = _from_baseline(engine, kr, subject, lang, short_of)
+        started = _from_baseline(engine, kr, subject, lang, short_of) or _before_its_phase(
+            engine, kr, subject, lang
+        )
         share = _member_share(engine, kr, subject, lang, short_of)
         if kr.metric is None:
             lines += _explain_checkins(store, rollup, kr, subject, day, lang, width, short_of)
@@ -499,6 +511,15 @@ def _beside_figure(lines: list[str], share: str | None) -> list[str]:
         return lines
     at = next((i for i, line in enumerate(lines) if i >= 2 and line.startswith("= ")), 1)
     return [*lines[: at + 1], share, *lines[at + 1 :]]
+
+
+def _before_its_phase(engine: Engine, kr: KeyResult, subject: str, lang: str) -> list[str]:
+    """That a rate's checkpoint of a phase read before the phase has a figure has no
+    attainment, and its objective's score leaves it out, as the report's does."""
+    p = engine.key_result(kr, subject)
+    if p is None or p.phase_to_come is None or p.actual.value is None:
+        return []
+    return [_SAID[lang]["before_its_phase"].format(phase=p.phase_to_come)]
 
 
 def _from_baseline(
@@ -1147,6 +1168,7 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "no_objectives": "No score: no objective is set for {subject} or shared to it",
         "left_out": "Not in the score: {items}",
         "no_data": "no data yet",
+        "phase_to_come": "{phase} has no figure yet; counted once it has",
         "no_objective_score": "no score yet",
         "rounded": "the score is the mean of the figures before they were rounded: "
         "{exact}, so {own}, the report's {score}",
@@ -1164,6 +1186,7 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "no_objectives": "没有得分：{subject}既没有自己的目标，也没有分解到它的目标",
         "left_out": "未计入得分：{items}",
         "no_data": "尚无数据",
+        "phase_to_come": "{phase} 阶段尚无数字，有数字后才计",
         "no_objective_score": "尚无得分",
         "rounded": "得分由舍入前的数字算得：{exact}，即 {own}，报告写作 {score}",
         "more": "每个目标的得分：{example}",
@@ -1389,7 +1412,7 @@ def _objective_lines(
     clashes: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     said = _SAID_SCORE[lang]
-    left_out = [_with_why(f"{p.key_result.id} {p.key_result.title}", said["no_data"], lang)
+    left_out = [_with_why(f"{p.key_result.id} {p.key_result.title}", _unscored_why(p, said), lang)
                 for p in found.key_results if p.attainment is None]  # fmt: skip
     left_out += [
         _with_why(f"{kr.id} {kr.title}", _unmeasured_why(kr.metric or "", clashes, lang), lang)
@@ -1419,6 +1442,14 @@ def _objective_lines(
         example = hint.command(found.key_results[0].key_result.id, found.objective.owner)
         lines.append(said["more_kr"].format(example=example))
     return lines
+
+
+def _unscored_why(p: KeyResultProgress, said: Mapping[str, str]) -> str:
+    """Why an objective's score leaves out a key result it judged: no figure yet, or one
+    before its phase's (``KeyResultProgress.phase_to_come``)."""
+    if p.phase_to_come is not None and p.actual.value is not None:
+        return said["phase_to_come"].format(phase=p.phase_to_come)
+    return said["no_data"]
 
 
 def _with_why(item: str, why: str, lang: str) -> str:

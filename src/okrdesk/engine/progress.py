@@ -125,7 +125,8 @@ class KeyResultProgress:
     phase_to_come: str | None = None
     """For such a checkpoint whose phase the figures have not reached yet (a report in
     the first quarter on a Q2 checkpoint): that phase, the figure being the plan's to
-    date."""
+    date. Its target is the phase's own figure: it has no attainment of it (None), so no
+    score counts it, until the phase has a figure."""
 
 
 @attrs.frozen
@@ -356,7 +357,7 @@ class Engine:
             expected = expected_value(baseline, goal, due)
         # Before its phase has a figure, a rate's checkpoint reads the plan's to date: not
         # the figure its target is for, so it is paced against its earlier milestones and
-        # never met (``KeyResultProgress.phase_to_come``).
+        # never met, nor counted in a score (``KeyResultProgress.phase_to_come``).
         to_come = phase is not None and rollup is self.rollup
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline,
                              can_be_met=not to_come)  # fmt: skip
@@ -400,7 +401,9 @@ class Engine:
             expected=expected,
             status=judgement.status,
             attainment=(
-                attainment(kr, actual.value, goal, baseline) if target.value is not None else None
+                attainment(kr, actual.value, goal, baseline)
+                if target.value is not None and not to_come
+                else None
             ),
             forecast=forecast,
             margin=judgement.margin,

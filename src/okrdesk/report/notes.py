@@ -69,7 +69,7 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
         label(lang, "unmeasured_group", krs=sep.join(krs), why=why[metric])
         for metric, krs in by_metric.items()
     ]
-    for reason in ("no_data", "no_target"):
+    for reason in ("no_data", "phase_to_come", "no_target"):
         unscored = [kr.id for kr in objective.key_results if _unscored_for(kr) == reason]
         if unscored:
             why_not = label(lang, f"unscored_{reason}")
@@ -81,10 +81,13 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
 
 def _unscored_for(kr: ReportKeyResult) -> str | None:
     """Why the objective's score leaves out a key result shown in its table: no figure
-    yet, or no target to hold it to; None for one it counts."""
+    yet, a figure before its phase's (a rate's checkpoint of a phase read over the plan
+    to date), or no target to hold it to; None for one it counts."""
     if kr.attainment is not None:
         return None
-    return "no_data" if kr.actual is None else "no_target"
+    if kr.actual is None:
+        return "no_data"
+    return "phase_to_come" if kr.phase_to_come is not None else "no_target"
 
 
 def unmeasured_why(kr: ReportUnmeasured, lang: str) -> str:
