@@ -435,3 +435,27 @@ def test_before_its_phase_a_rate_s_checkpoint_counts_in_no_score(
     assert "no attainment yet: its target is Q2's own figure, and Q2 has none" in english
     in_phase = json.loads(run(root, "report", "--as-of", "2026-05-24", "--format", "json").stdout)
     assert in_phase["objectives"][0]["score"] == pytest.approx(1.2)
+
+
+def test_before_its_phase_a_rate_s_checkpoint_allows_its_budget_line_nothing(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A line serving Q2's rate from 10% to 20% is held to its schedule (10% by 31 March)
+    before Q2 has a figure, as a line whose results have none: the plan's 25% to date,
+    past the whole target, let it spend all of its 10万 in March (`允许 100.0%`), and its
+    breaker could be fooled by the accounts of a quarter the campaign excludes."""
+    okrs = OKRS.replace("target = 80\n", "baseline = 10\ntarget = 20\n")
+    root = collected(write_workspace, okrs)
+    (root / "targets" / "budget.toml").write_text(
+        '[budget]\nunit = "万元"\ntotal = 10\n\n[[budget.lines]]\nid = "data"\n'
+        'name = "数据运营"\nowner = "branch"\namount = 10\nkey_results = ["Q2.FUND"]\n'
+        "schedule = { Q1 = 0.1, Q2 = 0.5, Q4 = 1.0 }\n",
+        encoding="utf-8",
+    )
+    signed = ["--signed-by", "王芳", "--signed-by", "李强", "--date", "2026-03-15"]
+    refused = run(root, "spend", "add", "data", "5万", *signed, code=1)
+    assert "已用预算 50.00%，而支出计划只允许 8.22%：超前 41.78百分点" in refused.output
+    english = run(root, "spend", "add", "data", "5万", *signed, "--lang", "en", code=1)
+    assert "while its spending schedule allows 8.22%: 41.78 pp ahead" in english.output
+    said = run(root, "explain", "data", "--as-of", "2026-03-15").output
+    assert "已用预算 0.0%，支出计划允许 8.22%" in said, said

@@ -248,9 +248,11 @@ class BudgetProgress:
 def _results_progress(result: KeyResultProgress) -> float | None:
     """How far a linked key result has come, 0 to 1: one past its target allows its line
     no more than one at it, so that it cannot hide another at 0 (a complaint rate at 0‰
-    against 0.15‰ is 350% of the way, which would let its line spend everything)."""
+    against 0.15‰ is 350% of the way, which would let its line spend everything). None
+    for one with no figure yet, or none of its own: a rate's checkpoint of a phase read
+    over the plan to date before the phase has a figure (``phase_to_come``)."""
     kr, actual = result.key_result, result.actual.value
-    if actual is None or result.target.value is None:
+    if actual is None or result.target.value is None or result.phase_to_come is not None:
         return None
     if kr.direction is not Direction.AT_LEAST:
         attained = result.attainment
