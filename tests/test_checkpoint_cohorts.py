@@ -167,3 +167,51 @@ def test_a_past_days_report_on_a_cohort_metric_says_so_too(
     )
     # A flow is final when its period ends: a past day's figure is that day's.
     assert reported(cohorts, "Q1.OPEN", as_of="2026-03-20")["counted_through"] is None
+
+
+def test_a_cohort_checkpoint_is_judged_once_its_figures_settle(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Collected on 31 March, one account of four was funded (25%): the checkpoint read
+    missed; collected on 15 April, three were (75%): met, with nothing opened since. The
+    accounts of 23 March have 30 days to fund, so its figures settle on 30 April: until a
+    collect from then it is settling (待结算), never missed nor met, and no alert; then it
+    is judged, met at 75% against 50%."""
+    monkeypatch.setenv("COLUMNS", "1000")
+    root = write_workspace({"q1.toml": OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False)
+    (root / "data").mkdir()
+    (root / "data" / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (root / "data" / "fundings.csv").write_text(FUNDINGS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    for through, funded in (("2026-03-31", 1), ("2026-04-15", 3)):
+        run(root, "collect", "--through", through)
+        as_of = "2026-04-15"
+        settling = reported(root, "Q1.FUND", as_of)
+        assert (settling["numerator"], settling["status"]) == (funded, "settling"), through
+        assert settling["settles_on"] == "2026-04-30"
+        text = run(root, "report", "--as-of", as_of, "--format", "md").output
+        assert (
+            "| 待结算 (Q1) |" in text
+            and "尚待结算：此指标各周期的数字在周期结束后 30 天内仍会变动，检查点按 "
+            "2026-04-30 起采集的数字判定达成与否"
+            in text
+        ), text
+        english = run(root, "report", "--as-of", as_of, "--format", "md", "--lang", "en")
+        assert "| settling (Q1) |" in english.output
+        assert (
+            "Settles on 2026-04-30: its figures go on changing for 30 days after their "
+            "periods end, so the checkpoint is judged met or missed on a collect from that day"
+        ) in english.output
+        checked = CliRunner().invoke(cli, ["check", "--as-of", as_of, "-w", str(root)])
+        assert "Q1.FUND" not in checked.output, checked.output
+        said = run(root, "explain", "Q1.FUND", "--as-of", as_of).output.splitlines()
+        assert (
+            "尚待结算：此指标各周期的数字在周期结束后 30 天内仍会变动，检查点按 "
+            "2026-04-30 起采集的数字判定达成与否" in said
+        ), said
+    # A report of 30 April on figures collected on 15 April: not yet a collect from then.
+    assert reported(root, "Q1.FUND", "2026-04-30")["status"] == "settling"
+    run(root, "collect", "--through", "2026-04-30")
+    settled = reported(root, "Q1.FUND", "2026-04-30")
+    assert (settled["status"], settled["settles_on"]) == ("met", None)
+    assert "| 达标 (Q1) |" in run(root, "report", "--as-of", "2026-04-30", "--format", "md").output

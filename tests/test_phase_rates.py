@@ -68,7 +68,8 @@ unit = "%"
 milestones = { Q2 = 1.0 }
 """
 
-COLLECTED = "2026-07-15"
+COLLECTED = "2026-07-31"
+"""After Q2's last cohorts settle (30 days after 28 June): its checkpoint is judged."""
 
 
 def run(root: Path, *args: str, code: int = 0) -> Result:

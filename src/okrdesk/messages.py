@@ -31,6 +31,8 @@ LABELS: dict[str, dict[str, str]] = {
         "closed_through": "检查点按截至 {day} 的数据判定（{closed} 所在周期未完，不计入）",
         "counted_through": "此指标各周期的数字在周期结束后仍会变动：这里是截至 {through} "
                            "采集到的数字，并非当日的数字",
+        "settles_on": "尚待结算：此指标各周期的数字在周期结束后 {days} 天内仍会变动，"
+                      "检查点按 {day} 起采集的数字判定达成与否",
         "over_phase": "按 {phase} 阶段自身的数字计：只计 {period}（{day} 起）以来的各周期",
         "phase_to_come": "{phase} 阶段尚无数字：暂按计划开始至今的数字计，"
                          "{phase} 有数字后只计 {phase} 的",
@@ -158,6 +160,9 @@ LABELS: dict[str, dict[str, str]] = {
                           "{closed}, which runs past it",
         "counted_through": "Its figures go on changing after their periods end: this is "
                            "the figure as collected through {through}, not as it stood then",
+        "settles_on": "Settles on {day}: its figures go on changing for {days} days after "
+                      "their periods end, so the checkpoint is judged met or missed on a "
+                      "collect from that day",
         "over_phase": "{phase}'s own figure: only its periods from {period} (starting {day})",
         "phase_to_come": "{phase} has no figure yet: this is the plan's to date, "
                          "until {phase} has one",
@@ -308,9 +313,10 @@ LABELS["en"].update({"slice_part": "{dimension}: {value}", "slice_sep": ", "})
 
 STATUS: dict[str, dict[str, str]] = {
     "zh": {"on_track": "正常", "at_risk": "有风险", "off_track": "落后", "met": "达标",
-           "missed": "未达成", "breached": "超限", "no_data": "无数据"},
+           "missed": "未达成", "breached": "超限", "no_data": "无数据", "settling": "待结算"},
     "en": {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
-           "met": "met", "missed": "missed", "breached": "breached", "no_data": "no data"},
+           "met": "met", "missed": "missed", "breached": "breached", "no_data": "no data",
+           "settling": "settling"},
 }  # fmt: skip
 
 LANGUAGES = tuple(LABELS)

@@ -39,7 +39,7 @@ from okrdesk.engine.progress import (
     counted_attainment,
     key_results_for,
 )
-from okrdesk.engine.restated import counted_past, goes_on_changing
+from okrdesk.engine.restated import counted_past, goes_on_changing, settles_on
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import NoChange, PeriodRun, WindowFigure, window_figure, window_view
@@ -333,6 +333,7 @@ def explain_lines(
     lines = [f"{kr.id} {kr.title}", subject_line(plan, subject, day, lang)]
     closing = closes_on(plan, kr)
     checkpoint = None
+    asked = day
     if closing is not None and closing <= day:
         # The report judges a checkpoint as it stood on its day: explain that figure.
         checkpoint = len(lines)
@@ -367,6 +368,8 @@ def explain_lines(
                                       lang, width)  # fmt: skip
                 raise NotMeasured(why, [*lines, *stored])
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
+            if checkpoint is not None:
+                lines += _settling(kr, subject, spec, store, engine, asked, lang)
             # A rate's checkpoint of a phase is the phase's own, as the report reads it.
             read = engine.phase_rollup(kr)
             lines += _phase_read(engine, kr, read, lang)
@@ -645,6 +648,21 @@ def _counted_past(
         )
         return []
     return [said["counted"].format(since=engine.through, through=past)]
+
+
+def _settling(
+    kr: KeyResult, subject: str, spec: MetricSpec, store: Store, engine: Engine,
+    asked: dt.date, lang: str,
+) -> list[str]:  # fmt: skip
+    """For a checkpoint on a cohort still converting, as the report of ``asked`` reads it:
+    the day its figures settle, from which it is judged met or missed, as the report's
+    line under its title says."""
+    runs = runs_of(engine.plan, store.runs())
+    settles = settles_on(runs, spec, engine.through, asked, engine.plan.grain.value)
+    figure = engine.phase_rollup(kr).sliced(spec.name, subject, kr.where)
+    if settles is None or figure.value is None:
+        return []
+    return [label(lang, "settles_on", day=settles, days=spec.settles_after_days)]
 
 
 def _why_none(runs: Sequence[Run], metric: str, owner: str, through: object, lang: str) -> str:

@@ -44,6 +44,9 @@ class Status(StrEnum):
     MET = "met"
     MISSED = "missed"
     """A checkpoint whose date has passed without reaching its target."""
+    SETTLING = "settling"
+    """A checkpoint whose date has passed on a cohort metric still converting: judged met
+    or missed once its figures settle (``KeyResultProgress.settles_on``)."""
     BREACHED = "breached"
     NO_DATA = "no_data"
 

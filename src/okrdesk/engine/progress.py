@@ -53,7 +53,7 @@ from okrdesk.engine.plan_calendar import (
     runs_of,
     unprovided,
 )
-from okrdesk.engine.restated import counted_past, goes_on_changing
+from okrdesk.engine.restated import counted_past, goes_on_changing, settles_on
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import (
@@ -122,6 +122,11 @@ class KeyResultProgress:
     """For a rate's checkpoint of a phase (``pace.phase_of_rate``: "Q2 深耕：转化率提升到
     16%"): the phase whose own figure, trend and forecast these are, from its first
     period (``pace.phase_first_day``); None for any other figure."""
+    settles_on: dt.date | None = None
+    """For a checkpoint past its date on a metric whose figures go on changing for
+    ``settles_after_days`` after their periods end (a cohort still converting): the day
+    they settle, before which (or before a collect from it) it is not judged met or
+    missed, as later collects would restate it (``Status.SETTLING``)."""
     phase_to_come: str | None = None
     """For such a checkpoint whose phase the figures have not reached yet (a report in
     the first quarter on a Q2 checkpoint): that phase, the figure being the plan's to
@@ -520,12 +525,22 @@ class Engine:
         cut = earlier.through if kr.metric and earlier.through < closing else None
         goal = then.target.value if then.target.value is not None else 0.0
         judgement = judge_closed(kr, then.actual.value, goal)
+        spec = self.metrics.get(kr.metric or "")
+        settles = None
+        if spec is not None and then.actual.value is not None:
+            settles = settles_on(self._runs(), spec, cut or closing, self.as_of,
+                                 self.plan.grain.value)  # fmt: skip
+        if settles is not None:
+            # Its cohorts still converting, the figure is not yet the one to judge it on:
+            # a missed Q2 read on 1 July was met on 15 July, with no account opened since.
+            judgement = attrs.evolve(judgement, status=Status.SETTLING)
         forecast = Forecast(then.actual.value, note="closed") if self.trends else then.forecast
         # Judged against what was due on its date, whatever day its figures run through.
         due = 1.0 if kr.guardrail else key_result_due(self.plan, kr, closing, self.due_starts(kr))
         return attrs.evolve(
             then, status=judgement.status, margin=judgement.margin, pace=None,
             forecast=forecast, closed=closing, figures_through=cut, due=due, due_on=None,
+            settles_on=settles,
             expected=goal if kr.guardrail else expected_value(then.baseline, goal, due),
         )  # fmt: skip
 

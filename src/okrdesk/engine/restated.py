@@ -38,3 +38,20 @@ def counted_past(runs: Sequence[Run], spec: MetricSpec, day: dt.date, grain: str
     if read is None or read <= day:
         return None
     return read if settles is None else min(read, day + dt.timedelta(days=settles))
+
+
+def settles_on(runs: Sequence[Run], spec: MetricSpec, day: dt.date, as_of: dt.date,
+               grain: str) -> dt.date | None:  # fmt: skip
+    """For figures of ``spec`` up to ``day`` (a checkpoint's), the day they settle
+    (``day`` + ``settles_after_days``), where a report of ``as_of`` cannot yet hold them
+    final: ``as_of`` before it, or no collect since that read through it. None where they
+    are final: a metric final when its period ends, a derived one, and one that never
+    settles (``settles_after_days`` None: no day would ever judge it)."""
+    settles = spec.settles_after_days
+    if not goes_on_changing(spec) or settles is None:
+        return None
+    settled = day + dt.timedelta(days=settles)
+    read = read_before(runs, sys.maxsize, spec.name, {}, grain)
+    if as_of >= settled and read is not None and read >= settled:
+        return None
+    return settled

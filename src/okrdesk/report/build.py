@@ -291,6 +291,10 @@ def _key_result(
         closed=p.closed,
         closed_through=p.figures_through,
         counted_through=p.counted_past,
+        settles_on=p.settles_on,
+        settles_after_days=(
+            engine.metrics[kr.metric].settles_after_days if p.settles_on and kr.metric else None
+        ),
         phase=next((ph.id for ph in plan.phases if ph.end == p.closed), None),
         over_phase=p.phase,
         over_phase_from=(first := _phase_from(plan, p.phase)),

@@ -202,6 +202,11 @@ class ReportKeyResult:
     end (a cohort followed to the day collected), read after the day its figures run
     through (a past day's report, a checkpoint after its day): the last day whose
     changes its figure counts, for the store keeps none as it stood then."""
+    settles_on: dt.date | None = None
+    """For a checkpoint past its date on a cohort metric still converting (status
+    "settling"): the day its figures settle, from which it is judged met or missed."""
+    settles_after_days: int | None = None
+    """With ``settles_on``: its metric's ``settles_after_days``."""
     phase: str | None = None
     """The phase a checkpoint belongs to: the one that ends on its date."""
     over_phase: str | None = None

@@ -681,6 +681,14 @@ def closed_story(kr: ReportKeyResult, lang: str) -> str:
     return label(lang, "closed_through", day=kr.closed_through, closed=kr.closed)
 
 
+def settles_story(kr: ReportKeyResult, lang: str) -> str:
+    """For a checkpoint past its date on a cohort still converting: the day from which it
+    is judged met or missed ("尚待结算：…检查点按 2026-07-28 起采集的数字判定达成与否")."""
+    if kr.settles_on is None:
+        return ""
+    return label(lang, "settles_on", day=kr.settles_on, days=kr.settles_after_days)
+
+
 def counted_through_story(kr: ReportKeyResult, lang: str) -> str:
     """For a key result on a cohort metric read after the day its figures run through
     (a past day's report, a checkpoint after its day): that the figure counts the
@@ -707,7 +715,8 @@ def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
     asked for its metric could not get it, members meeting their targets, the latest
     check-in, the
     window with 同比/环比, a funnel's stages."""
-    lines = (phase_story(kr, lang), closed_story(kr, lang), counted_through_story(kr, lang),
+    lines = (phase_story(kr, lang), closed_story(kr, lang), settles_story(kr, lang),
+             counted_through_story(kr, lang),
              not_collected_story(kr, lang), old_figure_story(kr, lang), members_met(kr, lang),
              unshared_story(kr, lang), checkin_story(kr, lang), window_story(kr, lang),
              funnel_story(kr, lang))  # fmt: skip

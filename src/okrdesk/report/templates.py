@@ -108,6 +108,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         not_collected_story=notes.not_collected_story, closed_story=notes.closed_story,
         old_figure_story=notes.old_figure_story,
         counted_through_story=notes.counted_through_story, phase_story=notes.phase_story,
+        settles_story=notes.settles_story,
         unshared_story=notes.unshared_story,
         unmeasured_story=notes.unmeasured_story, capped_story=notes.capped_story,
         pooled_story=notes.pooled_story, baseline_story=notes.baseline_story,
