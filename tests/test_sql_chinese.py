@@ -247,20 +247,26 @@ def test_rows_left_out_are_cited_as_a_figures_rows_are(
     )  # fmt: skip
 
 
+TABLE_AT = "okrdesk.toml:2: sources.sql.tables.salons: "
+QUERY_AT = "okrdesk.toml:8: sources.sql.metrics[0].query: "
+"""Where a table of TABLES and ATTENDEES_DEFINITION's query below it are written: what a
+collect says before a mistake of either."""
+
+
 @pytest.mark.parametrize(
     ("table", "query", "error"),
     [
         ('{ path = "data/salons.csv", types = { attendees = "integer" } }', "",
-         "sources.sql.tables.salons: salons.csv:4:attendees：types 说 attendees 列是整数"
+         f"{TABLE_AT}salons.csv:4:attendees：types 说 attendees 列是整数"
          "（1234、12万），这一格却是文本，不是数；请改正导出文件里的这一格，或在 types 里给这一列"
          "换一个类型"),
         ('"data/salons.gbk.csv"', "",
-         "sources.sql.tables.salons: salons.gbk.csv:4: 不是 UTF-8 文本；请给这张表设 "
+         f"{TABLE_AT}salons.gbk.csv:4: 不是 UTF-8 文本；请给这张表设 "
          'encoding（例如 encoding = "gbk"、"gb18030" 或 "utf-16"）'),
         ('{ path = "data/salons.gbk.csv", encoding = "ascii" }', "",
-         "sources.sql.tables.salons: salons.gbk.csv:4: 不是 ascii 文本；请把这张表的 "
+         f"{TABLE_AT}salons.gbk.csv:4: 不是 ascii 文本；请把这张表的 "
          "encoding 设为文件实际的编码"),
-        ('"data/gone.csv"', "", "sources.sql.tables.salons: 没有文件 data/gone.csv"),
+        ('"data/gone.csv"', "", f"{TABLE_AT}没有文件 data/gone.csv"),
         ('"data/salons.csv"', " WHERE date < '2026-01-01'",
          "截至 2026-01-31，没有一行在计划之内：1 行日期为 2025-06-01，早于计划的第一个周期"
          "（2026-01-01）"),
@@ -268,13 +274,14 @@ def test_rows_left_out_are_cited_as_a_figures_rows_are(
          "没有一行能计入：1 行未计入：value 列是文本，不是数（表 salons：salons.csv 第 4 行）"),
         # DuckDB's words of a query it cannot run, with its hint, in Chinese.
         ('"data/salons.csv"', " WHERE nothing = 1",
-         '查询出错：没有列 "nothing"（相近的："attendees"）'),
-        ('"data/salons.csv"', "x", '查询出错：没有名为 "salonsx" 的表（是不是 "salons"？）'),
+         f'{QUERY_AT}查询出错：没有列 "nothing"（相近的："attendees"）'),
+        ('"data/salons.csv"', "x",
+         f'{QUERY_AT}查询出错：没有名为 "salonsx" 的表（是不是 "salons"？）'),
         ('"data/salons.csv"', " GROUP BY cm_id",
-         '查询出错：列 "date" 须写进 GROUP BY，或放进 sum、max 等聚合函数'),
-        ('"data/salons.csv"', " WHERE", '查询出错：SQL 语法错误，在 "WHERE" 附近'),
+         f'{QUERY_AT}查询出错：列 "date" 须写进 GROUP BY，或放进 sum、max 等聚合函数'),
+        ('"data/salons.csv"', " WHERE", f'{QUERY_AT}查询出错：SQL 语法错误，在 "WHERE" 附近'),
         ('"data/salons.csv"', " WHERE date > 1",
-         "查询出错：不能直接比较 DATE 与 INTEGER_LITERAL 类型的值，请用 CAST "
+         f"{QUERY_AT}查询出错：不能直接比较 DATE 与 INTEGER_LITERAL 类型的值，请用 CAST "
          "把一方转换成另一方的类型"),
     ],
 )  # fmt: skip
@@ -283,7 +290,8 @@ def test_collect_says_why_a_metric_failed_in_chinese(
 ) -> None:
     """A cell not of its column's type, a file that is not UTF-8 or not the encoding
     given, a file missing, no row inside the plan, none that could be counted, a query
-    DuckDB cannot run: each fails its metric, said in Chinese."""
+    DuckDB cannot run: each fails its metric, said in Chinese, at the line of okrdesk.toml
+    of the table or of the query to mend."""
     settings = f"[sources.sql]\ntables = {{ salons = {table} }}\n\n" + ATTENDEES_DEFINITION
     root = sql_only_workspace(write_workspace, SALONS_OKRS, settings.replace(
         "FROM salons", f"FROM salons{query}"))  # fmt: skip
@@ -312,7 +320,8 @@ def test_a_query_s_common_mistakes_are_said_in_english_as_in_chinese(
     """The Chinese was reworded, the English kept DuckDB's own ("Catalog Error: Table with
     name salonsx does not exist! Did you mean ..."): a missing table, a missing column and
     a syntax error are said in okrdesk's words in English too, with DuckDB's suggestion;
-    validate at the query's file, line and key, collect naming its plugin and metric."""
+    validate at the query's file, line and key, collect naming its plugin and metric and
+    the query's file, line and key too."""
     settings = TABLES + ATTENDEES_DEFINITION.replace("FROM salons", f"FROM salons{query}")
     root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
     (root / "data" / "salons.csv").write_text(ROWS, encoding="utf-8")
@@ -320,8 +329,8 @@ def test_a_query_s_common_mistakes_are_said_in_english_as_in_chinese(
     assert (f"okrdesk.toml:8: sources.sql.metrics[0].query: metric salon_attendees: DuckDB "
             f"cannot {cannot}: {error}") in checked, checked  # fmt: skip
     lines = said(root, "collect", "--through", "2026-01-31", "--lang", "en")
-    assert (f"error: plugin sql metric salon_attendees: the query failed: {error} (1 problem; "
-            "none of its figures stored)") in lines, lines  # fmt: skip
+    assert (f"error: plugin sql metric salon_attendees: {QUERY_AT}the query failed: {error} "
+            "(1 problem; none of its figures stored)") in lines, lines  # fmt: skip
     assert not any("Error:" in line for line in checked + lines)
 
 
@@ -342,12 +351,13 @@ def test_a_warehouse_process_sends_its_chinese_home(write_workspace: WriteWorksp
         connection.execute("CREATE TABLE salons (cm_id VARCHAR, date DATE)")
     trusted(root)
     zh = said(root, "collect", "--through", "2026-01-31")
-    assert any(line.startswith("错误：插件 sql 指标 salon_attendees：查询出错") or
-               line.startswith("错误：插件 sql 指标 salon_attendees：查询在 crm.duckdb 上出错：")
+    failed = f"错误：插件 sql 指标 salon_attendees：{QUERY_AT}"
+    assert any(line.startswith(f"{failed}查询出错") or
+               line.startswith(f"{failed}查询在 crm.duckdb 上出错：")
                for line in zh), zh  # fmt: skip
     en = said(root, "collect", "--through", "2026-01-31", "--lang", "en")
-    assert any("plugin sql metric salon_attendees: the query failed on crm.duckdb: " in line
-               for line in en), en  # fmt: skip
+    assert any(f"plugin sql metric salon_attendees: {QUERY_AT}the query failed on crm.duckdb: "
+               in line for line in en), en  # fmt: skip
 
 
 # --------------------------------------------------- no message without Chinese

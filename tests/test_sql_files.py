@@ -688,7 +688,8 @@ def test_an_unknown_parameter_is_named(tmp_path: Path) -> None:
     check = run(tmp_path, {"calls": path},
                 metric("made", "flow", CALLS_MADE + " WHERE day >= :begin"))  # fmt: skip
     (problem,) = check.problems
-    assert "made: the query uses :begin; the parameters are :start, :end and :through" in problem
+    assert ("made: sources.sql.metrics[0].query: the query uses :begin; the parameters are "
+            ":start, :end and :through") in problem  # fmt: skip
 
 
 def test_a_sqlite_only_query_says_what_to_change(tmp_path: Path) -> None:

@@ -129,7 +129,8 @@ def test_an_sqlite_file_is_read_only(tmp_path: Path) -> None:
     check = run_check(tmp_path, settings)
     assert check.value("fees", "cm01", "2026-W03").value == 12.5
     assert check.problems == [
-        "plugin plugin-under-test metric sneaky: the query failed: not authorized "
+        "plugin plugin-under-test metric sneaky: sources.sql.metrics[1].query: the query "
+        "failed: not authorized "
         "(1 problem; none of its figures stored)"
     ]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
@@ -168,7 +169,9 @@ def test_a_disguised_write_is_stopped_at_run_time(csv_workspace: Path, query: st
     check = run_check(csv_workspace, settings)
     assert check.observations == []
     (problem,) = check.problems
-    assert problem.startswith("plugin plugin-under-test metric bad: the query failed")
+    assert problem.startswith(
+        "plugin plugin-under-test metric bad: sources.sql.metrics[0].query: the query failed"
+    )
 
 
 def test_missing_columns_are_named(csv_workspace: Path) -> None:

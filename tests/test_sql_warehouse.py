@@ -113,7 +113,8 @@ def test_a_slow_query_times_out_alone_and_a_lost_server_fails_its_metrics_named(
     settings = {"connection": postgres_url, "timeout": 0.3, "metrics": [slow, METRICS[0]]}
     check = run_check(tmp_path, settings)
     assert check.problems == [
-        "plugin plugin-under-test metric slow: the query ran longer than 0.3 s on "
+        "plugin plugin-under-test metric slow: sources.sql.metrics[0].query: the query ran "
+        "longer than 0.3 s on "
         f"postgresql://localhost/{postgres_url.split('?')[0].rsplit('/', 1)[1]} "
         "(sources.sql.timeout) and was cancelled (1 problem; none of its figures stored)"
     ]
@@ -182,7 +183,8 @@ def test_a_duckdb_database_file(tmp_path: Path, files_check: PluginCheck) -> Non
     settings = {"connection": "duckdb:wh/crm.duckdb", "timeout": 0.5, "metrics": [sneaky, slow]}
     refused = run_check(tmp_path, settings)
     assert "file system operations are disabled" in refused.problems[0]
-    assert "slow: the query ran longer than 0.5 s on crm.duckdb" in refused.problems[1]
+    assert ("slow: sources.sql.metrics[1].query: the query ran longer than 0.5 s on "
+            "crm.duckdb") in refused.problems[1]  # fmt: skip
     outside = run_check(tmp_path, {"connection": "duckdb:///etc/x.duckdb", "metrics": METRICS})
     assert "lies outside the workspace" in outside.problems[0]
 
@@ -211,7 +213,9 @@ def test_a_duckdb_warehouse_query_spills_no_more_than_the_sql_source_may(
     check = run_check(tmp_path, {"connection": "duckdb:wh/crm.duckdb", "timeout": 3600,
                                  "metrics": [sorts]})  # fmt: skip
     (problem,) = check.problems
-    assert "metric sorts: crm.duckdb: it needs more than 0.0" in problem
+    assert "metric sorts: sources.sql.metrics[0].query: crm.duckdb: it needs more than 0.0" in (
+        problem
+    )
     assert "GiB of scratch space on disk (ten times the files read" in problem
     assert "max_temp_directory_size" not in problem
     # Nothing spilled beside the warehouse, and its own folder is gone.
@@ -482,7 +486,8 @@ def test_a_trino_query_that_never_answers_times_out_alone(
     url = f"trino://okr@127.0.0.1:{trino.port}/hive/dw"
     check = run_check(tmp_path, {"connection": url, "timeout": 0.5, "metrics": METRICS[:3]})
     assert check.problems == [
-        f"plugin plugin-under-test metric assets: the query ran longer than 0.5 s on "
+        "plugin plugin-under-test metric assets: sources.sql.metrics[2].query: the query ran "
+        "longer than 0.5 s on "
         f"trino://127.0.0.1:{trino.port}/hive/dw (sources.sql.timeout) and was given up "
         "(1 problem; none of its figures stored)"
     ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Protocol
 
 import attrs
@@ -366,6 +368,7 @@ def run_collect(
                 owner = session.host.owners.get(metric, "-")
                 asked = [m for m in wanted if session.host.owners.get(m) == owner]
                 errors.append(_unanswered(metric, rows, owner, errors, asked))
+            errors = at_key_lines(session.workspace.root, errors)
             store.finish_run(run_id, "failed" if errors else "ok", versions,
                              *kept_lines(errors, warnings))  # fmt: skip
         changes = store.changes
@@ -427,6 +430,28 @@ def _unanswered(
         _UNANSWERED.format(rows=held, metric=metric),
         _UNANSWERED_ZH.format(rows=rows, metric=metric),
     )  # fmt: skip
+
+
+def at_key_lines(root: Path, errors: list[PluginError]) -> list[PluginError]:
+    """``errors``, each whose words begin with a key of its plugin's table in okrdesk.toml
+    (the SQL source's ``sources.sql.metrics[2].query: the query failed: …``) told at that
+    key's line, as ``validate`` tells a setting's problem (``okrdesk.toml:14:
+    sources.sql.metrics[2].query: …``); every other error as it is."""
+    keyed = [e for e in errors if re.match(rf"sources\.{re.escape(e.plugin)}[.\[:]", e.message)]
+    if not keyed:
+        return errors
+    from okrdesk.plugins.settings_checks import SettingsAnswer, located, settings_problems
+
+    told: dict[int, PluginError] = {}
+    for plugin in sorted({e.plugin for e in keyed}):
+        own = [e for e in keyed if e.plugin == plugin]
+        problems = settings_problems(plugin, [Said(e.message, e.zh) for e in own])
+        answered = [SettingsAnswer(p.key, p.message, p.zh, False) for p in problems]
+        for error, (problem, _) in zip(own, located(root, plugin, answered), strict=True):
+            if problem.line:  # where okrdesk.toml has the key
+                told[id(error)] = PluginError(error.plugin, error.metric, problem.text("en"),
+                                              problem.text("zh"))  # fmt: skip
+    return [told.get(id(error), error) for error in errors]
 
 
 def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:

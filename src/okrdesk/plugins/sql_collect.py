@@ -51,7 +51,7 @@ from okrdesk.plugins.sql_files import (
     text_among_numbers,
 )  # fmt: skip
 from okrdesk.plugins.sql_metric_rules import Ruled
-from okrdesk.plugins.sql_metrics import _views, ruled_definitions
+from okrdesk.plugins.sql_metrics import _views, query_key, ruled_definitions
 from okrdesk.plugins.sql_query_cache import QueryCache
 from okrdesk.plugins.sql_scratch import most_scratch, too_much
 from okrdesk.plugins.sql_settings import (
@@ -905,9 +905,11 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     emit = ruled = Ruled(emit, rules)
     people = frozenset(person.id for person in request.people)
     periods = [period.id for period in request.periods]
+    keys = {spec.name: query_key(request.settings, spec.name) for spec, _ in definitions}
     if has_connection(request.settings):
         _collect_from_warehouse(definitions, request, emit,
-                                lambda name: ruled.zeros(name, people, periods))  # fmt: skip
+                                lambda name: ruled.zeros(name, people, periods),
+                                keys)  # fmt: skip
         return
     queries = QueryCache()
     if request.settings.get("database") is None and not all(
@@ -927,13 +929,13 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
                     return
                 try:
                     grouped = functools.partial(ahead.grouped, index) if ahead else None
-                    _collect_one(source, spec, query, request, emit, grouped)
+                    _collect_one(source, spec, query, request, emit, grouped, keys[spec.name])
                     ruled.zeros(spec.name, people, periods)
                 except SqlMetricError as error:
                     _fail(emit, spec.name, error.said)
                 except source.errors as error:
                     for said in source.failures(spec, query, error):
-                        _fail(emit, spec.name, said)
+                        _fail(emit, spec.name, _at_query(keys[spec.name], said))
         finally:
             if ahead is not None:
                 ahead.finish()
@@ -1005,26 +1007,28 @@ def _parts_of(spec: MetricSpec) -> list[str]:
 
 def _collect_one(
     source: _Source, spec: MetricSpec, query: str, request: CollectRequest, emit: Emit,
-    ahead: Callable[[], _Grouped | None] | None = None,
+    ahead: Callable[[], _Grouped | None] | None = None, key: str = "",
 ) -> None:  # fmt: skip
-    """One metric; ``ahead``: its figures as DuckDB added them up (``_Ahead``)."""
+    """One metric; ``ahead``: its figures as DuckDB added them up (``_Ahead``); ``key``:
+    where its query is written, which a mistake of the query names."""
     params = {
         "start": request.periods[0].start.isoformat() if request.periods else "",
         "end": request.periods[-1].end.isoformat() if request.periods else "",
         "through": request.through.isoformat(),
     }
     parts = _parts_of(spec)
-    if isinstance(source, _DuckSource):
-        for said in [*source.summaries_said(query), *source.renamed_said(query)]:
-            _warn(emit, spec.name, said)
-        grouped = ahead() if ahead is not None else source.grouped(spec, query, request, parts)
-        if grouped is not None:
-            note = division_said(source.queries.facts(to_duckdb(query), "duckdb").division)
-            _emit_grouped(grouped, spec, note, parts, emit, source.rows_said)
-            return
-    result = source.run(query, params)
-    if (missing := missing_output(spec, result.columns)) is not None:
-        raise missing
+    with _at_its_query(key):
+        if isinstance(source, _DuckSource):
+            for said in [*source.summaries_said(query), *source.renamed_said(query)]:
+                _warn(emit, spec.name, said)
+            grouped = ahead() if ahead is not None else source.grouped(spec, query, request, parts)
+            if grouped is not None:
+                note = division_said(source.queries.facts(to_duckdb(query), "duckdb").division)
+                _emit_grouped(grouped, spec, note, parts, emit, source.rows_said)
+                return
+        result = source.run(query, params)
+        if (missing := missing_output(spec, result.columns)) is not None:
+            raise missing
     time = "period" if "period" in result.columns else "day"
     tally = _Tally(spec, request, result, time, parts)
     pick = tally.picker(result.columns)
@@ -1085,12 +1089,12 @@ def _emit_grouped(
 
 def _collect_from_warehouse(
     definitions: list[tuple[MetricSpec, str]], request: CollectRequest, emit: Emit,
-    collected: Callable[[str], None],
+    collected: Callable[[str], None], keys: Mapping[str, str],
 ) -> None:  # fmt: skip
     """Each metric's query, grouped by subject and period on the warehouse; ``collected``
     is told each metric's name once its figures are all emitted. A connection that fails
     fails every metric of this source; a query that fails or times out fails its metric
-    alone."""
+    alone, at its key (``keys``: metric → the key of its query)."""
     allowed = allowed_folders(request.settings, request.workspace)
     try:
         warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
@@ -1101,7 +1105,7 @@ def _collect_from_warehouse(
     try:
         for spec, query in definitions:
             try:
-                _collect_aggregates(warehouse, spec, query, request, emit)
+                _collect_aggregates(warehouse, spec, query, request, emit, keys[spec.name])
                 collected(spec.name)
             except sql_warehouse.WarehouseUnreachable as error:
                 for other, _ in definitions[definitions.index((spec, query)) :]:
@@ -1115,28 +1119,18 @@ def _collect_from_warehouse(
 
 def _collect_aggregates(
     warehouse: sql_warehouse.Warehouse, spec: MetricSpec, query: str, request: CollectRequest,
-    emit: Emit,
+    emit: Emit, key: str,
 ) -> None:  # fmt: skip
-    if spec.dimensions:
-        raise SqlMetricError("dimensions are read from files and SQLite/DuckDB databases; "
-                             "a warehouse connection does not split by them yet",
-                             "维度只能从文件和 SQLite、DuckDB 数据库读；连接数据仓库时"
-                             "还不能按维度拆分")  # fmt: skip
-    parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
-    columns = sql_warehouse.output_columns(query)
-    if not columns:
-        probe = sql_warehouse.columns_probe(query, warehouse.dialect, _params(request))
-        columns = warehouse.run(probe).columns
-    time = "period" if "period" in columns else "day"
-    missing = [c for c in ("subject", time, *parts) if c not in columns]
-    if missing:
-        raise _missing_columns(parts, missing)
-    sql = sql_warehouse.pushed_down(
-        query, warehouse.dialect, spec.kind, time == "day", request.periods, _params(request),
-        request.through,
-    )  # fmt: skip
-    answer = warehouse.run(sql)
+    """One metric's figures, grouped on the warehouse; a mistake of its query (one the
+    warehouse or sqlglot cannot read, a column missing, a time limit) told at ``key``."""
+    try:
+        answer = _aggregated(warehouse, spec, query, request)
+    except sql_warehouse.WarehouseUnreachable:
+        raise
+    except SqlMetricError as error:
+        raise SqlMetricError(*_at_query(key, error.said)) from None
     read = ", ".join(sorted(tables_read(query))) or "no table"
+    parts = _parts_of(spec)
     result = _Result(answer.columns, iter(()), read, warehouse.described)
     tally = _Tally(spec, request, result, "period", parts)
     for number, found in enumerate(sql_warehouse.aggregates(answer), start=1):
@@ -1156,6 +1150,31 @@ def _collect_aggregates(
             continue
         tally.add(number, row)
     tally.emit_all(emit)
+
+
+def _aggregated(
+    warehouse: sql_warehouse.Warehouse, spec: MetricSpec, query: str, request: CollectRequest
+) -> sql_warehouse.Answer:
+    """The answer of ``query`` grouped by subject and period on the warehouse."""
+    if spec.dimensions:
+        raise SqlMetricError("dimensions are read from files and SQLite/DuckDB databases; "
+                             "a warehouse connection does not split by them yet",
+                             "维度只能从文件和 SQLite、DuckDB 数据库读；连接数据仓库时"
+                             "还不能按维度拆分")  # fmt: skip
+    parts = _parts_of(spec)
+    columns = sql_warehouse.output_columns(query)
+    if not columns:
+        probe = sql_warehouse.columns_probe(query, warehouse.dialect, _params(request))
+        columns = warehouse.run(probe).columns
+    time = "period" if "period" in columns else "day"
+    missing = [c for c in ("subject", time, *parts) if c not in columns]
+    if missing:
+        raise _missing_columns(parts, missing)
+    sql = sql_warehouse.pushed_down(
+        query, warehouse.dialect, spec.kind, time == "day", request.periods, _params(request),
+        request.through,
+    )  # fmt: skip
+    return warehouse.run(sql)
 
 
 def _parts(parts: list[str], numbers: list[float]) -> dict[str, Any]:
@@ -1180,6 +1199,29 @@ def _missing(error: Exception | str) -> str:
 
 def _fail(emit: Emit, metric: str, said: Said) -> None:
     emit.error(metric, said.en, zh=said.zh)
+
+
+@contextlib.contextmanager
+def _at_its_query(key: str) -> Iterator[None]:
+    """A mistake of a metric's query raised inside (one the engine or sqlglot cannot
+    read, a column it must return missing), begun with ``key`` (``_at_query``)."""
+    try:
+        yield
+    except SqlMetricError as error:
+        said = _at_query(key, error.said)
+        if said == error.said:
+            raise
+        raise SqlMetricError(*said) from None
+
+
+def _at_query(key: str, said: Said) -> Said:
+    """A mistake of a metric's query, begun with ``key``, where the query is written in
+    okrdesk.toml (a collect tells it at that key's line, as validate does); one begun with
+    the key of what it is about already (a table's, a view's, which the query reads) as
+    it is."""
+    if not key or said.en.startswith("sources.sql."):
+        return said
+    return keyed(key, said)
 
 
 def _warn(emit: Emit, metric: str, said: Said) -> None:

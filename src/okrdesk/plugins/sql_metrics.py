@@ -538,6 +538,20 @@ class BrokenDefinitions(SqlMetricError, DeclaredInPart):
         self.keyed = tuple(keyed)
 
 
+def query_key(settings: Mapping[str, Any], metric: str) -> str:
+    """The key of okrdesk.toml where ``metric``'s query is written, for a collect's error
+    to name (``sources.sql.metrics[2].query``; a funnel's, which writes its own query,
+    ``sources.sql.metrics[2].funnel``): the first definition of that name, as a collect
+    runs it."""
+    raw = settings.get("metrics", [])
+    items = raw if isinstance(raw, list) else []
+    index = next((i for i, item in enumerate(items) if _named(item) == metric), None)
+    if index is None:
+        return "sources.sql.metrics"
+    part = "funnel" if sql_funnels.is_funnel(items[index]) else "query"
+    return f"sources.sql.metrics[{index}].{part}"
+
+
 def _named(item: object) -> str | None:
     """The metric a definition names, whatever else is wrong with it."""
     name = item.get("name") if isinstance(item, Mapping) else None
