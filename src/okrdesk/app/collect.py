@@ -28,8 +28,7 @@ from okrdesk.periods import Period, local_time
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, meant_metric
-from okrdesk.plugins.spool import SpooledRow
-from okrdesk.plugins.sql_metric_rules import zero_for_no_rows
+from okrdesk.plugins.spool import SpooledRow, zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.store import Store
 from okrdesk.store.base import StillRunning

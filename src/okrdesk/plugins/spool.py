@@ -42,6 +42,16 @@ that emits many metrics and periods at once holds no more than this."""
 SpooledRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
 """One checked figure: metric, subject, period, slice, value, numerator, denominator, source,
 and 1 for a zero for no rows (``Observation.no_rows``), else 0."""
+
+
+def zero_for_no_rows(row: SpooledRow) -> bool:
+    """Whether a checked figure is a zero given for no rows (``Observation.no_rows``: the
+    SQL source's ``no_rows_means_zero``, a plugin's ``emit(..., no_rows=True)``), not a 0
+    its source counted: what ``Store.replace_rows`` keeps from replacing figures stored
+    (``stands_in``)."""
+    return bool(row[8])
+
+
 _Row = SpooledRow
 _NumberedRow = tuple[
     str, str, str, str, float | None, float | None, float | None, str, int, int

@@ -31,7 +31,7 @@ result reads 0 of 6, behind, not 无数据 and left out of the score.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -180,10 +180,3 @@ def no_rows_source(metric: str) -> str:
     """The source of a zero given for no rows, which ``explain`` shows (in Chinese too:
     ``okrdesk.plugins.citations``)."""
     return f"SQL metric {metric}: no rows, so none (no_rows_means_zero)"
-
-
-def zero_for_no_rows(row: Sequence[Any]) -> bool:
-    """Whether a collected figure's row (metric, subject, period, slice, value, numerator,
-    denominator, source, no_rows) is a zero given for no rows, not a figure the query
-    gave: the SQL source's, or a Python plugin's (``emit(..., no_rows=True)``)."""
-    return bool(row[8])
