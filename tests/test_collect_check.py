@@ -198,6 +198,44 @@ def test_emit_many_of_plainly_sound_figures_keeps_each_as_one_emit_would() -> No
     assert _outcome(many) == _outcome(called) and many.refused == {"by_tier": 1}
 
 
+def test_zeros_worded_as_before_no_rows_are_marked_without_checking_each_figure() -> None:
+    """A plugin written before ``no_rows`` words its zeros ``no row of FILE counts, so 0``:
+    its ``emit.many`` of a firm's figures is taken at once, each such zero of a flow's
+    whole figure marked as one for no rows, as one emit per figure marks it; it was
+    checked a figure at a time, all of it, for the words of one zero."""
+    worded = "no row of salons.csv counts, so 0; roster.csv rows 2-4"
+    sql = "SQL metric flow: no rows, so none (no_rows_means_zero)"
+    calls = [
+        [("flow", "cm1", "W1", 0, None, None, worded, None),
+         ("flow", "cm2", "W1", 3, None, None, "salons.csv row 2", None),
+         ("flow", "cm3", "W1", 0, None, None, sql, None),
+         ("flow", "cm1", "W2", 0, None, None, "SQL metric other: no rows, so none "
+          "(no_rows_means_zero)", None),
+         ("flow", "cm2", "W2", 0, None, None, "salons.csv row 5", None)],
+        [("clients", "cm1", "W1", 0, None, None, worded, None)],  # a stock's 0 is a count
+        [("by_tier", "cm1", "W1", 0, None, None, worded, {"tier": "hnw"})],  # a slice's
+    ]  # fmt: skip
+    for rows in calls:
+        many, called = _checker(), _checker()
+        columns = many_columns(*zip(*(row[1:] for row in rows), strict=True))
+        assert many._took_plainly(rows[0][0], columns)  # not figure by figure
+        for metric, subject, period, value, numerator, denominator, source, cut in rows:
+            called(metric, subject, period, value=value, numerator=numerator,
+                   denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+        assert _outcome(many) == _outcome(called) and not many.refused
+    marked = {(row[1], row[2]) for row in called_rows(calls[0]) if row[8]}
+    assert marked == {("cm1", "W1"), ("cm3", "W1")}
+
+
+def called_rows(rows: list[tuple[Any, ...]]) -> list[SpooledRow]:
+    """What one emit per figure of ``rows`` spools."""
+    called = _checker()
+    for metric, subject, period, value, numerator, denominator, source, cut in rows:
+        called(metric, subject, period, value=value, numerator=numerator,
+               denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+    return list(called.spool.rows())
+
+
 def test_emit_many_refuses_a_figure_given_twice_across_calls() -> None:
     checker = _checker()
     checker.many("flow", ["cm1", "cm2"], ["W1", "W1"], values=[1.0, 2.0])

@@ -1383,6 +1383,10 @@ class _Checker:
             for column in (numerators, denominators):
                 if column is not None and any(x is not None for x in column):
                     return False
+            # A plugin written before no_rows marks its zeros by their words alone: each
+            # a whole figure of a flow (decided once for the metric), as ``_check_one``
+            # marks it, rather than the whole call checked one figure at a time.
+            worded = self.specs[metric].kind is MetricKind.FLOW
             for s, p, v, source, cut, mark in zip(
                 subjects, periods, values, sources, cuts, marks, strict=True
             ):
@@ -1391,8 +1395,8 @@ class _Checker:
                 if mark:
                     if v != 0 or cut:
                         return False
-                elif v == 0 and may_be_worded_zero(source):
-                    return False  # marked by its words alone: ``_check_one`` reads them
+                elif v == 0 and worded and not cut and may_be_worded_zero(source):
+                    mark = worded_zero(metric, source)
                 add((metric, s, p, cut, float(v), None, None, source, int(mark)))
         self.spool.extend(rows)
         return True
