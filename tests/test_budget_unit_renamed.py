@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +23,7 @@ from okrdesk.cli import cli
 from okrdesk.model import SpendEntry
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
+from test_money import _until_each_waits_on
 
 AS_OF = "2026-03-15"
 
@@ -326,3 +331,60 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
         )
         in english
     )
+
+
+def _until_waiting(backend: Backend, root: Path, process: subprocess.Popen[str]) -> None:
+    """Until ``process`` waits for a lock the test's transaction holds: on SQLite's file, or
+    on the server (its session waiting on a lock, as PostgreSQL lists it)."""
+    if backend.url is None:
+        _until_each_waits_on(root / "okrdesk.db", [process])
+        return
+    import psycopg
+
+    deadline = time.monotonic() + 60
+    with psycopg.connect(backend.url, autocommit=True) as server:
+        while process.poll() is None and time.monotonic() < deadline:
+            row = server.execute(
+                b"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                b"AND datname = current_database()"
+            ).fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.1)
+
+
+def test_spend_add_waiting_while_a_move_takes_the_entries_back_is_refused(
+    backend: Backend,
+) -> None:
+    """Renamed branch → futian and moved, the ledger is futian's. A colleague whose targets
+    still say branch moves it back (`move-unit futian`) while `spend add` of the renamed
+    plan waits for the lock: it looked for entries under old ids before waiting, found
+    none, and recorded 100万 judged by a breaker that saw none of the 519万 spent. It looks
+    once it holds the lock, and refuses."""
+    root = backend.workspace()
+    _spent(root, "training", "519", "cm01")  # the line spent in full
+    _renamed(root)
+    assert run(root, "move-unit", "branch").exit_code == 0
+    before = _entries(backend, root)
+    # As this process's (its HOME, which keeps the workspace trusted), at the time.
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_BUSY_TIMEOUT": "120"}
+    waiting: list[subprocess.Popen[str]] = []
+
+    def meanwhile(held: object) -> None:
+        waiting.append(subprocess.Popen(
+            [sys.executable, "-m", "okrdesk", "spend", "add", "training", "100", "--date",
+             "2026-03-03", "--signed-by", "cm01", "-w", str(root), "--lang", "zh"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        ))  # fmt: skip
+        _until_waiting(backend, root, waiting[0])
+
+    with backend.open(root) as store:
+        store.move_unit("futian", "branch", top="branch", lines={"training"}, guard=meanwhile)
+    [process] = waiting
+    out, err = process.communicate(timeout=180)
+    assert process.returncode == 1, (out, err)
+    said = " ".join(err.split())
+    assert "`okrdesk move-unit branch`" in said and "未记录任何支出。" in said, said
+    assert [(e.id, e.plan_unit) for e in _entries(backend, root)] == [
+        (e.id, "branch") for e in before
+    ]

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -20,7 +23,9 @@ from okrdesk.cli import cli
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.store import Store
+from okrdesk.store.unit_holdings import UnitHoldings
 from sample_workspace import WriteWorkspace
+from test_money import _until_each_waits_on
 from test_report import AS_OF, okrdesk
 from test_send import running_bot
 
@@ -345,3 +350,47 @@ def _renamed(root: Path) -> None:
     for path in (root / "targets").glob("*.toml"):
         text = path.read_text(encoding="utf-8").replace('"branch"', '"futian"')
         path.write_text(text.replace('level = "futian"', 'level = "branch"'), encoding="utf-8")
+
+
+MOVED_BACK_MEANWHILE = [
+    ("checkin", "C1.KR2", "4.9亿", "--date", AS_OF, "--by", "chenjianguo"),
+    ("spend", "add", "compliance-system", "1万", "--date", AS_OF, "--signed-by", "宋雅",
+     "--signed-by", "陈建国"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", MOVED_BACK_MEANWHILE, ids=["checkin", "spend-add"])
+def test_a_move_landing_while_a_check_in_or_spend_waits_is_seen_before_it_is_stored(
+    demo: Path, command: tuple[str, ...]
+) -> None:
+    """Renamed szft → futian and moved, the plan holds everything under futian. A
+    colleague whose targets still say szft runs `move-unit futian`, taking it all back to
+    szft, while a `checkin` or `spend add` of the renamed plan waits for the write lock:
+    it looked for what is kept under old ids before it waited, found nothing, and stored
+    a check-in under futian (a second history of C1.KR2) or an entry no breaker of the
+    plan judged beside szft's. It looks once it holds the lock, and refuses."""
+    _renamed_top(demo)
+    assert okrdesk("move-unit", "szft", "-w", str(demo)).returncode == 0
+    kept = (_rows(demo, "SELECT count(*) FROM checkins"), _rows(demo, "SELECT count(*) FROM spend"))
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage", "OKRDESK_BUSY_TIMEOUT": "120"}
+    waiting: list[subprocess.Popen[str]] = []
+
+    def meanwhile(held: UnitHoldings) -> None:
+        # Inside the colleague's move, holding the write lock: the command starts, and
+        # is let go only once it waits for that lock.
+        waiting.append(subprocess.Popen(
+            [sys.executable, "-m", "okrdesk", *command, "-w", str(demo), "--lang", "en"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        ))  # fmt: skip
+        _until_each_waits_on(demo / "okrdesk.db", waiting)
+
+    with Store.open(demo / "okrdesk.db") as store:
+        lines = {entry.line for entry in store.spend()}
+        store.move_unit("futian", "szft", top="szft", lines=lines, guard=meanwhile)
+    [process] = waiting
+    out, err = process.communicate(timeout=180)
+    assert process.returncode == 1, (out, err)
+    assert "under unit szft" in " ".join(err.split()) and "Traceback" not in err, err
+    assert (_rows(demo, "SELECT count(*) FROM checkins"),
+            _rows(demo, "SELECT count(*) FROM spend")) == kept  # fmt: skip
+    assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'futian'") == [(0,)]

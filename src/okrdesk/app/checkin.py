@@ -104,13 +104,13 @@ def record_checkin(
         with contextlib.ExitStack() as holding:
 
             def counted_then_held(standing: list[Checkin]) -> None:
+                _refuse_while_under_old_units(plan, store, lang)
                 counted(standing)
                 # From the insert to its id in hand, Ctrl-C waits: taken then, it is told
                 # that the check-in was stored, never "Aborted!" over a stored one.
                 holding.enter_context(signals_held())
 
             with open_store(session.workspace) as store:
-                _refuse_while_under_old_units(plan, store, lang)
                 checkin_id = store.add_checkin(
                     kr.id, subject, day, float(base), sure, note, author, guard=counted_then_held
                 )
@@ -136,11 +136,11 @@ def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
     """Refuse a check-in while the plan's own are kept under its unit's old id, as
     ``spend add`` refuses spending: stored under the new id, it would start a second
     history of its key result there (counted as its first), and the move that brings the
-    old one back would need ``--merge``."""
+    old one back would need ``--merge``. Called inside the insert's transaction: a move,
+    or a check-in under the old id, cannot land between this look and the insert."""
     from okrdesk.engine.attention import kept_under_old_ids
 
-    with store.reading():
-        stranded = kept_under_old_ids(plan, store)
+    stranded = kept_under_old_ids(plan, store)
     for old, held in stranded.items():
         key_results = len({c.key_result for c in held})
         raise UnderOldUnit(_REFUSED[lang]["under_old_unit"].format(

@@ -193,6 +193,7 @@ def record_spend(
         return breaker_after(plan, session.host.metrics, store, line.id, entries, amount, day, on)
 
     def within_breaker(ledger_now: list[SpendEntry]) -> str | None:
+        _refuse_while_under_old_units(plan, store, lang)
         entries = of_the_plan(plan, ledger_now)
         seen[:] = entries
         # A command run again after a failure it did not read, or pasted twice, would
@@ -221,7 +222,6 @@ def record_spend(
         return override_reason
 
     with open_store(session.workspace) as store:
-        _refuse_while_under_old_units(plan, store, lang)
         entry_id = store.add_spend(line.id, day, amount, names, note, guard=within_breaker,
                                    plan_unit=plan.top, plan_id=plan.id)  # fmt: skip
         (entry,) = (e for e in store.spend(line.id, plan_unit=plan.top) if e.id == entry_id)
@@ -327,13 +327,13 @@ def reverse_spend(
 
 def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
     """Refuse new spending while the plan's own entries are kept under its unit's old id:
-    its breakers would judge it as if nothing had been spent."""
+    its breakers would judge it as if nothing had been spent. Called inside the insert's
+    transaction, as the breaker is: a move, or an entry under the old id, cannot land
+    between this look and the insert."""
     from okrdesk.engine.budget import apart_by_plan, under_old_units
 
-    with store.reading():
-        ledger_now = store.spend()
-        mine, others = apart_by_plan(plan, ledger_now)
-        stranded = under_old_units(plan, others, dt.date.max, store.runs, mine)
+    mine, others = apart_by_plan(plan, store.spend())
+    stranded = under_old_units(plan, others, dt.date.max, store.runs, mine)
     for old, (count, net) in stranded.items():
         raise BreakerTripped(_REFUSED[lang]["under_old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),

@@ -282,6 +282,11 @@ _CHECKINS = (
     "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
     "withdrawn_by, withdraw_reason, author FROM checkins"
 )
+LEDGER_UNITS_LOCK = "spend of every unit"
+"""Taken first by every guarded ``add_spend`` and by ``move_unit`` of a ledger: a guard
+judges what is kept under unit ids its plan no longer has, which a writer under another
+unit id (a move, or a process still reading the targets from before the rename) could
+change between that look and the insert. A check-in takes ``checkins of KR`` alike."""
 _STANDING = "withdrawn IS NULL AND abs(value) <= 1e308"
 """The check-ins that count: not withdrawn, and a finite number."""
 _SPEND = (
@@ -1943,8 +1948,11 @@ class Store(ABC):
 
         ``guard`` is called with the standing check-ins of ``key_result`` for ``subject``
         as committed, inside the same write transaction as the insert, after every other
-        writer of them has finished (as ``add_spend``'s is): what it counts or compares
-        them with holds for the row it lets in. It refuses the check-in by raising."""
+        writer of them, every ``move_unit`` of that key result's and every other guarded
+        check-in of it under any subject has finished (as ``add_spend``'s is): what it
+        counts or compares them with, and what it reads of that key result's check-ins
+        under other unit ids, holds for the row it lets in. It refuses the check-in by
+        raising."""
         if not math.isfinite(value):
             raise BadInput(
                 Said(f"{value} is not a finite number; nothing was stored",
@@ -1952,6 +1960,7 @@ class Store(ABC):
             )  # fmt: skip
         with self._one_statement() if guard is None else self.transaction():
             if guard is not None:
+                self._lock(f"checkins of {key_result}")
                 self._lock(f"checkin {key_result} {subject}")
                 guard(self.checkins(key_result, subject))
             return self._insert(
@@ -2038,9 +2047,11 @@ class Store(ABC):
 
         ``guard`` is called with that plan's ledger as committed, inside the same
         write transaction as the insert, after every other writer of this line
-        has finished (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: an advisory
-        lock on the line): a check it makes (the breaker) sees every entry
-        before this one, and no other writer can slip an entry in between. It
+        has finished, and every ``move_unit`` and other guarded check-in or
+        entry (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: advisory locks on the
+        line and on the ledger's unit ids): a check it makes (the breaker, what is kept under
+        an old unit id) sees every entry before this one, and no other writer
+        can slip an entry in between. It
         refuses the entry by raising, and returns the override reason to keep
         with it (None when no override was needed), which replaces
         ``override_reason``.
@@ -2050,6 +2061,8 @@ class Store(ABC):
             raise BadInput(Said(f"{amount}元 is not a whole number of fen (0.01元)",
                                 f"金额须精确到分（0.01元），{amount}元 不符合"))  # fmt: skip
         with self.transaction():
+            if guard is not None:
+                self._lock(LEDGER_UNITS_LOCK)
             self._lock(f"spend {plan_unit} {line}")
             if guard is not None:
                 override_reason = guard(self.spend(plan_unit=plan_unit))
@@ -2102,8 +2115,13 @@ class Store(ABC):
             held = self._rows(
                 "SELECT DISTINCT key_result, subject FROM checkins WHERE subject IN (?, ?)", pair
             )
-            for key_result, subject in sorted((str(k), str(s)) for k, s in held):
+            held_pairs = sorted((str(k), str(s)) for k, s in held)
+            for key_result in sorted({key_result for key_result, _ in held_pairs}):
+                self._lock(f"checkins of {key_result}")
+            for key_result, subject in held_pairs:
                 self._lock(f"checkin {key_result} {subject}")
+            if lines is not None:
+                self._lock(LEDGER_UNITS_LOCK)
             for line in sorted(set(lines or ())):
                 for unit in sorted(pair):
                     self._lock(f"spend {unit} {line}")

@@ -8,7 +8,10 @@ okrdesk's settings: libpq reads ``$PGPASSWORD`` or ``~/.pgpass``.
 Writers that SQLite serialises with ``BEGIN IMMEDIATE`` take a
 transaction-level advisory lock here: one per budget line for spend (so the
 breaker check and the insert are one step for that line), one for storing
-observations, one per check-in withdrawn, and one for migrating. Each waits
+observations, one per check-in withdrawn, one per key result checked in and
+one for the ledger's unit ids (a check-in or an entry whose look at what is
+kept under an old unit id must hold until it is stored; a move-unit takes
+them too), and one for migrating. Each waits
 at most ``$OKRDESK_BUSY_TIMEOUT`` seconds (``lock_timeout``).
 
 The server's round trips are cheap (tens of microseconds on a socket); what a
