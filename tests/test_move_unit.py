@@ -25,7 +25,7 @@ from okrdesk.periods import Grain, periods_between
 from okrdesk.store import Store
 from okrdesk.store.unit_holdings import UnitHoldings
 from sample_workspace import WriteWorkspace
-from test_money import _until_each_waits_on
+from test_money import CHECKIN_OKRS, _until_each_waits_on
 from test_report import AS_OF, okrdesk
 from test_send import running_bot
 
@@ -394,3 +394,42 @@ def test_a_move_landing_while_a_check_in_or_spend_waits_is_seen_before_it_is_sto
     assert (_rows(demo, "SELECT count(*) FROM checkins"),
             _rows(demo, "SELECT count(*) FROM spend")) == kept  # fmt: skip
     assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'futian'") == [(0,)]
+
+
+def test_checkin_and_spend_add_read_no_other_branchs_rows(write_workspace: WriteWorkspace) -> None:
+    """A firm's store shared by its branches: `checkin` and `spend add` each read the
+    whole of it, every branch's check-ins and ledger, to look for this plan's under an
+    old unit id, and one row of another branch that a hand edit spoilt refused both.
+    They read what this plan's ids need, and leave longhua's rows to longhua."""
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    assert _run(root, "checkin", "O1.NEW", "3", "--date", "2026-03-02").exit_code == 0
+    with closing(sqlite3.connect(root / "okrdesk.db")) as db, db:
+        db.execute(
+            "INSERT INTO spend (line, day, amount_fen, signed_by, note, recorded, plan_unit, "
+            "plan_id) VALUES ('salons', '2026-03-02', 100000, '[\"刘洋\"]', '', "
+            "'2026-03-02T09:00:00+00:00', 'longhua', 'longhua-2026')"
+        )
+        db.execute(
+            "INSERT INTO checkins (key_result, subject, day, value, note, recorded, author) "
+            "VALUES ('O1.NEW', 'longhua', '2026-03-02', 7, '', '2026-03-02T09:00:00+00:00', "
+            "'liuyang')"
+        )
+        # longhua's own slip, made by hand: a day that is no day.
+        db.execute(
+            "INSERT INTO checkins (key_result, subject, day, value, note, recorded, author) "
+            "VALUES ('O1.NEW', 'lh01', '2026-03-3', 2, '', '2026-03-03T09:00:00+00:00', "
+            "'liuyang')"
+        )
+        db.execute(
+            "INSERT INTO spend (line, day, amount_fen, signed_by, note, recorded, plan_unit, "
+            "plan_id) VALUES ('salons', '2026-03-3', 100000, '[\"刘洋\"]', '', "
+            "'2026-03-03T09:00:00+00:00', 'longhua', 'longhua-2026')"
+        )
+    theirs = _rows(root, "SELECT * FROM checkins WHERE author = 'liuyang' ORDER BY id")
+    checked = _run(root, "checkin", "O1.NEW", "5", "--date", "2026-03-09", "--lang", "en")
+    assert checked.exit_code == 0 and "(check-in 2 for it" in checked.output, checked.output
+    spent = _run(root, "spend", "add", "training", "10", "--date", "2026-03-09",
+                 "--signed-by", "cm01", "--lang", "en")  # fmt: skip
+    assert spent.exit_code == 0 and "Recorded" in spent.output, spent.output
+    assert _rows(root, "SELECT * FROM checkins WHERE author = 'liuyang' ORDER BY id") == theirs
+    assert _rows(root, "SELECT count(*) FROM spend WHERE plan_unit = 'longhua'") == [(2,)]

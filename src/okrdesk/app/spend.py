@@ -193,7 +193,7 @@ def record_spend(
         return breaker_after(plan, session.host.metrics, store, line.id, entries, amount, day, on)
 
     def within_breaker(ledger_now: list[SpendEntry]) -> str | None:
-        _refuse_while_under_old_units(plan, store, lang)
+        _refuse_while_under_old_units(plan, store, ledger_now, lang)
         entries = of_the_plan(plan, ledger_now)
         seen[:] = entries
         # A command run again after a failure it did not read, or pasted twice, would
@@ -325,15 +325,24 @@ def reverse_spend(
     ) + ahead)  # fmt: skip
 
 
-def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
-    """Refuse new spending while the plan's own entries are kept under its unit's old id:
-    its breakers would judge it as if nothing had been spent. Called inside the insert's
-    transaction, as the breaker is: a move, or an entry under the old id, cannot land
-    between this look and the insert."""
-    from okrdesk.engine.budget import apart_by_plan, under_old_units
+def _refuse_while_under_old_units(
+    plan: Plan, store: Store, mine: list[SpendEntry], lang: str
+) -> None:
+    """Refuse new spending while the plan's own entries (``mine``: its ledger, as the
+    breaker reads it) are kept under its unit's old id: its breakers would judge it as if
+    nothing had been spent. Called inside the insert's transaction, as the breaker is: a
+    move, or an entry under the old id, cannot land between this look and the insert.
+    Only the entries under ids this plan recorded under are read, not every branch's of
+    a store the firm shares."""
+    from okrdesk.engine.budget import under_old_units
 
-    mine, others = apart_by_plan(plan, store.spend())
-    stranded = under_old_units(plan, others, dt.date.max, store.runs, mine)
+    units = store.ledger_units(plan.id) - {"", plan.top} - plan.units_by_id.keys()
+    if not units:
+        return
+    others = store.spend(units=units)
+    stranded = under_old_units(
+        plan, others, dt.date.max, lambda: store.runs({plan.top, *units}), mine
+    )
     for old, (count, net) in stranded.items():
         raise BreakerTripped(_REFUSED[lang]["under_old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),

@@ -102,6 +102,7 @@ from okrdesk.units import Quantity, ledger, percentage
 
 if TYPE_CHECKING:
     from okrdesk.engine.superseded import ReadAgain
+    from okrdesk.store import Store
 
 
 class Level(StrEnum):
@@ -624,16 +625,26 @@ def _left_uncounted(checkins: int, entries: int) -> Said:
     return Said("; ".join(s.en for s in said), "；".join(s.zh for s in said))
 
 
-def kept_under_old_ids(plan: Plan, store: StoreReader) -> dict[str, list[Checkin]]:
-    """``held_under_old_ids`` as ``store`` holds them, read inside its reading: the ids
-    that were the unit of a plan in it are its collects' and its ledger entries' (what
-    ``checkin``, ``due`` and ``send --due`` are told of; the report's alert has its budget
-    read already)."""
-    runs = store.runs()
-    was_top = {run.plan_unit for run in runs} | {e.plan_unit for e in store.spend()}
-    if not was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
+def kept_under_old_ids(plan: Plan, store: Store) -> dict[str, list[Checkin]]:
+    """``held_under_old_ids`` as ``store`` holds them, read inside its reading or its
+    transaction: the ids that were the unit of a plan in it are its collects' and its
+    ledger entries' (what ``checkin``, ``due`` and ``send --due`` are told of; the
+    report's alert has its budget read already). Only what the plan's ids need is read:
+    its own check-ins, and those under such an id whose every author it knows, with the
+    collects of its unit and of those ids. A firm's store shared by its branches holds
+    every branch's, which are none of this."""
+    ids = plan.units_by_id.keys() | plan.people_by_id.keys()
+    tops = store.plan_units() - ids - {""}
+    if not tops:  # no old id to look under
         return {}
-    return held_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
+    own = store.checkins(subjects=ids)
+    known = known_authors(plan, own)
+    made = store.checkin_authors(tops, plan.key_results_by_id, plan.start, plan.end)
+    tops = {top for top, authors in made.items() if authors - {""} <= known}
+    if not tops:
+        return {}
+    runs = store.runs(plan_units={plan.top, *tops})
+    return held_under_old_ids(plan, [*own, *store.checkins(subjects=tops)], lambda: runs, tops)
 
 
 def held_under_old_ids(
@@ -678,8 +689,7 @@ def checked_in_here(
     on checking in and collecting."""
     ids = plan.units_by_id.keys() | plan.people_by_id.keys()
     own = [c for c in every if c.subject in ids]
-    known = {p.name for p in plan.people} | {p.id for p in plan.people} | {c.author for c in own}
-    if by_known_people and not {c.author for c in held} - {""} <= known:
+    if by_known_people and not {c.author for c in held} - {""} <= known_authors(plan, own):
         return False
     first: dict[str, str] = {}
     for checkin in (c for c in own if c.subject == new):
@@ -690,6 +700,12 @@ def checked_in_here(
     started = min((run.id for run in collected if run.plan_unit == plan.top), default=None)
     unit = held[0].subject
     return started is None or not any(r.plan_unit == unit and r.id > started for r in collected)
+
+
+def known_authors(plan: Plan, own: Iterable[Checkin]) -> set[str]:
+    """Whom ``plan`` knows as making its check-ins: its people, by name or id, and whoever
+    made one of ``own`` (its check-ins under its own ids)."""
+    return {p.name for p in plan.people} | {p.id for p in plan.people} | {c.author for c in own}
 
 
 def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgress]:

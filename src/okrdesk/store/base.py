@@ -274,10 +274,11 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
     return {metric: tuple(grains) for metric, grains in json.loads(text).items()}
 
 
-_RUNS = (
+_RUNS_OF = (
     "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
-    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit FROM runs ORDER BY id"
+    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit FROM runs"
 )
+_RUNS = f"{_RUNS_OF} ORDER BY id"
 _CHECKINS = (
     "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
     "withdrawn_by, withdraw_reason, author FROM checkins"
@@ -753,8 +754,19 @@ class Store(ABC):
             self._rows("UPDATE runs SET landed = ? WHERE id = ?",
                        (json.dumps({**noted, **merged}, sort_keys=True), run_id))  # fmt: skip
 
-    def runs(self) -> list[Run]:
-        return [self._stored(run_of, r) for r in self._rows(_RUNS)]
+    def runs(self, plan_units: Iterable[str] | None = None) -> list[Run]:
+        """Every collect run, oldest first; with ``plan_units``, those the plans of those
+        units ran."""
+        if plan_units is None:
+            return [self._stored(run_of, r) for r in self._rows(_RUNS)]
+        sql = f"{_RUNS_OF} WHERE {self._member('plan_unit')} ORDER BY id"
+        return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
+
+    def plan_units(self) -> set[str]:
+        """The unit ids of the plans that collected (a run's ``plan_unit``) or recorded
+        spending (a ledger entry's) in this store: '' for those older than schema 22."""
+        rows = self._rows("SELECT plan_unit FROM runs UNION SELECT plan_unit FROM spend")
+        return {str(row[0]) for row in rows}
 
     def each_run(self) -> Iterator[Run]:
         """``runs``, read a few at a time as they are taken (``streamed``)."""
@@ -1975,14 +1987,19 @@ class Store(ABC):
         subject: str | None = None,
         *,
         withdrawn: bool = False,
+        subjects: Iterable[str] | None = None,
     ) -> list[Checkin]:
         """Check-ins oldest first; the last one for a key result and subject counts.
 
         Withdrawn check-ins, and any value that is not a finite number, are
-        left out unless ``withdrawn`` asks for the whole history.
+        left out unless ``withdrawn`` asks for the whole history. With
+        ``subjects``, those made for one of them alone.
         """
         where: list[str] = []
         params: list[Any] = []
+        if subjects is not None:
+            where.append(self._member("subject"))
+            params.append(self._members(subjects))
         if key_result is not None:
             where.append("key_result = ?")
             params.append(key_result)
@@ -1994,6 +2011,23 @@ class Store(ABC):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(f"{_CHECKINS} {clause} ORDER BY day, id", params)
         return [self._stored(checkin_of, r) for r in rows]
+
+    def checkin_authors(
+        self, subjects: Iterable[str], key_results: Iterable[str], start: dt.date, end: dt.date
+    ) -> dict[str, set[str]]:
+        """Who made the standing check-ins of ``key_results`` dated ``start`` to ``end``
+        (a plan's days) under each of ``subjects`` that has any."""
+        rows = self._rows(
+            "SELECT DISTINCT subject, author FROM checkins WHERE "
+            f"{self._member('subject')} AND {self._member('key_result')} AND day >= ? AND "
+            f"day <= ? AND {_STANDING}",
+            (self._members(subjects), self._members(key_results), start.isoformat(),
+             end.isoformat()),
+        )  # fmt: skip
+        found: dict[str, set[str]] = {}
+        for subject, author in rows:
+            found.setdefault(str(subject), set()).add(str(author or ""))
+        return found
 
     def each_checkin(self) -> Iterator[Checkin]:
         """``checkins()``, read a few at a time as they are taken (``streamed``)."""
@@ -2073,11 +2107,21 @@ class Store(ABC):
                  note, override_reason, now(), reverses, plan_unit, plan_id),
             )  # fmt: skip
 
-    def spend(self, line: str | None = None, *, plan_unit: str | None = None) -> list[SpendEntry]:
+    def spend(
+        self,
+        line: str | None = None,
+        *,
+        plan_unit: str | None = None,
+        units: Iterable[str] | None = None,
+    ) -> list[SpendEntry]:
         """The ledger, oldest first: ``line``'s, and with ``plan_unit`` the entries of the
         plan of that unit alone (with those of a store older than schema 22, whose plan
-        is not known)."""
-        where, params = [], []
+        is not known); with ``units``, those recorded under one of them alone."""
+        where: list[str] = []
+        params: list[Any] = []
+        if units is not None:
+            where.append(self._member("plan_unit"))
+            params.append(self._members(units))
         if line is not None:
             where.append("line = ?")
             params.append(line)
@@ -2087,6 +2131,13 @@ class Store(ABC):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(f"{_SPEND} {clause} ORDER BY day, id", params)
         return [self._stored(spend_of, r) for r in rows]
+
+    def ledger_units(self, plan_id: str) -> set[str]:
+        """The unit ids the ledger keeps entries under that the plan ``plan_id`` recorded
+        (or a store older than schema 24, which kept no plan's id)."""
+        rows = self._rows("SELECT DISTINCT plan_unit FROM spend WHERE plan_id IN ('', ?)",
+                          (plan_id,))  # fmt: skip
+        return {str(row[0]) for row in rows}
 
     def move_unit(
         self,
