@@ -244,33 +244,36 @@ def test_an_sqlite_file_changed_by_hand_is_said_by_every_command(
 def test_store_upgrade_of_an_older_file_changed_by_hand_says_it_upgraded_it(
     tmp_path: Path,
 ) -> None:
-    """An SQLite file of schema 17 with a table renamed by hand: opening it upgraded it to
-    18 before its tables were looked at, and `store upgrade` then said "Nothing was
-    changed"."""
+    """An SQLite file of an older schema with a table renamed by hand: opening it upgraded
+    it (from 17 to 18, when this was found) before its tables were looked at, and `store
+    upgrade` then said "Nothing was changed". Schema 21 here: every table made by 17 is
+    changed by a later migration, which would fail the upgrade instead, rolled back."""
     import sqlite_utils
 
     from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
     database = tmp_path / "okrdesk.db"
     with closing(sqlite3.connect(database)) as connection:
-        for migration in MIGRATIONS[:17]:
+        for migration in MIGRATIONS[:21]:
             migration(sqlite_utils.Database(connection))
-        connection.execute("PRAGMA user_version = 17")
+        connection.execute("PRAGMA user_version = 21")
         # A table no later migration changes (one that does fails the upgrade, rolled back).
-        connection.execute("ALTER TABLE checkins RENAME TO checkins_2026")
+        connection.execute(
+            "ALTER TABLE collected_fingerprints RENAME TO collected_fingerprints_2026"
+        )
         connection.commit()
     done = cli("store", "upgrade", str(database), "--lang", "en")
-    said_plainly(done, 1, "no table checkins. Someone changed them by hand")
+    said_plainly(done, 1, "no table collected_fingerprints. Someone changed them by hand")
     assert done.output.rstrip().endswith(
-        "It upgraded them from schema 17 first; nothing else was changed."
+        "It upgraded them from schema 21 first; nothing else was changed."
     ), done.output
-    # Run again, at 18 now: nothing is changed, and it says so.
+    # Run again, at the latest schema now: nothing is changed, and it says so.
     again = cli("store", "upgrade", str(database), "--lang", "zh")
-    said_plainly(again, 1, "没有 checkins 表。有人手工改动过它们")
+    said_plainly(again, 1, "没有 collected_fingerprints 表。有人手工改动过它们")
     assert again.output.rstrip().endswith("未改动任何内容。"), again.output
     with closing(sqlite3.connect(database)) as connection:
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    assert version == SCHEMA_VERSION == 26
+    assert version == SCHEMA_VERSION == 27
 
 
 def test_an_sqlite_column_retyped_by_hand_is_not_told_a_statement_sqlite_refuses(

@@ -396,6 +396,9 @@ def _as_schema_19(db: Path) -> None:
         connection.execute("DROP TABLE hand_edits")
         connection.execute("DROP TABLE okrdesk_writes")
         connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 26's
+        for column in ("moved_from", "moved"):  # schema 27's
+            connection.execute(f"ALTER TABLE checkins DROP COLUMN {column}")
+        connection.execute("ALTER TABLE runs DROP COLUMN moved_from")
         connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
         connection.execute("ALTER TABLE spend DROP COLUMN moved")
         connection.execute("ALTER TABLE spend DROP COLUMN plan_id")

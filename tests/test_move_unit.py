@@ -433,3 +433,43 @@ def test_checkin_and_spend_add_read_no_other_branchs_rows(write_workspace: Write
     assert spent.exit_code == 0 and "Recorded" in spent.output, spent.output
     assert _rows(root, "SELECT * FROM checkins WHERE author = 'liuyang' ORDER BY id") == theirs
     assert _rows(root, "SELECT count(*) FROM spend WHERE plan_unit = 'longhua'") == [(2,)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_moved_check_ins_and_collects_say_the_id_they_were_made_under(
+    demo: Path, lang: str
+) -> None:
+    """After `move-unit szft`, history and explain showed C1.KR2's check-ins as made for
+    futian, and the collect kept szft among whose figures it replaced: a figure traced to
+    an id the plan has, or to one it no longer has, with no word of the move. Each keeps
+    the id it was made under, and says it where a manager traces the figure."""
+    _renamed_top(demo)
+    assert okrdesk("move-unit", "szft", "-w", str(demo)).returncode == 0
+    added = okrdesk("checkin", "C1.KR2", "4.9亿", "--date", AS_OF, "--by", "chenjianguo",
+                    "-w", str(demo))  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    moved = (
+        "[made for szft, moved by `okrdesk move-unit` " if lang == "en"
+        else "[原记在 szft 名下，"
+    )  # fmt: skip
+    history = okrdesk("history", "C1.KR2", "-w", str(demo), "--lang", lang).stdout.splitlines()
+    rows = [line for line in history if "2026-" in line]
+    assert [moved in row for row in rows] == [True, True, False], history
+    explained = okrdesk("explain", "C1.KR2", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                        env={"COLUMNS": "200"}).stdout  # fmt: skip
+    told = (
+        "; made for unit szft, moved here " if lang == "en"
+        else " · 原记在单位 szft 名下，"
+    )  # fmt: skip
+    assert explained.count(told) == 2, explained
+    assert _rows(demo, "SELECT DISTINCT subject, moved_from FROM checkins WHERE moved IS NOT NULL"
+                 ) == [("futian", "szft")]  # fmt: skip
+    assert _rows(demo, "SELECT plan_unit, moved_from FROM runs") == [("futian", "szft")]
+    [(subjects,)] = _rows(demo, "SELECT subjects FROM runs")
+    assert "futian" in json.loads(str(subjects)) and "szft" not in json.loads(str(subjects))
+    exported = json.loads(okrdesk("export", "-w", str(demo), "--format", "json").stdout)
+    assert {(c["subject"], c["moved_from"]) for c in exported["checkins"]} == {
+        ("futian", "szft"),
+        ("futian", ""),
+    }
+    assert [(r["plan_unit"], r["moved_from"]) for r in exported["runs"]] == [("futian", "szft")]

@@ -38,6 +38,9 @@ def _rewound(path: Path, version: int = 19) -> Path:
         connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")
         connection.execute("ALTER TABLE runs DROP COLUMN subjects")
         connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 26's
+        for column in ("moved_from", "moved"):  # schema 27's
+            connection.execute(f"ALTER TABLE checkins DROP COLUMN {column}")
+        connection.execute("ALTER TABLE runs DROP COLUMN moved_from")
         connection.execute(f"PRAGMA user_version = {version:d}")
         connection.commit()
         connection.execute("PRAGMA journal_mode = DELETE")

@@ -1220,6 +1220,9 @@ class Run:
     """The unit of the plan that ran it (``Plan.top``): branches sharing a store each read
     their own plan's runs (``plan_calendar.runs_of``). '' for a run of a store older than
     schema 23, which every plan reads."""
+    moved_from: str = ""
+    """The unit id its plan had when it ran, where ``okrdesk move-unit`` moved it to
+    ``plan_unit`` since; '' for one never moved."""
 
     def line(self, kept: str) -> PluginLine:
         """One of its errors or warnings, to be written in a reader's language."""
@@ -1476,6 +1479,11 @@ class Checkin:
     withdraw_reason: str = ""
     author: str = ""
     """Who checked in (``--by``, okrdesk.toml's ``[checkin] by``, else the OS user)."""
+    moved_from: str = ""
+    """The unit id it was made for, where ``okrdesk move-unit`` moved it to ``subject``
+    since (the unit's id changed); '' for one never moved."""
+    moved: str | None = None
+    """When it was last moved (ISO time, UTC); None for one never moved."""
 
 
 @attrs.frozen

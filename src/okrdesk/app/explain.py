@@ -182,6 +182,7 @@ _SAID: dict[str, dict[str, str]] = {
         "by": " by {author}",
         "confidence": ", confidence {confidence}",
         "recorded": "recorded {when}",
+        "moved": "; made for unit {old}, moved here {day} (`okrdesk move-unit`)",
         "unprovided": "{kr} cannot be measured: no loaded plugin provides metric {metric}",
         "declared_twice": "{kr} cannot be measured: {why}; {advice}",
         "unloaded": "; plugins that did not load or declare all their metrics: {plugins}",
@@ -270,6 +271,7 @@ _SAID: dict[str, dict[str, str]] = {
         "by": " · {author}",
         "confidence": " · 信心 {confidence}",
         "recorded": "记录于 {when}",
+        "moved": " · 原记在单位 {old} 名下，{day} 由 `okrdesk move-unit` 移来",
         "unprovided": "{kr} 无法测量：已加载的插件都不提供指标 {metric}",
         "declared_twice": "{kr} 无法测量：{why}；{advice}",
         "unloaded": "；未能加载或未能声明全部指标的插件：{plugins}",
@@ -1161,6 +1163,10 @@ def _explain_checkins(
         if c.confidence is not None:
             story += said["confidence"].format(confidence=percentage(c.confidence, keep=0))
         note = f"  {c.note}" if c.note else ""
+        if c.moved_from:
+            story += said["moved"].format(
+                old=c.moved_from, day=local_time(c.moved)[:10] if c.moved else ""
+            )
         recorded = said["recorded"].format(when=local_time(c.recorded))
         who = padded(named(c.subject), wide[0])
         head = f"  {c.day}  {who}  {padded(value, wide[1], right=True)}  "

@@ -92,14 +92,17 @@ FIELDS = {
         "metric", "subject", "period", "period_start", "period_end", "value", "numerator",
         "denominator", "source", "plugin", "run", "partial_through", "slice",
     ],
-    "checkins": ["id", "key_result", "subject", "day", "value", "confidence", "note", "recorded"],
+    "checkins": [
+        "id", "key_result", "subject", "day", "value", "confidence", "note", "recorded",
+        "moved_from", "moved",
+    ],
     "spend": [
         "id", "line", "day", "amount_yuan", "signed_by", "note", "override_reason", "recorded",
         "plan_unit", "plan_id", "moved_from", "moved",
     ],
     "runs": [
         "id", "started", "finished", "status", "command", "through", "plugins", "errors", "revised",
-        "warnings", "metrics", "plan_unit",
+        "warnings", "metrics", "plan_unit", "moved_from",
     ],
 }  # fmt: skip
 
@@ -126,7 +129,7 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
     elif table == "checkins":
         for c in store.each_checkin():
             yield (c.id, c.key_result, c.subject, c.day.isoformat(), c.value, c.confidence,
-                   c.note, c.recorded)  # fmt: skip
+                   c.note, c.recorded, c.moved_from, c.moved)  # fmt: skip
     elif table == "spend":
         for e in store.each_spend():
             yield (e.id, e.line, e.day.isoformat(), e.amount, "; ".join(e.signed_by), e.note,
@@ -145,6 +148,7 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
                 "; ".join(r.warnings),
                 None if r.metrics is None else "; ".join(r.metrics),
                 r.plan_unit,
+                r.moved_from,
             )  # fmt: skip
 
 

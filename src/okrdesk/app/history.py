@@ -19,6 +19,7 @@ _WORDS = {
         "withdrawn": "[withdrawn {day}{by}: {reason}]", "by": " by {who}",
         "count": "{n} withdrawn: kept in the history, they count for nothing.",
         "outside": "[not this plan's]",
+        "moved": "[made for {old}, moved by `okrdesk move-unit` {day}]",
         "outside_count": "Dated outside this plan ({start} to {end}), counting in no figure "
                          "of it: {n}.",
         "measured": "measured by the metric {metric}: these check-ins, from before it was, "
@@ -33,6 +34,7 @@ _WORDS = {
         "withdrawn": "[{day} {by}撤回：{reason}]", "by": "由 {who} ",
         "count": "已撤回 {n} 条：留在历史中，不计入。",
         "outside": "[不属本计划]",
+        "moved": "[原记在 {old} 名下，{day} 由 `okrdesk move-unit` 移来]",
         "outside_count": "另有 {n} 条的日期不在本计划期内（{start} 至 {end}），不计入本计划的"
                          "任何数字。",
         "measured": "由指标 {metric} 计量：以下为改用指标前的打卡，不计入（`okrdesk explain "
@@ -95,6 +97,9 @@ def _row(plan: Plan, kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]
         mark = words["withdrawn"].format(day=local_time(c.withdrawn)[:10], by=by,
                                          reason=printable(c.withdraw_reason))  # fmt: skip
         note = f"{mark} {note}"
+    if c.moved_from:
+        moved = local_time(c.moved)[:10] if c.moved else ""
+        note = f"{words['moved'].format(old=printable(c.moved_from), day=moved)} {note}"
     if not plan.holds(c.day):
         note = f"{words['outside']} {note}"
     return [str(c.id), c.day.isoformat(), value, c.subject, printable(c.author) or "—",

@@ -276,12 +276,12 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
 
 _RUNS_OF = (
     "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
-    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit FROM runs"
+    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit, moved_from FROM runs"
 )
 _RUNS = f"{_RUNS_OF} ORDER BY id"
 _CHECKINS = (
     "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
-    "withdrawn_by, withdraw_reason, author FROM checkins"
+    "withdrawn_by, withdraw_reason, author, moved_from, moved FROM checkins"
 )
 LEDGER_UNITS_LOCK = "spend of every unit"
 """Taken first by every guarded ``add_spend`` and by ``move_unit`` of a ledger: a guard
@@ -2204,7 +2204,12 @@ class Store(ABC):
                 else 0,
             )  # fmt: skip
             guard(holdings)
-            self._rows("UPDATE checkins SET subject = ? WHERE subject = ?", (new, old))
+            self._rows(
+                "UPDATE checkins SET moved_from = CASE WHEN moved_from = '' THEN subject "
+                "ELSE moved_from END, moved = ?, subject = ? WHERE subject = ?",
+                (moved_at, new, old),
+            )
+            self._subjects_of_runs_renamed(old, new)
             if holdings.figures_old > len(holdings.figure_clashes):
                 self._rows(
                     "UPDATE observations SET subject = ? WHERE subject = ? AND NOT EXISTS "
@@ -2227,8 +2232,28 @@ class Store(ABC):
                     (moved_at, new, old),
                 )
             if holdings.collects_old:
-                self._rows("UPDATE runs SET plan_unit = ? WHERE plan_unit = ?", (new, old))
+                self._rows(
+                    "UPDATE runs SET moved_from = CASE WHEN moved_from = '' THEN plan_unit "
+                    "ELSE moved_from END, plan_unit = ? WHERE plan_unit = ?",
+                    (new, old),
+                )
         return holdings
+
+    def _subjects_of_runs_renamed(self, old: str, new: str) -> None:
+        """Each collect's ``subjects`` (whose figures it replaced) naming ``old`` names
+        ``new`` instead: the same unit, whose figures it still speaks for."""
+        # Those whose JSON text holds the id as start_run wrote it (a firm's name thousands).
+        quoted = json.dumps(old, ensure_ascii=False)
+        like = "%" + quoted.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+        rows = self._rows("SELECT id, subjects FROM runs WHERE subjects LIKE ? ESCAPE '!'", (like,))
+        changed = []
+        for run_id, subjects in list(rows):
+            ids = set(json.loads(subjects))
+            if old in ids:
+                ids = (ids - {old}) | {new}
+                changed.append((json.dumps(sorted(ids), ensure_ascii=False), run_id))
+        if changed:
+            self._write_many("UPDATE runs SET subjects = ? WHERE id = ?", changed)
 
     def each_spend(self) -> Iterator[SpendEntry]:
         """``spend()``, read a few at a time as they are taken (``streamed``)."""

@@ -530,6 +530,16 @@ def _v26_zeros_for_no_rows(db: sqlite_utils.Database) -> None:
     db.execute(f"UPDATE observations SET no_rows = 1 WHERE {WORDED_ZEROS}")
 
 
+def _v27_checkin_and_run_moves(db: sqlite_utils.Database) -> None:
+    # `okrdesk move-unit` moved a check-in or a collect to a unit's new id and kept no
+    # word of it (a ledger entry kept its moved_from): history and explain traced a
+    # moved figure to an id the plan does not have without saying it moved. Each now
+    # keeps the id it was recorded under, and a check-in when it was moved.
+    db.execute("ALTER TABLE checkins ADD COLUMN moved_from TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE checkins ADD COLUMN moved TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN moved_from TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
@@ -537,6 +547,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
     _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects, _v26_zeros_for_no_rows,
+    _v27_checkin_and_run_moves,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -800,5 +811,9 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE runs ADD COLUMN subjects {_PG_TEXT};",
     "ALTER TABLE observations ADD COLUMN no_rows BIGINT NOT NULL DEFAULT 0; "
     f"UPDATE observations SET no_rows = 1 WHERE {WORDED_ZEROS};",
+    # 27
+    f"ALTER TABLE checkins ADD COLUMN moved_from {_PG_TEXT} NOT NULL DEFAULT ''; "
+    f"ALTER TABLE checkins ADD COLUMN moved {_PG_TEXT}; "
+    f"ALTER TABLE runs ADD COLUMN moved_from {_PG_TEXT} NOT NULL DEFAULT '';",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

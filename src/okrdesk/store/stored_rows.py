@@ -71,21 +71,22 @@ def spend_of(r: Sequence[Any]) -> SpendEntry:
 
 def checkin_of(r: Sequence[Any]) -> Checkin:
     """A row of ``SELECT id, key_result, subject, day, value, confidence, note, recorded,
-    withdrawn, withdrawn_by, withdraw_reason, author FROM checkins`` as its check-in."""
+    withdrawn, withdrawn_by, withdraw_reason, author, moved_from, moved FROM checkins`` as
+    its check-in."""
     at = _Row("checkins", r)
     return Checkin(
         at.whole(0, "id"), at.text(1, "key_result"), at.text(2, "subject"), at.day(3, "day"),
         at.number(4, "value"), at.number(5, "confidence", missing=True), at.text(6, "note"),
         at.text(7, "recorded"), at.text(8, "withdrawn", missing=True),
         at.text(9, "withdrawn_by"), at.text(10, "withdraw_reason"), at.text(11, "author"),
+        at.text(12, "moved_from"), at.text(13, "moved", missing=True),
     )  # fmt: skip
 
 
 def run_of(r: Sequence[Any]) -> Run:
     """A row of ``SELECT id, started, finished, status, command, through, pid, plugins,
-    errors, revised, warnings, metrics, landed, lines_zh, host, process_start, plan_unit FROM
-    runs``
-    as the run it records."""
+    errors, revised, warnings, metrics, landed, lines_zh, host, process_start, plan_unit,
+    moved_from FROM runs`` as the run it records."""
     at = _Row("runs", r)
     metrics = at.kept(11, "metrics", list, missing=True)
     landed = at.kept(12, "landed", dict, missing=True)
@@ -98,6 +99,7 @@ def run_of(r: Sequence[Any]) -> Run:
         None if landed is None else {metric: tuple(grains) for metric, grains in landed.items()},
         at.kept(13, "lines_zh", dict), at.text(14, "host", missing=True),
         at.text(15, "process_start", missing=True), at.text(16, "plan_unit"),
+        at.text(17, "moved_from"),
     )  # fmt: skip
 
 
