@@ -323,6 +323,54 @@ def test_a_figure_after_its_yuan_sign_alone_in_wan_or_yi_says_it_was_read_as_yua
         assert done.exit_code == 0 and "¥" not in done.output, done.output
 
 
+AMOUNT_OKRS = (
+    FIGURES_OKRS
+    + """
+[[objectives.key_results]]
+id = "AVG"
+title = "家族信托单均规模"
+target = 3500
+unit = "万元"
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "recorded", "amounts", "spent", "withdrew"),
+    [
+        ("zh", "：已记录 {}（", ("3,500元", "3,500.5万", "3,501.23万", "45亿"),
+         ("已记录支出 3,500元：", "已记录支出 120万："), "已撤回打卡 2：O1.AVG 3,500.5万（"),
+        ("en", ": {} for branch", ("CNY 3.5k", "CNY 35,005k", "CNY 35,012.3k", "CNY 4,500m"),
+         ("Recorded CNY 3.5k on", "Recorded CNY 1.2m on"),
+         "Withdrew check-in 2: O1.AVG CNY 35,005k for"),
+    ],
+)  # fmt: skip
+def test_an_amount_checked_in_is_said_back_exactly_and_as_spend_add_says_it(
+    write_workspace: WriteWorkspace,
+    lang: str,
+    recorded: str,
+    amounts: tuple[str, ...],
+    spent: tuple[str, ...],
+    withdrew: str,
+) -> None:
+    """checkin said 3,500元 back as 0.35万 where spend add said 3,500元, and rounded what it
+    stored: 3500.5 on a figure in 万元 was told as 3,501万 (CNY 35.01m), so the person
+    checking it could not see what was kept. Both now say an amount as it is kept, in
+    the scale a branch writes it in."""
+    root = write_workspace({"okrs.toml": AMOUNT_OKRS})
+    day = ["--date", "2026-03-31", "--lang", lang]
+    for typed, written in zip(("3500元", "3500.5", "3501.23", "45亿"), amounts, strict=True):
+        done = run(root, "checkin", "O1.AVG", typed, *day, "--note", typed)
+        assert done.exit_code == 0, done.output
+        assert recorded.format(written) in done.output, done.output
+    assert [value for _, value, _ in stored(root)] == [3_500, 35_005_000, 35_012_300, 4.5e9]
+    for typed, said in zip(("3500元", "120"), spent, strict=True):
+        done = run(root, "spend", "add", "training", typed, "--signed-by", "王芳", *day)
+        assert done.exit_code == 0 and said in done.output, done.output
+    done = run(root, "checkin", "--withdraw", "2", "--reason", "x", "--by", "王芳", "--lang", lang)
+    assert done.exit_code == 0 and done.output.startswith(withdrew), done.output
+
+
 def test_a_yuan_sign_before_a_bare_figure_kept_in_wan_or_yi_is_refused_as_either(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -35,7 +35,7 @@ def test_a_stock_in_wan_typed_in_yi_or_in_yuan_says_the_figure_meant(demo: Path)
     without a word, and 35000000 (its yuan) as 35,000,000万 with no figure meant."""
     said = _said(run(demo, "checkin", "O1.KR3b", "0.32", "--date", AS_OF, "--lang", "zh"))
     assert said.endswith(
-        "0.32万 不到目标 3,500万 的千分之一，多半是单位写错了：如果本意是 3,200万，请撤回"
+        "3,200元 不到目标 3,500万 的千分之一，多半是单位写错了：如果本意是 3,200万，请撤回"
         "（okrdesk checkin --withdraw 45 --reason 理由），再以 3200 打卡。"
     ), said
     said = _said(run(demo, "checkin", "O1.KR3b", "0.33", "--date", AS_OF, "--lang", "en"))

@@ -910,6 +910,29 @@ def money(base: float | Decimal | None, lang: str) -> str:
     return f"{yuan}元" if shows_a_digit(yuan) or not value else "不到 0.01元"
 
 
+def money_exactly(amount: Decimal, lang: str) -> str:
+    """An amount as it is kept, every digit of it, in the scales ``money`` writes: in
+    Chinese 亿 from 1亿 up, 万 from 1万 up, 元 below; in English CNY millions, thousands,
+    yuan. A scale is taken only where the amount is written in it with two decimals at
+    most, else the next one down: 35,005,000元 is 3,500.5万 and CNY 35,005k, never the
+    3,501万 or CNY 35.01m ``money`` rounds it to; 3,500元 is 3,500元, not 0.35万; yuan
+    keep their fen (3,500.50元). What a person is told a command stored (a check-in, a
+    ledger entry), so that what they check is what was stored."""
+    size, sign = abs(amount), "-" if amount < 0 else ""
+    english = lang == "en"
+    scales = ((EN_MILLION, "m"), (EN_THOUSAND, "k")) if english else ((ZH_YI, "亿"), (ZH_WAN, "万"))
+    for scale, mark in scales:
+        scaled = size / scale
+        if size >= scale and scaled == half_up(scaled, MAX_PLACES):
+            places = next(p for p in (0, 1, 2) if scaled == round(scaled, p))
+            shown = figure(scaled, places) + mark
+            break
+    else:
+        fen = 0 if size == size.to_integral_value() else max(MAX_PLACES, _places_of(size))
+        shown = figure(size, fen, keep=fen) + ("" if english else "元")
+    return f"{sign}CNY {shown}" if english else f"{sign}{shown}"
+
+
 def ledger(base: float | Decimal | None, lang: str) -> str:
     """An amount in a budget table, where a line's amount, spent and left are read
     together and should add up as written, in one unit however large: in Chinese in

@@ -32,6 +32,8 @@ from okrdesk.units import (
     Dimension,
     UnitOfMeasure,
     UnreadableFigure,
+    exact,
+    money_exactly,
     parse_quantity,
     read_as_yuan,
     unit_word,
@@ -95,8 +97,7 @@ def record_checkin(
         if twin is not None:
             raise Repeated(refused["repeated"].format(
                 id=twin.id, recorded=local_time(twin.recorded), author=printable(twin.author),
-                kr=kr.id, value=shown_against(plan, kr, subject, base, lang), subject=subject,
-                day=day,
+                kr=kr.id, value=as_stored(plan, kr, subject, base, lang), subject=subject, day=day,
             ))  # fmt: skip
 
     checkin_id: int | None = None
@@ -123,7 +124,8 @@ def record_checkin(
         if checkin_id is None:
             raise
         raise StoppedOnceStored(_WORDS[lang]["stopped"].format(
-            id=checkin_id, kr=kr.id, value=shown(kr.unit, base, lang), subject=subject, day=day,
+            id=checkin_id, kr=kr.id, value=as_stored(plan, kr, subject, base, lang),
+            subject=subject, day=day,
         )) from None  # fmt: skip
 
 
@@ -165,7 +167,7 @@ def _told(
     owner = owner_of(plan, kr)
     words = _WORDS[lang]
     said = words["recorded"].format(
-        kr=kr.id, title=kr.title, value=shown_against(plan, kr, subject, base, lang),
+        kr=kr.id, title=kr.title, value=as_stored(plan, kr, subject, base, lang),
         subject=subject, day=day,
         author=printable(author), count=count, id=checkin_id,
     )  # fmt: skip
@@ -186,8 +188,8 @@ def _told(
         side, meant = other_unit
         # Under a thousandth of what is due by the day is under a thousandth of the target.
         said += words[f"slip_{side}"].format(
-            read=shown(kr.unit, base, lang), times=f"{base / target:,.0f}",
-            target=shown(kr.unit, target, lang), meant=shown(kr.unit, meant, lang),
+            read=as_stored(plan, kr, subject, base, lang), times=f"{base / target:,.0f}",
+            target=shown(kr.unit, target, lang), meant=as_stored(plan, kr, subject, meant, lang),
             redo=_plain(kr.unit.from_base(meant)), id=checkin_id,
         )  # fmt: skip
     elif target and abs(base) >= FAR_OFF * abs(target):
@@ -331,6 +333,16 @@ def shown_against(plan: Plan, kr: KeyResult, subject: str, base: float | Decimal
         return shown(kr.unit, base, lang)
     whole = kr.unit.dimension is Dimension.COUNT
     return beside_target(kr.unit, float(base), float(target), lang, whole=whole)[0]
+
+
+def as_stored(plan: Plan, kr: KeyResult, subject: str, base: float | Decimal, lang: str) -> str:
+    """A check-in's value as ``checkin`` tells it was stored: an amount exactly, as ``spend
+    add`` tells an entry (``money_exactly``: 3,500元 and 3,500.5万, never 0.35万, nor
+    3,501万 or CNY 35.01m for 3,500.5万), so that the person checks the figure they typed
+    against the one stored; any other figure as ``shown_against`` writes it."""
+    if kr.unit.dimension is Dimension.MONEY and math.isfinite(base):
+        return money_exactly(exact(base), lang)
+    return shown_against(plan, kr, subject, base, lang)
 
 
 def _short(kr: KeyResult, base: float | Decimal, target: Decimal) -> bool:
@@ -591,7 +603,7 @@ def withdraw_checkin(
     def said(value: float) -> str:
         if kr is None:
             return f"{value:g}"
-        return shown_against(session.plan, kr, withdrawn.subject, value, lang)
+        return as_stored(session.plan, kr, withdrawn.subject, value, lang)
 
     words = _WORDS[lang]
     told = words["withdrew"].format(

@@ -29,9 +29,9 @@ from okrdesk.targets.reader import no_such, suggest
 from okrdesk.units import (
     UnitOfMeasure,
     UnreadableFigure,
-    figure,
     ledger,
     money,
+    money_exactly,
     parse_quantity,
     read_as_yuan,
 )
@@ -201,7 +201,7 @@ def record_spend(
         twin = None if again else _twin(entries, line.id, day, amount, names, note)
         if twin is not None:
             raise SpendRepeated(refused["repeated"].format(
-                id=twin.id, line=line.id, amount=_exactly(amount, lang), day=day,
+                id=twin.id, line=line.id, amount=money_exactly(amount, lang), day=day,
                 names=_names(names, lang), recorded=local_time(twin.recorded),
             ))  # fmt: skip
         breaker = judged(entries, day)
@@ -236,7 +236,7 @@ def record_spend(
     # One line: a name from the plan may hold a line break, which must not start another.
     ahead = words["ahead"].format(today=today, day=day) if day > today else ""
     return printable(words["recorded"].format(
-        amount=_exactly(amount, lang), line=line.id, name=line.name, day=day,
+        amount=money_exactly(amount, lang), line=line.id, name=line.name, day=day,
         names=_names(names, lang), spent=ledger(spent, lang), budget=ledger(line.amount, lang),
         over=over, overridden=overridden, id=entry_id,
         yuan=read_as_yuan(line.unit, amount_text, amount, lang),
@@ -308,7 +308,7 @@ def reverse_spend(
             left = sum((e.amount for e in entries if e.line == entry.line), start=-entry.amount)
             if left < 0:
                 raise BadInput(refused["below_zero"].format(
-                    id=entry_id, line=entry.line, left=_exactly(left, lang)
+                    id=entry_id, line=entry.line, left=money_exactly(left, lang)
                 ))  # fmt: skip
 
         new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
@@ -319,7 +319,7 @@ def reverse_spend(
     words = _WORDS[lang]
     ahead = words["reversed_ahead"].format(today=today) if day > today else ""
     return printable(words["reversed"].format(
-        entry=entry_id, amount=_exactly(original.amount, lang), line=line.id,
+        entry=entry_id, amount=money_exactly(original.amount, lang), line=line.id,
         original=original.day, day=day, names=_names(names, lang),
         spent=ledger(spent, lang), budget=ledger(line.amount, lang), id=new_id,
     ) + ahead)  # fmt: skip
@@ -348,23 +348,6 @@ def _refuse_while_under_old_units(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
             amount=ledger(net, lang), old=old, top=plan.top,
         ))  # fmt: skip
-
-
-def _exactly(amount: Decimal, lang: str) -> str:
-    """An entry's amount exactly as it is kept: in 万 (thousands in English) where that
-    takes two decimals at most, else in yuan, to the fen where it has fen. (The spent
-    and the budget beside it are written as the budget table writes them, ``ledger``.)"""
-    size, sign = abs(amount), "-" if amount < 0 else ""
-    scale, mark = (Decimal(1000), "k") if lang == "en" else (Decimal(10_000), "万")
-    if size >= scale and size % (scale / 100) == 0:
-        scaled = size / scale
-        places = next(p for p in (0, 1, 2) if scaled == round(scaled, p))
-        shown = figure(scaled, places) + mark
-    else:
-        fen = 0 if size == size.to_integral_value() else 2
-        shown = figure(size, fen, keep=fen)
-        shown += "" if lang == "en" else "元"
-    return f"{sign}CNY {shown}" if lang == "en" else f"{sign}{shown}"
 
 
 _WORDS = {
