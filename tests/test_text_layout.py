@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import os
 import random
@@ -499,6 +500,21 @@ def test_a_line_too_long_is_never_cut_inside_a_figure() -> None:
     assert plain([one_line(Text("2025 年 4.72亿"), 7)]) == ["2025 年…"[:4] + "…"]
 
 
+def test_a_title_is_never_cut_between_a_figure_and_the_unit_after_it() -> None:
+    """At 60 columns the first screen's O2.KR2 read "客户产品配置度 ≥ 3.5 个/…", and at 70 in
+    Chinese "≥ 3.5…": a figure parted from its unit reads as another. Both go; a year's
+    number keeps its place before 年 (a label, not a measure)."""
+    moved = Text("  -0.01 per client (worse)  O2.KR2 ")
+    moved.append("客户产品配置度 ≥ 3.5 个/户（年初 2.4）", yields=True)
+    for width in range(44, cell_width(moved.plain)):
+        (shown,) = plain([one_line(moved, width)])
+        assert cell_width(shown) <= width, (width, shown)
+        assert "3.5 个/户" in shown or "3.5" not in shown, (width, shown)
+    assert plain([one_line(moved, 60)]) == ["  -0.01 per client (worse)  O2.KR2 客户产品配置度 ≥…"]
+    deals = Text("O1.KR3 ").append("家族信托 90 单", yields=True).append("：落后")
+    assert plain([one_line(deals, 22)]) == ["O1.KR3 家族信托…：落后"]
+
+
 def test_a_date_a_period_or_a_unit_is_part_of_its_figure() -> None:
     def shown(text: str, width: int) -> str:
         (line,) = plain([one_line(Text(text), width)])
@@ -805,15 +821,24 @@ def test_an_english_shortfall_with_its_unit_word_is_the_figure_a_cut_keeps(
 ) -> None:
     """Under 70 columns the English line of P.FUNNEL said "missed 06-30… (on figures as of
     06-28)": a figure written with a unit word after it (4.10 pp, 6 accts) was taken for a
-    bare count, so nothing was kept but the day, and the shortfall went. It is kept,
-    with its unit and the word before it; the words before them give way."""
+    bare count, so nothing was kept but the day, and the shortfall went. Then it kept the
+    shortfall and lost the day missed ("P.FUNNEL… by 4.10 pp (on figures as of 06-28)"),
+    which it says at 80 columns: now it goes on under its message with every figure and
+    day, never the figure on one line and its unit on the next."""
     from test_report import okrdesk
 
     brief = okrdesk("report", "-w", str(funnel_missed), "--as-of", "2026-07-05", "--brief",
                     "--lang", "en", env={"COLUMNS": str(columns)}).stdout  # fmt: skip
-    (line,) = [line for line in brief.splitlines() if "P.FUNNEL" in line]
-    assert cell_width(line) <= columns, line
-    assert re.search(r" by 4\.10 pp \(on figures as of (2026-)?06-28\)$", line), line
+    lines = brief.splitlines()
+    at = next(n for n, line in enumerate(lines) if "P.FUNNEL" in line)
+    alert = [
+        lines[at],
+        *itertools.takewhile(lambda line: line.startswith(" " * 10), lines[at + 1 :]),
+    ]
+    assert all(cell_width(line) <= columns for line in alert), alert
+    said = " ".join(line.strip() for line in alert)
+    assert said.endswith(": missed 2026-06-30 by 4.10 pp (on figures as of 2026-06-28)"), alert
+    assert any("4.10 pp" in line for line in alert), alert
     # Every English unit word the report writes a count or a score with is one.
     from okrdesk.report.text_layout import ENGLISH_UNITS
     from okrdesk.units import UNITS, written
@@ -821,6 +846,58 @@ def test_an_english_shortfall_with_its_unit_word_is_the_figure_a_cut_keeps(
     shown = [written(unit, n, "en") for unit in UNITS.values() for n in (1, 2)]
     words = {text.partition(" ")[2] for text in shown if text[:1].isdigit()} - {""}
     assert words and words <= set(ENGLISH_UNITS), words - set(ENGLISH_UNITS)
+
+
+def _facts(text: str) -> set[str]:
+    """The figures and days in ``text``, a day the same without its year."""
+    return set(re.findall(r"\d(?:[\d.,-]*\d)?", re.sub(r"\b20\d\d-(\d\d-\d\d)", r"\1", text)))
+
+
+def _alert_blocks(brief: str) -> dict[str, str]:
+    """Each alert of a first screen, by what it is about, its lines joined: an alert's line
+    starts with two spaces and its level, the lines it goes on to under its message."""
+    lines = brief.splitlines()
+    start = next(
+        n for n, line in enumerate(lines) if line.startswith(("Needs attention", "需要关注"))
+    )
+    blocks: dict[str, str] = {}
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        if line.startswith(" " * 10) and blocks:
+            key = next(reversed(blocks))
+            blocks[key] += " " + line.strip()
+        else:
+            about = re.split(r"[ …:：]", line.split(maxsplit=1)[1])[0]
+            blocks[about] = line.strip()
+    return blocks
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [56, 60, 64, 70])
+def test_a_first_screen_alert_narrower_than_80_columns_keeps_every_figure_and_day_it_shows_there(
+    demo: Path, lang: str, columns: int
+) -> None:
+    """At 60 columns in English P.FEMALE's line lost the day it missed, which it says at 80
+    ("P.FEMALE… by 6 accts (on figures as of 09-27)"): a line narrower than the screen it
+    is written for goes on under its message rather than lose a figure or a day."""
+    from test_report import AS_OF, okrdesk
+
+    def brief(width: int) -> str:
+        return okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--brief", "--lang", lang,
+                       env={"COLUMNS": str(width)}).stdout  # fmt: skip
+
+    full = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json",
+                   "--lang", lang).stdout  # fmt: skip
+    # What each alert says after its title (which gives way first, figures and all).
+    after = {re.split(r"[ :：]", a["message"])[0]: a["message"].split(a["title"] or "\0")[-1]
+             + a["hint"] for a in json.loads(full)["alerts"]}  # fmt: skip
+    wide, narrow = _alert_blocks(brief(80)), _alert_blocks(brief(columns))
+    assert "P.FEMALE" in narrow
+    for about, said in narrow.items():
+        shown = _facts(after[about]) & _facts(wide[about])
+        assert not shown - _facts(said), (about, shown - _facts(said), said)
+    assert max(cell_width(line) for line in brief(columns).splitlines()) <= columns
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

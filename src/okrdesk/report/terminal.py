@@ -334,6 +334,10 @@ def _score_line(report: Report, lang: str) -> Text:
     return t
 
 
+FIRST_SCREEN_WIDTH = 80
+"""The columns the first screen is written for: a narrower terminal's loses none of the
+figures and days its lines show at this width."""
+
 FIRST_SCREEN_ROWS = 22
 """The rows the first screen may fill: with the blank line and the details' rule under it,
 the 24 of a terminal."""
@@ -431,6 +435,9 @@ def _attention(report: Report, lang: str, most: int) -> list[Text]:
         t = _line("  ")
         t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
         said = alert.message + alert.hint
+        # Narrower than the screen it is written for, a line goes on under its message
+        # rather than lose a figure or a day it shows there (P.FEMALE's day missed).
+        t.hanging, t.facts_at = cell_width(t.plain), FIRST_SCREEN_WIDTH
         lines.append(_naming(t, said, alert.title, lang=lang, listed=alert.subjects))
     return lines
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -178,15 +179,20 @@ class Text:
     cells, rather than being cut (``fitted``). With ``shorter`` set, a line too long
     whose cut loses any of the words in ``holds`` is that text instead, laid out the
     same way: a shorter form of it, said by whoever knows which of its words matter (a
-    list cut to its first item, its figure kept)."""
+    list cut to its first item, its figure kept). With ``facts_at`` set as well as
+    ``hanging``, a line narrower than that many cells goes on over further lines only
+    where one line would lose a figure or a day that one line ``facts_at`` cells wide
+    shows (an alert of the first screen, which at 80 columns says when a checkpoint was
+    missed: at 60 it must not lose that day); else it is cut as one line."""
 
-    __slots__ = ("hanging", "holds", "kept", "runs", "shorter", "yielding")
+    __slots__ = ("facts_at", "hanging", "holds", "kept", "runs", "shorter", "yielding")
 
     def __init__(self, text: str = "", style: str = "") -> None:
         self.runs: list[Run] = [(text, style)] if text else []
         self.yielding: int | None = None
         self.kept: int | None = None
         self.hanging: int | None = None
+        self.facts_at: int | None = None
         self.shorter: Text | None = None
         self.holds: tuple[str, ...] = ()
 
@@ -287,7 +293,12 @@ def _held_together(before: str, after: str) -> bool:
         return True
     if last.lstrip("-−") == _CURRENCY.strip() and after.lstrip()[:1].isdigit():
         return True  # "CNY 7,452k", never "CNY" above "7,452k"
-    return _NUMBER.fullmatch(last) is not None and char_cells(after.lstrip()[:1] or " ") == 2
+    if _NUMBER.fullmatch(last) is None:
+        return False
+    # "4.10 pp", "6 accts": never the figure above its English unit word.
+    return char_cells(after.lstrip()[:1] or " ") == 2 or bool(
+        _unit_word_after(f" {after.lstrip()}", 0)
+    )
 
 
 def _goes_on(before: str, word: str, whole_runs: bool, said: bool, bracketed: bool) -> bool:
@@ -589,6 +600,12 @@ def fitted(text: Text, width: int) -> list[Line]:
     hanging = text.hanging
     if hanging is None or width - hanging < HANGING_ROOM or _cells(_spaced(text)) <= width:
         return [one_line(text, width)]
+    if text.facts_at is not None:
+        line = one_line(text, width)
+        if width >= text.facts_at or _facts(text, one_line(text, text.facts_at)) <= _facts(
+            text, line
+        ):
+            return [line]
     whole = Text()
     whole.runs = _spaced(text)
     plain = whole.plain
@@ -600,13 +617,24 @@ def fitted(text: Text, width: int) -> list[Line]:
         return [_trimmed(whole.runs)]
     rest = Text()
     rest.runs = whole.between(breaks[0], len(plain))
-    lines = [_trimmed(whole.between(0, breaks[0]))]
+    # The first line keeps the spaces it starts with (an alert's, under its heading).
+    lead = len(plain) - len(plain.lstrip(" "))
+    lines = [[*([(" " * lead, "")] if lead else []), *_trimmed(whole.between(0, breaks[0]))]]
     for piece in wrap(
         rest, width - hanging, overflow="fold_figures", names_whole=names_whole, said=True
     ):
         if trimmed := _trimmed(piece):  # a line of the spaces after a word folded to fit
             lines.append([(" " * hanging, ""), *trimmed])
     return lines
+
+
+def _facts(text: Text, line: Line) -> Counter[str]:
+    """The figures and days ``text`` says after its title that ``line``, a cut of it,
+    shows whole; a day shown without its year is the same day (``one_line``'s
+    ``_days_without_year``)."""
+    said = _DAY.sub(r"\2", "".join(p for at, (p, _) in enumerate(text.runs) if at != text.yielding))
+    shown = _DAY.sub(r"\2", "".join(part for part, _ in line))
+    return Counter(f for f in re.findall(_WHOLE_FIGURE, said) if _shown_whole(f, shown))
 
 
 HANGING_ROOM = 8
@@ -1042,17 +1070,46 @@ def _before_open_bracket(plain: str, kept: int) -> int:
 
 def _before_figure(plain: str, kept: int) -> int:
     """``kept`` moved back to the start of a figure it would cut ("46." of "46.9%",
-    "2026" of "2026-W11"): a run of ``_FIGURE_PARTS`` holding a digit."""
+    "2026" of "2026-W11"): a run of ``_FIGURE_PARTS`` holding a digit; and of one it would
+    part from the unit written after it and a space (``≥ 3.5 个/户``, ``3.5 per client``),
+    in that unit or beside the space: "3.5 个/…" or "≥ 3.5…" reads as another figure."""
     if not (0 < kept < len(plain)):
         return kept
-    if plain[kept - 1] not in _FIGURE_PARTS or plain[kept] not in _FIGURE_PARTS:
+    if plain[kept - 1] in _FIGURE_PARTS and plain[kept] in _FIGURE_PARTS:
+        start, end = kept, kept
+        while start and plain[start - 1] in _FIGURE_PARTS:
+            start -= 1
+        while end < len(plain) and plain[end] in _FIGURE_PARTS:
+            end += 1
+        if any(char.isdigit() for char in plain[start:end]):
+            return start
+        unit = start
+    elif plain[kept] == " ":
+        unit = kept + 1
+    elif plain[kept - 1] == " ":
+        unit = kept
+    else:
         return kept
-    start, end = kept, kept
-    while start and plain[start - 1] in _FIGURE_PARTS:
-        start -= 1
-    while end < len(plain) and plain[end] in _FIGURE_PARTS:
-        end += 1
-    return start if any(char.isdigit() for char in plain[start:end]) else kept
+    return _figure_before_unit(plain, unit, kept)
+
+
+_TIMES = frozenset("年月日周天季")
+"""What follows a year or a month's number as its label (2025 年, 9 月底前): no measure."""
+
+
+def _figure_before_unit(plain: str, unit: int, kept: int) -> int:
+    """Where the figure starts that the unit at ``unit`` is written after, with a space
+    between (``3.5 个/户``, ``90 单``); ``kept`` where none is: what is at ``unit`` is no
+    Chinese unit (nor a year's 年), or what is before the space no figure of its own but
+    the end of an id (``O2.KR2 客户``) or a day."""
+    if not (1 < unit < len(plain)) or plain[unit - 1] != " " or not plain[unit - 2].isdigit():
+        return kept
+    if char_cells(plain[unit]) != 2 or plain[unit] not in _FIGURE_PARTS or plain[unit] in _TIMES:
+        return kept  # an English unit word goes with its figure as ``_at_word`` says
+    figure = unit - 1
+    while figure and (plain[figure - 1].isdigit() or plain[figure - 1] in ".,"):
+        figure -= 1
+    return kept if figure and plain[figure - 1] in _FIGURE_PARTS else figure
 
 
 def line_cells(line: Line) -> int:
