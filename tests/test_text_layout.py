@@ -98,7 +98,9 @@ def test_a_key_results_id_is_never_folded_where_its_status_can_wrap(demo: Path, 
     """At 60 columns the checkpoints' table folded P.EQUITY_ATTRITION ("…ATTRITIO" above
     "N"), and in English O2's O2.COMPLAINTS ("O2.COMPLA" above "INTS"), a cell short of
     room for the id: a status (未达成 (Q1), off track) wraps at its space first, and the
-    heading over it keeps its word whole where there is room for that too (from 62)."""
+    heading over it keeps its word whole where there is room for that too (from 62). At
+    60 in English O2's table had room for its longest id or for its heading's word, and
+    folded the heading ("Statu" above "s"): its rows are stacked now, every word whole."""
     from test_report import AS_OF, okrdesk
 
     model = json.loads(okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json",
@@ -111,10 +113,10 @@ def test_a_key_results_id_is_never_folded_where_its_status_can_wrap(demo: Path, 
         assert max(cell_width(line) for line in lines) <= columns
         shown = {line.split("│")[1].split()[0] for line in lines if line.startswith("│ ")
                  and len(line.split("│")) > 2 and line.split("│")[1].strip()}  # fmt: skip
-        assert set(ids) <= shown, (columns, set(ids) - shown)
-        # At 60 the English O2 table has room for its longest id or its heading's word,
-        # not both: the id is kept ("Statu" above "s").
-        assert columns == 60 or not re.search(r"┃ Statu +┃", text), columns
+        stacked = {line.split()[0] for rule, line in itertools.pairwise(lines)
+                   if rule == "─" * columns and line.strip()}  # fmt: skip
+        assert set(ids) <= shown | stacked, (columns, set(ids) - shown - stacked)
+        assert not re.search(r"┃ Statu +┃", text), columns
 
 
 @pytest.mark.parametrize("columns", [60, 80, 100])
@@ -381,9 +383,32 @@ def test_a_table_too_wide_for_its_figures_is_squeezed_or_stacked_never_cut(width
 
 def test_squeezing_keeps_a_text_column_readable() -> None:
     table = kr_rows(kr_table())
+    table.columns[0].min_width = cell_width("C1.KR1")  # room for its longest id, as the report's
     widths = table.widths(44)
     assert widths is not None and widths[0] >= 4 + 2
     assert table.widths(30) is None
+
+
+def test_a_table_squeezed_below_its_longest_id_is_stacked_never_folding_the_id(
+    demo: Path,
+) -> None:
+    """At 60 columns in English the budget table folded its ids ("inspectio" above "ns",
+    "complianc" above "e-system") to keep four amounts beside them: an id cut in two
+    names nothing. Where the room an id needs (``min_width``) does not fit beside the
+    figures, the rows are stacked; where it does (in Chinese at 60), the table stays."""
+    from test_report import AS_OF, okrdesk
+
+    table = kr_rows(kr_table())
+    assert table.widths(44) is None  # 关键结果 held to 12 cells: no room beside the figures
+    for lang, stacked in (("en", True), ("zh", False)):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": "60"}).stdout  # fmt: skip
+        budget = text[text.index("\nBudget" if lang == "en" else "\n预算") :]
+        budget = budget[: budget.index("\n\n")]
+        for line_id in ("inspections", "compliance-system", "ai-signal", "experts"):
+            assert re.search(rf"(^|[│ ]){re.escape(line_id)} ", budget, re.M), (line_id, budget)
+        assert ("┏" not in budget) is stacked, budget
+        assert max(cell_width(line) for line in budget.splitlines()) <= 60
 
 
 # rich is still installed (collect's progress bar): the report's tables must come out

@@ -775,7 +775,10 @@ def _budget_table(
     notes = (rounding, _left_out_note([label(lang, c) for c in left_out], lang))
     table = TextTable(label(lang, "budget"), caption="\n".join(filter(None, notes)),
                       show_footer=True)  # fmt: skip
-    widest = max(cell_width(f"⚠ {line.id}") for line in report.budget.lines)
+    # Room for each id whole, with the mark before a tripped line's: a line not tripped
+    # has none, and room for it pushed a table that fits into rows stacked.
+    widest = max(cell_width(f"⚠ {line.id}" if line.breaker.tripped else line.id)
+                 for line in report.budget.lines)  # fmt: skip
     table.add_column(label(lang, "line"), footer=totals["line"], overflow="fold_figures",
                      min_width=widest)  # fmt: skip
     # An amount is never broken over two lines ("CNY" above "600k").

@@ -1186,6 +1186,12 @@ def _widest_line(text: str) -> int:
     return max(map(cell_width, lines)) if lines else 0
 
 
+def _english_heading(column: _Column) -> int:
+    """Cells of the longest English word of ``column``'s heading (0 for a Chinese one,
+    which may break between any two of its characters)."""
+    return max((cell_width(w) for w in _words(column.header) if w.isascii()), default=0)
+
+
 def _held_to_words(column: _Column) -> bool:
     """Whether a column is laid out by its longest word: one that wraps and ends a word
     too long for it with …; one that does not wrap is held to its widest line, one that
@@ -1311,7 +1317,8 @@ class TextTable:
         if sum(floors) > limit:
             return None
         # A text column's own least width where every column's least still fits: room
-        # for its longest id, and for its heading's longest word, else for its id alone.
+        # for its longest id, and for its heading's longest word, else for its id and an
+        # English heading's words alone (folded, "Status" read "Statu" above "s").
         # The other text columns wrap first (a status over two lines): an id is never
         # folded where a cell more of them would have held it.
         for headed in (True, False):
@@ -1322,6 +1329,7 @@ class TextTable:
                     floor,
                     (column.min_width or 0) + _PADDING,
                     measure.longest_word + _PADDING if headed and _held_to_words(column) else 0,
+                    _english_heading(column) + _PADDING if _held_to_words(column) else 0,
                 )
                 for column, measure, floor in zip(
                     self.columns, self._measures(), floors, strict=True
@@ -1330,6 +1338,10 @@ class TextTable:
             if sum(kept) <= limit:
                 floors = kept
                 break
+        else:
+            # Not even every id whole (a budget line's ``compliance-system`` beside four
+            # amounts at 60 columns): folded, it read as two ids; the rows are stacked.
+            return None
         for narrower in (lambda c: not c.no_wrap, lambda c: c.no_wrap):
             chosen = [i for i, c in enumerate(self.columns) if narrower(c)]
             while sum(widths) > limit:
