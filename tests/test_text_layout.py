@@ -236,6 +236,32 @@ def test_an_id_joined_to_its_figure_breaks_after_a_list_stop_never_between_them(
             )
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "财富管理一部：3 个分解目标需要关注（3 项关键结果）：WM1.HNW 吴敏（应完成的 52.1%）、"
+        "WM1.NNA 吴敏（应完成的 68.3%）、WM1.FEE 周杰（应完成的 78.6%）；--unit wm1 逐个列出",
+        "财富管理一部: 3 shares of 3 key results need attention: WM1.HNW 吴敏 (52.1% of pace), "
+        "WM1.NNA 吴敏 (68.3% of pace), WM1.FEE 周杰 (78.6% of pace); --unit wm1 lists them",
+    ],
+)
+def test_an_alert_keeps_each_listed_id_with_its_name_and_figure(said: str) -> None:
+    """The report's list of what needs attention ended a line with "WM1.NNA" (or "WM1.NNA
+    吴敏") and began the next with its name and figure, "吴敏（应完成的 68.3%）", at 100
+    columns as at 80 and 60: each key result listed goes to the next line whole, the
+    list breaking between its items."""
+    items = re.findall(r"WM1\.\w+ \S+ ?[（(][^）)]+[）)]", said)
+    assert len(items) == 3
+    for width in range(44, 100):
+        lines = plain(wrap(Text(said), width, overflow="fold_figures", said=True))
+        assert all(cell_width(line) <= width for line in lines), (width, lines)
+        joined = "".join(line.strip() for line in lines)
+        for item in items:
+            assert any(item in line for line in lines), (width, item, lines)
+        assert joined.replace(" ", "") == said.replace(" ", ""), (width, lines)
+        assert not any(line.rstrip().endswith("--unit") for line in lines), (width, lines)
+
+
 def test_a_line_that_may_not_wrap_is_cut_with_an_ellipsis() -> None:
     lines = plain(wrap(Text("客户资产净增 45亿"), 9, overflow="ellipsis", no_wrap=True))
     assert lines == ["客户资产…"]

@@ -249,12 +249,18 @@ _SIGNS = frozenset("≥≤<>=≈±")
 _SPACES_AFTER = rf"[^\S{NO_BREAK}]+$"  # compiled where first used, as above
 
 
+ID_ITEM = 40
+"""The most cells of a listed key result's id, name and figure kept on one line."""
+
+
 def _words(text: str) -> list[str]:
     """The words a line may break between, as ``wrap`` breaks it."""
     return [word.strip() for _, word in _glued(text, whole_runs=False)]
 
 
-def _glued(text: str, whole_runs: bool, said: bool = False) -> list[tuple[int, str]]:
+def _glued(
+    text: str, whole_runs: bool, said: bool = False, width: int = ID_ITEM
+) -> list[tuple[int, str]]:
     """Where each word of ``text`` starts, and the word with the spaces around it. A
     line breaks between two; where ``whole_runs`` keeps figures whole (a key result's
     title), not after a comparison sign (``≥ 45亿元``), nor between a figure and the
@@ -265,7 +271,7 @@ def _glued(text: str, whole_runs: bool, said: bool = False) -> list[tuple[int, s
     bracket that holds a figure and its label (``(76.8% of pace)``, ``（应完成的
     52.1%）``: split, the figure reads as bare)."""
     words: list[tuple[int, str]] = []
-    inside = _inside_brackets(text) if said else frozenset()
+    inside = _inside_brackets(text, width) if said else frozenset()
     for match in _WORD.finditer(text):
         word = match.group()
         if words and _goes_on(words[-1][1], word, whole_runs, said, match.start() in inside):
@@ -281,10 +287,56 @@ FIGURE_BRACKET = 20
 """The most cells of a bracket holding a figure and its label kept on one line."""
 
 
-def _inside_brackets(text: str) -> frozenset[int]:
+def _inside_brackets(text: str, width: int = ID_ITEM) -> frozenset[int]:
     """Where in ``text`` no word may start: inside a figure's short bracket
-    (``_figure_brackets``), which a sentence of the report's keeps on one line."""
-    return frozenset(i for start, end in _figure_brackets(text) for i in range(start + 1, end))
+    (``_figure_brackets``), or a listed key result's id, name and bracket (``_id_items``),
+    which a sentence of the report's keeps on one line where it fits in ``width``."""
+    spans = (*_figure_brackets(text), *_id_items(text, width))
+    return frozenset(i for start, end in spans for i in range(start + 1, end))
+
+
+_NAME_ENDS = frozenset(" 、，,;；：:（()）")
+
+
+def _id_items(text: str, width: int = ID_ITEM) -> Iterator[tuple[int, int]]:
+    """Where each key result listed with its id, a name and its figure in brackets
+    (``WM1.NNA 吴敏（应完成的 68.6%）``, ``WM2.FEE 孙浩 (77.3% of pace)``) starts and
+    ends: a line that ended with ``WM1.NNA 吴敏`` and began the next with ``（应完成的
+    68.6%）`` parted the id from its figure. Found without a pattern, as
+    ``_figures_with_units`` finds figures: Chinese stops in one cost ``re`` a compile."""
+    at = 0
+    while (dot := text.find(".", at)) > 0:
+        at = dot + 1
+        start = dot
+        while start and (text[start - 1].isascii() and text[start - 1].isalnum()):
+            start -= 1
+        if (
+            start == dot
+            or not text[start].isupper()
+            or (start and text[start - 1] not in _NAME_ENDS)
+        ):
+            continue
+        end = dot + 1
+        while end < len(text) and (
+            text[end].isascii() and (text[end].isalnum() or text[end] in "._")
+        ):
+            end += 1
+        if text[end : end + 1] != " ":
+            continue
+        name = end + 1
+        while name < len(text) and text[name] not in _NAME_ENDS:
+            name += 1
+        opened = name + 1 if text[name : name + 2] in (" (", " （") else name
+        if name == end + 1 or text[opened : opened + 1] not in "（(" or opened >= len(text):
+            continue
+        closed = min((c for c in (text.find("）", opened), text.find(")", opened)) if c > 0),
+                     default=-1)  # fmt: skip
+        if closed < 0 or not any(c.isdigit() for c in text[opened:closed]):
+            continue
+        # Room for the stop after it too: a line never starts with one (、).
+        if cell_width(text[start : closed + 1]) + 2 <= min(width, ID_ITEM):
+            yield start, closed + 1
+            at = closed + 1
 
 
 def _held_together(before: str, after: str) -> bool:
@@ -301,10 +353,15 @@ def _held_together(before: str, after: str) -> bool:
     )
 
 
+_OPTIONS_TOLD = frozenset({"--unit", "--person"})
+"""Options a sentence of the report's tells with their value (``--unit inst``): never the
+option at a line's end and its value on the next."""
+
+
 def _goes_on(before: str, word: str, whole_runs: bool, said: bool, bracketed: bool) -> bool:
     """Whether ``word`` goes on the word ``before`` it, as ``_glued`` says; ``bracketed``:
     it starts inside a figure's short bracket."""
-    if said and (bracketed or word.strip() == "…"):
+    if said and (bracketed or word.strip() == "…" or before.strip() in _OPTIONS_TOLD):
         return True
     return whole_runs and _held_together(before, word)
 
@@ -328,14 +385,14 @@ def _breaks(
         names_whole = latin_prose(text)
     breaks: list[int] = []
     offset = 0
-    for start, word in _glued(text, whole_runs, said):
+    for start, word in _glued(text, whole_runs, said, width):
         while True:
             bare = word.rstrip()
             length = cell_width(bare)
             if width - offset >= length:
                 offset += length + cell_width(word[len(bare) :])  # and the spaces after it
                 break
-            cut = _fill(word, width - offset, said) if offset and not names_whole else 0
+            cut = _fill(word, width - offset, said, width) if offset and not names_whole else 0
             if cut:
                 breaks.append(start + cut)
                 start, word, offset = start + cut, word[cut:], 0
@@ -347,8 +404,10 @@ def _breaks(
             # Words joined by NO_BREAK wider than a line (a caption's ids, each with its
             # figure) break where they may, as on a line other words began: folded at
             # the width, an id was cut in two ("O" above "3.KR2b 65%").
-            joined = length > width and NO_BREAK in word and not names_whole
-            cut = _fill(word, width, said) if joined else 0
+            # So do a sentence's words held together (a listed key result's id, name and
+            # figure: ``_id_items``), between its items.
+            joined = length > width and (NO_BREAK in word or said) and not names_whole
+            cut = _fill(word, width, said, width) if joined else 0
             if cut:
                 breaks.append(start + cut)
                 start, word = start + cut, word[cut:]
@@ -384,7 +443,7 @@ def latin_prose(text: str) -> bool:
 _SMALL_LATIN = re.compile("[a-z]")
 
 
-def _fill(word: str, room: int, said: bool = False) -> int:
+def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int:
     """Where ``word``, too long for the ``room`` left on its line, may break so that its
     start fills that room, as Chinese is set (it has no spaces; a line may break
     between any two of its characters): the last place between two characters, one
@@ -403,20 +462,28 @@ def _fill(word: str, room: int, said: bool = False) -> int:
         held.update(_kept_together(word))
     if said:
         held.update(i for start, end in _figure_brackets(word) for i in range(start + 1, end))
-    for cut in range(min(kept, len(word.rstrip()) - 1), 0, -1):
-        before, after = word[cut - 1], word[cut]
-        if (
-            (char_cells(before) == 2 or char_cells(after) == 2)
-            and not before.isspace()
-            and not after.isspace()
-            and after not in _NO_FILLED_LINE_START
-            and before not in _NO_LINE_END
-            and cut not in held
-            and "/" not in (before, after)
-            and _letters(word[:cut]) > 1
-            and _letters(word[cut:]) > 1
-        ):
-            return cut
+    # A listed key result's id, name and figure (``_id_items``) are held too, where a cut
+    # outside them is found; else the list breaks inside one as before.
+    items = (
+        {i for start, end in _id_items(word, width) for i in range(start + 1, end)}
+        if said
+        else set()
+    )
+    for holding in (held | items, held) if items else (held,):
+        for cut in range(min(kept, len(word.rstrip()) - 1), 0, -1):
+            before, after = word[cut - 1], word[cut]
+            if (
+                (char_cells(before) == 2 or char_cells(after) == 2)
+                and not before.isspace()
+                and not after.isspace()
+                and after not in _NO_FILLED_LINE_START
+                and before not in _NO_LINE_END
+                and cut not in holding
+                and "/" not in (before, after)
+                and _letters(word[:cut]) > 1
+                and _letters(word[cut:]) > 1
+            ):
+                return cut
     return 0
 
 
