@@ -446,16 +446,16 @@ roles = ["cm"]
 def test_a_collect_started_while_another_runs_waits_so_each_ones_figures_land_together(
     write_workspace: WriteWorkspace,
 ) -> None:
-    # Each grain is stored in a transaction of its own: two at once left one's weeks and
+    # Each grain was stored in a transaction of its own: two at once left one's weeks and
     # the other's months, both runs saying they stored both.
     root = write_workspace({"scoring.toml": MONTHLY_SCORING})
     database = root / "okrdesk.db"
     first = okrdesk(root, "collect", "--through", THROUGH,
                     env={"OKRDESK_TEST_SLOW": "2", "OKRDESK_TEST_BONUS": "100"})  # fmt: skip
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # until its weeks are stored, its months not yet
+    while time.monotonic() < deadline:  # until its run is noted, its plugin still asked
         with contextlib.suppress(sqlite3.Error), closing(sqlite3.connect(database)) as file:
-            if file.execute("SELECT count(*) FROM observations").fetchone()[0]:
+            if file.execute("SELECT count(*) FROM runs").fetchone()[0]:
                 break
         time.sleep(0.05)
     second = okrdesk(root, "--lang", "en", "collect", "--through", THROUGH,

@@ -33,6 +33,7 @@ from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.store import Store
 from okrdesk.store.base import StillRunning
 from okrdesk.store.liveness import Liveness
+from okrdesk.store.staged import StagedRows
 from okrdesk.targets.reader import no_such
 
 
@@ -291,9 +292,10 @@ def run_collect(
     waits: Callable[[str], None] | None = None,
 ) -> CollectSummary:
     """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
-    one transaction per plugin call and grain as each call's figures are checked (they
-    wait on disk meanwhile, not in memory), or one per metric as soon as the plugin says
-    it has finished that metric (``emit.finished``); ``jobs`` plugin processes at once.
+    all in one transaction once every plugin has been heard, with the run's end: each
+    call's sound figures (or a metric as soon as the plugin says it has finished it,
+    ``emit.finished``) wait on disk meanwhile (``StagedRows``), not in memory, and no
+    reader sees part of them; ``jobs`` plugin processes at once.
     ``lang``: the language of a refusal (a metric the plan does not use). ``emptied``:
     metrics whose source, the user says, now has no figure: given none, what is stored
     of them in the periods collected goes, where otherwise it is kept and they fail.
@@ -329,7 +331,7 @@ def run_collect(
     landed: set[str] = set()
     # A firm's branches share one store: a collect replaces its own plan's figures alone.
     subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
-    with open_store(session.workspace) as store:
+    with open_store(session.workspace) as store, contextlib.closing(StagedRows()) as staged:
         run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits)
         # Read once started: a collect waited for is among them, finished.
         every_run = [run for run in store.runs() if run.id != run_id]
@@ -343,16 +345,13 @@ def run_collect(
                     rows: Iterator[SpooledRow],
                     grain_periods: tuple[Period, ...] = grain_periods,
                 ) -> int:
-                    return store.replace_rows(run_id, sound, grain_periods, rows, through=day,
-                                              emptied=accepted, stands_in=zero_for_no_rows,
-                                              subjects=subjects)  # fmt: skip
+                    return staged.add(sound, grain_periods, rows)
 
                 result = collect(
                     session.host, plan, metrics, grain_periods, day, session.workspace.root,
                     progress,
                     plugin_timeout(session.workspace.plugin_timeout), jobs, keep,
                 )  # fmt: skip
-                stored += result.stored
                 landed.update(result.plugin_of)
                 errors.extend(e for e in result.errors if e not in errors)
                 warnings.extend(w for w in result.warnings if w not in warnings)
@@ -362,14 +361,22 @@ def run_collect(
                     if r.name in result.plugin_of.values()
                 )
             errors.extend(_loading_errors(session, errors))
-            for metric, rows in sorted(store.changes.kept_unanswered.items()):
-                landed.discard(metric)
-                owner = session.host.owners.get(metric, "-")
-                asked = [m for m in wanted if session.host.owners.get(m) == owner]
-                errors.append(_unanswered(metric, rows, owner, errors, asked))
-            errors = at_key_lines(session.workspace.root, errors)
-            store.finish_run(run_id, "failed" if errors else "ok", versions,
-                             *kept_lines(errors, warnings))  # fmt: skip
+            # Every figure and the run's end in one transaction: a report, check or export
+            # reading meanwhile sees the store as before the collect, or as after it.
+            with store.all_at_once():
+                for call in staged.calls:
+                    stored += store.replace_rows(
+                        run_id, call.collected, call.periods, staged.rows(call), through=day,
+                        emptied=accepted, stands_in=zero_for_no_rows, subjects=subjects,
+                    )  # fmt: skip
+                for metric, rows in sorted(store.changes.kept_unanswered.items()):
+                    landed.discard(metric)
+                    owner = session.host.owners.get(metric, "-")
+                    asked = [m for m in wanted if session.host.owners.get(m) == owner]
+                    errors.append(_unanswered(metric, rows, owner, errors, asked))
+                errors = at_key_lines(session.workspace.root, errors)
+                store.finish_run(run_id, "failed" if errors else "ok", versions,
+                                 *kept_lines(errors, warnings))  # fmt: skip
         changes = store.changes
         never_held = tuple(
             metric for grain, metrics in by_grain.items() for metric in metrics

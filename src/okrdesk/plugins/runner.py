@@ -1261,8 +1261,9 @@ class _Checker:
     """Set when the plugin ran out of time (``close``): anything it emits after that is
     ignored."""
     keep: Keeper | None = None
-    """Stores a metric the plugin has finished (``finished``) at once, while the plugin
-    goes on; only in the thread ``home``, the one that may use the store."""
+    """Takes a metric the plugin has finished (``finished``) at once, while the plugin
+    goes on (a collect sets it aside, to store with the rest); only in the thread
+    ``home``."""
     home: int | None = None
     done: set[str] = attrs.Factory(set)
     """The metrics the plugin said it has finished (``emit.finished``)."""
@@ -1562,7 +1563,7 @@ class _Checker:
     def finished(self, metric: str) -> None:
         """``emit.finished``: the plugin has handed over everything it will emit for
         ``metric``. Anything more for it is refused; where it may (``keep``, in the
-        thread ``home``), a sound metric is stored at once, apart from the others."""
+        thread ``home``), a sound metric is handed to ``keep`` at once, apart from the others."""
         metric = str(metric)
         if self.closed or metric in self.done:
             return

@@ -3,7 +3,8 @@
 A plugin's figures are kept only when the whole call succeeded, and a
 metric only when none of its figures was refused, so nothing can be stored
 while the plugin is still emitting, except a metric it said it has finished
-(``emit.finished``): that one is stored at once and dropped from here.
+(``emit.finished``): that one is handed to ``keep`` at once (which sets it aside
+for the collect to store) and dropped from here.
 Holding them in memory made a firm's collect grow with the firm. A call's
 first ``_IN_MEMORY`` figures are kept in a list, with a set of their keys
 that finds a figure emitted twice; most calls never have more. Beyond that

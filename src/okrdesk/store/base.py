@@ -19,7 +19,7 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -631,6 +631,14 @@ class Store(ABC):
         """Around a write of many rows (a collect's figures): whatever makes one cheaper
         on this backend (nothing, unless overridden)."""
         return nullcontext()
+
+    @contextmanager
+    def all_at_once(self) -> Iterator[None]:
+        """One write transaction for many writes (a collect's every figure, and its run's
+        end): a reader sees the store as it was before them or as it is after them all,
+        never part of them. The writes within it are each a ``transaction`` joined to it."""
+        with self._many_rows(), self.transaction():
+            yield None
 
     def _one_statement(self) -> AbstractContextManager[None]:
         """A write of one statement, which needs no other writer's lock: a transaction

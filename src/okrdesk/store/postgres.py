@@ -174,6 +174,8 @@ class PostgresStore(Store):
         self._connection = connection
         self._loaded = False
         self._vacuum_due = False
+        self._run_vacuum_due = False
+        """A large collect's run has ended within a transaction: VACUUM once it ends."""
         self._may_maintain: frozenset[str] | None = None
         """The tables this role may ANALYZE and VACUUM (``_maintained``), once asked."""
         self._written = 0
@@ -482,6 +484,9 @@ class PostgresStore(Store):
         if self._loaded and idle:
             self._loaded = False
             self._tidy("VACUUM (ANALYZE)", VACUUM_LOADED)
+        if self._run_vacuum_due and idle:
+            self._run_vacuum_due = False
+            self._tidy("VACUUM (ANALYZE)", ("observations", "running_totals"))
 
     @contextmanager
     def _marked_transaction(self) -> Iterator[None]:
@@ -789,12 +794,14 @@ class PostgresStore(Store):
         return self._may_maintain
 
     def _wrote(self, rows: int) -> None:
-        # Counted over the run: a collect may store metric by metric (emit.finished).
+        # Counted over the run: a collect stores each plugin call's figures in turn.
         # Only rows written or deleted leave anything for ANALYZE and VACUUM to do.
         self._written += rows
         if self._written >= ANALYZE_AFTER_ROWS and not self._vacuum_due:
-            self._tidy("ANALYZE", ("observations", "running_totals"))
             self._vacuum_due = True
+            # Within the transaction of a collect's whole store, left to its VACUUM.
+            if self._connection.info.transaction_status == TransactionStatus.IDLE:
+                self._tidy("ANALYZE", ("observations", "running_totals"))
 
     def finish_run(self, *args: Any, **kwargs: Any) -> None:
         super().finish_run(*args, **kwargs)
@@ -802,9 +809,13 @@ class PostgresStore(Store):
         if self._vacuum_due:
             # The rows replaced are dead until vacuumed, and the pages written are not
             # marked all-visible: a branch's reads would go to the table beside the
-            # covering index until autovacuum came round. Once per large collect.
+            # covering index until autovacuum came round. Once per large collect, once
+            # the transaction its figures were stored in has ended (``transaction``).
             self._vacuum_due = False
-            self._tidy("VACUUM (ANALYZE)", ("observations", "running_totals"))
+            self._run_vacuum_due = True
+            if self._connection.info.transaction_status == TransactionStatus.IDLE:
+                self._run_vacuum_due = False
+                self._tidy("VACUUM (ANALYZE)", ("observations", "running_totals"))
 
     # ------------------------------------------------------------ dialect
 

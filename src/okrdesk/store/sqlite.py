@@ -99,6 +99,8 @@ class SqliteStore(Store):
         self.location = str(path)
         self._connection = connection
         self._timeout = busy_timeout() if timeout is None else timeout
+        self._writing = False
+        """Inside ``transaction``: a write transaction holds, which a nested one joins."""
         self._marks_writes = False
         """Whether the store's schema has the triggers that take other writes for hand
         edits: okrdesk's transactions then mark their writes as its own."""
@@ -368,7 +370,11 @@ class SqliteStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction, taken at once so concurrent writers queue, not fail."""
+        """One write transaction, taken at once so concurrent writers queue, not fail.
+        Within another, that one holds: what both write is committed together."""
+        if self._writing:
+            yield None
+            return
         try:
             self._connection.execute("BEGIN IMMEDIATE")
             # The store's triggers take every write but okrdesk's for a hand edit.
@@ -378,31 +384,35 @@ class SqliteStore(Store):
         except sqlite3.OperationalError as error:
             self._rollback()
             raise _operational(self.path, error) from None
+        self._writing = True
         try:
-            yield None
-            if marked:
-                self._connection.execute(f"DELETE FROM {OKRDESK_WRITES}")
-        except sqlite3.OperationalError as error:
-            self._rollback()
-            raise _operational(self.path, error) from None
-        except sqlite3.IntegrityError as error:
-            self._rollback()
-            raise _refused_by_hand(self.path, error) from None
-        except sqlite3.DatabaseError as error:
-            self._rollback()
-            raise _damaged(self.path, error) or error from None
-        except BaseException:
-            self._rollback()
-            raise
-        else:
             try:
-                self._connection.execute("COMMIT")
+                yield None
+                if marked:
+                    self._connection.execute(f"DELETE FROM {OKRDESK_WRITES}")
             except sqlite3.OperationalError as error:
                 self._rollback()
                 raise _operational(self.path, error) from None
-            except sqlite3.IntegrityError as error:  # a key checked at the end (DEFERRABLE)
+            except sqlite3.IntegrityError as error:
                 self._rollback()
                 raise _refused_by_hand(self.path, error) from None
+            except sqlite3.DatabaseError as error:
+                self._rollback()
+                raise _damaged(self.path, error) or error from None
+            except BaseException:
+                self._rollback()
+                raise
+            else:
+                try:
+                    self._connection.execute("COMMIT")
+                except sqlite3.OperationalError as error:
+                    self._rollback()
+                    raise _operational(self.path, error) from None
+                except sqlite3.IntegrityError as error:  # a key checked at the end (DEFERRABLE)
+                    self._rollback()
+                    raise _refused_by_hand(self.path, error) from None
+        finally:
+            self._writing = False
 
     @contextmanager
     def reading(self) -> Iterator[None]:
