@@ -15,8 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pytest
+
 from backends import Backend
-from sample_workspace import trusted
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace, trusted
 
 HELD = """\
 import os
@@ -153,3 +157,43 @@ def test_a_reader_amid_a_collect_sees_none_of_its_figures_until_it_has_stored_th
         gate.write_text("open", encoding="utf-8")
         assert "第 2 次采集" in done(running)
     assert figures_exported(root) == {"week": {2.0}, "month": {2.0}}
+
+
+WAITING = {
+    "en": (
+        "Waiting for collect run 1 (started ",
+        "process {pid} on okrdesk-job-server) to finish: ",
+    ),
+    "zh": (
+        "等待第 1 次采集（",
+        "开始，okrdesk-job-server 上的进程 {pid}）结束：同一计划的两次采集",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_collect_of_the_plan_on_another_machine_sharing_the_store_is_waited_for(
+    write_workspace: WriteWorkspace, postgres_url: str, tmp_path: Path, lang: str
+) -> None:
+    # Only a run of this machine, whose process can be seen, was waited for: one of the
+    # collect job's server, sharing the firm's store, was not, and both stored a part.
+    root = workspace(Backend("postgresql", postgres_url, write_workspace))
+    gate = tmp_path / "gate"
+    with held_collect(root, gate, figure="2") as elsewhere:
+        with psycopg.connect(postgres_url, autocommit=True) as server:
+            # The run as the job's server keeps it: its own machine and process.
+            server.execute("UPDATE runs SET host = 'okrdesk-job-server'")
+        here = okrdesk(root, "--lang", lang, "collect", "--through", THROUGH,
+                       OKRDESK_TEST_FIGURE="3")  # fmt: skip
+        assert here.stderr is not None
+        waiting = here.stderr.readline()  # its first line, or "" where it never waited
+        start, machine = WAITING[lang]
+        assert waiting.startswith(start), waiting
+        assert machine.format(pid=elsewhere.pid) in waiting
+        gate.write_text("open", encoding="utf-8")
+        assert "第 1 次采集" in done(elsewhere)
+        assert ("Run 2: " if lang == "en" else "第 2 次采集") in done(here)
+    with Store.open(postgres_url) as store:
+        first, second = store.runs()
+        assert first.finished is not None and second.started >= first.finished
+    assert figures_exported(root) == {"week": {3.0}, "month": {3.0}}

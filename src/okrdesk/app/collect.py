@@ -32,7 +32,7 @@ from okrdesk.plugins.spool import SpooledRow, zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.store import Store
 from okrdesk.store.base import StillRunning
-from okrdesk.store.liveness import Liveness
+from okrdesk.store.liveness import Liveness, this_host
 from okrdesk.store.staged import StagedRows
 from okrdesk.targets.reader import no_such
 
@@ -91,9 +91,11 @@ _SAID = {
                      "have none yet.",
         "unused": "no key result or scoring policy uses it; the plan's metrics are: {metrics}",
         "none": "none",
-        "waiting": "Waiting for collect run {id} (started {when}, process {pid} on this "
-                   "machine) to finish: two collects of one plan at once would store some "
-                   "figures from each.",
+        "waiting": "Waiting for collect run {id} (started {when}, process {pid} on {host}) "
+                   "to finish: two collects of one plan at once would store some figures "
+                   "from each.",
+        "this_machine": "this machine",
+        "on_machine": "{host}",
     },
     "zh": {
         "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
@@ -114,8 +116,10 @@ _SAID = {
         "kept_some": "未入库的指标中，{kept} 保留原有数字；{none} 尚无数字。",
         "unused": "没有关键结果或计分方案用到它；计划用到的指标：{metrics}",
         "none": "无",
-        "waiting": "等待第 {id} 次采集（{when} 开始，本机进程 {pid}）结束：同一计划的两次采集"
+        "waiting": "等待第 {id} 次采集（{when} 开始，{host}进程 {pid}）结束：同一计划的两次采集"
                    "同时进行，会各存一部分数字。",
+        "this_machine": "本机",
+        "on_machine": "{host} 上的",
     },
 }  # fmt: skip
 """What ``okrdesk collect`` says it did, in each language."""
@@ -251,9 +255,9 @@ def _started_alone(
     store: Store, day: dt.date, wanted: list[str], plan_unit: str, subjects: set[str],
     lang: str, waits: Callable[[str], None] | None,
 ) -> int:  # fmt: skip
-    """A new run of the collect, once no other collect of the plan runs on this machine:
-    each stores its grains (weeks, months) in transactions of their own, and two at once
-    left the weeks of one and the months of the other, each run saying it stored both."""
+    """A new run of the collect, once no other collect of the plan runs on this machine,
+    or on another sharing the store (PostgreSQL): two at once each read the store as the
+    collect before had left it, and each run said what it stored against that."""
     told: set[int] = set()
     while True:
         try:
@@ -263,8 +267,12 @@ def _started_alone(
         except StillRunning as running:
             run = running.run
             if waits is not None and run.id not in told:
-                waits(_SAID[lang]["waiting"].format(id=run.id, when=local_time(run.started),
-                                                    pid=run.pid))  # fmt: skip
+                words = _SAID[lang]
+                host = words["this_machine"]
+                if run.host is not None and run.host != this_host():
+                    host = words["on_machine"].format(host=run.host)
+                waits(words["waiting"].format(id=run.id, when=local_time(run.started),
+                                              pid=run.pid, host=host))  # fmt: skip
             told.add(run.id)
             time.sleep(_WAIT_STEP)
 
@@ -300,8 +308,9 @@ def run_collect(
     metrics whose source, the user says, now has no figure: given none, what is stored
     of them in the periods collected goes, where otherwise it is kept and they fail.
     ``today``: the day before which ``through`` must fall (the day a demo is built as of;
-    else the machine's today). A collect of the same plan running on this machine is
-    waited for before anything is asked or stored, ``waits`` told so once, in ``lang``."""
+    else the machine's today). A collect of the same plan running on this machine (or, on
+    a PostgreSQL store, on any) is waited for before anything is asked or stored,
+    ``waits`` told so once, in ``lang``."""
     plan = session.plan
     day = clamp_through(plan, through, today)
     wanted = metrics_needed(plan, session.host.metrics)

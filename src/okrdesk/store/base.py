@@ -666,15 +666,16 @@ class Store(ABC):
         The metrics it stores are noted as it stores them (``replace_rows``); its host,
         process id and process start, so that a run never finished is told as running or
         dead (``okrdesk.store.liveness``). ``alone``: not started (``StillRunning``) while a
-        run of the same command and plan runs on this machine, looked for under the lock
-        the new run is noted under, so that of two started together one is told of the
-        other."""
+        run of the same command and plan runs on this machine (or, on a store several
+        machines share, anywhere: ``_hold_alone``), looked for under the lock the new run is
+        noted under, so that of two started together one is told of the other."""
         pid = os.getpid()
         whose = None if subjects is None else json.dumps(sorted(set(subjects)), ensure_ascii=False)
         with self.transaction():
             if alone:
                 self._lock("runs")
                 self._running_beside(command, plan_unit)
+                self._hold_alone(command, plan_unit)
             return self._insert(
                 "INSERT INTO runs (started, status, command, through, pid, metrics, landed, "
                 "host, process_start, plan_unit, subjects) "
@@ -686,14 +687,21 @@ class Store(ABC):
 
     def _running_beside(self, command: str, plan_unit: str) -> None:
         """Raise ``StillRunning`` while a run of ``command`` of the same plan runs on this
-        machine. A run on another machine cannot be looked at, and one that died or was
-        stopped stores no more: neither is waited for."""
+        machine. A run on another machine cannot be looked at here (a store several
+        machines share waits for it in ``_hold_alone``), and one that died or was stopped
+        stores no more: it is not waited for."""
         for run in self.runs():
             if not (run.unfinished and run.command == command and run.plan_unit == plan_unit):
                 continue
             # One of this process's own that never finished was left by an error it raised.
             if run.pid != os.getpid() and liveness(run) == Liveness.RUNNING:
                 raise StillRunning(run)
+
+    @abstractmethod
+    def _hold_alone(self, command: str, plan_unit: str) -> None:
+        """Inside ``start_run``'s transaction: where runs of other machines share the store,
+        raise ``StillRunning`` while one of ``command`` of the same plan holds it, else hold
+        it until the new run has ended (nothing to do for a file one machine writes)."""
 
     def subjects_of_runs(self, ids: Iterable[int]) -> dict[int, frozenset[str]]:
         """The ids of the units and people whose figures each of the runs ``ids`` replaced

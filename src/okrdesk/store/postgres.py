@@ -12,7 +12,10 @@ observations, one per check-in withdrawn, one per key result checked in and
 one for the ledger's unit ids (a check-in or an entry whose look at what is
 kept under an old unit id must hold until it is stored; a move-unit takes
 them too), and one for migrating. Each waits
-at most ``$OKRDESK_BUSY_TIMEOUT`` seconds (``lock_timeout``).
+at most ``$OKRDESK_BUSY_TIMEOUT`` seconds (``lock_timeout``). A collect also
+holds a session-level advisory lock of its plan's from its start to its run's
+end (``_hold_alone``): a collect of the same plan on another machine finds it
+taken and waits, where a run's process there cannot be looked at.
 
 The server's round trips are cheap (tens of microseconds on a socket); what a
 report pays for is each query's plan. So the connection asks for its settings
@@ -43,12 +46,14 @@ from okrdesk.store.base import (
     BUSY_TIMEOUT_ENV,
     TABLES,
     Row,
+    StillRunning,
     Store,
     SumRows,
     busy_timeout,
     edits_unsummed,
     holds_no_number,
 )
+from okrdesk.store.liveness import STOPPED
 from okrdesk.store.migrations import (
     HAND_EDITS,
     OKRDESK_WRITES,
@@ -176,6 +181,11 @@ class PostgresStore(Store):
         self._vacuum_due = False
         self._run_vacuum_due = False
         """A large collect's run has ended within a transaction: VACUUM once it ends."""
+        self._alone: int | None = None
+        """The lock of the run this connection started ``alone`` (``_hold_alone``), held
+        until its end is committed."""
+        self._alone_ended = False
+        """Whether that run's end is noted, to be let go of once committed."""
         self._may_maintain: frozenset[str] | None = None
         """The tables this role may ANALYZE and VACUUM (``_maintained``), once asked."""
         self._written = 0
@@ -484,6 +494,8 @@ class PostgresStore(Store):
         if self._loaded and idle:
             self._loaded = False
             self._tidy("VACUUM (ANALYZE)", VACUUM_LOADED)
+        if self._alone_ended:
+            self._let_go_alone()
         if self._run_vacuum_due and idle:
             self._run_vacuum_due = False
             self._tidy("VACUUM (ANALYZE)", ("observations", "running_totals"))
@@ -793,6 +805,11 @@ class PostgresStore(Store):
             self._may_maintain = frozenset(str(row[0]) for row in rows)
         return self._may_maintain
 
+    def stop_run(self, run_id: int, status: str) -> None:
+        super().stop_run(run_id, status)
+        self._alone_ended = True
+        self._let_go_alone()
+
     def _wrote(self, rows: int) -> None:
         # Counted over the run: a collect stores each plugin call's figures in turn.
         # Only rows written or deleted leave anything for ANALYZE and VACUUM to do.
@@ -805,6 +822,8 @@ class PostgresStore(Store):
 
     def finish_run(self, *args: Any, **kwargs: Any) -> None:
         super().finish_run(*args, **kwargs)
+        self._alone_ended = True  # let go of once its end is committed
+        self._let_go_alone()
         self._written = 0
         if self._vacuum_due:
             # The rows replaced are dead until vacuumed, and the pages written are not
@@ -875,6 +894,37 @@ class PostgresStore(Store):
 
     def _lock(self, name: str) -> None:
         self._rows("SELECT pg_advisory_xact_lock(?)", (lock_key(name),))
+
+    def _hold_alone(self, command: str, plan_unit: str) -> None:
+        # A lock of the session, which the server lets go of when the connection ends,
+        # however the process ended (killed, its machine gone), where a run's process
+        # on another machine cannot be looked at.
+        key = lock_key(f"alone: {command} of {plan_unit}")
+        taken = self._one("SELECT pg_try_advisory_lock(?)", (key,))
+        if taken is not None and taken[0]:
+            self._alone = key
+            return
+        # Its run, noted under the same transaction lock. None unfinished: it has just
+        # committed its end and not yet let go, or a pooler in transaction mode kept a
+        # lock of a connection it handed on; either way nothing runs to wait for.
+        holder = next(
+            (run for run in reversed(self.runs())
+             if run.unfinished and run.status not in STOPPED
+             and (run.command, run.plan_unit) == (command, plan_unit)),
+            None,
+        )  # fmt: skip
+        if holder is not None:
+            raise StillRunning(holder)
+
+    def _let_go_alone(self) -> None:
+        """Once the run's end is committed: another collect of the plan may start."""
+        if self._alone is not None and self._idle():
+            key, self._alone, self._alone_ended = self._alone, None, False
+            with self._named_errors():
+                self._rows("SELECT pg_advisory_unlock(?)", (key,))
+
+    def _idle(self) -> bool:
+        return self._connection.info.transaction_status == TransactionStatus.IDLE
 
     # -------------------------------------------------------------- reads
 

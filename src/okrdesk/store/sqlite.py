@@ -487,6 +487,10 @@ class SqliteStore(Store):
     def _lock(self, name: str) -> None:
         """Nothing to take: ``BEGIN IMMEDIATE`` already excludes every other writer."""
 
+    def _hold_alone(self, command: str, plan_unit: str) -> None:
+        """Nothing to hold: a file is written by the processes of one machine, which
+        ``_running_beside`` looks at."""
+
     def _member(self, column: str) -> str:
         return f"{column} IN (SELECT value FROM json_each(?))"
 
