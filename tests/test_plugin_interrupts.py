@@ -4,6 +4,7 @@ the command, exit status 130."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -116,6 +117,7 @@ def test_a_ctrl_c_while_a_plugin_loads_still_stops_the_command(
 
 
 STOPPED_AS_IT_STARTS = """\
+import contextlib
 import os
 import pathlib
 import signal
@@ -169,6 +171,7 @@ def test_a_signal_as_a_plugin_process_starts_stops_the_collect_without_a_traceba
 
 SERVER_STOPPED_AS_IT_STARTS = """\
 import atexit
+import contextlib
 import os
 import pathlib
 import signal
@@ -230,3 +233,59 @@ def test_a_signal_as_the_fork_server_starts_is_taken_once_it_has_started(
     assert "Traceback" not in done.stderr, done.stderr
     spawned, known = marker.read_text().split(" ", 1)
     assert spawned == f"[{known}]"  # the server spawned is the one this process noted
+
+
+def fork_server_of(pid: int) -> int | None:
+    """The fork server process ``pid`` started, once it runs."""
+    for folder in Path("/proc").iterdir():
+        try:
+            stat = (folder / "stat").read_text().rsplit(")", 1)[-1].split()
+            ours = folder.name.isdigit() and int(stat[1]) == pid
+            if ours and b"forkserver" in (folder / "cmdline").read_bytes():
+                return int(folder.name)
+        except (OSError, IndexError, ValueError):
+            continue
+    return None
+
+
+def still_runs(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("sent", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["sigterm", "ctrl-c"]
+)
+def test_the_fork_server_ends_with_okrdesk_stopped_as_it_starts(
+    write_workspace: WriteWorkspace, sent: signal.Signals, status: int
+) -> None:
+    """A SIGTERM (or Ctrl-C) to okrdesk alone while its fork server is still importing
+    what it preloads: the server saw okrdesk gone only once it waited for work, and ran
+    on for as long as its imports took (a second or so on a slow machine)."""
+    root = write_workspace()
+    running = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", "collect", "--through", "2026-03-15", "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"},
+        start_new_session=True,  # a group of its own, stopped whole if left running
+    )  # fmt: skip
+    try:
+        server = None
+        deadline = time.monotonic() + HANG_GUARD
+        while server is None and running.poll() is None and time.monotonic() < deadline:
+            server = fork_server_of(running.pid)
+        if server is None:
+            pytest.skip("plugin processes start without a fork server here")
+        os.kill(running.pid, sent)
+        _, stderr = running.communicate(timeout=HANG_GUARD)
+        assert running.returncode == status, stderr
+        assert "Traceback" not in stderr, stderr
+        assert not still_runs(server)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(running.pid, signal.SIGKILL)

@@ -11,9 +11,10 @@ named ``listener-…`` are removed, and the folder only if that leaves it empty.
 The fork server imports this module first (``runner._PRELOADED``); okrdesk's own
 process imports it only for the variable's name, before it sets the variable, and so
 registers nothing. The processes forked for plugins end with ``os._exit`` and never run
-what is registered. A fork server stopped with okrdesk's process group (SIGTERM) ends
-at once, leaving the folder to okrdesk, which removes it as it ends: were both to,
-okrdesk's own removal would find it gone and fail.
+what is registered. A fork server stopped with okrdesk's process group (SIGTERM), or by
+okrdesk itself as it exits (``runner._stop_fork_server``), ends at once, leaving the
+folder to okrdesk, which removes it as it ends: were both to, okrdesk's own removal
+would find it gone and fail.
 """
 
 from __future__ import annotations

@@ -510,7 +510,38 @@ def _context() -> Any:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOADED)
+    if not _STOPPED_AT_EXIT:
+        import atexit
+        import multiprocessing.util  # registers its exit function as it is imported
+
+        # Registered after multiprocessing's own exit function, so run before it: the
+        # server is gone before that removes the folder of its socket.
+        atexit.register(_stop_fork_server)
+        _STOPPED_AT_EXIT.append(True)
     return context
+
+
+_STOPPED_AT_EXIT: list[bool] = []
+
+
+def _stop_fork_server() -> None:
+    """As okrdesk ends: the fork server ended too. It notices okrdesk gone only once it
+    waits for work, after importing what it preloads: okrdesk stopped (Ctrl-C, SIGTERM)
+    as the server started left it running a second or so after okrdesk had exited. A
+    SIGTERM ends it at once, wherever it is, leaving the folder of its socket to this
+    process's exit (``fork_server_exit``); waited for, so it is gone before okrdesk."""
+    import signal
+    from multiprocessing import forkserver
+
+    # multiprocessing keeps the server's process id alone, and says it nowhere else.
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if not isinstance(pid, int):
+        return
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 2
+        while os.waitpid(pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.005)
 
 
 def warm_up() -> None:
