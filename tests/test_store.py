@@ -542,8 +542,12 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
         told = [line for line in checked.output.splitlines() if "is still running" in line]
         assert len(told) == 1 and f"process {process.pid} on this machine" in told[0], told
         assert "(started " in told[0] and "1 more for information only" in checked.output
+        # Its figures land all at once as it finishes: none is in the store meanwhile.
+        assert "is still running: its figures are stored all at once as it finishes; until " \
+               "then every metric keeps its earlier numbers" in told[0], told  # fmt: skip
         report = run(root, "report", "--as-of", THROUGH).output
-        assert f"本机进程 {process.pid}）仍在运行" in report, report
+        unwrapped = "".join(report.split())  # the Chinese lines are wrapped at 80 columns
+        assert f"本机进程{process.pid}）仍在运行：它的数字在完成时一并入库" in unwrapped, report
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         # Its plugin process, blocked in its work, sees its host gone and ends; it and
@@ -560,11 +564,13 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
     told = [line for line in checked.output.splitlines() if "died before it finished" in line]
     assert len(told) == 1 and f"collect run {runs[-1].id} (started " in told[0], checked.output
     assert f"process {process.pid} on this machine) died before it finished" in told[0]
-    assert "nothing stored is lost" in told[0] and "run `okrdesk collect` again" in told[0]
+    assert "nothing stored is lost: it stored none of its figures, and every metric keeps " \
+           "its earlier numbers; run `okrdesk collect` again" in told[0], told  # fmt: skip
     assert "3 things need attention." in checked.output  # this one a warning now
     chinese = run(root, "report", "--as-of", THROUGH).output
     assert f"第 {runs[-1].id} 次采集（" in chinese and "未完成就中断了" in chinese, chinese
-    assert "已存入的内容没有丢失" in chinese and "请重新运行 `okrdesk collect`" in chinese
+    assert "已存入的内容没有丢失：它的数字一个也没有入库，各指标保留此前的数字；" \
+           "请重新运行`okrdeskcollect`" in "".join(chinese.split())  # fmt: skip
     # The next collect runs normally, and the unfinished one is no longer told.
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     assert "died before" not in run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -627,6 +633,10 @@ def test_a_collect_never_finished_is_told_as_its_machine_and_process_say(
     assert "在 collect-7.firm.internal 上开始" in chinese and "从本机无法看出" in chinese
     told = kept("UPDATE runs SET host = NULL, process_start = NULL")
     assert "has not finished: it is still running, or it was stopped" in told, told
+    assert "; it stored none of its figures, and every metric keeps" in told, told
+    # A run of an okrdesk that stored each plugin call's figures as they came: its own stand.
+    told = kept('UPDATE runs SET landed = \'{"new_hnw_clients": ["week"]}\'')
+    assert "; the figures it stored stand, the others keep their earlier numbers; " in told
 
 
 @pytest.mark.parametrize(

@@ -761,53 +761,44 @@ ALERTS: dict[str, dict[str, str]] = {
     },
     "collect.unfinished": {
         "en": "collect run {run}{whose} (started {when}) has not finished: it is still "
-              "running, or it was stopped (killed, or its connection to the store lost); the "
-              "figures it stored stand, the others keep their earlier numbers; once it is not "
-              "running, run `okrdesk collect` again",
+              "running, or it was stopped (killed, or its connection to the store lost); "
+              "{kept}; once it is not running, run `okrdesk collect` again",
         "zh": "{whose}第 {run} 次采集（{when} 开始）没有结束：仍在运行，或已中断（进程被终止，"
-              "或与数据库的连接断开）；它已入库的数字保留，其余指标保留此前的数字；确认它已不在"
-              "运行后，请重新运行 `okrdesk collect`",
+              "或与数据库的连接断开）；{kept}；确认它已不在运行后，请重新运行 `okrdesk collect`",
     },
     "collect.died": {
         "en": "collect run {run}{whose} (started {when}, process {pid} on this machine) died "
               "before it finished: killed, or its connection to the store lost; nothing stored "
-              "is lost: the figures it stored stand, the others keep their earlier numbers; run "
-              "`okrdesk collect` again",
+              "is lost: {kept}; run `okrdesk collect` again",
         "zh": "{whose}第 {run} 次采集（{when} 开始，本机进程 {pid}）未完成就中断了：进程被终止，"
-              "或与数据库的连接断开；已存入的内容没有丢失：它存入的数字保留，其余指标保留此前的"
-              "数字；请重新运行 `okrdesk collect`",
+              "或与数据库的连接断开；已存入的内容没有丢失：{kept}；请重新运行 `okrdesk collect`",
     },
     "collect.interrupted": {
         "en": "collect run {run}{whose} (started {when}) was stopped with Ctrl-C before it "
-              "finished; nothing stored is lost: the figures it stored stand, the others keep "
-              "their earlier numbers; run `okrdesk collect` again",
+              "finished; nothing stored is lost: {kept}; run `okrdesk collect` again",
         "zh": "{whose}第 {run} 次采集（{when} 开始）未完成即被 Ctrl-C 中止；已存入的内容没有丢失："
-              "它存入的数字保留，其余指标保留此前的数字；请重新运行 `okrdesk collect`",
+              "{kept}；请重新运行 `okrdesk collect`",
     },
     "collect.terminated": {
         "en": "collect run {run}{whose} (started {when}) was stopped by SIGTERM (a scheduler, "
-              "`timeout`, `kill` or systemd) before it finished; nothing stored is lost: the "
-              "figures it stored stand, the others keep their earlier numbers; run `okrdesk "
-              "collect` again",
+              "`timeout`, `kill` or systemd) before it finished; nothing stored is lost: "
+              "{kept}; run `okrdesk collect` again",
         "zh": "{whose}第 {run} 次采集（{when} 开始）未完成即被 SIGTERM 终止（计划任务、`timeout`、"
-              "`kill` 或 systemd）；已存入的内容没有丢失：它存入的数字保留，其余指标保留此前的"
-              "数字；请重新运行 `okrdesk collect`",
+              "`kill` 或 systemd）；已存入的内容没有丢失：{kept}；请重新运行 `okrdesk collect`",
     },
     "collect.running": {
         "en": "collect run {run}{whose} (started {when}, process {pid} on this machine) is "
-              "still running: the figures it has stored so far stand, the others keep their "
-              "earlier numbers until it finishes",
-        "zh": "{whose}第 {run} 次采集（{when} 开始，本机进程 {pid}）仍在运行：它已存入的数字"
-              "保留，其余指标在它完成前保留此前的数字",
+              "still running: {kept}",
+        "zh": "{whose}第 {run} 次采集（{when} 开始，本机进程 {pid}）仍在运行：{kept}",
     },
     "collect.elsewhere": {
         "en": "collect run {run}{whose} (started {when} on {host}, process {pid}) has not "
               "finished; whether it still runs cannot be seen from this machine: look on "
               "{host}; if it is not running there, run `okrdesk collect` again (nothing stored "
-              "is lost: the figures it stored stand, the others keep their earlier numbers)",
+              "is lost: {kept})",
         "zh": "{whose}第 {run} 次采集（{when} 在 {host} 上开始，进程 {pid}）没有结束；从本机无法"
               "看出它是否仍在运行：请到 {host} 上查看；如果它已不在运行，请重新运行 "
-              "`okrdesk collect`（已存入的内容没有丢失：它存入的数字保留，其余指标保留此前的数字）",
+              "`okrdesk collect`（已存入的内容没有丢失：{kept}）",
     },
     "plugin.broken": {
         "en": "plugin {plugin}: {error}",

@@ -460,11 +460,32 @@ def _unfinished(plan: Plan, runs: Sequence[Run]) -> list[Alert]:
         return []
     run = runs[-1]
     state = liveness(run)
+    # A collect stores its figures all at once as it finishes: one unfinished stored none,
+    # unless an okrdesk of before then ran it (its metrics noted as each was stored).
+    some = run.landed is None or bool(run.landed)
+    kept = (_KEPT_WHILE_RUNNING if state == Liveness.RUNNING else _KEPT)[some]
     params = {"run": run.id, "when": local_time(run.started), "pid": run.pid, "host": run.host,
-              "whose": _whose(plan, run)}  # fmt: skip
+              "whose": _whose(plan, run), "kept": kept}  # fmt: skip
     return [Alert(Level.INFO if state == Liveness.RUNNING else Level.WARNING, "plugin",
                   "collect", _UNFINISHED[state], params)]  # fmt: skip
 
+
+_KEPT = {
+    False: Said("it stored none of its figures, and every metric keeps its earlier numbers",
+                "它的数字一个也没有入库，各指标保留此前的数字"),
+    True: Said("the figures it stored stand, the others keep their earlier numbers",
+               "它已入库的数字保留，其余指标保留此前的数字"),
+}  # fmt: skip
+"""What an unfinished collect left: nothing of its own, or (run by an okrdesk that stored
+each plugin call's figures as they came) what it had stored."""
+_KEPT_WHILE_RUNNING = {
+    False: Said("its figures are stored all at once as it finishes; until then every metric "
+                "keeps its earlier numbers",
+                "它的数字在完成时一并入库，在此之前各指标保留此前的数字"),
+    True: Said("the figures it has stored so far stand, the others keep their earlier numbers "
+               "until it finishes",
+               "它已存入的数字保留，其余指标在它完成前保留此前的数字"),
+}  # fmt: skip
 
 _UNFINISHED = {
     Liveness.RUNNING: "collect.running",
