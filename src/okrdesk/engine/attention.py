@@ -451,11 +451,11 @@ def _warned(run: Run) -> Sequence[str]:
 
 def _unfinished(plan: Plan, runs: Sequence[Run]) -> list[Alert]:
     """The latest collect, if it started and never finished: still running (information:
-    its figures are coming in), or dead (killed, or its connection to the store lost, so
-    it could not say so), told apart on the machine it ran on; on another machine, that
-    machine named. A dead one printed its error to a cron job's log, if anywhere, and its
-    figures read as the latest collect's. A member unit's (a branch's, in its firm's
-    report) says whose it is."""
+    its figures land all at once as it finishes), or dead (killed, or its connection to
+    the store lost, so it could not say so), told apart on the machine it ran on; on
+    another machine, that machine named. A dead one printed its error to a cron job's log,
+    if anywhere, and the figures read are still the collect before's. A member unit's (a
+    branch's, in its firm's report) says whose it is."""
     if not runs or not runs[-1].unfinished:
         return []
     run = runs[-1]

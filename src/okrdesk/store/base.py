@@ -748,8 +748,8 @@ class Store(ABC):
 
     def _note_revised(self, run_id: int, found: StoreChanges) -> None:
         """Inside the transaction that wrote them: add the figures of complete periods
-        ``found`` restated to the run's ``revised`` (metric → period → figures), so a
-        collect killed before it finishes still leaves them told."""
+        ``found`` restated to the run's ``revised`` (metric → period → figures), committed
+        with them."""
         row = self._one("SELECT revised FROM runs WHERE id = ?", (run_id,))
         noted: dict[str, dict[str, int]] = json.loads(row[0]) if row else {}
         for metric, periods in found.revised_by_metric().items():
