@@ -197,3 +197,22 @@ def test_a_collect_of_the_plan_on_another_machine_sharing_the_store_is_waited_fo
         first, second = store.runs()
         assert first.finished is not None and second.started >= first.finished
     assert figures_exported(root) == {"week": {3.0}, "month": {3.0}}
+
+
+def test_a_collect_that_died_on_another_machine_is_not_waited_for(
+    write_workspace: WriteWorkspace, postgres_url: str, tmp_path: Path
+) -> None:
+    # Its connection ended with it, and the server let go of its lock: its run, never
+    # finished, is no reason to wait for ever.
+    root = workspace(Backend("postgresql", postgres_url, write_workspace))
+    with held_collect(root, tmp_path / "gate", figure="2") as elsewhere:
+        with psycopg.connect(postgres_url, autocommit=True) as server:
+            server.execute("UPDATE runs SET host = 'okrdesk-job-server'")
+        os.killpg(elsewhere.pid, signal.SIGKILL)
+        elsewhere.wait(timeout=60)
+    here = okrdesk(root, "--lang", "en", "collect", "--through", THROUGH,
+                   OKRDESK_TEST_FIGURE="3")  # fmt: skip
+    out, err = here.communicate(timeout=120)
+    assert here.returncode == 0, out + err
+    assert "Waiting" not in err and "Run 2: " in out
+    assert figures_exported(root) == {"week": {3.0}, "month": {3.0}}
