@@ -339,6 +339,10 @@ def test_a_name_typed_for_an_id_is_answered_with_the_id(
         (["explain", "salons", "--as-of", "2025-12-31"], "2025-12-31 早于计划开始日（2026-01-01）"),
         (["explain", "--as-of", "2025-12-31"], "2025-12-31 早于计划开始日（2026-01-01）"),
         (["report", "--as-of", "2025-06-01"], "2025-06-01 早于计划开始日（2026-01-01）"),
+        # due listed what was owed on the plan's first day instead, exit 0.
+        (["due", "--as-of", "2025-12-01"], "2025-12-01 早于计划开始日（2026-01-01）"),
+        (["due", "--as-of", "2025-12-01", "--lang", "en"],
+         "2025-12-01 is before the plan starts (2026-01-01)"),
         # A period's or a week's end is not what was typed: the option is named.
         (["report", "-p", "2025-12"], "--period 2025-12：2025-12-31 早于计划开始日（2026-01-01）"),
         (["report", "--week", "2025-W10", "--lang", "en"],
@@ -348,8 +352,8 @@ def test_a_name_typed_for_an_id_is_answered_with_the_id(
 def test_explain_refuses_a_day_before_the_plan_as_the_report_does(
     typed: Path, args: list[str], message: str
 ) -> None:
-    """explain read a day before the plan as its first day and said 截至 2026-01-01, where
-    the report and check refuse it."""
+    """explain and due read a day before the plan as its first day and said 截至
+    2026-01-01 (due: what was owed then, exit 0), where the report and check refuse it."""
     assert run(typed, "checkin", "O1.NEW", "3", "--date", "2026-01-02").exit_code == 0
     refused(run(typed, *args), message)
 

@@ -1418,6 +1418,18 @@ def test_validate_warns_of_two_channels_posting_to_one_group(
     assert "W_TEAM" not in twice.output
 
 
+def test_send_due_refuses_a_day_before_the_plan_as_the_report_does(owing: Path, bot: Bot) -> None:
+    """A head office typing last year (2025-03-13 for 2026-03-13) sent every group the
+    reminders of the plan's first day, a day not yet come, and exited 0."""
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    done = CliRunner().invoke(
+        cli, ["send", "--due", "--as-of", "2025-03-13", "-w", str(owing)], env=env
+    )
+    assert done.exit_code == 2, done.output
+    assert done.output == "2025-03-13 早于计划开始日（2026-01-01）\n"
+    assert bot.received == []
+
+
 def test_send_due_reminds_as_of_the_week_asked_for(owing: Path, bot: Bot) -> None:
     """--week 2026-W11 is its Sunday, 15 March, for the reminders as for the report; it
     was left unread and the reminders were today's."""

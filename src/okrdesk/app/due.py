@@ -9,7 +9,8 @@ from okrdesk import clock
 from okrdesk.app.session import Session, refuse_unknown_unit, stored
 from okrdesk.delivery.owed_list import owed_list
 from okrdesk.engine.cadence import Owed, owed
-from okrdesk.engine.plan_calendar import clamp_to_plan
+from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
+from okrdesk.errors import BadInput
 from okrdesk.messages import counted, display_width, label
 from okrdesk.model import Checkin
 from okrdesk.report.folded_lines import folded
@@ -26,11 +27,16 @@ def owed_on(
     session: Session, as_of: dt.date | None, unit: str | None
 ) -> tuple[dt.date, list[Owed]]:
     """The date read (inside the plan) and every check-in owed on it, inside ``unit``
-    (refused, in both languages, when there is no such unit or person)."""
+    (refused, in both languages, when there is no such unit or person, or the day is
+    before the plan starts, as the report and check refuse it: read as the plan's first
+    day, a year typed wrong sent every group reminders of a day not yet come)."""
     plan = session.plan
     refuse_unknown_unit(plan, unit)
     clock.refuse_after_today(as_of)  # owed by a day to come is not yet owed
-    day = clamp_to_plan(plan, as_of or clock.today())
+    asked = as_of or clock.today()
+    if (refused := before_the_plan(plan, asked)) is not None:
+        raise BadInput(refused)
+    day = clamp_to_plan(plan, asked)
     store = stored(session.workspace)
     if store is None:
         return day, owed(plan, _NoCheckins(), day, unit)

@@ -341,7 +341,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         会失败的是 `okrdesk check`。
         """,
         {
-            "--as-of": "查看哪一天（默认：今天；晚于今天的日期会被拒绝）。",
+            "--as-of": "查看哪一天（默认：今天）；早于计划开始日或晚于今天的日期会被拒绝，"
+            "与 report 相同。",
             "--unit": "只列这个单位内、或这个人待打的卡。",
             "--lang": f"列表的语言，与 `okrdesk report` 相同。{_LANG}",
         },

@@ -240,7 +240,8 @@ def history(key_result: str, lang: str | None) -> None:
     "--as-of",
     "as_of",
     type=DATE,
-    help="The day to look at (default: today; a day after it is refused).",
+    help="The day to look at (default: today); a day before the plan starts or after today "
+    "is refused, as by report.",
 )
 @click.option("--unit", help="Only check-ins owed inside this unit, or by this person.")
 @lang_option("The language of the list, as for `okrdesk report`.")
