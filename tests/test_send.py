@@ -1385,6 +1385,31 @@ def test_send_due_names_the_channels_it_left_alone_where_others_were_reminded(
     assert len(bot.received) == 2  # branch-group's, twice
 
 
+@pytest.mark.parametrize("due", [[], ["--due"]])
+def test_an_unknown_unit_is_refused_before_any_channel_is_sent_to(
+    owing: Path, bot: Bot, due: list[str]
+) -> None:
+    """A head office's branch groups name their units, its own group none: `send --unit
+    b03` (for b003) posted every branch group its message, then failed at the head
+    office's (exit 2), so sending again once the typo was put right posted them twice."""
+    settings = SETTINGS.replace('url_env = "TEST_WECOM_URL"\n',
+                                'url_env = "TEST_WECOM_URL"\nunit = "team-a"\n')  # fmt: skip
+    (owing / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    collected = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(owing)])
+    assert collected.exit_code == 0, collected.output
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    args = ["send", *due, "--as-of", "2026-03-15", "--unit", "team-x", "-w", str(owing)]
+    for lang, said in (
+        ("zh", '--unit：没有单位或人员 "team-x"（是不是“team-a”？）\n'),
+        ("en", '--unit: no unit or person "team-x" (did you mean "team-a"?)\n'),
+    ):
+        done = CliRunner().invoke(cli, [*args, "--lang", lang], env=env)
+        assert done.exit_code == 2, done.output
+        assert done.output == said
+    assert bot.received == []
+    assert not (owing / "out").exists()
+
+
 def test_validate_warns_of_two_channels_posting_to_one_group(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -84,11 +84,13 @@ def send(
         prepare_due,
     )
     from okrdesk.app.send import dry_run as show
-    from okrdesk.app.session import open_session
+    from okrdesk.app.session import open_session, refuse_unknown_unit
 
     started()
     session = open_session(workspace_path())
     targets = chosen_channels(session, names)
+    # Before any channel: the channels naming their own unit came first, and were sent to.
+    refuse_unknown_unit(session.plan, unit)
     lang = session.workspace.language(lang)
     failed, reminded = False, False
     quiet: list[tuple[str | None, tuple[Channel, ...]]] = []  # units owing no check-in
