@@ -4,6 +4,8 @@ reader compares them with the source's, in both languages."""
 from __future__ import annotations
 
 import datetime as dt
+import random
+from decimal import Decimal
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -43,6 +45,39 @@ def test_a_copy_s_sums_are_written_without_the_noise_of_adding_floats(tmp_path: 
         "  observations：3 行，value 合计 1,234,567.3，numerator 合计 0，denominator 合计 0，"
         "与源一致\n"
     ) in chinese.output
+
+
+def test_a_firm_s_sums_in_the_hundreds_of_millions_keep_their_cents_without_noise(
+    tmp_path: Path,
+) -> None:
+    """A head office's store copy said `value 合计 656,839,057.139999` of figures in 元 and
+    fen: fifteen digits are more than a float added up row by row keeps once the sum
+    runs to nine digits before the point. The sum is written to the digits the adding
+    leaves sure, as the rows add up by hand."""
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 12, 13), Grain.WEEK))[:50]
+    draw = random.Random(0)
+
+    def draw_amount() -> float:
+        return round(draw.uniform(-5e4, 2.5e5), 2)
+
+    rows = [
+        Observation("net_new_aum", f"cm{n:03d}", week.id, draw_amount(), source="row")
+        for n in range(120)
+        for week in weeks
+    ]
+    source = tmp_path / "okrdesk.db"
+    with Store.open(source) as store:
+        run = store.start_run("collect", weeks[-1].end)
+        store.replace_observations(run, {"net_new_aum": "p"}, weeks, rows, weeks[-1].end)
+        store.finish_run(run, "ok", {"p": "1.0"}, [])
+    exact = sum(Decimal(repr(row.value)) for row in rows)
+    assert f"{exact:,}".endswith(".79") and exact > 600_000_000
+    for lang, said in (("en", f"sum of value {exact:,}, "), ("zh", f"value 合计 {exact:,}，")):
+        done = CliRunner().invoke(
+            cli, ["store", "copy", str(source), str(tmp_path / f"{lang}.db"), "--lang", lang]
+        )
+        assert done.exit_code == 0, done.output
+        assert said in done.output, done.output
 
 
 def test_a_copy_into_a_folder_that_is_not_there_names_the_folder(tmp_path: Path) -> None:

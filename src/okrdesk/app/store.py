@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -254,18 +255,26 @@ def _describe(table: str, check: Check, lang: str) -> str:
     count, sums = check
     columns = zip(SUMMED[table], sums, strict=True)
     if lang == "zh":
-        summed = "，".join(f"{column} 合计 {_number(total)}" for column, total in columns)
+        summed = "，".join(f"{column} 合计 {_number(total, count)}" for column, total in columns)
         return f"{count:,} 行，{summed}"
-    shown = ", ".join(f"sum of {column} {_number(total)}" for column, total in columns)
+    shown = ", ".join(f"sum of {column} {_number(total, count)}" for column, total in columns)
     return f"{count:,} {'row' if count == 1 else 'rows'}, {shown}"
 
 
-def _number(value: float) -> str:
-    """A sum as its reader checks it against the source's: to the 15 digits a float holds
-    for certain, with thousands marked (9,311.25, not the 9311.250000000002 that adding
-    the rows in another order can give)."""
-    held = float(f"{value:.15g}")
-    return f"{int(held):,}" if held.is_integer() else f"{held:,}"
+def _number(value: float, rows: int) -> str:
+    """A sum of ``rows`` rows as its reader checks it against the source's: with the fewest
+    decimals that stay within what adding them as floats may have put out (9,311.25, not
+    the 9311.250000000002 that adding the rows in another order can give; a firm's
+    656,839,057.14, not the 656,839,057.139999 that fifteen digits kept), thousands
+    marked."""
+    value = float(value)
+    if value.is_integer():
+        return f"{int(value):,}"
+    noise = min(max(rows, 1) * sys.float_info.epsilon, 1e-10) * abs(value)
+    for places in range(16):
+        if abs(round(value, places) - value) <= noise:
+            return f"{round(value, places):,.{places}f}"
+    return f"{float(f'{value:.15g}'):,}"
 
 
 def _same(source: Path | str, target: Path | str) -> bool:
