@@ -94,6 +94,41 @@ def test_a_branch_collect_leaves_the_other_branches_figures(
     assert len(figures(postgres_url, ("b2-cm01", "b2-cm02"))) == len(tianhe_figures)
 
 
+def test_a_branch_whose_people_have_another_branchs_ids_is_told_whose_figures_it_replaced(
+    tmp_path: Path, write_workspace: WriteWorkspace
+) -> None:
+    """Two branches sharing a store, each writing its customer managers cm01 and cm02:
+    天河's collect replaced 福田's figures of them with its own and said only "revised",
+    and 福田's report showed 天河's numbers until 福田 collected again, then the other way
+    round, every week. It is told (a unit id changed before move-unit looks the same)."""
+    store = str(tmp_path / "firm.db")
+    futian = branch_workspace(write_workspace, tmp_path / "futian", store, other=False)
+    files = {**BASE_FILES, "okrs.toml": CHECKED_IN}
+    same_people = {n: second_branch(t).replace("b2-cm0", "cm0") for n, t in files.items()}
+    tianhe = write_workspace(same_people, root=tmp_path / "tianhe")
+    (tianhe / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{store}"\n', encoding="utf-8")
+    trusted(tianhe)
+    assert "warning" not in collect(futian)
+
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_TEST_BONUS": "5"}
+    for lang, said in (
+        ("en", "warning: cm01, cm02 are people of this plan and of branch's too, whose collect "
+         "(run 1, through 2026-03-15) stored their figures: this collect replaced branch's "
+         "figures of them with this plan's, and branch's report shows these until it "
+         "collects again. Branches sharing a store need ids of their own across the firm"),
+        ("zh", "警告：cm01、cm02 是本计划的人员，也是 branch 的计划的人员，其采集（第 1 次，截至 "
+         "2026-03-15）存入了他们的数字：本次采集已用本计划的数字替换了 branch 的这些数字"),
+    ):  # fmt: skip
+        done = CliRunner().invoke(
+            cli, ["collect", "--through", THROUGH, "-w", str(tianhe), "--lang", lang], env=env
+        )
+        assert done.exit_code == 0, done.output
+        assert said in done.stderr, done.stderr
+        assert "move-unit branch" in done.stderr
+    # 福田, whose people they were first, is told of 天河's in turn, collecting again.
+    assert "and of b2's too" in collect(futian)
+
+
 def okrdesk(root: Path, *args: str, code: int = 0) -> str:
     done = CliRunner().invoke(cli, [*args, "-w", str(root)])
     assert done.exit_code == code, done.output

@@ -14,6 +14,7 @@ import attrs
 
 from okrdesk import clock
 from okrdesk.app.session import Session, open_store
+from okrdesk.app.shared_ids import people_of_another_plan
 from okrdesk.engine.plan_calendar import (
     before_the_plan,
     metrics_by_grain,
@@ -65,6 +66,9 @@ class CollectSummary:
     never_held: tuple[str, ...] = ()
     """Of the metrics not stored, those the store holds no figure of (a first collect, a
     metric new to the plan): they have no earlier numbers to keep."""
+    shared_people: Said | None = None
+    """People of the plan whose figures another branch's plan collected last
+    (``shared_ids``): told, since their figures were that branch's."""
 
 
 _SAID = {
@@ -341,6 +345,7 @@ def run_collect(
     # A firm's branches share one store: a collect replaces its own plan's figures alone.
     subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
     with open_store(session.workspace) as store, contextlib.closing(StagedRows()) as staged:
+        shared = people_of_another_plan(plan, store)
         run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits)
         # Read once started: a collect waited for is among them, finished.
         every_run = [run for run in store.runs() if run.id != run_id]
@@ -396,7 +401,7 @@ def run_collect(
         tuple(sorted(landed)), changes.changed, changes.gone, changes.cited_anew,
         settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
                              session.host.owners, plan.end),
-        first=not every_run, never_held=never_held,
+        first=not every_run, never_held=never_held, shared_people=shared,
     )  # fmt: skip
 
 

@@ -97,6 +97,8 @@ def collect(
     warned, failed = ("警告：", "错误：") if lang == "zh" else ("warning: ", "error: ")
     for warning in said_once(summary.warnings, lang):
         say(led(warned, warning), err=True)
+    if summary.shared_people is not None:
+        say(led(warned, summary.shared_people.text(lang)), err=True)
     # A plugin's name misspelt there: why its metrics were provided by none.
     say_warnings(session.host.allow_list_warnings(), lang)
     # Or in okrdesk.toml's table: why a plugin's error asks for a key the user has set.
