@@ -22,6 +22,7 @@ from okrdesk.engine.plan_calendar import (
     plan_periods,
     runs_of,
 )
+from okrdesk.engine.rollup import subjects_under
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import counted, named_periods
 from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
@@ -344,6 +345,7 @@ def run_collect(
     landed: set[str] = set()
     # A firm's branches share one store: a collect replaces its own plan's figures alone.
     subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
+    groups = sources_groups(plan)
     with open_store(session.workspace) as store, contextlib.closing(StagedRows()) as staged:
         shared = people_of_another_plan(plan, store)
         run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits)
@@ -382,12 +384,15 @@ def run_collect(
                     stored += store.replace_rows(
                         run_id, call.collected, call.periods, staged.rows(call), through=day,
                         emptied=accepted, stands_in=zero_for_no_rows, subjects=subjects,
+                        groups=groups, answered=call.answered,
                     )  # fmt: skip
                 for metric, rows in sorted(store.changes.kept_unanswered.items()):
                     landed.discard(metric)
                     owner = session.host.owners.get(metric, "-")
                     asked = [m for m in wanted if session.host.owners.get(m) == owner]
                     errors.append(_unanswered(metric, rows, owner, errors, asked))
+                for metric, units in sorted(store.changes.kept_left_out.items()):
+                    errors.append(_left_out(plan, metric, units, session.host.owners))
                 errors = at_key_lines(session.workspace.root, errors)
                 store.finish_run(run_id, "failed" if errors else "ok", versions,
                                  *kept_lines(errors, warnings))  # fmt: skip
@@ -414,6 +419,47 @@ _UNANSWERED_ZH = (
     "一个数字也没有给出，而所采集的周期里已存有它的 {rows:,} 个数字（照原样保留：导出的文件是空的？"
     "如果数据源现在确实没有它的数字，`okrdesk collect --accept-empty {metric}` 会删去它们）"
 )
+
+
+_LEFT_OUT = (
+    "gave figures of others but not one of {units}, where {rows} stored for them in the "
+    "periods collected (kept as stored: an export that left them out? The others' are "
+    "stored. If its source really has none of theirs now, `okrdesk collect --accept-empty "
+    "{metric}` lets them go)"
+)
+_LEFT_OUT_ZH = (
+    "给出了其他单位的数字，却没有 {units} 的一个数字，而所采集的周期里已存有他们的 {rows:,} 个"
+    "数字（照原样保留：导出的文件漏了他们？其他单位的数字已入库。如果数据源现在确实没有他们的"
+    "数字，`okrdesk collect --accept-empty {metric}` 会删去它们）"
+)
+
+
+def sources_groups(plan: Plan) -> dict[str, frozenset[str]]:
+    """The units directly under the plan's (a firm's branches, a branch's teams), each
+    with itself and everyone under it: what a source that leaves one out leaves out
+    whole (``Store.replace_rows``'s ``groups``)."""
+    return {
+        unit.id: frozenset(subjects_under(plan, unit.id))
+        for unit in plan.units
+        if unit.parent == plan.top
+    }
+
+
+def _left_out(
+    plan: Plan, metric: str, units: Mapping[str, int], owners: Mapping[str, str]
+) -> PluginError:
+    """The error of a metric whose plugin gave figures of some units but none of
+    ``units`` (→ rows kept), where some are stored for them."""
+    named = {u.id: u.name for u in plan.units}
+    listed = sorted(units)
+    rows = sum(units.values())
+    return PluginError(
+        owners.get(metric, "-"), metric,
+        _LEFT_OUT.format(units=", ".join(f"{named[u]} ({u})" for u in listed),
+                         rows=counted(rows, "figure is", "figures are"), metric=metric),
+        _LEFT_OUT_ZH.format(units="、".join(f"{named[u]}（{u}）" for u in listed), rows=rows,
+                            metric=metric),
+    )  # fmt: skip
 
 
 _UNANSWERED_AS = (

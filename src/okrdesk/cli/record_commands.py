@@ -39,7 +39,8 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     "--accept-empty", "emptied", multiple=True, metavar="METRIC",
     help="METRIC's source has no figure now, on purpose (a complaint withdrawn, the "
     "only one of the year): what is stored of it goes. Without this, a metric given "
-    "no figure where figures are stored fails and keeps them. Repeat for several.",
+    "no figure where figures are stored (or none of a unit below the plan's) fails and "
+    "keeps them. Repeat for several.",
 )  # fmt: skip
 @lang_option(
     "Language of the summary, and of a plugin's warnings and errors where the plugin words "
@@ -68,9 +69,12 @@ def collect(
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1. So does a metric given not one figure where figures
     are stored for it (an export that came out empty): it fails, and keeps
-    them, unless --accept-empty names it. A collect of the same plan still
-    running on this machine is waited for, and said so, so that each
-    collect's figures land together.
+    them, unless --accept-empty names it; and one given figures of others but
+    not one of a unit below the plan's (a branch the firm's export left out, a
+    team), where figures are stored for it: that unit's are kept, the others'
+    stored, and it fails, naming the unit. A collect of the same plan still
+    running on this machine (or, on a PostgreSQL store, on another) is waited
+    for, and said so, so that each collect's figures land together.
     """
     from okrdesk.app.collect import not_stored_line, run_collect, said_once, summary_lines
     from okrdesk.app.session import open_session

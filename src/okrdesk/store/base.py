@@ -823,6 +823,8 @@ class Store(ABC):
         emptied: Collection[str] = (),
         stands_in: Callable[[FigureRow], bool] | None = None,
         subjects: Collection[str] | None = None,
+        groups: Mapping[str, frozenset[str]] | None = None,
+        answered: Mapping[str, Collection[str]] | None = None,
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
         (metric → plugin) in ``periods`` with ``rows`` (metric, subject, period,
@@ -849,6 +851,15 @@ class Store(ABC):
         ``subjects``, where given, are those the collect speaks for (its plan's units and
         people): the rows of any other subject are left as they are, so one branch's
         collect into a firm's shared store never deletes another branch's figures.
+
+        ``groups`` (a unit → itself and everyone under it: a firm's branches, a branch's
+        teams) and ``answered`` (a metric → the subjects ``rows`` give a figure of it, a
+        zero for no rows being none) guard a unit a source left out: a metric given
+        figures of others but not one of such a unit, where figures other than zero are
+        stored for it in ``periods``, keeps that unit's rows as they were stored
+        (counted in ``changes.kept_left_out`` for the collect to say), unless it is
+        among ``emptied``. A firm's export that came out without one branch deleted
+        that branch's year.
         """
         from okrdesk.store.changes import (
             STORED_SELECT,
@@ -876,13 +887,17 @@ class Store(ABC):
                 for period in periods
                 if (metric, period.id) not in kept
             ]
-            answered: set[str] = set()
+            left_out = self._left_out(collected, asked, emptied, scope, groups, answered)
+            kept_apart = {m: frozenset().union(*units.values()) for m, units in left_out.items()}
+            if kept_apart:
+                rows = (r for r in rows if r[1] not in kept_apart.get(r[0], ()))
+            answered_metrics: set[str] = set()
             if stands_in is not None:
                 rows = self._without_lone_stand_ins(rows, stands_in, asked, emptied, scope)
 
             def noted(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
                 for row in rows:  # a metric answered in a kept, fuller period too
-                    answered.add(row[0])
+                    answered_metrics.add(row[0])
                     yield row
 
             given = (
@@ -893,6 +908,12 @@ class Store(ABC):
             count = written = 0
             seen: set[tuple[str, str]] = set()
             found = StoreChanges()
+            for metric, units in left_out.items():
+                periods_asked = [p for m, p in asked if m == metric]
+                found.kept_left_out[metric] = {
+                    unit: self._rows_in_periods(metric, periods_asked, under)
+                    for unit, under in sorted(units.items())
+                }
             changed: list[tuple[str, str]] = []
             held = self._fingerprints(collected)
             taken: dict[tuple[str, str], str | None] = {}
@@ -915,10 +936,14 @@ class Store(ABC):
                     in rows_with_wholes(figures)
                 ]  # fmt: skip
                 stored = self._rows(STORED_SELECT, pair)
-                if scope is not None:
-                    stored = [row for row in stored if row[0] in scope]
+                apart = kept_apart.get(metric, frozenset())
+                if scope is not None or apart:
+                    stored = [
+                        row for row in stored
+                        if (scope is None or row[0] in scope) and row[0] not in apart
+                    ]  # fmt: skip
                 changes = period_changes(stored, rows_now)
-                if scope is not None and changes.whole:  # never another branch's rows
+                if (scope is not None or apart) and changes.whole:  # never rows not its own
                     changes = PeriodChanges(
                         changes.write, sorted({(row[0], row[1]) for row in stored}),
                         changed=changes.changed, gone=changes.gone,
@@ -937,7 +962,7 @@ class Store(ABC):
                     raise ValueError(f"{pair}: rows must come grouped by metric and period")
                 seen.add(pair)
                 count += bring(pair, list(group))
-            for metric in collected.keys() - answered - set(emptied):
+            for metric in collected.keys() - answered_metrics - set(emptied):
                 held_rows = self._rows_in_periods(
                     metric, [p for m, p in asked if m == metric], scope
                 )
@@ -960,6 +985,36 @@ class Store(ABC):
         _PUT_BACK.extend((self.location, pair) for pair in sorted(back))
         self._wrote(written)
         return count
+
+    def _left_out(
+        self,
+        collected: Mapping[str, str],
+        asked: Sequence[tuple[str, str]],
+        emptied: Collection[str],
+        scope: frozenset[str] | None,
+        groups: Mapping[str, frozenset[str]] | None,
+        answered: Mapping[str, Collection[str]] | None,
+    ) -> dict[str, dict[str, frozenset[str]]]:
+        """Metric → each unit of ``groups`` (→ itself and everyone under it) given not one
+        figure of the metric where others were, while figures other than zero are stored
+        for it in the periods ``asked``: rows a source left out, kept (``replace_rows``)."""
+        if not groups or answered is None:
+            return {}
+        found: dict[str, dict[str, frozenset[str]]] = {}
+        for metric in sorted(collected.keys() - set(emptied)):
+            given = answered.get(metric)
+            if not given:  # none at all: the whole metric is unanswered, told as such
+                continue
+            periods = [p for m, p in asked if m == metric]
+            for unit, under in groups.items():
+                mine = under if scope is None else under & scope
+                if (
+                    mine
+                    and mine.isdisjoint(given)
+                    and self._figures_in_periods(metric, periods, mine)
+                ):
+                    found.setdefault(metric, {})[unit] = mine
+        return found
 
     def _without_lone_stand_ins(
         self, rows: Iterable[FigureRow], stands_in: Callable[[FigureRow], bool],

@@ -138,6 +138,11 @@ class StoreChanges:
     kept_unanswered: dict[str, int] = attrs.Factory(dict)
     """Metric → rows kept as they were stored because the collect gave not one figure
     for the metric where some are stored (``Store.replace_rows``)."""
+    kept_left_out: dict[str, dict[str, int]] = attrs.Factory(dict)
+    """Metric → unit → rows kept as they were stored because the collect gave a figure of
+    the metric to others but not one to that unit or anyone under it, where some are
+    stored for them (``Store.replace_rows``'s ``groups``): a branch the firm's export
+    left out."""
     put_back: set[tuple[str, str]] = attrs.Factory(set)
     """(metric, period) pairs whose rows other software had changed, brought back to
     figures their source gives as it gave them before: no restatement of the source."""
@@ -162,6 +167,10 @@ class StoreChanges:
         self.put_back.update(other.put_back)
         for metric, rows in other.kept_unanswered.items():
             self.kept_unanswered[metric] = self.kept_unanswered.get(metric, 0) + rows
+        for metric, units in other.kept_left_out.items():
+            mine = self.kept_left_out.setdefault(metric, {})
+            for unit, rows in units.items():
+                mine[unit] = mine.get(unit, 0) + rows
 
     def revised_by_metric(self) -> dict[str, dict[str, int]]:
         """``revised`` as metric → period → figures, in the order of their names."""

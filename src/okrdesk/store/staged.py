@@ -32,6 +32,9 @@ class StagedCall:
     collected: Mapping[str, str]
     periods: tuple[Period, ...]
     chunks: tuple[tuple[int, int], ...]
+    answered: Mapping[str, frozenset[str]] = attrs.Factory(dict)
+    """Metric → the subjects given a figure of it in this call (a zero for no rows is
+    none): what ``Store.replace_rows`` needs to tell a unit a source left out."""
 
 
 class StagedRows:
@@ -51,16 +54,27 @@ class StagedRows:
         chunks: list[tuple[int, int]] = []
         count = 0
         batch: list[FigureRow] = []
+        answered: dict[str, set[str]] = {}
+        metric, subject, of_metric = "", "", set()
         try:
             for row in rows:
                 batch.append(row)
+                if not row[8] and (row[1] != subject or row[0] != metric):
+                    # A zero for no rows (row[8]) gives no figure. Rows come by metric,
+                    # period and subject: a set look-up per subject, not per row.
+                    if row[0] != metric:
+                        metric = row[0]
+                        of_metric = answered.setdefault(metric, set())
+                    subject = row[1]
+                    of_metric.add(subject)
                 if len(batch) >= _CHUNK:
                     count += self._write(batch, chunks)
             count += self._write(batch, chunks)
         except BaseException:
             self._end = chunks[0][0] if chunks else self._end  # written over by the next
             raise
-        self.calls.append(StagedCall(dict(collected), tuple(periods), tuple(chunks)))
+        given = {metric: frozenset(subjects) for metric, subjects in answered.items()}
+        self.calls.append(StagedCall(dict(collected), tuple(periods), tuple(chunks), given))
         return count
 
     def rows(self, call: StagedCall) -> Iterator[FigureRow]:

@@ -1,0 +1,143 @@
+"""A source that leaves one unit out keeps that unit's figures: a firm's CRM export that
+came out without one branch deleted the branch's whole year (不再报送、已删除 601 条) and
+the collect exited 0. Now the unit's figures stay as stored, the others' are stored, and
+the collect fails the metric naming the unit, until the source gives them again or
+``--accept-empty`` says it really has none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace
+from test_sql_metrics import sql_only_workspace
+
+TWO_TEAMS = """\
+[[units]]
+id = "branch"
+name = "福田营业部"
+level = "branch"
+
+[[units]]
+id = "team-a"
+name = "财富管理一部"
+level = "team"
+parent = "branch"
+
+[[units]]
+id = "team-b"
+name = "财富管理二部"
+level = "team"
+parent = "branch"
+
+[[people]]
+id = "cm01"
+name = "王芳"
+unit = "team-a"
+
+[[people]]
+id = "cm02"
+name = "李强"
+unit = "team-a"
+
+[[people]]
+id = "cm03"
+name = "赵敏"
+unit = "team-b"
+"""
+SETTINGS = """\
+[sources.sql]
+tables = { ledger = "data/ledger.csv" }
+
+[[sources.sql.metrics]]
+name = "big_deposits"
+kind = "flow"
+unit = "单"
+query = "SELECT cm AS subject, day, 1 AS value FROM ledger WHERE deposits_wan > 1000"
+"""
+OKRS = """\
+[[objectives]]
+id = "O9"
+title = "大额入金"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "大额入金笔数"
+metric = "big_deposits"
+target = 60
+unit = "单"
+"""
+HEADER = "day,cm,deposits_wan\n"
+ALL = HEADER + "2026-01-06,cm01,1200\n2026-01-07,cm03,2500\n2026-01-13,cm02,3000\n"
+WITHOUT_TEAM_B = HEADER + "2026-01-06,cm01,1200\n2026-01-13,cm02,3000\n"
+
+
+def _collect(root: Path, ledger: str, *more: str, lang: str = "en") -> Result:
+    (root / "data" / "ledger.csv").write_text(ledger, encoding="utf-8")
+    asked = ["collect", "--through", "2026-01-18", "--lang", lang, "-w", str(root), *more]
+    return CliRunner().invoke(cli, asked)
+
+
+def _deals(root: Path) -> dict[tuple[str, str], float]:
+    with Store.open(root / "okrdesk.db") as store:
+        rows = store.query(
+            "SELECT subject, period, value FROM observations "
+            "WHERE metric = 'big_deposits' AND slice = ''"
+        )
+    return {(subject, period): value for subject, period, value in rows if value}
+
+
+def _workspace(write_workspace: WriteWorkspace) -> Path:
+    root = sql_only_workspace(write_workspace, OKRS, SETTINGS)
+    (root / "targets" / "org.toml").write_text(TWO_TEAMS, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_team_the_export_left_out_keeps_its_figures_and_the_collect_says_so(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    root = _workspace(write_workspace)
+    done = _collect(root, ALL)
+    assert done.exit_code == 0, done.output
+    every = {("cm01", "2026-W02"): 1, ("cm03", "2026-W02"): 1, ("cm02", "2026-W03"): 1}
+    assert _deals(root) == every
+
+    # cm01's deal restated away, team-b's rows missing from the export altogether.
+    restated = HEADER + "2026-01-13,cm02,3000\n"
+    done = _collect(root, restated, lang=lang)
+    assert done.exit_code == 1, done.output
+    if lang == "en":
+        assert "gave figures of others but not one of 财富管理二部 (team-b)" in done.output
+        assert "--accept-empty big_deposits" in done.output
+    else:
+        assert "却没有 财富管理二部（team-b） 的一个数字" in done.output
+    # Team b's deal stands; team a's restatement is stored, as the source says.
+    assert _deals(root) == {("cm03", "2026-W02"): 1, ("cm02", "2026-W03"): 1}
+
+    done = _collect(root, ALL)
+    assert done.exit_code == 0, done.output
+    assert _deals(root) == every
+
+
+def test_accept_empty_lets_a_unit_left_out_go(write_workspace: WriteWorkspace) -> None:
+    root = _workspace(write_workspace)
+    assert _collect(root, ALL).exit_code == 0
+    done = _collect(root, WITHOUT_TEAM_B, "--accept-empty", "big_deposits")
+    assert done.exit_code == 0, done.output
+    assert _deals(root) == {("cm01", "2026-W02"): 1, ("cm02", "2026-W03"): 1}
+
+
+def test_a_unit_with_nothing_stored_is_not_told(write_workspace: WriteWorkspace) -> None:
+    """A team with no figure stored yet, and none given: nothing to keep, nothing said."""
+    root = _workspace(write_workspace)
+    done = _collect(root, WITHOUT_TEAM_B)
+    assert done.exit_code == 0, done.output
+    done = _collect(root, WITHOUT_TEAM_B)
+    assert done.exit_code == 0, done.output
+    assert "not one of" not in done.output
