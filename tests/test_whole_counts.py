@@ -175,6 +175,40 @@ def test_a_fractional_count_is_refused_in_both_languages_and_the_stored_figures_
     assert [value for *_, value in _stored(root, "fee_income")] == [12000]
 
 
+@pytest.mark.parametrize("many", [False, True], ids=["emit", "emit.many"])
+def test_a_ratio_whose_part_is_a_count_is_refused_a_fraction_of_one(
+    write_workspace: WriteWorkspace, tmp_path: Path, many: bool
+) -> None:
+    """Referrals of 12.5户 over 30户 was stored, and explain wrote the row 13户 / 30户
+    beside a total of 12户 / 30户 for the one row: parts declared in 户 are whole, as a
+    count's value is; parts in 元 keep their fen."""
+    root = _workspace(write_workspace)
+    with installed_package(tmp_path, "counts", COUNTS) as env:
+        whole = {"referral_rate": [["cm01", 1, [12, 30]]]}
+        code, told = _collect(env, root, "en", whole, many)
+        assert code == 0, told
+        half = {"referral_rate": [["cm01", 1, [12.5, 30]], ["cm02", 1, [3, 10.5]]],
+                "asset_attrition": [["cm01", 1, [120.5, 3000.25]]]}  # fmt: skip
+        code, english = _collect(env, root, "en", half, many)
+        assert code == 1, english
+        assert (
+            "plugin counts metric referral_rate: cm01 2026-W02: numerator 12.5 is not a whole "
+            "count: referral_rate's numerator is counted in 户; emit whole counts, or, where "
+            "a part is weighted"
+        ) in english, english
+        assert "cm02 2026-W02: denominator 10.5 is not a whole count" in english, english
+        assert "asset_attrition" not in english, english
+        code, chinese = _collect(env, root, "zh", half, many)
+        assert code == 1, chinese
+        assert "cm01 2026-W02：numerator 12.5 不是整数：referral_rate 的分子以户计数" in chinese
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        stored = connection.execute(
+            "SELECT metric, numerator, denominator FROM observations "
+            "WHERE metric IN ('referral_rate', 'asset_attrition') ORDER BY metric"
+        ).fetchall()
+    assert stored == [("asset_attrition", 120.5, 3000.25), ("referral_rate", 12, 30)]
+
+
 def test_a_flood_of_fractional_counts_is_told_by_five_examples(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

@@ -607,6 +607,16 @@ class MetricSpec:
             and not self.split_credit
         )
 
+    @property
+    def whole_parts(self) -> tuple[bool, bool]:
+        """Whether a ratio's numerator and denominator must each be a whole number: a part
+        declared a count (``numerator_unit=UNITS["户"]``), which explain writes as one."""
+        return (
+            self.numerator_unit is not None and self.numerator_unit.dimension is Dimension.COUNT,
+            self.denominator_unit is not None
+            and self.denominator_unit.dimension is Dimension.COUNT,
+        )
+
     def most_in_one_figure(self, part: str = "value") -> float | None:
         """The bound on one figure's ``part`` (value, numerator or denominator;
         ``okrdesk.units.MOST_MONEY``): a value's by the metric's unit; a ratio's part
@@ -922,11 +932,19 @@ class Observation:
                 shown = f"{self.numerator:.15g}"
                 return [Said(f"denominator is 0 with numerator {shown}",
                              f"分母为 0，而分子为 {shown}")]  # fmt: skip
-            return [
+            beyond = [
                 past
                 for part in ("numerator", "denominator")
                 if (past := beyond_bound(spec, part, getattr(self, part))) is not None
             ]
+            return beyond or [
+                not_whole_part(spec, part, figure)
+                for part, figure, whole in zip(
+                    ("numerator", "denominator"), (self.numerator, self.denominator),
+                    spec.whole_parts, strict=True,
+                )
+                if whole and not float(figure).is_integer()
+            ]  # fmt: skip
         if self.value is None:
             return [Said(f"a {spec.kind.value} metric needs a value",
                          f"{spec.kind.value} 指标要有 value")]  # fmt: skip
@@ -998,6 +1016,25 @@ def not_whole(spec: MetricSpec, value: float) -> Said:
         f"value {shown} 不是整数：{spec.name} 以{unit}计数；请给整数，若一位客户的业绩由"
         "几人分享，请把该指标声明为 split_credit（MetricSpec(split_credit=True)，或在 SQL "
         "指标的定义中写 split_credit = true）",
+    )
+
+
+def not_whole_part(spec: MetricSpec, part: str, figure: float) -> Said:
+    """What is said of a ratio's fractional ``part`` (numerator or denominator) where
+    the metric declares that part a count: explain would write 12.5户 as 13户, beside a
+    total its rows do not add up to."""
+    unit = spec.numerator_unit if part == "numerator" else spec.denominator_unit
+    assert unit is not None
+    symbol, shown = unit.symbol.removeprefix("万") or unit.symbol, f"{figure:.15g}"
+    part_zh = "分子" if part == "numerator" else "分母"
+    return Said(
+        f"{part} {shown} is not a whole count: {spec.name}'s {part} is counted in {symbol}; "
+        f"emit whole counts, or, where a part is weighted (a client two people share "
+        f"counting half to each), declare it no count ({part}_unit=None, or no {part}_unit "
+        "in a SQL metric's definition)",
+        f"{part} {shown} 不是整数：{spec.name} 的{part_zh}以{symbol}计数；请给整数，若{part_zh}"
+        f"是加权数（一位客户由两人分享，各计一半），请不要把它声明为计数（{part}_unit=None，"
+        f"SQL 指标的定义中则不写 {part}_unit）",
     )
 
 

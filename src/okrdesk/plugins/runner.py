@@ -1395,7 +1395,7 @@ class _Checker:
             sources = [""] * len(subjects)
         elif not all(type(s) is str and len(s) <= _SOURCE_LIMIT for s in sources):
             return False
-        ratio, never_negative, _, whole, most, most_numerator, most_denominator = rule
+        ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts = rule
         rows: list[SpooledRow] = []
         add = rows.append
         if ratio:
@@ -1406,7 +1406,7 @@ class _Checker:
             for s, p, n, d, source, cut in zip(
                 subjects, periods, numerators, denominators, sources, cuts, strict=True
             ):
-                if not _plain_parts(n, d, most_numerator, most_denominator):
+                if not _plain_parts(n, d, most_numerator, most_denominator, parts):
                     return False
                 add((metric, s, p, cut, None, float(n), float(d), source, 0))
         else:
@@ -1474,10 +1474,10 @@ class _Checker:
             and len(source) <= _SOURCE_LIMIT
             and no_rows is False
         ):
-            ratio, never_negative, _, whole, most, most_numerator, most_denominator = rule
+            ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts = rule
             if ratio:
                 if value is None and _plain_parts(
-                    numerator, denominator, most_numerator, most_denominator
+                    numerator, denominator, most_numerator, most_denominator, parts
                 ):
                     self.spool.add((metric, subject, period, cut, None, float(numerator),
                                     float(denominator), source, 0))  # fmt: skip
@@ -1757,10 +1757,11 @@ def _cited(source: object) -> Said:
 _SHOWN_SOURCE = 200
 
 
-_Rule = tuple[bool, bool, tuple[str, ...], bool, float, float, float]
+_Rule = tuple[bool, bool, tuple[str, ...], bool, float, float, float, tuple[bool, bool]]
 """What the quick check asks of a metric's figures: whether it is a ratio, whether its
 value cannot be negative, its dimensions sorted, whether its figures are whole counts,
-and the largest its value, numerator and denominator may be."""
+the largest its value, numerator and denominator may be, and whether a ratio's
+numerator and denominator must each be whole."""
 
 
 def _rule(spec: MetricSpec) -> _Rule:
@@ -1775,6 +1776,7 @@ def _rule(spec: MetricSpec) -> _Rule:
         value,
         numerator,
         denominator,
+        spec.whole_parts,
     )
 
 
@@ -1791,15 +1793,18 @@ def _plain_value(value: Any, never_negative: bool, whole: bool, most: float) -> 
 
 
 def _plain_parts(numerator: Any, denominator: Any, most_numerator: float,
-                 most_denominator: float) -> bool:  # fmt: skip
+                 most_denominator: float, whole: tuple[bool, bool]) -> bool:  # fmt: skip
     """A ratio's parts the quick check keeps: finite numbers within their bounds, the
-    denominator not negative, and 0 only with a numerator of 0."""
+    denominator not negative, 0 only with a numerator of 0, and whole where the metric
+    declares the part a count."""
     return (
         type(numerator) in _NUMBERS
         and type(denominator) in _NUMBERS
         and -most_numerator <= numerator <= most_numerator
         and 0 <= denominator <= most_denominator
         and bool(denominator or not numerator)
+        and (not whole[0] or type(numerator) is int or numerator.is_integer())
+        and (not whole[1] or type(denominator) is int or denominator.is_integer())
     )
 
 
