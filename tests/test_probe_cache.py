@@ -474,3 +474,31 @@ def test_a_plugin_declaring_otherwise_than_its_kept_answer_is_not_collected_from
     ) in changed.stderr
     assert _stored(root) == stored and not _cache_file().exists()
     assert _collect(root, site, OKRDESK_TEST_LABEL="HNW clients").returncode == 0
+
+
+def test_a_clash_only_a_kept_answer_tells_is_asked_for_afresh(
+    write_workspace: WriteWorkspace, site: Path
+) -> None:
+    """The plugin declared extra_accounts, which the workspace's SQL source declares too,
+    then stopped declaring it for a reason its files do not show: its kept answer went on
+    telling a clash that no longer was, and every collect exited 1, naming it."""
+    settings = (
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        '[[sources.sql.metrics]]\nname = "extra_accounts"\nkind = "flow"\nunit = "户"\n'
+        'query = "SELECT cm_id AS subject, date AS day, leads AS value FROM salons"\n'
+    )
+    root = _workspace(write_workspace, settings)
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    clashing = _collect(root, site, OKRDESK_TEST_EXTRA="1")
+    assert clashing.returncode == 1, clashing.stderr
+    assert "也由 probe_demo 声明" in clashing.stderr, clashing.stderr
+    assert _cache_file().exists()
+    renamed = _collect(root, site)
+    assert renamed.returncode == 0, renamed.stderr
+    assert "声明" not in renamed.stderr, renamed.stderr
+    assert {row[0] for row in _stored(root)} == {"new_hnw_clients", "complaint_rate"}
+    # The answer asked afresh is kept in its place: the next collect asks nothing.
+    _probes(root)
+    assert _collect(root, site).returncode == 0
+    assert _probes(root) == 0

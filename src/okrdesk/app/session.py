@@ -140,10 +140,10 @@ def open_session(
     # metric at all): the plan's metrics are checked once it reads, as its other keys.
     metrics = None if workspace.unread else host.metrics
     loaded = _read_plan(root, metrics, cut_to, host.clashes, host.unloaded(), _undeclared_by(host))
-    if cache is not None and cache.given and loaded.problems:
+    if cache is not None and cache.given and (loaded.problems or host.clashes):
         # A kept answer may be out of date (a plugin whose metrics come from more than
         # its code and settings): every plugin is asked afresh before the plan's
-        # problems are believed.
+        # problems, or a metric two plugins declare, are believed.
         probe = _prober(root, workspace, type(cache)(ask_again=True))
         host = open_plugins(workspace, probe)
         metrics = None if workspace.unread else host.metrics
