@@ -766,6 +766,36 @@ def test_a_flow_may_be_negative_unless_declared_never_so() -> None:
     assert "commission cannot be negative (-3)" in error.message
 
 
+def test_a_ratio_declared_never_negative_refuses_a_negative_numerator() -> None:
+    """A conversion of -3 over 10 was stored and reported as -30%, its never_negative
+    declaration read by no check; a ratio not declared so (attrition, net of inflows)
+    keeps it."""
+    net = MetricSpec("net_attrition", "Net attrition", "净流失率", MetricKind.RATIO, UNITS["%"])
+    conversion = MetricSpec("won_rate", "Won rate", "成交率", MetricKind.RATIO, UNITS["%"],
+                            never_negative=True)  # fmt: skip
+
+    def below_zero(request, emit):  # type: ignore[no-untyped-def]
+        for spec in (net, conversion):
+            emit(spec.name, "cm01", WEEKS[0].id, numerator=-3, denominator=10)
+            emit.many(spec.name, ["cm02"], [WEEKS[0].id], numerators=[-1], denominators=[4])
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    host.register(_plugin(okrdesk_metrics=_declare(net, conversion),
+                          okrdesk_collect=below_zero), "p")  # fmt: skip
+    result = collect(host, load_plan_stub(), [net.name, conversion.name], WEEKS, THROUGH,
+                     Path("."))  # fmt: skip
+    assert {(o.metric, o.numerator) for o in result.observations} == {
+        ("net_attrition", -3.0),
+        ("net_attrition", -1.0),
+    }
+    (error,) = result.errors
+    assert error.metric == "won_rate"
+    assert "cm01 2026-W02: numerator is negative (-3), and won_rate is declared never_negative" in (
+        error.message
+    )
+    assert "cm02 2026-W02: numerator is negative (-1)" in error.message
+
+
 def test_zero_over_zero_is_no_data_not_an_error() -> None:
     def empty_week(request, emit):  # type: ignore[no-untyped-def]
         emit("conversion", "cm01", WEEKS[0].id, numerator=0, denominator=0)

@@ -928,6 +928,12 @@ class Observation:
             if self.denominator < 0:
                 shown = f"{self.denominator:.15g}"
                 return [Said(f"denominator is negative ({shown})", f"分母为负（{shown}）")]
+            if spec.never_negative and self.numerator < 0:
+                shown = f"{self.numerator:.15g}"
+                return [Said(
+                    f"numerator is negative ({shown}), and {spec.name} is declared never_negative",
+                    f"分子为负（{shown}），而 {spec.name} 声明为 never_negative",
+                )]  # fmt: skip
             if self.denominator == 0 and self.numerator != 0:
                 shown = f"{self.numerator:.15g}"
                 return [Said(f"denominator is 0 with numerator {shown}",

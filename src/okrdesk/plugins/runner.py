@@ -1406,7 +1406,7 @@ class _Checker:
             for s, p, n, d, source, cut in zip(
                 subjects, periods, numerators, denominators, sources, cuts, strict=True
             ):
-                if not _plain_parts(n, d, most_numerator, most_denominator, parts):
+                if not _plain_parts(n, d, most_numerator, most_denominator, parts, never_negative):
                     return False
                 add((metric, s, p, cut, None, float(n), float(d), source, 0))
         else:
@@ -1477,8 +1477,9 @@ class _Checker:
             ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts = rule
             if ratio:
                 if value is None and _plain_parts(
-                    numerator, denominator, most_numerator, most_denominator, parts
-                ):
+                    numerator, denominator, most_numerator, most_denominator, parts,
+                    never_negative,
+                ):  # fmt: skip
                     self.spool.add((metric, subject, period, cut, None, float(numerator),
                                     float(denominator), source, 0))  # fmt: skip
                     return
@@ -1793,14 +1794,17 @@ def _plain_value(value: Any, never_negative: bool, whole: bool, most: float) -> 
 
 
 def _plain_parts(numerator: Any, denominator: Any, most_numerator: float,
-                 most_denominator: float, whole: tuple[bool, bool]) -> bool:  # fmt: skip
+                 most_denominator: float, whole: tuple[bool, bool],
+                 never_negative: bool) -> bool:  # fmt: skip
     """A ratio's parts the quick check keeps: finite numbers within their bounds, the
-    denominator not negative, 0 only with a numerator of 0, and whole where the metric
+    denominator not negative, nor the numerator where the metric is declared
+    ``never_negative``, 0 only with a numerator of 0, and whole where the metric
     declares the part a count."""
     return (
         type(numerator) in _NUMBERS
         and type(denominator) in _NUMBERS
         and -most_numerator <= numerator <= most_numerator
+        and (numerator >= 0 or not never_negative)
         and 0 <= denominator <= most_denominator
         and bool(denominator or not numerator)
         and (not whole[0] or type(numerator) is int or numerator.is_integer())
