@@ -864,7 +864,8 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
         "2026-01-08,cm01,20,1\n"
         "2026-01-09,cm01,5,0\n"
         "2026-01-13,cm02,25,5\n"
-        "2026-01-20,cm02,40,8\n",  # after `through`: not counted
+        "2026-01-20,cm02,40,8\n"  # after `through`: not counted
+        "2026-01-14,cm99,12,3\n",  # no person of the plan
     )
     check.assert_valid()
     assert check.value("salon_attendees", "cm01", "2026-W02").value == 55
@@ -872,6 +873,11 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
     assert (rate.numerator, rate.denominator) == (5, 25)
     assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2,4-5"
     assert check.value("salon_attendees", "cm02", "2026-W02").source == "salons.csv row 3"
+    # The rows it read and did not count are told, as the guide asks of every plugin.
+    assert [w.split(": ", 1)[1] for w in check.warnings if "salon_attendees" in w] == [
+        f"salons.csv row 7 left out: dated outside the plan or after {THROUGH}",
+        "salons.csv row 8 left out: cm_id is no person's id in the plan",
+    ]
 
 
 def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(

@@ -60,6 +60,8 @@ def okrdesk_collect(request, emit):
     people = {person.id for person in request.people}
     totals = {}  # (cm, period id) -> [attendees, leads, [lines]]
     unread = []  # lines that are not a date and two whole numbers
+    outside = []  # lines dated before the plan's first period or after request.through
+    strangers = []  # lines of a cm_id that is no person of the plan
     period_of = {}  # day -> its period (None: outside the plan), looked up once a day
     try:
         for line, row in _rows(path, encoding):
@@ -72,7 +74,11 @@ def okrdesk_collect(request, emit):
             if day not in period_of:
                 period_of[day] = next((p for p in request.periods if p.start <= day <= p.end), None)
             period = period_of[day]
-            if period is None or day > request.through or row["cm_id"] not in people:
+            if period is None or day > request.through:
+                outside.append(line)
+                continue
+            if row["cm_id"] not in people:
+                strangers.append(line)
                 continue
             entry = totals.setdefault((row["cm_id"], period.id), [0, 0, []])
             entry[0] += attendees
@@ -89,13 +95,26 @@ def okrdesk_collect(request, emit):
                 "请把 sources.salons.encoding 设为文件实际的编码",
             )
         return
-    if unread:
-        cited = f"{path.name} {_cited(unread)}"  # "salons.csv 第 3–5 行" in Chinese
+    left_out = (  # a row silently not counted is a figure nobody can check
+        (
+            unread,
+            "not a date (YYYY-MM-DD) and two whole numbers",
+            "不是日期（YYYY-MM-DD）和两个整数",
+        ),
+        (
+            outside,
+            f"dated outside the plan or after {request.through}",
+            f"日期在计划之外或晚于 {request.through}",
+        ),
+        (strangers, "cm_id is no person's id in the plan", "cm_id 不是计划里人员的 id"),
+    )
+    for lines, why, why_zh in left_out:
+        if not lines:
+            continue
+        cited = f"{path.name} {_cited(lines)}"  # "salons.csv 第 3–5 行" in Chinese
         for metric in wanted:
             emit.warning(
-                metric,
-                f"{cited} left out: not a date (YYYY-MM-DD) and two whole numbers",
-                zh=f"{source_text(cited, 'zh')}未计入：不是日期（YYYY-MM-DD）和两个整数",
+                metric, f"{cited} left out: {why}", zh=f"{source_text(cited, 'zh')}未计入：{why_zh}"
             )
     for (cm, period), (attendees, leads, lines) in totals.items():
         source = f"{path.name} {_cited(lines)}"  # the rows themselves, no others
