@@ -766,6 +766,38 @@ def test_a_flow_may_be_negative_unless_declared_never_so() -> None:
     assert "commission cannot be negative (-3)" in error.message
 
 
+def test_a_subject_written_as_a_name_or_in_other_capitals_is_told_the_plan_s_id() -> None:
+    """A CRM export writes its managers' names: emit("clients", "王芳", …) was told only
+    that the plan has no 王芳, where the SQL source names the id to give."""
+
+    def by_name(request, emit):  # type: ignore[no-untyped-def]
+        emit("clients", "王芳", WEEKS[0].id, value=10, source="crm.csv row 2")
+        emit("clients", "CM02 ", WEEKS[0].id, value=12, source="crm.csv row 3")
+        emit("clients", "cm09", WEEKS[0].id, value=12, source="crm.csv row 4")
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    host.register(_plugin(okrdesk_metrics=_declare(CLIENTS), okrdesk_collect=by_name), "crm")
+    result = collect(host, load_plan_stub(), ["clients"], WEEKS, THROUGH, Path("."))
+    (error,) = result.errors
+    for lang, told in (
+        ("en", [
+            "王芳 2026-W02: no person or unit '王芳' in the plan: it is the name of cm01 (王芳); "
+            "emit the id (person.id) (from crm.csv row 2)",
+            "CM02  2026-W02: no person or unit 'CM02 ' in the plan, but for its capitals or "
+            "spaces cm02 is: ids are matched exactly (from crm.csv row 3)",
+            "cm09 2026-W02: no person or unit 'cm09' in the plan (from crm.csv row 4)",
+        ]),
+        ("zh", [
+            "王芳 2026-W02：计划里没有人员或单位 '王芳'：这是计划里 cm01（王芳）的名字；"
+            "请给 id（person.id）（来自 crm.csv 第 2 行）",
+            "CM02  2026-W02：计划里没有人员或单位 'CM02 '，只是大小写或空格与 cm02 不同：",
+        ]),
+    ):  # fmt: skip
+        message = error.said(lang)
+        assert all(part in message for part in told), message
+    assert result.observations == []
+
+
 def test_a_ratio_declared_never_negative_refuses_a_negative_numerator() -> None:
     """A conversion of -3 over 10 was stored and reported as -30%, its never_negative
     declaration read by no check; a ratio not declared so (attrition, net of inflows)

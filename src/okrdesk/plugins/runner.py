@@ -45,6 +45,7 @@ from okrdesk.model import (
     MetricSpec,
     Observation,
     Plan,
+    person_key,
     plugin_error_text,
 )
 from okrdesk.periods import Period
@@ -1277,6 +1278,9 @@ class _Checker:
     declared: frozenset[str] = frozenset()
     """Every metric a loaded plugin declares: a name emitted outside them may be one of
     ``specs`` misspelt (``strays``)."""
+    names: tuple[tuple[str, str], ...] = ()
+    """(id, name) of each person and unit of the plan: a subject that is none of the ids
+    may be a name, as a CRM writes its managers (``_not_in_plan``)."""
     strays: set[str] = attrs.Factory(set)
     """The names emitted that this plugin was not asked for."""
     problems: dict[str, list[LikeMistakes]] = attrs.Factory(dict)
@@ -1644,8 +1648,7 @@ class _Checker:
         if (not_an_id := _not_an_id(subject, period)) is not None:
             return not_an_id
         if subject not in self.subjects:
-            return Said(f"no person or unit {subject!r} in the plan",
-                        f"计划里没有人员或单位 {subject!r}")  # fmt: skip
+            return _not_in_plan(subject, self.names)
         if period not in self.periods:
             return _period_not_asked(period, self.periods)
         ratio = spec.kind is MetricKind.RATIO
@@ -1887,6 +1890,30 @@ def meant_metric(name: str, asked: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def _not_in_plan(subject: object, names: Sequence[tuple[str, str]]) -> Said:
+    """What ``emit`` says of a ``subject`` that is no id of the plan. A CRM writes its
+    managers' names, or ids in its own capitals: such a subject is told the plan's id to
+    give, as the SQL source tells its ``subject`` column."""
+    said = Said(f"no person or unit {subject!r} in the plan", f"计划里没有人员或单位 {subject!r}")
+    if not isinstance(subject, str):
+        return said
+    key = person_key(subject)
+    named = [(id_, name) for id_, name in names if person_key(name) == key]
+    if named:
+        whose = ", ".join(f"{id_} ({name})" for id_, name in named)
+        whose_zh = "、".join(f"{id_}（{name}）" for id_, name in named)
+        return Said(f"{said.en}: it is the name of {whose}; emit the id (person.id)",
+                    f"{said.zh}：这是计划里 {whose_zh}的名字；请给 id（person.id）")  # fmt: skip
+    alike = sorted({id_ for id_, _ in names if id_.casefold() == key})
+    if alike:
+        return Said(
+            f"{said.en}, but for its capitals or spaces {', '.join(alike)} is: ids are "
+            "matched exactly",
+            f"{said.zh}，只是大小写或空格与 {'、'.join(alike)} 不同：id 须完全一致",
+        )
+    return said
+
+
 def _period_not_asked(period: object, asked: frozenset[str]) -> Said:
     """What ``emit`` says of a ``period`` no period asked for has as its id: a day
     (``2026-01-06``) or a period of another grain written where a period's id goes is
@@ -1982,6 +2009,7 @@ def collect(
     implementations = dict(host.implementations("okrdesk_collect"))
     checks = host.implementations("okrdesk_check_settings")
     subjects = frozenset(p.id for p in plan.people) | frozenset(u.id for u in plan.units)
+    names = tuple((p.id, p.name) for p in plan.people) + tuple((u.id, u.name) for u in plan.units)
     home = threading.get_ident()  # the thread ``keep`` may be called in
     budget = host.budget.limited(timeout)
     parts: list[_Part] = []
@@ -2001,7 +2029,7 @@ def collect(
             )  # fmt: skip
             checker = _Checker(
                 plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods),
-                frozenset(host.metrics), keep=keep, home=home,
+                frozenset(host.metrics), names, keep=keep, home=home,
             )  # fmt: skip
             # okrdesk's own sources check their settings as they collect, each metric alone.
             own = host.records[plugin].location in BUILTIN_PLUGINS.values()
