@@ -421,6 +421,29 @@ def test_a_plugins_own_words_are_shown_as_it_wrote_them(citing: Path) -> None:
     assert observations(citing, "cm02", "en") == expected
 
 
+def test_a_source_cannot_forge_a_line_of_explain(write_workspace: WriteWorkspace) -> None:
+    """A source holding a line break (a cell of the plugin's export, quoted in it) went
+    out as it was, and its second line read as a row of explain's table of its own."""
+    forged = "visits.csv row 7\\n  2026-W04  王芳  99户  1  forged\\u202eevil"
+    root = write_workspace(
+        {"visits.toml": VISITS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "plugins").mkdir()
+    plugin = CITING_PLUGIN.replace('("cm02", 2): ""', f'("cm02", 2): "{forged}"')
+    (root / "plugins" / "citing.py").write_text(plugin, encoding="utf-8")
+    from sample_workspace import trusted
+
+    trusted(root)
+    run(root, "collect", "--through", "2026-01-18")
+    for lang in ("zh", "en"):
+        lines = run(root, "explain", "V.KR1", "--person", "cm02", "--as-of", "2026-01-18",
+                    "--lang", lang).splitlines()  # fmt: skip
+        assert not any("forged" in line and "visits.csv" not in line for line in lines), lines
+        assert table_sources(lines)[-1] == (
+            "visits.csv row 7\\n  2026-W04  王芳  99户  1  forged\\u202eevil"
+        ), lines
+
+
 def test_an_english_workspace_cites_as_written(citing: Path) -> None:
     """The reader's language is the workspace's where --lang is not given."""
     (citing / "okrdesk.toml").write_text('[workspace]\nlang = "en"\n', encoding="utf-8")

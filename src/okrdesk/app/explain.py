@@ -43,7 +43,7 @@ from okrdesk.engine.restated import counted_past, goes_on_changing, settles_on
 from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import NoChange, PeriodRun, WindowFigure, window_figure, window_view
-from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path
+from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path, printable
 from okrdesk.figures_apart import attainment_short, beside_target
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import (
@@ -979,7 +979,7 @@ def _observation_table(
     for r in rows:
         o = r.observation
         part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
-        cited = source_text(o.source, lang)
+        cited = source_text(printable(o.source), lang)  # a line break in it forges no row
         if o.no_rows and not worded_zero(o.metric, o.source):
             # Its plugin said it is a 0 for no rows (emit's no_rows); its source says where.
             cited = said["no_rows"].format(source=cited).rstrip("；; ")
