@@ -1603,6 +1603,24 @@ def test_check_plugin_names_the_grains_and_checks_the_people_s_units() -> None:
         check_plugin(object(), units=[OrgUnit("branch", "B", "branch")], **week)
 
 
+def test_check_plugin_refuses_a_through_before_its_start() -> None:
+    """start and through swapped asked the plugin for no period at all, and the check
+    passed with nothing collected: an author's test that tests nothing."""
+    from okrdesk.plugins.testing import check_plugin
+
+    def collects(request, emit):  # type: ignore[no-untyped-def]
+        for period in request.periods:
+            emit("clients", "cm01", period.id, value=3)
+
+    plugin = _plugin(okrdesk_metrics=_declare(CLIENTS), okrdesk_collect=collects)
+    swapped = r"check_plugin: through=2026-01-05 is before start=2026-01-18: no period lies"
+    with pytest.raises(ValueError, match=swapped):
+        check_plugin(plugin, people=PEOPLE, start=THROUGH, through=START)
+    with pytest.raises(ValueError, match="早于 start=2026-01-18"):
+        check_plugin(plugin, people=PEOPLE, start=THROUGH, through=START, lang="zh")
+    assert len(check_plugin(plugin, people=PEOPLE, start=START, through=THROUGH).observations) == 2
+
+
 def test_a_plugin_name_twice_says_which_copy_runs_and_what_to_do(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -105,6 +105,14 @@ def check_plugin(
         )
     grain = _grain(grain, lang)
     units = _units(people, units, lang)
+    if through < start:  # no period between them: the plugin would be asked for nothing
+        raise _said(
+            lang,
+            f"check_plugin: through={through} is before start={start}: no period lies "
+            "between them, so the plugin would be asked for nothing",
+            f"check_plugin：through={through} 早于 start={start}：两者之间没有周期，"
+            "插件不会被要求给出任何数字",
+        )
     # The time limit of a collect ($OKRDESK_PLUGIN_TIMEOUT, else 300 s), for loading and
     # declaring as for collecting: a plugin that hangs fails the check, named.
     limit = plugin_timeout(None)
