@@ -444,6 +444,35 @@ def test_a_source_cannot_forge_a_line_of_explain(write_workspace: WriteWorkspace
         ), lines
 
 
+def test_a_source_too_long_to_keep_is_cut_after_a_whole_row(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A citation of a thousand scattered rows was cut at its 2,000th character,
+    part-way through a number: explain cited row 141, which no figure came from."""
+    rows = list(range(2, 3000, 3))
+    cited = "trades.csv rows " + ",".join(map(str, rows))
+    root = write_workspace(
+        {"visits.toml": VISITS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "plugins").mkdir()
+    plugin = CITING_PLUGIN.replace('("cm02", 2): ""', f'("cm02", 2): "{cited}"')
+    (root / "plugins" / "citing.py").write_text(plugin, encoding="utf-8")
+    from sample_workspace import trusted
+
+    trusted(root)
+    run(root, "collect", "--through", "2026-01-18")
+    import sqlite3
+
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        (kept,) = connection.execute(
+            "SELECT source FROM observations WHERE source LIKE 'trades.csv%'"
+        ).fetchone()
+    assert kept.startswith("trades.csv rows 2,5,8,") and kept.endswith(" …"), kept[-40:]
+    numbers = kept.removeprefix("trades.csv rows ").removesuffix(" …").split(",")
+    assert numbers == [str(row) for row in rows[: len(numbers)]], numbers[-3:]
+    assert len(kept) <= 2000
+
+
 def test_an_english_workspace_cites_as_written(citing: Path) -> None:
     """The reader's language is the workspace's where --lang is not given."""
     (citing / "okrdesk.toml").write_text('[workspace]\nlang = "en"\n', encoding="utf-8")

@@ -283,7 +283,9 @@ class _Relay:
         fields = (metric, subject, period, value, numerator, denominator)
         sent = tuple(f if isinstance(f, _SENDABLE) else _Unsendable.of(f) for f in fields)
         mark = no_rows if isinstance(no_rows, _SENDABLE) else _Unsendable.of(no_rows)
-        self._batch.append((*sent, str(source)[:2000], _sendable_dimensions(dimensions), mark))
+        if type(source) is not str or len(source) > _SOURCE_LIMIT:
+            source = _kept_source(source)
+        self._batch.append((*sent, source, _sendable_dimensions(dimensions), mark))
         if len(self._batch) >= _BATCH:
             self.flush()
 
@@ -1530,7 +1532,7 @@ class _Checker:
             return
         observation = Observation(
             metric, subject, period, _float(value), _float(numerator), _float(denominator),
-            str(source)[:_SOURCE_LIMIT], dimensions or {}, no_rows,
+            _kept_source(source), dimensions or {}, no_rows,
         )  # fmt: skip
         problems = observation.problems(spec)
         if problems:
@@ -1865,6 +1867,21 @@ _NUMBERS = (int, float)
 _FINITE_LOW, _FINITE_HIGH = -sys.float_info.max, sys.float_info.max
 """Between these, a float is finite and an int converts to a float without overflow."""
 _SOURCE_LIMIT = 2000
+
+
+def _kept_source(source: object) -> str:
+    """A figure's source as it is stored: as given, or, past ``_SOURCE_LIMIT``, cut
+    after the last row it cites whole and marked cut (``trades.csv rows 2,5,…,1409 …``),
+    never part-way through a row's number, which would cite a row not behind it."""
+    text = str(source)
+    if len(text) <= _SOURCE_LIMIT:
+        return text
+    import re  # a source this long is rare
+
+    kept = text[: _SOURCE_LIMIT - 2]
+    if not text[_SOURCE_LIMIT - 2].isspace() and text[_SOURCE_LIMIT - 2] not in ",;、":
+        kept = re.sub(r"[^\s,;、]*\Z", "", kept) or kept  # one long word: cut in it
+    return kept.rstrip(" ,;、") + " …"
 
 
 def _too_large(name: str, given: object) -> Said | None:
