@@ -284,6 +284,11 @@ def test_a_figure_in_wan_yi_is_told_in_yi() -> None:
          '(did you mean "team-a"?)'),
         (["plugins", "test_metric"], '没有插件 "test_metric"（是不是“test_metrics”？）；'
          "`okrdesk plugins` 列出全部插件"),
+        # A metric's name, typed for the plugin that declares it.
+        (["plugins", "new_hnw_clients"], '没有插件 "new_hnw_clients"：这是插件 test_metrics '
+         "的指标；`okrdesk plugins test_metrics` 列出它"),
+        (["plugins", "new_hnw_clients", "--lang", "en"], 'no plugin "new_hnw_clients": it is a '
+         "metric of plugin test_metrics; `okrdesk plugins test_metrics` lists it"),
         (["collect", "--metric", "new_hnw_client", "--lang", "en"], 'no metric "new_hnw_client" '
          '(did you mean "new_hnw_clients"?); no key result or scoring policy uses it; the '
          "plan's metrics are: complaint_rate, new_hnw_clients"),

@@ -54,6 +54,13 @@ def chosen(host: PluginHost, name: str | None, lang: str = "en") -> list[PluginR
     if name is None:
         return ordered(host)
     if name not in host.records:
+        if (owner := host.owners.get(name)) is not None:  # a metric's name, for its plugin's
+            raise BadInput(
+                f'没有插件 "{name}"：这是插件 {owner} 的指标；`okrdesk plugins {owner}` 列出它'
+                if lang == "zh"
+                else f'no plugin "{name}": it is a metric of plugin {owner}; '
+                f"`okrdesk plugins {owner}` lists it"
+            )
         hint = "`okrdesk plugins` 列出全部插件" if lang == "zh" else "`okrdesk plugins` lists them"
         raise BadInput(no_such("plugin", name, host.records, hint, lang))
     # Every copy of that name: the one that runs, then those ignored, which say why.
