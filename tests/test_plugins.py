@@ -798,6 +798,22 @@ def test_a_subject_written_as_a_name_or_in_other_capitals_is_told_the_plan_s_id(
     assert result.observations == []
 
 
+def test_a_mistake_made_twice_for_one_person_and_period_is_counted_not_left_unnamed() -> None:
+    """Rows of two weeks put into one period that was never asked for: "(and 2 more like
+    it: cm02)" named one of the two, as if a name had been lost."""
+
+    def one_period(request, emit):  # type: ignore[no-untyped-def]
+        for person in ("cm01", "cm02", "cm01"):
+            emit("clients", person, "2027-W01", value=3)
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    host.register(_plugin(okrdesk_metrics=_declare(CLIENTS), okrdesk_collect=one_period), "p")
+    result = collect(host, load_plan_stub(), ["clients"], WEEKS, THROUGH, Path("."))
+    (error,) = result.errors
+    assert "(and 2 more like it: cm02, …)" in error.message, error.message
+    assert "（另有 2 个同样的问题：cm02等）" in error.said("zh"), error.said("zh")
+
+
 def test_a_ratio_declared_never_negative_refuses_a_negative_numerator() -> None:
     """A conversion of -3 over 10 was stored and reported as -30%, its never_negative
     declaration read by no check; a ratio not declared so (attrition, net of inflows)

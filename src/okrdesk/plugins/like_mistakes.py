@@ -40,6 +40,7 @@ class LikeMistakes:
         self.same_period = self.same_period and period == self.period
         place = (subject, period)
         if place in (*self.places, self.place):
+            self.unnamed = True  # counted again: "cm02, …", not a count its names fall short of
             return
         if len(self.places) < PLACES_NAMED:
             self.places.append(place)
