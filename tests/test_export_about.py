@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,7 @@ from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
 from sample_workspace import WriteWorkspace
+from test_firm_branch_collects import CHECKED_IN, branch_workspace
 
 
 def run(root: Path, *args: str) -> Result:
@@ -168,3 +170,50 @@ def test_a_collect_that_stored_figures_beside_an_error_is_the_one_the_workbook_i
             {"zh": "，部分指标出错，见 runs 表）",
              "en": ", with errors for some metrics: see the runs sheet)"}[lang]
         )  # fmt: skip
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_branch_on_a_shared_store_says_its_own_latest_collect_and_whose_else_it_holds(
+    tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str, lang: str
+) -> None:
+    """Two branches on a firm's server: the first's workbook said the second's later
+    collect was its own ('data through' a week it never collected), and nothing said
+    its tables held the other branch's figures too."""
+    futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
+    for root, through in ((futian, "2026-03-15"), (tianhe, "2026-03-22")):
+        done = run(root, "collect", "--through", through)
+        assert done.exit_code == 0, done.output
+    out = tmp_path / "futian.xlsx"
+    assert run(futian, "export", "--out", str(out), "--lang", lang).exit_code == 0
+    about = dict(cells(out)[{"zh": "说明", "en": "About"}[lang]][1:])
+    through = about[{"zh": "数据截至", "en": "Figures through"}[lang]]
+    assert str(through).startswith("2026-03-15"), through
+    held = str(about[{"zh": "表中数字", "en": "Tables hold"}[lang]])
+    assert "b2" in held and "branch" not in held, held
+    # The other branch's own workbook names this one.
+    out = tmp_path / "tianhe.xlsx"
+    assert run(tianhe, "export", "--out", str(out), "--lang", lang).exit_code == 0
+    about = dict(cells(out)[{"zh": "说明", "en": "About"}[lang]][1:])
+    assert str(about[{"zh": "数据截至", "en": "Figures through"}[lang]]).startswith("2026-03-22")
+    assert "branch" in str(about[{"zh": "表中数字", "en": "Tables hold"}[lang]])
+
+
+def test_a_workspace_alone_in_its_store_has_no_line_of_other_plans(
+    branch: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "alone.xlsx"
+    assert run(branch, "export", "--out", str(out)).exit_code == 0
+    assert "表中数字" not in dict(cells(out)["说明"][1:])
+
+
+def test_a_check_in_is_exported_with_who_made_it(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": CHECKED_IN})
+    done = run(root, "checkin", "O1.REV", "4.7", "--by", "王芳", "--date", "2026-03-02")
+    assert done.exit_code == 0, done.output
+    document = json.loads(run(root, "export").stdout)
+    assert [c["author"] for c in document["checkins"]] == ["王芳"]
+    text = run(root, "export", "--format", "csv", "--table", "checkins").stdout
+    (row,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    assert row["author"] == "王芳"

@@ -94,7 +94,7 @@ FIELDS = {
     ],
     "checkins": [
         "id", "key_result", "subject", "day", "value", "confidence", "note", "recorded",
-        "moved_from", "moved",
+        "moved_from", "moved", "author",
     ],
     "spend": [
         "id", "line", "day", "amount_yuan", "signed_by", "note", "override_reason", "recorded",
@@ -129,7 +129,7 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
     elif table == "checkins":
         for c in store.each_checkin():
             yield (c.id, c.key_result, c.subject, c.day.isoformat(), c.value, c.confidence,
-                   c.note, c.recorded, c.moved_from, c.moved)  # fmt: skip
+                   c.note, c.recorded, c.moved_from, c.moved, c.author)  # fmt: skip
     elif table == "spend":
         for e in store.each_spend():
             yield (e.id, e.line, e.day.isoformat(), e.amount, "; ".join(e.signed_by), e.note,
@@ -582,6 +582,8 @@ _ABOUT = {
            "through": "数据截至", "collected": "{day}（最近一次采集，完成于 {when}）",
            "collected_failed": "{day}（最近一次采集，完成于 {when}，部分指标出错，见 runs 表）",
            "none": "尚无采集", "unknown": "目标文件有问题，未能读取",
+           "tables": "表中数字", "shared": "数据库中所有计划的数字：除本计划外，还有单位 {others} "
+           "的计划共用此数据库，其数字也在表中（按 subject、plan_unit 区分）",
            "units": "单位说明", "units_said": "每个数值旁的 unit 列：元（金额，1万元记为 "
            "10000）、ratio（比率，0.05 即 5%）、户/人/单等计数、分、个/户"},
     "en": {"sheet": "About", "item": "Item", "value": "Value", "workspace": "Workspace",
@@ -590,6 +592,9 @@ _ABOUT = {
            "collected_failed": "{day} (latest collect, finished {when}, with errors for some "
            "metrics: see the runs sheet)",
            "none": "nothing collected yet", "unknown": "the target files have problems",
+           "tables": "Tables hold", "shared": "every plan's figures in the store: the plans "
+           "of {others} share it too, and theirs are in the tables as well (told apart by "
+           "subject and plan_unit)",
            "units": "Units", "units_said": "the unit column beside each value: CNY (an "
            "amount in yuan, CNY 10k written 10000), ratio (0.05 is 5%), accts, people, "
            "deals and other counts, pts, per client"},
@@ -607,25 +612,44 @@ class Provenance:
     plan: str | None
     unit: str | None
     exported: str
+    plan_unit: str | None = None
+    """The plan's unit id (``[plan] unit``), whose collects are this plan's: None where
+    the target files cannot be read."""
 
     def rows(
-        self, through: str | None, finished: str | None, failed: bool = False
+        self,
+        through: str | None,
+        finished: str | None,
+        failed: bool = False,
+        others: Sequence[str] = (),
     ) -> list[tuple[str, str]]:
-        """The sheet's rows, with the day the latest collect ran through (None: none), and
-        whether it failed for some metric (what the others stored is in the tables)."""
+        """The sheet's rows, with the day the plan's latest collect ran through (None:
+        none), whether it failed for some metric (what the others stored is in the
+        tables), and the unit ids of the other plans whose collects share the store."""
         words = _ABOUT[self.lang]
         said = words["collected_failed" if failed else "collected"]
         collected = (
             said.format(day=through, when=local_time(finished or "")) if through else words["none"]
         )
-        return [
+        rows = [
             (words["workspace"], self.workspace),
             (words["plan"], self.plan or words["unknown"]),
             (words["unit"], self.unit or words["unknown"]),
             (words["through"], collected),
+        ]
+        if others:
+            shown = [*others[:_OTHERS_NAMED], *(["…"] if len(others) > _OTHERS_NAMED else [])]
+            listed = ("、" if self.lang == "zh" else ", ").join(shown)
+            rows.append((words["tables"], words["shared"].format(others=listed)))
+        return [
+            *rows,
             (words["exported"], self.exported),
             (words["units"], words["units_said"]),
         ]
+
+
+_OTHERS_NAMED = 5
+"""The other plans' unit ids an About sheet names before "…"."""
 
 
 def provenance(root: Path, session: Session | None, lang: str) -> Provenance:
@@ -645,18 +669,37 @@ def provenance(root: Path, session: Session | None, lang: str) -> Provenance:
     level = unit.level if unit is not None else ""
     who = unit_said(plan.name_of(plan.top), plan.top, level, lang)
     named = label(lang, "in_brackets", text=plan.id)
-    return Provenance(lang, folder, plan.name + named, who, exported)
+    return Provenance(lang, folder, plan.name + named, who, exported, plan.top)
 
 
-def _latest_collect(runs: Sequence[Row]) -> tuple[str | None, str | None, bool]:
-    """The day the latest collect ran through, when it finished, and whether it failed
-    for some metric: one that failed stored the figures of the others, which the tables
-    hold (one still running, or stopped, is none)."""
-    done = [r for r in runs if r[3] in ("ok", "failed") and r[4] == "collect" and r[5]]
+_PLAN_UNIT = FIELDS["runs"].index("plan_unit")
+
+
+def _latest_collect(
+    runs: Sequence[Row], plan_unit: str | None
+) -> tuple[str | None, str | None, bool]:
+    """The day the latest collect of the plan of ``plan_unit`` (any plan's, where None; a
+    run older than plans kept with their runs counts for every plan) ran through, when
+    it finished, and whether it failed for some metric: one that failed stored the
+    figures of the others, which the tables hold (one still running, or stopped, is
+    none). A branch's on a firm's store: another branch's later collect is not its."""
+    done = [
+        r for r in runs
+        if r[3] in ("ok", "failed") and r[4] == "collect" and r[5]
+        and (plan_unit is None or r[_PLAN_UNIT] in ("", plan_unit))
+    ]  # fmt: skip
     if not done:
         return None, None, False
     latest = max(done, key=lambda r: (str(r[5]), str(r[2] or "")))
     return str(latest[5]), None if latest[2] is None else str(latest[2]), latest[3] == "failed"
+
+
+def _other_plans(runs: Sequence[Row], plan_unit: str | None) -> list[str]:
+    """The unit ids of the other plans whose collects share the store, in their order."""
+    if plan_unit is None:
+        return []
+    found = {r[_PLAN_UNIT]: None for r in runs if r[4] == "collect"}
+    return [unit for unit in found if unit and unit != plan_unit]
 
 
 def _about_sheet(book: Any, about: Provenance, runs: Sequence[Row], bold: Any) -> None:
@@ -664,7 +707,9 @@ def _about_sheet(book: Any, about: Provenance, runs: Sequence[Row], bold: Any) -
     sheet = book.add_worksheet(words["sheet"])
     sheet.write_string(0, 0, words["item"], bold)
     sheet.write_string(0, 1, words["value"], bold)
-    rows = about.rows(*_latest_collect(runs))
+    rows = about.rows(
+        *_latest_collect(runs, about.plan_unit), others=_other_plans(runs, about.plan_unit)
+    )
     for number, (item, value) in enumerate(rows, 1):
         write_cell_text(sheet, number, 0, item)
         write_cell_text(sheet, number, 1, value)
