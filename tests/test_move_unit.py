@@ -473,3 +473,42 @@ def test_moved_check_ins_and_collects_say_the_id_they_were_made_under(
         ("futian", ""),
     }
     assert [(r["plan_unit"], r["moved_from"]) for r in exported["runs"]] == [("futian", "szft")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_history_and_explain_tell_check_ins_kept_under_the_old_id(demo: Path, lang: str) -> None:
+    """Renamed szft → futian before `move-unit`, `history C1.KR2` and `explain C1.KR2`
+    said "No check-ins yet" (尚无打卡), and a manager would take months of check-ins for
+    lost. Each says how many are kept under szft, of which days, and the command that
+    moves them, as the report's old_unit line and `due` do."""
+    _renamed_top(demo)
+    history = okrdesk("history", "C1.KR2", "-w", str(demo), "--lang", lang)
+    assert history.returncode == 0, history.stderr
+    said = " ".join(history.stdout.split())
+    explained = okrdesk("explain", "C1.KR2", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+    assert explained.returncode == 0, explained.stderr
+    explained_said = " ".join(explained.stdout.split())
+    if lang == "en":
+        assert "No check-ins yet" not in said + explained_said
+        assert ("None listed: 2 check-ins of C1.KR2 (2026-09-30 to 2026-10-31) are kept "
+                "under unit szft, most likely the plan's unit id before it was changed to "
+                "futian; they count in no figure until `okrdesk move-unit szft` moves them "
+                "here.") in said, said  # fmt: skip
+        assert ("Not counted: 2 check-ins of C1.KR2 (2026-09-30 to 2026-10-31) kept under "
+                "unit szft, most likely the plan's unit id before it was changed to futian, "
+                "until `okrdesk move-unit szft` moves them here.") in explained_said  # fmt: skip
+    else:
+        assert "尚无打卡" not in said and "还没有打卡" not in explained_said
+        assert ("未列出任何打卡：C1.KR2 的 2 条打卡（2026-09-30 至 2026-10-31）记在单位 szft "
+                "名下（很可能是计划的单位 id 改为 futian 之前的 id），`okrdesk move-unit szft` "
+                "把它们移过来之前，不计入任何数字。") in said, said  # fmt: skip
+        assert ("未计入：C1.KR2的2条打卡（2026-09-30至2026-10-31）记在单位szft名下（很可能是计划"
+                "的单位id改为futian之前的id），`okrdeskmove-unitszft`把它们移过来之前不计入。"
+                ) in "".join(explained_said.split())  # fmt: skip
+    # A team's figure would not count them once moved: its explain says nothing of them.
+    team = okrdesk("explain", "C1.KR2", "--unit", "wm1", "-w", str(demo), "--as-of", AS_OF)
+    assert "move-unit" not in team.stdout + team.stderr
+    assert okrdesk("move-unit", "szft", "-w", str(demo)).returncode == 0
+    listed = okrdesk("history", "C1.KR2", "-w", str(demo), "--lang", lang).stdout
+    assert "listed" not in listed and "未列出" not in listed, listed
+    assert listed.count("[made for szft" if lang == "en" else "[原记在 szft 名下") == 2, listed

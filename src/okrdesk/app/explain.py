@@ -16,6 +16,7 @@ import attrs
 
 from okrdesk import clock
 from okrdesk.app.checkin import shown_against
+from okrdesk.app.history import kept_of, kept_said
 from okrdesk.app.session import (
     Session,
     chosen_subject,
@@ -178,6 +179,9 @@ _SAID: dict[str, dict[str, str]] = {
         "checkins": "tracked by check-ins; the latest counts (`okrdesk history {kr}` lists "
                     "all, withdrawn ones too)",
         "no_checkins": "No check-ins yet: `okrdesk checkin {kr} VALUE{subject}`.",
+        "held": "Not counted: {n} of {kr} ({first} to {last}) kept under unit {old}, most "
+                "likely the plan's unit id before it was changed to {top}, until `okrdesk "
+                "move-unit {old}` moves them here.",
         "counts": "  <- counts",
         "by": " by {author}",
         "confidence": ", confidence {confidence}",
@@ -267,6 +271,9 @@ _SAID: dict[str, dict[str, str]] = {
         "from_baselines": "，其中 {count} 个来自 [[baselines]]",
         "checkins": "由打卡跟踪，以最近一次为准（`okrdesk history {kr}` 列出全部，含已撤回的）",
         "no_checkins": "还没有打卡：`okrdesk checkin {kr} 数值{subject}`。",
+        "held": "未计入：{kr} 的 {n} 条打卡（{first} 至 {last}）记在单位 {old} 名下（很可能是"
+                "计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}` 把它们移过来"
+                "之前不计入。",
         "counts": "  ← 计入",
         "by": " · {author}",
         "confidence": " · 信心 {confidence}",
@@ -1142,6 +1149,14 @@ def _explain_checkins(
         said["no_data"] if figure.value is None else _result(kr.unit, figure.value, lang, short_of)
     )
     lines = [f"= {shown}", said["checkins"].format(kr=kr.id)]
+    # Kept under the plan's old unit id, they would count for its unit once moved.
+    held = kept_of(plan, store, kr, day) if subject == plan.top else {}
+    kept = [
+        part for text in kept_said(plan, kr, held, said["held"], lang)
+        for part in ([text] if width is None else folded(text, 2, width))
+    ]  # fmt: skip
+    if not history and kept:
+        return [*lines, *kept]
     if not history:
         # The command for this subject's own, not the owner's, where it is not the owner.
         flag = "--person" if subject in plan.people_by_id else "--unit"
@@ -1173,7 +1188,7 @@ def _explain_checkins(
         line = f"{head}{recorded}{story}{note}{mark}"
         # What was said of it goes on under when it was recorded.
         lines += [line] if width is None else folded(line, display_width(head), width)
-    return lines
+    return [*lines, *kept]
 
 
 # ------------------------------------------------------------------ scores

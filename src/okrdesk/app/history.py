@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from okrdesk.app.checkin import shown_against
 from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.errors import BadInput, printable
-from okrdesk.messages import ALERTS, display_width, padded
+from okrdesk.messages import ALERTS, counted, display_width, padded
 from okrdesk.model import Checkin, KeyResult, Plan
 from okrdesk.periods import local_time
 from okrdesk.units import percentage
+
+if TYPE_CHECKING:
+    from okrdesk.store import Store
 
 _WORDS = {
     "en": {
@@ -26,6 +32,12 @@ _WORDS = {
                     "count for nothing (`okrdesk explain {kr}` shows its numbers)",
         "no_checkins": "{kr} is measured by the metric {metric}, not by check-ins; "
                        "`okrdesk explain {kr}` shows its numbers",
+        "held": "Not listed: {n} of {kr} ({first} to {last}) kept under unit {old}, most "
+                "likely the plan's unit id before it was changed to {top}; they count in no "
+                "figure until `okrdesk move-unit {old}` moves them here.",
+        "none_held": "None listed: {n} of {kr} ({first} to {last}) are kept under unit "
+                     "{old}, most likely the plan's unit id before it was changed to {top}; "
+                     "they count in no figure until `okrdesk move-unit {old}` moves them here.",
     },
     "zh": {
         "tracked": "按打卡跟踪，每{cadence}一次",
@@ -40,6 +52,12 @@ _WORDS = {
         "measured": "由指标 {metric} 计量：以下为改用指标前的打卡，不计入（`okrdesk explain "
                     "{kr}` 列出其数字）",
         "no_checkins": "{kr} 由指标 {metric} 计量，没有打卡；`okrdesk explain {kr}` 列出其数字",
+        "held": "未列出：{kr} 另有 {n} 条打卡（{first} 至 {last}）记在单位 {old} 名下（很可能是"
+                "计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}` 把它们移过来"
+                "之前，不计入任何数字。",
+        "none_held": "未列出任何打卡：{kr} 的 {n} 条打卡（{first} 至 {last}）记在单位 {old} 名下"
+                     "（很可能是计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}` "
+                     "把它们移过来之前，不计入任何数字。",
     },
 }  # fmt: skip
 
@@ -52,6 +70,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     kr = find_key_result(session.plan, key_result, lang)
     store = stored(session.workspace)
     entries = []
+    held: dict[str, list[Checkin]] = {}
     if store is not None:
         with store, store.reading():
             entries = [
@@ -59,8 +78,9 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
                 for c in store.checkins(kr.id, withdrawn=True)
                 if session.plan.has_subject(c.subject)  # not another branch's, in a shared store
             ]
+            held = kept_of(session.plan, store, kr)
     if kr.metric is not None:
-        if not entries:
+        if not entries and not held:
             raise BadInput(words["no_checkins"].format(kr=kr.id, metric=kr.metric))
         # Check-ins from before the plan gave it a metric: listed, with their ids, so
         # that a wrong one can still be withdrawn.
@@ -70,6 +90,8 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
         told = words["tracked"].format(cadence=cadence)
     lines = [f"{kr.id} {kr.title}", told]
     if not entries:
+        if held:
+            return [*lines, *kept_said(session.plan, kr, held, words["none_held"], lang)]
         return [*lines, words["none"].format(kr=kr.id)]
     rows = [words["columns"].split()]
     rows += [_row(session.plan, kr, c, lang, words) for c in entries]
@@ -84,7 +106,37 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     plan = session.plan
     if outside := len(entries) - len(of_the_plan(plan, entries)):
         lines.append(words["outside_count"].format(n=outside, start=plan.start, end=plan.end))
-    return lines
+    return [*lines, *kept_said(plan, kr, held, words["held"], lang)]
+
+
+def kept_of(
+    plan: Plan, store: Store, kr: KeyResult, through: dt.date | None = None
+) -> dict[str, list[Checkin]]:
+    """``kr``'s check-ins (dated ``through`` a day, where given) that the store keeps under
+    the plan's old unit id, by that id, as ``checkin``, ``due`` and the report's
+    ``old_unit`` alert find them (``attention.kept_under_old_ids``); read inside the
+    store's reading."""
+    from okrdesk.engine.attention import kept_under_old_ids
+
+    found = {
+        old: [c for c in kept if c.key_result == kr.id and (through is None or c.day <= through)]
+        for old, kept in kept_under_old_ids(plan, store).items()
+    }
+    return {old: kept for old, kept in found.items() if kept}
+
+
+def kept_said(
+    plan: Plan, kr: KeyResult, held: dict[str, list[Checkin]], words: str, lang: str
+) -> list[str]:
+    """``words`` for each old unit id ``held`` keeps ``kr``'s check-ins under: how many,
+    of which days, and the command that moves them to the plan's unit."""
+    return [
+        words.format(
+            n=len(kept) if lang == "zh" else counted(len(kept), "check-in"), kr=kr.id,
+            first=min(c.day for c in kept), last=max(c.day for c in kept), old=old, top=plan.top,
+        )
+        for old, kept in held.items()
+    ]  # fmt: skip
 
 
 def _row(plan: Plan, kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]) -> list[str]:

@@ -224,7 +224,9 @@ def history(key_result: str, lang: str | None) -> None:
     Oldest first, withdrawn ones too, marked with who withdrew them and why;
     the latest one not withdrawn on or before a date is the one that counts.
     Those dated outside the plan's days (last year's, in a workspace kept from
-    year to year) are marked too: they count in no figure of this plan.
+    year to year) are marked too: they count in no figure of this plan. Those
+    still kept under the plan's old unit id after it changed are counted at
+    the foot, with the `okrdesk move-unit` command that moves them.
     """
     from okrdesk.app.history import history_lines
     from okrdesk.app.session import open_session
