@@ -512,3 +512,30 @@ def test_history_and_explain_tell_check_ins_kept_under_the_old_id(demo: Path, la
     listed = okrdesk("history", "C1.KR2", "-w", str(demo), "--lang", lang).stdout
     assert "listed" not in listed and "未列出" not in listed, listed
     assert listed.count("[made for szft" if lang == "en" else "[原记在 szft 名下") == 2, listed
+
+
+def _spoilt_by_another_branch(root: Path) -> None:
+    """longhua's check-ins of the same key result in the shared store, one of them spoilt
+    by a hand edit: a day that is no day."""
+    with closing(sqlite3.connect(root / "okrdesk.db")) as db, db:
+        for subject, day in (("longhua", "2026-03-02"), ("lh01", "2026-03-3")):
+            db.execute(
+                "INSERT INTO checkins (key_result, subject, day, value, note, recorded, author) "
+                f"VALUES ('O1.NEW', '{subject}', '{day}', 7, '', '2026-03-02T09:00:00+00:00', "
+                "'liuyang')"
+            )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_due_reads_only_the_plans_subjects_check_ins(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """A firm's store shared by its branches: `due` read every subject's check-ins of each
+    key result, and one row of another branch spoilt by hand made it fail. It reads the
+    plan's subjects' alone, and says what this plan owes."""
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    assert _run(root, "checkin", "O1.NEW", "3", "--date", "2026-03-02").exit_code == 0
+    _spoilt_by_another_branch(root)
+    due = _run(root, "due", "--as-of", "2026-03-20", "--lang", lang)
+    assert due.exit_code == 0, due.output
+    assert "O1.NEW" in due.output and "2026-03-3" not in due.output, due.output

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from okrdesk import clock
 from okrdesk.app.session import Session, refuse_unknown_unit, stored
@@ -19,7 +19,13 @@ from okrdesk.report.folded_lines import folded
 class _NoCheckins:
     """A workspace with no database yet: nothing was ever checked in."""
 
-    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
+    def checkins(
+        self,
+        key_result: str | None = None,
+        subject: str | None = None,
+        *,
+        subjects: Iterable[str] | None = None,
+    ) -> list[Checkin]:
         return []
 
 

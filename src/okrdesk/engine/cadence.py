@@ -32,8 +32,15 @@ from okrdesk.units import ADDITIVE
 class CheckinReader(Protocol):
     """The one read ``owed`` needs; every ``StoreReader`` is one."""
 
-    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
-        """Check-ins oldest first, withdrawn ones left out."""
+    def checkins(
+        self,
+        key_result: str | None = None,
+        subject: str | None = None,
+        *,
+        subjects: Iterable[str] | None = None,
+    ) -> list[Checkin]:
+        """Check-ins oldest first, withdrawn ones left out; with ``subjects``, those made
+        for one of them alone."""
         ...
 
 
@@ -119,12 +126,16 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
 
     found = []
     under: dict[str, list[str]] = {}  # each subject's, listed once: most key results share them
+    known = set(plan.subject_ids)
     for kr in plan.key_results_by_id.values():
         closing = closes_on(plan, kr)
         if kr.metric is not None or (closing is not None and closing < day):
             continue
-        days_by_subject = _days(of_the_plan(plan, store.checkins(kr.id)), day)
         owner = owner_of(plan, kr)
+        # A firm's store shared by its branches holds theirs of the same key result id too,
+        # which are none of this plan's: one spoilt by hand there must not stop this.
+        mine = store.checkins(kr.id, subjects=known if owner in known else {*known, owner})
+        days_by_subject = _days(of_the_plan(plan, mine), day)
         additive = kr.unit.dimension in ADDITIVE
         for subject in checked_in_by(plan, kr):
             if inside is not None and subject not in inside and not owes(subject):

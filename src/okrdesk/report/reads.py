@@ -17,6 +17,7 @@ the store as it is.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, cast
 
 from okrdesk.engine.plan_calendar import landed_by
@@ -36,7 +37,16 @@ class _ReadOnce:
         self._runs: list[Run] | None = None
         self._collects_of: frozenset[str] | None = None
 
-    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
+    def checkins(
+        self,
+        key_result: str | None = None,
+        subject: str | None = None,
+        *,
+        subjects: Iterable[str] | None = None,
+    ) -> list[Checkin]:
+        if subjects is not None:
+            among = set(subjects)
+            return [c for c in self.checkins(key_result, subject) if c.subject in among]
         if self._by_key_result is None:
             found: dict[str, list[Checkin]] = {}
             self._every = self._store.checkins()

@@ -216,8 +216,15 @@ class StoreReader(Protocol):
         start by ``through`` is a zero for no rows (``Observation.no_rows``)."""
         ...
 
-    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
-        """Check-ins oldest first; the last one for a key result and subject counts."""
+    def checkins(
+        self,
+        key_result: str | None = None,
+        subject: str | None = None,
+        *,
+        subjects: Iterable[str] | None = None,
+    ) -> list[Checkin]:
+        """Check-ins oldest first; the last one for a key result and subject counts; with
+        ``subjects``, those made for one of them alone."""
         ...
 
     def spend(self, line: str | None = None, *, plan_unit: str | None = None) -> list[SpendEntry]:
