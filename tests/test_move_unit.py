@@ -539,3 +539,41 @@ def test_due_reads_only_the_plans_subjects_check_ins(
     due = _run(root, "due", "--as-of", "2026-03-20", "--lang", lang)
     assert due.exit_code == 0, due.output
     assert "O1.NEW" in due.output and "2026-03-3" not in due.output, due.output
+
+
+def test_spend_list_and_reverse_read_no_other_branchs_rows(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A firm's store shared by its branches: `spend list` and `spend reverse` read the
+    whole ledger, every branch's, and one entry of another branch spoilt by a hand edit
+    stopped both, so this plan could neither see nor correct its own. They read this
+    plan's entries, and count longhua's without reading them."""
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    spent = _run(root, "spend", "add", "training", "10", "--date", "2026-03-02",
+                 "--signed-by", "cm01")  # fmt: skip
+    assert spent.exit_code == 0, spent.output
+    with closing(sqlite3.connect(root / "okrdesk.db")) as db, db:
+        for day in ("2026-03-02", "2026-03-3"):  # the second, longhua's slip made by hand
+            db.execute(
+                "INSERT INTO spend (line, day, amount_fen, signed_by, note, recorded, "
+                f"plan_unit, plan_id) VALUES ('training', '{day}', 100000, '[\"刘洋\"]', '', "
+                "'2026-03-02T09:00:00+00:00', 'longhua', 'longhua-2026')"
+            )
+    listed = _run(root, "spend", "list", "--lang", "en")
+    assert listed.exit_code == 0, listed.output
+    rows = listed.output.splitlines()
+    assert [row.split()[0] for row in rows[1:-2]] == ["1"], rows
+    assert " ".join(rows[-1:]).startswith(
+        "Not listed: 2 entries recorded by another plan sharing this store (unit longhua)"
+    ), rows
+    for entry in ("2", "3"):  # longhua's, its spoilt one too: longhua's to reverse
+        theirs = _run(root, "spend", "reverse", entry, "--reason", "not ours", "--signed-by",
+                      "cm01", "--lang", "en")  # fmt: skip
+        assert theirs.exit_code == 2, theirs.output
+        assert f"entry {entry} was recorded by the plan of unit longhua" in theirs.output
+    reversed_ = _run(root, "spend", "reverse", "1", "--reason", "typed twice", "--signed-by",
+                     "cm01", "--lang", "en")  # fmt: skip
+    assert reversed_.exit_code == 0 and "Reversed entry 1" in reversed_.output, reversed_.output
+    missing = _run(root, "spend", "reverse", "9", "--reason", "slip", "--signed-by", "cm01")
+    assert missing.exit_code == 2 and "9" in missing.output, missing.output
+    assert _rows(root, "SELECT count(*) FROM spend WHERE plan_unit = 'longhua'") == [(2,)]

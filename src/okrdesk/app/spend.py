@@ -17,7 +17,6 @@ from okrdesk.model import (
     BudgetLine,
     MetricSpec,
     Plan,
-    Run,
     SpendEntry,
     person_key,
     says_nothing,
@@ -262,17 +261,8 @@ def reverse_spend(
     if says_nothing(reason):
         raise BadInput(refused["reversal_reason"])
     with open_store(session.workspace, create=False) as store:
-        ledger_now = store.spend()
-        original = _entry(ledger_now, entry_id, lang)
-        if original.plan_unit not in ("", plan.top):
-            from okrdesk.engine.budget import apart_by_plan, recorded_here
-
-            ours = original.plan_unit not in plan.units_by_id and recorded_here(
-                plan, [original], store.runs, apart_by_plan(plan, ledger_now)[0]
-            )
-            raise BadInput(refused["old_unit_entry" if ours else "another_units"].format(
-                id=entry_id, unit=original.plan_unit, top=plan.top,
-            ))  # fmt: skip
+        with store.reading():
+            original = _original(plan, store, entry_id, lang)
         if not plan.holds(original.day):
             raise BadInput(refused["another_plans"].format(
                 id=entry_id, original=original.day, start=plan.start, end=plan.end
@@ -550,6 +540,28 @@ def _names(names: Sequence[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(names)
 
 
+def _original(plan: Plan, store: Store, entry_id: int, lang: str) -> SpendEntry:
+    """The entry ``entry_id`` names, when it is this plan's to reverse; else refused,
+    saying whose it is. Another plan's entries, in a store the firm shares, are not read:
+    one spoilt by hand there is that plan's to correct. Read inside one reading."""
+    refused = _REFUSED[lang]
+    unit = store.spend_unit_of(entry_id)
+    if unit is None:
+        raise BadInput(refused["no_entry"].format(id=entry_id))
+    mine = store.spend(plan_unit=plan.top)
+    if unit in ("", plan.top):
+        return _entry(mine, entry_id, lang)
+    ours = unit not in plan.units_by_id and unit in store.ledger_units(plan.id)
+    if ours:
+        from okrdesk.engine.budget import recorded_here
+
+        original = _entry(store.spend(units={unit}), entry_id, lang)
+        ours = recorded_here(plan, [original], lambda: store.runs({plan.top, unit}), mine)
+    raise BadInput(refused["old_unit_entry" if ours else "another_units"].format(
+        id=entry_id, unit=unit, top=plan.top,
+    ))  # fmt: skip
+
+
 def _entry(entries: Sequence[SpendEntry], entry_id: int, lang: str) -> SpendEntry:
     found = next((e for e in entries if e.id == entry_id), None)
     if found is None:
@@ -588,14 +600,19 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
     words = _WORDS[lang]
     store = stored(session.workspace)
     every: list[SpendEntry] = []
-    theirs: list[SpendEntry] = []
-    runs: list[Run] = []
+    stranded: dict[str, tuple[int, Decimal]] = {}
+    counts: dict[str, int] = {}
     if store is not None:  # else nothing stored yet (a workspace fresh from init)
-        with store:
+        with store, store.reading():
             every = store.spend(line_id, plan_unit=plan.top)
-            mine = {entry.id for entry in every}
-            theirs = [entry for entry in store.spend(line_id) if entry.id not in mine]
-            runs = store.runs() if theirs else []
+            # Of the other ids, only those this plan recorded under are read (its unit's
+            # old id); another plan's entries, in a store the firm shares, are counted.
+            counts = store.spend_counts(line_id)
+            olds = store.ledger_units(plan.id) - {"", plan.top} - plan.units_by_id.keys()
+            if olds := olds & counts.keys():
+                kept = store.spend(line_id, units=olds)
+                runs = store.runs({plan.top, *olds})
+                stranded = under_old_units(plan, kept, dt.date.max, lambda: runs, every)
     if line_id is not None and not every:
         # An id in neither the plan nor the ledger is a slip; one the plan no longer has
         # but the ledger does (renamed or removed after spending) lists its entries.
@@ -607,19 +624,18 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
             n=left_out, start=plan.start, end=plan.end
         )
     ][:left_out]
-    stranded = under_old_units(plan, theirs, dt.date.max, lambda: runs, every)
     for old, (count, net) in stranded.items():
         others.append(words["old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
             amount=ledger(net, lang), old=old, top=plan.top,
         ))  # fmt: skip
-    theirs = [entry for entry in theirs if entry.plan_unit not in stranded]
+    theirs = {unit: n for unit, n in counts.items() if unit not in ("", plan.top, *stranded)}
     if theirs:
         # Entries another plan recorded: a branch sharing the firm's server.
-        units = sorted({entry.plan_unit for entry in theirs})
-        others.append(words["units" if len(units) == 1 else "units_many"].format(
-            n=len(theirs) if lang == "zh" else counted(len(theirs), "entry", "entries"),
-            units=_names(units, lang), top=plan.top,
+        n = sum(theirs.values())
+        others.append(words["units" if len(theirs) == 1 else "units_many"].format(
+            n=n if lang == "zh" else counted(n, "entry", "entries"),
+            units=_names(sorted(theirs), lang), top=plan.top,
         ))  # fmt: skip
     if not entries:
         return [words["none"], *others]

@@ -2203,6 +2203,20 @@ class Store(ABC):
         rows = self._rows(f"{_SPEND} {clause} ORDER BY day, id", params)
         return [self._stored(spend_of, r) for r in rows]
 
+    def spend_counts(self, line: str | None = None) -> dict[str, int]:
+        """How many entries (``line``'s) the ledger keeps under each unit id, counted
+        without reading them: another plan's, in a store the firm shares, are its own."""
+        clause, params = ("WHERE line = ?", (line,)) if line is not None else ("", ())
+        rows = self._rows(f"SELECT plan_unit, count(*) FROM spend {clause} GROUP BY plan_unit",
+                          params)  # fmt: skip
+        return {str(unit): int(count) for unit, count in rows}
+
+    def spend_unit_of(self, entry_id: int) -> str | None:
+        """The unit id entry ``entry_id`` is kept under, read without reading the entry;
+        None where the ledger has no such entry."""
+        row = self._one("SELECT plan_unit FROM spend WHERE id = ?", (entry_id,))
+        return None if row is None else str(row[0])
+
     def ledger_units(self, plan_id: str) -> set[str]:
         """The unit ids the ledger keeps entries under that the plan ``plan_id`` recorded
         (or a store older than schema 24, which kept no plan's id)."""
