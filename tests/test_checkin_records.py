@@ -371,6 +371,30 @@ def test_an_amount_checked_in_is_said_back_exactly_and_as_spend_add_says_it(
     assert done.exit_code == 0 and done.output.startswith(withdrew), done.output
 
 
+@pytest.mark.parametrize(
+    ("lang", "amounts"),
+    [("zh", ("3,500元", "3,500.5万", "3,501.23万", "45亿")),
+     ("en", ("CNY 3.5k", "CNY 35,005k", "CNY 35,012.3k", "CNY 4,500m"))],
+)  # fmt: skip
+def test_history_and_checkin_list_say_an_amount_as_it_was_stored(
+    write_workspace: WriteWorkspace, lang: str, amounts: tuple[str, ...]
+) -> None:
+    """`history` and `checkin --list` rounded a stored amount as the report does: 3501.23
+    on a figure in 万元, stored and told back by checkin as 3,501.23万, was listed as
+    3,501万 (CNY 35.01m), and 3500元 as 0.35万. A record lists what was stored, as
+    checkin and spend add say it."""
+    root = write_workspace({"okrs.toml": AMOUNT_OKRS})
+    for typed in ("3500元", "3500.5", "3501.23", "45亿"):
+        done = run(root, "checkin", "O1.AVG", typed, "--date", "2026-03-31", "--note", typed)
+        assert done.exit_code == 0, done.output
+    for command in (("history", "O1.AVG"), ("checkin", "--list", "O1.AVG")):
+        listed = run(root, *command, "--lang", lang)
+        assert listed.exit_code == 0, listed.output
+        rows = [line for line in listed.output.splitlines() if "2026-03-31" in line]
+        values = [row.split("2026-03-31")[1].split("  branch")[0].strip() for row in rows]
+        assert values == list(amounts), listed.output
+
+
 def test_a_yuan_sign_before_a_bare_figure_kept_in_wan_or_yi_is_refused_as_either(
     write_workspace: WriteWorkspace,
 ) -> None:

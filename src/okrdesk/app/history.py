@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from okrdesk.app.checkin import shown_against
+from okrdesk.app.checkin import as_stored
 from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.errors import BadInput, printable
@@ -140,8 +140,9 @@ def kept_said(
 
 
 def _row(plan: Plan, kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]) -> list[str]:
-    # Short of its subject's target, a value never reads as the target (CNY 5,998k of 6m).
-    value = shown_against(plan, kr, c.subject, c.value, lang) if abs(c.value) <= 1e308 else "—"
+    # A record says what was stored: an amount exactly (3,501.23万, not the report's
+    # 3,501万), any other figure short of its subject's target never read as the target.
+    value = as_stored(plan, kr, c.subject, c.value, lang) if abs(c.value) <= 1e308 else "—"
     confidence = percentage(c.confidence, keep=0) if c.confidence is not None else "—"
     note = printable(c.note)
     if c.withdrawn is not None:
