@@ -343,17 +343,24 @@ FIRST_SCREEN_ROWS = 22
 the 24 of a terminal."""
 
 _TIGHTER = (
-    (False, MOVED_SHOWN, ALERTS_SHOWN),
-    (True, MOVED_SHOWN, ALERTS_SHOWN),
-    (True, 2, ALERTS_SHOWN),
-    (True, 1, ALERTS_SHOWN),
-    (True, 1, 4),
-    (True, 1, 3),
+    (False, MOVED_SHOWN, ALERTS_SHOWN, True),
+    (True, MOVED_SHOWN, ALERTS_SHOWN, True),
+    (True, 2, ALERTS_SHOWN, True),
+    (True, 1, ALERTS_SHOWN, True),
+    (True, 1, 4, True),
+    (True, 1, 3, True),
+    (True, 1, ALERTS_SHOWN, False),
+    (True, 1, 4, False),
+    (True, 1, 3, False),
 )
 """The first screen's layouts, each shorter than the one before, as (who owes check-ins
-named in one line, key results that moved most, alerts listed): what gives way first is
-a line a person, then what moved, then the alerts listed (their heading still counts
-them all, and the details list every one). A tripped breaker is never cut."""
+named in one line, key results that moved most, alerts listed, an alert going on under
+its message rather than cut where a line would lose a figure or day it shows at 80
+columns): what gives way first is a line a person, then what moved, then the alerts
+listed (their heading still counts them all, and the details list every one); where
+three alerts on their lines still do not fit (a terminal so narrow that each takes four
+or more), each alert is cut to one line instead, and those listed give way again. A
+tripped breaker is never cut."""
 
 
 def first_screen(report: Report, lang: str, width: int) -> list[Line]:
@@ -361,8 +368,9 @@ def first_screen(report: Report, lang: str, width: int) -> list[Line]:
     manager needs on one screen, in the first layout of ``_TIGHTER`` that fills at most
     ``FIRST_SCREEN_ROWS`` rows (else the tightest). Printed as they were laid out to be
     counted, not laid out again."""
-    for one_line_owed, moved, alerts in _TIGHTER:
-        said = _first_screen(report, lang, width if one_line_owed else None, moved, alerts)
+    for one_line_owed, moved, alerts, facts in _TIGHTER:
+        said = _first_screen(report, lang, width if one_line_owed else None, moved, alerts,
+                             facts)  # fmt: skip
         lines = [line for text in said for line in fitted(text, width)]
         if len(lines) <= FIRST_SCREEN_ROWS:
             break
@@ -370,10 +378,15 @@ def first_screen(report: Report, lang: str, width: int) -> list[Line]:
 
 
 def _first_screen(
-    report: Report, lang: str, names_within: int | None, moved_shown: int, alerts_shown: int
+    report: Report,
+    lang: str,
+    names_within: int | None,
+    moved_shown: int,
+    alerts_shown: int,
+    facts: bool = True,
 ) -> list[Text]:
     """The first screen: with ``names_within`` columns, who owes check-ins named in one
-    line of that width, not a line each."""
+    line of that width, not a line each; ``facts``: as ``_attention`` takes it."""
     week = label(lang, "in_brackets", text=report.week)
     day = f"{label(lang, 'as_of')} {report.as_of}{week}"
     lines = [_line(report.plan.name, "bold"), _line(f"{unit_named(report, lang)}  {day}")]
@@ -396,7 +409,7 @@ def _first_screen(
     if len(tripped) > BREAKERS_SHOWN:
         lines.append(_line(f"⚠ {label(lang, 'breakers_more', n=len(tripped) - BREAKERS_SHOWN)}",
                            "bold red"))  # fmt: skip
-    lines += _attention(report, lang, alerts_shown)
+    lines += _attention(report, lang, alerts_shown, facts)
     owed = owed_text(report, lang)
     lines.append(_line(owed[0], "bold"))
     if names_within is not None and len(owed) > 2:
@@ -425,7 +438,9 @@ def _owed_names(report: Report, lang: str, width: int) -> str:
     return owed_names(found, lang, names)
 
 
-def _attention(report: Report, lang: str, most: int) -> list[Text]:
+def _attention(report: Report, lang: str, most: int, facts: bool = True) -> list[Text]:
+    """The alerts of the first screen, ``most`` of them; with ``facts``, one that a line
+    narrower than the screen it is written for would cut goes on under its message."""
     # Breakers are on their own lines above; the rest, most severe first.
     shown = attention_first(report, most)
     styles = {"error": "bold red", "warning": "yellow", "info": ""}
@@ -437,7 +452,8 @@ def _attention(report: Report, lang: str, most: int) -> list[Text]:
         said = alert.message + alert.hint
         # Narrower than the screen it is written for, a line goes on under its message
         # rather than lose a figure or a day it shows there (P.FEMALE's day missed).
-        t.hanging, t.facts_at = cell_width(t.plain), FIRST_SCREEN_WIDTH
+        if facts:
+            t.hanging, t.facts_at = cell_width(t.plain), FIRST_SCREEN_WIDTH
         lines.append(_naming(t, said, alert.title, lang=lang, listed=alert.subjects))
     return lines
 
