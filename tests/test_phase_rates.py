@@ -460,3 +460,28 @@ def test_before_its_phase_a_rate_s_checkpoint_allows_its_budget_line_nothing(
     assert "while its spending schedule allows 8.22%: 41.78 pp ahead" in english.output
     said = run(root, "explain", "data", "--as-of", "2026-03-15").output
     assert "已用预算 0.0%，支出计划允许 8.22%" in said, said
+
+
+def test_before_its_phase_a_rate_ahead_of_its_target_is_not_forecast_to_reach_it_today(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """From 10% to 20% by Q2's own rate: on 15 March the plan's 25% to date is past the
+    target, but its line (no account funded since February, more opened) runs to 8.3% on
+    30 June. It gave 15 March as the day the target is reached beside that 8.3%, a
+    forecast that gainsaid itself; the plan's figure reaches nothing before Q2 counts,
+    and its line misses the target by 30 June, so no day is given."""
+    okrs = OKRS.replace("target = 80\n", "baseline = 10\ntarget = 20\n")
+    root = collected(write_workspace, okrs)
+    early = reported(root, "2026-03-15")
+    assert early["phase_to_come"] == "Q2" and early["actual"] == pytest.approx(0.25)
+    assert early["forecast"] == pytest.approx(0.083, abs=0.001)
+    assert early["forecast_to"] == "2026-06-30"
+    assert early["forecast_reach"] is None
+    assert "| 8.27% 至06-30 |" in row(root, "2026-03-15", "zh")
+    # With a target its line meets on 30 June (from 5% to 8%), the day given is the
+    # phase's first at the earliest: no figure of the plan's meets Q2's target before.
+    lower = OKRS.replace("target = 80\n", "baseline = 5\ntarget = 8\n")
+    (root / "targets" / "q2.toml").write_text(lower, encoding="utf-8")
+    met = reported(root, "2026-03-15")
+    assert met["forecast"] == pytest.approx(0.083, abs=0.001)
+    assert met["forecast_reach"] == "2026-03-30"

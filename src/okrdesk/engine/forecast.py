@@ -80,25 +80,42 @@ def ratio_forecast(
     target: float,
     rising: bool = True,
     as_of: dt.date | None = None,
+    *,
+    counts_from: dt.date | None = None,
 ) -> Forecast:
     """``parts`` are (day, numerator to date, denominator to date), the last one
     today's: the ratio on ``end`` with each part carried forward at its pace,
-    and the first day that ratio meets ``target``."""
+    and the first day that ratio meets ``target``. ``counts_from``: the first day
+    its figure can meet the target, where that is after today's (a rate's checkpoint
+    of a phase, read over the plan to date before the phase has a figure): the line
+    meets it from that day on, only where it still meets it on ``end``."""
     if not parts or not parts[-1][2]:
         return Forecast(None, note="not enough data")
     today, numerator, denominator = parts[-1]
     as_of = as_of or today
+
+    def meets(ratio: float) -> bool:
+        return ratio >= target if rising else ratio <= target
+
     now = numerator / denominator
-    reached = now >= target if rising else now <= target
     if as_of >= end:
-        return Forecast(now, today if reached else None)
+        return Forecast(now, today if meets(now) else None)
     up = _slope([(day, n) for day, n, _ in parts], start)
     across = _slope([(day, d) for day, _, d in parts], start)
     left = (end - today).days
     if up is None or across is None or denominator + across * left <= 0:
         return Forecast(None, note="not enough data")
     value = (numerator + up * left) / (denominator + across * left)
-    if reached:
+    waits = min(max((counts_from - today).days, 0), left) if counts_from is not None else 0
+    if waits:
+        # The ratio moves one way only: it meets the target from ``counts_from`` on, by
+        # ``end``, only where it meets it on ``end``; already then, or on the day it crosses.
+        if not meets(value):
+            return Forecast(value, None)
+        then = (numerator + up * waits) / (denominator + across * waits)
+        if meets(then):
+            return Forecast(value, today + dt.timedelta(days=waits))
+    elif meets(now):
         return Forecast(value, today)
     # (numerator + up·t) / (denominator + across·t) = target, for t days from today.
     gain = up - target * across

@@ -382,7 +382,11 @@ class Engine:
             parts = [(min(at, seen), n, d)
                      for at, n, d in self._ratio_parts(kr, spec, subject, since)]  # fmt: skip
             trend = tuple((at, n / d) for at, n, d in parts if d)
-            forecast = ratio_forecast(parts, since, until, goal, kr.sense >= 0, seen)
+            # Before its phase has a figure, the plan's to date past its target reaches
+            # nothing yet: the line can reach it from the phase's first day on.
+            counts_from = phase_first_day(self.plan, phase) if to_come and phase else None
+            forecast = ratio_forecast(parts, since, until, goal, kr.sense >= 0, seen,
+                                      counts_from=counts_from)  # fmt: skip
         elif self.trends:
             trend = tuple((min(at, seen), v) for at, v in self._trend(kr, spec, subject))
             if trend and spec is not None and spec.kind is MetricKind.FLOW:
