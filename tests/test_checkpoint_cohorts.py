@@ -215,3 +215,41 @@ def test_a_cohort_checkpoint_is_judged_once_its_figures_settle(
     settled = reported(root, "Q1.FUND", "2026-04-30")
     assert (settled["status"], settled["settles_on"]) == ("met", None)
     assert "| 达标 (Q1) |" in run(root, "report", "--as-of", "2026-04-30", "--format", "md").output
+
+
+def test_a_member_s_share_settling_is_not_counted_met(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Shared out at 50% each, on 15 April 王芳 stands at 100% (two of two funded) and
+    李强 at 50%: both past their share's target, both settling until 30 April. The line
+    under the row read 成员达标 2/2 of shares later collects may still restate; they are
+    counted settling, none met, until a collect from 30 April judges them."""
+    shared = OKRS.replace(
+        "milestones = { Q1 = 1.0 }\n",
+        "milestones = { Q1 = 1.0 }\nmembers = { cm01 = 50, cm02 = 50 }\n",
+        1,
+    )
+    root = write_workspace(
+        {"q1.toml": shared, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "data").mkdir()
+    (root / "data" / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (root / "data" / "fundings.csv").write_text(FUNDINGS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    run(root, "collect", "--through", AS_OF)
+    settling = reported(root, "Q1.FUND")
+    assert settling["status"] == "settling"
+    assert (settling["members_met"], settling["members_total"]) == (0, 2)
+    assert settling["members_settling"] == 2
+    zh = run(root, "report", "--as-of", AS_OF, "--format", "md").output
+    assert "成员达标 0/2（0.0%），进度正常 0/2，待结算 2" in zh
+    en = run(root, "report", "--as-of", AS_OF, "--format", "md", "--lang", "en").output
+    assert "0 of 2 members met their target (0.0%), 0 of 2 on track, 2 settling" in en
+    run(root, "collect", "--through", "2026-04-30")
+    settled = reported(root, "Q1.FUND", "2026-04-30")
+    assert settled["status"] == "met"
+    assert (settled["members_met"], settled["members_settling"]) == (2, 0)
+    assert (
+        "成员达标 2/2（100.0%），进度正常 2/2 ·"
+        in run(root, "report", "--as-of", "2026-04-30", "--format", "md").output
+    )

@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
         "members_met": "成员达标 {met}/{total}（{share}），进度正常 {on_pace}/{total}",
         "members_behind": "，落后 {behind}",
+        "members_settling": "，待结算 {settling}",
         "unshared": "其中 {value} 不属于任何有分解目标的成员",
         "unshared_people": "其中 {value} 来自没有分解目标的人员{who}",
         "unshared_more": "等 {n} 人",
@@ -193,6 +194,7 @@ LABELS: dict[str, dict[str, str]] = {
         "members_met": "{met} of {total} members met their target ({share}), "
                        "{on_pace} of {total} on track",
         "members_behind": ", {behind} off track",
+        "members_settling": ", {settling} settling",
         "unshared": "{value} of it belongs to no member with a share of the target",
         "unshared_people": "{value} of it from people with no share of the target{who}",
         "unshared_more": "{n} more",

@@ -176,13 +176,15 @@ class MemberProgress:
 @shared_methods
 class MembersMet:
     """How many of the members a key result is shared out to have reached their own
-    target, how many are on pace for it, and how many are off track (the shares its
-    ``member_off_track`` alert counts behind)."""
+    target, how many are on pace for it, how many are off track (the shares its
+    ``member_off_track`` alert counts behind), and how many of a checkpoint's are still
+    settling (``Status.SETTLING``: neither met nor missed until their figures settle)."""
 
     met: int
     on_pace: int
     total: int
     behind: int = 0
+    settling: int = 0
 
 
 @attrs.frozen(slots=False)
@@ -736,10 +738,14 @@ class Engine:
         judged = self.shares_below(kr, subject)
         if not judged:
             return None
-        met = sum(p.status is Status.MET or (p.attainment or 0.0) >= 1 for p in judged)
+        # A share settling past its target has met nothing yet: later collects restate it.
+        settling = sum(p.status is Status.SETTLING for p in judged)
+        met = sum(p.status is Status.MET or (p.status is not Status.SETTLING
+                                             and (p.attainment or 0.0) >= 1)
+                  for p in judged)  # fmt: skip
         on_pace = sum(p.status in (Status.MET, Status.ON_TRACK) for p in judged)
         behind = sum(p.status is Status.OFF_TRACK for p in judged)
-        return MembersMet(met, on_pace, len(judged), behind)
+        return MembersMet(met, on_pace, len(judged), behind, settling)
 
     def unshared(self, kr: KeyResult, subject: str) -> Unshared | None:
         """The part of ``kr``'s figure at ``subject`` that no member with a share of its

@@ -304,6 +304,7 @@ def _key_result(
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,
         members_behind=members.behind if members else None,
+        members_settling=members.settling if members else None,
         split_credit=splits_credit(engine.metrics, kr),
         unshared=outside.amount if outside else None,
         unshared_people=tuple(plan.name_of(s) for s in outside.people) if outside else (),

@@ -229,6 +229,9 @@ class ReportKeyResult:
     members_behind: int | None = None
     """Of those, how many are off track: the count its alert gives (14 个分解目标落后),
     so that the row and the alert read as one."""
+    members_settling: int | None = None
+    """Of those, how many shares of a checkpoint are settling (``Status.SETTLING``):
+    neither met nor missed yet, so not among ``members_met``."""
     split_credit: bool = False
     """Its metric's counts may be shared between people (``MetricSpec.split_credit``), so
     its figures are written with the decimals they need (82.5人), not as whole counts."""

@@ -44,7 +44,8 @@ def status_text(kr: ReportKeyResult, lang: str) -> str:
 def members_met(kr: ReportKeyResult, lang: str) -> str:
     """ "成员达标 8/12 (66.7%)，进度正常 9/12，落后 2": of the members the key result is
     shared out to; how many are behind only where some are, the count the alert about
-    them gives."""
+    them gives; how many of a checkpoint's are settling (待结算 2) only where some are,
+    none of them counted met."""
     if kr.members_total is None or kr.members_met is None:
         return ""
     share = percent(kr.members_met / kr.members_total)
@@ -52,6 +53,8 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
                  on_pace=kr.members_on_pace)  # fmt: skip
     if kr.members_behind:
         said += label(lang, "members_behind", behind=kr.members_behind)
+    if kr.members_settling:
+        said += label(lang, "members_settling", settling=kr.members_settling)
     return said
 
 
