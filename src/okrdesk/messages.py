@@ -68,6 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scores_cut": "{period} 已存的数据含 {day} 之后的日子，本期至今不计分",
         "unmeasured": "未计入得分：{groups}",
         "capped": "得分中 {krs} 按上限 {cap} 计",
+        "began_counting": "含 {krs} 新计入得分",
+        "began_counting_more": "含 {krs} 等 {n} 项新计入得分",
         "from_baseline": "完成率 =（实际 − 起点）÷（目标 − 起点），起点：{krs}",
         "from_baseline_row": "完成率 =（实际 − 起点）÷（目标 − 起点），起点 {baseline}",
         "below_baseline_zero": "（实际不及起点，完成率计 {zero}）",
@@ -202,6 +204,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scores_cut": "{period} is stored with days after {day}: not scored to date",
         "unmeasured": "Not in the score: {groups}",
         "capped": "The score counts {krs} at the cap of {cap}",
+        "began_counting": "Includes {krs}, newly counted in the score",
+        "began_counting_more": "Includes {krs} and {more} more, newly counted in the score",
         "from_baseline": "Attained = (actual − baseline) ÷ (target − baseline); {baselines}: "
                          "{krs}",
         "from_baseline_row": "Attained = (actual − baseline) ÷ (target − baseline), baseline "

@@ -27,7 +27,13 @@ from okrdesk.engine.plan_calendar import (
     runs_of,
     settling_runs,
 )
-from okrdesk.engine.progress import BEHIND, Engine, KeyResultProgress, MemberProgress
+from okrdesk.engine.progress import (
+    BEHIND,
+    Engine,
+    KeyResultProgress,
+    MemberProgress,
+    SubjectProgress,
+)
 from okrdesk.engine.rollup import SharedReads, checkin_counts, subjects_under
 from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.engine.tree_targets import owner_of
@@ -221,6 +227,18 @@ def _window_as_begun(
     if spans[0] == spans[1] or before.actual.value is None:
         return before
     return attrs.evolve(before, actual=attrs.evolve(before.actual, value=0.0))
+
+
+def _began_counting(progress: SubjectProgress, earlier: Engine, unit: str) -> tuple[str, ...]:
+    """The key results the unit's score counts that its score a period earlier did not:
+    with an attainment now and none then (Q2's rate with its first figure, a metric's
+    first collect), so the score's change is partly theirs (+9.2百分点 on 6 April)."""
+    return tuple(
+        p.key_result.id for objective in progress.objectives for p in objective.key_results
+        if p.attainment is not None
+        and (then := earlier.key_result(p.key_result, unit)) is not None
+        and then.attainment is None
+    )  # fmt: skip
 
 
 def _forecast_to(engine: Engine, p: KeyResultProgress) -> dt.date | None:
@@ -651,6 +669,7 @@ def build_report(
                              owners=owners, latest=latest, clashes=clashes,
                              owing=owing)  # fmt: skip
     previous = earlier.progress(unit, members=False).score if period_ago >= plan.start else None
+    began = _began_counting(progress, earlier, unit) if previous is not None else ()
     return Report(
         schema=SCHEMA,
         generated_by=f"okrdesk {__version__}",
@@ -668,6 +687,7 @@ def build_report(
         budget=_budget(plan, budget, unit, lang),
         alerts=tuple(ReportAlert.of(a, lang) for a in found),
         previous_score=previous,
+        began_counting=began,
         owed=tuple(
             ReportOwed(o.key_result, o.title, o.subject, o.person, o.name, o.cadence.value,
                        o.since, o.last, o.periods, o.due,

@@ -552,6 +552,10 @@ class Report:
     alerts: tuple[ReportAlert, ...]
     previous_score: float | None = None
     """The unit's score at ``change_from``; None before the plan had run a period."""
+    began_counting: tuple[str, ...] = ()
+    """The key results ``score`` counts that ``previous_score`` did not (a rate's checkpoint
+    whose phase has its first figure, a first figure collected): part of the change
+    between the two is theirs, not the others' moving."""
     owed: tuple[ReportOwed, ...] = ()
     """Check-ins owed inside the unit on the date, the longest owed first."""
     figures_through: dt.date | None = None

@@ -861,6 +861,25 @@ def score_before(report: Report, lang: str) -> str:
     return label(lang, "in_brackets", text=f"{then}{label(lang, 'then')}{moved}")
 
 
+BEGAN_COUNTING_NAMED = 3
+"""The most key results named under the score as newly counted in it: the line stays short
+on the first screen, and says how many there are in all."""
+
+
+def began_counting_story(report: Report, lang: str) -> str:
+    """ "含 P.FUNNEL、P.EMPTY 新计入得分" under the score and its change: the key results
+    it counts that the score a period before did not (a phase's rate with its first
+    figure), whose arrival moves it whether anything improved or not; "" without any."""
+    began = report.began_counting
+    if not began or report.previous_score is None or report.score is None:
+        return ""
+    named = label(lang, "list_sep").join(began[:BEGAN_COUNTING_NAMED])
+    if len(began) <= BEGAN_COUNTING_NAMED:
+        return label(lang, "began_counting", krs=named)
+    more = len(began) - BEGAN_COUNTING_NAMED
+    return label(lang, "began_counting_more", krs=named, n=len(began), more=more)
+
+
 def _nothing_new(report: Report) -> bool:
     """Whether no figure behind the score could have moved since the period before: every
     collected key result's metric has no figures since (``no_new_figures``), and none

@@ -124,6 +124,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         whose=notes.whose, moved_most=notes.moved_most, attention=notes.attention,
         attention_first=notes.attention_first, attention_heading=notes.attention_heading,
         owed_text=notes.owed_text, score_before=notes.score_before,
+        began_counting_story=notes.began_counting_story,
         needing_attention=notes.needing_attention, for_information=notes.for_information,
         no_targets_story=notes.no_targets_story, no_alerts_text=notes.no_alerts_text,
         rank_text=notes.rank_text, off_track_text=notes.off_track_text,

@@ -44,6 +44,7 @@ from okrdesk.report.notes import (
     attention_first,
     attention_heading,
     baseline_story,
+    began_counting_story,
     breakdown_heading,
     breakdown_rows,
     budget_summary,
@@ -395,6 +396,8 @@ def _first_screen(
     if (span := phase_span(report, lang)) is not None:
         lines.append(_line(f"{label(lang, 'phase')} {span}"))
     lines.append(_score_line(report, lang))
+    if began := began_counting_story(report, lang):
+        lines.append(_line(f"  {began}"))
     if moved := moved_most(report, lang, moved_shown):
         heading = label(lang, "in_brackets", text=change_heading(report.grain, lang))
         lines.append(_line(f"{label(lang, 'moved')}{heading}", "bold"))

@@ -47,6 +47,7 @@ from okrdesk.report.cells import (
 )
 from okrdesk.report.notes import (
     baseline_row,
+    began_counting_story,
     budget_summary,
     depth_note,
     from_baseline,
@@ -86,12 +87,12 @@ _WORDS = {
     "zh": {"id": "编号", "title": "名称", "unit": "计量单位", "owner": "负责人",
            "kind": "类别", "level": "级别", "message": "内容", "tripped": "已熔断",
            "notes": "说明", "summary": "概览", "item": "项目", "value": "内容", "plan": "计划",
-           "who": "单位", "figures": "数据", "made_by": "生成"},
+           "who": "单位", "figures": "数据", "made_by": "生成", "began_counting": "得分变化"},
     "en": {"id": "ID", "title": "Title", "unit": "Unit", "owner": "Owner",
            "kind": "Kind", "level": "Level", "message": "Message", "tripped": "Tripped",
            "notes": "Notes", "summary": "Summary", "item": "Item", "value": "Value",
            "plan": "Plan", "who": "Unit", "figures": "Figures", "made_by": "Made by",
-           "key_result": "Key results"},
+           "key_result": "Key results", "began_counting": "Score change"},
 }  # fmt: skip
 
 
@@ -387,6 +388,8 @@ def summary(report: Any) -> tuple[list[str], list[list[Cell]]]:
         ago = f"{label(lang, 'score')} {compared_with(report, lang)}"
         previous = report.previous_score
         rows.append([(ago, None), _share(previous, score_text(previous))])
+        if began := began_counting_story(report, lang):
+            rows.append([(words["began_counting"], None), (began, None)])
     rows.append([(words["made_by"], None), (report.generated_by, None)])
     return [words["item"], words["value"]], rows
 
