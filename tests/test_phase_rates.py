@@ -523,3 +523,38 @@ def test_the_score_s_change_says_which_key_results_began_counting_in_it(
     )
     assert later["began_counting"] == []
     assert "新计入得分" not in okrdesk("report", "-w", str(root), "--as-of", "2026-04-13").stdout
+
+
+def test_a_member_whose_key_results_wait_for_their_phase_is_unranked_for_that_reason(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """王芳 and 李强 hold shares of Q2's rate alone: in March each has the plan's figure to
+    date, which no score counts before Q2 has one. The ranking left them out saying their
+    targets had no figures yet, which sent a manager to the collect; it says why."""
+    import openpyxl
+
+    shared = OKRS.replace(
+        "milestones = { Q2 = 1.0 }\n",
+        "milestones = { Q2 = 1.0 }\nmembers = { cm01 = 80, cm02 = 80 }\n",
+    )
+    root = collected(write_workspace, shared)
+    document = json.loads(run(root, "report", "--as-of", "2026-03-20", "--format", "json").stdout)
+    people = {m["id"]: m for m in document["members"] if m["kind"] == "person"}
+    assert [(m["rank"], m["phases_to_come"]) for m in people.values()] == [(None, ["Q2"])] * 2
+    zh = run(root, "report", "--as-of", "2026-03-20").output
+    assert "“—”：其关键结果在所属阶段（Q2）有数字后才计入得分，尚无综合得分，不参与排名" in zh
+    assert "目标尚无数据" not in zh
+    en = run(root, "report", "--as-of", "2026-03-20", "--format", "md", "--lang", "en").output
+    assert "—: its key results count in the score once their phase (Q2) has a figure: " in en
+    assert "no figures yet for its targets" not in en
+    workbook = tmp_path / "march.xlsx"
+    run(root, "report", "--as-of", "2026-03-20", "--out", str(workbook))
+    sheet = openpyxl.load_workbook(workbook)["成员排名"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[2] in ("王芳", "李强")]
+    assert len(rows) == 2
+    assert {row[-1] for row in rows} == {
+        "其关键结果在所属阶段（Q2）有数字后才计入得分，尚无综合得分"
+    }
+    # Once Q2 has its figures, they are ranked on them.
+    later = json.loads(run(root, "report", "--as-of", "2026-05-24", "--format", "json").stdout)
+    assert all(m["rank"] is not None for m in later["members"] if m["kind"] == "person")

@@ -168,6 +168,10 @@ class MemberProgress:
     capped: tuple[str, ...] = ()
     """Its key results its score counts at the plan's ``attainment_cap``, not at the
     attainment they reached (``ObjectiveProgress.capped``)."""
+    phases_to_come: tuple[str, ...] = ()
+    """The phases, sorted, of its key results its score leaves out until their phase has
+    a figure (``KeyResultProgress.phase_to_come``): why a member whose only key results
+    are such has no score yet, though they have figures."""
 
 
 # A report makes only a few of these two: declared without __slots__, which attrs adds by
@@ -806,9 +810,10 @@ class Engine:
                               for o in member_progress.objectives
                               for kr in o.unmeasured})  # fmt: skip
             capped = tuple(kr for o in member_progress.objectives for kr in o.capped)
+            to_come = tuple(sorted({kr.phase_to_come for kr in results if kr.phase_to_come}))
             found.append(
                 MemberProgress(member, member_progress.name, kind, member_progress.score, off,
-                               len(results), tuple(lacking), capped)
+                               len(results), tuple(lacking), capped, to_come)
             )  # fmt: skip
         return sorted(found, key=lambda m: (m.score is None, -(m.score or 0.0), m.id))
 

@@ -437,7 +437,8 @@ def _ranked(
     for m, rank in zip(members, ranks, strict=True):
         behind = (shares or {}).get(m.id, 0) if m.kind == "unit" else 0
         found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track + behind,
-                                  m.key_results, m.unmeasured, behind, m.capped))  # fmt: skip
+                                  m.key_results, m.unmeasured, behind, m.capped,
+                                  m.phases_to_come))  # fmt: skip
     return tuple(found)
 
 

@@ -326,6 +326,9 @@ class ReportMember:
     capped: tuple[str, ...] = ()
     """The key results its score counts at the plan's ``attainment_cap`` rather than at
     the attainment they reached: its score would read higher without the cap."""
+    phases_to_come: tuple[str, ...] = ()
+    """The phases of its key results left out of its score until their phase has a
+    figure (a rate's checkpoint of Q2 in March): why one with no other has no score."""
 
 
 @attrs.frozen(slots=False)

@@ -444,7 +444,12 @@ def unranked_notes(report: Report, lang: str) -> list[str]:
     if lacking:
         metrics = label(lang, "list_sep").join(lacking)
         notes.append(label(lang, "unranked_unmeasured", metrics=metrics))
-    if any(m.key_results > 0 for m in unscored):
+    # Key results with figures that count only from their phase's: not "no data".
+    waiting = sorted({phase for m in unscored if m.key_results > 0 for phase in m.phases_to_come})
+    if waiting:
+        phases = label(lang, "list_sep").join(waiting)
+        notes.append(label(lang, "unranked_phase_to_come", phases=phases))
+    if any(m.key_results > 0 and not m.phases_to_come for m in unscored):
         notes.append(label(lang, "unranked_no_data"))
     if depth := depth_note(report, lang):
         notes.append(depth)
@@ -469,6 +474,9 @@ def unranked_why(member: ReportMember, lang: str) -> str:
     format that gives it on the member's own row (the workbook); "" for one ranked."""
     if member.rank is not None:
         return ""
+    if member.key_results > 0 and member.phases_to_come:
+        phases = label(lang, "list_sep").join(member.phases_to_come)
+        return label(lang, "unranked_why_phase_to_come", phases=phases)
     if member.key_results > 0:
         return label(lang, "unranked_why_no_data")
     if member.unmeasured:

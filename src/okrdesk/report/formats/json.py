@@ -82,7 +82,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     # A member whose key results can all be measured is written as before that was told.
     converter.register_unstructure_hook(ReportMember, make_dict_unstructure_fn(
         ReportMember, converter, unmeasured=override(omit_if_default=True),
-        capped=override(omit_if_default=True),
+        capped=override(omit_if_default=True), phases_to_come=override(omit_if_default=True),
     ))  # fmt: skip
     # An objective whose every key result has a figure is written as before that was told.
     converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
