@@ -253,3 +253,29 @@ def test_a_member_s_share_settling_is_not_counted_met(
         "成员达标 2/2（100.0%），进度正常 2/2 ·"
         in run(root, "report", "--as-of", "2026-04-30", "--format", "md").output
     )
+
+
+def test_a_rate_checkpoint_of_the_plan_s_first_phase_says_nothing_of_reading_it_apart(
+    cohorts: Path,
+) -> None:
+    """Q1 starts on the plan's first day: its own rate is the plan's to date, so the line
+    a later phase's rate has under its title (only Q2's periods from 2026-W14) said of Q1
+    only that it counts every period since 2026-01-01, which adds nothing; it is left
+    out, in the report's every format, its JSON and explain."""
+    funded = reported(cohorts, "Q1.FUND")
+    assert (funded["over_phase"], funded["over_phase_from"], funded["phase_to_come"]) == (
+        None,
+        None,
+        None,
+    )
+    for lang in ("zh", "en"):
+        for form in ("md", "text", "html"):
+            shown = run(cohorts, "report", "--as-of", AS_OF, "--format", form, "--lang", lang)
+            assert "按 Q1 阶段自身的数字计" not in shown.output, (form, lang)
+            assert "Q1's own figure" not in shown.output, (form, lang)
+        said = run(cohorts, "explain", "Q1.FUND", "--as-of", AS_OF, "--lang", lang).output
+        assert "2026-W01" not in said, said
+    # Its figure is the plan's to date all the same: three of four funded.
+    assert (funded["numerator"], funded["denominator"]) == (3, 4)
+    early = reported(cohorts, "Q1.FUND", "2026-03-20")
+    assert (early["over_phase"], early["phase_to_come"]) == (None, None)

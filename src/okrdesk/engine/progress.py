@@ -439,11 +439,16 @@ class Engine:
 
     def phase_of(self, kr: KeyResult) -> Phase | None:
         """The phase whose own figure ``kr`` is, for a checkpoint of a phase on a stored
-        rate (``pace.phase_of_rate``); None for any other key result."""
+        rate (``pace.phase_of_rate``); None for any other key result, and for one of a
+        phase whose first period is the plan's (Q1), whose own figure is the plan's to
+        date: nothing to read apart, nor to say."""
         spec = self.metrics.get(kr.metric or "")
         if spec is None or spec.kind is not MetricKind.RATIO or spec.formula is not None:
             return None
-        return phase_of_rate(self.plan, kr)
+        phase = phase_of_rate(self.plan, kr)
+        if phase is None or phase_first_day(self.plan, phase) <= self.plan.start:
+            return None
+        return phase
 
     def _phase_rollup(self, phase: Phase) -> Rollup:
         """The figures of the periods of ``phase`` to the date, one rollup a phase."""
