@@ -109,16 +109,14 @@ def test_a_cohort_checkpoint_says_its_figure_counts_later_conversions(cohorts: P
     # The figure the store holds: three of four, the April fundings counted.
     assert (funded["numerator"], funded["denominator"]) == (3, 4)
     assert funded["counted_through"] == AS_OF
+    # Still settling on 15 April, its settling line says so (a settled one's below).
     text = run(cohorts, "report", "--as-of", AS_OF, "--format", "md").output
     assert (
-        "此指标各周期的数字在周期结束后仍会变动：这里是截至 2026-04-15 采集到的数字，"
-        "并非当日的数字" in text
+        "仍会变动，检查点按 2026-04-30 起采集的数字判定达成与否；现为截至 2026-04-15 采集到的数字"
+        in (text)
     )
     english = run(cohorts, "report", "--as-of", AS_OF, "--format", "md", "--lang", "en").output
-    assert (
-        "Its figures go on changing after their periods end: this is the figure as "
-        "collected through 2026-04-15, not as it stood then" in english
-    )
+    assert "this is the figure as collected through 2026-04-15" in english
     # A flow is final when its period ends: its checkpoint is the figure as it stood.
     assert reported(cohorts, "Q1.OPEN")["counted_through"] is None
 
@@ -279,3 +277,44 @@ def test_a_rate_checkpoint_of_the_plan_s_first_phase_says_nothing_of_reading_it_
     assert (funded["numerator"], funded["denominator"]) == (3, 4)
     early = reported(cohorts, "Q1.FUND", "2026-03-20")
     assert (early["over_phase"], early["phase_to_come"]) == (None, None)
+
+
+def test_a_settling_checkpoint_says_once_that_its_figures_still_change(
+    cohorts: Path, tmp_path: Path
+) -> None:
+    """Under a checkpoint settling, the settling line said its figures go on changing for
+    30 days, and the line under it that they go on changing after their periods end:
+    twice the same thing. One line says both when it is judged and which collect the
+    figure is from, in every format."""
+    import openpyxl
+
+    once = (
+        "尚待结算：此指标各周期的数字在周期结束后 30 天内仍会变动，检查点按 2026-04-30 "
+        "起采集的数字判定达成与否；现为截至 2026-04-15 采集到的数字"
+    )
+    english = (
+        "the checkpoint is judged met or missed on a collect from that day; this is the "
+        "figure as collected through 2026-04-15"
+    )
+    for form in ("md", "html"):
+        zh = run(cohorts, "report", "--as-of", AS_OF, "--format", form).output
+        assert once in zh and "这里是截至 2026-04-15 采集到的数字" not in zh, form
+        en = run(cohorts, "report", "--as-of", AS_OF, "--format", form, "--lang", "en").output
+        assert english in en and "not as it stood then" not in en, form
+    text = run(cohorts, "report", "--as-of", AS_OF, "--lang", "en").output
+    assert "not as it stood then" not in text and "this is the figure as collected" in text
+    workbook = tmp_path / "april.xlsx"
+    run(cohorts, "report", "--as-of", AS_OF, "--out", str(workbook))
+    cells = [
+        str(cell)
+        for row in openpyxl.load_workbook(workbook)["关键结果"].iter_rows(values_only=True)
+        for cell in row
+        if cell
+    ]
+    assert any(once in cell for cell in cells)
+    assert not any("这里是截至 2026-04-15 采集到的数字" in cell for cell in cells)
+    # Settled, it is the figure as collected that is said, as of any cohort's.
+    run(cohorts, "collect", "--through", "2026-04-30")
+    settled = run(cohorts, "report", "--as-of", "2026-04-30", "--format", "md").output
+    assert "这里是截至 2026-04-30 采集到的数字，并非当日的数字" in settled
+    assert "尚待结算" not in settled

@@ -33,6 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
                            "采集到的数字，并非当日的数字",
         "settles_on": "尚待结算：此指标各周期的数字在周期结束后 {days} 天内仍会变动，"
                       "检查点按 {day} 起采集的数字判定达成与否",
+        "settles_counted_through": "；现为截至 {through} 采集到的数字",
         "over_phase": "按 {phase} 阶段自身的数字计：只计 {period}（{day} 起）以来的各周期",
         "phase_to_come": "{phase} 阶段尚无数字：暂按计划开始至今的数字计，"
                          "{phase} 有数字后只计 {phase} 的",
@@ -170,6 +171,7 @@ LABELS: dict[str, dict[str, str]] = {
         "settles_on": "Settles on {day}: its figures go on changing for {days} days after "
                       "their periods end, so the checkpoint is judged met or missed on a "
                       "collect from that day",
+        "settles_counted_through": "; this is the figure as collected through {through}",
         "over_phase": "{phase}'s own figure: only its periods from {period} (starting {day})",
         "phase_to_come": "{phase} has no figure yet: this is the plan's to date, "
                          "until {phase} has one",

@@ -694,17 +694,23 @@ def closed_story(kr: ReportKeyResult, lang: str) -> str:
 
 def settles_story(kr: ReportKeyResult, lang: str) -> str:
     """For a checkpoint past its date on a cohort still converting: the day from which it
-    is judged met or missed ("尚待结算：…检查点按 2026-07-28 起采集的数字判定达成与否")."""
+    is judged met or missed ("尚待结算：…检查点按 2026-07-28 起采集的数字判定达成与否"),
+    and the day its figure is collected through, which ``counted_through_story`` says of
+    any other cohort figure ("；现为截至 2026-07-15 采集到的数字"): once, not twice."""
     if kr.settles_on is None:
         return ""
-    return label(lang, "settles_on", day=kr.settles_on, days=kr.settles_after_days)
+    said = label(lang, "settles_on", day=kr.settles_on, days=kr.settles_after_days)
+    if kr.counted_through is not None:
+        said += label(lang, "settles_counted_through", through=kr.counted_through)
+    return said
 
 
 def counted_through_story(kr: ReportKeyResult, lang: str) -> str:
     """For a key result on a cohort metric read after the day its figures run through
     (a past day's report, a checkpoint after its day): that the figure counts the
-    changes since, up to which day ("这里是截至 2026-11-20 采集到的数字")."""
-    if kr.counted_through is None:
+    changes since, up to which day ("这里是截至 2026-11-20 采集到的数字"); "" for a
+    checkpoint settling, whose line says it (``settles_story``)."""
+    if kr.counted_through is None or kr.settles_on is not None:
         return ""
     return label(lang, "counted_through", through=kr.counted_through)
 
