@@ -1032,6 +1032,21 @@ def test_a_tripped_breaker_on_the_first_screen_keeps_every_word_at_80_columns(
                 assert "".join(alert["message"].split()) in "".join(wider.split()), width
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_baseline_caption_keeps_attained_with_its_figure(demo: Path, lang: str) -> None:
+    """O2's caption says O2.KR2's actual is worse than its baseline and counts 0.0%: at 60
+    columns the line ended with the label (完成率计, attained) and began the next with
+    0.0%), a bare figure."""
+    from test_report import AS_OF, okrdesk
+
+    said = {"zh": "完成率计 0.0%）", "en": "attained 0.0%)"}[lang]
+    for columns in (50, 56, 60, 64, 72):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        lines = [line.replace(NO_BREAK, " ") for line in text.splitlines()]
+        assert [line for line in lines if said in line], (columns, lang)
+
+
 def test_a_breaker_named_as_its_id_keeps_its_id() -> None:
     from okrdesk.report.terminal import _naming
 

@@ -133,11 +133,14 @@ def _baseline_said(kr: ReportKeyResult, lang: str, joined: str = " ") -> str:
     2.4 per client) made ``joined``; where its actual is worse than it (below it, or
     above it going down), that the attainment is then 0 (``engine.pace.attainment``):
     the formula gives less (-27.3% for 2.1 from 2.4 towards 3.5), and the row says
-    0.0%."""
+    0.0%: its words' last one ``joined`` to that figure (``完成率计 0.0%``), which a
+    narrow terminal put on the next line alone."""
     said = value(kr, kr.baseline, lang).replace(" ", joined)
     sense = -1 if kr.direction == "at_most" else 1
     if kr.actual is not None and sense * (kr.actual - kr.baseline) < 0:
-        said += label(lang, "below_baseline_zero", zero=attainment(kr))
+        zero = attainment(kr)
+        worse = label(lang, "below_baseline_zero", zero=zero)
+        said += worse.replace(f" {zero}", f"{joined}{zero}")
     return said
 
 
