@@ -859,11 +859,40 @@ def test_a_day_without_its_year_is_never_kept_as_the_lines_figure(
 
     brief = okrdesk("report", "-w", str(funnel_missed), "--as-of", "2026-07-05", "--brief",
                     env={"COLUMNS": str(columns)}).stdout  # fmt: skip
-    (line,) = [line for line in brief.splitlines() if "P.FUNNEL" in line]
-    assert cell_width(line) <= columns, line
-    assert re.match(r"  提醒    P\.FUNNEL：06-30.*差 4\.10百分点（按截至 06-28 的数字）$", line), (
-        line
-    )
+    said = _alert_said(brief, "P.FUNNEL")
+    assert max(cell_width(line) for line in brief.splitlines()) <= columns
+    # Where one line would cut its verdict (截止…差), it goes on under its message.
+    assert re.search(
+        r"：(2026-)?06-30截止未达成，差4\.10百分点（按截至(2026-)?06-28的数字）$", said
+    ), said
+
+
+def _alert_said(brief: str, subject: str) -> str:
+    """The first screen's alert about ``subject``, its lines joined, without spaces."""
+    lines = brief.splitlines()
+    at = next(i for i, line in enumerate(lines) if f" {subject}" in line)
+    more = itertools.takewhile(lambda line: line.startswith(" " * 10), lines[at + 1 :])
+    return "".join("".join([lines[at], *more]).split())
+
+
+@pytest.mark.parametrize("columns", [60, 64, 68, 72, 76, 80])
+def test_a_first_screen_alert_keeps_its_verdict_whole(
+    demo: Path, funnel_missed: Path, columns: int
+) -> None:
+    """Under 80 columns P.FEMALE's line read "P.FEMALE：09-30 截止…差 6户", and at 80
+    P.FUNNEL's "2026-06-30 截止未…差 4.10百分点": the 未达成 that says the checkpoint was
+    missed cut, the shortfall reading as a lead. Its verdict is kept whole: its days go
+    without their year, or the line goes on under its message."""
+    from test_report import AS_OF, okrdesk
+
+    for root, as_of, subject, said in (
+        (demo, AS_OF, "P.FEMALE", "截止未达成"),
+        (funnel_missed, "2026-07-05", "P.FUNNEL", "截止未达成"),
+    ):
+        brief = okrdesk("report", "-w", str(root), "--as-of", as_of, "--brief",
+                        env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        assert max(cell_width(line) for line in brief.splitlines()) <= columns
+        assert said in _alert_said(brief, subject), (columns, brief)
 
 
 @pytest.mark.parametrize("columns", [56, 60, 64])

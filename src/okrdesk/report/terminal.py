@@ -357,7 +357,7 @@ _TIGHTER = (
 """The first screen's layouts, each shorter than the one before, as (who owes check-ins
 named in one line, key results that moved most, alerts listed, an alert going on under
 its message rather than cut where a line would lose a figure or day it shows at 80
-columns): what gives way first is a line a person, then what moved, then the alerts
+columns, or its verdict, 截止未达成): what gives way first is a line a person, then what moved, then the alerts
 listed (their heading still counts them all, and the details list every one); where
 three alerts on their lines still do not fit (a terminal so narrow that each takes four
 or more), each alert is cut to one line instead, and those listed give way again. A
@@ -443,7 +443,8 @@ def _owed_names(report: Report, lang: str, width: int) -> str:
 
 def _attention(report: Report, lang: str, most: int, facts: bool = True) -> list[Text]:
     """The alerts of the first screen, ``most`` of them; with ``facts``, one that a line
-    narrower than the screen it is written for would cut goes on under its message."""
+    narrower than the screen it is written for would cut in a figure, a day or its
+    verdict goes on under its message."""
     # Breakers are on their own lines above; the rest, most severe first.
     shown = attention_first(report, most)
     styles = {"error": "bold red", "warning": "yellow", "info": ""}
@@ -455,8 +456,9 @@ def _attention(report: Report, lang: str, most: int, facts: bool = True) -> list
         said = alert.message + alert.hint
         # Narrower than the screen it is written for, a line goes on under its message
         # rather than lose a figure or a day it shows there (P.FEMALE's day missed).
-        if facts:
+        if facts:  # nor its verdict (截止未达成), where the screen has the rows
             t.hanging, t.facts_at = cell_width(t.plain), FIRST_SCREEN_WIDTH
+            t.verdict = True
         lines.append(_naming(t, said, alert.title, lang=lang, listed=alert.subjects))
     return lines
 

@@ -183,9 +183,13 @@ class Text:
     ``hanging``, a line narrower than that many cells goes on over further lines only
     where one line would lose a figure or a day that one line ``facts_at`` cells wide
     shows (an alert of the first screen, which at 80 columns says when a checkpoint was
-    missed: at 60 it must not lose that day); else it is cut as one line."""
+    missed: at 60 it must not lose that day), or, with ``verdict``, the words after its
+    title that say what became of it (截止未达成: ``_tells_verdict``); else it is cut as
+    one line."""
 
-    __slots__ = ("facts_at", "hanging", "holds", "kept", "runs", "shorter", "yielding")
+    __slots__ = (
+        "facts_at", "hanging", "holds", "kept", "runs", "shorter", "verdict", "yielding"
+    )  # fmt: skip
 
     def __init__(self, text: str = "", style: str = "") -> None:
         self.runs: list[Run] = [(text, style)] if text else []
@@ -193,6 +197,7 @@ class Text:
         self.kept: int | None = None
         self.hanging: int | None = None
         self.facts_at: int | None = None
+        self.verdict = False
         self.shorter: Text | None = None
         self.holds: tuple[str, ...] = ()
 
@@ -669,8 +674,9 @@ def fitted(text: Text, width: int) -> list[Line]:
         return [one_line(text, width)]
     if text.facts_at is not None:
         line = one_line(text, width)
-        if width >= text.facts_at or _facts(text, one_line(text, text.facts_at)) <= _facts(
-            text, line
+        if width >= text.facts_at or (
+            _facts(text, one_line(text, text.facts_at)) <= _facts(text, line)
+            and (not text.verdict or _tells_verdict(text, line))
         ):
             return [line]
     whole = Text()
@@ -745,8 +751,11 @@ def one_line(text: Text, width: int, *, whole_days: bool = False) -> Line:
         # year is what they lacked room for ("missed 09-30 by 54 accts (on figures as
         # of 06-17)", not "missed 2026-09-30 by… (on figures as of 2026-06-17)").
         shorter = one_line(dated, width, whole_days=True)
-        if _whole_figures(dated, shorter) > _whole_figures(text, cut):
-            return shorter
+        kept, cut_kept = _whole_figures(dated, shorter), _whole_figures(text, cut)
+        if kept > cut_kept or (
+            kept == cut_kept and _tells_verdict(dated, shorter) > _tells_verdict(text, cut)
+        ):
+            return shorter  # "P.FUNNEL：06-30 截止未达成，差…", not "2026-06-30 截止未…差…"
     return cut
 
 
@@ -763,6 +772,27 @@ def _days_without_year(text: Text) -> Text | None:
     dated.runs = [(_DAY.sub(r"\2", part), style) for part, style in text.runs]
     dated.yielding, dated.kept, dated.hanging = text.yielding, text.kept, text.hanging
     return dated
+
+
+def _tells_verdict(text: Text, line: Line) -> bool:
+    """Whether ``line``, a cut of ``text``, shows the words right after its title that say
+    what became of its key result, up to their first stop or figure (``截止未达成``, ``落后``,
+    ``off track``; a day among them aside): cut, ``P.FEMALE：09-30 截止…差 6户`` read as a
+    lead of 6户."""
+    if text.yielding is None:
+        return True
+    said = "".join(part for part, _ in text.runs[text.yielding + 1 :]).lstrip("：: ")
+    shown = "".join(part for part, _ in line)
+    words, at = [], 0
+    while at < len(said) and said[at] not in "，,;；（(":
+        end = at
+        while end < len(said) and (said[end].isdigit() or said[end] == "-"):
+            end += 1
+        if end > at and "-" not in said[at:end]:
+            break  # a figure, where a day (2026-09-30, 09-30) is passed over
+        words.append(said[at] if end == at else " ")
+        at = max(end, at + 1)
+    return all(word in shown for word in "".join(words).split())
 
 
 _WHOLE_FIGURE = r"\d(?:[\d.,-]*\d)?"
