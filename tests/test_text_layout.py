@@ -262,6 +262,42 @@ def test_an_alert_keeps_each_listed_id_with_its_name_and_figure(said: str) -> No
         assert not any(line.rstrip().endswith("--unit") for line in lines), (width, lines)
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "财富管理一部：6 个分解目标需要关注（3 项关键结果）："
+        "WM1.HNW 黄婷（应完成的 59.9%）等 2 个、WM1.FEE 周杰（应完成的 71.6%）等 2 个、"
+        "WM1.NNA 吴敏（应完成的 76.1%）等 2 个；--unit wm1 逐个列出",
+        "财富管理一部: 6 shares of 3 key results need attention: WM1.HNW 黄婷 (59.9% of pace) and "
+        "1 more, WM1.FEE 周杰 (71.6% of pace) and 1 more, WM1.NNA 吴敏 (76.1% of pace) and 1 "
+        "more; --unit wm1 lists them",
+    ],
+)
+def test_a_listed_key_result_keeps_the_count_of_the_others_it_stands_for(said: str) -> None:
+    """At 80 columns the list of a team's shares ended a line with "WM1.FEE 周杰（应完成的
+    71.6%）等" and began the next with "2 个、": the count of the others it stands for goes
+    to the next line with it."""
+    items = re.findall(r"WM1\.\w+ \S+ ?[（(][^）)]+[）)](?:等 2 个| and 1 more)", said)
+    assert len(items) == 3
+    for width in range(50, 100):
+        lines = plain(wrap(Text(said), width, overflow="fold_figures", said=True))
+        assert all(cell_width(line) <= width for line in lines), (width, lines)
+        for item in items:
+            assert any(item in line for line in lines), (width, item, lines)
+
+
+def test_an_option_after_chinese_stays_with_its_value() -> None:
+    """ "…（应完成的 66.1%）；--unit wm1 逐个列出" ended a line with "；--unit" at 80 columns
+    (the demo's list of 财富管理一部), its value on the next: after Chinese, with no space
+    before it, the option was not known as one."""
+    said = ("财富管理一部：2 个分解目标需要关注（2 项关键结果）：WM1.HNW 吴敏（应完成的 49.2%）、"
+            "WM1.NNA 吴敏（应完成的 66.1%）；--unit wm1 逐个列出")  # fmt: skip
+    for width in range(40, 100):
+        lines = plain(wrap(Text(said), width, overflow="fold_figures", said=True))
+        assert not any(line.rstrip().endswith("--unit") for line in lines), (width, lines)
+        assert any("--unit wm1" in line for line in lines), (width, lines)
+
+
 def test_a_line_that_may_not_wrap_is_cut_with_an_ellipsis() -> None:
     lines = plain(wrap(Text("客户资产净增 45亿"), 9, overflow="ellipsis", no_wrap=True))
     assert lines == ["客户资产…"]
@@ -1074,6 +1110,22 @@ def test_the_baseline_caption_keeps_attained_with_its_figure(demo: Path, lang: s
                        env={"COLUMNS": str(columns)}).stdout  # fmt: skip
         lines = [line.replace(NO_BREAK, " ") for line in text.splitlines()]
         assert [line for line in lines if said in line], (columns, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
+    demo: Path, lang: str
+) -> None:
+    """The demo's report at 80 columns ended a line with "--unit" (after "；", no space)
+    and its value began the next, and one with "…（应完成的 68.5%）等" above "2 个、"."""
+    from test_report import AS_OF, okrdesk
+
+    for columns in (70, 80, 90):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        lines = [line.rstrip() for line in text.splitlines()]
+        assert not [line for line in lines if line.endswith(("--unit", "等", " and"))], columns
+        assert not [line for line in lines if re.match(r" *\d+ (个|more)\b", line)], columns
 
 
 def test_a_breaker_named_as_its_id_keeps_its_id() -> None:

@@ -338,10 +338,27 @@ def _id_items(text: str, width: int = ID_ITEM) -> Iterator[tuple[int, int]]:
                      default=-1)  # fmt: skip
         if closed < 0 or not any(c.isdigit() for c in text[opened:closed]):
             continue
-        # Room for the stop after it too: a line never starts with one (、).
-        if cell_width(text[start : closed + 1]) + 2 <= min(width, ID_ITEM):
-            yield start, closed + 1
-            at = closed + 1
+        # With how many others it stands for where they fit too (等 2 个, and 1 more), and
+        # room for the stop after it: a line never starts with one (、).
+        more = _more_counted(text, closed + 1)
+        for end, most in ((closed + 1 + more, ID_ITEM + more), (closed + 1, ID_ITEM)):
+            if cell_width(text[start:end]) + 2 <= min(width, most):
+                yield start, end
+                at = end
+                break
+
+
+def _more_counted(text: str, at: int) -> int:
+    """How long the count of the others after a listed key result at ``at`` is (``等 2 个``,
+    `` and 1 more``), which goes with it: ``等`` at a line's end, ``2 个、`` on the next."""
+    for opening, closing in (("等 ", " 个"), (" and ", " more")):
+        if text.startswith(opening, at):
+            end = at + len(opening)
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            if end > at + len(opening) and text.startswith(closing, end):
+                return end + len(closing) - at
+    return 0
 
 
 def _held_together(before: str, after: str) -> bool:
@@ -363,10 +380,21 @@ _OPTIONS_TOLD = frozenset({"--unit", "--person"})
 option at a line's end and its value on the next."""
 
 
+def _ends_with_option(before: str) -> bool:
+    """Whether ``before`` ends with an option told with its value, alone or after Chinese,
+    which has no space before it (``；--unit``)."""
+    last = before.rstrip()
+    return any(
+        last.endswith(option)
+        and (len(last) == len(option) or char_cells(last[-len(option) - 1]) == 2)
+        for option in _OPTIONS_TOLD
+    )
+
+
 def _goes_on(before: str, word: str, whole_runs: bool, said: bool, bracketed: bool) -> bool:
     """Whether ``word`` goes on the word ``before`` it, as ``_glued`` says; ``bracketed``:
     it starts inside a figure's short bracket."""
-    if said and (bracketed or word.strip() == "…" or before.strip() in _OPTIONS_TOLD):
+    if said and (bracketed or word.strip() == "…" or _ends_with_option(before)):
         return True
     return whole_runs and _held_together(before, word)
 
