@@ -1128,6 +1128,21 @@ def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
         assert not [line for line in lines if re.match(r" *\d+ (个|more)\b", line)], columns
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figure_after_chinese_stays_with_its_measure_word(demo: Path, lang: str) -> None:
+    """At 40 columns P.FEMALE's alert went on under its message as "P.FEMALE Q3 攻坚：9"
+    above "月底前新增女性高净值客户": a title's 9 月 broken as 9 and 月 never are. The line
+    breaks before the figure instead ("攻坚：" above "9 月底前…")."""
+    from test_report import AS_OF, okrdesk
+
+    for columns in (40, 44, 50, 60, 72, 80):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        ends = [line for line in text.splitlines() if re.search(r"[：，（][\d.,]+$", line.rstrip())]
+        assert not ends, (columns, ends)
+        assert "9 月底前" in text.replace("\n", " "), columns
+
+
 def test_a_breaker_named_as_its_id_keeps_its_id() -> None:
     from okrdesk.report.terminal import _naming
 

@@ -280,7 +280,16 @@ def _glued(
     for match in _WORD.finditer(text):
         word = match.group()
         if words and _goes_on(words[-1][1], word, whole_runs, said, match.start() in inside):
-            words[-1] = (words[-1][0], words[-1][1] + word)
+            at, before = words[-1]
+            figure = _figure_after_chinese(before.rstrip())
+            while figure and before[figure - 1] in _NO_LINE_END:
+                figure -= 1  # "（2025 年", never "（" at a line's end
+            if figure and _NUMBER.fullmatch(before.strip()) is None:
+                # "攻坚：9 月底前": the line may still break before the figure, not after it.
+                words[-1] = (at, before[:figure])
+                words.append((at + figure, before[figure:] + word))
+            else:
+                words[-1] = (at, before + word)
         else:
             words.append((match.start(), word))
     return words
@@ -367,12 +376,22 @@ def _held_together(before: str, after: str) -> bool:
         return True
     if last.lstrip("-−") == _CURRENCY.strip() and after.lstrip()[:1].isdigit():
         return True  # "CNY 7,452k", never "CNY" above "7,452k"
-    if _NUMBER.fullmatch(last) is None:
+    if _NUMBER.fullmatch(last) is None and not _figure_after_chinese(last):
         return False
     # "4.10 pp", "6 accts": never the figure above its English unit word.
     return char_cells(after.lstrip()[:1] or " ") == 2 or bool(
         _unit_word_after(f" {after.lstrip()}", 0)
     )
+
+
+def _figure_after_chinese(word: str) -> int:
+    """Where the figure ``word`` ends with after Chinese starts (``攻坚：9``, of ``攻坚：9
+    月底前``), which goes with the measure word after it as a figure alone does; 0 where it
+    ends with none, or an id's (Q3)."""
+    start = len(word)
+    while start and (word[start - 1].isdigit() or word[start - 1] in ",."):
+        start -= 1
+    return start if 0 < start < len(word) and char_cells(word[start - 1]) == 2 else 0
 
 
 _OPTIONS_TOLD = frozenset({"--unit", "--person"})
@@ -1546,7 +1565,7 @@ class TextTable:
             rows.append([Text(c.footer, "bold") for c in self.columns])
         for index, row in enumerate(rows):
             out.append([("─" * width, "")])
-            out += wrap(row[0], width)
+            out += wrap(row[0], width, overflow="fold_figures")  # a title as its column folds it
             for column, cell in zip(self.columns[1:], row[1:], strict=True):
                 if cell.plain.strip():
                     shown = Text(f"  {column.header}: ")
