@@ -1143,6 +1143,23 @@ def test_a_figure_after_chinese_stays_with_its_measure_word(demo: Path, lang: st
         assert "9 月底前" in text.replace("\n", " "), columns
 
 
+def test_a_figures_english_heading_wraps_at_its_space_never_inside_a_word(demo: Path) -> None:
+    """At 40 columns the ranking's count column was headed "Off", "trac", "k": its heading
+    wrapped over its figures folded a word. The member column's ⚑ goes under its id
+    instead, so that "track" has room whole."""
+    from test_report import AS_OF, okrdesk
+
+    for columns in (40, 42, 44):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", "en",
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        start = text.index("\nMembers, ranked")
+        heading = text[start : text.index("┡", start)]
+        words = {word for line in heading.splitlines() for cell in line.split("┃")
+                 for word in cell.split()}  # fmt: skip
+        assert {"Off", "track"} <= words, (columns, heading)
+        assert max(cell_width(line) for line in text.splitlines()) <= columns
+
+
 def test_a_breaker_named_as_its_id_keeps_its_id() -> None:
     from okrdesk.report.terminal import _naming
 

@@ -608,7 +608,9 @@ def _members(report: Report, lang: str) -> TextTable | None:
         return None
     table = TextTable(label(lang, "members"))
     table.add_column(label(lang, "rank"), justify="right")
-    widest = max(cell_width(f"({m.id}) ⚑") for m in report.members)
+    # Room for the longest id; its ⚑ may go under it, where the room it would take keeps
+    # an English heading's word whole beside it ("Off" above "track", not "trac" above "k").
+    widest = max(cell_width(f"({m.id})") for m in report.members)
     table.add_column(label(lang, "member"), overflow="fold_figures", min_width=widest)
     table.add_column(label(lang, "score"), justify="right", no_wrap=True)
     table.add_column(label(lang, "off_track"), justify="right", no_wrap=True)
