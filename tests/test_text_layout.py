@@ -284,6 +284,11 @@ def test_a_listed_key_result_keeps_the_count_of_the_others_it_stands_for(said: s
         assert all(cell_width(line) <= width for line in lines), (width, lines)
         for item in items:
             assert any(item in line for line in lines), (width, item, lines)
+    # Narrower than an item and its count, the count still goes to the next line whole.
+    count = "等 2 个" if "等" in said else "and 1 more"
+    for width in range(32, 50):
+        lines = plain(wrap(Text(said), width, overflow="fold_figures", said=True))
+        assert sum(count in line for line in lines) == 3, (width, lines)
 
 
 def test_an_option_after_chinese_stays_with_its_value() -> None:

@@ -355,6 +355,10 @@ def _id_items(text: str, width: int = ID_ITEM) -> Iterator[tuple[int, int]]:
                 yield start, end
                 at = end
                 break
+        if more and at == closed + 1:  # the count on a line of its own, whole: 等 2 个、
+            spaced = text[at] == " "  # " and 1 more": from its word, not the space before
+            yield at + spaced, at + more
+            at += more
 
 
 def _more_counted(text: str, at: int) -> int:
