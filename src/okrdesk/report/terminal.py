@@ -357,11 +357,11 @@ _TIGHTER = (
 """The first screen's layouts, each shorter than the one before, as (who owes check-ins
 named in one line, key results that moved most, alerts listed, an alert going on under
 its message rather than cut where a line would lose a figure or day it shows at 80
-columns, or its verdict, 截止未达成): what gives way first is a line a person, then what moved, then the alerts
-listed (their heading still counts them all, and the details list every one); where
-three alerts on their lines still do not fit (a terminal so narrow that each takes four
-or more), each alert is cut to one line instead, and those listed give way again. A
-tripped breaker is never cut."""
+columns, or its verdict, 截止未达成): what gives way first is a line a person, then what
+moved, then the alerts listed (their heading still counts them all, and the details
+list every one); where three alerts on their lines still do not fit (a terminal so
+narrow that each takes four or more), each alert is cut to one line instead, and those
+listed give way again. A tripped breaker is never cut."""
 
 
 def first_screen(report: Report, lang: str, width: int) -> list[Line]:
