@@ -314,10 +314,12 @@ def _numbered(rows: list[_Row], first: int) -> Iterator[_NumberedRow]:
 def _exact(row: _NumberedRow) -> _NumberedRow:
     """``row`` with any text or number of a subclass (of ``str``, ``float``, ``int``) as
     the plain type, which ``marshal`` writes: the same values, as the store writes them."""
-    return tuple(map(_plain_item, row))  # type: ignore[return-value]
+    return tuple(map(plain_item, row))  # type: ignore[return-value]
 
 
-def _plain_item(item: object) -> object:
+def plain_item(item: object) -> object:
+    """``item`` as the plain type ``marshal`` writes (text or a number of a subclass of
+    ``str``, ``float``, ``int``: an enum's): the same value, as the store writes it."""
     if item is None or type(item) in (str, float, int):
         return item
     if isinstance(item, str):

@@ -18,6 +18,7 @@ from typing import IO
 import attrs
 
 from okrdesk.periods import Period
+from okrdesk.plugins.spool import plain_item
 from okrdesk.store.base import FigureRow
 
 _CHUNK = 2000
@@ -98,7 +99,7 @@ class StagedRows:
         try:
             chunk = marshal.dumps(batch)
         except ValueError:  # text of a subclass of str (an enum's): marshal takes str
-            chunk = marshal.dumps([tuple(map(_plain, row)) for row in batch])
+            chunk = marshal.dumps([tuple(map(plain_item, row)) for row in batch])
         self._file.seek(self._end)
         self._file.write(chunk)
         chunks.append((self._end, len(chunk)))
@@ -106,16 +107,3 @@ class StagedRows:
         written = len(batch)
         batch.clear()
         return written
-
-
-def _plain(item: object) -> object:
-    """``item`` as the plain type ``marshal`` writes: the same value, as the store writes it."""
-    if item is None or type(item) in (str, float, int):
-        return item
-    if isinstance(item, str):
-        return str.__str__(item)
-    if isinstance(item, float):
-        return float(item)
-    if isinstance(item, int):
-        return int(item)
-    return item
