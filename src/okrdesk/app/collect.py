@@ -14,7 +14,6 @@ import attrs
 
 from okrdesk import clock
 from okrdesk.app.session import Session, open_store
-from okrdesk.app.shared_ids import people_of_another_plan
 from okrdesk.engine.plan_calendar import (
     before_the_plan,
     metrics_by_grain,
@@ -23,6 +22,7 @@ from okrdesk.engine.plan_calendar import (
     runs_of,
 )
 from okrdesk.engine.rollup import subjects_under
+from okrdesk.engine.shared_ids import people_of_another_plan
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import counted, named_periods
 from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
