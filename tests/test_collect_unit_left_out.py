@@ -141,3 +141,42 @@ def test_a_unit_with_nothing_stored_is_not_told(write_workspace: WriteWorkspace)
     done = _collect(root, WITHOUT_TEAM_B)
     assert done.exit_code == 0, done.output
     assert "not one of" not in done.output
+
+
+RATIO = """\
+[sources.sql]
+tables = { ledger = "data/ledger.csv" }
+
+[[sources.sql.metrics]]
+name = "big_share"
+kind = "ratio"
+unit = "%"
+query = '''SELECT cm AS subject, day, CASE WHEN deposits_wan > 1000 THEN 1 ELSE 0 END AS
+numerator, 1 AS denominator FROM ledger'''
+"""
+RATIO_OKRS = OKRS.replace('metric = "big_deposits"', 'metric = "big_share"').replace(
+    'target = 60\nunit = "单"', 'target = 50\nunit = "%"'
+)
+
+
+def test_a_rates_parts_of_a_team_left_out_are_kept(write_workspace: WriteWorkspace) -> None:
+    """A rate stores its parts and no value: a team's parts were deleted, where a check
+    of 'a figure other than zero' read only the value."""
+    root = sql_only_workspace(write_workspace, RATIO_OKRS, RATIO)
+    (root / "targets" / "org.toml").write_text(TWO_TEAMS, encoding="utf-8")
+    assert _collect(root, ALL).exit_code == 0
+
+    def parts() -> dict[str, tuple[float, float]]:
+        with Store.open(root / "okrdesk.db") as store:
+            rows = store.query(
+                "SELECT subject, sum(numerator), sum(denominator) FROM observations "
+                "WHERE metric = 'big_share' AND slice = '' GROUP BY subject"
+            )
+        return {subject: (numerator, denominator) for subject, numerator, denominator in rows}
+
+    before = parts()
+    assert before["cm03"] == (1, 1)
+    done = _collect(root, WITHOUT_TEAM_B)
+    assert done.exit_code == 1, done.output
+    assert "not one of 财富管理二部 (team-b)" in done.output
+    assert parts() == before

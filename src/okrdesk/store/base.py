@@ -1046,13 +1046,14 @@ class Store(ABC):
         self, metric: str, periods: Sequence[str], scope: frozenset[str] | None = None
     ) -> bool:
         """Whether a figure other than zero is stored for ``metric`` in ``periods``, of
-        the subjects in ``scope`` where given."""
+        the subjects in ``scope`` where given: a ratio's, which stores its parts and no
+        value, where either part is."""
         if not periods:
             return False
         marks = ", ".join("?" for _ in periods)
         sql, params = _of_scope(
-            "SELECT 1 FROM observations WHERE metric = ? AND slice = '' AND value <> 0 "
-            f"AND period IN ({marks})",
+            "SELECT 1 FROM observations WHERE metric = ? AND slice = '' AND (value <> 0 "
+            f"OR numerator <> 0 OR denominator <> 0) AND period IN ({marks})",
             [metric, *periods], scope, self,
         )  # fmt: skip
         return self._one(f"{sql} LIMIT 1", params) is not None
