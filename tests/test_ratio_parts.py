@@ -116,3 +116,93 @@ def test_a_metric_spec_refuses_a_part_unit_it_cannot_use() -> None:
         MetricSpec("lost", "Lost", "流失", MetricKind.RATIO, "%", numerator_unit="‰")
     with pytest.raises(MetricSpecError, match="denominator_unit is for a ratio's parts"):
         MetricSpec("sales", "Sales", "销售", MetricKind.FLOW, "元", denominator_unit="元")
+
+
+SURVEYS = """\
+date,cm_id,net,responses
+2026-01-05,cm01,300,5
+2026-01-06,cm02,-100,4
+2026-01-12,cm01,200,3
+"""
+
+NPS_SETTINGS = """\
+[sources.sql]
+tables = {{ surveys = "data/surveys.csv" }}
+
+[[sources.sql.metrics]]
+name = "nps"
+kind = "ratio"
+unit = "分"
+numerator_unit = "人"
+denominator_unit = "人"
+{times}query = "SELECT cm_id AS subject, date AS day, net AS numerator, responses AS denominator \
+FROM surveys"
+"""
+
+NPS_OKRS = """\
+[[objectives]]
+id = "S"
+title = "服务"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "NPS"
+title = "NPS ≥ 60"
+metric = "nps"
+target = 60
+unit = "分"
+"""
+
+
+def nps_workspace(write_workspace: WriteWorkspace, times: str) -> Path:
+    root = write_workspace(
+        {"service.toml": NPS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "data").mkdir()
+    (root / "data" / "surveys.csv").write_text(SURVEYS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(NPS_SETTINGS.format(times=times), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("lang", "parts", "row"),
+    [("zh", "分子 4人 × 100（逐期相加）/ 分母 12人（逐期相加）", " -1人 × 100 / 4人 "),
+     ("en", "numerator 4 people × 100 (sum) / denominator 12 people (sum)",
+      " -1 person × 100 / 4 people ")],
+)  # fmt: skip
+def test_an_nps_numerator_kept_times_100_is_written_as_what_it_counts(
+    write_workspace: WriteWorkspace, lang: str, parts: str, row: str
+) -> None:
+    """An NPS keeps (promoters − detractors) × 100 over responses, so that the ratio is
+    the score: explain wrote 分子 400 / 分母 12, four hundred net promoters of twelve."""
+    root = nps_workspace(write_workspace, "numerator_times = 100\n")
+    assert run(root, "collect", "--through", AS_OF).exit_code == 0
+    done = run(root, "explain", "S.NPS", "--as-of", AS_OF, "--lang", lang)
+    assert done.exit_code == 0, done.output
+    assert parts in done.output.splitlines(), done.output
+    assert "33.33" in done.output  # the score itself, as stored: 400 / 12
+    done = run(root, "explain", "S.NPS", "--as-of", AS_OF, "--lang", lang, "--person", "cm02")
+    assert row in done.output, done.output
+
+
+@pytest.mark.parametrize(
+    ("times", "said"),
+    [
+        ("numerator_times = 0\n", "numerator_times: expected a whole number from 1, got 0"),
+        ('numerator_times = "100"\n', "numerator_times: expected a whole number from 1, got '100'"),
+    ],
+)
+def test_numerator_times_is_a_whole_number_from_1(
+    write_workspace: WriteWorkspace, times: str, said: str
+) -> None:
+    root = nps_workspace(write_workspace, times)
+    done = run(root, "validate", "--lang", "en")
+    assert done.exit_code != 0
+    assert said in done.output, done.output
+
+
+def test_numerator_times_is_for_a_ratio_alone() -> None:
+    with pytest.raises(MetricSpecError, match="numerator_times is for a ratio's numerator"):
+        MetricSpec("visits", "Visits", "拜访", MetricKind.FLOW, UNITS["次"], numerator_times=100)
+    with pytest.raises(MetricSpecError, match="whole number from 1"):
+        MetricSpec("nps", "NPS", "净推荐值", MetricKind.RATIO, UNITS["分"], numerator_times=0)

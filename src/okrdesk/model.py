@@ -596,6 +596,12 @@ class MetricSpec:
     counts half to each, so its figures may be fractional (82.5人), and are written with
     the digits they need. Only for a count (户, 人, 单…); any other count's figure must
     be whole, and one that is not is refused."""
+    numerator_times: int = 1
+    """How many times what it counts a ratio's numerator is stored, so that the ratio of
+    the parts is the figure: an NPS keeps (promoters − detractors) × 100 over responses,
+    its ratio the score. ``explain`` writes the numerator as what it counts times this
+    (净推荐 2,363 × 100, not 236,300 against 3,905 responses); what is stored is as the
+    plugin gives it. 1, the default: the numerator as it is."""
 
     @property
     def whole_counts(self) -> bool:
@@ -702,6 +708,18 @@ class MetricSpec:
                 '请写 okrdesk.units.UNITS 中的一个，如 UNITS["元"]',
             )
         self._check_part_units()
+        times = self.numerator_times
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise MetricSpecError(
+                f"metric {name}: numerator_times must be a whole number from 1, not {times!r}",
+                f"指标 {name}：numerator_times 应为从 1 起的整数，现为 {times!r}",
+            )
+        if times != 1 and self.kind is not MetricKind.RATIO:
+            raise MetricSpecError(
+                f"metric {name}: numerator_times is for a ratio's numerator; a "
+                f"{self.kind.value} metric has none",
+                f"指标 {name}：numerator_times 用于比率的分子；{self.kind.value} 指标没有分子",
+            )
         for key in ("revenue", "never_negative", "split_credit"):
             if not isinstance(getattr(self, key), bool):
                 given = repr(getattr(self, key))

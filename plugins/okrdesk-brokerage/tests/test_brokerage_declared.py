@@ -48,7 +48,7 @@ PARTS = {
     "client_attrition": ("户", "户"),
     "product_commission_share": ("元", "元"),
     "products_per_client": ("个", "户"),
-    "nps": (None, None),  # promoters − detractors × 100 over responses: plain figures
+    "nps": ("人", "人"),  # promoters − detractors (stored × 100) over responses
     "complaint_rate": ("次", "户"),
 }
 """Each ratio's parts as a branch writes them: explain wrote asset attrition's as bare
@@ -62,3 +62,7 @@ def test_every_ratio_says_the_unit_of_its_parts() -> None:
         spec = specs[name]
         said = (spec.numerator_unit, spec.denominator_unit)
         assert said == tuple(None if u is None else UNITS[u] for u in (numerator, denominator))
+    # The score is the ratio of the parts: its numerator is kept × 100, and said so.
+    assert {n: s.numerator_times for n, s in specs.items() if s.numerator_times != 1} == {
+        "nps": 100
+    }

@@ -919,7 +919,7 @@ def _explain_metric(
     ]  # fmt: skip
     if spec.kind is MetricKind.RATIO:
         lines.append(said["parts"].format(
-            numerator=part_of(total.numerator, spec.numerator_unit, lang),
+            numerator=part_of(total.numerator, spec.numerator_unit, lang, spec.numerator_times),
             numerator_over=carried[spec.numerator_over_time],
             denominator=part_of(total.denominator, spec.denominator_unit, lang),
             denominator_over=carried[spec.denominator_over_time],
@@ -945,7 +945,7 @@ def _explain_metric(
 
     def value(o: Observation) -> str:
         if spec.kind is MetricKind.RATIO:
-            return (f"{part_of(o.numerator, spec.numerator_unit, lang)} / "
+            return (f"{part_of(o.numerator, spec.numerator_unit, lang, spec.numerator_times)} / "
                     f"{part_of(o.denominator, spec.denominator_unit, lang)}")  # fmt: skip
         if kr.unit.dimension is Dimension.MONEY:
             # Each amount in the scale that fits it, as a branch writes one on its own: a
@@ -1075,10 +1075,13 @@ def figure_of(value: float | None) -> str:
     return plain_figure(value or 0)
 
 
-def part_of(value: float | None, unit: UnitOfMeasure | None, lang: str) -> str:
+def part_of(value: float | None, unit: UnitOfMeasure | None, lang: str, times: int = 1) -> str:
     """A ratio's numerator or denominator: in the unit its metric gives its parts, as a
     branch writes an amount (2.63亿, 51.6亿) or a count (12户); a plain figure where the
-    metric gives none."""
+    metric gives none. A numerator stored ``times`` what it counts (``numerator_times``:
+    an NPS's × 100) is written as what it counts, times that (2,363 × 100)."""
+    if times != 1 and value is not None:
+        return f"{part_of(value / times, unit, lang)} × {times:,}"
     if unit is None:
         return figure_of(value)
     return written(unit, value or 0, lang, whole=unit.dimension is Dimension.COUNT)

@@ -96,7 +96,7 @@ _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue", "never_negative", "dimensions",
     "dimension_labels", "settles_after_days", "numerator_unit", "denominator_unit", "values_in",
-    "no_rows_means_zero", "split_credit",
+    "no_rows_means_zero", "split_credit", "numerator_times",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
 _SETTINGS_KEYS = {
@@ -208,6 +208,7 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         checked(functools.partial(_part_unit, raw, f"{part}_unit", kind, where))
         for part in ("numerator", "denominator")
     )
+    times = checked(lambda: _numerator_times(raw.get("numerator_times", 1), kind, where))
     if "values_in" in raw and "unit" not in missing and raw["unit"] in UNITS:
         checked(lambda: values_in(raw, kind, where))
     if "no_rows_means_zero" in raw:
@@ -243,6 +244,7 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         settles_after_days=settles,
         numerator_unit=numerator_unit,
         denominator_unit=denominator_unit,
+        numerator_times=times or 1,
     )
 
 
@@ -369,6 +371,23 @@ def _closest(unknown: list[str]) -> Said:
     en = "; ".join(f'"{known}" for {key}' for key, known in meant)
     zh = "；".join(f"{key} 是不是“{known}”" for key, known in meant)
     return Said(f" (did you mean {en}?)", f"（{zh}？）")
+
+
+def _numerator_times(found: object, kind: MetricKind | None, where: str) -> int:
+    """A ratio's ``numerator_times``: the whole number of times what it counts its
+    numerator column holds (100 for an NPS written (promoters − detractors) × 100)."""
+    key = f"{where}.numerator_times"
+    if isinstance(found, bool) or not isinstance(found, int) or found < 1:
+        raise SqlMetricError(
+            f"{key}: expected a whole number from 1, got {found!r}",
+            f"{key}: 应为从 1 起的整数，现为 {found!r}",
+        )
+    if found != 1 and kind is not None and kind is not MetricKind.RATIO:
+        raise SqlMetricError(
+            f"{key}: only a ratio has a numerator; this is a {kind}",
+            f"{key}: 只有比率才有分子；此指标为 {kind}",
+        )
+    return found
 
 
 def _settles_after_days(found: object, where: str) -> int | None:

@@ -37,6 +37,7 @@ def _spec(
     never_negative: bool = False,
     settles_after_days: int | None = 0,
     parts: tuple[str, str] | None = None,
+    numerator_times: int = 1,
 ) -> MetricSpec:
     return MetricSpec(
         name=name,
@@ -55,6 +56,7 @@ def _spec(
         settles_after_days=settles_after_days,
         numerator_unit=None if parts is None else UNITS[parts[0]],
         denominator_unit=None if parts is None else UNITS[parts[1]],
+        numerator_times=numerator_times,
     )
 
 
@@ -203,6 +205,8 @@ METRICS: tuple[MetricSpec, ...] = (
         _RATIO,
         "分",
         "(Promoters − detractors) × 100 over survey responses in the period.",
+        parts=("人", "人"),
+        numerator_times=100,
     ),
     _spec(
         "complaint_rate",
