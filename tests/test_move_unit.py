@@ -541,6 +541,22 @@ def test_due_reads_only_the_plans_subjects_check_ins(
     assert "O1.NEW" in due.output and "2026-03-3" not in due.output, due.output
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_history_reads_only_the_plans_subjects_check_ins(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """As `due`: one row of another branch spoilt by hand stopped `history` of a key
+    result id the branches share; it reads this plan's subjects' alone. (The report,
+    check and explain still read every check-in: their alert of check-ins kept under an
+    old unit id looks at every subject's.)"""
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    assert _run(root, "checkin", "O1.NEW", "3", "--date", "2026-03-02").exit_code == 0
+    _spoilt_by_another_branch(root)
+    history = _run(root, "history", "O1.NEW", "--lang", lang)
+    assert history.exit_code == 0, history.output
+    assert "2026-03-02" in history.output and "2026-03-3" not in history.output
+
+
 def test_spend_list_and_reverse_read_no_other_branchs_rows(
     write_workspace: WriteWorkspace,
 ) -> None:

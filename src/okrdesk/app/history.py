@@ -73,11 +73,8 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     held: dict[str, list[Checkin]] = {}
     if store is not None:
         with store, store.reading():
-            entries = [
-                c
-                for c in store.checkins(kr.id, withdrawn=True)
-                if session.plan.has_subject(c.subject)  # not another branch's, in a shared store
-            ]
+            # Not another branch's, in a shared store: its rows are not even read.
+            entries = store.checkins(kr.id, withdrawn=True, subjects=session.plan.subject_ids)
             held = kept_of(session.plan, store, kr)
     if kr.metric is not None:
         if not entries and not held:
