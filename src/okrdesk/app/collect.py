@@ -347,11 +347,11 @@ def run_collect(
     subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
     groups = sources_groups(plan)
     with open_store(session.workspace) as store, contextlib.closing(StagedRows()) as staged:
-        shared = people_of_another_plan(plan, store)
         run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits)
         # Read once started: a collect waited for is among them, finished.
         every_run = [run for run in store.runs() if run.id != run_id]
         runs = runs_of(plan, every_run)
+        shared = people_of_another_plan(plan, store, every_run)
         with _noted_if_stopped(store, run_id):
             for grain, metrics in by_grain.items():
                 grain_periods = plan_periods(plan, day, grain)
@@ -377,6 +377,8 @@ def run_collect(
                     if r.name in result.plugin_of.values()
                 )
             errors.extend(_loading_errors(session, errors))
+            # Read from okrdesk.toml before the store's write lock is taken, not while held.
+            errors = at_key_lines(session.workspace.root, errors)
             # Every figure and the run's end in one transaction: a report, check or export
             # reading meanwhile sees the store as before the collect, or as after it.
             with store.all_at_once():
@@ -393,7 +395,6 @@ def run_collect(
                     errors.append(_unanswered(metric, rows, owner, errors, asked))
                 for metric, units in sorted(store.changes.kept_left_out.items()):
                     errors.append(_left_out(plan, metric, units, session.host.owners))
-                errors = at_key_lines(session.workspace.root, errors)
                 store.finish_run(run_id, "failed" if errors else "ok", versions,
                                  *kept_lines(errors, warnings))  # fmt: skip
         changes = store.changes

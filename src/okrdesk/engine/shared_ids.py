@@ -14,7 +14,7 @@ looks the same, and its collect is as it should be.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from okrdesk.errors import Said
 from okrdesk.model import Plan, Run
@@ -23,12 +23,13 @@ from okrdesk.store import Store
 _NAMED_AT_MOST = 3
 
 
-def people_of_another_plan(plan: Plan, store: Store) -> Said | None:
+def people_of_another_plan(plan: Plan, store: Store, runs: Iterable[Run]) -> Said | None:
     """What to tell where a person of ``plan`` is one of another plan's too, as that plan's
-    latest collect noted its people; None where none is."""
+    latest collect (among ``runs``, the store's, read already) noted its people; None
+    where none is."""
     units = {unit.id for unit in plan.units}
     latest: dict[str, Run] = {}
-    for run in store.runs():
+    for run in runs:
         other = run.plan_unit
         if run.command != "collect" or not other or other in units:
             continue
