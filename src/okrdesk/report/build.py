@@ -229,15 +229,17 @@ def _window_as_begun(
     return attrs.evolve(before, actual=attrs.evolve(before.actual, value=0.0))
 
 
-def _began_counting(progress: SubjectProgress, earlier: Engine, unit: str) -> tuple[str, ...]:
+def _began_counting(progress: SubjectProgress, earlier: SubjectProgress) -> tuple[str, ...]:
     """The key results the unit's score counts that its score a period earlier did not:
     with an attainment now and none then (Q2's rate with its first figure, a metric's
     first collect), so the score's change is partly theirs (+9.2百分点 on 6 April)."""
+    uncounted = {
+        p.key_result.id for objective in earlier.objectives for p in objective.key_results
+        if p.attainment is None
+    }  # fmt: skip
     return tuple(
         p.key_result.id for objective in progress.objectives for p in objective.key_results
-        if p.attainment is not None
-        and (then := earlier.key_result(p.key_result, unit)) is not None
-        and then.attainment is None
+        if p.attainment is not None and p.key_result.id in uncounted
     )  # fmt: skip
 
 
@@ -669,8 +671,9 @@ def build_report(
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,
                              owners=owners, latest=latest, clashes=clashes,
                              owing=owing)  # fmt: skip
-    previous = earlier.progress(unit, members=False).score if period_ago >= plan.start else None
-    began = _began_counting(progress, earlier, unit) if previous is not None else ()
+    then = earlier.progress(unit, members=False) if period_ago >= plan.start else None
+    previous = None if then is None else then.score
+    began = () if then is None else _began_counting(progress, then)
     return Report(
         schema=SCHEMA,
         generated_by=f"okrdesk {__version__}",
