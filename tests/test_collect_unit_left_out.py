@@ -14,41 +14,9 @@ from click.testing import CliRunner, Result
 from okrdesk.cli import cli
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
+from test_dimensions import ORG as TWO_TEAMS  # team-a: cm01, cm02; team-b: cm03
 from test_sql_metrics import sql_only_workspace
 
-TWO_TEAMS = """\
-[[units]]
-id = "branch"
-name = "福田营业部"
-level = "branch"
-
-[[units]]
-id = "team-a"
-name = "财富管理一部"
-level = "team"
-parent = "branch"
-
-[[units]]
-id = "team-b"
-name = "财富管理二部"
-level = "team"
-parent = "branch"
-
-[[people]]
-id = "cm01"
-name = "王芳"
-unit = "team-a"
-
-[[people]]
-id = "cm02"
-name = "李强"
-unit = "team-a"
-
-[[people]]
-id = "cm03"
-name = "赵敏"
-unit = "team-b"
-"""
 SETTINGS = """\
 [sources.sql]
 tables = { ledger = "data/ledger.csv" }

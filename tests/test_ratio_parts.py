@@ -57,13 +57,19 @@ unit = "%"
 IN_YUAN = 'numerator_unit = "元"\ndenominator_unit = "元"\n'
 
 
-def workspace(write_workspace: WriteWorkspace, units: str) -> Path:
-    root = write_workspace(
-        {"risk.toml": OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
-    )
+def workspace(
+    write_workspace: WriteWorkspace,
+    units: str,
+    files: tuple[str, str, str, str] = ("risk.toml", OKRS, "flows.csv", FLOWS),
+    settings: str = SETTINGS,
+) -> Path:
+    """A workspace of one objective (``files``: its target file and text, its table's file
+    and rows) on an SQL ratio, ``units`` written into ``settings``."""
+    targets, okrs, table, rows = files
+    root = write_workspace({targets: okrs, "okrs.toml": None, "budget.toml": None}, plugin=False)
     (root / "data").mkdir()
-    (root / "data" / "flows.csv").write_text(FLOWS, encoding="utf-8")
-    (root / "okrdesk.toml").write_text(SETTINGS.format(units=units), encoding="utf-8")
+    (root / "data" / table).write_text(rows, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(settings.format(units=units), encoding="utf-8")
     return root
 
 
@@ -135,7 +141,7 @@ kind = "ratio"
 unit = "分"
 numerator_unit = "人"
 denominator_unit = "人"
-{times}query = "SELECT cm_id AS subject, date AS day, net AS numerator, responses AS denominator \
+{units}query = "SELECT cm_id AS subject, date AS day, net AS numerator, responses AS denominator \
 FROM surveys"
 """
 
@@ -155,13 +161,8 @@ unit = "分"
 
 
 def nps_workspace(write_workspace: WriteWorkspace, times: str) -> Path:
-    root = write_workspace(
-        {"service.toml": NPS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
-    )
-    (root / "data").mkdir()
-    (root / "data" / "surveys.csv").write_text(SURVEYS, encoding="utf-8")
-    (root / "okrdesk.toml").write_text(NPS_SETTINGS.format(times=times), encoding="utf-8")
-    return root
+    files = ("service.toml", NPS_OKRS, "surveys.csv", SURVEYS)
+    return workspace(write_workspace, times, files, NPS_SETTINGS)
 
 
 @pytest.mark.parametrize(
