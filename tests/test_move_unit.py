@@ -546,9 +546,8 @@ def test_history_reads_only_the_plans_subjects_check_ins(
     write_workspace: WriteWorkspace, lang: str
 ) -> None:
     """As `due`: one row of another branch spoilt by hand stopped `history` of a key
-    result id the branches share; it reads this plan's subjects' alone. (The report,
-    check and explain still read every check-in: their alert of check-ins kept under an
-    old unit id looks at every subject's.)"""
+    result id the branches share; it reads this plan's subjects' alone (as the report,
+    check and explain do: tests/test_shared_store_checkins.py)."""
     root = write_workspace({"okrs.toml": CHECKIN_OKRS})
     assert _run(root, "checkin", "O1.NEW", "3", "--date", "2026-03-02").exit_code == 0
     _spoilt_by_another_branch(root)

@@ -1143,9 +1143,7 @@ def _explain_checkins(
     figure = rollup.checkin(kr, subject)
     subjects = set(subjects_under(plan, subject))
     history = [
-        c
-        for c in of_the_plan(plan, store.checkins(kr.id))
-        if c.subject in subjects and c.day <= day
+        c for c in of_the_plan(plan, store.checkins(kr.id, subjects=subjects)) if c.day <= day
     ]
     said = _SAID[lang]
     shown = (

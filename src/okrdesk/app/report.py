@@ -114,9 +114,10 @@ def make_report(
         raise BadInput("尚未采集任何数据：请运行 `okrdesk collect`" if lang == "zh"
                        else "no numbers yet: run `okrdesk collect` first")  # fmt: skip
     with store, store.reading():
-        built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
-                             day, lang, session.plugin_errors(), asked, windows,
-                             session.host.owners, session.host.clashes)  # fmt: skip
+        reads = read_for_one_report(store, plan.subject_ids)
+        built = build_report(plan, session.host.metrics, reads, subject, day, lang,
+                             session.plugin_errors(), asked, windows, session.host.owners,
+                             session.host.clashes)  # fmt: skip
     if asked_for > plan.end:
         built = attrs.evolve(built, plan_ended=True)
     return built if depth is None else within_depth(plan, built, subject, depth, lang)

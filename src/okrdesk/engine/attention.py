@@ -597,7 +597,8 @@ def _old_unit_alerts(
     was_top |= set(budget.under_old_plan_id)
     held: dict[str, list[Checkin]] = {}
     if was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
-        held = held_under_old_ids(plan, store.checkins(), lambda: runs, was_top)
+        every, _ = own_and_kept_under(plan, store, was_top)
+        held = held_under_old_ids(plan, every, lambda: runs, was_top)
     checked = {old: (len(kept), len({c.key_result for c in kept})) for old, kept in held.items()}
     found = []
     for old in sorted(set(checked) | set(budget.under_old_unit)):
@@ -654,18 +655,32 @@ def kept_under_old_ids(plan: Plan, store: Store) -> dict[str, list[Checkin]]:
     its own check-ins, and those under such an id whose every author it knows, with the
     collects of its unit and of those ids. A firm's store shared by its branches holds
     every branch's, which are none of this."""
-    ids = plan.units_by_id.keys() | plan.people_by_id.keys()
-    tops = store.plan_units() - ids - {""}
+    tops = store.plan_units() - set(plan.subject_ids) - {""}
     if not tops:  # no old id to look under
         return {}
-    own = store.checkins(subjects=ids)
-    known = known_authors(plan, own)
-    made = store.checkin_authors(tops, plan.key_results_by_id, plan.start, plan.end)
-    tops = {top for top, authors in made.items() if authors - {""} <= known}
+    every, tops = own_and_kept_under(plan, store, tops)
     if not tops:
         return {}
     runs = store.runs(plan_units={plan.top, *tops})
-    return held_under_old_ids(plan, [*own, *store.checkins(subjects=tops)], lambda: runs, tops)
+    return held_under_old_ids(plan, every, lambda: runs, tops)
+
+
+def own_and_kept_under(
+    plan: Plan, store: StoreReader, ids: Iterable[str]
+) -> tuple[list[Checkin], set[str]]:
+    """The plan's own check-ins, then those under ``ids`` (ids it does not have) where
+    only people it knows (``known_authors``) made check-ins of its key results in its
+    days; and those ids. A firm's store shared by its branches holds every branch's
+    check-ins, which are read only where they may be the plan's: one of another branch
+    spoilt by a hand edit stops none of this branch's commands."""
+    own = store.checkins(subjects=plan.subject_ids)
+    tops = set(ids) - set(plan.subject_ids) - {""}
+    if not tops:
+        return own, set()
+    known = known_authors(plan, own)
+    made = store.checkin_authors(tops, plan.key_results_by_id, plan.start, plan.end)
+    kept = {top for top, authors in made.items() if authors - {""} <= known}
+    return ([*own, *store.checkins(subjects=kept)] if kept else own), kept
 
 
 def held_under_old_ids(
@@ -1486,8 +1501,8 @@ def _source_alerts(
     never: list[KeyResult] = []
     for kr in _tracked_by_checkins(plan, inside):
         counting = checked_in_for(plan, kr)
-        days = [c.day for c in of_the_plan(plan, store.checkins(kr.id))
-                if c.day <= day and c.subject in counting]  # fmt: skip
+        days = [c.day for c in of_the_plan(plan, store.checkins(kr.id, subjects=counting))
+                if c.day <= day]  # fmt: skip
         if not days:
             if day > _first_checkin_due(plan, kr) and kr.id not in held_elsewhere:
                 never.append(kr)

@@ -481,7 +481,9 @@ class Rollup:
         if kr.id in self._checkins:
             return
         latest: dict[str, tuple[float, dt.date]] = {}
-        for checkin in of_the_plan(self.plan, self.store.checkins(kr.id)):
+        for checkin in of_the_plan(
+            self.plan, self.store.checkins(kr.id, subjects=self.plan.subject_ids)
+        ):
             if checkin.day <= self.as_of:
                 latest[checkin.subject] = (checkin.value, checkin.day)
         additive = kr.unit.dimension in ADDITIVE

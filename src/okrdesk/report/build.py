@@ -92,7 +92,9 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
     day = p.closed or engine.as_of
     found: list[Checkin] = [
         c
-        for c in of_the_plan(engine.plan, engine.store.checkins(p.key_result.id))
+        for c in of_the_plan(
+            engine.plan, engine.store.checkins(p.key_result.id, subjects=engine.plan.subject_ids)
+        )
         if c.subject in under and c.day <= day
     ]
     with_own = {c.subject for c in found}

@@ -1,4 +1,4 @@
-"""The store as one report reads it: every check-in in one query, and what the engine
+"""The store as one report reads it: its plan's check-ins in one query, and what the engine
 asks of each metric's latest period, and of the collects, asked once.
 
 The engine asks for a key result's check-ins wherever it needs them (its
@@ -8,16 +8,18 @@ It asks how far a metric's figures reach (``latest_period_end``,
 ``collected_through``, ``landed_through``) for each key result on it and again for its alerts,
 and reads the list of collects for the figures, their change and the alerts.
 A report reads one state of the store (``Store.reading``), whatever a collect
-commits meanwhile, so the check-ins are read once, oldest first, and each
-question is answered from them, in the order the store would give; each of the
-other answers is kept from the first time it is asked. Everything else goes to
-the store as it is.
+commits meanwhile, so the check-ins of the plan's subjects are read once, oldest
+first, and each question about them is answered from them, in the order the store
+would give (a question about other subjects, an old unit id's, goes to the store:
+a firm's store shared by its branches holds every branch's); each of the other
+answers is kept from the first time it is asked. Everything else goes to the store
+as it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, cast
 
 from okrdesk.engine.plan_calendar import landed_by
@@ -27,8 +29,10 @@ from okrdesk.store.reader import StoreReader
 
 
 class _ReadOnce:
-    def __init__(self, store: StoreReader) -> None:
+    def __init__(self, store: StoreReader, own: Collection[str]) -> None:
         self._store = store
+        self._asked_as = own
+        self._own = frozenset(own)
         self._by_key_result: dict[str, list[Checkin]] | None = None
         self._every: list[Checkin] = []
         self._latest: dict[tuple[str, Grain], dt.date | None] = {}
@@ -44,21 +48,27 @@ class _ReadOnce:
         *,
         subjects: Iterable[str] | None = None,
     ) -> list[Checkin]:
-        if subjects is not None:
-            among = set(subjects)
-            return [c for c in self.checkins(key_result, subject) if c.subject in among]
+        if not self._holds(subject, subjects):
+            return self._store.checkins(key_result, subject, subjects=subjects)
         if self._by_key_result is None:
             found: dict[str, list[Checkin]] = {}
-            self._every = self._store.checkins()
+            self._every = self._store.checkins(subjects=self._own)
             for checkin in self._every:
                 found.setdefault(checkin.key_result, []).append(checkin)
             self._by_key_result = found
-        if key_result is None:
-            return [c for c in self._every if subject is None or c.subject == subject]
-        mine = self._by_key_result.get(key_result, [])
-        if subject is None:
-            return list(mine)
-        return [c for c in mine if c.subject == subject]
+        mine = self._every if key_result is None else self._by_key_result.get(key_result, [])
+        among = None if subjects is None or subjects is self._asked_as else set(subjects)
+        return [
+            c
+            for c in mine
+            if (subject is None or c.subject == subject) and (among is None or c.subject in among)
+        ]
+
+    def _holds(self, subject: str | None, subjects: Iterable[str] | None) -> bool:
+        """Whether the check-ins asked for are all of the plan's subjects."""
+        if subjects is None:
+            return subject is not None and subject in self._own
+        return subjects is self._asked_as or self._own.issuperset(subjects)
 
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         key = (metric, grain)
@@ -99,8 +109,9 @@ class _ReadOnce:
         return getattr(self._store, name)
 
 
-def read_for_one_report(store: StoreReader) -> StoreReader:
-    """``store``, with its check-ins read in one query when first asked for, and each
+def read_for_one_report(store: StoreReader, subjects: Collection[str]) -> StoreReader:
+    """``store``, with the check-ins of ``subjects`` (the plan's) read in one query when
+    first asked for, and each
     metric's latest period end, the day its latest collect read through and the list
     of collects read when first asked for."""
-    return cast(StoreReader, _ReadOnce(store))
+    return cast(StoreReader, _ReadOnce(store, subjects))

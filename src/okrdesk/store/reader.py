@@ -227,6 +227,13 @@ class StoreReader(Protocol):
         ``subjects``, those made for one of them alone."""
         ...
 
+    def checkin_authors(
+        self, subjects: Iterable[str], key_results: Iterable[str], start: dt.date, end: dt.date
+    ) -> dict[str, set[str]]:
+        """Who made the standing check-ins of ``key_results`` dated ``start`` to ``end``
+        under each of ``subjects`` that has any."""
+        ...
+
     def spend(self, line: str | None = None, *, plan_unit: str | None = None) -> list[SpendEntry]:
         """The spend ledger, oldest first; with ``plan_unit``, that plan's entries."""
         ...
