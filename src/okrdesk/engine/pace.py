@@ -167,6 +167,10 @@ def judge(
     phase, read over the plan to date before the phase has a figure): paced, never met."""
     if actual is None or kr.guardrail:
         return _limit(kr, actual, target)
+    if can_be_met and kr.sense * (target - baseline) <= 0 and kr.sense * (actual - target) >= 0:
+        # Nothing to cover (a member's share of 0) and reached: met, as ``attainment``
+        # and a unit's count of its members that met theirs take it.
+        return Judgement(Status.MET)
     due = kr.sense * (expected - baseline)
     if due <= 0:
         return Judgement(Status.ON_TRACK, pace=None)
