@@ -7,7 +7,8 @@ the day an open checkpoint closes (engine.progress). Fewer than three points
 is "not enough data". On and after that day the forecast is the actual. A
 running count (new clients to date) is never forecast below what it has
 already reached. The target is reached on the first day the line meets it, if
-that is by that day.
+that is by that day; a figure past its target today whose line falls back below it
+by that day (a falling rate, a shrinking stock) reaches it on no day.
 
 A ratio is not a line: its numerator and denominator to date are each
 carried forward so, and divided (``ratio_forecast``). A conversion rate that
@@ -63,7 +64,9 @@ def linear_forecast(
         slope = max(slope, 0.0)
     value = now + slope * (end - today).days
     if reached:
-        return Forecast(value, today)
+        # Past the target today, it is reached on the line only where the line still
+        # stands at it on ``end``: a rate or a level falling back ends short of it.
+        return Forecast(value, today if (value >= target if rising else value <= target) else None)
     reach = None
     if slope != 0 and (slope > 0) == rising:
         days = (target - now) / slope
@@ -116,7 +119,7 @@ def ratio_forecast(
         if meets(then):
             return Forecast(value, today + dt.timedelta(days=waits))
     elif meets(now):
-        return Forecast(value, today)
+        return Forecast(value, today if meets(value) else None)
     # (numerator + up·t) / (denominator + across·t) = target, for t days from today.
     gain = up - target * across
     reach = None
