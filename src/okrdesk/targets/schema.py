@@ -40,7 +40,7 @@ from okrdesk.targets.reader import (
 )
 from okrdesk.targets.window_keys import WindowUse, read_baseline, read_window_keys
 from okrdesk.targets.yuan_figures import below_zero_refused
-from okrdesk.units import UNITS, Dimension, UnitOfMeasure
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure, written
 
 T = TypeVar("T")
 
@@ -679,6 +679,7 @@ def _read_key_result(
         figures += [(where.key("member_baselines").key(m), v) for m, v in member_baselines.items()]
         for at, value in figures:
             _money_beyond_belief(t, at, value, unit)
+            _money_below_notice(t, at, value, unit)
     if metric is not None:
         draft.metric_uses.append(
             MetricUse(where.key("metric"), where.key("unit"), metric, unit, "direction" in data)
@@ -780,6 +781,38 @@ def _money_beyond_belief(t: Table, at: Where, value: Decimal, unit: UnitOfMeasur
         hint = NOT_SAID
     t.fail(at, f"{shown} {unit.symbol} is more money than China's whole stock market is "
            f"worth{hint.en}", f"{shown} {unit.symbol} 比整个 A 股市值还多{hint.zh}")  # fmt: skip
+
+
+LEAST_WRITTEN = Decimal("0.01")
+"""The finest figure of its unit a branch writes money to, and okrdesk too (the report's
+4.72亿 and 4.03万, split's shares): 0.01亿 (100万), 0.01万 (100元), a fen."""
+
+
+def _money_below_notice(t: Table, at: Where, value: Decimal, unit: UnitOfMeasure) -> None:
+    """A sum of money finer than a hundredth of the unit it is written in (0.000001 亿元,
+    100元 of client assets): no branch's figure, most likely a decimal point that slipped,
+    and as a target a completion of millions of percent in every report (4,088,013,689.6%
+    for 40.88亿 of net new assets)."""
+    if value == 0 or abs(value) >= LEAST_WRITTEN:
+        return
+    base = unit.to_base(value)
+    shown, least = _plain(value), unit.to_base(LEAST_WRITTEN)
+    yuan = UNITS["元"]
+    amount = Said(written(yuan, base, "en"), written(yuan, base, "zh"))
+    smallest = Said(written(yuan, least, "en"), written(yuan, least, "zh"))
+    hint = Said(f' (to mean {amount.en}, write it with unit = "元")',
+                f'（若确指 {amount.zh}，请把 unit 写成 "元"）')  # fmt: skip
+    if unit.factor == 1 or abs(base) < LEAST_WRITTEN:
+        hint = NOT_SAID  # less than a fen in 元 too
+    t.fail(
+        at,
+        f"{shown} {unit.symbol} is {amount.en}, less than {LEAST_WRITTEN} {unit.symbol} "
+        f"({smallest.en}), the least a figure in {unit.symbol} is written to: no branch's "
+        f"figure; a decimal point slipped?{hint.en}",
+        f"{shown} {unit.symbol} 即 {amount.zh}，不足 {LEAST_WRITTEN} {unit.symbol}"
+        f"（{smallest.zh}），以{unit.symbol}计的数最小写到 {LEAST_WRITTEN}：不会是营业部定的数；"
+        f"是否小数点错了位？{hint.zh}",
+    )
 
 
 def _whole_count(t: Table, at: Where, value: Decimal, unit: UnitOfMeasure) -> None:
