@@ -558,3 +558,63 @@ def test_a_member_whose_key_results_wait_for_their_phase_is_unranked_for_that_re
     # Once Q2 has its figures, they are ranked on them.
     later = json.loads(run(root, "report", "--as-of", "2026-05-24", "--format", "json").stdout)
     assert all(m["rank"] is not None for m in later["members"] if m["kind"] == "person")
+
+
+def test_a_member_with_a_key_result_waiting_for_its_phase_and_one_without_data_has_both_told(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """王芳 holds a share of Q2's rate, which waits for Q2, and a visits target of her own
+    that nobody has checked in: the ranking gave the phase's reason for both, so the
+    check-in she owes went unasked for. Each key result has its own reason."""
+    import openpyxl
+
+    shared = (
+        OKRS.replace(
+            "milestones = { Q2 = 1.0 }\n",
+            "milestones = { Q2 = 1.0 }\nmembers = { cm01 = 80, cm02 = 80 }\n",
+        )
+        + VISITS
+    )
+    root = collected(write_workspace, shared)
+    document = json.loads(run(root, "report", "--as-of", "2026-03-20", "--format", "json").stdout)
+    people = {m["id"]: m for m in document["members"] if m["kind"] == "person"}
+    assert (people["cm01"]["phases_to_come"], people["cm01"]["without_data"]) == (
+        ["Q2"],
+        ["W1.VISIT"],
+    )
+    assert "without_data" not in people["cm02"]
+    zh = run(root, "report", "--as-of", "2026-03-20").output
+    # 李强's key result waits for Q2 alone; 王芳's reasons are told apart.
+    assert "“—”：其关键结果在所属阶段（Q2）有数字后才计入得分，尚无综合得分，不参与排名" in zh
+    assert "“—”：其关键结果有的尚无数据，其余在所属阶段（Q2）有数字后才计入得分" in zh
+    en = run(root, "report", "--as-of", "2026-03-20", "--format", "md", "--lang", "en").output
+    assert (
+        "—: some of its key results have no figures yet, the others count in the score once "
+        "their phase (Q2) has a figure: no score yet, so no rank"
+    ) in en
+    for lang, sheet_name, said in (
+        ("zh", "成员排名",
+         "其关键结果中 W1.VISIT 尚无数据，其余在所属阶段（Q2）有数字后才计入得分，尚无综合得分"),
+        ("en", "Members, ranked",
+         "of its key results, W1.VISIT has no figures yet and the others count in the score "
+         "once their phase (Q2) has a figure: no score yet"),
+    ):  # fmt: skip
+        workbook = tmp_path / f"march-{lang}.xlsx"
+        run(root, "report", "--as-of", "2026-03-20", "--lang", lang, "--out", str(workbook))
+        sheet = openpyxl.load_workbook(workbook)[sheet_name]
+        why = {row[1]: row[-1] for row in sheet.iter_rows(values_only=True)}
+        assert why["cm01"] == said, why
+
+
+VISITS = """
+[[objectives]]
+id = "W1"
+title = "王芳的客户拜访"
+owner = "cm01"
+
+[[objectives.key_results]]
+id = "VISIT"
+title = "拜访客户"
+target = 100
+unit = "户"
+"""

@@ -100,6 +100,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_no_data": "“—”：目标尚无数据，没有综合得分，不参与排名",
         "unranked_phase_to_come": "“—”：其关键结果在所属阶段（{phases}）有数字后才计入得分，"
                                   "尚无综合得分，不参与排名",
+        "unranked_phase_and_no_data": "“—”：其关键结果有的尚无数据，其余在所属阶段（{phases}）"
+                                      "有数字后才计入得分，尚无综合得分，不参与排名",
         "depth_left_out": "--depth {depth}：更下级的 {count} 个成员未列出",
         "depth_none": "--depth {depth}：不排名任何成员（{count} 个成员未列出）",
         "unranked_unmeasured": "“—”：其关键结果目前无法测量（已加载的插件都不提供指标 "
@@ -110,6 +112,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_why_no_data": "目标尚无数据，没有综合得分",
         "unranked_why_phase_to_come": "其关键结果在所属阶段（{phases}）有数字后才计入得分，"
                                       "尚无综合得分",
+        "unranked_why_phase_and_no_data": "其关键结果中 {krs} 尚无数据，其余在所属阶段"
+                                          "（{phases}）有数字后才计入得分，尚无综合得分",
         "unranked_why_unmeasured": "其关键结果目前无法测量（已加载的插件都不提供指标 "
                                    "{metrics}），没有综合得分",
         "flagged": "⚑：有关键结果落后、未达成或超限；落后项为其个数，单位的含其成员的分解目标",
@@ -249,6 +253,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_no_data": "—: no figures yet for its targets: no score, so no rank",
         "unranked_phase_to_come": "—: its key results count in the score once their phase "
                                   "({phases}) has a figure: no score yet, so no rank",
+        "unranked_phase_and_no_data": "—: some of its key results have no figures yet, the "
+                                      "others count in the score once their phase ({phases}) "
+                                      "has a figure: no score yet, so no rank",
         "depth_left_out": "--depth {depth}: {count} further down not listed",
         "depth_none": "--depth {depth}: no member ranked ({count} not listed)",
         "unranked_unmeasured": "—: its key results cannot be measured now (no loaded plugin "
@@ -260,6 +267,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_why_no_data": "no figures yet for its targets: no score",
         "unranked_why_phase_to_come": "its key results count in the score once their phase "
                                       "({phases}) has a figure: no score yet",
+        "unranked_why_phase_and_no_data": "of its key results, {krs} has no figures yet and "
+                                          "the others count in the score once their phase "
+                                          "({phases}) has a figure: no score yet",
         "unranked_why_unmeasured": "its key results cannot be measured now (no loaded plugin "
                                    "provides {metrics}): no score",
         "flagged": "⚑: a key result off track, missed or breached; Off track counts them, "

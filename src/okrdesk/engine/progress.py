@@ -172,6 +172,9 @@ class MemberProgress:
     """The phases, sorted, of its key results its score leaves out until their phase has
     a figure (``KeyResultProgress.phase_to_come``): why a member whose only key results
     are such has no score yet, though they have figures."""
+    without_data: tuple[str, ...] = ()
+    """The ids, sorted, of its key results with no figure yet (nothing collected or
+    checked in): beside ``phases_to_come``, why a member has no score, each its own."""
 
 
 # A report makes only a few of these two: declared without __slots__, which attrs adds by
@@ -816,9 +819,10 @@ class Engine:
                               for kr in o.unmeasured})  # fmt: skip
             capped = tuple(kr for o in member_progress.objectives for kr in o.capped)
             to_come = tuple(sorted({kr.phase_to_come for kr in results if kr.phase_to_come}))
+            empty = tuple(sorted(kr.key_result.id for kr in results if kr.actual.value is None))
             found.append(
                 MemberProgress(member, member_progress.name, kind, member_progress.score, off,
-                               len(results), tuple(lacking), capped, to_come)
+                               len(results), tuple(lacking), capped, to_come, empty)
             )  # fmt: skip
         return sorted(found, key=lambda m: (m.score is None, -(m.score or 0.0), m.id))
 

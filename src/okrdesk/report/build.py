@@ -442,7 +442,7 @@ def _ranked(
         behind = (shares or {}).get(m.id, 0) if m.kind == "unit" else 0
         found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track + behind,
                                   m.key_results, m.unmeasured, behind, m.capped,
-                                  m.phases_to_come))  # fmt: skip
+                                  m.phases_to_come, m.without_data))  # fmt: skip
     return tuple(found)
 
 

@@ -329,6 +329,9 @@ class ReportMember:
     phases_to_come: tuple[str, ...] = ()
     """The phases of its key results left out of its score until their phase has a
     figure (a rate's checkpoint of Q2 in March): why one with no other has no score."""
+    without_data: tuple[str, ...] = ()
+    """Its key results with no figure yet: beside ``phases_to_come``, each its own reason
+    why it has no score."""
 
 
 @attrs.frozen(slots=False)

@@ -447,11 +447,16 @@ def unranked_notes(report: Report, lang: str) -> list[str]:
     if lacking:
         metrics = label(lang, "list_sep").join(lacking)
         notes.append(label(lang, "unranked_unmeasured", metrics=metrics))
-    # Key results with figures that count only from their phase's: not "no data".
-    waiting = sorted({phase for m in unscored if m.key_results > 0 for phase in m.phases_to_come})
-    if waiting:
-        phases = label(lang, "list_sep").join(waiting)
-        notes.append(label(lang, "unranked_phase_to_come", phases=phases))
+    # Key results with figures that count only from their phase's: not "no data"; and
+    # where a member has those and others with no figure, each its own reason.
+    sep = label(lang, "list_sep")
+    for note, members in (
+        ("unranked_phase_to_come", [m for m in unscored if not m.without_data]),
+        ("unranked_phase_and_no_data", [m for m in unscored if m.without_data]),
+    ):
+        waiting = sorted({p for m in members if m.key_results > 0 for p in m.phases_to_come})
+        if waiting:
+            notes.append(label(lang, note, phases=sep.join(waiting)))
     if any(m.key_results > 0 and not m.phases_to_come for m in unscored):
         notes.append(label(lang, "unranked_no_data"))
     if depth := depth_note(report, lang):
@@ -479,6 +484,9 @@ def unranked_why(member: ReportMember, lang: str) -> str:
         return ""
     if member.key_results > 0 and member.phases_to_come:
         phases = label(lang, "list_sep").join(member.phases_to_come)
+        if member.without_data:  # each key result its own reason, not the phase's for all
+            krs = label(lang, "list_sep").join(member.without_data)
+            return label(lang, "unranked_why_phase_and_no_data", phases=phases, krs=krs)
         return label(lang, "unranked_why_phase_to_come", phases=phases)
     if member.key_results > 0:
         return label(lang, "unranked_why_no_data")

@@ -83,6 +83,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     converter.register_unstructure_hook(ReportMember, make_dict_unstructure_fn(
         ReportMember, converter, unmeasured=override(omit_if_default=True),
         capped=override(omit_if_default=True), phases_to_come=override(omit_if_default=True),
+        without_data=override(omit_if_default=True),
     ))  # fmt: skip
     # An objective whose every key result has a figure is written as before that was told.
     converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
