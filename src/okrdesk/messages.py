@@ -339,10 +339,11 @@ LABELS["en"].update({"slice_part": "{dimension}: {value}", "slice_sep": ", "})
 
 STATUS: dict[str, dict[str, str]] = {
     "zh": {"on_track": "正常", "at_risk": "有风险", "off_track": "落后", "met": "达标",
+           "ahead": "领先",
            "missed": "未达成", "breached": "超限", "no_data": "无数据", "settling": "待结算"},
     "en": {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
-           "met": "met", "missed": "missed", "breached": "breached", "no_data": "no data",
-           "settling": "settling"},
+           "met": "met", "ahead": "ahead", "missed": "missed", "breached": "breached",
+           "no_data": "no data", "settling": "settling"},
 }  # fmt: skip
 
 LANGUAGES = tuple(LABELS)

@@ -118,6 +118,9 @@ _SAID: dict[str, dict[str, str]] = {
         "due_line": "due {due} = {baseline} + ({target} − {baseline}) × {share}, the share of "
                     "the way due by {day} {how}",
         "due_line_from_zero": "due {due} = {target} × {share}, the share of it due by {day} {how}",
+        "ahead": "ahead, not met: {actual} reaches its target of {target}, but a rate or a "
+                 "level can fall back short of it by {closes}; it is met only if it still "
+                 "reaches it then",
         "due_milestones": "on its milestones {{ {milestones} }}",
         "due_calendar": "on its calendar",
         "due_evenly": "with the plan's days, having no milestones",
@@ -218,6 +221,8 @@ _SAID: dict[str, dict[str, str]] = {
         "due_line": "应完成 {due} = {baseline} +（{target} − {baseline}）× {share}：截至 {day} "
                     "应走完的进度，{how}",
         "due_line_from_zero": "应完成 {due} = {target} × {share}：截至 {day} 应完成的比例，{how}",
+        "ahead": "领先，尚未达标：{actual} 已达到目标 {target}，但比率、存量在 {closes} 前仍可能"
+                 "退回；届时仍达到目标才算达标",
         "due_milestones": "按里程碑 {{ {milestones} }}",
         "due_calendar": "按时间进度表（calendar）",
         "due_evenly": "未写里程碑，按计划的天数均匀计",
@@ -454,6 +459,12 @@ def _due_explained(engine: Engine, kr: KeyResult, subject: str, lang: str) -> li
     if p.status in (Status.AT_RISK, Status.OFF_TRACK) and p.actual.value is not None:
         # As the report's column writes it: apart from the figure behind it.
         due = beside_target(unit, p.actual.value, p.expected, lang, whole=whole)[1]
+    ahead = []
+    if p.status is Status.AHEAD:
+        ahead = [said["ahead"].format(
+            actual=_result(unit, p.actual.value, lang), target=_result(unit, p.target.value, lang),
+            closes=closes_on(engine.plan, kr) or engine.plan.end,
+        )]  # fmt: skip
     phase = engine.phase_of(kr)
     if phase is None:
         if kr.milestones:
@@ -467,7 +478,7 @@ def _due_explained(engine: Engine, kr: KeyResult, subject: str, lang: str) -> li
             due=due, baseline=_result(unit, p.baseline, lang),
             target=_result(unit, p.target.value, lang), share=percent(p.due),
             day=p.due_on or engine.through, how=how,
-        )]  # fmt: skip
+        ), *ahead]  # fmt: skip
     figure = "phase_due_own" if p.phase is not None else "phase_due_to_come"
     start = p.due_from or engine.plan.start
     return [said["phase_due" if p.due_from is None else "phase_due_from"].format(
@@ -477,7 +488,7 @@ def _due_explained(engine: Engine, kr: KeyResult, subject: str, lang: str) -> li
         period=period_holding(start, engine.plan.grain).id,
         milestones=", ".join(f"{m.phase} = {m.fraction}" for m in kr.milestones),
         figure=said[figure].format(phase=phase.id), phase=phase.id,
-    )]  # fmt: skip
+    ), *ahead]  # fmt: skip
 
 
 def _phase_read(engine: Engine, kr: KeyResult, read: Rollup, lang: str) -> list[str]:

@@ -13,6 +13,9 @@ progress due by the date, both measured from the baseline:
 - at risk: at least 80%;
 - off track: less than 80%.
 
+Past its whole target a goal is met; a level (a rate, a stock), which can fall back
+below it before its close, is ahead until then.
+
 A goal that goes down ("at most" with a baseline above the target: empty
 accounts from 27% to 20%) is judged the same way, downwards. Guardrails
 (``guardrail = true``, "within", and "at most" without a baseline above the
@@ -42,6 +45,9 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     MET = "met"
+    AHEAD = "ahead"
+    """A goal on a level (a rate, a stock) past its target before its close: it can fall
+    back below it by then, so it is not met until its figure is final."""
     MISSED = "missed"
     """A checkpoint whose date has passed without reaching its target."""
     SETTLING = "settling"
@@ -161,22 +167,26 @@ def judge(
     baseline: float,
     *,
     can_be_met: bool = True,
+    falls_back: bool = False,
 ) -> Judgement:
     """A goal paced against what is due, or a guardrail held to its limit. ``can_be_met``
     False for a figure that is not yet the one its target is for (a rate's checkpoint of a
-    phase, read over the plan to date before the phase has a figure): paced, never met."""
+    phase, read over the plan to date before the phase has a figure): paced, never met.
+    ``falls_back`` for a level (a rate, a stock), which can fall back below its target
+    before its close: past it, it is ahead (``Status.AHEAD``), not met, until then."""
     if actual is None or kr.guardrail:
         return _limit(kr, actual, target)
+    reached = Status.AHEAD if falls_back else Status.MET
     if can_be_met and kr.sense * (target - baseline) <= 0 and kr.sense * (actual - target) >= 0:
-        # Nothing to cover (a member's share of 0) and reached: met, as ``attainment``
-        # and a unit's count of its members that met theirs take it.
-        return Judgement(Status.MET)
+        # Nothing to cover (a member's share of 0) and reached: met (a level, ahead), as
+        # ``attainment`` and a unit's count of its members that met theirs take it.
+        return Judgement(reached)
     due = kr.sense * (expected - baseline)
     if due <= 0:
         return Judgement(Status.ON_TRACK, pace=None)
     pace = kr.sense * (actual - baseline) / due
     if can_be_met and kr.sense * (actual - target) >= 0 and kr.sense * (target - baseline) > 0:
-        status = Status.MET  # the whole target is reached already, as of this day
+        status = reached  # the whole target is reached already, as of this day
     elif pace >= ON_TRACK_AT:
         status = Status.ON_TRACK
     elif pace >= AT_RISK_AT:
@@ -196,13 +206,15 @@ def judge_on(
     baseline: float,
     *,
     can_be_met: bool = True,
+    falls_back: bool = False,
 ) -> Judgement:
     """``judge`` at the end of ``day``. From the plan's last day on, every goal is due in
     full with no time left to pace: it is met or missed, with the margin to its target,
     as a checkpoint after its date (a report after the plan's end is one on that day)."""
     if day >= plan.end:
         return judge_closed(kr, actual, target)
-    return judge(kr, actual, target, expected, baseline, can_be_met=can_be_met)
+    return judge(kr, actual, target, expected, baseline, can_be_met=can_be_met,
+                 falls_back=falls_back)  # fmt: skip
 
 
 def judge_closed(kr: KeyResult, actual: float | None, target: float) -> Judgement:

@@ -69,7 +69,7 @@ from okrdesk.model import (
 from okrdesk.periods import periods_between
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import SeriesOfMetrics, StoreReader
-from okrdesk.units import Dimension
+from okrdesk.units import ADDITIVE, Dimension
 
 _Series = SeriesOfMetrics
 """``StoreReader.series_of_metrics``'s answer: metric → column → (period end, total)."""
@@ -374,7 +374,7 @@ class Engine:
         # never met, nor counted in a score (``KeyResultProgress.phase_to_come``).
         to_come = phase is not None and rollup is self.rollup
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline,
-                             can_be_met=not to_come)  # fmt: skip
+                             can_be_met=not to_come, falls_back=falls_back(kr, spec))  # fmt: skip
         # A figure's trend ends on its own day, current or old (its week's point was dated at
         # the week's end, days after the figures stop), and its forecast runs from that day,
         # as the report of that day made it: the days since are days without figures, not
@@ -750,12 +750,13 @@ class Engine:
         judged = self.shares_below(kr, subject)
         if not judged:
             return None
-        # A share settling past its target has met nothing yet: later collects restate it.
+        # A share settling past its target has met nothing yet: later collects restate it;
+        # nor has a level ahead of it, which can fall back before its close.
         settling = sum(p.status is Status.SETTLING for p in judged)
-        met = sum(p.status is Status.MET or (p.status is not Status.SETTLING
+        met = sum(p.status is Status.MET or (p.status not in (Status.SETTLING, Status.AHEAD)
                                              and (p.attainment or 0.0) >= 1)
                   for p in judged)  # fmt: skip
-        on_pace = sum(p.status in (Status.MET, Status.ON_TRACK) for p in judged)
+        on_pace = sum(p.status in (Status.MET, Status.AHEAD, Status.ON_TRACK) for p in judged)
         behind = sum(p.status is Status.OFF_TRACK for p in judged)
         return MembersMet(met, on_pace, len(judged), behind, settling)
 
@@ -843,6 +844,16 @@ def _with_quiet_periods(
             total, at = points[at][1], at + 1
         filled.append((end, total))
     return (*filled, *points[at:])
+
+
+def falls_back(kr: KeyResult, spec: MetricSpec | None) -> bool:
+    """A level (a rate, a stock; checked in, a rate, a score or a multiple) can fall back
+    below its target before its close, where a running total reached stays reached: past
+    its target it reads ahead, not met, until its figure is final (``Status.AHEAD``). A
+    conversion rate at 17% in August against 16% is December's 15% as easily."""
+    if spec is not None:
+        return spec.kind is not MetricKind.FLOW
+    return kr.unit.dimension not in ADDITIVE
 
 
 def _only_grows(kr: KeyResult, spec: MetricSpec | None) -> bool:

@@ -95,8 +95,9 @@ from okrdesk.report.text_layout import (
 )
 
 STATUS_STYLE = {
-    "on_track": "green", "met": "green", "at_risk": "yellow", "off_track": "bold red",
-    "missed": "red", "breached": "bold red", "no_data": "dim", "settling": "yellow",
+    "on_track": "green", "met": "green", "ahead": "green", "at_risk": "yellow",
+    "off_track": "bold red", "missed": "red", "breached": "bold red", "no_data": "dim",
+    "settling": "yellow",
 }  # fmt: skip
 
 
