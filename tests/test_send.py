@@ -535,6 +535,87 @@ def test_a_webhook_url_that_cannot_be_used_is_named_without_its_key(url: str) ->
     assert "SEC" not in failed.value.message
 
 
+def _answering(body: bytes, kind: str = "application/json") -> Callable[[socket.socket], None]:
+    return lambda connection: connection.sendall(
+        f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n\r\n"
+        .encode() + body
+    )  # fmt: skip
+
+
+UNCONFIRMED = (
+    "check that the webhook URL is the one the group's robot settings give; the message may "
+    "have arrived all the same"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer", "told"),
+    [
+        ("wecom", b'{"msg": "bot not found"}',
+         'a WeCom robot\'s says so in its errcode, and this answer has none: '
+         '{"msg": "bot not found"}'),
+        ("feishu", b'{"msg": "bot not found"}',
+         'a Feishu bot\'s says so in its code, and this answer has none: {"msg": "bot not found"}'),
+        ("dingtalk", b"", "a DingTalk robot's says so in its errcode, and this answer was empty"),
+        ("wecom", b'{"errcode": null}',
+         'a WeCom robot\'s says so in its errcode, and this answer\'s is no code: '
+         '{"errcode": null}'),
+        ("feishu", b"<!DOCTYPE html>\n<html><head><title>Proxy\n login</title></head></html>",
+         'a Feishu bot\'s says so in its code, and this answer is a web page titled "Proxy login"'),
+        ("dingtalk", b"Service Unavailable\n",
+         "a DingTalk robot's says so in its errcode, and this answer is: Service Unavailable"),
+    ],
+)  # fmt: skip
+def test_a_200_without_the_bot_s_code_is_not_counted_as_sent(
+    raw: RawServer, kind: str, answer: bytes, told: str
+) -> None:
+    """Not the bot's answer (a wrong address, a proxy's page): it was told as ``code
+    None``; the request reached a server all the same, so it is not sent again."""
+    raw.answer = _answering(answer)
+    said, _ = _failure(kind, raw)
+    assert said == (
+        f"the webhook's answer does not say whether the message was posted: {told}; " + UNCONFIRMED
+    )
+    assert len(raw.requests) == 1
+
+
+@pytest.mark.parametrize("kind", ["wecom", "feishu", "dingtalk"])
+def test_a_bot_s_code_written_as_a_string_is_read_as_its_number(raw: RawServer, kind: str) -> None:
+    # A relay in between that writes the code as a string: "0" was told as "errcode 0".
+    raw.answer = _answering(b'{"errcode": "0", "errmsg": "ok", "code": "0", "msg": "success"}')
+    assert channels.deliver(channel(kind), MESSAGE, {"HOOK": raw.url}, FakeClock()) == 1
+
+
+def test_a_bot_s_error_without_words_is_its_code_alone(raw: RawServer) -> None:
+    raw.answer = _answering(b'{"errcode": 300001}')
+    said, _ = _failure("dingtalk", raw)
+    assert said == "the bot answered with an error: errcode 300001"
+
+
+def test_send_tells_an_answer_that_is_not_the_bot_s_in_both_languages(
+    workspace: Path, raw: RawServer, bot: Bot
+) -> None:
+    raw.answer = _answering(b"", "text/plain")
+    env = {"TEST_WECOM_URL": raw.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    args = ["send", "--as-of", "2026-03-15", "-w", str(workspace)]
+    chinese = CliRunner().invoke(cli, [*args, "--lang", "zh"], env=env)
+    assert chinese.exit_code == 1, chinese.output
+    assert chinese.stderr == (
+        "发送失败：branch-group（wecom）：webhook 的应答没有说明消息是否已发出：企业微信群机器人"
+        "的应答以 errcode 说明，这个应答为空；请核对 webhook 地址是否为群机器人设置中给出的地址；"
+        "消息可能仍已送达\n"
+    )
+    assert "None" not in chinese.output
+    assert "已发送至 managers（dingtalk）：1 条消息" in chinese.stdout
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"], env=env)
+    assert english.exit_code == 1, english.output
+    assert english.stderr == (
+        "error: branch-group (wecom): the webhook's answer does not say whether the message "
+        "was posted: a WeCom robot's says so in its errcode, and this answer was empty; "
+        f"{UNCONFIRMED}\n"
+    )
+
+
 def test_a_broken_channel_leaves_the_others_to_be_tried(
     workspace: Path, bot: Bot, raw: RawServer
 ) -> None:

@@ -14,7 +14,8 @@ import hmac
 import urllib.parse
 from typing import Any
 
-from okrdesk.delivery.webhook import Bot, Outgoing, errcode_error
+from okrdesk.delivery.webhook import Bot, Outgoing, errcode
+from okrdesk.errors import Said
 
 MAX_TEXT_BYTES = 20000
 
@@ -43,4 +44,6 @@ def sign(url: str, message: dict[str, Any], secret: str, now: float) -> Outgoing
                     message)  # fmt: skip
 
 
-BOT = Bot("dingtalk", ((20, 60.0),), body, fits, sign, errcode_error, retry_codes=(130101,))
+REPLIES = errcode(Said("DingTalk robot", "钉钉机器人"))
+
+BOT = Bot("dingtalk", ((20, 60.0),), body, fits, sign, REPLIES, retry_codes=(130101,))

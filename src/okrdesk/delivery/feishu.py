@@ -3,8 +3,7 @@
 With signature verification on, the body carries ``timestamp`` (seconds)
 and ``sign``: the HMAC-SHA256 keyed by "timestamp\\nsecret" of an empty
 message, base64. A request is at most 20 KB; a bot takes 100 messages a
-minute and 5 a second (code 11232 when sent too fast, retried). A reply's
-``code`` other than 0 is a failure.
+minute and 5 a second (code 11232 when sent too fast, retried).
 """
 
 from __future__ import annotations
@@ -15,7 +14,9 @@ import hmac
 from typing import Any
 
 from okrdesk.delivery.message import plain
+from okrdesk.delivery.transport import Replies
 from okrdesk.delivery.webhook import Bot, Outgoing, json_size
+from okrdesk.errors import Said
 
 MAX_BODY_BYTES = 20 * 1024
 SIGNATURE_ROOM = 120
@@ -43,11 +44,10 @@ def sign(url: str, message: dict[str, Any], secret: str, now: float) -> Outgoing
                           **message})  # fmt: skip
 
 
-def error_of(reply: dict[str, Any]) -> str | None:
-    code = reply.get("code", reply.get("StatusCode"))
-    if code == 0:
-        return None
-    return f"code {code}: {reply.get('msg', reply.get('StatusMessage', ''))}".strip()
+REPLIES = Replies(
+    Said("Feishu bot", "飞书机器人"), ("code", "StatusCode"), ("msg", "StatusMessage")
+)
+"""Its answer's ``code`` (``StatusCode`` in the older form) other than 0 is a failure."""
 
 
-BOT = Bot("feishu", ((5, 1.0), (100, 60.0)), body, fits, sign, error_of, retry_codes=(11232,))
+BOT = Bot("feishu", ((5, 1.0), (100, 60.0)), body, fits, sign, REPLIES, retry_codes=(11232,))

@@ -3,10 +3,11 @@
 Every delivery over HTTP goes through ``post_json``: it retries a 429 or a
 5xx answer with exponential back-off (or the server's ``Retry-After``), a
 bounded number of times, and treats a 200 whose JSON body carries an error
-code as the failure it is. Each request has one time limit for all of it,
-connecting to the last byte of the answer; a redirect is never followed (it
-would repeat the request as a GET without its body). The clock that paces
-sends is injected so tests need not wait.
+code as the failure it is, and one without the bot's code as unconfirmed.
+Each request has one time limit for all of it, connecting to the last byte
+of the answer; a redirect is never followed (it would repeat the request as
+a GET without its body). The clock that paces sends is injected so tests
+need not wait.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import contextlib
 import functools
 import http.client
 import json
+import re
 import socket
 import threading
 import time
@@ -51,6 +53,39 @@ class DeliveryFailed(OkrdeskError):
         super().__init__(said)
         self.sent = sent
         self.parts = parts
+
+
+@attrs.frozen
+class Replies:
+    """How a vendor's bot says whether it posted a message: a code, 0 when it did, and
+    words saying why not."""
+
+    bot: Said
+    """The bot, as a failure names it ("WeCom robot", "企业微信群机器人")."""
+    code: tuple[str, ...]
+    """The fields the code can be in, the first one there read."""
+    detail: tuple[str, ...]
+    """The fields its words can be in."""
+
+    def code_of(self, reply: Mapping[str, Any]) -> int | None:
+        """The code, None when the reply has none: a number, or one written as a string
+        (``"0"``), as a relay in between may write it."""
+        field = self._field(reply)
+        value = None if field is None else reply[field]
+        if isinstance(value, str) and re.fullmatch(r"-?\d{1,12}", value.strip()):
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        return None
+
+    def error_of(self, reply: Mapping[str, Any]) -> str:
+        """The code under its field's name, with the bot's words: ``errcode 93000: …``."""
+        said = f"{self._field(reply)} {self.code_of(reply)}"
+        detail = next((str(reply[f]).strip() for f in self.detail if reply.get(f)), "")
+        return f"{said}: {detail}" if detail else said
+
+    def _field(self, reply: Mapping[str, Any]) -> str | None:
+        return next((f for f in self.code if f in reply), None)
 
 
 class Clock(Protocol):
@@ -96,14 +131,15 @@ def post_json(
     url: str,
     body: Mapping[str, Any],
     clock: Clock,
-    error_of: Any,
+    replies: Replies,
     retry_codes: Collection[int] = (),
 ) -> dict[str, Any]:
     """POST ``body`` as JSON to ``url`` and return the JSON reply.
 
-    ``error_of(reply)`` says what went wrong in a 200 reply (None when it
-    is fine); ``retry_codes`` are the vendor's "too many requests" codes,
-    retried like a 429.
+    ``replies`` reads whether the bot posted it from a 200 reply: a code other than
+    0 is a failure, and so is a reply without one (empty, a web page, another
+    service's JSON), which does not say the message was posted; ``retry_codes`` are
+    the vendor's "too many requests" codes, retried like a 429.
     """
     try:
         scheme = urllib.parse.urlsplit(url).scheme
@@ -129,13 +165,16 @@ def post_json(
             raise DeliveryFailed(Said(f"HTTP {status}: {_short(text)}",
                                       f"HTTP {status}：{_short(text)}"))  # fmt: skip
         else:
-            reply = _json(text)
-            error = error_of(reply)
-            if error is None:
+            reply = _json(text, replies)
+            code = replies.code_of(reply)
+            if code is None:
+                raise DeliveryFailed(_unconfirmed(replies, _without_code(replies, reply, text)))
+            if code == 0:
                 return reply
+            error = replies.error_of(reply)
             problem = Said(f"the bot answered with an error: {error}",
                            f"机器人返回错误：{error}")  # fmt: skip
-            if reply.get("errcode", reply.get("code")) not in retry_codes:
+            if code not in retry_codes:
                 raise DeliveryFailed(problem)
         if attempt + 1 < ATTEMPTS:
             clock.sleep(_delay(attempt, retry_after))
@@ -368,19 +407,58 @@ def _delay(attempt: int, retry_after: str | None) -> float:
     return min(FIRST_DELAY * (1 << attempt), LONGEST_DELAY)
 
 
-def _json(text: bytes) -> dict[str, Any]:
+def _json(text: bytes, replies: Replies) -> dict[str, Any]:
     try:
         reply = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        answer = _short(text)
-        raise DeliveryFailed(Said(f"the webhook answered with something not JSON: {answer}",
-                                  f"webhook 的应答不是 JSON：{answer}")) from None  # fmt: skip
+        reply = None
     if not isinstance(reply, dict):
-        raise DeliveryFailed(Said(
-            f"the webhook answered with something unexpected: {_short(text)}",
-            f"webhook 的应答无法识别：{_short(text)}",
-        ))  # fmt: skip
+        raise DeliveryFailed(_unconfirmed(replies, _not_json(text)))
     return reply
+
+
+def _unconfirmed(replies: Replies, what: Said) -> Said:
+    """A 200 whose answer is not the bot's (a wrong address, a proxy's or gateway's page):
+    not counted as sent, since only the bot's code says the group has the message; but
+    the request reached a server, which may have passed it on."""
+    field, bot = replies.code[0], replies.bot
+    return Said(
+        f"the webhook's answer does not say whether the message was posted: a {bot.en}'s "
+        f"says so in its {field}, and {what.en}; check that the webhook URL is the one the "
+        f"group's robot settings give; {MAY_HAVE_ARRIVED.en}",
+        f"webhook 的应答没有说明消息是否已发出：{bot.zh}的应答以 {field} 说明，{what.zh}；"
+        f"请核对 webhook 地址是否为群机器人设置中给出的地址；{MAY_HAVE_ARRIVED.zh}",
+    )
+
+
+def _without_code(replies: Replies, reply: Mapping[str, Any], text: bytes) -> Said:
+    answer = _one_line(text)
+    if replies.code[0] in reply:  # null, or words: no code a bot gives
+        return Said(f"this answer's is no code: {answer}", f"这个应答的不是代码：{answer}")
+    return Said(f"this answer has none: {answer}", f"这个应答没有：{answer}")
+
+
+_TITLE = re.compile(rb"<title[^>]*>([^<]*)</title>", re.IGNORECASE)
+
+
+def _not_json(text: bytes) -> Said:
+    """What an answer that is no bot's JSON was, as a reader knows it: nothing, a web
+    page (by its title), or the text it is."""
+    if not text.strip():
+        return Said("this answer was empty", "这个应答为空")
+    title = _TITLE.search(text[:65536])
+    if title is not None and title.group(1).strip():
+        name = _one_line(title.group(1))
+        return Said(f"this answer is a web page titled \"{name}\"",
+                    f"这个应答是一个网页，标题为“{name}”")  # fmt: skip
+    if text.lstrip()[:1] == b"<":
+        return Said(f"this answer is a web page: {_one_line(text)}",
+                    f"这个应答是一个网页：{_one_line(text)}")  # fmt: skip
+    return Said(f"this answer is: {_one_line(text)}", f"这个应答是：{_one_line(text)}")
+
+
+def _one_line(text: bytes) -> str:
+    return " ".join(_short(text).split())
 
 
 def _short(text: bytes) -> str:

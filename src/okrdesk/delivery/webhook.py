@@ -9,7 +9,8 @@ from typing import Any
 import attrs
 
 from okrdesk.delivery.message import Message, fit
-from okrdesk.delivery.transport import Clock, DeliveryFailed, RateLimiter, post_json
+from okrdesk.delivery.transport import Clock, DeliveryFailed, RateLimiter, Replies, post_json
+from okrdesk.errors import Said
 
 
 @attrs.frozen
@@ -33,7 +34,8 @@ class Bot:
     """Whether a body is within the vendor's size limit."""
     sign: Callable[[str, dict[str, Any], str, float], Outgoing]
     """``sign(url, body, secret, now)``: the request with its signature."""
-    error_of: Callable[[dict[str, Any]], str | None]
+    replies: Replies
+    """How its answer says whether it posted the message."""
     retry_codes: Collection[int] = ()
 
     def requests(
@@ -56,7 +58,7 @@ class Bot:
             limiter.wait()
             signed = part if secret is None else self.sign(url, part.body, secret, clock.time())
             try:
-                post_json(signed.url, signed.body, clock, self.error_of, self.retry_codes)
+                post_json(signed.url, signed.body, clock, self.replies, self.retry_codes)
             except DeliveryFailed as error:
                 raise DeliveryFailed(error.said, sent, len(parts)) from None
         return len(parts)
@@ -71,9 +73,6 @@ def no_signature(url: str, body: dict[str, Any], secret: str, now: float) -> Out
     return Outgoing(url, body)
 
 
-def errcode_error(reply: dict[str, Any]) -> str | None:
-    """WeCom's and DingTalk's replies: ``errcode`` 0 is success."""
-    code = reply.get("errcode")
-    if code == 0:
-        return None
-    return f"errcode {code}: {reply.get('errmsg', '')}".strip()
+def errcode(bot: Said) -> Replies:
+    """WeCom's and DingTalk's answers: ``errcode`` 0 is success, ``errmsg`` says why not."""
+    return Replies(bot, ("errcode",), ("errmsg",))

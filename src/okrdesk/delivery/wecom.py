@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from okrdesk.delivery.webhook import Bot, errcode_error, no_signature
+from okrdesk.delivery.webhook import Bot, errcode, no_signature
+from okrdesk.errors import Said
 
 MAX_CONTENT_BYTES = 4096
 
@@ -24,4 +25,6 @@ def fits(message: dict[str, Any]) -> bool:
     return len(content.encode("utf-8")) <= MAX_CONTENT_BYTES
 
 
-BOT = Bot("wecom", ((20, 60.0),), body, fits, no_signature, errcode_error, retry_codes=(45009,))
+REPLIES = errcode(Said("WeCom robot", "企业微信群机器人"))
+
+BOT = Bot("wecom", ((20, 60.0),), body, fits, no_signature, REPLIES, retry_codes=(45009,))
