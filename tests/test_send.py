@@ -1000,13 +1000,161 @@ def test_each_channel_is_told_as_it_is_done_so_a_stopped_send_says_who_has_it(
             assert process.poll() is None and time.monotonic() < deadline
             time.sleep(0.01)
         process.send_signal(signal.SIGINT)
-        out, _ = process.communicate(timeout=60)
+        out, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130
     assert "sent to branch-group (wecom): 1 message" in out.decode()
     assert len(bot.received) == 1
+    # Stopped before the server greeted: the mail is one of those not sent.
+    assert "not sent: boss (email); to send to these alone, add --channel boss\n" in (err.decode())
+    assert "may have it" not in err.decode()
+
+
+STOPPED = {
+    "en": [
+        "sent to branch-group (wecom): 1 message",
+        "stopped while sending to managers (feishu): its message was on its way, and "
+        "managers may have it already: look there before sending it again",
+        "sent before it was stopped: branch-group (wecom)",
+        "not sent: branch-dingtalk (dingtalk), head office (wecom); to send to these "
+        "alone, add --channel branch-dingtalk --channel 'head office'",
+    ],
+    "zh": [
+        "已发送至 branch-group（wecom）：1 条消息",
+        "发送至 managers（feishu）时被中断：消息已在途中，managers 可能已经收到：再次发送前请先"
+        "去那里查看",
+        "中断前已发送：branch-group（wecom）",
+        "未发送：branch-dingtalk（dingtalk）、head office（wecom）；只发给这些渠道，加 "
+        "--channel branch-dingtalk --channel 'head office'",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_send_stopped_during_a_request_says_that_group_may_have_it(
+    write_workspace: WriteWorkspace, bot: Bot, raw: RawServer, lang: str
+) -> None:
+    """Ctrl-C while a bot had the request and had not answered: it ended with "Aborted!"
+    alone, and the manager, not knowing whether that group had the message or which
+    groups were never sent it, sent again to all."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        "".join(
+            f'[[send.channels]]\nkind = "{kind}"\nname = "{name}"\nurl_env = "{env}"\n\n'
+            for kind, name, env in [
+                ("wecom", "branch-group", "TEST_WECOM_URL"),
+                ("feishu", "managers", "TEST_FEISHU_URL"),
+                ("dingtalk", "branch-dingtalk", "TEST_DING_URL"),
+                ("wecom", "head office", "TEST_HEAD_URL"),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    held = threading.Event()
+
+    def hold(connection: socket.socket) -> None:
+        held.set()
+        raw.stop.wait(60)
+
+    raw.answer = hold
+    env = {**os.environ, "TEST_WECOM_URL": bot.url, "TEST_FEISHU_URL": raw.url,
+           "TEST_DING_URL": bot.url, "TEST_HEAD_URL": bot.url,
+           "OKRDESK_SEND_TIMEOUT": "60"}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", "send", "--lang", lang, "--as-of", "2026-03-15",
+         "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not held.is_set():  # the feishu bot has the request and keeps it
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    said = [line for line in (out + err).decode().splitlines() if line.strip()]
+    assert said[:4] == STOPPED[lang], said
+    assert len(bot.received) == 1 and len(raw.requests) == 1
+
+
+class StoppedClock(FakeClock):
+    """A clock that is stopped by Ctrl-C the first time a send waits for the rate limit."""
+
+    def sleep(self, seconds: float) -> None:
+        raise KeyboardInterrupt
+
+
+def test_a_send_stopped_between_parts_says_how_many_went(bot: Bot) -> None:
+    """Stopped while waiting for the bot's rate limit: the parts before it went, the next
+    was not on its way."""
+    from okrdesk.app.send import ChannelStopped, stopped_lines
+
+    feishu, later = channel("feishu"), attrs.evolve(channel("dingtalk"), name="later")
+    told = []
+    with pytest.raises(ChannelStopped) as stopped:
+        for outcome in deliver_all((feishu, later), _long(400), env(bot), StoppedClock()):
+            told.append(outcome)
+    parts = stopped.value.how.parts
+    assert len(bot.received) == 5 and parts > 5 and told == []  # 5 a second: the 6th waits
+    assert stopped_lines((feishu, later), told, [], stopped.value, "en") == [
+        f"stopped while sending to my-feishu (feishu): 5 of {parts} parts had been sent, the "
+        "rest not",
+        "not sent: later (dingtalk); to send to these alone, add --channel later",
+    ]
+    assert stopped_lines((feishu, later), told, [], stopped.value, "zh") == [
+        f"发送至 my-feishu（feishu）时被中断：共 {parts} 条，已发出 5 条，其余未发",
+        "未发送：later（dingtalk）；只发给这些渠道，加 --channel later",
+    ]
+
+
+def test_a_send_stopped_while_the_mail_server_takes_the_message_says_it_may_arrive(
+    slow: SlowServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped after the message was handed over, before the server's last reply: the
+    server may deliver it, unlike one stopped before its greeting (above)."""
+    from okrdesk.app.send import ChannelStopped, stopped_lines
+
+    monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", "30")
+    handed, handed_at = threading.Event(), []
+
+    def relay(connection: socket.socket, stop: threading.Event) -> None:
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 relay\r\n")
+        for line in lines:
+            if line.upper().startswith(b"DATA"):
+                connection.sendall(b"354 go on\r\n")
+                while lines.readline() not in (b".\r\n", b""):
+                    pass
+                handed_at.append(time.monotonic())
+                handed.set()
+                stop.wait(60)  # the message is here; its 250 never comes
+                return
+            connection.sendall(b"250 OK\r\n")
+
+    slow.talk = relay
+    main = threading.main_thread().ident
+    assert main is not None
+    stopper = threading.Thread(
+        target=lambda: handed.wait(30) and signal.pthread_kill(main, signal.SIGINT), daemon=True
+    )
+    stopper.start()
+    boss = attrs.evolve(mailbox(slow.port, user=None), name="boss", security="none")
+    with pytest.raises(ChannelStopped) as stopped:
+        list(deliver_all((boss,), MESSAGE, {}, FakeClock()))
+    # Not kept waiting for the reply to the QUIT on the way out (30 s), once stopped.
+    assert time.monotonic() - handed_at[0] < SLACK
+    assert stopped_lines((boss,), [], [], stopped.value, "en") == [
+        "stopped while sending to boss (email): its message was on its way, and boss may have "
+        "it already: look there before sending it again"
+    ]
 
 
 def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: Bot) -> None:

@@ -21,7 +21,7 @@ from okrdesk.app.session import Session
 from okrdesk.delivery import channels
 from okrdesk.delivery.message import Message
 from okrdesk.delivery.summary import summary
-from okrdesk.delivery.transport import Clock, DeliveryFailed, SystemClock
+from okrdesk.delivery.transport import Clock, DeliveryFailed, Stopped, SystemClock
 from okrdesk.errors import BadInput, Said, ValidationFailed, printable
 from okrdesk.messages import counted, label
 from okrdesk.model import Checkin
@@ -271,6 +271,91 @@ def deliver_all(
             yield Outcome(channel, channels.deliver(channel, message, env, timer))
         except DeliveryFailed as error:
             yield Outcome(channel, error.sent, error.said, error.parts)
+        except KeyboardInterrupt as stop:
+            how = stop if isinstance(stop, Stopped) else Stopped(0, 1, underway=False)
+            raise ChannelStopped(channel, how) from stop
+
+
+class ChannelStopped(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) while ``channel`` was being sent; ``how`` says how far it got."""
+
+    def __init__(self, channel: Channel, how: Stopped) -> None:
+        super().__init__()
+        self.channel = channel
+        self.how = how
+
+
+_STOPPED = {
+    "en": {
+        "underway": "stopped while sending to {name} ({kind}): its message was on its way, "
+                    "and {name} may have it already: look there before sending it again",
+        "underway_part": "stopped while sending to {name} ({kind}): {sent} of {parts} parts "
+                         "had been sent and the next was on its way, and {name} may have it "
+                         "already: look there before sending it again",
+        "partly": "stopped while sending to {name} ({kind}): {sent} of {parts} parts had been "
+                  "sent, the rest not",
+        "had": "sent before it was stopped: {names}",
+        "not_sent": "not sent: {names}; to send to these alone, add {options}",
+        "nothing": "nothing was sent",
+    },
+    "zh": {
+        "underway": "发送至 {name}（{kind}）时被中断：消息已在途中，{name} 可能已经收到："
+                    "再次发送前请先去那里查看",
+        "underway_part": "发送至 {name}（{kind}）时被中断：共 {parts} 条，已发出 {sent} 条，"
+                         "下一条已在途中，{name} 可能已经收到：再次发送前请先去那里查看",
+        "partly": "发送至 {name}（{kind}）时被中断：共 {parts} 条，已发出 {sent} 条，其余未发",
+        "had": "中断前已发送：{names}",
+        "not_sent": "未发送：{names}；只发给这些渠道，加 {options}",
+        "nothing": "未发送任何消息",
+    },
+}  # fmt: skip
+"""What ``send`` says when stopped part-way, so that no group is sent the message twice."""
+
+
+def stopped_lines(
+    targets: Sequence[Channel],
+    told: Sequence[Outcome],
+    left: Sequence[Channel],
+    stop: KeyboardInterrupt,
+    lang: str,
+) -> list[str]:
+    """What ``send`` stopped by Ctrl-C says of its channels, in ``lang``: the one it was
+    sending to when stopped, and whether that one may have the message; those that had
+    it; those not sent to, with the option that sends to them alone. ``told`` is every
+    channel's outcome said already; ``left`` the channels ``--due`` had nothing for."""
+    import shlex
+
+    words = _STOPPED[lang]
+    between = "、" if lang == "zh" else ", "
+
+    def named(group: Sequence[Channel]) -> str:
+        shown = "{}（{}）" if lang == "zh" else "{} ({})"
+        return between.join(shown.format(c.name, c.kind) for c in group)
+
+    lines: list[str] = []
+    at = stop.channel if isinstance(stop, ChannelStopped) else None
+    if isinstance(stop, ChannelStopped):
+        how, fields = stop.how, {"name": stop.channel.name, "kind": stop.channel.kind}
+        if how.underway:
+            key = "underway_part" if how.parts > 1 else "underway"
+            lines.append(words[key].format(sent=how.sent, parts=how.parts, **fields))
+        elif how.sent:
+            lines.append(words["partly"].format(sent=how.sent, parts=how.parts, **fields))
+        else:
+            at = None  # nothing of it went: it is one of those not sent
+    had = [o.channel for o in told if o.error is None]
+    if had:
+        lines.append(words["had"].format(names=named(had)))
+    done = {o.channel.name for o in told} | {c.name for c in left}
+    if at is not None:
+        done.add(at.name)
+    rest = [c for c in targets if c.name not in done]
+    if rest and (told or at is not None):
+        options = " ".join(f"--channel {shlex.quote(c.name)}" for c in rest)
+        lines.append(words["not_sent"].format(names=named(rest), options=options))
+    elif rest:
+        lines.append(words["nothing"])
+    return lines
 
 
 def dry_run(

@@ -14,6 +14,7 @@ from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED
 
 if TYPE_CHECKING:
+    from okrdesk.app.send import Outcome
     from okrdesk.targets.settings import Channel
 
 
@@ -82,6 +83,7 @@ def send(
         nothing_owed_in,
         prepare,
         prepare_due,
+        stopped_lines,
     )
     from okrdesk.app.send import dry_run as show
     from okrdesk.app.session import open_session, refuse_unknown_unit
@@ -94,28 +96,40 @@ def send(
     lang = session.workspace.language(lang)
     failed, reminded = False, False
     quiet: list[tuple[str | None, tuple[Channel, ...]]] = []  # units owing no check-in
-    for its_unit, channels in by_unit(targets, unit):
-        if due:
-            owed = prepare_due(session, its_unit, day_of(as_of), lang, week)
-            day = owed.day
-            if owed.held:
-                for line in held_back(owed, channels, lang):
-                    say(line, err=True)
-                failed = True
+    told: list[Outcome] = []
+    left: list[Channel] = []  # what --due had nothing for, or held back
+    try:
+        for its_unit, channels in by_unit(targets, unit):
+            if due:
+                owed = prepare_due(session, its_unit, day_of(as_of), lang, week)
+                day = owed.day
+                if owed.held:
+                    for line in held_back(owed, channels, lang):
+                        say(line, err=True)
+                    failed = True
+                    left += channels
+                    continue
+                if owed.message is None:
+                    quiet.append((its_unit, channels))
+                    left += channels
+                    continue
+                message, reminded = owed.message, True
+            else:
+                message = prepare(session, its_unit, day_of(as_of), week, lang, write=not dry_run)
+            if dry_run:
+                for line in show(channels, message, lang):
+                    say(line)
                 continue
-            if owed.message is None:
-                quiet.append((its_unit, channels))
-                continue
-            message, reminded = owed.message, True
-        else:
-            message = prepare(session, its_unit, day_of(as_of), week, lang, write=not dry_run)
-        if dry_run:
-            for line in show(channels, message, lang):
-                say(line)
-            continue
-        for outcome in deliver_all(channels, message):
-            say(outcome.text(lang), err=outcome.error is not None)
-            failed = failed or outcome.error is not None
+            for outcome in deliver_all(channels, message):
+                told.append(outcome)
+                say(outcome.text(lang), err=outcome.error is not None)
+                failed = failed or outcome.error is not None
+    except KeyboardInterrupt as stop:
+        # Said before "interrupted": which groups have the message, so none gets it twice.
+        if not dry_run:
+            for line in stopped_lines(targets, told, left, stop, lang):
+                say(line, err=True)
+        raise
     if quiet:  # once, not once a branch, when nobody anywhere owes one
         say(nothing_owed_in(session, day, lang, quiet) if reminded else nothing_owed(day, lang))
     if failed:

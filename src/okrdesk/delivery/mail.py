@@ -18,6 +18,7 @@ from okrdesk.delivery.message import Message, plain
 from okrdesk.delivery.transport import (
     MAY_HAVE_ARRIVED,
     DeliveryFailed,
+    Stopped,
     TimeLimit,
     request_timeout,
 )
@@ -57,16 +58,26 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
     refused: dict[str, tuple[int, bytes]] = {}
     try:
         with _connected(channel, limit) as server:
-            if channel.security == "starttls":
-                _offered(server, "starttls", channel)
-                server.starttls(context=ssl.create_default_context())
-            if channel.user is not None:
-                _offered(server, "auth", channel)
-                server.login(channel.user, password or "")
-            # smtplib takes a reply cut off at the time limit for a whole one: a
-            # conversation already cut sends nothing.
-            sending = not limit.over
-            refused = server.send_message(mail)
+            try:
+                if channel.security == "starttls":
+                    _offered(server, "starttls", channel)
+                    server.starttls(context=ssl.create_default_context())
+                if channel.user is not None:
+                    _offered(server, "auth", channel)
+                    server.login(channel.user, password or "")
+                # smtplib takes a reply cut off at the time limit for a whole one: a
+                # conversation already cut sends nothing.
+                sending = not limit.over
+                refused = server.send_message(mail)
+            except KeyboardInterrupt:
+                # Closed without the QUIT the way out sends: a server that does not
+                # answer would keep a stopped send waiting for its reply.
+                server.close()
+                raise
+    except KeyboardInterrupt as stop:
+        # Before the message was handed over (the greeting, STARTTLS, the login) nothing
+        # went; once it was, the server may deliver it.
+        raise Stopped(0, 1, underway=sending) from stop
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
         if limit.over:
             raise DeliveryFailed(_no_answer(channel, limit.seconds, sending)) from None

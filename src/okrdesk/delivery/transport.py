@@ -55,6 +55,18 @@ class DeliveryFailed(OkrdeskError):
         self.parts = parts
 
 
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) while a channel was being sent: ``sent`` of its ``parts`` had
+    gone, and ``underway`` says whether one more was on its way (a request made, a mail
+    being handed over), so that the channel may have it though nothing said so."""
+
+    def __init__(self, sent: int, parts: int, underway: bool) -> None:
+        super().__init__()
+        self.sent = sent
+        self.parts = parts
+        self.underway = underway
+
+
 @attrs.frozen
 class Replies:
     """How a vendor's bot says whether it posted a message: a code, 0 when it did, and

@@ -9,7 +9,14 @@ from typing import Any
 import attrs
 
 from okrdesk.delivery.message import Message, fit
-from okrdesk.delivery.transport import Clock, DeliveryFailed, RateLimiter, Replies, post_json
+from okrdesk.delivery.transport import (
+    Clock,
+    DeliveryFailed,
+    RateLimiter,
+    Replies,
+    Stopped,
+    post_json,
+)
 from okrdesk.errors import Said
 
 
@@ -55,12 +62,19 @@ class Bot:
         limiter = RateLimiter(self.limits, clock)
         parts = self.requests(message, url, None, 0)
         for sent, part in enumerate(parts):
-            limiter.wait()
+            try:
+                limiter.wait()
+            except KeyboardInterrupt as stop:
+                raise Stopped(sent, len(parts), underway=False) from stop
             signed = part if secret is None else self.sign(url, part.body, secret, clock.time())
             try:
                 post_json(signed.url, signed.body, clock, self.replies, self.retry_codes)
             except DeliveryFailed as error:
                 raise DeliveryFailed(error.said, sent, len(parts)) from None
+            except KeyboardInterrupt as stop:
+                # Stopped connecting, waiting for the answer or between retries: the
+                # request may have reached the bot, which may post it.
+                raise Stopped(sent, len(parts), underway=True) from stop
         return len(parts)
 
 
