@@ -616,6 +616,39 @@ def test_send_tells_an_answer_that_is_not_the_bot_s_in_both_languages(
     )
 
 
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [("wecom", "/cgi-bin/webhook/send?key=693a91f6-7f2c-4bc4-97a0-0ec2ba6e5aaa"),
+     ("feishu", "/open-apis/bot/v2/hook/2ea5c6f1-36d0-4b1a-9a0b-5e1f0c3d9a77"),
+     ("dingtalk", "/robot/send?access_token=f00dbabe0123456789abcdef0123456789abcdef")],
+)  # fmt: skip
+def test_an_answer_that_echoes_the_webhook_s_path_has_its_key_masked(
+    raw: RawServer, kind: str, path: str
+) -> None:
+    """A web framework's 404 quotes the path it was asked for, and the failure quoted it
+    on the terminal and in cron's mail: the key of the group's robot with it."""
+
+    def echo(connection: socket.socket) -> None:
+        asked = raw.requests[-1].split(b" ")[1]
+        body = b'{"status": 404, "error": "Not Found", "path": "' + asked + b'"}'
+        connection.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: %d\r\n\r\n" % len(body)
+                           + body)  # fmt: skip
+
+    raw.answer = echo
+    url = raw.url.split("/hook")[0] + path
+    key = re.split(r"[=/]", path)[-1]
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(channel(kind, secret=kind == "dingtalk"), MESSAGE,
+                         {"HOOK": url, "SECRET": "SEC0123"}, FakeClock())  # fmt: skip
+    said = failed.value.said
+    assert key not in said.en and key not in said.zh
+    shown = path.replace(key, "***")
+    assert said.en.startswith(f'HTTP 404: {{"status": 404, "error": "Not Found", "path": "{shown}')
+    assert said.zh.startswith(f'HTTP 404：{{"status": 404, "error": "Not Found", "path": "{shown}')
+    if kind == "dingtalk":  # the signature, a secret's work, is masked too
+        assert re.search(r"&sign=\*\*\*\"", said.en), said.en
+
+
 def test_a_broken_channel_leaves_the_others_to_be_tried(
     workspace: Path, bot: Bot, raw: RawServer
 ) -> None:

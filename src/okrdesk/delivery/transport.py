@@ -171,6 +171,7 @@ def post_json(
     problem = Said("", "")
     for attempt in range(ATTEMPTS):
         status, text, retry_after = _post(url, data, seconds)
+        text = _masked(text, url)
         if status == 429 or status >= 500:
             problem = Said(f"HTTP {status}", f"HTTP {status}")
         elif status >= 400:
@@ -471,6 +472,25 @@ def _not_json(text: bytes) -> Said:
 
 def _one_line(text: bytes) -> str:
     return " ".join(_short(text).split())
+
+
+SECRET_LEAST = 16
+"""Characters from which a part of a webhook URL is taken for its key: the vendors' keys
+and tokens (36 to 64), never their paths' words (``webhook``, ``open-apis``)."""
+
+
+def _masked(text: bytes, url: str) -> bytes:
+    """The answer with each part of the URL that can be its key (a path segment or query
+    value, as sent or decoded) shown as ***: a server that echoes the path it was asked
+    for (a web framework's 404 does) had the key printed with its answer."""
+    parts = urllib.parse.urlsplit(url)
+    pieces = [*parts.path.split("/"), parts.password or ""]
+    pieces += [pair.partition("=")[2] for pair in parts.query.split("&")]
+    secrets = {form for piece in pieces for form in (piece, urllib.parse.unquote_plus(piece))}
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= SECRET_LEAST:
+            text = text.replace(secret.encode("utf-8", "replace"), b"***")
+    return text
 
 
 def _short(text: bytes) -> str:
