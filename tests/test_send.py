@@ -300,6 +300,23 @@ def test_429_and_5xx_are_retried_with_back_off(bot: Bot) -> None:
     assert clock.slept == [7, 2, 4]
 
 
+def test_a_gateway_timeout_is_not_sent_again(bot: Bot) -> None:
+    """A 504 comes from a gateway that passed the request on and gave up waiting: the bot
+    may post it yet, and it was sent again, up to 4 times, each one maybe posted."""
+    clock = FakeClock()
+    bot.replies = [(504, {}, {})] * 4
+    [outcome] = deliver_all((channel("wecom"),), MESSAGE, env(bot), clock)
+    assert len(bot.received) == 1 and clock.slept == []
+    assert outcome.text("en") == (
+        "error: my-wecom (wecom): HTTP 504: a gateway between here and the bot gave up "
+        "waiting for the bot's answer; the message may have arrived all the same"
+    )
+    assert outcome.text("zh") == (
+        "发送失败：my-wecom（wecom）：HTTP 504：本机与机器人之间的网关没等到机器人的应答；"
+        "消息可能仍已送达"
+    )
+
+
 def test_a_server_that_keeps_failing_is_given_up_on(bot: Bot) -> None:
     clock = FakeClock()
     bot.replies = [(503, {}, {})] * 10

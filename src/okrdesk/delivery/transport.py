@@ -1,7 +1,7 @@
 """Posting JSON to a bot's webhook: rate limits, bounded retries, error replies.
 
 Every delivery over HTTP goes through ``post_json``: it retries a 429 or a
-5xx answer with exponential back-off (or the server's ``Retry-After``), a
+5xx answer but a 504 with exponential back-off (or the server's ``Retry-After``), a
 bounded number of times, and treats a 200 whose JSON body carries an error
 code as the failure it is, and one without the bot's code as unconfirmed.
 Each request has one time limit for all of it, connecting to the last byte
@@ -36,6 +36,7 @@ FIRST_DELAY = 1.0
 LONGEST_DELAY = 30.0
 DEFAULT_TIMEOUT = 30.0
 TIMEOUT_ENV = "OKRDESK_SEND_TIMEOUT"
+GATEWAY_TIMEOUT = 504
 UNUSABLE_URL = Said(
     "the webhook URL cannot be used: look for a space, a line break or a mistyped host in it",
     "webhook 地址无法使用：请检查其中是否有空格、换行或拼错的主机名",
@@ -172,6 +173,14 @@ def post_json(
     for attempt in range(ATTEMPTS):
         status, text, retry_after = _post(url, data, seconds)
         text = _masked(text, url)
+        if status == GATEWAY_TIMEOUT:
+            # The gateway passed the request on and the bot was slow to answer: it may
+            # post it yet, and a second request could post it twice.
+            raise DeliveryFailed(Said(
+                f"HTTP 504: a gateway between here and the bot gave up waiting for the bot's "
+                f"answer; {MAY_HAVE_ARRIVED.en}",
+                f"HTTP 504：本机与机器人之间的网关没等到机器人的应答；{MAY_HAVE_ARRIVED.zh}",
+            ))  # fmt: skip
         if status == 429 or status >= 500:
             problem = Said(f"HTTP {status}", f"HTTP {status}")
         elif status >= 400:
