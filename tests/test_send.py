@@ -347,6 +347,27 @@ def test_the_vendors_too_fast_code_is_retried(bot: Bot) -> None:
     assert len(bot.received) == 2 and clock.slept == [1]
 
 
+@pytest.mark.parametrize(
+    ("status", "en", "zh"),
+    [(403, "refused (a proxy or firewall in between may block the address)",
+      "被拒绝（可能是中间的代理或防火墙拦截了该地址）"),
+     (407, "the proxy in between asks for a login ($HTTPS_PROXY)",
+      "中间的代理要求登录（$HTTPS_PROXY）"),
+     (413, "the message is too large for a server in between",
+      "消息超出了中间服务器允许的大小")],
+)  # fmt: skip
+def test_a_refusal_says_what_its_number_means(bot: Bot, status: int, en: str, zh: str) -> None:
+    # The bots answer 200 with their own codes: these come from what is in between, and
+    # a manager reading "HTTP 413" alone does not know the message was too large.
+    bot.replies = [(status, {"error": "x"}, {})]
+    [outcome] = deliver_all((channel("wecom"),), MESSAGE, env(bot), FakeClock())
+    assert outcome.text("en") == f'error: my-wecom (wecom): HTTP {status}, {en}: {{"error": "x"}}'
+    assert (
+        outcome.text("zh") == f'发送失败：my-wecom（wecom）：HTTP {status}，{zh}：{{"error": "x"}}'
+    )
+    assert len(bot.received) == 1
+
+
 def test_a_failure_part_way_says_how_many_parts_were_sent(bot: Bot) -> None:
     ok = (200, {"errcode": 0}, {})
     bot.replies = [ok, ok, (400, {"errmsg": "bad"}, {})]
@@ -660,8 +681,14 @@ def test_an_answer_that_echoes_the_webhook_s_path_has_its_key_masked(
     said = failed.value.said
     assert key not in said.en and key not in said.zh
     shown = path.replace(key, "***")
-    assert said.en.startswith(f'HTTP 404: {{"status": 404, "error": "Not Found", "path": "{shown}')
-    assert said.zh.startswith(f'HTTP 404：{{"status": 404, "error": "Not Found", "path": "{shown}')
+    assert said.en.startswith(
+        "HTTP 404, nothing at this address: check the webhook URL: "
+        f'{{"status": 404, "error": "Not Found", "path": "{shown}'
+    )
+    assert said.zh.startswith(
+        f'HTTP 404，该地址不存在：请核对 webhook 地址：{{"status": 404, "error": "Not Found", '
+        f'"path": "{shown}'
+    )
     if kind == "dingtalk":  # the signature, a secret's work, is masked too
         assert re.search(r"&sign=\*\*\*\"", said.en), said.en
 

@@ -184,8 +184,9 @@ def post_json(
         if status == 429 or status >= 500:
             problem = Said(f"HTTP {status}", f"HTTP {status}")
         elif status >= 400:
-            raise DeliveryFailed(Said(f"HTTP {status}: {_short(text)}",
-                                      f"HTTP {status}：{_short(text)}"))  # fmt: skip
+            meant = _MEANT.get(status, Said("", ""))
+            raise DeliveryFailed(Said(f"HTTP {status}{meant.en}: {_short(text)}",
+                                      f"HTTP {status}{meant.zh}：{_short(text)}"))  # fmt: skip
         else:
             reply = _json(text, replies)
             code = replies.code_of(reply)
@@ -202,6 +203,20 @@ def post_json(
             clock.sleep(_delay(attempt, retry_after))
     raise DeliveryFailed(Said(f"{problem.en}, still after {ATTEMPTS} attempts",
                               f"{problem.zh}，重试 {ATTEMPTS} 次仍失败"))  # fmt: skip
+
+
+_MEANT = {
+    403: Said(", refused (a proxy or firewall in between may block the address)",
+              "，被拒绝（可能是中间的代理或防火墙拦截了该地址）"),
+    404: Said(", nothing at this address: check the webhook URL",
+              "，该地址不存在：请核对 webhook 地址"),
+    407: Said(", the proxy in between asks for a login ($HTTPS_PROXY)",
+              "，中间的代理要求登录（$HTTPS_PROXY）"),
+    413: Said(", the message is too large for a server in between",
+              "，消息超出了中间服务器允许的大小"),
+}  # fmt: skip
+"""What a refusal says to a reader who does not know HTTP's numbers: the vendors' bots
+answer 200 with their own code, so these come from a wrong address or what is between."""
 
 
 def request_timeout() -> float:
