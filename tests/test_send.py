@@ -1272,6 +1272,34 @@ def test_a_dry_run_says_what_a_real_send_would_fail_on(workspace: Path) -> None:
     assert done.exit_code == 0 and "would fail" not in done.stdout, done.output
 
 
+def test_a_dry_run_says_a_webhook_url_a_real_send_cannot_use(workspace: Path) -> None:
+    """Set with the quotes of the secrets file it was copied from, or with a space in it:
+    the dry run a cron line was tried with passed, and Monday's send failed at once."""
+    args = ["send", "--dry-run", "--as-of", "2026-03-15", "-w", str(workspace)]
+    env = {"TEST_WECOM_URL": '"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET1"',
+           "TEST_DING_URL": "https://oapi.dingtalk.com/robot/send?access_token=SEC RET2",
+           "TEST_DING_SECRET": "s3"}  # fmt: skip
+    chinese = CliRunner().invoke(cli, [*args, "--lang", "zh"], env=env)
+    assert chinese.exit_code == 0, chinese.output
+    lines = chinese.stdout.splitlines()
+    at = lines.index("branch-group（wecom）：1 条消息")
+    assert lines[at + 1] == ("警告：实际发送时这里会失败：webhook 地址须以 https://（或 http://）"
+                             "开头；它以引号开头：设置时请去掉引号")  # fmt: skip
+    at = lines.index("managers（dingtalk）：1 条消息")
+    assert lines[at + 1] == ("警告：实际发送时这里会失败：webhook 地址无法使用：请检查其中是否有"
+                             "空格、换行或拼错的主机名")  # fmt: skip
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"], env=env)
+    assert english.exit_code == 0, english.output
+    assert ("warning: a real send would fail here: the webhook URL must start with https:// "
+            "(or http://); it starts with a quote: set it without the quotes"
+            in english.stdout.splitlines())  # fmt: skip
+    assert ("warning: a real send would fail here: the webhook URL cannot be used: look for a "
+            "space, a line break or a mistyped host in it"
+            in english.stdout.splitlines())  # fmt: skip
+    assert "SECRET1" not in chinese.output + english.output
+    assert "SEC RET2" not in chinese.output + english.output
+
+
 def test_a_dry_run_heads_each_channel_in_the_command_s_language(workspace: Path) -> None:
     """A branch manager reading Chinese is told in Chinese which channel each payload is
     for, how many messages, the mail server and login, and the attachment."""

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from okrdesk.delivery import dingtalk, feishu, mail, wecom
 from okrdesk.delivery.message import Message
-from okrdesk.delivery.transport import Clock, DeliveryFailed
+from okrdesk.delivery.transport import Clock, DeliveryFailed, url_problem
 from okrdesk.delivery.webhook import Bot
 from okrdesk.errors import Said
 from okrdesk.messages import counted
@@ -35,7 +35,8 @@ def _secret(environ: Mapping[str, str], name: str | None, what: Said) -> str | N
 
 def _unready(channel: Channel, environ: Mapping[str, str]) -> Said | None:
     """Why ``deliver`` would fail before sending anything (a variable the settings name
-    not set, or empty); None when every secret it reads is there."""
+    not set, or empty; a webhook URL that cannot be posted to); None when every secret it
+    reads is there and the URL can be tried."""
     needed = (
         [(channel.password_env, Said("password", "邮箱密码"))]
         if channel.kind == "email"
@@ -47,6 +48,9 @@ def _unready(channel: Channel, environ: Mapping[str, str]) -> Said | None:
             _secret(environ, name, what)
         except DeliveryFailed as error:
             return error.said
+    if channel.kind != "email":
+        url = _secret(environ, channel.url_env, Said("webhook URL", "webhook 地址")) or ""
+        return url_problem(url)
     return None
 
 

@@ -154,19 +154,8 @@ def post_json(
     service's JSON), which does not say the message was posted; ``retry_codes`` are
     the vendor's "too many requests" codes, retried like a 429.
     """
-    try:
-        scheme = urllib.parse.urlsplit(url).scheme
-    except ValueError:
-        raise DeliveryFailed(UNUSABLE_URL) from None
-    if scheme not in ("http", "https"):
-        # Copied from a secrets file with its quotes, it starts with one.
-        quoted = url[:1] in ("'", '"')
-        raise DeliveryFailed(
-            Said("the webhook URL must start with https:// (or http://)"
-                 + ("; it starts with a quote: set it without the quotes" if quoted else ""),
-                 "webhook 地址须以 https://（或 http://）开头"
-                 + ("；它以引号开头：设置时请去掉引号" if quoted else ""))
-        )  # fmt: skip
+    if (problem := url_problem(url)) is not None:
+        raise DeliveryFailed(problem)
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     seconds = request_timeout()
     problem = Said("", "")
@@ -217,6 +206,27 @@ _MEANT = {
 }  # fmt: skip
 """What a refusal says to a reader who does not know HTTP's numbers: the vendors' bots
 answer 200 with their own code, so these come from a wrong address or what is between."""
+
+
+def url_problem(url: str) -> Said | None:
+    """Why a webhook URL cannot be posted to, never quoting it (it holds the key); None
+    when it can be tried. ``send --dry-run`` asks too, so that a cron line it passed
+    does not fail on Monday."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return UNUSABLE_URL
+    if parts.scheme not in ("http", "https"):
+        # Copied from a secrets file with its quotes, it starts with one.
+        quoted = url[:1] in ("'", '"')
+        return Said("the webhook URL must start with https:// (or http://)"
+                    + ("; it starts with a quote: set it without the quotes" if quoted else ""),
+                    "webhook 地址须以 https://（或 http://）开头"
+                    + ("；它以引号开头：设置时请去掉引号" if quoted else ""))  # fmt: skip
+    if not host or any(c <= " " or c == "\x7f" for c in url):
+        return UNUSABLE_URL
+    return None
 
 
 def request_timeout() -> float:
