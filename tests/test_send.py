@@ -220,6 +220,23 @@ def test_a_long_message_is_split_within_the_size_limit(bot: Bot, kind: str, limi
         assert not any(re.match(r"\(\d+/\d+\) ", line) for line in lines)
 
 
+def test_a_part_does_not_end_on_a_heading_whose_items_are_in_the_next(bot: Bot) -> None:
+    """The demo's summary split for WeCom ended its first part with **需要关注** and began
+    the next with its items: the first part read as nothing needing attention."""
+    filler = [f"- O{n} {'很长的目标标题' * 14} · 综合得分 90.0%" for n in range(11)]
+    items = [f"- **提醒** A{n} {'落后的关键结果' * 50}" for n in range(3)]
+    message = attrs.evolve(
+        MESSAGE, lines=("## 深圳福田营业部", "", *filler, "", "**需要关注**", *items)
+    )
+    assert channels.deliver(channel("wecom"), message, env(bot), FakeClock()) > 1
+    contents = [got["body"]["markdown"]["content"] for got in bot.received]
+    assert all(len(content.encode()) <= 4096 for content in contents)
+    assert contents[0].endswith("· 综合得分 90.0%")
+    lines = contents[1].split("\n")
+    assert lines[:3] == [f"(2/{len(contents)})", "", "**需要关注**"]
+    assert lines[3].startswith("- **提醒** A0 ")
+
+
 def test_beyond_the_most_parts_the_rest_is_cut_with_a_note(bot: Bot) -> None:
     channels.deliver(channel("wecom"), _long(2000), env(bot), FakeClock())
     assert len(bot.received) == MAX_PARTS

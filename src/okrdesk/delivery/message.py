@@ -73,13 +73,33 @@ def _parts(lines: tuple[str, ...], fits: Callable[[str], bool]) -> list[list[str
     for line in lines:
         line = _shortened(line, fits)
         if parts[-1] and not fits("\n".join([*parts[-1], line])):
-            parts.append([])
+            parts.append(_heading_carried(parts[-1], line, fits))
         if parts[-1] or line.strip():
             parts[-1].append(line)
     for part in parts:
         while part and not part[-1].strip():
             part.pop()
     return [part for part in parts if part] or [[]]
+
+
+_BOLD_HEADING = re.compile(r"\*\*[^*]+\*\*")
+
+
+def _heading_carried(part: list[str], line: str, fits: Callable[[str], bool]) -> list[str]:
+    """The next part's start: the heading ``part`` ends with (``**需要关注**``), taken from
+    it, so that a part does not end on a heading whose items are all in the next (it
+    read as nothing needing attention); nothing where the heading is all the part has."""
+    content = [n for n, text in enumerate(part) if text.strip()]
+    if len(content) < 2:
+        return []
+    last = content[-1]
+    heading = part[last]
+    if not (_HEADING.match(heading) or _BOLD_HEADING.fullmatch(heading)):
+        return []
+    if not fits("\n".join([heading, "", line])):
+        return []
+    del part[last:]
+    return [heading]
 
 
 def _with_room_for_marker(fits: Callable[[str], bool]) -> Callable[[str], bool]:
