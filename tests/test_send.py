@@ -613,7 +613,7 @@ UNCONFIRMED = (
          'a Feishu bot\'s says so in its code, and this answer has none: {"msg": "bot not found"}'),
         ("dingtalk", b"", "a DingTalk robot's says so in its errcode, and this answer was empty"),
         ("wecom", b'{"errcode": null}',
-         'a WeCom robot\'s says so in its errcode, and this answer\'s is no code: '
+         'a WeCom robot\'s says so in its errcode, and this answer\'s is not a number: '
          '{"errcode": null}'),
         ("feishu", b"<!DOCTYPE html>\n<html><head><title>Proxy\n login</title></head></html>",
          'a Feishu bot\'s says so in its code, and this answer is a web page titled "Proxy login"'),

@@ -481,7 +481,9 @@ def _unconfirmed(replies: Replies, what: Said) -> Said:
 def _without_code(replies: Replies, reply: Mapping[str, Any], text: bytes) -> Said:
     answer = _one_line(text)
     if replies.code[0] in reply:  # null, or words: no code a bot gives
-        return Said(f"this answer's is no code: {answer}", f"这个应答的不是代码：{answer}")
+        field = replies.code[0]
+        return Said(f"this answer's is not a number: {answer}",
+                    f"这个应答中的 {field} 不是数字：{answer}")  # fmt: skip
     return Said(f"this answer has none: {answer}", f"这个应答没有：{answer}")
 
 
