@@ -659,6 +659,8 @@ def test_send_tells_an_answer_that_is_not_the_bot_s_in_both_languages(
         "发送失败：branch-group（wecom）：webhook 的应答没有说明消息是否已发出：企业微信群机器人"
         "的应答以 errcode 说明，这个应答为空；请核对 webhook 地址是否为群机器人设置中给出的地址；"
         "消息可能仍已送达\n"
+        "发送失败的渠道：branch-group（wecom）；只重发给这些渠道、不再发给已收到的渠道，加 "
+        "--channel branch-group\n"
     )
     assert "None" not in chinese.output
     assert "已发送至 managers（dingtalk）：1 条消息" in chinese.stdout
@@ -668,6 +670,8 @@ def test_send_tells_an_answer_that_is_not_the_bot_s_in_both_languages(
         "error: branch-group (wecom): the webhook's answer does not say whether the message "
         "was posted: a WeCom robot's says so in its errcode, and this answer was empty; "
         f"{UNCONFIRMED}\n"
+        "failed: branch-group (wecom); to send again to these alone, not to the channels "
+        "that took it, add --channel branch-group\n"
     )
 
 
@@ -1050,6 +1054,11 @@ def test_send_posts_to_every_channel_and_names_the_one_that_failed(
     # In the workspace's language, Chinese: what each channel became.
     assert "已发送至 branch-group（wecom）：1 条消息" in done.stdout
     assert "发送失败：managers（dingtalk）：机器人返回错误：errcode 310000" in done.stderr
+    # Run again as it was, it would post the report to the group that has it a second time.
+    assert done.stderr.endswith(
+        "\n发送失败的渠道：managers（dingtalk）；只重发给这些渠道、不再发给已收到的渠道，加 "
+        "--channel managers\n"
+    )
     report = workspace / "out" / "report-branch-2026-03-15.html"
     wecom = bot.received[0]["body"]["markdown"]["content"]
     assert f"完整报告（HTML）：{report.resolve()}" in wecom
@@ -1063,6 +1072,24 @@ def test_send_posts_to_every_channel_and_names_the_one_that_failed(
     assert english.exit_code == 0, english.output
     assert "sent to branch-group (wecom): 1 message\n" in english.stdout
     assert "sent to managers (dingtalk): 1 message\n" in english.stdout
+    assert "failed" not in english.stderr
+    bot.replies = [(400, {"errmsg": "bad"}, {}), (200, {"errcode": 0}, {})]
+    english = CliRunner().invoke(
+        cli, ["send", "--as-of", "2026-03-15", "--lang", "en", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert english.exit_code == 1, english.output
+    assert english.stderr.endswith(
+        "\nfailed: branch-group (wecom); to send again to these alone, not to the channels "
+        "that took it, add --channel branch-group\n"
+    )
+    # All failed: running it again as it was is the way.
+    bot.replies = [(400, {"errmsg": "bad"}, {})] * 2
+    english = CliRunner().invoke(
+        cli, ["send", "--as-of", "2026-03-15", "--lang", "en", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert english.exit_code == 1 and "add --channel" not in english.stderr
 
 
 def test_each_channel_is_told_as_it_is_done_so_a_stopped_send_says_who_has_it(

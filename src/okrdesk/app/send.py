@@ -297,6 +297,8 @@ _STOPPED = {
         "had": "sent before it was stopped: {names}",
         "not_sent": "not sent: {names}; to send to these alone, add {options}",
         "nothing": "nothing was sent",
+        "again": "failed: {names}; to send again to these alone, not to the channels that "
+                 "took it, add {options}",
     },
     "zh": {
         "underway": "发送至 {name}（{kind}）时被中断：消息已在途中，{name} 可能已经收到："
@@ -307,9 +309,32 @@ _STOPPED = {
         "had": "中断前已发送：{names}",
         "not_sent": "未发送：{names}；只发给这些渠道，加 {options}",
         "nothing": "未发送任何消息",
+        "again": "发送失败的渠道：{names}；只重发给这些渠道、不再发给已收到的渠道，加 {options}",
     },
 }  # fmt: skip
 """What ``send`` says when stopped part-way, so that no group is sent the message twice."""
+
+
+def _named(group: Sequence[Channel], lang: str) -> str:
+    shown = "{}（{}）" if lang == "zh" else "{} ({})"
+    return ("、" if lang == "zh" else ", ").join(shown.format(c.name, c.kind) for c in group)
+
+
+def _alone(group: Sequence[Channel]) -> str:
+    """The options that send to ``group`` alone."""
+    import shlex
+
+    return " ".join(f"--channel {shlex.quote(c.name)}" for c in group)
+
+
+def failed_lines(told: Sequence[Outcome], lang: str) -> list[str]:
+    """What ``send`` says at its end when some channels failed and others took the
+    message: the option that sends again to those alone, so that running it again does
+    not post it a second time to the groups that have it."""
+    failed = [o.channel for o in told if o.error is not None]
+    if not failed or len(failed) == len(told):
+        return []
+    return [_STOPPED[lang]["again"].format(names=_named(failed, lang), options=_alone(failed))]
 
 
 def stopped_lines(
@@ -323,15 +348,7 @@ def stopped_lines(
     sending to when stopped, and whether that one may have the message; those that had
     it; those not sent to, with the option that sends to them alone. ``told`` is every
     channel's outcome said already; ``left`` the channels ``--due`` had nothing for."""
-    import shlex
-
     words = _STOPPED[lang]
-    between = "、" if lang == "zh" else ", "
-
-    def named(group: Sequence[Channel]) -> str:
-        shown = "{}（{}）" if lang == "zh" else "{} ({})"
-        return between.join(shown.format(c.name, c.kind) for c in group)
-
     lines: list[str] = []
     at = stop.channel if isinstance(stop, ChannelStopped) else None
     if isinstance(stop, ChannelStopped):
@@ -345,14 +362,13 @@ def stopped_lines(
             at = None  # nothing of it went: it is one of those not sent
     had = [o.channel for o in told if o.error is None]
     if had:
-        lines.append(words["had"].format(names=named(had)))
+        lines.append(words["had"].format(names=_named(had, lang)))
     done = {o.channel.name for o in told} | {c.name for c in left}
     if at is not None:
         done.add(at.name)
     rest = [c for c in targets if c.name not in done]
     if rest and (told or at is not None):
-        options = " ".join(f"--channel {shlex.quote(c.name)}" for c in rest)
-        lines.append(words["not_sent"].format(names=named(rest), options=options))
+        lines.append(words["not_sent"].format(names=_named(rest, lang), options=_alone(rest)))
     elif rest:
         lines.append(words["nothing"])
     return lines

@@ -78,6 +78,7 @@ def send(
         by_unit,
         chosen_channels,
         deliver_all,
+        failed_lines,
         held_back,
         nothing_owed,
         nothing_owed_in,
@@ -132,5 +133,7 @@ def send(
         raise
     if quiet:  # once, not once a branch, when nobody anywhere owes one
         say(nothing_owed_in(session, day, lang, quiet) if reminded else nothing_owed(day, lang))
+    for line in failed_lines(told, lang):
+        say(line, err=True)
     if failed:
         raise SystemExit(EXIT_FAILED)
