@@ -357,6 +357,38 @@ def test_a_200_with_an_error_code_is_a_failure(
     assert len(bot.received) == 1  # not retried
 
 
+def test_a_refused_signature_names_the_variable_to_check(bot: Bot) -> None:
+    """A wrong secret was told in the bot's English alone (sign match fail …), which says
+    neither which setting holds it nor that a channel without one needs one."""
+    bot.replies = [
+        (200, {"code": 19021, "msg": "sign match fail or timestamp is not within one hour "
+               "from current time"}, {}),
+        (200, {"errcode": 310000, "errmsg": "sign not match, more: [https://x]"}, {}),
+        (200, {"errcode": 310000, "errmsg": "keywords not in content"}, {}),
+    ]  # fmt: skip
+    told = list(deliver_all((channel("feishu", secret=True), channel("dingtalk")), MESSAGE,
+                            env(bot, "wrong"), FakeClock()))  # fmt: skip
+    feishu, dingtalk = told
+    assert feishu.text("en").endswith(
+        "from current time; check that $SECRET holds the secret the bot's security settings "
+        "give, and that this machine's clock is right"
+    )
+    assert feishu.text("zh").endswith(
+        "from current time；请核对 $SECRET 是否为机器人安全设置中给出的签名密钥，"
+        "以及本机时钟是否准确"
+    )
+    assert dingtalk.text("en").endswith(
+        "sign not match, more: [https://x]; the bot checks a signature: give the channel "
+        "secret_env, the variable holding the bot's secret"
+    )
+    assert dingtalk.text("zh").endswith(
+        "；该机器人校验签名：请为渠道设置 secret_env，即存放机器人签名密钥的环境变量"
+    )
+    # The same code for a keyword the robot asks for is no matter of the secret.
+    [keyword] = deliver_all((channel("dingtalk"),), MESSAGE, env(bot), FakeClock())
+    assert keyword.text("en").endswith("errcode 310000: keywords not in content")
+
+
 def test_the_vendors_too_fast_code_is_retried(bot: Bot) -> None:
     clock = FakeClock()
     bot.replies = [(200, {"errcode": 45009, "errmsg": "api freq out of limit"}, {})]

@@ -62,7 +62,31 @@ def deliver(channel: Channel, message: Message, environ: Mapping[str, str], cloc
     bot = BOTS[channel.kind]
     url = _secret(environ, channel.url_env, Said("webhook URL", "webhook 地址")) or ""
     secret = _secret(environ, channel.secret_env, Said("secret", "签名密钥"))
-    return bot.deliver(message, url, secret, clock)
+    try:
+        return bot.deliver(message, url, secret, clock)
+    except DeliveryFailed as error:
+        if not error.unsigned:
+            raise
+        said = error.said
+        hint = _unsigned(channel)
+        raise DeliveryFailed(Said(f"{said.en}; {hint.en}", f"{said.zh}；{hint.zh}"),
+                             error.sent, error.parts) from None  # fmt: skip
+
+
+def _unsigned(channel: Channel) -> Said:
+    """What to set right when the bot refused the signature: the secret, named by its
+    variable, or none given where the bot checks one."""
+    if channel.secret_env is None:
+        return Said(
+            "the bot checks a signature: give the channel secret_env, the variable holding "
+            "the bot's secret",
+            "该机器人校验签名：请为渠道设置 secret_env，即存放机器人签名密钥的环境变量",
+        )
+    return Said(
+        f"check that ${channel.secret_env} holds the secret the bot's security settings "
+        "give, and that this machine's clock is right",
+        f"请核对 ${channel.secret_env} 是否为机器人安全设置中给出的签名密钥，以及本机时钟是否准确",
+    )
 
 
 _DRY_RUN = {

@@ -44,6 +44,8 @@ def sign(url: str, message: dict[str, Any], secret: str, now: float) -> Outgoing
                     message)  # fmt: skip
 
 
-REPLIES = errcode(Said("DingTalk robot", "钉钉机器人"))
+REPLIES = errcode(Said("DingTalk robot", "钉钉机器人"), unsigned=((310000, "sign"),))
+"""310000 is any of its security settings refusing the message; "sign not match" the
+signature (else a keyword missing, or an address not allowed)."""
 
 BOT = Bot("dingtalk", ((20, 60.0),), body, fits, sign, REPLIES, retry_codes=(130101,))

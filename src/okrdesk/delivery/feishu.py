@@ -45,9 +45,11 @@ def sign(url: str, message: dict[str, Any], secret: str, now: float) -> Outgoing
 
 
 REPLIES = Replies(
-    Said("Feishu bot", "飞书机器人"), ("code", "StatusCode"), ("msg", "StatusMessage")
-)
-"""Its answer's ``code`` (``StatusCode`` in the older form) other than 0 is a failure."""
+    Said("Feishu bot", "飞书机器人"), ("code", "StatusCode"), ("msg", "StatusMessage"),
+    unsigned=((19021, "sign"),),
+)  # fmt: skip
+"""Its answer's ``code`` (``StatusCode`` in the older form) other than 0 is a failure;
+19021, "sign match fail", a signature it refused."""
 
 
 BOT = Bot("feishu", ((5, 1.0), (100, 60.0)), body, fits, sign, REPLIES, retry_codes=(11232,))

@@ -46,14 +46,16 @@ MAY_HAVE_ARRIVED = Said("the message may have arrived all the same", "消息可�
 
 class DeliveryFailed(OkrdeskError):
     """A channel did not take the message; ``said`` says why in each language, and
-    ``sent`` how many of its ``parts`` went before."""
+    ``sent`` how many of its ``parts`` went before; ``unsigned`` when the bot refused its
+    signature (a wrong secret, or none where the bot checks one)."""
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, said: Said, sent: int = 0, parts: int = 1) -> None:
+    def __init__(self, said: Said, sent: int = 0, parts: int = 1, unsigned: bool = False) -> None:
         super().__init__(said)
         self.sent = sent
         self.parts = parts
+        self.unsigned = unsigned
 
 
 class Stopped(KeyboardInterrupt):
@@ -79,6 +81,8 @@ class Replies:
     """The fields the code can be in, the first one there read."""
     detail: tuple[str, ...]
     """The fields its words can be in."""
+    unsigned: tuple[tuple[int, str], ...] = ()
+    """The codes, each with a word its words then hold, by which it refuses a signature."""
 
     def code_of(self, reply: Mapping[str, Any]) -> int | None:
         """The code, None when the reply has none: a number, or one written as a string
@@ -96,6 +100,10 @@ class Replies:
         said = f"{self._field(reply)} {self.code_of(reply)}"
         detail = next((str(reply[f]).strip() for f in self.detail if reply.get(f)), "")
         return f"{said}: {detail}" if detail else said
+
+    def refuses_signature(self, reply: Mapping[str, Any]) -> bool:
+        code, words = self.code_of(reply), self.error_of(reply).lower()
+        return any(code == refused and word in words for refused, word in self.unsigned)
 
     def _field(self, reply: Mapping[str, Any]) -> str | None:
         return next((f for f in self.code if f in reply), None)
@@ -187,7 +195,7 @@ def post_json(
             problem = Said(f"the bot answered with an error: {error}",
                            f"机器人返回错误：{error}")  # fmt: skip
             if code not in retry_codes:
-                raise DeliveryFailed(problem)
+                raise DeliveryFailed(problem, unsigned=replies.refuses_signature(reply))
         if attempt + 1 < ATTEMPTS:
             clock.sleep(_delay(attempt, retry_after))
     raise DeliveryFailed(Said(f"{problem.en}, still after {ATTEMPTS} attempts",

@@ -70,7 +70,7 @@ class Bot:
             try:
                 post_json(signed.url, signed.body, clock, self.replies, self.retry_codes)
             except DeliveryFailed as error:
-                raise DeliveryFailed(error.said, sent, len(parts)) from None
+                raise DeliveryFailed(error.said, sent, len(parts), error.unsigned) from None
             except KeyboardInterrupt as stop:
                 # Stopped connecting, waiting for the answer or between retries: the
                 # request may have reached the bot, which may post it.
@@ -87,6 +87,6 @@ def no_signature(url: str, body: dict[str, Any], secret: str, now: float) -> Out
     return Outgoing(url, body)
 
 
-def errcode(bot: Said) -> Replies:
+def errcode(bot: Said, unsigned: tuple[tuple[int, str], ...] = ()) -> Replies:
     """WeCom's and DingTalk's answers: ``errcode`` 0 is success, ``errmsg`` says why not."""
-    return Replies(bot, ("errcode",), ("errmsg",))
+    return Replies(bot, ("errcode",), ("errmsg",), unsigned)
