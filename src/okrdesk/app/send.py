@@ -312,7 +312,8 @@ _STOPPED = {
         "again": "发送失败的渠道：{names}；只重发给这些渠道、不再发给已收到的渠道，加 {options}",
     },
 }  # fmt: skip
-"""What ``send`` says when stopped part-way, so that no group is sent the message twice."""
+"""What ``send`` says when stopped part-way, or at its end when some channels failed, so
+that no group is sent the message twice."""
 
 
 def _named(group: Sequence[Channel], lang: str) -> str:
