@@ -106,7 +106,7 @@ def test_a_cost_per_result_under_a_yuan_is_not_a_whole_yuan(
     assert "1元/万元" not in zh
     en = CliRunner(env=env).invoke(cli, ["report", "--as-of", DAY, "--lang", "en",
                                          "-w", str(root)]).output  # fmt: skip
-    assert "O2.SALES: CNY\xa00.88 per CNY\xa010k" in en, en  # each amount held whole
+    assert "O2.SALES: CNY 0.88 per CNY 10k" in en, en  # each amount held whole
     explained = run(root, "explain", "content", "--as-of", DAY).output
     assert "0.88元/万元" in explained, explained
 
@@ -150,4 +150,4 @@ def test_a_cost_per_result_in_english_is_never_parted_from_its_currency(
     # "per CNY" ends a cost of so much a yuan; an amount's "CNY" never ends a line.
     parted = [cell for cell in cells if cell.endswith("CNY") and not cell.endswith("per CNY")]
     assert cells and not parted, budget
-    assert "CNY\xa00.88" in cells, budget
+    assert "CNY 0.88" in cells, budget

@@ -1118,6 +1118,24 @@ def test_the_baseline_caption_keeps_attained_with_its_figure(demo: Path, lang: s
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_report_joins_an_id_and_its_figure_with_a_plain_space(demo: Path, lang: str) -> None:
+    """The text report wrote a no-break space (U+00A0) between an id and its figure, and
+    between 综合得分 and the score: copied from the terminal, ``O2.KR2 2.4`` matched no
+    grep for it and went into Excel as one cell. The layout still keeps each pair on one
+    line, and writes a plain space between them."""
+    from test_report import AS_OF, okrdesk
+
+    pair = {"zh": "O2.KR2 2.4个/户", "en": "O2.KR2 2.4 per client"}[lang]
+    score = {"zh": r"综合得分 \d+\.\d%", "en": r"Score \d+\.\d%"}[lang]
+    for columns in (36, 60, 80):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        assert NO_BREAK not in text, (columns, lang)
+        assert [line for line in text.splitlines() if pair in line], (columns, lang)
+        assert re.search(score, text), (columns, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
     demo: Path, lang: str
 ) -> None:
@@ -1199,7 +1217,8 @@ def test_an_alert_goes_on_under_its_message_not_under_its_level() -> None:
 
 def test_a_label_glued_to_its_figure_is_never_split_to_fill_a_line() -> None:
     """Filling lines with Chinese split an objective's "综合得分 96.8%" as "综合得" at the end
-    of one line and "分 96.8%" on the next; glued with a no-break space, it moves whole."""
+    of one line and "分 96.8%" on the next; glued with a no-break space, it moves whole,
+    printed with a plain one."""
     title = Text(f"C1 公司下达目标:客户资产增量 ≥ 45亿、收入 ≥ 5.5亿、NPS ≥ 60、合规零事故  "
                  f"综合得分{NO_BREAK}96.8%")  # fmt: skip
     out = io.StringIO()
@@ -1207,7 +1226,7 @@ def test_a_label_glued_to_its_figure_is_never_split_to_fill_a_line() -> None:
     screen.text(title)
     screen.flush()
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
-    assert lines[-1] == f"综合得分{NO_BREAK}96.8%", lines
+    assert lines[-1] == "综合得分 96.8%", lines
 
 
 def test_an_english_cut_ends_before_a_word_not_inside_it() -> None:

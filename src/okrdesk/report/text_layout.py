@@ -243,7 +243,9 @@ BESIDE_ROOM = 20
 """Cells ``Screen.beside`` needs beside its head to keep the body in a column of its own."""
 
 NO_BREAK = "\xa0"
-"""A space that joins the words on either side: a line never breaks there."""
+"""A space that joins the words on either side: a line never breaks there. The layout's
+own mark, printed as a plain space (``Screen.flush``): a manager who copies ``O2.KR2 2.4``
+from the terminal greps it, or pastes it into Excel, as two plain words."""
 
 _WORD = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")
 # Patterns the demo's report never needs are compiled where first used (re keeps them).
@@ -1827,6 +1829,6 @@ class Screen:
         return f"\x1b[{';'.join(codes)}m{text}\x1b[0m" if codes else text
 
     def flush(self) -> None:
-        self.file.write("".join(self._out))
+        self.file.write("".join(self._out).replace(NO_BREAK, " "))
         self._out.clear()
         self.file.flush()
