@@ -1136,6 +1136,31 @@ def test_the_report_joins_an_id_and_its_figure_with_a_plain_space(demo: Path, la
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_alert_is_cut_with_an_ellipsis_only_where_words_are_lost(demo: Path, lang: str) -> None:
+    """At 76 columns P.FEMALE's alert read ``P.FEMALE：2026-09-30 截止未达成…差 6户（按截至
+    2026-09-27 的数字）``: the … stood for one ，, saved for a line one cell too long, and
+    read as words left out. The line is fitted instead, its days without their year where
+    that does it (as the English line is), or goes on under its message below 80
+    columns (at 66)."""
+    from test_report import AS_OF, okrdesk
+
+    said = {"zh": "截止未达成，差 6户", "en": "missed 09-30 by 6 accts"}[lang]
+    for columns in range(66, 81):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang, "--brief",
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        lines = text.splitlines()
+        at = next(n for n, line in enumerate(lines) if "P.FEMALE" in line)
+        alert = lines[at].strip()
+        for line in lines[at + 1 :]:
+            if not line.startswith(" " * 10):
+                break
+            alert += ("" if lang == "zh" else " ") + line.strip()
+        alert = alert.replace("2026-", "")  # a day with its year or without, the same day
+        assert said in alert, (columns, alert)
+        assert "…差" not in alert and "成…" not in alert, (columns, alert)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
     demo: Path, lang: str
 ) -> None:

@@ -730,6 +730,7 @@ def fitted(text: Text, width: int) -> list[Line]:
         if width >= text.facts_at or (
             _facts(text, one_line(text, text.facts_at)) <= _facts(text, line)
             and (not text.verdict or _tells_verdict(text, line))
+            and not _hollow(text, line)
         ):
             return [line]
     whole = Text()
@@ -805,11 +806,32 @@ def one_line(text: Text, width: int, *, whole_days: bool = False) -> Line:
         # of 06-17)", not "missed 2026-09-30 by… (on figures as of 2026-06-17)").
         shorter = one_line(dated, width, whole_days=True)
         kept, cut_kept = _whole_figures(dated, shorter), _whole_figures(text, cut)
+        verdict, cut_verdict = _tells_verdict(dated, shorter), _tells_verdict(text, cut)
         if kept > cut_kept or (
-            kept == cut_kept and _tells_verdict(dated, shorter) > _tells_verdict(text, cut)
+            kept == cut_kept
+            and (verdict > cut_verdict or (verdict == cut_verdict and _hollow(text, cut)))
         ):
             return shorter  # "P.FUNNEL：06-30 截止未达成，差…", not "2026-06-30 截止未…差…"
     return cut
+
+
+def _hollow(text: Text, line: Line) -> bool:
+    """Whether ``line``, a cut of ``text``, has a … that stands for nothing but one stop
+    or space between the words on either side of it (``截止未达成…差 6户`` for
+    ``截止未达成，差 6户``, one cell saved): it reads as words left out where none are."""
+    shown = "".join(part for part, _ in line)
+    said = "".join(part for part, _ in text.runs)
+    at = shown.find(ELLIPSIS)
+    while at >= 0:
+        before, after = shown[max(0, at - 2) : at], shown[at + 1 : at + 3]
+        if before and after and any(before + stop + after in said for stop in _STOPS_ALONE):
+            return True
+        at = shown.find(ELLIPSIS, at + 1)
+    return False
+
+
+_STOPS_ALONE = (*_CLAUSE_STOPS, *",;: ")
+"""What a … may stand for alone, with nothing lost but it."""
 
 
 _DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2}-\d{2})(?![\d-])")
