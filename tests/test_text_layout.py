@@ -1161,6 +1161,31 @@ def test_an_alert_is_cut_with_an_ellipsis_only_where_words_are_lost(demo: Path, 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_unit_word_is_kept_whole_wherever_it_falls(demo: Path, lang: str) -> None:
+    """At 60 columns in Chinese O2.KR1b's title (留存率季度波动不超过 1 个百分点) broke as
+    ``1 个百`` above ``分点``: 百分点 was kept whole only right after a figure, and here a
+    space and the measure word 个 are between them. A unit word (百分点, 万元, 亿元, 个/户…)
+    is whole wherever it falls, with its measure word (``1 个百分点`` on a line)."""
+    from test_report import AS_OF, okrdesk
+
+    for columns in (36, 56, 60, 64, 76, 80):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        for said in ("1 个百分点", "1.2 个百分点"):  # O2.KR1b's title, P.COST's
+            assert said in text, (columns, said)
+
+
+def test_a_unit_word_after_a_space_is_never_split_to_fill_a_line() -> None:
+    title = "O9.KR1 团队资产增加 45 亿元、手续费净收入 800 万元、投诉率下降 1 个百分点"
+    for width in range(10, 60):
+        lines = plain(wrap(Text(title), width, overflow="fold_figures"))
+        joined = "|".join(line.rstrip() for line in lines)
+        for unit in ("亿元", "万元", "个百分点"):
+            cuts = [unit[:n] + "|" + unit[n:] for n in range(1, len(unit))]
+            assert not [cut for cut in cuts if cut in joined], (width, lines)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
     demo: Path, lang: str
 ) -> None:

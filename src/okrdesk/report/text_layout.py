@@ -114,6 +114,7 @@ def chop(text: str, width: int, *, whole_runs: bool = False) -> list[str]:
                     (_joined(text[cut - 1]) and _joined(text[cut]))
                     or text[cut] in _NO_LINE_START
                     or text[cut - 1] in _NO_LINE_END
+                    or any(a < cut < b for a, b in _unit_words(text))
                 )
             ):
                 cut -= 1
@@ -516,6 +517,7 @@ def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int
     if kept < 2 or not any(char_cells(c) == 2 for c in word):
         return 0
     held = {i for start, end in _figures_with_units(word) for i in range(start + 1, end)}
+    held.update(i for start, end in _unit_words(word) for i in range(start + 1, end))
     if NO_BREAK in word:
         held.update(_kept_together(word))
     if said:
@@ -543,6 +545,27 @@ def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int
             ):
                 return cut
     return 0
+
+
+_UNIT_WORDS = ("个百分点", "百分点", "万元", "亿元", "万户", "万人", "个/户")
+"""Unit words of more than one character, each kept whole wherever it falls: after a
+figure and a space too (``超过 1 个百分点``, never ``1 个百`` above ``分点``)."""
+
+
+def _unit_words(word: str) -> Iterator[tuple[int, int]]:
+    """Where each of ``_UNIT_WORDS`` in ``word`` starts and ends (the longest, where one
+    holds another: 个百分点 over 百分点)."""
+    if "百分点" not in word and "万" not in word and "亿" not in word and "个/" not in word:
+        return
+    taken = 0
+    for at in range(len(word)):
+        if at < taken:
+            continue
+        for unit in _UNIT_WORDS:
+            if word.startswith(unit, at):
+                yield at, at + len(unit)
+                taken = at + len(unit)
+                break
 
 
 def _kept_together(word: str) -> Iterator[int]:
