@@ -1233,6 +1233,36 @@ def test_a_figures_english_heading_wraps_at_its_space_never_inside_a_word(demo: 
         assert max(cell_width(line) for line in text.splitlines()) <= columns
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_english_heading_is_folded_inside_a_word_however_narrow(demo: Path, lang: str) -> None:
+    """At 36 columns the ranking's count column was still headed "Of", "f", "tr", "ac",
+    "k" (and at 44 on 7 December the monthly scores' "Tren" above "d"): where a squeezed
+    table has no room for each word of an English heading whole, its rows are stacked
+    ("Off track: 3" under "1  机构业务部 (inst) ⚑"). A Chinese heading may break between
+    any two of its characters, and keeps its box."""
+    from test_report import okrdesk
+
+    words = {"Off", "track", "Trend", "Score", "Member", "Nov", "Dec", "to", "date"}
+    for day, columns in itertools.product(("2026-11-20", "2026-12-07"), (36, 40, 44)):
+        text = okrdesk("report", "-w", str(demo), "--as-of", day, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        headings = [line for line in text.splitlines() if line.startswith("┃")]
+        cells = {word for line in headings for cell in line.split("┃") for word in cell.split()}
+        ascii_cells = {cell for cell in cells if cell.isascii() and cell.isalpha()}
+        assert ascii_cells <= words | {"Key", "result", "Actual", "Target", "Status", "Rank"}, (
+            day,
+            columns,
+            ascii_cells - words,
+        )
+        ranking = text[text.index("\nMembers, ranked" if lang == "en" else "\n成员排名") :]
+        ranking = ranking[: ranking.index("\n\n", 1)]
+        if lang == "zh":
+            assert "┏" in ranking, (day, columns)
+        elif "┏" not in ranking:
+            assert "\n1  机构业务部 (inst) ⚑\n" in ranking and "\n  Off track: 3" in ranking
+        assert max(cell_width(line) for line in text.splitlines()) <= columns
+
+
 def test_a_breaker_named_as_its_id_keeps_its_id() -> None:
     from okrdesk.report.terminal import _naming
 

@@ -1518,7 +1518,7 @@ class TextTable:
         # folded where a cell more of them would have held it.
         for headed in (True, False):
             kept = [
-                floor
+                max(floor, _english_heading(column) + _PADDING)  # "Off" above "track"
                 if column.no_wrap
                 else max(
                     floor,
@@ -1616,8 +1616,16 @@ class TextTable:
             rows.append([Text(c.footer, "bold") for c in self.columns])
         for index, row in enumerate(rows):
             out.append([("─" * width, "")])
-            out += wrap(row[0], width, overflow="fold_figures")  # a title as its column folds it
-            for column, cell in zip(self.columns[1:], row[1:], strict=True):
+            lead, cells = row[0], list(zip(self.columns[1:], row[1:], strict=True))
+            if cells and _a_rank(lead):
+                # "1  机构业务部 (inst) ⚑", not "1" alone above "Member: 机构业务部 (inst) ⚑"; a
+                # row with no rank (a section's "People, ranked") is its name alone.
+                named = cells.pop(0)[1]
+                lead = Text()
+                lead.runs = [*row[0].runs, ("  ", "")] if row[0].plain.strip() else []
+                lead.runs += named.runs
+            out += wrap(lead, width, overflow="fold_figures")  # a title as its column folds it
+            for column, cell in cells:
                 if cell.plain.strip():
                     shown = Text(f"  {column.header}: ")
                     shown.runs += cell.runs
@@ -1657,6 +1665,13 @@ class TextTable:
                 line.append((bar, ""))
             lines.append(line)
         return lines
+
+
+def _a_rank(cell: Text) -> bool:
+    """Whether a row's first cell is a rank (a whole number, or — for none) or empty, so
+    that a stacked row leads with it and the name beside it."""
+    rank = cell.plain.strip()
+    return rank in ("", "—") or (rank.isascii() and rank.isdigit())
 
 
 _NOTE_INDENT = "  "
