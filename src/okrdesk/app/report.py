@@ -11,7 +11,7 @@ from pathlib import Path
 import attrs
 
 from okrdesk import clock
-from okrdesk.app.session import Session, named_not_id, store_to_read
+from okrdesk.app.session import Session, refuse_unknown_unit, store_to_read
 from okrdesk.engine.plan_calendar import before_the_plan
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import label
@@ -103,10 +103,8 @@ def make_report(
 ) -> Report:
     plan = session.plan
     asked = breakdowns_asked(session, breakdowns, lang)
+    refuse_unknown_unit(plan, unit)  # "--unit：没有单位或人员 …", as check and due say it
     subject = unit or plan.top
-    if not plan.has_subject(subject):
-        named = named_not_id(plan, subject, lang, "--unit")
-        raise BadInput(no_such("unit or person", subject, plan.subject_ids, named, lang))
     asked_for = report_date(session, as_of, week, period, lang, today)
     day = min(asked_for, plan.end)
     store = store_to_read(session)
