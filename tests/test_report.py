@@ -175,6 +175,30 @@ def test_the_json_follows_the_documented_schema(demo: Path) -> None:
             assert result["attainment"] == pytest.approx(max(0.0, way))
 
 
+@pytest.mark.parametrize(
+    ("person", "zh", "en"),
+    [("liuyang", "刘洋（liuyang，客户经理）", "刘洋 (liuyang, customer manager)"),
+     ("gaopeng", "高鹏（gaopeng，见习客户经理）", "高鹏 (gaopeng, trainee)"),
+     ("liming", "李明（liming，团队负责人）", "李明 (liming, team lead)")],
+)  # fmt: skip
+def test_a_persons_report_heads_with_their_role_in_words(
+    demo: Path, person: str, zh: str, en: str
+) -> None:
+    """A person's report headed with their role as org.toml writes it, ``刘洋（liuyang，cm）``:
+    a code, where a unit's reads 财富管理一部（wm1，团队）. The JSON keeps the role as written
+    in ``level`` and gives the words in ``role``; a unit's has none."""
+    for lang, header in (("zh", zh), ("en", en)):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", person,
+                       "--lang", lang, "--brief").stdout  # fmt: skip
+        assert text.splitlines()[1].startswith(header + "  "), text
+    data = json.loads(okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", person,
+                              "--format", "json").stdout)  # fmt: skip
+    assert data["unit"]["role"] == zh.split("，")[1].rstrip("）")
+    assert data["unit"]["level"] in ("cm", "trainee", "lead")
+    branch = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json").stdout
+    assert "role" not in json.loads(branch)["unit"]
+
+
 def test_colour_only_on_a_terminal_and_never_with_no_color(demo: Path) -> None:
     args = ("report", "-w", str(demo), "--as-of", AS_OF)
     assert "\x1b[" not in okrdesk(*args).stdout  # piped: plain text

@@ -346,6 +346,23 @@ STATUS: dict[str, dict[str, str]] = {
            "no_data": "no data", "settling": "settling"},
 }  # fmt: skip
 
+ROLES: dict[str, dict[str, str]] = {
+    "zh": {"cm": "客户经理", "trainee": "见习客户经理", "adviser": "理财顾问", "ops": "运营",
+           "compliance": "合规", "data": "数据", "channel": "渠道", "lead": "团队负责人",
+           "manager": "负责人"},
+    "en": {"cm": "customer manager", "trainee": "trainee", "adviser": "wealth adviser",
+           "ops": "operations", "compliance": "compliance", "data": "data",
+           "channel": "channel", "lead": "team lead", "manager": "manager"},
+}  # fmt: skip
+"""The roles a branch gives its people (targets.md's ``role``) in each language's words;
+a role written otherwise (理财顾问, ``ia``) is shown as written."""
+
+
+def role(lang: str, value: str) -> str:
+    """A person's ``role`` as the reader's language says it: 客户经理 for ``cm``."""
+    return ROLES[lang].get(value, value)
+
+
 LANGUAGES = tuple(LABELS)
 
 KINDS: dict[str, dict[str, str]] = {

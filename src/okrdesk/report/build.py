@@ -37,6 +37,7 @@ from okrdesk.engine.progress import (
 from okrdesk.engine.rollup import SharedReads, checkin_counts, subjects_under
 from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.engine.tree_targets import owner_of
+from okrdesk.messages import role as role_in_words
 from okrdesk.model import (
     Checkin,
     MetricKind,
@@ -229,6 +230,12 @@ def _window_as_begun(
     if spans[0] == spans[1] or before.actual.value is None:
         return before
     return attrs.evolve(before, actual=attrs.evolve(before.actual, value=0.0))
+
+
+def _role(plan: Plan, subject: str, lang: str) -> str:
+    """The role of the person ``subject`` in the report's words; "" for a unit."""
+    person = plan.people_by_id.get(subject)
+    return "" if person is None else role_in_words(lang, person.role)
 
 
 def _began_counting(progress: SubjectProgress, earlier: SubjectProgress) -> tuple[str, ...]:
@@ -681,7 +688,7 @@ def build_report(
         generated_by=f"okrdesk {__version__}",
         lang=lang,
         plan=Named(plan.id, plan.name),
-        unit=ReportUnit(unit, progress.name, progress.level),
+        unit=ReportUnit(unit, progress.name, progress.level, _role(plan, unit, lang)),
         as_of=day,
         week=week_of(day).id,
         grain=plan.grain.value,

@@ -200,7 +200,7 @@ def unit_named(report: Report, lang: str) -> str:
     left out where it is also its id (华南证券（firm）, not （firm，firm）) or where the
     name already ends in it (深圳福田营业部（szft）, not （szft，营业部）)."""
     unit = report.unit
-    return unit_said(unit.name, unit.id, unit.level, lang)
+    return unit_said(unit.name, unit.id, unit.role or unit.level, lang)
 
 
 def unit_said(name: str, unit_id: str, level: str, lang: str) -> str:

@@ -535,6 +535,9 @@ class ReportUnit:
     id: str
     name: str
     level: str
+    role: str = ""
+    """A person's ``level`` (their role) in the report's words (客户经理 for ``cm``); ""
+    for a unit."""
 
 
 @attrs.frozen(slots=False)

@@ -61,6 +61,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
         ReportKeyResult,
         ReportMember,
         ReportObjective,
+        ReportUnit,
         ReportUnmeasured,
     )
 
@@ -89,6 +90,10 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
         ReportObjective, converter, unmeasured=override(omit_if_default=True),
         capped=override(omit_if_default=True), pooled=override(omit_if_default=True),
+    ))  # fmt: skip
+    # A unit is written as before a person's role was told in words.
+    converter.register_unstructure_hook(ReportUnit, make_dict_unstructure_fn(
+        ReportUnit, converter, role=override(omit_if_default=True),
     ))  # fmt: skip
     # A ranking --depth did not cut is written as before that was told.
     converter.register_unstructure_hook(Report, make_dict_unstructure_fn(
