@@ -1185,6 +1185,29 @@ def test_a_unit_word_after_a_space_is_never_split_to_fill_a_line() -> None:
             assert not [cut for cut in cuts if cut in joined], (width, lines)
 
 
+def test_a_stacked_tables_heading_and_caption_are_as_wide_as_its_rules(demo: Path) -> None:
+    """At 60 columns in English the O2 table is stacked, and its heading (``O2 自有客户 NPS
+    ≥ 62、投诉率 ≤ 0.15‰  Score 69.5%``) and caption ended unpadded, where every other
+    objective's heading and caption above and below it are as wide as their box: the
+    block's right edge did not line up. They are now as wide as the rules between its
+    rows, as the budget's and the ranking's are where those are stacked."""
+    from test_report import AS_OF, okrdesk
+
+    text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", "en",
+                   env={"COLUMNS": "60"}).stdout  # fmt: skip
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("O2 自有客户"))
+    end = lines.index("", start)
+    rules = [n for n in range(start, end) if lines[n] == "─" * 60]
+    assert rules, lines[start:end]  # stacked
+    heading, caption = lines[start : rules[0]], lines[rules[-1] + 1 : end]
+    assert caption and heading, lines[start:end]
+    for line in (*heading, *caption):
+        assert cell_width(line) == 60, (line, lines[start:end])
+    budget = lines[lines.index("Budget" + " " * 54) + 1]
+    assert budget == "─" * 60
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
     demo: Path, lang: str

@@ -1609,8 +1609,10 @@ class TextTable:
         """Too narrow for columns: each row's first cell on a line of its own, then
         each of its other cells under it as "heading: value"."""
         out: list[Line] = []
+        # The title and caption as wide as the rules between the rows, as a table's are
+        # as wide as its box: the objective's heading, alone unpadded, broke the edge.
         if self.title:
-            out += wrap(Text(self.title, "italic"), width)
+            out += wrap(Text(self.title, "italic"), width, justify="left")
         rows = [*self.rows]
         if self.show_footer:
             rows.append([Text(c.footer, "bold") for c in self.columns])
@@ -1634,7 +1636,7 @@ class TextTable:
                 out += [[(_NOTE_INDENT, ""), *line] for line in wrap(note, width - _NOTED)]
         out.append([("─" * width, "")])
         if self.caption:
-            out += wrap(Text(self.caption, "dim italic"), width)
+            out += wrap(Text(self.caption, "dim italic"), width, justify="left")
         return out
 
     def _row(
