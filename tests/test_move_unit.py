@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -204,6 +205,44 @@ def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
     moved = okrdesk("move-unit", "szft", "--from-plan", "szft-2026", "-w", str(demo))
     assert moved.returncode == 0, moved.stderr
     assert _figures(_report(demo)) == before
+
+
+_NAMED = re.compile(r"`(okrdesk move-unit [^`]*)`")
+
+
+def _command_named(said: str) -> list[str]:
+    """The move-unit command a message names, as a user would copy it from the terminal:
+    a line folded inside it is joined again."""
+    (command,) = _NAMED.findall(" ".join(said.split()))
+    return command.split()[1:]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("told_by", ["due", "checkin", "history", "explain", "send"])
+def test_the_command_told_with_the_plans_id_changed_too_moves_the_check_ins(
+    demo: Path, lang: str, told_by: str
+) -> None:
+    """Plan id and unit both changed: due, checkin, history, explain and send --due named
+    `okrdesk move-unit szft`, which moves nothing where the ledger's entries carry
+    szft-2026 (refused, exit 2). The command each names now moves them all."""
+    _renamed_top(demo, plan_id="futian-2026")
+    with (demo / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write(GROUP)
+    asked = {
+        "due": ("due", "--as-of", AS_OF),
+        "checkin": ("checkin", "C1.KR2", "4.9亿", "--date", AS_OF, "--by", "chenjianguo"),
+        "history": ("history", "C1.KR2"),
+        "explain": ("explain", "C1.KR2", "--as-of", AS_OF),
+        "send": ("send", "--due", "--dry-run", "--as-of", AS_OF),
+    }[told_by]
+    told = okrdesk(*asked, "-w", str(demo), "--lang", lang, env={"COLUMNS": "80"})
+    assert "Traceback" not in told.stderr
+    command = _command_named(told.stdout + told.stderr)
+    assert command == ["move-unit", "szft", "--from-plan", "szft-2026"], command
+    moved = okrdesk(*command, "-w", str(demo))
+    assert moved.returncode == 0, moved.stderr
+    assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'szft'") == [(0,)]
+    assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'futian'") == [(44,)]
 
 
 GROUP = '\n[[send.channels]]\nkind = "wecom"\nname = "branch-group"\nurl_env = "TEST_WECOM"\n'

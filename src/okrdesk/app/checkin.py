@@ -140,15 +140,16 @@ def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
     history of its key result there (counted as its first), and the move that brings the
     old one back would need ``--merge``. Called inside the insert's transaction: a move,
     or a check-in under the old id, cannot land between this look and the insert."""
-    from okrdesk.engine.attention import kept_under_old_ids
+    from okrdesk.engine.attention import from_plan_option, kept_under_old_ids, plan_ids_before
 
     stranded = kept_under_old_ids(plan, store)
     for old, held in stranded.items():
         key_results = len({c.key_result for c in held})
+        before = plan_ids_before(plan, store, [old])
         raise UnderOldUnit(_REFUSED[lang]["under_old_unit"].format(
             n=len(held) if lang == "zh" else counted(len(held), "check-in"),
             krs=key_results if lang == "zh" else counted(key_results, "key result"),
-            old=old, top=plan.top,
+            old=old, top=plan.top, from_plan=from_plan_option(old, before),
         ))  # fmt: skip
 
 
@@ -465,7 +466,7 @@ _REFUSED = {
                           "plan's unit id before it was changed to {top}; stored under {top}, "
                           "this one would start a second history beside them, and moving "
                           "them would then need --merge. Move them first: `okrdesk "
-                          "move-unit {old}`. Nothing was stored.",
+                          "move-unit {old}{from_plan}`. Nothing was stored.",
         "not_ours": "check-in {id} is for {subject}, who is not in this plan (another "
                     "branch's, in a store it shares with this one, or taken out of the plan): "
                     "withdraw it in the workspace whose plan has {subject}. Nothing was "
@@ -496,7 +497,7 @@ _REFUSED = {
         "under_old_unit": "已拒绝：本计划的 {krs} 项关键结果的 {n} 条打卡记在单位 {old} "
                           "名下，即计划的单位 id 改为 {top} 之前的 id；这次打卡会记在 {top} "
                           "名下，与它们分成两份历史，之后移过来还须加 --merge。请先移过来："
-                          "`okrdesk move-unit {old}`。未记录任何打卡。",
+                          "`okrdesk move-unit {old}{from_plan}`。未记录任何打卡。",
         "not_ours": "编号 {id} 的打卡是 {subject} 的，{subject} 不在本计划中（是与本工作区"
                     "共用数据库的其他营业部的，或已从计划中删去）：请在计划中有 {subject} 的"
                     "工作区撤回。未做任何改动。",

@@ -60,10 +60,14 @@ def due_lines(
     """What is owed, in ``lang``, in lines of at most ``width`` cells (a word or name
     longer than a line aside): by key result where one is owed by several people, each
     state it is in with who owes it; else by who owes it, the longest owed first."""
+    from okrdesk.engine.attention import from_plan_option
+
     day, found = owed_on(session, as_of, unit)
+    stranded, before = kept_under_old_ids(session)
     kept = [
-        line for old, held in kept_under_old_ids(session).items()
-        for line in folded(old_id_said(old, held, _OLD_ID[lang], lang), 2, width)
+        line for old, held in stranded.items()
+        for line in folded(old_id_said(old, held, _OLD_ID[lang], lang,
+                                       from_plan=from_plan_option(old, before)), 2, width)
     ]  # fmt: skip
     if not found:
         return [_NONE[lang].format(day=day), *kept]
@@ -85,9 +89,9 @@ def due_lines(
 
 _OLD_ID = {
     "en": "Not counted above: {n} of {krs} kept under unit {old}, most likely the plan's "
-          "unit id before it was changed; `okrdesk move-unit {old}` moves them.",
+          "unit id before it was changed; `okrdesk move-unit {old}{from_plan}` moves them.",
     "zh": "以上未计入记在单位 {old} 名下的 {krs} 项关键结果的 {n} 条打卡（很可能是计划的单位 "
-          "id 改动之前的 id）：`okrdesk move-unit {old}` 会把它们移过来。",
+          "id 改动之前的 id）：`okrdesk move-unit {old}{from_plan}` 会把它们移过来。",
 }  # fmt: skip
 
 
@@ -103,16 +107,20 @@ def old_id_said(
     )  # fmt: skip
 
 
-def kept_under_old_ids(session: Session) -> dict[str, list[Checkin]]:
+def kept_under_old_ids(session: Session) -> tuple[dict[str, list[Checkin]], dict[str, str]]:
     """The plan's check-ins under its unit's old id (``attention.kept_under_old_ids``),
-    which what is owed is read without: a rename would have everyone owe since January."""
+    which what is owed is read without: a rename would have everyone owe since January;
+    and the plan's id before it was changed with its unit, for the old ids whose move
+    needs it (``attention.plan_ids_before``)."""
     from okrdesk.engine.attention import kept_under_old_ids as kept
+    from okrdesk.engine.attention import plan_ids_before
 
     store = stored(session.workspace)
     if store is None:
-        return {}
+        return {}, {}
     with store, store.reading():
-        return kept(session.plan, store)
+        held = kept(session.plan, store)
+        return held, plan_ids_before(session.plan, store, held)
 
 
 _NAMES_INDENT = "    "

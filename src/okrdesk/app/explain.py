@@ -184,7 +184,7 @@ _SAID: dict[str, dict[str, str]] = {
         "no_checkins": "No check-ins yet: `okrdesk checkin {kr} VALUE{subject}`.",
         "held": "Not counted: {n} of {kr} ({first} to {last}) kept under unit {old}, most "
                 "likely the plan's unit id before it was changed to {top}, until `okrdesk "
-                "move-unit {old}` moves them here.",
+                "move-unit {old}{from_plan}` moves them here.",
         "counts": "  <- counts",
         "by": " by {author}",
         "confidence": ", confidence {confidence}",
@@ -277,8 +277,8 @@ _SAID: dict[str, dict[str, str]] = {
         "checkins": "由打卡跟踪，以最近一次为准（`okrdesk history {kr}` 列出全部，含已撤回的）",
         "no_checkins": "还没有打卡：`okrdesk checkin {kr} 数值{subject}`。",
         "held": "未计入：{kr} 的 {n} 条打卡（{first} 至 {last}）记在单位 {old} 名下（很可能是"
-                "计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}` 把它们移过来"
-                "之前不计入。",
+                "计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}{from_plan}` 把它们"
+                "移过来之前不计入。",
         "counts": "  ← 计入",
         "by": " · {author}",
         "confidence": " · 信心 {confidence}",
@@ -1162,9 +1162,12 @@ def _explain_checkins(
     )
     lines = [f"= {shown}", said["checkins"].format(kr=kr.id)]
     # Kept under the plan's old unit id, they would count for its unit once moved.
+    from okrdesk.engine.attention import plan_ids_before
+
     held = kept_of(plan, store, kr, day) if subject == plan.top else {}
+    before = plan_ids_before(plan, store, held)
     kept = [
-        part for text in kept_said(plan, kr, held, said["held"], lang)
+        part for text in kept_said(plan, kr, held, before, said["held"], lang)
         for part in ([text] if width is None else folded(text, 2, width))
     ]  # fmt: skip
     if not history and kept:

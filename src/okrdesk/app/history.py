@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from okrdesk.app.checkin import as_stored
@@ -34,10 +35,11 @@ _WORDS = {
                        "`okrdesk explain {kr}` shows its numbers",
         "held": "Not listed: {n} of {kr} ({first} to {last}) kept under unit {old}, most "
                 "likely the plan's unit id before it was changed to {top}; they count in no "
-                "figure until `okrdesk move-unit {old}` moves them here.",
+                "figure until `okrdesk move-unit {old}{from_plan}` moves them here.",
         "none_held": "None listed: {n} of {kr} ({first} to {last}) are kept under unit "
                      "{old}, most likely the plan's unit id before it was changed to {top}; "
-                     "they count in no figure until `okrdesk move-unit {old}` moves them here.",
+                     "they count in no figure until `okrdesk move-unit {old}{from_plan}` moves "
+                     "them here.",
     },
     "zh": {
         "tracked": "按打卡跟踪，每{cadence}一次",
@@ -53,10 +55,11 @@ _WORDS = {
                     "{kr}` 列出其数字）",
         "no_checkins": "{kr} 由指标 {metric} 计量，没有打卡；`okrdesk explain {kr}` 列出其数字",
         "held": "未列出：{kr} 另有 {n} 条打卡（{first} 至 {last}）记在单位 {old} 名下（很可能是"
-                "计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}` 把它们移过来"
-                "之前，不计入任何数字。",
+                "计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}{from_plan}` 把它们"
+                "移过来之前，不计入任何数字。",
         "none_held": "未列出任何打卡：{kr} 的 {n} 条打卡（{first} 至 {last}）记在单位 {old} 名下"
-                     "（很可能是计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}` "
+                     "（很可能是计划的单位 id 改为 {top} 之前的 id），`okrdesk move-unit {old}"
+                     "{from_plan}` "
                      "把它们移过来之前，不计入任何数字。",
     },
 }  # fmt: skip
@@ -66,16 +69,20 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     """Each check-in of ``key_result``: date, value in its unit, for whom, author,
     confidence and note; withdrawn ones marked, with who withdrew them and why; in
     ``lang``."""
+    from okrdesk.engine.attention import plan_ids_before
+
     words = _WORDS[lang]
     kr = find_key_result(session.plan, key_result, lang)
     store = stored(session.workspace)
     entries = []
     held: dict[str, list[Checkin]] = {}
+    before: dict[str, str] = {}
     if store is not None:
         with store, store.reading():
             # Not another branch's, in a shared store: its rows are not even read.
             entries = store.checkins(kr.id, withdrawn=True, subjects=session.plan.subject_ids)
             held = kept_of(session.plan, store, kr)
+            before = plan_ids_before(session.plan, store, held)
     if kr.metric is not None:
         if not entries and not held:
             raise BadInput(words["no_checkins"].format(kr=kr.id, metric=kr.metric))
@@ -88,7 +95,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     lines = [f"{kr.id} {kr.title}", told]
     if not entries:
         if held:
-            return [*lines, *kept_said(session.plan, kr, held, words["none_held"], lang)]
+            return [*lines, *kept_said(session.plan, kr, held, before, words["none_held"], lang)]
         return [*lines, words["none"].format(kr=kr.id)]
     rows = [words["columns"].split()]
     rows += [_row(session.plan, kr, c, lang, words) for c in entries]
@@ -103,7 +110,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     plan = session.plan
     if outside := len(entries) - len(of_the_plan(plan, entries)):
         lines.append(words["outside_count"].format(n=outside, start=plan.start, end=plan.end))
-    return [*lines, *kept_said(plan, kr, held, words["held"], lang)]
+    return [*lines, *kept_said(plan, kr, held, before, words["held"], lang)]
 
 
 def kept_of(
@@ -123,14 +130,23 @@ def kept_of(
 
 
 def kept_said(
-    plan: Plan, kr: KeyResult, held: dict[str, list[Checkin]], words: str, lang: str
+    plan: Plan,
+    kr: KeyResult,
+    held: dict[str, list[Checkin]],
+    before: Mapping[str, str],
+    words: str,
+    lang: str,
 ) -> list[str]:
     """``words`` for each old unit id ``held`` keeps ``kr``'s check-ins under: how many,
-    of which days, and the command that moves them to the plan's unit."""
+    of which days, and the command that moves them to the plan's unit (with the plan's id
+    ``before`` it was changed, where the move needs it: ``attention.plan_ids_before``)."""
+    from okrdesk.engine.attention import from_plan_option
+
     return [
         words.format(
             n=len(kept) if lang == "zh" else counted(len(kept), "check-in"), kr=kr.id,
             first=min(c.day for c in kept), last=max(c.day for c in kept), old=old, top=plan.top,
+            from_plan=from_plan_option(old, before),
         )
         for old, kept in held.items()
     ]  # fmt: skip

@@ -204,6 +204,9 @@ class Due:
     day: dt.date
     message: Message | None = None
     held: Mapping[str, Sequence[Checkin]] = attrs.field(factory=dict)
+    plan_ids_before: Mapping[str, str] = attrs.field(factory=dict)
+    """For an old id of ``held`` whose ledger entries carry the plan's id before it was
+    changed with its unit, that id (``attention.plan_ids_before``)."""
 
 
 def prepare_due(
@@ -225,10 +228,11 @@ def prepare_due(
     if not found:
         return Due(day)
     listed = {o.key_result for o in found}
-    held = {old: checkins for old, checkins in kept_under_old_ids(session).items()
+    stranded, before = kept_under_old_ids(session)
+    held = {old: checkins for old, checkins in stranded.items()
             if listed.intersection(c.key_result for c in checkins)}  # fmt: skip
     if held:
-        return Due(day, held=held)
+        return Due(day, held=held, plan_ids_before=before)
     # Owed for a member's share: a check-in without --unit would be for the owner's whole.
     shares = any(o.subject != owner_of(plan, plan.key_results_by_id[o.key_result]) for o in found)
     return Due(day, reminders(found, day, plan.name_of(unit or plan.top), lang, plan.name_of,
@@ -238,10 +242,10 @@ def prepare_due(
 _HELD = {
     "en": "not sent to {names}: {n} of {krs} are kept under unit {old}, most likely the "
           "plan's unit id before it was changed, and the reminder would list them as owed; "
-          "run `okrdesk move-unit {old}`, then `okrdesk send --due` again",
+          "run `okrdesk move-unit {old}{from_plan}`, then `okrdesk send --due` again",
     "zh": "未发送至 {names}：{krs} 项关键结果的 {n} 条打卡记在单位 {old} 名下（很可能是计划的"
-          "单位 id 改动之前的 id），提醒会把它们列为待打卡；请先运行 `okrdesk move-unit {old}`，"
-          "再运行 `okrdesk send --due`",
+          "单位 id 改动之前的 id），提醒会把它们列为待打卡；请先运行 `okrdesk move-unit "
+          "{old}{from_plan}`，再运行 `okrdesk send --due`",
 }  # fmt: skip
 
 
@@ -249,9 +253,11 @@ def held_back(due: Due, channels: tuple[Channel, ...], lang: str) -> list[str]:
     """What ``send --due`` says of a reminder it held back (``Due.held``), one line an old
     unit id: which channels got nothing, why, and the command that sets it right."""
     from okrdesk.app.due import old_id_said
+    from okrdesk.engine.attention import from_plan_option
 
     names = ("、" if lang == "zh" else ", ").join(c.name for c in channels)
-    return [old_id_said(old, held, _HELD[lang], lang, names=names)
+    return [old_id_said(old, held, _HELD[lang], lang, names=names,
+                        from_plan=from_plan_option(old, due.plan_ids_before))
             for old, held in due.held.items()]  # fmt: skip
 
 

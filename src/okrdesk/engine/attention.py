@@ -683,6 +683,38 @@ def own_and_kept_under(
     return ([*own, *store.checkins(subjects=kept)] if kept else own), kept
 
 
+def plan_ids_before(plan: Plan, store: Store, olds: Iterable[str]) -> dict[str, str]:
+    """Of ``olds``, unit ids the plan's check-ins are kept under (``kept_under_old_ids``),
+    those whose ledger entries carry the plan's id from before it was changed with its
+    unit: by old unit id, that plan id. ``okrdesk move-unit OLD`` moves nothing there
+    without ``--from-plan`` it, check-ins included, so a message naming the command
+    names it too. Judged as the move judges them (``recorded_here``), read inside the
+    store's reading or transaction."""
+    from okrdesk.engine.budget import recorded_here
+
+    olds = set(olds)
+    kept = store.spend(units=olds) if olds else []
+    if not kept:
+        return {}
+    own = store.spend(units={plan.top})
+    runs = store.runs(plan_units={plan.top, *olds})
+    found = {}
+    for old in sorted(olds):
+        entries = [e for e in kept if e.plan_unit == old]
+        ids = {e.plan_id for e in entries} - {"", plan.id}
+        if len(ids) != 1 or recorded_here(plan, entries, lambda: runs, own):
+            continue
+        (before,) = ids
+        if recorded_here(plan, entries, lambda: runs, own, plan_id=before):
+            found[old] = before
+    return found
+
+
+def from_plan_option(old: str, before: Mapping[str, str]) -> str:
+    """`` --from-plan ID`` where ``before`` (``plan_ids_before``) holds ``old``, else ''."""
+    return f" --from-plan {before[old]}" if old in before else ""
+
+
 def held_under_old_ids(
     plan: Plan,
     every: Sequence[Checkin],
