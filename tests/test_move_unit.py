@@ -245,6 +245,36 @@ def test_the_command_told_with_the_plans_id_changed_too_moves_the_check_ins(
     assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'futian'") == [(44,)]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_spend_add_is_refused_while_the_ledger_is_under_the_plans_old_unit_and_id(
+    demo: Path, lang: str
+) -> None:
+    """Plan id and unit both changed: `spend add` recorded 1万 on events, whose 112.8%
+    spent trips its breaker, as if nothing had been spent (spent so far CNY 10k of CNY
+    3,800k): the ledger's 72 entries carry szft-2026, and only entries of this plan's id
+    were looked at. It refuses, as it does where only the unit changed, with the command
+    that moves them; once moved, the breaker judges the line on what it spent."""
+    _renamed_top(demo, plan_id="futian-2026")
+    ledger = _rows(demo, "SELECT * FROM spend ORDER BY id")
+    args = ("spend", "add", "events", "1", "--signed-by", "李明", "--signed-by", "王芳",
+            "--date", AS_OF, "-w", str(demo), "--lang", lang)  # fmt: skip
+    refused = okrdesk(*args)
+    assert refused.returncode == 1, refused.stdout
+    said = " ".join(refused.stderr.split())
+    assert (
+        "Move them first: `okrdesk move-unit szft --from-plan szft-2026`. Nothing was recorded."
+        if lang == "en"
+        else "请先移过来：`okrdesk move-unit szft --from-plan szft-2026`。未记录任何支出。"
+    ) in said, said
+    assert "Traceback" not in refused.stderr
+    assert _rows(demo, "SELECT * FROM spend ORDER BY id") == ledger
+    moved = okrdesk(*_command_named(said), "-w", str(demo))
+    assert moved.returncode == 0, moved.stderr
+    tripped = okrdesk(*args)
+    assert tripped.returncode == 1 and "112.8%" in tripped.stderr, tripped.stderr
+    assert len(_rows(demo, "SELECT * FROM spend")) == len(ledger)
+
+
 GROUP = '\n[[send.channels]]\nkind = "wecom"\nname = "branch-group"\nurl_env = "TEST_WECOM"\n'
 
 

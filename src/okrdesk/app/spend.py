@@ -323,20 +323,31 @@ def _refuse_while_under_old_units(
     nothing had been spent. Called inside the insert's transaction, as the breaker is: a
     move, or an entry under the old id, cannot land between this look and the insert.
     Only the entries under ids this plan recorded under are read, not every branch's of
-    a store the firm shares."""
-    from okrdesk.engine.budget import under_old_units
+    a store the firm shares; and, where the plan's id was changed with its unit, those
+    under an id its check-ins are kept under too, as the report tells them."""
+    from okrdesk.engine.attention import kept_under_old_ids, plan_ids_before
+    from okrdesk.engine.budget import under_old_plan_ids, under_old_units
 
     units = store.ledger_units(plan.id) - {"", plan.top} - plan.units_by_id.keys()
-    if not units:
-        return
-    others = store.spend(units=units)
-    stranded = under_old_units(
-        plan, others, dt.date.max, lambda: store.runs({plan.top, *units}), mine
-    )
-    for old, (count, net) in stranded.items():
+    stranded: dict[str, tuple[int, Decimal, str]] = {}
+    if units:
+        others = store.spend(units=units)
+        runs = store.runs({plan.top, *units})
+        for old, (count, net) in under_old_units(
+            plan, others, dt.date.max, lambda: runs, mine
+        ).items():
+            stranded[old] = (count, net, "")
+    if not stranded and (before := plan_ids_before(plan, store, kept_under_old_ids(plan, store))):
+        others = store.spend(units=before.keys())
+        runs = store.runs({plan.top, *before})
+        for old, (plan_id, count, net) in under_old_plan_ids(
+            plan, others, dt.date.max, lambda: runs, mine
+        ).items():
+            stranded[old] = (count, net, f" --from-plan {plan_id}")
+    for old, (count, net, from_plan) in stranded.items():
         raise BreakerTripped(_REFUSED[lang]["under_old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
-            amount=ledger(net, lang), old=old, top=plan.top,
+            amount=ledger(net, lang), old=old, top=plan.top, from_plan=from_plan,
         ))  # fmt: skip
 
 
@@ -459,7 +470,7 @@ _REFUSED = {
         "under_old_unit": "refused: the ledger holds {n} of this plan ({amount} net) under "
                           "unit {old}, the plan's unit id before it was changed to {top}; "
                           "the breakers would judge this entry as if none of it had been "
-                          "spent. Move them first: `okrdesk move-unit {old}`. Nothing "
+                          "spent. Move them first: `okrdesk move-unit {old}{from_plan}`. Nothing "
                           "was recorded.",
     },
     "zh": {
@@ -509,7 +520,7 @@ _REFUSED = {
                     "--again。未记录任何支出。",
         "under_old_unit": "已拒绝：台账中有本计划的 {n} 笔支出（净额 {amount}）记在单位 {old} "
                           "名下，即计划的单位 id 改为 {top} 之前的 id；熔断会当作这些钱没花过"
-                          "来判断这笔支出。请先移过来：`okrdesk move-unit {old}`。"
+                          "来判断这笔支出。请先移过来：`okrdesk move-unit {old}{from_plan}`。"
                           "未记录任何支出。",
     },
 }  # fmt: skip
