@@ -395,6 +395,13 @@ def _as_schema_19(db: Path) -> None:
             connection.execute(f"DROP TRIGGER observations_{trigger}_by_hand")
         connection.execute("DROP TABLE hand_edits")
         connection.execute("DROP TABLE okrdesk_writes")
+        for index in (
+            "checkins_by_subject",
+            "spend_by_unit",
+            "spend_by_plan",
+            "runs_by_plan_unit",
+        ):  # schema 28's
+            connection.execute(f"DROP INDEX {index}")
         connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 26's
         for column in ("moved_from", "moved"):  # schema 27's
             connection.execute(f"ALTER TABLE checkins DROP COLUMN {column}")

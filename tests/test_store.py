@@ -740,7 +740,7 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
     unfinished = "INSERT INTO runs (started, status, command, pid) VALUES ('t', 'running', ?, ?)"
     backend.of_schema(root, 17, [(unfinished, ("collect", os.getpid()))])
     with backend.open(root) as store:
-        assert store.schema_version == SCHEMA_VERSION == 27
+        assert store.schema_version == SCHEMA_VERSION == 28
         (kept,) = store.runs()
     assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
     told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -1029,6 +1029,13 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
                 connection.execute(f"DROP TRIGGER {trigger}")
             connection.execute(f"DROP TABLE {HAND_EDITS}")
             connection.execute(f"DROP TABLE {OKRDESK_WRITES}")
+            for index in (
+                "checkins_by_subject",
+                "spend_by_unit",
+                "spend_by_plan",
+                "runs_by_plan_unit",
+            ):  # schema 28's
+                connection.execute(f"DROP INDEX {index}")
             connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 26's
             for column in ("moved_from", "moved"):  # schema 27's
                 connection.execute(f"ALTER TABLE checkins DROP COLUMN {column}")

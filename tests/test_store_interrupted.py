@@ -33,6 +33,13 @@ def _rewound(path: Path, version: int = 19) -> Path:
             connection.execute(f"DROP TRIGGER observations_{trigger}_by_hand")
         connection.execute("DROP TABLE hand_edits")
         connection.execute("DROP TABLE okrdesk_writes")
+        for index in (
+            "checkins_by_subject",
+            "spend_by_unit",
+            "spend_by_plan",
+            "runs_by_plan_unit",
+        ):  # schema 28's
+            connection.execute(f"DROP INDEX {index}")
         for column in ("moved_from", "moved", "plan_id", "plan_unit"):
             connection.execute(f"ALTER TABLE spend DROP COLUMN {column}")
         connection.execute("ALTER TABLE runs DROP COLUMN plan_unit")

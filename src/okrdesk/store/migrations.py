@@ -540,6 +540,24 @@ def _v27_checkin_and_run_moves(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN moved_from TEXT NOT NULL DEFAULT ''")
 
 
+SCOPED_READ_INDEXES = """
+    CREATE INDEX checkins_by_subject ON checkins (subject, key_result, day);
+    CREATE INDEX spend_by_unit ON spend (plan_unit, line, day);
+    CREATE INDEX spend_by_plan ON spend (plan_id, plan_unit);
+    CREATE INDEX runs_by_plan_unit ON runs (plan_unit)
+"""
+"""Schema 28, the same on both stores: the indexes of the reads scoped to a plan's own ids
+(a firm's store holds every branch's check-ins, ledger and collects)."""
+
+
+def _v28_scoped_read_indexes(db: sqlite_utils.Database) -> None:
+    # The reads of a plan's own (its subjects' check-ins, the ledger under its unit ids,
+    # the unit ids its plan recorded under, its collects) went through every row of a
+    # firm's store: each checkin, spend add, due and history read every branch's.
+    for statement in SCOPED_READ_INDEXES.split(";"):
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
@@ -547,7 +565,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
     _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects, _v26_zeros_for_no_rows,
-    _v27_checkin_and_run_moves,
+    _v27_checkin_and_run_moves, _v28_scoped_read_indexes,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -815,5 +833,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE checkins ADD COLUMN moved_from {_PG_TEXT} NOT NULL DEFAULT ''; "
     f"ALTER TABLE checkins ADD COLUMN moved {_PG_TEXT}; "
     f"ALTER TABLE runs ADD COLUMN moved_from {_PG_TEXT} NOT NULL DEFAULT '';",
+    # 28
+    f"{SCOPED_READ_INDEXES};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
