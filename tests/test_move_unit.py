@@ -207,24 +207,30 @@ def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
     assert _figures(_report(demo)) == before
 
 
-_NAMED = re.compile(r"`(okrdesk move-unit [^`]*)`")
+_NAMED = re.compile(r"okrdesk move-unit [a-z0-9_-]+(?: --from-plan [a-z0-9_-]+)?")
 
 
 def _command_named(said: str) -> list[str]:
     """The move-unit command a message names, as a user would copy it from the terminal:
     a line folded inside it is joined again."""
-    (command,) = _NAMED.findall(" ".join(said.split()))
+    (command,) = set(_NAMED.findall(" ".join(said.split())))
     return command.split()[1:]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("told_by", ["due", "checkin", "history", "explain", "send"])
+@pytest.mark.parametrize(
+    "told_by",
+    ["due", "checkin", "history", "explain", "send", "spend list", "explain line", "spend reverse"],
+)
 def test_the_command_told_with_the_plans_id_changed_too_moves_the_check_ins(
     demo: Path, lang: str, told_by: str
 ) -> None:
     """Plan id and unit both changed: due, checkin, history, explain and send --due named
     `okrdesk move-unit szft`, which moves nothing where the ledger's entries carry
-    szft-2026 (refused, exit 2). The command each names now moves them all."""
+    szft-2026 (refused, exit 2); spend list said the entries were another plan's,
+    counted in its budget, explain of a line said nothing of them, and spend reverse of
+    one said it was that other plan's to reverse. The command each names now moves them
+    all."""
     _renamed_top(demo, plan_id="futian-2026")
     with (demo / "okrdesk.toml").open("a", encoding="utf-8") as settings:
         settings.write(GROUP)
@@ -234,15 +240,31 @@ def test_the_command_told_with_the_plans_id_changed_too_moves_the_check_ins(
         "history": ("history", "C1.KR2"),
         "explain": ("explain", "C1.KR2", "--as-of", AS_OF),
         "send": ("send", "--due", "--dry-run", "--as-of", AS_OF),
+        "spend list": ("spend", "list"),
+        "explain line": ("explain", "events", "--as-of", AS_OF),
+        "spend reverse": (
+            "spend",
+            "reverse",
+            "5",
+            "--reason",
+            "录错",
+            "--signed-by",
+            "李明",
+            "--signed-by",
+            "王芳",
+        ),
     }[told_by]
     told = okrdesk(*asked, "-w", str(demo), "--lang", lang, env={"COLUMNS": "80"})
     assert "Traceback" not in told.stderr
     command = _command_named(told.stdout + told.stderr)
+    if told_by == "spend list":  # told once, as this plan's, not also as another's
+        assert len(told.stdout.strip().splitlines()) == 2, told.stdout
     assert command == ["move-unit", "szft", "--from-plan", "szft-2026"], command
     moved = okrdesk(*command, "-w", str(demo))
     assert moved.returncode == 0, moved.stderr
     assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'szft'") == [(0,)]
     assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'futian'") == [(44,)]
+    assert _rows(demo, "SELECT count(*) FROM spend WHERE plan_unit = 'szft'") == [(0,)]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -1541,7 +1541,7 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "id before it was changed to {top}, and moved here by okrdesk move-unit",
         "kept_elsewhere": "  and {n} ({amount} net) kept under unit {old}, this plan's unit "
         "id before it was changed to {top}: counted in none of these figures until moved: "
-        "okrdesk move-unit {old}",
+        "okrdesk move-unit {old}{from_plan}",
     },
     "zh": {
         "spent": "预算 {amount}；已用 {spent}；剩余 {left}",
@@ -1565,7 +1565,7 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "moved": "    其中 {n} 笔（净额 {amount}）原记在单位 {old} 名下（本计划的单位 id 改为 "
         "{top} 之前），已由 okrdesk move-unit 移来",
         "kept_elsewhere": "  另有 {n} 笔（净额 {amount}）记在单位 {old} 名下（本计划的单位 id "
-        "改为 {top} 之前），移过来之前不计入这里的任何数字：okrdesk move-unit {old}",
+        "改为 {top} 之前），移过来之前不计入这里的任何数字：okrdesk move-unit {old}{from_plan}",
     },
 }
 
@@ -1575,6 +1575,7 @@ def budget_line_lines(
 ) -> list[str]:
     """Every number behind a budget line's row on the report: what was spent, the revenue
     attributed to it and its ROI, its cost per result, and its breaker."""
+    from okrdesk.engine.attention import kept_under_old_ids
     from okrdesk.report.build import cost_text
     from okrdesk.report.numbers import ledger, ratio
 
@@ -1589,13 +1590,22 @@ def budget_line_lines(
         # old unit id are told here as there.
         own, others = apart_by_plan(plan, store.spend())
         budget = budget_progress(engine, own, others)
+        # Under the plan's old id too, where it was changed with its unit: told where its
+        # check-ins are kept there as well, as the report's old_unit line tells it.
+        before = {
+            old: plan_id for old, (plan_id, _, _) in budget.under_old_plan_id.items()
+            if old not in budget.under_old_unit
+        }  # fmt: skip
+        if before:
+            before = {old: before[old] for old in kept_under_old_ids(plan, store) if old in before}
     by_id = {lp.line.id: lp for lp in budget.lines}
     lp = by_id[line_id]
     line = lp.line
     entries = f"{len(lp.entries):,} 笔" if lang == "zh" else counted(len(lp.entries), "entry")
     kept_elsewhere = [
         e for e in of_the_plan(plan, others)
-        if e.line == line_id and e.day <= day and e.plan_unit in budget.under_old_unit
+        if e.line == line_id and e.day <= day
+        and (e.plan_unit in budget.under_old_unit or e.plan_unit in before)
     ]  # fmt: skip
     # Spent past its amount, a line is over by so much, as a manager says it: not "left -47万".
     spent = said["spent" if lp.left >= 0 else "overspent"].format(
@@ -1604,7 +1614,7 @@ def budget_line_lines(
     )  # fmt: skip
     lines = [f"{line.id} {line.name}", subject_line(plan, line.owner, day, lang), spent,
              said["entries"].format(entries=entries, line=line.id),
-             *_where_recorded(plan, lp.entries, kept_elsewhere, lang)]  # fmt: skip
+             *_where_recorded(plan, lp.entries, kept_elsewhere, before, lang)]  # fmt: skip
     if lp.revenue_shares and lp.attributed_revenue is not None:
         lines.append(said["revenue"].format(revenue=ledger(lp.attributed_revenue, lang)))
         for share in lp.revenue_shares:
@@ -1657,11 +1667,13 @@ def budget_line_lines(
 
 def _where_recorded(
     plan: Plan, counted_here: Sequence[SpendEntry], kept_elsewhere: Sequence[SpendEntry],
-    lang: str,
+    before: Mapping[str, str], lang: str,
 ) -> list[str]:  # fmt: skip
     """Where a line's entries came from: those counted that were moved from the plan's old
     unit id (``okrdesk move-unit``), and those still kept under it, which no figure above
-    counts until they are moved."""
+    counts until they are moved (with ``--from-plan`` the plan's id ``before`` it was
+    changed with its unit, where the move needs it)."""
+    from okrdesk.engine.attention import from_plan_option
     from okrdesk.report.numbers import ledger
 
     said = _SAID_LINE[lang]
@@ -1676,7 +1688,7 @@ def _where_recorded(
             said[key].format(
                 n=len(kept) if lang == "zh" else counted(len(kept), "entry", "entries"),
                 amount=ledger(sum((e.amount for e in kept), Decimal(0)), lang),
-                old=old, top=plan.top,
+                old=old, top=plan.top, from_plan=from_plan_option(old, before),
             )
             for old, kept in sorted(found.items())
         ]  # fmt: skip

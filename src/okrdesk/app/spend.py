@@ -321,34 +321,45 @@ def _refuse_while_under_old_units(
     """Refuse new spending while the plan's own entries (``mine``: its ledger, as the
     breaker reads it) are kept under its unit's old id: its breakers would judge it as if
     nothing had been spent. Called inside the insert's transaction, as the breaker is: a
-    move, or an entry under the old id, cannot land between this look and the insert.
-    Only the entries under ids this plan recorded under are read, not every branch's of
-    a store the firm shares; and, where the plan's id was changed with its unit, those
-    under an id its check-ins are kept under too, as the report tells them."""
-    from okrdesk.engine.attention import kept_under_old_ids, plan_ids_before
-    from okrdesk.engine.budget import under_old_plan_ids, under_old_units
-
-    units = store.ledger_units(plan.id) - {"", plan.top} - plan.units_by_id.keys()
-    stranded: dict[str, tuple[int, Decimal, str]] = {}
-    if units:
-        others = store.spend(units=units)
-        runs = store.runs({plan.top, *units})
-        for old, (count, net) in under_old_units(
-            plan, others, dt.date.max, lambda: runs, mine
-        ).items():
-            stranded[old] = (count, net, "")
-    if not stranded and (before := plan_ids_before(plan, store, kept_under_old_ids(plan, store))):
-        others = store.spend(units=before.keys())
-        runs = store.runs({plan.top, *before})
-        for old, (plan_id, count, net) in under_old_plan_ids(
-            plan, others, dt.date.max, lambda: runs, mine
-        ).items():
-            stranded[old] = (count, net, f" --from-plan {plan_id}")
-    for old, (count, net, from_plan) in stranded.items():
+    move, or an entry under the old id, cannot land between this look and the insert."""
+    for old, (count, net, from_plan) in _kept_under_old_units(plan, store, mine).items():
         raise BreakerTripped(_REFUSED[lang]["under_old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
             amount=ledger(net, lang), old=old, top=plan.top, from_plan=from_plan,
         ))  # fmt: skip
+
+
+def _kept_under_old_units(
+    plan: Plan, store: Store, mine: Sequence[SpendEntry], line: str | None = None
+) -> dict[str, tuple[int, Decimal, str]]:
+    """The plan's own entries (``line``'s) kept under its unit's old id, as the report's
+    old_unit line tells them (``mine``: its ledger under its unit): by that id, how many,
+    their net, and the ``--from-plan`` that ``okrdesk move-unit`` needs to move them
+    (where the plan's id was changed with its unit: then told only where its check-ins
+    are kept there too, as the report tells it). Only the entries under ids this plan
+    recorded under, or its check-ins are kept under, are read, not every branch's of a
+    store the firm shares. Read inside the store's reading or transaction."""
+    from okrdesk.engine.attention import kept_under_old_ids, plan_ids_before
+    from okrdesk.engine.budget import under_old_plan_ids, under_old_units
+
+    found: dict[str, tuple[int, Decimal, str]] = {}
+    units = store.ledger_units(plan.id) - {"", plan.top} - plan.units_by_id.keys()
+    if units:
+        kept = store.spend(line, units=units)
+        runs = store.runs({plan.top, *units})
+        for old, (count, net) in under_old_units(
+            plan, kept, dt.date.max, lambda: runs, mine
+        ).items():
+            found[old] = (count, net, "")
+    before = plan_ids_before(plan, store, kept_under_old_ids(plan, store))
+    if before := {old: plan_id for old, plan_id in before.items() if old not in found}:
+        kept = store.spend(line, units=before.keys())
+        runs = store.runs({plan.top, *before})
+        for old, (plan_id, count, net) in under_old_plan_ids(
+            plan, kept, dt.date.max, lambda: runs, mine
+        ).items():
+            found[old] = (count, net, f" --from-plan {plan_id}")
+    return found
 
 
 _WORDS = {
@@ -379,7 +390,7 @@ _WORDS = {
         "old_unit": "Not listed: {n} of this plan's days ({amount} net) under unit {old}, "
                     "signed by this plan's people: most likely its unit id before it was "
                     "changed to {top}. They count in no budget until moved: `okrdesk "
-                    "move-unit {old}`.",
+                    "move-unit {old}{from_plan}`.",
     },
     "zh": {
         "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
@@ -407,7 +418,7 @@ _WORDS = {
                       "计入各自计划的预算，不计入本计划（单位 {top}）的。",
         "old_unit": "未列出：另有本计划期内的 {n} 笔支出（净额 {amount}）记在单位 {old} 名下，"
                     "签字人都是本计划的人：很可能是计划的单位 id 改为 {top} 之前的 id。移过来"
-                    "之前它们不计入任何预算：`okrdesk move-unit {old}`。",
+                    "之前它们不计入任何预算：`okrdesk move-unit {old}{from_plan}`。",
     },
 }  # fmt: skip
 """What ``okrdesk spend`` says it recorded and lists, in each language."""
@@ -458,7 +469,7 @@ _REFUSED = {
                          "this store: it is that plan's to reverse. Nothing was recorded.",
         "old_unit_entry": "entry {id} is under unit {unit}, this plan's unit id before it was "
                           "changed to {top}: move the entries there to {top} first, `okrdesk "
-                          "move-unit {unit}`, then reverse it. Nothing was recorded.",
+                          "move-unit {unit}{from_plan}`, then reverse it. Nothing was recorded.",
         "a_correction": "entry {id} is itself a correction; it cannot be reversed",
         "reversed_already": "entry {id} was already reversed by entry {by}",
         "below_zero": "reversing entry {id} would bring {line} below zero ({left}). Nothing "
@@ -510,7 +521,7 @@ _REFUSED = {
                          "须由那个计划冲正。未记录任何支出。",
         "old_unit_entry": "台账第 {id} 笔记在单位 {unit} 名下，即本计划的单位 id 改为 {top} "
                           "之前的 id：请先把那里的支出移到 {top} 名下（`okrdesk "
-                          "move-unit {unit}`），再冲正。未记录任何支出。",
+                          "move-unit {unit}{from_plan}`），再冲正。未记录任何支出。",
         "a_correction": "台账第 {id} 笔本身是冲正，不能再冲正",
         "reversed_already": "台账第 {id} 笔已由第 {by} 笔冲正",
         "below_zero": "冲正台账第 {id} 笔会使 {line} 的支出低于零（{left}）。未记录任何支出。",
@@ -568,8 +579,13 @@ def _original(plan: Plan, store: Store, entry_id: int, lang: str) -> SpendEntry:
 
         original = _entry(store.spend(units={unit}), entry_id, lang)
         ours = recorded_here(plan, [original], lambda: store.runs({plan.top, unit}), mine)
+    from_plan = ""
+    if not ours and unit not in plan.units_by_id:
+        # Kept under the plan's old unit and old plan id, as the report tells them.
+        from_plan = _kept_under_old_units(plan, store, mine).get(unit, (0, 0, ""))[2]
+        ours = bool(from_plan)
     raise BadInput(refused["old_unit_entry" if ours else "another_units"].format(
-        id=entry_id, unit=unit, top=plan.top,
+        id=entry_id, unit=unit, top=plan.top, from_plan=from_plan,
     ))  # fmt: skip
 
 
@@ -605,25 +621,20 @@ def breaker_after(
 def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list[str]:
     """The ledger, oldest first, each entry with its id, signers, note and marks, and
     the net at the foot; in ``lang``."""
-    from okrdesk.engine.budget import under_old_units
-
     plan = session.plan
     words = _WORDS[lang]
     store = stored(session.workspace)
     every: list[SpendEntry] = []
-    stranded: dict[str, tuple[int, Decimal]] = {}
+    stranded: dict[str, tuple[int, Decimal, str]] = {}
     counts: dict[str, int] = {}
     if store is not None:  # else nothing stored yet (a workspace fresh from init)
         with store, store.reading():
             every = store.spend(line_id, plan_unit=plan.top)
-            # Of the other ids, only those this plan recorded under are read (its unit's
-            # old id); another plan's entries, in a store the firm shares, are counted.
+            # Of the other ids, only those of the plan's unit before it changed are read;
+            # another plan's entries, in a store the firm shares, are counted.
             counts = store.spend_counts(line_id)
-            olds = store.ledger_units(plan.id) - {"", plan.top} - plan.units_by_id.keys()
-            if olds := olds & counts.keys():
-                kept = store.spend(line_id, units=olds)
-                runs = store.runs({plan.top, *olds})
-                stranded = under_old_units(plan, kept, dt.date.max, lambda: runs, every)
+            if counts.keys() - {"", plan.top}:
+                stranded = _kept_under_old_units(plan, store, every, line_id)
     if line_id is not None and not every:
         # An id in neither the plan nor the ledger is a slip; one the plan no longer has
         # but the ledger does (renamed or removed after spending) lists its entries.
@@ -635,10 +646,10 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
             n=left_out, start=plan.start, end=plan.end
         )
     ][:left_out]
-    for old, (count, net) in stranded.items():
+    for old, (count, net, from_plan) in stranded.items():
         others.append(words["old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
-            amount=ledger(net, lang), old=old, top=plan.top,
+            amount=ledger(net, lang), old=old, top=plan.top, from_plan=from_plan,
         ))  # fmt: skip
     theirs = {unit: n for unit, n in counts.items() if unit not in ("", plan.top, *stranded)}
     if theirs:
