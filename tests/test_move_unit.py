@@ -297,6 +297,28 @@ def test_spend_add_is_refused_while_the_ledger_is_under_the_plans_old_unit_and_i
     assert len(_rows(demo, "SELECT * FROM spend")) == len(ledger)
 
 
+def test_moved_there_and_back_nothing_is_said_to_have_moved(demo: Path) -> None:
+    """szft renamed futian and moved, then renamed back and moved back: each check-in and
+    entry is under szft, the id it was made for, and history said `[made for szft, moved
+    by okrdesk move-unit …]` beside a check-in for szft, explain of a line `4 entries
+    recorded under unit szft, this plan's unit id before it was changed to szft`."""
+    before = _figures(_report(demo))
+    targets = {p: p.read_text(encoding="utf-8") for p in (demo / "targets").glob("*.toml")}
+    _renamed_top(demo)
+    assert okrdesk("move-unit", "szft", "-w", str(demo)).returncode == 0
+    for path, text in targets.items():
+        path.write_text(text, encoding="utf-8")
+    back = okrdesk("move-unit", "futian", "-w", str(demo))
+    assert back.returncode == 0, back.stderr
+    assert _figures(_report(demo)) == before
+    for lang in ("en", "zh"):
+        for asked in (("history", "C1.KR2"), ("explain", "C1.KR2", "--as-of", AS_OF),
+                      ("explain", "events", "--as-of", AS_OF)):  # fmt: skip
+            said = okrdesk(*asked, "-w", str(demo), "--lang", lang)
+            assert said.returncode == 0, said.stderr
+            assert "move-unit" not in said.stdout, said.stdout
+
+
 GROUP = '\n[[send.channels]]\nkind = "wecom"\nname = "branch-group"\nurl_env = "TEST_WECOM"\n'
 
 

@@ -1193,7 +1193,7 @@ def _explain_checkins(
         if c.confidence is not None:
             story += said["confidence"].format(confidence=percentage(c.confidence, keep=0))
         note = f"  {c.note}" if c.note else ""
-        if c.moved_from:
+        if c.moved_from not in ("", c.subject):  # moved back, it is where it was made
             story += said["moved"].format(
                 old=c.moved_from, day=local_time(c.moved)[:10] if c.moved else ""
             )
@@ -1693,7 +1693,8 @@ def _where_recorded(
             for old, kept in sorted(found.items())
         ]  # fmt: skip
 
-    told = by_unit("moved", (e for e in counted_here if e.moved_from), lambda e: e.moved_from)
+    moved = (e for e in counted_here if e.moved_from not in ("", e.plan_unit))
+    told = by_unit("moved", moved, lambda e: e.moved_from)
     told += by_unit("kept_elsewhere", kept_elsewhere, lambda e: e.plan_unit)
     return [part for text in told for part in _wrapped(text)]
 

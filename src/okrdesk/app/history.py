@@ -163,7 +163,7 @@ def _row(plan: Plan, kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]
         mark = words["withdrawn"].format(day=local_time(c.withdrawn)[:10], by=by,
                                          reason=printable(c.withdraw_reason))  # fmt: skip
         note = f"{mark} {note}"
-    if c.moved_from:
+    if c.moved_from not in ("", c.subject):  # moved back, it is where it was made
         moved = local_time(c.moved)[:10] if c.moved else ""
         note = f"{words['moved'].format(old=printable(c.moved_from), day=moved)} {note}"
     if not plan.holds(c.day):
