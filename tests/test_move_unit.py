@@ -319,6 +319,36 @@ def test_moved_there_and_back_nothing_is_said_to_have_moved(demo: Path) -> None:
             assert "move-unit" not in said.stdout, said.stdout
 
 
+@pytest.mark.parametrize("plan_id", [None, "futian-2026"])
+def test_the_plans_old_unit_id_is_not_moved_to_a_team(demo: Path, plan_id: str | None) -> None:
+    """`okrdesk move-unit szft wm1`, a team's rename typed over the plan's: the branch's 44
+    check-ins went to 财富管理一部, whose explain of C1.KR2 then read the branch's whole
+    revenue (CNY 468.4m) as the team's, and the ledger stayed under szft; with the plan's
+    id changed too, the report then told nothing, the budget read as untouched. Refused,
+    naming the command that moves it all to the plan's unit."""
+    _renamed_top(demo, plan_id=plan_id)
+    kept = (_rows(demo, "SELECT * FROM checkins ORDER BY id"),
+            _rows(demo, "SELECT * FROM spend ORDER BY id"))  # fmt: skip
+    named = "okrdesk move-unit szft" + (" --from-plan szft-2026" if plan_id else "")
+    for lang, said in [
+        ("en", f"szft is this plan's own unit id from before it was changed to futian: "
+               f"what is kept under it is futian's, and moves there whole, check-ins and "
+               f"spending together: `{named}`. Moved to wm1, a unit below it, the plan's "
+               f"check-ins would count as wm1's. Nothing was moved."),
+        ("zh", f"szft 是本计划的单位 id 改为 futian 之前的 id：记在它名下的是 futian 的内容，"
+               f"打卡和支出应一起移到 futian 名下：`{named}`。移到下属单位 wm1 名下，本计划的"
+               f"打卡会算作 wm1 的。未移动任何内容。"),
+    ]:  # fmt: skip
+        refused = okrdesk("move-unit", "szft", "wm1", "-w", str(demo), "--lang", lang)
+        assert refused.returncode == 2, refused.stdout
+        assert " ".join(refused.stderr.split()) == said, refused.stderr
+    assert (_rows(demo, "SELECT * FROM checkins ORDER BY id"),
+            _rows(demo, "SELECT * FROM spend ORDER BY id")) == kept  # fmt: skip
+    moved = okrdesk(*_command_named(said), "-w", str(demo))
+    assert moved.returncode == 0, moved.stderr
+    assert _rows(demo, "SELECT DISTINCT subject FROM checkins") == [("futian",)]
+
+
 GROUP = '\n[[send.channels]]\nkind = "wecom"\nname = "branch-group"\nurl_env = "TEST_WECOM"\n'
 
 

@@ -76,6 +76,8 @@ def _check_movable(
     old, new = held.old, held.new
     if held.empty:
         raise BadInput(refused["nothing"].format(old=old))
+    if new != plan.top:
+        _refuse_the_plans_old_unit(plan, store, old, new, lang)
     if held.spend_old and not recorded_here(
         plan, held.spend_old, store.runs, held.spend_new, plan_id=from_plan
     ):
@@ -98,6 +100,20 @@ def _check_movable(
     if clashes:
         raise BadInput("\n".join([refused["clashes"].format(old=old, new=new), *clashes,
                                   refused["merge"].format(new=new)]))  # fmt: skip
+
+
+def _refuse_the_plans_old_unit(plan: Plan, store: Store, old: str, new: str, lang: str) -> None:
+    """Refuse moving the plan's own unit's old id (as the report's old_unit line tells it:
+    its check-ins, or its ledger recorded by this plan) to a unit below it: the branch's
+    check-ins would count as that team's, and its spending, left behind, in no budget."""
+    from okrdesk.engine.attention import from_plan_option, kept_under_old_ids, plan_ids_before
+
+    ours = old in store.ledger_units(plan.id) or old in kept_under_old_ids(plan, store)
+    if ours:
+        raise BadInput(_REFUSED[lang]["plans_old_unit"].format(
+            old=old, new=new, top=plan.top,
+            from_plan=from_plan_option(old, plan_ids_before(plan, store, [old])),
+        ))  # fmt: skip
 
 
 def _clashes(held: UnitHoldings, lang: str) -> list[str]:
@@ -225,6 +241,11 @@ _REFUSED = {
         "own_id": "{old} is a unit or person of this plan: what is kept under it is counted "
                   "already (a unit's own plan's, where it is one below {top}). Nothing was "
                   "moved.",
+        "plans_old_unit": "{old} is this plan's own unit id from before it was changed to "
+                          "{top}: what is kept under it is {top}'s, and moves there whole, "
+                          "check-ins and spending together: `okrdesk move-unit {old}"
+                          "{from_plan}`. Moved to {new}, a unit below it, the plan's "
+                          "check-ins would count as {new}'s. Nothing was moved.",
         "from_plan_team": "--from-plan is for the plan's own unit ({top}), whose ledger "
                           "entries carry the plan's id; {new} is a unit below it. Nothing was "
                           "moved.",
@@ -261,6 +282,10 @@ _REFUSED = {
         "end": "。未移动任何内容。",
         "own_id": "{old} 是本计划的单位或人员：记在它名下的内容已计入（下属单位的由其自己的"
                   "计划计入）。未移动任何内容。",
+        "plans_old_unit": "{old} 是本计划的单位 id 改为 {top} 之前的 id：记在它名下的是 {top} "
+                          "的内容，打卡和支出应一起移到 {top} 名下：`okrdesk move-unit {old}"
+                          "{from_plan}`。移到下属单位 {new} 名下，本计划的打卡会算作 {new} "
+                          "的。未移动任何内容。",
         "from_plan_team": "--from-plan 只用于本计划的单位（{top}），其支出记有计划 id；{new} "
                           "是它下属的单位。未移动任何内容。",
         "nothing": "数据库中没有记在单位 {old} 名下的内容：没有打卡、采集的数字或支出。"
