@@ -427,6 +427,20 @@ def test_a_teams_check_ins_move_to_its_new_id(write_workspace: WriteWorkspace) -
 
     missing = _run(root, "move-unit", "team-a", "team-9", "--lang", "en")
     assert missing.exit_code == 2 and 'no unit "team-9"' in missing.output
+    # Its new id left out, as for the plan's unit: moved to the plan's, its check-ins
+    # counted for none of the team's key results.
+    for lang, said in [
+        ("en", "unit team-a was never this plan's own unit: no plan collected or spent under "
+               "it, so what is kept there is a team's or a person's. Name the unit whose id "
+               "it is now: `okrdesk move-unit team-a NEW_UNIT` (`okrdesk move-unit team-a "
+               "branch` to count it as branch's). Nothing was moved."),
+        ("zh", "单位 team-a 从来不是本计划自身的单位：没有任何计划以它采集或记支出，记在它名下的是"
+               "某个团队或个人的。请写明它现在的 id：`okrdesk move-unit team-a 新单位`（要算作 "
+               "branch 的，请写 `okrdesk move-unit team-a branch`）。未移动任何内容。"),
+    ]:  # fmt: skip
+        defaulted = _run(root, "move-unit", "team-a", "--lang", lang)
+        assert defaulted.exit_code == 2 and " ".join(defaulted.output.split()) == said
+    assert _rows(root, "SELECT DISTINCT subject FROM checkins") == [("team-a",)]
     moved = _run(root, "move-unit", "team-a", "team-1", "--lang", "zh")
     assert moved.exit_code == 0, moved.output
     assert "已在一个事务中从单位 team-a 移到 team-1 名下：1 项关键结果的 2 条打卡" in moved.output

@@ -38,6 +38,7 @@ def move_unit(
     plan's id before it was changed with its unit, which the ledger's entries carry."""
     plan = session.plan
     refused = _REFUSED[lang]
+    named = new is not None
     new = new or plan.top
     if old in plan.units_by_id or old in plan.people_by_id:
         raise BadInput(refused["own_id"].format(old=old, top=plan.top))
@@ -53,7 +54,8 @@ def move_unit(
                 lines |= {entry.line for entry in store.spend()}
 
         def movable(held: UnitHoldings) -> None:
-            _check_movable(plan, store, held, merge=merge, from_plan=from_plan, lang=lang)
+            _check_movable(plan, store, held, merge=merge, from_plan=from_plan, named=named,
+                           lang=lang)  # fmt: skip
 
         held = store.move_unit(old, new, top=plan.top, lines=lines if moves_ledger else None,
                                guard=movable)  # fmt: skip
@@ -67,6 +69,7 @@ def _check_movable(
     *,
     merge: bool,
     from_plan: str | None,
+    named: bool,
     lang: str,
 ) -> None:
     from okrdesk.engine.attention import checked_in_here
@@ -78,6 +81,10 @@ def _check_movable(
         raise BadInput(refused["nothing"].format(old=old))
     if new != plan.top:
         _refuse_the_plans_old_unit(plan, store, old, new, lang)
+    elif not named and old not in store.plan_units():
+        # A team's old id, with its new one left out: its check-ins would be the plan's
+        # unit's, counted for none of the team's key results.
+        raise BadInput(refused["not_the_plans"].format(old=old, top=plan.top))
     if held.spend_old and not recorded_here(
         plan, held.spend_old, store.runs, held.spend_new, plan_id=from_plan
     ):
@@ -241,6 +248,11 @@ _REFUSED = {
         "own_id": "{old} is a unit or person of this plan: what is kept under it is counted "
                   "already (a unit's own plan's, where it is one below {top}). Nothing was "
                   "moved.",
+        "not_the_plans": "unit {old} was never this plan's own unit: no plan collected or "
+                         "spent under it, so what is kept there is a team's or a person's. "
+                         "Name the unit whose id it is now: `okrdesk move-unit {old} NEW_UNIT` "
+                         "(`okrdesk move-unit {old} {top}` to count it as {top}'s). Nothing "
+                         "was moved.",
         "plans_old_unit": "{old} is this plan's own unit id from before it was changed to "
                           "{top}: what is kept under it is {top}'s, and moves there whole, "
                           "check-ins and spending together: `okrdesk move-unit {old}"
@@ -282,6 +294,10 @@ _REFUSED = {
         "end": "。未移动任何内容。",
         "own_id": "{old} 是本计划的单位或人员：记在它名下的内容已计入（下属单位的由其自己的"
                   "计划计入）。未移动任何内容。",
+        "not_the_plans": "单位 {old} 从来不是本计划自身的单位：没有任何计划以它采集或记支出，"
+                         "记在它名下的是某个团队或个人的。请写明它现在的 id：`okrdesk "
+                         "move-unit {old} 新单位`（要算作 {top} 的，请写 `okrdesk move-unit "
+                         "{old} {top}`）。未移动任何内容。",
         "plans_old_unit": "{old} 是本计划的单位 id 改为 {top} 之前的 id：记在它名下的是 {top} "
                           "的内容，打卡和支出应一起移到 {top} 名下：`okrdesk move-unit {old}"
                           "{from_plan}`。移到下属单位 {new} 名下，本计划的打卡会算作 {new} "

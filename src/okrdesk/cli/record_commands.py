@@ -377,9 +377,11 @@ def move_unit(
     """Move what is stored under a unit's old id to its new one, after a rename.
 
     OLD_UNIT is the unit's id before it was changed in the target files;
-    NEW_UNIT its id now (default: the plan's unit). Its check-ins, the
-    figures collected for it and, for the plan's unit, its ledger entries
-    move in one transaction; until then the report reads them as no one's.
+    NEW_UNIT its id now (default: the plan's unit, for the plan's own old
+    id; a team's is named, and the plan's own is not moved to a team). Its
+    check-ins, the figures collected for it and, for the plan's unit, its
+    ledger entries move in one transaction; until then the report reads
+    them as no one's.
     Refused, nothing moved, for what another plan recorded (another branch's)
     and, without --merge, where NEW_UNIT holds the same already: each clash
     is named.
