@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
-from okrdesk.engine.budget import BudgetProgress
+from okrdesk.engine.budget import BudgetProgress, recorded_here
 from okrdesk.engine.cadence import Owed, owed, period_of
 from okrdesk.engine.pace import Status, closes_on
 from okrdesk.engine.plan_calendar import (
@@ -690,8 +690,6 @@ def plan_ids_before(plan: Plan, store: Store, olds: Iterable[str]) -> dict[str, 
     without ``--from-plan`` it, check-ins included, so a message naming the command
     names it too. Judged as the move judges them (``recorded_here``), read inside the
     store's reading or transaction."""
-    from okrdesk.engine.budget import recorded_here
-
     olds = set(olds)
     kept = store.spend(units=olds) if olds else []
     if not kept:
