@@ -430,15 +430,15 @@ def test_a_teams_check_ins_move_to_its_new_id(write_workspace: WriteWorkspace) -
     # Its new id left out, as for the plan's unit: moved to the plan's, its check-ins
     # counted for none of the team's key results.
     for lang, said in [
-        ("en", "unit team-a is not this plan's own unit's old id: no plan collected or spent "
-               "under it, and what is kept there is not of branch's own key results alone: a "
-               "team's or a person's. Name the unit whose id "
-               "it is now: `okrdesk move-unit team-a NEW_UNIT` (`okrdesk move-unit team-a "
-               "branch` to count it as branch's). Nothing was moved."),
-        ("zh", "单位 team-a 不是本计划单位的旧 id：没有任何计划以它采集或记支出，记在它名下的也"
-               "不只是 branch 自身关键结果的打卡，而是某个团队或个人的。请写明它现在的 id："
-               "`okrdesk move-unit team-a 新单位`（要算作 branch 的，请写 `okrdesk move-unit "
-               "team-a branch`）。未移动任何内容。"),
+        ("en", "unit team-a was never the unit of a plan that collected or spent in this "
+               "store: it may be a team's or a person's old id as well as this plan's own, "
+               "and only you know which. Name the unit it is now: `okrdesk move-unit team-a "
+               "NEW_UNIT` (`okrdesk move-unit team-a branch` where it was this plan's own "
+               "unit). Nothing was moved."),
+        ("zh", "单位 team-a 从来不是在此数据库中采集或记支出的计划的单位：它可能是某个团队或个人"
+               "的旧 id，也可能是本计划自身单位的旧 id，只有您知道是哪一个。请写明它现在的 id："
+               "`okrdesk move-unit team-a 新单位`（原是本计划自身的单位时，写 `okrdesk "
+               "move-unit team-a branch`）。未移动任何内容。"),
     ]:  # fmt: skip
         defaulted = _run(root, "move-unit", "team-a", "--lang", lang)
         assert defaulted.exit_code == 2 and " ".join(defaulted.output.split()) == said
@@ -452,19 +452,23 @@ def test_a_teams_check_ins_move_to_its_new_id(write_workspace: WriteWorkspace) -
     assert again.exit_code == 2 and "the store keeps nothing under unit team-a" in again.output
 
 
-def test_a_plan_that_only_checks_in_moves_its_units_old_id_without_naming_the_new(
+def test_a_plan_that_only_checks_in_names_its_units_new_id(
     write_workspace: WriteWorkspace,
 ) -> None:
-    """A plan that neither collects nor spends keeps under its unit's old id its own key
-    results' check-ins alone: `okrdesk move-unit OLD` still moves them to the plan's
-    unit, as it does a team's once its new id is named."""
+    """A plan that neither collects nor spends: its unit's old id looks as a team's or a
+    person's does (a person's share check-in of the branch's key result, moved to the
+    branch, would count as the whole branch's). `okrdesk move-unit OLD` asks for the new
+    id; named, it moves them."""
     root = write_workspace({"team.toml": TEAM_CHECKED_IN.replace('"team-a"', '"branch"')})
     done = _run(root, "checkin", "T.VISITS", "14", "--date", "2026-03-09")
     assert done.exit_code == 0, done.output
     for path in (root / "targets").glob("*.toml"):
         text = path.read_text(encoding="utf-8").replace('"branch"', '"branch-1"')
         path.write_text(text, encoding="utf-8")
-    moved = _run(root, "move-unit", "branch", "--lang", "en")
+    asked = _run(root, "move-unit", "branch", "--lang", "en")
+    assert asked.exit_code == 2 and "`okrdesk move-unit branch branch-1`" in asked.output
+    assert _rows(root, "SELECT DISTINCT subject FROM checkins") == [("branch",)]
+    moved = _run(root, "move-unit", "branch", "branch-1", "--lang", "en")
     assert moved.exit_code == 0, moved.output
     assert _rows(root, "SELECT DISTINCT subject FROM checkins") == [("branch-1",)]
 

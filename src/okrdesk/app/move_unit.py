@@ -81,9 +81,10 @@ def _check_movable(
         raise BadInput(refused["nothing"].format(old=old))
     if new != plan.top:
         _refuse_the_plans_old_unit(plan, store, old, new, lang)
-    elif not named and old not in store.plan_units() and not _of_the_plans_unit(plan, held):
-        # A team's old id, with its new one left out: its check-ins would be the plan's
-        # unit's, counted for none of the team's key results.
+    elif not named and old not in store.plan_units():
+        # A team's or a person's old id, with its new one left out, would be the plan's
+        # unit's from then on: counted for none of the team's key results, or as the
+        # whole branch's where it was one person's share. Only its user knows which.
         raise BadInput(refused["not_the_plans"].format(old=old, top=plan.top))
     if held.spend_old and not recorded_here(
         plan, held.spend_old, store.runs, held.spend_new, plan_id=from_plan
@@ -107,22 +108,6 @@ def _check_movable(
     if clashes:
         raise BadInput("\n".join([refused["clashes"].format(old=old, new=new), *clashes,
                                   refused["merge"].format(new=new)]))  # fmt: skip
-
-
-def _of_the_plans_unit(plan: Plan, held: UnitHoldings) -> bool:
-    """Whether what ``held.old`` keeps is check-ins of the plan's unit's own key results
-    alone, as a plan that neither collects nor spends keeps under its unit's old id."""
-    from okrdesk.engine.tree_targets import owner_of
-
-    krs = {c.key_result for c in held.checkins_old}
-    return (
-        bool(krs)
-        and not held.figures_old
-        and all(
-            kr in plan.key_results_by_id and owner_of(plan, plan.key_results_by_id[kr]) == plan.top
-            for kr in krs
-        )
-    )
 
 
 def _refuse_the_plans_old_unit(plan: Plan, store: Store, old: str, new: str, lang: str) -> None:
@@ -264,12 +249,11 @@ _REFUSED = {
         "own_id": "{old} is a unit or person of this plan: what is kept under it is counted "
                   "already (a unit's own plan's, where it is one below {top}). Nothing was "
                   "moved.",
-        "not_the_plans": "unit {old} is not this plan's own unit's old id: no plan collected "
-                         "or spent under it, and what is kept there is not of {top}'s own key "
-                         "results alone: a team's or a person's. "
-                         "Name the unit whose id it is now: `okrdesk move-unit {old} NEW_UNIT` "
-                         "(`okrdesk move-unit {old} {top}` to count it as {top}'s). Nothing "
-                         "was moved.",
+        "not_the_plans": "unit {old} was never the unit of a plan that collected or spent "
+                         "in this store: it may be a team's or a person's old id as well as "
+                         "this plan's own, and only you know which. Name the unit it is now: "
+                         "`okrdesk move-unit {old} NEW_UNIT` (`okrdesk move-unit {old} {top}` "
+                         "where it was this plan's own unit). Nothing was moved.",
         "plans_old_unit": "{old} is this plan's own unit id from before it was changed to "
                           "{top}: what is kept under it is {top}'s, and moves there whole, "
                           "check-ins and spending together: `okrdesk move-unit {old}"
@@ -311,10 +295,11 @@ _REFUSED = {
         "end": "。未移动任何内容。",
         "own_id": "{old} 是本计划的单位或人员：记在它名下的内容已计入（下属单位的由其自己的"
                   "计划计入）。未移动任何内容。",
-        "not_the_plans": "单位 {old} 不是本计划单位的旧 id：没有任何计划以它采集或记支出，"
-                         "记在它名下的也不只是 {top} 自身关键结果的打卡，而是某个团队或个人"
-                         "的。请写明它现在的 id：`okrdesk move-unit {old} 新单位`（要算作 "
-                         "{top} 的，请写 `okrdesk move-unit {old} {top}`）。未移动任何内容。",
+        "not_the_plans": "单位 {old} 从来不是在此数据库中采集或记支出的计划的单位：它可能是"
+                         "某个团队或个人的旧 id，也可能是本计划自身单位的旧 id，只有您知道是"
+                         "哪一个。请写明它现在的 id：`okrdesk move-unit {old} 新单位`（原是"
+                         "本计划自身的单位时，写 `okrdesk move-unit {old} {top}`）。未移动任何"
+                         "内容。",
         "plans_old_unit": "{old} 是本计划的单位 id 改为 {top} 之前的 id：记在它名下的是 {top} "
                           "的内容，打卡和支出应一起移到 {top} 名下：`okrdesk move-unit {old}"
                           "{from_plan}`。移到下属单位 {new} 名下，本计划的打卡会算作 {new} "
