@@ -358,7 +358,9 @@ def test_a_report_reads_one_state_of_the_store_though_a_collect_commits_amid_its
     landed: list[str] = []
     real = app_report.read_for_one_report
     monkeypatch.setattr(
-        app_report, "read_for_one_report", lambda store: CollectAfterFirstRead(real(store))
+        app_report,
+        "read_for_one_report",
+        lambda store, subjects: CollectAfterFirstRead(real(store, subjects)),
     )
     amid = json_report(root, THROUGH)
     monkeypatch.setattr(app_report, "read_for_one_report", real)
