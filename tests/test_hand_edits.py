@@ -7,6 +7,7 @@ while such edits wait, never read with totals the rows no longer add up to."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -18,6 +19,7 @@ import pytest
 from backends import Backend, schema_changed_by_hand
 from okrdesk.store import SCHEMA_VERSION, Store
 from okrdesk.store.base import TABLES
+from okrdesk.store.migrations import SCOPED_READ_INDEXES
 from sample_workspace import WriteWorkspace, trusted
 from test_postgres_roles import Roles, said_plainly
 from test_postgres_roles import run as cli
@@ -395,12 +397,7 @@ def _as_schema_19(db: Path) -> None:
             connection.execute(f"DROP TRIGGER observations_{trigger}_by_hand")
         connection.execute("DROP TABLE hand_edits")
         connection.execute("DROP TABLE okrdesk_writes")
-        for index in (
-            "checkins_by_subject",
-            "spend_by_unit",
-            "spend_by_plan",
-            "runs_by_plan_unit",
-        ):  # schema 28's
+        for index in re.findall(r"INDEX (\w+)", SCOPED_READ_INDEXES):  # schema 28's
             connection.execute(f"DROP INDEX {index}")
         connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 26's
         for column in ("moved_from", "moved"):  # schema 27's

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -36,6 +37,7 @@ from okrdesk.store.migrations import (
     HAND_EDITS,
     NO_NUMBER_INDEX,
     OKRDESK_WRITES,
+    SCOPED_READ_INDEXES,
     SQLITE_EDIT_TRIGGERS,
 )
 from sample_workspace import WriteWorkspace, trusted
@@ -1031,12 +1033,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
                 connection.execute(f"DROP TRIGGER {trigger}")
             connection.execute(f"DROP TABLE {HAND_EDITS}")
             connection.execute(f"DROP TABLE {OKRDESK_WRITES}")
-            for index in (
-                "checkins_by_subject",
-                "spend_by_unit",
-                "spend_by_plan",
-                "runs_by_plan_unit",
-            ):  # schema 28's
+            for index in re.findall(r"INDEX (\w+)", SCOPED_READ_INDEXES):  # schema 28's
                 connection.execute(f"DROP INDEX {index}")
             connection.execute("ALTER TABLE observations DROP COLUMN no_rows")  # schema 26's
             for column in ("moved_from", "moved"):  # schema 27's

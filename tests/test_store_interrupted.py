@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -14,6 +15,7 @@ from contextlib import closing
 from pathlib import Path
 
 from okrdesk.store import SCHEMA_VERSION
+from okrdesk.store.migrations import SCOPED_READ_INDEXES
 from test_reliability import fill, tiny_disk  # noqa: F401 - the fixture, a real 512 KB filesystem
 from test_store_copy_leaves import _source
 
@@ -33,12 +35,7 @@ def _rewound(path: Path, version: int = 19) -> Path:
             connection.execute(f"DROP TRIGGER observations_{trigger}_by_hand")
         connection.execute("DROP TABLE hand_edits")
         connection.execute("DROP TABLE okrdesk_writes")
-        for index in (
-            "checkins_by_subject",
-            "spend_by_unit",
-            "spend_by_plan",
-            "runs_by_plan_unit",
-        ):  # schema 28's
+        for index in re.findall(r"INDEX (\w+)", SCOPED_READ_INDEXES):  # schema 28's
             connection.execute(f"DROP INDEX {index}")
         for column in ("moved_from", "moved", "plan_id", "plan_unit"):
             connection.execute(f"ALTER TABLE spend DROP COLUMN {column}")
