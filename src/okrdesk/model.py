@@ -534,6 +534,24 @@ def _as_stages(value: FunnelStages | Iterable[str] | None) -> FunnelStages | Non
     return FunnelStages(pair) if _is_pair(pair) else pair  # type: ignore[return-value]
 
 
+MONEY_DECIMALS = 2
+"""Money is stored to the fen (分), the smallest amount a branch books or writes: a
+figure's fractions of a fen are what binary arithmetic left, not money."""
+PART_DECIMALS = 6
+"""A ratio's part declared no amount or count (an NPS's net promoters × 100, a
+client shared half and half) is stored to a millionth: counts of people weighted by
+shares need no more, and a millionth moves no rate a report writes (to 0.01‰) by a digit
+for any denominator of one or more."""
+
+
+def _part_decimals(unit: UnitOfMeasure | None) -> int | None:
+    if unit is not None and unit.dimension is Dimension.COUNT:
+        return None  # whole, or refused
+    return (
+        MONEY_DECIMALS if unit is not None and unit.dimension is Dimension.MONEY else PART_DECIMALS
+    )
+
+
 _ADDS_UP = {
     "stock": ("across people and units", "按人员和单位相加"),
     "flow": ("across people, units and periods", "按人员、单位和周期相加"),
@@ -622,6 +640,18 @@ class MetricSpec:
             self.denominator_unit is not None
             and self.denominator_unit.dimension is Dimension.COUNT,
         )
+
+    @property
+    def stored_decimals(self) -> tuple[int | None, int | None, int | None]:
+        """The decimals a figure's value, numerator and denominator are stored to, so that
+        what a plugin summed in binary floating point (0.1 + 0.2, 0.30000000000000004) is
+        stored as it meant it: money to the fen (分, ``MONEY_DECIMALS``), a ratio's part
+        that is no declared amount or count to ``PART_DECIMALS``; None where a figure is
+        kept as given (a whole count, refused unless whole; a shared count's halves; a
+        score or a multiple)."""
+        if self.kind is not MetricKind.RATIO:
+            return (MONEY_DECIMALS if self.unit.dimension is Dimension.MONEY else None), None, None
+        return None, _part_decimals(self.numerator_unit), _part_decimals(self.denominator_unit)
 
     def most_in_one_figure(self, part: str = "value") -> float | None:
         """The bound on one figure's ``part`` (value, numerator or denominator;

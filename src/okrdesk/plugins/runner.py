@@ -1401,7 +1401,7 @@ class _Checker:
             sources = [""] * len(subjects)
         elif not all(type(s) is str and len(s) <= _SOURCE_LIMIT for s in sources):
             return False
-        ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts = rule
+        ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts, kept = rule
         rows: list[SpooledRow] = []
         add = rows.append
         if ratio:
@@ -1414,7 +1414,8 @@ class _Checker:
             ):
                 if not _plain_parts(n, d, most_numerator, most_denominator, parts, never_negative):
                     return False
-                add((metric, s, p, cut, None, float(n), float(d), source, 0))
+                add((metric, s, p, cut, None, _as_stored(n, kept[1]), _as_stored(d, kept[2]),
+                     source, 0))  # fmt: skip
         else:
             if values is None:
                 return False
@@ -1435,7 +1436,7 @@ class _Checker:
                         return False
                 elif v == 0 and worded and not cut and may_be_worded_zero(source):
                     mark = worded_zero(metric, source)
-                add((metric, s, p, cut, float(v), None, None, source, int(mark)))
+                add((metric, s, p, cut, _as_stored(v, kept[0]), None, None, source, int(mark)))
         self.spool.extend(rows)
         return True
 
@@ -1480,14 +1481,17 @@ class _Checker:
             and len(source) <= _SOURCE_LIMIT
             and no_rows is False
         ):
-            ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts = rule
+            ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts, kept = (
+                rule
+            )
             if ratio:
                 if value is None and _plain_parts(
                     numerator, denominator, most_numerator, most_denominator, parts,
                     never_negative,
                 ):  # fmt: skip
-                    self.spool.add((metric, subject, period, cut, None, float(numerator),
-                                    float(denominator), source, 0))  # fmt: skip
+                    self.spool.add((metric, subject, period, cut, None,
+                                    _as_stored(numerator, kept[1]),
+                                    _as_stored(denominator, kept[2]), source, 0))  # fmt: skip
                     return
             elif (
                 numerator is None
@@ -1495,7 +1499,8 @@ class _Checker:
                 and _plain_value(value, never_negative, whole, most)
                 and not (value == 0 and may_be_worded_zero(source))
             ):
-                self.spool.add((metric, subject, period, cut, float(value), None, None, source, 0))
+                self.spool.add((metric, subject, period, cut, _as_stored(value, kept[0]), None,
+                                None, source, 0))  # fmt: skip
                 return
         self._check_one(metric, subject, period, value, numerator, denominator, source,
                         dimensions, no_rows)  # fmt: skip
@@ -1544,8 +1549,10 @@ class _Checker:
         # A zero a plugin written to the earlier docs marks by its words alone.
         marked = o.no_rows or (not o.dimensions and spec.kind is MetricKind.FLOW
                                and o.value == 0 and worded_zero(o.metric, o.source))  # fmt: skip
+        decimals = spec.stored_decimals
         self.spool.add(
-            (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
+            (o.metric, o.subject, o.period, o.slice, _as_stored(o.value, decimals[0]),
+             _as_stored(o.numerator, decimals[1]), _as_stored(o.denominator, decimals[2]),
              o.source, int(marked))
         )  # fmt: skip
 
@@ -1763,11 +1770,15 @@ def _cited(source: object) -> Said:
 _SHOWN_SOURCE = 200
 
 
-_Rule = tuple[bool, bool, tuple[str, ...], bool, float, float, float, tuple[bool, bool]]
+_Rule = tuple[
+    bool, bool, tuple[str, ...], bool, float, float, float, tuple[bool, bool],
+    tuple[int | None, int | None, int | None],
+]  # fmt: skip
 """What the quick check asks of a metric's figures: whether it is a ratio, whether its
 value cannot be negative, its dimensions sorted, whether its figures are whole counts,
-the largest its value, numerator and denominator may be, and whether a ratio's
-numerator and denominator must each be whole."""
+the largest its value, numerator and denominator may be, whether a ratio's
+numerator and denominator must each be whole, and the decimals each is stored to
+(``MetricSpec.stored_decimals``)."""
 
 
 def _rule(spec: MetricSpec) -> _Rule:
@@ -1783,7 +1794,15 @@ def _rule(spec: MetricSpec) -> _Rule:
         numerator,
         denominator,
         spec.whole_parts,
+        spec.stored_decimals,
     )
+
+
+def _as_stored(figure: float | None, decimals: int | None) -> float | None:
+    """``figure`` as it is stored: a float, to ``decimals`` where given."""
+    if figure is None:
+        return None
+    return float(figure) if decimals is None else round(float(figure), decimals) + 0.0
 
 
 def _plain_value(value: Any, never_negative: bool, whole: bool, most: float) -> bool:

@@ -257,8 +257,19 @@ def _first_of_year(
 
 
 def _sum(numbers: Iterable[float | None]) -> float | None:
+    """The sum of the slices' figures as they are written: 0.1 + 0.2 is 0.3, where binary
+    arithmetic gives 0.30000000000000004, a whole with digits none of its slices has."""
     found = [n for n in numbers if n is not None]
-    return sum(found) if found else None
+    if not found:
+        return None
+    return round(sum(found), max(map(_decimals_written, found))) + 0.0
+
+
+def _decimals_written(figure: float) -> int:
+    """The decimals of ``figure`` as Python writes it at its shortest (``repr``); 17, more
+    than a float holds, where it is written with an exponent (1e-07)."""
+    text = repr(float(figure))
+    return 17 if "e" in text else len(text) - text.index(".") - 1
 
 
 def _day_or_ever(since: dt.date | None) -> str:
