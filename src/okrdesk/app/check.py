@@ -17,7 +17,7 @@ from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
 from okrdesk.engine.budget import apart_by_plan, budget_progress
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.engine.progress import Engine
-from okrdesk.errors import BadInput, OkrdeskError
+from okrdesk.errors import BadInput, OkrdeskError, printable
 from okrdesk.messages import display_width, kind_label, label
 from okrdesk.model import SpendEntry
 from okrdesk.periods import period_holding
@@ -159,7 +159,9 @@ def tagged(
     and check, a line an alert, did not: a breaker already overridden read as one no one
     had seen."""
     kind = tag(alert, lang)
-    said = alert.text(lang)
+    # A plugin's line break (a warning it wrote on two lines) is written \n, as the report
+    # writes it: an alert stays one line, for grep and cron's mail as for the eye.
+    said = printable(alert.text(lang))
     if alert.kind == "breaker" and (entries := (overridden or {}).get(alert.subject)):
         ids = label(lang, "list_sep").join(str(entry.id) for entry in entries)
         reasons = label(lang, "clause_sep").join(entry.override_reason or "" for entry in entries)
