@@ -156,6 +156,32 @@ METRICS = {
         "（kind=MetricKind.RATIO），并发送分子和分母（numerator=12, denominator=120），而不是 "
         "value=0.10",
     ),
+    # Settings that do nothing for the metric's kind: its author learnt nothing.
+    "mfunnelflow": (
+        SPEC.format(more=', stages=("参会", "签约")'),
+        "metric m: stages name a funnel's two stages, and a funnel is a ratio (converted over "
+        "entered); a flow metric has none: leave stages out, or declare a ratio "
+        "(kind=MetricKind.RATIO) and emit its parts",
+        "指标 m：stages 是漏斗两个阶段的名称，而漏斗是比率（转化数 / 进入数）；flow 指标没有阶段："
+        "请去掉 stages，或声明为比率（kind=MetricKind.RATIO）并发送分子和分母",
+    ),
+    "moverstock": (
+        'MetricSpec("m", "M", "指标", "stock", "元", denominator_over_time="first")',
+        "metric m: denominator_over_time says how a ratio's part carries over time; a stock "
+        "metric has no parts (over time it takes its level at the period's end): leave it "
+        "out, or declare a ratio (kind=MetricKind.RATIO) and emit its parts",
+        "指标 m：denominator_over_time 说的是比率的分子或分母如何跨周期延续；stock 指标没有分子"
+        "分母（跨周期取周期末的水平）：请去掉它，或声明为比率（kind=MetricKind.RATIO）并发送分子"
+        "和分母",
+    ),
+    "msettledstock": (
+        'MetricSpec("m", "M", "指标", "stock", "元", settles_after_days=7)',
+        "metric m: settles_after_days is for a cohort whose figure goes on changing after its "
+        "period (a flow or a ratio); a stock is a level at a date, which does not, and with it "
+        "a restatement of a past level would go untold: leave it out",
+        "指标 m：settles_after_days 用于周期结束后数字仍会变动的批次（flow 或比率）；stock 是某一天"
+        "的水平，不会这样变动，写了它，过去水平的重述反而不会被告知：请去掉它",
+    ),
 }  # fmt: skip
 """Plugin → (what its okrdesk_metrics registers, the refusal in English, in Chinese)."""
 

@@ -223,9 +223,9 @@ def test_a_declared_formula_that_cannot_be_read_drops_that_metric_alone(
 
 
 def test_a_metric_spec_takes_its_kind_direction_and_unit_written_as_text() -> None:
-    written = MetricSpec("aum", "AUM", "资产", "stock", "万元", direction="at_most",  # type: ignore[arg-type]
+    written = MetricSpec("funded", "Funded", "入金率", "ratio", "%", direction="at_most",  # type: ignore[arg-type]
                          numerator_over_time="last", stages=["开户", "入金"])  # fmt: skip
-    typed = MetricSpec("aum", "AUM", "资产", MetricKind.STOCK, UNITS["万元"],
+    typed = MetricSpec("funded", "Funded", "入金率", MetricKind.RATIO, UNITS["%"],
                        direction=Direction.AT_MOST, numerator_over_time=OverTime.LAST,
                        stages=("开户", "入金"))  # fmt: skip
     assert written == typed

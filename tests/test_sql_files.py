@@ -704,6 +704,36 @@ def test_a_sqlite_only_query_says_what_to_change(tmp_path: Path) -> None:
     ) in problem
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_setting_that_does_nothing_for_the_kind_is_refused_at_its_key(
+    tmp_path: Path, lang: str
+) -> None:
+    """A ratio's way over time on a flow, a cohort's settling on a stock: taken without a
+    word, the author learnt nothing (and the stock's restatements went untold)."""
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    made = {**metric("made", "flow", CALLS_MADE), "numerator_over_time": "last"}
+    level = {**metric("level", "stock", CALLS_MADE), "settles_after_days": 7}
+    settings = {"tables": {"calls": path}, "metrics": [made, level]}
+    check = check_plugin(sql_metrics, people=PEOPLE, start=START, through=THROUGH,
+                         settings=settings, workspace=tmp_path, lang=lang)  # fmt: skip
+    (problem,) = check.problems
+    said = {
+        "en": (
+            "sources.sql.metrics[0].numerator_over_time (made): says how a ratio's part "
+            'carries over time; a flow has no parts: leave it out, or write kind = "ratio"',
+            "sources.sql.metrics[1].settles_after_days (level): for a cohort whose figure goes "
+            "on changing after its period (a flow or a ratio); a stock is a level at a date",
+        ),
+        "zh": (
+            "sources.sql.metrics[0].numerator_over_time (made): 说的是比率的分子或分母"
+            "如何跨周期延续；flow 指标没有分子分母",
+            "sources.sql.metrics[1].settles_after_days (level): 用于周期结束后数字仍会变动的批次",
+        ),
+    }[lang]
+    assert all(part in problem for part in said), problem
+    assert "made" not in check.metrics and "level" not in check.metrics
+
+
 def test_whole_number_division_is_pointed_out(tmp_path: Path) -> None:
     path = write(tmp_path, "calls.csv", CALLS.encode())
     query = "SELECT cm AS subject, day, calls / 2 AS value FROM calls"

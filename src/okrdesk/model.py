@@ -552,6 +552,11 @@ def _part_decimals(unit: UnitOfMeasure | None) -> int | None:
     )
 
 
+_CARRIES = {
+    "stock": ("over time it takes its level at the period's end", "跨周期取周期末的水平"),
+    "flow": ("over time it adds up", "跨周期相加"),
+}
+
 _ADDS_UP = {
     "stock": ("across people and units", "按人员和单位相加"),
     "flow": ("across people, units and periods", "按人员、单位和周期相加"),
@@ -789,6 +794,45 @@ class MetricSpec:
                                   f"现为 {stages!r}")  # fmt: skip
         if stages is not None and (wrong := stages.problem(name)) is not None:
             raise wrong
+        if (idle := self._idle_setting()) is not None:
+            raise idle
+
+    def _idle_setting(self) -> MetricSpecError | None:
+        """The error of a setting that would do nothing for the metric's kind, where its
+        author meant it to do something: a ratio's ways over time or a funnel's stages on a
+        stock or a flow, a cohort's settling on a stock. None when there is none."""
+        name, kind = self.name, self.kind.value
+        if kind != MetricKind.RATIO:
+            for key in ("numerator_over_time", "denominator_over_time"):
+                if getattr(self, key) is not OverTime.SUM:
+                    return MetricSpecError(
+                        f"metric {name}: {key} says how a ratio's part carries over time; a "
+                        f"{kind} metric has no parts ({_CARRIES[kind][0]}): leave it out, or "
+                        "declare a ratio (kind=MetricKind.RATIO) and emit its parts",
+                        f"指标 {name}：{key} 说的是比率的分子或分母如何跨周期延续；{kind} 指标"
+                        f"没有分子分母（{_CARRIES[kind][1]}）：请去掉它，或声明为比率"
+                        "（kind=MetricKind.RATIO）并发送分子和分母",
+                    )
+            if self.stages is not None:
+                return MetricSpecError(
+                    f"metric {name}: stages name a funnel's two stages, and a funnel is a ratio "
+                    f"(converted over entered); a {kind} metric has none: leave stages out, or "
+                    "declare a ratio (kind=MetricKind.RATIO) and emit its parts",
+                    f"指标 {name}：stages 是漏斗两个阶段的名称，而漏斗是比率（转化数 / 进入数）；"
+                    f"{kind} 指标没有阶段：请去掉 stages，或声明为比率（kind=MetricKind.RATIO）"
+                    "并发送分子和分母",
+                )
+        if kind == MetricKind.STOCK and self.settles_after_days != 0:
+            return MetricSpecError(
+                f"metric {name}: settles_after_days is for a cohort whose figure goes on "
+                "changing after its period (a flow or a ratio); a stock is a level at a date, "
+                "which does not, and with it a restatement of a past level would go untold: "
+                "leave it out",
+                f"指标 {name}：settles_after_days 用于周期结束后数字仍会变动的批次（flow 或比率）；"
+                "stock 是某一天的水平，不会这样变动，写了它，过去水平的重述反而不会被告知："
+                "请去掉它",
+            )
+        return None
 
     def _check_part_units(self) -> None:
         """A part's unit is an amount or a count a ratio's part can be, on a ratio alone."""

@@ -166,6 +166,10 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     direction = checked(lambda: _choice(Direction, raw, "direction", "at_least", where))
     over = [checked(functools.partial(_choice, OverTime, raw, f"{part}_over_time", "sum", where))
             for part in ("numerator", "denominator")]  # fmt: skip
+    if kind is not None and kind is not MetricKind.RATIO:
+        problems += [
+            _idle_over_time(where, key, kind, name) for key in _OVER_TIME_KEYS if key in raw
+        ]
     if "unit" not in missing and raw["unit"] not in UNITS:
         written = raw["unit"]
         meant = did_you_mean_unit(str(written), list(UNITS))  # 万 for 万元, 万户 or 万人
@@ -203,7 +207,9 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     labels = checked(
         lambda: _labels(f"{where}.dimension_labels", raw.get("dimension_labels", {}), dimensions)
     )
-    settles = checked(lambda: _settles_after_days(raw.get("settles_after_days", 0), where))
+    settles = checked(
+        lambda: _settles_after_days(raw.get("settles_after_days", 0), where, kind, name)
+    )
     numerator_unit, denominator_unit = (
         checked(functools.partial(_part_unit, raw, f"{part}_unit", kind, where))
         for part in ("numerator", "denominator")
@@ -390,8 +396,20 @@ def _numerator_times(found: object, kind: MetricKind | None, where: str) -> int:
     return found
 
 
-def _settles_after_days(found: object, where: str) -> int | None:
-    """A metric's ``settles_after_days``: whole days from 0, or "never"."""
+def _settles_after_days(
+    found: object, where: str, kind: MetricKind | None, name: str = ""
+) -> int | None:
+    """A metric's ``settles_after_days``: whole days from 0, or "never"; for a cohort (a
+    flow or a ratio), not a stock's level at a date (the metric ``name``'s)."""
+    if found != 0 and kind is MetricKind.STOCK:
+        key = f"{where}.settles_after_days" + (f" ({name})" if name else "")
+        raise SqlMetricError(
+            f"{key}: for a cohort whose figure goes on changing after "
+            "its period (a flow or a ratio); a stock is a level at a date, which does not, "
+            "and with it a restatement of a past level would go untold: leave it out",
+            f"{key}: 用于周期结束后数字仍会变动的批次（flow 或比率）；"
+            "stock 是某一天的水平，不会这样变动，写了它，过去水平的重述反而不会被告知：请去掉它",
+        )
     if found == "never":
         return None
     if isinstance(found, bool) or not isinstance(found, int) or found < 0:
@@ -400,6 +418,22 @@ def _settles_after_days(found: object, where: str) -> int | None:
                              f'{where}.settles_after_days: 应为从 0 起的整天数，或 "never"，'
                              f"现为 {found!r}")  # fmt: skip
     return found
+
+
+_OVER_TIME_KEYS = ("numerator_over_time", "denominator_over_time")
+
+
+def _idle_over_time(where: str, key: str, kind: MetricKind, name: str) -> Said:
+    """What is said of a ratio's way over time given to a stock or a flow (the metric
+    ``name``)."""
+    key = f"{where}.{key}" + (f" ({name})" if name else "")
+    return Said(
+        f"{key}: says how a ratio's part carries over time; a {kind} has no parts: "
+        'leave it out, or write kind = "ratio" and a query returning numerator and '
+        "denominator columns",
+        f"{key}: 说的是比率的分子或分母如何跨周期延续；{kind} 指标没有分子分母："
+        '请去掉它，或写 kind = "ratio"，并让查询返回 numerator 和 denominator 两列',
+    )
 
 
 E = TypeVar("E", bound=StrEnum)
