@@ -1039,6 +1039,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             for column in ("moved_from", "moved"):  # schema 27's
                 connection.execute(f"ALTER TABLE checkins DROP COLUMN {column}")
             connection.execute("ALTER TABLE runs DROP COLUMN moved_from")
+            connection.execute("ALTER TABLE runs DROP COLUMN kinds")  # schema 28's
             connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
             connection.execute("ALTER TABLE spend DROP COLUMN moved")
             connection.execute("ALTER TABLE spend DROP COLUMN plan_id")

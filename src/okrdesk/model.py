@@ -1358,6 +1358,10 @@ class Run:
     moved_from: str = ""
     """The unit id its plan had when it ran, where ``okrdesk move-unit`` moved it to
     ``plan_unit`` since; '' for one never moved."""
+    kinds: Mapping[str, str] | None = None
+    """The kind (stock, flow, ratio) each metric it stored was declared as when it stored
+    it: how its figures are to be read. None for a run kept before okrdesk noted them
+    (schema 28)."""
 
     def line(self, kept: str) -> PluginLine:
         """One of its errors or warnings, to be written in a reader's language."""

@@ -29,6 +29,7 @@ from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_on
 from okrdesk.periods import Period, local_time
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
+from okrdesk.plugins.kinds_stored import kind_changed, kinds_changed
 from okrdesk.plugins.runner import PluginError, collect, meant_metric
 from okrdesk.plugins.spool import SpooledRow, zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
@@ -395,8 +396,14 @@ def run_collect(
                     errors.append(_unanswered(metric, rows, owner, errors, asked))
                 for metric, units in sorted(store.changes.kept_left_out.items()):
                     errors.append(_left_out(plan, metric, units, session.host.owners))
+                specs = session.host.metrics
+                for metric, (was, run) in sorted(kinds_changed(runs, specs, wanted).items()):
+                    said = kind_changed(metric, session.host.owners.get(metric, "-"), was, run,
+                                        specs[metric].kind.value, metric in landed)  # fmt: skip
+                    (warnings if metric in landed else errors).append(said)
+                kinds = {m: specs[m].kind.value for m in sorted(landed) if m in specs}
                 store.finish_run(run_id, "failed" if errors else "ok", versions,
-                                 *kept_lines(errors, warnings))  # fmt: skip
+                                 *kept_lines(errors, warnings), kinds=kinds)  # fmt: skip
         changes = store.changes
         never_held = tuple(
             metric for grain, metrics in by_grain.items() for metric in metrics

@@ -287,7 +287,8 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
 
 _RUNS_OF = (
     "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
-    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit, moved_from FROM runs"
+    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit, moved_from, kinds "
+    "FROM runs"
 )
 _RUNS = f"{_RUNS_OF} ORDER BY id"
 _CHECKINS = (
@@ -736,17 +737,21 @@ class Store(ABC):
         errors: Sequence[str],
         warnings: Sequence[str] = (),
         lines_zh: Mapping[str, str] | None = None,
+        kinds: Mapping[str, str] | None = None,
     ) -> None:
         """Note the run finished, with what its plugins' versions were, its errors and
-        warnings as kept (English, ``plugin_error_text``), and ``lines_zh``: each of those
-        lines → its message in Chinese, where it was said in both."""
+        warnings as kept (English, ``plugin_error_text``), ``lines_zh``: each of those
+        lines → its message in Chinese, where it was said in both, and ``kinds``: the kind
+        (stock, flow, ratio) each metric it stored was declared as, which its figures are
+        to be read as (``Run.kinds``)."""
         with self.transaction():
             self._rows(
                 "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ?, "
-                "warnings = ?, lines_zh = ? WHERE id = ?",
+                "warnings = ?, lines_zh = ?, kinds = ? WHERE id = ?",
                 (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)),
                  json.dumps(list(warnings)),
-                 json.dumps(dict(lines_zh or {}), ensure_ascii=False, sort_keys=True), run_id),
+                 json.dumps(dict(lines_zh or {}), ensure_ascii=False, sort_keys=True),
+                 None if kinds is None else json.dumps(dict(kinds), sort_keys=True), run_id),
             )  # fmt: skip
 
     def stop_run(self, run_id: int, status: str) -> None:

@@ -558,6 +558,13 @@ def _v28_scoped_read_indexes(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _v29_run_kinds(db: sqlite_utils.Database) -> None:
+    # A plugin upgraded so that a flow became a stock had the flow's stored weeks read
+    # as levels without a word. Each collect now keeps, as a JSON object, the kind of each
+    # metric it stored (metric → stock, flow or ratio); NULL for the runs before.
+    db.execute("ALTER TABLE runs ADD COLUMN kinds TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
@@ -565,7 +572,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v17_run_lines_zh, _v18_run_process, _v19_figures_that_are_no_number,
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
     _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects, _v26_zeros_for_no_rows,
-    _v27_checkin_and_run_moves, _v28_scoped_read_indexes,
+    _v27_checkin_and_run_moves, _v28_scoped_read_indexes, _v29_run_kinds,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -835,5 +842,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE runs ADD COLUMN moved_from {_PG_TEXT} NOT NULL DEFAULT '';",
     # 28
     f"{SCOPED_READ_INDEXES};",
+    # 29
+    f"ALTER TABLE runs ADD COLUMN kinds {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

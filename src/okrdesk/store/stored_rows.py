@@ -86,10 +86,11 @@ def checkin_of(r: Sequence[Any]) -> Checkin:
 def run_of(r: Sequence[Any]) -> Run:
     """A row of ``SELECT id, started, finished, status, command, through, pid, plugins,
     errors, revised, warnings, metrics, landed, lines_zh, host, process_start, plan_unit,
-    moved_from FROM runs`` as the run it records."""
+    moved_from, kinds FROM runs`` as the run it records."""
     at = _Row("runs", r)
     metrics = at.kept(11, "metrics", list, missing=True)
     landed = at.kept(12, "landed", dict, missing=True)
+    kinds = at.kept(18, "kinds", dict, missing=True)
     return Run(
         at.whole(0, "id"), at.text(1, "started"), at.text(2, "finished", missing=True),
         at.text(3, "status"), at.text(4, "command"), at.text(5, "through", missing=True),
@@ -100,6 +101,7 @@ def run_of(r: Sequence[Any]) -> Run:
         at.kept(13, "lines_zh", dict), at.text(14, "host", missing=True),
         at.text(15, "process_start", missing=True), at.text(16, "plan_unit"),
         at.text(17, "moved_from"),
+        None if kinds is None else {str(metric): str(kind) for metric, kind in kinds.items()},
     )  # fmt: skip
 
 
