@@ -58,6 +58,17 @@ def _collect(env: dict[str, str], root: Path, lang: str, **more: str) -> tuple[i
     return done.returncode, done.stdout + done.stderr
 
 
+def _told(env: dict[str, str], root: Path, lang: str) -> tuple[str, str]:
+    """The report's and check's words, each alert on one line."""
+    said = []
+    for command in ("report", "check"):
+        done = okrdesk({**env, "COLUMNS": "1000"}, command, "--lang", lang,
+                       "--as-of", "2026-01-18", "-w", str(root))  # fmt: skip
+        assert "Traceback" not in done.stderr, done.stderr
+        said.append(done.stdout)
+    return said[0], said[1]
+
+
 def _kinds(root: Path) -> list[tuple[int, str | None]]:
     with sqlite3.connect(root / "okrdesk.db") as connection:
         return connection.execute("SELECT id, kinds FROM runs ORDER BY id").fetchall()
@@ -71,8 +82,17 @@ def test_a_kind_changed_since_the_figures_were_stored_is_told_until_they_are_col
         code, told = _collect(env, root, "en")
         assert code == 0, told
         assert "client_assets" not in told.split("\n", 2)[-1], told
-    # The plugin upgraded declares a stock, and its source fails: the flow's weeks stay.
+    # The plugin upgraded declares a stock: the report and check, before any collect, read
+    # the flow's weeks as levels, and say so.
     with installed_package(tmp_path / "2.0", "levels", LEVELS.replace("{kind}", "stock")) as env:
+        for lang, words in (("en", "metric client_assets: its figures were stored as a "
+                                   "flow's (by collect run 1) and it is now declared a stock"),
+                            ("zh", "指标 client_assets：已存的数字是按 flow 入库的（第 1 次采集），"
+                                   "而它现在声明为 stock")):  # fmt: skip
+            report, check = _told(env, root, lang)
+            assert words in report, report
+            assert check.count(words) == 1, check
+        # Its source fails: the flow's weeks stay, and the collect says why.
         code, english = _collect(env, root, "en", OKRDESK_TEST_BROKEN="1")
         assert code == 1, english
         assert (
@@ -81,6 +101,8 @@ def test_a_kind_changed_since_the_figures_were_stored_is_told_until_they_are_col
             "them as a stock's, which they are not, until they are collected again: collect "
             "the year again (`okrdesk collect --metric client_assets`)"
         ) in english.splitlines(), english
+        _, check = _told(env, root, "en")  # the collect's own error is not told again
+        assert check.count("its figures were stored as a flow's") == 1, check
         code, chinese = _collect(env, root, "zh", OKRDESK_TEST_BROKEN="1")
         assert code == 1, chinese
         assert (

@@ -848,6 +848,11 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "plugin {plugin}: {error}",
         "zh": "插件 {plugin}：{error}",
     },
+    # A metric declared another kind than its figures were stored as (model.kind_changed).
+    "plugin.kind_changed": {
+        "en": "plugin {plugin} metric {metric}: {error}",
+        "zh": "插件 {plugin} 指标 {metric}：{error}",
+    },
     "nothing_collected": {
         "en": "no numbers collected yet: run `okrdesk collect`",
         "zh": "尚未采集任何数据：请运行 `okrdesk collect`",

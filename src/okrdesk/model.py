@@ -956,6 +956,50 @@ def _settled(spec: MetricSpec, period: str, read_through: dt.date | None, last: 
     return read_through is None or spec.settled(end, read_through)
 
 
+def kinds_changed(
+    runs: Sequence[Run], specs: Mapping[str, MetricSpec], metrics: Iterable[str]
+) -> dict[str, tuple[str, Run]]:
+    """Of ``metrics``, each whose latest collect that stored it (of ``runs``, oldest first)
+    noted another kind than its spec declares now (a plugin upgraded so that a flow became
+    a stock): metric → (that kind, the run). Every command reads stored figures by the kind
+    declared now, so those are read as what they are not. A metric no run noted (stored
+    before okrdesk noted kinds, schema 28, or never) has none."""
+    found: dict[str, tuple[str, Run]] = {}
+    for metric in metrics:
+        spec = specs.get(metric)
+        if spec is None:
+            continue
+        noted = next((run for run in reversed(runs) if run.kinds and metric in run.kinds), None)
+        if noted is not None and noted.kinds is not None and noted.kinds[metric] != spec.kind:
+            found[metric] = (noted.kinds[metric], noted)
+    return found
+
+
+def kind_changed(metric: str, was: str, run: Run, now: str, *, stored: bool) -> Said:
+    """What is said of ``metric``, stored as a ``was`` by ``run`` and declared a ``now``:
+    where a collect has just ``stored`` it anew (a warning), else (its figures still the
+    old kind's: an error of that collect, and of the report until one stores them)."""
+    if stored:
+        return Said(
+            f"was stored as a {was} (by collect run {run.id}) and is now declared a {now}: "
+            f"this collect stored the periods it collected anew, as a {now}'s; figures of it "
+            f"kept from another year are a {was}'s still, read as a {now}'s until that year "
+            "is collected again",
+            f"此前按 {was} 入库（第 {run.id} 次采集），现在声明为 {now}：本次采集已把所采周期的"
+            f"数字按 {now} 重新入库；其他年份存下的数字仍是 {was} 的，在重新采集那一年之前会被"
+            f"当作 {now} 读取",
+        )
+    return Said(
+        f"its figures were stored as a {was}'s (by collect run {run.id}) and it is now "
+        f"declared a {now}, so the report and check read them as a {now}'s, which they are "
+        f"not, until they are collected again: collect the year again (`okrdesk collect "
+        f"--metric {metric}`)",
+        f"已存的数字是按 {was} 入库的（第 {run.id} 次采集），而它现在声明为 {now}，报告和 "
+        f"check 会把这些数字当作 {now} 读取，这是不对的，直到重新采集为止：请重新采集这一年"
+        f"（`okrdesk collect --metric {metric}`）",
+    )
+
+
 def read_before(
     runs: Sequence[Run],
     run_id: int,

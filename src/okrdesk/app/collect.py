@@ -25,11 +25,17 @@ from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shared_ids import people_of_another_plan
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import counted, named_periods
-from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
+from okrdesk.model import (
+    Plan,
+    kind_changed,
+    kinds_changed,
+    plugin_error_text,
+    settled_restatements,
+    told_once,
+)
 from okrdesk.periods import Period, local_time
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
-from okrdesk.plugins.kinds_stored import kind_changed, kinds_changed
 from okrdesk.plugins.runner import PluginError, collect, meant_metric
 from okrdesk.plugins.spool import SpooledRow, zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
@@ -398,9 +404,11 @@ def run_collect(
                     errors.append(_left_out(plan, metric, units, session.host.owners))
                 specs = session.host.metrics
                 for metric, (was, run) in sorted(kinds_changed(runs, specs, wanted).items()):
-                    said = kind_changed(metric, session.host.owners.get(metric, "-"), was, run,
-                                        specs[metric].kind.value, metric in landed)  # fmt: skip
-                    (warnings if metric in landed else errors).append(said)
+                    said = kind_changed(metric, was, run, specs[metric].kind.value,
+                                        stored=metric in landed)  # fmt: skip
+                    owner = session.host.owners.get(metric, "-")
+                    told = PluginError(owner, metric, said.en, said.zh)
+                    (warnings if metric in landed else errors).append(told)
                 kinds = {m: specs[m].kind.value for m in sorted(landed) if m in specs}
                 store.finish_run(run_id, "failed" if errors else "ok", versions,
                                  *kept_lines(errors, warnings), kinds=kinds)  # fmt: skip

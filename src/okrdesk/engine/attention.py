@@ -88,6 +88,8 @@ from okrdesk.model import (
     Plan,
     Run,
     concerned,
+    kind_changed,
+    kinds_changed,
     plugin_error_text,
     settled_restatements,
     standing,
@@ -225,6 +227,14 @@ def alerts(
                      for words in not_collected(owners_of)}  # fmt: skip
         if metric not in used:
             found.append(_clash_alert(metric, owners_of, ()))
+    # A metric declared another kind than its figures were stored as (a plugin upgraded):
+    # told as it stands now, and not again as the last collect that kept the same error.
+    for metric, (was, run) in sorted(kinds_changed(runs, engine.metrics or {}, used).items()):
+        plugin = owned.get(metric, "-")
+        said = kind_changed(metric, was, run, (engine.metrics or {})[metric].kind, stored=False)
+        told_now |= {plugin_error_text(plugin, metric, words) for words in said}
+        found.append(Alert(Level.ERROR, "plugin", metric, "plugin.kind_changed",
+                           {"plugin": plugin, "metric": metric, "error": said}))  # fmt: skip
     clash_lines = {
         declared_twice(metric, owner, [other for other in owners_of if other != owner])[0]
         for metric, owners_of in clashes.items()
