@@ -13,6 +13,7 @@ from okrdesk.messages import display_width, padded
 from okrdesk.model import MetricSpec
 from okrdesk.plugins.manager import (
     BUILTIN,
+    DECLARING_FAILED,
     ENTRY_POINT,
     LOCAL,
     REGISTERED,
@@ -35,14 +36,27 @@ class Loaded(NamedTuple):
     """What the listing warns of beside them (``_warnings``)."""
     root: Path
     """The workspace's folder: where a broken definition in its okrdesk.toml is told."""
+    refused: Mapping[str, list[Said]]
+    """Plugin → what its ``okrdesk_check_settings`` refuses in its table of okrdesk.toml,
+    at the lines ``validate`` tells it at: the plugin's errors."""
 
 
 def load_plugins(option: str | os.PathLike[str] | None, lang: str | None = None) -> Loaded:
-    """The workspace's plugins, loaded, with their report formats declared."""
+    """The workspace's plugins, loaded, with their report formats declared, and the
+    settings of each that okrdesk.toml has a table for checked, as ``validate`` checks
+    them."""
+    from okrdesk.app.validate import settings_findings
+
     workspace = consented(open_workspace(option))
     host = open_plugins(workspace)
     host.formats  # noqa: B018 - declaring the formats records their errors too
-    return Loaded(host, workspace.language(lang), _warnings(host, workspace.root), workspace.root)
+    refused: dict[str, list[Said]] = {}
+    warned: list[Said] = []
+    for name, (found, _) in settings_findings(workspace, host, None).items():
+        refused[name] = [Said(p.text("en"), p.text("zh")) for p in found.problems]
+        warned += [Said(p.text("en"), p.text("zh")) for p in found.warnings]
+    warnings = [*_warnings(host, workspace.root), *warned]
+    return Loaded(host, workspace.language(lang), warnings, workspace.root, refused)
 
 
 def ordered(host: PluginHost) -> list[PluginRecord]:
@@ -134,24 +148,34 @@ def _labels(spec: MetricSpec) -> str:
 
 
 def broken(loaded: Loaded) -> bool:
-    """Whether any plugin is broken or skipped, or a table of the SQL source's cannot be
-    read: ``okrdesk plugins`` then exits 1."""
-    return bool(loaded.host.broken) or any(
-        _tables_unread(r, loaded) for r in loaded.host.records.values()
+    """Whether any plugin is broken or skipped, a table of the SQL source's cannot be
+    read, or a plugin's settings are refused (as ``validate`` refuses them): ``okrdesk
+    plugins`` then exits 1."""
+    return (
+        bool(loaded.host.broken)
+        or any(loaded.refused.values())
+        or any(_tables_unread(r, loaded) for r in loaded.host.records.values())
     )
 
 
 def _errors(record: PluginRecord, loaded: Loaded) -> list[Said]:
     """The plugin's errors, a broken definition in okrdesk.toml (the SQL source's) at its
     line as ``validate`` tells it, not as the exception its declaration raised; then the
-    SQL source's tables whose options cannot be read."""
-    return [
+    SQL source's tables whose options cannot be read, and what its settings check refuses
+    (each once: the SQL source's check names its broken definitions too)."""
+    refused = loaded.refused.get(record.name, [])
+    if loaded.host.records.get(record.name) is not record:  # a copy that is ignored
+        refused = []
+    found = [
         said
         for error in record.errors
+        # What its check refuses, at their lines, its declaration's failure says less well.
+        if not (refused and error.startswith(DECLARING_FAILED))
         for said in at_their_lines(
             record, Said(error, record.errors_zh.get(error, "")), loaded.root
         )
     ] + _tables_unread(record, loaded)
+    return list(dict.fromkeys([*found, *refused]))
 
 
 def _tables_unread(record: PluginRecord, loaded: Loaded) -> list[Said]:

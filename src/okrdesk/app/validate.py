@@ -21,7 +21,7 @@ from okrdesk.errors import Problem, Said, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
 from okrdesk.plugins.failures import describe_error, stopped_at
-from okrdesk.plugins.manager import CHANGED, DECLARING_FAILED, UNTRUSTED, quiet
+from okrdesk.plugins.manager import CHANGED, DECLARING_FAILED, UNTRUSTED, PluginHost, quiet
 from okrdesk.plugins.settings_checks import (
     PROBLEMS_MOST,
     SettingsAnswer,
@@ -33,7 +33,7 @@ from okrdesk.plugins.source_tables import tables_of_no_plugin
 from okrdesk.plugins.time_limit import LONGER, OutOfTime, earlier, interrupted, limited
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings, Where, no_such, where_for
-from okrdesk.targets.settings import SETTINGS_FILE, Channel, is_loopback
+from okrdesk.targets.settings import SETTINGS_FILE, Channel, Workspace, is_loopback
 from okrdesk.targets.source_lines import SourceLines
 from okrdesk.units import ledger
 
@@ -198,38 +198,55 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
     not fit this workspace: what it finds says the settings are its defaults."""
     findings = Findings()
     said: set[str] = set()
-    workspace = session.workspace
-    wanted = _metrics_by_plugin(session)
+    for name, (found, answered) in settings_findings(
+        session.workspace, session.host, _metrics_by_plugin(session)
+    ).items():
+        findings.problems += found.problems
+        findings.warnings += found.warnings
+        if answered:
+            said.add(name)
+    return findings, said
+
+
+def settings_findings(
+    workspace: Workspace, host: PluginHost, wanted: Mapping[str, frozenset[str]] | None
+) -> dict[str, tuple[Findings, bool]]:
+    """``plugin_settings_findings`` plugin by plugin: each checked plugin → its problems
+    and warnings, and whether its check found something. ``wanted``: the metrics the plan
+    asks each plugin for (None: the plan unread, every setting checked), and so which
+    plugins without a table are checked on their defaults."""
+    by_plugin: dict[str, tuple[Findings, bool]] = {}
     checks = [
         (name, check)
-        for name, check in session.host.implementations("okrdesk_check_settings")
+        for name, check in host.implementations("okrdesk_check_settings")
         if name in workspace.sources or (wanted is not None and name in wanted)
     ]
     if not checks:
-        return findings, said
+        return by_plugin
     path = workspace.root / SETTINGS_FILE
     there = path.exists() or path.is_symlink()
     source = parse_toml_file(path, workspace.root, Findings()) if there else None
     if source is None and there:  # unreadable: said already, by its own problems
-        return findings, said
+        return by_plugin
     if source is not None and _sources_misspelt(source.data):
         # [source.brokerage] is reported as an unknown key; the plugins' tables are in it,
         # so their defaults are not what this workspace means.
         checks = [(name, check) for name, check in checks if name in workspace.sources]
     for name, check in checks:
+        findings, said = Findings(), False
         given = workspace.sources.get(name)
         table = where_for(source, ("sources", name)) if source and given is not None else None
         note = defaults_note(name) if given is None else Said("", "")
         printed: list[str] = []
         printed_zh: dict[str, str] = {}
         failed: list[tuple[str, str]] = []
-        record = session.host.records[name]
+        record = host.records[name]
         # What is left of the time its import and declarations had (``TimeBudget``), as in
         # a collect; okrdesk's own SQL source, as long as it takes.
-        spent = session.host.budget.spent(name)
+        spent = host.budget.spent(name)
         try:
             # What it prints is told with the line that printed, as when it loads.
-            with quiet(printed, printed_zh, record), session.host.spending(record) as left:
+            with quiet(printed, printed_zh, record), host.spending(record) as left:
                 metrics = None if wanted is None else wanted.get(name, frozenset())
                 asked = functools.partial(_answered, check, given or {}, workspace.root, metrics)
                 answered = limited(left, asked)
@@ -237,7 +254,7 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
             answered = []
-            limit = session.host.budget.limit
+            limit = host.budget.limit
             if isinstance(error, OutOfTime) and limit is not None:
                 before = earlier(spent)
                 at, at_zh = stopped_at(error, record.plugin, record.how)
@@ -266,8 +283,9 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             )
         for problem, here_only in located(workspace.root, name, answered):
             (findings.warnings if here_only else findings.problems).append(problem)
-            said.add(name)
-    return findings, said
+            said = True
+        by_plugin[name] = (findings, said)
+    return by_plugin
 
 
 def _sources_misspelt(data: Mapping[str, Any]) -> bool:

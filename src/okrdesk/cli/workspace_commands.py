@@ -174,8 +174,10 @@ def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
     OKRDESK_LOAD_PLUGINS to a comma-separated allow-list to load only some.
     NAME shows one plugin only (each copy of it, where a package and a
     workspace file share the name: the one that runs, then the one ignored,
-    with what to do). Exits 1 when any plugin is broken or skipped, or a
-    table of the SQL source cannot be read.
+    with what to do). Exits 1 when any plugin is broken or skipped, a table
+    of the SQL source cannot be read, or a plugin's settings in okrdesk.toml
+    are refused by its check, as validate refuses them (listed under the
+    plugin, at their lines).
     """
     from okrdesk.app import plugins as listing
 
