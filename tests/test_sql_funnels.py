@@ -107,6 +107,25 @@ def test_a_broken_funnel_is_named_by_its_key(
     assert broken[0].en.startswith("sources.sql.metrics[0].funnel") and message in broken[0].en
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_stage_written_for_sqlite_is_told_at_the_key_written(tmp_path: Path, lang: str) -> None:
+    """It was told at sources.sql.metrics[0].query, a key the funnel's author never wrote
+    (the query the funnel writes from the stages), so validate pointed at the table's
+    first line."""
+    monthly = "SELECT account_id AS entity, cm_id AS subject, date(open_date, 'start of month')"
+    entered = f"{monthly} AS day FROM accounts"
+    settings = {"tables": csv_files(tmp_path), "metrics": [definition(entered=entered)]}
+    check = check_plugin(sql_metrics, people=PEOPLE, start=START, through=THROUGH,
+                         settings=settings, workspace=tmp_path, lang=lang)  # fmt: skip
+    (problem,) = check.problems
+    said = {"en": "written for SQLite; DuckDB, which reads the tables, cannot run it: "
+                  "date(x, 'modifier') is SQLite's",
+            "zh": "这是按 SQLite 写的；读这些表的 DuckDB 运行不了：date(x, 'modifier') 是 "
+                  "SQLite 的写法"}[lang]  # fmt: skip
+    assert f"sources.sql.metrics[0].funnel.entered (open_to_fund_7d): {said}" in problem, problem
+    assert ".query" not in problem, problem
+
+
 def test_a_funnel_is_a_ratio_and_writes_its_own_query(tmp_path: Path) -> None:
     settings = {"tables": csv_files(tmp_path),
                 "metrics": [{**definition(), "kind": "flow"},

@@ -71,13 +71,21 @@ def expanded(index: int, raw: Mapping[str, Any], duckdb_sql: bool) -> dict[str, 
     if raw.get("kind", "ratio") != "ratio":
         raise SqlMetricError(f"{where}.kind: a funnel is a ratio (converted / entered)",
                              f"{where}.kind: 漏斗是比率（转化数 / 进入数）")  # fmt: skip
-    from okrdesk.plugins.sql_metrics import check_query
+    from okrdesk.plugins.sql_dialect import sqlite_advice
+    from okrdesk.plugins.sql_metrics import check_query, for_sqlite
 
     for key in ("entered", "converted"):
         try:
             check_query(funnel[key])
         except SqlMetricError as error:
             raise SqlMetricError(*keyed(f"{where}.funnel.{key}", error.said)) from None
+        # Said of the query the user wrote, not of the one the funnel writes from it,
+        # whose key (query) okrdesk.toml does not have.
+        advice = sqlite_advice(funnel[key]) if duckdb_sql else []
+        if advice:
+            name = raw.get("name")
+            shown = f"{where}.funnel.{key}" + (f" ({name})" if isinstance(name, str) else "")
+            raise SqlMetricError(*keyed(shown, for_sqlite(advice)))
     definition = {k: v for k, v in raw.items() if k != "funnel"}
     definition.setdefault("kind", "ratio")
     definition.setdefault("description", _description(funnel))
