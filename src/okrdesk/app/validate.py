@@ -8,7 +8,7 @@ import os
 import shlex
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -209,17 +209,23 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
 
 
 def settings_findings(
-    workspace: Workspace, host: PluginHost, wanted: Mapping[str, frozenset[str]] | None
+    workspace: Workspace,
+    host: PluginHost,
+    wanted: Mapping[str, frozenset[str]] | None,
+    *,
+    leave_out: Collection[str] = (),
 ) -> dict[str, tuple[Findings, bool]]:
     """``plugin_settings_findings`` plugin by plugin: each checked plugin → its problems
     and warnings, and whether its check found something. ``wanted``: the metrics the plan
     asks each plugin for (None: the plan unread, every setting checked), and so which
-    plugins without a table are checked on their defaults."""
+    plugins without a table are checked on their defaults; ``leave_out``: plugins not
+    asked."""
     by_plugin: dict[str, tuple[Findings, bool]] = {}
     checks = [
         (name, check)
         for name, check in host.implementations("okrdesk_check_settings")
-        if name in workspace.sources or (wanted is not None and name in wanted)
+        if name not in leave_out
+        and (name in workspace.sources or (wanted is not None and name in wanted))
     ]
     if not checks:
         return by_plugin
