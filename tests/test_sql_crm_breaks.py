@@ -74,7 +74,8 @@ def test_an_export_gives_the_figure_a_branch_expects(
     query: str,
 ) -> None:
     table = f'encoding = "{encoding}"' if encoding else ""
-    root = _workspace(write_workspace, data.encode(encoding or "utf-8"), table, query)
+    unit = "倍" if "%" in data else "元"  # percentages are no money, stored to the fen
+    root = _workspace(write_workspace, data.encode(encoding or "utf-8"), table, query, unit=unit)
     code, output = _collect(root)
     assert code == 0, output
     expected = {(cm, "2026-W10"): value for cm, value in figures.items()}

@@ -48,10 +48,13 @@ def _workspace(
     query: str = ROWS,
     name: str = "crm.csv",
     root: Path | None = None,
+    unit: str = "元",
 ) -> Path:
     """A workspace of one key result on crm_amount, a flow over ``data/<name>``; ``root``:
-    where, for a test that makes more than one."""
-    files = {"crm.toml": OKRS, "okrs.toml": None, "budget.toml": None}
+    where, for a test that makes more than one; ``unit``: the metric's, where its figures
+    are no money (percentages: money is stored to the fen, 0.125元 as 0.13元)."""
+    okrs = OKRS.replace('unit = "元"', f'unit = "{unit}"')
+    files = {"crm.toml": okrs, "okrs.toml": None, "budget.toml": None}
     root = write_workspace(files, root=root, plugin=False)
     (root / "data").mkdir()
     target = root / "data" / name
@@ -61,7 +64,7 @@ def _workspace(
         target.write_bytes(data)
     (root / "okrdesk.toml").write_text(
         f'[sources.sql.tables.crm]\npath = "data/{name}"\n{table}\n\n'
-        '[[sources.sql.metrics]]\nname = "crm_amount"\nkind = "flow"\nunit = "元"\n'
+        f'[[sources.sql.metrics]]\nname = "crm_amount"\nkind = "flow"\nunit = "{unit}"\n'
         f'query = """{query}"""\n',
         encoding="utf-8",
     )
@@ -128,7 +131,8 @@ def test_a_number_written_for_a_reader_is_the_number_it_says(
     column of numbers): both the number a manager reads in the cell."""
     data = f'cm,day,amount\ncm01,2026-03-05,"{cell}"\ncm01,2026-03-06,"{cell}"\n'
     data += f'cm01,2026-03-07,0\ncm02,2026-03-10,"{cell}"\n'
-    root = _workspace(write_workspace, data, query=query)
+    fraction = cell.rstrip(" ").endswith(("%", "％", "‰"))
+    root = _workspace(write_workspace, data, query=query, unit="倍" if fraction else "元")
     code, output = _collect(root)
     assert code == 0, output
     assert "warning" not in output
@@ -201,7 +205,7 @@ def test_a_workbooks_percentages_formatted_so_are_the_fractions_excel_holds(
     Excel holds them, every figure to the last digit, and refused nowhere."""
     cells = [("12.5%", None), (0.07, formats), (0.123456789012, formats), (-0.035, formats)]
     data = _workbook(tmp_path, cells)
-    root = _workspace(write_workspace, data, query=SUMMED, name="crm.xlsx")
+    root = _workspace(write_workspace, data, query=SUMMED, name="crm.xlsx", unit="倍")
     code, output = _collect(root)
     assert code == 0, output
     assert _stored(root) == {
@@ -702,7 +706,7 @@ def test_a_workbooks_percentages_are_the_numbers_excel_holds(
     reads it; its row left out, named) and in a number column."""
     from openpyxl import Workbook
 
-    root = _workspace(write_workspace, b"", name="crm.xlsx", query=ROWS)
+    root = _workspace(write_workspace, b"", name="crm.xlsx", query=ROWS, unit="倍")
     book = Workbook()
     sheet = book.active
     sheet.append(["cm", "day", "amount"])
@@ -892,7 +896,7 @@ def test_a_decimal_comma_file_reads_its_percentages_and_amounts_its_own_way(
     """With decimal = ",", 12,5% is 0.125 and 1.234,50元 is 1234.5; 12.345 is 12345."""
     data = "cm;day;rate;amount\ncm01;2026-03-05;12,5%;1.234,50元\ncm02;2026-03-10;0,5 %;12.345\n"
     query = "SELECT cm AS subject, day, sum(rate) + sum(amount) AS value FROM crm GROUP BY 1, 2"
-    root = _workspace(write_workspace, data, table='decimal = ","', query=query)
+    root = _workspace(write_workspace, data, table='decimal = ","', query=query, unit="倍")
     code, output = _collect(root)
     assert code == 0, output
     assert _stored(root) == {("cm01", "2026-W10"): 1234.625, ("cm02", "2026-W11"): 12345.005}

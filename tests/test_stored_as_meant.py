@@ -1,8 +1,9 @@
 """Figures stored as the plugin meant them: money a Python plugin added up as floats
 (0.1 + 0.2 元) was stored as 0.30000000000000004 and so exported, in JSON and in the
-workbook, where a branch writes 0.3元. Money is stored to the fen (分), a ratio's part that
-is no declared amount or count to a millionth, and the whole of a figure emitted in slices
-is their sum as written; whole counts were whole already."""
+workbook, where a branch writes 0.3元. Money is stored to the fen (分), half a fen rounded
+up as a branch rounds, a ratio's part that is no declared amount or count to a millionth,
+and the whole of a figure emitted in slices is their sum as written; whole counts were
+whole already."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def okrdesk_collect(request, emit):
         emit("fee_income", "cm01", week, value=0.3 - 0.1, dimensions={"product": "fund"})
         emit("fee_income", "cm01", week, value=0.7 - 0.6, dimensions={"product": "bond"})
         emit.many("fee_income", ["cm02"], [week], values=[1.1 + 2.2])
+        # Half a fen, rounded up as a branch rounds (2.675 is a hair below in binary).
+        emit("fee_income", "cm02", request.periods[0].id, value=2.675)
     if "salon_nps" in wanted:  # (promoters − detractors) × 100 over responses, weighted
         emit("salon_nps", "cm01", week, numerator=(0.7 - 0.4) * 100, denominator=0.1 + 0.2)
     if "asset_attrition" in wanted:
@@ -104,6 +107,7 @@ def test_money_is_stored_to_the_fen_and_a_whole_as_its_slices_add_up(
         ("cm01", "", 0.3),  # 0.1 + 0.2, the slices as written, not 0.30000000000000004
         ("cm01", "product=bond", 0.1),  # 0.7 - 0.6, not 0.09999999999999998
         ("cm01", "product=fund", 0.2),  # 0.3 - 0.1, not 0.19999999999999998
+        ("cm02", "", 2.68),  # 四舍五入, not round()'s 2.67
         ("cm02", "", 3.3),  # 1.1 + 2.2, not 3.3000000000000003
     ]
 
@@ -139,4 +143,4 @@ def test_the_workbook_holds_the_figures_as_meant(
         if row[header.index("metric")] in ("fee_income", "salon_nps", "asset_attrition")
     ]
     numbers = [row[i] for row in ours for i in at if row[i] is not None]
-    assert sorted(numbers) == [0.3, 0.3, 3.3, 30, 3000.3, 30000.9], numbers
+    assert sorted(numbers) == [0.3, 0.3, 2.68, 3.3, 30, 3000.3, 30000.9], numbers

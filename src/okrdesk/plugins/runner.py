@@ -1799,10 +1799,20 @@ def _rule(spec: MetricSpec) -> _Rule:
 
 
 def _as_stored(figure: float | None, decimals: int | None) -> float | None:
-    """``figure`` as it is stored: a float, to ``decimals`` where given."""
+    """``figure`` as it is stored: a float, to ``decimals`` where given, a half rounded up
+    as a branch rounds (四舍五入: 0.125元 is 0.13元, and 2.675元, which binary holds a hair
+    below, 2.68元), where Python's ``round`` gives the even digit of the binary value."""
     if figure is None:
         return None
-    return float(figure) if decimals is None else round(float(figure), decimals) + 0.0
+    figure = float(figure)
+    if decimals is None or round(figure, decimals) == figure:  # most: no more decimals
+        return figure + 0.0
+    step = _STEPS[decimals]
+    return float(decimal.Decimal(repr(figure)).quantize(step, decimal.ROUND_HALF_UP)) + 0.0
+
+
+_STEPS = {places: decimal.Decimal(1).scaleb(-places) for places in range(16)}
+"""The step of each number of decimals a figure is stored to (0.01 for 2)."""
 
 
 def _plain_value(value: Any, never_negative: bool, whole: bool, most: float) -> bool:
