@@ -403,7 +403,7 @@ def _as_schema_19(db: Path) -> None:
         for column in ("moved_from", "moved"):  # schema 27's
             connection.execute(f"ALTER TABLE checkins DROP COLUMN {column}")
         connection.execute("ALTER TABLE runs DROP COLUMN moved_from")
-        connection.execute("ALTER TABLE runs DROP COLUMN kinds")  # schema 28's
+        connection.execute("ALTER TABLE runs DROP COLUMN kinds")  # schema 29's
         connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
         connection.execute("ALTER TABLE spend DROP COLUMN moved")
         connection.execute("ALTER TABLE spend DROP COLUMN plan_id")

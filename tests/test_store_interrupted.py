@@ -45,7 +45,7 @@ def _rewound(path: Path, version: int = 19) -> Path:
         for column in ("moved_from", "moved"):  # schema 27's
             connection.execute(f"ALTER TABLE checkins DROP COLUMN {column}")
         connection.execute("ALTER TABLE runs DROP COLUMN moved_from")
-        connection.execute("ALTER TABLE runs DROP COLUMN kinds")  # schema 28's
+        connection.execute("ALTER TABLE runs DROP COLUMN kinds")  # schema 29's
         connection.execute(f"PRAGMA user_version = {version:d}")
         connection.commit()
         connection.execute("PRAGMA journal_mode = DELETE")

@@ -963,7 +963,7 @@ def kinds_changed(
     noted another kind than its spec declares now (a plugin upgraded so that a flow became
     a stock): metric → (that kind, the run). Every command reads stored figures by the kind
     declared now, so those are read as what they are not. A metric no run noted (stored
-    before okrdesk noted kinds, schema 28, or never) has none."""
+    before okrdesk noted kinds, schema 29, or never) has none."""
     found: dict[str, tuple[str, Run]] = {}
     for metric in metrics:
         spec = specs.get(metric)
@@ -1405,7 +1405,7 @@ class Run:
     kinds: Mapping[str, str] | None = None
     """The kind (stock, flow, ratio) each metric it stored was declared as when it stored
     it: how its figures are to be read. None for a run kept before okrdesk noted them
-    (schema 28)."""
+    (schema 29)."""
 
     def line(self, kept: str) -> PluginLine:
         """One of its errors or warnings, to be written in a reader's language."""
