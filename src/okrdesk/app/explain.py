@@ -121,6 +121,9 @@ _SAID: dict[str, dict[str, str]] = {
         "ahead": "ahead, not met: {actual} reaches its target of {target}, but a rate or a "
                  "level can fall back short of it by {closes}; it is met only if it still "
                  "reaches it then",
+        "short_of_nothing": "off track: {actual} is short of its target of {target}, which "
+                            "asks nothing beyond where it started: any shortfall is behind, "
+                            "from the first day",
         "due_milestones": "on its milestones {{ {milestones} }}",
         "due_calendar": "on its calendar",
         "due_evenly": "with the plan's days, having no milestones",
@@ -223,6 +226,8 @@ _SAID: dict[str, dict[str, str]] = {
         "due_line_from_zero": "应完成 {due} = {target} × {share}：截至 {day} 应完成的比例，{how}",
         "ahead": "领先，尚未达标：{actual} 已达到目标 {target}，但比率、存量在 {closes} 前仍可能"
                  "退回；届时仍达到目标才算达标",
+        "short_of_nothing": "落后：{actual} 不及目标 {target}；此目标不高于起点，没有要按进度"
+                            "完成的部分，不及即为落后",
         "due_milestones": "按里程碑 {{ {milestones} }}",
         "due_calendar": "按时间进度表（calendar）",
         "due_evenly": "未写里程碑，按计划的天数均匀计",
@@ -464,6 +469,11 @@ def _due_explained(engine: Engine, kr: KeyResult, subject: str, lang: str) -> li
         ahead = [said["ahead"].format(
             actual=_result(unit, p.actual.value, lang), target=_result(unit, p.target.value, lang),
             closes=closes_on(engine.plan, kr) or engine.plan.end,
+        )]  # fmt: skip
+    elif p.status is Status.OFF_TRACK and p.pace is None:
+        # A share of 0 short of it: nothing is due, so no pace says why it is behind.
+        ahead = [said["short_of_nothing"].format(
+            actual=_result(unit, p.actual.value, lang), target=_result(unit, p.target.value, lang),
         )]  # fmt: skip
     phase = engine.phase_of(kr)
     if phase is None:

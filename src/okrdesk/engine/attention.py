@@ -867,9 +867,12 @@ def _key_result_alerts(
             )  # fmt: skip
         if p.status is Status.OFF_TRACK:
             params = about
-            if p.pace is None:
+            # No pace: short of a share of 0, below where it started, or nothing is due.
+            started_below = (p.actual.value is not None
+                             and kr.sense * (p.actual.value - p.baseline) < 0)  # fmt: skip
+            if p.pace is None and not started_below:
                 key = "kr.off_track_no_pace"
-            elif p.pace < 0:
+            elif p.pace is None or p.pace < 0:
                 # "at -85% of the pace due" reads as a mistake; say what it means.
                 key = "kr.below_baseline"
             else:

@@ -177,15 +177,19 @@ def judge(
     if actual is None or kr.guardrail:
         return _limit(kr, actual, target)
     reached = Status.AHEAD if falls_back else Status.MET
-    if can_be_met and kr.sense * (target - baseline) <= 0 and kr.sense * (actual - target) >= 0:
-        # Nothing to cover (a member's share of 0) and reached: met (a level, ahead), as
-        # ``attainment`` and a unit's count of its members that met theirs take it.
-        return Judgement(reached)
+    if kr.sense * (target - baseline) <= 0:
+        # Nothing to cover (a member's share of 0): reached, met (a level, ahead), as
+        # ``attainment`` and a unit's count of its members that met theirs take it; short
+        # of it, behind from the first day, as its attainment of 0 is (a team given none of
+        # the branch's net new assets that lost 1亿), with no pace, nothing being due.
+        if kr.sense * (actual - target) < 0:
+            return Judgement(Status.OFF_TRACK)
+        return Judgement(reached if can_be_met else Status.ON_TRACK)
     due = kr.sense * (expected - baseline)
     if due <= 0:
         return Judgement(Status.ON_TRACK, pace=None)
     pace = kr.sense * (actual - baseline) / due
-    if can_be_met and kr.sense * (actual - target) >= 0 and kr.sense * (target - baseline) > 0:
+    if can_be_met and kr.sense * (actual - target) >= 0:
         status = reached  # the whole target is reached already, as of this day
     elif pace >= ON_TRACK_AT:
         status = Status.ON_TRACK
