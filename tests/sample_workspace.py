@@ -118,7 +118,7 @@ from okrdesk.units import UNITS
 @hookimpl
 def okrdesk_metrics(register):
     register(MetricSpec("new_hnw_clients", "New HNW clients", "新增高净值客户",
-                        MetricKind.FLOW, UNITS["户"]))
+                        MetricKind.FLOW, UNITS["户"], never_negative=True))
     register(MetricSpec("complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
                         UNITS["‰"], direction=Direction.AT_MOST))
     register(MetricSpec("fee_revenue", "Fee revenue", "佣金收入", MetricKind.FLOW, UNITS["元"],

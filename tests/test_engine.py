@@ -56,7 +56,9 @@ PEOPLE = (
 )  # fmt: skip
 CONVERSION = MetricSpec("conversion", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"])
 AUM = MetricSpec("aum", "AUM", "客户资产", MetricKind.STOCK, UNITS["元"])
-NEW = MetricSpec("new_accounts", "New accounts", "新开户", MetricKind.FLOW, UNITS["户"])
+NEW = MetricSpec(
+    "new_accounts", "New accounts", "新开户", MetricKind.FLOW, UNITS["户"], never_negative=True
+)
 ATTRITION = MetricSpec(
     "attrition", "Attrition", "流失率", MetricKind.RATIO, UNITS["%"], Direction.AT_MOST,
     denominator_over_time=OverTime.FIRST,

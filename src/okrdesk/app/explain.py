@@ -118,9 +118,9 @@ _SAID: dict[str, dict[str, str]] = {
         "due_line": "due {due} = {baseline} + ({target} − {baseline}) × {share}, the share of "
                     "the way due by {day} {how}",
         "due_line_from_zero": "due {due} = {target} × {share}, the share of it due by {day} {how}",
-        "ahead": "ahead, not met: {actual} reaches its target of {target}, but a rate or a "
-                 "level can fall back short of it by {closes}; it is met only if it still "
-                 "reaches it then",
+        "ahead": "ahead, not met: {actual} reaches its target of {target}, but a rate, a "
+                 "level or a net flow can fall back short of it by {closes}; it is met only "
+                 "if it still reaches it then",
         "short_of_nothing": "off track: {actual} is short of its target of {target}, which "
                             "asks nothing beyond where it started: any shortfall is behind, "
                             "from the first day",
@@ -224,8 +224,8 @@ _SAID: dict[str, dict[str, str]] = {
         "due_line": "应完成 {due} = {baseline} +（{target} − {baseline}）× {share}：截至 {day} "
                     "应走完的进度，{how}",
         "due_line_from_zero": "应完成 {due} = {target} × {share}：截至 {day} 应完成的比例，{how}",
-        "ahead": "领先，尚未达标：{actual} 已达到目标 {target}，但比率、存量在 {closes} 前仍可能"
-                 "退回；届时仍达到目标才算达标",
+        "ahead": "领先，尚未达标：{actual} 已达到目标 {target}，但比率、存量、净流量在 {closes} "
+                 "前仍可能退回；届时仍达到目标才算达标",
         "short_of_nothing": "落后：{actual} 不及目标 {target}；此目标不高于起点，没有要按进度"
                             "完成的部分，不及即为落后",
         "due_milestones": "按里程碑 {{ {milestones} }}",

@@ -848,20 +848,22 @@ def _with_quiet_periods(
 
 def falls_back(kr: KeyResult, spec: MetricSpec | None) -> bool:
     """A level (a rate, a stock; checked in, a rate, a score or a multiple) can fall back
-    below its target before its close, where a running total reached stays reached: past
-    its target it reads ahead, not met, until its figure is final (``Status.AHEAD``). A
-    conversion rate at 17% in August against 16% is December's 15% as easily."""
+    below its target before its close, and so can a net flow (a flow its plugin does not
+    declare ``never_negative``: net new assets, whose outflows can undo a month's inflows),
+    where a running total that only grows, reached, stays reached: past its target it
+    reads ahead, not met, until its figure is final (``Status.AHEAD``). A conversion rate
+    at 17% in August against 16% is December's 15% as easily."""
     if spec is not None:
-        return spec.kind is not MetricKind.FLOW
+        return spec.kind is not MetricKind.FLOW or not spec.never_negative
     return kr.unit.dimension not in ADDITIVE
 
 
 def _only_grows(kr: KeyResult, spec: MetricSpec | None) -> bool:
     """A running count (new clients to date) never falls: its forecast is never
-    below the count already reached."""
-    if kr.unit.dimension is not Dimension.COUNT:
+    below the count already reached. A net count (``never_negative`` false) can."""
+    if kr.unit.dimension is not Dimension.COUNT or spec is None:
         return False
-    return spec.kind is MetricKind.FLOW if spec is not None else False
+    return spec.kind is MetricKind.FLOW and spec.never_negative
 
 
 def _ratio_parts(
