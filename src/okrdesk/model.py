@@ -236,6 +236,11 @@ class KeyResult:
         default=attrs.Factory(lambda kr: kr.guardrail_by_default, takes_self=True)
     )
     """A limit to hold all along (met or breached), not a distance to cover."""
+    level: bool = False
+    """Checked in as an amount or a count that is a level, not a running total (人均管理
+    客户资产 5.5亿, 家族信托单均规模 3,500万): its members' figures and targets do not add up
+    to its owner's, and past its target before its close it is ahead, not met, as a rate
+    is (``adds_up``). The unit alone cannot tell: the target file says ``level = true``."""
     cadence: Grain = Grain.WEEK
     """How often a key result without a metric is owed a check-in: once a calendar
     week, month or quarter (the objective's ``cadence``, else weekly)."""
@@ -277,6 +282,12 @@ class KeyResult:
         return False
 
     @property
+    def adds_up(self) -> bool:
+        """Whether its figures add up over people and stay reached as a running total: an
+        amount or a count, unless it is a ``level``; a rate, a score, a multiple never."""
+        return self.unit.dimension in ADDITIVE and not self.level
+
+    @property
     def sense(self) -> int:
         """+1 when higher is better, −1 when lower is better, 0 for a band."""
         return sense_of(self.direction)
@@ -290,7 +301,7 @@ class KeyResult:
         if self.target is not None:
             return self.target
         total = sum(self.member_targets.values(), Decimal(0))
-        if self.unit.dimension in ADDITIVE or not self.member_targets:
+        if self.adds_up or not self.member_targets:
             return total
         return total / len(self.member_targets)
 

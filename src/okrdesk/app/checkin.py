@@ -597,7 +597,7 @@ def withdraw_checkin(
         # A unit's amount or count with no check-in of its own is its members' sum.
         # Read only where none of its own is left to count.
         summed = not left and bool(below) and kr is not None and (
-            kr.unit.dimension in ADDITIVE
+            kr.adds_up
             and any(c.subject in below for c in of_the_plan(session.plan, store.checkins(kr.id)))
         )  # fmt: skip
 

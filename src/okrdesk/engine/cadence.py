@@ -26,7 +26,6 @@ from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import Checkin, KeyResult, Plan, Scope
 from okrdesk.periods import Grain, Period, month_of, quarter_of, week_of
 from okrdesk.records import shared_methods
-from okrdesk.units import ADDITIVE
 
 
 class CheckinReader(Protocol):
@@ -100,7 +99,7 @@ def checked_in_by(plan: Plan, kr: KeyResult) -> list[str]:
     owner = owner_of(plan, kr)
     if kr.scope is Scope.MEMBERS and kr.member_targets:
         members = sorted(kr.member_targets)
-        return members if kr.unit.dimension in ADDITIVE else [*members, owner]
+        return members if kr.adds_up else [*members, owner]
     return [owner]
 
 
@@ -136,7 +135,7 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
         # which are none of this plan's: one spoilt by hand there must not stop this.
         mine = store.checkins(kr.id, subjects=known if owner in known else {*known, owner})
         days_by_subject = _days(of_the_plan(plan, mine), day)
-        additive = kr.unit.dimension in ADDITIVE
+        additive = kr.adds_up
         for subject in checked_in_by(plan, kr):
             if inside is not None and subject not in inside and not owes(subject):
                 continue

@@ -69,7 +69,7 @@ from okrdesk.model import (
 from okrdesk.periods import periods_between
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import SeriesOfMetrics, StoreReader
-from okrdesk.units import ADDITIVE, Dimension
+from okrdesk.units import Dimension
 
 _Series = SeriesOfMetrics
 """``StoreReader.series_of_metrics``'s answer: metric → column → (period end, total)."""
@@ -855,7 +855,7 @@ def falls_back(kr: KeyResult, spec: MetricSpec | None) -> bool:
     at 17% in August against 16% is December's 15% as easily."""
     if spec is not None:
         return spec.kind is not MetricKind.FLOW or not spec.never_negative
-    return kr.unit.dimension not in ADDITIVE
+    return not kr.adds_up
 
 
 def _only_grows(kr: KeyResult, spec: MetricSpec | None) -> bool:

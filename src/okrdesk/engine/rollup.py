@@ -39,7 +39,6 @@ from okrdesk.model import (
 from okrdesk.periods import Grain
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
-from okrdesk.units import ADDITIVE
 
 
 @attrs.frozen
@@ -68,7 +67,7 @@ def checked_in_for(plan: Plan, kr: KeyResult) -> set[str]:
     members it sets a target of (a team's NPS checked in where the branch's is owed is in
     no figure, and leaves the branch's owed)."""
     owner = owner_of(plan, kr)
-    if kr.unit.dimension in ADDITIVE:
+    if kr.adds_up:
         return set(subjects_under(plan, owner))
     return {owner, *kr.member_targets}
 
@@ -78,7 +77,7 @@ def checkin_counts(plan: Plan, kr: KeyResult, subject: str, top: str, latest: se
     unless a unit between them, or ``top`` itself, has a check-in of its own in ``latest``
     (the subjects that have one), which already stands for it; a rate's or a score's
     only towards its own subject's (``_checkins_up_the_tree``)."""
-    if kr.unit.dimension not in ADDITIVE:
+    if not kr.adds_up:
         return subject == top
     unit = (
         plan.people_by_id[subject].unit
@@ -486,7 +485,7 @@ class Rollup:
         ):
             if checkin.day <= self.as_of:
                 latest[checkin.subject] = (checkin.value, checkin.day)
-        additive = kr.unit.dimension in ADDITIVE
+        additive = kr.adds_up
         self._checkins[kr.id], self._checkin_days[kr.id] = _checkins_up_the_tree(
             self.plan, latest, additive
         )

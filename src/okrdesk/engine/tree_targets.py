@@ -17,7 +17,6 @@ import attrs
 
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.records import shared_methods
-from okrdesk.units import ADDITIVE
 
 
 @attrs.frozen
@@ -65,7 +64,7 @@ def members_add_up(kr: KeyResult, kind: MetricKind | None) -> bool:
     """Whether the members' targets of ``kr`` add up to its owner's: an amount's or a
     count's do; a ratio's, or a rate's or a score's checked in by hand, do not (each
     member's 62分 of NPS is the branch's 62分, not 124分)."""
-    return kind is not MetricKind.RATIO and kr.unit.dimension in ADDITIVE
+    return kind is not MetricKind.RATIO and kr.adds_up
 
 
 def _members_target(

@@ -54,7 +54,7 @@ OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "cadence", "key_results")
 KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
     "weight", "milestones", "scope", "members", "member_baselines", "calendar", "guardrail",
-    "cadence", *window_keys.WINDOW_KEYS,
+    "level", "cadence", *window_keys.WINDOW_KEYS,
     "where", "breakdown",
 )  # fmt: skip
 BASELINE_KEYS = window_keys.BASELINE_KEYS
@@ -192,6 +192,8 @@ class Draft:
     """[[baselines]]: (metric, subject) → period → value in base units."""
     baseline_places: dict[tuple[str, str, str], Where] = attrs.Factory(dict)
     unstated_baselines: set[str] = attrs.Factory(set)
+    stated_levels: set[str] = attrs.Factory(set)
+    """Key results whose file says ``level`` either way: no hint from their titles."""
     """Key results (full ids) whose ``baseline`` is not written: 0 by default."""
 
 
@@ -636,6 +638,12 @@ def _read_key_result(
     milestones = _fractions(t, "milestones", draft)
     numbers = {k: t.number(k) for k in ("baseline", "target", "band")}
     guardrail = t.flag("guardrail")
+    level = t.flag("level")
+    if level is not None and metric is not None:
+        t.fail(where.key("level"), f"is for key results tracked by check-ins; this one has a "
+               f"metric ({metric}), whose kind (stock, flow or ratio) says how it adds up",
+               f"只用于靠打卡跟踪的关键结果；这个关键结果有指标（{metric}），"
+               "其类型（存量、流量或比率）已决定如何汇总")  # fmt: skip
     members = _member_figures(t, "members", owner, draft)
     member_baselines = _member_figures(t, "member_baselines", owner, draft)
     _check_member_ways(t, where, direction, guardrail, members, member_baselines)
@@ -719,6 +727,7 @@ def _read_key_result(
             compare=windows.compare,
             growth=windows.growth,
             **({} if guardrail is None else {"guardrail": guardrail}),
+            level=bool(level),
             where=sliced,
             breakdown=breakdown,
         ),
@@ -727,6 +736,8 @@ def _read_key_result(
         draft.key_results.append(Located(where, kr))
         if numbers["baseline"] is None and "baseline" not in data:
             draft.unstated_baselines.add(kr.id)
+        if level is not None:
+            draft.stated_levels.add(kr.id)
     return kr  # type: ignore[no-any-return]
 
 

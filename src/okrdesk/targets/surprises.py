@@ -12,7 +12,7 @@ from okrdesk.errors import Said
 from okrdesk.targets.cumulative import looks_like_shares
 from okrdesk.targets.reader import Findings
 from okrdesk.targets.schema import Draft, Located
-from okrdesk.units import ADDITIVE, UnitOfMeasure, written
+from okrdesk.units import UnitOfMeasure, written
 
 FAR_APART = 5
 """How many times one figure must be the other's before the gap looks like a slip (a
@@ -29,6 +29,8 @@ def check_surprises(draft: Draft, findings: Findings) -> None:
         _members_far_from_target(located, findings)
         _percent_as_fraction(located, findings)
         _fraction_as_percent(located, findings)
+        if located.value.id not in draft.stated_levels:
+            _average_checked_in_as_a_sum(located, findings)
         if last_day is not None and "phases" not in draft.incomplete:
             _curve_short_of_target(located, ends, last_day, findings)
 
@@ -38,7 +40,7 @@ def _members_far_from_target(located: Located[model.KeyResult], findings: Findin
     five times it or more: the report shows the difference (engine.tree_targets), but a
     slip of a digit should be caught before then."""
     kr = located.value
-    if kr.target is None or not kr.member_targets or kr.unit.dimension not in ADDITIVE:
+    if kr.target is None or not kr.member_targets or not kr.adds_up:
         return
     members = sum(kr.member_targets.values(), Decimal(0))
     if kr.target <= 0 or members <= 0:
@@ -62,6 +64,28 @@ def _members_far_from_target(located: Located[model.KeyResult], findings: Findin
             f"为 {declared.zh}，而成员目标合计 {implied.zh}，是它的 {times.zh} 倍；"
             "是否少写了一位数？以这里写的 target 为准，报告会显示差额",
         ))  # fmt: skip
+
+
+AVERAGE_WORDS = ("人均", "单均", "户均", "平均", "average", "per head", "per client")
+"""Words of a title that read as an average: a hint, never a decision, that an amount or
+a count checked in is a level (``level = true``), not a running total."""
+
+
+def _average_checked_in_as_a_sum(located: Located[model.KeyResult], findings: Findings) -> None:
+    """A title reading as an average (人均管理客户资产) on an amount or a count checked in
+    without ``level``: it is added up over members and met for good once reached, as a
+    running total is. The file decides; validate only asks."""
+    kr = located.value
+    word = next((w for w in AVERAGE_WORDS if w in kr.title.lower()), None)
+    if word is None or kr.metric is not None or not kr.adds_up:
+        return
+    findings.warnings.append(located.where.key("title").problem(
+        f'reads as an average ("{word}"), but it is checked in as an amount or a count that '
+        "adds up: a unit's figure is its members' sum, and once reached it is met for good. "
+        "If it is a level, write level = true; if a total, level = false",
+        f"看起来是平均数（“{word}”），但按可相加的金额或数量打卡：单位的数字为成员之和，"
+        "一旦达到即算达标。若它是水平值，请写 level = true；若是累计数，请写 level = false",
+    ))  # fmt: skip
 
 
 def _figure(unit: UnitOfMeasure, base: Decimal) -> Said:
