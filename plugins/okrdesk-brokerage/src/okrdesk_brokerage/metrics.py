@@ -187,6 +187,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "元",
         "Amounts of products the CM's clients bought in the period, by product type.",
         dimensions=("product",),
+        never_negative=True,
     ),
     _spec(
         "products_per_client",
