@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from contextlib import closing
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -295,6 +296,68 @@ def test_spend_add_is_refused_while_the_ledger_is_under_the_plans_old_unit_and_i
     tripped = okrdesk(*args)
     assert tripped.returncode == 1 and "112.8%" in tripped.stderr, tripped.stderr
     assert len(_rows(demo, "SELECT * FROM spend")) == len(ledger)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_plans_id_and_unit_changed_without_check_ins_is_told_by_its_collects(
+    demo: Path, lang: str
+) -> None:
+    """Plan id and unit both changed, on a plan that kept no check-ins (its key results
+    all collected): the report told nothing, its budget read as untouched, and `spend add`
+    on events, whose breaker had tripped, recorded 1万 ("Spent so far CNY 10k"). The
+    ledger's entries under szft carry szft-2026, signed by this plan's people, and szft's
+    collect replaced this plan's people's figures: they are this plan's, and the report,
+    `check`, `spend add` and the move agree on it."""
+    with closing(sqlite3.connect(demo / "okrdesk.db")) as connection, connection:
+        connection.execute("DELETE FROM checkins")
+    _renamed_top(demo, plan_id="futian-2026")
+    command = "`okrdesk move-unit szft --from-plan szft-2026`"
+    told = _told(_report(demo, lang))
+    assert len(told) == 1 and command in told[0], told
+    assert ("71 ledger entries (CNY 7,189k net)" if lang == "en"
+            else "71 笔支出（净额 718.89万）") in told[0]  # fmt: skip
+    checked = okrdesk("check", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+    assert checked.returncode == 1 and command in " ".join(checked.stdout.split())
+    ledger = _rows(demo, "SELECT * FROM spend ORDER BY id")
+    args = ("spend", "add", "events", "1", "--signed-by", "李明", "--signed-by", "王芳",
+            "--date", AS_OF, "-w", str(demo), "--lang", lang)  # fmt: skip
+    refused = okrdesk(*args)
+    assert refused.returncode == 1, refused.stdout
+    assert command in " ".join(refused.stderr.split()) and "Traceback" not in refused.stderr
+    assert _rows(demo, "SELECT * FROM spend ORDER BY id") == ledger
+    moved = okrdesk(*_command_named(refused.stderr), "-w", str(demo))
+    assert moved.returncode == 0, moved.stderr
+    assert _told(_report(demo)) == []
+    tripped = okrdesk(*args)
+    assert tripped.returncode == 1 and "112.8%" in tripped.stderr, tripped.stderr
+
+
+def test_another_branchs_ledger_of_another_plan_id_signed_by_namesakes_is_not_told(
+    demo: Path,
+) -> None:
+    """On a store branches share, 天河 (plan tianhe-2026) spent under tianhe, signed by its
+    own 李明 and 王芳, namesakes of this plan's, and collected for its own staff before
+    this plan's first collect under futian. Its ledger is not this plan's from before a
+    change of its ids: not told, not a reason to refuse this plan's spending."""
+    _renamed_top(demo, plan_id="futian-2026")
+    assert okrdesk("move-unit", "szft", "--from-plan", "szft-2026", "-w", str(demo)).returncode == 0
+    with Store.open(demo / "okrdesk.db") as store:
+        staff = ["tianhe", "th-liming", "th-wangfang", "th-team"]
+        run = store.start_run("collect", None, plan_unit="tianhe", subjects=staff)
+        store.finish_run(run, "ok", {}, [])
+        store.add_spend("events", dt.date(2026, 3, 1), Decimal(800_000), ["李明", "王芳"],
+                        plan_unit="tianhe", plan_id="tianhe-2026")  # fmt: skip
+    with closing(sqlite3.connect(demo / "okrdesk.db")) as connection, connection:
+        # Recorded before this plan's first entry under futian, which its move made none.
+        connection.execute("UPDATE spend SET recorded = '2026-01-01T00:00:00+00:00' "
+                           "WHERE plan_unit = 'tianhe'")  # fmt: skip
+        connection.execute("DELETE FROM runs WHERE plan_unit = 'futian'")
+    assert _told(_report(demo)) == []
+    checked = okrdesk("check", "-w", str(demo), "--as-of", AS_OF, "--lang", "en")
+    assert "tianhe" not in checked.stdout
+    spent = okrdesk("spend", "add", "experts", "1", "--signed-by", "李明", "--date", AS_OF,
+                    "-w", str(demo), "--lang", "en")  # fmt: skip
+    assert spent.returncode == 0, spent.stderr
 
 
 def test_moved_there_and_back_nothing_is_said_to_have_moved(demo: Path) -> None:

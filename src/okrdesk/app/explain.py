@@ -1585,7 +1585,7 @@ def budget_line_lines(
 ) -> list[str]:
     """Every number behind a budget line's row on the report: what was spent, the revenue
     attributed to it and its ROI, its cost per result, and its breaker."""
-    from okrdesk.engine.attention import kept_under_old_ids
+    from okrdesk.engine.attention import old_units_of_the_plan
     from okrdesk.report.build import cost_text
     from okrdesk.report.numbers import ledger, ratio
 
@@ -1601,13 +1601,15 @@ def budget_line_lines(
         own, others = apart_by_plan(plan, store.spend())
         budget = budget_progress(engine, own, others)
         # Under the plan's old id too, where it was changed with its unit: told where its
-        # check-ins are kept there as well, as the report's old_unit line tells it.
+        # check-ins are kept there as well, or its collects ran there, as the report's
+        # old_unit line tells it.
         before = {
             old: plan_id for old, (plan_id, _, _) in budget.under_old_plan_id.items()
             if old not in budget.under_old_unit
         }  # fmt: skip
         if before:
-            before = {old: before[old] for old in kept_under_old_ids(plan, store) if old in before}
+            ours = old_units_of_the_plan(plan, store)
+            before = {old: plan_id for old, plan_id in before.items() if old in ours}
     by_id = {lp.line.id: lp for lp in budget.lines}
     lp = by_id[line_id]
     line = lp.line

@@ -339,7 +339,7 @@ def _kept_under_old_units(
     are kept there too, as the report tells it). Only the entries under ids this plan
     recorded under, or its check-ins are kept under, are read, not every branch's of a
     store the firm shares. Read inside the store's reading or transaction."""
-    from okrdesk.engine.attention import kept_under_old_ids, plan_ids_before
+    from okrdesk.engine.attention import old_units_of_the_plan, plan_ids_before
     from okrdesk.engine.budget import under_old_plan_ids, under_old_units
 
     found: dict[str, tuple[int, Decimal, str]] = {}
@@ -351,7 +351,7 @@ def _kept_under_old_units(
             plan, kept, dt.date.max, lambda: runs, mine
         ).items():
             found[old] = (count, net, "")
-    before = plan_ids_before(plan, store, kept_under_old_ids(plan, store))
+    before = plan_ids_before(plan, store, old_units_of_the_plan(plan, store))
     if before := {old: plan_id for old, plan_id in before.items() if old not in found}:
         kept = store.spend(line, units=before.keys())
         runs = store.runs({plan.top, *before})

@@ -610,11 +610,16 @@ def _old_unit_alerts(
         every, _ = own_and_kept_under(plan, store, was_top)
         held = held_under_old_ids(plan, every, lambda: runs, was_top)
     checked = {old: (len(kept), len({c.key_result for c in kept})) for old, kept in held.items()}
+    ours = set(checked)
+    if set(budget.under_old_plan_id) - ours:
+        ours |= collected_for_the_plan(plan, store, runs, budget.under_old_plan_id)
     found = []
-    for old in sorted(set(checked) | set(budget.under_old_unit)):
+    for old in sorted(
+        set(checked) | set(budget.under_old_unit) | (set(budget.under_old_plan_id) & ours)
+    ):
         count, net = budget.under_old_unit.get(old, (0, Decimal(0)))
         from_plan = ""
-        if not count and old in budget.under_old_plan_id and old in checked:
+        if not count and old in budget.under_old_plan_id and old in ours:
             # Its id changed with its unit: the ledger's entries carry the old plan id.
             from_plan, count, net = budget.under_old_plan_id[old]
         checkins, key_results = checked.get(old, (0, 0))
@@ -673,6 +678,42 @@ def kept_under_old_ids(plan: Plan, store: Store) -> dict[str, list[Checkin]]:
         return {}
     runs = store.runs(plan_units={plan.top, *tops})
     return held_under_old_ids(plan, every, lambda: runs, tops)
+
+
+def old_units_of_the_plan(plan: Plan, store: Store) -> set[str]:
+    """The unit ids the plan is known to have had before: those its check-ins are kept
+    under (``kept_under_old_ids``), and those a collect ran under for it
+    (``collected_for_the_plan``). Where its id was changed with its unit, the ledger's
+    entries under such an id (``plan_ids_before``) are the plan's own; read inside the
+    store's reading or transaction."""
+    olds = set(kept_under_old_ids(plan, store))
+    others = store.plan_units() - set(plan.subject_ids) - {""} - olds
+    if others:
+        olds |= collected_for_the_plan(plan, store, store.runs(plan_units=others), others)
+    return olds
+
+
+def collected_for_the_plan(
+    plan: Plan, store: StoreReader, runs: Sequence[Run], olds: Iterable[str]
+) -> set[str]:
+    """Of ``olds``, ids the plan does not have, those a collect of ``runs`` ran under for
+    this plan: most of the units and people whose figures it replaced were this plan's,
+    one of them at least a person. A branch sharing the store collects for its own staff.
+    Where the plan kept no check-ins under its old unit id, this is what says that the
+    ledger's entries there, under the plan's old id too, are its own, beside their
+    signers and their silence since (``recorded_here``): the signers alone could be a
+    branch's whose staff share names with this plan's."""
+    olds = set(olds) - set(plan.subject_ids) - {""}
+    unit_of = {run.id: run.plan_unit for run in runs if run.plan_unit in olds}
+    if not unit_of:
+        return set()
+    ours = set(plan.subject_ids)
+    found = set()
+    for run, subjects in store.subjects_of_runs(unit_of).items():
+        named = subjects - {unit_of[run]}
+        if not named.isdisjoint(plan.people_by_id) and 2 * len(named & ours) > len(named):
+            found.add(unit_of[run])
+    return found
 
 
 def own_and_kept_under(

@@ -210,8 +210,9 @@ class BudgetProgress:
     under_old_plan_id: Mapping[str, tuple[str, int, Decimal]] = attrs.field(factory=dict)
     """Spending of the plan's days under a unit id it no longer has, recorded by a plan of
     another id that would be this plan's were that its id before (its ``id`` changed with
-    its ``unit``): the old unit id → (that plan id, entries, net). Told only beside the
-    plan's check-ins under the same old id (attention), which say the old id was ours."""
+    its ``unit``): the old unit id → (that plan id, entries, net). Told only where the
+    plan's check-ins are kept under the same old id, or a collect ran there for its
+    people (attention's ``old_units_of_the_plan``), which say the old id was ours."""
 
     @property
     def left(self) -> Decimal:
