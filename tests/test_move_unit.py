@@ -360,6 +360,40 @@ def test_another_branchs_ledger_of_another_plan_id_signed_by_namesakes_is_not_to
     assert spent.returncode == 0, spent.stderr
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_entries_of_the_plans_old_and_new_id_under_its_old_unit_move_with_from_plan(
+    demo: Path, lang: str
+) -> None:
+    """The plan's id changed first (szft-2026 to futian-2026) and 1万 was spent under szft,
+    then its unit (futian): the ledger under szft carries both ids. The report told the
+    command `okrdesk move-unit szft --from-plan szft-2026`, which refused them as another
+    plan's, as the move without --from-plan did: nothing could move them. The command told
+    now moves them all, and spend reverse of one names it too."""
+    for path in (demo / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace('id = "szft-2026"', 'id = "futian-2026"')
+        path.write_text(text, encoding="utf-8")
+    spent = okrdesk("spend", "add", "experts", "1", "--signed-by", "李明", "--date", AS_OF,
+                    "-w", str(demo))  # fmt: skip
+    assert spent.returncode == 0, spent.stderr
+    _renamed_top(demo, plan_id="futian-2026")
+    command = "`okrdesk move-unit szft --from-plan szft-2026`"
+    told = _told(_report(demo, lang))
+    assert len(told) == 1 and command in told[0], told
+    ((last,),) = _rows(demo, "SELECT max(id) FROM spend")
+    reversed_ = okrdesk("spend", "reverse", str(last), "--reason", "录错", "--signed-by", "李明",
+                        "-w", str(demo), "--lang", lang)  # fmt: skip
+    assert reversed_.returncode == 2 and command in " ".join(reversed_.stderr.split())
+    ledger = _rows(demo, "SELECT id FROM spend ORDER BY id")
+    asked = okrdesk("move-unit", "szft", "-w", str(demo), "--lang", lang)
+    assert asked.returncode == 2 and command in " ".join(asked.stderr.split()), asked.stderr
+    moved = okrdesk(*_command_named(told[0]), "-w", str(demo), "--lang", lang)
+    assert moved.returncode == 0, moved.stderr
+    n = len(ledger)
+    assert (f"{n} ledger entries" if lang == "en" else f"{n} 笔支出") in moved.stdout
+    assert _rows(demo, "SELECT id FROM spend WHERE plan_unit = 'futian' ORDER BY id") == ledger
+    assert _told(_report(demo)) == []
+
+
 def test_moved_there_and_back_nothing_is_said_to_have_moved(demo: Path) -> None:
     """szft renamed futian and moved, then renamed back and moved back: each check-in and
     entry is under szft, the id it was made for, and history said `[made for szft, moved

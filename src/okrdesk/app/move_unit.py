@@ -89,7 +89,7 @@ def _check_movable(
     if held.spend_old and not recorded_here(
         plan, held.spend_old, store.runs, held.spend_new, plan_id=from_plan
     ):
-        ids = sorted({e.plan_id for e in held.spend_old} - {"", from_plan or plan.id})
+        ids = sorted({e.plan_id for e in held.spend_old} - {"", plan.id, from_plan or plan.id})
         if len(ids) == 1 and from_plan is None:
             raise BadInput(refused["other_plan_id"].format(old=old, other=ids[0], plan=plan.id))
         raise BadInput(refused["theirs"].format(old=old, plan=from_plan or plan.id))

@@ -580,10 +580,11 @@ def _original(plan: Plan, store: Store, entry_id: int, lang: str) -> SpendEntry:
         original = _entry(store.spend(units={unit}), entry_id, lang)
         ours = recorded_here(plan, [original], lambda: store.runs({plan.top, unit}), mine)
     from_plan = ""
-    if not ours and unit not in plan.units_by_id:
-        # Kept under the plan's old unit and old plan id, as the report tells them.
+    if unit not in plan.units_by_id:
+        # Kept under the plan's old unit and old plan id, as the report tells them (some
+        # carrying its id now, where its id changed before its unit): the move needs it.
         from_plan = _kept_under_old_units(plan, store, mine).get(unit, (0, 0, ""))[2]
-        ours = bool(from_plan)
+        ours = ours or bool(from_plan)
     raise BadInput(refused["old_unit_entry" if ours else "another_units"].format(
         id=entry_id, unit=unit, top=plan.top, from_plan=from_plan,
     ))  # fmt: skip

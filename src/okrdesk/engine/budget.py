@@ -328,7 +328,8 @@ def recorded_here(
 ) -> bool:
     """Whether ``entries``, recorded under a unit id that is not ``plan``'s, are this
     plan's own: each recorded by a plan of its id (``plan.id``, or ``plan_id``, the id it
-    had before, where its user says so; kept since schema 24, or none before), and
+    had before, where its user says so: an id changed before its unit leaves entries of
+    both under the old unit; kept since schema 24, or none before), and
     signed by its people: every signer a person of its ``[[people]]`` or one of its
     ``[budget] signers``, at least one of them a person. A branch sharing the firm's
     server records under its own plan's id, signed by its own staff; this plan's entries
@@ -339,7 +340,7 @@ def recorded_here(
     plan's first collect under its unit (``runs``, the store's, read only then). A branch
     sharing the store under the same plan id (two made by ``okrdesk init`` keep
     ``plan-2026``), with namesakes of ours signing, goes on recording and collecting."""
-    if any(entry.plan_id not in ("", plan_id or plan.id) for entry in entries):
+    if any(entry.plan_id not in ("", plan.id, plan_id or plan.id) for entry in entries):
         return False
     people = {person.name for person in plan.people}
     known = people | set(plan.budget.signers)
