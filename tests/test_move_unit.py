@@ -269,6 +269,30 @@ def test_the_command_told_with_the_plans_id_changed_too_moves_the_check_ins(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("columns", ["80", "50", "40"])
+def test_a_suggested_command_is_never_folded_across_lines(
+    demo: Path, lang: str, columns: str
+) -> None:
+    """due and explain folded `okrdesk move-unit szft` above `--from-plan szft-2026`: a
+    manager who copied the first line ran a command that was refused. Each command that
+    suggests it keeps it whole on one line, past the width where it is wider; the report
+    too, where the line is wide enough to hold it."""
+    _renamed_top(demo, plan_id="futian-2026")
+    whole = "okrdesk move-unit szft --from-plan szft-2026"
+    asked = [
+        ("due", "--as-of", AS_OF),
+        ("explain", "C1.KR2", "--as-of", AS_OF),
+        ("explain", "events", "--as-of", AS_OF),
+    ]
+    if columns == "80":
+        asked.append(("report", "--as-of", AS_OF))
+    for args in asked:
+        told = okrdesk(*args, "-w", str(demo), "--lang", lang, env={"COLUMNS": columns})
+        lines = [line for line in told.stdout.splitlines() if "move-unit" in line]
+        assert lines and all(whole in line for line in lines), (args, told.stdout)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_spend_add_is_refused_while_the_ledger_is_under_the_plans_old_unit_and_id(
     demo: Path, lang: str
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 
-from okrdesk.report.text_layout import HANGING_ROOM, NO_BREAK, Text, fitted
+from okrdesk.report.text_layout import HANGING_ROOM, NO_BREAK, Text, cell_width, fitted
 
 PIPED_WIDTH = 80
 """The columns explain's lines fold at when not shown on a terminal, unless ``COLUMNS``
@@ -30,6 +30,19 @@ amount and its currency (CNY 75,242k); an operator and the figure after it (× 1
 arrow and what it marks (← 计入)."""
 
 
+_COMMAND = re.compile(r"`okrdesk [^`]+`|\bokrdesk(?: [A-Za-z0-9_.=/-]+)+$")
+"""A command a line suggests, to copy and run: backquoted, or ending the line. Kept
+whole on one line, wider than the width if need be: a user who copies the first line
+of a folded one runs a command that is refused (``okrdesk move-unit szft`` without
+the ``--from-plan szft-2026`` on the next)."""
+
+
+def _held(body: str) -> str:
+    """``body`` with the spaces a fold never breaks at made ``NO_BREAK``."""
+    body = _COMMAND.sub(lambda found: found[0].replace(" ", NO_BREAK), body)
+    return _HELD.sub(lambda found: (found[1] or found[2] or found[3]) + NO_BREAK, body)
+
+
 def folded(line: str, column: int, width: int) -> list[str]:
     """``line`` as a terminal ``width`` cells wide shows it: broken between words, the
     lines after the first indented to ``column`` (a terminal left to wrap it starts the
@@ -39,7 +52,13 @@ def folded(line: str, column: int, width: int) -> list[str]:
     indent = len(line) - len(body)
     if width - column < HANGING_ROOM or column < indent:
         return [line]
-    text = Text(_HELD.sub(lambda found: (found[1] or found[2] or found[3]) + NO_BREAK, body))
+    wider = next((c for c in _COMMAND.finditer(body) if cell_width(c[0]) > width - column), None)
+    if wider is not None:  # on a line of its own, past the width, rather than cut
+        before, after = body[: wider.start()].rstrip(), body[wider.end() :].lstrip()
+        lines = folded(line[:indent] + before, column, width) if before else []
+        lines.append(" " * (column if lines else indent) + wider[0])
+        return lines + (folded(" " * column + after, column, width) if after else [])
+    text = Text(_held(body))
     text.hanging = column - indent
     lead = " " * indent
     return [

@@ -248,6 +248,19 @@ NO_BREAK = "\xa0"
 own mark, printed as a plain space (``Screen.flush``): a manager who copies ``O2.KR2 2.4``
 from the terminal greps it, or pastes it into Excel, as two plain words."""
 
+_COMMAND = r"`okrdesk [^`]+`"  # compiled where first used, as below
+
+
+def commands_held(text: str) -> str:
+    """``text`` with the spaces of each command it suggests, backquoted, made
+    ``NO_BREAK``: the command stays whole on one line, so that a manager who copies it
+    runs all of it (``okrdesk move-unit szft`` above ``--from-plan szft-2026`` is
+    refused)."""
+    if "`okrdesk " not in text:
+        return text
+    return re.sub(_COMMAND, lambda found: found[0].replace(" ", NO_BREAK), text)
+
+
 _WORD = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")
 # Patterns the demo's report never needs are compiled where first used (re keeps them).
 _TRAILING_SPACE = r"\s+$"
