@@ -190,6 +190,58 @@ def test_a_clash_is_named_and_refused_unless_merged(demo: Path) -> None:
     assert _told(_report(demo)) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "szft holds check-ins made after this plan's first check-in of the same key "
+               "result under futian, most likely by someone still working from the target "
+               "files before the id was changed:\n"
+               "  C1.KR2: 1 check-in under szft (2026-11-20), recorded after its first under "
+               "futian (recorded 2026-11-21)\n"
+               "With --merge they move to futian with the rest, and each key result checked "
+               "in under both counts its latest day's check-in: `okrdesk move-unit szft "
+               "--merge`. If they are another branch's, leave them. Nothing was moved."),
+        ("zh", "szft 名下有些打卡记录于本计划在 futian 名下对同一关键结果的首次打卡之后，很可能"
+               "是有人仍按改 id 之前的目标文件打卡：\n"
+               "  C1.KR2：szft 名下 1 条打卡（2026-11-20），记录于它在 futian 名下的首次打卡"
+               "（2026-11-21 记录）之后\n"
+               "加上 --merge，它们会与其余内容一起移到 futian 名下，两处都有打卡的关键结果以日期"
+               "最晚的打卡为准：`okrdesk move-unit szft --merge`。如果它们是另一营业部的，请不要"
+               "移动。未移动任何内容。"),
+    ],
+)  # fmt: skip
+def test_a_check_in_under_the_old_id_later_than_the_new_ids_first_names_merge(
+    demo: Path, lang: str, said: str
+) -> None:
+    """A colleague still on the old targets checked in C1.KR2 under szft after it was
+    first checked in under futian: the move called them another plan's (a branch sharing
+    the store) and said nothing of --merge, which moves them."""
+    _renamed_top(demo)
+    with Store.open(demo / "okrdesk.db") as store:
+        store.add_checkin("C1.KR2", "futian", dt.date.fromisoformat(AS_OF), 4.9e8, None, "",
+                          "陈建国")  # fmt: skip
+        store.add_checkin("C1.KR2", "szft", dt.date.fromisoformat(AS_OF), 5.0e8, None, "",
+                          "陈建国")  # fmt: skip
+    with closing(sqlite3.connect(demo / "okrdesk.db")) as connection, connection:
+        # Under futian a minute after the demo's own check-ins, under szft a minute later.
+        ((last,),) = connection.execute("SELECT max(recorded) FROM checkins WHERE day < ?",
+                                        [AS_OF]).fetchall()  # fmt: skip
+        first = dt.datetime.fromisoformat(last) + dt.timedelta(minutes=1)
+        connection.execute("UPDATE checkins SET recorded = ? WHERE subject = 'futian'",
+                           [first.isoformat()])  # fmt: skip
+        connection.execute("UPDATE checkins SET recorded = ? WHERE subject = 'szft' AND day = ?",
+                           [(first + dt.timedelta(minutes=1)).isoformat(), AS_OF])  # fmt: skip
+    kept = _rows(demo, "SELECT * FROM checkins ORDER BY id")
+    refused = okrdesk("move-unit", "szft", "-w", str(demo), "--lang", lang,
+                      env={"COLUMNS": "1000"})  # fmt: skip
+    assert refused.returncode == 2, refused.stdout
+    assert refused.stderr.strip() == said.replace("2026-11-21", str(first.date()))
+    assert _rows(demo, "SELECT * FROM checkins ORDER BY id") == kept
+    merged = okrdesk("move-unit", "szft", "--merge", "-w", str(demo))
+    assert merged.returncode == 0, merged.stderr
+    assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'szft'") == [(0,)]
+
+
 def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
     demo: Path,
 ) -> None:

@@ -93,10 +93,16 @@ def _check_movable(
         if len(ids) == 1 and from_plan is None:
             raise BadInput(refused["other_plan_id"].format(old=old, other=ids[0], plan=plan.id))
         raise BadInput(refused["theirs"].format(old=old, plan=from_plan or plan.id))
+    every = store.checkins()
     if held.checkins_old and not checked_in_here(
-        plan, held.checkins_old, store.checkins(), store.runs, new=new,
+        plan, held.checkins_old, every, store.runs, new=new,
         by_known_people=False, before_own=not merge,
     ):  # fmt: skip
+        if not merge and checked_in_here(plan, held.checkins_old, every, store.runs, new=new,
+                                         by_known_people=False, before_own=False):  # fmt: skip
+            again = f"okrdesk move-unit {old}" + f" {new}" * named
+            again += f" --from-plan {from_plan}" * (from_plan is not None) + " --merge"
+            raise BadInput(_later_than_new(held, every, again, lang))
         raise BadInput(refused["theirs_checkins"].format(old=old))
     runs = store.runs()
     started = min((run.id for run in runs if run.plan_unit == plan.top), default=None)
@@ -108,6 +114,28 @@ def _check_movable(
     if clashes:
         raise BadInput("\n".join([refused["clashes"].format(old=old, new=new), *clashes,
                                   refused["merge"].format(new=new)]))  # fmt: skip
+
+
+def _later_than_new(held: UnitHoldings, every: Sequence[Checkin], again: str, lang: str) -> str:
+    """Why check-ins under the old id made after the new id's first of the same key result
+    are not moved without ``--merge``, each such key result on a line: what is there, and
+    what ``--merge`` would do with it."""
+    first: dict[str, str] = {}
+    for checkin in every:
+        if checkin.subject == held.new:
+            first[checkin.key_result] = min(first.get(checkin.key_result, "~"), checkin.recorded)
+    later = _by_key_result(
+        [c for c in held.checkins_old if c.recorded > first.get(c.key_result, "~")]
+    )
+    words = _REFUSED[lang]
+    lines = [words["later"].format(old=held.old, new=held.new)]
+    for kr, kept in sorted(later.items()):
+        lines.append(words["later_kr"].format(
+            kr=kr, n=_checkins(len(kept), lang), old=held.old, new=held.new,
+            days=_days(kept, lang), first=first[kr][:10],
+        ))  # fmt: skip
+    lines.append(words["later_merge"].format(new=held.new, again=again))
+    return "\n".join(lines)
 
 
 def _refuse_the_plans_old_unit(plan: Plan, store: Store, old: str, new: str, lang: str) -> None:
@@ -277,6 +305,15 @@ _REFUSED = {
         "theirs_checkins": "check-ins under unit {old} are another plan's (a branch sharing "
                            "this store): its collects or check-ins went on after this plan's "
                            "started under its own ids. Nothing was moved.",
+        "later": "{old} holds check-ins made after this plan's first check-in of the same "
+                 "key result under {new}, most likely by someone still working from the "
+                 "target files before the id was changed:",
+        "later_kr": "  {kr}: {n} under {old} ({days}), recorded after its first under {new} "
+                    "(recorded {first})",
+        "later_merge": "With --merge they move to {new} with the rest, and each key result "
+                       "checked in under both counts its latest day's check-in: "
+                       "`{again}`. If they are another branch's, leave them. Nothing was "
+                       "moved.",
         "theirs_collects": "a plan of unit {old} has collected since this plan's first collect "
                            "under {top}: it is another plan's (a branch sharing this store), "
                            "not this plan's old unit id. Nothing was moved.",
@@ -317,6 +354,13 @@ _REFUSED = {
                          "{old} --from-plan {other}`。未移动任何内容。",
         "theirs_checkins": "记在单位 {old} 名下的打卡是另一计划（共用此数据库的营业部）的："
                            "本计划开始用自己的 id 之后，它仍在采集或打卡。未移动任何内容。",
+        "later": "{old} 名下有些打卡记录于本计划在 {new} 名下对同一关键结果的首次打卡之后，"
+                 "很可能是有人仍按改 id 之前的目标文件打卡：",
+        "later_kr": "  {kr}：{old} 名下 {n}（{days}），记录于它在 {new} 名下的首次打卡"
+                    "（{first} 记录）之后",
+        "later_merge": "加上 --merge，它们会与其余内容一起移到 {new} 名下，两处都有打卡的关键"
+                       "结果以日期最晚的打卡为准：`{again}`。如果它们"
+                       "是另一营业部的，请不要移动。未移动任何内容。",
         "theirs_collects": "本计划首次以 {top} 采集之后，单位 {old} 的计划仍在采集：它是另一"
                            "计划（共用此数据库的营业部），不是本计划的旧单位 id。未移动任何内容。",
         "theirs_figures": "记在单位 {old} 名下的 {n} 个数字是另一计划的采集存入的（共用此"
