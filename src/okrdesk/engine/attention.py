@@ -696,15 +696,17 @@ def old_units_of_the_plan(plan: Plan, store: Store) -> set[str]:
 def collected_for_the_plan(
     plan: Plan, store: StoreReader, runs: Sequence[Run], olds: Iterable[str]
 ) -> set[str]:
-    """Of ``olds``, ids the plan does not have, those a collect of ``runs`` ran under for
-    this plan: most of the units and people whose figures it replaced were this plan's,
+    """Of ``olds``, ids the plan does not have, those whose latest collect of ``runs`` ran
+    for this plan: most of the units and people whose figures it replaced were this plan's,
     one of them at least a person. A branch sharing the store collects for its own staff.
     Where the plan kept no check-ins under its old unit id, this is what says that the
     ledger's entries there, under the plan's old id too, are its own, beside their
     signers and their silence since (``recorded_here``): the signers alone could be a
     branch's whose staff share names with this plan's."""
     olds = set(olds) - set(plan.subject_ids) - {""}
-    unit_of = {run.id: run.plan_unit for run in runs if run.plan_unit in olds}
+    # The latest collect of each: a firm's store holds every branch's, each naming its staff.
+    latest = {run.plan_unit: run.id for run in runs if run.plan_unit in olds}
+    unit_of = {run: unit for unit, run in latest.items()}
     if not unit_of:
         return set()
     ours = set(plan.subject_ids)
