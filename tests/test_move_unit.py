@@ -242,6 +242,34 @@ def test_a_check_in_under_the_old_id_later_than_the_new_ids_first_names_merge(
     assert _rows(demo, "SELECT count(*) FROM checkins WHERE subject = 'szft'") == [(0,)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "liuyang2 is a person of this plan, not a unit: move-unit moves what is kept "
+               "under a unit's old id."),
+        ("zh", "liuyang2 是本计划的人员，不是单位：move-unit 只移动记在单位旧 id 名下的内容。"),
+    ],
+)  # fmt: skip
+def test_move_unit_to_a_person_says_what_to_do_with_their_figures(
+    demo: Path, lang: str, said: str
+) -> None:
+    """刘洋 renamed liuyang2 in org.toml: his collected figures stay under liuyang, counted
+    nowhere. `move-unit liuyang liuyang2` said only 'no unit "liuyang2"', as if the
+    person were unknown. It says what move-unit moves, and what to run instead."""
+    for path in (demo / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace("liuyang", "liuyang2")
+        path.write_text(text, encoding="utf-8")
+    stored = _rows(demo, "SELECT count(*), sum(value) FROM observations WHERE subject = 'liuyang'")
+    refused = okrdesk("move-unit", "liuyang", "liuyang2", "-w", str(demo), "--lang", lang)
+    assert refused.returncode == 2, refused.stdout
+    told = " ".join(refused.stderr.split())
+    assert told.startswith(said), told
+    assert "`okrdesk collect`" in told and "Traceback" not in refused.stderr
+    assert told.endswith("Nothing was moved." if lang == "en" else "未移动任何内容。")
+    assert _rows(demo, "SELECT count(*), sum(value) FROM observations "
+                       "WHERE subject = 'liuyang'") == stored  # fmt: skip
+
+
 def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
     demo: Path,
 ) -> None:

@@ -42,6 +42,8 @@ def move_unit(
     new = new or plan.top
     if old in plan.units_by_id or old in plan.people_by_id:
         raise BadInput(refused["own_id"].format(old=old, top=plan.top))
+    if new in plan.people_by_id:
+        raise BadInput(refused["person"].format(old=old, new=new))
     if new not in plan.units_by_id:
         raise BadInput(no_such("unit", new, list(plan.units_by_id), lang=lang) + refused["end"])
     if from_plan is not None and new != plan.top:
@@ -287,6 +289,12 @@ _REFUSED = {
                           "check-ins and spending together: `okrdesk move-unit {old}"
                           "{from_plan}`. Moved to {new}, a unit below it, the plan's "
                           "check-ins would count as {new}'s. Nothing was moved.",
+        "person": "{new} is a person of this plan, not a unit: move-unit moves what is kept "
+                  "under a unit's old id. A person's figures are collected again from the "
+                  "source by the id its rows name, and a collect replaces them: those stored "
+                  "under {old} count nowhere while the plan has no {old}. Where {old} was "
+                  "renamed {new} in org.toml, change the id back, or have the source's rows "
+                  "name {new} and run `okrdesk collect`. Nothing was moved.",
         "from_plan_team": "--from-plan is for the plan's own unit ({top}), whose ledger "
                           "entries carry the plan's id; {new} is a unit below it. Nothing was "
                           "moved.",
@@ -341,6 +349,11 @@ _REFUSED = {
                           "的内容，打卡和支出应一起移到 {top} 名下：`okrdesk move-unit {old}"
                           "{from_plan}`。移到下属单位 {new} 名下，本计划的打卡会算作 {new} "
                           "的。未移动任何内容。",
+        "person": "{new} 是本计划的人员，不是单位：move-unit 只移动记在单位旧 id 名下的内容。"
+                  "人员的数字每次采集都按来源数据行写的 id 重新读取，并由采集替换：记在 "
+                  "{old} 名下的数字，在本计划没有 {old} 时不计入任何地方。若是在 org.toml 中"
+                  "把 {old} 改成了 {new}，请把 id 改回；或让来源数据行写 {new}，再运行 "
+                  "`okrdesk collect`。未移动任何内容。",
         "from_plan_team": "--from-plan 只用于本计划的单位（{top}），其支出记有计划 id；{new} "
                           "是它下属的单位。未移动任何内容。",
         "nothing": "数据库中没有记在单位 {old} 名下的内容：没有打卡、采集的数字或支出。"
