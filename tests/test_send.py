@@ -309,12 +309,37 @@ def test_feishu_sends_at_most_5_messages_a_second(bot: Bot) -> None:
     assert all(times[i + 5] - times[i] >= 1 for i in range(len(times) - 5))
 
 
-def test_429_and_5xx_are_retried_with_back_off(bot: Bot) -> None:
+def test_429_and_503_are_retried_with_back_off(bot: Bot) -> None:
     clock = FakeClock()
-    bot.replies = [(429, {}, {"Retry-After": "7"}), (500, {}, {}), (502, {}, {})]
+    bot.replies = [(429, {}, {"Retry-After": "7"}), (503, {}, {}), (503, {}, {})]
     assert channels.deliver(channel("wecom"), MESSAGE, env(bot), clock) == 1
     assert len(bot.received) == 4
     assert clock.slept == [7, 2, 4]
+
+
+@pytest.mark.parametrize(
+    ("status", "en", "zh"),
+    [(500, "the server failed while handling the message", "服务器处理消息时出错"),
+     (502, "a gateway between here and the bot had no good answer from the bot",
+      "本机与机器人之间的网关没有从机器人那里得到正常应答"),
+     (501, "an error on the server's side", "服务器一方出错")],
+)  # fmt: skip
+def test_a_server_error_after_the_message_went_is_not_sent_again(
+    bot: Bot, status: int, en: str, zh: str
+) -> None:
+    """A proxy's 502 when the bot's answer went wrong on its way back, or a bot's 500 after
+    it posted: the group may have the message, and it was sent again, up to 4 times."""
+    clock = FakeClock()
+    bot.replies = [(status, {"error": "x"}, {})] * 4
+    [outcome] = deliver_all((channel("wecom"),), MESSAGE, env(bot), clock)
+    assert len(bot.received) == 1 and clock.slept == []
+    assert outcome.text("en") == (
+        f'error: my-wecom (wecom): HTTP {status}, {en}: {{"error": "x"}}; the message may '
+        "have arrived all the same"
+    )
+    assert outcome.text("zh") == (
+        f'发送失败：my-wecom（wecom）：HTTP {status}，{zh}：{{"error": "x"}}；消息可能仍已送达'
+    )
 
 
 def test_a_gateway_timeout_is_not_sent_again(bot: Bot) -> None:

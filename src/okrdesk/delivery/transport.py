@@ -1,10 +1,10 @@
 """Posting JSON to a bot's webhook: rate limits, bounded retries, error replies.
 
 Every delivery over HTTP goes through ``post_json``: it retries a 429 or a
-5xx answer but a 504 with exponential back-off (or the server's ``Retry-After``), a
-bounded number of times, and treats a 200 whose JSON body carries an error
-code as the failure it is, and one without the bot's code as unconfirmed.
-Each request has one time limit for all of it, connecting to the last byte
+503, which say the message was not handled, with exponential back-off (or the server's
+``Retry-After``), a bounded number of times, and no other answer; it treats a 200 whose
+JSON body carries an error code as the failure it is, and one without the bot's code
+as unconfirmed. Each request has one time limit for all of it, connecting to the last byte
 of the answer; a redirect is never followed (it would repeat the request as
 a GET without its body). The clock that paces sends is injected so tests
 need not wait.
@@ -170,16 +170,10 @@ def post_json(
     for attempt in range(ATTEMPTS):
         status, text, retry_after = _post(url, data, seconds)
         text = _masked(text, url)
-        if status == GATEWAY_TIMEOUT:
-            # The gateway passed the request on and the bot was slow to answer: it may
-            # post it yet, and a second request could post it twice.
-            raise DeliveryFailed(Said(
-                f"HTTP 504: a gateway between here and the bot gave up waiting for the bot's "
-                f"answer; {MAY_HAVE_ARRIVED.en}",
-                f"HTTP 504：本机与机器人之间的网关没等到机器人的应答；{MAY_HAVE_ARRIVED.zh}",
-            ))  # fmt: skip
-        if status == 429 or status >= 500:
+        if status in RETRIED:
             problem = Said(f"HTTP {status}", f"HTTP {status}")
+        elif status >= 500:
+            raise DeliveryFailed(_server_error(status, text))
         elif status >= 400:
             meant = _MEANT.get(status, Said("", ""))
             raise DeliveryFailed(Said(f"HTTP {status}{meant.en}: {_short(text)}",
@@ -200,6 +194,34 @@ def post_json(
             clock.sleep(_delay(attempt, retry_after))
     raise DeliveryFailed(Said(f"{problem.en}, still after {ATTEMPTS} attempts",
                               f"{problem.zh}，重试 {ATTEMPTS} 次仍失败"))  # fmt: skip
+
+
+RETRIED = (429, 503)
+"""The answers that say the message was not handled (too many requests; unavailable), so
+that it can go again. Any other 5xx may come after the bot took it (a proxy's 502 when
+the bot's answer went wrong on its way back, a 504 when it was slow, a 500 from a bot
+that failed after posting it): sent again, the group could read it twice."""
+
+
+def _server_error(status: int, text: bytes) -> Said:
+    """A 5xx not retried: what it means, what came with it, and that the group may have
+    the message."""
+    meant = _SERVER_MEANT.get(status, Said(
+        ", an error on the server's side", "，服务器一方出错"))  # fmt: skip
+    quoted = text.strip() and status != GATEWAY_TIMEOUT  # a gateway's page says no more
+    en, zh = (f": {_one_line(text)}", f"：{_one_line(text)}") if quoted else ("", "")
+    return Said(f"HTTP {status}{meant.en}{en}; {MAY_HAVE_ARRIVED.en}",
+                f"HTTP {status}{meant.zh}{zh}；{MAY_HAVE_ARRIVED.zh}")  # fmt: skip
+
+
+_SERVER_MEANT = {
+    500: Said(", the server failed while handling the message",
+              "，服务器处理消息时出错"),
+    502: Said(", a gateway between here and the bot had no good answer from the bot",
+              "，本机与机器人之间的网关没有从机器人那里得到正常应答"),
+    504: Said(": a gateway between here and the bot gave up waiting for the bot's answer",
+              "：本机与机器人之间的网关没等到机器人的应答"),
+}  # fmt: skip
 
 
 _MEANT = {
