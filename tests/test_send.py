@@ -414,11 +414,40 @@ def test_a_refused_signature_names_the_variable_to_check(bot: Bot) -> None:
     assert keyword.text("en").endswith("errcode 310000: keywords not in content")
 
 
-def test_the_vendors_too_fast_code_is_retried(bot: Bot) -> None:
+def test_a_vendor_s_too_fast_code_stops_the_channel_saying_when_to_send_again(
+    bot: Bot,
+) -> None:
+    """DingTalk holds a robot back for 10 minutes and WeCom counts by the minute: waiting
+    1, 2 and 4 s was futile, each attempt counted against the robot, and the parts after
+    were lost without a word of when to send again."""
+    ok = (200, {"errcode": 0}, {})
+    bot.replies = [ok, ok, (200, {"errcode": 130101, "errmsg": "send too fast"}, {})]
     clock = FakeClock()
+    [outcome] = deliver_all((channel("dingtalk"),), _long(150), env(bot), clock)
+    parts = outcome.parts
+    assert len(bot.received) == 3 and parts > 3 and clock.slept == []
+    assert outcome.text("en") == (
+        "error: my-dingtalk (dingtalk): the bot answered with an error: errcode 130101: send "
+        f"too fast; 2 of {parts} parts were sent before it failed; parts 3 to {parts} were "
+        "not sent; the DingTalk robot takes no more for 10 minutes: send again after that "
+        f"with --channel my-dingtalk (all {parts} parts go again)"
+    )
+    assert outcome.text("zh") == (
+        "发送失败：my-dingtalk（dingtalk）：机器人返回错误：errcode 130101: send too fast；"
+        f"共 {parts} 条，失败前已发出 2 条；第 3 至 {parts} 条未发出；钉钉机器人在 10 分钟内"
+        f"不再接收消息：请过 10 分钟后加 --channel my-dingtalk 重新发送（{parts} 条全部重发）"
+    )
+    bot.received.clear()
     bot.replies = [(200, {"errcode": 45009, "errmsg": "api freq out of limit"}, {})]
-    assert channels.deliver(channel("wecom"), MESSAGE, env(bot), clock) == 1
-    assert len(bot.received) == 2 and clock.slept == [1]
+    [outcome] = deliver_all((channel("wecom"),), MESSAGE, env(bot), clock)
+    assert len(bot.received) == 1 and clock.slept == []
+    assert outcome.text("en").endswith(
+        "errcode 45009: api freq out of limit; the WeCom robot takes no more for a minute: "
+        "send again after that with --channel my-wecom"
+    )
+    assert outcome.text("zh").endswith(
+        "；企业微信群机器人在 1 分钟内不再接收消息：请过 1 分钟后加 --channel my-wecom 重新发送"
+    )
 
 
 @pytest.mark.parametrize(

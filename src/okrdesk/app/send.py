@@ -37,6 +37,8 @@ class Outcome:
     error: Said | None = None
     parts: int = 1
     """The messages a failed channel was to get, of which ``sent`` went before it failed."""
+    advice: Said | None = None
+    """What to do about the failure, said after how many parts went."""
 
     def text(self, lang: str = "en") -> str:
         """What became of the channel, in ``lang`` (a bot's or mail server's own reply
@@ -49,6 +51,8 @@ class Outcome:
                                      error=self.error.text(lang))  # fmt: skip
         if self.sent:
             said += words["partly"].format(sent=self.sent, parts=self.parts)
+        if self.advice is not None:
+            said += ("；" if lang == "zh" else "; ") + self.advice.text(lang)
         return said
 
 
@@ -276,7 +280,7 @@ def deliver_all(
         try:
             yield Outcome(channel, channels.deliver(channel, message, env, timer))
         except DeliveryFailed as error:
-            yield Outcome(channel, error.sent, error.said, error.parts)
+            yield Outcome(channel, error.sent, error.said, error.parts, error.advice)
         except KeyboardInterrupt as stop:
             how = stop if isinstance(stop, Stopped) else Stopped(0, 1, underway=False)
             raise ChannelStopped(channel, how) from stop

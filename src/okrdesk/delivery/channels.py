@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Mapping
 
 from okrdesk.delivery import dingtalk, feishu, mail, wecom
@@ -65,12 +66,43 @@ def deliver(channel: Channel, message: Message, environ: Mapping[str, str], cloc
     try:
         return bot.deliver(message, url, secret, clock)
     except DeliveryFailed as error:
+        if error.throttled:
+            raise DeliveryFailed(error.said, error.sent, error.parts,
+                                 advice=_throttled(channel, bot, error)) from None  # fmt: skip
         if not error.unsigned:
             raise
         said = error.said
         hint = _unsigned(channel)
         raise DeliveryFailed(Said(f"{said.en}; {hint.en}", f"{said.zh}；{hint.zh}"),
                              error.sent, error.parts) from None  # fmt: skip
+
+
+def _throttled(channel: Channel, bot: Bot, error: DeliveryFailed) -> Said:
+    """What to do when the bot refused a part as sent too fast (others, or an earlier run,
+    had used its allowance): which parts did not go, and when to send again; retried at
+    once, it would be refused again, each attempt counted against it."""
+    wait, option = bot.throttled_for, f"--channel {shlex.quote(channel.name)}"
+    first, parts = error.sent + 1, error.parts
+    if parts == 1:
+        left = Said("", "")
+    elif first == 1:
+        left = Said(f"none of its {parts} parts was sent; ", f"{parts} 条均未发出；")
+    elif first == parts:
+        left = Said(f"part {parts} was not sent; ", f"第 {parts} 条未发出；")
+    else:
+        left = Said(f"parts {first} to {parts} were not sent; ",
+                    f"第 {first} 至 {parts} 条未发出；")  # fmt: skip
+    again = (
+        Said(f" (all {parts} parts go again)", f"（{parts} 条全部重发）")
+        if error.sent
+        else Said("", "")
+    )
+    return Said(
+        f"{left.en}the {bot.replies.bot.en} takes no more for {wait.en}: send again after "
+        f"that with {option}{again.en}",
+        f"{left.zh}{bot.replies.bot.zh}在 {wait.zh}内不再接收消息：请过 {wait.zh}后加 "
+        f"{option} 重新发送{again.zh}",
+    )
 
 
 def _unsigned(channel: Channel) -> Said:

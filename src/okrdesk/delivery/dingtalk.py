@@ -3,7 +3,8 @@
 With the "加签" security setting, each request carries ``timestamp`` (in
 milliseconds) and ``sign`` as query parameters: the HMAC-SHA256 of
 "timestamp\\nsecret" keyed by the secret, base64, then URL-encoded. A robot
-takes 20 messages a minute (errcode 130101 when sent too fast, retried).
+takes 20 messages a minute; sent more, it answers errcode 130101 and takes none for
+10 minutes: the send stops there.
 """
 
 from __future__ import annotations
@@ -48,4 +49,7 @@ REPLIES = errcode(Said("DingTalk robot", "钉钉机器人"), unsigned=((310000, 
 """310000 is any of its security settings refusing the message; "sign not match" the
 signature (else a keyword missing, or an address not allowed)."""
 
-BOT = Bot("dingtalk", ((20, 60.0),), body, fits, sign, REPLIES, retry_codes=(130101,))
+BOT = Bot(
+    "dingtalk", ((20, 60.0),), body, fits, sign, REPLIES, throttle_codes=(130101,),
+    throttled_for=Said("10 minutes", "10 分钟"),
+)  # fmt: skip

@@ -3,7 +3,7 @@
 With signature verification on, the body carries ``timestamp`` (seconds)
 and ``sign``: the HMAC-SHA256 keyed by "timestamp\\nsecret" of an empty
 message, base64. A request is at most 20 KB; a bot takes 100 messages a
-minute and 5 a second (code 11232 when sent too fast, retried).
+minute and 5 a second (code 11232 when sent too fast: the send stops there).
 """
 
 from __future__ import annotations
@@ -52,4 +52,4 @@ REPLIES = Replies(
 19021, "sign match fail", a signature it refused."""
 
 
-BOT = Bot("feishu", ((5, 1.0), (100, 60.0)), body, fits, sign, REPLIES, retry_codes=(11232,))
+BOT = Bot("feishu", ((5, 1.0), (100, 60.0)), body, fits, sign, REPLIES, throttle_codes=(11232,))

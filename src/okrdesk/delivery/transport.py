@@ -47,15 +47,21 @@ MAY_HAVE_ARRIVED = Said("the message may have arrived all the same", "消息可�
 class DeliveryFailed(OkrdeskError):
     """A channel did not take the message; ``said`` says why in each language, and
     ``sent`` how many of its ``parts`` went before; ``unsigned`` when the bot refused its
-    signature (a wrong secret, or none where the bot checks one)."""
+    signature (a wrong secret, or none where the bot checks one); ``throttled`` when it
+    refused it as sent too fast; ``advice`` what to do, said after how many parts went."""
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, said: Said, sent: int = 0, parts: int = 1, unsigned: bool = False) -> None:
+    def __init__(
+        self, said: Said, sent: int = 0, parts: int = 1, unsigned: bool = False,
+        throttled: bool = False, advice: Said | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(said)
         self.sent = sent
         self.parts = parts
         self.unsigned = unsigned
+        self.throttled = throttled
+        self.advice = advice
 
 
 class Stopped(KeyboardInterrupt):
@@ -153,14 +159,15 @@ def post_json(
     body: Mapping[str, Any],
     clock: Clock,
     replies: Replies,
-    retry_codes: Collection[int] = (),
+    throttle_codes: Collection[int] = (),
 ) -> dict[str, Any]:
     """POST ``body`` as JSON to ``url`` and return the JSON reply.
 
     ``replies`` reads whether the bot posted it from a 200 reply: a code other than
     0 is a failure, and so is a reply without one (empty, a web page, another
-    service's JSON), which does not say the message was posted; ``retry_codes`` are
-    the vendor's "too many requests" codes, retried like a 429.
+    service's JSON), which does not say the message was posted; ``throttle_codes`` are
+    the vendor's "sent too fast" codes, never retried: the vendor holds the bot back for
+    a minute or more, longer than a send should wait, and each attempt counts against it.
     """
     if (problem := url_problem(url)) is not None:
         raise DeliveryFailed(problem)
@@ -188,8 +195,8 @@ def post_json(
             error = replies.error_of(reply)
             problem = Said(f"the bot answered with an error: {error}",
                            f"机器人返回错误：{error}")  # fmt: skip
-            if code not in retry_codes:
-                raise DeliveryFailed(problem, unsigned=replies.refuses_signature(reply))
+            raise DeliveryFailed(problem, unsigned=replies.refuses_signature(reply),
+                                 throttled=code in throttle_codes)  # fmt: skip
         if attempt + 1 < ATTEMPTS:
             clock.sleep(_delay(attempt, retry_after))
     raise DeliveryFailed(Said(f"{problem.en}, still after {ATTEMPTS} attempts",

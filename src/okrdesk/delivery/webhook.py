@@ -19,6 +19,8 @@ from okrdesk.delivery.transport import (
 )
 from okrdesk.errors import Said
 
+A_MINUTE = Said("a minute", "1 分钟")
+
 
 @attrs.frozen
 class Outgoing:
@@ -43,7 +45,10 @@ class Bot:
     """``sign(url, body, secret, now)``: the request with its signature."""
     replies: Replies
     """How its answer says whether it posted the message."""
-    retry_codes: Collection[int] = ()
+    throttle_codes: Collection[int] = ()
+    """The codes by which it refuses a message as sent too fast."""
+    throttled_for: Said = A_MINUTE
+    """How long the vendor holds a bot back after it said so."""
 
     def requests(
         self, message: Message, url: str, secret: str | None, now: float
@@ -68,9 +73,10 @@ class Bot:
                 raise Stopped(sent, len(parts), underway=False) from stop
             signed = part if secret is None else self.sign(url, part.body, secret, clock.time())
             try:
-                post_json(signed.url, signed.body, clock, self.replies, self.retry_codes)
+                post_json(signed.url, signed.body, clock, self.replies, self.throttle_codes)
             except DeliveryFailed as error:
-                raise DeliveryFailed(error.said, sent, len(parts), error.unsigned) from None
+                raise DeliveryFailed(error.said, sent, len(parts), error.unsigned,
+                                     error.throttled) from None  # fmt: skip
             except KeyboardInterrupt as stop:
                 # Stopped connecting, waiting for the answer or between retries: the
                 # request may have reached the bot, which may post it.

@@ -3,7 +3,7 @@
 Its Markdown has headings, bold, links and quotes but no tables; the
 content is at most 4096 bytes of UTF-8; a robot takes 20 messages a minute.
 The webhook URL carries the robot's key, so it is the secret; errcode 45009
-means "too many", retried after a pause.
+means "too many" this minute: the send stops there, to go again a minute later.
 """
 
 from __future__ import annotations
@@ -27,4 +27,4 @@ def fits(message: dict[str, Any]) -> bool:
 
 REPLIES = errcode(Said("WeCom robot", "企业微信群机器人"))
 
-BOT = Bot("wecom", ((20, 60.0),), body, fits, no_signature, REPLIES, retry_codes=(45009,))
+BOT = Bot("wecom", ((20, 60.0),), body, fits, no_signature, REPLIES, throttle_codes=(45009,))
