@@ -903,18 +903,28 @@ def test_a_refused_login_is_a_clear_failure(smtp: Any) -> None:
     assert received == []
 
 
-def test_a_recipient_the_mail_server_refuses_fails_the_channel_naming_them(smtp: Any) -> None:
+def test_a_recipient_the_mail_server_refuses_fails_the_channel_naming_them(
+    smtp: Any, tmp_path: Path
+) -> None:
+    """Told only 'it was sent to the others', a manager sent it again with --channel, and
+    every recipient that had it was mailed it again."""
     port, received, _ = smtp
-    both = attrs.evolve(mailbox(port, user=None), to=("boss@branch.example", "gone@branch.example"))
-    with pytest.raises(DeliveryFailed) as failed:
-        channels.deliver(both, MESSAGE, {}, FakeClock())
-    assert failed.value.said.en == (
-        "the mail server refused 1 of 2 recipients: gone@branch.example: 550 5.1.1 User "
-        "unknown; it was sent to the others"
+    to = ("张三 <boss@branch.example>", "gone@branch.example", "cfo@branch.example")
+    both = attrs.evolve(mailbox(port, user=None), to=to)
+    report = tmp_path / "report-szft-2026-11-20.html"
+    report.write_text("<html></html>", encoding="utf-8")
+    [outcome] = deliver_all((both,), attrs.evolve(MESSAGE, attachment=report), {}, FakeClock())
+    assert outcome.text("en") == (
+        "error: boss (email): the mail server refused 1 of 3 recipients: gone@branch.example: "
+        "550 5.1.1 User unknown; it was sent to 张三 <boss@branch.example>, cfo@branch.example; "
+        "sending again, even with --channel boss, mails every recipient again: once the "
+        f"refused address is put right, mail it the report ({report}) yourself"
     )
-    assert failed.value.said.zh == (
-        "邮件服务器拒收了 2 个收件人中的 1 个：gone@branch.example: 550 5.1.1 User unknown；"
-        "已发给其余收件人"
+    assert outcome.text("zh") == (
+        "发送失败：boss（email）：邮件服务器拒收了 3 个收件人中的 1 个：gone@branch.example: "
+        "550 5.1.1 User unknown；已发给 张三 <boss@branch.example>、cfo@branch.example；"
+        "即使加 --channel boss 重新发送，也会再发给所有收件人：请在改正被拒收的地址后，自行把"
+        f"报告（{report}）发给该地址"
     )
     assert len(received) == 1
     gone = attrs.evolve(both, to=("gone@branch.example",))

@@ -7,11 +7,12 @@ with the password from the variable ``password_env`` names.
 
 from __future__ import annotations
 
+import shlex
 import smtplib
 import socket
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 
 from okrdesk.delivery.message import Message, plain
@@ -87,14 +88,36 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
     if refused:
         # smtplib fails only when every recipient is refused; one refused of two is
         # its return value, and the one who never gets the report must be told.
-        n, total = len(refused), len(channel.to)
-        raise DeliveryFailed(Said(
-            f"the mail server refused {n} of {total} recipients: {_recipients(refused)}; "
-            "it was sent to the others",
-            f"邮件服务器拒收了 {total} 个收件人中的 {n} 个：{_recipients(refused, '；')}；"
-            "已发给其余收件人",
-        ))  # fmt: skip
+        raise _some_refused(channel, message, refused)
     return 1
+
+
+def _some_refused(
+    channel: Channel, message: Message, refused: dict[str, tuple[int, bytes]]
+) -> DeliveryFailed:
+    """Some recipients refused, the others sent to: who has it, and that sending the
+    channel again mails them all again (it has no way to mail one of its recipients
+    alone), so the refused one is best sent the report by hand."""
+    n, total = len(refused), len(channel.to)
+    gone = {address.lower() for address in refused}
+    had = [a for a in channel.to if parseaddr(a)[1].lower() not in gone]
+    option = f"--channel {shlex.quote(channel.name)}"
+    report = f" ({message.attachment})" if message.attachment is not None else ""
+    report_zh = f"（{message.attachment}）" if message.attachment is not None else ""
+    error = DeliveryFailed(Said(
+        f"the mail server refused {n} of {total} recipients: {_recipients(refused)}; it "
+        f"was sent to {', '.join(had)}",
+        f"邮件服务器拒收了 {total} 个收件人中的 {n} 个：{_recipients(refused, '；')}；"
+        f"已发给 {'、'.join(had)}",
+    ))  # fmt: skip
+    it, them = ("the refused address is", "it") if n == 1 else ("the refused addresses are", "them")
+    error.advice = Said(
+        f"sending again, even with {option}, mails every recipient again: once {it} put "
+        f"right, mail {them} the report{report} yourself",
+        f"即使加 {option} 重新发送，也会再发给所有收件人：请在改正被拒收的地址后，自行把报告"
+        f"{report_zh}发给{'该地址' if n == 1 else '这些地址'}",
+    )
+    return error
 
 
 def _connected(channel: Channel, limit: TimeLimit) -> smtplib.SMTP:
