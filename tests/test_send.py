@@ -1610,6 +1610,34 @@ def test_validate_warns_of_a_webhook_url_that_is_not_encrypted(workspace: Path) 
     assert secure.exit_code == 0 and "warning" not in secure.output
 
 
+def test_validate_warns_of_a_channel_whose_webhook_is_another_vendor_s(workspace: Path) -> None:
+    """A Feishu bot's URL pasted into a wecom channel's variable: the send failed with the
+    bot's own words, and validate, the check a manager runs first, said nothing."""
+    feishu = "https://open.feishu.cn/open-apis/bot/v2/hook/LEAKED-0123456789abcdef"
+    dingtalk = "https://oapi.dingtalk.com/robot/send?access_token=LEAKED"
+    done = CliRunner().invoke(
+        cli, ["validate", "--lang", "en", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": feishu, "TEST_DING_URL": dingtalk},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output  # a warning: cron's variable may be another
+    assert (
+        'warning: okrdesk.toml:6: send.channels[0].kind: kind = "wecom", but $TEST_WECOM_URL '
+        'holds the webhook of a Feishu bot (open.feishu.cn): set kind = "feishu", or give '
+        "$TEST_WECOM_URL the WeCom robot's URL"
+    ) in done.output
+    assert "LEAKED" not in done.output and "TEST_DING_URL" not in done.output
+    chinese = CliRunner().invoke(
+        cli, ["validate", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": feishu, "TEST_DING_URL": feishu.replace("feishu.cn", "x.cn")},
+    )  # fmt: skip
+    assert (
+        '警告：okrdesk.toml:6: send.channels[0].kind: kind = "wecom"，但 $TEST_WECOM_URL 中是'
+        '飞书机器人的 webhook（open.feishu.cn）：请设 kind = "feishu"，或在 $TEST_WECOM_URL '
+        "中填企业微信群机器人的地址"
+    ) in chinese.output
+    assert "1 个警告" in chinese.output  # an address of no vendor's: a relay, say
+
+
 def test_send_names_a_channel_s_mistakes_rather_than_finding_no_channel(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -143,7 +143,7 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     problem_lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
     lines = list(problem_lines)
     warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session),
-                       *shared_webhooks(session),
+                       *shared_webhooks(session), *other_vendors_webhooks(session),
                        *tables_of_no_plugin(session.host, session.workspace.root)})  # fmt: skip
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
     # broken_said declares the report formats of the plugins already loaded, which
@@ -391,6 +391,43 @@ def plain_http_webhooks(
         )
         for channel, where in _channel_keys(session, found, "url_env")
     ]
+
+
+def other_vendors_webhooks(
+    session: Session, environ: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """A warning at the ``kind`` of each bot channel whose webhook URL, as this
+    environment holds it, is another vendor's (a Feishu bot's in a ``wecom`` channel):
+    the bot would refuse a message in the other's form, and say so in words that do not
+    name the channel's kind."""
+    if not session.workspace.send.channels:
+        return []
+    from okrdesk.delivery.channels import BOTS
+
+    env = os.environ if environ is None else environ
+    found: dict[str, tuple[str, str]] = {}
+    for channel in session.workspace.send.channels:
+        if channel.kind not in BOTS or not channel.url_env:
+            continue
+        try:
+            host = urllib.parse.urlsplit(env.get(channel.url_env, "").strip()).hostname or ""
+        except ValueError:  # not a URL at all: send says so
+            continue
+        vendor = next((kind for kind, bot in BOTS.items() if host in bot.hosts), None)
+        if vendor is not None and vendor != channel.kind:
+            found[channel.name] = (vendor, host)
+    chosen = [c for c in session.workspace.send.channels if c.name in found]
+    warnings = []
+    for channel, where in _channel_keys(session, chosen, "kind"):
+        (vendor, host), env_name = found[channel.name], channel.url_env
+        theirs, ours = BOTS[vendor].replies.bot, BOTS[channel.kind].replies.bot
+        warnings.append(where.problem(
+            f'kind = "{channel.kind}", but ${env_name} holds the webhook of a {theirs.en} '
+            f'({host}): set kind = "{vendor}", or give ${env_name} the {ours.en}\'s URL',
+            f'kind = "{channel.kind}"，但 ${env_name} 中是{theirs.zh}的 webhook（{host}）：'
+            f'请设 kind = "{vendor}"，或在 ${env_name} 中填{ours.zh}的地址',
+        ))  # fmt: skip
+    return warnings
 
 
 def shared_webhooks(session: Session) -> list[Problem]:

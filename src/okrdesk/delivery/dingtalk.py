@@ -51,5 +51,5 @@ signature (else a keyword missing, or an address not allowed)."""
 
 BOT = Bot(
     "dingtalk", ((20, 60.0),), body, fits, sign, REPLIES, throttle_codes=(130101,),
-    throttled_for=Said("10 minutes", "10 分钟"),
+    throttled_for=Said("10 minutes", "10 分钟"), hosts=("oapi.dingtalk.com",),
 )  # fmt: skip

@@ -52,4 +52,7 @@ REPLIES = Replies(
 19021, "sign match fail", a signature it refused."""
 
 
-BOT = Bot("feishu", ((5, 1.0), (100, 60.0)), body, fits, sign, REPLIES, throttle_codes=(11232,))
+BOT = Bot(
+    "feishu", ((5, 1.0), (100, 60.0)), body, fits, sign, REPLIES, throttle_codes=(11232,),
+    hosts=("open.feishu.cn", "open.larksuite.com"),
+)  # fmt: skip

@@ -49,6 +49,8 @@ class Bot:
     """The codes by which it refuses a message as sent too fast."""
     throttled_for: Said = A_MINUTE
     """How long the vendor holds a bot back after it said so."""
+    hosts: tuple[str, ...] = ()
+    """The hosts its webhook URLs name, as the vendor gives them."""
 
     def requests(
         self, message: Message, url: str, secret: str | None, now: float

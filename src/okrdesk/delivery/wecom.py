@@ -27,4 +27,7 @@ def fits(message: dict[str, Any]) -> bool:
 
 REPLIES = errcode(Said("WeCom robot", "企业微信群机器人"))
 
-BOT = Bot("wecom", ((20, 60.0),), body, fits, no_signature, REPLIES, throttle_codes=(45009,))
+BOT = Bot(
+    "wecom", ((20, 60.0),), body, fits, no_signature, REPLIES, throttle_codes=(45009,),
+    hosts=("qyapi.weixin.qq.com",),
+)  # fmt: skip
