@@ -136,9 +136,16 @@ def test_a_server_whose_certificate_nobody_vouches_for_is_refused_before_the_log
     with pytest.raises(DeliveryFailed) as failed:
         channels.deliver(mailbox(server.port, security), MESSAGE,
                          {"SMTP_PASSWORD": PASSWORD}, FakeClock())  # fmt: skip
-    said = str(failed.value)
-    assert said.startswith(f"cannot reach the mail server 127.0.0.1:{server.port}: ")
-    assert "CERTIFICATE_VERIFY_FAILED" in said, said
+    said = failed.value.said
+    assert said.en.startswith(
+        f"cannot reach the mail server 127.0.0.1:{server.port}: its certificate was not "
+        "accepted ([SSL: CERTIFICATE_VERIFY_FAILED]"
+    ), said
+    # The system's English in brackets, after what it means in the message's language.
+    assert said.zh.startswith(
+        f"无法连接邮件服务器 127.0.0.1:{server.port}：其证书未通过校验"
+        "（[SSL: CERTIFICATE_VERIFY_FAILED]"
+    ), said
     assert server.logins == [] and server.received == []
 
 
@@ -170,6 +177,12 @@ def test_a_webhook_whose_certificate_nobody_vouches_for_had_nothing_sent(
     with pytest.raises(DeliveryFailed) as failed:
         channels.deliver(channel("wecom"), MESSAGE, {"HOOK": https_bot.url}, FakeClock())
     said = failed.value.said
-    assert said.en.startswith("cannot reach the webhook: [SSL: CERTIFICATE_VERIFY_FAILED]"), said
-    assert said.zh.startswith("无法连接 webhook：[SSL: CERTIFICATE_VERIFY_FAILED]"), said
+    assert said.en.startswith(
+        "cannot reach the webhook: its certificate was not accepted ([SSL: "
+        "CERTIFICATE_VERIFY_FAILED]"
+    ), said
+    assert said.zh.startswith(
+        "无法连接 webhook：其证书未通过校验（[SSL: CERTIFICATE_VERIFY_FAILED]"
+    ), said
+    assert said.zh.endswith("）"), said
     assert "may have arrived" not in said.en and https_bot.received == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
 import hmac
 import json
@@ -635,12 +636,32 @@ def test_a_server_that_never_answers_had_the_request_and_says_so(
     assert "cannot reach" not in said and took < SLACK
 
 
-def test_a_webhook_nobody_listens_on_cannot_be_reached() -> None:
+def test_a_webhook_or_mail_server_nobody_listens_on_is_told_in_the_message_s_language() -> None:
+    """'无法连接 webhook：[Errno 111] Connection refused': the system's English alone in a
+    Chinese message; what it means now comes first, its words after in brackets."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{probe.getsockname()[1]}/hook"
-    with pytest.raises(DeliveryFailed, match=r"cannot reach the webhook: .*refused"):
-        channels.deliver(channel("wecom"), MESSAGE, {"HOOK": url}, FakeClock())
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/hook"
+    nobody = attrs.evolve(mailbox(port, user=None), name="mail")
+    webhook, mail = deliver_all((channel("wecom"), nobody), MESSAGE, {"HOOK": url}, FakeClock())
+    refused = re.escape(os.strerror(errno.ECONNREFUSED))
+    assert re.fullmatch(
+        rf"error: my-wecom \(wecom\): cannot reach the webhook: the connection was refused "
+        rf"\(\[Errno \d+\] {refused}\)", webhook.text("en"),
+    ), webhook.text("en")  # fmt: skip
+    assert re.fullmatch(
+        rf"发送失败：my-wecom（wecom）：无法连接 webhook：连接被拒绝（\[Errno \d+\] {refused}）",
+        webhook.text("zh"),
+    ), webhook.text("zh")
+    assert re.fullmatch(
+        rf"发送失败：mail（email）：无法连接邮件服务器 127.0.0.1:{port}：连接被拒绝"
+        rf"（\[Errno \d+\] {refused}）", mail.text("zh"),
+    ), mail.text("zh")  # fmt: skip
+    assert mail.text("en").endswith(
+        f"127.0.0.1:{port}: the connection was refused ([Errno "
+        f"{errno.ECONNREFUSED}] {os.strerror(errno.ECONNREFUSED)})"
+    )
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])

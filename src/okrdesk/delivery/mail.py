@@ -22,6 +22,7 @@ from okrdesk.delivery.transport import (
     Stopped,
     TimeLimit,
     request_timeout,
+    system_error,
 )
 from okrdesk.errors import Said
 from okrdesk.targets.settings import Channel
@@ -212,9 +213,9 @@ def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
         reply = _reply(error)
         return DeliveryFailed(Said(f"the mail server refused the message: {reply}",
                                    f"邮件服务器拒收了邮件：{reply}"))  # fmt: skip
-    server_at = f"{channel.host}:{channel.port}"
-    return DeliveryFailed(Said(f"cannot reach the mail server {server_at}: {error}",
-                               f"无法连接邮件服务器 {server_at}：{error}"))  # fmt: skip
+    server_at, reason = f"{channel.host}:{channel.port}", system_error(error)
+    return DeliveryFailed(Said(f"cannot reach the mail server {server_at}: {reason.en}",
+                               f"无法连接邮件服务器 {server_at}：{reason.zh}"))  # fmt: skip
 
 
 def _recipients(refused: dict[str, tuple[int, bytes]], between: str = "; ") -> str:

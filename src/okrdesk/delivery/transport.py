@@ -18,6 +18,7 @@ import http.client
 import json
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -336,8 +337,8 @@ class _Attempt(TimeLimit):
         if not self.ready:
             # Not connected, or refused while connecting (a certificate nobody vouches
             # for, a proxy's refusal): the request never went.
-            reason = getattr(error, "reason", error)
-            return Said(f"cannot reach the webhook: {reason}", f"无法连接 webhook：{reason}")
+            reason = system_error(error)
+            return Said(f"cannot reach the webhook: {reason.en}", f"无法连接 webhook：{reason.zh}")
         broken = _broken(error)
         return Said(f"{broken.en}; {MAY_HAVE_ARRIVED.en}", f"{broken.zh}；{MAY_HAVE_ARRIVED.zh}")
 
@@ -374,10 +375,35 @@ def _broken(error: Exception) -> Said:
         line = repr(str(error)[:60])
         return Said(f"the webhook did not answer in HTTP: {line}",
                     f"webhook 的应答不是 HTTP：{line}")  # fmt: skip
-    reason = getattr(error, "reason", error)
+    reason = system_error(error)
     return Said(
-        f"the connection to the webhook broke: {reason}", f"与 webhook 的连接中断：{reason}"
+        f"the connection to the webhook broke: {reason.en}", f"与 webhook 的连接中断：{reason.zh}"
     )
+
+
+def system_error(error: BaseException) -> Said:
+    """A connection's failure in the message's language, the system's own words (in its
+    English) after it in brackets: ``the connection was refused ([Errno 111] …)``."""
+    # urllib wraps what went wrong in its reason; an SSLError's reason is a word alone.
+    reason = error
+    if isinstance(error, urllib.error.URLError) and isinstance(error.reason, BaseException):
+        reason = error.reason
+    words = str(reason)
+    said = next((s for kind, s in _SYSTEM_ERRORS if isinstance(reason, kind)), None)
+    if said is None:
+        return Said(words, words)
+    return Said(f"{said.en} ({words})", f"{said.zh}（{words}）")
+
+
+_SYSTEM_ERRORS: tuple[tuple[type[BaseException], Said], ...] = (
+    (ssl.SSLCertVerificationError,
+     Said("its certificate was not accepted", "其证书未通过校验")),
+    (ssl.SSLError, Said("the TLS handshake failed", "TLS 握手失败")),
+    (ConnectionRefusedError, Said("the connection was refused", "连接被拒绝")),
+    (socket.gaierror, Said("the host name could not be looked up", "无法解析主机名")),
+    (TimeoutError, Said("the connection timed out", "连接超时")),
+    (ConnectionResetError, Said("the connection was reset", "连接被重置")),
+)  # fmt: skip
 
 
 class _WatchedConnection(http.client.HTTPConnection):
