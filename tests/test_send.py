@@ -1842,6 +1842,30 @@ def test_send_due_posts_who_owes_what_to_every_channel(owing: Path, bot: Bot) ->
     assert wecom.endswith("\n\n打卡：`okrdesk checkin 关键结果 数值 --note 说明`"), wecom
 
 
+def test_a_mailed_reminder_shows_the_command_without_backticks(owing: Path, smtp: Any) -> None:
+    """A mail is read as plain text, where `okrdesk checkin …` showed its backticks."""
+    port, received, _ = smtp
+    (owing / "okrdesk.toml").write_text(f"""
+[send]
+[[send.channels]]
+kind = "email"
+name = "boss"
+host = "127.0.0.1"
+port = {port}
+security = "none"
+sender = "okrdesk@branch.example"
+to = ["boss@branch.example"]
+""", encoding="utf-8")  # fmt: skip
+    for lang in ("zh", "en"):
+        args = ["send", "--due", "--as-of", "2026-03-15", "--lang", lang]
+        done = CliRunner().invoke(cli, [*args, "-w", str(trusted(owing))])
+        assert done.exit_code == 0, done.output
+    texts = [mail.get_body(("plain",)).get_content() for mail in received]  # type: ignore[union-attr]
+    assert "\n打卡：okrdesk checkin 关键结果 数值 --note 说明\n" in texts[0], texts[0]
+    assert "`" not in texts[0] and "`" not in texts[1]
+    assert "okrdesk checkin KEY_RESULT VALUE --note" in texts[1], texts[1]
+
+
 def test_send_due_in_english_counts_people_and_missed_periods_as_due_does(
     owing: Path, bot: Bot
 ) -> None:

@@ -16,7 +16,9 @@ FIGURES_MOST = 40
 its label, not a sentence."""
 
 _HEADING = re.compile(r"#{1,6} ")
-_MARKUP = re.compile(r"^(?:#{1,6} |> ?)|\*\*")
+_LEAD = re.compile(r"^(?:#{1,6} |> ?)")
+_CODE = re.compile(r"(?<!\\)`([^`]+)`")
+"""Inline code (`okrdesk checkin …`), its text inside the backticks."""
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -143,5 +145,9 @@ def _ended(head: str) -> str:
 
 def plain(line: str) -> str:
     """A Markdown line as plain text shows it (a Feishu post, an email): no markup, no
-    escapes."""
-    return _ESCAPE.sub(r"\1", _MARKUP.sub("", line))
+    escapes, and inline code without its backticks, kept as written."""
+    pieces = _CODE.split(_LEAD.sub("", line))
+    return "".join(
+        piece if n % 2 else _ESCAPE.sub(r"\1", piece.replace("**", ""))
+        for n, piece in enumerate(pieces)
+    )
