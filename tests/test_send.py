@@ -343,6 +343,20 @@ def test_a_server_error_after_the_message_went_is_not_sent_again(
     )
 
 
+def test_a_proxy_s_502_page_is_named_by_its_title(raw: RawServer) -> None:
+    page = b"<html><head><title>502 Bad Gateway</title></head><body><hr>nginx</body></html>"
+    raw.answer = lambda connection: connection.sendall(
+        b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: "
+        + str(len(page)).encode() + b"\r\n\r\n" + page
+    )  # fmt: skip
+    [outcome] = deliver_all((channel("wecom"),), MESSAGE, {"HOOK": raw.url}, FakeClock())
+    assert outcome.text("en").endswith(
+        'from the bot: a web page titled "502 Bad Gateway"; the message may have arrived all '
+        "the same"
+    )
+    assert outcome.text("zh").endswith("：网页，标题为“502 Bad Gateway”；消息可能仍已送达")
+
+
 def test_a_gateway_timeout_is_not_sent_again(bot: Bot) -> None:
     """A 504 comes from a gateway that passed the request on and gave up waiting: the bot
     may post it yet, and it was sent again, up to 4 times, each one maybe posted."""

@@ -216,8 +216,14 @@ def _server_error(status: int, text: bytes) -> Said:
     the message."""
     meant = _SERVER_MEANT.get(status, Said(
         ", an error on the server's side", "，服务器一方出错"))  # fmt: skip
-    quoted = text.strip() and status != GATEWAY_TIMEOUT  # a gateway's page says no more
-    en, zh = (f": {_one_line(text)}", f"：{_one_line(text)}") if quoted else ("", "")
+    title = _TITLE.search(text[:65536])
+    if status == GATEWAY_TIMEOUT or not text.strip():  # a gateway's page says no more
+        en, zh = "", ""
+    elif title is not None and title.group(1).strip():  # a proxy's error page
+        name = _one_line(title.group(1))
+        en, zh = f': a web page titled "{name}"', f"：网页，标题为“{name}”"
+    else:
+        en, zh = f": {_one_line(text)}", f"：{_one_line(text)}"
     return Said(f"HTTP {status}{meant.en}{en}; {MAY_HAVE_ARRIVED.en}",
                 f"HTTP {status}{meant.zh}{zh}；{MAY_HAVE_ARRIVED.zh}")  # fmt: skip
 
