@@ -306,6 +306,47 @@ def test_every_id_gets_a_suggestion(typed: Path, args: list[str], message: str) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["report", "--unit", "cm0"], '--unit：没有单位或人员 "cm0"（是不是“cm01”或“cm02”？）'),
+        (["report", "--unit", "cm0", "--lang", "en"], '--unit: no unit or person "cm0" (did '
+         'you mean "cm01" or "cm02"?)'),
+        (["check", "--unit", "cm0"], '--unit：没有单位或人员 "cm0"（是不是“cm01”或“cm02”？）'),
+        (["check", "--unit", "cm0", "--lang", "en"], '--unit: no unit or person "cm0" (did '
+         'you mean "cm01" or "cm02"?)'),
+        (["due", "--unit", "cm0"], '--unit：没有单位或人员 "cm0"（是不是“cm01”或“cm02”？）'),
+        (["due", "--unit", "cm0", "--lang", "en"], '--unit: no unit or person "cm0" (did you '
+         'mean "cm01" or "cm02"?)'),
+        (["explain", "--person", "cm0"], '没有人员 "cm0"（是不是“cm01”或“cm02”？）'),
+        (["explain", "O1.KR", "--lang", "en"], 'no key result "O1.KR" (did you mean "O1.KR1" '
+         'or "O1.KR2"?); key results are named <objective>.<id>, for example O1.KR1'),
+        (["explain", "O1.KR"], '没有关键结果 "O1.KR"（是不是“O1.KR1”或“O1.KR2”？）；关键结果写作 '
+         "<目标>.<编号>，例如 O1.KR1"),
+    ],
+)  # fmt: skip
+def test_every_id_as_near_as_the_nearest_is_suggested(
+    typed: Path, args: list[str], message: str
+) -> None:
+    """cm0 is as near cm01 as cm02, and O1.KR as near O1.KR1 as O1.KR2: naming one alone
+    (the last in the alphabet) sent a manager who typed wm to wm2's report, when wm1 was
+    as likely meant."""
+    result = run(typed, *args)
+    assert result.exit_code == 2, result.output
+    assert result.output == message + "\n", result.output
+
+
+def test_a_few_of_the_ids_as_near_are_suggested_in_alphabetical_order() -> None:
+    from okrdesk.targets.reader import close_matches, suggest
+
+    teams = {f"wm{n}" for n in range(6, 0, -1)}
+    assert close_matches("wm", teams) == ["wm1", "wm2", "wm3"]
+    assert suggest("wm", teams) == ' (did you mean "wm1", "wm2" or "wm3"?)'
+    assert suggest("wm", teams, "zh") == "（是不是“wm1”、“wm2”或“wm3”？）"
+    assert suggest("wm7x", teams) == ""
+    assert suggest("wm1x", teams, "zh") == "（是不是“wm1”？）"  # one nearer than the rest
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
         (["checkin", "O1.NEW", "3", "--person", "王芳"], '没有人员 "王芳"；"王芳" 是 cm01 的名字：'
          "请写 --person cm01"),
         (["checkin", "O1.NEW", "3", "--person", "王芳", "--lang", "en"], 'no person "王芳"; "王芳" '

@@ -194,33 +194,68 @@ def _how_to_date(raw: object) -> Said:
 def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
     """' (did you mean "x"?)' when a close match exists, else ''; in Chinese
     '（是不是“x”？）'. Case and width do not count against a match: ``o1.kr1``
-    suggests ``O1.KR1``."""
-    close = closest(word, choices)
-    if close is None:
+    suggests ``O1.KR1``. Where several are as near (``wm`` of ``wm1`` and ``wm2``), each
+    is named, up to ``SUGGESTED``: ' (did you mean "wm1" or "wm2"?)'."""
+    close = close_matches(word, choices)
+    if not close:
         return ""
-    return f"（是不是“{close}”？）" if lang == "zh" else f' (did you mean "{close}"?)'
+    if lang == "zh":
+        quoted = [f"“{c}”" for c in close]
+        named = "、".join(quoted[:-1]) + "或" + quoted[-1] if len(quoted) > 1 else quoted[0]
+        return f"（是不是{named}？）"
+    quoted = [f'"{c}"' for c in close]
+    named = ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
+    return f" (did you mean {named}?)"
 
 
 def closest(word: str, choices: Collection[str]) -> str | None:
-    """The choice nearest ``word``, ignoring case and width, where one is near enough; a
-    choice that differs only in a number's leading zeros first (``b07`` is ``b007``, not
-    ``b027``, which is as many letters away), then one that differs only in letters typed
-    for the digits they look like (``cm0l`` is ``cm01``, ``bO07`` is ``b007``)."""
+    """The choice nearest ``word`` (``close_matches``), the first of those as near."""
+    close = close_matches(word, choices)
+    return close[0] if close else None
+
+
+SUGGESTED = 3
+"""The most choices a "did you mean" names where several are as near as each other."""
+
+_NEAR_ENOUGH = 0.6
+
+
+def close_matches(word: str, choices: Collection[str], most: int = SUGGESTED) -> list[str]:
+    """The choices nearest ``word``, ignoring case and width, where any is near enough,
+    in alphabetical order (``choices`` may be a set), at most ``most``: those that differ
+    only in a number's leading zeros first (``b07`` is ``b007``, not ``b027``, which is
+    as many letters away), then those that differ only in letters typed for the digits
+    they look like (``cm0l`` is ``cm01``, ``bO07`` is ``b007``), else every one as near
+    as the nearest (``wm`` is as near ``wm1`` as ``wm2``: naming one alone sent a manager
+    to the other team's report)."""
     import difflib  # only for a word that was not found
 
     folded: dict[str, str] = {}
     for choice in choices:
         folded.setdefault(_folded(choice), choice)
     unpadded = _unpadded(_folded(word))
-    padded = {folded[f] for f in folded if _unpadded(f) == unpadded}
-    if len(padded) == 1:
-        return padded.pop()
+    padded = [folded[f] for f in folded if _unpadded(f) == unpadded]
+    if padded:
+        return sorted(padded)[:most]
     looks = _looks(word)
-    alike = {folded[f] for f in folded if _looks(f) == looks}
-    if len(alike) == 1:
-        return alike.pop()
-    close = difflib.get_close_matches(_folded(word), list(folded), n=1, cutoff=0.6)
-    return folded[close[0]] if close else None
+    alike = [folded[f] for f in folded if _looks(f) == looks]
+    if alike:
+        return sorted(alike)[:most]
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(_folded(word))
+    scored: list[tuple[float, str]] = []
+    for choice in folded:
+        matcher.set_seq1(choice)
+        if (
+            matcher.real_quick_ratio() >= _NEAR_ENOUGH
+            and matcher.quick_ratio() >= _NEAR_ENOUGH
+            and (score := matcher.ratio()) >= _NEAR_ENOUGH
+        ):
+            scored.append((score, choice))
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    return sorted(folded[choice] for score, choice in scored if score == best)[:most]
 
 
 def _folded(word: str) -> str:
