@@ -1161,6 +1161,29 @@ def test_an_alert_is_cut_with_an_ellipsis_only_where_words_are_lost(demo: Path, 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_bracket_of_the_day_figures_are_of_is_kept_whole_where_it_fits(
+    demo: Path, lang: str
+) -> None:
+    """At 63 to 66 columns P.FEMALE's alert on the first screen went on as ``（按截至
+    2026-09-27`` above ``的数字）``, and in English at 62 to 67 ``(on figures as of`` above
+    ``2026-09-27)`` (in the details at 80, ``(on`` above ``figures as of 2026-09-27)``): a
+    bracket that fits a line goes to the next whole, on every screen from 60 columns to 80,
+    first screen and details alike."""
+    from test_report import AS_OF, okrdesk
+
+    opened, closed = {"zh": ("（按截至", "的数字）"), "en": ("(on", ")")}[lang]
+    for columns in range(60, 81):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        lines = [line.strip() for line in text.splitlines()]
+        assert any(opened in line for line in lines), columns
+        for line in lines:
+            if opened in line:
+                assert closed in line[line.rindex(opened) :], (columns, line)
+            assert not line.startswith(("的数字）", "figures as of", "as of 20")), (columns, line)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_unit_word_is_kept_whole_wherever_it_falls(demo: Path, lang: str) -> None:
     """At 60 columns in Chinese O2.KR1b's title (留存率季度波动不超过 1 个百分点) broke as
     ``1 个百`` above ``分点``: 百分点 was kept whole only right after a figure, and here a

@@ -321,7 +321,7 @@ def _inside_brackets(text: str, width: int = ID_ITEM) -> frozenset[int]:
     """Where in ``text`` no word may start: inside a figure's short bracket
     (``_figure_brackets``), or a listed key result's id, name and bracket (``_id_items``),
     which a sentence of the report's keeps on one line where it fits in ``width``."""
-    spans = (*_figure_brackets(text), *_id_items(text, width))
+    spans = (*_figure_brackets(text, width), *_id_items(text, width))
     return frozenset(i for start, end in spans for i in range(start + 1, end))
 
 
@@ -534,7 +534,9 @@ def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int
     if NO_BREAK in word:
         held.update(_kept_together(word))
     if said:
-        held.update(i for start, end in _figure_brackets(word) for i in range(start + 1, end))
+        held.update(
+            i for start, end in _figure_brackets(word, width) for i in range(start + 1, end)
+        )
     # A listed key result's id, name and figure (``_id_items``) are held too, where a cut
     # outside them is found; else the list breaks inside one as before.
     items = (
@@ -597,11 +599,13 @@ def _kept_together(word: str) -> Iterator[int]:
         yield from range(start + 1, end + 1)
 
 
-def _figure_brackets(word: str) -> Iterable[tuple[int, int]]:
+def _figure_brackets(word: str, width: int = ID_ITEM) -> Iterable[tuple[int, int]]:
     """Where each bracket of ``word`` that holds a figure within ``FIGURE_BRACKET`` cells
     (``（应完成的 52.1%）``, ``（3 项关键结果）``) starts and ends, its closing bracket
-    included; of a longer one, its start to the end of its first figure and unit, where
-    they fit (``（应完成的 22.0%``, of ``（应完成的 22.0%，按截至 2026-06-15 的数字）``)."""
+    included; of a longer one, each of its clauses that fits a line of ``width`` cells
+    (``（按截至 2026-09-27 的数字）`` whole, never ``（按截至 2026-09-27`` above ``的数字）``;
+    ``（应完成的 22.0%，`` and ``按截至 2026-06-15 的数字）``), else its start to the end of its
+    first figure and unit, where they fit (``（应完成的 22.0%``)."""
     for opened, char in enumerate(word):
         if char not in "（(":
             continue
@@ -610,9 +614,28 @@ def _figure_brackets(word: str) -> Iterable[tuple[int, int]]:
         if closes and cell_width(inside) <= FIGURE_BRACKET and any(c.isdigit() for c in inside):
             yield opened, opened + len(inside)
             continue
+        clauses = list(_clauses(inside)) if closes and any(c.isdigit() for c in inside) else []
+        held = [(a, b) for a, b in clauses if cell_width(inside[a:b]) + 2 <= width]
+        yield from ((opened + a, opened + b) for a, b in held)
+        if held and held[0][0] == 0:
+            continue
         first = next(iter(_figures_with_units(inside)), None)
         if first is not None and cell_width(inside[: first[1]]) <= FIGURE_BRACKET:
             yield opened, opened + first[1]
+
+
+def _clauses(bracket: str) -> Iterator[tuple[int, int]]:
+    """Where each clause of ``bracket`` starts and ends: after each stop that ends one
+    (，、；), or in English after the space that follows a comma or semicolon."""
+    start = 0
+    for at, char in enumerate(bracket):
+        if char in "，、；":
+            yield start, at + 1
+            start = at + 1
+        elif char in ",;" and bracket[at + 1 : at + 2] == " ":
+            yield start, at + 1
+            start = at + 2
+    yield start, len(bracket)
 
 
 def _letters(text: str) -> int:
