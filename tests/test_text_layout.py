@@ -25,6 +25,7 @@ from okrdesk.report.text_layout import (
     Text,
     TextTable,
     cell_width,
+    char_cells,
     chop,
     fit_cells,
     fitted,
@@ -1284,8 +1285,9 @@ def test_no_english_heading_is_folded_inside_a_word_however_narrow(demo: Path, l
     """At 36 columns the ranking's count column was still headed "Of", "f", "tr", "ac",
     "k" (and at 44 on 7 December the monthly scores' "Tren" above "d"): where a squeezed
     table has no room for each word of an English heading whole, its rows are stacked
-    ("Off track: 3" under "1  机构业务部 (inst) ⚑"). A Chinese heading may break between
-    any two of its characters, and keeps its box."""
+    ("Off track: 3" under "1  机构业务部 (inst) ⚑"). A Chinese heading breaks between two
+    of its characters where none is left alone on a line, else its rows are stacked too
+    ("落后项: 3")."""
     from test_report import okrdesk
 
     words = {"Off", "track", "Trend", "Score", "Member", "Nov", "Dec", "to", "date"}
@@ -1302,11 +1304,32 @@ def test_no_english_heading_is_folded_inside_a_word_however_narrow(demo: Path, l
         )
         ranking = text[text.index("\nMembers, ranked" if lang == "en" else "\n成员排名") :]
         ranking = ranking[: ranking.index("\n\n", 1)]
-        if lang == "zh":
-            assert "┏" in ranking, (day, columns)
-        elif "┏" not in ranking:
-            assert "\n1  机构业务部 (inst) ⚑\n" in ranking and "\n  Off track: 3" in ranking
+        if "┏" not in ranking:
+            count = {"en": "Off track", "zh": "落后项"}[lang]
+            assert "\n1  机构业务部 (inst) ⚑\n" in ranking and f"\n  {count}: 3" in ranking
         assert max(cell_width(line) for line in text.splitlines()) <= columns
+
+
+@pytest.mark.parametrize("day", ["2026-11-20", "2026-12-07"])
+def test_no_chinese_heading_leaves_a_character_alone_on_a_line(demo: Path, day: str) -> None:
+    """At 36 columns the ranking's headings read one character a line (``落`` / ``后`` /
+    ``项``, ``名`` / ``次``), at 40 ``落后`` above ``项``, and at 46 O3's ``目标`` above ``值``:
+    a Chinese heading breaks with two characters or more on each of its lines, and where a
+    squeezed table has no room for that, its rows are stacked, as an English heading's
+    are where its words have none ("1  机构业务部 (inst) ⚑" above "  落后项: 2")."""
+    from test_report import okrdesk
+
+    for columns in range(30, 62, 2):
+        text = okrdesk("report", "-w", str(demo), "--as-of", day,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        headings = [line for line in text.splitlines() if line.startswith("┃")]
+        alone = [cell.strip() for line in headings for cell in line.split("┃")
+                 if len(cell.strip()) == 1 and char_cells(cell.strip()) == 2]  # fmt: skip
+        assert not alone, (day, columns, alone)
+        assert max(cell_width(line) for line in text.splitlines()) <= columns
+        if columns == 36:
+            ranking = text[text.index("\n成员排名") :]
+            assert "\n1  机构业务部 (inst) ⚑\n  综合得分: " in ranking, (day, ranking[:400])
 
 
 def test_a_breaker_named_as_its_id_keeps_its_id() -> None:

@@ -1418,9 +1418,24 @@ def _widest_line(text: str) -> int:
 
 
 def _english_heading(column: _Column) -> int:
-    """Cells of the longest English word of ``column``'s heading (0 for a Chinese one,
-    which may break between any two of its characters)."""
-    return max((cell_width(w) for w in _words(column.header) if w.isascii()), default=0)
+    """Cells of the longest English word of ``column``'s heading, or of as much of a
+    Chinese word of it as leaves no character alone on a line (``_chinese_heading``)."""
+    return max(
+        (cell_width(w) if w.isascii() else _chinese_heading(w) for w in _words(column.header)),
+        default=0,
+    )
+
+
+def _chinese_heading(word: str) -> int:
+    """Cells of the fewest characters a line of ``word``, a heading's word in Chinese,
+    may hold with none left alone on a line of its own (落后项 whole, never ``落后`` above
+    ``项``, nor at 36 columns ``落`` / ``后`` / ``项``; 综合得分 two a line); 0 for a word
+    with anything but Chinese in it."""
+    if not all(char_cells(c) == 2 for c in word):
+        return 0
+    count = len(word)
+    least = next((n for n in range(2, count) if count % n != 1), count)
+    return 2 * least
 
 
 def _held_to_words(column: _Column) -> bool:
