@@ -1209,6 +1209,37 @@ def test_a_unit_word_after_a_space_is_never_split_to_fill_a_line() -> None:
             assert not [cut for cut in cuts if cut in joined], (width, lines)
 
 
+def test_the_layout_keeps_whole_the_unit_words_okrdesk_units_lists_and_lists_none_itself() -> None:
+    """The layout held a second list of unit words (百分点, 万元, 亿元, 万户, 万人, 个/户) beside
+    okrdesk.units.UNITS: a unit added there would have been split over two lines here.
+    Each of UNITS' words of more than one character is kept whole after a figure, after a
+    space and a measure word, and in a title folded at every width, and the layout's code
+    (its docstrings aside) writes none of them itself."""
+    import ast
+
+    from okrdesk.report import text_layout
+    from okrdesk.units import UNITS
+
+    words = [s for s in UNITS if len(s) > 1 and any(char_cells(c) == 2 for c in s)]
+    assert {"百分点", "万元", "亿元", "万户", "万人", "个/户"} <= set(words)
+    for word in words:
+        for title in (f"团队指标增加 45 {word}、另一项下降 3{word}", f"超过 1 个{word}的波动"):
+            for width in range(12, 40):  # room for 1 个百分点 on a line
+                lines = plain(wrap(Text(title), width, overflow="fold_figures"))
+                joined = "|".join(line.rstrip() for line in lines)
+                cuts = [word[:n] + "|" + word[n:] for n in range(1, len(word))]
+                assert not [cut for cut in cuts if cut in joined], (word, width, lines)
+    tree = ast.parse(Path(text_layout.__file__).read_text(encoding="utf-8"))
+    said = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    written = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in said
+    }
+    unit_words = {*words, *(f"个{word}" for word in words)}
+    assert not written & unit_words
+
+
 def test_a_stacked_tables_heading_and_caption_are_as_wide_as_its_rules(demo: Path) -> None:
     """At 60 columns in English the O2 table is stacked, and its heading (``O2 自有客户 NPS
     ≥ 62、投诉率 ≤ 0.15‰  Score 69.5%``) and caption ended unpadded, where every other
@@ -1427,7 +1458,9 @@ def test_an_english_cut_ends_before_a_word_not_inside_it() -> None:
 
 # The patterns the layout once compiled in every report, kept here as what the code
 # that reads the same text without them must agree with.
-_WITH_UNIT = r"[-+]?\d[\d,.]*(?:百分点|[万亿][元户人]?|[元户人个笔次家单场倍分年月日周天季%‰])?"
+_WITH_UNIT = (
+    r"[-+]?\d[\d,.]*(?:百分点|个/户|[万亿][元户人]?|[元户人个笔次家单场倍分年月日周天季%‰])?"
+)
 _NAME_AND_FIGURE = r"(?P<name>[^（(、，,;；：:]*?)(?P<figure> ?[（(][^（()）]*[）)])"
 _BRACKETED_FIGURE = r" ?[（(][^（()）]*\d[^（()）]*[）)]"
 
@@ -1442,7 +1475,12 @@ def _texts(letters: list[str], count: int, seed: int) -> list[str]:
 def test_figures_and_their_units_are_found_as_the_pattern_found_them() -> None:
     from okrdesk.report.text_layout import _figures_with_units
 
-    letters = [*"0123456789+-.,万亿元户人个笔次家单场倍分年月日周天季%‰a ٣", "百分点", "百分"]
+    letters = [
+        *"0123456789+-.,万亿元户人个笔次家单场倍分年月日周天季%‰a ٣/",
+        "百分点",
+        "百分",
+        "个/户",
+    ]
     texts = ["45亿元", "12.5百分点", "+3万户", "1,000户(公司口径)", "3亿x", "90单", "7‰", "百分点5"]
     for text in texts + _texts(letters, 20_000, 1):
         expected = [(m.start(), m.end()) for m in re.finditer(_WITH_UNIT, text)]

@@ -562,21 +562,40 @@ def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int
     return 0
 
 
-_UNIT_WORDS = ("个百分点", "百分点", "万元", "亿元", "万户", "万人", "个/户")
-"""Unit words of more than one character, each kept whole wherever it falls: after a
-figure and a space too (``超过 1 个百分点``, never ``1 个百`` above ``分点``)."""
+@lru_cache(maxsize=1)
+def _units_written() -> tuple[str, ...]:
+    """okrdesk.units' unit words of more than one character (百分点, 万元, 亿元, 万户, 万人,
+    个/户), the longest first: the layout keeps no list of its own, so that a unit added
+    there is kept whole here too. Read once, when a line is first folded (the report has
+    imported units by then)."""
+    from okrdesk.units import UNITS
+
+    words = [s for s in UNITS if len(s) > 1 and any(char_cells(c) == 2 for c in s)]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _unit_words_kept() -> tuple[str, ...]:
+    """The unit words kept whole wherever they fall, after a figure and a space too
+    (``超过 1 个百分点``, never ``1 个百`` above ``分点``): ``_units_written``, and each of
+    points with the measure word 个 before it; the longest first, where one holds another."""
+    from okrdesk.units import UNITS, in_points
+
+    words = [*_units_written(), *(f"个{s}" for s in _units_written() if in_points(UNITS[s]))]
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def _unit_words(word: str) -> Iterator[tuple[int, int]]:
-    """Where each of ``_UNIT_WORDS`` in ``word`` starts and ends (the longest, where one
-    holds another: 个百分点 over 百分点)."""
-    if "百分点" not in word and "万" not in word and "亿" not in word and "个/" not in word:
+    """Where each of ``_unit_words_kept`` in ``word`` starts and ends (the longest, where
+    one holds another: 个百分点 over 百分点)."""
+    units = _unit_words_kept()
+    if not any(unit in word for unit in units):
         return
     taken = 0
     for at in range(len(word)):
         if at < taken:
             continue
-        for unit in _UNIT_WORDS:
+        for unit in units:
             if word.startswith(unit, at):
                 yield at, at + len(unit)
                 taken = at + len(unit)
@@ -653,10 +672,11 @@ def _figures_with_units(word: str) -> Iterable[tuple[int, int]]:
     start and end: a line does not break between them. Read without a pattern: a set of
     Chinese characters in one costs Python's ``re`` about 0.2 ms to compile, in every
     report that folds a line."""
+    units = _units_written()
     for figure in _NUMBER.finditer(word):
         end = figure.end()
-        if word.startswith("百分点", end):
-            end += 3
+        if unit := next((unit for unit in units if word.startswith(unit, end)), ""):
+            end += len(unit)
         elif word[end : end + 1] in ("万", "亿"):
             end += 2 if word[end + 1 : end + 2] in _AFTER_TEN_THOUSAND else 1
         elif word[end : end + 1] in _ONE_CHARACTER_UNITS:
