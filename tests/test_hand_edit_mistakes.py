@@ -1058,7 +1058,7 @@ FIRST_EDITS = {
         ['targets/okrs.toml:10: objectives[O1].key_results[KR1].目标: unknown key (did you mean '
          '"target"?); expected one of: id, title, metric, direction, baseline, target, unit, '
          "band, weight, milestones, scope, members, member_baselines, calendar, guardrail, "
-         "cadence, window, compare, growth, where, breakdown"],
+         "level, cadence, window, compare, growth, where, breakdown"],
     ),
     "a comma after the last milestone, as JSON and Python allow": (
         {"okrs.toml": OKRS.replace("Q4 = 1.0 }", "Q4 = 1.0, }")},

@@ -232,15 +232,16 @@ class KeyResult:
     the others' is ``engine.tree_targets.baseline_at``'s."""
     calendar: tuple[CalendarPoint, ...] = ()
     """Finer milestones: the cumulative fraction due by the end of given periods."""
-    guardrail: bool = attrs.field(
-        default=attrs.Factory(lambda kr: kr.guardrail_by_default, takes_self=True)
-    )
-    """A limit to hold all along (met or breached), not a distance to cover."""
     level: bool = False
     """Checked in as an amount or a count that is a level, not a running total (人均管理
     客户资产 5.5亿, 家族信托单均规模 3,500万): its members' figures and targets do not add up
     to its owner's, and past its target before its close it is ahead, not met, as a rate
-    is (``adds_up``). The unit alone cannot tell: the target file says ``level = true``."""
+    is (``adds_up``). The unit alone cannot tell: the target file says ``level = true``.
+    Before ``guardrail``, whose default reads the target its members' targets add up to."""
+    guardrail: bool = attrs.field(
+        default=attrs.Factory(lambda kr: kr.guardrail_by_default, takes_self=True)
+    )
+    """A limit to hold all along (met or breached), not a distance to cover."""
     cadence: Grain = Grain.WEEK
     """How often a key result without a metric is owed a check-in: once a calendar
     week, month or quarter (the objective's ``cadence``, else weekly)."""
