@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
 VALUES = {
     "__init__", "model", "periods", "units", "errors", "messages", "resources", "files",
     "formula", "records", "cells", "written_numbers", "written_dates", "figures_apart",
-    "user_cache", "environment", "clock", "signals_held", "repeated",
+    "user_cache", "environment", "clock", "signals_held", "repeated", "unit_symbols",
 }  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 import attrs
 
 from okrdesk.records import shared_methods
+from okrdesk.unit_symbols import POINTS, SYMBOLS
 
 
 class Dimension(StrEnum):
@@ -48,22 +49,10 @@ class UnitOfMeasure:
 
 
 def _units() -> dict[str, UnitOfMeasure]:
-    table: list[tuple[Dimension, str, list[str]]] = [
-        (Dimension.MONEY, "1", ["元", "yuan", "CNY"]),
-        (Dimension.MONEY, "1e4", ["万元", "wan_yuan", "10k_CNY"]),
-        (Dimension.MONEY, "1e8", ["亿元", "yi_yuan", "100m_CNY"]),
-        (Dimension.COUNT, "1", ["户", "人", "单", "场", "个", "笔", "次", "家", "count"]),
-        (Dimension.COUNT, "1e4", ["万户", "万人"]),
-        (Dimension.FRACTION, "1", ["ratio", "fraction"]),
-        (Dimension.FRACTION, "0.01", ["%", "percent", "pct", "百分点"]),
-        (Dimension.FRACTION, "0.001", ["‰", "permille"]),
-        (Dimension.SCORE, "1", ["分", "points"]),
-        (Dimension.MULTIPLE, "1", ["倍", "x", "个/户", "per_client"]),
-    ]
     units: dict[str, UnitOfMeasure] = {}
-    for dimension, factor, symbols in table:
+    for dimension, factor, symbols in SYMBOLS:
         for symbol in symbols:
-            units[symbol] = UnitOfMeasure(symbol, dimension, Decimal(factor))
+            units[symbol] = UnitOfMeasure(symbol, Dimension(dimension), Decimal(factor))
     return units
 
 
@@ -673,12 +662,11 @@ _EN_ONE = {"accts": "acct", "people": "person", "deals": "deal", "events": "even
            "items": "item", "txns": "txn", "times": "time", "firms": "firm"}  # fmt: skip
 _EN_OTHER = {"分": "pts", "points": "pts", "倍": "x", "x": "x", "个/户": "per client",
              "per_client": "per client"}  # fmt: skip
-_POINTS = ("pct", "百分点")
 
 
 def in_points(unit: UnitOfMeasure) -> bool:
     """A change of a rate written in percentage points (百分点, pct), not the rate itself."""
-    return unit.symbol in _POINTS
+    return unit.symbol in POINTS
 
 
 def is_percent(unit: UnitOfMeasure) -> bool:
@@ -719,7 +707,7 @@ def written(
         return _money_in(unit, value, lang)
     shown = in_written_scale(unit, value)
     if unit.dimension is Dimension.FRACTION:
-        if points or unit.symbol in _POINTS:
+        if points or unit.symbol in POINTS:
             return f"{in_percent(shown)}百分点" if lang == "zh" else f"{in_percent(shown)} pp"
         return f"{in_percent(shown)}{'‰' if _permille(unit) else '%'}"
     if unit.dimension is Dimension.COUNT:
@@ -846,7 +834,7 @@ def unit_word(unit: UnitOfMeasure, lang: str) -> str:
     if unit.dimension is Dimension.MONEY:
         return "CNY"
     if unit.dimension is Dimension.FRACTION:
-        return "pp" if unit.symbol in _POINTS else "‰" if _permille(unit) else "%"
+        return "pp" if unit.symbol in POINTS else "‰" if _permille(unit) else "%"
     if unit.dimension is Dimension.COUNT:
         return _EN_COUNTS.get(unit.symbol, "") or "count"
     return _EN_OTHER.get(unit.symbol, unit.symbol)

@@ -30,6 +30,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Literal, TextIO
 
 from okrdesk.cells import char_cells as _measured_cells
+from okrdesk.unit_symbols import POINTS, SYMBOLS
 
 Run = tuple[str, str]
 """A piece of text and its style ("", "bold", "bold red", "dim italic", …)."""
@@ -564,13 +565,15 @@ def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int
 
 @lru_cache(maxsize=1)
 def _units_written() -> tuple[str, ...]:
-    """okrdesk.units' unit words of more than one character (百分点, 万元, 亿元, 万户, 万人,
-    个/户), the longest first: the layout keeps no list of its own, so that a unit added
-    there is kept whole here too. Read once, when a line is first folded (the report has
-    imported units by then)."""
-    from okrdesk.units import UNITS
-
-    words = [s for s in UNITS if len(s) > 1 and any(char_cells(c) == 2 for c in s)]
+    """The unit words of more than one character (百分点, 万元, 亿元, 万户, 万人, 个/户),
+    the longest first, from the list okrdesk.units reads (``unit_symbols``): a unit added
+    there is kept whole here too."""
+    words = [
+        symbol
+        for _, _, symbols in SYMBOLS
+        for symbol in symbols
+        if len(symbol) > 1 and any(char_cells(c) == 2 for c in symbol)
+    ]
     return tuple(sorted(words, key=len, reverse=True))
 
 
@@ -579,9 +582,7 @@ def _unit_words_kept() -> tuple[str, ...]:
     """The unit words kept whole wherever they fall, after a figure and a space too
     (``超过 1 个百分点``, never ``1 个百`` above ``分点``): ``_units_written``, and each of
     points with the measure word 个 before it; the longest first, where one holds another."""
-    from okrdesk.units import UNITS, in_points
-
-    words = [*_units_written(), *(f"个{s}" for s in _units_written() if in_points(UNITS[s]))]
+    words = [*_units_written(), *(f"个{s}" for s in _units_written() if s in POINTS)]
     return tuple(sorted(words, key=len, reverse=True))
 
 
