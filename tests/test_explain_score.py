@@ -82,7 +82,7 @@ def agrees(lines: list[str], score: float) -> None:
         assert note == ""
     else:
         exact = re.fullmatch(
-            r"得分由舍入前的数字算得：([\d.]+)%，即 ([\d.]+)%，报告\s*写作\s*(.+)", note
+            r"得分由舍入前的数字算得：([\d.]+)%，即 ([\d.]+)%，\s*报告\s*写作\s*(.+)", note
         )
         assert exact is not None, note
         assert Decimal(exact[2]) == hundredths(score) and exact[3] == shown
