@@ -1223,6 +1223,38 @@ def test_send_posts_to_every_channel_and_names_the_one_that_failed(
     assert english.exit_code == 1 and "add --channel" not in english.stderr
 
 
+def test_a_failed_channel_that_may_have_the_message_is_not_offered_a_blind_resend(
+    workspace: Path, bot: Bot
+) -> None:
+    """The last line offered `--channel` for every failed channel, though a 502 after the
+    request went (a proxy's, the bot may have posted it) or parts sent before a failure
+    mean the group may have it: sent again as offered, it could read it twice. Such a
+    channel is named apart, to look at first; the option is offered as sending again only
+    for a channel that took none of it."""
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    bot.replies = [(502, {"errmsg": "bad gateway"}, {}), (200, {"errcode": 0}, {})]
+    zh = CliRunner().invoke(cli, ["send", "--as-of", "2026-03-15", "-w", str(workspace)],
+                            env=env)  # fmt: skip
+    assert zh.exit_code == 1, zh.output
+    assert "只重发给这些渠道" not in zh.stderr, zh.stderr
+    assert zh.stderr.endswith(
+        "\n发送失败但可能已经收到：branch-group（wecom）（已发出部分消息，或请求已发出而没有应答"
+        "说明结果）：再次发送前请先去那里查看，只发给它们，加 --channel branch-group\n"
+    ), zh.stderr
+    bot.replies = [(502, {"errmsg": "bad gateway"}, {}), (400, {"errmsg": "bad"}, {})]
+    en = CliRunner().invoke(
+        cli, ["send", "--as-of", "2026-03-15", "--lang", "en", "-w", str(workspace)], env=env
+    )
+    assert en.exit_code == 1, en.output
+    assert en.stderr.endswith(
+        "\nfailed: managers (dingtalk); to send again to these alone, not to the channels "
+        "that took it, add --channel managers\n"
+        "failed, but may have it already: branch-group (wecom) (a part, or a request no "
+        "answer settled, went): look there before sending to them again, with --channel "
+        "branch-group\n"
+    ), en.stderr
+
+
 def test_each_channel_is_told_as_it_is_done_so_a_stopped_send_says_who_has_it(
     write_workspace: WriteWorkspace, bot: Bot, slow: SlowServer
 ) -> None:

@@ -39,6 +39,9 @@ class Outcome:
     """The messages a failed channel was to get, of which ``sent`` went before it failed."""
     advice: Said | None = None
     """What to do about the failure, said after how many parts went."""
+    unsure: bool = False
+    """A failed channel that may have the message all the same: its request went and no
+    answer said whether the bot took it."""
 
     def text(self, lang: str = "en") -> str:
         """What became of the channel, in ``lang`` (a bot's or mail server's own reply
@@ -280,7 +283,8 @@ def deliver_all(
         try:
             yield Outcome(channel, channels.deliver(channel, message, env, timer))
         except DeliveryFailed as error:
-            yield Outcome(channel, error.sent, error.said, error.parts, error.advice)
+            yield Outcome(channel, error.sent, error.said, error.parts, error.advice,
+                          error.may_have_arrived)  # fmt: skip
         except KeyboardInterrupt as stop:
             how = stop if isinstance(stop, Stopped) else Stopped(0, 1, underway=False)
             raise ChannelStopped(channel, how) from stop
@@ -309,6 +313,8 @@ _STOPPED = {
         "nothing": "nothing was sent",
         "again": "failed: {names}; to send again to these alone, not to the channels that "
                  "took it, add {options}",
+        "maybe": "failed, but may have it already: {names} (a part, or a request no answer "
+                 "settled, went): look there before sending to them again, with {options}",
     },
     "zh": {
         "underway": "发送至 {name}（{kind}）时被中断：消息已在途中，{name} 可能已经收到："
@@ -320,6 +326,8 @@ _STOPPED = {
         "not_sent": "未发送：{names}；只发给这些渠道，加 {options}",
         "nothing": "未发送任何消息",
         "again": "发送失败的渠道：{names}；只重发给这些渠道、不再发给已收到的渠道，加 {options}",
+        "maybe": "发送失败但可能已经收到：{names}（已发出部分消息，或请求已发出而没有应答说明"
+                 "结果）：再次发送前请先去那里查看，只发给它们，加 {options}",
     },
 }  # fmt: skip
 """What ``send`` says when stopped part-way, or at its end when some channels failed, so
@@ -339,13 +347,20 @@ def _alone(group: Sequence[Channel]) -> str:
 
 
 def failed_lines(told: Sequence[Outcome], lang: str) -> list[str]:
-    """What ``send`` says at its end when some channels failed and others took the
-    message: the option that sends again to those alone, so that running it again does
-    not post it a second time to the groups that have it."""
-    failed = [o.channel for o in told if o.error is not None]
-    if not failed or len(failed) == len(told):
-        return []
-    return [_STOPPED[lang]["again"].format(names=_named(failed, lang), options=_alone(failed))]
+    """What ``send`` says at its end when some channels failed: the option that sends
+    again to those that took none of it alone, where others took it, so that running it
+    again does not post it a second time to the groups that have it; and those that may
+    have it all the same (a part went, or a request no answer settled), to look at first."""
+    failed = [o for o in told if o.error is not None]
+    unsure = [o.channel for o in failed if o.unsure or o.sent]
+    sure = [o.channel for o in failed if not (o.unsure or o.sent)]
+    words = _STOPPED[lang]
+    lines = []
+    if sure and len(sure) < len(told):
+        lines.append(words["again"].format(names=_named(sure, lang), options=_alone(sure)))
+    if unsure:
+        lines.append(words["maybe"].format(names=_named(unsure, lang), options=_alone(unsure)))
+    return lines
 
 
 def stopped_lines(

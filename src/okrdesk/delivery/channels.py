@@ -68,13 +68,15 @@ def deliver(channel: Channel, message: Message, environ: Mapping[str, str], cloc
     except DeliveryFailed as error:
         if error.throttled:
             raise DeliveryFailed(error.said, error.sent, error.parts,
-                                 advice=_throttled(channel, bot, error)) from None  # fmt: skip
+                                 advice=_throttled(channel, bot, error),
+                                 may_have_arrived=error.may_have_arrived) from None  # fmt: skip
         if not error.unsigned:
             raise
         said = error.said
         hint = _unsigned(channel)
         raise DeliveryFailed(Said(f"{said.en}; {hint.en}", f"{said.zh}；{hint.zh}"),
-                             error.sent, error.parts) from None  # fmt: skip
+                             error.sent, error.parts,
+                             may_have_arrived=error.may_have_arrived) from None  # fmt: skip
 
 
 def _throttled(channel: Channel, bot: Bot, error: DeliveryFailed) -> Said:

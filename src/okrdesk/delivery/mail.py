@@ -82,7 +82,8 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
         raise Stopped(0, 1, underway=sending) from stop
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
         if limit.over:
-            raise DeliveryFailed(_no_answer(channel, limit.seconds, sending)) from None
+            raise DeliveryFailed(_no_answer(channel, limit.seconds, sending),
+                                 may_have_arrived=sending) from None  # fmt: skip
         raise _refused(error, channel) from None
     finally:
         limit.end()

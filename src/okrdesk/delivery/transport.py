@@ -49,13 +49,16 @@ class DeliveryFailed(OkrdeskError):
     """A channel did not take the message; ``said`` says why in each language, and
     ``sent`` how many of its ``parts`` went before; ``unsigned`` when the bot refused its
     signature (a wrong secret, or none where the bot checks one); ``throttled`` when it
-    refused it as sent too fast; ``advice`` what to do, said after how many parts went."""
+    refused it as sent too fast; ``advice`` what to do, said after how many parts went;
+    ``may_have_arrived`` when the request went and no answer said whether the bot took it
+    (a server's error after it, a time limit, a connection broken), so that sending again
+    could post it twice."""
 
     exit_code = EXIT_FAILED
 
     def __init__(
         self, said: Said, sent: int = 0, parts: int = 1, unsigned: bool = False,
-        throttled: bool = False, advice: Said | None = None,
+        throttled: bool = False, advice: Said | None = None, may_have_arrived: bool = False,
     ) -> None:  # fmt: skip
         super().__init__(said)
         self.sent = sent
@@ -63,6 +66,7 @@ class DeliveryFailed(OkrdeskError):
         self.unsigned = unsigned
         self.throttled = throttled
         self.advice = advice
+        self.may_have_arrived = may_have_arrived
 
 
 class Stopped(KeyboardInterrupt):
@@ -181,7 +185,7 @@ def post_json(
         if status in RETRIED:
             problem = Said(f"HTTP {status}", f"HTTP {status}")
         elif status >= 500:
-            raise DeliveryFailed(_server_error(status, text))
+            raise DeliveryFailed(_server_error(status, text), may_have_arrived=True)
         elif status >= 400:
             meant = _MEANT.get(status, Said("", ""))
             raise DeliveryFailed(Said(f"HTTP {status}{meant.en}: {_short(text)}",
@@ -190,7 +194,8 @@ def post_json(
             reply = _json(text, replies)
             code = replies.code_of(reply)
             if code is None:
-                raise DeliveryFailed(_unconfirmed(replies, _without_code(replies, reply, text)))
+                raise DeliveryFailed(_unconfirmed(replies, _without_code(replies, reply, text)),
+                                     may_have_arrived=True)  # fmt: skip
             if code == 0:
                 return reply
             error = replies.error_of(reply)
@@ -468,11 +473,12 @@ def _post(url: str, data: bytes, seconds: float) -> tuple[int, bytes, str | None
     try:
         answer = _exchange(url, data, attempt)
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-        raise DeliveryFailed(attempt.failure(error)) from None
+        # Once its connection was set up the request went, and the bot may have taken it.
+        raise DeliveryFailed(attempt.failure(error), may_have_arrived=attempt.ready) from None
     finally:
         attempt.end()
     if attempt.over:  # cut while an answer without a length was read: it may be short
-        raise DeliveryFailed(attempt.no_answer())
+        raise DeliveryFailed(attempt.no_answer(), may_have_arrived=True)
     return answer
 
 
