@@ -682,12 +682,14 @@ def kept_under_old_ids(plan: Plan, store: Store) -> dict[str, list[Checkin]]:
 
 def old_units_of_the_plan(plan: Plan, store: Store) -> set[str]:
     """The unit ids the plan is known to have had before: those its check-ins are kept
-    under (``kept_under_old_ids``), and those a collect ran under for it
-    (``collected_for_the_plan``). Where its id was changed with its unit, the ledger's
-    entries under such an id (``plan_ids_before``) are the plan's own; read inside the
-    store's reading or transaction."""
+    under (``kept_under_old_ids``), and those the ledger keeps entries under where a
+    collect ran under them for it (``collected_for_the_plan``). Where its id was changed
+    with its unit, the ledger's entries under such an id (``plan_ids_before``) are the
+    plan's own; read inside the store's reading or transaction."""
     olds = set(kept_under_old_ids(plan, store))
-    others = store.plan_units() - set(plan.subject_ids) - {""} - olds
+    # A collect tells of the ledger's entries alone: only ids the ledger keeps entries
+    # under are looked for, not every branch's collects of a firm's store.
+    others = store.spend_counts().keys() - set(plan.subject_ids) - {""} - olds
     if others:
         olds |= collected_for_the_plan(plan, store, store.runs(plan_units=others), others)
     return olds
