@@ -21,6 +21,7 @@ import pytest
 from backends import Backend
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace, trusted
+from test_store import MONTHLY_SCORING  # new_hnw_clients by month too: two plugin calls
 
 HELD = """\
 import os
@@ -70,19 +71,6 @@ target = 360
 unit = "户"
 """
 
-MONTHLY_SCORING = """\
-[[scoring]]
-id = "cm-monthly"
-name = "客户经理月度考核"
-roles = ["cm"]
-
-  [[scoring.components]]
-  metric = "new_hnw_clients"
-  weight = 1
-  standard = 5
-  unit = "户"
-"""
-"""new_hnw_clients by month too, beside the plan's weeks: two plugin calls, weeks first."""
 
 THROUGH = "2026-02-28"
 
