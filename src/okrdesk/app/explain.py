@@ -155,6 +155,11 @@ _SAID: dict[str, dict[str, str]] = {
         "none_of_slice": "No observation of the slice \"{slice}\" up to {through}: each "
                          "figure of it up to then is split into slices, none of them this "
                          "one, or is 0; so 0.",
+        "stock_slice_none": "No level of the slice \"{slice}\" in {period}, the latest "
+                            "period up to {through}: the level then is split into slices, "
+                            "none of them this one, or is 0; so 0.",
+        "stock_none": "No level of it in {period}, the latest period up to {through}: a "
+                      "stock counts that period's alone; so no data.",
         "rows": "{observations}, from {runs}:",
         "with_slices": "{observations} (and {slices} of them)",
         "only_slices": "{slices}",
@@ -253,6 +258,10 @@ _SAID: dict[str, dict[str, str]] = {
         "no_rows": "没有计入的行，按 0 计；{source}",
         "none_of_slice": "截至 {through} 没有切片「{slice}」的观测值：此前它的数字都已按维度拆分"
                          "（没有这一项），或为 0，所以按 0 计。",
+        "stock_slice_none": "截至 {through} 的最近一期 {period} 没有切片「{slice}」的数值："
+                            "那一期的数值已按维度拆分（没有这一项），或为 0，所以按 0 计。",
+        "stock_none": "截至 {through} 的最近一期 {period} 没有它的数值：存量只取那一期的值，"
+                      "所以暂无数据。",
         "rows": "{observations}，来自第 {runs} 次采集：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
         "only_slices": "{slices} 个切片",
@@ -420,7 +429,20 @@ def explain_lines(
 
             owner = session.host.owners.get(spec.name, "-")
             why = _why_none(runs_of(plan, store.runs()), spec.name, owner, engine.through, lang)
-            if kr.where and not rows and figure.value == 0:
+            latest = None
+            if spec.kind is MetricKind.STOCK and basis is None:
+                latest = store.edge_period(spec.name, OverTime.LAST, engine.through,
+                                           plan.grain, read.since)  # fmt: skip
+            if latest is not None and not any(r.observation.period == latest for r in rows):
+                # Rollup.sliced's 0 for a slice the latest level has no part of; or a
+                # subject with no level in the latest period.
+                why = _SAID[lang]["stock_none"].format(period=latest, through=engine.through)
+                if kr.where and figure.value == 0:
+                    why = _SAID[lang]["stock_slice_none"].format(
+                        slice=slice_label(spec, slice_of(kr.where), lang), period=latest,
+                        through=engine.through,
+                    )  # fmt: skip
+            elif kr.where and not rows and figure.value == 0:
                 # The rollup's 0 for a slice of which none was counted (Rollup.sliced).
                 why = _SAID[lang]["none_of_slice"].format(
                     slice=slice_label(spec, slice_of(kr.where), lang), through=engine.through
@@ -434,7 +456,7 @@ def explain_lines(
             ends = engine.figure_day(kr, spec, subject)
             ends_early = ends if ends < engine.through and figure.value is not None else None
             lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why), members,
-                                     ends_early, width, short_of)  # fmt: skip
+                                     ends_early, width, short_of, latest)  # fmt: skip
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
             elif kr.window or kr.compare:
@@ -906,9 +928,15 @@ def _in_slice(row: StoredObservation, where: Mapping[str, str]) -> bool:
     return bool(values) and all(values.get(name) == value for name, value in where.items())
 
 
-def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredObservation]:
+def _counted(
+    rows: list[StoredObservation], over_time: OverTime, latest: str | None = None
+) -> list[StoredObservation]:
+    """The rows a figure carried ``over_time`` counts: all of a sum's; of a last or first
+    read, its period's (``latest``: the period a stock's read takes, where known)."""
     if over_time is OverTime.SUM or not rows:
         return rows
+    if latest is not None and over_time is OverTime.LAST:
+        return [r for r in rows if r.observation.period == latest]
     pick = max if over_time is OverTime.LAST else min
     edge = pick(r.period_start for r in rows)
     return [r for r in rows if r.period_start == edge]
@@ -925,11 +953,13 @@ def _explain_metric(
     ends_early: dt.date | None = None,
     width: int | None = None,
     short_of: tuple[float, float] | None = None,
+    latest: str | None = None,
 ) -> list[str]:
     """``why_none``: the metric's plugin, and why it has no rows when it has none;
     ``members``: the observations added up by member, when too many to list;
     ``ends_early``: the day the figure's metrics run through, where before the date's;
-    ``short_of``: the actual and the target it falls short of (``_short_of``)."""
+    ``short_of``: the actual and the target it falls short of (``_short_of``);
+    ``latest``: the period a stock's figure is read from."""
     said, carried = _SAID[lang], _OVER[lang]
     plugins = sorted({r.plugin for r in rows}) or [why_none[0]]
     ends = "" if ends_early is None else said["ends_early"].format(day=ends_early)
@@ -950,9 +980,9 @@ def _explain_metric(
         shown = [r for r in rows if id(r) in kept]
     else:
         over = OverTime.LAST if spec.kind is MetricKind.STOCK else OverTime.SUM
-        shown = _counted(rows, over)
+        shown = _counted(rows, over, latest)
     if not shown:
-        return [*lines, why_none[1]]
+        return [*lines, why_none[1], *_others(rows, shown, lang)]
     runs = _runs({r.run_id for r in shown}, lang)
     # A slice is a part of a whole listed above it, not an observation more.
     slices = sum(1 for r in shown if r.observation.slice)

@@ -321,19 +321,22 @@ class Rollup:
     def _counted_in_full(
         self, spec: MetricSpec, scoped: bool, parts: list[list[SliceRow]]
     ) -> list[str]:
-        """The subjects whose every slice of a flow is known, so that a slice with no row
-        of theirs is 0, not no data: those whose figures were given in slices (a CM's new
-        clients, men and women, and no woman among them), those whose every figure is a
-        zero for no rows (a CM with no sale at all), and those whose whole figure is 0
-        where it cannot be below it (each slice is 0 too). A subject with no figure at
-        all, or with whole figures alone that say nothing of their slices, has none."""
-        if spec.kind is not MetricKind.FLOW:
+        """The subjects whose every slice is known, so that a slice with no row of theirs
+        is 0, not no data: those whose figures were given in slices (a CM's new clients,
+        men and women, and no woman among them; a stock's latest level, the only period
+        read, split into tiers, none of them the top one), those whose every figure of a
+        flow is a zero for no rows (a CM with no sale at all), and those whose whole
+        figure is 0 where it cannot be below it (each slice is 0 too). A subject with no
+        figure at all, or with whole figures alone that say nothing of their slices, has
+        none; nor has any subject of a ratio, whose missing slice is 0 / 0."""
+        if spec.kind is MetricKind.RATIO:
             return []
         counted = {row.subject for rows in parts for row in rows}
-        counted |= self.store.none_counted(
-            spec.name, self.through, self.plan.grain, self._scope if scoped else None,
-            since=self.plan.start,
-        )  # fmt: skip
+        if spec.kind is MetricKind.FLOW:
+            counted |= self.store.none_counted(
+                spec.name, self.through, self.plan.grain, self._scope if scoped else None,
+                since=self.plan.start,
+            )  # fmt: skip
         if spec.never_below_zero:
             wholes = (spec.name, scoped)
             if wholes not in self._figures:

@@ -1899,6 +1899,17 @@ class Store(ABC):
             return "", ()
         return f" AND {self._member(subject)}", (self._members(self.collects_of),)
 
+    def edge_period(
+        self, metric: str, over_time: str, through: dt.date, grain: Grain, since: dt.date | None
+    ) -> str | None:
+        """The one period a ``last`` or ``first`` read of ``metric`` takes up to
+        ``through`` (a stock's latest level is that period's alone); None when none."""
+        row = self._one(
+            f"SELECT {self._edge_period(over_time)}",
+            self._edge_params(metric, through, grain, since),
+        )
+        return None if row is None or row[0] is None else str(row[0])
+
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""
         mine, params = self._of_the_subjects("subject")
