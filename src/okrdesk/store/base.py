@@ -1864,10 +1864,13 @@ class Store(ABC):
                 _day_or_ever(since),
             ),
         )
+        # A period split into slices, none of them this one, holds 0 of it, as the
+        # figure reads it (Rollup.sliced): a stock's top tier left empty is a point at 0.
         totals: dict[str, float] = {}
         for _, end, text, total in rows:
+            totals.setdefault(end, 0.0)
             if slice_matches(text, where):
-                totals[end] = totals.get(end, 0.0) + float(total or 0.0)
+                totals[end] += float(total or 0.0)
         return [(dt.date.fromisoformat(end), total) for end, total in totals.items()]
 
     collects_of: frozenset[str] | None = None
