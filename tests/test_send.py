@@ -357,6 +357,28 @@ def test_a_proxy_s_502_page_is_named_by_its_title(raw: RawServer) -> None:
     assert outcome.text("zh").endswith("：网页，标题为“502 Bad Gateway”；消息可能仍已送达")
 
 
+def test_a_proxy_s_4xx_page_is_named_by_its_title(raw: RawServer) -> None:
+    """A firm's proxy refusing the address answers with its own HTML page: quoted raw, a
+    manager read two hundred characters of markup cut anywhere."""
+    page = (b"<!DOCTYPE html>\n<html><head><meta charset=utf-8>\n<title>Access Denied\n - "
+            b"Web Filter</title><style>body{font:13px sans-serif}</style></head><body>"
+            + b"<p>blocked</p>" * 40 + b"</body></html>")  # fmt: skip
+    raw.answer = lambda connection: connection.sendall(
+        b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\nContent-Length: "
+        + str(len(page)).encode() + b"\r\n\r\n" + page
+    )  # fmt: skip
+    [outcome] = deliver_all((channel("wecom"),), MESSAGE, {"HOOK": raw.url}, FakeClock())
+    assert outcome.text("en") == (
+        "error: my-wecom (wecom): HTTP 403, refused (a proxy or firewall in between may block "
+        'the address): a web page titled "Access Denied - Web Filter"'
+    )
+    assert outcome.text("zh") == (
+        "发送失败：my-wecom（wecom）：HTTP 403，被拒绝（可能是中间的代理或防火墙拦截了该地址）："
+        "网页，标题为“Access Denied - Web Filter”"
+    )
+    assert not outcome.unsure and len(raw.requests) == 1
+
+
 def test_a_gateway_timeout_is_not_sent_again(bot: Bot) -> None:
     """A 504 comes from a gateway that passed the request on and gave up waiting: the bot
     may post it yet, and it was sent again, up to 4 times, each one maybe posted."""

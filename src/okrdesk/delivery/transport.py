@@ -187,9 +187,9 @@ def post_json(
         elif status >= 500:
             raise DeliveryFailed(_server_error(status, text), may_have_arrived=True)
         elif status >= 400:
-            meant = _MEANT.get(status, Said("", ""))
-            raise DeliveryFailed(Said(f"HTTP {status}{meant.en}: {_short(text)}",
-                                      f"HTTP {status}{meant.zh}：{_short(text)}"))  # fmt: skip
+            meant, came = _MEANT.get(status, Said("", "")), _came_with(text)
+            raise DeliveryFailed(Said(f"HTTP {status}{meant.en}{came.en}",
+                                      f"HTTP {status}{meant.zh}{came.zh}"))  # fmt: skip
         else:
             reply = _json(text, replies)
             code = replies.code_of(reply)
@@ -221,16 +221,22 @@ def _server_error(status: int, text: bytes) -> Said:
     the message."""
     meant = _SERVER_MEANT.get(status, Said(
         ", an error on the server's side", "，服务器一方出错"))  # fmt: skip
+    # A gateway's page says no more than its status.
+    came = Said("", "") if status == GATEWAY_TIMEOUT else _came_with(text)
+    return Said(f"HTTP {status}{meant.en}{came.en}; {MAY_HAVE_ARRIVED.en}",
+                f"HTTP {status}{meant.zh}{came.zh}；{MAY_HAVE_ARRIVED.zh}")  # fmt: skip
+
+
+def _came_with(text: bytes) -> Said:
+    """What came with an error's status, to follow it: nothing when it was empty, a web
+    page (a proxy's or firewall's error page) by its title, else the text itself."""
     title = _TITLE.search(text[:65536])
-    if status == GATEWAY_TIMEOUT or not text.strip():  # a gateway's page says no more
-        en, zh = "", ""
-    elif title is not None and title.group(1).strip():  # a proxy's error page
+    if not text.strip():
+        return Said("", "")
+    if title is not None and title.group(1).strip():
         name = _one_line(title.group(1))
-        en, zh = f': a web page titled "{name}"', f"：网页，标题为“{name}”"
-    else:
-        en, zh = f": {_one_line(text)}", f"：{_one_line(text)}"
-    return Said(f"HTTP {status}{meant.en}{en}; {MAY_HAVE_ARRIVED.en}",
-                f"HTTP {status}{meant.zh}{zh}；{MAY_HAVE_ARRIVED.zh}")  # fmt: skip
+        return Said(f': a web page titled "{name}"', f"：网页，标题为“{name}”")
+    return Said(f": {_one_line(text)}", f"：{_one_line(text)}")
 
 
 _SERVER_MEANT = {
