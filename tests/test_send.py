@@ -439,16 +439,59 @@ def test_a_refused_signature_names_the_variable_to_check(bot: Bot) -> None:
         "from current time；请核对 $SECRET 是否为机器人安全设置中给出的签名密钥，"
         "以及本机时钟是否准确"
     )
-    assert dingtalk.text("en").endswith(
-        "sign not match, more: [https://x]; the bot checks a signature: give the channel "
-        "secret_env, the variable holding the bot's secret"
+    assert dingtalk.text("en") == (
+        "error: my-dingtalk (dingtalk): the robot's security settings refused the message's "
+        "signature (errcode 310000: sign not match, more: [https://x]); the bot checks a "
+        "signature: give the channel secret_env, the variable holding the bot's secret"
     )
-    assert dingtalk.text("zh").endswith(
-        "；该机器人校验签名：请为渠道设置 secret_env，即存放机器人签名密钥的环境变量"
+    assert dingtalk.text("zh") == (
+        "发送失败：my-dingtalk（dingtalk）：机器人的安全设置拒绝了消息的签名（errcode 310000: "
+        "sign not match, more: [https://x]）；该机器人校验签名：请为渠道设置 secret_env，"
+        "即存放机器人签名密钥的环境变量"
     )
     # The same code for a keyword the robot asks for is no matter of the secret.
     [keyword] = deliver_all((channel("dingtalk"),), MESSAGE, env(bot), FakeClock())
-    assert keyword.text("en").endswith("errcode 310000: keywords not in content")
+    assert "secret" not in keyword.text("en")
+
+
+@pytest.mark.parametrize(
+    ("errmsg", "en", "zh"),
+    [("keywords not in content",
+      "it holds none of the robot's custom keywords (errcode 310000: keywords not in "
+      "content); add one that every message holds, such as the unit's name, which every "
+      "report's and reminder's heading holds, under the robot's Security Settings → Custom "
+      "Keywords",
+      "消息中没有机器人的任何自定义关键词（errcode 310000: keywords not in content）；请在机器人"
+      "的“安全设置 → 自定义关键词”中添加每条消息都有的词，如每份报告和提醒的标题中都有的单位"
+      "名称"),
+     ("ip 203.0.113.7 not in whitelist",
+      "this machine's address is not in the robot's IP list (errcode 310000: ip 203.0.113.7 "
+      "not in whitelist); add the address this machine reaches the internet from under the "
+      "robot's Security Settings → IP Addresses (Segment)",
+      "本机的地址不在机器人的 IP 地址列表中（errcode 310000: ip 203.0.113.7 not in whitelist）；"
+      "请在机器人的“安全设置 → IP 地址（段）”中添加本机访问外网所用的地址")],
+)  # fmt: skip
+def test_a_dingtalk_robot_s_security_settings_refusal_says_what_to_set(
+    bot: Bot, errmsg: str, en: str, zh: str
+) -> None:
+    """errcode 310000 was told in the robot's English alone ("keywords not in content"),
+    which says neither that a setting of the robot refused it nor which to change."""
+    bot.replies = [(200, {"errcode": 310000, "errmsg": errmsg}, {})]
+    [outcome] = deliver_all((channel("dingtalk"),), MESSAGE, env(bot), FakeClock())
+    assert outcome.text("en") == (
+        f"error: my-dingtalk (dingtalk): the robot's security settings refused the message: {en}"
+    )
+    assert (
+        outcome.text("zh") == f"发送失败：my-dingtalk（dingtalk）：机器人的安全设置拒收了消息：{zh}"
+    )
+    assert len(bot.received) == 1 and not outcome.unsure
+    bot.replies = [(200, {"errcode": 310000, "errmsg": "refused"}, {})]
+    [other] = deliver_all((channel("dingtalk"),), MESSAGE, env(bot), FakeClock())
+    assert other.text("zh") == (
+        "发送失败：my-dingtalk（dingtalk）：机器人的安全设置拒收了消息（errcode 310000: refused）："
+        "消息中没有机器人的自定义关键词、本机地址不在其 IP 地址列表中，或签名不对；请核对机器人的"
+        "“安全设置”"
+    )
 
 
 def test_a_vendor_s_too_fast_code_stops_the_channel_saying_when_to_send_again(
@@ -1206,7 +1249,10 @@ def test_send_posts_to_every_channel_and_names_the_one_that_failed(
     assert done.exit_code == 1
     # In the workspace's language, Chinese: what each channel became.
     assert "已发送至 branch-group（wecom）：1 条消息" in done.stdout
-    assert "发送失败：managers（dingtalk）：机器人返回错误：errcode 310000" in done.stderr
+    assert (
+        "发送失败：managers（dingtalk）：机器人的安全设置拒绝了消息的签名"
+        "（errcode 310000: bad sign）" in done.stderr
+    )
     # Run again as it was, it would post the report to the group that has it a second time.
     assert done.stderr.endswith(
         "\n发送失败的渠道：managers（dingtalk）；只重发给这些渠道、不再发给已收到的渠道，加 "

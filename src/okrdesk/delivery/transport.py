@@ -94,6 +94,10 @@ class Replies:
     """The fields its words can be in."""
     unsigned: tuple[tuple[int, str], ...] = ()
     """The codes, each with a word its words then hold, by which it refuses a signature."""
+    meanings: tuple[tuple[int, str, Said], ...] = ()
+    """What a code means, with a word its words then hold ("" for any), the first that
+    fits read: said in the message's language, ``{error}`` standing for the bot's own
+    code and words."""
 
     def code_of(self, reply: Mapping[str, Any]) -> int | None:
         """The code, None when the reply has none: a number, or one written as a string
@@ -111,6 +115,16 @@ class Replies:
         said = f"{self._field(reply)} {self.code_of(reply)}"
         detail = next((str(reply[f]).strip() for f in self.detail if reply.get(f)), "")
         return f"{said}: {detail}" if detail else said
+
+    def meaning_of(self, reply: Mapping[str, Any]) -> Said | None:
+        """What the reply's error means, the bot's words in it; None when not known."""
+        code, error = self.code_of(reply), self.error_of(reply)
+        return next(
+            (Said(said.en.replace("{error}", error), said.zh.replace("{error}", error))
+             for known, word, said in self.meanings
+             if code == known and word in error.lower()),
+            None,
+        )  # fmt: skip
 
     def refuses_signature(self, reply: Mapping[str, Any]) -> bool:
         code, words = self.code_of(reply), self.error_of(reply).lower()
@@ -199,8 +213,9 @@ def post_json(
             if code == 0:
                 return reply
             error = replies.error_of(reply)
-            problem = Said(f"the bot answered with an error: {error}",
-                           f"机器人返回错误：{error}")  # fmt: skip
+            problem = replies.meaning_of(reply) or Said(
+                f"the bot answered with an error: {error}", f"机器人返回错误：{error}"
+            )
             raise DeliveryFailed(problem, unsigned=replies.refuses_signature(reply),
                                  throttled=code in throttle_codes)  # fmt: skip
         if attempt + 1 < ATTEMPTS:

@@ -96,6 +96,10 @@ def no_signature(url: str, body: dict[str, Any], secret: str, now: float) -> Out
     return Outgoing(url, body)
 
 
-def errcode(bot: Said, unsigned: tuple[tuple[int, str], ...] = ()) -> Replies:
+def errcode(
+    bot: Said,
+    unsigned: tuple[tuple[int, str], ...] = (),
+    meanings: tuple[tuple[int, str, Said], ...] = (),
+) -> Replies:
     """WeCom's and DingTalk's answers: ``errcode`` 0 is success, ``errmsg`` says why not."""
-    return Replies(bot, ("errcode",), ("errmsg",), unsigned)
+    return Replies(bot, ("errcode",), ("errmsg",), unsigned, meanings)
