@@ -530,6 +530,49 @@ def test_a_vendor_s_too_fast_code_stops_the_channel_saying_when_to_send_again(
     )
 
 
+def test_a_retry_after_longer_than_a_send_waits_stops_the_channel_saying_when_to_send_again(
+    bot: Bot,
+) -> None:
+    """A 429 asking for two minutes was waited 30 s and tried again, four times in all,
+    each refused, and the parts after were lost without a word of when to send again."""
+    from datetime import UTC, datetime
+    from email.utils import format_datetime
+
+    ok = (200, {"errcode": 0}, {})
+    bot.replies = [ok, ok, (429, {}, {"Retry-After": "120"})]
+    clock = FakeClock()
+    [outcome] = deliver_all((channel("wecom"),), _long(150), env(bot), clock)
+    parts = outcome.parts
+    assert len(bot.received) == 3 and parts > 3 and clock.slept == []
+    assert not outcome.unsure
+    assert outcome.text("en") == (
+        "error: my-wecom (wecom): HTTP 429, too many requests (Retry-After: 120); 2 of "
+        f"{parts} parts were sent before it failed; parts 3 to {parts} were not sent; the "
+        "webhook takes no more for 2 minutes: send again after that with --channel my-wecom "
+        f"(all {parts} parts go again)"
+    )
+    assert outcome.text("zh") == (
+        "发送失败：my-wecom（wecom）：HTTP 429，请求过多（Retry-After: 120）；共 "
+        f"{parts} 条，失败前已发出 2 条；第 3 至 {parts} 条未发出；webhook 在 2 分钟内不再接收"
+        f"消息：请过 2 分钟后加 --channel my-wecom 重新发送（{parts} 条全部重发）"
+    )
+    # As a date: an hour away stops it too; seven seconds away is waited for.
+    in_an_hour = format_datetime(datetime.fromtimestamp(clock.now + 3600, UTC), usegmt=True)
+    bot.received.clear()
+    bot.replies = [(503, {}, {"Retry-After": in_an_hour})]
+    [outcome] = deliver_all((channel("dingtalk"),), MESSAGE, env(bot), clock)
+    assert outcome.text("en") == (
+        "error: my-dingtalk (dingtalk): HTTP 503, the service is unavailable for now "
+        f"(Retry-After: {in_an_hour}); the webhook takes no more for 60 minutes: send again "
+        "after that with --channel my-dingtalk"
+    )
+    assert len(bot.received) == 1 and clock.slept == []
+    soon = format_datetime(datetime.fromtimestamp(clock.now + 7, UTC), usegmt=True)
+    bot.replies = [(429, {}, {"Retry-After": soon})]
+    assert channels.deliver(channel("feishu"), MESSAGE, env(bot), clock) == 1
+    assert clock.slept == [7]
+
+
 @pytest.mark.parametrize(
     ("status", "en", "zh"),
     [(403, "refused (a proxy or firewall in between may block the address)",

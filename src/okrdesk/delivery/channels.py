@@ -81,9 +81,13 @@ def deliver(channel: Channel, message: Message, environ: Mapping[str, str], cloc
 
 def _throttled(channel: Channel, bot: Bot, error: DeliveryFailed) -> Said:
     """What to do when the bot refused a part as sent too fast (others, or an earlier run,
-    had used its allowance): which parts did not go, and when to send again; retried at
-    once, it would be refused again, each attempt counted against it."""
-    wait, option = bot.throttled_for, f"--channel {shlex.quote(channel.name)}"
+    had used its allowance), or a server asked to wait longer than a send waits: which
+    parts did not go, and when to send again; retried at once, it would be refused again,
+    each attempt counted against it."""
+    option = f"--channel {shlex.quote(channel.name)}"
+    wait, who = error.wait or bot.throttled_for, bot.replies.bot
+    if error.wait is not None:  # the server's Retry-After, maybe a proxy's
+        who = Said("webhook", "webhook ")
     first, parts = error.sent + 1, error.parts
     if parts == 1:
         left = Said("", "")
@@ -100,9 +104,9 @@ def _throttled(channel: Channel, bot: Bot, error: DeliveryFailed) -> Said:
         else Said("", "")
     )
     return Said(
-        f"{left.en}the {bot.replies.bot.en} takes no more for {wait.en}: send again after "
+        f"{left.en}the {who.en} takes no more for {wait.en}: send again after "
         f"that with {option}{again.en}",
-        f"{left.zh}{bot.replies.bot.zh}在 {wait.zh}内不再接收消息：请过 {wait.zh}后加 "
+        f"{left.zh}{who.zh}在 {wait.zh}内不再接收消息：请过 {wait.zh}后加 "
         f"{option} 重新发送{again.zh}",
     )
 

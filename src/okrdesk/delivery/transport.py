@@ -2,7 +2,8 @@
 
 Every delivery over HTTP goes through ``post_json``: it retries a 429 or a
 503, which say the message was not handled, with exponential back-off (or the server's
-``Retry-After``), a bounded number of times, and no other answer; it treats a 200 whose
+``Retry-After``; one longer than a send waits stops the channel, saying when to send
+again), a bounded number of times, and no other answer; it treats a 200 whose
 JSON body carries an error code as the failure it is, and one without the bot's code
 as unconfirmed. Each request has one time limit for all of it, connecting to the last byte
 of the answer; a redirect is never followed (it would repeat the request as
@@ -13,9 +14,11 @@ need not wait.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import functools
 import http.client
 import json
+import math
 import re
 import socket
 import ssl
@@ -49,16 +52,18 @@ class DeliveryFailed(OkrdeskError):
     """A channel did not take the message; ``said`` says why in each language, and
     ``sent`` how many of its ``parts`` went before; ``unsigned`` when the bot refused its
     signature (a wrong secret, or none where the bot checks one); ``throttled`` when it
-    refused it as sent too fast; ``advice`` what to do, said after how many parts went;
-    ``may_have_arrived`` when the request went and no answer said whether the bot took it
-    (a server's error after it, a time limit, a connection broken), so that sending again
-    could post it twice."""
+    refused it as sent too fast, and ``wait`` how long the server asked to be left
+    alone (its Retry-After) where it said; ``advice`` what to do, said after how many
+    parts went; ``may_have_arrived`` when the request went and no answer said whether the
+    bot took it (a server's error after it, a time limit, a connection broken), so that
+    sending again could post it twice."""
 
     exit_code = EXIT_FAILED
 
     def __init__(
         self, said: Said, sent: int = 0, parts: int = 1, unsigned: bool = False,
         throttled: bool = False, advice: Said | None = None, may_have_arrived: bool = False,
+        wait: Said | None = None,
     ) -> None:  # fmt: skip
         super().__init__(said)
         self.sent = sent
@@ -67,6 +72,7 @@ class DeliveryFailed(OkrdeskError):
         self.throttled = throttled
         self.advice = advice
         self.may_have_arrived = may_have_arrived
+        self.wait = wait
 
 
 class Stopped(KeyboardInterrupt):
@@ -196,6 +202,9 @@ def post_json(
     for attempt in range(ATTEMPTS):
         status, text, retry_after = _post(url, data, seconds)
         text = _masked(text, url)
+        asked = _asked_to_wait(retry_after, clock.time())
+        if status in RETRIED and asked is not None and asked > LONGEST_DELAY:
+            raise _held_off(status, retry_after or "", asked)
         if status in RETRIED:
             problem = Said(f"HTTP {status}", f"HTTP {status}")
         elif status >= 500:
@@ -219,7 +228,7 @@ def post_json(
             raise DeliveryFailed(problem, unsigned=replies.refuses_signature(reply),
                                  throttled=code in throttle_codes)  # fmt: skip
         if attempt + 1 < ATTEMPTS:
-            clock.sleep(_delay(attempt, retry_after))
+            clock.sleep(_delay(attempt, asked))
     raise DeliveryFailed(Said(f"{problem.en}, still after {ATTEMPTS} attempts",
                               f"{problem.zh}，重试 {ATTEMPTS} 次仍失败"))  # fmt: skip
 
@@ -544,10 +553,57 @@ def _where_to(url: str, location: str | None) -> str | None:
     return f"{target.scheme}://{host}{rest}"
 
 
-def _delay(attempt: int, retry_after: str | None) -> float:
-    if retry_after is not None and retry_after.strip().isdigit():
-        return min(float(retry_after), LONGEST_DELAY)
+def _delay(attempt: int, asked: float | None) -> float:
+    if asked is not None:
+        return min(asked, LONGEST_DELAY)
     return min(FIRST_DELAY * (1 << attempt), LONGEST_DELAY)
+
+
+def _asked_to_wait(retry_after: str | None, now: float) -> float | None:
+    """Seconds a Retry-After asks for, as seconds or as the date to wait until; None
+    when there is none, or it cannot be read."""
+    value = (retry_after or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        until = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if until.tzinfo is None:  # an HTTP date is in GMT, and says so
+        return None
+    return max(until.timestamp() - now, 0.0)
+
+
+_RETRIED_MEANT = {
+    429: Said("too many requests", "请求过多"),
+    503: Said("the service is unavailable for now", "服务暂不可用"),
+}
+
+
+def _held_off(status: int, retry_after: str, seconds: float) -> DeliveryFailed:
+    """A 429 or 503 asking to wait longer than a send waits: the channel stops there, to
+    be sent again when the server said (waited for, a cron job's send would hang for an
+    hour; retried sooner, it is refused again, each attempt counted against it)."""
+    meant = _RETRIED_MEANT[status]
+    words = _one_line(retry_after.encode("utf-8"))
+    return DeliveryFailed(
+        Said(f"HTTP {status}, {meant.en} (Retry-After: {words})",
+             f"HTTP {status}，{meant.zh}（Retry-After: {words}）"),
+        throttled=True, wait=_duration(seconds),
+    )  # fmt: skip
+
+
+def _duration(seconds: float) -> Said:
+    """A wait as a reader counts it, rounded up: seconds under two minutes, minutes under
+    two hours, else hours."""
+    whole = math.ceil(seconds)
+    if whole < 120:
+        return Said(f"{whole} seconds", f"{whole} 秒")
+    if whole < 7200:
+        minutes = math.ceil(whole / 60)
+        return Said(f"{minutes} minutes", f"{minutes} 分钟")
+    hours = math.ceil(whole / 3600)
+    return Said(f"{hours} hours", f"{hours} 小时")
 
 
 def _json(text: bytes, replies: Replies) -> dict[str, Any]:

@@ -78,8 +78,8 @@ class Bot:
                 post_json(signed.url, signed.body, clock, self.replies, self.throttle_codes)
             except DeliveryFailed as error:
                 raise DeliveryFailed(error.said, sent, len(parts), error.unsigned,
-                                     error.throttled,
-                                     may_have_arrived=error.may_have_arrived) from None  # fmt: skip
+                                     error.throttled, may_have_arrived=error.may_have_arrived,
+                                     wait=error.wait) from None  # fmt: skip
             except KeyboardInterrupt as stop:
                 # Stopped connecting, waiting for the answer or between retries: the
                 # request may have reached the bot, which may post it.
