@@ -14,6 +14,7 @@ import signal
 import socket
 import socketserver
 import ssl
+import struct
 import subprocess
 import sys
 import threading
@@ -1081,14 +1082,14 @@ def test_a_recipient_the_mail_server_refuses_fails_the_channel_naming_them(
     report.write_text("<html></html>", encoding="utf-8")
     [outcome] = deliver_all((both,), attrs.evolve(MESSAGE, attachment=report), {}, FakeClock())
     assert outcome.text("en") == (
-        "error: boss (email): the mail server refused 1 of 3 recipients: gone@branch.example: "
-        "550 5.1.1 User unknown; it was sent to 张三 <boss@branch.example>, cfo@branch.example; "
+        "error: boss (email): the mail server refused 1 of 3 recipients: gone@branch.example "
+        "(550 5.1.1 User unknown); it was sent to 张三 <boss@branch.example>, cfo@branch.example; "
         "sending again, even with --channel boss, mails every recipient again: once the "
         f"refused address is put right, mail it the report ({report}) yourself"
     )
     assert outcome.text("zh") == (
-        "发送失败：boss（email）：邮件服务器拒收了 3 个收件人中的 1 个：gone@branch.example: "
-        "550 5.1.1 User unknown；已发给 张三 <boss@branch.example>、cfo@branch.example；"
+        "发送失败：boss（email）：邮件服务器拒收了 3 个收件人中的 1 个：gone@branch.example"
+        "（550 5.1.1 User unknown）；已发给 张三 <boss@branch.example>、cfo@branch.example；"
         "即使加 --channel boss 重新发送，也会再发给所有收件人：请在改正被拒收的地址后，自行把"
         f"报告（{report}）发给该地址"
     )
@@ -1096,8 +1097,9 @@ def test_a_recipient_the_mail_server_refuses_fails_the_channel_naming_them(
     gone = attrs.evolve(both, to=("gone@branch.example",))
     with pytest.raises(DeliveryFailed) as failed:
         channels.deliver(gone, MESSAGE, {}, FakeClock())
-    assert failed.value.said.en == (
-        "the mail server refused every recipient: gone@branch.example: 550 5.1.1 User unknown"
+    assert failed.value.said == (
+        "the mail server refused every recipient: gone@branch.example (550 5.1.1 User unknown)",
+        "邮件服务器拒收了所有收件人：gone@branch.example（550 5.1.1 User unknown）",
     )
     assert len(received) == 1
 
@@ -1235,8 +1237,50 @@ def test_a_mail_server_that_turns_the_connection_away_says_so(slow: SlowServer) 
     slow.talk = lambda connection, stop: connection.sendall(b"554 no mail from you\r\n")
     with pytest.raises(DeliveryFailed) as failed:
         channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
-    assert failed.value.said == ("the mail server refused the connection: 554 no mail from you",
-                                 "邮件服务器拒绝连接：554 no mail from you")  # fmt: skip
+    assert failed.value.said == ("the mail server refused the connection (554 no mail from you)",
+                                 "邮件服务器拒绝连接（554 no mail from you）")  # fmt: skip
+
+
+def _closing_at(command: bytes, reset: bool) -> Callable[[socket.socket, threading.Event], None]:
+    """A relay that answers until the client sends ``command``, then closes the connection
+    without a reply: reset (RST), when ``reset``, else closed in order (FIN)."""
+
+    def talk(connection: socket.socket, stop: threading.Event) -> None:
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 relay\r\n")
+        for line in lines:
+            if line.upper().startswith(command):
+                if reset:
+                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))  # fmt: skip
+                connection.close()
+                return
+            connection.sendall(b"250 OK\r\n")
+
+    return talk
+
+
+def test_a_mail_server_that_drops_the_connection_is_told_in_the_message_s_language(
+    slow: SlowServer,
+) -> None:
+    """'邮件服务器拒收了邮件：Connection unexpectedly closed': smtplib's English alone in a
+    Chinese message, and told as a refusal of the message."""
+    at = f"127.0.0.1:{slow.port}"
+    slow.talk = _closing_at(b"MAIL", reset=False)
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
+    assert failed.value.said == (
+        f"the mail server {at} closed the connection (Connection unexpectedly closed)",
+        f"邮件服务器 {at} 关闭了连接（Connection unexpectedly closed）",
+    )
+    slow.talk = _closing_at(b"MAIL", reset=True)
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
+    reset = f"[Errno {errno.ECONNRESET}] {os.strerror(errno.ECONNRESET)}"
+    assert failed.value.said == (
+        f"the connection to the mail server {at} broke: the connection was reset ({reset})",
+        f"与邮件服务器 {at} 的连接中断：连接被重置（{reset}）",
+    )
 
 
 def test_a_webhook_whose_tls_handshake_never_ends_is_cut_at_the_time_limit(

@@ -109,7 +109,7 @@ def _some_refused(
     error = DeliveryFailed(Said(
         f"the mail server refused {n} of {total} recipients: {_recipients(refused)}; it "
         f"was sent to {', '.join(had)}",
-        f"邮件服务器拒收了 {total} 个收件人中的 {n} 个：{_recipients(refused, '；')}；"
+        f"邮件服务器拒收了 {total} 个收件人中的 {n} 个：{_recipients(refused, 'zh')}；"
         f"已发给 {'、'.join(had)}",
     ))  # fmt: skip
     it, them = ("the refused address is", "it") if n == 1 else ("the refused addresses are", "them")
@@ -195,34 +195,62 @@ def _no_answer(channel: Channel, seconds: float, sending: bool) -> Said:
 
 
 def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
-    """What a failed conversation with the mail server says."""
+    """What a failed conversation with the mail server says, in the message's language:
+    the server's reply, or smtplib's or the system's words (in their English), after it
+    in brackets."""
+    at = f"{channel.host}:{channel.port}"
     if isinstance(error, smtplib.SMTPAuthenticationError):
         reply = _reply(error)
-        return DeliveryFailed(Said(f"the mail server refused the login: {reply}",
-                                   f"邮件服务器拒绝登录：{reply}"))  # fmt: skip
+        return DeliveryFailed(Said(f"the mail server refused the login ({reply})",
+                                   f"邮件服务器拒绝登录（{reply}）"))  # fmt: skip
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         refused = error.recipients
         return DeliveryFailed(Said(
             f"the mail server refused every recipient: {_recipients(refused)}",
-            f"邮件服务器拒收了所有收件人：{_recipients(refused, '；')}",
+            f"邮件服务器拒收了所有收件人：{_recipients(refused, 'zh')}",
         ))  # fmt: skip
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        reply, sender = _reply(error), channel.sender
+        return DeliveryFailed(Said(f"the mail server refused the sender {sender} ({reply})",
+                                   f"邮件服务器拒绝了发件人 {sender}（{reply}）"))  # fmt: skip
     if isinstance(error, smtplib.SMTPConnectError):
         reply = _reply(error)
-        return DeliveryFailed(Said(f"the mail server refused the connection: {reply}",
-                                   f"邮件服务器拒绝连接：{reply}"))  # fmt: skip
+        return DeliveryFailed(Said(f"the mail server refused the connection ({reply})",
+                                   f"邮件服务器拒绝连接（{reply}）"))  # fmt: skip
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return DeliveryFailed(_disconnected(error, at))
     if isinstance(error, smtplib.SMTPException):
         reply = _reply(error)
-        return DeliveryFailed(Said(f"the mail server refused the message: {reply}",
-                                   f"邮件服务器拒收了邮件：{reply}"))  # fmt: skip
-    server_at, reason = f"{channel.host}:{channel.port}", system_error(error)
-    return DeliveryFailed(Said(f"cannot reach the mail server {server_at}: {reason.en}",
-                               f"无法连接邮件服务器 {server_at}：{reason.zh}"))  # fmt: skip
+        return DeliveryFailed(Said(f"the mail server refused the message ({reply})",
+                                   f"邮件服务器拒收了邮件（{reply}）"))  # fmt: skip
+    reason = system_error(error)
+    return DeliveryFailed(Said(f"cannot reach the mail server {at}: {reason.en}",
+                               f"无法连接邮件服务器 {at}：{reason.zh}"))  # fmt: skip
 
 
-def _recipients(refused: dict[str, tuple[int, bytes]], between: str = "; ") -> str:
-    """Each refused address with the server's reply: ``gone@x: 550 5.1.1 User unknown``."""
-    return between.join(
-        f"{address}: {code} {text.decode('utf-8', 'replace')}".strip()
+def _disconnected(error: smtplib.SMTPServerDisconnected, at: str) -> Said:
+    """The connection lost: the system's reason, where one broke it (a reset), else the
+    server closed it."""
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, OSError):
+        reason = system_error(cause)
+        return Said(
+            f"the connection to the mail server {at} broke: {reason.en}",
+            f"与邮件服务器 {at} 的连接中断：{reason.zh}",
+        )
+    words = str(error)
+    return Said(
+        f"the mail server {at} closed the connection ({words})",
+        f"邮件服务器 {at} 关闭了连接（{words}）",
+    )
+
+
+def _recipients(refused: dict[str, tuple[int, bytes]], lang: str = "en") -> str:
+    """Each refused address with the server's reply in brackets: ``gone@x (550 5.1.1 User
+    unknown)``."""
+    shown = "{}（{}）" if lang == "zh" else "{} ({})"
+    return ("；" if lang == "zh" else "; ").join(
+        shown.format(address, f"{code} {text.decode('utf-8', 'replace')}".strip())
         for address, (code, text) in refused.items()
     )
 
