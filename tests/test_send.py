@@ -1241,21 +1241,29 @@ def test_a_mail_server_that_turns_the_connection_away_says_so(slow: SlowServer) 
                                  "邮件服务器拒绝连接（554 no mail from you）")  # fmt: skip
 
 
-def _closing_at(command: bytes, reset: bool) -> Callable[[socket.socket, threading.Event], None]:
-    """A relay that answers until the client sends ``command``, then closes the connection
-    without a reply: reset (RST), when ``reset``, else closed in order (FIN)."""
+def _closing_at(
+    command: bytes | None, reset: bool
+) -> Callable[[socket.socket, threading.Event], None]:
+    """A relay that answers until the client sends ``command`` (None: until the message
+    went whole, its closing dot), then closes the connection without a reply: reset (RST)
+    when ``reset``, else closed in order (FIN)."""
 
     def talk(connection: socket.socket, stop: threading.Event) -> None:
         lines = connection.makefile("rb")
         connection.sendall(b"220 relay\r\n")
+        in_data = False
         for line in lines:
-            if line.upper().startswith(command):
-                if reset:
-                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                          struct.pack("ii", 1, 0))  # fmt: skip
-                connection.close()
-                return
-            connection.sendall(b"250 OK\r\n")
+            if in_data and line != b".\r\n":
+                continue
+            if in_data and command is None:
+                break
+            if not in_data and command is not None and line.upper().startswith(command):
+                break
+            in_data = not in_data and line.upper().startswith(b"DATA")
+            connection.sendall(b"354 go on\r\n" if in_data else b"250 OK\r\n")
+        if reset:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.close()
 
     return talk
 
@@ -1270,16 +1278,53 @@ def test_a_mail_server_that_drops_the_connection_is_told_in_the_message_s_langua
     with pytest.raises(DeliveryFailed) as failed:
         channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
     assert failed.value.said == (
-        f"the mail server {at} closed the connection (Connection unexpectedly closed)",
-        f"邮件服务器 {at} 关闭了连接（Connection unexpectedly closed）",
+        f"the mail server {at} closed the connection (Connection unexpectedly closed); the "
+        "message was not sent",
+        f"邮件服务器 {at} 关闭了连接（Connection unexpectedly closed）；邮件未发出",
     )
     slow.talk = _closing_at(b"MAIL", reset=True)
     with pytest.raises(DeliveryFailed) as failed:
         channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
     reset = f"[Errno {errno.ECONNRESET}] {os.strerror(errno.ECONNRESET)}"
     assert failed.value.said == (
-        f"the connection to the mail server {at} broke: the connection was reset ({reset})",
-        f"与邮件服务器 {at} 的连接中断：连接被重置（{reset}）",
+        f"the connection to the mail server {at} broke: the connection was reset ({reset}); "
+        "the message was not sent",
+        f"与邮件服务器 {at} 的连接中断：连接被重置（{reset}）；邮件未发出",
+    )
+
+
+def test_a_mail_connection_lost_once_the_message_went_says_it_may_have_arrived(
+    slow: SlowServer,
+) -> None:
+    """Reset after the message went whole, before the server's answer: told as a server
+    that could not be reached, or that refused it, and offered a send again, though the
+    server may deliver it."""
+    from okrdesk.app.send import failed_lines
+
+    at = f"127.0.0.1:{slow.port}"
+    boss = mailbox(slow.port, user=None)
+    reset = f"[Errno {errno.ECONNRESET}] {os.strerror(errno.ECONNRESET)}"
+    slow.talk = _closing_at(None, reset=True)
+    [outcome] = deliver_all((boss,), MESSAGE, {}, FakeClock())
+    assert outcome.unsure
+    assert outcome.text("en") == (
+        f"error: boss (email): the connection to the mail server {at} broke once the message "
+        f"was handed over, before the server's answer: the connection was reset ({reset}); "
+        "the message may have arrived all the same"
+    )
+    assert outcome.text("zh") == (
+        f"发送失败：boss（email）：邮件已交给邮件服务器 {at}，在其应答前连接中断：连接被重置"
+        f"（{reset}）；消息可能仍已送达"
+    )
+    assert failed_lines([outcome], "zh") == [
+        "发送失败但可能已经收到：boss（email）（已发出部分消息，或请求已发出而没有应答说明结果）："
+        "再次发送前请先去那里查看，只发给它们，加 --channel boss"
+    ]
+    slow.talk = _closing_at(None, reset=False)
+    [outcome] = deliver_all((boss,), MESSAGE, {}, FakeClock())
+    assert outcome.unsure and outcome.text("zh") == (
+        f"发送失败：boss（email）：邮件已交给邮件服务器 {at}，它未应答即关闭了连接（Connection "
+        "unexpectedly closed）；消息可能仍已送达"
     )
 
 

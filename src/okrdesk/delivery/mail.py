@@ -13,7 +13,7 @@ import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from okrdesk.delivery.message import Message, plain
 from okrdesk.delivery.transport import (
@@ -26,6 +26,9 @@ from okrdesk.delivery.transport import (
 )
 from okrdesk.errors import Said
 from okrdesk.targets.settings import Channel
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 TIMEOUT = 30.0
 
@@ -58,8 +61,10 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
     limit = TimeLimit(request_timeout())
     sending = False
     refused: dict[str, tuple[int, bytes]] = {}
+    server: _Watched | None = None
     try:
-        with _connected(channel, limit) as server:
+        server = _connected(channel, limit)
+        with server:
             try:
                 if channel.security == "starttls":
                     _offered(server, "starttls", channel)
@@ -84,6 +89,12 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
         if limit.over:
             raise DeliveryFailed(_no_answer(channel, limit.seconds, sending),
                                  may_have_arrived=sending) from None  # fmt: skip
+        if server is not None and server.handed_over and not _answered(error):
+            # The message went whole; only the server's answer would have said whether it
+            # took it, and it may deliver it: sent again, it could arrive twice.
+            at = f"{channel.host}:{channel.port}"
+            raise DeliveryFailed(_disconnected(error, at, handed_over=True),
+                                 may_have_arrived=True) from None  # fmt: skip
         raise _refused(error, channel) from None
     finally:
         limit.end()
@@ -122,7 +133,7 @@ def _some_refused(
     return error
 
 
-def _connected(channel: Channel, limit: TimeLimit) -> smtplib.SMTP:
+def _connected(channel: Channel, limit: TimeLimit) -> _Watched:
     """The conversation with the channel's server, open. Its host is given as it is
     made, not to a ``connect`` after: smtplib keeps only that one as the name STARTTLS
     checks the server's certificate against."""
@@ -134,11 +145,20 @@ def _connected(channel: Channel, limit: TimeLimit) -> smtplib.SMTP:
 
 
 class _Watched(smtplib.SMTP):
-    """A conversation whose socket its time limit watches from the moment it is open."""
+    """A conversation whose socket its time limit watches from the moment it is open;
+    ``handed_over`` once the message went whole, the server's answer to it still to come."""
+
+    handed_over = False
 
     def __init__(self, limit: TimeLimit, *args: Any, **kwargs: Any) -> None:
         self.limit = limit
         super().__init__(*args, **kwargs)
+
+    def send(self, s: ReadableBuffer | str) -> None:
+        super().send(s)
+        # smtplib's DATA sends the message in one piece, ended by its line of a lone dot.
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.handed_over = True
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         connection = socket.create_connection((host, port), timeout, self.source_address)
@@ -218,7 +238,7 @@ def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
         return DeliveryFailed(Said(f"the mail server refused the connection ({reply})",
                                    f"邮件服务器拒绝连接（{reply}）"))  # fmt: skip
     if isinstance(error, smtplib.SMTPServerDisconnected):
-        return DeliveryFailed(_disconnected(error, at))
+        return DeliveryFailed(_disconnected(error, at, handed_over=False))
     if isinstance(error, smtplib.SMTPException):
         reply = _reply(error)
         return DeliveryFailed(Said(f"the mail server refused the message ({reply})",
@@ -228,20 +248,40 @@ def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
                                f"无法连接邮件服务器 {at}：{reason.zh}"))  # fmt: skip
 
 
-def _disconnected(error: smtplib.SMTPServerDisconnected, at: str) -> Said:
+def _answered(error: Exception) -> bool:
+    """Whether the server answered: a refusal in its words, not a connection lost."""
+    return isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
+
+
+def _disconnected(error: Exception, at: str, handed_over: bool) -> Said:
     """The connection lost: the system's reason, where one broke it (a reset), else the
-    server closed it."""
-    cause = error.__cause__ or error.__context__
-    if isinstance(cause, OSError):
+    server closed it; before the message was handed over it was not sent, once it was,
+    it may have arrived."""
+    # smtplib's exceptions are OSErrors too; a reset is the one it was raised from.
+    cause = error if not isinstance(error, smtplib.SMTPException) else error.__context__
+    if isinstance(cause, OSError) and not isinstance(cause, smtplib.SMTPException):
         reason = system_error(cause)
+        if handed_over:
+            return Said(
+                f"the connection to the mail server {at} broke once the message was handed "
+                f"over, before the server's answer: {reason.en}; {MAY_HAVE_ARRIVED.en}",
+                f"邮件已交给邮件服务器 {at}，在其应答前连接中断：{reason.zh}；"
+                f"{MAY_HAVE_ARRIVED.zh}",
+            )
         return Said(
-            f"the connection to the mail server {at} broke: {reason.en}",
-            f"与邮件服务器 {at} 的连接中断：{reason.zh}",
+            f"the connection to the mail server {at} broke: {reason.en}; the message was not sent",
+            f"与邮件服务器 {at} 的连接中断：{reason.zh}；邮件未发出",
         )
     words = str(error)
+    if handed_over:
+        return Said(
+            f"the mail server {at} closed the connection once the message was handed over, "
+            f"before its answer ({words}); {MAY_HAVE_ARRIVED.en}",
+            f"邮件已交给邮件服务器 {at}，它未应答即关闭了连接（{words}）；{MAY_HAVE_ARRIVED.zh}",
+        )
     return Said(
-        f"the mail server {at} closed the connection ({words})",
-        f"邮件服务器 {at} 关闭了连接（{words}）",
+        f"the mail server {at} closed the connection ({words}); the message was not sent",
+        f"邮件服务器 {at} 关闭了连接（{words}）；邮件未发出",
     )
 
 
