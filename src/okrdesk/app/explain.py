@@ -30,7 +30,7 @@ from okrdesk.engine.budget import (
     budget_progress,
     revenue_key_results,
 )
-from okrdesk.engine.growth import GrowthBasis, growth_basis
+from okrdesk.engine.growth import GrowthBasis, growth_basis, growth_closes
 from okrdesk.engine.pace import Status, closes_on, runs_from_baseline
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, runs_of
 from okrdesk.engine.progress import (
@@ -471,15 +471,23 @@ def _due_explained(engine: Engine, kr: KeyResult, subject: str, lang: str) -> li
     checkpoint of a phase, the curve runs from the phase's first period where the
     milestones set nothing due before the phase (``{ Q2 = 1.0 }``), else from the plan's
     first day (``{ Q1 = 0.5, Q2 = 1.0 }``: 15.4% due on 10 June). Nothing for a
-    guardrail, a closed checkpoint, a growth target (its window says how) or a figure
-    not there (nothing is held to it)."""
+    guardrail, a closed checkpoint, a growth target (its window says how; past its target
+    before its window's last day, why it is ahead) or a figure not there (nothing is
+    held to it)."""
     p = engine.key_result(kr, subject)
     if (
         p is None or p.closed is not None or p.target.value is None or kr.guardrail
-        or kr.growth is not None or p.actual.value is None
+        or p.actual.value is None
     ):  # fmt: skip
         return []
     unit, said = kr.unit, _SAID[lang]
+    if kr.growth is not None:
+        if p.status is not Status.AHEAD:
+            return []
+        return [said["ahead"].format(
+            actual=_result(unit, p.actual.value, lang), target=_result(unit, p.target.value, lang),
+            closes=growth_closes(engine, kr),
+        )]  # fmt: skip
     spec = engine.metrics.get(kr.metric or "")
     whole = unit.dimension is Dimension.COUNT and not (spec is not None and spec.split_credit)
     due = written(unit, p.expected, lang, whole=whole)

@@ -4,7 +4,9 @@ The target is the window's figure a year before (the whole of last year for
 ``ytd``, the default) × (1 + growth). What is due by the date is last
 year's figure over the same periods so far × (1 + growth): the target
 pro-rated the way the flow ran last year, so a season that is always slow is
-not judged behind. Attainment is actual / target, as for any goal from 0.
+not judged behind. Attainment is actual / target, as for any goal from 0. Past its target before
+its window's last day, a rate, a level or a net flow is ahead, not met, as any
+key result on such a figure is (``pace.Status.AHEAD``).
 Where last year has no figure (or a zero or negative one) there is no target,
 and the key result says so instead of inventing a percentage.
 """
@@ -29,7 +31,7 @@ from okrdesk.engine.windows import (
     window_run,
     year_before,
 )
-from okrdesk.model import KeyResult, MetricKind
+from okrdesk.model import KeyResult, MetricKind, MetricSpec
 from okrdesk.periods import Over, parse_period, parse_window
 
 if TYPE_CHECKING:
@@ -130,7 +132,8 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
         )  # fmt: skip
     goal = year.value * factor
     expected = (then.value or 0.0) * factor
-    judgement = judge_on(engine.plan, engine.as_of, kr, actual.value, goal, expected, 0.0)
+    judgement = judge_on(engine.plan, engine.as_of, kr, actual.value, goal, expected, 0.0,
+                         falls_back=growth_falls_back(engine, kr, spec))  # fmt: skip
     day = engine.figure_day(kr, spec, subject)  # what its figures speak for, as its due
     trend = _trend(now, day) if spec.kind is MetricKind.FLOW else ()
     forecast = (
@@ -154,6 +157,21 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
         old_figure=engine.old_figure(kr, spec, subject) if actual.value is not None else None,
         due_on=day if day != engine.through else None,
     )
+
+
+def growth_closes(engine: Engine, kr: KeyResult) -> dt.date:
+    """The last day of the window ``kr``'s growth target is set on at the engine's date,
+    when its figure is final: the quarter's for ``qtd``, the year's for ``ytd``."""
+    return whole_run(parse_window(kr.window or GROWTH_WINDOW), engine.as_of, engine.plan.grain).last
+
+
+def growth_falls_back(engine: Engine, kr: KeyResult, spec: MetricSpec) -> bool:
+    """Whether ``kr``'s figure can still fall back below its growth target: a rate, a level
+    or a net flow (``progress.falls_back``), before its window closes (``growth_closes``).
+    Past its target until then it is ahead, not met, as any key result on such a figure."""
+    from okrdesk.engine.progress import falls_back
+
+    return engine.as_of < growth_closes(engine, kr) and falls_back(kr, spec)
 
 
 def _trend(now: WindowFigure, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:
