@@ -25,7 +25,7 @@ from okrdesk.report.document import ReportBreaker, ReportBudget, ReportBudgetTot
 from okrdesk.report.formats.json import dumps, number
 from okrdesk.report.notes import ledger_rounding_note
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
-from okrdesk.units import UNITS, Quantity, figure, ledger_amount, parse_money, written
+from okrdesk.units import UNITS, Quantity, figure, ledger_amount, parse_money, said_back, written
 from sample_workspace import PLAN, WriteWorkspace
 
 # ------------------------------------------------------------ digits and rounding
@@ -135,11 +135,11 @@ def test_a_target_in_wan_hu_reads_in_millions_in_english_as_one_in_hu_does() -> 
 
 def test_a_count_too_small_for_wan_hu_is_written_in_hu_not_as_0() -> None:
     """A team's 45 new clients of a target in 万户 read 45户, not 0万户 (a week's +45
-    as +0万户 reads as no change at all); 0 is still 0万户."""
+    as +0万户 reads as no change at all); nor is 0, which has no scale: 0户."""
     assert written(UNITS["万户"], 45, "zh") == "45户"
     assert written(UNITS["万户"], -45, "zh", whole=True) == "-45户"
     assert written(UNITS["万人"], 12.4, "zh", whole=True) == "12人"
-    assert written(UNITS["万户"], 0, "zh") == "0万户"
+    assert written(UNITS["万户"], 0, "zh") == "0户"
     assert written(UNITS["万户"], 887.7, "zh") == "0.09万户"
 
 
@@ -242,11 +242,19 @@ def test_a_key_result_set_in_yuan_is_written_in_wan_and_yi_from_1wan_up() -> Non
 
 def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
     """Two decimals of 亿 are 100万: below half of that, a figure in 亿 would read 0亿
-    (or CNY 0m) though it is not. It is written in the scale that fits it; a true 0
-    stays in the unit."""
+    (or CNY 0m) though it is not. It is written in the scale that fits it; a true 0,
+    a target of none, has no scale: 0元 and CNY 0, as a branch writes it, never 0亿 or
+    CNY 0m, which read as an amount rounded away."""
     yi = UNITS["亿元"]
     assert [written(yi, v, "zh") for v in (90_000, -51_789, 499_999, 500_000, 0)] == [
-        "9万", "-5.18万", "50万", "50万", "0亿"
+        "9万", "-5.18万", "50万", "50万", "0元"
+    ]  # fmt: skip
+    assert [written(UNITS[u], 0, lang) for u in ("万元", "元") for lang in ("zh", "en")] == [
+        "0元", "CNY 0", "0元", "CNY 0"
+    ]  # fmt: skip
+    # A command telling what it wrote (a split's share of none) writes it so too.
+    assert [said_back(yi, 0, "zh"), said_back(yi, 0, "en"), said_back(UNITS["万户"], 0, "zh")] == [
+        "0元", "CNY 0", "0户"
     ]  # fmt: skip
     # Under 1亿 a figure of a key result in 亿 is written in 万, keeping its digits: two
     # actuals 9,306万 and 9,260万 are not both 0.93亿.
@@ -259,7 +267,7 @@ def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
     ]  # fmt: skip
     # In English under CNY 1m as an amount on its own is written, as 万 under 1亿.
     assert [written(yi, v, "en") for v in (4_000, -51_789, 0, 10_000, 999_999, 1.2e6)] == [
-        "CNY 4k", "-CNY 51.79k", "CNY 0m", "CNY 10k", "CNY 1m", "CNY 1.2m"
+        "CNY 4k", "-CNY 51.79k", "CNY 0", "CNY 10k", "CNY 1m", "CNY 1.2m"
     ]  # fmt: skip
     # The scale as the figure is written: 999,999 is CNY 1m, not CNY 1,000k.
     assert [money(v, "en") for v in (999_999, 999.6, 999.4, 709_900)] == [

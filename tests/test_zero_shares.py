@@ -151,9 +151,14 @@ def test_a_share_of_nothing_fallen_short_of_is_behind_everywhere(
     zh = run(root, "report", "--as-of", "2026-03-08", "--unit", "cm01", "--lang", "zh").stdout
     (line,) = [line for line in zh.splitlines() if line.startswith("│ T2.NNA")]
     assert "落后" in line and "正常" not in line, zh
+    # A target of none is written as a branch writes it: 0元, not 0亿 (nor is its due).
+    assert [cell.strip() for cell in line.split("│")][2:4] == ["-1亿", "0元"], line
+    assert "0亿" not in zh, zh
     en = run(root, "report", "--as-of", "2026-03-08", "--unit", "cm01", "--lang", "en").stdout
     (line,) = [line for line in en.splitlines() if line.startswith("│ T2.NNA")]
     assert "off track" in line and "on track" not in line, en
+    assert [cell.strip() for cell in line.split("│")][2:4] == ["-CNY 100m", "CNY 0"], line
+    assert "CNY 0m" not in en, en
     team_zh = run(root, "report", "--as-of", "2026-03-08", "--unit", "team-a", "--lang",
                   "zh").stdout  # fmt: skip
     assert "成员达标 0/2（0.0%），进度正常 1/2，落后 1" in team_zh, team_zh
@@ -168,12 +173,12 @@ def test_a_share_of_nothing_fallen_short_of_is_behind_everywhere(
     # explain says why, with nothing due.
     said = run(root, "explain", "T2.NNA", "--person", "cm01", "--as-of", "2026-03-08",
                "--lang", "zh").stdout  # fmt: skip
-    assert "落后：-1亿 不及目标 0亿；此目标不高于起点，没有要按进度完成的部分，不及即为落后" in (
+    assert "落后：-1亿 不及目标 0元；此目标不高于起点，没有要按进度完成的部分，不及即为落后" in (
         "".join(line.strip() for line in said.splitlines())
     ), said
     said = run(root, "explain", "T2.NNA", "--person", "cm01", "--as-of", "2026-03-08",
                "--lang", "en").stdout  # fmt: skip
     assert (
-        "off track: -CNY 100m is short of its target of CNY 0m, which asks nothing beyond "
+        "off track: -CNY 100m is short of its target of CNY 0, which asks nothing beyond "
         "where it started: any shortfall is behind, from the first day"
     ) in " ".join(line.strip() for line in said.splitlines()), said

@@ -694,7 +694,8 @@ def written(
     or more of a unit in 元 in 万 or 亿 (2.17亿, not 217,262,978元);
     in en "CNY 784.6m" for a unit of 万元 or 亿元, but as ``money`` under CNY 1m (CNY
     10k, not CNY 0.01m) and for 元; as ``money`` too an amount that would read 0 in the
-    unit's scale (9万, not 0亿). Counts carry their
+    unit's scale (9万, not 0亿), and a zero, which has no scale (0元, CNY 0; a count's,
+    0户, not 0万户). Counts carry their
     unit in both languages and, with ``whole``, are rounded half-up to whole ones;
     without, they keep the hundredths they need (82.5人, 1,234.5人: a split credit's
     half, which four significant digits would round away), in 万户 the display rule's.
@@ -724,12 +725,11 @@ def written(
         single = UNITS.get(unit.symbol.removeprefix("万"))
         if (
             unit.factor != 1
-            and value
             and not shows_a_digit(text)
             and single is not None
             and single.factor == 1
         ):
-            return written(single, value, lang, whole=whole)  # 45户 of 万户, not 0万户
+            return written(single, value, lang, whole=whole)  # 45户 of 万户, not 0万户; 0户
         return text
     if lang == "en":
         label = _EN_OTHER.get(unit.symbol, unit.symbol)
@@ -788,9 +788,10 @@ def said_back(unit: UnitOfMeasure, base_value: float | Decimal, lang: str) -> st
     own scale to the 0.01 the file keeps, or to the 0.0001 where it keeps one (a share of
     0.6667万户, 6,667 clients), so that a split's shares add up as written to its total,
     with the unit the way the report writes it after a figure (4.3亿, 0.2亿, 3,705.37万,
-    34户, 60分), never the target file's ``4.3 亿元`` or ``34 户``; in English as the
-    report gives figures (CNY 430m, 34 accts, 0.1 pp), not 亿元, 户 or 百分点."""
-    if lang == "zh":
+    34户, 60分), never the target file's ``4.3 亿元`` or ``34 户``, and a zero as the report
+    writes one (0元, not 0亿); in English as the report gives figures (CNY 430m, 34 accts,
+    0.1 pp), not 亿元, 户 or 百分点."""
+    if lang == "zh" and base_value:
         value = exact(base_value) / unit.factor
         exponent = value.normalize().as_tuple().exponent
         places = min(max(-exponent if isinstance(exponent, int) else 0, 2), 4)
@@ -841,6 +842,10 @@ def unit_word(unit: UnitOfMeasure, lang: str) -> str:
 
 
 def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
+    if not value:
+        # Nothing is no amount in 亿 or millions: a target of none reads 0元, CNY 0, as a
+        # branch writes it, not 0亿 or CNY 0m, which read as a figure rounded away.
+        return money(value, lang)
     if lang == "en":
         if unit.factor == 1 or (value and abs(value) < EN_MILLION):
             return en_money(value)  # CNY 10k, not "CNY 0.01m", as 9,306万 in Chinese
