@@ -54,7 +54,13 @@ from okrdesk.engine.plan_calendar import (
     unprovided,
 )
 from okrdesk.engine.restated import counted_past, goes_on_changing, settles_on
-from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
+from okrdesk.engine.rollup import (
+    Figure,
+    Rollup,
+    SharedReads,
+    checkins_over_time,
+    subjects_under,
+)
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import (
     KeyResult,
@@ -591,14 +597,13 @@ class Engine:
         if spec is not None and spec.formula is not None:
             return []  # a derived figure has no stored series of its own
         if spec is None:
-            owner = subject if subject in self.plan.people_by_id else None
-            # A day's figure is its last check-in, as the rollup reads it: one made again
-            # the same day (a slip typed over, not withdrawn) is no point of the trend.
-            by_day: dict[dt.date, float] = {}
-            for c in of_the_plan(self.plan, self.store.checkins(kr.id, owner or subject)):
-                if c.day <= self.as_of:
-                    by_day[c.day] = c.value
-            return list(by_day.items())
+            # The figure the rollup reads on each day: a unit's own check-in, else its
+            # members' sum. A day's figure is its last check-in, as the rollup reads it:
+            # one made again the same day (a slip typed over) is no point of the trend.
+            under = self.under(subject) if kr.adds_up else [subject]
+            made = self.store.checkins(kr.id, subjects=under)
+            counted = [c for c in of_the_plan(self.plan, made) if c.day <= self.as_of]
+            return checkins_over_time(self.plan, counted, subject, kr.adds_up)
         subjects = self.under(subject)
         stored = None if kr.where else self._series_at(subject).get(spec.name)
         if stored is not None:

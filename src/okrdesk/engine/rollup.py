@@ -27,6 +27,7 @@ from okrdesk.engine.plan_calendar import (
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import (
+    Checkin,
     KeyResult,
     MetricKind,
     MetricSpec,
@@ -689,6 +690,63 @@ def _bottom_up(plan: Plan) -> list[OrgUnit]:
     for root in roots:
         order.extend(plan.subtree(root.id))
     return list(reversed(order))
+
+
+def checkins_over_time(
+    plan: Plan, checkins: Iterable[Checkin], subject: str, additive: bool = True
+) -> list[tuple[dt.date, float]]:
+    """``subject``'s figure from check-ins (``Rollup.checkin``) at the end of each day one
+    counted in it was made, from ``checkins`` (oldest first, of ``subject`` and those
+    under it): its own latest, else the sum of its members' latest, worked out as
+    ``_checkins_up_the_tree`` does. A unit's trend is the figure it reads, not its own
+    check-ins alone: the sum of its members' before it has one (a team's sparkline and
+    forecast were drawn from its own check-ins while its figure was its members' sum).
+    Each day only the units above that day's check-ins are added up again."""
+    own: dict[str, float] = {}
+    figures: dict[str, float] = {}
+    points: dict[dt.date, float] = {}
+    made = list(checkins)
+    chains: list[list[str]] = []
+    for at, checkin in enumerate(made):
+        own[checkin.subject] = checkin.value
+        chains.append(_up_to(plan, checkin.subject, subject) if additive else [checkin.subject])
+        if at + 1 < len(made) and made[at + 1].day == checkin.day:
+            continue  # a day's figure is its last check-in's, as the rollup reads it
+        changed = {node for chain in chains for node in chain}
+        for node in sorted(changed, key=lambda n: -_depth(plan, n)):
+            if node in own:
+                figures[node] = own[node]
+            elif node in plan.units_by_id:
+                found = [figures[m] for m in _members(plan, node) if m in figures]
+                if found:
+                    figures[node] = sum(found)
+        # A point where a check-in of the day counts in the figure: not a member's under
+        # a unit (the subject, or one between) reading its own check-in instead.
+        if subject in figures and any(
+            chain[-1] == subject and not any(n in own for n in chain[1:]) for chain in chains
+        ):
+            points[checkin.day] = figures[subject]
+        chains.clear()
+    return list(points.items())
+
+
+def _up_to(plan: Plan, below: str, top: str) -> list[str]:
+    """``below`` and the units above it, up to ``top``."""
+    chain = [below]
+    node: str | None = below
+    while node != top and node is not None:
+        person = plan.people_by_id.get(node)
+        node = person.unit if person is not None else plan.units_by_id[node].parent
+        if node is not None and node in plan.units_by_id:
+            chain.append(node)
+        else:
+            node = None
+    return chain
+
+
+def _depth(plan: Plan, node: str) -> int:
+    """How many units are above ``node``: the deepest are added up first."""
+    return len(_up_to(plan, node, "")) - 1
 
 
 def _checkins_up_the_tree(
