@@ -169,9 +169,6 @@ METRICS: tuple[MetricSpec, ...] = (
         "元",
         "Net commission on the CM's clients' trades in the period.",
         revenue=True,
-        # Net of tax and exchange fees, not of outflows: volume (never negative) times a
-        # rate charged above those costs, so no period takes back an earlier one's.
-        never_negative=True,
     ),
     _spec(
         "product_commission_share",
