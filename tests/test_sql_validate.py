@@ -10,11 +10,12 @@ import sqlite3
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
 from okrdesk.plugins.sql_files import TableCache
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 from test_sql_metrics import ATTENDEES_DEFINITION as ATTENDEES
 from test_sql_metrics import SALONS, SALONS_OKRS, sql_only_workspace
 
@@ -476,3 +477,48 @@ def test_a_table_whose_options_cannot_be_read_leaves_every_other_query_checked(
     chinese = [line for line in said(validate(root, "zh")) if line.startswith("okrdesk.toml:")]
     assert len(chinese) == 3 and '没有列 "atendees"' in chinese[1], chinese
     assert '没有名为 "salon" 的表' in chinese[2], chinese
+
+
+@pytest.mark.parametrize(
+    ("written", "en", "zh"),
+    [
+        ('tables = { salons = "data/salons.csv" }\ntimeout = "x"',
+         "okrdesk.toml:3: sources.sql.timeout: does nothing over files or an SQLite database: "
+         "it bounds each query on a warehouse (connection or connection_env); a collect over "
+         "files is bounded by [workspace] plugin_timeout; leave it out",
+         "okrdesk.toml:3: sources.sql.timeout: 读文件或 SQLite 数据库时不起作用：它限制的是"
+         "数据仓库（connection 或 connection_env）上每条查询的时间；读文件的采集由 [workspace] "
+         "plugin_timeout 限时；请删去"),
+        ('database = "data/crm.sqlite"\ntimeout = 30', "okrdesk.toml:3: sources.sql.timeout: "
+         "does nothing over files", "okrdesk.toml:3: sources.sql.timeout: 读文件或 SQLite"),
+        ('tables = "data/salons.csv"',
+         "okrdesk.toml:2: sources.sql.tables: expected a table of name = file",
+         "okrdesk.toml:2: sources.sql.tables: 应为“名字 = 文件”的表"),
+        ("database = 5", "okrdesk.toml:2: sources.sql.database: expected the path of an SQLite "
+         "file", "okrdesk.toml:2: sources.sql.database: 应为 SQLite 文件的路径"),
+        ('connection = "postgresql://dw.firm.internal/crm"\nallow_outside_workspace = ["/srv"]',
+         "okrdesk.toml:3: sources.sql.allow_outside_workspace: does nothing with a server's "
+         "connection: the queries run on the server, which reads no file of this machine; "
+         "leave it out",
+         "okrdesk.toml:3: sources.sql.allow_outside_workspace: 连接数据库服务器时不起作用：查询在"
+         "服务器上运行，不读取本机的文件；请删去"),
+        ('connection = "duckdb:data/crm.duckdb"\nallow_outside_workspace = "/srv"',
+         "okrdesk.toml:3: sources.sql.allow_outside_workspace: expected an array of folder paths",
+         "okrdesk.toml:3: sources.sql.allow_outside_workspace: 应为文件夹路径的数组"),
+    ],
+)  # fmt: skip
+def test_a_setting_of_the_wrong_type_or_of_no_effect_for_the_source_is_said_at_its_line(
+    write_workspace: WriteWorkspace, written: str, en: str, zh: str
+) -> None:
+    # `timeout = "x"` beside tables passed validate, and a collect over files went on as if
+    # it bounded its queries.
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, f"[sources.sql]\n{written}\n\n"
+                              + ATTENDEES)  # fmt: skip
+    trusted(root)
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    problems = [line for line in said(done) if line.startswith("okrdesk.toml:")]
+    assert len(problems) == 1 and problems[0].startswith(en), done.output
+    assert "Traceback" not in done.output
+    chinese = [line for line in said(validate(root, "zh")) if line.startswith("okrdesk.toml:")]
+    assert len(chinese) == 1 and chinese[0].startswith(zh), chinese

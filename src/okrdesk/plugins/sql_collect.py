@@ -60,6 +60,7 @@ from okrdesk.plugins.sql_settings import (
     has_connection,
     keyed,
     listed,
+    tables_of,
 )  # fmt: skip
 from okrdesk.written_dates import written_day
 from okrdesk.written_numbers import decimal_comma, written_number
@@ -844,13 +845,10 @@ _Source = _SqliteSource | _DuckSource
 def _connect(
     settings: Mapping[str, Any], workspace: Path, scratch: Path, stop: Stop, queries: QueryCache
 ) -> _Source:
-    database, tables = settings.get("database"), settings.get("tables", {})
+    database, tables = settings.get("database"), tables_of(settings)
     if database is not None and tables:
         raise SqlMetricError("sources.sql: give either database or tables, not both",
                              "sources.sql: database 和 tables 只能写一个")  # fmt: skip
-    if not isinstance(tables, Mapping):
-        raise SqlMetricError("sources.sql.tables: expected a table of name = file",
-                             "sources.sql.tables: 应为“名字 = 文件”的表")  # fmt: skip
     allowed = allowed_folders(settings, workspace)
     if database is not None:
         source = _SqliteSource(

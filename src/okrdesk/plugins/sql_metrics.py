@@ -86,6 +86,7 @@ from okrdesk.plugins.sql_settings import (
     check_settings,
     has_connection,
     keyed,
+    kind_problems,
     listed,
 )  # fmt: skip
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure, did_you_mean_unit
@@ -623,6 +624,7 @@ def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list
         found, broken = _definitions(settings)
     except SqlMetricError as error:
         return settings_problems("sql", [error.said])
+    broken += kind_problems(settings)
     unread = _unparsed(settings, dict((spec.name, query) for spec, query in found))
     tables = _table_problems(settings, workspace)
     # A table whose options cannot be read leaves unrun only the queries that read it (as
@@ -723,8 +725,8 @@ def _database_problems(settings: Mapping[str, Any], workspace: Path) -> list[Set
     from okrdesk.plugins.sql_files import NoSuchFile, confined
 
     database = settings.get("database")
-    if database is None:
-        return []
+    if not isinstance(database, str) or not database:
+        return []  # none, or no path (``kind_problems``)
     try:
         confined(workspace, str(database), "sources.sql.database",
                  allowed_folders(settings, workspace))  # fmt: skip

@@ -140,6 +140,62 @@ def dialect_of(url: str, key: str, *, secret: bool = False) -> str:
     return DIALECTS[scheme]
 
 
+def tables_of(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``sources.sql.tables``, refused unless a table of name = file."""
+    tables = settings.get("tables", {})
+    if not isinstance(tables, Mapping):
+        raise SqlMetricError("sources.sql.tables: expected a table of name = file",
+                             "sources.sql.tables: 应为“名字 = 文件”的表")  # fmt: skip
+    return tables
+
+
+def kind_problems(settings: Mapping[str, Any]) -> list[Said]:
+    """The settings of ``[sources.sql]`` of the wrong type, or that do nothing for what
+    the source reads (files, an SQLite database, a warehouse), which ``check_settings``
+    and the tables' own check leave unsaid; each keyed. A collect over files went on
+    as if ``timeout`` bounded its queries."""
+    found: list[Said] = []
+    if has_connection(settings):
+        written = settings.get("connection")
+        scheme = (
+            written.split(":", 1)[0].split("+", 1)[0].lower() if isinstance(written, str) else ""
+        )
+        if ALLOW_OUTSIDE not in settings:
+            return found
+        if DIALECTS.get(scheme, "duckdb") != "duckdb":
+            found.append(Said(
+                f"sources.sql.{ALLOW_OUTSIDE}: does nothing with a server's connection: "
+                "the queries run on the server, which reads no file of this machine; "
+                "leave it out",
+                f"sources.sql.{ALLOW_OUTSIDE}: 连接数据库服务器时不起作用：查询在服务器上"
+                "运行，不读取本机的文件；请删去",
+            ))  # fmt: skip
+            return found
+        try:  # a duckdb: file may lie in a folder it allows (connection_env's too)
+            allowed_folders(settings, Path())
+        except SqlMetricError as error:
+            found.append(error.said)
+        return found
+    if "timeout" in settings:
+        found.append(Said(
+            "sources.sql.timeout: does nothing over files or an SQLite database: it bounds "
+            "each query on a warehouse (connection or connection_env); a collect over files "
+            "is bounded by [workspace] plugin_timeout; leave it out",
+            "sources.sql.timeout: 读文件或 SQLite 数据库时不起作用：它限制的是数据仓库"
+            "（connection 或 connection_env）上每条查询的时间；读文件的采集由 [workspace] "
+            "plugin_timeout 限时；请删去",
+        ))  # fmt: skip
+    database = settings.get("database")
+    if database is not None and (not isinstance(database, str) or not database):
+        found.append(Said("sources.sql.database: expected the path of an SQLite file",
+                          "sources.sql.database: 应为 SQLite 文件的路径"))  # fmt: skip
+    try:
+        tables_of(settings)
+    except SqlMetricError as error:
+        found.append(error.said)
+    return found
+
+
 def allowed_folders(settings: Mapping[str, Any], workspace: Path) -> list[Path]:
     """The folders outside the workspace its settings allow tables to be read from."""
     raw = settings.get(ALLOW_OUTSIDE, [])
