@@ -174,6 +174,13 @@ METRICS = {
         "分母（跨周期取周期末的水平）：请去掉它，或声明为比率（kind=MetricKind.RATIO）并发送分子"
         "和分母",
     ),
+    "mrevenuecount": (
+        SPEC.format(more=", revenue=True"),
+        "metric m: revenue is for money earned (commission, fees, interest), which a budget "
+        "line's ROI counts; a figure in 户 is no money: leave revenue out",
+        "指标 m：revenue 用于挣到的钱（佣金、费用、利息），预算项的 ROI 只计它；以 户 计的数"
+        "不是金额：请去掉 revenue",
+    ),
     "msettledstock": (
         'MetricSpec("m", "M", "指标", "stock", "元", settles_after_days=7)',
         "metric m: settles_after_days is for a cohort whose figure goes on changing after its "

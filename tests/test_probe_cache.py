@@ -319,7 +319,7 @@ def test_what_is_kept_reads_back_the_same(site: Path, tmp_path: Path) -> None:
             "products", "Products", "产品", MetricKind.RATIO, UNITS["个/户"],
             direction=Direction.WITHIN, description="per client",
             numerator_over_time=OverTime.LAST, denominator_over_time=OverTime.FIRST,
-            revenue=True, stages=("开户", "入金"), dimensions=("product", "tier"),
+            stages=("开户", "入金"), dimensions=("product", "tier"),
             dimension_labels={"product": DimensionLabels("产品", "product",
                                                          values_zh={"fund": "基金"})},
             numerator_unit=UNITS["个"], denominator_unit=UNITS["户"],
@@ -327,7 +327,8 @@ def test_what_is_kept_reads_back_the_same(site: Path, tmp_path: Path) -> None:
         stages = FunnelStages(("开户", "入金"), ("opened", "funded"))
         funnel = MetricSpec("funded", "Funded", "入金率", MetricKind.RATIO, UNITS["%"],
                             stages=stages)  # fmt: skip
-        aum = MetricSpec("aum", "AUM", "资产", MetricKind.STOCK, UNITS["亿元"], formula="a / b")
+        aum = MetricSpec("aum", "AUM", "资产", MetricKind.STOCK, UNITS["亿元"], formula="a / b",
+                         revenue=True)  # fmt: skip
         # A count whose credit is shared: read back whole, its halves would be refused.
         shared = MetricSpec("shared_clients", "Shared clients", "共同服务客户", MetricKind.STOCK,
                             UNITS["人"], split_credit=True)  # fmt: skip

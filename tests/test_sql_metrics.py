@@ -467,6 +467,31 @@ def test_an_sql_metric_says_whether_it_is_revenue(write_workspace: WriteWorkspac
     )
 
 
+def test_an_sql_metric_that_is_no_money_is_refused_as_revenue(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Attendees declared revenue passed, to be counted as income in a budget line's ROI.
+    settings = (
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        + ATTENDEES_DEFINITION.replace('unit = "人"', 'unit = "人"\nrevenue = true')
+    )
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    said = {
+        lang: CliRunner().invoke(cli, ["validate", "--lang", lang, "-w", str(root)])
+        for lang in ("en", "zh")
+    }
+    assert said["en"].exit_code == 2, said["en"].output
+    assert (
+        "okrdesk.toml:8: sources.sql.metrics[0].revenue: only money earned (commission, fees, "
+        "interest) is revenue, which a budget line's ROI counts; a "
+        "figure in 人 is no money"
+    ) in said["en"].output.splitlines()
+    assert (
+        "okrdesk.toml:8: sources.sql.metrics[0].revenue: 只有挣到的钱"
+        "（佣金、费用、利息）才是收入，预算项的 ROI 只计它；以 人 计的数不是金额"
+    ) in said["zh"].output.splitlines()
+
+
 # ------------------------------------------------- confined to the workspace
 
 ATTENDEES = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"

@@ -793,6 +793,15 @@ class MetricSpec:
                 f"指标 {name}：split_credit 用于可由两人分享业绩的计数（户、人、单等）；"
                 f"以 {unit} 计的数不是计数",
             )
+        if self.revenue and self.unit.dimension is not Dimension.MONEY:
+            unit = self.unit.symbol
+            raise MetricSpecError(
+                f"metric {name}: revenue is for money earned (commission, fees, interest), "
+                f"which a budget line's ROI counts; a figure in {unit} is no money: leave "
+                "revenue out",
+                f"指标 {name}：revenue 用于挣到的钱（佣金、费用、利息），预算项的 ROI 只计它；"
+                f"以 {unit} 计的数不是金额：请去掉 revenue",
+            )
         if self.formula is not None and not isinstance(self.formula, str):
             raise MetricSpecError(
                 f'metric {name}: formula must be text, as "aum / headcount_cm"',

@@ -195,6 +195,8 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     )
     if split_credit and "unit" not in missing and raw["unit"] in UNITS:
         checked(lambda: _shared_count(raw, where))
+    if revenue and "unit" not in missing and raw["unit"] in UNITS:
+        checked(lambda: _money_earned(raw, where))
     dimensions = raw.get("dimensions", [])
     if not isinstance(dimensions, list) or not all(
         isinstance(d, str) and DIMENSION_NAME.match(d) for d in dimensions
@@ -323,6 +325,18 @@ def _shared_count(raw: Mapping[str, Any], where: str) -> None:
             f"share; a figure in {unit} is no count",
             f"{where}.split_credit: 只有计数（户、人、单等）的业绩才能由两人分享；"
             f"以 {unit} 计的数不是计数",
+        )
+
+
+def _money_earned(raw: Mapping[str, Any], where: str) -> None:
+    """``revenue`` is said of money alone, as ``MetricSpec`` requires."""
+    unit = raw["unit"]
+    if UNITS[unit].dimension is not Dimension.MONEY:
+        raise SqlMetricError(
+            f"{where}.revenue: only money earned (commission, fees, interest) is revenue, "
+            f"which a budget line's ROI counts; a figure in {unit} is no money",
+            f"{where}.revenue: 只有挣到的钱（佣金、费用、利息）才是收入，预算项的 ROI 只计它；"
+            f"以 {unit} 计的数不是金额",
         )
 
 
