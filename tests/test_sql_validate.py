@@ -522,3 +522,36 @@ def test_a_setting_of_the_wrong_type_or_of_no_effect_for_the_source_is_said_at_i
     assert "Traceback" not in done.output
     chinese = [line for line in said(validate(root, "zh")) if line.startswith("okrdesk.toml:")]
     assert len(chinese) == 1 and chinese[0].startswith(zh), chinese
+
+
+def test_a_view_written_for_sqlite_is_told_what_to_change_at_its_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A metric's query got the advice; a view, DuckDB's "Wrong number of arguments provided
+    # to DATE function", and the collect's own hint for it was never reached.
+    settings = (
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n[sources.sql.views]\n'
+        "recent = \"SELECT * FROM salons WHERE date > date('now', '-30 days')\"\n\n"
+        + ATTENDEES.replace("FROM salons", "FROM recent")
+    )
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert [line for line in said(done) if line.startswith("okrdesk.toml:")] == [
+        "okrdesk.toml:5: sources.sql.views.recent: written for SQLite; DuckDB, which reads the "
+        "tables, cannot run it: date(x, 'modifier') is SQLite's: in DuckDB write "
+        "date_trunc('month', x) for 'start of month' and x + INTERVAL 1 DAY for '+1 day'; "
+        "'now' is SQLite's: in DuckDB write current_date or :through"
+    ], done.output
+    chinese = [line for line in said(validate(root, "zh")) if line.startswith("okrdesk.toml:")]
+    assert chinese == [
+        "okrdesk.toml:5: sources.sql.views.recent: 这是按 SQLite 写的；读这些表的 DuckDB 运行不了："
+        "date(x, 'modifier') 是 SQLite 的写法：DuckDB 里 'start of month' 请写 "
+        "date_trunc('month', x)，'+1 day' 请写 x + INTERVAL 1 DAY；'now' 是 SQLite 的写法："
+        "DuckDB 里请写 current_date 或 :through"
+    ], chinese
+    collected = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-01-31", "--lang", "en", "-w", str(root)]
+    )
+    assert collected.exit_code == 1
+    assert "sources.sql.views.recent: written for SQLite" in collected.output, collected.output

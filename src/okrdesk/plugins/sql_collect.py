@@ -35,7 +35,6 @@ from okrdesk.plugins.sql_dialect import (
     ROW_FIRST,
     ROW_LAST,
     division_said,
-    sqlite_advice,
     tables_read,
     to_duckdb,
 )  # fmt: skip
@@ -542,11 +541,6 @@ class _DuckSource:
             said = self._rowless(query, said) if "Binder Error" in str(error) else said
             said = self._text_named(query, str(error), said)
             said = self._tables_named(str(error), said)
-        advice = sqlite_advice(query)
-        if advice:
-            more = listed(advice)
-            said = Said(f"{said.en}; written for SQLite? {more.en}",
-                        f"{said.zh}；是不是按 SQLite 写的？{more.zh}")  # fmt: skip
         return said
 
     def _tables_named(self, error: str, said: Said) -> Said:

@@ -785,6 +785,8 @@ def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Said]
                     "a view cannot use :start, :end or :through; use them in the metric's query",
                     "视图里不能用 :start、:end 或 :through；请在指标的查询里用",
                 )
+            if advice := sqlite_advice(query):  # as a metric's query is refused
+                raise SqlMetricError(*for_sqlite(advice))
             sound[str(name)] = query
         except SqlMetricError as error:
             broken[str(name)] = error.said
