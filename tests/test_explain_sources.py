@@ -648,3 +648,41 @@ def test_a_metric_renamed_in_a_loaded_plugin_still_refuses_the_plan(
     assert done.exit_code == 2, done.output
     assert 'no loaded plugin provides metric "visits"' in done.output
     assert "not installed now" not in done.output
+
+
+def test_explain_names_a_metric_whose_sql_definition_is_broken_once_at_its_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """It said "no loaded plugin provides metric salon_attendees; plugins that did not load
+    or declare all their metrics: sql (okrdesk_metrics failed: BrokenDefinitions:
+    sources.sql.metrics[0].query (salon_attendees): …)": the metric twice, no line, and
+    every other broken definition beside its own."""
+    from test_sql_metrics import ATTENDEES_DEFINITION, SALONS_OKRS, sql_only_workspace
+
+    broken = ATTENDEES_DEFINITION.replace("date AS day", "date(date, '+1 day') AS day")
+    other = ATTENDEES_DEFINITION.replace("salon_attendees", "salon_leads").replace(
+        'unit = "人"', 'unit = "人头"'
+    )
+    settings = '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings + broken + "\n" + other)
+    CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    told = {}
+    for lang in ("en", "zh"):
+        done = CliRunner().invoke(
+            cli, ["explain", "O9.KR1", "--as-of", "2026-01-18", "--lang", lang, "-w", str(root)]
+        )
+        assert done.exit_code == 1, done.output
+        assert "Traceback" not in done.output
+        told[lang] = " ".join(done.output.split())
+    assert (
+        "O9.KR1 cannot be measured: plugin sql could not declare metric salon_attendees: "
+        "okrdesk.toml:8: sources.sql.metrics[0].query: written for SQLite; DuckDB, which reads "
+        "the tables, cannot run it: date(x, 'modifier') is SQLite's:"
+    ) in told["en"], told["en"]
+    assert (
+        "O9.KR1 无法测量：插件 sql 未能声明指标 salon_attendees：okrdesk.toml:8: "
+        "sources.sql.metrics[0].query: 这是按 SQLite 写的；"
+    ) in told["zh"], told["zh"]
+    for said in told.values():
+        assert said.count("salon_attendees") == 2, said  # the stored none, the cause once
+        assert "salon_leads" not in said and "BrokenDefinitions" not in said

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import attrs
 
@@ -79,6 +78,7 @@ from okrdesk.periods import (
 from okrdesk.plugins.citations import source_text, worded_zero
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import PluginHost
+from okrdesk.plugins.undeclared import definition_mistakes
 from okrdesk.report.breakdown import slice_label
 from okrdesk.report.explained_by_member import MemberFigures
 from okrdesk.report.folded_lines import folded
@@ -87,6 +87,7 @@ from okrdesk.report.subject_names import names_told_apart
 from okrdesk.report.text_layout import Text, one_line
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
+from okrdesk.targets.settings import Workspace
 from okrdesk.units import (
     Dimension,
     Quantity,
@@ -199,6 +200,8 @@ _SAID: dict[str, dict[str, str]] = {
         "recorded": "recorded {when}",
         "moved": "; made for unit {old}, moved here {day} (`okrdesk move-unit`)",
         "unprovided": "{kr} cannot be measured: no loaded plugin provides metric {metric}",
+        "undeclared": "{kr} cannot be measured: plugin {plugin} could not declare metric "
+                      "{metric}: {mistakes}",
         "declared_twice": "{kr} cannot be measured: {why}; {advice}",
         "unloaded": "; plugins that did not load or declare all their metrics: {plugins}",
         "not_run": "; the workspace's own plugins ({files}) were not run: `okrdesk trust` "
@@ -299,6 +302,7 @@ _SAID: dict[str, dict[str, str]] = {
         "recorded": "记录于 {when}",
         "moved": " · 原记在单位 {old} 名下，{day} 由 `okrdesk move-unit` 移来",
         "unprovided": "{kr} 无法测量：已加载的插件都不提供指标 {metric}",
+        "undeclared": "{kr} 无法测量：插件 {plugin} 未能声明指标 {metric}：{mistakes}",
         "declared_twice": "{kr} 无法测量：{why}；{advice}",
         "unloaded": "；未能加载或未能声明全部指标的插件：{plugins}",
         "not_run": "；本工作区自带的插件（{files}）未运行：`okrdesk trust` 可允许它们运行",
@@ -388,7 +392,7 @@ def explain_lines(
         else:
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
-                why = _unprovided(kr, session.host, session.workspace.root, lang)
+                why = _unprovided(kr, session.host, session.workspace, lang)
                 rows = store.observations(metric=kr.metric, subjects=subjects,
                                           through=engine.through, grain=plan.grain,
                                           since=plan.start)  # fmt: skip
@@ -761,16 +765,25 @@ def _unmeasured_why(metric: str, clashes: Mapping[str, Sequence[str]] | None, la
     return label(lang, "unmeasured_why", metric=metric)
 
 
-def _unprovided(kr: KeyResult, host: PluginHost, root: Path, lang: str) -> str:
+def _unprovided(kr: KeyResult, host: PluginHost, workspace: Workspace, lang: str) -> str:
     """Why there is no figure to explain for ``kr``, whose metric no loaded plugin
-    provides: the plugins that did not load, each with its first error, or the
-    workspace's own left unrun."""
-    said = _SAID[lang]
+    provides: the plugin that could not declare it, with the mistakes of its definition
+    in okrdesk.toml at their lines; else the plugins that did not load, each with its
+    first error, or the workspace's own left unrun."""
+    said, root = _SAID[lang], workspace.root
     owners = host.clashes.get(kr.metric or "")
     if owners:
         advice = clash_advice(owners)[lang == "zh"]
         reason = _unmeasured_why(kr.metric or "", host.clashes, lang)
         return said["declared_twice"].format(kr=kr.id, why=reason, advice=advice)
+    for record in sorted(host.records.values(), key=lambda r: r.name):
+        if kr.metric in record.undeclared and record.mistakes:
+            # Named once: the definition's words name it too ("… (salon_leads): …").
+            settings = workspace.sources.get(record.name, {})
+            found = definition_mistakes(record.name, kr.metric, record.mistakes, settings, root)
+            mistakes = ("；" if lang == "zh" else "; ").join(m.text(lang) for m in found)
+            return said["undeclared"].format(kr=kr.id, plugin=record.name, metric=kr.metric,
+                                              mistakes=mistakes)  # fmt: skip
     text = said["unprovided"].format(kr=kr.id, metric=kr.metric)
     if why := host.unknown_said():
         plugins = [name + label(lang, "in_brackets", text=error.text(lang)) for name, error in why]
