@@ -366,7 +366,8 @@ def role(lang: str, value: str) -> str:
 LANGUAGES = tuple(LABELS)
 
 KINDS: dict[str, dict[str, str]] = {
-    "zh": {"breaker": "熔断", "ledger": "台账", "old_unit": "旧单位", "expenses": "费用率",
+    "zh": {"breaker": "熔断", "ledger": "台账", "old_unit": "旧单位", "renamed_person": "人员改名",
+           "expenses": "费用率",
            "target_mismatch": "目标不符",
            "off_track": "落后", "member_off_track": "分解目标", "missed": "未达成",
            "breached": "超限",
@@ -376,7 +377,11 @@ KINDS: dict[str, dict[str, str]] = {
 """What ``okrdesk check`` calls each kind of alert; in English, the kind itself in capitals
 but for ``EN_KINDS``."""
 
-EN_KINDS = {"member_off_track": "MEMBER TARGETS", "old_unit": "OLD UNIT ID"}
+EN_KINDS = {
+    "member_off_track": "MEMBER TARGETS",
+    "old_unit": "OLD UNIT ID",
+    "renamed_person": "RENAMED PERSON",
+}
 """Kinds whose name would mislead as a label: member_off_track is also a member's share
 past its limit, or closed short of it (``30 shares breached``), not only one behind."""
 
@@ -474,6 +479,7 @@ ALERTS: dict[str, dict[str, str]] = {
               "{effect}。请用 `okrdesk move-unit {old}{from_plan}` 把它们全部移到 {top} 名下，"
               "或把计划的单位改回 {old}",
     },
+    "people.renamed": {"en": "{said}", "zh": "{said}"},
     "entries.one": {"en": "entry", "zh": "笔"},
     "entries.many": {"en": "entries", "zh": "笔"},
     "expenses.over": {

@@ -21,6 +21,7 @@ from okrdesk.engine.plan_calendar import (
     plan_periods,
     runs_of,
 )
+from okrdesk.engine.renamed_people import people_renamed
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shared_ids import people_of_another_plan
 from okrdesk.errors import BadInput, Said
@@ -77,6 +78,9 @@ class CollectSummary:
     shared_people: Said | None = None
     """People of the plan whose figures another branch's plan collected last
     (``shared_ids``): told, since their figures were that branch's."""
+    renamed_people: Said | None = None
+    """Ids of the plan's last collects the plan has no more, beside people new since
+    (``renamed_people``): a person's id changed, whose figures now count nowhere."""
 
 
 _SAID = {
@@ -359,6 +363,7 @@ def run_collect(
         every_run = [run for run in store.runs() if run.id != run_id]
         runs = runs_of(plan, every_run)
         shared = people_of_another_plan(plan, store, every_run)
+        renamed = people_renamed(plan, store, every_run)
         with _noted_if_stopped(store, run_id):
             for grain, metrics in by_grain.items():
                 grain_periods = plan_periods(plan, day, grain)
@@ -423,6 +428,7 @@ def run_collect(
         settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
                              session.host.owners, plan.end),
         first=not every_run, never_held=never_held, shared_people=shared,
+        renamed_people=renamed,
     )  # fmt: skip
 
 

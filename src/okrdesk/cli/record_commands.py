@@ -103,6 +103,8 @@ def collect(
         say(led(warned, warning), err=True)
     if summary.shared_people is not None:
         say(led(warned, summary.shared_people.text(lang)), err=True)
+    if summary.renamed_people is not None:
+        say(led(warned, summary.renamed_people.text(lang)), err=True)
     # A plugin's name misspelt there: why its metrics were provided by none.
     say_warnings(session.host.allow_list_warnings(), lang)
     # Or in okrdesk.toml's table: why a plugin's error asks for a key the user has set.

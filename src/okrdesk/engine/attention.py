@@ -39,6 +39,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   metric of the latest collect, and plugins that failed to load; a warning each
   collect repeats, only in the reports of the period the first of them read
   (``_still_news``);
+- renamed_person: in the top unit's report, an id of the plan's last collects it has
+  no more beside a person new since (``renamed_people``): a person's id changed, whose
+  figures now count nowhere;
 - revised (info): figures of complete periods of a metric the plan uses that
   a collect within the last period restated (``revision_alerts``), once the
   figures had settled (a cohort metric's go on converting for a while, or for
@@ -77,6 +80,7 @@ from okrdesk.engine.plan_calendar import (
     unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
+from okrdesk.engine.renamed_people import people_renamed
 from okrdesk.engine.rollup import SharedReads, checked_in_for, subjects_under
 from okrdesk.engine.tree_targets import members_add_up, owner_of
 from okrdesk.errors import Said
@@ -129,8 +133,8 @@ LISTED = frozenset({
 class Alert:
     level: Level
     kind: str
-    """breaker, ledger, expenses, target_mismatch, off_track, missed, breached, no_data,
-    missing, stale, plugin or revised."""
+    """breaker, ledger, old_unit, renamed_person, expenses, target_mismatch, off_track,
+    missed, breached, no_data, missing, stale, plugin or revised."""
     subject: str
     """What it is about: a budget line, unit, key result, metric or plugin id."""
     key: str
@@ -210,6 +214,9 @@ def alerts(
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
                             scope, clashes, owing=owing, held_elsewhere=held)  # fmt: skip
     runs = runs_of(plan, engine.store.runs()) if runs is None else runs
+    if plan.top in inside and (renamed := people_renamed(plan, engine.store, runs)):
+        found.append(Alert(Level.WARNING, "renamed_person", plan.top, "people.renamed",
+                           {"said": renamed}))  # fmt: skip
     used = set(metrics_needed(plan, engine.metrics))
     owned = {metric: plugin for metric, plugin in (owners or {}).items() if metric in used}
     broken_plugins = list(broken_plugins)

@@ -1,0 +1,95 @@
+"""A person's id changed in the target files, told rather than left to vanish.
+
+Figures are kept by person id, and a collect reads the source's rows by the ids the plan
+has: rename customer manager ``cm01`` to ``cm11`` (same name) and the figures stored under
+``cm01`` count nowhere, nor in the team's sums, while ``cm11`` has none until the source's
+rows name ``cm11``. The collect said "none new or changed" and the report fell without a
+word. Each collect notes the units and people whose figures it replaced
+(``Store.subjects_of_runs``): an id of the plan's recent collects that the plan no longer
+has, beside a person the earlier of them did not have, is what a rename looks like. It is
+told, not refused: a person who left while another joined looks the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from okrdesk.errors import Said
+from okrdesk.model import Plan, Run
+from okrdesk.store.reader import StoreReader
+
+_NAMED_AT_MOST = 3
+
+
+def people_renamed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said | None:
+    """What to tell where an id of the plan's latest two collects (among ``runs``) is no
+    unit or person of ``plan`` now while a person of it is new since the earlier of them;
+    None where there is nothing such. Told by the collect that first runs after the rename
+    (``runs`` the store's before it), and by check and the report until the next one."""
+    latest = sorted(
+        (r for r in runs if r.command == "collect" and r.plan_unit == plan.top),
+        key=lambda r: r.id,
+    )[-2:]
+    noted = store.subjects_of_runs(run.id for run in latest)
+    kept = [run for run in latest if run.id in noted]
+    if not kept:
+        return None
+    ours = set(plan.subject_ids)
+    gone = sorted(set().union(*(noted[run.id] for run in kept)) - ours)
+    new = sorted(p.id for p in plan.people if p.id not in noted[kept[0].id])
+    if not gone or not new:
+        return None
+    had = max((run for run in kept if not noted[run.id].isdisjoint(gone)), key=lambda r: r.id)
+    return _told(plan, gone, new, had)
+
+
+def _named(ids: Sequence[str], lang: str) -> str:
+    first = list(ids[:_NAMED_AT_MOST])
+    more = len(ids) - len(first)
+    if lang == "zh":
+        return "、".join(first) + (f" 等 {len(ids)} 个" if more else "")
+    if more:
+        return ", ".join(first) + f" and {more} more"
+    return " and ".join(first) if len(first) == 2 else first[0]
+
+
+def _told(plan: Plan, gone: Sequence[str], new: Sequence[str], run: Run) -> Said:
+    day = run.through or run.started[:10]
+    units = sorted({plan.units_by_id[plan.people_by_id[p].unit].name for p in new})
+    one = len(gone) == 1 and len(new) == 1
+    en_gone, zh_gone = _named(gone, "en"), _named(gone, "zh")
+    en_new, zh_new = _named(new, "en"), _named(new, "zh")
+    en_units, zh_units = ", ".join(units), "、".join(units)
+    if one:
+        en_if = (
+            f"If {new[0]} is {gone[0]} renamed, the figures stored under {gone[0]} count "
+            f"nowhere now (nor in its team's sums), and {new[0]} has none until the source's "
+            f"rows name {new[0]}."
+        )
+        zh_if = (
+            f"如果 {new[0]} 就是改了 id 的 {gone[0]}，记在 {gone[0]} 名下的数字现在不计入任何"
+            f"地方（也不计入所在团队的合计），在来源数据行写 {new[0]} 之前，{new[0]} 没有数字。"
+        )
+    else:
+        en_if = (
+            "If a new id is an old one renamed, the figures stored under the old id count "
+            "nowhere now (nor in its team's sums), and the new id has none until the source's "
+            "rows name it."
+        )
+        zh_if = (
+            "如果某个新 id 就是改了 id 的旧 id，记在旧 id 名下的数字现在不计入任何地方（也不计入"
+            "所在团队的合计），在来源数据行写新 id 之前，新 id 没有数字。"
+        )
+    many_gone, many_new = len(gone) > 1, len(new) > 1
+    return Said(
+        f"{en_gone}, {'ids' if many_gone else 'an id'} whose figures the plan's collect run "
+        f"{run.id} (through {day}) replaced, {'are' if many_gone else 'is'} in the target "
+        f"files no more, and {en_new} ({en_units}) {'are' if many_new else 'is'} new since. "
+        f"{en_if} Nothing moves a person's id (move-unit moves a unit's): change the id back "
+        "in org.toml, or have the source's rows name the new id and run `okrdesk collect`; "
+        "check-ins under the old id stay there, to be made again under the new one",
+        f"本计划第 {run.id} 次采集（截至 {day}）替换过其数字的 {zh_gone} 已不在目标文件中，"
+        f"而 {zh_new}（{zh_units}）是之后新出现的。{zh_if}没有命令能移动人员的 id（move-unit "
+        "只移动单位的）：请在 org.toml 中把 id 改回，或让来源数据行写新的 id，再运行 "
+        "`okrdesk collect`；记在旧 id 名下的打卡留在原处，须以新 id 重新打卡",
+    )

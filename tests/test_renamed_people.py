@@ -1,0 +1,75 @@
+"""A person's id changed in the target files: collect, check and the report say so."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from test_report import AS_OF, okrdesk
+
+
+@pytest.fixture
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    return copy_of_the_demo("renamed-people")
+
+
+def _rename(root: Path, old: str, new: str) -> None:
+    for path in (root / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace(old, new)
+        path.write_text(text, encoding="utf-8")
+
+
+def _told(root: Path, lang: str) -> list[str]:
+    done = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--format", "json",
+                   "--lang", lang)  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    alerts = json.loads(done.stdout)["alerts"]
+    return [" ".join(a["message"].split()) for a in alerts if a["kind"] == "renamed_person"]
+
+
+_SAID = {
+    "en": "liuyang, an id whose figures the plan's collect run 1 (through 2026-11-20) "
+          "replaced, is in the target files no more, and liuyang2 (财富管理一部) is new "
+          "since. If liuyang2 is liuyang renamed, the figures stored under liuyang count "
+          "nowhere now",
+    "zh": "本计划第 1 次采集（截至 2026-11-20）替换过其数字的 liuyang 已不在目标文件中，而 "
+          "liuyang2（财富管理一部）是之后新出现的。如果 liuyang2 就是改了 id 的 liuyang，记在 "
+          "liuyang 名下的数字现在不计入任何地方",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_person_renamed_is_told_by_check_report_and_collect(demo: Path, lang: str) -> None:
+    """刘洋 renamed liuyang2 in the target files: his figures stayed under liuyang, counted
+    nowhere, and collect said only "None new or changed since the last collect"; check
+    and the report said nothing. Each says which id went, which came, and what to do."""
+    assert _told(demo, lang) == []
+    _rename(demo, "liuyang", "liuyang2")
+
+    checked = okrdesk("check", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+    assert checked.returncode == 1, checked.stderr
+    said = " ".join(checked.stdout.split())
+    assert ("RENAMED PERSON " if lang == "en" else "人员改名 ") + _SAID[lang] in said, said
+    (told,) = _told(demo, lang)
+    assert told.startswith(_SAID[lang]) and "`okrdesk collect`" in told
+    assert "org.toml" in told
+
+    collected = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", lang)
+    assert collected.returncode == 0, collected.stderr
+    warned = " ".join(collected.stderr.split())
+    assert ("warning: " if lang == "en" else "警告：") + _SAID[lang] in warned, warned
+    # The collect stored liuyang2's figures (none): check goes on telling it.
+    assert _told(demo, lang) == [told]
+
+
+def test_nothing_is_told_once_the_id_is_changed_back(demo: Path) -> None:
+    """Changed back, the figures count again, and nothing is said."""
+    targets = {p: p.read_text(encoding="utf-8") for p in (demo / "targets").glob("*.toml")}
+    _rename(demo, "liuyang", "liuyang2")
+    assert len(_told(demo, "en")) == 1
+    for path, text in targets.items():
+        path.write_text(text, encoding="utf-8")
+    assert _told(demo, "en") == []
