@@ -472,7 +472,8 @@ def test_entries_of_the_plans_old_and_new_id_under_its_old_unit_move_with_from_p
     then its unit (futian): the ledger under szft carries both ids. The report told the
     command `okrdesk move-unit szft --from-plan szft-2026`, which refused them as another
     plan's, as the move without --from-plan did: nothing could move them. The command told
-    now moves them all, and spend reverse of one names it too."""
+    now moves them all, and spend reverse of one names it too. The move without it said
+    they "were recorded by plan szft-2026", though one was this plan's: it counts each."""
     for path in (demo / "targets").glob("*.toml"):
         text = path.read_text(encoding="utf-8").replace('id = "szft-2026"', 'id = "futian-2026"')
         path.write_text(text, encoding="utf-8")
@@ -490,9 +491,17 @@ def test_entries_of_the_plans_old_and_new_id_under_its_old_unit_move_with_from_p
     ledger = _rows(demo, "SELECT id FROM spend ORDER BY id")
     asked = okrdesk("move-unit", "szft", "-w", str(demo), "--lang", lang)
     assert asked.returncode == 2 and command in " ".join(asked.stderr.split()), asked.stderr
+    # Not "were recorded by plan szft-2026": one of them was this plan's own.
+    n = len(ledger)
+    assert " ".join(asked.stderr.split()).startswith(
+        f"of the {n} ledger entries under unit szft, {n - 1} were recorded by plan szft-2026 "
+        "and 1 by this plan (futian-2026)"
+        if lang == "en"
+        else f"记在单位 szft 名下的 {n} 笔支出中，{n - 1} 笔是计划 szft-2026 记录的，1 笔是本计划"
+        "（futian-2026）记录的"
+    ), asked.stderr
     moved = okrdesk(*_command_named(told[0]), "-w", str(demo), "--lang", lang)
     assert moved.returncode == 0, moved.stderr
-    n = len(ledger)
     assert (f"{n} ledger entries" if lang == "en" else f"{n} 笔支出") in moved.stdout
     assert _rows(demo, "SELECT id FROM spend WHERE plan_unit = 'futian' ORDER BY id") == ledger
     assert _told(_report(demo)) == []

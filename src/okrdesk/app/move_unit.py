@@ -93,7 +93,7 @@ def _check_movable(
     ):
         ids = sorted({e.plan_id for e in held.spend_old} - {"", plan.id, from_plan or plan.id})
         if len(ids) == 1 and from_plan is None:
-            raise BadInput(refused["other_plan_id"].format(old=old, other=ids[0], plan=plan.id))
+            raise BadInput(_other_plan_id(held, ids[0], plan.id, lang))
         raise BadInput(refused["theirs"].format(old=old, plan=from_plan or plan.id))
     every = store.checkins()
     if held.checkins_old and not checked_in_here(
@@ -116,6 +116,22 @@ def _check_movable(
     if clashes:
         raise BadInput("\n".join([refused["clashes"].format(old=old, new=new), *clashes,
                                   refused["merge"].format(new=new)]))  # fmt: skip
+
+
+def _other_plan_id(held: UnitHoldings, other: str, plan_id: str, lang: str) -> str:
+    """Why entries under the old unit carrying another plan id are not moved without
+    ``--from-plan`` it: all of them recorded by that plan, or, the plan's id changed
+    first and its unit later, some by that plan and some by this one, each counted."""
+    refused = _REFUSED[lang]
+    ours = sum(e.plan_id == plan_id for e in held.spend_old)
+    if not ours:
+        return refused["other_plan_id"].format(old=held.old, other=other, plan=plan_id)
+    theirs = sum(e.plan_id == other for e in held.spend_old)
+    n = len(held.spend_old)
+    return refused["both_plan_ids"].format(
+        old=held.old, other=other, plan=plan_id, theirs=theirs, ours=ours,
+        n=n if lang == "zh" else counted(n, "ledger entry", "ledger entries"),
+    )  # fmt: skip
 
 
 def _later_than_new(held: UnitHoldings, every: Sequence[Checkin], again: str, lang: str) -> str:
@@ -310,6 +326,12 @@ _REFUSED = {
                          "before its id was changed together with its unit. If {other} was "
                          "this plan's id, say so: `okrdesk move-unit {old} --from-plan "
                          "{other}`. Nothing was moved.",
+        "both_plan_ids": "of the {n} under unit {old}, {theirs} were recorded by plan "
+                         "{other} and {ours} by this plan ({plan}): {other} is this plan's "
+                         "id from before it was changed, its unit changed later, or another "
+                         "branch's on a store you share. If {other} was this plan's id, say "
+                         "so, and they all move: `okrdesk move-unit {old} --from-plan "
+                         "{other}`. Nothing was moved.",
         "theirs_checkins": "check-ins under unit {old} are another plan's (a branch sharing "
                            "this store): its collects or check-ins went on after this plan's "
                            "started under its own ids. Nothing was moved.",
@@ -365,6 +387,11 @@ _REFUSED = {
                          "可能是共用此数据库的另一营业部的，也可能是本计划的 id 与单位一起改动"
                          "之前记的。如果 {other} 是本计划原来的 id，请说明：`okrdesk move-unit "
                          "{old} --from-plan {other}`。未移动任何内容。",
+        "both_plan_ids": "记在单位 {old} 名下的 {n} 笔支出中，{theirs} 笔是计划 {other} 记录的，"
+                         "{ours} 笔是本计划（{plan}）记录的：{other} 是本计划改 id 之前的 id"
+                         "（之后才改了单位），或是共用此数据库的另一营业部的。如果 {other} 是本"
+                         "计划原来的 id，请说明，它们会全部移过来：`okrdesk move-unit {old} "
+                         "--from-plan {other}`。未移动任何内容。",
         "theirs_checkins": "记在单位 {old} 名下的打卡是另一计划（共用此数据库的营业部）的："
                            "本计划开始用自己的 id 之后，它仍在采集或打卡。未移动任何内容。",
         "later": "{old} 名下有些打卡记录于本计划在 {new} 名下对同一关键结果的首次打卡之后，"
