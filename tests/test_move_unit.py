@@ -270,6 +270,38 @@ def test_move_unit_to_a_person_says_what_to_do_with_their_figures(
                        "WHERE subject = 'liuyang'") == stored  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "liuyang was an id of this plan's collect run 1 (through 2026-11-20) and is in "
+               "the target files no more, while liuyang2 (财富管理一部) is a person new since "
+               "and no unit is: most likely liuyang was a person's id."),
+        ("zh", "liuyang 是本计划第 1 次采集（截至 2026-11-20）的 id，已不在目标文件中，而 "
+               "liuyang2（财富管理一部）是之后新出现的人员，没有新出现的单位：liuyang 很可能是"
+               "某个人员的 id。"),
+    ],
+)  # fmt: skip
+def test_move_unit_of_a_persons_old_id_says_what_fits_a_person(
+    demo: Path, lang: str, said: str
+) -> None:
+    """刘洋 renamed liuyang2: `okrdesk move-unit liuyang`, its new id left out, asked for
+    `okrdesk move-unit liuyang NEW_UNIT`, a unit to move a person's figures to, where the
+    team's would then read one person's share as its whole. It says the id was most
+    likely a person's, and what to do instead; nothing is moved."""
+    for path in (demo / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace("liuyang", "liuyang2")
+        path.write_text(text, encoding="utf-8")
+    stored = _rows(demo, "SELECT count(*), sum(value) FROM observations WHERE subject = 'liuyang'")
+    refused = okrdesk("move-unit", "liuyang", "-w", str(demo), "--lang", lang)
+    assert refused.returncode == 2, refused.stdout
+    told = " ".join(refused.stderr.split())
+    assert told.startswith(said), told
+    assert "`okrdesk collect`" in told and "org.toml" in told and "NEW_UNIT" not in told
+    assert "新单位" not in told and "Traceback" not in refused.stderr
+    assert _rows(demo, "SELECT count(*), sum(value) FROM observations "
+                       "WHERE subject = 'liuyang'") == stored  # fmt: skip
+
+
 def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
     demo: Path,
 ) -> None:

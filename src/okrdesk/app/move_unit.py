@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from okrdesk.app.session import Session, open_store
 from okrdesk.errors import BadInput, printable
 from okrdesk.messages import counted
-from okrdesk.model import Checkin, Plan
+from okrdesk.model import Checkin, Plan, Run
 from okrdesk.targets.reader import no_such
 from okrdesk.units import ledger
 
@@ -76,6 +76,7 @@ def _check_movable(
 ) -> None:
     from okrdesk.engine.attention import checked_in_here
     from okrdesk.engine.budget import recorded_here
+    from okrdesk.engine.renamed_people import renamed_person
 
     refused = _REFUSED[lang]
     old, new = held.old, held.new
@@ -84,6 +85,9 @@ def _check_movable(
     if new != plan.top:
         _refuse_the_plans_old_unit(plan, store, old, new, lang)
     elif not named and old not in store.plan_units():
+        was_a_person = renamed_person(plan, store, store.runs(), old)
+        if was_a_person is not None:
+            raise BadInput(_a_persons_old_id(plan, old, *was_a_person, lang))
         # A team's or a person's old id, with its new one left out, would be the plan's
         # unit's from then on: counted for none of the team's key results, or as the
         # whole branch's where it was one person's share. Only its user knows which.
@@ -116,6 +120,20 @@ def _check_movable(
     if clashes:
         raise BadInput("\n".join([refused["clashes"].format(old=old, new=new), *clashes,
                                   refused["merge"].format(new=new)]))  # fmt: skip
+
+
+def _a_persons_old_id(plan: Plan, old: str, new: Sequence[str], run: Run, lang: str) -> str:
+    """Why ``move-unit OLD``, its new unit left out, moves nothing where ``old`` went from
+    the plan as people came and no unit did: most likely a person's id, renamed, whose
+    figures move-unit cannot bring back, and what can."""
+    units = sorted({plan.units_by_id[plan.people_by_id[p].unit].name for p in new})
+    zh = lang == "zh"
+    return _REFUSED[lang]["was_a_person"].format(
+        old=old, run=run.id, day=run.through or run.started[:10],
+        new=("、" if zh else ", ").join(new), units=("、" if zh else ", ").join(units),
+        is_=("are people" if len(new) > 1 else "is a person"),
+        renamed=new[0] if len(new) == 1 else ("其中一人" if zh else "one of them"),
+    )  # fmt: skip
 
 
 def _other_plan_id(held: UnitHoldings, other: str, plan_id: str, lang: str) -> str:
@@ -332,6 +350,16 @@ _REFUSED = {
                          "branch's on a store you share. If {other} was this plan's id, say "
                          "so, and they all move: `okrdesk move-unit {old} --from-plan "
                          "{other}`. Nothing was moved.",
+        "was_a_person": "{old} was an id of this plan's collect run {run} (through {day}) "
+                        "and is in the target files no more, while {new} ({units}) {is_} "
+                        "new since and no unit is: most likely {old} was a person's id. "
+                        "move-unit moves what is kept under a unit's old id; a person's "
+                        "figures are collected again from the source by the id its rows "
+                        "name, and those under {old} count nowhere while the plan has no "
+                        "{old}. Where {old} was renamed {renamed}, change the id back in "
+                        "org.toml, or have the source's rows name the new id and run "
+                        "`okrdesk collect`; check-ins under {old} are made again under the "
+                        "new id. Nothing was moved.",
         "theirs_checkins": "check-ins under unit {old} are another plan's (a branch sharing "
                            "this store): its collects or check-ins went on after this plan's "
                            "started under its own ids. Nothing was moved.",
@@ -392,6 +420,13 @@ _REFUSED = {
                          "（之后才改了单位），或是共用此数据库的另一营业部的。如果 {other} 是本"
                          "计划原来的 id，请说明，它们会全部移过来：`okrdesk move-unit {old} "
                          "--from-plan {other}`。未移动任何内容。",
+        "was_a_person": "{old} 是本计划第 {run} 次采集（截至 {day}）的 id，已不在目标文件中，"
+                        "而 {new}（{units}）是之后新出现的人员，没有新出现的单位：{old} 很可能"
+                        "是某个人员的 id。move-unit 只移动记在单位旧 id 名下的内容；人员的数字"
+                        "每次采集都按来源数据行写的 id 重新读取，记在 {old} 名下的数字，在本计划"
+                        "没有 {old} 时不计入任何地方。若是把 {old} 改成了 {renamed}，请在 "
+                        "org.toml 中把 id 改回；或让来源数据行写新的 id，再运行 `okrdesk "
+                        "collect`；记在 {old} 名下的打卡须以新 id 重新打卡。未移动任何内容。",
         "theirs_checkins": "记在单位 {old} 名下的打卡是另一计划（共用此数据库的营业部）的："
                            "本计划开始用自己的 id 之后，它仍在采集或打卡。未移动任何内容。",
         "later": "{old} 名下有些打卡记录于本计划在 {new} 名下对同一关键结果的首次打卡之后，"

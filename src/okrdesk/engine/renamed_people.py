@@ -13,6 +13,7 @@ told, not refused: a person who left while another joined looks the same.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from okrdesk.errors import Said
 from okrdesk.model import Plan, Run
@@ -21,11 +22,18 @@ from okrdesk.store.reader import StoreReader
 _NAMED_AT_MOST = 3
 
 
-def people_renamed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said | None:
-    """What to tell where an id of the plan's latest two collects (among ``runs``) is no
-    unit or person of ``plan`` now while a person of it is new since the earlier of them;
-    None where there is nothing such. Told by the collect that first runs after the rename
-    (``runs`` the store's before it), and by check and the report until the next one."""
+class _Changed(NamedTuple):
+    gone: list[str]
+    """Ids of the plan's latest collects that the plan does not have now."""
+    people: list[str]
+    """People of the plan new since the earlier of those collects."""
+    run: Run
+    """The latest of those collects that had one of ``gone``."""
+
+
+def _changed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> _Changed | None:
+    """Ids gone from the plan since its latest two collects (among ``runs``), and those
+    new since the earlier of them; None where none went."""
     latest = sorted(
         (r for r in runs if r.command == "collect" and r.plan_unit == plan.top),
         key=lambda r: r.id,
@@ -34,13 +42,46 @@ def people_renamed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said 
     kept = [run for run in latest if run.id in noted]
     if not kept:
         return None
-    ours = set(plan.subject_ids)
-    gone = sorted(set().union(*(noted[run.id] for run in kept)) - ours)
-    new = sorted(p.id for p in plan.people if p.id not in noted[kept[0].id])
-    if not gone or not new:
+    gone = sorted(set().union(*(noted[run.id] for run in kept)) - set(plan.subject_ids))
+    if not gone:
         return None
+    before = noted[kept[0].id]
     had = max((run for run in kept if not noted[run.id].isdisjoint(gone)), key=lambda r: r.id)
-    return _told(plan, gone, new, had)
+    return _Changed(gone, sorted(p.id for p in plan.people if p.id not in before), had)
+
+
+def people_renamed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said | None:
+    """What to tell where an id of the plan's latest two collects (among ``runs``) is no
+    unit or person of ``plan`` now while a person of it is new since the earlier of them;
+    None where there is nothing such. Told by the collect that first runs after the rename
+    (``runs`` the store's before it), and by check and the report until the next one."""
+    changed = _changed(plan, store, runs)
+    if changed is None or not changed.people:
+        return None
+    return _told(plan, changed.gone, changed.people, changed.run)
+
+
+def renamed_person(
+    plan: Plan, store: StoreReader, runs: Iterable[Run], old: str
+) -> tuple[list[str], Run] | None:
+    """Where ``old``, an id the plan does not have, was one of the plan's latest collect
+    that had it (among ``runs``, every one read), and people are new since and no unit:
+    most likely a person's id, renamed one of them. Those people, and that collect; else
+    None."""
+    if old in plan.subject_ids:
+        return None
+    noted = store.subjects_of_runs(
+        r.id for r in runs if r.command == "collect" and r.plan_unit == plan.top
+    )
+    had = [run for run in runs if old in noted.get(run.id, ())]
+    if not had:
+        return None
+    last = max(had, key=lambda r: r.id)
+    before = noted[last.id]
+    people = sorted(p.id for p in plan.people if p.id not in before)
+    if not people or any(u.id not in before for u in plan.units):
+        return None
+    return people, last
 
 
 def _named(ids: Sequence[str], lang: str) -> str:
