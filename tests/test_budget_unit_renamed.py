@@ -284,7 +284,9 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
     write_workspace: WriteWorkspace,
 ) -> None:
     """`okrdesk explain training` read 0 spent and nothing more, while the report told the
-    plan's 120万 kept under its old unit id; moved, it did not say where they came from."""
+    plan's 120万 kept under its old unit id; moved, it did not say where they came from.
+    Its breaker read "not tripped: spent 0.0%" while `spend add` refused for those
+    entries: it says they are kept where it cannot read them, and the command to run."""
     root = write_workspace()
     _spent(root, "training", "100", "cm01")
     _spent(root, "training", "20", "cm01", day="2026-03-03")
@@ -308,6 +310,27 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
         )
         in english
     )
+    # Its breaker read 0 spent ("not tripped") while `spend add` refused: it says why not.
+    refused = run(root, "spend", "add", "training", "1", "--signed-by", "cm01", "--lang", "en")
+    assert refused.exit_code == 1 and "`okrdesk move-unit branch`" in refused.output
+    assert (
+        squeezed(
+            "熔断：未判断：本项有 2 笔支出（净额 120万）记在单位 branch 名下（本计划的单位 id 改为 "
+            "futian 之前），熔断读不到它们；请用 `okrdesk move-unit branch` 把它们移过来，在此之前 "
+            "`okrdesk spend add` 拒绝记录新的支出"
+        )
+        in said
+    )
+    assert (
+        squeezed(
+            "breaker: not judged: 2 entries of the line (CNY 1,200k net) are kept under unit "
+            "branch, this plan's unit id before it was changed to futian, where it cannot read "
+            "them; `okrdesk spend add` refuses new spending until they are moved: `okrdesk "
+            "move-unit branch`"
+        )
+        in english
+    )
+    assert "not tripped" not in english
     # A line with nothing under the old id says nothing of it.
     assert "branch" not in _explained(root, "salons")[1]
 
@@ -322,7 +345,7 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
         )
         in said
     )
-    assert "另有" not in said
+    assert "另有" not in said and "未判断" not in said
     _, english = _explained(root, "training", "en")
     assert (
         squeezed(

@@ -312,6 +312,10 @@ def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
     _renamed_top(demo, plan_id="futian-2026")
     told = _told(_report(demo))
     assert len(told) == 1 and "`okrdesk move-unit szft --from-plan szft-2026`" in told[0]
+    explained = okrdesk("explain", "events", "-w", str(demo), "--as-of", AS_OF, "--lang", "en")
+    said = " ".join(explained.stdout.split())
+    assert "breaker: not judged: 4 entries of the line" in said, said
+    assert said.endswith("`okrdesk move-unit szft --from-plan szft-2026`"), said
     asked = okrdesk("move-unit", "szft", "-w", str(demo), "--lang", "en")
     assert asked.returncode == 2
     assert "`okrdesk move-unit szft --from-plan szft-2026`" in " ".join(asked.stderr.split())

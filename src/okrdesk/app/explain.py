@@ -1603,6 +1603,10 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "kept_elsewhere": "  and {n} ({amount} net) kept under unit {old}, this plan's unit "
         "id before it was changed to {top}: counted in none of these figures until moved: "
         "okrdesk move-unit {old}{from_plan}",
+        "unjudged": "not judged: {n} of the line ({amount} net) are kept under unit {old}, "
+        "this plan's unit id before it was changed to {top}, where it cannot read them; "
+        "`okrdesk spend add` refuses new spending until they are moved: `okrdesk move-unit "
+        "{old}{from_plan}`",
     },
     "zh": {
         "spent": "预算 {amount}；已用 {spent}；剩余 {left}",
@@ -1627,6 +1631,9 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "{top} 之前），已由 okrdesk move-unit 移来",
         "kept_elsewhere": "  另有 {n} 笔（净额 {amount}）记在单位 {old} 名下（本计划的单位 id "
         "改为 {top} 之前），移过来之前不计入这里的任何数字：okrdesk move-unit {old}{from_plan}",
+        "unjudged": "未判断：本项有 {n} 笔支出（净额 {amount}）记在单位 {old} 名下（本计划的"
+        "单位 id 改为 {top} 之前），熔断读不到它们；请用 `okrdesk move-unit {old}{from_plan}` "
+        "把它们移过来，在此之前 `okrdesk spend add` 拒绝记录新的支出",
     },
 }
 
@@ -1636,6 +1643,7 @@ def budget_line_lines(
 ) -> list[str]:
     """Every number behind a budget line's row on the report: what was spent, the revenue
     attributed to it and its ROI, its cost per result, and its breaker."""
+    from okrdesk.app.spend import kept_under_old_units
     from okrdesk.engine.attention import old_units_of_the_plan
     from okrdesk.report.build import cost_text
     from okrdesk.report.numbers import ledger, ratio
@@ -1661,6 +1669,9 @@ def budget_line_lines(
         if before:
             ours = old_units_of_the_plan(plan, store)
             before = {old: plan_id for old, plan_id in before.items() if old in ours}
+        # The line's own entries that `okrdesk spend add` refuses new spending for, kept
+        # where its breaker cannot read them.
+        unjudged = kept_under_old_units(plan, store, store.spend(plan_unit=plan.top), line_id)
     by_id = {lp.line.id: lp for lp in budget.lines}
     lp = by_id[line_id]
     line = lp.line
@@ -1724,7 +1735,13 @@ def budget_line_lines(
                                   by_id[other].line.key_results[measured.id], part, lang)
                 for other, part in sorted(cost.spent.items(), key=lambda s: s[0] != line.id)
             ]  # fmt: skip
-    lines += _wrapped(said["breaker"].format(standing=lp.breaker.standing(lang)))
+    standing = lp.breaker.standing(lang)
+    for old, (count, net, from_plan) in sorted(unjudged.items())[:1]:
+        standing = said["unjudged"].format(
+            n=count if lang == "zh" else counted(count, "entry", "entries"),
+            amount=ledger(net, lang), old=old, top=plan.top, from_plan=from_plan,
+        )  # fmt: skip
+    lines += _wrapped(said["breaker"].format(standing=standing))
     return lines
 
 

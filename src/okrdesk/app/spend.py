@@ -322,14 +322,14 @@ def _refuse_while_under_old_units(
     breaker reads it) are kept under its unit's old id: its breakers would judge it as if
     nothing had been spent. Called inside the insert's transaction, as the breaker is: a
     move, or an entry under the old id, cannot land between this look and the insert."""
-    for old, (count, net, from_plan) in _kept_under_old_units(plan, store, mine).items():
+    for old, (count, net, from_plan) in kept_under_old_units(plan, store, mine).items():
         raise BreakerTripped(_REFUSED[lang]["under_old_unit"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
             amount=ledger(net, lang), old=old, top=plan.top, from_plan=from_plan,
         ))  # fmt: skip
 
 
-def _kept_under_old_units(
+def kept_under_old_units(
     plan: Plan, store: Store, mine: Sequence[SpendEntry], line: str | None = None
 ) -> dict[str, tuple[int, Decimal, str]]:
     """The plan's own entries (``line``'s) kept under its unit's old id, as the report's
@@ -583,7 +583,7 @@ def _original(plan: Plan, store: Store, entry_id: int, lang: str) -> SpendEntry:
     if unit not in plan.units_by_id:
         # Kept under the plan's old unit and old plan id, as the report tells them (some
         # carrying its id now, where its id changed before its unit): the move needs it.
-        from_plan = _kept_under_old_units(plan, store, mine).get(unit, (0, 0, ""))[2]
+        from_plan = kept_under_old_units(plan, store, mine).get(unit, (0, 0, ""))[2]
         ours = ours or bool(from_plan)
     raise BadInput(refused["old_unit_entry" if ours else "another_units"].format(
         id=entry_id, unit=unit, top=plan.top, from_plan=from_plan,
@@ -635,7 +635,7 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
             # another plan's entries, in a store the firm shares, are counted.
             counts = store.spend_counts(line_id)
             if counts.keys() - {"", plan.top}:
-                stranded = _kept_under_old_units(plan, store, every, line_id)
+                stranded = kept_under_old_units(plan, store, every, line_id)
     if line_id is not None and not every:
         # An id in neither the plan nor the ledger is a slip; one the plan no longer has
         # but the ledger does (renamed or removed after spending) lists its entries.
