@@ -74,7 +74,7 @@ def _check_movable(
     named: bool,
     lang: str,
 ) -> None:
-    from okrdesk.engine.attention import checked_in_here
+    from okrdesk.engine.attention import checked_in_here, members_old_ids
     from okrdesk.engine.budget import recorded_here
     from okrdesk.engine.renamed_people import renamed_person
 
@@ -82,6 +82,10 @@ def _check_movable(
     old, new = held.old, held.new
     if held.empty:
         raise BadInput(refused["nothing"].format(old=old))
+    member = members_old_ids(plan, store, [old]).get(old)
+    if member is not None:
+        name = plan.units_by_id[member].name
+        raise BadInput(refused["members_plan"].format(old=old, member=member, name=name))
     if new != plan.top:
         _refuse_the_plans_old_unit(plan, store, old, new, lang)
     elif not named and old not in store.plan_units():
@@ -360,6 +364,12 @@ _REFUSED = {
                         "org.toml, or have the source's rows name the new id and run "
                         "`okrdesk collect`; check-ins under {old} are made again under the "
                         "new id. Nothing was moved.",
+        "members_plan": "{old} is the unit of another plan sharing this store, {name}'s "
+                        "({member} in this plan's target files): its collects replaced the "
+                        "figures of {member}'s units and people. What is kept under {old} is "
+                        "that plan's, to move from its own workspace, check-ins, spending and "
+                        "collects together, once its target files call it {member} too: "
+                        "`okrdesk move-unit {old}` there. Nothing was moved.",
         "theirs_checkins": "check-ins under unit {old} are another plan's (a branch sharing "
                            "this store): its collects or check-ins went on after this plan's "
                            "started under its own ids. Nothing was moved.",
@@ -427,6 +437,11 @@ _REFUSED = {
                         "没有 {old} 时不计入任何地方。若是把 {old} 改成了 {renamed}，请在 "
                         "org.toml 中把 id 改回；或让来源数据行写新的 id，再运行 `okrdesk "
                         "collect`；记在 {old} 名下的打卡须以新 id 重新打卡。未移动任何内容。",
+        "members_plan": "{old} 是共用此数据库的另一计划（{name}，本计划目标文件中的 "
+                        "{member}）的单位：它的采集替换的是 {member} 的单位和人员的数字。记在 "
+                        "{old} 名下的是那个计划的内容，打卡、支出和采集应一起从它自己的工作区"
+                        "移动：等它的目标文件也改为 {member} 后，在那里运行 `okrdesk move-unit "
+                        "{old}`。未移动任何内容。",
         "theirs_checkins": "记在单位 {old} 名下的打卡是另一计划（共用此数据库的营业部）的："
                            "本计划开始用自己的 id 之后，它仍在采集或打卡。未移动任何内容。",
         "later": "{old} 名下有些打卡记录于本计划在 {new} 名下对同一关键结果的首次打卡之后，"

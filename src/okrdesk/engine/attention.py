@@ -722,9 +722,52 @@ def collected_for_the_plan(
     found = set()
     for run, subjects in store.subjects_of_runs(unit_of).items():
         named = subjects - {unit_of[run]}
-        if not named.isdisjoint(plan.people_by_id) and 2 * len(named & ours) > len(named):
+        mostly_ours = 2 * len(named & ours) > len(named)
+        # Of one unit below it alone, all but that unit itself: that unit's old id.
+        theirs = _members_place(plan, named) is not None
+        if not named.isdisjoint(plan.people_by_id) and mostly_ours and not theirs:
             found.add(unit_of[run])
     return found
+
+
+def members_old_ids(plan: Plan, store: StoreReader, olds: Iterable[str]) -> dict[str, str]:
+    """Of ``olds``, ids the plan does not have, those whose plan's latest collect replaced
+    the figures of one unit below the plan's and of what is under it, all but that unit's
+    own id (``_members_place``): by old id, that unit, whose id it was before it was
+    changed (a branch renamed in its firm's plan, whose own plan collected under the old
+    id), not the plan's own."""
+    olds = set(olds) - set(plan.subject_ids) - {""}
+    if not olds:
+        return {}
+    latest = {run.plan_unit: run.id for run in store.runs()
+              if run.command == "collect" and run.plan_unit in olds}  # fmt: skip
+    unit_of = {run: unit for unit, run in latest.items()}
+    found = {}
+    for run, subjects in store.subjects_of_runs(unit_of).items():
+        member = _members_place(plan, subjects - {unit_of[run]})
+        if member is not None:
+            found[unit_of[run]] = member
+    return found
+
+
+def _members_place(plan: Plan, named: frozenset[str]) -> str | None:
+    """The unit below the plan's whose place the old id of a collect that replaced the
+    figures of ``named`` (less that old id) stands in: every one of them this plan's is
+    under it, and it is not among them. None where there is none: a plan's own old unit
+    id stands in the plan's unit, its collects naming what is under it all."""
+    covered = named & set(plan.subject_ids)
+    if not covered:
+        return None
+    for unit in plan.units:
+        if unit.id == plan.top or unit.id in named or unit.id not in _below_top(plan):
+            continue
+        if covered <= set(subjects_under(plan, unit.id)):
+            return unit.id
+    return None
+
+
+def _below_top(plan: Plan) -> set[str]:
+    return set(subjects_under(plan, plan.top)) - {plan.top}
 
 
 def own_and_kept_under(
@@ -737,6 +780,7 @@ def own_and_kept_under(
     spoilt by a hand edit stops none of this branch's commands."""
     own = store.checkins(subjects=plan.subject_ids)
     tops = set(ids) - set(plan.subject_ids) - {""}
+    tops -= members_old_ids(plan, store, tops).keys()
     if not tops:
         return own, set()
     known = known_authors(plan, own)
