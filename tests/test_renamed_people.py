@@ -31,13 +31,12 @@ def _told(root: Path, lang: str) -> list[str]:
 
 
 _SAID = {
-    "en": "liuyang, an id whose figures the plan's collect run 1 (through 2026-11-20) "
-          "replaced, is in the target files no more, and liuyang2 (财富管理一部) is new "
-          "since. If liuyang2 is liuyang renamed, the figures stored under liuyang count "
-          "nowhere now",
-    "zh": "本计划第 1 次采集（截至 2026-11-20）替换过其数字的 liuyang 已不在目标文件中，而 "
-          "liuyang2（财富管理一部）是之后新出现的。如果 liuyang2 就是改了 id 的 liuyang，记在 "
-          "liuyang 名下的数字现在不计入任何地方",
+    "en": "liuyang is gone from the target files and liuyang2 (财富管理一部) is new since "
+          "the plan's collect run 1 (through 2026-11-20), which replaced liuyang's figures. "
+          "If liuyang2 is liuyang renamed, the figures stored under liuyang count nowhere now",
+    "zh": "liuyang 已不在目标文件中，而 liuyang2（财富管理一部）是本计划第 1 次采集（截至 "
+          "2026-11-20）之后新出现的，那次采集替换过 liuyang 的数字。如果 liuyang2 就是改了 id "
+          "的 liuyang，记在 liuyang 名下的数字现在不计入任何地方",
 }  # fmt: skip
 
 
@@ -54,6 +53,12 @@ def test_a_person_renamed_is_told_by_check_report_and_collect(demo: Path, lang: 
     said = " ".join(checked.stdout.split())
     assert ("RENAMED PERSON " if lang == "en" else "人员改名 ") + _SAID[lang] in said, said
     (told,) = _told(demo, lang)
+    # Leading the warnings of the first screen: the team's pace is judged without him.
+    screen = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                     env={"COLUMNS": "80"}).stdout.splitlines()[:16]  # fmt: skip
+    first = ("  WARNING liuyang is gone from the target files" if lang == "en"
+             else "  提醒    liuyang 已不在目标文件中")  # fmt: skip
+    assert any(line.startswith(first) for line in screen), screen
     assert told.startswith(_SAID[lang]) and "`okrdesk collect`" in told
     assert "org.toml" in told
 

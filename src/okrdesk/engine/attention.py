@@ -525,7 +525,7 @@ def _clash_alert(metric: str, owners: Sequence[str], krs: tuple[str, ...]) -> Al
 
 _DATA_FIRST = ("metric.unprovided", "metric.unprovided_many", "metric.unprovided_elsewhere",
                "metric.missing", "metric.read_empty",
-               "metric.stale", "metric.stale_many")  # fmt: skip
+               "metric.stale", "metric.stale_many", "people.renamed")  # fmt: skip
 
 
 def _severity(alert: Alert) -> tuple[int, int]:

@@ -122,15 +122,16 @@ def _told(plan: Plan, gone: Sequence[str], new: Sequence[str], run: Run) -> Said
             "所在团队的合计），在来源数据行写新 id 之前，新 id 没有数字。"
         )
     many_gone, many_new = len(gone) > 1, len(new) > 1
+    whose = "their" if many_gone else f"{gone[0]}'s"
     return Said(
-        f"{en_gone}, {'ids' if many_gone else 'an id'} whose figures the plan's collect run "
-        f"{run.id} (through {day}) replaced, {'are' if many_gone else 'is'} in the target "
-        f"files no more, and {en_new} ({en_units}) {'are' if many_new else 'is'} new since. "
-        f"{en_if} Nothing moves a person's id (move-unit moves a unit's): change the id back "
-        "in org.toml, or have the source's rows name the new id and run `okrdesk collect`; "
-        "check-ins under the old id stay there, to be made again under the new one",
-        f"本计划第 {run.id} 次采集（截至 {day}）替换过其数字的 {zh_gone} 已不在目标文件中，"
-        f"而 {zh_new}（{zh_units}）是之后新出现的。{zh_if}没有命令能移动人员的 id（move-unit "
-        "只移动单位的）：请在 org.toml 中把 id 改回，或让来源数据行写新的 id，再运行 "
-        "`okrdesk collect`；记在旧 id 名下的打卡留在原处，须以新 id 重新打卡",
+        f"{en_gone} {'are' if many_gone else 'is'} gone from the target files and {en_new} "
+        f"({en_units}) {'are' if many_new else 'is'} new since the plan's collect run "
+        f"{run.id} (through {day}), which replaced {whose} figures. {en_if} Nothing moves "
+        "a person's id (move-unit moves a unit's): change the id back in org.toml, or have "
+        "the source's rows name the new id and run `okrdesk collect`; check-ins under the "
+        "old id stay there, to be made again under the new one",
+        f"{zh_gone} 已不在目标文件中，而 {zh_new}（{zh_units}）是本计划第 {run.id} 次采集"
+        f"（截至 {day}）之后新出现的，那次采集替换过 {zh_gone} 的数字。{zh_if}没有命令能移动"
+        "人员的 id（move-unit 只移动单位的）：请在 org.toml 中把 id 改回，或让来源数据行写新的 "
+        "id，再运行 `okrdesk collect`；记在旧 id 名下的打卡留在原处，须以新 id 重新打卡",
     )
