@@ -78,3 +78,19 @@ def test_nothing_is_told_once_the_id_is_changed_back(demo: Path) -> None:
     for path, text in targets.items():
         path.write_text(text, encoding="utf-8")
     assert _told(demo, "en") == []
+
+
+def test_several_renamed_are_each_named(demo: Path) -> None:
+    """Three people renamed at once: each old id and each new one is named, not the first
+    of them alone."""
+    for old in ("liuyang", "huangting", "zhoujie"):
+        _rename(demo, old, f"{old}2")
+    (told,) = _told(demo, "en")
+    assert told.startswith(
+        "huangting, liuyang and zhoujie are gone from the target files and huangting2, "
+        "liuyang2 and zhoujie2 (财富管理一部) are new since the plan's collect run 1"
+    ), told
+    assert "If a new id is an old one renamed" in told
+    (told,) = _told(demo, "zh")
+    assert told.startswith("huangting、liuyang、zhoujie 已不在目标文件中，而 huangting2、"
+                           "liuyang2、zhoujie2（财富管理一部）"), told  # fmt: skip

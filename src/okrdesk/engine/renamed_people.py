@@ -32,8 +32,8 @@ class _Changed(NamedTuple):
 
 
 def _changed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> _Changed | None:
-    """Ids gone from the plan since its latest two collects (among ``runs``), and those
-    new since the earlier of them; None where none went."""
+    """The ids of the plan's latest two collects (among ``runs``) it has no more, and its
+    people new since the earlier of them; None where no id went."""
     latest = sorted(
         (r for r in runs if r.command == "collect" and r.plan_unit == plan.top),
         key=lambda r: r.id,
@@ -54,7 +54,8 @@ def people_renamed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said 
     """What to tell where an id of the plan's latest two collects (among ``runs``) is no
     unit or person of ``plan`` now while a person of it is new since the earlier of them;
     None where there is nothing such. Told by the collect that first runs after the rename
-    (``runs`` the store's before it), and by check and the report until the next one."""
+    and the one after it (``runs`` the store's before each), and by check and the report
+    until the second."""
     changed = _changed(plan, store, runs)
     if changed is None or not changed.people:
         return None
@@ -91,7 +92,7 @@ def _named(ids: Sequence[str], lang: str) -> str:
         return "、".join(first) + (f" 等 {len(ids)} 个" if more else "")
     if more:
         return ", ".join(first) + f" and {more} more"
-    return " and ".join(first) if len(first) == 2 else first[0]
+    return first[0] if len(first) == 1 else ", ".join(first[:-1]) + " and " + first[-1]
 
 
 def _told(plan: Plan, gone: Sequence[str], new: Sequence[str], run: Run) -> Said:
