@@ -775,17 +775,19 @@ def own_and_kept_under(
 ) -> tuple[list[Checkin], set[str]]:
     """The plan's own check-ins, then those under ``ids`` (ids it does not have) where
     only people it knows (``known_authors``) made check-ins of its key results in its
-    days; and those ids. A firm's store shared by its branches holds every branch's
-    check-ins, which are read only where they may be the plan's: one of another branch
-    spoilt by a hand edit stops none of this branch's commands."""
+    days, and that are no unit's below the plan's (``members_old_ids``); and those ids. A
+    firm's store shared by its branches holds every branch's check-ins, which are read
+    only where they may be the plan's: one of another branch spoilt by a hand edit stops
+    none of this branch's commands."""
     own = store.checkins(subjects=plan.subject_ids)
     tops = set(ids) - set(plan.subject_ids) - {""}
-    tops -= members_old_ids(plan, store, tops).keys()
     if not tops:
         return own, set()
     known = known_authors(plan, own)
     made = store.checkin_authors(tops, plan.key_results_by_id, plan.start, plan.end)
     kept = {top for top, authors in made.items() if authors - {""} <= known}
+    # A firm's plan knows its branches' people: a branch renamed in it is still the branch's.
+    kept -= members_old_ids(plan, store, kept).keys()
     return ([*own, *store.checkins(subjects=kept)] if kept else own), kept
 
 
