@@ -254,8 +254,10 @@ def test_a_figure_in_wan_yi_is_told_in_yi() -> None:
         (["checkin", "O1.NEW", "3", "--person", "cm1"], '没有人员 "cm1"（是不是“cm01”？）'),
         (["checkin", "O1.NEW", "3", "--unit", "Team-A", "--lang", "en"], 'no unit "Team-A" '
          '(did you mean "team-a"?)'),
-        (["explain", "--unit", "cm01", "--lang", "en"], 'no unit "cm01"; cm01 is a person: '
-         "--person cm01"),
+        (["explain", "--unit", "team_a", "--lang", "en"], '--unit: no unit or person "team_a" '
+         '(did you mean "team-a"?)'),
+        (["explain", "O1.NEW", "--unit", "team_a"], '--unit：没有单位或人员 "team_a"'
+         "（是不是“team-a”？）"),
         (["explain", "--person", "team-a"], '没有人员 "team-a"；team-a 是单位：--unit team-a'),
         (["explain", "O1.nps", "--lang", "en"], 'no key result "O1.nps" (did you mean '
          '"O1.NPS"?); key results are named <objective>.<id>, for example O1.KR1'),
@@ -316,6 +318,9 @@ def test_every_id_gets_a_suggestion(typed: Path, args: list[str], message: str) 
         (["due", "--unit", "cm0", "--lang", "en"], '--unit: no unit or person "cm0" (did you '
          'mean "cm01" or "cm02"?)'),
         (["explain", "--person", "cm0"], '没有人员 "cm0"（是不是“cm01”或“cm02”？）'),
+        (["explain", "--unit", "cm0"], '--unit：没有单位或人员 "cm0"（是不是“cm01”或“cm02”？）'),
+        (["explain", "O1.NEW", "--unit", "cm0", "--lang", "en"], '--unit: no unit or person '
+         '"cm0" (did you mean "cm01" or "cm02"?)'),
         (["explain", "O1.KR", "--lang", "en"], 'no key result "O1.KR" (did you mean "O1.KR1" '
          'or "O1.KR2"?); key results are named <objective>.<id>, for example O1.KR1'),
         (["explain", "O1.KR"], '没有关键结果 "O1.KR"（是不是“O1.KR1”或“O1.KR2”？）；关键结果写作 '
@@ -353,8 +358,8 @@ def test_a_few_of_the_ids_as_near_are_suggested_in_alphabetical_order() -> None:
          "is the name of cm01: write --person cm01"),
         (["checkin", "O1.NEW", "3", "--unit", "财富管理一部"], '没有单位 "财富管理一部"；'
          '"财富管理一部" 是 team-a 的名字：请写 --unit team-a'),
-        (["explain", "O1.NEW", "--unit", "王芳"], '没有单位 "王芳"；"王芳" 是 cm01 的名字：'
-         "请写 --person cm01"),
+        (["explain", "O1.NEW", "--unit", "王芳"], '--unit：没有单位或人员 "王芳"；"王芳" 是 '
+         "cm01 的名字：请写 --unit cm01"),
         (["explain", "O1.NEW", "--person", "财富管理一部", "--lang", "en"], 'no person '
          '"财富管理一部"; "财富管理一部" is the name of team-a: write --unit team-a'),
         (["report", "--unit", "财富管理一部"], '--unit：没有单位或人员 "财富管理一部"；'

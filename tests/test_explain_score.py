@@ -367,3 +367,17 @@ def test_an_attainment_from_a_baseline_is_worked_out_from_the_figures_beside_it(
                for line in english)  # fmt: skip
     # A key result that runs from 0 gets no such line.
     assert not any(line.startswith("完成率 ") for line in explained(demo, "O1.KR3"))
+
+
+@pytest.mark.parametrize("item", [[], ["WM1.HNW"]])
+def test_explain_takes_a_person_for_unit_as_report_does(demo: Path, item: list[str]) -> None:
+    """``report --unit liuyang`` reports on the person liuyang; ``explain --unit liuyang``
+    refused it ("没有单位 "liuyang"；liuyang 是人员：--person liuyang"), and a --unit naming
+    nobody was told without the option ("没有单位 "wm"" where report says "--unit：没有
+    单位或人员 "wm""). It explains the person's score or figure now, as --person does."""
+    for lang in ("zh", "en"):
+        by_unit = explained(demo, *item, "--unit", "liuyang", lang=lang)
+        assert by_unit == explained(demo, *item, "--person", "liuyang", lang=lang)
+        assert "刘洋 (liuyang)" in by_unit[len(item)]
+    both = okrdesk("explain", *item, "-w", str(demo), "--unit", "liuyang", "--person", "liuyang")
+    assert (both.returncode, both.stderr) == (2, "--person 和 --unit 只能给一个\n")

@@ -22,6 +22,7 @@ from okrdesk.app.session import (
     find_key_result,
     find_subject,
     store_to_read,
+    unit_as_report_takes_it,
 )
 from okrdesk.engine.budget import (
     LineProgress,
@@ -1334,6 +1335,7 @@ def explain_any(
     score (``O1``), a budget line's row (``events``), or with no ``item`` the unit's or
     person's score; a key result's tables folded to ``width`` cells, where given."""
     plan = session.plan
+    person, unit = unit_as_report_takes_it(plan, person, unit)
     objectives = {o.id for o in plan.objectives}
     budget_lines = {line.id for line in plan.budget.lines}
     if item in budget_lines and item not in objectives and item not in plan.key_results_by_id:

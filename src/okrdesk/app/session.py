@@ -528,6 +528,18 @@ def refuse_unknown_unit(plan: Plan, unit: str | None) -> None:
     )))  # fmt: skip
 
 
+def unit_as_report_takes_it(
+    plan: Plan, person: str | None, unit: str | None
+) -> tuple[str | None, str | None]:
+    """``--person`` and ``--unit`` where ``--unit`` takes what report's takes: a unit's
+    or a person's id (``--unit liuyang`` is ``--person liuyang``), one that is neither
+    refused as report refuses it (``refuse_unknown_unit``)."""
+    refuse_unknown_unit(plan, unit)
+    if person is None and unit is not None and unit in plan.people_by_id:
+        return unit, None
+    return person, unit
+
+
 def named_not_id(plan: Plan, given: str, lang: str, flag: str | None = None) -> str:
     """Where ``given`` is the name of a person or unit, not an id (``--person 刘洋`` for
     liuyang), how to ask for it by id: ``"刘洋" is the name of liuyang: --person liuyang``,

@@ -316,8 +316,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         """,
         {
             "--person": "解释这个人的数字或得分。",
-            "--unit": "解释这个单位的数字或得分（默认：目标的负责单位；没有 "
-            "KEY_RESULT 或 OBJECTIVE 时，为计划的单位）。",
+            "--unit": "解释这个单位或人员的数字或得分，与 report 的 --unit 一样两者都收"
+            "（默认：目标的负责单位；没有 KEY_RESULT 或 OBJECTIVE 时，为计划的单位）。",
             "--as-of": "数字的日期（默认：今天）；早于计划开始日或晚于今天的日期会被拒绝，"
             "与 report 相同。",
             "--period": _PERIOD,

@@ -136,8 +136,9 @@ def check(
 @click.option("--person", help="Explain the figure or score for this person.")
 @click.option(
     "--unit",
-    help="Explain the figure or score for this unit (default: the objective's owner; "
-    "with no KEY_RESULT or OBJECTIVE, the plan's unit).",
+    help="Explain the figure or score for this unit or person, as report's --unit takes "
+    "either (default: the objective's owner; with no KEY_RESULT or OBJECTIVE, the plan's "
+    "unit).",
 )  # fmt: skip
 @click.option(
     "--as-of",
