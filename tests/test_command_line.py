@@ -338,13 +338,15 @@ def test_every_id_as_near_as_the_nearest_is_suggested(
     assert result.output == message + "\n", result.output
 
 
-def test_a_few_of_the_ids_as_near_are_suggested_in_alphabetical_order() -> None:
+def test_every_id_as_near_is_suggested_in_alphabetical_order() -> None:
+    """Of six teams as near wm, three were named: a manager who meant wm5 was sent to one
+    of wm1, wm2 and wm3, as likely not meant, with nothing to say there were more."""
     from okrdesk.targets.reader import close_matches, suggest
 
     teams = {f"wm{n}" for n in range(6, 0, -1)}
-    assert close_matches("wm", teams) == ["wm1", "wm2", "wm3"]
-    assert suggest("wm", teams) == ' (did you mean "wm1", "wm2" or "wm3"?)'
-    assert suggest("wm", teams, "zh") == "（是不是“wm1”、“wm2”或“wm3”？）"
+    assert close_matches("wm", teams) == ["wm1", "wm2", "wm3", "wm4", "wm5", "wm6"]
+    assert suggest("wm", teams) == ' (did you mean "wm1", "wm2", "wm3", "wm4", "wm5" or "wm6"?)'
+    assert suggest("wm", teams, "zh") == "（是不是“wm1”、“wm2”、“wm3”、“wm4”、“wm5”或“wm6”？）"
     assert suggest("wm7x", teams) == ""
     assert suggest("wm1x", teams, "zh") == "（是不是“wm1”？）"  # one nearer than the rest
 

@@ -194,8 +194,8 @@ def _how_to_date(raw: object) -> Said:
 def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
     """' (did you mean "x"?)' when a close match exists, else ''; in Chinese
     '（是不是“x”？）'. Case and width do not count against a match: ``o1.kr1``
-    suggests ``O1.KR1``. Where several are as near (``wm`` of ``wm1`` and ``wm2``), each
-    is named, up to ``SUGGESTED``: ' (did you mean "wm1" or "wm2"?)'."""
+    suggests ``O1.KR1``. Where several are as near (``wm`` of ``wm1`` and ``wm2``), every
+    one is named: ' (did you mean "wm1" or "wm2"?)'."""
     close = close_matches(word, choices)
     if not close:
         return ""
@@ -214,20 +214,17 @@ def closest(word: str, choices: Collection[str]) -> str | None:
     return close[0] if close else None
 
 
-SUGGESTED = 3
-"""The most choices a "did you mean" names where several are as near as each other."""
-
 _NEAR_ENOUGH = 0.6
 
 
-def close_matches(word: str, choices: Collection[str], most: int = SUGGESTED) -> list[str]:
+def close_matches(word: str, choices: Collection[str]) -> list[str]:
     """The choices nearest ``word``, ignoring case and width, where any is near enough,
-    in alphabetical order (``choices`` may be a set), at most ``most``: those that differ
+    in alphabetical order (``choices`` may be a set), every one of them: those that differ
     only in a number's leading zeros first (``b07`` is ``b007``, not ``b027``, which is
     as many letters away), then those that differ only in letters typed for the digits
     they look like (``cm0l`` is ``cm01``, ``bO07`` is ``b007``), else every one as near
     as the nearest (``wm`` is as near ``wm1`` as ``wm2``: naming one alone sent a manager
-    to the other team's report)."""
+    to the other team's report; naming three of six, to a team as likely not meant)."""
     import difflib  # only for a word that was not found
 
     folded: dict[str, str] = {}
@@ -236,11 +233,11 @@ def close_matches(word: str, choices: Collection[str], most: int = SUGGESTED) ->
     unpadded = _unpadded(_folded(word))
     padded = [folded[f] for f in folded if _unpadded(f) == unpadded]
     if padded:
-        return sorted(padded)[:most]
+        return sorted(padded)
     looks = _looks(word)
     alike = [folded[f] for f in folded if _looks(f) == looks]
     if alike:
-        return sorted(alike)[:most]
+        return sorted(alike)
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(_folded(word))
     scored: list[tuple[float, str]] = []
@@ -255,7 +252,7 @@ def close_matches(word: str, choices: Collection[str], most: int = SUGGESTED) ->
     if not scored:
         return []
     best = max(score for score, _ in scored)
-    return sorted(folded[choice] for score, choice in scored if score == best)[:most]
+    return sorted(folded[choice] for score, choice in scored if score == best)
 
 
 def _folded(word: str) -> str:
