@@ -1240,6 +1240,42 @@ def test_the_layout_keeps_whole_the_unit_words_okrdesk_units_lists_and_lists_non
     assert not written & unit_words
 
 
+_WITH_A_UNIT_ADDED = """
+import sys, types
+from pathlib import Path
+import okrdesk
+source = (Path(okrdesk.__file__).parent / "unit_symbols.py").read_text(encoding="utf-8")
+before = '    ("multiple", "1",'
+added = source.replace(before, '    ("count", "100", ("手",)),\\n' + before)
+assert added != source
+module = types.ModuleType("okrdesk.unit_symbols")
+exec(compile(added, "unit_symbols.py", "exec"), module.__dict__)
+sys.modules["okrdesk.unit_symbols"] = module
+from okrdesk.report.text_layout import Text, wrap
+title = sys.argv[1]
+for width in range(8, 60):
+    lines = wrap(Text(title), width, overflow="fold_figures")
+    print("|".join("".join(part for part, _ in line).rstrip() for line in lines))
+"""
+
+
+def test_a_unit_of_one_character_added_to_unit_symbols_is_never_cut_from_its_figure() -> None:
+    """The layout kept its own lists of the units of one character it holds to their
+    figure (户, 单, 倍, ‰), beside unit_symbols': a unit added there (手, a lot of shares)
+    was cut from its figure here, ``300`` at a line's end and ``手`` on the next. Both
+    lists are unit_symbols' now."""
+    title = "O9.KR1 本周成交量增加 300手、新增客户 12户、另 300户、投诉率下降 1 个百分点"
+    done = subprocess.run(
+        [sys.executable, "-c", _WITH_A_UNIT_ADDED, title],
+        capture_output=True, text=True, encoding="utf-8", check=True,
+    )  # fmt: skip
+    folds = done.stdout.splitlines()
+    assert len(folds) == 52 and all("300" in fold for fold in folds), done.stdout
+    for whole in ("300手", "300户"):
+        cuts = [whole[:n] + "|" + whole[n:] for n in range(1, len(whole))]
+        assert not [fold for fold in folds for cut in cuts if cut in fold], whole
+
+
 def test_a_stacked_tables_heading_and_caption_are_as_wide_as_its_rules(demo: Path) -> None:
     """At 60 columns in English the O2 table is stacked, and its heading (``O2 自有客户 NPS
     ≥ 62、投诉率 ≤ 0.15‰  Score 69.5%``) and caption ended unpadded, where every other

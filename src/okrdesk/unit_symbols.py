@@ -22,3 +22,30 @@ value, the base units written as a Decimal reads them."""
 
 POINTS = ("pct", "百分点")
 """The symbols of a rate's change written in percentage points, not of the rate itself."""
+
+ONE_CHARACTER = tuple(
+    symbol
+    for _, _, symbols in SYMBOLS
+    for symbol in symbols
+    if len(symbol) == 1 and not (symbol.isascii() and symbol.isalpha())
+)
+"""The symbols of one character written straight after a figure (60户, 3单, 1.2%, 0.15‰,
+2.5倍): ``x`` is not one, a letter that may begin a word."""
+
+WRITTEN_WITH = frozenset(
+    char
+    for _, _, symbols in SYMBOLS
+    for symbol in symbols
+    if not symbol.isascii()
+    for char in symbol
+)
+"""Every character of the symbols not written in ASCII (万元, 百分点, 个/户, 户, ‰): what a
+figure with its unit after it holds beside its digits."""
+
+AFTER_TEN_THOUSAND = frozenset(
+    symbol[1:]
+    for _, _, symbols in SYMBOLS
+    for symbol in symbols
+    if len(symbol) == 2 and symbol[0] in "万亿"
+)
+"""What follows 万 or 亿 in a symbol: 元 of 万元 and 亿元, 户 of 万户, 人 of 万人."""

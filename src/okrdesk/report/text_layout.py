@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Literal, TextIO
 
 from okrdesk.cells import char_cells as _measured_cells
-from okrdesk.unit_symbols import POINTS, SYMBOLS
+from okrdesk.unit_symbols import AFTER_TEN_THOUSAND, ONE_CHARACTER, POINTS, SYMBOLS, WRITTEN_WITH
 
 Run = tuple[str, str]
 """A piece of text and its style ("", "bold", "bold red", "dim italic", …)."""
@@ -663,9 +663,12 @@ def _letters(text: str) -> int:
     return sum(1 for c in text if not c.isspace() and c not in _PUNCTUATION)
 
 
-_ONE_CHARACTER_UNITS = frozenset("元户人个笔次家单场倍分年月日周天季%‰")
-_AFTER_TEN_THOUSAND = frozenset("元户人")
-"""What may follow 万 or 亿 in a unit: 万元, 亿户, 万人."""
+_TIMES = frozenset("年月日周天季")
+"""What follows a year or a month's number as its label (2025 年, 9 月底前): no measure."""
+
+_ONE_CHARACTER_UNITS = frozenset(ONE_CHARACTER) | _TIMES
+"""What a figure is never cut from after it: a unit of one character (``unit_symbols``:
+a unit added there is held here too), or the label of a year, a month or a day."""
 
 
 def _figures_with_units(word: str) -> Iterable[tuple[int, int]]:
@@ -679,7 +682,7 @@ def _figures_with_units(word: str) -> Iterable[tuple[int, int]]:
         if unit := next((unit for unit in units if word.startswith(unit, end)), ""):
             end += len(unit)
         elif word[end : end + 1] in ("万", "亿"):
-            end += 2 if word[end + 1 : end + 2] in _AFTER_TEN_THOUSAND else 1
+            end += 2 if word[end + 1 : end + 2] in AFTER_TEN_THOUSAND else 1
         elif word[end : end + 1] in _ONE_CHARACTER_UNITS:
             end += 1
         yield figure.start(), end
@@ -774,12 +777,14 @@ def _strip_beyond(piece: _Piece, plain: str, width: int) -> None:
             piece.end -= min(len(spaces.group()), length - width)
 
 
-_FIGURE_PARTS = frozenset(
-    "0123456789.,:-−+±/%‰×abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    "万亿元户人百分点个笔次家单场倍年月日周天季"
+_FIGURE_PARTS = (
+    frozenset("0123456789.,:-−+±/%×abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ万亿")
+    | WRITTEN_WITH
+    | _TIMES
 )
 """What a figure, a date or a period is written with, beside its digits: 46.9%,
-+3.2万, 12.5百分点, 2026-W11, 2026-03-01, O1.KR3."""
++3.2万, 12.5百分点, 2026-W11, 2026-03-01, O1.KR3; the units' characters as
+``unit_symbols`` writes them."""
 _FIGURE = r"\d[\d.,]*(?![\d.,]|…)"
 
 
@@ -1343,10 +1348,6 @@ def _before_figure(plain: str, kept: int) -> int:
     else:
         return kept
     return _figure_before_unit(plain, unit, kept)
-
-
-_TIMES = frozenset("年月日周天季")
-"""What follows a year or a month's number as its label (2025 年, 9 月底前): no measure."""
 
 
 def _figure_before_unit(plain: str, unit: int, kept: int) -> int:
