@@ -1299,6 +1299,34 @@ def test_a_stacked_tables_heading_and_caption_are_as_wide_as_its_rules(demo: Pat
     assert budget == "─" * 60
 
 
+@pytest.mark.parametrize("columns", [36, 44, 50])
+def test_a_stacked_rows_heading_is_followed_by_the_colon_of_its_language(
+    demo: Path, columns: int
+) -> None:
+    """Stacked, a row's cells read "  实际: 40.27亿" in Chinese, an ASCII colon and a space
+    in Chinese text, where every other line of the report writes "：". They read "  实际：
+    40.27亿" now, and "  Actual: CNY 4,027m" in English as before."""
+    from test_report import AS_OF, okrdesk
+
+    headings = {
+        "zh": ("实际", "目标值", "状态", "综合得分", "落后项", "预算", "已用"),
+        "en": ("Actual", "Target", "Status", "Score", "Off track", "Budget", "Spent"),
+    }
+    for lang, colon in (("zh", "："), ("en", ": ")):
+        text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        stacked = [
+            line
+            for line in text.splitlines()
+            if line.startswith("  ") and line.strip().startswith(headings[lang])
+        ]
+        assert len(stacked) > 20, text
+        wrong = [line for line in stacked if colon not in line]
+        assert wrong == [], (lang, columns)
+        if lang == "zh":
+            assert not [line for line in stacked if re.match(r"  \w+: ", line)], columns
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
     demo: Path, lang: str
@@ -1325,7 +1353,13 @@ def test_a_figure_after_chinese_stays_with_its_measure_word(demo: Path, lang: st
     for columns in (40, 44, 50, 60, 72, 80):
         text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
                        env={"COLUMNS": str(columns)}).stdout  # fmt: skip
-        ends = [line for line in text.splitlines() if re.search(r"[：，（][\d.,]+$", line.rstrip())]
+        # A stacked row's "  落后项：2" ends so, its figure whole with nothing after it.
+        ends = [
+            line
+            for line in text.splitlines()
+            if re.search(r"[：，（][\d.,]+$", line.rstrip())
+            and not re.fullmatch(r"  \w+：[\d.,]+", line.rstrip())
+        ]
         assert not ends, (columns, ends)
         assert "9 月底前" in text.replace("\n", " "), columns
 
@@ -1354,7 +1388,7 @@ def test_no_english_heading_is_folded_inside_a_word_however_narrow(demo: Path, l
     table has no room for each word of an English heading whole, its rows are stacked
     ("Off track: 3" under "1  机构业务部 (inst) ⚑"). A Chinese heading breaks between two
     of its characters where none is left alone on a line, else its rows are stacked too
-    ("落后项: 3")."""
+    ("落后项：3")."""
     from test_report import okrdesk
 
     words = {"Off", "track", "Trend", "Score", "Member", "Nov", "Dec", "to", "date"}
@@ -1372,8 +1406,8 @@ def test_no_english_heading_is_folded_inside_a_word_however_narrow(demo: Path, l
         ranking = text[text.index("\nMembers, ranked" if lang == "en" else "\n成员排名") :]
         ranking = ranking[: ranking.index("\n\n", 1)]
         if "┏" not in ranking:
-            count = {"en": "Off track", "zh": "落后项"}[lang]
-            assert "\n1  机构业务部 (inst) ⚑\n" in ranking and f"\n  {count}: 3" in ranking
+            count = {"en": "Off track: ", "zh": "落后项："}[lang]
+            assert "\n1  机构业务部 (inst) ⚑\n" in ranking and f"\n  {count}3" in ranking
         assert max(cell_width(line) for line in text.splitlines()) <= columns
 
 
@@ -1383,7 +1417,7 @@ def test_no_chinese_heading_leaves_a_character_alone_on_a_line(demo: Path, day: 
     ``项``, ``名`` / ``次``), at 40 ``落后`` above ``项``, and at 46 O3's ``目标`` above ``值``:
     a Chinese heading breaks with two characters or more on each of its lines, and where a
     squeezed table has no room for that, its rows are stacked, as an English heading's
-    are where its words have none ("1  机构业务部 (inst) ⚑" above "  落后项: 2")."""
+    are where its words have none ("1  机构业务部 (inst) ⚑" above "  落后项：2")."""
     from test_report import okrdesk
 
     for columns in range(30, 62, 2):
@@ -1396,7 +1430,7 @@ def test_no_chinese_heading_leaves_a_character_alone_on_a_line(demo: Path, day: 
         assert max(cell_width(line) for line in text.splitlines()) <= columns
         if columns == 36:
             ranking = text[text.index("\n成员排名") :]
-            assert "\n1  机构业务部 (inst) ⚑\n  综合得分: " in ranking, (day, ranking[:400])
+            assert "\n1  机构业务部 (inst) ⚑\n  综合得分：" in ranking, (day, ranking[:400])
 
 
 def test_a_breaker_named_as_its_id_keeps_its_id() -> None:

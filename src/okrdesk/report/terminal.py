@@ -547,7 +547,7 @@ def _kr_table(
         )
         if text
     )
-    table = TextTable(title, caption=caption)
+    table = TextTable(title, caption=caption, colon=label(lang, "colon"))
     # Words wrap at spaces; only a word longer than the column (never an id) is folded, and
     # never inside a figure.
     table.add_column(
@@ -608,7 +608,7 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
 def _members(report: Report, lang: str) -> TextTable | None:
     if not report.members:
         return None
-    table = TextTable(label(lang, "members"))
+    table = TextTable(label(lang, "members"), colon=label(lang, "colon"))
     table.add_column(label(lang, "rank"), justify="right")
     # Room for the longest id; its ⚑ may go under it, where the room it would take keeps
     # an English heading's word whole beside it ("Off" above "track", not "trac" above "k").
@@ -647,7 +647,7 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
     fixed = _fixed_scores_width(report, current, lang)
     while len(periods) > 1 and fixed + sum(columns[period] for period in periods) > width:
         periods = periods[1:]
-    table = TextTable(label(lang, "scores"))
+    table = TextTable(label(lang, "scores"), colon=label(lang, "colon"))
     table.add_column(
         label(lang, "member"), overflow="fold_figures", min_width=_member_width(report)
     )
@@ -799,7 +799,7 @@ def _budget_table(
     left_out = [c for c in _BUDGET_OPTIONAL if c not in shown]
     notes = (rounding, _left_out_note([label(lang, c) for c in left_out], lang))
     table = TextTable(label(lang, "budget"), caption="\n".join(filter(None, notes)),
-                      show_footer=True)  # fmt: skip
+                      show_footer=True, colon=label(lang, "colon"))  # fmt: skip
     # Room for each id whole, with the mark before a tripped line's: a line not tripped
     # has none, and room for it pushed a table that fits into rows stacked.
     widest = max(cell_width(f"⚠ {line.id}" if line.breaker.tripped else line.id)

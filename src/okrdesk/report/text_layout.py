@@ -1470,8 +1470,13 @@ def _held_to_words(column: _Column) -> bool:
 class TextTable:
     """A table with a heavy rule under its header, as rich's default box draws it."""
 
-    def __init__(self, title: str = "", caption: str = "", show_footer: bool = False) -> None:
+    def __init__(
+        self, title: str = "", caption: str = "", show_footer: bool = False, colon: str = ": "
+    ) -> None:
         self.title, self.caption, self.show_footer = title, caption, show_footer
+        self.colon = colon
+        """What a stacked row's heading is followed by before its value: ``messages``'
+        colon of the table's language ("实际：40.27亿", "Actual: CNY 4,027m")."""
         self.columns: list[_Column] = []
         self.rows: list[list[Text]] = []
         self.sections: set[int] = set()
@@ -1680,7 +1685,7 @@ class TextTable:
 
     def _stacked(self, width: int) -> list[Line]:
         """Too narrow for columns: each row's first cell on a line of its own, then
-        each of its other cells under it as "heading: value"."""
+        each of its other cells under it as "heading: value" ("标题：值" in Chinese)."""
         out: list[Line] = []
         # The title and caption as wide as the rules between the rows, as a table's are
         # as wide as its box: the objective's heading, alone unpadded, broke the edge.
@@ -1702,7 +1707,7 @@ class TextTable:
             out += wrap(lead, width, overflow="fold_figures")  # a title as its column folds it
             for column, cell in cells:
                 if cell.plain.strip():
-                    shown = Text(f"  {column.header}: ")
+                    shown = Text(f"  {column.header}{self.colon}")
                     shown.runs += cell.runs
                     out += wrap(shown, width)
             for note in self.notes.get(index, ()):
