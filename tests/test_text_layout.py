@@ -437,6 +437,7 @@ def test_a_table_too_wide_for_its_figures_is_squeezed_or_stacked_never_cut(width
     lines = printed(table, width)
     shown = "\n".join(lines)
     assert all(cell_width(line) <= width for line in lines)
+    lines = [line.rstrip() for line in lines]
     assert "…" not in shown
     for figure in ("39.98亿", "0次", "正常", "达标", "1,234,567.89万"):
         assert figure in shown, figure
@@ -1327,6 +1328,30 @@ def test_a_stacked_rows_heading_is_followed_by_the_colon_of_its_language(
             assert not [line for line in stacked if re.match(r"  \w+: ", line)], columns
 
 
+@pytest.mark.parametrize(("lang", "columns"), [("zh", 36), ("zh", 40), ("en", 36)])
+def test_a_stacked_rankings_rows_are_as_wide_as_its_rules(
+    demo: Path, lang: str, columns: int
+) -> None:
+    """Stacked, the ranking's heading and rules were as wide as the terminal, but its rows
+    ("1  机构业务部 (inst) ⚑", "  落后项：2", the people's section) ended where their text
+    did: the block's right edge did not line up. Each of its lines is now as wide as its
+    rules, as a table's are as wide as its box."""
+    from test_report import AS_OF, okrdesk
+
+    heading = {"zh": "成员排名", "en": "Members, ranked"}[lang]
+    text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                   env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(heading))
+    end = lines.index("", start)  # the legend (⚑) under it is none of the table
+    rules = [n for n in range(start, end) if lines[n] == "─" * columns]
+    assert len(rules) > 10 and rules[0] == start + 1, lines[start : start + 5]  # stacked
+    block = lines[rules[0] : rules[-1] + 1]
+    assert any(line.startswith("1  ") for line in block), block
+    short = [line for line in block if cell_width(line) != columns]
+    assert short == [], short
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
     demo: Path, lang: str
@@ -1405,6 +1430,7 @@ def test_no_english_heading_is_folded_inside_a_word_however_narrow(demo: Path, l
         )
         ranking = text[text.index("\nMembers, ranked" if lang == "en" else "\n成员排名") :]
         ranking = ranking[: ranking.index("\n\n", 1)]
+        ranking = "\n".join(line.rstrip() for line in ranking.split("\n"))  # a row padded
         if "┏" not in ranking:
             count = {"en": "Off track: ", "zh": "落后项："}[lang]
             assert "\n1  机构业务部 (inst) ⚑\n" in ranking and f"\n  {count}3" in ranking
@@ -1430,6 +1456,7 @@ def test_no_chinese_heading_leaves_a_character_alone_on_a_line(demo: Path, day: 
         assert max(cell_width(line) for line in text.splitlines()) <= columns
         if columns == 36:
             ranking = text[text.index("\n成员排名") :]
+            ranking = "\n".join(line.rstrip() for line in ranking.split("\n"))  # a row padded
             assert "\n1  机构业务部 (inst) ⚑\n  综合得分：" in ranking, (day, ranking[:400])
 
 

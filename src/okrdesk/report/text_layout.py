@@ -1704,14 +1704,17 @@ class TextTable:
                 lead = Text()
                 lead.runs = [*row[0].runs, ("  ", "")] if row[0].plain.strip() else []
                 lead.runs += named.runs
-            out += wrap(lead, width, overflow="fold_figures")  # a title as its column folds it
+            # Each line as wide as the rules between the rows, as the title's and caption's
+            # are: a ranked row ("1  机构业务部 (inst) ⚑") ended short of them.
+            lines = wrap(lead, width, overflow="fold_figures")  # a title as its column folds it
             for column, cell in cells:
                 if cell.plain.strip():
                     shown = Text(f"  {column.header}{self.colon}")
                     shown.runs += cell.runs
-                    out += wrap(shown, width)
+                    lines += wrap(shown, width)
             for note in self.notes.get(index, ()):
-                out += [[(_NOTE_INDENT, ""), *line] for line in wrap(note, width - _NOTED)]
+                lines += [[(_NOTE_INDENT, ""), *line] for line in wrap(note, width - _NOTED)]
+            out += [_padded(line, width) for line in lines]
         out.append([("─" * width, "")])
         if self.caption:
             out += wrap(Text(self.caption, "dim italic"), width, justify="left")
@@ -1745,6 +1748,12 @@ class TextTable:
                 line.append((bar, ""))
             lines.append(line)
         return lines
+
+
+def _padded(line: Line, width: int) -> Line:
+    """``line`` with spaces after it to ``width`` cells, where it is shorter."""
+    room = width - line_cells(line)
+    return [*line, (" " * room, "")] if room > 0 else line
 
 
 def _a_rank(cell: Text) -> bool:
