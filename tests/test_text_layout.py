@@ -1352,6 +1352,63 @@ def test_a_stacked_rankings_rows_are_as_wide_as_its_rules(
     assert short == [], short
 
 
+def test_a_command_wider_than_the_alert_column_is_a_line_of_its_own_whole() -> None:
+    """Beside an alert's level at 36 columns, and hanging under it on the first screen at
+    50, ``okrdesk move-unit szft --from-plan szft-2026`` was folded after ``--from-plan``:
+    a manager who copied the line ran the command without the plan and was refused. It is
+    a line of its own at the margin, whole (past the edge where the screen is narrower),
+    the stop after it beside it, the text after it going on in the column."""
+    from okrdesk.report.text_layout import commands_held
+
+    command = "`okrdesk move-unit szft --from-plan szft-2026`"
+    for said, after in ((f"请用 {command} 把它们全部移到 futian 名下", "把它们全部移到"),
+                        (f"Move them all to futian with {command}, or change the unit back",
+                         "or change")):  # fmt: skip
+        for width in (30, 36, 44, 50):
+            lines = printed_beside(Text("提醒    "), Text(commands_held(said)), width)
+            at = lines.index(command + ("," if said.startswith("Move") else ""))
+            assert lines[at + 1].startswith(" " * 8 + after), (width, lines)
+            assert all(line == lines[at] for line in lines if cell_width(line) > width)
+        hung = Text(f"  提醒    {commands_held(said)}")
+        hung.hanging = 10
+        lines = [line.replace(NO_BREAK, " ") for line in plain(fitted(hung, 50))]
+        assert command in {line.rstrip(",") for line in lines}, lines
+        assert all(cell_width(line) <= 50 for line in lines), lines
+
+
+def printed_beside(head: Text, body: Text, width: int) -> list[str]:
+    out = io.StringIO()
+    screen = Screen(out, width)
+    screen.beside(head, body)
+    screen.flush()
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_move_unit_command_of_a_renamed_unit_is_never_folded(
+    copy_of_the_demo: Callable[[str], Path], lang: str
+) -> None:
+    """The demo with its unit and plan renamed tells, in its alerts, the command that moves
+    what is kept under the old ids; at 36, 44 and 50 columns it is on one line whole, in
+    the list of alerts and on the first screen where that goes on under an alert, never
+    a line ending in ``--from-plan``."""
+    from test_move_unit import _renamed_top
+    from test_report import AS_OF, okrdesk
+
+    root = copy_of_the_demo(f"renamed-{lang}")
+    _renamed_top(root, plan_id="futian-2026")
+    command = "`okrdesk move-unit szft --from-plan szft-2026`"
+    for columns in (36, 44, 50, 80, 120):
+        text = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+        lines = text.splitlines()
+        assert command in text, (columns, text[:2000])
+        told = [line for line in lines if "`okrdesk" in line and "…" not in line]
+        assert told and all(command in line for line in told), (columns, told)
+        wider = [line for line in lines if cell_width(line) > columns]
+        assert all(line.startswith(command) for line in wider), (columns, wider)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
     demo: Path, lang: str

@@ -262,6 +262,25 @@ def commands_held(text: str) -> str:
     return re.sub(_COMMAND, lambda found: found[0].replace(" ", NO_BREAK), text)
 
 
+def _commands_apart(plain: str, room: int) -> Iterator[tuple[int, int, bool]]:
+    """Where ``plain`` is a command (``commands_held``) wider than ``room`` cells, with
+    the stops right after it (a line never starts with ``, or``), and where it is the
+    text around them, in order: (start, end, whether a command); the text after a
+    command without the spaces it starts with."""
+    at = 0
+    if f"`okrdesk{NO_BREAK}" in plain:
+        for found in re.finditer(f"`okrdesk{NO_BREAK}[^`]+`", plain):
+            if cell_width(found[0]) > room and found.start() >= at:
+                yield at, found.start(), False
+                at = found.end()
+                while at < len(plain) and plain[at] in _NO_FILLED_LINE_START:
+                    at += 1
+                yield found.start(), at, True
+                while at < len(plain) and plain[at] == " ":
+                    at += 1
+    yield at, len(plain), False
+
+
 _WORD = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")
 # Patterns the demo's report never needs are compiled where first used (re keeps them).
 _TRAILING_SPACE = r"\s+$"
@@ -824,16 +843,42 @@ def fitted(text: Text, width: int) -> list[Line]:
     # English or Chinese is judged on the whole text: its lines after the first may be
     # only the names it lists.
     names_whole = latin_prose(plain)
+    # A command it suggests wider than the lines beside the indent is a line of its own
+    # at the margin, whole (``Screen.beside``), the text after it going on under it.
+    lines: list[Line] = []
+    for start, end, command in _commands_apart(plain, width - hanging):
+        if command:
+            lines.append(whole.between(start, end))
+            continue
+        part = Text()
+        part.runs = whole.between(start, end)
+        if start == 0:
+            lines += _hung(part, width, hanging, names_whole)
+        elif part.plain.strip():
+            lines += _indented(part, width, hanging, names_whole)
+    return lines
+
+
+def _hung(text: Text, width: int, hanging: int, names_whole: bool) -> list[Line]:
+    """``text`` broken between words onto lines of ``width`` cells, those after the first
+    indented by ``hanging``."""
+    plain = text.plain
     breaks = _breaks(plain, width, True, whole_runs=True, names_whole=names_whole, said=True)
     if not breaks:  # it fits but for the spaces it ends with
-        return [_trimmed(whole.runs)]
+        return [_trimmed(text.runs)]
     rest = Text()
-    rest.runs = whole.between(breaks[0], len(plain))
+    rest.runs = text.between(breaks[0], len(plain))
     # The first line keeps the spaces it starts with (an alert's, under its heading).
     lead = len(plain) - len(plain.lstrip(" "))
-    lines = [[*([(" " * lead, "")] if lead else []), *_trimmed(whole.between(0, breaks[0]))]]
+    lines = [[*([(" " * lead, "")] if lead else []), *_trimmed(text.between(0, breaks[0]))]]
+    return lines + _indented(rest, width, hanging, names_whole)
+
+
+def _indented(text: Text, width: int, hanging: int, names_whole: bool) -> list[Line]:
+    """``text`` on lines of ``width`` cells, each indented by ``hanging``."""
+    lines = []
     for piece in wrap(
-        rest, width - hanging, overflow="fold_figures", names_whole=names_whole, said=True
+        text, width - hanging, overflow="fold_figures", names_whole=names_whole, said=True
     ):
         if trimmed := _trimmed(piece):  # a line of the spaces after a word folded to fit
             lines.append([(" " * hanging, ""), *trimmed])
@@ -1945,15 +1990,30 @@ class Screen:
 
     def beside(self, head: Text, body: Text) -> None:
         """``head`` (an alert's level), then ``body`` wrapped beside it as ``text`` wraps,
-        each further line starting under the first of ``body`` rather than at the margin."""
+        each further line starting under the first of ``body`` rather than at the margin.
+        A command it suggests (``commands_held``) wider than that column is on a line of
+        its own at the margin, whole: wider than the screen too, it runs past its edge
+        (the terminal wraps it; a copy of it is the whole command), never folded."""
         indent = cell_width(head.plain)
         room = self.width - indent
+        said = True
         if room < BESIDE_ROOM:  # too narrow to keep a column: wrapped as one text
-            self.text(Text().append(head.plain, head.runs[0][1] if head.runs else "")
-                      .append(body.plain))  # fmt: skip
-            return
-        for n, line in enumerate(wrap(body, room, overflow="fold_figures", said=True)):
-            self._emit([*(head.runs if n == 0 else [(" " * indent, "")]), *line])
+            style = head.runs[0][1] if head.runs else ""
+            body = Text().append(head.plain, style).append(body.plain)
+            head, indent, room, said = Text(), 0, self.width, False
+        lead = head.runs
+        for start, end, command in _commands_apart(body.plain, room):
+            if command:
+                self._emit(body.between(start, end), within=True)
+                lead = [(" " * indent, "")]
+                continue
+            part = Text()
+            part.runs = body.between(start, end)
+            if not part.plain.strip():
+                continue
+            for line in wrap(part, room, overflow="fold_figures", said=said):
+                self._emit([*lead, *line])
+                lead = [(" " * indent, "")]
 
     def rule(self, title: str, style: str = "") -> None:
         self._emit(rule(title, self.width, style))
