@@ -455,12 +455,17 @@ def test_a_refused_signature_names_the_variable_to_check(bot: Bot) -> None:
     told = list(deliver_all((channel("feishu", secret=True), channel("dingtalk")), MESSAGE,
                             env(bot, "wrong"), FakeClock()))  # fmt: skip
     feishu, dingtalk = told
-    assert feishu.text("en").endswith(
-        "from current time; check that $SECRET holds the secret the bot's security settings "
-        "give, and that this machine's clock is right"
+    assert feishu.text("en") == (
+        "error: my-feishu (feishu): the bot's security settings refused the message's "
+        "signature, or its timestamp as more than an hour from the bot's time (code 19021: "
+        "sign match fail or timestamp is not within one hour from current time); check that "
+        "$SECRET holds the secret the bot's security settings give, and that this machine's "
+        "clock is right"
     )
-    assert feishu.text("zh").endswith(
-        "from current time；请核对 $SECRET 是否为机器人安全设置中给出的签名密钥，"
+    assert feishu.text("zh") == (
+        "发送失败：my-feishu（feishu）：机器人的安全设置拒绝了消息的签名，或因消息的时间戳与机器人"
+        "的时间相差超过 1 小时而拒收（code 19021: sign match fail or timestamp is not within one "
+        "hour from current time）；请核对 $SECRET 是否为机器人安全设置中给出的签名密钥，"
         "以及本机时钟是否准确"
     )
     assert dingtalk.text("en") == (
@@ -516,6 +521,37 @@ def test_a_dingtalk_robot_s_security_settings_refusal_says_what_to_set(
         "消息中没有机器人的自定义关键词、本机地址不在其 IP 地址列表中，或签名不对；请核对机器人的"
         "“安全设置”"
     )
+
+
+@pytest.mark.parametrize(
+    ("reply", "en", "zh"),
+    [({"code": 19024, "msg": "Key Words Not Found", "data": {}},
+      "it holds none of the bot's custom keywords (code 19024: Key Words Not Found); add one "
+      "that every message holds, such as the unit's name, which every report's and "
+      "reminder's title holds, under the bot's Security Settings → Custom Keywords",
+      "消息中没有机器人的任何自定义关键词（code 19024: Key Words Not Found）；请在机器人的“安全"
+      "设置 → 自定义关键词”中添加每条消息都有的词，如每份报告和提醒的标题中都有的单位名称"),
+     ({"StatusCode": 19022, "StatusMessage": "Ip Not Allowed"},
+      "this machine's address is not in the bot's IP whitelist (StatusCode 19022: Ip Not "
+      "Allowed); add the address this machine reaches the internet from under the bot's "
+      "Security Settings → IP Whitelist",
+      "本机的地址不在机器人的 IP 白名单中（StatusCode 19022: Ip Not Allowed）；请在机器人的"
+      "“安全设置 → IP 白名单”中添加本机访问外网所用的地址")],
+)  # fmt: skip
+def test_a_feishu_bot_s_security_settings_refusal_says_what_to_set(
+    bot: Bot, reply: dict[str, Any], en: str, zh: str
+) -> None:
+    """Codes 19024 and 19022 were told in the bot's English alone ("Key Words Not
+    Found"), which says neither that a setting of the bot refused it nor which to change;
+    neither is a matter of the secret."""
+    bot.replies = [(200, reply, {})]
+    [outcome] = deliver_all((channel("feishu", secret=True),), MESSAGE, env(bot, "s"),
+                            FakeClock())  # fmt: skip
+    assert outcome.text("en") == (
+        f"error: my-feishu (feishu): the bot's security settings refused the message: {en}"
+    )
+    assert outcome.text("zh") == f"发送失败：my-feishu（feishu）：机器人的安全设置拒收了消息：{zh}"
+    assert len(bot.received) == 1 and not outcome.unsure
 
 
 def test_a_vendor_s_too_fast_code_stops_the_channel_saying_when_to_send_again(

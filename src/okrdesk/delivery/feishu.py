@@ -69,12 +69,40 @@ def sign(url: str, message: dict[str, Any], secret: str, now: float) -> Outgoing
                           **message})  # fmt: skip
 
 
+SIGN_REFUSED, IP_REFUSED, KEYWORD_REFUSED = 19021, 19022, 19024
+"""The bot's security settings (安全设置) refusing the message: its signature or
+timestamp ("sign match fail or timestamp is not within one hour from current time"),
+this machine's address ("Ip Not Allowed"), its keywords ("Key Words Not Found")."""
+
+SECURITY_MEANINGS = (
+    (SIGN_REFUSED, "", Said(
+        "the bot's security settings refused the message's signature, or its timestamp "
+        "as more than an hour from the bot's time ({error})",
+        "机器人的安全设置拒绝了消息的签名，或因消息的时间戳与机器人的时间相差超过 1 小时而拒收"
+        "（{error}）",
+    )),
+    (IP_REFUSED, "", Said(
+        "the bot's security settings refused the message: this machine's address is not in "
+        "the bot's IP whitelist ({error}); add the address this machine reaches the internet "
+        "from under the bot's Security Settings → IP Whitelist",
+        "机器人的安全设置拒收了消息：本机的地址不在机器人的 IP 白名单中（{error}）；请在机器人的"
+        "“安全设置 → IP 白名单”中添加本机访问外网所用的地址",
+    )),
+    (KEYWORD_REFUSED, "", Said(
+        "the bot's security settings refused the message: it holds none of the bot's custom "
+        "keywords ({error}); add one that every message holds, such as the unit's name, "
+        "which every report's and reminder's title holds, under the bot's Security Settings "
+        "→ Custom Keywords",
+        "机器人的安全设置拒收了消息：消息中没有机器人的任何自定义关键词（{error}）；请在机器人的"
+        "“安全设置 → 自定义关键词”中添加每条消息都有的词，如每份报告和提醒的标题中都有的单位名称",
+    )),
+)  # fmt: skip
+
 REPLIES = Replies(
     Said("Feishu bot", "飞书机器人"), ("code", "StatusCode"), ("msg", "StatusMessage"),
-    unsigned=((19021, "sign"),),
+    unsigned=((SIGN_REFUSED, ""),), meanings=SECURITY_MEANINGS,
 )  # fmt: skip
-"""Its answer's ``code`` (``StatusCode`` in the older form) other than 0 is a failure;
-19021, "sign match fail", a signature it refused."""
+"""Its answer's ``code`` (``StatusCode`` in the older form) other than 0 is a failure."""
 
 
 BOT = Bot(
