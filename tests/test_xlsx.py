@@ -645,6 +645,33 @@ def test_the_to_date_column_is_named_by_its_month_as_the_terminal_names_it(
     assert "Nov to date" in text and "This period to date" not in text
 
 
+def test_no_to_date_column_on_a_month_s_last_day_as_the_terminal_has_none(
+    demo_books: dict[str, Any], tmp_path: Path
+) -> None:
+    """On 31 March, March is complete and no month is running: the text report's scores
+    end at 3月, but Markdown, HTML and the workbook added a 本期至今 column of dashes
+    beside it, an empty score for everyone to ask about."""
+    root = demo_books["root"]
+    text = okrdesk_report(root, "2026-03-31", "zh", "text")
+    assert "本期至今" not in text and "3月至今" not in text
+    page = okrdesk_report(root, "2026-03-31", "zh", "md")
+    assert "| 成员 | 考核方案 | 1月 | 2月 | 3月 | 趋势 |\n|---|---|--:|--:|--:|---|\n" in page
+    assert "| 马丽 (mali) | cm-monthly | 50.0% ↑ | 59.9% | 120.0% ↓ | ↗ |" in page
+    html = okrdesk_report(root, "2026-03-31", "en", "html")
+    assert '<th title="2026-03">Mar</th><th>Trend</th>' in html
+    assert "to date</th>" not in html
+    from test_report import okrdesk
+
+    book = tmp_path / "march.xlsx"
+    done = okrdesk("report", "-w", str(root), "--as-of", "2026-03-31", "--lang", "en",
+                   "-o", str(book))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(book)["Monthly scores"]
+    assert [c.value for c in sheet[1]] == ["ID", "Member", "Policy", "Jan", "Feb", "Mar", "Trend"]
+    mali = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "mali")
+    assert mali[3:] == (0.5, pytest.approx(0.59942106), 1.2, "↗")
+
+
 def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     demo_books: dict[str, Any],
 ) -> None:

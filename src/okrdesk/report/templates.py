@@ -116,7 +116,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
         scores_legend=notes.scores_legend,
         score_trend=notes.score_trend, period_heading=notes.period_heading,
-        to_date_heading=notes.to_date_heading,
+        to_date_heading=notes.to_date_heading, running_period=notes.running_period,
         breakdown_heading=notes.breakdown_heading, breakdown_rows=notes.breakdown_rows,
         members_listed=notes.members_listed, scores_listed=notes.scores_listed,
         depth_note=notes.depth_note,

@@ -53,6 +53,7 @@ from okrdesk.report.notes import (
     from_baseline,
     held_mark,
     period_heading,
+    running_period,
     score_periods,
     score_trend,
     scores_legend,
@@ -527,12 +528,16 @@ def members_notes(report: Any) -> list[str]:
 
 def scores(report: Any) -> tuple[list[str], list[list[Cell]]]:
     """Every complete period as a column, as Markdown and HTML have them, then the
-    current one to date and the trend; each policy's people together."""
+    current one to date where one is running (none on a month's last day, nor in its
+    first days: a column of dashes, which the text report leaves out too) and the trend;
+    each policy's people together."""
     lang = report.lang
     words = _WORDS[lang]
     periods = score_periods(report)
+    running = running_period(report) is not None
+    to_date = [to_date_heading(report, lang)] if running else []
     head = [words["id"], label(lang, "member"), label(lang, "policy"),
-            *(period_heading(p, lang) for p in periods), to_date_heading(report, lang),
+            *(period_heading(p, lang) for p in periods), *to_date,
             label(lang, "trend")]  # fmt: skip
     order = {policy: n for n, policy in enumerate(dict.fromkeys(s.policy for s in report.scores))}
     rows = []
@@ -542,7 +547,9 @@ def scores(report: Any) -> tuple[list[str], list[list[Cell]]]:
         for period in periods:
             point = history.get(period)
             cells.append((None, None) if point is None else _score(point.score, point.raw))
-        cells += [_score(s.current_score, s.current_raw), (score_trend(s) or None, None)]
+        if running:
+            cells.append(_score(s.current_score, s.current_raw))
+        cells.append((score_trend(s) or None, None))
         rows.append(cells)
     return head, rows
 
