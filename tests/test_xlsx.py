@@ -685,8 +685,15 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     reasons = ("五月峰会场地合同已签，违约成本更高（演示数据）\n"
                "年末路演场地已签约，违约成本更高（演示数据）")  # fmt: skip
     assert events[9:] == ("已熔断", "陈建国、梁晨", reasons)
+    # Markdown writes the reasons as the text report does, in one bracket: it gave each
+    # its own, back to back, and in English without the space before the first.
     assert (
-        "（熔断后特批支出：五月峰会场地合同已签，违约成本更高（演示数据））" in demo_books["md-zh"]
+        "| 陈建国、梁晨（熔断后特批支出：五月峰会场地合同已签，违约成本更高（演示数据）；"
+        "年末路演场地已签约，违约成本更高（演示数据）） |" in demo_books["md-zh"]
+    )
+    assert (
+        "| 陈建国, 梁晨 (Overridden: 五月峰会场地合同已签，违约成本更高（演示数据）; "
+        "年末路演场地已签约，违约成本更高（演示数据）) |" in demo_books["md-en"]
     )
     assert "O1.KR1：5,074元/户、O1.KR2：8.87万/亿元" in demo_books["md-zh"]
     content = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "content")
