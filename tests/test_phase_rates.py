@@ -517,7 +517,8 @@ def test_the_score_s_change_says_which_key_results_began_counting_in_it(
     okrdesk("report", *as_of, "--out", str(workbook))
     summary = openpyxl.load_workbook(workbook).worksheets[0]
     rows = {row[0]: row[1] for row in summary.iter_rows(values_only=True)}
-    assert rows["得分变化"] == "含 P.LEADS、P.FUNNEL、P.EMPTY 新计入得分"
+    assert rows["得分变化"] == pytest.approx(9.2)  # +9.2百分点, as the md header says
+    assert rows["得分变化说明"] == "含 P.LEADS、P.FUNNEL、P.EMPTY 新计入得分"
     # A week later every one of them counted a week before too: nothing is said.
     later = json.loads(
         okrdesk("report", "-w", str(root), "--as-of", "2026-04-13", "--format", "json").stdout

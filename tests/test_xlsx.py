@@ -645,6 +645,25 @@ def test_the_to_date_column_is_named_by_its_month_as_the_terminal_names_it(
     assert "Nov to date" in text and "This period to date" not in text
 
 
+def test_the_summary_gives_the_score_s_change_as_the_text_report_writes_it(
+    demo_books: dict[str, Any],
+) -> None:
+    """The text report says 84.7%（上周末 84.3%，+0.4百分点）; the workbook gave the two
+    scores alone, whose cells (0.8474 and 0.8425) subtract to 0.49, shown +0.5: a
+    change the report does not say. It says the change between them as shown."""
+    from test_report import AS_OF as DEMO_DAY
+
+    text = okrdesk_report(demo_books["root"], DEMO_DAY, "zh", "text")
+    assert "综合得分 84.7%（上周末 84.3%，+0.4百分点）" in text
+    for lang, moved in (("zh", '+0.0"百分点";-0.0"百分点"'), ("en", '+0.0" pp";-0.0" pp"')):
+        summary = demo_books[lang].worksheets[0]
+        cells = {row[0].value: row[1] for row in summary.iter_rows(min_row=2)}
+        change = cells["得分变化" if lang == "zh" else "Score change"]
+        assert (change.value, change.number_format) == (pytest.approx(0.4), moved)
+        rows = [row[0].value for row in summary.iter_rows(min_row=2)]
+        assert rows.index("得分变化" if lang == "zh" else "Score change") == 6
+
+
 def test_no_to_date_column_on_a_month_s_last_day_as_the_terminal_has_none(
     demo_books: dict[str, Any], tmp_path: Path
 ) -> None:

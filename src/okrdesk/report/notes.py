@@ -871,8 +871,17 @@ def score_before(report: Report, lang: str) -> str:
     the unrounded ones), so that a reader's subtraction agrees; "" without one."""
     if report.previous_score is None or report.score is None:
         return ""
-    now, then_shown = (_written(score_text(s)) for s in (report.score, report.previous_score))
     then = f"{compared_with(report, lang)} {score_text(report.previous_score)}"
+    moved = score_moved(report, lang)
+    return label(lang, "in_brackets", text=f"{then}{label(lang, 'then')}{moved}")
+
+
+def score_moved(report: Report, lang: str) -> str:
+    """The change between the score and the score a period before as they are shown
+    ("+0.5百分点", "±0", "其后无新数据"), as ``score_before`` says it; "" without one."""
+    if report.previous_score is None or report.score is None:
+        return ""
+    now, then_shown = (_written(score_text(s)) for s in (report.score, report.previous_score))
     if now == then_shown and _nothing_new(report):
         # Not a still week: nothing was collected or checked in since to move it.
         moved = label(lang, "no_news_since")
@@ -883,7 +892,7 @@ def score_before(report: Report, lang: str) -> str:
         # As many decimals as the scores have: 69.0% after 68.0% is +1.0, beside +0.8.
         places = max(_decimals(now), _decimals(then_shown))
         moved = f"{sign}{now - then_shown:.{places}f}{'百分点' if lang == 'zh' else ' pp'}"
-    return label(lang, "in_brackets", text=f"{then}{label(lang, 'then')}{moved}")
+    return moved
 
 
 BEGAN_COUNTING_NAMED = 3

@@ -54,6 +54,7 @@ from okrdesk.report.notes import (
     held_mark,
     period_heading,
     running_period,
+    score_moved,
     score_periods,
     score_trend,
     scores_legend,
@@ -88,12 +89,14 @@ _WORDS = {
     "zh": {"id": "编号", "title": "名称", "unit": "计量单位", "owner": "负责人",
            "kind": "类别", "level": "级别", "message": "内容", "tripped": "已熔断",
            "notes": "说明", "summary": "概览", "item": "项目", "value": "内容", "plan": "计划",
-           "who": "单位", "figures": "数据", "made_by": "生成", "began_counting": "得分变化"},
+           "who": "单位", "figures": "数据", "made_by": "生成", "score_change": "得分变化",
+           "began_counting": "得分变化说明"},
     "en": {"id": "ID", "title": "Title", "unit": "Unit", "owner": "Owner",
            "kind": "Kind", "level": "Level", "message": "Message", "tripped": "Tripped",
            "notes": "Notes", "summary": "Summary", "item": "Item", "value": "Value",
            "plan": "Plan", "who": "Unit", "figures": "Figures", "made_by": "Made by",
-           "key_result": "Key results", "began_counting": "Score change"},
+           "key_result": "Key results", "score_change": "Score change",
+           "began_counting": "Score change note"},
 }  # fmt: skip
 
 
@@ -389,10 +392,25 @@ def summary(report: Any) -> tuple[list[str], list[list[Cell]]]:
         ago = f"{label(lang, 'score')} {compared_with(report, lang)}"
         previous = report.previous_score
         rows.append([(ago, None), _share(previous, score_text(previous))])
+        rows.append([(words["score_change"], None), _score_change(report, lang)])
         if began := began_counting_story(report, lang):
             rows.append([(words["began_counting"], None), (began, None)])
     rows.append([(words["made_by"], None), (report.generated_by, None)])
     return [words["item"], words["value"]], rows
+
+
+def _score_change(report: Any, lang: str) -> Cell:
+    """The score's change as the text report writes it beside the two scores, the one
+    between them as shown (84.7% after 84.3%: +0.4, not the +0.49 a subtraction of the
+    cells gives), in points; its words where it did not move (±0, 其后无新数据)."""
+    moved = score_moved(report, lang)
+    found = re.fullmatch(r"([+-]?\d+)(?:\.(\d+))?(?:百分点| pp)", moved)
+    if found is None:
+        return moved, None
+    places = len(found[2] or "")
+    shown = f"0.{'0' * places}" if places else "0"
+    points = f'{shown}"百分点"' if lang == "zh" else f'{shown}" pp"'
+    return float(moved.removesuffix("百分点").removesuffix(" pp")), f"+{points};-{points}"
 
 
 def _money_scale(report: Any) -> int | None:
