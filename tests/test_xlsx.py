@@ -664,6 +664,28 @@ def test_the_summary_gives_the_score_s_change_as_the_text_report_writes_it(
         assert rows.index("得分变化" if lang == "zh" else "Score change") == 6
 
 
+def test_an_alerts_sheet_with_nothing_to_attend_to_says_so_as_the_report_does(
+    demo_books: dict[str, Any], tmp_path: Path
+) -> None:
+    """刘洋's report says 需要关注：暂无; his workbook's alerts sheet held its headings
+    alone, which reads as rows gone missing rather than as nothing needing attention."""
+    from test_report import AS_OF as DEMO_DAY
+    from test_report import okrdesk
+
+    root = demo_books["root"]
+    text = okrdesk("report", "-w", str(root), "--as-of", DEMO_DAY, "--unit", "liuyang").stdout
+    assert "需要关注：暂无" in text
+    for lang, name, said in (("zh", "需要关注", "暂无"), ("en", "Needs attention", "None")):
+        book = tmp_path / f"liuyang-{lang}.xlsx"
+        done = okrdesk("report", "-w", str(root), "--as-of", DEMO_DAY, "--unit", "liuyang",
+                       "--lang", lang, "-o", str(book))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        cells = [r[0] for r in openpyxl.load_workbook(book)[name].iter_rows(values_only=True)]
+        assert cells[1:] == [None, said]
+    # The branch's has alerts, and no such line under them.
+    assert "暂无" not in cells_of(demo_books["zh"]["需要关注"])
+
+
 def test_no_to_date_column_on_a_month_s_last_day_as_the_terminal_has_none(
     demo_books: dict[str, Any], tmp_path: Path
 ) -> None:

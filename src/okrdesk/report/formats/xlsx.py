@@ -52,6 +52,7 @@ from okrdesk.report.notes import (
     depth_note,
     from_baseline,
     held_mark,
+    no_alerts_text,
     period_heading,
     running_period,
     score_moved,
@@ -644,6 +645,13 @@ def alerts(report: Any) -> tuple[list[str], list[list[Cell]]]:
     return head, rows
 
 
+def alerts_notes(report: Any) -> list[str]:
+    """Under the alerts sheet's headings where nothing needs attention, what the other
+    formats say under theirs (暂无; for a unit with no targets of its own, that there
+    were none to judge): headings alone read as a sheet whose rows went missing."""
+    return [] if report.alerts else [no_alerts_text(report, report.lang)]
+
+
 SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]]]] = (
     ("summary", summary), ("key_result", key_results), ("members", members), ("scores", scores),
     ("budget", budget), ("alerts", alerts),
@@ -652,6 +660,7 @@ SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]
 
 NOTES: dict[str, Callable[[Any], list[str]]] = {
     "members": members_notes, "scores": scores_notes, "budget": budget_notes,
+    "alerts": alerts_notes,
 }  # fmt: skip
 """The lines under a sheet's table, as the other formats write them under theirs."""
 
