@@ -360,6 +360,20 @@ def key_result_rows(book: Any) -> dict[str, Any]:
     return rows
 
 
+def test_a_closed_checkpoint_s_status_names_its_phase_as_the_report_does(
+    demo_books: dict[str, Any],
+) -> None:
+    """In November the text report, Markdown and HTML read P.LEADS 未达成 (Q1) and
+    P.FUNNEL 达标 (Q2): settled at a phase's end, not this week's standing. The workbook
+    said 未达成 and 达标 alone, beside 正常 and 有风险 of key results still running."""
+    page = demo_books["md-zh"]
+    shown = (("zh", "P.LEADS", "未达成 (Q1)"), ("zh", "P.FUNNEL", "达标 (Q2)"),
+             ("zh", "P.COST", "正常"), ("en", "P.FEMALE", "missed (Q3)"))  # fmt: skip
+    for lang, kr, said in shown:
+        assert key_result_rows(demo_books[lang])[kr][8].value == said
+    assert "| **未达成 (Q1)** |" in page and "| 达标 (Q2) |" in page
+
+
 def test_a_figure_in_points_reads_as_points(demo_books: dict[str, Any]) -> None:
     """O2.KR1b (a swing of -0.58百分点) and P.COST (费用率下降 1.02 of 1.2 个百分点) are in
     points, not percent: as a % they read -0.58% and 1.02%. A spreadsheet has no points

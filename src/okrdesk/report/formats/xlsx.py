@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from okrdesk.messages import kind_label, label, status
+from okrdesk.messages import kind_label, label
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 from okrdesk.report.cells import (
     NO_CHANGE,
@@ -59,6 +59,7 @@ from okrdesk.report.notes import (
     score_periods,
     score_trend,
     scores_legend,
+    status_text,
     to_date_heading,
     to_date_note,
     under_title,
@@ -488,7 +489,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 *_actual_and_target(kr, lang, scale),
                 _share(kr.attainment, attainment(kr)),
                 _due(kr, lang, scale),
-                (status(lang, kr.status), None), _change(kr, lang, scale),
+                (status_text(kr, lang), None), _change(kr, lang, scale),
                 _figure(unit, kr.forecast, lang, scale, whole_count(kr)),
                 ("\n".join(_notes_of(kr, objective, lang)) or None, None),
             ])  # fmt: skip
