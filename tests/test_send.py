@@ -186,29 +186,6 @@ def test_feishu_posts_a_signed_post_message(bot: Bot) -> None:
     assert "综合得分 91.0%" in texts and "- 提醒 费用率 37%" in texts  # markup removed
 
 
-def test_the_report_s_heading_is_said_once_on_every_bot(bot: Bot) -> None:
-    """A Feishu post shows its title above its text: the unit's name was read twice, in
-    the title and again as the text's first line. WeCom has no title; DingTalk's shows
-    only in the chat list and the notification."""
-    titled = attrs.evolve(MESSAGE, title="深圳福田营业部 · 2026-11-20 周报")
-    for kind in ("feishu", "wecom", "dingtalk"):
-        channels.deliver(channel(kind), titled, env(bot), FakeClock())
-    feishu, wecom, dingtalk = (got["body"] for got in bot.received)
-    post = feishu["content"]["post"]["zh_cn"]
-    texts = [paragraph[0]["text"] for paragraph in post["content"]]
-    assert post["title"] == titled.title and texts[0] == "综合得分 91.0%"
-    assert wecom["markdown"]["content"].startswith("## 深圳福田营业部\n")
-    assert dingtalk["markdown"]["text"].startswith("## 深圳福田营业部\n")
-    # In parts, the first keeps its number on a line of its own, as the others have it.
-    bot.received.clear()
-    long = attrs.evolve(_long(150), title=titled.title)
-    sent = channels.deliver(channel("feishu"), long, env(bot), FakeClock())
-    firsts = [[p[0]["text"] for p in got["body"]["content"]["post"]["zh_cn"]["content"]][:3]
-              for got in bot.received]  # fmt: skip
-    assert sent > 1 and all(first[2].startswith("- 第 ") for first in firsts)
-    assert [first[:2] for first in firsts] == [[f"({n}/{sent})", ""] for n in range(1, sent + 1)]
-
-
 def test_feishu_without_a_secret_sends_no_signature(bot: Bot) -> None:
     channels.deliver(channel("feishu"), MESSAGE, env(bot), FakeClock())
     assert "sign" not in bot.received[0]["body"]

@@ -2,10 +2,8 @@
 
 With signature verification on, the body carries ``timestamp`` (seconds)
 and ``sign``: the HMAC-SHA256 keyed by "timestamp\\nsecret" of an empty
-message, base64. A post shows its title above its text, so a heading the title
-already says is left out of the text. A request is at most 20 KB; a bot takes
-100 messages a minute and 5 a second (code 11232 when sent too fast: the send
-stops there).
+message, base64. A request is at most 20 KB; a bot takes 100 messages a
+minute and 5 a second (code 11232 when sent too fast: the send stops there).
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 from typing import Any
 
 from okrdesk.delivery.message import plain
@@ -27,31 +24,9 @@ SIGNATURE_ROOM = 120
 
 
 def body(title: str, text: str) -> dict[str, Any]:
-    lines = _without_heading_of(title, text.split("\n"))
-    paragraphs = [[{"tag": "text", "text": plain(line)}] for line in lines]
+    paragraphs = [[{"tag": "text", "text": plain(line)}] for line in text.split("\n")]
     post = {"title": title, "content": paragraphs}
     return {"msg_type": "post", "content": {"post": {"zh_cn": post}}}
-
-
-_MARKED_HEADING = re.compile(r"#{1,6} (?P<heading>.*?)(?: (?P<marker>\(\d+/\d+\)))?")
-
-
-def _without_heading_of(title: str, lines: list[str]) -> list[str]:
-    """The lines without the heading they begin with where the title says it already: a
-    post shows its title above its text, and the message read the unit's name twice. A
-    part's number on the heading ("(1/3)") keeps a line of its own, as a later part's."""
-    found = _MARKED_HEADING.fullmatch(lines[0]) if lines else None
-    if found is None:
-        return lines
-    heading = plain(found["heading"]).strip()
-    if not heading or not (title == heading or title.startswith(heading + " ")):
-        return lines
-    rest = lines[1:]
-    if found["marker"]:
-        return [found["marker"], *rest]
-    while rest and not rest[0].strip():
-        rest.pop(0)
-    return rest
 
 
 def fits(message: dict[str, Any]) -> bool:
