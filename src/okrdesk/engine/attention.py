@@ -1355,19 +1355,28 @@ def _below_alerts(plan: Plan, below: Mapping[str, Sequence[_Told]]) -> list[Aler
         everywhere = days.pop() if len(days) == 1 else None  # all of one day, said once
         named = tuple(_worst_of(kr, krs, each_old=everywhere is None)
                       for kr, krs in ranked[:MEMBERS_NAMED])  # fmt: skip
-        more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
         count = sum(_count(each.alert) for each in told)
         # Not "name": a line too narrow keeps the member's name whole, as it is short and
         # says where to look, and cuts the list after it.
         params = {"member": plan.name_of(member), "unit": member, "count": count,
                   "n": len(ranked), "krs": named,
-                  "more": Said(more.get("en", ""), more.get("zh", "")),
+                  "more": _other_key_results(len(ranked) - MEMBERS_NAMED),
                   "old": _old_said(everywhere)}  # fmt: skip
         key = "kr.members_below" if len(ranked) > 1 else "kr.members_below_one"
         alert = Alert(Level.WARNING, "member_off_track", member, key, params,
                       tuple(kr for kr, _ in ranked))  # fmt: skip
         found.append(((-count, ranked[0][1][0].furthest, member), alert))
     return [alert for _, alert in sorted(found, key=lambda item: item[0])]
+
+
+def _other_key_results(left: int) -> Said:
+    """The key results a line of members' shares names none of, counted: each named one
+    ends in its own count of shares (``等 2 个``), after which a bare 等 or … read as that
+    count's again (``等 2 个等``)."""
+    if left <= 0:
+        return Said("", "")
+    return Said(f", plus {left} other key result{'s' if left > 1 else ''}",
+                f"，另有 {left} 项关键结果")  # fmt: skip
 
 
 def _count(alert: Alert) -> int:
