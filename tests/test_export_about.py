@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import os
+import re
+import time
 from pathlib import Path
 
 import openpyxl
@@ -65,6 +67,28 @@ def test_a_workbook_says_whose_numbers_it_holds_and_as_of_when(
         assert str(about[item]).startswith(value), (item, about[item])
     exported = about[{"zh": "导出时间", "en": "Exported"}[lang]]
     assert isinstance(exported, str) and exported[:4].isdigit() and exported[4] == "-"
+    # The machine's time, beside cells in UTC: its zone said.
+    assert re.search(r" UTC[+-]\d\d:\d\d$", exported), exported
+
+
+def test_the_about_sheets_local_times_say_their_zone(
+    branch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """导出时间 and 完成于 were Beijing's clock beside cells labelled UTC, eight hours apart,
+    neither saying which."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        out = tmp_path / "week.xlsx"
+        assert run(branch, "export", "--out", str(out)).exit_code == 0
+        about = dict(cells(out)["说明"][1:])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert str(about["导出时间"]).endswith(" UTC+08:00"), about
+    assert re.fullmatch(
+        r"2026-11-15（最近一次采集，完成于 \S+ \S+ UTC\+08:00）", str(about["数据截至"])
+    )
 
 
 def test_a_workspace_with_nothing_collected_says_so(

@@ -13,14 +13,20 @@ import attrs
 from okrdesk.records import shared_methods
 
 
-def local_time(stamp: str) -> str:
+def local_time(stamp: str, *, zoned: bool = False) -> str:
     """A moment the store keeps (ISO 8601, in UTC) as a reader writes it: in this
-    machine's time zone, to the minute (``2026-12-04 18:36``); as kept when unreadable."""
+    machine's time zone, to the minute (``2026-12-04 18:36``), with ``zoned`` that zone's
+    offset after it (``2026-12-04 18:36 UTC+08:00``: beside cells that say UTC); as kept
+    when unreadable."""
     try:
         moment = dt.datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    local = moment.astimezone()
+    if not zoned:
+        return local.strftime("%Y-%m-%d %H:%M")
+    offset = local.strftime("%z")
+    return f"{local.strftime('%Y-%m-%d %H:%M')} UTC{offset[:3]}:{offset[3:]}"
 
 
 class Grain(StrEnum):

@@ -629,7 +629,9 @@ class Provenance:
         words = _ABOUT[self.lang]
         said = words["collected_failed" if failed else "collected"]
         collected = (
-            said.format(day=through, when=local_time(finished or "")) if through else words["none"]
+            said.format(day=through, when=local_time(finished or "", zoned=True))
+            if through
+            else words["none"]
         )
         rows = [
             (words["workspace"], self.workspace),
@@ -659,7 +661,7 @@ def provenance(root: Path, session: Session | None, lang: str) -> Provenance:
     if session is not None:
         with contextlib.suppress(OkrdeskError):
             plan = session.plan
-    exported = local_time(dt.datetime.now(dt.UTC).isoformat())
+    exported = local_time(dt.datetime.now(dt.UTC).isoformat(), zoned=True)
     folder = root.resolve().name  # "." is no name to a reader
     if plan is None:
         return Provenance(lang, folder, None, None, exported)
