@@ -84,3 +84,47 @@ def test_a_branch_renamed_in_the_firms_plan_is_not_taken_for_the_firms_own_unit(
     moved = _run(futian, "move-unit", "branch", "--lang", "en")
     assert moved.exit_code == 0, moved.output
     assert "1 check-in of 1 key result, 1 ledger entry" in " ".join(moved.output.split())
+
+
+_CHECKINS_ALONE = {
+    "en": "branch is most likely the unit of another plan sharing this store, 福田营业部's "
+          "(futian in this plan's target files): every check-in under branch is of a key "
+          "result this plan sets for futian, made by futian's people. What is kept under "
+          "branch is that plan's, to move from its own workspace once its target files call "
+          "it futian too: `okrdesk move-unit branch futian` there. Nothing was moved.",
+    "zh": "branch 很可能是共用此数据库的另一计划（福田营业部，本计划目标文件中的 futian）的单位："
+          "记在 branch 名下的打卡都是本计划为 futian 设的关键结果，都由 futian 的人员记录。记在 "
+          "branch 名下的是那个计划的内容，应从它自己的工作区移动：等它的目标文件也改为 futian "
+          "后，在那里运行 `okrdesk move-unit branch futian`。未移动任何内容。",
+}  # fmt: skip
+
+
+def test_a_renamed_branch_that_only_checks_in_is_known_by_its_checkins_authors(
+    tmp_path: Path, write_workspace: WriteWorkspace
+) -> None:
+    """福田 checks in from its own workspace and never collects or spends: the firm's plan
+    knew it as another plan's by its collects alone, and `okrdesk move-unit branch futian`
+    run from the firm moved its check-in out of its own workspace, whose targets still say
+    branch. Its check-ins, of a key result the firm sets for futian and made by futian's
+    people, tell it: refused, nothing moved, in both languages."""
+    store = tmp_path / "firm.db"
+    futian = branch_workspace(write_workspace, tmp_path / "futian", str(store), other=False)
+    done = _run(futian, "checkin", "O1.REV", "1.2", "--date", "2026-03-02", "--by", "王芳")
+    assert done.exit_code == 0, done.output
+    firm = firm_workspace(write_workspace, tmp_path / "firm", str(store))
+    (firm / "targets" / "okrs.toml").write_text(CHECKED_IN, encoding="utf-8")
+    collect(firm)
+    _renamed(firm)
+
+    kept = _kept(store)
+    for lang, said in _CHECKINS_ALONE.items():
+        for asked in (("branch", "futian"), ("branch",)):
+            refused = _run(firm, "move-unit", *asked, "--lang", lang)
+            assert refused.exit_code == 2, refused.output
+            assert " ".join(refused.output.split()) == said
+    assert _kept(store) == kept
+
+    _renamed(futian)
+    moved = _run(futian, "move-unit", "branch", "futian", "--lang", "en")
+    assert moved.exit_code == 0, moved.output
+    assert "1 check-in of 1 key result" in moved.output

@@ -85,7 +85,9 @@ def _check_movable(
     member = members_old_ids(plan, store, [old]).get(old)
     if member is not None:
         name = plan.units_by_id[member].name
-        raise BadInput(refused["members_plan"].format(old=old, member=member, name=name))
+        collected = any(r.plan_unit == old and r.command == "collect" for r in store.runs())
+        why = "members_plan" if collected else "members_checkins"
+        raise BadInput(refused[why].format(old=old, member=member, name=name))
     if new != plan.top:
         _refuse_the_plans_old_unit(plan, store, old, new, lang)
     elif not named and old not in store.plan_units():
@@ -370,6 +372,13 @@ _REFUSED = {
                         "that plan's, to move from its own workspace, check-ins, spending and "
                         "collects together, once its target files call it {member} too: "
                         "`okrdesk move-unit {old}` there. Nothing was moved.",
+        "members_checkins": "{old} is most likely the unit of another plan sharing this "
+                            "store, {name}'s ({member} in this plan's target files): every "
+                            "check-in under {old} is of a key result this plan sets for "
+                            "{member}, made by {member}'s people. What is kept under {old} is "
+                            "that plan's, to move from its own workspace once its target files "
+                            "call it {member} too: `okrdesk move-unit {old} {member}` there. "
+                            "Nothing was moved.",
         "theirs_checkins": "check-ins under unit {old} are another plan's (a branch sharing "
                            "this store): its collects or check-ins went on after this plan's "
                            "started under its own ids. Nothing was moved.",
@@ -442,6 +451,11 @@ _REFUSED = {
                         "{old} 名下的是那个计划的内容，打卡、支出和采集应一起从它自己的工作区"
                         "移动：等它的目标文件也改为 {member} 后，在那里运行 `okrdesk move-unit "
                         "{old}`。未移动任何内容。",
+        "members_checkins": "{old} 很可能是共用此数据库的另一计划（{name}，本计划目标文件中的 "
+                            "{member}）的单位：记在 {old} 名下的打卡都是本计划为 {member} 设的"
+                            "关键结果，都由 {member} 的人员记录。记在 {old} 名下的是那个计划的"
+                            "内容，应从它自己的工作区移动：等它的目标文件也改为 {member} 后，在"
+                            "那里运行 `okrdesk move-unit {old} {member}`。未移动任何内容。",
         "theirs_checkins": "记在单位 {old} 名下的打卡是另一计划（共用此数据库的营业部）的："
                            "本计划开始用自己的 id 之后，它仍在采集或打卡。未移动任何内容。",
         "later": "{old} 名下有些打卡记录于本计划在 {new} 名下对同一关键结果的首次打卡之后，"

@@ -89,6 +89,7 @@ from okrdesk.model import (
     Checkin,
     KeyResult,
     MetricSpec,
+    OrgUnit,
     Plan,
     Run,
     concerned,
@@ -735,7 +736,8 @@ def members_old_ids(plan: Plan, store: StoreReader, olds: Iterable[str]) -> dict
     the figures of one unit below the plan's and of what is under it, all but that unit's
     own id (``_members_place``): by old id, that unit, whose id it was before it was
     changed (a branch renamed in its firm's plan, whose own plan collected under the old
-    id), not the plan's own."""
+    id), not the plan's own; of those with no collect, those its check-ins tell
+    (``_checked_in_by_members``)."""
     olds = set(olds) - set(plan.subject_ids) - {""}
     if not olds:
         return {}
@@ -747,7 +749,45 @@ def members_old_ids(plan: Plan, store: StoreReader, olds: Iterable[str]) -> dict
         member = _members_place(plan, subjects - {unit_of[run]})
         if member is not None:
             found[unit_of[run]] = member
+    # A branch that checks in and never collects has no collect to tell it by.
+    if never_collected := olds - latest.keys():
+        found |= _checked_in_by_members(plan, store, never_collected)
     return found
+
+
+def _checked_in_by_members(plan: Plan, store: StoreReader, olds: set[str]) -> dict[str, str]:
+    """Of ``olds``, ids with no collect of their own, those whose every check-in of the
+    plan's key results in its days is of a key result the plan sets for one unit just
+    below its own, one with units of its own (a branch of a firm), and was made by that
+    unit's people alone: by old id, that unit. Its own plan checks in from its own
+    workspace under the id it had before the plan renamed it. A team's old id is checked
+    in for its shares of key results set above it; the plan's own, for the plan's; an
+    author the plan does not know (the system's user name) tells no unit."""
+    kept: dict[str, list[Checkin]] = {}
+    for checkin in of_the_plan(plan, store.checkins(subjects=olds)):
+        if checkin.key_result in plan.key_results_by_id:
+            kept.setdefault(checkin.subject, []).append(checkin)
+    found = {}
+    for old, checkins in kept.items():
+        authors = {c.author for c in checkins}
+        owners = {owner_of(plan, plan.key_results_by_id[c.key_result]) for c in checkins}
+        for unit in _branches(plan):
+            under = set(subjects_under(plan, unit.id))
+            if owners <= under and all(_people_named(plan, a) & under for a in authors):
+                found[old] = unit.id
+                break
+    return found
+
+
+def _branches(plan: Plan) -> list[OrgUnit]:
+    """The units just below the plan's with units of their own: a firm's branches."""
+    return [unit for unit in plan.child_units(plan.top) if plan.child_units(unit.id)]
+
+
+def _people_named(plan: Plan, author: str) -> set[str]:
+    """The ids of the plan's people a check-in's author names, by id or by name (a name
+    two branches' people share names each)."""
+    return {p.id for p in plan.people if author in (p.id, p.name)}
 
 
 def _members_place(plan: Plan, named: frozenset[str]) -> str | None:
