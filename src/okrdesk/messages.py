@@ -742,6 +742,16 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: no check-in yet",
         "zh": "{kr} {title}：尚无打卡记录",
     },
+    "checkin.kept_under_member": {
+        "en": "{kr} {title}: no check-in under {member} yet; this plan does not read "
+              "{checkins} kept under {old}, {name}'s unit id before this plan's target files "
+              "renamed it {member}. They count once {name}'s own workspace, its target files "
+              "calling it {member} too, moves them: `okrdesk move-unit {old} {member}` there",
+        "zh": "{kr} {title}：{member} 名下尚无打卡；本计划读不到记在 {old} 名下的 {checkins}，"
+              "那是本计划目标文件把{name}改称 {member} 之前的单位 id。等{name}自己的目标文件"
+              "也改为 {member} 后，在它的工作区运行 `okrdesk move-unit {old} {member}` 把它们"
+              "移过来，才会计入",
+    },
     "checkin.missing_many": {
         "en": "{n} key results: no check-in yet: {krs}",
         "zh": "{n} 项关键结果尚无打卡记录：{krs}",

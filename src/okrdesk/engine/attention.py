@@ -31,7 +31,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   latest numbers end more than one period before the date; every key
   result inside the scope tracked by check-ins with none, or whose latest
   is older than the previous period of its cadence (a whole week, month or
-  quarter went by without one: ``okrdesk.engine.cadence``);
+  quarter went by without one: ``okrdesk.engine.cadence``); one with none whose
+  check-ins a branch keeps under its id from before the plan renamed it says so
+  (``_kept_under_members_old_ids``);
 - plugin: the errors and warnings of collects about metrics the plan uses, until a
   later collect is asked for those metrics again (a ``collect --metric`` of others
   leaves them told) or a later collect of another plan (a head office's) read them
@@ -1704,7 +1706,9 @@ def _source_alerts(
             since = (behind.last, behind.cadence.value, whose)
             behind_since.setdefault(since, []).append(kr)
             missed[since] = behind.missed
-    found += _never_checked_in(never)
+    kept_away = _kept_under_members_old_ids(plan, store, never)
+    found += _never_checked_in([kr for kr in never if kr.id not in kept_away])
+    found += kept_away.values()
     for (last, cadence, whose), undone in behind_since.items():
         first = undone[0]
         # One period is "a whole week"; more are counted, as `okrdesk due` counts them.
@@ -1723,6 +1727,36 @@ def _source_alerts(
                       "cadence": cadence, **span, **who}  # fmt: skip
             found.append(Alert(Level.WARNING, "stale", first.id, said, params,
                                tuple(kr.id for kr in undone)))  # fmt: skip
+    return found
+
+
+def _kept_under_members_old_ids(
+    plan: Plan, store: StoreReader, never: Sequence[KeyResult]
+) -> dict[str, Alert]:
+    """Of ``never``, key results with no check-in yet, those whose check-ins are kept
+    under the id a unit below the plan had before the plan's target files renamed it
+    (``members_old_ids``: a branch renamed in its firm's plan, whose own workspace still
+    checks in under it), by key result: what that is, and what moves them. Read only for
+    key results that have none."""
+    ids = set(plan.subject_ids)
+    away = {kr.id: [c for c in of_the_plan(plan, store.checkins(kr.id)) if c.subject not in ids]
+            for kr in never}  # fmt: skip
+    olds = {c.subject for kept in away.values() for c in kept}
+    members = members_old_ids(plan, store, olds) if olds else {}
+    found = {}
+    for kr in never:
+        counting = checked_in_for(plan, kr)
+        kept = [c for c in away[kr.id] if members.get(c.subject) in counting]
+        if not kept:
+            continue
+        old = kept[-1].subject
+        member = members[old]
+        n = sum(c.subject == old for c in kept)
+        found[kr.id] = Alert(Level.WARNING, "missing", kr.id, "checkin.kept_under_member",
+                             {"kr": kr.id, "title": kr.title, "old": old, "member": member,
+                              "name": plan.units_by_id[member].name,
+                              "checkins": Said(f"{n} check-in{'s' * (n != 1)}",
+                                               f"{n} 条打卡")})  # fmt: skip
     return found
 
 
