@@ -331,8 +331,30 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
         in english
     )
     assert "not tripped" not in english
-    # A line with nothing under the old id says nothing of it.
-    assert "branch" not in _explained(root, "salons")[1]
+    # A line with nothing under the old id is judged, and says that `spend add` refuses
+    # on it too while the plan's other lines' entries are there (it said nothing of it).
+    refused = run(root, "spend", "add", "salons", "1", "--signed-by", "cm01", "--signed-by",
+                  "cm02", "--lang", "en")  # fmt: skip
+    assert refused.exit_code == 1 and "`okrdesk move-unit branch`" in refused.output
+    _, salons = _explained(root, "salons", "en")
+    assert squeezed("breaker: not tripped") in salons and squeezed("not judged") not in salons
+    assert (
+        squeezed(
+            "but `okrdesk spend add` refuses new spending on every line, this one too, while "
+            "the ledger keeps 2 entries of the plan's other lines (CNY 1,200k net) under unit "
+            "branch, this plan's unit id before it was changed to futian: move them first: "
+            "`okrdesk move-unit branch`"
+        )
+        in salons
+    )
+    assert (
+        squeezed(
+            "；但本计划其他预算项有 2 笔支出（净额 120万）记在单位 branch 名下（本计划的单位 id "
+            "改为 futian 之前），在移过来之前 `okrdesk spend add` 拒绝在任何预算项（包括本项）"
+            "记录新的支出：请先用 `okrdesk move-unit branch` 把它们移过来"
+        )
+        in _explained(root, "salons")[1]
+    )
 
     assert run(root, "move-unit", "branch").exit_code == 0
     _, lines, alerts = _budget(root)
@@ -346,6 +368,7 @@ def test_explain_of_a_line_counts_what_the_report_counts_and_says_where_entries_
         in said
     )
     assert "另有" not in said and "未判断" not in said
+    assert "move-unit" not in _explained(root, "salons", "en")[1]
     _, english = _explained(root, "training", "en")
     assert (
         squeezed(

@@ -1609,6 +1609,11 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "this plan's unit id before it was changed to {top}, where it cannot read them; "
         "`okrdesk spend add` refuses new spending until they are moved: `okrdesk move-unit "
         "{old}{from_plan}`",
+        "refused_elsewhere": "; but `okrdesk spend add` refuses new spending on every line, "
+        "this one too, while the ledger keeps {n} of the plan's other lines ({amount} net) "
+        "under unit {old}, this plan's unit id before it was changed to {top}: move them "
+        "first: "
+        "`okrdesk move-unit {old}{from_plan}`",
     },
     "zh": {
         "spent": "预算 {amount}；已用 {spent}；剩余 {left}",
@@ -1636,6 +1641,9 @@ _SAID_LINE: dict[str, dict[str, str]] = {
         "unjudged": "未判断：本项有 {n} 笔支出（净额 {amount}）记在单位 {old} 名下（本计划的"
         "单位 id 改为 {top} 之前），熔断读不到它们；请用 `okrdesk move-unit {old}{from_plan}` "
         "把它们移过来，在此之前 `okrdesk spend add` 拒绝记录新的支出",
+        "refused_elsewhere": "；但本计划其他预算项有 {n} 笔支出（净额 {amount}）记在单位 {old} "
+        "名下（本计划的单位 id 改为 {top} 之前），在移过来之前 `okrdesk spend add` 拒绝在任何"
+        "预算项（包括本项）记录新的支出：请先用 `okrdesk move-unit {old}{from_plan}` 把它们移过来",
     },
 }
 
@@ -1673,7 +1681,10 @@ def budget_line_lines(
             before = {old: plan_id for old, plan_id in before.items() if old in ours}
         # The line's own entries that `okrdesk spend add` refuses new spending for, kept
         # where its breaker cannot read them.
-        unjudged = kept_under_old_units(plan, store, store.spend(plan_unit=plan.top), line_id)
+        under_top = store.spend(plan_unit=plan.top)
+        unjudged = kept_under_old_units(plan, store, under_top, line_id)
+        # Judged, the line is refused new spending still for the plan's other lines' entries.
+        elsewhere = {} if unjudged else kept_under_old_units(plan, store, under_top)
     by_id = {lp.line.id: lp for lp in budget.lines}
     lp = by_id[line_id]
     line = lp.line
@@ -1740,6 +1751,11 @@ def budget_line_lines(
     standing = lp.breaker.standing(lang)
     for old, (count, net, from_plan) in sorted(unjudged.items())[:1]:
         standing = said["unjudged"].format(
+            n=count if lang == "zh" else counted(count, "entry", "entries"),
+            amount=ledger(net, lang), old=old, top=plan.top, from_plan=from_plan,
+        )  # fmt: skip
+    for old, (count, net, from_plan) in sorted(elsewhere.items())[:1]:
+        standing += said["refused_elsewhere"].format(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
             amount=ledger(net, lang), old=old, top=plan.top, from_plan=from_plan,
         )  # fmt: skip
