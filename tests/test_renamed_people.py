@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import Backend
 from test_report import AS_OF, okrdesk
 
 
@@ -66,8 +67,15 @@ def test_a_person_renamed_is_told_by_check_report_and_collect(demo: Path, lang: 
     assert collected.returncode == 0, collected.stderr
     warned = " ".join(collected.stderr.split())
     assert ("warning: " if lang == "en" else "警告：") + _SAID[lang] in warned, warned
-    # The collect stored liuyang2's figures (none): check goes on telling it.
+    # The collect stored liuyang2's figures (none): check goes on telling it, and after
+    # the next collects too (it went quiet at the second), liuyang's figures counting
+    # nowhere still.
     assert _told(demo, lang) == [told]
+    for through in ("2026-11-27", "2026-12-04"):
+        collected = okrdesk("collect", "-w", str(demo), "--through", through, "--lang", lang)
+        assert collected.returncode == 0, collected.stderr
+        assert _SAID[lang] in " ".join(collected.stderr.split())
+        assert _told(demo, lang) == [told]
 
 
 def test_nothing_is_told_once_the_id_is_changed_back(demo: Path) -> None:
@@ -77,6 +85,23 @@ def test_nothing_is_told_once_the_id_is_changed_back(demo: Path) -> None:
     assert len(_told(demo, "en")) == 1
     for path, text in targets.items():
         path.write_text(text, encoding="utf-8")
+    assert _told(demo, "en") == []
+
+
+def test_nothing_is_told_once_changed_back_after_collects(demo: Path) -> None:
+    """Collected under liuyang2, then changed back to liuyang and collected: liuyang2 is
+    gone from the target files now, but liuyang is no newcomer, and nothing is said."""
+    targets = {p: p.read_text(encoding="utf-8") for p in (demo / "targets").glob("*.toml")}
+    _rename(demo, "liuyang", "liuyang2")
+    for through in (AS_OF, "2026-11-27"):
+        done = okrdesk("collect", "-w", str(demo), "--through", through)
+        assert done.returncode == 0, done.stderr
+    assert len(_told(demo, "en")) == 1
+    for path, text in targets.items():
+        path.write_text(text, encoding="utf-8")
+    assert _told(demo, "en") == []
+    done = okrdesk("collect", "-w", str(demo), "--through", "2026-12-04")
+    assert done.returncode == 0 and "liuyang" not in done.stderr, done.stderr
     assert _told(demo, "en") == []
 
 
@@ -94,3 +119,19 @@ def test_several_renamed_are_each_named(demo: Path) -> None:
     (told,) = _told(demo, "zh")
     assert told.startswith("huangting、liuyang、zhoujie 已不在目标文件中，而 huangting2、"
                            "liuyang2、zhoujie2（财富管理一部）"), told  # fmt: skip
+
+
+def test_only_the_collects_that_noted_other_ids_are_read(backend: Backend) -> None:
+    """Of a plan's collects, those noting the same ids as the one before them are not read
+    (a year of a firm's weekly collects names thousands of ids each); the first is, and each
+    noting others. On SQLite and on PostgreSQL alike."""
+    root = backend.workspace()
+    noted = [["b", "cm01"], ["b", "cm01"], ["b", "cm02"], ["b", "cm02"], ["b", "cm01"], None]
+    with backend.open(root) as store:
+        runs = [store.start_run("collect", None, plan_unit="b", subjects=ids) for ids in noted]
+        assert store.subjects_of_runs(runs, changed=True) == {
+            runs[0]: {"b", "cm01"}, runs[2]: {"b", "cm02"}, runs[4]: {"b", "cm01"}
+        }  # fmt: skip
+        later = store.subjects_of_runs(runs[1:4], changed=True)
+        assert later == {runs[1]: {"b", "cm01"}, runs[2]: {"b", "cm02"}}
+        assert len(store.subjects_of_runs(runs)) == 5

@@ -41,9 +41,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   metric of the latest collect, and plugins that failed to load; a warning each
   collect repeats, only in the reports of the period the first of them read
   (``_still_news``);
-- renamed_person: in the top unit's report, an id of the plan's last collects it has
-  no more beside a person new since (``renamed_people``): a person's id changed, whose
-  figures now count nowhere;
+- renamed_person: in the top unit's report, an id of the plan's collects it has no
+  more beside a person new since (``renamed_people``): a person's id changed, whose
+  figures count nowhere for as long as it stays so;
 - revised (info): figures of complete periods of a metric the plan uses that
   a collect within the last period restated (``revision_alerts``), once the
   figures had settled (a cohort metric's go on converting for a while, or for

@@ -5,13 +5,15 @@ has: rename customer manager ``cm01`` to ``cm11`` (same name) and the figures st
 ``cm01`` count nowhere, nor in the team's sums, while ``cm11`` has none until the source's
 rows name ``cm11``. The collect said "none new or changed" and the report fell without a
 word. Each collect notes the units and people whose figures it replaced
-(``Store.subjects_of_runs``): an id of the plan's recent collects that the plan no longer
-has, beside a person the earlier of them did not have, is what a rename looks like. It is
-told, not refused: a person who left while another joined looks the same.
+(``Store.subjects_of_runs``): an id of the plan's collects that the plan no longer has,
+beside a person none of its collects noted until the latest that noted that id, is what a
+rename looks like, and it stays so until the id is changed back: nothing moves a person's
+figures. It is told, not refused: a person who left while another joined looks the same.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -24,38 +26,44 @@ _NAMED_AT_MOST = 3
 
 class _Changed(NamedTuple):
     gone: list[str]
-    """Ids of the plan's latest collects that the plan does not have now."""
+    """Ids the plan does not have now that a collect of it noted."""
     people: list[str]
-    """People of the plan new since the earlier of those collects."""
+    """People of the plan no collect noted until the latest that noted one of ``gone``."""
     run: Run
-    """The latest of those collects that had one of ``gone``."""
+    """That collect."""
 
 
 def _changed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> _Changed | None:
-    """The ids of the plan's latest two collects (among ``runs``) it has no more, and its
-    people new since the earlier of them; None where no id went."""
-    latest = sorted(
-        (r for r in runs if r.command == "collect" and r.plan_unit == plan.top),
-        key=lambda r: r.id,
-    )[-2:]
-    noted = store.subjects_of_runs(run.id for run in latest)
-    kept = [run for run in latest if run.id in noted]
-    if not kept:
-        return None
-    gone = sorted(set().union(*(noted[run.id] for run in kept)) - set(plan.subject_ids))
-    if not gone:
-        return None
-    before = noted[kept[0].id]
-    had = max((run for run in kept if not noted[run.id].isdisjoint(gone)), key=lambda r: r.id)
-    return _Changed(gone, sorted(p.id for p in plan.people if p.id not in before), had)
+    """The ids of the latest of the plan's collects (among ``runs``) that noted an id it
+    has no more, and its people no collect noted until then; None where no collect noted
+    such an id. Only the collects that noted other ids than the one before them are read:
+    the ids of a collect in between are those of the latest such before it."""
+    of_plan = {r.id: r for r in runs if r.command == "collect" and r.plan_unit == plan.top}
+    collects = sorted(of_plan)
+    # Two are read as they are: comparing them in the store costs more than it saves.
+    noted = store.subjects_of_runs(collects, changed=len(collects) > 2)
+    ids = set(plan.subject_ids)
+    starts = sorted(noted)
+    for i in range(len(starts) - 1, -1, -1):
+        gone = noted[starts[i]] - ids
+        if not gone:
+            continue
+        # The last collect that noted the same ids: the one before the next that did not.
+        until = starts[i + 1] if i + 1 < len(starts) else math.inf
+        had = max(run_id for run_id in collects if run_id < until)
+        # New to the plan's collects: an id changed back is no newcomer.
+        before = set().union(*(noted[start] for start in starts[: i + 1]))
+        people = sorted(p.id for p in plan.people if p.id not in before)
+        return _Changed(sorted(gone), people, of_plan[had])
+    return None
 
 
 def people_renamed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said | None:
-    """What to tell where an id of the plan's latest two collects (among ``runs``) is no
-    unit or person of ``plan`` now while a person of it is new since the earlier of them;
-    None where there is nothing such. Told by the collect that first runs after the rename
-    and the one after it (``runs`` the store's before each), and by check and the report
-    until the second."""
+    """What to tell where an id a collect of the plan (among ``runs``) noted is no unit or
+    person of ``plan`` now while a person of it is one no collect noted until the latest
+    that noted such an id: told by every collect (``runs`` the store's before it), check
+    and report for as long as that is so, the old id's figures counting nowhere; None
+    where there is nothing such."""
     changed = _changed(plan, store, runs)
     if changed is None or not changed.people:
         return None

@@ -715,18 +715,27 @@ class Store(ABC):
         raise ``StillRunning`` while one of ``command`` of the same plan holds it, else hold
         it until the new run has ended (nothing to do for a file one machine writes)."""
 
-    def subjects_of_runs(self, ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    def subjects_of_runs(
+        self, ids: Iterable[int], *, changed: bool = False
+    ) -> dict[int, frozenset[str]]:
         """The ids of the units and people whose figures each of the runs ``ids`` replaced
         (its plan's, noted as it started), of those that noted them: not a run kept before
-        okrdesk did (schema 25). Read apart from ``runs``: a firm's collect names thousands."""
+        okrdesk did (schema 25). Read apart from ``runs``: a firm's collect names thousands.
+        With ``changed``, only the first of them and each that noted other ids than the
+        one before it among them: a plan's collects mostly note the same, compared here as
+        the text they are kept as (sorted), not read."""
         wanted = sorted(set(ids))
         if not wanted:
             return {}
         marks = ", ".join("?" * len(wanted))
-        rows = self._rows(
-            f"SELECT id, subjects FROM runs WHERE id IN ({marks}) AND subjects IS NOT NULL",
-            wanted,
-        )
+        noted = f"SELECT id, subjects FROM runs WHERE id IN ({marks}) AND subjects IS NOT NULL"
+        if changed:
+            noted = (
+                "SELECT id, subjects FROM (SELECT id, subjects, LAG(subjects) OVER (ORDER BY "
+                f"id) AS before FROM ({noted}) AS kept) AS noted WHERE before IS NULL OR "
+                "subjects <> before"
+            )
+        rows = self._rows(noted, wanted)
         return {int(run): frozenset(json.loads(text)) for run, text in rows}
 
     def finish_run(

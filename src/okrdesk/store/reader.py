@@ -242,7 +242,10 @@ class StoreReader(Protocol):
         """Every collect run, oldest first."""
         ...
 
-    def subjects_of_runs(self, ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    def subjects_of_runs(
+        self, ids: Iterable[int], *, changed: bool = False
+    ) -> dict[int, frozenset[str]]:
         """Of the runs ``ids``, each that noted them → the units and people whose figures
-        it replaced."""
+        it replaced; with ``changed``, the first and each noting others than the one
+        before it."""
         ...
