@@ -39,11 +39,11 @@ _SAID = {
           "this plan's target files): its collects replaced the figures of futian's units "
           "and people. What is kept under branch is that plan's, to move from its own "
           "workspace, check-ins, spending and collects together, once its target files call "
-          "it futian too: `okrdesk move-unit branch` there. Nothing was moved.",
+          "it futian too: `okrdesk move-unit branch futian` there. Nothing was moved.",
     "zh": "branch 是共用此数据库的另一计划（福田营业部，本计划目标文件中的 futian）的单位：它的"
           "采集替换的是 futian 的单位和人员的数字。记在 branch 名下的是那个计划的内容，打卡、"
           "支出和采集应一起从它自己的工作区移动：等它的目标文件也改为 futian 后，在那里运行 "
-          "`okrdesk move-unit branch`。未移动任何内容。",
+          "`okrdesk move-unit branch futian`。未移动任何内容。",
 }  # fmt: skip
 
 

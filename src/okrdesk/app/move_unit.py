@@ -371,7 +371,7 @@ _REFUSED = {
                         "figures of {member}'s units and people. What is kept under {old} is "
                         "that plan's, to move from its own workspace, check-ins, spending and "
                         "collects together, once its target files call it {member} too: "
-                        "`okrdesk move-unit {old}` there. Nothing was moved.",
+                        "`okrdesk move-unit {old} {member}` there. Nothing was moved.",
         "members_checkins": "{old} is most likely the unit of another plan sharing this "
                             "store, {name}'s ({member} in this plan's target files): every "
                             "check-in under {old} is of a key result this plan sets for "
@@ -450,7 +450,7 @@ _REFUSED = {
                         "{member}）的单位：它的采集替换的是 {member} 的单位和人员的数字。记在 "
                         "{old} 名下的是那个计划的内容，打卡、支出和采集应一起从它自己的工作区"
                         "移动：等它的目标文件也改为 {member} 后，在那里运行 `okrdesk move-unit "
-                        "{old}`。未移动任何内容。",
+                        "{old} {member}`。未移动任何内容。",
         "members_checkins": "{old} 很可能是共用此数据库的另一计划（{name}，本计划目标文件中的 "
                             "{member}）的单位：记在 {old} 名下的打卡都是本计划为 {member} 设的"
                             "关键结果，都由 {member} 的人员记录。记在 {old} 名下的是那个计划的"
