@@ -6,7 +6,8 @@ year's figure over the same periods so far × (1 + growth): the target
 pro-rated the way the flow ran last year, so a season that is always slow is
 not judged behind. Attainment is actual / target, as for any goal from 0. Past its target before
 its window's last day, a rate, a level or a net flow is ahead, not met, as any
-key result on such a figure is (``pace.Status.AHEAD``).
+key result on such a figure is (``pace.Status.AHEAD``). On that day
+(``growth_closes``) the target closes, met or missed, though the plan runs on.
 Where last year has no figure (or a zero or negative one) there is no target,
 and the key result says so instead of inventing a percentage.
 """
@@ -31,7 +32,7 @@ from okrdesk.engine.windows import (
     window_run,
     year_before,
 )
-from okrdesk.model import KeyResult, MetricKind, MetricSpec
+from okrdesk.model import KeyResult, MetricKind
 from okrdesk.periods import Over, parse_period, parse_window
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def _in_part(
 
 def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultProgress | None:
     """``kr`` (with ``growth``) at its owner; None elsewhere or without its metric."""
-    from okrdesk.engine.progress import KeyResultProgress
+    from okrdesk.engine.progress import KeyResultProgress, falls_back
 
     basis = growth_basis(engine, kr, subject)
     spec = engine.metrics.get(kr.metric or "")
@@ -132,8 +133,11 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
         )  # fmt: skip
     goal = year.value * factor
     expected = (then.value or 0.0) * factor
+    # Its window's figure is final on the window's last day: from then on it is met or
+    # missed, not paced (nor ahead), though the plan runs on (a quarter's for qtd).
+    closes = growth_closes(engine, kr)
     judgement = judge_on(engine.plan, engine.as_of, kr, actual.value, goal, expected, 0.0,
-                         falls_back=growth_falls_back(engine, kr, spec))  # fmt: skip
+                         falls_back=falls_back(kr, spec), closes=closes)  # fmt: skip
     day = engine.figure_day(kr, spec, subject)  # what its figures speak for, as its due
     trend = _trend(now, day) if spec.kind is MetricKind.FLOW else ()
     forecast = (
@@ -156,22 +160,17 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
         trend=trend,
         old_figure=engine.old_figure(kr, spec, subject) if actual.value is not None else None,
         due_on=day if day != engine.through else None,
+        closed=closes if engine.as_of >= closes and closes < engine.plan.end else None,
     )
 
 
 def growth_closes(engine: Engine, kr: KeyResult) -> dt.date:
     """The last day of the window ``kr``'s growth target is set on at the engine's date,
-    when its figure is final: the quarter's for ``qtd``, the year's for ``ytd``."""
-    return whole_run(parse_window(kr.window or GROWTH_WINDOW), engine.as_of, engine.plan.grain).last
-
-
-def growth_falls_back(engine: Engine, kr: KeyResult, spec: MetricSpec) -> bool:
-    """Whether ``kr``'s figure can still fall back below its growth target: a rate, a level
-    or a net flow (``progress.falls_back``), before its window closes (``growth_closes``).
-    Past its target until then it is ahead, not met, as any key result on such a figure."""
-    from okrdesk.engine.progress import falls_back
-
-    return engine.as_of < growth_closes(engine, kr) and falls_back(kr, spec)
+    when its figure is final: the quarter's for ``qtd``, the year's for ``ytd``, or where
+    later, that of the window's last period (2027-W39, to 3 October, is the third
+    quarter's by its Thursday, the 30th)."""
+    whole = whole_run(parse_window(kr.window or GROWTH_WINDOW), engine.as_of, engine.plan.grain)
+    return max([whole.last, *(p.end for p in whole.periods[-1:])])
 
 
 def _trend(now: WindowFigure, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:

@@ -211,11 +211,14 @@ def judge_on(
     *,
     can_be_met: bool = True,
     falls_back: bool = False,
+    closes: dt.date | None = None,
 ) -> Judgement:
     """``judge`` at the end of ``day``. From the plan's last day on, every goal is due in
     full with no time left to pace: it is met or missed, with the margin to its target,
-    as a checkpoint after its date (a report after the plan's end is one on that day)."""
-    if day >= plan.end:
+    as a checkpoint after its date (a report after the plan's end is one on that day).
+    ``closes``: an earlier last day of the figure the goal is judged on, from which the
+    same holds (a growth target's window's: a quarter's for ``qtd``)."""
+    if day >= min(plan.end, closes or plan.end):
         return judge_closed(kr, actual, target)
     return judge(kr, actual, target, expected, baseline, can_be_met=can_be_met,
                  falls_back=falls_back)  # fmt: skip
