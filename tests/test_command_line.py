@@ -252,8 +252,10 @@ def test_a_figure_in_wan_yi_is_told_in_yi() -> None:
         (["checkin", "O1.NEW", "3", "--person", "cm1", "--lang", "en"], 'no person "cm1" (did '
          'you mean "cm01"?)'),
         (["checkin", "O1.NEW", "3", "--person", "cm1"], '没有人员 "cm1"（是不是“cm01”？）'),
-        (["checkin", "O1.NEW", "3", "--unit", "Team-A", "--lang", "en"], 'no unit "Team-A" '
-         '(did you mean "team-a"?)'),
+        (["checkin", "O1.NEW", "3", "--unit", "Team-A", "--lang", "en"], '--unit: no unit or '
+         'person "Team-A" (did you mean "team-a"?)'),
+        (["checkin", "O1.NEW", "3", "--unit", "cm0"], '--unit：没有单位或人员 "cm0"（是不是'
+         "“cm01”或“cm02”？）"),
         (["explain", "--unit", "team_a", "--lang", "en"], '--unit: no unit or person "team_a" '
          '(did you mean "team-a"?)'),
         (["explain", "O1.NEW", "--unit", "team_a"], '--unit：没有单位或人员 "team_a"'
@@ -358,8 +360,10 @@ def test_every_id_as_near_is_suggested_in_alphabetical_order() -> None:
          "请写 --person cm01"),
         (["checkin", "O1.NEW", "3", "--person", "王芳", "--lang", "en"], 'no person "王芳"; "王芳" '
          "is the name of cm01: write --person cm01"),
-        (["checkin", "O1.NEW", "3", "--unit", "财富管理一部"], '没有单位 "财富管理一部"；'
-         '"财富管理一部" 是 team-a 的名字：请写 --unit team-a'),
+        (["checkin", "O1.NEW", "3", "--unit", "财富管理一部"], '--unit：没有单位或人员 '
+         '"财富管理一部"；"财富管理一部" 是 team-a 的名字：请写 --unit team-a'),
+        (["checkin", "O1.NEW", "3", "--unit", "王芳", "--lang", "en"], '--unit: no unit or '
+         'person "王芳"; "王芳" is the name of cm01: write --unit cm01'),
         (["explain", "O1.NEW", "--unit", "王芳"], '--unit：没有单位或人员 "王芳"；"王芳" 是 '
          "cm01 的名字：请写 --unit cm01"),
         (["explain", "O1.NEW", "--person", "财富管理一部", "--lang", "en"], 'no person '
@@ -381,6 +385,19 @@ def test_a_name_typed_for_an_id_is_answered_with_the_id(
     assert result.exit_code == 2, result.output
     assert result.output == message + "\n", result.output
     assert stored(typed) == []
+
+
+def test_checkin_takes_a_person_for_unit_as_report_does(typed: Path) -> None:
+    """``report --unit cm01`` reports on the person cm01; ``checkin O1.NEW 3 --unit cm01``
+    was refused ('没有单位 "cm01"；cm01 是人员：--person cm01'). It records the check-in
+    for cm01 now, as --person does, and one outside the owner is refused as ever."""
+    assert run(typed, "checkin", "O1.NEW", "3", "--unit", "cm01", *DAY).exit_code == 0
+    assert run(typed, "checkin", "O1.NEW", "4", "--person", "cm01", *DAY).exit_code == 0
+    with Store.open(typed / "okrdesk.db") as store:
+        assert [(c.subject, c.value) for c in store.checkins()] == [("cm01", 3), ("cm01", 4)]
+    both = run(typed, "checkin", "O1.NEW", "5", "--unit", "cm01", "--person", "cm01", *DAY)
+    refused(both, "--person 和 --unit 只能给一个")
+    assert stored(typed) == [3, 4]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from okrdesk import clock
-from okrdesk.app.session import Session, find_key_result, find_subject, open_store
+from okrdesk.app.session import (
+    Session,
+    find_key_result,
+    find_subject,
+    open_store,
+    unit_as_report_takes_it,
+)
 from okrdesk.engine.pace import closes_on, expected_value, key_result_due
 from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.engine.rollup import checked_in_for, subjects_under
@@ -69,6 +75,7 @@ def record_checkin(
     kr = find_key_result(plan, key_result, lang)
     if kr.metric is not None:
         raise BadInput(refused["measured"].format(kr=kr.id, metric=kr.metric))
+    person, unit = unit_as_report_takes_it(plan, person, unit)
     subject = find_subject(plan, kr, person, unit, lang)
     owner = owner_of(plan, kr)
     if subject not in subjects_under(plan, owner):

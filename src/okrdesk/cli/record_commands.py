@@ -123,7 +123,11 @@ def collect(
 @click.argument("key_result", required=False)
 @click.argument("value", required=False)
 @click.option("--person", help="The person the value is for.")
-@click.option("--unit", help="The org unit the value is for (default: the objective's owner).")
+@click.option(
+    "--unit",
+    help="The org unit or person the value is for, as report's --unit takes either "
+    "(default: the objective's owner).",
+)  # fmt: skip
 @click.option("--confidence", help="How sure you are: 0 to 1, or a percentage (80%).")
 @click.option("--note", default="", help="A short note kept with the value.")
 @click.option(
