@@ -92,3 +92,23 @@ def test_the_english_word_a_listing_shows_for_a_unit_is_told_with_its_unit(
         "is not a unit okrdesk knows (did you mean '户' or '万户'?); write one of "
         'okrdesk.units.UNITS, as UNITS["元"]'
     ) in listed.stdout, listed.stdout
+
+
+def test_a_misspelt_unit_names_every_unit_as_near_as_the_nearest_as_an_id_does() -> None:
+    """A misspelt unit was suggested by difflib's three best, an id by every one as near
+    as the nearest: 'yuans' named yuan, wan_yuan and yi_yuan, two of them no nearer than
+    a guess; a full-width 'ＣＮＹ' named none; and of six as near, three were named (wm0
+    named wm4, wm5 and wm6, never wm1), as three of six teams once were for an id."""
+    from okrdesk.units import did_you_mean_unit
+
+    for written, meant in (("yuans", "'yuan'"), ("ratios", "'ratio'"), ("ＣＮＹ", "'CNY'"),
+                           ("个户", "'个/户'")):  # fmt: skip
+        with pytest.raises(KeyError) as lacking:
+            UNITS[written]
+        assert f"(did you mean {meant}?)" in str(lacking.value), str(lacking.value)
+        assert f"（是不是 {meant}？）" in lacking.value.said.zh
+    teams = [f"wm{n}" for n in range(1, 7)]
+    assert did_you_mean_unit("wm0", teams) == (
+        " (did you mean 'wm1', 'wm2', 'wm3', 'wm4', 'wm5' or 'wm6'?)",
+        "（是不是 'wm1'、'wm2'、'wm3'、'wm4'、'wm5' 或 'wm6'？）",
+    )

@@ -59,9 +59,9 @@ def _units() -> dict[str, UnitOfMeasure]:
 def close_units(written: str, symbols: Sequence[str]) -> list[str]:
     """The units an author who wrote ``written`` likely meant, in ``symbols``' order:
     the unit itself where only spaces or case set it apart (``"元 "``, ``"Yuan"``), else
-    those written nearly alike or beginning with it (``"万"`` → 万元, 万户, 万人;
-    ``"wan"`` → wan_yuan)."""
-    import difflib
+    those beginning with it (``"万"`` → 万元, 万户, 万人; ``"wan"`` → wan_yuan) and every one
+    as near as the nearest, by the rule ids are suggested by (``near_words``)."""
+    from okrdesk.near_words import close_matches  # only for a unit okrdesk does not know
 
     bare = written.strip()
     if bare in symbols:
@@ -72,7 +72,7 @@ def close_units(written: str, symbols: Sequence[str]) -> list[str]:
     shown = [s for s in symbols if _shown_in_english(s, bare.casefold())]
     if shown:  # the word an English report writes it with, copied from a listing
         return shown
-    near = set(difflib.get_close_matches(bare, symbols, n=3, cutoff=0.6))
+    near = set(close_matches(bare, symbols))
     return [s for s in symbols if s in near or (bare and s.startswith(bare))]
 
 
