@@ -66,3 +66,51 @@ def test_a_persons_sources_fold_under_themselves_at_80_columns(
     assert len(told) == len(rows) and len(told) > 40
     assert any("\n" in row for row in told)  # some folded
     assert ["".join(row.split()) for row in told] == ["".join(row.split()) for row in rows]
+
+
+_COMMAND = re.compile(r"okrdesk(?: [A-Za-z0-9_.=/-]+)+")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [36, 44, 50, 70, 120])
+def test_explains_lines_fold_once_at_the_width_a_command_whole(
+    demo: Path, lang: str, columns: int
+) -> None:
+    """explain folded a score's sum and a budget line's sentences at 78 columns, then
+    the terminal's width folded them again: at 36 to 50 columns the sum's last line was
+    indented two more than its others ("      = 84.74%"), at 120 a sentence broke at 78;
+    and a command glued to the words before it, or with a bracket after it, was cut
+    ("okrdesk explain C1" above "--as-of 2026-11-20", "okrdesk spend list --line" above
+    "events", "okrdesk explain C1.KR1" above "--unit wm1 (or another member)"). Each line is
+    folded once now, at the width, the lines after its first under it, each command
+    whole on one line."""
+    for item in ([], ["C1"], ["events"], ["C1.KR1"]):
+        args = ("explain", *item, "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+        whole = piped(*args, columns="1000")
+        shown = piped(*args, columns=str(columns))
+        assert "".join("".join(shown).split()) == "".join("".join(whole).split())
+        if max(map(display_width, whole)) <= columns:
+            assert shown == whole
+        commands = [found.rstrip() for line in whole for found in _COMMAND.findall(line)]
+        assert commands
+        for command in commands:
+            assert any(command in line for line in shown), (command, shown)
+        for line in shown:
+            assert display_width(line) <= columns or _COMMAND.fullmatch(line.strip()), shown
+        if item == ["C1.KR1"]:
+            continue
+        if item == ["events"]:
+            assert whole[-1].startswith(("熔断：", "breaker: ")), whole  # not folded at 78
+            continue
+        # The score's sum, one line where there is room (it broke at 78), its further
+        # lines each under its first figure where there is not.
+        assert any(re.fullmatch(r"  = .* = [\d.]+%", line) for line in whole), whole
+        at = next((n for n, line in enumerate(shown) if line.startswith("  = ")), None)
+        if at is not None:
+            sum_lines = [shown[at]]
+            for line in shown[at + 1 :]:
+                if not line.startswith("   "):
+                    break
+                sum_lines.append(line)
+            assert all(len(line) - len(line.lstrip()) == 4 for line in sum_lines[1:]), shown
+            assert sum_lines[-1].endswith("%") and "=" in sum_lines[-1], sum_lines

@@ -1273,7 +1273,6 @@ def _explain_checkins(
 TITLE_WIDTH = 44
 """Display columns for a title in the tables below: the figures beside it stay within
 80 columns."""
-FORMULA_WIDTH = 78
 
 _SAID_SCORE: dict[str, dict[str, str]] = {
     "en": {
@@ -1444,10 +1443,11 @@ def _weight(weight: Decimal) -> str:
 
 
 def _formula(parts: Sequence[tuple[Decimal, Decimal]], score: float, lang: str) -> list[str]:
-    """The weighted mean worked out from the figures in percent shown above it, on lines
-    of at most 80 columns: ``= (62.50% + 100.00% × 2 + 81.30%) ÷ 4 = 85.95%``; when that
-    rounds otherwise than the report's score, which is the mean before rounding, that
-    is said. Nothing for one figure, which is the score itself."""
+    """The weighted mean worked out from the figures in percent shown above it, one line
+    that the command folds to the terminal's width, its further lines under the first
+    figure: ``= (62.50% + 100.00% × 2 + 81.30%) ÷ 4 = 85.95%``; when that rounds
+    otherwise than the report's score, which is the mean before rounding, that is said.
+    Nothing for one figure, which is the score itself."""
     if len(parts) < 2:
         return []
     weights = sum((weight for _, weight in parts), Decimal(0))
@@ -1463,14 +1463,7 @@ def _formula(parts: Sequence[tuple[Decimal, Decimal]], score: float, lang: str) 
             score=score_text(score), own=f"{own}%", exact=f"{_unrounded(score, own)}%"
         )
         terms[-1] += label(lang, "in_brackets", text=rounded)
-    lines, line = [], "  ="
-    for index, term in enumerate(terms):
-        joined = f"{line} {term}" if index == 0 else f"{line} + {term}"
-        if index and display_width(joined) > FORMULA_WIDTH:
-            lines.append(f"{line} +")
-            joined = f"    {term}"
-        line = joined
-    return [*lines, *_wrapped(line)]  # the last, with what rounding did, kept to the width
+    return ["  = " + " + ".join(terms)]
 
 
 def _unrounded(score: float, own: Decimal) -> Decimal:
@@ -1820,9 +1813,11 @@ def _no_roi(plan: Plan, lp: LineProgress, metrics: Mapping[str, MetricSpec], lan
 
 
 def _wrapped(text: str) -> list[str]:
-    """A long line in lines of at most ``FORMULA_WIDTH`` columns, those after the first
-    indented under it (they ran past the width by their indent)."""
-    return folded(text, len(text) - len(text.lstrip()) + 2, FORMULA_WIDTH)
+    """A long line left whole: the command folds each line once, at the terminal's width,
+    the lines after its first indented under it and a command it names never cut
+    (``folded_lines.folded``). Folded here as well, at 78 columns, its lines were folded
+    again under a terminal narrower than that, each indented two more than the last."""
+    return [text]
 
 
 def _kr_named(plan: Plan, kr_id: str) -> str:

@@ -30,11 +30,16 @@ amount and its currency (CNY 75,242k); an operator and the figure after it (× 1
 arrow and what it marks (← 计入)."""
 
 
-_COMMAND = re.compile(r"`okrdesk [^`]+`|\bokrdesk(?: [A-Za-z0-9_.=/-]+)+$")
-"""A command a line suggests, to copy and run: backquoted, or ending the line. Kept
-whole on one line, wider than the width if need be: a user who copies the first line
-of a folded one runs a command that is refused (``okrdesk move-unit szft`` without
-the ``--from-plan szft-2026`` on the next)."""
+_COMMAND = re.compile(
+    r"`okrdesk [^`]+`|\bokrdesk(?: [A-Za-z0-9_.=/-]+)+$"
+    r"|\bokrdesk(?=(?: [A-Za-z0-9_.=/-]+)*? --[a-z])(?: [A-Za-z0-9_.=/-]+)+(?=\s*[（(])"
+)
+"""A command a line suggests, to copy and run: backquoted, ending the line, or with an
+option and a bracket after it (``okrdesk explain C1.KR1 --unit wm1 (or another
+member)``; prose such as "what okrdesk was doing (…)" has no option). Kept whole on
+one line, wider than the width if need be: a user who copies the first line of a
+folded one runs a command that is refused (``okrdesk move-unit szft`` without the
+``--from-plan szft-2026`` on the next)."""
 
 
 def _held(body: str) -> str:
@@ -52,16 +57,29 @@ def folded(line: str, column: int, width: int) -> list[str]:
     indent = len(line) - len(body)
     if width - column < HANGING_ROOM or column < indent:
         return [line]
-    wider = next((c for c in _COMMAND.finditer(body) if cell_width(c[0]) > width - column), None)
+    commands = list(_COMMAND.finditer(body))
+    wider = next((c for c in commands if cell_width(c[0]) > width - column), None)
     if wider is not None:  # on a line of its own, past the width, rather than cut
-        before, after = body[: wider.start()].rstrip(), body[wider.end() :].lstrip()
-        lines = folded(line[:indent] + before, column, width) if before else []
-        lines.append(" " * (column if lines else indent) + wider[0])
-        return lines + (folded(" " * column + after, column, width) if after else [])
+        return _apart(line, indent, wider, column, width)
     text = Text(_held(body))
     text.hanging = column - indent
     lead = " " * indent
-    return [
+    lines = [
         lead + "".join(part for part, _ in shown).replace(NO_BREAK, " ")
         for shown in fitted(text, width - indent)
     ]
+    # A command glued to the words before it (``4 笔支出：okrdesk spend list --line
+    # events``) is one word with them, wider than the line, which the layout breaks
+    # where it may: inside the command.
+    cut = next((c for c in commands if not any(c[0] in shown for shown in lines)), None)
+    return lines if cut is None else _apart(line, indent, cut, column, width)
+
+
+def _apart(line: str, indent: int, command: re.Match[str], column: int, width: int) -> list[str]:
+    """``line`` folded with ``command``, found in it after its ``indent``, on a line of
+    its own: at the indent where it begins the line, else at ``column``."""
+    body = line[indent:]
+    before, after = body[: command.start()].rstrip(), body[command.end() :].lstrip()
+    lines = folded(line[:indent] + before, column, width) if before else []
+    lines.append(" " * (column if lines else indent) + command[0])
+    return lines + (folded(" " * column + after, column, width) if after else [])
