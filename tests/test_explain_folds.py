@@ -114,3 +114,20 @@ def test_explains_lines_fold_once_at_the_width_a_command_whole(
                 sum_lines.append(line)
             assert all(len(line) - len(line.lstrip()) == 4 for line in sum_lines[1:]), shown
             assert sum_lines[-1].endswith("%") and "=" in sum_lines[-1], sum_lines
+
+
+def test_a_stop_after_a_chinese_name_stays_with_it(demo: Path) -> None:
+    """At 36 columns explain's list of members without data read "3 more without data:
+    陈建国, 梁晨" above ", 宋雅": the comma after a Chinese name was taken for a figure's
+    (as 9 in "攻坚：9 月底前") and went with the name after it. It stays with 梁晨."""
+    from okrdesk.report.folded_lines import folded
+
+    assert folded("3 more without data: 陈建国, 梁晨, 宋雅", 2, 36) == [
+        "3 more without data: 陈建国, 梁晨,",
+        "  宋雅",
+    ]
+    for lang in ("en", "zh"):
+        for columns in ("36", "50", "70", "80"):
+            shown = piped("explain", "C1.KR1", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                          columns=columns)  # fmt: skip
+            assert not [line for line in shown if line.lstrip()[:1] in ",，、;；"], shown

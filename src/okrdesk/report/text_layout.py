@@ -427,10 +427,13 @@ def _held_together(before: str, after: str) -> bool:
 def _figure_after_chinese(word: str) -> int:
     """Where the figure ``word`` ends with after Chinese starts (``攻坚：9``, of ``攻坚：9
     月底前``), which goes with the measure word after it as a figure alone does; 0 where it
-    ends with none, or an id's (Q3)."""
+    ends with none, or an id's (Q3); a stop after Chinese is none (``梁晨,`` of a list of
+    names: read as a figure, its comma began the next line)."""
     start = len(word)
     while start and (word[start - 1].isdigit() or word[start - 1] in ",."):
         start -= 1
+    while start < len(word) and word[start] in ",.":
+        start += 1
     return start if 0 < start < len(word) and char_cells(word[start - 1]) == 2 else 0
 
 
