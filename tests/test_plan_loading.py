@@ -169,6 +169,8 @@ def test_a_metric_spec_changed_in_any_field_is_another_key(
     rate = MetricSpec("conversion", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"],
                       stages=FunnelStages(("参会", "签约")), numerator_unit=UNITS["户"],
                       denominator_unit=UNITS["户"])  # fmt: skip
+    money = MetricSpec("commission", "Commission", "佣金", MetricKind.FLOW, UNITS["元"])
+    base = {"new_accounts": count, "conversion": rate, "commission": money}
     changed = [
         attrs.evolve(count, **{field: value})
         for field, value in [
@@ -176,7 +178,7 @@ def test_a_metric_spec_changed_in_any_field_is_another_key(
             ("kind", MetricKind.STOCK), ("unit", UNITS["人"]),
             # The same symbol in another scale (1.2万 户 typed as 户).
             ("unit", UnitOfMeasure("户", Dimension.COUNT, UNITS["万户"].factor)),
-            ("direction", Direction.AT_MOST), ("revenue", True), ("never_negative", True),
+            ("direction", Direction.AT_MOST), ("never_negative", True),
             ("formula", "conversion * 2"), ("dimensions", ("tier", "product")),
             ("dimension_labels", {"tier": DimensionLabels("层级", "tiers")}),
             ("dimension_labels", {"tier": DimensionLabels("层级", "tier", {"hnw": "高"})}),
@@ -189,14 +191,12 @@ def test_a_metric_spec_changed_in_any_field_is_another_key(
             ("stages", FunnelStages(("参会", "签约"), ("attended", "signed"))), ("stages", None),
             ("numerator_unit", UNITS["人"]), ("denominator_unit", UNITS["人"]),
         ]
-    ]  # fmt: skip
-    keys = {plan_cache._key(root, {"new_accounts": count, "conversion": rate})}
+    ] + [attrs.evolve(money, revenue=True)]  # fmt: skip
+    keys = {plan_cache._key(root, base)}
     for spec in changed:
-        keys.add(
-            plan_cache._key(root, {"new_accounts": count, "conversion": rate, spec.name: spec})
-        )
+        keys.add(plan_cache._key(root, {**base, spec.name: spec}))
     assert len(keys) == 1 + len(changed)
-    assert plan_cache._key(root, {"new_accounts": count, "conversion": rate}) in keys
+    assert plan_cache._key(root, base) in keys
 
 
 def test_an_entry_that_is_not_a_plan_is_ignored(
