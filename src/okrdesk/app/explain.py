@@ -1704,7 +1704,7 @@ def budget_line_lines(
             got, mine, everyone, result = (ledger_amount(v, lang) for v in shown)
             # The written figures are rounded: "≈" where they do not give the part exactly.
             exact = bool(everyone) and ledger_amount(got * mine / everyone, lang) == result
-            lines += _wrapped(said["share"].format(
+            lines.append(said["share"].format(
                 kr=_kr_named(plan, kr), achieved=ledger(share.achieved, lang),
                 stake=ledger(share.stakes[line.id], lang),
                 stakes=ledger(sum(share.stakes.values()), lang),
@@ -1724,14 +1724,14 @@ def budget_line_lines(
     unspent = [cost.key_result for cost in lp.costs if cost not in lp.spent_on]
     if unspent:
         separator = "、" if lang == "zh" else ", "
-        lines += _wrapped(said["no_cost"].format(krs=separator.join(unspent)))
+        lines.append(said["no_cost"].format(krs=separator.join(unspent)))
     if lp.spent_on:
         lines.append(said["costs"])
         for cost in lp.spent_on:
             measured = plan.key_results_by_id[cost.key_result]
             per = cost_text(plan, cost.key_result, cost.per_result, lang)
             lines.append(said["cost"].format(kr=_kr_named(plan, cost.key_result), cost=per))
-            lines += _wrapped(said["cost_parts"].format(
+            lines.append(said["cost_parts"].format(
                 total=ledger(sum(cost.spent.values()), lang),
                 achieved=written(measured.unit, cost.achieved, lang),
             ))  # fmt: skip
@@ -1752,7 +1752,7 @@ def budget_line_lines(
             n=count if lang == "zh" else counted(count, "entry", "entries"),
             amount=ledger(net, lang), old=old, top=plan.top, from_plan=from_plan,
         )  # fmt: skip
-    lines += _wrapped(said["breaker"].format(standing=standing))
+    lines.append(said["breaker"].format(standing=standing))
     return lines
 
 
@@ -1787,7 +1787,7 @@ def _where_recorded(
     moved = (e for e in counted_here if e.moved_from not in ("", e.plan_unit))
     told = by_unit("moved", moved, lambda e: e.moved_from)
     told += by_unit("kept_elsewhere", kept_elsewhere, lambda e: e.plan_unit)
-    return [part for text in told for part in _wrapped(text)]
+    return told
 
 
 def _times(line: str, amount: Decimal, weight: Decimal, product: float, lang: str) -> str:
@@ -1810,14 +1810,6 @@ def _no_roi(plan: Plan, lp: LineProgress, metrics: Mapping[str, MetricSpec], lan
     if waiting:
         return said["no_figure"].format(krs=label(lang, "list_sep").join(waiting))
     return said["no_revenue"]
-
-
-def _wrapped(text: str) -> list[str]:
-    """A long line left whole: the command folds each line once, at the terminal's width,
-    the lines after its first indented under it and a command it names never cut
-    (``folded_lines.folded``). Folded here as well, at 78 columns, its lines were folded
-    again under a terminal narrower than that, each indented two more than the last."""
-    return [text]
 
 
 def _kr_named(plan: Plan, kr_id: str) -> str:
