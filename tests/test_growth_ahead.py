@@ -95,19 +95,27 @@ BASELINES = (
 """2025's net new assets of the team, typed in: 200万 a week, 1.04亿 in the year."""
 
 
+def net_flows_collected(write_workspace: WriteWorkspace, key_results: str) -> Path:
+    """The sample workspace with the team's net flows (NET_FLOWS, given by NET_PLUGIN)
+    and ``key_results`` on them, 2025's figures typed in (BASELINES), collected through
+    the year."""
+    root = write_workspace({"okrs.toml": OKRS + NET_FLOWS + key_results,
+                            "baselines.toml": BASELINES})  # fmt: skip
+    # NET_FLOWS asks for the net new clients the plugin gives, as NET_PLUGIN is written to.
+    (root / "plugins" / "net.py").write_text(NET_PLUGIN, encoding="utf-8")
+    trusted(root)
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-12-31", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return root
+
+
 def test_a_net_flows_growth_past_its_target_reads_ahead_and_explain_says_why(
     write_workspace: WriteWorkspace, plans_over: dt.date
 ) -> None:
     """On 8 March the team's net new assets are 2.6亿 against 1.04亿 × 1.18 = 1.2272亿:
     past it, with outflows to come (by June it has lost it all again)."""
-    root = write_workspace({"okrs.toml": OKRS + NET_FLOWS + GROWTH,
-                             "baselines.toml": BASELINES})  # fmt: skip
-    # NET_FLOWS asks for the net new clients the plugin gives, as NET_PLUGIN is written to.
-    (root / "plugins" / "net.py").write_text(NET_PLUGIN, encoding="utf-8")
-    trusted(root)
+    root = net_flows_collected(write_workspace, GROWTH)
     runner = CliRunner()
-    done = runner.invoke(cli, ["collect", "--through", "2026-12-31", "-w", str(root)])
-    assert done.exit_code == 0, done.output
     args = ["--as-of", "2026-03-08", "--unit", "team-a", "-w", str(root)]
     for lang in ("zh", "en"):
         done = runner.invoke(cli, ["report", *args, "--format", "json", "--lang", lang])

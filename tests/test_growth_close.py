@@ -22,9 +22,9 @@ from okrdesk.model import KeyResult, Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.store import Store
 from okrdesk.units import UNITS
-from sample_workspace import OKRS, WriteWorkspace, trusted
-from test_growth_ahead import BASELINES, SPECS, converting_store
-from test_levels_ahead import NET_FLOWS, NET_PLUGIN, table_row
+from sample_workspace import WriteWorkspace
+from test_growth_ahead import SPECS, converting_store, net_flows_collected
+from test_levels_ahead import table_row
 from test_windows import plan_of
 
 
@@ -100,13 +100,8 @@ def test_report_check_and_explain_tell_a_quarters_growth_missed_on_its_last_day(
 ) -> None:
     """The team's first quarter: 1.7亿 of net new assets against 2025's 0.26亿 × 7 =
     1.82亿."""
-    root = write_workspace({"okrs.toml": OKRS + NET_FLOWS + QUARTER,
-                            "baselines.toml": BASELINES})  # fmt: skip
-    (root / "plugins" / "net.py").write_text(NET_PLUGIN, encoding="utf-8")
-    trusted(root)
+    root = net_flows_collected(write_workspace, QUARTER)
     runner = CliRunner()
-    done = runner.invoke(cli, ["collect", "--through", "2026-12-31", "-w", str(root)])
-    assert done.exit_code == 0, done.output
 
     def status(day: str, lang: str) -> str:
         args = ["--as-of", day, "--unit", "team-a", "-w", str(root), "--lang", lang]
