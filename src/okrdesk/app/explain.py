@@ -439,14 +439,7 @@ def explain_lines(
                 latest = store.edge_period(spec.name, OverTime.LAST, engine.through,
                                            plan.grain, read.since)  # fmt: skip
             if latest is not None and not any(r.observation.period == latest for r in rows):
-                # Rollup.sliced's 0 for a slice the latest level has no part of; or a
-                # subject with no level in the latest period.
-                why = _SAID[lang]["stock_none"].format(period=latest, through=engine.through)
-                if kr.where and figure.value == 0:
-                    why = _SAID[lang]["stock_slice_none"].format(
-                        slice=slice_label(spec, slice_of(kr.where), lang), period=latest,
-                        through=engine.through,
-                    )  # fmt: skip
+                why = _no_level(kr, spec, figure, latest, engine.through, lang)
             elif kr.where and not rows and figure.value == 0:
                 # The rollup's 0 for a slice of which none was counted (Rollup.sliced).
                 why = _SAID[lang]["none_of_slice"].format(
@@ -948,6 +941,19 @@ def _input(spec: MetricSpec, value: float, lang: str) -> str:
 def _in_slice(row: StoredObservation, where: Mapping[str, str]) -> bool:
     values = row.observation.dimensions
     return bool(values) and all(values.get(name) == value for name, value in where.items())
+
+
+def _no_level(
+    kr: KeyResult, spec: MetricSpec, figure: Figure, latest: str, through: dt.date, lang: str
+) -> str:
+    """Why a stock has no row of ``latest``, the period its figure is read from: the
+    rollup's 0 for a slice the latest level has no part of (``Rollup.sliced``), else no
+    level of the subject's in that period."""
+    said = _SAID[lang]
+    if kr.where and figure.value == 0:
+        label_ = slice_label(spec, slice_of(kr.where), lang)
+        return said["stock_slice_none"].format(slice=label_, period=latest, through=through)
+    return said["stock_none"].format(period=latest, through=through)
 
 
 def _counted(
