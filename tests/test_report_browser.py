@@ -168,8 +168,16 @@ addEventListener("load", () => {
     const css = typeof el.className === "string" ? el.className : "";
     if (!clipped) wide.push(el.tagName.toLowerCase() + (css ? "." + css : ""));
   }
+  const folded = [];
+  for (const th of document.body.querySelectorAll("thead th")) {
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (tops.size > 1) folded.push(th.textContent.trim());
+  }
   parent.postMessage(JSON.stringify({width: innerWidth,
-    scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 10)}), "*");
+    scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 10),
+    folded: folded.slice(0, 10)}), "*");
 });
 </script>"""
 
@@ -210,6 +218,8 @@ def test_nothing_runs_off_the_screen(demo_report: Path, tmp_path: Path, width: i
     assert measured["width"] == width
     assert measured["wide"] == [], "these run off the screen: tables scroll in their own box"
     assert measured["scroll"] == width, "the page is wider than the screen"
+    # A column's heading on one line: 趋势 read 趋 above 势 in the monthly scores at 1280.
+    assert measured["folded"] == [], "these headings fold over two lines"
 
 
 def pdf_pages(pdf: bytes) -> list[int]:
