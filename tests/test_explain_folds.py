@@ -131,3 +131,24 @@ def test_a_stop_after_a_chinese_name_stays_with_it(demo: Path) -> None:
             shown = piped("explain", "C1.KR1", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
                           columns=columns)  # fmt: skip
             assert not [line for line in shown if line.lstrip()[:1] in ",，、;；"], shown
+
+
+def test_a_sums_terms_stay_whole_and_its_lines_begin_with_plus(demo: Path) -> None:
+    """At 60 columns the unit's score sum broke inside a term, "… + 69.53%" above
+    "× 0.15 + …", a figure parted from its weight; a line of it begins with the next
+    term's + now, and none ends with one."""
+    from okrdesk.report.folded_lines import folded
+
+    assert folded("  = 77.45% × 0.25 + 69.53% × 0.15 + 82.35% × 0.15", 4, 36) == [
+        "  = 77.45% × 0.25 + 69.53% × 0.15",
+        "    + 82.35% × 0.15",
+    ]
+    for lang in ("en", "zh"):
+        for columns in ("40", "50", "60", "70", "80"):
+            shown = piped("explain", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                          columns=columns)  # fmt: skip
+            at = next(n for n, line in enumerate(shown) if line.startswith("  = "))
+            sum_lines = [shown[at], *(line for line in shown[at + 1 :] if line.startswith("    "))]
+            for line in sum_lines[1:]:
+                assert re.match(r"    (\+ [\d.]+% × [\d.]+|= [\d.]+%)", line), sum_lines
+            assert not any(line.rstrip().endswith(("+", "×")) for line in sum_lines), sum_lines

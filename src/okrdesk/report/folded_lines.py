@@ -24,10 +24,18 @@ def piped_width() -> int:
     return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
 
 
-_HELD = re.compile(r"(?<![\w-])(--[a-z][a-z-]*) (?=[^\s-])|(\bCNY|[×÷=≈]) (?=[-\d])|(←|<-) (?=\S)")
+_HELD = re.compile(
+    r"(?<![\w-])(--[a-z][a-z-]*) (?=[^\s-])|(\bCNY|[×÷=≈+−]) (?=[-\d])|(←|<-) (?=\S)"
+)
 """What a fold never parts: an option and its value (--unit wm2), a command to copy; an
-amount and its currency (CNY 75,242k); an operator and the figure after it (× 1/4); an
-arrow and what it marks (← 计入)."""
+amount and its currency (CNY 75,242k); an operator and the figure after it (× 1/4,
++ 103.15%: a line of a sum begins with a figure, not with its sign); an arrow and what
+it marks (← 计入)."""
+
+
+_TERM = re.compile(r"(?<=[\d%‰]) (?=[×÷] [-\d])")
+"""The space before a product's or a quotient's operator (``69.53% × 0.15``): a fold
+never parts a term of a sum, which breaks between its terms, before their ``+``."""
 
 
 _COMMAND = re.compile(
@@ -45,6 +53,7 @@ folded one runs a command that is refused (``okrdesk move-unit szft`` without th
 def _held(body: str) -> str:
     """``body`` with the spaces a fold never breaks at made ``NO_BREAK``."""
     body = _COMMAND.sub(lambda found: found[0].replace(" ", NO_BREAK), body)
+    body = _TERM.sub(NO_BREAK, body)
     return _HELD.sub(lambda found: (found[1] or found[2] or found[3]) + NO_BREAK, body)
 
 
