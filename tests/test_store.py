@@ -894,6 +894,8 @@ def test_a_default_store_linked_to_a_file_of_the_workspace_is_refused(
         ),
         ("UPDATE checkins SET value = 'abc'", "checkins row 1: value holds 'abc'"),
         ("UPDATE checkins SET day = '2026-13-45'", "checkins row 1: day holds '2026-13-45'"),
+        ("UPDATE checkins SET confidence = 'high'", "checkins row 1: confidence holds 'high'"),
+        ("UPDATE checkins SET author = x'07'", "checkins row 1: author holds b'\\x07'"),
         ("UPDATE runs SET errors = 'xx'", "runs row 1: errors holds 'xx'"),
         ("UPDATE runs SET plugins = '[]'", "runs row 1: plugins holds '[]'"),
     ],

@@ -34,7 +34,8 @@ def of_the_plan(plan: Plan, records: Iterable[Dated]) -> list[Dated]:
     kept from year to year holds last year's too, under the same key result and line ids
     (``O1.KR1``, ``training``), which are last year's plan's, not this one's: a check-in
     of last December is no figure of this January, nor its spending this budget's."""
-    return [r for r in records if plan.holds(r.day)]
+    first, last = plan.start, plan.end
+    return [r for r in records if first <= r.day <= last]
 
 
 def runs_of(plan: Plan, runs: Iterable[Run]) -> list[Run]:

@@ -12,7 +12,7 @@ observation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -73,7 +73,9 @@ def checked_in_for(plan: Plan, kr: KeyResult) -> set[str]:
     return {owner, *kr.member_targets}
 
 
-def checkin_counts(plan: Plan, kr: KeyResult, subject: str, top: str, latest: set[str]) -> bool:
+def checkin_counts(
+    plan: Plan, kr: KeyResult, subject: str, top: str, latest: Container[str]
+) -> bool:
     """Whether a subject's own check-in of ``kr`` counts towards ``top``'s figure: it does
     unless a unit between them, or ``top`` itself, has a check-in of its own in ``latest``
     (the subjects that have one), which already stands for it; a rate's or a score's
@@ -707,17 +709,30 @@ def checkins_over_time(
     points: dict[dt.date, float] = {}
     made = list(checkins)
     chains: list[list[str]] = []
+    chain_of: dict[str, list[str]] = {}
+    depths: dict[str, int] = {}
+    members: dict[str, list[str]] = {}
     for at, checkin in enumerate(made):
         own[checkin.subject] = checkin.value
-        chains.append(_up_to(plan, checkin.subject, subject) if additive else [checkin.subject])
+        chain = chain_of.get(checkin.subject)
+        if chain is None:
+            chain = _up_to(plan, checkin.subject, subject) if additive else [checkin.subject]
+            chain_of[checkin.subject] = chain
+            for node in chain:
+                if node not in depths:
+                    depths[node] = _depth(plan, node)
+        chains.append(chain)
         if at + 1 < len(made) and made[at + 1].day == checkin.day:
             continue  # a day's figure is its last check-in's, as the rollup reads it
         changed = {node for chain in chains for node in chain}
-        for node in sorted(changed, key=lambda n: -_depth(plan, n)):
+        for node in sorted(changed, key=depths.__getitem__, reverse=True):
             if node in own:
                 figures[node] = own[node]
             elif node in plan.units_by_id:
-                found = [figures[m] for m in _members(plan, node) if m in figures]
+                below = members.get(node)
+                if below is None:
+                    below = members[node] = _members(plan, node)
+                found = [figures[m] for m in below if m in figures]
                 if found:
                     figures[node] = sum(found)
         # A point where a check-in of the day counts in the figure: not a member's under

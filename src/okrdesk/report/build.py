@@ -91,18 +91,16 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
         return None
     under = set(engine.under(p.subject))
     day = p.closed or engine.as_of
-    found: list[Checkin] = [
-        c
-        for c in of_the_plan(
-            engine.plan, engine.store.checkins(p.key_result.id, subjects=engine.plan.subject_ids)
-        )
-        if c.subject in under and c.day <= day
-    ]
-    with_own = {c.subject for c in found}
+    latest: dict[str, Checkin] = {}  # each subject's: an earlier one counts for nothing
+    for c in of_the_plan(
+        engine.plan, engine.store.checkins(p.key_result.id, subjects=engine.plan.subject_ids)
+    ):
+        if c.subject in under and c.day <= day:
+            latest[c.subject] = c
     found = [
         c
-        for c in found
-        if checkin_counts(engine.plan, p.key_result, c.subject, p.subject, with_own)
+        for c in latest.values()
+        if checkin_counts(engine.plan, p.key_result, c.subject, p.subject, latest.keys())
     ]
     if not found:
         return None

@@ -12,6 +12,7 @@ where it is.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Sequence
 from decimal import Decimal
@@ -69,10 +70,33 @@ def spend_of(r: Sequence[Any]) -> SpendEntry:
     )  # fmt: skip
 
 
+_NUMBER = (int, float)
+_CHECKIN_AS_WRITTEN = frozenset(
+    (int, str, str, str, value, confidence, str, str, withdrawn, str, str, str, str, moved)
+    for value, confidence, withdrawn, moved in itertools.product(
+        _NUMBER, (type(None), *_NUMBER), (type(None), str), (type(None), str)
+    )
+)
+"""The types of each column of a check-in's row as okrdesk writes them, every way: a row
+of these types is read without asking each value in turn (a firm's report reads hundreds
+of thousands of check-ins), the day alone parsed."""
+
+
 def checkin_of(r: Sequence[Any]) -> Checkin:
     """A row of ``SELECT id, key_result, subject, day, value, confidence, note, recorded,
     withdrawn, withdrawn_by, withdraw_reason, author, moved_from, moved FROM checkins`` as
     its check-in."""
+    if tuple(map(type, r)) in _CHECKIN_AS_WRITTEN:
+        try:
+            day = dt.date.fromisoformat(r[3])
+        except ValueError:
+            pass  # named by its column below
+        else:
+            confidence = r[5]
+            return Checkin(
+                r[0], r[1], r[2], day, float(r[4]),
+                None if confidence is None else float(confidence), *r[6:],
+            )  # fmt: skip
     at = _Row("checkins", r)
     return Checkin(
         at.whole(0, "id"), at.text(1, "key_result"), at.text(2, "subject"), at.day(3, "day"),
