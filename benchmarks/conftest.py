@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from okrdesk.model import Plan
 
 from firm import build_plan
 from results_table import table, write_table
-from workspace import fill_store, write_targets
+from workspace import add_weekly_checkins, fill_store, write_targets
 
 sys._called_from_test = True  # type: ignore[attr-defined]
 
@@ -138,6 +139,18 @@ def sliced_firm_store(firm_plan: Plan, tmp_path_factory: pytest.TempPathFactory)
     """The same firm, three of its metrics stored by slice as well as whole."""
     root = write_targets(tmp_path_factory.mktemp("sliced"), firm_plan, sliced=True)
     return fill_store(root / "okrdesk.db", firm_plan, sliced=True)
+
+
+@pytest.fixture(scope="session")
+def checkin_firm_store(
+    firm_store: Path, firm_plan: Plan, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The same firm, with a key result every person checks in weekly (``workspace.
+    add_weekly_checkins``)."""
+    root = tmp_path_factory.mktemp("checkins") / "firm"
+    shutil.copytree(firm_store.parent, root)
+    add_weekly_checkins(root, firm_plan)
+    return root / "okrdesk.db"
 
 
 def record(name: str, goal: str, ratio: float, met: bool, **figures: object) -> None:

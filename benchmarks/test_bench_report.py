@@ -25,7 +25,7 @@ from okrdesk.model import Plan
 
 from conftest import interleaved, record
 from firm import build_plan
-from workspace import ENV, OKRDESK, copy_rows, write_targets
+from workspace import CHECKIN_KEY_RESULT, ENV, OKRDESK, copy_rows, write_targets
 
 AS_OF = "2026-11-20"
 BRANCH = "b001"
@@ -183,6 +183,37 @@ def test_the_firm_report_with_slices_stored_against_without(
     record("firm report with slices stored vs without", "<= 1.1x", ratio, ratio <= 1.1,
            sliced_s=round(times["sliced"], 3), plain_s=round(times["plain"], 3),
            observations=rows, slice_rows=slices)  # fmt: skip
+
+
+LATEST_CHECKINS_SQL = (
+    "SELECT sum(value) FROM checkins AS c WHERE key_result = ? AND day <= ? AND NOT EXISTS "
+    "(SELECT 1 FROM checkins AS later WHERE later.key_result = c.key_result AND "
+    "later.subject = c.subject AND later.day <= ? AND (later.day, later.id) > (c.day, c.id))"
+)
+"""The firm's figure of a key result its people check in: each one's latest, summed."""
+
+
+def test_the_firm_report_with_weekly_checkins_against_without(
+    firm_store: Path, checkin_firm_store: Path, rounds: int
+) -> None:
+    """A key result that each of the firm's people checks in every week (a year of
+    check-ins, read whole for the firm's trend): the firm's report with it against the
+    same report without it."""
+    plain, checked_in = firm_store.parent, checkin_firm_store.parent
+    done = subprocess.run(report_command(checked_in, "--format", "json"), env=ENV,
+                          capture_output=True, check=True)  # fmt: skip
+    with sqlite3.connect(checkin_firm_store) as connection:
+        (expected,) = connection.execute(
+            LATEST_CHECKINS_SQL, (CHECKIN_KEY_RESULT, AS_OF, AS_OF)
+        ).fetchone()
+        (checkins,) = connection.execute("SELECT count(*) FROM checkins").fetchone()
+    assert _actuals(done.stdout)[CHECKIN_KEY_RESULT] == pytest.approx(expected, rel=1e-12)
+    times = interleaved({"plain": report_command(plain), "checked_in": report_command(checked_in)},
+                        rounds, ENV)  # fmt: skip
+    ratio = times["checked_in"] / times["plain"]
+    record("firm report with weekly check-ins vs without", "<= 1.5x", ratio, ratio <= 1.5,
+           checked_in_s=round(times["checked_in"], 3), plain_s=round(times["plain"], 3),
+           checkins=checkins)  # fmt: skip
 
 
 def _actuals(payload: bytes) -> dict[str, float]:

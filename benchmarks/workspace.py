@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import shutil
 import sqlite3
 import subprocess
@@ -140,6 +141,47 @@ def fill_store(database: Path, plan: Plan, *, sliced: bool = False) -> Path:
         store.replace_observations(run, names, periods, rows, COLLECTED_THROUGH)
         store.finish_run(run, "ok", {"bench": "1"}, [])
     return database
+
+
+CHECKIN_KEY_RESULT = "F2.VISITS"
+"""A key result every person of the firm checks in weekly (client visits to date), with
+no metric: its figures come from the check-ins alone."""
+
+
+def add_weekly_checkins(root: Path, plan: Plan) -> int:
+    """``CHECKIN_KEY_RESULT`` in the workspace's targets (each branch's share 500), and
+    a check-in of it by every person each week, on a day of that week, through
+    ``COLLECTED_THROUGH``: the visits to date, growing. How many check-ins."""
+    branches = [unit.id for unit in plan.units if unit.level == "branch"]
+    objective, key = CHECKIN_KEY_RESULT.split(".")
+    okrs = ["", "[[objectives]]", f"id = {_quoted(objective)}", 'title = "客户回访"',
+            f"owner = {_quoted(plan.top)}", "", "  [[objectives.key_results]]",
+            f"  id = {_quoted(key)}", '  title = "回访客户数"', '  unit = "户"',
+            '  direction = "at_least"', "  [objectives.key_results.members]",
+            *(f"  {branch} = 500" for branch in branches), ""]  # fmt: skip
+    with (root / "targets" / "okrs.toml").open("a", encoding="utf-8") as file:
+        file.write("\n".join(okrs))
+    draw = random.Random(2026)
+    latest: dict[str, float] = {}
+    rows = []
+    for period in weeks():
+        for person in plan.people:
+            day = period.start + dt.timedelta(days=draw.randrange(5))
+            if day > min(period.end, COLLECTED_THROUGH):
+                continue
+            latest[person.id] = latest.get(person.id, 0.0) + draw.randrange(4)
+            rows.append((CHECKIN_KEY_RESULT, person.id, day.isoformat(), latest[person.id],
+                         f"{day.isoformat()}T18:00:00+08:00", person.name))  # fmt: skip
+    rows.sort(key=lambda row: row[2])
+    # Straight into the table `okrdesk checkin` writes: one by one, as that command adds
+    # them, a firm's year of check-ins would take the benchmark an hour to set up.
+    with Store.open(root / "okrdesk.db"), sqlite3.connect(root / "okrdesk.db") as connection:
+        connection.executemany(
+            "INSERT INTO checkins (key_result, subject, day, value, recorded, author) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return len(rows)
 
 
 def copy_rows(source: Path, target: Path, subjects: set[str]) -> None:

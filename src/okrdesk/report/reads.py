@@ -58,6 +58,8 @@ class _ReadOnce:
             self._by_key_result = found
         mine = self._every if key_result is None else self._by_key_result.get(key_result, [])
         among = None if subjects is None or subjects is self._asked_as else set(subjects)
+        if subject is None and among is None:
+            return list(mine)
         return [
             c
             for c in mine
