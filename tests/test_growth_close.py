@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
+import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
@@ -20,6 +21,7 @@ from okrdesk.engine.pace import Status
 from okrdesk.engine.progress import Engine
 from okrdesk.model import KeyResult, Observation
 from okrdesk.periods import Grain, periods_between
+from okrdesk.report.build import build_report
 from okrdesk.store import Store
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace
@@ -51,6 +53,20 @@ def test_a_quarters_growth_short_on_its_last_day_is_missed(tmp_path: Path) -> No
         assert judged(year, dt.date(2026, 9, 30))[0] is Status.AT_RISK
 
 
+def weekly_fees_2027(path: Path) -> Store:
+    """李强's fees a week, 10 in 2026 and 20 in 2027, collected through 2027."""
+    store = Store.open(path / "okrdesk.db")
+    weeks = [*periods_between(dt.date(2026, 1, 1), dt.date(2027, 12, 31), Grain.WEEK)]
+    run = store.start_run("collect", dt.date(2027, 12, 31))
+    store.replace_observations(
+        run, {"fees": "t"}, weeks,
+        [Observation("fees", "p2", w.id, 10.0 if w.start.year == 2026 else 20.0)
+         for w in weeks],
+        dt.date(2027, 12, 31),
+    )  # fmt: skip
+    return store
+
+
 def test_a_quarters_growth_closes_with_its_last_week(tmp_path: Path) -> None:
     """2027's third quarter ends on Thursday 30 September, in the week to 3 October that
     is its own (by its Thursday): until that week is in, the quarter's figure is not
@@ -58,15 +74,7 @@ def test_a_quarters_growth_closes_with_its_last_week(tmp_path: Path) -> None:
     kr = fees_growth("qtd")
     plan = attrs.evolve(plan_of(Grain.WEEK, kr), year=2027, start=dt.date(2027, 1, 1),
                         end=dt.date(2027, 12, 31))  # fmt: skip
-    with Store.open(tmp_path / "okrdesk.db") as store:
-        weeks = [*periods_between(dt.date(2026, 1, 1), dt.date(2027, 12, 31), Grain.WEEK)]
-        run = store.start_run("collect", dt.date(2027, 12, 31))
-        store.replace_observations(
-            run, {"fees": "t"}, weeks,
-            [Observation("fees", "p2", w.id, 10.0 if w.start.year == 2026 else 20.0)
-             for w in weeks],
-            dt.date(2027, 12, 31),
-        )  # fmt: skip
+    with weekly_fees_2027(tmp_path) as store:
 
         def judged(day: dt.date) -> tuple[Status, float, dt.date | None]:
             p = Engine(plan, store, day, SPECS).key_result(kr, "br")
@@ -77,6 +85,23 @@ def test_a_quarters_growth_closes_with_its_last_week(tmp_path: Path) -> None:
         assert judged(dt.date(2027, 10, 2)) == (Status.AT_RISK, 260.0, None)
         # All 14 on the 3rd: 280 of 350, missed.
         assert judged(dt.date(2027, 10, 3)) == (Status.MISSED, 280.0, dt.date(2027, 10, 3))
+
+
+def test_a_quarters_growth_is_forecast_to_the_day_it_closes(tmp_path: Path) -> None:
+    """The forecast of 2027's third quarter is of its figure on 3 October, when its last
+    week is in and it closes, not on the 30th, three days short of that week: at 20 a
+    week it reaches all 14 weeks' 280, not 271.43; the report writes it to 10-03."""
+    kr = fees_growth("qtd")
+    plan = attrs.evolve(plan_of(Grain.WEEK, kr), year=2027, start=dt.date(2027, 1, 1),
+                        end=dt.date(2027, 12, 31))  # fmt: skip
+    with weekly_fees_2027(tmp_path) as store:
+        engine = Engine(plan, store, dt.date(2027, 9, 26), SPECS)
+        p = engine.key_result(kr, "br")
+        assert p is not None and p.forecast.value is not None
+        assert (p.actual.value, p.forecast.value) == (260.0, pytest.approx(280.0))
+        report = build_report(plan, SPECS, store, "br", dt.date(2027, 9, 26), "en")
+        (result,) = [r for o in report.objectives for r in o.key_results]
+        assert (result.forecast, result.forecast_to) == (pytest.approx(280.0), dt.date(2027, 10, 3))
 
 
 QUARTER = """

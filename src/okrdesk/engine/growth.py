@@ -140,8 +140,10 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
                          falls_back=falls_back(kr, spec), closes=closes)  # fmt: skip
     day = engine.figure_day(kr, spec, subject)  # what its figures speak for, as its due
     trend = _trend(now, day) if spec.kind is MetricKind.FLOW else ()
+    # Forecast to the day the target closes, not the span's last day: a quarter whose
+    # last week runs past it (2027-W39, to 3 October) counts that week's days too.
     forecast = (
-        linear_forecast(list(trend), whole.first, whole.last, goal, True, day)
+        linear_forecast(list(trend), whole.first, closes, goal, True, day)
         if engine.trends
         else Forecast(None, note="not computed")
     )

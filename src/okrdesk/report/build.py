@@ -252,16 +252,15 @@ def _began_counting(progress: SubjectProgress, earlier: SubjectProgress) -> tupl
 
 def _forecast_to(engine: Engine, p: KeyResultProgress) -> dt.date | None:
     """The day a forecast is for where it is not the plan's last day: an open checkpoint's
-    closing day (``pace.closes_on``), a growth target's window's end. A Q2 checkpoint's
-    or a quarter's 94.95万 is no year-end figure."""
+    closing day (``pace.closes_on``), the day a growth target closes (``growth_closes``:
+    its window's end, or its last week's, 3 October for 2027's third quarter). A Q2
+    checkpoint's or a quarter's 94.95万 is no year-end figure."""
     kr = p.key_result
     if kr.growth is None:
         return closes_on(engine.plan, kr) if p.closed is None else None
-    if kr.window is None:
-        return None
-    from okrdesk.engine.windows import whole_run
+    from okrdesk.engine.growth import growth_closes
 
-    end = whole_run(parse_window(kr.window), engine.as_of, engine.plan.grain).last
+    end = growth_closes(engine, kr)
     return end if end < engine.plan.end else None
 
 
