@@ -50,19 +50,22 @@ def elements(svg: ET.Element, tag: str, css: str) -> list[ET.Element]:
 
 def test_the_axes_are_labelled_in_the_key_results_unit_and_by_month() -> None:
     svg = chart(key_result())
-    assert texts(svg, "tick y") == ["0亿", "10亿", "20亿", "30亿", "40亿", "50亿"]
+    assert texts(svg, "tick y") == ["0元", "10亿", "20亿", "30亿", "40亿", "50亿"]
     assert texts(svg, "tick x") == ["1月", "4月", "7月", "10月"]
     assert len(elements(svg, "line", "axis")) == 12  # a tick at each month's first day
 
 
-def test_a_zero_tick_is_written_in_the_scale_of_the_tick_above_it() -> None:
+def test_a_zero_tick_of_money_reads_as_the_tables_write_a_zero_amount() -> None:
     """A goal of 1亿 in a plan kept in 亿: the ticks under 1亿 read in 万 as the report
-    writes such figures, and the zero with them, not "0亿" under "2,000万"."""
+    writes such figures, and the zero as its tables write none, 0元 (CNY 0), not "0万"
+    under "2,000万" (CNY 0m under CNY 20m), which reads as an amount rounded away."""
     small = key_result(target=1e8, actual=4.2e7, expected=5e7, forecast=9e7,
                        trend=(TrendPoint(dt.date(2026, 6, 28), 4.2e7),),
                        milestones=(TrendPoint(START, 0.0), TrendPoint(END, 1e8)))  # fmt: skip
     ticks = texts(chart(small), "tick y")
-    assert ticks[0] == "0万" and ticks[1].endswith("万") and ticks[-1].endswith("亿"), ticks
+    assert ticks[:2] == ["0元", "2,000万"] and ticks[-1] == "1亿", ticks
+    ticks = texts(chart(small, lang="en"), "tick y")
+    assert ticks[:2] == ["CNY 0", "CNY 20m"] and ticks[-1] == "CNY 100m", ticks
 
 
 def test_a_zero_tick_of_a_count_is_plural_in_english() -> None:

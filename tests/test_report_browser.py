@@ -189,9 +189,10 @@ FRAME = """<!DOCTYPE html><body style="margin:0">
 </script>"""
 
 
-def layout_probe(report: Path, tmp_path: Path, width: int) -> dict[str, object]:
+def layout_probe(report: Path, tmp_path: Path, width: int, probe: str = PROBE) -> dict[str, object]:
     """How wide a copy of the report lays out in a frame ``width`` pixels wide (a phone's
-    screen: Chromium's own window is never narrower than 500), measured by a script.
+    screen: Chromium's own window is never narrower than 500), measured by a script
+    (``probe``, which posts what it measured as JSON).
 
     The report itself allows no script; the copy's policy lets this one probe run.
     """
@@ -201,7 +202,7 @@ def layout_probe(report: Path, tmp_path: Path, width: int) -> dict[str, object]:
     html = html.replace(policy.group(1), "default-src 'none'; style-src 'unsafe-inline'; "
                         "img-src data:; script-src 'unsafe-inline'")  # fmt: skip
     copy = tmp_path / f"copy-{width}.html"
-    copy.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    copy.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
     frame = tmp_path / f"frame-{width}.html"
     frame.write_text(FRAME.format(page=copy.name, width=width), encoding="utf-8")
     done = chromium(frame, tmp_path / "profile", "--window-size=1400,1000", "--hide-scrollbars",
@@ -220,6 +221,43 @@ def test_nothing_runs_off_the_screen(demo_report: Path, tmp_path: Path, width: i
     assert measured["scroll"] == width, "the page is wider than the screen"
     # A column's heading on one line: 趋势 read 趋 above 势 in the monthly scores at 1280.
     assert measured["folded"] == [], "these headings fold over two lines"
+
+
+ZERO_TICKS = """<script>
+addEventListener("load", () => {
+  const charts = [];
+  for (const svg of document.querySelectorAll("svg.burnup")) {
+    const ticks = [...svg.querySelectorAll("text.tick.y")];
+    const box = svg.getBoundingClientRect();
+    charts.push({ticks: ticks.map(t => t.textContent),
+      inside: ticks.every(t => t.getBoundingClientRect().left >= box.left - 0.5)});
+  }
+  parent.postMessage(JSON.stringify({charts: charts}), "*");
+});
+</script>"""
+
+
+def test_a_charts_zero_of_money_reads_as_the_tables_write_it(
+    demo_report: Path, tmp_path: Path
+) -> None:
+    """The value axis of an amount starts at 0元 (CNY 0), as the report's tables write
+    a zero amount, not 0亿 or 0万 (CNY 0m), which read as an amount rounded away; drawn
+    whole inside its chart, in Chinese and English."""
+    english = tmp_path / "report-en.html"
+    done = subprocess.run([sys.executable, "-m", "okrdesk", "report", "-w",
+                           str(demo_report.parent / "demo"), "--as-of", DEMO_DATE, "--format",
+                           "html", "--lang", "en", "--out", str(english)],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    for report, zero, money in ((demo_report, "0元", r"[\d,.]+[元万亿]"),
+                                (english, "CNY 0", r"CNY [\d,.]+[mk]?")):  # fmt: skip
+        measured = layout_probe(report, tmp_path, 1280, ZERO_TICKS)
+        charts = measured["charts"]
+        assert isinstance(charts, list) and charts
+        ticks = [t for c in charts for t in c["ticks"] if re.fullmatch(money, t)]
+        zeros = [t for t in ticks if re.fullmatch(r"\D*0\D*", t)]
+        assert len(zeros) >= 3 and set(zeros) == {zero}, ticks
+        assert all(c["inside"] for c in charts), charts
 
 
 def pdf_pages(pdf: bytes) -> list[int]:

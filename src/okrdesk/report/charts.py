@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Sequence
 
 import attrs
@@ -23,7 +22,7 @@ from okrdesk.report.cells import target as written_target
 from okrdesk.report.cells import value as written_value
 from okrdesk.report.cells import whole_count
 from okrdesk.report.document import ReportKeyResult, TrendPoint
-from okrdesk.units import UNITS, Dimension, written
+from okrdesk.units import UNITS, written
 
 WIDTH, HEIGHT = 360, 200
 RIGHT, TOP, BOTTOM = 12, 22, 154
@@ -166,24 +165,14 @@ def _nice_step(rough: float, whole: bool) -> float:
 def _ticks(
     result: ReportKeyResult, low: float, high: float, step: float, lang: str
 ) -> list[tuple[float, str]]:
-    """Each tick of the value axis with its label, written as the report writes figures;
-    a zero of money in the scale of the tick after it (0万 under 2,000万, not 0亿). Only
-    money is written in scales: a count's zero keeps its own words (0 times, not the
-    1 time above it)."""
+    """Each tick of the value axis with its label, written as the report's tables write
+    figures: a zero of money as 0元 / CNY 0, as a branch writes none, not 0万 under
+    2,000万, which reads as an amount rounded away; a count's in its own words (0
+    times, not the 1 time above it)."""
     unit = UNITS[result.unit]
     whole = whole_count(result)
     ticks = [round(low + i * step, 12) for i in range(round((high - low) / step) + 1)]
-    labels = [written(unit, tick, lang, whole=whole) for tick in ticks]
-    if unit.dimension is not Dimension.MONEY:
-        return list(zip(ticks, labels, strict=True))
-    for at, tick in enumerate(ticks[:-1]):
-        if tick == 0 and (scale := _FIGURE_IN.fullmatch(labels[at + 1])) is not None:
-            labels[at] = f"{scale[1]}0{scale[2]}"
-    return list(zip(ticks, labels, strict=True))
-
-
-_FIGURE_IN = re.compile(r"([^\d]*?)-?[\d,.]+(.*)")
-"""A written figure: what comes before its digits (CNY ), and after them (万, m)."""
+    return [(tick, written(unit, tick, lang, whole=whole)) for tick in ticks]
 
 
 def _value_axis(frame: Frame, ticks: Sequence[tuple[float, str]]) -> list[str]:
