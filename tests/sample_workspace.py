@@ -141,7 +141,13 @@ def okrdesk_collect(request, emit):
         wanted.discard(os.environ["OKRDESK_TEST_FAIL"])
     if os.environ.get("OKRDESK_TEST_WARN") and "new_hnw_clients" in wanted:
         emit.warning("new_hnw_clients", os.environ["OKRDESK_TEST_WARN"])
+    since = os.environ.get("OKRDESK_TEST_FROM")  # the source's first day: no rows before
     for index, period in enumerate(request.periods):
+        if since and period.start.isoformat() < since:
+            for flow in sorted({"new_hnw_clients", "fee_revenue"} & wanted):
+                for person in request.people:
+                    emit(flow, person.id, period.id, value=0, no_rows=True, source="no rows")
+            continue
         for number, person in enumerate(request.people, start=1):
             if "new_hnw_clients" in wanted:
                 emit("new_hnw_clients", person.id, period.id, value=number + bonus,

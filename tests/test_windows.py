@@ -350,9 +350,11 @@ def test_a_baseline_stands_in_for_the_periods_it_types_alone(tmp_path: Path) -> 
         assert p is not None and p.target.value == pytest.approx((4620 + 1890) * 1.18)
 
 
-def started_in_july(write_workspace: WriteWorkspace) -> Path:
+def started_in_july(write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Last year's plan ran from 1 July, so the store holds 2025-W27 to 2025-W53 alone;
-    this year's plan (OKRS and GROWTH_KRS) collected to 15 March."""
+    this year's plan (OKRS and GROWTH_KRS) collected to 15 March. The source has no rows
+    before 1 July either: the collect that reads the growth target's base finds none."""
+    monkeypatch.setenv("OKRDESK_TEST_FROM", "2025-07-01")
     half = PLAN.replace("2026", "2025").replace(
         'unit = "branch"\n', 'unit = "branch"\nstart = 2025-07-01\n', 1
     )
@@ -367,11 +369,11 @@ def started_in_july(write_workspace: WriteWorkspace) -> Path:
 
 
 def test_a_workspace_started_in_july_sets_no_growth_target_on_half_a_year(
-    write_workspace: WriteWorkspace,
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The year's target is not last year's 27 weeks grown 18%, and the report, its JSON
     and explain say how many weeks were never collected and where to type them."""
-    root = started_in_july(write_workspace)
+    root = started_in_july(write_workspace, monkeypatch)
     args = ["report", "--as-of", "2026-03-15", "-w", str(root)]
     shown = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert shown.exit_code == 0, shown.output
@@ -388,12 +390,12 @@ def test_a_workspace_started_in_july_sets_no_growth_target_on_half_a_year(
 
 
 def test_a_growth_target_with_no_year_to_grow_on_is_told_as_such(
-    write_workspace: WriteWorkspace,
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its figure is there (33万 so far): the alert said 福田营业部 暂无数据 and the due
     column 应完成 0元 beside it; nothing is due of no target, and what is missing is
     last year's figures."""
-    root = started_in_july(write_workspace)
+    root = started_in_july(write_workspace, monkeypatch)
     args = ["--as-of", "2026-03-15", "-w", str(root)]
     text = CliRunner().invoke(cli, ["report", *args]).output
     assert "提醒    O1.FEES 佣金收入同比 +18%：缺上年的数字作增长基数，没有目标" in text
@@ -793,7 +795,8 @@ def test_explain_lists_this_years_observations_not_last_years(
     # kept for 同比, are in no figure of this plan and were listed as if they were.
     assert "= 11万" in mine.output
     assert "11 条观测值，来自第 2 次采集" in mine.output, mine.output
-    assert "2025-W" not in mine.output.split("增长目标")[0]
+    # Those it grows on are listed apart, under their own heading.
+    assert "2025-W" not in mine.output.split("增长所依据的去年数字")[0]
     branch = CliRunner().invoke(cli, args).output
     assert "22 条观测值" in branch, branch  # two people, 11 weeks each
     # Last year's figures still set the target: 53 weeks of 30,000 stored in 2025, the
@@ -982,7 +985,10 @@ def test_report_window_fits_the_plans_grain(write_workspace: WriteWorkspace) -> 
     assert "--window wtd：计划的周期比这个窗口长，给不出它" in zh
 
 
-def test_explain_says_why_a_growth_target_has_no_target(write_workspace: WriteWorkspace) -> None:
+def test_explain_says_why_a_growth_target_has_no_target(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OKRDESK_TEST_FROM", "2026-01-01")  # a source of this year alone
     root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS})
     done = CliRunner().invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "-w", str(root)])
     assert done.exit_code == 0, done.output
@@ -1082,12 +1088,12 @@ def test_a_quarter_s_last_day_counts_that_quarter_when_collected_through_it(
 
 
 def test_a_growth_target_with_no_target_is_not_among_what_moved_most(
-    write_workspace: WriteWorkspace,
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What moved most is ranked by the share of its way each key result moved: one with
     no target has no way, and its change in yuan (+3万) was taken for a share of 1, so
     it came first, ahead of key results that did move towards their targets."""
-    root = started_in_july(write_workspace)
+    root = started_in_july(write_workspace, monkeypatch)
     args = ["report", "--as-of", "2026-03-15", "-w", str(root), "--brief"]
     lines = CliRunner().invoke(cli, args).output.splitlines()
     at = lines.index("变化最大（周变化）")

@@ -14,6 +14,7 @@ import attrs
 
 from okrdesk import clock
 from okrdesk.app.session import Session, open_store
+from okrdesk.engine.growth_bases import BaseRead, bases_to_read
 from okrdesk.engine.plan_calendar import (
     before_the_plan,
     metrics_by_grain,
@@ -81,6 +82,10 @@ class CollectSummary:
     renamed_people: Said | None = None
     """Ids of the plan's last collects the plan has no more, beside people new since
     (``renamed_people``): a person's id changed, whose figures now count nowhere."""
+    bases: tuple[BaseRead, ...] = ()
+    """Last year's periods read for the growth targets' bases (``growth_bases``)."""
+    based: Mapping[str, frozenset[str]] = attrs.Factory(dict)
+    """Of those, by metric, the periods its sources counted rows in, stored."""
 
 
 _SAID = {
@@ -112,6 +117,12 @@ _SAID = {
                    "from each.",
         "this_machine": "this machine",
         "on_machine": "{host}",
+        "bases": "Read last year's {periods} ({first} to {last}) for the growth targets' "
+                 "bases: {found}.",
+        "based": "{metric} has figures in {n}",
+        "not_based": "{metric} has none (its source has no rows of them: type them into "
+                     "[[baselines]], or collect from an export that holds them)",
+        "based_and": "; ",
     },
     "zh": {
         "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
@@ -136,6 +147,11 @@ _SAID = {
                    "同时进行，会各存一部分数字。",
         "this_machine": "本机",
         "on_machine": "{host} 上的",
+        "bases": "为增长目标的基数读取了上年 {periods} 个周期（{first} 至 {last}）：{found}。",
+        "based": "{metric} {n} 个周期有数字",
+        "not_based": "{metric} 没有数字（数据源中没有这些周期的行：可在 [[baselines]] 中补录，"
+                     "或从含有这些周期的导出文件采集）",
+        "based_and": "；",
     },
 }  # fmt: skip
 """What ``okrdesk collect`` says it did, in each language."""
@@ -165,12 +181,32 @@ def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
         said = words["changed_gone"] if summary.gone else words["changed"]
         cited = words["cited_anew"].format(n=summary.cited_anew) if summary.cited_anew else ""
         lines.append(said.format(n=summary.changed, gone=summary.gone, cited=cited))
+    lines += base_lines(summary, lang)
     for metric, by_period in summary.revised.items():
         count = sum(by_period.values())
         named, more = named_periods(by_period)
         span = words["and"].join(named) + (words["more"].format(n=more) if more else "")
         figures = counted(count, "figure") if english else count
         lines.append(words["revised"].format(metric=metric, figures=figures, span=span))
+    return lines
+
+
+def base_lines(summary: CollectSummary, lang: str) -> list[str]:
+    """What a collect read of last year for the growth targets' bases, a line for each
+    run of periods: how many of them each metric's sources had figures in."""
+    words, english = _SAID[lang], lang == "en"
+    lines = []
+    for base in summary.bases:
+        asked = {p.id for p in base.periods}
+        found = []
+        for metric in base.metrics:
+            n = len(summary.based.get(metric, frozenset()) & asked)
+            shown = counted(n, "period") if english else n
+            found.append(words["based" if n else "not_based"].format(metric=metric, n=shown))
+        periods = counted(len(asked), "period") if english else len(asked)
+        lines.append(words["bases"].format(periods=periods, first=base.periods[0].id,
+                                           last=base.periods[-1].id,
+                                           found=words["based_and"].join(found)))  # fmt: skip
     return lines
 
 
@@ -346,9 +382,11 @@ def run_collect(
         if metrics & set(wanted)
     }
     periods = plan_periods(plan, day)
-    if progress is not None:
-        owners = session.host.owners
-        progress.start(sum(len({owners[m] for m in ms if m in owners}) for ms in by_grain.values()))
+    owners = session.host.owners
+
+    def calls(metrics: Iterable[str]) -> int:
+        return len({owners[m] for m in metrics if m in owners})
+
     stored = 0
     errors: list[PluginError] = []
     warnings: list[PluginError] = []
@@ -359,6 +397,11 @@ def run_collect(
     groups = sources_groups(plan)
     with open_store(session.workspace) as store, contextlib.closing(StagedRows()) as staged:
         run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits)
+        bases = bases_to_read(plan, store, session.host.metrics, wanted)
+        if progress is not None:
+            progress.start(sum(calls(ms) for ms in [*by_grain.values(),
+                                                    *(b.metrics for b in bases)]))  # fmt: skip
+        based: dict[str, set[str]] = {}
         # Read once started: a collect waited for is among them, finished.
         every_run = [run for run in store.runs() if run.id != run_id]
         runs = runs_of(plan, every_run)
@@ -388,6 +431,21 @@ def run_collect(
                     for r in session.host.records.values()
                     if r.name in result.plugin_of.values()
                 )
+            for base in bases:
+
+                def keep_base(
+                    sound: Mapping[str, str],
+                    rows: Iterator[SpooledRow],
+                    base_periods: tuple[Period, ...] = base.periods,
+                ) -> int:
+                    return staged.add(sound, base_periods, _counted_rows(rows, based))
+
+                result = collect(
+                    session.host, plan, base.metrics, base.periods, day, session.workspace.root,
+                    progress, plugin_timeout(session.workspace.plugin_timeout), jobs, keep_base,
+                )  # fmt: skip
+                errors.extend(e for e in result.errors if e not in errors)
+                warnings.extend(w for w in result.warnings if w not in warnings)
             errors.extend(_loading_errors(session, errors))
             # Read from okrdesk.toml before the store's write lock is taken, not while held.
             errors = at_key_lines(session.workspace.root, errors)
@@ -428,8 +486,20 @@ def run_collect(
         settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
                              session.host.owners, plan.end),
         first=not every_run, never_held=never_held, shared_people=shared,
-        renamed_people=renamed,
+        renamed_people=renamed, bases=tuple(bases),
+        based={metric: frozenset(found) for metric, found in based.items()},
     )  # fmt: skip
+
+
+def _counted_rows(rows: Iterable[SpooledRow], based: dict[str, set[str]]) -> Iterator[SpooledRow]:
+    """A base's rows its sources counted, each period noted under its metric in
+    ``based``: a zero given for no rows (``zero_for_no_rows``) of last year is left out,
+    for an export that starts this year gives one for every period before it, which
+    is no figure of that period (the store keeps it never collected, as it was)."""
+    for row in rows:
+        if not zero_for_no_rows(row):
+            based.setdefault(row[0], set()).add(row[2])
+            yield row
 
 
 _UNANSWERED = (

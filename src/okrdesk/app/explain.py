@@ -30,7 +30,7 @@ from okrdesk.engine.budget import (
     budget_progress,
     revenue_key_results,
 )
-from okrdesk.engine.growth import GrowthBasis, growth_basis, growth_closes
+from okrdesk.engine.growth import GrowthBasis, base_run, growth_basis, growth_closes
 from okrdesk.engine.pace import Status, closes_on, runs_from_baseline
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, runs_of
 from okrdesk.engine.progress import (
@@ -163,6 +163,9 @@ _SAID: dict[str, dict[str, str]] = {
         "stock_none": "No level of it in {period}, the latest period up to {through}: a "
                       "stock counts that period's alone; so no data.",
         "rows": "{observations}, from {runs}:",
+        "base_rows": "last year's figure it grows on: {observations}, from {runs}{by}",
+        "base_by_member": ", added up by member:",
+        "base_listed": ":",
         "with_slices": "{observations} (and {slices} of them)",
         "only_slices": "{slices}",
         "counted": "its figures go on changing after their periods end: those below are as "
@@ -267,6 +270,9 @@ _SAID: dict[str, dict[str, str]] = {
         "stock_none": "截至 {through} 的最近一期 {period} 没有它的数值：存量只取那一期的值，"
                       "所以暂无数据。",
         "rows": "{observations}，来自第 {runs} 次采集：",
+        "base_rows": "增长所依据的去年数字：{observations}，来自第 {runs} 次采集{by}",
+        "base_by_member": "，按成员合计：",
+        "base_listed": "：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
         "only_slices": "{slices} 个切片",
         "counted": "此指标各周期的数字在周期结束后仍会变动：下列数字是截至 {through} 采集到的，"
@@ -457,7 +463,9 @@ def explain_lines(
                                      ends_early, width, short_of, latest)  # fmt: skip
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
-            elif kr.window or kr.compare:
+            if kr.growth is not None:
+                lines += _base_rows(engine, kr, spec, subject, members, lang, width)
+            if basis is None and (kr.window or kr.compare):
                 lines += _explain_window(engine, kr, spec, subject, figure.value is not None, lang)
     return _beside_figure(lines, share) + started + _due_explained(engine, kr, subject, lang)
 
@@ -879,6 +887,50 @@ def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
         said["due"].format(due=shown(then * basis.factor), then=shown(then), grown=grown,
                            periods=_periods(basis.then, lang)) + _in_part(basis, lang),
     ]  # fmt: skip
+
+
+def _base_rows(
+    engine: Engine,
+    kr: KeyResult,
+    spec: MetricSpec,
+    subject: str,
+    members: MemberFigures,
+    lang: str,
+    width: int | None,
+) -> list[str]:
+    """The observations of last year a growth target grows on, at ``subject``: listed,
+    or added up by member where too many (``MemberFigures``), each with its run and
+    source rows, as the figure's own are."""
+    plan, store = engine.plan, engine.store
+    run = base_run(engine, kr)
+    rows = [
+        r for r in store.observations(metric=spec.name, subjects=subjects_under(plan, subject),
+                                      through=run.last, grain=plan.grain)
+        if r.observation.period in run.ids and not r.observation.slice
+    ]  # fmt: skip
+    if not rows:
+        return []
+    said = _SAID[lang]
+    by = said["base_by_member" if members.wanted(rows) else "base_listed"]
+    lines = [said["base_rows"].format(observations=_observations(len(rows), lang),
+                                      runs=_runs({r.run_id for r in rows}, lang),
+                                      by=by)]  # fmt: skip
+
+    def shown(value: float | None) -> str:
+        return said["no_data"] if value is None else _result(kr.unit, value, lang)
+
+    if members.wanted(rows):
+        of_last_year = attrs.evolve(
+            members, value_of=lambda m: window_figure(plan, store, spec, m, run).value
+        )
+        return lines + of_last_year.lines(rows, shown)
+
+    def value(o: Observation) -> str:
+        if kr.unit.dimension is Dimension.MONEY:
+            return money(o.value, lang)
+        return written(kr.unit, o.value, lang)
+
+    return lines + _observation_table(rows, value, members.named, lang, spec, width)
 
 
 def _in_part(basis: GrowthBasis, lang: str) -> str:

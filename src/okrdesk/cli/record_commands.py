@@ -57,7 +57,9 @@ def collect(
     """Collect every metric the plan uses, through its plugin, into the store.
 
     Collects each period of the plan from its start up to --through, into
-    okrdesk.db or the firm's server okrdesk.toml names; on a server it
+    okrdesk.db or the firm's server okrdesk.toml names, and of last year the
+    periods a growth target grows on that the store never held and no
+    [[baselines]] types in (said, with how many the sources had); on a server it
     replaces the numbers of its own plan's people and units alone (another
     branch's stay). Collecting a metric and period again replaces its numbers, so running
     this twice stores nothing twice; a figure found unchanged is left as it

@@ -77,7 +77,6 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
     run = window_run(window, engine.as_of, plan.grain, through, plan.start)
     whole = whole_run(window, engine.as_of, plan.grain)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
-    year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)
     then = window_figure(plan, store, spec, subject, before, baselines=True)
     part = _in_part(run, before, plan.start, plan.end, through)
     if part is not None and then.value is not None:
@@ -91,9 +90,17 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
         whole=whole,
         now=window_figure(plan, store, spec, subject, run),
         then=then,
-        year=window_figure(plan, store, spec, subject, year_before, baselines=True),
+        year=window_figure(plan, store, spec, subject, base_run(engine, kr), baselines=True),
         part=part,
     )
+
+
+def base_run(engine: Engine, kr: KeyResult) -> PeriodRun:
+    """The periods ``kr``'s growth target is set on at the engine's date: its whole
+    window a year before (all of last year for ``ytd``)."""
+    window = parse_window(kr.window or GROWTH_WINDOW)
+    whole = whole_run(window, engine.as_of, engine.plan.grain)
+    return earlier_run(window, whole, Over.LAST_YEAR, engine.plan.grain)
 
 
 def _in_part(

@@ -1,0 +1,69 @@
+"""The periods of last year a collect reads for the plan's growth targets' bases.
+
+A growth target (``growth = "18%"``) is set on its window's figure a year before:
+last year's periods at the plan's grain, the same ones ``windows.year_before``
+names. The store holds them where last year's plan was collected into it; a
+workspace started this year holds none, though its export may reach back. A collect
+asks the plugins for those of them the store has never held of the metric (they
+end before its first stored period, as ``window_figure`` counts them unknown) and
+that no ``[[baselines]]`` table types in: a figure stored is never read again, and
+one typed in stays as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import attrs
+
+from okrdesk.engine.windows import year_before
+from okrdesk.model import MetricSpec, Plan
+from okrdesk.periods import Period, parse_period, periods_within
+from okrdesk.store.reader import StoreReader
+
+
+@attrs.frozen
+class BaseRead:
+    """Metrics whose growth targets' bases a collect asks for, over the same periods."""
+
+    metrics: tuple[str, ...]
+    periods: tuple[Period, ...]
+
+
+def growth_metrics(plan: Plan, wanted: Collection[str]) -> list[str]:
+    """The metrics of ``wanted`` a growth target of the plan is set on."""
+    return sorted({
+        kr.metric for kr in plan.key_results_by_id.values()
+        if kr.growth is not None and kr.metric is not None and kr.metric in wanted
+    })  # fmt: skip
+
+
+def last_years_periods(plan: Plan) -> tuple[Period, ...]:
+    """The periods a year before the plan's, at its grain, that end before it starts."""
+    ids = {year_before(p.id) for p in periods_within(plan.start, plan.end, plan.end, plan.grain)}
+    found = (parse_period(i) for i in sorted(i for i in ids if i is not None))
+    return tuple(sorted((p for p in found if p.end < plan.start), key=lambda p: p.start))
+
+
+def bases_to_read(
+    plan: Plan, store: StoreReader, specs: Mapping[str, MetricSpec], wanted: Collection[str]
+) -> list[BaseRead]:
+    """What a collect of ``wanted`` reads for the bases: each growth target's metric
+    (stored, not derived) with last year's periods the store never held of it and no
+    baseline types, those with the same periods together (one plugin call each)."""
+    earlier = last_years_periods(plan)
+    grouped: dict[tuple[Period, ...], list[str]] = {}
+    for metric in growth_metrics(plan, wanted):
+        spec = specs.get(metric)
+        if spec is None or spec.formula is not None:
+            continue
+        reached = store.first_period_start(metric, plan.grain)
+        typed = {period for (name, _), values in plan.baselines.items() if name == metric
+                 for period in values}  # fmt: skip
+        missing = tuple(
+            p for p in earlier
+            if (reached is None or p.end < reached) and p.id not in typed
+        )  # fmt: skip
+        if missing:
+            grouped.setdefault(missing, []).append(metric)
+    return [BaseRead(tuple(metrics), periods) for periods, metrics in grouped.items()]

@@ -1,0 +1,164 @@
+"""A collect reads last year's periods the plan's growth targets grow on, where the store
+never held them and no [[baselines]] types them in: a workspace started this year, whose
+CRM export reaches back, read only the plan's year, and its growth targets had no target
+(上年有 53 个周期未采集过) though the export held last year's accounts. The demo's workspace,
+a growth target added to its targets, collected by the real brokerage plugin; and the
+sample workspace whose last year's plan was collected from July."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace
+from test_report import AS_OF, okrdesk
+from test_windows import started_in_july
+
+GROWTH = """
+[[objectives]]
+id = "G"
+title = "同比增长"
+owner = "szft"
+
+  [[objectives.key_results]]
+  id = "ACC"
+  title = "新开户同比 +10%"
+  metric = "new_accounts"
+  growth = "10%"
+  unit = "户"
+
+  [[objectives.key_results]]
+  id = "REV"
+  title = "佣金收入同比 +10%"
+  metric = "commission_revenue"
+  growth = "10%"
+  unit = "万元"
+
+  [[objectives.key_results]]
+  id = "SALES"
+  title = "产品销售同比 +10%"
+  metric = "product_sales"
+  growth = "10%"
+  unit = "万元"
+
+[[baselines]]
+metric = "product_sales"
+subject = "szft"
+unit = "万元"
+values = { WEEKS }
+""".replace("WEEKS", ", ".join(f'"2025-W{week:02d}" = 100' for week in range(1, 54)))
+"""New accounts +10% on 2025's, which clients.csv holds (accounts opened back to 2020);
+commission +10%, whose trades.csv starts in 2026; product sales +10% on 2025's typed in."""
+
+
+@pytest.fixture
+def demo(copy_of_the_demo: Callable[[str], Path]) -> Path:
+    root = copy_of_the_demo("growth-bases")
+    (root / "targets" / "growth.toml").write_text(GROWTH, encoding="utf-8")
+    return root
+
+
+def key_result(root: Path, kr: str, lang: str) -> dict[str, object]:
+    done = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--format", "json",
+                   "--lang", lang)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (found,) = [r for o in json.loads(done.stdout)["objectives"] for r in o["key_results"]
+                if r["id"] == kr]  # fmt: skip
+    return dict(found)
+
+
+def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path) -> None:
+    # Before, as the demo was built: no growth target, nothing of 2025 collected.
+    assert key_result(demo, "G.ACC", "zh")["target"] is None
+    with Store.open(demo / "okrdesk.db") as store:
+        assert not [o for o in store.observations(metric="new_accounts") if o.observation
+                    .period.startswith("2025-W")]  # fmt: skip
+    done = okrdesk("collect", "-w", str(demo), "--through", AS_OF)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # It says what it read of last year, and what the sources held of it: commission's
+    # trades.csv starts in 2026, and product sales' 2025 is typed in, not collected.
+    assert (
+        "为增长目标的基数读取了上年 53 个周期（2025-W01 至 2025-W53）：commission_revenue 没有数字"
+        "（数据源中没有这些周期的行：可在 [[baselines]] 中补录，或从含有这些周期的导出文件采集）；"
+        "new_accounts 40 个周期有数字。"
+    ) in done.stdout, done.stdout
+    with Store.open(demo / "okrdesk.db") as store:
+        rows = [o for o in store.observations(metric="new_accounts")
+                if o.observation.period.startswith("2025-")]  # fmt: skip
+        assert len(rows) == 86 and all(o.observation.value > 0 for o in rows)
+        assert not [o for o in store.observations(metric="product_sales")
+                    if o.observation.period.startswith("2025-")]  # fmt: skip
+    for lang in ("zh", "en"):
+        accounts = key_result(demo, "G.ACC", lang)
+        # 2025's 91 accounts × 1.1.
+        assert accounts["target"] == pytest.approx(100.1), accounts
+        assert accounts["status"] == "met", accounts
+        assert key_result(demo, "G.REV", lang)["target"] is None
+        assert key_result(demo, "G.SALES", lang)["target"] == pytest.approx(53 * 100 * 1.1e4)
+    # What it stored is not read again: the next collect asks for commission's alone.
+    again = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", "en")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (
+        "Read last year's 53 periods (2025-W01 to 2025-W53) for the growth targets' bases: "
+        "commission_revenue has none (its source has no rows of them: type them into "
+        "[[baselines]], or collect from an export that holds them)."
+    ) in again.stdout, again.stdout
+    assert "new_accounts" not in again.stdout
+
+
+def test_explain_names_the_rows_a_growth_target_grows_on(demo: Path) -> None:
+    done = okrdesk("collect", "-w", str(demo), "--through", AS_OF)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    def explained(*args: str) -> str:
+        done = okrdesk("explain", "G.ACC", "-w", str(demo), "--as-of", AS_OF, *args)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    said = explained()
+    assert (
+        "目标 100户 = 去年 91户 × (1 + 10%)；2025-W01 … 2025-W53：53 个周期中 40 个有数字" in said
+    )
+    # The figure grown on, from the collect that read it, by member, as the figure's own.
+    assert "增长所依据的去年数字：86 条观测值，来自第 2 次采集，按成员合计：" in said, said
+    assert "机构业务部    34户      29" in said, said
+    # One person's, row by row, with the export's rows they were read from.
+    said = explained("--person", "liuyang")
+    assert "增长所依据的去年数字：7 条观测值，来自第 2 次采集：" in said, said
+    assert "2025-W06  刘洋   1户     2  clients.csv 第 17 行" in said, said
+    said = explained("--person", "liuyang", "--lang", "en")
+    assert "last year's figure it grows on: 7 observations, from run 2:" in said, said
+
+
+def test_a_collect_fills_last_years_periods_never_held_and_reads_none_stored_again(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Last year's plan was collected from July, and its source then held nothing before
+    it: no growth target. Once the source reaches back (an export of the whole year), the
+    next collect reads 2025-W01 to W26 alone; the weeks from July, stored by last year's
+    collect, are not read again, and the year's target is set on all 53."""
+    root = started_in_july(write_workspace, monkeypatch)
+    monkeypatch.delenv("OKRDESK_TEST_FROM")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root),
+                               "--lang", "en"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert (
+        "Read last year's 26 periods (2025-W01 to 2025-W26) for the growth targets' bases: "
+        "fee_revenue has figures in 26 periods."
+    ) in done.output, done.output
+    with Store.open(root / "okrdesk.db") as store:
+        runs = {o.observation.period: o.run_id for o in store.observations(metric="fee_revenue")}
+    assert {runs["2025-W01"], runs["2025-W26"]} == {3} and runs["2025-W27"] == 1
+    shown = runner.invoke(cli, ["report", "--as-of", "2026-03-15", "-w", str(root),
+                                "--format", "json"])  # fmt: skip
+    (fees,) = [r for o in json.loads(shown.output)["objectives"] for r in o["key_results"]
+               if r["id"] == "O1.FEES"]  # fmt: skip
+    # 3万 a week of the team's two people, 53 weeks, grown 18%.
+    assert fees["target"] == pytest.approx(53 * 30_000 * 1.18), fees
