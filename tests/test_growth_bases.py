@@ -7,7 +7,10 @@ sample workspace whose last year's plan was collected from July."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -162,3 +165,28 @@ def test_a_collect_fills_last_years_periods_never_held_and_reads_none_stored_aga
                if r["id"] == "O1.FEES"]  # fmt: skip
     # 3万 a week of the team's two people, 53 weeks, grown 18%.
     assert fees["target"] == pytest.approx(53 * 30_000 * 1.18), fees
+
+
+def test_the_demo_built_with_a_growth_target_reads_its_base_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample targets with a growth target among them, built into a demo: its
+    collect reads 2025's accounts from the CRM files the brokerage plugin generated, and
+    the demo says what it read, as a collect does."""
+    from okrdesk.app import demo
+    from okrdesk.resources import shipped
+
+    targets = tmp_path / "sample_targets"
+    shutil.copytree(shipped("sample_targets"), targets)
+    (targets / "growth.toml").write_text(GROWTH, encoding="utf-8")
+    monkeypatch.setattr(demo, "shipped", lambda name: targets)
+    monkeypatch.delattr(sys, "_called_from_test")  # the installed brokerage plugin, as made
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")
+    said = demo.build_demo(tmp_path / "demo", dt.date.fromisoformat(AS_OF), "en")
+    assert (
+        "Read last year's 53 periods (2025-W01 to 2025-W53) for the growth targets' bases: "
+        "commission_revenue has none (its source has no rows of them: type them into "
+        "[[baselines]], or collect from an export that holds them); new_accounts has figures "
+        "in 40 periods."
+    ) in said, said
+    assert key_result(tmp_path / "demo", "G.ACC", "en")["target"] == pytest.approx(100.1)

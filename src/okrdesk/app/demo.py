@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk import clock
-from okrdesk.app.collect import run_collect, said_once
+from okrdesk.app.collect import base_lines, run_collect, said_once
 from okrdesk.app.session import open_session, open_store
 from okrdesk.app.spend import breaker_after
 from okrdesk.app.validate import plan_summary
@@ -381,6 +381,7 @@ def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> li
         periods=counted(periods, "period") if lang == "en" else periods,
         database=display_path(session.workspace.database, root),
     ))  # fmt: skip
+    lines.extend(base_lines(summary, lang))  # last year's, where a growth target grows on it
     lines.extend(said["error"].format(error=error) for error in said_once(summary.errors, lang))
     with open_store(session.workspace) as store:
         checkins, entries = write_history(session.plan, store, through, session.host.metrics)
