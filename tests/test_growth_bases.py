@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from backends import Backend
 from okrdesk.cli import cli
 from okrdesk.store import Store
-from sample_workspace import WriteWorkspace
+from sample_workspace import OKRS, WriteWorkspace
 from test_report import AS_OF, okrdesk
-from test_windows import started_in_july
+from test_windows import GROWTH_KRS, started_in_july
 
 GROWTH = """
 [[objectives]]
@@ -190,3 +191,20 @@ def test_the_demo_built_with_a_growth_target_reads_its_base_and_says_so(
         "in 40 periods."
     ) in said, said
     assert key_result(tmp_path / "demo", "G.ACC", "en")["target"] == pytest.approx(100.1)
+
+
+def test_a_collect_reads_the_bases_into_either_store(backend: Backend) -> None:
+    """A workspace started this year, its source reaching back: its collect stores 2025's
+    fees, and the growth target is set on them, on SQLite and PostgreSQL alike."""
+    root = backend.workspace({"okrs.toml": OKRS + GROWTH_KRS})
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    assert "fee_revenue 53 个周期有数字" in done.output, done.output
+    shown = runner.invoke(cli, ["report", "--as-of", "2026-03-15", "-w", str(root),
+                                "--format", "json"])  # fmt: skip
+    (fees,) = [r for o in json.loads(shown.output)["objectives"] for r in o["key_results"]
+               if r["id"] == "O1.FEES"]  # fmt: skip
+    assert fees["target"] == pytest.approx(53 * 30_000 * 1.18), fees
+    again = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert again.exit_code == 0 and "上年" not in again.output, again.output
