@@ -142,6 +142,9 @@ def okrdesk_collect(request, emit):
     if os.environ.get("OKRDESK_TEST_WARN") and "new_hnw_clients" in wanted:
         emit.warning("new_hnw_clients", os.environ["OKRDESK_TEST_WARN"])
     since = os.environ.get("OKRDESK_TEST_FROM")  # the source's first day: no rows before
+    kept = os.environ.get("OKRDESK_TEST_FAILS_BEFORE")  # a source that fails before a day
+    if kept and any(period.start.isoformat() < kept for period in request.periods):
+        raise RuntimeError(f"the warehouse keeps no rows before {kept}")
     for index, period in enumerate(request.periods):
         if since and period.start.isoformat() < since:
             for flow in sorted({"new_hnw_clients", "fee_revenue"} & wanted):

@@ -208,3 +208,31 @@ def test_a_collect_reads_the_bases_into_either_store(backend: Backend) -> None:
     assert fees["target"] == pytest.approx(53 * 30_000 * 1.18), fees
     again = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
     assert again.exit_code == 0 and "上年" not in again.output, again.output
+
+
+def test_a_plugin_failing_on_last_years_periods_fails_no_collect(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a growth target's base is a collect's extra: a source that fails on last
+    year's periods (a warehouse keeping one year) leaves this year's figures whole and the
+    run sound, its failure a warning the base's line points to; the report's growth target
+    says what it lacks, as before the collect read bases at all."""
+    monkeypatch.setenv("OKRDESK_TEST_FAILS_BEFORE", "2026-01-01")
+    root = write_workspace({"okrs.toml": OKRS + GROWTH_KRS})
+    runner = CliRunner()
+    for lang, said in (
+        ("en", "fee_revenue's plugin failed on them (the warning says how; this year's "
+               "figures are collected all the same)."),
+        ("zh", "fee_revenue 的插件读取这些周期时出错（原因见警告；本年的数字照常采集）。"),
+    ):  # fmt: skip
+        done = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root),
+                                   "--lang", lang])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        shown = " ".join(done.output.split())
+        assert said in shown, done.output
+        assert "the warehouse keeps no rows before 2026-01-01" in done.output
+    with Store.open(root / "okrdesk.db") as store:
+        (last,) = store.runs()[-1:]
+        stored = {o.observation.period for o in store.observations(metric="fee_revenue")}
+    assert last.status == "ok" and not last.errors, last
+    assert "2026-W11" in stored and not any(p.startswith("2025") for p in stored)

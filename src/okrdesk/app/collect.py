@@ -86,6 +86,9 @@ class CollectSummary:
     """Last year's periods read for the growth targets' bases (``growth_bases``)."""
     based: Mapping[str, frozenset[str]] = attrs.Factory(dict)
     """Of those, by metric, the periods its sources counted rows in, stored."""
+    unread_bases: frozenset[str] = frozenset()
+    """The metrics whose plugin failed reading last year's periods: a warning, not the
+    run's failure (this year's figures are whole; the growth target reads no base)."""
 
 
 _SAID = {
@@ -122,6 +125,8 @@ _SAID = {
         "based": "{metric} has figures in {n}",
         "not_based": "{metric} has none (its source has no rows of them: type them into "
                      "[[baselines]], or collect from an export that holds them)",
+        "unread_base": "{metric}'s plugin failed on them (the warning says how; this "
+                       "year's figures are collected all the same)",
         "based_and": "; ",
     },
     "zh": {
@@ -151,6 +156,7 @@ _SAID = {
         "based": "{metric} {n} 个周期有数字",
         "not_based": "{metric} 没有数字（数据源中没有这些周期的行：可在 [[baselines]] 中补录，"
                      "或从含有这些周期的导出文件采集）",
+        "unread_base": "{metric} 的插件读取这些周期时出错（原因见警告；本年的数字照常采集）",
         "based_and": "；",
     },
 }  # fmt: skip
@@ -202,7 +208,8 @@ def base_lines(summary: CollectSummary, lang: str) -> list[str]:
         for metric in base.metrics:
             n = len(summary.based.get(metric, frozenset()) & asked)
             shown = counted(n, "period") if english else n
-            found.append(words["based" if n else "not_based"].format(metric=metric, n=shown))
+            said = "unread_base" if metric in summary.unread_bases else "not_based"
+            found.append(words["based" if n else said].format(metric=metric, n=shown))
         periods = counted(len(asked), "period") if english else len(asked)
         lines.append(words["bases"].format(periods=periods, first=base.periods[0].id,
                                            last=base.periods[-1].id,
@@ -402,6 +409,7 @@ def run_collect(
             progress.start(sum(calls(ms) for ms in [*by_grain.values(),
                                                     *(b.metrics for b in bases)]))  # fmt: skip
         based: dict[str, set[str]] = {}
+        unread_bases: set[str] = set()
         # Read once started: a collect waited for is among them, finished.
         every_run = [run for run in store.runs() if run.id != run_id]
         runs = runs_of(plan, every_run)
@@ -444,8 +452,10 @@ def run_collect(
                     session.host, plan, base.metrics, base.periods, day, session.workspace.root,
                     progress, plugin_timeout(session.workspace.plugin_timeout), jobs, keep_base,
                 )  # fmt: skip
-                errors.extend(e for e in result.errors if e not in errors)
-                warnings.extend(w for w in result.warnings if w not in warnings)
+                # Last year's periods failing to read fail no run: this year's are whole.
+                failed = {e.metric for e in result.errors}
+                unread_bases.update(m for m in base.metrics if None in failed or m in failed)
+                warnings.extend(w for w in (*result.errors, *result.warnings) if w not in warnings)
             errors.extend(_loading_errors(session, errors))
             # Read from okrdesk.toml before the store's write lock is taken, not while held.
             errors = at_key_lines(session.workspace.root, errors)
@@ -488,6 +498,7 @@ def run_collect(
         first=not every_run, never_held=never_held, shared_people=shared,
         renamed_people=renamed, bases=tuple(bases),
         based={metric: frozenset(found) for metric, found in based.items()},
+        unread_bases=frozenset(unread_bases),
     )  # fmt: skip
 
 
