@@ -121,6 +121,48 @@ def test_several_renamed_are_each_named(demo: Path) -> None:
                            "liuyang2、zhoujie2（财富管理一部）"), told  # fmt: skip
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_renames_at_different_collects_are_each_told(demo: Path, lang: str) -> None:
+    """liuyang renamed liuyang2 and collected, then huangting renamed huangting2: the
+    report told huangting's alone, liuyang's figures counting nowhere unsaid until
+    huangting's was mended. One line names both old ids, each with its own collect and
+    the person who came when it went, and leads the first screen's warnings; changed back,
+    huangting's is told no more and liuyang's still is."""
+    targets = {p: p.read_text(encoding="utf-8") for p in (demo / "targets").glob("*.toml")}
+    _rename(demo, "liuyang", "liuyang2")
+    done = okrdesk("collect", "-w", str(demo), "--through", "2026-11-27")
+    assert done.returncode == 0, done.stderr
+    _rename(demo, "huangting", "huangting2")
+    (told,) = _told(demo, lang)
+    if lang == "en":
+        assert told.startswith(
+            "huangting and liuyang are gone from the target files, and people are new since "
+            "each went: huangting2 (财富管理一部) is new since the plan's collect run 2 "
+            "(through 2026-11-27), which replaced huangting's figures; liuyang2 (财富管理一部) "
+            "is new since the plan's collect run 1 (through 2026-11-20), which replaced "
+            "liuyang's figures. If a new id is an old one renamed"
+        ), told
+    else:
+        assert told.startswith(
+            "huangting、liuyang 已不在目标文件中，各自之后都有新出现的人员：huangting2（财富管理"
+            "一部）是本计划第 2 次采集（截至 2026-11-27）之后新出现的，那次采集替换过 huangting "
+            "的数字；liuyang2（财富管理一部）是本计划第 1 次采集（截至 2026-11-20）之后新出现的，"
+            "那次采集替换过 liuyang 的数字。如果某个新 id"
+        ), told
+    screen = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                     env={"COLUMNS": "80"}).stdout.splitlines()[:20]  # fmt: skip
+    first = ("  WARNING huangting and liuyang are gone" if lang == "en"
+             else "  提醒    huangting、liuyang 已不在目标文件中")  # fmt: skip
+    # One line for both: the other four warnings of the first screen are still shown.
+    warnings = [line for line in screen if line.startswith(first[: 10 if lang == "en" else 8])]
+    assert warnings[0].startswith(first) and len(warnings) == 5, screen
+    for path, text in targets.items():
+        path.write_text(text.replace("liuyang", "liuyang2"), encoding="utf-8")
+    (told,) = _told(demo, lang)
+    assert told.startswith("liuyang is gone" if lang == "en" else "liuyang 已不在"), told
+    assert "huangting" not in told
+
+
 def test_only_the_collects_that_noted_other_ids_are_read(backend: Backend) -> None:
     """Of a plan's collects, those noting the same ids as the one before them are not read
     (a year of a firm's weekly collects names thousands of ids each); the first is, and each
