@@ -1292,6 +1292,9 @@ class Plan:
     )
     """Last year's figures typed into ``[[baselines]]``: (metric, subject) → period →
     value in base units, for 同比 where the store has no history."""
+    people_left: tuple[str, ...] = ()
+    """``[plan] people_left``: ids of people who left, no longer in ``people``: their
+    figures count nowhere, and no rename is told of them (``engine.renamed_people``)."""
     cut_to: str | None = None
     """None: the whole plan. Else the unit the plan was cut down to for a report on it
     (targets/plan_cache.py): that unit's subtree and its people, the units above it, and

@@ -84,7 +84,12 @@ def people_renamed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said 
     newcomers, in one message, told by every collect (``runs`` the store's before it),
     check and report for as long as that is so, the old ids' figures counting nowhere;
     None where there is nothing such."""
-    changed = [each for each in _changes(plan, store, runs) if each.people]
+    left = set(plan.people_left)
+    changed = [
+        each._replace(gone=gone)
+        for each in _changes(plan, store, runs)
+        if each.people and (gone := [old for old in each.gone if old not in left])
+    ]
     return _told(plan, changed) if changed else None
 
 
@@ -156,14 +161,35 @@ def _told(plan: Plan, changes: Sequence[_Changed]) -> Said:
             "如果某个新 id 就是改了 id 的旧 id，记在旧 id 名下的数字现在不计入任何地方（也不计入"
             "所在团队的合计），在来源数据行写新 id 之前，新 id 没有数字。"
         )
+    left = _if_left([old for change in changes for old in change.gone])
     return Said(
         f"{en_lead}. {en_if} Nothing moves "
         "a person's id (move-unit moves a unit's): change the id back in org.toml, or have "
         "the source's rows name the new id and run `okrdesk collect`; check-ins under the "
-        "old id stay there, to be made again under the new one",
+        f"old id stay there, to be made again under the new one. {left.en}",
         f"{zh_lead}。{zh_if}没有命令能移动"
         "人员的 id（move-unit 只移动单位的）：请在 org.toml 中把 id 改回，或让来源数据行写新的 "
-        "id，再运行 `okrdesk collect`；记在旧 id 名下的打卡留在原处，须以新 id 重新打卡",
+        "id，再运行 `okrdesk collect`；记在旧 id 名下的打卡留在原处，须以新 id 重新打卡。"
+        f"{left.zh}",
+    )
+
+
+def _if_left(gone: Sequence[str]) -> Said:
+    """What to write where an id that went left for good: no rename, its figures counting
+    nowhere as they should, and nothing to tell."""
+    written = "[" + ", ".join(f'"{old}"' for old in gone) + "]"
+    if len(gone) == 1:
+        return Said(
+            f"If {gone[0]} left and was not renamed, say so in the target files' [plan]: "
+            f"people_left = {written}; it is told no more",
+            f"如果 {gone[0]} 是离开了而不是改了 id，请在目标文件的 [plan] 中写明："
+            f"people_left = {written}，此后不再提醒",
+        )
+    return Said(
+        "Those who left and were not renamed are said so in the target files' [plan] "
+        f"(people_left = {written} if all did), and told no more",
+        f"其中离开了而不是改了 id 的，请在目标文件的 [plan] 中写明（都离开了则写 "
+        f"people_left = {written}），此后不再提醒",
     )
 
 

@@ -15,6 +15,7 @@ from okrdesk.errors import Problem, Said, printable
 from okrdesk.formula import is_fact, parse
 from okrdesk.targets.cumulative import calendar_decreases, looks_like_shares, shares_said
 from okrdesk.targets.locate import KeyPath
+from okrdesk.targets.people_left import check_people_left
 from okrdesk.targets.reader import Findings, Where, closest, suggest
 from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
 from okrdesk.targets.surprises import check_surprises
@@ -31,6 +32,7 @@ def check_all(
     undeclared: Mapping[str, str] | None = None,
 ) -> None:
     known = _check_ids(draft, findings)
+    check_people_left(draft.people_left, known, findings)
     # A file that does not read may define what the others refer to: the ids its text
     # seems to write are taken as defined until it reads, and what is below what waits.
     if "text" not in draft.incomplete:

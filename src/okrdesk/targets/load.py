@@ -610,6 +610,7 @@ def _assemble(draft: Draft) -> model.Plan:
         budget=budget,
         scoring=tuple(s.value for s in draft.scoring),
         baselines=draft.baselines,
+        people_left=tuple(ident for _, ident in draft.people_left),
     )
 
 

@@ -20,7 +20,7 @@ from okrdesk import model
 from okrdesk.errors import Problem, Said
 from okrdesk.periods import Grain, parse_period, why_no_period
 from okrdesk.records import shared_methods
-from okrdesk.targets import window_keys
+from okrdesk.targets import people_left, window_keys
 from okrdesk.targets.cumulative import (
     calendar_decreases,
     looks_like_shares,
@@ -46,7 +46,9 @@ T = TypeVar("T")
 
 SECTIONS = ("plan", "phases", "units", "people", "objectives", "budget", "scoring", "baselines")
 
-PLAN_KEYS = ("id", "name", "year", "start", "end", "unit", "grain", "attainment_cap")
+PLAN_KEYS = (
+    "id", "name", "year", "start", "end", "unit", "grain", "attainment_cap", people_left.KEY,
+)  # fmt: skip
 PHASE_KEYS = ("id", "name", "start", "end")
 UNIT_KEYS = ("id", "name", "level", "parent", "lead")
 PERSON_KEYS = ("id", "name", "unit", "role")
@@ -146,6 +148,8 @@ class Draft:
     plan_tables: list[Where] = attrs.Factory(list)
     """Every ``[plan]`` written, read or not: a second one with problems of its own is
     still a second one."""
+    people_left: list[tuple[Where, str]] = attrs.Factory(list)
+    """``[plan] people_left``: each id of a person who left, where it is written."""
     phases: list[Located[model.Phase]] = attrs.Factory(list)
     units: list[Located[model.OrgUnit]] = attrs.Factory(list)
     people: list[Located[model.Person]] = attrs.Factory(list)
@@ -358,6 +362,7 @@ _MONEY_UNITS = tuple(name for name, unit in UNITS.items() if unit.dimension is D
 def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
     draft.plan_tables.append(where)
     t = Table(where, data, findings, PLAN_KEYS, required=("id", "name", "year", "unit"))
+    draft.people_left += people_left.read_people_left(where, data, findings)
     plan_id, name, year, unit = t.text("id"), t.text("name"), t.integer("year"), t.text("unit")
     grain = t.choice("grain", GRAINS) or Grain.WEEK.value
     start, end = t.date("start"), t.date("end")
