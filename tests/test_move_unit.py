@@ -274,11 +274,12 @@ def test_move_unit_to_a_person_says_what_to_do_with_their_figures(
     ("lang", "said"),
     [
         ("en", "liuyang was an id of this plan's collect run 1 (through 2026-11-20) and is in "
-               "the target files no more, while liuyang2 (财富管理一部) is a person new since "
-               "and no unit is: most likely liuyang was a person's id."),
+               "the target files no more, while liuyang2 (财富管理一部) is a person new since, "
+               "come as liuyang went, and no unit came then: most likely liuyang was a "
+               "person's id."),
         ("zh", "liuyang 是本计划第 1 次采集（截至 2026-11-20）的 id，已不在目标文件中，而 "
-               "liuyang2（财富管理一部）是之后新出现的人员，没有新出现的单位：liuyang 很可能是"
-               "某个人员的 id。"),
+               "liuyang2（财富管理一部）是在它消失时新出现的人员，当时没有新出现的单位：liuyang "
+               "很可能是某个人员的 id。"),
     ],
 )  # fmt: skip
 def test_move_unit_of_a_persons_old_id_says_what_fits_a_person(
@@ -300,6 +301,27 @@ def test_move_unit_of_a_persons_old_id_says_what_fits_a_person(
     assert "新单位" not in told and "Traceback" not in refused.stderr
     assert _rows(demo, "SELECT count(*), sum(value) FROM observations "
                        "WHERE subject = 'liuyang'") == stored  # fmt: skip
+
+
+def test_a_unit_added_later_does_not_hide_a_persons_old_id(demo: Path) -> None:
+    """刘洋 renamed liuyang2 and collected, then a team added (财富管理三部, wm3): `okrdesk
+    move-unit liuyang` asked for a unit to move a person's figures to, wm3 read as one
+    that came when liuyang went. A unit that came at a later collect, or after the last,
+    came when no id went: liuyang is told as most likely a person's id, nothing moved."""
+    for path in (demo / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace("liuyang", "liuyang2")
+        path.write_text(text, encoding="utf-8")
+    collected = okrdesk("collect", "-w", str(demo), "--through", "2026-11-27")
+    assert collected.returncode == 0, collected.stderr
+    with (demo / "targets" / "org.toml").open("a", encoding="utf-8") as org:
+        org.write('\n[[units]]\nid = "wm3"\nname = "财富管理三部"\nlevel = "团队"\n'
+                  'parent = "szft"\n')  # fmt: skip
+    refused = okrdesk("move-unit", "liuyang", "-w", str(demo), "--lang", "en")
+    assert refused.returncode == 2, refused.stdout
+    told = " ".join(refused.stderr.split())
+    assert told.startswith("liuyang was an id of this plan's collect run 1 (through "
+                           "2026-11-20)"), told  # fmt: skip
+    assert "most likely liuyang was a person's id" in told and "NEW_UNIT" not in told, told
 
 
 def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(

@@ -358,7 +358,8 @@ _REFUSED = {
                          "{other}`. Nothing was moved.",
         "was_a_person": "{old} was an id of this plan's collect run {run} (through {day}) "
                         "and is in the target files no more, while {new} ({units}) {is_} "
-                        "new since and no unit is: most likely {old} was a person's id. "
+                        "new since, come as {old} went, and no unit came then: most likely "
+                        "{old} was a person's id. "
                         "move-unit moves what is kept under a unit's old id; a person's "
                         "figures are collected again from the source by the id its rows "
                         "name, and those under {old} count nowhere while the plan has no "
@@ -440,10 +441,11 @@ _REFUSED = {
                          "计划原来的 id，请说明，它们会全部移过来：`okrdesk move-unit {old} "
                          "--from-plan {other}`。未移动任何内容。",
         "was_a_person": "{old} 是本计划第 {run} 次采集（截至 {day}）的 id，已不在目标文件中，"
-                        "而 {new}（{units}）是之后新出现的人员，没有新出现的单位：{old} 很可能"
-                        "是某个人员的 id。move-unit 只移动记在单位旧 id 名下的内容；人员的数字"
-                        "每次采集都按来源数据行写的 id 重新读取，记在 {old} 名下的数字，在本计划"
-                        "没有 {old} 时不计入任何地方。若是把 {old} 改成了 {renamed}，请在 "
+                        "而 {new}（{units}）是在它消失时新出现的人员，当时没有新出现的单位："
+                        "{old} 很可能是某个人员的 id。move-unit 只移动记在单位旧 id 名下的内容；"
+                        "人员的数字每次采集都按来源数据行写的 id 重新读取，"
+                        "记在 {old} 名下的数字，在本计划没有 {old} 时不计入任何地方。"
+                        "若是把 {old} 改成了 {renamed}，请在 "
                         "org.toml 中把 id 改回；或让来源数据行写新的 id，再运行 `okrdesk "
                         "collect`；记在 {old} 名下的打卡须以新 id 重新打卡。未移动任何内容。",
         "members_plan": "{old} 是共用此数据库的另一计划（{name}，本计划目标文件中的 "
