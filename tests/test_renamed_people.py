@@ -163,6 +163,21 @@ def test_renames_at_different_collects_are_each_told(demo: Path, lang: str) -> N
     assert "huangting" not in told
 
 
+def test_a_teams_id_that_went_is_not_told_as_a_persons(demo: Path) -> None:
+    """财富管理一部 renamed wm1 → wealth1 with liuyang → liuyang2: the line read "liuyang
+    and wm1 are gone …", and asked for people_left = ["liuyang", "wm1"] were they people
+    who left. A team keeps no figures of its own (they are its people's sums) nor, here,
+    check-ins: nothing under wm1 counts nowhere, and liuyang is told alone."""
+    _rename(demo, "wm1", "wealth1")
+    _rename(demo, "liuyang", "liuyang2")
+    (told,) = _told(demo, "en")
+    assert told.startswith(
+        "liuyang is gone from the target files and liuyang2 (财富管理一部) is new since the "
+        "plan's collect run 1 (through 2026-11-20), which replaced liuyang's figures."
+    ), told
+    assert "wm1" not in told
+
+
 def test_only_the_collects_that_noted_other_ids_are_read(backend: Backend) -> None:
     """Of a plan's collects, those noting the same ids as the one before them are not read
     (a year of a firm's weekly collects names thousands of ids each); the first is, and each

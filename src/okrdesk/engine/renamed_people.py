@@ -7,11 +7,12 @@ rows name ``cm11``. The collect said "none new or changed" and the report fell w
 word. Each collect notes the units and people whose figures it replaced
 (``Store.subjects_of_runs``): an id of the plan's collects that the plan no longer has,
 beside a person who came when it went (first noted by the collect after the latest that
-noted it, or by none after the last), is what a rename looks like, and it stays so until
+noted it, or by none after the last), is what a rename looks like where the store keeps
+figures or check-ins under the old id (a team's keeps none), and it stays so until
 the id is changed back: nothing moves a person's figures. Every such id is told, each with
 its own collect and newcomers, in one message: a rename in January is not hidden by
 another in June. It is told, not refused: a person who left while another joined looks the
-same.
+same, until the target files say so (``[plan] people_left``, ``targets.people_left``).
 """
 
 from __future__ import annotations
@@ -85,12 +86,25 @@ def people_renamed(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said 
     check and report for as long as that is so, the old ids' figures counting nowhere;
     None where there is nothing such."""
     left = set(plan.people_left)
+    maybe = [each for each in _changes(plan, store, runs) if each.people]
+    kept = _kept_under(store, [old for each in maybe for old in each.gone if old not in left])
     changed = [
         each._replace(gone=gone)
-        for each in _changes(plan, store, runs)
-        if each.people and (gone := [old for old in each.gone if old not in left])
+        for each in maybe
+        if (gone := [old for old in each.gone if old in kept])
     ]
     return _told(plan, changed) if changed else None
+
+
+def _kept_under(store: StoreReader, ids: Sequence[str]) -> set[str]:
+    """Those of ``ids`` the store keeps figures or check-ins under, which count nowhere
+    while the plan has no such id: a team's id that went keeps nothing (its figures are
+    its people's sums), and telling it as a person's rename said nothing true."""
+    if not ids:
+        return set()
+    kept = {row.observation.subject for row in store.observations(subjects=ids)}
+    checked = store.checkins(subjects=[old for old in ids if old not in kept])
+    return kept | {c.subject for c in checked if c.withdrawn is None}
 
 
 def renamed_person(
