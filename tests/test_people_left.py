@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from test_move_unit import _rows
 from test_renamed_people import _rename, _told
 from test_report import AS_OF, okrdesk
 
@@ -64,6 +65,33 @@ def test_one_of_two_said_to_have_left_leaves_the_other_told(demo: Path) -> None:
     assert told.startswith("huangting is gone from the target files and chenxi and "
                            "huangting2 (财富管理一部) are new since"), told  # fmt: skip
     assert "liuyang" not in told
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "liuyang is a person who left, as the target files' [plan] people_left says: "
+               "move-unit moves what is kept under a unit's old id"),
+        ("zh", "liuyang 是离开的人员，目标文件的 [plan] people_left 如此写明：move-unit 只移动"
+               "记在单位旧 id 名下的内容"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("to", [[], ["wm1"]])
+def test_move_unit_leaves_the_figures_of_one_who_left(
+    demo: Path, lang: str, said: str, to: list[str]
+) -> None:
+    """liuyang said to have left: `okrdesk move-unit liuyang wm1` moved his 503 figures to
+    财富管理一部, which then read one person's figures as its own. It is refused, the new
+    unit named or not, saying why and what to do were it a rename; nothing is moved."""
+    _say_left(demo, '["liuyang"]')
+    query = "SELECT count(*), sum(value) FROM observations WHERE subject = 'liuyang'"
+    stored = _rows(demo, query)
+    refused = okrdesk("move-unit", "liuyang", *to, "-w", str(demo), "--lang", lang)
+    assert refused.returncode == 2, refused.stdout
+    told = " ".join(refused.stderr.split())
+    assert told.startswith(said) and "Traceback" not in refused.stderr, told
+    assert told.endswith("Nothing was moved." if lang == "en" else "未移动任何内容。"), told
+    assert _rows(demo, query) == stored
 
 
 _REFUSED = {

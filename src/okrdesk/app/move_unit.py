@@ -82,6 +82,8 @@ def _check_movable(
     old, new = held.old, held.new
     if held.empty:
         raise BadInput(refused["nothing"].format(old=old))
+    if old in plan.people_left:
+        raise BadInput(refused["left"].format(old=old))
     member = members_old_ids(plan, store, [old]).get(old)
     if member is not None:
         name = plan.units_by_id[member].name
@@ -356,6 +358,13 @@ _REFUSED = {
                          "branch's on a store you share. If {other} was this plan's id, say "
                          "so, and they all move: `okrdesk move-unit {old} --from-plan "
                          "{other}`. Nothing was moved.",
+        "left": "{old} is a person who left, as the target files' [plan] people_left says: "
+                "move-unit moves what is kept under a unit's old id, and what is kept under "
+                "{old} stays there, counting nowhere, as for anyone taken out of [[people]] "
+                "(moved to a unit, one person's figures would read as the unit's own). If "
+                "{old} was renamed rather than leaving, take it out of people_left, and change "
+                "the id back in org.toml or have the source's rows name the new id. Nothing "
+                "was moved.",
         "was_a_person": "{old} was an id of this plan's collect run {run} (through {day}) "
                         "and is in the target files no more, while {new} ({units}) {is_} "
                         "new since, come as {old} went, and no unit came then: most likely "
@@ -440,6 +449,11 @@ _REFUSED = {
                          "（之后才改了单位），或是共用此数据库的另一营业部的。如果 {other} 是本"
                          "计划原来的 id，请说明，它们会全部移过来：`okrdesk move-unit {old} "
                          "--from-plan {other}`。未移动任何内容。",
+        "left": "{old} 是离开的人员，目标文件的 [plan] people_left 如此写明：move-unit 只移动"
+                "记在单位旧 id 名下的内容；记在 {old} 名下的内容留在原处，不计入任何地方，与从 "
+                "[[people]] 中删去的任何人一样（移到某个单位，一个人的数字就会被当作该单位自己"
+                "的）。如果 {old} 其实是改了 id 而不是离开，请把它从 people_left 中删去，再在 "
+                "org.toml 中把 id 改回，或让来源数据行写新的 id。未移动任何内容。",
         "was_a_person": "{old} 是本计划第 {run} 次采集（截至 {day}）的 id，已不在目标文件中，"
                         "而 {new}（{units}）是在它消失时新出现的人员，当时没有新出现的单位："
                         "{old} 很可能是某个人员的 id。move-unit 只移动记在单位旧 id 名下的内容；"
