@@ -103,8 +103,9 @@ def _kept_under(store: StoreReader, ids: Sequence[str]) -> set[str]:
     if not ids:
         return set()
     kept = {row.observation.subject for row in store.observations(subjects=ids)}
-    checked = store.checkins(subjects=[old for old in ids if old not in kept])
-    return kept | {c.subject for c in checked if c.withdrawn is None}
+    if rest := [old for old in ids if old not in kept]:
+        kept |= {c.subject for c in store.checkins(subjects=rest) if c.withdrawn is None}
+    return kept
 
 
 def renamed_person(
