@@ -1291,19 +1291,52 @@ def test_a_mail_server_that_drops_the_connection_is_told_in_the_message_s_langua
     with pytest.raises(DeliveryFailed) as failed:
         channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
     assert failed.value.said == (
-        f"the mail server {at} closed the connection (Connection unexpectedly closed); the "
-        "message was not sent",
-        f"邮件服务器 {at} 关闭了连接（Connection unexpectedly closed）；邮件未发出",
+        f"the mail server {at} closed the connection during the conversation, before the "
+        "message was handed over (Connection unexpectedly closed); nothing was sent, so "
+        "sending it again cannot deliver it twice",
+        f"邮件服务器 {at} 在对话中、邮件交出之前关闭了连接（Connection unexpectedly closed）；"
+        "邮件未发出，重新发送不会重复送达",
     )
-    slow.talk = _closing_at(b"MAIL", reset=True)
+
+
+def _resetting_in_starttls(connection: socket.socket, stop: threading.Event) -> None:
+    """A server that offers STARTTLS, says to go ahead, and resets the connection as the
+    handshake begins."""
+    lines = connection.makefile("rb")
+    connection.sendall(b"220 relay\r\n")
+    lines.readline()  # EHLO
+    connection.sendall(b"250-relay\r\n250 STARTTLS\r\n")
+    lines.readline()  # STARTTLS
+    connection.sendall(b"220 go ahead\r\n")
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    ("security", "talk"),
+    [("starttls", _resetting_in_starttls), ("none", _closing_at(b"RCPT", reset=True))],
+    ids=["starttls-after-ehlo", "after-mail-from"],
+)
+def test_a_mail_connection_reset_mid_conversation_says_nothing_was_sent(
+    slow: SlowServer, security: str, talk: Callable[[socket.socket, threading.Event], None]
+) -> None:
+    """Reset after the server greeted, before the message went: the system's own error
+    that smtplib lets through as it sets up TLS read "cannot reach the mail server", of a
+    server that had answered EHLO, and nothing said whether sending again was safe."""
+    at = f"127.0.0.1:{slow.port}"
+    slow.talk = talk
+    box = attrs.evolve(mailbox(slow.port, user=None), security=security)
     with pytest.raises(DeliveryFailed) as failed:
-        channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
+        channels.deliver(box, MESSAGE, {}, FakeClock())
     reset = f"[Errno {errno.ECONNRESET}] {os.strerror(errno.ECONNRESET)}"
     assert failed.value.said == (
-        f"the connection to the mail server {at} broke: the connection was reset ({reset}); "
-        "the message was not sent",
-        f"与邮件服务器 {at} 的连接中断：连接被重置（{reset}）；邮件未发出",
+        f"the connection to the mail server {at} was lost during the conversation, before the "
+        f"message was handed over: the connection was reset ({reset}); nothing was sent, so "
+        "sending it again cannot deliver it twice",
+        f"与邮件服务器 {at} 的连接在对话中、邮件交出之前中断：连接被重置（{reset}）；"
+        "邮件未发出，重新发送不会重复送达",
     )
+    assert not failed.value.may_have_arrived
 
 
 def test_a_mail_connection_lost_once_the_message_went_says_it_may_have_arrived(

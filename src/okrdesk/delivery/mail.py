@@ -31,6 +31,12 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 TIMEOUT = 30.0
+NOT_HANDED_OVER = Said(
+    "nothing was sent, so sending it again cannot deliver it twice",
+    "邮件未发出，重新发送不会重复送达",
+)
+"""A conversation lost before the end of the message went: the server never had it whole,
+so it cannot deliver it."""
 
 
 def email(channel: Channel, message: Message, attach: bool = True) -> EmailMessage:
@@ -95,6 +101,11 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
             at = f"{channel.host}:{channel.port}"
             raise DeliveryFailed(_disconnected(error, at, handed_over=True),
                                  may_have_arrived=True) from None  # fmt: skip
+        if server is not None and not isinstance(error, smtplib.SMTPException | ssl.SSLError):
+            # The system's own error, which smtplib lets through where it sets up TLS after
+            # STARTTLS: the server greeted, so it was reached; lost before the message went.
+            at = f"{channel.host}:{channel.port}"
+            raise DeliveryFailed(_disconnected(error, at, handed_over=False)) from None
         raise _refused(error, channel) from None
     finally:
         limit.end()
@@ -269,8 +280,10 @@ def _disconnected(error: Exception, at: str, handed_over: bool) -> Said:
                 f"{MAY_HAVE_ARRIVED.zh}",
             )
         return Said(
-            f"the connection to the mail server {at} broke: {reason.en}; the message was not sent",
-            f"与邮件服务器 {at} 的连接中断：{reason.zh}；邮件未发出",
+            f"the connection to the mail server {at} was lost during the conversation, before "
+            f"the message was handed over: {reason.en}; {NOT_HANDED_OVER.en}",
+            f"与邮件服务器 {at} 的连接在对话中、邮件交出之前中断：{reason.zh}；"
+            f"{NOT_HANDED_OVER.zh}",
         )
     words = str(error)
     if handed_over:
@@ -280,8 +293,9 @@ def _disconnected(error: Exception, at: str, handed_over: bool) -> Said:
             f"邮件已交给邮件服务器 {at}，它未应答即关闭了连接（{words}）；{MAY_HAVE_ARRIVED.zh}",
         )
     return Said(
-        f"the mail server {at} closed the connection ({words}); the message was not sent",
-        f"邮件服务器 {at} 关闭了连接（{words}）；邮件未发出",
+        f"the mail server {at} closed the connection during the conversation, before the "
+        f"message was handed over ({words}); {NOT_HANDED_OVER.en}",
+        f"邮件服务器 {at} 在对话中、邮件交出之前关闭了连接（{words}）；{NOT_HANDED_OVER.zh}",
     )
 
 
