@@ -1710,6 +1710,164 @@ def test_a_send_stopped_while_the_mail_server_takes_the_message_says_it_may_arri
     ]
 
 
+def _stalling_at(
+    stage: bytes, reached: threading.Event | None = None
+) -> Callable[[socket.socket, threading.Event], None]:
+    """A relay that answers every command until ``stage`` (a command's first word, or
+    b"." for the last line of the data), then holds the conversation unanswered."""
+
+    def talk(connection: socket.socket, stop: threading.Event) -> None:
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 relay\r\n")
+        in_data = False
+        for line in lines:
+            if in_data and line != b".\r\n":
+                continue
+            word = b"." if in_data else (line.split() or [b""])[0].upper()
+            if word == stage:
+                if reached is not None:
+                    reached.set()
+                stop.wait(60)
+                return
+            in_data = word == b"DATA"
+            connection.sendall(b"354 go on\r\n" if in_data else b"250 OK\r\n")
+
+    return talk
+
+
+STOPPED_MAIL = {
+    "not sent": {"en": "nothing was sent", "zh": "未发送任何消息"},
+    "may have it": {
+        "en": "stopped while sending to boss (email): its message was on its way, and boss "
+        "may have it already: look there before sending it again",
+        "zh": "发送至 boss（email）时被中断：消息已在途中，boss 可能已经收到：再次发送前请先"
+        "去那里查看",
+    },
+    "has it": {
+        "en": "sent before it was stopped: boss (email)",
+        "zh": "中断前已发送：boss（email）",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("stage", "lang", "told"),
+    [
+        (b"EHLO", "en", "not sent"),
+        (b"MAIL", "zh", "not sent"),
+        (b"RCPT", "en", "not sent"),
+        (b"DATA", "zh", "not sent"),
+        (b".", "en", "may have it"),
+        (b"QUIT", "zh", "has it"),
+    ],
+    ids=["ehlo", "mail-from", "rcpt-to", "data", "end-of-data", "quit"],
+)
+def test_a_send_stopped_in_the_mail_conversation_says_not_sent_until_the_end_of_the_data(
+    write_workspace: WriteWorkspace, slow: SlowServer, stage: bytes, lang: str, told: str
+) -> None:
+    """Ctrl-C from MAIL FROM on said the boss may have the mail already, sending him to
+    look for one that never left: only the last line of the data can make it the server's,
+    and its 250 says it took it."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        f'[[send.channels]]\nkind = "email"\nname = "boss"\nhost = "127.0.0.1"\n'
+        f'port = {slow.port}\nsecurity = "none"\nsender = "okrdesk@branch.example"\n'
+        'to = ["boss@branch.example"]\n',
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(trusted(root))])
+    assert done.exit_code == 0, done.output
+    reached = threading.Event()
+    slow.talk = _stalling_at(stage, reached)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", "send", "--lang", lang, "--as-of", "2026-03-15",
+         "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "OKRDESK_SEND_TIMEOUT": "60"},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not reached.is_set():  # the relay holds the conversation at that stage
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    said = [line for line in (out + err).decode().splitlines() if line.strip()]
+    assert STOPPED_MAIL[told][lang] in said, said
+    others = [words[lang] for key, words in STOPPED_MAIL.items() if key != told]
+    assert not any(line in said for line in others), said
+
+
+def test_a_send_stopped_while_a_large_report_is_on_its_way_says_it_was_not_sent(
+    slow: SlowServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped part-way through the message itself, its last line not yet sent: the
+    server has no message to deliver."""
+    from okrdesk.app.send import ChannelStopped, stopped_lines
+
+    monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", "30")
+    report = tmp_path / "report.html"
+    report.write_bytes(os.urandom(12 * 1024 * 1024))  # well beyond what the sockets buffer
+    reading = threading.Event()
+
+    def relay(connection: socket.socket, stop: threading.Event) -> None:
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 relay\r\n")
+        for line in lines:
+            if line.upper().startswith(b"DATA"):
+                connection.sendall(b"354 go on\r\n")
+                lines.readline()  # the message has begun; the rest waits on the sender
+                reading.set()
+                stop.wait(60)
+                return
+            connection.sendall(b"250 OK\r\n")
+
+    slow.talk = relay
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def stop_when_reading() -> None:
+        if reading.wait(30):
+            time.sleep(0.3)  # the sender fills the buffers and waits
+            signal.pthread_kill(main, signal.SIGINT)
+
+    threading.Thread(target=stop_when_reading, daemon=True).start()
+    boss = attrs.evolve(mailbox(slow.port, user=None), name="boss")
+    with pytest.raises(ChannelStopped) as stopped:
+        list(deliver_all((boss,), attrs.evolve(MESSAGE, attachment=report), {}, FakeClock()))
+    assert not stopped.value.how.underway
+    assert stopped_lines((boss,), [], [], stopped.value, "en") == ["nothing was sent"]
+    assert stopped_lines((boss,), [], [], stopped.value, "zh") == ["未发送任何消息"]
+
+
+def test_a_mail_conversation_cut_at_its_limit_before_the_end_of_the_data_was_not_sent(
+    slow: SlowServer,
+) -> None:
+    """A server that stops answering at RCPT TO was told as having maybe had the message,
+    though its data never went."""
+    slow.talk = _stalling_at(b"RCPT")
+    box = mailbox(slow.port, user=None)
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(box, MESSAGE, {}, FakeClock())
+    at = f"127.0.0.1:{slow.port}"
+    assert failed.value.said == (
+        f"no answer from the mail server {at} within 0.5 s; the message was not sent",
+        f"邮件服务器 {at} 在 0.5 秒内没有应答；邮件未发出",
+    )
+    assert not failed.value.may_have_arrived
+    slow.talk = _stalling_at(b".")
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(box, MESSAGE, {}, FakeClock())
+    assert failed.value.may_have_arrived and str(failed.value).endswith(
+        "within 0.5 s; the message may have arrived all the same"
+    )
+
+
 def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: Bot) -> None:
     done = CliRunner().invoke(
         cli, ["send", "--dry-run", "--as-of", "2026-03-15", "-w", str(workspace)],

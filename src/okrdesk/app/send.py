@@ -377,16 +377,18 @@ def stopped_lines(
     words = _STOPPED[lang]
     lines: list[str] = []
     at = stop.channel if isinstance(stop, ChannelStopped) else None
+    had = [o.channel for o in told if o.error is None]
     if isinstance(stop, ChannelStopped):
         how, fields = stop.how, {"name": stop.channel.name, "kind": stop.channel.kind}
         if how.underway:
             key = "underway_part" if how.parts > 1 else "underway"
             lines.append(words[key].format(sent=how.sent, parts=how.parts, **fields))
+        elif how.sent == how.parts:
+            had.append(stop.channel)  # it took it all (a mail server's 250) before the stop
         elif how.sent:
             lines.append(words["partly"].format(sent=how.sent, parts=how.parts, **fields))
         else:
             at = None  # nothing of it went: it is one of those not sent
-    had = [o.channel for o in told if o.error is None]
     if had:
         lines.append(words["had"].format(names=_named(had, lang)))
     done = {o.channel.name for o in told} | {c.name for c in left}

@@ -37,6 +37,8 @@ NOT_HANDED_OVER = Said(
 )
 """A conversation lost before the end of the message went: the server never had it whole,
 so it cannot deliver it."""
+_LAST_LINE = b".\r\n"
+_END_OF_DATA = b"\r\n" + _LAST_LINE
 
 
 def email(channel: Channel, message: Message, attach: bool = True) -> EmailMessage:
@@ -65,7 +67,7 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
     the handshake, is cut off, as a webhook is."""
     mail = email(channel, message)
     limit = TimeLimit(request_timeout())
-    sending = False
+    taken = False
     refused: dict[str, tuple[int, bytes]] = {}
     server: _Watched | None = None
     try:
@@ -78,23 +80,27 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
                 if channel.user is not None:
                     _offered(server, "auth", channel)
                     server.login(channel.user, password or "")
-                # smtplib takes a reply cut off at the time limit for a whole one: a
-                # conversation already cut sends nothing.
-                sending = not limit.over
                 refused = server.send_message(mail)
+                taken = True
             except KeyboardInterrupt:
                 # Closed without the QUIT the way out sends: a server that does not
                 # answer would keep a stopped send waiting for its reply.
                 server.close()
                 raise
     except KeyboardInterrupt as stop:
-        # Before the message was handed over (the greeting, STARTTLS, the login) nothing
-        # went; once it was, the server may deliver it.
-        raise Stopped(0, 1, underway=sending) from stop
+        # Only the end of the data makes the message the server's: before its last line
+        # went (MAIL FROM, RCPT TO, DATA, the message itself) nothing was sent; once it
+        # went, the server may deliver it; once it answered, it took it.
+        if taken:
+            raise Stopped(1, 1, underway=False) from stop
+        raise Stopped(0, 1, underway=server is not None and server.ending) from stop
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
         if limit.over:
-            raise DeliveryFailed(_no_answer(channel, limit.seconds, sending),
-                                 may_have_arrived=sending) from None  # fmt: skip
+            # Cut before the end of the data went, nothing was sent: what smtplib goes on
+            # to send over the cut connection never leaves.
+            handed_over = server is not None and server.handed_over
+            raise DeliveryFailed(_no_answer(channel, limit.seconds, handed_over),
+                                 may_have_arrived=handed_over) from None  # fmt: skip
         if server is not None and server.handed_over and not _answered(error):
             # The message went whole; only the server's answer would have said whether it
             # took it, and it may deliver it: sent again, it could arrive twice.
@@ -157,8 +163,10 @@ def _connected(channel: Channel, limit: TimeLimit) -> _Watched:
 
 class _Watched(smtplib.SMTP):
     """A conversation whose socket its time limit watches from the moment it is open;
-    ``handed_over`` once the message went whole, the server's answer to it still to come."""
+    ``ending`` from the moment the last line of the data (its lone dot) is being sent,
+    ``handed_over`` once it went, the server's answer to it still to come."""
 
+    ending = False
     handed_over = False
 
     def __init__(self, limit: TimeLimit, *args: Any, **kwargs: Any) -> None:
@@ -166,10 +174,16 @@ class _Watched(smtplib.SMTP):
         super().__init__(*args, **kwargs)
 
     def send(self, s: ReadableBuffer | str) -> None:
-        super().send(s)
-        # smtplib's DATA sends the message in one piece, ended by its line of a lone dot.
-        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
-            self.handed_over = True
+        # smtplib's DATA sends the message in one piece, ended by its line of a lone dot:
+        # that line goes apart, so that a send stopped while the message itself went (a
+        # large report on a slow line) is known not to have ended it.
+        if not (isinstance(s, bytes) and s.endswith(_END_OF_DATA)):
+            super().send(s)
+            return
+        super().send(s[: -len(_LAST_LINE)])
+        self.ending = True
+        super().send(_LAST_LINE)
+        self.handed_over = True
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         connection = socket.create_connection((host, port), timeout, self.source_address)
@@ -210,11 +224,11 @@ def _offered(server: smtplib.SMTP, extension: str, channel: Channel) -> None:
     ))  # fmt: skip
 
 
-def _no_answer(channel: Channel, seconds: float, sending: bool) -> Said:
-    """A conversation cut at its time limit: before the message was sent, nothing
-    arrived; once it was being sent, it may have."""
+def _no_answer(channel: Channel, seconds: float, handed_over: bool) -> Said:
+    """A conversation cut at its time limit: before the end of the message went, nothing
+    arrived; once it went, it may have."""
     at = f"{channel.host}:{channel.port}"
-    if sending:
+    if handed_over:
         return Said(
             f"no answer from the mail server {at} within {seconds:g} s; {MAY_HAVE_ARRIVED.en}",
             f"邮件服务器 {at} 在 {seconds:g} 秒内没有应答；{MAY_HAVE_ARRIVED.zh}",

@@ -78,7 +78,9 @@ class DeliveryFailed(OkrdeskError):
 class Stopped(KeyboardInterrupt):
     """Ctrl-C (or SIGTERM) while a channel was being sent: ``sent`` of its ``parts`` had
     gone, and ``underway`` says whether one more was on its way (a request made, a mail
-    being handed over), so that the channel may have it though nothing said so."""
+    whose data's last line went), so that the channel may have it though nothing said so;
+    ``sent`` equal to ``parts`` when the channel took it all (a mail server's answer to
+    its data) before the stop."""
 
     def __init__(self, sent: int, parts: int, underway: bool) -> None:
         super().__init__()
