@@ -150,11 +150,11 @@ def test_a_reader_amid_a_collect_sees_none_of_its_figures_until_it_has_stored_th
 WAITING = {
     "en": (
         "Waiting for collect run 1 (started ",
-        "process {pid} on okrdesk-job-server) to finish: ",
+        "process {pid} on okrdesk-job-server) to finish, for at most 60 minutes (--wait): ",
     ),
     "zh": (
         "等待第 1 次采集（",
-        "开始，okrdesk-job-server 上的进程 {pid}）结束：同一计划的两次采集",
+        "开始，okrdesk-job-server 上的进程 {pid}）结束，最多等 60 分钟（--wait）：同一计划",
     ),
 }
 

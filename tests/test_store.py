@@ -470,7 +470,10 @@ def test_a_collect_started_while_another_runs_waits_so_each_ones_figures_land_to
     assert "Waiting for collect run 1 (started " in second_err
     # Told against the collect it waited for, which it read once that had finished.
     assert "since the last collect" in second_out and "first collect" not in second_out
-    assert "to finish: two collects of one plan at once would store some figures" in second_err
+    assert (
+        "to finish, for at most 60 minutes (--wait): two collects of one plan at once would "
+        "store some figures from each." in second_err
+    )
     with Store.open(database) as store:
         before, after = store.runs()
         assert before.finished is not None and after.started >= before.finished

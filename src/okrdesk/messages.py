@@ -9,6 +9,7 @@ the report writes it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -411,6 +412,19 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     (``plural``). A noun that is not English (a unit level a plan names 营业部) is the
     same in the plural."""
     return f"{count:,} {noun if count == 1 else plural or _plural(noun)}"
+
+
+def duration(seconds: float) -> Said:
+    """A wait as a reader counts it, rounded up: seconds under two minutes, minutes under
+    two hours, else hours."""
+    whole = math.ceil(seconds)
+    if whole < 120:
+        return Said(counted(whole, "second"), f"{whole} 秒")
+    if whole < 7200:
+        minutes = math.ceil(whole / 60)
+        return Said(counted(minutes, "minute"), f"{minutes} 分钟")
+    hours = math.ceil(whole / 3600)
+    return Said(counted(hours, "hour"), f"{hours} 小时")
 
 
 def _plural(noun: str) -> str:

@@ -25,10 +25,11 @@ from okrdesk.engine.plan_calendar import (
 from okrdesk.engine.renamed_people import people_renamed
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shared_ids import people_of_another_plan
-from okrdesk.errors import BadInput, Said
-from okrdesk.messages import counted, named_periods
+from okrdesk.errors import BadInput, OkrdeskError, Said
+from okrdesk.messages import counted, duration, named_periods
 from okrdesk.model import (
     Plan,
+    Run,
     kind_changed,
     kinds_changed,
     plugin_error_text,
@@ -116,8 +117,8 @@ _SAID = {
         "unused": "no key result or scoring policy uses it; the plan's metrics are: {metrics}",
         "none": "none",
         "waiting": "Waiting for collect run {id} (started {when}, process {pid} on {host}) "
-                   "to finish: two collects of one plan at once would store some figures "
-                   "from each.",
+                   "to finish, for at most {wait} (--wait): two collects of one plan at "
+                   "once would store some figures from each.",
         "this_machine": "this machine",
         "on_machine": "{host}",
         "bases": "Read last year's {periods} ({first} to {last}) for the growth targets' "
@@ -148,8 +149,8 @@ _SAID = {
         "kept_some": "未入库的指标中，{kept} 保留原有数字；{none} 尚无数字。",
         "unused": "没有关键结果或计分方案用到它；计划用到的指标：{metrics}",
         "none": "无",
-        "waiting": "等待第 {id} 次采集（{when} 开始，{host}进程 {pid}）结束：同一计划的两次采集"
-                   "同时进行，会各存一部分数字。",
+        "waiting": "等待第 {id} 次采集（{when} 开始，{host}进程 {pid}）结束，最多等 {wait}"
+                   "（--wait）：同一计划的两次采集同时进行，会各存一部分数字。",
         "this_machine": "本机",
         "on_machine": "{host} 上的",
         "bases": "为增长目标的基数读取了上年 {periods} 个周期（{first} 至 {last}）：{found}。",
@@ -312,12 +313,15 @@ def _noted_if_stopped(store: Store, run_id: int) -> Iterator[None]:
 
 def _started_alone(
     store: Store, day: dt.date, wanted: list[str], plan_unit: str, subjects: set[str],
-    lang: str, waits: Callable[[str], None] | None,
+    lang: str, waits: Callable[[str], None] | None, wait: float,
 ) -> int:  # fmt: skip
     """A new run of the collect, once no other collect of the plan runs on this machine,
     or on another sharing the store (PostgreSQL): two at once each read the store as the
-    collect before had left it, and each run said what it stored against that."""
+    collect before had left it, and each run said what it stored against that. Waited
+    for ``wait`` seconds at most (``OtherCollectRunning``): a collect that hangs would
+    keep every later one (next week's cron job) waiting behind it."""
     told: set[int] = set()
+    deadline = time.monotonic() + wait
     while True:
         try:
             return store.start_run(
@@ -325,19 +329,56 @@ def _started_alone(
             )
         except StillRunning as running:
             run = running.run
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise OtherCollectRunning(run, wait) from None
             if waits is not None and run.id not in told:
                 words = _SAID[lang]
-                host = words["this_machine"]
-                if run.host is not None and run.host != this_host():
-                    host = words["on_machine"].format(host=run.host)
                 waits(words["waiting"].format(id=run.id, when=local_time(run.started),
-                                              pid=run.pid, host=host))  # fmt: skip
+                                              pid=run.pid, host=_whose(run, lang),
+                                              wait=duration(wait).text(lang)))  # fmt: skip
             told.add(run.id)
-            time.sleep(_WAIT_STEP)
+            time.sleep(min(_WAIT_STEP, left))
 
 
 _WAIT_STEP = 0.2
 """Seconds between looks at whether the collect waited for has finished."""
+
+DEFAULT_WAIT = 3600.0
+"""Seconds a collect waits for another of the same plan (``--wait``): one takes minutes,
+so an hour's wait finds it stuck, and a weekly cron job behind it ends that day."""
+
+
+def _whose(run: Run, lang: str) -> str:
+    """The machine a run's process is on, as the waiting line says it."""
+    words = _SAID[lang]
+    if run.host is not None and run.host != this_host():
+        return words["on_machine"].format(host=run.host)
+    return words["this_machine"]
+
+
+class OtherCollectRunning(OkrdeskError):
+    """A collect of the same plan still ran when the wait for it (``--wait``) was over:
+    nothing was collected, nothing stored changed."""
+
+    def __init__(self, run: Run, wait: float) -> None:
+        when, pid, waited = local_time(run.started), run.pid, duration(wait)
+        elsewhere = run.host is not None and run.host != this_host()
+        stop = (Said(f"on {run.host}: kill {pid}", f"在 {run.host} 上 kill {pid}") if elsewhere
+                else Said(f"Ctrl-C where it runs, or kill {pid}",
+                          f"在它运行的终端按 Ctrl-C，或 kill {pid}"))  # fmt: skip
+        super().__init__(Said(
+            f"collect run {run.id} of this plan (started {when}, process {pid} on "
+            f"{_whose(run, 'en')}) did not finish within {waited.en} (--wait {wait:g}): "
+            "nothing was collected, and nothing stored changed. If that collect hangs, stop "
+            f"it ({stop.en}; what it had not stored is rolled back, nothing stored before is "
+            "lost) and run okrdesk collect again; if it is only slow, give a longer --wait",
+            f"本计划的第 {run.id} 次采集（{when} 开始，{_whose(run, 'zh')}进程 {pid}）在 "
+            f"{waited.zh}内没有结束（--wait {wait:g}）：本次未采集任何数据，已存的数据没有变动。"
+            f"如果那次采集卡住了，请结束它（{stop.zh}；它尚未存入的会回滚，之前已存的不会丢失），"
+            "再运行 okrdesk collect；如果它只是慢，请给更长的 --wait",
+        ))  # fmt: skip
+        self.run = run
 
 
 class Progress(PartsProgress, Protocol):
@@ -357,6 +398,7 @@ def run_collect(
     emptied: Iterable[str] = (),
     today: dt.date | None = None,
     waits: Callable[[str], None] | None = None,
+    wait: float = DEFAULT_WAIT,
 ) -> CollectSummary:
     """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
     all in one transaction once every plugin has been heard, with the run's end: each
@@ -369,7 +411,8 @@ def run_collect(
     ``today``: the day before which ``through`` must fall (the day a demo is built as of;
     else the machine's today). A collect of the same plan running on this machine (or, on
     a PostgreSQL store, on any) is waited for before anything is asked or stored,
-    ``waits`` told so once, in ``lang``."""
+    ``waits`` told so once, in ``lang``; for ``wait`` seconds at most, then
+    ``OtherCollectRunning``."""
     plan = session.plan
     day = clamp_through(plan, through, today)
     wanted = metrics_needed(plan, session.host.metrics)
@@ -403,7 +446,7 @@ def run_collect(
     subjects = {p.id for p in plan.people} | {u.id for u in plan.units}
     groups = sources_groups(plan)
     with open_store(session.workspace) as store, contextlib.closing(StagedRows()) as staged:
-        run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits)
+        run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits, wait)
         bases = bases_to_read(plan, store, session.host.metrics, wanted)
         if progress is not None:
             progress.start(sum(calls(ms) for ms in [*by_grain.values(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 
 import click
@@ -21,6 +22,16 @@ from okrdesk.cli.options import (
 from okrdesk.cli.output import led, say, say_warnings
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
+
+WEEK = 7 * 24 * 3600
+"""The longest ``collect --wait``: next week's collect is due by then."""
+
+
+def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    # click's range lets "nan" through, which no wait could end.
+    if value is not None and math.isnan(value):
+        raise click.BadParameter(f"{'nan'!r} is not a valid float.", ctx, param)
+    return value
 
 
 @click.command(cls=HelpedCommand)
@@ -42,6 +53,12 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     "no figure where figures are stored (or none of a unit below the plan's) fails and "
     "keeps them. Repeat for several.",
 )  # fmt: skip
+@click.option(
+    "--wait", type=click.FloatRange(0, WEEK), callback=_a_number, metavar="SECONDS",
+    help="How long to wait for a collect of the same plan still running (on this machine, "
+    "or on a PostgreSQL store on any) before giving up, nothing collected, exit 1, naming "
+    "its run, process and machine (default: 3600, an hour; 0: do not wait).",
+)  # fmt: skip
 @lang_option(
     "Language of the summary, and of a plugin's warnings and errors where the plugin words "
     "them in both languages (else as it gave them)."
@@ -52,6 +69,7 @@ def collect(
     metrics: tuple[str, ...],
     jobs: int,
     emptied: tuple[str, ...],
+    wait: float | None,
     lang: str | None,
 ) -> None:
     """Collect every metric the plan uses, through its plugin, into the store.
@@ -76,9 +94,18 @@ def collect(
     team), where figures are stored for it: that unit's are kept, the others'
     stored, and it fails, naming the unit. A collect of the same plan still
     running on this machine (or, on a PostgreSQL store, on another) is waited
-    for, and said so, so that each collect's figures land together.
+    for, and said so, so that each collect's figures land together: for an hour
+    at most (--wait), after which this one ends, nothing collected, with exit
+    1, naming the other run's process and machine, so that a collect that
+    hangs does not keep every later one (a cron job's) waiting behind it.
     """
-    from okrdesk.app.collect import not_stored_line, run_collect, said_once, summary_lines
+    from okrdesk.app.collect import (
+        DEFAULT_WAIT,
+        not_stored_line,
+        run_collect,
+        said_once,
+        summary_lines,
+    )
     from okrdesk.app.session import open_session
     from okrdesk.plugins.source_tables import tables_of_no_plugin
 
@@ -89,15 +116,17 @@ def collect(
     def waits(line: str) -> None:
         say(line, err=True)
 
+    waited = DEFAULT_WAIT if wait is None else wait
+
     if sys.stderr.isatty():
         from okrdesk.cli.progress_bar import BarProgress
 
         with BarProgress(lang=lang) as bar:
             summary = run_collect(session, day_of(through), metrics, bar, jobs, lang, emptied,
-                                  waits=waits)  # fmt: skip
+                                  waits=waits, wait=waited)  # fmt: skip
     else:
         summary = run_collect(session, day_of(through), metrics, jobs=jobs, lang=lang,
-                              emptied=emptied, waits=waits)  # fmt: skip
+                              emptied=emptied, waits=waits, wait=waited)  # fmt: skip
     for line in summary_lines(summary, lang):
         say(line)
     warned, failed = ("警告：", "错误：") if lang == "zh" else ("warning: ", "error: ")

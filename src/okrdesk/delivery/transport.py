@@ -18,7 +18,6 @@ import email.utils
 import functools
 import http.client
 import json
-import math
 import re
 import socket
 import ssl
@@ -34,6 +33,7 @@ import attrs
 
 from okrdesk.environment import seconds_from_environment
 from okrdesk.errors import EXIT_FAILED, OkrdeskError, Said
+from okrdesk.messages import duration
 
 ATTEMPTS = 4
 FIRST_DELAY = 1.0
@@ -591,21 +591,8 @@ def _held_off(status: int, retry_after: str, seconds: float) -> DeliveryFailed:
     return DeliveryFailed(
         Said(f"HTTP {status}, {meant.en} (Retry-After: {words})",
              f"HTTP {status}，{meant.zh}（Retry-After: {words}）"),
-        throttled=True, wait=_duration(seconds),
+        throttled=True, wait=duration(seconds),
     )  # fmt: skip
-
-
-def _duration(seconds: float) -> Said:
-    """A wait as a reader counts it, rounded up: seconds under two minutes, minutes under
-    two hours, else hours."""
-    whole = math.ceil(seconds)
-    if whole < 120:
-        return Said(f"{whole} seconds", f"{whole} 秒")
-    if whole < 7200:
-        minutes = math.ceil(whole / 60)
-        return Said(f"{minutes} minutes", f"{minutes} 分钟")
-    hours = math.ceil(whole / 3600)
-    return Said(f"{hours} hours", f"{hours} 小时")
 
 
 def _json(text: bytes, replies: Replies) -> dict[str, Any]:
