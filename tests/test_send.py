@@ -1299,22 +1299,27 @@ def test_a_mail_server_that_drops_the_connection_is_told_in_the_message_s_langua
     )
 
 
-def _resetting_in_starttls(connection: socket.socket, stop: threading.Event) -> None:
-    """A server that offers STARTTLS, says to go ahead, and resets the connection as the
-    handshake begins."""
-    lines = connection.makefile("rb")
-    connection.sendall(b"220 relay\r\n")
-    lines.readline()  # EHLO
-    connection.sendall(b"250-relay\r\n250 STARTTLS\r\n")
-    lines.readline()  # STARTTLS
-    connection.sendall(b"220 go ahead\r\n")
-    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    connection.close()
+def _leaving_in_starttls(reset: bool) -> Callable[[socket.socket, threading.Event], None]:
+    """A server that offers STARTTLS, says to go ahead, and as the handshake begins
+    closes the connection: reset (RST) when ``reset``, else in order (FIN)."""
+
+    def talk(connection: socket.socket, stop: threading.Event) -> None:
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 relay\r\n")
+        lines.readline()  # EHLO
+        connection.sendall(b"250-relay\r\n250 STARTTLS\r\n")
+        lines.readline()  # STARTTLS
+        connection.sendall(b"220 go ahead\r\n")
+        if reset:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.close()
+
+    return talk
 
 
 @pytest.mark.parametrize(
     ("security", "talk"),
-    [("starttls", _resetting_in_starttls), ("none", _closing_at(b"RCPT", reset=True))],
+    [("starttls", _leaving_in_starttls(reset=True)), ("none", _closing_at(b"RCPT", reset=True))],
     ids=["starttls-after-ehlo", "after-mail-from"],
 )
 def test_a_mail_connection_reset_mid_conversation_says_nothing_was_sent(
@@ -1336,6 +1341,27 @@ def test_a_mail_connection_reset_mid_conversation_says_nothing_was_sent(
         f"与邮件服务器 {at} 的连接在对话中、邮件交出之前中断：连接被重置（{reset}）；"
         "邮件未发出，重新发送不会重复送达",
     )
+    assert not failed.value.may_have_arrived
+
+
+def test_a_mail_server_that_closes_the_connection_amid_the_starttls_handshake_was_reached(
+    slow: SlowServer,
+) -> None:
+    """Closed in order as TLS was being set up: "cannot reach the mail server … the TLS
+    handshake failed", of a server that had answered EHLO and STARTTLS."""
+    at = f"127.0.0.1:{slow.port}"
+    slow.talk = _leaving_in_starttls(reset=False)
+    box = attrs.evolve(mailbox(slow.port, user=None), security="starttls")
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(box, MESSAGE, {}, FakeClock())
+    en, zh = failed.value.said
+    assert en.startswith(
+        f"the connection to the mail server {at} was lost during the conversation, before the "
+        "message was handed over: the TLS handshake failed ([SSL: "
+    ) and en.endswith("; nothing was sent, so sending it again cannot deliver it twice"), en
+    assert zh.startswith(
+        f"与邮件服务器 {at} 的连接在对话中、邮件交出之前中断：TLS 握手失败（[SSL: "
+    ) and zh.endswith("；邮件未发出，重新发送不会重复送达"), zh
     assert not failed.value.may_have_arrived
 
 

@@ -107,7 +107,7 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
             at = f"{channel.host}:{channel.port}"
             raise DeliveryFailed(_disconnected(error, at, handed_over=True),
                                  may_have_arrived=True) from None  # fmt: skip
-        if server is not None and not isinstance(error, smtplib.SMTPException | ssl.SSLError):
+        if server is not None and _lost(error):
             # The system's own error, which smtplib lets through where it sets up TLS after
             # STARTTLS: the server greeted, so it was reached; lost before the message went.
             at = f"{channel.host}:{channel.port}"
@@ -271,6 +271,15 @@ def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
     reason = system_error(error)
     return DeliveryFailed(Said(f"cannot reach the mail server {at}: {reason.en}",
                                f"无法连接邮件服务器 {at}：{reason.zh}"))  # fmt: skip
+
+
+def _lost(error: Exception) -> bool:
+    """Whether the system's own error is a connection lost (reset, or closed amid a TLS
+    handshake), not smtplib's, nor a refusal (a certificate not accepted, a handshake
+    the two sides could not agree on)."""
+    if isinstance(error, smtplib.SMTPException):
+        return False
+    return not isinstance(error, ssl.SSLError) or isinstance(error, ssl.SSLEOFError)
 
 
 def _answered(error: Exception) -> bool:
