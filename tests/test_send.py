@@ -1871,6 +1871,34 @@ def test_a_send_stopped_while_a_large_report_is_on_its_way_says_it_was_not_sent(
     assert stopped_lines((boss,), [], [], stopped.value, "zh") == ["未发送任何消息"]
 
 
+def test_a_mail_the_server_took_is_sent_whatever_it_answers_to_quit(slow: SlowServer) -> None:
+    """The server queued the message (250), then answered QUIT with 500: told as "the mail
+    server refused the message (500 …)", and not as one that may have arrived, so that
+    it was sent again and arrived twice."""
+    queued = []
+
+    def relay(connection: socket.socket, stop: threading.Event) -> None:
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 relay\r\n")
+        for line in lines:
+            word = (line.split() or [b""])[0].upper()
+            if word == b"QUIT":
+                connection.sendall(b"500 5.5.1 what\r\n")
+                return
+            if word == b"DATA":
+                connection.sendall(b"354 go on\r\n")
+                while lines.readline() not in (b".\r\n", b""):
+                    pass
+                queued.append(True)
+                connection.sendall(b"250 2.0.0 queued\r\n")
+                continue
+            connection.sendall(b"250 OK\r\n")
+
+    slow.talk = relay
+    assert channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock()) == 1
+    assert queued == [True]
+
+
 def test_a_mail_conversation_cut_at_its_limit_before_the_end_of_the_data_was_not_sent(
     slow: SlowServer,
 ) -> None:

@@ -95,24 +95,11 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
             raise Stopped(1, 1, underway=False) from stop
         raise Stopped(0, 1, underway=server is not None and server.ending) from stop
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
-        if limit.over:
-            # Cut before the end of the data went, nothing was sent: what smtplib goes on
-            # to send over the cut connection never leaves.
-            handed_over = server is not None and server.handed_over
-            raise DeliveryFailed(_no_answer(channel, limit.seconds, handed_over),
-                                 may_have_arrived=handed_over) from None  # fmt: skip
-        if server is not None and server.handed_over and not _answered(error):
-            # The message went whole; only the server's answer would have said whether it
-            # took it, and it may deliver it: sent again, it could arrive twice.
-            at = f"{channel.host}:{channel.port}"
-            raise DeliveryFailed(_disconnected(error, at, handed_over=True),
-                                 may_have_arrived=True) from None  # fmt: skip
-        if server is not None and _lost(error):
-            # The system's own error, which smtplib lets through where it sets up TLS after
-            # STARTTLS: the server greeted, so it was reached; lost before the message went.
-            at = f"{channel.host}:{channel.port}"
-            raise DeliveryFailed(_disconnected(error, at, handed_over=False)) from None
-        raise _refused(error, channel) from None
+        # Once the server took the message (its 250 to the data), what goes wrong as it
+        # says goodbye (a reply to QUIT other than 221) does not undo that: told as a
+        # refusal, it was sent again and arrived twice.
+        if not taken:
+            raise _failed(error, channel, server, limit) from None
     finally:
         limit.end()
     if refused:
@@ -120,6 +107,29 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
         # its return value, and the one who never gets the report must be told.
         raise _some_refused(channel, message, refused)
     return 1
+
+
+def _failed(
+    error: Exception, channel: Channel, server: _Watched | None, limit: TimeLimit
+) -> DeliveryFailed:
+    """A conversation that failed before the server took the message: what it says, and
+    whether the message may have arrived all the same."""
+    at = f"{channel.host}:{channel.port}"
+    handed_over = server is not None and server.handed_over
+    if limit.over:
+        # Cut before the end of the data went, nothing was sent: what smtplib goes on to
+        # send over the cut connection never leaves.
+        return DeliveryFailed(_no_answer(channel, limit.seconds, handed_over),
+                              may_have_arrived=handed_over)  # fmt: skip
+    if handed_over and not _answered(error):
+        # The message went whole; only the server's answer would have said whether it
+        # took it, and it may deliver it: sent again, it could arrive twice.
+        return DeliveryFailed(_disconnected(error, at, handed_over=True), may_have_arrived=True)
+    if server is not None and _lost(error):
+        # The system's own error, which smtplib lets through where it sets up TLS after
+        # STARTTLS: the server greeted, so it was reached; lost before the message went.
+        return DeliveryFailed(_disconnected(error, at, handed_over=False))
+    return _refused(error, channel)
 
 
 def _some_refused(
