@@ -1871,6 +1871,28 @@ def test_a_send_stopped_while_a_large_report_is_on_its_way_says_it_was_not_sent(
     assert stopped_lines((boss,), [], [], stopped.value, "zh") == ["未发送任何消息"]
 
 
+@pytest.mark.parametrize(
+    ("stage", "then"),
+    [(b"RCPT", "the message was not sent"), (b".", "the message may have arrived all the same")],
+)
+def test_a_read_of_the_mail_server_that_times_out_is_no_answer_whichever_clock_ran_out(
+    slow: SlowServer, monkeypatch: pytest.MonkeyPatch, stage: bytes, then: str
+) -> None:
+    """A read's own timeout (30 s) and the conversation's limit ($OKRDESK_SEND_TIMEOUT,
+    30 s) end together: where the read's came first, the same silence read "the
+    connection … was lost …: the connection timed out" instead of "no answer within"."""
+    monkeypatch.setattr("okrdesk.delivery.mail.TIMEOUT", 0.3)
+    monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", "10")
+    slow.talk = _stalling_at(stage)
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(mailbox(slow.port, user=None), MESSAGE, {}, FakeClock())
+    assert (
+        str(failed.value)
+        == f"no answer from the mail server 127.0.0.1:{slow.port} within 0.3 s; {then}"
+    )
+    assert failed.value.may_have_arrived == (stage == b".")
+
+
 def test_a_mail_the_server_took_is_sent_whatever_it_answers_to_quit(slow: SlowServer) -> None:
     """The server queued the message (250), then answered QUIT with 500: told as "the mail
     server refused the message (500 …)", and not as one that may have arrived, so that

@@ -116,10 +116,12 @@ def _failed(
     whether the message may have arrived all the same."""
     at = f"{channel.host}:{channel.port}"
     handed_over = server is not None and server.handed_over
-    if limit.over:
+    if limit.over or _read_timed_out(error, server):
         # Cut before the end of the data went, nothing was sent: what smtplib goes on to
-        # send over the cut connection never leaves.
-        return DeliveryFailed(_no_answer(channel, limit.seconds, handed_over),
+        # send over the cut connection never leaves. A read whose socket's timeout (the
+        # limit, where shorter) ran out before the limit cut it is no answer either.
+        seconds = limit.seconds if limit.over else _read_timeout(limit)
+        return DeliveryFailed(_no_answer(channel, seconds, handed_over),
                               may_have_arrived=handed_over)  # fmt: skip
     if handed_over and not _answered(error):
         # The message went whole; only the server's answer would have said whether it
@@ -164,11 +166,26 @@ def _connected(channel: Channel, limit: TimeLimit) -> _Watched:
     """The conversation with the channel's server, open. Its host is given as it is
     made, not to a ``connect`` after: smtplib keeps only that one as the name STARTTLS
     checks the server's certificate against."""
-    reads = min(TIMEOUT, limit.seconds)
+    reads = _read_timeout(limit)
     if channel.security == "ssl":
         return _WatchedSSL(limit, channel.host, channel.port, timeout=reads,
                            context=ssl.create_default_context())  # fmt: skip
     return _Watched(limit, channel.host, channel.port, timeout=reads)
+
+
+def _read_timeout(limit: TimeLimit) -> float:
+    """Seconds one connect or read of the conversation may wait: the time limit's, where
+    shorter, so that connecting to a host that does not answer ends within it too."""
+    return min(TIMEOUT, limit.seconds)
+
+
+def _read_timed_out(error: Exception, server: _Watched | None) -> bool:
+    """Whether a read waited out its socket's timeout: smtplib says so as the server
+    disconnecting; the system itself in a TLS handshake after STARTTLS. (Connecting that
+    timed out, before there is a conversation, is a server that cannot be reached.)"""
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return isinstance(error.__context__, TimeoutError)
+    return server is not None and isinstance(error, TimeoutError)
 
 
 class _Watched(smtplib.SMTP):
