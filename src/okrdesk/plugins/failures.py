@@ -116,7 +116,8 @@ def describe_error(
 
 def _plainly(error: BaseException, lang: str) -> str | None:
     """What a branch manager reads for an error whose own words say nothing to one: a
-    ``sys.exit`` with a number, memory run out; None for any other."""
+    ``sys.exit`` with a number, memory run out, a ``Decimal`` of text that is no number;
+    None for any other."""
     if isinstance(error, SystemExit) and (error.code is None or isinstance(error.code, int)):
         code = 0 if error.code is None else error.code
         if lang == "zh":
@@ -124,6 +125,13 @@ def _plainly(error: BaseException, lang: str) -> str | None:
         return f"it called sys.exit({code}), and a plugin must not end the program"
     if isinstance(error, MemoryError) and not str(error):
         return "内存不足" if lang == "zh" else "it ran out of memory"
+    if type(error).__name__ == "InvalidOperation" and "ConversionSyntax" in str(error):
+        # decimal's words for Decimal("约五万"): [<class 'decimal.ConversionSyntax'>]
+        return (
+            "Decimal() 收到的文本不是数"
+            if lang == "zh"
+            else "Decimal() was given text that is no number"
+        )
     return None
 
 

@@ -58,6 +58,8 @@ from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.kept_state import in_the_plugins_own_process
 from okrdesk.plugins.last_words import ask_where, last_words, leave_last_words
 from okrdesk.plugins.like_mistakes import LikeMistakes
+from okrdesk.plugins.lines_read import Reading, last_read, where_it_failed
+from okrdesk.plugins.lines_read import forget as forget_lines_read
 from okrdesk.plugins.manager import (
     BUILTIN_PLUGINS,
     PluginHost,
@@ -102,14 +104,17 @@ def _run_with_timeout(
     the plugin's time for the whole command, of which the timeout is what is left after
     the ``spent`` seconds of its earlier calls (the words name it)."""
     outcome: list[BaseException] = []
+    reading: list[Reading | None] = []
     shown = timeout if limit is None else limit
     before = earlier(spent)
 
     def work() -> None:
+        forget_lines_read()
         try:
             call(request=request, emit=checker)
         except BaseException as error:
             outcome.append(error)
+            reading.append(last_read())  # this thread's, which read the file
 
     worker = threading.Thread(target=work, name="okrdesk-plugin", daemon=True)
     worker.start()
@@ -138,7 +143,7 @@ def _run_with_timeout(
     if outcome:
         # Even a KeyboardInterrupt: Python delivers Ctrl-C to the main thread, never to
         # this one, so one raised here is the plugin's own failure.
-        return _failed(outcome[0], call, mistaken=(checker.plugin, request))
+        return _failed(outcome[0], call, mistaken=(checker.plugin, request), reading=reading[0])
     return None
 
 
@@ -148,11 +153,14 @@ def _failed(
     how: tuple[str, str] | None = None,
     *,
     mistaken: tuple[str, CollectRequest] | None = None,
+    reading: Reading | None = None,
 ) -> Said:
     """A plugin's collect that raised: what it raised, as ``describe_error`` tells it, or
     for a call of ``emit`` with arguments it does not take, how to call it. Given the
     plugin's name and request (``mistaken``), a ``SettingsMistake`` is told as validate
-    tells a setting's problem, at its key's line of okrdesk.toml (``mistake_told``)."""
+    tells a setting's problem, at its key's line of okrdesk.toml (``mistake_told``), and
+    the file it was ``reading`` through ``decoded_lines`` as it failed is named with the
+    line (``where_it_failed``)."""
     if mistaken is not None:
         from okrdesk.plugins.settings_checks import mistake_told
 
@@ -176,7 +184,8 @@ def _failed(
         return Said(f"okrdesk_collect failed: {misused.en}{at}",
                     f"okrdesk_collect 出错：{misused.zh}{at}")  # fmt: skip
     en, zh = (describe_error(error, plugin, how, lang=lang) for lang in ("en", "zh"))
-    return Said(f"okrdesk_collect failed: {en}", f"okrdesk_collect 出错：{zh}")
+    line = where_it_failed(reading, error, mistaken[1].workspace if mistaken else Path("."))
+    return Said(f"okrdesk_collect failed: {en}{line.en}", f"okrdesk_collect 出错：{zh}{line.zh}")
 
 
 _EMIT_METHODS = {"__call__": "emit", "many": "emit.many", "error": "emit.error",
@@ -655,9 +664,11 @@ def _plugin_process(
             if refused.whole is not None:
                 failure = refused.whole
             else:
+                forget_lines_read()
                 calls[name](request=refused.request or request, emit=relay)
     except BaseException as error:
-        failure = _failed(error, plugin, how, mistaken=None if request is None else (name, request))
+        failure = _failed(error, plugin, how, mistaken=None if request is None else (name, request),
+                          reading=last_read())  # fmt: skip
     relay.flush()
     if printing.place is not None:
         with contextlib.suppress(OSError):

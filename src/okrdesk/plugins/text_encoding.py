@@ -266,6 +266,27 @@ def decoded_lines(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterat
             "为该设置给出的名字；它给出 None 时，应告诉用户编码设置无法识别（raise "
             "SettingsMistake），而不是接着读",
         )
+    from okrdesk.plugins import lines_read
+
+    reading = lines_read.begun(binary)
+    try:
+        for line in _lines(binary, encoding, block):
+            if reading is not None:
+                reading.line += 1
+                reading.text = line
+                if reading.header is None:
+                    reading.header = line.rstrip("\r\n")
+            yield line
+    except GeneratorExit:
+        raise  # let go part-read: noted still, for the failure that let go of it
+    except BaseException:
+        lines_read.ended(reading)
+        raise
+    lines_read.ended(reading)
+
+
+def _lines(binary: BinaryIO, encoding: str, block: int) -> Iterator[str]:
+    """``decoded_lines``' lines, each with its line end."""
     start = binary.read(4)
     marked = byte_order_mark(start)
     rest = ""
