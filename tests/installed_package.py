@@ -28,6 +28,7 @@ def installed_package(
     more: Mapping[str, str] | None = None,
     *,
     entry: str | None = None,
+    group: str = "okrdesk",
 ) -> Iterator[dict[str, str]]:
     """Install ``source`` as the module ``okrdesk_<name>`` of the package
     ``okrdesk-<name>``, whose entry point in the ``okrdesk`` group is ``name``; yields an
@@ -35,7 +36,8 @@ def installed_package(
     own plugin. ``more`` (plugin name → source) are further plugins of the same package,
     each a module ``okrdesk_<plugin name>`` and an entry point of its own: one install for
     many plugins. ``entry``: what the entry point of ``name`` says, where it is not the
-    module (``okrdesk_<name>:some_function``)."""
+    module (``okrdesk_<name>:some_function``). ``group``: the entry-point group they are
+    declared in, where it is not okrdesk's (an author's mistake)."""
     theirs = _installed_not_by_a_test(f"okrdesk-{name}")
     if theirs is not None:
         # Its entry points would be found beside the test's own.
@@ -59,12 +61,12 @@ def installed_package(
             version = "0.1.0"
             dependencies = ["okrdesk"]
 
-            [project.entry-points.okrdesk]
+            [project.entry-points."{{group}}"]
             {{points}}
 
             [tool.hatch.build.targets.wheel]
             packages = [{{packages}}]
-        """).format(points=points, packages=packages),
+        """).format(points=points, packages=packages, group=group),
         encoding="utf-8",
     )
     for plugin, text in plugins.items():

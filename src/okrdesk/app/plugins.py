@@ -212,12 +212,13 @@ def _dimensions(spec: MetricSpec, lang: str) -> list[str]:
 def _warnings(host: PluginHost, root: Path) -> list[Said]:
     """What the listing warns of: a name in ``OKRDESK_LOAD_PLUGINS``, or a table of
     okrdesk.toml (at its line, as validate and collect tell it), that names no plugin
-    there is (each a plugin's name misspelt, maybe), and a plugin that declares nothing
-    (a hook's name misspelt, maybe)."""
+    there is (each a plugin's name misspelt, maybe), a package's entry point in a group
+    that is not okrdesk's, and a plugin that declares nothing (a hook's name misspelt,
+    maybe)."""
     tables = [Said(table.text("en"), table.text("zh")) for table in tables_of_no_plugin(host, root)]
     idle = [Said(f"plugin {name}: {said.en}", f"插件 {name}：{said.zh}")
             for name, said in host.declaring_nothing()]  # fmt: skip
-    return [*host.allow_list_warnings(), *tables, *idle]
+    return [*host.allow_list_warnings(), *host.misplaced_entry_points(), *tables, *idle]
 
 
 def as_json(loaded: Loaded, name: str | None = None) -> dict[str, Any]:

@@ -160,7 +160,8 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     lines += [words["plugin"].format(name=name, error=said.text(lang))
               for name, said in session.host.declaring_nothing()]  # fmt: skip
     lines += [words["warning"].format(text=w.text(lang))
-              for w in session.host.allow_list_warnings()]  # fmt: skip
+              for w in [*session.host.allow_list_warnings(),
+                        *session.host.misplaced_entry_points()]]  # fmt: skip
     skipped = _skipped(session, words)
     lines += skipped
     # Every line above the problems' is a warning but the one that says how to trust

@@ -424,6 +424,28 @@ class PluginHost:
             for name in self.unknown_allowed
         ]
 
+    def misplaced_entry_points(self) -> list[Said]:
+        """What to tell of each installed package's entry point in a group named like
+        okrdesk's that is not it (``okrdesk.plugins``): the plugin its author installed,
+        which no command loads. Scans the installed packages again: for ``plugins`` and
+        ``validate``, not a report's start."""
+        from okrdesk.plugins.entry_points import misplaced
+
+        if not self._entry_points:
+            return []
+        return [
+            Said(
+                f'package {m.distribution} declares {m.name} = "{m.value}" in the entry-point '
+                f'group "{m.group}", which okrdesk does not read: okrdesk finds plugins in the '
+                f'group "{ENTRY_POINT_GROUP}" alone; write [project.entry-points.'
+                f"{ENTRY_POINT_GROUP}] in its pyproject.toml and install it again",
+                f'包 {m.distribution} 在入口点组“{m.group}”中声明了 {m.name} = "{m.value}"，'
+                f"okrdesk 不读这个组：okrdesk 只在“{ENTRY_POINT_GROUP}”组中找插件；请在其 "
+                f"pyproject.toml 中写 [project.entry-points.{ENTRY_POINT_GROUP}]，然后重新安装",
+            )
+            for m in misplaced(ENTRY_POINT_GROUP)
+        ]
+
     def register(self, plugin: object, name: str, origin: str = REGISTERED) -> PluginRecord:
         """Add an already imported plugin object (used by ``okrdesk.plugins.testing``): under
         the time limit, as an installed plugin loads."""
