@@ -921,6 +921,12 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
     assert (rate.numerator, rate.denominator) == (5, 25)
     assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2,4-5"
     assert check.value("salon_attendees", "cm02", "2026-W02").source == "salons.csv row 3"
+    # A week without a salon of a CM the file keeps records of is 0 of a flow, marked as
+    # no rows (the README's rule, which the example did not follow); a rate has no 0.
+    zero = check.value("salon_attendees", "cm01", "2026-W03")
+    assert (zero.value, zero.no_rows, zero.source) == (0, True, "no row of salons.csv counts, so 0")
+    with pytest.raises(KeyError):
+        check.value("salon_lead_rate", "cm01", "2026-W03")
     # The rows it read and did not count are told, as the guide asks of every plugin.
     assert [w.split(": ", 1)[1] for w in check.warnings if "salon_attendees" in w] == [
         f"salons.csv row 7 left out: dated outside the plan or after {THROUGH}",

@@ -124,6 +124,12 @@ def okrdesk_collect(request, emit):
             emit(
                 "salon_lead_rate", cm, period, numerator=leads, denominator=attendees, source=source
             )
+    if "salon_attendees" in wanted:  # a flow: a week without a salon is 0, not "no data"
+        zero = f"no row of {path.name} counts, so 0"
+        for cm in sorted({cm for cm, _ in totals}):  # the CMs salons.csv keeps records of
+            for period in request.periods:
+                if (cm, period.id) not in totals:  # no_rows: an empty file replaces nothing
+                    emit("salon_attendees", cm, period.id, value=0, no_rows=True, source=zero)
 
 
 def _cited(lines):
