@@ -934,6 +934,16 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
     ]
 
 
+def test_check_plugin_takes_the_workspace_as_text_too(tmp_path: Path) -> None:
+    """A test's workspace=str(tmp_path) reached the plugin as text, and the example's
+    request.workspace / "data/salons.csv" failed as the plugin's own TypeError."""
+    checked_example(tmp_path, "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n")
+    check = check_plugin(_example(), people=PEOPLE, start=START, through=THROUGH,
+                         workspace=str(tmp_path))  # fmt: skip
+    check.assert_valid()
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 30
+
+
 def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(
     tmp_path: Path,
 ) -> None:

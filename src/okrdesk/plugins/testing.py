@@ -11,6 +11,7 @@ it declared, what it collected and every problem found.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,7 +85,7 @@ def check_plugin(
     through: dt.date,
     grain: Grain | str = Grain.WEEK,
     settings: Mapping[str, Any] | None = None,
-    workspace: Path | None = None,
+    workspace: str | os.PathLike[str] | None = None,
     name: str = "plugin-under-test",
     lang: str = "en",
 ) -> PluginCheck:
@@ -97,7 +98,12 @@ def check_plugin(
 
     ``lang``: ``"en"`` (the default) or ``"zh"``, the language of the problems, warnings
     and ``ValueError``s, as ``okrdesk collect --lang`` words them (okrdesk's words in it,
-    a plugin's own as it gave them, or in it where it gave both)."""
+    a plugin's own as it gave them, or in it where it gave both).
+
+    ``workspace``: the folder the plugin reads from, ``request.workspace``, handed over
+    as the ``Path`` a collect gives (a test's ``str(tmp_path)`` too: the plugin's
+    ``request.workspace / "data"`` failed on it as the plugin's own error); left out,
+    the current folder."""
     if lang not in ("en", "zh"):
         raise ValueError(
             f'check_plugin: lang={lang!r} is no language: give "en" or "zh" '
@@ -141,7 +147,7 @@ def check_plugin(
     # starts on the plan's first day).
     periods = list(periods_within(start, through, through, grain))
     collected = collect(
-        host, plan, metrics, periods, through, workspace or Path("."), timeout=limit
+        host, plan, metrics, periods, through, Path(workspace or "."), timeout=limit
     )
     problems.extend(_told(e, lang) for e in collected.errors)
     warnings = [_told(w, lang) for w in collected.warnings]
