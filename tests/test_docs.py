@@ -305,3 +305,18 @@ def test_the_metric_spec_example_names_every_field() -> None:
     assert example, "docs/plugins.md: ## Metric specs should open with a MetricSpec(...) example"
     written = re.findall(r"^\s+(\w+)=", example["body"], re.MULTILINE)
     assert written == [f.name for f in attrs.fields(MetricSpec)]
+
+
+def test_the_guide_s_amounts_as_people_write_them_read_as_it_says() -> None:
+    """docs/plugins.md, Emitting observations: what written_number gives a plugin for an
+    export's amounts, which Decimal and float refuse."""
+    from okrdesk.written_numbers import written_number
+
+    guide = " ".join(PLUGIN_GUIDE.read_text(encoding="utf-8").split())
+    said = {"120,000.00": 120000.0, "12.5万": 125000.0, "１２．５": 12.5, "¥1,234.50": 1234.5}
+    for text, number in said.items():
+        assert f"`{text}`" in guide
+        assert written_number(text) == number, text
+    for text in ("约五万", "1,5"):
+        assert f"`{text}`" in guide
+        assert written_number(text) is None, text
