@@ -14,6 +14,7 @@ import inspect
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -320,3 +321,25 @@ def test_the_guide_s_amounts_as_people_write_them_read_as_it_says() -> None:
     for text in ("约五万", "1,5"):
         assert f"`{text}`" in guide
         assert written_number(text) is None, text
+
+
+def test_the_guide_s_settings_check_takes_the_example_s_settings(tmp_path: Path) -> None:
+    """docs/plugins.md's okrdesk_check_settings, run as written: it knew `file` alone, and
+    refused the `encoding` the complete example reads and documents."""
+    guide = PLUGIN_GUIDE.read_text(encoding="utf-8")
+    block = r"```python\n((?:(?!```).)*?def okrdesk_check_settings\(.*?)```"
+    (code,) = re.findall(block, guide, re.DOTALL)
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "plugins.md", "exec"), namespace)
+    check = namespace["okrdesk_check_settings"]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "salons.csv").write_text("date,cm_id,attendees,leads\n", "utf-8")
+    assert check({"file": "data/salons.csv", "encoding": "gb18030"}, tmp_path) == []
+    assert check({}, tmp_path) == []  # the defaults, as okrdesk_collect reads them
+    found = check({"fiel": "x.csv", "encoding": "utf-9"}, tmp_path / "elsewhere")
+    assert [(p.key, p.about_this_machine) for p in found] == [
+        ("fiel", False),
+        ("file", True),
+        ("encoding", False),
+    ]
+    assert all(p.zh for p in found)
