@@ -29,6 +29,7 @@ def installed_package(
     *,
     entry: str | None = None,
     group: str = "okrdesk",
+    beside: Mapping[str, str] | None = None,
 ) -> Iterator[dict[str, str]]:
     """Install ``source`` as the module ``okrdesk_<name>`` of the package
     ``okrdesk-<name>``, whose entry point in the ``okrdesk`` group is ``name``; yields an
@@ -37,7 +38,8 @@ def installed_package(
     each a module ``okrdesk_<plugin name>`` and an entry point of its own: one install for
     many plugins. ``entry``: what the entry point of ``name`` says, where it is not the
     module (``okrdesk_<name>:some_function``). ``group``: the entry-point group they are
-    declared in, where it is not okrdesk's (an author's mistake)."""
+    declared in, where it is not okrdesk's (an author's mistake). ``beside`` (file name →
+    source): further modules of the package ``okrdesk_<name>``, beside its ``__init__.py``."""
     theirs = _installed_not_by_a_test(f"okrdesk-{name}")
     if theirs is not None:
         # Its entry points would be found beside the test's own.
@@ -74,6 +76,8 @@ def installed_package(
         (root / "src" / f"okrdesk_{plugin}" / "__init__.py").write_text(
             textwrap.dedent(text), "utf-8"
         )
+    for file, text in (beside or {}).items():
+        (root / "src" / f"okrdesk_{name}" / file).write_text(textwrap.dedent(text), "utf-8")
     site = folder / "site-packages"  # shared by a test's packages, installed side by side
     subprocess.run([*_PIP, "install", "--no-deps", "--no-build-isolation", "--target",
                     str(site), str(root)], check=True, capture_output=True)  # fmt: skip

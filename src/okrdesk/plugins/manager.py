@@ -1021,12 +1021,15 @@ def _unmarked_hook(
 
 def _no_hooks(plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:
     from okrdesk.plugins.declares_nothing import near_hooks, near_said
+    from okrdesk.plugins.hooks_elsewhere import hooks_elsewhere
 
     hooks = sorted(_hook_functions())
     en = f"not a valid plugin: it has none of okrdesk's hooks ({', '.join(hooks)}) marked @hookimpl"
     zh = f"不是有效的插件：它没有任何标记了 @hookimpl 的 okrdesk 钩子（{'、'.join(hooks)}）"
     near = near_said(near_hooks(plugin, how, hooks))
     en, zh = en + near.en, zh + near.zh
+    elsewhere = hooks_elsewhere(plugin, how, hooks)
+    en, zh = en + elsewhere.en, zh + elsewhere.zh
     if how is not None and how[0] == "entry" and ":" in how[1] and callable(plugin):
         module = how[1].split(":")[0].strip()
         en += (f"; its entry point names {how[1]}, not the module holding the hooks: write "
