@@ -343,3 +343,38 @@ def test_the_guide_s_settings_check_takes_the_example_s_settings(tmp_path: Path)
         ("encoding", False),
     ]
     assert all(p.zh for p in found)
+
+
+README = ROOT / "README.md"
+
+
+def test_the_readme_s_plugin_loads_and_collects_as_written(tmp_path: Path) -> None:
+    """README.md's "Writing a plugin" module, run as a plugin: what a stranger copies
+    first. Its sources left empty, it declares its metric and emits nothing wrong."""
+    import datetime as dt
+    import types
+
+    from okrdesk.model import Person
+    from okrdesk.plugins.testing import check_plugin
+
+    text = README.read_text(encoding="utf-8")
+    part = text[text.index("## Writing a plugin") :]
+    (code,) = re.findall(r"```python\n(.*?)```", part[: part.index("## Development")], re.DOTALL)
+    plugin = types.ModuleType("readme_salons")
+    exec(compile(code, "README.md", "exec"), plugin.__dict__)
+    check = check_plugin(
+        plugin,
+        people=[Person("cm01", "王芳", "team-a")],
+        start=dt.date(2026, 1, 5),
+        through=dt.date(2026, 1, 11),
+        workspace=tmp_path,
+    )
+    check.assert_valid()
+    assert set(check.metrics) == {"salon_attendees"}
+
+
+def test_the_readme_s_entry_point_is_the_example_package_s() -> None:
+    text = README.read_text(encoding="utf-8")
+    (table,) = re.findall(r"```toml\n(\[project\.entry-points\.okrdesk\]\n.*?)```", text, re.DOTALL)
+    pyproject = (ROOT / "tests" / "example_plugin" / "pyproject.toml").read_text(encoding="utf-8")
+    assert table in pyproject
