@@ -549,3 +549,28 @@ def test_sys_exit_and_memory_run_out_are_said_in_a_managers_words() -> None:
     assert describe_error(ran_out, lang="zh").startswith("MemoryError: 内存不足（位于")
     # A message of its own is its own words.
     assert describe_error(SystemExit("no licence")) == "SystemExit: no licence"
+
+
+def test_decimal_s_conditions_are_said_in_a_managers_words() -> None:
+    """decimal names only the condition's class: InvalidOperation: [<class
+    'decimal.ConversionSyntax'>] for Decimal("约五万"), a plugin summing money as the guide
+    advises; a division by zero the same way."""
+    from decimal import Decimal
+
+    def divides(numerator: int) -> None:
+        Decimal(numerator) / Decimal(0)
+
+    line = divides.__code__.co_firstlineno + 1
+    assert describe_error(caught(lambda: divides(1))) == (
+        f"DivisionByZero: a Decimal was divided by zero (at {HERE}:{line})"
+    )
+    assert describe_error(caught(lambda: divides(0)), lang="zh") == (
+        f"InvalidOperation: Decimal 的 0 除以了 0，没有结果（位于 {HERE}:{line}）"
+    )
+    assert describe_error(caught(lambda: Decimal("约五万"))).startswith(
+        "InvalidOperation: Decimal() was given text that is no number (at "
+    )
+    # A message of its own is its own words.
+    assert (
+        describe_error(ArithmeticError("rates do not add")) == "ArithmeticError: rates do not add"
+    )

@@ -116,8 +116,8 @@ def describe_error(
 
 def _plainly(error: BaseException, lang: str) -> str | None:
     """What a branch manager reads for an error whose own words say nothing to one: a
-    ``sys.exit`` with a number, memory run out, a ``Decimal`` of text that is no number;
-    None for any other."""
+    ``sys.exit`` with a number, memory run out, a ``Decimal`` of text that is no number
+    or divided by zero; None for any other."""
     if isinstance(error, SystemExit) and (error.code is None or isinstance(error.code, int)):
         code = 0 if error.code is None else error.code
         if lang == "zh":
@@ -125,14 +125,25 @@ def _plainly(error: BaseException, lang: str) -> str | None:
         return f"it called sys.exit({code}), and a plugin must not end the program"
     if isinstance(error, MemoryError) and not str(error):
         return "内存不足" if lang == "zh" else "it ran out of memory"
-    if type(error).__name__ == "InvalidOperation" and "ConversionSyntax" in str(error):
-        # decimal's words for Decimal("约五万"): [<class 'decimal.ConversionSyntax'>]
-        return (
-            "Decimal() 收到的文本不是数"
-            if lang == "zh"
-            else "Decimal() was given text that is no number"
-        )
+    if type(error).__module__ == "decimal" and str(error) in _DECIMAL_CONDITIONS:
+        en, zh = _DECIMAL_CONDITIONS[str(error)]
+        return zh if lang == "zh" else en
     return None
+
+
+_DECIMAL_CONDITIONS = {
+    "[<class 'decimal.ConversionSyntax'>]": (
+        "Decimal() was given text that is no number",
+        "Decimal() 收到的文本不是数",
+    ),
+    "[<class 'decimal.DivisionByZero'>]": ("a Decimal was divided by zero", "Decimal 除以了零"),
+    "[<class 'decimal.DivisionUndefined'>]": (
+        "a Decimal 0 was divided by 0, which has no result",
+        "Decimal 的 0 除以了 0，没有结果",
+    ),
+}
+"""decimal's words for what a plugin's sums of money meet (``Decimal("约五万")``, a rate of
+no accounts), which name only the condition's class."""
 
 
 _NOT_UTF8 = re.compile(r"\(unicode error\) 'utf-8' codec can't decode byte (0x[0-9a-f]{2})")
