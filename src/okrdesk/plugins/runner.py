@@ -69,6 +69,7 @@ from okrdesk.plugins.manager import (
     load_one,
 )
 from okrdesk.plugins.probe_cache import ProbeCache
+from okrdesk.plugins.settings_read import setting_at_fault
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER, TimeBudget, abandon, earlier
 from okrdesk.signals_held import signals_held
@@ -160,7 +161,8 @@ def _failed(
     plugin's name and request (``mistaken``), a ``SettingsMistake`` is told as validate
     tells a setting's problem, at its key's line of okrdesk.toml (``mistake_told``), and
     the file it was ``reading`` through ``decoded_lines`` as it failed is named with the
-    line (``where_it_failed``)."""
+    line (``where_it_failed``), and a setting its failing line read, at its line of
+    okrdesk.toml (``setting_at_fault``)."""
     if mistaken is not None:
         from okrdesk.plugins.settings_checks import mistake_told
 
@@ -185,7 +187,14 @@ def _failed(
                     f"okrdesk_collect 出错：{misused.zh}{at}")  # fmt: skip
     en, zh = (describe_error(error, plugin, how, lang=lang) for lang in ("en", "zh"))
     line = where_it_failed(reading, error, mistaken[1].workspace if mistaken else Path("."))
-    return Said(f"okrdesk_collect failed: {en}{line.en}", f"okrdesk_collect 出错：{zh}{line.zh}")
+    # A ValueError part-way through a file is the cell's, more likely than the setting's.
+    setting = (
+        Said("", "")
+        if mistaken is None or (line.en and isinstance(error, ValueError))
+        else setting_at_fault(error, mistaken[1].settings, mistaken[0], mistaken[1].workspace)
+    )
+    return Said(f"okrdesk_collect failed: {en}{line.en}{setting.en}",
+                f"okrdesk_collect 出错：{zh}{line.zh}{setting.zh}")  # fmt: skip
 
 
 _EMIT_METHODS = {"__call__": "emit", "many": "emit.many", "error": "emit.error",
