@@ -1357,14 +1357,15 @@ def test_a_command_wider_than_the_alert_column_is_a_line_of_its_own_whole() -> N
     50, ``okrdesk move-unit szft --from-plan szft-2026`` was folded after ``--from-plan``:
     a manager who copied the line ran the command without the plan and was refused. It is
     a line of its own at the margin, whole (past the edge where the screen is narrower),
-    the stop after it beside it, the text after it going on in the column."""
+    the stop after it beside it, the text after it going on in the column (beside it too
+    where its words fit there: ``test_the_words_after_a_command_go_beside_it_where_they_fit``)."""
     from okrdesk.report.text_layout import commands_held
 
     command = "`okrdesk move-unit szft --from-plan szft-2026`"
     for said, after in ((f"请用 {command} 把它们全部移到 futian 名下", "把它们全部移到"),
                         (f"Move them all to futian with {command}, or change the unit back",
                          "or change")):  # fmt: skip
-        for width in (30, 36, 44, 50):
+        for width in (30, 36, 44, 48):
             lines = printed_beside(Text("提醒    "), Text(commands_held(said)), width)
             at = lines.index(command + ("," if said.startswith("Move") else ""))
             assert lines[at + 1].startswith(" " * 8 + after), (width, lines)
@@ -1372,8 +1373,49 @@ def test_a_command_wider_than_the_alert_column_is_a_line_of_its_own_whole() -> N
         hung = Text(f"  提醒    {commands_held(said)}")
         hung.hanging = 10
         lines = [line.replace(NO_BREAK, " ") for line in plain(fitted(hung, 50))]
-        assert command in {line.rstrip(",") for line in lines}, lines
+        assert any(line.startswith(command) for line in lines), lines
         assert all(cell_width(line) <= 50 for line in lines), lines
+
+
+@pytest.mark.parametrize("width", [50, 52, 54, 56])
+def test_the_words_after_a_command_go_beside_it_where_they_fit(width: int) -> None:
+    """A command on a line of its own at the margin had the text after it start a line
+    of its own under it however much room its line had left: at 50 to 54 columns the
+    English alert of a renamed unit read ``…szft-2026`,`` above ``or change the plan's
+    unit back``; and at 54 and 56, where the command fits the alert's column but the
+    comma after it does not, the comma began the next line. The words after it that fit
+    its line are on it, in the list of alerts (``Screen.beside``) and hanging under an
+    alert on the first screen (``fitted``), and the command is never cut."""
+    from okrdesk.report.text_layout import commands_held
+
+    command = "`okrdesk move-unit szft --from-plan szft-2026`"
+    said = commands_held(
+        f"Move them all to futian with {command}, or change the plan's unit back to szft"
+    )
+    hung = Text(f"  WARNING {said}")
+    hung.hanging = 10
+    laid_out = [[line.replace(NO_BREAK, " ") for line in plain(fitted(hung, width))]]
+    if width <= 54:  # wider, the command and its comma fit the column beside WARNING
+        laid_out.append(printed_beside(Text("WARNING "), Text(said), width))
+    for lines in laid_out:
+        lines = [line.rstrip() for line in lines]
+        at = next(n for n, line in enumerate(lines) if command in line)
+        assert lines[at] == command + ", or", (width, lines)
+        assert lines[at + 1].lstrip().startswith("change the plan's"), (width, lines)
+        assert all(cell_width(line) <= width for line in lines), (width, lines)
+        assert not [line for line in lines if line.lstrip()[:1] in (",", ")", "）")], lines
+
+    # Chinese fills the command's line as it fills any other line.
+    told = (f"本计划期内的打卡和支出记在单位 szft 名下，很可能是计划的单位由 szft 改过。移过来"
+            f"之前，这些支出不计入任何预算项、合计和熔断。请用 {command} 把它们全部移到 futian "
+            "名下")  # fmt: skip
+    hung = Text(f"  提醒    {commands_held(told)}")
+    hung.hanging = 10
+    lines = [line.replace(NO_BREAK, " ").strip() for line in plain(fitted(hung, width))]
+    at = next(n for n, line in enumerate(lines) if line.startswith(command))
+    beside = {50: "", 52: "把它", 54: "把它们", 56: None}[width]
+    assert beside is None or lines[at] == f"{command} {beside}".rstrip(), (width, lines)
+    assert "".join(lines).replace(" ", "") == f"提醒{told}".replace(" ", ""), lines
 
 
 def printed_beside(head: Text, body: Text, width: int) -> list[str]:
@@ -1389,7 +1431,7 @@ def test_the_move_unit_command_of_a_renamed_unit_is_never_folded(
     copy_of_the_demo: Callable[[str], Path], lang: str
 ) -> None:
     """The demo with its unit and plan renamed tells, in its alerts, the command that moves
-    what is kept under the old ids; at 36, 44 and 50 columns it is on one line whole, in
+    what is kept under the old ids; at 36, 44, 50 and 54 columns it is on one line whole, in
     the list of alerts and on the first screen where that goes on under an alert, never
     a line ending in ``--from-plan``."""
     from test_move_unit import _renamed_top
@@ -1398,11 +1440,13 @@ def test_the_move_unit_command_of_a_renamed_unit_is_never_folded(
     root = copy_of_the_demo(f"renamed-{lang}")
     _renamed_top(root, plan_id="futian-2026")
     command = "`okrdesk move-unit szft --from-plan szft-2026`"
-    for columns in (36, 44, 50, 80, 120):
+    for columns in (36, 44, 50, 54, 80, 120):
         text = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--lang", lang,
                        env={"COLUMNS": str(columns)}).stdout  # fmt: skip
         lines = text.splitlines()
         assert command in text, (columns, text[:2000])
+        # At 54 the English comma after it, which the column had no room for, began a line.
+        assert not [line for line in lines if line.lstrip()[:1] in (",", "，")], columns
         told = [line for line in lines if "`okrdesk" in line and "…" not in line]
         assert told and all(command in line for line in told), (columns, told)
         wider = [line for line in lines if cell_width(line) > columns]

@@ -262,23 +262,43 @@ def commands_held(text: str) -> str:
     return re.sub(_COMMAND, lambda found: found[0].replace(" ", NO_BREAK), text)
 
 
-def _commands_apart(plain: str, room: int) -> Iterator[tuple[int, int, bool]]:
-    """Where ``plain`` is a command (``commands_held``) wider than ``room`` cells, with
-    the stops right after it (a line never starts with ``, or``), and where it is the
-    text around them, in order: (start, end, whether a command); the text after a
-    command without the spaces it starts with."""
+def _commands_apart(
+    plain: str, room: int, width: int, names_whole: bool | None = None
+) -> Iterator[tuple[int, int, bool]]:
+    """Where ``plain`` is a command (``commands_held``) that, with the stops right after
+    it (a line never starts with ``, or``), is wider than ``room`` cells, and where it is
+    the text around them, in order: (start, end, whether a command). A command's line,
+    ``width`` cells wide, holds the stops after it and as many of the words after those
+    as fit beside it (``_beside_command``); the text after it starts after them, without
+    the spaces it starts with."""
     at = 0
     if f"`okrdesk{NO_BREAK}" in plain:
         for found in re.finditer(f"`okrdesk{NO_BREAK}[^`]+`", plain):
-            if cell_width(found[0]) > room and found.start() >= at:
+            stops = found.end()
+            while stops < len(plain) and plain[stops] in _NO_FILLED_LINE_START:
+                stops += 1
+            if cell_width(plain[found.start() : stops]) > room and found.start() >= at:
                 yield at, found.start(), False
-                at = found.end()
-                while at < len(plain) and plain[at] in _NO_FILLED_LINE_START:
-                    at += 1
+                at = _beside_command(plain, found.start(), stops, width, names_whole)
                 yield found.start(), at, True
                 while at < len(plain) and plain[at] == " ":
                     at += 1
     yield at, len(plain), False
+
+
+def _beside_command(
+    plain: str, start: int, stops: int, width: int, names_whole: bool | None
+) -> int:
+    """Where the line of the command at ``start`` ends: after the stops that end at
+    ``stops``, and after the words that follow them where they fit on a line ``width``
+    cells wide, broken as the text after them is (``_breaks``): ``…szft-2026`, or``
+    above the rest, never ``…szft-2026`,`` alone above ``or change…``."""
+    if names_whole is None:  # as the text after it is wrapped (``wrap``)
+        names_whole = latin_prose(plain[stops:])
+    line = plain[start:]
+    breaks = _breaks(line, width, False, whole_runs=True, names_whole=names_whole, said=True)
+    end = start + breaks[0] if breaks else len(plain)
+    return max(stops, len(plain[:end].rstrip(" ")))
 
 
 _WORD = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")
@@ -849,7 +869,7 @@ def fitted(text: Text, width: int) -> list[Line]:
     # A command it suggests wider than the lines beside the indent is a line of its own
     # at the margin, whole (``Screen.beside``), the text after it going on under it.
     lines: list[Line] = []
-    for start, end, command in _commands_apart(plain, width - hanging):
+    for start, end, command in _commands_apart(plain, width - hanging, width, names_whole):
         if command:
             lines.append(whole.between(start, end))
             continue
@@ -2005,7 +2025,7 @@ class Screen:
             body = Text().append(head.plain, style).append(body.plain)
             head, indent, room, said = Text(), 0, self.width, False
         lead = head.runs
-        for start, end, command in _commands_apart(body.plain, room):
+        for start, end, command in _commands_apart(body.plain, room, self.width):
             if command:
                 self._emit(body.between(start, end), within=True)
                 lead = [(" " * indent, "")]
