@@ -1502,3 +1502,40 @@ def test_a_messages_title_names_the_plans_grain(
                    env={"W": "http://127.0.0.1:9/x"})  # fmt: skip
         assert done.exit_code == 0, done.output
         assert f'"title": "福田营业部 2026 · 2026-06-30 {word}"' in done.output, done.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_moved_most_lists_only_moves_its_figure_shows(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """A quiet week: revenue checked in again 400 yuan up, eNPS 0.01 of a point up. The
+    first screen listed "+400元 O1.REV 营业收入" as what moved most, beside a figure that
+    read 1.1亿 both weeks: a manager doubts a list of non-moves. A move is listed only
+    where the figure, as the report writes it, reads otherwise than a week before; with
+    none, the section is left out, in every format."""
+    root = rhythm(write_workspace)
+    for kr, value, day in [
+        ("O1.REV", "1.1", "2026-03-01"),
+        ("O1.REV", "1.100004", "2026-03-03"),
+        ("O1.ENPS", "40", "2026-03-01"),
+        ("O1.ENPS", "40.01", "2026-03-03"),
+    ]:
+        assert run(root, "checkin", kr, value, "--date", day, "--by", "王芳").exit_code == 0
+    asked = ("report", "--as-of", "2026-03-04", "--unit", "team-a", "--lang", lang)
+    shown = run(root, *asked, "--brief").output.splitlines()
+    heading = next(i for i, line in enumerate(shown) if line.startswith(("变化最大", "Moved")))
+    # eNPS, 40.01分 a week after 40分, moved as it reads; revenue, 1.1亿 both weeks, did not.
+    moved = shown[heading + 1 : heading + 3]
+    assert moved[0] == ("  +0.01分  O1.ENPS 员工 eNPS" if lang == "zh"
+                        else "  +0.01 pts  O1.ENPS 员工 eNPS"), shown  # fmt: skip
+    assert not moved[1].startswith(("  +", "  -")), shown
+    assert "O1.REV" not in "\n".join(shown[: heading + 3])
+    named = "变化最大" if lang == "zh" else "Moved most"
+    assert all(named in run(root, *asked, "--format", f).output for f in ("md", "html"))
+
+    assert (
+        run(root, "checkin", "O1.ENPS", "40", "--date", "2026-03-03", "--by", "王芳").exit_code == 0
+    )
+    for format_ in ("text", "md", "html"):
+        told = run(root, *asked, "--format", format_).output
+        assert named not in told, (format_, told[:1500])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import attrs
+
 from okrdesk.figures_apart import beside_target
 from okrdesk.messages import label
 from okrdesk.model import sense_of
@@ -161,6 +163,16 @@ def moved_change(result: ReportKeyResult, lang: str) -> str:
     if change_figure(result) * sense < 0:
         return text + label(lang, "in_brackets", text=label(lang, "worse"))
     return text
+
+
+def moved_as_written(result: ReportKeyResult, lang: str) -> bool:
+    """Whether the figure, as the actual column writes it, reads otherwise than it did a
+    period before: a change of 400元 beside 1.1亿 both weeks, or of a thousandth of a
+    point, moved nothing a manager sees in the figure (``moved_most`` leaves it out)."""
+    if result.change is None or result.actual is None:
+        return False
+    before = float(exact(result.actual) - exact(result.change))
+    return actual(result, lang) != actual(attrs.evolve(result, actual=before), lang)
 
 
 def change_figure(result: ReportKeyResult) -> float:

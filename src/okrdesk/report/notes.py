@@ -16,7 +16,14 @@ from okrdesk.messages import counted, label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.plugins.clashes import declared_by_several
 from okrdesk.records import shared_methods
-from okrdesk.report.cells import NO_CHANGE, attainment, change, compared_with, value
+from okrdesk.report.cells import (
+    NO_CHANGE,
+    attainment,
+    change,
+    compared_with,
+    moved_as_written,
+    value,
+)
 from okrdesk.report.document import (
     Report,
     ReportAlert,
@@ -810,10 +817,12 @@ def whose(report: Report) -> str:
 
 def moved_most(report: Report, lang: str, most: int = MOVED_SHOWN) -> list[ReportKeyResult]:
     """The ``most`` key results that moved most over the last period, as a share of their
-    way; not one whose change is written ±0 (a thousandth of a point), which did not move
-    as the reader sees it, nor one whose figure was not refreshed: its metric not got by
-    the latest collect (a plugin failed), or its figures out of date. The details mark
-    those; a line of the first screen has no room to, and would read as this week's. Nor
+    way; not one whose change is written ±0 (a thousandth of a point), nor one whose
+    figure reads as it did a period before (``moved_as_written``: +400元 beside 1.1亿 both
+    weeks), which did not move as the reader sees it; none in a quiet week, and the first
+    screen then leaves the section out. Nor one whose figure was not refreshed: its metric
+    not got by the latest collect (a plugin failed), or its figures out of date. The details
+    mark those; a line of the first screen has no room to, and would read as this week's. Nor
     one with no target (a growth target with no year to grow on): it has no way to have
     moved a share of, and its change in yuan was read as a share of 1."""
 
@@ -828,6 +837,7 @@ def moved_most(report: Report, lang: str, most: int = MOVED_SHOWN) -> list[Repor
         and kr.target is not None
         and kr.closed is None
         and change(kr, lang) != NO_CHANGE
+        and moved_as_written(kr, lang)
         and kr.not_collected is None
         and kr.old_figure is None
     ]
