@@ -143,8 +143,10 @@ def test_a_title_keeps_a_sign_with_its_figure_and_a_figure_with_its_measure_word
     def folded(text: str, width: int) -> list[str]:
         return [line.rstrip() for line in plain(wrap(Text(text), width, overflow="fold_figures"))]
 
+    # Its figure's bracket whole on a line of its own, on as many lines as "(2025 年" above
+    # "4.72亿)" (test_a_titles_figure_in_brackets_stays_whole_where_its_column_holds_it).
     assert folded("C1.KR2 营业收入 ≥ 5.5亿元(2025 年 4.72亿)", 19) == [
-        "C1.KR2 营业收入", "≥ 5.5亿元(2025 年", "4.72亿)",
+        "C1.KR2 营业收入", "≥ 5.5亿元", "(2025 年 4.72亿)",
     ]  # fmt: skip
     assert folded("O1.KR3 家族信托 90 单", 18) == ["O1.KR3 家族信托", "90 单"]
     # Chinese has no spaces: a title in it fills the line its id starts, and breaks
@@ -1804,9 +1806,10 @@ def test_a_figures_bracket_is_never_broken_inside_its_chinese_label() -> None:
         lines = plain(wrap(Text(dated), width, overflow="fold_figures", said=True))
         for figure in ("（应完成的 22.0%", "（应完成的 24.3%"):
             assert any(figure in line for line in lines), (width, lines)
-    # A table's cell breaks as before, inside the bracket where it fills a line.
+    # A title's cell keeps them whole too, where that takes no more lines (it broke as
+    # "（3 项关" above "键结果）" and "（应完成的" above "47.3%）", on five lines as now).
     cell = plain(wrap(Text(chinese), 40, overflow="fold_figures"))
-    assert not all(any(b in line for line in cell) for b in brackets), cell
+    assert all(any(b in line for line in cell) for b in brackets) and len(cell) == 5, cell
 
 
 BEHIND_FROM_A_BASELINE = """\
@@ -1864,3 +1867,25 @@ def test_a_teams_line_never_cuts_a_pace_from_its_words(write_workspace: WriteWor
             for figure in re.findall(r"\d+\.\d%", line):
                 assert re.search(paced.format(re.escape(figure)), line), (width, line)
             assert line.count("（") == line.count("）"), (width, line)
+
+
+def test_a_titles_figure_in_brackets_stays_whole_where_its_column_holds_it() -> None:
+    """A key result's title broke inside the bracket holding its figure where the column
+    had room for the bracket whole: C1.KR2's ``（2025 年`` above ``4.72亿）`` (the demo at
+    120 columns in English), O1.KR1's ``（单户资产`` above ``≥ 800万）``, a breakdown's
+    ``↳ 机构（占`` above ``2.85%）``. The bracket goes to the next line whole where that
+    takes no more lines, and leaves no line a mark alone; where it is wider than the
+    column, it breaks as before."""
+    title = "C1.KR2 营业收入 ≥ 5.5亿元（2025 年 4.72亿）"
+    for text, width, lines in (
+        (title, 26, ["C1.KR2 营业收入 ≥ 5.5亿元", "（2025 年 4.72亿）"]),
+        (title, 18, ["C1.KR2 营业收入", "≥ 5.5亿元", "（2025 年 4.72亿）"]),
+        (title, 17, ["C1.KR2 营业收入", "≥ 5.5亿元", "（2025 年", "4.72亿）"]),
+        ("O1.KR1 新增高净值客户 360 户（单户资产 ≥ 800万）", 24,
+         ["O1.KR1 新增高净值客户", "360 户", "（单户资产 ≥ 800万）"]),
+        ("↳ 机构（占 2.85%）", 14, ["↳ 机构", "（占 2.85%）"]),
+        # Whole, it would take as many lines with ↳ alone on the first.
+        ("↳ 男（占 49.8%）", 13, ["↳ 男（占", "49.8%）"]),
+    ):  # fmt: skip
+        shown = [line.rstrip() for line in plain(wrap(Text(text), width, overflow="fold_figures"))]
+        assert shown == lines, (width, shown)

@@ -320,7 +320,7 @@ def _words(text: str) -> list[str]:
 
 
 def _glued(
-    text: str, whole_runs: bool, said: bool = False, width: int = ID_ITEM
+    text: str, whole_runs: bool, said: bool = False, width: int = ID_ITEM, titled: bool = False
 ) -> list[tuple[int, str]]:
     """Where each word of ``text`` starts, and the word with the spaces around it. A
     line breaks between two; where ``whole_runs`` keeps figures whole (a key result's
@@ -330,9 +330,13 @@ def _glued(
     in sentences (``said``: an alert, a line of the first screen), not before a lone …
     (``黄婷 (76.8% of pace), …``: alone on a line it says nothing), nor inside a short
     bracket that holds a figure and its label (``(76.8% of pace)``, ``（应完成的
-    52.1%）``: split, the figure reads as bare)."""
+    52.1%）``: split, the figure reads as bare); in a title (``titled``), not inside such
+    a bracket where the whole of it fits a line (``_titles_brackets``)."""
     words: list[tuple[int, str]] = []
-    inside = _inside_brackets(text, width) if said else frozenset()
+    if said:
+        inside = _inside_brackets(text, width)
+    else:
+        inside = _titles_brackets(text, width) if titled else frozenset()
     for match in _WORD.finditer(text):
         word = match.group()
         if words and _goes_on(words[-1][1], word, whole_runs, said, match.start() in inside):
@@ -355,6 +359,21 @@ _NUMBER = re.compile(r"[-+]?\d[\d,.]*")
 
 FIGURE_BRACKET = 20
 """The most cells of a bracket holding a figure and its label kept on one line."""
+
+
+def _titles_brackets(text: str, width: int) -> frozenset[int]:
+    """Where in a title no word may start: inside a whole bracket holding a figure
+    (``_figure_brackets``) that fits a line ``width`` cells wide. C1.KR2's ``（2025 年
+    4.72亿）`` read ``（2025 年`` above ``4.72亿）`` in a column that had room for it whole,
+    the figure parted from what it is."""
+    if "（" not in text and "(" not in text:
+        return frozenset()
+    return frozenset(
+        i
+        for start, end in _figure_brackets(text, width)
+        if text[end - 1] == _BRACKETS.get(text[start]) and cell_width(text[start:end]) <= width
+        for i in range(start + 1, end)
+    )
 
 
 def _inside_brackets(text: str, width: int = ID_ITEM) -> frozenset[int]:
@@ -476,7 +495,7 @@ def _ends_with_option(before: str) -> bool:
 def _goes_on(before: str, word: str, whole_runs: bool, said: bool, bracketed: bool) -> bool:
     """Whether ``word`` goes on the word ``before`` it, as ``_glued`` says; ``bracketed``:
     it starts inside a figure's short bracket."""
-    if said and (bracketed or word.strip() == "…" or _ends_with_option(before)):
+    if bracketed or (said and (word.strip() == "…" or _ends_with_option(before))):
         return True
     return whole_runs and _held_together(before, word)
 
@@ -493,21 +512,48 @@ def _breaks(
     word that does not fit, or inside one with Chinese in it where its start fills
     the rest of a line other words began (``_fill``), unless ``names_whole`` (by
     default, where ``text`` is English: ``latin_prose``); a word wider than a line is
-    folded (``whole_runs``: as ``chop`` says) or left whole. ``said``: as ``_glued``."""
+    folded (``whole_runs``: as ``chop`` says) or left whole. ``said``: as ``_glued``. A
+    title's figure in brackets is kept whole (``_titles_brackets``) where that takes no
+    more lines than breaking inside it, nor leaves a line one character: ``↳ 男（占
+    49.8%）`` is better ``↳ 男（占`` above ``49.8%）`` than on three lines, or ``↳`` alone."""
     if cell_width(text) <= width:  # it fits: no word need be measured
         return []
     if names_whole is None:
         names_whole = latin_prose(text)
+    breaks = _broken(text, width, fold, whole_runs, names_whole, said, titled=False)
+    if whole_runs and not said and _titles_brackets(text, width):
+        held = _broken(text, width, fold, whole_runs, names_whole, said, titled=True)
+        lines = pairwise([0, *held, len(text)])
+        # Nor where a line is left a mark alone (``↳`` above ``男（占 49.8%）``).
+        if len(held) <= len(breaks) and all(_letters(text[a:b]) > 1 for a, b in lines):
+            return held
+    return breaks
+
+
+def _broken(
+    text: str,
+    width: int,
+    fold: bool,
+    whole_runs: bool,
+    names_whole: bool,
+    said: bool,
+    titled: bool,
+) -> list[int]:
+    """``_breaks``, a title's figures in brackets held whole where ``titled``."""
     breaks: list[int] = []
     offset = 0
-    for start, word in _glued(text, whole_runs, said, width):
+    for start, word in _glued(text, whole_runs, said, width, titled):
         while True:
             bare = word.rstrip()
             length = cell_width(bare)
             if width - offset >= length:
                 offset += length + cell_width(word[len(bare) :])  # and the spaces after it
                 break
-            cut = _fill(word, width - offset, said, width) if offset and not names_whole else 0
+            cut = (
+                _fill(word, width - offset, said, width, titled)
+                if offset and not names_whole
+                else 0
+            )
             if cut:
                 breaks.append(start + cut)
                 start, word, offset = start + cut, word[cut:], 0
@@ -521,8 +567,14 @@ def _breaks(
             # the width, an id was cut in two ("O" above "3.KR2b 65%").
             # So do a sentence's words held together (a listed key result's id, name and
             # figure: ``_id_items``), between its items.
-            joined = length > width and (NO_BREAK in word or said) and not names_whole
-            cut = _fill(word, width, said, width) if joined else 0
+            # So does a title's word that holds a figure's bracket whole (``_glued``):
+            # folded at the width, ``800`` went above ``万）``.
+            joined = (
+                length > width
+                and (NO_BREAK in word or said or (titled and _titles_brackets(word, width)))
+                and not names_whole
+            )
+            cut = _fill(word, width, said, width, titled) if joined else 0
             if cut:
                 breaks.append(start + cut)
                 start, word = start + cut, word[cut:]
@@ -558,7 +610,9 @@ def latin_prose(text: str) -> bool:
 _SMALL_LATIN = re.compile("[a-z]")
 
 
-def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int:
+def _fill(
+    word: str, room: int, said: bool = False, width: int = ID_ITEM, titled: bool = False
+) -> int:
     """Where ``word``, too long for the ``room`` left on its line, may break so that its
     start fills that room, as Chinese is set (it has no spaces; a line may break
     between any two of its characters): the last place between two characters, one
@@ -567,7 +621,8 @@ def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int
     opening one, nor where a single character (孤字) would be left on either side; nor in
     words joined by ``NO_BREAK`` (综合得分 96.8%: a label and its figure, one unit;
     ``_kept_together``); nor, in what the report says in sentences (``said``), inside a short
-    bracket holding a figure (``（应完成的 52.1%）``, never ``（应完成`` above ``的 52.1%）``).
+    bracket holding a figure (``（应完成的 52.1%）``, never ``（应完成`` above ``的 52.1%）``),
+    nor in a title (``titled``) inside one that fits a line (``_titles_brackets``).
     0 where there is none: the word moves to the next line whole."""
     kept = _cut(word, room)[0]
     if kept < 2 or not any(char_cells(c) == 2 for c in word):
@@ -580,6 +635,8 @@ def _fill(word: str, room: int, said: bool = False, width: int = ID_ITEM) -> int
         held.update(
             i for start, end in _figure_brackets(word, width) for i in range(start + 1, end)
         )
+    elif titled:  # a title's figure in brackets, as ``_glued`` holds it
+        held.update(_titles_brackets(word, width))
     # A listed key result's id, name and figure (``_id_items``) are held too, where a cut
     # outside them is found; else the list breaks inside one as before.
     items = (
