@@ -11,6 +11,7 @@ from pathlib import Path
 
 from installed_package import installed_package, okrdesk
 from sample_workspace import WriteWorkspace
+from test_plugin_rows_unread import FUND_KR
 
 FUND_SALES = """\
 from okrdesk.model import MetricKind, MetricSpec
@@ -22,20 +23,6 @@ from okrdesk.units import UNITS
 def okrdesk_metrics(register):
     register(MetricSpec("fund_sales", "Fund subscriptions", "基金认购金额", MetricKind.FLOW,
                         UNITS["元"], never_negative=True))
-"""
-
-FUND_KR = """\
-[[objectives]]
-id = "O9"
-title = "基金销售"
-owner = "branch"
-
-[[objectives.key_results]]
-id = "KR1"
-title = "基金认购"
-metric = "fund_sales"
-target = 500
-unit = "万元"
 """
 
 TOLD = (

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from installed_package import installed_package, okrdesk
 from sample_workspace import WriteWorkspace
+from test_plugin_rows_unread import FUND_KR
 
 READS = """\
 from okrdesk.model import MetricKind, MetricSpec
@@ -28,20 +29,6 @@ def okrdesk_metrics(register):
 def okrdesk_collect(request, emit):
     path = request.workspace / request.settings{read}
     emit.warning("fund_sales", f"read {{path}}")
-"""
-
-FUND_KR = """\
-[[objectives]]
-id = "O9"
-title = "基金销售"
-owner = "branch"
-
-[[objectives.key_results]]
-id = "KR1"
-title = "基金认购"
-metric = "fund_sales"
-target = 500
-unit = "万元"
 """
 
 
