@@ -132,6 +132,9 @@ def test_explain_names_the_rows_a_growth_target_grows_on(demo: Path) -> None:
     # The figure grown on, from the collect that read it, by member, as the figure's own.
     assert "增长所依据的去年数字：86 条观测值，来自第 2 次采集，按成员合计：" in said, said
     assert "机构业务部    34户      29" in said, said
+    # How to see one member's rows is said once, under the figure's table, not again
+    # under the base's: the command it names explains both.
+    assert said.count("逐条观测值：okrdesk explain G.ACC --unit") == 1, said
     # One person's, row by row, with the export's rows they were read from.
     said = explained("--person", "liuyang")
     assert "增长所依据的去年数字：7 条观测值，来自第 2 次采集：" in said, said

@@ -464,7 +464,8 @@ def explain_lines(
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
             if kr.growth is not None:
-                lines += _base_rows(engine, kr, spec, subject, members, lang, width)
+                told = members.wanted(rows)  # how to see one member's: said once
+                lines += _base_rows(engine, kr, spec, subject, members, lang, width, told)
             if basis is None and (kr.window or kr.compare):
                 lines += _explain_window(engine, kr, spec, subject, figure.value is not None, lang)
     return _beside_figure(lines, share) + started + _due_explained(engine, kr, subject, lang)
@@ -897,10 +898,12 @@ def _base_rows(
     members: MemberFigures,
     lang: str,
     width: int | None,
+    told: bool,
 ) -> list[str]:
     """The observations of last year a growth target grows on, at ``subject``: listed,
     or added up by member where too many (``MemberFigures``), each with its run and
-    source rows, as the figure's own are."""
+    source rows, as the figure's own are; how to see one member's unless ``told`` under
+    the figure's own."""
     plan, store = engine.plan, engine.store
     run = base_run(engine, kr)
     rows = [
@@ -923,7 +926,7 @@ def _base_rows(
         of_last_year = attrs.evolve(
             members, value_of=lambda m: window_figure(plan, store, spec, m, run).value
         )
-        return lines + of_last_year.lines(rows, shown)
+        return lines + of_last_year.lines(rows, shown, how_to_see_one=not told)
 
     def value(o: Observation) -> str:
         if kr.unit.dimension is Dimension.MONEY:

@@ -88,13 +88,17 @@ class MemberFigures:
         return self._names(subject)
 
     def lines(
-        self, shown: Sequence[StoredObservation], written: Callable[[float | None], str]
+        self,
+        shown: Sequence[StoredObservation],
+        written: Callable[[float | None], str],
+        *,
+        how_to_see_one: bool = True,
     ) -> list[str]:
         """A row for each member with its figure (``written`` as the explanation writes
         one) and its observations, the subject's own (stored on it, not below it) last;
         ranked by attainment where the members hold shares; then how many members have
         no data, and who, where some have none; then, when the observations are too many
-        to list, how to see one member's."""
+        to list and ``how_to_see_one`` (not said already), how to see one member's."""
         said, ranked = EXPLAIN_MEMBERS[self.lang], _RANKED[self.lang]
         members = _members(self.plan, self.subject)
         member_of = {s: m for m in members for s in subjects_under(self.plan, m)}
@@ -134,7 +138,7 @@ class MemberFigures:
         if unmeasured:
             lines.append(self._without_data(unmeasured))
         first = next((m for m in _members(self.plan, self.subject) if counts[m]), None)
-        if first is not None and self.wanted(shown):
+        if first is not None and self.wanted(shown) and how_to_see_one:
             option = "--person" if first in self.plan.people_by_id else "--unit"
             lines.append(said["one_member"].format(kr=self.kr.id, option=option, member=first))
         return lines
