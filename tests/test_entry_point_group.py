@@ -46,6 +46,13 @@ def test_an_entry_point_in_another_group_is_told_with_the_group_to_write(
         listed = okrdesk(env, "plugins", "--lang", "en", "-w", str(root))
         validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
         chinese = okrdesk(env, "validate", "--lang", "zh", "-w", str(root))
+        collected = okrdesk(env, "collect", "--lang", "en", "-w", str(root))
+        reported = okrdesk(env, "report", "--lang", "zh", "-w", str(root))
+    # Every command that refuses the plan for the metric none provides says why too.
+    for refused in (collected, reported):
+        assert refused.returncode == 2 and "fund_sales" in refused.stderr, refused.stderr
+    assert TOLD in " ".join(collected.stderr.split()), collected.stderr
+    assert TOLD_ZH in "".join(reported.stderr.split()), reported.stderr
     assert TOLD in " ".join((listed.stdout + listed.stderr).split()), listed.stdout + listed.stderr
     told = " ".join((validated.stdout + validated.stderr).split())
     assert validated.returncode == 2, told

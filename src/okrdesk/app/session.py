@@ -74,9 +74,14 @@ class Session:
         """The plan; raises ValidationFailed, listing every problem, when there is none:
         with a name in ``OKRDESK_LOAD_PLUGINS`` that no plugin has told after them (a
         misspelt name there loads nothing, and the plan's metrics are then provided by
-        none: that is why)."""
+        none: that is why), and where a metric is none's, each package's entry point in a
+        group named like okrdesk's (a plugin installed that never loads: why, too)."""
         if self.loaded.plan is None or self.problems:
-            raise PlanRefused(self.problems, self.host.allow_list_warnings())
+            problems = self.problems
+            notes = list(self.host.allow_list_warnings())
+            if any(_unprovided_metric(problem) for problem in problems):
+                notes += self.host.misplaced_entry_points()
+            raise PlanRefused(problems, notes)
         return self.loaded.plan
 
     def plugin_errors(self, *, formats: bool = True) -> list[tuple[str, Said]]:
