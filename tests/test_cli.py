@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from sample_workspace import OKRS, WriteWorkspace
+from sample_workspace import OKRS, PLAN, WriteWorkspace
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> click.testing.Result:
@@ -114,6 +114,19 @@ def test_problems_then_count_and_exit_2(write_workspace: WriteWorkspace) -> None
     assert lines[1:3] == ["    [[objectives]]", "    ^"]
     assert lines[3].startswith("targets/okrs.toml:3: objectives[O1].weigth: unknown key")
     assert lines[4:6] == ['    weigth = "直营 AUM 净增"', "    ^"]
+
+
+def test_the_caret_stands_under_the_item_of_an_inline_array(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A problem of an array's item points at the item, not at the array's key."""
+    listed = 'people_left = ["ghost", 3, "ghost"]'
+    plan = PLAN.replace('unit = "branch"\n', f'unit = "branch"\n{listed}\n', 1)
+    lines = run("validate", "--lang", "en", "-w", str(write_workspace({"plan.toml": plan})))
+    lines = lines.output.splitlines()
+    for item, column in (("[1]", listed.index("3")), ("[2]", listed.rindex('"ghost"'))):
+        (at,) = [n for n, line in enumerate(lines) if f"plan.people_left{item}:" in line]
+        assert lines[at + 1 : at + 3] == [f"    {listed}", "    " + " " * column + "^"], lines
 
 
 def test_missing_workspace_folder_is_bad_input(tmp_path: Path) -> None:

@@ -84,6 +84,10 @@ def column_of(problem: Problem, text: str) -> int:
             return at + 1
     last = problem.key.rsplit(".", 1)[-1] if problem.key else ""
     item = _ITEM.search(last)
+    if item and item.group(1).isdigit():
+        element = _element_at(text, last[: item.start()], int(item.group(1)))
+        if element is not None:
+            return element + 1
     candidates = [last[: item.start()], item.group(1)] if item else [last]
     if item is None and "." in problem.key:
         parent = _ITEM.search(problem.key.rsplit(".", 1)[0])
@@ -95,3 +99,39 @@ def column_of(problem: Problem, text: str) -> int:
         if found:
             return found.start() + 1
     return len(text) - len(text.lstrip()) + 1
+
+
+def _element_at(text: str, key: str, index: int) -> int | None:
+    """Where the ``index``-th element of the inline array ``key = [...]`` on the line
+    ``text`` begins (0-based), None where the line holds no such element (an array over
+    several lines, or fewer elements): ``people_left = ["a", 3]``'s 3, not the key."""
+    found = re.search(rf"(?<![\w-]){re.escape(key)}\s*=\s*\[", text) if key else None
+    if found is None:
+        return None
+    at, depth, quote, count = found.end(), 1, "", 0
+    start = at
+    while at < len(text):
+        char = text[at]
+        if quote:
+            if char == "\\" and quote == '"':
+                at += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                break
+        elif char == "," and depth == 1:
+            if count == index:
+                break
+            count, start = count + 1, at + 1
+        elif char == "#":
+            break
+        at += 1
+    while start < at and text[start] == " ":
+        start += 1
+    return start if count == index and start < at else None
