@@ -362,16 +362,17 @@ LEAKING_TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def test_a_workspace_template_that_drops_the_policy_still_fetches_nothing(
-    write_workspace: WriteWorkspace, tmp_path: Path
-) -> None:
-    # A template from a workspace someone sent, leaving the policy out, would have the
-    # page send what the report says to a server as it opens (a browser, a mail reader):
-    # by an image, or by a refresh to another address, which no policy stops.
+def what_the_page_asks(
+    write_workspace: WriteWorkspace, tmp_path: Path, template: str
+) -> tuple[list[str], int]:
+    """The requests, and the connections, that the HTML report of a workspace whose
+    ``report.html.j2`` is ``template`` (``{{ port }}``: a listener on 127.0.0.1) has
+    Chromium make as it opens the page."""
     import http.server
     import threading
 
     asked: list[str] = []
+    connected: list[object] = []
 
     class Listener(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -382,13 +383,20 @@ def test_a_workspace_template_that_drops_the_policy_still_fetches_nothing(
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Listener)
+    class Counting(http.server.ThreadingHTTPServer):
+        # A connection opened ahead (<link rel="preconnect">) asks for nothing, but its
+        # address, which a template can make of what the report says, has gone out.
+        def verify_request(self, request: object, client_address: object) -> bool:
+            connected.append(client_address)
+            return True
+
+    server = Counting(("127.0.0.1", 0), Listener)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         root = write_workspace()
         (root / "templates").mkdir()
-        template = LEAKING_TEMPLATE.replace("{{ port }}", str(server.server_port))
-        (root / "templates" / "report.html.j2").write_text(template, encoding="utf-8")
+        written = template.replace("{{ port }}", str(server.server_port))
+        (root / "templates" / "report.html.j2").write_text(written, encoding="utf-8")
         runner = CliRunner()
         assert runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)]
                              ).exit_code == 0  # fmt: skip
@@ -400,4 +408,46 @@ def test_a_workspace_template_that_drops_the_policy_still_fetches_nothing(
         chromium(page, tmp_path / "profile", "--virtual-time-budget=3000", "--dump-dom")
     finally:
         server.shutdown()
-    assert asked == []
+    return asked, len(connected)
+
+
+def test_a_workspace_template_that_drops_the_policy_still_fetches_nothing(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # A template from a workspace someone sent, leaving the policy out, would have the
+    # page send what the report says to a server as it opens (a browser, a mail reader):
+    # by an image, or by a refresh to another address, which no policy stops.
+    assert what_the_page_asks(write_workspace, tmp_path, LEAKING_TEMPLATE) == ([], 0)
+
+
+HIDDEN_STEERING = {
+    # The tag's end hidden in a quoted ">": a pattern looking for http-equiv before the
+    # first ">" passed it by, and the browser refreshed.
+    "quoted-end": '<meta content="0;url=http://127.0.0.1:{{ port }}/q?d={{ r.unit.name }}>" '
+    'http-equiv="refresh">',
+    # A <base> taken out of the middle of a word left a refresh whole behind it.
+    "joined": '<me<base>ta http-equiv="refresh" '
+    'content="0;url=http://127.0.0.1:{{ port }}/j?d={{ r.unit.name }}">',
+    # No policy governs a connection opened ahead, nor what its address's name says.
+    "preconnect": '<link rel="preconnect" href="http://127.0.0.1:{{ port }}/">',
+    # Chromium connects to a frame's address before the policy stops the frame.
+    "frame": '<frameset><frame src="http://127.0.0.1:{{ port }}/f"></frameset>',
+    # A frame's own document, written with entities, holds what no pattern of "<" sees.
+    "srcdoc": '<iframe srcdoc="&lt;meta http-equiv=&quot;refresh&quot; '
+    'content=&quot;0;url=http://127.0.0.1:{{ port }}/s&quot;&gt;"></iframe>',
+}
+
+
+@pytest.mark.parametrize("tag", HIDDEN_STEERING.values(), ids=HIDDEN_STEERING.keys())
+def test_a_workspace_template_cannot_hide_a_refresh_or_a_connection_from_the_policy(
+    write_workspace: WriteWorkspace, tmp_path: Path, tag: str
+) -> None:
+    template = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8">\n'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                f"{tag}\n</head><body><p>{{{{ r.unit.name }}}}</p></body></html>\n")  # fmt: skip
+    assert what_the_page_asks(write_workspace, tmp_path, template) == ([], 0)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    # Shown as text, not taken out; the tags a page lays itself out with are kept.
+    assert "&lt;" in page and "福田营业部" in page
+    assert '<meta charset="utf-8">' in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page

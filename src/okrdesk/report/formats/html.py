@@ -15,9 +15,22 @@ POLICY = (
 )
 """No script, and nothing fetched from anywhere: the page is whole in itself."""
 
-_STEERING = r"(?i)<(?:meta\b[^>]*\bhttp-equiv\b|base\b)[^>]*>"
-"""Tags that steer the page rather than lay it out, which no policy stops: a refresh
-that sends the reader to an address holding what the report says, a base for its links."""
+_STEERING = r"(?i)<(?=(?:meta|base|link|i?frame)(?:[\t\n\f\r />]|$))"
+"""The opening of a tag that can have the browser connect or go elsewhere on its own,
+which no policy stops: a ``<meta>`` refresh to an address holding what the report says,
+a ``<base>`` for its links, a ``<link>`` that connects ahead (``rel="preconnect"``, the
+address naming what the report says), a ``<frame>`` (Chromium connects to its address
+before the policy stops it), an ``<iframe srcdoc>`` holding any of them written with
+entities. A tag's name ends at a space, a ``/`` or a ``>``, as the HTML
+parser reads it."""
+
+_LAYOUT_META = (
+    r"""(?i)<meta[\t\n\f\r ]+(?:charset=(?:"[\w-]+"|'[\w-]+'|[\w-]+)|"""
+    r"""name="[\w.:-]+"[\t\n\f\r ]+content="[^"<>]*")[\t\n\f\r ]*/?>"""
+)
+"""The ``<meta>`` tags a page needs to lay itself out, and nothing else: its character
+set, and a name with its content (``viewport``), each quoted whole, so nothing in it can
+be read as another attribute."""
 
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
@@ -35,13 +48,23 @@ def with_policy(html: str) -> str:
     a workspace someone sent, leaving the policy out, could otherwise have the page fetch
     an address holding what the report says (an image), as the browser or mail reader
     opens it. A page's policies all apply, so none the template adds can loosen it; and
-    tags no policy stops, a refresh to another address or a ``<base>``, are taken out."""
-    html = re.sub(_STEERING, "", html)
+    tags no policy stops (``_STEERING``) are shown as text, ``<`` written ``&lt;``: taking
+    them out let a template write one inside another (``<me<base>ta http-equiv=…>``), or
+    hide its end in a quoted ``>``, and the browser read what was left as a refresh."""
+    html = re.sub(_STEERING, _as_text, html)
     start = html.lstrip()
     if start[:9].lower() == "<!doctype":
         end = html.index(">", len(html) - len(start)) + 1
         return f"{html[:end]}\n{POLICY}{html[end:]}"
     return f"{POLICY}\n{html}"
+
+
+def _as_text(found: re.Match[str]) -> str:
+    """``&lt;`` for a steering tag's ``<``, which can join no other text into a tag; a
+    ``<meta>`` that only lays the page out is kept."""
+    if re.compile(_LAYOUT_META).match(found.string, found.start()):
+        return "<"
+    return "&lt;"
 
 
 @hookimpl
