@@ -1265,10 +1265,15 @@ def test_a_constraint_changed_by_hand_that_refuses_a_write_is_said_and_rolled_ba
     assert digest(path) == before
 
 
-def test_the_tables_and_foreign_keys_okrdesk_makes_are_those_it_takes_for_its_own(
+def test_the_tables_foreign_keys_and_defaults_okrdesk_makes_are_those_it_takes_for_its_own(
     tmp_path: Path,
 ) -> None:
-    from okrdesk.store.migrations import FOREIGN_KEYS_MADE, TABLES_MADE, tables_as_made
+    from okrdesk.store.migrations import (
+        DEFAULTS_MADE,
+        FOREIGN_KEYS_MADE,
+        TABLES_MADE,
+        tables_as_made,
+    )
 
     path = tmp_path / "okrdesk.db"
     Store.open(path).close()
@@ -1277,8 +1282,13 @@ def test_the_tables_and_foreign_keys_okrdesk_makes_are_those_it_takes_for_its_ow
             'SELECT m.name, f."from", f."table", f."to" FROM sqlite_master m, '
             "pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
         ).fetchall()
+        defaults = connection.execute(
+            "SELECT m.name, p.name, p.dflt_value FROM sqlite_master m, "
+            "pragma_table_info(m.name) p WHERE m.type = 'table' AND p.dflt_value IS NOT NULL"
+        ).fetchall()
     assert set(made) == FOREIGN_KEYS_MADE
     assert set(tables_as_made()) == TABLES_MADE
+    assert set(defaults) == DEFAULTS_MADE
 
 
 def test_a_database_locked_past_the_timeout_is_reported(write_workspace: WriteWorkspace) -> None:

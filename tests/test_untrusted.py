@@ -703,6 +703,53 @@ def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace,
     assert (root / "okrdesk.db").read_bytes() == before
 
 
+TRUSTS_CHECKED_IN = """
+[[objectives]]
+id = "T4"
+title = "财富管理一部家族信托"
+owner = "team-a"
+
+[[objectives.key_results]]
+id = "TRUST"
+title = "家族信托签约 30 单"
+target = 30
+unit = "单"
+"""
+
+
+def test_a_store_whose_column_defaults_okrdesk_never_gives_is_refused(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # okrdesk records a check-in leaving its `withdrawn` column to the column's default:
+    # in a store someone sent, whose default there was a day, `okrdesk checkin` said the
+    # figure was recorded, and `history` showed it withdrawn, counting for nothing.
+    import sqlite3
+
+    from sample_workspace import OKRS
+
+    root = write_workspace({"okrs.toml": OKRS + TRUSTS_CHECKED_IN})
+    first = run("checkin", "T4.TRUST", "3", "--date", "2026-03-10", "--by", "cm01",
+                "-w", str(root))  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    connection = sqlite3.connect(root / "okrdesk.db")
+    connection.executescript(
+        "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
+        "', withdrawn TEXT,', ', withdrawn TEXT DEFAULT ''2026-01-01'',') "
+        "WHERE name = 'checkins'"
+    )
+    connection.close()  # the last connection: its log is folded into the file
+    before = (root / "okrdesk.db").read_bytes()
+    done = run("checkin", "T4.TRUST", "5", "--date", "2026-03-12", "--by", "cm01",
+               "--lang", "en", "-w", str(root))  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = "holds what okrdesk never makes (default checkins.withdrawn = '2026-01-01')"
+    assert said in done.stderr
+    chinese = run("history", "T4.TRUST", "--lang", "zh", "-w", str(root))
+    assert chinese.returncode == 2
+    assert "含有 okrdesk 从不创建的对象（default checkins.withdrawn" in chinese.stderr
+    assert (root / "okrdesk.db").read_bytes() == before
+
+
 @pytest.mark.parametrize(
     ("code", "refused"),
     [
@@ -729,6 +776,11 @@ def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace,
          False),
         ("CREATE TABLE 分行 (名称 TEXT DEFAULT '唯一 UNIQUE')", False),
         ("CREATE TABLE t (\"UNIQUE\" TEXT, a TEXT /* UNIQUE ON CONFLICT */)", False),
+        # A virtual table of one's own, whose module this Python lacks: its columns are
+        # never read, and okrdesk writes nothing to it.
+        ("PRAGMA writable_schema = ON; INSERT INTO sqlite_master (type, name, tbl_name, "
+         "rootpage, sql) VALUES ('table', 'mine', 'mine', 0, "
+         "'CREATE VIRTUAL TABLE mine USING no_such_module(a)')", False),
     ],
 )  # fmt: skip
 def test_each_clause_that_changes_writes_is_found_however_it_is_written(

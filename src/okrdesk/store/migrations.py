@@ -585,6 +585,24 @@ TABLES_MADE = frozenset({
 """Every table okrdesk's migrations make in SQLite (``tables_as_made``, without making
 them): the tables okrdesk writes."""
 
+DEFAULTS_MADE = frozenset({
+    ("checkins", "note", "''"), ("checkins", "withdrawn_by", "''"),
+    ("checkins", "withdraw_reason", "''"), ("checkins", "author", "''"),
+    ("checkins", "moved_from", "''"),
+    ("observations", "slice", "''"), ("observations", "source", "''"),
+    ("observations", "grain", "'week'"), ("observations", "no_rows", "0"),
+    ("runs", "plugins", "'{}'"), ("runs", "errors", "'[]'"), ("runs", "revised", "'{}'"),
+    ("runs", "warnings", "'[]'"), ("runs", "lines_zh", "'{}'"), ("runs", "plan_unit", "''"),
+    ("runs", "moved_from", "''"),
+    ("spend", "note", "''"), ("spend", "plan_unit", "''"), ("spend", "plan_id", "''"),
+    ("spend", "moved_from", "''"),
+})  # fmt: skip
+"""Every column default okrdesk's migrations make in SQLite: (table, column, the default as
+``PRAGMA table_info`` gives it). A migration never changes one, so a store of any version
+has these or none. okrdesk's writes leave some columns to their default (a check-in's
+``withdrawn``): one set otherwise by hand (``withdrawn TEXT DEFAULT '2026-01-01'``) had
+every check-in recorded withdrawn, said recorded and counted for nothing."""
+
 FOREIGN_KEYS_MADE = frozenset({
     ("observations", "run_id", "runs", "id"),
     ("spend", "reverses", "spend", "id"),

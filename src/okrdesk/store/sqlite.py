@@ -25,6 +25,7 @@ from typing import Any
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout, edits_unsummed
 from okrdesk.store.migrations import (
+    DEFAULTS_MADE,
     FOREIGN_KEYS_MADE,
     MIGRATIONS,
     NO_NUMBER,
@@ -273,7 +274,8 @@ class SqliteStore(Store):
         sent runs inside okrdesk's own writes (a trigger that sets every spend entry's
         amount to one fen, or deletes the check-ins when a collect runs). So is a foreign
         key okrdesk never makes, refused here as a ``CHECK`` is, not left to fail a write
-        midway: a store that would refuse some of okrdesk's writes is named before any."""
+        midway: a store that would refuse some of okrdesk's writes is named before any;
+        and a column's default okrdesk never gives it, which its writes would take."""
         found = [
             (kind, name)
             for kind, name, text in self._connection.execute(
@@ -299,6 +301,7 @@ class SqliteStore(Store):
             # A key is written only with this word: a table without it refers to none.
             if kind == "table" and "REFERENCES" in str(text).upper():
                 found.extend(("foreign key", key) for key in self._foreign_keys_not_made(name))
+        found.extend(("default", column) for column in self._defaults_not_made())
         if found:
             named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
             extra = len(found) - 5
@@ -333,6 +336,24 @@ class SqliteStore(Store):
                 named.append(f"{child}.{column} → {parent}{'' if refers_to is None else '.'}"
                              f"{refers_to or ''}")  # fmt: skip
         return named
+
+    def _defaults_not_made(self) -> list[str]:
+        """Each column of a table okrdesk writes whose default okrdesk never gives it
+        (``DEFAULTS_MADE``), as ``table.column = default``: what okrdesk's writes leave a
+        column to would be someone else's choice (a check-in born withdrawn)."""
+        # Only okrdesk's own tables, and no virtual one, named apart: the columns of a
+        # virtual table of someone else's, whose module this Python lacks, cannot be read.
+        ours = ", ".join("?" * len(TABLES_MADE))
+        return [
+            f"{table}.{column} = {default}"
+            for table, column, default in self._connection.execute(
+                "SELECT m.name, p.name, p.dflt_value FROM sqlite_master m, "
+                "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.rootpage > 0 "
+                f"AND lower(m.name) IN ({ours}) AND p.dflt_value IS NOT NULL",
+                sorted(TABLES_MADE),
+            )
+            if (str(table).lower(), str(column).lower(), default) not in DEFAULTS_MADE
+        ]
 
     def _has_foreign_tables(self) -> bool:
         return bool(
