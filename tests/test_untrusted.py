@@ -717,12 +717,32 @@ unit = "单"
 """
 
 
-def test_a_store_whose_column_defaults_okrdesk_never_gives_is_refused(
-    write_workspace: WriteWorkspace,
-) -> None:
+SWALLOWING_CHECKINS = {
     # okrdesk records a check-in leaving its `withdrawn` column to the column's default:
-    # in a store someone sent, whose default there was a day, `okrdesk checkin` said the
-    # figure was recorded, and `history` showed it withdrawn, counting for nothing.
+    # one whose default was a day had each check-in recorded withdrawn.
+    "default": (
+        "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
+        "', withdrawn TEXT,', ', withdrawn TEXT DEFAULT ''2026-01-01'',') "
+        "WHERE name = 'checkins'",
+        "default checkins.withdrawn = '2026-01-01'",
+    ),
+    # A contentless full-text table keeps no column of what is written to it.
+    "virtual-table": (
+        "ALTER TABLE checkins RENAME TO kept; CREATE VIRTUAL TABLE checkins USING fts5(id, "
+        "key_result, subject, day, value, confidence, note, recorded, withdrawn, withdrawn_by, "
+        "withdraw_reason, author, moved_from, moved, content='')",
+        "virtual table checkins",
+    ),
+}
+
+
+@pytest.mark.parametrize(("code", "named"), SWALLOWING_CHECKINS.values(),
+                         ids=SWALLOWING_CHECKINS.keys())  # fmt: skip
+def test_a_store_that_would_swallow_what_okrdesk_writes_is_refused(
+    write_workspace: WriteWorkspace, code: str, named: str
+) -> None:
+    # In a store someone sent, `okrdesk checkin` said the figure was recorded, exit 0,
+    # and `history` showed it withdrawn, counting for nothing, or no check-in at all.
     import sqlite3
 
     from sample_workspace import OKRS
@@ -732,21 +752,16 @@ def test_a_store_whose_column_defaults_okrdesk_never_gives_is_refused(
                 "-w", str(root))  # fmt: skip
     assert first.returncode == 0, first.stderr
     connection = sqlite3.connect(root / "okrdesk.db")
-    connection.executescript(
-        "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
-        "', withdrawn TEXT,', ', withdrawn TEXT DEFAULT ''2026-01-01'',') "
-        "WHERE name = 'checkins'"
-    )
+    connection.executescript(code)
     connection.close()  # the last connection: its log is folded into the file
     before = (root / "okrdesk.db").read_bytes()
     done = run("checkin", "T4.TRUST", "5", "--date", "2026-03-12", "--by", "cm01",
                "--lang", "en", "-w", str(root))  # fmt: skip
     assert done.returncode == 2, done.stdout + done.stderr
-    said = "holds what okrdesk never makes (default checkins.withdrawn = '2026-01-01')"
-    assert said in done.stderr
+    assert f"holds what okrdesk never makes ({named})" in done.stderr
     chinese = run("history", "T4.TRUST", "--lang", "zh", "-w", str(root))
     assert chinese.returncode == 2
-    assert "含有 okrdesk 从不创建的对象（default checkins.withdrawn" in chinese.stderr
+    assert f"含有 okrdesk 从不创建的对象（{named}）" in chinese.stderr
     assert (root / "okrdesk.db").read_bytes() == before
 
 

@@ -275,7 +275,8 @@ class SqliteStore(Store):
         amount to one fen, or deletes the check-ins when a collect runs). So is a foreign
         key okrdesk never makes, refused here as a ``CHECK`` is, not left to fail a write
         midway: a store that would refuse some of okrdesk's writes is named before any;
-        and a column's default okrdesk never gives it, which its writes would take."""
+        and a column's default okrdesk never gives it, which its writes would take, and a
+        virtual table in place of one of okrdesk's, which keeps what its module chooses."""
         found = [
             (kind, name)
             for kind, name, text in self._connection.execute(
@@ -290,10 +291,14 @@ class SqliteStore(Store):
         # column computed by the store rather than written.
         # The tables okrdesk's own transactions and triggers write to note hand edits
         # must be exactly as made, without an index of their own.
-        for kind, name, table, text in self._connection.execute(
-            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', "
-            "'index') AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        for kind, name, table, text, page in self._connection.execute(
+            "SELECT type, name, tbl_name, sql, rootpage FROM sqlite_master WHERE type IN "
+            "('table', 'index') AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
         ):
+            if kind == "table" and not page and str(table).lower() in TABLES_MADE:
+                # A virtual table (no page of its own) keeps what its module chooses: a
+                # contentless full-text one took every check-in and gave back none.
+                found.append(("virtual table", name))
             made = SQLITE_EDIT_TABLES.get(str(table).lower())
             otherwise = made is not None and not (kind == "table" and _same_words(text, made))
             if otherwise or (_may_alter(str(text)) and re.search(_ALTERING, _code_only(str(text)))):
