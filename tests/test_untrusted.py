@@ -641,6 +641,44 @@ def test_a_workspace_may_give_its_plugins_less_time_without_being_trusted_again(
             assert "指向其文件夹之外" not in done.stdout + done.stderr
 
 
+WAREHOUSE_METRIC = """
+[[sources.sql.metrics]]
+name = "attendees"
+kind = "flow"
+unit = "人"
+query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+"""
+
+
+def test_a_query_changed_on_a_trusted_warehouse_asks_again(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # A warehouse's queries run there with your login. Trusted for one that counted
+    # salon attendees, a workspace whose query then read your clients' phone numbers as
+    # its subjects (a `git pull`) ran it unasked: the trust covered the connection alone.
+    from sample_workspace import trusted
+
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    settings = f'[sources.sql]\nconnection = "duckdb:{tmp_path / "warehouse.duckdb"}"\n'
+    (root / "okrdesk.toml").write_text(settings + WAREHOUSE_METRIC, encoding="utf-8")
+    trusted(root)
+    refusal = "this workspace reaches outside its folder"
+    assert refusal not in run("report", "--lang", "en", "-w", str(root)).stderr
+    (root / "okrdesk.toml").write_text(settings + WAREHOUSE_METRIC.replace(
+        "cm_id AS subject, date AS day, attendees AS value FROM salons",
+        "phone AS subject, opened AS day, 1 AS value FROM clients",
+    ), encoding="utf-8")  # fmt: skip
+    for lang, said in (("en", refusal), ("zh", "此工作区指向其文件夹之外")):
+        done = run("report", "--lang", lang, "-w", str(root))
+        assert done.returncode == 2, done.stderr
+        assert said in done.stderr
+        assert "[sources.sql] connection: the queries of its metrics, run there with your " \
+               "login, as they are written now (sha256 " in done.stderr  # fmt: skip
+    listed = run("trust", "--lang", "en", str(root)).stdout
+    assert "the queries of its metrics, run there with your login" in listed
+    assert refusal not in run("report", "--lang", "en", "-w", str(root)).stderr
+
+
 def test_a_store_linked_from_outside_is_a_store_outside(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

@@ -131,12 +131,13 @@ class Workspace:
         """What in okrdesk.toml reaches outside the workspace's folder, a line each, with
         where it leads once links are followed (so a link pointed elsewhere later asks
         again): a store elsewhere (a file outside it, a server), folders outside it the
-        SQL source may read, a warehouse it may query, a mail server and who the mail
-        goes to, where chat messages link the report, a plugin's folder outside it, a
-        ``plugin_timeout`` longer than the default (a shorter one is always kept). A
-        workspace someone sent may do none of that until you trust it (``okrdesk
-        trust``): it would choose where your numbers are written, which of your files
-        are read, where your passwords go, and where your group's readers are sent."""
+        SQL source may read, a warehouse it may query and the queries it runs there, a
+        mail server and who the mail goes to, where chat messages link the report, a
+        plugin's folder outside it, a ``plugin_timeout`` longer than the default (a
+        shorter one is always kept). A workspace someone sent may do none of that until
+        you trust it (``okrdesk trust``): it would choose where your numbers are written,
+        which of your files are read, where your passwords go, and where your group's
+        readers are sent."""
         root = _resolved(self.root)
         found = []
         if self.database_url is not None:
@@ -151,6 +152,8 @@ class Workspace:
         for key in ("connection", "connection_env"):
             if key in sql:
                 found.append(f"[sources.sql] {key}: {sql[key]}")
+        if (queries := _warehouse_queries(sql)) is not None:
+            found.append(queries)
         for plugin, settings in self.sources.items():
             if plugin != "sql":  # the SQL source confines its own files (above)
                 for key, value in _texts(settings):
@@ -184,6 +187,33 @@ class Workspace:
     @property
     def templates(self) -> Path:
         return self.root / "templates"
+
+
+def _warehouse_queries(sql: Mapping[str, Any]) -> str | None:
+    """A line naming the SQL ``[sources.sql]`` runs on its warehouse, by a digest of it,
+    where it has a connection; else None. The queries run there with your login: which
+    of your warehouse's tables they read, and what its functions do, is the file's
+    choice as much as the warehouse is, so a query changed since ``okrdesk trust`` (a
+    ``git pull``) asks again, as a changed connection does."""
+    if "connection" not in sql and "connection_env" not in sql:
+        return None
+    import hashlib
+
+    texts: list[str] = []
+    metrics = sql.get("metrics", [])
+    for metric in metrics if isinstance(metrics, list) else []:
+        if isinstance(metric, Mapping):
+            funnel = metric.get("funnel")
+            stages = funnel if isinstance(funnel, Mapping) else {}
+            texts.append(str(metric.get("query")))
+            texts += [str(stages.get(key)) for key in ("entered", "converted")]
+    views = sql.get("views", {})
+    texts += (
+        [f"{name}\0{query}" for name, query in views.items()] if isinstance(views, Mapping) else []
+    )
+    digest = hashlib.sha256("\0".join(texts).encode("utf-8", "surrogateescape")).hexdigest()
+    return (f"[sources.sql] connection: the queries of its metrics, run there with your "
+            f"login, as they are written now (sha256 {digest[:16]})")  # fmt: skip
 
 
 def _texts(settings: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
