@@ -340,5 +340,9 @@ def test_chinese_breaks_between_characters_but_not_inside_a_figure_or_before_pun
         "目标写在工作区文件夹",
         "里；指标插件",
     ]
-    assert wrapped(text, 50)[0].endswith("相同（2.54亿")
+    # The bracket holding a figure goes to the next line whole where that costs no line.
+    assert wrapped(text, 50) == [
+        "语言及数值的写法，与 `okrdesk report` 相同",
+        "（2.54亿 或 CNY 254m）。",
+    ]
     assert all(columns(line) <= 30 for line in wrapped("采集" * 40 + " 2.2亿、3,500万", 30))
