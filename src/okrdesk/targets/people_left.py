@@ -9,11 +9,10 @@ git, that an id went for good: it was no rename.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from okrdesk.targets.reader import Findings, Where, describe
+from okrdesk.targets.reader import Findings, Where, as_typed, describe
 
 KEY = "people_left"
 
@@ -45,7 +44,7 @@ def read_people_left(
                 f"应为人员 id（文本），现为{describe(item, 'zh')}",
             ))  # fmt: skip
             continue
-        typed = _as_typed(item)
+        typed = as_typed(item)
         if not typed:
             findings.problems.append(item_at.problem(
                 "is no id: blank, or invisible characters only",
@@ -66,12 +65,6 @@ def read_people_left(
             seen[item] = index
             found.append((item_at, item))
     return found
-
-
-def _as_typed(written: str) -> str:
-    """The id as a person types it back: no invisible characters, half-width, unspaced."""
-    visible = "".join(c for c in written if unicodedata.category(c) != "Cf")
-    return unicodedata.normalize("NFKC", visible).strip()
 
 
 def check_people_left(

@@ -92,6 +92,13 @@ class Where:
         return self.problem(*said)
 
 
+def as_typed(written: str) -> str:
+    """An id as a person types it back: no invisible characters (a zero-width space),
+    half-width letters and digits (ｃｍ01 → cm01), no spaces around it."""
+    visible = "".join(c for c in written if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", visible).strip()
+
+
 def where_for(source: SourceFile, path: KeyPath) -> Where:
     """The Where of a key path, naming array items by their id where they have one."""
     where: Where = Where(source)
@@ -387,8 +394,7 @@ class Table:
         if value is None:
             return None
         unseen = [c for c in value if unicodedata.category(c) == "Cf"]  # zero-width space
-        typed = "".join(c for c in unicodedata.normalize("NFKC", value) if c not in unseen)
-        typed = typed.strip()
+        typed = as_typed(value)
         dots = "".join(dict.fromkeys(c for c in value if c in ID_DOTS)) if dotless else ""
         if (typed == value or not typed) and not dots:
             return value
