@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from okrdesk.cli import cli
 from sample_workspace import OKRS, WriteWorkspace
 
-TRUSTS = """
+TRUSTS_CHECKED_IN = """
 [[objectives]]
 id = "T4"
 title = "财富管理一部家族信托"
@@ -26,11 +26,17 @@ id = "TRUST"
 title = "家族信托签约 30 单"
 target = 30
 unit = "单"
+"""
+"""A team's key result it checks in, set no members' shares."""
 
+TRUSTS = (
+    TRUSTS_CHECKED_IN
+    + """
 [objectives.key_results.members]
 cm01 = 15
 cm02 = 15
 """
+)
 
 # 王芳's and 李强's deals to date, as each checked them in: the team's sum is 3 on
 # 31 January, 6 on 28 February, 9 on 15 March and 12 on 31 March.

@@ -14,6 +14,7 @@ import pytest
 
 from okrdesk.app.trust import TRUST_FILE
 from sample_workspace import WriteWorkspace
+from test_checkin_sum_trend import TRUSTS_CHECKED_IN
 
 OKRDESK = [sys.executable, "-m", "okrdesk"]
 ONLY_TEST_PLUGIN = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
@@ -739,20 +740,6 @@ def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace,
     assert chinese.returncode == 2
     assert "含有 okrdesk 从不创建的对象" in chinese.stderr
     assert (root / "okrdesk.db").read_bytes() == before
-
-
-TRUSTS_CHECKED_IN = """
-[[objectives]]
-id = "T4"
-title = "财富管理一部家族信托"
-owner = "team-a"
-
-[[objectives.key_results]]
-id = "TRUST"
-title = "家族信托签约 30 单"
-target = 30
-unit = "单"
-"""
 
 
 SWALLOWING_CHECKINS = {
