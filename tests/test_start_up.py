@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
+from okrdesk.model import Checkin
 from okrdesk.report.document import Report
 from okrdesk.report.reads import read_for_one_report
 from okrdesk.report.render import printable_copy
@@ -181,20 +182,27 @@ class _Counting:
         return counted
 
 
+def _checked_in_by_people(store: Store) -> tuple[list[Checkin], list[str], list[str]]:
+    """The demo's check-ins with two people's added, every key result checked in and one
+    not, and the plan's subjects, as the report gives them: p02's stand for another
+    branch's."""
+    day = dt.date.fromisoformat(AS_OF)
+    for n, (kr, person) in enumerate([("O1.KR2", "p01"), ("O1.KR2", "p02"), ("C1.KR2", "p01")]):
+        store.add_checkin(kr, person, day - dt.timedelta(days=n), float(n))
+    every = store.checkins()
+    key_results = [*sorted({c.key_result for c in every}), "O9.NOTHING"]
+    own = [s for s in sorted({c.subject for c in every}) if s != "p02"]
+    assert len(key_results) > 5 and len(own) >= 2
+    return every, key_results, own
+
+
 def test_a_report_reads_the_check_ins_once_and_answers_as_the_store(
     demo: Path, tmp_path: Path
 ) -> None:
     copy = tmp_path / "okrdesk.db"
     copy.write_bytes((demo / "okrdesk.db").read_bytes())
     with Store.open(copy, create=False) as store:
-        day = dt.date.fromisoformat(AS_OF)
-        for n, (kr, person) in enumerate([("O1.KR2", "p01"), ("O1.KR2", "p02"), ("C1.KR2", "p01")]):
-            store.add_checkin(kr, person, day - dt.timedelta(days=n), float(n))
-        every = store.checkins()
-        key_results = [*sorted({c.key_result for c in every}), "O9.NOTHING"]
-        # The plan's subjects, as the report gives them; p02's stand for another branch's.
-        own = [s for s in sorted({c.subject for c in every}) if s != "p02"]
-        assert len(key_results) > 5 and len(own) >= 2
+        every, key_results, own = _checked_in_by_people(store)
         counting = _Counting(store)
         reads = read_for_one_report(counting, own)  # type: ignore[arg-type]
         for kr in key_results:
@@ -209,6 +217,30 @@ def test_a_report_reads_the_check_ins_once_and_answers_as_the_store(
         assert reads.checkins() == every
         assert counting.asked == {"checkins": 3}
         assert reads.spend() == store.spend()  # everything else is the store's
+
+
+def test_a_report_reads_the_check_ins_figures_once_and_answers_as_the_store(
+    demo: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "okrdesk.db"
+    copy.write_bytes((demo / "okrdesk.db").read_bytes())
+    year = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    with Store.open(copy, create=False) as store:
+        _, key_results, own = _checked_in_by_people(store)
+        counting = _Counting(store)
+        reads = read_for_one_report(counting, own)  # type: ignore[arg-type]
+        for kr in key_results:
+            for subjects in (own, own[:2], own[1:2]):
+                found = reads.checkin_figures(kr, subjects, *year)
+                assert found == store.checkin_figures(kr, subjects, *year)
+        assert reads.checkin_figures(None, own, *year) == store.checkin_figures(None, own, *year)
+        assert counting.asked == {"checkin_figures": 1}
+        # Another subject's are the store's to answer; another span of days is read again.
+        assert reads.checkin_figures("O1.KR2", ["p02"], *year) != []
+        assert reads.checkin_figures("O1.KR2", own, year[0], dt.date(2026, 3, 31)) == (
+            store.checkin_figures("O1.KR2", own, year[0], dt.date(2026, 3, 31))
+        )
+        assert counting.asked == {"checkin_figures": 3}
 
 
 def test_a_report_asks_how_far_each_metric_reaches_once_and_as_the_store(

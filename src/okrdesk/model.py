@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -1691,6 +1691,18 @@ class Checkin:
     since (the unit's id changed); '' for one never moved."""
     moved: str | None = None
     """When it was last moved (ISO time, UTC); None for one never moved."""
+
+
+class CheckinFigure(NamedTuple):
+    """A standing check-in as a figure reads it: whose, of what, the day and the value. A
+    report adds up a year of a firm's check-ins from these; the rest of a ``Checkin`` is
+    read for the few it shows."""
+
+    id: int
+    key_result: str
+    subject: str
+    day: dt.date
+    value: float
 
 
 @attrs.frozen

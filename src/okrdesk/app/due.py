@@ -12,20 +12,16 @@ from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.errors import BadInput
 from okrdesk.messages import counted, display_width, label
-from okrdesk.model import Checkin
+from okrdesk.model import Checkin, CheckinFigure
 from okrdesk.report.folded_lines import folded
 
 
 class _NoCheckins:
     """A workspace with no database yet: nothing was ever checked in."""
 
-    def checkins(
-        self,
-        key_result: str | None = None,
-        subject: str | None = None,
-        *,
-        subjects: Iterable[str] | None = None,
-    ) -> list[Checkin]:
+    def checkin_figures(
+        self, key_result: str | None, subjects: Iterable[str], since: dt.date, through: dt.date
+    ) -> list[CheckinFigure]:
         return []
 
 

@@ -1693,8 +1693,8 @@ def _source_alerts(
     never: list[KeyResult] = []
     for kr in _tracked_by_checkins(plan, inside):
         counting = checked_in_for(plan, kr)
-        days = [c.day for c in of_the_plan(plan, store.checkins(kr.id, subjects=counting))
-                if c.day <= day]  # fmt: skip
+        made = store.checkin_figures(kr.id, counting, plan.start, plan.end)
+        days = [c.day for c in made if c.day <= day]
         if not days:
             if day > _first_checkin_due(plan, kr) and kr.id not in held_elsewhere:
                 never.append(kr)

@@ -20,10 +20,9 @@ from typing import Protocol
 import attrs
 
 from okrdesk.engine.pace import closes_on
-from okrdesk.engine.plan_calendar import of_the_plan
 from okrdesk.engine.rollup import checkin_counts, subjects_under
 from okrdesk.engine.tree_targets import owner_of
-from okrdesk.model import Checkin, KeyResult, Plan, Scope
+from okrdesk.model import CheckinFigure, KeyResult, Plan, Scope
 from okrdesk.periods import Grain, Period, month_of, quarter_of, week_of
 from okrdesk.records import shared_methods
 
@@ -31,15 +30,11 @@ from okrdesk.records import shared_methods
 class CheckinReader(Protocol):
     """The one read ``owed`` needs; every ``StoreReader`` is one."""
 
-    def checkins(
-        self,
-        key_result: str | None = None,
-        subject: str | None = None,
-        *,
-        subjects: Iterable[str] | None = None,
-    ) -> list[Checkin]:
-        """Check-ins oldest first, withdrawn ones left out; with ``subjects``, those made
-        for one of them alone."""
+    def checkin_figures(
+        self, key_result: str | None, subjects: Iterable[str], since: dt.date, through: dt.date
+    ) -> list[CheckinFigure]:
+        """The standing check-ins of ``subjects`` (of ``key_result`` alone when given) dated
+        ``since`` to ``through``, oldest first."""
         ...
 
 
@@ -133,8 +128,8 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
         owner = owner_of(plan, kr)
         # A firm's store shared by its branches holds theirs of the same key result id too,
         # which are none of this plan's: one spoilt by hand there must not stop this.
-        mine = store.checkins(kr.id, subjects=known if owner in known else {*known, owner})
-        days_by_subject = _days(of_the_plan(plan, mine), day)
+        among = known if owner in known else {*known, owner}
+        days_by_subject = _days(store.checkin_figures(kr.id, among, plan.start, plan.end), day)
         additive = kr.adds_up
         for subject in checked_in_by(plan, kr):
             if inside is not None and subject not in inside and not owes(subject):
@@ -160,7 +155,7 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
     return sorted(found, key=lambda o: (o.since, o.key_result, o.subject))
 
 
-def _days(checkins: Iterable[Checkin], day: dt.date) -> dict[str, list[dt.date]]:
+def _days(checkins: Iterable[CheckinFigure], day: dt.date) -> dict[str, list[dt.date]]:
     found: dict[str, list[dt.date]] = {}
     for c in checkins:
         if c.day <= day:

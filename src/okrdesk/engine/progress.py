@@ -49,7 +49,6 @@ from okrdesk.engine.plan_calendar import (
     collected_for,
     current_from,
     figures_run_through,
-    of_the_plan,
     runs_of,
     unprovided,
 )
@@ -601,8 +600,8 @@ class Engine:
             # members' sum. A day's figure is its last check-in, as the rollup reads it:
             # one made again the same day (a slip typed over) is no point of the trend.
             under = self.under(subject) if kr.adds_up else [subject]
-            made = self.store.checkins(kr.id, subjects=under)
-            counted = [c for c in of_the_plan(self.plan, made) if c.day <= self.as_of]
+            made = self.store.checkin_figures(kr.id, under, self.plan.start, self.plan.end)
+            counted = [c for c in made if c.day <= self.as_of]
             return checkins_over_time(self.plan, counted, subject, kr.adds_up)
         subjects = self.under(subject)
         stored = None if kr.where else self._series_at(subject).get(spec.name)

@@ -22,12 +22,11 @@ from okrdesk.engine.plan_calendar import (
     figures_through,
     latest_end,
     metrics_by_grain,
-    of_the_plan,
 )
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import (
-    Checkin,
+    CheckinFigure,
     KeyResult,
     MetricKind,
     MetricSpec,
@@ -486,9 +485,8 @@ class Rollup:
         if kr.id in self._checkins:
             return
         latest: dict[str, tuple[float, dt.date]] = {}
-        for checkin in of_the_plan(
-            self.plan, self.store.checkins(kr.id, subjects=self.plan.subject_ids)
-        ):
+        plan = self.plan
+        for checkin in self.store.checkin_figures(kr.id, plan.subject_ids, plan.start, plan.end):
             if checkin.day <= self.as_of:
                 latest[checkin.subject] = (checkin.value, checkin.day)
         additive = kr.adds_up
@@ -695,7 +693,7 @@ def _bottom_up(plan: Plan) -> list[OrgUnit]:
 
 
 def checkins_over_time(
-    plan: Plan, checkins: Iterable[Checkin], subject: str, additive: bool = True
+    plan: Plan, checkins: Iterable[CheckinFigure], subject: str, additive: bool = True
 ) -> list[tuple[dt.date, float]]:
     """``subject``'s figure from check-ins (``Rollup.checkin``) at the end of each day one
     counted in it was made, from ``checkins`` (oldest first, of ``subject`` and those
@@ -711,7 +709,10 @@ def checkins_over_time(
     chains: list[list[str]] = []
     chain_of: dict[str, list[str]] = {}
     depths: dict[str, int] = {}
-    members: dict[str, list[str]] = {}
+    # Each unit's members with a figure, in the order the rollup adds them (a sum in
+    # another order can differ in its last digit), and how many figures there were when
+    # they were listed: figures are only ever added, so as many means the same ones.
+    counted: dict[str, tuple[list[str], int]] = {}
     for at, checkin in enumerate(made):
         own[checkin.subject] = checkin.value
         chain = chain_of.get(checkin.subject)
@@ -729,12 +730,12 @@ def checkins_over_time(
             if node in own:
                 figures[node] = own[node]
             elif node in plan.units_by_id:
-                below = members.get(node)
-                if below is None:
-                    below = members[node] = _members(plan, node)
-                found = [figures[m] for m in below if m in figures]
-                if found:
-                    figures[node] = sum(found)
+                listed = counted.get(node)
+                if listed is None or listed[1] != len(figures):
+                    found = [m for m in _members(plan, node) if m in figures]
+                    listed = counted[node] = (found, len(figures))
+                if listed[0]:
+                    figures[node] = sum(map(figures.__getitem__, listed[0]))
         # A point where a check-in of the day counts in the figure: not a member's under
         # a unit (the subject, or one between) reading its own check-in instead.
         if subject in figures and any(

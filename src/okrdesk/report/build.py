@@ -23,7 +23,6 @@ from okrdesk.engine.plan_calendar import (
     collected_for,
     collects_apart,
     member_unit,
-    of_the_plan,
     runs_of,
     settling_runs,
 )
@@ -39,7 +38,7 @@ from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import role as role_in_words
 from okrdesk.model import (
-    Checkin,
+    CheckinFigure,
     MetricKind,
     MetricSpec,
     Plan,
@@ -91,20 +90,21 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
         return None
     under = set(engine.under(p.subject))
     day = p.closed or engine.as_of
-    latest: dict[str, Checkin] = {}  # each subject's: an earlier one counts for nothing
-    for c in of_the_plan(
-        engine.plan, engine.store.checkins(p.key_result.id, subjects=engine.plan.subject_ids)
-    ):
-        if c.subject in under and c.day <= day:
-            latest[c.subject] = c
+    plan = engine.plan
+    latest: dict[str, CheckinFigure] = {}  # each subject's: an earlier one counts for nothing
+    for f in engine.store.checkin_figures(p.key_result.id, under, plan.start, plan.end):
+        if f.day <= day:
+            latest[f.subject] = f
     found = [
-        c
-        for c in latest.values()
-        if checkin_counts(engine.plan, p.key_result, c.subject, p.subject, latest.keys())
+        f
+        for f in latest.values()
+        if checkin_counts(plan, p.key_result, f.subject, p.subject, latest.keys())
     ]
     if not found:
         return None
-    c = max(found, key=lambda c: (c.day, c.id))
+    c = engine.store.checkin(max(found, key=lambda f: (f.day, f.id)).id)
+    if c is None:
+        return None
     of = "" if c.subject == p.subject else engine.plan.name_of(c.subject)
     return ReportCheckin(c.day, c.value, c.author, c.confidence, c.note, of)
 

@@ -28,6 +28,7 @@ from okrdesk.environment import seconds_from_environment
 from okrdesk.errors import BadInput, OkrdeskError, Said, printable
 from okrdesk.model import (
     Checkin,
+    CheckinFigure,
     Observation,
     Run,
     SpendEntry,
@@ -46,7 +47,13 @@ from okrdesk.store.migrations import (
     tables_as_made,
 )
 from okrdesk.store.reader import SeriesOfMetrics
-from okrdesk.store.stored_rows import UnreadableValue, checkin_of, run_of, spend_of
+from okrdesk.store.stored_rows import (
+    UnreadableValue,
+    checkin_figure_of,
+    checkin_of,
+    run_of,
+    spend_of,
+)
 
 if TYPE_CHECKING:
     from okrdesk.store.changes import PeriodChanges, StoreChanges
@@ -2123,6 +2130,24 @@ class Store(ABC):
         rows = self._rows(f"{_CHECKINS} {clause} ORDER BY day, id", params)
         return [self._stored(checkin_of, r) for r in rows]
 
+    def checkin_figures(
+        self, key_result: str | None, subjects: Iterable[str], since: dt.date, through: dt.date
+    ) -> list[CheckinFigure]:
+        """The standing check-ins of ``subjects`` (of ``key_result`` alone when given) dated
+        ``since`` to ``through``, oldest first, as a figure reads them. Their days are
+        compared once read, not in SQL: a day okrdesk never writes is named, not passed by."""
+        where, params = [self._member("subject"), _STANDING], [self._members(subjects)]
+        if key_result is not None:
+            where.append("key_result = ?")
+            params.append(key_result)
+        rows = self._rows(
+            "SELECT id, key_result, subject, day, value FROM checkins WHERE "
+            f"{' AND '.join(where)} ORDER BY day, id",
+            params,
+        )
+        read = functools.partial(self._stored, checkin_figure_of)
+        return [figure for figure in map(read, rows) if since <= figure.day <= through]
+
     def checkin_authors(
         self, subjects: Iterable[str], key_results: Iterable[str], start: dt.date, end: dt.date
     ) -> dict[str, set[str]]:
@@ -2147,7 +2172,8 @@ class Store(ABC):
 
     def checkin(self, checkin_id: int) -> Checkin | None:
         """One check-in by id, withdrawn or not."""
-        found = [c for c in self.checkins(withdrawn=True) if c.id == checkin_id]
+        rows = self._rows(f"{_CHECKINS} WHERE id = ?", (checkin_id,))
+        found = [self._stored(checkin_of, r) for r in rows]
         return found[0] if found else None
 
     def withdraw_checkin(self, checkin_id: int, by: str, reason: str) -> Checkin:

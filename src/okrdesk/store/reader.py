@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
+from okrdesk.model import Checkin, CheckinFigure, Run, SpendEntry, StoredObservation
 from okrdesk.periods import Grain
 
 SeriesOfMetrics = dict[str, dict[str, list[tuple[dt.date, float]]]]
@@ -225,6 +225,17 @@ class StoreReader(Protocol):
     ) -> list[Checkin]:
         """Check-ins oldest first; the last one for a key result and subject counts; with
         ``subjects``, those made for one of them alone."""
+        ...
+
+    def checkin(self, checkin_id: int) -> Checkin | None:
+        """One check-in by id, withdrawn or not."""
+        ...
+
+    def checkin_figures(
+        self, key_result: str | None, subjects: Iterable[str], since: dt.date, through: dt.date
+    ) -> list[CheckinFigure]:
+        """The standing check-ins of ``subjects`` (of ``key_result`` alone when given) dated
+        ``since`` to ``through``, oldest first, as a figure reads them."""
         ...
 
     def checkin_authors(

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from okrdesk.errors import Said
-from okrdesk.model import Checkin, Run, SpendEntry
+from okrdesk.model import Checkin, CheckinFigure, Run, SpendEntry
 
 
 class UnreadableValue(Exception):
@@ -105,6 +105,27 @@ def checkin_of(r: Sequence[Any]) -> Checkin:
         at.text(9, "withdrawn_by"), at.text(10, "withdraw_reason"), at.text(11, "author"),
         at.text(12, "moved_from"), at.text(13, "moved", missing=True),
     )  # fmt: skip
+
+
+_FIGURE_AS_WRITTEN = frozenset((int, str, str, str, value) for value in _NUMBER)
+
+
+def checkin_figure_of(r: Sequence[Any]) -> CheckinFigure:
+    """A row of ``SELECT id, key_result, subject, day, value FROM checkins`` as the figure
+    it records, read as ``checkin_of`` reads those columns."""
+    if tuple(map(type, r)) in _FIGURE_AS_WRITTEN:
+        try:
+            return CheckinFigure(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), float(r[4]))
+        except ValueError:
+            pass  # named by its column below
+    at = _Row("checkins", r)
+    return CheckinFigure(
+        at.whole(0, "id"),
+        at.text(1, "key_result"),
+        at.text(2, "subject"),
+        at.day(3, "day"),
+        at.number(4, "value"),
+    )
 
 
 def run_of(r: Sequence[Any]) -> Run:
