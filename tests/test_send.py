@@ -1365,6 +1365,66 @@ def test_a_mail_server_that_closes_the_connection_amid_the_starttls_handshake_wa
     assert not failed.value.may_have_arrived
 
 
+def _resetting_the_handshake(connection: socket.socket, stop: threading.Event) -> None:
+    """A port that takes the connection, reads the client's first TLS message and resets."""
+    connection.recv(1024)
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
+
+
+def _plain_smtp(connection: socket.socket, stop: threading.Event) -> None:
+    """A relay that speaks SMTP in plain text from its greeting on, as on port 25 or 587."""
+    lines = connection.makefile("rb")
+    connection.sendall(b"220 relay ESMTP\r\n")
+    for _ in lines:
+        connection.sendall(b"500 5.5.2 what\r\n")
+
+
+@pytest.mark.parametrize(
+    ("talk", "reason_en", "reason_zh"),
+    [
+        (_resetting_the_handshake, "the connection was reset ([Errno", "连接被重置（[Errno"),
+        (_plain_smtp, "the TLS handshake failed ([SSL: ", "TLS 握手失败（[SSL: "),
+    ],
+    ids=["reset", "plain-smtp"],
+)
+def test_a_mail_server_on_the_ssl_port_that_sets_up_no_tls_was_reached_and_says_what_to_try(
+    slow: SlowServer,
+    talk: Callable[[socket.socket, threading.Event], None],
+    reason_en: str,
+    reason_zh: str,
+) -> None:
+    """security = "ssl" on a port that resets the handshake, or that speaks plain SMTP
+    (587 typed as the port): "cannot reach the mail server", of a server that had taken
+    the connection, and nothing said to look at the port or the security."""
+    at = f"127.0.0.1:{slow.port}"
+    slow.talk = talk
+    box = attrs.evolve(mailbox(slow.port, user=None), name="boss", security="ssl")
+    [outcome] = deliver_all((box,), MESSAGE, {}, FakeClock())
+    en, zh = outcome.text("en"), outcome.text("zh")
+    assert en.startswith(
+        f"error: boss (email): the mail server {at} was reached, but no secure (TLS) "
+        f"connection could be set up with it: {reason_en}"
+    ), en
+    assert en.endswith(
+        "; nothing was sent, so sending it again cannot deliver it twice; "
+        'security = "ssl" expects TLS from the first byte (port 465, as a rule), and port '
+        f"{slow.port} either does not speak it or refused it: check the port; for a server "
+        "that starts in plain text and encrypts after STARTTLS (port 587, as a rule) set "
+        'security = "starttls"'
+    ), en
+    assert zh.startswith(
+        f"发送失败：boss（email）：已连上邮件服务器 {at}，但未能与它建立加密（TLS）连接："
+        f"{reason_zh}"
+    ), zh
+    assert zh.endswith(
+        '；邮件未发出，重新发送不会重复送达；security = "ssl" 要求从第一个字节起就用 TLS'
+        f"（通常是端口 465），而端口 {slow.port} 不支持或拒绝了它：请核对端口；先明文连接、再用 "
+        'STARTTLS 加密的服务器（通常是端口 587）请设 security = "starttls"'
+    ), zh
+    assert not outcome.unsure and "cannot reach" not in en
+
+
 def test_a_mail_connection_lost_once_the_message_went_says_it_may_have_arrived(
     slow: SlowServer,
 ) -> None:

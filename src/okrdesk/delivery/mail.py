@@ -127,11 +127,37 @@ def _failed(
         # The message went whole; only the server's answer would have said whether it
         # took it, and it may deliver it: sent again, it could arrive twice.
         return DeliveryFailed(_disconnected(error, at, handed_over=True), may_have_arrived=True)
+    if isinstance(error, _NoSecureConnection):
+        return _no_secure_connection(error, channel)
     if server is not None and _lost(error):
         # The system's own error, which smtplib lets through where it sets up TLS after
         # STARTTLS: the server greeted, so it was reached; lost before the message went.
         return DeliveryFailed(_disconnected(error, at, handed_over=False))
     return _refused(error, channel)
+
+
+def _no_secure_connection(error: _NoSecureConnection, channel: Channel) -> DeliveryFailed:
+    """A server reached on a port of security = "ssl" that set up no TLS: not one that
+    cannot be reached, and what to look at, its port and its security."""
+    at = f"{channel.host}:{channel.port}"
+    reason = system_error(error.__cause__ or error)
+    return DeliveryFailed(
+        Said(
+            f"the mail server {at} was reached, but no secure (TLS) connection could be set "
+            f"up with it: {reason.en}; {NOT_HANDED_OVER.en}",
+            f"已连上邮件服务器 {at}，但未能与它建立加密（TLS）连接：{reason.zh}；"
+            f"{NOT_HANDED_OVER.zh}",
+        ),
+        advice=Said(
+            f'security = "ssl" expects TLS from the first byte (port 465, as a rule), and port '
+            f"{channel.port} either does not speak it or refused it: check the port; for a "
+            "server that starts in plain text and encrypts after STARTTLS (port 587, as a "
+            'rule) set security = "starttls"',
+            f'security = "ssl" 要求从第一个字节起就用 TLS（通常是端口 465），而端口 '
+            f"{channel.port} 不支持或拒绝了它：请核对端口；先明文连接、再用 STARTTLS 加密的服务器"
+            '（通常是端口 587）请设 security = "starttls"',
+        ),
+    )
 
 
 def _some_refused(
@@ -224,7 +250,21 @@ class _WatchedSSL(_Watched, smtplib.SMTP_SSL):
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         connection = super()._get_socket(host, port, timeout)
-        return self.context.wrap_socket(connection, server_hostname=host)
+        try:
+            return self.context.wrap_socket(connection, server_hostname=host)
+        except (ssl.SSLCertVerificationError, TimeoutError):
+            # Said as they are wherever TLS is set up: a certificate not accepted, and
+            # a handshake the time limit (or a read's timeout) ended.
+            connection.close()
+            raise
+        except OSError as error:
+            connection.close()
+            raise _NoSecureConnection(str(error)) from error
+
+
+class _NoSecureConnection(OSError):
+    """The server took the connection on a port of security = "ssl", and no TLS came of
+    it: reset or closed as the handshake began, or answered in plain SMTP."""
 
 
 def _offered(server: smtplib.SMTP, extension: str, channel: Channel) -> None:
