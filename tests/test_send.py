@@ -1797,10 +1797,11 @@ def test_a_send_stopped_while_the_mail_server_takes_the_message_says_it_may_arri
 
 
 def _stalling_at(
-    stage: bytes, reached: threading.Event | None = None
+    stage: bytes, reached: threading.Event | None = None, refusing: bytes | None = None
 ) -> Callable[[socket.socket, threading.Event], None]:
     """A relay that answers every command until ``stage`` (a command's first word, or
-    b"." for the last line of the data), then holds the conversation unanswered."""
+    b"." for the last line of the data), then holds the conversation unanswered; it
+    refuses the recipient whose RCPT TO holds ``refusing``."""
 
     def talk(connection: socket.socket, stop: threading.Event) -> None:
         lines = connection.makefile("rb")
@@ -1816,6 +1817,9 @@ def _stalling_at(
                 stop.wait(60)
                 return
             in_data = word == b"DATA"
+            if word == b"RCPT" and refusing is not None and refusing in line:
+                connection.sendall(b"550 5.1.1 User unknown\r\n")
+                continue
             connection.sendall(b"354 go on\r\n" if in_data else b"250 OK\r\n")
 
     return talk
@@ -1886,6 +1890,56 @@ def test_a_send_stopped_in_the_mail_conversation_says_not_sent_until_the_end_of_
     assert STOPPED_MAIL[told][lang] in said, said
     others = [words[lang] for key, words in STOPPED_MAIL.items() if key != told]
     assert not any(line in said for line in others), said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_send_stopped_at_quit_names_the_recipients_the_mail_server_refused(
+    write_workspace: WriteWorkspace, slow: SlowServer, lang: str
+) -> None:
+    """The server took the mail for the boss and refused the other address, then held
+    its answer to QUIT: Ctrl-C there said "sent before it was stopped: boss (email)",
+    and the refused address was never named, as it is when nobody stops the send."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        f'[[send.channels]]\nkind = "email"\nname = "boss"\nhost = "127.0.0.1"\n'
+        f'port = {slow.port}\nsecurity = "none"\nsender = "okrdesk@branch.example"\n'
+        'to = ["boss@branch.example", "gone@branch.example"]\n',
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(trusted(root))])
+    assert done.exit_code == 0, done.output
+    reached = threading.Event()
+    slow.talk = _stalling_at(b"QUIT", reached, refusing=b"gone@")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", "send", "--lang", lang, "--as-of", "2026-03-15",
+         "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "OKRDESK_SEND_TIMEOUT": "60"},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not reached.is_set():
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    said = [line for line in (out + err).decode().splitlines() if line.strip()]
+    report = root / "reports" / "report-branch-2026-03-15.html"
+    refused = {
+        "en": "error: boss (email): the mail server refused 1 of 2 recipients: "
+        "gone@branch.example (550 5.1.1 User unknown); it was sent to boss@branch.example; "
+        "sending again, even with --channel boss, mails every recipient again: once the "
+        f"refused address is put right, mail it the report ({report}) yourself",
+        "zh": "发送失败：boss（email）：邮件服务器拒收了 2 个收件人中的 1 个：gone@branch.example"
+        "（550 5.1.1 User unknown）；已发给 boss@branch.example；即使加 --channel boss 重新发送，"
+        f"也会再发给所有收件人：请在改正被拒收的地址后，自行把报告（{report}）发给该地址",
+    }
+    assert refused[lang] in said, said
+    assert STOPPED_MAIL["has it"][lang] not in said, said
 
 
 def test_a_send_stopped_while_a_large_report_is_on_its_way_says_it_was_not_sent(

@@ -383,6 +383,10 @@ def stopped_lines(
         if how.underway:
             key = "underway_part" if how.parts > 1 else "underway"
             lines.append(words[key].format(sent=how.sent, parts=how.parts, **fields))
+        elif how.sent == how.parts and how.failure is not None:
+            # Taken for some recipients, refused for others: said as a send not stopped says it.
+            failure = how.failure
+            lines.append(Outcome(stop.channel, 0, failure.said, advice=failure.advice).text(lang))
         elif how.sent == how.parts:
             had.append(stop.channel)  # it took it all (a mail server's 250) before the stop
         elif how.sent:

@@ -92,7 +92,9 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
         # went (MAIL FROM, RCPT TO, DATA, the message itself) nothing was sent; once it
         # went, the server may deliver it; once it answered, it took it.
         if taken:
-            raise Stopped(1, 1, underway=False) from stop
+            # Stopped as it said goodbye: those it refused still never get it.
+            failure = _some_refused(channel, message, refused) if refused else None
+            raise Stopped(1, 1, underway=False, failure=failure) from stop
         raise Stopped(0, 1, underway=server is not None and server.ending) from stop
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
         # Once the server took the message (its 250 to the data), what goes wrong as it

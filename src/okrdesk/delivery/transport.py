@@ -80,13 +80,17 @@ class Stopped(KeyboardInterrupt):
     gone, and ``underway`` says whether one more was on its way (a request made, a mail
     whose data's last line went), so that the channel may have it though nothing said so;
     ``sent`` equal to ``parts`` when the channel took it all (a mail server's answer to
-    its data) before the stop."""
+    its data) before the stop; ``failure`` what went wrong all the same before it (a
+    mail server that refused some recipients and took it for the others)."""
 
-    def __init__(self, sent: int, parts: int, underway: bool) -> None:
+    def __init__(
+        self, sent: int, parts: int, underway: bool, failure: DeliveryFailed | None = None
+    ) -> None:
         super().__init__()
         self.sent = sent
         self.parts = parts
         self.underway = underway
+        self.failure = failure
 
 
 @attrs.frozen
