@@ -59,7 +59,8 @@ def test_a_collect_that_hangs_is_waited_for_as_long_as_wait_says_then_named(
         host = {"en": "this machine", "zh": "本机"}[lang]
         stop = {"en": f"Ctrl-C where it runs, or kill {hung.pid}",
                 "zh": f"在它运行的终端按 Ctrl-C，或 kill {hung.pid}"}[lang]  # fmt: skip
-        for wait, waited in [("1.5", {"en": "2 seconds", "zh": "2 秒"}),
+        # 1.5 read "within 2 seconds (--wait 1.5)": the figure typed is said as typed.
+        for wait, waited in [("1.5", {"en": "1.5 seconds", "zh": "1.5 秒"}),
                              ("0", {"en": "0 seconds", "zh": "0 秒"})]:  # fmt: skip
             started = time.monotonic()
             second = okrdesk(root, "--lang", lang, "collect", "--through", THROUGH,
@@ -74,6 +75,11 @@ def test_a_collect_that_hangs_is_waited_for_as_long_as_wait_says_then_named(
                 assert not err.startswith(("Waiting", "等待")) and took < 30, err
             else:
                 assert err.startswith(("Waiting for collect run 2", "等待第 2 次采集")), err
+                at_most = {
+                    "en": "for at most 1.5 seconds (--wait)",
+                    "zh": "最多等 1.5 秒（--wait）",
+                }
+                assert at_most[lang] in err, err
                 assert took >= 1.5
         assert hung.poll() is None
         # Nothing of the collect that gave up was stored, nor its run noted.
@@ -112,12 +118,23 @@ def test_a_collect_that_hangs_on_another_machine_is_named_with_it(
         assert len(store.runs()) == 1
 
 
+NO_SECONDS = (
+    "--wait: {} is not a number of seconds; write 600 for ten minutes, 0 not to wait",
+    "--wait：{} 不是秒数；等十分钟请写 600，不等请写 0",
+)
+NOT_A_WEEK = (
+    "--wait: {} is not from 0 (do not wait) to 604800 seconds (a week); write 600 for ten minutes",
+    "--wait：{} 不在 0（不等）到 604800 秒（一周）之间；等十分钟请写 600",
+)
+
+
 @pytest.mark.parametrize(
     ("wait", "en", "zh"),
     [
-        ("nan", "'nan' is not a valid float.", "'nan' 不是数"),
-        ("-1", "-1.0 is not in the range 0<=x<=604800.", "-1.0 不在"),
-        ("10m", "'10m' is not a valid float", "'10m' 不是数"),
+        ("nan", *(said.format("'nan'") for said in NO_SECONDS)),
+        ("-1", *(said.format("'-1'") for said in NOT_A_WEEK)),
+        ("10m", *(said.format("'10m'") for said in NO_SECONDS)),
+        ("1e9", *(said.format("'1e9'") for said in NOT_A_WEEK)),
     ],
 )
 def test_a_wait_that_is_no_number_of_seconds_is_refused(

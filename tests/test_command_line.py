@@ -949,7 +949,9 @@ REPORT_USAGE_ZH = "用法：okrdesk report [OPTIONS]\n运行 'okrdesk report --h
         (["report", "--as-of", "2026-02-30"],
          REPORT_USAGE_ZH + "错误：'--as-of' 的值无效：'2026-02-30' 不是日期，请写作 YYYY-MM-DD，"
          "例如 2026-11-20"),
-        (["report", "--depth", "两"], REPORT_USAGE_ZH + "错误：'--depth' 的值无效：'两' 不是整数"),
+        (["report", "--depth", "两"],
+         REPORT_USAGE_ZH + "错误：--depth：'两' 不是层数；只看下级单位请写 1，连同其中的人员"
+         "请写 2"),
         (["report", "--lang", "fr"],
          REPORT_USAGE_ZH + "错误：'--lang' 的值无效：'fr' 不是可选值；可选：zh、en"),
         (["history"], "用法：okrdesk history [OPTIONS] KEY_RESULT\n运行 'okrdesk history --help' "
@@ -960,9 +962,10 @@ REPORT_USAGE_ZH = "用法：okrdesk report [OPTIONS]\n运行 'okrdesk report --h
          "\n\n错误：没有命令 'reprot'（是不是 'export'、'report'？）"),
         (["report", "--out"], "错误：选项 '--out' 后面须给出一个值"),
         (["collect", "--jobs", "99"], "用法：okrdesk collect [OPTIONS]\n运行 'okrdesk collect "
-         "--help' 查看说明。\n\n错误：'--jobs' / '-j' 的值无效：99 不在 1<=x<=64 范围内"),
+         "--help' 查看说明。\n\n错误：--jobs：'99' 不在 1 到 64 之间（同时运行的插件数）；"
+         "1 为逐个运行"),
         (["collect", "--jobs", "x"], "用法：okrdesk collect [OPTIONS]\n运行 'okrdesk collect "
-         "--help' 查看说明。\n\n错误：'--jobs' / '-j' 的值无效：'x' 不是整数"),
+         "--help' 查看说明。\n\n错误：--jobs：'x' 不是整数；要同时运行四个插件请写 4"),
         (["report", "--out", "."], REPORT_USAGE_ZH + "错误：'--out' / '-o' 的值无效：'.' 是文件夹，"
          "不是文件"),
         (["report", "--bogus", "--lang", "en"], "Usage: okrdesk report [OPTIONS]\nTry 'okrdesk "

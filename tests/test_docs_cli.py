@@ -77,8 +77,12 @@ def cli_reference(env: dict[str, str] | None = None) -> str:
         "on the command line (`okrdesk report --help --lang zh`); else in the workspace's",
         "language (its `lang` in okrdesk.toml, else Chinese); outside a workspace, in the",
         "locale's, as `okrdesk init` chooses (Chinese for `LANG=zh_CN.UTF-8`). The Chinese",
-        "texts are in src/okrdesk/cli/help_zh.py. To write this page again after changing a",
-        f"command, run `{REGENERATE}`.",
+        "texts are in src/okrdesk/cli/help_zh.py. A value an option or argument cannot take",
+        "is refused in that language before the command does anything, with exit 2, naming",
+        "the option, the value as typed and what to write instead (`--wait: '10m' is not a",
+        "number of seconds; write 600 for ten minutes, 0 not to wait`, `--jobs：'x' 不是整数；",
+        "要同时运行四个插件请写 4`). To write this page again after changing a command, run",
+        f"`{REGENERATE}`.",
         "",
     ]
     lines += [f"- [`{title}`](#{title.replace(' ', '-')})" for title in titles]

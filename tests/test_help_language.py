@@ -289,7 +289,7 @@ def test_defaults_and_required_options_are_said_in_chinese() -> None:
     said = " ".join(run("split", "--help", "--lang", "zh").output.split())
     assert "怎样分配目标值。 [默认：equal]" in said
     said = " ".join(run("collect", "--help", "--lang", "zh").output.split())
-    assert "[默认：1；1<=x<=64]" in said
+    assert "存入的数字与 1 时完全相同。 [默认：1]" in said
     said = " ".join(run("spend", "add", "--help", "--lang", "zh").output.split())
     assert "第二位签字人再给一次。 [必填]" in said
 

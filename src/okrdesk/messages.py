@@ -427,6 +427,28 @@ def duration(seconds: float) -> Said:
     return Said(counted(hours, "hour"), f"{hours} 小时")
 
 
+def given_duration(seconds: float) -> Said:
+    """A wait someone gave in seconds (``--wait``), its figure as they wrote it, never
+    rounded: whole minutes or hours where it is a whole number of them, as ``duration``
+    would say it (600: 10 minutes; 3600: 60 minutes), else the seconds (1.5 seconds,
+    150 seconds)."""
+    whole = seconds == int(seconds)
+    if whole and seconds >= 7200 and seconds % 3600 == 0:
+        return duration(seconds)
+    if whole and seconds >= 120 and seconds % 60 == 0:
+        minutes = int(seconds) // 60
+        return Said(counted(minutes, "minute"), f"{minutes} 分钟")
+    figure = as_given(seconds)
+    return Said(f"{figure} second{'' if figure == '1' else 's'}", f"{figure} 秒")
+
+
+def as_given(number: float) -> str:
+    """A number someone gave, as they wrote it: ``1.5``, ``600`` (not ``600.0``), every
+    digit of ``123456.5`` (not ``{:g}``'s ``123456``)."""
+    text = repr(float(number))
+    return text.removesuffix(".0")
+
+
 def _plural(noun: str) -> str:
     if not noun or not noun.isascii() or not noun[-1].isalpha():
         return noun

@@ -26,7 +26,7 @@ from okrdesk.engine.renamed_people import people_renamed
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shared_ids import people_of_another_plan
 from okrdesk.errors import BadInput, OkrdeskError, Said
-from okrdesk.messages import counted, duration, named_periods
+from okrdesk.messages import as_given, counted, given_duration, named_periods
 from okrdesk.model import (
     Plan,
     Run,
@@ -336,7 +336,7 @@ def _started_alone(
                 words = _SAID[lang]
                 waits(words["waiting"].format(id=run.id, when=local_time(run.started),
                                               pid=run.pid, host=_whose(run, lang),
-                                              wait=duration(wait).text(lang)))  # fmt: skip
+                                              wait=given_duration(wait).text(lang)))  # fmt: skip
             told.add(run.id)
             time.sleep(min(_WAIT_STEP, left))
 
@@ -362,20 +362,20 @@ class OtherCollectRunning(OkrdeskError):
     nothing was collected, nothing stored changed."""
 
     def __init__(self, run: Run, wait: float) -> None:
-        when, pid, waited = local_time(run.started), run.pid, duration(wait)
+        when, pid, waited = local_time(run.started), run.pid, given_duration(wait)
         elsewhere = run.host is not None and run.host != this_host()
         stop = (Said(f"on {run.host}: kill {pid}", f"在 {run.host} 上 kill {pid}") if elsewhere
                 else Said(f"Ctrl-C where it runs, or kill {pid}",
                           f"在它运行的终端按 Ctrl-C，或 kill {pid}"))  # fmt: skip
         super().__init__(Said(
             f"collect run {run.id} of this plan (started {when}, process {pid} on "
-            f"{_whose(run, 'en')}) did not finish within {waited.en} (--wait {wait:g}): "
+            f"{_whose(run, 'en')}) did not finish within {waited.en} (--wait {as_given(wait)}): "
             "nothing was collected, and nothing stored changed. If that collect hangs, stop "
             f"it ({stop.en}; what it had not stored is rolled back, nothing stored before is "
             "lost) and run okrdesk collect again; if it is only slow, give a longer --wait",
             f"本计划的第 {run.id} 次采集（{when} 开始，{_whose(run, 'zh')}进程 {pid}）在 "
-            f"{waited.zh}内没有结束（--wait {wait:g}）：本次未采集任何数据，已存的数据没有变动。"
-            f"如果那次采集卡住了，请结束它（{stop.zh}；它尚未存入的会回滚，之前已存的不会丢失），"
+            f"{waited.zh}内没有结束（--wait {as_given(wait)}）：本次未采集任何数据，已存的数据没有"
+            f"变动。如果那次采集卡住了，请结束它（{stop.zh}；它尚未存入的会回滚，之前已存的不会丢失），"
             "再运行 okrdesk collect；如果它只是慢，请给更长的 --wait",
         ))  # fmt: skip
         self.run = run

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -43,6 +43,58 @@ class _Day(click.DateTime):
 
 
 DATE = _Day(formats=["%Y-%m-%d"])
+
+
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any]  # generic from click 8.3; the project takes 8.2
+else:
+    _ParamType = click.ParamType
+
+
+class Number(_ParamType):
+    """A number an option or argument takes, whole or not, between ``low`` and ``high``
+    where given: what it refuses (``10m``, ``x``, ``nan``, a number out of its range) it
+    says in okrdesk's words, naming the option and the value as typed, and what to type
+    instead (``wrong``, ``outside``: English and Chinese, ``{value}`` the value quoted),
+    where click's own said only ``'10m' is not a valid float range``."""
+
+    def __init__(
+        self, *, whole: bool, wrong: tuple[str, str], low: float | None = None,
+        high: float | None = None, outside: tuple[str, str] | None = None,
+    ) -> None:  # fmt: skip
+        self.whole = whole
+        self.name = "integer" if whole else "float"
+        self.wrong = wrong
+        self.low = low
+        self.high = high
+        self.outside = outside or wrong
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number: float = value  # a default, given as a number
+        else:
+            try:
+                number = int(value) if self.whole else float(value)
+            except (TypeError, ValueError):
+                self._refuse(self.wrong, value, param, ctx)
+            if number != number:  # nan: no wait or count could be it
+                self._refuse(self.wrong, value, param, ctx)
+        if (self.low is not None and number < self.low) or (
+            self.high is not None and number > self.high
+        ):
+            self._refuse(self.outside, value, param, ctx)
+        return number
+
+    def _refuse(
+        self, words: tuple[str, str], value: Any, param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> NoReturn:  # fmt: skip
+        from okrdesk.cli.usage_zh import Refused
+
+        typed = repr(value if isinstance(value, str) else str(value))
+        en, zh = (said.format(value=typed) for said in words)
+        raise Refused(en, zh, ctx, param)
+
 
 _WORKSPACE_KEY = "okrdesk.workspace"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sys
 
 import click
@@ -11,6 +10,7 @@ import click
 from okrdesk.cli.help import HelpedCommand, HelpedGroup
 from okrdesk.cli.options import (
     DATE,
+    Number,
     TakesNegativeNumbers,
     day_of,
     group_lang_option,
@@ -27,11 +27,32 @@ WEEK = 7 * 24 * 3600
 """The longest ``collect --wait``: next week's collect is due by then."""
 
 
-def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    # click's range lets "nan" through, which no wait could end.
-    if value is not None and math.isnan(value):
-        raise click.BadParameter(f"{'nan'!r} is not a valid float.", ctx, param)
-    return value
+SECONDS_TO_WAIT = Number(
+    whole=False, low=0, high=WEEK,
+    wrong=("{value} is not a number of seconds; write 600 for ten minutes, 0 not to wait",
+           "{value} 不是秒数；等十分钟请写 600，不等请写 0"),
+    outside=("{value} is not from 0 (do not wait) to 604800 seconds (a week); write 600 for "
+             "ten minutes",
+             "{value} 不在 0（不等）到 604800 秒（一周）之间；等十分钟请写 600"),
+)  # fmt: skip
+PLUGINS_AT_ONCE = Number(
+    whole=True, low=1, high=64,
+    wrong=("{value} is not a whole number of plugins to run at once; write 4 to run four",
+           "{value} 不是整数；要同时运行四个插件请写 4"),
+    outside=("{value} is not from 1 to 64 plugins at once; 1 runs them one after another",
+             "{value} 不在 1 到 64 之间（同时运行的插件数）；1 为逐个运行"),
+)  # fmt: skip
+CHECKIN_ID = Number(
+    whole=True,
+    wrong=("{value} is not a check-in's id; write the number okrdesk checkin --list KR shows "
+           "for it",
+           "{value} 不是打卡的编号；请写 okrdesk checkin --list KR 列出的编号"),
+)  # fmt: skip
+ENTRY_ID = Number(
+    whole=True,
+    wrong=("{value} is not an entry's id; write the number okrdesk spend list shows for it",
+           "{value} 不是台账记录的编号；请写 okrdesk spend list 列出的编号"),
+)  # fmt: skip
 
 
 @click.command(cls=HelpedCommand)
@@ -42,9 +63,9 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
 )  # fmt: skip
 @click.option("--metric", "metrics", multiple=True, help="Only this metric (repeat for several).")
 @click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
-    help="Run up to N plugins at once, each in its own process (the SQL source on a "
-    "warehouse also splits by metric). The numbers stored are the same as with 1.",
+    "--jobs", "-j", type=PLUGINS_AT_ONCE, default=1, show_default=True, metavar="N",
+    help="Run up to N plugins at once (1 to 64), each in its own process (the SQL source on "
+    "a warehouse also splits by metric). The numbers stored are the same as with 1.",
 )  # fmt: skip
 @click.option(
     "--accept-empty", "emptied", multiple=True, metavar="METRIC",
@@ -54,10 +75,11 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
     "keeps them. Repeat for several.",
 )  # fmt: skip
 @click.option(
-    "--wait", type=click.FloatRange(0, WEEK), callback=_a_number, metavar="SECONDS",
+    "--wait", type=SECONDS_TO_WAIT, metavar="SECONDS",
     help="How long to wait for a collect of the same plan still running (on this machine, "
     "or on a PostgreSQL store on any) before giving up, nothing collected, exit 1, naming "
-    "its run, process and machine (default: 3600, an hour; 0: do not wait).",
+    "its run, process and machine (default: 3600, an hour; 0: do not wait; at most 604800, a "
+    "week).",
 )  # fmt: skip
 @lang_option(
     "Language of the summary, and of a plugin's warnings and errors where the plugin words "
@@ -177,7 +199,7 @@ def collect(
     "`okrdesk history KR` lists).",
 )  # fmt: skip
 @click.option(
-    "--withdraw", type=int, metavar="ID",
+    "--withdraw", type=CHECKIN_ID, metavar="ID",
     help="Withdraw a wrong check-in (with --reason); it stays in the history.",
 )  # fmt: skip
 @click.option("--reason", help="With --withdraw: what was wrong; kept in the history.")
@@ -337,7 +359,7 @@ def spend_add(
 
 
 @spend.command("reverse", cls=TakesNegativeNumbers)
-@click.argument("entry", type=int)
+@click.argument("entry", type=ENTRY_ID)
 @click.option("--reason", required=True, help="What was wrong with the entry; kept in the ledger.")
 @click.option(
     "--signed-by", "signers", multiple=True, required=True,

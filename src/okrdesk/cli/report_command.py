@@ -11,6 +11,7 @@ import click
 from okrdesk.cli.help import HelpedCommand
 from okrdesk.cli.options import (
     DATE,
+    Number,
     day_of,
     lang_option,
     out_option,
@@ -37,7 +38,12 @@ from okrdesk.cli.start_up import started
 )
 @click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
 @click.option(
-    "--depth", type=int, metavar="N",
+    "--depth", type=Number(
+        whole=True,
+        wrong=("{value} is not a number of steps below the unit; write 1 for its child units, "
+               "2 for the people in those too",
+               "{value} 不是层数；只看下级单位请写 1，连同其中的人员请写 2"),
+    ), metavar="N",
     help="Rank only the members N steps below the unit: 1 its child units (and people "
     "directly in it), 2 also the people in those, and so on (default: all).",
 )  # fmt: skip

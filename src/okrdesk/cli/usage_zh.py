@@ -44,6 +44,28 @@ class NotADay(click.BadParameter):
         self.value = value
 
 
+class Refused(click.BadParameter):
+    """A value an option or argument refuses in okrdesk's own words, each language's
+    (``options.Number``): ``--wait: '10m' is not a number of seconds; …``."""
+
+    def __init__(
+        self, en: str, zh: str, ctx: click.Context | None, param: click.Parameter | None
+    ) -> None:
+        super().__init__(en, ctx, param)
+        self.zh = zh
+
+    def format_message(self) -> str:
+        return f"{self.named()}: {self.message}"
+
+    def named(self) -> str:
+        """The option as its longest name (``--jobs``, not ``-j``), or the argument's
+        name (``ENTRY``)."""
+        param = self.param
+        if isinstance(param, click.Option):
+            return max(param.opts, key=len)
+        return param.human_readable_name if param is not None else "value"
+
+
 def in_chinese(error: click.UsageError) -> str:
     """What ``error.show`` prints, in Chinese: the usage line, where to find help, and the
     mistake."""
@@ -66,6 +88,8 @@ def _mistake(error: click.UsageError) -> str:
         return f"没有命令 '{error.command_name}'{_close(error.possibilities)}"
     if isinstance(error, click.MissingParameter):
         return _missing(error)
+    if isinstance(error, Refused):
+        return f"{error.named()}：{error.zh}"
     if isinstance(error, click.BadParameter):
         return f"{_parameter(error)} 的值无效：{_refused_value(error)}"
     found = _NEEDS_VALUES.match(error.message)
