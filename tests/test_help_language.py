@@ -346,3 +346,36 @@ def test_chinese_breaks_between_characters_but_not_inside_a_figure_or_before_pun
         "（2.54亿 或 CNY 254m）。",
     ]
     assert all(columns(line) <= 30 for line in wrapped("采集" * 40 + " 2.2亿、3,500万", 30))
+
+
+def test_a_day_is_shown_as_it_is_written_not_as_a_strptime_format() -> None:
+    """``--as-of [%Y-%m-%d]``: a format string of Python's where a manager setting up a
+    cron job looks for how to write the day."""
+    from test_docs_cli import command_tree
+
+    for path in command_tree():
+        for lang in ("en", "zh"):
+            said = run(*path, "--help", "--lang", lang).output
+            assert "%Y" not in said, (path, said)
+    for lang in ("en", "zh"):
+        assert "--through YYYY-MM-DD" in run("collect", "--help", "--lang", lang).output
+        assert "--as-of YYYY-MM-DD" in run("send", "--help", "--lang", lang).output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", ["run okrdesk collect first (a cron job: okrdesk collect, then okrdesk send)",
+                "cron does not read your shell's profile",
+                "exit 1 when any failed (the others are sent all the same), 2 for bad input"]),
+        ("zh", ["请先运行 okrdesk collect（定时任务：先 okrdesk collect，再 okrdesk send）",
+                "cron 不会读取你的 shell 配置文件",
+                "有任何渠道失败时退出码为 1（其他渠道照常发送），输入有误"]),
+    ],
+)  # fmt: skip
+def test_send_s_help_says_what_a_cron_job_needs(lang: str, said: list[str]) -> None:
+    """It did not say that send reports only what collect stored, that cron's environment
+    lacks the shell's variables the webhooks are read from, nor what exit 2 means."""
+    shown = "".join(run("send", "--help", "--lang", lang).output.split())
+    for words in said:
+        assert "".join(words.split()) in shown, shown

@@ -23,15 +23,17 @@ if TYPE_CHECKING:
     "--as-of",
     "as_of",
     type=DATE,
-    help="The day of the report (default: today; a day after it is refused).",
+    help="The day of the report (default: today; a day after today is refused).",
 )
 @click.option(
     "--week",
+    metavar="WEEK",
     help="A week such as 2026-W47 (ISO weeks, cut at the year's edge: 2025-W53 is 29 to 31 "
     "December): the report (or --due's reminders) as of its last day, or today while it runs.",
 )
 @click.option(
     "--unit",
+    metavar="UNIT",
     help="The unit or person to report on (default: the plan's unit); a channel with a "
     "unit of its own in okrdesk.toml gets that unit's.",
 )
@@ -67,12 +69,16 @@ def send(
     tripped breakers and what needs attention, with the full HTML report
     written to the reports folder (attached to email; chat messages say
     where it is). This sends your data to those webhooks and mail servers.
-    Webhook URLs, secrets and passwords are read from the environment
-    variables the settings name. Every channel is tried; exit 1 when any
-    failed. With --due it sends the reminders of who owes a check-in
-    instead (nothing when nobody does). A channel that names a unit gets
-    that unit's message: one group a branch, in one run. See
-    docs/delivery.md.
+    It reports the numbers the store holds: run okrdesk collect first (a
+    cron job: okrdesk collect, then okrdesk send). Webhook URLs, secrets
+    and passwords are read from the environment variables the settings
+    name; cron does not read your shell's profile, so set them in the
+    crontab or a file the job reads. Every channel is tried; exit 1 when
+    any failed (the others are sent all the same), 2 for bad input (no
+    channels, an unknown --channel). With --due it sends the reminders of
+    who owes a check-in instead (nothing when nobody does). A channel that
+    names a unit gets that unit's message: one group a branch, in one run.
+    See docs/delivery.md.
     """
     from okrdesk.app.send import (
         by_unit,

@@ -41,6 +41,9 @@ class _Day(click.DateTime):
 
             raise NotADay(value, ctx, param) from None
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "YYYY-MM-DD"  # click's own is its format, [%Y-%m-%d], strptime's words
+
 
 DATE = _Day(formats=["%Y-%m-%d"])
 

@@ -61,7 +61,10 @@ ENTRY_ID = Number(
     help="Collect up to this day, today or earlier (default: today): a week not yet come is "
     "never stored.",
 )  # fmt: skip
-@click.option("--metric", "metrics", multiple=True, help="Only this metric (repeat for several).")
+@click.option(
+    "--metric", "metrics", multiple=True, metavar="METRIC",
+    help="Only this metric (repeat for several).",
+)  # fmt: skip
 @click.option(
     "--jobs", "-j", type=PLUGINS_AT_ONCE, default=1, show_default=True, metavar="N",
     help="Run up to N plugins at once (1 to 64), each in its own process (the SQL source on "
@@ -76,10 +79,10 @@ ENTRY_ID = Number(
 )  # fmt: skip
 @click.option(
     "--wait", type=SECONDS_TO_WAIT, metavar="SECONDS",
-    help="How long to wait for a collect of the same plan still running (on this machine, "
-    "or on a PostgreSQL store on any) before giving up, nothing collected, exit 1, naming "
-    "its run, process and machine (default: 3600, an hour; 0: do not wait; at most 604800, a "
-    "week).",
+    help="How long to wait for a collect of the same plan still running (on this machine; "
+    "with a PostgreSQL store, on any machine) before giving up: nothing collected, exit 1, "
+    "naming its run, process and machine (default: 3600, an hour; 0: do not wait; at most "
+    "604800, a week).",
 )  # fmt: skip
 @lang_option(
     "Language of the summary, and of a plugin's warnings and errors where the plugin words "
@@ -120,6 +123,9 @@ def collect(
     at most (--wait), after which this one ends, nothing collected, with exit
     1, naming the other run's process and machine, so that a collect that
     hangs does not keep every later one (a cron job's) waiting behind it.
+    A workspace's own plugins/ run only where `okrdesk trust` allowed them
+    for the user the command runs as (a cron job's user too); bad input
+    (a target file with problems, an unknown --metric) exits 2.
     """
     from okrdesk.app.collect import (
         DEFAULT_WAIT,

@@ -28,7 +28,7 @@ from okrdesk.cli.start_up import started
     "--as-of",
     "as_of",
     type=DATE,
-    help="The day of the report (default: today; a day after it is refused).",
+    help="The day of the report (default: today; a day after today is refused).",
 )
 @period_option
 @click.option(
