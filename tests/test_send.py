@@ -1117,6 +1117,31 @@ def test_a_recipient_the_mail_server_refuses_fails_the_channel_naming_them(
     assert len(received) == 1
 
 
+def test_a_mail_channel_some_recipients_had_is_not_offered_a_send_to_it_alone(
+    smtp: Any, bot: Bot
+) -> None:
+    """Beside a group that took the report, the mail channel whose server refused one
+    recipient of two was listed as "failed: boss (email); to send again to these alone,
+    not to the channels that took it, add --channel boss", the very send its own line
+    says mails the recipient who had it again."""
+    from okrdesk.app.send import failed_lines
+
+    port, received, _ = smtp
+    boss = attrs.evolve(mailbox(port, user=None), to=("boss@branch.example", "gone@branch.example"))
+    told = list(deliver_all((channel("wecom"), boss), MESSAGE, env(bot), FakeClock()))
+    assert [o.error is None for o in told] == [True, False] and len(received) == 1
+    assert "it was sent to boss@branch.example" in told[1].text("en")
+    assert failed_lines(told, "en") == []
+    assert failed_lines(told, "zh") == []
+    # A channel that had none of it is still offered one, and the mail channel is not.
+    nobody = attrs.evolve(boss, name="nobody", to=("gone@branch.example",))
+    told = list(deliver_all((channel("wecom"), boss, nobody), MESSAGE, env(bot), FakeClock()))
+    assert failed_lines(told, "en") == [
+        "failed: nobody (email); to send again to these alone, not to the channels that took "
+        "it, add --channel nobody"
+    ]
+
+
 def test_a_mail_server_without_starttls_or_a_login_says_which_setting_to_change() -> None:
     """An internal relay offers neither: smtplib's words were told as the server refusing
     the message, and nothing said what to write."""

@@ -42,6 +42,9 @@ class Outcome:
     unsure: bool = False
     """A failed channel that may have the message all the same: its request went and no
     answer said whether the bot took it."""
+    reached_some: bool = False
+    """A failed channel some of whose recipients have the message (a mail server refused
+    the others): its ``advice`` says what to do, never a send to it alone."""
 
     def text(self, lang: str = "en") -> str:
         """What became of the channel, in ``lang`` (a bot's or mail server's own reply
@@ -284,7 +287,7 @@ def deliver_all(
             yield Outcome(channel, channels.deliver(channel, message, env, timer))
         except DeliveryFailed as error:
             yield Outcome(channel, error.sent, error.said, error.parts, error.advice,
-                          error.may_have_arrived)  # fmt: skip
+                          error.may_have_arrived, error.reached_some)  # fmt: skip
         except KeyboardInterrupt as stop:
             how = stop if isinstance(stop, Stopped) else Stopped(0, 1, underway=False)
             raise ChannelStopped(channel, how) from stop
@@ -351,7 +354,9 @@ def failed_lines(told: Sequence[Outcome], lang: str) -> list[str]:
     again to those that took none of it alone, where others took it, so that running it
     again does not post it a second time to the groups that have it; and those that may
     have it all the same (a part went, or a request no answer settled), to look at first."""
-    failed = [o for o in told if o.error is not None]
+    # A channel some recipients have says itself what to do: a send to it alone would
+    # reach them again.
+    failed = [o for o in told if o.error is not None and not o.reached_some]
     unsure = [o.channel for o in failed if o.unsure or o.sent]
     sure = [o.channel for o in failed if not (o.unsure or o.sent)]
     words = _STOPPED[lang]

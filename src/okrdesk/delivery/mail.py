@@ -174,7 +174,7 @@ def _some_refused(
     option = f"--channel {shlex.quote(channel.name)}"
     report = f" ({message.attachment})" if message.attachment is not None else ""
     report_zh = f"（{message.attachment}）" if message.attachment is not None else ""
-    error = DeliveryFailed(Said(
+    error = DeliveryFailed(reached_some=True, said=Said(
         f"the mail server refused {n} of {total} recipients: {_recipients(refused)}; it "
         f"was sent to {', '.join(had)}",
         f"邮件服务器拒收了 {total} 个收件人中的 {n} 个：{_recipients(refused, 'zh')}；"

@@ -56,14 +56,16 @@ class DeliveryFailed(OkrdeskError):
     alone (its Retry-After) where it said; ``advice`` what to do, said after how many
     parts went; ``may_have_arrived`` when the request went and no answer said whether the
     bot took it (a server's error after it, a time limit, a connection broken), so that
-    sending again could post it twice."""
+    sending again could post it twice; ``reached_some`` when it went to some of the
+    channel's recipients and not to others (a mail server that refused an address), so
+    that sending the channel again sends it again to those who have it."""
 
     exit_code = EXIT_FAILED
 
     def __init__(
         self, said: Said, sent: int = 0, parts: int = 1, unsigned: bool = False,
         throttled: bool = False, advice: Said | None = None, may_have_arrived: bool = False,
-        wait: Said | None = None,
+        wait: Said | None = None, reached_some: bool = False,
     ) -> None:  # fmt: skip
         super().__init__(said)
         self.sent = sent
@@ -73,6 +75,7 @@ class DeliveryFailed(OkrdeskError):
         self.advice = advice
         self.may_have_arrived = may_have_arrived
         self.wait = wait
+        self.reached_some = reached_some
 
 
 class Stopped(KeyboardInterrupt):
