@@ -13,7 +13,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
-from sample_workspace import OKRS, WriteWorkspace
+from sample_workspace import OKRS, ORG, WriteWorkspace
 
 TRUSTS_CHECKED_IN = """
 [[objectives]]
@@ -103,3 +103,57 @@ def test_a_units_trend_of_check_ins_is_the_sum_its_figure_is(
         ("2026-03-31", 12), ("2026-04-10", 10),
     ], row  # fmt: skip
     assert len(row["trend"]) == 5, row
+
+
+TWO_TEAMS = (
+    ORG
+    + """
+[[units]]
+id = "team-b"
+name = "财富管理二部"
+level = "team"
+parent = "branch"
+
+[[people]]
+id = "cm03"
+name = "赵敏"
+unit = "team-b"
+"""
+)
+
+BRANCH_CHECKED_IN = """
+[[objectives]]
+id = "B1"
+title = "营业部家族信托"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "TRUST"
+title = "家族信托签约 40 单"
+target = 40
+unit = "单"
+"""
+
+
+def test_a_unit_with_its_own_check_in_stands_for_its_members_in_the_trend_above_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The branch's figure adds up its teams'; a team that checked in for itself reads its
+    own, and a member's check-in after it moves neither the branch's figure nor its trend,
+    on that day or on a later one another team moves it."""
+    root = write_workspace({"org.toml": TWO_TEAMS, "okrs.toml": OKRS + BRANCH_CHECKED_IN})
+    for subject, day, value in [
+        ("cm01", "2026-01-31", "2"), ("cm03", "2026-01-31", "1"), ("team-a", "2026-02-10", "10"),
+        ("cm02", "2026-02-12", "6"), ("cm03", "2026-02-20", "4"),
+    ]:  # fmt: skip
+        flag = "--unit" if subject.startswith("team") else "--person"
+        done = run(root, "checkin", "B1.TRUST", value, flag, subject, "--date", day,
+                   "--by", "陈建国")  # fmt: skip
+        assert done.exit_code == 0, done.output
+    done = run(root, "report", "--as-of", "2026-03-01", "--unit", "branch", "--format", "json")
+    (row,) = [r for o in json.loads(done.stdout)["objectives"] for r in o["key_results"]
+              if r["id"] == "B1.TRUST"]  # fmt: skip
+    assert row["actual"] == 14, row  # team-a's own 10 and 赵敏's 4, not 李强's 6
+    assert [(p["date"], p["value"]) for p in row["trend"]] == [
+        ("2026-01-31", 3), ("2026-02-10", 11), ("2026-02-20", 14),
+    ], row  # fmt: skip

@@ -12,7 +12,9 @@ observation.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -704,46 +706,39 @@ def checkins_over_time(
     Each day only the units above that day's check-ins are added up again."""
     own: dict[str, float] = {}
     figures: dict[str, float] = {}
-    points: dict[dt.date, float] = {}
-    made = list(checkins)
-    chains: list[list[str]] = []
+    points: list[tuple[dt.date, float]] = []
     chain_of: dict[str, list[str]] = {}
     depths: dict[str, int] = {}
     # Each unit's members with a figure, in the order the rollup adds them (a sum in
     # another order can differ in its last digit), and how many figures there were when
     # they were listed: figures are only ever added, so as many means the same ones.
     counted: dict[str, tuple[list[str], int]] = {}
-    for at, checkin in enumerate(made):
-        own[checkin.subject] = checkin.value
-        chain = chain_of.get(checkin.subject)
-        if chain is None:
-            chain = _up_to(plan, checkin.subject, subject) if additive else [checkin.subject]
-            chain_of[checkin.subject] = chain
+    for day, made in itertools.groupby(checkins, key=attrgetter("day")):
+        today = {c.subject: c.value for c in made}  # a day's figure is its last check-in's
+        own.update(today)
+        figures.update(today)
+        for new in [s for s in today if s not in chain_of]:
+            chain = chain_of[new] = _up_to(plan, new, subject) if additive else [new]
             for node in chain:
                 if node not in depths:
                     depths[node] = _depth(plan, node)
-        chains.append(chain)
-        if at + 1 < len(made) and made[at + 1].day == checkin.day:
-            continue  # a day's figure is its last check-in's, as the rollup reads it
-        changed = {node for chain in chains for node in chain}
-        for node in sorted(changed, key=depths.__getitem__, reverse=True):
-            if node in own:
-                figures[node] = own[node]
-            elif node in plan.units_by_id:
-                listed = counted.get(node)
-                if listed is None or listed[1] != len(figures):
-                    found = [m for m in _members(plan, node) if m in figures]
-                    listed = counted[node] = (found, len(figures))
-                if listed[0]:
-                    figures[node] = sum(map(figures.__getitem__, listed[0]))
+        chains = [chain_of[s] for s in today]
+        # The units above, deepest first; one with a check-in of its own reads that.
+        above = set().union(*(chain[1:] for chain in chains)).difference(own)
+        for unit in sorted(above, key=depths.__getitem__, reverse=True):
+            listed = counted.get(unit)
+            if listed is None or listed[1] != len(figures):
+                found = [m for m in _members(plan, unit) if m in figures]
+                listed = counted[unit] = (found, len(figures))
+            if listed[0]:
+                figures[unit] = sum(map(figures.__getitem__, listed[0]))
         # A point where a check-in of the day counts in the figure: not a member's under
         # a unit (the subject, or one between) reading its own check-in instead.
         if subject in figures and any(
             chain[-1] == subject and not any(n in own for n in chain[1:]) for chain in chains
         ):
-            points[checkin.day] = figures[subject]
-        chains.clear()
-    return list(points.items())
+            points.append((day, figures[subject]))
+    return points
 
 
 def _up_to(plan: Plan, below: str, top: str) -> list[str]:
