@@ -105,15 +105,65 @@ def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path)
         assert accounts["status"] == "met", accounts
         assert key_result(demo, "G.REV", lang)["target"] is None
         assert key_result(demo, "G.SALES", lang)["target"] == pytest.approx(53 * 100 * 1.1e4)
-    # What it stored is not read again: the next collect asks for commission's alone.
+    # What it stored is not read again, nor what the source had no rows of while its
+    # files are as they were: the next collect asks for nothing of last year.
     again = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", "en")
     assert again.returncode == 0, again.stdout + again.stderr
-    assert (
-        "Read last year's 53 periods (2025-W01 to 2025-W53) for the growth targets' bases: "
-        "commission_revenue has none (its source has no rows of them: type them into "
-        "[[baselines]], or collect from an export that holds them)."
-    ) in again.stdout, again.stdout
-    assert "new_accounts" not in again.stdout
+    assert "last year" not in again.stdout and "new_accounts" not in again.stdout, again.stdout
+
+
+COMMISSION_NONE = (
+    "Read last year's 53 periods (2025-W01 to 2025-W53) for the growth targets' bases: "
+    "commission_revenue has none (its source has no rows of them: type them into "
+    "[[baselines]], or collect from an export that holds them)."
+)
+
+
+def test_a_source_with_no_rows_of_last_year_is_asked_again_only_when_it_changed(
+    demo: Path,
+) -> None:
+    """trades.csv starts in 2026: every collect asked it for 2025 again, a plugin call
+    over the same files each week, to find the same nothing. The run that asked keeps
+    what it found none of; a later collect asks again where the source's rows changed
+    (a new export) or the user names the metric, and explain says when it was asked."""
+    first = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", "en")
+    assert COMMISSION_NONE[:-1] + "; new_accounts has" in first.stdout, first.stdout
+    with Store.open(demo / "okrdesk.db") as store:
+        asked = store.runs()[-1]
+    # new_accounts' weeks of 2025 with no new account are among them too, never asked
+    # again: the store holds weeks of 2025 on both sides of them.
+    assert asked.bases is not None and set(asked.bases) == {"commission_revenue", "new_accounts"}
+    assert asked.bases["commission_revenue"].periods == tuple(
+        f"2025-W{week:02d}" for week in range(1, 54)
+    )
+    for lang, said in (
+        ("en", f"last year's periods asked of its source by collect run {asked.id} "
+               f"({asked.started[:10]}): it had no rows of 53 of them (2025-W01 … 2025-W53); "
+               "okrdesk collect --metric commission_revenue asks again"),
+        ("zh", f"第 {asked.id} 次采集（{asked.started[:10]}）向数据源读取过上年的这些周期："
+               "其中 53 个没有任何行（2025-W01 … 2025-W53）；okrdesk collect --metric "
+               "commission_revenue 会再读一次"),
+    ):  # fmt: skip
+        explained = okrdesk("explain", "G.REV", "-w", str(demo), "--as-of", AS_OF,
+                            "--lang", lang)  # fmt: skip
+        assert explained.returncode == 0, explained.stdout + explained.stderr
+        assert "".join(said.split()) in "".join(explained.stdout.split()), explained.stdout
+    again = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", "en")
+    assert again.returncode == 0 and "last year" not in again.stdout, again.stdout
+    with Store.open(demo / "okrdesk.db") as store:
+        assert store.runs()[-1].bases is None
+    # Named, it is asked again.
+    named = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", "en",
+                    "--metric", "commission_revenue")  # fmt: skip
+    assert COMMISSION_NONE in named.stdout, named.stdout
+    # A new export (one more trade this year): asked again, and then not again.
+    trades = demo / "data" / "crm" / "trades.csv"
+    with trades.open("a", encoding="utf-8") as file:
+        file.write("2026-11-19,C0000017,1000.00,5.00\n")
+    changed = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", "en")
+    assert COMMISSION_NONE in changed.stdout, changed.stdout
+    after = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", "en")
+    assert "last year" not in after.stdout, after.stdout
 
 
 def test_explain_names_the_rows_a_growth_target_grows_on(demo: Path) -> None:
@@ -152,6 +202,8 @@ def test_a_collect_fills_last_years_periods_never_held_and_reads_none_stored_aga
     collect, are not read again, and the year's target is set on all 53."""
     root = started_in_july(write_workspace, monkeypatch)
     monkeypatch.delenv("OKRDESK_TEST_FROM")
+    # A new export: this year's rows come back from other lines of it, the same figures.
+    monkeypatch.setenv("OKRDESK_TEST_CITE", " (the whole year's export)")
     runner = CliRunner()
     done = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root),
                                "--lang", "en"])  # fmt: skip

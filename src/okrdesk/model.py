@@ -1386,6 +1386,18 @@ class Plan:
 # ------------------------------------------------------------- stored records
 
 
+@attrs.frozen
+class NoRowsOfLastYear:
+    """Last year's periods of a metric a collect asked its sources for, of which they had
+    no row (``Run.bases``)."""
+
+    periods: tuple[str, ...]
+    rows: str | None
+    """The fingerprint of the metric's rows of this year the same collect read
+    (``store.changes.fingerprint``): rows other than these, the source has changed since
+    (a new export), and may hold last year's now; None where it read none."""
+
+
 @attrs.frozen(slots=False)
 @shared_methods
 class Run:
@@ -1430,6 +1442,10 @@ class Run:
     """The kind (stock, flow, ratio) each metric it stored was declared as when it stored
     it: how its figures are to be read. None for a run kept before okrdesk noted them
     (schema 29)."""
+    bases: Mapping[str, NoRowsOfLastYear] | None = None
+    """The metrics whose sources it asked for last year's periods a growth target or a
+    同比 stands on and found no rows of in them (``engine.growth_bases``); None for a run
+    that found none such, or kept before okrdesk noted them (schema 30)."""
 
     def line(self, kept: str) -> PluginLine:
         """One of its errors or warnings, to be written in a reader's language."""

@@ -14,7 +14,12 @@ import attrs
 
 from okrdesk import clock
 from okrdesk.app.session import Session, open_store
-from okrdesk.engine.growth_bases import BaseRead, bases_to_read
+from okrdesk.engine.growth_bases import (
+    BaseRead,
+    asked_before,
+    bases_to_read,
+    not_asked_again,
+)
 from okrdesk.engine.plan_calendar import (
     before_the_plan,
     metrics_by_grain,
@@ -28,6 +33,7 @@ from okrdesk.engine.shared_ids import people_of_another_plan
 from okrdesk.errors import BadInput, OkrdeskError, Said
 from okrdesk.messages import as_given, counted, given_duration, named_periods
 from okrdesk.model import (
+    NoRowsOfLastYear,
     Plan,
     Run,
     kind_changed,
@@ -44,6 +50,7 @@ from okrdesk.plugins.spool import SpooledRow, zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.store import Store
 from okrdesk.store.base import StillRunning
+from okrdesk.store.changes import fingerprint
 from okrdesk.store.liveness import Liveness, this_host
 from okrdesk.store.staged import StagedRows
 from okrdesk.targets.reader import no_such
@@ -456,6 +463,9 @@ def run_collect(
         # Read once started: a collect waited for is among them, finished.
         every_run = [run for run in store.runs() if run.id != run_id]
         runs = runs_of(plan, every_run)
+        # This year's rows of the metrics whose bases are to read: other than when their
+        # source last had no rows of last year, it changed since, and is asked again.
+        this_years: dict[str, list[SpooledRow]] = {m: [] for b in bases for m in b.metrics}
         shared = people_of_another_plan(plan, store, every_run)
         renamed = people_renamed(plan, store, every_run)
         with _noted_if_stopped(store, run_id):
@@ -467,7 +477,7 @@ def run_collect(
                     rows: Iterator[SpooledRow],
                     grain_periods: tuple[Period, ...] = grain_periods,
                 ) -> int:
-                    return staged.add(sound, grain_periods, rows)
+                    return staged.add(sound, grain_periods, _noted_rows(rows, this_years))
 
                 result = collect(
                     session.host, plan, metrics, grain_periods, day, session.workspace.root,
@@ -482,6 +492,12 @@ def run_collect(
                     for r in session.host.records.values()
                     if r.name in result.plugin_of.values()
                 )
+            rows_now = {metric: fingerprint(rows, ()) if rows else None
+                        for metric, rows in this_years.items()}  # fmt: skip
+            bases, _ = not_asked_again(bases, asked_before(runs), rows_now, chosen)
+            if progress is not None:  # the calls not made again are no steps
+                progress.start(sum(calls(ms) for ms in [*by_grain.values(),
+                                                        *(b.metrics for b in bases)]))  # fmt: skip
             for base in bases:
 
                 def keep_base(
@@ -526,8 +542,16 @@ def run_collect(
                     told = PluginError(owner, metric, said.en, said.zh)
                     (warnings if metric in landed else errors).append(told)
                 kinds = {m: specs[m].kind.value for m in sorted(landed) if m in specs}
+                none_found = {
+                    metric: NoRowsOfLastYear(unfound, rows_now.get(metric))
+                    for base in bases for metric in base.metrics if metric not in unread_bases
+                    for unfound in [tuple(p.id for p in base.periods
+                                          if p.id not in based.get(metric, ()))]
+                    if unfound
+                }  # fmt: skip
                 store.finish_run(run_id, "failed" if errors else "ok", versions,
-                                 *kept_lines(errors, warnings), kinds=kinds)  # fmt: skip
+                                 *kept_lines(errors, warnings), kinds=kinds,
+                                 bases=none_found)  # fmt: skip
         changes = store.changes
         never_held = tuple(
             metric for grain, metrics in by_grain.items() for metric in metrics
@@ -543,6 +567,17 @@ def run_collect(
         based={metric: frozenset(found) for metric, found in based.items()},
         unread_bases=frozenset(unread_bases),
     )  # fmt: skip
+
+
+def _noted_rows(
+    rows: Iterable[SpooledRow], noted: Mapping[str, list[SpooledRow]]
+) -> Iterator[SpooledRow]:
+    """``rows``, each of a metric of ``noted`` also added to its list there."""
+    for row in rows:
+        kept = noted.get(row[0])
+        if kept is not None:
+            kept.append(row)
+        yield row
 
 
 def _counted_rows(rows: Iterable[SpooledRow], based: dict[str, set[str]]) -> Iterator[SpooledRow]:

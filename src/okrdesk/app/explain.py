@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -31,6 +31,7 @@ from okrdesk.engine.budget import (
     revenue_key_results,
 )
 from okrdesk.engine.growth import GrowthBasis, base_run, growth_basis, growth_closes
+from okrdesk.engine.growth_bases import last_asked
 from okrdesk.engine.pace import Status, closes_on, runs_from_baseline
 from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, runs_of
 from okrdesk.engine.progress import (
@@ -87,6 +88,7 @@ from okrdesk.report.numbers import attainment_percent, percent, score_text
 from okrdesk.report.subject_names import names_told_apart
 from okrdesk.report.text_layout import Text, one_line
 from okrdesk.store import Store
+from okrdesk.store.reader import StoreReader
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import Workspace
 from okrdesk.units import (
@@ -164,6 +166,9 @@ _SAID: dict[str, dict[str, str]] = {
                       "stock counts that period's alone; so no data.",
         "rows": "{observations}, from {runs}:",
         "base_rows": "last year's figure it grows on: {observations}, from {runs}{by}",
+        "asked_none": "  last year's periods asked of its source by collect run {run} ({day}): "
+                      "it had no rows of {n} of them ({first} … {last}); okrdesk collect "
+                      "--metric {metric} asks again",
         "base_by_member": ", added up by member:",
         "base_listed": ":",
         "with_slices": "{observations} (and {slices} of them)",
@@ -271,6 +276,9 @@ _SAID: dict[str, dict[str, str]] = {
                       "所以暂无数据。",
         "rows": "{observations}，来自第 {runs} 次采集：",
         "base_rows": "增长所依据的去年数字：{observations}，来自第 {runs} 次采集{by}",
+        "asked_none": "  第 {run} 次采集（{day}）向数据源读取过上年的这些周期：其中 {n} 个"
+                      "没有任何行（{first} … {last}）；okrdesk collect --metric {metric} "
+                      "会再读一次",
         "base_by_member": "，按成员合计：",
         "base_listed": "：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
@@ -463,6 +471,8 @@ def explain_lines(
                                      ends_early, width, short_of, latest)  # fmt: skip
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
+                if basis.year.value is None or basis.year.unknown:
+                    lines += _asked_of_last_year(store, kr, base_run(engine, kr).ids, lang)
             if kr.growth is not None:
                 told = members.wanted(rows)  # how to see one member's: said once
                 lines += _base_rows(engine, kr, spec, subject, members, lang, width, told)
@@ -888,6 +898,21 @@ def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
         said["due"].format(due=shown(then * basis.factor), then=shown(then), grown=grown,
                            periods=_periods(basis.then, lang)) + _in_part(basis, lang),
     ]  # fmt: skip
+
+
+def _asked_of_last_year(
+    store: StoreReader, kr: KeyResult, ids: Collection[str], lang: str
+) -> list[str]:
+    """When a collect last asked the sources for last year's periods ``ids`` of ``kr``'s
+    metric and found no rows of some: what would ask again (``growth_bases``)."""
+    found = last_asked(store.runs(), kr.metric or "", ids)
+    if found is None:
+        return []
+    run, periods = found
+    return [_SAID[lang]["asked_none"].format(
+        run=run.id, day=run.started[:10], n=len(periods), first=periods[0], last=periods[-1],
+        metric=kr.metric,
+    )]  # fmt: skip
 
 
 def _base_rows(

@@ -8,16 +8,23 @@ asks the plugins for those of them the store has never held of the metric (they
 end before its first stored period, as ``window_figure`` counts them unknown) and
 that no ``[[baselines]]`` table types in: a figure stored is never read again, and
 one typed in stays as typed.
+
+A source that has no rows of those periods (an export that starts this year) is asked
+once: the run keeps what it asked and found no rows of (``Run.bases``), with the
+fingerprint of the metric's rows of this year it read beside them. A later collect asks
+again only where those rows are other (the source changed: a new export may reach back)
+or the user names the metric (``okrdesk collect --metric``); otherwise it would take one
+more plugin call over the same files every week, to find the same nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import attrs
 
 from okrdesk.engine.windows import year_before
-from okrdesk.model import MetricSpec, Plan
+from okrdesk.model import MetricSpec, NoRowsOfLastYear, Plan, Run
 from okrdesk.periods import Period, parse_period, periods_within
 from okrdesk.store.reader import StoreReader
 
@@ -67,3 +74,55 @@ def bases_to_read(
         if missing:
             grouped.setdefault(missing, []).append(metric)
     return [BaseRead(tuple(metrics), periods) for periods, metrics in grouped.items()]
+
+
+def asked_before(runs: Iterable[Run]) -> dict[str, tuple[Run, NoRowsOfLastYear]]:
+    """Metric → the latest of ``runs`` (in order) that asked its sources for last year's
+    periods and found no rows of some, with those periods."""
+    found: dict[str, tuple[Run, NoRowsOfLastYear]] = {}
+    for run in runs:
+        for metric, none in (run.bases or {}).items():
+            found[metric] = (run, none)
+    return found
+
+
+def not_asked_again(
+    bases: Iterable[BaseRead],
+    before: Mapping[str, tuple[Run, NoRowsOfLastYear]],
+    rows_now: Mapping[str, str | None],
+    named: Collection[str],
+) -> tuple[list[BaseRead], dict[str, Run]]:
+    """Of ``bases``, what to ask for: each metric but those an earlier run asked for every
+    one of these periods and found no rows of, while the rows of this year its sources
+    gave were as they are now (``rows_now``: their fingerprints), and not ``named`` by the
+    user; and those left, each with that run."""
+    kept: list[BaseRead] = []
+    left: dict[str, Run] = {}
+    for base in bases:
+        asked = []
+        for metric in base.metrics:
+            run, none = before.get(metric, (None, None))
+            if (
+                run is not None and none is not None and metric not in named
+                and none.rows is not None and rows_now.get(metric) == none.rows
+                and {p.id for p in base.periods} <= set(none.periods)
+            ):  # fmt: skip
+                left[metric] = run
+            else:
+                asked.append(metric)
+        if asked:
+            kept.append(BaseRead(tuple(asked), base.periods))
+    return kept, left
+
+
+def last_asked(
+    runs: Iterable[Run], metric: str, ids: Collection[str]
+) -> tuple[Run, list[str]] | None:
+    """The latest of ``runs`` whose sources had no rows of some of last year's periods
+    ``ids`` of ``metric``, with those periods in order; None where none had."""
+    found = asked_before(r for r in runs if r.bases and metric in r.bases
+                         and set(r.bases[metric].periods) & set(ids)).get(metric)  # fmt: skip
+    if found is None:
+        return None
+    run, none = found
+    return run, [p for p in none.periods if p in ids]

@@ -29,6 +29,7 @@ from okrdesk.errors import BadInput, OkrdeskError, Said, printable
 from okrdesk.model import (
     Checkin,
     CheckinFigure,
+    NoRowsOfLastYear,
     Observation,
     Run,
     SpendEntry,
@@ -294,7 +295,8 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
 
 _RUNS_OF = (
     "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
-    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit, moved_from, kinds "
+    "warnings, metrics, landed, lines_zh, host, process_start, plan_unit, moved_from, kinds, "
+    "bases "
     "FROM runs"
 )
 _RUNS = f"{_RUNS_OF} ORDER BY id"
@@ -754,20 +756,26 @@ class Store(ABC):
         warnings: Sequence[str] = (),
         lines_zh: Mapping[str, str] | None = None,
         kinds: Mapping[str, str] | None = None,
+        bases: Mapping[str, NoRowsOfLastYear] | None = None,
     ) -> None:
         """Note the run finished, with what its plugins' versions were, its errors and
         warnings as kept (English, ``plugin_error_text``), ``lines_zh``: each of those
-        lines → its message in Chinese, where it was said in both, and ``kinds``: the kind
+        lines → its message in Chinese, where it was said in both, ``kinds``: the kind
         (stock, flow, ratio) each metric it stored was declared as, which its figures are
-        to be read as (``Run.kinds``)."""
+        to be read as (``Run.kinds``), and ``bases``: last year's periods its sources had
+        no rows of (``Run.bases``)."""
+        asked = None if not bases else json.dumps(
+            {metric: {"periods": list(none.periods), "rows": none.rows}
+             for metric, none in bases.items()}, sort_keys=True)  # fmt: skip
         with self.transaction():
             self._rows(
                 "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ?, "
-                "warnings = ?, lines_zh = ?, kinds = ? WHERE id = ?",
+                "warnings = ?, lines_zh = ?, kinds = ?, bases = ? WHERE id = ?",
                 (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)),
                  json.dumps(list(warnings)),
                  json.dumps(dict(lines_zh or {}), ensure_ascii=False, sort_keys=True),
-                 None if kinds is None else json.dumps(dict(kinds), sort_keys=True), run_id),
+                 None if kinds is None else json.dumps(dict(kinds), sort_keys=True), asked,
+                 run_id),
             )  # fmt: skip
 
     def stop_run(self, run_id: int, status: str) -> None:

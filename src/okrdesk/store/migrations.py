@@ -565,6 +565,16 @@ def _v29_run_kinds(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN kinds TEXT")
 
 
+def _v30_run_bases(db: sqlite_utils.Database) -> None:
+    # A metric whose source has no rows of last year was asked for them by every collect,
+    # a plugin call each, since nothing kept that it had been asked. Each collect now
+    # keeps, as a JSON object, what it asked its sources for of last year and found no
+    # rows of (metric → those periods, and the fingerprint of the metric's rows of this
+    # year it collected beside them); NULL for the runs before, and for a run that asked
+    # for none.
+    db.execute("ALTER TABLE runs ADD COLUMN bases TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
@@ -573,6 +583,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
     _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects, _v26_zeros_for_no_rows,
     _v27_checkin_and_run_moves, _v28_scoped_read_indexes, _v29_run_kinds,
+    _v30_run_bases,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -862,5 +873,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"{SCOPED_READ_INDEXES};",
     # 29
     f"ALTER TABLE runs ADD COLUMN kinds {_PG_TEXT};",
+    # 30
+    f"ALTER TABLE runs ADD COLUMN bases {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from okrdesk.errors import Said
-from okrdesk.model import Checkin, CheckinFigure, Run, SpendEntry
+from okrdesk.model import Checkin, CheckinFigure, NoRowsOfLastYear, Run, SpendEntry
 
 
 class UnreadableValue(Exception):
@@ -131,11 +131,12 @@ def checkin_figure_of(r: Sequence[Any]) -> CheckinFigure:
 def run_of(r: Sequence[Any]) -> Run:
     """A row of ``SELECT id, started, finished, status, command, through, pid, plugins,
     errors, revised, warnings, metrics, landed, lines_zh, host, process_start, plan_unit,
-    moved_from, kinds FROM runs`` as the run it records."""
+    moved_from, kinds, bases FROM runs`` as the run it records."""
     at = _Row("runs", r)
     metrics = at.kept(11, "metrics", list, missing=True)
     landed = at.kept(12, "landed", dict, missing=True)
     kinds = at.kept(18, "kinds", dict, missing=True)
+    bases = at.kept(19, "bases", dict, missing=True)
     return Run(
         at.whole(0, "id"), at.text(1, "started"), at.text(2, "finished", missing=True),
         at.text(3, "status"), at.text(4, "command"), at.text(5, "through", missing=True),
@@ -147,7 +148,22 @@ def run_of(r: Sequence[Any]) -> Run:
         at.text(15, "process_start", missing=True), at.text(16, "plan_unit"),
         at.text(17, "moved_from"),
         None if kinds is None else {str(metric): str(kind) for metric, kind in kinds.items()},
+        None if bases is None else _no_rows_of_last_year(at, bases),
     )  # fmt: skip
+
+
+def _no_rows_of_last_year(at: _Row, kept: dict[str, Any]) -> dict[str, NoRowsOfLastYear]:
+    """``runs.bases`` as kept: metric → {"periods": [...], "rows": fingerprint or null}."""
+    found = {}
+    for metric, asked in kept.items():
+        periods = asked.get("periods") if isinstance(asked, dict) else None
+        rows = asked.get("rows") if isinstance(asked, dict) else None
+        if not isinstance(periods, list) or not all(isinstance(p, str) for p in periods):
+            raise at.refuse(19, "bases")
+        if rows is not None and not isinstance(rows, str):
+            raise at.refuse(19, "bases")
+        found[metric] = NoRowsOfLastYear(tuple(periods), rows)
+    return found
 
 
 class _Row:
