@@ -88,7 +88,7 @@ def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path)
     # It says what it read of last year, and what the sources held of it: commission's
     # trades.csv starts in 2026, and product sales' 2025 is typed in, not collected.
     assert (
-        "为增长目标的基数读取了上年 53 个周期（2025-W01 至 2025-W53）：commission_revenue 没有数字"
+        "为增长目标和同比读取了上年 53 个周期（2025-W01 至 2025-W53）：commission_revenue 没有数字"
         "（数据源中没有这些周期的行：可在 [[baselines]] 中补录，或从含有这些周期的导出文件采集）；"
         "new_accounts 40 个周期有数字。"
     ) in done.stdout, done.stdout
@@ -113,7 +113,7 @@ def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path)
 
 
 COMMISSION_NONE = (
-    "Read last year's 53 periods (2025-W01 to 2025-W53) for the growth targets' bases: "
+    "Read last year's 53 periods (2025-W01 to 2025-W53) for growth targets and YoY comparisons: "
     "commission_revenue has none (its source has no rows of them: type them into "
     "[[baselines]], or collect from an export that holds them)."
 )
@@ -166,6 +166,50 @@ def test_a_source_with_no_rows_of_last_year_is_asked_again_only_when_it_changed(
     assert "last year" not in after.stdout, after.stdout
 
 
+COMPARED = """
+[[objectives]]
+id = "Y"
+title = "同比"
+owner = "szft"
+
+  [[objectives.key_results]]
+  id = "ACC"
+  title = "新开户"
+  metric = "new_accounts"
+  target = 1500
+  unit = "户"
+  window = "ytd"
+  compare = ["last_year"]
+"""
+"""New accounts compared with 2025's (同比), no growth target; clients.csv holds 2025's."""
+
+
+def test_a_collect_reads_last_years_periods_a_comparison_with_last_year_shows(
+    copy_of_the_demo: Callable[[str], Path],
+) -> None:
+    """A key result with compare = ["last_year"] read 无上年同期数据 unless last year's
+    figures were typed in, though the export held them: a collect reads them for it as
+    for a growth target, and the report shows the comparison, in either language."""
+    root = copy_of_the_demo("compared")
+    (root / "targets" / "compared.toml").write_text(COMPARED, encoding="utf-8")
+    done = okrdesk("collect", "-w", str(root), "--through", AS_OF)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "为增长目标和同比读取了上年 53 个周期（2025-W01 至 2025-W53）："
+        "new_accounts 40 个周期有数字。"
+    ) in done.stdout, done.stdout
+    with Store.open(root / "okrdesk.db") as store:
+        then = sum(o.observation.value for o in store.observations(metric="new_accounts")
+                   if "2025-W01" <= o.observation.period <= "2025-W47")  # fmt: skip
+    (compared,) = key_result(root, "Y.ACC", "en")["window"]["comparisons"]  # type: ignore[index]
+    assert compared["earlier"] == then > 0 and compared["change"] is not None, compared
+    for lang, said in (("zh", "同比 +"), ("zh", f"（上年同期 {then:.0f}户"),
+                       ("en", "YoY +"), ("en", f"(a year before {then:.0f}")):  # fmt: skip
+        shown = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--lang", lang,
+                        env={"COLUMNS": "200"})  # fmt: skip
+        assert said in shown.stdout, shown.stdout
+
+
 def test_explain_names_the_rows_a_growth_target_grows_on(demo: Path) -> None:
     done = okrdesk("collect", "-w", str(demo), "--through", AS_OF)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -209,8 +253,8 @@ def test_a_collect_fills_last_years_periods_never_held_and_reads_none_stored_aga
                                "--lang", "en"])  # fmt: skip
     assert done.exit_code == 0, done.output
     assert (
-        "Read last year's 26 periods (2025-W01 to 2025-W26) for the growth targets' bases: "
-        "fee_revenue has figures in 26 periods."
+        "Read last year's 26 periods (2025-W01 to 2025-W26) for growth targets and YoY "
+        "comparisons: fee_revenue has figures in 26 periods."
     ) in done.output, done.output
     with Store.open(root / "okrdesk.db") as store:
         runs = {o.observation.period: o.run_id for o in store.observations(metric="fee_revenue")}
@@ -240,9 +284,9 @@ def test_the_demo_built_with_a_growth_target_reads_its_base_and_says_so(
     monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")
     said = demo.build_demo(tmp_path / "demo", dt.date.fromisoformat(AS_OF), "en")
     assert (
-        "Read last year's 53 periods (2025-W01 to 2025-W53) for the growth targets' bases: "
-        "commission_revenue has none (its source has no rows of them: type them into "
-        "[[baselines]], or collect from an export that holds them); new_accounts has figures "
+        "Read last year's 53 periods (2025-W01 to 2025-W53) for growth targets and YoY "
+        "comparisons: commission_revenue has none (its source has no rows of them: type them "
+        "into [[baselines]], or collect from an export that holds them); new_accounts has figures "
         "in 40 periods."
     ) in said, said
     assert key_result(tmp_path / "demo", "G.ACC", "en")["target"] == pytest.approx(100.1)
@@ -277,8 +321,9 @@ def test_a_plugin_failing_on_last_years_periods_fails_no_collect(
     runner = CliRunner()
     for lang, said in (
         ("en", "fee_revenue's plugin failed on them (the warning says how; this year's "
-               "figures are collected all the same)."),
-        ("zh", "fee_revenue 的插件读取这些周期时出错（原因见警告；本年的数字照常采集）。"),
+               "figures are collected all the same); new_hnw_clients's plugin failed"),
+        ("zh", "fee_revenue 的插件读取这些周期时出错（原因见警告；本年的数字照常采集）；"
+               "new_hnw_clients 的插件"),
     ):  # fmt: skip
         done = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root),
                                    "--lang", lang])  # fmt: skip

@@ -467,9 +467,10 @@ def test_a_quarterly_growth_target_says_it_starts_again_each_quarter_and_its_sco
 def test_explain_works_out_a_window_and_its_comparisons_as_the_report_writes_them(
     write_workspace: WriteWorkspace,
 ) -> None:
-    """本月至今 6户 · 同比 — 无上年同期数据 · 环比 0.0%（上期 6户）under O1.HNW: explain
+    """本月至今 6户 · 同比 0.0%（上年同期 6户）· 环比 0.0%（上期 6户）under O1.HNW: explain
     listed the year's observations and nothing of the month's figure, nor of the month
-    it was compared with, so a 环比 could not be worked out from it."""
+    it was compared with, so a 环比 could not be worked out from it. (The collect read
+    2025's weeks for its 同比: the sample source reaches back.)"""
     root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS,
                                        "baselines.toml": baselines_toml()})  # fmt: skip
     args = ["explain", "O1.HNW", "--as-of", "2026-03-15", "-w", str(root)]
@@ -479,7 +480,7 @@ def test_explain_works_out_a_window_and_its_comparisons_as_the_report_writes_the
     at = said.index("本月至今 6户，与报告的算法相同：2026-W10 … 2026-W11：2 个周期中 2 个有数字")
     assert said[at : at + 3] == [
         "本月至今 6户，与报告的算法相同：2026-W10 … 2026-W11：2 个周期中 2 个有数字",
-        "  同比：上年同期 无数据：2025-W10 … 2025-W11：2 个周期中 0 个有数字；无上年同期数据",
+        "  同比：上年同期 6户：2025-W10 … 2025-W11：2 个周期中 2 个有数字；0.0%",
         "  环比：上期 6户：2026-W06 … 2026-W07：2 个周期中 2 个有数字；0.0%",
     ]
     english = CliRunner().invoke(cli, [*args, "--lang", "en"], env={"COLUMNS": "200"}).output
@@ -564,9 +565,10 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
     assert fees["window"]["comparisons"][0]["from_baselines"] == 11
     hnw = results["O1.HNW"]["window"]
     # March to date: W10 and W11 (a week is the month's that holds its Thursday),
-    # 1 + 2 clients each; February's first two weeks the same: 环比 +0%.
+    # 1 + 2 clients each; February's first two weeks the same: 环比 +0%; and 2025's
+    # W10 and W11, which the collect read for its 同比, the same: 同比 +0%.
     assert hnw["periods"] == ["2026-W10", "2026-W11"] and hnw["value"] == 6
-    assert hnw["comparisons"][0]["why"] == "no_earlier"
+    assert hnw["comparisons"][0]["earlier"] == 6 and hnw["comparisons"][0]["change"] == 0
     assert hnw["comparisons"][1]["earlier_periods"] == ["2026-W06", "2026-W07"]
     assert hnw["comparisons"][1]["change"] == 0
     text = runner.invoke(cli, [*args[:-2], "--format", "md"]).output
@@ -580,7 +582,7 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
     terminal = runner.invoke(cli, args[:-2]).output
     assert "同比 +50.0%" in terminal
     english = runner.invoke(cli, [*args[:-2], "--lang", "en", "--format", "md"]).output
-    assert "Month to date 6 accts · YoY — no figure a year before · PoP 0.0% (period " \
+    assert "Month to date 6 accts · YoY 0.0% (a year before 6 accts) · PoP 0.0% (period " \
            "before 6 accts)" in english, english  # fmt: skip
 
 
@@ -932,19 +934,19 @@ def test_report_window_and_compare_give_every_flow_a_window_line(
     results = {kr["id"]: kr for o in json.loads(done.output)["objectives"]
                for kr in o["key_results"]}  # fmt: skip
     hnw = results["O1.KR1"]["window"]
-    # 1 + 2 new HNW clients a week, W01-W11: 33; 环比 is the 11 weeks before, 2025's
-    # W42-W52, which the store does not hold.
+    # 1 + 2 new HNW clients a week, W01-W11: 33; 同比 2025's W01-W11 and 环比 the 11
+    # weeks before, 2025's W42-W52, both read by the collect for O1.HNW's 同比: the same.
     assert hnw["name"] == "ytd" and hnw["value"] == 33
     assert hnw["periods"] == [f"2026-W{w:02d}" for w in range(1, 12)]
     assert [c["over"] for c in hnw["comparisons"]] == ["last_year", "previous"]
-    assert [c["why"] for c in hnw["comparisons"]] == ["no_earlier", "no_earlier"]
+    assert [(c["earlier"], c["change"]) for c in hnw["comparisons"]] == [(33, 0), (33, 0)]
     assert results["O1.KR2"]["window"] is None  # complaint_rate is a ratio
     assert results["O1.HNW"]["window"]["name"] == "mtd"  # its target file asks for mtd
     assert results["O1.FEES"]["window"]["growth"] == 0.18
     plain = runner.invoke(cli, [*args[:5], "--format", "json"])
     assert json.loads(plain.output)["objectives"][0]["key_results"][0]["window"] is None
     text = runner.invoke(cli, [*args, "--format", "md"]).output
-    assert "本年至今 33户 · 同比 — 无上年同期数据" in text, text
+    assert "本年至今 33户 · 同比 0.0%（上年同期 33户" in text, text
     only_compare = runner.invoke(cli, [*args[:5], "--compare", "previous", "--format", "json"])
     window = json.loads(only_compare.output)["objectives"][0]["key_results"][0]["window"]
     assert window["name"] == "wtd" and window["periods"] == ["2026-W11"]

@@ -91,12 +91,13 @@ class CollectSummary:
     """Ids of the plan's last collects the plan has no more, beside people new since
     (``renamed_people``): a person's id changed, whose figures now count nowhere."""
     bases: tuple[BaseRead, ...] = ()
-    """Last year's periods read for the growth targets' bases (``growth_bases``)."""
+    """Last year's periods read for growth targets and 同比 (``growth_bases``)."""
     based: Mapping[str, frozenset[str]] = attrs.Factory(dict)
     """Of those, by metric, the periods its sources counted rows in, stored."""
     unread_bases: frozenset[str] = frozenset()
     """The metrics whose plugin failed reading last year's periods: a warning, not the
-    run's failure (this year's figures are whole; the growth target reads no base)."""
+    run's failure (this year's figures are whole; the growth target or 同比 reads no figure
+    of last year)."""
 
 
 _SAID = {
@@ -128,8 +129,8 @@ _SAID = {
                    "once would store some figures from each.",
         "this_machine": "this machine",
         "on_machine": "{host}",
-        "bases": "Read last year's {periods} ({first} to {last}) for the growth targets' "
-                 "bases: {found}.",
+        "bases": "Read last year's {periods} ({first} to {last}) for growth targets and "
+                 "YoY comparisons: {found}.",
         "based": "{metric} has figures in {n}",
         "not_based": "{metric} has none (its source has no rows of them: type them into "
                      "[[baselines]], or collect from an export that holds them)",
@@ -160,7 +161,7 @@ _SAID = {
                    "（--wait）：同一计划的两次采集同时进行，会各存一部分数字。",
         "this_machine": "本机",
         "on_machine": "{host} 上的",
-        "bases": "为增长目标的基数读取了上年 {periods} 个周期（{first} 至 {last}）：{found}。",
+        "bases": "为增长目标和同比读取了上年 {periods} 个周期（{first} 至 {last}）：{found}。",
         "based": "{metric} {n} 个周期有数字",
         "not_based": "{metric} 没有数字（数据源中没有这些周期的行：可在 [[baselines]] 中补录，"
                      "或从含有这些周期的导出文件采集）",
@@ -206,7 +207,7 @@ def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
 
 
 def base_lines(summary: CollectSummary, lang: str) -> list[str]:
-    """What a collect read of last year for the growth targets' bases, a line for each
+    """What a collect read of last year for growth targets and 同比, a line for each
     run of periods: how many of them each metric's sources had figures in."""
     words, english = _SAID[lang], lang == "en"
     lines = []

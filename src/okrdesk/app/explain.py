@@ -866,6 +866,8 @@ def _explain_window(
                 change=change,
             )
         )
+        if c.over is Over.LAST_YEAR and (c.earlier.value is None or c.earlier.unknown):
+            lines += _asked_of_last_year(engine.store, kr, c.earlier.periods, lang)
     return lines
 
 

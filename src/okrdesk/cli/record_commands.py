@@ -64,7 +64,7 @@ ENTRY_ID = Number(
 @click.option(
     "--metric", "metrics", multiple=True, metavar="METRIC",
     help="Only this metric (repeat for several); last year's periods its growth target "
-    "stands on that its source had no rows of are asked for again.",
+    "or 同比 stands on that its source had no rows of are asked for again.",
 )  # fmt: skip
 @click.option(
     "--jobs", "-j", type=PLUGINS_AT_ONCE, default=1, show_default=True, metavar="N",

@@ -1,8 +1,10 @@
-"""The periods of last year a collect reads for the plan's growth targets' bases.
+"""The periods of last year a collect reads for the plan's growth targets' bases and
+its key results' 同比.
 
-A growth target (``growth = "18%"``) is set on its window's figure a year before:
-last year's periods at the plan's grain, the same ones ``windows.year_before``
-names. The store holds them where last year's plan was collected into it; a
+A growth target (``growth = "18%"``) is set on its window's figure a year before, and a
+key result with ``compare = ["last_year"]`` is compared with it: last year's periods at
+the plan's grain, the same ones ``windows.year_before`` names. Both read them by the
+same path. The store holds them where last year's plan was collected into it; a
 workspace started this year holds none, though its export may reach back. A collect
 asks the plugins for those of them the store has never held of the metric (they
 end before its first stored period, as ``window_figure`` counts them unknown) and
@@ -25,23 +27,26 @@ import attrs
 
 from okrdesk.engine.windows import year_before
 from okrdesk.model import MetricSpec, NoRowsOfLastYear, Plan, Run
-from okrdesk.periods import Period, parse_period, periods_within
+from okrdesk.periods import Over, Period, parse_period, periods_within
 from okrdesk.store.reader import StoreReader
 
 
 @attrs.frozen
 class BaseRead:
-    """Metrics whose growth targets' bases a collect asks for, over the same periods."""
+    """Metrics whose last year's figures (a growth target's base, a 同比's) a collect asks
+    for, over the same periods."""
 
     metrics: tuple[str, ...]
     periods: tuple[Period, ...]
 
 
-def growth_metrics(plan: Plan, wanted: Collection[str]) -> list[str]:
-    """The metrics of ``wanted`` a growth target of the plan is set on."""
+def last_year_metrics(plan: Plan, wanted: Collection[str]) -> list[str]:
+    """The metrics of ``wanted`` a growth target of the plan is set on, or a key result
+    compares with last year (``compare = ["last_year"]``, 同比)."""
     return sorted({
         kr.metric for kr in plan.key_results_by_id.values()
-        if kr.growth is not None and kr.metric is not None and kr.metric in wanted
+        if (kr.growth is not None or Over.LAST_YEAR.value in kr.compare)
+        and kr.metric is not None and kr.metric in wanted
     })  # fmt: skip
 
 
@@ -55,12 +60,12 @@ def last_years_periods(plan: Plan) -> tuple[Period, ...]:
 def bases_to_read(
     plan: Plan, store: StoreReader, specs: Mapping[str, MetricSpec], wanted: Collection[str]
 ) -> list[BaseRead]:
-    """What a collect of ``wanted`` reads for the bases: each growth target's metric
+    """What a collect of ``wanted`` reads of last year: each such metric
     (stored, not derived) with last year's periods the store never held of it and no
     baseline types, those with the same periods together (one plugin call each)."""
     earlier = last_years_periods(plan)
     grouped: dict[tuple[Period, ...], list[str]] = {}
-    for metric in growth_metrics(plan, wanted):
+    for metric in last_year_metrics(plan, wanted):
         spec = specs.get(metric)
         if spec is None or spec.formula is not None:
             continue
