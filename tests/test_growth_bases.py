@@ -58,7 +58,8 @@ unit = "万元"
 values = { WEEKS }
 """.replace("WEEKS", ", ".join(f'"2025-W{week:02d}" = 100' for week in range(1, 54)))
 """New accounts +10% on 2025's, which clients.csv holds (accounts opened back to 2020);
-commission +10%, whose trades.csv starts in 2026; product sales +10% on 2025's typed in."""
+commission +10%, whose trades.csv holds 2025's trades after 2026's; product sales +10% on
+2025's typed in."""
 
 
 @pytest.fixture
@@ -85,17 +86,21 @@ def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path)
                     .period.startswith("2025-W")]  # fmt: skip
     done = okrdesk("collect", "-w", str(demo), "--through", AS_OF)
     assert done.returncode == 0, done.stdout + done.stderr
-    # It says what it read of last year, and what the sources held of it: commission's
-    # trades.csv starts in 2026, and product sales' 2025 is typed in, not collected.
+    # It says what it read of last year, and what the sources held of it; product sales'
+    # 2025 is typed in, not collected.
     assert (
-        "为增长目标和同比读取了上年 53 个周期（2025-W01 至 2025-W53）：commission_revenue 没有数字"
-        "（数据源中没有这些周期的行：可在 [[baselines]] 中补录，或从含有这些周期的导出文件采集）；"
-        "new_accounts 40 个周期有数字。"
+        "为增长目标和同比读取了上年 53 个周期（2025-W01 至 2025-W53）：commission_revenue 53 个"
+        "周期有数字；new_accounts 40 个周期有数字。"
     ) in done.stdout, done.stdout
     with Store.open(demo / "okrdesk.db") as store:
         rows = [o for o in store.observations(metric="new_accounts")
                 if o.observation.period.startswith("2025-")]  # fmt: skip
         assert len(rows) == 86 and all(o.observation.value > 0 for o in rows)
+        commission = sum(
+            o.observation.value
+            for o in store.observations(metric="commission_revenue")
+            if o.observation.period.startswith("2025-") and not o.observation.slice
+        )
         assert not [o for o in store.observations(metric="product_sales")
                     if o.observation.period.startswith("2025-")]  # fmt: skip
     for lang in ("zh", "en"):
@@ -103,7 +108,11 @@ def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path)
         # 2025's 91 accounts × 1.1.
         assert accounts["target"] == pytest.approx(100.1), accounts
         assert accounts["status"] == "met", accounts
-        assert key_result(demo, "G.REV", lang)["target"] is None
+        # 2025's commission × 1.1: a year of the same order as 2026's (1,993万 by 20
+        # November), its 同比 a growth a manager believes.
+        revenue = key_result(demo, "G.REV", lang)
+        assert revenue["target"] == pytest.approx(commission * 1.1), revenue
+        assert 1.5e7 < commission < 2.2e7 and revenue["status"] == "on_track", revenue
         assert key_result(demo, "G.SALES", lang)["target"] == pytest.approx(53 * 100 * 1.1e4)
     # What it stored is not read again, nor what the source had no rows of while its
     # files are as they were: the next collect asks for nothing of last year.
@@ -119,13 +128,21 @@ COMMISSION_NONE = (
 )
 
 
+def this_years_trades_only(root: Path) -> None:
+    """trades.csv as an export that starts in 2026: the demo's 2025 trades left out."""
+    trades = root / "data" / "crm" / "trades.csv"
+    lines = trades.read_text(encoding="utf-8").splitlines(keepends=True)
+    trades.write_text("".join(line for line in lines if not line.startswith("2025-")), "utf-8")
+
+
 def test_a_source_with_no_rows_of_last_year_is_asked_again_only_when_it_changed(
     demo: Path,
 ) -> None:
-    """trades.csv starts in 2026: every collect asked it for 2025 again, a plugin call
+    """An export that starts in 2026: every collect asked it for 2025 again, a plugin call
     over the same files each week, to find the same nothing. The run that asked keeps
     what it found none of; a later collect asks again where the source's rows changed
     (a new export) or the user names the metric, and explain says when it was asked."""
+    this_years_trades_only(demo)
     first = okrdesk("collect", "-w", str(demo), "--through", AS_OF, "--lang", "en")
     assert COMMISSION_NONE[:-1] + "; new_accounts has" in first.stdout, first.stdout
     with Store.open(demo / "okrdesk.db") as store:
@@ -285,8 +302,7 @@ def test_the_demo_built_with_a_growth_target_reads_its_base_and_says_so(
     said = demo.build_demo(tmp_path / "demo", dt.date.fromisoformat(AS_OF), "en")
     assert (
         "Read last year's 53 periods (2025-W01 to 2025-W53) for growth targets and YoY "
-        "comparisons: commission_revenue has none (its source has no rows of them: type them "
-        "into [[baselines]], or collect from an export that holds them); new_accounts has figures "
+        "comparisons: commission_revenue has figures in 53 periods; new_accounts has figures "
         "in 40 periods."
     ) in said, said
     assert key_result(tmp_path / "demo", "G.ACC", "en")["target"] == pytest.approx(100.1)

@@ -126,5 +126,6 @@ def write_demo_data(plan: Plan, workspace: Path, through: dt.date) -> dict[str, 
     generate(
         workspace / DEMO_FOLDER, [person.id for person in people], start=plan.start,
         end=plan.end, through=min(through, plan.end), seed=DEMO_SEED, quotas=quotas,
+        last_year=True,
     )  # fmt: skip
     return {"data": DEMO_FOLDER}

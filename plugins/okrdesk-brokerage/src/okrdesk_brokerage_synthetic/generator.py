@@ -47,7 +47,7 @@ from okrdesk_brokerage_synthetic.population import (
     random_weekday,
     size_deals,
 )
-from okrdesk_brokerage_synthetic.simulation import Step, live, money, spread_answers
+from okrdesk_brokerage_synthetic.simulation import Step, live, money, poisson, spread_answers
 
 SNAPSHOTS = ("week", "month")
 MARKET_DRIFT_PER_WEEK = 0.0006
@@ -227,6 +227,7 @@ def generate(
     snapshot: str = "week",
     quotas: Sequence[Quota] = (),
     through: dt.date | None = None,
+    last_year: bool = False,
 ) -> GenerationSummary:
     """Write a CRM export for ``cm_ids`` from ``start`` to ``end`` into ``out_dir``.
 
@@ -240,6 +241,10 @@ def generate(
     With ``through``, the export stops there, as a CRM's would on that day: the
     period to ``end`` is drawn all the same, so every row up to the last snapshot
     before ``through`` is the row a later ``through`` writes too.
+
+    With ``last_year``, trades.csv also holds the book's trades of the year before
+    ``start`` (``_write_last_years_trades``), so a growth target or a 同比 on commission
+    has a year to stand on; every row of the year from ``start`` is as without it.
     """
     _check(cm_ids, start, end, clients_per_cm)
     if quotas and len(quotas) != len(cm_ids):
@@ -268,6 +273,7 @@ def generate(
         _write_catalogue(writers[PRODUCT_TYPES.name], tally)
         _write_history(rng, products, writers[PRODUCTS.name], rosters, days[0], tally)
         opening = _write_snapshot(writers[ASSETS.name], rosters, days[0], tally)
+        held = {client.id: client.securities for book in books for client in book}
         closing = opening
         pending = _by_deal(deals)
         answers = spread_answers()
@@ -285,6 +291,9 @@ def generate(
                         live(rng, client, step, events.emit)
             events.write(writers)
             closing = _write_snapshot(writers[ASSETS.name], rosters, until, tally)
+        if last_year:
+            _write_last_years_trades(seed, writers[TRADES.name], books, held, quotas, start,
+                                     tally)  # fmt: skip
     written = [client for client in everyone if client.opened <= through]
     return _summary(cm_ids, written, start, through, days[0], opening, closing, tally, books)
 
@@ -353,6 +362,74 @@ def _write_clients(
                 (client.id, cm_id, kind, client.gender, client.opened.isoformat(), closed)
             )
             tally.rows[CLIENTS.name] += 1
+
+
+LAST_YEAR_SALT = 1_000_003
+"""Added to the seed for the year before ``start``'s draws: a stream of their own."""
+
+
+def _write_last_years_trades(
+    seed: int,
+    writer: Any,
+    books: list[list[Client]],
+    held: dict[str, float],
+    quotas: Sequence[Quota],
+    start: dt.date,
+    tally: _Tally,
+) -> None:
+    """The book's trades in the year before ``start``: each client trades as it does from
+    ``start`` (at its rate, a share of its securities at the opening snapshot, ``held``,
+    each time) from the day it opened, and a CM with a quota as often as earns about
+    that quota over ``LAST_YEAR_GROWTH``, a year's commission of the same order as this
+    one's. Drawn from a stream of their own after every row of the year from ``start``,
+    whose rows and row numbers stay as they are; written after them, in date order, as
+    a CRM appends an export of the year before."""
+    rng = random.Random(seed + LAST_YEAR_SALT)
+    first = start.replace(year=start.year - 1)
+    monday = first - dt.timedelta(days=first.weekday())
+    pace = [_last_years_pace(book, held, quotas[cm] if quotas else None, first, start)
+            for cm, book in enumerate(books)]  # fmt: skip
+    rows: list[tuple[dt.date, int, str, int, tuple[str, str]]] = []
+    for week in itertools.count():
+        days = [monday + dt.timedelta(days=7 * week + k) for k in range(5)]
+        days = [day for day in days if first <= day < start]
+        if monday + dt.timedelta(days=7 * week) >= start:
+            break
+        for book in books:
+            for client in book:
+                open_days = [day for day in days if day >= client.opened]
+                if not open_days or held[client.id] <= 0:
+                    continue
+                often = client.trades_per_week * pace[client.cm] * len(open_days) / 5
+                for _ in range(poisson(rng, often)):
+                    volume = round(held[client.id] * rng.uniform(0.05, 0.4), 2)
+                    commission = round(volume * client.rate, 2)
+                    day = rng.choice(open_days)
+                    rows.append((day, client.cm, client.id, len(rows),
+                                 (money(volume), money(commission))))  # fmt: skip
+    rows.sort()
+    for day, _, client_id, _, fields in rows:
+        writer.writerow((day.isoformat(), client_id, *fields))
+    tally.rows[TRADES.name] += len(rows)
+
+
+LAST_YEAR_GROWTH = 1.1
+"""This year's commission over last year's, about, for a CM with a quota."""
+
+
+def _last_years_pace(
+    book: list[Client], held: dict[str, float], quota: Quota | None, first: dt.date,
+    start: dt.date,
+) -> float:  # fmt: skip
+    """How much more often than from ``start`` a CM's book traded the year before, so
+    that it earned about ``quota.commission / LAST_YEAR_GROWTH``; 1 without a quota."""
+    if quota is None or quota.commission <= 0:
+        return 1.0
+    expected = sum(
+        held[c.id] * 0.225 * c.rate * c.trades_per_week * (start - max(first, c.opened)).days / 7
+        for c in book
+    )
+    return quota.commission / LAST_YEAR_GROWTH / expected if expected > 0 else 1.0
 
 
 def _write_catalogue(writer: Any, tally: _Tally) -> None:
