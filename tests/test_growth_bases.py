@@ -352,3 +352,24 @@ def test_a_plugin_failing_on_last_years_periods_fails_no_collect(
         stored = {o.observation.period for o in store.observations(metric="fee_revenue")}
     assert last.status == "ok" and not last.errors, last
     assert "2026-W11" in stored and not any(p.startswith("2025") for p in stored)
+
+
+def test_a_collect_that_asks_nothing_again_counts_no_step_for_it(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress bar is told the plugin calls a collect makes: the one for last year's
+    periods a source had no rows of is counted while it is to be made, and taken off
+    once the collect finds it need not be (this year's rows as they were)."""
+    from okrdesk.app.collect import run_collect
+    from okrdesk.app.session import open_session
+    from test_collect_jobs import Recorded
+
+    monkeypatch.setenv("OKRDESK_TEST_FROM", "2026-01-01")  # a source of this year alone
+    root = write_workspace({"okrs.toml": OKRS + GROWTH_KRS})
+    for starts in ([("start", "2")], [("start", "2"), ("start", "1")]):
+        recorded = Recorded()
+        run_collect(open_session(str(root)), dt.date(2026, 3, 15), progress=recorded)
+        assert [e for e in recorded.events if e[0] == "start"] == starts, recorded.events
+        finished = [e for e in recorded.events if e[0] == "finished"]
+        assert len(finished) == int(starts[-1][1]), recorded.events
+        assert recorded.bar.text.endswith(f" {len(finished)}/{len(finished)}"), recorded.bar.text

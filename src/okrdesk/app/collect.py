@@ -456,9 +456,13 @@ def run_collect(
     with open_store(session.workspace) as store, contextlib.closing(StagedRows()) as staged:
         run_id = _started_alone(store, day, wanted, plan.top, subjects, lang, waits, wait)
         bases = bases_to_read(plan, store, session.host.metrics, wanted)
+
+        def steps() -> int:
+            return sum(calls(ms) for ms in [*by_grain.values(), *(b.metrics for b in bases)])
+
+        announced = steps()
         if progress is not None:
-            progress.start(sum(calls(ms) for ms in [*by_grain.values(),
-                                                    *(b.metrics for b in bases)]))  # fmt: skip
+            progress.start(announced)
         based: dict[str, set[str]] = {}
         unread_bases: set[str] = set()
         # Read once started: a collect waited for is among them, finished.
@@ -496,9 +500,8 @@ def run_collect(
             rows_now = {metric: fingerprint(rows, ()) if rows else None
                         for metric, rows in this_years.items()}  # fmt: skip
             bases, _ = not_asked_again(bases, asked_before(runs), rows_now, chosen)
-            if progress is not None:  # the calls not made again are no steps
-                progress.start(sum(calls(ms) for ms in [*by_grain.values(),
-                                                        *(b.metrics for b in bases)]))  # fmt: skip
+            if progress is not None and steps() != announced:  # calls not made again: no steps
+                progress.start(steps())
             for base in bases:
 
                 def keep_base(
