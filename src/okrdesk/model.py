@@ -1392,10 +1392,6 @@ class NoRowsOfLastYear:
     no row (``Run.bases``)."""
 
     periods: tuple[str, ...]
-    rows: str | None
-    """The fingerprint of the metric's rows of this year the same collect read
-    (``store.changes.fingerprint``): rows other than these, the source has changed since
-    (a new export), and may hold last year's now; None where it read none."""
 
 
 @attrs.frozen(slots=False)

@@ -50,7 +50,6 @@ from okrdesk.plugins.spool import SpooledRow, zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.store import Store
 from okrdesk.store.base import StillRunning
-from okrdesk.store.changes import fingerprint
 from okrdesk.store.liveness import Liveness, this_host
 from okrdesk.store.staged import StagedRows
 from okrdesk.targets.reader import no_such
@@ -470,7 +469,6 @@ def run_collect(
         runs = runs_of(plan, every_run)
         # This year's rows of the metrics whose bases are to read: other than when their
         # source last had no rows of last year, it changed since, and is asked again.
-        this_years: dict[str, list[SpooledRow]] = {m: [] for b in bases for m in b.metrics}
         shared = people_of_another_plan(plan, store, every_run)
         renamed = people_renamed(plan, store, every_run)
         with _noted_if_stopped(store, run_id):
@@ -482,7 +480,7 @@ def run_collect(
                     rows: Iterator[SpooledRow],
                     grain_periods: tuple[Period, ...] = grain_periods,
                 ) -> int:
-                    return staged.add(sound, grain_periods, _noted_rows(rows, this_years))
+                    return staged.add(sound, grain_periods, rows)
 
                 result = collect(
                     session.host, plan, metrics, grain_periods, day, session.workspace.root,
@@ -497,9 +495,7 @@ def run_collect(
                     for r in session.host.records.values()
                     if r.name in result.plugin_of.values()
                 )
-            rows_now = {metric: fingerprint(rows, ()) if rows else None
-                        for metric, rows in this_years.items()}  # fmt: skip
-            bases, _ = not_asked_again(bases, asked_before(runs), rows_now, chosen)
+            bases, _ = not_asked_again(bases, asked_before(runs), chosen)
             if progress is not None and steps() != announced:  # calls not made again: no steps
                 progress.start(steps())
             for base in bases:
@@ -547,7 +543,7 @@ def run_collect(
                     (warnings if metric in landed else errors).append(told)
                 kinds = {m: specs[m].kind.value for m in sorted(landed) if m in specs}
                 none_found = {
-                    metric: NoRowsOfLastYear(unfound, rows_now.get(metric))
+                    metric: NoRowsOfLastYear(unfound)
                     for base in bases for metric in base.metrics if metric not in unread_bases
                     for unfound in [tuple(p.id for p in base.periods
                                           if p.id not in based.get(metric, ()))]
@@ -571,17 +567,6 @@ def run_collect(
         based={metric: frozenset(found) for metric, found in based.items()},
         unread_bases=frozenset(unread_bases),
     )  # fmt: skip
-
-
-def _noted_rows(
-    rows: Iterable[SpooledRow], noted: Mapping[str, list[SpooledRow]]
-) -> Iterator[SpooledRow]:
-    """``rows``, each of a metric of ``noted`` also added to its list there."""
-    for row in rows:
-        kept = noted.get(row[0])
-        if kept is not None:
-            kept.append(row)
-        yield row
 
 
 def _counted_rows(rows: Iterable[SpooledRow], based: dict[str, set[str]]) -> Iterator[SpooledRow]:

@@ -12,11 +12,12 @@ that no ``[[baselines]]`` table types in: a figure stored is never read again, a
 one typed in stays as typed.
 
 A source that has no rows of those periods (an export that starts this year) is asked
-once: the run keeps what it asked and found no rows of (``Run.bases``), with the
-fingerprint of the metric's rows of this year it read beside them. A later collect asks
-again only where those rows are other (the source changed: a new export may reach back)
-or the user names the metric (``okrdesk collect --metric``); otherwise it would take one
-more plugin call over the same files every week, to find the same nothing.
+once: the run keeps what it asked and found no rows of (``Run.bases``), and a later
+collect asks again only where the user names the metric (``okrdesk collect --metric``,
+once an export reaching back arrives, as the collect's line and ``explain`` say).
+Otherwise it would take one more plugin call over the same files every week, to find the
+same nothing; and no sign of the source's tells when it may hold last year: its rows of
+this year change with every weekly export, which asked again every week.
 """
 
 from __future__ import annotations
@@ -94,13 +95,11 @@ def asked_before(runs: Iterable[Run]) -> dict[str, tuple[Run, NoRowsOfLastYear]]
 def not_asked_again(
     bases: Iterable[BaseRead],
     before: Mapping[str, tuple[Run, NoRowsOfLastYear]],
-    rows_now: Mapping[str, str | None],
     named: Collection[str],
 ) -> tuple[list[BaseRead], dict[str, Run]]:
     """Of ``bases``, what to ask for: each metric but those an earlier run asked for every
-    one of these periods and found no rows of, while the rows of this year its sources
-    gave were as they are now (``rows_now``: their fingerprints), and not ``named`` by the
-    user; and those left, each with that run."""
+    one of these periods and found no rows of, not ``named`` by the user; and those left,
+    each with that run."""
     kept: list[BaseRead] = []
     left: dict[str, Run] = {}
     for base in bases:
@@ -109,7 +108,6 @@ def not_asked_again(
             run, none = before.get(metric, (None, None))
             if (
                 run is not None and none is not None and metric not in named
-                and none.rows is not None and rows_now.get(metric) == none.rows
                 and {p.id for p in base.periods} <= set(none.periods)
             ):  # fmt: skip
                 left[metric] = run

@@ -765,7 +765,7 @@ class Store(ABC):
         to be read as (``Run.kinds``), and ``bases``: last year's periods its sources had
         no rows of (``Run.bases``)."""
         asked = None if not bases else json.dumps(
-            {metric: {"periods": list(none.periods), "rows": none.rows}
+            {metric: {"periods": list(none.periods)}
              for metric, none in bases.items()}, sort_keys=True)  # fmt: skip
         with self.transaction():
             self._rows(

@@ -153,16 +153,13 @@ def run_of(r: Sequence[Any]) -> Run:
 
 
 def _no_rows_of_last_year(at: _Row, kept: dict[str, Any]) -> dict[str, NoRowsOfLastYear]:
-    """``runs.bases`` as kept: metric → {"periods": [...], "rows": fingerprint or null}."""
+    """``runs.bases`` as kept: metric → {"periods": [...]}."""
     found = {}
     for metric, asked in kept.items():
         periods = asked.get("periods") if isinstance(asked, dict) else None
-        rows = asked.get("rows") if isinstance(asked, dict) else None
         if not isinstance(periods, list) or not all(isinstance(p, str) for p in periods):
             raise at.refuse(19, "bases")
-        if rows is not None and not isinstance(rows, str):
-            raise at.refuse(19, "bases")
-        found[metric] = NoRowsOfLastYear(tuple(periods), rows)
+        found[metric] = NoRowsOfLastYear(tuple(periods))
     return found
 
 
