@@ -124,7 +124,8 @@ def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path)
 COMMISSION_NONE = (
     "Read last year's 53 periods (2025-W01 to 2025-W53) for growth targets and YoY comparisons: "
     "commission_revenue has none (its source has no rows of them: type them into "
-    "[[baselines]], or collect from an export that holds them)."
+    "[[baselines]], or once an export holds them, okrdesk collect --metric commission_revenue "
+    "reads them; they are not asked again till then)."
 )
 
 

@@ -132,7 +132,8 @@ _SAID = {
                  "YoY comparisons: {found}.",
         "based": "{metric} has figures in {n}",
         "not_based": "{metric} has none (its source has no rows of them: type them into "
-                     "[[baselines]], or collect from an export that holds them)",
+                     "[[baselines]], or once an export holds them, okrdesk collect --metric "
+                     "{metric} reads them; they are not asked again till then)",
         "unread_base": "{metric}'s plugin failed on them (the warning says how; this "
                        "year's figures are collected all the same)",
         "based_and": "; ",
@@ -163,7 +164,8 @@ _SAID = {
         "bases": "为增长目标和同比读取了上年 {periods} 个周期（{first} 至 {last}）：{found}。",
         "based": "{metric} {n} 个周期有数字",
         "not_based": "{metric} 没有数字（数据源中没有这些周期的行：可在 [[baselines]] 中补录，"
-                     "或从含有这些周期的导出文件采集）",
+                     "或待导出文件含有这些周期后用 okrdesk collect --metric {metric} 读取；"
+                     "在此之前不再读取）",
         "unread_base": "{metric} 的插件读取这些周期时出错（原因见警告；本年的数字照常采集）",
         "based_and": "；",
     },
