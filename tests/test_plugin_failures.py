@@ -447,7 +447,8 @@ def test_validate_says_at_a_key_result_that_a_plugin_which_did_not_load_may_prov
 ) -> None:
     """A plugin that fails to import leaves each key result on its metrics with "no loaded
     plugin provides metric", and a "did you mean" another: the plugin's error, the cause,
-    came only after them all. Each now says which plugin did not load."""
+    came only after them all. Each now says which plugin did not load, and alone where
+    the plugin's code names the metric (test_unloaded_plugin_metric.py)."""
     root = write_workspace()
     plugin = root / "plugins" / "test_metrics.py"
     plugin.write_text("import no_such_module\n" + plugin.read_text(encoding="utf-8"), "utf-8")
@@ -456,15 +457,14 @@ def test_validate_says_at_a_key_result_that_a_plugin_which_did_not_load_may_prov
     assert done.exit_code == 2, done.output
     said = " ".join(done.output.split())
     assert (
-        'key_results[KR1].metric: no loaded plugin provides metric "new_hnw_clients"; plugin '
-        "test_metrics did not load or declare all its metrics and may provide it (see its error); "
-        "available:"
+        'key_results[KR1].metric: no loaded plugin provides metric "new_hnw_clients": plugin '
+        "test_metrics, whose code names it, failed to load; mend the error told of it, then "
+        "run `okrdesk validate` again"
     ) in said, said
     assert "ModuleNotFoundError: No module named 'no_such_module'" in said
     zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
-    assert (
-        "插件 test_metrics 未能加载或未能声明全部指标，可能正是提供它的插件（见其错误）"
-        in zh.output
+    assert "插件 test_metrics 的代码写有这个名字，但它加载失败；请先修正该插件的错误" in " ".join(
+        zh.output.split()
     ), zh.output
 
 

@@ -247,8 +247,18 @@ def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:
 
 def _undeclared_by(host: PluginHost) -> dict[str, str]:
     """metric → the plugin that said it could not declare it (the SQL source names the
-    metric of each broken definition)."""
-    return {metric: name for name, record in host.records.items() for metric in record.undeclared}
+    metric of each broken definition), or that did not load and writes the metric's
+    name in its code: the plugin to mend, not a metric misspelt."""
+    from okrdesk.plugins.named_in_code import names_in_code
+
+    unloaded = {
+        metric: name
+        for name in host.unloaded()
+        for metric in names_in_code(host.records[name].how)
+        if metric not in host.metrics
+    }
+    said = {metric: name for name, record in host.records.items() for metric in record.undeclared}
+    return {**unloaded, **said}
 
 
 def _undeclared(host: PluginHost) -> list[tuple[str, str]]:

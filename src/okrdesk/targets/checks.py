@@ -673,6 +673,19 @@ def _check_metrics(
                 )
             )
             continue
+        if spec is None and undeclared.get(use.metric) in unloaded:
+            # Not misspelt: the plugin whose code names it did not load; its error first.
+            plugin = undeclared[use.metric]
+            findings.problems.append(
+                use.where.problem(
+                    f'no loaded plugin provides metric "{use.metric}": plugin {plugin}, '
+                    "whose code names it, failed to load; mend the error told of it, then "
+                    "run `okrdesk validate` again",
+                    f'已加载的插件都不提供指标 "{use.metric}"：插件 {plugin} 的代码写有这个'
+                    "名字，但它加载失败；请先修正该插件的错误，再运行 `okrdesk validate`",
+                )
+            )
+            continue
         if spec is None and use.metric in undeclared:
             # Not misspelt: its definition is broken, and told at its own line.
             plugin = undeclared[use.metric]
