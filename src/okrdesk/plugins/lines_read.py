@@ -88,7 +88,7 @@ def where_it_failed(reading: Reading | None, error: BaseException, workspace: Pa
     ``error`` is a ``KeyError`` of one it lacks; empty words for no reading."""
     if reading is None or reading.line < 1:
         return Said("", "")
-    shown = _shown(reading.name, workspace)
+    shown = shown_from(reading.name, workspace)
     missing = _missing_column(reading, error)
     if missing is not None:
         column, columns = missing
@@ -127,8 +127,9 @@ def _missing_column(reading: Reading, error: BaseException) -> tuple[str, list[s
     return column, columns
 
 
-def _shown(name: str, workspace: Path) -> str:
+def shown_from(name: str, workspace: os.PathLike[str] | str) -> str:
+    """``name`` from the workspace where it lies inside it, else as it was opened."""
     try:
-        return Path(name).resolve().relative_to(workspace.resolve()).as_posix()
+        return Path(name).resolve().relative_to(Path(workspace).resolve()).as_posix()
     except (ValueError, OSError):
         return name

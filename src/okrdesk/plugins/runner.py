@@ -186,7 +186,14 @@ def _failed(
         return Said(f"okrdesk_collect failed: {misused.en}{at}",
                     f"okrdesk_collect 出错：{misused.zh}{at}")  # fmt: skip
     en, zh = (describe_error(error, plugin, how, lang=lang) for lang in ("en", "zh"))
-    line = where_it_failed(reading, error, mistaken[1].workspace if mistaken else Path("."))
+    workspace = mistaken[1].workspace if mistaken else Path(".")
+    line = where_it_failed(reading, error, workspace)
+    if reading is None and not line.en:
+        from okrdesk.plugins.csv_read_itself import csv_reading, opened_itself
+
+        # Read with open() and csv, not decoded_lines: its own reader says where it was.
+        line = where_it_failed(csv_reading(error), error, workspace)
+        line = line if line.en else opened_itself(error, workspace)
     # A ValueError part-way through a file is the cell's, more likely than the setting's.
     setting = (
         Said("", "")
