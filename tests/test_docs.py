@@ -345,6 +345,42 @@ def test_the_guide_s_settings_check_takes_the_example_s_settings(tmp_path: Path)
     assert all(p.zh for p in found)
 
 
+def test_the_guide_s_first_module_collects_as_written(tmp_path: Path) -> None:
+    """docs/plugins.md's first module, under "Guide: a plugin in five steps", run as a
+    plugin over a salons.csv in its form: what a stranger copies first from the guide."""
+    import datetime as dt
+    import types
+
+    from okrdesk.model import Person
+    from okrdesk.plugins.testing import check_plugin
+
+    guide = PLUGIN_GUIDE.read_text(encoding="utf-8")
+    part = guide[guide.index("## Guide: a plugin in five steps") : guide.index("# Reference")]
+    (code,) = re.findall(r"```python\n(.*?)```", part[: part.index("## A complete")], re.DOTALL)
+    plugin = types.ModuleType("guide_salons")
+    exec(compile(code, "plugins.md", "exec"), plugin.__dict__)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n2026-01-08,cm01,12,1\n"
+        "2026-01-14,cm02,5,0\n2026-03-02,cm01,9,1\n",
+        encoding="utf-8",
+    )
+    check = check_plugin(
+        plugin,
+        people=[Person("cm01", "王芳", "team-a"), Person("cm02", "李雷", "team-a")],
+        start=dt.date(2026, 1, 5),
+        through=dt.date(2026, 1, 18),
+        workspace=tmp_path,
+    )
+    check.assert_valid()
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 42
+    assert check.value("salon_attendees", "cm01", "2026-W03").value == 0  # covered, none: 0
+    assert check.value("salon_attendees", "cm02", "2026-W03").value == 5
+    cited = {(o.subject, o.period): (o.source, o.no_rows) for o in check.observations}
+    assert cited["cm01", "2026-W02"] == ("salons.csv rows 2,3", False)
+    assert cited["cm01", "2026-W03"] == ("no row of salons.csv, so 0", True)
+
+
 README = ROOT / "README.md"
 
 
