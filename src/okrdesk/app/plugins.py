@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,7 +22,7 @@ from okrdesk.plugins.manager import (
     PluginRecord,
 )
 from okrdesk.plugins.source_tables import tables_of_no_plugin
-from okrdesk.targets.reader import no_such
+from okrdesk.targets.reader import closest, no_such
 from okrdesk.targets.settings import open_workspace
 from okrdesk.units import Dimension, UnitOfMeasure, per_one, unit_word
 
@@ -78,11 +79,31 @@ def chosen(host: PluginHost, name: str | None, lang: str = "en") -> list[PluginR
                 else f'no plugin "{name}": it is a metric of plugin {owner}; '
                 f"`okrdesk plugins {owner}` lists it"
             )
-        hint = "`okrdesk plugins` 列出全部插件" if lang == "zh" else "`okrdesk plugins` lists them"
+        if closest(name, host.records) is not None:  # misspelt: the name it is close to
+            hint = (
+                "`okrdesk plugins` 列出全部插件" if lang == "zh" else "`okrdesk plugins` lists them"
+            )
+        else:
+            hint = _not_listed(lang)
         raise BadInput(no_such("plugin", name, host.records, hint, lang))
     # Every copy of that name: the one that runs, then those ignored, which say why.
     return [host.records[name], *(r for key, r in host.records.items()
                                   if r.name == name and key != name)]  # fmt: skip
+
+
+def _not_listed(lang: str) -> str:
+    """What to do about a plugin ``okrdesk plugins NAME`` finds no plugin of: a package
+    just installed goes, with a plain ``pip``, into whichever Python that pip serves,
+    often not okrdesk's (its ``.venv``), and then okrdesk never sees it."""
+    python = sys.executable or "python"
+    if lang == "zh":
+        return ("`okrdesk plugins` 列出全部插件；刚安装的包若不在其中，多半装进了另一个 Python："
+                f"请在包的文件夹中用运行 okrdesk 的 Python 安装（{python} -m pip install -e .），"
+                "工作区自己的 plugins/NAME.py 则在 `okrdesk trust` 之后才会运行")  # fmt: skip
+    return ("`okrdesk plugins` lists them; a package you installed that is not among them went "
+            "into another Python than okrdesk's: install it, in its folder, with the Python "
+            f"okrdesk runs in ({python} -m pip install -e .); a workspace's own plugins/NAME.py "
+            "runs once you `okrdesk trust` the workspace")  # fmt: skip
 
 
 _SAID = {
