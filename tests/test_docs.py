@@ -352,6 +352,7 @@ def test_the_guide_s_first_module_collects_as_written(tmp_path: Path) -> None:
     import types
 
     from okrdesk.model import Person
+    from okrdesk.plugins.citations import source_text
     from okrdesk.plugins.testing import check_plugin
 
     guide = PLUGIN_GUIDE.read_text(encoding="utf-8")
@@ -378,7 +379,14 @@ def test_the_guide_s_first_module_collects_as_written(tmp_path: Path) -> None:
     assert check.value("salon_attendees", "cm02", "2026-W03").value == 5
     cited = {(o.subject, o.period): (o.source, o.no_rows) for o in check.observations}
     assert cited["cm01", "2026-W02"] == ("salons.csv rows 2,3", False)
-    assert cited["cm01", "2026-W03"] == ("no row of salons.csv, so 0", True)
+    assert cited["cm01", "2026-W03"] == ("no row of salons.csv counts, so 0", True)
+    # Both in the documented form, so a Chinese explain words them (it wrote "no row of
+    # salons.csv, so 0" as it was, in English).
+    assert source_text("salons.csv rows 2,3", "zh") == "salons.csv 第 2、3 行"
+    assert (
+        source_text("no row of salons.csv counts, so 0", "zh")
+        == "salons.csv 中没有计入的行，按 0 计"
+    )
 
 
 README = ROOT / "README.md"
