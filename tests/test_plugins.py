@@ -1922,7 +1922,9 @@ def test_collect_names_the_plugin_that_did_not_load_beside_the_metric_it_may_pro
 ) -> None:
     """A plugin that failed to import: collect said ``metric client_calls: not provided
     by any loaded plugin`` on its own line, as of a misspelt metric, where validate says
-    the plugin that did not load may provide it; the report kept collect's words."""
+    the plugin that did not load may provide it; the report kept collect's words. Its
+    code names the metric, so it is named as the plugin to mend, alone
+    (test_unloaded_plugin_metric.py)."""
     from installed_package import installed_package, okrdesk
 
     root = write_workspace({"calls.toml": CALLS_OKRS})
@@ -1934,16 +1936,16 @@ def test_collect_names_the_plugin_that_did_not_load_beside_the_metric_it_may_pro
     assert told["en"].returncode == 1, told["en"].stderr
     lines = told["en"].stderr.splitlines()
     assert (
-        "error: metric client_calls: not provided by any loaded plugin; plugin calls did not "
-        "load or declare all its metrics and may provide it (see its error)"
+        "error: metric client_calls: not provided by any loaded plugin: plugin calls, whose "
+        "code names it, failed to load; mend the error told of it"
     ) in lines, told["en"].stderr
     assert any(
         line.startswith("error: plugin calls: not a valid plugin: okrdesk_metric is no hook")
         for line in lines
     ), told["en"].stderr
     assert (
-        "错误：指标 client_calls：没有任何已加载的插件提供；插件 calls 未能加载或未能声明全部指标，"
-        "可能正是提供它的插件（见其错误）"
+        "错误：指标 client_calls：没有任何已加载的插件提供：插件 calls 的代码写有这个名字，"
+        "但它加载失败；请先修正该插件的错误"
     ) in told["zh"].stderr.splitlines(), told["zh"].stderr
 
 

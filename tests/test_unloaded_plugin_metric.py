@@ -83,3 +83,27 @@ def test_a_name_the_broken_plugin_does_not_write_is_still_a_guess(
         "may provide it (see its error)"
     ) in english, english
     assert "whose code names it" not in english
+
+
+def test_collect_names_the_broken_plugin_whose_code_names_the_metric(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """collect said the broken plugin "may provide it", as validate did; it says which."""
+    root = write_workspace({"complaints.toml": KEY_RESULT.format(metric="complaint_rates")})
+    with installed_package(tmp_path, "complaints", BROKEN) as env:
+        env = {**env, "COLUMNS": "300"}
+        english = okrdesk(env, "collect", "--lang", "en", "--through", "2026-03-15", "-w",
+                          str(root))  # fmt: skip
+        chinese = okrdesk(env, "collect", "--lang", "zh", "--through", "2026-03-15", "-w",
+                          str(root))  # fmt: skip
+    told = " ".join((english.stdout + english.stderr).split())
+    assert english.returncode == 1, told
+    assert (
+        "error: metric complaint_rates: not provided by any loaded plugin: plugin complaints, "
+        "whose code names it, failed to load; mend the error told of it"
+    ) in told, told
+    assert "may provide it" not in told
+    assert (
+        "错误：指标 complaint_rates：没有任何已加载的插件提供：插件 complaints 的代码写有这个名字，"
+        "但它加载失败；请先修正该插件的错误"
+    ) in " ".join((chinese.stdout + chinese.stderr).split()), chinese.stdout

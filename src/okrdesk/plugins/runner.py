@@ -2013,13 +2013,25 @@ def _float(number: float | decimal.Decimal | None) -> float | None:
         return math.nan
 
 
-def _unprovided(metric: str, declared_by: list[str] | None, unloaded: Sequence[str]) -> PluginError:
+def _unprovided(
+    metric: str, declared_by: list[str] | None, unloaded: Sequence[str], named_by: str | None
+) -> PluginError:
     """The error of a metric the plan needs and no plugin provides: none declares it, or
     several do (``declared_by``) and so none may. The plugins whose metrics are unknown
     (``unloaded``) are named, as validate names them: the metric is most likely theirs,
-    and their own error, told beside it, is what to fix."""
+    and their own error, told beside it, is what to fix; ``named_by``, the one of them
+    whose code writes the metric's name (``named_in_code``), alone."""
     if declared_by:
         return PluginError("-", metric, *not_collected(declared_by))
+    if named_by is not None:
+        return PluginError(
+            "-",
+            metric,
+            f"not provided by any loaded plugin: plugin {named_by}, whose code names it, "
+            "failed to load; mend the error told of it",
+            f"没有任何已加载的插件提供：插件 {named_by} 的代码写有这个名字，但它加载失败；"
+            "请先修正该插件的错误",
+        )
     maybe, maybe_zh = maybe_from(unloaded)
     return PluginError(
         "-",
@@ -2027,6 +2039,15 @@ def _unprovided(metric: str, declared_by: list[str] | None, unloaded: Sequence[s
         f"not provided by any loaded plugin{maybe}",
         f"没有任何已加载的插件提供{maybe_zh}",
     )
+
+
+def _named_by_unloaded(host: PluginHost, unloaded: Sequence[str]) -> dict[str, str]:
+    """metric name → the plugin that did not load whose code writes it (read as text)."""
+    if not unloaded:
+        return {}
+    from okrdesk.plugins.named_in_code import names_in_code
+
+    return {m: name for name in reversed(unloaded) for m in names_in_code(host.records[name].how)}
 
 
 def collect(
@@ -2071,12 +2092,15 @@ def collect(
     # that plugin's error, at its line, not again as provided by none.
     undeclared = frozenset().union(*(r.undeclared for r in host.records.values()))
     unloaded = host.unloaded()
+    named = _named_by_unloaded(host, unloaded)
     for metric in sorted(set(metrics)):
         owner = host.owners.get(metric)
         if owner is None:
             if metric in undeclared and metric not in host.clashes:
                 continue
-            result.errors.append(_unprovided(metric, host.clashes.get(metric), unloaded))
+            result.errors.append(
+                _unprovided(metric, host.clashes.get(metric), unloaded, named.get(metric))
+            )
         else:
             wanted.setdefault(owner, []).append(host.metrics[metric])
     implementations = dict(host.implementations("okrdesk_collect"))
