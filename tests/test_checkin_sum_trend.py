@@ -13,7 +13,8 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
-from sample_workspace import OKRS, ORG, WriteWorkspace
+from sample_workspace import OKRS, WriteWorkspace
+from test_dimensions import ORG as TWO_TEAMS  # team-a: cm01, cm02; team-b: cm03
 
 TRUSTS_CHECKED_IN = """
 [[objectives]]
@@ -105,22 +106,6 @@ def test_a_units_trend_of_check_ins_is_the_sum_its_figure_is(
     assert len(row["trend"]) == 5, row
 
 
-TWO_TEAMS = (
-    ORG
-    + """
-[[units]]
-id = "team-b"
-name = "财富管理二部"
-level = "team"
-parent = "branch"
-
-[[people]]
-id = "cm03"
-name = "赵敏"
-unit = "team-b"
-"""
-)
-
 BRANCH_CHECKED_IN = """
 [[objectives]]
 id = "B1"
@@ -153,7 +138,7 @@ def test_a_unit_with_its_own_check_in_stands_for_its_members_in_the_trend_above_
     done = run(root, "report", "--as-of", "2026-03-01", "--unit", "branch", "--format", "json")
     (row,) = [r for o in json.loads(done.stdout)["objectives"] for r in o["key_results"]
               if r["id"] == "B1.TRUST"]  # fmt: skip
-    assert row["actual"] == 14, row  # team-a's own 10 and 赵敏's 4, not 李强's 6
+    assert row["actual"] == 14, row  # team-a's own 10 and cm03's 4, not 李强's 6
     assert [(p["date"], p["value"]) for p in row["trend"]] == [
         ("2026-01-31", 3), ("2026-02-10", 11), ("2026-02-20", 14),
     ], row  # fmt: skip
