@@ -1230,6 +1230,33 @@ def test_a_folder_linked_into_plugins_from_outside_is_covered_by_where_it_leads(
     )
 
 
+def test_a_plugins_folder_that_is_a_link_out_is_not_walked_beyond_its_own_files(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # plugins -> a tree of yours (your home, or /): every folder under it was walked and
+    # every file read at each command, and `okrdesk trust` listed them as the workspace's.
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    yours = tmp_path / "yours"
+    (yours / "private" / "deep").mkdir(parents=True)
+    (yours / "private" / "deep" / "notes.py").write_text("", encoding="utf-8")
+    (root / "plugins" / "test_metrics.py").rename(yours / "test_metrics.py")
+    (root / "plugins").rmdir()
+    (root / "plugins").symlink_to(yours, target_is_directory=True)
+    granted = run("trust", "--lang", "en", str(root))
+    assert granted.returncode == 0, granted.stderr
+    # The files okrdesk imports are covered, where they lead; the folders are named.
+    assert f"  plugins/test_metrics.py → {yours.resolve()}/test_metrics.py\n" in granted.stdout
+    assert "notes.py" not in granted.stdout, granted.stdout
+    assert (
+        f"  plugins/private → {yours.resolve()}/private (a folder outside the workspace: "
+        "where it leads is checked, not what is in it)\n"
+    ) in granted.stdout, granted.stdout
+    assert "not run" not in run("validate", "--lang", "en", "-w", str(root)).stdout
+    # A file under it changed, unwalked, leaves the trust as it was.
+    (yours / "private" / "deep" / "notes.py").write_text("x = 1\n", encoding="utf-8")
+    assert "not run" not in run("validate", "--lang", "en", "-w", str(root)).stdout
+
+
 IMPORTS_A_SIBLING = """\
 import pathlib
 import sys

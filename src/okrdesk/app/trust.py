@@ -69,7 +69,10 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
         return [], []
     found: list[Path] = []
     outside: list[tuple[str, str]] = []
-    bounds = {os.path.realpath(root), os.path.realpath(folder)}
+    # The workspace alone bounds what is walked: a plugins/ that is itself a link out of
+    # it (plugins -> ~, or /) had every folder there walked and read at each command.
+    # Its own files, the ones okrdesk imports, are still covered; its folders are listed.
+    bounds = {os.path.realpath(root)}
     # A folder linked in (plugins/lib -> ../shared/lib) holds code a plugin imports as
     # surely as one of its own: its files are followed and covered, each folder once
     # however many links lead to it, so a link to itself ends.
