@@ -4,6 +4,7 @@ and what files it may read."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -625,6 +626,33 @@ def test_settings_that_reach_outside_wait_for_trust(
                                        .replace("36000", "36001"),
                                        encoding="utf-8")  # fmt: skip
     assert run("report", "-w", str(root)).returncode == 2
+
+
+def test_a_folder_of_the_workspace_allowed_for_sql_is_shown_as_where_it_is(
+    write_workspace: WriteWorkspace, tmp_path: Path, private_config: Path
+) -> None:
+    # allow_outside_workspace = ["srv"], srv a folder of the workspace: the refusal and
+    # `okrdesk trust` listed "srv -> None", naming nothing the user was consenting to.
+    from okrdesk.app.trust import fingerprint
+
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    (root / "srv").mkdir()
+    (root / "okrdesk.toml").write_text('[sources.sql]\nallow_outside_workspace = ["srv"]\n',
+                                       encoding="utf-8")  # fmt: skip
+    shown = f"[sources.sql] allow_outside_workspace: srv -> {root.resolve()}/srv"
+    for lang in ("en", "zh"):
+        refused = run("report", "--lang", lang, "-w", str(root))
+        assert refused.returncode == 2, refused.stderr
+        assert f"  {shown}\n" in refused.stderr and "None" not in refused.stderr
+    granted = run("trust", "--lang", "en", str(root))
+    assert f"  {shown}\n" in granted.stdout and "None" not in granted.stdout
+    allowed = run("validate", "--lang", "en", "-w", str(root))
+    assert allowed.returncode == 0 and "reaches outside" not in allowed.stderr
+    # What is recorded is what an okrdesk that listed it so recorded: no workspace
+    # trusted with it is asked again.
+    recorded = json.loads((private_config / "okrdesk" / TRUST_FILE).read_text(encoding="utf-8"))
+    earlier = fingerprint(root, ["[sources.sql] allow_outside_workspace: srv -> None"])
+    assert recorded["workspaces"][str(root.resolve())] == earlier
 
 
 def test_a_workspace_may_give_its_plugins_less_time_without_being_trusted_again(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from okrdesk.errors import BadInput, Said, printable
 from okrdesk.files import held_alone, write_text_atomically
-from okrdesk.targets.settings import Workspace
+from okrdesk.targets.settings import ReachLine, Workspace
 from okrdesk.user_cache import own_home
 
 ALLOW_ENV = "OKRDESK_ALLOW_WORKSPACE_CODE"
@@ -105,7 +105,8 @@ def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:
     for name, leads in linked:  # none: the fingerprint as it was before links were
         digest.update(f"\0link\0{name}\0{leads}".encode("utf-8", "surrogateescape"))
     for line in reach:  # none: the fingerprint of the code alone, as it always was
-        digest.update(b"\0reach\0" + line.encode("utf-8", "surrogateescape"))
+        hashed = line.as_trusted if isinstance(line, ReachLine) else line
+        digest.update(b"\0reach\0" + hashed.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -148,7 +148,12 @@ class Workspace:
         folders = sql.get("allow_outside_workspace", [])
         for folder in folders if isinstance(folders, list) else [folders]:
             leads = _outside(str(folder), root, always=True)
-            found.append(f"[sources.sql] allow_outside_workspace: {folder} -> {leads}")
+            line = f"[sources.sql] allow_outside_workspace: {folder} -> {leads}"
+            if leads is None:  # a folder of the workspace: named as such, trusted as it was
+                inside = _resolved(root / Path(str(folder)).expanduser())
+                shown = f"[sources.sql] allow_outside_workspace: {folder} -> {inside}"
+                line = ReachLine(shown, as_trusted=line)
+            found.append(line)
         for key in ("connection", "connection_env"):
             if key in sql:
                 found.append(f"[sources.sql] {key}: {sql[key]}")
@@ -187,6 +192,19 @@ class Workspace:
     @property
     def templates(self) -> Path:
         return self.root / "templates"
+
+
+class ReachLine(str):
+    """A line of ``Workspace.reach`` as it is shown, fingerprinted by ``okrdesk trust`` as
+    an older okrdesk wrote it (``as_trusted``): a line mended to say what it consents to
+    asks no workspace trusted with it again."""
+
+    as_trusted: str
+
+    def __new__(cls, shown: str, as_trusted: str) -> ReachLine:
+        line = super().__new__(cls, shown)
+        line.as_trusted = as_trusted
+        return line
 
 
 def _warehouse_queries(sql: Mapping[str, Any]) -> str | None:
