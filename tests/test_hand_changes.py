@@ -280,7 +280,8 @@ def test_an_sqlite_column_retyped_by_hand_is_not_told_a_statement_sqlite_refuses
     write_workspace: WriteWorkspace,
 ) -> None:
     """A column rebuilt with another type in an SQLite file: `store upgrade` gave the
-    server's ALTER COLUMN … TYPE, which SQLite refuses as a syntax error."""
+    server's ALTER COLUMN … TYPE, which SQLite refuses as a syntax error. Refused when the
+    store is opened, as every command refuses it."""
     from test_money import CHECKIN_OKRS, MONEY_BUDGET
 
     root = write_workspace({"budget.toml": MONEY_BUDGET, "okrs.toml": CHECKIN_OKRS})
@@ -294,12 +295,12 @@ def test_an_sqlite_column_retyped_by_hand_is_not_told_a_statement_sqlite_refuses
         connection.commit()
     done = cli("store", "upgrade", str(root / "okrdesk.db"), "--lang", "en")
     said_plainly(
-        done, 1, "spend.amount_fen is of type TEXT, not INTEGER (SQLite cannot change a "
+        done, 2, "spend.amount_fen is of type TEXT, not INTEGER (SQLite cannot change a "
         "column's type in place: restore the file from a backup)",
     )  # fmt: skip
     assert "ALTER COLUMN" not in done.output, done.output
     chinese = cli("store", "upgrade", str(root / "okrdesk.db"), "--lang", "zh")
-    said_plainly(chinese, 1, "SQLite 无法就地修改列的类型：请从备份恢复该文件")
+    said_plainly(chinese, 2, "SQLite 无法就地修改列的类型：请从备份恢复该文件")
 
 
 def test_a_row_added_by_hand_with_the_next_id_is_said_with_the_sequence_to_reset(

@@ -614,6 +614,58 @@ has these or none. okrdesk's writes leave some columns to their default (a check
 ``withdrawn``): one set otherwise by hand (``withdrawn TEXT DEFAULT '2026-01-01'``) had
 every check-in recorded withdrawn, said recorded and counted for nothing."""
 
+INDEXES_MADE = frozenset({
+    "CREATE INDEX checkins_by_key_result ON checkins (key_result, subject, day)",
+    "CREATE INDEX spend_by_line ON spend (line, day)",
+    "CREATE INDEX observations_by_subject ON observations (subject, metric, period_end)",
+    "CREATE INDEX observations_by_subject ON observations (subject, metric, grain, "
+    "period_start, period_end, value, numerator, denominator)",
+    "CREATE INDEX observations_by_subject ON observations (subject, metric, slice, grain, "
+    "period_start, period_end, value, numerator, denominator)",
+    "CREATE INDEX observations_by_subject ON observations (subject, metric, grain, "
+    "period_start, period_end, value, numerator, denominator) WHERE slice = ''",
+    "CREATE INDEX observation_slices_by_subject ON observations (subject, metric, slice, "
+    "grain, period_start, period_end, value, numerator, denominator) WHERE slice > ''",
+    f"CREATE INDEX {NO_NUMBER_INDEX} ON observations (metric) WHERE {NO_NUMBER}",
+    "CREATE INDEX checkins_by_subject ON checkins (subject, key_result, day)",
+    "CREATE INDEX spend_by_unit ON spend (plan_unit, line, day)",
+    "CREATE INDEX spend_by_plan ON spend (plan_id, plan_unit)",
+    "CREATE INDEX runs_by_plan_unit ON runs (plan_unit)",
+})  # fmt: skip
+"""Every index okrdesk's migrations make in SQLite, in any version, as its statement with
+one space between words. Any other on one of its tables is refused when a store is
+opened: an index on an expression (``json_extract(note, '$')``) runs inside okrdesk's
+writes, and one that fails stopped a check-in midway with SQLite's words alone."""
+
+
+def _typed(**columns: str) -> dict[str, str]:
+    return {column: kind for kind, named in columns.items() for column in named.split()}
+
+
+COLUMN_TYPES_MADE = {
+    "runs": _typed(INTEGER="id pid", TEXT="started finished status command through plugins "
+                   "errors revised warnings metrics landed lines_zh host process_start "
+                   "plan_unit subjects moved_from kinds"),
+    "checkins": _typed(INTEGER="id", REAL="value confidence", TEXT="key_result subject day "
+                       "note recorded withdrawn withdrawn_by withdraw_reason author "
+                       "moved_from moved"),
+    "spend": _typed(INTEGER="id amount_fen reverses", TEXT="line day signed_by note "
+                    "override_reason recorded plan_unit plan_id moved_from moved"),
+    "observations": _typed(TEXT="metric period subject slice period_start period_end source "
+                           "plugin grain partial_through", REAL="value numerator denominator",
+                           INTEGER="run_id no_rows"),
+    "period_totals": _typed(TEXT="metric period grain period_start period_end",
+                            REAL="value numerator denominator", INTEGER="observations"),
+    "running_totals": _typed(TEXT="metric grain year next_period subject period",
+                             REAL="value numerator denominator", INTEGER="observations"),
+    "collected_fingerprints": _typed(TEXT="metric period fingerprint"),
+    HAND_EDITS: _typed(TEXT="metric period"),
+    OKRDESK_WRITES: _typed(INTEGER="writing"),
+}  # fmt: skip
+"""``tables_as_made()``, written out (a test holds them the same): each column's type, read
+when a store is opened, where running the migrations to learn them would cost 0.3 s. A
+migration never changes a column's type, so a store of any version has these."""
+
 FOREIGN_KEYS_MADE = frozenset({
     ("observations", "run_id", "runs", "id"),
     ("spend", "reverses", "spend", "id"),

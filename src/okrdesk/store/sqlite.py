@@ -25,8 +25,10 @@ from typing import Any
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout, edits_unsummed
 from okrdesk.store.migrations import (
+    COLUMN_TYPES_MADE,
     DEFAULTS_MADE,
     FOREIGN_KEYS_MADE,
+    INDEXES_MADE,
     MIGRATIONS,
     NO_NUMBER,
     NO_NUMBER_INDEX,
@@ -293,7 +295,8 @@ class SqliteStore(Store):
         # must be exactly as made, without an index of their own.
         for kind, name, table, text, page in self._connection.execute(
             "SELECT type, name, tbl_name, sql, rootpage FROM sqlite_master WHERE type IN "
-            "('table', 'index') AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+            "('table', 'index') AND sql IS NOT NULL AND (name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+            "OR name LIKE 'sqlite\\_stat%' ESCAPE '\\')"
         ):
             if kind == "table" and not page and str(table).lower() in TABLES_MADE:
                 # A virtual table (no page of its own) keeps what its module chooses: a
@@ -306,7 +309,26 @@ class SqliteStore(Store):
             # A key is written only with this word: a table without it refers to none.
             if kind == "table" and "REFERENCES" in str(text).upper():
                 found.extend(("foreign key", key) for key in self._foreign_keys_not_made(name))
-        found.extend(("default", column) for column in self._defaults_not_made())
+            ours = str(table).lower() in TABLES_MADE
+            if kind == "index" and ours and _one_spaced(str(text)) not in INDEXES_MADE:
+                found.append((kind, name))
+            elif kind == "table" and _PLANNERS_FIGURES.fullmatch(str(name).lower()):
+                # ANALYZE's, which okrdesk never runs: figures the query planner trusts,
+                # which can have every report read the whole store row by row.
+                found.append((kind, name))
+        defaults, retyped = self._columns_not_made()
+        found.extend(("default", column) for column in defaults)
+        if retyped and not found:
+            told = [self._retyped(*column) for column in retyped]
+            raise BadInput(Said(
+                f"{self.path}: okrdesk's tables are not as okrdesk made them: "
+                f"{'; '.join(t.en for t in told)}. Someone changed them by hand, and what okrdesk "
+                "stored there would not read back as written. Nothing was read or changed.",
+                f"{self.path}：okrdesk 的数据表已不是 okrdesk 建的样子："
+                f"{'；'.join(t.zh for t in told)}。"
+                "有人手工改动过它们，okrdesk 存入其中的内容读出来会与写入时不同。"
+                "未读取、未改动任何内容。",
+            ))  # fmt: skip
         if found:
             named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
             extra = len(found) - 5
@@ -342,23 +364,39 @@ class SqliteStore(Store):
                              f"{refers_to or ''}")  # fmt: skip
         return named
 
-    def _defaults_not_made(self) -> list[str]:
+    def _columns_not_made(self) -> tuple[list[str], list[tuple[str, str, str, str]]]:
         """Each column of a table okrdesk writes whose default okrdesk never gives it
         (``DEFAULTS_MADE``), as ``table.column = default``: what okrdesk's writes leave a
-        column to would be someone else's choice (a check-in born withdrawn)."""
+        column to would be someone else's choice (a check-in born withdrawn); and each
+        whose type is not the one okrdesk gives it (``COLUMN_TYPES_MADE``), as (table,
+        column, its type, okrdesk's): a table rebuilt by hand. One query for both."""
         # Only okrdesk's own tables, and no virtual one, named apart: the columns of a
         # virtual table of someone else's, whose module this Python lacks, cannot be read.
         ours = ", ".join("?" * len(TABLES_MADE))
-        return [
-            f"{table}.{column} = {default}"
-            for table, column, default in self._connection.execute(
-                "SELECT m.name, p.name, p.dflt_value FROM sqlite_master m, "
-                "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.rootpage > 0 "
-                f"AND lower(m.name) IN ({ours}) AND p.dflt_value IS NOT NULL",
-                sorted(TABLES_MADE),
-            )
-            if (str(table).lower(), str(column).lower(), default) not in DEFAULTS_MADE
-        ]
+        defaults, retyped = [], []
+        for table, column, kind, default in self._connection.execute(
+            "SELECT m.name, p.name, p.type, p.dflt_value FROM sqlite_master m, "
+            "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.rootpage > 0 "
+            f"AND lower(m.name) IN ({ours}) AND (p.dflt_value IS NOT NULL "
+            f"OR (m.name, p.name, p.type) NOT IN (VALUES {_TYPED_AS_MADE}))",
+            sorted(TABLES_MADE),
+        ):
+            made = COLUMN_TYPES_MADE[str(table).lower()].get(str(column).lower())
+            # None: a column of someone else's added, which no write of okrdesk's meets.
+            if made is not None and str(kind).upper() != made:
+                retyped.append((str(table), str(column), str(kind), made))
+            if default is not None and (str(table).lower(), str(column).lower(),
+                                        default) not in DEFAULTS_MADE:  # fmt: skip
+                defaults.append(f"{table}.{column} = {default}")
+        return defaults, retyped
+
+    def _retyped(self, table: str, column: str, kind: str, made: str) -> Said:
+        back = self._type_back(table, column, made)
+        shown = printable(kind) or "(none)"
+        return Said(
+            f"{table}.{column} is of type {shown}, not {made} ({back.en})",
+            f"{table} 表的 {column} 列类型为 {shown}，而非 {made}（{back.zh}）",
+        )
 
     def _has_foreign_tables(self) -> bool:
         return bool(
@@ -584,6 +622,24 @@ _READ_ONLY_HERE = Said(
 
 _READ_ONLY_THERE = Said("where it is read-only", "因为它在此处只读")
 _ONLY_READ = Said("where a copy only reads it", "因为复制只读取源数据库")
+
+
+_TYPED_AS_MADE = ", ".join(
+    f"('{table}', '{column}', '{kind}')"
+    for table, columns in COLUMN_TYPES_MADE.items()
+    for column, kind in columns.items()
+)
+"""Each column of okrdesk's tables with its type, as SQL's rows of values: only a column
+otherwise is read by ``_columns_not_made``."""
+
+_PLANNERS_FIGURES = re.compile(r"sqlite_stat[0-9]+")
+
+
+def _one_spaced(text: str) -> str:
+    """A statement with one space between its words, as ``INDEXES_MADE`` holds them."""
+    if text.isascii():  # Python's split is SQLite's there, and ten times as quick
+        return " ".join(text.split())
+    return " ".join(_SQLITE_SPACE.split(text.strip(" \t\n\f\r")))
 
 
 def _made_by_okrdesk(kind: str, name: str, text: str | None) -> bool:
