@@ -363,11 +363,13 @@ LEAKING_TEMPLATE = """<!DOCTYPE html>
 
 
 def what_the_page_asks(
-    write_workspace: WriteWorkspace, tmp_path: Path, template: str
+    write_workspace: WriteWorkspace, tmp_path: Path, template: str, fmt: str = "html"
 ) -> tuple[list[str], int]:
     """The requests, and the connections, that the HTML report of a workspace whose
     ``report.html.j2`` is ``template`` (``{{ port }}``: a listener on 127.0.0.1) has
-    Chromium make as it opens the page."""
+    Chromium make as it opens the page; with ``fmt`` "md", its Markdown report, whose
+    ``report.md.j2`` is ``template``, made a page as a Markdown viewer makes one
+    (CommonMark, its HTML kept)."""
     import http.server
     import threading
 
@@ -396,14 +398,20 @@ def what_the_page_asks(
         root = write_workspace()
         (root / "templates").mkdir()
         written = template.replace("{{ port }}", str(server.server_port))
-        (root / "templates" / "report.html.j2").write_text(written, encoding="utf-8")
+        (root / "templates" / f"report.{fmt}.j2").write_text(written, encoding="utf-8")
         runner = CliRunner()
         assert runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)]
                              ).exit_code == 0  # fmt: skip
         page = tmp_path / "report.html"
-        made = runner.invoke(cli, ["report", "--format", "html", "--as-of", "2026-03-15",
-                                   "--out", str(page), "-w", str(root)])  # fmt: skip
+        report = tmp_path / f"report.{fmt}"
+        made = runner.invoke(cli, ["report", "--format", fmt, "--as-of", "2026-03-15",
+                                   "--out", str(report), "-w", str(root)])  # fmt: skip
         assert made.exit_code == 0, made.output
+        if fmt == "md":
+            from markdown_it import MarkdownIt
+
+            shown = MarkdownIt("commonmark").render(report.read_text(encoding="utf-8"))
+            page.write_text(f'<!DOCTYPE html><meta charset="utf-8">{shown}', encoding="utf-8")
         assert "福田营业部" in page.read_text(encoding="utf-8")
         chromium(page, tmp_path / "profile", "--virtual-time-budget=3000", "--dump-dom")
     finally:
@@ -418,6 +426,29 @@ def test_a_workspace_template_that_drops_the_policy_still_fetches_nothing(
     # page send what the report says to a server as it opens (a browser, a mail reader):
     # by an image, or by a refresh to another address, which no policy stops.
     assert what_the_page_asks(write_workspace, tmp_path, LEAKING_TEMPLATE) == ([], 0)
+
+
+FETCHING_MARKDOWN = {
+    "image": "![趋势](http://127.0.0.1:{{ port }}/i?d={{ r.unit.name | urlencode }})",
+    "named-image": "![趋势][fig]\n\n"
+    "[fig]: http://127.0.0.1:{{ port }}/n?d={{ r.unit.name | urlencode }}",
+    "html-image": '<img src="http://127.0.0.1:{{ port }}/h?d={{ r.unit.name | urlencode }}">',
+    "html-block": '<div>\n<video poster="http://127.0.0.1:{{ port }}/v"></video>\n</div>',
+}
+
+
+@pytest.mark.parametrize("fetching", FETCHING_MARKDOWN.values(), ids=FETCHING_MARKDOWN.keys())
+def test_a_workspace_markdown_template_has_the_viewer_fetch_nothing(
+    write_workspace: WriteWorkspace, tmp_path: Path, fetching: str
+) -> None:
+    # A report.md.j2 from a workspace someone sent put a remote image in the report: the
+    # Markdown viewer or chat client that opened it sent the unit's name to the listener.
+    template = f"# {{{{ r.unit.name | md }}}}\n\n{fetching}\n\n[okrdesk](https://example.org)\n"
+    assert what_the_page_asks(write_workspace, tmp_path, template, fmt="md") == ([], 0)
+    written = (tmp_path / "report.md").read_text(encoding="utf-8")
+    # Written as text, its address in sight; a link is kept, followed only when clicked.
+    assert "127.0.0.1" in written and "[okrdesk](https://example.org)" in written
+    assert re.search(r"(?<!\\)(?:<[a-z]|!\[)", written) is None, written
 
 
 HIDDEN_STEERING = {

@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 
+_FETCHED = re.compile(r"(\\*)(?:<(?=[A-Za-z/!?])|!(?=\[))")
+"""What a Markdown viewer or chat client may fetch as the report opens: an image
+(``![x](address)``, ``![x][name]``), or HTML (``<img src>``, ``<video poster>``, an
+autolink), each with as many backslashes before it, an odd number of which leave it
+text already."""
+
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
     from okrdesk.report.templates import render_template
 
-    render_template("report.md.j2", report, out, context)
+    written = io.StringIO()
+    render_template("report.md.j2", report, written, context)
+    out.write(fetching_nothing(written.getvalue()))
+
+
+def fetching_nothing(markdown: str) -> str:
+    """``markdown`` with every image and every HTML tag written as text (``!\\[``,
+    ``\\<``), whatever its template says: one from a workspace someone sent could have
+    the viewer or chat client that opens the report fetch an address holding what the
+    report says (``![x](https://…/?d=福田营业部 3,995万)``). Links stay links: one is
+    followed only when a reader chooses to."""
+    return _FETCHED.sub(_as_text, markdown)
+
+
+def _as_text(found: re.Match[str]) -> str:
+    slashes, mark = found.group(1), found.group(0)[-1]
+    if len(slashes) % 2:
+        return found.group(0)
+    return f"{slashes}!\\" if mark == "!" else f"{slashes}\\<"
 
 
 @hookimpl
