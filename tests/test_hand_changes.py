@@ -145,7 +145,8 @@ def test_a_constraint_or_type_changed_by_hand_refuses_a_write_that_is_rolled_bac
 def test_what_the_server_goes_through_is_said_with_what_to_do(
     collected: Path, postgres_url: str
 ) -> None:
-    """A serialization failure and a full disk, given by a trigger on demand."""
+    """A serialization failure and a full disk, given by a check on demand (a trigger is
+    refused as the store is opened)."""
     before = counts(postgres_url)
     for state, said, advice in (
         ("40001", "could not serialize access", "Another program changed the same rows"),
@@ -153,11 +154,12 @@ def test_what_the_server_goes_through_is_said_with_what_to_do(
     ):
         by_hand(
             postgres_url,
-            "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"RAISE EXCEPTION '{said}' USING ERRCODE = '{state}'; END $$",
-            "CREATE OR REPLACE TRIGGER refuse BEFORE INSERT ON checkins "
-            "FOR EACH ROW EXECUTE FUNCTION refuse()",
+            "CREATE OR REPLACE FUNCTION refuse(double precision) RETURNS boolean LANGUAGE "
+            f"plpgsql AS $$ BEGIN RAISE EXCEPTION '{said}' USING ERRCODE = '{state}'; END $$",
         )  # fmt: skip
+        if state == "40001":
+            checked = "ALTER TABLE checkins ADD CONSTRAINT refuse CHECK (refuse(value)) NOT VALID"
+            by_hand(postgres_url, checked)
         done = cli("checkin", "O1.REV", "2", "--lang", "en", "-w", str(collected))
         said_plainly(done, 1, said, "storing the check-ins", advice, "not stored")
     assert counts(postgres_url) == before
@@ -301,6 +303,54 @@ def test_an_sqlite_column_retyped_by_hand_is_not_told_a_statement_sqlite_refuses
     assert "ALTER COLUMN" not in done.output, done.output
     chinese = cli("store", "upgrade", str(root / "okrdesk.db"), "--lang", "zh")
     said_plainly(chinese, 2, "SQLite 无法就地修改列的类型：请从备份恢复该文件")
+
+
+NEVER_MADE_ON_THE_SERVER = {
+    "trigger": (
+        "CREATE FUNCTION fen() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$BEGIN NEW.amount_fen := 1; RETURN NEW; END$$;\n"
+        "CREATE TRIGGER fen BEFORE INSERT ON spend FOR EACH ROW EXECUTE FUNCTION fen()",
+        "trigger fen",
+    ),
+    # Each spend entry's insert made nothing: said recorded, never stored.
+    "rule": ("CREATE RULE nothing AS ON INSERT TO spend DO INSTEAD NOTHING", "rule nothing"),
+    "default": (
+        "ALTER TABLE checkins ALTER COLUMN withdrawn SET DEFAULT '2026-01-01'",
+        "default checkins.withdrawn = '2026-01-01'",
+    ),
+    "view": (
+        "ALTER TABLE checkins RENAME TO checkins_kept;\n"
+        "CREATE VIEW checkins AS SELECT * FROM checkins_kept",
+        "view checkins",
+    ),
+    # okrdesk's own trigger, its function's body changed.
+    "function": (
+        "CREATE OR REPLACE FUNCTION okrdesk_note_hand_edit() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$BEGIN DELETE FROM checkins; RETURN NULL; END$$",
+        "function okrdesk_note_hand_edit",
+    ),
+}
+
+
+@pytest.mark.parametrize(("sql", "named"), NEVER_MADE_ON_THE_SERVER.values(),
+                         ids=NEVER_MADE_ON_THE_SERVER.keys())  # fmt: skip
+def test_a_server_store_holding_what_okrdesk_never_makes_is_refused_when_opened(
+    collected: Path, postgres_url: str, sql: str, named: str
+) -> None:
+    """As an SQLite file is: on a firm's server, a rule turning each spend entry's insert
+    into nothing had `spend add` say it was recorded, and a default had each check-in
+    born withdrawn; a trigger, a view or okrdesk's trigger's function changed ran inside
+    okrdesk's writes. None was named."""
+    by_hand(postgres_url, *sql.split(";\n"))
+    before = counts(postgres_url)
+    for command in (SPEND_ADD, ["checkin", "O1.REV", "2", "--date", "2026-02-27"],
+                    ["report", "--as-of", THROUGH]):  # fmt: skip
+        done = cli(*command, "--lang", "en", "-w", str(collected))
+        said_plainly(done, 2, f"holds what okrdesk never makes ({named}",
+                     "Nothing was read or changed")  # fmt: skip
+    chinese = cli("report", "--as-of", THROUGH, "--lang", "zh", "-w", str(collected))
+    said_plainly(chinese, 2, f"含有 okrdesk 从不创建的对象（{named}")
+    assert counts(postgres_url) == before
 
 
 def test_a_row_added_by_hand_with_the_next_id_is_said_with_the_sequence_to_reset(

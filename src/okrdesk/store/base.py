@@ -421,6 +421,23 @@ def edits_copied(location: str, pairs: Sequence[tuple[str, str]], why: Said) -> 
     )
 
 
+def never_made(location: str, found: Sequence[tuple[str, str]]) -> BadInput:
+    """The refusal of a store holding what okrdesk never makes, each ``found`` as its kind
+    and name (``trigger fen``, ``default checkins.withdrawn = '2026-01-01'``), five named."""
+    named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
+    extra = len(found) - 5
+    more = (f" and {extra} more", f"，另有 {extra} 项") if extra > 0 else ("", "")
+    return BadInput(Said(
+        f"{location} holds what okrdesk never makes ({named}{more[0]}): SQL that would run "
+        "inside okrdesk's own reads and writes, changing, deleting or refusing what it "
+        "stores. Nothing was read or changed; use a store okrdesk wrote, or drop them if "
+        "they are yours.",
+        f"{location} 含有 okrdesk 从不创建的对象（{named}{more[1]}）：这些 SQL 会在 "
+        "okrdesk 自身的读写中运行，改动、删除或拒绝写入它存的数据。未读取、未改动任何"
+        "内容；请使用 okrdesk 写入的数据库，若这些对象是您自己建的，请删除它们。",
+    ))  # fmt: skip
+
+
 def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
     """For an error okrdesk did not expect of ``command`` (a TypeError where it read a
     value of a type it did not store, say): where a store this process opened has tables

@@ -52,13 +52,16 @@ from okrdesk.store.base import (
     busy_timeout,
     edits_unsummed,
     holds_no_number,
+    never_made,
 )
 from okrdesk.store.liveness import STOPPED
 from okrdesk.store.migrations import (
+    DEFAULTS_MADE,
     HAND_EDITS,
     OKRDESK_WRITES,
     POSTGRES_MIGRATIONS,
     SCHEMA_VERSION,
+    TABLES_MADE,
 )
 from okrdesk.store.reader import SeriesOfMetrics
 
@@ -89,6 +92,60 @@ logging.getLogger("psycopg").addHandler(logging.NullHandler())
 VERSION_TABLE = "okrdesk_schema"
 VACUUM_LOADED = (*TABLES, "period_totals", "running_totals")
 """The tables ``store copy`` vacuums and analyses once it has loaded them."""
+_TABLES_HERE = (TABLES_MADE - {OKRDESK_WRITES}) | {VERSION_TABLE}
+"""okrdesk's tables on a server: SQLite's but the one marking its writes (a setting of the
+transaction does that here), and the one keeping the schema's version."""
+_DEFAULTS_HERE = frozenset(
+    (table, column, f"{default}::text" if default.startswith("'") else default)
+    for table, column, default in DEFAULTS_MADE
+)
+"""``DEFAULTS_MADE`` as PostgreSQL says them (``''::text``)."""
+_TRIGGER = (
+    "observations", "observations_edited_by_hand",
+    "CREATE TRIGGER observations_edited_by_hand AFTER INSERT OR DELETE OR UPDATE ON "
+    "observations FOR EACH ROW WHEN ((current_setting('okrdesk.writing'::text, true) IS "
+    "DISTINCT FROM 'on'::text)) EXECUTE FUNCTION okrdesk_note_hand_edit()",
+)  # fmt: skip
+"""okrdesk's one trigger, as the server says it (its table's schema left out)."""
+_TRIGGER_BODY = " ".join(
+    re.split(r"\$\$", next(m for m in POSTGRES_MIGRATIONS if "okrdesk_note_hand_edit" in m))[
+        1
+    ].split()
+)
+"""The body of okrdesk's trigger's function, as the migration makes it."""
+_RELATION_KINDS = {"v": "view", "m": "materialized view", "f": "foreign table",
+                   "p": "partitioned table"}  # fmt: skip
+_OURS = "ARRAY[" + ", ".join(f"'{table}'" for table in sorted(_TABLES_HERE)) + "]"
+_NEVER_MADE = f"""
+SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl,
+       replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(n.nspname) || '.', ' ON ')
+       AS text
+FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND NOT t.tgisinternal
+UNION ALL
+SELECT 'rule', r.rulename::text, c.relname::text, ''
+FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND r.rulename <> '_RETURN'
+UNION ALL
+SELECT 'relation', c.relname::text, c.relname::text, c.relkind::text
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND c.relkind <> 'r'
+UNION ALL
+SELECT 'default', a.attname::text, c.relname::text, pg_get_expr(d.adbin, d.adrelid)
+FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = d.adrelid
+JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS})
+UNION ALL
+SELECT 'function', p.proname::text, '', p.prosrc
+FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = current_schema() AND p.proname = 'okrdesk_note_hand_edit'
+"""
+"""What ``_refuse_what_was_never_made`` looks at, in one statement: each trigger and rule
+on okrdesk's tables, each relation under their names that is no table, each column
+default, and the body of okrdesk's trigger's function."""
 CONNECT_TIMEOUT = 10
 ANALYZE_AFTER_ROWS = 10_000
 """A collect that stores this many observations or more is followed by ``ANALYZE``, and
@@ -195,6 +252,9 @@ class PostgresStore(Store):
         """Inside ``reading``: one snapshot, which another connection may share."""
         self._no_hand_edits = False
         """Whether the opening found no hand edits waiting (``take_hand_edits``)."""
+        self._never_made_rows: list[tuple[Any, ...]] | None = None
+        """What okrdesk never makes, as the opening read it with the version (``_NEVER_MADE``);
+        None where it was not read so."""
 
     def _forget_reads(self) -> None:
         """What was read once for later questions is dropped: the store is changing."""
@@ -252,6 +312,8 @@ class PostgresStore(Store):
                 f"{self.location} 由更新版本的 okrdesk 写入（结构版本 {version}；"
                 f"本版本最高只认 {SCHEMA_VERSION}）；请升级 okrdesk。未改动任何内容。",
             ))  # fmt: skip
+        if version is not None:
+            self._refuse_what_was_never_made()
         if version is None and not create:
             self._schema_is_there()
             raise NoStoreYet(Said(
@@ -291,6 +353,33 @@ class PostgresStore(Store):
                     raise
                 raise self._not_owner(version) from None
         self._take_hand_edits_if_allowed(rows_only)
+
+    def _refuse_what_was_never_made(self) -> None:
+        """Refuse a store whose tables have what okrdesk never makes on the server: a
+        trigger but okrdesk's own (``observations_edited_by_hand``, as okrdesk makes it,
+        its function's body too), a rule, a view (or any relation but a table) under the
+        name of one of okrdesk's tables, or a column's default okrdesk never gives, which
+        its writes would take: each would run inside okrdesk's writes or change what they
+        store (a rule turning each spend entry's insert into nothing, a check-in born
+        withdrawn), as in an SQLite file. One statement, asked of the catalog."""
+        rows = self._never_made_rows
+        if rows is None:  # not asked with the version: a store older than okrdesk's edits
+            rows = [tuple(row) for row in self._rows(_NEVER_MADE)]
+        found: list[tuple[str, str]] = []
+        for kind, name, table, text in rows:
+            if kind == "trigger" and (table, name, " ".join(str(text).split())) == _TRIGGER:
+                continue
+            if kind == "function" and " ".join(str(text).split()) == _TRIGGER_BODY:
+                continue
+            if kind == "default":
+                if (table, name, text) in _DEFAULTS_HERE:
+                    continue
+                name = f"{table}.{name} = {text}"
+            elif kind == "relation":
+                kind, name = _RELATION_KINDS.get(str(text), "relation"), str(table)
+            found.append((kind, str(name)))
+        if found:
+            raise never_made(self.location, found)
 
     def _schema_is_there(self) -> None:
         """Refuse a URL whose search_path names no schema of this database: a reader told
@@ -412,7 +501,10 @@ class PostgresStore(Store):
         ``_stored_version`` asks the catalog."""
         # Asked with it, in the same round trip: whether hand edits wait (a store of this
         # okrdesk's schema has the table; an older one answers as a missing table would).
-        sql = f"SELECT max(version), EXISTS (SELECT 1 FROM {HAND_EDITS}) FROM {VERSION_TABLE}"
+        # And what okrdesk never makes, which the opening refuses (``_NEVER_MADE``).
+        sql = (f"SELECT max(version), EXISTS (SELECT 1 FROM {HAND_EDITS}), (SELECT "
+               "array_agg(ARRAY[f.kind, f.name, f.tbl, f.text]) FROM ("
+               f"{_NEVER_MADE}) f) FROM {VERSION_TABLE}")  # fmt: skip
         try:
             row = self._connection.execute(sql.encode()).fetchone()
         except psycopg.errors.UndefinedTable:
@@ -420,6 +512,7 @@ class PostgresStore(Store):
         except psycopg.Error as error:
             raise self._failed(error, sql) from None
         self._no_hand_edits = row is not None and not row[1]
+        self._never_made_rows = [tuple(found) for found in row[2] or ()] if row else []
         return int(row[0]) if row is not None and row[0] is not None else 0
 
     def _stored_version(self) -> int | None:

@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
-from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout, edits_unsummed
+from okrdesk.store.base import (
+    BUSY_TIMEOUT_ENV,
+    Row,
+    Store,
+    busy_timeout,
+    edits_unsummed,
+    never_made,
+)
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
     DEFAULTS_MADE,
@@ -330,20 +337,7 @@ class SqliteStore(Store):
                 "未读取、未改动任何内容。",
             ))  # fmt: skip
         if found:
-            named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
-            extra = len(found) - 5
-            more = (f" and {extra} more", f"，另有 {extra} 项") if extra > 0 else ("", "")
-            raise BadInput(
-                Said(
-                    f"{self.path} holds what okrdesk never makes ({named}{more[0]}): SQL that "
-                    "would run inside okrdesk's own reads and writes, changing, deleting or "
-                    "refusing what it stores. Nothing was read or changed; use a store okrdesk "
-                    "wrote, or drop them if they are yours.",
-                    f"{self.path} 含有 okrdesk 从不创建的对象（{named}{more[1]}）：这些 SQL 会在 "
-                    "okrdesk 自身的读写中运行，改动、删除或拒绝写入它存的数据。未读取、未改动任何"
-                    "内容；请使用 okrdesk 写入的数据库，若这些对象是您自己建的，请删除它们。",
-                )
-            )
+            raise never_made(str(self.path), found)
 
     def _foreign_keys_not_made(self, table: str) -> list[str]:
         """The foreign keys of ``table`` that okrdesk's migrations do not make
