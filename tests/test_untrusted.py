@@ -1344,6 +1344,32 @@ def test_a_plugins_folder_that_is_a_link_out_is_not_walked_beyond_its_own_files(
     assert "not run" not in run("validate", "--lang", "en", "-w", str(root)).stdout
 
 
+def test_a_link_in_plugins_back_up_to_the_workspace_is_not_walked(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # plugins/up -> ..: the whole workspace, its store and CRM exports too, was walked and
+    # read at each command, listed by `okrdesk trust` as plugins/up/okrdesk.db and the
+    # like, and the trust lapsed at the store's next write.
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    (root / "data").mkdir()
+    (root / "data" / "assets.csv").write_text("client_id,aum\n", encoding="utf-8")
+    (root / "plugins" / "up").symlink_to("..", target_is_directory=True)
+    granted = run("trust", "--lang", "en", str(root))
+    assert granted.returncode == 0, granted.stderr
+    assert "assets.csv" not in granted.stdout, granted.stdout
+    assert (
+        f"  plugins/up → {root.resolve()} (a folder holding plugins/ itself: where it leads "
+        "is checked, not what is in it)\n"
+    ) in granted.stdout, granted.stdout
+    in_chinese = run("trust", "--lang", "zh", str(root)).stdout
+    assert (
+        f"  plugins/up → {root.resolve()}（包含 plugins/ 本身的文件夹：只核对它指向哪里"
+        in in_chinese
+    )
+    (root / "data" / "assets.csv").write_text("client_id,aum\nC1,100\n", encoding="utf-8")
+    assert "not run" not in run("validate", "--lang", "en", "-w", str(root)).stdout
+
+
 IMPORTS_A_SIBLING = """\
 import pathlib
 import sys

@@ -81,7 +81,12 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
         kept = []
         for name in sorted(folders):
             real = os.path.realpath(os.path.join(where, name))
-            if not any(real == b or real.startswith(b + os.sep) for b in bounds):
+            if not any(real == b or real.startswith(b + os.sep) for b in bounds) or holds_plugins(
+                real, root
+            ):
+                # A link back up (plugins/up -> ..) would have the whole workspace, its
+                # store and exports too, walked and read at each command, and the trust
+                # lapse at the store's next write.
                 outside.append((Path(where, name).relative_to(folder).as_posix(), real))
             elif real not in seen:
                 seen.add(real)
@@ -89,6 +94,11 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
         folders[:] = kept
         found += [path for name in files if (path := Path(where, name)).is_file()]
     return sorted(found), sorted(outside)
+
+
+def holds_plugins(real: str, root: Path) -> bool:
+    """Whether the folder at ``real`` (a real path) holds the workspace's plugins/."""
+    return os.path.realpath(root / "plugins").startswith(real + os.sep)
 
 
 def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:
@@ -218,6 +228,8 @@ WORDS = {
         "reach": "and what its okrdesk.toml reaches outside it (a change asks again):",
         "outside": "  plugins/{name} → {real} (a folder outside the workspace: where it leads "
                    "is checked, not what is in it)",
+        "around": "  plugins/{name} → {real} (a folder holding plugins/ itself: where it leads "
+                  "is checked, not what is in it)",
     },
     "zh": {
         "refused": "{settings}：此工作区指向其文件夹之外：\n{listed}\n"
@@ -230,6 +242,8 @@ WORDS = {
         "reach": "以及其 okrdesk.toml 指向工作区之外的设置（有改动会再次询问）：",
         "outside": "  plugins/{name} → {real}（工作区之外的文件夹：只核对它指向哪里，"
                    "不核对其中的文件）",
+        "around": "  plugins/{name} → {real}（包含 plugins/ 本身的文件夹：只核对它指向哪里，"
+                  "不核对其中的文件）",
     },
 }  # fmt: skip
 """What ``okrdesk trust`` says, and the refusal of a workspace not trusted, by language."""

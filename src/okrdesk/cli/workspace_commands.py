@@ -213,7 +213,7 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     workspace. OKRDESK_ALLOW_WORKSPACE_CODE=1 allows it for one run instead.
     Installed plugin packages need no trust: installing one is the consent.
     """
-    from okrdesk.app.trust import WORDS, code_and_links, grant
+    from okrdesk.app.trust import WORDS, code_and_links, grant, holds_plugins
     from okrdesk.app.trust import revoke as forget
     from okrdesk.errors import display_path, printable
     from okrdesk.messages import counted
@@ -237,7 +237,9 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
         named, real = path.relative_to(root).as_posix(), display_path(path.resolve(), root)
         say(f"  {named}" if named == real else f"  {named} → {real}")
     for name, real in outside:
-        say(words["outside"].format(name=name, real=real))
+        say(
+            words["around" if holds_plugins(real, root) else "outside"].format(name=name, real=real)
+        )
     if not files and not outside:
         say(words["no_files"])
     if workspace.reach:
