@@ -1603,3 +1603,17 @@ def test_export_json_and_csv(backend: Backend, tmp_path: Path) -> None:
         "new_hnw_clients": "户",
         "complaint_rate": "ratio",
     }
+
+
+def test_the_query_planners_figures_of_analyze_are_let_be(write_workspace: WriteWorkspace) -> None:
+    """``ANALYZE`` (a DBA tuning the file) keeps the planner's figures in sqlite_stat1: they
+    change how fast a query runs, never what it reads, so the store opens and reads as
+    before."""
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    before = json_report(root, THROUGH)
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+        connection.execute("ANALYZE")
+        assert connection.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
+    assert json_report(root, THROUGH) == before
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0

@@ -830,12 +830,6 @@ FAILING_MIDWAY = {
         "holds what okrdesk never makes (index by_size)",
         "含有 okrdesk 从不创建的对象（index by_size）",
     ),
-    # Figures the query planner trusts, which okrdesk never has SQLite keep.
-    "planners-figures": (
-        "ANALYZE",
-        "holds what okrdesk never makes (table sqlite_stat1",
-        "含有 okrdesk 从不创建的对象（table sqlite_stat1",
-    ),
     "retyped-column": (
         "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
         "'value REAL NOT NULL', 'value TEXT NOT NULL') WHERE name = 'checkins'",

@@ -319,10 +319,6 @@ class SqliteStore(Store):
             ours = str(table).lower() in TABLES_MADE
             if kind == "index" and ours and _one_spaced(str(text)) not in INDEXES_MADE:
                 found.append((kind, name))
-            elif kind == "table" and _PLANNERS_FIGURES.fullmatch(str(name).lower()):
-                # ANALYZE's, which okrdesk never runs: figures the query planner trusts,
-                # which can have every report read the whole store row by row.
-                found.append((kind, name))
         defaults, retyped = self._columns_not_made()
         found.extend(("default", column) for column in defaults)
         if retyped and not found:
@@ -625,8 +621,6 @@ _TYPED_AS_MADE = ", ".join(
 )
 """Each column of okrdesk's tables with its type, as SQL's rows of values: only a column
 otherwise is read by ``_columns_not_made``."""
-
-_PLANNERS_FIGURES = re.compile(r"sqlite_stat[0-9]+")
 
 
 def _one_spaced(text: str) -> str:
