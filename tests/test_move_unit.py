@@ -324,6 +324,47 @@ def test_a_unit_added_later_does_not_hide_a_persons_old_id(demo: Path) -> None:
     assert "most likely liuyang was a person's id" in told and "NEW_UNIT" not in told, told
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "most likely liuyang was a person's id. Moved to wm1, what is kept under "
+               "liuyang (503 collected figures) would read as 财富管理一部's own: one "
+               "person's figures in a unit's sums."),
+        ("zh", "liuyang 很可能是某个人员的 id。移到 wm1 名下，记在 liuyang 名下的内容（503 "
+               "个采集的数字）就会被当作财富管理一部自己的：一个人的数字进了单位的合计。"),
+    ],
+)  # fmt: skip
+def test_a_persons_old_id_moved_to_a_named_unit_asks_for_was_a_unit(
+    demo: Path, lang: str, said: str
+) -> None:
+    """刘洋 renamed liuyang2, told by check as a possible rename: `okrdesk move-unit liuyang
+    wm1` moved his 503 figures onto 财富管理一部, whose sums then read one person's year
+    as the team's own. It is refused, nothing moved, with what the store knows and the
+    flag that says liuyang was a unit's id all the same (a team merged as people joined),
+    which moves it."""
+    for path in (demo / "targets").glob("*.toml"):
+        text = path.read_text(encoding="utf-8").replace("liuyang", "liuyang2")
+        path.write_text(text, encoding="utf-8")
+    stored = _rows(demo, "SELECT count(*), sum(value) FROM observations WHERE subject = 'liuyang'")
+    for new in ("wm1", "szft"):  # a team, or the plan's unit named
+        refused = okrdesk("move-unit", "liuyang", new, "-w", str(demo), "--lang", lang)
+        assert refused.returncode == 2, refused.stdout
+        assert "Traceback" not in refused.stderr
+        told = " ".join(refused.stderr.split())
+        assert told.startswith("liuyang was an id of this plan's collect run 1" if lang == "en"
+                               else "liuyang 是本计划第 1 次采集"), told  # fmt: skip
+        assert new != "wm1" or said in told, told
+        assert f"`okrdesk move-unit liuyang {new} --was-a-unit`" in told, told
+        assert told.endswith("Nothing was moved." if lang == "en" else "未移动任何内容。")
+    assert _rows(demo, "SELECT count(*), sum(value) FROM observations "
+                       "WHERE subject = 'liuyang'") == stored  # fmt: skip
+    moved = okrdesk("move-unit", "liuyang", "wm1", "--was-a-unit", "-w", str(demo), "--lang", "en")
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.startswith("Moved from unit liuyang to wm1, in one transaction: 503 "
+                                   "collected figures."), moved.stdout  # fmt: skip
+    assert _rows(demo, "SELECT count(*) FROM observations WHERE subject = 'liuyang'") == [(0,)]
+
+
 def test_the_plans_id_changed_with_its_unit_is_told_and_moved_with_from_plan(
     demo: Path,
 ) -> None:

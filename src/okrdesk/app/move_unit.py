@@ -27,6 +27,7 @@ def move_unit(
     *,
     merge: bool = False,
     from_plan: str | None = None,
+    was_a_unit: bool = False,
     lang: str = "en",
 ) -> str:
     """Move everything kept under ``old`` to ``new`` (the plan's unit when None), in one
@@ -34,8 +35,10 @@ def move_unit(
     ``old`` is an id of the plan, ``new`` no unit of it, nothing is kept under ``old``,
     what is kept there is another plan's (a branch sharing the store), or, without
     ``merge``, ``new`` holds check-ins of the same key results, figures of the same
-    periods or (the plan's unit) ledger entries: each clash is named. ``from_plan`` is the
-    plan's id before it was changed with its unit, which the ledger's entries carry."""
+    periods or (the plan's unit) ledger entries: each clash is named; or, without
+    ``was_a_unit``, where ``old`` went as people came and no unit did (most likely a
+    person's id, renamed). ``from_plan`` is the plan's id before it was changed with its
+    unit, which the ledger's entries carry."""
     plan = session.plan
     refused = _REFUSED[lang]
     named = new is not None
@@ -57,7 +60,7 @@ def move_unit(
 
         def movable(held: UnitHoldings) -> None:
             _check_movable(plan, store, held, merge=merge, from_plan=from_plan, named=named,
-                           lang=lang)  # fmt: skip
+                           was_a_unit=was_a_unit, lang=lang)  # fmt: skip
 
         held = store.move_unit(old, new, top=plan.top, lines=lines if moves_ledger else None,
                                guard=movable)  # fmt: skip
@@ -72,6 +75,7 @@ def _check_movable(
     merge: bool,
     from_plan: str | None,
     named: bool,
+    was_a_unit: bool,
     lang: str,
 ) -> None:
     from okrdesk.engine.attention import checked_in_here, members_old_ids
@@ -92,7 +96,12 @@ def _check_movable(
         raise BadInput(refused[why].format(old=old, member=member, name=name))
     if new != plan.top:
         _refuse_the_plans_old_unit(plan, store, old, new, lang)
-    elif not named and old not in store.plan_units():
+    if named:
+        # A team merged into ``new`` as people joined looks the same: its user says so.
+        was_a_person = None if was_a_unit else renamed_person(plan, store, store.runs(), old)
+        if was_a_person is not None:
+            raise BadInput(_a_persons_old_id(plan, old, *was_a_person, lang, held=held))
+    elif old not in store.plan_units():
         was_a_person = renamed_person(plan, store, store.runs(), old)
         if was_a_person is not None:
             raise BadInput(_a_persons_old_id(plan, old, *was_a_person, lang))
@@ -130,17 +139,43 @@ def _check_movable(
                                   refused["merge"].format(new=new)]))  # fmt: skip
 
 
-def _a_persons_old_id(plan: Plan, old: str, new: Sequence[str], run: Run, lang: str) -> str:
-    """Why ``move-unit OLD``, its new unit left out, moves nothing where ``old`` went from
-    the plan as people came and no unit did: most likely a person's id, renamed, whose
-    figures move-unit cannot bring back, and what can."""
+def _a_persons_old_id(
+    plan: Plan,
+    old: str,
+    new: Sequence[str],
+    run: Run,
+    lang: str,
+    *,
+    held: UnitHoldings | None = None,
+) -> str:
+    """Why ``move-unit OLD`` moves nothing where ``old`` went from the plan as people came
+    and no unit did: most likely a person's id, renamed, whose figures move-unit cannot
+    bring back, and what can. With ``held`` (its new unit named), what the unit would
+    read as its own, and how to say ``old`` was a unit's id all the same."""
     units = sorted({plan.units_by_id[plan.people_by_id[p].unit].name for p in new})
     zh = lang == "zh"
-    return _REFUSED[lang]["was_a_person"].format(
+    words = _REFUSED[lang]
+    renamed = new[0] if len(new) == 1 else ("其中一人" if zh else "one of them")
+    said = words["was_a_person"].format(
         old=old, run=run.id, day=run.through or run.started[:10],
         new=("、" if zh else ", ").join(new), units=("、" if zh else ", ").join(units),
         is_=("are people" if len(new) > 1 else "is a person"),
-        renamed=new[0] if len(new) == 1 else ("其中一人" if zh else "one of them"),
+    )  # fmt: skip
+    if held is None:
+        return said + words["person_not_named"].format(old=old, renamed=renamed)
+    kept = []
+    if held.figures_old:
+        n = held.figures_old
+        kept.append(f"{n} 个采集的数字" if zh else counted(n, "collected figure",
+                                                          "collected figures"))  # fmt: skip
+    if held.checkins_old:
+        kept.append(_checkins(len(held.checkins_old), lang))
+    if held.spend_old:
+        n = len(held.spend_old)
+        kept.append(f"{n} 笔支出" if zh else counted(n, "ledger entry", "ledger entries"))
+    return said + words["person_named"].format(
+        old=old, renamed=renamed, new=held.new, name=plan.units_by_id[held.new].name,
+        what=_WORDS[lang]["and"].join(kept),
     )  # fmt: skip
 
 
@@ -368,14 +403,21 @@ _REFUSED = {
         "was_a_person": "{old} was an id of this plan's collect run {run} (through {day}) "
                         "and is in the target files no more, while {new} ({units}) {is_} "
                         "new since, come as {old} went, and no unit came then: most likely "
-                        "{old} was a person's id. "
-                        "move-unit moves what is kept under a unit's old id; a person's "
-                        "figures are collected again from the source by the id its rows "
-                        "name, and those under {old} count nowhere while the plan has no "
-                        "{old}. Where {old} was renamed {renamed}, change the id back in "
-                        "org.toml, or have the source's rows name the new id and run "
-                        "`okrdesk collect`; check-ins under {old} are made again under the "
-                        "new id. Nothing was moved.",
+                        "{old} was a person's id.",
+        "person_not_named": " move-unit moves what is kept under a unit's old id; a "
+                            "person's figures are collected again from the source by the id "
+                            "its rows name, and those under {old} count nowhere while the "
+                            "plan has no {old}. Where {old} was renamed {renamed}, change the "
+                            "id back in org.toml, or have the source's rows name the new id "
+                            "and run `okrdesk collect`; check-ins under {old} are made again "
+                            "under the new id. Nothing was moved.",
+        "person_named": " Moved to {new}, what is kept under {old} ({what}) would read as "
+                        "{name}'s own: one person's figures in a unit's sums. Where {old} "
+                        "was renamed {renamed}, change the id back in org.toml, or have the "
+                        "source's rows name the new id and run `okrdesk collect`. If {old} "
+                        "was a unit's id (a team merged into {new} as people joined), say "
+                        "so: `okrdesk move-unit {old} {new} --was-a-unit`. Nothing was "
+                        "moved.",
         "members_plan": "{old} is the unit of another plan sharing this store, {name}'s "
                         "({member} in this plan's target files): its collects replaced the "
                         "figures of {member}'s units and people. What is kept under {old} is "
@@ -456,12 +498,19 @@ _REFUSED = {
                 "org.toml 中把 id 改回，或让来源数据行写新的 id。未移动任何内容。",
         "was_a_person": "{old} 是本计划第 {run} 次采集（截至 {day}）的 id，已不在目标文件中，"
                         "而 {new}（{units}）是在它消失时新出现的人员，当时没有新出现的单位："
-                        "{old} 很可能是某个人员的 id。move-unit 只移动记在单位旧 id 名下的内容；"
-                        "人员的数字每次采集都按来源数据行写的 id 重新读取，"
-                        "记在 {old} 名下的数字，在本计划没有 {old} 时不计入任何地方。"
-                        "若是把 {old} 改成了 {renamed}，请在 "
-                        "org.toml 中把 id 改回；或让来源数据行写新的 id，再运行 `okrdesk "
-                        "collect`；记在 {old} 名下的打卡须以新 id 重新打卡。未移动任何内容。",
+                        "{old} 很可能是某个人员的 id。",
+        "person_not_named": "move-unit 只移动记在单位旧 id 名下的内容；人员的数字每次采集都"
+                            "按来源数据行写的 id 重新读取，记在 {old} 名下的数字，在本计划"
+                            "没有 {old} 时不计入任何地方。若是把 {old} 改成了 {renamed}，请在 "
+                            "org.toml 中把 id 改回；或让来源数据行写新的 id，再运行 `okrdesk "
+                            "collect`；记在 {old} 名下的打卡须以新 id 重新打卡。未移动任何"
+                            "内容。",
+        "person_named": "移到 {new} 名下，记在 {old} 名下的内容（{what}）就会被当作{name}"
+                        "自己的：一个人的数字进了单位的合计。若是把 {old} 改成了 {renamed}，"
+                        "请在 org.toml 中把 id 改回；或让来源数据行写新的 id，再运行 "
+                        "`okrdesk collect`。如果 {old} 确是单位的 id（并入 {new} 的团队，"
+                        "同时有人加入），请写明：`okrdesk move-unit {old} {new} "
+                        "--was-a-unit`。未移动任何内容。",
         "members_plan": "{old} 是共用此数据库的另一计划（{name}，本计划目标文件中的 "
                         "{member}）的单位：它的采集替换的是 {member} 的单位和人员的数字。记在 "
                         "{old} 名下的是那个计划的内容，打卡、支出和采集应一起从它自己的工作区"

@@ -435,10 +435,20 @@ def spend_move_unit(old_unit: str, merge: bool, lang: str | None) -> None:
     help="The plan's id before it was changed together with its unit ([plan] id): the "
     "ledger's entries under OLD_UNIT carry it.",
 )  # fmt: skip
+@click.option(
+    "--was-a-unit", is_flag=True,
+    help="OLD_UNIT was a unit's id (a team merged into NEW_UNIT), though it went as people "
+    "came and no unit did, as a renamed person's id does: move it all the same.",
+)  # fmt: skip
 @lang_option("Language of what is said.")
 @workspace_option
 def move_unit(
-    old_unit: str, new_unit: str | None, merge: bool, from_plan: str | None, lang: str | None
+    old_unit: str,
+    new_unit: str | None,
+    merge: bool,
+    from_plan: str | None,
+    was_a_unit: bool,
+    lang: str | None,
 ) -> None:
     """Move what is stored under a unit's old id to its new one, after a rename.
 
@@ -448,16 +458,20 @@ def move_unit(
     check-ins, the figures collected for it and, for the plan's unit, its
     ledger entries move in one transaction; until then the report reads
     them as no one's.
-    Refused, nothing moved, for what another plan recorded (another branch's)
-    and, without --merge, where NEW_UNIT holds the same already: each clash
-    is named.
+    Refused, nothing moved, for what another plan recorded (another branch's),
+    without --merge where NEW_UNIT holds the same already (each clash is
+    named), and without --was-a-unit where OLD_UNIT is most likely a renamed
+    person's id (it went as people came and no unit did): moved, one person's
+    figures would read as the unit's own.
     """
     from okrdesk.app.move_unit import move_unit as move
     from okrdesk.app.session import open_session
 
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
-    say(move(session, old_unit, new_unit, merge=merge, from_plan=from_plan, lang=lang))
+    said = move(session, old_unit, new_unit, merge=merge, from_plan=from_plan,
+                was_a_unit=was_a_unit, lang=lang)  # fmt: skip
+    say(said)
 
 
 @spend.command("list")
