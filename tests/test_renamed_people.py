@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from backends import Backend
+from okrdesk.messages import display_width
 from test_report import AS_OF, okrdesk
 
 
@@ -192,3 +193,27 @@ def test_only_the_collects_that_noted_other_ids_are_read(backend: Backend) -> No
         later = store.subjects_of_runs(runs[1:4], changed=True)
         assert later == {runs[1]: {"b", "cm01"}, runs[2]: {"b", "cm02"}}
         assert len(store.subjects_of_runs(runs)) == 5
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_people_left_hint_names_a_few_ids_and_counts_the_rest(demo: Path, lang: str) -> None:
+    """Five people renamed at once: the hint how to write people_left listed every old id
+    (at a firm, hundreds: a wall of ids in a report read at 80 columns). It names the
+    three the warning names, and counts the rest, as the warning's own lists do."""
+    for old in ("gaopeng", "huangting", "liuyang", "wumin", "zhoujie"):
+        _rename(demo, old, f"{old}2")
+    done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                   env={"COLUMNS": "80"})  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    lines = done.stdout.splitlines()
+    assert max(display_width(line) for line in lines) <= 80
+    # Folded at 80 columns (Chinese lines break between any two characters): compared
+    # without the spaces and line ends the folding adds.
+    said = "".join(done.stdout.split())
+    written = 'people_left = ["gaopeng", "huangting", "liuyang", …]'
+    rest = (", with the 2 other ids that went, if all did" if lang == "en"
+            else "，连同另外 2 个已不在的 id")  # fmt: skip
+    assert "".join((written + rest).split()) in said, done.stdout
+    assert '"wumin"' not in said and '"zhoujie"' not in said
+    (told,) = _told(demo, lang)
+    assert written + rest in told

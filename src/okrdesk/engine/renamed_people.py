@@ -191,8 +191,11 @@ def _told(plan: Plan, changes: Sequence[_Changed]) -> Said:
 
 def _if_left(gone: Sequence[str]) -> Said:
     """What to write where an id that went left for good: no rename, its figures counting
-    nowhere as they should, and nothing to tell."""
-    written = "[" + ", ".join(f'"{old}"' for old in gone) + "]"
+    nowhere as they should, and nothing to tell. The array names as many ids as the words
+    before it do, the rest counted: at a firm, hundreds were a wall of ids."""
+    shown = [f'"{old}"' for old in gone[:_NAMED_AT_MOST]]
+    more = len(gone) - len(shown)
+    written = "[" + ", ".join(shown + ["…"] * bool(more)) + "]"
     if len(gone) == 1:
         return Said(
             f"If {gone[0]} left and was not renamed, say so in the target files' [plan]: "
@@ -200,11 +203,12 @@ def _if_left(gone: Sequence[str]) -> Said:
             f"如果 {gone[0]} 是离开了而不是改了 id，请在目标文件的 [plan] 中写明："
             f"people_left = {written}，此后不再提醒",
         )
+    rest = Said(f", with the {more} other ids that went,", f"，连同另外 {more} 个已不在的 id")
     return Said(
         "Those who left and were not renamed are said so in the target files' [plan] "
-        f"(people_left = {written} if all did), and told no more",
+        f"(people_left = {written}{rest.en * bool(more)} if all did), and told no more",
         f"其中离开了而不是改了 id 的，请在目标文件的 [plan] 中写明（都离开了则写 "
-        f"people_left = {written}），此后不再提醒",
+        f"people_left = {written}{rest.zh * bool(more)}），此后不再提醒",
     )
 
 
