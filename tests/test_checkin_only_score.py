@@ -6,8 +6,10 @@ still week, and reads ``±0``. A real workspace, store and command line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
@@ -38,3 +40,31 @@ def test_a_score_of_check_ins_none_dated_since_says_no_new_figures(tmp_path: Pat
     assert english == "Score 65.0% (end of last week 65.0%, no new figures since)"
     checked_in(root, "O1.KR1", "12", "2026-12-02")  # this week, the same figure
     assert first_screen(root)[3] == "综合得分 65.0%（上周末 65.0%，±0）"
+
+
+def score_of(root: Path, day: str) -> tuple[float | None, float | None]:
+    done = CliRunner().invoke(cli, ["report", "--format", "json", "--as-of", day,
+                                    "-w", str(root)])  # fmt: skip
+    assert done.exit_code in (0, 1), done.output
+    report = json.loads(done.output)
+    return report["score"], report["previous_score"]
+
+
+def test_a_key_results_first_figure_moves_the_score_only_as_far_as_it_moved(
+    tmp_path: Path,
+) -> None:
+    """KR2 (the complaint rate, held) checked in, KR1 (new HNW clients, due from January)
+    not yet: the score read 100%, KR1 left out. KR1's first check-in in mid-July, 0 new
+    clients, nothing moved, took it to 50% in a week. A key result whose way has begun
+    counts 0 until its first figure, as a branch's policy counts a component with no
+    data: 50% before and after; KR1 at 12 of 40 moves it by what 12 clients are."""
+    root = tmp_path / "branch"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
+    checked_in(root, "O1.KR2", "0.12", "2026-07-01")
+    assert score_of(root, "2026-07-12") == (0.5, 0.5)
+    checked_in(root, "O1.KR1", "0", "2026-07-13")
+    assert score_of(root, "2026-07-19") == (0.5, 0.5)
+    checked_in(root, "O1.KR1", "12", "2026-07-20")
+    assert score_of(root, "2026-07-26") == (pytest.approx((1 + 12 / 40) / 2), 0.5)
+    # Before the plan's way begins nothing is due, and nothing is counted: no score yet.
+    assert score_of(root, "2026-01-01")[0] is None

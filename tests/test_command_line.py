@@ -754,13 +754,15 @@ def test_init_writes_a_plan_in_the_users_language(
 
 @pytest.mark.parametrize(
     ("lang", "left_out"),
-    [("zh", "未计入得分：O1.KR1（尚无数据）"), ("en", "Not in the score: O1.KR1 (no data yet)")],
-)
-def test_a_score_says_which_key_results_it_leaves_out_for_want_of_data(
+    [("zh", "按 0 计入得分：O1.KR1（尚无数据）"),
+     ("en", "Counted at 0 in the score: O1.KR1 (no data yet)")],
+)  # fmt: skip
+def test_a_score_says_which_key_results_it_counts_at_0_for_want_of_data(
     tmp_path: Path, lang: str, left_out: str
 ) -> None:
     # A new workspace with only the complaint rate checked in read 综合得分 100.0% under
-    # an objective whose other key result had no figure, and said nothing of it.
+    # an objective whose other key result had no figure, and said nothing of it. That key
+    # result, due since January, counts 0 until its first figure (50.0%), said so.
     root = tmp_path / "new"
     assert CliRunner().invoke(cli, ["init", str(root), "--lang", lang]).exit_code == 0
     assert run(root, "checkin", "O1.KR2", "0.12‰", "--date", "2026-03-02").exit_code == 0
@@ -768,6 +770,7 @@ def test_a_score_says_which_key_results_it_leaves_out_for_want_of_data(
         shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang, "--format", fmt)
         assert shown.exit_code == 0, shown.output
         assert left_out in shown.output, (fmt, shown.output)
+        assert "50.0%" in shown.output and "100.0%（" not in shown.output, shown.output
     assert run(root, "checkin", "O1.KR1", "3", "--date", "2026-03-02").exit_code == 0
     shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang)
     assert left_out.split("O1")[0] not in shown.output, shown.output

@@ -39,6 +39,7 @@ from okrdesk.engine.progress import (
     KeyResultProgress,
     ObjectiveProgress,
     counted_attainment,
+    counts_as_nothing,
     key_results_for,
 )
 from okrdesk.engine.restated import counted_past, goes_on_changing, settles_on
@@ -1373,6 +1374,8 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "no_data": "no data yet",
         "phase_to_come": "{phase} has no figure yet; counted once it has",
         "no_objective_score": "no score yet",
+        "counted_as_nothing": "A key result with no figure yet (—) counts 0 once its way to "
+        "its target has begun, as a component with no data does in a branch's scoring",
         "rounded": "the score is the mean of the figures before they were rounded: "
         "{exact}, so {own}, the report's {score}",
         "more": "Each objective's score: {example}",
@@ -1391,6 +1394,8 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "no_data": "尚无数据",
         "phase_to_come": "{phase} 阶段尚无数字，有数字后才计",
         "no_objective_score": "尚无得分",
+        "counted_as_nothing": "尚无数字（—）的关键结果，从应开始推进起按 0 计，与营业部考核中无数据"
+        "的项一样",
         "rounded": "得分由舍入前的数字算得：{exact}，即 {own}，报告写作 {score}",
         "more": "每个目标的得分：{example}",
         "more_kr": "每项关键结果的数字：{example}",
@@ -1587,15 +1592,22 @@ def _subject_lines(
     ]
     parts = []
     for o in objectives:
-        if o.score is None:
+        nothing = o.score is None and any(counts_as_nothing(p) for p in o.key_results)
+        if o.score is None and not nothing:
             continue
-        shown = _hundredths(o.score)
+        shown = _hundredths(o.score or 0.0)
         parts.append((shown, o.objective.weight))
         title = f"{o.objective.id} {o.objective.title}"
         lines.append(_row((title, 0), (f"{shown}%", 8), (_weight(o.objective.weight), 6)))
     lines += _formula(parts, score, lang)
-    unscored = [_with_why(f"{o.objective.id} {o.objective.title}", said["no_objective_score"], lang)
-                for o in objectives if o.score is None]  # fmt: skip
+    if any(o.score is None and any(counts_as_nothing(p) for p in o.key_results)
+           for o in objectives):  # fmt: skip
+        lines.append(said["counted_as_nothing"])
+    unscored = [
+        _with_why(f"{o.objective.id} {o.objective.title}", said["no_objective_score"], lang)
+        for o in objectives
+        if o.score is None and not any(counts_as_nothing(p) for p in o.key_results)
+    ]
     if unscored:
         lines.append(said["left_out"].format(items=_joined(unscored, lang)))
     first = next(o.objective for o in objectives if o.score is not None)
@@ -1611,7 +1623,8 @@ def _objective_lines(
 ) -> list[str]:
     said = _SAID_SCORE[lang]
     left_out = [_with_why(f"{p.key_result.id} {p.key_result.title}", _unscored_why(p, said), lang)
-                for p in found.key_results if p.attainment is None]  # fmt: skip
+                for p in found.key_results
+                if p.attainment is None and not counts_as_nothing(p)]  # fmt: skip
     left_out += [
         _with_why(f"{kr.id} {kr.title}", _unmeasured_why(kr.metric or "", clashes, lang), lang)
         for kr in found.unmeasured
@@ -1626,14 +1639,18 @@ def _objective_lines(
         lines.append(_row((name, 0), (attained, 8), (counts, 8), (weight, 6)))
         parts = []
         for p in found.key_results:
-            if p.attainment is None:
+            if p.attainment is None and not counts_as_nothing(p):
                 continue
-            shown = _counted_shown(counted_attainment(p.attainment, cap))
+            counted = 0.0 if p.attainment is None else counted_attainment(p.attainment, cap)
+            shown = _counted_shown(counted)
             parts.append((shown, p.key_result.weight))
+            attained = "—" if p.attainment is None else attainment_percent(p.attainment)
             lines.append(_row((f"{p.key_result.id} {p.key_result.title}", 0),
-                              (attainment_percent(p.attainment), 8), (f"{shown}%", 8),
+                              (attained, 8), (f"{shown}%", 8),
                               (_weight(p.key_result.weight), 6)))  # fmt: skip
         lines += _formula(parts, found.score, lang)
+        if any(counts_as_nothing(p) for p in found.key_results):
+            lines.append(said["counted_as_nothing"])
     if left_out:
         lines.append(said["left_out"].format(items=_joined(left_out, lang)))
     if found.key_results:

@@ -16,10 +16,10 @@ base unit of its key result (元, plain counts, fractions for rates).
   past its date is judged as it stood on that date.
 - Forecast: see ``engine.forecast``; an open checkpoint's runs to the day it closes
   (``pace.closes_on``), any other's to the plan's end.
-- Objective score: the weighted mean of its key results' attainment, over
-  those with data, each counted up to the plan's ``attainment_cap`` (120%
-  unless the plan says). The subject's score: the weighted mean of its
-  objectives' scores.
+- Objective score: the weighted mean of its key results' attainment, each
+  counted up to the plan's ``attainment_cap`` (120% unless the plan says),
+  one with no figure yet whose way has begun at 0 (``counts_as_nothing``).
+  The subject's score: the weighted mean of its objectives' scores.
 """
 
 from __future__ import annotations
@@ -903,19 +903,58 @@ def counted_attainment(attainment: float, cap: float) -> float:
     return min(attainment, cap)
 
 
+def counts_as_nothing(p: KeyResultProgress) -> bool:
+    """A key result with no figure yet whose way to its target has begun (something is
+    due by the date, or it is a limit, held from the start): its score counts it as 0,
+    as a branch's own policy counts a component with no data, not as absent. Left out,
+    its first figure, weeks into a quarter, moved the score by points with nothing moved.
+    One whose phase has not begun, or that no loaded plugin measures, stays out."""
+    return without_a_figure_counts_0(p.actual.value, p.target.value, p.due,
+                                     guardrail=p.key_result.guardrail,
+                                     phase_to_come=p.phase_to_come)  # fmt: skip
+
+
+def without_a_figure_counts_0(
+    actual: float | None,
+    target: float | None,
+    due: float,
+    *,
+    guardrail: bool,
+    phase_to_come: str | None,
+) -> bool:
+    """``counts_as_nothing`` from a key result's figures, as a report keeps them."""
+    if actual is not None or phase_to_come is not None or target is None:
+        return False
+    return guardrail or due > 0
+
+
 def _weighted(results: Sequence[KeyResultProgress], cap: float) -> float | None:
-    """The weighted mean attainment, each key result ``counted_attainment``."""
+    """The weighted mean attainment, each key result ``counted_attainment``, those with
+    no figure yet ``counts_as_nothing`` at 0; None where none has a figure."""
+    if all(p.attainment is None for p in results):
+        return None
     scored = [
         (float(p.key_result.weight), counted_attainment(p.attainment, cap))
         for p in results
         if p.attainment is not None
     ]
+    scored += [(float(p.key_result.weight), 0.0) for p in results if counts_as_nothing(p)]
     total = sum(w for w, _ in scored)
-    return sum(w * (a or 0.0) for w, a in scored) / total if total else None
+    return sum(w * a for w, a in scored) / total if total else None
 
 
 def _weighted_objectives(objectives: Sequence[ObjectiveProgress]) -> float | None:
+    """The weighted mean of the objectives' scores; one with no figure yet in any key
+    result, whose way has begun in one (``counts_as_nothing``), at 0, as its key results
+    are; None where no objective has a score."""
     scored = [(float(o.objective.weight), o.score) for o in objectives if o.score is not None]
+    if not scored:
+        return None
+    scored += [
+        (float(o.objective.weight), 0.0)
+        for o in objectives
+        if o.score is None and any(counts_as_nothing(p) for p in o.key_results)
+    ]
     total = sum(w for w, _ in scored)
     return sum(w * (s or 0.0) for w, s in scored) / total if total else None
 

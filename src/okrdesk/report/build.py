@@ -32,6 +32,7 @@ from okrdesk.engine.progress import (
     KeyResultProgress,
     MemberProgress,
     SubjectProgress,
+    counts_as_nothing,
 )
 from okrdesk.engine.rollup import SharedReads, checkin_counts, subjects_under
 from okrdesk.engine.scoring import PersonScore, cut_short, scores
@@ -238,11 +239,13 @@ def _role(plan: Plan, subject: str, lang: str) -> str:
 
 def _began_counting(progress: SubjectProgress, earlier: SubjectProgress) -> tuple[str, ...]:
     """The key results the unit's score counts that its score a period earlier did not:
-    with an attainment now and none then (Q2's rate with its first figure, a metric's
-    first collect), so the score's change is partly theirs (+9.2百分点 on 6 April)."""
+    with an attainment now and none then (Q2's rate with its first figure), so the
+    score's change is partly theirs (+5.7百分点 on 6 April). One counted at 0 then, due
+    with no figure yet (``counts_as_nothing``: a metric's first collect, a first
+    check-in), was counted, and moves the score only as far as its figure does."""
     uncounted = {
         p.key_result.id for objective in earlier.objectives for p in objective.key_results
-        if p.attainment is None
+        if p.attainment is None and not counts_as_nothing(p)
     }  # fmt: skip
     return tuple(
         p.key_result.id for objective in progress.objectives for p in objective.key_results

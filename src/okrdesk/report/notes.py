@@ -12,6 +12,7 @@ from typing import TypeVar
 import attrs
 
 from okrdesk.engine.pace import runs_from_baseline
+from okrdesk.engine.progress import without_a_figure_counts_0
 from okrdesk.messages import counted, label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.plugins.clashes import declared_by_several
@@ -84,16 +85,24 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
         if unscored:
             why_not = label(lang, f"unscored_{reason}")
             groups.append(label(lang, "unmeasured_group", krs=sep.join(unscored), why=why_not))
-    if not groups:
-        return ""
-    return label(lang, "unmeasured", groups=label(lang, "unmeasured_sep").join(groups))
+    zeros = [kr.id for kr in objective.key_results if _counts_0(kr)]
+    said = [label(lang, "counted_at_0", krs=sep.join(zeros))] if zeros else []
+    if groups:
+        said.insert(0, label(lang, "unmeasured", groups=label(lang, "unmeasured_sep").join(groups)))
+    return label(lang, "sentence_sep").join(said)
+
+
+def _counts_0(kr: ReportKeyResult) -> bool:
+    """A key result with no figure yet that the score counts at 0 (``counts_as_nothing``)."""
+    return without_a_figure_counts_0(kr.actual, kr.target, kr.due, guardrail=kr.guardrail,
+                                     phase_to_come=kr.phase_to_come)  # fmt: skip
 
 
 def _unscored_for(kr: ReportKeyResult) -> str | None:
     """Why the objective's score leaves out a key result shown in its table: no figure
     yet, a figure before its phase's (a rate's checkpoint of a phase read over the plan
     to date), or no target to hold it to; None for one it counts."""
-    if kr.attainment is not None:
+    if kr.attainment is not None or _counts_0(kr):
         return None
     if kr.actual is None:
         return "no_data"
