@@ -563,3 +563,47 @@ def test_a_branchs_own_warning_is_old_news_once_the_head_office_read_its_metrics
                                   env=environment)  # fmt: skip
         assert done.exit_code == 0, done.output
         assert ("3 rows of b2 skipped" in check()) == (root == tianhe), check()
+
+
+def test_a_branch_whose_figures_another_branchs_collect_replaced_is_told_by_its_check(
+    tmp_path: Path, write_workspace: WriteWorkspace
+) -> None:
+    """Two branches sharing a store, each writing its customer managers cm01 and cm02:
+    after 天河's collect, 福田's report read 143 new HNW clients for O1.KR1, 天河's, where
+    its own were 33, and its check said nothing (天河's collect alone warned). 福田's check
+    and report say whose figures they read, until 福田 collects again; then 天河's do."""
+    store = str(tmp_path / "firm.db")
+    futian = branch_workspace(write_workspace, tmp_path / "futian", store, other=False)
+    files = {**BASE_FILES, "okrs.toml": CHECKED_IN}
+    same_people = {n: second_branch(t).replace("b2-cm0", "cm0") for n, t in files.items()}
+    tianhe = write_workspace(same_people, root=tmp_path / "tianhe")
+    (tianhe / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{store}"\n', encoding="utf-8")
+    trusted(tianhe)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+
+    def checked(root: Path, lang: str) -> str:
+        args = ["check", "--as-of", THROUGH, "--lang", lang, "-w", str(root)]
+        return " ".join(CliRunner().invoke(cli, args, env=env).output.split())
+
+    collect(futian)
+    assert "SHARED PERSON ID" not in checked(futian, "en")
+    done = CliRunner().invoke(cli, ["collect", "--through", THROUGH, "-w", str(tianhe)],
+                              env={**env, "OKRDESK_TEST_BONUS": "5"})  # fmt: skip
+    assert done.exit_code == 0, done.output
+    for lang, said in (
+        ("en", "SHARED PERSON ID the figures this plan reads for cm01, cm02 are b2's: b2's "
+         "plan has people of the same ids, and its collect (run 2, through 2026-03-15), later "
+         "than this plan's last, stored their figures over this plan's."),
+        ("zh", "人员重号 本计划读到的 cm01、cm02 的数字是 b2 的：b2 的计划也有这些 id 的人员，其"
+         "采集（第 2 次，截至 2026-03-15）晚于本计划最近一次采集，把他们的数字存在了本计划的"
+         "数字之上。"),
+    ):  # fmt: skip
+        assert said in checked(futian, lang)
+    args = ["report", "--as-of", THROUGH, "--format", "json", "-w", str(futian)]
+    report = json.loads(CliRunner().invoke(cli, args, env=env).output)
+    assert [a["kind"] for a in report["alerts"]].count("shared_person") == 1
+    assert "SHARED PERSON ID" not in checked(tianhe, "en")
+    # 福田 collects again: its figures are its own, and 天河's report reads 福田's.
+    collect(futian)
+    assert "SHARED PERSON ID" not in checked(futian, "en")
+    assert "the figures this plan reads for cm01, cm02 are branch's" in checked(tianhe, "en")

@@ -370,6 +370,7 @@ LANGUAGES = tuple(LABELS)
 
 KINDS: dict[str, dict[str, str]] = {
     "zh": {"breaker": "熔断", "ledger": "台账", "old_unit": "旧单位", "renamed_person": "人员改名",
+           "shared_person": "人员重号",
            "expenses": "费用率",
            "target_mismatch": "目标不符",
            "off_track": "落后", "member_off_track": "分解目标", "missed": "未达成",
@@ -384,6 +385,7 @@ EN_KINDS = {
     "member_off_track": "MEMBER TARGETS",
     "old_unit": "OLD UNIT ID",
     "renamed_person": "RENAMED PERSON",
+    "shared_person": "SHARED PERSON ID",
 }
 """Kinds whose name would mislead as a label: member_off_track is also a member's share
 past its limit, or closed short of it (``30 shares breached``), not only one behind."""
@@ -518,6 +520,7 @@ ALERTS: dict[str, dict[str, str]] = {
               "或把计划的单位改回 {old}",
     },
     "people.renamed": {"en": "{said}", "zh": "{said}"},
+    "people.shared": {"en": "{said}", "zh": "{said}"},
     "entries.one": {"en": "entry", "zh": "笔"},
     "entries.many": {"en": "entries", "zh": "笔"},
     "expenses.over": {

@@ -44,6 +44,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
 - renamed_person: in the top unit's report, an id of the plan's collects it has no
   more beside a person new since (``renamed_people``): a person's id changed, whose
   figures count nowhere for as long as it stays so;
+- shared_person: in the top unit's report, people of the plan another plan's collect,
+  later than this plan's last, noted too (``shared_ids``): two branches sharing a store
+  whose people have the same ids, and the figures read for them are the other's;
 - revised (info): figures of complete periods of a metric the plan uses that
   a collect within the last period restated (``revision_alerts``), once the
   figures had settled (a cohort metric's go on converting for a while, or for
@@ -84,6 +87,7 @@ from okrdesk.engine.plan_calendar import (
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
 from okrdesk.engine.renamed_people import people_renamed
 from okrdesk.engine.rollup import SharedReads, checked_in_for, subjects_under
+from okrdesk.engine.shared_ids import figures_of_another_plan
 from okrdesk.engine.tree_targets import members_add_up, owner_of
 from okrdesk.errors import Said
 from okrdesk.messages import ALERTS, alert_text, named_periods
@@ -136,8 +140,8 @@ LISTED = frozenset({
 class Alert:
     level: Level
     kind: str
-    """breaker, ledger, old_unit, renamed_person, expenses, target_mismatch, off_track,
-    missed, breached, no_data, missing, stale, plugin or revised."""
+    """breaker, ledger, old_unit, renamed_person, shared_person, expenses, target_mismatch,
+    off_track, missed, breached, no_data, missing, stale, plugin or revised."""
     subject: str
     """What it is about: a budget line, unit, key result, metric or plugin id."""
     key: str
@@ -220,6 +224,11 @@ def alerts(
     if plan.top in inside and (renamed := people_renamed(plan, engine.store, runs)):
         found.append(Alert(Level.WARNING, "renamed_person", plan.top, "people.renamed",
                            {"said": renamed}))  # fmt: skip
+    if plan.top in inside and (
+        theirs := figures_of_another_plan(plan, engine.store, engine.store.runs())
+    ):
+        found.append(Alert(Level.WARNING, "shared_person", plan.top, "people.shared",
+                           {"said": theirs}))  # fmt: skip
     used = set(metrics_needed(plan, engine.metrics))
     owned = {metric: plugin for metric, plugin in (owners or {}).items() if metric in used}
     broken_plugins = list(broken_plugins)
@@ -528,7 +537,7 @@ def _clash_alert(metric: str, owners: Sequence[str], krs: tuple[str, ...]) -> Al
 
 _DATA_FIRST = ("metric.unprovided", "metric.unprovided_many", "metric.unprovided_elsewhere",
                "metric.missing", "metric.read_empty",
-               "metric.stale", "metric.stale_many", "people.renamed")  # fmt: skip
+               "metric.stale", "metric.stale_many", "people.renamed", "people.shared")  # fmt: skip
 
 
 def _severity(alert: Alert) -> tuple[int, int]:

@@ -9,7 +9,9 @@ collect says so where one of its people is a person of another plan's latest col
 a plan that neither holds this plan's unit (a firm's, collecting for every branch) nor
 is held by it (a branch's, under this firm). It is told, not refused: a plan whose unit
 id was changed (before `okrdesk move-unit`), or a person moved from another branch,
-looks the same, and its collect is as it should be.
+looks the same, and its collect is as it should be. The plan whose figures were
+replaced is told too, by its report and `check`, for as long as the other's collect is
+the later: the figures it reads for those people are not its own.
 """
 
 from __future__ import annotations
@@ -18,15 +20,36 @@ from collections.abc import Iterable, Sequence
 
 from okrdesk.errors import Said
 from okrdesk.model import Plan, Run
-from okrdesk.store import Store
+from okrdesk.store.reader import StoreReader
 
 _NAMED_AT_MOST = 3
 
 
-def people_of_another_plan(plan: Plan, store: Store, runs: Iterable[Run]) -> Said | None:
+def people_of_another_plan(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said | None:
     """What to tell where a person of ``plan`` is one of another plan's too, as that plan's
     latest collect (among ``runs``, the store's, read already) noted its people; None
     where none is."""
+    found = _shared(plan, store, runs)
+    return None if found is None else _told(*found)
+
+
+def figures_of_another_plan(plan: Plan, store: StoreReader, runs: Sequence[Run]) -> Said | None:
+    """What the report and ``check`` of ``plan`` tell where another plan's collect, later
+    than this plan's last (among ``runs``, the store's), noted people of this plan: the
+    figures it reads for them are that plan's, stored over its own (天河's collect read in
+    福田's report as 福田's 143 new clients, of 33); None where none did."""
+    own = [run.id for run in runs if run.command == "collect" and run.plan_unit == plan.top]
+    last = max(own, default=0)
+    found = _shared(plan, store, [run for run in runs if run.id > last])
+    return None if found is None else _told_here(*found)
+
+
+def _shared(
+    plan: Plan, store: StoreReader, runs: Iterable[Run]
+) -> tuple[Sequence[str], Run] | None:
+    """The people of ``plan`` the latest collect of another plan (among ``runs``) noted,
+    one that neither holds this plan's unit (a firm's, collecting for every branch) nor
+    is held by it (a branch's, under this firm), and that collect; None where none did."""
     units = {unit.id for unit in plan.units}
     latest: dict[str, Run] = {}
     for run in runs:
@@ -45,8 +68,30 @@ def people_of_another_plan(plan: Plan, store: Store, runs: Iterable[Run]) -> Sai
             continue
         shared = sorted(people & theirs)
         if shared:
-            return _told(shared, run)
+            return shared, run
     return None
+
+
+def _told_here(shared: Sequence[str], run: Run) -> Said:
+    first = shared[:_NAMED_AT_MOST]
+    more = len(shared) - len(first)
+    en = ", ".join(first) + (f" and {more} more" if more else "")
+    zh = "、".join(first) + (f" 等 {len(shared)} 人" if more else "")
+    unit, day = run.plan_unit, run.through or run.started[:10]
+    return Said(
+        f"the figures this plan reads for {en} are {unit}'s: {unit}'s plan has people of "
+        f"the same {'id' if len(shared) == 1 else 'ids'}, and its collect (run {run.id}, "
+        f"through {day}), later than this plan's last, stored their figures over this "
+        "plan's. Its key results read them as this plan's until it collects again, and "
+        f"{unit}'s next collect replaces them once more. Branches sharing a store need ids "
+        "of their own across the firm (docs/deployment.md); where they moved here from "
+        f"{unit}, take them out of {unit}'s target files",
+        f"本计划读到的 {zh} 的数字是 {unit} 的：{unit} 的计划也有这些 id 的人员，其采集（第 "
+        f"{run.id} 次，截至 {day}）晚于本计划最近一次采集，把他们的数字存在了本计划的数字之上。"
+        f"本计划再次采集之前，其关键结果把这些数字当作本计划的；{unit} 下次采集又会替换。"
+        "共用一个数据库的各营业部，人员 id 须在全公司内各不相同（见 docs/deployment.md）；"
+        f"如果他们是从 {unit} 调来的，请从 {unit} 的目标文件中删去",
+    )
 
 
 def _told(shared: Sequence[str], run: Run) -> Said:
