@@ -381,3 +381,26 @@ def test_explain_takes_a_person_for_unit_as_report_does(demo: Path, item: list[s
         assert "刘洋 (liuyang)" in by_unit[len(item)]
     both = okrdesk("explain", *item, "-w", str(demo), "--unit", "liuyang", "--person", "liuyang")
     assert (both.returncode, both.stderr) == (2, "--person 和 --unit 只能给一个\n")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "所属单位的得分按 0 计入本目标：其关键结果已应开始推进"),
+     ("en", "Its unit's score counts it 0: its key results' way has begun")],
+)  # fmt: skip
+def test_an_objective_with_no_figure_yet_counts_0_in_its_units_score(
+    demo: Path, lang: str, said: str
+) -> None:
+    """On 6 April none of C2's key results has a check-in yet, all due since January: the
+    branch's score counts C2 at 0, its row in `explain` reading 0.00%, and `explain C2`
+    says so under its "no score", where it said nothing of the unit's."""
+
+    def lines(*args: str) -> list[str]:
+        done = okrdesk("explain", *args, "-w", str(demo), "--as-of", "2026-04-06", "--lang",
+                       lang, env={"COLUMNS": "80"})  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    assert said in lines("C2")
+    (row,) = [line for line in lines() if line.startswith("  C2 ")]
+    assert row.split()[-2:] == ["0.00%", "0.1"], row

@@ -1376,6 +1376,7 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "no_objective_score": "no score yet",
         "counted_as_nothing": "A key result with no figure yet (—) counts 0 once its way to "
         "its target has begun, as a component with no data does in a branch's scoring",
+        "objective_at_0": "Its unit's score counts it 0: its key results' way has begun",
         "rounded": "the score is the mean of the figures before they were rounded: "
         "{exact}, so {own}, the report's {score}",
         "more": "Each objective's score: {example}",
@@ -1396,6 +1397,7 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "no_objective_score": "尚无得分",
         "counted_as_nothing": "尚无数字（—）的关键结果，从应开始推进起按 0 计，与营业部考核中无数据"
         "的项一样",
+        "objective_at_0": "所属单位的得分按 0 计入本目标：其关键结果已应开始推进",
         "rounded": "得分由舍入前的数字算得：{exact}，即 {own}，报告写作 {score}",
         "more": "每个目标的得分：{example}",
         "more_kr": "每项关键结果的数字：{example}",
@@ -1632,6 +1634,8 @@ def _objective_lines(
     lines: list[str] = []
     if found.score is None:
         lines.append(said["no_score"])
+        if any(counts_as_nothing(p) for p in found.key_results):
+            lines.append(said["objective_at_0"])
     else:
         lines.append(said["objective_score"].format(score=score_text(found.score),
                                                     cap=percent(cap, 0)))  # fmt: skip
