@@ -68,3 +68,25 @@ def test_a_key_results_first_figure_moves_the_score_only_as_far_as_it_moved(
     assert score_of(root, "2026-07-26") == (pytest.approx((1 + 12 / 40) / 2), 0.5)
     # Before the plan's way begins nothing is due, and nothing is counted: no score yet.
     assert score_of(root, "2026-01-01")[0] is None
+
+
+def test_a_key_result_whose_first_check_in_is_not_due_yet_is_left_out_not_counted_0(
+    tmp_path: Path,
+) -> None:
+    """KR1 checked in once a quarter, its first due by 31 March: in February none yet is
+    no shortfall, and the score (KR2's alone) says KR1 is not in it yet, rather than
+    holding it down at 0 all quarter; from April, its first check-in late, it counts 0."""
+    root = tmp_path / "branch"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
+    plan = root / "targets" / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    quarterly = text.replace('  unit = "户"\n', '  unit = "户"\n  cadence = "quarter"\n', 1)
+    assert quarterly != text
+    plan.write_text(quarterly, encoding="utf-8")
+    checked_in(root, "O1.KR2", "0.12", "2026-02-01")
+    assert score_of(root, "2026-02-15")[0] == 1.0
+    for lang, said in (("en", "Not in the score: O1.KR1"), ("zh", "未计入得分：O1.KR1")):
+        done = CliRunner().invoke(cli, ["report", "--as-of", "2026-02-15", "--lang", lang,
+                                        "-w", str(root)], env={"COLUMNS": "200"})  # fmt: skip
+        assert said in done.output, done.output
+    assert score_of(root, "2026-04-10")[0] == 0.5

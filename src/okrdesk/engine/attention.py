@@ -67,8 +67,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from okrdesk.engine.budget import BudgetProgress, recorded_here
-from okrdesk.engine.cadence import Owed, owed, period_of
-from okrdesk.engine.pace import Status, closes_on
+from okrdesk.engine.cadence import Owed, first_checkin_due, owed
+from okrdesk.engine.pace import Status
 from okrdesk.engine.plan_calendar import (
     collects_apart,
     current_from,
@@ -1705,7 +1705,7 @@ def _source_alerts(
         made = store.checkin_figures(kr.id, counting, plan.start, plan.end)
         days = [c.day for c in made if c.day <= day]
         if not days:
-            if day > _first_checkin_due(plan, kr) and kr.id not in held_elsewhere:
+            if day > first_checkin_due(plan, kr) and kr.id not in held_elsewhere:
                 never.append(kr)
         elif kr.id in late:
             behind = late[kr.id][0]
@@ -1802,15 +1802,6 @@ def _unprovided(unmeasured: Sequence[tuple[str, tuple[str, ...]]]) -> list[Alert
     said = "metric.unprovided_many" if krs else "metric.unprovided_many_elsewhere"
     return [Alert(Level.WARNING, "missing", metrics[0], said,
                   {"n": len(metrics), "metrics": metrics, "krs": krs}, metrics)]  # fmt: skip
-
-
-def _first_checkin_due(plan: Plan, kr: KeyResult) -> dt.date:
-    """The day a key result's first check-in is due: the end of the first period of its
-    cadence, as ``okrdesk due`` counts it, or its own closing day when that comes first.
-    Before it, none yet is no mistake: a quarterly figure owes nothing in January."""
-    first = period_of(plan.start, kr.cadence).end
-    closing = closes_on(plan, kr)
-    return first if closing is None else min(first, closing)
 
 
 def _tracked_by_checkins(plan: Plan, inside: set[str]) -> Sequence[KeyResult]:

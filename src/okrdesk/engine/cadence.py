@@ -155,6 +155,15 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
     return sorted(found, key=lambda o: (o.since, o.key_result, o.subject))
 
 
+def first_checkin_due(plan: Plan, kr: KeyResult) -> dt.date:
+    """The day a key result's first check-in is due: the end of the first period of its
+    cadence, as ``okrdesk due`` counts it, or its own closing day when that comes first.
+    Before it, none yet is no mistake: a quarterly figure owes nothing in January."""
+    first = period_of(plan.start, kr.cadence).end
+    closing = closes_on(plan, kr)
+    return first if closing is None else min(first, closing)
+
+
 def _days(checkins: Iterable[CheckinFigure], day: dt.date) -> dict[str, list[dt.date]]:
     found: dict[str, list[dt.date]] = {}
     for c in checkins:

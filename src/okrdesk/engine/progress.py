@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
-from okrdesk.engine.cadence import period_of
+from okrdesk.engine.cadence import first_checkin_due, period_of
 from okrdesk.engine.forecast import Forecast, linear_forecast, ratio_forecast
 from okrdesk.engine.pace import (
     Status,
@@ -137,6 +137,10 @@ class KeyResultProgress:
     the first quarter on a Q2 checkpoint): that phase, the figure being the plan's to
     date. Its target is the phase's own figure: it has no attainment of it (None), so no
     score counts it, until the phase has a figure."""
+    checkin_not_due: bool = False
+    """For a key result tracked by check-ins with none yet: its first check-in is not due
+    by the date (a quarterly one in January), so the score leaves it out rather than
+    counting it 0 (``counts_as_nothing``): none yet is no shortfall."""
 
 
 @attrs.frozen
@@ -438,7 +442,11 @@ class Engine:
             due_from=due_from,
             phase=phase.id if phase is not None and rollup is not self.rollup else None,
             phase_to_come=phase.id if phase is not None and rollup is self.rollup else None,
-        )
+            checkin_not_due=(
+                kr.metric is None and actual.value is None
+                and self.as_of <= first_checkin_due(self.plan, kr)
+            ),
+        )  # fmt: skip
 
     def due_starts(self, kr: KeyResult) -> dt.date | None:
         """The day from which ``kr``'s way to its target is due, where not the plan's
@@ -908,10 +916,12 @@ def counts_as_nothing(p: KeyResultProgress) -> bool:
     due by the date, or it is a limit, held from the start): its score counts it as 0,
     as a branch's own policy counts a component with no data, not as absent. Left out,
     its first figure, weeks into a quarter, moved the score by points with nothing moved.
-    One whose phase has not begun, or that no loaded plugin measures, stays out."""
+    One whose phase has not begun, that no loaded plugin measures, or whose first
+    check-in is not due yet, stays out."""
     return without_a_figure_counts_0(p.actual.value, p.target.value, p.due,
                                      guardrail=p.key_result.guardrail,
-                                     phase_to_come=p.phase_to_come)  # fmt: skip
+                                     phase_to_come=p.phase_to_come,
+                                     checkin_not_due=p.checkin_not_due)  # fmt: skip
 
 
 def without_a_figure_counts_0(
@@ -921,9 +931,10 @@ def without_a_figure_counts_0(
     *,
     guardrail: bool,
     phase_to_come: str | None,
+    checkin_not_due: bool = False,
 ) -> bool:
     """``counts_as_nothing`` from a key result's figures, as a report keeps them."""
-    if actual is not None or phase_to_come is not None or target is None:
+    if actual is not None or phase_to_come is not None or target is None or checkin_not_due:
         return False
     return guardrail or due > 0
 

@@ -221,6 +221,9 @@ class ReportKeyResult:
     phase_to_come: str | None = None
     """For such a checkpoint whose phase holds no figure yet: that phase; the figure is
     the plan's to date until it does."""
+    checkin_not_due: bool = False
+    """For a key result tracked by check-ins with none yet: its first check-in is not due
+    by the date (a quarterly one in January), so the score leaves it out, not at 0."""
     members_met: int | None = None
     members_on_pace: int | None = None
     members_total: int | None = None

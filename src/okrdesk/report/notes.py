@@ -95,7 +95,8 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
 def _counts_0(kr: ReportKeyResult) -> bool:
     """A key result with no figure yet that the score counts at 0 (``counts_as_nothing``)."""
     return without_a_figure_counts_0(kr.actual, kr.target, kr.due, guardrail=kr.guardrail,
-                                     phase_to_come=kr.phase_to_come)  # fmt: skip
+                                     phase_to_come=kr.phase_to_come,
+                                     checkin_not_due=kr.checkin_not_due)  # fmt: skip
 
 
 def _unscored_for(kr: ReportKeyResult) -> str | None:
