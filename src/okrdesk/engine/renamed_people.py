@@ -133,6 +133,12 @@ def _named(ids: Sequence[str], lang: str) -> str:
     return first[0] if len(first) == 1 else ", ".join(first[:-1]) + " and " + first[-1]
 
 
+def _spaced(named: str) -> str:
+    """Ids named in Chinese, and the space before the words after them: one after an id
+    (``liuyang 已不在``), none after a count (``等 5 个已不在``)."""
+    return named if named.endswith("个") else named + " "
+
+
 def _told(plan: Plan, changes: Sequence[_Changed]) -> Said:
     """The one message of every id that went (``changes``, each with those who came when
     it went): what went and came, what it means for their figures, what to do."""
@@ -143,7 +149,7 @@ def _told(plan: Plan, changes: Sequence[_Changed]) -> Said:
         since = _came(plan, change)
         en_lead = (f"{en_gone} {'are' if len(gone) > 1 else 'is'} gone from the target files "
                    f"and {since.en}")  # fmt: skip
-        zh_lead = f"{zh_gone} 已不在目标文件中，而 {since.zh}"
+        zh_lead = f"{_spaced(zh_gone)}已不在目标文件中，而 {since.zh}"
         one = len(gone) == 1 and len(new) == 1
     else:
         # Each went at its own collect: one message naming every old id first, so that the
@@ -152,7 +158,7 @@ def _told(plan: Plan, changes: Sequence[_Changed]) -> Said:
         each = [_came(plan, change, named_before=False) for change in changes]
         en_lead = (f"{_named(every, 'en')} are gone from the target files, and people are "
                    "new since each went: " + "; ".join(said.en for said in each))  # fmt: skip
-        zh_lead = (f"{_named(every, 'zh')} 已不在目标文件中，各自之后都有新出现的人员："
+        zh_lead = (f"{_spaced(_named(every, 'zh'))}已不在目标文件中，各自之后都有新出现的人员："
                    + "；".join(said.zh for said in each))  # fmt: skip
         one = False
     if one:
