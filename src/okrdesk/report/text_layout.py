@@ -2038,6 +2038,20 @@ def _on_a_terminal(file: TextIO) -> bool:
     return terminal and environ.get("TERM", "").lower() not in ("dumb", "unknown")
 
 
+def _without_trailing_spaces(line: Line) -> Line:
+    """``line`` without the spaces that pad it to its table's or column's width: they
+    show nothing (no style here has a background), and a copied line kept them."""
+    runs = [*line]
+    while runs:
+        text, style = runs[-1]
+        kept = text.rstrip(" " + NO_BREAK)
+        if kept:
+            runs[-1] = (kept, style)
+            break
+        runs.pop()
+    return runs
+
+
 class Screen:
     """Where the report is printed: lines cropped to the width, styled with ANSI
     escapes only on a terminal, without colour when ``NO_COLOR`` is set."""
@@ -2105,6 +2119,7 @@ class Screen:
     def _emit(self, line: Line, within: bool = False) -> None:
         if not within and line_cells(line) > self.width:
             line = crop(line, self.width)
+        line = _without_trailing_spaces(line)
         if self.styled:
             self._out.append("".join(self._paint(text, style) for text, style in line) + "\n")
         else:
