@@ -1539,3 +1539,34 @@ def test_what_moved_most_lists_only_moves_its_figure_shows(
     for format_ in ("text", "md", "html"):
         told = run(root, *asked, "--format", format_).output
         assert named not in told, (format_, told[:1500])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_change_finer_than_its_figure_is_written_is_no_change(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """Revenue checked in again 400 yuan up: the details' change column wrote +400元
+    (+CNY 400) beside a figure that read 1.1亿 (CNY 110m) both weeks, a move finer than
+    the figure is written. It is ±0 there, as two counts or rates shown alike are, in text
+    and Markdown; eNPS, 40分 → 40.01分, still moved by +0.01分 as it reads."""
+    root = rhythm(write_workspace)
+    for kr, value, day in [
+        ("O1.REV", "1.1", "2026-03-01"),
+        ("O1.REV", "1.100004", "2026-03-03"),
+        ("O1.ENPS", "40", "2026-03-01"),
+        ("O1.ENPS", "40.01", "2026-03-03"),
+    ]:
+        assert run(root, "checkin", kr, value, "--date", day, "--by", "王芳").exit_code == 0
+    asked = ("report", "--as-of", "2026-03-04", "--unit", "team-a", "--lang", lang)
+    text = run(root, *asked, env={"COLUMNS": "140"}).output
+    lines = text.splitlines()
+    heading = next(line for line in lines if line.startswith("┃ ")).split("┃")
+    at = [cell.strip() for cell in heading].index("周变化" if lang == "zh" else "Week Δ")
+    changes = {line.split()[1]: line.split("│")[at].strip() for line in lines
+               if line.startswith("│ O1.")}  # fmt: skip
+    assert changes["O1.REV"] == "±0", changes
+    assert changes["O1.ENPS"] == ("+0.01分" if lang == "zh" else "+0.01 pts"), changes
+    markdown = run(root, *asked, "--format", "md").output
+    assert "+400" not in text + markdown and "+CNY 400" not in text + markdown
+    revenue = next(line for line in markdown.splitlines() if "O1.REV" in line and "|" in line)
+    assert "| ±0 |" in revenue, revenue

@@ -139,11 +139,16 @@ NO_CHANGE = "±0"
 
 
 def change(result: ReportKeyResult, lang: str) -> str:
-    """The change over the plan's last period: +1.2百分点 for a rate, 新增 for a first figure."""
+    """The change over the plan's last period: +1.2百分点 for a rate, 新增 for a first figure;
+    ±0 where the figure, as the actual column writes it, reads as it did a period before
+    (``moved_as_written``): +400元 beside 1.1亿 both weeks is finer than the figure is
+    written, as 160.2户 → 160.4户 is (both 160户, ±0)."""
     if result.new:
         return label(lang, "new")
     if result.change is None:
         return "—"
+    if result.actual is not None and not moved_as_written(result, lang):
+        return NO_CHANGE
     unit = UNITS[result.unit]
     difference = change_figure(result)
     text = in_unit(unit, abs(difference), lang, whole=_whole(result), points=is_percent(unit))
