@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 import attrs
 
@@ -178,6 +180,29 @@ def moved_as_written(result: ReportKeyResult, lang: str) -> bool:
         return False
     before = float(exact(result.actual) - exact(result.change))
     return actual(result, lang) != actual(attrs.evolve(result, actual=before), lang)
+
+
+_WRITTEN_NUMBER = re.compile(r"-?[\d,]+(?:\.(\d+))?")
+
+
+def steps_moved(result: ReportKeyResult) -> int:
+    """By how many of its last written digit the figure, as the actual column writes it in
+    Chinese, moved over the last period: 1 for 1.69个/户 → 1.68个/户 or 264户 → 265户, 0
+    where it reads the same (``moved_as_written``), and as many as its scale allows where
+    the scale changed (9,306万 → 1.02亿)."""
+    if result.change is None or result.actual is None:
+        return 0
+    before = float(exact(result.actual) - exact(result.change))
+    now, then = actual(result, "zh"), actual(attrs.evolve(result, actual=before), "zh")
+    number_now, number_then = _WRITTEN_NUMBER.search(now), _WRITTEN_NUMBER.search(then)
+    if number_now is None or number_then is None:
+        return 0 if now == then else 2
+    if now[number_now.end() :] != then[number_then.end() :]:
+        return 2  # another scale or unit word: more than its last digit
+    numbers = (number_now, number_then)
+    places = max(len(number.group(1) or "") for number in numbers)
+    figures = [Decimal(number.group(0).replace(",", "")) for number in numbers]
+    return int(abs(figures[0] - figures[1]).scaleb(places))
 
 
 def change_figure(result: ReportKeyResult) -> float:
