@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,13 @@ def reports(copy_of_the_demo: Callable[[str], Path]) -> dict[str, Report]:
 
     demo = copy_of_the_demo("widths")
     day = dt.date.fromisoformat(AS_OF)
-    return {lang: make_report(open_session(demo), None, day, None, lang) for lang in ("zh", "en")}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delattr(sys, "_called_from_test")  # the installed brokerage plugin
+        patch.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")  # as test_report's okrdesk runs it
+        made = {lang: make_report(open_session(demo), None, day, None, lang)
+                for lang in ("zh", "en")}  # fmt: skip
+    assert not any(o.unmeasured for r in made.values() for o in r.objectives)
+    return made
 
 
 def rendered(report: Report, width: int) -> list[str]:
@@ -44,3 +51,39 @@ def test_no_line_of_the_report_ends_in_a_space(reports: dict[str, Report], lang:
         if line != line.rstrip()
     ]
     assert not padded, padded[:5]
+
+
+def title_lines(report: Report, lines: list[str]) -> dict[str, int]:
+    """How many lines each key result's title takes in its table's title column, for the
+    tables drawn as boxes (a table too narrow for its columns prints each row's title
+    across the whole width instead)."""
+    taken: dict[str, int] = {}
+    for objective in report.objectives:
+        for kr in objective.key_results:
+            title = f"{kr.id} {kr.title}".replace(" ", "")
+            row = f"│ {kr.id} "
+            starts = [n for n, line in enumerate(lines) if line.startswith(row)]
+            if not starts:
+                continue
+            read, count = "", 0
+            while read != title and title.startswith(read):
+                read += lines[starts[0] + count].split("│")[1].replace(" ", "")
+                count += 1
+            assert read == title, (kr.id, lines[starts[0] : starts[0] + 6])
+            taken[kr.id] = count
+    return taken
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_80_columns_no_title_takes_more_than_three_lines(
+    reports: dict[str, Report], lang: str
+) -> None:
+    """C1.KR2's title (营业收入 ≥ 5.5亿元（2025 年 4.72亿）) took four lines at 80 columns beside
+    seven columns in Chinese, six in English; its figures and due stay whole."""
+    lines = rendered(reports[lang], 80)
+    taken = title_lines(reports[lang], lines)
+    assert len(taken) == sum(len(o.key_results) for o in reports[lang].objectives)
+    assert max(taken.values()) <= 3, taken
+    assert taken["C1.KR2"] <= (2 if lang == "zh" else 3), taken
+    row = next(line for line in lines if line.startswith("│ C1.KR2 "))
+    assert ("4.26亿" if lang == "zh" else "CNY 426.3m") in row, row

@@ -478,6 +478,16 @@ _ALL_COLUMNS = (
 )
 _GIVE_UP = ("trend", "forecast", "change", "expected", "attainment")
 _TITLE_MIN = 12
+_TITLE_LINES = {"attainment": 3, "expected": 3, "change": 2, "forecast": 2, "trend": 2}
+"""The most lines a table's longest title is to take for the column to join it: where
+the figure stands against its pace (完成率, 应完成) at three, the week's change, the
+forecast and the trend at two."""
+_TITLE_SLACK = 1
+"""Cells over the longest title's share of a line: a line breaks before a figure with its
+unit or a bracket holding one, rarely at the last cell."""
+_FRAME = 4
+"""A table's cells besides its columns': its left border, the title column's padding and
+the border after it."""
 
 
 def _title_width(objective: ReportObjective) -> int:
@@ -586,19 +596,36 @@ def _widths(
     }  # fmt: skip
 
 
+def _longest_title(objective: ReportObjective) -> int:
+    return max((cell_width(f"{kr.id} {kr.title}") for kr in objective.key_results), default=0)
+
+
+def _title_room(objective: ReportObjective, column: str) -> int:
+    """The title column's cells for ``column`` to join the table: room for its longest
+    title in ``_TITLE_LINES`` lines, and for its longest id whole."""
+    lines = _TITLE_LINES[column]
+    return max(_title_width(objective), -(-_longest_title(objective) // lines) + _TITLE_SLACK)
+
+
 def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
-    """One table per objective, with as many columns as the terminal has room for."""
+    """One table per objective, with as many columns as the terminal has room for: each
+    column the figures give up for width (``_GIVE_UP``) joins them, in the reverse order,
+    only where the title column keeps its ``_title_room``. At 80 columns the demo's C1.KR2
+    took four lines beside seven columns, where its id alone was kept whole."""
     tables = []
     for objective in report.objectives:
         cells = {c: [_kr_cell(kr, c, lang) for kr in objective.key_results] for c in _ALL_COLUMNS}
         widths = _widths(cells, report.grain, lang, objective.key_results)
-        columns = list(_ALL_COLUMNS)
-        # The title column, then each column's cells, padding and border.
-        fixed = 1 + _title_width(objective) + 3
-        for column in _GIVE_UP:
-            if fixed + sum(widths[c] + 3 for c in columns) <= width:
+        # The title column's cells: the terminal's, less each column's cells, padding and
+        # border, and the table's own.
+        shown = [c for c in _ALL_COLUMNS if c not in _GIVE_UP]
+        room = width - _FRAME - sum(widths[c] + 3 for c in shown)
+        for column in reversed(_GIVE_UP):
+            if room - widths[column] - 3 < _title_room(objective, column):
                 break
-            columns.remove(column)
+            shown.append(column)
+            room -= widths[column] + 3
+        columns = [c for c in _ALL_COLUMNS if c in shown]
         left_out = [c for c in _ALL_COLUMNS if c not in columns]
         tables.append(_kr_table(objective, columns, cells, report.grain, lang, left_out,
                                 report.attainment_cap))  # fmt: skip
