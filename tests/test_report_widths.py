@@ -75,6 +75,25 @@ def title_lines(report: Report, lines: list[str]) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_title_takes_more_lines_on_a_wider_terminal(
+    reports: dict[str, Report], lang: str
+) -> None:
+    """At 88 to 110 columns a column joined as soon as the title column had 12 to 15 cells
+    left: C1.KR2's title took five lines at 86 columns in Chinese, three at 85, and the
+    demo's titles were longer at 101 columns than at 80. A column now joins only where the
+    title column keeps room for its table's longest title in three lines (完成率, 应完成) or
+    two (the change, forecast, trend), and the title column grows no wider than that room
+    while another column is still to join."""
+    report, before = reports[lang], {}
+    for width in range(60, 141):
+        taken = title_lines(report, rendered(report, width))
+        longer = {kr: (before[kr], lines) for kr, lines in taken.items()
+                  if kr in before and lines > before[kr]}  # fmt: skip
+        assert not longer, (width, longer)
+        before = taken
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_at_80_columns_no_title_takes_more_than_three_lines(
     reports: dict[str, Report], lang: str
 ) -> None:

@@ -533,6 +533,7 @@ def _kr_table(
     lang: str,
     left_out: list[str],
     cap: float,
+    widened: dict[str, int] | None = None,
 ) -> TextTable:
     scored = score_text(objective.score)
     # The score's label and figure on one line: "Score" at the end of one line and
@@ -568,9 +569,11 @@ def _kr_table(
         heading = due if column == "expected" else None
         # A status is words (未达成 (Q1), off track): where the table is one cell short
         # of its longest id, they wrap at their space rather than the id be folded.
+        # Wider than its cells where the title column is held narrower (``_objectives``).
         table.add_column(heading or _heading(column, grain, lang, results),
                          justify="right" if right else "left",
-                         no_wrap=column != "status")  # fmt: skip
+                         no_wrap=column != "status",
+                         min_width=(widened or {}).get(column))  # fmt: skip
     for row, kr in enumerate(objective.key_results):
         table.add_row(f"{kr.id} {kr.title}", *(cells[c][row] for c in columns))
         # Members met, the latest check-in, the window: across the table, not folded
@@ -611,7 +614,12 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
     """One table per objective, with as many columns as the terminal has room for: each
     column the figures give up for width (``_GIVE_UP``) joins them, in the reverse order,
     only where the title column keeps its ``_title_room``. At 80 columns the demo's C1.KR2
-    took four lines beside seven columns, where its id alone was kept whole."""
+    took four lines beside seven columns, where its id alone was kept whole.
+
+    While a column is still to join, the title column is no wider than the room it will
+    keep then, the cells past that going to the figures' columns: so a wider terminal
+    never takes a title over more lines (the forecast joined at 88 to 110 columns where
+    the title column was wide, leaving it 12 to 15 cells)."""
     tables = []
     for objective in report.objectives:
         cells = {c: [_kr_cell(kr, c, lang) for kr in objective.key_results] for c in _ALL_COLUMNS}
@@ -620,16 +628,30 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
         # border, and the table's own.
         shown = [c for c in _ALL_COLUMNS if c not in _GIVE_UP]
         room = width - _FRAME - sum(widths[c] + 3 for c in shown)
+        spare = 0
         for column in reversed(_GIVE_UP):
-            if room - widths[column] - 3 < _title_room(objective, column):
+            needed = _title_room(objective, column)
+            if room - widths[column] - 3 < needed:
+                if _longest_title(objective) > needed:  # a title it would wrap further
+                    spare = room - needed
                 break
             shown.append(column)
             room -= widths[column] + 3
         columns = [c for c in _ALL_COLUMNS if c in shown]
         left_out = [c for c in _ALL_COLUMNS if c not in columns]
         tables.append(_kr_table(objective, columns, cells, report.grain, lang, left_out,
-                                report.attainment_cap))  # fmt: skip
+                                report.attainment_cap,
+                                _widened(columns, widths, spare)))  # fmt: skip
     return tables
+
+
+def _widened(columns: list[str], widths: dict[str, int], spare: int) -> dict[str, int]:
+    """The figures' columns' widths with ``spare`` cells shared among them, the first
+    ones taking one more where they do not share evenly: {} for none to share."""
+    if spare <= 0 or not columns:
+        return {}
+    each, more = divmod(spare, len(columns))
+    return {c: widths[c] + each + (n < more) for n, c in enumerate(columns)}
 
 
 def _members(report: Report, lang: str) -> TextTable | None:
