@@ -485,6 +485,9 @@ forecast and the trend at two."""
 _TITLE_SLACK = 1
 """Cells over the longest title's share of a line: a line breaks before a figure with its
 unit or a bracket holding one, rarely at the last cell."""
+_SHORT_TITLE = 20
+"""The cells of a title short enough to be kept on one line rather than give room to the
+change, the forecast or the trend (ten Chinese characters)."""
 _FRAME = 4
 """A table's cells besides its columns': its left border, the title column's padding and
 the border after it."""
@@ -605,9 +608,13 @@ def _longest_title(objective: ReportObjective) -> int:
 
 def _title_room(objective: ReportObjective, column: str) -> int:
     """The title column's cells for ``column`` to join the table: room for its longest
-    title in ``_TITLE_LINES`` lines, and for its longest id whole."""
-    lines = _TITLE_LINES[column]
-    return max(_title_width(objective), -(-_longest_title(objective) // lines) + _TITLE_SLACK)
+    title in ``_TITLE_LINES`` lines, and for its longest id whole; for a column a table
+    can best do without (two lines), room for a short title whole too."""
+    longest = _longest_title(objective)
+    room = -(-longest // _TITLE_LINES[column]) + _TITLE_SLACK
+    if _TITLE_LINES[column] < 3:  # a firm's "F1.KR1 新开户数" not split for its forecast
+        room = max(room, min(longest, _SHORT_TITLE))
+    return max(_title_width(objective), room)
 
 
 def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
