@@ -1387,6 +1387,7 @@ class Plan:
 
 
 @attrs.frozen
+@shared_methods
 class NoRowsOfLastYear:
     """Last year's periods of a metric a collect asked its sources for, of which they had
     no row (``Run.bases``)."""
