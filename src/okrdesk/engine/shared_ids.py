@@ -72,11 +72,16 @@ def _shared(
     return None
 
 
-def _told_here(shared: Sequence[str], run: Run) -> Said:
+def _named(shared: Sequence[str]) -> tuple[str, str]:
+    """The first few ids in English and Chinese, with how many the rest are."""
     first = shared[:_NAMED_AT_MOST]
     more = len(shared) - len(first)
-    en = ", ".join(first) + (f" and {more} more" if more else "")
-    zh = "、".join(first) + (f" 等 {len(shared)} 人" if more else "")
+    return (", ".join(first) + (f" and {more} more" if more else ""),
+            "、".join(first) + (f" 等 {len(shared)} 人" if more else ""))  # fmt: skip
+
+
+def _told_here(shared: Sequence[str], run: Run) -> Said:
+    en, zh = _named(shared)
     unit, day = run.plan_unit, run.through or run.started[:10]
     return Said(
         f"the figures this plan reads for {en} are {unit}'s: {unit}'s plan has people of "
@@ -95,10 +100,8 @@ def _told_here(shared: Sequence[str], run: Run) -> Said:
 
 
 def _told(shared: Sequence[str], run: Run) -> Said:
-    first = shared[:_NAMED_AT_MOST]
-    more = len(shared) - len(first)
-    en = ", ".join(first) + (f" and {more} more" if more else "")
-    zh = "、".join(first) + (f" 等 {len(shared)} 人" if more else " ")
+    en, zh = _named(shared)
+    zh += "" if len(shared) > _NAMED_AT_MOST else " "  # a space after an id, none after 人
     unit, day = run.plan_unit, run.through or run.started[:10]
     return Said(
         f"{en} {'is a person' if len(shared) == 1 else 'are people'} of this plan and of "
