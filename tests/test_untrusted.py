@@ -789,13 +789,12 @@ SWALLOWING_CHECKINS = {
 }
 
 
-@pytest.mark.parametrize(("code", "named"), SWALLOWING_CHECKINS.values(),
-                         ids=SWALLOWING_CHECKINS.keys())  # fmt: skip
-def test_a_store_that_would_swallow_what_okrdesk_writes_is_refused(
-    write_workspace: WriteWorkspace, code: str, named: str
-) -> None:
-    # In a store someone sent, `okrdesk checkin` said the figure was recorded, exit 0,
-    # and `history` showed it withdrawn, counting for nothing, or no check-in at all.
+def _checked_in_over(
+    write_workspace: WriteWorkspace, code: str
+) -> tuple[Path, bytes, subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+    """A workspace with one check-in, its store then changed by ``code``, as someone
+    sent it: the store's bytes then, a second check-in (English) and the history (Chinese),
+    each refused, exit 2."""
     import sqlite3
 
     from sample_workspace import OKRS
@@ -811,9 +810,20 @@ def test_a_store_that_would_swallow_what_okrdesk_writes_is_refused(
     done = run("checkin", "T4.TRUST", "5", "--date", "2026-03-12", "--by", "cm01",
                "--lang", "en", "-w", str(root))  # fmt: skip
     assert done.returncode == 2, done.stdout + done.stderr
-    assert f"holds what okrdesk never makes ({named})" in done.stderr
     chinese = run("history", "T4.TRUST", "--lang", "zh", "-w", str(root))
-    assert chinese.returncode == 2
+    assert chinese.returncode == 2, chinese.stdout + chinese.stderr
+    return root, before, done, chinese
+
+
+@pytest.mark.parametrize(("code", "named"), SWALLOWING_CHECKINS.values(),
+                         ids=SWALLOWING_CHECKINS.keys())  # fmt: skip
+def test_a_store_that_would_swallow_what_okrdesk_writes_is_refused(
+    write_workspace: WriteWorkspace, code: str, named: str
+) -> None:
+    # In a store someone sent, `okrdesk checkin` said the figure was recorded, exit 0,
+    # and `history` showed it withdrawn, counting for nothing, or no check-in at all.
+    root, before, done, chinese = _checked_in_over(write_workspace, code)
+    assert f"holds what okrdesk never makes ({named})" in done.stderr
     assert f"含有 okrdesk 从不创建的对象（{named}）" in chinese.stderr
     assert (root / "okrdesk.db").read_bytes() == before
 
@@ -848,25 +858,9 @@ def test_a_store_that_okrdesk_would_find_changed_only_midway_is_refused_when_ope
     # Not named when the store was opened: the next check-in failed in SQLite's words
     # (okrdesk.db: malformed JSON), or, with a column's type changed, was stored as text
     # and told only by a later read.
-    import sqlite3
-
-    from sample_workspace import OKRS
-
-    root = write_workspace({"okrs.toml": OKRS + TRUSTS_CHECKED_IN})
-    first = run("checkin", "T4.TRUST", "3", "--date", "2026-03-10", "--by", "cm01",
-                "-w", str(root))  # fmt: skip
-    assert first.returncode == 0, first.stderr
-    connection = sqlite3.connect(root / "okrdesk.db")
-    connection.executescript(code)
-    connection.close()  # the last connection: its log is folded into the file
-    before = (root / "okrdesk.db").read_bytes()
-    done = run("checkin", "T4.TRUST", "5", "--date", "2026-03-12", "--by", "cm01",
-               "--lang", "en", "-w", str(root))  # fmt: skip
-    assert done.returncode == 2, done.stdout + done.stderr
+    root, before, done, chinese = _checked_in_over(write_workspace, code)
     assert named in " ".join(done.stderr.split()), done.stderr
     assert "Nothing was read or changed" in done.stderr and "Traceback" not in done.stderr
-    chinese = run("history", "T4.TRUST", "--lang", "zh", "-w", str(root))
-    assert chinese.returncode == 2
     assert named_zh in chinese.stderr, chinese.stderr
     assert (root / "okrdesk.db").read_bytes() == before
 
