@@ -1983,7 +1983,7 @@ def test_a_plugin_stopped_at_its_time_limit_while_loading_is_told_the_line_it_wa
     # The collect and the report run for everything else, and name it.
     assert collected.returncode == 1, collected.stderr
     assert report.returncode == 0, report.stderr
-    assert "plugin calls: loading did not finish within 1 s and was stopped at " in report.stdout
+    assert "plugin calls: loading did not finish within 1 s and was stopped at" in report.stdout
 
 
 def test_a_day_emitted_where_a_period_s_id_goes_is_told_the_form_of_the_ids(

@@ -645,7 +645,7 @@ def _typed(**columns: str) -> dict[str, str]:
 COLUMN_TYPES_MADE = {
     "runs": _typed(INTEGER="id pid", TEXT="started finished status command through plugins "
                    "errors revised warnings metrics landed lines_zh host process_start "
-                   "plan_unit subjects moved_from kinds"),
+                   "plan_unit subjects moved_from kinds bases"),
     "checkins": _typed(INTEGER="id", REAL="value confidence", TEXT="key_result subject day "
                        "note recorded withdrawn withdrawn_by withdraw_reason author "
                        "moved_from moved"),
