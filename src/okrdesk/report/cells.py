@@ -7,8 +7,6 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-import attrs
-
 from okrdesk.figures_apart import beside_target
 from okrdesk.messages import label
 from okrdesk.model import sense_of
@@ -41,18 +39,28 @@ def actual(result: ReportKeyResult, lang: str) -> str:
     return _beside_target(result, lang)[0]
 
 
+def _actual_as(result: ReportKeyResult, figure: float, lang: str) -> str:
+    """``actual`` of ``result`` had its figure been ``figure`` (a period before): made
+    without a copy of the whole record, which the report asks of every key result."""
+    return _beside_target(result, lang, figure)[0]
+
+
 def attainment(result: ReportKeyResult) -> str:
     """The attainment column: 89.5%; below 100% never written as 100.0% (99.97%)."""
     return attainment_percent(result.attainment)
 
 
-def _beside_target(result: ReportKeyResult, lang: str) -> tuple[str, str]:
-    """The actual and the target as their columns write them."""
+def _beside_target(
+    result: ReportKeyResult, lang: str, figure: float | None = None
+) -> tuple[str, str]:
+    """The actual (``figure`` in its place where given) and the target as their columns
+    write them."""
+    shown = result.actual if figure is None else figure
     short = result.attainment is not None and result.attainment < 1
-    if not short or result.actual is None or result.target is None or result.band is not None:
-        return value(result, result.actual, lang), value(result, result.target, lang)
+    if not short or shown is None or result.target is None or result.band is not None:
+        return value(result, shown, lang), value(result, result.target, lang)
     unit = UNITS[result.unit]
-    return beside_target(unit, result.actual, result.target, lang, whole=_whole(result))
+    return beside_target(unit, shown, result.target, lang, whole=_whole(result))
 
 
 def due_on(result: ReportKeyResult, lang: str) -> str:
@@ -179,7 +187,7 @@ def moved_as_written(result: ReportKeyResult, lang: str) -> bool:
     if result.change is None or result.actual is None:
         return False
     before = float(exact(result.actual) - exact(result.change))
-    return actual(result, lang) != actual(attrs.evolve(result, actual=before), lang)
+    return actual(result, lang) != _actual_as(result, before, lang)
 
 
 _WRITTEN_NUMBER = re.compile(r"-?[\d,]+(?:\.(\d+))?")
@@ -193,7 +201,7 @@ def steps_moved(result: ReportKeyResult) -> int:
     if result.change is None or result.actual is None:
         return 0
     before = float(exact(result.actual) - exact(result.change))
-    now, then = actual(result, "zh"), actual(attrs.evolve(result, actual=before), "zh")
+    now, then = actual(result, "zh"), _actual_as(result, before, "zh")
     number_now, number_then = _WRITTEN_NUMBER.search(now), _WRITTEN_NUMBER.search(then)
     if number_now is None or number_then is None:
         return 0 if now == then else 2
