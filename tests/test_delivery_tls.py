@@ -138,12 +138,17 @@ def test_a_server_whose_certificate_nobody_vouches_for_is_refused_before_the_log
                          {"SMTP_PASSWORD": PASSWORD}, FakeClock())  # fmt: skip
     said = failed.value.said
     assert said.en.startswith(
-        f"cannot reach the mail server 127.0.0.1:{server.port}: its certificate was not "
+        f"the mail server 127.0.0.1:{server.port} was reached, but its certificate was not "
         "accepted ([SSL: CERTIFICATE_VERIFY_FAILED]"
+    ), said
+    assert said.en.endswith(
+        "neither the password nor the report went to it; its certificate must be for the "
+        "host the channel names and from an authority this machine trusts (SSL_CERT_FILE "
+        "names a firm's own)"
     ), said
     # The system's English in brackets, after what it means in the message's language.
     assert said.zh.startswith(
-        f"无法连接邮件服务器 127.0.0.1:{server.port}：其证书未通过校验"
+        f"已连上邮件服务器 127.0.0.1:{server.port}，但其证书未通过校验"
         "（[SSL: CERTIFICATE_VERIFY_FAILED]"
     ), said
     assert server.logins == [] and server.received == []

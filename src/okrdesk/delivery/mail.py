@@ -338,6 +338,15 @@ def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
         return DeliveryFailed(Said(f"the mail server refused the message ({reply})",
                                    f"邮件服务器拒收了邮件（{reply}）"))  # fmt: skip
     reason = system_error(error)
+    if isinstance(error, ssl.SSLCertVerificationError):
+        # Reached, and turned away by this side: "cannot reach" sent people to the network.
+        return DeliveryFailed(Said(
+            f"the mail server {at} was reached, but {reason.en}: neither the password nor the "
+            "report went to it; its certificate must be for the host the channel names and "
+            "from an authority this machine trusts (SSL_CERT_FILE names a firm's own)",
+            f"已连上邮件服务器 {at}，但{reason.zh}：密码和报告都未发给它；证书须是为该渠道所写的"
+            "主机签发、且来自本机信任的机构（公司自己的机构可用 SSL_CERT_FILE 指定）",
+        ))  # fmt: skip
     return DeliveryFailed(Said(f"cannot reach the mail server {at}: {reason.en}",
                                f"无法连接邮件服务器 {at}：{reason.zh}"))  # fmt: skip
 
