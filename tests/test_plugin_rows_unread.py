@@ -14,7 +14,7 @@ from pathlib import Path
 
 from installed_package import installed_package, okrdesk
 from okrdesk.model import Person
-from okrdesk.plugins.testing import check_plugin
+from okrdesk.plugins.testing import PluginCheck, check_plugin
 from sample_workspace import WriteWorkspace
 
 FUND_SALES = """\
@@ -152,19 +152,24 @@ def test_a_failure_after_the_file_was_read_names_no_line_of_it(
     assert "reading data/fund_sales.csv" not in told, told
 
 
+def _checked_for_a_week(plugin: types.ModuleType, workspace: Path) -> PluginCheck:
+    """``check_plugin`` of ``plugin`` over the first whole week of 2026, for 王芳 alone."""
+    return check_plugin(
+        plugin,
+        people=[Person("cm01", "王芳", "team-a")],
+        start=dt.date(2026, 1, 5),
+        through=dt.date(2026, 1, 11),
+        workspace=workspace,
+    )
+
+
 def test_check_plugin_names_the_line_too(tmp_path: Path) -> None:
     """check_plugin runs the collect in a thread of the test's process, which is where
     the file was read."""
     plugin = types.ModuleType("fund_sales_under_test")
     exec(compile(FUND_SALES, "fund_sales_under_test.py", "exec"), plugin.__dict__)
     _export(tmp_path, HEADER + "cm01,2026-01-06,abc\n")
-    check = check_plugin(
-        plugin,
-        people=[Person("cm01", "王芳", "team-a")],
-        start=dt.date(2026, 1, 5),
-        through=dt.date(2026, 1, 11),
-        workspace=tmp_path,
-    )
+    check = _checked_for_a_week(plugin, tmp_path)
     (problem,) = check.problems
     assert "InvalidOperation: Decimal() was given text that is no number" in problem, problem
     assert "reading data/fund_sales.csv line 2: mend that line" in problem, problem
@@ -180,13 +185,7 @@ def test_a_cell_s_value_looked_up_is_not_told_as_a_missing_column(tmp_path: Path
     )
     exec(compile(source, "fund_staff_under_test.py", "exec"), plugin.__dict__)
     _export(tmp_path, HEADER + "S1001,2026-01-06,100\nS9999,2026-01-07,200\n")
-    check = check_plugin(
-        plugin,
-        people=[Person("cm01", "王芳", "team-a")],
-        start=dt.date(2026, 1, 5),
-        through=dt.date(2026, 1, 11),
-        workspace=tmp_path,
-    )
+    check = _checked_for_a_week(plugin, tmp_path)
     (problem,) = check.problems
     assert "KeyError: 'S9999'" in problem, problem
     assert "reading data/fund_sales.csv line 3: mend that line" in problem, problem

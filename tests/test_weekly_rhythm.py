@@ -1504,6 +1504,21 @@ def test_a_messages_title_names_the_plans_grain(
         assert f'"title": "福田营业部 2026 · 2026-06-30 {word}"' in done.output, done.output
 
 
+def _a_quiet_week(write_workspace: WriteWorkspace, lang: str) -> tuple[Path, tuple[str, ...]]:
+    """The rhythm workspace after a quiet week: revenue checked in again 400 yuan up (1.1亿
+    both weeks as written), eNPS 0.01 of a point up; and the report of team-a that week,
+    in ``lang``, as asked on the command line."""
+    root = rhythm(write_workspace)
+    for kr, value, day in [
+        ("O1.REV", "1.1", "2026-03-01"),
+        ("O1.REV", "1.100004", "2026-03-03"),
+        ("O1.ENPS", "40", "2026-03-01"),
+        ("O1.ENPS", "40.01", "2026-03-03"),
+    ]:
+        assert run(root, "checkin", kr, value, "--date", day, "--by", "王芳").exit_code == 0
+    return root, ("report", "--as-of", "2026-03-04", "--unit", "team-a", "--lang", lang)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_what_moved_most_lists_only_moves_its_figure_shows(
     write_workspace: WriteWorkspace, lang: str
@@ -1513,15 +1528,7 @@ def test_what_moved_most_lists_only_moves_its_figure_shows(
     read 1.1亿 both weeks: a manager doubts a list of non-moves. A move is listed only
     where the figure, as the report writes it, reads otherwise than a week before; with
     none, the section is left out, in every format."""
-    root = rhythm(write_workspace)
-    for kr, value, day in [
-        ("O1.REV", "1.1", "2026-03-01"),
-        ("O1.REV", "1.100004", "2026-03-03"),
-        ("O1.ENPS", "40", "2026-03-01"),
-        ("O1.ENPS", "40.01", "2026-03-03"),
-    ]:
-        assert run(root, "checkin", kr, value, "--date", day, "--by", "王芳").exit_code == 0
-    asked = ("report", "--as-of", "2026-03-04", "--unit", "team-a", "--lang", lang)
+    root, asked = _a_quiet_week(write_workspace, lang)
     shown = run(root, *asked, "--brief").output.splitlines()
     heading = next(i for i, line in enumerate(shown) if line.startswith(("变化最大", "Moved")))
     # eNPS, 40.01分 a week after 40分, moved as it reads; revenue, 1.1亿 both weeks, did not.
@@ -1549,15 +1556,7 @@ def test_a_change_finer_than_its_figure_is_written_is_no_change(
     (+CNY 400) beside a figure that read 1.1亿 (CNY 110m) both weeks, a move finer than
     the figure is written. It is ±0 there, as two counts or rates shown alike are, in text
     and Markdown; eNPS, 40分 → 40.01分, still moved by +0.01分 as it reads."""
-    root = rhythm(write_workspace)
-    for kr, value, day in [
-        ("O1.REV", "1.1", "2026-03-01"),
-        ("O1.REV", "1.100004", "2026-03-03"),
-        ("O1.ENPS", "40", "2026-03-01"),
-        ("O1.ENPS", "40.01", "2026-03-03"),
-    ]:
-        assert run(root, "checkin", kr, value, "--date", day, "--by", "王芳").exit_code == 0
-    asked = ("report", "--as-of", "2026-03-04", "--unit", "team-a", "--lang", lang)
+    root, asked = _a_quiet_week(write_workspace, lang)
     text = run(root, *asked, env={"COLUMNS": "140"}).output
     lines = text.splitlines()
     heading = next(line for line in lines if line.startswith("┃ ")).split("┃")
