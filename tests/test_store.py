@@ -1617,3 +1617,21 @@ def test_the_query_planners_figures_of_analyze_are_let_be(write_workspace: Write
         assert connection.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
     assert json_report(root, THROUGH) == before
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
+
+
+def test_the_latest_run_of_each_plan_is_read_without_the_others(backend: Backend) -> None:
+    """``latest_runs``: what a branch needs of the other plans sharing a firm's store,
+    one run of each, oldest first; a run of a store older than schema 23 ('') is one."""
+    root = backend.workspace()
+    with backend.open(root) as store:
+        made = [store.start_run("collect", None, plan_unit=unit)
+                for unit in ("b1", "b2", "b1", "", "b3", "b2", "")]  # fmt: skip
+        for run_id in made:
+            store.finish_run(run_id, "ok", {}, [])
+        latest = store.latest_runs()
+    assert [(run.id, run.plan_unit) for run in latest] == [
+        (made[2], "b1"),
+        (made[4], "b3"),
+        (made[5], "b2"),
+        (made[6], ""),
+    ]

@@ -25,7 +25,7 @@ from okrdesk.engine.plan_calendar import (
     metrics_by_grain,
     metrics_needed,
     plan_periods,
-    runs_of,
+    plan_runs,
 )
 from okrdesk.engine.renamed_people import people_renamed
 from okrdesk.engine.rollup import subjects_under
@@ -467,12 +467,12 @@ def run_collect(
         based: dict[str, set[str]] = {}
         unread_bases: set[str] = set()
         # Read once started: a collect waited for is among them, finished.
-        every_run = [run for run in store.runs() if run.id != run_id]
-        runs = runs_of(plan, every_run)
+        runs = [run for run in plan_runs(plan, store) if run.id != run_id]
+        others = [run for run in store.latest_runs() if run.id != run_id]
         # This year's rows of the metrics whose bases are to read: other than when their
         # source last had no rows of last year, it changed since, and is asked again.
-        shared = people_of_another_plan(plan, store, every_run)
-        renamed = people_renamed(plan, store, every_run)
+        shared = people_of_another_plan(plan, store, others)
+        renamed = people_renamed(plan, store, runs)
         with _noted_if_stopped(store, run_id):
             for grain, metrics in by_grain.items():
                 grain_periods = plan_periods(plan, day, grain)
@@ -564,7 +564,7 @@ def run_collect(
         tuple(sorted(landed)), changes.changed, changes.gone, changes.cited_anew,
         settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
                              session.host.owners, plan.end),
-        first=not every_run, never_held=never_held, shared_people=shared,
+        first=not runs and not others, never_held=never_held, shared_people=shared,
         renamed_people=renamed, bases=tuple(bases),
         based={metric: frozenset(found) for metric, found in based.items()},
         unread_bases=frozenset(unread_bases),

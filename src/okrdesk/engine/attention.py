@@ -80,7 +80,7 @@ from okrdesk.engine.plan_calendar import (
     metrics_needed,
     of_the_plan,
     one_period_before,
-    runs_of,
+    plan_runs,
     settling_runs,
     unprovided,
 )
@@ -220,13 +220,11 @@ def alerts(
         owing = owed(plan, engine.store, engine.as_of, scope)
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
                             scope, clashes, owing=owing, held_elsewhere=held)  # fmt: skip
-    runs = runs_of(plan, engine.store.runs()) if runs is None else runs
+    runs = plan_runs(plan, engine.store) if runs is None else runs
     if plan.top in inside and (renamed := people_renamed(plan, engine.store, runs)):
         found.append(Alert(Level.WARNING, "renamed_person", plan.top, "people.renamed",
                            {"said": renamed}))  # fmt: skip
-    if plan.top in inside and (
-        theirs := figures_of_another_plan(plan, engine.store, engine.store.runs())
-    ):
+    if plan.top in inside and (theirs := figures_of_another_plan(plan, engine.store, runs)):
         found.append(Alert(Level.WARNING, "shared_person", plan.top, "people.shared",
                            {"said": theirs}))  # fmt: skip
     used = set(metrics_needed(plan, engine.metrics))
@@ -621,17 +619,18 @@ def _old_unit_alerts(
     figure, total or breaker counts: its key results would read as never checked in, its
     budget as untouched. One line for each old id, with the one command that moves it all;
     and the key results whose check-ins are kept there, which that line tells of."""
-    runs = store.runs()
-    was_top = {run.plan_unit for run in runs} | set(budget.under_old_unit)
+    was_top = {run.plan_unit for run in store.latest_runs()} | set(budget.under_old_unit)
     was_top |= set(budget.under_old_plan_id)
     held: dict[str, list[Checkin]] = {}
-    if was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
+    if olds := was_top - plan.units_by_id.keys() - {""}:  # else no old id to look under
         every, _ = own_and_kept_under(plan, store, was_top)
-        held = held_under_old_ids(plan, every, lambda: runs, was_top)
+        runs = functools.cache(lambda: store.runs(plan_units={plan.top, *olds}))
+        held = held_under_old_ids(plan, every, runs, was_top)
     checked = {old: (len(kept), len({c.key_result for c in kept})) for old, kept in held.items()}
     ours = set(checked)
     if set(budget.under_old_plan_id) - ours:
-        ours |= collected_for_the_plan(plan, store, runs, budget.under_old_plan_id)
+        latest = store.latest_runs()
+        ours |= collected_for_the_plan(plan, store, latest, budget.under_old_plan_id)
     found = []
     for old in sorted(
         set(checked) | set(budget.under_old_unit) | (set(budget.under_old_plan_id) & ours)
@@ -752,7 +751,7 @@ def members_old_ids(plan: Plan, store: StoreReader, olds: Iterable[str]) -> dict
     olds = set(olds) - set(plan.subject_ids) - {""}
     if not olds:
         return {}
-    latest = {run.plan_unit: run.id for run in store.runs()
+    latest = {run.plan_unit: run.id for run in store.latest_runs()
               if run.command == "collect" and run.plan_unit in olds}  # fmt: skip
     unit_of = {run: unit for unit, run in latest.items()}
     found = {}

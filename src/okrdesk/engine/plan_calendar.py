@@ -46,6 +46,12 @@ def runs_of(plan: Plan, runs: Iterable[Run]) -> list[Run]:
     return [run for run in runs if not run.plan_unit or run.plan_unit in units]
 
 
+def plan_runs(plan: Plan, store: StoreReader) -> list[Run]:
+    """``runs_of(plan, store.runs())``, read as such: a firm's store shared by its branches
+    holds every branch's collect of every week, none of them this branch's to read."""
+    return store.runs(plan_units={"", *plan.units_by_id})
+
+
 def collects_apart(plan: Plan, runs: Sequence[Run]) -> list[list[Run]]:
     """``runs`` (``runs_of(plan, ...)``) by the plan that ran them, oldest first in each:
     a firm's plan reads every branch's collects, and one branch's later collect neither
@@ -84,14 +90,15 @@ def settling_runs(plan: Plan, group: Sequence[Run], apart: Sequence[Sequence[Run
                    for run in each), key=lambda run: run.id)  # fmt: skip
 
 
-def collects_of(plan: Plan, runs: Sequence[Run]) -> frozenset[str] | None:
+def collects_of(plan: Plan, store: StoreReader) -> frozenset[str] | None:
     """The ids of ``plan``'s units and people, whose figures (whichever collect stored
     them: its own, or a firm's for every branch) and whose plans' collects say how far its
     metrics were collected, where the store holds other plans' collects too (branches
     sharing a firm's server, each collecting its own); None (every figure and collect)
     where all are its own, or none is (a store another plan collects for)."""
-    mine = runs_of(plan, runs)
-    if not mine or len(mine) == len(runs):
+    latest = store.latest_runs()
+    mine = runs_of(plan, latest)
+    if not mine or len(mine) == len(latest):
         return None
     return frozenset(plan.subject_ids)
 

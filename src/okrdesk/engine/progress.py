@@ -49,7 +49,7 @@ from okrdesk.engine.plan_calendar import (
     collected_for,
     current_from,
     figures_run_through,
-    runs_of,
+    plan_runs,
     unprovided,
 )
 from okrdesk.engine.restated import counted_past, goes_on_changing, settles_on
@@ -578,7 +578,7 @@ class Engine:
     def _runs(self) -> list[Run]:
         """The store's collect runs, read once an engine and only when a checkpoint asks."""
         if self._collects is None:
-            self._collects = runs_of(self.plan, self.store.runs())
+            self._collects = plan_runs(self.plan, self.store)
         return self._collects
 
     def _denominator(self, kr: KeyResult, rollup: Rollup):  # type: ignore[no-untyped-def]

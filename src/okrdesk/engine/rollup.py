@@ -133,7 +133,7 @@ class SharedReads:
         self.plan = plan
         # On a store other plans collect too, how far a metric was collected is this
         # plan's collects' word alone: a branch behind another reads its own day.
-        store.read_collects_of(collects_of(plan, store.runs()))
+        store.read_collects_of(collects_of(plan, store))
         self._metrics = metrics_by_grain(plan, specs)[plan.grain]
         self._through: dict[dt.date, dt.date] = {}
         self._sums: dict[tuple[dt.date, str | None, frozenset[str] | None], SumRows] = {}

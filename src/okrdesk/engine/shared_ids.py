@@ -27,7 +27,7 @@ _NAMED_AT_MOST = 3
 
 def people_of_another_plan(plan: Plan, store: StoreReader, runs: Iterable[Run]) -> Said | None:
     """What to tell where a person of ``plan`` is one of another plan's too, as that plan's
-    latest collect (among ``runs``, the store's, read already) noted its people; None
+    latest collect (among ``runs``, ``Store.latest_runs``) noted its people; None
     where none is."""
     found = _shared(plan, store, runs)
     return None if found is None else _told(*found)
@@ -35,12 +35,12 @@ def people_of_another_plan(plan: Plan, store: StoreReader, runs: Iterable[Run]) 
 
 def figures_of_another_plan(plan: Plan, store: StoreReader, runs: Sequence[Run]) -> Said | None:
     """What the report and ``check`` of ``plan`` tell where another plan's collect, later
-    than this plan's last (among ``runs``, the store's), noted people of this plan: the
-    figures it reads for them are that plan's, stored over its own (天河's collect read in
-    福田's report as 福田's 143 new clients, of 33); None where none did."""
+    than this plan's last (``runs``, the plan's own: ``plan_runs``), noted people of this
+    plan: the figures it reads for them are that plan's, stored over its own (天河's
+    collect read in 福田's report as 福田's 143 new clients, of 33); None where none did."""
     own = [run.id for run in runs if run.command == "collect" and run.plan_unit == plan.top]
     last = max(own, default=0)
-    found = _shared(plan, store, [run for run in runs if run.id > last])
+    found = _shared(plan, store, [run for run in store.latest_runs() if run.id > last])
     return None if found is None else _told_here(*found)
 
 

@@ -23,7 +23,7 @@ from okrdesk.engine.plan_calendar import (
     collected_for,
     collects_apart,
     member_unit,
-    runs_of,
+    plan_runs,
     settling_runs,
 )
 from okrdesk.engine.progress import (
@@ -643,7 +643,7 @@ def build_report(
     engine.read_trends_aside(unit)
     progress = engine.progress(unit)
     earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
-    runs = runs_of(plan, store.runs())
+    runs = plan_runs(plan, store)
     failed = _failures_apart(plan, runs, owners or {}, store)
     objectives = []
     latest = attention.latest_ends(plan, store, metrics, shared)  # the alerts' too

@@ -59,7 +59,8 @@ class _ReadOnce:
         self._latest: dict[tuple[str, Grain], dt.date | None] = {}
         self._collected: dict[tuple[str, Grain], dt.date | None] = {}
         self._landed: dict[tuple[str, str], dt.date] | None = None
-        self._runs: list[Run] | None = None
+        self._runs: dict[frozenset[str] | None, list[Run]] = {}
+        self._latest_runs: list[Run] | None = None
         self._collects_of: frozenset[str] | None = None
 
     def checkins(
@@ -127,9 +128,7 @@ class _ReadOnce:
         the latest day a run that noted storing the metric at the grain read through."""
         if self._landed is None:
             units = self._collects_of
-            self._landed = landed_by(
-                run for run in self.runs() if units is None or run.plan_unit in units
-            )
+            self._landed = landed_by(self.runs() if units is None else self.runs(units))
         return self._landed.get((metric, grain.value))
 
     def read_collects_of(self, units: frozenset[str] | None) -> None:
@@ -140,10 +139,16 @@ class _ReadOnce:
             self._landed = None
         self._store.read_collects_of(units)
 
-    def runs(self) -> list[Run]:
-        if self._runs is None:
-            self._runs = self._store.runs()
-        return list(self._runs)
+    def runs(self, plan_units: Iterable[str] | None = None) -> list[Run]:
+        key = None if plan_units is None else frozenset(plan_units)
+        if key not in self._runs:
+            self._runs[key] = self._store.runs(key)
+        return list(self._runs[key])
+
+    def latest_runs(self) -> list[Run]:
+        if self._latest_runs is None:
+            self._latest_runs = self._store.latest_runs()
+        return list(self._latest_runs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

@@ -54,6 +54,7 @@ from okrdesk.store.stored_rows import (
     checkin_of,
     run_of,
     spend_of,
+    subjects_noted,
 )
 
 if TYPE_CHECKING:
@@ -762,7 +763,7 @@ class Store(ABC):
                 "subjects <> before"
             )
         rows = self._rows(noted, wanted)
-        return {int(run): frozenset(json.loads(text)) for run, text in rows}
+        return dict(map(functools.partial(self._stored, subjects_noted), rows))
 
     def finish_run(
         self,
@@ -834,6 +835,15 @@ class Store(ABC):
             return [self._stored(run_of, r) for r in self._rows(_RUNS)]
         sql = f"{_RUNS_OF} WHERE {self._member('plan_unit')} ORDER BY id"
         return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
+
+    def latest_runs(self) -> list[Run]:
+        """The latest run (a collect) of each plan that ran one in this store (one for each
+        ``plan_unit``, '' for those of a store older than schema 23), oldest first: what a
+        plan needs to know of the others sharing the store, read through the runs' index
+        by plan unit, not every branch's every week."""
+        latest = "SELECT max(id) FROM runs GROUP BY plan_unit"
+        rows = self._rows(f"{_RUNS_OF} WHERE id IN ({latest}) ORDER BY id")
+        return [self._stored(run_of, r) for r in rows]
 
     def plan_units(self) -> set[str]:
         """The unit ids of the plans that collected (a run's ``plan_unit``) or recorded

@@ -249,8 +249,14 @@ class StoreReader(Protocol):
         """The spend ledger, oldest first; with ``plan_unit``, that plan's entries."""
         ...
 
-    def runs(self) -> list[Run]:
-        """Every collect run, oldest first."""
+    def runs(self, plan_units: Iterable[str] | None = None) -> list[Run]:
+        """Every collect run, oldest first; with ``plan_units``, those the plans of those
+        units ran ('' for those of a store older than schema 23)."""
+        ...
+
+    def latest_runs(self) -> list[Run]:
+        """The latest run (a collect) of each plan that ran one in the store, oldest
+        first."""
         ...
 
     def subjects_of_runs(

@@ -128,6 +128,12 @@ def checkin_figure_of(r: Sequence[Any]) -> CheckinFigure:
     )
 
 
+def subjects_noted(r: Sequence[Any]) -> tuple[int, frozenset[str]]:
+    """A row of ``SELECT id, subjects FROM runs``: the run, and whose figures it noted."""
+    at = _Row("runs", r)
+    return at.whole(0, "id"), frozenset(at.names(1, "subjects"))
+
+
 def run_of(r: Sequence[Any]) -> Run:
     """A row of ``SELECT id, started, finished, status, command, through, pid, plugins,
     errors, revised, warnings, metrics, landed, lines_zh, host, process_start, plan_unit,
