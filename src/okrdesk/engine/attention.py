@@ -55,6 +55,7 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import math
@@ -62,6 +63,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
@@ -1702,13 +1704,14 @@ def _source_alerts(
     for kr in _tracked_by_checkins(plan, inside):
         counting = checked_in_for(plan, kr)
         made = store.checkin_figures(kr.id, counting, plan.start, plan.end)
-        days = [c.day for c in made if c.day <= day]
-        if not days:
+        # Oldest first: the latest by the day is the last before the first after it.
+        by_then = bisect.bisect_right(made, day, key=attrgetter("day"))
+        if not by_then:
             if day > first_checkin_due(plan, kr) and kr.id not in held_elsewhere:
                 never.append(kr)
         elif kr.id in late:
             behind = late[kr.id][0]
-            whose = () if behind.last == max(days) else tuple(
+            whose = () if behind.last == made[by_then - 1].day else tuple(
                 plan.name_of(o.subject) for o in late[kr.id] if o.last == behind.last
             )  # fmt: skip
             since = (behind.last, behind.cadence.value, whose)

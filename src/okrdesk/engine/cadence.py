@@ -129,7 +129,7 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
         # A firm's store shared by its branches holds theirs of the same key result id too,
         # which are none of this plan's: one spoilt by hand there must not stop this.
         among = known if owner in known else {*known, owner}
-        days_by_subject = _days(store.checkin_figures(kr.id, among, plan.start, plan.end), day)
+        latest = _latest_days(store.checkin_figures(kr.id, among, plan.start, plan.end), day)
         additive = kr.adds_up
         for subject in checked_in_by(plan, kr):
             if inside is not None and subject not in inside and not owes(subject):
@@ -141,15 +141,15 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
             # amount's below it settle it as they count in its figure: not under a check-in
             # of its own (or of a unit between), which stands for them.
             if additive:
-                below = set(days_by_subject).intersection(under[subject])
+                below = set(latest).intersection(under[subject])
                 counted = {
                     owner,
                     *(s for s in below if checkin_counts(plan, kr, s, subject, below)),
                 }
             else:
                 counted = {subject, owner}
-            days = [d for s in counted for d in days_by_subject.get(s, ())]
-            entry = _owed(plan, kr, subject, max(days, default=None), day)
+            last = max((latest[s] for s in counted if s in latest), default=None)
+            entry = _owed(plan, kr, subject, last, day)
             if entry is not None:
                 found.append(entry)
     return sorted(found, key=lambda o: (o.since, o.key_result, o.subject))
@@ -164,12 +164,9 @@ def first_checkin_due(plan: Plan, kr: KeyResult) -> dt.date:
     return first if closing is None else min(first, closing)
 
 
-def _days(checkins: Iterable[CheckinFigure], day: dt.date) -> dict[str, list[dt.date]]:
-    found: dict[str, list[dt.date]] = {}
-    for c in checkins:
-        if c.day <= day:
-            found.setdefault(c.subject, []).append(c.day)
-    return found
+def _latest_days(checkins: Iterable[CheckinFigure], day: dt.date) -> dict[str, dt.date]:
+    """Each subject's latest check-in day by ``day``, of ``checkins`` (oldest first)."""
+    return {subject: made for _, _, subject, made, _ in checkins if made <= day}
 
 
 def _owed(

@@ -486,11 +486,10 @@ class Rollup:
     def _read_checkins(self, kr: KeyResult) -> None:
         if kr.id in self._checkins:
             return
-        latest: dict[str, tuple[float, dt.date]] = {}
         plan = self.plan
-        for checkin in self.store.checkin_figures(kr.id, plan.subject_ids, plan.start, plan.end):
-            if checkin.day <= self.as_of:
-                latest[checkin.subject] = (checkin.value, checkin.day)
+        read = self.store.checkin_figures(kr.id, plan.subject_ids, plan.start, plan.end)
+        as_of = self.as_of  # read oldest first: each subject's last is its latest
+        latest = {subject: (value, day) for _, _, subject, day, value in read if day <= as_of}
         additive = kr.adds_up
         self._checkins[kr.id], self._checkin_days[kr.id] = _checkins_up_the_tree(
             self.plan, latest, additive
@@ -707,7 +706,8 @@ def checkins_over_time(
     own: dict[str, float] = {}
     figures: dict[str, float] = {}
     points: list[tuple[dt.date, float]] = []
-    chain_of: dict[str, list[str]] = {}
+    above_of: dict[str, frozenset[str]] = {}  # the units above each, up to the subject
+    reaches: dict[str, bool] = {}  # whether it is the subject or under it
     depths: dict[str, int] = {}
     # Each unit's members with a figure, in the order the rollup adds them (a sum in
     # another order can differ in its last digit), and how many figures there were when
@@ -717,14 +717,14 @@ def checkins_over_time(
         today = {c.subject: c.value for c in made}  # a day's figure is its last check-in's
         own.update(today)
         figures.update(today)
-        for new in [s for s in today if s not in chain_of]:
-            chain = chain_of[new] = _up_to(plan, new, subject) if additive else [new]
+        for new in [s for s in today if s not in above_of]:
+            chain = _up_to(plan, new, subject) if additive else [new]
+            above_of[new], reaches[new] = frozenset(chain[1:]), chain[-1] == subject
             for node in chain:
                 if node not in depths:
                     depths[node] = _depth(plan, node)
-        chains = [chain_of[s] for s in today]
         # The units above, deepest first; one with a check-in of its own reads that.
-        above = set().union(*(chain[1:] for chain in chains)).difference(own)
+        above = set().union(*map(above_of.__getitem__, today)).difference(own)
         for unit in sorted(above, key=depths.__getitem__, reverse=True):
             listed = counted.get(unit)
             if listed is None or listed[1] != len(figures):
@@ -735,7 +735,7 @@ def checkins_over_time(
         # A point where a check-in of the day counts in the figure: not a member's under
         # a unit (the subject, or one between) reading its own check-in instead.
         if subject in figures and any(
-            chain[-1] == subject and not any(n in own for n in chain[1:]) for chain in chains
+            reaches[s] and own.keys().isdisjoint(above_of[s]) for s in today
         ):
             points.append((day, figures[subject]))
     return points

@@ -21,7 +21,9 @@ as it is.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Collection, Iterable
+from operator import attrgetter
 from typing import Any, cast
 
 from okrdesk.engine.plan_calendar import landed_by
@@ -35,9 +37,12 @@ class _Figures:
 
     def __init__(self, every: list[CheckinFigure]) -> None:
         self.every = every
-        self.by_key_result: dict[str, list[CheckinFigure]] = {}
-        for figure in every:
-            self.by_key_result.setdefault(figure.key_result, []).append(figure)
+        # Sorted by key result alone, which keeps each one's oldest first.
+        whose = attrgetter("key_result")
+        self.by_key_result: dict[str, list[CheckinFigure]] = {
+            key_result: list(figures)
+            for key_result, figures in itertools.groupby(sorted(every, key=whose), whose)
+        }
         self._subjects: dict[str | None, set[str]] = {}
 
     def subjects_of(self, key_result: str | None) -> set[str]:

@@ -50,7 +50,7 @@ from okrdesk.store.migrations import (
 from okrdesk.store.reader import SeriesOfMetrics
 from okrdesk.store.stored_rows import (
     UnreadableValue,
-    checkin_figure_of,
+    checkin_figures_of,
     checkin_of,
     run_of,
     spend_of,
@@ -78,6 +78,7 @@ BUSY_TIMEOUT_ENV = "OKRDESK_BUSY_TIMEOUT"
 
 Row = tuple[Any, ...]
 T = TypeVar("T")
+R = TypeVar("R")
 SumRows = tuple[dict[str, dict[str, Row]], int]
 """One day's sums of every metric and subject as ``Store.sum_rows_at`` reads them:
 metric → subject → row, and where the day's Σ value, Σ numerator, Σ denominator and
@@ -2180,8 +2181,8 @@ class Store(ABC):
             f"{' AND '.join(where)} ORDER BY day, id",
             params,
         )
-        read = functools.partial(self._stored, checkin_figure_of)
-        return [figure for figure in map(read, rows) if since <= figure.day <= through]
+        every = self._stored(checkin_figures_of, rows)
+        return [figure for figure in every if since <= figure.day <= through]
 
     def checkin_authors(
         self, subjects: Iterable[str], key_results: Iterable[str], start: dt.date, end: dt.date
@@ -2447,7 +2448,7 @@ class Store(ABC):
             functools.partial(self._stored, spend_of), self.streamed(f"{_SPEND} ORDER BY day, id")
         )
 
-    def _stored(self, read: Callable[[Row], T], row: Row) -> T:
+    def _stored(self, read: Callable[[R], T], row: R) -> T:
         """``read(row)``, or where the row holds a value okrdesk never writes, a message
         naming the store, the table, the row and the column."""
         try:

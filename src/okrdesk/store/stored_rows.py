@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -107,17 +107,10 @@ def checkin_of(r: Sequence[Any]) -> Checkin:
     )  # fmt: skip
 
 
-_FIGURE_AS_WRITTEN = frozenset((int, str, str, str, value) for value in _NUMBER)
-
-
-def checkin_figure_of(r: Sequence[Any]) -> CheckinFigure:
-    """A row of ``SELECT id, key_result, subject, day, value FROM checkins`` as the figure
-    it records, read as ``checkin_of`` reads those columns."""
-    if tuple(map(type, r)) in _FIGURE_AS_WRITTEN:
-        try:
-            return CheckinFigure(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), float(r[4]))
-        except ValueError:
-            pass  # named by its column below
+def _checkin_figure_of(r: Sequence[Any]) -> CheckinFigure:
+    """A row of ``SELECT id, key_result, subject, day, value FROM checkins`` not of the
+    types okrdesk writes as the figure it records, read as ``checkin_of`` reads those
+    columns (what okrdesk never writes, named by its column)."""
     at = _Row("checkins", r)
     return CheckinFigure(
         at.whole(0, "id"),
@@ -132,6 +125,34 @@ def subjects_noted(r: Sequence[Any]) -> tuple[int, frozenset[str]]:
     """A row of ``SELECT id, subjects FROM runs``: the run, and whose figures it noted."""
     at = _Row("runs", r)
     return at.whole(0, "id"), frozenset(at.names(1, "subjects"))
+
+
+_tuple_new = tuple.__new__
+
+
+def checkin_figures_of(rows: Iterable[Sequence[Any]]) -> list[CheckinFigure]:
+    """Rows of ``SELECT id, key_result, subject, day, value FROM checkins``, each read as
+    ``checkin_of`` reads those columns, in one pass: a firm's report reads hundreds of
+    thousands, a few hundred days among them, each day's date parsed once."""
+    days: dict[str, dt.date] = {}
+    found: list[CheckinFigure] = []
+    add = found.append
+    for row in rows:
+        key, key_result, subject, day, value = row
+        if (type(key) is int and type(key_result) is str and type(subject) is str
+                and type(day) is str and type(value) in _NUMBER):  # fmt: skip
+            date = days.get(day)
+            if date is None:
+                try:
+                    date = days[day] = dt.date.fromisoformat(day)
+                except ValueError:
+                    add(_checkin_figure_of(row))  # named by its column
+                    continue
+            # The tuple made as CheckinFigure's own __new__ makes it, without the call.
+            add(_tuple_new(CheckinFigure, (key, key_result, subject, date, float(value))))
+        else:
+            add(_checkin_figure_of(row))
+    return found
 
 
 def run_of(r: Sequence[Any]) -> Run:
