@@ -33,7 +33,7 @@ from okrdesk.engine.budget import (
 from okrdesk.engine.growth import GrowthBasis, base_run, growth_basis, growth_closes
 from okrdesk.engine.growth_bases import last_asked
 from okrdesk.engine.pace import Status, closes_on, runs_from_baseline
-from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, runs_of
+from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, plan_runs
 from okrdesk.engine.progress import (
     Engine,
     KeyResultProgress,
@@ -89,7 +89,6 @@ from okrdesk.report.numbers import attainment_percent, percent, score_text
 from okrdesk.report.subject_names import names_told_apart
 from okrdesk.report.text_layout import Text, one_line
 from okrdesk.store import Store
-from okrdesk.store.reader import StoreReader
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import Workspace
 from okrdesk.units import (
@@ -448,7 +447,7 @@ def explain_lines(
                     return window_figure(plan, store, spec, member, run).value
 
             owner = session.host.owners.get(spec.name, "-")
-            why = _why_none(runs_of(plan, store.runs()), spec.name, owner, engine.through, lang)
+            why = _why_none(plan_runs(plan, store), spec.name, owner, engine.through, lang)
             latest = None
             if spec.kind is MetricKind.STOCK and basis is None:
                 latest = store.edge_period(spec.name, OverTime.LAST, engine.through,
@@ -473,7 +472,7 @@ def explain_lines(
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
                 if basis.year.value is None or basis.year.unknown:
-                    lines += _asked_of_last_year(store, kr, base_run(engine, kr).ids, lang)
+                    lines += _asked_of_last_year(engine, kr, base_run(engine, kr).ids, lang)
             if kr.growth is not None:
                 told = members.wanted(rows)  # how to see one member's: said once
                 lines += _base_rows(engine, kr, spec, subject, members, lang, width, told)
@@ -715,7 +714,7 @@ def _counted_past(
     gets a line of its own, returned."""
     if not goes_on_changing(spec):
         return []
-    runs = runs_of(engine.plan, store.runs())
+    runs = plan_runs(engine.plan, store)
     past = counted_past(runs, spec, engine.through, engine.plan.grain.value)
     if past is None:
         return []
@@ -735,7 +734,7 @@ def _settling(
     """For a checkpoint on a cohort still converting, as the report of ``asked`` reads it:
     the day its figures settle, from which it is judged met or missed, as the report's
     line under its title says."""
-    runs = runs_of(engine.plan, store.runs())
+    runs = plan_runs(engine.plan, store)
     settles = settles_on(runs, spec, engine.through, asked, engine.plan.grain.value)
     figure = engine.phase_rollup(kr).sliced(spec.name, subject, kr.where)
     if settles is None or figure.value is None:
@@ -868,7 +867,7 @@ def _explain_window(
             )
         )
         if c.over is Over.LAST_YEAR and (c.earlier.value is None or c.earlier.unknown):
-            lines += _asked_of_last_year(engine.store, kr, c.earlier.periods, lang)
+            lines += _asked_of_last_year(engine, kr, c.earlier.periods, lang)
     return lines
 
 
@@ -904,11 +903,12 @@ def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
 
 
 def _asked_of_last_year(
-    store: StoreReader, kr: KeyResult, ids: Collection[str], lang: str
+    engine: Engine, kr: KeyResult, ids: Collection[str], lang: str
 ) -> list[str]:
-    """When a collect last asked the sources for last year's periods ``ids`` of ``kr``'s
-    metric and found no rows of some: what would ask again (``growth_bases``)."""
-    found = last_asked(store.runs(), kr.metric or "", ids)
+    """When a collect of the plan last asked the sources for last year's periods ``ids``
+    of ``kr``'s metric and found no rows of some: what would ask again
+    (``growth_bases``)."""
+    found = last_asked(plan_runs(engine.plan, engine.store), kr.metric or "", ids)
     if found is None:
         return []
     run, periods = found
