@@ -66,6 +66,7 @@ class _ReadOnce:
         self._landed: dict[tuple[str, str], dt.date] | None = None
         self._runs: dict[frozenset[str] | None, list[Run]] = {}
         self._latest_runs: list[Run] | None = None
+        self._own_runs = self._own | {""}  # a collect's plan unit: one of the plan's, or ''
         self._collects_of: frozenset[str] | None = None
 
     def checkins(
@@ -145,7 +146,16 @@ class _ReadOnce:
         self._store.read_collects_of(units)
 
     def runs(self, plan_units: Iterable[str] | None = None) -> list[Run]:
+        own = self._own_runs
         key = None if plan_units is None else frozenset(plan_units)
+        if key is None and all(run.plan_unit in own for run in self.latest_runs()):
+            key = own  # every collect in the store is one of the plan's
+        if key is not None and key <= own:
+            # The plan's own collects (``plan_runs``, and those ``landed_through`` reads):
+            # read once, each asked for from them.
+            if own not in self._runs:
+                self._runs[own] = self._store.runs(own)
+            return [run for run in self._runs[own] if run.plan_unit in key]
         if key not in self._runs:
             self._runs[key] = self._store.runs(key)
         return list(self._runs[key])
