@@ -195,7 +195,8 @@ def test_validate_says_an_input_two_plugins_declare_is_declared_twice(
 def test_validate_says_a_plugin_that_did_not_load_may_provide_an_input(
     write_workspace: WriteWorkspace,
 ) -> None:
-    """As at a key result on the metric itself: the input's plugin failed to import."""
+    """As at a key result on the metric itself: the input's plugin, whose code names it,
+    failed to import; that plugin alone is told, with no guess at another metric."""
     from sample_workspace import trusted
 
     root = write_workspace({"okrs.toml": PER_PERSON})
@@ -206,8 +207,12 @@ def test_validate_says_a_plugin_that_did_not_load_may_provide_an_input(
     done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     said = " ".join(done.output.split())
     assert (
-        'uses "new_hnw_clients", which no loaded plugin provides; plugin test_metrics did not '
-        "load or declare all its metrics and may provide it (see its error)"
+        'uses "new_hnw_clients", which no loaded plugin provides: plugin test_metrics, whose '
+        "code names it, failed to load; "
+        "mend the error told of it, then run `okrdesk validate` again"
     ) in said, said
     zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
-    assert "已加载的插件都不提供；插件 test_metrics 未能加载" in zh.output, zh.output
+    assert (
+        '用到的 "new_hnw_clients"，已加载的插件都不提供：插件 test_metrics 的代码写有这个名字'
+        in " ".join(zh.output.split())
+    ), zh.output

@@ -107,3 +107,56 @@ def test_collect_names_the_broken_plugin_whose_code_names_the_metric(
         "错误：指标 complaint_rates：没有任何已加载的插件提供：插件 complaints 的代码写有这个名字，"
         "但它加载失败；请先修正该插件的错误"
     ) in " ".join((chinese.stdout + chinese.stderr).split()), chinese.stdout
+
+
+PER_COMPLAINT = """\
+[[sources.derived.metrics]]
+name = "complaints_per_head"
+label = "人均投诉"
+unit = "次"
+formula = "{input} / headcount"
+"""
+
+
+def test_a_formula_naming_the_broken_plugin_s_metric_is_told_as_that_plugin_s(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A derived metric's formula was told "did you mean "complaint_rate"?" of the loaded
+    plugin's metric, with the broken plugin's "may provide it" after; now the plugin to
+    mend alone, in the words a key result naming the metric gets."""
+    root = write_workspace({"complaints.toml": KEY_RESULT.format(metric="complaints_per_head")})
+    okrdesk_toml = root / "okrdesk.toml"
+    okrdesk_toml.write_text(PER_COMPLAINT.format(input="complaint_rates"), encoding="utf-8")
+    with installed_package(tmp_path, "complaints", BROKEN) as env:
+        code, english = _validate(root, env, "en")
+        zh_code, chinese = _validate(root, env, "zh")
+    assert code == zh_code == 2, english
+    assert (
+        'key_results[KR1].metric: metric "complaints_per_head" (complaint_rates / headcount) '
+        'uses "complaint_rates", which no loaded plugin provides: plugin complaints, whose code '
+        "names it, failed to load; mend the error told of it, then run `okrdesk validate` again"
+    ) in english, english
+    assert "did you mean" not in english and "may provide it" not in english
+    assert (
+        'key_results[KR1].metric: 指标 "complaints_per_head"（complaint_rates / headcount）'
+        '用到的 "complaint_rates"，已加载的插件都不提供：插件 complaints 的代码写有这个名字，'
+        "但它加载失败；"
+        "请先修正该插件的错误，再运行 `okrdesk validate`"
+    ) in chinese, chinese
+    assert "是不是" not in chinese and "可能提供" not in chinese
+
+
+def test_a_formula_naming_what_the_broken_plugin_does_not_write_is_still_a_guess(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace({"complaints.toml": KEY_RESULT.format(metric="complaints_per_head")})
+    okrdesk_toml = root / "okrdesk.toml"
+    okrdesk_toml.write_text(PER_COMPLAINT.format(input="complaint_rates_old"), encoding="utf-8")
+    with installed_package(tmp_path, "complaints", BROKEN) as env:
+        code, english = _validate(root, env, "en")
+    assert code == 2
+    assert (
+        'uses "complaint_rates_old", which no loaded plugin provides (did you mean '
+        '"complaint_rate"?); plugin complaints did not load or declare all its metrics and '
+        "may provide it (see its error)"
+    ) in english, english

@@ -656,6 +656,8 @@ def _check_metrics(
     from okrdesk.plugins.clashes import maybe_from
 
     maybe, maybe_zh = maybe_from(unloaded)
+    # Not misspelt: the plugin whose code names the metric did not load; its error first.
+    failed = {metric: plugin for metric, plugin in undeclared.items() if plugin in unloaded}
     for use in draft.metric_uses:
         spec = metrics.get(use.metric)
         if spec is None and use.metric in clashes:
@@ -673,16 +675,12 @@ def _check_metrics(
                 )
             )
             continue
-        if spec is None and undeclared.get(use.metric) in unloaded:
-            # Not misspelt: the plugin whose code names it did not load; its error first.
-            plugin = undeclared[use.metric]
+        if spec is None and use.metric in failed:
+            mend, mend_zh = _mend_plugin(failed[use.metric])
             findings.problems.append(
                 use.where.problem(
-                    f'no loaded plugin provides metric "{use.metric}": plugin {plugin}, '
-                    "whose code names it, failed to load; mend the error told of it, then "
-                    "run `okrdesk validate` again",
-                    f'已加载的插件都不提供指标 "{use.metric}"：插件 {plugin} 的代码写有这个'
-                    "名字，但它加载失败；请先修正该插件的错误，再运行 `okrdesk validate`",
+                    f'no loaded plugin provides metric "{use.metric}": {mend}',
+                    f'已加载的插件都不提供指标 "{use.metric}"：{mend_zh}',
                 )
             )
             continue
@@ -731,7 +729,7 @@ def _check_metrics(
                     '（确实要越高越好，才写 "at_least"）',
                 )
             )
-        if (why := _unmade(spec, metrics, clashes, (maybe, maybe_zh))) is not None:
+        if (why := _unmade(spec, metrics, clashes, (maybe, maybe_zh), failed)) is not None:
             findings.problems.append(use.where.said(why))
     for sliced in draft.slice_uses:
         spec = metrics.get(sliced.metric)
@@ -759,15 +757,29 @@ _DIMENSIONS_ZH = {
 """A metric's dimension in a Chinese sentence: 该指标以金额计量."""
 
 
+def _mend_plugin(plugin: str) -> tuple[str, str]:
+    """What to say of a metric the plugin ``plugin``, which did not load, names in its
+    code, in English and Chinese: that plugin's error to mend, and no guess at another
+    metric beside it."""
+    return (
+        f"plugin {plugin}, whose code names it, failed to load; mend the error told of it, "
+        "then run `okrdesk validate` again",
+        f"插件 {plugin} 的代码写有这个名字，但它加载失败；请先修正该插件的错误，"
+        "再运行 `okrdesk validate`",
+    )
+
+
 def _unmade(
     spec: model.MetricSpec,
     metrics: Mapping[str, model.MetricSpec],
     clashes: Mapping[str, Sequence[str]] | None = None,
     maybe: tuple[str, str] = ("", ""),
+    failed: Mapping[str, str] | None = None,
 ) -> Said | None:
     """Why a derived metric cannot be computed (an input no plugin provides, or several
     declare (``clashes``), or a formula that leads back to itself); None when it can.
-    ``maybe``: what to add of plugins that did not load, in English and Chinese."""
+    ``maybe``: what to add of plugins that did not load, in English and Chinese;
+    ``failed``: metric → the plugin that did not load whose code names it."""
     if spec.formula is None:
         return None
     path, waiting = [spec.name], [(spec, [spec.name])]
@@ -788,6 +800,14 @@ def _unmade(
                     f'metric "{spec.name}" ({spec.formula}) uses "{name}", which is {clash}; '
                     f"{advice}",
                     f'指标 "{spec.name}"（{spec.formula}）用到的 "{name}"：{clash_zh}；{advice_zh}',
+                )
+            if found is None and failed and name in failed:
+                mend, mend_zh = _mend_plugin(failed[name])
+                return Said(
+                    f'metric "{spec.name}" ({spec.formula}) uses "{name}", which no loaded '
+                    f"plugin provides: {mend}",
+                    f'指标 "{spec.name}"（{spec.formula}）用到的 "{name}"，已加载的插件都不提供：'
+                    f"{mend_zh}",
                 )
             if found is None:
                 return Said(
