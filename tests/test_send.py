@@ -1702,13 +1702,23 @@ STOPPED = {
 }
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    ("lang", "sent", "status"),
+    [("en", signal.SIGINT, 130), ("zh", signal.SIGINT, 130), ("en", signal.SIGTERM, 143)],
+    ids=["en", "zh", "sigterm"],
+)
 def test_a_send_stopped_during_a_request_says_that_group_may_have_it(
-    write_workspace: WriteWorkspace, bot: Bot, raw: RawServer, lang: str
+    write_workspace: WriteWorkspace,
+    bot: Bot,
+    raw: RawServer,
+    lang: str,
+    sent: signal.Signals,
+    status: int,
 ) -> None:
     """Ctrl-C while a bot had the request and had not answered: it ended with "Aborted!"
     alone, and the manager, not knowing whether that group had the message or which
-    groups were never sent it, sent again to all."""
+    groups were never sent it, sent again to all. What was and was not sent is then all
+    it says, in the send's language: click's "Aborted!" (已中止！) no longer follows it."""
     root = write_workspace()
     (root / "okrdesk.toml").write_text(
         "".join(
@@ -1744,14 +1754,14 @@ def test_a_send_stopped_during_a_request_says_that_group_may_have_it(
         while not held.is_set():  # the feishu bot has the request and keeps it
             assert process.poll() is None and time.monotonic() < deadline
             time.sleep(0.01)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(sent)
         out, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130
+    assert process.returncode == status
     said = [line for line in (out + err).decode().splitlines() if line.strip()]
-    assert said[:4] == STOPPED[lang], said
+    assert said == STOPPED[lang], said
     assert len(bot.received) == 1 and len(raw.requests) == 1
 
 
@@ -1857,7 +1867,7 @@ def _stalling_at(
 
 
 STOPPED_MAIL = {
-    "not sent": {"en": "nothing was sent", "zh": "未发送任何消息"},
+    "not sent": {"en": "stopped before anything was sent", "zh": "在发出任何消息之前被中断"},
     "may have it": {
         "en": "stopped while sending to boss (email): its message was on its way, and boss "
         "may have it already: look there before sending it again",
@@ -1971,6 +1981,27 @@ def test_a_send_stopped_at_quit_names_the_recipients_the_mail_server_refused(
     }
     assert refused[lang] in said, said
     assert STOPPED_MAIL["has it"][lang] not in said, said
+    # Every channel was tried: the send says it was stopped once they were, and no more.
+    after_all = {"en": "stopped once every channel had been tried",
+                 "zh": "所有渠道都已尝试发送之后被中断"}  # fmt: skip
+    assert said[-1] == after_all[lang], said
+
+
+def test_a_send_stopped_after_failures_alone_says_it_was_stopped_before_the_rest() -> None:
+    """The channels before the stop all failed, each said as it failed: "not sent: …"
+    alone did not say the send was stopped, which click's "Aborted!" after it said."""
+    from okrdesk.app.send import Outcome, stopped_lines
+    from okrdesk.errors import Said
+
+    failed = Outcome(channel("wecom"), error=Said("HTTP 500", "HTTP 500"))
+    later = attrs.evolve(channel("dingtalk"), name="later")
+    stop = KeyboardInterrupt()
+    assert stopped_lines((channel("wecom"), later), [failed], [], stop, "en") == [
+        "stopped before sending to later (dingtalk); to send to these alone, add --channel later"
+    ]
+    assert stopped_lines((channel("wecom"), later), [failed], [], stop, "zh") == [
+        "在发送至 later（dingtalk）之前被中断；只发给这些渠道，加 --channel later"
+    ]
 
 
 def test_a_send_stopped_while_a_large_report_is_on_its_way_says_it_was_not_sent(
@@ -2012,8 +2043,10 @@ def test_a_send_stopped_while_a_large_report_is_on_its_way_says_it_was_not_sent(
     with pytest.raises(ChannelStopped) as stopped:
         list(deliver_all((boss,), attrs.evolve(MESSAGE, attachment=report), {}, FakeClock()))
     assert not stopped.value.how.underway
-    assert stopped_lines((boss,), [], [], stopped.value, "en") == ["nothing was sent"]
-    assert stopped_lines((boss,), [], [], stopped.value, "zh") == ["未发送任何消息"]
+    assert stopped_lines((boss,), [], [], stopped.value, "en") == [
+        "stopped before anything was sent"
+    ]
+    assert stopped_lines((boss,), [], [], stopped.value, "zh") == ["在发出任何消息之前被中断"]
 
 
 @pytest.mark.parametrize(

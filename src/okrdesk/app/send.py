@@ -313,7 +313,10 @@ _STOPPED = {
                   "sent, the rest not",
         "had": "sent before it was stopped: {names}",
         "not_sent": "not sent: {names}; to send to these alone, add {options}",
-        "nothing": "nothing was sent",
+        "stopped_not_sent": "stopped before sending to {names}; to send to these alone, add "
+                            "{options}",
+        "nothing": "stopped before anything was sent",
+        "after_all": "stopped once every channel had been tried",
         "again": "failed: {names}; to send again to these alone, not to the channels that "
                  "took it, add {options}",
         "maybe": "failed, but may have it already: {names} (a part, or a request no answer "
@@ -327,7 +330,9 @@ _STOPPED = {
         "partly": "发送至 {name}（{kind}）时被中断：共 {parts} 条，已发出 {sent} 条，其余未发",
         "had": "中断前已发送：{names}",
         "not_sent": "未发送：{names}；只发给这些渠道，加 {options}",
-        "nothing": "未发送任何消息",
+        "stopped_not_sent": "在发送至 {names}之前被中断；只发给这些渠道，加 {options}",
+        "nothing": "在发出任何消息之前被中断",
+        "after_all": "所有渠道都已尝试发送之后被中断",
         "again": "发送失败的渠道：{names}；只重发给这些渠道、不再发给已收到的渠道，加 {options}",
         "maybe": "发送失败但可能已经收到：{names}（已发出部分消息，或请求已发出而没有应答说明"
                  "结果）：再次发送前请先去那里查看，只发给它们，加 {options}",
@@ -378,16 +383,20 @@ def stopped_lines(
     """What ``send`` stopped by Ctrl-C says of its channels, in ``lang``: the one it was
     sending to when stopped, and whether that one may have the message; those that had
     it; those not sent to, with the option that sends to them alone. ``told`` is every
-    channel's outcome said already; ``left`` the channels ``--due`` had nothing for."""
+    channel's outcome said already; ``left`` the channels ``--due`` had nothing for.
+    Never empty, and one of its lines says the send was stopped: it is all a stopped
+    send says, with no "Aborted!" after it."""
     words = _STOPPED[lang]
     lines: list[str] = []
     at = stop.channel if isinstance(stop, ChannelStopped) else None
     had = [o.channel for o in told if o.error is None]
+    stop_told = False  # a line says the send was stopped: it is all a stopped send says
     if isinstance(stop, ChannelStopped):
         how, fields = stop.how, {"name": stop.channel.name, "kind": stop.channel.kind}
         if how.underway:
             key = "underway_part" if how.parts > 1 else "underway"
             lines.append(words[key].format(sent=how.sent, parts=how.parts, **fields))
+            stop_told = True
         elif how.sent == how.parts and how.failure is not None:
             # Taken for some recipients, refused for others: said as a send not stopped says it.
             failure = how.failure
@@ -396,18 +405,23 @@ def stopped_lines(
             had.append(stop.channel)  # it took it all (a mail server's 250) before the stop
         elif how.sent:
             lines.append(words["partly"].format(sent=how.sent, parts=how.parts, **fields))
+            stop_told = True
         else:
             at = None  # nothing of it went: it is one of those not sent
     if had:
         lines.append(words["had"].format(names=_named(had, lang)))
+        stop_told = True
     done = {o.channel.name for o in told} | {c.name for c in left}
     if at is not None:
         done.add(at.name)
     rest = [c for c in targets if c.name not in done]
     if rest and (told or at is not None):
-        lines.append(words["not_sent"].format(names=_named(rest, lang), options=_alone(rest)))
+        key = "not_sent" if stop_told else "stopped_not_sent"
+        lines.append(words[key].format(names=_named(rest, lang), options=_alone(rest)))
     elif rest:
         lines.append(words["nothing"])
+    elif not stop_told:
+        lines.append(words["after_all"])
     return lines
 
 

@@ -75,7 +75,9 @@ def send(
     name; cron does not read your shell's profile, so set them in the
     crontab or a file the job reads. Every channel is tried; exit 1 when
     any failed (the others are sent all the same), 2 for bad input (no
-    channels, an unknown --channel). With --due it sends the reminders of
+    channels, an unknown --channel), 130 when stopped by Ctrl-C (143 by
+    SIGTERM), saying which channels had it and which were not sent to.
+    With --due it sends the reminders of
     who owes a check-in instead (nothing when nobody does). A channel that
     names a unit gets that unit's message: one group a branch, in one run.
     See docs/delivery.md.
@@ -132,11 +134,16 @@ def send(
                 say(outcome.text(lang), err=outcome.error is not None)
                 failed = failed or outcome.error is not None
     except KeyboardInterrupt as stop:
-        # Said before "interrupted": which groups have the message, so none gets it twice.
-        if not dry_run:
-            for line in stopped_lines(targets, told, left, stop, lang):
-                say(line, err=True)
-        raise
+        # Which groups have the message, so none gets it twice, is all a stopped send
+        # says: no "Aborted!" after it, which would tell nothing of them.
+        said = [] if dry_run else stopped_lines(targets, told, left, stop, lang)
+        if not said:
+            raise
+        from okrdesk.cli import INTERRUPTED
+
+        for line in said:
+            say(line, err=True)
+        raise SystemExit(INTERRUPTED) from None  # 143 for SIGTERM: okrdesk.cli.main
     if quiet:  # once, not once a branch, when nobody anywhere owes one
         say(nothing_owed_in(session, day, lang, quiet) if reminded else nothing_owed(day, lang))
     for line in failed_lines(told, lang):
