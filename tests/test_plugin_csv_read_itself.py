@@ -1,6 +1,8 @@
 """A plugin that opens its CRM export itself (``open()`` and ``csv``, not okrdesk's
 ``decoded_lines``) and fails on a row is told the file and line its csv reader had
-reached, as one reading through decoded_lines is (test_plugin_rows_unread.py).
+reached, as one reading through decoded_lines is (test_plugin_rows_unread.py); where
+the reader was made in the loop, and went with it, the line of the row the loop was on,
+found again in the file where it is there once.
 
 It was told with Python's words and the plugin's line of code alone. A file it cannot
 decode is named, with decoded_lines to learn the line: Python's csv reader counts the
@@ -18,7 +20,8 @@ from test_plugin_rows_unread import FUND_KR, FUND_SALES, HEADER, ROWS, _export, 
 OPENED = FUND_SALES.replace(
     '.open("rb") as file', '.open(encoding="utf-8", newline="") as file'
 ).replace('decoded_lines(file, "utf-8")', "file")
-"""The reader made in the loop: gone, with its count of lines, once the loop fails."""
+"""The reader made in the loop: gone, with its count of lines, once the loop fails; the
+row it was on stays."""
 
 KEPT_READER = OPENED.replace(
     "for row in csv.DictReader(file):", "rows = csv.DictReader(file)\n        for row in rows:"
@@ -83,12 +86,45 @@ def test_a_column_the_export_lacks_is_named_with_the_columns_it_has(
     assert "文件没有列认购金额(元)；它的列（第1行）是客户经理工号、日期、认购金额" in chinese
 
 
-def test_a_reader_made_in_the_loop_names_the_file_and_decoded_lines_for_the_line(
+def test_a_reader_made_in_the_loop_names_the_line_of_the_row_it_was_on(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
-    """Its count of lines went with it: the file is named, and no line is made up."""
+    """Its count of lines went with it, and the file and decoded_lines alone were named;
+    the row the loop was on, written once in the file, is found there again."""
+    assert "for row in csv.DictReader(file):" in OPENED and "decoded_lines(" not in OPENED
     root = write_workspace({"funds.toml": FUND_KR})
-    _export(root, HEADER + "".join(ROWS[:5]) + "cm01,2026-01-08,约五万\n")
+    _export(root, HEADER + "".join(ROWS[:5]) + "cm01,2026-01-08,约五万\n" + ROWS[0])  # line 7
+    line = _line(OPENED, "amount = Decimal")
+    with installed_package(tmp_path, "fund_rows", OPENED) as env:
+        code, english = _collect(root, env, "en")
+        _, chinese = _collect(root, env, "zh")
+        # A column the export lacks: the first row's line, with the columns it has.
+        _export(root, HEADER.replace("认购金额(元)", "认购金额") + "".join(ROWS[:2]))
+        _, missing = _collect(root, env, "en")
+    assert code == 1, english
+    assert (
+        "error: plugin fund_rows: okrdesk_collect failed: InvalidOperation: Decimal() was given "
+        f"text that is no number (at okrdesk_fund_rows/__init__.py:{line}), reading "
+        "data/fund_sales.csv line 7: mend that line, or have the plugin leave out a row it "
+        "cannot read and say so (emit.warning) rather than fail"
+    ) in english, english
+    assert (
+        f"（位于okrdesk_fund_rows/__init__.py:{line}），读取data/fund_sales.csv第7行时：请修正这一行"
+    ) in chinese, chinese
+    assert (
+        "reading data/fund_sales.csv line 2: the file has no column 认购金额(元); its columns "
+        "(line 1) are 客户经理工号, 日期, 认购金额"
+    ) in missing, missing
+
+
+def test_a_row_a_loop_s_reader_was_on_written_twice_names_no_line(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Two lines hold the row: which the loop was on is not known, so no line is made
+    up; the file is named, with decoded_lines for the line."""
+    root = write_workspace({"funds.toml": FUND_KR})
+    bad = "cm01,2026-01-08,约五万\n"
+    _export(root, HEADER + "".join(ROWS[:5]) + bad + bad)
     with installed_package(tmp_path, "fund_rows", OPENED) as env:
         code, english = _collect(root, env, "en")
         _, chinese = _collect(root, env, "zh")

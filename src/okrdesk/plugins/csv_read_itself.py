@@ -9,19 +9,28 @@ The failure's traceback still holds the plugin's frames. Where a frame keeps its
 in a variable (``rows = csv.DictReader(file)``), the reader tells the iterator it reads
 (found among the objects it refers to, ``gc.get_referents``, not guessed from names)
 and how many lines it has read from it, ``line_num``: where that iterator is a file
-with a name, the file and line are told as ``decoded_lines`` tells them. A reader made
-in the loop itself (``for row in csv.DictReader(file)``) is gone by then, as is any
-count of its lines: the file the frame opened is named, with ``decoded_lines`` as the
-way to have the line named. A frame holding two readers, or two files, names none.
+with a name, the file and line are told as ``decoded_lines`` tells them.
+
+A reader made in the loop itself (``for row in csv.DictReader(file)``) is gone by then,
+with its count of lines; the file (closed by the ``with`` it was opened in) and ``row``
+stay in the frame. Where the frame failed in the body of ``for row in …`` and ``row``
+is a row of text cells, it is the row the loop was on: the file is read again, and
+where its first line is ``row``'s columns and exactly one later line holds its cells,
+that line is told (``row_found_again``). A row written twice, columns the reader was
+given (``fieldnames=``) or a row the plugin changed name no line: the file is named,
+with ``decoded_lines`` as the way to have the line named. A frame holding two readers,
+or two files, names none.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import gc
 import io
+import linecache
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -86,16 +95,92 @@ def opened_itself(error: BaseException, workspace: os.PathLike[str] | str) -> Sa
     return Said("", "")
 
 
-def _frames(traceback: TracebackType | None) -> Iterator[FrameType]:
-    """The error's frames, innermost first, leaving out okrdesk's own."""
-    frames = []
+def row_found_again(error: BaseException) -> Reading | None:
+    """The line of the row a loop ``for row in csv.DictReader(file)`` was on when
+    ``error`` left it, found again in the file (see the module's words); None where the
+    row cannot be told for certain."""
+    if isinstance(error, UnicodeError) or not isinstance(error, ROW_ERRORS):
+        return None
+    for frame, line in _entries(error.__traceback__):
+        files = {id(v): v for v in _locals(frame) if isinstance(v, io.TextIOBase)}
+        if not files:
+            continue
+        try:
+            names = dict(frame.f_locals)
+        except Exception:  # a frame's locals are a help; the error must still be told
+            return None
+        looped = _loop_targets(frame, line)
+        rows = {id(v): v for k, v in names.items() if k in looped and _is_row(v)}
+        (file, *others) = files.values()
+        if others or len(rows) != 1 or (name := _file_name(file)) is None:
+            return None
+        return _found(name, getattr(file, "encoding", None), next(iter(rows.values())))
+    return None
+
+
+def _is_row(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    )
+
+
+def _loop_targets(frame: FrameType, line: int) -> set[str]:
+    """The names ``for NAME in …`` loops of the frame's code bind whose body holds
+    ``line``: the row a loop was on is in one of them."""
+    try:
+        tree = ast.parse("".join(linecache.getlines(frame.f_code.co_filename)))
+    except (SyntaxError, ValueError):
+        return set()
+    return {
+        node.target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.For)
+        and isinstance(node.target, ast.Name)
+        and node.body[0].lineno <= line <= (node.end_lineno or 0)
+    }
+
+
+_DELIMITERS = (",", "\t", ";", "|")
+"""The delimiters a row's file is read again with: its first line must be the row's
+columns under one of them."""
+
+
+def _found(name: str, encoding: str | None, row: Mapping[str, str]) -> Reading | None:
+    columns, cells = list(row), list(row.values())
+    for delimiter in _DELIMITERS:
+        try:
+            with open(name, encoding=encoding, newline="") as file:
+                reader = csv.reader(file, delimiter=delimiter)
+                if next(reader, None) != columns:
+                    continue
+                lines = [reader.line_num for read in reader if read == cells]
+        except (OSError, ValueError, csv.Error, LookupError):
+            return None
+        if len(lines) != 1:
+            return None
+        return Reading(name, line=lines[0], header=_csv_line(columns), text=_csv_line(cells))
+    return None
+
+
+def _entries(traceback: TracebackType | None) -> Iterator[tuple[FrameType, int]]:
+    """The error's frames with the line each was on, innermost first, leaving out
+    okrdesk's own."""
+    entries = []
     while traceback is not None:
-        frames.append(traceback.tb_frame)
+        entries.append((traceback.tb_frame, traceback.tb_lineno))
         traceback = traceback.tb_next
-    for frame in reversed(frames):
+    for frame, line in reversed(entries):
         module = str(frame.f_globals.get("__name__", ""))
         if module != "okrdesk" and not module.startswith("okrdesk."):
-            yield frame
+            yield frame, line
+
+
+def _frames(traceback: TracebackType | None) -> Iterator[FrameType]:
+    """The error's frames, innermost first, leaving out okrdesk's own."""
+    for frame, _ in _entries(traceback):
+        yield frame
 
 
 def _locals(frame: FrameType) -> list[Any]:

@@ -189,10 +189,11 @@ def _failed(
     workspace = mistaken[1].workspace if mistaken else Path(".")
     line = where_it_failed(reading, error, workspace)
     if reading is None and not line.en:
-        from okrdesk.plugins.csv_read_itself import csv_reading, opened_itself
+        from okrdesk.plugins.csv_read_itself import csv_reading, opened_itself, row_found_again
 
-        # Read with open() and csv, not decoded_lines: its own reader says where it was.
-        line = where_it_failed(csv_reading(error), error, workspace)
+        # Read with open() and csv, not decoded_lines: its own reader says where it was,
+        # or, where the reader went with the loop, the row the loop was on.
+        line = where_it_failed(csv_reading(error) or row_found_again(error), error, workspace)
         line = line if line.en else opened_itself(error, workspace)
     # A ValueError part-way through a file is the cell's, more likely than the setting's.
     setting = (
