@@ -260,7 +260,7 @@ def anchors(text: str) -> set[str]:
     return found
 
 
-OWN_PAGES = ("plugins.md", "targets.md", "report.md", "cli.md")
+OWN_PAGES = ("plugins.md", "plugins-sql.md", "targets.md", "report.md", "cli.md")
 LINK = re.compile(r"\]\((?P<file>[\w./-]*?)(?:#(?P<anchor>[^)\s]+))?\)")
 """A link to a page or heading here; ``https://`` links never match (no ``:``)."""
 

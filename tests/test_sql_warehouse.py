@@ -266,7 +266,7 @@ def test_the_documented_warehouse_metric_runs_on_postgres(
     import re
     import tomllib
 
-    text = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "docs" / "plugins-sql.md").read_text(encoding="utf-8")
     blocks = [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", text, re.DOTALL)]
     settings = next(
         b["sources"]["sql"]
