@@ -1081,3 +1081,23 @@ def test_spend_list_and_reverse_read_no_other_branchs_rows(
     missing = _run(root, "spend", "reverse", "9", "--reason", "slip", "--signed-by", "cm01")
     assert missing.exit_code == 2 and "9" in missing.output, missing.output
     assert _rows(root, "SELECT count(*) FROM spend WHERE plan_unit = 'longhua'") == [(2,)]
+
+
+def test_a_collects_list_of_people_changed_by_hand_is_named_and_nothing_is_moved(
+    demo: Path,
+) -> None:
+    """move-unit renames the old id in every collect's list of whose figures it replaced;
+    one such list changed by hand ended the command in a JSONDecodeError."""
+    _renamed_top(demo)
+    with closing(sqlite3.connect(demo / "okrdesk.db")) as connection, connection:
+        connection.execute("UPDATE runs SET subjects = '[\"szft\", ' WHERE id = 1")
+    held = (
+        "SELECT (SELECT count(*) FROM checkins WHERE subject = 'szft'), "
+        "(SELECT count(*) FROM spend WHERE plan_unit = 'szft')"
+    )
+    before = _rows(demo, held)
+    moved = okrdesk("move-unit", "szft", "futian", "-w", str(demo), "--lang", "en")
+    assert moved.returncode == 2, moved.stdout + moved.stderr
+    assert "runs row 1: subjects holds '[\"szft\", ', which okrdesk never writes" in moved.stderr
+    assert "Traceback" not in moved.stderr
+    assert _rows(demo, held) == before and before[0][0] and before[0][1]

@@ -2434,8 +2434,7 @@ class Store(ABC):
         like = "%" + quoted.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
         rows = self._rows("SELECT id, subjects FROM runs WHERE subjects LIKE ? ESCAPE '!'", (like,))
         changed = []
-        for run_id, subjects in list(rows):
-            ids = set(json.loads(subjects))
+        for run_id, ids in map(functools.partial(self._stored, subjects_noted), list(rows)):
             if old in ids:
                 ids = (ids - {old}) | {new}
                 changed.append((json.dumps(sorted(ids), ensure_ascii=False), run_id))
