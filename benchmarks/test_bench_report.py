@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +26,14 @@ from okrdesk.model import Plan
 
 from conftest import interleaved, record
 from firm import build_plan
-from workspace import CHECKIN_KEY_RESULT, ENV, OKRDESK, copy_rows, write_targets
+from workspace import (
+    CHECKIN_KEY_RESULT,
+    ENV,
+    OKRDESK,
+    add_weekly_collects,
+    copy_rows,
+    write_targets,
+)
 
 AS_OF = "2026-11-20"
 BRANCH = "b001"
@@ -150,6 +158,55 @@ def test_a_branch_report_in_the_firm_against_the_branch_alone(
         in_firm_s=round(times["firm"], 3),
         alone_s=round(times["alone"], 3),
         firm_people=len(firm_plan.people),
+    )
+
+
+@pytest.fixture(scope="session")
+def branch_on_a_shared_store(
+    branch_alone: Path, firm_plan: Plan, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path, int]:
+    """The branch's own workspace twice, its store holding its year of weekly collects:
+    on a store of its own, and on one every branch of the firm collects into (each other
+    branch's weekly collects too, each naming its people)."""
+    plan = build_plan(1)
+    own = {plan.top: [*(u.id for u in plan.units), *(p.id for p in plan.people)]}
+    ids = [*(u.id for u in firm_plan.units), *(p.id for p in firm_plan.people)]
+    others = {
+        unit.id: [s for s in ids if s == unit.id or s.startswith(f"{unit.id}-")]
+        for unit in firm_plan.units
+        if unit.level == "branch" and unit.id != BRANCH
+    }
+    roots = []
+    for name, plans in (("own", own), ("shared", {**own, **others})):
+        root = tmp_path_factory.mktemp(f"branch-{name}")
+        shutil.copytree(branch_alone, root, dirs_exist_ok=True)
+        add_weekly_collects(root / "okrdesk.db", plans)
+        roots.append(root)
+    with sqlite3.connect(roots[1] / "okrdesk.db") as connection:
+        (runs,) = connection.execute("SELECT count(*) FROM runs").fetchone()
+    return roots[0], roots[1], int(runs)
+
+
+def test_a_branch_report_on_a_store_every_branch_collects_into_against_its_own(
+    benchmark, branch_on_a_shared_store: tuple[Path, Path, int], rounds: int
+) -> None:  # type: ignore[no-untyped-def]
+    own, shared, runs = branch_on_a_shared_store
+    commands = {"shared": report_command(shared, "--format", "json"),
+                "own": report_command(own, "--format", "json")}  # fmt: skip
+    reports = {name: subprocess.run(command, env=ENV, capture_output=True, check=True).stdout
+               for name, command in commands.items()}  # fmt: skip
+    assert _objectives(reports["shared"]) == _objectives(reports["own"]), "not the same report"
+    benchmark.pedantic(lambda: None, rounds=1)
+    times = interleaved(commands, rounds, ENV)
+    ratio = times["shared"] / times["own"]
+    record(
+        "branch report: on a store every branch collects into vs its own",
+        "<= 1.1x",
+        ratio,
+        ratio <= 1.1,
+        shared_s=round(times["shared"], 3),
+        own_s=round(times["own"], 3),
+        runs_stored=runs,
     )
 
 

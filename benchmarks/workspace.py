@@ -9,6 +9,7 @@ workspace's own `plugins/` folder, and the observations in its okrdesk.db.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -179,6 +180,36 @@ def add_weekly_checkins(root: Path, plan: Plan) -> int:
         connection.executemany(
             "INSERT INTO checkins (key_result, subject, day, value, recorded, author) "
             "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return len(rows)
+
+
+def add_weekly_collects(database: Path, subjects_of: Mapping[str, Sequence[str]]) -> int:
+    """A finished collect of every plan named in ``subjects_of`` (by its unit, with the
+    units and people whose figures it replaces) each week through
+    ``COLLECTED_THROUGH``, the plans in turn within a week: the runs a firm's branches
+    collecting into their firm's server leave there. How many runs."""
+    names = [spec.name for spec in metric_specs()]
+    kinds = json.dumps({spec.name: spec.kind.value for spec in metric_specs()}, sort_keys=True)
+    asked, landed = json.dumps(names), json.dumps({name: ["week"] for name in names})
+    rows = []
+    for period in weeks():
+        through = min(period.end, COLLECTED_THROUGH)
+        if period.start > COLLECTED_THROUGH:
+            break
+        started = f"{through.isoformat()}T21:00:00+08:00"
+        for unit, subjects in subjects_of.items():
+            whose = json.dumps(sorted(subjects), ensure_ascii=False)
+            rows.append((started, started, "ok", "collect", through.isoformat(), 4242,
+                         '{"bench": "1"}', "[]", "{}", "[]", asked, landed, "{}", "bench",
+                         unit, whose, kinds))  # fmt: skip
+    # Straight into the table, as the check-ins are (``add_weekly_checkins``).
+    with Store.open(database), sqlite3.connect(database) as connection:
+        connection.executemany(
+            "INSERT INTO runs (started, finished, status, command, through, pid, plugins, "
+            "errors, revised, warnings, metrics, landed, lines_zh, host, plan_unit, subjects, "
+            "kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
     return len(rows)
