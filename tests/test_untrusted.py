@@ -840,6 +840,16 @@ FAILING_MIDWAY = {
         "holds what okrdesk never makes (index by_size)",
         "含有 okrdesk 从不创建的对象（index by_size）",
     ),
+    # A table rebuilt by hand with a column okrdesk never makes, NOT NULL: each
+    # check-in then refused midway.
+    "not-null-column": (
+        "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
+        "', moved TEXT)', ', moved TEXT, branch TEXT NOT NULL)') WHERE name = 'checkins'",
+        "okrdesk's tables are not as okrdesk made them: checkins.branch is a column okrdesk "
+        "never makes (keep what it holds elsewhere, then `ALTER TABLE checkins DROP COLUMN "
+        '"branch"`)',
+        "checkins 表的 branch 列不是 okrdesk 建的",
+    ),
     "retyped-column": (
         "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
         "'value REAL NOT NULL', 'value TEXT NOT NULL') WHERE name = 'checkins'",
@@ -862,6 +872,26 @@ def test_a_store_that_okrdesk_would_find_changed_only_midway_is_refused_when_ope
     assert named in " ".join(done.stderr.split()), done.stderr
     assert "Nothing was read or changed" in done.stderr and "Traceback" not in done.stderr
     assert named_zh in chinese.stderr, chinese.stderr
+    assert (root / "okrdesk.db").read_bytes() == before
+
+
+def test_a_column_added_to_a_table_of_okrdesks_is_named_when_the_store_is_opened(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A check-in was recorded, exit 0, beside a column okrdesk never writes, which
+    # `okrdesk store copy` then could not take along.
+    added = "ALTER TABLE spend ADD COLUMN approver TEXT; ALTER TABLE checkins ADD COLUMN 备注 TEXT"
+    root, before, done, chinese = _checked_in_over(write_workspace, added)
+    told = " ".join(done.stderr.split())
+    assert (
+        "okrdesk's tables are not as okrdesk made them: checkins.备注 is a column okrdesk "
+        "never makes"
+        in told
+        and "; spend.approver is a column okrdesk never makes" in told
+    )
+    assert "nor can it copy one to another store" in told and "Traceback" not in told
+    assert "checkins 表的 备注 列不是 okrdesk 建的" in chinese.stderr
+    assert "spend 表的 approver 列不是 okrdesk 建的" in chinese.stderr
     assert (root / "okrdesk.db").read_bytes() == before
 
 

@@ -319,17 +319,20 @@ class SqliteStore(Store):
             ours = str(table).lower() in TABLES_MADE
             if kind == "index" and ours and _one_spaced(str(text)) not in INDEXES_MADE:
                 found.append((kind, name))
-        defaults, retyped = self._columns_not_made()
+        defaults, retyped, added = self._columns_not_made()
         found.extend(("default", column) for column in defaults)
-        if retyped and not found:
+        if (retyped or added) and not found:
             told = [self._retyped(*column) for column in retyped]
+            told += [_added(*column) for column in added]
+            why = [_READ_BACK_OTHERWISE] if retyped else []
+            why += [_NOT_KEPT] if added else []
             raise BadInput(Said(
                 f"{self.path}: okrdesk's tables are not as okrdesk made them: "
-                f"{'; '.join(t.en for t in told)}. Someone changed them by hand, and what okrdesk "
-                "stored there would not read back as written. Nothing was read or changed.",
+                f"{'; '.join(t.en for t in told)}. Someone changed them by hand"
+                f"{''.join(w.en for w in why)}. Nothing was read or changed.",
                 f"{self.path}：okrdesk 的数据表已不是 okrdesk 建的样子："
                 f"{'；'.join(t.zh for t in told)}。"
-                "有人手工改动过它们，okrdesk 存入其中的内容读出来会与写入时不同。"
+                f"有人手工改动过它们{''.join(w.zh for w in why)}。"
                 "未读取、未改动任何内容。",
             ))  # fmt: skip
         if found:
@@ -354,16 +357,19 @@ class SqliteStore(Store):
                              f"{refers_to or ''}")  # fmt: skip
         return named
 
-    def _columns_not_made(self) -> tuple[list[str], list[tuple[str, str, str, str]]]:
+    def _columns_not_made(
+        self,
+    ) -> tuple[list[str], list[tuple[str, str, str, str]], list[tuple[str, str]]]:
         """Each column of a table okrdesk writes whose default okrdesk never gives it
         (``DEFAULTS_MADE``), as ``table.column = default``: what okrdesk's writes leave a
-        column to would be someone else's choice (a check-in born withdrawn); and each
-        whose type is not the one okrdesk gives it (``COLUMN_TYPES_MADE``), as (table,
-        column, its type, okrdesk's): a table rebuilt by hand. One query for both."""
+        column to would be someone else's choice (a check-in born withdrawn); each whose
+        type is not the one okrdesk gives it (``COLUMN_TYPES_MADE``), as (table, column,
+        its type, okrdesk's): a table rebuilt by hand; and each column okrdesk never makes
+        there, as (table, column). One query for all three."""
         # Only okrdesk's own tables, and no virtual one, named apart: the columns of a
         # virtual table of someone else's, whose module this Python lacks, cannot be read.
         ours = ", ".join("?" * len(TABLES_MADE))
-        defaults, retyped = [], []
+        defaults, retyped, added = [], [], []
         for table, column, kind, default in self._connection.execute(
             "SELECT m.name, p.name, p.type, p.dflt_value FROM sqlite_master m, "
             "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.rootpage > 0 "
@@ -372,13 +378,17 @@ class SqliteStore(Store):
             sorted(TABLES_MADE),
         ):
             made = COLUMN_TYPES_MADE[str(table).lower()].get(str(column).lower())
-            # None: a column of someone else's added, which no write of okrdesk's meets.
-            if made is not None and str(kind).upper() != made:
+            # A column no version of okrdesk makes: what it holds okrdesk never writes nor
+            # keeps (a copy of the store leaves it behind), and its NOT NULL, in a table
+            # rebuilt by hand, would refuse okrdesk's writes midway.
+            if made is None:
+                added.append((str(table), str(column)))
+            elif str(kind).upper() != made:
                 retyped.append((str(table), str(column), str(kind), made))
             if default is not None and (str(table).lower(), str(column).lower(),
                                         default) not in DEFAULTS_MADE:  # fmt: skip
                 defaults.append(f"{table}.{column} = {default}")
-        return defaults, retyped
+        return defaults, retyped, added
 
     def _retyped(self, table: str, column: str, kind: str, made: str) -> Said:
         back = self._type_back(table, column, made)
@@ -612,6 +622,31 @@ _READ_ONLY_HERE = Said(
 
 _READ_ONLY_THERE = Said("where it is read-only", "因为它在此处只读")
 _ONLY_READ = Said("where a copy only reads it", "因为复制只读取源数据库")
+
+
+_READ_BACK_OTHERWISE = Said(
+    ", and what okrdesk stored there would not read back as written",
+    "，okrdesk 存入其中的内容读出来会与写入时不同",
+)
+_NOT_KEPT = Said(
+    "; okrdesk never writes a column it does not make, nor can it copy one to another "
+    "store (`okrdesk store copy`), so what such a column holds belongs in a table of your own",
+    "；okrdesk 从不写入它没有建的列，也无法把这样的列复制到另一个数据库"
+    "（`okrdesk store copy`），其中的内容应放在您自己的表中",
+)
+
+
+def _added(table: str, column: str) -> Said:
+    """A column added to one of okrdesk's tables, named, with how to take it out."""
+    shown = printable(column)
+    quoted = column.replace('"', '""')
+    drop = f'`ALTER TABLE {table} DROP COLUMN "{quoted}"`'
+    return Said(
+        f"{table}.{shown} is a column okrdesk never makes (keep what it holds elsewhere, "
+        f"then {printable(drop)})",
+        f"{table} 表的 {shown} 列不是 okrdesk 建的（请先把其中的内容另存，再运行 "
+        f"{printable(drop)}）",
+    )
 
 
 _TYPED_AS_MADE = ", ".join(
