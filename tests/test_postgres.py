@@ -81,6 +81,28 @@ def test_both_backends_have_the_same_versions_tables_and_columns(
         } <= {r[0] for r in server.query(indexes)}
 
 
+def test_the_constraints_and_indexes_a_server_store_is_checked_against_are_those_made(
+    postgres_url: str,
+) -> None:
+    """Every constraint and index the PostgreSQL migrations make in some version (a store
+    of any version is looked at before it is upgraded), as the opening reads them."""
+    from okrdesk.store.migrations import POSTGRES_CONSTRAINTS_MADE, POSTGRES_INDEXES_MADE
+    from okrdesk.store.postgres import _NEVER_MADE
+
+    constraints, indexes = set(), set()
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
+        for ddl in POSTGRES_MIGRATIONS:
+            connection.execute(ddl.encode())
+            for kind, _, table, text in connection.execute(_NEVER_MADE.encode()):
+                if kind == "constraint":
+                    constraints.add((table, text.partition(" ")[2]))
+                elif kind == "index":
+                    indexes.add(text)
+    assert constraints == POSTGRES_CONSTRAINTS_MADE
+    assert indexes == POSTGRES_INDEXES_MADE
+
+
 def test_a_database_of_an_older_schema_is_upgraded_in_place(postgres_url: str) -> None:
     # Version 5, before partial periods: upgrading fills partial_through from the run.
     with psycopg.connect(postgres_url, autocommit=True) as connection:

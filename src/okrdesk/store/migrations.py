@@ -929,3 +929,57 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE runs ADD COLUMN bases {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
+
+POSTGRES_CONSTRAINTS_MADE = frozenset({
+    ("runs", "PRIMARY KEY (id)"), ("checkins", "PRIMARY KEY (id)"),
+    ("spend", "PRIMARY KEY (id)"), ("spend", "FOREIGN KEY (reverses) REFERENCES spend(id)"),
+    ("observations", "PRIMARY KEY (metric, period, subject)"),
+    ("observations", "PRIMARY KEY (metric, period, subject, slice)"),
+    ("observations", "FOREIGN KEY (run_id) REFERENCES runs(id)"),
+    ("period_totals", "PRIMARY KEY (metric, period)"),
+    ("running_totals", "PRIMARY KEY (metric, grain, year, next_period, subject)"),
+    ("collected_fingerprints", "PRIMARY KEY (metric, period)"),
+    (HAND_EDITS, "PRIMARY KEY (metric, period)"),
+})  # fmt: skip
+"""Every constraint but a ``NOT NULL`` that ``POSTGRES_MIGRATIONS`` make in some version,
+as its table and ``pg_get_constraintdef`` (its name left out: the key version 8 made
+again is named ``observations_run_id_fkey1`` in a store upgraded through it). Any other
+on or referring to one of okrdesk's tables (a ``CHECK``, a foreign key, a ``UNIQUE``) is
+refused when a store is opened: it would refuse okrdesk's writes midway."""
+
+POSTGRES_INDEXES_MADE = frozenset({
+    "CREATE UNIQUE INDEX runs_pkey ON runs USING btree (id)",
+    "CREATE UNIQUE INDEX checkins_pkey ON checkins USING btree (id)",
+    "CREATE UNIQUE INDEX spend_pkey ON spend USING btree (id)",
+    "CREATE UNIQUE INDEX observations_pkey ON observations USING btree (metric, period, "
+    "subject)",
+    "CREATE UNIQUE INDEX observations_pkey ON observations USING btree (metric, period, "
+    "subject, slice)",
+    "CREATE UNIQUE INDEX period_totals_pkey ON period_totals USING btree (metric, period)",
+    "CREATE UNIQUE INDEX running_totals_pkey ON running_totals USING btree (metric, grain, "
+    "year, next_period, subject)",
+    "CREATE UNIQUE INDEX collected_fingerprints_pkey ON collected_fingerprints USING btree "
+    "(metric, period)",
+    f"CREATE UNIQUE INDEX {HAND_EDITS}_pkey ON {HAND_EDITS} USING btree (metric, period)",
+    "CREATE INDEX checkins_by_key_result ON checkins USING btree (key_result, subject, day)",
+    "CREATE INDEX spend_by_line ON spend USING btree (line, day)",
+    "CREATE INDEX observations_by_subject ON observations USING btree (subject, metric, "
+    "period_end)",
+    "CREATE INDEX observations_by_subject ON observations USING btree (subject, metric, "
+    "grain, period_start, period_end, value, numerator, denominator)",
+    "CREATE INDEX observations_by_subject ON observations USING btree (subject, metric, "
+    "slice, grain, period_start, period_end, value, numerator, denominator)",
+    "CREATE INDEX observations_by_subject ON observations USING btree (subject, metric, "
+    "grain, period_start, period_end, value, numerator, denominator) WHERE (slice = ''::text)",
+    "CREATE INDEX observation_slices_by_subject ON observations USING btree (subject, "
+    "metric, slice, grain, period_start, period_end, value, numerator, denominator) "
+    "WHERE (slice > ''::text)",
+    "CREATE INDEX checkins_by_subject ON checkins USING btree (subject, key_result, day)",
+    "CREATE INDEX spend_by_unit ON spend USING btree (plan_unit, line, day)",
+    "CREATE INDEX spend_by_plan ON spend USING btree (plan_id, plan_unit)",
+    "CREATE INDEX runs_by_plan_unit ON runs USING btree (plan_unit)",
+})  # fmt: skip
+"""Every index ``POSTGRES_MIGRATIONS`` make in some version, as ``pg_get_indexdef`` says
+it (its table's schema left out): ``INDEXES_MADE`` on a server. Any other on one of
+okrdesk's tables is refused when a store is opened, as in an SQLite file: one on an
+expression runs inside okrdesk's writes, and a ``UNIQUE`` one refuses some of them."""

@@ -59,6 +59,8 @@ from okrdesk.store.migrations import (
     DEFAULTS_MADE,
     HAND_EDITS,
     OKRDESK_WRITES,
+    POSTGRES_CONSTRAINTS_MADE,
+    POSTGRES_INDEXES_MADE,
     POSTGRES_MIGRATIONS,
     SCHEMA_VERSION,
     TABLES_MADE,
@@ -139,13 +141,33 @@ JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS})
 UNION ALL
+SELECT 'constraint', con.conname::text, c.relname::text,
+       con.contype::text || ' ' || pg_get_constraintdef(con.oid)
+FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype <> 'n' AND (n.nspname = current_schema() AND c.relname = ANY({_OURS})
+    OR con.confrelid IN (SELECT o.oid FROM pg_catalog.pg_class o
+        JOIN pg_catalog.pg_namespace s ON s.oid = o.relnamespace
+        WHERE s.nspname = current_schema() AND o.relname = ANY({_OURS})))
+UNION ALL
+SELECT 'index', i.relname::text, c.relname::text,
+       replace(pg_get_indexdef(x.indexrelid), ' ON ' || quote_ident(n.nspname) || '.', ' ON ')
+FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS})
+UNION ALL
 SELECT 'function', p.proname::text, '', p.prosrc
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = current_schema() AND p.proname = 'okrdesk_note_hand_edit'
 """
 """What ``_refuse_what_was_never_made`` looks at, in one statement: each trigger and rule
 on okrdesk's tables, each relation under their names that is no table, each column
-default, and the body of okrdesk's trigger's function."""
+default, each constraint on or referring to them (but ``NOT NULL``, which PostgreSQL 18
+lists there too) with its kind's letter, each index on them, and the body of okrdesk's
+trigger's function."""
+_CONSTRAINT_KINDS = {"c": "check", "f": "foreign key", "u": "unique", "x": "exclusion",
+                     "p": "primary key", "t": "constraint trigger"}  # fmt: skip
 CONNECT_TIMEOUT = 10
 ANALYZE_AFTER_ROWS = 10_000
 """A collect that stores this many observations or more is followed by ``ANALYZE``, and
@@ -358,10 +380,12 @@ class PostgresStore(Store):
         """Refuse a store whose tables have what okrdesk never makes on the server: a
         trigger but okrdesk's own (``observations_edited_by_hand``, as okrdesk makes it,
         its function's body too), a rule, a view (or any relation but a table) under the
-        name of one of okrdesk's tables, or a column's default okrdesk never gives, which
-        its writes would take: each would run inside okrdesk's writes or change what they
-        store (a rule turning each spend entry's insert into nothing, a check-in born
-        withdrawn), as in an SQLite file. One statement, asked of the catalog."""
+        name of one of okrdesk's tables, a column's default okrdesk never gives, which
+        its writes would take, or a constraint or index okrdesk never makes: each would
+        run inside okrdesk's writes, change what they store (a rule turning each spend
+        entry's insert into nothing, a check-in born withdrawn) or refuse some midway (a
+        ``CHECK``, a foreign key, a unique index), as in an SQLite file. One statement,
+        asked of the catalog."""
         rows = self._never_made_rows
         if rows is None:  # not asked with the version: a store older than okrdesk's edits
             rows = [tuple(row) for row in self._rows(_NEVER_MADE)]
@@ -377,6 +401,13 @@ class PostgresStore(Store):
                 name = f"{table}.{name} = {text}"
             elif kind == "relation":
                 kind, name = _RELATION_KINDS.get(str(text), "relation"), str(table)
+            elif kind == "constraint":
+                letter, _, made = str(text).partition(" ")
+                if (table, made) in POSTGRES_CONSTRAINTS_MADE:
+                    continue
+                kind, name = _CONSTRAINT_KINDS.get(letter, "constraint"), f"{table}.{name}"
+            elif kind == "index" and str(text) in POSTGRES_INDEXES_MADE:
+                continue
             found.append((kind, str(name)))
         if found:
             raise never_made(self.location, found)
