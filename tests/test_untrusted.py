@@ -640,10 +640,10 @@ def test_a_folder_of_the_workspace_allowed_for_sql_is_shown_as_where_it_is(
     (root / "okrdesk.toml").write_text('[sources.sql]\nallow_outside_workspace = ["srv"]\n',
                                        encoding="utf-8")  # fmt: skip
     shown = f"[sources.sql] allow_outside_workspace: srv -> {root.resolve()}/srv"
-    for lang in ("en", "zh"):
+    for lang, listed in (("en", shown), ("zh", shown.replace(": ", "："))):
         refused = run("report", "--lang", lang, "-w", str(root))
         assert refused.returncode == 2, refused.stderr
-        assert f"  {shown}\n" in refused.stderr and "None" not in refused.stderr
+        assert f"  {listed}\n" in refused.stderr and "None" not in refused.stderr
     granted = run("trust", "--lang", "en", str(root))
     assert f"  {shown}\n" in granted.stdout and "None" not in granted.stdout
     allowed = run("validate", "--lang", "en", "-w", str(root))
@@ -679,6 +679,90 @@ query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
 """
 
 
+REACHING_EVERYWHERE = (
+    """
+[workspace]
+database = "../victim/okrdesk.db"
+plugin_timeout = 36000
+[sources.sql]
+allow_outside_workspace = ["/etc", "srv"]
+connection_env = "PGPASSWORD"
+[sources.test_metrics]
+data = "../victim/data/crm"
+[send]
+reports_url = "https://intranet.example.org/okr/"
+[[send.channels]]
+kind = "email"
+name = "hq"
+host = "mail.example.org"
+sender = "a@example.org"
+to = ["b@example.org", "c@example.org"]
+user = "me"
+password_env = "PGPASSWORD"
+"""
+    + WAREHOUSE_METRIC
+)
+
+
+def test_what_a_workspace_reaches_is_listed_in_the_users_language_and_trusted_as_before(
+    write_workspace: WriteWorkspace, tmp_path: Path, private_config: Path
+) -> None:
+    # The lines the refusal and `okrdesk trust` list were English in Chinese too
+    # (`[send] hq: mail through … logging in as me with $PGPASSWORD`). Now each is in
+    # the user's language, and what `okrdesk trust` records is what it recorded before.
+    from okrdesk.app.trust import fingerprint
+
+    root = write_workspace(root=tmp_path / "sent", trusted=False, plugin=False)
+    (root / "srv").mkdir()
+    (root / "okrdesk.toml").write_text(REACHING_EVERYWHERE, encoding="utf-8")
+    refused = run("report", "-w", str(root))
+    assert refused.returncode == 2, refused.stderr
+    victim = tmp_path.resolve() / "victim"
+    for line in (
+        f"[workspace] database：{victim}/okrdesk.db",
+        "[sources.sql] allow_outside_workspace：/etc -> /etc",
+        f"[sources.sql] allow_outside_workspace：srv -> {root.resolve()}/srv",
+        "[sources.sql] connection_env：PGPASSWORD",
+        "[sources.sql] connection：其指标的查询，以你的登录身份在那里运行，"
+        "即现在写下的这些（sha256 ",
+        f"[sources.test_metrics] data：../victim/data/crm -> {victim}/data/crm",
+        "[workspace] plugin_timeout：36000 秒，长于每个插件默认的 300 秒",
+        "[send] reports_url：群消息里的报告链接指向 https://intranet.example.org/okr/",
+        "[send] hq：经 mail.example.org:587（starttls）发邮件，发件人 a@example.org，收件人 "
+        "b@example.org、c@example.org，以 me 登录，密码取自 $PGPASSWORD",
+    ):
+        assert f"\n  {line}" in refused.stderr, (line, refused.stderr)
+    english = run("report", "--lang", "en", "-w", str(root)).stderr
+    for said in (refused.stderr, run("trust", "--lang", "zh", str(root)).stdout):
+        assert "logging in" not in said and "longer than" not in said and "the server" not in said
+    mail = ("\n  [send] hq: mail through mail.example.org:587 (starttls) from a@example.org to "
+            "b@example.org, c@example.org, logging in as me with $PGPASSWORD\n")  # fmt: skip
+    assert mail in english
+    assert "\n  [workspace] plugin_timeout: 36000 s, longer than the 300 s default" in english
+    # Trusted by an okrdesk that listed these lines in English alone, and fingerprinted
+    # them so: still trusted, nothing asked again.
+    queries = next(line for line in english.splitlines() if "(sha256 " in line).strip()
+    as_before = [
+        f"[workspace] database: {victim}/okrdesk.db",
+        "[sources.sql] allow_outside_workspace: /etc -> /etc",
+        "[sources.sql] allow_outside_workspace: srv -> None",
+        "[sources.sql] connection_env: PGPASSWORD",
+        queries,
+        f"[sources.test_metrics] data: ../victim/data/crm -> {victim}/data/crm",
+        "[workspace] plugin_timeout: 36000 s, longer than the 300 s default each plugin has",
+        "[send] reports_url: chat messages link the report at https://intranet.example.org/okr/",
+        "[send] hq: mail through mail.example.org:587 (starttls) from a@example.org to "
+        "b@example.org, c@example.org, logging in as me with $PGPASSWORD",
+    ]
+    recorded = {"workspaces": {str(root.resolve()): fingerprint(root, as_before)}}
+    # (replacing what the `okrdesk trust` above recorded)
+    (private_config / "okrdesk" / TRUST_FILE).write_text(json.dumps(recorded), encoding="utf-8")
+    for lang in ("zh", "en"):
+        checked = run("validate", "--lang", lang, "-w", str(root))
+        assert "指向其文件夹之外" not in checked.stderr and "reaches outside" not in checked.stderr
+        assert "指向工作区之外" not in checked.stdout and "reaches outside" not in checked.stdout
+
+
 def test_a_query_changed_on_a_trusted_warehouse_asks_again(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
@@ -697,12 +781,15 @@ def test_a_query_changed_on_a_trusted_warehouse_asks_again(
         "cm_id AS subject, date AS day, attendees AS value FROM salons",
         "phone AS subject, opened AS day, 1 AS value FROM clients",
     ), encoding="utf-8")  # fmt: skip
-    for lang, said in (("en", refusal), ("zh", "此工作区指向其文件夹之外")):
+    for lang, said, listed in (
+        ("en", refusal, "[sources.sql] connection: the queries of its metrics, run there "
+         "with your login, as they are written now (sha256 "),
+        ("zh", "此工作区指向其文件夹之外", "[sources.sql] connection：其指标的查询，"
+         "以你的登录身份在那里运行，即现在写下的这些（sha256 "),
+    ):  # fmt: skip
         done = run("report", "--lang", lang, "-w", str(root))
         assert done.returncode == 2, done.stderr
-        assert said in done.stderr
-        assert "[sources.sql] connection: the queries of its metrics, run there with your " \
-               "login, as they are written now (sha256 " in done.stderr  # fmt: skip
+        assert said in done.stderr and listed in done.stderr
     listed = run("trust", "--lang", "en", str(root)).stdout
     assert "the queries of its metrics, run there with your login" in listed
     assert refusal not in run("report", "--lang", "en", "-w", str(root)).stderr
@@ -1090,7 +1177,7 @@ def test_a_file_in_a_plugins_folder_linked_from_outside_waits_for_trust(
         assert "this workspace reaches outside its folder" in done.stderr
         assert named in done.stderr, done.stderr
         assert "inside.csv" not in done.stderr
-    granted = run("trust", str(root))
+    granted = run("trust", "--lang", "en", str(root))
     assert named in granted.stdout
     assert run("validate", "-w", str(root)).returncode == 0
     # Pointed elsewhere after trust: asked again.
@@ -1121,7 +1208,7 @@ def test_a_plugin_setting_read_as_a_pattern_waits_for_trust_where_it_matches_a_l
         done = run(*args, "--lang", "en", "-w", str(root))
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert named in done.stderr, done.stderr
-    granted = run("trust", str(root))
+    granted = run("trust", "--lang", "en", str(root))
     assert named in granted.stdout
     assert run("validate", "-w", str(root)).returncode == 0
     # The name matched pointed elsewhere later (a `git pull`): asked again.

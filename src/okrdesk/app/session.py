@@ -379,12 +379,12 @@ def _consented_to_check(workspace: Workspace, findings: Findings) -> None:
         return
     if any(not line.startswith(_NOT_CHECKED) for line in reach):
         consented(workspace)
-    listed = "; ".join(reach)
+    listed, listed_zh = "; ".join(reach), "；".join(line.zh for line in reach)
     findings.warnings.append(Problem(
         "okrdesk.toml", 0, "",
         f"reaches outside the workspace ({listed}); validate opens none of it, and the "
         f"other commands refuse it until you trust the workspace: okrdesk trust {workspace.root}",
-        f"指向工作区之外（{listed}）；validate 不会打开这些，其他命令在你信任此工作区之前"
+        f"指向工作区之外（{listed_zh}）；validate 不会打开这些，其他命令在你信任此工作区之前"
         f"会拒绝运行：okrdesk trust {workspace.root}",
     ))  # fmt: skip
 

@@ -204,9 +204,9 @@ def require_consent(workspace: Workspace) -> None:
     numbers are written, which of your files are read or where your passwords go."""
     reach = workspace.reach
     if reach and not is_trusted(workspace.root, reach):
-        listed = "\n".join(f"  {printable(line)}" for line in reach)
-        said = {lang: WORDS[lang]["refused"].format(settings=workspace.root / "okrdesk.toml",
-                                                    listed=listed, root=workspace.root)
+        said = {lang: WORDS[lang]["refused"].format(
+                    settings=workspace.root / "okrdesk.toml", root=workspace.root,
+                    listed="\n".join(f"  {printable(line.said(lang))}" for line in reach))
                 for lang in WORDS}  # fmt: skip
         raise NotTrusted(Said(said["en"], said["zh"]))
 

@@ -245,7 +245,7 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     if workspace.reach:
         say(words["reach"])
         for line in workspace.reach:
-            say(f"  {printable(line)}")
+            say(f"  {printable(line.said(lang))}")
 
 
 @click.command(cls=HelpedCommand)

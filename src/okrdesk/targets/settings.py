@@ -127,7 +127,7 @@ class Workspace:
         return self.database_url if self.database_url is not None else self.database
 
     @property
-    def reach(self) -> tuple[str, ...]:
+    def reach(self) -> tuple[ReachLine, ...]:
         """What in okrdesk.toml reaches outside the workspace's folder, a line each, with
         where it leads once links are followed (so a link pointed elsewhere later asks
         again): a store elsewhere (a file outside it, a server), folders outside it the
@@ -139,46 +139,67 @@ class Workspace:
         which of your files are read, where your passwords go, and where your group's
         readers are sent."""
         root = _resolved(self.root)
-        found = []
-        if self.database_url is not None:
-            found.append(f"[workspace] database: the server {self.database_url}")
+        found: list[ReachLine] = []
+        if (server := self.database_url) is not None:
+            found.append(ReachLine(f"[workspace] database: the server {server}",
+                                   f"[workspace] database：服务器 {server}"))  # fmt: skip
         elif not (target := _resolved(self.database)).is_relative_to(root):
-            found.append(f"[workspace] database: {target}")
+            found.append(ReachLine(f"[workspace] database: {target}",
+                                   f"[workspace] database：{target}"))  # fmt: skip
         sql = self.sources.get("sql", {})
         folders = sql.get("allow_outside_workspace", [])
         for folder in folders if isinstance(folders, list) else [folders]:
             leads = _outside(str(folder), root, always=True)
-            line = f"[sources.sql] allow_outside_workspace: {folder} -> {leads}"
-            if leads is None:  # a folder of the workspace: named as such, trusted as it was
-                inside = _resolved(root / Path(str(folder)).expanduser())
-                shown = f"[sources.sql] allow_outside_workspace: {folder} -> {inside}"
-                line = ReachLine(shown, as_trusted=line)
-            found.append(line)
+            key = "[sources.sql] allow_outside_workspace"
+            line = f"{key}: {folder} -> {leads}"
+            # A folder of the workspace: named as such, trusted as an older okrdesk
+            # listed it ("srv -> None").
+            inside = None if leads is not None else _resolved(root / Path(str(folder)).expanduser())
+            shown = leads if inside is None else inside
+            found.append(ReachLine(f"{key}: {folder} -> {shown}", f"{key}：{folder} -> {shown}",
+                                   as_trusted=line))  # fmt: skip
         for key in ("connection", "connection_env"):
             if key in sql:
-                found.append(f"[sources.sql] {key}: {sql[key]}")
+                found.append(ReachLine(f"[sources.sql] {key}: {sql[key]}",
+                                       f"[sources.sql] {key}：{sql[key]}"))  # fmt: skip
         if (queries := _warehouse_queries(sql)) is not None:
             found.append(queries)
         for plugin, settings in self.sources.items():
             if plugin != "sql":  # the SQL source confines its own files (above)
                 for key, value in _texts(settings):
                     lines = _leads_out(value, root)
-                    found += [f"[sources.{plugin}] {key}: {line}" for line in lines]
+                    found += [ReachLine(f"[sources.{plugin}] {key}: {line}",
+                                        f"[sources.{plugin}] {key}：{line}")
+                              for line in lines]  # fmt: skip
         if self.plugin_timeout is not None and self.plugin_timeout > DEFAULT_TIMEOUT:
             # Installed plugins are your consent to run them, not to run them for hours
             # on your machine because a file someone sent says they may.
-            found.append(f"[workspace] plugin_timeout: {self.plugin_timeout:g} s, longer "
-                         f"than the {DEFAULT_TIMEOUT:g} s default each plugin has")  # fmt: skip
+            found.append(ReachLine(
+                f"[workspace] plugin_timeout: {self.plugin_timeout:g} s, longer than the "
+                f"{DEFAULT_TIMEOUT:g} s default each plugin has",
+                f"[workspace] plugin_timeout：{self.plugin_timeout:g} 秒，长于每个插件默认的 "
+                f"{DEFAULT_TIMEOUT:g} 秒",
+            ))  # fmt: skip
         if self.send.reports_url is not None:
             # Every chat message links the full report there: a sent workspace would
             # send the group's readers to a site of its choosing.
-            found.append(f"[send] reports_url: chat messages link the report at "
-                         f"{self.send.reports_url}")  # fmt: skip
+            url = self.send.reports_url
+            found.append(ReachLine(
+                f"[send] reports_url: chat messages link the report at {url}",
+                f"[send] reports_url：群消息里的报告链接指向 {url}",
+            ))  # fmt: skip
         for c in self.send.channels:
             if c.kind == "email":
-                login = f", logging in as {c.user} with ${c.password_env}" if c.user else ""
-                found.append(f"[send] {c.name}: mail through {c.host}:{c.port} ({c.security})"
-                             f" from {c.sender} to {', '.join(c.to)}{login}")  # fmt: skip
+                login = ("", "")
+                if c.user:
+                    login = (f", logging in as {c.user} with ${c.password_env}",
+                             f"，以 {c.user} 登录，密码取自 ${c.password_env}")  # fmt: skip
+                found.append(ReachLine(
+                    f"[send] {c.name}: mail through {c.host}:{c.port} ({c.security}) from "
+                    f"{c.sender} to {', '.join(c.to)}{login[0]}",
+                    f"[send] {c.name}：经 {c.host}:{c.port}（{c.security}）发邮件，发件人 "
+                    f"{c.sender}，收件人 {'、'.join(c.to)}{login[1]}",
+                ))  # fmt: skip
         return tuple(found)
 
     @property
@@ -195,19 +216,27 @@ class Workspace:
 
 
 class ReachLine(str):
-    """A line of ``Workspace.reach`` as it is shown, fingerprinted by ``okrdesk trust`` as
-    an older okrdesk wrote it (``as_trusted``): a line mended to say what it consents to
-    asks no workspace trusted with it again."""
+    """A line of ``Workspace.reach``: as English shows it (the text itself), as Chinese
+    shows it (``zh``), and as ``okrdesk trust`` fingerprints it (``as_trusted``): the
+    English an older okrdesk showed and fingerprinted, so that neither a line shown in
+    the user's language nor one mended to say what it consents to asks a workspace
+    trusted with it again."""
 
+    zh: str
     as_trusted: str
 
-    def __new__(cls, shown: str, as_trusted: str) -> ReachLine:
+    def __new__(cls, shown: str, zh: str, as_trusted: str | None = None) -> ReachLine:
         line = super().__new__(cls, shown)
-        line.as_trusted = as_trusted
+        line.zh = zh
+        line.as_trusted = shown if as_trusted is None else as_trusted
         return line
 
+    def said(self, lang: str) -> str:
+        """The line as ``lang`` shows it."""
+        return self.zh if lang == "zh" else str(self)
 
-def _warehouse_queries(sql: Mapping[str, Any]) -> str | None:
+
+def _warehouse_queries(sql: Mapping[str, Any]) -> ReachLine | None:
     """A line naming the SQL ``[sources.sql]`` runs on its warehouse, by a digest of it,
     where it has a connection; else None. The queries run there with your login: which
     of your warehouse's tables they read, and what its functions do, is the file's
@@ -230,8 +259,12 @@ def _warehouse_queries(sql: Mapping[str, Any]) -> str | None:
         [f"{name}\0{query}" for name, query in views.items()] if isinstance(views, Mapping) else []
     )
     digest = hashlib.sha256("\0".join(texts).encode("utf-8", "surrogateescape")).hexdigest()
-    return (f"[sources.sql] connection: the queries of its metrics, run there with your "
-            f"login, as they are written now (sha256 {digest[:16]})")  # fmt: skip
+    return ReachLine(
+        f"[sources.sql] connection: the queries of its metrics, run there with your login, "
+        f"as they are written now (sha256 {digest[:16]})",
+        f"[sources.sql] connection：其指标的查询，以你的登录身份在那里运行，"
+        f"即现在写下的这些（sha256 {digest[:16]}）",
+    )
 
 
 def _texts(settings: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
