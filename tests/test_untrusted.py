@@ -54,6 +54,34 @@ def test_a_workspace_template_cannot_run_code(
     assert chinese.returncode == 2 and f"{name}:2：模板错误：" in chinese.stderr
 
 
+MENTIONS_OF_EVERYONE = {
+    # WeCom's group robot notifies whom a Markdown message names so (`<@all>`, everyone,
+    # where the client honours it).
+    "wecom": ("<@all> 本周请全员打卡 <@wangfang>", "\\<@all> 本周请全员打卡 \\<@wangfang>"),
+    # Feishu's, in a message's text and in a card's Markdown.
+    "feishu": ('<at user_id="all">所有人</at> <at id=all></at>',
+               '\\<at user_id="all">所有人\\</at> \\<at id=all>\\</at>'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("mention", "written"), MENTIONS_OF_EVERYONE.values(),
+                         ids=MENTIONS_OF_EVERYONE.keys())  # fmt: skip
+def test_a_workspace_markdown_template_mentions_no_one(
+    write_workspace: WriteWorkspace, mention: str, written: str
+) -> None:
+    # A report.md.j2 from a workspace someone sent wrote `<@all>`: the report, posted
+    # to the branch's WeCom group by a robot, notified everyone in it. What a template
+    # writes mentions no one; text from the target files never could (the md filter).
+    root = write_workspace()
+    (root / "templates").mkdir()
+    (root / "templates" / "report.md.j2").write_text(f"# {{{{ r.unit.name | md }}}}\n\n"
+                                                     f"{mention}\n", encoding="utf-8")  # fmt: skip
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    done = run("report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root))
+    assert done.returncode == 0, done.stderr
+    assert f"\n{written}\n" in done.stdout, done.stdout
+
+
 RUNAWAY = {
     "time": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
     "size": "{% for i in range(100000) %}{{ 'x' * 10000000 }}{% endfor %}",

@@ -9,11 +9,12 @@ from typing import Any, TextIO
 
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 
-_FETCHED = re.compile(r"(\\*)(?:<(?=[A-Za-z/!?])|!(?=\[))")
-"""What a Markdown viewer or chat client may fetch as the report opens: an image
-(``![x](address)``, ``![x][name]``), or HTML (``<img src>``, ``<video poster>``, an
-autolink), each with as many backslashes before it, an odd number of which leave it
-text already."""
+_FETCHED = re.compile(r"(\\*)(?:<(?=[A-Za-z/!?@])|!(?=\[))")
+"""What a Markdown viewer or chat client may fetch or act on as the report opens: an
+image (``![x](address)``, ``![x][name]``), HTML (``<img src>``, ``<video poster>``, an
+autolink), or a mention a chat robot notifies people by (WeCom's ``<@all>`` and
+``<@userid>``; Feishu's ``<at user_id="all">`` is a tag), each with as many backslashes
+before it, an odd number of which leave it text already."""
 
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
@@ -25,10 +26,11 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
 
 
 def fetching_nothing(markdown: str) -> str:
-    """``markdown`` with every image and every HTML tag written as text (``!\\[``,
-    ``\\<``), whatever its template says: one from a workspace someone sent could have
-    the viewer or chat client that opens the report fetch an address holding what the
-    report says (``![x](https://…/?d=福田营业部 3,995万)``). Links stay links: one is
+    """``markdown`` with every image, every HTML tag and every chat mention written as
+    text (``!\\[``, ``\\<``), whatever its template says: one from a workspace someone
+    sent could have the viewer or chat client that opens the report fetch an address
+    holding what the report says (``![x](https://…/?d=福田营业部 3,995万)``), or, posted
+    to a group by a robot, notify everyone in it (``<@all>``). Links stay links: one is
     followed only when a reader chooses to."""
     return _FETCHED.sub(_as_text, markdown)
 
