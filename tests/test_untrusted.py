@@ -1247,6 +1247,43 @@ def test_a_plugin_setting_read_as_a_pattern_waits_for_trust_where_it_matches_a_l
     assert run("validate", "-w", str(root)).returncode == 2
 
 
+def test_a_huge_file_linked_into_plugins_is_never_read_whole(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # A trusted workspace whose plugins/ then got a link to a file of many gigabytes
+    # outside it (a `git pull`): every command read it whole to fingerprint the
+    # workspace's code, a minute or more each; on a disk image, without end.
+    from okrdesk.app.trust import MOST_READ_A_FILE, MOST_READ_IN_ALL
+
+    root = write_workspace(root=tmp_path / "sent")
+    huge = tmp_path / "disk.img"
+    with huge.open("wb") as file:
+        file.truncate(8 * 1024**3)  # sparse: it takes no disk
+    (root / "plugins" / "model.bin").symlink_to(huge)
+    refused = run("trust", "--lang", "en", str(root))
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    said = " ".join(refused.stderr.split())
+    assert f"plugins/model.bin (a link to {huge}) holds more than 16 MiB, more than any " \
+           "plugin's code" in said and "Keep data outside plugins/" in said  # fmt: skip
+    chinese = run("trust", "--lang", "zh", str(root))
+    assert f"plugins/model.bin（链接到 {huge}）超过 16 MiB" in chinese.stderr
+    # The others run none of the workspace's code, as for a file that cannot be read:
+    # `okrdesk trust`, which they point to, names it.
+    done = run("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root))
+    assert "plugin test_metrics: not run: this workspace is not trusted" in done.stderr
+    # Files as large as a plugin's are read whole, up to the bound for them all.
+    (root / "plugins" / "model.bin").unlink()
+    for n in range(MOST_READ_IN_ALL // MOST_READ_A_FILE):
+        with (root / "plugins" / f"table{n}.bin").open("wb") as file:
+            file.truncate(MOST_READ_A_FILE - 1024)
+    assert run("trust", str(root)).returncode == 0
+    with (root / "plugins" / "table9.bin").open("wb") as file:
+        file.truncate(MOST_READ_A_FILE)
+    refused = run("trust", "--lang", "en", str(root))
+    said = " ".join(refused.stderr.split())
+    assert refused.returncode == 2 and "the files under plugins/ hold more than 128 MiB" in said
+
+
 def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

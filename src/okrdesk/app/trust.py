@@ -108,10 +108,13 @@ def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:
     digest = hashlib.sha256()
     folder = root / "plugins"
     code, linked = _walked(root)
+    left = MOST_READ_IN_ALL
     for path in code:
         digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
-        digest.update(_content_digest(path, folder))
+        content, read = _content_digest(path, folder, left)
+        digest.update(content)
+        left -= read
     for name, leads in linked:  # none: the fingerprint as it was before links were
         digest.update(f"\0link\0{name}\0{leads}".encode("utf-8", "surrogateescape"))
     for line in reach:  # none: the fingerprint of the code alone, as it always was
@@ -120,21 +123,69 @@ def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:
     return digest.hexdigest()
 
 
-def _content_digest(path: Path, folder: Path) -> bytes:
-    """The SHA-256 of a file of the workspace's code, read a block at a time: a file as
-    large as the disk (a link to one) costs no memory. A file that cannot be read stops
-    the command with its name, as nothing under plugins/ can then be vouched for."""
+MOST_READ_A_FILE = 16 * 1024**2
+"""The most a file under plugins/ may hold: far more than any plugin's module, and its
+data is named in its settings, not kept there. A file linked in from elsewhere (a disk
+image, a database dump of yours) would otherwise be read whole at each command."""
+MOST_READ_IN_ALL = 128 * 1024**2
+"""The most all the files under plugins/ may hold together."""
+_BLOCK = 1024**2
+
+
+def _content_digest(path: Path, folder: Path, left: int) -> tuple[bytes, int]:
+    """The SHA-256 of a file of the workspace's code, read a block at a time, and how
+    much was read: never more than ``MOST_READ_A_FILE`` (nor than ``left`` of what all
+    the files may hold) whatever its size says, a file larger than that stopping the
+    command with its name, as nothing under plugins/ can then be vouched for; so does a
+    file that cannot be read."""
+    shown = printable(f"plugins/{path.relative_to(folder).as_posix()}")
+    most = min(MOST_READ_A_FILE, left)
+    digest, read = hashlib.sha256(), 0
     try:
         with path.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").digest()
+            while block := file.read(min(_BLOCK, most + 1 - read)):
+                read += len(block)
+                if read > most:
+                    raise _too_large(path, shown, alone=most == MOST_READ_A_FILE)
+                digest.update(block)
     except OSError as error:
-        shown = printable(f"plugins/{path.relative_to(folder).as_posix()}")
         why = printable(error.strerror or type(error).__name__)
         said = Said(f"{shown}: cannot read this file ({why}); okrdesk cannot check the "
                     "workspace's code while it is unreadable: make it readable, or remove it",
                     f"{shown}：无法读取此文件（{why}）；它不可读时，okrdesk 无法核对工作区的代码："
                     "请让它可读，或删除它")  # fmt: skip
         raise BadInput(said) from None
+    return digest.digest(), read
+
+
+def _too_large(path: Path, shown: str, *, alone: bool) -> BadInput:
+    """The refusal of a file under plugins/ past what okrdesk reads of it (``alone``), or
+    past what all of them may hold together."""
+    leads = os.path.realpath(path)
+    linked = (f" (a link to {printable(leads)})", f"（链接到 {printable(leads)}）")
+    linked = linked if path.is_symlink() else ("", " ")
+    if alone:
+        most = MOST_READ_A_FILE // 1024**2
+        return BadInput(Said(
+            f"{shown}{linked[0]} holds more than {most} MiB, more than any plugin's code: "
+            "okrdesk reads every file under plugins/ to check the workspace's trust, and reads "
+            "no more of one. Keep data outside plugins/ (a plugin's settings name where it "
+            "reads), or remove the file",
+            f"{shown}{linked[1]}超过 {most} MiB，比任何插件的代码都大：okrdesk 读取 plugins/ 下"
+            "的每个文件来核对工作区是否受信任，单个文件最多只读这么多。数据请放在 plugins/ 之外"
+            "（插件的设置写明从哪里读），或删除该文件",
+        ))  # fmt: skip
+    most = MOST_READ_IN_ALL // 1024**2
+    return BadInput(Said(
+        f"{shown}{linked[0]}: the files under plugins/ hold more than {most} MiB together, "
+        "more than any workspace's plugins: okrdesk reads them all to check the workspace's "
+        "trust, and reads no more. Keep data outside plugins/ (a plugin's settings name "
+        "where it reads), or remove what is not a plugin's",
+        f"{shown}{linked[1].strip()}：plugins/ 下的文件合计超过 {most} MiB，"
+        "比任何工作区的插件都大："
+        "okrdesk 读取它们全部来核对工作区是否受信任，最多只读这么多。数据请放在 plugins/ 之外"
+        "（插件的设置写明从哪里读），或删除不属于插件的文件",
+    ))  # fmt: skip
 
 
 def _key(root: Path) -> str:
