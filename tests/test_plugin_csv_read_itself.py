@@ -41,6 +41,19 @@ def _collect(root: Path, env: dict[str, str], lang: str) -> tuple[int, str]:
     return done.returncode, joiner.join((done.stdout + done.stderr).split())
 
 
+def _says_line_7(english: str, chinese: str, line: int) -> None:
+    """The failure on line 7's 约五万, told with that line in both languages."""
+    assert (
+        "error: plugin fund_rows: okrdesk_collect failed: InvalidOperation: Decimal() was given "
+        f"text that is no number (at okrdesk_fund_rows/__init__.py:{line}), reading "
+        "data/fund_sales.csv line 7: mend that line, or have the plugin leave out a row it "
+        "cannot read and say so (emit.warning) rather than fail"
+    ) in english, english
+    assert (
+        f"（位于okrdesk_fund_rows/__init__.py:{line}），读取data/fund_sales.csv第7行时：请修正这一行"
+    ) in chinese, chinese
+
+
 def test_an_amount_that_is_no_number_names_the_line_a_kept_csv_reader_reached(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
@@ -56,15 +69,7 @@ def test_an_amount_that_is_no_number_names_the_line_a_kept_csv_reader_reached(
         _, chinese = _collect(root, env, "zh")
         _, plain = _collect(root, plain_env, "en")
     assert code == 1, english
-    assert (
-        "error: plugin fund_rows: okrdesk_collect failed: InvalidOperation: Decimal() was given "
-        f"text that is no number (at okrdesk_fund_rows/__init__.py:{line}), reading "
-        "data/fund_sales.csv line 7: mend that line, or have the plugin leave out a row it "
-        "cannot read and say so (emit.warning) rather than fail"
-    ) in english, english
-    assert (
-        f"（位于okrdesk_fund_rows/__init__.py:{line}），读取data/fund_sales.csv第7行时：请修正这一行"
-    ) in chinese, chinese
+    _says_line_7(english, chinese, line)
     # csv.reader, not DictReader: the line all the same.
     assert "reading data/fund_sales.csv line 7: mend that line" in plain, plain
 
@@ -102,15 +107,7 @@ def test_a_reader_made_in_the_loop_names_the_line_of_the_row_it_was_on(
         _export(root, HEADER.replace("认购金额(元)", "认购金额") + "".join(ROWS[:2]))
         _, missing = _collect(root, env, "en")
     assert code == 1, english
-    assert (
-        "error: plugin fund_rows: okrdesk_collect failed: InvalidOperation: Decimal() was given "
-        f"text that is no number (at okrdesk_fund_rows/__init__.py:{line}), reading "
-        "data/fund_sales.csv line 7: mend that line, or have the plugin leave out a row it "
-        "cannot read and say so (emit.warning) rather than fail"
-    ) in english, english
-    assert (
-        f"（位于okrdesk_fund_rows/__init__.py:{line}），读取data/fund_sales.csv第7行时：请修正这一行"
-    ) in chinese, chinese
+    _says_line_7(english, chinese, line)
     assert (
         "reading data/fund_sales.csv line 2: the file has no column 认购金额(元); its columns "
         "(line 1) are 客户经理工号, 日期, 认购金额"
