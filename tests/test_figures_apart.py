@@ -108,7 +108,7 @@ def test_the_report_tells_a_missed_target_from_the_actual_short_of_it(tmp_path: 
     root = checked_in(tmp_path, {"O2.REV": "1.1966", "O2.RATE": "8.004"})
     for lang, revenue, rate in (
         ("zh", ("11,966万", "1.2亿", "99.7%"), ("8.004%", "8%", "99.95%")),
-        ("en", ("CNY 119.7m", "CNY 120m", "99.7%"), ("8.004%", "8%", "99.95%")),
+        ("en", ("¥119.7m", "¥120m", "99.7%"), ("8.004%", "8%", "99.95%")),
     ):
         done = CliRunner().invoke(cli, ["report", "--as-of", "2026-12-31", "--lang", lang,
                                         "-w", str(root)], env={"COLUMNS": "120"})  # fmt: skip
@@ -121,11 +121,12 @@ def test_the_report_tells_a_missed_target_from_the_actual_short_of_it(tmp_path: 
         explained = CliRunner().invoke(cli, ["explain", "O2.REV", "--as-of", "2026-12-31",
                                              "--lang", lang, "-w", str(root)])  # fmt: skip
         assert explained.exit_code == 0, explained.output
-        figure_line = f"= {revenue[0]}"
+        explains = revenue[0].replace("¥", "CNY ")  # the table's short ¥, explain's CNY
+        figure_line = f"= {explains}"
         assert figure_line in explained.output.splitlines(), explained.output
         # The figure, and the check-in making it (then the due, worked out, may be written so).
         before_due = explained.output.split("\ndue ")[0].split("\n应完成 ")[0]
-        assert before_due.count(revenue[0]) == 2
+        assert before_due.count(explains) == 2
         # The first screen's alert writes the figure past its limit as the table does.
         breached = "8.004%，超过上限 8%" if lang == "zh" else "8.004%, above its limit of 8%"
         assert any(breached in line for line in done.output.splitlines()[:8]), done.output

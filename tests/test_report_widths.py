@@ -105,4 +105,33 @@ def test_at_80_columns_no_title_takes_more_than_three_lines(
     assert max(taken.values()) <= 3, taken
     assert taken["C1.KR2"] <= (2 if lang == "zh" else 3), taken
     row = next(line for line in lines if line.startswith("│ C1.KR2 "))
-    assert ("4.26亿" if lang == "zh" else "CNY 426.3m") in row, row
+    assert ("4.26亿" if lang == "zh" else "¥426.3m") in row, row
+
+
+def table_headings(lines: list[str]) -> list[list[str]]:
+    """The headings of each table drawn as a box, in the order of the report."""
+    return [[cell.strip() for cell in line.split("┃")[1:-1]]
+            for line in lines if line.startswith("┃")]  # fmt: skip
+
+
+def test_at_80_columns_english_shows_the_columns_chinese_does(
+    reports: dict[str, Report],
+) -> None:
+    """English unit words are wider than Chinese ones (CNY 4,027m beside 40.27亿, 1.65 per
+        client beside 1.65个/户): at 80 columns C1 and O1 gave up Due, which their Chinese
+        tables show, and O2 Attained too. Where that costs a column, an English table writes
+        ¥4,027m and 1.65/client, and where the columns that say where a figure stands against
+        its pace still wait, each status a word a line (on above track). Every English key
+    result table writes them so, at any width: a table reads alike on any terminal."""
+    chinese, english = (table_headings(rendered(reports[lang], 80)) for lang in ("zh", "en"))
+    assert [len(table) for table in english] == [len(table) for table in chinese]
+    assert "Due" in english[0] and "Attained" in english[3], english
+    lines = rendered(reports["en"], 80)
+    row = next(line for line in lines if line.startswith("│ C1.KR1 "))
+    assert "¥4,027m" in row and "¥3,995m" in row and "CNY" not in row, row
+    assert any("1.65/client" in line for line in lines)
+    assert any("¥33.8m" in line for line in lines)  # O1.KR3b
+    ids = [kr.id for o in reports["en"].objectives for kr in o.key_results]
+    rows = [line for line in lines if any(line.startswith(f"│ {id_} ") for id_ in ids)]
+    assert len(rows) == len(ids)
+    assert not any("CNY" in row or "per client" in row for row in rows), rows

@@ -29,6 +29,7 @@ from okrdesk.report.cells import (
     figures_through,
     forecast_from,
     forecast_heading,
+    in_table_english,
     moved_change,
     phase_span,
     sparkline,
@@ -478,6 +479,10 @@ _ALL_COLUMNS = (
 )
 _GIVE_UP = ("trend", "forecast", "change", "expected", "attainment")
 _TITLE_MIN = 12
+_PACE_LAST = ("expected", "attainment")
+"""The columns that say where a figure stands against the pace its status is judged on,
+the last to join first."""
+_PACE = set(_PACE_LAST)
 _TITLE_LINES = {"attainment": 3, "expected": 3, "change": 2, "forecast": 2, "trend": 2}
 """The most lines a table's longest title is to take for the column to join it: where
 the figure stands against its pace (完成率, 应完成) at three, the week's change, the
@@ -499,6 +504,13 @@ def _title_width(objective: ReportObjective) -> int:
 
 
 def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
+    """``kr``'s cell in ``column``; in English, in the tables' short unit words
+    (``in_table_english``)."""
+    cell = _kr_cell_written(kr, column, lang)
+    return in_table_english(cell) if lang == "en" and isinstance(cell, str) else cell
+
+
+def _kr_cell_written(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     if column == "actual":
         return actual(kr, lang)
     if column == "target":
@@ -585,6 +597,7 @@ def _kr_table(
         if heading := breakdown_heading(kr, lang):
             table.add_row(heading)
         for text, figure in breakdown_rows(kr, lang):
+            figure = in_table_english(figure) if lang == "en" else figure
             table.add_row(text, *(figure if c == "actual" else "" for c in columns))
     return table
 
@@ -631,25 +644,64 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
     for objective in report.objectives:
         cells = {c: [_kr_cell(kr, c, lang) for kr in objective.key_results] for c in _ALL_COLUMNS}
         widths = _widths(cells, report.grain, lang, objective.key_results)
-        # The title column's cells: the terminal's, less each column's cells, padding and
-        # border, and the table's own.
-        shown = [c for c in _ALL_COLUMNS if c not in _GIVE_UP]
-        room = width - _FRAME - sum(widths[c] + 3 for c in shown)
-        spare = 0
-        for column in reversed(_GIVE_UP):
-            needed = _title_room(objective, column)
-            if room - widths[column] - 3 < needed:
-                if _longest_title(objective) > needed:  # a title it would wrap further
-                    spare = room - needed
-                break
-            shown.append(column)
-            room -= widths[column] + 3
-        columns = [c for c in _ALL_COLUMNS if c in shown]
+        columns, spare = _columns(objective, widths, width)
+        if lang == "en" and not set(columns) >= _PACE:
+            # Where the pace columns still wait in English, each status a word a line:
+            # its row may take a line more, for where its figure stands against its pace.
+            # Held to them and their title room, so that no title takes a line it keeps
+            # once they join with the status whole.
+            worded, worded_widths = _status_by_word(cells, widths, lang)
+            paced, paced_spare = _columns(objective, worded_widths, width, _PACE_LAST)
+            if len(_PACE & set(paced)) > len(_PACE & set(columns)):
+                cells, widths, columns, spare = worded, worded_widths, paced, paced_spare
         left_out = [c for c in _ALL_COLUMNS if c not in columns]
         tables.append(_kr_table(objective, columns, cells, report.grain, lang, left_out,
                                 report.attainment_cap,
                                 _widened(columns, widths, spare)))  # fmt: skip
     return tables
+
+
+def _status_by_word(
+    cells: dict[str, list[str | Text]], widths: dict[str, int], lang: str
+) -> tuple[dict[str, list[str | Text]], dict[str, int]]:
+    """``cells`` and ``widths`` with each status a word a line (``on`` above ``track``),
+    the status column as wide as its longest word."""
+    statuses = [cell if isinstance(cell, Text) else Text(cell) for cell in cells["status"]]
+    words = [word for status in statuses for word in status.plain.split(" ")]
+    broken: list[str | Text] = [
+        Text(status.plain.replace(" ", "\n"), status.runs[0][1]) for status in statuses
+    ]
+    narrower = max(map(cell_width, [label(lang, "status"), *words]))
+    return dict(cells, status=broken), dict(widths, status=narrower)
+
+
+def _columns(
+    objective: ReportObjective,
+    widths: dict[str, int],
+    width: int,
+    give_up: Sequence[str] = _GIVE_UP,
+) -> tuple[list[str], int]:
+    """The columns of ``objective``'s table at ``width`` (``_objectives``), of those the
+    figures give up only ``give_up`` joining, and the cells left over for the figures'
+    columns while the next column waits for room. With fewer than all to join, the title
+    column is held, once they have, to the room the last of them needs."""
+    # The title column's cells: the terminal's, less each column's cells, padding and
+    # border, and the table's own.
+    shown = [c for c in _ALL_COLUMNS if c not in _GIVE_UP]
+    room = width - _FRAME - sum(widths[c] + 3 for c in shown)
+    spare = 0
+    for column in reversed(give_up):
+        needed = _title_room(objective, column)
+        if room - widths[column] - 3 < needed:
+            if _longest_title(objective) > needed:  # a title it would wrap further
+                spare = room - needed
+            break
+        shown.append(column)
+        room -= widths[column] + 3
+    else:
+        if len(give_up) < len(_GIVE_UP) and give_up:
+            spare = room - _title_room(objective, give_up[0])
+    return [c for c in _ALL_COLUMNS if c in shown], spare
 
 
 def _widened(columns: list[str], widths: dict[str, int], spare: int) -> dict[str, int]:
