@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
+from okrdesk.report.cells import actual, steps_moved
+from okrdesk.report.document import Report, ReportKeyResult
+from okrdesk.report.notes import moved_most
 from test_report import okrdesk
 
 
@@ -37,3 +42,31 @@ def test_a_move_by_the_figures_last_digit_never_stands_above_one_of_many(
     (+1户, -0.01个/户) after every move of more."""
     assert moved(demo, "2026-11-13", lang) == ["O2.KR1", "C1.KR1", "O1.KR1"]
     assert moved(demo, "2026-07-24", lang) == ["O2.KR1", "O2.KR2", "C1.KR1"]
+
+
+def amount(kr_id: str, unit: str, target: float, actual: float, change: float) -> ReportKeyResult:
+    """A key result that moved by ``change`` over the week to ``actual``."""
+    return ReportKeyResult(
+        id=kr_id, title=kr_id, metric="m", unit=unit, direction="at_least", baseline=0.0,
+        target=target, target_source="declared", actual=actual, numerator=None,
+        denominator=None, attainment=None, due=0.0, expected=0.0, status="on_track",
+        margin=None, change=change, new=False, forecast=None, forecast_reach=None,
+        forecast_note="", weight=1.0, trend=(), milestones=(),
+    )  # fmt: skip
+
+
+def test_a_move_by_the_last_digit_is_judged_on_the_figure_as_the_reader_reads_it() -> None:
+    """The last written digit was judged on the Chinese figure in both languages: a fee
+    income of 5,914元 → 5,916元 moved two of Chinese's yuan, but English writes it CNY
+    5.91k → CNY 5.92k, one of its last digit, and listed it above a count's move of one
+    account worth five times its share of the target. Each language now judges on its
+    own figure."""
+    fees = amount("O1.FEES", "元", 10_000.0, 5_916.0, 2.0)  # 0.02% of its target
+    accounts = amount("O1.ACCTS", "户", 1_000.0, 501.0, 1.0)  # 0.1%, by its last digit
+    assert (steps_moved(fees, "zh"), steps_moved(fees, "en")) == (2, 1)
+    assert (actual(fees, "zh"), actual(fees, "en")) == ("5,916元", "CNY 5.92k")
+    report = cast(
+        Report, SimpleNamespace(objectives=[SimpleNamespace(key_results=[fees, accounts])])
+    )
+    assert [kr.id for kr in moved_most(report, "zh")] == ["O1.FEES", "O1.ACCTS"]
+    assert [kr.id for kr in moved_most(report, "en")] == ["O1.ACCTS", "O1.FEES"]

@@ -203,20 +203,25 @@ def moved_as_written(result: ReportKeyResult, lang: str) -> bool:
 _WRITTEN_NUMBER = re.compile(r"-?[\d,]+(?:\.(\d+))?")
 
 
-def steps_moved(result: ReportKeyResult) -> int:
+def steps_moved(result: ReportKeyResult, lang: str) -> int:
     """By how many of its last written digit the figure, as the actual column writes it in
-    Chinese, moved over the last period: 1 for 1.69个/户 → 1.68个/户 or 264户 → 265户, 0
-    where it reads the same (``moved_as_written``), and as many as its scale allows where
-    the scale changed (9,306万 → 1.02亿)."""
+    the report's language ``lang``, moved over the last period: 1 for 1.69个/户 → 1.68个/户
+    or 264户 → 265户, 0 where it reads the same (``moved_as_written``), and as many as its
+    scale allows where the scale changed (9,306万 → 1.02亿). Each language's own last digit:
+    5,914元 → 5,916元 is two of Chinese's yuan, where English reads CNY 5.91k → CNY 5.92k,
+    one of its tens."""
     if result.change is None or result.actual is None:
         return 0
     before = float(exact(result.actual) - exact(result.change))
-    now, then = actual(result, "zh"), _actual_as(result, before, "zh")
+    now, then = actual(result, lang), _actual_as(result, before, lang)
     number_now, number_then = _WRITTEN_NUMBER.search(now), _WRITTEN_NUMBER.search(then)
     if number_now is None or number_then is None:
         return 0 if now == then else 2
-    if now[number_now.end() :] != then[number_then.end() :]:
-        return 2  # another scale or unit word: more than its last digit
+    if (now[: number_now.start()], now[number_now.end() :]) != (
+        then[: number_then.start()],
+        then[number_then.end() :],
+    ):
+        return 2  # another scale or unit word (CNY 999k → CNY 1m): more than its last digit
     numbers = (number_now, number_then)
     places = max(len(number.group(1) or "") for number in numbers)
     figures = [Decimal(number.group(0).replace(",", "")) for number in numbers]

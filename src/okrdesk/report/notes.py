@@ -848,19 +848,20 @@ def moved_most(report: Report, lang: str, most: int = MOVED_SHOWN) -> list[Repor
         and kr.not_collected is None
         and kr.old_figure is None
     ]
-    return sorted(moved, key=_moved_first)[:most]
+    return sorted(moved, key=lambda kr: _moved_first(kr, lang))[:most]
 
 
-def _moved_first(kr: ReportKeyResult) -> tuple[bool, float, str]:
+def _moved_first(kr: ReportKeyResult, lang: str) -> tuple[bool, float, str]:
     """The order of what moved most: by the move's share of the target, so that 0.05分 of
     an NPS of 60 (2.5% of the way from its baseline of 58) no longer stands above 3,039万
     of 45亿; a target of 0 (no incident) by its share of the way from its baseline, a band
     (within ±1百分点) of the band. A move by the last digit its figure is written with
     alone (+1户, -0.01个/户, +0.01分) comes after every move of more, whatever its share:
-    a manager reads it as the figure standing still."""
+    a manager reads it as the figure standing still. The last digit is that of the figure
+    as ``lang`` writes it (CNY 5.91k in English, 5,914元 in Chinese)."""
     target = abs(kr.target or 0.0)
     scale = (abs(kr.band) if kr.band else target) or abs(target - kr.baseline) or 1.0
-    return steps_moved(kr) <= 1, -abs(kr.change or 0.0) / scale, kr.id
+    return steps_moved(kr, lang) <= 1, -abs(kr.change or 0.0) / scale, kr.id
 
 
 def attention(report: Report) -> list[ReportAlert]:
