@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 
 from okrdesk.report.document import Report
@@ -20,10 +21,14 @@ WIDTHS = range(40, 141)
 
 @pytest.fixture(scope="module")
 def reports(copy_of_the_demo: Callable[[str], Path]) -> dict[str, Report]:
+    return made_in_both(copy_of_the_demo("widths"))
+
+
+def made_in_both(demo: Path) -> dict[str, Report]:
+    """The report of ``demo`` on test_report's AS_OF, in Chinese and in English."""
     from okrdesk.app.report import make_report
     from okrdesk.app.session import open_session
 
-    demo = copy_of_the_demo("widths")
     day = dt.date.fromisoformat(AS_OF)
     with pytest.MonkeyPatch.context() as patch:
         patch.delattr(sys, "_called_from_test")  # the installed brokerage plugin
@@ -135,3 +140,62 @@ def test_at_80_columns_english_shows_the_columns_chinese_does(
     rows = [line for line in lines if any(line.startswith(f"│ {id_} ") for id_ in ids)]
     assert len(rows) == len(ids)
     assert not any("CNY" in row or "per client" in row for row in rows), rows
+
+
+LONG_TITLES = {
+    "自有客户 NPS ≥ 62（高于公司要求的 60）": "Net promoter score of our own clients 62",
+    "客户投诉率 ≤ 0.15‰（2025 年 0.21‰；Q4 收官检查点）": "Complaints kept under 0.15 per thousand",
+    "客户资产流失率 ≤ 8%（即留存率 ≥ 92%；Q4 收官检查点）": (
+        "Client asset attrition at most 8 percent"
+    ),
+    "留存率季度波动不超过 1 个百分点": "Quarterly retention swing within a point",
+    "客户产品配置度 ≥ 3.5 个/户（年初 2.4）": "Products held per client rising to 3.5 each",
+    "资产配置报告覆盖率 100%": "Allocation report coverage for every client",
+}
+"""O2's titles as a branch writing its targets in English might: 40 letters and more."""
+
+
+@pytest.fixture(scope="module")
+def long_titles(copy_of_the_demo: Callable[[str], Path]) -> dict[str, Report]:
+    demo = copy_of_the_demo("long-titles")
+    targets = demo / "targets" / "branch.toml"
+    text = targets.read_text(encoding="utf-8")
+    for chinese, english in LONG_TITLES.items():
+        assert f'title = "{chinese}"' in text
+        text = text.replace(f'title = "{chinese}"', f'title = "{english}"')
+    targets.write_text(text, encoding="utf-8")
+    return made_in_both(demo)
+
+
+def o2_drawn(report: Report, width: int) -> tuple[bool, dict[str, int]]:
+    """Whether O2 is drawn as a table at ``width`` (else stacked), and how many lines each
+    of its titles takes in its title column."""
+    lines = rendered(report, width)
+    start = next(n for n, line in enumerate(lines) if line.startswith("O2 "))
+    table = lines[start : lines.index("", start)]
+    o2 = [o for o in report.objectives if o.id == "O2"]
+    return any(line.startswith("┏") for line in table), title_lines(
+        attrs.evolve(report, objectives=o2), table
+    )
+
+
+@pytest.mark.parametrize(("titles", "lang"), [("demo", "zh"), ("demo", "en"),
+                                              ("long", "zh"), ("long", "en")])  # fmt: skip
+def test_a_key_result_table_is_stacked_where_its_titles_would_take_four_lines(
+    reports: dict[str, Report], long_titles: dict[str, Report], titles: str, lang: str
+) -> None:
+    """O2 turned from stacked rows into a table as soon as its columns fitted: with the
+    demo's titles at 51 columns in Chinese (53 in English) beside a title column of 13
+    cells, five lines for a title, and with titles of 40 letters in English ('O2.NPS
+    Net' / 'promoter score' / 'of our own' / 'clients 62') at 53, where stacked rows
+    put each title on a line of its own. A table is now drawn only where its titles
+    keep to three lines, as the columns Attained and Due ask; narrower, its rows are
+    stacked. It turns once, at a width that the titles decide."""
+    report = (reports if titles == "demo" else long_titles)[lang]
+    drawn = {width: o2_drawn(report, width) for width in range(40, 101)}
+    first = min(width for width, (table, _) in drawn.items() if table)
+    assert all(drawn[width][0] == (width >= first) for width in drawn), first
+    assert first > ({"zh": 51, "en": 53}[lang] if titles == "demo" else 53), first
+    for width, (_, taken) in drawn.items():
+        assert max(taken.values(), default=0) <= 3, (width, taken)
+        assert width < first or len(taken) == 6, (width, taken)

@@ -14,6 +14,7 @@ terminal and never with NO_COLOR set.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -94,6 +95,7 @@ from okrdesk.report.text_layout import (
     commands_held,
     fitted,
     latin_prose,
+    wrap,
 )
 
 STATUS_STYLE = {
@@ -574,6 +576,9 @@ def _kr_table(
         if text
     )
     table = TextTable(title, caption=caption, colon=label(lang, "colon"))
+    # A title over more lines than the pace columns allow it, even with every column
+    # they give up left out, reads better across the width, its figures under it.
+    table.stacked_past = max(_TITLE_LINES.values())
     # Words wrap at spaces; only a word longer than the column (never an id) is folded, and
     # never inside a figure.
     table.add_column(
@@ -621,13 +626,29 @@ def _longest_title(objective: ReportObjective) -> int:
 
 def _title_room(objective: ReportObjective, column: str) -> int:
     """The title column's cells for ``column`` to join the table: room for its longest
-    title in ``_TITLE_LINES`` lines, and for its longest id whole; for a column a table
-    can best do without (two lines), room for a short title whole too."""
-    longest = _longest_title(objective)
-    room = -(-longest // _TITLE_LINES[column]) + _TITLE_SLACK
-    if _TITLE_LINES[column] < 3:  # a firm's "F1.KR1 新开户数" not split for its forecast
+    title in ``_TITLE_LINES`` lines (its share of a line and ``_TITLE_SLACK``, or more
+    where every title wrapped as the column wraps it needs more: long English words),
+    and for its longest id whole; for a column a table can best do without (two lines),
+    room for a short title whole too."""
+    longest, lines = _longest_title(objective), _TITLE_LINES[column]
+    titles = tuple(f"{kr.id} {kr.title}" for kr in objective.key_results)
+    room = max(-(-longest // lines) + _TITLE_SLACK, _room_for(titles, lines))
+    if lines < 3:  # a firm's "F1.KR1 新开户数" not split for its forecast
         room = max(room, min(longest, _SHORT_TITLE))
     return max(_title_width(objective), room)
+
+
+@functools.lru_cache(maxsize=256)
+def _room_for(titles: tuple[str, ...], lines: int) -> int:
+    """The fewest cells of a line on which each of ``titles`` takes at most ``lines``
+    lines, wrapped as the title column wraps them (at a space, never inside a figure)."""
+    room = 0
+    for title in sorted(titles, key=cell_width, reverse=True):
+        cells = max(room, -(-cell_width(title) // lines))
+        while len(wrap(Text(title), cells, overflow="fold_figures")) > lines:
+            cells += 1
+        room = cells
+    return room
 
 
 def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:

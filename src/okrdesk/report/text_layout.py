@@ -1608,6 +1608,11 @@ class TextTable:
         self.notes: dict[int, list[Text]] = {}
         """Row index → lines written across the whole table under that row."""
         self._measured: tuple[tuple[int, int], list[_Measure]] = ((-1, -1), [])
+        self.stacked_past = 0
+        """With more than 0: the rows are stacked where a text of the first column would
+        take more than this many of its lines (a key result's title of 40 letters over
+        five lines beside its figures at 53 columns), each row's first cell then across
+        the width."""
 
     def add_column(self, header: str, **options: Unpack[ColumnOptions]) -> None:
         self.columns.append(_Column(header, options))
@@ -1776,7 +1781,7 @@ class TextTable:
                 *(wrap(Text(self.caption, "dim italic"), width) if self.caption else []),
             ]
         widths, squeezed = self._layout(width)
-        if widths is None:
+        if widths is None or (self.stacked_past and self._first_wraps_past(widths[0] - _PADDING)):
             return self._stacked(width)
         total = sum(widths) + len(widths) + 1
         out: list[Line] = []
@@ -1807,6 +1812,18 @@ class TextTable:
         if self.caption:
             out += wrap(Text(self.caption, "dim italic"), total, justify="left")
         return out
+
+    def _first_wraps_past(self, inner: int) -> bool:
+        """Whether a text of the first column, ``inner`` cells wide, takes more than
+        ``stacked_past`` lines, wrapped as the column wraps it."""
+        most = self.stacked_past
+        if self._measures()[0].widest_cell <= inner:
+            return False
+        overflow = self.columns[0].overflow
+        return any(
+            cell_width(row[0].plain) > inner and len(wrap(row[0], inner, overflow=overflow)) > most
+            for row in self.rows
+        )
 
     def _stacked(self, width: int) -> list[Line]:
         """Too narrow for columns: each row's first cell on a line of its own, then
