@@ -106,7 +106,8 @@ def test_a_cost_per_result_under_a_yuan_is_not_a_whole_yuan(
     assert "1元/万元" not in zh
     en = CliRunner(env=env).invoke(cli, ["report", "--as-of", DAY, "--lang", "en",
                                          "-w", str(root)]).output  # fmt: skip
-    assert "O2.SALES: CNY 0.88 per CNY 10k" in en, en  # each amount held whole
+    assert "O2.SALES: ¥0.88 per ¥10k" in en, en  # each amount held whole
+    assert "O2.FEES: under ¥0.01 per yuan" in en, en
     explained = run(root, "explain", "content", "--as-of", DAY).output
     assert "0.88元/万元" in explained, explained
 
@@ -138,7 +139,8 @@ def test_a_cost_per_result_in_english_is_never_parted_from_its_currency(
     write_workspace: WriteWorkspace,
 ) -> None:
     """At 80 columns the budget table folds its costs: "O3.ACCTS: CNY" above "18.92 per
-    acct" was an amount broken over two lines, which its amount columns never are."""
+    acct" was an amount broken over two lines, which its amount columns never are. The
+    English text report writes the yuan as ¥, held to its amount."""
     root = _branch(write_workspace)
     text = (
         CliRunner(env={"COLUMNS": "80"})
@@ -147,7 +149,6 @@ def test_a_cost_per_result_in_english_is_never_parted_from_its_currency(
     )
     budget = text[text.index("Budget") :]
     cells = [line.split("│")[-3].strip() for line in budget.splitlines() if line.count("│") > 2]
-    # "per CNY" ends a cost of so much a yuan; an amount's "CNY" never ends a line.
-    parted = [cell for cell in cells if cell.endswith("CNY") and not cell.endswith("per CNY")]
+    parted = [cell for cell in cells if cell.endswith(("CNY", "¥"))]
     assert cells and not parted, budget
-    assert "CNY 0.88" in cells, budget
+    assert "O2.SALES: ¥0.88" in cells and "¥0.01 per yuan" in cells, budget

@@ -87,9 +87,9 @@ def test_an_english_amount_is_never_parted_from_its_currency(demo: Path) -> None
     for columns in range(50, 72, 3):
         text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", "en",
                        env={"COLUMNS": str(columns)}).stdout  # fmt: skip
-        ended = [line for line in text.splitlines() if re.search(r"CNY\s*$", line)]
+        ended = [line for line in text.splitlines() if re.search(r"(CNY|¥)\s*$", line)]
         assert not ended, (columns, ended)
-        assert "Actual ROI = attributed revenue CNY" in text
+        assert "Actual ROI = attributed revenue ¥" in text
     lines = plain(wrap(Text("spent CNY 7,452k = 12.49"), 12, overflow="fold_figures"))
     assert lines == ["spent ", "CNY 7,452k ", "= 12.49"], lines
 
@@ -473,15 +473,16 @@ def test_a_table_squeezed_below_its_longest_id_is_stacked_never_folding_the_id(
 
     table = kr_rows(kr_table())
     assert table.widths(44) is None  # 关键结果 held to 12 cells: no room beside the figures
-    for lang, stacked in (("en", True), ("zh", False)):
+    # In English from 60 up since the yuan is written ¥ (¥7,189k for CNY 7,189k).
+    for lang, columns, stacked in (("en", 56, True), ("en", 60, False), ("zh", 60, False)):
         text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
-                       env={"COLUMNS": "60"}).stdout  # fmt: skip
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
         budget = text[text.index("\nBudget" if lang == "en" else "\n预算") :]
         budget = budget[: budget.index("\n\n")]
         for line_id in ("inspections", "compliance-system", "ai-signal", "experts"):
             assert re.search(rf"(^|[│ ]){re.escape(line_id)} ", budget, re.M), (line_id, budget)
         assert ("┏" not in budget) is stacked, budget
-        assert max(cell_width(line) for line in budget.splitlines()) <= 60
+        assert max(cell_width(line) for line in budget.splitlines()) <= columns
 
 
 # rich is still installed (collect's progress bar): the report's tables must come out
