@@ -482,3 +482,39 @@ def test_a_workspace_template_cannot_hide_a_refresh_or_a_connection_from_the_pol
     assert "&lt;" in page and "福田营业部" in page
     assert '<meta charset="utf-8">' in page
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+
+
+HEADING_LINES = """<script>
+addEventListener("load", () => {
+  const lines = [];
+  for (const h of document.querySelectorAll("h1, h2, h3, figcaption")) {
+    const range = document.createRange();
+    range.selectNodeContents(h);
+    const ends = new Map();
+    for (const r of range.getClientRects()) {
+      const top = Math.round(r.top);
+      ends.set(top, Math.max(ends.get(top) || 0, r.right));
+    }
+    const left = h.getBoundingClientRect().left;
+    lines.push([h.textContent.trim(), [...ends.values()].map(end => Math.round(end - left))]);
+  }
+  parent.postMessage(JSON.stringify({lines: lines}), "*");
+});
+</script>"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_heading_or_chart_title_leaves_a_character_or_two_on_a_line_of_its_own(
+    demo_report: Path, tmp_path: Path, width: int
+) -> None:
+    """On a phone the report's title read 深圳福田营业部 2026 年度经营计 over 划 alone, and
+    chart titles ended a line early with 45亿） or 点） under it: a heading or a caption
+    that folds folds into lines of like length."""
+    measured = layout_probe(demo_report, tmp_path, width, HEADING_LINES)
+    lines = measured["lines"]
+    assert isinstance(lines, list) and len(lines) > 30
+    folded = [(text, ends) for text, ends in lines if len(ends) > 1]
+    if width == 390:
+        assert folded, "no heading folds on a phone: the check would see nothing"
+    stranded = [(text, ends) for text, ends in folded if ends[-1] < max(ends) / 3]
+    assert stranded == []
