@@ -518,3 +518,35 @@ def test_no_heading_or_chart_title_leaves_a_character_or_two_on_a_line_of_its_ow
         assert folded, "no heading folds on a phone: the check would see nothing"
     stranded = [(text, ends) for text, ends in folded if ends[-1] < max(ends) / 3]
     assert stranded == []
+
+
+FIGURES_IN_SIGHT = """<script>
+addEventListener("load", () => {
+  const cells = [];
+  const rows = [...document.querySelectorAll("td.status")].map(status => status.parentElement);
+  for (const td of rows.flatMap(row => [...row.querySelectorAll("td.n, td.status")])) {
+    if (!td.textContent.trim()) continue;
+    const box = td.getBoundingClientRect();
+    const named = getComputedStyle(td, "::before").content;
+    cells.push({text: td.textContent.trim(), right: box.right, named: named});
+  }
+  parent.postMessage(JSON.stringify({width: innerWidth, cells: cells}), "*");
+});
+</script>"""
+
+
+def test_on_a_phone_each_key_result_s_figures_and_status_are_in_sight_under_their_names(
+    demo_report: Path, tmp_path: Path
+) -> None:
+    """On a phone the key results' table scrolled sideways in its box: the title and two
+    figures filled the screen, and its attainment, what was due and its status were out
+    of sight. Each figure is on the screen, under its column's name."""
+    measured = layout_probe(demo_report, tmp_path, 390, FIGURES_IN_SIGHT)
+    cells = measured["cells"]
+    assert isinstance(cells, list) and len(cells) > 200
+    assert [c["text"] for c in cells if c["right"] > 390.5] == []
+    statuses = [c for c in cells if c["text"] in ("正常", "有风险", "落后", "领先", "达标")]
+    assert statuses and {c["named"] for c in statuses} == {'"状态"'}
+    assert {'"实际"', '"完成率"', '"应完成"', '"周变化"', '"年末预测"'} <= {
+        c["named"] for c in cells
+    }
