@@ -213,8 +213,9 @@ def layout_probe(report: Path, tmp_path: Path, width: int, probe: str = PROBE) -
     return measured
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("width", [1280, 1024, 800, 390])
 def test_nothing_runs_off_the_screen(demo_report: Path, tmp_path: Path, width: int) -> None:
+    # At a tablet's or a half screen's width the monthly scores ran the page sideways.
     measured = layout_probe(demo_report, tmp_path, width)
     assert measured["width"] == width
     assert measured["wide"] == [], "these run off the screen: tables scroll in their own box"
@@ -550,3 +551,44 @@ def test_on_a_phone_each_key_result_s_figures_and_status_are_in_sight_under_thei
     assert {'"实际"', '"完成率"', '"应完成"', '"周变化"', '"年末预测"'} <= {
         c["named"] for c in cells
     }
+
+
+NAMES_WHOLE = """<script>
+addEventListener("load", () => {
+  const lines = n => new Set([...n.getClientRects()].map(r => Math.round(r.top))).size;
+  const folded = [];
+  for (const row of document.querySelectorAll("section tbody tr")) {
+    const who = row.querySelector("td:not(.n)");
+    if (!who || !/\\(\\w+\\)/.test(who.textContent)) continue;  // a member: 名字 (id)
+    const range = document.createRange();
+    for (const node of who.childNodes) {
+      if (node.nodeType === 3 && !node.textContent.trim()) continue;
+      range.selectNodeContents(node);
+      if (lines(range) > 1) folded.push(who.textContent.trim());
+    }
+    const policy = who.nextElementSibling;
+    if (policy && !policy.classList.contains("n")) {
+      range.selectNodeContents(policy);
+      if (lines(range) > 1) folded.push(policy.textContent.trim());
+    }
+  }
+  const scores = document.querySelector("section.scores .table-box, section.scores table");
+  parent.postMessage(JSON.stringify({folded: folded,
+    scores: scores ? [scores.clientWidth, scores.scrollWidth] : null}), "*");
+});
+</script>"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_member_s_name_and_scoring_policy_are_never_broken_inside(
+    demo_report: Path, tmp_path: Path, width: int
+) -> None:
+    """The monthly scores read trainee- over monthly, and on a phone the ranking read
+    财富管理二 over 部 (wm2) beside a rank column 9rem wide; a name folds only before
+    its id, and at a desktop's width the twelve months of scores are whole on the page."""
+    measured = layout_probe(demo_report, tmp_path, width, NAMES_WHOLE)
+    assert measured["folded"] == []
+    scores = measured["scores"]
+    assert isinstance(scores, list)
+    if width == 1280:
+        assert scores[1] <= scores[0], "the monthly scores scroll at a desktop's width"
