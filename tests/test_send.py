@@ -191,6 +191,28 @@ def test_feishu_without_a_secret_sends_no_signature(bot: Bot) -> None:
     assert "sign" not in bot.received[0]["body"]
 
 
+def test_feishu_says_the_title_once_with_the_part_s_number_in_it(bot: Bot) -> None:
+    """A Feishu post shows its title above its text, and the text began with the title
+    again (深圳福田营业部 under 深圳福田营业部 · 2026-11-20 周报); a part's number was
+    in that first line, or on a line of its own, under the title every part has."""
+    titled = attrs.evolve(_long(150), title="深圳福田营业部 · 2026-11-20 周报")
+    sent = channels.deliver(channel("feishu"), titled, env(bot), FakeClock())
+    assert sent > 1
+    for n, got in enumerate(bot.received, 1):
+        body = got["body"]
+        post = body["content"]["post"]["zh_cn"]
+        texts = [paragraph[0]["text"] for paragraph in post["content"]]
+        assert post["title"] == f"深圳福田营业部 · 2026-11-20 周报 ({n}/{sent})"
+        assert texts[0].startswith("- 第 "), texts[:2]
+        assert len(json.dumps(body, ensure_ascii=False).encode()) <= 20 * 1024
+    bot.received.clear()
+    whole = attrs.evolve(MESSAGE, title="深圳福田营业部 · 2026-11-20 周报")
+    channels.deliver(channel("feishu"), whole, env(bot), FakeClock())
+    post = bot.received[0]["body"]["content"]["post"]["zh_cn"]
+    assert post["title"] == "深圳福田营业部 · 2026-11-20 周报"
+    assert post["content"][0][0]["text"] == "综合得分 91.0%"
+
+
 def _long(lines: int) -> Message:
     text = "很长的提醒" * 40
     items = (f"- 第 {n} 行 {text}" for n in range(lines))
@@ -214,9 +236,12 @@ def test_a_long_message_is_split_within_the_size_limit(bot: Bot, kind: str, limi
             size, lines = len(text.encode()), text.split("\n")
         assert size <= limit
         # The number never goes in front of a heading or a list item: they begin their line.
-        if n == 1:
-            heading = "深圳福田营业部" if kind == "feishu" else "## 深圳福田营业部"
-            assert lines[0] == f"{heading} (1/{sent})"
+        if kind == "feishu":  # a post's title, above its text, says which part it is
+            title = body["content"]["post"]["zh_cn"]["title"]
+            assert title == f"{MESSAGE.title} ({n}/{sent})"
+            assert lines[0] == "深圳福田营业部" if n == 1 else lines[0].startswith("- 第 ")
+        elif n == 1:
+            assert lines[0] == f"## 深圳福田营业部 (1/{sent})"
         else:
             assert lines[:2] == [f"({n}/{sent})", ""] and lines[2].startswith("- 第 ")
         assert not any(re.match(r"\(\d+/\d+\) ", line) for line in lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from typing import Any
 
 from okrdesk.delivery.message import plain
@@ -23,10 +24,35 @@ SIGNATURE_ROOM = 120
 """Bytes kept free for ``timestamp`` and ``sign``, added after the size check."""
 
 
+_PART = re.compile(r"\(\d+/\d+\)")
+"""A part's number, as ``message.marked`` writes it: "(2/3)"."""
+_NUMBERED_HEADING = re.compile(r"(#{1,6} .*?)(?: (\(\d+/\d+\)))?")
+
+
 def body(title: str, text: str) -> dict[str, Any]:
-    paragraphs = [[{"tag": "text", "text": plain(line)}] for line in text.split("\n")]
+    title, lines = titled(title, text.split("\n"))
+    paragraphs = [[{"tag": "text", "text": plain(line)}] for line in lines]
     post = {"title": title, "content": paragraphs}
     return {"msg_type": "post", "content": {"post": {"zh_cn": post}}}
+
+
+def titled(title: str, lines: list[str]) -> tuple[str, list[str]]:
+    """The post's title and its lines, the title said once: a post shows its title above
+    its text, so a heading the title begins with (``## 深圳福田营业部 2026 年度经营计划``
+    under 深圳福田营业部 2026 年度经营计划 · 2026-11-20 周报) is left out, and a part's
+    number, at the end of the heading it begins with or on a line of its own, goes at the
+    title's end, where the reader of each part sees it first."""
+    number = ""
+    if lines and _PART.fullmatch(lines[0]):
+        number, lines = lines[0], lines[1:]
+    elif lines and _NUMBERED_HEADING.fullmatch(lines[0]) and title.startswith(plain(lines[0])):
+        lines = lines[1:]  # a name of its own ending "(1/2)" is no part's number
+    elif lines and (found := _NUMBERED_HEADING.fullmatch(lines[0])):
+        heading, number = found[1], found[2] or ""
+        lines = lines[1:] if title.startswith(plain(heading)) else [heading, *lines[1:]]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    return (f"{title} {number}" if number else title), lines
 
 
 def fits(message: dict[str, Any]) -> bool:
