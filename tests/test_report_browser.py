@@ -592,3 +592,37 @@ def test_a_member_s_name_and_scoring_policy_are_never_broken_inside(
     assert isinstance(scores, list)
     if width == 1280:
         assert scores[1] <= scores[0], "the monthly scores scroll at a desktop's width"
+
+
+QUOTE_WIDTH = """<script>
+addEventListener("load", () => {
+  const link = document.querySelector("a[href='#alerts']");
+  const text = link.firstChild;
+  const at = text.textContent.search(/[“"]/);
+  const range = document.createRange();
+  range.setStart(text, at);
+  range.setEnd(text, at + 1);
+  const size = parseFloat(getComputedStyle(link).fontSize);
+  parent.postMessage(JSON.stringify({em: range.getBoundingClientRect().width / size,
+    text: text.textContent}), "*");
+});
+</script>"""
+
+
+def test_english_quotes_are_drawn_in_a_latin_face_and_chinese_ones_full_width(
+    demo_report: Path, tmp_path: Path
+) -> None:
+    """The English page was set in the Chinese face first, which draws “ a whole
+    character wide: All 7 under “ Needs attention ” at the end. Its words are in a Latin
+    face; the Chinese page's 全部 7 项见文末“需要关注” keeps its full-width quotes."""
+    english = tmp_path / "report-en.html"
+    done = subprocess.run([sys.executable, "-m", "okrdesk", "report", "-w",
+                           str(demo_report.parent / "demo"), "--as-of", DEMO_DATE, "--format",
+                           "html", "--lang", "en", "--out", str(english)],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    en = layout_probe(english, tmp_path, 1280, QUOTE_WIDTH)
+    zh = layout_probe(demo_report, tmp_path, 1280, QUOTE_WIDTH)
+    assert "under “Needs attention”" in str(en["text"]) and "“需要关注”" in str(zh["text"])
+    assert float(str(en["em"])) < 0.6
+    assert float(str(zh["em"])) > 0.9
