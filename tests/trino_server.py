@@ -6,10 +6,16 @@ No Trino runs here; this answers the way Trino documents its protocol
 finished; errors as ``{"error": {...}}``), so the real ``trino`` driver,
 through its SQLAlchemy dialect, carries the rows back. The SQL it receives is
 read as Trino's dialect, written as DuckDB's by sqlglot and run on an
-in-memory DuckDB holding the test's tables. Every statement received is kept
-in ``received``; ``hang_on`` makes a statement containing that text never
+in-memory DuckDB holding the test's tables. As Trino does, it answers every
+request at once and runs the statement behind it: until its rows are ready,
+each ``GET`` of ``nextUri`` says the query is running and gives the same
+``nextUri`` again, so no request of a statement that does answer waits on its
+work, however busy the machine (a client's timeout is then met only by the
+statement that never answers). Every statement received is kept in
+``received``; ``hang_on`` makes a statement containing that text never
 answered (to see the client's timeout), ``drop_on`` makes the server close the
-connection instead of answering (a server lost mid-collect).
+connection instead of answering (a server lost mid-collect); ``slow_by``
+seconds are spent on each statement that answers (a loaded machine).
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ import decimal
 import itertools
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -55,8 +60,10 @@ class TrinoServer:
         self.received: list[str] = []
         self.hang_on: str | None = None
         self.drop_on: str | None = None
+        self.slow_by = 0.0
         self._lock = threading.Lock()
         self._answers: dict[str, dict[str, Any]] = {}
+        self._ready: dict[str, threading.Event] = {}
         self._ids = itertools.count(1)
         self._stop = threading.Event()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -76,9 +83,19 @@ class TrinoServer:
     def _base(self, query_id: str) -> dict[str, Any]:
         return {"id": query_id, "infoUri": f"http://127.0.0.1:{self.port}/ui/query.html?{query_id}"}
 
+    def _start(self, sql: str, query_id: str) -> None:
+        """Run ``sql`` behind the request that sent it; its answer is kept once ready."""
+        ready = self._ready[query_id] = threading.Event()
+
+        def run() -> None:
+            self._stop.wait(self.slow_by)
+            self._answers[query_id] = self._run(sql, query_id)
+            ready.set()
+
+        threading.Thread(target=run, daemon=True).start()
+
     def _run(self, sql: str, query_id: str) -> dict[str, Any]:
         with self._lock:
-            self.received.append(sql)
             try:
                 text = sqlglot.transpile(sql, read="trino", write="duckdb")[0]
                 cursor = self.database.execute(text)
@@ -128,7 +145,8 @@ class TrinoServer:
                     self.close_connection = True  # closed without a word
                     return
                 query_id = f"20261201_000000_{next(server._ids):05d}_okrdt"
-                server._answers[query_id] = server._run(sql, query_id)
+                server.received.append(sql)
+                server._start(sql, query_id)
                 queued = {**server._base(query_id), "stats": {"state": "QUEUED"},
                           "nextUri": f"http://127.0.0.1:{server.port}/v1/statement/"
                                      f"executing/{query_id}/1"}  # fmt: skip
@@ -136,10 +154,15 @@ class TrinoServer:
 
             def do_GET(self) -> None:
                 parts = self.path.split("/")
-                if len(parts) < 6 or parts[4] not in server._answers:
+                if len(parts) < 6 or parts[4] not in server._ready:
                     self.send_error(404)
                     return
-                time.sleep(0.01)
+                if not server._ready[parts[4]].wait(0.05):
+                    running = {**server._base(parts[4]), "stats": {"state": "RUNNING"},
+                               "nextUri": f"http://127.0.0.1:{server.port}{self.path}"}  # fmt: skip
+                    self._send(running)
+                    return
+                del server._ready[parts[4]]
                 self._send(server._answers.pop(parts[4]))
 
             def do_DELETE(self) -> None:
