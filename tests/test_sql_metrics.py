@@ -327,6 +327,68 @@ def test_a_broken_definition_fails_only_its_own_key_result(
     assert "2 metrics: no loaded plugin provides them: salon_atendees, salon_leads" in told
 
 
+NEW_ATTENDEES_SHARE = """\
+[[objectives]]
+id = "O7"
+title = "新客"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "新参会者占比"
+metric = "new_attendee_share"
+target = 0.3
+unit = "%"
+"""
+"""A key result on a derived metric whose formula names an SQL metric."""
+
+
+def test_a_formula_naming_a_metric_whose_definition_is_broken_is_told_so_not_a_guess(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A derived metric's formula naming an SQL metric whose query has a mistake (its
+    plugin loaded) was told "did you mean "salon_attendees"?", where a key result naming
+    that metric is told its definition has a mistake: the formula now gets those words."""
+    broken = textwrap.dedent("""\
+        [[sources.sql.metrics]]
+        name = "salon_attendees_new"
+        kind = "flow"
+        unit = "人"
+        query = '''SELECT cm_id AS subject, date(date, 'start of month') AS day,
+        attendees AS value FROM salons'''
+
+        [[sources.derived.metrics]]
+        name = "new_attendee_share"
+        label = "新参会者占比"
+        unit = "%"
+        formula = "salon_attendees_new / salon_attendees"
+        """)
+    settings = '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+    root = sql_only_workspace(
+        write_workspace, NEW_ATTENDEES_SHARE, settings + ATTENDEES_DEFINITION + "\n" + broken
+    )
+    english = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    chinese = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert english.exit_code == chinese.exit_code == 2, english.output
+    said = " ".join(english.output.split())
+    # The definition's mistake at its own line, then the formula pointing there.
+    assert "sources.sql.metrics[1].query: metric salon_attendees_new: written for SQLite" in said
+    assert (
+        'key_results[KR1].metric: metric "new_attendee_share" (salon_attendees_new / '
+        'salon_attendees) uses "salon_attendees_new", which no loaded plugin provides: plugin '
+        "sql could not declare it, its definition in okrdesk.toml having a mistake (told at "
+        "its line)"
+    ) in said, said
+    assert "did you mean" not in said and said.endswith("2 problems."), said
+    told = " ".join(chinese.output.split())
+    assert (
+        'key_results[KR1].metric: 指标 "new_attendee_share"（salon_attendees_new / '
+        'salon_attendees）用到的 "salon_attendees_new"，已加载的插件都不提供：插件 sql 未能声明它，'
+        "因为它在 okrdesk.toml 中的定义有误（见该行的问题）"
+    ) in told, told
+    assert "是不是" not in told
+
+
 def test_plugins_tells_a_broken_definition_at_its_line(write_workspace: WriteWorkspace) -> None:
     """``okrdesk plugins`` tells a definition it could not use as validate, collect and the
     report do, at its line of okrdesk.toml: not as the exception its declaration raised

@@ -656,8 +656,9 @@ def _check_metrics(
     from okrdesk.plugins.clashes import maybe_from
 
     maybe, maybe_zh = maybe_from(unloaded)
-    # Not misspelt: the plugin whose code names the metric did not load; its error first.
-    failed = {metric: plugin for metric, plugin in undeclared.items() if plugin in unloaded}
+    # Not misspelt: the plugin whose code names the metric did not load, or could not
+    # declare it (its definition has a mistake); that first, and no guess beside it.
+    unmet = {metric: _why_undeclared(plugin, unloaded) for metric, plugin in undeclared.items()}
     for use in draft.metric_uses:
         spec = metrics.get(use.metric)
         if spec is None and use.metric in clashes:
@@ -675,25 +676,12 @@ def _check_metrics(
                 )
             )
             continue
-        if spec is None and use.metric in failed:
-            mend, mend_zh = _mend_plugin(failed[use.metric])
+        if spec is None and use.metric in unmet:
+            said, said_zh = unmet[use.metric]
             findings.problems.append(
                 use.where.problem(
-                    f'no loaded plugin provides metric "{use.metric}": {mend}',
-                    f'已加载的插件都不提供指标 "{use.metric}"：{mend_zh}',
-                )
-            )
-            continue
-        if spec is None and use.metric in undeclared:
-            # Not misspelt: its definition is broken, and told at its own line.
-            plugin = undeclared[use.metric]
-            findings.problems.append(
-                use.where.problem(
-                    f'no loaded plugin provides metric "{use.metric}": plugin {plugin} could '
-                    "not declare it, its definition in okrdesk.toml having a mistake (told "
-                    "at its line)",
-                    f'已加载的插件都不提供指标 "{use.metric}"：插件 {plugin} 未能声明它，'
-                    "因为它在 okrdesk.toml 中的定义有误（见该行的问题）",
+                    f'no loaded plugin provides metric "{use.metric}": {said}',
+                    f'已加载的插件都不提供指标 "{use.metric}"：{said_zh}',
                 )
             )
             continue
@@ -729,7 +717,7 @@ def _check_metrics(
                     '（确实要越高越好，才写 "at_least"）',
                 )
             )
-        if (why := _unmade(spec, metrics, clashes, (maybe, maybe_zh), failed)) is not None:
+        if (why := _unmade(spec, metrics, clashes, (maybe, maybe_zh), unmet)) is not None:
             findings.problems.append(use.where.said(why))
     for sliced in draft.slice_uses:
         spec = metrics.get(sliced.metric)
@@ -757,15 +745,23 @@ _DIMENSIONS_ZH = {
 """A metric's dimension in a Chinese sentence: 该指标以金额计量."""
 
 
-def _mend_plugin(plugin: str) -> tuple[str, str]:
-    """What to say of a metric the plugin ``plugin``, which did not load, names in its
-    code, in English and Chinese: that plugin's error to mend, and no guess at another
-    metric beside it."""
+def _why_undeclared(plugin: str, unloaded: Sequence[str]) -> tuple[str, str]:
+    """Why no loaded plugin provides a metric ``plugin`` names, in English and Chinese,
+    wherever the metric is named (a key result, a derived metric's formula): ``plugin``
+    failed to load, and its error is to mend; or it loaded and could not declare the
+    metric, whose definition has a mistake told at its own line. No guess at another
+    metric beside it: its name is not misspelt."""
+    if plugin in unloaded:
+        return (
+            f"plugin {plugin}, whose code names it, failed to load; mend the error told of "
+            "it, then run `okrdesk validate` again",
+            f"插件 {plugin} 的代码写有这个名字，但它加载失败；请先修正该插件的错误，"
+            "再运行 `okrdesk validate`",
+        )
     return (
-        f"plugin {plugin}, whose code names it, failed to load; mend the error told of it, "
-        "then run `okrdesk validate` again",
-        f"插件 {plugin} 的代码写有这个名字，但它加载失败；请先修正该插件的错误，"
-        "再运行 `okrdesk validate`",
+        f"plugin {plugin} could not declare it, its definition in okrdesk.toml having a "
+        "mistake (told at its line)",
+        f"插件 {plugin} 未能声明它，因为它在 okrdesk.toml 中的定义有误（见该行的问题）",
     )
 
 
@@ -774,12 +770,13 @@ def _unmade(
     metrics: Mapping[str, model.MetricSpec],
     clashes: Mapping[str, Sequence[str]] | None = None,
     maybe: tuple[str, str] = ("", ""),
-    failed: Mapping[str, str] | None = None,
+    unmet: Mapping[str, tuple[str, str]] | None = None,
 ) -> Said | None:
     """Why a derived metric cannot be computed (an input no plugin provides, or several
     declare (``clashes``), or a formula that leads back to itself); None when it can.
     ``maybe``: what to add of plugins that did not load, in English and Chinese;
-    ``failed``: metric → the plugin that did not load whose code names it."""
+    ``unmet``: metric → why the plugin whose code names it did not declare it
+    (``_why_undeclared``)."""
     if spec.formula is None:
         return None
     path, waiting = [spec.name], [(spec, [spec.name])]
@@ -801,13 +798,13 @@ def _unmade(
                     f"{advice}",
                     f'指标 "{spec.name}"（{spec.formula}）用到的 "{name}"：{clash_zh}；{advice_zh}',
                 )
-            if found is None and failed and name in failed:
-                mend, mend_zh = _mend_plugin(failed[name])
+            if found is None and unmet and name in unmet:
+                why, why_zh = unmet[name]
                 return Said(
                     f'metric "{spec.name}" ({spec.formula}) uses "{name}", which no loaded '
-                    f"plugin provides: {mend}",
+                    f"plugin provides: {why}",
                     f'指标 "{spec.name}"（{spec.formula}）用到的 "{name}"，已加载的插件都不提供：'
-                    f"{mend_zh}",
+                    f"{why_zh}",
                 )
             if found is None:
                 return Said(
