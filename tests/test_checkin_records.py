@@ -463,7 +463,7 @@ def test_a_check_in_stored_as_ctrl_c_comes_is_told_as_stored_not_aborted(
         time.sleep(0.5)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, (out, err)
-    assert "已中止！" not in err and "Traceback" not in err, err
+    assert "已中止！" not in err and "已中断" not in err and "Traceback" not in err, err
     assert err.strip() == (
         "已中止，但编号 2 的打卡已先记录：O1.NEW 5户（branch，截至 2026-02-28）。"
         "`okrdesk checkin --list O1.NEW` 可查看；如不应保留，请撤回：okrdesk checkin "
@@ -529,7 +529,7 @@ def test_a_ctrl_c_while_checkin_prints_its_reply_says_the_check_in_was_stored(
                 printed += chunk
         err = process.communicate(timeout=120)[1]
     assert process.returncode == 130, err
-    assert "已中止！" not in err and "Traceback" not in err, err
+    assert "已中止！" not in err and "已中断" not in err and "Traceback" not in err, err
     assert err.strip() == (
         "已中止，但编号 2 的打卡已先记录：O1.NEW 5户（branch，截至 2026-02-28）。"
         "`okrdesk checkin --list O1.NEW` 可查看；如不应保留，请撤回：okrdesk checkin "

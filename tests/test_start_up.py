@@ -537,7 +537,9 @@ main()
 """
 
 
-@pytest.mark.parametrize(("argv", "said"), [([], "已中止！"), (["--lang", "en"], "Aborted!")])
+@pytest.mark.parametrize(
+    ("argv", "said"), [([], "已中断（Ctrl-C）"), (["--lang", "en"], "interrupted (Ctrl-C)")]
+)
 def test_a_ctrl_c_while_the_command_line_loads_is_said_not_a_traceback(
     argv: list[str], said: str
 ) -> None:

@@ -673,8 +673,13 @@ def test_a_collect_stopped_with_a_signal_ends_cleanly(
             os.kill(process.pid, sent)
         _, stderr = process.communicate(timeout=30)
         assert process.returncode == status, stderr
-        # click's "Aborted!", in the workspace's language (Chinese).
-        assert stderr.strip().splitlines()[-1] == "已中止！" and "Traceback" not in stderr
+        # Said in the workspace's language (Chinese): nothing of it stored, its run noted.
+        stopped = "已中断（Ctrl-C）：" if sent == signal.SIGINT else "已中断（SIGTERM）："
+        last = stderr.strip().splitlines()[-1]
+        assert last.startswith(
+            stopped + "采集在完成时才一并存入数字，完成前被中断的采集一个也没有入库"
+        )
+        assert "Traceback" not in stderr
         # Its plugin process and the fork server are gone, and nothing of theirs is left.
         all_gone(setting, scratch)
     assert snapshot(backend, root) == before

@@ -71,7 +71,10 @@ def test_a_copy_stopped_part_way_leaves_no_file_there(tmp_path: Path) -> None:
     copying.send_signal(signal.SIGTERM)
     out, err = copying.communicate(timeout=60)
     assert copying.returncode == 143, out + err
-    assert err.strip() == "Aborted!"
+    assert err.strip() == (
+        "interrupted (SIGTERM): the copy is one transaction, committed once whole: stopped "
+        "before then, TO holds what it held, and a file the copy made is taken away"
+    )
     assert sorted(tmp_path.glob("copy.db*")) == []
     # A file that was there before the copy is the user's, and stays.
     target.write_bytes(b"")

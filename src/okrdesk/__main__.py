@@ -56,11 +56,13 @@ def _stopped_while_starting() -> None:
     """Ctrl-C while Python still loads the command line, before it can take one: said as
     the command line says it (Python printed a traceback of the import it was in). The
     workspace's language is not known yet: English where the command asks for it."""
+    from okrdesk.interrupted import said_when_stopped
+
     asked = sys.argv[1:]
     english = "--lang=en" in asked or any(
         asked[i : i + 2] == ["--lang", "en"] for i in range(len(asked) - 1)
     )
-    sys.stderr.write("\nAborted!\n" if english else "\n已中止！\n")
+    sys.stderr.write(f"\n{said_when_stopped(2, 'en' if english else 'zh')}\n")  # 2: SIGINT
     _status.append(130)
     sys.exit(130)
 

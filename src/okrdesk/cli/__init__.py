@@ -132,11 +132,13 @@ class OkrdeskGroup(HelpedGroup):
         # Imported here, not at the top: `okrdesk --help` never gets this far.
         from okrdesk.errors import EXIT_FAILED, OkrdeskError
         from okrdesk.files import reason_in
+        from okrdesk.interrupted import forget_kept
 
         # Only the stores this command opens are looked at again if it fails (a process
         # that runs several commands, as the tests do, opened others before).
         if (opened := sys.modules.get("okrdesk.store.base")) is not None:
             opened.forget_opened()
+        forget_kept()  # what the command before said a stop would keep
         try:
             return super().invoke(ctx)
         except OkrdeskError as error:
@@ -203,8 +205,10 @@ class OkrdeskGroup(HelpedGroup):
                 _say_error(_shown(error, self.command_line))
                 sys.exit(error.exit_code)
             except click.Abort as error:
-                click.echo(_SAID[self.language()]["aborted"], err=True)
-                sys.exit(_aborted_status(error))
+                if not _by_a_signal(error):  # input that ended at a prompt
+                    click.echo(_SAID[self.language()]["aborted"], err=True)
+                    sys.exit(1)
+                _say_stopped(self.language())
             sys.exit(result if isinstance(result, int) else 0)
         finally:
             _say_hand_edits_taken(self.language)
@@ -213,21 +217,25 @@ class OkrdeskGroup(HelpedGroup):
 _SAID = {
     "en": {"denied": "error: permission denied: {path}", "os_error": "error: {reason}: {path}",
            "not_written": "error: {reason}: the output could not be written whole",
-           "aborted": "Aborted!", "interrupted": "interrupted"},
+           "aborted": "Aborted!"},
     "zh": {"denied": "错误：没有权限：{path}", "os_error": "错误：{reason}：{path}",
            "not_written": "错误：{reason}：输出未能完整写出",
-           "aborted": "已中止！", "interrupted": "已中断"},
+           "aborted": "已中止！"},
 }  # fmt: skip
-"""What okrdesk says when a command stops on the file system or at Ctrl-C, outside
-anything the command says itself."""
+"""What okrdesk says when a command stops on the file system, or on input that ended at
+a prompt, outside anything the command says itself (Ctrl-C and SIGTERM:
+``okrdesk.interrupted``)."""
 
 
 _CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 """Why output (standard output, a file written) could not be written: a full disk, a
 quota, a file too large, a failing device."""
 
-INTERRUPTED = 130
-"""The status of a command stopped by Ctrl-C: 128 + SIGINT."""
+SIGINT = 2
+"""Ctrl-C's signal, on every system okrdesk runs on (``signal`` is not imported for it)."""
+
+INTERRUPTED = 128 + SIGINT
+"""The status of a command stopped by Ctrl-C: 130."""
 
 PIPE_CLOSED = 141
 """The status of a command whose reader closed the pipe (``okrdesk report | head``): 128 +
@@ -249,11 +257,20 @@ def reader_gone() -> None:
         os.close(nowhere)
 
 
-def _aborted_status(error: click.Abort) -> int:
-    """128 + SIGINT (130), as shells and other tools give, where click turned Ctrl-C into
-    ``Abort``; 1 where it was anything else (input that ended at a prompt)."""
-    cause = error.__cause__ or error.__context__
-    return INTERRUPTED if isinstance(cause, KeyboardInterrupt) else 1
+def _by_a_signal(error: click.Abort) -> bool:
+    """Whether click's ``Abort`` is Ctrl-C or SIGTERM (a ``KeyboardInterrupt`` it turned
+    into one), not input that ended at a prompt."""
+    return isinstance(error.__cause__ or error.__context__, KeyboardInterrupt)
+
+
+def _say_stopped(lang: str) -> None:
+    """End a command stopped by Ctrl-C or SIGTERM: its one line (``okrdesk.interrupted``),
+    and 128 + the signal, as shells and other tools give: 130, or 143 for SIGTERM."""
+    from okrdesk.interrupted import said_when_stopped
+
+    signal_number = _terminated[0] if _terminated else SIGINT
+    _say_error(said_when_stopped(signal_number, lang))  # a path in it shown safe
+    sys.exit(128 + signal_number)
 
 
 def _shown(error: click.ClickException, args: list[str]) -> str:
@@ -343,11 +360,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="okrdesk")
-    except KeyboardInterrupt:
-        click.echo(_SAID[cli.language()]["interrupted"], err=True)
-        sys.exit(128 + _terminated[0] if _terminated else INTERRUPTED)
+    except KeyboardInterrupt:  # outside click: as the command line is read, or after it
+        _say_stopped(cli.language())
     except SystemExit:
-        if _terminated:  # click said "Aborted!", as it does for Ctrl-C (130)
+        if _terminated:  # a command that said its own stop (send, checkin) exited 130
             sys.exit(128 + _terminated[0])
         raise
 

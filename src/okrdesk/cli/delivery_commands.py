@@ -135,7 +135,7 @@ def send(
                 failed = failed or outcome.error is not None
     except KeyboardInterrupt as stop:
         # Which groups have the message, so none gets it twice, is all a stopped send
-        # says: no "Aborted!" after it, which would tell nothing of them.
+        # says; a dry run, which sent and wrote nothing, ends as any command stopped does.
         said = [] if dry_run else stopped_lines(targets, told, left, stop, lang)
         if not said:
             raise

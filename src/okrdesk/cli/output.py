@@ -15,8 +15,15 @@ from pathlib import Path
 import click
 
 from okrdesk.errors import Said, printable
+from okrdesk.interrupted import if_stopped
 
 WROTE = Said("Wrote {path}.", "已写入 {path}。")
+
+
+def if_stopped_written_whole_or_not(path: Path) -> None:
+    """What a stop from here on keeps of ``path``, a file written through a temporary one
+    that takes its place only once whole (``okrdesk.files``)."""
+    if_stopped(f"{path} is as it was, or written whole", f"{path} 保持原样，或已完整写出")
 
 
 def say(text: str = "", *, err: bool = False) -> None:

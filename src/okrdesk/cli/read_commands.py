@@ -22,6 +22,7 @@ from okrdesk.cli.options import (
 )
 from okrdesk.cli.output import (
     at_a_terminal,
+    if_stopped_written_whole_or_not,
     say,
     say_data,
     say_folded,
@@ -352,6 +353,7 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         raise BadInput(Said(said.en.format(fmt=fmt.upper()), said.zh.format(fmt=fmt.upper())))
     if out is not None:
         check_out_path(out, workspace)
+        if_stopped_written_whole_or_not(out)
     if not store_exists(workspace):
         raise BadInput(no_store_yet(workspace.store_location))
     units, session = Units(), None

@@ -22,6 +22,7 @@ from okrdesk.cli.options import (
 from okrdesk.cli.output import led, say, say_warnings
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
+from okrdesk.interrupted import if_stopped
 
 WEEK = 7 * 24 * 3600
 """The longest ``collect --wait``: next week's collect is due by then."""
@@ -53,6 +54,19 @@ ENTRY_ID = Number(
     wrong=("{value} is not an entry's id; write the number okrdesk spend list shows for it",
            "{value} 不是台账记录的编号；请写 okrdesk spend list 列出的编号"),
 )  # fmt: skip
+
+
+def _stored_whole_or_not(what: tuple[str, str], listed: str) -> None:
+    """What a stop from here on keeps: ``what`` (in English and Chinese), written in one
+    transaction, is stored whole or not at all, and ``listed`` shows which."""
+    if_stopped(f"{what[0]} is stored whole or not at all: `{listed}` shows whether it was",
+               f"{what[1]}要么完整记录，要么完全没有记录：`{listed}` 可查看是否已记录")  # fmt: skip
+
+
+def _moved_whole_or_not() -> None:
+    """What a stop from here on keeps: a move of a unit's records is one transaction."""
+    if_stopped("the move is one transaction: everything was moved, or nothing was",
+               "移动在同一事务中完成：要么全部移动，要么一项也没有移动")  # fmt: skip
 
 
 @click.command(cls=HelpedCommand)
@@ -147,6 +161,13 @@ def collect(
 
     waited = DEFAULT_WAIT if wait is None else wait
 
+    if_stopped(
+        "a collect stores its figures all at once as it finishes, and one stopped before "
+        "then stored none: every metric keeps its earlier numbers, and the run is noted as "
+        "stopped (`okrdesk check` says so); run `okrdesk collect` again",
+        "采集在完成时才一并存入数字，完成前被中断的采集一个也没有入库：各指标保留此前的数字，"
+        "本次采集记为已中断（`okrdesk check` 会提示）；请重新运行 `okrdesk collect`",
+    )
     if sys.stderr.isatty():
         from okrdesk.cli.progress_bar import BarProgress
 
@@ -156,6 +177,7 @@ def collect(
     else:
         summary = run_collect(session, day_of(through), metrics, jobs=jobs, lang=lang,
                               emptied=emptied, waits=waits, wait=waited)  # fmt: skip
+    if_stopped("the collect had finished: its figures are stored", "采集已经完成：它的数字都已入库")
     for line in summary_lines(summary, lang):
         say(line)
     warned, failed = ("警告：", "错误：") if lang == "zh" else ("warning: ", "error: ")
@@ -276,6 +298,8 @@ def checkin(
             raise BadInput(refused("again_alone"))
         session = open_session(workspace_path())
         lang = session.workspace.language(lang)
+        if withdraw is not None:
+            _stored_whole_or_not(("the withdrawal", "撤回"), "okrdesk checkin --list KR")
         lines = (
             [withdraw_checkin(session, withdraw, reason or "", lang, by)]
             if withdraw is not None
@@ -289,6 +313,8 @@ def checkin(
     if reason is not None:
         raise BadInput(refused("reason_alone"))
     session = open_session(workspace_path())
+    # Once stored, a stop says so itself (checkin.StoppedOnceStored), with its id.
+    if_stopped("no check-in was stored", "没有记录打卡")
     record_checkin(
         session, key_result, value, person, unit, confidence, note, day_of(day), by,
         session.workspace.language(lang), again=again, tell=say,
@@ -359,6 +385,7 @@ def spend_add(
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
     check_override(override, reason, lang)
+    _stored_whole_or_not(("the entry", "台账记录"), "okrdesk spend list")
     said = record_spend(
         session, line, amount, signers, note, day_of(day), reason, again=again, lang=lang
     )
@@ -394,6 +421,7 @@ def spend_reverse(
 
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
+    _stored_whole_or_not(("the reversal", "冲销"), "okrdesk spend list")
     say(reverse_spend(session, entry, reason, signers, day_of(day), lang))
 
 
@@ -419,6 +447,7 @@ def spend_move_unit(old_unit: str, merge: bool, lang: str | None) -> None:
 
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
+    _moved_whole_or_not()
     say(move_unit(session, old_unit, merge=merge, lang=lang))
 
 
@@ -469,6 +498,7 @@ def move_unit(
 
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
+    _moved_whole_or_not()
     said = move(session, old_unit, new_unit, merge=merge, from_plan=from_plan,
                 was_a_unit=was_a_unit, lang=lang)  # fmt: skip
     say(said)

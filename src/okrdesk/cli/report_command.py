@@ -19,7 +19,7 @@ from okrdesk.cli.options import (
     workspace_option,
     workspace_path,
 )
-from okrdesk.cli.output import say_warnings, say_wrote
+from okrdesk.cli.output import if_stopped_written_whole_or_not, say_warnings, say_wrote
 from okrdesk.cli.start_up import started
 
 
@@ -121,6 +121,8 @@ def report(
     from okrdesk.app.session import open_session
 
     started()
+    if out is not None:
+        if_stopped_written_whole_or_not(out)
     session = open_session(workspace_path(), cut_to=unit)
     lang = session.workspace.language(lang)
     chosen = chosen_format(session, fmt, out, lang)

@@ -8,6 +8,7 @@ from okrdesk.cli.help import HelpedGroup
 from okrdesk.cli.options import group_lang_option, lang_option, workspace_language
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
+from okrdesk.interrupted import if_stopped
 
 
 @click.group(cls=HelpedGroup)
@@ -42,6 +43,10 @@ def store_copy(source: str, target: str, replace: bool, lang: str | None) -> Non
     from okrdesk.app.store import COPIED, copy_store, location
 
     started()
+    if_stopped("the copy is one transaction, committed once whole: stopped before then, TO "
+               "holds what it held, and a file the copy made is taken away",
+               "复制在同一事务中进行，完整后才提交：在此之前被中断，目标保持原有内容，"
+               "复制时新建的文件已删除")  # fmt: skip
     checks = copy_store(location(source), location(target), replace=replace)
     lang = workspace_language(lang)
     say(COPIED.text(lang).format(source=source, target=target))
@@ -66,5 +71,9 @@ def store_upgrade(database: str, lang: str | None) -> None:
     from okrdesk.app.store import location, upgrade_store
 
     started()
+    if_stopped("every migration runs in one transaction: stopped before it was committed, "
+               "the store stays at its older schema, whole",
+               "所有迁移在同一事务中进行：提交前被中断，数据库保持原来的版本，"
+               "完好无损")  # fmt: skip
     said = upgrade_store(location(database))
     say(said.text(workspace_language(lang)))

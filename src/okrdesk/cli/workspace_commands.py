@@ -21,6 +21,7 @@ from okrdesk.cli.options import (
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_BAD_INPUT, EXIT_FAILED
+from okrdesk.interrupted import if_stopped
 
 
 @click.command(cls=HelpedCommand)
@@ -72,6 +73,10 @@ def init(directory: Path | None, lang: str | None) -> None:
 
     root = directory or Path(".")
     lang = lang or locale_language(os.environ)
+    if_stopped(f"the files written so far stay in {root}: remove them before running "
+               "`okrdesk init` there again",
+               f"已写出的文件留在 {root}：再次在那里运行 `okrdesk init` 之前，"
+               "请先删除它们")  # fmt: skip
     written = create_workspace(root, lang)
     for line in created(root, written, lang):
         say(line)
@@ -224,6 +229,8 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     workspace = read_settings(root, Findings())
     lang = workspace.language(lang)
     words = WORDS[lang]
+    if_stopped("okrdesk's list of trusted workspaces is as it was, or written whole",
+               "okrdesk 的受信任工作区清单保持原样，或已完整写出")  # fmt: skip
     if revoke:
         say(words["revoked" if forget(root) else "never"].format(root=root))
         return

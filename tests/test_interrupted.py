@@ -1,0 +1,131 @@
+"""Every command stopped by Ctrl-C (SIGINT) or SIGTERM ends with one line in the
+reader's language: that it was interrupted and, where it wrote or changed something,
+what was kept. Real ``okrdesk`` processes, sent the signal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace, trusted
+from test_store import blocked_collect
+
+HANG_GUARD = 300
+"""Seconds after which a command that should have stopped is taken never to stop."""
+
+SLOW_TO_IMPORT = """\
+import pathlib
+import time
+
+pathlib.Path({ready!r}).write_text("importing")
+time.sleep(3600)
+"""
+
+STOPPED = {
+    ("en", signal.SIGINT): ("interrupted (Ctrl-C)", 130),
+    ("zh", signal.SIGINT): ("已中断（Ctrl-C）", 130),
+    ("en", signal.SIGTERM): ("interrupted (SIGTERM)", 143),
+    ("zh", signal.SIGTERM): ("已中断（SIGTERM）", 143),
+}
+
+
+def stopped_as_plugins_load(
+    write_workspace: WriteWorkspace, tmp_path: Path, sent: signal.Signals, *args: str
+) -> tuple[int, str, str]:
+    """``okrdesk ARGS`` sent ``sent`` while a workspace plugin takes its time to import:
+    its status, standard output and standard error."""
+    root = write_workspace()
+    ready = tmp_path / "ready"
+    (root / "plugins" / "slow.py").write_text(SLOW_TO_IMPORT.format(ready=str(ready)), "utf-8")
+    trusted(root)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", *args, "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics,slow"},
+    )  # fmt: skip
+    try:
+        while not ready.exists():
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.02)
+        process.send_signal(sent)
+        stdout, stderr = process.communicate(timeout=HANG_GUARD)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    return process.returncode, stdout, stderr
+
+
+@pytest.mark.parametrize(("lang", "sent"), sorted(STOPPED), ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "command", [["report"], ["send", "--dry-run"]], ids=["report", "send-dry-run"]
+)
+def test_a_command_that_writes_nothing_says_it_was_interrupted_and_no_more(
+    write_workspace: WriteWorkspace,
+    tmp_path: Path,
+    command: list[str],
+    lang: str,
+    sent: signal.Signals,
+) -> None:
+    """It ended with click's English "Aborted!" (已中止！), which says neither what stopped
+    it nor, in an English workspace read in Chinese, in the reader's language."""
+    status, stdout, stderr = stopped_as_plugins_load(
+        write_workspace, tmp_path, sent, *command, "--lang", lang
+    )
+    said, expected = STOPPED[lang, sent]
+    assert (status, stderr.strip()) == (expected, said), stderr
+    assert stdout == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_report_to_a_file_says_the_file_is_as_it_was(
+    write_workspace: WriteWorkspace, tmp_path: Path, lang: str
+) -> None:
+    out = tmp_path / "report.html"
+    status, _, stderr = stopped_as_plugins_load(
+        write_workspace, tmp_path, signal.SIGINT, "report", "--out", str(out), "--lang", lang
+    )
+    said = {"en": f"interrupted (Ctrl-C): {out} is as it was, or written whole",
+            "zh": f"已中断（Ctrl-C）：{out} 保持原样，或已完整写出"}  # fmt: skip
+    assert (status, stderr.strip()) == (130, said[lang]), stderr
+    assert not out.exists()
+
+
+COLLECT_KEPT = {
+    "en": "a collect stores its figures all at once as it finishes, and one stopped before "
+    "then stored none: every metric keeps its earlier numbers, and the run is noted as "
+    "stopped (`okrdesk check` says so); run `okrdesk collect` again",
+    "zh": "采集在完成时才一并存入数字，完成前被中断的采集一个也没有入库：各指标保留此前的数字，"
+    "本次采集记为已中断（`okrdesk check` 会提示）；请重新运行 `okrdesk collect`",
+}
+
+
+@pytest.mark.parametrize(("lang", "sent"), sorted(STOPPED), ids=lambda v: str(v))
+def test_a_collect_says_what_it_stored_and_that_its_run_is_noted_stopped(
+    write_workspace: WriteWorkspace, tmp_path: Path, lang: str, sent: signal.Signals
+) -> None:
+    """In the workspace's language, as cron runs it (no --lang): what the words say is
+    what the store holds, nothing of the stopped run's and the run marked stopped."""
+    root = write_workspace()
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write(f'\n[workspace]\nlang = "{lang}"\n')
+    with blocked_collect(root, tmp_path) as (process, _, _):
+        process.send_signal(sent)
+        _, stderr = process.communicate(timeout=HANG_GUARD)
+    said, expected = STOPPED[lang, sent]
+    separator = "：" if lang == "zh" else ": "
+    assert process.returncode == expected, stderr
+    assert stderr.strip().splitlines()[-1] == said + separator + COLLECT_KEPT[lang], stderr
+    assert "Aborted" not in stderr and "已中止" not in stderr and "Traceback" not in stderr
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.query("SELECT count(*) FROM observations")[0][0] == 0
+        (run,) = store.runs()
+    assert (run.status, run.unfinished) == (
+        "interrupted" if sent == signal.SIGINT else "terminated", True)  # fmt: skip
