@@ -129,3 +129,36 @@ def test_a_collect_says_what_it_stored_and_that_its_run_is_noted_stopped(
         (run,) = store.runs()
     assert (run.status, run.unfinished) == (
         "interrupted" if sent == signal.SIGINT else "terminated", True)  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_demo_stopped_part_way_says_running_it_again_builds_it_afresh(
+    tmp_path: Path, lang: str
+) -> None:
+    """Stopped once its folder is begun: the folder stays part-built, and the words say
+    so and how to have it whole; that command then builds it."""
+    root = tmp_path / "demo"
+    command = [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", "2026-06-30",
+               "--lang", lang]  # fmt: skip
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        while not (root / ".okrdesk-demo").exists():
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.005)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=HANG_GUARD)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    said = {"en": f"interrupted (Ctrl-C): {root} may be part-built; `okrdesk demo` run "
+                  "there again builds it afresh",
+            "zh": f"已中断（Ctrl-C）：{root} 可能只生成了一部分；在那里再次运行 `okrdesk demo` "
+                  "即可重新生成"}  # fmt: skip
+    assert (process.returncode, stderr.strip().splitlines()[-1]) == (130, said[lang]), stderr
+    again = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    assert list(tmp_path.iterdir()) == [root]  # rebuilt in place, nothing kept beside it

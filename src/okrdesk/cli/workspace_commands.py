@@ -290,8 +290,15 @@ def demo(directory: Path, as_of: dt.datetime | None, lang: str) -> None:
 
     started()
     day = demo_day(day_of(as_of))
+    # A build that did not finish counts as unchanged: the next one removes it.
+    if_stopped(f"{directory} may be part-built; `okrdesk demo` run there again builds it "
+               "afresh",
+               f"{directory} 可能只生成了一部分；在那里再次运行 `okrdesk demo` "
+               "即可重新生成")  # fmt: skip
     for line in build_demo(directory, day, lang):
         say(line)
+    if_stopped(f"the demo workspace {directory} was built whole",
+               f"演示工作区 {directory} 已完整生成")  # fmt: skip
     said = "\n周报（`okrdesk report -w {directory}`）：\n" if lang == "zh" else (
         "\nThe weekly report (`okrdesk report -w {directory}`):\n"
     )  # fmt: skip
