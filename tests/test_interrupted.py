@@ -100,10 +100,12 @@ def test_a_report_to_a_file_says_the_file_is_as_it_was(
 
 COLLECT_KEPT = {
     "en": "a collect stores its figures all at once as it finishes, and one stopped before "
-    "then stored none: every metric keeps its earlier numbers, and the run is noted as "
-    "stopped (`okrdesk check` says so); run `okrdesk collect` again",
-    "zh": "采集在完成时才一并存入数字，完成前被中断的采集一个也没有入库：各指标保留此前的数字，"
-    "本次采集记为已中断（`okrdesk check` 会提示）；请重新运行 `okrdesk collect`",
+    "then stored none: every metric keeps its earlier numbers, and its run, where it had "
+    "begun one (it may have been waiting for another collect), is noted as stopped "
+    "(`okrdesk check` says so); run `okrdesk collect` again",
+    "zh": "采集在完成时才一并存入数字，完成前被中断的采集一个也没有入库：各指标保留此前的数字；"
+    "如已开始运行（它也可能还在等待另一次采集），本次采集记为已中断（`okrdesk check` "
+    "会提示）；请重新运行 `okrdesk collect`",
 }
 
 
@@ -129,6 +131,35 @@ def test_a_collect_says_what_it_stored_and_that_its_run_is_noted_stopped(
         (run,) = store.runs()
     assert (run.status, run.unfinished) == (
         "interrupted" if sent == signal.SIGINT else "terminated", True)  # fmt: skip
+
+
+def test_a_collect_stopped_while_it_waits_for_another_began_no_run_and_says_no_more(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A collect waiting for one of the same plan still running has no run of its own:
+    the words claim none (they said "the run is noted as stopped"), and none is kept."""
+    root = write_workspace()
+    with blocked_collect(root, tmp_path) as (blocked, _, _):
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "okrdesk", "collect", "--lang", "en", "-w", str(root)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"},
+        )  # fmt: skip
+        try:
+            assert waiting.stderr is not None
+            assert waiting.stderr.readline().startswith("Waiting for collect run 1 ")
+            waiting.send_signal(signal.SIGINT)
+            _, stderr = waiting.communicate(timeout=HANG_GUARD)
+        finally:
+            if waiting.poll() is None:
+                waiting.kill()
+                waiting.communicate()
+        blocked.send_signal(signal.SIGINT)
+        blocked.communicate(timeout=HANG_GUARD)
+    assert waiting.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted (Ctrl-C): " + COLLECT_KEPT["en"]
+    with Store.open(root / "okrdesk.db") as store:
+        assert [run.id for run in store.runs()] == [1]  # the blocked collect's alone
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -163,10 +163,12 @@ def collect(
 
     if_stopped(
         "a collect stores its figures all at once as it finishes, and one stopped before "
-        "then stored none: every metric keeps its earlier numbers, and the run is noted as "
-        "stopped (`okrdesk check` says so); run `okrdesk collect` again",
-        "采集在完成时才一并存入数字，完成前被中断的采集一个也没有入库：各指标保留此前的数字，"
-        "本次采集记为已中断（`okrdesk check` 会提示）；请重新运行 `okrdesk collect`",
+        "then stored none: every metric keeps its earlier numbers, and its run, where it had "
+        "begun one (it may have been waiting for another collect), is noted as stopped "
+        "(`okrdesk check` says so); run `okrdesk collect` again",
+        "采集在完成时才一并存入数字，完成前被中断的采集一个也没有入库：各指标保留此前的数字；"
+        "如已开始运行（它也可能还在等待另一次采集），本次采集记为已中断（`okrdesk check` "
+        "会提示）；请重新运行 `okrdesk collect`",
     )
     if sys.stderr.isatty():
         from okrdesk.cli.progress_bar import BarProgress
