@@ -271,8 +271,10 @@ def test_a_report_asks_how_far_each_metric_reaches_once_and_as_the_store(
             runs.clear()  # a caller's list is its own
         assert any(reads.latest_period_end(m, g) is not None for m, g in asked)
         assert any(reads.collected_through(m, g) is None for m, g in asked)
+        # The latest run of each plan once too: whether every collect is the plan's own.
         assert counting.asked == {
             "latest_period_end": len(asked), "collected_through": len(asked), "runs": 1,
+            "latest_runs": 1,
         }  # fmt: skip
 
 
