@@ -8,7 +8,8 @@ socket and the folder, named to it in
 ``FORK_SERVER_FOLDER`` when it was started. Only sockets
 named ``listener-…`` are removed, and the folder only if that leaves it empty.
 
-The fork server imports this module first (``runner._PRELOADED``); okrdesk's own
+The fork server imports this module first (``runner._PRELOADED``), and
+``fork_server_ready`` last; okrdesk's own
 process imports it only for the variable's name, before it sets the variable, and so
 registers nothing. The processes forked for plugins end with ``os._exit`` and never run
 what is registered. A fork server stopped with okrdesk's process group (SIGTERM), or by
@@ -22,10 +23,16 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import signal
 import stat
 
 FORK_SERVER_FOLDER = "OKRDESK_FORK_SERVER_FOLDER"
 """Names to the fork server the folder of its socket; set by ``runner.warm_up``."""
+
+
+def started_the_fork_server() -> bool:
+    """Whether this process is okrdesk's fork server (named its folder as it started)."""
+    return bool(_folder)
 
 
 def remove_listening_folder(folder: str) -> None:
@@ -41,3 +48,11 @@ def remove_listening_folder(folder: str) -> None:
 _folder = os.environ.pop(FORK_SERVER_FOLDER, None)
 if _folder:
     atexit.register(remove_listening_folder, _folder)
+    # Ctrl-C reaches the fork server with okrdesk's whole process group, and one that
+    # came as it started or imported what it preloads ended it in a KeyboardInterrupt's
+    # traceback, and its exit took the folder okrdesk was about to remove (a second
+    # traceback, the user's own process's). It starts ignoring Ctrl-C
+    # (``runner.warm_up``), as multiprocessing has it ignore it once it has preloaded;
+    # okrdesk, which took the Ctrl-C, stops the server. Python's own handler comes back
+    # with the last module preloaded (``fork_server_ready``), for the processes it forks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

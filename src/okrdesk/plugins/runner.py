@@ -491,7 +491,13 @@ _ASKED_SHOWN = 12
 """The metrics a collect asked of a plugin named in the refusal of one it was not asked
 for: a firm's source may be asked for hundreds."""
 
-_PRELOADED = ["okrdesk.plugins.fork_server_exit", "__main__", __name__, "okrdesk.cli"]
+_PRELOADED = [
+    "okrdesk.plugins.fork_server_exit",
+    "__main__",
+    __name__,
+    "okrdesk.cli",
+    "okrdesk.plugins.fork_server_ready",
+]
 """What the fork server imports once: what it does when it ends, okrdesk's own modules
 (this one and what it imports) and what the ``okrdesk`` script imports, which each
 process runs again."""
@@ -580,7 +586,7 @@ def warm_up() -> None:
     plugin processes are spawned instead."""
     if _context().get_start_method() != "forkserver":
         return
-    from multiprocessing import forkserver, util
+    from multiprocessing import forkserver, resource_tracker, util
 
     from okrdesk.plugins.fork_server_exit import FORK_SERVER_FOLDER
 
@@ -588,10 +594,40 @@ def warm_up() -> None:
         # The folder of its socket: the fork server removes it if this process cannot.
         # Ctrl-C or SIGTERM taken once it has started: one that cut the start in two left
         # the server started, and this process without its process id or its pipe.
+        # Ctrl-C ignored, too, for the moment the server's process is made: it starts
+        # ignoring it (a disposition a new program keeps), so a Ctrl-C to okrdesk's process
+        # group as it starts and preloads okrdesk's modules, which ended it in a
+        # KeyboardInterrupt's traceback, passes it by (``fork_server_ready``).
         with _safe_path({FORK_SERVER_FOLDER: util.get_temp_dir()}), signals_held():
-            forkserver.ensure_running()
+            # Its resource tracker first: starting it unblocks Ctrl-C, however it was.
+            resource_tracker.ensure_running()
+            with _ctrl_c_ignored():
+                forkserver.ensure_running()
     except OSError as error:
         _NO_FORK_SERVER.append(describe_error(error))
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """SIGINT ignored while the block runs, in the main thread (elsewhere, as it is), so
+    that a program started in it starts ignoring it; blocked meanwhile, so that one sent
+    to this process then is kept (Linux keeps a blocked signal, ignored or not) and taken
+    by the handler put back, not lost."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    blocks = hasattr(signal, "pthread_sigmask")
+    if blocks:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+        if blocks:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _plugin_process(
