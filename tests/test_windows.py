@@ -953,6 +953,44 @@ def test_report_window_and_compare_give_every_flow_a_window_line(
     assert [c["over"] for c in window["comparisons"]] == ["previous"]
 
 
+def test_a_one_off_compare_with_no_last_year_says_how_to_get_it(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``report --compare last_year`` read 无上年同期数据 and left it there, though collect
+    reads last year's figures only for a key result whose target file asks: the line says
+    what to add and to collect, and doing so gives the comparison. A key result whose file
+    asks, and whose source has none of last year, says only that there is none."""
+    hint = {
+        "zh": '同比 — 无上年同期数据：单次的 --compare 不采集上年数据；在目标文件中给这项'
+              '关键结果加上 compare = ["last_year"]，再运行 okrdesk collect',
+        "en": 'YoY — no figure a year before: a one-off --compare collects no figures of '
+              'last year; add compare = ["last_year"] to this key result in its target '
+              "file, then run okrdesk collect",
+    }  # fmt: skip
+
+    def hnw_line(root: Path, lang: str) -> str:
+        args = ["report", "--as-of", "2026-03-15", "-w", str(root), "--format", "md"]
+        done = CliRunner().invoke(cli, [*args, "--compare", "last_year", "--lang", lang])
+        assert done.exit_code == 0, done.output
+        flat = " ".join(done.output.replace("\\", "").split())
+        return flat[flat.index("| O1.KR1 ") + 2 :].split(" | ")[0]
+
+    root = collected(write_workspace, {"okrs.toml": OKRS})
+    for lang in ("zh", "en"):
+        assert hint[lang] in hnw_line(root, lang)
+    asks = OKRS.replace("milestones = { Q2", 'compare = ["last_year"]\nmilestones = { Q2', 1)
+    (root / "targets" / "okrs.toml").write_text(asks, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    assert hnw_line(root, "zh").endswith("本周至今 3户 · 同比 0.0%（上年同期 3户）")
+    monkeypatch.setenv("OKRDESK_TEST_FROM", "2026-01-01")  # a source of this year alone
+    root = write_workspace({"okrs.toml": asks}, root=tmp_path / "this-year-alone")
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    assert hnw_line(root, "zh").endswith("同比 — 无上年同期数据")
+    assert hnw_line(root, "en").endswith("YoY — no figure a year before")
+
+
 @pytest.mark.parametrize(
     ("option", "message"),
     [

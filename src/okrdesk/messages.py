@@ -1046,6 +1046,8 @@ WINDOWS: dict[str, dict[str, str]] = {
         "days_previous": "本期 {now} 天、上期 {then} 天，并非同口径",
         "no_data": "本期无数据", "no_earlier_last_year": "无上年同期数据",
         "no_earlier_previous": "无上期数据",
+        "collect_last_year": "：单次的 --compare 不采集上年数据；在目标文件中给这项关键结果加上 "
+                             'compare = ["last_year"]，再运行 okrdesk collect',
         "earlier_zero_last_year": "上年同期为 0，不计百分比",
         "earlier_zero_previous": "上期为 0，不计百分比",
         "earlier_negative_last_year": "上年同期为负（{value}），不计百分比",
@@ -1072,6 +1074,9 @@ WINDOWS: dict[str, dict[str, str]] = {
         "days_previous": "{now} days against {then} the period before, not like for like",
         "no_data": "no figure now", "no_earlier_last_year": "no figure a year before",
         "no_earlier_previous": "no figure the period before",
+        "collect_last_year": ": a one-off --compare collects no figures of last year; add "
+                             'compare = ["last_year"] to this key result in its target file, '
+                             "then run okrdesk collect",
         "earlier_zero_last_year": "a year before was 0, no percentage",
         "earlier_zero_previous": "the period before was 0, no percentage",
         "earlier_negative_last_year": "a year before was negative ({value}), no percentage",

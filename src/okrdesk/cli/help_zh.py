@@ -453,7 +453,9 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "ytd、last_N_weeks 或 last_N_months（目标文件中指定了窗口的关键结果保持"
             "原样）。",
             "--compare": "把这些窗口与上一年的同期（last_year，同比）、上一个窗口"
-            "（previous，环比）或两者比较；不给 --window 时，比较计划粒度的当前周期。",
+            "（previous，环比）或两者比较；不给 --window 时，比较计划粒度的当前周期。"
+            '上年同期按库中已有的数据比较：collect 只为目标文件写了 compare = ["last_year"] '
+            "的关键结果读取上年数据。",
         },
     ),
     "send": (

@@ -79,7 +79,8 @@ from okrdesk.cli.start_up import started
     "--compare", metavar="LIST",
     help="Compare those windows with the same periods a year before (last_year, 同比), "
     "the window before (previous, 环比), or both; without --window, the current period "
-    "of the plan's grain.",
+    "of the plan's grain. Last year is compared as the store holds it: collect reads it "
+    'only for key results whose target files say compare = ["last_year"].',
 )  # fmt: skip
 @workspace_option
 def report(

@@ -374,9 +374,9 @@ def _window(
     if spec is None:
         return None
     if kr.window or kr.compare or kr.growth is not None:
-        name, compare = kr.window, kr.compare
+        name, compare, by_report = kr.window, kr.compare, False
     elif asked is not None and spec.kind is MetricKind.FLOW and spec.formula is None:
-        name, compare = asked.window, asked.compare
+        name, compare, by_report = asked.window, asked.compare, True
     else:
         return None
     # Windows and growth (five classes, their enums) load for a report that shows one.
@@ -412,7 +412,7 @@ def _window(
                                c.points, c.why.value if c.why else None, c.difference,
                                c.earlier.from_baselines, c.days, c.earlier.unknown)
               for c in seen.comparisons),
-        growth, base, seen.span, unknown,
+        growth, base, seen.span, unknown, by_report,
     )  # fmt: skip
 
 

@@ -115,6 +115,9 @@ class ReportWindow:
     growth_unknown: int = 0
     """For a growth target: how many periods of the window a year before no collect
     reached and no baseline gives; then there is no target (``growth_base`` None)."""
+    asked_by_report: bool = False
+    """The window and comparisons are the report's (``report --window/--compare``), the
+    target file asking for none: ``okrdesk collect`` reads no year before for them."""
 
 
 @attrs.frozen(slots=False)

@@ -650,6 +650,8 @@ def window_story(kr: ReportKeyResult, lang: str) -> str:
             text = f"{window_label(lang, c.over)} {window_label(lang, 'no_data')}"
         else:
             why = window_label(lang, f"{c.why}_{c.over}", value=earlier, periods=c.unknown)
+            if w.asked_by_report and c.over == "last_year" and c.why == "no_earlier":
+                why += window_label(lang, "collect_last_year")
             text = f"{window_label(lang, c.over)} — {why}"
             text += _bracketed(typed[0], lang) if typed else ""
         parts.append(text)
