@@ -84,6 +84,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unmeasured_clash": "指标 {metric}：{why}",
         "unmeasured_status": "无法测量",
         "unscored_no_data": "尚无数据", "unscored_no_target": "无目标值",
+        "unscored_no_rows_stock": "尚无数据：存量尚未采集，不按 0 计",
+        "unscored_no_rows_ratio": "尚无数据：比率尚无分母，不按 0 计",
         "unscored_phase_to_come": "所属阶段尚无数字，阶段有数字后才计",
         "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
         "to_date_stored": "{period} 的数据只到 {through}：按至今计分，"
@@ -235,6 +237,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unmeasured_clash": "metric {metric} {why}",
         "unmeasured_status": "cannot be measured",
         "unscored_no_data": "no data yet", "unscored_no_target": "no target",
+        "unscored_no_rows_stock": "no data yet: a level not collected yet is not a 0",
+        "unscored_no_rows_ratio": "no data yet: a rate with nothing to divide by is not a 0",
         "unscored_phase_to_come": "its phase has no figure yet; counted once it has",
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
                         "that build up are pro-rated to the days gone",

@@ -1624,7 +1624,8 @@ def _objective_lines(
     clashes: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     said = _SAID_SCORE[lang]
-    left_out = [_with_why(f"{p.key_result.id} {p.key_result.title}", _unscored_why(p, said), lang)
+    left_out = [_with_why(f"{p.key_result.id} {p.key_result.title}",
+                          _unscored_why(p, said, lang), lang)
                 for p in found.key_results
                 if p.attainment is None and not counts_as_nothing(p)]  # fmt: skip
     left_out += [
@@ -1663,11 +1664,14 @@ def _objective_lines(
     return lines
 
 
-def _unscored_why(p: KeyResultProgress, said: Mapping[str, str]) -> str:
-    """Why an objective's score leaves out a key result it judged: no figure yet, or one
-    before its phase's (``KeyResultProgress.phase_to_come``)."""
+def _unscored_why(p: KeyResultProgress, said: Mapping[str, str], lang: str) -> str:
+    """Why an objective's score leaves out a key result it judged: no figure yet (of a
+    stock or a ratio, not a 0: ``no_rows_kind``), or one before its phase's
+    (``KeyResultProgress.phase_to_come``)."""
     if p.phase_to_come is not None and p.actual.value is not None:
         return said["phase_to_come"].format(phase=p.phase_to_come)
+    if p.no_rows_kind is not None:
+        return label(lang, f"unscored_no_rows_{p.no_rows_kind}")
     return said["no_data"]
 
 

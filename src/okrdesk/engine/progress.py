@@ -60,6 +60,7 @@ from okrdesk.engine.rollup import (
     checkins_over_time,
     subjects_under,
 )
+from okrdesk.engine.scoring import no_rows_count_0
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import (
     KeyResult,
@@ -141,6 +142,10 @@ class KeyResultProgress:
     """For a key result tracked by check-ins with none yet: its first check-in is not due
     by the date (a quarterly one in January), so the score leaves it out rather than
     counting it 0 (``counts_as_nothing``): none yet is no shortfall."""
+    no_rows_kind: str | None = None
+    """For a key result on a stock or a ratio with no figure yet: that kind ("stock",
+    "ratio"). No rows is no level or quotient collected yet, not a 0, so the score leaves
+    it out (``scoring.no_rows_count_0``); None for any other."""
 
 
 @attrs.frozen
@@ -445,6 +450,11 @@ class Engine:
             checkin_not_due=(
                 kr.metric is None and actual.value is None
                 and self.as_of <= first_checkin_due(self.plan, kr)
+            ),
+            no_rows_kind=(
+                spec.kind.value
+                if spec is not None and actual.value is None and not no_rows_count_0(spec)
+                else None
             ),
         )  # fmt: skip
 
@@ -916,12 +926,13 @@ def counts_as_nothing(p: KeyResultProgress) -> bool:
     due by the date, or it is a limit, held from the start): its score counts it as 0,
     as a branch's own policy counts a component with no data, not as absent. Left out,
     its first figure, weeks into a quarter, moved the score by points with nothing moved.
-    One whose phase has not begun, that no loaded plugin measures, or whose first
-    check-in is not due yet, stays out."""
+    One whose phase has not begun, that no loaded plugin measures, whose first check-in
+    is not due yet, or on a stock or a ratio (``no_rows_kind``), stays out."""
     return without_a_figure_counts_0(p.actual.value, p.target.value, p.due,
                                      guardrail=p.key_result.guardrail,
                                      phase_to_come=p.phase_to_come,
-                                     checkin_not_due=p.checkin_not_due)  # fmt: skip
+                                     checkin_not_due=p.checkin_not_due,
+                                     no_rows_kind=p.no_rows_kind)  # fmt: skip
 
 
 def without_a_figure_counts_0(
@@ -932,9 +943,12 @@ def without_a_figure_counts_0(
     guardrail: bool,
     phase_to_come: str | None,
     checkin_not_due: bool = False,
+    no_rows_kind: str | None = None,
 ) -> bool:
     """``counts_as_nothing`` from a key result's figures, as a report keeps them."""
     if actual is not None or phase_to_come is not None or target is None or checkin_not_due:
+        return False
+    if no_rows_kind is not None:
         return False
     return guardrail or due > 0
 

@@ -13,6 +13,9 @@ and the score says it is to date; so is a week cut at the year's edge (four
 days of 2026-W01) held to its days' share of a week's standard. Stocks and
 rates are held to their full standard: they are levels, not amounts that
 build up over the period.
+
+``no_rows_count_0`` is the same rule for a key result's score: a flow with no rows
+yet is 0, a stock or a ratio with none is not collected yet and left out.
 """
 
 from __future__ import annotations
@@ -134,6 +137,17 @@ def _scored(
                         tuple(components), elapsed)
         )  # fmt: skip
     return scores
+
+
+def no_rows_count_0(spec: MetricSpec | None) -> bool:
+    """Whether a key result on ``spec`` with no rows yet for its subject counts 0 in its
+    objective's score once its way has begun, as a policy's component with no data does.
+    A flow adds up what happened, and nothing is 0: no new account this quarter. A stock
+    is a level at a date and a ratio a quotient, and no rows is no level and no quotient
+    yet: AUM or clients held not collected (a branch holds more than 0), a conversion
+    with nothing to divide by; counted 0, their first figure jumped the score from a 0
+    nobody had. A key result tracked by check-ins (``spec`` None) counts 0 once due."""
+    return spec is None or spec.kind is MetricKind.FLOW
 
 
 def _builds_up(spec: MetricSpec | None) -> bool:

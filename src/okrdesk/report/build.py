@@ -330,6 +330,7 @@ def _key_result(
         over_phase_period=None if first is None else period_holding(first, plan.grain).id,
         phase_to_come=p.phase_to_come,
         checkin_not_due=p.checkin_not_due,
+        no_rows_kind=p.no_rows_kind,
         members_met=members.met if members else None,
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,

@@ -227,6 +227,9 @@ class ReportKeyResult:
     checkin_not_due: bool = False
     """For a key result tracked by check-ins with none yet: its first check-in is not due
     by the date (a quarterly one in January), so the score leaves it out, not at 0."""
+    no_rows_kind: str | None = None
+    """For a key result on a stock or a ratio with no figure yet: that kind; the score
+    leaves it out, not at 0 (``engine.scoring.no_rows_count_0``)."""
     members_met: int | None = None
     members_on_pace: int | None = None
     members_total: int | None = None

@@ -81,7 +81,7 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
         label(lang, "unmeasured_group", krs=sep.join(krs), why=why[metric])
         for metric, krs in by_metric.items()
     ]
-    for reason in ("no_data", "phase_to_come", "no_target"):
+    for reason in ("no_data", "no_rows_stock", "no_rows_ratio", "phase_to_come", "no_target"):
         unscored = [kr.id for kr in objective.key_results if _unscored_for(kr) == reason]
         if unscored:
             why_not = label(lang, f"unscored_{reason}")
@@ -97,7 +97,8 @@ def _counts_0(kr: ReportKeyResult) -> bool:
     """A key result with no figure yet that the score counts at 0 (``counts_as_nothing``)."""
     return without_a_figure_counts_0(kr.actual, kr.target, kr.due, guardrail=kr.guardrail,
                                      phase_to_come=kr.phase_to_come,
-                                     checkin_not_due=kr.checkin_not_due)  # fmt: skip
+                                     checkin_not_due=kr.checkin_not_due,
+                                     no_rows_kind=kr.no_rows_kind)  # fmt: skip
 
 
 def _unscored_for(kr: ReportKeyResult) -> str | None:
@@ -107,7 +108,7 @@ def _unscored_for(kr: ReportKeyResult) -> str | None:
     if kr.attainment is not None or _counts_0(kr):
         return None
     if kr.actual is None:
-        return "no_data"
+        return f"no_rows_{kr.no_rows_kind}" if kr.no_rows_kind else "no_data"
     return "phase_to_come" if kr.phase_to_come is not None else "no_target"
 
 

@@ -73,6 +73,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
         ReportKeyResult, converter, where=override(omit_if_default=True),
         breakdown=override(omit_if_default=True), band=override(omit_if_default=True),
         not_collected=override(omit_if_default=True),
+        no_rows_kind=override(omit_if_default=True),
         split_credit=override(omit_if_default=True),
     ))  # fmt: skip
     # A key result on a metric no plugin declares is written as before clashes were told
