@@ -103,8 +103,10 @@ def test_explains_lines_fold_once_at_the_width_a_command_whole(
             assert whole[-1].startswith(("熔断：", "breaker: ")), whole  # not folded at 78
             continue
         # The score's sum, one line where there is room (it broke at 78), its further
-        # lines each under its first figure where there is not.
-        assert any(re.fullmatch(r"  = .* = [\d.]+%", line) for line in whole), whole
+        # lines each under its first figure where there is not; after it, where the
+        # rounded terms sum to other than the score, the note that says so.
+        assert any(re.fullmatch(r"  = .* = [\d.]+%(（.*）| \(.*\))?", line)
+                   for line in whole), whole  # fmt: skip
         at = next((n for n, line in enumerate(shown) if line.startswith("  = ")), None)
         if at is not None:
             sum_lines = [shown[at]]
@@ -113,7 +115,8 @@ def test_explains_lines_fold_once_at_the_width_a_command_whole(
                     break
                 sum_lines.append(line)
             assert all(len(line) - len(line.lstrip()) == 4 for line in sum_lines[1:]), shown
-            assert sum_lines[-1].endswith("%") and "=" in sum_lines[-1], sum_lines
+            joined = " ".join(line.strip() for line in sum_lines)
+            assert re.search(r"= [\d.]+%(（.*）| \(.*\))?$", joined), sum_lines
 
 
 def test_a_stop_after_a_chinese_name_stays_with_it(demo: Path) -> None:
@@ -151,4 +154,6 @@ def test_a_sums_terms_stay_whole_and_its_lines_begin_with_plus(demo: Path) -> No
             sum_lines = [shown[at], *(line for line in shown[at + 1 :] if line.startswith("    "))]
             for line in sum_lines[1:]:
                 assert re.match(r"    (\+ [\d.]+% × [\d.]+|= [\d.]+%)", line), sum_lines
+                if re.search(r"= [\d.]+%", line):
+                    break  # the note on rounding, if any, follows the sum
             assert not any(line.rstrip().endswith(("+", "×")) for line in sum_lines), sum_lines

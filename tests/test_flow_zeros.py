@@ -63,7 +63,7 @@ def test_explain_says_where_a_zero_came_from_in_both_languages(february: Path) -
     hers = [n for n, line in enumerate(clients.splitlines(), 1) if ",wumin," in line]
     for lang, said in (
         ("en", r"no row of assets\.csv counts, so 0; clients\.csv rows (\d+)-(\d+)"),
-        ("zh", r"assets\.csv 中没有计入的行，按 0 计；clients\.csv 第 (\d+)–(\d+) 行"),
+        ("zh", r"assets\.csv 中没有计入的行，按 0 计；clients\.csv 第 (\d+)–(\d+)"),
     ):
         done = okrdesk("explain", "WM1.HNW", "--person", "wumin", "-w", str(february),
                        "--as-of", AS_OF, "--lang", lang, env={"COLUMNS": "1000"})  # fmt: skip

@@ -90,12 +90,12 @@ def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path)
     # 2025 is typed in, not collected.
     assert (
         "为增长目标和同比读取了上年 53 个周期（2025-W01 至 2025-W53）：commission_revenue 53 个"
-        "周期有数字；new_accounts 40 个周期有数字。"
+        "周期有数字；new_accounts 52 个周期有数字。"
     ) in done.stdout, done.stdout
     with Store.open(demo / "okrdesk.db") as store:
         rows = [o for o in store.observations(metric="new_accounts")
                 if o.observation.period.startswith("2025-")]  # fmt: skip
-        assert len(rows) == 86 and all(o.observation.value > 0 for o in rows)
+        assert len(rows) == 456 and all(o.observation.value > 0 for o in rows)
         commission = sum(
             o.observation.value
             for o in store.observations(metric="commission_revenue")
@@ -105,8 +105,8 @@ def test_a_collect_reads_last_years_periods_a_growth_target_grows_on(demo: Path)
                     if o.observation.period.startswith("2025-")]  # fmt: skip
     for lang in ("zh", "en"):
         accounts = key_result(demo, "G.ACC", lang)
-        # 2025's 91 accounts × 1.1.
-        assert accounts["target"] == pytest.approx(100.1), accounts
+        # 2025's 1,014 accounts × 1.1: a year of new accounts, not the book's few.
+        assert accounts["target"] == pytest.approx(1115.4), accounts
         assert accounts["status"] == "met", accounts
         # 2025's commission × 1.1: a year of the same order as 2026's (1,993万 by 20
         # November), its 同比 a growth a manager believes.
@@ -214,7 +214,7 @@ def test_a_collect_reads_last_years_periods_a_comparison_with_last_year_shows(
     assert done.returncode == 0, done.stdout + done.stderr
     assert (
         "为增长目标和同比读取了上年 53 个周期（2025-W01 至 2025-W53）："
-        "new_accounts 40 个周期有数字。"
+        "new_accounts 52 个周期有数字。"
     ) in done.stdout, done.stdout
     with Store.open(root / "okrdesk.db") as store:
         then = sum(o.observation.value for o in store.observations(metric="new_accounts")
@@ -239,20 +239,21 @@ def test_explain_names_the_rows_a_growth_target_grows_on(demo: Path) -> None:
 
     said = explained()
     assert (
-        "目标 100户 = 去年 91户 × (1 + 10%)；2025-W01 … 2025-W53：53 个周期中 40 个有数字" in said
+        "目标 1,115户 = 去年 1,014户 × (1 + 10%)；2025-W01 … 2025-W53：53 个周期中 52 个有数字"
+        in said
     )
     # The figure grown on, from the collect that read it, by member, as the figure's own.
-    assert "增长所依据的去年数字：86 条观测值，来自第 2 次采集，按成员合计：" in said, said
-    assert "机构业务部    34户      29" in said, said
+    assert "增长所依据的去年数字：456 条观测值，来自第 2 次采集，按成员合计：" in said, said
+    assert "机构业务部     87户      67" in said, said
     # How to see one member's rows is said once, under the figure's table, not again
     # under the base's: the command it names explains both.
     assert said.count("逐条观测值：okrdesk explain G.ACC --unit") == 1, said
     # One person's, row by row, with the export's rows they were read from.
     said = explained("--person", "liuyang")
-    assert "增长所依据的去年数字：7 条观测值，来自第 2 次采集：" in said, said
-    assert "2025-W06  刘洋   1户     2  clients.csv 第 17 行" in said, said
+    assert "增长所依据的去年数字：52 条观测值，来自第 2 次采集：" in said, said
+    assert "2025-W06  刘洋   2户     2  clients.csv 第 17、53 行" in said, said
     said = explained("--person", "liuyang", "--lang", "en")
-    assert "last year's figure it grows on: 7 observations, from run 2:" in said, said
+    assert "last year's figure it grows on: 52 observations, from run 2:" in said, said
 
 
 def test_a_collect_fills_last_years_periods_never_held_and_reads_none_stored_again(
@@ -304,9 +305,9 @@ def test_the_demo_built_with_a_growth_target_reads_its_base_and_says_so(
     assert (
         "Read last year's 53 periods (2025-W01 to 2025-W53) for growth targets and YoY "
         "comparisons: commission_revenue has figures in 53 periods; new_accounts has figures "
-        "in 40 periods."
+        "in 52 periods."
     ) in said, said
-    assert key_result(tmp_path / "demo", "G.ACC", "en")["target"] == pytest.approx(100.1)
+    assert key_result(tmp_path / "demo", "G.ACC", "en")["target"] == pytest.approx(1115.4)
 
 
 def test_a_collect_reads_the_bases_into_either_store(backend: Backend) -> None:

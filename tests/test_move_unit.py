@@ -328,9 +328,9 @@ def test_a_unit_added_later_does_not_hide_a_persons_old_id(demo: Path) -> None:
     ("lang", "said"),
     [
         ("en", "most likely liuyang was a person's id. Moved to wm1, what is kept under "
-               "liuyang (503 collected figures) would read as 财富管理一部's own: one "
+               "liuyang (504 collected figures) would read as 财富管理一部's own: one "
                "person's figures in a unit's sums."),
-        ("zh", "liuyang 很可能是某个人员的 id。移到 wm1 名下，记在 liuyang 名下的内容（503 "
+        ("zh", "liuyang 很可能是某个人员的 id。移到 wm1 名下，记在 liuyang 名下的内容（504 "
                "个采集的数字）就会被当作财富管理一部自己的：一个人的数字进了单位的合计。"),
     ],
 )  # fmt: skip
@@ -360,7 +360,7 @@ def test_a_persons_old_id_moved_to_a_named_unit_asks_for_was_a_unit(
                        "WHERE subject = 'liuyang'") == stored  # fmt: skip
     moved = okrdesk("move-unit", "liuyang", "wm1", "--was-a-unit", "-w", str(demo), "--lang", "en")
     assert moved.returncode == 0, moved.stderr
-    assert moved.stdout.startswith("Moved from unit liuyang to wm1, in one transaction: 503 "
+    assert moved.stdout.startswith("Moved from unit liuyang to wm1, in one transaction: 504 "
                                    "collected figures."), moved.stdout  # fmt: skip
     assert _rows(demo, "SELECT count(*) FROM observations WHERE subject = 'liuyang'") == [(0,)]
 

@@ -9,6 +9,7 @@ behind a demo is the same on any day it is made.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import subprocess
@@ -125,3 +126,25 @@ def test_products_per_client_starts_where_the_plan_says(judged: Judged) -> None:
     start = then.actual.value if then is not None else None
     assert start is not None and abs(start - 2.4) <= 0.1, start
     assert result.actual.value is not None and result.actual.value < start
+
+
+def _opened_by_year(demo: Path, through: str) -> dict[str, int]:
+    """Accounts opened each year up to the day of the year ``through`` says (MM-DD)."""
+    counted: dict[str, int] = {}
+    with (demo / "data" / "crm" / "clients.csv").open(encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            opened = row["open_date"]
+            if opened[5:] <= through:
+                counted[opened[:4]] = counted.get(opened[:4], 0) + 1
+    return counted
+
+
+def test_last_years_openings_are_of_the_same_order_as_this_years(demo: Path) -> None:
+    """A 同比 on new accounts reads a branch's growth, not the book's trickle: the CMs
+    opened about as many accounts to 20 November 2025 as to 20 November 2026, a little
+    fewer, and the book grew through 2025 by them."""
+    counted = _opened_by_year(demo, AS_OF.strftime("%m-%d"))
+    growth = counted["2026"] / counted["2025"] - 1
+    assert 0.05 <= growth <= 0.4, counted
+    whole_years = _opened_by_year(demo, "12-31")
+    assert whole_years["2025"] > max(whole_years[year] for year in whole_years if year < "2025")

@@ -34,6 +34,9 @@ DEMO_SEED = 2026
 QUOTA_METRICS = ("net_new_aum", "new_accounts", "new_hnw_clients", "commission_revenue")
 NEW_EFFECTIVE_SHARE = 0.4
 """About how many of a year's new accounts are effective by the autumn, for sizing a book."""
+OPENINGS_GROWTH = 1.15
+"""A CM's new accounts this year over last year's: a branch that pushes openings a
+little harder each year. A trainee, new to the branch, opened none last year."""
 SMALLEST_BOOK = 20
 OWN_FLOWS_PER_YEAR = 0.15
 """What a book's own flows bring in a year, net, as a share of it (about)."""
@@ -102,6 +105,7 @@ def quota_for(plan: Plan, person: Person, rng: random.Random) -> Quota:
     own_flows = 12 * standards.get("net_new_aum", 0.0) * OWN_FLOWS_SHARE_OF_STANDARD
     assets = max(own_flows / OWN_FLOWS_PER_YEAR, targets["net_new_aum"]) or DEFAULT_BOOK.assets
     commission = targets["commission_revenue"] or 12 * standards.get("commission_revenue", 0.0)
+    last_year = round(targets["new_accounts"] / OPENINGS_GROWTH) if person.role == "cm" else 0
     return Quota(
         clients=clients,
         assets=assets,
@@ -109,6 +113,7 @@ def quota_for(plan: Plan, person: Person, rng: random.Random) -> Quota:
         new_accounts=round(targets["new_accounts"] * pace["new_accounts"]),
         new_hnw_clients=round(targets["new_hnw_clients"] * pace["new_hnw_clients"]),
         commission=commission * pace["commission_revenue"],
+        last_years_accounts=last_year,
     )
 
 

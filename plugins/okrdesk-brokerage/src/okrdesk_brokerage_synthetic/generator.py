@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import itertools
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,10 @@ from okrdesk_brokerage_synthetic.population import (
     draw_book,
     draw_closures,
     draw_deals,
+    draw_last_years_openings,
     draw_openings,
+    keep_products_per_client,
+    last_years_openings_stream,
     number,
     product_types,
     products_stream,
@@ -255,6 +258,11 @@ def generate(
     days = _cut(snapshot_days(start, end, snapshot), through)
     rng, products = random.Random(seed), products_stream(seed)
     books = draw_book(rng, products, len(cm_ids), clients_per_cm, total_assets, days[0], quotas)
+    # Last year's new accounts come from a stream of their own, in every draw made for
+    # them, so that every other client's rows are those a book without them has.
+    apart = last_years_openings_stream(seed)
+    cohorts = draw_last_years_openings(apart, books, quotas, start.replace(year=start.year - 1),
+                                       days[0])  # fmt: skip
     opened = draw_openings(rng, books, start, end, quotas)
     deals = draw_deals(rng, quotas, start, end) if quotas else []
     opened = sorted([*opened, *deals], key=lambda c: (c.opened, c.cm))
@@ -265,13 +273,24 @@ def generate(
     draw_closures(rng, everyone, start, end)
     if quotas:
         _price_trading(rosters, quotas, start)
+    drawn_apart = {id(client) for cohort in cohorts for client in cohort}
+    draw_closures(apart, [client for cohort in cohorts for client in cohort], start, end)
+    for cm, cohort in enumerate(cohorts):
+        keep_products_per_client(products, books[cm], cohort)
+        rosters[cm][len(books[cm]) : len(books[cm])] = cohort
+        books[cm] = [*books[cm], *cohort]
+    everyone = [client for roster in rosters for client in roster]
+
+    def stream(client: Client) -> random.Random:
+        return apart if id(client) in drawn_apart else rng
+
     number(books, opened)
     out_dir.mkdir(parents=True, exist_ok=True)
     tally = _Tally(start)
     with _writers(out_dir) as writers:
         _write_clients(writers[CLIENTS.name], cm_ids, rosters, tally, through)
         _write_catalogue(writers[PRODUCT_TYPES.name], tally)
-        _write_history(rng, products, writers[PRODUCTS.name], rosters, days[0], tally)
+        _write_history(stream, products, writers[PRODUCTS.name], rosters, days[0], tally)
         opening = _write_snapshot(writers[ASSETS.name], rosters, days[0], tally)
         held = {client.id: client.securities for book in books for client in book}
         closing = opening
@@ -288,7 +307,7 @@ def generate(
             for roster in rosters:
                 for client in roster:
                     if client.opened <= until:
-                        live(rng, client, step, events.emit)
+                        live(stream(client), client, step, events.emit)
             events.write(writers)
             closing = _write_snapshot(writers[ASSETS.name], rosters, until, tally)
         if last_year:
@@ -439,7 +458,7 @@ def _write_catalogue(writer: Any, tally: _Tally) -> None:
 
 
 def _write_history(
-    rng: random.Random,
+    stream: Callable[[Client], random.Random],
     products: random.Random,
     writer: Any,
     rosters: list[list[Client]],
@@ -447,11 +466,12 @@ def _write_history(
     tally: _Tally,
 ) -> None:
     """The book's existing product holdings, as purchases in the three years before:
-    the traded ones drawn from ``rng``, the core ones from ``products``."""
+    the traded ones drawn from the client's ``stream``, the core ones from ``products``."""
     rows: list[tuple[dt.date, int, str, str, tuple[str, ...]]] = []
-    for drawn, core in ((rng, False), (products, True)):
+    for core in (False, True):
         for roster in rosters:
             for client in roster:
+                drawn = products if core else stream(client)
                 for product in client.core_holdings if core else client.holdings:
                     first = max(client.opened, opening - dt.timedelta(days=3 * 365))
                     day = min(random_weekday(drawn, first, opening - _DAY), opening - _DAY)

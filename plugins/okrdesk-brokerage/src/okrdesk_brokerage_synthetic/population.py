@@ -57,6 +57,9 @@ CORE_HOLDINGS_SCALE = 1.0
 fund, a trust), beside those they trade: ⌊Exp(scale)⌋ of them, 0.58 on average,
 which brings the book's products per client at the start to about the sample
 plan's "年初 2.4"."""
+PRODUCTS_PER_CLIENT = 2.4
+"""Products per client of a book at its opening snapshot, the sample plan's "年初 2.4",
+kept when last year's new accounts join the book (``keep_products_per_client``)."""
 PRODUCTS = tuple(f"P{n:03d}" for n in range(1, 41))
 PRODUCT_TYPE_RUNS = (
     ("公募基金", 12),
@@ -89,7 +92,7 @@ class Quota:
     """
 
     clients: int
-    """The book's size at ``start``."""
+    """The book's size at ``start``, less the accounts ``draw_last_years_openings`` adds."""
     assets: float
     """What the book holds at the opening snapshot, in 元."""
     net_new_aum: float = 0.0
@@ -97,6 +100,9 @@ class Quota:
     new_hnw_clients: int = 0
     commission: float = 0.0
     """Net trading commission a year, in 元; 0 keeps the default trading."""
+    last_years_accounts: int = 0
+    """Accounts opened in the year before ``start``, those of the book's ``clients`` among
+    them (see ``draw_last_years_openings``)."""
 
 
 class Client:
@@ -286,22 +292,94 @@ def draw_openings(
         else:
             expected = len(book) * growth * years
         for _ in range(round(expected)):
-            client = _new_client(rng, cm, random_weekday(rng, start, end))
-            client.trades_per_week = min(client.trades_per_week, NEW_CLIENT_TRADES_PER_WEEK)
-            if rng.random() < FUNDED_SHARE:
-                client.first_funding = _weekday_on_or_after(
-                    client.opened + _delay(rng, FUNDING_DELAY_DAYS, 60)
-                )
-                big = rng.random() < NEW_CLIENT_BIG_SHARE and not quotas
-                median = 1.2e7 if big else NEW_CLIENT_MEDIAN_FUNDING
-                client.funding_amount = round(median * rng.lognormvariate(0.0, 0.6 if big else 1.4))
-                if rng.random() < PURCHASE_SHARE_OF_FUNDED:
-                    client.first_purchase = _weekday_on_or_after(
-                        client.first_funding + _delay(rng, PURCHASE_DELAY_DAYS, 150)
-                    )
-            opened.append(client)
+            opened.append(_opening(rng, cm, random_weekday(rng, start, end), bool(quotas)))
     opened.sort(key=lambda c: (c.opened, c.cm))
     return opened
+
+
+def _opening(rng: random.Random, cm: int, day: dt.date, planned: bool) -> Client:
+    """One new account opened on ``day``, with its funding and purchase plans; with
+    ``planned`` (a CM with a quota) none arrives with a fortune, as the deals bring those."""
+    client = _new_client(rng, cm, day)
+    client.trades_per_week = min(client.trades_per_week, NEW_CLIENT_TRADES_PER_WEEK)
+    if rng.random() < FUNDED_SHARE:
+        client.first_funding = _weekday_on_or_after(
+            client.opened + _delay(rng, FUNDING_DELAY_DAYS, 60)
+        )
+        big = rng.random() < NEW_CLIENT_BIG_SHARE and not planned
+        median = 1.2e7 if big else NEW_CLIENT_MEDIAN_FUNDING
+        client.funding_amount = round(median * rng.lognormvariate(0.0, 0.6 if big else 1.4))
+        if rng.random() < PURCHASE_SHARE_OF_FUNDED:
+            client.first_purchase = _weekday_on_or_after(
+                client.first_funding + _delay(rng, PURCHASE_DELAY_DAYS, 150)
+            )
+    return client
+
+
+def last_years_openings_stream(seed: int) -> random.Random:
+    """The stream last year's new accounts are drawn from: apart from ``rng`` so that
+    the book before them is drawn as it is without them."""
+    return random.Random(f"{seed}:last-years-openings")
+
+
+def draw_last_years_openings(
+    rng: random.Random,
+    books: Sequence[list[Client]],
+    quotas: Sequence[Quota],
+    first: dt.date,
+    opening: dt.date,
+) -> list[list[Client]]:
+    """The accounts each CM opened from ``first`` to the day before ``opening`` (the year
+    before the quotas') beside those of their book, ``quota.last_years_accounts`` in all:
+    funded and buying as this year's new accounts are, and settled by ``opening`` (what
+    reached them by then is held, what is due after it happens in the year)."""
+    last = opening - dt.timedelta(days=1)
+    found: list[list[Client]] = []
+    if not quotas:
+        return [[] for _ in books]
+    for cm, (book, quota) in enumerate(zip(books, quotas, strict=True)):
+        already = sum(1 for client in book if client.opened >= first)
+        clients = [
+            _opening(rng, cm, random_weekday(rng, first, last), True)
+            for _ in range(max(0, quota.last_years_accounts - already))
+        ]
+        clients.sort(key=lambda c: c.opened)
+        for client in clients:
+            _settle(rng, client, opening)
+        found.append(clients)
+    return found
+
+
+def keep_products_per_client(
+    products: random.Random, book: list[Client], cohort: Sequence[Client]
+) -> None:
+    """Give ``book``'s clients with assets more core holdings, so that with last year's
+    openings (``cohort``, few of whom hold a product) it holds ``PRODUCTS_PER_CLIENT``
+    per client at the opening snapshot, as a book of only older clients does."""
+    holders = [client for client in book if client.total > 0]
+    if not holders or not cohort:
+        return
+    held = sum(len(client.holdings) + len(client.core_holdings) for client in book)
+    wanted = PRODUCTS_PER_CLIENT * (len(book) + len(cohort)) - sum(len(c.holdings) for c in cohort)
+    missing = max(0, round(wanted) - held)
+    for at, client in enumerate(holders):
+        more = missing * (at + 1) // len(holders) - missing * at // len(holders)
+        others = [p for p in PRODUCTS if p not in client.holdings and p not in client.core_holdings]
+        client.core_holdings.extend(products.sample(others, min(more, len(others))))
+
+
+def _settle(rng: random.Random, client: Client, opening: dt.date) -> None:
+    """Make what happened to a new account before ``opening`` its state at ``opening``."""
+    if client.first_funding is not None and client.first_funding < opening:
+        client.securities = client.funding_amount * client.share
+        client.cash = client.funding_amount - client.securities
+        client.first_funding = None
+    if client.first_purchase is not None and client.first_purchase < opening:
+        client.first_purchase = None
+        if client.total > 0:
+            client.holdings = [rng.choice(PRODUCTS)]
+    if client.first_funding is None and client.total <= 0:
+        client.trades_per_week = 0.0
 
 
 def deal_accounts(quota: Quota) -> int:
