@@ -238,18 +238,24 @@ addEventListener("load", () => {
 </script>"""
 
 
-def test_a_charts_zero_of_money_reads_as_the_tables_write_it(
-    demo_report: Path, tmp_path: Path
-) -> None:
-    """The value axis of an amount starts at 0元 (CNY 0), as the report's tables write
-    a zero amount, not 0亿 or 0万 (CNY 0m), which read as an amount rounded away; drawn
-    whole inside its chart, in Chinese and English."""
+def _english_page(demo_report: Path, tmp_path: Path) -> Path:
+    """The demo's report as an English web page, beside the Chinese one."""
     english = tmp_path / "report-en.html"
     done = subprocess.run([sys.executable, "-m", "okrdesk", "report", "-w",
                            str(demo_report.parent / "demo"), "--as-of", DEMO_DATE, "--format",
                            "html", "--lang", "en", "--out", str(english)],
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
+    return english
+
+
+def test_a_charts_zero_of_money_reads_as_the_tables_write_it(
+    demo_report: Path, tmp_path: Path
+) -> None:
+    """The value axis of an amount starts at 0元 (CNY 0), as the report's tables write
+    a zero amount, not 0亿 or 0万 (CNY 0m), which read as an amount rounded away; drawn
+    whole inside its chart, in Chinese and English."""
+    english = _english_page(demo_report, tmp_path)
     for report, zero, money in ((demo_report, "0元", r"[\d,.]+[元万亿]"),
                                 (english, "CNY 0", r"CNY [\d,.]+[mk]?")):  # fmt: skip
         measured = layout_probe(report, tmp_path, 1280, ZERO_TICKS)
@@ -615,12 +621,7 @@ def test_english_quotes_are_drawn_in_a_latin_face_and_chinese_ones_full_width(
     """The English page was set in the Chinese face first, which draws “ a whole
     character wide: All 7 under “ Needs attention ” at the end. Its words are in a Latin
     face; the Chinese page's 全部 7 项见文末“需要关注” keeps its full-width quotes."""
-    english = tmp_path / "report-en.html"
-    done = subprocess.run([sys.executable, "-m", "okrdesk", "report", "-w",
-                           str(demo_report.parent / "demo"), "--as-of", DEMO_DATE, "--format",
-                           "html", "--lang", "en", "--out", str(english)],
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
+    english = _english_page(demo_report, tmp_path)
     en = layout_probe(english, tmp_path, 1280, QUOTE_WIDTH)
     zh = layout_probe(demo_report, tmp_path, 1280, QUOTE_WIDTH)
     assert "under “Needs attention”" in str(en["text"]) and "“需要关注”" in str(zh["text"])
