@@ -406,7 +406,7 @@ def test_a_due_column_left_out_for_width_is_named_as_it_would_be_headed(
     now', though over figures out of date it is headed 'Due': a manager looking for a
     column of what is due now is told of one that is not there."""
     done = CliRunner().invoke(cli, ["report", "--as-of", LATER, "--lang", "en",
-                                    "-w", str(workspace)], env={"COLUMNS": "70"})  # fmt: skip
+                                    "-w", str(workspace)], env={"COLUMNS": "66"})  # fmt: skip
     assert done.exit_code == 0, done.output
     notes = [line.strip() for line in done.stdout.splitlines() if "left out for width" in line]
     assert any(note.startswith("Due,") for note in notes), notes

@@ -1165,7 +1165,7 @@ def test_what_moved_most_leaves_out_a_change_written_as_none(
         ("zh", ["  +3次（变差）  O2.ZERO 合规事故为零"],
          ["  -10分（变差）  O1.ENPS 员工 eNPS", "  +3,000万  O1.REV 营业收入"]),
         ("en", ["  +3 times (worse)  O2.ZERO 合规事故为零"],
-         ["  -10 pts (worse)  O1.ENPS 员工 eNPS", "  +CNY 30m  O1.REV 营业收入"]),
+         ["  -10 pts (worse)  O1.ENPS 员工 eNPS", "  +¥30m  O1.REV 营业收入"]),
     ],
 )  # fmt: skip
 def test_what_moved_most_away_from_its_target_says_so(
@@ -1192,6 +1192,7 @@ def test_what_moved_most_away_from_its_target_says_so(
         markdown = run(root, *asked, "--format", "md").output
         for line in lines:
             moved, title = line.strip().split("  ", 1)
+            moved = moved.replace("¥", "CNY ")  # ¥ in the English text report alone
             assert f"- **{moved}** {title}" in markdown
 
 

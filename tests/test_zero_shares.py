@@ -157,8 +157,9 @@ def test_a_share_of_nothing_fallen_short_of_is_behind_everywhere(
     en = run(root, "report", "--as-of", "2026-03-08", "--unit", "cm01", "--lang", "en").stdout
     (line,) = [line for line in en.splitlines() if line.startswith("│ T2.NNA")]
     assert "off track" in line and "on track" not in line, en
-    assert [cell.strip() for cell in line.split("│")][2:4] == ["-CNY 100m", "CNY 0"], line
-    assert "CNY 0m" not in en, en
+    # The English text report writes the yuan as ¥ (explain, below, as CNY).
+    assert [cell.strip() for cell in line.split("│")][2:4] == ["-¥100m", "¥0"], line
+    assert "¥0m" not in en and "CNY 0m" not in en, en
     team_zh = run(root, "report", "--as-of", "2026-03-08", "--unit", "team-a", "--lang",
                   "zh").stdout  # fmt: skip
     assert "成员达标 0/2（0.0%），进度正常 1/2，落后 1" in team_zh, team_zh
