@@ -146,11 +146,13 @@ def no_rows_count_0(spec: MetricSpec | None) -> bool:
     is a level at a date and a ratio a quotient, and no rows is no level and no quotient
     yet: AUM or clients held not collected (a branch holds more than 0), a conversion
     with nothing to divide by; counted 0, their first figure jumped the score from a 0
-    nobody had. A key result tracked by check-ins (``spec`` None) counts 0 once due."""
-    return spec is None or spec.kind is MetricKind.FLOW
+    nobody had. A key result tracked by check-ins (``spec`` None) counts 0 once due:
+    what builds up from nothing (``_builds_up``) is 0 before its first row."""
+    return _builds_up(spec)
 
 
 def _builds_up(spec: MetricSpec | None) -> bool:
+    """Whether ``spec``'s figures add up from nothing over time: a flow's, or check-ins'."""
     return spec is None or spec.kind is MetricKind.FLOW
 
 
