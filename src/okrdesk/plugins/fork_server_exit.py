@@ -55,4 +55,8 @@ if _folder:
     # (``runner.warm_up``), as multiprocessing has it ignore it once it has preloaded;
     # okrdesk, which took the Ctrl-C, stops the server. Python's own handler comes back
     # with the last module preloaded (``fork_server_ready``), for the processes it forks.
+    # It starts with Ctrl-C blocked too, as okrdesk held it while starting it: unblocked,
+    # or the plugins' processes and what they start would never be told of a Ctrl-C.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

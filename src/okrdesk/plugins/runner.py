@@ -612,22 +612,22 @@ def _ctrl_c_ignored() -> Iterator[None]:
     """SIGINT ignored while the block runs, in the main thread (elsewhere, as it is), so
     that a program started in it starts ignoring it; blocked meanwhile, so that one sent
     to this process then is kept (Linux keeps a blocked signal, ignored or not) and taken
-    by the handler put back, not lost."""
+    by the handler put back, not lost. A program started in it starts with it blocked
+    too, and must unblock it (``fork_server_exit``)."""
     import signal
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     blocks = hasattr(signal, "pthread_sigmask")
-    if blocks:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if blocks else None
     before = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, before)
-        if blocks:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _plugin_process(
