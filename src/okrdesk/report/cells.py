@@ -155,6 +155,7 @@ def short_english(text: str) -> str:
     them, what moved most, the budget), so that it reads alike. Only okrdesk's own
     figures and words are given: a title could hold CNY as its owner wrote it."""
     short = text.replace("CNY ", "¥").replace("CNY\u00a0", "¥").replace(" per client", "/client")
+    short = short.replace("\u00a0per\u00a0client", "/client")  # a figure kept whole
     return short.replace("per CNY", "per yuan")  # a cost of so much a yuan: ¥0.01 per yuan
 
 
