@@ -533,7 +533,8 @@ def test_an_attainment_below_its_baseline_says_it_counts_0(
             "en": "O2.KR2 2.4 per client (the actual worse than it: attained 0.0%)"}  # fmt: skip
     for lang, words in said.items():
         for fmt in HUMAN:
-            assert words in shown(demo_outputs[f"{fmt}-{lang}"], fmt), (fmt, lang)
+            wanted = in_the_english_text(words) if (fmt, lang) == ("text", "en") else words
+            assert wanted in shown(demo_outputs[f"{fmt}-{lang}"], fmt), (fmt, lang)
     # Those above their baselines say only the baseline.
     assert "O2.NPS 58分、" in shown(demo_outputs["text-zh"], "text")
 

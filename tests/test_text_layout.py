@@ -1134,7 +1134,7 @@ def test_the_report_joins_an_id_and_its_figure_with_a_plain_space(demo: Path, la
     line, and writes a plain space between them."""
     from test_report import AS_OF, okrdesk
 
-    pair = {"zh": "O2.KR2 2.4个/户", "en": "O2.KR2 2.4 per client"}[lang]
+    pair = {"zh": "O2.KR2 2.4个/户", "en": "O2.KR2 2.4/client"}[lang]
     score = {"zh": r"综合得分 \d+\.\d%", "en": r"Score \d+\.\d%"}[lang]
     for columns in (36, 60, 80):
         text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
