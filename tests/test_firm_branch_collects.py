@@ -95,6 +95,17 @@ def test_a_branch_collect_leaves_the_other_branches_figures(
     assert len(figures(postgres_url, ("b2-cm01", "b2-cm02"))) == len(tianhe_figures)
 
 
+def branches_of_the_same_ids(write_workspace: WriteWorkspace, tmp_path: Path) -> tuple[Path, Path]:
+    """福田 and 天河 on one SQLite store, each naming its customer managers cm01 and cm02."""
+    store = str(tmp_path / "firm.db")
+    futian = branch_workspace(write_workspace, tmp_path / "futian", store, other=False)
+    files = {**BASE_FILES, "okrs.toml": CHECKED_IN}
+    same_people = {n: second_branch(t).replace("b2-cm0", "cm0") for n, t in files.items()}
+    tianhe = write_workspace(same_people, root=tmp_path / "tianhe")
+    (tianhe / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{store}"\n', encoding="utf-8")
+    return futian, trusted(tianhe)
+
+
 def test_a_branch_whose_people_have_another_branchs_ids_is_told_whose_figures_it_replaced(
     tmp_path: Path, write_workspace: WriteWorkspace
 ) -> None:
@@ -102,13 +113,7 @@ def test_a_branch_whose_people_have_another_branchs_ids_is_told_whose_figures_it
     天河's collect replaced 福田's figures of them with its own and said only "revised",
     and 福田's report showed 天河's numbers until 福田 collected again, then the other way
     round, every week. It is told (a unit id changed before move-unit looks the same)."""
-    store = str(tmp_path / "firm.db")
-    futian = branch_workspace(write_workspace, tmp_path / "futian", store, other=False)
-    files = {**BASE_FILES, "okrs.toml": CHECKED_IN}
-    same_people = {n: second_branch(t).replace("b2-cm0", "cm0") for n, t in files.items()}
-    tianhe = write_workspace(same_people, root=tmp_path / "tianhe")
-    (tianhe / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{store}"\n', encoding="utf-8")
-    trusted(tianhe)
+    futian, tianhe = branches_of_the_same_ids(write_workspace, tmp_path)
     assert "warning" not in collect(futian)
 
     env = {"OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_TEST_BONUS": "5"}
@@ -573,13 +578,7 @@ def test_a_branch_whose_figures_another_branchs_collect_replaced_is_told_by_its_
     after 天河's collect, 福田's report read 143 new HNW clients for O1.KR1, 天河's, where
     its own were 33, and its check said nothing (天河's collect alone warned). 福田's check
     and report say whose figures they read, until 福田 collects again; then 天河's do."""
-    store = str(tmp_path / "firm.db")
-    futian = branch_workspace(write_workspace, tmp_path / "futian", store, other=False)
-    files = {**BASE_FILES, "okrs.toml": CHECKED_IN}
-    same_people = {n: second_branch(t).replace("b2-cm0", "cm0") for n, t in files.items()}
-    tianhe = write_workspace(same_people, root=tmp_path / "tianhe")
-    (tianhe / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{store}"\n', encoding="utf-8")
-    trusted(tianhe)
+    futian, tianhe = branches_of_the_same_ids(write_workspace, tmp_path)
     env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
 
     def checked(root: Path, lang: str) -> str:
