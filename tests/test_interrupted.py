@@ -8,13 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace, trusted
+from test_plugin_interrupts import signalled_once
 from test_store import blocked_collect
 
 HANG_GUARD = 300
@@ -45,22 +45,9 @@ def stopped_as_plugins_load(
     ready = tmp_path / "ready"
     (root / "plugins" / "slow.py").write_text(SLOW_TO_IMPORT.format(ready=str(ready)), "utf-8")
     trusted(root)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "okrdesk", *args, "-w", str(root)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics,slow"},
-    )  # fmt: skip
-    try:
-        while not ready.exists():
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.02)
-        process.send_signal(sent)
-        stdout, stderr = process.communicate(timeout=HANG_GUARD)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    return process.returncode, stdout, stderr
+    command = [sys.executable, "-m", "okrdesk", *args, "-w", str(root)]
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics,slow"}
+    return signalled_once(command, env, ready.exists, sent)
 
 
 @pytest.mark.parametrize(("lang", "sent"), sorted(STOPPED), ids=lambda v: str(v))
@@ -172,24 +159,13 @@ def test_a_demo_stopped_part_way_says_running_it_again_builds_it_afresh(
     command = [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", "2026-06-30",
                "--lang", lang]  # fmt: skip
     env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        while not (root / ".okrdesk-demo").exists():
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.005)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=HANG_GUARD)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    begun = (root / ".okrdesk-demo").exists
+    status, _, stderr = signalled_once(command, env, begun, signal.SIGINT)
     said = {"en": f"interrupted (Ctrl-C): {root} may be part-built; `okrdesk demo` run "
                   "there again builds it afresh",
             "zh": f"已中断（Ctrl-C）：{root} 可能只生成了一部分；在那里再次运行 `okrdesk demo` "
                   "即可重新生成"}  # fmt: skip
-    assert (process.returncode, stderr.strip().splitlines()[-1]) == (130, said[lang]), stderr
+    assert (status, stderr.strip().splitlines()[-1]) == (130, said[lang]), stderr
     again = subprocess.run(command, capture_output=True, text=True, env=env)
     assert again.returncode == 0, again.stderr
     assert list(tmp_path.iterdir()) == [root]  # rebuilt in place, nothing kept beside it

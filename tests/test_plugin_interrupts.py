@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,27 @@ from okrdesk.plugins import hookimpl
 def okrdesk_metrics(register):
     raise KeyboardInterrupt
 """
+
+
+def signalled_once(
+    command: list[str], env: dict[str, str], ready: Callable[[], bool], sent: signal.Signals
+) -> tuple[int, str, str]:
+    """``command`` run, sent ``sent`` once ``ready()`` says so: its status, standard
+    output and standard error (killed, where it does not stop within ``HANG_GUARD``)."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        while not ready():
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.005)
+        process.send_signal(sent)
+        stdout, stderr = process.communicate(timeout=HANG_GUARD)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    return process.returncode, stdout, stderr
 
 
 @pytest.mark.parametrize(
@@ -100,21 +122,9 @@ def test_a_ctrl_c_while_a_plugin_loads_still_stops_the_command(
 
     trusted(root)
     env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics,slow"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "okrdesk", command, "--lang", "en", "-w", str(root)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
-    try:
-        while not ready.exists():
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=HANG_GUARD)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 130, stdout + stderr
+    command_line = [sys.executable, "-m", "okrdesk", command, "--lang", "en", "-w", str(root)]
+    status, stdout, stderr = signalled_once(command_line, env, ready.exists, signal.SIGINT)
+    assert status == 130, stdout + stderr
     assert "Traceback" not in stderr
     assert "slow" not in stdout  # no report was written as if the plugin had failed
 
