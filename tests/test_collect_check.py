@@ -17,7 +17,8 @@ from backends import Backend
 from okrdesk.model import MetricKind, MetricSpec
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins import spool as spool_module
-from okrdesk.plugins.runner import _Checker, _Unsendable, many_columns
+from okrdesk.plugins.emit_checks import Checker
+from okrdesk.plugins.emit_relay import Unsendable, many_columns
 from okrdesk.plugins.spool import SpooledRow
 from okrdesk.units import UNITS
 
@@ -39,7 +40,7 @@ def _rows() -> list[tuple[Any, ...]]:
     """Figures a plugin might emit, sound and not, in every metric's kind."""
     numbers: list[Any] = [0, 1, -1, 2.5, -0.0, 0.0, -2.5, BIG, -BIG, 10**400, -(10**400),
                           math.inf, -math.inf, math.nan, True, False, None, "7",
-                          _Unsendable("Decimal")]  # fmt: skip
+                          Unsendable("Decimal")]  # fmt: skip
     rows: list[tuple[Any, ...]] = []
     for metric in ("flow", "clients", "by_tier"):
         for value in numbers:
@@ -79,12 +80,12 @@ def _rows() -> list[tuple[Any, ...]]:
             for n, (m, s, p, *rest) in enumerate(rows)]  # fmt: skip
 
 
-def _checker() -> _Checker:
+def _checker() -> Checker:
     periods = frozenset(f"W{n}" for n in range(len(_rows()))) | {"M2"}
-    return _Checker("p", SPECS, frozenset({"cm1", "cm2", "cm3"}), periods)
+    return Checker("p", SPECS, frozenset({"cm1", "cm2", "cm3"}), periods)
 
 
-def _outcome(checker: _Checker) -> tuple[Any, ...]:
+def _outcome(checker: Checker) -> tuple[Any, ...]:
     errors = checker.results()
     return (
         [tuple(map(repr, row)) for row in checker.spool.rows()],
@@ -138,7 +139,7 @@ def _runs_of_one_metric(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...
     return runs
 
 
-def _many(checker: _Checker, run: list[tuple[Any, ...]], *, cuts: bool = True) -> None:
+def _many(checker: Checker, run: list[tuple[Any, ...]], *, cuts: bool = True) -> None:
     metric = run[0][0]
     _, subjects, periods, values, numerators, denominators, sources, dimensions = zip(
         *run, strict=True
@@ -273,7 +274,7 @@ def test_a_finished_metric_with_a_figure_emitted_twice_keeps_nothing_of_it(
         def keep(sound: Mapping[str, str], rows: Iterator[SpooledRow]) -> int:
             return store.replace_rows(run, sound, periods, rows)
 
-        checker = _Checker("p", SPECS, frozenset({"cm1", "cm2", "cm3"}), frozenset(weeks),
+        checker = Checker("p", SPECS, frozenset({"cm1", "cm2", "cm3"}), frozenset(weeks),
                            keep=keep, home=threading.get_ident())  # fmt: skip
         for metric in ("flow", "clients"):
             for week in weeks:

@@ -90,8 +90,8 @@ def test_without_a_fork_server_each_plugin_process_is_spawned(tmp_path: Path) ->
         "import sys; from pathlib import Path\n"
         "sys.path.insert(0, sys.argv[2])\n"
         "import test_plugin_processes as t\n"
-        "from okrdesk.plugins import runner\n"
-        "print(t._collected(Path(sys.argv[1])), runner._NO_FORK_SERVER)\n"
+        "from okrdesk.plugins import fork_server\n"
+        "print(t._collected(Path(sys.argv[1])), fork_server.NO_FORK_SERVER)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(tmp_path), str(Path(__file__).parent)],

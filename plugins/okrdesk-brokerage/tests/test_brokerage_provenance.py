@@ -48,7 +48,7 @@ def _rows_of(text: str) -> list[int]:
     return rows
 
 
-@settings(database=None)
+@settings(database=None, deadline=None)
 @given(st.lists(st.integers(min_value=2, max_value=400)))
 def test_ranges_hold_exactly_the_rows_and_are_as_few_as_possible(rows: list[int]) -> None:
     spans = RowSpans(rows)
@@ -58,7 +58,7 @@ def test_ranges_hold_exactly_the_rows_and_are_as_few_as_possible(rows: list[int]
     assert all(a[1] + 1 < b[0] for a, b in itertools.pairwise(pairs))
 
 
-@settings(database=None)
+@settings(database=None, deadline=None)
 @given(st.lists(st.integers(min_value=2, max_value=200)), st.lists(st.integers(2, 200)))
 def test_update_is_a_union(first: list[int], second: list[int]) -> None:
     spans = RowSpans(first)
@@ -90,7 +90,7 @@ def test_runs_from_a_query_are_kept_as_they_are_and_still_merge() -> None:
     assert str(RowSpans.of_text("7").copy()) == "7" and bool(RowSpans.of_text("7"))
 
 
-@settings(database=None)
+@settings(database=None, deadline=None)
 @given(st.lists(st.integers(min_value=2, max_value=100_000), min_size=1, max_size=2_000))
 def test_every_source_is_in_the_form_okrdesk_reads(rows: list[int]) -> None:
     """Listed or summarised, the rows are said in Chinese, never left in English."""
@@ -105,7 +105,7 @@ def test_every_source_is_in_the_form_okrdesk_reads(rows: list[int]) -> None:
 _ROWS = st.lists(st.integers(min_value=2, max_value=5_000), max_size=600)
 
 
-@settings(database=None)
+@settings(database=None, deadline=None)
 @given(st.lists(st.tuples(_ROWS, st.booleans()), min_size=1, max_size=3))
 def test_files_cited_apart_read_as_one_source_citing_them(
     given_rows: list[tuple[list[int], bool]],

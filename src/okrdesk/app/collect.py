@@ -45,7 +45,8 @@ from okrdesk.model import (
 from okrdesk.periods import Period, local_time
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
-from okrdesk.plugins.runner import PluginError, collect, meant_metric
+from okrdesk.plugins.emit_checks import PluginError, meant_metric
+from okrdesk.plugins.runner import collect
 from okrdesk.plugins.spool import SpooledRow, zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.store import Store

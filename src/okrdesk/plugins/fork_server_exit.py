@@ -8,12 +8,12 @@ socket and the folder, named to it in
 ``FORK_SERVER_FOLDER`` when it was started. Only sockets
 named ``listener-…`` are removed, and the folder only if that leaves it empty.
 
-The fork server imports this module first (``runner._PRELOADED``), and
+The fork server imports this module first (``fork_server.PRELOADED``), and
 ``fork_server_ready`` last; okrdesk's own
 process imports it only for the variable's name, before it sets the variable, and so
 registers nothing. The processes forked for plugins end with ``os._exit`` and never run
 what is registered. A fork server stopped with okrdesk's process group (SIGTERM), or by
-okrdesk itself as it exits (``runner._stop_fork_server``), ends at once, leaving the
+okrdesk itself as it exits (``fork_server.stop``), ends at once, leaving the
 folder to okrdesk, which removes it as it ends: were both to, okrdesk's own removal
 would find it gone and fail.
 """
@@ -27,7 +27,7 @@ import signal
 import stat
 
 FORK_SERVER_FOLDER = "OKRDESK_FORK_SERVER_FOLDER"
-"""Names to the fork server the folder of its socket; set by ``runner.warm_up``."""
+"""Names to the fork server the folder of its socket; set by ``fork_server.warm_up``."""
 
 
 def started_the_fork_server() -> bool:
@@ -52,7 +52,7 @@ if _folder:
     # came as it started or imported what it preloads ended it in a KeyboardInterrupt's
     # traceback, and its exit took the folder okrdesk was about to remove (a second
     # traceback, the user's own process's). It starts ignoring Ctrl-C
-    # (``runner.warm_up``), as multiprocessing has it ignore it once it has preloaded;
+    # (``fork_server.warm_up``), as multiprocessing has it ignore it once it has preloaded;
     # okrdesk, which took the Ctrl-C, stops the server. Python's own handler comes back
     # with the last module preloaded (``fork_server_ready``), for the processes it forks.
     # It starts with Ctrl-C blocked too, as okrdesk held it while starting it: unblocked,

@@ -3,13 +3,9 @@
 Each plugin runs in a process of its own: it imports the plugin, declares
 its metrics and collects, all within the timeout, and is killed when the
 time is up, even in a loop that never lets go of the GIL. The processes are
-forked from a fork server: a fresh interpreter started once per command,
-which has imported okrdesk's own modules and nothing of the plugins, holds
-no thread and no database, and takes the caller's environment and folder
-with each request. A plugin thus starts in milliseconds instead of paying
-for a new interpreter each time (``spawn``, still used where there is no
-fork server). Whatever it emits comes back to this process, which checks
-it. A plugin that prints, exits (``sys.exit``, ``os._exit``), hangs or
+forked from a fork server (``fork_server``), so a plugin starts in
+milliseconds. Whatever it emits comes back to this process (``emit_relay``),
+which checks it (``emit_checks``). A plugin that prints, exits (``sys.exit``, ``os._exit``), hangs or
 raises loses its whole contribution to the run, with the reason named; a
 metric with any invalid observation is dropped whole, so a team's total
 never silently misses a person. Everything else lands.
@@ -23,41 +19,39 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import decimal
-import functools
-import itertools
-import math
 import os
 import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import attrs
 
 from okrdesk.errors import Said, printable
 from okrdesk.model import (
-    SLICE_SEPARATOR,
-    MetricKind,
     MetricSpec,
     Observation,
     Plan,
-    person_key,
-    plugin_error_text,
 )
 from okrdesk.periods import Period
-from okrdesk.plugins.citations import may_be_worded_zero, source_text, worded_zero
 from okrdesk.plugins.clashes import maybe_from, not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
+from okrdesk.plugins.emit_checks import (
+    MAX_MESSAGES_PER_METRIC,
+    Checker,
+    Keeper,
+    PluginError,
+)
+from okrdesk.plugins.emit_relay import Relay
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
-from okrdesk.plugins.failures import NotedStream, describe_error, raised_at, worded
+from okrdesk.plugins.failures import NotedStream, describe_error, raised_at
+from okrdesk.plugins.fork_server import process_context, safe_path, warm_up
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.kept_state import in_the_plugins_own_process
 from okrdesk.plugins.last_words import ask_where, last_words, leave_last_words
-from okrdesk.plugins.like_mistakes import LikeMistakes
 from okrdesk.plugins.lines_read import Reading, last_read, where_it_failed
 from okrdesk.plugins.lines_read import forget as forget_lines_read
 from okrdesk.plugins.manager import (
@@ -70,14 +64,11 @@ from okrdesk.plugins.manager import (
 )
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.settings_read import setting_at_fault
-from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER, TimeBudget, abandon, earlier
 from okrdesk.signals_held import signals_held
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
-
-MAX_MESSAGES_PER_METRIC = 5
 
 
 def _more_warnings(count: int) -> Said:
@@ -94,7 +85,7 @@ def _more_warnings(count: int) -> Said:
 def _run_with_timeout(
     call: Callable[..., Any],
     request: CollectRequest,
-    checker: _Checker,
+    checker: Checker,
     timeout: float,
     stop: Callable[[], None] | None = None,
     limit: float | None = None,
@@ -211,8 +202,8 @@ _EMIT_METHODS = {"__call__": "emit", "many": "emit.many", "error": "emit.error",
 
 def _emit_lacks(error: AttributeError) -> Said | None:
     """What a plugin is told for ``emit.NAME`` where ``emit`` has no NAME (``emit.warn``):
-    Python names okrdesk's own class (``'_Relay' object has no attribute 'warn'``)."""
-    if not isinstance(getattr(error, "obj", None), _Relay | _Checker) or not error.name:
+    Python names okrdesk's own class (``'Relay' object has no attribute 'warn'``)."""
+    if not isinstance(getattr(error, "obj", None), Relay | Checker) or not error.name:
         return None
     import difflib
 
@@ -227,20 +218,20 @@ def _emit_lacks(error: AttributeError) -> Said | None:
 def _emit_misused(error: TypeError) -> Said | None:
     """What a plugin is told for ``emit`` (or ``emit.many``, ``emit.error``, ...) called
     with arguments it does not take: Python names okrdesk's own class
-    (``_Relay.__call__() got an unexpected keyword argument 'metrc'``); the plugin's
+    (``Relay.__call__() got an unexpected keyword argument 'metrc'``); the plugin's
     author needs the call as written, and what it takes. None for any other TypeError.
     Worked out here, once a call failed: ``emit`` itself checks nothing of the kind."""
     import inspect
     import re
 
     text = str(error.args[0]) if error.args else ""
-    heads = {f"{cls.__qualname__}.{m}() ": m for cls in (_Relay, _Checker) for m in _EMIT_METHODS}
+    heads = {f"{cls.__qualname__}.{m}() ": m for cls in (Relay, Checker) for m in _EMIT_METHODS}
     head = next((head for head in heads if text.startswith(head)), None)
     if head is None:
         return None
     method = heads[head]
     called = _EMIT_METHODS[method]
-    parameters = list(inspect.signature(getattr(_Checker, method)).parameters.values())[1:]
+    parameters = list(inspect.signature(getattr(Checker, method)).parameters.values())[1:]
     by_position = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
     keywords = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
     wrong = text[len(head) :]
@@ -280,354 +271,8 @@ def _emit_misused(error: TypeError) -> Said | None:
 
 # ----------------------------------------------------- a process per plugin
 
-_BATCH = 5000
-_SENDABLE = (str, int, float, bool, decimal.Decimal, type(None))
 _SHOWN_OUTPUT = 200
 _EXIT_GRACE = 5.0
-
-
-class _Relay:
-    """The ``emit`` a plugin gets in its own process: sends what it emits home in batches."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-        self._batch: list[tuple[Any, ...]] = []
-
-    def __call__(
-        self,
-        metric: object,
-        subject: object,
-        period: object,
-        *,
-        value: object = None,
-        numerator: object = None,
-        denominator: object = None,
-        source: object = "",
-        dimensions: object = None,
-        no_rows: object = False,
-    ) -> None:
-        fields = (metric, subject, period, value, numerator, denominator)
-        sent = tuple(f if isinstance(f, _SENDABLE) else _Unsendable.of(f) for f in fields)
-        mark = no_rows if isinstance(no_rows, _SENDABLE) else _Unsendable.of(no_rows)
-        if type(source) is not str or len(source) > _SOURCE_LIMIT:
-            source = _kept_source(source)
-        self._batch.append((*sent, source, _sendable_dimensions(dimensions), mark))
-        if len(self._batch) >= _BATCH:
-            self.flush()
-
-    def many(
-        self,
-        metric: object,
-        subjects: Iterable[object],
-        periods: Iterable[object],
-        *,
-        values: Iterable[object] | None = None,
-        numerators: Iterable[object] | None = None,
-        denominators: Iterable[object] | None = None,
-        sources: Iterable[object] | None = None,
-        dimensions: Iterable[object] | None = None,
-        no_rows: Iterable[object] | None = None,
-    ) -> None:
-        columns = many_columns(
-            subjects, periods, values, numerators, denominators, sources, dimensions, no_rows
-        )
-        if not _plain(metric, columns):
-            # Something the host must see wrapped (a number of another type, a long
-            # source): sent as that many single emits, so it is refused the same way.
-            for row in zip(*filled(columns), strict=True):
-                subject, period, value, numerator, denominator, source, cut, mark = row
-                self(metric, subject, period, value=value, numerator=numerator,
-                     denominator=denominator, source=source, dimensions=cut,
-                     no_rows=mark)  # fmt: skip
-            return
-        self.flush()
-        for start in range(0, len(columns[0]), _MANY_BATCH):
-            end = start + _MANY_BATCH
-            chunk = tuple(None if c is None else c[start:end] for c in columns)
-            self._connection.send(("many", metric, chunk))
-
-    def error(self, metric: object, message: object, *, zh: object = "") -> None:
-        self.flush()
-        self._connection.send(("error", str(metric), str(message)[:500], str(zh)[:500]))
-
-    def warning(self, metric: object, message: object, *, zh: object = "") -> None:
-        self.flush()
-        self._connection.send(("warning", str(metric), str(message)[:500], str(zh)[:500]))
-
-    def finished(self, metric: object) -> None:
-        self.flush()
-        self._connection.send(("finished", str(metric)))
-
-    def flush(self) -> None:
-        if self._batch:
-            self._connection.send(("emit", self._batch))
-            self._batch = []
-
-
-Columns = tuple[
-    list[Any], list[Any], list[Any] | None, list[Any] | None, list[Any] | None,
-    list[Any] | None, list[Any] | None, list[Any] | None,
-]  # fmt: skip
-"""``emit.many``'s columns as lists: subjects, periods, values, numerators, denominators,
-sources, dimensions and no_rows, each None where the plugin gave none."""
-
-_MANY_BATCH = 20_000
-_NAMES = (
-    "subjects", "periods", "values", "numerators", "denominators", "sources", "dimensions",
-    "no_rows",
-)  # fmt: skip
-
-
-def many_columns(
-    subjects: Iterable[Any],
-    periods: Iterable[Any],
-    values: Iterable[Any] | None = None,
-    numerators: Iterable[Any] | None = None,
-    denominators: Iterable[Any] | None = None,
-    sources: Iterable[Any] | None = None,
-    dimensions: Iterable[Any] | None = None,
-    no_rows: Iterable[Any] | None = None,
-) -> Columns:
-    """The columns of one ``emit.many`` call as lists, all as long as ``subjects``; a
-    ValueError (the plugin's call fails, in either language) when one is not."""
-    given = (subjects, periods, values, numerators, denominators, sources, dimensions, no_rows)
-    lists = [None if column is None else list(column) for column in given]
-    length = len(lists[0] or ())
-    for name, column in zip(_NAMES, lists, strict=True):
-        if column is not None and len(column) != length:
-            held, subjects = f"{len(column):,}", f"{length:,}"
-            raise worded(
-                ValueError,
-                f"emit.many: {name} holds {held} items, subjects {subjects}",
-                f"emit.many：{name} 有 {held} 项，而 subjects 有 {subjects} 项",
-            )
-    subjects_, periods_, *rest = lists
-    assert subjects_ is not None and periods_ is not None
-    return (subjects_, periods_, *rest)  # type: ignore[return-value]
-
-
-def filled(columns: Columns) -> tuple[list[Any], ...]:
-    """The columns with each one not given as what ``emit`` takes by default."""
-    length = len(columns[0])
-    defaults = (None, None, None, None, None, "", None, False)
-    return tuple(
-        [default] * length if column is None else column
-        for column, default in zip(columns, defaults, strict=True)
-    )
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None), decimal.Decimal})
-
-
-def _plain(metric: object, columns: Columns) -> bool:
-    """Whether the columns can cross to the host as they are: every item of a type that
-    pickles plainly, sources text short enough, dimensions plain mappings of text."""
-    if type(metric) is not str:
-        return False
-    subjects, periods, values, numerators, denominators, sources, dimensions, marks = columns
-    for column in (subjects, periods, values, numerators, denominators, marks):
-        if column is not None and not all(type(item) in _PLAIN for item in column):
-            return False
-    if sources is not None and not all(
-        type(source) is str and len(source) <= _SOURCE_LIMIT for source in sources
-    ):
-        return False
-    return dimensions is None or all(
-        cut is None
-        or (type(cut) is dict and all(type(k) is str and type(v) is str for k, v in cut.items()))
-        for cut in dimensions
-    )
-
-
-def _sendable_dimensions(dimensions: object) -> dict[str, str] | _Unsendable | None:
-    if dimensions is None:
-        return None
-    if isinstance(dimensions, Mapping) and all(
-        isinstance(k, str) and isinstance(v, str) for k, v in dimensions.items()
-    ):
-        return dict(dimensions)
-    return _Unsendable.of(dimensions)
-
-
-def _not_an_id(subject: object, period: object) -> Said | None:
-    """What is wrong with a ``subject`` or ``period`` that is not text: emit takes ids, and
-    a plugin handing over the ``Person`` or ``Period`` itself is told to give its id."""
-    for field, given, what, what_zh, written in (
-        ("subject", subject, "a person or unit", "人员或单位", "person.id"),
-        ("period", period, "a period asked for", "所要周期", "period.id"),
-    ):
-        if not isinstance(given, str):
-            kind = given.type_name if isinstance(given, _Unsendable) else type(given).__name__
-            return Said(f"{field} must be the id of {what} ({written}), not a {kind}",
-                        f"{field} 必须是{what_zh}的 id（{written}），不能是 {kind}")  # fmt: skip
-    return None
-
-
-@attrs.frozen
-class _Unsendable:
-    """Stands for a value of a type that cannot cross to the host; the checker refuses it."""
-
-    type_name: str
-    number: bool = False
-    """A number of a type emit does not take (numpy's ``int64``, pandas' numbers)."""
-
-    @classmethod
-    def of(cls, given: object) -> _Unsendable:
-        return cls(type(given).__name__, _other_number(given))
-
-    def __str__(self) -> str:
-        return f"<{self.type_name}>"
-
-
-def _other_number(given: object) -> bool:
-    """Whether ``given`` is a number of a type emit does not take: numpy registers its
-    numbers as ``numbers.Number``, as the standard library's ``Fraction`` is."""
-    import numbers
-
-    return isinstance(given, numbers.Number) and not isinstance(given, bool)
-
-
-_ASKED_SHOWN = 12
-"""The metrics a collect asked of a plugin named in the refusal of one it was not asked
-for: a firm's source may be asked for hundreds."""
-
-_PRELOADED = [
-    "okrdesk.plugins.fork_server_exit",
-    "__main__",
-    __name__,
-    "okrdesk.cli",
-    "okrdesk.plugins.fork_server_ready",
-]
-"""What the fork server imports once: what it does when it ends, okrdesk's own modules
-(this one and what it imports) and what the ``okrdesk`` script imports, which each
-process runs again."""
-
-
-_NO_FORK_SERVER: list[str] = []
-"""Why the fork server could not start, once it failed: then each process is spawned."""
-
-
-_SAFE_PATH = "PYTHONSAFEPATH"
-_STARTING = threading.Lock()
-
-
-@contextlib.contextmanager
-def _safe_path(variables: Mapping[str, str] | None = None) -> Iterator[None]:
-    """While multiprocessing starts a Python process (the fork server, its resource
-    tracker, a spawned plugin process), start it without the current folder on its path.
-    They are ``python -c`` commands, which put the current folder first, and a workspace
-    is often the current folder: a ``multiprocessing.py`` or ``attrs.py`` someone put in a
-    workspace they sent would run before any plugin, with no ``okrdesk trust``. Only for
-    that moment, one start at a time: this process's other children, and a program that
-    uses okrdesk as a library, keep their environment as it was. ``variables`` are set
-    for that moment too."""
-    with _STARTING:
-        ours = _SAFE_PATH not in os.environ
-        added = {**({_SAFE_PATH: "1"} if ours else {}), **(variables or {})}
-        kept = {name: os.environ.get(name) for name in added}
-        os.environ.update(added)
-        try:
-            yield
-        finally:
-            for name, value in kept.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-
-
-def _context() -> Any:
-    """How plugin processes start: forked from the fork server where there is one."""
-    # Imported here: a collect whose plugins all run in this process needs none of it.
-    import multiprocessing
-
-    if _NO_FORK_SERVER or "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOADED)
-    if not _STOPPED_AT_EXIT:
-        import atexit
-        import multiprocessing.util  # registers its exit function as it is imported
-
-        # Registered after multiprocessing's own exit function, so run before it: the
-        # server is gone before that removes the folder of its socket.
-        atexit.register(_stop_fork_server)
-        _STOPPED_AT_EXIT.append(True)
-    return context
-
-
-_STOPPED_AT_EXIT: list[bool] = []
-
-
-def _stop_fork_server() -> None:
-    """As okrdesk ends: the fork server ended too. It notices okrdesk gone only once it
-    waits for work, after importing what it preloads: okrdesk stopped (Ctrl-C, SIGTERM)
-    as the server started left it running a second or so after okrdesk had exited. A
-    SIGTERM ends it at once, wherever it is, leaving the folder of its socket to this
-    process's exit (``fork_server_exit``); waited for, so it is gone before okrdesk."""
-    import signal
-    from multiprocessing import forkserver
-
-    # multiprocessing keeps the server's process id alone, and says it nowhere else.
-    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
-    if not isinstance(pid, int):
-        return
-    with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 2
-        while os.waitpid(pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
-            time.sleep(0.005)
-
-
-def warm_up() -> None:
-    """Start the fork server now, so it imports okrdesk's modules while this process
-    reads the workspace, rather than when the first plugin process is needed; where it
-    cannot start (no Unix sockets, a temporary folder whose path is too long for one),
-    plugin processes are spawned instead."""
-    if _context().get_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver, resource_tracker, util
-
-    from okrdesk.plugins.fork_server_exit import FORK_SERVER_FOLDER
-
-    try:
-        # The folder of its socket: the fork server removes it if this process cannot.
-        # Ctrl-C or SIGTERM taken once it has started: one that cut the start in two left
-        # the server started, and this process without its process id or its pipe.
-        # Ctrl-C ignored, too, for the moment the server's process is made: it starts
-        # ignoring it (a disposition a new program keeps), so a Ctrl-C to okrdesk's process
-        # group as it starts and preloads okrdesk's modules, which ended it in a
-        # KeyboardInterrupt's traceback, passes it by (``fork_server_ready``).
-        with _safe_path({FORK_SERVER_FOLDER: util.get_temp_dir()}), signals_held():
-            # Its resource tracker first: starting it unblocks Ctrl-C, however it was.
-            resource_tracker.ensure_running()
-            with _ctrl_c_ignored():
-                forkserver.ensure_running()
-    except OSError as error:
-        _NO_FORK_SERVER.append(describe_error(error))
-
-
-@contextlib.contextmanager
-def _ctrl_c_ignored() -> Iterator[None]:
-    """SIGINT ignored while the block runs, in the main thread (elsewhere, as it is), so
-    that a program started in it starts ignoring it; blocked meanwhile, so that one sent
-    to this process then is kept (Linux keeps a blocked signal, ignored or not) and taken
-    by the handler put back, not lost. A program started in it starts with it blocked
-    too, and must unblock it (``fork_server_exit``)."""
-    import signal
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    blocks = hasattr(signal, "pthread_sigmask")
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if blocks else None
-    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, before)
-        if mask is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _plugin_process(
@@ -676,7 +321,7 @@ def _plugin_process(
         how,
     )
     sys.stdout = sys.stderr = cast(TextIO, printing)
-    relay = _Relay(connection)
+    relay = Relay(connection)
     failure: Said | None = None
     try:
         in_the_plugins_own_process()
@@ -919,7 +564,7 @@ def _run_in_process(
     how: tuple[str, str],
     settings: Mapping[str, Any],
     request: CollectRequest | None,
-    checker: _Checker | None,
+    checker: Checker | None,
     timeout: float,
     limit: float | None = None,
     spent: float = 0.0,
@@ -928,7 +573,7 @@ def _run_in_process(
     failed, hung, exited or printed. ``limit`` and ``spent``: as ``_run_with_timeout``
     words them."""
     warm_up()
-    context = _context()
+    context = process_context()
     import tempfile
 
     # Short names: a plugin's own Unix sockets go under the folder, and a socket's path
@@ -952,7 +597,7 @@ def _run_in_process(
             # stops it, before its folder goes. Taken once it has started: one that cut
             # the start in two left the process forked for it waiting for what it runs,
             # which printed an EOFError traceback as okrdesk ended.
-            with _safe_path(), signals_held():
+            with safe_path(), signals_held():
                 process.start()
             sending.close()
             finished = _receive(receiving, process, checker, timeout, outcome)
@@ -1075,7 +720,7 @@ def _widen(connection: Connection) -> None:
 def _receive(
     connection: Connection,
     process: Any,
-    checker: _Checker | None,
+    checker: Checker | None,
     timeout: float,
     outcome: _Outcome,
 ) -> bool | None:
@@ -1095,7 +740,7 @@ def _receive(
 def _take_messages(
     inbox: _Inbox,
     process: Any,
-    checker: _Checker | None,
+    checker: Checker | None,
     timeout: float,
     outcome: _Outcome,
 ) -> bool | None:
@@ -1284,27 +929,6 @@ def _excerpt(printed: bytes) -> str:
     return text if len(text) <= _SHOWN_OUTPUT else text[:_SHOWN_OUTPUT] + "…"
 
 
-@attrs.frozen
-class PluginError:
-    plugin: str
-    metric: str | None
-    message: str
-    zh: str = ""
-    """The message in Chinese, where okrdesk wrote it (a plugin's own is as it gave it)."""
-
-    def __str__(self) -> str:
-        return plugin_error_text(self.plugin, self.metric, self.message)
-
-    def said(self, lang: str) -> str:
-        """The message in ``lang``, where okrdesk has it so."""
-        return self.zh if lang == "zh" and self.zh else self.message
-
-
-Keeper = Callable[[Mapping[str, str], Iterator[SpooledRow]], int]
-"""Stores one plugin call's sound metrics (metric → plugin) and their figures, as spooled
-rows grouped by metric, subject and period; how many it stored."""
-
-
 @attrs.define
 class Collected:
     observations: list[Observation] = attrs.Factory(list)
@@ -1316,738 +940,6 @@ class Collected:
     """What did not stop a metric but should be known (rows left out): shown, not failed."""
     plugin_of: dict[str, str] = attrs.Factory(dict)
     """metric → plugin, for each metric that was collected whole."""
-
-
-_Method = TypeVar("_Method", bound=Callable[..., None])
-
-
-def _while_open(method: _Method) -> _Method:
-    """``method`` of a ``_Checker``, run holding its gate, and not at all once closed."""
-
-    @functools.wraps(method)
-    def guarded(self: _Checker, *args: Any, **kwargs: Any) -> None:
-        with self._gate:
-            if not self.closed:
-                method(self, *args, **kwargs)
-
-    return cast(_Method, guarded)
-
-
-@attrs.define
-class _Checker:
-    """The ``emit`` callback given to one plugin: checks and buffers observations."""
-
-    plugin: str
-    specs: Mapping[str, MetricSpec]
-    subjects: frozenset[str]
-    periods: frozenset[str]
-    declared: frozenset[str] = frozenset()
-    """Every metric a loaded plugin declares: a name emitted outside them may be one of
-    ``specs`` misspelt (``strays``)."""
-    names: tuple[tuple[str, str], ...] = ()
-    """(id, name) of each person and unit of the plan: a subject that is none of the ids
-    may be a name, as a CRM writes its managers (``_not_in_plan``)."""
-    strays: set[str] = attrs.Factory(set)
-    """The names emitted that this plugin was not asked for."""
-    problems: dict[str, list[LikeMistakes]] = attrs.Factory(dict)
-    refused: dict[str, int] = attrs.Factory(dict)
-    warned: list[tuple[str, Said]] = attrs.Factory(list)
-    """(metric, what was said: the plugin's words, and its Chinese where it gave one)."""
-    unshown: dict[str, int] = attrs.Factory(dict)
-    """How many warnings of each metric came after the first ``MAX_MESSAGES_PER_METRIC``:
-    counted, so the rows they left out are not lost without a word."""
-    unchecked: Said | None = None
-    """How the plugin's settings check failed (``Refusal.unchecked``), if it did."""
-    closed: bool = False
-    """Set when the plugin ran out of time (``close``): anything it emits after that is
-    ignored."""
-    keep: Keeper | None = None
-    """Takes a metric the plugin has finished (``finished``) at once, while the plugin
-    goes on (a collect sets it aside, to store with the rest); only in the thread
-    ``home``."""
-    home: int | None = None
-    done: set[str] = attrs.Factory(set)
-    """The metrics the plugin said it has finished (``emit.finished``)."""
-    kept: dict[str, str] = attrs.Factory(dict)
-    """metric → plugin, for each finished metric already stored."""
-    stored: int = 0
-    """How many observations ``keep`` stored for the finished metrics."""
-    storing: float = 0.0
-    """Seconds spent storing finished metrics: not counted against the plugin's time."""
-    spool: Spool = attrs.field(init=False)
-    _gate: threading.RLock = attrs.field(init=False, factory=threading.RLock)
-    """Held by each call of ``emit`` while it runs, and by ``close``: a call left behind
-    that was part-way through one when its time ran out has finished it before the
-    collect goes on to read what was emitted, and any call after that is ignored."""
-    _rules: dict[str, _Rule] = attrs.field(init=False)
-    """metric → what the quick check asks of its figures (``_Rule``), once."""
-
-    def close(self) -> None:
-        """The plugin's time is up: wait for a call of ``emit`` under way to end, and
-        ignore every one after it."""
-        with self._gate:
-            self.closed = True
-
-    def __attrs_post_init__(self) -> None:
-        self.spool = Spool(self._emitted_twice)
-        self._rules = {name: _rule(spec) for name, spec in self.specs.items()}
-
-    @_while_open
-    def __call__(
-        self,
-        metric: str,
-        subject: str,
-        period: str,
-        *,
-        value: float | None = None,
-        numerator: float | None = None,
-        denominator: float | None = None,
-        source: str = "",
-        dimensions: object = None,
-        no_rows: object = False,
-    ) -> None:
-        if self.closed:
-            return
-        self._take(metric, subject, period, value, numerator, denominator, source, dimensions,
-                   no_rows)  # fmt: skip
-
-    def many(
-        self,
-        metric: str,
-        subjects: Iterable[str],
-        periods: Iterable[str],
-        *,
-        values: Iterable[float | None] | None = None,
-        numerators: Iterable[float | None] | None = None,
-        denominators: Iterable[float | None] | None = None,
-        sources: Iterable[str] | None = None,
-        dimensions: Iterable[Mapping[str, str] | None] | None = None,
-        no_rows: Iterable[bool] | None = None,
-    ) -> None:
-        """``emit.many``: observations of one metric as columns, the i-th of each column
-        making the i-th observation; each is checked as ``emit`` checks one."""
-        columns = many_columns(
-            subjects, periods, values, numerators, denominators, sources, dimensions, no_rows
-        )
-        self.take_columns(metric, columns)
-
-    @_while_open
-    def take_columns(self, metric: Any, columns: Columns) -> None:
-        """One ``emit.many``'s columns (``many_columns``): spooled at once when every
-        figure is plainly sound, else checked one at a time, in order."""
-        if self.closed or self._took_plainly(metric, columns):
-            return
-        take = self._take
-        for row in zip(*filled(columns), strict=True):
-            take(metric, *row)
-
-    def _took_plainly(self, metric: Any, columns: Columns) -> bool:
-        """Spool the columns as rows when every figure passes ``_take``'s quick check,
-        and say so; False, having spooled nothing, when any does not."""
-        subjects, periods, values, numerators, denominators, sources, dimensions, marks = columns
-        rule = self._rules.get(metric) if type(metric) is str else None
-        if rule is None:
-            return False
-        if marks is None or not any(marks):
-            marks = [False] * len(subjects)
-        elif not (self.specs[metric].kind is MetricKind.FLOW
-                  and all(type(mark) is bool for mark in marks)):  # fmt: skip
-            return False
-        cuts = _plain_slices(dimensions, rule[2], len(subjects))
-        if cuts is None:
-            return False
-        try:
-            if not (self.subjects.issuperset(subjects) and self.periods.issuperset(periods)):
-                return False
-        except TypeError:  # an item that cannot be hashed
-            return False
-        if sources is None:
-            sources = [""] * len(subjects)
-        elif not all(type(s) is str and len(s) <= _SOURCE_LIMIT for s in sources):
-            return False
-        ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts, kept = rule
-        rows: list[SpooledRow] = []
-        add = rows.append
-        if ratio:
-            if numerators is None or denominators is None:
-                return False
-            if values is not None and any(v is not None for v in values):
-                return False
-            for s, p, n, d, source, cut in zip(
-                subjects, periods, numerators, denominators, sources, cuts, strict=True
-            ):
-                if not _plain_parts(n, d, most_numerator, most_denominator, parts, never_negative):
-                    return False
-                add((metric, s, p, cut, None, _as_stored(n, kept[1]), _as_stored(d, kept[2]),
-                     source, 0))  # fmt: skip
-        else:
-            if values is None:
-                return False
-            for column in (numerators, denominators):
-                if column is not None and any(x is not None for x in column):
-                    return False
-            # A plugin written before no_rows marks its zeros by their words alone: each
-            # a whole figure of a flow (decided once for the metric), as ``_check_one``
-            # marks it, rather than the whole call checked one figure at a time.
-            worded = self.specs[metric].kind is MetricKind.FLOW
-            for s, p, v, source, cut, mark in zip(
-                subjects, periods, values, sources, cuts, marks, strict=True
-            ):
-                if not _plain_value(v, never_negative, whole, most):
-                    return False
-                if mark:
-                    if v != 0 or cut:
-                        return False
-                elif v == 0 and worded and not cut and may_be_worded_zero(source):
-                    mark = worded_zero(metric, source)
-                add((metric, s, p, cut, _as_stored(v, kept[0]), None, None, source, int(mark)))
-        self.spool.extend(rows)
-        return True
-
-    @_while_open
-    def take(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """A batch of what the plugin emitted, each row ``(metric, subject, period, value,
-        numerator, denominator, source, dimensions, no_rows)``, checked and spooled in
-        order."""
-        if self.closed:
-            return
-        take = self._take
-        for row in rows:
-            take(*row)
-
-    def _take(
-        self,
-        metric: Any,
-        subject: Any,
-        period: Any,
-        value: Any,
-        numerator: Any,
-        denominator: Any,
-        source: Any,
-        dimensions: Any,
-        no_rows: Any = False,
-    ) -> None:
-        # The common case, decided with a few comparisons and spooled as a plain row:
-        # a figure of a metric asked for, whole or a slice with a plain value for each
-        # of its dimensions, a subject and period asked for, finite numbers of the kind
-        # the metric takes. Anything else is checked by ``_check_one``, which words
-        # every refusal.
-        rule = self._rules.get(metric) if type(metric) is str else None
-        cut: str | None = ""
-        if rule is not None and dimensions is not None:
-            cut = _plain_slice(dimensions, rule[2])
-        if (
-            rule is not None
-            and cut is not None
-            and subject in self.subjects
-            and period in self.periods
-            and type(source) is str
-            and len(source) <= _SOURCE_LIMIT
-            and no_rows is False
-        ):
-            ratio, never_negative, _, whole, most, most_numerator, most_denominator, parts, kept = (
-                rule
-            )
-            if ratio:
-                if value is None and _plain_parts(
-                    numerator, denominator, most_numerator, most_denominator, parts,
-                    never_negative,
-                ):  # fmt: skip
-                    self.spool.add((metric, subject, period, cut, None,
-                                    _as_stored(numerator, kept[1]),
-                                    _as_stored(denominator, kept[2]), source, 0))  # fmt: skip
-                    return
-            elif (
-                numerator is None
-                and denominator is None
-                and _plain_value(value, never_negative, whole, most)
-                and not (value == 0 and may_be_worded_zero(source))
-            ):
-                self.spool.add((metric, subject, period, cut, _as_stored(value, kept[0]), None,
-                                None, source, 0))  # fmt: skip
-                return
-        self._check_one(metric, subject, period, value, numerator, denominator, source,
-                        dimensions, no_rows)  # fmt: skip
-
-    def _check_one(
-        self,
-        metric: Any,
-        subject: Any,
-        period: Any,
-        value: Any,
-        numerator: Any,
-        denominator: Any,
-        source: Any,
-        dimensions: Any,
-        no_rows: Any = False,
-    ) -> None:
-        if type(metric) is str and metric in self.done:
-            late = Said(f"emitted {_AFTER_FINISHED.en}", f"{_AFTER_FINISHED.zh}给出")
-            self._refuse(metric, _at(subject, period, late, ""), (late, subject, period))
-            return
-        spec = self.specs.get(metric)
-        if spec is None:
-            self.strays.add(str(metric))
-            self._refuse(str(metric), self._not_asked(str(metric)))
-            return
-        found = self._check(spec, subject, period, value, numerator, denominator)
-        if found is not None:
-            self._refuse(metric, lambda: _at(subject, period, found, source),
-                         (found, subject, period))  # fmt: skip
-            return
-        if dimensions is not None and not isinstance(dimensions, Mapping):
-            self._refuse(metric, _at(subject, period, _NOT_A_MAPPING, ""),
-                         (_NOT_A_MAPPING, subject, period))  # fmt: skip
-            return
-        observation = Observation(
-            metric, subject, period, _float(value), _float(numerator), _float(denominator),
-            _kept_source(source), dimensions or {}, no_rows,
-        )  # fmt: skip
-        problems = observation.problems(spec)
-        if problems:
-            listed = Said("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
-            self._refuse(metric, lambda: _at(subject, period, listed, source),
-                         (listed, subject, period))  # fmt: skip
-            return
-        o = observation
-        # A zero a plugin written to the earlier docs marks by its words alone.
-        marked = o.no_rows or (not o.dimensions and spec.kind is MetricKind.FLOW
-                               and o.value == 0 and worded_zero(o.metric, o.source))  # fmt: skip
-        decimals = spec.stored_decimals
-        self.spool.add(
-            (o.metric, o.subject, o.period, o.slice, _as_stored(o.value, decimals[0]),
-             _as_stored(o.numerator, decimals[1]), _as_stored(o.denominator, decimals[2]),
-             o.source, int(marked))
-        )  # fmt: skip
-
-    def _misspelt(self) -> None:
-        """Refuse, for this run, each metric asked for whose name the plugin also emitted
-        misspelt (a name no plugin declares, closest to it): some of its figures went
-        astray, and those it gave under its own name would replace the stored ones with
-        fewer (one person's figure gone). Its stored figures stay as they are."""
-        for stray in sorted(self.strays - self.declared):
-            meant = meant_metric(stray, self.specs)
-            if meant is None or meant in self.kept or meant in self.problems:
-                continue
-            self._refuse(meant, Said(
-                f"figures meant for it came as {stray} (above): a name misspelt in emit? "
-                "This run stores none of its figures, and keeps those stored before",
-                f"本应属于它的数字以 {stray} 给出（见上）：emit 里的指标名写错了？"
-                "本次不入库它的任何数字，已存的数字照原样保留",
-            ))  # fmt: skip
-
-    def _not_asked(self, metric: str) -> Said:
-        """What a figure of a metric this collect did not ask the plugin for is told: a
-        name misspelt in ``emit``, or a metric of its own the plan does not use."""
-        asked = sorted(self.specs)
-        meant = meant_metric(metric, self.specs)
-        close = [meant] if meant is not None else []
-        mean, mean_zh = (
-            (f' (did you mean "{close[0]}"?)', f"（是不是“{close[0]}”？）") if close else ("", "")
-        )
-        shown, more = asked[:_ASKED_SHOWN], len(asked) - _ASKED_SHOWN
-        rest, rest_zh = (
-            (f", … ({len(asked)} in all)", f"等 {len(asked)} 个") if more > 0 else ("", "")
-        )
-        return Said(
-            f"emitted, but this plugin was not asked for it{mean}: it was asked for "
-            f"{', '.join(shown)}{rest} (request.metrics); emit only those",
-            f"给出了，但没有向此插件要这个指标{mean_zh}：要的是 {'、'.join(shown)}{rest_zh}"
-            "（request.metrics）；只给出这些指标的数",
-        )
-
-    def _emitted_twice(self, row: SpooledRow) -> None:
-        self._refuse(row[0], _at(row[1], row[2], _TWICE, ""), (_TWICE, row[1], row[2]))
-
-    @_while_open
-    def error(self, metric: str, message: str, *, zh: str = "") -> None:
-        metric = str(metric)
-        late = metric in self.done
-        after = f"emit.error {_AFTER_FINISHED.en}: " if late else ""
-        after_zh = f"{_AFTER_FINISHED.zh}调用 emit.error：" if late else ""
-        words = str(message)[:500]
-        self._refuse(metric, Said(after + words, after_zh + (str(zh)[:500] or words)))
-
-    @_while_open
-    def finished(self, metric: str) -> None:
-        """``emit.finished``: the plugin has handed over everything it will emit for
-        ``metric``. Anything more for it is refused; where it may (``keep``, in the
-        thread ``home``), a sound metric is handed to ``keep`` at once, apart from the others."""
-        metric = str(metric)
-        if self.closed or metric in self.done:
-            return
-        if metric not in self.specs:
-            self._refuse(metric, Said("emit.finished for a metric this plugin was not asked for",
-                                      "对没有向此插件要的指标调用了 emit.finished"))  # fmt: skip
-            return
-        self.done.add(metric)
-        # Taken from the quick check, so that whatever comes for it next is refused.
-        self._rules.pop(metric, None)
-        if self.keep is None or threading.get_ident() != self.home:
-            return
-        self.spool.flush()  # a figure held in memory and emitted twice is found here
-        if metric in self.refused:
-            return
-        started = time.monotonic()
-        try:
-            # A figure in the spool's file emitted twice is found as it is read: refused,
-            # and the store's transaction, rolled back, keeps nothing of it.
-            self.stored += self.keep({metric: self.plugin}, self.spool.settled_rows([metric]))
-            self.kept[metric] = self.plugin
-            self.spool.drop(metric)
-        except EmittedTwice:
-            pass
-        finally:
-            self.storing += time.monotonic() - started
-
-    @_while_open
-    def warning(self, metric: str, message: str, *, zh: str = "") -> None:
-        if self.closed:
-            return
-        if sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:
-            self.warned.append((str(metric), Said(str(message)[:500], str(zh)[:500])))
-        else:
-            self.unshown[str(metric)] = self.unshown.get(str(metric), 0) + 1
-
-    def _check(
-        self,
-        spec: MetricSpec,
-        subject: object,
-        period: object,
-        value: object,
-        numerator: object,
-        denominator: object,
-    ) -> Said | None:
-        if (not_an_id := _not_an_id(subject, period)) is not None:
-            return not_an_id
-        if subject not in self.subjects:
-            return _not_in_plan(subject, self.names)
-        if period not in self.periods:
-            return _period_not_asked(period, self.periods)
-        ratio = spec.kind is MetricKind.RATIO
-        if ratio and value is not None:
-            return Said("a ratio metric takes numerator and denominator, not value",
-                        "比率指标要给分子和分母，不是 value")  # fmt: skip
-        if not ratio and (numerator is not None or denominator is not None):
-            kind = spec.kind.value
-            return Said(f"a {kind} metric takes value, not numerator and denominator",
-                        f"{kind} 指标要给 value，不是分子和分母")  # fmt: skip
-        for name, given in (
-            ("value", value),
-            ("numerator", numerator),
-            ("denominator", denominator),
-        ):
-            if given is not None and (
-                isinstance(given, bool) or not isinstance(given, int | float | decimal.Decimal)
-            ):
-                kind = given.type_name if isinstance(given, _Unsendable) else type(given).__name__
-                said = Said(f"{name} must be a number, not {kind}",
-                            f"{name} 必须是数字，不能是 {kind}")  # fmt: skip
-                if given.number if isinstance(given, _Unsendable) else _other_number(given):
-                    said = Said(f"{said.en}: give an int, a float or a Decimal (int(x) or "
-                                "float(x) of a numpy or pandas number)",
-                                f"{said.zh}：请给 int、float 或 Decimal（numpy、pandas 的数"
-                                "可用 int(x) 或 float(x) 转换）")  # fmt: skip
-                return said
-            if (too_large := _too_large(name, given)) is not None:
-                return too_large
-        return None
-
-    def _refuse(
-        self,
-        metric: str,
-        message: str | Said | Callable[[], Said],
-        mistake: tuple[Said, object, object] | None = None,
-    ) -> None:
-        """Refuse one of ``metric``'s figures: ``message`` in English (a plugin's own words,
-        or okrdesk's for its authors) or in both languages, or what words it when asked
-        (a message citing the figure's source, worded only when it is kept). ``mistake``:
-        what was wrong, and the subject and period it was wrong for, where the message
-        names them; the same mistake for another is counted with the first told."""
-        # A plugin may emit millions of bad figures: keep a few to show, count the rest.
-        self.refused[metric] = self.refused.get(metric, 0) + 1
-        shown = self.problems.setdefault(metric, [])
-        why, subject, period = mistake or (None, "", "")
-        first = next((told for told in shown if why and told.mistake == why), None)
-        if first is not None:
-            first.add(subject, period)
-        elif len(shown) < MAX_MESSAGES_PER_METRIC:
-            if callable(message):
-                message = message()
-            said = message if isinstance(message, Said) else Said(message, message)
-            if all(told.said != said for told in shown):  # the same words again: counted
-                shown.append(LikeMistakes(said, why, str(subject), str(period)))
-
-    def results(self) -> list[PluginError]:
-        """The metrics refused, each with a few of its problems; call when the plugin
-        is done (its figures are looked through for any emitted twice first)."""
-        self.spool.settle()
-        self._misspelt()
-        errors = []
-        for metric, alike in self.problems.items():
-            total = self.refused[metric]
-            more = total - sum(1 + told.like for told in alike)
-            shown = [told.told() for told in alike]
-            text = "; ".join(said.en for said in shown)
-            count = f"{total:,} problems" if total > 1 else "1 problem"
-            kept = metric in self.kept
-            fate = _KEPT_WHEN_FINISHED if kept else "none of its figures stored"
-            fate_zh = "emit.finished 之前给出的已入库并保留" if kept else "均未入库"
-            en = text + (f"; and {more:,} more" if more else "") + f" ({count}; {fate})"
-            zh = (
-                "；".join(said.zh for said in shown)
-                + (f"；另有 {more:,} 个" if more else "")
-                + f"（共 {total:,} 个问题，{fate_zh}）"
-            )
-            errors.append(PluginError(self.plugin, metric, en, zh))
-        return errors
-
-
-_AFTER_FINISHED = Said(
-    "after emit.finished for this metric, which a plugin must not do",
-    "在此指标的 emit.finished 之后（插件不得如此）",
-)
-_KEPT_WHEN_FINISHED = "what it emitted before emit.finished is stored"
-_TWICE = Said("emitted twice", "重复给出")
-_NOT_A_MAPPING = Said("dimensions must be a mapping of text", "dimensions 必须是文本的映射")
-
-
-def _at(subject: object, period: object, why: Said, source: object) -> Said:
-    """A refused figure's message: its subject and period, ``why``, and its source."""
-    cited = _cited(source)
-    return Said(
-        f"{subject} {period}: {why.en}{cited.en}", f"{subject} {period}：{why.zh}{cited.zh}"
-    )
-
-
-def _cited(source: object) -> Said:
-    """A refused figure's source, as its plugin gave it (the file and rows behind it), to
-    find the row that is wrong: " (from SQL metric nps: nps.csv row 3)", in Chinese
-    "（来自 SQL 指标 nps：nps.csv 第 3 行）" (``source_text``)."""
-    if not isinstance(source, str) or not source.strip():
-        return Said("", "")
-    shown = printable(source)
-    zh = source_text(shown, "zh")[:_SHOWN_SOURCE]
-    return Said(f" (from {shown[:_SHOWN_SOURCE]})", f"（来自 {zh}）")
-
-
-_SHOWN_SOURCE = 200
-
-
-_Rule = tuple[
-    bool, bool, tuple[str, ...], bool, float, float, float, tuple[bool, bool],
-    tuple[int | None, int | None, int | None],
-]  # fmt: skip
-"""What the quick check asks of a metric's figures: whether it is a ratio, whether its
-value cannot be negative, its dimensions sorted, whether its figures are whole counts,
-the largest its value, numerator and denominator may be, whether a ratio's
-numerator and denominator must each be whole, and the decimals each is stored to
-(``MetricSpec.stored_decimals``)."""
-
-
-def _rule(spec: MetricSpec) -> _Rule:
-    """The quick check's rule for ``spec``'s figures (``_Rule``)."""
-    most = [spec.most_in_one_figure(part) for part in ("value", "numerator", "denominator")]
-    value, numerator, denominator = (_FINITE_HIGH if m is None else m for m in most)
-    return (
-        spec.kind is MetricKind.RATIO,
-        spec.never_below_zero,
-        tuple(sorted(spec.dimensions)),
-        spec.whole_counts,
-        value,
-        numerator,
-        denominator,
-        spec.whole_parts,
-        spec.stored_decimals,
-    )
-
-
-def _as_stored(figure: float | None, decimals: int | None) -> float | None:
-    """``figure`` as it is stored: a float, to ``decimals`` where given, a half rounded up
-    as a branch rounds (四舍五入: 0.125元 is 0.13元, and 2.675元, which binary holds a hair
-    below, 2.68元), where Python's ``round`` gives the even digit of the binary value."""
-    if figure is None:
-        return None
-    figure = float(figure)
-    if decimals is None or round(figure, decimals) == figure:  # most: no more decimals
-        return figure + 0.0
-    step = _STEPS[decimals]
-    return float(decimal.Decimal(repr(figure)).quantize(step, decimal.ROUND_HALF_UP)) + 0.0
-
-
-_STEPS = {places: decimal.Decimal(1).scaleb(-places) for places in range(16)}
-"""The step of each number of decimals a figure is stored to (0.01 for 2)."""
-
-
-def _plain_value(value: Any, never_negative: bool, whole: bool, most: float) -> bool:
-    """A value the quick check keeps: a finite number no larger than ``most`` either way,
-    not negative where the metric cannot be, whole where it must be (``_check_one``
-    words the refusal of anything else)."""
-    return (
-        type(value) in _NUMBERS
-        and -most <= value <= most
-        and (value >= 0 or not never_negative)
-        and (not whole or type(value) is int or value.is_integer())
-    )
-
-
-def _plain_parts(numerator: Any, denominator: Any, most_numerator: float,
-                 most_denominator: float, whole: tuple[bool, bool],
-                 never_negative: bool) -> bool:  # fmt: skip
-    """A ratio's parts the quick check keeps: finite numbers within their bounds, the
-    denominator not negative, nor the numerator where the metric is declared
-    ``never_negative``, 0 only with a numerator of 0, and whole where the metric
-    declares the part a count."""
-    return (
-        type(numerator) in _NUMBERS
-        and type(denominator) in _NUMBERS
-        and -most_numerator <= numerator <= most_numerator
-        and (numerator >= 0 or not never_negative)
-        and 0 <= denominator <= most_denominator
-        and bool(denominator or not numerator)
-        and (not whole[0] or type(numerator) is int or numerator.is_integer())
-        and (not whole[1] or type(denominator) is int or denominator.is_integer())
-    )
-
-
-def _plain_slices(
-    dimensions: Iterable[object] | None, names: tuple[str, ...], count: int
-) -> Iterable[str] | None:
-    """Each figure's slice text for a column of ``dimensions`` (None: every figure
-    whole), as ``_take`` finds it for each figure; None when any is not plain. A slice's
-    dimensions given as one object for many figures (as a plugin keeps them) are read
-    once."""
-    if dimensions is None:
-        return itertools.repeat("", count)
-    cuts: list[str] = []
-    read: dict[int, str] = {}
-    for given in dimensions:
-        if given is None:
-            cuts.append("")
-            continue
-        cut = read.get(id(given))
-        if cut is None:
-            cut = _plain_slice(given, names)
-            if cut is None:
-                return None
-            read[id(given)] = cut
-        cuts.append(cut)
-    return cuts
-
-
-def _plain_slice(dimensions: object, names: tuple[str, ...]) -> str | None:
-    """The slice's text (as ``slice_of`` writes it) when ``dimensions`` gives exactly the
-    metric's dimensions ``names`` (sorted) plain, printable, non-empty text; else None,
-    for the full check to word what is wrong."""
-    if type(dimensions) is not dict or not names or len(dimensions) != len(names):
-        return None
-    parts = []
-    for name in names:
-        given = dimensions.get(name)
-        if (
-            type(given) is not str
-            or not given.strip()
-            or SLICE_SEPARATOR in given
-            or not given.isprintable()
-        ):
-            return None
-        parts.append(f"{name}={given}")
-    return SLICE_SEPARATOR.join(parts)
-
-
-_NUMBERS = (int, float)
-"""The types a figure may have (exactly: ``bool`` is a subclass of ``int`` but no number)."""
-_FINITE_LOW, _FINITE_HIGH = -sys.float_info.max, sys.float_info.max
-"""Between these, a float is finite and an int converts to a float without overflow."""
-_SOURCE_LIMIT = 2000
-
-
-def _kept_source(source: object) -> str:
-    """A figure's source as it is stored: as given, or, past ``_SOURCE_LIMIT``, cut
-    after the last row it cites whole and marked cut (``trades.csv rows 2,5,…,1409 …``),
-    never part-way through a row's number, which would cite a row not behind it."""
-    text = str(source)
-    if len(text) <= _SOURCE_LIMIT:
-        return text
-    import re  # a source this long is rare
-
-    kept = text[: _SOURCE_LIMIT - 2]
-    if not text[_SOURCE_LIMIT - 2].isspace() and text[_SOURCE_LIMIT - 2] not in ",;、":
-        kept = re.sub(r"[^\s,;、]*\Z", "", kept) or kept  # one long word: cut in it
-    return kept.rstrip(" ,;、") + " …"
-
-
-def _too_large(name: str, given: object) -> Said | None:
-    """What to say of a whole number or Decimal too large for any figure (past a float's
-    range, where it would be told as infinity, which the plugin never gave)."""
-    if isinstance(given, int) and not _FINITE_LOW <= given <= _FINITE_HIGH:
-        digits = math.floor(math.log10(abs(given))) + 1
-    elif isinstance(given, decimal.Decimal) and given.is_finite() and not math.isfinite(given):
-        digits = given.adjusted() + 1
-    else:
-        return None
-    return Said(f"{name} is too large to be a figure (a number of about {digits:,} digits)",
-                f"{name} 过大，不可能是实际数字（约 {digits:,} 位的数）")  # fmt: skip
-
-
-def meant_metric(name: str, asked: Iterable[str]) -> str | None:
-    """The metric of ``asked`` that ``name``, emitted though not asked for, is closest to
-    (a name misspelt in ``emit``): the one "did you mean" names. None where none is
-    close."""
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(asked), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def _not_in_plan(subject: object, names: Sequence[tuple[str, str]]) -> Said:
-    """What ``emit`` says of a ``subject`` that is no id of the plan. A CRM writes its
-    managers' names, or ids in its own capitals: such a subject is told the plan's id to
-    give, as the SQL source tells its ``subject`` column."""
-    said = Said(f"no person or unit {subject!r} in the plan", f"计划里没有人员或单位 {subject!r}")
-    if not isinstance(subject, str):
-        return said
-    key = person_key(subject)
-    named = [(id_, name) for id_, name in names if person_key(name) == key]
-    if named:
-        whose = ", ".join(f"{id_} ({name})" for id_, name in named)
-        whose_zh = "、".join(f"{id_}（{name}）" for id_, name in named)
-        return Said(f"{said.en}: it is the name of {whose}; emit the id (person.id)",
-                    f"{said.zh}：这是计划里 {whose_zh}的名字；请给 id（person.id）")  # fmt: skip
-    alike = sorted({id_ for id_, _ in names if id_.casefold() == key})
-    if alike:
-        return Said(
-            f"{said.en}, but for its capitals or spaces {', '.join(alike)} is: ids are "
-            "matched exactly",
-            f"{said.zh}，只是大小写或空格与 {'、'.join(alike)} 不同：id 须完全一致",
-        )
-    return said
-
-
-def _period_not_asked(period: object, asked: frozenset[str]) -> Said:
-    """What ``emit`` says of a ``period`` no period asked for has as its id: a day
-    (``2026-01-06``) or a period of another grain written where a period's id goes is
-    told the form the ids have, by the first of them."""
-    if not asked:
-        return Said(f"period {period!r} was not asked for", f"没有要周期 {period!r} 的数字")
-    first = min(asked)
-    return Said(
-        f"period {period!r} was not asked for: give the id of one of request.periods "
-        f"(period.id, such as {first})",
-        f"没有要周期 {period!r} 的数字：请给 request.periods 中某个周期的 id"
-        f"（period.id，如 {first}）",
-    )
-
-
-def _float(number: float | decimal.Decimal | None) -> float | None:
-    if number is None:
-        return None
-    try:
-        return float(number)
-    except OverflowError:  # an int too large for a float is as unusable as infinity
-        return math.inf
-    except ValueError:  # a signalling NaN Decimal: no number, refused as any NaN is
-        return math.nan
 
 
 def _unprovided(
@@ -2161,7 +1053,7 @@ def collect(
                 metrics=tuple(share), people=plan.people, units=plan.units, periods=periods,
                 through=through, settings=settings, workspace=workspace,
             )  # fmt: skip
-            checker = _Checker(
+            checker = Checker(
                 plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods),
                 frozenset(host.metrics), names, keep=keep, home=home,
             )  # fmt: skip
@@ -2240,7 +1132,7 @@ class _SqlHere:
 
         self.stop = Stop()
 
-    def __call__(self, request: CollectRequest, emit: _Checker) -> None:
+    def __call__(self, request: CollectRequest, emit: Checker) -> None:
         from okrdesk.plugins.sql_collect import collect as collect_sql
 
         collect_sql(request, emit, self.stop)
@@ -2262,7 +1154,7 @@ class _Part:
     plugin: str
     specs: list[MetricSpec]
     request: CollectRequest | None = None
-    checker: _Checker | None = None
+    checker: Checker | None = None
     how: tuple[str, str] | None = None
     call: Callable[..., Any] | None = None
     failure: Said | None = None
