@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from okrdesk.plugins.csv_lines import Lines, lines_found
-from okrdesk.plugins.sql_files import TableCache, table_file
+from okrdesk.plugins.sql_files import table_file
+from okrdesk.plugins.sql_table_cache import TableCache
 from sample_workspace import WriteWorkspace
 from test_explain_sources import GROUPED, VISITS, sql_workspace
 from test_report import okrdesk

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.plugins.sql_files import TableCache
+from okrdesk.plugins.sql_table_cache import TableCache
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
 from test_sql_files import write_xlsx

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from okrdesk.plugins.sql_files import TableCache, table_file
+from okrdesk.plugins.sql_files import table_file
+from okrdesk.plugins.sql_table_cache import TableCache
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
 from test_explain_sources import GROUPED, VISITS, sql_workspace

@@ -19,8 +19,9 @@ import pytest
 from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_dialect import to_duckdb
-from okrdesk.plugins.sql_files import TableCache, load_table, table_file
+from okrdesk.plugins.sql_files import load_table, table_file
 from okrdesk.plugins.sql_settings import SqlMetricError
+from okrdesk.plugins.sql_table_cache import TableCache
 from okrdesk.plugins.testing import PluginCheck, check_plugin
 from okrdesk.user_cache import user_cache_folder
 from test_sql_metrics import SALONS_OKRS
@@ -1012,7 +1013,8 @@ def test_an_sqlite_figure_names_the_rowids_behind_it(tmp_path: Path) -> None:
 def test_a_cell_past_the_first_rows_still_decides_its_columns_type(tmp_path: Path) -> None:
     """The types the first rows leave are tried on the whole file as the table is made;
     a later cell that does not fit one makes every row decide, as a pass of its own."""
-    from okrdesk.plugins.sql_files import _SAMPLE, load_table, table_file
+    from okrdesk.plugins.sql_cell_types import _SAMPLE
+    from okrdesk.plugins.sql_files import load_table, table_file
 
     rows = ["day,amount,code,note"]
     rows += [f"2026-01-{1 + n % 28:02d},{n},{n + 100},{n}" for n in range(_SAMPLE + 50)]
@@ -1040,7 +1042,8 @@ def test_whole_numbers_past_the_first_rows_written_otherwise_stay_whole(tmp_path
     a whole number; a cell written otherwise but still whole ("+5", "-0", "1,234") sends
     the file to the whole check, which keeps the column whole, with the same numbers. (A
     file of semicolons whose "1,234" is 1234 says so: ``decimal = "."``.)"""
-    from okrdesk.plugins.sql_files import _SAMPLE, load_table, table_file
+    from okrdesk.plugins.sql_cell_types import _SAMPLE
+    from okrdesk.plugins.sql_files import load_table, table_file
 
     rows = ["day;count;id"]
     rows += [f"2026-01-{1 + n % 28:02d};{n};{n + 1}" for n in range(_SAMPLE + 10)]

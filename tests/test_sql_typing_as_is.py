@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from okrdesk.plugins.sql_files import _as_typed, _read_as_it_is, load_table, table_file
+from okrdesk.plugins.sql_cell_types import _read_as_it_is, as_typed
+from okrdesk.plugins.sql_files import load_table, table_file
 
 CELLS = [
     "1", "-2", "+3", "1.5", "1e3", "0.0", "1_5", "1_000", "1,234", "1,234.5", "12万", "1.2亿元",
@@ -23,7 +24,7 @@ CELLS = [
 @pytest.mark.parametrize("sql_type", ["BIGINT", "DOUBLE", "DATE", "TIMESTAMP"])
 def test_a_cell_read_as_it_is_is_readied_as_in_full(sql_type: str) -> None:
     connection = duckdb.connect()
-    as_is, full = _read_as_it_is("cell", sql_type), _as_typed("cell", sql_type)
+    as_is, full = _read_as_it_is("cell", sql_type), as_typed("cell", sql_type)
     rows = connection.execute(
         f"SELECT cell, {as_is}, {full} FROM unnest($cells::VARCHAR[]) t(cell)", {"cells": CELLS}
     ).fetchall()

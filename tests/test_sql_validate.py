@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
-from okrdesk.plugins.sql_files import TableCache
+from okrdesk.plugins.sql_table_cache import TableCache
 from sample_workspace import WriteWorkspace, trusted
 from test_sql_metrics import ATTENDEES_DEFINITION as ATTENDEES
 from test_sql_metrics import SALONS, SALONS_OKRS, sql_only_workspace

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from okrdesk import user_cache
 from okrdesk.cli import cli
 from okrdesk.plugins.sql_dialect import read_query
-from okrdesk.plugins.sql_files import TableCache, load_table, table_file
+from okrdesk.plugins.sql_files import load_table, table_file
 from okrdesk.plugins.sql_query_cache import QueryCache
+from okrdesk.plugins.sql_table_cache import TableCache
 from okrdesk.targets import plan_cache, toml_cache
 from sample_workspace import WriteWorkspace
 

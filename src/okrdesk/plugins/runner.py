@@ -5,8 +5,8 @@ its metrics and collects, all within the timeout, and is killed when the
 time is up, even in a loop that never lets go of the GIL. The processes are
 forked from a fork server (``fork_server``), so a plugin starts in
 milliseconds. Whatever it emits comes back to this process (``emit_relay``),
-which checks it (``emit_checks``). A plugin that prints, exits (``sys.exit``, ``os._exit``), hangs or
-raises loses its whole contribution to the run, with the reason named; a
+which checks it (``emit_checks``). A plugin that prints, exits (``sys.exit``,
+``os._exit``), hangs or raises loses its whole contribution to the run, with the reason named; a
 metric with any invalid observation is dropped whole, so a team's total
 never silently misses a person. Everything else lands.
 
@@ -31,20 +31,11 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 import attrs
 
 from okrdesk.errors import Said, printable
-from okrdesk.model import (
-    MetricSpec,
-    Observation,
-    Plan,
-)
+from okrdesk.model import MetricSpec, Observation, Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.clashes import maybe_from, not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
-from okrdesk.plugins.emit_checks import (
-    MAX_MESSAGES_PER_METRIC,
-    Checker,
-    Keeper,
-    PluginError,
-)
+from okrdesk.plugins.emit_checks import MAX_MESSAGES_PER_METRIC, Checker, Keeper, PluginError
 from okrdesk.plugins.emit_relay import Relay
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import NotedStream, describe_error, raised_at

@@ -29,6 +29,7 @@ from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec
 from okrdesk.plugins import sql_warehouse
 from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.hookspecs import CollectRequest, Emit
+from okrdesk.plugins.sql_cell_screens import text_among_numbers
 from okrdesk.plugins.sql_dialect import (
     PARAMETERS,
     ROW_COUNT,
@@ -39,16 +40,7 @@ from okrdesk.plugins.sql_dialect import (
     to_duckdb,
 )  # fmt: skip
 from okrdesk.plugins.sql_errors import engine_said
-from okrdesk.plugins.sql_files import (
-    TableCache,
-    TableFile,
-    confined,
-    file_row,
-    load_table,
-    quoted,
-    table_file,
-    text_among_numbers,
-)  # fmt: skip
+from okrdesk.plugins.sql_files import confined, load_table, table_file
 from okrdesk.plugins.sql_metric_rules import Ruled
 from okrdesk.plugins.sql_metrics import _views, query_key, ruled_definitions
 from okrdesk.plugins.sql_query_cache import QueryCache
@@ -61,6 +53,8 @@ from okrdesk.plugins.sql_settings import (
     listed,
     tables_of,
 )  # fmt: skip
+from okrdesk.plugins.sql_table_cache import TableCache
+from okrdesk.plugins.sql_table_file import TableFile, file_row, quoted
 from okrdesk.written_dates import written_day
 from okrdesk.written_numbers import decimal_comma, written_number
 
