@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from okrdesk.targets import schema, settings
+from okrdesk.targets import sections, settings
 from test_docs import MdTable, md_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,17 +24,17 @@ KEYS: dict[str, tuple[str, ...]] = {
     "okrdesk.toml": settings._TOP_KEYS,
     "[workspace]": settings._WORKSPACE_KEYS,
     "[checkin]": settings._CHECKIN_KEYS,
-    "[plan]": schema.PLAN_KEYS,
-    "[[phases]]": schema.PHASE_KEYS,
-    "[[units]]": schema.UNIT_KEYS,
-    "[[people]]": schema.PERSON_KEYS,
-    "[[objectives]]": schema.OBJECTIVE_KEYS,
-    "[[objectives.key_results]]": schema.KEY_RESULT_KEYS,
-    "[budget]": schema.BUDGET_KEYS,
-    "[[budget.lines]]": schema.LINE_KEYS,
-    "[[scoring]]": schema.SCORING_KEYS,
-    "[[scoring.components]]": schema.COMPONENT_KEYS,
-    "[[baselines]]": schema.BASELINE_KEYS,
+    "[plan]": sections.PLAN_KEYS,
+    "[[phases]]": sections.PHASE_KEYS,
+    "[[units]]": sections.UNIT_KEYS,
+    "[[people]]": sections.PERSON_KEYS,
+    "[[objectives]]": sections.OBJECTIVE_KEYS,
+    "[[objectives.key_results]]": sections.KEY_RESULT_KEYS,
+    "[budget]": sections.BUDGET_KEYS,
+    "[[budget.lines]]": sections.LINE_KEYS,
+    "[[scoring]]": sections.SCORING_KEYS,
+    "[[scoring.components]]": sections.COMPONENT_KEYS,
+    "[[baselines]]": sections.BASELINE_KEYS,
 }
 """The table each heading names → the keys the code accepts in it."""
 
@@ -71,7 +71,7 @@ def documented_keys(table: MdTable) -> list[str]:
 
 def test_every_schema_key_tuple_is_mapped() -> None:
     """A new ``*_KEYS`` tuple in the schema is a new table the page must document."""
-    tuples = {id(v) for n, v in vars(schema).items() if n.endswith("_KEYS")}
+    tuples = {id(v) for n, v in vars(sections).items() if n.endswith("_KEYS")}
     assert tuples <= {id(keys) for keys in KEYS.values()}
 
 
@@ -79,7 +79,7 @@ def test_the_documented_tables_are_the_schemas_tables() -> None:
     """The top-level tables are ``SECTIONS``, and each nested table is a key of its parent."""
     assert set(key_tables()) == set(KEYS), "targets.md should have one key table per TOML table"
     names = {n.strip("[]"): n for n in KEYS if n not in SETTINGS_TABLES}
-    assert {n for n in names if "." not in n} == set(schema.SECTIONS)
+    assert {n for n in names if "." not in n} == set(sections.SECTIONS)
     for name in names:
         parent, _, child = name.rpartition(".")
         assert not parent or child in KEYS[names[parent]], f"{name}: no key {child} in {parent}"

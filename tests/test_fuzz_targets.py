@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from okrdesk.errors import OkrdeskError
 from okrdesk.targets import load_plan, load_plan_or_fail
-from okrdesk.targets.schema import (
+from okrdesk.targets.sections import (
     BUDGET_KEYS,
     KEY_RESULT_KEYS,
     LINE_KEYS,

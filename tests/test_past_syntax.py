@@ -20,10 +20,11 @@ from okrdesk.model import MetricSpec
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.resources import shipped
 from okrdesk.targets import load_plan
+from okrdesk.targets.draft import Draft
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.past_syntax import ReadPast, problems_past_syntax
 from okrdesk.targets.reader import Findings, SourceFile
-from okrdesk.targets.schema import Draft, read_file
+from okrdesk.targets.schema import read_file
 from sample_workspace import OKRS, WriteWorkspace
 
 KEY_LINE = re.compile(r"^(\s*)([A-Za-z0-9_.\"-]+)\s*=\s*\S")

@@ -1,4 +1,5 @@
-"""The Chinese wording of the problems targets/schema.py finds, beside the English.
+"""The Chinese wording of the problems targets/schema.py (and its section modules) finds,
+beside the English.
 
 Each case breaks one rule in a real file; the problem at the key must keep its English
 message unchanged and carry the Chinese in ``zh`` (``Problem.text("zh")`` shows it).
@@ -12,9 +13,10 @@ import pytest
 
 from okrdesk.errors import Problem
 from okrdesk.targets import load_plan
+from okrdesk.targets.draft import Draft
 from okrdesk.targets.load import parse_toml_file, target_files
 from okrdesk.targets.reader import Findings
-from okrdesk.targets.schema import Draft, read_file
+from okrdesk.targets.schema import read_file
 from okrdesk.targets.window_keys import BASELINE_KEYS, WINDOW_KEYS
 from sample_workspace import BUDGET, OKRS, PLAN, WriteWorkspace
 from test_corpus import CASES as CORPUS_CASES
@@ -176,8 +178,9 @@ def test_a_schema_problem_is_worded_in_chinese(name: str, write_workspace: Write
 
 
 def _from_schema(problem: Problem) -> bool:
-    """Whether schema.py (or reader.py, which it reads through) worded it, rather than
-    window_keys.py, which reads a key result's window keys and [[baselines]]."""
+    """Whether schema.py or a section module (or reader.py, which they read through)
+    worded it, rather than window_keys.py, which reads a key result's window keys and
+    [[baselines]]."""
     last = problem.key.rpartition(".")[2].partition("[")[0]
     return not problem.key.startswith("baselines") and last not in {
         *WINDOW_KEYS,
@@ -212,7 +215,7 @@ def test_a_value_the_model_refuses_is_a_problem_at_its_key_in_both_languages(
     no table of its messages is kept beside it."""
     from okrdesk import model
     from okrdesk.targets.reader import where_for
-    from okrdesk.targets.schema import _safely
+    from okrdesk.targets.schema_values import safely
     from okrdesk.units import UNITS
 
     path = tmp_path / "targets" / "okrs.toml"
@@ -223,7 +226,7 @@ def test_a_value_the_model_refuses_is_a_problem_at_its_key_in_both_languages(
     assert source is not None
     where = where_for(source, ("objectives", 0, "key_results", 0))
     findings = Findings()
-    built = _safely(where, findings, lambda: model.KeyResult("O1.KR1", "O1", "开户",
+    built = safely(where, findings, lambda: model.KeyResult("O1.KR1", "O1", "开户",
                                                              UNITS["户"], None))  # fmt: skip
     assert built is None
     [problem] = findings.problems

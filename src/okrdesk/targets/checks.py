@@ -14,10 +14,11 @@ from okrdesk import model
 from okrdesk.errors import Problem, Said, printable
 from okrdesk.formula import is_fact, parse
 from okrdesk.targets.cumulative import calendar_decreases, looks_like_shares, shares_said
+from okrdesk.targets.draft import Draft, Located, MemberTarget, PlanHeader
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.people_left import check_people_left
 from okrdesk.targets.reader import Findings, Where, closest, suggest
-from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
+from okrdesk.targets.schema_key_results import above_members
 from okrdesk.targets.surprises import check_surprises
 from okrdesk.targets.window_keys import window_use_problems
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure, in_points, ledger, said_back

@@ -27,9 +27,9 @@ from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.reader import Findings, SourceFile, where_for
 
 if TYPE_CHECKING:
+    from okrdesk.targets.draft import Draft
     from okrdesk.targets.past_syntax import ReadPast
     from okrdesk.targets.plan_year import PlanYear
-    from okrdesk.targets.schema import Draft
     from okrdesk.targets.syntax import Hazard
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -502,7 +502,8 @@ def load_plan(
     # Imported here: a plan kept in the user's cache (plan_cache) is read without them,
     # and okrdesk.toml (settings) needs only parse_toml_file.
     from okrdesk.targets.checks import check_all
-    from okrdesk.targets.schema import Draft, read_file
+    from okrdesk.targets.draft import Draft
+    from okrdesk.targets.schema import read_file
 
     targets = targets or root / "targets"
     findings = Findings()

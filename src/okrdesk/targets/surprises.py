@@ -10,8 +10,8 @@ from decimal import Decimal
 from okrdesk import model
 from okrdesk.errors import Said
 from okrdesk.targets.cumulative import looks_like_shares
+from okrdesk.targets.draft import Draft, Located
 from okrdesk.targets.reader import Findings
-from okrdesk.targets.schema import Draft, Located
 from okrdesk.units import UnitOfMeasure, written
 
 FAR_APART = 5

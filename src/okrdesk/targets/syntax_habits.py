@@ -50,14 +50,14 @@ _KEY_BEFORE = re.compile(r'([A-Za-z0-9_-]+|"[^"]*")\s*$')
 def _keys_of(table: str) -> tuple[str, ...] | None:
     """The keys a table of the target files takes, by its header's dotted name; None
     where it is not one of them (or above every header)."""
-    from okrdesk.targets import schema
+    from okrdesk.targets import sections
 
     return {
-        "plan": schema.PLAN_KEYS, "phases": schema.PHASE_KEYS, "units": schema.UNIT_KEYS,
-        "people": schema.PERSON_KEYS, "objectives": schema.OBJECTIVE_KEYS,
-        "objectives.key_results": schema.KEY_RESULT_KEYS, "budget": schema.BUDGET_KEYS,
-        "budget.lines": schema.LINE_KEYS, "scoring": schema.SCORING_KEYS,
-        "scoring.components": schema.COMPONENT_KEYS, "baselines": schema.BASELINE_KEYS,
+        "plan": sections.PLAN_KEYS, "phases": sections.PHASE_KEYS, "units": sections.UNIT_KEYS,
+        "people": sections.PERSON_KEYS, "objectives": sections.OBJECTIVE_KEYS,
+        "objectives.key_results": sections.KEY_RESULT_KEYS, "budget": sections.BUDGET_KEYS,
+        "budget.lines": sections.LINE_KEYS, "scoring": sections.SCORING_KEYS,
+        "scoring.components": sections.COMPONENT_KEYS, "baselines": sections.BASELINE_KEYS,
     }.get(table)  # fmt: skip
 
 
