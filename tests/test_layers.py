@@ -33,7 +33,7 @@ VALUES = {
     "__init__", "model", "periods", "units", "errors", "messages", "resources", "files",
     "formula", "records", "cells", "written_numbers", "written_dates", "figures_apart",
     "user_cache", "environment", "clock", "signals_held", "repeated", "unit_symbols",
-    "near_words", "interrupted",
+    "near_words", "interrupted", "sql_text",
 }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from okrdesk.sql_text import literal
 from okrdesk.written_numbers import FULL_WIDTH
 
 DATE_ORDERS = ("day-first", "month-first")
@@ -53,10 +54,6 @@ YEAR_LAST = r"[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{4}([ T].*)?"
 day comes first, 3 May where the month does."""
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def half_width_digits(text: str) -> str:
     """``text`` with its full-width digits (``２０２６``) written plain."""
     return text.translate(_DIGITS)
@@ -85,18 +82,18 @@ def date_ready_sql(cell: str, dates: str | None = None) -> str:
     (``_YEAR_FIRST``, full-width digits too), or with its year last in the order
     ``dates`` (a table's setting) says (a date that is none, 2026.13.45, is then none
     still)."""
-    readied = f"translate({cell}, {_literal(FULL_WIDTH[:10])}, '0123456789')"
+    readied = f"translate({cell}, {literal(FULL_WIDTH[:10])}, '0123456789')"
     for pattern, iso in _YEAR_FIRST:
-        readied = f"regexp_replace({readied}, {_literal(pattern)}, {_literal(iso)})"
+        readied = f"regexp_replace({readied}, {literal(pattern)}, {literal(iso)})"
     if dates is not None:
         iso = _YEAR_LAST_ISO[dates]
-        readied = f"regexp_replace({readied}, {_literal(_YEAR_LAST_PARTS)}, {_literal(iso)})"
+        readied = f"regexp_replace({readied}, {literal(_YEAR_LAST_PARTS)}, {literal(iso)})"
     return f"CASE WHEN TRY_CAST({cell} AS TIMESTAMP) IS NULL THEN {readied} ELSE {cell} END"
 
 
 def year_last_sql(cell: str) -> str:
     """SQL true for the text ``cell`` where it is a date written with its year last."""
-    return f"regexp_full_match({cell}, {_literal(YEAR_LAST)})"
+    return f"regexp_full_match({cell}, {literal(YEAR_LAST)})"
 
 
 def written_day(text: str) -> dt.date | None:

@@ -49,6 +49,8 @@ from __future__ import annotations
 
 import re
 
+from okrdesk.sql_text import literal
+
 _LEAD = "[1-9][0-9]{0,2}"
 """The digits before a number's first thousands separator: never a leading zero, which
 Excel writes for no number (``0,125`` is 0.125 written with a decimal comma, ``0.125`` is
@@ -191,7 +193,7 @@ def half_width(text: str) -> str:
 
 def half_width_sql(cell: str) -> str:
     """SQL for the text ``cell`` as ``half_width`` gives it."""
-    return f"translate({cell}, {_literal(FULL_WIDTH)}, {_literal(HALF_WIDTH)})"
+    return f"translate({cell}, {literal(FULL_WIDTH)}, {literal(HALF_WIDTH)})"
 
 
 SCALES = {"万元": "e4", "亿元": "e8", "万": "e4", "亿": "e8", "元": "", "%": "e-2", "‰": "e-3"}
@@ -201,10 +203,6 @@ SCALES = {"万元": "e4", "亿元": "e8", "万": "e4", "亿": "e8", "元": "", "
 _SPACES_SQL = "' \u3000'"
 """The spaces, full-width too, between a number and its suffix, as an SQL string."""
 _SCALED = re.compile("(.*?)[ \u3000]*(万元|亿元|万|亿|元|%|‰)")
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def number_ready_sql(cell: str, decimal: str = ".") -> str:
@@ -234,7 +232,7 @@ def _without_suffix(text: str) -> str:
     for suffix in SCALES:
         by_length.setdefault(len(suffix), []).append(suffix)
     cut = " ".join(
-        f"WHEN {' OR '.join(f'ends_with({text}, {_literal(s)})' for s in suffixes)} THEN {n}"
+        f"WHEN {' OR '.join(f'ends_with({text}, {literal(s)})' for s in suffixes)} THEN {n}"
         for n, suffixes in sorted(by_length.items(), reverse=True)
     )
     return f"rtrim(substr({text}, 1, length({text}) - (CASE {cut} ELSE 0 END)), {_SPACES_SQL})"
@@ -243,7 +241,7 @@ def _without_suffix(text: str) -> str:
 def _exponent(text: str) -> str:
     """SQL for the exponent the suffix of ``text`` (``SCALES``) stands for, else ''."""
     cases = " ".join(
-        f"WHEN ends_with({text}, {_literal(s)}) THEN {_literal(e)}" for s, e in SCALES.items() if e
+        f"WHEN ends_with({text}, {literal(s)}) THEN {literal(e)}" for s, e in SCALES.items() if e
     )
     return f"CASE {cases} ELSE '' END"
 

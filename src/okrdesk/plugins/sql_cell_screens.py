@@ -23,11 +23,10 @@ from okrdesk.plugins.sql_table_file import (
     Layout,
     TableFile,
     cells_found,
-    literal,
-    quoted,
     refuse_cells,
     year_last_said,
 )
+from okrdesk.sql_text import literal, quoted
 from okrdesk.written_dates import year_last_sql
 from okrdesk.written_numbers import ambiguous_sql, decimal_comma_sql, written_sql
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from okrdesk.errors import Said, printable
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
-from okrdesk.plugins.sql_table_file import Layout, TableFile, literal, quoted, year_last_said
+from okrdesk.plugins.sql_table_file import Layout, TableFile, year_last_said
+from okrdesk.sql_text import literal, quoted
 from okrdesk.written_dates import date_ready_sql, year_last_sql
 from okrdesk.written_numbers import (
     half_width,

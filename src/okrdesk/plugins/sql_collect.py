@@ -54,7 +54,8 @@ from okrdesk.plugins.sql_settings import (
     tables_of,
 )  # fmt: skip
 from okrdesk.plugins.sql_table_cache import TableCache
-from okrdesk.plugins.sql_table_file import TableFile, file_row, quoted
+from okrdesk.plugins.sql_table_file import TableFile, file_row
+from okrdesk.sql_text import literal, quoted
 from okrdesk.written_dates import written_day
 from okrdesk.written_numbers import decimal_comma, written_number
 
@@ -708,14 +709,6 @@ def _plainly_typed(types: Mapping[str, str], parts: list[str], dims: list[str]) 
     return number and text and types.get("day") in _DAY_TYPES
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _grouping_sql(
     sql: str, spec: MetricSpec, parts: list[str], dims: list[str],
     traced: Mapping[str, str] | None, request: CollectRequest,
@@ -724,12 +717,12 @@ def _grouping_sql(
     added up by subject, period and slice; a stock takes each group's last day only.
     Each group says whether every row of it was one the tally counts as it is."""
     periods = ", ".join(
-        f"({_literal(p.id)}, DATE '{p.start}', DATE '{min(p.end, request.through)}')"
+        f"({literal(p.id)}, DATE '{p.start}', DATE '{min(p.end, request.through)}')"
         for p in request.periods
         if p.start <= request.through
     )
     subjects = ", ".join(
-        _literal(s) for s in sorted({p.id for p in request.people} | {u.id for u in request.units})
+        literal(s) for s in sorted({p.id for p in request.people} | {u.id for u in request.units})
     )
     spans_of_days = [(p.start, min(p.end, request.through)) for p in request.periods
                      if p.start <= request.through]  # fmt: skip
@@ -743,14 +736,14 @@ def _grouping_sql(
         if apart
         else ("p.id", "q LEFT JOIN p ON CAST(q.day AS DATE) BETWEEN p.first AND p.last")
     )  # fmt: skip
-    by = ["q.subject", period, *(f"q.{_quoted(d)}" for d in dims)]
+    by = ["q.subject", period, *(f"q.{quoted(d)}" for d in dims)]
     clean = [
         f"{period} IS NOT NULL",
         # Not IN (…): DuckDB spends milliseconds planning a long IN list, a list none.
         f"list_contains([{subjects}], q.subject)" if subjects else "false",
-        *(f"isfinite(CAST(q.{_quoted(c)} AS DOUBLE))" for c in parts),
-        *(f"q.{_quoted(d)} IS NOT NULL AND NOT regexp_full_match(q.{_quoted(d)}, '\\s*') "
-          f"AND NOT contains(q.{_quoted(d)}, {_literal(SLICE_SEPARATOR)})" for d in dims),
+        *(f"isfinite(CAST(q.{quoted(c)} AS DOUBLE))" for c in parts),
+        *(f"q.{quoted(d)} IS NOT NULL AND NOT regexp_full_match(q.{quoted(d)}, '\\s*') "
+          f"AND NOT contains(q.{quoted(d)}, {literal(SLICE_SEPARATOR)})" for d in dims),
     ]  # fmt: skip
     latest = (
         f"max(CAST(q.day AS DATE)) OVER (PARTITION BY {', '.join(by)})"
@@ -758,7 +751,7 @@ def _grouping_sql(
         else "CAST(q.day AS DATE)"
     )
     counted = "okrdesk_day = okrdesk_latest"
-    sums = [f"sum(CAST({_quoted(c)} AS DOUBLE)) FILTER (WHERE {counted})" for c in parts]
+    sums = [f"sum(CAST({quoted(c)} AS DOUBLE)) FILTER (WHERE {counted})" for c in parts]
     # A query that groups no rows numbers each by its first row alone.
     last = f"coalesce({ROW_LAST}, {ROW_FIRST})" if traced and ROW_LAST in traced else ROW_FIRST
     count = f"coalesce({ROW_COUNT}, 1)" if traced and ROW_COUNT in traced else "1"

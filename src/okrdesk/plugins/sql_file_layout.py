@@ -38,10 +38,9 @@ from okrdesk.plugins.sql_table_file import (
     SCREENED_MARKS,
     Layout,
     TableFile,
-    literal,
     places_listed,
-    quoted,
 )
+from okrdesk.sql_text import literal, quoted
 
 if TYPE_CHECKING:
     import duckdb

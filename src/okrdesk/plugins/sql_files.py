@@ -46,8 +46,9 @@ from okrdesk.plugins.sql_file_layout import (
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
 from okrdesk.plugins.sql_table_cache import Digest, TableCache
-from okrdesk.plugins.sql_table_file import TableFile, quoted
+from okrdesk.plugins.sql_table_file import TableFile
 from okrdesk.plugins.text_encoding import text_encoding
+from okrdesk.sql_text import quoted
 from okrdesk.written_dates import DATE_ORDERS
 from okrdesk.written_numbers import DECIMAL_MARKS
 

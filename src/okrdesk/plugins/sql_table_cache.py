@@ -23,7 +23,8 @@ from okrdesk.files import write_text_atomically
 from okrdesk.plugins.sql_file_copies import CHUNK_BYTES
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
-from okrdesk.plugins.sql_table_file import TableFile, literal, quoted
+from okrdesk.plugins.sql_table_file import TableFile
+from okrdesk.sql_text import literal, quoted
 from okrdesk.user_cache import mark_used, prune, remove_if_older, user_cache_folder
 
 if TYPE_CHECKING:

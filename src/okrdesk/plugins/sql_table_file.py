@@ -21,6 +21,7 @@ from okrdesk.errors import Said, printable
 from okrdesk.plugins.csv_lines import Lines
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
+from okrdesk.sql_text import quoted
 
 if TYPE_CHECKING:
     import duckdb
@@ -109,14 +110,6 @@ dropped, and a column with a whole number of 16 digits or more is text; 14: note
 the data, 制表人：…, are left out; 15: a file whose name holds * ? [ or { is read as
 itself, where DuckDB read every file the name matched as a pattern), so that a table kept
 by an older okrdesk is read again, and checked, rather than used."""
-
-
-def quoted(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 @attrs.frozen

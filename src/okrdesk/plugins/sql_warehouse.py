@@ -36,6 +36,7 @@ from okrdesk.plugins.sql_settings import (
     check_settings,
     dialect_of,
 )
+from okrdesk.sql_text import literal
 
 THROUGH_SQLALCHEMY = ("trino", "starrocks", "doris", "clickhouse")
 """The dialects okrdesk reaches through SQLAlchemy (warehouse_dialects.py)."""
@@ -87,10 +88,6 @@ def described(url: str) -> str:
 # ---------------------------------------------------------------- the SQL
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _parameters_as_literals(query: str, params: Mapping[str, str]) -> Any:
     """The user's query, read as DuckDB SQL, with :start, :end and :through as text."""
     import sqlglot
@@ -140,7 +137,7 @@ def too_long(timeout: float, described: str, *, cancelled: bool) -> Said:
 
 
 def _date(day: Any) -> str:
-    return f"CAST({_literal(day.isoformat())} AS DATE)"
+    return f"CAST({literal(day.isoformat())} AS DATE)"
 
 
 def _first(error: Exception) -> str:
@@ -200,7 +197,7 @@ def _by_day(
     # A CASE, not a join to a table of periods: every engine runs it the same way.
     whens = " ".join(
         f"WHEN {day} >= {_date(p.start)} AND {day} <= {_date(min(p.end, through))} "
-        f"THEN {_literal(p.id)}"
+        f"THEN {literal(p.id)}"
         for p in periods
         if p.start <= through
     )
