@@ -192,7 +192,7 @@ def test_outside_a_workspace_the_help_is_in_the_locale_s_language(
 
 
 def test_the_locale_is_read_as_okrdesk_init_reads_it(tmp_path: Path) -> None:
-    from okrdesk.cli.options import locale_language
+    from okrdesk.cli.languages import locale_language
 
     for value in ("zh_CN.UTF-8", "zh_HK", "ZH_cn", "en_US.UTF-8", "C", "POSIX", "", "fr_FR"):
         for name in ("LC_ALL", "LC_MESSAGES", "LANG"):

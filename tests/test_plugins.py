@@ -1329,8 +1329,13 @@ def test_help_imports_no_plugin() -> None:
     assert loaded == set()
     assert not {"okrdesk.targets", "sqlite_utils", "jinja2", "rich", "attrs"} & modules
     # Commands load when they run; listing them imports none (only the help's own
-    # modules: its layout, and its Chinese texts where the help is in Chinese).
-    helpers = {"okrdesk.cli.options", "okrdesk.cli.help", "okrdesk.cli.help_zh"}
+    # modules: its layout, its language, and its Chinese texts where the help is in Chinese).
+    helpers = {
+        "okrdesk.cli.options",
+        "okrdesk.cli.help",
+        "okrdesk.cli.help_zh",
+        "okrdesk.cli.languages",
+    }
     assert not {m for m in modules if m.startswith("okrdesk.cli.") and m not in helpers}
 
 

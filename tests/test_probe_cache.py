@@ -30,8 +30,8 @@ from okrdesk.model import (
     OverTime,
 )
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
-from okrdesk.plugins.manager import Probed
 from okrdesk.plugins.probe_cache import ProbeCache, _spec_data
+from okrdesk.plugins.probed import Probed
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 from sample_workspace import WriteWorkspace
 from test_sql_metrics import SALONS, SALONS_OKRS

@@ -181,7 +181,7 @@ class OkrdeskGroup(HelpedGroup):
     def language(self) -> str:
         """The language of the command line being run (its --lang, else its workspace's),
         for what okrdesk says of it outside the command itself."""
-        from okrdesk.cli.options import command_line_language
+        from okrdesk.cli.languages import command_line_language
 
         return command_line_language(self.command_line)
 
@@ -276,7 +276,7 @@ def _say_stopped(lang: str) -> None:
 def _shown(error: click.ClickException, args: list[str]) -> str:
     """What click shows of ``error``; a mistake in the command line in Chinese when the
     command line or its workspace asks for Chinese."""
-    from okrdesk.cli.options import command_line_language
+    from okrdesk.cli.languages import command_line_language
 
     # A group run with no command shows its help (an error only to set the exit code).
     help_shown = isinstance(error, click.exceptions.NoArgsIsHelpError)

@@ -3,7 +3,7 @@
 The language is the command line's ``--lang`` wherever it stands (after ``--help``
 too), else the workspace's (its ``[workspace] lang``, else Chinese, as for its
 reports), else, outside any workspace, the locale's, as ``okrdesk init`` chooses
-(``options.help_language``). English help is click's own, from the
+(``languages.help_language``). English help is click's own, from the
 commands' docstrings and their options' ``help=``; Chinese is the same help with
 the texts of ``help_zh``, which is imported only when Chinese is chosen, laid out
 by the columns a character takes on a terminal (two for a Chinese one) and broken
@@ -42,7 +42,7 @@ class HelpedGroup(click.Group):
 
 
 def _language(ctx: click.Context) -> str:
-    from okrdesk.cli.options import help_language
+    from okrdesk.cli.languages import help_language
 
     return help_language(getattr(ctx.find_root().command, "command_line", []))
 

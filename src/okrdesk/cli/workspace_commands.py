@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from okrdesk.cli.help import HelpedCommand
+from okrdesk.cli.languages import locale_language
 from okrdesk.cli.options import (
     DATE,
     day_of,
     given_lang,
     lang_option,
-    locale_language,
     workspace_option,
     workspace_path,
 )

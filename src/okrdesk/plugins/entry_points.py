@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from okrdesk.plugins.failures import worded
+from okrdesk.plugins.failures import close_module, worded
 
 _SUFFIXES = (".dist-info", ".egg-info")
 _VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
@@ -250,25 +250,3 @@ def _no_such_module(value: str, missing: str) -> ModuleNotFoundError:
     )
     error.name = missing  # type: ignore[attr-defined]
     return error  # type: ignore[return-value]
-
-
-def close_module(missing: str) -> str | None:
-    """The installed module whose name is closest to ``missing`` (a submodule of its
-    package, for a dotted name), if one is close."""
-    import difflib
-    import pkgutil
-
-    parent, _, leaf = missing.rpartition(".")
-    if parent:
-        try:
-            where = getattr(importlib.import_module(parent), "__path__", None)
-        except Exception:  # the package itself is broken: its error is another's to tell
-            return None
-        if where is None:
-            return None
-        found = pkgutil.iter_modules(where)
-    else:
-        found = pkgutil.iter_modules()
-    names = sorted({module.name for module in found})
-    close = difflib.get_close_matches(leaf, names, n=1, cutoff=0.8)
-    return f"{parent}.{close[0]}" if close and parent else (close[0] if close else None)

@@ -7,6 +7,7 @@ that failed in someone's cron job has only ``KeyError: 'date'`` to go on.
 
 from __future__ import annotations
 
+import importlib
 import linecache
 import os
 import re
@@ -195,8 +196,6 @@ def _not_installed(error: BaseException, how: tuple[str, str] | None, lang: str)
         if beside is not None:
             return beside
     if "." in name:
-        from okrdesk.plugins.entry_points import close_module
-
         try:
             close = close_module(name)
         except Exception:  # the advice is a help; the error must still be told
@@ -530,3 +529,25 @@ class NotedStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def close_module(missing: str) -> str | None:
+    """The installed module whose name is closest to ``missing`` (a submodule of its
+    package, for a dotted name), if one is close."""
+    import difflib
+    import pkgutil
+
+    parent, _, leaf = missing.rpartition(".")
+    if parent:
+        try:
+            where = getattr(importlib.import_module(parent), "__path__", None)
+        except Exception:  # the package itself is broken: its error is another's to tell
+            return None
+        if where is None:
+            return None
+        found = pkgutil.iter_modules(where)
+    else:
+        found = pkgutil.iter_modules()
+    names = sorted({module.name for module in found})
+    close = difflib.get_close_matches(leaf, names, n=1, cutoff=0.8)
+    return f"{parent}.{close[0]}" if close and parent else (close[0] if close else None)

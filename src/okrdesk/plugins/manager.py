@@ -53,6 +53,7 @@ from okrdesk.plugins.kept_state import (
     printed_said,
     written_said,
 )
+from okrdesk.plugins.probed import Probed
 from okrdesk.plugins.process_ends import LOADING, ended, loading
 from okrdesk.plugins.time_limit import (
     LONGER,
@@ -64,7 +65,6 @@ from okrdesk.plugins.time_limit import (
     limited,
     marking_signals,
 )
-from okrdesk.records import shared_methods
 
 ENTRY_POINT_GROUP = "okrdesk"
 ALLOW_ENV = "OKRDESK_LOAD_PLUGINS"
@@ -163,24 +163,6 @@ class PluginRecord:
         """``fail``, with an error after which what the plugin declares is unknown."""
         self.fail(en, zh)
         self.unknown, self.cause = True, en
-
-
-# A command makes only a few of each class here: declared without __slots__, which attrs
-# adds by building the class a second time (as report/document.py explains).
-@attrs.frozen(slots=False)
-@shared_methods
-class Probed:
-    """What a plugin declared when loaded in a process of its own."""
-
-    errors: list[str]
-    version: str
-    declared: list[MetricSpec]
-    errors_zh: dict[str, str] = attrs.Factory(dict)
-    """An error okrdesk wrote (its process hung, ended, printed) → its Chinese."""
-    unknown: bool = False
-    """No clean answer came (``PluginRecord.unknown``)."""
-    undeclared: frozenset[str] = frozenset()
-    """The metrics it said it could not declare (``PluginRecord.undeclared``)."""
 
 
 class Prober(Protocol):

@@ -43,7 +43,7 @@ from okrdesk.model import (
     OverTime,
 )
 from okrdesk.plugins.entry_points import EntryPoint
-from okrdesk.plugins.manager import Probed
+from okrdesk.plugins.probed import Probed
 from okrdesk.targets.toml_cache import json_data
 from okrdesk.units import UNITS
 from okrdesk.user_cache import user_cache_folder

@@ -49,11 +49,11 @@ from okrdesk.plugins.manager import (
     BUILTIN_PLUGINS,
     PluginHost,
     PluginRecord,
-    Probed,
     Prober,
     load_one,
 )
 from okrdesk.plugins.probe_cache import ProbeCache
+from okrdesk.plugins.probed import Probed
 from okrdesk.plugins.settings_read import setting_at_fault
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER, TimeBudget, abandon, earlier
 from okrdesk.signals_held import signals_held
