@@ -431,10 +431,13 @@ def test_a_file_of_its_code_that_cannot_be_read_leaves_the_workspace_untrusted_a
         "plugins/mem.py: cannot read this file (Input/output error); okrdesk cannot check "
         "the workspace's code while it is unreadable: make it readable, or remove it\n"
     )
-    # The report still runs, the workspace's code not run (it was trusted before).
+    # The report still runs, the workspace's code not run (it was trusted before), and
+    # says which file cannot be read.
     report = run("report", "--lang", "en", "--as-of", "2026-03-15", "-w", str(root), env=BOTH)
     assert report.returncode == 0, report.stderr
-    assert "not run: this workspace is not trusted" in report.stdout + report.stderr
+    said = " ".join((report.stdout + report.stderr).split())
+    assert "not run: okrdesk cannot check this workspace's code to trust it: plugins/mem.py: " \
+           "cannot read this file (Input/output error)" in said, said  # fmt: skip
     assert not (root / "RAN").exists()
 
 
@@ -1267,10 +1270,30 @@ def test_a_huge_file_linked_into_plugins_is_never_read_whole(
            "plugin's code" in said and "Keep data outside plugins/" in said  # fmt: skip
     chinese = run("trust", "--lang", "zh", str(root))
     assert f"plugins/model.bin（链接到 {huge}）超过 16 MiB" in chinese.stderr
-    # The others run none of the workspace's code, as for a file that cannot be read:
-    # `okrdesk trust`, which they point to, names it.
-    done = run("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root))
-    assert "plugin test_metrics: not run: this workspace is not trusted" in done.stderr
+    # The others run none of the workspace's code, as for a file that cannot be read,
+    # and name the file and the bound too: they said only "not trusted", sending the
+    # reader to `okrdesk trust`, which alone named it.
+    for command in (("collect", "--through", "2026-03-15"), ("report", "--as-of", "2026-03-15")):
+        done = run(*command, "--lang", "en", "-w", str(root))
+        # Without spaces: the report wraps its lines where a path is long.
+        said = "".join((done.stdout + done.stderr).split())
+        assert "plugintest_metrics:notrun:okrdeskcannotcheckthisworkspace'scodetotrustit:" \
+               f"plugins/model.bin(alinkto{huge})holdsmorethan16MiB" in said, said  # fmt: skip
+        assert "nottrusted" not in said, said
+        chinese = run(*command, "--lang", "zh", "-w", str(root))
+        said = "".join((chinese.stdout + chinese.stderr).split())
+        assert f"未运行：okrdesk无法核对此工作区的代码，也就无法信任它：plugins/model.bin（链接到" \
+               f"{huge}）超过16MiB" in said, said  # fmt: skip
+    # A command a setting reaching outside the workspace refuses says it too.
+    (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{tmp_path / "kept.db"}"\n',
+                                       encoding="utf-8")  # fmt: skip
+    refused = run("report", "--lang", "en", "-w", str(root))
+    said = " ".join(refused.stderr.split())
+    assert refused.returncode == 2, said
+    assert "okrdesk trust" in said and "but okrdesk cannot check the workspace's code to " \
+           f"trust it: plugins/model.bin (a link to {huge}) holds more than 16 MiB" \
+           in said  # fmt: skip
+    (root / "okrdesk.toml").unlink()
     # Files as large as a plugin's are read whole, up to the bound for them all.
     (root / "plugins" / "model.bin").unlink()
     for n in range(MOST_READ_IN_ALL // MOST_READ_A_FILE):

@@ -373,19 +373,24 @@ def _consented_to_check(workspace: Workspace, findings: Findings) -> None:
     reach = workspace.reach
     if not reach:
         return
-    from okrdesk.app.trust import is_trusted
+    from okrdesk.app.trust import TRUSTED, WORDS, trust_and_why
 
-    if is_trusted(workspace.root, reach):
+    state, why = trust_and_why(workspace.root, reach)
+    if state == TRUSTED:
         return
     if any(not line.startswith(_NOT_CHECKED) for line in reach):
         consented(workspace)
     listed, listed_zh = "; ".join(reach), "；".join(line.zh for line in reach)
+    first = ("", "") if why is None else (
+        f"; {WORDS['en']['unchecked']}{why.en}", f"；{WORDS['zh']['unchecked']}{why.zh}"
+    )  # fmt: skip
     findings.warnings.append(Problem(
         "okrdesk.toml", 0, "",
         f"reaches outside the workspace ({listed}); validate opens none of it, and the "
-        f"other commands refuse it until you trust the workspace: okrdesk trust {workspace.root}",
+        f"other commands refuse it until you trust the workspace: okrdesk trust {workspace.root}"
+        f"{first[0]}",
         f"指向工作区之外（{listed_zh}）；validate 不会打开这些，其他命令在你信任此工作区之前"
-        f"会拒绝运行：okrdesk trust {workspace.root}",
+        f"会拒绝运行：okrdesk trust {workspace.root}{first[1]}",
     ))  # fmt: skip
 
 
@@ -394,15 +399,15 @@ def open_plugins(workspace: Workspace, probe: Prober | None = None) -> PluginHos
     (with what its settings reach outside it, which the trust covers too). One that is
     loaded in this process, rather than ``probe``d in one of its own, is stopped when it
     takes longer than the plugin timeout to import or to declare its metrics."""
-    folder, state = workspace.plugins, "never"
+    folder, state, why = workspace.plugins, "never", None
     if folder.is_dir() and any(folder.glob("*.py")):
         # Fingerprinting the workspace's code (hashlib) costs only where there is some.
-        from okrdesk.app.trust import trust_state
+        from okrdesk.app.trust import trust_and_why
 
-        state = trust_state(workspace.root, workspace.reach)
+        state, why = trust_and_why(workspace.root, workspace.reach)
     limit = plugin_timeout(workspace.plugin_timeout)
     return PluginHost(folder, sources=workspace.sources, workspace_code=state == "trusted",
-                      changed_since_trusted=state == "changed", prober=probe,
+                      changed_since_trusted=state == "changed", unchecked=why, prober=probe,
                       limit=limit).load()  # fmt: skip
 
 

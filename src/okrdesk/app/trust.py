@@ -215,20 +215,29 @@ def is_trusted(root: Path, reach: Sequence[str] = ()) -> bool:
     return trust_state(root, reach) == TRUSTED
 
 
-TRUSTED, CHANGED, NEVER = "trusted", "changed", "never"
+TRUSTED, CHANGED, NEVER, UNCHECKED = "trusted", "changed", "never", "unchecked"
 """A workspace trusted as it is now; trusted once, but its code or what its settings reach
-has changed since; never trusted (or its list unreadable)."""
+has changed since; never trusted (or its list unreadable); one whose code okrdesk cannot
+check (a file under plugins/ too large or unreadable)."""
 
 
 def trust_state(root: Path, reach: Sequence[str] = ()) -> str:
-    """``TRUSTED``, ``CHANGED`` or ``NEVER``: whether the workspace's own code may run and
-    its settings reach outside it, and, where not, whether it was trusted as it was once:
-    its author, who edits a plugin after `okrdesk trust`, is told so, not that it is not
-    trusted."""
+    """``TRUSTED``, ``CHANGED``, ``NEVER`` or ``UNCHECKED``: whether the workspace's own
+    code may run and its settings reach outside it, and, where not, whether it was trusted
+    as it was once: its author, who edits a plugin after `okrdesk trust`, is told so, not
+    that it is not trusted."""
+    return trust_and_why(root, reach)[0]
+
+
+def trust_and_why(root: Path, reach: Sequence[str] = ()) -> tuple[str, Said | None]:
+    """``trust_state``, and for ``UNCHECKED`` why, naming the file and what okrdesk reads of
+    one: each command that runs none of the workspace's code says so, not only `okrdesk
+    trust`, which a reader told "not trusted" runs to be told the same."""
     allowed = os.environ.get(ALLOW_ENV, "")
     if allowed == "1":
-        return TRUSTED
-    if allowed not in ("", "0") and (reach or workspace_code(root)):
+        return TRUSTED, None
+    code = workspace_code(root)
+    if allowed not in ("", "0") and (reach or code):
         # A CI job's =true or =yes ran none of the code, told only that it is not trusted.
         raise BadInput(Said(
             f"${ALLOW_ENV} is {allowed!r}: 1 allows a workspace's own code for this run, and "
@@ -236,17 +245,20 @@ def trust_state(root: Path, reach: Sequence[str] = ()) -> str:
             f"${ALLOW_ENV} 为 {allowed!r}：1 表示本次运行允许工作区自带的代码，0（或不设）表示"
             "交由 `okrdesk trust` 决定；请写其中之一",
         ))  # fmt: skip
-    if not reach and not workspace_code(root):
-        return TRUSTED
+    if not reach and not code:
+        return TRUSTED, None
     try:
         recorded = _read(trust_file()).get(_key(root))
-        if recorded is None:
-            return NEVER
-        # A file of its code that cannot be read leaves it untrusted, its code not run:
-        # `okrdesk trust` then names the file.
-        return TRUSTED if recorded == fingerprint(root, reach) else CHANGED
     except BadInput:
-        return NEVER
+        return NEVER, None
+    if recorded is None:
+        return NEVER, None
+    try:
+        marked = fingerprint(root, reach)
+    except BadInput as refused:
+        # Its code not run: no file of it is vouched for.
+        return UNCHECKED, refused.said
+    return (TRUSTED if recorded == marked else CHANGED), None
 
 
 def require_consent(workspace: Workspace) -> None:
@@ -254,12 +266,18 @@ def require_consent(workspace: Workspace) -> None:
     the user trusted it as it is now: a workspace someone sent must not choose where your
     numbers are written, which of your files are read or where your passwords go."""
     reach = workspace.reach
-    if reach and not is_trusted(workspace.root, reach):
-        said = {lang: WORDS[lang]["refused"].format(
-                    settings=workspace.root / "okrdesk.toml", root=workspace.root,
-                    listed="\n".join(f"  {printable(line.said(lang))}" for line in reach))
-                for lang in WORDS}  # fmt: skip
-        raise NotTrusted(Said(said["en"], said["zh"]))
+    if not reach:
+        return
+    state, why = trust_and_why(workspace.root, reach)
+    if state == TRUSTED:
+        return
+    said = {lang: WORDS[lang]["refused"].format(
+                settings=workspace.root / "okrdesk.toml", root=workspace.root,
+                listed="\n".join(f"  {printable(line.said(lang))}" for line in reach))
+            for lang in WORDS}  # fmt: skip
+    if why is not None:  # `okrdesk trust` would refuse too: what to do first
+        said = {lang: f"{said[lang]}\n{WORDS[lang]['unchecked']}{why.text(lang)}" for lang in said}
+    raise NotTrusted(Said(said["en"], said["zh"]))
 
 
 class NotTrusted(BadInput):
@@ -272,6 +290,7 @@ WORDS = {
         "refused": "{settings}: this workspace reaches outside its folder:\n{listed}\n"
                    "okrdesk uses such settings only in a workspace you trust as it is now; "
                    "if they are yours, or you trust who wrote them: okrdesk trust {root}",
+        "unchecked": "but okrdesk cannot check the workspace's code to trust it: ",
         "revoked": "{root}: no longer trusted.",
         "never": "{root}: was not trusted.",
         "trusted": "Trusted {root} as it is now ({count} under plugins/), in {listed}:",
@@ -286,6 +305,7 @@ WORDS = {
         "refused": "{settings}：此工作区指向其文件夹之外：\n{listed}\n"
                    "只有在你信任此工作区的当前状态时，okrdesk 才会使用这些设置；"
                    "如果它们是你的，或你信任写下它们的人：okrdesk trust {root}",
+        "unchecked": "但 okrdesk 无法核对工作区的代码，也就无法信任它：",
         "revoked": "{root}：已不再信任。",
         "never": "{root}：本来就未受信任。",
         "trusted": "已信任 {root} 的当前状态（plugins/ 下 {count}），记录在 {listed}：",

@@ -111,6 +111,8 @@ CHANGED_ZH = (
     "未运行：自你信任此工作区以来，其代码或其设置指向工作区之外的内容有了改动，其自带代码须经"
     "你同意才运行；`okrdesk trust` 可准许其当前状态"
 )
+UNCHECKED = "not run: okrdesk cannot check this workspace's code to trust it: "
+UNCHECKED_ZH = "未运行：okrdesk 无法核对此工作区的代码，也就无法信任它："
 NOT_A_FILE = (
     "not run: it is no file (a named pipe, a socket or a device), which okrdesk would wait "
     "on for ever; put the plugin's file itself in its place"
@@ -272,6 +274,7 @@ class PluginHost:
         registered: bool = True,
         workspace_code: bool = False,
         changed_since_trusted: bool = False,
+        unchecked: Said | None = None,
         prober: Prober | None = None,
         limit: float | None = None,
     ) -> None:
@@ -293,6 +296,9 @@ class PluginHost:
         self._workspace_code = workspace_code
         self.changed_since_trusted = changed_since_trusted
         """Whether the workspace was trusted once and its code (or reach) changed since."""
+        self.unchecked = unchecked
+        """Why okrdesk cannot check the workspace's code for trust (a file under plugins/
+        too large or unreadable), its code then not run; else None."""
         self.skipped: list[Path] = []
         """The workspace's plugin files left unrun because the workspace is not trusted."""
         self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
@@ -497,7 +503,9 @@ class PluginHost:
 
     def _skip(self, path: Path) -> None:
         self.skipped.append(path)
-        if self.changed_since_trusted:
+        if self.unchecked is not None:
+            self._refuse(path, UNCHECKED + self.unchecked.en, UNCHECKED_ZH + self.unchecked.zh)
+        elif self.changed_since_trusted:
             self._refuse(path, CHANGED, CHANGED_ZH)
         else:
             self._refuse(path, UNTRUSTED, UNTRUSTED_ZH)
