@@ -354,6 +354,13 @@ NEVER_MADE_ON_THE_SERVER = {
         "CREATE UNIQUE INDEX one_a_day ON checkins (key_result, day)",
         "index one_a_day",
     ),
+    # A domain's CHECK refused each check-in below it midway, the column's type still
+    # read as double precision.
+    "domain": (
+        "CREATE DOMAIN sure AS double precision CHECK (VALUE > 0.5);\n"
+        "ALTER TABLE checkins ALTER COLUMN confidence TYPE sure",
+        "domain checkins.confidence sure CHECK ((VALUE > (0.5)::double precision))",
+    ),
     # okrdesk's own trigger, its function's body changed.
     "function": (
         "CREATE OR REPLACE FUNCTION okrdesk_note_hand_edit() RETURNS trigger LANGUAGE plpgsql "
@@ -382,6 +389,37 @@ def test_a_server_store_holding_what_okrdesk_never_makes_is_refused_when_opened(
     chinese = cli("report", "--as-of", THROUGH, "--lang", "zh", "-w", str(collected))
     said_plainly(chinese, 2, f"含有 okrdesk 从不创建的对象（{named}")
     assert counts(postgres_url) == before
+
+
+def test_a_server_store_with_a_column_added_by_hand_is_refused_when_opened(
+    collected: Path, postgres_url: str
+) -> None:
+    """As an SQLite file is: a column added to one of okrdesk's tables on the server took
+    the next check-in, exit 0, beside a column no write of okrdesk's fills and no copy of
+    the store carries; one NOT NULL refused it midway. Named at the opening, exit 2."""
+    by_hand(postgres_url, 'ALTER TABLE checkins ADD COLUMN "备注" text',
+            "ALTER TABLE spend ADD COLUMN approver text")  # fmt: skip
+    before = counts(postgres_url)
+    for command in (SPEND_ADD, ["checkin", "O1.REV", "2", "--date", "2026-02-27"],
+                    ["report", "--as-of", THROUGH]):  # fmt: skip
+        done = cli(*command, "--lang", "en", "-w", str(collected))
+        said_plainly(
+            done, 2, "okrdesk's tables are not as okrdesk made them: checkins.备注 is a column "
+            "okrdesk never makes (keep what it holds elsewhere, then `ALTER TABLE checkins "
+            'DROP COLUMN "备注"`); spend.approver is a column okrdesk never makes',
+            "nor can it copy one to another store", "Nothing was read or changed",
+        )  # fmt: skip
+    chinese = cli("report", "--as-of", THROUGH, "--lang", "zh", "-w", str(collected))
+    said_plainly(chinese, 2, "checkins 表的 备注 列不是 okrdesk 建的",
+                 "spend 表的 approver 列不是 okrdesk 建的")  # fmt: skip
+    assert counts(postgres_url) == before
+    # Beside what else okrdesk never makes, that is what is named.
+    by_hand(postgres_url, "CREATE RULE nothing AS ON INSERT TO spend DO INSTEAD NOTHING")
+    said_plainly(cli(*SPEND_ADD, "--lang", "en", "-w", str(collected)), 2,
+                 "holds what okrdesk never makes (rule nothing)")  # fmt: skip
+    by_hand(postgres_url, "DROP RULE nothing ON spend", 'ALTER TABLE checkins DROP COLUMN "备注"',
+            "ALTER TABLE spend DROP COLUMN approver")  # fmt: skip
+    said_plainly(cli(*SPEND_ADD, "-w", str(collected)), 0)
 
 
 def test_a_row_added_by_hand_with_the_next_id_is_said_with_the_sequence_to_reset(

@@ -440,6 +440,51 @@ def never_made(location: str, found: Sequence[tuple[str, str]]) -> BadInput:
     ))  # fmt: skip
 
 
+def not_as_made(
+    location: str, retyped: Sequence[Said], added: Sequence[tuple[str, str]]
+) -> BadInput:
+    """The refusal of a store whose tables were changed by hand, each column ``retyped``
+    told with its way back, each column ``added`` (its table and name) with how to take
+    it out; on SQLite and on a server alike."""
+    told = [*retyped, *(_added(table, column) for table, column in added)]
+    why = [_READ_BACK_OTHERWISE] if retyped else []
+    why += [_NOT_KEPT] if added else []
+    return BadInput(Said(
+        f"{location}: okrdesk's tables are not as okrdesk made them: "
+        f"{'; '.join(t.en for t in told)}. Someone changed them by hand"
+        f"{''.join(w.en for w in why)}. Nothing was read or changed.",
+        f"{location}：okrdesk 的数据表已不是 okrdesk 建的样子："
+        f"{'；'.join(t.zh for t in told)}。"
+        f"有人手工改动过它们{''.join(w.zh for w in why)}。"
+        "未读取、未改动任何内容。",
+    ))  # fmt: skip
+
+
+_READ_BACK_OTHERWISE = Said(
+    ", and what okrdesk stored there would not read back as written",
+    "，okrdesk 存入其中的内容读出来会与写入时不同",
+)
+_NOT_KEPT = Said(
+    "; okrdesk never writes a column it does not make, nor can it copy one to another "
+    "store (`okrdesk store copy`), so what such a column holds belongs in a table of your own",
+    "；okrdesk 从不写入它没有建的列，也无法把这样的列复制到另一个数据库"
+    "（`okrdesk store copy`），其中的内容应放在您自己的表中",
+)
+
+
+def _added(table: str, column: str) -> Said:
+    """A column added to one of okrdesk's tables, named, with how to take it out."""
+    shown = printable(column)
+    quoted = column.replace('"', '""')
+    drop = f'`ALTER TABLE {table} DROP COLUMN "{quoted}"`'
+    return Said(
+        f"{table}.{shown} is a column okrdesk never makes (keep what it holds elsewhere, "
+        f"then {printable(drop)})",
+        f"{table} 表的 {shown} 列不是 okrdesk 建的（请先把其中的内容另存，再运行 "
+        f"{printable(drop)}）",
+    )
+
+
 def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
     """For an error okrdesk did not expect of ``command`` (a TypeError where it read a
     value of a type it did not store, say): where a store this process opened has tables

@@ -53,9 +53,11 @@ from okrdesk.store.base import (
     edits_unsummed,
     holds_no_number,
     never_made,
+    not_as_made,
 )
 from okrdesk.store.liveness import STOPPED
 from okrdesk.store.migrations import (
+    COLUMN_TYPES_MADE,
     DEFAULTS_MADE,
     HAND_EDITS,
     OKRDESK_WRITES,
@@ -118,6 +120,12 @@ _TRIGGER_BODY = " ".join(
 _RELATION_KINDS = {"v": "view", "m": "materialized view", "f": "foreign table",
                    "p": "partitioned table"}  # fmt: skip
 _OURS = "ARRAY[" + ", ".join(f"'{table}'" for table in sorted(_TABLES_HERE)) + "]"
+_COLUMNS_OURS = "ARRAY[" + ", ".join(sorted(
+    f"'{table}.{column}'"
+    for table, columns in {**COLUMN_TYPES_MADE, VERSION_TABLE: {"version": "INTEGER"}}.items()
+    if table in _TABLES_HERE for column in columns
+)) + "]"  # fmt: skip
+"""Each column okrdesk makes on a server, in some version, as ``table.column``."""
 _NEVER_MADE = f"""
 SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl,
        replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(n.nspname) || '.', ' ON ')
@@ -160,12 +168,26 @@ UNION ALL
 SELECT 'function', p.proname::text, '', p.prosrc
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = current_schema() AND p.proname = 'okrdesk_note_hand_edit'
+UNION ALL
+SELECT CASE WHEN c.relname || '.' || a.attname = ANY({_COLUMNS_OURS}) THEN 'domain'
+       ELSE 'column' END, a.attname::text, c.relname::text,
+       CASE WHEN t.typtype = 'd' THEN concat_ws(' ', format_type(t.oid, NULL),
+           (SELECT string_agg(pg_get_constraintdef(d.oid), ' ' ORDER BY d.conname)
+            FROM pg_catalog.pg_constraint d WHERE d.contypid = t.oid)) ELSE '' END
+FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND a.attnum > 0
+    AND NOT a.attisdropped
+    AND (t.typtype = 'd' OR c.relname || '.' || a.attname <> ALL({_COLUMNS_OURS}))
 """
 """What ``_refuse_what_was_never_made`` looks at, in one statement: each trigger and rule
 on okrdesk's tables, each relation under their names that is no table, each column
 default, each constraint on or referring to them (but ``NOT NULL``, which PostgreSQL 18
-lists there too) with its kind's letter, each index on them, and the body of okrdesk's
-trigger's function."""
+lists there too) with its kind's letter, each index on them, the body of okrdesk's
+trigger's function, each column okrdesk never makes there, and each of its columns whose
+type is a domain, with the domain's name and constraints (okrdesk makes none: one's
+``CHECK`` refused okrdesk's writes midway, and the column's type still read as made)."""
 _CONSTRAINT_KINDS = {"c": "check", "f": "foreign key", "u": "unique", "x": "exclusion",
                      "p": "primary key", "t": "constraint trigger"}  # fmt: skip
 CONNECT_TIMEOUT = 10
@@ -381,15 +403,18 @@ class PostgresStore(Store):
         trigger but okrdesk's own (``observations_edited_by_hand``, as okrdesk makes it,
         its function's body too), a rule, a view (or any relation but a table) under the
         name of one of okrdesk's tables, a column's default okrdesk never gives, which
-        its writes would take, or a constraint or index okrdesk never makes: each would
-        run inside okrdesk's writes, change what they store (a rule turning each spend
-        entry's insert into nothing, a check-in born withdrawn) or refuse some midway (a
-        ``CHECK``, a foreign key, a unique index), as in an SQLite file. One statement,
-        asked of the catalog."""
+        its writes would take, a constraint or index okrdesk never makes, or a column
+        typed with a domain: each would run inside okrdesk's writes, change what they
+        store (a rule turning each spend entry's insert into nothing, a check-in born
+        withdrawn) or refuse some midway (a ``CHECK``, a domain's, a foreign key, a unique
+        index), as in an SQLite file. A column okrdesk never makes is refused as there
+        (``not_as_made``): okrdesk neither writes nor copies it. One statement, asked of the
+        catalog."""
         rows = self._never_made_rows
         if rows is None:  # not asked with the version: a store older than okrdesk's edits
             rows = [tuple(row) for row in self._rows(_NEVER_MADE)]
         found: list[tuple[str, str]] = []
+        added: list[tuple[str, str]] = []
         for kind, name, table, text in rows:
             if kind == "trigger" and (table, name, " ".join(str(text).split())) == _TRIGGER:
                 continue
@@ -408,7 +433,14 @@ class PostgresStore(Store):
                 kind, name = _CONSTRAINT_KINDS.get(letter, "constraint"), f"{table}.{name}"
             elif kind == "index" and str(text) in POSTGRES_INDEXES_MADE:
                 continue
+            elif kind == "column":
+                added.append((str(table), str(name)))
+                continue
+            elif kind == "domain":
+                name = f"{table}.{name} {text}"
             found.append((kind, str(name)))
+        if added and not found:
+            raise not_as_made(self.location, [], sorted(added))
         if found:
             raise never_made(self.location, found)
 

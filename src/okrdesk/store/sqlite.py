@@ -30,6 +30,7 @@ from okrdesk.store.base import (
     busy_timeout,
     edits_unsummed,
     never_made,
+    not_as_made,
 )
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
@@ -322,19 +323,8 @@ class SqliteStore(Store):
         defaults, retyped, added = self._columns_not_made()
         found.extend(("default", column) for column in defaults)
         if (retyped or added) and not found:
-            told = [self._retyped(*column) for column in retyped]
-            told += [_added(*column) for column in added]
-            why = [_READ_BACK_OTHERWISE] if retyped else []
-            why += [_NOT_KEPT] if added else []
-            raise BadInput(Said(
-                f"{self.path}: okrdesk's tables are not as okrdesk made them: "
-                f"{'; '.join(t.en for t in told)}. Someone changed them by hand"
-                f"{''.join(w.en for w in why)}. Nothing was read or changed.",
-                f"{self.path}：okrdesk 的数据表已不是 okrdesk 建的样子："
-                f"{'；'.join(t.zh for t in told)}。"
-                f"有人手工改动过它们{''.join(w.zh for w in why)}。"
-                "未读取、未改动任何内容。",
-            ))  # fmt: skip
+            raise not_as_made(str(self.path), [self._retyped(*column) for column in retyped],
+                              added)  # fmt: skip
         if found:
             raise never_made(str(self.path), found)
 
@@ -622,31 +612,6 @@ _READ_ONLY_HERE = Said(
 
 _READ_ONLY_THERE = Said("where it is read-only", "因为它在此处只读")
 _ONLY_READ = Said("where a copy only reads it", "因为复制只读取源数据库")
-
-
-_READ_BACK_OTHERWISE = Said(
-    ", and what okrdesk stored there would not read back as written",
-    "，okrdesk 存入其中的内容读出来会与写入时不同",
-)
-_NOT_KEPT = Said(
-    "; okrdesk never writes a column it does not make, nor can it copy one to another "
-    "store (`okrdesk store copy`), so what such a column holds belongs in a table of your own",
-    "；okrdesk 从不写入它没有建的列，也无法把这样的列复制到另一个数据库"
-    "（`okrdesk store copy`），其中的内容应放在您自己的表中",
-)
-
-
-def _added(table: str, column: str) -> Said:
-    """A column added to one of okrdesk's tables, named, with how to take it out."""
-    shown = printable(column)
-    quoted = column.replace('"', '""')
-    drop = f'`ALTER TABLE {table} DROP COLUMN "{quoted}"`'
-    return Said(
-        f"{table}.{shown} is a column okrdesk never makes (keep what it holds elsewhere, "
-        f"then {printable(drop)})",
-        f"{table} 表的 {shown} 列不是 okrdesk 建的（请先把其中的内容另存，再运行 "
-        f"{printable(drop)}）",
-    )
 
 
 _TYPED_AS_MADE = ", ".join(
