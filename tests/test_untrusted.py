@@ -1307,6 +1307,36 @@ def test_a_huge_file_linked_into_plugins_is_never_read_whole(
     assert refused.returncode == 2 and "the files under plugins/ hold more than 128 MiB" in said
 
 
+def test_a_pipe_or_a_device_under_plugins_is_named_at_once_and_never_read(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # Left out of the fingerprint as no file, so trusted with the rest unseen; each is
+    # now named, none opened: a pipe waits for a writer, /dev/zero never ends.
+    root = write_workspace(root=tmp_path / "sent")
+    os.mkfifo(root / "plugins" / "feed")
+    (root / "plugins" / "zeros.bin").symlink_to("/dev/zero")
+    named = "plugins/feed is a named pipe; plugins/zeros.bin (a link to /dev/zero) is a device"
+    refused = run("trust", "--lang", "en", str(root))
+    said = " ".join(refused.stderr.split())
+    assert refused.returncode == 2 and f"{named}, not a file" in said, said
+    assert "Put the file itself in its place, or remove it" in said
+    chinese = run("trust", "--lang", "zh", str(root))
+    assert "plugins/feed 是命名管道；plugins/zeros.bin（链接到 /dev/zero）是设备，不是文件" \
+           in chinese.stderr, chinese.stderr  # fmt: skip
+    for command in (("collect", "--through", "2026-03-15"), ("report", "--as-of", "2026-03-15")):
+        done = run(*command, "--lang", "en", "-w", str(root))
+        said = " ".join((done.stdout + done.stderr).split())
+        assert "plugin test_metrics: not run: okrdesk cannot check this workspace's code to " \
+               f"trust it: {named}" in said, said  # fmt: skip
+    assert done.returncode == 0, said  # the report renders without the workspace's code
+    # One that was a file when the folder was walked and a pipe when it is read.
+    from okrdesk.app.trust import _content_digest
+    from okrdesk.errors import BadInput
+
+    with pytest.raises(BadInput, match="plugins/feed is a named pipe"):
+        _content_digest(root / "plugins" / "feed", root / "plugins", 1024)
+
+
 def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

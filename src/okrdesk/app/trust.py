@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -63,7 +64,8 @@ def code_and_links(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
 def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """``workspace_code``, and each folder linked into plugins/ from outside the workspace
     (its name under plugins/, and where it leads), which is not walked: a link to / would
-    have every command list the whole disk."""
+    have every command list the whole disk. A named pipe, a device or a socket there (or
+    a link to one: /dev/zero, /proc/self/fd/0) refuses the walk, each named, none read."""
     folder = root / "plugins"
     if not folder.is_dir():
         return [], []
@@ -77,6 +79,7 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     # surely as one of its own: its files are followed and covered, each folder once
     # however many links lead to it, so a link to itself ends.
     seen = {os.path.realpath(folder)}
+    special: list[tuple[Path, int]] = []
     for where, folders, files in os.walk(folder, followlinks=True):
         kept = []
         for name in sorted(folders):
@@ -92,8 +95,56 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
                 seen.add(real)
                 kept.append(name)
         folders[:] = kept
-        found += [path for name in files if (path := Path(where, name)).is_file()]
+        for name in files:
+            path = Path(where, name)
+            try:
+                mode = path.stat().st_mode
+            except OSError:  # a link leading nowhere: nothing there to run or read
+                continue
+            if stat.S_ISREG(mode):
+                found.append(path)
+            else:
+                special.append((path, mode))
+    if special:
+        raise _not_files(sorted(special), folder)
     return sorted(found), sorted(outside)
+
+
+def _special_kind(mode: int) -> tuple[str, str]:
+    """What a file that is no regular file is, in English and Chinese."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe", "命名管道"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device", "设备"
+    if stat.S_ISSOCK(mode):
+        return "a socket", "套接字"
+    return "no regular file", "非普通文件"
+
+
+def _not_files(special: Sequence[tuple[Path, int]], folder: Path) -> BadInput:
+    """The refusal of the named pipes, devices and sockets under plugins/ (or links to
+    them), each named and none opened: reading one waits for a writer that never comes
+    (a pipe, a terminal) or never ends (/dev/zero)."""
+    en, zh = [], []
+    for path, mode in special:
+        shown = printable(f"plugins/{path.relative_to(folder).as_posix()}")
+        kind, kind_zh = _special_kind(mode)
+        if path.is_symlink():  # where it says it leads, as `ls -l` shows it
+            leads = printable(os.readlink(path))
+            en.append(f"{shown} (a link to {leads}) is {kind}")
+            zh.append(f"{shown}（链接到 {leads}）是{kind_zh}")
+        else:
+            en.append(f"{shown} is {kind}")
+            zh.append(f"{shown} 是{kind_zh}")
+    return BadInput(Said(
+        f"{'; '.join(en)}, not a file: okrdesk reads every file under plugins/ to check the "
+        "workspace's trust, and reads none of these, whose reading may wait or run for ever, "
+        "so the workspace's code cannot be vouched for. Put the file itself in its place, or "
+        "remove it",
+        f"{'；'.join(zh)}，不是文件：okrdesk 读取 plugins/ 下的每个文件来核对工作区是否受信任，"
+        "但不读这类文件（读取它们可能一直等待或读不完），因此无法核对工作区的代码。"
+        "请换成文件本身，或删除它",
+    ))  # fmt: skip
 
 
 def holds_plugins(real: str, root: Path) -> bool:
@@ -142,7 +193,11 @@ def _content_digest(path: Path, folder: Path, left: int) -> tuple[bytes, int]:
     most = min(MOST_READ_A_FILE, left)
     digest, read = hashlib.sha256(), 0
     try:
-        with path.open("rb") as file:
+        # Not blocking, and looked at once open: what the walk found a file may since
+        # have become a pipe, whose opening would wait for a writer.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            if not stat.S_ISREG(mode := os.fstat(file.fileno()).st_mode):
+                raise _not_files([(path, mode)], folder)
             while block := file.read(min(_BLOCK, most + 1 - read)):
                 read += len(block)
                 if read > most:
@@ -218,7 +273,7 @@ def is_trusted(root: Path, reach: Sequence[str] = ()) -> bool:
 TRUSTED, CHANGED, NEVER, UNCHECKED = "trusted", "changed", "never", "unchecked"
 """A workspace trusted as it is now; trusted once, but its code or what its settings reach
 has changed since; never trusted (or its list unreadable); one whose code okrdesk cannot
-check (a file under plugins/ too large or unreadable)."""
+check (a file under plugins/ too large, unreadable, or a pipe or a device)."""
 
 
 def trust_state(root: Path, reach: Sequence[str] = ()) -> str:
@@ -236,7 +291,10 @@ def trust_and_why(root: Path, reach: Sequence[str] = ()) -> tuple[str, Said | No
     allowed = os.environ.get(ALLOW_ENV, "")
     if allowed == "1":
         return TRUSTED, None
-    code = workspace_code(root)
+    try:
+        code = workspace_code(root)
+    except BadInput as refused:
+        return UNCHECKED, refused.said
     if allowed not in ("", "0") and (reach or code):
         # A CI job's =true or =yes ran none of the code, told only that it is not trusted.
         raise BadInput(Said(

@@ -298,7 +298,7 @@ class PluginHost:
         """Whether the workspace was trusted once and its code (or reach) changed since."""
         self.unchecked = unchecked
         """Why okrdesk cannot check the workspace's code for trust (a file under plugins/
-        too large or unreadable), its code then not run; else None."""
+        too large, unreadable, a pipe or a device), its code then not run; else None."""
         self.skipped: list[Path] = []
         """The workspace's plugin files left unrun because the workspace is not trusted."""
         self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
