@@ -86,23 +86,41 @@ def test_the_constraints_and_indexes_a_server_store_is_checked_against_are_those
 ) -> None:
     """Every constraint and index the PostgreSQL migrations make in some version (a store
     of any version is looked at before it is upgraded), as the opening reads them."""
-    from okrdesk.store.migrations import POSTGRES_CONSTRAINTS_MADE, POSTGRES_INDEXES_MADE
+    from okrdesk.store.migrations import (
+        POSTGRES_CONSTRAINTS_MADE,
+        POSTGRES_INDEXES_MADE,
+        POSTGRES_MADE_IN_VERSIONS,
+        made_in,
+    )
     from okrdesk.store.postgres import _NEVER_MADE
 
     constraints, indexes = set(), set()
+    versions: dict[tuple[str, str] | str, set[int]] = {}
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         connection.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
-        for ddl in POSTGRES_MIGRATIONS:
+        for version, ddl in enumerate(POSTGRES_MIGRATIONS, start=1):
             connection.execute(ddl.encode())
             for kind, name, table, text in connection.execute(_NEVER_MADE.encode()):
+                made: tuple[str, str] | str = text
                 if kind == "constraint":
-                    constraints.add((table, text.partition(" ")[2]))
+                    constraints.add(made := (table, text.partition(" ")[2]))
                 elif kind == "index":
                     indexes.add(text)
-                # Every column a migration makes is one okrdesk knows, typed with no domain.
-                assert kind not in ("column", "domain"), (ddl[:60], table, name)
+                else:
+                    # Every column a migration makes is one okrdesk knows, with no domain.
+                    assert kind not in ("column", "domain"), (ddl[:60], table, name)
+                    continue
+                versions.setdefault(made, set()).add(version)
     assert constraints == POSTGRES_CONSTRAINTS_MADE
     assert indexes == POSTGRES_INDEXES_MADE
+    # Each is okrdesk's in a store of the versions that have it: one made once and for
+    # good from its making on, one a later version drops or remakes in those alone.
+    for made, seen in versions.items():
+        if made in POSTGRES_MADE_IN_VERSIONS:
+            assert seen == {v for v in range(1, SCHEMA_VERSION + 1) if made_in(v, made)}, made
+        else:
+            assert seen == set(range(min(seen), SCHEMA_VERSION + 1)), made
+    assert set(POSTGRES_MADE_IN_VERSIONS) <= set(versions)
 
 
 def test_a_database_of_an_older_schema_is_upgraded_in_place(postgres_url: str) -> None:

@@ -945,7 +945,8 @@ POSTGRES_CONSTRAINTS_MADE = frozenset({
 as its table and ``pg_get_constraintdef`` (its name left out: the key version 8 made
 again is named ``observations_run_id_fkey1`` in a store upgraded through it). Any other
 on or referring to one of okrdesk's tables (a ``CHECK``, a foreign key, a ``UNIQUE``) is
-refused when a store is opened: it would refuse okrdesk's writes midway."""
+refused when a store is opened: it would refuse okrdesk's writes midway; so is one made
+only in other versions than the store's (``POSTGRES_MADE_IN_VERSIONS``)."""
 
 POSTGRES_INDEXES_MADE = frozenset({
     "CREATE UNIQUE INDEX runs_pkey ON runs USING btree (id)",
@@ -983,3 +984,36 @@ POSTGRES_INDEXES_MADE = frozenset({
 it (its table's schema left out): ``INDEXES_MADE`` on a server. Any other on one of
 okrdesk's tables is refused when a store is opened, as in an SQLite file: one on an
 expression runs inside okrdesk's writes, and a ``UNIQUE`` one refuses some of them."""
+
+_OBSERVATIONS_KEY_V1 = "PRIMARY KEY (metric, period, subject)"
+_OBSERVATIONS_KEY_V8 = "PRIMARY KEY (metric, period, subject, slice)"
+_BY_SUBJECT = "CREATE INDEX observations_by_subject ON observations USING btree (subject, metric, "
+_OBSERVATIONS_PKEY = "CREATE UNIQUE INDEX observations_pkey ON observations USING btree (metric, "
+POSTGRES_MADE_IN_VERSIONS: dict[tuple[str, str] | str, tuple[int, int | None]] = {
+    ("observations", _OBSERVATIONS_KEY_V1): (1, 7),
+    ("observations", _OBSERVATIONS_KEY_V8): (8, None),
+    f"{_OBSERVATIONS_PKEY}period, subject)": (1, 7),
+    f"{_OBSERVATIONS_PKEY}period, subject, slice)": (8, None),
+    f"{_BY_SUBJECT}period_end)": (2, 3),
+    f"{_BY_SUBJECT}grain, period_start, period_end, value, numerator, denominator)": (4, 7),
+    f"{_BY_SUBJECT}slice, grain, period_start, period_end, value, numerator, denominator)":
+        (8, 8),
+    f"{_BY_SUBJECT}grain, period_start, period_end, value, numerator, denominator) "
+    "WHERE (slice = ''::text)": (9, None),
+    "CREATE INDEX observation_slices_by_subject ON observations USING btree (subject, "
+    "metric, slice, grain, period_start, period_end, value, numerator, denominator) "
+    "WHERE (slice > ''::text)": (9, None),
+}  # fmt: skip
+"""The constraints (as in ``POSTGRES_CONSTRAINTS_MADE``) and indexes (as in
+``POSTGRES_INDEXES_MADE``) the migrations make in some versions only, with the first and
+the last (None: still made): version 8 rebuilt observations with the slice in its key,
+and versions 2, 4, 8 and 9 remade its subject index. In a store of any other version one
+is not okrdesk's: a key without the slice, put back by hand in a store of version 8 or
+later, refused every slice of a figure but the first."""
+
+
+def made_in(version: int, made: tuple[str, str] | str) -> bool:
+    """Whether a store of ``version`` may have ``made``, a constraint or an index that
+    ``POSTGRES_MIGRATIONS`` make in some version (every other one from its making on)."""
+    first, last = POSTGRES_MADE_IN_VERSIONS.get(made, (0, None))
+    return first <= version and (last is None or version <= last)

@@ -66,6 +66,7 @@ from okrdesk.store.migrations import (
     POSTGRES_MIGRATIONS,
     SCHEMA_VERSION,
     TABLES_MADE,
+    made_in,
 )
 from okrdesk.store.reader import SeriesOfMetrics
 
@@ -357,7 +358,7 @@ class PostgresStore(Store):
                 f"本版本最高只认 {SCHEMA_VERSION}）；请升级 okrdesk。未改动任何内容。",
             ))  # fmt: skip
         if version is not None:
-            self._refuse_what_was_never_made()
+            self._refuse_what_was_never_made(version)
         if version is None and not create:
             self._schema_is_there()
             raise NoStoreYet(Said(
@@ -398,7 +399,7 @@ class PostgresStore(Store):
                 raise self._not_owner(version) from None
         self._take_hand_edits_if_allowed(rows_only)
 
-    def _refuse_what_was_never_made(self) -> None:
+    def _refuse_what_was_never_made(self, version: int) -> None:
         """Refuse a store whose tables have what okrdesk never makes on the server: a
         trigger but okrdesk's own (``observations_edited_by_hand``, as okrdesk makes it,
         its function's body too), a rule, a view (or any relation but a table) under the
@@ -407,7 +408,9 @@ class PostgresStore(Store):
         typed with a domain: each would run inside okrdesk's writes, change what they
         store (a rule turning each spend entry's insert into nothing, a check-in born
         withdrawn) or refuse some midway (a ``CHECK``, a domain's, a foreign key, a unique
-        index), as in an SQLite file. A column okrdesk never makes is refused as there
+        index), as in an SQLite file; a constraint or index okrdesk makes in other versions
+        only than the store's ``version`` too (``made_in``: the figures' key without the
+        slice, in a store of version 8 or later). A column okrdesk never makes is refused as there
         (``not_as_made``): okrdesk neither writes nor copies it. One statement, asked of the
         catalog."""
         rows = self._never_made_rows
@@ -428,10 +431,10 @@ class PostgresStore(Store):
                 kind, name = _RELATION_KINDS.get(str(text), "relation"), str(table)
             elif kind == "constraint":
                 letter, _, made = str(text).partition(" ")
-                if (table, made) in POSTGRES_CONSTRAINTS_MADE:
+                if (table, made) in POSTGRES_CONSTRAINTS_MADE and made_in(version, (table, made)):
                     continue
                 kind, name = _CONSTRAINT_KINDS.get(letter, "constraint"), f"{table}.{name}"
-            elif kind == "index" and str(text) in POSTGRES_INDEXES_MADE:
+            elif kind == "index" and str(text) in POSTGRES_INDEXES_MADE and made_in(version, text):
                 continue
             elif kind == "column":
                 added.append((str(table), str(name)))
