@@ -1329,6 +1329,22 @@ def test_a_pipe_or_a_device_under_plugins_is_named_at_once_and_never_read(
         assert "plugin test_metrics: not run: okrdesk cannot check this workspace's code to " \
                f"trust it: {named}" in said, said  # fmt: skip
     assert done.returncode == 0, said  # the report renders without the workspace's code
+    # validate says it with the plugin, and does not send the reader to `okrdesk trust`,
+    # which would refuse.
+    checked = run("validate", "--lang", "en", "-w", str(root))
+    said = " ".join((checked.stdout + checked.stderr).split())
+    assert "warning: plugin test_metrics: not run: okrdesk cannot check this workspace's " \
+           f"code to trust it: {named}" in said, said  # fmt: skip
+    assert "okrdesk trust" not in said and "3 warnings" in said, said
+    assert (
+        'metric "complaint_rate" is not measured: no trusted plugin provides it, and the '
+        "workspace's own plugins (plugins/test_metrics.py) were not run: okrdesk cannot "
+        "check this workspace's code to trust it (said with each plugin)" in said
+    ), said
+    explained = run("explain", "O1.KR2", "--lang", "zh", "-w", str(root))
+    said = "".join((explained.stdout + explained.stderr).split())
+    assert "本工作区自带的插件（plugins/test_metrics.py）未运行：okrdesk无法核对此工作区的代码，" \
+           "也就无法信任它：plugins/feed是命名管道" in said, said  # fmt: skip
     # One that was a file when the folder was walked and a pipe when it is read.
     from okrdesk.app.trust import _content_digest
     from okrdesk.errors import BadInput

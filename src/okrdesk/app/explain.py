@@ -215,6 +215,8 @@ _SAID: dict[str, dict[str, str]] = {
         "unloaded": "; plugins that did not load or declare all their metrics: {plugins}",
         "not_run": "; the workspace's own plugins ({files}) were not run: `okrdesk trust` "
                    "allows them",
+        "unchecked": "; the workspace's own plugins ({files}) were not run: okrdesk cannot "
+                     "check this workspace's code to trust it: {why}",
         "stored_none": "Nothing is stored of metric {metric}.",
         "plugin_gone": "plugin {plugin}, which stored it, is not loaded: {why}",
         "not_installed": "no plugin named {plugin} is installed (or OKRDESK_LOAD_PLUGINS "
@@ -321,6 +323,8 @@ _SAID: dict[str, dict[str, str]] = {
         "declared_twice": "{kr} 无法测量：{why}；{advice}",
         "unloaded": "；未能加载或未能声明全部指标的插件：{plugins}",
         "not_run": "；本工作区自带的插件（{files}）未运行：`okrdesk trust` 可允许它们运行",
+        "unchecked": "；本工作区自带的插件（{files}）未运行：okrdesk 无法核对此工作区的代码，"
+                     "也就无法信任它：{why}",
         "stored_none": "指标 {metric} 没有任何已存的数据。",
         "plugin_gone": "存入它的插件 {plugin} 未加载：{why}",
         "not_installed": "没有安装名为 {plugin} 的插件（或 OKRDESK_LOAD_PLUGINS 未列出它）；"
@@ -803,7 +807,10 @@ def _unprovided(kr: KeyResult, host: PluginHost, workspace: Workspace, lang: str
         text += said["unloaded"].format(plugins=label(lang, "list_sep").join(plugins))
     if host.skipped:
         files = ", ".join(display_path(path, root) for path in host.skipped)
-        text += said["not_run"].format(files=files)
+        if host.unchecked is not None:  # `okrdesk trust` would refuse too: why
+            text += said["unchecked"].format(files=files, why=host.unchecked.text(lang))
+        else:
+            text += said["not_run"].format(files=files)
     return text
 
 

@@ -436,6 +436,15 @@ def _without_unmeasured_metrics(
         return loaded
     if reason is not None:
         why, why_zh = reason
+    elif host.skipped and host.unchecked is not None:  # `okrdesk trust` would refuse too
+        files = ", ".join(display_path(p, root) for p in host.skipped)
+        why = (
+            "is not measured: no trusted plugin provides it, and the workspace's own plugins "
+            f"({files}) were not run: okrdesk cannot check this workspace's code to trust it "
+            "(said with each plugin)"
+        )
+        why_zh = (f"无人测量：没有受信任的插件提供它，而本工作区自带的插件（{files}）未运行："
+                  "okrdesk 无法核对此工作区的代码，也就无法信任它（见各插件的说明）")  # fmt: skip
     elif host.skipped:
         files = ", ".join(display_path(p, root) for p in host.skipped)
         why = (

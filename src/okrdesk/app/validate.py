@@ -489,10 +489,12 @@ def _plain_http_host(url: str) -> str | None:
 
 
 def _skipped(session: Session, words: Mapping[str, str]) -> list[str]:
-    """The workspace's own code that was not run, and how to allow it."""
+    """The workspace's own code that was not run, and how to allow it; nothing where its
+    plugins' lines say okrdesk cannot check it (``PluginHost.unchecked``), which `okrdesk
+    trust` would refuse too."""
     root = session.workspace.root
     skipped = [display_path(path, root) for path in session.host.skipped]
-    if not skipped:
+    if not skipped or session.host.unchecked is not None:
         return []
     return [
         words["changed" if session.host.changed_since_trusted else "not_run"].format(
