@@ -214,6 +214,52 @@ def _objectives(payload: bytes) -> object:
     return json.loads(payload)["objectives"]
 
 
+@pytest.fixture(scope="session")
+def firm_of_collecting_branches(
+    firm_store: Path, firm_plan: Plan, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path, int]:
+    """The firm's workspace twice, each branch collecting into the firm's store itself
+    (each collect naming the branch's units and people): once with each branch's latest
+    weekly collect alone, once with its year of them."""
+    ids = [*(u.id for u in firm_plan.units), *(p.id for p in firm_plan.people)]
+    branches = {
+        unit.id: [s for s in ids if s == unit.id or s.startswith(f"{unit.id}-")]
+        for unit in firm_plan.units
+        if unit.level == "branch"
+    }
+    roots = []
+    for name, last in (("one", 1), ("year", None)):
+        root = tmp_path_factory.mktemp(f"collecting-{name}") / "firm"
+        shutil.copytree(firm_store.parent, root)
+        add_weekly_collects(root / "okrdesk.db", branches, last=last)
+        roots.append(root)
+    with sqlite3.connect(roots[1] / "okrdesk.db") as connection:
+        (runs,) = connection.execute("SELECT count(*) FROM runs").fetchone()
+    return roots[0], roots[1], int(runs)
+
+
+def test_the_firm_report_on_a_year_of_each_branchs_collects_against_one_each(
+    benchmark, firm_of_collecting_branches: tuple[Path, Path, int], rounds: int
+) -> None:  # type: ignore[no-untyped-def]
+    one, year, runs = firm_of_collecting_branches
+    commands = {"year": report_command(year), "one": report_command(one)}
+    shown = {name: subprocess.run(command, env=ENV, capture_output=True, check=True).stdout
+             for name, command in commands.items()}  # fmt: skip
+    assert shown["year"] == shown["one"], "not the same report"
+    benchmark.pedantic(lambda: None, rounds=1)
+    times = interleaved(commands, rounds, ENV)
+    ratio = times["year"] / times["one"]
+    record(
+        "firm report: a year of each branch's collects vs one each",
+        "<= 1.1x",
+        ratio,
+        ratio <= 1.1,
+        year_s=round(times["year"], 3),
+        one_s=round(times["one"], 3),
+        runs_stored=runs,
+    )
+
+
 def test_the_firm_report_with_slices_stored_against_without(
     firm_store: Path, sliced_firm_store: Path, rounds: int
 ) -> None:

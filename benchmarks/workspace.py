@@ -185,19 +185,21 @@ def add_weekly_checkins(root: Path, plan: Plan) -> int:
     return len(rows)
 
 
-def add_weekly_collects(database: Path, subjects_of: Mapping[str, Sequence[str]]) -> int:
+def add_weekly_collects(
+    database: Path, subjects_of: Mapping[str, Sequence[str]], *, last: int | None = None
+) -> int:
     """A finished collect of every plan named in ``subjects_of`` (by its unit, with the
     units and people whose figures it replaces) each week through
-    ``COLLECTED_THROUGH``, the plans in turn within a week: the runs a firm's branches
-    collecting into their firm's server leave there. How many runs."""
+    ``COLLECTED_THROUGH`` (the ``last`` weeks' alone, where given), the plans in turn
+    within a week: the runs a firm's branches collecting into their firm's server leave
+    there. How many runs."""
     names = [spec.name for spec in metric_specs()]
     kinds = json.dumps({spec.name: spec.kind.value for spec in metric_specs()}, sort_keys=True)
     asked, landed = json.dumps(names), json.dumps({name: ["week"] for name in names})
     rows = []
-    for period in weeks():
+    collected = [period for period in weeks() if period.start <= COLLECTED_THROUGH]
+    for period in collected[-last:] if last else collected:
         through = min(period.end, COLLECTED_THROUGH)
-        if period.start > COLLECTED_THROUGH:
-            break
         started = f"{through.isoformat()}T21:00:00+08:00"
         for unit, subjects in subjects_of.items():
             whose = json.dumps(sorted(subjects), ensure_ascii=False)

@@ -640,3 +640,98 @@ def test_a_branch_report_reads_its_own_collects_and_each_other_branchs_latest(
         db.execute("UPDATE runs SET subjects = '[\"b2-cm01\"' WHERE id = 4")
     damaged = okrdesk(futian, "report", "--as-of", THROUGH, "--lang", "en", code=2)
     assert "runs row 4: subjects holds '[\"b2-cm01\"', which okrdesk never writes" in damaged
+
+
+def _head_office_reports(firm: Path) -> dict[str, str]:
+    """The head office's report, whole and of a branch, as each reader reads it."""
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    shown = {}
+    for args in (("--lang", "en"), ("--lang", "zh"), ("--format", "json"),
+                 ("--unit", "b2", "--lang", "en"),
+                 ("--unit", "branch", "--format", "md")):  # fmt: skip
+        done = CliRunner().invoke(
+            cli, ["report", "--as-of", THROUGH, "-w", str(firm), *args], env=env
+        )
+        assert done.exit_code == 0, done.output
+        shown[" ".join(args)] = done.output
+    return shown
+
+
+def _runs_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the runs the store reads (each a row of nine JSON columns) from now on."""
+    from okrdesk.store import base
+
+    read: list[int] = []
+    real = base.run_of
+
+    def counted(row: object) -> object:
+        run = real(row)  # type: ignore[arg-type]
+        read.append(run.id)
+        return run
+
+    monkeypatch.setattr(base, "run_of", counted)
+    return read
+
+
+def _as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report reading every one of its plan's collects, as it did before it read each
+    branch's first and latest alone."""
+    from okrdesk.app import report as app_report
+
+    real = app_report.read_for_one_report
+    monkeypatch.setattr(app_report, "read_for_one_report",
+                        lambda store, subjects, *rest: real(store, subjects))  # fmt: skip
+
+
+def test_the_head_offices_report_reads_each_branchs_first_and_latest_collect_alone(
+    tmp_path: Path, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A head office's plan over branches that collect into its server read every
+    branch's every weekly collect (a year of 300 branches: some 15,000, each of nine JSON
+    columns), and so did ``report --unit``. It reads each branch's first and latest where
+    the latest answers for the others, and every one where it does not (a metric it failed,
+    a warning, a day read through earlier than another's): the same report either way."""
+    store = str(tmp_path / "firm.db")
+    futian = branch_workspace(write_workspace, tmp_path / "futian", store, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", store, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", store)
+
+    def collect_through(root: Path, through: str, **env: str) -> None:
+        env = {"OKRDESK_LOAD_PLUGINS": "test_metrics", **env}
+        done = CliRunner().invoke(cli, ["collect", "--through", through, "-w", str(root)], env=env)
+        assert "Traceback" not in done.output, done.output
+
+    def both_ways() -> tuple[dict[str, str], list[int], list[int]]:
+        with monkeypatch.context() as patched:
+            read = _runs_read(patched)
+            now = _head_office_reports(firm)
+        with monkeypatch.context() as patched:
+            _as_before(patched)
+            read_before = _runs_read(patched)
+            assert _head_office_reports(firm) == now
+        return now, read, read_before
+
+    for root in (tianhe, futian):
+        collect_through(root, "2026-03-01")
+    collect_through(futian, "2026-03-01", OKRDESK_TEST_WARN="合计行未计入")
+    collect_through(tianhe, THROUGH, OKRDESK_TEST_FAIL="new_hnw_clients")
+    # 天河's latest failed a metric, 福田's warned: each one's every collect is read.
+    shown, read, _ = both_ways()
+    assert "its source could not be read" in shown["--lang en"]
+    assert set(read) >= {1, 2, 3, 4}
+
+    collect_through(tianhe, THROUGH)
+    collect_through(futian, "2026-03-01")
+    shown, read, read_before = both_ways()
+    # 福田 behind, told by name, from its latest collect alone; 天河's first and latest.
+    assert "福田营业部: 2 metrics collected only through 2026-03-01" in shown["--lang en"]
+    assert "its source could not be read" not in shown["--lang en"]
+    assert set(read) == {1, 2, 5, 6} and set(read_before) == {1, 2, 3, 4, 5, 6}
+
+    # A year of weekly collects more is read as one.
+    for _ in range(3):
+        for root in (tianhe, futian):
+            collect_through(root, THROUGH if root == tianhe else "2026-03-01")
+    later, read_later, read_before = both_ways()
+    assert later == shown
+    assert len(read_later) == len(read) and len(set(read_before)) == 12

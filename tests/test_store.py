@@ -41,6 +41,7 @@ from okrdesk.store.migrations import (
     SCOPED_READ_INDEXES,
     SQLITE_EDIT_TRIGGERS,
 )
+from okrdesk.store.reader import PlanCollects
 from sample_workspace import WriteWorkspace, trusted
 
 THROUGH = "2026-03-15"  # 11 ISO weeks of 2026: W01 to W11
@@ -363,7 +364,7 @@ def test_a_report_reads_one_state_of_the_store_though_a_collect_commits_amid_its
     monkeypatch.setattr(
         app_report,
         "read_for_one_report",
-        lambda store, subjects: CollectAfterFirstRead(real(store, subjects)),
+        lambda store, subjects, *plan: CollectAfterFirstRead(real(store, subjects, *plan)),
     )
     amid = json_report(root, THROUGH)
     monkeypatch.setattr(app_report, "read_for_one_report", real)
@@ -1640,3 +1641,27 @@ def test_the_latest_run_of_each_plan_is_read_without_the_others(backend: Backend
         (made[5], "b2"),
         (made[6], ""),
     ]
+
+
+def test_each_plans_collects_are_summed_up_without_reading_them(backend: Backend) -> None:
+    """``collects_by_plan``: a firm's report tells from it whether a branch's latest
+    collect answers for its earlier ones, and reads those it needs by id
+    (``runs_numbered``), not a year of every branch's weeks."""
+    root = backend.workspace()
+    day = dt.date(2026, 3, 1)
+    with backend.open(root) as store:
+        made = [store.start_run("collect", day + dt.timedelta(days=n), plan_unit=unit)
+                for n, unit in enumerate(("b1", "b2", "b1", "", "b1"))]  # fmt: skip
+        for run_id in made:
+            store.finish_run(run_id, "ok", {}, [])
+        store.query("UPDATE runs SET through = '2026-02-01' WHERE id = ?", (made[4],))
+        store.query("UPDATE runs SET revised = '{\"x\": {\"2026-W01\": 1}}' WHERE id = ?",
+                    (made[2],))  # fmt: skip
+        found = store.collects_by_plan()
+        numbered = store.runs_numbered([made[4], made[0], 99999])
+    assert found == {
+        "b1": PlanCollects(made[0], made[4], "2026-03-03", 1),
+        "b2": PlanCollects(made[1], made[1], "2026-03-02", 0),
+        "": PlanCollects(made[3], made[3], "2026-03-04", 0),
+    }
+    assert [run.id for run in numbered] == [made[0], made[4]]

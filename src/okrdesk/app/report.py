@@ -112,7 +112,8 @@ def make_report(
         raise BadInput("尚未采集任何数据：请运行 `okrdesk collect`" if lang == "zh"
                        else "no numbers yet: run `okrdesk collect` first")  # fmt: skip
     with store, store.reading():
-        reads = read_for_one_report(store, plan.subject_ids)
+        reads = read_for_one_report(store, plan.subject_ids, plan, session.host.metrics,
+                                    session.host.owners)  # fmt: skip
         built = build_report(plan, session.host.metrics, reads, subject, day, lang,
                              session.plugin_errors(), asked, windows, session.host.owners,
                              session.host.clashes)  # fmt: skip

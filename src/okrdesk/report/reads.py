@@ -8,7 +8,9 @@ whose, of what, the day and the value): a firm's year of check-ins read so takes
 a third of the time whole records take. The few it shows are read whole, by id.
 It asks how far a metric's figures reach (``latest_period_end``,
 ``collected_through``, ``landed_through``) for each key result on it and again for its alerts,
-and reads the list of collects for the figures, their change and the alerts.
+and reads the list of collects for the figures, their change and the alerts: on a firm's
+server its branches collect into, of each branch's collects the first and the latest where
+that one answers for the others (``recent_collects``), not a year of each one's weeks.
 A report reads one state of the store (``Store.reading``), whatever a collect
 commits meanwhile, so the check-ins of the plan's subjects are read once, oldest
 first, and each question about them is answered from them, in the order the store
@@ -22,12 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from operator import attrgetter
 from typing import Any, cast
 
 from okrdesk.engine.plan_calendar import landed_by
-from okrdesk.model import Checkin, CheckinFigure, Run
+from okrdesk.engine.recent_collects import collects_a_report_reads, needed_landed
+from okrdesk.model import Checkin, CheckinFigure, MetricSpec, Plan, Run
 from okrdesk.periods import Grain
 from okrdesk.store.reader import StoreReader
 
@@ -54,8 +57,11 @@ class _Figures:
 
 
 class _ReadOnce:
-    def __init__(self, store: StoreReader, own: Collection[str]) -> None:
+    def __init__(
+        self, store: StoreReader, own: Collection[str], plan: _PlanRead | None = None
+    ) -> None:
         self._store = store
+        self._plan = plan
         self._asked_as = own
         self._own = frozenset(own)
         self._by_key_result: dict[str, list[Checkin]] | None = None
@@ -68,6 +74,9 @@ class _ReadOnce:
         self._latest_runs: list[Run] | None = None
         self._own_runs = self._own | {""}  # a collect's plan unit: one of the plan's, or ''
         self._collects_of: frozenset[str] | None = None
+        self._recent: list[Run] | None = None
+        self._recent_read = False
+        self._landed_recent: dict[tuple[str, str], dt.date] | None = None
 
     def checkins(
         self,
@@ -132,10 +141,39 @@ class _ReadOnce:
     def landed_through(self, metric: str, grain: Grain) -> dt.date | None:
         """``Store.landed_through``, from the list of collects the report reads anyway:
         the latest day a run that noted storing the metric at the grain read through."""
+        units = self._collects_of
+        plan = self._plan
+        recent = self._recent_collects()
+        if (
+            recent is not None
+            and plan is not None
+            and (metric, grain.value) in plan.landed
+            and self._own_collects(units)
+        ):
+            if self._landed_recent is None:
+                self._landed_recent = landed_by(
+                    run for run in recent if units is None or run.plan_unit in units
+                )
+            return self._landed_recent.get((metric, grain.value))
         if self._landed is None:
-            units = self._collects_of
             self._landed = landed_by(self.runs() if units is None else self.runs(units))
         return self._landed.get((metric, grain.value))
+
+    def _own_collects(self, units: frozenset[str] | None) -> bool:
+        """Whether the collects ``landed_through`` reads (those of ``units``' plans, or
+        every one) are all the plan's own."""
+        if units is not None:
+            return units <= self._own_runs
+        return all(run.plan_unit in self._own_runs for run in self.latest_runs())
+
+    def _recent_collects(self) -> list[Run] | None:
+        """``collects_a_report_reads``, asked once; None where the whole list is read."""
+        if not self._recent_read and self._plan is not None:
+            self._recent_read = True
+            plan = self._plan
+            self._recent = collects_a_report_reads(plan.plan, self._store, plan.specs,
+                                                   plan.owners)  # fmt: skip
+        return self._recent
 
     def read_collects_of(self, units: frozenset[str] | None) -> None:
         if units != self._collects_of:
@@ -143,11 +181,17 @@ class _ReadOnce:
             self._latest.clear()
             self._collected.clear()
             self._landed = None
+            self._landed_recent = None
         self._store.read_collects_of(units)
 
     def runs(self, plan_units: Iterable[str] | None = None) -> list[Run]:
         own = self._own_runs
         key = None if plan_units is None else frozenset(plan_units)
+        if self._plan is not None and key == self._plan.units:
+            # The plan's collects (``plan_runs``), as a report reads them.
+            recent = self._recent_collects()
+            if recent is not None:
+                return list(recent)
         if key is None and all(run.plan_unit in own for run in self.latest_runs()):
             key = own  # every collect in the store is one of the plan's
         if key is not None and key <= own:
@@ -169,9 +213,28 @@ class _ReadOnce:
         return getattr(self._store, name)
 
 
-def read_for_one_report(store: StoreReader, subjects: Collection[str]) -> StoreReader:
+class _PlanRead:
+    """The plan a report is of, with the metrics' specs and the plugin of each: what tells
+    which of its collects it reads (``collects_a_report_reads``)."""
+
+    def __init__(self, plan: Plan, specs: Mapping[str, MetricSpec], owners: Collection[str]):
+        self.plan, self.specs, self.owners = plan, specs, owners
+        self.units = frozenset({"", *plan.units_by_id})  # as ``plan_runs`` asks
+        self.landed = needed_landed(plan, specs)
+
+
+def read_for_one_report(
+    store: StoreReader,
+    subjects: Collection[str],
+    plan: Plan | None = None,
+    specs: Mapping[str, MetricSpec] | None = None,
+    owners: Collection[str] = (),
+) -> StoreReader:
     """``store``, with the check-ins of ``subjects`` (the plan's) read in one query when
     first asked for, and each
     metric's latest period end, the day its latest collect read through and the list
-    of collects read when first asked for."""
-    return cast(StoreReader, _ReadOnce(store, subjects))
+    of collects read when first asked for; with ``plan`` (the report's, and ``specs``,
+    the metrics' specs, and ``owners``, the metrics a plugin provides), the plan's
+    collects (``plan_runs``) as ``collects_a_report_reads`` finds them."""
+    read = None if plan is None else _PlanRead(plan, specs or {}, owners)
+    return cast(StoreReader, _ReadOnce(store, subjects, read))

@@ -47,7 +47,7 @@ from okrdesk.store.migrations import (
     RUNNING_TOTALS_WINDOWS,
     tables_as_made,
 )
-from okrdesk.store.reader import SeriesOfMetrics
+from okrdesk.store.reader import PlanCollects, SeriesOfMetrics
 from okrdesk.store.stored_rows import (
     UnreadableValue,
     checkin_figures_of,
@@ -889,6 +889,31 @@ class Store(ABC):
         by plan unit, not every branch's every week."""
         latest = "SELECT max(id) FROM runs GROUP BY plan_unit"
         rows = self._rows(f"{_RUNS_OF} WHERE id IN ({latest}) ORDER BY id")
+        return [self._stored(run_of, r) for r in rows]
+
+    def collects_by_plan(self) -> dict[str, PlanCollects]:
+        """Each plan that ran a collect in this store (its ``plan_unit``, '' for those of a
+        store older than schema 23) → its first and latest run, the furthest day any of
+        them read through and how many restated figures: one pass over the table, no run
+        read (nine JSON columns each), where a firm's server holds every branch's every
+        week."""
+        rows = self._rows(
+            "SELECT plan_unit, min(id), max(id), max(through), "
+            "count(CASE WHEN revised <> '{}' THEN 1 END) FROM runs GROUP BY plan_unit"
+        )
+        return {
+            str(unit): PlanCollects(int(first), int(latest),
+                                    None if furthest is None else str(furthest), int(restated))
+            for unit, first, latest, furthest, restated in rows
+        }  # fmt: skip
+
+    def runs_numbered(self, ids: Iterable[int]) -> list[Run]:
+        """The runs ``ids`` (those the store holds), oldest first."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        rows = self._rows(f"{_RUNS_OF} WHERE id IN ({marks}) ORDER BY id", wanted)
         return [self._stored(run_of, r) for r in rows]
 
     def plan_units(self) -> set[str]:

@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from okrdesk.model import Checkin, CheckinFigure, Run, SpendEntry, StoredObservation
 from okrdesk.periods import Grain
 
 SeriesOfMetrics = dict[str, dict[str, list[tuple[dt.date, float]]]]
 """metric → column → [(period end, total)], oldest first."""
+
+
+class PlanCollects(NamedTuple):
+    """What the runs table says of one plan's collects (``Store.collects_by_plan``) without
+    reading them: a firm's server holds a year of each branch's weekly ones."""
+
+    first: int
+    """Its first run's id."""
+    latest: int
+    """Its latest run's id."""
+    furthest: str | None
+    """The latest day any of its runs read its sources through (``Run.through``)."""
+    restated: int
+    """How many of its runs restated figures of complete periods (``Run.revised``)."""
 
 
 class StoreReader(Protocol):
@@ -257,6 +271,15 @@ class StoreReader(Protocol):
     def latest_runs(self) -> list[Run]:
         """The latest run (a collect) of each plan that ran one in the store, oldest
         first."""
+        ...
+
+    def collects_by_plan(self) -> dict[str, PlanCollects]:
+        """Each plan that ran a collect in the store (its ``Run.plan_unit``) → what the
+        runs table says of its collects, none of them read."""
+        ...
+
+    def runs_numbered(self, ids: Iterable[int]) -> list[Run]:
+        """The runs ``ids`` (those the store holds), oldest first."""
         ...
 
     def subjects_of_runs(

@@ -1,0 +1,83 @@
+"""The collects of a plan a report reads, where its member units collect their own.
+
+A head office's plan over branches that each collect into the firm's server holds every
+branch's every weekly collect: a year of 300 branches is some 15,000 runs, each with nine
+JSON columns to read. Of a branch's collects the report needs its latest (its failures,
+errors, warnings and whether it is still running; how far it collected each metric and as
+which kind; the collect a checkpoint's figures were last read by) and the first (the
+branches are told in the order they first collected), where its latest answers for all its
+earlier ones: it finished, was asked for every metric, stored each the plan needs at each
+grain it needs it, warned of nothing, read its sources furthest, and none of the plan's
+collects restated figures (whose alerts look back at the collect before). Otherwise, and
+for the plan's own collects (those of its top unit, and of a store older than schema 23),
+every one is read, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from okrdesk.engine.plan_calendar import metrics_by_grain
+from okrdesk.model import MetricSpec, Plan, Run
+from okrdesk.store.reader import PlanCollects, StoreReader
+
+
+def needed_landed(plan: Plan, specs: Mapping[str, MetricSpec]) -> frozenset[tuple[str, str]]:
+    """Each (metric, grain) the plan's figures are collected at (``metrics_by_grain``)."""
+    by_grain = metrics_by_grain(plan, specs)
+    return frozenset((metric, grain.value) for grain, metrics in by_grain.items()
+                     for metric in metrics)  # fmt: skip
+
+
+def collects_a_report_reads(
+    plan: Plan,
+    store: StoreReader,
+    specs: Mapping[str, MetricSpec],
+    owners: Collection[str],
+) -> list[Run] | None:
+    """The plan's collects (``plan_runs``) as a report reads them, oldest first: every one
+    of its own, and of each member unit's plan the first and the latest, where that one
+    answers for the others (above) for the metrics the plan needs (by ``specs``; those of
+    them a plugin provides, ``owners``, asked for); None where a member unit's does not,
+    and the whole list is to be read."""
+    by_plan = store.collects_by_plan()
+    own = {"", plan.top}
+    members = {unit: found for unit, found in by_plan.items()
+               if unit in plan.units_by_id and unit not in own}  # fmt: skip
+    if any(found.restated for unit, found in by_plan.items() if unit in own or unit in members):
+        return None
+    wanted = {id_ for found in members.values() for id_ in (found.first, found.latest)}
+    runs = [*store.runs(plan_units=own), *store.runs_numbered(wanted)]
+    read = {run.id: run for run in runs}
+    needed = needed_landed(plan, specs)
+    used = {metric for metric, _ in needed}
+    for found in members.values():
+        latest = read.get(found.latest)
+        if latest is None:
+            return None
+        if found.first != found.latest and not _answers_for_the_rest(
+            latest, found, needed, used, used & set(owners)
+        ):
+            return None
+    return sorted(runs, key=lambda run: run.id)
+
+
+def _answers_for_the_rest(
+    run: Run,
+    found: PlanCollects,
+    needed: frozenset[tuple[str, str]],
+    used: set[str],
+    asked: set[str],
+) -> bool:
+    """Whether ``run``, the latest of its plan's collects, tells all a report reads of
+    them: which failures and errors stand and whether one runs still (``last_asked``:
+    it was asked for every metric, and finished), no warning of it looks back at the
+    collects before (``_still_news``), how far each needed metric was collected at each
+    grain (``landed_by``; none read further), the collect that last read one
+    (``read_before``), and the kind each was stored as (``kinds_changed``)."""
+    if run.command != "collect" or run.unfinished or run.warnings or run.through is None:
+        return False
+    if run.through != found.furthest or not all(map(run.asked_for, asked)):
+        return False
+    landed, kinds = run.landed or {}, run.kinds or {}
+    return all(grain in landed.get(metric, ()) for metric, grain in needed) and used <= kinds.keys()
