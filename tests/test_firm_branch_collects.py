@@ -642,7 +642,7 @@ def test_a_branch_report_reads_its_own_collects_and_each_other_branchs_latest(
     assert "runs row 4: subjects holds '[\"b2-cm01\"', which okrdesk never writes" in damaged
 
 
-def _head_office_reports(firm: Path) -> dict[str, str]:
+def _head_office_reports(firm: Path, as_of: str = THROUGH) -> dict[str, str]:
     """The head office's report, whole and of a branch, as each reader reads it."""
     env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
     shown = {}
@@ -650,7 +650,7 @@ def _head_office_reports(firm: Path) -> dict[str, str]:
                  ("--unit", "b2", "--lang", "en"),
                  ("--unit", "branch", "--format", "md")):  # fmt: skip
         done = CliRunner().invoke(
-            cli, ["report", "--as-of", THROUGH, "-w", str(firm), *args], env=env
+            cli, ["report", "--as-of", as_of, "-w", str(firm), *args], env=env
         )
         assert done.exit_code == 0, done.output
         shown[" ".join(args)] = done.output
@@ -735,3 +735,39 @@ def test_the_head_offices_report_reads_each_branchs_first_and_latest_collect_alo
     later, read_later, read_before = both_ways()
     assert later == shown
     assert len(read_later) == len(read) and len(set(read_before)) == 12
+
+
+def test_a_collect_that_restated_figures_has_the_head_office_read_every_one_while_told(
+    tmp_path: Path, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A collect that restated figures of complete periods is told for one period after
+    it, and its alert reads the collect before it, whichever branch's: while it is told,
+    the head office's report reads every collect; before and after, each branch's first
+    and latest. The same report either way."""
+    from okrdesk import clock
+
+    store = str(tmp_path / "firm.db")
+    futian = branch_workspace(write_workspace, tmp_path / "futian", store, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", store, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", store)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    for root, through, bonus in ((tianhe, "2026-03-01", "0"), (futian, THROUGH, "0"),
+                                 (tianhe, THROUGH, "3"), (futian, THROUGH, "0"),
+                                 (tianhe, THROUGH, "3")):  # fmt: skip
+        done = CliRunner().invoke(cli, ["collect", "--through", through, "-w", str(root)],
+                                  env={**env, "OKRDESK_TEST_BONUS": bonus})  # fmt: skip
+        assert done.exit_code == 0, done.output
+    with sqlite3.connect(store) as db:
+        assert [row[0] for row in db.execute("SELECT id FROM runs WHERE revised <> '{}'")] == [3]
+
+    today = clock.today().isoformat()
+    for as_of, told, read_as_now in ((THROUGH, False, {1, 2, 4, 5}),
+                                     (today, True, {1, 2, 3, 4, 5})):  # fmt: skip
+        with monkeypatch.context() as patched:
+            read = _runs_read(patched)
+            now = _head_office_reports(firm, as_of)
+        with monkeypatch.context() as patched:
+            _as_before(patched)
+            assert _head_office_reports(firm, as_of) == now
+        assert ("restated" in now["--lang en"]) is told, now["--lang en"]
+        assert set(read) == read_as_now

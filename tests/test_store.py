@@ -1646,7 +1646,8 @@ def test_the_latest_run_of_each_plan_is_read_without_the_others(backend: Backend
 def test_each_plans_collects_are_summed_up_without_reading_them(backend: Backend) -> None:
     """``collects_by_plan``: a firm's report tells from it whether a branch's latest
     collect answers for its earlier ones, and reads those it needs by id
-    (``runs_numbered``), not a year of every branch's weeks."""
+    (``runs_numbered``), not a year of every branch's weeks; ``restating_runs``, when
+    those that restated figures did so."""
     root = backend.workspace()
     day = dt.date(2026, 3, 1)
     with backend.open(root) as store:
@@ -1659,6 +1660,9 @@ def test_each_plans_collects_are_summed_up_without_reading_them(backend: Backend
                     (made[2],))  # fmt: skip
         found = store.collects_by_plan()
         numbered = store.runs_numbered([made[4], made[0], 99999])
+        restating = store.restating_runs(["b1", "b2"])
+        finished = store.runs_numbered([made[2]])[0].finished
+    assert restating == [(made[2], finished)]
     assert found == {
         "b1": PlanCollects(made[0], made[4], "2026-03-03", 1),
         "b2": PlanCollects(made[1], made[1], "2026-03-02", 0),

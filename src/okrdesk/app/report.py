@@ -12,7 +12,7 @@ import attrs
 
 from okrdesk import clock
 from okrdesk.app.session import Session, refuse_unknown_unit, store_to_read
-from okrdesk.engine.plan_calendar import before_the_plan
+from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import label
 from okrdesk.model import Plan
@@ -113,7 +113,7 @@ def make_report(
                        else "no numbers yet: run `okrdesk collect` first")  # fmt: skip
     with store, store.reading():
         reads = read_for_one_report(store, plan.subject_ids, plan, session.host.metrics,
-                                    session.host.owners)  # fmt: skip
+                                    session.host.owners, clamp_to_plan(plan, day))  # fmt: skip
         built = build_report(plan, session.host.metrics, reads, subject, day, lang,
                              session.plugin_errors(), asked, windows, session.host.owners,
                              session.host.clashes)  # fmt: skip

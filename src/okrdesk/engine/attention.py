@@ -83,6 +83,7 @@ from okrdesk.engine.plan_calendar import (
     of_the_plan,
     one_period_before,
     plan_runs,
+    restated_news,
     settling_runs,
     unprovided,
 )
@@ -559,16 +560,12 @@ def revision_alerts(
     however the collect was run (one killed before it finished too: each write notes
     what it restated). After the plan's last day, every collect since then counts: a
     January collect restating December is told by the year's last report."""
-    since = one_period_before(as_of, plan.grain)
-    until = dt.date.max if as_of >= plan.end else as_of
     used = set(metrics_needed(plan, specs))
     found = []
     for run in runs:
-        if not run.revised:
+        if not run.revised or not restated_news(run.finished or run.started, as_of, plan):
             continue
         day = dt.datetime.fromisoformat(run.finished or run.started).astimezone().date()
-        if not since < day <= until:
-            continue
         news = settled_restatements(run.revised, run.id, runs, specs, owners, plan.end)
         for metric, periods in sorted(news.items()):
             if metric not in used:

@@ -203,6 +203,16 @@ def one_period_before(day: dt.date, grain: Grain) -> dt.date:
     return last.replace(day=min(day.day, last.day))
 
 
+def restated_news(when: str, as_of: dt.date, plan: Plan) -> bool:
+    """Whether a collect that restated figures of complete periods, finished (or, never
+    finished, started) at ``when`` (as the store keeps it), is told in a report as of
+    ``as_of``: within one period (the plan's grain) up to it, or any time after the
+    plan's last day where ``as_of`` is on or after it (``attention.revision_alerts``)."""
+    since = one_period_before(as_of, plan.grain)
+    until = dt.date.max if as_of >= plan.end else as_of
+    return since < dt.datetime.fromisoformat(when).astimezone().date() <= until
+
+
 def figures_through(
     store: StoreReader, day: dt.date, grain: Grain, metrics: Collection[str]
 ) -> dt.date:

@@ -7,17 +7,19 @@ errors, warnings and whether it is still running; how far it collected each metr
 which kind; the collect a checkpoint's figures were last read by) and the first (the
 branches are told in the order they first collected), where its latest answers for all its
 earlier ones: it finished, was asked for every metric, stored each the plan needs at each
-grain it needs it, warned of nothing, read its sources furthest, and none of the plan's
-collects restated figures (whose alerts look back at the collect before). Otherwise, and
+grain it needs it, warned of nothing, read its sources furthest, and no collect of the
+plan that restated figures is told as such on the report's day (its alert looks back at
+the collect before it). Otherwise, and
 for the plan's own collects (those of its top unit, and of a store older than schema 23),
 every one is read, as before.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping
 
-from okrdesk.engine.plan_calendar import metrics_by_grain
+from okrdesk.engine.plan_calendar import metrics_by_grain, restated_news
 from okrdesk.model import MetricSpec, Plan, Run
 from okrdesk.store.reader import PlanCollects, StoreReader
 
@@ -34,18 +36,21 @@ def collects_a_report_reads(
     store: StoreReader,
     specs: Mapping[str, MetricSpec],
     owners: Collection[str],
+    as_of: dt.date,
 ) -> list[Run] | None:
     """The plan's collects (``plan_runs``) as a report reads them, oldest first: every one
     of its own, and of each member unit's plan the first and the latest, where that one
     answers for the others (above) for the metrics the plan needs (by ``specs``; those of
-    them a plugin provides, ``owners``, asked for); None where a member unit's does not,
-    and the whole list is to be read."""
+    them a plugin provides, ``owners``, asked for) in a report as of ``as_of``; None where
+    a member unit's does not, and the whole list is to be read."""
     by_plan = store.collects_by_plan()
     own = {"", plan.top}
     members = {unit: found for unit, found in by_plan.items()
                if unit in plan.units_by_id and unit not in own}  # fmt: skip
     if any(found.restated for unit, found in by_plan.items() if unit in own or unit in members):
-        return None
+        restating = store.restating_runs([*own, *members])
+        if any(restated_news(when, as_of, plan) for _, when in restating):
+            return None
     wanted = {id_ for found in members.values() for id_ in (found.first, found.latest)}
     runs = [*store.runs(plan_units=own), *store.runs_numbered(wanted)]
     read = {run.id: run for run in runs}

@@ -172,7 +172,7 @@ class _ReadOnce:
             self._recent_read = True
             plan = self._plan
             self._recent = collects_a_report_reads(plan.plan, self._store, plan.specs,
-                                                   plan.owners)  # fmt: skip
+                                                   plan.owners, plan.as_of)  # fmt: skip
         return self._recent
 
     def read_collects_of(self, units: frozenset[str] | None) -> None:
@@ -217,8 +217,14 @@ class _PlanRead:
     """The plan a report is of, with the metrics' specs and the plugin of each: what tells
     which of its collects it reads (``collects_a_report_reads``)."""
 
-    def __init__(self, plan: Plan, specs: Mapping[str, MetricSpec], owners: Collection[str]):
-        self.plan, self.specs, self.owners = plan, specs, owners
+    def __init__(
+        self,
+        plan: Plan,
+        specs: Mapping[str, MetricSpec],
+        owners: Collection[str],
+        as_of: dt.date,
+    ):
+        self.plan, self.specs, self.owners, self.as_of = plan, specs, owners, as_of
         self.units = frozenset({"", *plan.units_by_id})  # as ``plan_runs`` asks
         self.landed = needed_landed(plan, specs)
 
@@ -229,12 +235,16 @@ def read_for_one_report(
     plan: Plan | None = None,
     specs: Mapping[str, MetricSpec] | None = None,
     owners: Collection[str] = (),
+    as_of: dt.date | None = None,
 ) -> StoreReader:
     """``store``, with the check-ins of ``subjects`` (the plan's) read in one query when
     first asked for, and each
     metric's latest period end, the day its latest collect read through and the list
-    of collects read when first asked for; with ``plan`` (the report's, and ``specs``,
-    the metrics' specs, and ``owners``, the metrics a plugin provides), the plan's
-    collects (``plan_runs``) as ``collects_a_report_reads`` finds them."""
-    read = None if plan is None else _PlanRead(plan, specs or {}, owners)
+    of collects read when first asked for; with ``plan`` and ``as_of`` (the report's plan
+    and day, ``specs``, the metrics' specs, and ``owners``, the metrics a plugin
+    provides), the plan's collects (``plan_runs``) as ``collects_a_report_reads`` finds
+    them."""
+    read = None
+    if plan is not None and as_of is not None:
+        read = _PlanRead(plan, specs or {}, owners, as_of)
     return cast(StoreReader, _ReadOnce(store, subjects, read))

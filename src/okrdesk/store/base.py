@@ -907,6 +907,17 @@ class Store(ABC):
             for unit, first, latest, furthest, restated in rows
         }  # fmt: skip
 
+    def restating_runs(self, plan_units: Iterable[str]) -> list[tuple[int, str]]:
+        """Each run of the plans of ``plan_units`` that restated figures of complete
+        periods (``Run.revised``): its id, and when it finished (or, never finished,
+        started), oldest first, none of it read."""
+        rows = self._rows(
+            "SELECT id, coalesce(finished, started) FROM runs WHERE revised <> '{}' AND "
+            f"{self._member('plan_unit')} ORDER BY id",
+            (self._members(plan_units),),
+        )
+        return [(int(run), str(when)) for run, when in rows]
+
     def runs_numbered(self, ids: Iterable[int]) -> list[Run]:
         """The runs ``ids`` (those the store holds), oldest first."""
         wanted = sorted(set(ids))

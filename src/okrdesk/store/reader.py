@@ -278,6 +278,11 @@ class StoreReader(Protocol):
         runs table says of its collects, none of them read."""
         ...
 
+    def restating_runs(self, plan_units: Iterable[str]) -> list[tuple[int, str]]:
+        """Each run of the plans of ``plan_units`` that restated figures: its id, and when
+        it finished (or started), oldest first."""
+        ...
+
     def runs_numbered(self, ids: Iterable[int]) -> list[Run]:
         """The runs ``ids`` (those the store holds), oldest first."""
         ...
