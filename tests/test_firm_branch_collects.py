@@ -643,7 +643,8 @@ def test_a_branch_report_reads_its_own_collects_and_each_other_branchs_latest(
 
 
 def _head_office_reports(firm: Path, as_of: str = THROUGH) -> dict[str, str]:
-    """The head office's report, whole and of a branch, as each reader reads it."""
+    """The head office's report, whole and of a branch, as each reader reads it, and its
+    check."""
     env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
     shown = {}
     for args in (("--lang", "en"), ("--lang", "zh"), ("--format", "json"),
@@ -654,6 +655,11 @@ def _head_office_reports(firm: Path, as_of: str = THROUGH) -> dict[str, str]:
         )
         assert done.exit_code == 0, done.output
         shown[" ".join(args)] = done.output
+    for args in (("--lang", "en"), ("--unit", "b2", "--format", "json")):
+        done = CliRunner().invoke(cli, ["check", "--as-of", as_of, "-w", str(firm), *args],
+                                  env=env)  # fmt: skip
+        assert done.exit_code in (0, 1), done.output
+        shown[" ".join(("check", *args))] = done.output
     return shown
 
 
@@ -674,13 +680,15 @@ def _runs_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def _as_before(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The report reading every one of its plan's collects, as it did before it read each
-    branch's first and latest alone."""
+    """The report and check reading every one of their plan's collects, as they did before
+    they read each branch's first and latest alone."""
+    from okrdesk.app import check as app_check
     from okrdesk.app import report as app_report
 
     real = app_report.read_for_one_report
-    monkeypatch.setattr(app_report, "read_for_one_report",
-                        lambda store, subjects, *rest: real(store, subjects))  # fmt: skip
+    for module in (app_report, app_check):
+        monkeypatch.setattr(module, "read_for_one_report",
+                            lambda store, subjects, *rest: real(store, subjects))  # fmt: skip
 
 
 def test_the_head_offices_report_reads_each_branchs_first_and_latest_collect_alone(

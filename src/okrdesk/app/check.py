@@ -21,6 +21,7 @@ from okrdesk.errors import BadInput, OkrdeskError, printable
 from okrdesk.messages import display_width, kind_label, label
 from okrdesk.model import SpendEntry
 from okrdesk.periods import period_holding
+from okrdesk.report.reads import read_for_one_report
 
 
 @attrs.frozen
@@ -58,9 +59,13 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
     if store is None:
         return Checked(nothing_collected())
     with store, store.reading():
+        # Read as the report reads it: a head office's collects, each branch's first and
+        # latest where that one answers for the rest, not a year of every branch's weeks.
+        reads = read_for_one_report(store, plan.subject_ids, plan, session.host.metrics,
+                                    session.host.owners, day)  # fmt: skip
         # Alerts judge figures at the date; no trend or forecast enters them.
-        engine = Engine(plan, store, day, session.host.metrics, trends=False)
-        budget = budget_progress(engine, *apart_by_plan(engine.plan, store.spend()))
+        engine = Engine(plan, reads, day, session.host.metrics, trends=False)
+        budget = budget_progress(engine, *apart_by_plan(engine.plan, reads.spend()))
         found = alerts(engine, budget, unit, broken_plugins=session.plugin_errors(),
                        owners=session.host.owners, clashes=session.host.clashes)  # fmt: skip
     overridden = {lp.line.id: lp.overrides for lp in budget.tripped if lp.overrides}
