@@ -779,3 +779,31 @@ def test_a_collect_that_restated_figures_has_the_head_office_read_every_one_whil
             assert _head_office_reports(firm, as_of) == now
         assert ("restated" in now["--lang en"]) is told, now["--lang en"]
         assert set(read) == read_as_now
+
+
+def test_a_branchs_report_on_a_shared_store_sums_up_no_ones_collects(
+    tmp_path: Path, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whose latest collect answers for the rest is asked only where units of the plan
+    collect their own (a head office's): a branch's report on the firm's store summed up
+    the whole runs table, every branch's, for nothing."""
+    from okrdesk.store import base
+
+    store = str(tmp_path / "firm.db")
+    futian = branch_workspace(write_workspace, tmp_path / "futian", store, other=False)
+    tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", store, other=True)
+    firm = firm_workspace(write_workspace, tmp_path / "firm", store)
+    for root in (tianhe, futian, tianhe, futian):
+        collect(root)
+    summed: list[str] = []
+    real = base.Store.collects_by_plan
+
+    def counted(self: base.Store) -> object:
+        summed.append("runs")
+        return real(self)
+
+    monkeypatch.setattr(base.Store, "collects_by_plan", counted)
+    assert "营业收入" in okrdesk(futian, "report", "--as-of", THROUGH, "--lang", "en")
+    assert summed == []
+    okrdesk(firm, "report", "--as-of", THROUGH, "--lang", "en")
+    assert summed == ["runs"]

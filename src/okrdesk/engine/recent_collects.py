@@ -17,7 +17,7 @@ every one is read, as before.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from okrdesk.engine.plan_calendar import metrics_by_grain, restated_news
 from okrdesk.model import MetricSpec, Plan, Run
@@ -34,37 +34,40 @@ def needed_landed(plan: Plan, specs: Mapping[str, MetricSpec]) -> frozenset[tupl
 def collects_a_report_reads(
     plan: Plan,
     store: StoreReader,
+    latest_runs: Iterable[Run],
     specs: Mapping[str, MetricSpec],
     owners: Collection[str],
     as_of: dt.date,
 ) -> list[Run] | None:
-    """The plan's collects (``plan_runs``) as a report reads them, oldest first: every one
+    """The plan's collects (``plan_runs``) as a report reads them, oldest first (with
+    ``latest_runs``, the store's ``latest_runs`` the report read already): every one
     of its own, and of each member unit's plan the first and the latest, where that one
     answers for the others (above) for the metrics the plan needs (by ``specs``; those of
     them a plugin provides, ``owners``, asked for) in a report as of ``as_of``; None where
-    a member unit's does not, and the whole list is to be read."""
-    by_plan = store.collects_by_plan()
+    a member unit's does not, or none collects (the plan's own collects are the list)."""
     own = {"", plan.top}
-    members = {unit: found for unit, found in by_plan.items()
-               if unit in plan.units_by_id and unit not in own}  # fmt: skip
-    if any(found.restated for unit, found in by_plan.items() if unit in own or unit in members):
-        restating = store.restating_runs([*own, *members])
+    latest = {run.plan_unit: run for run in latest_runs
+              if run.plan_unit in plan.units_by_id and run.plan_unit not in own}  # fmt: skip
+    if not latest:
+        return None
+    by_plan = store.collects_by_plan()
+    if any(by_plan[unit].restated for unit in (*latest, *own) if unit in by_plan):
+        restating = store.restating_runs([*own, *latest])
         if any(restated_news(when, as_of, plan) for _, when in restating):
             return None
-    wanted = {id_ for found in members.values() for id_ in (found.first, found.latest)}
-    runs = [*store.runs(plan_units=own), *store.runs_numbered(wanted)]
-    read = {run.id: run for run in runs}
     needed = needed_landed(plan, specs)
     used = {metric for metric, _ in needed}
-    for found in members.values():
-        latest = read.get(found.latest)
-        if latest is None:
+    for unit, run in latest.items():
+        found = by_plan.get(unit)
+        if found is None or found.latest != run.id:
             return None
-        if found.first != found.latest and not _answers_for_the_rest(
-            latest, found, needed, used, used & set(owners)
+        if found.first != run.id and not _answers_for_the_rest(
+            run, found, needed, used, used & set(owners)
         ):
             return None
-    return sorted(runs, key=lambda run: run.id)
+    firsts = [by_plan[unit].first for unit in latest]
+    runs = [*store.runs(plan_units=own), *latest.values(), *store.runs_numbered(firsts)]
+    return sorted({run.id: run for run in runs}.values(), key=lambda run: run.id)
 
 
 def _answers_for_the_rest(

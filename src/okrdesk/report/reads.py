@@ -171,8 +171,9 @@ class _ReadOnce:
         if not self._recent_read and self._plan is not None:
             self._recent_read = True
             plan = self._plan
-            self._recent = collects_a_report_reads(plan.plan, self._store, plan.specs,
-                                                   plan.owners, plan.as_of)  # fmt: skip
+            self._recent = collects_a_report_reads(plan.plan, self._store, self.latest_runs(),
+                                                   plan.specs, plan.owners,
+                                                   plan.as_of)  # fmt: skip
         return self._recent
 
     def read_collects_of(self, units: frozenset[str] | None) -> None:
