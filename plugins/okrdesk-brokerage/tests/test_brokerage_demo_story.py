@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,47 @@ def test_last_years_openings_are_of_the_same_order_as_this_years(demo: Path) -> 
     assert 0.05 <= growth <= 0.4, counted
     whole_years = _opened_by_year(demo, "12-31")
     assert whole_years["2025"] > max(whole_years[year] for year in whole_years if year < "2025")
+
+
+def _rows(demo: Path, name: str) -> list[dict[str, str]]:
+    with (demo / "data" / "crm" / name).open(encoding="utf-8") as rows:
+        return list(csv.DictReader(rows))
+
+
+def test_last_years_accounts_funded_as_this_years_do_and_hold_what_they_deposited(
+    demo: Path,
+) -> None:
+    """funding.csv started on 1 January 2026, so 2025's new accounts, holding assets at the
+    opening snapshot, had never funded: their 空户率 read 100% and a 同比 on net new AUM
+    stood on nothing. Each now has its first deposit, on or after its opening day, and
+    its year's funding adds up to what it holds at the opening snapshot; about as many
+    fund as this year's; and net new AUM to 20 November 2025 is of the same order as
+    2026's, a little less."""
+    opened = {row["client_id"]: row["open_date"] for row in _rows(demo, "clients.csv")}
+    funding = _rows(demo, "funding.csv")
+    first: dict[str, dict[str, str]] = {}
+    last_years_sum: dict[str, Decimal] = {}
+    for row in funding:
+        client = row["client_id"]
+        if client not in first or row["date"] < first[client]["date"]:
+            first[client] = row
+        if row["date"] < "2026":
+            last_years_sum[client] = last_years_sum.get(client, Decimal(0)) + Decimal(row["amount"])
+    opening = {row["client_id"]: row for row in _rows(demo, "assets.csv")
+               if row["date"] == "2025-12-28"}  # fmt: skip
+    last_years = [client for client, day in opened.items() if day.startswith("2025")]
+    holding = [client for client in last_years if float(opening[client]["total_assets"]) > 0]
+    assert len(holding) >= 500, len(holding)
+    for client in holding:
+        deposit = first.get(client)
+        assert deposit is not None, client
+        assert opened[client] <= deposit["date"] < "2025-12-28", (client, deposit)
+        assert last_years_sum[client] == Decimal(opening[client]["total_assets"]), client
+    this_years = [client for client, day in opened.items() if "2026-01-01" <= day <= "2026-06-30"]
+    funded = {year: sum(1 for c in cohort if c in first) / len(cohort)
+              for year, cohort in (("2025", last_years), ("2026", this_years))}  # fmt: skip
+    assert 0.7 <= funded["2025"] <= 0.9 and abs(funded["2025"] - funded["2026"]) <= 0.1, funded
+    net = {year: sum(float(row["amount"]) for row in funding
+                     if row["date"].startswith(year) and row["date"][5:] <= "11-20")
+           for year in ("2025", "2026")}  # fmt: skip
+    assert 0.1 <= net["2026"] / net["2025"] - 1 <= 0.5, net

@@ -87,11 +87,12 @@ def test_an_export_stopped_early_is_the_start_of_the_later_one(tmp_path: Path) -
         generate(tmp_path / "late", ["x"], start=START, end=END, through=dt.date(2027, 1, 4))
 
 
-def test_last_years_trades_come_after_this_years_which_they_leave_as_they_were(
+def test_last_years_rows_come_after_this_years_which_they_leave_as_they_were(
     tmp_path: Path,
 ) -> None:
-    """trades.csv started on ``start``, so a growth target or a 同比 on commission had no
-    year to stand on. With ``last_year`` the book's trades of the year before follow this
+    """trades.csv and funding.csv started on ``start``, so a growth target or a 同比 on
+    commission or net new AUM had no year to stand on, and last year's new accounts had
+    never funded. With ``last_year`` the year before's trades and funding follow this
     year's: the same on any day the export stops, and every other row, and every row
     number of this year's, as without them."""
 
@@ -104,19 +105,22 @@ def test_last_years_trades_come_after_this_years_which_they_leave_as_they_were(
     without = lines("without", dt.date(2026, 6, 17), False)
     june = lines("june", dt.date(2026, 6, 17), True)
     december = lines("december", dt.date(2026, 12, 2), True)
-    assert {name: rows for name, rows in june.items() if name != "trades.csv"} == {
-        name: rows for name, rows in without.items() if name != "trades.csv"
+    appended = ("trades.csv", "funding.csv")
+    assert {name: rows for name, rows in june.items() if name not in appended} == {
+        name: rows for name, rows in without.items() if name not in appended
     }
-    this_year = without["trades.csv"]
-    assert june["trades.csv"][: len(this_year)] == this_year
-    before = june["trades.csv"][len(this_year) :]
-    days = [row.split(",")[0] for row in before]
-    assert len(before) > len(this_year) and days == sorted(days), len(before)
-    assert days[0] >= "2025-01-01" and days[-1] <= "2025-12-31", (days[0], days[-1])
-    assert december["trades.csv"][-len(before) :] == before
-    # Each client traded from the day it opened.
     opened = {row.split(",")[0]: row.split(",")[4] for row in june["clients.csv"][1:]}
-    assert all(opened[row.split(",")[1]] <= row.split(",")[0] for row in before)
+    for name in appended:
+        this_year = without[name]
+        assert june[name][: len(this_year)] == this_year, name
+        before = june[name][len(this_year) :]
+        days = [row.split(",")[0] for row in before]
+        assert days and days == sorted(days), name
+        assert days[0] >= "2025-01-01" and days[-1] <= "2025-12-31", (name, days[0], days[-1])
+        assert december[name][-len(before) :] == before, name
+        # Each client traded and funded from the day it opened.
+        assert all(opened[row.split(",")[1]] <= row.split(",")[0] for row in before), name
+    assert len(june["trades.csv"]) > 2 * len(without["trades.csv"])
 
 
 def test_monthly_snapshots(tmp_path: Path) -> None:

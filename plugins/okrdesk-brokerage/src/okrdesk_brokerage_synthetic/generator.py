@@ -33,15 +33,19 @@ from okrdesk_brokerage.layout import (
     TRADES,
 )
 from okrdesk_brokerage.settings import DEFAULT_HNW_THRESHOLD
+from okrdesk_brokerage_synthetic.last_years_funding import Row, last_years_funding
+from okrdesk_brokerage_synthetic.last_years_funding import stream as last_years_funding_stream
 from okrdesk_brokerage_synthetic.population import (
     Client,
     Quota,
+    date_first_deposits,
     deal_accounts,
     draw_book,
     draw_closures,
     draw_deals,
     draw_last_years_openings,
     draw_openings,
+    first_deposits_stream,
     keep_products_per_client,
     last_years_openings_stream,
     number,
@@ -247,7 +251,10 @@ def generate(
 
     With ``last_year``, trades.csv also holds the book's trades of the year before
     ``start`` (``_write_last_years_trades``), so a growth target or a 同比 on commission
-    has a year to stand on; every row of the year from ``start`` is as without it.
+    has a year to stand on, and funding.csv that year's funding (``last_years_funding``):
+    the first deposits of the accounts opened in it, so that their cohort's funding rates
+    read as this year's do, the book's everyday flows and, with quotas, a net new AUM of
+    the same order as this year's; every row of the year from ``start`` is as without them.
     """
     _check(cm_ids, start, end, clients_per_cm)
     if quotas and len(quotas) != len(cm_ids):
@@ -263,6 +270,10 @@ def generate(
     apart = last_years_openings_stream(seed)
     cohorts = draw_last_years_openings(apart, books, quotas, start.replace(year=start.year - 1),
                                        days[0])  # fmt: skip
+    if last_year:
+        deposits = first_deposits_stream(seed)
+        for book in books:
+            date_first_deposits(deposits, book, start.replace(year=start.year - 1), days[0])
     opened = draw_openings(rng, books, start, end, quotas)
     deals = draw_deals(rng, quotas, start, end) if quotas else []
     opened = sorted([*opened, *deals], key=lambda c: (c.opened, c.cm))
@@ -311,6 +322,9 @@ def generate(
             events.write(writers)
             closing = _write_snapshot(writers[ASSETS.name], rosters, until, tally)
         if last_year:
+            funding = last_years_funding(last_years_funding_stream(seed), books, opening,
+                                         quotas, start, days[0])  # fmt: skip
+            _write_last_years_funding(writers[FUNDING.name], funding, tally)
             _write_last_years_trades(seed, writers[TRADES.name], books, held, quotas, start,
                                      tally)  # fmt: skip
     written = [client for client in everyone if client.opened <= through]
@@ -449,6 +463,14 @@ def _last_years_pace(
         for c in book
     )
     return quota.commission / LAST_YEAR_GROWTH / expected if expected > 0 else 1.0
+
+
+def _write_last_years_funding(writer: Any, rows: Sequence[Row], tally: _Tally) -> None:
+    """Last year's funding rows (``last_years_funding``), after every row of the year from
+    ``start``, as a CRM appends an export of the year before."""
+    for day, _, client_id, amount in rows:
+        writer.writerow((day.isoformat(), client_id, amount))
+    tally.rows[FUNDING.name] += len(rows)
 
 
 def _write_catalogue(writer: Any, tally: _Tally) -> None:

@@ -115,6 +115,7 @@ class Client:
         "cm",
         "core_holdings",
         "deal_goal",
+        "deposited_before",
         "first_funding",
         "first_purchase",
         "funding_amount",
@@ -152,6 +153,9 @@ class Client:
         self.core_holdings: list[str] = []
         """Held for years and kept: written as purchases before the export starts,
         never redeemed (drawn from the products stream, see ``products_stream``)."""
+        self.deposited_before: tuple[dt.date, float] | None = None
+        """An account opened in the year before the export's: its first deposit (day, 元),
+        made before the opening snapshot and so part of the assets it starts with."""
         self.reached_hnw = False
         self.deal_goal = 0.0
         """For an account opened by a big deposit, the share of the CM's yearly net new
@@ -164,6 +168,11 @@ class Client:
 
 def _weekday_on_or_after(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
+def _weekday_before(day: dt.date) -> dt.date:
+    before = day - dt.timedelta(days=1)
+    return before - dt.timedelta(days=max(0, before.weekday() - 4))
 
 
 def random_weekday(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
@@ -350,6 +359,26 @@ def draw_last_years_openings(
     return found
 
 
+def first_deposits_stream(seed: int) -> random.Random:
+    """The stream the days of the book's last-year accounts' first deposits are drawn from:
+    apart from every other, so that drawing them moves no row of the export."""
+    return random.Random(f"{seed}:first-deposits")
+
+
+def date_first_deposits(
+    rng: random.Random, book: Sequence[Client], first: dt.date, opening: dt.date
+) -> None:
+    """Give each client of ``book`` opened from ``first`` on, with assets at ``opening``, the
+    first deposit that brought them: all of it, a few days after opening as a new account's
+    comes (``FUNDING_DELAY_DAYS``), and before ``opening``. An account with nothing never
+    funded, as an empty account of this year's."""
+    for client in book:
+        if client.opened < first or client.total <= 0 or client.deposited_before is not None:
+            continue
+        day = _weekday_on_or_after(client.opened + _delay(rng, FUNDING_DELAY_DAYS, 60))
+        client.deposited_before = (min(day, _weekday_before(opening)), client.total)
+
+
 def keep_products_per_client(
     products: random.Random, book: list[Client], cohort: Sequence[Client]
 ) -> None:
@@ -373,6 +402,7 @@ def _settle(rng: random.Random, client: Client, opening: dt.date) -> None:
     if client.first_funding is not None and client.first_funding < opening:
         client.securities = client.funding_amount * client.share
         client.cash = client.funding_amount - client.securities
+        client.deposited_before = (client.first_funding, client.funding_amount)
         client.first_funding = None
     if client.first_purchase is not None and client.first_purchase < opening:
         client.first_purchase = None
