@@ -18,11 +18,11 @@ README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
 # (what the README says, the row and cells of the report it comes from)
 STORY = [
     ("at about 40亿 with 39.95亿 due", "C1.KR1", "| 40.28亿 | 45亿 | 89.5% | 39.95亿 |"),
-    ("Client NPS at 60.5 beats the company's 60", "C1.KR3", "| 60.5分 | 60分 |"),
+    ("Client NPS at 60.12 beats the company's 60", "C1.KR3", "| 60.12分 | 60分 |"),
     ("Read on 20 November they show 20.9% and 16.7%", "P.FUNNEL", "| 20.9% | 16% |"),
     ("Read on 20 November they show 20.9% and 16.7%", "P.EMPTY", "| 16.7% | 20% |"),
     ("asset attrition at 5.10% stays inside its 8% limit", "O2.KR1", "| 5.10% | 8% |"),
-    ("The same NPS of 60.5 is short of the branch's own 62", "O2.NPS", "| 60.5分 | 62分 |"),
+    ("The same NPS of 60.12 is short of the branch's own 62", "O2.NPS", "| 60.12分 | 62分 |"),
     ("281 against 316 due", "O1.KR1", "| 281户 | 360户 | 78.1% | 316户 |"),
     ("spent 113% of its 380万", "events", "已用预算 112.6%"),
 ]

@@ -406,7 +406,7 @@ def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]
     assert retention.number_format == '+0.00"百分点";-0.00"百分点";"±0"'
     assert "| 达标 | +0.02百分点 |" in demo_books["md-zh"]
     nps = rows["O2.NPS"][9]
-    assert nps.value == pytest.approx(-0.0091175, abs=1e-6)
+    assert nps.value == pytest.approx(-0.0334050, abs=1e-6)
     assert nps.number_format == '+#,##0.00"分";-#,##0.00"分";"±0"'
     # No change that shows: the cell keeps its number, and reads ±0.
     assert (rows["C2.KR3"][9].value, rows["C2.KR3"][9].number_format) == (0, '"±0"')
@@ -586,7 +586,7 @@ def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -
                for c in row if c.data_type == "n" and c.value is not None}  # fmt: skip
     assert not [f for f in formats if any("\u4e00" <= ch <= "\u9fff" for ch in f)], formats
     rows = key_result_rows(book)
-    assert rows["O2.NPS"][4].number_format == '#,##0.0" pts"'
+    assert rows["O2.NPS"][4].number_format == '#,##0.00" pts"'
     assert rows["O2.KR2"][4].number_format == '#,##0.00" per client"'
     assert rows["O1.KR1"][4].number_format == '#,##0" accts"'
     assert rows["O3.KR3b"][4].number_format == '#,##0" item"'  # 1 item
@@ -596,7 +596,7 @@ def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -
         "CNY", "accts", "pts", "pp",
     )  # fmt: skip
     assert not [u for u in units.values() if any("\u4e00" <= ch <= "\u9fff" for ch in str(u))]
-    assert "| 60.5 pts | 62 pts |" in demo_books["md-en"]
+    assert "| 60.12 pts | 62 pts |" in demo_books["md-en"]
     assert "| 1.89 per client | 3.5 per client |" in demo_books["md-en"]
     budget = book["Budget"]
     events = next(r for r in budget.iter_rows(min_row=2) if r[0].value == "events")
@@ -662,19 +662,19 @@ def test_the_to_date_column_is_named_by_its_month_as_the_terminal_names_it(
 def test_the_summary_gives_the_score_s_change_as_the_text_report_writes_it(
     demo_books: dict[str, Any],
 ) -> None:
-    """The text report says 84.7%（上周末 84.2%，+0.5百分点）; the workbook gave the two
-    scores alone, whose cells subtract to a change the report does not say (0.8474 and
-    0.8425 to 0.49, shown +0.5, where it said +0.4). It says the change between them as
-    shown."""
+    """The text report says 83.7%（上周末 83.3%，+0.4百分点）; the workbook gave the two
+    scores alone, whose cells subtract to a change the report does not say (on an earlier
+    demo 0.8474 and 0.8425 to 0.49, shown +0.5, where it said +0.4). It says the change
+    between them as shown."""
     from test_report import AS_OF as DEMO_DAY
 
     text = okrdesk_report(demo_books["root"], DEMO_DAY, "zh", "text")
-    assert "综合得分 84.7%（上周末 84.2%，+0.5百分点）" in text
+    assert "综合得分 83.7%（上周末 83.3%，+0.4百分点）" in text
     for lang, moved in (("zh", '+0.0"百分点";-0.0"百分点"'), ("en", '+0.0" pp";-0.0" pp"')):
         summary = demo_books[lang].worksheets[0]
         cells = {row[0].value: row[1] for row in summary.iter_rows(min_row=2)}
         change = cells["得分变化" if lang == "zh" else "Score change"]
-        assert (change.value, change.number_format) == (pytest.approx(0.5), moved)
+        assert (change.value, change.number_format) == (pytest.approx(0.4), moved)
         rows = [row[0].value for row in summary.iter_rows(min_row=2)]
         assert rows.index("得分变化" if lang == "zh" else "Score change") == 6
 

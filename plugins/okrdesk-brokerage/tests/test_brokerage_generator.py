@@ -217,3 +217,30 @@ def test_provenance_stays_compact_at_branch_scale(weekly: Collector) -> None:
     single_block = re.compile(r"^assets\.csv rows \d+-\d+$")
     assert all(single_block.match(source) for source in weekly.sources("aum").values())
     assert max(len(source) for source in weekly.sources("commission_revenue").values()) < 2000
+
+
+def test_a_clients_survey_answers_are_its_own_whoever_else_answers(tmp_path: Path) -> None:
+    """The scores came from one sequence every answer took the next of, so a client more
+    (here a third CM's book) moved every later answer of everyone. Each client's answers
+    now come from a stream keyed by the client: the first two CMs' book clients, the
+    same clients in both exports, give the same scores in the same order (a client may answer
+    more or fewer times, as when and how often it answers is drawn with the rest)."""
+
+    def answers(cms: list[str]) -> dict[str, list[str]]:
+        folder = tmp_path / str(len(cms))
+        generate(folder, cms, start=START, end=dt.date(2026, 6, 30), seed=5)
+        found: dict[str, list[str]] = {}
+        for line in (folder / "surveys.csv").read_text("utf-8").splitlines()[1:]:
+            _, client, score = line.split(",")
+            found.setdefault(client, []).append(score)
+        rows = (folder / "clients.csv").read_text("utf-8").splitlines()[1:]
+        # The book's clients: those opened this year are numbered after every book.
+        book = [row.split(",") for row in rows if row.split(",")[4] < START.isoformat()]
+        return {row[0]: found[row[0]] for row in book if row[1] in ("x", "y") and row[0] in found}
+
+    two, three = answers(["x", "y"]), answers(["x", "y", "z"])
+    both = [client for client in two if client in three]
+    assert len(both) >= 50 and sum(len(two[c]) >= 2 and len(three[c]) >= 2 for c in both) >= 10
+    for client in both:
+        shorter = min(len(two[client]), len(three[client]))
+        assert two[client][:shorter] == three[client][:shorter], client

@@ -54,7 +54,7 @@ from okrdesk_brokerage_synthetic.population import (
     random_weekday,
     size_deals,
 )
-from okrdesk_brokerage_synthetic.simulation import Step, live, money, poisson, spread_answers
+from okrdesk_brokerage_synthetic.simulation import Step, live, money, poisson
 
 SNAPSHOTS = ("week", "month")
 MARKET_DRIFT_PER_WEEK = 0.0006
@@ -306,9 +306,8 @@ def generate(
         held = {client.id: client.securities for book in books for client in book}
         closing = opening
         pending = _by_deal(deals)
-        answers = spread_answers()
         for since, until in itertools.pairwise(days):
-            step = _step(rng, since, until, start, end, answers)
+            step = _step(rng, since, until, start, end, seed)
             while pending and pending[0][0].opened <= until:
                 deal = pending.pop(0)
                 cm = deal[0].cm
@@ -368,13 +367,13 @@ def _step(
     until: dt.date,
     start: dt.date,
     end: dt.date,
-    answers: Iterator[float],
+    seed: int,
 ) -> Step:
     first, last = max(since + _DAY, start), min(until, end)
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
     weeks = (until - since).days / 7
     market = rng.gauss(MARKET_DRIFT_PER_WEEK * weeks, MARKET_SWING_PER_WEEK * weeks**0.5)
-    return Step([day for day in days if day.weekday() < 5], market, answers)
+    return Step([day for day in days if day.weekday() < 5], market, seed)
 
 
 def _write_clients(

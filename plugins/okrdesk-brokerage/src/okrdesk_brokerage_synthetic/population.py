@@ -109,6 +109,7 @@ class Client:
     """One synthetic client: fixed traits and the state the weekly simulation moves."""
 
     __slots__ = (
+        "answered",
         "beta",
         "cash",
         "closed",
@@ -157,6 +158,8 @@ class Client:
         """An account opened in the year before the export's: its first deposit (day, 元),
         made before the opening snapshot and so part of the assets it starts with."""
         self.reached_hnw = False
+        self.answered = 0
+        """Survey answers given so far (see ``simulation.answer``)."""
         self.deal_goal = 0.0
         """For an account opened by a big deposit, the share of the CM's yearly net new
         AUM due by a little after it (see ``draw_deals``); 0 for everyone else."""

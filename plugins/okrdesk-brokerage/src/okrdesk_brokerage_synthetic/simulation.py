@@ -8,10 +8,10 @@ Rates are per week; a step of a month simply expects four times as many events.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import random
-from collections.abc import Callable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Sequence
 
 from okrdesk_brokerage_synthetic.population import PRODUCTS, Client
 
@@ -52,22 +52,27 @@ def poisson(rng: random.Random, mean: float) -> int:
 
 
 class Step:
-    """The days between two snapshots and the market's move over them.
+    """The days between two snapshots and the market's move over them; ``seed`` keys
+    each client's survey answers (see ``answer``)."""
 
-    ``answers`` places each survey answer in the distribution of scores: an
-    evenly spread sequence shared by every step, so that a branch's NPS is
-    what ``SCORES`` says rather than whatever a few thousand draws give.
-    """
-
-    def __init__(self, days: Sequence[dt.date], market: float, answers: Iterator[float]) -> None:
+    def __init__(self, days: Sequence[dt.date], market: float, seed: int) -> None:
         self.days = days
         self.market = market
-        self.answers = answers
+        self.seed = seed
 
 
-def spread_answers() -> Iterator[float]:
-    """Points in [0, 1) that fill it evenly in any run of them (steps of the golden ratio)."""
-    return ((k * GOLDEN_STEP) % 1.0 for k in itertools.count(1))
+def answer(seed: int, client: Client) -> int:
+    """The score of the client's next survey answer, from a stream of the client's own.
+
+    Its place in the distribution of scores starts at a point keyed by the seed and
+    the client's id and moves on by the golden ratio with each answer, so that a client
+    who answers often spreads evenly over ``SCORES``, and no other client's answers,
+    however many there are, move it.
+    """
+    start = zlib.crc32(f"{seed}:{client.id}".encode()) / 2**32
+    pick = (start + client.answered * GOLDEN_STEP) % 1.0
+    client.answered += 1
+    return next(score for share, score in SCORES if pick <= share)
 
 
 def live(rng: random.Random, client: Client, step: Step, emit: Emit) -> None:
@@ -91,10 +96,10 @@ def live(rng: random.Random, client: Client, step: Step, emit: Emit) -> None:
         _move_money(rng, client, days, weeks, emit)
         _trade(rng, client, days, weeks, emit)
         _manage_products(rng, client, days, weeks, emit)
-    for _ in range(poisson(rng, SURVEYS_PER_WEEK * weeks)):
-        pick = next(step.answers)
-        score = next(score for share, score in SCORES if pick <= share)
-        emit("surveys.csv", rng.choice(days), client, (str(score),))
+    # In the order they are written, so that a client's k-th answer is its k-th row.
+    surveyed = [rng.choice(days) for _ in range(poisson(rng, SURVEYS_PER_WEEK * weeks))]
+    for day in sorted(surveyed):
+        emit("surveys.csv", day, client, (str(answer(step.seed, client)),))
     for _ in range(poisson(rng, COMPLAINTS_PER_WEEK * weeks)):
         emit("complaints.csv", rng.choice(days), client, (rng.choice(CATEGORIES),))
     idiosyncratic = rng.gauss(0.0, 0.01 * math.sqrt(weeks))
