@@ -116,6 +116,31 @@ def test_monthly_scores_are_spread_not_all_at_the_cap(judged: Judged) -> None:
         assert sum(1 for s in capped if s.period == month) <= 14 / 2, month
 
 
+def test_effective_accounts_spread_around_the_standard(judged: Judged) -> None:
+    """Effective accounts ran high: a wealth CM's new accounts, most with a few thousand
+    元, made a quarter of the months' effective accounts over 115% of the standard, up to
+    175%, and a manager doubted the scores. Now most months are between 70% and 115% of
+    it, a few below, fewer above (the CMs who opened the most), and every CM's middle
+    month near it."""
+    engine, _, store = judged
+    year = scores(engine.plan, store, AS_OF, engine.metrics)
+    ratios: dict[str, list[float]] = {}
+    for score in year:
+        if score.period <= LAST_MONTH:
+            for part in score.components:
+                if part.metric == "effective_accounts" and part.actual is not None:
+                    ratios.setdefault(score.person, []).append(part.actual / part.standard)
+    months = [ratio for person in ratios.values() for ratio in person]
+    assert len(months) == 14 * 10
+    near = [ratio for ratio in months if 0.7 <= ratio <= 1.15]
+    assert len(near) >= 0.75 * len(months), sorted(months)
+    assert 0 < sum(ratio < 0.7 for ratio in months) <= len(months) / 8, sorted(months)
+    assert sum(ratio > 1.15 for ratio in months) <= len(months) / 8, sorted(months)
+    for person, own in ratios.items():
+        middle = sorted(own)[len(own) // 2]
+        assert 0.7 <= middle <= 1.15, (person, own)
+
+
 def test_products_per_client_starts_where_the_plan_says(judged: Judged) -> None:
     """The sample plan writes O2.KR2 as "≥ 3.5 个/户(年初 2.4)": the book's first week
     reads about 2.4, and the new accounts, few of whom buy a product, pull it down."""

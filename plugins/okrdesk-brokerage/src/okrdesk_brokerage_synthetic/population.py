@@ -35,7 +35,11 @@ FUNDED_SHARE = 0.78
 FUNDING_DELAY_DAYS = 7.0
 PURCHASE_SHARE_OF_FUNDED = 0.14
 PURCHASE_DELAY_DAYS = 30.0
-NEW_CLIENT_MEDIAN_FUNDING = 3_000.0
+NEW_CLIENT_MEDIAN_FUNDING = 1_500.0
+"""A new retail account's first deposit, in 元 (log-normal around it): most open with a
+token sum, so only about one in five holds more than the 5,000元 of securities that make
+an account effective, and a CM opening 150 accounts a year holds effective accounts near
+a standard of 100 rather than far above it by the autumn."""
 NEW_CLIENT_TRADES_PER_WEEK = 0.05
 """At most this many trades a week for a new retail account: most rarely trade."""
 NEW_CLIENT_BIG_SHARE = 0.01
