@@ -10,7 +10,8 @@ accounts, new HNW clients and commission, and a book sized to the scoring
 policy that covers their role (about as many effective accounts as its
 standard asks, and assets whose own flows earn about half its monthly net
 new AUM). Big deposits bring in the rest of the net new AUM, in a few lumps a
-year, so most months score near the standard and a few at the cap.
+year: a month one lands scores at the policy's cap, since the sample plan's
+members' net new AUM targets run about three times the scoring standard's year.
 
 The story on top of the plan, in ``STORY``: every CM is a little above or
 below their quota, and each team has one figure it runs ahead or behind on.
