@@ -13,7 +13,7 @@ import pytest
 from okrdesk.model import Observation
 from okrdesk.plugins import spool as spool_module
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
-from okrdesk.store.base import rows_with_wholes, with_wholes
+from okrdesk.store.wholes import rows_with_wholes, with_wholes
 
 
 @pytest.fixture(params=[50_000, 3000, 0], ids=["held", "moved", "file"])

@@ -28,7 +28,7 @@ from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.testing import PluginCheck, check_plugin
 from okrdesk.report.breakdown import shares
 from okrdesk.store import MIGRATIONS, Store
-from okrdesk.store.base import with_wholes
+from okrdesk.store.wholes import with_wholes
 from okrdesk.units import percentage
 from sample_workspace import WriteWorkspace, trusted
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from okrdesk.errors import BadInput, OkrdeskError, Said
 from okrdesk.store import SCHEMA_VERSION, Store, is_postgres_url
-from okrdesk.store.base import SUMMED, TABLES, edits_copied
+from okrdesk.store.base import SUMMED, TABLES
+from okrdesk.store.hand_changes import edits_copied
 
 Check = tuple[int, tuple[float, ...]]
 

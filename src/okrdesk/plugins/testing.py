@@ -62,7 +62,7 @@ class PluginCheck:
         """The figure for ``metric``, ``subject`` and ``period`` as ``okrdesk collect``
         stores it: the whole, which for a metric emitted in slices is their sum (value,
         numerator and denominator each added), or with ``dimensions`` that one slice."""
-        from okrdesk.store.base import with_wholes
+        from okrdesk.store.wholes import with_wholes
 
         wanted = dict(dimensions or {})
         key = (metric, subject, period)

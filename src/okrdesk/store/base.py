@@ -38,6 +38,7 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import Grain, Period, period_holding
+from okrdesk.store.hand_changes import added_up_again_said, holds_no_number, put_back_said
 from okrdesk.store.liveness import Liveness, liveness, process_start, this_host
 from okrdesk.store.migrations import (
     HAND_EDITS,
@@ -56,6 +57,7 @@ from okrdesk.store.stored_rows import (
     spend_of,
     subjects_noted,
 )
+from okrdesk.store.wholes import FigureRow, rows_with_wholes, wholes_to_add
 
 if TYPE_CHECKING:
     from okrdesk.store.changes import PeriodChanges, StoreChanges
@@ -94,49 +96,9 @@ def is_postgres_url(location: str | os.PathLike[str]) -> bool:
     return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
 
 
-def with_wholes(
-    observations: Iterable[Observation], *, grouped: bool = False
-) -> Iterator[Observation]:
-    """The observations, with the whole figure of each metric, subject and period
-    that was emitted in slices: their sum (value, numerator and denominator each),
-    so the parts always add up to the whole. A whole emitted beside its slices
-    keeps its source, and its figures are replaced by that sum. The slices are added
-    in the order of their text, whatever order they came in: floating point sums
-    0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 to two numbers, and a whole must not depend
-    on the order a plugin happened to emit its slices in.
-
-    ``grouped``: the observations of each metric, subject and period come one after
-    another, so only one such group is held at a time, not every observation."""
-    if grouped:
-        for key, group in itertools.groupby(observations, _figure_of):
-            yield from _group_with_whole(key, list(group))
-        return
-    given = list(observations)
-    wholes: dict[tuple[str, str, str], list[Observation]] = {}
-    for o in given:
-        if o.dimensions:
-            wholes.setdefault((o.metric, o.subject, o.period), []).append(o)
-            yield o
-    sources: dict[tuple[str, str, str], str] = {}
-    for o in given:
-        if not o.dimensions and (o.metric, o.subject, o.period) not in wholes:
-            yield o
-        elif not o.dimensions:
-            sources[(o.metric, o.subject, o.period)] = o.source
-    for key, parts in wholes.items():
-        yield _whole(key, parts, sources.get(key, ""))
-
-
-FigureRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
-"""One figure as it is collected: metric, subject, period, slice, value, numerator,
-denominator, source, and 1 for a zero for no rows (``Observation.no_rows``), else 0."""
-
-
 _written_order: Callable[[FigureRow], tuple[str, str, str, str]] = operator.itemgetter(0, 2, 1, 3)
 """The order ``Store.replace_rows`` takes figures in: metric, period, subject, slice."""
 
-_figure_of_row: Callable[[FigureRow], tuple[str, str, str]] = operator.itemgetter(0, 1, 2)
-"""A figure's metric, subject and period: called once per row stored."""
 _metric_of_row: Callable[[FigureRow], str] = operator.itemgetter(0)
 
 
@@ -172,84 +134,6 @@ _pair_of_figure: Callable[[FigureRow], tuple[str, str]] = operator.itemgetter(0,
 """A collected figure's metric and period."""
 
 
-def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
-    """``with_wholes`` of grouped rows, row for row: the same figures, sums and sources,
-    with no object made for a figure that is whole already (the common case)."""
-    for key, grouped in itertools.groupby(rows, _figure_of_row):
-        first, *rest = grouped
-        if not rest:
-            yield first
-            if first[3]:  # one slice (a firm's AUM, mostly): its whole is the slice
-                value, numerator, denominator = first[4:7]
-                yield (
-                    *key, "", None if value is None else 0 + value,
-                    None if numerator is None else 0 + numerator,
-                    None if denominator is None else 0 + denominator, _ONE_SLICE, 0,
-                )  # fmt: skip
-            continue
-        parts = [r for r in (first, *rest) if r[3]]
-        if not parts:
-            yield first
-            yield from rest
-            continue
-        yield from parts
-        source = next((r[7] for r in (first, *rest) if not r[3]), "")
-        yield _whole_row(key, parts, source)
-
-
-def _wholes_to_add(rows: Sequence[FigureRow]) -> int:
-    """How many rows ``rows_with_wholes`` adds to the rows of one metric and period, each
-    figure's slices given once: a whole for each figure given in slices alone, so as many
-    as there are figures (subjects) less the wholes given."""
-    wholes = sum(1 for row in rows if not row[3])
-    return 0 if wholes == len(rows) else len({row[1] for row in rows}) - wholes
-
-
-def _sum_of_slices(count: int) -> str:
-    """The source of a whole figure added up from ``count`` slices that cite none."""
-    return f"sum of {count} slice{'s' if count > 1 else ''}"
-
-
-_ONE_SLICE = _sum_of_slices(1)
-
-
-def _whole_row(key: tuple[str, str, str], parts: list[FigureRow], source: str) -> FigureRow:
-    count = _sum_of_slices(len(parts))
-    parts = sorted(parts, key=_slice_of_row)
-    return (
-        *key, "", _sum(p[4] for p in parts), _sum(p[5] for p in parts),
-        _sum(p[6] for p in parts), source or count, 0,
-    )  # fmt: skip
-
-
-_slice_of_row: Callable[[FigureRow], str] = operator.itemgetter(3)
-
-
-_slice_of: Callable[[Observation], str] = operator.attrgetter("slice")
-
-
-def _figure_of(o: Observation) -> tuple[str, str, str]:
-    return (o.metric, o.subject, o.period)
-
-
-def _group_with_whole(key: tuple[str, str, str], group: list[Observation]) -> Iterator[Observation]:
-    parts = [o for o in group if o.dimensions]
-    if not parts:
-        yield from group
-        return
-    yield from parts
-    yield _whole(key, parts, next((o.source for o in group if not o.dimensions), ""))
-
-
-def _whole(key: tuple[str, str, str], parts: list[Observation], source: str) -> Observation:
-    count = _sum_of_slices(len(parts))
-    parts = sorted(parts, key=_slice_of)
-    return Observation(
-        *key, _sum(p.value for p in parts), _sum(p.numerator for p in parts),
-        _sum(p.denominator for p in parts), source or count,
-    )  # fmt: skip
-
-
 def _of_scope(
     sql: str, params: list[Any], scope: frozenset[str] | None, store: Store
 ) -> tuple[str, list[Any]]:
@@ -264,22 +148,6 @@ def _first_of_year(
 ) -> None:
     """Note ``period`` in ``firsts``, (metric, grain, year) → the first period changed."""
     firsts[year] = min(firsts.get(year, period), period)
-
-
-def _sum(numbers: Iterable[float | None]) -> float | None:
-    """The sum of the slices' figures as they are written: 0.1 + 0.2 is 0.3, where binary
-    arithmetic gives 0.30000000000000004, a whole with digits none of its slices has."""
-    found = [n for n in numbers if n is not None]
-    if not found:
-        return None
-    return round(sum(found), max(map(_decimals_written, found))) + 0.0
-
-
-def _decimals_written(figure: float) -> int:
-    """The decimals of ``figure`` as Python writes it at its shortest (``repr``); 17, more
-    than a float holds, where it is written with an exponent (1e-07)."""
-    text = repr(float(figure))
-    return 17 if "e" in text else len(text) - text.index(".") - 1
 
 
 def _day_or_ever(since: dt.date | None) -> str:
@@ -354,135 +222,11 @@ def hand_edits_taken() -> list[Said]:
     for location, pairs in _EDITS_TAKEN:
         left = [pair for pair in pairs if pair not in back.get(location, ())]
         if left:
-            said.append(_added_up_again(location, left))
-    said.extend(_put_back(location, sorted(pairs)) for location, pairs in back.items())
+            said.append(added_up_again_said(location, left))
+    said.extend(put_back_said(location, sorted(pairs)) for location, pairs in back.items())
     _EDITS_TAKEN.clear()
     _PUT_BACK.clear()
     return said
-
-
-def _added_up_again(location: str, pairs: Sequence[tuple[str, str]]) -> Said:
-    en, zh = _periods_named(pairs)
-    return Said(
-        f"{location}: figures of {en} were changed outside okrdesk; their totals are added "
-        "up again from the rows as they now are. The next `okrdesk collect` brings them "
-        "back to what their source says: to keep a correction, make it in the source.",
-        f"{location}：{zh}的数字在 okrdesk 之外被改动过；已按现有的行重新合计。"
-        "下次 `okrdesk collect` 会把它们恢复为来源中的数字：要保留更正，请在来源中更正。",
-    )
-
-
-def _put_back(location: str, pairs: Sequence[tuple[str, str]]) -> Said:
-    en, zh = _periods_named(pairs)
-    return Said(
-        f"{location}: figures of {en}, changed outside okrdesk, were put back by this "
-        "collect to what their source says: to keep a correction, make it in the source.",
-        f"{location}：{zh}在 okrdesk 之外被改动过的数字，已由本次采集恢复为来源中的数字："
-        "要保留更正，请在来源中更正。",
-    )
-
-
-def _periods_named(pairs: Sequence[tuple[str, str]]) -> tuple[str, str]:
-    """(metric, period) pairs as a few words, a metric's periods together: ``aum
-    (2026-W01, 2026-W02)``, the rest counted past the first few."""
-    by_metric: dict[str, list[str]] = {}
-    for metric, period in pairs:
-        # Written by other software: a line break in a name would forge a line of its own.
-        by_metric.setdefault(printable(metric), []).append(printable(period))
-    en, zh = [], []
-    for metric, periods in sorted(by_metric.items()):
-        shown, rest = periods[:3], len(periods) - 3
-        en.append(f"{metric} ({', '.join(shown)}{f' and {rest} more' if rest > 0 else ''})")
-        more = f" 等 {len(periods)} 个周期" if rest > 0 else ""
-        zh.append(f"{metric}（{'、'.join(shown)}{more}）")
-    return "; ".join(en), "；".join(zh)
-
-
-def edits_unsummed(location: str, pairs: Sequence[tuple[str, str]], why: Said) -> Said:
-    """Why a store whose observations other software changed cannot be read here: their
-    totals must be added up again first, which ``why`` says cannot be done here."""
-    en, zh = _periods_named(pairs)
-    return Said(
-        f"{location}: figures of {en} were changed outside okrdesk since it last added them "
-        f"up, and they cannot be added up again here: {why.en}. Nothing was changed.",
-        f"{location}：{zh}的数字在 okrdesk 之外被改动过，需要重新合计，而此处无法进行："
-        f"{why.zh}。未改动任何内容。",
-    )
-
-
-def edits_copied(location: str, pairs: Sequence[tuple[str, str]], why: Said) -> Said:
-    """What a copy says of the hand edits its source left waiting, ``why`` it could not add
-    them up itself: the copy's totals, added up from the rows, hold them."""
-    en, zh = _periods_named(pairs)
-    return Said(
-        f"{location}: figures of {en} were changed outside okrdesk and could not be added "
-        f"up there, {why.en}: the copy's totals are added up from the rows as they now are, "
-        "those changes included.",
-        f"{location}：{zh}的数字在 okrdesk 之外被改动过，{why.zh}，未能在那里重新合计："
-        "副本的合计按现有的行算出，已包含这些改动。",
-    )
-
-
-def never_made(location: str, found: Sequence[tuple[str, str]]) -> BadInput:
-    """The refusal of a store holding what okrdesk never makes, each ``found`` as its kind
-    and name (``trigger fen``, ``default checkins.withdrawn = '2026-01-01'``), five named."""
-    named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
-    extra = len(found) - 5
-    more = (f" and {extra} more", f"，另有 {extra} 项") if extra > 0 else ("", "")
-    return BadInput(Said(
-        f"{location} holds what okrdesk never makes ({named}{more[0]}): SQL that would run "
-        "inside okrdesk's own reads and writes, changing, deleting or refusing what it "
-        "stores. Nothing was read or changed; use a store okrdesk wrote, or drop them if "
-        "they are yours.",
-        f"{location} 含有 okrdesk 从不创建的对象（{named}{more[1]}）：这些 SQL 会在 "
-        "okrdesk 自身的读写中运行，改动、删除或拒绝写入它存的数据。未读取、未改动任何"
-        "内容；请使用 okrdesk 写入的数据库，若这些对象是您自己建的，请删除它们。",
-    ))  # fmt: skip
-
-
-def not_as_made(
-    location: str, retyped: Sequence[Said], added: Sequence[tuple[str, str]]
-) -> BadInput:
-    """The refusal of a store whose tables were changed by hand, each column ``retyped``
-    told with its way back, each column ``added`` (its table and name) with how to take
-    it out; on SQLite and on a server alike."""
-    told = [*retyped, *(_added(table, column) for table, column in added)]
-    why = [_READ_BACK_OTHERWISE] if retyped else []
-    why += [_NOT_KEPT] if added else []
-    return BadInput(Said(
-        f"{location}: okrdesk's tables are not as okrdesk made them: "
-        f"{'; '.join(t.en for t in told)}. Someone changed them by hand"
-        f"{''.join(w.en for w in why)}. Nothing was read or changed.",
-        f"{location}：okrdesk 的数据表已不是 okrdesk 建的样子："
-        f"{'；'.join(t.zh for t in told)}。"
-        f"有人手工改动过它们{''.join(w.zh for w in why)}。"
-        "未读取、未改动任何内容。",
-    ))  # fmt: skip
-
-
-_READ_BACK_OTHERWISE = Said(
-    ", and what okrdesk stored there would not read back as written",
-    "，okrdesk 存入其中的内容读出来会与写入时不同",
-)
-_NOT_KEPT = Said(
-    "; okrdesk never writes a column it does not make, nor can it copy one to another "
-    "store (`okrdesk store copy`), so what such a column holds belongs in a table of your own",
-    "；okrdesk 从不写入它没有建的列，也无法把这样的列复制到另一个数据库"
-    "（`okrdesk store copy`），其中的内容应放在您自己的表中",
-)
-
-
-def _added(table: str, column: str) -> Said:
-    """A column added to one of okrdesk's tables, named, with how to take it out."""
-    shown = printable(column)
-    quoted = column.replace('"', '""')
-    drop = f'`ALTER TABLE {table} DROP COLUMN "{quoted}"`'
-    return Said(
-        f"{table}.{shown} is a column okrdesk never makes (keep what it holds elsewhere, "
-        f"then {printable(drop)})",
-        f"{table} 表的 {shown} 列不是 okrdesk 建的（请先把其中的内容另存，再运行 "
-        f"{printable(drop)}）",
-    )
 
 
 def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
@@ -521,29 +265,6 @@ def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
                 "`okrdesk store upgrade`，它会说明表是否已复原。",
             ))  # fmt: skip
     return None
-
-
-def holds_no_number(found: tuple[str, str, str, str, str, object]) -> Said:
-    """Where an observation holds a figure that is no number, in a few words."""
-    metric, period, subject, cut, column, value = found
-    at = f"metric {metric}, period {period}, subject {subject}"
-    at_zh = f"指标 {metric}，周期 {period}，对象 {subject}"
-    if cut:
-        at, at_zh = f"{at}, slice {cut}", f"{at_zh}，切片 {cut}"
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        size = len(value)
-        return Said(
-            f"observations row ({at}): {column} holds binary data ({size} "
-            f"{'byte' if size == 1 else 'bytes'}), which "
-            "okrdesk never writes",
-            f"observations 表的一行（{at_zh}）：{column} 的值是二进制数据（{size} 字节），"
-            "okrdesk 从不写入这样的值",
-        )
-    shown = printable(repr(value))[:80]
-    return Said(
-        f"observations row ({at}): {column} holds {shown}, which okrdesk never writes",
-        f"observations 表的一行（{at_zh}）：{column} 的值是 {shown}，okrdesk 从不写入这样的值",
-    )
 
 
 class StillRunning(Exception):
@@ -1076,7 +797,7 @@ class Store(ABC):
                 made = fingerprint(figures, (*span, plugin))
                 if made is not None and held.get(pair) == made:
                     # Stored as they were brought to these very figures.
-                    return len(figures) + _wholes_to_add(figures)
+                    return len(figures) + wholes_to_add(figures)
                 put_back = made is not None and held.get(pair) == EDITED + made
                 rows_now = [
                     (metric, period, subject, cut, *span, value, numerator, denominator,

@@ -50,11 +50,8 @@ from okrdesk.store.base import (
     Store,
     SumRows,
     busy_timeout,
-    edits_unsummed,
-    holds_no_number,
-    never_made,
-    not_as_made,
 )
+from okrdesk.store.hand_changes import edits_unsummed, holds_no_number, never_made, not_as_made
 from okrdesk.store.liveness import STOPPED
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,

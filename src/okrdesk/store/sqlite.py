@@ -23,15 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
-from okrdesk.store.base import (
-    BUSY_TIMEOUT_ENV,
-    Row,
-    Store,
-    busy_timeout,
-    edits_unsummed,
-    never_made,
-    not_as_made,
-)
+from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
+from okrdesk.store.hand_changes import edits_unsummed, never_made, not_as_made
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
     DEFAULTS_MADE,

@@ -19,7 +19,7 @@ import attrs
 
 from okrdesk.periods import Period
 from okrdesk.plugins.spool import plain_item
-from okrdesk.store.base import FigureRow
+from okrdesk.store.wholes import FigureRow
 
 _CHUNK = 2000
 """Rows written to the file at a time."""

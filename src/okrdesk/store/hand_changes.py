@@ -1,0 +1,162 @@
+"""What okrdesk says of a store changed by other software than itself: a figure edited
+by hand and added up again, one put back as collected, a table, column, index or
+constraint okrdesk never made (refused at opening), and a value that holds no number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from okrdesk.errors import BadInput, Said, printable
+
+if TYPE_CHECKING:
+    pass
+
+
+def added_up_again_said(location: str, pairs: Sequence[tuple[str, str]]) -> Said:
+    en, zh = _periods_named(pairs)
+    return Said(
+        f"{location}: figures of {en} were changed outside okrdesk; their totals are added "
+        "up again from the rows as they now are. The next `okrdesk collect` brings them "
+        "back to what their source says: to keep a correction, make it in the source.",
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过；已按现有的行重新合计。"
+        "下次 `okrdesk collect` 会把它们恢复为来源中的数字：要保留更正，请在来源中更正。",
+    )
+
+
+def put_back_said(location: str, pairs: Sequence[tuple[str, str]]) -> Said:
+    en, zh = _periods_named(pairs)
+    return Said(
+        f"{location}: figures of {en}, changed outside okrdesk, were put back by this "
+        "collect to what their source says: to keep a correction, make it in the source.",
+        f"{location}：{zh}在 okrdesk 之外被改动过的数字，已由本次采集恢复为来源中的数字："
+        "要保留更正，请在来源中更正。",
+    )
+
+
+def _periods_named(pairs: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """(metric, period) pairs as a few words, a metric's periods together: ``aum
+    (2026-W01, 2026-W02)``, the rest counted past the first few."""
+    by_metric: dict[str, list[str]] = {}
+    for metric, period in pairs:
+        # Written by other software: a line break in a name would forge a line of its own.
+        by_metric.setdefault(printable(metric), []).append(printable(period))
+    en, zh = [], []
+    for metric, periods in sorted(by_metric.items()):
+        shown, rest = periods[:3], len(periods) - 3
+        en.append(f"{metric} ({', '.join(shown)}{f' and {rest} more' if rest > 0 else ''})")
+        more = f" 等 {len(periods)} 个周期" if rest > 0 else ""
+        zh.append(f"{metric}（{'、'.join(shown)}{more}）")
+    return "; ".join(en), "；".join(zh)
+
+
+def edits_unsummed(location: str, pairs: Sequence[tuple[str, str]], why: Said) -> Said:
+    """Why a store whose observations other software changed cannot be read here: their
+    totals must be added up again first, which ``why`` says cannot be done here."""
+    en, zh = _periods_named(pairs)
+    return Said(
+        f"{location}: figures of {en} were changed outside okrdesk since it last added them "
+        f"up, and they cannot be added up again here: {why.en}. Nothing was changed.",
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过，需要重新合计，而此处无法进行："
+        f"{why.zh}。未改动任何内容。",
+    )
+
+
+def edits_copied(location: str, pairs: Sequence[tuple[str, str]], why: Said) -> Said:
+    """What a copy says of the hand edits its source left waiting, ``why`` it could not add
+    them up itself: the copy's totals, added up from the rows, hold them."""
+    en, zh = _periods_named(pairs)
+    return Said(
+        f"{location}: figures of {en} were changed outside okrdesk and could not be added "
+        f"up there, {why.en}: the copy's totals are added up from the rows as they now are, "
+        "those changes included.",
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过，{why.zh}，未能在那里重新合计："
+        "副本的合计按现有的行算出，已包含这些改动。",
+    )
+
+
+def never_made(location: str, found: Sequence[tuple[str, str]]) -> BadInput:
+    """The refusal of a store holding what okrdesk never makes, each ``found`` as its kind
+    and name (``trigger fen``, ``default checkins.withdrawn = '2026-01-01'``), five named."""
+    named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
+    extra = len(found) - 5
+    more = (f" and {extra} more", f"，另有 {extra} 项") if extra > 0 else ("", "")
+    return BadInput(Said(
+        f"{location} holds what okrdesk never makes ({named}{more[0]}): SQL that would run "
+        "inside okrdesk's own reads and writes, changing, deleting or refusing what it "
+        "stores. Nothing was read or changed; use a store okrdesk wrote, or drop them if "
+        "they are yours.",
+        f"{location} 含有 okrdesk 从不创建的对象（{named}{more[1]}）：这些 SQL 会在 "
+        "okrdesk 自身的读写中运行，改动、删除或拒绝写入它存的数据。未读取、未改动任何"
+        "内容；请使用 okrdesk 写入的数据库，若这些对象是您自己建的，请删除它们。",
+    ))  # fmt: skip
+
+
+def not_as_made(
+    location: str, retyped: Sequence[Said], added: Sequence[tuple[str, str]]
+) -> BadInput:
+    """The refusal of a store whose tables were changed by hand, each column ``retyped``
+    told with its way back, each column ``added`` (its table and name) with how to take
+    it out; on SQLite and on a server alike."""
+    told = [*retyped, *(_added(table, column) for table, column in added)]
+    why = [_READ_BACK_OTHERWISE] if retyped else []
+    why += [_NOT_KEPT] if added else []
+    return BadInput(Said(
+        f"{location}: okrdesk's tables are not as okrdesk made them: "
+        f"{'; '.join(t.en for t in told)}. Someone changed them by hand"
+        f"{''.join(w.en for w in why)}. Nothing was read or changed.",
+        f"{location}：okrdesk 的数据表已不是 okrdesk 建的样子："
+        f"{'；'.join(t.zh for t in told)}。"
+        f"有人手工改动过它们{''.join(w.zh for w in why)}。"
+        "未读取、未改动任何内容。",
+    ))  # fmt: skip
+
+
+_READ_BACK_OTHERWISE = Said(
+    ", and what okrdesk stored there would not read back as written",
+    "，okrdesk 存入其中的内容读出来会与写入时不同",
+)
+
+
+_NOT_KEPT = Said(
+    "; okrdesk never writes a column it does not make, nor can it copy one to another "
+    "store (`okrdesk store copy`), so what such a column holds belongs in a table of your own",
+    "；okrdesk 从不写入它没有建的列，也无法把这样的列复制到另一个数据库"
+    "（`okrdesk store copy`），其中的内容应放在您自己的表中",
+)
+
+
+def _added(table: str, column: str) -> Said:
+    """A column added to one of okrdesk's tables, named, with how to take it out."""
+    shown = printable(column)
+    quoted = column.replace('"', '""')
+    drop = f'`ALTER TABLE {table} DROP COLUMN "{quoted}"`'
+    return Said(
+        f"{table}.{shown} is a column okrdesk never makes (keep what it holds elsewhere, "
+        f"then {printable(drop)})",
+        f"{table} 表的 {shown} 列不是 okrdesk 建的（请先把其中的内容另存，再运行 "
+        f"{printable(drop)}）",
+    )
+
+
+def holds_no_number(found: tuple[str, str, str, str, str, object]) -> Said:
+    """Where an observation holds a figure that is no number, in a few words."""
+    metric, period, subject, cut, column, value = found
+    at = f"metric {metric}, period {period}, subject {subject}"
+    at_zh = f"指标 {metric}，周期 {period}，对象 {subject}"
+    if cut:
+        at, at_zh = f"{at}, slice {cut}", f"{at_zh}，切片 {cut}"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        size = len(value)
+        return Said(
+            f"observations row ({at}): {column} holds binary data ({size} "
+            f"{'byte' if size == 1 else 'bytes'}), which "
+            "okrdesk never writes",
+            f"observations 表的一行（{at_zh}）：{column} 的值是二进制数据（{size} 字节），"
+            "okrdesk 从不写入这样的值",
+        )
+    shown = printable(repr(value))[:80]
+    return Said(
+        f"observations row ({at}): {column} holds {shown}, which okrdesk never writes",
+        f"observations 表的一行（{at_zh}）：{column} 的值是 {shown}，okrdesk 从不写入这样的值",
+    )
