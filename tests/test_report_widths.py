@@ -113,6 +113,28 @@ def test_at_80_columns_no_title_takes_more_than_three_lines(
     assert ("4.26亿" if lang == "zh" else "¥426.3m") in row, row
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_titles_lines_are_counted_as_the_title_column_wraps_it(
+    reports: dict[str, Report], lang: str
+) -> None:
+    """The room a column leaves the titles (``terminal._room_for``) counts each title's
+    lines at many widths without drawing them (``lines_wrapped``): drawn with ``wrap``, it
+    cost the demo's report 34 million instructions; the count is the lines ``wrap`` draws,
+    at every width, for the demo's titles and breakdowns and English ones of 40 letters."""
+    from okrdesk.report.text_layout import Text, lines_wrapped, wrap
+
+    report = reports[lang]
+    titles = [f"{kr.id} {kr.title}" for o in report.objectives for kr in o.key_results]
+    titles += [f"O2.KR1 {title}" for title in LONG_TITLES.values()]
+    titles += ["↳ 男（占 49.8%）", "↳ 机构（占 2.85%）", "C1.KR2 营业收入\n≥ 5.5亿元"]
+    counted = {(title, width): lines_wrapped(title, width)
+               for title in titles for width in range(4, 61)}  # fmt: skip
+    drawn = {(title, width): len(wrap(Text(title), width, overflow="fold_figures"))
+             for title in titles for width in range(4, 61)}  # fmt: skip
+    assert counted == drawn
+    assert len(set(counted.values())) > 3  # the widths reach from one line to many
+
+
 def table_headings(lines: list[str]) -> list[list[str]]:
     """The headings of each table drawn as a box, in the order of the report."""
     return [[cell.strip() for cell in line.split("┃")[1:-1]]

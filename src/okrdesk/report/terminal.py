@@ -96,7 +96,7 @@ from okrdesk.report.text_layout import (
     commands_held,
     fitted,
     latin_prose,
-    wrap,
+    lines_wrapped,
 )
 
 STATUS_STYLE = {
@@ -647,7 +647,7 @@ def _room_for(titles: tuple[str, ...], lines: int) -> int:
     room = 0
     for title in sorted(titles, key=cell_width, reverse=True):
         cells = max(room, -(-cell_width(title) // lines))
-        while len(wrap(Text(title), cells, overflow="fold_figures")) > lines:
+        while lines_wrapped(title, cells) > lines:
             cells += 1
         room = cells
     return room

@@ -321,7 +321,7 @@ def _words(text: str) -> list[str]:
 
 def _glued(
     text: str, whole_runs: bool, said: bool = False, width: int = ID_ITEM, titled: bool = False
-) -> list[tuple[int, str]]:
+) -> tuple[tuple[int, str], ...]:
     """Where each word of ``text`` starts, and the word with the spaces around it. A
     line breaks between two; where ``whole_runs`` keeps figures whole (a key result's
     title), not after a comparison sign (``≥ 45亿元``), nor between a figure and the
@@ -332,11 +332,21 @@ def _glued(
     bracket that holds a figure and its label (``(76.8% of pace)``, ``（应完成的
     52.1%）``: split, the figure reads as bare); in a title (``titled``), not inside such
     a bracket where the whole of it fits a line (``_titles_brackets``)."""
-    words: list[tuple[int, str]] = []
     if said:
         inside = _inside_brackets(text, width)
     else:
         inside = _titles_brackets(text, width) if titled else frozenset()
+    return _tokens(text, whole_runs, said, inside)
+
+
+@lru_cache(maxsize=1024)
+def _tokens(
+    text: str, whole_runs: bool, said: bool, inside: frozenset[int]
+) -> tuple[tuple[int, str], ...]:
+    """``_glued``'s words, given where no word may start (``inside``): the width a line
+    has counts only there, so a title measured at many widths is read into words once
+    for each of the few places its brackets are held (``terminal._room_for``)."""
+    words: list[tuple[int, str]] = []
     for match in _WORD.finditer(text):
         word = match.group()
         if words and _goes_on(words[-1][1], word, whole_runs, said, match.start() in inside):
@@ -352,7 +362,7 @@ def _glued(
                 words[-1] = (at, before + word)
         else:
             words.append((match.start(), word))
-    return words
+    return tuple(words)
 
 
 _NUMBER = re.compile(r"[-+]?\d[\d,.]*")
@@ -361,6 +371,7 @@ FIGURE_BRACKET = 20
 """The most cells of a bracket holding a figure and its label kept on one line."""
 
 
+@lru_cache(maxsize=1024)
 def _titles_brackets(text: str, width: int) -> frozenset[int]:
     """Where in a title no word may start: inside a whole bracket holding a figure
     (``_figure_brackets``) that fits a line ``width`` cells wide. C1.KR2's ``（2025 年
@@ -500,6 +511,7 @@ def _goes_on(before: str, word: str, whole_runs: bool, said: bool, bracketed: bo
     return whole_runs and _held_together(before, word)
 
 
+@lru_cache(maxsize=1024)
 def _breaks(
     text: str,
     width: int,
@@ -507,7 +519,7 @@ def _breaks(
     whole_runs: bool = False,
     names_whole: bool | None = None,
     said: bool = False,
-) -> list[int]:
+) -> tuple[int, ...]:
     """Where to break ``text`` so each line fits ``width`` cells: at the start of a
     word that does not fit, or inside one with Chinese in it where its start fills
     the rest of a line other words began (``_fill``), unless ``names_whole`` (by
@@ -517,7 +529,7 @@ def _breaks(
     more lines than breaking inside it, nor leaves a line one character: ``↳ 男（占
     49.8%）`` is better ``↳ 男（占`` above ``49.8%）`` than on three lines, or ``↳`` alone."""
     if cell_width(text) <= width:  # it fits: no word need be measured
-        return []
+        return ()
     if names_whole is None:
         names_whole = latin_prose(text)
     breaks = _broken(text, width, fold, whole_runs, names_whole, said, titled=False)
@@ -526,8 +538,8 @@ def _breaks(
         lines = pairwise([0, *held, len(text)])
         # Nor where a line is left a mark alone (``↳`` above ``男（占 49.8%）``).
         if len(held) <= len(breaks) and all(_letters(text[a:b]) > 1 for a, b in lines):
-            return held
-    return breaks
+            return tuple(held)
+    return tuple(breaks)
 
 
 def _broken(
@@ -627,10 +639,7 @@ def _fill(
     kept = _cut(word, room)[0]
     if kept < 2 or not any(char_cells(c) == 2 for c in word):
         return 0
-    held = {i for start, end in _figures_with_units(word) for i in range(start + 1, end)}
-    held.update(i for start, end in _unit_words(word) for i in range(start + 1, end))
-    if NO_BREAK in word:
-        held.update(_kept_together(word))
+    held = set(_always_held(word))
     if said:
         held.update(
             i for start, end in _figure_brackets(word, width) for i in range(start + 1, end)
@@ -644,8 +653,10 @@ def _fill(
         if said
         else set()
     )
+    # More than one character on each side of a cut (no 孤字): from ``first`` to ``last``.
+    first, last = _past_letters(word, 2), len(word) - _past_letters(word[::-1], 2)
     for holding in (held | items, held) if items else (held,):
-        for cut in range(min(kept, len(word.rstrip()) - 1), 0, -1):
+        for cut in range(min(kept, len(word.rstrip()) - 1, last), max(first, 1) - 1, -1):
             before, after = word[cut - 1], word[cut]
             if (
                 (char_cells(before) == 2 or char_cells(after) == 2)
@@ -655,11 +666,32 @@ def _fill(
                 and before not in _NO_LINE_END
                 and cut not in holding
                 and "/" not in (before, after)
-                and _letters(word[:cut]) > 1
-                and _letters(word[cut:]) > 1
             ):
                 return cut
     return 0
+
+
+def _past_letters(text: str, count: int) -> int:
+    """Where ``text``'s first ``count`` letters (``_letters``) end: ``len(text) + 1``
+    where it has fewer."""
+    for at, char in enumerate(text):
+        if not char.isspace() and char not in _PUNCTUATION:
+            count -= 1
+            if not count:
+                return at + 1
+    return len(text) + 1
+
+
+@lru_cache(maxsize=1024)
+def _always_held(word: str) -> frozenset[int]:
+    """Where ``_fill`` never breaks ``word``, whatever the room: inside a figure and its
+    unit, a unit word, or words joined by ``NO_BREAK``. Found once for a word a title
+    column measures at many widths (``terminal._room_for``)."""
+    held = {i for start, end in _figures_with_units(word) for i in range(start + 1, end)}
+    held.update(i for start, end in _unit_words(word) for i in range(start + 1, end))
+    if NO_BREAK in word:
+        held.update(_kept_together(word))
+    return frozenset(held)
 
 
 @lru_cache(maxsize=1)
@@ -865,6 +897,13 @@ def wrap(
                 line.append((piece.tail, ""))
             lines.append(line)
     return lines
+
+
+def lines_wrapped(plain: str, width: int) -> int:
+    """How many lines ``wrap`` takes for ``plain`` at ``width`` with
+    ``overflow="fold_figures"`` (a key result's title column), counted without building
+    them: cutting or padding a line never adds one."""
+    return sum(len(_breaks(part, width, True, True)) + 1 for part in plain.split("\n"))
 
 
 def _strip_beyond(piece: _Piece, plain: str, width: int) -> None:
