@@ -627,3 +627,53 @@ def test_english_quotes_are_drawn_in_a_latin_face_and_chinese_ones_full_width(
     assert "under “Needs attention”" in str(en["text"]) and "“需要关注”" in str(zh["text"])
     assert float(str(en["em"])) < 0.6
     assert float(str(zh["em"])) > 0.9
+
+
+FIGURES_APART = """<script>
+addEventListener("load", () => {
+  // A figure and the unit written after it (45亿元, 360 户, 1 个百分点), a sign before it
+  // (≥ 800万): where the range over them lies on two lines, they parted.
+  const unit = "(个百分点|百分点|亿元|万元|万户|个\\/户|[万亿][元户人]?|[户元人家个单次分%‰])";
+  const figure = new RegExp(String.raw`(?:[≥≤]\\s?)?\\d[\\d,.]*\\s?` + unit, "g");
+  const parted = [];
+  let seen = 0;
+  for (const cell of document.querySelectorAll(
+      "table.krs td:first-child, table.krs tr.slice td:first-child, figcaption")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    let text = "";
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      nodes.push([node, text.length]);
+      text += node.textContent;
+    }
+    const at = offset => {
+      let found = nodes[0];
+      for (const pair of nodes) if (pair[1] <= offset) found = pair;
+      return [found[0], offset - found[1]];
+    };
+    for (const match of text.matchAll(figure)) {
+      const range = document.createRange();
+      range.setStart(...at(match.index));
+      range.setEnd(...at(match.index + match[0].length - 1));
+      range.setEnd(range.endContainer, range.endOffset + 1);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+        .map(r => Math.round(r.bottom)));
+      seen += 1;
+      if (tops.size > 1) parted.push(match[0]);
+    }
+  }
+  parent.postMessage(JSON.stringify({seen: seen, parted: parted}), "*");
+});
+</script>"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 390, 414])
+def test_a_figure_and_its_unit_are_never_parted_at_a_line_end(
+    demo_report: Path, tmp_path: Path, width: int
+) -> None:
+    """On a phone a key result's title and its chart's caption broke as Chinese breaks,
+    between any two characters: ≥ 800 at a line's end and 万） below it, 360 above 户. A
+    figure, the sign before it and the unit after it stay on one line."""
+    measured = layout_probe(demo_report, tmp_path, width, FIGURES_APART)
+    assert int(str(measured["seen"])) > 50
+    assert measured["parted"] == []

@@ -26,6 +26,7 @@ from okrdesk.report.charts import burnup_svg
 from okrdesk.report.document import Report, off_track
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
 from okrdesk.report.template_limits import MOST_MEMORY, BoundedSandbox, memory_capped
+from okrdesk.report.text_layout import figure_runs
 from okrdesk.resources import shipped
 
 # Only what would change how the line reads: a backslash before punctuation
@@ -53,6 +54,19 @@ def markdown_text(value: object) -> str:
     if _MD_LINK.search(text):
         text = text.replace("[", r"\[").replace("]", r"\]")
     return _MD_BLOCK_START.sub(_inert_block_start, text)
+
+
+def figures_whole(value: object) -> Markup:
+    """``value`` escaped, each figure with its sign and unit (``text_layout.figure_runs``)
+    in a span the page never breaks inside: a phone broke a title as it breaks Chinese,
+    between any two characters, ``≥ 800`` at a line's end and ``万）`` below it."""
+    text = str(value)
+    parts, done = [], 0
+    for start, end in figure_runs(text):
+        parts += [escape(text[done:start]), Markup('<span class="whole">'),
+                  escape(text[start:end]), Markup("</span>")]  # fmt: skip
+        done = end
+    return Markup("").join([*parts, escape(text[done:])])
 
 
 def _inert_block_start(found: re.Match[str]) -> str:
@@ -90,8 +104,8 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=markdown_text, money=money, ledger=ledger, percent=percent, ratio=ratio,
-        score=score_text,
+        md=markdown_text, figures_whole=figures_whole, money=money, ledger=ledger,
+        percent=percent, ratio=ratio, score=score_text,
     )  # fmt: skip
     env.globals.update(
         label=label, status=status, value=cells.value, target=cells.target, change=cells.change,

@@ -819,6 +819,28 @@ def _figures_with_units(word: str) -> Iterable[tuple[int, int]]:
         yield figure.start(), end
 
 
+def figure_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Where each figure of ``text`` starts and ends with what a line never parts from it:
+    the sign before it (``≥ 800万``) and its unit, written on (``45亿元``) or after a
+    space (``360 户``, ``1 个百分点``); a digit of an id (``O1.KR1``) is none. The HTML
+    report keeps each on one line, as the text report does: a figure alone is left out."""
+    for start, end in _figures_with_units(text):
+        before = text[start - 1 : start]
+        if before and (before in "._-" or (before.isascii() and before.isalnum())):
+            continue
+        if text[end - 1 : end].isdigit() and text[end : end + 1] == " ":
+            after = text[end + 1 :]
+            unit = next((u for u in _unit_words_kept() if after.startswith(u)), "")
+            if unit or after[:1] in _ONE_CHARACTER_UNITS:
+                end += 1 + max(len(unit), 1)
+        if text[start - 2 : start] in {f"{sign} " for sign in _SIGNS}:
+            start -= 2
+        elif text[start - 1 : start] in _SIGNS:
+            start -= 1
+        if _NUMBER.fullmatch(text, start, end) is None:  # a bare figure is never broken
+            yield start, end
+
+
 class _Piece:
     """One wrapped line: characters ``start`` to ``end`` of the text, after
     ``lead`` spaces and before ``tail`` (an ellipsis, padding)."""
