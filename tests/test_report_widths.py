@@ -148,7 +148,7 @@ def test_at_80_columns_english_shows_the_columns_chinese_does(
         client beside 1.65个/户): at 80 columns C1 and O1 gave up Due, which their Chinese
         tables show, and O2 Attained too. Where that costs a column, an English table writes
         ¥4,027m and 1.65/client, and where the columns that say where a figure stands against
-        its pace still wait, each status a word a line (on above track). Every English key
+        its pace still wait, each status whole or in one word (OK, behind). Every English key
     result table writes them so, at any width: a table reads alike on any terminal."""
     chinese, english = (table_headings(rendered(reports[lang], 80)) for lang in ("zh", "en"))
     # No fewer: the budget's Cost per result fits beside ¥ amounts where it waits in Chinese.
@@ -164,6 +164,38 @@ def test_at_80_columns_english_shows_the_columns_chinese_does(
     rows = [line for line in lines if any(line.startswith(f"│ {id_} ") for id_ in ids)]
     assert len(rows) == len(ids)
     assert not any("CNY" in row or "per client" in row for row in rows), rows
+
+
+def status_lines(lines: list[str]) -> list[str]:
+    """Each line of the status column of each key result table drawn as a box."""
+    found, column = [], None
+    for line in lines:
+        if line.startswith("┃"):
+            headings = [cell.strip() for cell in line.split("┃")]
+            column = headings.index("Status") if "Status" in headings else None
+        elif line.startswith("│") and column is not None:
+            cells = line.split("│")
+            if len(cells) > column and cells[column].strip():
+                found.append(cells[column].strip())
+        elif line.startswith("└"):
+            column = None
+    return found
+
+
+def test_an_english_status_reads_whole_at_any_width(reports: dict[str, Report]) -> None:
+    """Where the columns saying where a figure stands against its pace waited for room,
+    each English status went a word a line, ``on`` above ``track``: two things. A status
+    is now whole, or one word (OK, risky, behind) where whole it would cost Due or
+    Attained, which the tables show as before."""
+    halves = {"on", "off", "at", "track", "risk", "no", "data"}
+    for width in range(60, 141):
+        lines = rendered(reports["en"], width)
+        cut = [line for line in status_lines(lines) if line in halves]
+        assert not cut, (width, cut)
+        headings = table_headings(lines)
+        if width in (74, 75, 88):  # where a status whole costs O2 (and O3) Attained or Due
+            assert any(line in ("OK", "risky", "behind") for line in status_lines(lines))
+            assert "Attained" in headings[3], (width, headings)
 
 
 LONG_TITLES = {

@@ -353,6 +353,20 @@ STATUS: dict[str, dict[str, str]] = {
            "no_data": "no data", "settling": "settling"},
 }  # fmt: skip
 
+STATUS_IN_A_WORD: dict[str, dict[str, str]] = {
+    "zh": STATUS["zh"],
+    "en": {**STATUS["en"], "on_track": "OK", "at_risk": "risky", "off_track": "behind",
+           "no_data": "n/a"},
+}  # fmt: skip
+"""Each status in one word no wider than its column's name (Status), for an English key
+result table whose status would otherwise cost it the column saying what was due:
+``on`` above ``track`` read as two things."""
+
+
+def status_in_a_word(lang: str, value: str) -> str:
+    return STATUS_IN_A_WORD[lang].get(value, value)
+
+
 ROLES: dict[str, dict[str, str]] = {
     "zh": {"cm": "客户经理", "trainee": "见习客户经理", "adviser": "理财顾问", "ops": "运营",
            "compliance": "合规", "data": "数据", "channel": "渠道", "lead": "团队负责人",

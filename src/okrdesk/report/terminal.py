@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TextIO
 
-from okrdesk.messages import ALERTS, label
+from okrdesk.messages import ALERTS, label, status_in_a_word
 from okrdesk.report.cells import (
     actual,
     attainment,
@@ -91,6 +91,7 @@ from okrdesk.report.text_layout import (
     Screen,
     Text,
     TextTable,
+    as_text,
     cell_width,
     char_cells,
     commands_held,
@@ -669,14 +670,19 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
         widths = _widths(cells, report.grain, lang, objective.key_results)
         columns, spare = _columns(objective, widths, width)
         if lang == "en" and not set(columns) >= _PACE:
-            # Where the pace columns still wait in English, each status a word a line:
-            # its row may take a line more, for where its figure stands against its pace.
-            # Held to them and their title room, so that no title takes a line it keeps
-            # once they join with the status whole.
-            worded, worded_widths = _status_by_word(cells, widths, lang)
+            # Where the pace columns still wait in English, the status whole where the
+            # cells the figures' columns were to take pay for it, else in one word (OK,
+            # risky, behind; a status a word a line read `on` above `track`): for where
+            # its figure stands against its pace. Held to them and their title room, so
+            # that no title takes a line it keeps once they join with the status whole.
+            worded, worded_widths = _status_in_a_word(objective, cells, widths, lang)
             paced, paced_spare = _columns(objective, worded_widths, width, _PACE_LAST)
             if len(_PACE & set(paced)) > len(_PACE & set(columns)):
-                cells, widths, columns, spare = worded, worded_widths, paced, paced_spare
+                whole = widths["status"] - worded_widths["status"]
+                if paced_spare >= whole:  # the cells the figures were to take pay for it
+                    columns, spare = paced, paced_spare - whole
+                else:
+                    cells, widths, columns, spare = worded, worded_widths, paced, paced_spare
         left_out = [c for c in _ALL_COLUMNS if c not in columns]
         tables.append(_kr_table(objective, columns, cells, report.grain, lang, left_out,
                                 report.attainment_cap,
@@ -684,18 +690,24 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
     return tables
 
 
-def _status_by_word(
-    cells: dict[str, list[str | Text]], widths: dict[str, int], lang: str
+def _status_in_a_word(
+    objective: ReportObjective,
+    cells: dict[str, list[str | Text]],
+    widths: dict[str, int],
+    lang: str,
 ) -> tuple[dict[str, list[str | Text]], dict[str, int]]:
-    """``cells`` and ``widths`` with each status a word a line (``on`` above ``track``),
-    the status column as wide as its longest word."""
-    statuses = [cell if isinstance(cell, Text) else Text(cell) for cell in cells["status"]]
-    words = [word for status in statuses for word in status.plain.split(" ")]
-    broken: list[str | Text] = [
-        Text(status.plain.replace(" ", "\n"), status.runs[0][1]) for status in statuses
-    ]
-    narrower = max(map(cell_width, [label(lang, "status"), *words]))
-    return dict(cells, status=broken), dict(widths, status=narrower)
+    """``cells`` and ``widths`` with each status in one word (``OK``, ``risky``,
+    ``behind``: ``status_in_a_word``), a closed checkpoint's phase under it, the status
+    column as wide as its longest word."""
+    worded: list[str | Text] = []
+    for kr in objective.key_results:
+        word = status_in_a_word(lang, kr.status)
+        if kr.closed is not None:
+            word += f"\n({kr.phase or kr.closed.isoformat()})"
+        worded.append(Text(word, style=STATUS_STYLE.get(kr.status, "")))
+    lines = [line for cell in worded for line in as_text(cell).plain.split("\n")]
+    narrower = max(map(cell_width, [label(lang, "status"), *lines]))
+    return dict(cells, status=worded), dict(widths, status=narrower)
 
 
 def _columns(
