@@ -203,7 +203,9 @@ LABELS: dict[str, dict[str, str]] = {
         "expense_ratio_within": "Expense ratio {ratio} (at most {limit})",
         "expense_ratio": "Expense ratio", "scores": "Monthly scores", "period": "Period",
         "policy": "Policy", "breaker_tripped": "BREAKER TRIPPED", "override": "Overridden",
-        "no_alerts": "None", "reach": "Reached", "not_enough": "not enough data",
+        "no_alerts": "None", "reach": "Reached",
+        # The text report's forecast cell, over two lines: 10 cells, not 15.
+        "not_enough": "not enough\ndata",
         "revenue": "Attributed revenue", "unit_person": "person", "unit_unit": "unit",
         "planned": "Planned by now",
         "level_error": "ERROR", "level_warning": "WARNING", "level_info": "INFO",
