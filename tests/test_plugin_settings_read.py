@@ -86,3 +86,47 @@ def test_a_failure_on_a_line_reading_no_setting_names_none(
     told = _collected(root, tmp_path, '.get("file", "data/fund.csv")\n    1 / 0', "en")
     assert "ZeroDivisionError: division by zero" in told, told
     assert "okrdesk.toml:5" not in told, told
+
+
+def test_a_file_a_setting_names_and_not_there_is_told_at_the_setting(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The file is opened on a line of its own, which reads no setting: the path the error
+    names is the setting's, from the workspace."""
+    root = write_workspace({"funds.toml": FUND_KR})
+    (root / "okrdesk.toml").write_text(
+        '[workspace]\nname = "branch"\n\n[sources.fund_read]\nfile = "data/基金_1120.csv"\n',
+        encoding="utf-8",
+    )
+    opens = '.get("file", "data/fund.csv")\n    path.open("rb")'
+    told = _collected(root, tmp_path, opens, "en")
+    assert "FileNotFoundError: [Errno 2] No such file or directory: " in told, told
+    assert (
+        "; okrdesk.toml:5: sources.fund_read.file: names data/基金_1120.csv, which is not "
+        "there: write the path of the file, from the workspace, or save the file there"
+    ) in told, told
+    (tmp_path / "zh").mkdir()
+    chinese = _collected(root, tmp_path / "zh", opens, "zh")
+    assert (
+        "；okrdesk.toml:5: sources.fund_read.file: 写的 data/基金_1120.csv 不存在："
+        "请写该文件相对工作区的路径，或把文件存到那里"
+    ) in chinese, chinese
+
+
+def test_a_folder_a_setting_names_without_the_file_read_there_is_told(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace({"funds.toml": FUND_KR})
+    (root / "okrdesk.toml").write_text(
+        '[workspace]\nname = "branch"\n\n[sources.fund_read]\nfolder = "data"\n',
+        encoding="utf-8",
+    )
+    (root / "data").mkdir(exist_ok=True)
+    told = _collected(
+        root, tmp_path, '.get("folder", "data")\n    (path / "fund.csv").open()', "en"
+    )
+    assert (
+        "; okrdesk.toml:5: sources.fund_read.folder: names the folder data, which has no "
+        "fund.csv, the file the plugin reads there: save it there, or write the folder "
+        "that has it"
+    ) in told, told

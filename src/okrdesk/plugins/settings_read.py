@@ -6,12 +6,16 @@ operand type(s) for /: 'PosixPath' and 'int'``; ``request.settings["file"]`` wit
 key: ``KeyError: 'file'``) was told the line of its code alone, which says nothing of the
 okrdesk.toml a branch manager is to mend. The line's source names the key it read; the
 key is told at its line of okrdesk.toml, with its value, as validate tells a setting.
+A file not found is told at the setting naming it (or the folder holding it), whatever
+line read that setting: a plugin most often makes the path on one line and opens it on
+another.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import linecache
+import os
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -34,6 +38,8 @@ def setting_at_fault(
     a key it read that okrdesk.toml does not set (for a ``KeyError`` of it), or one set
     to a value the line could not use (for a ``TypeError``, ``AttributeError`` or
     ``ValueError``), at its line of okrdesk.toml; empty words for any other failure."""
+    if isinstance(error, FileNotFoundError):
+        return _file_not_there(error, settings, plugin, root)
     keys = _keys_read(error)
     if isinstance(error, KeyError) and error.args and error.args[0] in keys:
         key = error.args[0]
@@ -61,6 +67,46 @@ def setting_at_fault(
         f"是 {settings[key]!r}（{kind_zh}），插件因它而出错：请在这里写插件要求的值"
         "（插件应在 okrdesk_check_settings 中检查设置，validate 就能发现此处）",
     )  # fmt: skip
+
+
+def _file_not_there(
+    error: FileNotFoundError, settings: Mapping[str, Any], plugin: str, root: Path
+) -> Said:
+    """The setting naming the file (or the folder holding it) that a plugin failed to find,
+    whichever line read it: a branch mends okrdesk.toml or saves the export there, and
+    ``No such file or directory`` with the plugin's line says neither."""
+    if not isinstance(error.filename, str | os.PathLike):
+        return Said("", "")
+    missing = os.path.abspath(error.filename)
+    for key, value in settings.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        named = os.path.abspath(Path(root) / value)
+        if named == os.path.abspath(root):  # "." holds every file of the workspace
+            continue
+        if missing == named:
+            return _told(
+                root, plugin, settings, key,
+                f"names {value}, which is not there: write the path of the file, from the "
+                "workspace, or save the file there",
+                f"写的 {value} 不存在：请写该文件相对工作区的路径，或把文件存到那里",
+            )  # fmt: skip
+        if missing.startswith(named + os.sep) and not os.path.isdir(named):
+            return _told(
+                root, plugin, settings, key,
+                f"names the folder {value}, which is not there: write the path of the folder, "
+                "from the workspace, or save the files there",
+                f"写的文件夹 {value} 不存在：请写该文件夹相对工作区的路径，或把文件存到那里",
+            )  # fmt: skip
+        if missing.startswith(named + os.sep):
+            inside = os.path.relpath(missing, named)
+            return _told(
+                root, plugin, settings, key,
+                f"names the folder {value}, which has no {inside}, the file the plugin reads "
+                "there: save it there, or write the folder that has it",
+                f"写的文件夹 {value} 中没有插件要读的 {inside}：请把它存到那里，或写存有它的文件夹",
+            )  # fmt: skip
+    return Said("", "")
 
 
 def _keys_read(error: BaseException) -> list[str]:
