@@ -408,3 +408,45 @@ def test_a_metric_not_asked_for_names_at_most_twelve_of_those_asked(
         + ", … (14 in all) (request.metrics); emit only those (1 problem; none of its "
         "figures stored)"
     ), error.message
+
+
+def test_a_period_after_or_before_those_asked_is_told_to_put_rows_by_their_dates() -> None:
+    """A plugin that put a row dated after request.through into its own ISO week
+    (2026-W03, with the weeks asked ending at 2026-W02) was told "period '2026-W03' was
+    not asked for: give the id of one of request.periods (period.id, such as 2026-W02)",
+    which read as if the id's form were wrong."""
+    from okrdesk.model import Person
+    from okrdesk.plugins.testing import check_plugin
+
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        register(MetricSpec("new_accounts", "New accounts", "新开户", "flow", UNITS["户"]))
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("new_accounts", "cm01", "2026-W03", value=1, source="accounts.csv row 9")
+        emit("new_accounts", "cm01", "2026-W01", value=1, source="accounts.csv row 2")
+
+    plugin = types.SimpleNamespace(
+        okrdesk_metrics=hookimpl(okrdesk_metrics), okrdesk_collect=hookimpl(okrdesk_collect)
+    )
+    told = {
+        lang: " ".join(
+            check_plugin(
+                plugin, people=[Person("cm01", "王芳", "team-a")], start=dt.date(2026, 1, 5),
+                through=dt.date(2026, 1, 11), lang=lang,
+            ).problems
+        )
+        for lang in ("en", "zh")
+    }  # fmt: skip
+    assert (
+        "cm01 2026-W03: period '2026-W03' was not asked for: it comes after 2026-W02, the last "
+        "of request.periods; put each row into the period whose start and end hold its date, "
+        "and count none dated after request.through (from accounts.csv row 9)"
+    ) in told["en"], told["en"]
+    assert (
+        "cm01 2026-W01: period '2026-W01' was not asked for: it comes before 2026-W02, the "
+        "first of request.periods; put each row into the period whose start and end hold its "
+        "date, and leave out rows dated before request.periods[0].start (say so with "
+        "emit.warning)"
+    ) in told["en"], told["en"]
+    assert "它在 request.periods 的最后一个周期 2026-W02 之后" in told["zh"], told["zh"]
+    assert "早于 request.periods[0].start 的行不要计入（用 emit.warning 说明）" in told["zh"]

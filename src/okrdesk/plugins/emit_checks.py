@@ -15,6 +15,7 @@ import decimal
 import functools
 import itertools
 import math
+import re
 import sys
 import threading
 import time
@@ -788,13 +789,39 @@ def _period_not_asked(period: object, asked: frozenset[str]) -> Said:
     told the form the ids have, by the first of them."""
     if not asked:
         return Said(f"period {period!r} was not asked for", f"没有要周期 {period!r} 的数字")
-    first = min(asked)
+    first, last = min(asked), max(asked)
+    if isinstance(period, str) and {_shape(id_) for id_ in asked} == {_shape(period)}:
+        if period > last:  # a row dated after request.through, put in its own week
+            return Said(
+                f"period {period!r} was not asked for: it comes after {last}, the last of "
+                "request.periods; put each row into the period whose start and end hold "
+                "its date, and count none dated after request.through",
+                f"没有要周期 {period!r} 的数字：它在 request.periods 的最后一个周期 {last} "
+                "之后；请按每行的日期放入 start 至 end 包含该日的周期，"
+                "晚于 request.through 的行不要计入",
+            )
+        if period < first:  # a row dated before the plan, or before the periods asked
+            return Said(
+                f"period {period!r} was not asked for: it comes before {first}, the first "
+                "of request.periods; put each row into the period whose start and end hold "
+                "its date, and leave out rows dated before request.periods[0].start "
+                "(say so with emit.warning)",
+                f"没有要周期 {period!r} 的数字：它在 request.periods 的第一个周期 {first} "
+                "之前；请按每行的日期放入 start 至 end 包含该日的周期，"
+                "早于 request.periods[0].start 的行不要计入（用 emit.warning 说明）",
+            )
     return Said(
         f"period {period!r} was not asked for: give the id of one of request.periods "
         f"(period.id, such as {first})",
         f"没有要周期 {period!r} 的数字：请给 request.periods 中某个周期的 id"
         f"（period.id，如 {first}）",
     )
+
+
+def _shape(period_id: str) -> str:
+    """A period id with its digits blanked: ``2026-W03`` and ``2025-W53`` are ids of one
+    grain, ``2026-01-06`` (a day) is not."""
+    return re.sub("[0-9]", "9", period_id)
 
 
 def _float(number: float | decimal.Decimal | None) -> float | None:
