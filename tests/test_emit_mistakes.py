@@ -410,25 +410,19 @@ def test_a_metric_not_asked_for_names_at_most_twelve_of_those_asked(
     ), error.message
 
 
-def test_a_period_after_or_before_those_asked_is_told_to_put_rows_by_their_dates() -> None:
-    """A plugin that put a row dated after request.through into its own ISO week
-    (2026-W03, with the weeks asked ending at 2026-W02) was told "period '2026-W03' was
-    not asked for: give the id of one of request.periods (period.id, such as 2026-W02)",
-    which read as if the id's form were wrong."""
+def _problems_in_both_languages(spec: MetricSpec, collect) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """``check_plugin``'s problems with a plugin declaring ``spec`` and collecting with
+    ``collect``, for cm01 over 2026-W02, in English and in Chinese."""
     from okrdesk.model import Person
     from okrdesk.plugins.testing import check_plugin
 
     def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
-        register(MetricSpec("new_accounts", "New accounts", "新开户", "flow", UNITS["户"]))
-
-    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
-        emit("new_accounts", "cm01", "2026-W03", value=1, source="accounts.csv row 9")
-        emit("new_accounts", "cm01", "2026-W01", value=1, source="accounts.csv row 2")
+        register(spec)
 
     plugin = types.SimpleNamespace(
-        okrdesk_metrics=hookimpl(okrdesk_metrics), okrdesk_collect=hookimpl(okrdesk_collect)
+        okrdesk_metrics=hookimpl(okrdesk_metrics), okrdesk_collect=hookimpl(collect)
     )
-    told = {
+    return {
         lang: " ".join(
             check_plugin(
                 plugin, people=[Person("cm01", "王芳", "team-a")], start=dt.date(2026, 1, 5),
@@ -437,6 +431,21 @@ def test_a_period_after_or_before_those_asked_is_told_to_put_rows_by_their_dates
         )
         for lang in ("en", "zh")
     }  # fmt: skip
+
+
+def test_a_period_after_or_before_those_asked_is_told_to_put_rows_by_their_dates() -> None:
+    """A plugin that put a row dated after request.through into its own ISO week
+    (2026-W03, with the weeks asked ending at 2026-W02) was told "period '2026-W03' was
+    not asked for: give the id of one of request.periods (period.id, such as 2026-W02)",
+    which read as if the id's form were wrong."""
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("new_accounts", "cm01", "2026-W03", value=1, source="accounts.csv row 9")
+        emit("new_accounts", "cm01", "2026-W01", value=1, source="accounts.csv row 2")
+
+    told = _problems_in_both_languages(
+        MetricSpec("new_accounts", "New accounts", "新开户", "flow", UNITS["户"]), okrdesk_collect
+    )
     assert (
         "cm01 2026-W03: period '2026-W03' was not asked for: it comes after 2026-W02, the last "
         "of request.periods; put each row into the period whose start and end hold its date, "
@@ -450,3 +459,26 @@ def test_a_period_after_or_before_those_asked_is_told_to_put_rows_by_their_dates
     ) in told["en"], told["en"]
     assert "它在 request.periods 的最后一个周期 2026-W02 之后" in told["zh"], told["zh"]
     assert "早于 request.periods[0].start 的行不要计入（用 emit.warning 说明）" in told["zh"]
+
+
+def test_a_rate_emitted_as_a_ratio_s_value_is_told_to_give_its_parts() -> None:
+    """A margin plugin emitted its share of clients with margin debt as the rate itself
+    (value=0.733) and was told only "a ratio metric takes numerator and denominator, not
+    value": not which two numbers, nor why the rate will not do."""
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("margin_client_share", "cm01", "2026-W02", value=0.733)
+
+    told = _problems_in_both_languages(
+        MetricSpec("margin_client_share", "Margin clients", "两融客户占比", "ratio", UNITS["%"]),
+        okrdesk_collect,
+    )
+    assert (
+        "cm01 2026-W02: a ratio metric takes numerator and denominator, not value: emit the "
+        "two numbers the rate is made of (numerator=12, denominator=120 for 10%), never the "
+        "rate itself, so that a team's rate is its members' numerators over their denominators"
+    ) in told["en"], told["en"]
+    assert (
+        "比率指标要给分子和分母，不是 value：请给构成比率的两个数"
+        "（10% 即 numerator=12、denominator=120），不要给比率本身"
+    ) in told["zh"], told["zh"]

@@ -497,8 +497,15 @@ class Checker:
             return _period_not_asked(period, self.periods)
         ratio = spec.kind is MetricKind.RATIO
         if ratio and value is not None:
-            return Said("a ratio metric takes numerator and denominator, not value",
-                        "比率指标要给分子和分母，不是 value")  # fmt: skip
+            return Said(
+                "a ratio metric takes numerator and denominator, not value: emit the two "
+                "numbers the rate is made of (numerator=12, denominator=120 for 10%), never "
+                "the rate itself, so that a team's rate is its members' numerators over "
+                "their denominators",
+                "比率指标要给分子和分母，不是 value：请给构成比率的两个数"
+                "（10% 即 numerator=12、denominator=120），不要给比率本身，"
+                "团队的比率才能按成员的分子之和除以分母之和计算",
+            )
         if not ratio and (numerator is not None or denominator is not None):
             kind = spec.kind.value
             return Said(f"a {kind} metric takes value, not numerator and denominator",
