@@ -410,9 +410,12 @@ def test_a_metric_not_asked_for_names_at_most_twelve_of_those_asked(
     ), error.message
 
 
-def _problems_in_both_languages(spec: MetricSpec, collect) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _problems_in_both_languages(  # type: ignore[no-untyped-def]
+    spec: MetricSpec, collect, people=(("cm01", "王芳"),), through=dt.date(2026, 1, 11)
+) -> dict[str, str]:
     """``check_plugin``'s problems with a plugin declaring ``spec`` and collecting with
-    ``collect``, for cm01 over 2026-W02, in English and in Chinese."""
+    ``collect``, for ``people`` (id, name) of one team from 2026-W02 ``through`` a day, in
+    English and in Chinese."""
     from okrdesk.model import Person
     from okrdesk.plugins.testing import check_plugin
 
@@ -425,8 +428,8 @@ def _problems_in_both_languages(spec: MetricSpec, collect) -> dict[str, str]:  #
     return {
         lang: " ".join(
             check_plugin(
-                plugin, people=[Person("cm01", "王芳", "team-a")], start=dt.date(2026, 1, 5),
-                through=dt.date(2026, 1, 11), lang=lang,
+                plugin, people=[Person(id_, name, "team-a") for id_, name in people],
+                start=dt.date(2026, 1, 5), through=through, lang=lang,
             ).problems
         )
         for lang in ("en", "zh")
@@ -482,3 +485,35 @@ def test_a_rate_emitted_as_a_ratio_s_value_is_told_to_give_its_parts() -> None:
         "比率指标要给分子和分母，不是 value：请给构成比率的两个数"
         "（10% 即 numerator=12、denominator=120），不要给比率本身"
     ) in told["zh"], told["zh"]
+
+
+def test_names_given_for_ids_are_told_once_with_the_other_names() -> None:
+    """A margin plugin gave each figure under the customer manager's name as its export
+    writes it (刘洋, not liuyang): each name was told apart, five paragraphs alike but for
+    the name, each "(and 46 more like it: 2026-W02, 2026-W03, …)", a wall at 80 columns.
+    The name is the mistake: told once, with the other names it was made with."""
+    people = (
+        ("cm01", "王芳"),
+        ("cm02", "李雷"),
+        ("cm03", "韩梅"),
+        ("cm04", "张伟"),
+        ("cm05", "赵敏"),
+    )
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        for person in request.people:
+            for period in request.periods:
+                emit("new_accounts", person.name, period.id, value=1)
+
+    told = _problems_in_both_languages(
+        MetricSpec("new_accounts", "New accounts", "新开户", "flow", UNITS["户"]),
+        okrdesk_collect, people, through=dt.date(2026, 1, 18),
+    )  # fmt: skip
+    assert told["en"] == (
+        "plugin plugin-under-test metric new_accounts: 王芳 2026-W02: no person or unit '王芳' "
+        "in the plan: it is the name of cm01 (王芳); emit the id (person.id) (and 9 more like "
+        "it: 李雷, 韩梅, 张伟, …) (10 problems; none of its figures stored)"
+    ), told["en"]
+    assert "（另有 9 个同样的问题：李雷、韩梅、张伟等）（共 10 个问题，均未入库）" in told["zh"], (
+        told["zh"]
+    )

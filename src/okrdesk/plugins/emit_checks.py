@@ -363,8 +363,10 @@ class Checker:
             return
         found = self._check(spec, subject, period, value, numerator, denominator)
         if found is not None:
+            named = subject not in self.subjects and found == _not_in_plan(subject, self.names)
+            why = _A_NAME_FOR_ID if named and _named(subject, self.names) else found
             self._refuse(metric, lambda: _at(subject, period, found, source),
-                         (found, subject, period))  # fmt: skip
+                         (why, subject, period))  # fmt: skip
             return
         if dimensions is not None and not isinstance(dimensions, Mapping):
             self._refuse(metric, _at(subject, period, _NOT_A_MAPPING, ""),
@@ -554,7 +556,8 @@ class Checker:
                 message = message()
             said = message if isinstance(message, Said) else Said(message, message)
             if all(told.said != said for told in shown):  # the same words again: counted
-                shown.append(LikeMistakes(said, why, str(subject), str(period)))
+                shown.append(LikeMistakes(said, why, str(subject), str(period),
+                                          by_subject=why == _A_NAME_FOR_ID))  # fmt: skip
 
     def results(self) -> list[PluginError]:
         """The metrics refused, each with a few of its problems; call when the plugin
@@ -766,6 +769,19 @@ def meant_metric(name: str, asked: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+_A_NAME_FOR_ID = Said("a person's or unit's name given for its id", "给了人员或单位的名字而不是 id")
+"""One mistake however many names it was made with: each figure of a CRM's names is told
+once, at the first, with the other names it was made with."""
+
+
+def _named(subject: object, names: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (id, name) of the plan's people and units that ``subject`` is the name of."""
+    if not isinstance(subject, str):
+        return []
+    key = person_key(subject)
+    return [(id_, name) for id_, name in names if person_key(name) == key]
+
+
 def _not_in_plan(subject: object, names: Sequence[tuple[str, str]]) -> Said:
     """What ``emit`` says of a ``subject`` that is no id of the plan. A CRM writes its
     managers' names, or ids in its own capitals: such a subject is told the plan's id to
@@ -774,7 +790,7 @@ def _not_in_plan(subject: object, names: Sequence[tuple[str, str]]) -> Said:
     if not isinstance(subject, str):
         return said
     key = person_key(subject)
-    named = [(id_, name) for id_, name in names if person_key(name) == key]
+    named = _named(subject, names)
     if named:
         whose = ", ".join(f"{id_} ({name})" for id_, name in named)
         whose_zh = "、".join(f"{id_}（{name}）" for id_, name in named)

@@ -31,11 +31,23 @@ class LikeMistakes:
     """Whether some of them were for a subject and period not among ``places``."""
     same_subject: bool = True
     same_period: bool = True
+    by_subject: bool = False
+    """Whether the others are named by subject alone, each once: where the subject is the
+    mistake (a name given for an id), the names it was made with are what to see."""
 
     def add(self, subject: object, period: object) -> None:
         """Another refusal of the same mistake, for ``subject`` in ``period``."""
         self.like += 1
         subject, period = str(subject), str(period)
+        if self.by_subject:
+            self.same_period = False
+            if subject == self.subject or any(subject == named for named, _ in self.places):
+                return
+            if len(self.places) < PLACES_NAMED:
+                self.places.append((subject, ""))
+            else:
+                self.unnamed = True
+            return
         self.same_subject = self.same_subject and subject == self.subject
         self.same_period = self.same_period and period == self.period
         place = (subject, period)
@@ -56,7 +68,7 @@ class LikeMistakes:
         person where they are all of its period, by period where all of its person."""
         if not self.like:
             return self.said
-        if self.same_period:
+        if self.same_period or self.by_subject:
             names = [subject for subject, _ in self.places]
         elif self.same_subject:
             names = [period for _, period in self.places]
