@@ -37,7 +37,9 @@ class CollectRequest:
     """Everyone the plan knows; observations for anyone else are refused."""
     units: tuple[OrgUnit, ...]
     periods: tuple[Period, ...]
-    """The periods wanted, in order, none of them after ``through``."""
+    """The periods wanted, in order, none of them beginning after ``through`` (the last
+    may end after it); a row belongs to the one whose ``start`` and ``end`` hold its date,
+    never to an ISO week reckoned apart (weeks are cut at the year's edge)."""
     through: dt.date
     """Collect nothing dated after this day, even inside the last period."""
     settings: Mapping[str, Any]
@@ -295,13 +297,19 @@ def okrdesk_check_settings(
 def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     """Collect observations for ``request.metrics`` over ``request.periods``.
 
-    Call ``emit`` once per metric, subject (a person id, or a unit id for
-    figures known only for a whole unit) and period. Leave out a subject and
-    period with no data rather than emitting zero; but a flow of a subject your
-    source covers that had none in the period is 0, emitted with ``no_rows=True``
-    (docs/plugins.md). Raise an exception (any)
-    when the sources cannot be read; the host reports it by plugin name and
-    carries on with the other plugins.
+    Call ``emit`` once per metric, subject (``person.id``, not the name a CRM
+    writes nor the ``Person``; or a unit id for figures known only for a whole
+    unit) and period (``period.id`` of one of ``request.periods``: put each row
+    into the period whose ``start`` and ``end`` hold its date, and count nothing
+    dated after ``request.through``). A stock is the level on the period's last
+    day your source has, never a sum of its days; a ratio gives ``numerator`` and
+    ``denominator``, never the rate. Leave out a subject and period with no data
+    rather than emitting zero; but a flow of a subject your source covers that had
+    none in the period is 0, emitted with ``no_rows=True`` (docs/plugins.md). Say of
+    rows you leave out with ``emit.warning``, and of what stops one metric (its file
+    missing) with ``emit.error``; raise only for what stops the plugin as a whole:
+    an exception drops every metric of the call not yet finished, and the host
+    reports it by plugin name and carries on with the other plugins.
     """
 
 
