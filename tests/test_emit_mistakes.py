@@ -517,3 +517,28 @@ def test_names_given_for_ids_are_told_once_with_the_other_names() -> None:
     assert "（另有 9 个同样的问题：李雷、韩梅、张伟等）（共 10 个问题，均未入库）" in told["zh"], (
         told["zh"]
     )
+
+
+def test_a_number_or_a_period_object_given_for_an_id_is_headed_plainly() -> None:
+    """An .xlsx export's staff numbers came to a plugin as ints, emitted as subjects: told
+    "subject must be the id of a person or unit (person.id), not a int", with nothing of
+    what to do; and a Period handed over for its id headed its refusal with its whole
+    repr, dates and all, where a collect shows <Period>."""
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("new_accounts", 1001, "2026-W02", value=1)
+        emit("new_accounts", 1002, "2026-W02", value=1)
+        emit("new_accounts", "cm01", request.periods[0], value=1)
+        emit("new_accounts", "cm01", 202602, value=1)
+
+    told = _problems_in_both_languages(
+        MetricSpec("new_accounts", "New accounts", "新开户", "flow", UNITS["户"]), okrdesk_collect
+    )
+    assert (
+        "1001 2026-W02: subject must be the id of a person or unit (person.id), text, not a "
+        "number: a number an export holds (a staff number) names no one of the plan; map it "
+        "to the id it stands for (and 1 more like it: 1002); cm01 <Period>: period must be "
+        "the id of a period asked for (period.id), not a Period; cm01 202602: period must be "
+        "the id of a period asked for (period.id), text, not a number (4 problems;"
+    ) in told["en"], told["en"]
+    assert "应为文本，不能是数：导出文件中的编号（如工号）不是计划里的 id" in told["zh"], told["zh"]

@@ -56,6 +56,18 @@ def _not_an_id(subject: object, period: object) -> Said | None:
         ("subject", subject, "a person or unit", "人员或单位", "person.id"),
         ("period", period, "a period asked for", "所要周期", "period.id"),
     ):
+        if isinstance(given, int | float) and not isinstance(given, bool):
+            number = Said(
+                f"{field} must be the id of {what} ({written}), text, not a number",
+                f"{field} 必须是{what_zh}的 id（{written}），应为文本，不能是数",
+            )
+            if field == "period":
+                return number
+            return Said(  # a staff number an .xlsx export holds as a number: ids are text
+                f"{number.en}: a number an export holds (a staff number) names no one of "
+                "the plan; map it to the id it stands for",
+                f"{number.zh}：导出文件中的编号（如工号）不是计划里的 id；请把它对应到所代表的 id",
+            )
         if not isinstance(given, str):
             kind = given.type_name if isinstance(given, Unsendable) else type(given).__name__
             return Said(f"{field} must be the id of {what} ({written}), not a {kind}",
@@ -602,9 +614,19 @@ _NOT_A_MAPPING = Said("dimensions must be a mapping of text", "dimensions 必须
 def _at(subject: object, period: object, why: Said, source: object) -> Said:
     """A refused figure's message: its subject and period, ``why``, and its source."""
     cited = _cited(source)
+    subject, period = _headed(subject), _headed(period)
     return Said(
         f"{subject} {period}: {why.en}{cited.en}", f"{subject} {period}：{why.zh}{cited.zh}"
     )
+
+
+def _headed(given: object) -> object:
+    """A subject or period as a refusal's head shows it: a ``Person`` or ``Period`` handed
+    over for its id as ``<Period>``, as it reaches a collect from a plugin's own process,
+    not its whole repr (every field of it, dates and all) before the words that matter."""
+    if isinstance(given, str | int | float | Unsendable):
+        return given
+    return f"<{type(given).__name__}>"
 
 
 def _cited(source: object) -> Said:
