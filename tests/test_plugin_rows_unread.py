@@ -190,3 +190,33 @@ def test_a_cell_s_value_looked_up_is_not_told_as_a_missing_column(tmp_path: Path
     assert "KeyError: 'S9999'" in problem, problem
     assert "reading data/fund_sales.csv line 3: mend that line" in problem, problem
     assert "no column" not in problem, problem
+
+
+def test_an_amount_written_with_separators_is_told_to_be_read_with_written_number(
+    tmp_path: Path,
+) -> None:
+    """A margin plugin read 融资余额 of "2,412,481.47", as the brokerage's system writes it,
+    with float() and was told "…: mend that line", which would have the branch rewrite
+    every amount of its export: the line is right, the plugin's reading is not."""
+    _export(tmp_path, HEADER + 'cm01,2026-01-06,"120,000.00"\n')
+    for reader, read in (("float()", "float("), ("Decimal()", "Decimal(")):
+        plugin = types.ModuleType("fund_written_under_test")
+        source = FUND_SALES.replace(
+            'Decimal(row["认购金额(元)"].replace(",", ""))', f'{read}row["认购金额(元)"])'
+        )
+        exec(compile(source, "fund_written_under_test.py", "exec"), plugin.__dict__)
+        (problem,) = _checked_for_a_week(plugin, tmp_path).problems
+        assert (
+            "reading data/fund_sales.csv line 2: its cell '120,000.00' is an amount as people "
+            f"write it, which {reader} does not read: have the plugin read amounts with "
+            "okrdesk.written_numbers.written_number, which gives None for a cell that is no "
+            "amount, a row to leave out and say so of (emit.warning)"
+        ) in problem, problem
+    chinese = check_plugin(
+        plugin, people=[Person("cm01", "王芳", "team-a")], start=dt.date(2026, 1, 5),
+        through=dt.date(2026, 1, 11), workspace=tmp_path, lang="zh",
+    ).problems  # fmt: skip
+    assert (
+        "读取 data/fund_sales.csv 第 2 行时：单元格 '120,000.00' 是按人们习惯书写的金额，"
+        "Decimal() 读不了：请让插件用 okrdesk.written_numbers.written_number 读取金额"
+    ) in chinese[0], chinese

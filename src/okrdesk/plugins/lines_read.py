@@ -18,6 +18,7 @@ a plugin run in a worker thread is asked in that thread (``last_read``).
 from __future__ import annotations
 
 import csv
+import decimal
 import os
 import threading
 from pathlib import Path
@@ -100,12 +101,61 @@ def where_it_failed(reading: Reading | None, error: BaseException, workspace: Pa
             f"{'、'.join(columns)}：请导出带这一列的文件，或让插件先检查表头，"
             "说明缺了哪一列（emit.error）",
         )
+    written = _written_amount(reading, error)
+    if written is not None:
+        cell, reader = written
+        return Said(
+            f", reading {shown} line {reading.line}: its cell {cell!r} is an amount as people "
+            f"write it, which {reader} does not read: have the plugin read amounts with "
+            "okrdesk.written_numbers.written_number, which gives None for a cell that is no "
+            "amount, a row to leave out and say so of (emit.warning)",
+            f"，读取 {shown} 第 {reading.line} 行时：单元格 {cell!r} 是按人们习惯书写的金额，"
+            f"{reader} 读不了：请让插件用 okrdesk.written_numbers.written_number 读取金额，"
+            "不是金额的单元格它给 None，这样的行请跳过并说明（emit.warning）",
+        )
     return Said(
         f", reading {shown} line {reading.line}: mend that line, or have the plugin leave "
         "out a row it cannot read and say so (emit.warning) rather than fail",
         f"，读取 {shown} 第 {reading.line} 行时：请修正这一行，或让插件跳过读不了的行并说明"
         "（emit.warning），而不是整体失败",
     )
+
+
+def _written_amount(reading: Reading, error: BaseException) -> tuple[str, str] | None:
+    """A cell of the line read that is an amount as people write it (``2,412,481.47``,
+    ``12.5万``) and that the reader the plugin failed in (``float()``, ``int()``,
+    ``Decimal()``) refuses, with that reader: the line is as the export writes it, and
+    "mend that line" would have a branch rewrite every amount of its export."""
+    from okrdesk.written_numbers import written_number
+
+    said = str(error)
+    if isinstance(error, decimal.InvalidOperation):
+        reader = "Decimal()"
+    elif isinstance(error, ValueError) and "to float" in said:
+        reader = "float()"
+    elif isinstance(error, ValueError) and "for int()" in said:
+        reader = "int()"
+    else:
+        return None
+    try:
+        cells = next(csv.reader([reading.text]), [])
+    except csv.Error:
+        return None
+    for cell in cells:
+        if written_number(cell) is None or _reads(reader, cell):
+            continue
+        if reader == "Decimal()" or repr(cell) in said:  # Decimal's error names no cell
+            return cell, reader
+    return None
+
+
+def _reads(reader: str, cell: str) -> bool:
+    """Whether ``reader`` reads ``cell`` as a number."""
+    try:
+        {"float()": float, "int()": int, "Decimal()": decimal.Decimal}[reader](cell)
+    except (ValueError, ArithmeticError):
+        return False
+    return True
 
 
 def _missing_column(reading: Reading, error: BaseException) -> tuple[str, list[str]] | None:
