@@ -36,7 +36,7 @@ METRICS = {
 REFERENCE = '''
 import sys
 from okrdesk.model import Observation, slice_values
-from okrdesk.store import base
+from okrdesk.store import base, wholes
 from okrdesk.cli import main
 
 
@@ -58,7 +58,7 @@ def replace_rows(self, run_id, collected, periods, rows, through=None, *, emptie
             (o.metric, o.period, o.subject, *spans[o.period], o.value, o.numerator,
              o.denominator, o.source, collected[o.metric], run_id,
              day if o.period in partial else None, o.slice, int(o.no_rows))
-            for o in base.with_wholes(observations, grouped=True)
+            for o in wholes.with_wholes(observations, grouped=True)
             if o.metric in collected and (o.metric, o.period) not in kept
         ]
         self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)
