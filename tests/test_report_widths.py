@@ -227,6 +227,27 @@ def test_an_english_status_reads_whole_at_any_width(reports: dict[str, Report]) 
             assert "Attained" in headings[3], (width, headings)
 
 
+def test_an_english_page_writes_its_statuses_one_way(reports: dict[str, Report]) -> None:
+    """At 80 columns the demo's C1 wrote `risky` where C2, the table below it, wrote `at
+    risk` for the same status: two words a reader takes for two statuses. Where one table
+    needs the one-word statuses, every table of the page uses them, laid out as it was,
+    and the first table says once what each stands for."""
+    whole = {"on track", "at risk", "off track", "no data"}
+    legend = "Statuses in a word for width: OK = on track, risky = at risk, behind = off track"
+    worded_somewhere = False
+    for width in range(60, 141):
+        lines = rendered(reports["en"], width)
+        statuses = status_lines(lines)
+        in_words = any(line in ("OK", "risky", "behind", "n/a") for line in statuses)
+        worded_somewhere = worded_somewhere or in_words
+        if in_words:
+            assert not whole & set(statuses), (width, sorted(whole & set(statuses)))
+            assert " ".join(line.strip() for line in lines).count(legend) == 1, width
+        else:
+            assert not any(line.startswith("Statuses in a word") for line in lines), width
+    assert worded_somewhere
+
+
 LONG_TITLES = {
     "自有客户 NPS ≥ 62（高于公司要求的 60）": "Net promoter score of our own clients 62",
     "客户投诉率 ≤ 0.15‰（2025 年 0.21‰；Q4 收官检查点）": "Complaints kept under 0.15 per thousand",

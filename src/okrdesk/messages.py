@@ -148,6 +148,7 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_person_late": "{name}：{n} 项，逾期 {late} 项（自 {since} 起未打卡）",
         "owed_more": "另有 {n} 人", "nothing_owed": "待打卡：无", "no_lead": "未设负责人",
         "breakers_more": "另有 {n} 项熔断", "left_out": "{columns} 因宽度省略",
+        "status_words": "状态因宽度各用一个词：{words}",
         "ledger_rounding": (
             "注：合计与各分项之和（或预算减已用与剩余）的尾差，系各数分别四舍五入所致"
         ),
@@ -315,6 +316,7 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_more": "and {n} more", "nothing_owed": "Check-ins owed: none",
         "no_lead": "no lead in the plan",
         "breakers_more": "{n} more tripped", "left_out": "{columns} left out for width",
+        "status_words": "Statuses in a word for width: {words}",
         "ledger_rounding": (
             "Amounts are rounded one by one, so a total (or what is left) can differ in "
             "the last digit from the figures it is made of"

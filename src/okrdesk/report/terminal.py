@@ -17,9 +17,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from okrdesk.messages import ALERTS, label, status_in_a_word
+from okrdesk.messages import status as whole_status
 from okrdesk.report.cells import (
     actual,
     attainment,
@@ -554,6 +555,7 @@ def _kr_table(
     left_out: list[str],
     cap: float,
     widened: dict[str, int] | None = None,
+    status_words: str = "",
 ) -> TextTable:
     scored = score_text(objective.score)
     # The score's label and figure on one line: "Score" at the end of one line and
@@ -575,6 +577,7 @@ def _kr_table(
             _short(baseline_story(objective, lang, joined=NO_BREAK), lang),
             pooled_story(objective, lang),
             note,
+            status_words,
         )
         if text
     )
@@ -664,11 +667,12 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
     keep then, the cells past that going to the figures' columns: so a wider terminal
     never takes a title over more lines (the forecast joined at 88 to 110 columns where
     the title column was wide, leaving it 12 to 15 cells)."""
-    tables = []
+    laid_out: list[_LaidOut] = []
     for objective in report.objectives:
         cells = {c: [_kr_cell(kr, c, lang) for kr in objective.key_results] for c in _ALL_COLUMNS}
         widths = _widths(cells, report.grain, lang, objective.key_results)
         columns, spare = _columns(objective, widths, width)
+        in_words = False
         if lang == "en" and not set(columns) >= _PACE:
             # Where the pace columns still wait in English, the status whole where the
             # cells the figures' columns were to take pay for it, else in one word (OK,
@@ -683,11 +687,62 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
                     columns, spare = paced, paced_spare - whole
                 else:
                     cells, widths, columns, spare = worded, worded_widths, paced, paced_spare
+                    in_words = True
+        laid_out.append(_LaidOut(objective, cells, widths, columns, spare, in_words))
+    legend = ""
+    if any(table.in_words for table in laid_out):
+        # One page, one set of status words: `risky` in one table and `at risk` in the
+        # next read as two statuses.
+        laid_out = [_worded(table, lang) for table in laid_out]
+        legend = _status_words(report, lang)
+    tables = []
+    for table in laid_out:
+        objective, columns = table.objective, table.columns
         left_out = [c for c in _ALL_COLUMNS if c not in columns]
-        tables.append(_kr_table(objective, columns, cells, report.grain, lang, left_out,
-                                report.attainment_cap,
-                                _widened(columns, widths, spare)))  # fmt: skip
+        told = legend if "status" in columns and objective.key_results else ""
+        legend = legend if not told else ""  # under the first table it stands for
+        widened = _widened(columns, table.widths, table.spare)
+        if table.status_width is not None:
+            widened = {**widened, "status": max(widened.get("status", 0), table.status_width)}
+        tables.append(_kr_table(objective, columns, table.cells, report.grain, lang, left_out,
+                                report.attainment_cap, widened, told))  # fmt: skip
     return tables
+
+
+class _LaidOut(NamedTuple):
+    """An objective's table as ``_objectives`` lays it out."""
+
+    objective: ReportObjective
+    cells: dict[str, list[str | Text]]
+    widths: dict[str, int]
+    columns: list[str]
+    spare: int
+    in_words: bool
+    """Each status in one word (``_status_in_a_word``)."""
+    status_width: int | None = None
+    """The status column's width where its words were put in one afterwards: as wide as
+    the whole words took it."""
+
+
+def _worded(table: _LaidOut, lang: str) -> _LaidOut:
+    """``table`` with each status in one word, laid out as it was: its columns as wide,
+    so that its titles take the lines they took, at this width as at the next."""
+    if table.in_words or not table.objective.key_results:
+        return table
+    cells, _ = _status_in_a_word(table.objective, table.cells, table.widths, lang)
+    return table._replace(cells=cells, in_words=True, status_width=table.widths["status"])
+
+
+def _status_words(report: Report, lang: str) -> str:
+    """What the page's one-word statuses stand for, as they first appear: ``OK = on
+    track, risky = at risk``."""
+    seen = dict.fromkeys(kr.status for o in report.objectives for kr in o.key_results)
+    shown = [
+        f"{status_in_a_word(lang, status)} = {whole_status(lang, status)}"
+        for status in seen
+        if status_in_a_word(lang, status) != whole_status(lang, status)
+    ]
+    return label(lang, "status_words", words=label(lang, "list_sep").join(shown)) if shown else ""
 
 
 def _status_in_a_word(
