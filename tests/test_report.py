@@ -604,7 +604,8 @@ def test_a_checkpoint_missed_keeps_its_date_and_shortfall_whole_at_80_columns(
 ) -> None:
     """On the plan's last day, read with figures of 20 November, the English first screen
     cut C1.KR1's line to ``missed on… CNY 472.6m…``: the day it closed lost. Its words are
-    shorter now, and every missed line there keeps both the day and the shortfall."""
+    shorter now, and every missed line there keeps both the day and the shortfall (¥471.7m,
+    the yuan as the text report writes it)."""
     monkeypatch.delattr(sys, "_called_from_test")  # the installed brokerage plugin
     done = CliRunner().invoke(cli, ["report", "-w", str(demo), "--as-of", "2026-12-31",
                                     "--brief", "--lang", lang],
@@ -613,7 +614,7 @@ def test_a_checkpoint_missed_keeps_its_date_and_shortfall_whole_at_80_columns(
     text = done.stdout
     said = {"zh": r"：2026-12-31 截止未达成，差 [\d,.]+(亿|万|户|单|百分点)"
                   r"（按截至 2026-\d\d-\d\d 的数字）$",
-            "en": r": missed 2026-12-31 by (CNY [\d,.]+m|[\d,.]+ \w+) "
+            "en": r": missed 2026-12-31 by (¥[\d,.]+m|[\d,.]+ \w+) "
                   r"\(on figures as of 2026-\d\d-\d\d\)$"}[lang]  # fmt: skip
     missed = [line for line in text.splitlines() if "2026-12-31 截止" in line or "missed" in line]
     assert len(missed) >= 3, text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,6 +49,15 @@ class Said(NamedTuple):
 
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" and self.zh else self.en
+
+
+@runtime_checkable
+class Sayable(Protocol):
+    """What a message's parameter may be besides a plain value: something it writes in
+    the reader's language when it is shown (a ``Said``, an amount of money, which the
+    English text report writes with ¥ where the other formats write CNY)."""
+
+    def text(self, lang: str) -> str: ...
 
 
 class Problem(NamedTuple):

@@ -28,6 +28,7 @@ from okrdesk.units import (
     shown_places,
     shows_a_digit,
     written,
+    yuan,
 )
 
 _WRITTEN = re.compile(r"(-)?[^\d-]*?([\d,]+(?:\.\d+)?)\s*(亿|万|m\b|k\b)?")
@@ -114,7 +115,7 @@ def _finer_gap(
     if unit.dimension is Dimension.MONEY:
         for places in range(1, FEN + 1):
             amount = figure(size, places)
-            yield f"{sign}CNY {amount}" if lang == "en" else f"{sign}{amount}元"
+            yield f"{sign}{yuan(amount)}" if lang == "en" else f"{sign}{amount}元"
         return
     if unit.dimension is Dimension.COUNT:
         for places in range(start, SMALLEST_PLACES + 1):
@@ -134,8 +135,8 @@ def _finer(unit: UnitOfMeasure, value: Decimal, lang: str, start: int) -> Iterat
         sign, size = ("-" if value < 0 else ""), abs(value)
         if lang == "en":
             for places in range(3):
-                yield f"{sign}CNY {figure(size / EN_THOUSAND, places)}k"
-            yield f"{sign}CNY {figure(size, 0)}"
+                yield f"{sign}{yuan(figure(size / EN_THOUSAND, places) + 'k')}"
+            yield f"{sign}{yuan(figure(size, 0))}"
         else:
             for places in range(3):
                 yield f"{sign}{figure(size / ZH_WAN, places)}万"

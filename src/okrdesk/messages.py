@@ -14,10 +14,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from okrdesk.cells import char_cells
-from okrdesk.errors import Said
-from okrdesk.model import PluginLine
+from okrdesk.errors import Said, Sayable
 from okrdesk.units import (
-    Quantity,
     exact,
     figure,
     half_up,
@@ -992,7 +990,7 @@ class _Shown:
 
     def __format__(self, spec: str) -> str:
         value = self.value
-        if isinstance(value, Quantity | PluginLine | Said):
+        if isinstance(value, Sayable) and callable(value.text):  # Quantity, Said, PluginLine
             return value.text(self.lang)
         if isinstance(value, tuple):
             joined = (format(_Shown(v, self.lang), spec) for v in value)

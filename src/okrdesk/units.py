@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -678,7 +680,32 @@ def _permille(unit: UnitOfMeasure) -> bool:
     return unit.factor == Decimal("0.001")
 
 
-@functools.lru_cache(maxsize=4096, typed=True)
+_SHORT_ENGLISH: ContextVar[bool] = ContextVar("short_english", default=False)
+
+
+@contextmanager
+def short_english_figures() -> Iterator[None]:
+    """Within it, English figures are written in the short forms the English text report
+    writes, as a branch reads them beside 40.27亿 and 1.65个/户 in the Chinese one: the
+    yuan as ¥ (¥4,027m for CNY 4,027m, -¥478k, under ¥0.01; a cost of so much a yuan
+    "per yuan", not "per CNY"), a count per client as /client (1.65/client for 1.65 per
+    client). English unit words are wider than Chinese ones, and at 80 columns the long
+    forms cost the demo's tables a column their Chinese ones show. Every writer of an
+    English figure here asks for them (``yuan``); the other formats, ``explain`` and the
+    messages, written outside it, keep CNY."""
+    token = _SHORT_ENGLISH.set(True)
+    try:
+        yield
+    finally:
+        _SHORT_ENGLISH.reset(token)
+
+
+def yuan(amount: str) -> str:
+    """``amount``, a figure of yuan written in English (``4,027m``, ``0.01``), with the
+    yuan's mark: ``CNY 4,027m``, or ``¥4,027m`` in ``short_english_figures``."""
+    return f"¥{amount}" if _SHORT_ENGLISH.get() else f"CNY {amount}"
+
+
 def written(
     unit: UnitOfMeasure,
     base: float | Decimal | None,
@@ -701,6 +728,21 @@ def written(
     half, which four significant digits would round away), in 万户 the display rule's.
     ``points``: the value is a difference of two rates, in 百分点 / pp.
     """
+    short = lang == "en" and _SHORT_ENGLISH.get()
+    return _written(unit, base, lang, whole, points, short)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _written(
+    unit: UnitOfMeasure,
+    base: float | Decimal | None,
+    lang: str,
+    whole: bool,
+    points: bool,
+    short: bool,
+) -> str:
+    """``written``, kept for each figure and each form of English (``short``: in
+    ``short_english_figures``, which the text report writes in)."""
     if base is None:
         return "—"
     value = exact(base)
@@ -733,6 +775,8 @@ def written(
         return text
     if lang == "en":
         label = _EN_OTHER.get(unit.symbol, unit.symbol)
+        if short and label == "per client":
+            return f"{figure(shown)}/client"
         return f"{figure(shown)}{label}" if label == "x" else f"{figure(shown)} {label}"
     return figure(shown) + unit.symbol
 
@@ -815,7 +859,9 @@ def per_one(unit: UnitOfMeasure) -> str:
     words the unit's figures carry, in the singular (CNY 100m, acct, 10k accts, pp, pt),
     never the target file's symbol (万户, 分)."""
     if unit.dimension is Dimension.MONEY:
-        return {1: "CNY", 10**4: "CNY 10k", 10**8: "CNY 100m"}[int(unit.factor)]
+        if unit.factor == 1:  # a cost of so much a yuan: per CNY, per yuan where ¥ is
+            return "yuan" if _SHORT_ENGLISH.get() else "CNY"
+        return yuan({10**4: "10k", 10**8: "100m"}[int(unit.factor)])
     if unit.dimension is Dimension.COUNT:
         word = _EN_COUNTS.get(unit.symbol, "") or "items"
         return f"10k {word}" if unit.factor == 10**4 else _EN_ONE.get(word, word)
@@ -824,6 +870,13 @@ def per_one(unit: UnitOfMeasure) -> str:
     if unit.dimension is Dimension.SCORE:
         return "pt"
     return f"1{written(unit, 1, 'en').removeprefix('1')}"  # 1x, 1 per client
+
+
+def cost_written(amount: float | Decimal, unit: UnitOfMeasure, lang: str) -> str:
+    """What one of ``unit`` cost, ``amount`` yuan, as a cost per result is written:
+    ``9.26万/亿元``, ``CNY 5.07k per acct`` (``¥5.07k per acct`` in the text report)."""
+    shown = money(amount, lang)
+    return f"{shown}/{unit.symbol}" if lang == "zh" else f"{shown} per {per_one(unit)}"
 
 
 def unit_word(unit: UnitOfMeasure, lang: str) -> str:
@@ -849,7 +902,7 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     if lang == "en":
         if unit.factor == 1 or (value and abs(value) < EN_MILLION):
             return en_money(value)  # CNY 10k, not "CNY 0.01m", as 9,306万 in Chinese
-        text = f"CNY {figure(abs(value) / EN_MILLION)}m"
+        text = yuan(f"{figure(abs(value) / EN_MILLION)}m")
         return f"-{text}" if value < 0 else text
     if unit.factor == ZH_YI and value and abs(value) < ZH_YI:
         # Under 1亿 a branch writes 万: 9,306万 beside 9,260万, not 0.93亿 twice.
@@ -939,11 +992,7 @@ def ledger(base: float | Decimal | None, lang: str) -> str:
     value = ledger_amount(base, lang)
     if lang == "en":
         size = abs(value)
-        text = (
-            f"CNY {figure(size / EN_THOUSAND, 0)}k"
-            if size >= EN_THOUSAND
-            else f"CNY {figure(size, 0)}"
-        )
+        text = yuan(f"{figure(size / EN_THOUSAND, 0)}k" if size >= EN_THOUSAND else figure(size, 0))
         return f"-{text}" if value < 0 else text
     if abs(value) < ZH_WAN:
         return f"{figure(value, 0)}元"
@@ -984,16 +1033,29 @@ def en_money(value: Decimal) -> str:
     """CNY millions, thousands or yuan by size; a minus sign goes first: -CNY 709.9k."""
     size = abs(value)
     # The scale as the figure is written: 999,999 rounds to 1,000k, which is CNY 1m.
-    thousands, yuan = figure(size / EN_THOUSAND), _yuan(size)
+    thousands, ones = figure(size / EN_THOUSAND), _yuan(size)
     if size >= EN_MILLION or _written_at_least(thousands, 1000):
-        text = f"CNY {figure(size / EN_MILLION)}m"
-    elif size >= EN_THOUSAND or _written_at_least(yuan, 1000):
-        text = f"CNY {thousands}k"
-    elif shows_a_digit(yuan) or not size:
-        text = f"CNY {yuan}"
+        text = yuan(f"{figure(size / EN_MILLION)}m")
+    elif size >= EN_THOUSAND or _written_at_least(ones, 1000):
+        text = yuan(f"{thousands}k")
+    elif shows_a_digit(ones) or not size:
+        text = yuan(ones)
     else:
-        return "under CNY 0.01"
+        return f"under {yuan('0.01')}"
     return f"-{text}" if value < 0 and shows_a_digit(text) else text
+
+
+@attrs.frozen
+@shared_methods
+class LedgerAmount:
+    """An amount of money handed to a message (what a ledger holds), written as a budget
+    table writes it (``ledger``) in the message's language when it is shown: 427.76万,
+    CNY 4,278k, ¥4,278k in the text report (``short_english_figures``)."""
+
+    base: Decimal
+
+    def text(self, lang: str) -> str:
+        return ledger(self.base, lang)
 
 
 @attrs.frozen

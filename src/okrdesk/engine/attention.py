@@ -114,7 +114,7 @@ from okrdesk.plugins.clashes import clash_advice, declared_by_several, declared_
 from okrdesk.records import shared_methods
 from okrdesk.store.liveness import Liveness, liveness
 from okrdesk.store.reader import StoreReader
-from okrdesk.units import Quantity, ledger, percentage
+from okrdesk.units import LedgerAmount, Quantity, ledger, percentage
 
 if TYPE_CHECKING:
     from okrdesk.engine.superseded import ReadAgain
@@ -606,7 +606,7 @@ def _off_plan_alerts(budget: BudgetProgress) -> list[Alert]:
     return [
         Alert(Level.ERROR, "ledger", line, "ledger.off_plan",
               {"line": line, "count": count, "entries": "one" if count == 1 else "many",
-               "amount": Said(ledger(net, "en"), ledger(net, "zh"))})
+               "amount": LedgerAmount(net)})
         for line, (count, net) in budget.off_plan.items()
     ]  # fmt: skip
 
@@ -644,27 +644,36 @@ def _old_unit_alerts(
             Level.ERROR, "old_unit", old, "old_unit",
             {"old": old, "top": plan.top,
              "from_plan": f" --from-plan {from_plan}" if from_plan else "",
-             "held": _held_under(checkins, key_results, count, net),
+             "held": HeldUnder(checkins, key_results, count, net),
              "effect": _left_uncounted(checkins, count)},
         ))  # fmt: skip
     return found, frozenset(c.key_result for kept in held.values() for c in kept)
 
 
-def _held_under(checkins: int, key_results: int, entries: int, net: Decimal) -> Said:
-    """What an old unit id holds of the plan's, in words: check-ins, ledger entries."""
-    en, zh = [], []
-    if checkins:
-        en.append(
-            f"{checkins:,} check-in{'s' * (checkins != 1)} of {key_results:,} key "
-            f"result{'s' * (key_results != 1)}"
-        )
-        zh.append(f"{key_results:,} 项关键结果的 {checkins:,} 条打卡")
-    if entries:
-        en.append(
-            f"{entries:,} ledger entr{'ies' if entries != 1 else 'y'} ({ledger(net, 'en')} net)"
-        )
-        zh.append(f"{entries:,} 笔支出（净额 {ledger(net, 'zh')}）")
-    return Said(" and ".join(en), "和 ".join(zh))
+@attrs.frozen
+class HeldUnder:
+    """What an old unit id holds of the plan's (check-ins, ledger entries and their net),
+    written when the alert is shown: the net as the reader's report writes money."""
+
+    checkins: int
+    key_results: int
+    entries: int
+    net: Decimal
+
+    def text(self, lang: str) -> str:
+        checkins, key_results, entries = self.checkins, self.key_results, self.entries
+        en, zh = [], []
+        if checkins:
+            en.append(
+                f"{checkins:,} check-in{'s' * (checkins != 1)} of {key_results:,} key "
+                f"result{'s' * (key_results != 1)}"
+            )
+            zh.append(f"{key_results:,} 项关键结果的 {checkins:,} 条打卡")
+        if entries:
+            net = ledger(self.net, lang)
+            en.append(f"{entries:,} ledger entr{'ies' if entries != 1 else 'y'} ({net} net)")
+            zh.append(f"{entries:,} 笔支出（净额 {net}）")
+        return Said(" and ".join(en), "和 ".join(zh)).text(lang)
 
 
 def _left_uncounted(checkins: int, entries: int) -> Said:

@@ -78,9 +78,9 @@ from okrdesk.report.document import (
     ScorePoint,
     TrendPoint,
 )
-from okrdesk.report.numbers import money, score_text
+from okrdesk.report.numbers import score_text
 from okrdesk.store.reader import StoreReader
-from okrdesk.units import per_one
+from okrdesk.units import cost_written
 
 
 def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | None:
@@ -501,8 +501,7 @@ def cost_text(plan: Plan, kr_id: str, per_base: float, lang: str) -> str:
     """A cost per result as the budget table writes it: ``9.26万/亿元``, ``CNY 5.07k per
     acct``."""
     unit = plan.key_results_by_id[kr_id].unit
-    shown = money(cost_per_unit(plan, kr_id, per_base), lang)
-    return f"{shown}/{unit.symbol}" if lang == "zh" else f"{shown} per {per_one(unit)}"
+    return cost_written(cost_per_unit(plan, kr_id, per_base), unit, lang)
 
 
 def _costs(plan: Plan, lp: LineProgress, lang: str) -> tuple[ReportCost, ...]:

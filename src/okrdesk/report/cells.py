@@ -144,21 +144,6 @@ def target(result: ReportKeyResult, lang: str) -> str:
     return f"{value(result, result.target, lang)} ± {band}"
 
 
-def short_english(text: str) -> str:
-    """Figures as the English text report writes them, in the short forms a branch reads
-    as it reads 40.27亿 and 1.65个/户 in the Chinese one: the yuan as ¥ (¥4,027m for CNY
-    4,027m, +¥196.4m, also where a figure's space is kept from breaking; a cost of so
-    much a yuan "per yuan"), a count per client as /client (1.65/client for 1.65 per
-    client). English unit words are wider than Chinese ones, and at 80 columns the
-    longer forms cost C1, O1 and O2 of the demo a column their Chinese tables show; one
-    form at every width and in every part of the report (its tables, the notes under
-    them, what moved most, the budget), so that it reads alike. Only okrdesk's own
-    figures and words are given: a title could hold CNY as its owner wrote it."""
-    short = text.replace("CNY ", "¥").replace("CNY\u00a0", "¥").replace(" per client", "/client")
-    short = short.replace("\u00a0per\u00a0client", "/client")  # a figure kept whole
-    return short.replace("per CNY", "per yuan")  # a cost of so much a yuan: ¥0.01 per yuan
-
-
 NO_CHANGE = "±0"
 """A change that rounds to nothing as written."""
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import NamedTuple, TextIO
 
 from okrdesk.messages import ALERTS, label, status_in_a_word
@@ -34,7 +33,6 @@ from okrdesk.report.cells import (
     forecast_heading,
     moved_change,
     phase_span,
-    short_english,
     sparkline,
     target,
     unit_named,
@@ -100,6 +98,7 @@ from okrdesk.report.text_layout import (
     latin_prose,
     lines_wrapped,
 )
+from okrdesk.units import UNITS, cost_written, short_english_figures
 
 STATUS_STYLE = {
     "on_track": "green", "met": "green", "ahead": "green", "at_risk": "yellow",
@@ -409,8 +408,7 @@ def _first_screen(
     if moved := moved_most(report, lang, moved_shown):
         heading = label(lang, "in_brackets", text=change_heading(report.grain, lang))
         lines.append(_line(f"{label(lang, 'moved')}{heading}", "bold"))
-        lines += [_line(f"  {_short(moved_change(kr, lang), lang)}  {kr.id} {kr.title}")
-                  for kr in moved]  # fmt: skip
+        lines += [_line(f"  {moved_change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
     for line in tripped[:BREAKERS_SHOWN]:
         lead = _line(f"⚠ {label(lang, 'breaker_tripped')}{label(lang, 'colon')}", "bold red")
@@ -510,13 +508,6 @@ def _title_width(objective: ReportObjective) -> int:
 
 
 def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
-    """``kr``'s cell in ``column``; in English, in the tables' short unit words
-    (``short_english``)."""
-    cell = _kr_cell_written(kr, column, lang)
-    return _short(cell, lang) if isinstance(cell, str) else cell
-
-
-def _kr_cell_written(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     if column == "actual":
         return actual(kr, lang)
     if column == "target":
@@ -574,7 +565,7 @@ def _kr_table(
         for text in (
             unmeasured_story(objective, lang),
             capped_story(objective, cap, lang),
-            _short(baseline_story(objective, lang, joined=NO_BREAK), lang),
+            baseline_story(objective, lang, joined=NO_BREAK),
             pooled_story(objective, lang),
             note,
             status_words,
@@ -608,7 +599,6 @@ def _kr_table(
         if heading := breakdown_heading(kr, lang):
             table.add_row(heading)
         for text, figure in breakdown_rows(kr, lang):
-            figure = _short(figure, lang)
             table.add_row(text, *(figure if c == "actual" else "" for c in columns))
     return table
 
@@ -945,16 +935,6 @@ _AMOUNTS = ("amount", "spent", "left", "roi")
 """The budget table's columns of figures, each with its total under it."""
 
 
-def _short(text: str, lang: str) -> str:
-    """``text``, okrdesk's figures and words, as the English text report writes them
-    (``short_english``); as it is in Chinese."""
-    return short_english(text) if lang == "en" else text
-
-
-def _ledger(amount: float | Decimal | None, lang: str) -> str:
-    return _short(ledger(amount, lang), lang)
-
-
 def _budget_rows(report: Report, lang: str) -> list[dict[str, str | Text]]:
     """The budget table's cells by column, a row for each line and the reserve's: written
     once, whichever optional columns the table shows."""
@@ -964,10 +944,9 @@ def _budget_rows(report: Report, lang: str) -> list[dict[str, str | Text]]:
     for line in budget.lines:
         style = "bold red" if line.breaker.tripped else ""
         name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"
-        # A cost is never broken either ("O1.KR1: CNY" above "14.8k per acct"); one a
-        # line, as the workbook and the web page show them.
+        # One a line, as the workbook and the web page show them.
         costs = "\n".join(
-            f"{c.key_result}{colon}{_short(c.text, lang).replace('CNY ', 'CNY' + NO_BREAK)}"
+            f"{c.key_result}{colon}{cost_written(c.cost, UNITS[c.per], lang)}"
             for c in line.cost_per_result
         )
         signers = label(lang, "list_sep").join(line.signed_by)
@@ -975,13 +954,13 @@ def _budget_rows(report: Report, lang: str) -> list[dict[str, str | Text]]:
             reasons = label(lang, "clause_sep").join(o.reason for o in line.overrides)
             said = label(lang, "override") + colon + reasons
             signers += label(lang, "in_brackets", text=said)
-        rows.append({"line": Text(name, style=style), "amount": _ledger(line.amount, lang),
-                     "spent": _ledger(line.spent, lang), "left": _ledger(line.left, lang),
+        rows.append({"line": Text(name, style=style), "amount": ledger(line.amount, lang),
+                     "spent": ledger(line.spent, lang), "left": ledger(line.left, lang),
                      "roi": ratio(line.roi), "cost_per_result": costs or "—",
                      "signed_by": signers or "—"})  # fmt: skip
     if (r := budget.reserve) is not None:
-        rows.append({"line": label(lang, "reserve"), "amount": _ledger(r.amount, lang),
-                     "spent": _ledger(r.spent, lang), "left": _ledger(r.left, lang), "roi": "—",
+        rows.append({"line": label(lang, "reserve"), "amount": ledger(r.amount, lang),
+                     "spent": ledger(r.spent, lang), "left": ledger(r.left, lang), "roi": "—",
                      "cost_per_result": "—", "signed_by": "—"})  # fmt: skip
     return rows
 
@@ -989,8 +968,8 @@ def _budget_rows(report: Report, lang: str) -> list[dict[str, str | Text]]:
 def _budget_totals(report: Report, lang: str) -> dict[str, str]:
     """What the budget table's footer says under each of its first columns."""
     total = report.budget.total
-    return {"line": label(lang, "total"), "amount": _ledger(total.amount, lang),
-            "spent": _ledger(total.spent, lang), "left": _ledger(total.left, lang),
+    return {"line": label(lang, "total"), "amount": ledger(total.amount, lang),
+            "spent": ledger(total.spent, lang), "left": ledger(total.left, lang),
             "roi": ratio(total.roi)}  # fmt: skip
 
 
@@ -1028,7 +1007,7 @@ def _budget_table(
 
 
 def _budget_summary(report: Report, lang: str) -> Text | None:
-    parts = [_short(part, lang) for part in budget_summary(report.budget, lang)]
+    parts = budget_summary(report.budget, lang)
     return Text("\n".join(parts)) if parts else None
 
 
@@ -1053,12 +1032,19 @@ def _alerts(screen: Screen, report: Report, lang: str) -> None:
 def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
     """Print only the report's first screen (``okrdesk report --brief``)."""
     screen = Screen(file, width)
-    screen.lines(first_screen(report, report.lang, screen.width))
+    with short_english_figures():
+        screen.lines(first_screen(report, report.lang, screen.width))
     screen.flush()
 
 
 def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
-    """Print the report to ``file``, a terminal or not: the first screen, then the details."""
+    """Print the report to ``file``, a terminal or not: the first screen, then the details,
+    their English figures in the short forms (``short_english_figures``: ¥4,027m)."""
+    with short_english_figures():
+        _render_text(report, file, width)
+
+
+def _render_text(report: Report, file: TextIO, width: int | None) -> None:
     screen = Screen(file, width)
     lang = report.lang
     screen.lines(first_screen(report, lang, screen.width))
