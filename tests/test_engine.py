@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 from decimal import Decimal
 from pathlib import Path
@@ -587,6 +588,7 @@ def test_no_rows_yet_count_0_for_a_flow_and_leave_a_stock_or_a_ratio_out(store: 
     divide; the score leaves those out, and the note under the objective says why."""
     from okrdesk.report.build import build_report
     from okrdesk.report.notes import unmeasured_story
+    from okrdesk.report.terminal import render_text
 
     put(store, "attrition", [("cm01", 0, (1, 50))])  # 2%, inside its 5%: attains 1
     plan = make_plan(kr("ATTR", "attrition", "5", "%", direction=Direction.AT_MOST),
@@ -596,18 +598,24 @@ def test_no_rows_yet_count_0_for_a_flow_and_leave_a_stock_or_a_ratio_out(store: 
     kinds = {r.key_result.id: r.no_rows_kind for r in p.objectives[0].key_results}
     assert kinds == {"O1.ATTR": None, "O1.NEW": None, "O1.AUM": "stock", "O1.CONV": "ratio"}
     assert p.objectives[0].score == pytest.approx((1 + 0) / 2)
-    notes = {lang: unmeasured_story(build_report(plan, METRICS, store, "szft", AS_OF, lang)
-                                    .objectives[0], lang)
-             for lang in ("zh", "en")}  # fmt: skip
+    reports = {lang: build_report(plan, METRICS, store, "szft", AS_OF, lang)
+               for lang in ("zh", "en")}  # fmt: skip
+    notes = {lang: unmeasured_story(reports[lang].objectives[0], lang) for lang in reports}
+    # What the score counts at 0 is a sentence of its own, not one more group of those it
+    # leaves out, parted from them by the same ；.
     assert notes["zh"] == (
         "未计入得分：O1.AUM（尚无数据：存量尚未采集，不按 0 计）；"
-        "O1.CONV（尚无数据：比率尚无分母，不按 0 计）；按 0 计入得分：O1.NEW（尚无数据）"
+        "O1.CONV（尚无数据：比率尚无分母，不按 0 计）。按 0 计入得分：O1.NEW（尚无数据）"
     )
     assert notes["en"] == (
         "Not in the score: O1.AUM (no data yet: a level not collected yet is not a 0); "
-        "O1.CONV (no data yet: a rate with nothing to divide by is not a 0); "
+        "O1.CONV (no data yet: a rate with nothing to divide by is not a 0). "
         "Counted at 0 in the score: O1.NEW (no data yet)"
     )
+    for lang, report in reports.items():  # under the table, wrapped as its caption is
+        text = io.StringIO()
+        render_text(report, text, width=240)
+        assert "".join(notes[lang].split()) in "".join(text.getvalue().split())
 
 
 def test_a_flow_with_no_events_lately_is_not_stale_a_stock_without_a_level_is(

@@ -151,7 +151,7 @@ LABELS: dict[str, dict[str, str]] = {
             "注：合计与各分项之和（或预算减已用与剩余）的尾差，系各数分别四舍五入所致"
         ),
         "list_sep": "、", "details": "详情", "period_to_date": "{period}至今",
-        "sentence_sep": "；",
+        "sentence_sep": "；", "sentence_end": "。",
         "not_collected": "⚠ 第 {run} 次采集（{day}）未取得此指标：数字为此前采集所得",
         "never_collected": "⚠ 第 {run} 次采集（{day}）未取得此指标，此前也没有它的数字",
         "old_figure": "⚠ 数字截至 {day}，已过期：按当日应完成的进度判定",
@@ -320,7 +320,7 @@ LABELS: dict[str, dict[str, str]] = {
             "the last digit from the figures it is made of"
         ),
         "list_sep": ", ", "details": "Details", "period_to_date": "{period} to date",
-        "sentence_sep": "; ",
+        "sentence_sep": "; ", "sentence_end": ". ",
         "not_collected": "⚠ Not collected by run {run} ({day}): figures from an earlier run",
         "never_collected": "⚠ Not collected by run {run} ({day}), and no earlier run has "
                            "figures of it",

@@ -68,9 +68,12 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
 
 
 def unmeasured_story(objective: ReportObjective, lang: str) -> str:
-    """ "未计入得分：O1.KR3 到访（已加载的插件都不提供指标 salon_visits）；O1.KR1（尚无数据）":
-    the key results the objective's score leaves out, because no figure can be given for
-    them, or none has been yet (a score of 100% over one key result of two)."""
+    """ "未计入得分：O1.KR3 到访（已加载的插件都不提供指标 salon_visits）；O1.KR1（尚无数据）。
+    按 0 计入得分：O1.KR5（尚无数据）": the key results the objective's score leaves out,
+    because no figure can be given for them, or none has been yet (a score of 100% over
+    one key result of two), and those it counts at 0. Each of the two its own sentence:
+    joined by the ``；`` that parts the groups of the first, the second read as one more
+    group of key results left out."""
     by_metric: dict[str, list[str]] = {}
     why: dict[str, str] = {}
     for kr in objective.unmeasured:
@@ -90,7 +93,7 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
     said = [label(lang, "counted_at_0", krs=sep.join(zeros))] if zeros else []
     if groups:
         said.insert(0, label(lang, "unmeasured", groups=label(lang, "unmeasured_sep").join(groups)))
-    return label(lang, "sentence_sep").join(said)
+    return label(lang, "sentence_end").join(said)
 
 
 def _counts_0(kr: ReportKeyResult) -> bool:
