@@ -227,14 +227,14 @@ def test_a_key_results_money_is_in_its_targets_unit() -> None:
 
 
 def test_a_key_result_set_in_yuan_is_written_in_wan_and_yi_from_1wan_up() -> None:
-    """A head office's branch figures on a target set in 元 read 2.17亿 and 166万, as a
+    """A head office's branch figures on a target set in 元 read 2.17亿 and 166.0万, as a
     branch writes them, not 217,262,978元; under 1万 they stay in 元, as in English."""
     yuan = UNITS["元"]
     assert [written(yuan, v, "zh") for v in (217_262_978, 1_659_757, -709_900, 23_290)] == [
-        "2.17亿", "166万", "-70.99万", "2.33万"
+        "2.17亿", "166.0万", "-70.99万", "2.33万"  # 165.9757万 rounded keeps its place
     ]  # fmt: skip
     assert [written(yuan, v, "zh") for v in (5_914, 887.7, 12.5, 9_999.5, 0)] == [
-        "5,914元", "888元", "12.5元", "1万", "0元"
+        "5,914元", "888元", "12.5元", "1.00万", "0元"  # 9,999.5元 rounded up to 1万
     ]  # fmt: skip
     assert written(yuan, 887.7, "en") == "CNY 888"
     assert written(yuan, 217_262_978, "en") == "CNY 217.3m"
@@ -247,7 +247,7 @@ def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
     CNY 0m, which read as an amount rounded away."""
     yi = UNITS["亿元"]
     assert [written(yi, v, "zh") for v in (90_000, -51_789, 499_999, 500_000, 0)] == [
-        "9万", "-5.18万", "50万", "50万", "0元"
+        "9万", "-5.18万", "50.00万", "50万", "0元"  # 49.9999万 rounded keeps its places
     ]  # fmt: skip
     assert [written(UNITS[u], 0, lang) for u in ("万元", "元") for lang in ("zh", "en")] == [
         "0元", "CNY 0", "0元", "CNY 0"
@@ -261,17 +261,18 @@ def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
     assert [written(yi, v, "zh") for v in (93_060_000, 92_600_000, -20_000_000, 1e8)] == [
         "9,306万", "9,260万", "-2,000万", "1亿"
     ]  # fmt: skip
-    # The scale as the figure is written: rounded up to 10,000 of one is 1 of the next.
+    # The scale as the figure is written: rounded up to 10,000 of one is 1 of the next,
+    # with the places a rounded amount keeps.
     assert [written(yi, v, "zh") for v in (99_995_000, -99_999_999, 9_999.5, 9_999.4)] == [
-        "1亿", "-1亿", "1万", "9,999元"
+        "1.00亿", "-1.00亿", "1.00万", "9,999元"
     ]  # fmt: skip
     # In English under CNY 1m as an amount on its own is written, as 万 under 1亿.
     assert [written(yi, v, "en") for v in (4_000, -51_789, 0, 10_000, 999_999, 1.2e6)] == [
-        "CNY 4k", "-CNY 51.79k", "CNY 0", "CNY 10k", "CNY 1m", "CNY 1.2m"
+        "CNY 4k", "-CNY 51.79k", "CNY 0", "CNY 10k", "CNY 1.00m", "CNY 1.2m"
     ]  # fmt: skip
-    # The scale as the figure is written: 999,999 is CNY 1m, not CNY 1,000k.
+    # The scale as the figure is written: 999,999 is CNY 1.00m, not CNY 1,000k.
     assert [money(v, "en") for v in (999_999, 999.6, 999.4, 709_900)] == [
-        "CNY 1m", "CNY 1k", "CNY 999", "CNY 709.9k"
+        "CNY 1.00m", "CNY 1.00k", "CNY 999", "CNY 709.9k"
     ]  # fmt: skip
     assert written(UNITS["万元"], 40, "zh") == "40元"
 

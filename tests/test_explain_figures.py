@@ -89,7 +89,7 @@ def explained(root: Path, key_result: str, lang: str) -> list[str]:
 def test_the_periods_a_stock_leaves_out_are_counted_once(balances: Path) -> None:
     """It read "另有 4 条观测值 条其他周期的观测值": the count said its noun twice."""
     zh, en = explained(balances, "A.AUM", "zh"), explained(balances, "A.AUM", "en")
-    assert zh[2] == "= 6亿"
+    assert zh[2] == "= 6.00亿"  # 600,000,001元, rounded: its places kept, as the report's
     assert "（另有其他周期的 4 条观测值，不计入此处。）" in zh
     assert "(4 observations of other periods do not count here.)" in en
 
@@ -98,12 +98,13 @@ def test_a_derived_metrics_money_input_is_written_as_the_report_writes_money(
     balances: Path,
 ) -> None:
     """The input read "client_assets = 600,000,001元", nine digits a manager has to
-    count, where every other amount explain and the report write is 6亿."""
+    count, where every other amount explain and the report write is 6.00亿 (rounded, so
+    its places kept)."""
     zh, en = explained(balances, "A.PER", "zh"), explained(balances, "A.PER", "en")
-    assert zh[2] == "= 3亿"
-    assert "  client_assets = 6亿  [指标 client_assets（存量：取最近一期的值，各人相加）]" in zh
+    assert zh[2] == "= 3.00亿"
+    assert "  client_assets = 6.00亿  [指标 client_assets（存量：取最近一期的值，各人相加）]" in zh
     # At 80 columns, what the input is goes on under it.
-    assert "  client_assets = CNY 600m  [metric client_assets (stock: the latest period's, " \
+    assert "  client_assets = CNY 600.0m  [metric client_assets (stock: the latest period's, " \
            "summed over people)]" in "\n".join(en).replace("\n    ", " ")  # fmt: skip
     assert "  headcount = 2（计划中福田营业部及其下属的人数）" in zh
 

@@ -363,7 +363,7 @@ def test_an_attainment_from_a_baseline_is_worked_out_from_the_figures_beside_it(
         rounded += note is not None
     assert rounded  # the demo has both kinds
     english = explained(demo, "O1.KR3b", lang="en")
-    assert any(line.startswith("attained 76.0% = (CNY 33.8m − CNY 30m) ÷ (CNY 35m − CNY 30m)")
+    assert any(line.startswith("attained 76.0% = (CNY 33.80m − CNY 30m) ÷ (CNY 35m − CNY 30m)")
                for line in english)  # fmt: skip
     # A key result that runs from 0 gets no such line.
     assert not any(line.startswith("完成率 ") for line in explained(demo, "O1.KR3"))

@@ -37,9 +37,10 @@ pytestmark = pytest.mark.usefixtures("plans_over")  # checks in on 2026-12-30 an
         ("万户", 451_251, 451_252, "zh", ("451,251户", "451,252户")),
         ("分", 59.996, 60, "zh", ("59.996分", "60分")),
         ("倍", 3.4996, 3.5, "en", ("3.4996x", "3.5x")),
-        # Apart as written already, or not apart at any step: as the rule writes them.
+        # Apart as written already, or not apart at any step: as the rule writes them,
+        # the rounded one with its places (1.20亿 of 119,999,999.7元 beside a set 1.2亿).
         ("亿元", 100_000_000, 120_000_000, "zh", ("1亿", "1.2亿")),
-        ("元", 119_999_999.7, 120_000_000, "zh", ("1.2亿", "1.2亿")),
+        ("元", 119_999_999.7, 120_000_000, "zh", ("1.20亿", "1.2亿")),
     ],
 )
 def test_a_figure_short_of_its_target_is_written_finer_until_they_differ(
@@ -282,10 +283,11 @@ def test_every_check_in_short_of_its_target_reads_apart_from_it(tmp_path: Path) 
         ("1.19999999", {"zh": "O2.REV：成员目标合计 119,999,999元，比 branch 的目标 1.2亿 少 1元",
                         "en": "O2.REV: the members' targets add up to CNY 119,999,999, CNY 1 "
                               "less than the CNY 120m set for branch"}),
-        # Under a yuan apart, the two read alike at any step: the gap says by how much.
-        ("1.200000003", {"zh": "O2.REV：成员目标合计 1.2亿，比 branch 的目标 1.2亿 多 0.3元",
-                         "en": "O2.REV: the members' targets add up to CNY 120m, CNY 0.3 more "
-                               "than the CNY 120m set for branch"}),
+        # Under a yuan apart, the two read alike at any step but for the places a
+        # rounded sum keeps (1.20亿 beside a set 1.2亿): the gap says by how much.
+        ("1.200000003", {"zh": "O2.REV：成员目标合计 1.20亿，比 branch 的目标 1.2亿 多 0.30元",
+                         "en": "O2.REV: the members' targets add up to CNY 120.0m, CNY 0.30 "
+                               "more than the CNY 120m set for branch"}),
     ],
 )  # fmt: skip
 def test_members_targets_apart_from_the_declared_one_never_read_alike(

@@ -159,7 +159,7 @@ def test_at_80_columns_english_shows_the_columns_chinese_does(
     assert "¥4,026m" in row and "¥3,995m" in row and "CNY" not in row, row
     assert any("1.89/client" in line for line in lines)
     assert not any("per client" in line.replace("\u00a0", " ") for line in lines), lines
-    assert any("¥33.8m" in line for line in lines)  # O1.KR3b
+    assert any("¥33.80m" in line for line in lines)  # O1.KR3b
     ids = [kr.id for o in reports["en"].objectives for kr in o.key_results]
     rows = [line for line in lines if any(line.startswith(f"│ {id_} ") for id_ in ids)]
     assert len(rows) == len(ids)

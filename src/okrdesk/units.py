@@ -902,7 +902,7 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     if lang == "en":
         if unit.factor == 1 or (value and abs(value) < EN_MILLION):
             return en_money(value)  # CNY 10k, not "CNY 0.01m", as 9,306万 in Chinese
-        text = yuan(f"{figure(abs(value) / EN_MILLION)}m")
+        text = yuan(f"{_amount(abs(value) / EN_MILLION)}m")
         return f"-{text}" if value < 0 else text
     if unit.factor == ZH_YI and value and abs(value) < ZH_YI:
         # Under 1亿 a branch writes 万: 9,306万 beside 9,260万, not 0.93亿 twice.
@@ -915,9 +915,25 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     shown = value / unit.factor
     # From 100元 up a branch writes whole yuan (888元, as CNY 888), not 887.7元.
     whole = unit.factor == 1 and abs(shown) >= 100
-    text = figure(shown, 0 if whole else None) + suffix
+    text = _amount(shown, 0 if whole else None) + suffix
     # An amount too small for the unit's two decimals is no 0: 40万, not "0亿".
     return money(value, lang) if value and not shows_a_digit(text) else text
+
+
+def _amount(value: Decimal, places: int | None = None) -> str:
+    """An amount of money in the scale it is written in (亿, 万, millions, thousands,
+    yuan), by the display rule (``places`` where given), as a branch writes money: one
+    rounded to its places keeps them, a zero too (¥84.70m beside ¥83.29m, ¥535.0m beside
+    ¥532.6m, 1.50亿 beside 1.33亿), so that the computed figures of a row or a column end
+    on the same digit; one exact in fewer is written as it is (a target of 4.5亿, ¥100m,
+    12.5元), as a percentage is (``in_percent``)."""
+    chosen = places_for(value) if places is None else places
+    rounded = half_up(value, chosen)
+    if places is None and places_for(rounded) < chosen:  # 99.996 is 100.0, four digits
+        chosen = places_for(rounded)
+        rounded = half_up(value, chosen)
+    exact_in_fewer = rounded == half_up(value, 9)  # a float sum's dust is no rounding
+    return _grouped(rounded, 0 if exact_in_fewer else chosen)
 
 
 def shows_a_digit(text: str) -> bool:
@@ -945,14 +961,14 @@ def money(base: float | Decimal | None, lang: str) -> str:
     if lang == "en":
         return en_money(value)
     if abs(value) >= ZH_YI:
-        return f"{figure(value / ZH_YI)}亿"
+        return f"{_amount(value / ZH_YI)}亿"
     if abs(value) >= ZH_WAN:
-        wan = figure(value / ZH_WAN)
+        wan = _amount(value / ZH_WAN)
         # Rounded up to 10,000万 is 1亿: the scale is chosen as the figure is written.
-        return f"{figure(value / ZH_YI)}亿" if _reaches_ten_thousand(wan) else f"{wan}万"
+        return f"{_amount(value / ZH_YI)}亿" if _reaches_ten_thousand(wan) else f"{wan}万"
     yuan = _yuan(value)
     if _reaches_ten_thousand(yuan):
-        return f"{figure(value / ZH_WAN)}万"
+        return f"{_amount(value / ZH_WAN)}万"
     return f"{yuan}元" if shows_a_digit(yuan) or not value else "不到 0.01元"
 
 
@@ -996,7 +1012,8 @@ def ledger(base: float | Decimal | None, lang: str) -> str:
         return f"-{text}" if value < 0 else text
     if abs(value) < ZH_WAN:
         return f"{figure(value, 0)}元"
-    return f"{figure(value / ZH_WAN, 2)}万"
+    wan = value / ZH_WAN  # to the hundred yuan: two places, 59.60万 beside 427.76万
+    return f"{figure(wan, 2, keep=0 if wan == wan.to_integral_value() else 2)}万"
 
 
 def ledger_amount(base: float | Decimal, lang: str) -> Decimal:
@@ -1017,7 +1034,8 @@ def ledger_amount(base: float | Decimal, lang: str) -> Decimal:
 def _yuan(value: Decimal) -> str:
     """An amount under 1万 in yuan: whole from 100元 up (888元), to the fen below (0.88元,
     12.5元), as a key result's row writes it; a cost of 0.88元 per 万元 is not 1元."""
-    return figure(value, 0 if abs(value) >= 100 else MAX_PLACES)
+    whole = abs(half_up(value, MAX_PLACES)) >= 100  # 99.996元 is 100元
+    return _amount(value, 0 if whole else MAX_PLACES)
 
 
 def _reaches_ten_thousand(written: str) -> bool:
@@ -1032,10 +1050,10 @@ def _written_at_least(written: str, bound: int) -> bool:
 def en_money(value: Decimal) -> str:
     """CNY millions, thousands or yuan by size; a minus sign goes first: -CNY 709.9k."""
     size = abs(value)
-    # The scale as the figure is written: 999,999 rounds to 1,000k, which is CNY 1m.
-    thousands, ones = figure(size / EN_THOUSAND), _yuan(size)
+    # The scale as the figure is written: 999,999 rounds to 1,000k, which is CNY 1.00m.
+    thousands, ones = _amount(size / EN_THOUSAND), _yuan(size)
     if size >= EN_MILLION or _written_at_least(thousands, 1000):
-        text = yuan(f"{figure(size / EN_MILLION)}m")
+        text = yuan(f"{_amount(size / EN_MILLION)}m")
     elif size >= EN_THOUSAND or _written_at_least(ones, 1000):
         text = yuan(f"{thousands}k")
     elif shows_a_digit(ones) or not size:

@@ -187,10 +187,20 @@ def moved_as_written(result: ReportKeyResult, lang: str) -> bool:
     if result.change is None or result.actual is None:
         return False
     before = float(exact(result.actual) - exact(result.change))
-    return actual(result, lang) != _actual_as(result, before, lang)
+    return _as_read(actual(result, lang)) != _as_read(_actual_as(result, before, lang))
 
 
 _WRITTEN_NUMBER = re.compile(r"-?[\d,]+(?:\.(\d+))?")
+
+
+def _as_read(written: str) -> str:
+    """A written figure as a reader compares two: 1.10亿, an amount rounded, which keeps
+    its places, and 1.1亿, one exact, are one figure."""
+    number = _WRITTEN_NUMBER.search(written)
+    if number is None or "." not in number.group(0):
+        return written
+    plain = number.group(0).rstrip("0").rstrip(".")
+    return written[: number.start()] + plain + written[number.end() :]
 
 
 def steps_moved(result: ReportKeyResult, lang: str) -> int:
