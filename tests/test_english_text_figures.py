@@ -1,6 +1,6 @@
 """The English text report writes its figures in one set of short forms, in every part of
 it (``okrdesk.units.short_english_figures``): the notes under a key result's title and the
-alerts as its rows do (¥15.56m, not CNY 15.56m beside ¥1,449m); the other formats and the
+alerts as its rows do (¥14.97m, not CNY 14.97m beside ¥1,448m); the other formats and the
 messages keep CNY. Over the demo, through the command a manager runs."""
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ def report(demo: Path, *args: str) -> str:
 
 def test_the_notes_under_a_title_write_the_yuan_as_the_rows_do(demo: Path) -> None:
     english = report(demo, "--unit", "wm1", "--lang", "en")
-    assert "¥15.56m of it from people with no share of the target (高鹏)" in english
-    assert "¥62.01k of it from people with no share of the target (高鹏)" in english
-    assert "¥1,449m" in english  # the row the first note is under
+    assert "¥14.97m of it from people with no share of the target (高鹏)" in english
+    assert "¥62.00k of it from people with no share of the target (高鹏)" in english
+    assert "¥1,448m" in english  # the row the first note is under
     assert "CNY" not in english
     chinese = report(demo, "--unit", "wm1")
-    assert "其中 1,556万 来自没有分解目标的人员（高鹏）" in chinese
+    assert "其中 1,497万 来自没有分解目标的人员（高鹏）" in chinese
     markdown = report(demo, "--unit", "wm1", "--lang", "en", "--format", "md")
-    assert "CNY 15.56m of it from people with no share of the target" in markdown
+    assert "CNY 14.97m of it from people with no share of the target" in markdown
     assert "¥" not in markdown
 
 

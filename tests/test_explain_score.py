@@ -123,19 +123,19 @@ def test_each_objectives_score_is_worked_out_from_its_key_results(
 def test_a_key_result_beyond_the_cap_counts_at_the_cap_and_the_report_says_so(
     demo: Path, report: dict[str, Any]
 ) -> None:
-    (c1,) = [o for o in report["objectives"] if o["id"] == "C1"]
-    (kr3,) = [kr for kr in c1["key_results"] if kr["id"] == "C1.KR3"]
-    assert kr3["attainment"] > 1.2 and c1["capped"] == ["C1.KR3"]
-    (row,) = [line for line in explained(demo, "C1", lang="en") if "C1.KR3" in line]
-    assert row.split()[-3:] == [percent(kr3["attainment"]), "120.00%", "1"]
+    (o2,) = [o for o in report["objectives"] if o["id"] == "O2"]
+    (kr,) = [kr for kr in o2["key_results"] if kr["id"] == "O2.COMPLAINTS"]
+    assert kr["attainment"] > 1.2 and o2["capped"] == ["O2.COMPLAINTS"]
+    (row,) = [line for line in explained(demo, "O2", lang="en") if "O2.COMPLAINTS" in line]
+    assert row.split()[-3:] == [percent(kr["attainment"]), "120.00%", "1"]
     # The report's own note, in every human format, so its score can be added up.
-    for fmt, said in (("text", "得分中 C1.KR3 按上限 120% 计"),
-                      ("md", "得分中 C1.KR3 按上限 120% 计"),
-                      ("html", "得分中 C1.KR3 按上限 120% 计")):  # fmt: skip
+    for fmt, said in (("text", "得分中 O2.COMPLAINTS 按上限 120% 计"),
+                      ("md", "得分中 O2.COMPLAINTS 按上限 120% 计"),
+                      ("html", "得分中 O2.COMPLAINTS 按上限 120% 计")):  # fmt: skip
         done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", fmt)
         assert said in done.stdout, fmt
     english = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", "en")
-    assert "The score counts C1.KR3 at the cap of 120%" in english.stdout
+    assert "The score counts O2.COMPLAINTS at the cap of 120%" in english.stdout
     # An objective with no key result beyond the cap says nothing of it.
     assert all("capped" not in o for o in report["objectives"] if o["id"] == "O1")
 
