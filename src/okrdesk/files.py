@@ -31,14 +31,20 @@ READ_AS_A_PATTERN = re.compile(r"[*?\[{]")
 as the name itself (``data/c*``)."""
 
 
+def opened_without_waiting(path: Path) -> BinaryIO:
+    """The file at ``path`` open to read its bytes, opened without waiting: a named pipe
+    opens at once, where a plain open waits for a writer, for ever; a terminal does not
+    become the command's. What it opened may be no file: look (``os.fstat``) first."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    return open(os.open(path, flags), "rb", closefd=True)
+
+
 def read_without_waiting(path: Path, most: int) -> tuple[int, bytes]:
     """The size of the file at ``path`` and its bytes (none when it is over ``most``),
     opened without waiting: a named pipe or any other thing that is no file raises
     ``NotAFile`` rather than blocking the command until something writes to it."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    descriptor = os.open(path, flags)
-    with open(descriptor, "rb", closefd=True) as file:
-        found = os.fstat(descriptor)
+    with opened_without_waiting(path) as file:
+        found = os.fstat(file.fileno())
         if not stat.S_ISREG(found.st_mode):
             raise NotAFile(errno.EINVAL, _kind_of(found.st_mode), str(path))
         return found.st_size, (file.read() if found.st_size <= most else b"")

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from okrdesk.errors import BadInput, Said, printable
-from okrdesk.files import held_alone, write_text_atomically
+from okrdesk.files import held_alone, opened_without_waiting, write_text_atomically
 from okrdesk.targets.settings import ReachLine, Workspace
 from okrdesk.user_cache import own_home
 
@@ -195,7 +195,7 @@ def _content_digest(path: Path, folder: Path, left: int) -> tuple[bytes, int]:
     try:
         # Not blocking, and looked at once open: what the walk found a file may since
         # have become a pipe, whose opening would wait for a writer.
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+        with opened_without_waiting(path) as file:
             if not stat.S_ISREG(mode := os.fstat(file.fileno()).st_mode):
                 raise _not_files([(path, mode)], folder)
             while block := file.read(min(_BLOCK, most + 1 - read)):
