@@ -147,7 +147,7 @@ def _refuse_while_under_old_units(plan: Plan, store: Store, lang: str) -> None:
     history of its key result there (counted as its first), and the move that brings the
     old one back would need ``--merge``. Called inside the insert's transaction: a move,
     or a check-in under the old id, cannot land between this look and the insert."""
-    from okrdesk.engine.attention import from_plan_option, kept_under_old_ids, plan_ids_before
+    from okrdesk.engine.old_unit_ids import from_plan_option, kept_under_old_ids, plan_ids_before
 
     stranded = kept_under_old_ids(plan, store)
     for old, held in stranded.items():

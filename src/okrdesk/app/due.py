@@ -56,7 +56,7 @@ def due_lines(
     """What is owed, in ``lang``, in lines of at most ``width`` cells (a word or name
     longer than a line aside): by key result where one is owed by several people, each
     state it is in with who owes it; else by who owes it, the longest owed first."""
-    from okrdesk.engine.attention import from_plan_option
+    from okrdesk.engine.old_unit_ids import from_plan_option
 
     day, found = owed_on(session, as_of, unit)
     stranded, before = kept_under_old_ids(session)
@@ -104,12 +104,12 @@ def old_id_said(
 
 
 def kept_under_old_ids(session: Session) -> tuple[dict[str, list[Checkin]], dict[str, str]]:
-    """The plan's check-ins under its unit's old id (``attention.kept_under_old_ids``),
+    """The plan's check-ins under its unit's old id (``old_unit_ids.kept_under_old_ids``),
     which what is owed is read without: a rename would have everyone owe since January;
     and the plan's id before it was changed with its unit, for the old ids whose move
-    needs it (``attention.plan_ids_before``)."""
-    from okrdesk.engine.attention import kept_under_old_ids as kept
-    from okrdesk.engine.attention import plan_ids_before
+    needs it (``old_unit_ids.plan_ids_before``)."""
+    from okrdesk.engine.old_unit_ids import kept_under_old_ids as kept
+    from okrdesk.engine.old_unit_ids import plan_ids_before
 
     store = stored(session.workspace)
     if store is None:

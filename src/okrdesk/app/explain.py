@@ -1320,7 +1320,7 @@ def _explain_checkins(
     )
     lines = [f"= {shown}", said["checkins"].format(kr=kr.id)]
     # Kept under the plan's old unit id, they would count for its unit once moved.
-    from okrdesk.engine.attention import plan_ids_before
+    from okrdesk.engine.old_unit_ids import plan_ids_before
 
     held = kept_of(plan, store, kr, day) if subject == plan.top else {}
     before = plan_ids_before(plan, store, held)
@@ -1767,7 +1767,7 @@ def budget_line_lines(
     """Every number behind a budget line's row on the report: what was spent, the revenue
     attributed to it and its ROI, its cost per result, and its breaker."""
     from okrdesk.app.spend import kept_under_old_units
-    from okrdesk.engine.attention import old_units_of_the_plan
+    from okrdesk.engine.old_unit_ids import old_units_of_the_plan
     from okrdesk.report.build import cost_text
     from okrdesk.report.numbers import ledger, ratio
 
@@ -1884,7 +1884,7 @@ def _where_recorded(
     unit id (``okrdesk move-unit``), and those still kept under it, which no figure above
     counts until they are moved (with ``--from-plan`` the plan's id ``before`` it was
     changed with its unit, where the move needs it)."""
-    from okrdesk.engine.attention import from_plan_option
+    from okrdesk.engine.old_unit_ids import from_plan_option
     from okrdesk.report.numbers import ledger
 
     said = _SAID_LINE[lang]

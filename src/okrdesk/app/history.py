@@ -69,7 +69,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     """Each check-in of ``key_result``: date, value in its unit, for whom, author,
     confidence and note; withdrawn ones marked, with who withdrew them and why; in
     ``lang``."""
-    from okrdesk.engine.attention import plan_ids_before
+    from okrdesk.engine.old_unit_ids import plan_ids_before
 
     words = _WORDS[lang]
     kr = find_key_result(session.plan, key_result, lang)
@@ -118,9 +118,9 @@ def kept_of(
 ) -> dict[str, list[Checkin]]:
     """``kr``'s check-ins (dated ``through`` a day, where given) that the store keeps under
     the plan's old unit id, by that id, as ``checkin``, ``due`` and the report's
-    ``old_unit`` alert find them (``attention.kept_under_old_ids``); read inside the
+    ``old_unit`` alert find them (``old_unit_ids.kept_under_old_ids``); read inside the
     store's reading."""
-    from okrdesk.engine.attention import kept_under_old_ids
+    from okrdesk.engine.old_unit_ids import kept_under_old_ids
 
     found = {
         old: [c for c in kept if c.key_result == kr.id and (through is None or c.day <= through)]
@@ -139,8 +139,8 @@ def kept_said(
 ) -> list[str]:
     """``words`` for each old unit id ``held`` keeps ``kr``'s check-ins under: how many,
     of which days, and the command that moves them to the plan's unit (with the plan's id
-    ``before`` it was changed, where the move needs it: ``attention.plan_ids_before``)."""
-    from okrdesk.engine.attention import from_plan_option
+    ``before`` it was changed, where the move needs it: ``old_unit_ids.plan_ids_before``)."""
+    from okrdesk.engine.old_unit_ids import from_plan_option
 
     return [
         words.format(

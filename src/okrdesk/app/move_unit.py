@@ -78,8 +78,8 @@ def _check_movable(
     was_a_unit: bool,
     lang: str,
 ) -> None:
-    from okrdesk.engine.attention import checked_in_here, members_old_ids
     from okrdesk.engine.budget import recorded_here
+    from okrdesk.engine.old_unit_ids import checked_in_here, members_old_ids
     from okrdesk.engine.renamed_people import renamed_person
 
     refused = _REFUSED[lang]
@@ -221,7 +221,7 @@ def _refuse_the_plans_old_unit(plan: Plan, store: Store, old: str, new: str, lan
     """Refuse moving the plan's own unit's old id (as the report's old_unit line tells it:
     its check-ins, or its ledger recorded by this plan) to a unit below it: the branch's
     check-ins would count as that team's, and its spending, left behind, in no budget."""
-    from okrdesk.engine.attention import from_plan_option, kept_under_old_ids, plan_ids_before
+    from okrdesk.engine.old_unit_ids import from_plan_option, kept_under_old_ids, plan_ids_before
 
     ours = old in store.ledger_units(plan.id) or old in kept_under_old_ids(plan, store)
     if ours:

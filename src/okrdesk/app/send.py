@@ -216,7 +216,7 @@ class Due:
     held: Mapping[str, Sequence[Checkin]] = attrs.field(factory=dict)
     plan_ids_before: Mapping[str, str] = attrs.field(factory=dict)
     """For an old id of ``held`` whose ledger entries carry the plan's id before it was
-    changed with its unit, that id (``attention.plan_ids_before``)."""
+    changed with its unit, that id (``old_unit_ids.plan_ids_before``)."""
 
 
 def prepare_due(
@@ -263,7 +263,7 @@ def held_back(due: Due, channels: tuple[Channel, ...], lang: str) -> list[str]:
     """What ``send --due`` says of a reminder it held back (``Due.held``), one line an old
     unit id: which channels got nothing, why, and the command that sets it right."""
     from okrdesk.app.due import old_id_said
-    from okrdesk.engine.attention import from_plan_option
+    from okrdesk.engine.old_unit_ids import from_plan_option
 
     names = ("、" if lang == "zh" else ", ").join(c.name for c in channels)
     return [old_id_said(old, held, _HELD[lang], lang, names=names,

@@ -339,8 +339,8 @@ def kept_under_old_units(
     are kept there too, as the report tells it). Only the entries under ids this plan
     recorded under, or its check-ins are kept under, are read, not every branch's of a
     store the firm shares. Read inside the store's reading or transaction."""
-    from okrdesk.engine.attention import old_units_of_the_plan, plan_ids_before
     from okrdesk.engine.budget import under_old_plan_ids, under_old_units
+    from okrdesk.engine.old_unit_ids import old_units_of_the_plan, plan_ids_before
 
     found: dict[str, tuple[int, Decimal, str]] = {}
     units = store.ledger_units(plan.id) - {"", plan.top} - plan.units_by_id.keys()
