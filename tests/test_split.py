@@ -195,6 +195,25 @@ def test_a_weights_file_as_windows_saves_it_is_read_or_told_in_the_reader_s_word
     assert (gone.exit_code, gone.output) == (2, f"{weights}：无法读取权重：没有这个文件\n")
 
 
+def test_every_mistake_of_a_weights_file_is_told_at_once_at_its_line(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A weights file with three mistakes was told the first alone, by key and no line
+    ("weights.toml: team-b: 'x' is not a number"): mended, the next came up. Each is now
+    told at its line, all at once, and nothing is split."""
+    weights = 'team-a = 2\nteam-b = "x"\nteam-z = 1\nteam-c = -1\n'
+    root, args = by_weight(write_workspace, tmp_path, weights)
+    path = tmp_path / "weights.toml"
+    done = CliRunner().invoke(cli, [*args, "--lang", "en", "-w", str(root)])
+    assert (done.exit_code, done.output) == (2, (
+        f"{path}:2: team-b: 'x' is not a number\n"
+        f'{path}:3: team-z: not a unit or person below "branch"\n'
+        f"{path}:4: team-c: expected a weight of 0 or more, got -1\n"
+    ))  # fmt: skip
+    zh = CliRunner().invoke(cli, [*args, "--lang", "zh", "-w", str(root)])
+    assert zh.exit_code == 2 and zh.output.splitlines()[0] == f"{path}:2：team-b：'x' 不是数字"
+
+
 def test_split_over_months_writes_a_calendar_following_the_milestones(
     write_workspace: WriteWorkspace,
 ) -> None:
@@ -901,7 +920,7 @@ def test_weights_may_be_typed_as_people_write_them(
     weights.write_text('team-a = "1,5"\n', encoding="utf-8")
     refused = run(root, *args)
     assert refused.output == (
-        f"{weights}: team-a: '1,5': commas only separate thousands, in groups of three "
+        f"{weights}:1: team-a: '1,5': commas only separate thousands, in groups of three "
         "(1,234,567); write the number without them\n"
     )
 

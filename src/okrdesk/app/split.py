@@ -26,6 +26,7 @@ from okrdesk.messages import ALERTS, counted, display_width, padded
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain, Period, home_day
 from okrdesk.store.reader import StoreReader
+from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.period_words import period_named
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
@@ -178,17 +179,25 @@ def _weights_from_file(path: Path, plan: Plan, owner: str, lang: str) -> dict[st
 
         raise BadInput(syntax_problem(str(path), text, error).text(lang)) from None
     below = set(subjects_under(plan, owner)) - {owner}
-    weights = {}
+    weights, problems = {}, []
+    lines = KeyLocator(text)
     for member, weight in data.items():
+        at = f"{path}:{lines.line_of((member,))}"  # each mistake at its line, all at once
         if member not in below:
-            raise BadInput(said["not_below"].format(path=path, member=member, owner=owner))
-        weights[member] = _weight(path, member, weight, lang)
+            problems.append(said["not_below"].format(path=at, member=member, owner=owner))
+            continue
+        try:
+            weights[member] = _weight(at, member, weight, lang)
+        except BadInput as problem:
+            problems.append(problem.said_in(lang))
+    if problems:
+        raise BadInput("\n".join(problems))
     if not weights:
         raise BadInput(said["no_weights"].format(path=path))
     return weights
 
 
-def _weight(path: Path, member: str, weight: object, lang: str) -> float:
+def _weight(path: str, member: str, weight: object, lang: str) -> float:
     """A weight as a number, or as a person types one in quotes: "1,200", "30%"."""
     number: Decimal | None = None
     if isinstance(weight, int | float) and not isinstance(weight, bool):
