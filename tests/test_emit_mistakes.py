@@ -542,3 +542,26 @@ def test_a_number_or_a_period_object_given_for_an_id_is_headed_plainly() -> None
         "the id of a period asked for (period.id), text, not a number (4 problems;"
     ) in told["en"], told["en"]
     assert "应为文本，不能是数：导出文件中的编号（如工号）不是计划里的 id" in told["zh"], told["zh"]
+
+
+def test_a_rate_in_percent_given_as_its_parts_is_told_to_give_the_counts() -> None:
+    """A margin plugin gave its share of clients as numerator=73.3, denominator=100 and
+    was told to declare the numerator no count (numerator_unit=None), which would have
+    kept the mistake and made a team's rate an average of percentages. A numerator over
+    a denominator of 100 (or 1,000) is now told as a rate given as its parts, and the
+    counts asked for."""
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("margin_share", "cm01", "2026-W02", numerator=73.3, denominator=100)
+
+    spec = MetricSpec(
+        "margin_share", "Margin client share", "两融客户占比", "ratio", UNITS["%"],
+        numerator_unit=UNITS["户"], denominator_unit=UNITS["户"],
+    )  # fmt: skip
+    told = _problems_in_both_languages(spec, okrdesk_collect)
+    assert (
+        "numerator 73.3 over denominator 100 is a rate of 73.3% given as its parts: "
+        "margin_share's parts are counted in 户; emit the two counts the rate is made of"
+    ) in told["en"], told["en"]
+    assert "numerator_unit=None" not in told["en"]
+    assert "是把比率 73.3% 拆成了分子分母" in told["zh"], told["zh"]

@@ -1101,7 +1101,7 @@ class Observation:
                 if (past := beyond_bound(spec, part, getattr(self, part))) is not None
             ]
             return beyond or [
-                not_whole_part(spec, part, figure)
+                not_whole_part(spec, part, figure, self.denominator)
                 for part, figure, whole in zip(
                     ("numerator", "denominator"), (self.numerator, self.denominator),
                     spec.whole_parts, strict=True,
@@ -1182,14 +1182,29 @@ def not_whole(spec: MetricSpec, value: float) -> Said:
     )
 
 
-def not_whole_part(spec: MetricSpec, part: str, figure: float) -> Said:
+def not_whole_part(
+    spec: MetricSpec, part: str, figure: float, denominator: float | None = None
+) -> Said:
     """What is said of a ratio's fractional ``part`` (numerator or denominator) where
     the metric declares that part a count: explain would write 12.5户 as 13户, beside a
-    total its rows do not add up to."""
+    total its rows do not add up to. A numerator over a denominator of 100 is a rate in
+    percent given as its parts, whose counts the plugin must give: declaring the part no
+    count would keep the mistake."""
     unit = spec.numerator_unit if part == "numerator" else spec.denominator_unit
     assert unit is not None
     symbol, shown = unit.symbol.removeprefix("万") or unit.symbol, f"{figure:.15g}"
     part_zh = "分子" if part == "numerator" else "分母"
+    if part == "numerator" and denominator in (100, 1000):
+        written = "%" if denominator == 100 else "‰"
+        return Said(
+            f"numerator {shown} over denominator {denominator:g} is a rate of {shown}{written} "
+            f"given as its parts: {spec.name}'s parts are counted in {symbol}; emit the two "
+            f"counts the rate is made of (numerator=88, denominator=120 for 73.3%), so that "
+            "a team's rate is its members' numerators over their denominators",
+            f"分子 {shown}、分母 {denominator:g} 是把比率 {shown}{written} 拆成了分子分母："
+            f"{spec.name} 的分子分母以{symbol}计数；请给构成比率的两个计数（73.3% 即 "
+            "numerator=88、denominator=120），团队的比率才能按成员的分子之和除以分母之和计算",
+        )
     return Said(
         f"{part} {shown} is not a whole count: {spec.name}'s {part} is counted in {symbol}; "
         f"emit whole counts, or, where a part is weighted (a client two people share "
