@@ -655,6 +655,7 @@ def _old_unit_alerts(
 
 
 @attrs.frozen
+@shared_methods
 class HeldUnder:
     """What an old unit id holds of the plan's (check-ins, ledger entries and their net),
     written when the alert is shown: the net as the reader's report writes money."""
