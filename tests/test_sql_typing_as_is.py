@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from okrdesk.plugins.sql_cell_types import _read_as_it_is, as_typed
+from okrdesk.plugins.sql_cell_types import _read_as_it_is, cast_ready_sql
 from okrdesk.plugins.sql_files import load_table, table_file
 
 CELLS = [
@@ -24,7 +24,7 @@ CELLS = [
 @pytest.mark.parametrize("sql_type", ["BIGINT", "DOUBLE", "DATE", "TIMESTAMP"])
 def test_a_cell_read_as_it_is_is_readied_as_in_full(sql_type: str) -> None:
     connection = duckdb.connect()
-    as_is, full = _read_as_it_is("cell", sql_type), as_typed("cell", sql_type)
+    as_is, full = _read_as_it_is("cell", sql_type), cast_ready_sql("cell", sql_type)
     rows = connection.execute(
         f"SELECT cell, {as_is}, {full} FROM unnest($cells::VARCHAR[]) t(cell)", {"cells": CELLS}
     ).fetchall()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from okrdesk.errors import Said, printable
-from okrdesk.plugins.sql_cell_types import as_typed
+from okrdesk.plugins.sql_cell_types import cast_ready_sql
 from okrdesk.plugins.sql_file_layout import delimiter_of
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
@@ -177,7 +177,7 @@ def _percentages_mixed(
     nulls = ", ".join(literal(n) for n in ("", *table.null))
 
     def number(cell: str) -> str:
-        return f"TRY_CAST({as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
+        return f"TRY_CAST({cast_ready_sql(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
 
     def signed(cell: str) -> str:
         return " OR ".join(f"ends_with(trim({cell}), {literal(s)})" for s in PERCENT_SIGNS)
@@ -252,7 +252,7 @@ def _underscored(
         return
 
     def number(cell: str) -> str:
-        return f"TRY_CAST({as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
+        return f"TRY_CAST({cast_ready_sql(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
 
     def underscored(cell: str) -> str:
         plain = number(f"replace({cell}, '_', '')")
@@ -310,7 +310,7 @@ def text_among_numbers(connection: duckdb.DuckDBPyConnection, table: TableFile) 
         return None
 
     def number(cell: str) -> str:
-        return f"TRY_CAST({as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
+        return f"TRY_CAST({cast_ready_sql(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
 
     counted = connection.execute(
         "SELECT "

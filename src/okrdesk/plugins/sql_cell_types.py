@@ -121,7 +121,7 @@ def _create(
         ready = cleaned
         if wanted in {"BIGINT", "DOUBLE", "DATE", "TIMESTAMP"}:
             ready = _ready(number)
-            readied = as_typed(cleaned, str(wanted), table.decimal, table.dates)
+            readied = cast_ready_sql(cleaned, str(wanted), table.decimal, table.dates)
             if as_is and str(name) in guessed:
                 readied = _read_as_it_is(cleaned, str(wanted))
             middle.append(f"{readied} AS {ready}")
@@ -157,7 +157,7 @@ def _create(
 
 
 def _read_as_it_is(cell: str, sql_type: str) -> str:
-    """SQL for the text ``cell`` as ``as_typed`` readies it (the decimal mark a point)
+    """SQL for the text ``cell`` as ``cast_ready_sql`` readies it (the decimal mark a point)
     where that leaves it as it is, DuckDB reading it already (a number without an
     underscore, a date or a timestamp written as DuckDB writes one); else NULL."""
     if sql_type in {"BIGINT", "DOUBLE"}:
@@ -214,7 +214,9 @@ def _ready(number: int) -> str:
     return f"__okrdesk_ready_{number}"
 
 
-def as_typed(cell: str, sql_type: str, decimal: str | None = None, dates: str | None = None) -> str:
+def cast_ready_sql(
+    cell: str, sql_type: str, decimal: str | None = None, dates: str | None = None
+) -> str:
     """The cell ready to cast: a number's thousands separators taken out, a decimal comma
     made a point where ``decimal`` (the table's setting) is ``","``, and its full-width
     digits and suffix (``万``, ``%``) read (``number_ready_sql``); a date written as Chinese
@@ -237,13 +239,13 @@ def _unfit(
     """True for a cell that is not of ``sql_type``; DuckDB would round "1.5" to a whole
     number, so a whole number must be written as one: in digits (``1,234`` too), or in 万
     or 亿 where that is a whole number (a count of clients written ``12万`` is 120000, and
-    ``1.2345万`` 12345; ``1.23456万`` is not whole). ``ready``: the cell as ``as_typed``
+    ``1.2345万`` 12345; ``1.23456万`` is not whole). ``ready``: the cell as ``cast_ready_sql``
     gives it for a number, where a subquery has it already, and ``dated`` for a date or
     a timestamp; ``decimal`` and ``dates``: the table's settings."""
     if dated is not None and sql_type in {"DATE", "TIMESTAMP"}:
         ready = dated
     elif ready is None or sql_type not in {"BIGINT", "DOUBLE"}:
-        ready = as_typed(cell, sql_type, decimal, dates)
+        ready = cast_ready_sql(cell, sql_type, decimal, dates)
     unfit = f"TRY_CAST({ready} AS {sql_type}) IS NULL"
     if sql_type == "BIGINT":
         unfit += (
@@ -258,7 +260,7 @@ _EXACT_WHOLE = 2**53
 
 def _whole_in_wan(cell: str, ready: str) -> str:
     """SQL true for a cell written in 万 or 亿 (``12万``, ``1.2亿元``; ``ready``: as
-    ``as_typed`` readies it, ``12e4``) that is a whole number. ``1e5`` is not taken:
+    ``cast_ready_sql`` readies it, ``12e4``) that is a whole number. ``1e5`` is not taken:
     Excel writes a number it has no room to show so (``1.23457E+11``), its digits lost."""
     number = f"TRY_CAST({ready} AS DOUBLE)"
     return (
@@ -285,10 +287,10 @@ def _sniffed(
     The types a column's first rows rule out are not tried on the rest, so a text
     column costs one look at a sample and a number column one scan. Each cell is
     cleaned, and readied for a number, once in subqueries that the checks read.
-    ``decimal``: the file's decimal mark (``as_typed``)."""
+    ``decimal``: the file's decimal mark (``cast_ready_sql``)."""
     clean = ", ".join(f"{cells[name]} AS {_cleaned(n)}" for n, name in enumerate(texts))
     readied = ", ".join(
-        f"{_cleaned(n)}, {as_typed(_cleaned(n), 'DOUBLE', decimal)} AS {_ready(n)}"
+        f"{_cleaned(n)}, {cast_ready_sql(_cleaned(n), 'DOUBLE', decimal)} AS {_ready(n)}"
         for n in range(len(texts))
     )
 
@@ -355,8 +357,8 @@ def _sample_counts(
     )
     # Each cell readied for a number, for a date, and its marks of an id, once: the
     # checks of two types each read them.
-    ready = as_typed("okrdesk_cell", "DOUBLE", decimal)
-    dated = as_typed("okrdesk_cell", "DATE", dates=dates)
+    ready = cast_ready_sql("okrdesk_cell", "DOUBLE", decimal)
+    dated = cast_ready_sql("okrdesk_cell", "DATE", dates=dates)
     marks = _marks_of_an_id("okrdesk_cell")
     checks = ", ".join(
         _unfit_count("okrdesk_cell", t, "okrdesk_ready", dates, "okrdesk_dated", "okrdesk_marked")
