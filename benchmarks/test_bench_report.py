@@ -170,21 +170,32 @@ def branch_on_a_shared_store(
     branch's weekly collects too, each naming its people)."""
     plan = build_plan(1)
     own = {plan.top: [*(u.id for u in plan.units), *(p.id for p in plan.people)]}
-    ids = [*(u.id for u in firm_plan.units), *(p.id for p in firm_plan.people)]
-    others = {
-        unit.id: [s for s in ids if s == unit.id or s.startswith(f"{unit.id}-")]
-        for unit in firm_plan.units
-        if unit.level == "branch" and unit.id != BRANCH
-    }
+    others = _branch_subjects(firm_plan, but=BRANCH)
     roots = []
     for name, plans in (("own", own), ("shared", {**own, **others})):
         root = tmp_path_factory.mktemp(f"branch-{name}")
         shutil.copytree(branch_alone, root, dirs_exist_ok=True)
         add_weekly_collects(root / "okrdesk.db", plans)
         roots.append(root)
-    with sqlite3.connect(roots[1] / "okrdesk.db") as connection:
+    return roots[0], roots[1], _runs_in(roots[1])
+
+
+def _branch_subjects(firm_plan: Plan, but: str | None = None) -> dict[str, list[str]]:
+    """Each branch of the firm (but ``but``) → the ids its collect names: its own, its
+    units' and its people's."""
+    ids = [*(u.id for u in firm_plan.units), *(p.id for p in firm_plan.people)]
+    return {
+        unit.id: [s for s in ids if s == unit.id or s.startswith(f"{unit.id}-")]
+        for unit in firm_plan.units
+        if unit.level == "branch" and unit.id != but
+    }
+
+
+def _runs_in(root: Path) -> int:
+    """How many collects the workspace's store holds."""
+    with sqlite3.connect(root / "okrdesk.db") as connection:
         (runs,) = connection.execute("SELECT count(*) FROM runs").fetchone()
-    return roots[0], roots[1], int(runs)
+    return int(runs)
 
 
 def test_a_branch_report_on_a_store_every_branch_collects_into_against_its_own(
@@ -221,21 +232,14 @@ def firm_of_collecting_branches(
     """The firm's workspace twice, each branch collecting into the firm's store itself
     (each collect naming the branch's units and people): once with each branch's latest
     weekly collect alone, once with its year of them."""
-    ids = [*(u.id for u in firm_plan.units), *(p.id for p in firm_plan.people)]
-    branches = {
-        unit.id: [s for s in ids if s == unit.id or s.startswith(f"{unit.id}-")]
-        for unit in firm_plan.units
-        if unit.level == "branch"
-    }
+    branches = _branch_subjects(firm_plan)
     roots = []
     for name, last in (("one", 1), ("year", None)):
         root = tmp_path_factory.mktemp(f"collecting-{name}") / "firm"
         shutil.copytree(firm_store.parent, root)
         add_weekly_collects(root / "okrdesk.db", branches, last=last)
         roots.append(root)
-    with sqlite3.connect(roots[1] / "okrdesk.db") as connection:
-        (runs,) = connection.execute("SELECT count(*) FROM runs").fetchone()
-    return roots[0], roots[1], int(runs)
+    return roots[0], roots[1], _runs_in(roots[1])
 
 
 def test_the_firm_report_on_a_year_of_each_branchs_collects_against_one_each(
