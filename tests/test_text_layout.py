@@ -1,5 +1,5 @@
-"""The text report's layout (report/text_layout.py): cells, wrapping, tables, colour,
-and that printing the report does not import rich."""
+"""The text report's layout (report/text_layout.py, text_tables.py, screen.py): cells,
+wrapping, tables, colour, and that printing the report does not import rich."""
 
 from __future__ import annotations
 
@@ -19,11 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
+from okrdesk.report.screen import Screen
 from okrdesk.report.text_layout import (
     NO_BREAK,
-    Screen,
     Text,
-    TextTable,
     cell_width,
     char_cells,
     chop,
@@ -32,6 +31,7 @@ from okrdesk.report.text_layout import (
     one_line,
     wrap,
 )
+from okrdesk.report.text_tables import TextTable
 from sample_workspace import WriteWorkspace
 
 
@@ -561,16 +561,16 @@ def test_only_a_column_laid_out_by_its_longest_word_is_split_into_words(
 ) -> None:
     """A key result table's title column folds and its figures do not wrap: neither is
     held to its longest word, so no cell of theirs is split into words to measure it."""
-    import okrdesk.report.text_layout as layout
+    import okrdesk.report.text_tables as tables
 
     split: list[str] = []
-    words = layout._words
+    words = tables.wrap_words
 
     def counted(text: str, *how: bool) -> list[str]:
         split.append(text)
         return words(text, *how)
 
-    monkeypatch.setattr(layout, "_words", counted)
+    monkeypatch.setattr(tables, "wrap_words", counted)
     table = TextTable()
     table.add_column("关键结果", overflow="fold_figures")
     table.add_column("实际", justify="right", no_wrap=True)
@@ -739,7 +739,7 @@ def test_the_text_report_does_not_import_rich(write_workspace: WriteWorkspace) -
 
 def test_the_layout_module_does_not_import_rich() -> None:
     source = Path(__file__).parent.parent / "src" / "okrdesk" / "report"
-    for name in ("text_layout.py", "terminal.py", "formats/text.py"):
+    for name in ("text_layout.py", "text_tables.py", "screen.py", "terminal.py", "formats/text.py"):
         assert "rich" not in [
             line.split()[1].split(".")[0]
             for line in (source / name).read_text(encoding="utf-8").splitlines()
@@ -1225,7 +1225,7 @@ def test_the_layout_keeps_whole_the_unit_words_okrdesk_units_lists_and_lists_non
     (its docstrings aside) writes none of them itself."""
     import ast
 
-    from okrdesk.report import text_layout
+    from okrdesk.report import screen, text_layout, text_tables
     from okrdesk.units import UNITS
 
     words = [s for s in UNITS if len(s) > 1 and any(char_cells(c) == 2 for c in s)]
@@ -1237,13 +1237,17 @@ def test_the_layout_keeps_whole_the_unit_words_okrdesk_units_lists_and_lists_non
                 joined = "|".join(line.rstrip() for line in lines)
                 cuts = [word[:n] + "|" + word[n:] for n in range(1, len(word))]
                 assert not [cut for cut in cuts if cut in joined], (word, width, lines)
-    tree = ast.parse(Path(text_layout.__file__).read_text(encoding="utf-8"))
-    said = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
-    written = {
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in said
-    }
+    written: set[str] = set()
+    for module in (text_layout, text_tables, screen):
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        said = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+        written |= {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in said
+        }
     unit_words = {*words, *(f"个{word}" for word in words)}
     assert not written & unit_words
 

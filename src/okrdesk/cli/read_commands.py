@@ -85,7 +85,7 @@ def check(
     from okrdesk.engine.attention import Level
     from okrdesk.engine.plan_calendar import clamp_to_plan
     from okrdesk.messages import label
-    from okrdesk.report.text_layout import terminal_width
+    from okrdesk.report.screen import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
     started()
@@ -189,7 +189,7 @@ def explain(
     from okrdesk.app.explain import NotMeasured, explain_any
     from okrdesk.app.session import open_session
     from okrdesk.report.folded_lines import piped_width
-    from okrdesk.report.text_layout import terminal_width
+    from okrdesk.report.screen import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
     started()
@@ -264,7 +264,7 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
     """
     from okrdesk.app.due import due_lines
     from okrdesk.app.session import open_session
-    from okrdesk.report.text_layout import terminal_width
+    from okrdesk.report.screen import terminal_width
 
     started()
     session = open_session(workspace_path())

@@ -84,12 +84,11 @@ from okrdesk.report.notes import (
     unranked_notes,
 )
 from okrdesk.report.numbers import ledger, ratio, score_text
+from okrdesk.report.screen import Screen
 from okrdesk.report.text_layout import (
     NO_BREAK,
     Line,
-    Screen,
     Text,
-    TextTable,
     as_text,
     cell_width,
     char_cells,
@@ -98,6 +97,7 @@ from okrdesk.report.text_layout import (
     latin_prose,
     lines_wrapped,
 )
+from okrdesk.report.text_tables import TextTable
 from okrdesk.units import UNITS, cost_written, short_english_figures
 
 STATUS_STYLE = {
