@@ -1,5 +1,5 @@
-"""The text report's layout (report/text_layout.py, text_tables.py, screen.py): cells,
-wrapping, tables, colour, and that printing the report does not import rich."""
+"""The text report's layout (report/text_layout.py, line_cut.py, text_tables.py, screen.py):
+cells, wrapping, tables, colour, and that printing the report does not import rich."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
+from okrdesk.report.line_cut import fitted, one_line
 from okrdesk.report.screen import Screen
 from okrdesk.report.text_layout import (
     NO_BREAK,
@@ -27,8 +28,6 @@ from okrdesk.report.text_layout import (
     char_cells,
     chop,
     fit_cells,
-    fitted,
-    one_line,
     wrap,
 )
 from okrdesk.report.text_tables import TextTable
@@ -739,7 +738,8 @@ def test_the_text_report_does_not_import_rich(write_workspace: WriteWorkspace) -
 
 def test_the_layout_module_does_not_import_rich() -> None:
     source = Path(__file__).parent.parent / "src" / "okrdesk" / "report"
-    for name in ("text_layout.py", "text_tables.py", "screen.py", "terminal.py", "formats/text.py"):
+    layout = ("text_layout.py", "line_cut.py", "text_tables.py", "screen.py")
+    for name in (*layout, "terminal.py", "formats/text.py"):
         assert "rich" not in [
             line.split()[1].split(".")[0]
             for line in (source / name).read_text(encoding="utf-8").splitlines()
@@ -1225,7 +1225,7 @@ def test_the_layout_keeps_whole_the_unit_words_okrdesk_units_lists_and_lists_non
     (its docstrings aside) writes none of them itself."""
     import ast
 
-    from okrdesk.report import screen, text_layout, text_tables
+    from okrdesk.report import line_cut, screen, text_layout, text_tables
     from okrdesk.units import UNITS
 
     words = [s for s in UNITS if len(s) > 1 and any(char_cells(c) == 2 for c in s)]
@@ -1238,7 +1238,7 @@ def test_the_layout_keeps_whole_the_unit_words_okrdesk_units_lists_and_lists_non
                 cuts = [word[:n] + "|" + word[n:] for n in range(1, len(word))]
                 assert not [cut for cut in cuts if cut in joined], (word, width, lines)
     written: set[str] = set()
-    for module in (text_layout, text_tables, screen):
+    for module in (text_layout, line_cut, text_tables, screen):
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
         said = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
         written |= {
@@ -1701,7 +1701,7 @@ def test_figures_and_their_units_are_found_as_the_pattern_found_them() -> None:
 
 
 def test_a_figure_is_shown_whole_as_the_pattern_said() -> None:
-    from okrdesk.report.text_layout import _shown_whole
+    from okrdesk.report.line_cut import _shown_whole
 
     chosen = random.Random(2)
     texts = ["达成 45.2%", "2026-09-30", "09-30 前", "145", "4,5"]
@@ -1725,7 +1725,7 @@ def test_an_items_name_and_figure_are_read_as_the_pattern_read_them() -> None:
 
 
 def test_runs_of_what_figures_are_written_with_are_found_as_the_pattern_found_them() -> None:
-    from okrdesk.report.text_layout import _FIGURE_PARTS, _figure_runs
+    from okrdesk.report.line_cut import _FIGURE_PARTS, _figure_runs
 
     pattern = "[" + re.escape("".join(sorted(_FIGURE_PARTS))) + "]+"
     letters = [*"0123456789.,:-%‰万户 （)的a", "百分点", "2026-W11", "O1.KR3"]

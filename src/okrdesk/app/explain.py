@@ -85,9 +85,10 @@ from okrdesk.plugins.undeclared import definition_mistakes
 from okrdesk.report.breakdown import slice_label
 from okrdesk.report.explained_by_member import MemberFigures
 from okrdesk.report.folded_lines import folded
+from okrdesk.report.line_cut import one_line
 from okrdesk.report.numbers import attainment_percent, percent, score_text
 from okrdesk.report.subject_names import names_told_apart
-from okrdesk.report.text_layout import Text, one_line
+from okrdesk.report.text_layout import Text
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import Workspace

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import re
 
-from okrdesk.report.text_layout import HANGING_ROOM, NO_BREAK, Text, cell_width, fitted
+from okrdesk.report.line_cut import HANGING_ROOM, fitted
+from okrdesk.report.text_layout import NO_BREAK, Text, cell_width
 
 PIPED_WIDTH = 80
 """The columns explain's lines fold at when not shown on a terminal, unless ``COLUMNS``

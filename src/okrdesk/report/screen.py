@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable
 from typing import TextIO
 
+from okrdesk.report.line_cut import fitted, rule
 from okrdesk.report.text_layout import (
     BESIDE_ROOM,
     NO_BREAK,
@@ -15,9 +16,7 @@ from okrdesk.report.text_layout import (
     cell_width,
     commands_apart,
     crop,
-    fitted,
     line_cells,
-    rule,
     wrap,
 )
 from okrdesk.report.text_tables import TextTable

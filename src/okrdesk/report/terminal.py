@@ -39,6 +39,7 @@ from okrdesk.report.cells import (
     value,
 )
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective
+from okrdesk.report.line_cut import fitted
 from okrdesk.report.notes import (
     ALERTS_SHOWN,
     MOVED_SHOWN,
@@ -93,7 +94,6 @@ from okrdesk.report.text_layout import (
     cell_width,
     char_cells,
     commands_held,
-    fitted,
     latin_prose,
     lines_wrapped,
 )
