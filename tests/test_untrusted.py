@@ -419,25 +419,30 @@ def test_two_trusts_at_once_keep_both_workspaces(
 def test_a_file_of_its_code_that_cannot_be_read_leaves_the_workspace_untrusted_and_named(
     write_workspace: WriteWorkspace, private_config: Path
 ) -> None:
-    # /proc/self/mem is a regular file that every read fails on, even as root.
+    # /proc/self/mem is a regular file that every read fails on, even as root; the walk
+    # names it as a file of /proc before reading it, so its reading is asked of alone.
+    from okrdesk.app.trust import _content_digest
+    from okrdesk.errors import BadInput
+
     root = untrusted(write_workspace)
     assert run("trust", str(root)).returncode == 0
     assert run("collect", "--through", "2026-03-15", "-w", str(root), env=BOTH).returncode == 0
     (root / "RAN").unlink()
     (root / "plugins" / "mem.py").symlink_to("/proc/self/mem")
-    refused = run("trust", "--lang", "en", str(root))
-    assert refused.returncode == 2, refused.stdout + refused.stderr
-    assert refused.stderr == (
+    with pytest.raises(BadInput) as refused:
+        _content_digest(root / "plugins" / "mem.py", root / "plugins", 1024)
+    assert refused.value.said.en == (
         "plugins/mem.py: cannot read this file (Input/output error); okrdesk cannot check "
-        "the workspace's code while it is unreadable: make it readable, or remove it\n"
+        "the workspace's code while it is unreadable: make it readable, or remove it"
     )
+    assert refused.value.said.zh.startswith("plugins/mem.py：无法读取此文件（Input/output error）")
     # The report still runs, the workspace's code not run (it was trusted before), and
-    # says which file cannot be read.
+    # says which file it cannot vouch for.
     report = run("report", "--lang", "en", "--as-of", "2026-03-15", "-w", str(root), env=BOTH)
     assert report.returncode == 0, report.stderr
     said = " ".join((report.stdout + report.stderr).split())
-    assert "not run: okrdesk cannot check this workspace's code to trust it: plugins/mem.py: " \
-           "cannot read this file (Input/output error)" in said, said  # fmt: skip
+    assert "not run: okrdesk cannot check this workspace's code to trust it: plugins/mem.py " \
+           "(a link to /proc/self/mem) is a view of the running system" in said, said  # fmt: skip
     assert not (root / "RAN").exists()
 
 
@@ -1351,6 +1356,36 @@ def test_a_pipe_or_a_device_under_plugins_is_named_at_once_and_never_read(
 
     with pytest.raises(BadInput, match="plugins/feed is a named pipe"):
         _content_digest(root / "plugins" / "feed", root / "plugins", 1024)
+
+
+def test_a_link_under_plugins_to_a_view_of_the_running_system_is_named_not_read(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """plugins/env -> /proc/self/environ was read into the fingerprint as a file: the trust
+    lapsed whenever the environment changed (a new PATH, another terminal), each plugin
+    told "changed since you trusted it" with nothing under plugins/ changed. Named, as a
+    device is, and never read."""
+    root = write_workspace(root=tmp_path / "sent")
+    (root / "plugins" / "env").symlink_to("/proc/self/environ")
+    named = ("plugins/env (a link to /proc/self/environ) is a view of the running system "
+             "(under /proc), made anew at each read, not a file")  # fmt: skip
+    refused = run("trust", "--lang", "en", str(root))
+    said = " ".join(refused.stderr.split())
+    assert refused.returncode == 2 and named in said, said
+    assert "give something else each time" in said
+    chinese = run("trust", "--lang", "zh", str(root))
+    assert "plugins/env（链接到 /proc/self/environ）是运行中系统的视图（位于 /proc 下），" \
+           "每次读取时重新生成，不是文件" in chinese.stderr, chinese.stderr  # fmt: skip
+    done = run("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root))
+    said = " ".join((done.stdout + done.stderr).split())
+    assert "plugin test_metrics: not run: okrdesk cannot check this workspace's code to " \
+           f"trust it: {named}" in said, said  # fmt: skip
+    # The same file system wherever it is reached from, and /sys as /proc.
+    (root / "plugins" / "env").unlink()
+    (root / "plugins" / "bits").symlink_to("/sys/kernel/address_bits")
+    said = " ".join(run("trust", "--lang", "en", str(root)).stderr.split())
+    assert "plugins/bits (a link to /sys/kernel/address_bits) is a view of the running " \
+           "system (under /sys)" in said, said  # fmt: skip
 
 
 def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(

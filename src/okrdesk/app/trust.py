@@ -11,11 +11,13 @@ a workspace's code for one run without recording anything (for CI).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import stat
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
 from okrdesk.errors import BadInput, Said, printable
@@ -65,7 +67,8 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """``workspace_code``, and each folder linked into plugins/ from outside the workspace
     (its name under plugins/, and where it leads), which is not walked: a link to / would
     have every command list the whole disk. A named pipe, a device or a socket there (or
-    a link to one: /dev/zero, /proc/self/fd/0) refuses the walk, each named, none read."""
+    a link to one: /dev/zero, /proc/self/fd/0), or a file of /proc or /sys (a link to
+    /proc/self/environ) refuses the walk, each named, none read."""
     folder = root / "plugins"
     if not folder.is_dir():
         return [], []
@@ -101,7 +104,7 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
                 mode = path.stat().st_mode
             except OSError:  # a link leading nowhere: nothing there to run or read
                 continue
-            if stat.S_ISREG(mode):
+            if stat.S_ISREG(mode) and _system_view(path) is None:
                 found.append(path)
             else:
                 special.append((path, mode))
@@ -110,8 +113,42 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return sorted(found), sorted(outside)
 
 
-def _special_kind(mode: int) -> tuple[str, str]:
-    """What a file that is no regular file is, in English and Chinese."""
+_SYSTEM_VIEWS = ("/proc", "/sys")
+"""Where the kernel shows itself as files: each read makes their content anew (the
+environment, a process's state), so one under plugins/ would have trust lapse at random."""
+
+
+def _system_view(path: Path) -> str | None:
+    """Which of ``_SYSTEM_VIEWS`` the file at ``path`` (a link to it followed) is in,
+    by where it leads or by the file system it is on; None for any other file."""
+    real = os.path.realpath(path)
+    for view in _SYSTEM_VIEWS:
+        if real == view or real.startswith(view + os.sep):
+            return view
+    try:
+        device = os.stat(real).st_dev
+    except OSError:
+        return None
+    # The same file system mounted elsewhere too (a container's /host/proc).
+    return _view_devices().get(device)
+
+
+@functools.cache
+def _view_devices() -> dict[int, str]:
+    """The device of each of ``_SYSTEM_VIEWS`` there is here → its path."""
+    devices = {}
+    for view in _SYSTEM_VIEWS:
+        with suppress(OSError):
+            devices[os.stat(view).st_dev] = view
+    return devices
+
+
+def _special_kind(path: Path, mode: int) -> tuple[str, str]:
+    """What a file that is no regular file, or one of ``_SYSTEM_VIEWS``, is, in English
+    and Chinese."""
+    if stat.S_ISREG(mode) and (view := _system_view(path)) is not None:
+        return (f"a view of the running system (under {view}), made anew at each read",
+                f"运行中系统的视图（位于 {view} 下），每次读取时重新生成")  # fmt: skip
     if stat.S_ISFIFO(mode):
         return "a named pipe", "命名管道"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
@@ -122,13 +159,14 @@ def _special_kind(mode: int) -> tuple[str, str]:
 
 
 def _not_files(special: Sequence[tuple[Path, int]], folder: Path) -> BadInput:
-    """The refusal of the named pipes, devices and sockets under plugins/ (or links to
-    them), each named and none opened: reading one waits for a writer that never comes
-    (a pipe, a terminal) or never ends (/dev/zero)."""
+    """The refusal of the named pipes, devices, sockets and files of /proc or /sys under
+    plugins/ (or links to them), each named and none opened: reading one waits for a
+    writer that never comes (a pipe, a terminal), never ends (/dev/zero) or gives another
+    content each time (/proc/self/environ, whose fingerprint no trust would hold)."""
     en, zh = [], []
     for path, mode in special:
         shown = printable(f"plugins/{path.relative_to(folder).as_posix()}")
-        kind, kind_zh = _special_kind(mode)
+        kind, kind_zh = _special_kind(path, mode)
         if path.is_symlink():  # where it says it leads, as `ls -l` shows it
             leads = printable(os.readlink(path))
             en.append(f"{shown} (a link to {leads}) is {kind}")
@@ -138,11 +176,12 @@ def _not_files(special: Sequence[tuple[Path, int]], folder: Path) -> BadInput:
             zh.append(f"{shown} 是{kind_zh}")
     return BadInput(Said(
         f"{'; '.join(en)}, not a file: okrdesk reads every file under plugins/ to check the "
-        "workspace's trust, and reads none of these, whose reading may wait or run for ever, "
-        "so the workspace's code cannot be vouched for. Put the file itself in its place, or "
-        "remove it",
+        "workspace's trust, and reads none of these, whose reading may wait, run for ever or "
+        "give something else each time, so the workspace's code cannot be vouched for. Put "
+        "the file itself in its place, or remove it",
         f"{'；'.join(zh)}，不是文件：okrdesk 读取 plugins/ 下的每个文件来核对工作区是否受信任，"
-        "但不读这类文件（读取它们可能一直等待或读不完），因此无法核对工作区的代码。"
+        "但不读这类文件（读取它们可能一直等待、读不完，或每次读到的都不同），"
+        "因此无法核对工作区的代码。"
         "请换成文件本身，或删除它",
     ))  # fmt: skip
 
