@@ -112,6 +112,16 @@ def not_as_made(
     ))  # fmt: skip
 
 
+def retyped(table: str, column: str, found: str, made: str, back: Said) -> Said:
+    """A column of one of okrdesk's tables ``found`` of another type than okrdesk ``made``
+    it, with the way ``back``; in an SQLite file and on a server alike."""
+    shown = printable(found) or "(none)"
+    return Said(
+        f"{table}.{column} is of type {shown}, not {made} ({back.en})",
+        f"{table} 表的 {column} 列类型为 {shown}，而非 {made}（{back.zh}）",
+    )
+
+
 _READ_BACK_OTHERWISE = Said(
     ", and what okrdesk stored there would not read back as written",
     "，okrdesk 存入其中的内容读出来会与写入时不同",

@@ -51,7 +51,13 @@ from okrdesk.store.base import (
     SumRows,
     busy_timeout,
 )
-from okrdesk.store.hand_changes import edits_unsummed, holds_no_number, never_made, not_as_made
+from okrdesk.store.hand_changes import (
+    edits_unsummed,
+    holds_no_number,
+    never_made,
+    not_as_made,
+    retyped,
+)
 from okrdesk.store.liveness import STOPPED
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
@@ -124,6 +130,24 @@ _COLUMNS_OURS = "ARRAY[" + ", ".join(sorted(
     if table in _TABLES_HERE for column in columns
 )) + "]"  # fmt: skip
 """Each column okrdesk makes on a server, in some version, as ``table.column``."""
+_PG_TYPES = {"TEXT": ("text", 25, 950), "REAL": ("double precision", 701, 0),
+             "INTEGER": ("bigint", 20, 0), "VERSION": ("integer", 23, 0)}  # fmt: skip
+"""How a column made as TEXT, REAL or INTEGER (or the schema's version) is made on a server:
+its type as ``format_type`` says it, the type's oid, and its collation's (``"C"``, fixed in
+every server's catalog, for text: ordered by code point, as in SQLite)."""
+_TYPES_HERE = {
+    (table, column): _PG_TYPES[kind]
+    for table, columns in {**COLUMN_TYPES_MADE, VERSION_TABLE: {"version": "VERSION"}}.items()
+    if table in _TABLES_HERE for column, kind in columns.items()
+}  # fmt: skip
+"""Each column okrdesk makes on a server → how it is made (``_PG_TYPES``); a migration
+never changes a column's type, so a store of any version has these."""
+_TYPED_OURS = "ARRAY[" + ", ".join(sorted(
+    f"'{table}.{column} {oid} {collation}'"
+    for (table, column), (_, oid, collation) in _TYPES_HERE.items()
+)) + "]"  # fmt: skip
+"""Each column okrdesk makes on a server as the catalog keeps it: ``table.column`` with
+its type's oid and its collation's, compared at once (the server hashes a constant array)."""
 _NEVER_MADE = f"""
 SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl,
        replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(n.nspname) || '.', ' ON ')
@@ -167,25 +191,31 @@ SELECT 'function', p.proname::text, '', p.prosrc
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = current_schema() AND p.proname = 'okrdesk_note_hand_edit'
 UNION ALL
-SELECT CASE WHEN c.relname || '.' || a.attname = ANY({_COLUMNS_OURS}) THEN 'domain'
-       ELSE 'column' END, a.attname::text, c.relname::text,
+SELECT CASE WHEN c.relname || '.' || a.attname <> ALL({_COLUMNS_OURS}) THEN 'column'
+       WHEN t.typtype = 'd' THEN 'domain' ELSE 'typed' END, a.attname::text, c.relname::text,
        CASE WHEN t.typtype = 'd' THEN concat_ws(' ', format_type(t.oid, NULL),
            (SELECT string_agg(pg_get_constraintdef(d.oid), ' ' ORDER BY d.conname)
-            FROM pg_catalog.pg_constraint d WHERE d.contypid = t.oid)) ELSE '' END
+            FROM pg_catalog.pg_constraint d WHERE d.contypid = t.oid))
+       ELSE format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation IN (0, 950)
+           THEN '' ELSE (SELECT ' COLLATE ' || quote_ident(o.collname)
+               FROM pg_catalog.pg_collation o WHERE o.oid = a.attcollation) END END
 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND a.attnum > 0
     AND NOT a.attisdropped
-    AND (t.typtype = 'd' OR c.relname || '.' || a.attname <> ALL({_COLUMNS_OURS}))
+    AND c.relname || '.' || a.attname || ' ' || a.atttypid || ' ' || a.attcollation
+        <> ALL({_TYPED_OURS})
 """
 """What ``_refuse_what_was_never_made`` looks at, in one statement: each trigger and rule
 on okrdesk's tables, each relation under their names that is no table, each column
 default, each constraint on or referring to them (but ``NOT NULL``, which PostgreSQL 18
 lists there too) with its kind's letter, each index on them, the body of okrdesk's
-trigger's function, each column okrdesk never makes there, and each of its columns whose
+trigger's function, each column okrdesk never makes there, each of its columns whose
 type is a domain, with the domain's name and constraints (okrdesk makes none: one's
-``CHECK`` refused okrdesk's writes midway, and the column's type still read as made)."""
+``CHECK`` refused okrdesk's writes midway, and the column's type still read as made), and
+each of its columns of another type or collation than it makes (``_TYPES_HERE``), with
+the type and collation it has."""
 _CONSTRAINT_KINDS = {"c": "check", "f": "foreign key", "u": "unique", "x": "exclusion",
                      "p": "primary key", "t": "constraint trigger"}  # fmt: skip
 CONNECT_TIMEOUT = 10
@@ -415,6 +445,7 @@ class PostgresStore(Store):
             rows = [tuple(row) for row in self._rows(_NEVER_MADE)]
         found: list[tuple[str, str]] = []
         added: list[tuple[str, str]] = []
+        changed: list[tuple[str, str, str]] = []
         for kind, name, table, text in rows:
             if kind == "trigger" and (table, name, " ".join(str(text).split())) == _TRIGGER:
                 continue
@@ -436,13 +467,35 @@ class PostgresStore(Store):
             elif kind == "column":
                 added.append((str(table), str(name)))
                 continue
+            elif kind == "typed":
+                changed.append((str(table), str(name), str(text)))
+                continue
             elif kind == "domain":
                 name = f"{table}.{name} {text}"
             found.append((kind, str(name)))
-        if added and not found:
-            raise not_as_made(self.location, [], sorted(added))
+        if (changed or added) and not found:
+            told = [self._retyped(*column) for column in sorted(changed)]
+            raise not_as_made(self.location, self._with_no_number(told), sorted(added))
         if found:
             raise never_made(self.location, found)
+
+    def _retyped(self, table: str, column: str, found: str) -> Said:
+        """``table.column``, made as ``_TYPES_HERE`` says, ``found`` of another type or
+        collation (``text COLLATE "en_US"``): said as an SQLite file's, with its way back."""
+        kind, _, collation = _TYPES_HERE[(table, column)]
+        words = f'{kind} COLLATE "C"' if collation else kind
+        back = f"`ALTER TABLE {table} ALTER COLUMN {column} TYPE {words} USING {column}::{kind}`"
+        # The collation named only where the type is the same and the collation is not.
+        if found.startswith(f"{kind} COLLATE "):
+            return retyped(table, column, found, words, Said(back, back))
+        return retyped(table, column, found.partition(" COLLATE ")[0], kind, Said(back, back))
+
+    def _with_no_number(self, changed: list[Said]) -> list[Said]:
+        """What was ``changed`` by hand, and where a figure's column was retyped (to text),
+        the first row holding no number, which its way back would refuse."""
+        if not changed or (first := self._first_unsummable()) is None:
+            return changed
+        return [*changed, holds_no_number(first)]
 
     def _schema_is_there(self) -> None:
         """Refuse a URL whose search_path names no schema of this database: a reader told

@@ -22,9 +22,9 @@ from contextlib import AbstractContextManager, closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
+from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
-from okrdesk.store.hand_changes import edits_unsummed, never_made, not_as_made
+from okrdesk.store.hand_changes import edits_unsummed, never_made, not_as_made, retyped
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
     DEFAULTS_MADE,
@@ -374,12 +374,7 @@ class SqliteStore(Store):
         return defaults, retyped, added
 
     def _retyped(self, table: str, column: str, kind: str, made: str) -> Said:
-        back = self._type_back(table, column, made)
-        shown = printable(kind) or "(none)"
-        return Said(
-            f"{table}.{column} is of type {shown}, not {made} ({back.en})",
-            f"{table} 表的 {column} 列类型为 {shown}，而非 {made}（{back.zh}）",
-        )
+        return retyped(table, column, kind, made, self._type_back(table, column, made))
 
     def _has_foreign_tables(self) -> bool:
         return bool(
