@@ -428,6 +428,44 @@ def test_a_server_store_with_a_column_added_by_hand_is_refused_when_opened(
     said_plainly(cli(*SPEND_ADD, "-w", str(collected)), 0)
 
 
+def test_a_not_null_added_by_hand_is_refused_when_opened_with_its_way_back(
+    collected: Path, postgres_url: str
+) -> None:
+    """A NOT NULL on a column okrdesk's writes leave empty was met only by the write it
+    refused (a check-in without a confidence, a spend entry without an override), exit 1,
+    in the server's words. Named at the opening, each with the statement that drops it."""
+    by_hand(
+        postgres_url,
+        "UPDATE checkins SET confidence = 0.5",
+        "ALTER TABLE checkins ALTER COLUMN confidence SET NOT NULL",
+        "ALTER TABLE spend ALTER COLUMN override_reason SET NOT NULL",
+    )
+    before = counts(postgres_url)
+    backs = [
+        f"ALTER TABLE {column} DROP NOT NULL"
+        for column in ("checkins ALTER COLUMN confidence", "spend ALTER COLUMN override_reason")
+    ]
+    told = (
+        "okrdesk's tables are not as okrdesk made them: checkins.confidence is NOT NULL, as "
+        f"okrdesk never makes it (`{backs[0]}`); spend.override_reason is NOT NULL, as okrdesk "
+        f"never makes it (`{backs[1]}`). Someone changed them by hand, and okrdesk's writes "
+        "that leave such a column empty would be refused midway. Nothing was read or changed."
+    )
+    for command in (SPEND_ADD, ["checkin", "O1.REV", "2", "--date", "2026-02-27"],
+                    ["report", "--as-of", THROUGH]):  # fmt: skip
+        said_plainly(cli(*command, "--lang", "en", "-w", str(collected)), 2, told)
+    chinese = cli("checkin", "O1.REV", "2", "--lang", "zh", "-w", str(collected))
+    said_plainly(
+        chinese, 2, "checkins 表的 confidence 列被设为 NOT NULL，而 okrdesk 建的该列可以为空"
+        f"（`{backs[0]}`）", "okrdesk 写入时留空这样的列会被中途拒绝", "未读取、未改动任何内容",
+    )  # fmt: skip
+    said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 2, told)
+    assert counts(postgres_url) == before
+    by_hand(postgres_url, *backs)
+    said_plainly(cli("checkin", "O1.REV", "2", "--date", "2026-02-27", "-w", str(collected)), 0)
+    said_plainly(cli(*SPEND_ADD, "-w", str(collected)), 0)
+
+
 def test_a_server_store_whose_figures_key_lost_its_slice_is_refused_when_opened(
     collected: Path, postgres_url: str
 ) -> None:

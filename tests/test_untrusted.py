@@ -973,6 +973,18 @@ FAILING_MIDWAY = {
         '"branch"`)',
         "checkins 表的 branch 列不是 okrdesk 建的",
     ),
+    # A NOT NULL on a column okrdesk's writes leave empty: each check-in refused midway.
+    "not-null": (
+        "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
+        "'withdrawn TEXT,', 'withdrawn TEXT NOT NULL,') WHERE name = 'checkins'",
+        "okrdesk's tables are not as okrdesk made them: checkins.withdrawn is NOT NULL, as "
+        "okrdesk never makes it (SQLite cannot drop a column's NOT NULL in place: rebuild the "
+        'table without it, as a database browser\'s "modify table" does, or restore the file '
+        "from a backup). Someone changed them by hand, and okrdesk's writes that leave such a "
+        "column empty would be refused midway.",
+        "checkins 表的 withdrawn 列被设为 NOT NULL，而 okrdesk 建的该列可以为空（SQLite "
+        "无法就地去掉列的 NOT NULL",
+    ),
     "retyped-column": (
         "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
         "'value REAL NOT NULL', 'value TEXT NOT NULL') WHERE name = 'checkins'",

@@ -1,6 +1,7 @@
 """What okrdesk says of a store changed by other software than itself: a figure edited
 by hand and added up again, one put back as collected, a table, column, index or
-constraint okrdesk never made (refused at opening), and a value that holds no number."""
+constraint okrdesk never made, or a column's type or NOT NULL changed (refused at
+opening), and a value that holds no number."""
 
 from __future__ import annotations
 
@@ -93,13 +94,17 @@ def never_made(location: str, found: Sequence[tuple[str, str]]) -> BadInput:
 
 
 def not_as_made(
-    location: str, retyped: Sequence[Said], added: Sequence[tuple[str, str]]
+    location: str,
+    retyped: Sequence[Said],
+    added: Sequence[tuple[str, str]],
+    not_null: Sequence[Said] = (),
 ) -> BadInput:
     """The refusal of a store whose tables were changed by hand, each column ``retyped``
-    told with its way back, each column ``added`` (its table and name) with how to take
-    it out; on SQLite and on a server alike."""
-    told = [*retyped, *(_added(table, column) for table, column in added)]
+    or made ``not_null`` told with its way back, each column ``added`` (its table and
+    name) with how to take it out; on SQLite and on a server alike."""
+    told = [*retyped, *not_null, *(_added(table, column) for table, column in added)]
     why = [_READ_BACK_OTHERWISE] if retyped else []
+    why += [_WRITES_REFUSED] if not_null else []
     why += [_NOT_KEPT] if added else []
     return BadInput(Said(
         f"{location}: okrdesk's tables are not as okrdesk made them: "
@@ -128,12 +133,27 @@ _READ_BACK_OTHERWISE = Said(
 )
 
 
+_WRITES_REFUSED = Said(
+    ", and okrdesk's writes that leave such a column empty would be refused midway",
+    "，okrdesk 写入时留空这样的列会被中途拒绝",
+)
+
+
 _NOT_KEPT = Said(
     "; okrdesk never writes a column it does not make, nor can it copy one to another "
     "store (`okrdesk store copy`), so what such a column holds belongs in a table of your own",
     "；okrdesk 从不写入它没有建的列，也无法把这样的列复制到另一个数据库"
     "（`okrdesk store copy`），其中的内容应放在您自己的表中",
 )
+
+
+def not_null_added(table: str, column: str, back: Said) -> Said:
+    """A column of okrdesk's that okrdesk makes without ``NOT NULL``, found with one, and
+    the way ``back``."""
+    return Said(
+        f"{table}.{column} is NOT NULL, as okrdesk never makes it ({back.en})",
+        f"{table} 表的 {column} 列被设为 NOT NULL，而 okrdesk 建的该列可以为空（{back.zh}）",
+    )
 
 
 def _added(table: str, column: str) -> Said:

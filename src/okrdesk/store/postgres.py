@@ -56,6 +56,7 @@ from okrdesk.store.hand_changes import (
     holds_no_number,
     never_made,
     not_as_made,
+    not_null_added,
     retyped,
 )
 from okrdesk.store.liveness import STOPPED
@@ -63,6 +64,7 @@ from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
     DEFAULTS_MADE,
     HAND_EDITS,
+    NULLABLE_MADE,
     OKRDESK_WRITES,
     POSTGRES_CONSTRAINTS_MADE,
     POSTGRES_INDEXES_MADE,
@@ -143,11 +145,12 @@ _TYPES_HERE = {
 """Each column okrdesk makes on a server → how it is made (``_PG_TYPES``); a migration
 never changes a column's type, so a store of any version has these."""
 _TYPED_OURS = "ARRAY[" + ", ".join(sorted(
-    f"'{table}.{column} {oid} {collation}'"
+    f"'{table}.{column} {oid} {collation}{'' if (table, column) in NULLABLE_MADE else ' n'}'"
     for (table, column), (_, oid, collation) in _TYPES_HERE.items()
 )) + "]"  # fmt: skip
 """Each column okrdesk makes on a server as the catalog keeps it: ``table.column`` with
-its type's oid and its collation's, compared at once (the server hashes a constant array)."""
+its type's oid, its collation's and ``n`` where it is ``NOT NULL``, compared at once (the
+server hashes a constant array)."""
 _NEVER_MADE = f"""
 SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl,
        replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(n.nspname) || '.', ' ON ')
@@ -198,14 +201,15 @@ SELECT CASE WHEN c.relname || '.' || a.attname <> ALL({_COLUMNS_OURS}) THEN 'col
             FROM pg_catalog.pg_constraint d WHERE d.contypid = t.oid))
        ELSE format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation IN (0, 950)
            THEN '' ELSE (SELECT ' COLLATE ' || quote_ident(o.collname)
-               FROM pg_catalog.pg_collation o WHERE o.oid = a.attcollation) END END
+               FROM pg_catalog.pg_collation o WHERE o.oid = a.attcollation) END
+           || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END END
 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND a.attnum > 0
     AND NOT a.attisdropped
     AND c.relname || '.' || a.attname || ' ' || a.atttypid || ' ' || a.attcollation
-        <> ALL({_TYPED_OURS})
+        || CASE WHEN a.attnotnull THEN ' n' ELSE '' END <> ALL({_TYPED_OURS})
 """
 """What ``_refuse_what_was_never_made`` looks at, in one statement: each trigger and rule
 on okrdesk's tables, each relation under their names that is no table, each column
@@ -214,8 +218,9 @@ lists there too) with its kind's letter, each index on them, the body of okrdesk
 trigger's function, each column okrdesk never makes there, each of its columns whose
 type is a domain, with the domain's name and constraints (okrdesk makes none: one's
 ``CHECK`` refused okrdesk's writes midway, and the column's type still read as made), and
-each of its columns of another type or collation than it makes (``_TYPES_HERE``), with
-the type and collation it has."""
+each of its columns of another type or collation than it makes (``_TYPES_HERE``), or
+``NOT NULL`` where okrdesk makes it without (``NULLABLE_MADE``), with the type and
+collation it has and ``NOT NULL`` where it is."""
 _CONSTRAINT_KINDS = {"c": "check", "f": "foreign key", "u": "unique", "x": "exclusion",
                      "p": "primary key", "t": "constraint trigger"}  # fmt: skip
 CONNECT_TIMEOUT = 10
@@ -446,6 +451,7 @@ class PostgresStore(Store):
         found: list[tuple[str, str]] = []
         added: list[tuple[str, str]] = []
         changed: list[tuple[str, str, str]] = []
+        not_null: list[Said] = []
         for kind, name, table, text in rows:
             if kind == "trigger" and (table, name, " ".join(str(text).split())) == _TRIGGER:
                 continue
@@ -468,14 +474,19 @@ class PostgresStore(Store):
                 added.append((str(table), str(name)))
                 continue
             elif kind == "typed":
-                changed.append((str(table), str(name), str(text)))
+                typed, made_not_null = _not_null_apart(str(text))
+                if made_not_null and (table, name) in NULLABLE_MADE:
+                    not_null.append(_not_null(str(table), str(name)))
+                if typed != _TYPES_HERE[(table, name)][0] or " COLLATE " in typed:
+                    changed.append((str(table), str(name), typed))
                 continue
             elif kind == "domain":
                 name = f"{table}.{name} {text}"
             found.append((kind, str(name)))
-        if (changed or added) and not found:
+        if (changed or not_null or added) and not found:
             told = [self._retyped(*column) for column in sorted(changed)]
-            raise not_as_made(self.location, self._with_no_number(told), sorted(added))
+            raise not_as_made(self.location, self._with_no_number(told), sorted(added),
+                              sorted(not_null, key=lambda said: said.en))  # fmt: skip
         if found:
             raise never_made(self.location, found)
 
@@ -1455,6 +1466,18 @@ _MADE_TYPES = {
     "INTEGER": ("bigint", "integer"),
 }
 """The PostgreSQL types of a column made as TEXT, REAL or INTEGER on SQLite."""
+
+
+def _not_null_apart(text: str) -> tuple[str, bool]:
+    """A column's type as ``_NEVER_MADE`` gives it, and whether it is ``NOT NULL``."""
+    typed = text.removesuffix(" NOT NULL")
+    return typed, typed != text
+
+
+def _not_null(table: str, column: str) -> Said:
+    back = f"`ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL`"
+    return not_null_added(table, column, Said(back, back))
+
 
 _NUMBERED = ("runs", "checkins", "spend")
 """okrdesk's tables whose rows take their ids from a sequence."""

@@ -24,7 +24,13 @@ from typing import Any
 
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
-from okrdesk.store.hand_changes import edits_unsummed, never_made, not_as_made, retyped
+from okrdesk.store.hand_changes import (
+    edits_unsummed,
+    never_made,
+    not_as_made,
+    not_null_added,
+    retyped,
+)
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
     DEFAULTS_MADE,
@@ -33,6 +39,7 @@ from okrdesk.store.migrations import (
     MIGRATIONS,
     NO_NUMBER,
     NO_NUMBER_INDEX,
+    NULLABLE_MADE,
     OKRDESK_WRITES,
     SCHEMA_VERSION,
     SQLITE_EDIT_TABLES,
@@ -313,11 +320,12 @@ class SqliteStore(Store):
             ours = str(table).lower() in TABLES_MADE
             if kind == "index" and ours and _one_spaced(str(text)) not in INDEXES_MADE:
                 found.append((kind, name))
-        defaults, retyped, added = self._columns_not_made()
+        defaults, retyped, added, not_null = self._columns_not_made()
         found.extend(("default", column) for column in defaults)
-        if (retyped or added) and not found:
+        if (retyped or added or not_null) and not found:
             raise not_as_made(str(self.path), [self._retyped(*column) for column in retyped],
-                              added)  # fmt: skip
+                              added, [not_null_added(*column, _NOT_NULL_BACK)
+                                      for column in not_null])  # fmt: skip
         if found:
             raise never_made(str(self.path), found)
 
@@ -342,24 +350,31 @@ class SqliteStore(Store):
 
     def _columns_not_made(
         self,
-    ) -> tuple[list[str], list[tuple[str, str, str, str]], list[tuple[str, str]]]:
+    ) -> tuple[
+        list[str], list[tuple[str, str, str, str]], list[tuple[str, str]], list[tuple[str, str]]
+    ]:
         """Each column of a table okrdesk writes whose default okrdesk never gives it
         (``DEFAULTS_MADE``), as ``table.column = default``: what okrdesk's writes leave a
         column to would be someone else's choice (a check-in born withdrawn); each whose
         type is not the one okrdesk gives it (``COLUMN_TYPES_MADE``), as (table, column,
-        its type, okrdesk's): a table rebuilt by hand; and each column okrdesk never makes
-        there, as (table, column). One query for all three."""
+        its type, okrdesk's): a table rebuilt by hand; each column okrdesk never makes
+        there, as (table, column); and each ``NOT NULL`` that okrdesk makes without
+        (``NULLABLE_MADE``), as (table, column), which refused okrdesk's writes that
+        leave it empty midway. One query for all four."""
         # Only okrdesk's own tables, and no virtual one, named apart: the columns of a
         # virtual table of someone else's, whose module this Python lacks, cannot be read.
         ours = ", ".join("?" * len(TABLES_MADE))
-        defaults, retyped, added = [], [], []
-        for table, column, kind, default in self._connection.execute(
-            "SELECT m.name, p.name, p.type, p.dflt_value FROM sqlite_master m, "
+        defaults, retyped, added, not_null = [], [], [], []
+        for table, column, kind, default, required in self._connection.execute(
+            'SELECT m.name, p.name, p.type, p.dflt_value, p."notnull" FROM sqlite_master m, '
             "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.rootpage > 0 "
             f"AND lower(m.name) IN ({ours}) AND (p.dflt_value IS NOT NULL "
-            f"OR (m.name, p.name, p.type) NOT IN (VALUES {_TYPED_AS_MADE}))",
+            f"OR (m.name, p.name, p.type) NOT IN (VALUES {_TYPED_AS_MADE}) "
+            f'OR p."notnull" AND (lower(m.name), lower(p.name)) IN (VALUES {_NULLABLE}))',
             sorted(TABLES_MADE),
         ):
+            if required and (str(table).lower(), str(column).lower()) in NULLABLE_MADE:
+                not_null.append((str(table), str(column)))
             made = COLUMN_TYPES_MADE[str(table).lower()].get(str(column).lower())
             # A column no version of okrdesk makes: what it holds okrdesk never writes nor
             # keeps (a copy of the store leaves it behind), and its NOT NULL, in a table
@@ -371,7 +386,7 @@ class SqliteStore(Store):
             if default is not None and (str(table).lower(), str(column).lower(),
                                         default) not in DEFAULTS_MADE:  # fmt: skip
                 defaults.append(f"{table}.{column} = {default}")
-        return defaults, retyped, added
+        return defaults, retyped, added, not_null
 
     def _retyped(self, table: str, column: str, kind: str, made: str) -> Said:
         return retyped(table, column, kind, made, self._type_back(table, column, made))
@@ -602,6 +617,13 @@ _READ_ONLY_THERE = Said("where it is read-only", "因为它在此处只读")
 _ONLY_READ = Said("where a copy only reads it", "因为复制只读取源数据库")
 
 
+_NULLABLE = ", ".join(f"('{table}', '{column}')" for table, column in sorted(NULLABLE_MADE))
+_NOT_NULL_BACK = Said(
+    "SQLite cannot drop a column's NOT NULL in place: rebuild the table without it, as a "
+    'database browser\'s "modify table" does, or restore the file from a backup',
+    "SQLite 无法就地去掉列的 NOT NULL：请像数据库浏览器的“修改表”那样重建该表去掉它，"
+    "或从备份恢复该文件",
+)
 _TYPED_AS_MADE = ", ".join(
     f"('{table}', '{column}', '{kind}')"
     for table, columns in COLUMN_TYPES_MADE.items()
