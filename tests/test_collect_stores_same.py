@@ -41,7 +41,7 @@ from okrdesk.cli import main
 
 
 def replace_rows(self, run_id, collected, periods, rows, through=None, *, emptied=(),
-                 stands_in=None, subjects=None, groups=None, answered=None):
+                 stands_in=None, subjects=None, groups=None, answered=None, covered=None):
     """The write before rows: an Observation per figure, wholes added up
     by ``with_wholes`` from those objects, a row per observation."""
     observations = (

@@ -114,9 +114,9 @@ def okrdesk_collect(request, emit):
          "emit 收到的位置参数多于它接受的：" + TAKES_ZH),
         ('.warn("salon_leads", "rows left out")',
          'emit has no warn (did you mean "warning"?): it has emit.many, emit.error, '
-         "emit.warning, emit.finished",
+         "emit.warning, emit.finished, emit.covers",
          "emit 没有 warn（是不是“warning”？）：它有 emit.many、emit.error、emit.warning、"
-         "emit.finished"),
+         "emit.finished、emit.covers"),
     ],
 )  # fmt: skip
 def test_an_installed_plugin_calling_emit_wrongly_is_told_how_to_call_it(

@@ -59,6 +59,30 @@ class Period:
         return grain_of(self.id)
 
 
+@attrs.frozen
+class DaysHeld:
+    """The days a metric's source holds for one collect (``emit.covers``): a rolling
+    export's last 30 days, say. A period it does not hold whole keeps what is stored."""
+
+    first: dt.date
+    last: dt.date
+    summed: bool = True
+    """Whether a figure adds up over its period (a flow, a ratio of flows): it needs every
+    day of the period; else it is read at a day (a stock), and needs only that day."""
+
+    def reach(self, period: Period, through: dt.date | None = None) -> dt.date | None:
+        """The day ``period``'s figure reads through, as the source holds it: the period's
+        end, or a day before it (a partial figure, as one collected through ``through``);
+        None where the source does not hold enough of the period for a figure of it (a
+        flow's days before ``first``, or a stock whose day lies outside the span)."""
+        day = min(period.end, self.last, period.end if through is None else through)
+        if day < period.start or day < self.first:
+            return None
+        if self.summed and period.start < self.first:
+            return None
+        return day
+
+
 def week_of(day: dt.date) -> Period:
     """The week holding ``day``: its ISO week, cut at the year's edge, so that no week
     holds days of two years (as no month or quarter does) and two years' plans never

@@ -51,6 +51,7 @@ from okrdesk.plugins.spool import SpooledRow, zero_for_no_rows
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.store import Store
 from okrdesk.store.base import StillRunning
+from okrdesk.store.changes import UnheldPeriods
 from okrdesk.store.liveness import Liveness, this_host
 from okrdesk.store.staged import StagedRows
 from okrdesk.targets.reader import no_such
@@ -98,6 +99,9 @@ class CollectSummary:
     """The metrics whose plugin failed reading last year's periods: a warning, not the
     run's failure (this year's figures are whole; the growth target or 同比 reads no figure
     of last year)."""
+    unheld: Mapping[str, UnheldPeriods] = attrs.Factory(dict)
+    """metric → the periods its source does not hold whole (``emit.covers``, a rolling
+    export), kept as stored: told, never counted as changed."""
 
 
 _SAID = {
@@ -138,6 +142,13 @@ _SAID = {
         "unread_base": "{metric}'s plugin failed on them (the warning says how; this "
                        "year's figures are collected all the same)",
         "based_and": "; ",
+        "unheld": "{metric}: {said}.",
+        "reaches_back": "its source reaches back only to {first}",
+        "holds_until": "its source holds no day after {last}",
+        "kept_before": "{periods} before it ({span}) kept as stored, not changed",
+        "empty_before": "{periods} before it with no figure stored ({span}) left without "
+                        "one, as part of a period is not the whole of it",
+        "unheld_and": "; ",
     },
     "zh": {
         "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
@@ -169,6 +180,13 @@ _SAID = {
                      "在此之前不再读取）",
         "unread_base": "{metric} 的插件读取这些周期时出错（原因见警告；本年的数字照常采集）",
         "based_and": "；",
+        "unheld": "{metric}：{said}。",
+        "reaches_back": "数据源只追溯到 {first}",
+        "holds_until": "数据源没有 {last} 之后的日期",
+        "kept_before": "此前的 {periods} 个周期（{span}）照原样保留，未作变动",
+        "empty_before": "此前尚无数字的 {periods} 个周期（{span}）不填数字："
+                        "一个周期的几天不能当作整个周期",
+        "unheld_and": "；",
     },
 }  # fmt: skip
 """What ``okrdesk collect`` says it did, in each language."""
@@ -199,6 +217,7 @@ def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
         cited = words["cited_anew"].format(n=summary.cited_anew) if summary.cited_anew else ""
         lines.append(said.format(n=summary.changed, gone=summary.gone, cited=cited))
     lines += base_lines(summary, lang)
+    lines += unheld_lines(summary, lang)
     for metric, by_period in summary.revised.items():
         count = sum(by_period.values())
         named, more = named_periods(by_period)
@@ -206,6 +225,43 @@ def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
         figures = counted(count, "figure") if english else count
         lines.append(words["revised"].format(metric=metric, figures=figures, span=span))
     return lines
+
+
+def unheld_lines(summary: CollectSummary, lang: str) -> list[str]:
+    """A line for each metric whose source said it holds only some days (a rolling export):
+    the periods before its first day (or after its last) kept as stored, and those with
+    nothing stored left without a figure."""
+    words, english = _SAID[lang], lang == "en"
+    lines = []
+    for metric, unheld in sorted(summary.unheld.items()):
+        said: list[str] = []
+        for edge, kept, empty, day in (
+            ("reaches_back", unheld.kept_before, unheld.empty_before, unheld.first),
+            ("holds_until", unheld.kept_after, unheld.empty_after, unheld.last),
+        ):
+            parts = [
+                words[which].format(
+                    periods=counted(len(ids), "period") if english else len(ids),
+                    span=ids[0] if len(ids) == 1 else f"{ids[0]}{_TO[lang]}{ids[-1]}",
+                )
+                for which, ids in (("kept_before", kept), ("empty_before", empty))
+                if ids
+            ]
+            if parts:
+                if edge == "holds_until":
+                    parts = [part.replace(*_AFTER[lang]) for part in parts]
+                head = words[edge].format(first=day, last=day)
+                said.append(head + _THEN[lang] + words["unheld_and"].join(parts))
+        if said:
+            lines.append(words["unheld"].format(metric=metric,
+                                                said=words["unheld_and"].join(said)))  # fmt: skip
+    return lines
+
+
+_TO = {"en": " to ", "zh": " 至 "}
+_THEN = {"en": ": ", "zh": "："}
+_AFTER = {"en": (" before it", " after it"), "zh": ("此前", "此后")}
+"""The words of a period kept before a source's first day, as said of one after its last."""
 
 
 def base_lines(summary: CollectSummary, lang: str) -> list[str]:
@@ -490,6 +546,7 @@ def run_collect(
                     progress,
                     plugin_timeout(session.workspace.plugin_timeout), jobs, keep,
                 )  # fmt: skip
+                staged.held(result.days_held)
                 landed.update(result.plugin_of)
                 errors.extend(e for e in result.errors if e not in errors)
                 warnings.extend(w for w in result.warnings if w not in warnings)
@@ -514,6 +571,7 @@ def run_collect(
                     session.host, plan, base.metrics, base.periods, day, session.workspace.root,
                     progress, plugin_timeout(session.workspace.plugin_timeout), jobs, keep_base,
                 )  # fmt: skip
+                staged.held(result.days_held)
                 # Last year's periods failing to read fail no run: this year's are whole.
                 failed = {e.metric for e in result.errors}
                 unread_bases.update(m for m in base.metrics if None in failed or m in failed)
@@ -528,7 +586,7 @@ def run_collect(
                     stored += store.replace_rows(
                         run_id, call.collected, call.periods, staged.rows(call), through=day,
                         emptied=accepted, stands_in=zero_for_no_rows, subjects=subjects,
-                        groups=groups, answered=call.answered,
+                        groups=groups, answered=call.answered, covered=call.days_held,
                     )  # fmt: skip
                 for metric, rows in sorted(store.changes.kept_unanswered.items()):
                     landed.discard(metric)
@@ -568,7 +626,7 @@ def run_collect(
         first=not runs and not others, never_held=never_held, shared_people=shared,
         renamed_people=renamed, bases=tuple(bases),
         based={metric: frozenset(found) for metric, found in based.items()},
-        unread_bases=frozenset(unread_bases),
+        unread_bases=frozenset(unread_bases), unheld=dict(changes.kept_unheld),
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ total never silently misses a person. What passes is spooled and handed to the
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import functools
 import itertools
@@ -33,6 +34,7 @@ from okrdesk.model import (
     person_key,
     plugin_error_text,
 )
+from okrdesk.periods import DaysHeld
 from okrdesk.plugins.citations import may_be_worded_zero, source_text, worded_zero
 from okrdesk.plugins.emit_relay import (
     SOURCE_LIMIT,
@@ -155,6 +157,9 @@ class Checker:
     """metric → plugin, for each finished metric already stored."""
     stored: int = 0
     """How many observations ``keep`` stored for the finished metrics."""
+    spans: dict[str | None, tuple[dt.date, dt.date]] = attrs.Factory(dict)
+    """The days the plugin said its source holds (``emit.covers``): for one metric, or
+    (None) for every metric of the call."""
     storing: float = 0.0
     """Seconds spent storing finished metrics: not counted against the plugin's time."""
     spool: Spool = attrs.field(init=False)
@@ -486,6 +491,49 @@ class Checker:
             self.storing += time.monotonic() - started
 
     @_while_open
+    def covers(self, first_day: dt.date, last_day: dt.date, metric: str | None = None) -> None:
+        """``emit.covers``: the plugin's source holds only the days from ``first_day`` to
+        ``last_day`` (a rolling export), for ``metric`` or, None, every metric of the call;
+        said twice, the days both hold. A call okrdesk cannot read fails the metrics it is
+        for, which then keep what is stored."""
+        if metric is not None and (type(metric) is not str or metric not in self.specs):
+            name = str(metric)
+            self.strays.add(name)  # a name misspelt: the metric meant keeps what is stored
+            self._refuse(name, Said("emit.covers for a metric this plugin was not asked for",
+                                    "对没有向此插件要的指标调用了 emit.covers"))  # fmt: skip
+            return
+        for_them = [metric] if metric is not None else sorted(self.specs)
+        wrong = _days_wrong(first_day, last_day)
+        for name in for_them:
+            if name in self.done:
+                late = Said(f"emit.covers {_AFTER_FINISHED.en}",
+                            f"{_AFTER_FINISHED.zh}调用 emit.covers")  # fmt: skip
+                self._refuse(name, late, (late, "", ""))
+            elif wrong is not None:
+                self._refuse(name, wrong, (wrong, "", ""))
+        if wrong is not None:
+            return
+        first_day, last_day = _plain_day(first_day), _plain_day(last_day)
+        was = self.spans.get(metric)
+        if was is not None:
+            first_day, last_day = max(was[0], first_day), min(was[1], last_day)
+        self.spans[metric] = (first_day, last_day)
+
+    def days_held(self) -> dict[str, DaysHeld]:
+        """Metric → the days its source holds, for each metric the plugin said it of."""
+        found: dict[str, DaysHeld] = {}
+        every = self.spans.get(None)
+        for name, spec in self.specs.items():
+            own = self.spans.get(name)
+            if own is None and every is None:
+                continue
+            first, last = own or every  # type: ignore[misc]
+            if own is not None and every is not None:
+                first, last = max(first, every[0]), min(last, every[1])
+            found[name] = DaysHeld(first, last, summed=spec.adds_up_over_time)
+        return found
+
+    @_while_open
     def warning(self, metric: str, message: str, *, zh: str = "") -> None:
         if self.closed:
             return
@@ -594,6 +642,32 @@ class Checker:
             )
             errors.append(PluginError(self.plugin, metric, en, zh))
         return errors
+
+
+def _days_wrong(first_day: object, last_day: object) -> Said | None:
+    """What is wrong with the days given to ``emit.covers``: each a day
+    (``datetime.date``, not a datetime nor text), the first not after the last."""
+    for name, given in (("first_day", first_day), ("last_day", last_day)):
+        if not isinstance(given, dt.date) or isinstance(given, dt.datetime):
+            kind = given.type_name if isinstance(given, Unsendable) else type(given).__name__
+            return Said(
+                f"emit.covers: {name} must be a day (datetime.date), not {kind}",
+                f"emit.covers：{name} 必须是日期（datetime.date），不能是 {kind}",
+            )
+    if first_day > last_day:  # type: ignore[operator]
+        return Said(
+            f"emit.covers: first_day {first_day} is after last_day {last_day}; give the "
+            "first and the last day the source holds",
+            f"emit.covers：first_day {first_day} 晚于 last_day {last_day}；"
+            "请给数据源所含的第一天和最后一天",
+        )
+    return None
+
+
+def _plain_day(day: object) -> dt.date:
+    """A day as a ``datetime.date`` itself, not a subclass of it (tomlkit's)."""
+    assert isinstance(day, dt.date)
+    return dt.date(day.year, day.month, day.day)
 
 
 _AFTER_FINISHED = Said(

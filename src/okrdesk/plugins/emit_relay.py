@@ -8,6 +8,7 @@ checker there refuses it with the same words as one emitted in okrdesk's own pro
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -97,6 +98,19 @@ class Relay:
     def finished(self, metric: object) -> None:
         self.flush()
         self._connection.send(("finished", str(metric)))
+
+    def covers(self, first_day: object, last_day: object, metric: object = None) -> None:
+        # A day crosses as it is; anything else (a datetime, text, pandas' Timestamp,
+        # which would need pandas in okrdesk's process) as its type's name, refused there.
+        days = tuple(
+            dt.date(d.year, d.month, d.day)
+            if isinstance(d, dt.date) and not isinstance(d, dt.datetime)
+            else Unsendable.of(d)
+            for d in (first_day, last_day)
+        )
+        named = metric if metric is None or type(metric) is str else Unsendable.of(metric)
+        self.flush()
+        self._connection.send(("covers", *days, named))
 
     def flush(self) -> None:
         if self._batch:

@@ -82,8 +82,17 @@ class Emit(Protocol):
     ``emit.finished(metric)`` (optional) says the plugin has handed over everything
     it will emit for that metric: okrdesk may then check and store it at once, while
     the plugin computes the next, and it stays stored even if the call fails later.
-    Anything more for that metric afterwards (``emit``, ``many``, ``error``) is
-    refused as a problem of the metric, and what was stored for it stays.
+    Anything more for that metric afterwards (``emit``, ``many``, ``error``, ``covers``)
+    is refused as a problem of the metric, and what was stored for it stays.
+    ``emit.covers(first_day, last_day, metric=None)`` (optional) says the source holds
+    only the days from ``first_day`` to ``last_day`` (``datetime.date``, both held), for
+    ``metric`` or, without it, every metric of the call: a rolling export (a CRM that
+    exports its last 30 days). A period whose figure needs a day outside them (any of a
+    flow's or ratio's days, a stock's last day) keeps what is stored for it, and whatever
+    is emitted for it is not stored; one held up to a day before its end is stored as
+    partial through that day. Call it before ``emit.finished`` of the metrics it is for;
+    said twice, the days both hold. Days it cannot read (text, a ``datetime``, the first
+    after the last) fail the metrics it is for, which keep what is stored.
     """
 
     def __call__(
@@ -119,6 +128,8 @@ class Emit(Protocol):
     def warning(self, metric: str, message: str, *, zh: str = "") -> None: ...
 
     def finished(self, metric: str) -> None: ...
+
+    def covers(self, first_day: dt.date, last_day: dt.date, metric: str | None = None) -> None: ...
 
 
 @attrs.frozen(slots=False)
@@ -305,7 +316,9 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     day your source has, never a sum of its days; a ratio gives ``numerator`` and
     ``denominator``, never the rate. Leave out a subject and period with no data
     rather than emitting zero; but a flow of a subject your source covers that had
-    none in the period is 0, emitted with ``no_rows=True`` (docs/plugins.md). Say of
+    none in the period is 0, emitted with ``no_rows=True`` (docs/plugins.md). A source
+    that holds only some days (an export of the last 30) says which with
+    ``emit.covers``, or the periods it no longer reaches lose what is stored. Say of
     rows you leave out with ``emit.warning``, and of what stops one metric (its file
     missing) with ``emit.error``; raise only for what stops the plugin as a whole:
     an exception drops every metric of the call not yet finished, and the host

@@ -32,7 +32,7 @@ import attrs
 
 from okrdesk.errors import Said, printable
 from okrdesk.model import MetricSpec, Observation, Plan
-from okrdesk.periods import Period
+from okrdesk.periods import DaysHeld, Period
 from okrdesk.plugins.clashes import maybe_from, not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.emit_checks import MAX_MESSAGES_PER_METRIC, Checker, Keeper, PluginError
@@ -188,7 +188,8 @@ def _failed(
 
 
 _EMIT_METHODS = {"__call__": "emit", "many": "emit.many", "error": "emit.error",
-                 "warning": "emit.warning", "finished": "emit.finished"}  # fmt: skip
+                 "warning": "emit.warning", "finished": "emit.finished",
+                 "covers": "emit.covers"}  # fmt: skip
 
 
 def _emit_lacks(error: AttributeError) -> Said | None:
@@ -763,6 +764,8 @@ def _take_messages(
             checker.unchecked = Said(message[1], message[2])
         elif kind == "finished" and checker is not None:
             checker.finished(message[1])
+        elif kind == "covers" and checker is not None:
+            checker.covers(message[1], message[2], message[3])
         elif kind == "declared":
             outcome.declared = message[1]
         elif kind == "changed":
@@ -931,6 +934,8 @@ class Collected:
     """What did not stop a metric but should be known (rows left out): shown, not failed."""
     plugin_of: dict[str, str] = attrs.Factory(dict)
     """metric → plugin, for each metric that was collected whole."""
+    days_held: dict[str, DaysHeld] = attrs.Factory(dict)
+    """metric → the days its source holds, where its plugin said so (``emit.covers``)."""
 
 
 def _unprovided(
@@ -1184,6 +1189,7 @@ class _Part:
                 result.warnings.append(told)
         result.plugin_of.update(kept)
         if self.checker is not None:
+            result.days_held.update(self.checker.days_held())
             # What it warned of (rows it could not read) is as much to fix as what failed.
             result.warnings.extend(PluginError(self.plugin, m, *s) for m, s in self.checker.warned)
             result.warnings.extend(

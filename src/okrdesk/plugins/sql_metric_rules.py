@@ -30,6 +30,7 @@ result reads 0 of 6, behind, not 无数据 and left out of the score.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
@@ -150,6 +151,9 @@ class Ruled:
 
     def finished(self, metric: str) -> None:
         self._emit.finished(metric)
+
+    def covers(self, first_day: dt.date, last_day: dt.date, metric: str | None = None) -> None:
+        self._emit.covers(first_day, last_day, metric)
 
     def unread(self, metric: str, rows: Iterable[tuple[str, str]]) -> None:
         """Each (subject, period) whose rows the query gave were left out for their figure

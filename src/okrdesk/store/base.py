@@ -37,7 +37,7 @@ from okrdesk.model import (
     slice_matches,
     slice_values,
 )
-from okrdesk.periods import Grain, Period, period_holding
+from okrdesk.periods import DaysHeld, Grain, Period, period_holding
 from okrdesk.store.hand_changes import added_up_again_said, holds_no_number, put_back_said
 from okrdesk.store.liveness import Liveness, liveness, process_start, this_host
 from okrdesk.store.migrations import (
@@ -60,7 +60,7 @@ from okrdesk.store.stored_rows import (
 from okrdesk.store.wholes import FigureRow, rows_with_wholes, wholes_to_add
 
 if TYPE_CHECKING:
-    from okrdesk.store.changes import PeriodChanges, StoreChanges
+    from okrdesk.store.changes import PeriodChanges, StoreChanges, UnheldPeriods
     from okrdesk.store.unit_holdings import UnitHoldings
 
 TABLES = ("runs", "observations", "checkins", "spend")
@@ -695,6 +695,7 @@ class Store(ABC):
         subjects: Collection[str] | None = None,
         groups: Mapping[str, frozenset[str]] | None = None,
         answered: Mapping[str, Collection[str]] | None = None,
+        covered: Mapping[str, DaysHeld] | None = None,
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
         (metric → plugin) in ``periods`` with ``rows`` (metric, subject, period,
@@ -730,6 +731,15 @@ class Store(ABC):
         (counted in ``changes.kept_left_out`` for the collect to say), unless it is
         among ``emptied``. A firm's export that came out without one branch deleted
         that branch's year.
+
+        ``covered`` (a metric → the days its source holds, ``emit.covers``) guards the
+        periods a rolling export no longer reaches: a period whose figure needs days the
+        source does not hold (``DaysHeld.reach``) keeps what is stored for it, and the rows
+        given for it are not stored (a week summed over its last two days is no week);
+        where nothing is stored it stays without a figure. They are counted in
+        ``changes.kept_unheld`` for the collect to say. A period the source holds only up
+        to a day before its end is stored as partial through that day, as one that ends
+        after ``through`` is. A CRM that exports its last 30 days deleted the weeks before.
         """
         from okrdesk.store.changes import (
             STORED_SELECT,
@@ -747,10 +757,30 @@ class Store(ABC):
                    day if p.id in partial else None)
             for p in periods
         }  # fmt: skip
+        held = {m: days for m, days in (covered or {}).items() if m in collected}
+        reach = {m: {p.id: days.reach(p, through) for p in periods} for m, days in held.items()}
+        unheld = {(m, p) for m, days in reach.items() for p, end in days.items() if end is None}
+        # metric → its own partial periods and day, and their columns, where its source
+        # ends before ``through``.
+        own_spans: dict[str, dict[str, tuple[Any, ...]]] = {}
+        own_partial: dict[str, tuple[set[str], str | None]] = {}
+        for metric, days in reach.items():
+            ends = {p.id: end for p in periods if (end := days[p.id]) is not None and end < p.end}
+            cut = set(ends)
+            last = max(ends.values()).isoformat() if ends else day
+            if cut != partial or last != day:
+                own_partial[metric] = (cut, last)
+                own_spans[metric] = {
+                    period: (*span[:3], last if period in cut else None)
+                    for period, span in spans.items()
+                }
         scope = None if subjects is None else frozenset(subjects)
         with self._many_rows(), self.transaction():
             self._lock("observations")
-            kept = self._fuller_periods(collected, partial, day, scope)
+            alike = {m: plugin for m, plugin in collected.items() if m not in own_partial}
+            kept = (self._fuller_periods(alike, partial, day, scope) if alike else set()) | unheld
+            for metric, (cut, last) in own_partial.items():
+                kept |= self._fuller_periods({metric: collected[metric]}, cut, last, scope)
             asked = [
                 (metric, period.id)
                 for metric in collected
@@ -784,8 +814,12 @@ class Store(ABC):
                     unit: self._rows_in_periods(metric, periods_asked, under)
                     for unit, under in sorted(units.items())
                 }
+            for metric in sorted(held):
+                gaps = [p for p in periods if (metric, p.id) in unheld]
+                if gaps:
+                    found.kept_unheld[metric] = self._unheld(metric, held[metric], gaps, scope)
             changed: list[tuple[str, str]] = []
-            held = self._fingerprints(collected)
+            prints = self._fingerprints(collected)
             taken: dict[tuple[str, str], str | None] = {}
 
             def bring(pair: tuple[str, str], figures: list[FigureRow]) -> int:
@@ -793,12 +827,12 @@ class Store(ABC):
                 them (their wholes added)."""
                 nonlocal written
                 metric, period = pair
-                span, plugin = spans[period], collected[metric]
+                span, plugin = own_spans.get(metric, spans)[period], collected[metric]
                 made = fingerprint(figures, (*span, plugin))
-                if made is not None and held.get(pair) == made:
+                if made is not None and prints.get(pair) == made:
                     # Stored as they were brought to these very figures.
                     return len(figures) + wholes_to_add(figures)
-                put_back = made is not None and held.get(pair) == EDITED + made
+                put_back = made is not None and prints.get(pair) == EDITED + made
                 rows_now = [
                     (metric, period, subject, cut, *span, value, numerator, denominator,
                      source, no_rows, plugin, run_id)
@@ -823,7 +857,7 @@ class Store(ABC):
                     written += self._write_changes(pair, changes)
                     found.add(pair, changes, put_back=put_back)
                     changed.append(pair)
-                if held.get(pair) != made:
+                if prints.get(pair) != made:
                     taken[pair] = made
                 return len(rows_now)
 
@@ -855,6 +889,32 @@ class Store(ABC):
         _PUT_BACK.extend((self.location, pair) for pair in sorted(back))
         self._wrote(written)
         return count
+
+    def _unheld(
+        self, metric: str, days: DaysHeld, gaps: Sequence[Period], scope: frozenset[str] | None
+    ) -> UnheldPeriods:
+        """The periods ``gaps`` of ``metric`` its source does not hold whole (``days``),
+        told apart: before its first day or after, with figures stored or none."""
+        from okrdesk.store.changes import UnheldPeriods
+
+        marks = ", ".join("?" for _ in gaps)
+        sql, params = _of_scope(
+            "SELECT period, count(*) FROM observations WHERE metric = ? AND slice = '' "
+            f"AND period IN ({marks})",
+            [metric, *(p.id for p in gaps)], scope, self,
+        )  # fmt: skip
+        stored = {str(period): int(count) for period, count in self._rows(
+            f"{sql} GROUP BY period", params)}  # fmt: skip
+        before = [p.id for p in gaps if p.start < days.first]
+        after = [p.id for p in gaps if p.start >= days.first]
+        return UnheldPeriods(
+            days.first, days.last,
+            kept_before=tuple(p for p in before if p in stored),
+            empty_before=tuple(p for p in before if p not in stored),
+            kept_after=tuple(p for p in after if p in stored),
+            empty_after=tuple(p for p in after if p not in stored),
+            figures=sum(stored.values()),
+        )  # fmt: skip
 
     def _left_out(
         self,

@@ -17,6 +17,7 @@ rows being made into stored ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import math
 from collections.abc import Iterable, Sequence
@@ -122,6 +123,36 @@ class PeriodChanges:
         return bool(self.write or self.drop or self.whole)
 
 
+@attrs.frozen
+class UnheldPeriods:
+    """The periods of one metric a collect kept as stored because its source does not
+    hold them whole (``DaysHeld``): those before the first day it holds, and those after
+    its last, each with figures stored (kept, unchanged) or none (left without one)."""
+
+    first: dt.date
+    last: dt.date
+    kept_before: tuple[str, ...] = ()
+    empty_before: tuple[str, ...] = ()
+    kept_after: tuple[str, ...] = ()
+    empty_after: tuple[str, ...] = ()
+    figures: int = 0
+    """The figures stored in the periods kept."""
+
+    def __or__(self, other: UnheldPeriods) -> UnheldPeriods:
+        """Both collects' periods (a metric asked by the week and by the month), the
+        narrower span."""
+
+        def both(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(sorted({*a, *b}))
+
+        return UnheldPeriods(
+            max(self.first, other.first), min(self.last, other.last),
+            both(self.kept_before, other.kept_before), both(self.empty_before, other.empty_before),
+            both(self.kept_after, other.kept_after), both(self.empty_after, other.empty_after),
+            self.figures + other.figures,
+        )  # fmt: skip
+
+
 @attrs.define
 class StoreChanges:
     """What collects changed in a store, added up period by period as each is brought to
@@ -146,6 +177,9 @@ class StoreChanges:
     put_back: set[tuple[str, str]] = attrs.Factory(set)
     """(metric, period) pairs whose rows other software had changed, brought back to
     figures their source gives as it gave them before: no restatement of the source."""
+    kept_unheld: dict[str, UnheldPeriods] = attrs.Factory(dict)
+    """Metric → the periods its source said it does not hold whole (``emit.covers``),
+    kept as they were stored (``Store.replace_rows``'s ``covered``)."""
 
     def add(self, pair: tuple[str, str], changes: PeriodChanges, *, put_back: bool) -> None:
         """Count one (metric, period) ``pair``'s ``changes`` (``put_back``: undoing what
@@ -171,6 +205,9 @@ class StoreChanges:
             mine = self.kept_left_out.setdefault(metric, {})
             for unit, rows in units.items():
                 mine[unit] = mine.get(unit, 0) + rows
+        for metric, unheld in other.kept_unheld.items():
+            mine_unheld = self.kept_unheld.get(metric)
+            self.kept_unheld[metric] = unheld if mine_unheld is None else mine_unheld | unheld
 
     def revised_by_metric(self) -> dict[str, dict[str, int]]:
         """``revised`` as metric → period → figures, in the order of their names."""

@@ -17,7 +17,7 @@ from typing import IO
 
 import attrs
 
-from okrdesk.periods import Period
+from okrdesk.periods import DaysHeld, Period
 from okrdesk.plugins.spool import plain_item
 from okrdesk.store.wholes import FigureRow
 
@@ -36,6 +36,9 @@ class StagedCall:
     answered: Mapping[str, frozenset[str]] = attrs.Factory(dict)
     """Metric → the subjects given a figure of it in this call (a zero for no rows is
     none): what ``Store.replace_rows`` needs to tell a unit a source left out."""
+    days_held: Mapping[str, DaysHeld] = attrs.Factory(dict)
+    """Metric → the days its source holds, where its plugin said so (``emit.covers``):
+    ``Store.replace_rows``'s ``covered``."""
 
 
 class StagedRows:
@@ -45,6 +48,7 @@ class StagedRows:
         self._file: IO[bytes] | None = None
         self._end = 0
         self.calls: list[StagedCall] = []
+        self._held_from = 0
 
     def add(
         self, collected: Mapping[str, str], periods: Sequence[Period], rows: Iterable[FigureRow]
@@ -77,6 +81,17 @@ class StagedRows:
         given = {metric: frozenset(subjects) for metric, subjects in answered.items()}
         self.calls.append(StagedCall(dict(collected), tuple(periods), tuple(chunks), given))
         return count
+
+    def held(self, days: Mapping[str, DaysHeld]) -> None:
+        """The days each metric's source holds (``Collected.days_held``), for the calls set
+        aside since this was last said: a plugin says it as it collects, and its finished
+        metrics are set aside before it is done."""
+        for index in range(self._held_from, len(self.calls)):
+            call = self.calls[index]
+            own = {metric: days[metric] for metric in call.collected if metric in days}
+            if own:
+                self.calls[index] = attrs.evolve(call, days_held=own)
+        self._held_from = len(self.calls)
 
     def rows(self, call: StagedCall) -> Iterator[FigureRow]:
         """``call``'s rows, in the order they were set aside."""
