@@ -44,6 +44,7 @@ from okrdesk.plugins.sql_files import confined, load_table, table_file
 from okrdesk.plugins.sql_metric_rules import Ruled
 from okrdesk.plugins.sql_metrics import _views, query_key, ruled_definitions
 from okrdesk.plugins.sql_query_cache import QueryCache
+from okrdesk.plugins.sql_rolling import Days, days_held, held_by_query
 from okrdesk.plugins.sql_scratch import most_scratch, too_much
 from okrdesk.plugins.sql_settings import (
     SqlMetricError,
@@ -237,12 +238,22 @@ class _DuckSource:
         self.summaries: dict[str, tuple[int, ...]] = {}
         """The file rows of the summary rows (合计) left out of each table's file's end."""
         self.cursors: list[duckdb.DuckDBPyConnection] = []
+        self.days_held: dict[str, Days] = {}
+        """The days each rolling table holds (``sql_rolling``), where it has a row."""
         cache = TableCache(workspace)
         for name, table in found.items():
             if stop.asked:
                 break
             try:
                 table, summaries = load_table(self.connection, table, scratch, cache)
+                if table.rolling is not None:
+                    try:
+                        if (held := days_held(self.connection, table)) is not None:
+                            self.days_held[table.name] = held
+                    except SqlMetricError:
+                        # Not read as rolling: not read at all, as any table refused.
+                        self.connection.execute(f"DROP TABLE {quoted(table.name)}")
+                        raise
                 self.tables[table.name] = table
                 if summaries:
                     self.summaries[table.name] = summaries
@@ -362,6 +373,14 @@ class _DuckSource:
         reads = ", ".join(read) or "no table"
         described = ", ".join(self._files_behind(read)) or "no file"
         return text, values, reads, described, facts.row_numbers(set(self.tables))
+
+    def held_by(self, query: str) -> Days | None:
+        """The days ``query`` reads its rows from, where it reads a rolling table."""
+        if not self.days_held:
+            return None
+        facts = self.queries.facts(to_duckdb(query), "duckdb")
+        behind = self._tables_behind(sorted(facts.tables & {*self.tables, *self.views}))
+        return held_by_query(behind, self.days_held)
 
     def _files_behind(self, names: list[str]) -> list[str]:
         """The files the tables ``names`` come from, a view's tables' files for a view."""
@@ -998,6 +1017,8 @@ def _collect_one(
     parts = _parts_of(spec)
     with _at_its_query(key):
         if isinstance(source, _DuckSource):
+            if (held := source.held_by(query)) is not None:
+                emit.covers(*held, spec.name)
             for said in [*source.summaries_said(query), *source.renamed_said(query)]:
                 _warn(emit, spec.name, said)
             grouped = ahead() if ahead is not None else source.grouped(spec, query, request, parts)

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     import duckdb
 
 TABLE_KEYS = {"path", "delimiter", "encoding", "header", "skip", "columns", "types", "null",
-              "sheet", "decimal", "dates"}  # fmt: skip
+              "sheet", "decimal", "dates", "rolling"}  # fmt: skip
 _TYPES = {
     "integer": "BIGINT", "int": "BIGINT", "bigint": "BIGINT",
     "number": "DOUBLE", "double": "DOUBLE", "float": "DOUBLE", "real": "DOUBLE",
@@ -179,6 +179,17 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
         types.append((str(column), sql or ""))
     null = read(lambda: _texts(options, "null", key), ())
     sheet = read(lambda: _text(options, "sheet", key))
+    rolling = options.get("rolling")
+    if rolling is not None and (not isinstance(rolling, str) or not rolling.strip()):
+        shown = printable(repr(rolling))[:40]
+        problems.append(Said(
+            f"{key}.rolling: expected the name of the column holding each row's day "
+            f'(rolling = "trade_day"), not {shown}: the file holds the days from its first '
+            "row's to its last row's",
+            f'{key}.rolling: 应为记录每行日期的列名（rolling = "trade_day"），不能是 {shown}：'
+            "文件所含的日期即从最早一行到最晚一行的日期",
+        ))  # fmt: skip
+        rolling = None
     if problems:
         raise TableProblems(*problems)
     path = confined(workspace, written, key, allowed)
@@ -189,6 +200,7 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
         name=name, path=path, kind=kind, delimiter=delimiter, encoding=encoding,
         header=header, skip=skip, columns=columns, types=tuple(types),
         null=null, sheet=sheet, encoding_written=written_encoding, decimal=decimal, dates=dates,
+        rolling=rolling,
     )  # fmt: skip
 
 

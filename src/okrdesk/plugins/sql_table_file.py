@@ -64,6 +64,10 @@ class TableFile:
     notes: tuple[int, ...] = ()
     """The file rows of the notes below the data that ended the file and were left out
     (制表人：…, 导出时间：…, 第 1 页，共 2 页), found as it is read (``FOOTER``)."""
+    rolling: str | None = None
+    """The column of each row's day, where the file is a rolling export (the ``rolling``
+    setting): it holds only the days from its first row's to its last row's
+    (``sql_rolling``)."""
 
     @property
     def first_row(self) -> int:
@@ -79,7 +83,7 @@ class TableFile:
     def fingerprint(self) -> str:
         # How the encoding is spelt reads the file no otherwise: its copy is still good.
         # Blank lines are found reading the file, not set.
-        unread = {"path", "encoding_written", "blanks", "renamed", "notes"}
+        unread = {"path", "encoding_written", "blanks", "renamed", "notes", "rolling"}
         fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name not in unread)
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
