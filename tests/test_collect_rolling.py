@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from installed_package import installed_package, okrdesk
+from okrdesk.model import MetricSpec, Person
+from okrdesk.plugins import hookimpl
+from okrdesk.plugins.hookspecs import CollectRequest, Emit
+from okrdesk.plugins.testing import check_plugin
+from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace
 
 PLUGIN = """\
@@ -254,3 +259,34 @@ def test_emit_covers_given_wrongly_is_told_and_keeps_what_is_stored(
         assert words in told and "Traceback" not in told, told
         now = _stored(root)
         assert {key: now[key] for key in first} == first, told
+
+
+class _RollingInProcess:
+    """A plugin as a plugin author's test hands it to check_plugin: an object."""
+
+    @hookimpl
+    def okrdesk_metrics(self, register: Callable[[MetricSpec], None]) -> None:
+        register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", UNITS["户"]))
+        register(MetricSpec("salon_members", "Salon members", "沙龙会员", "stock", UNITS["户"]))
+
+    @hookimpl
+    def okrdesk_collect(self, request: CollectRequest, emit: Emit) -> None:
+        emit.covers(dt.date(2026, 2, 14), dt.date(2026, 3, 15))
+        emit.covers(dt.date(2026, 2, 16), dt.date(2026, 3, 31), "salon_members")
+        for person in request.people:
+            emit("salon_leads", person.id, request.periods[-1].id, value=1)
+
+
+def test_check_plugin_tells_an_author_the_days_said() -> None:
+    people = [Person("cm01", "王芳", "team-a")]
+    check = check_plugin(
+        _RollingInProcess(), people=people, start=dt.date(2026, 1, 1),
+        through=dt.date(2026, 3, 15),
+    )  # fmt: skip
+    check.assert_valid()
+    leads, members = check.days_held["salon_leads"], check.days_held["salon_members"]
+    assert (leads.first, leads.last) == (dt.date(2026, 2, 14), dt.date(2026, 3, 15))
+    # Said twice, the days both hold; a stock needs only the day it is read at.
+    assert (members.first, members.last, members.summed) == (
+        dt.date(2026, 2, 16), dt.date(2026, 3, 15), False,
+    )  # fmt: skip

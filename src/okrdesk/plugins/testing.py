@@ -21,7 +21,7 @@ import attrs
 
 from okrdesk.errors import Said
 from okrdesk.model import MetricSpec, Observation, OrgUnit, Person, Plan, PluginLine
-from okrdesk.periods import Grain, periods_within
+from okrdesk.periods import DaysHeld, Grain, periods_within
 from okrdesk.plugins.failures import worded
 from okrdesk.plugins.manager import EXTRA_PLUGINS, PluginHost
 from okrdesk.plugins.runner import PluginError, collect
@@ -50,6 +50,9 @@ class PluginCheck:
     problems: Sequence[str]
     warnings: Sequence[str] = ()
     lang: str = "en"
+    days_held: Mapping[str, DaysHeld] = attrs.Factory(dict)
+    """Metric → the days the plugin said its source holds (``emit.covers``), for each
+    metric it said it of: ``.first``, ``.last``."""
 
     def assert_valid(self) -> None:
         """Fail with every problem listed when the plugin broke any rule."""
@@ -151,7 +154,8 @@ def check_plugin(
     )
     problems.extend(_told(e, lang) for e in collected.errors)
     warnings = [_told(w, lang) for w in collected.warnings]
-    return PluginCheck(metrics, collected.observations, problems, warnings, lang)
+    return PluginCheck(metrics, collected.observations, problems, warnings, lang,
+                       dict(collected.days_held))  # fmt: skip
 
 
 def _told(error: PluginError, lang: str) -> str:
