@@ -92,9 +92,9 @@ def workspace(backend: Backend) -> Path:
     return root
 
 
-def collect(root: Path, **env: str) -> subprocess.Popen[str]:
+def collect(root: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [*OKRDESK, "collect", "--through", THROUGH, "-w", str(root)],
+        [*OKRDESK, "collect", "--through", THROUGH, "-w", str(root), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "OKRDESK_LOAD_PLUGINS": "stepwise", **env},
         start_new_session=True,  # a group of its own, stopped whole if left running
@@ -175,13 +175,13 @@ def test_a_plugin_that_fails_after_finishing_a_metric_keeps_that_metric_stored(
     assert code == 1, stdout + stderr
     assert f"错误：插件 stepwise：{named}" in stderr
     assert "（结束前已入库：new_hnw_clients）" in stderr
-    assert " 条数据，1 个指标，" in stdout
+    assert "入库 8 条数据，1 个指标，" in stdout
     # The plugin failed as a whole: its error names no metric, so this line names them.
     assert "未入库的指标保留原有数字：complaint_rate。" in stderr
     assert "Traceback" not in stderr
     assert {v for _, _, v in figures(backend, root, "new_hnw_clients")} == {2.0}
     assert figures(backend, root, "complaint_rate") == before
-    assert "第 2 次采集：8 条数据" in stdout
+    assert stdout.startswith("第 2 次采集失败（1 个错误，见下）：入库 8 条数据"), stdout
 
 
 def test_emitting_for_a_finished_metric_is_its_problem_and_keeps_what_was_stored(
@@ -324,3 +324,30 @@ def test_a_first_collect_that_failed_says_its_metrics_have_no_numbers_yet(
     assert code == 1, stdout + stderr
     assert "未入库的指标保留原有数字：complaint_rate。" in stderr, stderr
     assert "这是此数据库的第一次采集" not in stdout, stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "failed", "unchanged"),
+    [
+        ("en", "Run 3 failed (1 error below): 8 observations of 1 metric stored, 4 periods "
+               "(2026-W01 to 2026-W04), through 2026-01-20; 1 metric not stored.",
+         "Of what was stored, none new or changed since the last collect."),
+        ("zh", "第 3 次采集失败（1 个错误，见下）：入库 8 条数据，1 个指标，4 个周期（2026-W01 至 "
+               "2026-W04），截至 2026-01-20；1 个指标未入库。",
+         "已入库的数据与上次采集相比，无新增或变动。"),
+    ],
+    ids=["en", "zh"],
+)  # fmt: skip
+def test_a_failed_collect_says_it_failed_before_it_says_nothing_changed(
+    backend: Backend, lang: str, failed: str, unchanged: str
+) -> None:
+    """A collect whose plugin failed on a metric, its other metric's figures as they were:
+    its summary began "Run 3: …" and "None new or changed since the last collect.", and
+    only the errors after said complaint_rate was not stored."""
+    root = workspace(backend)
+    for _ in range(2):
+        assert finish(collect(root))[0] == 0
+    code, stdout, stderr = finish(collect(root, "--lang", lang, OKRDESK_TEST_MODE="raises"))
+    assert code == 1, stdout + stderr
+    assert stdout.splitlines() == [failed, unchanged], stdout
+    assert "Traceback" not in stderr

@@ -611,7 +611,7 @@ def test_a_plugin_uninstalled_after_it_collected_leaves_the_report_running(
     # The weekly collect goes on for the other metrics, and keeps the absent plugin's.
     again = run(env, "collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
     assert again.returncode == 1
-    assert again.stdout.startswith("Run 2: 12 observations of 2 metrics")
+    assert again.stdout.startswith("Run 2 failed (1 error below): 12 observations of 2 metrics")
     assert "error: metric salon_leads: not provided by any loaded plugin" in again.stderr
     assert 'no loaded plugin provides metric "salon_leads"' in checked.stdout
 

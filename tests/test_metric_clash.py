@@ -66,7 +66,7 @@ def test_a_collect_beside_a_metric_two_plugins_declare_stores_the_others(
         cli, ["collect", "--lang", "en", "--through", "2026-03-15", "-w", str(root)]
     )
     assert done.exit_code == 1
-    assert "observations of 1 metric," in done.output, done.output
+    assert "observations of 1 metric stored," in done.output, done.output
     assert (
         "error: metric complaint_rate: not collected: it is declared by both rival and "
         "test_metrics, so neither's is used"

@@ -331,7 +331,9 @@ def test_a_misbehaving_plugin_is_stopped_and_named(
     assert expected in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     summary = done.stdout.splitlines()
-    assert len(summary) == 2 and summary[0].startswith("Run 1: "), done.stdout
+    assert len(summary) == 2 and summary[0].startswith("Run 1 failed (1 error below): "), (
+        done.stdout
+    )
     assert summary[1].endswith(" new: the first collect of this store."), done.stdout
     assert {r[0] for r in rows(root / "okrdesk.db")} == {"new_hnw_clients", "complaint_rate"}
     with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as connection:

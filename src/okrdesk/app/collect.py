@@ -108,7 +108,11 @@ _SAID = {
     "en": {
         "run": "Run {id}: {observations} of {metrics}, {periods} ({first} to {last}), "
                "through {through}.",
+        "run_failed": "Run {id} failed ({errors} below): {observations} of {metrics} "
+                      "stored, {periods} ({first} to {last}), through {through}{missing}.",
+        "missing": "; {n} not stored",
         "unchanged": "None new or changed since the last collect.",
+        "unchanged_stored": "Of what was stored, none new or changed since the last collect.",
         "changed": "{n:,} new or changed since the last collect{cited}.",
         "changed_gone": "{n:,} new or changed since the last collect{cited}; {gone:,} no "
                         "longer reported, deleted.",
@@ -153,7 +157,12 @@ _SAID = {
     "zh": {
         "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
                "（{first} 至 {last}），截至 {through}。",
+        "run_failed": "第 {id} 次采集失败（{errors} 个错误，见下）：入库 {observations:,} 条数据，"
+                      "{metrics} 个指标，{periods} 个周期（{first} 至 {last}），截至 {through}"
+                      "{missing}。",
+        "missing": "；{n} 个指标未入库",
         "unchanged": "与上次采集相比，无新增或变动。",
+        "unchanged_stored": "已入库的数据与上次采集相比，无新增或变动。",
         "changed": "新增或变动 {n:,} 条{cited}。",
         "changed_gone": "新增或变动 {n:,} 条{cited}；不再报送、已删除 {gone:,} 条。",
         "revised": "已修订：{metric}，已结束周期的 {figures:,} 个数字有变动（{span}）。",
@@ -194,22 +203,29 @@ _SAID = {
 
 def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
     """What a collect stored, what changed, and each metric a source restated, in
-    ``lang``."""
+    ``lang``. A run that failed says so first, with how many errors follow and how many
+    metrics were not stored, and says of what it stored alone that nothing changed: read
+    before the errors, "none new or changed" would tell a clean run."""
     words = _SAID[lang]
     english = lang == "en"
     observations, metrics = summary.stored, len(summary.landed)
     periods = len(summary.periods)
-    lines = [words["run"].format(
+    errors = len(said_once(summary.errors, lang))
+    missing = len(set(summary.metrics) - set(summary.landed))
+    lines = [words["run_failed" if errors else "run"].format(
         id=summary.run_id,
         observations=counted(observations, "observation") if english else observations,
         metrics=counted(metrics, "metric") if english else metrics,
         periods=counted(periods, "period") if english else periods,
         first=summary.periods[0].id, last=summary.periods[-1].id, through=summary.through,
+        errors=counted(errors, "error") if english else errors,
+        missing=words["missing"].format(n=counted(missing, "metric") if english else missing)
+        if missing else "",
     )]  # fmt: skip
     if summary.first:  # not "since the last collect": there was none
         lines.append(words["first_new" if summary.changed else "first"].format(n=summary.changed))
     elif not summary.changed and not summary.gone:
-        lines.append(words["unchanged"])
+        lines.append(words["unchanged_stored" if errors else "unchanged"])
     elif summary.cited_anew == summary.changed and not summary.gone:
         lines.append(words["all_cited_anew"].format(n=summary.changed))
     else:

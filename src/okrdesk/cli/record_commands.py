@@ -126,8 +126,10 @@ def collect(
     over now read otherwise (a restated source; the run keeps that, and the
     report and check name it for a period after). A plugin that fails is reported by
     name and its metrics keep their earlier numbers (but for those it had
-    said were finished, which are stored); the other plugins' land, and
-    the exit code is 1. So does a metric given not one figure where figures
+    said were finished, which are stored); the other plugins' land, the
+    summary begins "Run N failed", with how many errors follow and how many
+    metrics were not stored, and says "none new or changed" of what was
+    stored alone, and the exit code is 1. So does a metric given not one figure where figures
     are stored for it (an export that came out empty): it fails, and keeps
     them, unless --accept-empty names it; and one given figures of others but
     not one of a unit below the plan's (a branch the firm's export left out, a
