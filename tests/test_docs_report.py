@@ -48,6 +48,8 @@ def model_paths(cls: type, prefix: str = "") -> set[str]:
     paths: set[str] = set()
     hints = typing.get_type_hints(cls)
     for field in attrs.fields(cls):
+        if field.metadata.get(document.UNWRITTEN):  # kept for a renderer, in no JSON
+            continue
         path = prefix + field.name
         kind = without_none(hints[field.name])
         origin = typing.get_origin(kind)

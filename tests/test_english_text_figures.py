@@ -64,3 +64,40 @@ def test_the_budgets_costs_are_written_in_the_same_forms(demo: Path) -> None:
     english = report(demo, "--lang", "en")
     assert "O1.KR1: ¥5.07k per" in english and "CNY" not in english
     assert "O1.KR1: CNY 5.07k per acct" in report(demo, "--lang", "en", "--format", "md")
+
+
+def test_a_script_that_builds_the_report_and_prints_it_writes_the_alerts_as_the_rows(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A head office's script builds the report with build_report and prints it with
+    render_text, not through the command: its alerts read 'CNY 369k' (worded as the report
+    was built) where what moved most reads +¥196.6m. Its JSON keeps CNY."""
+    import datetime as dt
+    import io
+    import sys
+
+    from okrdesk.app.session import open_session
+    from okrdesk.plugins.hookspecs import RenderContext
+    from okrdesk.report.build import build_report
+    from okrdesk.report.formats import json as json_format
+    from okrdesk.report.terminal import render_brief, render_text
+    from okrdesk.store import Store
+
+    monkeypatch.delattr(sys, "_called_from_test")  # the installed brokerage plugin
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")  # as test_report's okrdesk runs it
+    session = open_session(demo)
+    with Store.open(session.workspace.database) as store:
+        built = build_report(session.plan, session.host.metrics, store, session.plan.top,
+                             dt.date.fromisoformat(AS_OF), "en")  # fmt: skip
+    held = "the ledger holds {} in 10 entries on dataops"
+    for render in (render_text, render_brief):
+        out = io.StringIO()
+        render(built, out, 80)
+        assert held.format("¥369k") in out.getvalue(), out.getvalue()
+        assert "+¥196.6m  C1.KR1" in out.getvalue() and "CNY" not in out.getvalue()
+    written = io.StringIO()
+    context = RenderContext(demo, None, session.plan.start, session.plan.end)
+    json_format.render(built, written, context)
+    alerts = json.loads(written.getvalue())["alerts"]
+    assert any(held.format("CNY 369k") in alert["message"] for alert in alerts)
+    assert not any("alert" in alert for alert in alerts)

@@ -87,7 +87,7 @@ def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
     them on the terminal), and the counts the exit status follows."""
     import json
 
-    from okrdesk.report.document import ReportAlert
+    from okrdesk.report.document import ReportAlert, alert_fields
 
     def overrides(alert: Alert) -> list[dict[str, object]]:
         entries = checked.overridden.get(alert.subject, ()) if alert.kind == "breaker" else ()
@@ -107,7 +107,7 @@ def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
         "figures_through": None if through is None else through.isoformat(),
         "needs_attention": len(checked.alerts) - info,
         "info": info,
-        "alerts": [{**attrs.asdict(ReportAlert.of(a, lang)), "overrides": overrides(a)}
+        "alerts": [{**alert_fields(ReportAlert.of(a, lang)), "overrides": overrides(a)}
                    for a in checked.alerts],
     }  # fmt: skip
     return json.dumps(found, ensure_ascii=False, indent=2) + "\n"

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import sys
 from collections.abc import Sequence
-from contextlib import nullcontext
 from pathlib import Path
 
 import attrs
@@ -35,7 +34,6 @@ from okrdesk.report.render import printable_copy, render
 from okrdesk.targets.period_words import as_of_period
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.workspace_files import check_out_path
-from okrdesk.units import short_english_figures
 
 
 def report_date(
@@ -102,28 +100,6 @@ def make_report(
     breakdowns: Sequence[str] = (),
     windows: WindowAsked | None = None,
     today: dt.date | None = None,
-    fmt: str = "",
-) -> Report:
-    """The report, built for the format ``fmt``: for the text format with its English
-    figures in the short forms the text report writes (``short_english_figures``: ¥4,027m),
-    so that what it holds already written, its alerts, reads as its tables do; for any
-    other, CNY 4,027m."""
-    with short_english_figures() if fmt == "text" else nullcontext():
-        return _made_report(session, unit, as_of, week, lang, period, depth, breakdowns,
-                            windows, today)  # fmt: skip
-
-
-def _made_report(
-    session: Session,
-    unit: str | None,
-    as_of: dt.date | None,
-    week: str | None,
-    lang: str,
-    period: str | None,
-    depth: int | None,
-    breakdowns: Sequence[str],
-    windows: WindowAsked | None,
-    today: dt.date | None,
 ) -> Report:
     plan = session.plan
     asked = breakdowns_asked(session, breakdowns, lang)

@@ -130,8 +130,9 @@ def report(
     if brief:
         check_brief(chosen.name, lang)
     windows = windows_asked(session, window, compare, lang)
-    built = make_report(session, unit, day_of(as_of), week, lang, period, depth, breakdowns,
-                        windows, fmt=chosen.name)  # fmt: skip
+    built = make_report(
+        session, unit, day_of(as_of), week, lang, period, depth, breakdowns, windows
+    )
     # The plan is read: a name misspelt there is why its plugin's metrics are not measured.
     say_warnings(session.host.allow_list_warnings(), lang)
     if brief:

@@ -304,5 +304,5 @@ def demo(directory: Path, as_of: dt.datetime | None, lang: str) -> None:
     )  # fmt: skip
     say(said.format(directory=directory))
     session = open_session(directory)
-    report = make_report(session, None, day, None, lang, today=day, fmt="text")  # its today
+    report = make_report(session, None, day, None, lang, today=day)  # the demo's today
     write_report(session, report, find_format(session, "text"), None, None)

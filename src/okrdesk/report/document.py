@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from okrdesk.engine.attention import Alert
 
 SCHEMA = "okrdesk.report/1"
+
+UNWRITTEN = "okrdesk.unwritten"
+"""A field's metadata key: the field is kept for a renderer, and no format writes it."""
 
 
 @attrs.frozen(slots=False)
@@ -469,6 +472,12 @@ class ReportBudget:
     total: ReportBudgetTotal
 
 
+class Worded(Protocol):
+    """What an alert's message is worded from (``engine.attention.Alert``)."""
+
+    def text(self, lang: str = "en", *, hint: bool = True) -> str: ...
+
+
 @attrs.frozen(slots=False)
 @shared_methods
 class ReportAlert:
@@ -485,12 +494,30 @@ class ReportAlert:
     hint: str = ""
     """For a terminal's reader, the command that lists what it counts, to follow
     ``message`` (``；--unit wm1 逐个列出``); "" for none (``Alert.hint``)."""
+    alert: Worded | None = attrs.field(
+        default=None, eq=False, repr=False, metadata={UNWRITTEN: True}
+    )
+    """The alert ``message`` words, its figures unwritten: kept to be worded where it is
+    shown (``said``), not a part of the report other programs read; None for an alert
+    made of its words alone."""
 
     @classmethod
     def of(cls, alert: Alert, lang: str) -> ReportAlert:
         """``alert`` as the report (and ``check --format json``) writes it in ``lang``."""
         return cls(alert.level.value, alert.kind, alert.text(lang, hint=False), alert.title,
-                   alert.subject, alert.subjects, alert.hint(lang))  # fmt: skip
+                   alert.subject, alert.subjects, alert.hint(lang), alert)  # fmt: skip
+
+    def said(self, lang: str) -> str:
+        """The message worded where it is shown, its figures in the forms chosen there:
+        the English text report's ¥369k (``short_english_figures``, chosen as it renders)
+        where ``message``, written as the report was built, reads CNY 369k."""
+        return self.message if self.alert is None else self.alert.text(lang, hint=False)
+
+
+def alert_fields(alert: ReportAlert) -> dict[str, object]:
+    """``alert`` as other programs read it (``check --format json``): its words, not the
+    alert they were worded from."""
+    return attrs.asdict(alert, filter=lambda field, _: not field.metadata.get(UNWRITTEN))
 
 
 @attrs.frozen(slots=False)

@@ -53,11 +53,14 @@ def dumps(data: object, indent: str = "") -> str:
 
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
+    import attrs
     import cattrs
     from cattrs.gen import make_dict_unstructure_fn, override
 
     from okrdesk.report.document import (
+        UNWRITTEN,
         Report,
+        ReportAlert,
         ReportKeyResult,
         ReportMember,
         ReportObjective,
@@ -96,6 +99,13 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     converter.register_unstructure_hook(ReportUnit, make_dict_unstructure_fn(
         ReportUnit, converter, role=override(omit_if_default=True),
     ))  # fmt: skip
+    # An alert is its words: what they were worded from stays with the text report.
+    unwritten: dict[str, Any] = {field.name: override(omit=True)
+                                 for field in attrs.fields(ReportAlert)
+                                 if field.metadata.get(UNWRITTEN)}  # fmt: skip
+    converter.register_unstructure_hook(
+        ReportAlert, make_dict_unstructure_fn(ReportAlert, converter, **unwritten)
+    )
     # A ranking --depth did not cut is written as before that was told.
     converter.register_unstructure_hook(Report, make_dict_unstructure_fn(
         Report, converter, depth=override(omit_if_default=True),
