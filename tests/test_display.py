@@ -114,12 +114,35 @@ def test_a_count_of_a_million_or_more_is_written_in_wan_or_yi() -> None:
     hu = UNITS["户"]
     cases = (999_999, 1_000_000, 16_375_452, -2_500_000, 99_995_000, 163_754_524)
     assert [written(hu, v, "zh", whole=True) for v in cases] == [
-        "999,999户", "100万户", "1,638万户", "-250万户", "1亿户", "1.64亿户"
+        "999,999户", "100万户", "1,638万户", "-250万户", "1.00亿户", "1.64亿户"
     ]  # fmt: skip
     assert [written(hu, v, "en", whole=True) for v in cases] == [
-        "999,999 accts", "1m accts", "16.38m accts", "-2.5m accts", "100m accts", "163.8m accts"
+        "999,999 accts", "1m accts", "16.38m accts", "-2.5m accts", "100.0m accts",
+        "163.8m accts",
     ]  # fmt: skip
     assert written(UNITS["count"], 1_234_567, "zh") == "123.5万"
+
+
+@pytest.mark.parametrize(
+    ("unit", "base", "zh", "en"),
+    [
+        ("户", 16_399_800, "1,640万户", "16.40m accts"),  # rounded: its places kept
+        ("户", 16_375_452, "1,638万户", "16.38m accts"),
+        ("户", 149_996_000, "1.50亿户", "150.0m accts"),
+        ("户", 150_000_000, "1.5亿户", "150m accts"),  # exact: as set
+        ("人", -2_500_000, "-250万人", "-2.5m people"),
+        ("万户", 14_996, "1.50万户", "14,996 accts"),  # 1.50万户 beside 1.33万户
+        ("万户", 15_000, "1.5万户", "15,000 accts"),
+    ],
+)  # fmt: skip
+def test_a_large_count_rounded_keeps_its_places_as_money_does(
+    unit: str, base: int, zh: str, en: str
+) -> None:
+    """A firm's 16,399,800 clients read 16.4m accts beside another row's 16.38m accts:
+    a count in 万, 亿 or millions dropped its zeros where money keeps them (¥84.70m)."""
+    written_in = UNITS[unit]
+    assert written(written_in, base, "zh", whole=True) == zh
+    assert written(written_in, base, "en", whole=True) == en
 
 
 def test_a_target_in_wan_hu_reads_in_millions_in_english_as_one_in_hu_does() -> None:

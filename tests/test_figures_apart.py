@@ -35,6 +35,11 @@ pytestmark = pytest.mark.usefixtures("plans_over")  # checks in on 2026-12-30 an
         ("户", 999.6, 1000, "zh", ("999.6户", "1,000户")),
         ("户", 999.6, 1000, "en", ("999.6 accts", "1,000 accts")),
         ("万户", 451_251, 451_252, "zh", ("451,251户", "451,252户")),
+        # At a finer step a figure rounded keeps its places, as money does.
+        ("亿元", 123_450_100, 123_450_900, "zh", ("12,345.0万", "12,345.1万")),
+        ("亿元", 12_345_010, 12_345_090, "en", ("CNY 12,345.0k", "CNY 12,345.1k")),
+        ("户", 1000.04, 1000.1, "zh", ("1,000.0户", "1,000.1户")),
+        ("户", 1000.04, 1000.1, "en", ("1,000.0 accts", "1,000.1 accts")),
         ("分", 59.996, 60, "zh", ("59.996分", "60分")),
         ("倍", 3.4996, 3.5, "en", ("3.4996x", "3.5x")),
         # Apart as written already, or not apart at any step: as the rule writes them,

@@ -25,6 +25,7 @@ from okrdesk.units import (
     exact,
     figure,
     in_written_scale,
+    rounded_figure,
     shown_places,
     shows_a_digit,
     written,
@@ -114,17 +115,17 @@ def _finer_gap(
     sign, size = ("-" if value < 0 else ""), abs(value)
     if unit.dimension is Dimension.MONEY:
         for places in range(1, FEN + 1):
-            amount = figure(size, places)
+            amount = rounded_figure(size, places)
             yield f"{sign}{yuan(amount)}" if lang == "en" else f"{sign}{amount}元"
         return
     if unit.dimension is Dimension.COUNT:
         for places in range(start, SMALLEST_PLACES + 1):
-            yield f"{sign}{figure(size, places)}{count_word(unit, lang)}"
+            yield f"{sign}{rounded_figure(size, places)}{count_word(unit, lang)}"
         return
     shown = written(unit, value, lang, points=points)
     exactly = in_written_scale(unit, value)
     for places in range(start, SMALLEST_PLACES + 1):
-        yield _renumbered(shown, figure(exactly, places))
+        yield _renumbered(shown, rounded_figure(exactly, places))
 
 
 def _finer(unit: UnitOfMeasure, value: Decimal, lang: str, start: int) -> Iterator[str]:
@@ -135,23 +136,23 @@ def _finer(unit: UnitOfMeasure, value: Decimal, lang: str, start: int) -> Iterat
         sign, size = ("-" if value < 0 else ""), abs(value)
         if lang == "en":
             for places in range(3):
-                yield f"{sign}{yuan(figure(size / EN_THOUSAND, places) + 'k')}"
-            yield f"{sign}{yuan(figure(size, 0))}"
+                yield f"{sign}{yuan(rounded_figure(size / EN_THOUSAND, places) + 'k')}"
+            yield f"{sign}{yuan(rounded_figure(size, 0))}"
         else:
             for places in range(3):
-                yield f"{sign}{figure(size / ZH_WAN, places)}万"
-            yield f"{sign}{figure(size, 0)}元"
+                yield f"{sign}{rounded_figure(size / ZH_WAN, places)}万"
+            yield f"{sign}{rounded_figure(size, 0)}元"
         return
     if unit.dimension is Dimension.COUNT:
         # In ones of the count's own word (户 for 万户): 1,637,995户, not 163.8万户.
         word = count_word(unit, lang)
         for places in range(3):
-            yield f"{figure(value, places)}{word}"
+            yield f"{rounded_figure(value, places)}{word}"
         return
     shown = written(unit, value, lang)
     exactly = in_written_scale(unit, value)
     for places in range(start, SMALLEST_PLACES + 1):
-        yield _renumbered(shown, figure(exactly, places))
+        yield _renumbered(shown, rounded_figure(exactly, places))
 
 
 def _decimals(text: str) -> int:

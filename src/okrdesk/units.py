@@ -762,8 +762,9 @@ def _written(
             label = _EN_COUNTS.get(unit.symbol, "")
             label = _EN_ONE.get(label, label) if text in ("1", "-1") else label
             return f"{text} {label}".strip()
-        places = (0 if whole else MAX_PLACES) if unit.factor == 1 else None
-        text = figure(shown, places) + _zh_count_word(unit)
+        # In 万户 a count is rounded as a large one is (1.50万户 beside 1.33万户).
+        text = (figure(shown, 0 if whole else MAX_PLACES) if unit.factor == 1
+                else rounded_figure(shown)) + _zh_count_word(unit)  # fmt: skip
         single = UNITS.get(unit.symbol.removeprefix("万"))
         if (
             unit.factor != 1
@@ -803,12 +804,14 @@ COUNT_IN_FULL_BELOW = Decimal(10**6)
 
 
 def _large_count(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
+    """A count of a million or more in 万 or 亿 (millions in English), rounded as an
+    amount of money is: 16.40m accts beside 16.38m accts, 2.5m accts as set."""
     if lang == "en":
         label = _EN_COUNTS.get(unit.symbol, "")
-        return f"{figure(value / EN_MILLION)}m {label}".strip()
-    wan = figure(value / ZH_WAN)
+        return f"{rounded_figure(value / EN_MILLION)}m {label}".strip()
+    wan = rounded_figure(value / ZH_WAN)
     if abs(value) >= ZH_YI or _reaches_ten_thousand(wan):
-        return f"{figure(value / ZH_YI)}亿{_zh_count_word(unit)}"
+        return f"{rounded_figure(value / ZH_YI)}亿{_zh_count_word(unit)}"
     return f"{wan}万{_zh_count_word(unit)}"
 
 
@@ -902,7 +905,7 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     if lang == "en":
         if unit.factor == 1 or (value and abs(value) < EN_MILLION):
             return en_money(value)  # CNY 10k, not "CNY 0.01m", as 9,306万 in Chinese
-        text = yuan(f"{_amount(abs(value) / EN_MILLION)}m")
+        text = yuan(f"{rounded_figure(abs(value) / EN_MILLION)}m")
         return f"-{text}" if value < 0 else text
     if unit.factor == ZH_YI and value and abs(value) < ZH_YI:
         # Under 1亿 a branch writes 万: 9,306万 beside 9,260万, not 0.93亿 twice.
@@ -915,18 +918,19 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     shown = value / unit.factor
     # From 100元 up a branch writes whole yuan (888元, as CNY 888), not 887.7元.
     whole = unit.factor == 1 and abs(shown) >= 100
-    text = _amount(shown, 0 if whole else None) + suffix
+    text = rounded_figure(shown, 0 if whole else None) + suffix
     # An amount too small for the unit's two decimals is no 0: 40万, not "0亿".
     return money(value, lang) if value and not shows_a_digit(text) else text
 
 
-def _amount(value: Decimal, places: int | None = None) -> str:
-    """An amount of money in the scale it is written in (亿, 万, millions, thousands,
-    yuan), by the display rule (``places`` where given), as a branch writes money: one
-    rounded to its places keeps them, a zero too (¥84.70m beside ¥83.29m, ¥535.0m beside
-    ¥532.6m, 1.50亿 beside 1.33亿), so that the computed figures of a row or a column end
-    on the same digit; one exact in fewer is written as it is (a target of 4.5亿, ¥100m,
-    12.5元), as a percentage is (``in_percent``)."""
+def rounded_figure(value: Decimal, places: int | None = None) -> str:
+    """A figure in the scale it is written in (an amount in 亿, 万, millions, thousands or
+    yuan; a count in 万, 亿 or millions; a finer step of ``figures_apart``), by the display
+    rule (``places`` where given), as a branch writes money: one rounded to its places
+    keeps them, a zero too (¥84.70m beside ¥83.29m, ¥535.0m beside ¥532.6m, 1.50亿 beside
+    1.33亿, 16.40m accts beside 16.38m accts), so that the computed figures of a row or a
+    column end on the same digit; one exact in fewer is written as it is (a target of
+    4.5亿, ¥100m, 12.5元, 2.5m accts), as a percentage is (``in_percent``)."""
     chosen = places_for(value) if places is None else places
     rounded = half_up(value, chosen)
     if places is None and places_for(rounded) < chosen:  # 99.996 is 100.0, four digits
@@ -961,14 +965,14 @@ def money(base: float | Decimal | None, lang: str) -> str:
     if lang == "en":
         return en_money(value)
     if abs(value) >= ZH_YI:
-        return f"{_amount(value / ZH_YI)}亿"
+        return f"{rounded_figure(value / ZH_YI)}亿"
     if abs(value) >= ZH_WAN:
-        wan = _amount(value / ZH_WAN)
+        wan = rounded_figure(value / ZH_WAN)
         # Rounded up to 10,000万 is 1亿: the scale is chosen as the figure is written.
-        return f"{_amount(value / ZH_YI)}亿" if _reaches_ten_thousand(wan) else f"{wan}万"
+        return f"{rounded_figure(value / ZH_YI)}亿" if _reaches_ten_thousand(wan) else f"{wan}万"
     yuan = _yuan(value)
     if _reaches_ten_thousand(yuan):
-        return f"{_amount(value / ZH_WAN)}万"
+        return f"{rounded_figure(value / ZH_WAN)}万"
     return f"{yuan}元" if shows_a_digit(yuan) or not value else "不到 0.01元"
 
 
@@ -1035,7 +1039,7 @@ def _yuan(value: Decimal) -> str:
     """An amount under 1万 in yuan: whole from 100元 up (888元), to the fen below (0.88元,
     12.5元), as a key result's row writes it; a cost of 0.88元 per 万元 is not 1元."""
     whole = abs(half_up(value, MAX_PLACES)) >= 100  # 99.996元 is 100元
-    return _amount(value, 0 if whole else MAX_PLACES)
+    return rounded_figure(value, 0 if whole else MAX_PLACES)
 
 
 def _reaches_ten_thousand(written: str) -> bool:
@@ -1051,9 +1055,9 @@ def en_money(value: Decimal) -> str:
     """CNY millions, thousands or yuan by size; a minus sign goes first: -CNY 709.9k."""
     size = abs(value)
     # The scale as the figure is written: 999,999 rounds to 1,000k, which is CNY 1.00m.
-    thousands, ones = _amount(size / EN_THOUSAND), _yuan(size)
+    thousands, ones = rounded_figure(size / EN_THOUSAND), _yuan(size)
     if size >= EN_MILLION or _written_at_least(thousands, 1000):
-        text = yuan(f"{_amount(size / EN_MILLION)}m")
+        text = yuan(f"{rounded_figure(size / EN_MILLION)}m")
     elif size >= EN_THOUSAND or _written_at_least(ones, 1000):
         text = yuan(f"{thousands}k")
     elif shows_a_digit(ones) or not size:
