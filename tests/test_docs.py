@@ -325,10 +325,14 @@ def test_the_guide_s_amounts_as_people_write_them_read_as_it_says() -> None:
 
 def test_the_guide_s_settings_check_takes_the_example_s_settings(tmp_path: Path) -> None:
     """docs/plugins.md's okrdesk_check_settings, run as written: it knew `file` alone, and
-    refused the `encoding` the complete example reads and documents."""
+    refused the `encoding` the complete example reads and documents. It is the example's
+    own, which had none."""
     guide = PLUGIN_GUIDE.read_text(encoding="utf-8")
+    reference = guide[guide.index("### `okrdesk_check_settings(") :]
     block = r"```python\n((?:(?!```).)*?def okrdesk_check_settings\(.*?)```"
-    (code,) = re.findall(block, guide, re.DOTALL)
+    code = re.findall(block, reference, re.DOTALL)[0]
+    hooks = code.partition("\n\n")[2]  # less its import line
+    assert hooks in (ROOT / EXAMPLE_MODULE).read_text(encoding="utf-8")
     namespace: dict[str, Any] = {}
     exec(compile(code, "plugins.md", "exec"), namespace)
     check = namespace["okrdesk_check_settings"]

@@ -1145,6 +1145,44 @@ def test_an_installed_package_is_found_through_its_entry_point(
     assert stored == [("salons", 30.0)]
 
 
+def test_validate_tells_a_bad_setting_of_the_example_at_its_line(
+    installed_example: dict[str, str], write_workspace: WriteWorkspace
+) -> None:
+    """docs/plugins.md shows the example's okrdesk_check_settings, which the example had
+    not: validate let a misspelt key through, and the collect read the file as UTF-8."""
+    root = write_workspace(
+        {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
+         '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
+         'target = 600\nunit = "人"\n'}
+    )  # fmt: skip
+    (root / "okrdesk.toml").write_text(
+        '[sources.salons]\nfile = "data/salons.csv"\nencodng = "gb18030"\nencoding = "utf-9"\n',
+        "utf-8",
+    )
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text("date,cm_id,attendees,leads\n", "utf-8")
+    env = {**installed_example, "OKRDESK_LOAD_PLUGINS": "salons,test_metrics"}
+    told = {
+        lang: subprocess.run([sys.executable, "-m", "okrdesk", "validate", "--lang", lang,
+                              "-w", str(root)], capture_output=True, text=True, env=env)
+        for lang in ("en", "zh")
+    }  # fmt: skip
+    assert [done.returncode for done in told.values()] == [2, 2], told
+    assert told["en"].stdout.splitlines()[::3] == [
+        "okrdesk.toml:3: sources.salons.encodng: is not a setting of salons; they are file and "
+        "encoding",
+        "okrdesk.toml:4: sources.salons.encoding: 'utf-9' is not a text encoding; write utf-8 "
+        "or gb18030",
+        "5 files checked, 2 problems.",
+    ]
+    assert told["zh"].stdout.splitlines()[::3] == [
+        "okrdesk.toml:3: sources.salons.encodng: 不是 salons 的设置；它的设置是 file 和 encoding",
+        "okrdesk.toml:4: sources.salons.encoding: 'utf-9' 不是文本编码；请写 utf-8 或 gb18030",
+        "已检查 5 个文件，共 2 处问题。",
+    ]
+    assert "Traceback" not in told["en"].stderr + told["zh"].stderr
+
+
 def test_collect_warns_of_a_sources_table_no_plugin_reads(
     installed_example: dict[str, str], write_workspace: WriteWorkspace
 ) -> None:
@@ -1615,10 +1653,15 @@ def test_the_example_plugin_reads_its_file_in_the_encoding_its_settings_give(
         "salons.csv line 4: not GB18030 text (byte 0x80); set sources.salons.encoding" in problem
         for problem in check.problems
     ), check.problems
+    # Refused by its settings check, as validate refuses it, before it collects.
     check = check_plugin(okrdesk_salons, settings={"encoding": "gb-18030x"}, **week)
-    assert any(
-        "sources.salons.encoding: 'gb-18030x' is not a text encoding" in p for p in check.problems
-    ), check.problems
+    assert check.observations == []
+    (refused,) = check.problems
+    assert "its settings are refused, as `okrdesk validate` refuses them" in refused
+    assert refused.endswith(
+        "sources.plugin-under-test.encoding: 'gb-18030x' is not a text encoding; write utf-8 "
+        "or gb18030"
+    ), refused
 
 
 def test_check_plugin_names_the_grains_and_checks_the_people_s_units() -> None:

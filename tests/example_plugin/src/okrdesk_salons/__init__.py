@@ -15,7 +15,14 @@ import datetime as dt
 from pathlib import Path
 
 from okrdesk.model import MetricKind, MetricSpec
-from okrdesk.plugins import NotEncoded, SettingsMistake, decoded_lines, hookimpl, text_encoding
+from okrdesk.plugins import (
+    NotEncoded,
+    SettingsMistake,
+    SettingsProblem,
+    decoded_lines,
+    hookimpl,
+    text_encoding,
+)
 from okrdesk.plugins.citations import source_text
 from okrdesk.units import UNITS
 
@@ -44,6 +51,45 @@ def okrdesk_metrics(register):
             description="Leads taken at salons over salon attendees.",
         )
     )
+
+
+SETTINGS = ("file", "encoding")
+
+
+@hookimpl
+def okrdesk_check_settings(settings, workspace):
+    found = [
+        SettingsProblem(
+            key,
+            "is not a setting of salons; they are file and encoding",
+            zh="不是 salons 的设置；它的设置是 file 和 encoding",
+        )
+        for key in settings
+        if key not in SETTINGS
+    ]
+    file = settings.get("file", "data/salons.csv")  # the default okrdesk_collect reads
+    if not isinstance(file, str) or not file.strip():
+        found.append(
+            SettingsProblem(
+                "file", "expected the path of the salons CSV file", zh="应为沙龙 CSV 文件的路径"
+            )
+        )
+    elif not (workspace / file).is_file():  # may be there where the collect runs
+        found.append(
+            SettingsProblem(
+                "file", f"no such file {file}", zh=f"没有文件 {file}", about_this_machine=True
+            )
+        )
+    written = settings.get("encoding", "utf-8")
+    if text_encoding(written) is None:  # None for a misspelling, a number, true
+        found.append(
+            SettingsProblem(
+                "encoding",
+                f"{written!r} is not a text encoding; write utf-8 or gb18030",
+                zh=f"{written!r} 不是文本编码；请写 utf-8 或 gb18030",
+            )
+        )
+    return found
 
 
 @hookimpl
