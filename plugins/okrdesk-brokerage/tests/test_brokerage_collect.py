@@ -257,9 +257,10 @@ def test_a_file_duckdb_has_too_little_memory_for_is_read_row_by_row_with_a_warni
 def test_a_part_of_assets_duckdb_runs_out_of_memory_for_is_read_row_by_row(
     tiny: Collector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """AUM and attrition were totalled set-wise and emitted; effective accounts, the next
-    part of assets.csv, runs out of memory: what is left comes from reading the file
-    row by row, to the same figures, and only the metrics emitted after say so. (DuckDB
+    """AUM and attrition were totalled set-wise and emitted; effective accounts (and new
+    ones' market value), the next part of assets.csv, runs out of memory: what is left
+    comes from reading the file row by row, to the same figures, and only the metrics
+    emitted after say so. (DuckDB
     cannot be made to run short at that one step, so the step raises what it would.)"""
     from okrdesk_brokerage import assets
 
@@ -268,7 +269,7 @@ def test_a_part_of_assets_duckdb_runs_out_of_memory_for_is_read_row_by_row(
     assert short.observations == tiny.observations and not short.errors
     assert short.slices == tiny.slices
     warned = dict(short.warnings)
-    assert set(warned) == {"effective_accounts", "new_hnw_clients"}
+    assert set(warned) == {"effective_accounts", "new_effective_market_value", "new_hnw_clients"}
     assert warned["effective_accounts"].startswith("assets.csv: DuckDB's 80MB of memory")
     assert {"aum", "asset_attrition"} <= set(short.finished_metrics)
 
@@ -410,7 +411,7 @@ def test_a_metric_being_emitted_keeps_its_figures_when_a_later_part_falls_back(
     assert set(dict(short.warnings)) == {"new_hnw_clients"}
 
 
-def _short_of_memory(*args: object) -> None:
+def _short_of_memory(*args: object, **kwargs: object) -> None:
     """A step of DuckDB's that runs out of memory (it cannot be made to at one step)."""
     import duckdb
 

@@ -11,6 +11,7 @@ EXPECTED = {
     "net_new_aum": ("flow", "元", "at_least", "sum", "sum"),
     "new_accounts": ("flow", "户", "at_least", "sum", "sum"),
     "effective_accounts": ("stock", "户", "at_least", "sum", "sum"),
+    "new_effective_market_value": ("flow", "元", "at_least", "sum", "sum"),
     "new_hnw_clients": ("flow", "户", "at_least", "sum", "sum"),
     "open_to_fund_rate": ("ratio", "%", "at_least", "sum", "sum"),
     "open_to_purchase_rate": ("ratio", "%", "at_least", "sum", "sum"),

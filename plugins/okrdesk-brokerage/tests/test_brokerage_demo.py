@@ -66,7 +66,7 @@ def test_declaring_the_metrics_loads_none_of_the_computation() -> None:
         "import okrdesk_brokerage.plugin as plugin\n"
         "found = []\n"
         "plugin.okrdesk_metrics(found.append)\n"
-        "assert len(found) == 16, found\n"
+        "assert len(found) == 17, found\n"
         "loaded = sorted(m for m in sys.modules if m.startswith('okrdesk_brokerage'))\n"
         "print(loaded)\n"
     )

@@ -140,9 +140,12 @@ def test_assets_give_the_streaming_figures(
     found = total_assets(con, folder, book, windows, settings, trades)
     assert found is not None
     streamed = read_assets(folder, book, windows, settings, trades)
-    for part in ("aum", "new_hnw", "closed_assets", "effective_by_assets", "effective_by_trades"):
+    parts = ("aum", "new_hnw", "closed_assets", "effective_by_assets", "effective_by_trades",
+             "new_effective_value", "new_effective_by_trades")  # fmt: skip
+    for part in parts:
         assert _cells(getattr(found, part)) == _cells(getattr(streamed, part)), part
     assert found.aum.cells and (found.effective_by_trades.cells or not effective)
+    assert found.new_effective_value.cells or not effective
     assert found.first_day == streamed.first_day
     assert [(t.amount, str(t.rows)) for t in found.first_total] == [
         (t.amount, str(t.rows)) for t in streamed.first_total

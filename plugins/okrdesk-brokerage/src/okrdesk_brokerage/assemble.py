@@ -150,6 +150,15 @@ def effective_accounts(f: Figures, cm: int, window: int) -> Reading | None:
 # -------------------------------------------------------------------- flows
 
 
+def new_effective_market_value(f: Figures, cm: int, window: int) -> Reading | None:
+    assets, key = read(f.assets), (cm, window)
+    value, by_trades = assets.new_effective_value, assets.new_effective_by_trades
+    if value.get(key) is None and by_trades.get(key) is None:
+        return _flow(f, value, cm, window)
+    source = cited_apart((ASSETS.name, value.rows(key)), (TRADES.name, by_trades.rows(key)))
+    return (value.amount(key) / FEN, None, None, source)
+
+
 def net_new_aum(f: Figures, cm: int, window: int) -> Reading | None:
     return _flow(f, read(f.funding).net, cm, window, FEN)
 
@@ -303,6 +312,7 @@ ASSEMBLERS: dict[str, Assembler] = {
     "net_new_aum": net_new_aum,
     "new_accounts": new_accounts,
     "effective_accounts": effective_accounts,
+    "new_effective_market_value": new_effective_market_value,
     "new_hnw_clients": new_hnw_clients,
     "open_to_fund_rate": open_to_fund_rate,
     "open_to_purchase_rate": open_to_purchase_rate,

@@ -40,6 +40,12 @@ class Assets:
         self.effective_by_assets = Tallies(ASSETS.name)
         self.effective_by_trades = Tallies(TRADES.name)
         """Effective accounts per (CM, checkpoint): those shown by holdings, then by trading."""
+        self.new_effective_value = Tallies(ASSETS.name)
+        """Securities (fen) of the accounts opened in each (CM, window) and effective at its
+        end, at their last snapshot on or before it: their market value."""
+        self.new_effective_by_trades = Tallies(TRADES.name)
+        """The first trade of the month, 0 each, of those among them effective by trading
+        alone: the row that makes each one count."""
         self.new_hnw = Tallies(ASSETS.name)
         self.new_hnw_by_gender = {gender: Tallies(ASSETS.name) for gender in GENDERS}
         self.closed_assets = Tallies(ASSETS.name)
@@ -70,6 +76,7 @@ class _Settler:
         windows: Windows,
         settings: Settings,
         first_trades: TradeMonths | None,
+        new_value: bool = True,
     ) -> None:
         self.assets, self.book, self.windows = assets, book, windows
         self.bounds = [round(bound * 100) for bound in settings.client_tiers]
@@ -79,6 +86,29 @@ class _Settler:
         heavy: float = int(weight) if weight.is_integer() else weight
         self.weight = [heavy if inst else 1 for inst in book.institutional]
         self.open_until = [windows.slot_from(closed) for closed in book.closed]
+        self.new_value = new_value and first_trades is not None
+
+    def _trade_that_counts(self, client: int, slot: int) -> tuple[dt.date, int] | None:
+        """The client's first trade of the month of checkpoint ``slot``, if on or before it."""
+        assert self.first_trades is not None
+        first = self.first_trades.get(client, {}).get(self.windows.slot_month[slot])
+        return first if first is not None and first[0] <= self.windows.checkpoints[slot] else None
+
+    def _new_value(self, client: int, row: int, securities: int, lo: int, hi: int) -> None:
+        """Value the snapshot at ``row`` for each window the client opened in whose end
+        checkpoint it stands for (from ``lo`` up to ``hi``), where the client is effective."""
+        cm = self.book.cm[client]
+        for window in self.windows.containing(self.book.opened[client]):
+            slot = self.windows.end_slot[window]
+            if not lo <= slot < hi:
+                continue
+            if securities > self.floor:
+                self.assets.new_effective_value.add((cm, window), securities, row)
+                continue
+            trade = self._trade_that_counts(client, slot)
+            if trade is not None:
+                self.assets.new_effective_value.add((cm, window), securities, row)
+                self.assets.new_effective_by_trades.add((cm, window), 0, trade[1])
 
     def settle(self, last: _Last, client: int, until: dt.date | None) -> None:
         since = last.day[client]
@@ -98,6 +128,8 @@ class _Settler:
                 tier.add((cm, slot), total, row)
         if self.first_trades is None:
             return
+        if self.new_value:
+            self._new_value(client, row, securities, lo, hi)
         weight = self.weight[client]
         if securities > self.floor:
             for slot in range(lo, hi):
@@ -129,6 +161,16 @@ class _Settler:
                 hi = min(until, slot_from(next_month_start(day)))
                 for slot in range(lo, hi):
                     by_trades.add((cm, slot), weight, row)
+                if self.new_value:
+                    self._new_by_trading_alone(client, row, lo, hi)
+
+    def _new_by_trading_alone(self, client: int, row: int, lo: int, hi: int) -> None:
+        """A new account with no snapshot yet, effective by its trade at ``row`` at the
+        checkpoints from ``lo`` up to ``hi``: counted with a market value of 0."""
+        cm = self.book.cm[client]
+        for window in self.windows.containing(self.book.opened[client]):
+            if lo <= self.windows.end_slot[window] < hi:
+                self.assets.new_effective_by_trades.add((cm, window), 0, row)
 
 
 def read_assets(
@@ -139,12 +181,14 @@ def read_assets(
     first_trades: TradeMonths | None,
     *,
     tiers: bool = False,
+    new_value: bool = True,
 ) -> Assets:
-    """One pass over assets.csv; ``first_trades`` (from trades.csv) adds effective accounts,
-    ``tiers`` AUM by client tier."""
+    """One pass over assets.csv; ``first_trades`` (from trades.csv) adds effective accounts
+    and, with ``new_value``, new effective accounts' market value; ``tiers`` AUM by client
+    tier."""
     assets = Assets(len(book.cms), settings.tier_names if tiers else ())
     last = _Last(len(book))
-    settler = _Settler(assets, book, windows, settings, first_trades)
+    settler = _Settler(assets, book, windows, settings, first_trades, new_value)
     threshold = round(settings.hnw_threshold * 100)
     reached = [False] * len(book)
     ids, cms, opens, closes = book.ids, book.cm, book.opened, book.closed
@@ -237,13 +281,16 @@ def asset_parts(
     aum: bool = True,
     hnw: bool = True,
     attrition: bool = True,
+    effective: bool = True,
+    new_value: bool = True,
 ) -> tuple[Assets, Iterator[str]] | None:
     """The same totals as ``read_assets``, set-wise in DuckDB, a part at a time: each
     kept snapshot stands for the checkpoints from its day until the client's next
     snapshot or close. Only the parts asked for are totalled: ``aum`` (and ``tiers``),
     new HNW clients (``hnw``), what asset attrition needs besides AUM (``attrition``),
-    and effective accounts (given ``first_trades``, as Python objects or as the name of
-    the DuckDB table holding them, ``Trading.table``).
+    and, given ``first_trades`` (as Python objects or as the name of the DuckDB table
+    holding them, ``Trading.table``), effective accounts (``effective``) and new
+    effective accounts' market value (``new_value``).
 
     The file is checked and its snapshots placed now (None when it needs the streaming
     reader: a row that fails a check, snapshots out of date order, or lines that are
@@ -274,8 +321,9 @@ def asset_parts(
 
     def parts() -> Iterator[str]:
         try:
-            yield from _parts(con, assets, windows, settings, first_trades,
-                              aum=aum, hnw=hnw, attrition=attrition)  # fmt: skip
+            yield from _parts(con, assets, windows, settings, first_trades, aum=aum, hnw=hnw,
+                              attrition=attrition, effective=effective,
+                              new_value=new_value)  # fmt: skip
         finally:
             # Every part totalled, or one that ran out of memory: the streaming reader then
             # reads the file, and DuckDB needs its memory back for the client book's lists.
@@ -297,6 +345,8 @@ def _parts(
     aum: bool,
     hnw: bool,
     attrition: bool,
+    effective: bool,
+    new_value: bool,
 ) -> Iterator[str]:
     """The parts of ``asset_parts``, each totalled as the iterator reaches it."""
     if aum or assets.tiers or first_trades is not None:
@@ -318,7 +368,8 @@ def _parts(
         # The largest joins of a collect: on two threads they needed more than DuckDB's
         # memory limit at 300 branches, one collect in three.
         with engine.one_thread(con):
-            _effective(con, assets, settings, first_trades)
+            _effective(con, assets, settings, first_trades, effective=effective,
+                       new_value=new_value)  # fmt: skip
     yield "effective"
     for table in ("pieces", "segments", "spans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -449,9 +500,16 @@ def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:
 
 
 def _effective(
-    con: Connection, assets: Assets, settings: Settings, first_trades: TradeMonths | str
+    con: Connection,
+    assets: Assets,
+    settings: Settings,
+    first_trades: TradeMonths | str,
+    *,
+    effective: bool = True,
+    new_value: bool = True,
 ) -> None:
-    """Effective accounts per (CM, checkpoint): by holdings, else by a trade in the month."""
+    """Effective accounts per (CM, checkpoint): by holdings, else by a trade in the month;
+    and the market value of those opened in each window and effective at its end."""
     if not isinstance(first_trades, str):
         con.execute(
             "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT unnest(?::INTEGER[]) AS client, "
@@ -464,6 +522,17 @@ def _effective(
             ],
         )
         first_trades = "first_trades"
+    if new_value:
+        _new_effective_value(con, assets, settings, first_trades)
+    if effective:
+        _effective_accounts(con, assets, settings, first_trades)
+    con.execute(f"DROP TABLE {first_trades}")
+
+
+def _effective_accounts(
+    con: Connection, assets: Assets, settings: Settings, first_trades: str
+) -> None:
+    """Effective accounts per (CM, checkpoint), from the first trades in ``first_trades``."""
     weight = settings.institutional_weight
     whole = weight.is_integer()
     weighed = f"CASE WHEN institutional THEN {weight!r} ELSE 1 END"
@@ -498,4 +567,45 @@ def _effective(
         f"{by_trades_after} UNION ALL {by_trades_before}",
         whole=whole,
     )
-    con.execute(f"DROP TABLE {first_trades}")
+
+
+WINDOW_ENDS = (
+    "SELECT w.w, w.first, k.slot, k.day, k.month FROM windows w "
+    "JOIN checkpoints k ON k.day = w.last"
+)
+"""Each window with the checkpoint of its end."""
+
+
+def _new_effective_value(
+    con: Connection, assets: Assets, settings: Settings, first_trades: str
+) -> None:
+    """The securities of the accounts opened in each window and effective at its end (by
+    holdings, else by a trade in the month of the end on or before it), each at the
+    snapshot standing for the end; and the first trades of those effective by trading
+    alone, snapshot or none, at 0 each."""
+    floor = round(settings.effective_assets_min * 100)
+    counts = "t.client = n.client AND t.month = n.month AND t.day <= n.day"
+    new = (
+        "SELECT s.cm, s.client, s.line, s.securities, e.w, e.month, e.day FROM spans s "
+        f"JOIN clients c ON c.idx = s.client JOIN ({WINDOW_ENDS}) e "
+        "ON c.opened BETWEEN e.first AND e.day AND e.slot >= s.first_slot AND e.slot < s.end_slot"
+    )
+    assets.new_effective_value = engine.cells(
+        con,
+        ASSETS.name,
+        f"SELECT cm, w, line, securities AS amount FROM ({new}) n WHERE securities > {floor} "
+        f"OR EXISTS (SELECT 1 FROM {first_trades} t WHERE {counts})",
+    )
+    after = (
+        f"SELECT n.cm, n.w, t.line, 0 AS amount FROM ({new}) n JOIN {first_trades} t "
+        f"ON {counts} WHERE n.securities <= {floor}"
+    )
+    before = (
+        f"SELECT c.cm, e.w, t.line, 0 AS amount FROM {first_trades} t "
+        "JOIN clients c ON c.idx = t.client "
+        "LEFT JOIN (SELECT client, min(day) AS first FROM snapshots GROUP BY client) f "
+        f"ON f.client = t.client JOIN ({WINDOW_ENDS}) e ON c.opened BETWEEN e.first AND e.day "
+        "AND e.month = t.month AND e.day >= t.day AND (c.closed IS NULL OR e.day < c.closed) "
+        "AND (f.first IS NULL OR e.day < f.first) WHERE c.cm >= 0"
+    )
+    assets.new_effective_by_trades = engine.cells(con, TRADES.name, f"{after} UNION ALL {before}")

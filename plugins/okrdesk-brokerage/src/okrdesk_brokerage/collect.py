@@ -146,7 +146,9 @@ def _files(
         finally:
             done.add(file)
 
-    effective = "effective_accounts" in wanted
+    counting = "effective_accounts" in wanted
+    valued = "new_effective_market_value" in wanted
+    effective = counting or valued
     holdings = "products_per_client" in wanted
     tiers = "aum" in wanted
     attrition = "asset_attrition" in wanted
@@ -208,13 +210,15 @@ def _files(
         # and the streaming reader need not count them again.
         counted = f"{ASSETS.name} effective" in done
         trades = None if traded is None or counted else traded.first_trades
-        return read_assets(folder, book, windows, settings, trades, tiers=tiers)
+        return read_assets(folder, book, windows, settings, trades, tiers=tiers,
+                           new_value=valued)  # fmt: skip
 
     def assets() -> tuple[Assets, Iterator[str]]:
         kept = None if traded is None else traded.table or traded.first_trades
         found = setwise(ASSETS, lambda con: asset_parts(
             con, folder, book, windows, settings, kept, tiers=tiers,
             aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
+            effective=counting, new_value=valued,
         ))  # fmt: skip
         return found if found is not None else (streamed_assets(), iter(()))
 
@@ -268,6 +272,7 @@ PARTS = {
 AFTER_PART = {
     "aum": "aum",
     "effective_accounts": "effective",
+    "new_effective_market_value": "effective",
     "new_hnw_clients": "hnw",
     "asset_attrition": "attrition",
 }
@@ -319,6 +324,9 @@ def _release_assets(assets: Assets, waiting: set[str]) -> None:
     if "effective_accounts" not in waiting:
         assets.effective_by_assets = Tallies(ASSETS.name)
         assets.effective_by_trades = Tallies(TRADES.name)
+    if "new_effective_market_value" not in waiting:
+        assets.new_effective_value = Tallies(ASSETS.name)
+        assets.new_effective_by_trades = Tallies(TRADES.name)
     if "new_hnw_clients" not in waiting:
         assets.new_hnw = Tallies(ASSETS.name)
         assets.new_hnw_by_gender = {gender: Tallies(ASSETS.name) for gender in GENDERS}

@@ -157,6 +157,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "net_new_aum": (FUNDING.name,),
     "new_accounts": (),
     "effective_accounts": (ASSETS.name, TRADES.name),
+    "new_effective_market_value": (ASSETS.name, TRADES.name),
     "new_hnw_clients": (ASSETS.name,),
     "open_to_fund_rate": (FUNDING.name,),
     "open_to_purchase_rate": (PRODUCTS.name,),

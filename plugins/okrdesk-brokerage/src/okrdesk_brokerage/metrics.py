@@ -98,6 +98,16 @@ METRICS: tuple[MetricSpec, ...] = (
         "above the minimum; an institutional client counts as the institutional weight.",
     ),
     _spec(
+        "new_effective_market_value",
+        "New effective accounts' market value",
+        "新增有效户市值",
+        _FLOW,
+        "元",
+        "Stock, fund and custody assets of the accounts opened in the period that are "
+        "effective at its end, at their last snapshot on or before it.",
+        never_negative=True,
+    ),
+    _spec(
         "new_hnw_clients",
         "New HNW clients",
         "新增高净值客户",

@@ -3,7 +3,7 @@
 This module is the ``brokerage`` entry point of the ``okrdesk`` group; it only
 wires the hooks to the modules that do the work, and imports those when a
 hook runs: `okrdesk report` asks every plugin for its metrics, and should not
-load the code that reads a CRM export to learn sixteen names.
+load the code that reads a CRM export to learn seventeen names.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from okrdesk_brokerage.metrics import METRICS
 
 @hookimpl
 def okrdesk_metrics(register: Callable[[MetricSpec], None]) -> None:
-    """Declare the sixteen brokerage metrics (see the README for their definitions)."""
+    """Declare the seventeen brokerage metrics (see the README for their definitions)."""
     for spec in METRICS:
         register(spec)
 
