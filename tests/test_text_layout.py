@@ -293,6 +293,37 @@ def test_a_listed_key_result_keeps_the_count_of_the_others_it_stands_for(said: s
         assert sum(count in line for line in lines) == 3, (width, lines)
 
 
+_BEHIND = ("朱强", "68.4"), ("马丽", "70.4"), ("徐静", "74.1")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_name_listed_with_its_figure_is_never_parted_from_it(lang: str) -> None:
+    """At 70 columns an alert listing a key result's members behind ended a line with
+    "、徐" and began the next with "静（应完成的 74.1%）等", and at others ended one with
+    "朱强" above "（应完成的 68.4%）": a person's name, its figure and the 等 that ends the
+    list stay on one line where they fit, as a key result's id, name and figure do."""
+    if lang == "zh":
+        listed = [f"{name}（应完成的 {share}%）" for name, share in _BEHIND]
+        said = "提醒    WM2.HNW 新增高净值客户（单户资产 ≥ 800万）：4 个分解目标落后，最落后的是 "
+        said += "、".join(listed) + "等"
+        listed[-1] += "等"
+    else:
+        listed = [f"{name} ({share}% of pace)" for name, share in _BEHIND]
+        said = (
+            "WARNING WM2.HNW 新增高净值客户（单户资产 ≥ 800万）: 4 shares behind, furthest behind "
+        )
+        said += ", ".join(listed) + " and 1 more"
+    for width in range(40, 110):
+        text = Text(said)
+        text.hanging = 8
+        lines = plain(fitted(text, width))
+        assert all(cell_width(line) <= width for line in lines), (width, lines)
+        lines = [line.strip() for line in lines]
+        for item in listed:
+            assert any(item in line for line in lines), (width, item, lines)
+        assert not [line for line in lines if line.startswith(("等", "（应完成", "(6", "(7"))]
+
+
 def test_an_option_after_chinese_stays_with_its_value() -> None:
     """ "…（应完成的 66.1%）；--unit wm1 逐个列出" ended a line with "；--unit" at 80 columns
     (the demo's list of 财富管理一部), its value on the next: after Chinese, with no space
@@ -1480,7 +1511,8 @@ def test_the_demos_list_of_what_needs_attention_keeps_each_item_whole(
         text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
                        env={"COLUMNS": str(columns)}).stdout  # fmt: skip
         lines = [line.rstrip() for line in text.splitlines()]
-        assert not [line for line in lines if line.endswith(("--unit", "等", " and"))], columns
+        assert not [line for line in lines if line.endswith(("--unit", " and"))], columns
+        # A line may end with the 等 that ends a list, never with one its count follows.
         assert not [line for line in lines if re.match(r" *\d+ (个|more)\b", line)], columns
 
 

@@ -16,7 +16,7 @@ that must stay one line is cut where it keeps its figures whole
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from operator import itemgetter
@@ -403,8 +403,52 @@ def _inside_brackets(text: str, width: int = ID_ITEM) -> frozenset[int]:
     """Where in ``text`` no word may start: inside a figure's short bracket
     (``_figure_brackets``), or a listed key result's id, name and bracket (``_id_items``),
     which a sentence of the report's keeps on one line where it fits in ``width``."""
-    spans = (*_figure_brackets(text, width), *_id_items(text, width))
+    brackets, items = tuple(_figure_brackets(text, width)), tuple(_id_items(text, width))
+    spans = (*brackets, *items, *_named_figures(text, brackets, items, width))
     return frozenset(i for start, end in spans for i in range(start + 1, end))
+
+
+NAME_ROOM = 8
+"""The most cells of a name held with the figure in brackets after it (four Chinese
+characters: a person's name, a team's short name)."""
+
+
+def _named_figures(
+    text: str,
+    brackets: Iterable[tuple[int, int]],
+    items: Sequence[tuple[int, int]],
+    width: int = ID_ITEM,
+) -> Iterator[tuple[int, int]]:
+    """Where each name listed with its figure in brackets, without an id, starts and ends
+    (``朱强（应完成的 68.4%）``, ``马丽 (70.4% of pace)``), with the count of the others after
+    it (``等 2 个``) or a lone ``等`` that ends the list: a line that ended ``、马`` began the
+    next ``丽（应完成的 70.4%）``, and one that ended ``、徐静`` began ``（应完成的 74.1%）``. A
+    name is the word right before the bracket, after a stop or a space, of at most
+    ``NAME_ROOM`` cells, with Chinese in it and no digit, not of a key result listed with
+    its id (``items``, ``_id_items``); held where it fits a line of ``width`` cells."""
+    for opened, closed in brackets:
+        if text[opened] not in "（(" or text[closed - 1] not in "）)":
+            continue  # a clause of a long bracket, not a figure's whole bracket
+        end = opened - 1 if text[opened - 1 : opened + 1] == " (" else opened
+        start = end
+        while start and text[start - 1] not in _NAME_ENDS:
+            start -= 1
+        name = text[start:end]
+        if (
+            not name
+            or cell_width(name) > NAME_ROOM
+            or any(c.isdigit() for c in name)  # a figure (差 6户), not a name
+            or cell_width(name) == len(name)  # a word of English (by 6 accts)
+            or any(a <= start < b for a, b in items)
+        ):
+            continue
+        more = _more_counted(text, closed)
+        if not more and text[closed : closed + 1] == "等":
+            more = int(closed + 1 == len(text) or text[closed + 1] in _NAME_ENDS)
+        for after in (closed + more, closed) if more else (closed,):
+            if cell_width(text[start:after]) + 2 <= min(width, ID_ITEM):
+                yield start, after
+                break
 
 
 _NAME_ENDS = frozenset(" 、，,;；：:（()）")
@@ -652,19 +696,18 @@ def _fill(
     if kept < 2 or not any(char_cells(c) == 2 for c in word):
         return 0
     held = set(_always_held(word))
+    items: set[int] = set()
     if said:
-        held.update(
-            i for start, end in _figure_brackets(word, width) for i in range(start + 1, end)
-        )
+        brackets, listed = tuple(_figure_brackets(word, width)), tuple(_id_items(word, width))
+        # A name listed with its figure (``_named_figures``) is held as its bracket is: it
+        # fits a line of its own, so a cut outside it is found there.
+        named = (*brackets, *_named_figures(word, brackets, listed, width))
+        held.update(i for start, end in named for i in range(start + 1, end))
+        # A listed key result's id, name and figure (``_id_items``) are held too, where a
+        # cut outside them is found; else the list breaks inside one as before.
+        items.update(i for start, end in listed for i in range(start + 1, end))
     elif titled:  # a title's figure in brackets, as ``_glued`` holds it
         held.update(_titles_brackets(word, width))
-    # A listed key result's id, name and figure (``_id_items``) are held too, where a cut
-    # outside them is found; else the list breaks inside one as before.
-    items = (
-        {i for start, end in _id_items(word, width) for i in range(start + 1, end)}
-        if said
-        else set()
-    )
     # More than one character on each side of a cut (no 孤字): from ``first`` to ``last``.
     first, last = _past_letters(word, 2), len(word) - _past_letters(word[::-1], 2)
     for holding in (held | items, held) if items else (held,):
