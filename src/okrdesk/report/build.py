@@ -699,7 +699,7 @@ def build_report(
         members=_ranked(progress.members, _shares_behind(engine, unit)),
         scores=_latest_scores(plan, store, metrics, day, unit),
         budget=_budget(plan, budget, unit, lang),
-        alerts=tuple(ReportAlert.of(a, lang) for a in found),
+        alerts=tuple(ReportAlert.of(a, lang, short=True) for a in found),
         previous_score=previous,
         began_counting=began,
         owed=tuple(

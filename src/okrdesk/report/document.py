@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -472,12 +472,6 @@ class ReportBudget:
     total: ReportBudgetTotal
 
 
-class Worded(Protocol):
-    """What an alert's message is worded from (``engine.attention.Alert``)."""
-
-    def text(self, lang: str = "en", *, hint: bool = True) -> str: ...
-
-
 @attrs.frozen(slots=False)
 @shared_methods
 class ReportAlert:
@@ -494,24 +488,30 @@ class ReportAlert:
     hint: str = ""
     """For a terminal's reader, the command that lists what it counts, to follow
     ``message`` (``；--unit wm1 逐个列出``); "" for none (``Alert.hint``)."""
-    alert: Worded | None = attrs.field(
-        default=None, eq=False, repr=False, metadata={UNWRITTEN: True}
-    )
-    """The alert ``message`` words, its figures unwritten: kept to be worded where it is
-    shown (``said``), not a part of the report other programs read; None for an alert
-    made of its words alone."""
+    short_message: str = attrs.field(default="", eq=False, repr=False, metadata={UNWRITTEN: True})
+    """``message`` with its figures in the English text report's short forms (¥369k where
+    ``message`` reads CNY 369k: ``units.short_english_figures``), for the text report
+    alone; "" where they read the same, or the report is not in English."""
 
     @classmethod
-    def of(cls, alert: Alert, lang: str) -> ReportAlert:
-        """``alert`` as the report (and ``check --format json``) writes it in ``lang``."""
-        return cls(alert.level.value, alert.kind, alert.text(lang, hint=False), alert.title,
-                   alert.subject, alert.subjects, alert.hint(lang), alert)  # fmt: skip
+    def of(cls, alert: Alert, lang: str, *, short: bool = False) -> ReportAlert:
+        """``alert`` as the report (and ``check --format json``) writes it in ``lang``;
+        ``short``: with its ``short_message`` too, where the text report writes one."""
+        message = alert.text(lang, hint=False)
+        short_message = ""
+        if short and lang == "en":
+            from okrdesk.units import short_english_figures
 
-    def said(self, lang: str) -> str:
-        """The message worded where it is shown, its figures in the forms chosen there:
-        the English text report's ¥369k (``short_english_figures``, chosen as it renders)
-        where ``message``, written as the report was built, reads CNY 369k."""
-        return self.message if self.alert is None else self.alert.text(lang, hint=False)
+            with short_english_figures():
+                short_message = alert.text(lang, hint=False)
+        return cls(alert.level.value, alert.kind, message, alert.title, alert.subject,
+                   alert.subjects, alert.hint(lang),
+                   "" if short_message == message else short_message)  # fmt: skip
+
+    def said(self) -> str:
+        """The message as the text report writes it: in English, with its figures in the
+        short forms the rows are written in (``short_message``)."""
+        return self.short_message or self.message
 
 
 def alert_fields(alert: ReportAlert) -> dict[str, object]:

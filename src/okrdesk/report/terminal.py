@@ -460,7 +460,7 @@ def _attention(report: Report, lang: str, most: int, facts: bool = True) -> list
         level = label(lang, f"level_{alert.level}")
         t = _line("  ")
         t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
-        said = commands_held(alert.said(lang) + alert.hint)
+        said = commands_held(alert.said() + alert.hint)
         # Narrower than the screen it is written for, a line goes on under its message
         # rather than lose a figure or a day it shows there (P.FEMALE's day missed).
         if facts:  # nor its verdict (截止未达成), where the screen has the rows
@@ -1026,7 +1026,7 @@ def _alerts(screen: Screen, report: Report, lang: str) -> None:
         for alert in alerts:
             level = label(lang, f"level_{alert.level}")
             head = Text(level + " " * max(1, 8 - cell_width(level)), styles.get(alert.level, ""))
-            screen.beside(head, Text(commands_held(alert.said(lang) + alert.hint)))
+            screen.beside(head, Text(commands_held(alert.said() + alert.hint)))
 
 
 def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
