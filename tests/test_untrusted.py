@@ -420,7 +420,7 @@ def test_a_file_of_its_code_that_cannot_be_read_leaves_the_workspace_untrusted_a
     write_workspace: WriteWorkspace, private_config: Path
 ) -> None:
     # /proc/self/mem is a regular file that every read fails on, even as root; the walk
-    # names it as a file of /proc before reading it, so its reading is asked of alone.
+    # names it as a file of /proc before reading it.
     from okrdesk.app.trust import _content_digest
     from okrdesk.errors import BadInput
 
@@ -429,13 +429,16 @@ def test_a_file_of_its_code_that_cannot_be_read_leaves_the_workspace_untrusted_a
     assert run("collect", "--through", "2026-03-15", "-w", str(root), env=BOTH).returncode == 0
     (root / "RAN").unlink()
     (root / "plugins" / "mem.py").symlink_to("/proc/self/mem")
+    # One gone between the walk and its reading cannot be read either.
     with pytest.raises(BadInput) as refused:
-        _content_digest(root / "plugins" / "mem.py", root / "plugins", 1024)
+        _content_digest(root / "plugins" / "gone.py", root / "plugins", 1024)
     assert refused.value.said.en == (
-        "plugins/mem.py: cannot read this file (Input/output error); okrdesk cannot check "
-        "the workspace's code while it is unreadable: make it readable, or remove it"
+        "plugins/gone.py: cannot read this file (No such file or directory); okrdesk cannot "
+        "check the workspace's code while it is unreadable: make it readable, or remove it"
     )
-    assert refused.value.said.zh.startswith("plugins/mem.py：无法读取此文件（Input/output error）")
+    assert refused.value.said.zh.startswith(
+        "plugins/gone.py：无法读取此文件（No such file or directory）"
+    )
     # The report still runs, the workspace's code not run (it was trusted before), and
     # says which file it cannot vouch for.
     report = run("report", "--lang", "en", "--as-of", "2026-03-15", "-w", str(root), env=BOTH)
@@ -1398,6 +1401,53 @@ def test_a_link_under_plugins_to_a_view_of_the_running_system_is_named_not_read(
     said = " ".join(run("trust", "--lang", "en", str(root)).stderr.split())
     assert "plugins/bits (a link to /sys/kernel/address_bits) is a view of the running " \
            "system (under /sys)" in said, said  # fmt: skip
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc")
+def test_a_file_made_a_link_to_proc_after_the_walk_is_named_not_read(
+    write_workspace: WriteWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk names a link to /proc; a file the walk found, made a link to
+    /proc/self/environ before it was read, was read all the same (the open file was only
+    asked whether it is a regular file, which /proc's are) and its fingerprint lapsed
+    with the environment. The opened file is looked at as the walk looks at its path."""
+    from okrdesk.app import trust
+    from okrdesk.errors import BadInput
+
+    root = write_workspace(root=tmp_path / "sent")
+    walk = trust._walked
+    swapped = {"env.py": "/proc/self/environ", "bits.py": "/sys/kernel/address_bits"}
+
+    def walked_then_swapped(at: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+        found = walk(at)
+        for name, leads in swapped.items():
+            (at / "plugins" / name).unlink()
+            (at / "plugins" / name).symlink_to(leads)
+        return found
+
+    for name in swapped:
+        (root / "plugins" / name).write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.setattr(trust, "_walked", walked_then_swapped)
+    with pytest.raises(BadInput) as refused:
+        trust.fingerprint(root)
+    said = refused.value.said
+    assert said.en.startswith(
+        "plugins/bits.py (a link to /sys/kernel/address_bits) is a view of the running system "
+        "(under /sys), made anew at each read, not a file"
+    ), said.en
+    assert said.zh.startswith(
+        "plugins/bits.py（链接到 /sys/kernel/address_bits）是运行中系统的视图（位于 /sys 下），"
+        "每次读取时重新生成，不是文件"
+    ), said.zh
+    # Each a file again, at the walk; /proc's alone made a link after it.
+    del swapped["bits.py"]
+    for name in ("bits.py", "env.py"):
+        (root / "plugins" / name).unlink()
+    (root / "plugins" / "env.py").write_text("VALUE = 1\n", encoding="utf-8")
+    with pytest.raises(BadInput) as refused:
+        trust.fingerprint(root)
+    assert "plugins/env.py (a link to /proc/self/environ) is a view of the running system " \
+           "(under /proc)" in refused.value.said.en, refused.value.said.en  # fmt: skip
 
 
 def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(

@@ -19,6 +19,7 @@ import stat
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from okrdesk.errors import BadInput, Said, printable
 from okrdesk.files import held_alone, opened_without_waiting, write_text_atomically
@@ -82,7 +83,7 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     # surely as one of its own: its files are followed and covered, each folder once
     # however many links lead to it, so a link to itself ends.
     seen = {os.path.realpath(folder)}
-    special: list[tuple[Path, int]] = []
+    special: list[tuple[Path, int, str | None]] = []
     for where, folders, files in os.walk(folder, followlinks=True):
         kept = []
         for name in sorted(folders):
@@ -104,10 +105,11 @@ def _walked(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
                 mode = path.stat().st_mode
             except OSError:  # a link leading nowhere: nothing there to run or read
                 continue
-            if stat.S_ISREG(mode) and _system_view(path) is None:
+            view = _system_view(path) if stat.S_ISREG(mode) else None
+            if stat.S_ISREG(mode) and view is None:
                 found.append(path)
             else:
-                special.append((path, mode))
+                special.append((path, mode, view))
     if special:
         raise _not_files(sorted(special), folder)
     return sorted(found), sorted(outside)
@@ -122,15 +124,31 @@ def _system_view(path: Path) -> str | None:
     """Which of ``_SYSTEM_VIEWS`` the file at ``path`` (a link to it followed) is in,
     by where it leads or by the file system it is on; None for any other file."""
     real = os.path.realpath(path)
+    try:
+        device: int | None = os.stat(real).st_dev
+    except OSError:
+        device = None
+    return _view_at(real, device)
+
+
+def _opened_view(file: BinaryIO, device: int) -> str | None:
+    """``_system_view`` of a file already open: where the kernel says the open file lives
+    (its entry in /proc/self/fd, where there is one) and the file system it is on, not
+    where its path leads now, which may since have been made a link to /proc."""
+    try:
+        real = os.readlink(f"/proc/self/fd/{file.fileno()}")
+    except OSError:
+        real = ""
+    return _view_at(real, device)
+
+
+def _view_at(real: str, device: int | None) -> str | None:
+    """Which of ``_SYSTEM_VIEWS`` a file is in, by its real path or its device."""
     for view in _SYSTEM_VIEWS:
         if real == view or real.startswith(view + os.sep):
             return view
-    try:
-        device = os.stat(real).st_dev
-    except OSError:
-        return None
     # The same file system mounted elsewhere too (a container's /host/proc).
-    return _view_devices().get(device)
+    return None if device is None else _view_devices().get(device)
 
 
 @functools.cache
@@ -143,10 +161,10 @@ def _view_devices() -> dict[int, str]:
     return devices
 
 
-def _special_kind(path: Path, mode: int) -> tuple[str, str]:
-    """What a file that is no regular file, or one of ``_SYSTEM_VIEWS``, is, in English
+def _special_kind(mode: int, view: str | None) -> tuple[str, str]:
+    """What a file that is no regular file, or one of the ``view`` it is in, is, in English
     and Chinese."""
-    if stat.S_ISREG(mode) and (view := _system_view(path)) is not None:
+    if stat.S_ISREG(mode) and view is not None:
         return (f"a view of the running system (under {view}), made anew at each read",
                 f"运行中系统的视图（位于 {view} 下），每次读取时重新生成")  # fmt: skip
     if stat.S_ISFIFO(mode):
@@ -158,15 +176,16 @@ def _special_kind(path: Path, mode: int) -> tuple[str, str]:
     return "no regular file", "非普通文件"
 
 
-def _not_files(special: Sequence[tuple[Path, int]], folder: Path) -> BadInput:
+def _not_files(special: Sequence[tuple[Path, int, str | None]], folder: Path) -> BadInput:
     """The refusal of the named pipes, devices, sockets and files of /proc or /sys under
-    plugins/ (or links to them), each named and none opened: reading one waits for a
-    writer that never comes (a pipe, a terminal), never ends (/dev/zero) or gives another
-    content each time (/proc/self/environ, whose fingerprint no trust would hold)."""
+    plugins/ (or links to them), each as its path, mode and the view of the system it is
+    in (if any), named and none read: reading one waits for a writer that never comes (a
+    pipe, a terminal), never ends (/dev/zero) or gives another content each time
+    (/proc/self/environ, whose fingerprint no trust would hold)."""
     en, zh = [], []
-    for path, mode in special:
+    for path, mode, view in special:
         shown = printable(f"plugins/{path.relative_to(folder).as_posix()}")
-        kind, kind_zh = _special_kind(path, mode)
+        kind, kind_zh = _special_kind(mode, view)
         if path.is_symlink():  # where it says it leads, as `ls -l` shows it
             leads = printable(os.readlink(path))
             en.append(f"{shown} (a link to {leads}) is {kind}")
@@ -232,11 +251,14 @@ def _content_digest(path: Path, folder: Path, left: int) -> tuple[bytes, int]:
     most = min(MOST_READ_A_FILE, left)
     digest, read = hashlib.sha256(), 0
     try:
-        # Not blocking, and looked at once open: what the walk found a file may since
-        # have become a pipe, whose opening would wait for a writer.
+        # Not blocking, and looked at once open as the walk looks at the path: what it
+        # found a file may since have become a pipe, whose opening would wait for a
+        # writer, or a link to /proc, read as the walk never would.
         with opened_without_waiting(path) as file:
-            if not stat.S_ISREG(mode := os.fstat(file.fileno()).st_mode):
-                raise _not_files([(path, mode)], folder)
+            opened = os.fstat(file.fileno())
+            view = _opened_view(file, opened.st_dev) if stat.S_ISREG(opened.st_mode) else None
+            if not stat.S_ISREG(opened.st_mode) or view is not None:
+                raise _not_files([(path, opened.st_mode, view)], folder)
             while block := file.read(min(_BLOCK, most + 1 - read)):
                 read += len(block)
                 if read > most:
