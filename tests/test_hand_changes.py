@@ -466,6 +466,49 @@ def test_a_not_null_added_by_hand_is_refused_when_opened_with_its_way_back(
     said_plainly(cli(*SPEND_ADD, "-w", str(collected)), 0)
 
 
+def test_row_security_turned_on_by_hand_is_refused_when_opened_with_its_way_back(
+    collected: Path, postgres_url: str
+) -> None:
+    """Row security on okrdesk's tables, with a policy, hid rows from every role but their
+    owner's reads without a word (a report missing check-ins, a budget missing spend), and
+    a WITH CHECK policy's refusal was said as the role lacking the rights. Named at the
+    opening, each table with the statement that turns it off."""
+    by_hand(
+        postgres_url,
+        "ALTER TABLE spend ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY small ON spend USING (amount_fen < 100000)",
+        "ALTER TABLE checkins ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
+        "CREATE POLICY mine ON checkins USING (author = current_user) WITH CHECK (false)",
+        # Forced alone, without row security on, hides nothing: let be.
+        "ALTER TABLE runs FORCE ROW LEVEL SECURITY",
+    )
+    before = counts(postgres_url)
+    backs = [
+        "ALTER TABLE checkins DISABLE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY",
+        "ALTER TABLE spend DISABLE ROW LEVEL SECURITY",
+    ]
+    told = (
+        "okrdesk's tables are not as okrdesk made them: checkins has row security on "
+        f"(`{backs[0]}`); spend has row security on (`{backs[1]}`). Someone changed them by "
+        "hand, and its policies would hide rows from okrdesk's reads without a word (a "
+        "report missing check-ins, a budget missing spend) or refuse its writes as if the "
+        "role lacked the rights. Nothing was read or changed."
+    )
+    for command in (SPEND_ADD, ["checkin", "O1.REV", "2", "--date", "2026-02-27"],
+                    ["report", "--as-of", THROUGH], ["spend", "list"]):  # fmt: skip
+        said_plainly(cli(*command, "--lang", "en", "-w", str(collected)), 2, told)
+    chinese = cli("report", "--as-of", THROUGH, "-w", str(collected))
+    said_plainly(
+        chinese, 2, f"checkins 表启用了行级安全（`{backs[0]}`）；spend 表启用了行级安全",
+        "其策略会让 okrdesk 悄无声息地读不到部分行", "未读取、未改动任何内容",
+    )  # fmt: skip
+    said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 2, told)
+    assert counts(postgres_url) == before
+    by_hand(postgres_url, *backs)
+    said_plainly(cli("checkin", "O1.REV", "2", "--date", "2026-02-27", "-w", str(collected)), 0)
+    said_plainly(cli(*SPEND_ADD, "-w", str(collected)), 0)
+
+
 def test_a_server_store_whose_figures_key_lost_its_slice_is_refused_when_opened(
     collected: Path, postgres_url: str
 ) -> None:

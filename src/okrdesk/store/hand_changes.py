@@ -1,7 +1,7 @@
 """What okrdesk says of a store changed by other software than itself: a figure edited
 by hand and added up again, one put back as collected, a table, column, index or
-constraint okrdesk never made, or a column's type or NOT NULL changed (refused at
-opening), and a value that holds no number."""
+constraint okrdesk never made, a column's type or NOT NULL changed, or row security
+turned on (refused at opening), and a value that holds no number."""
 
 from __future__ import annotations
 
@@ -98,14 +98,18 @@ def not_as_made(
     retyped: Sequence[Said],
     added: Sequence[tuple[str, str]],
     not_null: Sequence[Said] = (),
+    row_security: Sequence[Said] = (),
 ) -> BadInput:
     """The refusal of a store whose tables were changed by hand, each column ``retyped``
     or made ``not_null`` told with its way back, each column ``added`` (its table and
-    name) with how to take it out; on SQLite and on a server alike."""
-    told = [*retyped, *not_null, *(_added(table, column) for table, column in added)]
+    name) with how to take it out, each table under ``row_security`` with how to turn it
+    off (on a server); on SQLite and on a server alike."""
+    told = [*retyped, *not_null, *(_added(table, column) for table, column in added),
+            *row_security]  # fmt: skip
     why = [_READ_BACK_OTHERWISE] if retyped else []
     why += [_WRITES_REFUSED] if not_null else []
     why += [_NOT_KEPT] if added else []
+    why += [_ROWS_HIDDEN] if row_security else []
     return BadInput(Said(
         f"{location}: okrdesk's tables are not as okrdesk made them: "
         f"{'; '.join(t.en for t in told)}. Someone changed them by hand"
@@ -145,6 +149,26 @@ _NOT_KEPT = Said(
     "；okrdesk 从不写入它没有建的列，也无法把这样的列复制到另一个数据库"
     "（`okrdesk store copy`），其中的内容应放在您自己的表中",
 )
+
+
+_ROWS_HIDDEN = Said(
+    ", and its policies would hide rows from okrdesk's reads without a word (a report "
+    "missing check-ins, a budget missing spend) or refuse its writes as if the role "
+    "lacked the rights",
+    "，其策略会让 okrdesk 悄无声息地读不到部分行（报告缺少打卡记录、预算缺少支出），"
+    "或拒绝它的写入，看起来像是角色无权写入",
+)
+
+
+def row_security(table: str, forced: bool) -> Said:
+    """One of okrdesk's tables on a server with row security on (``forced`` on its owner
+    too), with the statement that turns it off."""
+    off = "DISABLE ROW LEVEL SECURITY" + (", NO FORCE ROW LEVEL SECURITY" if forced else "")
+    back = f"`ALTER TABLE {table} {off}`"
+    return Said(
+        f"{table} has row security on ({back})",
+        f"{table} 表启用了行级安全（{back}）",
+    )
 
 
 def not_null_added(table: str, column: str, back: Said) -> Said:

@@ -58,6 +58,7 @@ from okrdesk.store.hand_changes import (
     not_as_made,
     not_null_added,
     retyped,
+    row_security,
 )
 from okrdesk.store.liveness import STOPPED
 from okrdesk.store.migrations import (
@@ -164,9 +165,13 @@ FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND r.rulename <> '_RETURN'
 UNION ALL
-SELECT 'relation', c.relname::text, c.relname::text, c.relkind::text
+SELECT CASE WHEN c.relkind <> 'r' THEN 'relation' ELSE 'row security' END,
+       c.relname::text, c.relname::text,
+       CASE WHEN c.relkind <> 'r' THEN c.relkind::text WHEN c.relforcerowsecurity
+           THEN 'forced' ELSE '' END
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND c.relkind <> 'r'
+WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS})
+    AND (c.relkind <> 'r' OR c.relrowsecurity)
 UNION ALL
 SELECT 'default', a.attname::text, c.relname::text, pg_get_expr(d.adbin, d.adrelid)
 FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = d.adrelid
@@ -212,9 +217,10 @@ WHERE n.nspname = current_schema() AND c.relname = ANY({_OURS}) AND a.attnum > 0
         || CASE WHEN a.attnotnull THEN ' n' ELSE '' END <> ALL({_TYPED_OURS})
 """
 """What ``_refuse_what_was_never_made`` looks at, in one statement: each trigger and rule
-on okrdesk's tables, each relation under their names that is no table, each column
-default, each constraint on or referring to them (but ``NOT NULL``, which PostgreSQL 18
-lists there too) with its kind's letter, each index on them, the body of okrdesk's
+on okrdesk's tables, each relation under their names that is no table, each of them
+with row security on (``forced`` where on their owner too), each column default, each
+constraint on or referring to them (but ``NOT NULL``, which PostgreSQL 18 lists there
+too) with its kind's letter, each index on them, the body of okrdesk's
 trigger's function, each column okrdesk never makes there, each of its columns whose
 type is a domain, with the domain's name and constraints (okrdesk makes none: one's
 ``CHECK`` refused okrdesk's writes midway, and the column's type still read as made), and
@@ -443,8 +449,9 @@ class PostgresStore(Store):
         index), as in an SQLite file; a constraint or index okrdesk makes in other versions
         only than the store's ``version`` too (``made_in``: the figures' key without the
         slice, in a store of version 8 or later). A column okrdesk never makes is refused as there
-        (``not_as_made``): okrdesk neither writes nor copies it. One statement, asked of the
-        catalog."""
+        (``not_as_made``): okrdesk neither writes nor copies it; so is row security on one
+        of its tables, whose policies hid rows from its reads without a word and refused
+        its writes as if the role lacked the rights. One statement, asked of the catalog."""
         rows = self._never_made_rows
         if rows is None:  # not asked with the version: a store older than okrdesk's edits
             rows = [tuple(row) for row in self._rows(_NEVER_MADE)]
@@ -452,6 +459,7 @@ class PostgresStore(Store):
         added: list[tuple[str, str]] = []
         changed: list[tuple[str, str, str]] = []
         not_null: list[Said] = []
+        hiding: list[Said] = []
         for kind, name, table, text in rows:
             if kind == "trigger" and (table, name, " ".join(str(text).split())) == _TRIGGER:
                 continue
@@ -463,6 +471,9 @@ class PostgresStore(Store):
                 name = f"{table}.{name} = {text}"
             elif kind == "relation":
                 kind, name = _RELATION_KINDS.get(str(text), "relation"), str(table)
+            elif kind == "row security":
+                hiding.append(row_security(str(table), forced=text == "forced"))
+                continue
             elif kind == "constraint":
                 letter, _, made = str(text).partition(" ")
                 if (table, made) in POSTGRES_CONSTRAINTS_MADE and made_in(version, (table, made)):
@@ -483,10 +494,11 @@ class PostgresStore(Store):
             elif kind == "domain":
                 name = f"{table}.{name} {text}"
             found.append((kind, str(name)))
-        if (changed or not_null or added) and not found:
+        if (changed or not_null or added or hiding) and not found:
             told = [self._retyped(*column) for column in sorted(changed)]
             raise not_as_made(self.location, self._with_no_number(told), sorted(added),
-                              sorted(not_null, key=lambda said: said.en))  # fmt: skip
+                              sorted(not_null, key=lambda said: said.en),
+                              sorted(hiding, key=lambda said: said.en))  # fmt: skip
         if found:
             raise never_made(self.location, found)
 
