@@ -466,6 +466,51 @@ def test_a_not_null_added_by_hand_is_refused_when_opened_with_its_way_back(
     said_plainly(cli(*SPEND_ADD, "-w", str(collected)), 0)
 
 
+def test_a_not_null_dropped_by_hand_is_refused_when_opened_with_its_way_back(
+    collected: Path, postgres_url: str
+) -> None:
+    """A NOT NULL okrdesk makes, dropped by hand, opened fine, and rows written by other
+    software then held NULLs where okrdesk's reads never expect one (a check-in without
+    its figure or its note). Named at the opening, each with its way back: the NULLs
+    filled (with okrdesk's default where it gives one), then SET NOT NULL."""
+    by_hand(
+        postgres_url,
+        "ALTER TABLE checkins ALTER COLUMN note DROP NOT NULL",
+        "ALTER TABLE checkins ALTER COLUMN value DROP NOT NULL",
+        "UPDATE checkins SET note = NULL, value = NULL",
+    )
+    before = counts(postgres_url)
+    backs = [
+        "UPDATE checkins SET note = '' WHERE note IS NULL",
+        "ALTER TABLE checkins ALTER COLUMN note SET NOT NULL",
+        "ALTER TABLE checkins ALTER COLUMN value SET NOT NULL",
+    ]
+    told = (
+        "okrdesk's tables are not as okrdesk made them: checkins.note may hold NULL, as "
+        f"okrdesk never makes it (`{backs[0]}`, then `{backs[1]}`); checkins.value may hold "
+        "NULL, as okrdesk never makes it (give each row where it is NULL a value, or delete "
+        f"the row, then `{backs[2]}`). Someone changed them by hand, and rows written there "
+        "by other software may hold NULLs where okrdesk's reads never expect one. Nothing "
+        "was read or changed."
+    )
+    for command in (["checkin", "O1.REV", "2", "--date", "2026-02-27"],
+                    ["report", "--as-of", THROUGH], ["history", "O1.REV"]):  # fmt: skip
+        said_plainly(cli(*command, "--lang", "en", "-w", str(collected)), 2, told)
+    chinese = cli("report", "--as-of", THROUGH, "-w", str(collected))
+    said_plainly(
+        chinese, 2, "checkins 表的 note 列可以为空，而 okrdesk 建的该列不可为空"
+        f"（先运行 `{backs[0]}`，再运行 `{backs[1]}`）",
+        f"checkins 表的 value 列可以为空，而 okrdesk 建的该列不可为空（先为该列为空的每一行填上值"
+        f"（或删除该行），再运行 `{backs[2]}`）",
+        "其他软件写入的行可能在 okrdesk 读取时从不预料为空的地方留下空值", "未读取、未改动任何内容",
+    )  # fmt: skip
+    said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 2, told)
+    assert counts(postgres_url) == before
+    by_hand(postgres_url, backs[0], backs[1], "UPDATE checkins SET value = 1.5", backs[2])
+    said_plainly(cli("checkin", "O1.REV", "2", "--date", "2026-02-27", "-w", str(collected)), 0)
+    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(collected)), 0)
+
+
 def test_row_security_turned_on_by_hand_is_refused_when_opened_with_its_way_back(
     collected: Path, postgres_url: str
 ) -> None:

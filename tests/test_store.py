@@ -1326,10 +1326,11 @@ def test_the_indexes_and_column_types_a_store_is_checked_against_are_those_made(
         INDEXES_MADE,
         MIGRATIONS,
         NULLABLE_MADE,
+        ROW_IDS_MADE,
         tables_as_made,
     )
 
-    made, nullable, not_null = set(), set(), set()
+    made, nullable, not_null, row_ids = set(), set(), set(), set()
     with closing(sqlite3.connect(":memory:")) as connection:
         for migration in MIGRATIONS:
             migration(sqlite_utils.Database(connection))
@@ -1341,10 +1342,12 @@ def test_the_indexes_and_column_types_a_store_is_checked_against_are_those_made(
                 'SELECT m.name, p.name, p."notnull", p.pk FROM sqlite_master m, '
                 "pragma_table_info(m.name) p WHERE m.type = 'table'"
             ):
-                (not_null if required else nullable if not key else set()).add((table, column))
+                (not_null if required else nullable if not key else row_ids).add((table, column))
     assert made == INDEXES_MADE
     assert tables_as_made() == COLUMN_TYPES_MADE
     assert nullable == NULLABLE_MADE and not nullable & not_null
+    # The rest NOT NULL, in every version: one found without is refused.
+    assert row_ids == ROW_IDS_MADE and not row_ids & not_null
 
 
 def test_a_database_locked_past_the_timeout_is_reported(write_workspace: WriteWorkspace) -> None:

@@ -99,15 +99,17 @@ def not_as_made(
     added: Sequence[tuple[str, str]],
     not_null: Sequence[Said] = (),
     row_security: Sequence[Said] = (),
+    nullable: Sequence[Said] = (),
 ) -> BadInput:
-    """The refusal of a store whose tables were changed by hand, each column ``retyped``
-    or made ``not_null`` told with its way back, each column ``added`` (its table and
+    """The refusal of a store whose tables were changed by hand, each column ``retyped``,
+    made ``not_null`` or ``nullable`` told with its way back, each column ``added`` (its table and
     name) with how to take it out, each table under ``row_security`` with how to turn it
     off (on a server); on SQLite and on a server alike."""
-    told = [*retyped, *not_null, *(_added(table, column) for table, column in added),
+    told = [*retyped, *not_null, *nullable, *(_added(table, column) for table, column in added),
             *row_security]  # fmt: skip
     why = [_READ_BACK_OTHERWISE] if retyped else []
     why += [_WRITES_REFUSED] if not_null else []
+    why += [_NULLS_UNREAD] if nullable else []
     why += [_NOT_KEPT] if added else []
     why += [_ROWS_HIDDEN] if row_security else []
     return BadInput(Said(
@@ -140,6 +142,13 @@ _READ_BACK_OTHERWISE = Said(
 _WRITES_REFUSED = Said(
     ", and okrdesk's writes that leave such a column empty would be refused midway",
     "，okrdesk 写入时留空这样的列会被中途拒绝",
+)
+
+
+_NULLS_UNREAD = Said(
+    ", and rows written there by other software may hold NULLs where okrdesk's reads "
+    "never expect one",
+    "，其他软件写入的行可能在 okrdesk 读取时从不预料为空的地方留下空值",
 )
 
 
@@ -177,6 +186,15 @@ def not_null_added(table: str, column: str, back: Said) -> Said:
     return Said(
         f"{table}.{column} is NOT NULL, as okrdesk never makes it ({back.en})",
         f"{table} 表的 {column} 列被设为 NOT NULL，而 okrdesk 建的该列可以为空（{back.zh}）",
+    )
+
+
+def not_null_dropped(table: str, column: str, back: Said) -> Said:
+    """A column of okrdesk's that okrdesk makes ``NOT NULL``, found without, and the way
+    ``back``."""
+    return Said(
+        f"{table}.{column} may hold NULL, as okrdesk never makes it ({back.en})",
+        f"{table} 表的 {column} 列可以为空，而 okrdesk 建的该列不可为空（{back.zh}）",
     )
 
 

@@ -684,6 +684,13 @@ confidence, a run not finished yet), so one made ``NOT NULL`` by hand refused th
 A migration makes a column ``NOT NULL`` or not once and for all, so a store of any version
 has these (a test holds them to what the migrations make)."""
 
+ROW_IDS_MADE = frozenset({("runs", "id"), ("checkins", "id"), ("spend", "id")})
+"""Each column okrdesk makes an SQLite table's ``INTEGER PRIMARY KEY``: the row's id, never
+NULL there though not made ``NOT NULL`` (on a server, ``NOT NULL`` as every key's column).
+Every other column okrdesk makes outside ``NULLABLE_MADE`` is ``NOT NULL``, in every
+version: one found without is refused, as rows written by other software may hold NULLs
+okrdesk's reads never expect."""
+
 FOREIGN_KEYS_MADE = frozenset({
     ("observations", "run_id", "runs", "id"),
     ("spend", "reverses", "spend", "id"),

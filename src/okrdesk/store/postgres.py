@@ -57,6 +57,7 @@ from okrdesk.store.hand_changes import (
     never_made,
     not_as_made,
     not_null_added,
+    not_null_dropped,
     retyped,
     row_security,
 )
@@ -225,8 +226,8 @@ trigger's function, each column okrdesk never makes there, each of its columns w
 type is a domain, with the domain's name and constraints (okrdesk makes none: one's
 ``CHECK`` refused okrdesk's writes midway, and the column's type still read as made), and
 each of its columns of another type or collation than it makes (``_TYPES_HERE``), or
-``NOT NULL`` where okrdesk makes it without (``NULLABLE_MADE``), with the type and
-collation it has and ``NOT NULL`` where it is."""
+``NOT NULL`` where okrdesk makes it without (``NULLABLE_MADE``) or without where okrdesk
+makes it ``NOT NULL``, with the type and collation it has and ``NOT NULL`` where it is."""
 _CONSTRAINT_KINDS = {"c": "check", "f": "foreign key", "u": "unique", "x": "exclusion",
                      "p": "primary key", "t": "constraint trigger"}  # fmt: skip
 CONNECT_TIMEOUT = 10
@@ -459,6 +460,7 @@ class PostgresStore(Store):
         added: list[tuple[str, str]] = []
         changed: list[tuple[str, str, str]] = []
         not_null: list[Said] = []
+        nullable: list[Said] = []
         hiding: list[Said] = []
         for kind, name, table, text in rows:
             if kind == "trigger" and (table, name, " ".join(str(text).split())) == _TRIGGER:
@@ -488,17 +490,20 @@ class PostgresStore(Store):
                 typed, made_not_null = _not_null_apart(str(text))
                 if made_not_null and (table, name) in NULLABLE_MADE:
                     not_null.append(_not_null(str(table), str(name)))
+                elif not made_not_null and (table, name) not in NULLABLE_MADE:
+                    nullable.append(_nullable(str(table), str(name)))
                 if typed != _TYPES_HERE[(table, name)][0] or " COLLATE " in typed:
                     changed.append((str(table), str(name), typed))
                 continue
             elif kind == "domain":
                 name = f"{table}.{name} {text}"
             found.append((kind, str(name)))
-        if (changed or not_null or added or hiding) and not found:
+        if (changed or not_null or nullable or added or hiding) and not found:
             told = [self._retyped(*column) for column in sorted(changed)]
             raise not_as_made(self.location, self._with_no_number(told), sorted(added),
-                              sorted(not_null, key=lambda said: said.en),
-                              sorted(hiding, key=lambda said: said.en))  # fmt: skip
+                              not_null=sorted(not_null, key=lambda said: said.en),
+                              nullable=sorted(nullable, key=lambda said: said.en),
+                              row_security=sorted(hiding, key=lambda said: said.en))  # fmt: skip
         if found:
             raise never_made(self.location, found)
 
@@ -1489,6 +1494,26 @@ def _not_null_apart(text: str) -> tuple[str, bool]:
 def _not_null(table: str, column: str) -> Said:
     back = f"`ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL`"
     return not_null_added(table, column, Said(back, back))
+
+
+_DEFAULT_OF = {(table, column): default for table, column, default in DEFAULTS_MADE}
+"""Each column okrdesk gives a default → the default, as SQL."""
+
+
+def _nullable(table: str, column: str) -> Said:
+    """A column okrdesk makes ``NOT NULL``, found without, with the way back: its NULLs
+    filled (with okrdesk's default, where it gives one), then ``SET NOT NULL``, which
+    the server refuses while one is left."""
+    again = f"`ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL`"
+    default = _DEFAULT_OF.get((table, column))
+    if default is not None:
+        fill = f"`UPDATE {table} SET {column} = {default} WHERE {column} IS NULL`"
+        return not_null_dropped(table, column, Said(f"{fill}, then {again}",
+                                                    f"先运行 {fill}，再运行 {again}"))  # fmt: skip
+    return not_null_dropped(table, column, Said(
+        f"give each row where it is NULL a value, or delete the row, then {again}",
+        f"先为该列为空的每一行填上值（或删除该行），再运行 {again}",
+    ))  # fmt: skip
 
 
 _NUMBERED = ("runs", "checkins", "spend")

@@ -29,6 +29,7 @@ from okrdesk.store.hand_changes import (
     never_made,
     not_as_made,
     not_null_added,
+    not_null_dropped,
     retyped,
 )
 from okrdesk.store.migrations import (
@@ -41,6 +42,7 @@ from okrdesk.store.migrations import (
     NO_NUMBER_INDEX,
     NULLABLE_MADE,
     OKRDESK_WRITES,
+    ROW_IDS_MADE,
     SCHEMA_VERSION,
     SQLITE_EDIT_TABLES,
     SQLITE_EDIT_TRIGGERS,
@@ -320,12 +322,14 @@ class SqliteStore(Store):
             ours = str(table).lower() in TABLES_MADE
             if kind == "index" and ours and _one_spaced(str(text)) not in INDEXES_MADE:
                 found.append((kind, name))
-        defaults, retyped, added, not_null = self._columns_not_made()
+        defaults, retyped, added, not_null, nullable = self._columns_not_made()
         found.extend(("default", column) for column in defaults)
-        if (retyped or added or not_null) and not found:
+        if (retyped or added or not_null or nullable) and not found:
             raise not_as_made(str(self.path), [self._retyped(*column) for column in retyped],
                               added, [not_null_added(*column, _NOT_NULL_BACK)
-                                      for column in not_null])  # fmt: skip
+                                      for column in not_null],
+                              nullable=[not_null_dropped(*column, _NULLABLE_BACK)
+                                        for column in nullable])  # fmt: skip
         if found:
             raise never_made(str(self.path), found)
 
@@ -351,7 +355,11 @@ class SqliteStore(Store):
     def _columns_not_made(
         self,
     ) -> tuple[
-        list[str], list[tuple[str, str, str, str]], list[tuple[str, str]], list[tuple[str, str]]
+        list[str],
+        list[tuple[str, str, str, str]],
+        list[tuple[str, str]],
+        list[tuple[str, str]],
+        list[tuple[str, str]],
     ]:
         """Each column of a table okrdesk writes whose default okrdesk never gives it
         (``DEFAULTS_MADE``), as ``table.column = default``: what okrdesk's writes leave a
@@ -360,21 +368,27 @@ class SqliteStore(Store):
         its type, okrdesk's): a table rebuilt by hand; each column okrdesk never makes
         there, as (table, column); and each ``NOT NULL`` that okrdesk makes without
         (``NULLABLE_MADE``), as (table, column), which refused okrdesk's writes that
-        leave it empty midway. One query for all four."""
+        leave it empty midway; and each column okrdesk makes ``NOT NULL`` found without,
+        as (table, column), where rows written by other software may hold NULLs okrdesk's
+        reads never expect. One query for all five."""
         # Only okrdesk's own tables, and no virtual one, named apart: the columns of a
         # virtual table of someone else's, whose module this Python lacks, cannot be read.
         ours = ", ".join("?" * len(TABLES_MADE))
-        defaults, retyped, added, not_null = [], [], [], []
+        defaults, retyped, added, not_null, nullable = [], [], [], [], []
         for table, column, kind, default, required in self._connection.execute(
             'SELECT m.name, p.name, p.type, p.dflt_value, p."notnull" FROM sqlite_master m, '
             "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.rootpage > 0 "
             f"AND lower(m.name) IN ({ours}) AND (p.dflt_value IS NOT NULL "
             f"OR (m.name, p.name, p.type) NOT IN (VALUES {_TYPED_AS_MADE}) "
-            f'OR p."notnull" AND (lower(m.name), lower(p.name)) IN (VALUES {_NULLABLE}))',
+            f'OR p."notnull" AND (lower(m.name), lower(p.name)) IN (VALUES {_NULLABLE}) '
+            f'OR NOT p."notnull" AND (lower(m.name), lower(p.name)) IN (VALUES {_NOT_NULL}))',
             sorted(TABLES_MADE),
         ):
-            if required and (str(table).lower(), str(column).lower()) in NULLABLE_MADE:
+            named = (str(table).lower(), str(column).lower())
+            if required and named in NULLABLE_MADE:
                 not_null.append((str(table), str(column)))
+            elif not required and named in _NOT_NULL_MADE:
+                nullable.append((str(table), str(column)))
             made = COLUMN_TYPES_MADE[str(table).lower()].get(str(column).lower())
             # A column no version of okrdesk makes: what it holds okrdesk never writes nor
             # keeps (a copy of the store leaves it behind), and its NOT NULL, in a table
@@ -386,7 +400,7 @@ class SqliteStore(Store):
             if default is not None and (str(table).lower(), str(column).lower(),
                                         default) not in DEFAULTS_MADE:  # fmt: skip
                 defaults.append(f"{table}.{column} = {default}")
-        return defaults, retyped, added, not_null
+        return defaults, retyped, added, not_null, nullable
 
     def _retyped(self, table: str, column: str, kind: str, made: str) -> Said:
         return retyped(table, column, kind, made, self._type_back(table, column, made))
@@ -623,6 +637,19 @@ _NOT_NULL_BACK = Said(
     'database browser\'s "modify table" does, or restore the file from a backup',
     "SQLite 无法就地去掉列的 NOT NULL：请像数据库浏览器的“修改表”那样重建该表去掉它，"
     "或从备份恢复该文件",
+)
+_NOT_NULL_MADE = (
+    frozenset((table, column) for table, columns in COLUMN_TYPES_MADE.items() for column in columns)
+    - NULLABLE_MADE
+    - ROW_IDS_MADE
+)
+"""Each column okrdesk makes ``NOT NULL``."""
+_NOT_NULL = ", ".join(f"('{table}', '{column}')" for table, column in sorted(_NOT_NULL_MADE))
+_NULLABLE_BACK = Said(
+    "SQLite cannot make a column NOT NULL in place: fill its NULLs, then rebuild the table "
+    'with it, as a database browser\'s "modify table" does, or restore the file from a backup',
+    "SQLite 无法就地给列加上 NOT NULL：请先填上其中的空值，再像数据库浏览器的“修改表”那样"
+    "重建该表加上它，或从备份恢复该文件",
 )
 _TYPED_AS_MADE = ", ".join(
     f"('{table}', '{column}', '{kind}')"
