@@ -612,6 +612,31 @@ def test_a_row_added_by_hand_with_the_next_id_is_said_with_the_sequence_to_reset
     said_plainly(cli("checkin", "O1.REV", "2", "--date", "2026-02-27", "-w", str(collected)), 0)
 
 
+def test_the_late_look_at_a_server_store_holds_to_the_openings_rule(
+    collected: Path, postgres_url: str
+) -> None:
+    """What `store upgrade`, a late server error and a value okrdesk could not use say of
+    okrdesk's tables (``unlike_made``) took an ``integer`` for a ``bigint`` column and
+    missed a collation changed alone, where the opening refuses both: a column retyped
+    after a command opened the store went unnamed. One rule for both now, in the
+    opening's words."""
+    with Store.open(postgres_url, create=False) as store:
+        assert store.unlike_made() == []
+        by_hand(
+            postgres_url,
+            "ALTER TABLE spend ALTER COLUMN amount_fen TYPE integer",
+            'ALTER TABLE spend ALTER COLUMN note TYPE text COLLATE "POSIX"',
+        )
+        found = store.unlike_made()
+    assert [said.en for said in found] == [
+        "spend.amount_fen is of type integer, not bigint (`ALTER TABLE spend ALTER COLUMN "
+        "amount_fen TYPE bigint USING amount_fen::bigint`)",
+        'spend.note is of type text COLLATE "POSIX", not text COLLATE "C" (`ALTER TABLE spend '
+        'ALTER COLUMN note TYPE text COLLATE "C" USING note::text`)',
+    ]
+    assert found[0].zh.startswith("spend 表的 amount_fen 列类型为 integer，而非 bigint（`ALTER")
+
+
 def test_a_type_changed_by_hand_is_refused_when_opened_with_its_way_back(
     collected: Path, postgres_url: str
 ) -> None:

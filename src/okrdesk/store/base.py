@@ -38,9 +38,15 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import DaysHeld, Grain, Period, period_holding
-from okrdesk.store.hand_changes import added_up_again_said, holds_no_number, put_back_said
+from okrdesk.store.hand_changes import (
+    added_up_again_said,
+    holds_no_number,
+    put_back_said,
+    retyped,
+)
 from okrdesk.store.liveness import Liveness, liveness, process_start, this_host
 from okrdesk.store.migrations import (
+    COLUMN_TYPES_MADE,
     HAND_EDITS,
     PERIOD_TOTALS_GROUP,
     PERIOD_TOTALS_SELECT,
@@ -2530,20 +2536,22 @@ class Store(ABC):
             if not there:
                 found.append(Said(f"no table {table}", f"没有 {table} 表"))
                 continue
-            for column, kind in made.items():
+            for column in made:
                 if column not in there:
                     found.append(Said(f"no column {table}.{column}", f"{table} 表没有 {column} 列"))
                     continue
-                meant = self._types_of(kind)
-                if there[column] not in meant:
-                    back = self._type_back(table, column, kind)
-                    found.append(Said(
-                        f"{table}.{column} is of type {there[column]}, not {meant[0]} "
-                        f"({back.en})",
-                        f"{table} 表的 {column} 列类型为 {there[column]}，而非 {meant[0]}"
-                        f"（{back.zh}）",
-                    ))  # fmt: skip
+                if (unlike := self._type_unlike(table, column, there[column])) is not None:
+                    found.append(unlike)
         return found
+
+    def _type_unlike(self, table: str, column: str, found: str) -> Said | None:
+        """``table.column``, one of okrdesk's, found of type ``found`` (as ``_column_types``
+        gives it): None where that is the type okrdesk makes it, else said with its way
+        back. The one rule of the opening's look and of ``unlike_made``."""
+        made = COLUMN_TYPES_MADE[table.lower()][column.lower()]
+        if found.upper() == made:
+            return None
+        return retyped(table, column, found, made, self._type_back(table, column, made))
 
     def _column_types(self, table: str) -> dict[str, str]:
         """The columns of ``table`` → their types as the database names them; empty where

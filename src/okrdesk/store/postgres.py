@@ -153,6 +153,11 @@ _TYPED_OURS = "ARRAY[" + ", ".join(sorted(
 """Each column okrdesk makes on a server as the catalog keeps it: ``table.column`` with
 its type's oid, its collation's and ``n`` where it is ``NOT NULL``, compared at once (the
 server hashes a constant array)."""
+_TYPE_SAID = """format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation IN (0, 950)
+           THEN '' ELSE (SELECT ' COLLATE ' || quote_ident(o.collname)
+               FROM pg_catalog.pg_collation o WHERE o.oid = a.attcollation) END"""
+"""A column's type as okrdesk says it (``pg_attribute a``): as ``format_type`` says it,
+with its collation where that is not okrdesk's ("C") nor none."""
 _NEVER_MADE = f"""
 SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl,
        replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(n.nspname) || '.', ' ON ')
@@ -205,9 +210,7 @@ SELECT CASE WHEN c.relname || '.' || a.attname <> ALL({_COLUMNS_OURS}) THEN 'col
        CASE WHEN t.typtype = 'd' THEN concat_ws(' ', format_type(t.oid, NULL),
            (SELECT string_agg(pg_get_constraintdef(d.oid), ' ' ORDER BY d.conname)
             FROM pg_catalog.pg_constraint d WHERE d.contypid = t.oid))
-       ELSE format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation IN (0, 950)
-           THEN '' ELSE (SELECT ' COLLATE ' || quote_ident(o.collname)
-               FROM pg_catalog.pg_collation o WHERE o.oid = a.attcollation) END
+       ELSE {_TYPE_SAID}
            || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END END
 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -458,7 +461,7 @@ class PostgresStore(Store):
             rows = [tuple(row) for row in self._rows(_NEVER_MADE)]
         found: list[tuple[str, str]] = []
         added: list[tuple[str, str]] = []
-        changed: list[tuple[str, str, str]] = []
+        changed: list[Said] = []
         not_null: list[Said] = []
         nullable: list[Said] = []
         hiding: list[Said] = []
@@ -492,14 +495,14 @@ class PostgresStore(Store):
                     not_null.append(_not_null(str(table), str(name)))
                 elif not made_not_null and (table, name) not in NULLABLE_MADE:
                     nullable.append(_nullable(str(table), str(name)))
-                if typed != _TYPES_HERE[(table, name)][0] or " COLLATE " in typed:
-                    changed.append((str(table), str(name), typed))
+                if (unlike := self._type_unlike(str(table), str(name), typed)) is not None:
+                    changed.append(unlike)
                 continue
             elif kind == "domain":
                 name = f"{table}.{name} {text}"
             found.append((kind, str(name)))
         if (changed or not_null or nullable or added or hiding) and not found:
-            told = [self._retyped(*column) for column in sorted(changed)]
+            told = sorted(changed, key=lambda said: said.en)
             raise not_as_made(self.location, self._with_no_number(told), sorted(added),
                               not_null=sorted(not_null, key=lambda said: said.en),
                               nullable=sorted(nullable, key=lambda said: said.en),
@@ -507,10 +510,14 @@ class PostgresStore(Store):
         if found:
             raise never_made(self.location, found)
 
-    def _retyped(self, table: str, column: str, found: str) -> Said:
+    def _type_unlike(self, table: str, column: str, found: str) -> Said | None:
         """``table.column``, made as ``_TYPES_HERE`` says, ``found`` of another type or
-        collation (``text COLLATE "en_US"``): said as an SQLite file's, with its way back."""
+        collation (``text COLLATE "en_US"``, as ``_TYPE_SAID`` says it): said as an SQLite
+        file's, with its way back; None where it is as made. An ``integer`` where okrdesk
+        makes a ``bigint`` is said too: a figure past 2^31 (21 亿 fen) would be refused."""
         kind, _, collation = _TYPES_HERE[(table, column)]
+        if found == kind:
+            return None
         words = f'{kind} COLLATE "C"' if collation else kind
         back = f"`ALTER TABLE {table} ALTER COLUMN {column} TYPE {words} USING {column}::{kind}`"
         # The collation named only where the type is the same and the collation is not.
@@ -1313,7 +1320,7 @@ class PostgresStore(Store):
         # by hand (to text) can hold something else.
         kinds = self._column_types("observations")
         for column in ("value", "numerator", "denominator"):
-            if kinds.get(column, "double precision") in _NUMBER_TYPES:
+            if kinds.get(column, "double precision").partition("(")[0] in _NUMBER_TYPES:
                 continue
             row = self._one(
                 f"SELECT metric, period, subject, slice, {column}::text FROM observations "
@@ -1325,22 +1332,17 @@ class PostgresStore(Store):
         return None
 
     def _column_types(self, table: str) -> dict[str, str]:
+        # As the opening's look says them (``_TYPE_SAID``), so ``_type_unlike`` holds to
+        # one rule: a collation changed alone is found here too.
         rows = self._rows(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ?",
+            f"SELECT a.attname, {_TYPE_SAID} FROM pg_catalog.pg_attribute a "
+            "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relname = ? AND a.attnum > 0 "
+            "AND NOT a.attisdropped",
             (table,),
         )
         return {str(name): str(kind) for name, kind in rows}
-
-    def _types_of(self, made: str) -> tuple[str, ...]:
-        return _MADE_TYPES.get(made, (made.lower(),))
-
-    def _type_back(self, table: str, column: str, made: str) -> Said:
-        # okrdesk's text columns compare by code point, as SQLite's: a column given back
-        # plain text would take the database's collation, and order ids otherwise.
-        kind = 'text COLLATE "C"' if made == "TEXT" else self._types_of(made)[0]
-        back = f"`ALTER TABLE {table} ALTER COLUMN {column} TYPE {kind}`"
-        return Said(back, back)
 
     def columns(self, table: str) -> list[str]:
         rows = self._rows(
@@ -1475,14 +1477,6 @@ def _unlike_made(store: PostgresStore) -> list[Said]:
     except OkrdeskError:
         return []
     return differs
-
-
-_MADE_TYPES = {
-    "TEXT": ("text",),
-    "REAL": ("double precision",),
-    "INTEGER": ("bigint", "integer"),
-}
-"""The PostgreSQL types of a column made as TEXT, REAL or INTEGER on SQLite."""
 
 
 def _not_null_apart(text: str) -> tuple[str, bool]:

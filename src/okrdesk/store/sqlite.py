@@ -30,7 +30,6 @@ from okrdesk.store.hand_changes import (
     not_as_made,
     not_null_added,
     not_null_dropped,
-    retyped,
 )
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
@@ -325,9 +324,8 @@ class SqliteStore(Store):
         defaults, retyped, added, not_null, nullable = self._columns_not_made()
         found.extend(("default", column) for column in defaults)
         if (retyped or added or not_null or nullable) and not found:
-            raise not_as_made(str(self.path), [self._retyped(*column) for column in retyped],
-                              added, [not_null_added(*column, _NOT_NULL_BACK)
-                                      for column in not_null],
+            raise not_as_made(str(self.path), retyped, added,
+                              [not_null_added(*column, _NOT_NULL_BACK) for column in not_null],
                               nullable=[not_null_dropped(*column, _NULLABLE_BACK)
                                         for column in nullable])  # fmt: skip
         if found:
@@ -356,7 +354,7 @@ class SqliteStore(Store):
         self,
     ) -> tuple[
         list[str],
-        list[tuple[str, str, str, str]],
+        list[Said],
         list[tuple[str, str]],
         list[tuple[str, str]],
         list[tuple[str, str]],
@@ -364,8 +362,8 @@ class SqliteStore(Store):
         """Each column of a table okrdesk writes whose default okrdesk never gives it
         (``DEFAULTS_MADE``), as ``table.column = default``: what okrdesk's writes leave a
         column to would be someone else's choice (a check-in born withdrawn); each whose
-        type is not the one okrdesk gives it (``COLUMN_TYPES_MADE``), as (table, column,
-        its type, okrdesk's): a table rebuilt by hand; each column okrdesk never makes
+        type is not the one okrdesk gives it (``_type_unlike``), said with its way back: a
+        table rebuilt by hand; each column okrdesk never makes
         there, as (table, column); and each ``NOT NULL`` that okrdesk makes without
         (``NULLABLE_MADE``), as (table, column), which refused okrdesk's writes that
         leave it empty midway; and each column okrdesk makes ``NOT NULL`` found without,
@@ -374,7 +372,9 @@ class SqliteStore(Store):
         # Only okrdesk's own tables, and no virtual one, named apart: the columns of a
         # virtual table of someone else's, whose module this Python lacks, cannot be read.
         ours = ", ".join("?" * len(TABLES_MADE))
-        defaults, retyped, added, not_null, nullable = [], [], [], [], []
+        defaults: list[str] = []
+        retyped: list[Said] = []
+        added, not_null, nullable = [], [], []
         for table, column, kind, default, required in self._connection.execute(
             'SELECT m.name, p.name, p.type, p.dflt_value, p."notnull" FROM sqlite_master m, '
             "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.rootpage > 0 "
@@ -395,15 +395,12 @@ class SqliteStore(Store):
             # rebuilt by hand, would refuse okrdesk's writes midway.
             if made is None:
                 added.append((str(table), str(column)))
-            elif str(kind).upper() != made:
-                retyped.append((str(table), str(column), str(kind), made))
+            elif (unlike := self._type_unlike(str(table), str(column), str(kind))) is not None:
+                retyped.append(unlike)
             if default is not None and (str(table).lower(), str(column).lower(),
                                         default) not in DEFAULTS_MADE:  # fmt: skip
                 defaults.append(f"{table}.{column} = {default}")
         return defaults, retyped, added, not_null, nullable
-
-    def _retyped(self, table: str, column: str, kind: str, made: str) -> Said:
-        return retyped(table, column, kind, made, self._type_back(table, column, made))
 
     def _has_foreign_tables(self) -> bool:
         return bool(
