@@ -35,6 +35,7 @@ from okrdesk.model import (
 from okrdesk.periods import Grain, Period, periods_between, week_of
 from okrdesk.report.build import build_report
 from okrdesk.store import Store
+from okrdesk.store.reader import SumPlaces, SumRows
 from okrdesk.store.sqlite import SqliteStore
 from okrdesk.units import UNITS
 
@@ -300,8 +301,8 @@ def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
                                [Observation("opened", "b1t1p1", new_year.id, 7.0)])  # fmt: skip
     assert not store._running_totals_answer(Grain.WEEK, START, dt.date(2026, 12, 31))
     across = store.sum_rows_at([dt.date(2026, 12, 31)], Grain.WEEK, since=START)
-    rows, at = across[dt.date(2026, 12, 31)]
-    assert rows["opened"]["b1t1p1"][at + 3] == 26  # its 25 weeks, and the one across
+    rows, at = across[dt.date(2026, 12, 31)]["opened"]
+    assert rows["b1t1p1"][at.observations] == 26  # its 25 weeks, and the one across
 
 
 def test_a_collect_landing_amid_a_reports_reads_adds_nothing_after_its_day(
@@ -341,18 +342,24 @@ def test_a_collect_landing_amid_a_reports_reads_adds_nothing_after_its_day(
 
 
 def each_days_sums(
-    read: dict[dt.date, tuple[dict[str, dict[str, tuple[object, ...]]], int]],
+    read: dict[dt.date, SumRows],
 ) -> dict[dt.date, dict[str, dict[str, tuple[object, ...]]]]:
     """day → metric → subject → (Σ value, Σ numerator, Σ denominator, observations), of
     the subjects with observations by the day."""
     found: dict[dt.date, dict[str, dict[str, tuple[object, ...]]]] = {}
-    for day, (rows, at) in read.items():
+    for day, rows in read.items():
         found[day] = {}
-        for metric, by_subject in rows.items():
-            sums = {s: row[at : at + 4] for s, row in by_subject.items() if row[at + 3]}
+        for metric, (by_subject, at) in rows.items():
+            sums = {s: sums_of(row, at) for s, row in by_subject.items() if row[at.observations]}
             if sums:
                 found[day][metric] = sums
     return found
+
+
+def sums_of(row: tuple[object, ...], at: SumPlaces) -> tuple[object, ...]:
+    """A row's Σ value, Σ numerator, Σ denominator (None where not read) and observations."""
+    read = [None if place is None else row[place] for place in at[:3]]
+    return (*read, row[at.observations])
 
 
 def store_rows(store: Store, metric: str) -> list[Observation]:
@@ -480,18 +487,29 @@ def test_a_shared_rollup_has_every_figure_a_rollup_of_its_own_has(
                     found = together.figure(metric, subject)
                     expected = alone.figure(metric, subject)
                     assert same(store, found, expected), (within, day, metric, subject)
-    # The sums read are only those of metrics added up over time: none of the stock's.
-    summed = frozenset(name for name, spec in SPECS.items() if spec.kind is not MetricKind.STOCK)
+    # The sums read are only those of metrics added up over time (none of the stock's), of
+    # the columns asked for; the firm's running totals are read of those columns alone.
+    summed = {
+        name: ("numerator", "denominator") if spec.kind is MetricKind.RATIO else ("value",)
+        for name, spec in SPECS.items()
+        if spec.kind is not MetricKind.STOCK
+    }
     for subjects in (None, subjects_under(plan, BRANCH)):
         read = store.sum_rows_at([AS_OF], Grain.WEEK, subjects, since=START, metrics=summed)
         everything = store.sum_rows_at([AS_OF], Grain.WEEK, subjects, since=START)
-        rows, at = read[AS_OF]
-        all_rows, all_at = everything[AS_OF]
+        rows, all_rows = read[AS_OF], everything[AS_OF]
         assert subjects is not None or "aum" not in rows
-        for metric in summed:
-            assert {s: r[at : at + 4] for s, r in rows[metric].items()} == {
-                s: r[all_at : all_at + 4] for s, r in all_rows[metric].items()
+        for metric, columns in summed.items():
+            (by_subject, at), (all_by_subject, all_at) = rows[metric], all_rows[metric]
+            for column in columns:
+                assert {s: r[at.of(column)] for s, r in by_subject.items()} == {
+                    s: r[all_at.of(column)] for s, r in all_by_subject.items()
+                }, (subjects, metric, column)
+            assert {s: r[at.observations] for s, r in by_subject.items()} == {
+                s: r[all_at.observations] for s, r in all_by_subject.items()
             }, (subjects, metric)
+            if subjects is None:
+                assert {len(r) for r in by_subject.values()} == {len(columns) + 2}, metric
     # The unit's own row counts towards it and up; the subject outside the plan does not.
     own = Rollup(plan, store, AS_OF, SPECS)
     assert own.figure("fees", "gone").value is None

@@ -40,7 +40,7 @@ from okrdesk.model import (
 )
 from okrdesk.periods import Grain
 from okrdesk.records import shared_methods
-from okrdesk.store.reader import StoreReader
+from okrdesk.store.reader import StoreReader, SumPlaces, SumRows
 
 
 @attrs.frozen
@@ -97,9 +97,12 @@ def checkin_counts(
     return True
 
 
-SumRows = tuple[dict[str, dict[str, tuple[Any, ...]]], int]
-"""``StoreReader.sum_rows_at``'s rows (metric → subject → row) and where one date's
-Σ value, Σ numerator, Σ denominator and observations start in a row."""
+Summed = frozenset[tuple[str, tuple[str, ...]]]
+"""The metrics whose sums over time are read, each with the parts (value, numerator,
+denominator) read of it."""
+
+NOTHING_SUMMED: tuple[dict[str, tuple[Any, ...]], SumPlaces] = ({}, SumPlaces.from_start(1))
+"""A metric with no sums stored: no rows."""
 
 Part = tuple[Mapping[str, Sequence[Any]], int, int]
 """One stored part of a metric (its value, numerator or denominator) as the adding up
@@ -107,10 +110,6 @@ reads it: subject → row, and where in the row the number and the observations 
 
 Totals = dict[str, tuple[tuple[float | None, ...], int]]
 """Each subject's numbers (one per part) added up the tree, and its observations."""
-
-COLUMN = {"value": 0, "numerator": 1, "denominator": 2}
-"""Where each part is among a date's sums in a row of ``SumRows``; the observations
-come after them."""
 
 
 class SharedReads:
@@ -136,7 +135,7 @@ class SharedReads:
         store.read_collects_of(collects_of(plan, store))
         self._metrics = metrics_by_grain(plan, specs)[plan.grain]
         self._through: dict[dt.date, dt.date] = {}
-        self._sums: dict[tuple[dt.date, str | None, frozenset[str] | None], SumRows] = {}
+        self._sums: dict[tuple[dt.date, str | None, Summed | None], SumRows] = {}
         self._trees: dict[str | None, _Tree] = {}
         self._latest: dict[tuple[Grain, str], dt.date | None] = {}
         self._rollups: dict[tuple[dt.date, str | None], Rollup] = {}
@@ -188,10 +187,11 @@ class SharedReads:
         day: dt.date,
         scope: str | None,
         subjects: Collection[str] | None,
-        metrics: frozenset[str] | None = None,
+        metrics: Summed | None = None,
     ) -> SumRows:
         """The sums over time through ``day`` (a ``through`` day) for each subject of
-        every metric (of ``metrics`` when given: others may be missing): every subject
+        every metric (of ``metrics`` when given, the columns each names: others may be
+        missing): every subject
         when ``scope`` is None, else those of ``subjects`` (the subtree of the unit
         ``scope``). The first date of ``days`` asked for reads them all."""
         key = (day, scope, metrics)
@@ -202,8 +202,9 @@ class SharedReads:
                 else [day]
             )
             read = self.store.sum_rows_at(
-                days, self.plan.grain, subjects, since=self.plan.start, metrics=metrics
-            )
+                days, self.plan.grain, subjects, since=self.plan.start,
+                metrics=None if metrics is None else dict(metrics),
+            )  # fmt: skip
             for through, rows in read.items():
                 self._sums[(through, scope, metrics)] = rows
         return self._sums[key]
@@ -266,12 +267,14 @@ class Rollup:
         self._slices: dict[tuple[str, bool, str], _Figures] = {}
         self._slice_rows: dict[tuple[str, bool], list[list[SliceRow]]] = {}
         self._summed: dict[bool, SumRows] = {}
-        self._summed_metrics = frozenset(
-            name
+        self._summed_metrics: Summed = frozenset(
+            (name, summed)
             for name, spec in specs.items()
-            if spec.formula is None and any(over == "sum" for _, over in _parts(spec))
+            if spec.formula is None
+            and (summed := tuple(part for part, over in _parts(spec) if over == "sum"))
         )
-        """The metrics with a part added up over time: the only ones whose sums are read."""
+        """The metrics with a part added up over time, each with those parts: the only
+        sums read."""
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -450,8 +453,8 @@ class Rollup:
         for part, over_time in _parts(spec):
             # The plan's sums are read once for every metric; a phase's, for its rate alone.
             if over_time == "sum" and self.since == self.plan.start:
-                rows, start = self._sums(scoped)
-                own.append((rows.get(spec.name, {}), start + COLUMN[part], start + 3))
+                rows, places = self._sums(scoped).get(spec.name, NOTHING_SUMMED)
+                own.append((rows, places.of(part), places.observations))
             else:
                 own.append((self.store.totals_by_subject(
                     spec.name, self.through, part, over_time, self.plan.grain, subjects,

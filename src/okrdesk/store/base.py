@@ -54,7 +54,7 @@ from okrdesk.store.migrations import (
     RUNNING_TOTALS_WINDOWS,
     tables_as_made,
 )
-from okrdesk.store.reader import PlanCollects, SeriesOfMetrics
+from okrdesk.store.reader import SUM_COLUMNS, PlanCollects, SeriesOfMetrics, SumPlaces, SumRows
 from okrdesk.store.stored_rows import (
     UnreadableValue,
     checkin_figures_of,
@@ -87,10 +87,20 @@ BUSY_TIMEOUT_ENV = "OKRDESK_BUSY_TIMEOUT"
 Row = tuple[Any, ...]
 T = TypeVar("T")
 R = TypeVar("R")
-SumRows = tuple[dict[str, dict[str, Row]], int]
-"""One day's sums of every metric and subject as ``Store.sum_rows_at`` reads them:
-metric → subject → row, and where the day's Σ value, Σ numerator, Σ denominator and
-observations start in a row."""
+
+
+def laid_out(
+    found: Mapping[str, dict[str, Row]], asked: Sequence[dt.date]
+) -> dict[dt.date, SumRows]:
+    """``sum_rows_at``'s answer from one grouped read of each metric's rows (metric →
+    subject → row: metric, subject, then the latest day's four sums and each earlier
+    day's in turn)."""
+    read = {day: SumPlaces.from_start(6 + 4 * i) for i, day in enumerate(asked[:-1])}
+    read[asked[-1]] = SumPlaces.from_start(2)
+    return {
+        day: {metric: (rows, places) for metric, rows in found.items()}
+        for day, places in read.items()
+    }
 
 
 def busy_timeout() -> float:
@@ -125,16 +135,14 @@ those rows), each subject's carried on from its row that held before that period
 with its own sums and the subject's next period, and every later row's sums start from
 it, added in the order a sum from the year's start adds them."""
 
-_RUNNING_ROWS = (
-    "SELECT subject, value, numerator, denominator, observations FROM running_totals "
-    "WHERE metric = ? AND grain = ? AND year = ?"
-)
-_RUNNING_COUNT = (
-    "SELECT NULL, count(*), NULL, NULL, NULL FROM running_totals "
-    "WHERE metric = ? AND grain = ? AND year = ?"
-)
+_RUNNING_ROWS = "SELECT subject, {columns}, observations FROM running_totals {where}"
+"""Each subject's running totals of a metric, grain and year: the columns asked for (of
+``SUM_COLUMNS``) and the observations. Python's sqlite3 spends on each column of a row
+about a fifth of what SQLite and it spend on the row: a flow reads its value alone."""
+_RUNNING_COUNT = "SELECT NULL, count(*){nothing} FROM running_totals {where}"
 """A row of ``_RUNNING_ROWS``'s shape with no subject: how many subjects a metric has in
 a grain and year (with ``next_period = '~'``: each has one such row, its latest)."""
+_RUNNING_WHERE = "WHERE metric = ? AND grain = ? AND year = ?"
 
 _pair_of_figure: Callable[[FigureRow], tuple[str, str]] = operator.itemgetter(0, 2)
 """A collected figure's metric and period."""
@@ -1369,15 +1377,16 @@ class Store(ABC):
         return {
             day: {
                 metric: {
-                    subject: (row[at], row[at + 1], row[at + 2], int(row[at + 3]))
+                    subject: (row[at.of("value")], row[at.of("numerator")],
+                              row[at.of("denominator")], int(row[at.observations]))
                     for subject, row in by_subject.items()
-                    if row[at + 3]
+                    if row[at.observations]
                 }
-                for metric, by_subject in rows.items()
-                if any(row[at + 3] for row in by_subject.values())
+                for metric, (by_subject, at) in rows.items()
+                if any(row[at.observations] for row in by_subject.values())
             }
-            for day, (rows, at) in self.sum_rows_at(days, grain, subjects, since=since).items()
-        }
+            for day, rows in self.sum_rows_at(days, grain, subjects, since=since).items()
+        }  # fmt: skip
 
     def sum_rows_at(
         self,
@@ -1386,15 +1395,17 @@ class Store(ABC):
         subjects: Iterable[str] | None = None,
         *,
         since: dt.date | None = None,
-        metrics: Collection[str] | None = None,
+        metrics: Mapping[str, Collection[str]] | None = None,
     ) -> dict[dt.date, SumRows]:
         """Every metric's value, numerator and denominator summed over time for every
-        subject through each of ``days``: day → (metric → subject → row, and where the
-        day's four columns start in a row: Σ value, Σ numerator, Σ denominator,
+        subject through each of ``days``: day → metric → (subject → row, and where the
+        day's four columns are in its rows: Σ value, Σ numerator, Σ denominator,
         observations; a subject with no observations by a day has 0 there, and no sums,
         or no row). Each day has the very sums a read through it alone has.
-        ``metrics``: those whose sums are wanted; the running totals of no other are
-        read (a firm's stocks would be a third of them), a scan may still add them up.
+        ``metrics``: those whose sums are wanted, each with the columns wanted of it
+        (``SUM_COLUMNS``); the running totals of no other are read (a firm's stocks would
+        be a third of them), nor other columns (their place is None); a scan may still
+        add them up.
 
         Every subject's sums from ``since`` are read from ``running_totals``, two rows
         or so a subject and metric a day, where the running totals of ``since``'s year
@@ -1429,16 +1440,16 @@ class Store(ABC):
         asked: Sequence[dt.date],
         grain: Grain,
         since: dt.date,
-        metrics: Collection[str] | None = None,
+        metrics: Mapping[str, Collection[str]] | None = None,
     ) -> dict[dt.date, SumRows]:
         """``sum_rows_at`` for every subject from the running totals of ``since``'s year:
         through a day, a metric's sums are each subject's running totals as of the
         metric's last period from ``since`` to start by that day, the row whose span
-        holds that period (subject, Σ value, Σ numerator, Σ denominator, observations)."""
+        holds that period (subject, the sums of the columns asked for, observations)."""
         year = f"{since.year:04d}"
         read: dict[dt.date, SumRows] = {}
         for day in asked:
-            rows: dict[str, dict[str, Row]] = {}
+            rows: SumRows = {}
             following: dict[str, str] = dict(self._rows(
                 "SELECT metric, min(period) FROM period_totals WHERE grain = ? "
                 "AND period_start > ? AND period_end <= ? GROUP BY metric",
@@ -1451,16 +1462,22 @@ class Store(ABC):
             ):
                 if metrics is None or metric in metrics:
                     held = (metric, grain.value, year)
-                    rows[metric] = self._running_rows(held, period, following.get(metric))
-            read[day] = (rows, 1)
+                    columns = SUM_COLUMNS if metrics is None else metrics[metric]
+                    rows[metric] = self._running_rows(held, period, following.get(metric),
+                                                      columns)  # fmt: skip
+            read[day] = rows
         return read
 
     def _running_rows(
-        self, held: tuple[str, str, str], period: str, following: str | None
-    ) -> dict[str, Row]:
+        self,
+        held: tuple[str, str, str],
+        period: str,
+        following: str | None,
+        columns: Collection[str] = SUM_COLUMNS,
+    ) -> tuple[dict[str, Row], SumPlaces]:
         """Each subject's running totals of a metric, grain and year (``held``) as of
-        ``period``: the row whose span holds it (subject, Σ value, Σ numerator,
-        Σ denominator, observations).
+        ``period``: the row whose span holds it (subject, Σ of each of ``columns`` in
+        the order of ``SUM_COLUMNS``, observations), and where each is in it.
 
         First the rows that end where the metric's next period (``following``) begins,
         or its latest rows where it has none: one range of the key, and each subject's
@@ -1471,21 +1488,24 @@ class Store(ABC):
         that wrote a later period after ``following`` was read), every later row is
         looked through, as one statement: a report as of a week in spring read the
         rows of every week since, six weeks' rows to keep one's."""
-        found: dict[str, Row] = {}
-        everyone = 0
-        for row in self._rows(
-            f"{_RUNNING_ROWS} AND next_period = ? AND period <= ? "
-            f"UNION ALL {_RUNNING_COUNT} AND next_period = '~'",
+        read = [column for column in SUM_COLUMNS if column in columns]
+        value, numerator, denominator = (
+            read.index(c) + 1 if c in read else None for c in SUM_COLUMNS
+        )
+        places = SumPlaces(value, numerator, denominator, len(read) + 1)
+        rows = _RUNNING_ROWS.format(columns=", ".join(read), where=_RUNNING_WHERE)
+        count = _RUNNING_COUNT.format(nothing=", NULL" * len(read), where=_RUNNING_WHERE)
+        # A subject is never NULL: the one row keyed None is the count of subjects.
+        found = {row[0]: row for row in self._rows(
+            f"{rows} AND next_period = ? AND period <= ? UNION ALL {count} "
+            "AND next_period = '~'",
             (*held, following or "~", period, *held),
-        ):
-            if row[0] is None:
-                everyone = int(row[1])
-            else:
-                found[row[0]] = row
-        if len(found) < everyone:
-            later = f"{_RUNNING_ROWS} AND next_period > ? AND period <= ?"
+        )}  # fmt: skip
+        counted = found.pop(None, None)
+        if counted is not None and len(found) < int(counted[1]):
+            later = f"{rows} AND next_period > ? AND period <= ?"
             found = {row[0]: row for row in self._rows(later, (*held, period, period))}
-        return found
+        return found, places
 
     def _scanned_sum_rows(
         self,
@@ -1523,9 +1543,7 @@ class Store(ABC):
             if row[0] not in found:
                 found[row[0]] = {}
             found[row[0]][row[1]] = row
-        read = {day: (found, 6 + 4 * i) for i, day in enumerate(asked[:-1])}
-        read[latest] = (found, 2)
-        return read
+        return laid_out(found, asked)
 
     def series(
         self,

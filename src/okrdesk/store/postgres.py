@@ -48,8 +48,8 @@ from okrdesk.store.base import (
     Row,
     StillRunning,
     Store,
-    SumRows,
     busy_timeout,
+    laid_out,
 )
 from okrdesk.store.hand_changes import (
     edits_unsummed,
@@ -75,7 +75,7 @@ from okrdesk.store.migrations import (
     TABLES_MADE,
     made_in,
 )
-from okrdesk.store.reader import SeriesOfMetrics
+from okrdesk.store.reader import SeriesOfMetrics, SumRows
 
 # psycopg's import leaves some 25,000 objects that live as long as the process (its
 # types, adapters, error classes, asyncio's). Every collection the cyclic garbage
@@ -1239,9 +1239,7 @@ class PostgresStore(Store):
                 found.setdefault(row[0], {})[row[1]] = row[:width]
         periods.sort()
         self._trends[(tuple(members), grain, latest, since)] = periods
-        read = {day: (found, 6 + 4 * i) for i, day in enumerate(asked[:-1])}
-        read[latest] = (found, 2)
-        return read
+        return laid_out(found, asked)
 
     def series_of_metrics(
         self,

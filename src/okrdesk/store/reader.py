@@ -18,6 +18,39 @@ SeriesOfMetrics = dict[str, dict[str, list[tuple[dt.date, float]]]]
 """metric → column → [(period end, total)], oldest first."""
 
 
+SUM_COLUMNS = ("value", "numerator", "denominator")
+"""The columns a metric's figures are added up over time in."""
+
+
+class SumPlaces(NamedTuple):
+    """Where one day's sums of a metric are in its rows (``StoreReader.sum_rows_at``):
+    each column's place, None for a column not read (only those a caller asked for
+    are), and the observations'."""
+
+    value: int | None
+    numerator: int | None
+    denominator: int | None
+    observations: int
+
+    @classmethod
+    def from_start(cls, start: int) -> SumPlaces:
+        """Every column read, in the order of ``SUM_COLUMNS``, from ``start``, observations
+        after them."""
+        return cls(start, start + 1, start + 2, start + 3)
+
+    def of(self, column: str) -> int:
+        """The place of ``column`` (value, numerator or denominator), which was read."""
+        place: int | None = getattr(self, column)
+        if place is None:
+            raise ValueError(f"{column} was not read")
+        return place
+
+
+SumRows = dict[str, tuple[dict[str, tuple[Any, ...]], SumPlaces]]
+"""One day's sums as ``StoreReader.sum_rows_at`` reads them: metric → (subject → row, and
+where that day's sums are in its rows)."""
+
+
 class PlanCollects(NamedTuple):
     """What the runs table says of one plan's collects (``Store.collects_by_plan``) without
     reading them: a firm's server holds a year of each branch's weekly ones."""
@@ -91,12 +124,13 @@ class StoreReader(Protocol):
         subjects: Iterable[str] | None = None,
         *,
         since: dt.date | None = None,
-        metrics: Collection[str] | None = None,
-    ) -> dict[dt.date, tuple[dict[str, dict[str, tuple[Any, ...]]], int]]:
-        """``sums_at`` as the rows come: day → (metric → subject → row, and where the
-        day's Σ value, Σ numerator, Σ denominator and observations start in a row).
-        ``metrics``: the metrics whose sums are wanted (a stock's are not); the others
-        may be left out."""
+        metrics: Mapping[str, Collection[str]] | None = None,
+    ) -> dict[dt.date, SumRows]:
+        """``sums_at`` as the rows come: day → metric → (subject → row, and where the
+        day's Σ value, Σ numerator, Σ denominator and observations are in its rows).
+        ``metrics``: the metrics whose sums are wanted (a stock's are not), each with the
+        columns wanted of it (``SUM_COLUMNS``); the others may be left out, and so may the
+        columns not asked for."""
         ...
 
     def series(
