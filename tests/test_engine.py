@@ -835,6 +835,14 @@ def test_the_part_of_a_figure_no_member_with_a_share_brings_is_named(store: Stor
     put(store, "new_accounts", [("cm01", 0, 5), ("cm02", 0, 3)])
     fresh = Engine(make_plan(everyone, owner="wm1"), store, AS_OF, METRICS)
     assert fresh.unshared(everyone, "wm1") is None
+    # Key results shared out to the same members are told apart from the others alike,
+    # worked out once for those members (a firm's are each shared to every branch).
+    again = attrs.evolve(shared, id="O1.S2", title="S2")
+    several = Engine(make_plan(shared, again, everyone, owner="wm1"), store, AS_OF, METRICS)
+    found = [several.unshared(each, "wm1") for each in (shared, again, everyone)]
+    assert [None if f is None else (f.amount, f.people) for f in found] == [
+        (3.0, ("cm02",)), (3.0, ("cm02",)), None]  # fmt: skip
+    assert sorted(several._apart) == [("wm1", ("cm01",)), ("wm1", ("cm01", "cm02"))]
     # A rate is no sum of its parts.
     rate = kr("R", "conversion", "0.3", "%", member_targets={"cm01": Decimal("0.3")})
     assert Engine(make_plan(rate, owner="wm1"), store, AS_OF, METRICS).unshared(rate, "wm1") is None

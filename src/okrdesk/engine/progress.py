@@ -304,6 +304,7 @@ class Engine:
         self._series_coming: dict[str, Callable[[], _Series]] = {}
         self._under: dict[str, list[str]] = {}
         self._below: dict[str, frozenset[str]] = {}
+        self._apart: dict[tuple[str, tuple[str, ...]], tuple[list[str], tuple[str, ...]]] = {}
         self._stale: dict[str, dt.date | None] = {}
         self._owns: dict[str, dt.date] = {}
         self._phase_rollups: dict[dt.date, Rollup] = {}
@@ -758,9 +759,7 @@ class Engine:
     def shares_below(self, kr: KeyResult, subject: str) -> list[KeyResultProgress]:
         """Each share of ``kr`` that a member below ``subject`` holds (a member target),
         judged as of the engine's date without trends, which no judgement needs."""
-        if subject not in self._below:
-            self._below[subject] = frozenset(self.under(subject)) - {subject}
-        below = self._below[subject]
+        below = self._below_of(subject)
         return [
             p for member in kr.member_targets
             if member in below and (p := self._without_trends().key_result(kr, member)) is not None
@@ -790,17 +789,11 @@ class Engine:
         spec = self.metrics.get(kr.metric or "")
         if spec is None or spec.formula is not None or spec.kind is MetricKind.RATIO:
             return None
-        below = set(self.under(subject)) - {subject}
-        members = [m for m in kr.member_targets if m in below]
+        below = self._below_of(subject)
+        members = tuple(m for m in kr.member_targets if m in below)
         if not members or kr.growth is not None:
             return None
-        shares, covered, nested = set(members), set(), set()
-        for member in members:
-            for below_it in self.under(member):
-                covered.add(below_it)
-                if below_it != member and below_it in shares:
-                    nested.add(below_it)  # counted in the member above it
-        top = [m for m in members if m not in nested]
+        top, uncovered = self._shares_apart(subject, members)
         whole = self.rollup.sliced(spec.name, subject, kr.where).value
         shared = [self.rollup.sliced(spec.name, m, kr.where).value for m in top]
         if whole is None:
@@ -808,12 +801,36 @@ class Engine:
         rest = whole - sum(v for v in shared if v is not None)
         if abs(rest) < 1e-9 * max(1.0, abs(whole)):
             return None
-        people = tuple(
-            person for person in self.under(subject)
-            if person in self.plan.people_by_id and person not in covered
-            and self.rollup.sliced(spec.name, person, kr.where).value
-        )  # fmt: skip
+        people = tuple(p for p in uncovered if self.rollup.sliced(spec.name, p, kr.where).value)
         return Unshared(rest, people)
+
+    def _below_of(self, subject: str) -> frozenset[str]:
+        """Everyone and every unit under ``subject``, not itself, listed once."""
+        if subject not in self._below:
+            self._below[subject] = frozenset(self.under(subject)) - {subject}
+        return self._below[subject]
+
+    def _shares_apart(
+        self, subject: str, members: tuple[str, ...]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        """Of ``members`` (below ``subject``, each holding a share of a key result's
+        target), those no other of them is above; and the people under ``subject`` that
+        none of them is above. Worked out once for each set of members: a firm's key
+        results are each shared out to the same branches."""
+        key = (subject, members)
+        if key not in self._apart:
+            shares, covered, nested = set(members), set(), set()
+            for member in members:
+                for below_it in self.under(member):
+                    covered.add(below_it)
+                    if below_it != member and below_it in shares:
+                        nested.add(below_it)  # counted in the member above it
+            uncovered = tuple(
+                person for person in self.under(subject)
+                if person in self.plan.people_by_id and person not in covered
+            )  # fmt: skip
+            self._apart[key] = ([m for m in members if m not in nested], uncovered)
+        return self._apart[key]
 
     def _members(self, subject: str) -> list[MemberProgress]:
         """The child units ranked among themselves, then every person under the unit
