@@ -567,11 +567,15 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     assert len(further) == 1 and "metric = 'fees'" in further[0]
     assert not [s for s in statements if "GROUP BY subject, metric" in s]
     # The stock's last period and the churn's first (its denominator) are one
-    # observation a subject: each row is read as the subject and the column alone.
+    # observation a subject: each row is read as the subject and the column alone. The
+    # stock's last period now and a period earlier are two; the churn's first is the
+    # same period for both, read once.
     edges = [s for s in statements if "ORDER BY period " in s and "AND period = (" in s]
     assert sorted(s.split(" FROM ")[0] for s in edges) == [
-        "SELECT subject, denominator", "SELECT subject, denominator",
-        "SELECT subject, value", "SELECT subject, value"]  # fmt: skip
+        "SELECT subject, denominator",
+        "SELECT subject, value",
+        "SELECT subject, value",
+    ]
     # A small firm's trends: each metric's own read through the subject index.
     trends = [s for s in statements if "period_end, sum(" in s]
     assert len(trends) == 7 and not [s for s in trends if "NOT INDEXED" in s]

@@ -33,6 +33,7 @@ from okrdesk.model import (
     MetricKind,
     MetricSpec,
     OrgUnit,
+    OverTime,
     Plan,
     slice_matches,
     slice_of,
@@ -104,6 +105,10 @@ denominator) read of it."""
 NOTHING_SUMMED: tuple[dict[str, tuple[Any, ...]], SumPlaces] = ({}, SumPlaces.from_start(1))
 """A metric with no sums stored: no rows."""
 
+OnePeriod = dict[str, tuple[float | None, int]]
+"""Each subject's figure of one part of a metric at one period, and its observations
+(``StoreReader.totals_by_subject`` of a first or last period)."""
+
 Part = tuple[Mapping[str, Sequence[Any]], int, int]
 """One stored part of a metric (its value, numerator or denominator) as the adding up
 reads it: subject → row, and where in the row the number and the observations are."""
@@ -138,6 +143,7 @@ class SharedReads:
         self._sums: dict[tuple[dt.date, str | None, Summed | None], SumRows] = {}
         self._trees: dict[str | None, _Tree] = {}
         self._latest: dict[tuple[Grain, str], dt.date | None] = {}
+        self._firsts: dict[tuple[str, str, str | None, str | None, dt.date], OnePeriod] = {}
         self._rollups: dict[tuple[dt.date, str | None], Rollup] = {}
         self.read_together(days)
 
@@ -165,6 +171,29 @@ class SharedReads:
         if key not in self._latest:
             self._latest[key] = latest_end(self.store, metric, grain, spec)
         return self._latest[key]
+
+    def first_period(
+        self,
+        metric: str,
+        part: str,
+        through: dt.date,
+        scope: str | None,
+        subjects: Collection[str] | None,
+        since: dt.date,
+    ) -> OnePeriod:
+        """``totals_by_subject`` of ``metric``'s ``part`` carried from its first period
+        from ``since`` that starts by ``through`` (an attrition rate's headcount at the
+        start of the year), for every subject or those of ``subjects`` (the subtree of
+        ``scope``): read once for the dates of a report whose first period is the same,
+        now and a period earlier alike."""
+        first = OverTime.FIRST.value
+        period = self.store.edge_period(metric, first, through, self.plan.grain, since)
+        key = (metric, part, period, scope, since)
+        if key not in self._firsts:
+            self._firsts[key] = self.store.totals_by_subject(
+                metric, through, part, first, self.plan.grain, subjects, since=since
+            )
+        return self._firsts[key]
 
     def read_together(self, days: Iterable[dt.date]) -> None:
         """Sum through each of ``days`` (as asked, each read through its ``through``
@@ -455,6 +484,10 @@ class Rollup:
             if over_time == "sum" and self.since == self.plan.start:
                 rows, places = self._sums(scoped).get(spec.name, NOTHING_SUMMED)
                 own.append((rows, places.of(part), places.observations))
+            elif over_time == OverTime.FIRST.value:
+                scope = self._within if scoped else None
+                own.append((self.shared.first_period(spec.name, part, self.through, scope,
+                                                     subjects, self.since), 0, 1))  # fmt: skip
             else:
                 own.append((self.store.totals_by_subject(
                     spec.name, self.through, part, over_time, self.plan.grain, subjects,

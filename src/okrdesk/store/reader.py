@@ -79,6 +79,13 @@ class StoreReader(Protocol):
         ``since`` those that end on or after it."""
         ...
 
+    def edge_period(
+        self, metric: str, over_time: str, through: dt.date, grain: Grain, since: dt.date | None
+    ) -> str | None:
+        """The one period a ``last`` or ``first`` read of ``metric`` takes up to ``through``
+        (``totals_by_subject``); None when none."""
+        ...
+
     def totals_by_subject(
         self,
         metric: str,
