@@ -622,3 +622,26 @@ def test_trends_read_aside_are_the_trends_read_in_turn_and_bring_their_errors(
                                            Grain.WEEK, everyone=True)  # fmt: skip
     with pytest.raises(KeyError):
         broken()
+
+
+def test_the_ids_under_a_unit_are_its_units_then_their_people_in_one_walk_of_the_tree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan = firm_plan()
+    branch_people = [p.id for p in plan.people_under(BRANCH)]
+    walks: list[str] = []
+    subtree = Plan.subtree
+
+    def walked(self: Plan, unit_id: str) -> Iterator[OrgUnit]:
+        walks.append(unit_id)
+        return subtree(self, unit_id)
+
+    monkeypatch.setattr(Plan, "subtree", walked)
+    under = subjects_under(plan, BRANCH)
+    # The branch, its teams, then each team's people, as Plan.people_under lists them;
+    # the tree walked once from the branch (a firm's report lists everyone under its top
+    # for each of its engines and alerts).
+    teams = [f"{BRANCH}t1", f"{BRANCH}t2"]
+    assert under == [BRANCH, *teams, *branch_people]
+    assert walks == [BRANCH, *teams]  # each unit visited once
+    assert subjects_under(plan, "b1t1p1") == ["b1t1p1"]
