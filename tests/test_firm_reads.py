@@ -426,6 +426,10 @@ def test_the_firms_trends_are_its_period_totals_while_every_stored_subject_is_in
         # by subject for a plan that may be small in a large store.
         assert len(kept) == (0 if leaver else 1)
         assert len(scans) == (1 if leaver and asked == "everyone" else 0)
+        # The totals are read in the key's order, the periods' own: nothing is sorted.
+        for statement in kept:
+            planned = store._connection.execute(f"EXPLAIN QUERY PLAN {statement}")  # type: ignore[attr-defined]
+            assert not [row for row in planned if "TEMP B-TREE" in row[3]], statement
     for metric, wanted in columns.items():
         for column in wanted:
             alone = store.series(metric, everyone, AS_OF, column, Grain.WEEK, since=START)
