@@ -301,6 +301,8 @@ def test_an_undimensioned_read_never_passes_over_a_slice(workspace: Path) -> Non
         store._scanned_sum_rows([day], Grain.WEEK, None, None)  # type: ignore[attr-defined]
         store.sums_at([day], Grain.WEEK, since=dt.date(day.year, 1, 1))
         connection.set_trace_callback(None)
+        # The running totals are read in one snapshot: its BEGIN and COMMIT plan nothing.
+        ran = [sql for sql in ran if sql not in ("BEGIN DEFERRED", "COMMIT")]
         whole, slices, firm, *running = (
             " | ".join(r[3] for r in connection.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in ran
         )

@@ -308,9 +308,10 @@ def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
 def test_a_collect_landing_amid_a_reports_reads_adds_nothing_after_its_day(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A report's statements each read the store as it is then: a cron collect of this
-    week may commit between the look for a metric's next period and the read of its
-    running totals. The sums as of last week must still stop at last week."""
+    """A report's statements each read the store as it is then, outside a snapshot: a
+    cron collect of this week may commit between the look for a metric's next period
+    and the read of its running totals. The sums as of last week must still stop at
+    last week."""
     weeks = [week_of(dt.date(2026, 6, day)) for day in (8, 15, 22)]
     last_week_ends = weeks[1].end
     with Store.open(tmp_path / "okrdesk.db") as store:
@@ -333,7 +334,11 @@ def test_a_collect_landing_amid_a_reports_reads_adds_nothing_after_its_day(
             return found
 
         monkeypatch.setattr(store, "_rows", reads_then_a_collect_lands)
-        running = each_days_sums(store._running_sum_rows([last_week_ends], Grain.WEEK, START))
+        # The reads as made within a snapshot (``_running_sum_rows`` takes one), here
+        # without one, so that the collect lands between two of them.
+        running = each_days_sums(
+            store._running_sum_rows_read([last_week_ends], Grain.WEEK, START, None)
+        )
         monkeypatch.undo()
         assert landed
         assert running[last_week_ends]["fees"]["a"] == (3.0, None, None, 2)
@@ -569,6 +574,11 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     assert len(along_the_key) == 2 * (len(SPECS) - 1)
     further = [s for s in running if s not in along_the_key]
     assert len(further) == 1 and "metric = 'fees'" in further[0]
+    # Each metric's subjects of the year are counted once, for both dates: the two are
+    # read in one snapshot of the store.
+    counts = [s for s in running if "count(*)" in s]
+    counted = sorted(s.split("metric = '")[1].split("'")[0] for s in counts)
+    assert counted == sorted(name for name in SPECS if name != "aum")
     assert not [s for s in statements if "GROUP BY subject, metric" in s]
     # The stock's last period and the churn's first (its denominator) are one
     # observation a subject: each row is read as the subject and the column alone. The

@@ -1456,9 +1456,22 @@ class Store(ABC):
         """``sum_rows_at`` for every subject from the running totals of ``since``'s year:
         through a day, a metric's sums are each subject's running totals as of the
         metric's last period from ``since`` to start by that day, the row whose span
-        holds that period (subject, the sums of the columns asked for, observations)."""
+        holds that period (subject, the sums of the columns asked for, observations).
+        Read as one snapshot of the store, so a metric's subjects are counted once for
+        every day."""
+        with self.reading():
+            return self._running_sum_rows_read(asked, grain, since, metrics)
+
+    def _running_sum_rows_read(
+        self,
+        asked: Sequence[dt.date],
+        grain: Grain,
+        since: dt.date,
+        metrics: Mapping[str, Collection[str]] | None,
+    ) -> dict[dt.date, SumRows]:
         year = f"{since.year:04d}"
         read: dict[dt.date, SumRows] = {}
+        counted: dict[tuple[str, str, str], int] = {}
         for day in asked:
             rows: SumRows = {}
             following: dict[str, str] = dict(self._rows(
@@ -1475,7 +1488,7 @@ class Store(ABC):
                     held = (metric, grain.value, year)
                     columns = SUM_COLUMNS if metrics is None else metrics[metric]
                     rows[metric] = self._running_rows(held, period, following.get(metric),
-                                                      columns)  # fmt: skip
+                                                      columns, counted)  # fmt: skip
             read[day] = rows
         return read
 
@@ -1485,6 +1498,7 @@ class Store(ABC):
         period: str,
         following: str | None,
         columns: Collection[str] = SUM_COLUMNS,
+        counted: dict[tuple[str, str, str], int] | None = None,
     ) -> tuple[dict[str, Row], SumPlaces]:
         """Each subject's running totals of a metric, grain and year (``held``) as of
         ``period``: the row whose span holds it (subject, Σ of each of ``columns`` in
@@ -1498,7 +1512,9 @@ class Store(ABC):
         who reported nothing in the next period, or who started later, or a collect
         that wrote a later period after ``following`` was read), every later row is
         looked through, as one statement: a report as of a week in spring read the
-        rows of every week since, six weeks' rows to keep one's."""
+        rows of every week since, six weeks' rows to keep one's. ``counted``: the
+        subjects of each metric, grain and year counted so far, in the same snapshot of
+        the store; ``held``'s count is added where it is not among them."""
         read = [column for column in SUM_COLUMNS if column in columns]
         value, numerator, denominator = (
             read.index(c) + 1 if c in read else None for c in SUM_COLUMNS
@@ -1506,14 +1522,20 @@ class Store(ABC):
         places = SumPlaces(value, numerator, denominator, len(read) + 1)
         rows = _RUNNING_ROWS.format(columns=", ".join(read), where=_RUNNING_WHERE)
         count = _RUNNING_COUNT.format(nothing=", NULL" * len(read), where=_RUNNING_WHERE)
-        # A subject is never NULL: the one row keyed None is the count of subjects.
-        found = {row[0]: row for row in self._rows(
-            f"{rows} AND next_period = ? AND period <= ? UNION ALL {count} "
-            "AND next_period = '~'",
-            (*held, following or "~", period, *held),
-        )}  # fmt: skip
-        counted = found.pop(None, None)
-        if counted is not None and len(found) < int(counted[1]):
+        counted = {} if counted is None else counted
+        if held in counted:
+            found = {row[0]: row for row in self._rows(
+                f"{rows} AND next_period = ? AND period <= ?", (*held, following or "~", period)
+            )}  # fmt: skip
+        else:
+            # A subject is never NULL: the one row keyed None is the count of subjects.
+            found = {row[0]: row for row in self._rows(
+                f"{rows} AND next_period = ? AND period <= ? UNION ALL {count} "
+                "AND next_period = '~'",
+                (*held, following or "~", period, *held),
+            )}  # fmt: skip
+            counted[held] = int(found.pop(None)[1])
+        if len(found) < counted[held]:
             later = f"{rows} AND next_period > ? AND period <= ?"
             found = {row[0]: row for row in self._rows(later, (*held, period, period))}
         return found, places
