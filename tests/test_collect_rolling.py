@@ -290,3 +290,48 @@ def test_check_plugin_tells_an_author_the_days_said() -> None:
     assert (members.first, members.last, members.summed) == (
         dt.date(2026, 2, 16), dt.date(2026, 3, 15), False,
     )  # fmt: skip
+
+
+MONTHLY = """\
+[[scoring]]
+id = "cm-monthly"
+name = "客户经理月度考核"
+roles = ["cm"]
+period = "month"
+
+[[scoring.components]]
+metric = "salon_leads"
+weight = 1
+standard = 5
+unit = "户"
+"""
+"""A policy that has salon_leads collected by the month too, beside the plan's weeks."""
+
+
+def test_a_metric_read_by_the_week_and_the_month_says_each_grains_periods_apart(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Both grains' periods were told as one run sorted as text, "7 periods before it
+    (2026-02 to 2026-W07)": a month first, then the weeks, counted together."""
+    root = write_workspace({"salons.toml": KEY_RESULTS, "scoring.toml": MONTHLY})
+    (root / "data").mkdir()
+    with installed_package(tmp_path / "site", "rolling", PLUGIN) as env:
+        _settings(root, "")
+        _export(root, dt.date(2026, 1, 1), dt.date(2026, 2, 15))
+        assert _collect(env, root, "2026-02-15")[0] == 0
+        _export(root, FIRST_DAY, dt.date(2026, 3, 15))
+        code, told = _collect(env, root, "2026-03-15")
+        assert code == 0, told
+        assert (
+            "salon_leads: its source reaches back only to 2026-02-14: 6 weeks before it "
+            "(2026-W02 to 2026-W07) and 1 month (2026-02) kept as stored, not changed; "
+            "1 week before it with no figure stored (2026-W01) and 1 month (2026-01) left "
+            "without one"
+        ) in told, told
+        code, told = _collect(env, root, "2026-03-15", "zh")
+        assert code == 0, told
+        assert (
+            "salon_leads：数据源只追溯到 2026-02-14：此前的 6 周（2026-W02 至 2026-W07）和 "
+            "1 个月（2026-02）照原样保留，未作变动；此前尚无数字的 1 周（2026-W01）和 1 个月"
+            "（2026-01）不填数字"
+        ) in told, told

@@ -162,6 +162,12 @@ def grain_of(period_id: str) -> Grain:
     return Grain.MONTH
 
 
+def in_grain_order(period_id: str) -> tuple[int, str]:
+    """What sorts period ids as a reader lists them: weeks, then months, then quarters,
+    each grain's in its order (``2026-02`` sorts before ``2026-W07`` as text)."""
+    return list(Grain).index(grain_of(period_id)), period_id
+
+
 _PERIOD_ID = r"^(\d{4})-(?:W(\d{2})|Q([1-4])|(\d{2}))$"  # compiled at its first use
 
 

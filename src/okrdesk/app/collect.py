@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -42,7 +42,7 @@ from okrdesk.model import (
     settled_restatements,
     told_once,
 )
-from okrdesk.periods import Period, local_time
+from okrdesk.periods import Grain, Period, grain_of, local_time
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.emit_checks import PluginError, meant_metric
@@ -149,9 +149,10 @@ _SAID = {
         "unheld": "{metric}: {said}.",
         "reaches_back": "its source reaches back only to {first}",
         "holds_until": "its source holds no day after {last}",
-        "kept_before": "{periods} before it ({span}) kept as stored, not changed",
-        "empty_before": "{periods} before it with no figure stored ({span}) left without "
-                        "one, as part of a period is not the whole of it",
+        "kept_before": "{periods} before it ({span}){more} kept as stored, not changed",
+        "empty_before": "{periods} before it with no figure stored ({span}){more} left "
+                        "without one, as part of a period is not the whole of it",
+        "grain_more": " and {periods} ({span})",
         "unheld_and": "; ",
     },
     "zh": {
@@ -192,9 +193,10 @@ _SAID = {
         "unheld": "{metric}：{said}。",
         "reaches_back": "数据源只追溯到 {first}",
         "holds_until": "数据源没有 {last} 之后的日期",
-        "kept_before": "此前的 {periods} 个周期（{span}）照原样保留，未作变动",
-        "empty_before": "此前尚无数字的 {periods} 个周期（{span}）不填数字："
+        "kept_before": "此前的 {periods}（{span}）{more}照原样保留，未作变动",
+        "empty_before": "此前尚无数字的 {periods}（{span}）{more}不填数字："
                         "一个周期的几天不能当作整个周期",
+        "grain_more": "和 {periods}（{span}）",
         "unheld_and": "；",
     },
 }  # fmt: skip
@@ -247,7 +249,7 @@ def unheld_lines(summary: CollectSummary, lang: str) -> list[str]:
     """A line for each metric whose source said it holds only some days (a rolling export):
     the periods before its first day (or after its last) kept as stored, and those with
     nothing stored left without a figure."""
-    words, english = _SAID[lang], lang == "en"
+    words = _SAID[lang]
     lines = []
     for metric, unheld in sorted(summary.unheld.items()):
         said: list[str] = []
@@ -256,13 +258,11 @@ def unheld_lines(summary: CollectSummary, lang: str) -> list[str]:
             ("holds_until", unheld.kept_after, unheld.empty_after, unheld.last),
         ):
             parts = [
-                words[which].format(
-                    periods=counted(len(ids), "period") if english else len(ids),
-                    span=ids[0] if len(ids) == 1 else f"{ids[0]}{_TO[lang]}{ids[-1]}",
-                )
+                words[which].format(**runs[0], more="".join(
+                    words["grain_more"].format(**run) for run in runs[1:]))
                 for which, ids in (("kept_before", kept), ("empty_before", empty))
-                if ids
-            ]
+                if (runs := _grain_runs(ids, lang))
+            ]  # fmt: skip
             if parts:
                 if edge == "holds_until":
                     parts = [part.replace(*_AFTER[lang]) for part in parts]
@@ -274,6 +274,25 @@ def unheld_lines(summary: CollectSummary, lang: str) -> list[str]:
     return lines
 
 
+def _grain_runs(ids: Sequence[str], lang: str) -> list[dict[str, str]]:
+    """``ids`` (in grain order) as each grain's count and span, weeks first: "6 periods"
+    where they are of one grain, "6 weeks" and "1 month" where of several (a metric a
+    scoring policy reads by the month beside the plan's weeks)."""
+    by_grain: dict[Grain, list[str]] = {}
+    for period in ids:
+        by_grain.setdefault(grain_of(period), []).append(period)
+    runs = []
+    for grain, periods in by_grain.items():
+        noun = "period" if len(by_grain) == 1 else grain.value
+        n = len(periods)
+        runs.append({
+            "periods": counted(n, noun) if lang == "en" else f"{n} {_GRAIN_ZH[noun]}",
+            "span": periods[0] if n == 1 else f"{periods[0]}{_TO[lang]}{periods[-1]}",
+        })  # fmt: skip
+    return runs
+
+
+_GRAIN_ZH = {"period": "个周期", "week": "周", "month": "个月", "quarter": "个季度"}
 _TO = {"en": " to ", "zh": " 至 "}
 _THEN = {"en": ": ", "zh": "："}
 _AFTER = {"en": (" before it", " after it"), "zh": ("此前", "此后")}

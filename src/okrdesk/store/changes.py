@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from okrdesk.periods import in_grain_order
 from okrdesk.records import shared_methods
 
 StoredRow = tuple[Any, ...]
@@ -140,10 +141,10 @@ class UnheldPeriods:
 
     def __or__(self, other: UnheldPeriods) -> UnheldPeriods:
         """Both collects' periods (a metric asked by the week and by the month), the
-        narrower span."""
+        narrower span: each grain's periods in their order, weeks before months."""
 
         def both(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(sorted({*a, *b}))
+            return tuple(sorted({*a, *b}, key=in_grain_order))
 
         return UnheldPeriods(
             max(self.first, other.first), min(self.last, other.last),
