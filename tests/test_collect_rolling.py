@@ -335,3 +335,46 @@ def test_a_metric_read_by_the_week_and_the_month_says_each_grains_periods_apart(
             "1 个月（2026-02）照原样保留，未作变动；此前尚无数字的 1 周（2026-W01）和 1 个月"
             "（2026-01）不填数字"
         ) in told, told
+
+
+GROWTH = """\
+[[objectives]]
+id = "O8"
+title = "沙龙增长"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR9"
+title = "沙龙线索同比 +10%"
+metric = "salon_leads"
+growth = "10%"
+unit = "户"
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_last_years_periods_the_source_lacks_are_not_told_as_this_years(
+    write_workspace: WriteWorkspace, tmp_path: Path, lang: str
+) -> None:
+    """A growth target has a collect read last year's weeks. An export reaching back to
+    Wednesday 2025-12-24 holds no week of 2025 whole: the summary said "52 periods before
+    it with no figure stored (2025-W01 to 2025-W52) left without one", as if this year
+    lacked them, and the line of last year's read that W52 had a figure, which was not
+    stored."""
+    root = write_workspace({"salons.toml": KEY_RESULTS, "growth.toml": GROWTH})
+    (root / "data").mkdir()
+    with installed_package(tmp_path / "site", "rolling", PLUGIN) as env:
+        _settings(root, "")
+        christmas_eve = [(dt.date(2025, 12, 24), "cm01", 2)]
+        _export(root, dt.date(2025, 12, 24), dt.date(2026, 2, 15), christmas_eve + CRM)
+        code, told = _collect(env, root, "2026-02-15", lang)
+    assert code == 0, told
+    assert ("cm01", "2025-W52") not in _stored(root), told
+    assert "2025-W" not in told.replace("2025-W01 to 2025-W53", "").replace(
+        "2025-W01 至 2025-W53", ""), told  # fmt: skip
+    if lang == "en":
+        assert "salon_leads has none (its source has no rows of them" in told, told
+        assert "salon_leads: its source reaches back" not in told, told
+    else:
+        assert "salon_leads 没有数字（数据源中没有这些周期的行" in told, told
+        assert "salon_leads：数据源只追溯到" not in told, told

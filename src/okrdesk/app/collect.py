@@ -638,6 +638,9 @@ def run_collect(
                     told = PluginError(owner, metric, said.en, said.zh)
                     (warnings if metric in landed else errors).append(told)
                 kinds = {m: specs[m].kind.value for m in sorted(landed) if m in specs}
+                for metric, unheld in store.changes.kept_unheld.items():
+                    if metric in based:  # given, but not stored: the source lacks some days
+                        based[metric] -= unheld.empty
                 none_found = {
                     metric: NoRowsOfLastYear(unfound)
                     for base in bases for metric in base.metrics if metric not in unread_bases
@@ -661,8 +664,25 @@ def run_collect(
         first=not runs and not others, never_held=never_held, shared_people=shared,
         renamed_people=renamed, bases=tuple(bases),
         based={metric: frozenset(found) for metric, found in based.items()},
-        unread_bases=frozenset(unread_bases), unheld=dict(changes.kept_unheld),
+        unread_bases=frozenset(unread_bases),
+        unheld=this_years_unheld(changes.kept_unheld, bases),
     )  # fmt: skip
+
+
+def this_years_unheld(
+    unheld: Mapping[str, UnheldPeriods], bases: Iterable[BaseRead]
+) -> dict[str, UnheldPeriods]:
+    """``unheld`` but last year's periods read for growth targets and 同比: those were
+    asked only where nothing is stored, and the line of what was read of last year says
+    of each metric which it has no figure of and how to type them in. Said among this
+    year's, they read as this year's figures missing."""
+    last_year = frozenset(p.id for base in bases for p in base.periods)
+    found = {metric: periods.without(last_year) for metric, periods in unheld.items()}
+    return {
+        metric: periods for metric, periods in found.items()
+        if periods.kept_before or periods.empty_before or periods.kept_after
+        or periods.empty_after
+    }  # fmt: skip
 
 
 def _counted_rows(rows: Iterable[SpooledRow], based: dict[str, set[str]]) -> Iterator[SpooledRow]:

@@ -139,6 +139,22 @@ class UnheldPeriods:
     figures: int = 0
     """The figures stored in the periods kept."""
 
+    @property
+    def empty(self) -> frozenset[str]:
+        """The periods left without a figure, before the first day or after the last."""
+        return frozenset((*self.empty_before, *self.empty_after))
+
+    def without(self, periods: frozenset[str]) -> UnheldPeriods:
+        """These periods but ``periods`` (``figures`` counts those kept in them still)."""
+
+        def but(ids: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(p for p in ids if p not in periods)
+
+        return attrs.evolve(
+            self, kept_before=but(self.kept_before), empty_before=but(self.empty_before),
+            kept_after=but(self.kept_after), empty_after=but(self.empty_after),
+        )  # fmt: skip
+
     def __or__(self, other: UnheldPeriods) -> UnheldPeriods:
         """Both collects' periods (a metric asked by the week and by the month), the
         narrower span: each grain's periods in their order, weeks before months."""
