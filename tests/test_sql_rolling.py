@@ -6,7 +6,9 @@ name, or names a column the file lacks, is told at its line."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,135 @@ def test_either_store_keeps_the_weeks_a_rolling_table_no_longer_reaches(
     assert done.exit_code == 0, done.output
     assert {key: deals().get(key) for key in first} == first, done.output
     assert "6 periods before it (2026-W02 to 2026-W07) kept as stored" in done.output
+
+
+DATABASE_SETTINGS = """\
+[sources.sql]
+{source}
+
+[[sources.sql.metrics]]
+name = "big_deposits"
+kind = "flow"
+unit = "单"
+no_rows_means_zero = true
+rolling = {rolling}
+query = '''
+SELECT cm AS subject, day, CASE WHEN deposits_wan > 1000 THEN 1 ELSE 0 END AS value
+FROM ledger
+'''
+"""
+"""Every row of the ledger read, its small deposits counted as none: the days the
+rows give are the ledger's."""
+
+
+def _database_workspace(write_workspace: WriteWorkspace, source: str, rolling: str) -> Path:
+    settings = DATABASE_SETTINGS.format(
+        source={"sqlite": 'database = "data/crm.sqlite"',
+                "warehouse": 'connection = "duckdb:data/crm.duckdb"'}[source],
+        rolling=rolling,
+    )  # fmt: skip
+    root = sql_only_workspace(write_workspace, OKRS, settings)
+    return trusted(root) if source == "warehouse" else root
+
+
+def _export_to(root: Path, source: str, first: dt.date, through: str) -> None:
+    """The ledger's rows from ``first`` to ``through``, as the CRM's database holds them."""
+    rows = [(day.isoformat(), cm, amount) for day, cm, amount in LEDGER
+            if first <= day <= dt.date.fromisoformat(through)]  # fmt: skip
+    if source == "sqlite":
+        path = root / "data" / "crm.sqlite"
+        path.unlink(missing_ok=True)
+        with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+            connection.execute("CREATE TABLE ledger (day TEXT, cm TEXT, deposits_wan REAL)")
+            connection.executemany("INSERT INTO ledger VALUES (?, ?, ?)", rows)
+        return
+    import duckdb
+
+    path = root / "data" / "crm.duckdb"
+    path.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TABLE ledger (day DATE, cm TEXT, deposits_wan DOUBLE)")
+        connection.executemany("INSERT INTO ledger VALUES (?, ?, ?)", rows)
+
+
+@pytest.mark.parametrize("source", ["sqlite", "warehouse"])
+def test_a_rolling_database_or_warehouse_keeps_the_weeks_it_no_longer_reaches(
+    write_workspace: WriteWorkspace, source: str
+) -> None:
+    """A metric reading an SQLite database or a warehouse had no way to say its source
+    is rolling: the weeks a month-later export no longer reaches were deleted, their
+    zeros stored over them."""
+    root = _database_workspace(write_workspace, source, "true")
+    _export_to(root, source, dt.date(2026, 1, 1), "2026-02-15")
+    asked = ["collect", "--through", "2026-02-15", "-w", str(root)]
+    done = CliRunner().invoke(cli, asked)
+    assert done.exit_code == 0, done.output
+    first = _deals(root)
+    assert first[("cm01", "2026-W02")] == 1 and first[("cm02", "2026-W07")] == 1, first
+    _export_to(root, source, dt.date(2026, 2, 14), "2026-03-15")
+    for lang, words in (
+        ("en", "big_deposits: its source reaches back only to 2026-02-14: 6 periods before "
+               "it (2026-W02 to 2026-W07) kept as stored, not changed"),
+        ("zh", "big_deposits：数据源只追溯到 2026-02-14：此前的 6 个周期（2026-W02 至 2026-W07）"
+               "照原样保留"),
+    ):  # fmt: skip
+        asked = ["collect", "--through", "2026-03-15", "--lang", lang, "-w", str(root)]
+        done = CliRunner().invoke(cli, asked)
+        assert done.exit_code == 0, done.output
+        assert words in done.output, done.output
+        now = _deals(root)
+        assert {key: now.get(key) for key in first} == first, done.output
+        assert now[("cm01", "2026-W08")] == 1 and now[("cm02", "2026-W11")] == 1, now
+
+
+@pytest.mark.parametrize(
+    ("source", "rolling", "en", "zh"),
+    [
+        ("sqlite", '"day"', "okrdesk.toml:9: sources.sql.metrics[0].rolling: expected true (its "
+         "source holds the days from the first to the last day of the rows its query gives) "
+         "or false, not 'day'", "okrdesk.toml:9: sources.sql.metrics[0].rolling: 应为 true"),
+        ("files", "true", "okrdesk.toml:9: sources.sql.metrics[0].rolling: a metric reading "
+         "files says so of the file, in its table's entry", "okrdesk.toml:9: "
+         "sources.sql.metrics[0].rolling: 读文件的指标在该文件的表条目里注明"),
+    ],
+)  # fmt: skip
+def test_a_metrics_rolling_key_written_wrongly_is_told_at_its_line(
+    write_workspace: WriteWorkspace, source: str, rolling: str, en: str, zh: str
+) -> None:
+    if source == "files":
+        settings = DATABASE_SETTINGS.format(source='tables = { ledger = "data/ledger.csv" }',
+                                            rolling=rolling)  # fmt: skip
+        root = sql_only_workspace(write_workspace, OKRS, settings)
+        (root / "data" / "ledger.csv").write_text(HEADER, encoding="utf-8")
+    else:
+        root = _database_workspace(write_workspace, source, rolling)
+        _export_to(root, source, dt.date(2026, 1, 1), "2026-02-15")
+    for lang, words in (("en", en), ("zh", zh)):
+        validated = CliRunner().invoke(cli, ["validate", "--lang", lang, "-w", str(root)])
+        assert validated.exit_code == 2, validated.output
+        assert words in validated.output, validated.output
+        asked = ["collect", "--through", "2026-02-15", "--lang", lang, "-w", str(root)]
+        done = CliRunner().invoke(cli, asked)
+        assert done.exit_code != 0 and "Traceback" not in done.output, done.output
+        assert words in done.output, done.output
+
+
+def test_a_rolling_query_returning_periods_fails_its_metric_at_its_key(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = _database_workspace(write_workspace, "sqlite", "true")
+    settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    by_period = "SELECT cm AS subject, '2026-W02' AS period, 1 AS value FROM ledger"
+    settings = settings.split("query = ")[0] + f'query = "{by_period}"\n'
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    _export_to(root, "sqlite", dt.date(2026, 1, 1), "2026-02-15")
+    for lang, words in (
+        ("en", "okrdesk.toml:9: sources.sql.metrics[0].rolling: the query returns period, not "
+               "day: its rows give no day to say which days its source holds"),
+        ("zh", "okrdesk.toml:9: sources.sql.metrics[0].rolling: 查询返回的是 period 而不是 day"),
+    ):  # fmt: skip
+        asked = ["collect", "--through", "2026-02-15", "--lang", lang, "-w", str(root)]
+        done = CliRunner().invoke(cli, asked)
+        assert done.exit_code == 1, done.output
+        assert words in done.output and "Traceback" not in done.output, done.output
+        assert _deals(root) == {}

@@ -18,7 +18,7 @@ import re
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -904,10 +904,11 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     people = frozenset(person.id for person in request.people)
     periods = [period.id for period in request.periods]
     keys = {spec.name: query_key(request.settings, spec.name) for spec, _ in definitions}
+    rolling = {name for name, rule in rules.items() if rule.rolling}
     if has_connection(request.settings):
         _collect_from_warehouse(definitions, request, emit,
                                 lambda name: ruled.zeros(name, people, periods),
-                                keys)  # fmt: skip
+                                keys, rolling)  # fmt: skip
         return
     queries = QueryCache()
     if request.settings.get("database") is None and not all(
@@ -927,7 +928,8 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
                     return
                 try:
                     grouped = functools.partial(ahead.grouped, index) if ahead else None
-                    _collect_one(source, spec, query, request, emit, grouped, keys[spec.name])
+                    _collect_one(source, spec, query, request, emit, grouped,
+                                 keys[spec.name], spec.name in rolling)  # fmt: skip
                     ruled.zeros(spec.name, people, periods)
                 except SqlMetricError as error:
                     _fail(emit, spec.name, error.said)
@@ -1005,10 +1007,11 @@ def _parts_of(spec: MetricSpec) -> list[str]:
 
 def _collect_one(
     source: _Source, spec: MetricSpec, query: str, request: CollectRequest, emit: Emit,
-    ahead: Callable[[], _Grouped | None] | None = None, key: str = "",
+    ahead: Callable[[], _Grouped | None] | None = None, key: str = "", rolling: bool = False,
 ) -> None:  # fmt: skip
     """One metric; ``ahead``: its figures as DuckDB added them up (``_Ahead``); ``key``:
-    where its query is written, which a mistake of the query names."""
+    where its query is written, which a mistake of the query names; ``rolling``: its
+    source holds only the days of the rows its query gives (``rolling = true``)."""
     params = {
         "start": request.periods[0].start.isoformat() if request.periods else "",
         "end": request.periods[-1].end.isoformat() if request.periods else "",
@@ -1030,17 +1033,32 @@ def _collect_one(
         if (missing := missing_output(spec, result.columns)) is not None:
             raise missing
     time = "period" if "period" in result.columns else "day"
+    if rolling and time == "period":
+        raise _no_days_to_hold(key)
     tally = _Tally(spec, request, result, time, parts)
     pick = tally.picker(result.columns)
     add = tally.add
     for number, row in enumerate(result.rows, start=1):
         add(number, pick(row))
+    if rolling and (held := tally.days_given()) is not None:
+        emit.covers(*held, spec.name)
     division = (
         division_said(source.queries.facts(to_duckdb(query), "duckdb").division)
         if isinstance(source, _DuckSource)
         else None
     )
     tally.emit_all(emit, division)
+
+
+def _no_days_to_hold(key: str) -> SqlMetricError:
+    """``rolling = true`` on a query returning periods, whose rows give no day."""
+    where = f"{key.rpartition('.')[0] or key}.rolling"
+    return SqlMetricError(
+        f"{where}: the query returns period, not day: its rows give no day to say which "
+        "days its source holds; return each row's day",
+        f"{where}: 查询返回的是 period 而不是 day：各行没有日期，无法说明数据源有哪些日期；"
+        "请返回每行的 day",
+    )
 
 
 def missing_output(spec: MetricSpec, columns: Sequence[str]) -> SqlMetricError | None:
@@ -1089,12 +1107,13 @@ def _emit_grouped(
 
 def _collect_from_warehouse(
     definitions: list[tuple[MetricSpec, str]], request: CollectRequest, emit: Emit,
-    collected: Callable[[str], None], keys: Mapping[str, str],
+    collected: Callable[[str], None], keys: Mapping[str, str], rolling: Collection[str] = (),
 ) -> None:  # fmt: skip
     """Each metric's query, grouped by subject and period on the warehouse; ``collected``
     is told each metric's name once its figures are all emitted. A connection that fails
     fails every metric of this source; a query that fails or times out fails its metric
-    alone, at its key (``keys``: metric → the key of its query)."""
+    alone, at its key (``keys``: metric → the key of its query). The metrics ``rolling``
+    hold only the days of the rows their queries give."""
     allowed = allowed_folders(request.settings, request.workspace)
     try:
         warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
@@ -1105,7 +1124,8 @@ def _collect_from_warehouse(
     try:
         for spec, query in definitions:
             try:
-                _collect_aggregates(warehouse, spec, query, request, emit, keys[spec.name])
+                _collect_aggregates(warehouse, spec, query, request, emit, keys[spec.name],
+                                    spec.name in rolling)  # fmt: skip
                 collected(spec.name)
             except sql_warehouse.WarehouseUnreachable as error:
                 for other, _ in definitions[definitions.index((spec, query)) :]:
@@ -1119,10 +1139,11 @@ def _collect_from_warehouse(
 
 def _collect_aggregates(
     warehouse: sql_warehouse.Warehouse, spec: MetricSpec, query: str, request: CollectRequest,
-    emit: Emit, key: str,
+    emit: Emit, key: str, rolling: bool = False,
 ) -> None:  # fmt: skip
     """One metric's figures, grouped on the warehouse; a mistake of its query (one the
-    warehouse or sqlglot cannot read, a column missing, a time limit) told at ``key``."""
+    warehouse or sqlglot cannot read, a column missing, a time limit) told at ``key``;
+    ``rolling``: its source holds the days from its rows' first day to their last."""
     try:
         answer = _aggregated(warehouse, spec, query, request)
     except sql_warehouse.WarehouseUnreachable:
@@ -1133,9 +1154,15 @@ def _collect_aggregates(
     parts = _parts_of(spec)
     result = _Result(answer.columns, iter(()), read, warehouse.described)
     tally = _Tally(spec, request, result, "period", parts)
+    if rolling and sql_warehouse.FIRST_DAY not in answer.columns:
+        raise _no_days_to_hold(key)
+    days: list[dt.date] = []
     for number, found in enumerate(sql_warehouse.aggregates(answer), start=1):
         row = tally.layout(found)
         period, count = found["period"], int(found[sql_warehouse.ROWS])
+        if rolling and found[sql_warehouse.FIRST_DAY] is not None:
+            days += (dt.date.fromisoformat(str(found[sql_warehouse.FIRST_DAY])[:10]),
+                     dt.date.fromisoformat(str(found[sql_warehouse.LAST_DAY])[:10]))  # fmt: skip
         if period == sql_warehouse.NO_DAY:
             subject = printable(str(found["subject"]))[:40]
             raise SqlMetricError(
@@ -1149,6 +1176,8 @@ def _collect_aggregates(
             tally.outside_rows(side, first, last, count)
             continue
         tally.add(number, row)
+    if days:
+        emit.covers(min(days), max(days), spec.name)
     tally.emit_all(emit)
 
 
@@ -1515,6 +1544,12 @@ class _Tally:
         seen = self.outside.setdefault(side, [0, first, last])
         seen[0] += count
         seen[1], seen[2] = min(seen[1], first), max(seen[2], last)
+
+    def days_given(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day of the rows counted or placed outside the plan; None
+        where the query gave none."""
+        days = [day for _, day, _ in self.days.values()]
+        return (min(days), max(days)) if days else None
 
     def emit_all(self, emit: Emit, note: Said | None = None) -> None:
         """Every figure totalled, after the warnings (and ``note`` when there are

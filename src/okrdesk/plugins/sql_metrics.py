@@ -97,7 +97,7 @@ _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue", "never_negative", "dimensions",
     "dimension_labels", "settles_after_days", "numerator_unit", "denominator_unit", "values_in",
-    "no_rows_means_zero", "split_credit", "numerator_times",
+    "no_rows_means_zero", "split_credit", "numerator_times", "rolling",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
 _SETTINGS_KEYS = {
@@ -133,8 +133,9 @@ class _Mistakes(SqlMetricError):
         self.messages = messages
 
 
-def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
-    """The metric ``raw`` defines; else ``_Mistakes``, with every mistake in it."""
+def _definition(index: int, raw: object, duckdb_sql: bool, files: bool = False) -> MetricSpec:
+    """The metric ``raw`` defines; else ``_Mistakes``, with every mistake in it (``files``:
+    its source is table files, not a database or a warehouse)."""
     where = f"sources.sql.metrics[{index}]"
     if not isinstance(raw, Mapping):
         raise SqlMetricError(f"{where}: expected a table", f"{where}: 应为表")
@@ -222,6 +223,8 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         checked(lambda: values_in(raw, kind, where))
     if "no_rows_means_zero" in raw:
         checked(lambda: no_rows_means_zero(raw, kind, where))
+    if "rolling" in raw:
+        checked(lambda: rolling_rows(raw, where, files))
     if "query" not in missing:
         shown = f"{where}.query ({name})" if name else f"{where}.query"
         try:
@@ -316,6 +319,30 @@ def no_rows_means_zero(raw: Mapping[str, Any], kind: MetricKind | None, where: s
     return zero
 
 
+def rolling_rows(raw: Mapping[str, Any], where: str, files: bool) -> bool:
+    """Whether the metric's source holds only the days from the first to the last day its
+    query's rows give (``rolling = true``: a database or warehouse table of a CRM's last
+    30 days); false when left out. A source of table files says it of the table."""
+    found = raw.get("rolling", False)
+    if not isinstance(found, bool):
+        shown = printable(repr(found))[:40]
+        raise SqlMetricError(
+            f"{where}.rolling: expected true (its source holds the days from the first to "
+            f"the last day of the rows its query gives) or false, not {shown}",
+            f"{where}.rolling: 应为 true（数据源只有查询所得各行中最早到最晚的日期）或 false，"
+            f"不能是 {shown}",
+        )
+    if found and files:
+        raise SqlMetricError(
+            f"{where}.rolling: a metric reading files says so of the file, in its table's "
+            'entry, naming the column of each row\'s day: rolling = "trade_day" under '
+            "[sources.sql.tables.<name>]",
+            f"{where}.rolling: 读文件的指标在该文件的表条目里注明，写出记录每行日期的列："
+            '在 [sources.sql.tables.<表名>] 下写 rolling = "trade_day"',
+        )
+    return found
+
+
 def _shared_count(raw: Mapping[str, Any], where: str) -> None:
     """``split_credit`` is said of a count alone, as ``MetricSpec`` requires."""
     unit = raw["unit"]
@@ -341,12 +368,14 @@ def _money_earned(raw: Mapping[str, Any], where: str) -> None:
 
 
 def metric_rules(spec: MetricSpec, raw: Mapping[str, Any], where: str) -> MetricRules:
-    """The rules of a sound definition (``values_in``, ``no_rows_means_zero``): what a
-    collect does to its figures beyond running its query. A whole count returned in a
-    unit of its own is made whole again after scaling (``MetricRules.whole``)."""
+    """The rules of a sound definition (``values_in``, ``no_rows_means_zero``,
+    ``rolling``): what a collect does to its figures beyond running its query. A whole
+    count returned in a unit of its own is made whole again after scaling
+    (``MetricRules.whole``)."""
     scale = values_in(raw, spec.kind, where)
     zero = no_rows_means_zero(raw, spec.kind, where)
-    return MetricRules(scale, zero, whole=scale != 1 and spec.whole_counts)
+    rolling = rolling_rows(raw, where, files=False)
+    return MetricRules(scale, zero, whole=scale != 1 and spec.whole_counts, rolling=rolling)
 
 
 def _part_unit(
@@ -547,6 +576,7 @@ def ruled_definitions(
         keyed(f"sources.sql.views.{name}", why) for name, why in _views(settings)[1].items()
     ]
     duckdb_sql = settings.get("database") is None
+    files = duckdb_sql and not has_connection(settings)
     first: dict[str, int] = {}
     rules: dict[str, MetricRules] = {}
     for index, item in enumerate(raw):
@@ -558,7 +588,7 @@ def ruled_definitions(
                 )
                 spec = attrs.evolve(_definition(index, item, duckdb_sql), stages=stages)
             else:
-                spec = _definition(index, item, duckdb_sql)
+                spec = _definition(index, item, duckdb_sql, files)
             if spec.name in first:
                 where, other = f"sources.sql.metrics[{index}].name ({spec.name})", first[spec.name]
                 raise SqlMetricError(
