@@ -270,3 +270,36 @@ def test_a_rolling_query_returning_periods_fails_its_metric_at_its_key(
         assert done.exit_code == 1, done.output
         assert words in done.output and "Traceback" not in done.output, done.output
         assert _deals(root) == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_export_whose_first_day_had_no_rows_says_why_its_first_week_was_kept(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """The export a month later begins on Monday 2026-02-16, a holiday with no deposit:
+    its days, the rows', begin on the Wednesday, so W08 is held in part and keeps what
+    is stored, and the CRM's restatement of it (cm02's deposit taken back) is not
+    stored. The summary named W08 among the weeks kept, no more: nothing said why the
+    restatement did not land."""
+    root = _workspace(write_workspace)
+    assert _collect(root, dt.date(2026, 1, 1), "2026-02-22").exit_code == 0
+    first = _deals(root)
+    assert first[("cm02", "2026-W08")] == 1, first
+    holiday, taken_back = dt.date(2026, 2, 16), dt.date(2026, 2, 18)
+    rows = [f"{day},{cm},{50 if day == taken_back else amount}\n"
+            for day, cm, amount in LEDGER if holiday < day <= dt.date(2026, 3, 15)]  # fmt: skip
+    (root / "data" / "ledger.csv").write_text(HEADER + "".join(rows), encoding="utf-8")
+    asked = ["collect", "--through", "2026-03-15", "--lang", lang, "-w", str(root)]
+    done = CliRunner().invoke(cli, asked)
+    assert done.exit_code == 0, done.output
+    assert _deals(root)[("cm02", "2026-W08")] == 1, done.output
+    said = {
+        "en": "big_deposits: its source reaches back only to 2026-02-18: 7 periods before it "
+              "(2026-W02 to 2026-W08) kept as stored, not changed; 1 period before it with no "
+              "figure stored (2026-W01) left without one, as part of a period is not the whole "
+              "of it; 2026-W08, held only from 2026-02-18, is among them: what is stored for "
+              "it stays, and a restatement of it is not stored till the source holds it whole",
+        "zh": "其中 2026-W08 只从 2026-02-18 起才有数据：它存有的数字不变，对它的重述要等数据源"
+              "含有整个周期后才会入库",
+    }  # fmt: skip
+    assert said[lang] in done.output, done.output

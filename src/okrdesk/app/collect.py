@@ -42,7 +42,7 @@ from okrdesk.model import (
     settled_restatements,
     told_once,
 )
-from okrdesk.periods import Grain, Period, grain_of, local_time
+from okrdesk.periods import Grain, Period, grain_of, local_time, parse_period
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.emit_checks import PluginError, meant_metric
@@ -154,6 +154,9 @@ _SAID = {
                         "without one, as part of a period is not the whole of it",
         "grain_more": " and {periods} ({span})",
         "unheld_and": "; ",
+        "held_from": "{periods}, held only from {first}, {are} among them: what is stored "
+                     "for {them} stays, and a restatement of {them} is not stored till the "
+                     "source holds {them} whole",
     },
     "zh": {
         "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
@@ -198,6 +201,8 @@ _SAID = {
                         "一个周期的几天不能当作整个周期",
         "grain_more": "和 {periods}（{span}）",
         "unheld_and": "；",
+        "held_from": "其中 {periods} 只从 {first} 起才有数据：{them}存有的数字不变，对{them}的重述"
+                     "要等数据源含有整个周期后才会入库",
     },
 }  # fmt: skip
 """What ``okrdesk collect`` says it did, in each language."""
@@ -266,12 +271,31 @@ def unheld_lines(summary: CollectSummary, lang: str) -> list[str]:
             if parts:
                 if edge == "holds_until":
                     parts = [part.replace(*_AFTER[lang]) for part in parts]
+                elif begun := _begun_in(unheld.first, (*kept, *empty)):
+                    parts.append(_held_from(begun, unheld.first, lang))
                 head = words[edge].format(first=day, last=day)
                 said.append(head + _THEN[lang] + words["unheld_and"].join(parts))
         if said:
             lines.append(words["unheld"].format(metric=metric,
                                                 said=words["unheld_and"].join(said)))  # fmt: skip
     return lines
+
+
+def _begun_in(first: dt.date, ids: Iterable[str]) -> list[str]:
+    """Of ``ids``, the periods ``first`` falls in after their first day: held in part,
+    so kept as stored (an export whose first day had no rows, a Monday holiday, holds
+    from the Tuesday, and its whole first week is kept)."""
+    return [p for p in ids if (period := parse_period(p)).start < first <= period.end]
+
+
+def _held_from(periods: Sequence[str], first: dt.date, lang: str) -> str:
+    """That ``periods`` are held only from ``first``, so a restatement of them waits."""
+    one = len(periods) == 1
+    return _SAID[lang]["held_from"].format(
+        periods=_SAID[lang]["and"].join(periods), first=first,
+        are="is" if one else "are",
+        them=("it" if one else "them") if lang == "en" else ("它" if one else "它们"),
+    )  # fmt: skip
 
 
 def _grain_runs(ids: Sequence[str], lang: str) -> list[dict[str, str]]:
