@@ -159,12 +159,21 @@ FROM ledger
 rows give are the ledger's."""
 
 
-def _database_workspace(write_workspace: WriteWorkspace, source: str, rolling: str) -> Path:
+WHERE_BIG = "SELECT cm AS subject, day, 1 AS value FROM ledger WHERE deposits_wan > 1000"
+"""The big deposits alone read: the days its rows give begin on 2026-02-16, the ledger's
+on 2026-02-14."""
+
+
+def _database_workspace(
+    write_workspace: WriteWorkspace, source: str, rolling: str, query: str | None = None
+) -> Path:
     settings = DATABASE_SETTINGS.format(
         source={"sqlite": 'database = "data/crm.sqlite"',
                 "warehouse": 'connection = "duckdb:data/crm.duckdb"'}[source],
         rolling=rolling,
     )  # fmt: skip
+    if query is not None:
+        settings = settings.split("query = ")[0] + f'query = "{query}"\n'
     root = sql_only_workspace(write_workspace, OKRS, settings)
     return trusted(root) if source == "warehouse" else root
 
@@ -190,13 +199,18 @@ def _export_to(root: Path, source: str, first: dt.date, through: str) -> None:
 
 
 @pytest.mark.parametrize("source", ["sqlite", "warehouse"])
+@pytest.mark.parametrize("declared", [False, True])
 def test_a_rolling_database_or_warehouse_keeps_the_weeks_it_no_longer_reaches(
-    write_workspace: WriteWorkspace, source: str
+    write_workspace: WriteWorkspace, source: str, declared: bool
 ) -> None:
     """A metric reading an SQLite database or a warehouse had no way to say its source
     is rolling: the weeks a month-later export no longer reaches were deleted, their
-    zeros stored over them."""
-    root = _database_workspace(write_workspace, source, "true")
+    zeros stored over them. Its query reads every row (true), or the ledger's column of
+    days is named ("ledger.day") beside a query that leaves the small deposits out."""
+    if declared:
+        root = _database_workspace(write_workspace, source, '"ledger.day"', WHERE_BIG)
+    else:
+        root = _database_workspace(write_workspace, source, "true")
     _export_to(root, source, dt.date(2026, 1, 1), "2026-02-15")
     asked = ["collect", "--through", "2026-02-15", "-w", str(root)]
     done = CliRunner().invoke(cli, asked)
@@ -223,8 +237,11 @@ def test_a_rolling_database_or_warehouse_keeps_the_weeks_it_no_longer_reaches(
     ("source", "rolling", "en", "zh"),
     [
         ("sqlite", '"day"', "okrdesk.toml:9: sources.sql.metrics[0].rolling: expected true (its "
-         "source holds the days from the first to the last day of the rows its query gives) "
-         "or false, not 'day'", "okrdesk.toml:9: sources.sql.metrics[0].rolling: 应为 true"),
+         "source holds the days from the first to the last day of the rows its query gives), "
+         '"<table>.<day column>" (from that column\'s first day to its last) or false, not '
+         "'day'", "okrdesk.toml:9: sources.sql.metrics[0].rolling: 应为 true"),
+        ("warehouse", '"ledger.day; DROP TABLE ledger"', "sources.sql.metrics[0].rolling: "
+         "expected true", "sources.sql.metrics[0].rolling: 应为 true"),
         ("files", "true", "okrdesk.toml:9: sources.sql.metrics[0].rolling: a metric reading "
          "files says so of the file, in its table's entry", "okrdesk.toml:9: "
          "sources.sql.metrics[0].rolling: 读文件的指标在该文件的表条目里注明"),
@@ -303,3 +320,21 @@ def test_an_export_whose_first_day_had_no_rows_says_why_its_first_week_was_kept(
               "含有整个周期后才会入库",
     }  # fmt: skip
     assert said[lang] in done.output, done.output
+
+
+@pytest.mark.parametrize("source", ["sqlite", "warehouse"])
+def test_a_declared_column_the_database_lacks_fails_its_metric_at_its_key(
+    write_workspace: WriteWorkspace, source: str
+) -> None:
+    root = _database_workspace(write_workspace, source, '"ledger.dya"', WHERE_BIG)
+    _export_to(root, source, dt.date(2026, 1, 1), "2026-02-15")
+    told = {"en": "cannot be read in crm.sqlite", "zh": "无法在 crm.sqlite 中读取"}
+    for lang, words in told.items():
+        words = words if source == "sqlite" else ""
+        asked = ["collect", "--through", "2026-02-15", "--lang", lang, "-w", str(root)]
+        done = CliRunner().invoke(cli, asked)
+        assert done.exit_code == 1, done.output
+        assert "okrdesk.toml:9: sources.sql.metrics[0].rolling: " in done.output, done.output
+        assert words in done.output and "dya" in done.output, done.output
+        assert "Traceback" not in done.output and _deals(root) == {}, done.output
+        assert "expected true" not in done.output and "应为 true" not in done.output

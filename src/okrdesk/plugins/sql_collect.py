@@ -18,7 +18,7 @@ import re
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,13 @@ from okrdesk.plugins.sql_files import confined, load_table, table_file
 from okrdesk.plugins.sql_metric_rules import Ruled
 from okrdesk.plugins.sql_metrics import _views, query_key, ruled_definitions
 from okrdesk.plugins.sql_query_cache import QueryCache
-from okrdesk.plugins.sql_rolling import Days, days_held, held_by_query
+from okrdesk.plugins.sql_rolling import (
+    Days,
+    days_held,
+    declared_days,
+    first_and_last_sql,
+    held_by_query,
+)
 from okrdesk.plugins.sql_scratch import most_scratch, too_much
 from okrdesk.plugins.sql_settings import (
     SqlMetricError,
@@ -904,7 +910,7 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     people = frozenset(person.id for person in request.people)
     periods = [period.id for period in request.periods]
     keys = {spec.name: query_key(request.settings, spec.name) for spec, _ in definitions}
-    rolling = {name for name, rule in rules.items() if rule.rolling}
+    rolling = {name: rule.rolling for name, rule in rules.items() if rule.rolling}
     if has_connection(request.settings):
         _collect_from_warehouse(definitions, request, emit,
                                 lambda name: ruled.zeros(name, people, periods),
@@ -929,7 +935,7 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
                 try:
                     grouped = functools.partial(ahead.grouped, index) if ahead else None
                     _collect_one(source, spec, query, request, emit, grouped,
-                                 keys[spec.name], spec.name in rolling)  # fmt: skip
+                                 keys[spec.name], rolling.get(spec.name, False))  # fmt: skip
                     ruled.zeros(spec.name, people, periods)
                 except SqlMetricError as error:
                     _fail(emit, spec.name, error.said)
@@ -1007,11 +1013,20 @@ def _parts_of(spec: MetricSpec) -> list[str]:
 
 def _collect_one(
     source: _Source, spec: MetricSpec, query: str, request: CollectRequest, emit: Emit,
-    ahead: Callable[[], _Grouped | None] | None = None, key: str = "", rolling: bool = False,
+    ahead: Callable[[], _Grouped | None] | None = None, key: str = "",
+    rolling: bool | str = False,
 ) -> None:  # fmt: skip
     """One metric; ``ahead``: its figures as DuckDB added them up (``_Ahead``); ``key``:
     where its query is written, which a mistake of the query names; ``rolling``: its
-    source holds only the days of the rows its query gives (``rolling = true``)."""
+    source holds only the days of the rows its query gives (``rolling = true``) or of a
+    table's column (``"table.column"``)."""
+    declared = (
+        _sqlite_declared_days(source, rolling, key)
+        if isinstance(rolling, str) and isinstance(source, _SqliteSource)
+        else None
+    )
+    if declared is not None:
+        emit.covers(*declared, spec.name)
     params = {
         "start": request.periods[0].start.isoformat() if request.periods else "",
         "end": request.periods[-1].end.isoformat() if request.periods else "",
@@ -1033,14 +1048,14 @@ def _collect_one(
         if (missing := missing_output(spec, result.columns)) is not None:
             raise missing
     time = "period" if "period" in result.columns else "day"
-    if rolling and time == "period":
+    if rolling is True and time == "period":
         raise _no_days_to_hold(key)
     tally = _Tally(spec, request, result, time, parts)
     pick = tally.picker(result.columns)
     add = tally.add
     for number, row in enumerate(result.rows, start=1):
         add(number, pick(row))
-    if rolling and (held := tally.days_given()) is not None:
+    if rolling is True and (held := tally.days_given()) is not None:
         emit.covers(*held, spec.name)
     division = (
         division_said(source.queries.facts(to_duckdb(query), "duckdb").division)
@@ -1050,9 +1065,29 @@ def _collect_one(
     tally.emit_all(emit, division)
 
 
+def _rolling_key(key: str) -> str:
+    """The ``rolling`` key of the metric whose query is at ``key``."""
+    return f"{key.rpartition('.')[0] or key}.rolling"
+
+
+def _sqlite_declared_days(source: _SqliteSource, declared: str, key: str) -> Days | None:
+    """The days of the SQLite table's column ``declared`` (``rolling = "table.column"``);
+    a table or column the file lacks is told at the metric's ``rolling`` key."""
+    where = _rolling_key(key)
+    try:
+        rows = source.connection.execute(first_and_last_sql(declared)).fetchall()
+    except source.errors as error:
+        said = engine_said(error)
+        raise SqlMetricError(
+            f"{where}: {declared} cannot be read in {source.described}: {said.en}",
+            f"{where}: 无法在 {source.described} 中读取 {declared}：{said.zh}",
+        ) from None
+    return declared_days(rows, declared, where)
+
+
 def _no_days_to_hold(key: str) -> SqlMetricError:
     """``rolling = true`` on a query returning periods, whose rows give no day."""
-    where = f"{key.rpartition('.')[0] or key}.rolling"
+    where = _rolling_key(key)
     return SqlMetricError(
         f"{where}: the query returns period, not day: its rows give no day to say which "
         "days its source holds; return each row's day",
@@ -1107,13 +1142,15 @@ def _emit_grouped(
 
 def _collect_from_warehouse(
     definitions: list[tuple[MetricSpec, str]], request: CollectRequest, emit: Emit,
-    collected: Callable[[str], None], keys: Mapping[str, str], rolling: Collection[str] = (),
+    collected: Callable[[str], None], keys: Mapping[str, str],
+    rolling: Mapping[str, bool | str] | None = None,
 ) -> None:  # fmt: skip
     """Each metric's query, grouped by subject and period on the warehouse; ``collected``
     is told each metric's name once its figures are all emitted. A connection that fails
     fails every metric of this source; a query that fails or times out fails its metric
     alone, at its key (``keys``: metric → the key of its query). The metrics ``rolling``
-    hold only the days of the rows their queries give."""
+    hold only some days (``_collect_aggregates``)."""
+    rolling = rolling or {}
     allowed = allowed_folders(request.settings, request.workspace)
     try:
         warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
@@ -1125,7 +1162,7 @@ def _collect_from_warehouse(
         for spec, query in definitions:
             try:
                 _collect_aggregates(warehouse, spec, query, request, emit, keys[spec.name],
-                                    spec.name in rolling)  # fmt: skip
+                                    rolling.get(spec.name, False))  # fmt: skip
                 collected(spec.name)
             except sql_warehouse.WarehouseUnreachable as error:
                 for other, _ in definitions[definitions.index((spec, query)) :]:
@@ -1139,11 +1176,14 @@ def _collect_from_warehouse(
 
 def _collect_aggregates(
     warehouse: sql_warehouse.Warehouse, spec: MetricSpec, query: str, request: CollectRequest,
-    emit: Emit, key: str, rolling: bool = False,
+    emit: Emit, key: str, rolling: bool | str = False,
 ) -> None:  # fmt: skip
     """One metric's figures, grouped on the warehouse; a mistake of its query (one the
     warehouse or sqlglot cannot read, a column missing, a time limit) told at ``key``;
-    ``rolling``: its source holds the days from its rows' first day to their last."""
+    ``rolling``: its source holds the days from its rows' first day to their last (true)
+    or from a table's column's (``"table.column"``), read on the warehouse."""
+    if isinstance(rolling, str) and (held := _warehouse_declared_days(warehouse, rolling, key)):
+        emit.covers(*held, spec.name)
     try:
         answer = _aggregated(warehouse, spec, query, request)
     except sql_warehouse.WarehouseUnreachable:
@@ -1154,13 +1194,13 @@ def _collect_aggregates(
     parts = _parts_of(spec)
     result = _Result(answer.columns, iter(()), read, warehouse.described)
     tally = _Tally(spec, request, result, "period", parts)
-    if rolling and sql_warehouse.FIRST_DAY not in answer.columns:
+    if rolling is True and sql_warehouse.FIRST_DAY not in answer.columns:
         raise _no_days_to_hold(key)
     days: list[dt.date] = []
     for number, found in enumerate(sql_warehouse.aggregates(answer), start=1):
         row = tally.layout(found)
         period, count = found["period"], int(found[sql_warehouse.ROWS])
-        if rolling and found[sql_warehouse.FIRST_DAY] is not None:
+        if rolling is True and found[sql_warehouse.FIRST_DAY] is not None:
             days += (dt.date.fromisoformat(str(found[sql_warehouse.FIRST_DAY])[:10]),
                      dt.date.fromisoformat(str(found[sql_warehouse.LAST_DAY])[:10]))  # fmt: skip
         if period == sql_warehouse.NO_DAY:
@@ -1179,6 +1219,24 @@ def _collect_aggregates(
     if days:
         emit.covers(min(days), max(days), spec.name)
     tally.emit_all(emit)
+
+
+def _warehouse_declared_days(
+    warehouse: sql_warehouse.Warehouse, declared: str, key: str
+) -> Days | None:
+    """The days of the warehouse table's column ``declared``; a table or column it lacks
+    is told at the metric's ``rolling`` key."""
+    import sqlglot
+
+    where = _rolling_key(key)
+    sql = sqlglot.transpile(first_and_last_sql(declared), "duckdb", warehouse.dialect)[0]
+    try:
+        answer = warehouse.run(sql)
+    except sql_warehouse.WarehouseUnreachable:
+        raise
+    except SqlMetricError as error:
+        raise SqlMetricError(*keyed(where, error.said)) from None
+    return declared_days(answer.rows, declared, where)
 
 
 def _aggregated(

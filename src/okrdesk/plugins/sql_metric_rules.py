@@ -51,9 +51,9 @@ class MetricRules:
     whole: bool = False
     """Whether its figures are whole counts (``MetricSpec.whole_counts``) returned in a
     unit of their own (万户): each is made whole where scaling left it a hair from one."""
-    rolling: bool = False
-    """Whether its source holds only the days from the first to the last day of the rows
-    its query gives (``rolling = true``), said with ``emit.covers``."""
+    rolling: bool | str = False
+    """Whether its source holds only some days, said with ``emit.covers``: true, those
+    of the rows its query gives; ``"table.column"``, those of that column."""
 
 
 FINEST = 9

@@ -319,18 +319,23 @@ def no_rows_means_zero(raw: Mapping[str, Any], kind: MetricKind | None, where: s
     return zero
 
 
-def rolling_rows(raw: Mapping[str, Any], where: str, files: bool) -> bool:
-    """Whether the metric's source holds only the days from the first to the last day its
-    query's rows give (``rolling = true``: a database or warehouse table of a CRM's last
-    30 days); false when left out. A source of table files says it of the table."""
+_TABLE_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def rolling_rows(raw: Mapping[str, Any], where: str, files: bool) -> bool | str:
+    """Whether the metric's source holds only some days (a database or warehouse table of
+    a CRM's last 30 days): ``true``, those from the first to the last day its query's
+    rows give; ``"table.column"``, those from that column's first day to its last; false
+    when left out. A source of table files says it of the table."""
     found = raw.get("rolling", False)
-    if not isinstance(found, bool):
+    if not isinstance(found, bool) and not (isinstance(found, str) and _TABLE_COLUMN.match(found)):
         shown = printable(repr(found))[:40]
         raise SqlMetricError(
             f"{where}.rolling: expected true (its source holds the days from the first to "
-            f"the last day of the rows its query gives) or false, not {shown}",
-            f"{where}.rolling: 应为 true（数据源只有查询所得各行中最早到最晚的日期）或 false，"
-            f"不能是 {shown}",
+            'the last day of the rows its query gives), "<table>.<day column>" (from that '
+            f"column's first day to its last) or false, not {shown}",
+            f"{where}.rolling: 应为 true（数据源只有查询所得各行中最早到最晚的日期）、"
+            f'"<表>.<日期列>"（该列最早到最晚的日期）或 false，不能是 {shown}',
         )
     if found and files:
         raise SqlMetricError(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from okrdesk.errors import Said, printable
 from okrdesk.plugins.sql_settings import SqlMetricError
@@ -85,3 +85,38 @@ def held_by_query(behind: Iterable[str], held: Mapping[str, Days]) -> Days | Non
             f"它读的滚动导出表没有共同的日期（{listed.zh}）：无法采集它的任何周期",
         )
     return first, last
+
+
+def first_and_last_sql(declared: str) -> str:
+    """The query of a declared ``"table.column"``'s first and last day (``rolling``), in
+    DuckDB's SQL: both are plain names, checked where the key is read."""
+    table, column = declared.split(".")
+    return f"SELECT MIN({column}) AS first_day, MAX({column}) AS last_day FROM {table}"
+
+
+def declared_days(rows: list[tuple[Any, ...]], declared: str, where: str) -> Days | None:
+    """The days from ``declared``'s first to its last, as ``first_and_last_sql`` read
+    them; None where the table has no day. Cells that are no days are refused at
+    ``where`` (the metric's ``rolling`` key)."""
+    first, last = rows[0] if rows else (None, None)
+    if first is None or last is None:
+        return None
+    found = _as_day(first), _as_day(last)
+    if found[0] is None or found[1] is None:
+        raise SqlMetricError(
+            f"{where}: {declared} is not a column of days (YYYY-MM-DD): name the column "
+            "holding each row's day",
+            f"{where}: {declared} 不是日期列（YYYY-MM-DD）：请写出记录每行日期的列",
+        )
+    return found[0], found[1]
+
+
+def _as_day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
