@@ -60,6 +60,7 @@ class Period:
 
 
 @attrs.frozen
+@shared_methods
 class DaysHeld:
     """The days a metric's source holds for one collect (``emit.covers``): a rolling
     export's last 30 days, say. A period it does not hold whole keeps what is stored."""
