@@ -224,7 +224,7 @@ class SqliteStore(Store):
                         "未改动任何内容。",
                     )
                 )
-            self._refuse_code_in_the_schema()
+            self._refuse_code_in_the_schema(version)
             if read_only:
                 if version < SCHEMA_VERSION:
                     raise BadInput(
@@ -279,7 +279,7 @@ class SqliteStore(Store):
                     raise
                 time.sleep(0.01)
 
-    def _refuse_code_in_the_schema(self) -> None:
+    def _refuse_code_in_the_schema(self, version: int = SCHEMA_VERSION) -> None:
         """Refuse a store with triggers or views but okrdesk's own three triggers, each
         exactly as okrdesk makes it (``SQLITE_EDIT_TRIGGERS``): one in a store someone
         sent runs inside okrdesk's own writes (a trigger that sets every spend entry's
@@ -287,7 +287,11 @@ class SqliteStore(Store):
         key okrdesk never makes, refused here as a ``CHECK`` is, not left to fail a write
         midway: a store that would refuse some of okrdesk's writes is named before any;
         and a column's default okrdesk never gives it, which its writes would take, and a
-        virtual table in place of one of okrdesk's, which keeps what its module chooses."""
+        virtual table in place of one of okrdesk's, which keeps what its module chooses.
+        A column okrdesk makes ``NOT NULL`` found without it is refused in a store of this
+        okrdesk's ``version`` alone: an older store's columns are as its version made them
+        (one a later migration adds, there already by hand, fails that migration, which
+        changes nothing)."""
         found = [
             (kind, name)
             for kind, name, text in self._connection.execute(
@@ -322,6 +326,8 @@ class SqliteStore(Store):
             if kind == "index" and ours and _one_spaced(str(text)) not in INDEXES_MADE:
                 found.append((kind, name))
         defaults, retyped, added, not_null, nullable = self._columns_not_made()
+        if version < SCHEMA_VERSION:
+            nullable = []
         found.extend(("default", column) for column in defaults)
         if (retyped or added or not_null or nullable) and not found:
             raise not_as_made(str(self.path), retyped, added,
