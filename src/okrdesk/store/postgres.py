@@ -493,7 +493,11 @@ class PostgresStore(Store):
                 typed, made_not_null = _not_null_apart(str(text))
                 if made_not_null and (table, name) in NULLABLE_MADE:
                     not_null.append(_not_null(str(table), str(name)))
-                elif not made_not_null and (table, name) not in NULLABLE_MADE:
+                elif (
+                    not made_not_null
+                    and (table, name) not in NULLABLE_MADE
+                    and version == SCHEMA_VERSION  # an older store's are as its version made
+                ):
                     nullable.append(_nullable(str(table), str(name)))
                 if (unlike := self._type_unlike(str(table), str(name), typed)) is not None:
                     changed.append(unlike)
