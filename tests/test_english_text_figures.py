@@ -33,14 +33,14 @@ def report(demo: Path, *args: str) -> str:
 
 def test_the_notes_under_a_title_write_the_yuan_as_the_rows_do(demo: Path) -> None:
     english = report(demo, "--unit", "wm1", "--lang", "en")
-    assert "¥14.97m of it from people with no share of the target (高鹏)" in english
-    assert "¥62.00k of it from people with no share of the target (高鹏)" in english
-    assert "¥1,448m" in english  # the row the first note is under
+    assert "¥35.02m of it from people with no share of the target (高鹏)" in english
+    assert "¥83.96k of it from people with no share of the target (高鹏)" in english
+    assert "¥1,546m" in english  # the row the first note is under
     assert "CNY" not in english
     chinese = report(demo, "--unit", "wm1")
-    assert "其中 1,497万 来自没有分解目标的人员（高鹏）" in chinese
+    assert "其中 3,502万 来自没有分解目标的人员（高鹏）" in chinese
     markdown = report(demo, "--unit", "wm1", "--lang", "en", "--format", "md")
-    assert "CNY 14.97m of it from people with no share of the target" in markdown
+    assert "CNY 35.02m of it from people with no share of the target" in markdown
     assert "¥" not in markdown
 
 
@@ -62,8 +62,8 @@ def test_an_alerts_money_is_written_as_the_rest_of_the_report(demo: Path) -> Non
 def test_the_budgets_costs_are_written_in_the_same_forms(demo: Path) -> None:
     """The budget table's costs are written where the table is, in the same forms."""
     english = report(demo, "--lang", "en")
-    assert "O1.KR1: ¥5.07k per" in english and "CNY" not in english
-    assert "O1.KR1: CNY 5.07k per acct" in report(demo, "--lang", "en", "--format", "md")
+    assert "O1.KR1: ¥5.30k per" in english and "CNY" not in english
+    assert "O1.KR1: CNY 5.30k per acct" in report(demo, "--lang", "en", "--format", "md")
 
 
 def test_a_script_that_builds_the_report_and_prints_it_writes_the_alerts_as_the_rows(
@@ -71,7 +71,7 @@ def test_a_script_that_builds_the_report_and_prints_it_writes_the_alerts_as_the_
 ) -> None:
     """A head office's script builds the report with build_report and prints it with
     render_text, not through the command: its alerts read 'CNY 369k' (worded as the report
-    was built) where what moved most reads +¥196.6m. Its JSON keeps CNY."""
+    was built) where what moved most reads +¥79.32m. Its JSON keeps CNY."""
     import datetime as dt
     import io
     import sys
@@ -94,7 +94,7 @@ def test_a_script_that_builds_the_report_and_prints_it_writes_the_alerts_as_the_
         out = io.StringIO()
         render(built, out, 80)
         assert held.format("¥369k") in out.getvalue(), out.getvalue()
-        assert "+¥196.6m  C1.KR1" in out.getvalue() and "CNY" not in out.getvalue()
+        assert "+¥79.32m  C1.KR1" in out.getvalue() and "CNY" not in out.getvalue()
     written = io.StringIO()
     context = RenderContext(demo, None, session.plan.start, session.plan.end)
     json_format.render(built, written, context)

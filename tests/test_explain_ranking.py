@@ -65,15 +65,16 @@ def test_branches_holding_shares_are_ranked_by_attainment_as_the_report_has_it(
 def test_people_holding_shares_are_ranked_highest_first(demo: Path) -> None:
     """A team's four customer managers on their shares of its new HNW clients, ranked
     otherwise than the target file lists them (刘洋, 黄婷, 周杰, 吴敏); 高鹏, a trainee
-    with clients and no share, had none (0, not no data) and is listed after them."""
+    with clients and no share, has one (a figure with no share, not no data) and is
+    listed after them."""
     for lang in ("zh", "en"):
         done = okrdesk("explain", "WM1.HNW", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
         assert done.returncode == 0, done.stderr
         rows = ranking(done.stdout.splitlines())
         *rows, trainee = rows
         assert trainee[:2] == ["", "高鹏"] and trainee[3] == trainee[4] == "—"
-        assert re.fullmatch(r"0(户| accts)", trainee[2]), trainee
-        assert [row[1] for row in rows] == ["周杰", "刘洋", "黄婷", "吴敏"]
+        assert re.fullmatch(r"1(户| acct)", trainee[2]), trainee
+        assert [row[1] for row in rows] == ["黄婷", "周杰", "刘洋", "吴敏"]
         # Each one's figure over its share: 33户 of 38户 is 86.8%.
         for row in rows:
             value, share = (int(re.sub(r"\D", "", cell)) for cell in row[2:4])

@@ -7,10 +7,15 @@ lists is now 0 where none of their rows falls in a period, and explain says wher
 came from; a person the export does not list (李明, who leads a team and serves no
 client) still has no figure. Such zeros stand for no rows: an export whose file came out
 with its header alone keeps what is stored, as any metric does.
+
+The demo's big deposits now land through the year, and by 10 February every CM of
+财富管理一部 has a new HNW client; the export here gives 吴敏's to 刘洋 and makes 黄婷's
+one woman a man, so that 吴敏 has none and 黄婷 men alone, as in the demo before.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -30,7 +35,42 @@ def february(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("february") / "demo"
     done = okrdesk("demo", str(root), "--as-of", AS_OF)
     assert done.returncode == 0, done.stderr
+    crm = root / "data" / "crm"
+    with (crm / "clients.csv").open(encoding="utf-8", newline="") as file:
+        clients = list(csv.DictReader(file))
+    crossing = _crossing_the_hnw_threshold(crm / "assets.csv")
+    for client in clients:
+        if client["client_id"] not in crossing:
+            continue
+        if client["cm_id"] == "wumin":
+            client["cm_id"] = "liuyang"
+        elif client["cm_id"] == "huangting" and client["gender"] == "F":
+            client["gender"] = "M"
+    with (crm / "clients.csv").open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(clients[0]))
+        writer.writeheader()
+        writer.writerows(clients)
+    done = okrdesk("collect", "-w", str(root), "--through", AS_OF)
+    assert done.returncode == 0, done.stderr
     return root
+
+
+def _crossing_the_hnw_threshold(assets: Path) -> set[str]:
+    """The clients whose total assets reach 800万 after the opening snapshot: the new HNW
+    clients of the export."""
+    levels: dict[str, list[tuple[str, float]]] = {}
+    with assets.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            levels.setdefault(row["client_id"], []).append(
+                (row["date"], float(row["total_assets"]))
+            )
+    crossing = set()
+    for client, rows in levels.items():
+        rows.sort()
+        opening = rows[0][1] if rows[0][0] <= "2025-12-31" else 0.0
+        if opening < 8_000_000 and any(total >= 8_000_000 for _, total in rows):
+            crossing.add(client)
+    return crossing
 
 
 def _report(root: Path, *more: str) -> dict[str, Any]:
@@ -151,9 +191,9 @@ _FEMALE = """
 
 
 def test_a_slice_no_row_of_which_counts_is_0(february: Path, tmp_path: Path) -> None:
-    """Up to 2026-02-10 刘洋 had 5 new female HNW clients, 黄婷 one man and no woman, 吴敏 and
-    周杰 none at all: a key result on the women alone read 暂无数据 for all three and left
-    them out of its score, though the figures say none of them had one."""
+    """Up to 2026-02-10 (in the export as the fixture leaves it) 黄婷 had new HNW clients,
+    all men, and 吴敏 none at all: a key result on the women alone read 暂无数据 for both
+    and left them out of its score, though the figures say neither of them had one."""
     root = Path(shutil.copytree(february, tmp_path / "demo"))
     team = root / "targets" / "team-wm1.toml"
     text = team.read_text(encoding="utf-8").replace(
@@ -166,7 +206,7 @@ def test_a_slice_no_row_of_which_counts_is_0(february: Path, tmp_path: Path) -> 
         person: _key_result(_report(root, "--unit", person), "WM1.HNWF")["actual"]
         for person in ("liuyang", "huangting", "zhoujie", "wumin")
     }
-    assert figures == {"liuyang": 5, "huangting": 0, "zhoujie": 0, "wumin": 0}
+    assert figures == {"liuyang": 3, "huangting": 0, "zhoujie": 2, "wumin": 0}
     assert _key_result(_report(root, "--unit", "wm1"), "WM1.HNWF")["actual"] == 5
     for lang, said in (
         ("en", 'No observation of the slice "gender: female" up to 2026-02-10: each figure '

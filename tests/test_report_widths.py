@@ -156,8 +156,8 @@ def test_at_80_columns_english_shows_the_columns_chinese_does(
     assert "Due" in english[0] and "Attained" in english[3], english
     lines = rendered(reports["en"], 80)
     row = next(line for line in lines if line.startswith("│ C1.KR1 "))
-    assert "¥4,026m" in row and "¥3,995m" in row and "CNY" not in row, row
-    assert any("1.89/client" in line for line in lines)
+    assert "¥4,304m" in row and "¥3,995m" in row and "CNY" not in row, row
+    assert any("1.87/client" in line for line in lines)
     assert not any("per client" in line.replace("\u00a0", " ") for line in lines), lines
     assert any("¥33.80m" in line for line in lines)  # O1.KR3b
     ids = [kr.id for o in reports["en"].objectives for kr in o.key_results]

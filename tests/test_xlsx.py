@@ -392,28 +392,29 @@ def test_a_figure_in_points_reads_as_points(demo_books: dict[str, Any]) -> None:
 
 
 def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]) -> None:
-    """O2.KR1's week moved the rate by 0.0219 points: +0.02百分点 in every format, where
-    the workbook showed 0.0%. A change carries its sign and reads ±0 when it rounds to
-    nothing, as the other formats write it; the column is named after the plan's grain.
-    The cell holds the change between the rates shown (0.02 points, as it reads),
-    which the other formats write, not the 0.0219 behind it that would read +0.02 too
-    here but -0.00 where a change is smaller than the rates' last digit."""
+    """O2.KR1's week moved the rate by 0.18 points: +0.18百分点 in every format, where
+    the workbook showed 0.2% (a week of an earlier demo moved it 0.0219: 0.0%). A change
+    carries its sign and reads ±0 when it rounds to nothing, as the other formats write
+    it; the column is named after the plan's grain.
+    The cell holds the change between the rates shown (0.18 points, as it reads),
+    which the other formats write, not the figure behind it, which reads the same here
+    but -0.00 where a change is smaller than the rates' last digit."""
     sheet = demo_books["zh"].worksheets[1]
     assert sheet.cell(1, 10).value.startswith("周变化（")  # and the scale of its money
     rows = key_result_rows(demo_books["zh"])
     retention = rows["O2.KR1"][9]
-    assert retention.value == pytest.approx(0.02, abs=1e-9)
+    assert retention.value == pytest.approx(0.18, abs=1e-9)
     assert retention.number_format == '+0.00"百分点";-0.00"百分点";"±0"'
-    assert "| 达标 | +0.02百分点 |" in demo_books["md-zh"]
+    assert "| 达标 | +0.18百分点 |" in demo_books["md-zh"]
     nps = rows["O2.NPS"][9]
-    assert nps.value == pytest.approx(-0.0334050, abs=1e-6)
+    assert nps.value == pytest.approx(0.0883637, abs=1e-6)
     assert nps.number_format == '+#,##0.00"分";-#,##0.00"分";"±0"'
     # No change that shows: the cell keeps its number, and reads ±0.
     assert (rows["C2.KR3"][9].value, rows["C2.KR3"][9].number_format) == (0, '"±0"')
     english = key_result_rows(demo_books["en"])
     assert demo_books["en"].worksheets[1].cell(1, 10).value == "Week Δ"
     assert english["O2.KR1"][9].number_format == '+0.00" pp";-0.00" pp";"±0"'
-    assert "| met | +0.02 pp |" in demo_books["md-en"]
+    assert "| met | +0.18 pp |" in demo_books["md-en"]
 
 
 def test_an_alerts_kind_is_in_the_reports_language(demo_books: dict[str, Any]) -> None:
@@ -425,8 +426,10 @@ def test_an_alerts_kind_is_in_the_reports_language(demo_books: dict[str, Any]) -
     ):
         sheet = demo_books[lang].worksheets[-1]
         kinds = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-        # The teams' shares (a line a team) before Q1's checkpoint, told for information.
-        assert kinds == [breaker] + [off_track] * 2 + [missed] + [shares] * 3 + [missed]
+        # 财富管理二部's share and its people's shares of WM2.HNW, before Q1's checkpoint,
+        # told for information.
+        assert kinds == ([breaker] + [off_track] * 2 + [missed] + [off_track] + [shares] * 2
+                         + [missed])  # fmt: skip
 
 
 def test_a_key_results_money_is_in_one_scale_named_in_the_header(
@@ -448,10 +451,10 @@ def test_a_key_results_money_is_in_one_scale_named_in_the_header(
     assert (revenue[5].value, revenue[5].number_format) == (10_000, "#,##0")
     assert revenue[4].value / revenue[5].value == pytest.approx(revenue[6].value)
     assert "| 8,470万 | 1亿 | 84.7% | 8,329万 截至10-31 |" in demo_books["md-zh"]
-    growth = aum[9]  # a week's +1.97亿, 19,6xx万
-    assert 19_650 <= growth.value < 19_750
+    growth = aum[9]  # a week's +7,932万
+    assert 7_930 <= growth.value < 7_935
     assert growth.number_format == '+#,##0;-#,##0;"±0"'
-    assert "| +1.97亿 |" in demo_books["md-zh"]
+    assert "| +7,932万 |" in demo_books["md-zh"]
 
 
 def test_money_formats_follow_the_figure() -> None:
@@ -596,8 +599,8 @@ def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -
         "CNY", "accts", "pts", "pp",
     )  # fmt: skip
     assert not [u for u in units.values() if any("\u4e00" <= ch <= "\u9fff" for ch in str(u))]
-    assert "| 60.12 pts | 62 pts |" in demo_books["md-en"]
-    assert "| 1.89 per client | 3.5 per client |" in demo_books["md-en"]
+    assert "| 59.76 pts | 62 pts |" in demo_books["md-en"]
+    assert "| 1.87 per client | 3.5 per client |" in demo_books["md-en"]
     budget = book["Budget"]
     events = next(r for r in budget.iter_rows(min_row=2) if r[0].value == "events")
     assert [c.value for c in events[3:6]] == [3_800_000, 4_277_582, -477_582]
@@ -627,13 +630,14 @@ def test_the_scores_sheet_has_every_month_as_markdown_does(demo_books: dict[str,
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row[2].value}
     gaopeng = rows["gaopeng"]
     assert [c.value for c in gaopeng[:3]] == ["gaopeng", "高鹏", "trainee-monthly"]
-    assert gaopeng[3].value == pytest.approx(0.779209465)
+    assert gaopeng[3].value == pytest.approx(1.082561433)
     assert gaopeng[3].number_format == "0.0%"
-    assert (gaopeng[4].value, gaopeng[4].number_format) == (0.5, '0.0%" ↑"')  # floor
-    assert (gaopeng[12].value, gaopeng[12].number_format) == (1.2, '0.0%" ↓"')  # cap
-    assert gaopeng[13].value == pytest.approx(0.6651283)  # 2026-11 to date
-    assert gaopeng[14].value == "→"
-    assert "| 高鹏 (gaopeng) | trainee-monthly | 77.9% | 50.0% ↑ |" in demo_books["md-zh"]
+    assert (gaopeng[5].value, gaopeng[5].number_format) == (0.5, '0.0%" ↑"')  # floor
+    assert (rows["hejia"][12].value, rows["hejia"][12].number_format) == (1.2, '0.0%" ↓"')  # cap
+    assert gaopeng[13].value == pytest.approx(0.61624735)  # 2026-11 to date
+    assert gaopeng[14].value == "↘"
+    assert ("| 高鹏 (gaopeng) | trainee-monthly | 108.3% | 75.7% | 50.0% ↑ |"
+            in demo_books["md-zh"])  # fmt: skip
     said = [row[0].value for row in sheet.iter_rows(min_row=len(rows) + 2) if row[0].value]
     assert said == [
         "本期至今：2026-11 已过 20/30 天，累计类指标的标准按已过天数折算",
@@ -662,19 +666,19 @@ def test_the_to_date_column_is_named_by_its_month_as_the_terminal_names_it(
 def test_the_summary_gives_the_score_s_change_as_the_text_report_writes_it(
     demo_books: dict[str, Any],
 ) -> None:
-    """The text report says 83.7%（上周末 83.3%，+0.4百分点）; the workbook gave the two
+    """The text report says 82.3%（上周末 81.8%，+0.5百分点）; the workbook gave the two
     scores alone, whose cells subtract to a change the report does not say (on an earlier
     demo 0.8474 and 0.8425 to 0.49, shown +0.5, where it said +0.4). It says the change
     between them as shown."""
     from test_report import AS_OF as DEMO_DAY
 
     text = okrdesk_report(demo_books["root"], DEMO_DAY, "zh", "text")
-    assert "综合得分 83.7%（上周末 83.3%，+0.4百分点）" in text
+    assert "综合得分 82.3%（上周末 81.8%，+0.5百分点）" in text
     for lang, moved in (("zh", '+0.0"百分点";-0.0"百分点"'), ("en", '+0.0" pp";-0.0" pp"')):
         summary = demo_books[lang].worksheets[0]
         cells = {row[0].value: row[1] for row in summary.iter_rows(min_row=2)}
         change = cells["得分变化" if lang == "zh" else "Score change"]
-        assert (change.value, change.number_format) == (pytest.approx(0.4), moved)
+        assert (change.value, change.number_format) == (pytest.approx(0.5), moved)
         rows = [row[0].value for row in summary.iter_rows(min_row=2)]
         assert rows.index("得分变化" if lang == "zh" else "Score change") == 6
 
@@ -712,7 +716,8 @@ def test_no_to_date_column_on_a_month_s_last_day_as_the_terminal_has_none(
     assert "本期至今" not in text and "3月至今" not in text
     page = okrdesk_report(root, "2026-03-31", "zh", "md")
     assert "| 成员 | 考核方案 | 1月 | 2月 | 3月 | 趋势 |\n|---|---|--:|--:|--:|---|\n" in page
-    assert "| 马丽 (mali) | cm-monthly | 50.0% ↑ | 68.4% | 120.0% ↓ | ↗ |" in page
+    assert "| 何佳 (hejia) | cm-monthly | 95.7% | 102.4% | 120.0% ↓ | ↗ |" in page
+    assert "| 高鹏 (gaopeng) | trainee-monthly | 108.3% | 75.7% | 50.0% ↑ | ↘ |" in page
     html = okrdesk_report(root, "2026-03-31", "en", "html")
     assert '<th title="2026-03">Mar</th><th>Trend</th>' in html
     assert "to date</th>" not in html
@@ -724,8 +729,8 @@ def test_no_to_date_column_on_a_month_s_last_day_as_the_terminal_has_none(
     assert done.returncode == 0, done.stderr
     sheet = openpyxl.load_workbook(book)["Monthly scores"]
     assert [c.value for c in sheet[1]] == ["ID", "Member", "Policy", "Jan", "Feb", "Mar", "Trend"]
-    mali = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "mali")
-    assert mali[3:] == (0.5, pytest.approx(0.68369335), 1.2, "↗")
+    hejia = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "hejia")
+    assert hejia[3:] == (pytest.approx(0.95741911), pytest.approx(1.02383263), 1.2, "↗")
 
 
 def test_the_budget_sheet_gives_overrides_and_costs_per_result(
@@ -737,7 +742,7 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     head = [c.value for c in sheet[1]]
     assert head[7:] == ["ROI", "单位成本", "熔断", "签字人", "熔断后特批支出"]
     events = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "events")
-    assert events[8] == "O1.KR1：5,074元/户\nO1.KR2：8.87万/亿元\nC1.KR1：1.77万/亿元"
+    assert events[8] == "O1.KR1：5,301元/户\nO1.KR2：8.87万/亿元\nC1.KR1：1.66万/亿元"
     reasons = ("五月峰会场地合同已签，违约成本更高（演示数据）\n"
                "年末路演场地已签约，违约成本更高（演示数据）")  # fmt: skip
     assert events[9:] == ("已熔断", "陈建国、梁晨", reasons)
@@ -751,7 +756,7 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
         "| 陈建国, 梁晨 (Overridden: 五月峰会场地合同已签，违约成本更高（演示数据）; "
         "年末路演场地已签约，违约成本更高（演示数据）) |" in demo_books["md-en"]
     )
-    assert "O1.KR1：5,074元/户、O1.KR2：8.87万/亿元" in demo_books["md-zh"]
+    assert "O1.KR1：5,301元/户、O1.KR2：8.87万/亿元" in demo_books["md-zh"]
     content = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "content")
     assert content[8] is None and content[11] is None
     english = [c.value for c in demo_books["en"]["Budget"][1]]
@@ -778,12 +783,12 @@ def cells_of(sheet: Any) -> list[object]:
 def test_an_english_cost_per_result_is_per_one_of_what_the_figures_count(
     demo_books: dict[str, Any],
 ) -> None:
-    """O1.KR1 achieved 281 accts; its cost was "CNY 5.07k per client", a word the English
+    """O1.KR1 achieved 269 accts; its cost was "CNY 5.30k per client", a word the English
     report gives products per client (1.65 per client), not accounts."""
     events = next(r for r in demo_books["en"]["Budget"].iter_rows(min_row=2, values_only=True)
                   if r[0] == "events")  # fmt: skip
-    assert events[8].startswith("O1.KR1: CNY 5.07k per acct\nO1.KR2: CNY 88.67k per CNY 100m")
-    assert "O1.KR1: CNY 5.07k per acct, O1.KR2: CNY 88.67k per CNY 100m" in demo_books["md-en"]
+    assert events[8].startswith("O1.KR1: CNY 5.30k per acct\nO1.KR2: CNY 88.67k per CNY 100m")
+    assert "O1.KR1: CNY 5.30k per acct, O1.KR2: CNY 88.67k per CNY 100m" in demo_books["md-en"]
 
 
 def shown_percent(value: float, number_format: str) -> str:
@@ -798,8 +803,8 @@ def shown_percent(value: float, number_format: str) -> str:
 
 
 def test_a_rate_shows_the_digits_the_report_writes(demo_books: dict[str, Any]) -> None:
-    """O2.KR1's asset attrition reads 5.10% in the text and Markdown reports but showed
-    5.1% in the workbook, O3.KR3's staff turnover 6.87% showed 6.9% and
+    """O2.KR1's asset attrition reads 5.34% in the text and Markdown reports but showed
+    5.3% in the workbook, O3.KR3's staff turnover 6.87% showed 6.9% and
     P.EQUITY_ATTRITION's 1.21% 1.2%: a fixed 0.0% dropped the second decimal the
     percentage rule keeps under 10%. Each rate's cell now shows what the report writes."""
     rows = key_result_rows(demo_books["zh"])
@@ -820,8 +825,8 @@ def test_a_rate_shows_the_digits_the_report_writes(demo_books: dict[str, Any]) -
             assert shown_percent(row[column].value, row[column].number_format) == written, kr
             compared += 1
     assert compared >= 10
-    assert markdown["O2.KR1"][0] == "5.10%" and rows["O2.KR1"][4].number_format == "0.00%"
-    assert markdown["P.FUNNEL"][0] == "20.9%" and rows["P.FUNNEL"][4].number_format == "0.0%"
+    assert markdown["O2.KR1"][0] == "5.34%" and rows["O2.KR1"][4].number_format == "0.00%"
+    assert markdown["P.FUNNEL"][0] == "20.7%" and rows["P.FUNNEL"][4].number_format == "0.0%"
     # A share of the score or attainment keeps the report's digits too.
     about = {row[0].value: row[1] for row in demo_books["zh"]["概览"].iter_rows(min_row=2)}
     assert about["综合得分"].number_format == "0.0%"
@@ -851,16 +856,17 @@ def test_the_members_sheet_heads_its_count_of_key_results_in_the_plural(
 def test_the_members_sheet_says_how_much_of_a_units_count_is_its_members_shares(
     demo_books: dict[str, Any],
 ) -> None:
-    """财富管理一部's 3 off track are all its people's shares of its key results, as the
-    alert below says: a count beside its 6 key results would read as 3 of them."""
+    """财富管理二部's 6 off track are its own WM2.HNW, its share of the branch's O1.KR1
+    and 4 of its people's shares of WM2.HNW, as the alerts below say: a count beside its
+    6 key results would read as all 6 of them."""
     sheet = demo_books["zh"]["成员排名"]
     head = [c.value for c in sheet[1]]
     rows = {row[1].value: [c.value for c in row] for row in sheet.iter_rows(min_row=2)}
     shares = head.index("其中成员的分解目标")
     assert head[shares - 1] == "落后项"
-    assert rows["wm1"][shares - 1 : shares + 2] == [3, 3, 6]
-    assert rows["inst"][shares - 1 : shares + 1] == [2, 2]
-    assert rows["wumin"][shares - 1 : shares + 1] == [2, None]
+    assert rows["wm2"][shares - 1 : shares + 2] == [6, 4, 6]
+    assert rows["inst"][shares - 1 : shares + 1] == [0, 0]
+    assert rows["zhuqiang"][shares - 1 : shares + 1] == [1, None]
 
 
 def test_a_title_that_looks_like_rich_text_is_written_as_it_reads(
@@ -902,11 +908,18 @@ def test_a_workbook_row_says_its_attainment_runs_from_a_baseline(
 
 
 def test_the_members_sheet_names_the_key_results_a_score_counts_at_the_cap(
-    demo_books: dict[str, Any],
+    copy_of_the_demo: Callable[[str], Path],
 ) -> None:
-    """The text report marks 林涛's 101.9% ↓; the workbook, whose score is a number, names
+    """The text report marks 林涛's 97.6% ↓; the workbook, whose score is a number, names
     the key result held at the cap beside it."""
-    sheet = demo_books["zh"]["成员排名"]
+    from test_report import AS_OF as DEMO_DAY
+    from test_report import okrdesk
+    from test_report_formats import a_demo_with_a_share_past_the_cap
+
+    root = a_demo_with_a_share_past_the_cap(copy_of_the_demo)
+    done = okrdesk("report", "-w", str(root), "--as-of", DEMO_DAY, "-o", str(root / "r.xlsx"))
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(root / "r.xlsx")["成员排名"]
     head = [c.value for c in sheet[1]]
     column = head.index("按上限计的关键结果")
     rows = {row[1]: row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}

@@ -127,8 +127,8 @@ def check_one_scale_per_column(book: Any, model: dict[str, Any]) -> dict[str, in
 def test_the_demos_money_columns_each_hold_one_scale(
     tmp_path: Path, copy_of_the_demo: Callable[[str], Path]
 ) -> None:
-    """The demo's 实际 held C1.KR1's 40.26亿 as 40.26 and C2.KR1's 8,470万 as 8,470: now
-    both in 万 (402,604 and 8,470), as every money cell of the sheet, and its budget's
+    """The demo's 实际 held C1.KR1's 43.04亿 as 43.04 and C2.KR1's 8,470万 as 8,470: now
+    both in 万 (430,354 and 8,470), as every money cell of the sheet, and its budget's
     columns in 万, the budget table's unit."""
     from test_report import AS_OF as DEMO_DAY
     from test_report import okrdesk
@@ -144,7 +144,7 @@ def test_the_demos_money_columns_each_hold_one_scale(
     assert set(scales.values()) == {10**4}
     assert {"实际（金额单位：万元）", "目标值（金额单位：万元）", "已用（万元）"} <= set(scales)
     rows = {row[1].value: row for row in chinese["关键结果"].iter_rows(min_row=2)}
-    assert rows["C1.KR1"][4].value == pytest.approx(402_604.2109, abs=1e-3)
+    assert rows["C1.KR1"][4].value == pytest.approx(430_354.2533, abs=1e-3)
     assert rows["C2.KR1"][4].value == pytest.approx(8_470.3650, abs=1e-3)
     budget_sums_to_its_total(chinese["预算"], "合计")
     english_cells_hold_yuan(english, model)

@@ -2,7 +2,7 @@
 
 At the report snapshots' date with the demo's seed: most key results near
 their pace, some ahead and some behind, the headline net new AUM on pace,
-one breaker tripped, and monthly scores spread rather than all at the cap.
+one breaker tripped, and monthly scores spread, a few at the cap for a reason.
 The generator draws the whole year whatever the day, so the story of the months
 behind a demo is the same on any day it is made.
 """
@@ -100,18 +100,26 @@ def test_the_events_breaker_trips_and_content_keeps_to_its_pace(judged: Judged) 
     assert 0.45 < content.breaker.spend_progress <= 0.6
 
 
-def test_monthly_scores_are_spread_not_all_at_the_cap(judged: Judged) -> None:
-    """Over the months so far: a month with a large deposit lands at the cap, as the
-    policy means it to, yet most scores are below it, few at the floor, and in no
-    month is more than half the branch at the cap."""
+def test_monthly_scores_are_spread_and_a_capped_month_has_a_reason(judged: Judged) -> None:
+    """The policy scored net new AUM, every client's net flows, against 1,000万 a month:
+    a month in which one of a CM's two yearly deposits of twenty accounts landed read
+    10-15 times its standard, and 35 of the 140 monthly scores were at the cap. Now it
+    scores new effective accounts' market value against what a CM's normal month brings
+    (1,500万): few scores are at the cap, each because a part ran well over its standard
+    (a month of more new clients, or more commission, than usual), never because one
+    part read ten times it; few at the floor; and in no month more than half the branch
+    at the cap (August's busy trading puts five of the fourteen there)."""
     engine, _, store = judged
     year = scores(engine.plan, store, AS_OF, engine.metrics)
     months = [s for s in year if s.period <= LAST_MONTH]
     assert len(months) == 14 * 10
     capped = [s for s in months if s.capped]
     floored = [s for s in months if s.floored]
-    assert len(months) / 8 <= len(capped) <= len(months) / 3
-    assert len(floored) <= len(months) / 8
+    assert 0 < len(capped) <= len(months) / 7
+    assert len(floored) <= len(months) / 10
+    for score in capped:
+        ratios = [part.ratio for part in score.components]
+        assert 1.2 <= max(ratios) <= 3.5, score
     for month in {s.period for s in months}:
         assert sum(1 for s in capped if s.period == month) <= 14 / 2, month
 

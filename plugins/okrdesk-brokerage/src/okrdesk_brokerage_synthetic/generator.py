@@ -264,16 +264,18 @@ def generate(
         raise ValueError(f"through {through} is outside {start} – {end}")
     days = _cut(snapshot_days(start, end, snapshot), through)
     rng, products = random.Random(seed), products_stream(seed)
-    books = draw_book(rng, products, len(cm_ids), clients_per_cm, total_assets, days[0], quotas)
+    last_years = start.replace(year=start.year - 1)
+    books = draw_book(rng, products, len(cm_ids), clients_per_cm, total_assets, days[0], quotas,
+                      last_years)  # fmt: skip
     # Last year's new accounts come from a stream of their own, in every draw made for
     # them, so that every other client's rows are those a book without them has.
     apart = last_years_openings_stream(seed)
-    cohorts = draw_last_years_openings(apart, books, quotas, start.replace(year=start.year - 1),
+    cohorts = draw_last_years_openings(apart, books, quotas, last_years,
                                        days[0])  # fmt: skip
     if last_year:
         deposits = first_deposits_stream(seed)
         for book in books:
-            date_first_deposits(deposits, book, start.replace(year=start.year - 1), days[0])
+            date_first_deposits(deposits, book, last_years, days[0])
     opened = draw_openings(rng, books, start, end, quotas)
     deals = draw_deals(rng, quotas, start, end) if quotas else []
     opened = sorted([*opened, *deals], key=lambda c: (c.opened, c.cm))
@@ -287,7 +289,7 @@ def generate(
     drawn_apart = {id(client) for cohort in cohorts for client in cohort}
     draw_closures(apart, [client for cohort in cohorts for client in cohort], start, end)
     for cm, cohort in enumerate(cohorts):
-        keep_products_per_client(products, books[cm], cohort)
+        keep_products_per_client(products, books[cm], cohort, last_years)
         rosters[cm][len(books[cm]) : len(books[cm])] = cohort
         books[cm] = [*books[cm], *cohort]
     everyone = [client for roster in rosters for client in roster]

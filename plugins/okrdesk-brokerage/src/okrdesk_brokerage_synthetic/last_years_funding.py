@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from okrdesk_brokerage_synthetic.population import Client, Quota, random_weekday
 from okrdesk_brokerage_synthetic.simulation import (
     FLOW_CAP,
+    INFLOW_FLOOR,
     INFLOW_MEDIAN_SHARE,
     INFLOWS_PER_WEEK,
     OUTFLOWS_PER_WEEK,
@@ -93,7 +94,7 @@ def _everyday(
         weeks = (opening - since).days / 7
         for _ in range(poisson(rng, INFLOWS_PER_WEEK * weeks)):
             amount = total * INFLOW_MEDIAN_SHARE * rng.lognormvariate(0.0, 0.7)
-            amount = min(max(amount, 1000.0), FLOW_CAP)
+            amount = min(max(amount, INFLOW_FLOOR), FLOW_CAP)
             rows.append((random_weekday(rng, since, last), client.cm, client.id, money(amount)))
         for _ in range(poisson(rng, OUTFLOWS_PER_WEEK * weeks)):
             amount = min(total * rng.uniform(0.03, 0.15), FLOW_CAP)

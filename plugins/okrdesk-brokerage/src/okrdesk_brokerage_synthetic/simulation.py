@@ -19,6 +19,11 @@ INFLOWS_PER_WEEK = 0.055
 INFLOW_MEDIAN_SHARE = 0.08
 FLOW_CAP = 3_000_000.0
 """The largest everyday deposit or withdrawal, in 元; more money moves as a deal."""
+INFLOW_FLOOR = 100.0
+"""The smallest everyday deposit, in 元. A deposit is a share of what the client holds
+(``INFLOW_MEDIAN_SHARE``): a floor of 1,000元 gave an account opened with a token 1,500元
+deposits of two thirds of it, three a year, which lifted most of last year's small
+accounts over the 5,000元 that make an account effective within the year."""
 OUTFLOWS_PER_WEEK = 0.011
 PURCHASES_PER_WEEK = 0.02
 DEAL_PRODUCTS = 8
@@ -129,7 +134,7 @@ def _move_money(
         return
     for _ in range(poisson(rng, INFLOWS_PER_WEEK * weeks)):
         amount = round(client.total * INFLOW_MEDIAN_SHARE * rng.lognormvariate(0.0, 0.7), 2)
-        amount = min(max(amount, 1000.0), FLOW_CAP)
+        amount = min(max(amount, INFLOW_FLOOR), FLOW_CAP)
         _deposit(client, amount)
         emit("funding.csv", rng.choice(usable), client, (money(amount),))
     for _ in range(poisson(rng, OUTFLOWS_PER_WEEK * weeks)):
