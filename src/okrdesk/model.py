@@ -1032,10 +1032,25 @@ def read_before(
     ``metric`` (under ``grain``: ``Run.read``) read its sources: what a figure of it that
     run restated had been read as of (a ``collect --metric`` of others between, or one
     that failed the metric, read none of it). None before the first."""
-    for run in reversed(runs):
-        if run.id < run_id and run.through and run.read(metric, owners, grain):
-            return dt.date.fromisoformat(run.through)
-    return None
+    run = latest_read(reversed(runs), run_id, metric, owners, grain)
+    return None if run is None or run.through is None else dt.date.fromisoformat(run.through)
+
+
+def latest_read(
+    newest_first: Iterable[Run],
+    run_id: int,
+    metric: str,
+    owners: Mapping[str, str],
+    grain: str | None = None,
+) -> Run | None:
+    """The run whose day ``read_before`` answers: the first of ``newest_first`` before run
+    ``run_id`` with a day read through that read ``metric`` (``Run.read``); None where
+    none. Taken one by one, so that a store's runs are read only up to it."""
+    return next(
+        (run for run in newest_first
+         if run.id < run_id and run.through and run.read(metric, owners, grain)),
+        None,
+    )  # fmt: skip
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -33,7 +34,12 @@ from okrdesk.engine.budget import (
 from okrdesk.engine.growth import GrowthBasis, base_run, growth_basis, growth_closes
 from okrdesk.engine.growth_bases import last_asked
 from okrdesk.engine.pace import Status, closes_on, runs_from_baseline
-from okrdesk.engine.plan_calendar import before_the_plan, clamp_to_plan, of_the_plan, plan_runs
+from okrdesk.engine.plan_calendar import (
+    before_the_plan,
+    clamp_to_plan,
+    of_the_plan,
+    plan_run_units,
+)
 from okrdesk.engine.progress import (
     Engine,
     KeyResultProgress,
@@ -68,6 +74,7 @@ from okrdesk.model import (
     Run,
     SpendEntry,
     StoredObservation,
+    latest_read,
     slice_of,
 )
 from okrdesk.periods import (
@@ -452,7 +459,8 @@ def explain_lines(
                     return window_figure(plan, store, spec, member, run).value
 
             owner = session.host.owners.get(spec.name, "-")
-            why = _why_none(plan_runs(plan, store), spec.name, owner, engine.through, lang)
+            newest = store.runs_newest_first(plan_run_units(plan), naming=spec.name)
+            why = _why_none(newest, spec.name, owner, engine.through, lang)
             latest = None
             if spec.kind is MetricKind.STOCK and basis is None:
                 latest = store.edge_period(spec.name, OverTime.LAST, engine.through,
@@ -477,12 +485,13 @@ def explain_lines(
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
                 if basis.year.value is None or basis.year.unknown:
-                    lines += _asked_of_last_year(engine, kr, base_run(engine, kr).ids, lang)
+                    lines += _asked_of_last_year(engine, store, kr, base_run(engine, kr).ids, lang)
             if kr.growth is not None:
                 told = members.wanted(rows)  # how to see one member's: said once
                 lines += _base_rows(engine, kr, spec, subject, members, lang, width, told)
             if basis is None and (kr.window or kr.compare):
-                lines += _explain_window(engine, kr, spec, subject, figure.value is not None, lang)
+                lines += _explain_window(engine, store, kr, spec, subject,
+                                        figure.value is not None, lang)  # fmt: skip
     return _beside_figure(lines, share) + started + _due_explained(engine, kr, subject, lang)
 
 
@@ -719,8 +728,8 @@ def _counted_past(
     gets a line of its own, returned."""
     if not goes_on_changing(spec):
         return []
-    runs = plan_runs(engine.plan, store)
-    past = counted_past(runs, spec, engine.through, engine.plan.grain.value)
+    past = counted_past(_latest_read(spec, store, engine), spec, engine.through,
+                        engine.plan.grain.value)  # fmt: skip
     if past is None:
         return []
     said = _SAID[lang]
@@ -739,19 +748,31 @@ def _settling(
     """For a checkpoint on a cohort still converting, as the report of ``asked`` reads it:
     the day its figures settle, from which it is judged met or missed, as the report's
     line under its title says."""
-    runs = plan_runs(engine.plan, store)
-    settles = settles_on(runs, spec, engine.through, asked, engine.plan.grain.value)
+    settles = settles_on(_latest_read(spec, store, engine), spec, engine.through, asked,
+                         engine.plan.grain.value)  # fmt: skip
     figure = engine.phase_rollup(kr).sliced(spec.name, subject, kr.where)
     if settles is None or figure.value is None:
         return []
     return [label(lang, "settles_on", day=settles, days=spec.settles_after_days)]
 
 
-def _why_none(runs: Sequence[Run], metric: str, owner: str, through: object, lang: str) -> str:
+def _latest_read(spec: MetricSpec, store: Store, engine: Engine) -> list[Run]:
+    """The plan's latest collect that read ``spec``'s metric at the plan's grain, alone:
+    what ``counted_past`` and ``settles_on`` read of the plan's every run (``read_before``),
+    the store's runs read newest first up to it."""
+    newest_first = store.runs_newest_first(plan_run_units(engine.plan), naming=spec.name)
+    run = latest_read(newest_first, sys.maxsize, spec.name, {}, engine.plan.grain.value)
+    return [] if run is None else [run]
+
+
+def _why_none(
+    newest_first: Iterable[Run], metric: str, owner: str, through: object, lang: str
+) -> str:
     """Why a metric has no observation to show: never collected, failed by the last
-    collect asked for it (its error), or none up to the date."""
+    collect asked for it (its error), or none up to the date; of the plan's runs, newest
+    first, taken up to that collect."""
     said = _SAID[lang]
-    for run in reversed(runs):
+    for run in newest_first:
         if run.unfinished or not run.asked_for(metric):
             continue
         error = run.failed({metric: owner}).get(metric)
@@ -827,8 +848,9 @@ def _periods(figure: WindowFigure, lang: str) -> str:
 
 
 def _explain_window(
-    engine: Engine, kr: KeyResult, spec: MetricSpec, subject: str, measured: bool, lang: str
-) -> list[str]:
+    engine: Engine, store: Store, kr: KeyResult, spec: MetricSpec, subject: str,
+    measured: bool, lang: str,
+) -> list[str]:  # fmt: skip
     """The window and the comparisons the report writes under the key result (本月至今 4户 ·
     同比 0.0%（上年同期 4户）), each with the periods it adds up, so a 同比 can be worked out
     by hand from the figures `explain` lists."""
@@ -875,7 +897,7 @@ def _explain_window(
             )
         )
         if c.over is Over.LAST_YEAR and (c.earlier.value is None or c.earlier.unknown):
-            lines += _asked_of_last_year(engine, kr, c.earlier.periods, lang)
+            lines += _asked_of_last_year(engine, store, kr, c.earlier.periods, lang)
     return lines
 
 
@@ -911,12 +933,13 @@ def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
 
 
 def _asked_of_last_year(
-    engine: Engine, kr: KeyResult, ids: Collection[str], lang: str
+    engine: Engine, store: Store, kr: KeyResult, ids: Collection[str], lang: str
 ) -> list[str]:
     """When a collect of the plan last asked the sources for last year's periods ``ids``
     of ``kr``'s metric and found no rows of some: what would ask again
     (``growth_bases``)."""
-    found = last_asked(plan_runs(engine.plan, engine.store), kr.metric or "", ids)
+    runs = store.runs_with_bases(plan_run_units(engine.plan))
+    found = last_asked(runs, kr.metric or "", ids)
     if found is None:
         return []
     run, periods = found

@@ -49,7 +49,13 @@ def runs_of(plan: Plan, runs: Iterable[Run]) -> list[Run]:
 def plan_runs(plan: Plan, store: StoreReader) -> list[Run]:
     """``runs_of(plan, store.runs())``, read as such: a firm's store shared by its branches
     holds every branch's collect of every week, none of them this branch's to read."""
-    return store.runs(plan_units={"", *plan.units_by_id})
+    return store.runs(plan_units=plan_run_units(plan))
+
+
+def plan_run_units(plan: Plan) -> set[str]:
+    """The ``Run.plan_unit`` of the runs ``runs_of`` keeps: ``plan``'s units, and '' (a
+    store older than schema 23)."""
+    return {"", *plan.units_by_id}
 
 
 def collects_apart(plan: Plan, runs: Sequence[Run]) -> list[list[Run]]:

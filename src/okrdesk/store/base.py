@@ -16,6 +16,7 @@ import json
 import math
 import operator
 import os
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -184,6 +185,19 @@ _RUNS_OF = (
     "FROM runs"
 )
 _RUNS = f"{_RUNS_OF} ORDER BY id"
+
+
+def _json_patterns(name: str) -> tuple[str, ...]:
+    """LIKE patterns (escaped by a backslash) finding ``name`` as a JSON string in a
+    column of runs, written with its non-ASCII letters escaped (as okrdesk writes them) or
+    not."""
+    written = {json.dumps(name), json.dumps(name, ensure_ascii=False)}
+    return tuple(
+        "%" + "".join("\\" + c if c in "\\%_" else c for c in text) + "%"
+        for text in sorted(written)
+    )
+
+
 _CHECKINS = (
     "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
     "withdrawn_by, withdraw_reason, author, moved_from, moved FROM checkins"
@@ -615,6 +629,40 @@ class Store(ABC):
         if plan_units is None:
             return [self._stored(run_of, r) for r in self._rows(_RUNS)]
         sql = f"{_RUNS_OF} WHERE {self._member('plan_unit')} ORDER BY id"
+        return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
+
+    def runs_newest_first(
+        self, plan_units: Iterable[str], *, naming: str | None = None, batch: int = 16
+    ) -> Iterator[Run]:
+        """The runs of the plans of ``plan_units``, newest first, read ``batch`` at a time
+        as they are taken: a reader after the latest run of some kind stops at it, where a
+        firm's store holds every branch's every week. With ``naming``, only the runs that
+        may be asked for, or have stored, that metric (every one asked for every metric;
+        the caller judges each run it takes)."""
+        units = self._members(plan_units)
+        named = ""
+        params: tuple[Any, ...] = ()
+        if naming is not None:
+            patterns = _json_patterns(naming)
+            named = " AND (metrics IS NULL" + " OR metrics LIKE ? ESCAPE '\\'" * len(patterns)
+            named += " OR landed LIKE ? ESCAPE '\\'" * len(patterns) + ")"
+            params = (*patterns, *patterns)
+        sql = (f"{_RUNS_OF} WHERE id < ? AND {self._member('plan_unit')}{named} "
+               "ORDER BY id DESC LIMIT ?")  # fmt: skip
+        below = sys.maxsize
+        while True:
+            taken = [
+                self._stored(run_of, r) for r in self._rows(sql, (below, units, *params, batch))
+            ]
+            yield from taken
+            if len(taken) < batch:
+                return
+            below = taken[-1].id
+
+    def runs_with_bases(self, plan_units: Iterable[str]) -> list[Run]:
+        """``runs(plan_units)`` that found no rows of some of last year's periods of a
+        metric (``Run.bases``), oldest first: few of a year's collects."""
+        sql = f"{_RUNS_OF} WHERE bases IS NOT NULL AND {self._member('plan_unit')} ORDER BY id"
         return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
 
     def latest_runs(self) -> list[Run]:
