@@ -1,7 +1,7 @@
-"""A head office's store keeps every branch's weekly collects: the reads of explain that
-need one run of them (the latest that asked for a metric, the latest that read it, those
-that found no rows of last year) ask the store for it, and answer as reading every run
-did, on SQLite and on PostgreSQL."""
+"""A head office's store keeps every branch's weekly collects: the reads of explain and
+collect that need one run of them (the latest that asked for a metric, the latest that
+read it, the latest to note its kind, those that found no rows of last year) ask the
+store for it, and answer as reading every run did, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,7 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.model import NoRowsOfLastYear, Observation, Run, latest_read
+from okrdesk.model import (
+    NoRowsOfLastYear,
+    Observation,
+    Run,
+    kinds_noted,
+    latest_read,
+    read_before,
+    restatements_read,
+)
 from okrdesk.periods import parse_period
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace, trusted
@@ -52,7 +60,9 @@ def _collect(store: Store, draw: random.Random, week: int) -> None:
         return
     bases = {m: NoRowsOfLastYear(("2025-W01",)) for m in stored if draw.random() < 0.15}
     errors = [f"plugin crm metric {m}: the export could not be read" for m in failed]
-    store.finish_run(run, "failed" if failed else "ok", {"crm": "1"}, errors, bases=bases)
+    kinds = {m: draw.choice(("flow", "stock")) for m in stored if draw.random() < 0.5}
+    store.finish_run(run, "failed" if failed else "ok", {"crm": "1"}, errors, kinds=kinds,
+                     bases=bases)  # fmt: skip
 
 
 @pytest.fixture
@@ -94,6 +104,34 @@ def test_each_read_finds_the_run_reading_every_run_found(firm_store: str, units:
                     assert read == latest_read(reversed(every), before, metric, OWNERS, grain)
                     found += read is not None
         assert found > 50
+
+
+@pytest.mark.parametrize("units", [{"", "b1"}, {"", *UNITS}])
+def test_collects_reads_find_the_runs_reading_every_run_found(
+    firm_store: str, units: set[str]
+) -> None:
+    """The latest run to note each metric's kind, and the runs a restatement's alert reads
+    (the latest that read each restated metric at each grain before the run)."""
+    with Store.open(firm_store) as store:
+        every = store.runs(plan_units=units)
+        noted = kinds_noted(lambda m: store.runs_newest_first(units, kind_of=m, batch=3), METRICS)
+        assert noted == sorted(noted, key=lambda r: r.id)
+        for metric in METRICS:
+            latest = [r for r in every if r.kinds and metric in r.kinds][-1:]
+            assert [r for r in noted if r.kinds and metric in r.kinds][-1:] == latest
+        revised = {"新开户": {"2026-W09": 3, "2026-03": 1}, "aum_100%": {"2026-W12": 2},
+                   "new_clients": {"not a period": 1}}  # fmt: skip
+        grains_read = {"新开户": ("week", "month"), "aum_100%": ("week",), "new_clients": (None,)}
+        assert restatements_read(lambda m: store.runs_newest_first(units), {}, 40, OWNERS) == []
+        for run_id in (r.id for r in every):
+            read = restatements_read(lambda m: store.runs_newest_first(units, naming=m, batch=3),
+                                     revised, run_id, OWNERS)  # fmt: skip
+            assert len(read) <= 4
+            for metric, grains in grains_read.items():
+                for grain in grains:
+                    assert read_before(read, run_id, metric, OWNERS, grain) == read_before(
+                        every, run_id, metric, OWNERS, grain
+                    )
 
 
 def test_a_run_that_failed_the_metric_or_was_not_asked_for_it_is_passed_by(

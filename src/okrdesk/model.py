@@ -960,6 +960,25 @@ def settled_restatements(
     return found
 
 
+def restatements_read(
+    newest_first: Callable[[str], Iterable[Run]],
+    revised: Mapping[str, Mapping[str, int]],
+    run_id: int,
+    owners: Mapping[str, str],
+) -> list[Run]:
+    """The runs ``settled_restatements`` reads of ``revised``: for each metric restated
+    and the grain of each period, the latest collect before run ``run_id`` that read it
+    (``latest_read``), of the runs ``newest_first(metric)`` gives (newest first, as many
+    as may name it), oldest first; none where nothing was restated."""
+    found: dict[int, Run] = {}
+    for metric, periods in revised.items():
+        for grain in {_grain_of(period) for period in periods}:
+            run = latest_read(newest_first(metric), run_id, metric, owners, grain)
+            if run is not None:
+                found[run.id] = run
+    return [found[each] for each in sorted(found)]
+
+
 def _grain_of(period: str) -> str | None:
     try:
         return parse_period(period).grain.value
@@ -990,10 +1009,26 @@ def kinds_changed(
         spec = specs.get(metric)
         if spec is None:
             continue
-        noted = next((run for run in reversed(runs) if run.kinds and metric in run.kinds), None)
+        noted = next((run for run in reversed(runs) if _noted_kind(run, metric)), None)
         if noted is not None and noted.kinds is not None and noted.kinds[metric] != spec.kind:
             found[metric] = (noted.kinds[metric], noted)
     return found
+
+
+def _noted_kind(run: Run, metric: str) -> bool:
+    return run.kinds is not None and metric in run.kinds
+
+
+def kinds_noted(newest_first: Callable[[str], Iterable[Run]], metrics: Iterable[str]) -> list[Run]:
+    """The runs ``kinds_changed`` reads of ``metrics``: the latest to note each one's kind,
+    of the runs ``newest_first(metric)`` gives (newest first, as many as may have noted
+    it), oldest first, each taken up to it."""
+    found: dict[int, Run] = {}
+    for metric in metrics:
+        run = next((run for run in newest_first(metric) if _noted_kind(run, metric)), None)
+        if run is not None:
+            found[run.id] = run
+    return [found[run_id] for run_id in sorted(found)]
 
 
 def kind_changed(metric: str, was: str, run: Run, now: str, *, stored: bool) -> Said:

@@ -25,7 +25,7 @@ from okrdesk.engine.plan_calendar import (
     metrics_by_grain,
     metrics_needed,
     plan_periods,
-    plan_runs,
+    plan_run_units,
 )
 from okrdesk.engine.renamed_people import people_renamed
 from okrdesk.engine.rollup import subjects_under
@@ -38,7 +38,9 @@ from okrdesk.model import (
     Run,
     kind_changed,
     kinds_changed,
+    kinds_noted,
     plugin_error_text,
+    restatements_read,
     settled_restatements,
     told_once,
 )
@@ -582,13 +584,20 @@ def run_collect(
             progress.start(announced)
         based: dict[str, set[str]] = {}
         unread_bases: set[str] = set()
-        # Read once started: a collect waited for is among them, finished.
-        runs = [run for run in plan_runs(plan, store) if run.id != run_id]
+        # Read once started: a collect waited for is among them, finished. Of the plan's
+        # runs (every branch's every week, in a firm's store), those each read needs.
+        run_units = plan_run_units(plan)
+        first = not store.holds_runs_besides(run_id)
+        asked_bases = asked_before(r for r in store.runs_with_bases(run_units) if r.id != run_id)
+        noted_kinds = kinds_noted(
+            lambda metric: store.runs_newest_first(run_units, kind_of=metric), wanted
+        )
         others = [run for run in store.latest_runs() if run.id != run_id]
         # This year's rows of the metrics whose bases are to read: other than when their
         # source last had no rows of last year, it changed since, and is asked again.
         shared = people_of_another_plan(plan, store, others)
-        renamed = people_renamed(plan, store, runs)
+        own = [run for run in store.runs(plan_units={plan.top}) if run.id != run_id]
+        renamed = people_renamed(plan, store, own)
         with _noted_if_stopped(store, run_id):
             for grain, metrics in by_grain.items():
                 grain_periods = plan_periods(plan, day, grain)
@@ -614,7 +623,7 @@ def run_collect(
                     for r in session.host.records.values()
                     if r.name in result.plugin_of.values()
                 )
-            bases, _ = not_asked_again(bases, asked_before(runs), chosen)
+            bases, _ = not_asked_again(bases, asked_bases, chosen)
             if progress is not None and steps() != announced:  # calls not made again: no steps
                 progress.start(steps())
             for base in bases:
@@ -655,7 +664,7 @@ def run_collect(
                 for metric, units in sorted(store.changes.kept_left_out.items()):
                     errors.append(_left_out(plan, metric, units, session.host.owners))
                 specs = session.host.metrics
-                for metric, (was, run) in sorted(kinds_changed(runs, specs, wanted).items()):
+                for metric, (was, run) in sorted(kinds_changed(noted_kinds, specs, wanted).items()):
                     said = kind_changed(metric, was, run, specs[metric].kind.value,
                                         stored=metric in landed)  # fmt: skip
                     owner = session.host.owners.get(metric, "-")
@@ -676,6 +685,11 @@ def run_collect(
                                  *kept_lines(errors, warnings), kinds=kinds,
                                  bases=none_found)  # fmt: skip
         changes = store.changes
+        restated = changes.revised_by_metric()
+        read_before_restated = restatements_read(
+            lambda metric: store.runs_newest_first(run_units, naming=metric),
+            restated, run_id, session.host.owners,
+        )  # fmt: skip
         never_held = tuple(
             metric for grain, metrics in by_grain.items() for metric in metrics
             if metric not in landed and store.latest_period_end(metric, grain) is None
@@ -683,9 +697,9 @@ def run_collect(
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
         tuple(sorted(landed)), changes.changed, changes.gone, changes.cited_anew,
-        settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
+        settled_restatements(restated, run_id, read_before_restated, session.host.metrics,
                              session.host.owners, plan.end),
-        first=not runs and not others, never_held=never_held, shared_people=shared,
+        first=first, never_held=never_held, shared_people=shared,
         renamed_people=renamed, bases=tuple(bases),
         based={metric: frozenset(found) for metric, found in based.items()},
         unread_bases=frozenset(unread_bases),

@@ -632,13 +632,19 @@ class Store(ABC):
         return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
 
     def runs_newest_first(
-        self, plan_units: Iterable[str], *, naming: str | None = None, batch: int = 16
+        self,
+        plan_units: Iterable[str],
+        *,
+        naming: str | None = None,
+        kind_of: str | None = None,
+        batch: int = 16,
     ) -> Iterator[Run]:
         """The runs of the plans of ``plan_units``, newest first, read ``batch`` at a time
         as they are taken: a reader after the latest run of some kind stops at it, where a
         firm's store holds every branch's every week. With ``naming``, only the runs that
-        may be asked for, or have stored, that metric (every one asked for every metric;
-        the caller judges each run it takes)."""
+        may be asked for, or have stored, that metric (every one asked for every metric);
+        with ``kind_of``, those that may have noted its kind (``Run.kinds``): the caller
+        judges each run it takes."""
         units = self._members(plan_units)
         named = ""
         params: tuple[Any, ...] = ()
@@ -647,6 +653,10 @@ class Store(ABC):
             named = " AND (metrics IS NULL" + " OR metrics LIKE ? ESCAPE '\\'" * len(patterns)
             named += " OR landed LIKE ? ESCAPE '\\'" * len(patterns) + ")"
             params = (*patterns, *patterns)
+        if kind_of is not None:
+            patterns = _json_patterns(kind_of)
+            named += " AND (" + " OR ".join(["kinds LIKE ? ESCAPE '\\'"] * len(patterns)) + ")"
+            params = (*params, *patterns)
         sql = (f"{_RUNS_OF} WHERE id < ? AND {self._member('plan_unit')}{named} "
                "ORDER BY id DESC LIMIT ?")  # fmt: skip
         below = sys.maxsize
@@ -664,6 +674,10 @@ class Store(ABC):
         metric (``Run.bases``), oldest first: few of a year's collects."""
         sql = f"{_RUNS_OF} WHERE bases IS NOT NULL AND {self._member('plan_unit')} ORDER BY id"
         return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
+
+    def holds_runs_besides(self, run_id: int) -> bool:
+        """Whether any run but ``run_id`` is kept, whatever plan ran it."""
+        return self._one("SELECT 1 FROM runs WHERE id <> ? LIMIT 1", (run_id,)) is not None
 
     def latest_runs(self) -> list[Run]:
         """The latest run (a collect) of each plan that ran one in this store (one for each
