@@ -26,7 +26,7 @@ from okrdesk.model import (
 from okrdesk.periods import parse_period
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace, trusted
-from test_firm_branch_collects import THROUGH, branch_workspace, firm_workspace
+from test_firm_branch_collects import THROUGH, _runs_read, branch_workspace, firm_workspace
 
 METRICS = ("new_clients", "new_clients_vip", "新开户", "aum_100%")
 """One a prefix of another, one in Chinese (kept escaped as JSON), one with a LIKE
@@ -205,3 +205,26 @@ def test_the_head_offices_explain_says_what_reading_every_run_said(
 
         patched.setattr(Store, "runs_newest_first", every_run)
         assert explained() == now
+
+
+def test_a_collect_starting_reads_the_unfinished_runs_alone_and_a_reader_the_newest(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A collect starting looks for one of its plan still running among the runs that did
+    not finish, not among every branch's every week; a reader after the latest run that
+    asked for a metric takes the newest alone where it answers."""
+    with Store.open(location) as store:
+        for week in range(1, 31):
+            run = store.start_run("collect", dt.date(2026, 1, 4) + dt.timedelta(weeks=week),
+                                  plan_unit=UNITS[week % 3])  # fmt: skip
+            if week != 7:  # killed: its process is gone
+                store.finish_run(run, "ok", {"crm": "1"}, [])
+        with monkeypatch.context() as patched:
+            read = _runs_read(patched)
+            store.start_run("collect", dt.date(2026, 8, 1), plan_unit=UNITS[7 % 3], alone=True)
+            assert read == [7]
+        with monkeypatch.context() as patched:
+            read = _runs_read(patched)
+            newest = store.runs_newest_first({"", *UNITS}, naming="新开户")
+            assert next(r for r in newest if r.asked_for("新开户")).id == 31
+            assert read == [31]

@@ -524,9 +524,10 @@ class Store(ABC):
         machine. A run on another machine cannot be looked at here (a store several
         machines share waits for it in ``_hold_alone``), and one that died or was stopped
         stores no more: it is not waited for."""
-        for run in self.runs():
-            if not (run.unfinished and run.command == command and run.plan_unit == plan_unit):
-                continue
+        unfinished = (
+            f"{_RUNS_OF} WHERE finished IS NULL AND command = ? AND plan_unit = ? ORDER BY id"
+        )
+        for run in [self._stored(run_of, r) for r in self._rows(unfinished, (command, plan_unit))]:
             # One of this process's own that never finished was left by an error it raised.
             if run.pid != os.getpid() and liveness(run) == Liveness.RUNNING:
                 raise StillRunning(run)
@@ -637,11 +638,12 @@ class Store(ABC):
         *,
         naming: str | None = None,
         kind_of: str | None = None,
-        batch: int = 16,
+        batch: int = 64,
     ) -> Iterator[Run]:
-        """The runs of the plans of ``plan_units``, newest first, read ``batch`` at a time
-        as they are taken: a reader after the latest run of some kind stops at it, where a
-        firm's store holds every branch's every week. With ``naming``, only the runs that
+        """The runs of the plans of ``plan_units``, newest first, read as they are taken,
+        one first, then twice as many each time up to ``batch``: a reader after the latest
+        run of some kind stops at it, most often the first, where a firm's store holds
+        every branch's every week. With ``naming``, only the runs that
         may be asked for, or have stored, that metric (every one asked for every metric);
         with ``kind_of``, those that may have noted its kind (``Run.kinds``): the caller
         judges each run it takes."""
@@ -659,15 +661,15 @@ class Store(ABC):
             params = (*params, *patterns)
         sql = (f"{_RUNS_OF} WHERE id < ? AND {self._member('plan_unit')}{named} "
                "ORDER BY id DESC LIMIT ?")  # fmt: skip
-        below = sys.maxsize
+        below, size = sys.maxsize, 1
         while True:
             taken = [
-                self._stored(run_of, r) for r in self._rows(sql, (below, units, *params, batch))
+                self._stored(run_of, r) for r in self._rows(sql, (below, units, *params, size))
             ]
             yield from taken
-            if len(taken) < batch:
+            if len(taken) < size:
                 return
-            below = taken[-1].id
+            below, size = taken[-1].id, min(size * 2, batch)
 
     def runs_with_bases(self, plan_units: Iterable[str]) -> list[Run]:
         """``runs(plan_units)`` that found no rows of some of last year's periods of a
