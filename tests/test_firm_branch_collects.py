@@ -266,6 +266,19 @@ def firm_workspace(write: WriteWorkspace, root: Path, url: str) -> Path:
     return trusted(root)
 
 
+FIRM_HNW_GOAL = '[[objectives]]\nid = "F1"\ntitle = "全公司"\nowner = "firm"\n\n' + (
+    '[[objectives.key_results]]\nid = "HNW"\ntitle = "新增高净值客户"\n'
+    'metric = "new_hnw_clients"\ntarget = 720\nunit = "户"\n'
+)
+"""The firm's own key result over both branches' new HNW clients."""
+
+
+def with_firm_goal(firm: Path) -> Path:
+    """``firm`` with ``FIRM_HNW_GOAL`` as targets/firm.toml, trusted again."""
+    (firm / "targets" / "firm.toml").write_text(FIRM_HNW_GOAL, encoding="utf-8")
+    return trusted(firm)
+
+
 @pytest.mark.skipif(os.name == "nt", reason="the test server runs on a Unix socket")
 def test_a_branch_reads_the_figures_a_firm_collect_stored_for_it(
     tmp_path: Path, write_workspace: WriteWorkspace, postgres_url: str
@@ -442,12 +455,7 @@ def test_the_head_offices_key_result_says_a_branchs_collect_did_not_get_its_metr
     futian = branch_workspace(write_workspace, tmp_path / "futian", postgres_url, other=False)
     tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", postgres_url, other=True)
     firm = firm_workspace(write_workspace, tmp_path / "firm", postgres_url)
-    firm_goal = '[[objectives]]\nid = "F1"\ntitle = "全公司"\nowner = "firm"\n\n' + (
-        '[[objectives.key_results]]\nid = "HNW"\ntitle = "新增高净值客户"\n'
-        'metric = "new_hnw_clients"\ntarget = 720\nunit = "户"\n'
-    )
-    (firm / "targets" / "firm.toml").write_text(firm_goal, encoding="utf-8")
-    trusted(firm)
+    with_firm_goal(firm)
     env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
     collect(tianhe)
     failing = {**env, "OKRDESK_TEST_FAIL": "new_hnw_clients"}

@@ -25,8 +25,14 @@ from okrdesk.model import (
 )
 from okrdesk.periods import parse_period
 from okrdesk.store import Store
-from sample_workspace import WriteWorkspace, trusted
-from test_firm_branch_collects import THROUGH, _runs_read, branch_workspace, firm_workspace
+from sample_workspace import WriteWorkspace
+from test_firm_branch_collects import (
+    THROUGH,
+    _runs_read,
+    branch_workspace,
+    firm_workspace,
+    with_firm_goal,
+)
 
 METRICS = ("new_clients", "new_clients_vip", "新开户", "aum_100%")
 """One a prefix of another, one in Chinese (kept escaped as JSON), one with a LIKE
@@ -171,12 +177,7 @@ def test_the_head_offices_explain_says_what_reading_every_run_said(
     futian = branch_workspace(write_workspace, tmp_path / "futian", location, other=False)
     tianhe = branch_workspace(write_workspace, tmp_path / "tianhe", location, other=True)
     firm = firm_workspace(write_workspace, tmp_path / "firm", location)
-    firm_goal = '[[objectives]]\nid = "F1"\ntitle = "全公司"\nowner = "firm"\n\n' + (
-        '[[objectives.key_results]]\nid = "HNW"\ntitle = "新增高净值客户"\n'
-        'metric = "new_hnw_clients"\ntarget = 720\nunit = "户"\n'
-    )
-    (firm / "targets" / "firm.toml").write_text(firm_goal, encoding="utf-8")
-    trusted(firm)
+    with_firm_goal(firm)
     env = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
     for root, more in (
         (futian, {}),
