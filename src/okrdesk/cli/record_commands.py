@@ -134,7 +134,10 @@ def collect(
     them, unless --accept-empty names it; and one given figures of others but
     not one of a unit below the plan's (a branch the firm's export left out, a
     team), where figures are stored for it: that unit's are kept, the others'
-    stored, and it fails, naming the unit. A collect of the same plan still
+    stored, and it fails, naming the unit. A source that says it holds only
+    recent days (a plugin's emit.covers, an SQL table's `rolling`) keeps what
+    is stored for the periods it no longer reaches, and the summary says so,
+    never as changed. A collect of the same plan still
     running on this machine (or, on a PostgreSQL store, on another) is waited
     for, and said so, so that each collect's figures land together: for an hour
     at most (--wait), after which this one ends, nothing collected, with exit
