@@ -43,11 +43,9 @@ from okrdesk.store.hand_changes import (
     added_up_again_said,
     holds_no_number,
     put_back_said,
-    retyped,
 )
 from okrdesk.store.liveness import Liveness, liveness, process_start, this_host
 from okrdesk.store.migrations import (
-    COLUMN_TYPES_MADE,
     HAND_EDITS,
     PERIOD_TOTALS_GROUP,
     PERIOD_TOTALS_SELECT,
@@ -2663,30 +2661,16 @@ class Store(ABC):
                     found.append(unlike)
         return found
 
+    @abstractmethod
     def _type_unlike(self, table: str, column: str, found: str) -> Said | None:
         """``table.column``, one of okrdesk's, found of type ``found`` (as ``_column_types``
         gives it): None where that is the type okrdesk makes it, else said with its way
         back. The one rule of the opening's look and of ``unlike_made``."""
-        made = COLUMN_TYPES_MADE[table.lower()][column.lower()]
-        if found.upper() == made:
-            return None
-        return retyped(table, column, found, made, self._type_back(table, column, made))
 
     def _column_types(self, table: str) -> dict[str, str]:
         """The columns of ``table`` → their types as the database names them; empty where
         there is no such table."""
         return dict.fromkeys(self.columns(table), "")
-
-    def _types_of(self, made: str) -> tuple[str, ...]:
-        """The types a column made as ``made`` (TEXT, REAL, INTEGER) may have here, the
-        one okrdesk makes first."""
-        return (made,)
-
-    def _type_back(self, table: str, column: str, made: str) -> Said:
-        """How ``table.column``, made as ``made`` (TEXT, REAL, INTEGER), is given that type
-        back, in a few words: a statement where the database can run one."""
-        back = f"`ALTER TABLE {table} ALTER COLUMN {column} TYPE {self._types_of(made)[0]}`"
-        return Said(back, back)
 
     def table_rows(self, table: str, columns: Sequence[str]) -> Iterator[Row]:
         """Every row of ``table``, in primary-key order (for copying a store)."""

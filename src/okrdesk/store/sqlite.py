@@ -30,6 +30,7 @@ from okrdesk.store.hand_changes import (
     not_as_made,
     not_null_added,
     not_null_dropped,
+    retyped,
 )
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
@@ -610,12 +611,19 @@ class SqliteStore(Store):
         rows = self._connection.execute(f"PRAGMA table_info({table})")
         return {str(r[1]): str(r[2]).upper() for r in rows}
 
-    def _type_back(self, table: str, column: str, made: str) -> Said:
-        # SQLite has no ALTER COLUMN: the statement a server takes is a syntax error here.
-        return Said(
-            "SQLite cannot change a column's type in place: restore the file from a backup",
-            "SQLite 无法就地修改列的类型：请从备份恢复该文件",
-        )
+    def _type_unlike(self, table: str, column: str, found: str) -> Said | None:
+        """The file's declared type against ``COLUMN_TYPES_MADE``; its way back a restore,
+        SQLite having no ALTER COLUMN (a server's statement is a syntax error here)."""
+        made = COLUMN_TYPES_MADE[table.lower()][column.lower()]
+        if found.upper() == made:
+            return None
+        return retyped(table, column, found, made, _TYPE_BACK)
+
+
+_TYPE_BACK = Said(
+    "SQLite cannot change a column's type in place: restore the file from a backup",
+    "SQLite 无法就地修改列的类型：请从备份恢复该文件",
+)
 
 
 _FIGURES = ("value", "numerator", "denominator")
