@@ -641,7 +641,8 @@ def test_the_scores_sheet_has_every_month_as_markdown_does(demo_books: dict[str,
     said = [row[0].value for row in sheet.iter_rows(min_row=len(rows) + 2) if row[0].value]
     assert said == [
         "本期至今：2026-11 已过 20/30 天，累计类指标的标准按已过天数折算",
-        "↓ 原始得分高于考核方案的上限，按上限计；↑ 原始得分低于考核方案的下限，按下限计",
+        "趋势：10月与9月相比；↓ 原始得分高于考核方案的上限，按上限计；"
+        "↑ 原始得分低于考核方案的下限，按下限计",
     ]
     assert sheet.column_dimensions["A"].width < 20  # the lines under it widen no column
     english = [c.value for c in demo_books["en"]["Monthly scores"][1]]

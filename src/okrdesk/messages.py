@@ -168,6 +168,7 @@ LABELS: dict[str, dict[str, str]] = {
         "forecast_to_note": "预测至 {day}",
         "held_down": "↓ 原始得分高于考核方案的上限，按上限计",
         "held_up": "↑ 原始得分低于考核方案的下限，按下限计",
+        "trend_compares": "趋势：{last}与{before}相比",
     },
     "en": {
         "figures_through": "Figures through {through}: {period} holds days after {day}",
@@ -335,6 +336,7 @@ LABELS: dict[str, dict[str, str]] = {
         "forecast_to_note": "Forecast to {day}",
         "held_down": "↓ the policy's cap held the score down",
         "held_up": "↑ the policy's floor held the score up",
+        "trend_compares": "Trend: {last} against {before}",
     },
 }  # fmt: skip
 

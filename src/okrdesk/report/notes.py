@@ -613,9 +613,9 @@ def held(score: float | None, raw: float | None) -> str:
 
 
 def scores_legend(report: Report, periods: Collection[str], lang: str) -> str:
-    """What the marks the scores table shows mean, for the people it lists, in
-    ``periods`` and the current one: beside a trend's arrows, a bare ↓ after 120.0%
-    reads as a fall."""
+    """Which two periods the trend compares, and what the marks the scores table shows
+    mean, for the people it lists, in ``periods`` and the current one: beside a trend's
+    arrows, a bare ↓ after 120.0% reads as a fall."""
     shown: set[str] = set()
     for s in scores_listed(report):
         if isinstance(s, Unlisted):
@@ -626,7 +626,23 @@ def scores_legend(report: Report, periods: Collection[str], lang: str) -> str:
         )
     said = [label(lang, key) for mark, key in ((HELD_DOWN, "held_down"), (HELD_UP, "held_up"))
             if mark in shown]  # fmt: skip
-    return label(lang, "sentence_sep").join(said)
+    return label(lang, "sentence_sep").join([*_trend_compares(report, lang), *said])
+
+
+def _trend_compares(report: Report, lang: str) -> list[str]:
+    """ "趋势：10月与9月相比": which two periods the trend column compares. Beside a column
+    of the current month to date, the arrow reads as that month's against the last
+    complete one, which it is not."""
+    compared = {
+        (s.history[-2].period, s.history[-1].period)
+        for s in scores_listed(report)
+        if not isinstance(s, Unlisted) and s.trend
+    }
+    if len(compared) != 1:
+        return []
+    ((before, last),) = compared
+    return [label(lang, "trend_compares", last=period_heading(last, lang),
+                  before=period_heading(before, lang))]  # fmt: skip
 
 
 def window_story(kr: ReportKeyResult, lang: str) -> str:
