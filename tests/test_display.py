@@ -19,13 +19,14 @@ from click.testing import CliRunner, Result
 from okrdesk.cli import cli
 from okrdesk.engine.plan_calendar import one_period_before
 from okrdesk.errors import Said
+from okrdesk.figures_apart import Quantity
 from okrdesk.messages import alert_text, label
 from okrdesk.periods import Grain
 from okrdesk.report.document import ReportBreaker, ReportBudget, ReportBudgetTotal, ReportLine
 from okrdesk.report.formats.json import dumps, number
 from okrdesk.report.notes import ledger_rounding_note
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
-from okrdesk.units import UNITS, Quantity, figure, ledger_amount, parse_money, said_back, written
+from okrdesk.units import UNITS, figure, ledger_amount, parse_money, said_back, written
 from sample_workspace import PLAN, WriteWorkspace
 
 # ------------------------------------------------------------ digits and rounding

@@ -13,6 +13,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+import attrs
+
+from okrdesk.records import shared_methods
 from okrdesk.units import (
     EN_MILLION,
     EN_THOUSAND,
@@ -25,6 +28,7 @@ from okrdesk.units import (
     exact,
     figure,
     in_written_scale,
+    is_percent,
     rounded_figure,
     shown_places,
     shows_a_digit,
@@ -169,3 +173,33 @@ def _renumbered(text: str, number: str) -> str:
         return text
     start, end = found.span(2)
     return f"{text[:start]}{number.lstrip('-')}{text[end:]}"
+
+
+@attrs.frozen
+@shared_methods
+class Quantity:
+    """An amount in a key result's unit, handed to a message and written in its language."""
+
+    unit: UnitOfMeasure
+    base: float | Decimal
+    points: bool = False
+    """A difference of two rates: written in 百分点 / pp."""
+    beside: float | Decimal | None = None
+    """Of an actual past its limit, the limit (of the limit, the actual, with
+    ``is_target``): where the two would read alike, both are written finer (8.004%
+    beside 8%, not 8.00%; ``beside_target``)."""
+    is_target: bool = False
+    gap: bool = False
+    """A gap (a checkpoint's shortfall): never written 0 where it is not (0.33元, not 0元;
+    ``gap_written``)."""
+
+    def text(self, lang: str) -> str:
+        points = self.points and is_percent(self.unit)
+        if self.gap:
+            return gap_written(self.unit, self.base, lang, points=points)
+        if self.beside is not None:
+            actual, target = (
+                (self.beside, self.base) if self.is_target else (self.base, self.beside)
+            )
+            return beside_target(self.unit, float(actual), float(target), lang)[self.is_target]
+        return written(self.unit, self.base, lang, points=points)

@@ -1078,37 +1078,3 @@ class LedgerAmount:
 
     def text(self, lang: str) -> str:
         return ledger(self.base, lang)
-
-
-@attrs.frozen
-@shared_methods
-class Quantity:
-    """An amount in a key result's unit, handed to a message and written in its language."""
-
-    unit: UnitOfMeasure
-    base: float | Decimal
-    points: bool = False
-    """A difference of two rates: written in 百分点 / pp."""
-    beside: float | Decimal | None = None
-    """Of an actual past its limit, the limit (of the limit, the actual, with
-    ``is_target``): where the two would read alike, both are written finer (8.004%
-    beside 8%, not 8.00%; ``okrdesk.figures_apart``)."""
-    is_target: bool = False
-    gap: bool = False
-    """A gap (a checkpoint's shortfall): never written 0 where it is not (0.33元, not 0元;
-    ``okrdesk.figures_apart.gap_written``)."""
-
-    def text(self, lang: str) -> str:
-        points = self.points and is_percent(self.unit)
-        if self.gap:
-            from okrdesk.figures_apart import gap_written
-
-            return gap_written(self.unit, self.base, lang, points=points)
-        if self.beside is not None:
-            from okrdesk.figures_apart import beside_target
-
-            actual, target = (
-                (self.beside, self.base) if self.is_target else (self.base, self.beside)
-            )
-            return beside_target(self.unit, float(actual), float(target), lang)[self.is_target]
-        return written(self.unit, self.base, lang, points=points)

@@ -53,7 +53,7 @@ from okrdesk.engine.rollup import Figure, Rollup, checkin_counts, subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import NoChange, PeriodRun, WindowFigure, window_figure, window_view
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path, printable
-from okrdesk.figures_apart import attainment_short, beside_target
+from okrdesk.figures_apart import Quantity, attainment_short, beside_target
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import (
     EXPLAIN_MEMBERS,
@@ -101,7 +101,6 @@ from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import Workspace
 from okrdesk.units import (
     Dimension,
-    Quantity,
     UnitOfMeasure,
     half_up,
     ledger_amount,

@@ -99,6 +99,7 @@ from okrdesk.engine.rollup import SharedReads, checked_in_for, subjects_under
 from okrdesk.engine.shared_ids import figures_of_another_plan
 from okrdesk.engine.tree_targets import members_add_up, owner_of
 from okrdesk.errors import Said
+from okrdesk.figures_apart import Quantity
 from okrdesk.messages import ALERTS, alert_text, named_periods
 from okrdesk.model import (
     Checkin,
@@ -119,7 +120,7 @@ from okrdesk.plugins.clashes import clash_advice, declared_by_several, declared_
 from okrdesk.records import shared_methods
 from okrdesk.store.liveness import Liveness, liveness
 from okrdesk.store.reader import StoreReader
-from okrdesk.units import LedgerAmount, Quantity, ledger, percentage
+from okrdesk.units import LedgerAmount, ledger, percentage
 
 if TYPE_CHECKING:
     from okrdesk.engine.superseded import ReadAgain

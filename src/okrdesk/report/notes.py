@@ -13,6 +13,7 @@ import attrs
 
 from okrdesk.engine.pace import runs_from_baseline
 from okrdesk.engine.progress import without_a_figure_counts_0
+from okrdesk.figures_apart import Quantity
 from okrdesk.messages import counted, label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.plugins.clashes import declared_by_several
@@ -39,7 +40,7 @@ from okrdesk.report.document import (
     all_results,
 )
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
-from okrdesk.units import UNITS, Quantity, figure, ledger_amount, lookup, percentage
+from okrdesk.units import UNITS, figure, ledger_amount, lookup, percentage
 
 
 def status_text(kr: ReportKeyResult, lang: str) -> str:
