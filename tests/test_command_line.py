@@ -4,6 +4,7 @@ would, through the real CLI, and checked for its exact message."""
 
 from __future__ import annotations
 
+import html
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -774,6 +775,53 @@ def test_a_score_says_which_key_results_it_counts_at_0_for_want_of_data(
     assert run(root, "checkin", "O1.KR1", "3", "--date", "2026-03-02").exit_code == 0
     shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang)
     assert left_out.split("O1")[0] not in shown.output, shown.output
+
+
+_SECOND_OBJECTIVE = """
+[[objectives]]
+id = "O2"
+title = "Client service"
+owner = "{top}"
+
+  [[objectives.key_results]]
+  id = "KR1"
+  title = "Client visits"
+  target = 100
+  unit = "户"
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "alone", "beside"),
+    [("zh", "尚无得分：O1.KR1、O1.KR2 尚无数据",
+      "尚无得分：O1.KR1、O1.KR2 尚无数据；单位的得分按 0 计入本目标"),
+     ("en", "No score yet: no data yet for O1.KR1, O1.KR2",
+      "No score yet: no data yet for O1.KR1, O1.KR2; the unit's score counts this objective "
+      "at 0")],
+)  # fmt: skip
+def test_an_objective_with_no_figure_yet_says_so_rather_than_counted_at_0(
+    tmp_path: Path, lang: str, alone: str, beside: str
+) -> None:
+    # A new workspace's first report read 综合得分 — over its one objective and, under
+    # it, 按 0 计入得分：O1.KR1、O1.KR2: counted at 0 in a score it did not show.
+    root = tmp_path / "new"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", lang]).exit_code == 0
+    for fmt in ("text", "md", "html"):
+        shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang, "--format", fmt)
+        assert shown.exit_code == 0, shown.output
+        said = html.unescape(" ".join(shown.output.split()))
+        assert alone in said and beside not in said, (fmt, shown.output)
+        assert "按 0 计入得分" not in said and "Counted at 0" not in said, (fmt, shown.output)
+    # Beside an objective with a figure, the unit has a score, which counts this one at 0.
+    plan = root / "targets" / "plan.toml"
+    top = {"zh": "branch", "en": "downtown"}[lang]
+    plan.write_text(plan.read_text(encoding="utf-8") + _SECOND_OBJECTIVE.format(top=top),
+                    encoding="utf-8")  # fmt: skip
+    assert run(root, "checkin", "O2.KR1", "10", "--date", "2026-03-02").exit_code == 0
+    for fmt in ("text", "md", "html"):
+        shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang, "--format", fmt)
+        assert shown.exit_code == 0, shown.output
+        assert beside in html.unescape(" ".join(shown.output.split())), (fmt, shown.output)
 
 
 @pytest.mark.parametrize(

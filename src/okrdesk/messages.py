@@ -68,6 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scores_cut": "{period} 已存的数据含 {day} 之后的日子，本期至今不计分",
         "unmeasured": "未计入得分：{groups}",
         "counted_at_0": "按 0 计入得分：{krs}（尚无数据）",
+        "objective_unscored": "尚无得分：{krs} 尚无数据",
+        "objective_at_0": "尚无得分：{krs} 尚无数据；单位的得分按 0 计入本目标",
         "capped": "得分中 {krs} 按上限 {cap} 计",
         "began_counting": "含 {krs} 新计入得分",
         "began_counting_more": "含 {krs} 等 {n} 项新计入得分",
@@ -220,6 +222,9 @@ LABELS: dict[str, dict[str, str]] = {
         "scores_cut": "{period} is stored with days after {day}: not scored to date",
         "unmeasured": "Not in the score: {groups}",
         "counted_at_0": "Counted at 0 in the score: {krs} (no data yet)",
+        "objective_unscored": "No score yet: no data yet for {krs}",
+        "objective_at_0": "No score yet: no data yet for {krs}; the unit's score counts this "
+                          "objective at 0",
         "capped": "The score counts {krs} at the cap of {cap}",
         "began_counting": "Includes {krs}, newly counted in the score",
         "began_counting_more": "Includes {krs} and {more} more, newly counted in the score",

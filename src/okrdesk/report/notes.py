@@ -68,13 +68,18 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
     return said
 
 
-def unmeasured_story(objective: ReportObjective, lang: str) -> str:
+def unmeasured_story(objective: ReportObjective, lang: str, unit_score: float | None = None) -> str:
     """ "未计入得分：O1.KR3 到访（已加载的插件都不提供指标 salon_visits）；O1.KR1（尚无数据）。
     按 0 计入得分：O1.KR5（尚无数据）": the key results the objective's score leaves out,
     because no figure can be given for them, or none has been yet (a score of 100% over
     one key result of two), and those it counts at 0. Each of the two its own sentence:
     joined by the ``；`` that parts the groups of the first, the second read as one more
-    group of key results left out."""
+    group of key results left out.
+
+    An objective none of whose key results has a figure has no score (—) to count them
+    in: "counted at 0 in the score" beside its — reads as a contradiction. Its key
+    results are said to have no data yet, and, where the report's unit has a score
+    (``unit_score``), that the objective counts 0 in it."""
     by_metric: dict[str, list[str]] = {}
     why: dict[str, str] = {}
     for kr in objective.unmeasured:
@@ -91,7 +96,13 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
             why_not = label(lang, f"unscored_{reason}")
             groups.append(label(lang, "unmeasured_group", krs=sep.join(unscored), why=why_not))
     zeros = [kr.id for kr in objective.key_results if _counts_0(kr)]
-    said = [label(lang, "counted_at_0", krs=sep.join(zeros))] if zeros else []
+    if not zeros:
+        said = []
+    elif objective.score is not None:
+        said = [label(lang, "counted_at_0", krs=sep.join(zeros))]
+    else:
+        at_0 = "objective_at_0" if unit_score is not None else "objective_unscored"
+        said = [label(lang, at_0, krs=sep.join(zeros))]
     if groups:
         said.insert(0, label(lang, "unmeasured", groups=label(lang, "unmeasured_sep").join(groups)))
     return label(lang, "sentence_end").join(said)

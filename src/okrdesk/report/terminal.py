@@ -547,6 +547,7 @@ def _kr_table(
     cap: float,
     widened: dict[str, int] | None = None,
     status_words: str = "",
+    unit_score: float | None = None,
 ) -> TextTable:
     scored = score_text(objective.score)
     # The score's label and figure on one line: "Score" at the end of one line and
@@ -563,7 +564,7 @@ def _kr_table(
     caption = "\n".join(
         text
         for text in (
-            unmeasured_story(objective, lang),
+            unmeasured_story(objective, lang, unit_score),
             capped_story(objective, cap, lang),
             baseline_story(objective, lang, joined=NO_BREAK),
             pooled_story(objective, lang),
@@ -695,7 +696,7 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
         if table.status_width is not None:
             widened = {**widened, "status": max(widened.get("status", 0), table.status_width)}
         tables.append(_kr_table(objective, columns, table.cells, report.grain, lang, left_out,
-                                report.attainment_cap, widened, told))  # fmt: skip
+                                report.attainment_cap, widened, told, report.score))  # fmt: skip
     return tables
 
 
