@@ -338,3 +338,26 @@ def test_a_declared_column_the_database_lacks_fails_its_metric_at_its_key(
         assert words in done.output and "dya" in done.output, done.output
         assert "Traceback" not in done.output and _deals(root) == {}, done.output
         assert "expected true" not in done.output and "应为 true" not in done.output
+
+
+def test_a_declared_column_the_warehouse_cannot_read_names_it_and_the_warehouses_answer(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The query of a declared column's first and last day was told as "the query
+    failed", though it is okrdesk's, not the user's: now the column, the table and what
+    the warehouse answered are named."""
+    root = _database_workspace(write_workspace, "warehouse", '"ledger.dya"', WHERE_BIG)
+    _export_to(root, "warehouse", dt.date(2026, 1, 1), "2026-02-15")
+    told = {
+        "en": "okrdesk.toml:9: sources.sql.metrics[0].rolling: the first and last day of "
+              "column dya of table ledger cannot be read on crm.duckdb; it answered: ",
+        "zh": "okrdesk.toml:9: sources.sql.metrics[0].rolling: 无法在 crm.duckdb 上读取表 "
+              "ledger 的 dya 列的首末日期；它的回答：",
+    }  # fmt: skip
+    for lang, words in told.items():
+        asked = ["collect", "--through", "2026-02-15", "--lang", lang, "-w", str(root)]
+        done = CliRunner().invoke(cli, asked)
+        assert done.exit_code == 1, done.output
+        assert words in done.output and '"dya" not found' in done.output, done.output
+        assert "query failed" not in done.output and "查询在" not in done.output, done.output
+        assert "Traceback" not in done.output and _deals(root) == {}, done.output

@@ -1234,6 +1234,14 @@ def _warehouse_declared_days(
         answer = warehouse.run(sql)
     except sql_warehouse.WarehouseUnreachable:
         raise
+    except sql_warehouse.WarehouseRefused as error:
+        table, column = declared.split(".")
+        raise SqlMetricError(
+            f"{where}: the first and last day of column {column} of table {table} cannot be "
+            f"read on {warehouse.described}; it answered: {error.answer}",
+            f"{where}: 无法在 {warehouse.described} 上读取表 {table} 的 {column} 列的首末日期；"
+            f"它的回答：{error.answer}",
+        ) from None
     except SqlMetricError as error:
         raise SqlMetricError(*keyed(where, error.said)) from None
     return declared_days(answer.rows, declared, where)

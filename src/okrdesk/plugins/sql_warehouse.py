@@ -55,6 +55,15 @@ class WarehouseUnreachable(WarehouseError):
     """No connection to the warehouse."""
 
 
+class WarehouseRefused(SqlMetricError):
+    """The warehouse refused a statement; ``answer``: its words, for a message of the
+    caller's own where the statement was okrdesk's rather than the user's query."""
+
+    def __init__(self, en: str, zh: str, answer: str = "") -> None:
+        super().__init__(en, zh)
+        self.answer = answer
+
+
 class WarehouseTimeout(SqlMetricError):
     """One metric's query ran longer than ``timeout``: that metric fails alone."""
 
@@ -286,7 +295,8 @@ class _Postgres(Warehouse):
             raise WarehouseUnreachable(*lost(self.described, _first(error))) from None
         except psycopg.Error as error:
             self.connection.rollback()
-            raise SqlMetricError(*failed_on(self.described, _first(error))) from None
+            why = _first(error)
+            raise WarehouseRefused(*failed_on(self.described, why), answer=why) from None
         return Answer(columns, rows)
 
     def close(self) -> None:
@@ -351,7 +361,8 @@ class _DuckFile(Warehouse):
 
                 # DuckDB's words would say to raise a setting no workspace can reach.
                 raise SqlMetricError(*too_much(self.described, self.most_spilled)) from None
-            raise SqlMetricError(*failed_on(self.described, _first(error))) from None
+            why = _first(error)
+            raise WarehouseRefused(*failed_on(self.described, why), answer=why) from None
         finally:
             timer.cancel()
         return Answer(columns, rows)

@@ -33,11 +33,11 @@ from urllib.parse import urlsplit
 import attrs
 
 from okrdesk.errors import printable
-from okrdesk.plugins.sql_settings import SqlMetricError
 from okrdesk.plugins.sql_warehouse import (
     CONNECT_TIMEOUT,
     Answer,
     Warehouse,
+    WarehouseRefused,
     WarehouseTimeout,
     WarehouseUnreachable,
     cannot_connect,
@@ -204,7 +204,7 @@ class DialectWarehouse(Warehouse):
             why = self._reason(error)
             if _connection_lost(error):
                 raise WarehouseUnreachable(*lost(self.described, why)) from None
-            raise SqlMetricError(*failed_on(self.described, why)) from None
+            raise WarehouseRefused(*failed_on(self.described, why), answer=why) from None
         return Answer(columns, rows)
 
     @staticmethod
