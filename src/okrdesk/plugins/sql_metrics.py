@@ -591,7 +591,7 @@ def ruled_definitions(
                     sql_funnels.stages(index, item),
                     sql_funnels.expanded(index, item, duckdb_sql),
                 )
-                spec = attrs.evolve(_definition(index, item, duckdb_sql), stages=stages)
+                spec = attrs.evolve(_definition(index, item, duckdb_sql, files), stages=stages)
             else:
                 spec = _definition(index, item, duckdb_sql, files)
             if spec.name in first:
