@@ -288,7 +288,7 @@ def test_store_upgrade_of_an_older_file_changed_by_hand_says_it_upgraded_it(
     assert again.output.rstrip().endswith("未改动任何内容。"), again.output
     with closing(sqlite3.connect(database)) as connection:
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    assert version == SCHEMA_VERSION == 30
+    assert version == SCHEMA_VERSION == 31
 
 
 def test_an_sqlite_column_retyped_by_hand_is_not_told_a_statement_sqlite_refuses(

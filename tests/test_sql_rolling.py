@@ -361,3 +361,44 @@ def test_a_declared_column_the_warehouse_cannot_read_names_it_and_the_warehouses
         assert words in done.output and '"dya" not found' in done.output, done.output
         assert "query failed" not in done.output and "查询在" not in done.output, done.output
         assert "Traceback" not in done.output and _deals(root) == {}, done.output
+
+
+def test_the_run_record_and_explain_say_which_figures_a_later_collect_kept(
+    backend: Backend, write_workspace: WriteWorkspace
+) -> None:
+    """Only collect's printed summary said which periods a rolling source no longer
+    reached: read on Monday, `okrdesk explain` listed last month's weeks among the
+    figures as if this collect had read them. The run now records what it kept (schema
+    31, made by `store upgrade` from a store of schema 30), and explain names the run
+    that stored those figures, the one that kept them and the days its source held."""
+    from okrdesk.model import KeptUnreached
+    from okrdesk.store.migrations import SCHEMA_VERSION
+
+    root = _workspace(write_workspace, database=backend.url)
+    backend.of_schema(root, SCHEMA_VERSION - 1)
+    location = str(backend.location(root))
+    upgraded = CliRunner().invoke(cli, ["store", "upgrade", location, "--lang", "en"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert _collect(root, dt.date(2026, 1, 1), "2026-02-15").exit_code == 0
+    assert _collect(root, dt.date(2026, 2, 14), "2026-03-15").exit_code == 0
+    weeks = tuple(f"2026-W{week:02d}" for week in range(2, 8))
+    with backend.open(root) as store:
+        first, then = store.runs()
+    assert first.kept is None
+    assert then.kept == {
+        "big_deposits": KeptUnreached(dt.date(2026, 2, 14), dt.date(2026, 3, 15), weeks)
+    }
+    said = {
+        "en": f"  6 periods (2026-W02 … 2026-W07): as collect run {first.id} stored them; run "
+              f"{then.id} ({then.started[:10]}) kept them unchanged, as its source held only "
+              "2026-02-14 to 2026-03-15, not the whole of them",
+        "zh": f"  6 个周期（2026-W02 … 2026-W07）：是第 {first.id} 次采集存下的数字；第 "
+              f"{then.id} 次采集（{then.started[:10]}）的数据源只有 2026-02-14 至 2026-03-15 "
+              "的数据，不含这些周期的全部日子，所以照原样保留，没有重述",
+    }  # fmt: skip
+    for lang, words in said.items():
+        asked = ["explain", "O9.KR1", "--as-of", "2026-03-15", "--lang", lang, "-w", str(root)]
+        explained = CliRunner().invoke(cli, asked, env={"COLUMNS": "200"})
+        assert explained.exit_code == 0, explained.output
+        assert words in explained.output, explained.output
+        assert explained.output.count(words[:12]) == 1, explained.output

@@ -1460,6 +1460,18 @@ class NoRowsOfLastYear:
     periods: tuple[str, ...]
 
 
+@attrs.frozen
+@shared_methods
+class KeptUnreached:
+    """The periods of a metric a collect kept as an earlier collect stored them, as its
+    source held only the days from ``first`` to ``last``, not the whole of them
+    (``emit.covers``, a rolling SQL source): not restated by it (``Run.kept``)."""
+
+    first: dt.date
+    last: dt.date
+    periods: tuple[str, ...]
+
+
 @attrs.frozen(slots=False)
 @shared_methods
 class Run:
@@ -1508,6 +1520,16 @@ class Run:
     """The metrics whose sources it asked for last year's periods a growth target or a
     同比 stands on and found no rows of in them (``engine.growth_bases``); None for a run
     that found none such, or kept before okrdesk noted them (schema 30)."""
+    kept: Mapping[str, KeptUnreached] | None = None
+    """The metrics whose stored figures it kept, unchanged, in periods its source did not
+    reach (``KeptUnreached``); None for a run that kept none, or kept before okrdesk noted
+    them (schema 31)."""
+
+    def kept_of(self, metric: str) -> KeptUnreached:
+        """The periods of ``metric`` it kept as their sources no longer reached them; none
+        where it kept none."""
+        held = (self.kept or {}).get(metric)
+        return held if held is not None else KeptUnreached(dt.date.min, dt.date.min, ())
 
     def line(self, kept: str) -> PluginLine:
         """One of its errors or warnings, to be written in a reader's language."""

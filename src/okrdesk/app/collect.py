@@ -33,6 +33,7 @@ from okrdesk.engine.shared_ids import people_of_another_plan
 from okrdesk.errors import BadInput, OkrdeskError, Said
 from okrdesk.messages import as_given, counted, given_duration, named_periods
 from okrdesk.model import (
+    KeptUnreached,
     NoRowsOfLastYear,
     Plan,
     Run,
@@ -683,7 +684,8 @@ def run_collect(
                 }  # fmt: skip
                 store.finish_run(run_id, "failed" if errors else "ok", versions,
                                  *kept_lines(errors, warnings), kinds=kinds,
-                                 bases=none_found)  # fmt: skip
+                                 bases=none_found,
+                                 kept=kept_unreached(store.changes.kept_unheld))  # fmt: skip
         changes = store.changes
         restated = changes.revised_by_metric()
         read_before_restated = restatements_read(
@@ -705,6 +707,17 @@ def run_collect(
         unread_bases=frozenset(unread_bases),
         unheld=this_years_unheld(changes.kept_unheld, bases),
     )  # fmt: skip
+
+
+def kept_unreached(unheld: Mapping[str, UnheldPeriods]) -> dict[str, KeptUnreached]:
+    """The periods of ``unheld`` whose stored figures were kept, for the run's record
+    (``Run.kept``): ``explain`` names the run that stored a figure a later one kept."""
+    return {
+        metric: KeptUnreached(periods.first, periods.last,
+                              (*periods.kept_before, *periods.kept_after))
+        for metric, periods in sorted(unheld.items())
+        if periods.kept_before or periods.kept_after
+    }  # fmt: skip
 
 
 def this_years_unheld(

@@ -80,6 +80,7 @@ from okrdesk.model import (
 from okrdesk.periods import (
     Over,
     default_window,
+    in_grain_order,
     local_time,
     parse_period,
     parse_window,
@@ -176,6 +177,10 @@ _SAID: dict[str, dict[str, str]] = {
         "asked_none": "  last year's periods asked of its source by collect run {run} ({day}): "
                       "it had no rows of {n} of them ({first} … {last}); okrdesk collect "
                       "--metric {metric} asks again",
+        "kept_unreached": "  {periods}: as collect run {stored} stored {them}; run {run} ({day}) "
+                          "kept {them} unchanged, as its source held only {first} to {last}, "
+                          "not the whole of {them}",
+        "kept_periods": "{n} periods ({first} … {last})",
         "base_by_member": ", added up by member:",
         "base_listed": ":",
         "with_slices": "{observations} (and {slices} of them)",
@@ -288,6 +293,10 @@ _SAID: dict[str, dict[str, str]] = {
         "asked_none": "  第 {run} 次采集（{day}）向数据源读取过上年的这些周期：其中 {n} 个"
                       "没有任何行（{first} … {last}）；okrdesk collect --metric {metric} "
                       "会再读一次",
+        "kept_unreached": "  {periods}：是第 {stored} 次采集存下的数字；第 {run} 次采集（{day}）"
+                          "的数据源只有 {first} 至 {last} 的数据，不含{them}的全部日子，"
+                          "所以照原样保留，没有重述",
+        "kept_periods": "{n} 个周期（{first} … {last}）",
         "base_by_member": "，按成员合计：",
         "base_listed": "：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
@@ -481,6 +490,7 @@ def explain_lines(
             ends_early = ends if ends < engine.through and figure.value is not None else None
             lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why), members,
                                      ends_early, width, short_of, latest)  # fmt: skip
+            lines += _kept_by_later_runs(store, plan, spec.name, rows, lang)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
                 if basis.year.value is None or basis.year.unknown:
@@ -929,6 +939,40 @@ def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
         said["due"].format(due=shown(then * basis.factor), then=shown(then), grown=grown,
                            periods=_periods(basis.then, lang)) + _in_part(basis, lang),
     ]  # fmt: skip
+
+
+def _kept_by_later_runs(
+    store: Store, plan: Plan, metric: str, rows: Sequence[StoredObservation], lang: str
+) -> list[str]:
+    """For the figures of ``rows`` a later collect kept rather than restated, as its
+    source no longer reached their periods (``Run.kept``): which run stored them, which
+    kept them and the days its source held. The latest run that kept a period is named."""
+    keeping = [run for run in store.runs_that_kept(plan_run_units(plan))
+               if run.kept is not None and metric in run.kept]  # fmt: skip
+    if not keeping:
+        return []
+    runs = {run.id: run for run in keeping}
+    found: dict[tuple[int, int], set[str]] = {}
+    for row in rows:
+        period = row.observation.period
+        later = [run.id for run in keeping
+                 if run.id > row.run_id and period in run.kept_of(metric).periods]  # fmt: skip
+        if later:
+            found.setdefault((row.run_id, later[-1]), set()).add(period)
+    said = _SAID[lang]
+    lines = []
+    for (stored, kept_by), periods in sorted(found.items()):
+        run = runs[kept_by]
+        ordered = sorted(periods, key=in_grain_order)
+        listed = ordered[0] if len(ordered) == 1 else said["kept_periods"].format(
+            n=len(ordered), first=ordered[0], last=ordered[-1])  # fmt: skip
+        them = ("it" if len(ordered) == 1 else "them") if lang == "en" else (
+            "该周期" if len(ordered) == 1 else "这些周期")  # fmt: skip
+        held = run.kept_of(metric)
+        lines.append(said["kept_unreached"].format(
+            periods=listed, stored=stored, run=run.id, day=run.started[:10], first=held.first,
+            last=held.last, them=them))  # fmt: skip
+    return lines
 
 
 def _asked_of_last_year(

@@ -30,6 +30,7 @@ from okrdesk.errors import BadInput, OkrdeskError, Said, printable
 from okrdesk.model import (
     Checkin,
     CheckinFigure,
+    KeptUnreached,
     NoRowsOfLastYear,
     Observation,
     Run,
@@ -179,7 +180,7 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
 _RUNS_OF = (
     "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
     "warnings, metrics, landed, lines_zh, host, process_start, plan_unit, moved_from, kinds, "
-    "bases "
+    "bases, kept "
     "FROM runs"
 )
 _RUNS = f"{_RUNS_OF} ORDER BY id"
@@ -569,25 +570,31 @@ class Store(ABC):
         lines_zh: Mapping[str, str] | None = None,
         kinds: Mapping[str, str] | None = None,
         bases: Mapping[str, NoRowsOfLastYear] | None = None,
+        kept: Mapping[str, KeptUnreached] | None = None,
     ) -> None:
         """Note the run finished, with what its plugins' versions were, its errors and
         warnings as kept (English, ``plugin_error_text``), ``lines_zh``: each of those
         lines → its message in Chinese, where it was said in both, ``kinds``: the kind
         (stock, flow, ratio) each metric it stored was declared as, which its figures are
-        to be read as (``Run.kinds``), and ``bases``: last year's periods its sources had
-        no rows of (``Run.bases``)."""
+        to be read as (``Run.kinds``), ``bases``: last year's periods its sources had
+        no rows of (``Run.bases``), and ``kept``: the periods it kept as stored, as their
+        sources no longer reached them (``Run.kept``)."""
         asked = None if not bases else json.dumps(
             {metric: {"periods": list(none.periods)}
              for metric, none in bases.items()}, sort_keys=True)  # fmt: skip
+        unreached = None if not kept else json.dumps(
+            {metric: {"first": held.first.isoformat(), "last": held.last.isoformat(),
+                      "periods": list(held.periods)}
+             for metric, held in kept.items()}, sort_keys=True)  # fmt: skip
         with self.transaction():
             self._rows(
                 "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ?, "
-                "warnings = ?, lines_zh = ?, kinds = ?, bases = ? WHERE id = ?",
+                "warnings = ?, lines_zh = ?, kinds = ?, bases = ?, kept = ? WHERE id = ?",
                 (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)),
                  json.dumps(list(warnings)),
                  json.dumps(dict(lines_zh or {}), ensure_ascii=False, sort_keys=True),
                  None if kinds is None else json.dumps(dict(kinds), sort_keys=True), asked,
-                 run_id),
+                 unreached, run_id),
             )  # fmt: skip
 
     def stop_run(self, run_id: int, status: str) -> None:
@@ -673,6 +680,12 @@ class Store(ABC):
         """``runs(plan_units)`` that found no rows of some of last year's periods of a
         metric (``Run.bases``), oldest first: few of a year's collects."""
         sql = f"{_RUNS_OF} WHERE bases IS NOT NULL AND {self._member('plan_unit')} ORDER BY id"
+        return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
+
+    def runs_that_kept(self, plan_units: Iterable[str]) -> list[Run]:
+        """``runs(plan_units)`` that kept stored figures in periods their sources no longer
+        reached (``Run.kept``), oldest first."""
+        sql = f"{_RUNS_OF} WHERE kept IS NOT NULL AND {self._member('plan_unit')} ORDER BY id"
         return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
 
     def holds_runs_besides(self, run_id: int) -> bool:

@@ -575,6 +575,15 @@ def _v30_run_bases(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN bases TEXT")
 
 
+def _v31_run_kept(db: sqlite_utils.Database) -> None:
+    # Only collect's printed summary said which periods a rolling source no longer
+    # reached and kept as stored: a report or explain read later could not tell that a
+    # month-old figure was an older collect's. Each collect now keeps, as a JSON object,
+    # the periods it kept so (metric → the first and last day its source held, and the
+    # periods); NULL for the runs before, and for a run that kept none.
+    db.execute("ALTER TABLE runs ADD COLUMN kept TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
@@ -583,7 +592,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
     _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects, _v26_zeros_for_no_rows,
     _v27_checkin_and_run_moves, _v28_scoped_read_indexes, _v29_run_kinds,
-    _v30_run_bases,
+    _v30_run_bases, _v31_run_kept,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -645,7 +654,7 @@ def _typed(**columns: str) -> dict[str, str]:
 COLUMN_TYPES_MADE = {
     "runs": _typed(INTEGER="id pid", TEXT="started finished status command through plugins "
                    "errors revised warnings metrics landed lines_zh host process_start "
-                   "plan_unit subjects moved_from kinds bases"),
+                   "plan_unit subjects moved_from kinds bases kept"),
     "checkins": _typed(INTEGER="id", REAL="value confidence", TEXT="key_result subject day "
                        "note recorded withdrawn withdrawn_by withdraw_reason author "
                        "moved_from moved"),
@@ -669,7 +678,8 @@ migration never changes a column's type, so a store of any version has these."""
 NULLABLE_MADE = frozenset(
     (table, column)
     for table, columns in {
-        "runs": "pid finished through metrics landed host process_start subjects kinds bases",
+        "runs": "pid finished through metrics landed host process_start subjects kinds bases "
+                "kept",
         "checkins": "confidence withdrawn moved",
         "spend": "reverses override_reason moved",
         "observations": "partial_through value numerator denominator",
@@ -952,6 +962,8 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE runs ADD COLUMN kinds {_PG_TEXT};",
     # 30
     f"ALTER TABLE runs ADD COLUMN bases {_PG_TEXT};",
+    # 31
+    f"ALTER TABLE runs ADD COLUMN kept {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
 

@@ -19,7 +19,14 @@ from decimal import Decimal
 from typing import Any
 
 from okrdesk.errors import Said
-from okrdesk.model import Checkin, CheckinFigure, NoRowsOfLastYear, Run, SpendEntry
+from okrdesk.model import (
+    Checkin,
+    CheckinFigure,
+    KeptUnreached,
+    NoRowsOfLastYear,
+    Run,
+    SpendEntry,
+)
 
 
 class UnreadableValue(Exception):
@@ -158,12 +165,13 @@ def checkin_figures_of(rows: Iterable[Sequence[Any]]) -> list[CheckinFigure]:
 def run_of(r: Sequence[Any]) -> Run:
     """A row of ``SELECT id, started, finished, status, command, through, pid, plugins,
     errors, revised, warnings, metrics, landed, lines_zh, host, process_start, plan_unit,
-    moved_from, kinds, bases FROM runs`` as the run it records."""
+    moved_from, kinds, bases, kept FROM runs`` as the run it records."""
     at = _Row("runs", r)
     metrics = at.kept(11, "metrics", list, missing=True)
     landed = at.kept(12, "landed", dict, missing=True)
     kinds = at.kept(18, "kinds", dict, missing=True)
     bases = at.kept(19, "bases", dict, missing=True)
+    kept = at.kept(20, "kept", dict, missing=True)
     return Run(
         at.whole(0, "id"), at.text(1, "started"), at.text(2, "finished", missing=True),
         at.text(3, "status"), at.text(4, "command"), at.text(5, "through", missing=True),
@@ -176,6 +184,7 @@ def run_of(r: Sequence[Any]) -> Run:
         at.text(17, "moved_from"),
         None if kinds is None else {str(metric): str(kind) for metric, kind in kinds.items()},
         None if bases is None else _no_rows_of_last_year(at, bases),
+        None if kept is None else _kept_unreached(at, kept),
     )  # fmt: skip
 
 
@@ -187,6 +196,21 @@ def _no_rows_of_last_year(at: _Row, kept: dict[str, Any]) -> dict[str, NoRowsOfL
         if not isinstance(periods, list) or not all(isinstance(p, str) for p in periods):
             raise at.refuse(19, "bases")
         found[metric] = NoRowsOfLastYear(tuple(periods))
+    return found
+
+
+def _kept_unreached(at: _Row, kept: dict[str, Any]) -> dict[str, KeptUnreached]:
+    """``runs.kept`` as kept: metric → {"first": day, "last": day, "periods": [...]}."""
+    found = {}
+    for metric, held in kept.items():
+        try:
+            first, last = (dt.date.fromisoformat(held[key]) for key in ("first", "last"))
+            periods = held["periods"]
+        except (TypeError, KeyError, ValueError):
+            raise at.refuse(20, "kept") from None
+        if not isinstance(periods, list) or not all(isinstance(p, str) for p in periods):
+            raise at.refuse(20, "kept")
+        found[metric] = KeptUnreached(first, last, tuple(periods))
     return found
 
 
