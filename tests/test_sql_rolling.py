@@ -402,3 +402,37 @@ def test_the_run_record_and_explain_say_which_figures_a_later_collect_kept(
         assert explained.exit_code == 0, explained.output
         assert words in explained.output, explained.output
         assert explained.output.count(words[:12]) == 1, explained.output
+
+
+@pytest.mark.parametrize(
+    ("rolling", "query", "landed"),
+    [("true", None, True), ("true", WHERE_BIG, False), ('"ledger.day"', WHERE_BIG, True)],
+    ids=["every-row", "where-leaves-days-out", "declared-column"],
+)  # fmt: skip
+def test_a_rolling_query_whose_where_leaves_out_the_first_days_keeps_their_week(
+    write_workspace: WriteWorkspace, rolling: str, query: str | None, landed: bool
+) -> None:
+    """With rolling = true the days held are those of the rows the query gives: the
+    export a month later begins on Monday 2026-02-16 with cm01's deposit taken back to a
+    small one, and a WHERE leaving small deposits out begins its rows on the Wednesday,
+    so W08 is held in part and keeps what is stored, as docs/plugins-sql.md says. A
+    query reading every row, or the table's column named, holds the Monday and the
+    restatement is stored."""
+    root = _database_workspace(write_workspace, "sqlite", rolling, query)
+    _export_to(root, "sqlite", dt.date(2026, 1, 1), "2026-02-22")
+    asked = ["collect", "--through", "2026-02-22", "--lang", "en", "-w", str(root)]
+    assert CliRunner().invoke(cli, asked).exit_code == 0
+    assert _deals(root)[("cm01", "2026-W08")] == 1
+    monday = dt.date(2026, 2, 16)
+    rows = [(day.isoformat(), cm, 50 if day == monday else amount)
+            for day, cm, amount in LEDGER if monday <= day <= dt.date(2026, 3, 15)]  # fmt: skip
+    path = root / "data" / "crm.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("DELETE FROM ledger")
+        connection.executemany("INSERT INTO ledger VALUES (?, ?, ?)", rows)
+    asked = ["collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root)]
+    done = CliRunner().invoke(cli, asked)
+    assert done.exit_code == 0, done.output
+    assert (("cm01", "2026-W08") not in _deals(root)) == landed, done.output
+    kept = "2026-W08, held only from 2026-02-18, is among them"
+    assert (kept in done.output) != landed, done.output
