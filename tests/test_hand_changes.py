@@ -291,6 +291,42 @@ def test_store_upgrade_of_an_older_file_changed_by_hand_says_it_upgraded_it(
     assert version == SCHEMA_VERSION == 31
 
 
+def test_store_upgrade_of_an_older_file_with_a_not_null_dropped_by_hand_names_it(
+    tmp_path: Path,
+) -> None:
+    """An older store's columns are as its version made them, so the opening lets a NOT
+    NULL dropped by hand pass until it has upgraded the store; `store upgrade` then looked
+    for tables and columns dropped or retyped alone, said "upgraded", and the next command
+    refused the store. It holds to the opening's rule now, once the store is upgraded."""
+    import sqlite_utils
+
+    from okrdesk.store.migrations import MIGRATIONS
+
+    database = tmp_path / "okrdesk.db"
+    with closing(sqlite3.connect(database)) as connection:
+        for migration in MIGRATIONS[:21]:
+            migration(sqlite_utils.Database(connection))
+        connection.execute("PRAGMA user_version = 21")
+        # Rebuilt as a database browser's "modify table" does, fingerprint made nullable
+        # (a table no later migration changes).
+        connection.executescript(
+            "CREATE TABLE rebuilt (metric TEXT NOT NULL, period TEXT NOT NULL, fingerprint "
+            "TEXT, PRIMARY KEY (metric, period)) WITHOUT ROWID; "
+            "DROP TABLE collected_fingerprints; "
+            "ALTER TABLE rebuilt RENAME TO collected_fingerprints;"
+        )
+    done = cli("store", "upgrade", str(database), "--lang", "en")
+    said_plainly(
+        done, 1, "at schema 30, but not as okrdesk made them: collected_fingerprints."
+        "fingerprint may hold NULL, as okrdesk never makes it (SQLite cannot make a column "
+        "NOT NULL in place", "It upgraded them from schema 21 first",
+    )  # fmt: skip
+    said_plainly(
+        cli("store", "upgrade", str(database), "--lang", "zh"), 2,
+        "collected_fingerprints 表的 fingerprint 列可以为空，而 okrdesk 建的该列不可为空",
+    )  # fmt: skip
+
+
 def test_an_sqlite_column_retyped_by_hand_is_not_told_a_statement_sqlite_refuses(
     write_workspace: WriteWorkspace,
 ) -> None:
@@ -628,12 +664,37 @@ def test_the_late_look_at_a_server_store_holds_to_the_openings_rule(
             'ALTER TABLE spend ALTER COLUMN note TYPE text COLLATE "POSIX"',
         )
         found = store.unlike_made()
+        # Nor did it look at a NOT NULL added or dropped, a column added or row security
+        # turned on, which the opening refuses too: a server refusing a write for one of
+        # them after the opening was said as an unknown change.
+        by_hand(
+            postgres_url,
+            "UPDATE checkins SET confidence = 0.5",
+            "ALTER TABLE checkins ALTER COLUMN confidence SET NOT NULL",
+            "ALTER TABLE checkins ALTER COLUMN author DROP NOT NULL",
+            "ALTER TABLE spend ADD COLUMN memo text",
+            "ALTER TABLE spend ENABLE ROW LEVEL SECURITY",
+        )
+        later = store.unlike_made()
     assert [said.en for said in found] == [
         "spend.amount_fen is of type integer, not bigint (`ALTER TABLE spend ALTER COLUMN "
         "amount_fen TYPE bigint USING amount_fen::bigint`)",
         'spend.note is of type text COLLATE "POSIX", not text COLLATE "C" (`ALTER TABLE spend '
         'ALTER COLUMN note TYPE text COLLATE "C" USING note::text`)',
     ]
+    assert [said.en for said in later[2:]] == [
+        "checkins.confidence is NOT NULL, as okrdesk never makes it (`ALTER TABLE checkins "
+        "ALTER COLUMN confidence DROP NOT NULL`)",
+        "checkins.author may hold NULL, as okrdesk never makes it (`UPDATE checkins SET "
+        "author = '' WHERE author IS NULL`, then `ALTER TABLE checkins ALTER COLUMN author "
+        "SET NOT NULL`)",
+        "spend.memo is a column okrdesk never makes (keep what it holds elsewhere, then "
+        '`ALTER TABLE spend DROP COLUMN "memo"`)',
+        "spend has row security on (`ALTER TABLE spend DISABLE ROW LEVEL SECURITY`)",
+    ]
+    assert (
+        later[-1].zh == "spend 表启用了行级安全（`ALTER TABLE spend DISABLE ROW LEVEL SECURITY`）"
+    )
     assert found[0].zh.startswith("spend 表的 amount_fen 列类型为 integer，而非 bigint（`ALTER")
 
 

@@ -2656,8 +2656,11 @@ class Store(ABC):
 
     def unlike_made(self) -> list[Said]:
         """What okrdesk's tables lack of what this okrdesk's migrations made them with (a
-        table or column dropped or renamed by hand), and the columns whose type was
-        changed, each said; empty where they are whole."""
+        table or column dropped or renamed by hand), and what the opening's look finds
+        changed by hand since (``_changed_by_hand``: a column's type or NOT NULL, a column
+        added, row security turned on), each said with its way back; empty where they are
+        as made. Asked where a command failed on a store it opened whole, and by `store
+        upgrade` once it has upgraded a store."""
         found: list[Said] = []
         for table, made in tables_as_made().items():
             if table in self._not_made_here:
@@ -2666,13 +2669,17 @@ class Store(ABC):
             if not there:
                 found.append(Said(f"no table {table}", f"没有 {table} 表"))
                 continue
-            for column in made:
-                if column not in there:
-                    found.append(Said(f"no column {table}.{column}", f"{table} 表没有 {column} 列"))
-                    continue
-                if (unlike := self._type_unlike(table, column, there[column])) is not None:
-                    found.append(unlike)
-        return found
+            found.extend(
+                Said(f"no column {table}.{column}", f"{table} 表没有 {column} 列")
+                for column in made
+                if column not in there
+            )
+        return [*found, *self._changed_by_hand()]
+
+    @abstractmethod
+    def _changed_by_hand(self) -> list[Said]:
+        """What the look the opening refuses a store for finds changed by hand in okrdesk's
+        tables now (``ChangedByHand.told``): the one rule of both."""
 
     @abstractmethod
     def _type_unlike(self, table: str, column: str, found: str) -> Said | None:

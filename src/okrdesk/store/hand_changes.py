@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import attrs
+
 from okrdesk.errors import BadInput, Said, printable
 
 if TYPE_CHECKING:
@@ -93,32 +95,47 @@ def never_made(location: str, found: Sequence[tuple[str, str]]) -> BadInput:
     ))  # fmt: skip
 
 
-def not_as_made(
-    location: str,
-    retyped: Sequence[Said],
-    added: Sequence[tuple[str, str]],
-    not_null: Sequence[Said] = (),
-    row_security: Sequence[Said] = (),
-    nullable: Sequence[Said] = (),
-) -> BadInput:
-    """The refusal of a store whose tables were changed by hand, each column ``retyped``,
-    made ``not_null`` or ``nullable`` told with its way back, each column ``added`` (its table and
-    name) with how to take it out, each table under ``row_security`` with how to turn it
-    off (on a server); on SQLite and on a server alike."""
-    told = [*retyped, *not_null, *nullable, *(_added(table, column) for table, column in added),
-            *row_security]  # fmt: skip
-    why = [_READ_BACK_OTHERWISE] if retyped else []
-    why += [_WRITES_REFUSED] if not_null else []
-    why += [_NULLS_UNREAD] if nullable else []
-    why += [_NOT_KEPT] if added else []
-    why += [_ROWS_HIDDEN] if row_security else []
+@attrs.frozen
+class ChangedByHand:
+    """What the one look at okrdesk's tables finds changed by hand in what they are made
+    of, the opening's (which refuses it) and ``Store.unlike_made``'s alike: each column
+    ``retyped``, made ``not_null`` or ``nullable``, told with its way back, each column
+    ``added`` (its table and name), each table under ``row_security`` with how to turn
+    it off (on a server)."""
+
+    retyped: Sequence[Said] = ()
+    not_null: Sequence[Said] = ()
+    nullable: Sequence[Said] = ()
+    added: Sequence[tuple[str, str]] = ()
+    row_security: Sequence[Said] = ()
+
+    def told(self) -> list[Said]:
+        """Each change, with its way back, in the order a refusal names them."""
+        added = (_added(table, column) for table, column in self.added)
+        return [*self.retyped, *self.not_null, *self.nullable, *added, *self.row_security]
+
+    def why(self) -> Said:
+        """What the changes found would do to okrdesk's reads and writes, in a few words
+        that follow "Someone changed them by hand"."""
+        why = [_READ_BACK_OTHERWISE] if self.retyped else []
+        why += [_WRITES_REFUSED] if self.not_null else []
+        why += [_NULLS_UNREAD] if self.nullable else []
+        why += [_NOT_KEPT] if self.added else []
+        why += [_ROWS_HIDDEN] if self.row_security else []
+        return Said("".join(w.en for w in why), "".join(w.zh for w in why))
+
+
+def not_as_made(location: str, changed: ChangedByHand) -> BadInput:
+    """The refusal of a store whose tables were ``changed`` by hand, each change with its
+    way back; on SQLite and on a server alike."""
+    told, why = changed.told(), changed.why()
     return BadInput(Said(
         f"{location}: okrdesk's tables are not as okrdesk made them: "
         f"{'; '.join(t.en for t in told)}. Someone changed them by hand"
-        f"{''.join(w.en for w in why)}. Nothing was read or changed.",
+        f"{why.en}. Nothing was read or changed.",
         f"{location}：okrdesk 的数据表已不是 okrdesk 建的样子："
         f"{'；'.join(t.zh for t in told)}。"
-        f"有人手工改动过它们{''.join(w.zh for w in why)}。"
+        f"有人手工改动过它们{why.zh}。"
         "未读取、未改动任何内容。",
     ))  # fmt: skip
 

@@ -40,6 +40,8 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import attrs
+
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said
 from okrdesk.periods import Grain
 from okrdesk.store.base import (
@@ -52,6 +54,7 @@ from okrdesk.store.base import (
     laid_out,
 )
 from okrdesk.store.hand_changes import (
+    ChangedByHand,
     edits_unsummed,
     holds_no_number,
     never_made,
@@ -456,7 +459,20 @@ class PostgresStore(Store):
         (``not_as_made``): okrdesk neither writes nor copies it; so is row security on one
         of its tables, whose policies hid rows from its reads without a word and refused
         its writes as if the role lacked the rights. One statement, asked of the catalog."""
-        rows = self._never_made_rows
+        found, changed = self._looked_over(version, self._never_made_rows)
+        if changed.told() and not found:
+            retyped = self._with_no_number(list(changed.retyped))
+            raise not_as_made(self.location, attrs.evolve(changed, retyped=retyped))
+        if found:
+            raise never_made(self.location, found)
+
+    def _looked_over(
+        self, version: int, rows: list[tuple[Any, ...]] | None = None
+    ) -> tuple[list[tuple[str, str]], ChangedByHand]:
+        """What ``_NEVER_MADE`` finds (``rows``, where the opening asked it already) of a
+        store of ``version``: what okrdesk never makes, each as its kind and name, and
+        what was changed by hand in its tables; the one look of the opening and of
+        ``unlike_made``."""
         if rows is None:  # not asked with the version: a store older than okrdesk's edits
             rows = [tuple(row) for row in self._rows(_NEVER_MADE)]
         found: list[tuple[str, str]] = []
@@ -505,14 +521,16 @@ class PostgresStore(Store):
             elif kind == "domain":
                 name = f"{table}.{name} {text}"
             found.append((kind, str(name)))
-        if (changed or not_null or nullable or added or hiding) and not found:
-            told = sorted(changed, key=lambda said: said.en)
-            raise not_as_made(self.location, self._with_no_number(told), sorted(added),
-                              not_null=sorted(not_null, key=lambda said: said.en),
-                              nullable=sorted(nullable, key=lambda said: said.en),
-                              row_security=sorted(hiding, key=lambda said: said.en))  # fmt: skip
-        if found:
-            raise never_made(self.location, found)
+        return found, ChangedByHand(
+            retyped=sorted(changed, key=lambda said: said.en),
+            not_null=sorted(not_null, key=lambda said: said.en),
+            nullable=sorted(nullable, key=lambda said: said.en),
+            added=sorted(added),
+            row_security=sorted(hiding, key=lambda said: said.en),
+        )
+
+    def _changed_by_hand(self) -> list[Said]:
+        return self._looked_over(self.schema_version)[1].told()
 
     def _type_unlike(self, table: str, column: str, found: str) -> Said | None:
         """``table.column``, made as ``_TYPES_HERE`` says, ``found`` of another type or

@@ -25,6 +25,7 @@ from typing import Any
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
 from okrdesk.store.hand_changes import (
+    ChangedByHand,
     edits_unsummed,
     never_made,
     not_as_made,
@@ -326,15 +327,10 @@ class SqliteStore(Store):
             ours = str(table).lower() in TABLES_MADE
             if kind == "index" and ours and _one_spaced(str(text)) not in INDEXES_MADE:
                 found.append((kind, name))
-        defaults, retyped, added, not_null, nullable = self._columns_not_made()
-        if version < SCHEMA_VERSION:
-            nullable = []
+        defaults, changed = self._columns_not_made(version)
         found.extend(("default", column) for column in defaults)
-        if (retyped or added or not_null or nullable) and not found:
-            raise not_as_made(str(self.path), retyped, added,
-                              [not_null_added(*column, _NOT_NULL_BACK) for column in not_null],
-                              nullable=[not_null_dropped(*column, _NULLABLE_BACK)
-                                        for column in nullable])  # fmt: skip
+        if changed.told() and not found:
+            raise not_as_made(str(self.path), changed)
         if found:
             raise never_made(str(self.path), found)
 
@@ -357,25 +353,17 @@ class SqliteStore(Store):
                              f"{refers_to or ''}")  # fmt: skip
         return named
 
-    def _columns_not_made(
-        self,
-    ) -> tuple[
-        list[str],
-        list[Said],
-        list[tuple[str, str]],
-        list[tuple[str, str]],
-        list[tuple[str, str]],
-    ]:
+    def _columns_not_made(self, version: int = SCHEMA_VERSION) -> tuple[list[str], ChangedByHand]:
         """Each column of a table okrdesk writes whose default okrdesk never gives it
         (``DEFAULTS_MADE``), as ``table.column = default``: what okrdesk's writes leave a
-        column to would be someone else's choice (a check-in born withdrawn); each whose
-        type is not the one okrdesk gives it (``_type_unlike``), said with its way back: a
-        table rebuilt by hand; each column okrdesk never makes
-        there, as (table, column); and each ``NOT NULL`` that okrdesk makes without
-        (``NULLABLE_MADE``), as (table, column), which refused okrdesk's writes that
-        leave it empty midway; and each column okrdesk makes ``NOT NULL`` found without,
-        as (table, column), where rows written by other software may hold NULLs okrdesk's
-        reads never expect. One query for all five."""
+        column to would be someone else's choice (a check-in born withdrawn); and what was
+        changed by hand in its columns: each whose type is not the one okrdesk gives it
+        (``_type_unlike``), a table rebuilt by hand; each column okrdesk never makes there;
+        each ``NOT NULL`` that okrdesk makes without (``NULLABLE_MADE``), which refused
+        okrdesk's writes that leave it empty midway; and, in a store of this okrdesk's
+        ``version`` alone, each column okrdesk makes ``NOT NULL`` found without, where rows
+        written by other software may hold NULLs okrdesk's reads never expect. One query
+        for all, the one look of the opening and of ``unlike_made``."""
         # Only okrdesk's own tables, and no virtual one, named apart: the columns of a
         # virtual table of someone else's, whose module this Python lacks, cannot be read.
         ours = ", ".join("?" * len(TABLES_MADE))
@@ -407,7 +395,17 @@ class SqliteStore(Store):
             if default is not None and (str(table).lower(), str(column).lower(),
                                         default) not in DEFAULTS_MADE:  # fmt: skip
                 defaults.append(f"{table}.{column} = {default}")
-        return defaults, retyped, added, not_null, nullable
+        return defaults, ChangedByHand(
+            retyped=retyped,
+            not_null=[not_null_added(*column, _NOT_NULL_BACK) for column in not_null],
+            nullable=[not_null_dropped(*column, _NULLABLE_BACK) for column in nullable]
+            if version == SCHEMA_VERSION
+            else [],
+            added=added,
+        )
+
+    def _changed_by_hand(self) -> list[Said]:
+        return self._columns_not_made(self.schema_version)[1].told()
 
     def _has_foreign_tables(self) -> bool:
         return bool(
