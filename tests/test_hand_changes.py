@@ -590,6 +590,49 @@ def test_row_security_turned_on_by_hand_is_refused_when_opened_with_its_way_back
     said_plainly(cli(*SPEND_ADD, "-w", str(collected)), 0)
 
 
+def test_a_with_check_policy_added_after_the_opening_is_told_as_row_security(
+    collected: Path, postgres_url: str
+) -> None:
+    """Row security turned on while a command had the store open: the server refused the
+    command's write with the SQLSTATE of a right the role lacks, and okrdesk told the
+    writer to ask for grants it already had. Told now as what it is, with the statement
+    that turns it off; the rights refused are told as before."""
+    import datetime as dt
+
+    from okrdesk.errors import OkrdeskError
+
+    roles = Roles(postgres_url)
+    try:
+        roles.grant()
+        before = counts(postgres_url)
+        with Store.open(roles.url(roles.writer), create=False) as store:
+            by_hand(
+                postgres_url,
+                "ALTER TABLE checkins ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY seen ON checkins FOR SELECT USING (true)",
+                "CREATE POLICY none_new ON checkins FOR INSERT WITH CHECK (false)",
+            )
+            with pytest.raises(OkrdeskError) as raised:
+                store.add_checkin("O1.REV", "branch", dt.date(2026, 2, 27), 2.0)
+            by_hand(postgres_url, "ALTER TABLE checkins DISABLE ROW LEVEL SECURITY",
+                    f"REVOKE INSERT ON checkins FROM {roles.writer}")  # fmt: skip
+            with pytest.raises(OkrdeskError) as revoked:
+                store.add_checkin("O1.REV", "branch", dt.date(2026, 2, 27), 2.0)
+        assert counts(postgres_url) == before
+    finally:
+        roles.drop()
+    said = raised.value.said
+    back = "`ALTER TABLE checkins DISABLE ROW LEVEL SECURITY`"
+    assert 'new row violates row-level security policy for table "checkins"' in said.en
+    assert f"okrdesk's tables are not as okrdesk made them (schema 30): checkins has row " \
+        f"security on ({back}). Someone changed them by hand" in said.en  # fmt: skip
+    assert "the role's rights are as they were" in said.en
+    assert "may not write" not in said.en
+    assert f"checkins 表启用了行级安全（{back}）" in said.zh
+    assert "角色的权限并未改变" in said.zh
+    assert f"the role {roles.writer} may not write okrdesk's tables" in revoked.value.said.en
+
+
 def test_a_server_store_whose_figures_key_lost_its_slice_is_refused_when_opened(
     collected: Path, postgres_url: str
 ) -> None:

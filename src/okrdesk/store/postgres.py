@@ -532,6 +532,16 @@ class PostgresStore(Store):
     def _changed_by_hand(self) -> list[Said]:
         return self._looked_over(self.schema_version)[1].told()
 
+    def _row_security_on(self) -> bool:
+        """Whether one of okrdesk's tables has row security on (false where the catalog
+        cannot be read either: the first error is the one to say)."""
+        # Of the catalog alone, which every role reads (the version only tells which
+        # constraints and indexes are okrdesk's, and the role may not read its table).
+        try:
+            return bool(self._looked_over(SCHEMA_VERSION)[1].row_security)
+        except OkrdeskError:
+            return False
+
     def _type_unlike(self, table: str, column: str, found: str) -> Said | None:
         """``table.column``, made as ``_TYPES_HERE`` says, ``found`` of another type or
         collation (``text COLLATE "en_US"``, as ``_TYPE_SAID`` says it): said as an SQLite
@@ -831,7 +841,8 @@ class PostgresStore(Store):
             # asked what differs from the tables okrdesk made, and whose they are.
             if failed.whole or self._connection.info.transaction_status != TransactionStatus.IDLE:
                 raise
-            raise self._failed(failed.error, failed.sql) from None
+            # The server's error kept as the cause: whoever asks why (a role refused) asks it.
+            raise self._failed(failed.error, failed.sql) from failed.error
         except psycopg.Error as error:
             raise self._failed(error, "") from None
 
@@ -841,6 +852,14 @@ class PostgresStore(Store):
         what it was writing, and what to do, never a traceback."""
         if not sql and self._reading:
             sql = _END_OF_READ  # nothing was being written: not "committing what it wrote"
+        if isinstance(error, psycopg.errors.InsufficientPrivilege) and not _reads(sql, error):
+            # Row security turned on by hand after the opening refuses a write with the
+            # same SQLSTATE as a right the role lacks: told apart by the catalog, asked
+            # again once the transaction has rolled back.
+            if self._connection.info.transaction_status != TransactionStatus.IDLE:
+                return _ServerFailed(self._refused(error, sql).said, error, sql, whole=False)
+            if self._row_security_on():
+                return self._server_refused(error, sql)
         if isinstance(error, _REFUSALS):
             return self._refused(error, sql)
         # A serialization failure or a deadlock (class 40) is an OperationalError to
@@ -905,15 +924,25 @@ class PostgresStore(Store):
             found = Said(
                 f" okrdesk's tables are not as okrdesk made them (schema {SCHEMA_VERSION}): "
                 f"{'; '.join(d.en for d in differs)}. Someone changed them by hand: ask their "
-                f"owner ({owner}) to put back what was dropped or renamed, or to restore the "
-                "database from a backup; `okrdesk store upgrade` as the owner "
+                f"owner ({owner}) to put back what was dropped or renamed, to undo any other "
+                "change with the statement given, or to restore the database from a backup; "
+                "`okrdesk store upgrade` as the owner "
                 f"(PGUSER={owner}) then says whether they are whole again "
                 '(docs/deployment.md, "Upgrades").',
                 f"okrdesk 的数据表已不是 okrdesk 建的样子（结构版本 {SCHEMA_VERSION}）："
                 f"{'；'.join(d.zh for d in differs)}。有人手工改动过它们：请表的所有者（{owner}）"
-                "把删掉或改名的部分改回来，或从备份恢复数据库；然后以所有者"
+                "把删掉或改名的部分改回来、用所给语句撤销其他改动，或从备份恢复数据库；然后以所有者"
                 f"（PGUSER={owner}）运行 `okrdesk store upgrade`，它会说明表是否已复原"
                 "（见 docs/deployment.md“Upgrades”一节）。",
+            )
+        if differs and isinstance(error, psycopg.errors.InsufficientPrivilege):
+            found = Said(
+                f"{found.en} The server words it as a right the role lacks, but the role's "
+                "rights are as they were: the policies of the row security turned on by hand "
+                "refused the write, and turning it off, as given, lets okrdesk write again.",
+                f"{found.zh}服务器的报错看起来像是角色缺少权限，但角色的权限并未改变：是手工"
+                "启用的行级安全的策略拒绝了这次写入，按所给语句关闭行级安全后，okrdesk 即可"
+                "再次写入。",
             )
         if not differs and state.startswith("42"):
             # Every table and column as okrdesk made them, and the statement still wrong:
@@ -958,8 +987,7 @@ class PostgresStore(Store):
                 "未存入。请对主服务器、以有写入权限的角色运行存入数据的命令（collect、checkin、"
                 "spend add）（见 docs/deployment.md“Roles”一节）。",
             ))  # fmt: skip
-        reads = sql.lstrip()[:6].upper() in ("SELECT", "WITH") and "sequence" not in reason
-        if reads:
+        if _reads(sql, error):
             return OkrdeskError(Said(
                 f"{self.location}: the role {role} may not read okrdesk's tables ({reason}). "
                 "Nothing was changed. Ask whoever runs the database for `GRANT SELECT ON ALL "
@@ -1497,6 +1525,12 @@ def _unlike_made(store: PostgresStore) -> list[Said]:
     except OkrdeskError:
         return []
     return differs
+
+
+def _reads(sql: str, error: psycopg.Error) -> bool:
+    """Whether a statement the server refused the role only reads (a sequence's next
+    value is a write)."""
+    return sql.lstrip()[:6].upper() in ("SELECT", "WITH") and "sequence" not in _first(error)
 
 
 def _not_null_apart(text: str) -> tuple[str, bool]:
