@@ -10,6 +10,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -1461,6 +1462,58 @@ def test_a_file_made_a_link_to_proc_after_the_walk_is_named_not_read(
         trust.fingerprint(root)
     assert "plugins/env.py (a link to /proc/self/environ) is a view of the running system " \
            "(under /proc)" in refused.value.said.en, refused.value.said.en  # fmt: skip
+
+
+@pytest.mark.skipif(not os.path.ismount("/sys"), reason="needs Linux's /sys")
+def test_without_proc_a_link_into_sys_is_named_and_plain_files_are_read(
+    write_workspace: WriteWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where /proc is not mounted (a container's), it is a plain folder of the disk, and
+    its device was taken for /proc's: every file under plugins/ on that disk was refused
+    as "a view of the running system (under /proc)". The open file's path, asked of
+    /proc/self/fd, is not there either: a file made a link into /sys after the walk is
+    named by /sys's device alone, as a link into /sys is by the walk."""
+    from okrdesk.app import trust
+    from okrdesk.errors import BadInput
+
+    unmounted = tmp_path / "proc"
+    unmounted.mkdir()
+    monkeypatch.setattr(trust, "_SYSTEM_VIEWS", (str(unmounted), "/sys"))
+    real_readlink = os.readlink
+
+    def no_proc(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(path).startswith("/proc/"):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_readlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "readlink", no_proc)
+    trust._view_devices.cache_clear()
+    try:
+        root = write_workspace(root=tmp_path / "sent")
+        (root / "plugins" / "bits.py").write_text("VALUE = 1\n", encoding="utf-8")
+        assert trust.fingerprint(root)
+        walk = trust._walked
+
+        def walked_then_swapped(at: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+            found = walk(at)
+            (at / "plugins" / "bits.py").unlink()
+            (at / "plugins" / "bits.py").symlink_to("/sys/kernel/address_bits")
+            return found
+
+        monkeypatch.setattr(trust, "_walked", walked_then_swapped)
+        with pytest.raises(BadInput) as swapped:
+            trust.fingerprint(root)
+        monkeypatch.setattr(trust, "_walked", walk)
+        with pytest.raises(BadInput) as linked:
+            trust.fingerprint(root)
+    finally:
+        trust._view_devices.cache_clear()
+    for refused in (swapped, linked):
+        assert refused.value.said.en.startswith(
+            "plugins/bits.py (a link to /sys/kernel/address_bits) is a view of the running "
+            "system (under /sys), made anew at each read, not a file"
+        ), refused.value.said.en
+        assert "（位于 /sys 下），每次读取时重新生成，不是文件" in refused.value.said.zh
 
 
 def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(

@@ -153,11 +153,14 @@ def _view_at(real: str, device: int | None) -> str | None:
 
 @functools.cache
 def _view_devices() -> dict[int, str]:
-    """The device of each of ``_SYSTEM_VIEWS`` there is here → its path."""
+    """The device of each of ``_SYSTEM_VIEWS`` mounted here → its path. One not mounted
+    (a container without /proc, or without /sys) is a plain folder of the disk it is on,
+    whose device is every other file's there."""
     devices = {}
     for view in _SYSTEM_VIEWS:
         with suppress(OSError):
-            devices[os.stat(view).st_dev] = view
+            if os.path.ismount(view):
+                devices[os.stat(view).st_dev] = view
     return devices
 
 
