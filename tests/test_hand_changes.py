@@ -323,7 +323,8 @@ def test_store_upgrade_of_an_older_file_with_a_not_null_dropped_by_hand_names_it
     )  # fmt: skip
     said_plainly(
         cli("store", "upgrade", str(database), "--lang", "zh"), 2,
-        "collected_fingerprints 表的 fingerprint 列可以为空，而 okrdesk 建的该列不可为空",
+        "collected_fingerprints 表的 fingerprint 列被去掉了 NOT NULL 约束，"
+        "而 okrdesk 建的该列不允许为空",
     )  # fmt: skip
 
 
@@ -492,8 +493,9 @@ def test_a_not_null_added_by_hand_is_refused_when_opened_with_its_way_back(
         said_plainly(cli(*command, "--lang", "en", "-w", str(collected)), 2, told)
     chinese = cli("checkin", "O1.REV", "2", "--lang", "zh", "-w", str(collected))
     said_plainly(
-        chinese, 2, "checkins 表的 confidence 列被设为 NOT NULL，而 okrdesk 建的该列可以为空"
-        f"（`{backs[0]}`）", "okrdesk 写入时留空这样的列会被中途拒绝", "未读取、未改动任何内容",
+        chinese, 2, "checkins 表的 confidence 列被加上了 NOT NULL 约束，而 okrdesk 建的该列允许为空"
+        f"（`{backs[0]}`）", "okrdesk 的写入凡是让这类列为空的，都会因违反非空约束而中途失败",
+        "未读取、未改动任何内容",
     )  # fmt: skip
     said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 2, told)
     assert counts(postgres_url) == before
@@ -534,11 +536,13 @@ def test_a_not_null_dropped_by_hand_is_refused_when_opened_with_its_way_back(
         said_plainly(cli(*command, "--lang", "en", "-w", str(collected)), 2, told)
     chinese = cli("report", "--as-of", THROUGH, "-w", str(collected))
     said_plainly(
-        chinese, 2, "checkins 表的 note 列可以为空，而 okrdesk 建的该列不可为空"
+        chinese, 2, "checkins 表的 note 列被去掉了 NOT NULL 约束，而 okrdesk 建的该列不允许为空"
         f"（先运行 `{backs[0]}`，再运行 `{backs[1]}`）",
-        f"checkins 表的 value 列可以为空，而 okrdesk 建的该列不可为空（先为该列为空的每一行填上值"
+        "checkins 表的 value 列被去掉了 NOT NULL 约束，而 okrdesk 建的该列不允许为空"
+        f"（先为该列为空的每一行填上值"
         f"（或删除该行），再运行 `{backs[2]}`）",
-        "其他软件写入的行可能在 okrdesk 读取时从不预料为空的地方留下空值", "未读取、未改动任何内容",
+        "其他软件写入的行可能在这些列中留下 NULL，而 okrdesk 读取时默认这些列不会为空",
+        "未读取、未改动任何内容",
     )  # fmt: skip
     said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 2, told)
     assert counts(postgres_url) == before
@@ -581,7 +585,7 @@ def test_row_security_turned_on_by_hand_is_refused_when_opened_with_its_way_back
     chinese = cli("report", "--as-of", THROUGH, "-w", str(collected))
     said_plainly(
         chinese, 2, f"checkins 表启用了行级安全（`{backs[0]}`）；spend 表启用了行级安全",
-        "其策略会让 okrdesk 悄无声息地读不到部分行", "未读取、未改动任何内容",
+        "行级安全策略会让 okrdesk 在不报错的情况下查不到部分行", "未读取、未改动任何内容",
     )  # fmt: skip
     said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 2, told)
     assert counts(postgres_url) == before
@@ -780,7 +784,7 @@ def test_a_type_changed_by_hand_is_refused_when_opened_with_its_way_back(
     chinese = cli("report", "--as-of", THROUGH, "--lang", "zh", "-w", str(collected))
     said_plainly(
         chinese, 2, "okrdesk 的数据表已不是 okrdesk 建的样子：checkins 表的 day 列类型为 date，"
-        f"而非 text（`{backs[0]}`）", "okrdesk 存入其中的内容读出来会与写入时不同",
+        f"而非 text（`{backs[0]}`）", "okrdesk 写入这些列的值读回时会与写入时不一致",
         "未读取、未改动任何内容",
     )  # fmt: skip
     said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 2, told)

@@ -130,7 +130,7 @@ def test_a_row_deleted_by_hand_is_left_out_of_the_figure_and_collected_again(
     _delete_row(backend, root, period, subject)
     said_plainly(
         cli("report", "--as-of", THROUGH, "-w", str(root)), 0,
-        f"new_hnw_clients（{period}）的数字在 okrdesk 之外被改动过", "已按现有的行重新合计",
+        f"new_hnw_clients（{period}）的数字在 okrdesk 之外被改动过", "已按表中现有的行重新合计",
     )  # fmt: skip
     assert _figure(root) == before - value
     said_plainly(cli("collect", "--through", THROUGH, "--lang", "en", "-w", str(root)), 0)
@@ -191,7 +191,7 @@ def test_a_read_only_file_with_hand_edits_waiting_is_refused_not_read_with_stale
             f"figures of new_hnw_clients ({period}) were changed outside okrdesk",
             "the file is read-only here", "Nothing was changed",
         )  # fmt: skip
-    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按现有的行重新合计")
+    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按表中现有的行重新合计")
 
 
 def test_a_read_only_file_with_hand_edits_waiting_is_copied_with_them_added_up(
@@ -233,7 +233,7 @@ def test_a_read_only_file_with_hand_edits_waiting_is_copied_with_them_added_up(
         trusted(copy_root)
     assert _figure(copy_root) == before - value
     # The source keeps its note: it adds the edit up itself once it can be written.
-    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按现有的行重新合计")
+    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(root)), 0, "已按表中现有的行重新合计")
 
 
 def test_a_read_only_file_that_must_be_upgraded_is_copied_through_an_upgraded_copy(
@@ -270,7 +270,9 @@ def test_a_reader_role_with_hand_edits_waiting_copies_the_store_with_them_added_
         with Store.open(snapshot) as copied:
             taken = _rounded(contents(copied))
         # The owner's next command adds them up on the server: the same totals.
-        said_plainly(cli("report", "--as-of", THROUGH, "-w", str(owner)), 0, "已按现有的行重新合计")
+        said_plainly(
+            cli("report", "--as-of", THROUGH, "-w", str(owner)), 0, "已按表中现有的行重新合计"
+        )
         with Store.open(roles.owner_url) as store:
             assert _rounded(contents(store)) == taken
     finally:
@@ -314,7 +316,7 @@ def _reader_told(roles: Roles, write_workspace: WriteWorkspace) -> None:
         "`okrdesk store upgrade`", "Nothing was changed",
     )  # fmt: skip
     # What the message says to do: the owner's upgrade adds them up.
-    said_plainly(cli("store", "upgrade", roles.owner_url), 0, "已按现有的行重新合计")
+    said_plainly(cli("store", "upgrade", roles.owner_url), 0, "已按表中现有的行重新合计")
     said_plainly(cli("report", "--as-of", THROUGH, "-w", str(reader)), 0)
 
 

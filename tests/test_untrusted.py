@@ -986,7 +986,7 @@ FAILING_MIDWAY = {
         'table without it, as a database browser\'s "modify table" does, or restore the file '
         "from a backup). Someone changed them by hand, and okrdesk's writes that leave such a "
         "column empty would be refused midway.",
-        "checkins 表的 withdrawn 列被设为 NOT NULL，而 okrdesk 建的该列可以为空（SQLite "
+        "checkins 表的 withdrawn 列被加上了 NOT NULL 约束，而 okrdesk 建的该列允许为空（SQLite "
         "无法就地去掉列的 NOT NULL",
     ),
     # A NOT NULL okrdesk makes, dropped: rows written by other software may hold NULLs
@@ -999,7 +999,8 @@ FAILING_MIDWAY = {
         'rebuild the table with it, as a database browser\'s "modify table" does, or restore '
         "the file from a backup). Someone changed them by hand, and rows written there by "
         "other software may hold NULLs where okrdesk's reads never expect one.",
-        "checkins 表的 note 列可以为空，而 okrdesk 建的该列不可为空（SQLite 无法就地给列加上 "
+        "checkins 表的 note 列被去掉了 NOT NULL 约束，而 okrdesk 建的该列不允许为空"
+        "（SQLite 无法就地给列加上 "
         "NOT NULL：请先填上其中的空值",
     ),
     "retyped-column": (

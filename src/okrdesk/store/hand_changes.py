@@ -22,8 +22,9 @@ def added_up_again_said(location: str, pairs: Sequence[tuple[str, str]]) -> Said
         f"{location}: figures of {en} were changed outside okrdesk; their totals are added "
         "up again from the rows as they now are. The next `okrdesk collect` brings them "
         "back to what their source says: to keep a correction, make it in the source.",
-        f"{location}：{zh}的数字在 okrdesk 之外被改动过；已按现有的行重新合计。"
-        "下次 `okrdesk collect` 会把它们恢复为来源中的数字：要保留更正，请在来源中更正。",
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过，已按表中现有的行重新合计。"
+        "下次运行 `okrdesk collect` 时，这些数字会恢复为数据源中的值；如需保留更正，"
+        "请在数据源中修改。",
     )
 
 
@@ -32,8 +33,8 @@ def put_back_said(location: str, pairs: Sequence[tuple[str, str]]) -> Said:
     return Said(
         f"{location}: figures of {en}, changed outside okrdesk, were put back by this "
         "collect to what their source says: to keep a correction, make it in the source.",
-        f"{location}：{zh}在 okrdesk 之外被改动过的数字，已由本次采集恢复为来源中的数字："
-        "要保留更正，请在来源中更正。",
+        f"{location}：{zh}中在 okrdesk 之外被改动过的数字，本次采集已恢复为数据源中的值；"
+        "如需保留更正，请在数据源中修改。",
     )
 
 
@@ -60,7 +61,7 @@ def edits_unsummed(location: str, pairs: Sequence[tuple[str, str]], why: Said) -
     return Said(
         f"{location}: figures of {en} were changed outside okrdesk since it last added them "
         f"up, and they cannot be added up again here: {why.en}. Nothing was changed.",
-        f"{location}：{zh}的数字在 okrdesk 之外被改动过，需要重新合计，而此处无法进行："
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过，需要重新合计，但在此处无法进行："
         f"{why.zh}。未改动任何内容。",
     )
 
@@ -73,8 +74,8 @@ def edits_copied(location: str, pairs: Sequence[tuple[str, str]], why: Said) -> 
         f"{location}: figures of {en} were changed outside okrdesk and could not be added "
         f"up there, {why.en}: the copy's totals are added up from the rows as they now are, "
         "those changes included.",
-        f"{location}：{zh}的数字在 okrdesk 之外被改动过，{why.zh}，未能在那里重新合计："
-        "副本的合计按现有的行算出，已包含这些改动。",
+        f"{location}：{zh}的数字在 okrdesk 之外被改动过，{why.zh}，未能在源数据库中重新"
+        "合计；副本的合计按表中现有的行算出，已包含这些改动。",
     )
 
 
@@ -89,9 +90,9 @@ def never_made(location: str, found: Sequence[tuple[str, str]]) -> BadInput:
         "inside okrdesk's own reads and writes, changing, deleting or refusing what it "
         "stores. Nothing was read or changed; use a store okrdesk wrote, or drop them if "
         "they are yours.",
-        f"{location} 含有 okrdesk 从不创建的对象（{named}{more[1]}）：这些 SQL 会在 "
-        "okrdesk 自身的读写中运行，改动、删除或拒绝写入它存的数据。未读取、未改动任何"
-        "内容；请使用 okrdesk 写入的数据库，若这些对象是您自己建的，请删除它们。",
+        f"{location} 含有 okrdesk 从不创建的对象（{named}{more[1]}）：它们的 SQL 会在 "
+        "okrdesk 读写数据时执行，可能改动或删除它存储的数据，或拒绝它的写入。未读取、"
+        "未改动任何内容；请使用由 okrdesk 写入的数据库；如果这些对象是您建的，请删除它们。",
     ))  # fmt: skip
 
 
@@ -152,28 +153,28 @@ def retyped(table: str, column: str, found: str, made: str, back: Said) -> Said:
 
 _READ_BACK_OTHERWISE = Said(
     ", and what okrdesk stored there would not read back as written",
-    "，okrdesk 存入其中的内容读出来会与写入时不同",
+    "，okrdesk 写入这些列的值读回时会与写入时不一致",
 )
 
 
 _WRITES_REFUSED = Said(
     ", and okrdesk's writes that leave such a column empty would be refused midway",
-    "，okrdesk 写入时留空这样的列会被中途拒绝",
+    "，okrdesk 的写入凡是让这类列为空的，都会因违反非空约束而中途失败",
 )
 
 
 _NULLS_UNREAD = Said(
     ", and rows written there by other software may hold NULLs where okrdesk's reads "
     "never expect one",
-    "，其他软件写入的行可能在 okrdesk 读取时从不预料为空的地方留下空值",
+    "，其他软件写入的行可能在这些列中留下 NULL，而 okrdesk 读取时默认这些列不会为空",
 )
 
 
 _NOT_KEPT = Said(
     "; okrdesk never writes a column it does not make, nor can it copy one to another "
     "store (`okrdesk store copy`), so what such a column holds belongs in a table of your own",
-    "；okrdesk 从不写入它没有建的列，也无法把这样的列复制到另一个数据库"
-    "（`okrdesk store copy`），其中的内容应放在您自己的表中",
+    "；okrdesk 不会写入不是它建的列，`okrdesk store copy` 也不会把这类列复制到另一个"
+    "数据库，列中的数据应放到您自己的表里",
 )
 
 
@@ -181,8 +182,8 @@ _ROWS_HIDDEN = Said(
     ", and its policies would hide rows from okrdesk's reads without a word (a report "
     "missing check-ins, a budget missing spend) or refuse its writes as if the role "
     "lacked the rights",
-    "，其策略会让 okrdesk 悄无声息地读不到部分行（报告缺少打卡记录、预算缺少支出），"
-    "或拒绝它的写入，看起来像是角色无权写入",
+    "，行级安全策略会让 okrdesk 在不报错的情况下查不到部分行（报告缺少打卡记录、预算缺少"
+    "支出），或拒绝它的写入，而报错看起来像是角色缺少写权限",
 )
 
 
@@ -202,7 +203,7 @@ def not_null_added(table: str, column: str, back: Said) -> Said:
     the way ``back``."""
     return Said(
         f"{table}.{column} is NOT NULL, as okrdesk never makes it ({back.en})",
-        f"{table} 表的 {column} 列被设为 NOT NULL，而 okrdesk 建的该列可以为空（{back.zh}）",
+        f"{table} 表的 {column} 列被加上了 NOT NULL 约束，而 okrdesk 建的该列允许为空（{back.zh}）",
     )
 
 
@@ -211,7 +212,8 @@ def not_null_dropped(table: str, column: str, back: Said) -> Said:
     ``back``."""
     return Said(
         f"{table}.{column} may hold NULL, as okrdesk never makes it ({back.en})",
-        f"{table} 表的 {column} 列可以为空，而 okrdesk 建的该列不可为空（{back.zh}）",
+        f"{table} 表的 {column} 列被去掉了 NOT NULL 约束，而 okrdesk 建的该列不允许为空"
+        f"（{back.zh}）",
     )
 
 
@@ -223,7 +225,7 @@ def _added(table: str, column: str) -> Said:
     return Said(
         f"{table}.{shown} is a column okrdesk never makes (keep what it holds elsewhere, "
         f"then {printable(drop)})",
-        f"{table} 表的 {shown} 列不是 okrdesk 建的（请先把其中的内容另存，再运行 "
+        f"{table} 表的 {shown} 列不是 okrdesk 建的（请先把列中的数据另存，再运行 "
         f"{printable(drop)}）",
     )
 
