@@ -256,6 +256,45 @@ def test_an_sqlite_file_changed_by_hand_is_said_by_every_command(
     )  # fmt: skip
 
 
+def test_a_not_null_added_to_a_file_after_the_opening_is_named_by_the_write_it_refuses(
+    tmp_path: Path,
+) -> None:
+    """A table rebuilt with a NOT NULL while a command had the file open: the write it
+    refused was told as a guess ("most likely … a NOT NULL, or a table's key"). The
+    opening's look, asked once the write is rolled back, names the column and its way
+    back, as the opening would have."""
+    import datetime as dt
+
+    from okrdesk.errors import OkrdeskError
+
+    database = tmp_path / "okrdesk.db"
+    with Store.open(database) as store:
+        store.add_checkin("O1.REV", "branch", dt.date(2026, 2, 20), 1.5, confidence=0.5)
+        with closing(sqlite3.connect(database)) as connection:
+            (made,) = connection.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'checkins'"
+            ).fetchone()
+            rebuilt = made.replace("confidence REAL", "confidence REAL NOT NULL", 1)
+            assert rebuilt != made
+            connection.executescript(
+                rebuilt.replace("CREATE TABLE checkins", "CREATE TABLE rebuilt", 1) + "; "
+                "INSERT INTO rebuilt SELECT * FROM checkins; DROP TABLE checkins; "
+                "ALTER TABLE rebuilt RENAME TO checkins;"
+            )
+        with pytest.raises(OkrdeskError) as refused:
+            store.add_checkin("O1.REV", "branch", dt.date(2026, 2, 27), 2.0)
+        assert len(store.checkins()) == 1
+    said = refused.value.said
+    assert said.en.startswith(f"{database}: SQLite refused what okrdesk was writing (NOT NULL "
+                              "constraint failed: checkins.confidence): okrdesk's tables are "
+                              "not as okrdesk made them: checkins.confidence is NOT NULL, as "
+                              "okrdesk never makes it (SQLite cannot drop a column's NOT NULL "
+                              "in place"), said.en  # fmt: skip
+    assert "after this command opened the file" in said.en and "most likely" not in said.en
+    assert "checkins 表的 confidence 列被加上了 NOT NULL 约束" in said.zh
+    assert "有人在本命令打开该文件后手工改动过它们" in said.zh
+
+
 def test_store_upgrade_of_an_older_file_changed_by_hand_says_it_upgraded_it(
     tmp_path: Path,
 ) -> None:

@@ -407,6 +407,14 @@ class SqliteStore(Store):
     def _changed_by_hand(self) -> list[Said]:
         return self._columns_not_made(self.schema_version)[1].told()
 
+    def _changed_now(self) -> list[Said]:
+        """``unlike_made``, once a write was refused and rolled back; nothing where the file
+        cannot be read either (the refusal is the error to say)."""
+        try:
+            return self.unlike_made()
+        except sqlite3.Error:
+            return []
+
     def _has_foreign_tables(self) -> bool:
         return bool(
             self._connection.execute(
@@ -468,7 +476,7 @@ class SqliteStore(Store):
                 raise _operational(self.path, error) from None
             except sqlite3.IntegrityError as error:
                 self._rollback()
-                raise _refused_by_hand(self.path, error) from None
+                raise _refused_by_hand(self.path, error, self._changed_now()) from None
             except sqlite3.DatabaseError as error:
                 self._rollback()
                 raise _damaged(self.path, error) or error from None
@@ -483,7 +491,7 @@ class SqliteStore(Store):
                     raise _operational(self.path, error) from None
                 except sqlite3.IntegrityError as error:  # a key checked at the end (DEFERRABLE)
                     self._rollback()
-                    raise _refused_by_hand(self.path, error) from None
+                    raise _refused_by_hand(self.path, error, self._changed_now()) from None
         finally:
             self._writing = False
 
@@ -866,10 +874,24 @@ def _damaged(path: Path, error: sqlite3.DatabaseError) -> StoreRefused | None:
     return StoreRefused(Said(words["en"], words["zh"]))
 
 
-def _refused_by_hand(path: Path, error: sqlite3.IntegrityError) -> OkrdeskError:
+def _refused_by_hand(path: Path, error: sqlite3.IntegrityError, found: list[Said]) -> OkrdeskError:
     """A write of okrdesk's that a constraint refused: one okrdesk never makes (a NOT NULL
     or a key changed in a database browser), since a clause or a foreign key of another's
-    is refused when the store opens, and okrdesk's own writes keep okrdesk's own."""
+    is refused when the store opens, and okrdesk's own writes keep okrdesk's own. What the
+    opening's look ``found`` changed since the store was opened is named, with its way
+    back; else the change is guessed at."""
+    if found:
+        return OkrdeskError(Said(
+            f"{path}: SQLite refused what okrdesk was writing ({error}): okrdesk's tables "
+            f"are not as okrdesk made them: {'; '.join(said.en for said in found)}. Someone "
+            "changed them by hand after this command opened the file. What this command was "
+            "writing was rolled back; nothing stored before is lost. Undo that change, or "
+            "restore the file from a backup.",
+            f"{path}：SQLite 拒绝了 okrdesk 正在写入的内容（{error}）：okrdesk 的数据表已不是 "
+            f"okrdesk 建的样子：{'；'.join(said.zh for said in found)}。有人在本命令打开该文件后"
+            "手工改动过它们。本命令要写入的内容已撤销；此前存入的内容没有丢失。请撤销该改动，"
+            "或从备份恢复该文件。",
+        ))  # fmt: skip
     return OkrdeskError(Said(
         f"{path}: SQLite refused what okrdesk was writing ({error}). okrdesk's writes keep "
         "the constraints it makes, so the table was most likely changed by hand with an "
