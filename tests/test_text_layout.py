@@ -93,6 +93,22 @@ def test_an_english_amount_is_never_parted_from_its_currency(demo: Path) -> None
     assert lines == ["spent ", "CNY 7,452k ", "= 12.49"], lines
 
 
+def test_an_ordinal_is_never_parted_from_its_figure_nor_its_measure_word() -> None:
+    """explain's line of the figures a later collect kept broke at 51 to 74 columns
+    between "第" and "13 次采集" (and, that held, between "第 13" and "次采集")."""
+    from okrdesk.report.folded_lines import folded
+
+    line = (
+        "  2026-W01 … 2026-W08：是第 12 次采集存下的数字；第 13 次采集（2026-03-15）的数据"
+        "源只有 2026-02-23 至 2026-03-15 的数据，不含这些周期的全部日子，所以照原样保留"
+    )
+    for width in range(30, 90):
+        lines = folded(line, 4, width)
+        assert "".join("".join(lines).split()) == "".join(line.split()), lines
+        for ordinal in ("第 12 次", "第 13 次"):
+            assert any(ordinal in part for part in lines), (width, lines)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_key_results_id_is_never_folded_where_its_status_can_wrap(demo: Path, lang: str) -> None:
     """At 60 columns the checkpoints' table folded P.EQUITY_ATTRITION ("…ATTRITIO" above

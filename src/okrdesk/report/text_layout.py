@@ -516,12 +516,23 @@ def _more_counted(text: str, at: int) -> int:
     return 0
 
 
+ORDINAL = "第"
+"""The word that makes a figure after it an ordinal (第 13 次采集): never apart from it."""
+
+
 def _held_together(before: str, after: str) -> bool:
     last = before.rstrip()
     if last in _SIGNS:
         return True
     if last.lstrip("-−") == CURRENCY_WORD.strip() and after.lstrip()[:1].isdigit():
         return True  # "CNY 7,452k", never "CNY" above "7,452k"
+    if last.endswith(ORDINAL) and after.lstrip()[:1].isdigit():
+        return True  # "第 13 次采集", never "第" above "13 次采集"
+    if (
+        last.rstrip("0123456789").endswith(f"{ORDINAL} ")
+        and char_cells(after.lstrip()[:1] or " ") == 2
+    ):
+        return True  # nor "第 13" above "次采集"
     if _NUMBER.fullmatch(last) is None and not _figure_after_chinese(last):
         return False
     # "4.10 pp", "6 accts": never the figure above its English unit word.
