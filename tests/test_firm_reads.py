@@ -7,6 +7,7 @@ counts), so a change in the order numbers are added in shows in the last digit."
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -261,11 +262,14 @@ def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
                                kept + sparse)  # fmt: skip
     days = [START, weeks[2].start, weeks[3].end, weeks[10].start, weeks[11].start,
             AS_OF, dt.date(2026, 12, 31)]  # fmt: skip
-    for now in days:
+    # Everyone's, and a branch's alone: the one with the sparse person.
+    for subjects, now in itertools.product((None, subjects_under(plan, "b3")), days):
         for earlier in (one_period_before(now, Grain.WEEK), dt.date(2025, 12, 1)):
             asked = sorted({now, earlier})
-            running = each_days_sums(store._running_sum_rows(asked, Grain.WEEK, START))
-            scanned = each_days_sums(store._scanned_sum_rows(asked, Grain.WEEK, None, START))
+            running = each_days_sums(
+                store._running_sum_rows(asked, Grain.WEEK, START, subjects=subjects)
+            )
+            scanned = each_days_sums(store._scanned_sum_rows(asked, Grain.WEEK, subjects, START))
             assert running.keys() == scanned.keys() == set(asked)
             for day, by_metric in scanned.items():
                 assert running[day].keys() == by_metric.keys(), (now, day)
@@ -303,6 +307,29 @@ def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
     across = store.sum_rows_at([dt.date(2026, 12, 31)], Grain.WEEK, since=START)
     rows, at = across[dt.date(2026, 12, 31)]["opened"]
     assert rows["b1t1p1"][at.observations] == 26  # its 25 weeks, and the one across
+
+
+def test_a_branchs_sums_in_a_firms_sqlite_store_are_its_peoples_running_totals(
+    firm: tuple[Store, Plan],
+) -> None:
+    """A branch's report in its firm's workspace sought its people's running totals by
+    the key, not every row of theirs (the rows of 37 people through the subject index
+    cost the benchmark's branch report more than the whole firm's running totals)."""
+    store, plan = firm
+    branch = subjects_under(plan, "b1")  # it has figures of its own beside its people's
+    asked = [one_period_before(AS_OF, Grain.WEEK), AS_OF]
+    statements: list[str] = []
+    store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    read = store.sum_rows_at(asked, Grain.WEEK, branch, since=START)
+    store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+    summed = [s for s in statements if "FROM observations" in s and "sum(" in s]
+    assert [s for s in statements if "FROM running_totals" in s] and not summed
+    assert each_days_sums(read) == each_days_sums(
+        store._scanned_sum_rows(asked, Grain.WEEK, branch, START)
+    )
+    # Of the branch's subjects alone (its own row among them), none of another's.
+    read_subjects = {s for rows, _ in read[AS_OF].values() for s in rows}
+    assert read_subjects == {"b1", *(p.id for p in plan.people if p.id.startswith("b1"))}
 
 
 def test_a_collect_landing_amid_a_reports_reads_adds_nothing_after_its_day(

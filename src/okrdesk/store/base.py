@@ -451,6 +451,10 @@ class Store(ABC):
     _plain_sums: bool | None = None
     """Whether ``sum()`` adds floats plainly (``_sums_plainly``), once asked."""
 
+    _subjects_summed_by_scan = False
+    """Whether ``sum_rows_at`` adds up the rows of ``subjects`` (a branch) where running
+    totals would answer: where that scan also reads what a branch's report asks next."""
+
     _many_metrics_at_once = False
     """Whether ``series_of_metrics`` asks for every metric in one statement (where a
     round trip costs more than sorting them together) or each as ``series`` does."""
@@ -1493,18 +1497,21 @@ class Store(ABC):
         be a third of them), nor other columns (their place is None); a scan may still
         add them up.
 
-        Every subject's sums from ``since`` are read from ``running_totals``, two rows
-        or so a subject and metric a day, where the running totals of ``since``'s year
-        are those sums (``_running_totals_answer``); ``subjects`` are read through the
-        subject index, their rows alone."""
+        The sums from ``since`` are read from ``running_totals``, two rows or so a
+        subject and metric a day, where the running totals of ``since``'s year are those
+        sums (``_running_totals_answer``): every subject's, or those of ``subjects`` alone,
+        sought by the key (a branch in a firm's store: its 37 people's running totals, not
+        their 35,000 rows). Else, and for ``subjects`` where the backend's scan of their
+        rows answers more (``_subjects_summed_by_scan``), the rows are added up; those of
+        ``subjects`` read through the subject index, their rows alone."""
         self._numbers_only()
         asked = sorted(set(days))
         if (
-            subjects is None
+            (subjects is None or not self._subjects_summed_by_scan)
             and since is not None
             and self._running_totals_answer(grain, since, asked[-1])
         ):
-            return self._running_sum_rows(asked, grain, since, metrics)
+            return self._running_sum_rows(asked, grain, since, metrics, subjects)
         return self._scanned_sum_rows(asked, grain, subjects, since)
 
     def _running_totals_answer(self, grain: Grain, since: dt.date, latest: dt.date) -> bool:
@@ -1527,15 +1534,16 @@ class Store(ABC):
         grain: Grain,
         since: dt.date,
         metrics: Mapping[str, Collection[str]] | None = None,
+        subjects: Iterable[str] | None = None,
     ) -> dict[dt.date, SumRows]:
-        """``sum_rows_at`` for every subject from the running totals of ``since``'s year:
-        through a day, a metric's sums are each subject's running totals as of the
-        metric's last period from ``since`` to start by that day, the row whose span
-        holds that period (subject, the sums of the columns asked for, observations).
-        Read as one snapshot of the store, so a metric's subjects are counted once for
-        every day."""
+        """``sum_rows_at`` for every subject (of ``subjects``, where given) from the
+        running totals of ``since``'s year: through a day, a metric's sums are each
+        subject's running totals as of the metric's last period from ``since`` to start
+        by that day, the row whose span holds that period (subject, the sums of the
+        columns asked for, observations). Read as one snapshot of the store, so a
+        metric's subjects are counted once for every day."""
         with self.reading():
-            return self._running_sum_rows_read(asked, grain, since, metrics)
+            return self._running_sum_rows_read(asked, grain, since, metrics, subjects)
 
     def _running_sum_rows_read(
         self,
@@ -1543,7 +1551,9 @@ class Store(ABC):
         grain: Grain,
         since: dt.date,
         metrics: Mapping[str, Collection[str]] | None,
+        subjects: Iterable[str] | None = None,
     ) -> dict[dt.date, SumRows]:
+        members = None if subjects is None else self._members(subjects)
         year = f"{since.year:04d}"
         read: dict[dt.date, SumRows] = {}
         counted: dict[tuple[str, str, str], int] = {}
@@ -1563,7 +1573,7 @@ class Store(ABC):
                     held = (metric, grain.value, year)
                     columns = SUM_COLUMNS if metrics is None else metrics[metric]
                     rows[metric] = self._running_rows(held, period, following.get(metric),
-                                                      columns, counted)  # fmt: skip
+                                                      columns, counted, members)  # fmt: skip
             read[day] = rows
         return read
 
@@ -1574,6 +1584,7 @@ class Store(ABC):
         following: str | None,
         columns: Collection[str] = SUM_COLUMNS,
         counted: dict[tuple[str, str, str], int] | None = None,
+        members: Any = None,
     ) -> tuple[dict[str, Row], SumPlaces]:
         """Each subject's running totals of a metric, grain and year (``held``) as of
         ``period``: the row whose span holds it (subject, Σ of each of ``columns`` in
@@ -1589,30 +1600,37 @@ class Store(ABC):
         looked through, as one statement: a report as of a week in spring read the
         rows of every week since, six weeks' rows to keep one's. ``counted``: the
         subjects of each metric, grain and year counted so far, in the same snapshot of
-        the store; ``held``'s count is added where it is not among them."""
+        the store; ``held``'s count is added where it is not among them. ``members``
+        (``_members``): those subjects' rows alone, and only they counted."""
         read = [column for column in SUM_COLUMNS if column in columns]
         value, numerator, denominator = (
             read.index(c) + 1 if c in read else None for c in SUM_COLUMNS
         )
         places = SumPlaces(value, numerator, denominator, len(read) + 1)
-        rows = _RUNNING_ROWS.format(columns=", ".join(read), where=_RUNNING_WHERE)
-        count = _RUNNING_COUNT.format(nothing=", NULL" * len(read), where=_RUNNING_WHERE)
+        where = _RUNNING_WHERE
+        held_params: tuple[Any, ...] = held
+        if members is not None:
+            where = f"{where} AND {self._member('subject')}"
+            held_params = (*held, members)
+        rows = _RUNNING_ROWS.format(columns=", ".join(read), where=where)
+        count = _RUNNING_COUNT.format(nothing=", NULL" * len(read), where=where)
         counted = {} if counted is None else counted
         if held in counted:
             found = {row[0]: row for row in self._rows(
-                f"{rows} AND next_period = ? AND period <= ?", (*held, following or "~", period)
+                f"{rows} AND next_period = ? AND period <= ?",
+                (*held_params, following or "~", period),
             )}  # fmt: skip
         else:
             # A subject is never NULL: the one row keyed None is the count of subjects.
             found = {row[0]: row for row in self._rows(
                 f"{rows} AND next_period = ? AND period <= ? UNION ALL {count} "
                 "AND next_period = '~'",
-                (*held, following or "~", period, *held),
+                (*held_params, following or "~", period, *held_params),
             )}  # fmt: skip
             counted[held] = int(found.pop(None)[1])
         if len(found) < counted[held]:
             later = f"{rows} AND next_period > ? AND period <= ?"
-            found = {row[0]: row for row in self._rows(later, (*held, period, period))}
+            found = {row[0]: row for row in self._rows(later, (*held_params, period, period))}
         return found, places
 
     def _scanned_sum_rows(

@@ -291,6 +291,7 @@ class PostgresStore(Store):
     # from the index alone; and a firm's hash one column fewer.
     _series_group = "GROUP BY period_start, period_end"
     _many_metrics_at_once = True
+    _subjects_summed_by_scan = True  # the scan adds up a branch's trends too
     _not_made_here = frozenset({OKRDESK_WRITES})  # its writes set okrdesk.writing instead
 
     def _another(self) -> Callable[[], AbstractContextManager[Store]] | None:
