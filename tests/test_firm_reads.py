@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -412,6 +413,33 @@ def test_the_firms_trends_read_along_the_key_are_each_metrics_own_series(
             assert alone and along[metric][column] == alone, (metric, column)
 
 
+def test_a_branchs_trends_read_each_metric_once_and_are_each_columns_own_series(
+    firm: tuple[Store, Plan],
+) -> None:
+    """A branch's trends on SQLite are a statement per metric: a ratio's numerator and
+    denominator in one, which read its rows twice, one statement each, before."""
+    store, plan = firm
+    columns = {"aum": ("value",), "fees": ("value",), "win": ("numerator", "denominator"),
+               "churn": ("numerator", "denominator")}  # fmt: skip
+    branch = subjects_under(plan, BRANCH)
+    statements: list[str] = []
+    store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    read = store.series_of_metrics(columns, branch, AS_OF, Grain.WEEK, since=START)
+    store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+    assert len([s for s in statements if "FROM observations" in s and "sum(" in s]) == 4
+    for metric, wanted in columns.items():
+        for column in wanted:
+            alone = store.series(metric, branch, AS_OF, column, Grain.WEEK, since=START)
+            assert alone and read[metric][column] == alone, (metric, column)
+            fresh = store.query(
+                f"SELECT period_end, sum({column}) FROM observations WHERE metric = ? "
+                "AND slice = '' AND subject IN (SELECT value FROM json_each(?)) "
+                "GROUP BY period ORDER BY period_start",
+                (metric, json.dumps(sorted(branch))),
+            )
+            assert alone == [(dt.date.fromisoformat(e), float(v or 0.0)) for e, v in fresh]
+
+
 TOTALS = (
     "SELECT metric, period, grain, period_start, period_end, sum(value), sum(numerator), "
     "sum(denominator), count(*) FROM observations WHERE slice = '' "
@@ -617,9 +645,10 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
         "SELECT subject, value",
         "SELECT subject, value",
     ]
-    # A small firm's trends: each metric's own read through the subject index.
+    # A small firm's trends: each metric's own read through the subject index, a ratio's
+    # two parts in one.
     trends = [s for s in statements if "period_end, sum(" in s]
-    assert len(trends) == 7 and not [s for s in trends if "NOT INDEXED" in s]
+    assert len(trends) == len(SPECS) and not [s for s in trends if "NOT INDEXED" in s]
     assert report.previous_score is not None
     # A large one's are read on a connection of their own, meanwhile: none on this one.
     monkeypatch.setattr(progress, "FIRM_WIDE_FROM", len(subjects_under(plan, plan.top)))

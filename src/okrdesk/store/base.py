@@ -1690,8 +1690,26 @@ class Store(ABC):
             raise ValueError(f"not an observation column: {column}")
         if where:
             return self._slice_series(metric, subjects, through, column, grain, where, since)
+        return self._series_of_one_metric(metric, (column,), subjects, through, grain, since)[
+            column
+        ]
+
+    def _series_of_one_metric(
+        self,
+        metric: str,
+        columns: Sequence[str],
+        subjects: Iterable[str],
+        through: dt.date,
+        grain: Grain,
+        since: dt.date | None,
+    ) -> dict[str, list[tuple[dt.date, float]]]:
+        """``series`` of each of ``columns`` of one metric's whole figure, in one
+        statement: a ratio's numerator and denominator are one read of its rows, not
+        two."""
+        if not set(columns) <= {"value", "numerator", "denominator"}:
+            raise ValueError(f"not observation columns: {columns}")
         rows = self._rows(
-            f"SELECT period_end, sum({column}) FROM observations "
+            f"SELECT period_end, {', '.join(f'sum({c})' for c in columns)} FROM observations "
             f"{self._subject_index}WHERE metric = ? AND slice = '' "
             f"AND grain = ? AND period_start <= ? AND period_end >= ? "
             f"AND {self._member('subject')} {self._series_group} ORDER BY period_start",
@@ -1703,7 +1721,13 @@ class Store(ABC):
                 self._members(subjects),
             ),
         )
-        return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
+        found: dict[str, list[tuple[dt.date, float]]] = {column: [] for column in columns}
+        points = [found[column] for column in columns]
+        for row in rows:
+            end = dt.date.fromisoformat(row[0])
+            for place, column_points in enumerate(points, start=1):
+                column_points.append((end, float(row[place] or 0.0)))
+        return found
 
     def series_of_metrics(
         self,
@@ -1730,10 +1754,7 @@ class Store(ABC):
             return self._series_of_period_totals(columns, through, grain, since)
         if not (self._many_metrics_at_once or everyone):
             return {
-                metric: {
-                    column: self.series(metric, subjects, through, column, grain, since=since)
-                    for column in wanted
-                }
+                metric: self._series_of_one_metric(metric, wanted, subjects, through, grain, since)
                 for metric, wanted in columns.items()
             }
         rows = self._rows(
