@@ -676,6 +676,36 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     assert len(grouped) == 1 and "CASE WHEN" not in grouped[0]
 
 
+def test_a_firms_report_works_out_each_metrics_figure_days_once_not_at_each_member(
+    firm: tuple[Store, Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day a stored metric's figures speak for, and whether they are old, is the same
+    at every subject: a firm's report asked it again at each member it ranked, and asked
+    each person of the firm for key results of their own (none: the shares are the
+    branches')."""
+    store, plan = firm
+    expected = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
+    asked: list[str] = []
+    looked: list[str] = []
+    collected_for, key_results_for = progress.collected_for, progress.key_results_for
+    monkeypatch.setattr(
+        progress,
+        "collected_for",
+        lambda metric, specs: asked.append(metric) or collected_for(metric, specs),
+    )
+    monkeypatch.setattr(
+        progress,
+        "key_results_for",
+        lambda plan, subject: looked.append(subject) or key_results_for(plan, subject),
+    )
+    report = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
+    assert report == expected
+    assert sorted(m.id for m in report.members) == ["b1", "b2", "b3"]
+    # Once an engine: the report's, and the one a period earlier.
+    assert asked and max(asked.count(metric) for metric in asked) <= 2, sorted(asked)
+    assert not [subject for subject in looked if subject in plan.people_by_id]
+
+
 def test_trends_read_aside_are_the_trends_read_in_turn_and_bring_their_errors(
     any_firm: tuple[Store, Plan],
 ) -> None:

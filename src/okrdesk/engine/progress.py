@@ -243,6 +243,16 @@ def key_results_for(plan: Plan, subject: str) -> list[tuple[Objective, tuple[Key
     return found
 
 
+def _holding_key_results(plan: Plan) -> set[str]:
+    """Every subject ``key_results_for`` finds any for: each objective's owner, and each
+    member with a share of a key result (looked up once, not per person of a firm)."""
+    holding = {objective.owner for objective in plan.objectives}
+    for objective in plan.objectives:
+        for kr in objective.key_results:
+            holding.update(kr.member_targets)
+    return holding
+
+
 FIRM_WIDE_FROM = 200
 """The fewest units and people under the plan's top for which the top's trends are read
 as a firm's: every metric in one read along the primary key, on a second connection
@@ -307,6 +317,7 @@ class Engine:
         self._apart: dict[tuple[str, tuple[str, ...]], tuple[list[str], tuple[str, ...]]] = {}
         self._stale: dict[str, dt.date | None] = {}
         self._owns: dict[str, dt.date] = {}
+        self._stored_days: dict[str, tuple[dt.date | None, dt.date]] = {}
         self._phase_rollups: dict[dt.date, Rollup] = {}
 
     def under(self, subject: str) -> list[str]:
@@ -509,8 +520,7 @@ class Engine:
             now = period_of(self.as_of, kr.cadence)
             before = period_of(now.start - dt.timedelta(days=1), kr.cadence)
             return last if last < before.start else None
-        days = [day for m in collected_for(spec.name, self.metrics) if (day := self._old(m))]
-        return min(days, default=None)
+        return self._stored_figure_days(spec.name)[0]
 
     def figure_day(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> dt.date:
         """The day the figure of ``kr`` at ``subject`` speaks for, current or old, which it
@@ -519,8 +529,17 @@ class Engine:
         than the report's figures do (``through``)."""
         if spec is None:
             return min(self.rollup.checkin_day(kr, subject) or self.as_of, self.as_of)
-        days = [self._own(m) for m in collected_for(spec.name, self.metrics)]
-        return min(days, default=self.through)
+        return self._stored_figure_days(spec.name)[1]
+
+    def _stored_figure_days(self, metric: str) -> tuple[dt.date | None, dt.date]:
+        """``old_figure`` and ``figure_day`` of a stored metric, the same for every
+        subject: worked out once a metric (a firm's report asks at each member)."""
+        if metric not in self._stored_days:
+            collected = collected_for(metric, self.metrics)
+            old = min((day for m in collected if (day := self._old(m))), default=None)
+            own = min((self._own(m) for m in collected), default=self.through)
+            self._stored_days[metric] = (old, own)
+        return self._stored_days[metric]
 
     @functools.cached_property
     def _current_from(self) -> dt.date | None:
@@ -838,9 +857,10 @@ class Engine:
         if subject not in self.plan.units_by_id:
             return []
         units = [u.id for u in self.plan.child_units(subject)]
+        holding = _holding_key_results(self.plan)
         people = [
             s for s in subjects_under(self.plan, subject)
-            if s in self.plan.people_by_id and key_results_for(self.plan, s)
+            if s in self.plan.people_by_id and s in holding
         ]  # fmt: skip
         return self._ranked(units) + self._ranked(people)
 
