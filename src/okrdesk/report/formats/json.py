@@ -33,14 +33,19 @@ def number(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+_SCALAR = json.JSONEncoder(ensure_ascii=False).encode
+"""Strings, ints, booleans and null as json writes them (it escapes control characters):
+one encoder for the report's thousands of them, where ``json.dumps`` with an option of
+its own makes one for each."""
+
+
 def dumps(data: object, indent: str = "") -> str:
     """JSON text of unstructured data, two spaces per level, numbers by ``number``."""
     inner = indent + "  "
     if isinstance(data, dict):
         if not data:
             return "{}"
-        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {dumps(v, inner)}"
-                 for k, v in data.items()]  # fmt: skip
+        items = [f"{inner}{_SCALAR(str(k))}: {dumps(v, inner)}" for k, v in data.items()]
         return "{\n" + ",\n".join(items) + f"\n{indent}}}"
     if isinstance(data, list | tuple):
         if not data:
@@ -48,8 +53,7 @@ def dumps(data: object, indent: str = "") -> str:
         return "[\n" + ",\n".join(f"{inner}{dumps(v, inner)}" for v in data) + f"\n{indent}]"
     if isinstance(data, float):
         return number(data)
-    # Strings, ints, booleans and null as json writes them; it escapes control characters.
-    return json.dumps(data, ensure_ascii=False)
+    return _SCALAR(data)
 
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
