@@ -44,8 +44,8 @@ def test_the_readme_tells_the_figures_the_demo_report_shows(
 def test_the_readme_tells_the_monthly_scores_the_demo_report_shows() -> None:
     told = ("In October, the last complete month, three of the fourteen are at the 120% cap, "
             "each in a month of more new market value or commission than usual, and the "
-            "others score between 58.3% and 115.4%; over the year, one monthly score in eight "
-            "is at the cap")  # fmt: skip
+            "others score between 58.3% and 115.4%; over the year, 16 of the 140 monthly scores "
+            "are at the cap")  # fmt: skip
     assert told in README, "the README no longer tells the monthly scores"
     table = SNAPSHOT[SNAPSHOT.index("### 月度考核") :].split("\n\n")[1].splitlines()
     heading = [cell.strip() for cell in table[0].strip("|").split("|")]
@@ -57,7 +57,14 @@ def test_the_readme_tells_the_monthly_scores_the_demo_report_shows() -> None:
     assert (len(capped), len(october)) == (3, 14)
     assert (others[0], others[-1]) == (58.3, 115.4)
     year = [row[i] for row in rows for i in months]
-    assert sum(cell.endswith("↓") for cell in year) == round(len(year) / 8) == 18
+    assert (sum(cell.endswith("↓") for cell in year), len(year)) == (16, 140)
+    desk = ("The institutional desk's four (role `icm`) are held to a fee standard of their "
+            "own, 20万")  # fmt: skip
+    assert desk in README, "the README no longer tells the institutional desk's policy"
+    institutional = [row for row in rows if row[1] == "icm-monthly"]
+    assert [row[0] for row in institutional] == [
+        "何佳 (hejia)", "胡斌 (hubin)", "郭雪 (guoxue)", "林涛 (lintao)",
+    ]  # fmt: skip
 
 
 def test_the_readme_tells_the_q2_checkpoints_as_a_collect_on_1_july_read_them(

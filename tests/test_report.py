@@ -186,6 +186,7 @@ def test_the_json_follows_the_documented_schema(demo: Path) -> None:
     ("person", "zh", "en"),
     [("liuyang", "刘洋（liuyang，客户经理）", "刘洋 (liuyang, customer manager)"),
      ("gaopeng", "高鹏（gaopeng，见习客户经理）", "高鹏 (gaopeng, trainee)"),
+     ("hubin", "胡斌（hubin，机构客户经理）", "胡斌 (hubin, institutional customer manager)"),
      ("liming", "李明（liming，团队负责人）", "李明 (liming, team lead)")],
 )  # fmt: skip
 def test_a_persons_report_heads_with_their_role_in_words(
@@ -201,7 +202,7 @@ def test_a_persons_report_heads_with_their_role_in_words(
     data = json.loads(okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", person,
                               "--format", "json").stdout)  # fmt: skip
     assert data["unit"]["role"] == zh.split("，")[1].rstrip("）")
-    assert data["unit"]["level"] in ("cm", "trainee", "lead")
+    assert data["unit"]["level"] in ("cm", "icm", "trainee", "lead")
     branch = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json").stdout
     assert "role" not in json.loads(branch)["unit"]
 

@@ -717,7 +717,7 @@ def test_no_to_date_column_on_a_month_s_last_day_as_the_terminal_has_none(
     assert "本期至今" not in text and "3月至今" not in text
     page = okrdesk_report(root, "2026-03-31", "zh", "md")
     assert "| 成员 | 考核方案 | 1月 | 2月 | 3月 | 趋势 |\n|---|---|--:|--:|--:|---|\n" in page
-    assert "| 何佳 (hejia) | cm-monthly | 95.7% | 102.4% | 120.0% ↓ | ↗ |" in page
+    assert "| 何佳 (hejia) | icm-monthly | 90.3% | 96.3% | 120.0% ↓ | ↗ |" in page
     assert "| 高鹏 (gaopeng) | trainee-monthly | 108.3% | 75.7% | 50.0% ↑ | ↘ |" in page
     html = okrdesk_report(root, "2026-03-31", "en", "html")
     assert '<th title="2026-03">Mar</th><th>Trend</th>' in html
@@ -731,7 +731,7 @@ def test_no_to_date_column_on_a_month_s_last_day_as_the_terminal_has_none(
     sheet = openpyxl.load_workbook(book)["Monthly scores"]
     assert [c.value for c in sheet[1]] == ["ID", "Member", "Policy", "Jan", "Feb", "Mar", "Trend"]
     hejia = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "hejia")
-    assert hejia[3:] == (pytest.approx(0.95741911), pytest.approx(1.02383263), 1.2, "↗")
+    assert hejia[3:] == (pytest.approx(0.90288155), pytest.approx(0.96266943), 1.2, "↗")
 
 
 def test_the_budget_sheet_gives_overrides_and_costs_per_result(

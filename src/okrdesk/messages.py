@@ -377,12 +377,13 @@ def status_in_a_word(lang: str, value: str) -> str:
 
 
 ROLES: dict[str, dict[str, str]] = {
-    "zh": {"cm": "客户经理", "trainee": "见习客户经理", "adviser": "理财顾问", "ops": "运营",
-           "compliance": "合规", "data": "数据", "channel": "渠道", "lead": "团队负责人",
-           "manager": "负责人"},
-    "en": {"cm": "customer manager", "trainee": "trainee", "adviser": "wealth adviser",
-           "ops": "operations", "compliance": "compliance", "data": "data",
-           "channel": "channel", "lead": "team lead", "manager": "manager"},
+    "zh": {"cm": "客户经理", "icm": "机构客户经理", "trainee": "见习客户经理",
+           "adviser": "理财顾问", "ops": "运营", "compliance": "合规", "data": "数据",
+           "channel": "渠道", "lead": "团队负责人", "manager": "负责人"},
+    "en": {"cm": "customer manager", "icm": "institutional customer manager",
+           "trainee": "trainee", "adviser": "wealth adviser", "ops": "operations",
+           "compliance": "compliance", "data": "data", "channel": "channel",
+           "lead": "team lead", "manager": "manager"},
 }  # fmt: skip
 """The roles a branch gives its people (targets.md's ``role``) in each language's words;
 a role written otherwise (理财顾问, ``ia``) is shown as written."""

@@ -30,7 +30,7 @@ from okrdesk.model import Person, Plan
 from okrdesk_brokerage_synthetic.generator import generate
 from okrdesk_brokerage_synthetic.population import Quota
 
-CLIENT_ROLES = ("cm", "trainee")
+CLIENT_ROLES = ("cm", "icm", "trainee")
 DEMO_FOLDER = "data/crm"
 DEMO_SEED = 2026
 QUOTA_METRICS = ("net_new_aum", "new_accounts", "new_hnw_clients", "commission_revenue")
@@ -109,7 +109,7 @@ def quota_for(plan: Plan, person: Person, rng: random.Random) -> Quota:
     held = effective * ASSETS_PER_EFFECTIVE_ACCOUNT
     assets = max(held, targets["net_new_aum"]) or DEFAULT_BOOK.assets
     commission = targets["commission_revenue"] or 12 * standards.get("commission_revenue", 0.0)
-    last_year = round(targets["new_accounts"] / OPENINGS_GROWTH) if person.role == "cm" else 0
+    last_year = round(targets["new_accounts"] / OPENINGS_GROWTH) if person.role != "trainee" else 0
     return Quota(
         clients=clients,
         assets=assets,
