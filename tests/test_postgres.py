@@ -27,8 +27,10 @@ from okrdesk.errors import NoStoreYet
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
+from okrdesk.store.base import StillRunning
 from okrdesk.store.postgres import ANALYZE_AFTER_ROWS, lock_key
 from sample_workspace import WriteWorkspace, trusted
+from test_firm_branch_collects import _runs_read
 
 HERE = Path(__file__).parent
 OUR_ENV = {"OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_BUSY_TIMEOUT": "120"}
@@ -959,3 +961,32 @@ def test_a_connection_lost_as_a_read_ends_says_it_was_reading(postgres_url: str)
     assert (
         "当时在结束读取 okrdesk 的数据表" in said.zh and "已存入的内容没有任何改动或丢失" in said.zh
     )
+
+
+def test_a_second_collect_of_a_plan_held_by_another_reads_the_holders_run_alone(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two collects of one plan on a shared server store: the second, finding the plan
+    held, is told of the first's run, reading that run alone, not every branch's every
+    week (it read them all, newest last, while holding the lock runs are noted under)."""
+    with Store.open(postgres_url) as store:
+        for week in range(1, 31):
+            run = store.start_run("collect", dt.date(2026, 1, 4) + dt.timedelta(weeks=week),
+                                  plan_unit=("hq", "b1", "b2")[week % 3])  # fmt: skip
+            if week == 4:
+                store.stop_run(run, "interrupted")  # of b1, stopped: it holds nothing
+            elif week % 9:
+                store.finish_run(run, "ok", {"crm": "1"}, [])
+    with Store.open(postgres_url) as first, Store.open(postgres_url) as second:
+        holding = first.start_run("collect", dt.date(2026, 8, 1), plan_unit="b1", alone=True)
+        read = _runs_read(monkeypatch)
+        with pytest.raises(StillRunning) as told:
+            second.start_run("collect", dt.date(2026, 8, 1), plan_unit="b1", alone=True)
+        assert told.value.run.id == holding
+        # The look on this machine reads the plan's unfinished runs (one stopped, and the
+        # holder), the look at the holder its run alone.
+        assert read == [4, holding, holding]
+        first.finish_run(holding, "ok", {"crm": "1"}, [])
+        monkeypatch.undo()
+    with Store.open(postgres_url) as third:  # let go with its end: the plan is free again
+        assert third.start_run("collect", dt.date(2026, 8, 2), plan_unit="b1", alone=True)

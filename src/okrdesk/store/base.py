@@ -45,7 +45,7 @@ from okrdesk.store.hand_changes import (
     holds_no_number,
     put_back_said,
 )
-from okrdesk.store.liveness import Liveness, liveness, process_start, this_host
+from okrdesk.store.liveness import STOPPED, Liveness, liveness, process_start, this_host
 from okrdesk.store.migrations import (
     HAND_EDITS,
     PERIOD_TOTALS_GROUP,
@@ -534,6 +534,17 @@ class Store(ABC):
             # One of this process's own that never finished was left by an error it raised.
             if run.pid != os.getpid() and liveness(run) == Liveness.RUNNING:
                 raise StillRunning(run)
+
+    def _running_of(self, command: str, plan_unit: str) -> Run | None:
+        """The newest run of ``command`` of the plan of ``plan_unit`` that neither finished
+        nor was stopped, read alone: a firm's store holds every branch's every week."""
+        stopped = sorted(STOPPED)
+        found = self._one(
+            f"{_RUNS_OF} WHERE finished IS NULL AND command = ? AND plan_unit = ? AND status "
+            f"NOT IN ({', '.join('?' * len(stopped))}) ORDER BY id DESC LIMIT 1",
+            (command, plan_unit, *stopped),
+        )
+        return None if found is None else self._stored(run_of, found)
 
     @abstractmethod
     def _hold_alone(self, command: str, plan_unit: str) -> None:

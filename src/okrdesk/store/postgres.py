@@ -64,7 +64,6 @@ from okrdesk.store.hand_changes import (
     retyped,
     row_security,
 )
-from okrdesk.store.liveness import STOPPED
 from okrdesk.store.migrations import (
     COLUMN_TYPES_MADE,
     DEFAULTS_MADE,
@@ -1202,12 +1201,7 @@ class PostgresStore(Store):
         # Its run, noted under the same transaction lock. None unfinished: it has just
         # committed its end and not yet let go, or a pooler in transaction mode kept a
         # lock of a connection it handed on; either way nothing runs to wait for.
-        holder = next(
-            (run for run in reversed(self.runs())
-             if run.unfinished and run.status not in STOPPED
-             and (run.command, run.plan_unit) == (command, plan_unit)),
-            None,
-        )  # fmt: skip
+        holder = self._running_of(command, plan_unit)
         if holder is not None:
             raise StillRunning(holder)
 
