@@ -851,3 +851,46 @@ def test_a_statement_wrong_on_whole_tables_is_said_as_maybe_okrdesks_own_fault(
     assert "tables are as okrdesk made them (SQLSTATE 42883)" in said.en
     assert "show this message to whoever maintains okrdesk" in said.en
     assert "请把这条消息给维护 okrdesk 的人看" in said.zh
+
+
+def test_a_column_retyped_after_the_opening_is_said_in_the_words_of_the_openings_refusal(
+    collected: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column retyped by hand after a command opened the store, before it read: the
+    second look at what went wrong opened the store again, was refused, and skipped the
+    refusal, so the command ended in an internal error (a traceback). It now says the
+    refusal, with what it could not use, exit 2, and nothing stored is lost."""
+    from okrdesk.store.base import Store as Opened
+
+    real = Opened.spend
+    back = "ALTER TABLE spend ALTER COLUMN amount_fen TYPE bigint USING amount_fen::bigint"
+
+    def retyped_first(store: Store, *args: Any, **kwargs: Any) -> Any:
+        by_hand(postgres_url, "ALTER TABLE spend ALTER COLUMN amount_fen TYPE text")
+        monkeypatch.setattr(Opened, "spend", real)
+        return real(store, *args, **kwargs)
+
+    said_plainly(cli(*SPEND_ADD, "--note", "summit", "-w", str(collected)), 0)
+    before = counts(postgres_url)
+    monkeypatch.setattr(Opened, "spend", retyped_first)
+    done = cli("spend", "list", "--lang", "en", "-w", str(collected))
+    said_plainly(
+        done, 2, "okrdesk spend could not use what it read from okrdesk's tables (TypeError: "
+        "spend.amount_fen holds '1000000'), and opening the store again to look is refused, "
+        "as every command's will be: ",
+        "okrdesk's tables are not as okrdesk made them: spend.amount_fen is of type text, not "
+        f"bigint (`{back}`)", "Of this spend: what it was in the middle of writing was rolled back",
+    )  # fmt: skip
+    assert "Traceback" not in done.output and "internal error" not in done.output
+    monkeypatch.setattr(Opened, "spend", retyped_first)
+    by_hand(postgres_url, back)
+    chinese = cli("spend", "list", "--lang", "zh", "-w", str(collected))
+    said_plainly(
+        chinese, 2, "okrdesk spend 无法使用从 okrdesk 数据表读到的内容",
+        "再次打开数据库查看时被拒绝，之后每个命令打开时也会如此：",
+        "okrdesk 的数据表已不是 okrdesk 建的样子：spend 表的 amount_fen 列类型为 text，而非 bigint",
+        "至于本次 spend：它正写到一半的内容已撤销，中断前已存入的保留",
+    )  # fmt: skip
+    by_hand(postgres_url, back)
+    assert counts(postgres_url) == before
+    said_plainly(cli("spend", "list", "--lang", "en", "-w", str(collected)), 0, "summit")

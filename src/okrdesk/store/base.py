@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from okrdesk.environment import seconds_from_environment
-from okrdesk.errors import BadInput, OkrdeskError, Said, printable
+from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, printable
 from okrdesk.model import (
     Checkin,
     CheckinFigure,
@@ -268,6 +268,10 @@ def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
                 where = store.location
                 if differs and (odd := store._first_unsummable()) is not None:
                     differs.append(holds_no_number(odd))
+        except NoStoreYet:
+            continue
+        except BadInput as refused:  # changed since the command opened it: the opening says
+            return _refused_on_a_second_look(refused, error, command)
         except Exception:  # a second look: the first error is the one to say
             continue
         if differs:
@@ -292,6 +296,22 @@ def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
                 "`okrdesk store upgrade`，它会说明表是否已复原。",
             ))  # fmt: skip
     return None
+
+
+def _refused_on_a_second_look(refused: BadInput, error: BaseException, command: str) -> BadInput:
+    """What ``changed_by_hand`` says where the store, opened again to look, is refused
+    (its tables changed by hand after the command opened it): the refusal, after what the
+    command could not use, and what became of what it was writing."""
+    reason = f"{type(error).__name__}: {error}"
+    return BadInput(Said(
+        f"okrdesk {command} could not use what it read from okrdesk's tables ({reason}), "
+        f"and opening the store again to look is refused, as every command's will be: "
+        f"{refused.said.en} Of this {command}: what it was in the middle of writing was "
+        "rolled back, and what it had stored before it stopped stays.",
+        f"okrdesk {command} 无法使用从 okrdesk 数据表读到的内容（{reason}），再次打开数据库"
+        f"查看时被拒绝，之后每个命令打开时也会如此：{refused.said.zh}至于本次 {command}：它正"
+        "写到一半的内容已撤销，中断前已存入的保留。",
+    ))  # fmt: skip
 
 
 class StillRunning(Exception):
