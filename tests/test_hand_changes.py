@@ -327,7 +327,7 @@ def test_store_upgrade_of_an_older_file_changed_by_hand_says_it_upgraded_it(
     assert again.output.rstrip().endswith("未改动任何内容。"), again.output
     with closing(sqlite3.connect(database)) as connection:
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    assert version == SCHEMA_VERSION == 31
+    assert version == SCHEMA_VERSION == 32
 
 
 def test_store_upgrade_of_an_older_file_with_a_not_null_dropped_by_hand_names_it(
@@ -356,7 +356,7 @@ def test_store_upgrade_of_an_older_file_with_a_not_null_dropped_by_hand_names_it
         )
     done = cli("store", "upgrade", str(database), "--lang", "en")
     said_plainly(
-        done, 1, "at schema 30, but not as okrdesk made them: collected_fingerprints."
+        done, 1, "at schema 32, but not as okrdesk made them: collected_fingerprints."
         "fingerprint may hold NULL, as okrdesk never makes it (SQLite cannot make a column "
         "NOT NULL in place", "It upgraded them from schema 21 first",
     )  # fmt: skip
@@ -667,7 +667,7 @@ def test_a_with_check_policy_added_after_the_opening_is_told_as_row_security(
     said = raised.value.said
     back = "`ALTER TABLE checkins DISABLE ROW LEVEL SECURITY`"
     assert 'new row violates row-level security policy for table "checkins"' in said.en
-    assert f"okrdesk's tables are not as okrdesk made them (schema 30): checkins has row " \
+    assert f"okrdesk's tables are not as okrdesk made them (schema 32): checkins has row " \
         f"security on ({back}). Someone changed them by hand" in said.en  # fmt: skip
     assert "the role's rights are as they were" in said.en
     assert "may not write" not in said.en

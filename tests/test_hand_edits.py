@@ -408,6 +408,7 @@ def _as_schema_19(db: Path) -> None:
         connection.execute("ALTER TABLE runs DROP COLUMN kinds")  # schema 29's
         connection.execute("ALTER TABLE runs DROP COLUMN bases")  # schema 30's
         connection.execute("ALTER TABLE runs DROP COLUMN kept")  # schema 31\'s
+        connection.execute("ALTER TABLE runs DROP COLUMN stored_order")  # schema 32\'s
         connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
         connection.execute("ALTER TABLE spend DROP COLUMN moved")
         connection.execute("ALTER TABLE spend DROP COLUMN plan_id")

@@ -754,7 +754,7 @@ def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Ba
     unfinished = "INSERT INTO runs (started, status, command, pid) VALUES ('t', 'running', ?, ?)"
     backend.of_schema(root, 17, [(unfinished, ("collect", os.getpid()))])
     with backend.open(root) as store:
-        assert store.schema_version == SCHEMA_VERSION == 31
+        assert store.schema_version == SCHEMA_VERSION == 32
         (kept,) = store.runs()
     assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
     told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
@@ -1072,6 +1072,7 @@ def test_a_figure_that_is_no_number_is_found_without_the_index_made_for_it(
             connection.execute("ALTER TABLE runs DROP COLUMN kinds")  # schema 29's
             connection.execute("ALTER TABLE runs DROP COLUMN bases")  # schema 30's
             connection.execute("ALTER TABLE runs DROP COLUMN kept")  # schema 31\'s
+            connection.execute("ALTER TABLE runs DROP COLUMN stored_order")  # schema 32\'s
             connection.execute("ALTER TABLE spend DROP COLUMN moved_from")  # schema 24's
             connection.execute("ALTER TABLE spend DROP COLUMN moved")
             connection.execute("ALTER TABLE spend DROP COLUMN plan_id")

@@ -48,6 +48,7 @@ def _rewound(path: Path, version: int = 19) -> Path:
         connection.execute("ALTER TABLE runs DROP COLUMN kinds")  # schema 29's
         connection.execute("ALTER TABLE runs DROP COLUMN bases")  # schema 30's
         connection.execute("ALTER TABLE runs DROP COLUMN kept")  # schema 31\'s
+        connection.execute("ALTER TABLE runs DROP COLUMN stored_order")  # schema 32\'s
         connection.execute(f"PRAGMA user_version = {version:d}")
         connection.commit()
         connection.execute("PRAGMA journal_mode = DELETE")

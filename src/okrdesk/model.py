@@ -936,18 +936,20 @@ def settled_restatements(
     specs: Mapping[str, MetricSpec],
     owners: Mapping[str, str],
     last_day: dt.date,
+    *,
+    order: int | None = None,
 ) -> dict[str, dict[str, int]]:
     """Of ``revised`` (metric → period id → figures run ``run_id`` restated), those of
     periods whose figures had settled when they were read, by the latest collect of their
-    metric before (``read_before``; ``MetricSpec.settled``; a period ends on its last day,
-    or the plan's ``last_day``): a cohort still converting by its metric's definition is
-    left out. A metric no plugin declares now, and a period id that does not read, keep
-    theirs."""
+    metric stored before (``read_before``, ``order`` the run's ``Run.stored_order``;
+    ``MetricSpec.settled``; a period ends on its last day, or the plan's ``last_day``): a
+    cohort still converting by its metric's definition is left out. A metric no plugin
+    declares now, and a period id that does not read, keep theirs."""
     found: dict[str, dict[str, int]] = {}
     for metric, periods in revised.items():
         spec = specs.get(metric)
         reads = {
-            grain: read_before(runs, run_id, metric, owners, grain)
+            grain: read_before(runs, run_id, metric, owners, grain, order=order)
             for grain in {_grain_of(period) for period in periods}
         }
         kept = {
@@ -965,15 +967,18 @@ def restatements_read(
     revised: Mapping[str, Mapping[str, int]],
     run_id: int,
     owners: Mapping[str, str],
+    *,
+    order: int | None = None,
 ) -> list[Run]:
     """The runs ``settled_restatements`` reads of ``revised``: for each metric restated
-    and the grain of each period, the latest collect before run ``run_id`` that read it
-    (``latest_read``), of the runs ``newest_first(metric)`` gives (newest first, as many
-    as may name it), oldest first; none where nothing was restated."""
+    and the grain of each period, the latest collect stored before run ``run_id`` (its
+    ``Run.stored_order`` ``order``) that read it (``latest_read``), of the runs
+    ``newest_first(metric)`` gives (newest stored first, as many as may name it), oldest
+    first; none where nothing was restated."""
     found: dict[int, Run] = {}
     for metric, periods in revised.items():
         for grain in {_grain_of(period) for period in periods}:
-            run = latest_read(newest_first(metric), run_id, metric, owners, grain)
+            run = latest_read(newest_first(metric), run_id, metric, owners, grain, order=order)
             if run is not None:
                 found[run.id] = run
     return [found[each] for each in sorted(found)]
@@ -1062,12 +1067,16 @@ def read_before(
     metric: str,
     owners: Mapping[str, str],
     grain: str | None = None,
+    *,
+    order: int | None = None,
 ) -> dt.date | None:
-    """The day through which the latest collect before run ``run_id`` that stored
-    ``metric`` (under ``grain``: ``Run.read``) read its sources: what a figure of it that
-    run restated had been read as of (a ``collect --metric`` of others between, or one
-    that failed the metric, read none of it). None before the first."""
-    run = latest_read(reversed(runs), run_id, metric, owners, grain)
+    """The day through which the latest collect stored before run ``run_id`` (its
+    ``Run.stored_order`` ``order``: ``stored_before``) that stored ``metric`` (under
+    ``grain``: ``Run.read``) read its sources: what a figure of it that run restated had
+    been read as of (a ``collect --metric`` of others between, or one that failed the
+    metric, read none of it). None before the first."""
+    newest = reversed(runs) if order is None else sorted(runs, key=_store_order, reverse=True)
+    run = latest_read(newest, run_id, metric, owners, grain, order=order)
     return None if run is None or run.through is None else dt.date.fromisoformat(run.through)
 
 
@@ -1077,15 +1086,38 @@ def latest_read(
     metric: str,
     owners: Mapping[str, str],
     grain: str | None = None,
+    *,
+    order: int | None = None,
 ) -> Run | None:
-    """The run whose day ``read_before`` answers: the first of ``newest_first`` before run
-    ``run_id`` with a day read through that read ``metric`` (``Run.read``); None where
-    none. Taken one by one, so that a store's runs are read only up to it."""
+    """The run whose day ``read_before`` answers: the first of ``newest_first`` (newest
+    stored first, where ``order`` is given) stored before run ``run_id``
+    (``stored_before``) with a day read through that read ``metric`` (``Run.read``);
+    None where none. Taken one by one, so that a store's runs are read only up to it."""
     return next(
         (run for run in newest_first
-         if run.id < run_id and run.through and run.read(metric, owners, grain)),
+         if stored_before(run, run_id, order) and run.through
+         and run.read(metric, owners, grain)),
         None,
     )  # fmt: skip
+
+
+def stored_before(run: Run, run_id: int, order: int | None) -> bool:
+    """Whether ``run`` stored its figures before run ``run_id`` stored its own, numbered
+    ``order`` (``Run.stored_order``): of two collects run at once, the one started first
+    may store last. A run kept before okrdesk numbered them (schema 32) stored before
+    every numbered one; where ``order`` is None (run ``run_id`` was kept so, or a reader
+    asks of the latest, ``sys.maxsize``), the runs are taken in the order they started."""
+    if order is None:
+        return run.id < run_id
+    if run.stored_order is None:
+        return run.id != run_id
+    return run.stored_order < order
+
+
+def _store_order(run: Run) -> tuple[int, int]:
+    """``run``'s place in the order the store committed runs' figures in: those kept
+    before okrdesk numbered them first, in the order they started."""
+    return (0, run.id) if run.stored_order is None else (1, run.stored_order)
 
 
 @attrs.frozen
@@ -1524,6 +1556,11 @@ class Run:
     """The metrics whose stored figures it kept, unchanged, in periods its source did not
     reach (``KeptUnreached``); None for a run that kept none, or kept before okrdesk noted
     them (schema 31)."""
+
+    stored_order: int | None = None
+    """Where the store committed its latest figures among every run's (``stored_before``):
+    two collects run at once store in another order than they started in. None for a run
+    that stored none, or kept before okrdesk noted it (schema 32)."""
 
     def kept_of(self, metric: str) -> KeptUnreached:
         """The periods of ``metric`` it kept as their sources no longer reached them; none

@@ -688,9 +688,13 @@ def run_collect(
                                  kept=kept_unreached(store.changes.kept_unheld))  # fmt: skip
         changes = store.changes
         restated = changes.revised_by_metric()
+        # "Before" is stored before: a collect of a plan sharing units, started earlier,
+        # may have committed its figures after this one's.
+        order = store.runs_numbered([run_id])[0].stored_order if restated else None
         read_before_restated = restatements_read(
-            lambda metric: store.runs_newest_first(run_units, naming=metric),
-            restated, run_id, session.host.owners,
+            lambda metric: store.runs_newest_first(run_units, naming=metric,
+                                                   stored_before=order),
+            restated, run_id, session.host.owners, order=order,
         )  # fmt: skip
         never_held = tuple(
             metric for grain, metrics in by_grain.items() for metric in metrics
@@ -700,7 +704,7 @@ def run_collect(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
         tuple(sorted(landed)), changes.changed, changes.gone, changes.cited_anew,
         settled_restatements(restated, run_id, read_before_restated, session.host.metrics,
-                             session.host.owners, plan.end),
+                             session.host.owners, plan.end, order=order),
         first=first, never_held=never_held, shared_people=shared,
         renamed_people=renamed, bases=tuple(bases),
         based={metric: frozenset(found) for metric, found in based.items()},

@@ -571,7 +571,8 @@ def revision_alerts(
         if not run.revised or not restated_news(run.finished or run.started, as_of, plan):
             continue
         day = dt.datetime.fromisoformat(run.finished or run.started).astimezone().date()
-        news = settled_restatements(run.revised, run.id, runs, specs, owners, plan.end)
+        news = settled_restatements(run.revised, run.id, runs, specs, owners, plan.end,
+                                    order=run.stored_order)  # fmt: skip
         for metric, periods in sorted(news.items()):
             if metric not in used:
                 continue

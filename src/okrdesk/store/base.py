@@ -180,7 +180,7 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
 _RUNS_OF = (
     "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
     "warnings, metrics, landed, lines_zh, host, process_start, plan_unit, moved_from, kinds, "
-    "bases, kept "
+    "bases, kept, stored_order "
     "FROM runs"
 )
 _RUNS = f"{_RUNS_OF} ORDER BY id"
@@ -664,6 +664,16 @@ class Store(ABC):
             self._rows("UPDATE runs SET landed = ? WHERE id = ?",
                        (json.dumps({**noted, **merged}, sort_keys=True), run_id))  # fmt: skip
 
+    def _note_stored_order(self, run_id: int) -> None:
+        """Inside the transaction that stored them, under the lock figures are stored
+        under (``_lock("observations")``; an SQLite file's one writer): number the run's
+        figures after every run's committed before (``Run.stored_order``)."""
+        self._rows(
+            "UPDATE runs SET stored_order = (SELECT coalesce(max(stored_order), 0) + 1 "
+            "FROM runs) WHERE id = ?",
+            (run_id,),
+        )
+
     def runs(self, plan_units: Iterable[str] | None = None) -> list[Run]:
         """Every collect run, oldest first; with ``plan_units``, those the plans of those
         units ran."""
@@ -678,6 +688,7 @@ class Store(ABC):
         *,
         naming: str | None = None,
         kind_of: str | None = None,
+        stored_before: int | None = None,
         batch: int = 64,
     ) -> Iterator[Run]:
         """The runs of the plans of ``plan_units``, newest first, read as they are taken,
@@ -686,7 +697,10 @@ class Store(ABC):
         every branch's every week. With ``naming``, only the runs that
         may be asked for, or have stored, that metric (every one asked for every metric);
         with ``kind_of``, those that may have noted its kind (``Run.kinds``): the caller
-        judges each run it takes."""
+        judges each run it takes. With ``stored_before`` (a run's ``Run.stored_order``),
+        those that stored before it, newest stored first, then those kept before okrdesk
+        numbered them (or that stored nothing), newest first: two collects run at once
+        store in another order than they started in (``stored_before`` in okrdesk.model)."""
         units = self._members(plan_units)
         named = ""
         params: tuple[Any, ...] = ()
@@ -699,9 +713,29 @@ class Store(ABC):
             patterns = _json_patterns(kind_of)
             named += " AND (" + " OR ".join(["kinds LIKE ? ESCAPE '\\'"] * len(patterns)) + ")"
             params = (*params, *patterns)
-        sql = (f"{_RUNS_OF} WHERE id < ? AND {self._member('plan_unit')}{named} "
-               "ORDER BY id DESC LIMIT ?")  # fmt: skip
-        below, size = sys.maxsize, 1
+        of_plans = f"{self._member('plan_unit')}{named}"
+        if stored_before is not None:
+            numbered = f"stored_order < ? AND {of_plans} ORDER BY stored_order DESC"
+            yield from self._runs_paged(numbered, "stored_order", stored_before, units, params,
+                                        batch)  # fmt: skip
+            of_plans = f"stored_order IS NULL AND {of_plans}"
+        yield from self._runs_paged(f"id < ? AND {of_plans} ORDER BY id DESC", "id",
+                                    sys.maxsize, units, params, batch)  # fmt: skip
+
+    def _runs_paged(
+        self,
+        where: str,
+        column: str,
+        below: int,
+        units: Any,
+        params: tuple[Any, ...],
+        batch: int,
+    ) -> Iterator[Run]:
+        """``runs_newest_first``'s runs ``where`` says (``column < ?``, the plans' units,
+        then ``params``; ordered by ``column``, descending), one, then twice as many each
+        time up to ``batch``."""
+        sql = f"{_RUNS_OF} WHERE {where} LIMIT ?"
+        size = 1
         while True:
             taken = [
                 self._stored(run_of, r) for r in self._rows(sql, (below, units, *params, size))
@@ -709,7 +743,8 @@ class Store(ABC):
             yield from taken
             if len(taken) < size:
                 return
-            below, size = taken[-1].id, min(size * 2, batch)
+            last = getattr(taken[-1], column)
+            below, size = last, min(size * 2, batch)
 
     def runs_with_bases(self, plan_units: Iterable[str]) -> list[Run]:
         """``runs(plan_units)`` that found no rows of some of last year's periods of a
@@ -1006,6 +1041,8 @@ class Store(ABC):
                 self._note_revised(run_id, found)
             landed = [metric for metric in collected if metric not in found.kept_unanswered]
             self._note_landed(run_id, landed, periods)
+            if landed:
+                self._note_stored_order(run_id)
         self.changes.include(found)
         # Put back: what this collect found as its source gave it before the edit, and
         # what it changed of the periods this opening found edited.

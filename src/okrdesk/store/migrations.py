@@ -584,6 +584,16 @@ def _v31_run_kept(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN kept TEXT")
 
 
+def _v32_run_stored_order(db: sqlite_utils.Database) -> None:
+    # "The collect before" a run was the one with the next lower id: of two collects of
+    # plans sharing units run at once, the one started first may store after the other,
+    # and was then compared against as if it stored before. Each run now keeps the order
+    # the store committed its latest figures in, numbered under the write lock figures
+    # are stored under; NULL for the runs before (all stored before any numbered one),
+    # and for a run that stored none.
+    db.execute("ALTER TABLE runs ADD COLUMN stored_order INTEGER")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
@@ -592,7 +602,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v20_hand_edits_noted, _v21_weeks_cut_at_the_year, _v22_spend_by_plan,
     _v23_runs_by_plan, _v24_spend_of_a_plan, _v25_run_subjects, _v26_zeros_for_no_rows,
     _v27_checkin_and_run_moves, _v28_scoped_read_indexes, _v29_run_kinds,
-    _v30_run_bases, _v31_run_kept,
+    _v30_run_bases, _v31_run_kept, _v32_run_stored_order,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 WRITES_MARKED_SINCE = MIGRATIONS.index(_v20_hand_edits_noted) + 1
@@ -652,9 +662,9 @@ def _typed(**columns: str) -> dict[str, str]:
 
 
 COLUMN_TYPES_MADE = {
-    "runs": _typed(INTEGER="id pid", TEXT="started finished status command through plugins "
-                   "errors revised warnings metrics landed lines_zh host process_start "
-                   "plan_unit subjects moved_from kinds bases kept"),
+    "runs": _typed(INTEGER="id pid stored_order", TEXT="started finished status command "
+                   "through plugins errors revised warnings metrics landed lines_zh host "
+                   "process_start plan_unit subjects moved_from kinds bases kept"),
     "checkins": _typed(INTEGER="id", REAL="value confidence", TEXT="key_result subject day "
                        "note recorded withdrawn withdrawn_by withdraw_reason author "
                        "moved_from moved"),
@@ -679,7 +689,7 @@ NULLABLE_MADE = frozenset(
     (table, column)
     for table, columns in {
         "runs": "pid finished through metrics landed host process_start subjects kinds bases "
-                "kept",
+                "kept stored_order",
         "checkins": "confidence withdrawn moved",
         "spend": "reverses override_reason moved",
         "observations": "partial_through value numerator denominator",
@@ -964,6 +974,8 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE runs ADD COLUMN bases {_PG_TEXT};",
     # 31
     f"ALTER TABLE runs ADD COLUMN kept {_PG_TEXT};",
+    # 32
+    "ALTER TABLE runs ADD COLUMN stored_order BIGINT;",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
 

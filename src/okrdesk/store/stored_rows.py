@@ -165,7 +165,7 @@ def checkin_figures_of(rows: Iterable[Sequence[Any]]) -> list[CheckinFigure]:
 def run_of(r: Sequence[Any]) -> Run:
     """A row of ``SELECT id, started, finished, status, command, through, pid, plugins,
     errors, revised, warnings, metrics, landed, lines_zh, host, process_start, plan_unit,
-    moved_from, kinds, bases, kept FROM runs`` as the run it records."""
+    moved_from, kinds, bases, kept, stored_order FROM runs`` as the run it records."""
     at = _Row("runs", r)
     metrics = at.kept(11, "metrics", list, missing=True)
     landed = at.kept(12, "landed", dict, missing=True)
@@ -185,6 +185,7 @@ def run_of(r: Sequence[Any]) -> Run:
         None if kinds is None else {str(metric): str(kind) for metric, kind in kinds.items()},
         None if bases is None else _no_rows_of_last_year(at, bases),
         None if kept is None else _kept_unreached(at, kept),
+        at.whole(21, "stored_order", missing=True),
     )  # fmt: skip
 
 
