@@ -6,6 +6,9 @@ stored before it, not the one started before it; on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+
+import psycopg
 
 from okrdesk.engine.attention import revision_alerts
 from okrdesk.model import (
@@ -20,6 +23,7 @@ from okrdesk.store import Store
 from okrdesk.targets.load import load_plan
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace
+from test_postgres import _wait_for_lock_waiters
 from test_runs_read_by_need import location  # noqa: F401  (both stores, as a fixture)
 
 METRIC = "new_hnw_clients"
@@ -85,3 +89,37 @@ def test_the_collect_before_a_restating_one_is_the_one_that_stored_before_it(
     as_of = dt.datetime.fromisoformat(stored_last.finished or "").astimezone().date()
     alerts = revision_alerts(runs, as_of, plan, SPECS, OWNERS)
     assert [(a.kind, a.params["run"]) for a in alerts] == [("revised", started_first)]
+
+
+def test_a_collect_waiting_for_the_lock_is_numbered_after_the_one_holding_it(
+    postgres_url: str,
+) -> None:
+    """Two collects on a shared server store, one storing while the other holds the lock
+    figures are stored under (its transaction open, its run's end not yet written): the
+    waiting one is numbered once it has the lock, after the holder's commit, and takes
+    the holder for the collect before it. Numbered before the lock, both were one."""
+    late = dt.date(2026, 2, 1)
+    with Store.open(postgres_url) as holding, Store.open(postgres_url) as waiting:
+        held = holding.start_run("collect", late, plan_unit="hq")
+        waits = waiting.start_run("collect", late, plan_unit="b1")
+
+        def store_after() -> None:
+            _store(waiting, waits, 5, late)
+            waiting.finish_run(waits, "ok", {"crm": "1"}, [])
+
+        other = threading.Thread(target=store_after)
+        with holding.all_at_once():
+            _store(holding, held, 7, late)
+            other.start()
+            with psycopg.connect(postgres_url, autocommit=True) as look:
+                _wait_for_lock_waiters(look, 1)
+            holding.finish_run(held, "ok", {"crm": "1"}, [])
+        other.join(timeout=120)
+        assert not other.is_alive()
+    with Store.open(postgres_url) as store:
+        ran = {run.id: run for run in store.runs()}
+        first, last = ran[held].stored_order, ran[waits].stored_order
+        assert first is not None and last is not None and first < last
+        assert ran[waits].revised == {METRIC: {WEEK.id: 1}}
+        newest = store.runs_newest_first(UNITS_OF_PLANS, naming=METRIC, stored_before=last)
+        assert [run.id for run in newest] == [held]
