@@ -894,3 +894,44 @@ def test_a_column_retyped_after_the_opening_is_said_in_the_words_of_the_openings
     by_hand(postgres_url, back)
     assert counts(postgres_url) == before
     said_plainly(cli("spend", "list", "--lang", "en", "-w", str(collected)), 0, "summit")
+
+
+def test_an_sqlite_column_rebuilt_as_text_after_the_opening_is_said_as_the_opening_refuses(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same in an SQLite file: the spend table rebuilt with amount_fen as TEXT (its
+    rows copied) while `spend list` has the file open. The internal error it ended in is
+    now the opening's refusal, exit 2; every entry is still there."""
+    from okrdesk.store.base import Store as Opened
+    from test_money import CHECKIN_OKRS, MONEY_BUDGET
+
+    root = write_workspace({"budget.toml": MONEY_BUDGET, "okrs.toml": CHECKIN_OKRS})
+    said_plainly(cli(*SPEND_ADD, "--note", "summit", "-w", str(root)), 0)
+    real = Opened.spend
+
+    def rebuilt_first(store: Store, *args: Any, **kwargs: Any) -> Any:
+        with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+            made = connection.execute("PRAGMA table_info(spend)").fetchall()
+            names = ", ".join(r[1] for r in made)
+            typed = ", ".join(f"{r[1]} {'TEXT' if r[1] == 'amount_fen' else r[2]}" for r in made)
+            connection.execute("ALTER TABLE spend RENAME TO spend_made")
+            connection.execute(f"CREATE TABLE spend ({typed})")
+            connection.execute(f"INSERT INTO spend ({names}) SELECT {names} FROM spend_made")
+            connection.execute("UPDATE spend SET amount_fen = CAST(amount_fen AS TEXT)")
+            connection.execute("DROP TABLE spend_made")
+            connection.commit()
+        monkeypatch.setattr(Opened, "spend", real)
+        return real(store, *args, **kwargs)
+
+    monkeypatch.setattr(Opened, "spend", rebuilt_first)
+    done = cli("spend", "list", "--lang", "en", "-w", str(root))
+    said_plainly(
+        done, 2, "okrdesk spend could not use what it read from okrdesk's tables (TypeError: ",
+        "opening the store again to look is refused, as every command's will be: ",
+        "spend.amount_fen is of type TEXT, not INTEGER (SQLite cannot change a column's type "
+        "in place: restore the file from a backup)",
+    )  # fmt: skip
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        assert connection.execute("SELECT note, amount_fen FROM spend").fetchall() == [
+            ("summit", "1000000")
+        ]
