@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from okrdesk.errors import BadInput, Said, printable
+from okrdesk.records import shared_methods
 
 if TYPE_CHECKING:
     pass
@@ -97,6 +98,7 @@ def never_made(location: str, found: Sequence[tuple[str, str]]) -> BadInput:
 
 
 @attrs.frozen
+@shared_methods
 class ChangedByHand:
     """What the one look at okrdesk's tables finds changed by hand in what they are made
     of, the opening's (which refuses it) and ``Store.unlike_made``'s alike: each column
