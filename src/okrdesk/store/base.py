@@ -749,13 +749,17 @@ class Store(ABC):
     def runs_with_bases(self, plan_units: Iterable[str]) -> list[Run]:
         """``runs(plan_units)`` that found no rows of some of last year's periods of a
         metric (``Run.bases``), oldest first: few of a year's collects."""
-        sql = f"{_RUNS_OF} WHERE bases IS NOT NULL AND {self._member('plan_unit')} ORDER BY id"
-        return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
+        return self._runs_noting("bases", plan_units)
 
     def runs_that_kept(self, plan_units: Iterable[str]) -> list[Run]:
         """``runs(plan_units)`` that kept stored figures in periods their sources no longer
         reached (``Run.kept``), oldest first."""
-        sql = f"{_RUNS_OF} WHERE kept IS NOT NULL AND {self._member('plan_unit')} ORDER BY id"
+        return self._runs_noting("kept", plan_units)
+
+    def _runs_noting(self, column: str, plan_units: Iterable[str]) -> list[Run]:
+        """``runs(plan_units)`` whose record holds ``column`` (a note few runs make),
+        oldest first: those alone read, not every run of a firm's store."""
+        sql = f"{_RUNS_OF} WHERE {column} IS NOT NULL AND {self._member('plan_unit')} ORDER BY id"
         return [self._stored(run_of, r) for r in self._rows(sql, (self._members(plan_units),))]
 
     def holds_runs_besides(self, run_id: int) -> bool:
